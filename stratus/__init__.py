@@ -1,0 +1,1 @@
+"""Stratus: a compute cloud controller speaking the OpenStack Compute API."""

@@ -1,0 +1,62 @@
+"""The Compute API WSGI application."""
+import functools
+
+from stratus.api import auth
+from stratus.api import microversion
+from stratus.api import wsgi
+from stratus.api.compute import routes
+from stratus import policy
+
+VARY = "%s, %s" % (microversion.HEADER, microversion.LEGACY_HEADER)
+
+
+class ComputeApp(wsgi.Application):
+    """Everything a handler needs hangs off ``req.app``: conf, databases,
+    messaging, policy and the business layers (``compute_api`` ...)."""
+
+    def __init__(self, conf, databases, messaging, token_validator=None,
+                 image_api=None):
+        self.conf = conf
+        self.databases = databases
+        self.messaging = messaging
+        self.policy = policy.Policy(conf)
+        self.authenticator = auth.make_authenticator(conf, token_validator)
+        self.router = wsgi.Router(routes.resolve())
+        self._image_api = image_api
+
+    @functools.cached_property
+    def compute_api(self):
+        from stratus.compute import api as compute_api
+        return compute_api.API(self.conf, self.messaging,
+                               image_api=self.image_api)
+
+    @functools.cached_property
+    def image_api(self):
+        if self._image_api is not None:
+            return self._image_api
+        from stratus.image import client as image_client
+        return image_client.ImageAPI.from_conf(self.conf)
+
+    def prepare(self, req, template):
+        if template == "/":
+            return
+        req.api_version = microversion.parse(req.headers)
+        if template in routes.UNAUTHENTICATED:
+            return
+        req.context = self.authenticator.authenticate(req, self.databases)
+
+    def finish(self, req, response):
+        request_id = req.environ.get("openstack.request_id")
+        response.headers["x-openstack-request-id"] = request_id
+        response.headers["x-compute-request-id"] = request_id
+        if req.path_info.rstrip("/") not in ("",):
+            version = microversion.to_string(req.api_version)
+            response.headers[microversion.HEADER] = "compute " + version
+            response.headers[microversion.LEGACY_HEADER] = version
+            response.headers["Vary"] = VARY
+
+
+def make_app(conf, databases, messaging, token_validator=None,
+             image_api=None):
+    app = ComputeApp(conf, databases, messaging, token_validator, image_api)
+    return auth.wrap_with_keystone(conf, app)

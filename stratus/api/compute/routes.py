@@ -1,0 +1,107 @@
+"""The whole Compute API on one screen: URL -> {METHOD: "module:handler"}.
+
+Handlers live in stratus/api/compute/<module>.py, one module per resource,
+named <verb>_<noun>. Unknown URL: 404; known URL, wrong method: 405.
+"""
+
+ROUTES = {
+    "/": {"GET": "versions:list_versions"},
+    "/v2.1": {"GET": "versions:show_version"},
+    "/v2.1/extensions": {"GET": "extensions:list_extensions"},
+    "/v2.1/extensions/{alias}": {"GET": "extensions:show_extension"},
+    # Servers
+    "/v2.1/servers": {"GET": "servers:list_servers", "POST": "servers:create_server"},
+    "/v2.1/servers/detail": {"GET": "servers:list_servers_detail"},
+    "/v2.1/servers/{server_id}": {"GET": "servers:show_server",
+                                  "PUT": "servers:update_server",
+                                  "DELETE": "servers:delete_server"},
+    "/v2.1/servers/{server_id}/action": {"POST": "server_actions:server_action"},
+    "/v2.1/servers/{server_id}/metadata": {
+        "GET": "server_metadata:list_metadata",
+        "POST": "server_metadata:update_metadata",
+        "PUT": "server_metadata:replace_metadata"},
+    "/v2.1/servers/{server_id}/metadata/{key}": {
+        "GET": "server_metadata:show_metadata_item",
+        "PUT": "server_metadata:put_metadata_item",
+        "DELETE": "server_metadata:delete_metadata_item"},
+    "/v2.1/servers/{server_id}/tags": {
+        "GET": "server_tags:list_tags", "PUT": "server_tags:replace_tags",
+        "DELETE": "server_tags:delete_all_tags"},
+    "/v2.1/servers/{server_id}/tags/{tag}": {
+        "GET": "server_tags:check_tag", "PUT": "server_tags:put_tag",
+        "DELETE": "server_tags:delete_tag"},
+    "/v2.1/servers/{server_id}/ips": {"GET": "ips:list_ips"},
+    "/v2.1/servers/{server_id}/ips/{network}": {"GET": "ips:show_ips"},
+    "/v2.1/servers/{server_id}/os-instance-actions": {
+        "GET": "instance_actions:list_instance_actions"},
+    "/v2.1/servers/{server_id}/os-instance-actions/{request_id}": {
+        "GET": "instance_actions:show_instance_action"},
+    # Flavors
+    "/v2.1/flavors": {"GET": "flavors:list_flavors", "POST": "flavors:create_flavor"},
+    "/v2.1/flavors/detail": {"GET": "flavors:list_flavors_detail"},
+    "/v2.1/flavors/{flavor_id}": {"GET": "flavors:show_flavor",
+                                  "PUT": "flavors:update_flavor",
+                                  "DELETE": "flavors:delete_flavor"},
+    "/v2.1/flavors/{flavor_id}/action": {"POST": "flavor_access:flavor_action"},
+    "/v2.1/flavors/{flavor_id}/os-flavor-access": {
+        "GET": "flavor_access:list_flavor_access"},
+    "/v2.1/flavors/{flavor_id}/os-extra_specs": {
+        "GET": "flavor_extra_specs:list_extra_specs",
+        "POST": "flavor_extra_specs:create_extra_specs"},
+    "/v2.1/flavors/{flavor_id}/os-extra_specs/{key}": {
+        "GET": "flavor_extra_specs:show_extra_spec",
+        "PUT": "flavor_extra_specs:update_extra_spec",
+        "DELETE": "flavor_extra_specs:delete_extra_spec"},
+    # Keypairs
+    "/v2.1/os-keypairs": {"GET": "keypairs:list_keypairs", "POST": "keypairs:create_keypair"},
+    "/v2.1/os-keypairs/{keypair_name}": {"GET": "keypairs:show_keypair",
+                                         "DELETE": "keypairs:delete_keypair"},
+    # Images proxy (max 2.35)
+    "/v2.1/images": {"GET": "images:list_images"},
+    "/v2.1/images/detail": {"GET": "images:list_images_detail"},
+    "/v2.1/images/{image_id}": {"GET": "images:show_image", "DELETE": "images:delete_image"},
+    "/v2.1/images/{image_id}/metadata": {
+        "GET": "image_metadata:list_image_metadata",
+        "POST": "image_metadata:update_image_metadata",
+        "PUT": "image_metadata:replace_image_metadata"},
+    "/v2.1/images/{image_id}/metadata/{key}": {
+        "GET": "image_metadata:show_image_metadata_item",
+        "PUT": "image_metadata:put_image_metadata_item",
+        "DELETE": "image_metadata:delete_image_metadata_item"},
+    # Limits, quotas, availability zones
+    "/v2.1/limits": {"GET": "limits:show_limits"},
+    "/v2.1/os-quota-sets/{project_id}": {"GET": "quota_sets:show_quota_set",
+                                         "PUT": "quota_sets:update_quota_set",
+                                         "DELETE": "quota_sets:delete_quota_set"},
+    "/v2.1/os-quota-sets/{project_id}/defaults": {"GET": "quota_sets:show_quota_defaults"},
+    "/v2.1/os-quota-sets/{project_id}/detail": {"GET": "quota_sets:show_quota_detail"},
+    "/v2.1/os-availability-zone": {"GET": "availability_zones:list_availability_zones"},
+    "/v2.1/os-availability-zone/detail": {"GET": "availability_zones:list_availability_zones_detail"},
+    # Services and hypervisors
+    "/v2.1/os-services": {"GET": "services:list_services"},
+    "/v2.1/os-services/{service_id}": {"PUT": "services:update_service",
+                                       "DELETE": "services:delete_service"},
+    "/v2.1/os-hypervisors": {"GET": "hypervisors:list_hypervisors"},
+    "/v2.1/os-hypervisors/detail": {"GET": "hypervisors:list_hypervisors_detail"},
+    "/v2.1/os-hypervisors/statistics": {"GET": "hypervisors:show_statistics"},
+    "/v2.1/os-hypervisors/{hypervisor_id}": {"GET": "hypervisors:show_hypervisor"},
+    "/v2.1/os-hypervisors/{hypervisor_id}/uptime": {"GET": "hypervisors:show_uptime"},
+    "/v2.1/os-hypervisors/{hypervisor_hostname_pattern}/search": {"GET": "hypervisors:search_hypervisors"},
+    "/v2.1/os-hypervisors/{hypervisor_hostname_pattern}/servers": {"GET": "hypervisors:list_hypervisor_servers"},
+}
+
+# Reachable without a token, as in Nova.
+UNAUTHENTICATED = {"/", "/v2.1"}
+
+
+def resolve(routes=ROUTES, package="stratus.api.compute"):
+    """Import the handler named by each route entry."""
+    import importlib
+    resolved = {}
+    for template, methods in routes.items():
+        resolved[template] = {}
+        for method, target in methods.items():
+            module_name, func_name = target.split(":")
+            module = importlib.import_module("%s.%s" % (package, module_name))
+            resolved[template][method] = getattr(module, func_name)
+    return resolved

@@ -1,0 +1,62 @@
+"""Exceptions to OpenStack error bodies, in one place."""
+import logging
+
+import webob
+
+from stratus import exception
+
+LOG = logging.getLogger(__name__)
+
+# Nova's fault names by status code; anything else is a computeFault.
+FAULT_NAMES = {
+    400: "badRequest", 401: "unauthorized", 403: "forbidden",
+    404: "itemNotFound", 405: "badMethod", 409: "conflictingRequest",
+    413: "overLimit", 415: "badMediaType", 429: "overLimit",
+    501: "notImplemented", 503: "serviceUnavailable",
+}
+
+UNEXPECTED = ("Unexpected API Error. Please report this to the operator of "
+              "this cloud and include the request id %s.")
+
+
+def fault_body(status, message):
+    return {FAULT_NAMES.get(status, "computeFault"):
+            {"code": status, "message": message}}
+
+
+def status_and_message(exc, request_id=None):
+    """(status, message) for any exception, logging unexpected ones."""
+    if isinstance(exc, exception.StratusException):
+        status = exc.code if 400 <= exc.code < 600 else 500
+        if status == 500:
+            LOG.error("Request %s failed: %s", request_id, exc, exc_info=exc)
+            return 500, UNEXPECTED % request_id
+        return status, exc.format_message()
+    if isinstance(exc, webob.exc.HTTPException) and exc.code >= 400:
+        return exc.code, exc.explanation or exc.title
+    LOG.error("Request %s failed unexpectedly", request_id, exc_info=exc)
+    return 500, UNEXPECTED % request_id
+
+
+class HTTPError(exception.StratusException):
+    """An error raised by a handler with an explicit status code."""
+
+    def __init__(self, code, message):
+        self.code = code
+        super().__init__(message)
+
+
+def bad_request(message):
+    return HTTPError(400, message)
+
+
+def not_found(message):
+    return HTTPError(404, message)
+
+
+def conflict(message):
+    return HTTPError(409, message)
+
+
+def forbidden(message):
+    return HTTPError(403, message)

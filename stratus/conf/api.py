@@ -1,0 +1,48 @@
+from oslo_config import cfg
+
+# Listening addresses keep Nova's option names and default to loopback:
+# nothing Stratus starts on its own may be reachable from beyond the machine.
+LISTEN_OPTS = [
+    cfg.StrOpt("osapi_compute_listen", default="127.0.0.1",
+               help="Address the Compute API listens on."),
+    cfg.PortOpt("osapi_compute_listen_port", default=8774,
+                help="Port of the Compute API."),
+    cfg.IntOpt("osapi_compute_workers", default=16, min=1,
+               help="Threads serving the Compute, Placement, Identity and "
+                    "Image APIs (per listener)."),
+]
+
+API_OPTS = [
+    cfg.StrOpt("auth_strategy", default="noauth",
+               choices=["noauth", "builtin", "keystone"],
+               help="noauth: token 'user:project', admin if the user is "
+                    "'admin' (development and tests). builtin: Stratus's own "
+                    "Identity v3 token service. keystone: keystonemiddleware "
+                    "against a real Keystone."),
+    cfg.IntOpt("max_limit", default=1000, min=1,
+               help="Largest number of items one list request returns."),
+    cfg.StrOpt("compute_link_prefix",
+               help="Base URL in links of Compute API responses; by default "
+                    "the request's host URL."),
+    cfg.StrOpt("glance_link_prefix",
+               help="Base URL of image links in Compute API responses."),
+    cfg.IntOpt("instance_list_per_project_cells", default=0,
+               help="Unused; kept for Nova option compatibility."),
+]
+
+PLACEMENT_LISTEN_OPTS = [
+    cfg.StrOpt("listen", default="127.0.0.1",
+               help="Address the Placement API listens on."),
+    cfg.PortOpt("port", default=8778, help="Port of the Placement API."),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(LISTEN_OPTS)
+    conf.register_opts(API_OPTS, group="api")
+    conf.register_opts(PLACEMENT_LISTEN_OPTS, group="placement_api")
+
+
+def list_opts():
+    return [("DEFAULT", LISTEN_OPTS), ("api", API_OPTS),
+            ("placement_api", PLACEMENT_LISTEN_OPTS)]

@@ -1,0 +1,48 @@
+from oslo_config import cfg
+
+COMPUTE_OPTS = [
+    cfg.FloatOpt("cpu_allocation_ratio", default=4.0, min=0.0,
+                 help="Virtual CPUs per physical CPU reported to placement."),
+    cfg.FloatOpt("ram_allocation_ratio", default=1.0, min=0.0,
+                 help="Virtual RAM per physical RAM reported to placement."),
+    cfg.FloatOpt("disk_allocation_ratio", default=1.0, min=0.0,
+                 help="Virtual disk per physical disk reported to placement."),
+    cfg.IntOpt("reserved_host_memory_mb", default=512, min=0,
+               help="Memory kept back for the host."),
+    cfg.IntOpt("reserved_host_disk_mb", default=0, min=0,
+               help="Disk kept back for the host."),
+    cfg.IntOpt("reserved_host_cpus", default=0, min=0,
+               help="CPUs kept back for the host."),
+    cfg.IntOpt("update_resources_interval", default=60, min=1,
+               help="Seconds between resource tracker updates."),
+    cfg.IntOpt("sync_power_state_interval", default=600,
+               help="Seconds between power state syncs; -1 disables."),
+]
+
+FAKE_DRIVER_OPTS = [
+    cfg.IntOpt("nodes", default=3, min=1,
+               help="Hypervisor nodes one fake compute service simulates."),
+    cfg.IntOpt("vcpus", default=16, min=1, help="vCPUs of each fake node."),
+    cfg.IntOpt("memory_mb", default=65536, min=1,
+               help="Memory of each fake node."),
+    cfg.IntOpt("local_gb", default=1024, min=1,
+               help="Local disk of each fake node."),
+    cfg.StrOpt("hypervisor_type", default="fake",
+               help="Hypervisor type the fake nodes report."),
+    cfg.IntOpt("hypervisor_version", default=1000,
+               help="Hypervisor version the fake nodes report."),
+    cfg.FloatOpt("spawn_delay", default=0.0, min=0.0,
+                 help="Seconds a fake spawn takes."),
+    cfg.StrOpt("fail_spawn_name_regex",
+               help="Spawns of servers whose name matches this regex fail "
+                    "(for tests of rescheduling and faults)."),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(COMPUTE_OPTS)
+    conf.register_opts(FAKE_DRIVER_OPTS, group="fake_driver")
+
+
+def list_opts():
+    return [("DEFAULT", COMPUTE_OPTS), ("fake_driver", FAKE_DRIVER_OPTS)]

@@ -1,0 +1,37 @@
+import socket
+
+from oslo_config import cfg
+
+OPTS = [
+    cfg.StrOpt("host", default=socket.gethostname(), sample_default="<hostname>",
+               help="Name of this node: the compute host name and the RPC "
+                    "topic suffix (compute.<host>)."),
+    cfg.StrOpt("state_path", default="",
+               help="Directory for the service's persistent state (embedded "
+                    "databases, image store, keys). Empty means the "
+                    "all-in-one data directory."),
+    cfg.StrOpt("compute_driver", default="fake",
+               choices=["fake", "libvirt"],
+               help="Virt driver the compute service uses."),
+    cfg.StrOpt("default_availability_zone", default="nova",
+               help="Availability zone of compute hosts not in an aggregate "
+                    "with an availability zone."),
+    cfg.StrOpt("default_schedule_zone",
+               help="Availability zone given to servers created without one. "
+                    "None means any zone."),
+    cfg.IntOpt("report_interval", default=10, min=1,
+               help="Seconds between service heartbeats."),
+    cfg.IntOpt("service_down_time", default=60, min=1,
+               help="Seconds without a heartbeat after which a service is "
+                    "considered down."),
+    cfg.BoolOpt("debug", default=False, help="Log at DEBUG level."),
+    cfg.StrOpt("log_file", help="Log to this file instead of stderr."),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(OPTS)
+
+
+def list_opts():
+    return [("DEFAULT", OPTS)]

@@ -1,0 +1,155 @@
+"""Engines and sessions for the API database and the cell databases.
+
+``Database.reader()`` and ``Database.writer()`` are the only ways code
+touches a database. On SQLite a writer starts with BEGIN IMMEDIATE, so two
+writers queue for the lock instead of failing when a read snapshot would
+have to be upgraded; on PostgreSQL and MariaDB transactions run at READ
+COMMITTED and conflicts are caught by generation checks where it matters.
+"""
+import contextlib
+import functools
+import logging
+import threading
+import time
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import orm
+
+LOG = logging.getLogger(__name__)
+
+
+def _is_sqlite(url):
+    return str(url).startswith("sqlite")
+
+
+def create_engine(url, pool_size=10, max_overflow=20):
+    url = str(url)
+    if _is_sqlite(url):
+        engine = sa.create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 60},
+            pool_size=pool_size, max_overflow=max_overflow,
+            poolclass=sa.pool.QueuePool)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cursor = dbapi_conn.cursor()
+            if ":memory:" not in url:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=60000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            mode = conn.get_execution_options().get("sqlite_begin",
+                                                    "DEFERRED")
+            conn.exec_driver_sql("BEGIN %s" % mode)
+        return engine
+    kwargs = dict(pool_size=pool_size, max_overflow=max_overflow,
+                  pool_pre_ping=True, pool_recycle=3600,
+                  isolation_level="READ COMMITTED")
+    if url.startswith("mysql"):
+        kwargs["connect_args"] = {"charset": "utf8mb4"}
+    return sa.create_engine(url, **kwargs)
+
+
+class Database:
+    """One database: an engine and reader/writer sessions."""
+
+    def __init__(self, url, pool_size=10, max_overflow=20):
+        self.url = str(url)
+        self.engine = create_engine(self.url, pool_size, max_overflow)
+        self.is_sqlite = _is_sqlite(self.url)
+        self._sessionmaker = orm.sessionmaker(bind=self.engine,
+                                              expire_on_commit=False,
+                                              autoflush=False)
+
+    @contextlib.contextmanager
+    def reader(self):
+        session = self._sessionmaker()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextlib.contextmanager
+    def writer(self):
+        session = self._sessionmaker()
+        if self.is_sqlite:
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self):
+        self.engine.dispose()
+
+
+def retry_on_deadlock(func, attempts=10):
+    """Run a DB transaction again when the database reports a deadlock."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        for attempt in range(attempts):
+            try:
+                return func(*args, **kwargs)
+            except sa_exc.OperationalError as exc:
+                text = str(exc.orig).lower() if exc.orig else str(exc)
+                if attempt + 1 == attempts or not (
+                        "deadlock" in text or "database is locked" in text
+                        or "could not serialize" in text):
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+    return wrapper
+
+
+class Databases:
+    """The API database and, by cell uuid, the cell databases it maps."""
+
+    def __init__(self, api_url, pool_size=10, max_overflow=20):
+        self._pool = (pool_size, max_overflow)
+        self.api = Database(api_url, *self._pool)
+        self._cells = {}
+        self._lock = threading.Lock()
+
+    def cell(self, cell_uuid):
+        db = self._cells.get(cell_uuid)
+        if db is not None:
+            return db
+        from stratus.db import api_models
+        with self.api.reader() as session:
+            url = session.scalar(
+                sa.select(api_models.CellMapping.database_connection).where(
+                    api_models.CellMapping.uuid == cell_uuid))
+        if url is None:
+            from stratus import exception
+            raise exception.CellMappingNotFound(uuid=cell_uuid)
+        return self.cell_by_url(cell_uuid, url)
+
+    def cell_by_url(self, cell_uuid, url):
+        with self._lock:
+            db = self._cells.get(cell_uuid)
+            if db is None:
+                db = Database(url, *self._pool)
+                self._cells[cell_uuid] = db
+        return db
+
+    def dispose(self):
+        self.api.dispose()
+        for db in self._cells.values():
+            db.dispose()
+
+    @classmethod
+    def from_conf(cls, conf):
+        return cls(conf.api_database.connection,
+                   conf.database.max_pool_size, conf.database.max_overflow)

@@ -1,0 +1,413 @@
+"""Tables of the API database: everything that is global to the cloud.
+
+Placement's tables live here too (see DESIGN.md), as do the built-in
+identity and image services' tables.
+"""
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from stratus.db.types import JsonText, MediumText, UTCDateTime, utcnow
+
+
+class Base(orm.DeclarativeBase):
+    pass
+
+
+class Timestamps:
+    created_at = sa.Column(UTCDateTime, default=utcnow)
+    updated_at = sa.Column(UTCDateTime, onupdate=utcnow)
+
+
+# Cells and mappings ------------------------------------------------------
+
+class CellMapping(Timestamps, Base):
+    __tablename__ = "cell_mappings"
+    __table_args__ = (sa.UniqueConstraint("uuid", name="uniq_cell_mappings0uuid"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    name = sa.Column(sa.String(255))
+    transport_url = sa.Column(sa.Text())
+    database_connection = sa.Column(sa.Text())
+    disabled = sa.Column(sa.Boolean, nullable=False, default=False)
+
+
+class HostMapping(Timestamps, Base):
+    __tablename__ = "host_mappings"
+    __table_args__ = (sa.UniqueConstraint("host", name="uniq_host_mappings0host"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    cell_id = sa.Column(sa.Integer, sa.ForeignKey("cell_mappings.id"), nullable=False)
+    host = sa.Column(sa.String(255), nullable=False)
+
+
+class InstanceMapping(Timestamps, Base):
+    __tablename__ = "instance_mappings"
+    __table_args__ = (
+        sa.UniqueConstraint("instance_uuid", name="uniq_instance_mappings0instance_uuid"),
+        sa.Index("instance_mappings_project_id_idx", "project_id"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    cell_id = sa.Column(sa.Integer, sa.ForeignKey("cell_mappings.id"), nullable=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255), nullable=True)
+    queued_for_delete = sa.Column(sa.Boolean, default=False, nullable=False)
+
+
+class BuildRequest(Timestamps, Base):
+    __tablename__ = "build_requests"
+    __table_args__ = (
+        sa.UniqueConstraint("instance_uuid", name="uniq_build_requests0instance_uuid"),
+        sa.Index("build_requests_project_id_idx", "project_id"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    # The serialized Instance object, as the API would show it before the
+    # server reaches its cell.
+    instance = sa.Column(MediumText)
+    block_device_mappings = sa.Column(MediumText)
+    tags = sa.Column(sa.Text())
+
+
+class RequestSpec(Timestamps, Base):
+    __tablename__ = "request_specs"
+    __table_args__ = (
+        sa.UniqueConstraint("instance_uuid", name="uniq_request_specs0instance_uuid"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    spec = sa.Column(MediumText, nullable=False)
+
+
+# Flavors and keypairs ----------------------------------------------------
+
+class Flavor(Timestamps, Base):
+    __tablename__ = "flavors"
+    __table_args__ = (
+        sa.UniqueConstraint("flavorid", name="uniq_flavors0flavorid"),
+        sa.UniqueConstraint("name", name="uniq_flavors0name"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    flavorid = sa.Column(sa.String(255), nullable=False)
+    memory_mb = sa.Column(sa.Integer, nullable=False)
+    vcpus = sa.Column(sa.Integer, nullable=False)
+    root_gb = sa.Column(sa.Integer, nullable=False, default=0)
+    ephemeral_gb = sa.Column(sa.Integer, nullable=False, default=0)
+    swap = sa.Column(sa.Integer, nullable=False, default=0)
+    rxtx_factor = sa.Column(sa.Float, default=1.0)
+    vcpu_weight = sa.Column(sa.Integer)
+    disabled = sa.Column(sa.Boolean, default=False)
+    is_public = sa.Column(sa.Boolean, default=True)
+    description = sa.Column(sa.Text())
+
+
+class FlavorExtraSpec(Timestamps, Base):
+    __tablename__ = "flavor_extra_specs"
+    __table_args__ = (
+        sa.UniqueConstraint("flavor_id", "key", name="uniq_flavor_extra_specs0flavor_id0key"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    flavor_id = sa.Column(sa.Integer, sa.ForeignKey("flavors.id", ondelete="CASCADE"),
+                          nullable=False)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255))
+
+
+class FlavorProject(Timestamps, Base):
+    __tablename__ = "flavor_projects"
+    __table_args__ = (
+        sa.UniqueConstraint("flavor_id", "project_id", name="uniq_flavor_projects0flavor_id0project_id"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    flavor_id = sa.Column(sa.Integer, sa.ForeignKey("flavors.id", ondelete="CASCADE"),
+                          nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+
+
+class KeyPair(Timestamps, Base):
+    __tablename__ = "key_pairs"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "name", name="uniq_key_pairs0user_id0name"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255), nullable=False)
+    fingerprint = sa.Column(sa.String(255))
+    public_key = sa.Column(sa.Text())
+    type = sa.Column(sa.String(16), nullable=False, default="ssh")
+
+
+# Quotas -----------------------------------------------------------------
+
+class Quota(Timestamps, Base):
+    __tablename__ = "quotas"
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "resource", name="uniq_quotas0project_id0resource"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(255), nullable=False)
+    hard_limit = sa.Column(sa.Integer)
+
+
+class ProjectUserQuota(Timestamps, Base):
+    __tablename__ = "project_user_quotas"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "project_id", "resource",
+                            name="uniq_project_user_quotas0user_id0project_id0resource"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.String(255), nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(255), nullable=False)
+    hard_limit = sa.Column(sa.Integer)
+
+
+class QuotaClass(Timestamps, Base):
+    __tablename__ = "quota_classes"
+    __table_args__ = (
+        sa.UniqueConstraint("class_name", "resource", name="uniq_quota_classes0class_name0resource"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    class_name = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(255), nullable=False)
+    hard_limit = sa.Column(sa.Integer)
+
+
+# Server groups and aggregates ---------------------------------------------
+
+class InstanceGroup(Timestamps, Base):
+    __tablename__ = "instance_groups"
+    __table_args__ = (sa.UniqueConstraint("uuid", name="uniq_instance_groups0uuid"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    name = sa.Column(sa.String(255))
+    user_id = sa.Column(sa.String(255))
+    project_id = sa.Column(sa.String(255))
+    policy = sa.Column(sa.String(255))
+    rules = sa.Column(sa.Text())
+    # Bumped by every member claim, so concurrent claims into one group
+    # serialize on it (the atomic hard-policy check).
+    generation = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+class InstanceGroupMember(Timestamps, Base):
+    __tablename__ = "instance_group_member"
+    __table_args__ = (
+        sa.UniqueConstraint("group_id", "instance_uuid", name="uniq_instance_group_member0group_id0instance_uuid"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    group_id = sa.Column(sa.Integer, sa.ForeignKey("instance_groups.id", ondelete="CASCADE"),
+                         nullable=False)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    host = sa.Column(sa.String(255))
+
+
+class Aggregate(Timestamps, Base):
+    __tablename__ = "aggregates"
+    __table_args__ = (
+        sa.UniqueConstraint("uuid", name="uniq_aggregates0uuid"),
+        sa.UniqueConstraint("name", name="uniq_aggregates0name"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    name = sa.Column(sa.String(255), nullable=False)
+
+
+class AggregateHost(Timestamps, Base):
+    __tablename__ = "aggregate_hosts"
+    __table_args__ = (
+        sa.UniqueConstraint("host", "aggregate_id", name="uniq_aggregate_hosts0host0aggregate_id"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    host = sa.Column(sa.String(255), nullable=False)
+    aggregate_id = sa.Column(sa.Integer, sa.ForeignKey("aggregates.id", ondelete="CASCADE"),
+                             nullable=False)
+
+
+class AggregateMetadata(Timestamps, Base):
+    __tablename__ = "aggregate_metadata"
+    __table_args__ = (
+        sa.UniqueConstraint("aggregate_id", "key", name="uniq_aggregate_metadata0aggregate_id0key"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    aggregate_id = sa.Column(sa.Integer, sa.ForeignKey("aggregates.id", ondelete="CASCADE"),
+                             nullable=False)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255), nullable=False)
+
+
+# Placement ----------------------------------------------------------------
+
+class ResourceProvider(Timestamps, Base):
+    __tablename__ = "resource_providers"
+    __table_args__ = (
+        sa.UniqueConstraint("uuid", name="uniq_resource_providers0uuid"),
+        sa.UniqueConstraint("name", name="uniq_resource_providers0name"),
+        sa.Index("resource_providers_root_provider_id_idx", "root_provider_id"),
+        sa.Index("resource_providers_parent_provider_id_idx", "parent_provider_id"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    name = sa.Column(sa.String(200), nullable=False)
+    generation = sa.Column(sa.Integer, nullable=False, default=0)
+    root_provider_id = sa.Column(sa.Integer, sa.ForeignKey("resource_providers.id"))
+    parent_provider_id = sa.Column(sa.Integer, sa.ForeignKey("resource_providers.id"))
+
+
+class Inventory(Timestamps, Base):
+    __tablename__ = "inventories"
+    __table_args__ = (
+        sa.UniqueConstraint("resource_provider_id", "resource_class_id",
+                            name="uniq_inventories0resource_provider_resource_class"),
+        sa.Index("inventories_resource_class_id_idx", "resource_class_id"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    resource_provider_id = sa.Column(sa.Integer, sa.ForeignKey("resource_providers.id"),
+                                     nullable=False)
+    resource_class_id = sa.Column(sa.Integer, nullable=False)
+    total = sa.Column(sa.Integer, nullable=False)
+    reserved = sa.Column(sa.Integer, nullable=False, default=0)
+    min_unit = sa.Column(sa.Integer, nullable=False, default=1)
+    max_unit = sa.Column(sa.Integer, nullable=False)
+    step_size = sa.Column(sa.Integer, nullable=False, default=1)
+    allocation_ratio = sa.Column(sa.Float, nullable=False, default=1.0)
+
+
+class Allocation(Timestamps, Base):
+    __tablename__ = "allocations"
+    __table_args__ = (
+        sa.Index("allocations_resource_provider_class_used_idx",
+                 "resource_provider_id", "resource_class_id", "used"),
+        sa.Index("allocations_consumer_id_idx", "consumer_id"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    resource_provider_id = sa.Column(sa.Integer, sa.ForeignKey("resource_providers.id"),
+                                     nullable=False)
+    consumer_id = sa.Column(sa.String(36), nullable=False)
+    resource_class_id = sa.Column(sa.Integer, nullable=False)
+    used = sa.Column(sa.Integer, nullable=False)
+
+
+class PlacementProject(Timestamps, Base):
+    __tablename__ = "projects"
+    __table_args__ = (sa.UniqueConstraint("external_id", name="uniq_projects0external_id"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    external_id = sa.Column(sa.String(255), nullable=False)
+
+
+class PlacementUser(Timestamps, Base):
+    __tablename__ = "users"
+    __table_args__ = (sa.UniqueConstraint("external_id", name="uniq_users0external_id"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    external_id = sa.Column(sa.String(255), nullable=False)
+
+
+class ConsumerType(Timestamps, Base):
+    __tablename__ = "consumer_types"
+    __table_args__ = (sa.UniqueConstraint("name", name="uniq_consumer_types0name"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+
+
+class Consumer(Timestamps, Base):
+    __tablename__ = "consumers"
+    __table_args__ = (sa.UniqueConstraint("uuid", name="uniq_consumers0uuid"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    project_id = sa.Column(sa.Integer, nullable=False)
+    user_id = sa.Column(sa.Integer, nullable=False)
+    generation = sa.Column(sa.Integer, nullable=False, default=0)
+    consumer_type_id = sa.Column(sa.Integer, sa.ForeignKey("consumer_types.id"))
+
+
+class ResourceClass(Timestamps, Base):
+    """Custom resource classes; standard ones come from os-resource-classes."""
+    __tablename__ = "resource_classes"
+    __table_args__ = (sa.UniqueConstraint("name", name="uniq_resource_classes0name"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+
+
+class Trait(Timestamps, Base):
+    __tablename__ = "traits"
+    __table_args__ = (sa.UniqueConstraint("name", name="uniq_traits0name"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+
+
+class ResourceProviderTrait(Timestamps, Base):
+    __tablename__ = "resource_provider_traits"
+    trait_id = sa.Column(sa.Integer, sa.ForeignKey("traits.id"), primary_key=True)
+    resource_provider_id = sa.Column(sa.Integer, sa.ForeignKey("resource_providers.id"),
+                                     primary_key=True)
+
+
+class PlacementAggregate(Timestamps, Base):
+    __tablename__ = "placement_aggregates"
+    __table_args__ = (sa.UniqueConstraint("uuid", name="uniq_placement_aggregates0uuid"),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+
+
+class ResourceProviderAggregate(Timestamps, Base):
+    __tablename__ = "resource_provider_aggregates"
+    resource_provider_id = sa.Column(sa.Integer, sa.ForeignKey("resource_providers.id"),
+                                     primary_key=True)
+    aggregate_id = sa.Column(sa.Integer, sa.ForeignKey("placement_aggregates.id"),
+                             primary_key=True)
+
+
+# Built-in identity service ------------------------------------------------
+
+class IdentityProject(Timestamps, Base):
+    __tablename__ = "identity_projects"
+    __table_args__ = (sa.UniqueConstraint("domain_id", "name", name="uniq_identity_projects0domain_id0name"),)
+    id = sa.Column(sa.String(64), primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    domain_id = sa.Column(sa.String(64), nullable=False, default="default")
+    description = sa.Column(sa.Text())
+    enabled = sa.Column(sa.Boolean, nullable=False, default=True)
+
+
+class IdentityUser(Timestamps, Base):
+    __tablename__ = "identity_users"
+    __table_args__ = (sa.UniqueConstraint("domain_id", "name", name="uniq_identity_users0domain_id0name"),)
+    id = sa.Column(sa.String(64), primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    domain_id = sa.Column(sa.String(64), nullable=False, default="default")
+    password_hash = sa.Column(sa.String(255))
+    enabled = sa.Column(sa.Boolean, nullable=False, default=True)
+    default_project_id = sa.Column(sa.String(64))
+
+
+class IdentityRole(Timestamps, Base):
+    __tablename__ = "identity_roles"
+    __table_args__ = (sa.UniqueConstraint("name", name="uniq_identity_roles0name"),)
+    id = sa.Column(sa.String(64), primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+
+
+class IdentityRoleAssignment(Timestamps, Base):
+    __tablename__ = "identity_role_assignments"
+    user_id = sa.Column(sa.String(64), sa.ForeignKey("identity_users.id", ondelete="CASCADE"),
+                        primary_key=True)
+    project_id = sa.Column(sa.String(64), sa.ForeignKey("identity_projects.id", ondelete="CASCADE"),
+                           primary_key=True)
+    role_id = sa.Column(sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"),
+                        primary_key=True)
+
+
+# Built-in image service -----------------------------------------------------
+
+class Image(Timestamps, Base):
+    __tablename__ = "images"
+    __table_args__ = (sa.Index("images_owner_idx", "owner"),)
+    id = sa.Column(sa.String(36), primary_key=True)
+    name = sa.Column(sa.String(255))
+    status = sa.Column(sa.String(30), nullable=False)
+    visibility = sa.Column(sa.String(20), nullable=False, default="shared")
+    owner = sa.Column(sa.String(255))
+    container_format = sa.Column(sa.String(32))
+    disk_format = sa.Column(sa.String(32))
+    size = sa.Column(sa.BigInteger)
+    virtual_size = sa.Column(sa.BigInteger)
+    checksum = sa.Column(sa.String(32))
+    os_hash_algo = sa.Column(sa.String(64))
+    os_hash_value = sa.Column(sa.String(128))
+    min_disk = sa.Column(sa.Integer, nullable=False, default=0)
+    min_ram = sa.Column(sa.Integer, nullable=False, default=0)
+    protected = sa.Column(sa.Boolean, nullable=False, default=False)
+    properties = sa.Column(JsonText)
+    tags = sa.Column(JsonText)

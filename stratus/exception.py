@@ -1,0 +1,223 @@
+"""Domain exceptions.
+
+Each carries the HTTP status the API turns it into (``code``), so the API
+layer maps exceptions to error bodies in one place (stratus.api.errors).
+"""
+
+
+class StratusException(Exception):
+    msg_fmt = "An unknown exception occurred."
+    code = 500
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        if message is None:
+            try:
+                message = self.msg_fmt % kwargs
+            except (KeyError, TypeError):
+                message = self.msg_fmt
+        self.message = str(message)
+        super().__init__(self.message)
+
+    def format_message(self):
+        return self.message
+
+
+class Invalid(StratusException):
+    msg_fmt = "Bad request."
+    code = 400
+
+
+class ValidationError(Invalid):
+    msg_fmt = "Invalid input for field/attribute %(field)s. %(detail)s"
+
+
+class InvalidInput(Invalid):
+    msg_fmt = "Invalid input received: %(reason)s"
+
+
+class NotAuthorized(StratusException):
+    msg_fmt = "Not authorized."
+    code = 403
+
+
+class PolicyNotAuthorized(NotAuthorized):
+    msg_fmt = "Policy doesn't allow %(action)s to be performed."
+
+
+class Unauthorized(StratusException):
+    msg_fmt = "The request you have made requires authentication."
+    code = 401
+
+
+class NotFound(StratusException):
+    msg_fmt = "Resource could not be found."
+    code = 404
+
+
+class Conflict(StratusException):
+    msg_fmt = "There was a conflict when trying to complete your request."
+    code = 409
+
+
+class QuotaError(StratusException):
+    msg_fmt = "Quota exceeded: code=%(code)s"
+    code = 413
+
+
+class OverQuota(StratusException):
+    msg_fmt = "Quota exceeded for resources: %(overs)s"
+    code = 403
+
+
+class DatabaseNotAvailable(StratusException):
+    msg_fmt = "This service has no database access."
+
+
+class CellNotTargeted(StratusException):
+    msg_fmt = "No cell targeted for a cell database operation."
+
+
+# Resources -------------------------------------------------------------
+
+class InstanceNotFound(NotFound):
+    msg_fmt = "Instance %(instance_id)s could not be found."
+
+
+class FlavorNotFound(NotFound):
+    msg_fmt = "Flavor %(flavor_id)s could not be found."
+
+
+class FlavorExists(Conflict):
+    msg_fmt = "Flavor with %(field)s %(value)s already exists."
+
+
+class FlavorExtraSpecNotFound(NotFound):
+    msg_fmt = ("Flavor %(flavor_id)s has no extra specs with key "
+               "%(extra_specs_key)s.")
+
+
+class FlavorAccessExists(Conflict):
+    msg_fmt = ("Flavor access already exists for flavor %(flavor_id)s and "
+               "project %(project_id)s combination.")
+
+
+class FlavorAccessNotFound(NotFound):
+    msg_fmt = ("Flavor access not found for %(flavor_id)s / %(project_id)s "
+               "combination.")
+
+
+class KeypairNotFound(NotFound):
+    msg_fmt = "Keypair %(name)s not found for user %(user_id)s"
+
+
+class KeyPairExists(Conflict):
+    msg_fmt = "Key pair '%(key_name)s' already exists."
+
+
+class InvalidKeypair(Invalid):
+    msg_fmt = "Keypair data is invalid: %(reason)s"
+
+
+class ImageNotFound(NotFound):
+    msg_fmt = "Image %(image_id)s could not be found."
+
+
+class ImageNotActive(Conflict):
+    msg_fmt = "Image %(image_id)s is not active."
+
+
+class ComputeHostNotFound(NotFound):
+    msg_fmt = "Compute host %(host)s could not be found."
+
+
+class HostMappingNotFound(NotFound):
+    msg_fmt = "Host '%(name)s' is not mapped to any cell"
+
+
+class ComputeNodeNotFound(NotFound):
+    msg_fmt = "Compute node %(node)s could not be found."
+
+
+class HypervisorNotFound(NotFound):
+    msg_fmt = "Hypervisor %(hypervisor)s could not be found."
+
+
+class ServiceNotFound(NotFound):
+    msg_fmt = "Service %(service_id)s could not be found."
+
+
+class ServiceBinaryExists(Conflict):
+    msg_fmt = "Service with host %(host)s binary %(binary)s exists."
+
+
+class CellMappingNotFound(NotFound):
+    msg_fmt = "Cell %(uuid)s has no mapping."
+
+
+class InstanceMappingNotFound(NotFound):
+    msg_fmt = "Instance %(uuid)s has no mapping to a cell."
+
+
+class BuildRequestNotFound(NotFound):
+    msg_fmt = "BuildRequest not found for instance %(uuid)s"
+
+
+class RequestSpecNotFound(NotFound):
+    msg_fmt = "RequestSpec not found for instance %(instance_uuid)s"
+
+
+class InstanceActionNotFound(NotFound):
+    msg_fmt = "Action for request_id %(request_id)s on instance %(instance_uuid)s not found"
+
+
+class InstanceInvalidState(Conflict):
+    msg_fmt = ("Cannot '%(action)s' instance %(instance_uuid)s while it is "
+               "in %(attr)s %(state)s")
+
+
+class InstanceIsLocked(Conflict):
+    msg_fmt = "Instance %(instance_uuid)s is locked"
+
+
+class UnexpectedTaskStateError(Conflict):
+    msg_fmt = ("Conflict updating instance %(instance_uuid)s. Expected: "
+               "%(expected)s. Actual: %(actual)s")
+
+
+class UnexpectedDeletingTaskStateError(UnexpectedTaskStateError):
+    pass
+
+
+class InstanceTagNotFound(NotFound):
+    msg_fmt = "Instance %(instance_id)s has no tag '%(tag)s'"
+
+
+class TooManyInstances(OverQuota):
+    msg_fmt = ("Quota exceeded for %(overs)s: Requested %(req)s, but already "
+               "used %(used)s of %(allowed)s %(overs)s")
+
+
+class NoValidHost(StratusException):
+    msg_fmt = "No valid host was found. %(reason)s"
+
+
+class MaxRetriesExceeded(NoValidHost):
+    msg_fmt = "Exceeded maximum number of retries. %(reason)s"
+
+
+class BuildAbortException(StratusException):
+    msg_fmt = "Build of instance %(instance_uuid)s aborted: %(reason)s"
+
+
+class RescheduledException(StratusException):
+    msg_fmt = ("Build of instance %(instance_uuid)s was re-scheduled: "
+               "%(reason)s")
+
+
+class ConcurrentUpdate(Conflict):
+    msg_fmt = "Another request changed %(what)s at the same time; retry."
+
+
+class AvailabilityZoneNotFound(Invalid):
+    msg_fmt = "The requested availability zone is not available"

@@ -1,0 +1,40 @@
+"""Default policy rules, one module per API resource.
+
+Each module defines ``list_rules()``. Rule names follow Nova's
+(os_compute_api:<resource>:<operation>) so operators' policy files carry
+over.
+"""
+import importlib
+
+from stratus.policies import base
+
+POLICY_MODULES = [
+    "availability_zone",
+    "extensions",
+    "flavor_access",
+    "flavor_extra_specs",
+    "flavor_manage",
+    "hypervisors",
+    "images",
+    "instance_actions",
+    "keypairs",
+    "limits",
+    "server_metadata",
+    "server_tags",
+    "servers",
+    "services",
+    "ips",
+]
+
+
+def list_rules():
+    rules = list(base.list_rules())
+    for name in POLICY_MODULES:
+        try:
+            module = importlib.import_module("stratus.policies." + name)
+        except ModuleNotFoundError as exc:
+            if exc.name != "stratus.policies." + name:
+                raise
+            continue
+        rules.extend(module.list_rules())
+    return rules

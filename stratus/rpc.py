@@ -1,0 +1,64 @@
+"""RPC and notifications over oslo.messaging.
+
+One ``Messaging`` per process holds the transport. The all-in-one uses the
+in-process ``fake://`` transport, which still serializes every message, so
+single-process and distributed deployments run the same code path.
+"""
+import logging
+
+import oslo_messaging as messaging
+
+from stratus import context as stratus_context
+from stratus.objects import base as objects_base
+
+LOG = logging.getLogger(__name__)
+
+IN_PROCESS_URL = "fake://"
+
+
+class RequestContextSerializer(messaging.Serializer):
+    """Serializes objects, and rebuilds contexts with this side's DB handles."""
+
+    def __init__(self, databases=None):
+        self._base = objects_base.StratusObjectSerializer()
+        self._databases = databases
+
+    def serialize_entity(self, context, entity):
+        return self._base.serialize_entity(context, entity)
+
+    def deserialize_entity(self, context, entity):
+        return self._base.deserialize_entity(context, entity)
+
+    def serialize_context(self, context):
+        return context.to_dict()
+
+    def deserialize_context(self, context):
+        return stratus_context.RequestContext.from_dict(
+            context, databases=self._databases)
+
+
+class Messaging:
+    """A process's messaging transport plus factories for clients/servers."""
+
+    def __init__(self, conf, url=None):
+        self.conf = conf
+        self.url = url or conf.transport_url or IN_PROCESS_URL
+        self.transport = messaging.get_rpc_transport(conf, url=self.url)
+        self.notification_transport = None
+
+    def client(self, topic, version, version_cap=None, server=None,
+               timeout=None):
+        target = messaging.Target(topic=topic, version=version, server=server)
+        return messaging.get_rpc_client(
+            self.transport, target, version_cap=version_cap,
+            serializer=RequestContextSerializer(), timeout=timeout)
+
+    def server(self, topic, server, endpoints, databases=None):
+        target = messaging.Target(topic=topic, server=server)
+        return messaging.get_rpc_server(
+            self.transport, target, endpoints, executor="threading",
+            serializer=RequestContextSerializer(databases),
+            access_policy=messaging.DefaultRPCAccessPolicy)
+
+    def cleanup(self):
+        self.transport.cleanup()
