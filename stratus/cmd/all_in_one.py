@@ -1,0 +1,229 @@
+"""`stratus all-in-one`: the whole cloud in one process on embedded
+defaults — SQLite databases (API, cell0, cell1) in a data directory, the
+in-process message transport (every message still serialized), the
+built-in identity and image services, and one compute service with the fake
+driver simulating a few hypervisors.
+
+``Cloud`` is also what the functional tests and benchmarks start.
+"""
+import logging
+import os
+import signal
+import threading
+
+import platformdirs
+
+from stratus import context as stratus_context
+from stratus import rpc
+from stratus import service
+from stratus.db import setup as db_setup
+from stratus import wsgi_server
+
+LOG = logging.getLogger(__name__)
+
+
+def default_data_dir():
+    return platformdirs.user_data_dir("stratus")
+
+
+def configure(conf, data_dir, auth=None, nodes=None, ports=None):
+    """Point conf at the data directory unless the operator said otherwise."""
+    os.makedirs(data_dir, mode=0o700, exist_ok=True)
+    data_dir = os.path.abspath(data_dir)
+
+    def default(group, name, value):
+        current = conf[group][name] if group else conf[name]
+        if current in (None, ""):
+            conf.set_override(name, value, group=group)
+
+    default(None, "state_path", data_dir)
+    default("api_database", "connection",
+            "sqlite:///" + os.path.join(data_dir, "api.db"))
+    default("database", "connection",
+            "sqlite:///" + os.path.join(data_dir, "cell1.db"))
+    if auth:
+        conf.set_override("auth_strategy", auth, group="api")
+    elif "auth_strategy" not in _explicit(conf, "api"):
+        conf.set_override("auth_strategy", "builtin", group="api")
+    if nodes:
+        conf.set_override("nodes", nodes, group="fake_driver")
+    for (group, name), port in (ports or {}).items():
+        if port is not None:
+            conf.set_override(name, port, group=group)
+    return data_dir
+
+
+def _explicit(conf, group):
+    """Options of group set in a config file (not left at the default)."""
+    names = set()
+    for opt_name in conf[group]:
+        try:
+            if conf.get_location(opt_name, group).location.name != "opt_default":
+                names.add(opt_name)
+        except Exception:  # noqa: BLE001 - location is best effort
+            pass
+    return names
+
+
+class Cloud:
+    """Every Stratus service in this process, started and stopped as one."""
+
+    def __init__(self, conf, data_dir, serve_http=True, cell0_url=None):
+        self.conf = conf
+        self.data_dir = data_dir
+        self._cell0_url = cell0_url
+        self.serve_http = serve_http
+        self.databases = None
+        self.messaging = None
+        self.services = []
+        self.server = None
+        self.apps = {}
+
+    @property
+    def cell0_url(self):
+        return self._cell0_url or "sqlite:///" + os.path.join(
+            self.data_dir, "cell0.db")
+
+    def bootstrap(self):
+        """Databases, cells, users, flavors, images: idempotent."""
+        self.databases = db_setup.setup_cloud_databases(
+            self.conf.api_database.connection, self.cell0_url,
+            self.conf.database.connection)
+        ctx = stratus_context.get_admin_context(self.databases)
+        from stratus.objects import flavor
+        flavor.Flavor.ensure_defaults(ctx)
+        from stratus.api.identity import bootstrap as identity_bootstrap
+        identity_bootstrap.bootstrap(self.conf, self.databases)
+        from stratus.api.image import bootstrap as image_bootstrap
+        image_bootstrap.ensure_default_images(self.conf, self.databases)
+
+    def build_apps(self):
+        from stratus.api.compute import app as compute_app
+        from stratus.api.identity import app as identity_app
+        from stratus.api.identity import tokens
+        from stratus.api.image import app as image_app
+        from stratus.image import client as image_client
+        image = image_app.make_app(self.conf, self.databases)
+        validator = None
+        if self.conf.api.auth_strategy == "builtin":
+            validator = tokens.validator_from_conf(self.conf)
+        self.apps = {
+            "compute": compute_app.make_app(
+                self.conf, self.databases, self.messaging,
+                token_validator=validator,
+                image_api=image_client.ImageAPI(direct_app=image)),
+            "identity": identity_app.make_app(self.conf, self.databases),
+            "image": image,
+        }
+        return self.apps
+
+    def start(self):
+        if self.databases is None:
+            self.bootstrap()
+        conf = self.conf
+        self.messaging = rpc.Messaging(conf, url=rpc.IN_PROCESS_URL)
+        from stratus.conductor import manager as conductor_manager
+        from stratus.scheduler import manager as scheduler_manager
+        from stratus.compute import manager as compute_manager
+        from stratus.virt import driver as virt_driver
+        host = conf.host
+        self.services = [
+            service.Service(conf, self.messaging, "nova-conductor", "conductor",
+                            host, conductor_manager.ConductorManager(
+                                conf, self.messaging, self.databases),
+                            databases=self.databases),
+            service.Service(conf, self.messaging, "nova-scheduler", "scheduler",
+                            host, scheduler_manager.SchedulerManager(
+                                conf, self.messaging, self.databases),
+                            databases=self.databases),
+            service.Service(conf, self.messaging, "nova-compute", "compute",
+                            host, compute_manager.ComputeManager(
+                                conf, self.messaging, host,
+                                virt_driver.load_driver(conf, host))),
+        ]
+        for svc in self.services:
+            svc.start()
+        self.build_apps()
+        if self.serve_http:
+            threads = conf.osapi_compute_workers
+            self.server = wsgi_server.serve([
+                ("compute", self.apps["compute"], conf.osapi_compute_listen,
+                 conf.osapi_compute_listen_port),
+                ("identity", self.apps["identity"], conf.identity.listen,
+                 conf.identity.port),
+                ("image", self.apps["image"], conf.glance.listen,
+                 conf.glance.port),
+            ], threads=threads)
+        return self
+
+    def stop(self):
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        for svc in reversed(self.services):
+            svc.stop()
+        self.services = []
+        if self.messaging is not None:
+            self.messaging.cleanup()
+            self.messaging = None
+        if self.databases is not None:
+            self.databases.dispose()
+
+    def endpoint(self, name):
+        return self.server.url(name)
+
+
+def _print_banner(cloud, clouds_yaml):
+    conf = cloud.conf
+    lines = [
+        "Stratus all-in-one is running (data in %s)" % cloud.data_dir,
+        "  compute   %s/v2.1" % cloud.endpoint("compute"),
+        "  identity  %s/v3" % cloud.endpoint("identity"),
+        "  image     %s" % cloud.endpoint("image"),
+        "  services  conductor, scheduler, compute (%s, %d fake hypervisors)"
+        % (conf.host, conf.fake_driver.nodes),
+        "  auth      %s" % conf.api.auth_strategy,
+    ]
+    if clouds_yaml:
+        lines += [
+            "  clouds    %s (clouds 'stratus' = admin, 'stratus-demo' = member)"
+            % clouds_yaml,
+            "Try:  export OS_CLIENT_CONFIG_FILE=%s OS_CLOUD=stratus; "
+            "openstack server list" % clouds_yaml,
+        ]
+    lines.append("Ctrl-C stops it; starting it again keeps everything.")
+    print("\n".join(lines), flush=True)
+
+
+def main(conf, args):
+    data_dir = configure(
+        conf, args.data_dir or default_data_dir(), auth=args.auth,
+        nodes=args.nodes,
+        ports={(None, "osapi_compute_listen_port"): args.compute_port,
+               ("identity", "port"): args.identity_port,
+               ("glance", "port"): args.image_port,
+               ("placement_api", "port"): args.placement_port})
+    cloud = Cloud(conf, data_dir)
+    cloud.bootstrap()
+    if args.init_only:
+        print("Initialized Stratus data in %s" % data_dir)
+        return 0
+    stop = threading.Event()
+
+    def _stop(signum, frame):
+        stop.set()
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    cloud.start()
+    clouds_yaml = None
+    if conf.api.auth_strategy == "builtin":
+        from stratus.api.identity import clouds
+        clouds_yaml = os.path.join(data_dir, "clouds.yaml")
+        clouds.write_clouds_yaml(clouds_yaml, conf)
+    _print_banner(cloud, clouds_yaml)
+    while not stop.wait(1):
+        pass
+    print("Stopping Stratus ...", flush=True)
+    cloud.stop()
+    print("Stopped.", flush=True)
+    return 0

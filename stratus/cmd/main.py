@@ -1,0 +1,74 @@
+"""The `stratus` command: one binary, a subcommand per service.
+
+    stratus all-in-one [--data-dir DIR]      the whole cloud in one process
+    stratus api|conductor|scheduler|compute  one service (distributed mode)
+    stratus manage ...                       database and cell set-up
+"""
+import argparse
+import sys
+import warnings
+
+
+def _quiet_library_warnings():
+    # eventlet is a hard dependency of oslo.service; Stratus uses native
+    # threads and never monkey-patches, so its deprecation notice is noise.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", module="oslo_service")
+    warnings.filterwarnings("ignore", message=".*[Ee]ventlet.*")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="stratus", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config-file", action="append", default=[],
+                        help="oslo.config INI file (may repeat)")
+    parser.add_argument("--debug", action="store_true", help="log at DEBUG")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    aio = sub.add_parser("all-in-one", help="run the whole cloud in one process")
+    aio.add_argument("--data-dir", help="where databases, images and keys live "
+                     "(default: the user's data directory)")
+    aio.add_argument("--nodes", type=int, help="fake hypervisor nodes to simulate")
+    aio.add_argument("--auth", choices=["builtin", "noauth"], default=None,
+                     help="auth strategy (default builtin)")
+    aio.add_argument("--compute-port", type=int)
+    aio.add_argument("--identity-port", type=int)
+    aio.add_argument("--image-port", type=int)
+    aio.add_argument("--placement-port", type=int)
+    aio.add_argument("--init-only", action="store_true",
+                     help="create databases, users, flavors and images, then exit")
+
+    for name in ("api", "conductor", "scheduler", "compute"):
+        sub.add_parser(name, help="run the %s service" % name)
+
+    manage = sub.add_parser("manage", help="database and cell management")
+    from stratus.cmd import manage as manage_cmd
+    manage_cmd.add_parsers(manage.add_subparsers(dest="manage_command",
+                                                 required=True))
+    return parser
+
+
+def main(argv=None):
+    _quiet_library_warnings()
+    args = build_parser().parse_args(argv)
+    from stratus import conf as stratus_conf
+    from stratus import log
+    from stratus import objects
+    objects.register_all()
+    conf = stratus_conf.build_conf(config_files=args.config_file)
+    if args.debug:
+        conf.set_override("debug", True)
+    log.setup(conf)
+    if args.command == "all-in-one":
+        from stratus.cmd import all_in_one
+        return all_in_one.main(conf, args)
+    if args.command == "manage":
+        from stratus.cmd import manage as manage_cmd
+        return manage_cmd.main(conf, args)
+    from stratus.cmd import services
+    runner = getattr(services, "run_" + args.command)
+    return runner(conf)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Fixtures shared by every test: configuration and real databases."""
+import os
+import tempfile
+
+import pytest
+
+from stratus import conf as stratus_conf
+from stratus import objects
+from stratus.db import setup as db_setup
+from tests import dbs
+
+objects.register_all()
+
+
+@pytest.fixture
+def conf():
+    return stratus_conf.build_conf()
+
+
+class CloudDatabases:
+    """The three migrated databases of one backend, reused across tests."""
+
+    def __init__(self, backend, tmp_dir):
+        self.backend = backend
+        self.urls = {role: dbs.create_database(
+            backend, dbs.database_name(backend, role), tmp_dir)
+            for role in ("api", "cell0", "cell1")}
+        self.databases = None
+
+    def fresh(self):
+        """Databases emptied of everything a previous test left."""
+        if self.databases is not None:
+            self.databases.dispose()
+            for url in self.urls.values():
+                dbs.empty_tables(url)
+        self.databases = db_setup.setup_cloud_databases(
+            self.urls["api"], self.urls["cell0"], self.urls["cell1"])
+        return self.databases
+
+
+_CLOUD_DBS = {}
+
+
+@pytest.fixture(scope="session")
+def _db_tmp_dir():
+    with tempfile.TemporaryDirectory(prefix="stratus-test-db-") as path:
+        yield path
+
+
+def _cloud_dbs(backend, tmp_dir):
+    if backend not in _CLOUD_DBS:
+        if not dbs.service_running(backend):
+            pytest.fail("%s is not running: start it (see .ci/run)" % backend)
+        _CLOUD_DBS[backend] = CloudDatabases(backend, tmp_dir)
+    return _CLOUD_DBS[backend]
+
+
+@pytest.fixture(params=dbs.BACKENDS)
+def db_backend(request):
+    return request.param
+
+
+@pytest.fixture
+def databases(db_backend, _db_tmp_dir):
+    """API DB + cell0 + cell1 on each backend in turn, empty and mapped."""
+    cloud_dbs = _cloud_dbs(db_backend, _db_tmp_dir)
+    yield cloud_dbs.fresh()
+
+
+@pytest.fixture
+def sqlite_databases(_db_tmp_dir):
+    """The same on SQLite only, for tests whose subject is not the DB."""
+    cloud_dbs = _cloud_dbs("sqlite", _db_tmp_dir)
+    yield cloud_dbs.fresh()
+
+
+@pytest.fixture
+def cloud_urls(databases, db_backend, _db_tmp_dir):
+    return _cloud_dbs(db_backend, _db_tmp_dir).urls

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Install Stratus into ./.venv and start the all-in-one cloud.
+# Any arguments go to `stratus all-in-one` (e.g. --data-dir DIR).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/install.sh
+exec .venv/bin/stratus all-in-one "$@"

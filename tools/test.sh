@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install Stratus with its test dependencies into ./.venv and run the tests.
+# Needs PostgreSQL, MariaDB and RabbitMQ on loopback (see .ci/run, which
+# starts them). Arguments go to pytest, e.g. `tools/test.sh -m "not slow"`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/install.sh test
+set +e
+.venv/bin/python -m pytest -n 2 -p no:cacheprovider "$@"
+status=$?
+set -e
+# pytest exits 5 when nothing was collected: that is a failure here too.
+exit $status
