@@ -1,0 +1,163 @@
+"""Boot benchmark: the figures of ../shared/nova-baseline.md, for Stratus.
+
+(a) one server create -> ACTIVE, median of 20;
+(b) 200 creates from 10 client threads, time until all ACTIVE;
+(c) GET /servers/detail and GET /servers with those 200, median of 20;
+(d) delete all 200, time until gone;
+plus the resident memory (RSS) and CPU time of the control plane.
+
+    python bench/boot_bench.py --mode all-in-one
+    python bench/boot_bench.py --mode distributed   # RabbitMQ + PostgreSQL
+
+It starts the cloud itself (real processes, real HTTP on loopback), prints
+a table and writes bench/results/boot-<mode>.json.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench import deploy  # noqa: E402
+from bench.http_client import Client  # noqa: E402
+
+POLL = 0.005
+
+
+def wait_status(client, server_id, status="ACTIVE", timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        code, body = client.request("GET", "/servers/%s" % server_id)
+        if code == 200 and body["server"]["status"] == status:
+            return
+        if code == 200 and body["server"]["status"] == "ERROR":
+            raise RuntimeError("server %s went to ERROR: %s" % (server_id, body))
+        time.sleep(POLL)
+    raise RuntimeError("server %s not %s in time" % (server_id, status))
+
+
+def wait_gone(client, server_id, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        code, _ = client.request("GET", "/servers/%s" % server_id)
+        if code == 404:
+            return
+        time.sleep(POLL)
+    raise RuntimeError("server %s not gone in time" % server_id)
+
+
+def create(client, name, image):
+    code, body = client.request("POST", "/servers", {"server": {
+        "name": name, "flavorRef": "1", "imageRef": image,
+        "networks": "none"}})
+    if code != 202:
+        raise RuntimeError("create failed: %s %s" % (code, body))
+    return body["server"]["id"]
+
+
+def one_boot(client, image, i):
+    start = time.perf_counter()
+    server_id = create(client, "single-%d" % i, image)
+    wait_status(client, server_id)
+    elapsed = time.perf_counter() - start
+    client.request("DELETE", "/servers/%s" % server_id)
+    wait_gone(client, server_id)
+    return elapsed
+
+
+def run(cloud, count, threads, singles):
+    client = Client(cloud.compute_url)
+    code, body = client.request("GET", "/images")
+    image = body["images"][0]["id"]
+    results = {}
+
+    one_boot(client, image, -1)  # warm-up
+    singles_s = [one_boot(client, image, i) for i in range(singles)]
+    results["one_boot_median_s"] = statistics.median(singles_s)
+    results["one_boot_p90_s"] = sorted(singles_s)[int(len(singles_s) * 0.9) - 1]
+
+    cpu_before = cloud.cpu_seconds()
+    start = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        ids = list(pool.map(lambda i: create(client, "burst-%d" % i, image),
+                            range(count)))
+        list(pool.map(lambda sid: wait_status(client, sid), ids))
+    burst = time.perf_counter() - start
+    cpu_used = cloud.cpu_seconds() - cpu_before
+    results["burst_count"] = count
+    results["burst_all_active_s"] = burst
+    results["burst_boots_per_s"] = count / burst
+    results["burst_cpu_core_s_per_boot"] = cpu_used / count
+
+    for path, key in (("/servers/detail", "list_detail_median_s"),
+                      ("/servers", "list_median_s")):
+        timings = []
+        for _ in range(20):
+            t0 = time.perf_counter()
+            code, body = client.request("GET", path)
+            timings.append(time.perf_counter() - t0)
+            assert code == 200 and len(body["servers"]) == count, (code, len(body["servers"]))
+        results[key] = statistics.median(timings)
+
+    results["rss_mib_with_servers"] = cloud.rss_mib()
+    start = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        list(pool.map(lambda sid: client.request("DELETE", "/servers/%s" % sid), ids))
+        list(pool.map(lambda sid: wait_gone(client, sid), ids))
+    results["delete_all_gone_s"] = time.perf_counter() - start
+    time.sleep(1)
+    results["rss_mib_idle"] = cloud.rss_mib()
+    return results
+
+
+ROWS = [
+    ("(a) one boot -> ACTIVE, median", "one_boot_median_s", "%.3f s"),
+    ("(b) %(burst_count)d boots -> all ACTIVE", "burst_all_active_s", "%.2f s"),
+    ("(b) burst rate", "burst_boots_per_s", "%.1f boots/s"),
+    ("(b) CPU per boot (control plane)", "burst_cpu_core_s_per_boot", "%.4f core-s"),
+    ("(c) GET /servers/detail, median", "list_detail_median_s", "%.4f s"),
+    ("(c) GET /servers, median", "list_median_s", "%.4f s"),
+    ("(d) delete all -> gone", "delete_all_gone_s", "%.2f s"),
+    ("control-plane RSS, idle", "rss_mib_idle", "%.0f MiB"),
+    ("control-plane RSS, with servers", "rss_mib_with_servers", "%.0f MiB"),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mode", choices=["all-in-one", "distributed"],
+                        default="all-in-one")
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=10)
+    parser.add_argument("--singles", type=int, default=20)
+    parser.add_argument("--computes", type=int, default=1,
+                        help="compute processes (distributed mode)")
+    parser.add_argument("--nodes", type=int, default=10,
+                        help="fake hypervisor nodes per compute")
+    parser.add_argument("--output", help="JSON file (default bench/results/boot-<mode>.json)")
+    args = parser.parse_args()
+    with deploy.start(args.mode, computes=args.computes, nodes=args.nodes) as cloud:
+        results = run(cloud, args.count, args.threads, args.singles)
+    results.update(mode=args.mode, computes=args.computes, nodes=args.nodes,
+                   threads=args.threads, poll_interval_s=POLL,
+                   date=time.strftime("%Y-%m-%d"), cpus=os.cpu_count())
+    print("Stratus boot benchmark, %s (%d compute process(es), %d fake nodes each)"
+          % (args.mode, args.computes, args.nodes))
+    for label, key, fmt in ROWS:
+        print("  %-40s %s" % (label % results, fmt % results[key]))
+    output = args.output or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "results",
+        "boot-%s.json" % args.mode)
+    os.makedirs(os.path.dirname(output), exist_ok=True)
+    with open(output, "w") as handle:
+        json.dump(results, handle, indent=2, sort_keys=True)
+    print("  written to %s" % output)
+
+
+if __name__ == "__main__":
+    main()

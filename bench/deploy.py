@@ -1,0 +1,225 @@
+"""Start Stratus as real processes for benchmarks and integration tests.
+
+``start("all-in-one")`` runs `stratus all-in-one` on a fresh data directory;
+``start("distributed")`` creates PostgreSQL databases, writes a config file
+pointing at RabbitMQ, runs the `stratus manage` set-up commands and starts
+`stratus api`, `conductor`, `scheduler` and N `stratus compute` processes
+with different host names. Everything binds to loopback on free ports.
+"""
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+
+import psutil
+
+STRATUS = os.path.join(os.path.dirname(sys.executable), "stratus")
+PG_ADMIN = os.environ.get("STRATUS_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1")
+RABBIT = os.environ.get("STRATUS_TEST_RABBIT", "rabbit://guest:guest@127.0.0.1:5672/")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url, timeout=60, process=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError("process exited with %s before %s answered"
+                               % (process.returncode, url))
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("%s did not answer in %ss" % (url, timeout))
+
+
+class Deployment:
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.processes = {}
+        self.compute_url = None
+        self.cleanups = []
+
+    def spawn(self, name, args, env=None):
+        log = open(os.path.join(self.workdir, name + ".log"), "w")
+        process = subprocess.Popen(
+            [STRATUS] + args, stdout=log, stderr=subprocess.STDOUT,
+            env=dict(os.environ, **(env or {})), start_new_session=True)
+        self.processes[name] = process
+        return process
+
+    def _psutil_procs(self):
+        procs = []
+        for process in self.processes.values():
+            try:
+                procs.append(psutil.Process(process.pid))
+            except psutil.NoSuchProcess:
+                pass
+        return procs
+
+    def rss_mib(self):
+        return sum(p.memory_info().rss for p in self._psutil_procs()) / 2**20
+
+    def cpu_seconds(self):
+        total = 0.0
+        for p in self._psutil_procs():
+            times = p.cpu_times()
+            total += times.user + times.system
+        return total
+
+    def stop(self):
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for cleanup in reversed(self.cleanups):
+            cleanup()
+
+    def log(self, name):
+        with open(os.path.join(self.workdir, name + ".log")) as handle:
+            return handle.read()
+
+
+def _all_in_one(dep, nodes):
+    port = free_port()
+    process = dep.spawn("all-in-one", [
+        "all-in-one", "--auth", "noauth", "--data-dir",
+        os.path.join(dep.workdir, "data"), "--nodes", str(nodes),
+        "--compute-port", str(port), "--identity-port", str(free_port()),
+        "--image-port", str(free_port()), "--placement-port", str(free_port())])
+    dep.compute_url = "http://127.0.0.1:%d/v2.1" % port
+    wait_http("http://127.0.0.1:%d/" % port, process=process)
+
+
+def _create_pg_database(name):
+    import sqlalchemy as sa
+    engine = sa.create_engine(PG_ADMIN + "/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+        conn.exec_driver_sql('CREATE DATABASE "%s"' % name)
+    engine.dispose()
+
+    def drop():
+        engine = sa.create_engine(PG_ADMIN + "/postgres", isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+        engine.dispose()
+    return "%s/%s" % (PG_ADMIN, name), drop
+
+
+def write_config(path, values):
+    lines = []
+    for section, options in values.items():
+        lines.append("[%s]" % section)
+        lines.extend("%s = %s" % item for item in options.items())
+        lines.append("")
+    with open(path, "w") as handle:
+        handle.write("\n".join(lines))
+
+
+def _distributed(dep, computes, nodes):
+    tag = uuid.uuid4().hex[:8]
+    urls = {}
+    for role in ("api", "cell0", "cell1"):
+        urls[role], drop = _create_pg_database("stratus_dist_%s_%s" % (role, tag))
+        dep.cleanups.append(drop)
+    port = free_port()
+    vhost_url = RABBIT
+    base = {
+        "DEFAULT": {"transport_url": vhost_url, "host": "control",
+                    "osapi_compute_listen": "127.0.0.1",
+                    "osapi_compute_listen_port": port,
+                    "state_path": os.path.join(dep.workdir, "state")},
+        "api": {"auth_strategy": "noauth"},
+        "api_database": {"connection": urls["api"]},
+        "database": {"connection": urls["cell1"]},
+        "glance": {"port": free_port()},
+        "identity": {"port": free_port()},
+        "placement_api": {"port": free_port()},
+        "fake_driver": {"nodes": nodes},
+        "oslo_messaging_rabbit": {"heartbeat_in_pthread": "true"},
+    }
+    conf_path = os.path.join(dep.workdir, "stratus.conf")
+    write_config(conf_path, base)
+    common = ["--config-file", conf_path]
+
+    def manage(*args):
+        subprocess.run([STRATUS] + common + ["manage"] + list(args),
+                       check=True, capture_output=True, text=True)
+    manage("api_db", "sync")
+    manage("cell_v2", "map_cell0", "--database_connection", urls["cell0"])
+    manage("cell_v2", "create_cell", "--name", "cell1")
+    manage("db", "sync")
+    api = dep.spawn("api", common + ["api"])
+    dep.spawn("conductor", common + ["conductor"])
+    dep.spawn("scheduler", common + ["scheduler"])
+    for i in range(computes):
+        host_conf = os.path.join(dep.workdir, "compute%d.conf" % i)
+        write_config(host_conf, {"DEFAULT": {"host": "compute%d" % i}})
+        dep.spawn("compute%d" % i, common + ["--config-file", host_conf, "compute"])
+    dep.compute_url = "http://127.0.0.1:%d/v2.1" % port
+    wait_http("http://127.0.0.1:%d/" % port, process=api)
+    _wait_hypervisors(dep, computes * nodes)
+    manage("cell_v2", "discover_hosts")
+
+
+def _wait_hypervisors(dep, expected, timeout=60):
+    from bench.http_client import Client
+    client = Client(dep.compute_url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        code, body = client.request("GET", "/os-hypervisors")
+        if code == 200 and len(body["hypervisors"]) >= expected:
+            return
+        time.sleep(0.2)
+    raise RuntimeError("only %s hypervisors registered" % body)
+
+
+@contextlib.contextmanager
+def start(mode, computes=1, nodes=3):
+    workdir = tempfile.mkdtemp(prefix="stratus-%s-" % mode)
+    dep = Deployment(workdir)
+    try:
+        if mode == "all-in-one":
+            _all_in_one(dep, nodes)
+        else:
+            _distributed(dep, computes, nodes)
+        if mode == "all-in-one":
+            _wait_hypervisors(dep, nodes)
+        _ensure_flavor(dep)
+        yield dep
+    except Exception:
+        for name in dep.processes:
+            sys.stderr.write("---- %s log ----\n%s\n" % (name, dep.log(name)[-4000:]))
+        raise
+    finally:
+        dep.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _ensure_flavor(dep):
+    from bench.http_client import Client
+    client = Client(dep.compute_url)
+    code, _ = client.request("GET", "/flavors/1")
+    if code == 404:
+        client.request("POST", "/flavors", {"flavor": {
+            "name": "m1.tiny", "id": "1", "ram": 512, "vcpus": 1, "disk": 1}})
