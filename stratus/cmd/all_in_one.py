@@ -154,6 +154,14 @@ class Cloud:
                 ("image", self.apps["image"], conf.glance.listen,
                  conf.glance.port),
             ], threads=threads)
+            # Ports given as 0 were chosen by the OS: the catalog and
+            # clouds.yaml must name the real ones.
+            for name, group, option in (
+                    ("compute", None, "osapi_compute_listen_port"),
+                    ("identity", "identity", "port"),
+                    ("image", "glance", "port")):
+                port = int(self.server.url(name).rsplit(":", 1)[1])
+                conf.set_override(option, port, group=group)
         return self
 
     def stop(self):

@@ -30,7 +30,7 @@ class StackClient:
 
     def request(self, method, path, body=None, version=None, token=None,
                 headers=None):
-        all_headers = {"X-Auth-Token": token or self.token,
+        all_headers = {"X-Auth-Token": self.token if token is None else token,
                        "OpenStack-API-Version": "compute %s" % (version or self.version)}
         all_headers.update(headers or {})
         req = webob.Request.blank(path, method=method, headers=all_headers)

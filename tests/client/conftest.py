@@ -1,0 +1,55 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+from stratus.api.identity import clouds
+from tests.functional import cloud as cloud_harness
+
+BIN = os.path.dirname(sys.executable)
+
+
+class Cli:
+    """Runs the real `openstack` command against the running cloud."""
+
+    def __init__(self, clouds_yaml, cloud_name="stratus"):
+        self.env = dict(os.environ, OS_CLIENT_CONFIG_FILE=clouds_yaml,
+                        OS_CLOUD=cloud_name)
+        for key in list(self.env):
+            if key.startswith("OS_") and key not in ("OS_CLIENT_CONFIG_FILE", "OS_CLOUD"):
+                del self.env[key]
+
+    def run(self, *args, check=True):
+        result = subprocess.run([os.path.join(BIN, "openstack")] + list(args),
+                                env=self.env, capture_output=True, text=True,
+                                timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError("openstack %s failed (%s):\n%s\n%s" % (
+                " ".join(args), result.returncode, result.stdout, result.stderr))
+        return result
+
+    def json(self, *args):
+        import json
+        return json.loads(self.run(*args, "-f", "json").stdout)
+
+    def as_cloud(self, name):
+        return Cli(self.env["OS_CLIENT_CONFIG_FILE"], name)
+
+
+@pytest.fixture
+def http_cloud(conf, sqlite_databases, tmp_path, request):
+    from tests.conftest import _CLOUD_DBS
+    urls = _CLOUD_DBS["sqlite"].urls
+    running = cloud_harness.start_cloud(conf, urls, tmp_path, serve_http=True,
+                                        auth="builtin")
+    path = os.path.join(str(tmp_path), "clouds.yaml")
+    clouds.write_clouds_yaml(path, conf)
+    running.clouds_yaml = path
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def cli(http_cloud):
+    return Cli(http_cloud.clouds_yaml)
