@@ -1,0 +1,43 @@
+"""Separate processes over RabbitMQ and PostgreSQL: api, conductor,
+scheduler and two computes boot and delete 20 servers."""
+import concurrent.futures
+
+import pytest
+
+from bench import boot_bench
+from bench import deploy
+from bench.http_client import Client
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+
+def test_twenty_servers_on_two_computes():
+    with deploy.start("distributed", computes=2, nodes=2) as cloud:
+        client = Client(cloud.compute_url)
+        code, body = client.request("GET", "/os-services")
+        assert code == 200
+        computes = {s["host"] for s in body["services"] if s["binary"] == "nova-compute"}
+        assert computes == {"compute0", "compute1"}
+
+        code, body = client.request("GET", "/images")
+        image = body["images"][0]["id"]
+        with concurrent.futures.ThreadPoolExecutor(5) as pool:
+            ids = list(pool.map(lambda i: boot_bench.create(client, "int-%d" % i, image),
+                                range(20)))
+            list(pool.map(lambda sid: boot_bench.wait_status(client, sid), ids))
+
+        code, body = client.request("GET", "/servers/detail")
+        assert code == 200
+        servers = body["servers"]
+        assert len(servers) == 20
+        assert {s["status"] for s in servers} == {"ACTIVE"}
+        hosts = {s["OS-EXT-SRV-ATTR:host"] for s in servers}
+        assert hosts == {"compute0", "compute1"}, "the scheduler spreads load"
+
+        with concurrent.futures.ThreadPoolExecutor(5) as pool:
+            list(pool.map(lambda sid: client.request("DELETE", "/servers/%s" % sid), ids))
+            list(pool.map(lambda sid: boot_bench.wait_gone(client, sid), ids))
+        code, body = client.request("GET", "/servers")
+        assert body["servers"] == []
+        for name in cloud.processes:
+            assert "Traceback" not in cloud.log(name), cloud.log(name)[-3000:]
