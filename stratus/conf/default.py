@@ -1,6 +1,8 @@
+import os
 import socket
 
 from oslo_config import cfg
+import platformdirs
 
 OPTS = [
     cfg.StrOpt("host", default=socket.gethostname(), sample_default="<hostname>",
@@ -27,6 +29,13 @@ OPTS = [
     cfg.BoolOpt("debug", default=False, help="Log at DEBUG level."),
     cfg.StrOpt("log_file", help="Log to this file instead of stderr."),
 ]
+
+
+def state_dir(conf, *parts):
+    """A path in [DEFAULT] state_path, or in the per-user data directory
+    the all-in-one uses when the option is unset."""
+    return os.path.join(conf.state_path or platformdirs.user_data_dir("stratus"),
+                        *parts)
 
 
 def register_opts(conf):

@@ -370,6 +370,8 @@ class IdentityUser(Timestamps, Base):
     password_hash = sa.Column(sa.String(255))
     enabled = sa.Column(sa.Boolean, nullable=False, default=True)
     default_project_id = sa.Column(sa.String(64))
+    # Keystone keeps attributes it has no column for (email, description).
+    extra = sa.Column(JsonText)
 
 
 class IdentityRole(Timestamps, Base):
@@ -387,6 +389,21 @@ class IdentityRoleAssignment(Timestamps, Base):
                            primary_key=True)
     role_id = sa.Column(sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"),
                         primary_key=True)
+
+
+class IdentityRevocation(Base):
+    """Tokens issued at or before issued_before that match every non-NULL
+    column (one token's audit id, a user, a project) are revoked."""
+    __tablename__ = "identity_revocations"
+    __table_args__ = (
+        sa.Index("identity_revocations_audit_id_idx", "audit_id"),
+        sa.Index("identity_revocations_user_id_idx", "user_id"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    audit_id = sa.Column(sa.String(64))
+    user_id = sa.Column(sa.String(64))
+    project_id = sa.Column(sa.String(64))
+    issued_before = sa.Column(UTCDateTime, nullable=False)
 
 
 # Built-in image service -----------------------------------------------------
@@ -409,5 +426,6 @@ class Image(Timestamps, Base):
     min_disk = sa.Column(sa.Integer, nullable=False, default=0)
     min_ram = sa.Column(sa.Integer, nullable=False, default=0)
     protected = sa.Column(sa.Boolean, nullable=False, default=False)
+    os_hidden = sa.Column(sa.Boolean, nullable=False, default=False)
     properties = sa.Column(JsonText)
     tags = sa.Column(JsonText)

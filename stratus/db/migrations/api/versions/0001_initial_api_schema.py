@@ -91,6 +91,18 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('domain_id', 'name', name='uniq_identity_projects0domain_id0name')
     )
+    op.create_table('identity_revocations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('audit_id', sa.String(length=64), nullable=True),
+    sa.Column('user_id', sa.String(length=64), nullable=True),
+    sa.Column('project_id', sa.String(length=64), nullable=True),
+    sa.Column('issued_before', stratus.db.types.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('identity_revocations', schema=None) as batch_op:
+        batch_op.create_index('identity_revocations_audit_id_idx', ['audit_id'], unique=False)
+        batch_op.create_index('identity_revocations_user_id_idx', ['user_id'], unique=False)
+
     op.create_table('identity_roles',
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=255), nullable=False),
@@ -106,6 +118,7 @@ def upgrade():
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('default_project_id', sa.String(length=64), nullable=True),
+    sa.Column('extra', sa.JSON().with_variant(mysql.LONGTEXT(), 'mysql'), nullable=True),
     sa.Column('created_at', stratus.db.types.UTCDateTime(), nullable=True),
     sa.Column('updated_at', stratus.db.types.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
@@ -127,6 +140,7 @@ def upgrade():
     sa.Column('min_disk', sa.Integer(), nullable=False),
     sa.Column('min_ram', sa.Integer(), nullable=False),
     sa.Column('protected', sa.Boolean(), nullable=False),
+    sa.Column('os_hidden', sa.Boolean(), nullable=False),
     sa.Column('properties', sa.JSON().with_variant(mysql.LONGTEXT(), 'mysql'), nullable=True),
     sa.Column('tags', sa.JSON().with_variant(mysql.LONGTEXT(), 'mysql'), nullable=True),
     sa.Column('created_at', stratus.db.types.UTCDateTime(), nullable=True),
