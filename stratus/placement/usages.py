@@ -1,0 +1,120 @@
+"""Usages: how much of each resource class is allocated."""
+import dataclasses
+
+import sqlalchemy as sa
+
+from stratus.placement import allocations
+from stratus.placement import exception
+from stratus.placement import providers
+from stratus.placement import resource_classes
+
+PROVIDERS = providers.PROVIDERS
+INVENTORIES = providers.INVENTORIES
+ALLOCATIONS = providers.ALLOCATIONS
+
+
+@dataclasses.dataclass
+class ProviderSummary:
+    """A provider's inventories and usages at one moment (what the scheduler
+    filters on; the claim checks again when it writes)."""
+    uuid: str
+    generation: int
+    inventories: dict
+    usages: dict
+
+    def rejection(self, resources):
+        """Why resources ({class: amount}) would not fit, or None."""
+        for name, amount in resources.items():
+            inventory = self.inventories.get(name)
+            if inventory is None:
+                return exception.InventoryMissing(provider=self.uuid,
+                                                  resource_class=name)
+            rejection = inventory.rejection(self.uuid, name, amount,
+                                            self.usages.get(name, 0))
+            if rejection is not None:
+                return rejection
+        return None
+
+    def free(self, name):
+        inventory = self.inventories.get(name)
+        if inventory is None:
+            return 0
+        return inventory.capacity - self.usages.get(name, 0)
+
+    def consume(self, resources):
+        for name, amount in resources.items():
+            self.usages[name] = self.usages.get(name, 0) + amount
+
+
+def provider_summaries(ctx, resource_class_names):
+    """{provider uuid: ProviderSummary} over the given classes, for every
+    provider with inventory of at least one of them; one query."""
+    with ctx.api_db.reader() as session:
+        class_ids = resource_classes.ids_of(session, resource_class_names)
+        names = {class_id: name for name, class_id in class_ids.items()}
+        used = sa.select(
+            ALLOCATIONS.c.resource_provider_id, ALLOCATIONS.c.resource_class_id,
+            sa.func.sum(ALLOCATIONS.c.used).label("used")).group_by(
+                ALLOCATIONS.c.resource_provider_id,
+                ALLOCATIONS.c.resource_class_id).subquery()
+        rows = session.execute(sa.select(
+            PROVIDERS.c.uuid, PROVIDERS.c.generation,
+            INVENTORIES.c.resource_class_id, INVENTORIES.c.total,
+            INVENTORIES.c.reserved, INVENTORIES.c.min_unit,
+            INVENTORIES.c.max_unit, INVENTORIES.c.step_size,
+            INVENTORIES.c.allocation_ratio, used.c.used).select_from(
+                PROVIDERS.join(INVENTORIES, INVENTORIES.c.resource_provider_id
+                               == PROVIDERS.c.id).outerjoin(used, sa.and_(
+                    used.c.resource_provider_id == PROVIDERS.c.id,
+                    used.c.resource_class_id
+                    == INVENTORIES.c.resource_class_id))).where(
+                INVENTORIES.c.resource_class_id.in_(list(names)))).all()
+    summaries = {}
+    for row in rows:
+        summary = summaries.setdefault(row.uuid, ProviderSummary(
+            row.uuid, row.generation, {}, {}))
+        name = names[row.resource_class_id]
+        summary.inventories[name] = providers.Inventory(
+            total=row.total, reserved=row.reserved, min_unit=row.min_unit,
+            max_unit=row.max_unit, step_size=row.step_size,
+            allocation_ratio=row.allocation_ratio)
+        summary.usages[name] = int(row.used or 0)
+    return summaries
+
+
+def provider_usages(ctx, provider_uuid):
+    """{class: used} on one provider."""
+    with ctx.api_db.reader() as session:
+        if providers.select_provider(session, provider_uuid) is None:
+            raise exception.ResourceProviderNotFound(uuid=provider_uuid)
+        return _sum_by_class(session, sa.select(
+            ALLOCATIONS.c.resource_class_id, sa.func.sum(ALLOCATIONS.c.used))
+            .join_from(ALLOCATIONS, PROVIDERS,
+                       ALLOCATIONS.c.resource_provider_id == PROVIDERS.c.id)
+            .where(PROVIDERS.c.uuid == provider_uuid))
+
+
+def project_usages(ctx, project_id, user_id=None):
+    """{class: used} by the consumers of a project (and user)."""
+    consumers = allocations.CONSUMERS
+    query = sa.select(
+        ALLOCATIONS.c.resource_class_id, sa.func.sum(ALLOCATIONS.c.used)
+    ).join_from(ALLOCATIONS, consumers,
+                ALLOCATIONS.c.consumer_id == consumers.c.uuid).join(
+        allocations.PROJECTS,
+        allocations.PROJECTS.c.id == consumers.c.project_id).where(
+        allocations.PROJECTS.c.external_id == project_id)
+    if user_id is not None:
+        query = query.join(
+            allocations.USERS,
+            allocations.USERS.c.id == consumers.c.user_id).where(
+            allocations.USERS.c.external_id == user_id)
+    with ctx.api_db.reader() as session:
+        return _sum_by_class(session, query)
+
+
+def _sum_by_class(session, query):
+    rows = session.execute(query.group_by(
+        ALLOCATIONS.c.resource_class_id)).all()
+    names = resource_classes.names_of(session, [row[0] for row in rows])
+    return {names[class_id]: int(used) for class_id, used in rows}
