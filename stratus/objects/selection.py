@@ -11,6 +11,8 @@ class Selection(base.StratusObject):
         "service_host": fields.StringField(),
         "nodename": fields.StringField(),
         "compute_node_uuid": fields.UUIDField(),
+        # The node's id in its cell, for the instance's compute_id.
+        "compute_node_id": fields.IntegerField(nullable=True),
         "cell_uuid": fields.UUIDField(),
         "limits": fields.DictOfIntegersField(nullable=True, default=None),
         # The JSON of the allocation made for this instance on this host.

@@ -1,0 +1,119 @@
+"""CellMapping: where a cell's database and message queue are. Lives in
+the API database; cell0 (uuid all zeros) holds servers that never got a
+host."""
+import urllib.parse
+
+import sqlalchemy as sa
+
+from stratus.db import api_models
+from stratus.db import setup as db_setup
+from stratus import exception
+from stratus.objects import base
+from stratus.objects import fields
+
+CELL0_UUID = db_setup.CELL0_UUID
+
+
+@base.register
+class CellMapping(base.StratusObject, base.StratusTimestampObject):
+    VERSION = "1.0"
+    fields = dict(base.StratusTimestampObject.fields, **{
+        "id": fields.IntegerField(),
+        "uuid": fields.UUIDField(),
+        "name": fields.StringField(nullable=True),
+        "transport_url": fields.StringField(nullable=True),
+        "database_connection": fields.StringField(nullable=True),
+        "disabled": fields.BooleanField(default=False),
+    })
+
+    @property
+    def is_cell0(self):
+        return self.uuid == CELL0_UUID
+
+    @property
+    def identity(self):
+        return "%s(%s)" % (self.name, self.uuid) if self.name else self.uuid
+
+    @classmethod
+    def _get(cls, context, where, not_found):
+        with context.api_db.reader() as session:
+            row = session.scalar(sa.select(api_models.CellMapping).where(where))
+        if row is None:
+            raise exception.CellMappingNotFound(uuid=not_found)
+        return cls._from_row(cls(), row, context)
+
+    @classmethod
+    def get_by_uuid(cls, context, uuid):
+        return cls._get(context, api_models.CellMapping.uuid == uuid, uuid)
+
+    @classmethod
+    def get_by_id(cls, context, cell_id):
+        return cls._get(context, api_models.CellMapping.id == cell_id, cell_id)
+
+    @classmethod
+    def get_by_database_connection(cls, context, database_connection):
+        return cls._get(context, api_models.CellMapping.database_connection
+                        == database_connection, database_connection)
+
+    def create(self):
+        values = {name: getattr(self, name) for name in
+                  ("uuid", "name", "transport_url", "database_connection")}
+        values["disabled"] = self.get("disabled", False)
+        with self._context.api_db.writer() as session:
+            row = api_models.CellMapping(**values)
+            session.add(row)
+            session.flush()
+            self._from_row(self, row, self._context)
+
+
+@base.register
+class CellMappingList(base.ObjectListBase, base.StratusObject):
+    VERSION = "1.0"
+    fields = {"objects": fields.ListOfObjectsField("CellMapping")}
+
+    @classmethod
+    def get_all(cls, context):
+        with context.api_db.reader() as session:
+            rows = session.scalars(sa.select(api_models.CellMapping).order_by(
+                api_models.CellMapping.id)).all()
+        return cls.from_objects(context, [
+            CellMapping._from_row(CellMapping(), row, context) for row in rows])
+
+    def host_cells(self):
+        """The cells that can hold hosts: all but cell0."""
+        return [cell for cell in self if not cell.is_cell0]
+
+
+def local_cell(context, conf):
+    """The cell of this service's ``[database] connection``.
+
+    Without that option a cloud with a single host cell uses it.
+    """
+    url = conf.database.connection
+    if url:
+        return CellMapping.get_by_database_connection(context, url)
+    cells = CellMappingList.get_all(context).host_cells()
+    if len(cells) != 1:
+        raise exception.CellMappingNotFound(uuid="[database] connection")
+    return cells[0]
+
+
+def mask_password(url):
+    """url with its password replaced by ****, for display."""
+    if not url:
+        return url
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(":%s@" % parts.password, ":****@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def over_host_cells(context, read):
+    """Call read(session) in every cell that can hold hosts; the list of
+    (cell uuid, result)."""
+    results = []
+    for cell in CellMappingList.get_all(context).host_cells():
+        with context.cell_db_for(cell.uuid).reader() as session:
+            results.append((cell.uuid, read(session)))
+    return results

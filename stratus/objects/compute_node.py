@@ -1,0 +1,163 @@
+"""ComputeNode: one hypervisor a compute service manages.
+
+Lives in the compute host's cell database; lists span all cells and each
+object records its ``cell_uuid``. Computes never write these rows
+themselves: they send their nodes to ``ConductorAPI.compute_nodes_update``,
+which also keeps each node's placement resource provider in step.
+"""
+import sqlalchemy as sa
+from oslo_utils import uuidutils
+
+from stratus.db import cell_models
+from stratus.db.types import utcnow
+from stratus import exception
+from stratus.objects import base
+from stratus.objects import cell_mapping as cell_mapping_obj
+from stratus.objects import fields
+
+_NODES = cell_models.ComputeNode
+_COLUMNS = (
+    "uuid", "service_id", "host", "hypervisor_hostname", "vcpus", "memory_mb",
+    "local_gb", "vcpus_used", "memory_mb_used", "local_gb_used",
+    "hypervisor_type", "hypervisor_version", "cpu_info",
+    "disk_available_least", "free_ram_mb", "free_disk_gb",
+    "current_workload", "running_vms", "host_ip", "supported_instances",
+    "stats", "numa_topology", "cpu_allocation_ratio", "ram_allocation_ratio",
+    "disk_allocation_ratio")
+
+
+@base.register
+class ComputeNode(base.StratusObject, base.StratusPersistentObject):
+    VERSION = "1.0"
+    fields = dict(base.StratusPersistentObject.fields, **{
+        "id": fields.IntegerField(),
+        "uuid": fields.UUIDField(),
+        "service_id": fields.IntegerField(nullable=True),
+        "host": fields.StringField(nullable=True),
+        "hypervisor_hostname": fields.StringField(nullable=True),
+        "vcpus": fields.IntegerField(),
+        "memory_mb": fields.IntegerField(),
+        "local_gb": fields.IntegerField(),
+        "vcpus_used": fields.IntegerField(default=0),
+        "memory_mb_used": fields.IntegerField(default=0),
+        "local_gb_used": fields.IntegerField(default=0),
+        "hypervisor_type": fields.StringField(),
+        "hypervisor_version": fields.IntegerField(),
+        "cpu_info": fields.StringField(default=""),
+        "disk_available_least": fields.IntegerField(nullable=True),
+        "free_ram_mb": fields.IntegerField(nullable=True),
+        "free_disk_gb": fields.IntegerField(nullable=True),
+        "current_workload": fields.IntegerField(nullable=True),
+        "running_vms": fields.IntegerField(nullable=True),
+        "host_ip": fields.StringField(nullable=True),
+        "supported_instances": fields.StringField(nullable=True),
+        "stats": fields.StringField(nullable=True),
+        "numa_topology": fields.StringField(nullable=True),
+        "cpu_allocation_ratio": fields.FloatField(default=1.0),
+        "ram_allocation_ratio": fields.FloatField(default=1.0),
+        "disk_allocation_ratio": fields.FloatField(default=1.0),
+        # What the host keeps for itself, in inventory units; reported by
+        # the compute for the placement inventories, not stored in the row.
+        "vcpus_reserved": fields.IntegerField(default=0),
+        "memory_mb_reserved": fields.IntegerField(default=0),
+        "disk_gb_reserved": fields.IntegerField(default=0),
+        "cell_uuid": fields.UUIDField(nullable=True),
+    })
+
+    @classmethod
+    def _from_db(cls, context, row, cell_uuid):
+        node = cls._from_row(cls(), row, context)
+        node.cell_uuid = cell_uuid
+        node.obj_reset_changes()
+        return node
+
+    @classmethod
+    def get_by_uuid(cls, context, node_uuid):
+        nodes = ComputeNodeList._get(context, _NODES.uuid == node_uuid)
+        if not nodes:
+            raise exception.ComputeNodeNotFound(node=node_uuid)
+        return nodes[0]
+
+    @classmethod
+    def get_by_id(cls, context, node_id, cell_uuid):
+        with context.cell_db_for(cell_uuid).reader() as session:
+            row = session.scalar(sa.select(_NODES).where(
+                _NODES.id == node_id, _NODES.deleted == 0))
+        if row is None:
+            raise exception.ComputeNodeNotFound(node=node_id)
+        return cls._from_db(context, row, cell_uuid)
+
+    @classmethod
+    def get_by_host_and_nodename(cls, context, host, nodename):
+        nodes = ComputeNodeList._get(context, _NODES.host == host,
+                                     _NODES.hypervisor_hostname == nodename)
+        if not nodes:
+            raise exception.ComputeNodeNotFound(node=nodename)
+        return nodes[0]
+
+    def column_values(self):
+        return {name: getattr(self, name) for name in _COLUMNS
+                if self.obj_attr_is_set(name)}
+
+
+@base.register
+class ComputeNodeList(base.ObjectListBase, base.StratusObject):
+    VERSION = "1.0"
+    fields = {"objects": fields.ListOfObjectsField("ComputeNode")}
+
+    @classmethod
+    def _get(cls, context, *where):
+        query = sa.select(_NODES).where(_NODES.deleted == 0, *where).order_by(
+            _NODES.id)
+        found = cell_mapping_obj.over_host_cells(
+            context, lambda session: session.scalars(query).all())
+        return [ComputeNode._from_db(context, row, cell_uuid)
+                for cell_uuid, rows in found for row in rows]
+
+    @classmethod
+    def get_all(cls, context):
+        return cls.from_objects(context, cls._get(context))
+
+    @classmethod
+    def get_by_host(cls, context, host):
+        return cls.from_objects(context, cls._get(context, _NODES.host == host))
+
+    @classmethod
+    def update_host(cls, context, cell_uuid, host, service_id, nodes):
+        """Create or update the host's nodes (matched by uuid, else by
+        hypervisor_hostname) in one transaction; the stored nodes.
+
+        Nodes without a uuid get one. Reserved amounts are carried over to
+        the result, for the caller's placement inventories.
+        """
+        now = utcnow()
+        with context.cell_db_for(cell_uuid).writer() as session:
+            existing = session.scalars(sa.select(_NODES).where(
+                _NODES.host == host, _NODES.deleted == 0)).all()
+            by_uuid = {row.uuid: row for row in existing}
+            by_name = {row.hypervisor_hostname: row for row in existing}
+            rows = []
+            for node in nodes:
+                values = dict(node.column_values(), host=host,
+                              service_id=service_id)
+                row = (by_uuid.get(values.get("uuid"))
+                       or by_name.get(values.get("hypervisor_hostname")))
+                if row is None:
+                    values.setdefault("uuid", uuidutils.generate_uuid())
+                    row = _NODES(created_at=now, **values)
+                    session.add(row)
+                else:
+                    values.pop("uuid", None)
+                    for name, value in values.items():
+                        setattr(row, name, value)
+                rows.append(row)
+            session.flush()
+        result = []
+        for node, row in zip(nodes, rows):
+            stored = ComputeNode._from_db(context, row, cell_uuid)
+            for name in ("vcpus_reserved", "memory_mb_reserved",
+                         "disk_gb_reserved"):
+                setattr(stored, name, node.get(name, 0))
+            stored.obj_reset_changes()
+            result.append(stored)
+        return cls.from_objects(context, result)

@@ -1,0 +1,163 @@
+"""Service: one running nova-compute, nova-conductor or nova-scheduler.
+
+Lives in the database of the cell the service belongs to; lists span all
+cells and every object records its ``cell_uuid``.
+"""
+import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from oslo_utils import uuidutils
+
+from stratus.db import cell_models
+from stratus.db.types import utcnow
+from stratus import exception
+from stratus.objects import base
+from stratus.objects import cell_mapping as cell_mapping_obj
+from stratus.objects import fields
+
+# Bumped when a service's RPC or object handling changes incompatibly.
+SERVICE_VERSION = 1
+_SERVICES = cell_models.Service
+_UPDATABLE = ("host", "binary", "topic", "report_count", "disabled",
+              "disabled_reason", "last_seen_up", "forced_down", "version")
+
+
+@base.register
+class Service(base.StratusObject, base.StratusPersistentObject):
+    VERSION = "1.0"
+    fields = dict(base.StratusPersistentObject.fields, **{
+        "id": fields.IntegerField(),
+        "uuid": fields.UUIDField(),
+        "host": fields.StringField(nullable=True),
+        "binary": fields.StringField(nullable=True),
+        "topic": fields.StringField(nullable=True),
+        "report_count": fields.IntegerField(default=0),
+        "disabled": fields.BooleanField(default=False),
+        "disabled_reason": fields.StringField(nullable=True),
+        "last_seen_up": fields.DateTimeField(nullable=True),
+        "forced_down": fields.BooleanField(default=False),
+        "version": fields.IntegerField(default=SERVICE_VERSION),
+        "cell_uuid": fields.UUIDField(nullable=True),
+    })
+
+    @classmethod
+    def _from_db(cls, context, row, cell_uuid):
+        service = cls._from_row(cls(), row, context)
+        service.cell_uuid = cell_uuid
+        service.obj_reset_changes()
+        return service
+
+    @classmethod
+    def _find(cls, context, not_found_id, *where, cell_uuid=None):
+        query = sa.select(_SERVICES).where(_SERVICES.deleted == 0, *where)
+        if cell_uuid is not None:
+            with context.cell_db_for(cell_uuid).reader() as session:
+                found = [(cell_uuid, session.scalar(query))]
+        else:
+            found = cell_mapping_obj.over_host_cells(
+                context, lambda session: session.scalar(query))
+        for found_cell, row in found:
+            if row is not None:
+                return cls._from_db(context, row, found_cell)
+        raise exception.ServiceNotFound(service_id=not_found_id)
+
+    @classmethod
+    def get_by_id(cls, context, service_id, cell_uuid=None):
+        return cls._find(context, service_id, _SERVICES.id == service_id,
+                         cell_uuid=cell_uuid)
+
+    @classmethod
+    def get_by_uuid(cls, context, service_uuid):
+        return cls._find(context, service_uuid, _SERVICES.uuid == service_uuid)
+
+    @classmethod
+    def get_by_host_and_binary(cls, context, host, binary, cell_uuid=None):
+        return cls._find(context, "%s/%s" % (host, binary),
+                         _SERVICES.host == host, _SERVICES.binary == binary,
+                         cell_uuid=cell_uuid)
+
+    def _values(self):
+        return {name: getattr(self, name) for name in _UPDATABLE
+                if self.obj_attr_is_set(name)}
+
+    def create(self):
+        """Insert into the cell named by ``cell_uuid``."""
+        if not self.obj_attr_is_set("uuid"):
+            self.uuid = uuidutils.generate_uuid()
+        values = dict(self._values(), uuid=self.uuid)
+        values.setdefault("version", SERVICE_VERSION)
+        try:
+            with self._context.cell_db_for(self.cell_uuid).writer() as session:
+                row = _SERVICES(**values)
+                session.add(row)
+                session.flush()
+        except sa_exc.IntegrityError:
+            raise exception.ServiceBinaryExists(host=self.host,
+                                                binary=self.binary)
+        cell_uuid = self.cell_uuid
+        self._from_row(self, row, self._context)
+        self.cell_uuid = cell_uuid
+        self.obj_reset_changes()
+
+    def save(self):
+        changes = {name: getattr(self, name)
+                   for name in self.obj_what_changed() if name in _UPDATABLE}
+        if changes:
+            changes["updated_at"] = utcnow()
+            with self._context.cell_db_for(self.cell_uuid).writer() as session:
+                session.execute(sa.update(_SERVICES).where(
+                    _SERVICES.id == self.id).values(**changes))
+            self.updated_at = changes["updated_at"]
+        self.obj_reset_changes()
+
+    def record_heartbeat(self):
+        """last_seen_up = now and one more report, in one statement."""
+        now = utcnow()
+        with self._context.cell_db_for(self.cell_uuid).writer() as session:
+            session.execute(sa.update(_SERVICES).where(
+                _SERVICES.id == self.id).values(
+                    last_seen_up=now, updated_at=now,
+                    report_count=_SERVICES.report_count + 1))
+        self.last_seen_up = now
+        self.report_count = self.get("report_count", 0) + 1
+        self.obj_reset_changes()
+
+    def destroy(self):
+        with self._context.cell_db_for(self.cell_uuid).writer() as session:
+            session.execute(sa.update(_SERVICES).where(
+                _SERVICES.id == self.id).values(
+                    deleted=_SERVICES.id, deleted_at=utcnow()))
+
+    def is_up(self, service_down_time, now=None):
+        """Seen within service_down_time seconds and not forced down."""
+        if self.get("forced_down"):
+            return False
+        last_seen = self.get("last_seen_up") or self.get("created_at")
+        if last_seen is None:
+            return False
+        now = now or utcnow()
+        return now - last_seen <= datetime.timedelta(seconds=service_down_time)
+
+
+@base.register
+class ServiceList(base.ObjectListBase, base.StratusObject):
+    VERSION = "1.0"
+    fields = {"objects": fields.ListOfObjectsField("Service")}
+
+    @classmethod
+    def get_all(cls, context, binary=None, host=None, disabled=None):
+        """Services of every cell, optionally filtered."""
+        query = sa.select(_SERVICES).where(_SERVICES.deleted == 0)
+        if binary is not None:
+            query = query.where(_SERVICES.binary == binary)
+        if host is not None:
+            query = query.where(_SERVICES.host == host)
+        if disabled is not None:
+            query = query.where(_SERVICES.disabled == disabled)
+        query = query.order_by(_SERVICES.id)
+        found = cell_mapping_obj.over_host_cells(
+            context, lambda session: session.scalars(query).all())
+        return cls.from_objects(context, [
+            Service._from_db(context, row, cell_uuid)
+            for cell_uuid, rows in found for row in rows])

@@ -1,0 +1,13 @@
+"""CapacityFilter: the host's free vCPU, RAM and disk (and any other class
+the flavor asks for) hold one more server, by placement's rules: total
+minus reserved times the allocation ratio, within min_unit, max_unit and
+step_size. Sees what earlier servers of the same request consumed."""
+
+
+class CapacityFilter:
+
+    def __init__(self, conf):
+        pass
+
+    def host_passes(self, host_state, spec, resources):
+        return host_state.summary.rejection(resources) is None

@@ -1,0 +1,104 @@
+"""The scheduler service's RPC endpoint."""
+import logging
+import random
+
+import oslo_messaging
+
+from stratus import exception
+from stratus.objects import selection as selection_obj
+from stratus.placement import allocations
+from stratus.placement import exception as placement_exception
+from stratus.scheduler import filters
+from stratus.scheduler import host_state
+from stratus.scheduler import resources as request_resources
+from stratus.scheduler import weighers
+
+LOG = logging.getLogger(__name__)
+NOT_ENOUGH_HOSTS = "There are not enough hosts available."
+
+
+class SchedulerManager:
+    target = oslo_messaging.Target(version="1.0")
+
+    def __init__(self, conf, messaging, databases):
+        self.conf = conf
+        self.databases = databases
+        self.host_manager = host_state.HostManager(conf)
+        self.filters = filters.load_filters(conf)
+        self.weighers = weighers.load_weighers(conf)
+
+    def init_host(self):
+        pass
+
+    def periodic_tasks(self):
+        return []
+
+    def select_destinations(self, ctx, request_spec, instance_uuids,
+                            return_alternates=True):
+        resources = request_resources.from_request_spec(request_spec)
+        try:
+            hosts = self.host_manager.host_states(
+                ctx, list(resources), request_spec.get("ignore_hosts") or ())
+        except placement_exception.ResourceClassNotFound as exc:
+            raise exception.NoValidHost(reason=exc.format_message())
+        alternates = self.conf.scheduler.max_attempts - 1
+        claimed = []
+        results = []
+        try:
+            for instance_uuid in instance_uuids:
+                chosen, ranked = self._claim_best(ctx, request_spec,
+                                                  instance_uuid, hosts,
+                                                  resources)
+                claimed.append(instance_uuid)
+                others = [host for host in ranked if host is not chosen
+                          and host.cell_uuid == chosen.cell_uuid]
+                picks = [chosen] + (others[:alternates]
+                                    if return_alternates else [])
+                results.append([_selection(host, resources)
+                                for host in picks])
+        except Exception:
+            for instance_uuid in claimed:
+                allocations.remove_consumer(ctx, instance_uuid)
+            raise
+        return results
+
+    def _claim_best(self, ctx, spec, instance_uuid, hosts, resources):
+        """Claim on the best host that still fits: (that host, the ranked
+        candidates). Hosts a claim finds full leave the request's view."""
+        passing = filters.filter_hosts(self.filters, hosts, spec, resources)
+        ranked = self._ranked(passing)
+        for host in ranked:
+            try:
+                allocations.claim(ctx, instance_uuid, spec.project_id,
+                                  spec.user_id, {host.uuid: resources})
+            except placement_exception.AllocationRejected as exc:
+                LOG.debug("Claim for %s on %s rejected: %s", instance_uuid,
+                          host, exc)
+                hosts.remove(host)
+                continue
+            host.consume(resources)
+            return host, ranked
+        raise exception.NoValidHost(reason=NOT_ENOUGH_HOSTS)
+
+    def _ranked(self, hosts):
+        weighed = weighers.weigh(self.weighers, hosts)
+        options = self.conf.filter_scheduler
+        if options.shuffle_best_same_weighed_hosts and weighed:
+            best = [pair for pair in weighed if pair[0] == weighed[0][0]]
+            random.shuffle(best)
+            weighed[:len(best)] = best
+        ranked = [host for _weight, host in weighed]
+        subset = min(options.host_subset_size, len(ranked))
+        if subset > 1:
+            ranked.insert(0, ranked.pop(random.randrange(subset)))
+        return ranked
+
+
+def _selection(host, resources):
+    return selection_obj.Selection(
+        service_host=host.host, nodename=host.nodename,
+        compute_node_uuid=host.uuid, compute_node_id=host.node.id,
+        cell_uuid=host.cell_uuid, limits=None,
+        availability_zone=host.availability_zone,
+        allocation_request=allocations.to_allocation_request(
+            {host.uuid: resources}))
