@@ -14,6 +14,9 @@ from stratus.objects import base as objects_base
 LOG = logging.getLogger(__name__)
 
 IN_PROCESS_URL = "fake://"
+# Exceptions raised by a remote endpoint are re-raised as themselves on
+# the caller's side only from these modules (else as RemoteError).
+ALLOWED_EXMODS = ["stratus.exception"]
 
 
 class RequestContextSerializer(messaging.Serializer):
@@ -43,7 +46,8 @@ class Messaging:
     def __init__(self, conf, url=None):
         self.conf = conf
         self.url = url or conf.transport_url or IN_PROCESS_URL
-        self.transport = messaging.get_rpc_transport(conf, url=self.url)
+        self.transport = messaging.get_rpc_transport(
+            conf, url=self.url, allowed_remote_exmods=ALLOWED_EXMODS)
         self.notification_transport = None
 
     def client(self, topic, version, version_cap=None, server=None,

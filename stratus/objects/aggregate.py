@@ -45,16 +45,8 @@ class AggregateList(base.ObjectListBase, base.StratusObject):
                 api_models.AggregateMetadata.aggregate_id,
                 api_models.AggregateMetadata.key,
                 api_models.AggregateMetadata.value)).all()
-        aggregates = []
-        for row in rows:
-            aggregate = Aggregate._from_row(Aggregate(), row, context)
-            aggregate.hosts = sorted(host for agg_id, host in hosts
-                                     if agg_id == row.id)
-            aggregate.metadata = {key: value for agg_id, key, value in metadata
-                                  if agg_id == row.id}
-            aggregate.obj_reset_changes()
-            aggregates.append(aggregate)
-        return cls.from_objects(context, aggregates)
+            return cls.from_objects(context, [
+                _aggregate(context, row, hosts, metadata) for row in rows])
 
     def availability_zones_by_host(self):
         """{host: zone} for hosts in an aggregate with a zone (a host in
@@ -66,3 +58,14 @@ class AggregateList(base.ObjectListBase, base.StratusObject):
                 for host in aggregate.hosts:
                     zones.setdefault(host, set()).add(zone)
         return {host: ",".join(sorted(names)) for host, names in zones.items()}
+
+
+def _aggregate(context, row, hosts, metadata):
+    aggregate = Aggregate._from_row(Aggregate(), row, context,
+                                    skip=("hosts", "metadata"))
+    aggregate.hosts = sorted(host for agg_id, host in hosts
+                             if agg_id == row.id)
+    aggregate.metadata = {key: value for agg_id, key, value in metadata
+                          if agg_id == row.id}
+    aggregate.obj_reset_changes()
+    return aggregate

@@ -38,9 +38,9 @@ class CellMapping(base.StratusObject, base.StratusTimestampObject):
     def _get(cls, context, where, not_found):
         with context.api_db.reader() as session:
             row = session.scalar(sa.select(api_models.CellMapping).where(where))
-        if row is None:
-            raise exception.CellMappingNotFound(uuid=not_found)
-        return cls._from_row(cls(), row, context)
+            if row is None:
+                raise exception.CellMappingNotFound(uuid=not_found)
+            return cls._from_row(cls(), row, context)
 
     @classmethod
     def get_by_uuid(cls, context, uuid):
@@ -76,8 +76,9 @@ class CellMappingList(base.ObjectListBase, base.StratusObject):
         with context.api_db.reader() as session:
             rows = session.scalars(sa.select(api_models.CellMapping).order_by(
                 api_models.CellMapping.id)).all()
-        return cls.from_objects(context, [
-            CellMapping._from_row(CellMapping(), row, context) for row in rows])
+            return cls.from_objects(context, [
+                CellMapping._from_row(CellMapping(), row, context)
+                for row in rows])
 
     def host_cells(self):
         """The cells that can hold hosts: all but cell0."""
@@ -110,10 +111,10 @@ def mask_password(url):
 
 
 def over_host_cells(context, read):
-    """Call read(session) in every cell that can hold hosts; the list of
-    (cell uuid, result)."""
+    """read(session, cell uuid) -> list, in every cell that can hold hosts;
+    the lists joined."""
     results = []
     for cell in CellMappingList.get_all(context).host_cells():
         with context.cell_db_for(cell.uuid).reader() as session:
-            results.append((cell.uuid, read(session)))
+            results.extend(read(session, cell.uuid))
     return results

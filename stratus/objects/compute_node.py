@@ -83,9 +83,9 @@ class ComputeNode(base.StratusObject, base.StratusPersistentObject):
         with context.cell_db_for(cell_uuid).reader() as session:
             row = session.scalar(sa.select(_NODES).where(
                 _NODES.id == node_id, _NODES.deleted == 0))
-        if row is None:
-            raise exception.ComputeNodeNotFound(node=node_id)
-        return cls._from_db(context, row, cell_uuid)
+            if row is None:
+                raise exception.ComputeNodeNotFound(node=node_id)
+            return cls._from_db(context, row, cell_uuid)
 
     @classmethod
     def get_by_host_and_nodename(cls, context, host, nodename):
@@ -109,10 +109,10 @@ class ComputeNodeList(base.ObjectListBase, base.StratusObject):
     def _get(cls, context, *where):
         query = sa.select(_NODES).where(_NODES.deleted == 0, *where).order_by(
             _NODES.id)
-        found = cell_mapping_obj.over_host_cells(
-            context, lambda session: session.scalars(query).all())
-        return [ComputeNode._from_db(context, row, cell_uuid)
-                for cell_uuid, rows in found for row in rows]
+        return cell_mapping_obj.over_host_cells(
+            context, lambda session, cell: [
+                ComputeNode._from_db(context, row, cell)
+                for row in session.scalars(query)])
 
     @classmethod
     def get_all(cls, context):
@@ -152,12 +152,11 @@ class ComputeNodeList(base.ObjectListBase, base.StratusObject):
                         setattr(row, name, value)
                 rows.append(row)
             session.flush()
-        result = []
-        for node, row in zip(nodes, rows):
-            stored = ComputeNode._from_db(context, row, cell_uuid)
+            result = [ComputeNode._from_db(context, row, cell_uuid)
+                      for row in rows]
+        for node, stored in zip(nodes, result):
             for name in ("vcpus_reserved", "memory_mb_reserved",
                          "disk_gb_reserved"):
                 setattr(stored, name, node.get(name, 0))
             stored.obj_reset_changes()
-            result.append(stored)
         return cls.from_objects(context, result)

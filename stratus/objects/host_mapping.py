@@ -42,7 +42,8 @@ class HostMapping(base.StratusObject, base.StratusTimestampObject):
                                    .join(api_models.CellMapping,
                                          _HOSTS.cell_id == api_models.CellMapping.id)
                                    .where(*where).order_by(_HOSTS.host)).all()
-        return [cls._from_rows(context, host, cell) for host, cell in rows]
+            return [cls._from_rows(context, host, cell)
+                    for host, cell in rows]
 
     @classmethod
     def get_by_host(cls, context, host):

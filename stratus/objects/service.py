@@ -51,16 +51,18 @@ class Service(base.StratusObject, base.StratusPersistentObject):
     @classmethod
     def _find(cls, context, not_found_id, *where, cell_uuid=None):
         query = sa.select(_SERVICES).where(_SERVICES.deleted == 0, *where)
+
+        def read(session, cell):
+            return [cls._from_db(context, row, cell)
+                    for row in session.scalars(query)]
         if cell_uuid is not None:
             with context.cell_db_for(cell_uuid).reader() as session:
-                found = [(cell_uuid, session.scalar(query))]
+                found = read(session, cell_uuid)
         else:
-            found = cell_mapping_obj.over_host_cells(
-                context, lambda session: session.scalar(query))
-        for found_cell, row in found:
-            if row is not None:
-                return cls._from_db(context, row, found_cell)
-        raise exception.ServiceNotFound(service_id=not_found_id)
+            found = cell_mapping_obj.over_host_cells(context, read)
+        if not found:
+            raise exception.ServiceNotFound(service_id=not_found_id)
+        return found[0]
 
     @classmethod
     def get_by_id(cls, context, service_id, cell_uuid=None):
@@ -77,6 +79,27 @@ class Service(base.StratusObject, base.StratusPersistentObject):
                          _SERVICES.host == host, _SERVICES.binary == binary,
                          cell_uuid=cell_uuid)
 
+    @classmethod
+    def report(cls, context, cell_uuid, host, binary, topic):
+        """The service's record after this report: created on the first
+        one (up from now on), a heartbeat on the others."""
+        try:
+            service = cls.get_by_host_and_binary(context, host, binary,
+                                                 cell_uuid=cell_uuid)
+        except exception.ServiceNotFound:
+            service = cls(context, host=host, binary=binary, topic=topic,
+                          report_count=1, last_seen_up=utcnow(),
+                          disabled=False, forced_down=False,
+                          cell_uuid=cell_uuid)
+            try:
+                service.create()
+                return service
+            except exception.ServiceBinaryExists:
+                service = cls.get_by_host_and_binary(context, host, binary,
+                                                     cell_uuid=cell_uuid)
+        service.record_heartbeat()
+        return service
+
     def _values(self):
         return {name: getattr(self, name) for name in _UPDATABLE
                 if self.obj_attr_is_set(name)}
@@ -92,12 +115,12 @@ class Service(base.StratusObject, base.StratusPersistentObject):
                 row = _SERVICES(**values)
                 session.add(row)
                 session.flush()
+                self.id = row.id
+                self.created_at = row.created_at
+                self.report_count = row.report_count
         except sa_exc.IntegrityError:
             raise exception.ServiceBinaryExists(host=self.host,
                                                 binary=self.binary)
-        cell_uuid = self.cell_uuid
-        self._from_row(self, row, self._context)
-        self.cell_uuid = cell_uuid
         self.obj_reset_changes()
 
     def save(self):
@@ -156,8 +179,7 @@ class ServiceList(base.ObjectListBase, base.StratusObject):
         if disabled is not None:
             query = query.where(_SERVICES.disabled == disabled)
         query = query.order_by(_SERVICES.id)
-        found = cell_mapping_obj.over_host_cells(
-            context, lambda session: session.scalars(query).all())
-        return cls.from_objects(context, [
-            Service._from_db(context, row, cell_uuid)
-            for cell_uuid, rows in found for row in rows])
+        return cls.from_objects(context, cell_mapping_obj.over_host_cells(
+            context, lambda session, cell: [
+                Service._from_db(context, row, cell)
+                for row in session.scalars(query)]))

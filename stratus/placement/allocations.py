@@ -177,11 +177,7 @@ def _provider_state(session, consumer_uuid, provider_uuids, class_ids):
         _id, _generation, usage = state.setdefault(
             row.uuid, (row.id, row.generation, {}))
         if row.resource_class_id is not None:
-            usage[row.resource_class_id] = (providers.Inventory(
-                total=row.total, reserved=row.reserved,
-                min_unit=row.min_unit, max_unit=row.max_unit,
-                step_size=row.step_size,
-                allocation_ratio=row.allocation_ratio), row.used)
+            usage[row.resource_class_id] = (providers.inventory_from_row(row), row.used)
     return state
 
 

@@ -112,15 +112,40 @@ def get_inventories(ctx, uuid):
         return _inventories(session, provider.id)
 
 
+def providers_with_inventories(ctx, uuids):
+    """{uuid: (name, {class: Inventory})} of those of the providers that
+    exist; one read."""
+    with ctx.api_db.reader() as session:
+        rows = session.execute(sa.select(
+            PROVIDERS.c.uuid, PROVIDERS.c.name, INVENTORIES).outerjoin(
+                INVENTORIES, INVENTORIES.c.resource_provider_id
+                == PROVIDERS.c.id).where(PROVIDERS.c.uuid.in_(uuids))).all()
+        names = resource_classes.names_of(session, {
+            row.resource_class_id for row in rows
+            if row.resource_class_id is not None})
+    result = {}
+    for row in rows:
+        _name, inventories = result.setdefault(row.uuid, (row.name, {}))
+        if row.resource_class_id is not None:
+            inventories[names[row.resource_class_id]] = inventory_from_row(
+                row)
+    return result
+
+
+def inventory_from_row(row):
+    return Inventory(total=row.total, reserved=row.reserved,
+                     min_unit=row.min_unit, max_unit=row.max_unit,
+                     step_size=row.step_size,
+                     allocation_ratio=row.allocation_ratio)
+
+
 def _inventories(session, provider_id):
     rows = session.execute(sa.select(INVENTORIES).where(
         INVENTORIES.c.resource_provider_id == provider_id)).all()
     names = resource_classes.names_of(
         session, [row.resource_class_id for row in rows])
-    return {names[row.resource_class_id]: Inventory(
-        total=row.total, reserved=row.reserved, min_unit=row.min_unit,
-        max_unit=row.max_unit, step_size=row.step_size,
-        allocation_ratio=row.allocation_ratio) for row in rows}
+    return {names[row.resource_class_id]: inventory_from_row(row)
+            for row in rows}
 
 
 def set_inventories(ctx, uuid, inventories, generation=None):

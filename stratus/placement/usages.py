@@ -74,10 +74,7 @@ def provider_summaries(ctx, resource_class_names):
         summary = summaries.setdefault(row.uuid, ProviderSummary(
             row.uuid, row.generation, {}, {}))
         name = names[row.resource_class_id]
-        summary.inventories[name] = providers.Inventory(
-            total=row.total, reserved=row.reserved, min_unit=row.min_unit,
-            max_unit=row.max_unit, step_size=row.step_size,
-            allocation_ratio=row.allocation_ratio)
+        summary.inventories[name] = providers.inventory_from_row(row)
         summary.usages[name] = int(row.used or 0)
     return summaries
 

@@ -1,0 +1,67 @@
+"""Client side of the conductor RPC API (topic ``conductor``).
+
+1.0 - schedule_and_build_instances, reschedule_build, instance_save,
+      instance_destroy, action_event_start, action_event_finish,
+      service_report, compute_nodes_update, instances_on_host
+"""
+TOPIC = "conductor"
+VERSION = "1.0"
+
+
+class ConductorAPI:
+
+    def __init__(self, messaging, version_cap=None):
+        self.client = messaging.client(TOPIC, VERSION, version_cap)
+
+    # Orchestration (casts) --------------------------------------------
+
+    def schedule_and_build_instances(self, ctx, build_requests,
+                                     request_specs, admin_password,
+                                     injected_files):
+        self.client.cast(ctx, "schedule_and_build_instances",
+                         build_requests=build_requests,
+                         request_specs=request_specs,
+                         admin_password=admin_password,
+                         injected_files=injected_files)
+
+    def reschedule_build(self, ctx, instance, request_spec, alternates,
+                         reason, admin_password, injected_files):
+        self.client.cast(ctx, "reschedule_build", instance=instance,
+                         request_spec=request_spec, alternates=alternates,
+                         reason=reason, admin_password=admin_password,
+                         injected_files=injected_files)
+
+    # Database proxy for computes (calls) --------------------------------
+
+    def instance_save(self, ctx, instance, expected_task_state=None):
+        """Apply the instance's changed fields, only if its task_state is
+        still expected_task_state (a list allowed); the saved Instance.
+        Raises UnexpectedTaskStateError, InstanceNotFound."""
+        return self.client.call(ctx, "instance_save", instance=instance,
+                                expected_task_state=expected_task_state)
+
+    def instance_destroy(self, ctx, instance):
+        return self.client.call(ctx, "instance_destroy", instance=instance)
+
+    def action_event_start(self, ctx, instance_uuid, event, host):
+        return self.client.call(ctx, "action_event_start",
+                                instance_uuid=instance_uuid, event=event,
+                                host=host)
+
+    def action_event_finish(self, ctx, instance_uuid, event, host, result,
+                            traceback=None):
+        return self.client.call(ctx, "action_event_finish",
+                                instance_uuid=instance_uuid, event=event,
+                                host=host, result=result, traceback=traceback)
+
+    def service_report(self, ctx, service):
+        """Register the service on its first report, record a heartbeat
+        on the others; the stored Service."""
+        return self.client.call(ctx, "service_report", service=service)
+
+    def compute_nodes_update(self, ctx, host, compute_nodes):
+        return self.client.call(ctx, "compute_nodes_update", host=host,
+                                compute_nodes=compute_nodes)
+
+    def instances_on_host(self, ctx, host):
+        return self.client.call(ctx, "instances_on_host", host=host)

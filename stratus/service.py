@@ -1,0 +1,133 @@
+"""Service: runs one manager (conductor, scheduler or compute) in a
+process: its RPC server, its service record and heartbeat, its periodic
+tasks.
+
+A service with databases (conductor, scheduler) writes its own record in
+the cell of ``[database] connection``; a compute, which has none, reports
+through ``ConductorAPI.service_report``. Either way the record is created
+at start and refreshed every ``[DEFAULT] report_interval`` seconds from a
+daemon thread, so ``is_up`` reflects whether the process is alive.
+
+Managers provide ``target`` (an oslo_messaging.Target), ``init_host()``
+(run before the RPC server starts serving) and ``periodic_tasks()``: a list
+of ``(interval seconds, callable(ctx))``, each first run one interval after
+start, in one daemon thread.
+"""
+import logging
+import threading
+import time
+
+import oslo_messaging
+
+from stratus.conductor import rpcapi as conductor_rpcapi
+from stratus import context as stratus_context
+from stratus.objects import cell_mapping as cell_mapping_obj
+from stratus.objects import service as service_obj
+
+LOG = logging.getLogger(__name__)
+
+
+class Service:
+
+    def __init__(self, conf, messaging, binary, topic, host, manager,
+                 databases=None):
+        self.conf = conf
+        self.messaging = messaging
+        self.binary = binary
+        self.topic = topic
+        self.host = host
+        self.manager = manager
+        self.databases = databases
+        self.service_ref = None
+        self._cell = None
+        self._rpc_server = None
+        self._stopping = threading.Event()
+        self._threads = []
+        self._conductor = (None if databases is not None
+                           else conductor_rpcapi.ConductorAPI(messaging))
+
+    def context(self):
+        return stratus_context.get_admin_context(self.databases)
+
+    def start(self):
+        self._stopping.clear()
+        self._first_report()
+        self.manager.init_host()
+        self._rpc_server = self.messaging.server(
+            self.topic, self.host, [self.manager], self.databases)
+        self._rpc_server.start()
+        self._spawn("heartbeat", self._heartbeat_loop)
+        tasks = self.manager.periodic_tasks()
+        if tasks:
+            self._spawn("periodic", self._periodic_loop, tasks)
+        LOG.info("%s started on %s (topic %s)", self.binary, self.host,
+                 self.topic)
+        return self
+
+    def stop(self):
+        self._stopping.set()
+        if self._rpc_server is not None:
+            self._rpc_server.stop()
+            self._rpc_server.wait()
+            self._rpc_server = None
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads = []
+        LOG.info("%s stopped on %s", self.binary, self.host)
+
+    def report(self):
+        """Create or refresh this service's record; the Service."""
+        ctx = self.context()
+        if self._conductor is not None:
+            service = service_obj.Service(
+                host=self.host, binary=self.binary, topic=self.topic)
+            self.service_ref = self._conductor.service_report(ctx, service)
+        else:
+            if self._cell is None:
+                self._cell = cell_mapping_obj.local_cell(ctx, self.conf)
+            self.service_ref = service_obj.Service.report(
+                ctx, self._cell.uuid, self.host, self.binary, self.topic)
+        return self.service_ref
+
+    def _first_report(self):
+        # A compute may start before any conductor answers: wait for one.
+        while True:
+            try:
+                return self.report()
+            except oslo_messaging.MessagingTimeout:
+                if self._stopping.is_set():
+                    raise
+                LOG.warning("No conductor answered %s on %s; retrying",
+                            self.binary, self.host)
+
+    def _spawn(self, name, target, *args):
+        thread = threading.Thread(
+            target=target, args=args, daemon=True,
+            name="%s-%s-%s" % (self.binary, self.host, name))
+        thread.start()
+        self._threads.append(thread)
+
+    def _heartbeat_loop(self):
+        while not self._stopping.wait(self.conf.report_interval):
+            try:
+                self.report()
+            except Exception:  # noqa: BLE001 - keep beating after a failure
+                LOG.exception("Heartbeat of %s on %s failed", self.binary,
+                              self.host)
+
+    def _periodic_loop(self, tasks):
+        now = time.monotonic()
+        due = [now + interval for interval, _task in tasks]
+        while True:
+            wait = max(0.0, min(due) - time.monotonic())
+            if self._stopping.wait(wait):
+                return
+            for index, (interval, task) in enumerate(tasks):
+                if due[index] > time.monotonic():
+                    continue
+                try:
+                    task(self.context())
+                except Exception:  # noqa: BLE001 - one failure must not end them all
+                    LOG.exception("Periodic task %s of %s failed",
+                                  getattr(task, "__name__", task), self.binary)
+                due[index] = time.monotonic() + interval
