@@ -17,6 +17,20 @@ COMPUTE_OPTS = [
                help="Seconds between resource tracker updates."),
     cfg.IntOpt("sync_power_state_interval", default=600,
                help="Seconds between power state syncs; -1 disables."),
+    cfg.HostAddressOpt("my_ip", default="127.0.0.1",
+                       help="IP address of this host, reported as the "
+                            "host_ip of its hypervisors."),
+    cfg.StrOpt("internal_service_availability_zone", default="internal",
+               help="Availability zone shown for services other than "
+                    "nova-compute (conductor, scheduler)."),
+]
+
+UPGRADE_LEVELS_OPTS = [
+    cfg.StrOpt("compute",
+               help="Newest compute RPC API version to send, e.g. '1.0', "
+                    "while computes older than the control plane still "
+                    "run (rolling upgrades). Unset: the newest this code "
+                    "speaks."),
 ]
 
 FAKE_DRIVER_OPTS = [
@@ -42,7 +56,9 @@ FAKE_DRIVER_OPTS = [
 def register_opts(conf):
     conf.register_opts(COMPUTE_OPTS)
     conf.register_opts(FAKE_DRIVER_OPTS, group="fake_driver")
+    conf.register_opts(UPGRADE_LEVELS_OPTS, group="upgrade_levels")
 
 
 def list_opts():
-    return [("DEFAULT", COMPUTE_OPTS), ("fake_driver", FAKE_DRIVER_OPTS)]
+    return [("DEFAULT", COMPUTE_OPTS), ("fake_driver", FAKE_DRIVER_OPTS),
+            ("upgrade_levels", UPGRADE_LEVELS_OPTS)]

@@ -1,0 +1,170 @@
+"""The virt driver interface, as small capability interfaces.
+
+Every driver derives from ``ComputeDriver``: it names the hypervisor nodes
+it manages, reports their resources, and starts (``spawn``) and removes
+(``destroy``) guests. Everything else is a capability a driver declares
+by also deriving from its interface (``PowerControl``, ``Pausable``,
+``Suspendable``, ``ConsoleOutput``, ``HostUptime``, ``GuestRecovery``,
+``SimulatedNetworking``). The compute manager asks ``supports(driver,
+Interface)`` before using one.
+
+``load_driver(conf, host)`` builds the driver named by
+``[DEFAULT] compute_driver``.
+"""
+import abc
+import dataclasses
+
+from stratus import exception
+
+
+class SpawnFailed(exception.StratusException):
+    msg_fmt = "Failed to spawn instance %(instance_uuid)s: %(reason)s"
+
+
+class DriverNotAvailable(exception.StratusException):
+    msg_fmt = "Compute driver %(driver)s cannot be used: %(reason)s"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NodeResources:
+    """What one hypervisor node has, as the driver sees it."""
+    nodename: str
+    vcpus: int
+    memory_mb: int
+    local_gb: int
+    hypervisor_type: str
+    hypervisor_version: int
+    cpu_info: str
+    host_ip: str | None
+
+
+class ComputeDriver(abc.ABC):
+    """What every driver does: nodes, resources, guest lifecycle."""
+
+    name = None
+
+    @abc.abstractmethod
+    def init_host(self, host):
+        """Prepare the hypervisor connection when the service starts."""
+
+    @abc.abstractmethod
+    def node_resources(self):
+        """A NodeResources per hypervisor node this service manages."""
+
+    @abc.abstractmethod
+    def list_instance_uuids(self):
+        """UUIDs of the guests that exist on this host."""
+
+    @abc.abstractmethod
+    def get_power_state(self, instance):
+        """The guest's PowerState; InstanceNotFound if it has no guest."""
+
+    @abc.abstractmethod
+    def spawn(self, ctx, instance, image_meta, injected_files,
+              admin_password, network_info):
+        """Create and start the guest; SpawnFailed when it cannot."""
+
+    @abc.abstractmethod
+    def destroy(self, ctx, instance, network_info=None):
+        """Remove the guest. Removing a guest that is gone is not an
+        error, so cleanups may call this more than once."""
+
+
+class PowerControl(abc.ABC):
+    @abc.abstractmethod
+    def power_off(self, instance, timeout=0):
+        """Stop the guest (gracefully within timeout seconds, if > 0)."""
+
+    @abc.abstractmethod
+    def power_on(self, ctx, instance, network_info):
+        """Start a stopped guest."""
+
+    @abc.abstractmethod
+    def reboot(self, ctx, instance, network_info, reboot_type):
+        """Restart the guest; reboot_type is 'SOFT' or 'HARD'."""
+
+
+class Pausable(abc.ABC):
+    @abc.abstractmethod
+    def pause(self, instance):
+        """Freeze the guest in memory."""
+
+    @abc.abstractmethod
+    def unpause(self, instance):
+        """Let a paused guest run again."""
+
+
+class Suspendable(abc.ABC):
+    @abc.abstractmethod
+    def suspend(self, ctx, instance):
+        """Save the guest's memory to disk and stop it."""
+
+    @abc.abstractmethod
+    def resume(self, ctx, instance, network_info):
+        """Bring a suspended guest back."""
+
+
+class ConsoleOutput(abc.ABC):
+    @abc.abstractmethod
+    def get_console_output(self, ctx, instance):
+        """The guest's serial console log, as text."""
+
+
+class HostUptime(abc.ABC):
+    @abc.abstractmethod
+    def get_host_uptime(self):
+        """The host's uptime in the format of the `uptime` command."""
+
+
+class GuestRecovery(abc.ABC):
+    """For drivers whose guests live only in the compute process (the
+    fake driver): after a restart they rebuild their guests from the
+    instances the database places on this host, as a real hypervisor's
+    guests would have outlived the compute service."""
+
+    @abc.abstractmethod
+    def recover_guests(self, instances):
+        """Recreate the guests of these instances, in their power state."""
+
+
+class SimulatedNetworking(abc.ABC):
+    """For drivers that simulate a network (the fake driver): they give a
+    guest an address in Nova's network_info shape without any network
+    service behind it."""
+
+    @abc.abstractmethod
+    def allocate_network(self, instance):
+        """The network_info (a list of VIF dicts) for a new guest."""
+
+
+CAPABILITIES = {
+    "power": PowerControl,
+    "pause": Pausable,
+    "suspend": Suspendable,
+    "console": ConsoleOutput,
+    "uptime": HostUptime,
+    "guest_recovery": GuestRecovery,
+    "simulated_networking": SimulatedNetworking,
+}
+
+def capabilities(driver):
+    """The names of the capability interfaces a driver implements."""
+    return sorted(name for name, interface in CAPABILITIES.items()
+                  if isinstance(driver, interface))
+
+
+def supports(driver, interface):
+    return isinstance(driver, interface)
+
+
+def load_driver(conf, host):
+    """The driver [DEFAULT] compute_driver names, for this host."""
+    name = conf.compute_driver
+    if name == "fake":
+        from stratus.virt.fake import driver as fake_driver
+        return fake_driver.FakeDriver(conf, host)
+    if name == "libvirt":
+        raise DriverNotAvailable(
+            driver=name, reason="the libvirt driver is not part of Stratus "
+            "yet; set [DEFAULT] compute_driver = fake")
+    raise DriverNotAvailable(driver=name, reason="no such driver")

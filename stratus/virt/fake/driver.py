@@ -1,0 +1,271 @@
+"""The fake driver: hypervisor nodes and guests simulated in memory.
+
+No processes, no files: a guest is a small record holding its power state
+and a console log, so one process can simulate thousands of nodes.
+
+Node names: a service simulating one node names it after its host (a
+real hypervisor's node is its host); with ``[fake_driver] nodes = N > 1``
+they are ``<host>-node1`` ... ``<host>-nodeN``. Names stay unique across
+compute services, as placement's resource provider names must.
+
+Every node has ``[fake_driver] vcpus``, ``memory_mb`` and ``local_gb``.
+``spawn_delay`` makes spawns take that long; servers whose name matches
+``fail_spawn_name_regex`` fail to spawn with the error a real hypervisor
+gives when it cannot start a guest. Networking is simulated too: a guest
+gets a private IPv4 address derived from its UUID (see
+``allocate_network``), with no network service behind it.
+"""
+import datetime
+import ipaddress
+import json
+import os
+import re
+import threading
+import time
+import uuid
+
+from stratus import exception
+from stratus.objects import fields
+from stratus.virt import driver
+
+PowerState = fields.PowerState
+
+SIMULATED_NETWORK_ID = "5e0b1c3d-57a5-4e6f-9f1e-0d15ea5e0001"
+SIMULATED_SUBNET = ipaddress.ip_network("10.0.0.0/8")
+SIMULATED_GATEWAY = "10.0.0.1"
+CONSOLE_LINES_KEPT = 200
+
+
+def node_names(host, count):
+    if count == 1:
+        return [host]
+    return ["%s-node%d" % (host, index) for index in range(1, count + 1)]
+
+
+class FakeGuest:
+    __slots__ = ("uuid", "name", "node", "power_state", "console")
+
+    def __init__(self, instance_uuid, name, node, power_state):
+        self.uuid = instance_uuid
+        self.name = name
+        self.node = node
+        self.power_state = power_state
+        self.console = []
+
+    def log(self, *lines):
+        self.console.extend(lines)
+        del self.console[:-CONSOLE_LINES_KEPT]
+
+
+class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
+                 driver.Suspendable, driver.ConsoleOutput, driver.HostUptime,
+                 driver.GuestRecovery, driver.SimulatedNetworking):
+    name = "fake"
+
+    def __init__(self, conf, host):
+        options = conf.fake_driver
+        self.host = host
+        self._nodes = node_names(host, options.nodes)
+        self._node_set = frozenset(self._nodes)
+        self._vcpus = options.vcpus
+        self._memory_mb = options.memory_mb
+        self._local_gb = options.local_gb
+        self._hypervisor_type = options.hypervisor_type
+        self._hypervisor_version = options.hypervisor_version
+        self._host_ip = conf.my_ip
+        self._spawn_delay = options.spawn_delay
+        pattern = options.fail_spawn_name_regex
+        self._fail_spawn = re.compile(pattern) if pattern else None
+        self._cpu_info = json.dumps({
+            "arch": "x86_64", "model": "Nehalem", "vendor": "Intel",
+            "topology": {"sockets": 1, "cores": self._vcpus, "threads": 1},
+            "features": ["pge", "clflush", "sse2", "vmx"]})
+        self._guests = {}
+        self._lock = threading.Lock()
+        self._booted_at = time.time()
+
+    # ComputeDriver ----------------------------------------------------
+
+    def init_host(self, host):
+        self._booted_at = time.time()
+
+    def node_resources(self):
+        return [driver.NodeResources(
+            nodename=name, vcpus=self._vcpus, memory_mb=self._memory_mb,
+            local_gb=self._local_gb, hypervisor_type=self._hypervisor_type,
+            hypervisor_version=self._hypervisor_version,
+            cpu_info=self._cpu_info, host_ip=self._host_ip)
+            for name in self._nodes]
+
+    def list_instance_uuids(self):
+        return list(self._guests)
+
+    def get_power_state(self, instance):
+        return self._guest(instance).power_state
+
+    def spawn(self, ctx, instance, image_meta, injected_files,
+              admin_password, network_info):
+        if self._spawn_delay:
+            time.sleep(self._spawn_delay)
+        name = instance.display_name or ""
+        if self._fail_spawn is not None and self._fail_spawn.search(name):
+            raise driver.SpawnFailed(
+                instance_uuid=instance.uuid,
+                reason="internal error: qemu unexpectedly closed the "
+                       "monitor: cannot set up guest memory 'pc.ram': "
+                       "Cannot allocate memory")
+        node = instance.node if instance.node in self._node_set \
+            else self._nodes[0]
+        guest = FakeGuest(instance.uuid, name, node, PowerState.RUNNING)
+        guest.log(*self._boot_log(instance, network_info))
+        with self._lock:
+            self._guests[instance.uuid] = guest
+
+    def destroy(self, ctx, instance, network_info=None):
+        with self._lock:
+            self._guests.pop(instance.uuid, None)
+
+    # Capabilities -----------------------------------------------------
+
+    def power_off(self, instance, timeout=0):
+        guest = self._guest(instance)
+        with self._lock:
+            if guest.power_state != PowerState.SHUTDOWN:
+                guest.power_state = PowerState.SHUTDOWN
+                guest.log("reboot: Power down")
+
+    def power_on(self, ctx, instance, network_info):
+        guest = self._guest(instance)
+        with self._lock:
+            if guest.power_state != PowerState.RUNNING:
+                guest.power_state = PowerState.RUNNING
+                guest.log(*self._boot_log(instance, network_info))
+
+    def reboot(self, ctx, instance, network_info, reboot_type):
+        guest = self._guest(instance)
+        with self._lock:
+            guest.power_state = PowerState.RUNNING
+            guest.log("reboot: Restarting system" if reboot_type == "SOFT"
+                      else "(hard reset)",
+                      *self._boot_log(instance, network_info))
+
+    def pause(self, instance):
+        self._transition(instance, PowerState.RUNNING, PowerState.PAUSED,
+                         "pause")
+
+    def unpause(self, instance):
+        self._transition(instance, PowerState.PAUSED, PowerState.RUNNING,
+                         "unpause")
+
+    def suspend(self, ctx, instance):
+        self._transition(instance, PowerState.RUNNING, PowerState.SUSPENDED,
+                         "suspend", "PM: suspend entry (deep)")
+
+    def resume(self, ctx, instance, network_info):
+        self._transition(instance, PowerState.SUSPENDED, PowerState.RUNNING,
+                         "resume", "PM: suspend exit")
+
+    def get_console_output(self, ctx, instance):
+        guest = self._guest(instance)
+        return "\n".join(guest.console) + "\n"
+
+    def get_host_uptime(self):
+        now = time.time()
+        up = datetime.timedelta(seconds=int(now - self._booted_at))
+        hours, rest = divmod(up.seconds, 3600)
+        minutes = rest // 60
+        if up.days:
+            since = "%d day%s, %2d:%02d" % (
+                up.days, "" if up.days == 1 else "s", hours, minutes)
+        elif hours:
+            since = "%2d:%02d" % (hours, minutes)
+        else:
+            since = "%d min" % minutes
+        load = os.getloadavg()
+        return " %s up %s,  0 users,  load average: %.2f, %.2f, %.2f" % (
+            time.strftime("%H:%M:%S", time.localtime(now)), since, *load)
+
+    def recover_guests(self, instances):
+        with self._lock:
+            for instance in instances:
+                if instance.uuid in self._guests or not instance.power_state:
+                    continue
+                node = instance.node if instance.node in self._node_set \
+                    else self._nodes[0]
+                self._guests[instance.uuid] = FakeGuest(
+                    instance.uuid, instance.display_name or "", node,
+                    instance.power_state)
+
+    def allocate_network(self, instance):
+        """One port on the simulated network 'private', its address and MAC
+        derived from the instance UUID: stable across restarts, and two
+        servers sharing an address is improbable and harmless."""
+        number = uuid.UUID(instance.uuid).int
+        offset = 2 + number % (SIMULATED_SUBNET.num_addresses - 3)
+        address = str(SIMULATED_SUBNET.network_address + offset)
+        mac = "fa:16:3e:%02x:%02x:%02x" % tuple(
+            (number >> shift) & 0xFF for shift in (16, 8, 0))
+        port_id = str(uuid.uuid5(uuid.UUID(instance.uuid), "port"))
+        return [{
+            "id": port_id,
+            "address": mac,
+            "type": "bridge",
+            "devname": ("tap" + port_id)[:14],
+            "vnic_type": "normal",
+            "active": True,
+            "preserve_on_delete": False,
+            "profile": {},
+            "details": {},
+            "meta": {},
+            "network": {
+                "id": SIMULATED_NETWORK_ID,
+                "bridge": "br-fake",
+                "label": "private",
+                "meta": {"injected": False, "mtu": 1500,
+                         "tenant_id": instance.project_id},
+                "subnets": [{
+                    "cidr": str(SIMULATED_SUBNET),
+                    "version": 4,
+                    "gateway": {"address": SIMULATED_GATEWAY,
+                                "type": "gateway", "version": 4, "meta": {}},
+                    "dns": [],
+                    "routes": [],
+                    "ips": [{"address": address, "type": "fixed",
+                             "version": 4, "meta": {},
+                             "floating_ips": []}],
+                    "meta": {"dhcp_server": SIMULATED_GATEWAY},
+                }],
+            },
+        }]
+
+    # Helpers ----------------------------------------------------------
+
+    def _guest(self, instance):
+        guest = self._guests.get(instance.uuid)
+        if guest is None:
+            raise exception.InstanceNotFound(instance_id=instance.uuid)
+        return guest
+
+    def _transition(self, instance, from_state, to_state, action, *lines):
+        guest = self._guest(instance)
+        with self._lock:
+            if guest.power_state != from_state:
+                raise exception.InstanceInvalidState(
+                    action=action, instance_uuid=instance.uuid,
+                    attr="power_state",
+                    state=PowerState.NAMES.get(guest.power_state))
+            guest.power_state = to_state
+            guest.log(*lines)
+
+    @staticmethod
+    def _boot_log(instance, network_info):
+        hostname = instance.hostname or instance.display_name or "guest"
+        lines = ["[    0.000000] Linux version 6.1.0-fake (stratus fake "
+                 "driver)",
+                 "[    0.412345] Run /init as init process"]
+        for vif in network_info or ():
+            for subnet in vif["network"]["subnets"]:
+                for ip in subnet["ips"]:
+                    lines.append("udhcpc: lease of %s obtained" % ip["address"])
+        lines.append("%s login: " % hostname)
+        return lines

@@ -1,0 +1,160 @@
+import json
+import re
+import time
+import uuid
+
+import pytest
+
+from stratus import exception
+from stratus.objects import fields
+from stratus.objects import instance as instance_obj
+from stratus.virt import driver as virt_driver
+from stratus.virt.fake import driver as fake_driver
+
+PowerState = fields.PowerState
+
+
+def make_instance(name="vm", node=None, power_state=None):
+    return instance_obj.Instance(
+        uuid=str(uuid.uuid4()), display_name=name, hostname=name,
+        node=node, project_id="demo", power_state=power_state)
+
+
+@pytest.fixture
+def fake(conf):
+    conf.set_override("nodes", 3, group="fake_driver")
+    return virt_driver.load_driver(conf, "cmp1")
+
+
+def test_nodes_are_named_after_the_host_and_report_configured_sizes(conf):
+    conf.set_override("vcpus", 8, group="fake_driver")
+    conf.set_override("memory_mb", 4096, group="fake_driver")
+    conf.set_override("local_gb", 100, group="fake_driver")
+    conf.set_override("nodes", 2, group="fake_driver")
+    nodes = virt_driver.load_driver(conf, "cmp1").node_resources()
+    assert [node.nodename for node in nodes] == ["cmp1-node1", "cmp1-node2"]
+    node = nodes[0]
+    assert (node.vcpus, node.memory_mb, node.local_gb) == (8, 4096, 100)
+    assert node.hypervisor_type == "fake"
+    assert json.loads(node.cpu_info)["topology"]["cores"] == 8
+
+
+def test_a_single_node_is_the_host_itself(conf):
+    conf.set_override("nodes", 1, group="fake_driver")
+    nodes = virt_driver.load_driver(conf, "cmp1").node_resources()
+    assert [node.nodename for node in nodes] == ["cmp1"]
+
+
+def test_one_driver_simulates_thousands_of_nodes(conf):
+    conf.set_override("nodes", 5000, group="fake_driver")
+    nodes = virt_driver.load_driver(conf, "big").node_resources()
+    assert len({node.nodename for node in nodes}) == 5000
+
+
+def test_spawn_runs_the_guest_and_destroy_removes_it(fake):
+    instance = make_instance(node="cmp1-node2")
+    fake.spawn(None, instance, None, [], "pw", [])
+    assert fake.get_power_state(instance) == PowerState.RUNNING
+    assert fake.list_instance_uuids() == [instance.uuid]
+    fake.destroy(None, instance)
+    fake.destroy(None, instance)  # a second removal is no error
+    with pytest.raises(exception.InstanceNotFound):
+        fake.get_power_state(instance)
+    assert fake.list_instance_uuids() == []
+
+
+def test_spawn_fails_for_names_matching_the_regex(conf):
+    conf.set_override("fail_spawn_name_regex", "^doomed", group="fake_driver")
+    fake = virt_driver.load_driver(conf, "cmp1")
+    doomed = make_instance("doomed-1")
+    with pytest.raises(virt_driver.SpawnFailed) as raised:
+        fake.spawn(None, doomed, None, [], None, [])
+    assert doomed.uuid in str(raised.value)
+    assert "qemu" in str(raised.value)
+    assert fake.list_instance_uuids() == []
+    fake.spawn(None, make_instance("fine-doomed"), None, [], None, [])
+
+
+def test_spawn_takes_spawn_delay(conf):
+    conf.set_override("spawn_delay", 0.05, group="fake_driver")
+    fake = virt_driver.load_driver(conf, "cmp1")
+    started = time.monotonic()
+    fake.spawn(None, make_instance(), None, [], None, [])
+    assert time.monotonic() - started >= 0.05
+
+
+def test_power_operations_change_the_power_state(fake):
+    instance = make_instance()
+    fake.spawn(None, instance, None, [], None, [])
+    fake.power_off(instance)
+    assert fake.get_power_state(instance) == PowerState.SHUTDOWN
+    fake.power_off(instance)  # already off: nothing to do
+    fake.power_on(None, instance, [])
+    assert fake.get_power_state(instance) == PowerState.RUNNING
+    fake.pause(instance)
+    assert fake.get_power_state(instance) == PowerState.PAUSED
+    with pytest.raises(exception.InstanceInvalidState):
+        fake.suspend(None, instance)
+    fake.unpause(instance)
+    fake.suspend(None, instance)
+    assert fake.get_power_state(instance) == PowerState.SUSPENDED
+    fake.resume(None, instance, [])
+    fake.reboot(None, instance, [], "HARD")
+    assert fake.get_power_state(instance) == PowerState.RUNNING
+    with pytest.raises(exception.InstanceNotFound):
+        fake.power_off(make_instance())
+
+
+def test_console_shows_boots_and_addresses(fake):
+    instance = make_instance("web1")
+    network_info = fake.allocate_network(instance)
+    fake.spawn(None, instance, None, [], None, network_info)
+    fake.reboot(None, instance, network_info, "SOFT")
+    console = fake.get_console_output(None, instance)
+    address = network_info[0]["network"]["subnets"][0]["ips"][0]["address"]
+    assert console.count("web1 login:") == 2
+    assert "lease of %s" % address in console
+
+
+def test_simulated_network_is_stable_and_private(fake):
+    instance = make_instance()
+    first = fake.allocate_network(instance)
+    assert first == fake.allocate_network(instance)
+    vif = first[0]
+    assert vif["network"]["label"] == "private"
+    ip = vif["network"]["subnets"][0]["ips"][0]
+    assert ip["type"] == "fixed" and ip["version"] == 4
+    assert ip["address"].startswith("10.")
+    assert ip["address"] not in ("10.0.0.0", "10.0.0.1", "10.255.255.255")
+    assert re.match(r"^fa:16:3e(:[0-9a-f]{2}){3}$", vif["address"])
+    assert instance_obj.addresses(json.dumps(first)) == [(4, ip["address"])]
+
+
+def test_uptime_reads_like_the_uptime_command(fake):
+    uptime = fake.get_host_uptime()
+    # the format openstackclient parses
+    assert re.match(r"\s*(.+)\sup\s+(.+),\s+(.+)\susers?,\s+"
+                    r"load average:\s(.+)", uptime), uptime
+
+
+def test_recovered_guests_keep_their_power_state(fake):
+    running = make_instance(node="cmp1-node1", power_state=PowerState.RUNNING)
+    stopped = make_instance(node="cmp1-node3", power_state=PowerState.SHUTDOWN)
+    never_started = make_instance(power_state=PowerState.NOSTATE)
+    fake.recover_guests([running, stopped, never_started])
+    assert fake.get_power_state(running) == PowerState.RUNNING
+    assert fake.get_power_state(stopped) == PowerState.SHUTDOWN
+    assert sorted(fake.list_instance_uuids()) == sorted(
+        [running.uuid, stopped.uuid])
+
+
+def test_capabilities_are_declared_interfaces(fake):
+    assert virt_driver.capabilities(fake) == sorted(virt_driver.CAPABILITIES)
+    assert virt_driver.supports(fake, virt_driver.PowerControl)
+
+
+def test_libvirt_is_not_available_yet(conf):
+    conf.set_override("compute_driver", "libvirt")
+    with pytest.raises(virt_driver.DriverNotAvailable) as raised:
+        virt_driver.load_driver(conf, "cmp1")
+    assert "libvirt" in str(raised.value)
