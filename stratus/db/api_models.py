@@ -359,6 +359,8 @@ class IdentityProject(Timestamps, Base):
     domain_id = sa.Column(sa.String(64), nullable=False, default="default")
     description = sa.Column(sa.Text())
     enabled = sa.Column(sa.Boolean, nullable=False, default=True)
+    # Keystone keeps attributes it has no column for (tags, anything else).
+    extra = sa.Column(JsonText)
 
 
 class IdentityUser(Timestamps, Base):

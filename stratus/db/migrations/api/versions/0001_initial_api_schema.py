@@ -86,6 +86,7 @@ def upgrade():
     sa.Column('domain_id', sa.String(length=64), nullable=False),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('extra', sa.JSON().with_variant(mysql.LONGTEXT(), 'mysql'), nullable=True),
     sa.Column('created_at', stratus.db.types.UTCDateTime(), nullable=True),
     sa.Column('updated_at', stratus.db.types.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id'),

@@ -1,0 +1,1 @@
+"""The built-in Identity v3 service (auth_strategy = builtin)."""

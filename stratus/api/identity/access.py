@@ -1,0 +1,34 @@
+"""Who may call what on the built-in Identity API.
+
+Keystone's default policies reduced to what a cloud with one domain and
+project-scoped tokens needs: administrators (role ``admin``) manage
+everything; other users may read themselves and the projects they hold a
+role on.
+"""
+from stratus import exception
+
+
+class Forbidden(exception.NotAuthorized):
+    msg_fmt = "You are not authorized to perform the requested action: %(action)s."
+
+
+def _action(req):
+    return "%s %s" % (req.method, req.environ.get("stratus.route", req.path))
+
+
+def require_admin(req):
+    if not req.context.is_admin:
+        raise Forbidden(action=_action(req))
+
+
+def require_admin_or_user(req, user_id):
+    if not (req.context.is_admin or req.context.user_id == user_id):
+        raise Forbidden(action=_action(req))
+
+
+def require_admin_or_member(req, project_id):
+    if req.context.is_admin:
+        return
+    if project_id not in {project.id for project in
+                          req.app.store.projects_of_user(req.context.user_id)}:
+        raise Forbidden(action=_action(req))

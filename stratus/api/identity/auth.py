@@ -1,0 +1,190 @@
+"""/v3/auth: issue, validate and revoke tokens; the caller's catalog and
+projects.
+
+Tokens are project-scoped or unscoped: there are no domain- or
+system-scoped tokens (nothing in Stratus is assigned on a domain or the
+system). Without a scope, the user's default project is used when they
+hold a role on it, as Keystone does.
+"""
+import jsonschema
+
+from stratus.api.identity import access
+from stratus.api.identity import catalog
+from stratus.api.identity import store as identity_store
+from stratus.api.identity import tokens
+from stratus.api.identity import views
+from stratus.api.schemas import identity as schema
+from stratus.api import wsgi
+from stratus import exception
+
+SUBJECT_TOKEN = "X-Subject-Token"
+
+
+class TokenNotFound(exception.NotFound):
+    msg_fmt = "Could not find token: %(token_id)s."
+
+
+class NoProjectAccess(exception.Unauthorized):
+    msg_fmt = "User %(user_id)s has no access to project %(project_id)s."
+
+
+def _time(value):
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def token_body(req, token, with_catalog=True):
+    domain = {"id": identity_store.DEFAULT_DOMAIN.id,
+              "name": identity_store.DEFAULT_DOMAIN.name}
+    body = {
+        "methods": list(token.methods),
+        "user": {"id": token.user_id, "name": token.user_name,
+                 "domain": domain, "password_expires_at": None},
+        "audit_ids": list(token.audit_ids),
+        "issued_at": _time(token.issued_at),
+        "expires_at": _time(token.expires_at),
+    }
+    if token.is_scoped:
+        body["project"] = {"id": token.project_id,
+                           "name": token.project_name, "domain": domain}
+        body["is_domain"] = False
+        body["roles"] = [{"id": role.id, "name": role.name} for role in
+                         req.app.store.roles_named(token.roles)]
+        if with_catalog:
+            body["catalog"] = catalog.build_catalog(req.app.conf)
+    return {"token": body}
+
+
+def _user_by_password(store, ref):
+    try:
+        if "id" in ref:
+            user = store.get_user(ref["id"])
+        else:
+            domain = store.find_domain(ref["domain"])
+            user = store.find_user(ref["name"], domain.id)
+    except exception.NotFound:
+        raise exception.Unauthorized()
+    if not user.enabled or not store.check_password(user, ref["password"]):
+        raise exception.Unauthorized()
+    return user
+
+
+def _scope(store, user, scope):
+    """(project or None, role names) the new token is scoped to."""
+    if scope is None:
+        if user.default_project_id:
+            try:
+                project = store.get_project(user.default_project_id)
+            except exception.NotFound:
+                return None, []
+            roles = store.roles_on_project(user.id, project.id)
+            if project.enabled and roles:
+                return project, [role.name for role in roles]
+        return None, []
+    if scope == "unscoped" or "unscoped" in scope:
+        return None, []
+    if "project" not in scope:
+        raise exception.Unauthorized(
+            "The built-in identity service issues project-scoped and "
+            "unscoped tokens only.")
+    ref = scope["project"]
+    try:
+        if "id" in ref:
+            project = store.get_project(ref["id"])
+        else:
+            project = store.find_project(
+                ref["name"], store.find_domain(ref["domain"]).id)
+    except exception.NotFound as exc:
+        raise exception.Unauthorized(exc.format_message())
+    roles = store.roles_on_project(user.id, project.id)
+    if not project.enabled or not roles:
+        raise NoProjectAccess(user_id=user.id, project_id=project.id)
+    return project, [role.name for role in roles]
+
+
+_AUTH_VALIDATOR = jsonschema.Draft202012Validator(schema.create_token)
+
+
+def _auth_request(req):
+    """The request's auth document, validated. Messages name the failing
+    place but never echo values: they would include passwords."""
+    document = req.json_document()
+    error = jsonschema.exceptions.best_match(
+        _AUTH_VALIDATOR.iter_errors(document))
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path)
+        detail = (error.message if error.validator == "required"
+                  else "it does not match the schema ('%s')" % error.validator)
+        raise exception.ValidationError(field=where or "body", detail=detail)
+    return document["auth"]
+
+
+def create_token(req):
+    store = req.app.store
+    auth = _auth_request(req)
+    identity = auth["identity"]
+    methods = identity["methods"]
+    if "password" in methods and "password" in identity:
+        user = _user_by_password(store, identity["password"]["user"])
+        lineage = dict(methods=["password"])
+    elif "token" in methods and "token" in identity:
+        parent = req.app.tokens.validate(identity["token"]["id"])
+        try:
+            user = store.get_user(parent.user_id)
+        except exception.NotFound:
+            raise exception.Unauthorized()
+        lineage = dict(methods=sorted(set(parent.methods) | {"token"}),
+                       expires_at=parent.expires_at,
+                       parent_audit_id=parent.audit_ids[-1])
+    else:
+        raise exception.Unauthorized(
+            "Expecting the password or token method with its credentials.")
+    project, roles = _scope(store, user, auth.get("scope"))
+    token_id, token = req.app.tokens.issue(
+        user.id, user.name,
+        project_id=project.id if project else None,
+        project_name=project.name if project else None,
+        roles=roles, **lineage)
+    return wsgi.json_response(
+        req, token_body(req, token, "nocatalog" not in req.GET), status=201,
+        headers={SUBJECT_TOKEN: token_id})
+
+
+def _subject(req):
+    token_id = req.headers.get(SUBJECT_TOKEN, "")
+    try:
+        token = req.app.tokens.validate(token_id)
+    except tokens.InvalidToken:
+        raise TokenNotFound(token_id=token_id)
+    access.require_admin_or_user(req, token.user_id)
+    return token_id, token
+
+
+def validate_token(req):
+    """GET and HEAD: the subject token, if it is still valid."""
+    token_id, token = _subject(req)
+    return wsgi.json_response(
+        req, token_body(req, token, "nocatalog" not in req.GET),
+        headers={SUBJECT_TOKEN: token_id})
+
+
+def revoke_token(req):
+    _, token = _subject(req)
+    req.app.tokens.revoke(token)
+    return wsgi.empty_response(req)
+
+
+def show_catalog(req):
+    if not req.environ["stratus.identity.token"].is_scoped:
+        raise exception.NotAuthorized(
+            "A project-scoped token is required to produce a service "
+            "catalog.")
+    return wsgi.json_response(req, {
+        "catalog": catalog.build_catalog(req.app.conf),
+        "links": {"self": req.path_url, "previous": None, "next": None}})
+
+
+def list_auth_projects(req):
+    projects = req.app.store.projects_of_user(req.context.user_id)
+    return views.collection(req, "projects", [
+        views.project(req, project) for project in projects
+        if project.enabled])

@@ -1,0 +1,60 @@
+"""The accounts every Stratus cloud starts with, created idempotently:
+roles admin/member/reader; projects admin and demo in domain default
+(the one domain, built in); user admin (admin, member and reader on
+project admin) and user demo (member and reader on project demo), with
+the passwords [identity] admin_password and demo_password."""
+from stratus.api.identity import store as identity_store
+from stratus.api.identity import tokens
+from stratus import exception
+
+ROLES = ("admin", "member", "reader")
+ACCOUNTS = (
+    # user, password option, project, roles
+    ("admin", "admin_password", "admin", ("admin", "member", "reader")),
+    ("demo", "demo_password", "demo", ("member", "reader")),
+)
+
+
+def _ensure(find, create):
+    try:
+        return find()
+    except exception.NotFound:
+        pass
+    try:
+        return create()
+    except identity_store.DuplicateEntry:
+        return find()  # created meanwhile by another process
+
+
+def bootstrap(conf, databases):
+    store = identity_store.IdentityStore(databases, tokens.Revocations(
+        databases, conf.identity.token_expiration))
+    domain_id = identity_store.DEFAULT_DOMAIN.id
+    roles = {}
+    for name in ROLES:
+        roles[name] = _ensure(
+            lambda: _role_named(store, name),
+            lambda: store.create_role(name))
+    for user_name, password_option, project_name, role_names in ACCOUNTS:
+        password = conf.identity[password_option]
+        project = _ensure(
+            lambda: store.find_project(project_name, domain_id),
+            lambda: store.create_project(
+                project_name, domain_id,
+                description="Bootstrap project %s" % project_name))
+        user = _ensure(
+            lambda: store.find_user(user_name, domain_id),
+            lambda: store.create_user(user_name, domain_id,
+                                      password=password,
+                                      default_project_id=project.id))
+        if not store.check_password(user, password):
+            store.update_user(user.id, {"password": password})
+        for role_name in role_names:
+            store.assign_role(user.id, project.id, roles[role_name].id)
+
+
+def _role_named(store, name):
+    found = store.list_roles(name=name)
+    if not found:
+        raise identity_store.RoleNotFound(role_id=name)
+    return found[0]

@@ -1,0 +1,79 @@
+"""Roles of users on projects: /v3/projects/{p}/users/{u}/roles[/{r}] and
+/v3/role_assignments. There are no groups, and no assignments on domains
+or the system, so effective assignments are the direct ones."""
+from stratus.api.identity import access
+from stratus.api.identity import store as identity_store
+from stratus.api.identity import views
+from stratus.api import wsgi
+
+
+def assign_role(req, project_id, user_id, role_id):
+    access.require_admin(req)
+    req.app.store.assign_role(user_id, project_id, role_id)
+    return wsgi.empty_response(req)
+
+
+def check_role(req, project_id, user_id, role_id):
+    access.require_admin(req)
+    if not req.app.store.has_role(user_id, project_id, role_id):
+        raise identity_store.RoleAssignmentNotFound(
+            role_id=role_id, user_id=user_id, project_id=project_id)
+    return wsgi.empty_response(req)
+
+
+def unassign_role(req, project_id, user_id, role_id):
+    access.require_admin(req)
+    req.app.store.unassign_role(user_id, project_id, role_id)
+    return wsgi.empty_response(req)
+
+
+def list_project_user_roles(req, project_id, user_id):
+    access.require_admin(req)
+    store = req.app.store
+    store.get_project(project_id)
+    store.get_user(user_id)
+    return views.collection(req, "roles", [
+        views.role(req, role)
+        for role in store.roles_on_project(user_id, project_id)])
+
+
+def list_role_assignments(req):
+    access.require_admin(req)
+    store = req.app.store
+    if any(key in req.GET for key in ("group.id", "scope.domain.id",
+                                      "scope.system")):
+        assignments = []
+    else:
+        assignments = store.list_assignments(
+            user_id=req.GET.get("user.id"),
+            project_id=req.GET.get("scope.project.id"),
+            role_id=req.GET.get("role.id"))
+    names = None
+    if "include_names" in req.GET and views.truthy(req.GET["include_names"]):
+        names = {
+            "user": store.names_of(identity_store.User,
+                                   [a.user_id for a in assignments]),
+            "project": store.names_of(identity_store.Project,
+                                      [a.project_id for a in assignments]),
+            "role": store.names_of(identity_store.Role,
+                                   [a.role_id for a in assignments]),
+        }
+    return views.collection(req, "role_assignments", [
+        _assignment(req, assignment, names) for assignment in assignments])
+
+
+def _assignment(req, assignment, names):
+    user = {"id": assignment.user_id}
+    project = {"id": assignment.project_id}
+    role = {"id": assignment.role_id}
+    if names is not None:
+        domain = {"id": identity_store.DEFAULT_DOMAIN.id,
+                  "name": identity_store.DEFAULT_DOMAIN.name}
+        user.update(name=names["user"].get(assignment.user_id), domain=domain)
+        project.update(name=names["project"].get(assignment.project_id),
+                       domain=domain)
+        role["name"] = names["role"].get(assignment.role_id)
+    return {"user": user, "scope": {"project": project}, "role": role,
+            "links": {"assignment": views.url(
+                req, "projects", assignment.project_id, "users",
+                assignment.user_id, "roles", assignment.role_id)}}

@@ -1,0 +1,45 @@
+"""The built-in Identity v3 API on one screen: URL -> {METHOD: handler}.
+
+HEAD is served by the GET handler (webob drops the body).
+"""
+ROUTES = {
+    "/": {"GET": "versions:list_versions"},
+    "/v3": {"GET": "versions:show_version"},
+    # Tokens and what a token gives access to
+    "/v3/auth/tokens": {"POST": "auth:create_token",
+                        "GET": "auth:validate_token",
+                        "DELETE": "auth:revoke_token"},
+    "/v3/auth/catalog": {"GET": "auth:show_catalog"},
+    "/v3/auth/projects": {"GET": "auth:list_auth_projects"},
+    # Resources
+    "/v3/domains": {"GET": "domains:list_domains"},
+    "/v3/domains/{domain_id}": {"GET": "domains:show_domain"},
+    "/v3/projects": {"GET": "projects:list_projects",
+                     "POST": "projects:create_project"},
+    "/v3/projects/{project_id}": {"GET": "projects:show_project",
+                                  "PATCH": "projects:update_project",
+                                  "DELETE": "projects:delete_project"},
+    "/v3/users": {"GET": "users:list_users", "POST": "users:create_user"},
+    "/v3/users/{user_id}": {"GET": "users:show_user",
+                            "PATCH": "users:update_user",
+                            "DELETE": "users:delete_user"},
+    "/v3/users/{user_id}/password": {"POST": "users:change_password"},
+    "/v3/users/{user_id}/projects": {"GET": "users:list_user_projects"},
+    "/v3/roles": {"GET": "roles:list_roles", "POST": "roles:create_role"},
+    "/v3/roles/{role_id}": {"GET": "roles:show_role",
+                            "DELETE": "roles:delete_role"},
+    # Role assignments
+    "/v3/projects/{project_id}/users/{user_id}/roles": {
+        "GET": "role_assignments:list_project_user_roles"},
+    "/v3/projects/{project_id}/users/{user_id}/roles/{role_id}": {
+        "PUT": "role_assignments:assign_role",
+        "GET": "role_assignments:check_role",
+        "DELETE": "role_assignments:unassign_role"},
+    "/v3/role_assignments": {"GET": "role_assignments:list_role_assignments"},
+    # The catalog's services and endpoints (read-only, from the config)
+    "/v3/services": {"GET": "catalog:list_services"},
+    "/v3/endpoints": {"GET": "catalog:list_endpoints"},
+}
+
+# (route, method) pairs served without a token.
+PUBLIC = {("/", "GET"), ("/v3", "GET"), ("/v3/auth/tokens", "POST")}

@@ -1,0 +1,347 @@
+"""Users, projects, roles and role assignments of the built-in Identity
+service, in the API database.
+
+There is one domain, ``default``: projects and users all live in it.
+Changes that take rights away (deleting or disabling a user or project,
+a new password, removing a role assignment or a role) add revocation
+events, so tokens issued before stop working at once.
+"""
+import contextlib
+import dataclasses
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from stratus.api.identity import passwords
+from stratus.db import api_models
+from stratus import exception
+
+User = api_models.IdentityUser
+Project = api_models.IdentityProject
+Role = api_models.IdentityRole
+Assignment = api_models.IdentityRoleAssignment
+
+
+class DomainNotFound(exception.NotFound):
+    msg_fmt = "Could not find domain: %(domain_id)s."
+
+
+class ProjectNotFound(exception.NotFound):
+    msg_fmt = "Could not find project: %(project_id)s."
+
+
+class UserNotFound(exception.NotFound):
+    msg_fmt = "Could not find user: %(user_id)s."
+
+
+class RoleNotFound(exception.NotFound):
+    msg_fmt = "Could not find role: %(role_id)s."
+
+
+class RoleAssignmentNotFound(exception.NotFound):
+    msg_fmt = ("Could not find role assignment with role: %(role_id)s, "
+               "user: %(user_id)s, project: %(project_id)s.")
+
+
+class DuplicateEntry(exception.Conflict):
+    msg_fmt = ("Conflict occurred attempting to store %(kind)s - Duplicate "
+               "entry found with name %(name)s.")
+
+
+@dataclasses.dataclass(frozen=True)
+class Domain:
+    id: str
+    name: str
+    description: str
+    enabled: bool = True
+
+
+DEFAULT_DOMAIN = Domain(id="default", name="Default",
+                        description="The default domain")
+
+
+def new_id():
+    return uuid.uuid4().hex
+
+
+class IdentityStore:
+    def __init__(self, databases, revocations):
+        self.db = databases.api
+        self.revocations = revocations
+
+    # Domains ---------------------------------------------------------------
+
+    def get_domain(self, domain_id):
+        if domain_id != DEFAULT_DOMAIN.id:
+            raise DomainNotFound(domain_id=domain_id)
+        return DEFAULT_DOMAIN
+
+    def find_domain(self, ref):
+        """The domain a request names by {"id": ...} or {"name": ...}."""
+        if "id" in ref:
+            return self.get_domain(ref["id"])
+        if ref.get("name") != DEFAULT_DOMAIN.name:
+            raise DomainNotFound(domain_id=ref.get("name"))
+        return DEFAULT_DOMAIN
+
+    # Users -----------------------------------------------------------------
+
+    def get_user(self, user_id):
+        return self._get(User, user_id, UserNotFound(user_id=user_id))
+
+    def find_user(self, name, domain_id):
+        return self._find(User, name, domain_id, UserNotFound(user_id=name))
+
+    def list_users(self, **filters):
+        """Users whose name, domain_id or enabled equal the filters."""
+        return self._list(User, **filters)
+
+    def create_user(self, name, domain_id=DEFAULT_DOMAIN.id, password=None,
+                    enabled=True, default_project_id=None, extra=None):
+        self.get_domain(domain_id)
+        user = User(id=new_id(), name=name, domain_id=domain_id,
+                    enabled=enabled, default_project_id=default_project_id,
+                    password_hash=(passwords.hash_password(password)
+                                   if password is not None else None),
+                    extra=extra or {})
+        return self._insert(user, "user")
+
+    def update_user(self, user_id, changes):
+        """Apply changes (name, enabled, password, default_project_id and
+        extra attributes); the updated user."""
+        changes = dict(changes)
+        with self._writing("user", changes.get("name")) as session:
+            user = session.get(User, user_id)
+            if user is None:
+                raise UserNotFound(user_id=user_id)
+            revoke = False
+            if "password" in changes:
+                password = changes.pop("password")
+                user.password_hash = (passwords.hash_password(password)
+                                      if password is not None else None)
+                revoke = True
+            if changes.get("enabled") is False and user.enabled:
+                revoke = True
+            _apply_changes(user, changes,
+                           ("name", "enabled", "default_project_id"))
+        if revoke:
+            self.revocations.add(user_id=user_id)
+        return user
+
+    def delete_user(self, user_id):
+        with self.db.writer() as session:
+            user = session.get(User, user_id)
+            if user is None:
+                raise UserNotFound(user_id=user_id)
+            session.execute(sa.delete(Assignment).where(
+                Assignment.user_id == user_id))
+            session.delete(user)
+        self.revocations.add(user_id=user_id)
+
+    @staticmethod
+    def check_password(user, password):
+        return passwords.verify_password(password, user.password_hash)
+
+    # Projects --------------------------------------------------------------
+
+    def get_project(self, project_id):
+        return self._get(Project, project_id,
+                         ProjectNotFound(project_id=project_id))
+
+    def find_project(self, name, domain_id):
+        return self._find(Project, name, domain_id,
+                          ProjectNotFound(project_id=name))
+
+    def list_projects(self, **filters):
+        """Projects whose name, domain_id or enabled equal the filters."""
+        return self._list(Project, **filters)
+
+    def create_project(self, name, domain_id=DEFAULT_DOMAIN.id,
+                       description="", enabled=True, extra=None,
+                       project_id=None):
+        self.get_domain(domain_id)
+        project = Project(id=project_id or new_id(), name=name,
+                          domain_id=domain_id, description=description,
+                          enabled=enabled, extra=extra or {})
+        return self._insert(project, "project")
+
+    def update_project(self, project_id, changes):
+        with self._writing("project", changes.get("name")) as session:
+            project = session.get(Project, project_id)
+            if project is None:
+                raise ProjectNotFound(project_id=project_id)
+            disabling = changes.get("enabled") is False and project.enabled
+            _apply_changes(project, changes,
+                           ("name", "description", "enabled"))
+        if disabling:
+            self.revocations.add(project_id=project_id)
+        return project
+
+    def delete_project(self, project_id):
+        with self.db.writer() as session:
+            project = session.get(Project, project_id)
+            if project is None:
+                raise ProjectNotFound(project_id=project_id)
+            session.execute(sa.delete(Assignment).where(
+                Assignment.project_id == project_id))
+            session.delete(project)
+        self.revocations.add(project_id=project_id)
+
+    # Roles -----------------------------------------------------------------
+
+    def get_role(self, role_id):
+        return self._get(Role, role_id, RoleNotFound(role_id=role_id))
+
+    def list_roles(self, **filters):
+        return self._list(Role, **filters)
+
+    def roles_named(self, names):
+        """The roles with these names, in the order given."""
+        with self._reading() as session:
+            by_name = {role.name: role for role in session.scalars(
+                sa.select(Role).where(Role.name.in_(list(names))))}
+        return [by_name[name] for name in names if name in by_name]
+
+    def create_role(self, name, role_id=None):
+        return self._insert(Role(id=role_id or new_id(), name=name), "role")
+
+    def delete_role(self, role_id):
+        with self.db.writer() as session:
+            role = session.get(Role, role_id)
+            if role is None:
+                raise RoleNotFound(role_id=role_id)
+            holders = session.execute(
+                sa.select(Assignment.user_id, Assignment.project_id).where(
+                    Assignment.role_id == role_id)).all()
+            session.execute(sa.delete(Assignment).where(
+                Assignment.role_id == role_id))
+            session.delete(role)
+        for user_id, project_id in holders:
+            self.revocations.add(user_id=user_id, project_id=project_id)
+
+    # Role assignments ------------------------------------------------------
+
+    def roles_on_project(self, user_id, project_id):
+        query = (sa.select(Role).join(Assignment,
+                                      Assignment.role_id == Role.id)
+                 .where(Assignment.user_id == user_id,
+                        Assignment.project_id == project_id)
+                 .order_by(Role.name))
+        with self._reading() as session:
+            return list(session.scalars(query))
+
+    def projects_of_user(self, user_id):
+        """Projects on which the user holds at least one role."""
+        query = (sa.select(Project).where(Project.id.in_(
+            sa.select(Assignment.project_id).where(
+                Assignment.user_id == user_id))).order_by(Project.name))
+        with self._reading() as session:
+            return list(session.scalars(query))
+
+    def assign_role(self, user_id, project_id, role_id):
+        """Idempotent, as in Keystone."""
+        self.get_user(user_id)
+        self.get_project(project_id)
+        self.get_role(role_id)
+        key = dict(user_id=user_id, project_id=project_id, role_id=role_id)
+        try:
+            with self.db.writer() as session:
+                if session.get(Assignment, key) is None:
+                    session.add(Assignment(**key))
+        except sa_exc.IntegrityError:
+            pass  # a concurrent request made the same assignment
+
+    def has_role(self, user_id, project_id, role_id):
+        with self._reading() as session:
+            return session.get(Assignment, dict(
+                user_id=user_id, project_id=project_id,
+                role_id=role_id)) is not None
+
+    def unassign_role(self, user_id, project_id, role_id):
+        with self.db.writer() as session:
+            deleted = session.execute(sa.delete(Assignment).where(
+                Assignment.user_id == user_id,
+                Assignment.project_id == project_id,
+                Assignment.role_id == role_id)).rowcount
+        if not deleted:
+            raise RoleAssignmentNotFound(role_id=role_id, user_id=user_id,
+                                         project_id=project_id)
+        self.revocations.add(user_id=user_id, project_id=project_id)
+
+    def list_assignments(self, user_id=None, project_id=None, role_id=None):
+        query = _filtered(
+            sa.select(Assignment).order_by(Assignment.project_id,
+                                           Assignment.user_id,
+                                           Assignment.role_id),
+            Assignment, user_id=user_id, project_id=project_id,
+            role_id=role_id)
+        with self._reading() as session:
+            return list(session.scalars(query))
+
+    def names_of(self, model, ids):
+        """{id: name} of the rows of model with these ids."""
+        with self._reading() as session:
+            return dict(session.execute(sa.select(model.id, model.name).where(
+                model.id.in_(list(set(ids))))).all())
+
+    # -----------------------------------------------------------------------
+
+    def _get(self, model, row_id, not_found):
+        with self._reading() as session:
+            row = session.get(model, row_id)
+        if row is None:
+            raise not_found
+        return row
+
+    def _find(self, model, name, domain_id, not_found):
+        with self._reading() as session:
+            row = session.scalar(sa.select(model).where(
+                model.name == name, model.domain_id == domain_id))
+        if row is None:
+            raise not_found
+        return row
+
+    def _list(self, model, **filters):
+        query = _filtered(sa.select(model).order_by(model.name), model,
+                          **filters)
+        with self._reading() as session:
+            return list(session.scalars(query))
+
+    def _insert(self, row, kind):
+        with self._writing(kind, row.name) as session:
+            session.add(row)
+        return row
+
+    @contextlib.contextmanager
+    def _reading(self):
+        """A reader session whose rows stay usable after it ends."""
+        with self.db.reader() as session:
+            yield session
+            session.expunge_all()
+
+    @contextlib.contextmanager
+    def _writing(self, kind, name):
+        """A writer session whose unique-constraint failures become 409s."""
+        try:
+            with self.db.writer() as session:
+                yield session
+        except sa_exc.IntegrityError:
+            raise DuplicateEntry(kind=kind, name=name)
+
+
+def _filtered(query, model, **filters):
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(getattr(model, column) == value)
+    return query
+
+
+def _apply_changes(row, changes, columns):
+    extra = dict(row.extra or {})
+    for key, value in changes.items():
+        if key in columns:
+            setattr(row, key, value)
+        else:
+            extra[key] = value
+    row.extra = extra

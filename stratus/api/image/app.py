@@ -1,0 +1,59 @@
+"""The built-in Image (Glance v2) WSGI application."""
+import webob.exc
+
+from stratus.api import auth
+from stratus.api.compute import routes as compute_routes
+from stratus.api import errors
+from stratus.api.image import routes
+from stratus.api.image import store
+from stratus.api import wsgi
+
+# In-process callers (stratus.image.client with direct_app) put their
+# RequestContext under this environ key instead of sending a token; HTTP
+# requests cannot set environ keys, so it cannot be forged from outside.
+DIRECT_CONTEXT = "stratus.image.context"
+
+
+class ImageApp(wsgi.Application):
+    """Handlers find ``conf`` and ``store`` (the ImageStore) on
+    ``req.app``."""
+
+    def __init__(self, conf, databases, token_validator=None):
+        self.conf = conf
+        self.databases = databases
+        if conf.api.auth_strategy == "builtin" and token_validator is None:
+            from stratus.api.identity import tokens
+            token_validator = tokens.validator_from_conf(conf, databases)
+        self.authenticator = auth.make_authenticator(conf, token_validator)
+        self.store = store.ImageStore(databases, store.data_dir(conf))
+        self.router = wsgi.Router(compute_routes.resolve(
+            routes.ROUTES, package="stratus.api.image"))
+
+    def prepare(self, req, template):
+        if template in routes.PUBLIC:
+            return
+        req.context = req.environ.get(DIRECT_CONTEXT)
+        if req.context is None:
+            req.context = self.authenticator.authenticate(req, self.databases)
+
+    def finish(self, req, response):
+        response.headers["x-openstack-request-id"] = req.environ.get(
+            "openstack.request_id")
+
+    def error_response(self, req, exc):
+        """Glance's errors are webob's: JSON {"message", "code", "title"}
+        for clients accepting JSON, HTML or plain text otherwise."""
+        status, message = errors.status_and_message(
+            exc, req.environ.get("openstack.request_id"))
+        error_class = webob.exc.status_map.get(
+            status, webob.exc.HTTPInternalServerError)
+        response = error_class(explanation=message)
+        if status == 405:
+            _, methods, _ = self.router.match(req.path_info)
+            response.headers["Allow"] = ", ".join(sorted(methods))
+        return response
+
+
+def make_app(conf, databases, token_validator=None):
+    return auth.wrap_with_keystone(
+        conf, ImageApp(conf, databases, token_validator))

@@ -1,0 +1,62 @@
+"""The image every Stratus cloud starts with: ``stratus-tiny``, public, an
+empty 1 GiB qcow2 disk. The fake driver boots anything; a guest booted
+from it by a real hypervisor finds a blank disk."""
+import struct
+import uuid
+
+from stratus.api.image import store as image_store
+from stratus import context as stratus_context
+from stratus import exception
+
+DEFAULT_IMAGE_NAME = "stratus-tiny"
+# Fixed, so that every cloud (and its Tempest config) knows it in advance.
+DEFAULT_IMAGE_ID = str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                  "stratus:image:" + DEFAULT_IMAGE_NAME))
+VIRTUAL_SIZE = 1024 ** 3
+
+_CLUSTER_BITS = 16
+
+
+def empty_qcow2(virtual_size):
+    """A qcow2 (version 2) image of virtual_size bytes with no data: the
+    header, a refcount table and block, and an empty L1 table, one cluster
+    each, as ``qemu-img create -f qcow2`` lays them out."""
+    cluster = 1 << _CLUSTER_BITS
+    entries_per_l2 = cluster // 8
+    l1_size = -(-virtual_size // (cluster * entries_per_l2))
+    header = struct.pack(
+        ">4sIQIIQIIQQIIQ", b"QFI\xfb", 2, 0, 0, _CLUSTER_BITS, virtual_size,
+        0, l1_size, 3 * cluster, cluster, 1, 0, 0)
+    refcount_table = struct.pack(">Q", 2 * cluster)
+    # Clusters 0-3 (header, refcount table, refcount block, L1) are in use.
+    refcount_block = struct.pack(">4H", 1, 1, 1, 1)
+    return b"".join([
+        header.ljust(cluster, b"\0"),
+        refcount_table.ljust(cluster, b"\0"),
+        refcount_block.ljust(cluster, b"\0"),
+        b"\0" * (l1_size * 8),
+    ])
+
+
+def ensure_default_images(conf, databases):
+    """Register and upload stratus-tiny unless it is there (idempotent,
+    and safe when several processes start at once)."""
+    store = image_store.ImageStore(databases, image_store.data_dir(conf))
+    ctx = stratus_context.get_admin_context()
+    try:
+        image = store.get(ctx, DEFAULT_IMAGE_ID)
+    except exception.ImageNotFound:
+        try:
+            image = store.create(ctx, {
+                "id": DEFAULT_IMAGE_ID, "name": DEFAULT_IMAGE_NAME,
+                "visibility": "public", "owner": None,
+                "disk_format": "qcow2", "container_format": "bare",
+                "properties": {}, "tags": []})
+        except image_store.ImageExists:
+            image = store.get(ctx, DEFAULT_IMAGE_ID)
+    if image.status == "queued":
+        try:
+            store.store_data(ctx, DEFAULT_IMAGE_ID,
+                             [empty_qcow2(VIRTUAL_SIZE)])
+        except image_store.InvalidImageStatus:
+            pass  # another process is uploading it

@@ -1,0 +1,48 @@
+"""/v2/images/{image_id}/file: upload and download, streamed."""
+import webob
+import webob.request
+import webob.static
+
+from stratus.api.image import store as image_store
+from stratus.api import wsgi
+from stratus import exception
+
+_OCTET_STREAM = "application/octet-stream"
+
+
+class UnsupportedMediaType(exception.StratusException):
+    code = 415
+    msg_fmt = "Image data must be sent as application/octet-stream."
+
+
+def _chunks(body_file):
+    while True:
+        try:
+            chunk = body_file.read(image_store.CHUNK_SIZE)
+        except webob.request.DisconnectionError:
+            raise exception.Invalid(
+                "The image data ended before its announced length.")
+        if not chunk:
+            return
+        yield chunk
+
+
+def upload_image_data(req, image_id):
+    if req.content_type != _OCTET_STREAM:
+        raise UnsupportedMediaType()
+    req.app.store.store_data(req.context, image_id, _chunks(req.body_file))
+    return wsgi.empty_response(req)
+
+
+def download_image_data(req, image_id):
+    store = req.app.store
+    image = store.get(req.context, image_id)
+    if image.status != "active":
+        # Glance answers 204 for an image that has no data yet.
+        return wsgi.empty_response(req)
+    data = store.open_data(image)
+    response = webob.Response(
+        app_iter=webob.static.FileIter(data),
+        content_type=_OCTET_STREAM, content_length=image.size)
+    response.headers["Content-MD5"] = image.checksum
+    return response

@@ -1,0 +1,1 @@
+"""The image service as Stratus uses it (stratus.image.client)."""

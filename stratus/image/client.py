@@ -1,0 +1,242 @@
+"""The image service as the rest of Stratus sees it.
+
+``ImageAPI`` speaks Glance v2 over one of two transports with the same
+behaviour: HTTP to [glance] api_servers (the caller's token travels as
+X-Auth-Token), or, in the all-in-one, the built-in image app called
+in-process through webob (the caller's RequestContext travels in the WSGI
+environ, so the same visibility rules apply). Each method is one request;
+``list`` follows ``next`` links only when no limit was asked for.
+"""
+import io
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import webob
+
+from stratus.api.schemas import image as image_schema
+from stratus import exception
+
+_JSON = "application/json"
+_OCTET_STREAM = "application/octet-stream"
+
+
+class ImageServiceError(exception.StratusException):
+    msg_fmt = "The image service failed: %(reason)s"
+
+
+class _Reply:
+    """Status, headers and body of one image service response."""
+
+    def __init__(self, status, headers, chunks, close):
+        self.status = status
+        self.headers = headers
+        self.chunks = chunks
+        self.close = close
+
+    def read(self):
+        try:
+            return b"".join(self.chunks)
+        finally:
+            self.close()
+
+    def json(self):
+        return json.loads(self.read().decode("utf-8"))
+
+
+class _IterableReader(io.RawIOBase):
+    """A file object over an iterable of bytes (wsgi.input for uploads)."""
+
+    def __init__(self, chunks):
+        self._chunks = iter(chunks)
+        self._pending = b""
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+class DirectTransport:
+    """Calls the built-in image WSGI app in this process. A request body
+    is bytes or an iterable of bytes (streamed), for both transports."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def request(self, ctx, method, path, headers, body=None):
+        from stratus.api.image import app as image_app
+        req = webob.Request.blank(path, method=method, headers=headers)
+        req.environ[image_app.DIRECT_CONTEXT] = ctx
+        if isinstance(body, bytes):
+            req.body = body
+        elif body is not None:
+            req.environ["wsgi.input"] = io.BufferedReader(
+                _IterableReader(body))
+            req.environ["wsgi.input_terminated"] = True
+        response = req.get_response(self.app)
+        app_iter = response.app_iter
+        return _Reply(response.status_code, response.headers, app_iter,
+                      getattr(app_iter, "close", lambda: None))
+
+
+class HTTPTransport:
+    """Talks to image API servers over HTTP, trying each in turn when one
+    cannot be reached."""
+
+    def __init__(self, base_urls, timeout=60):
+        self.base_urls = [url.rstrip("/") for url in base_urls]
+        self.timeout = timeout
+
+    def request(self, ctx, method, path, headers, body=None):
+        headers = dict(headers)
+        if ctx.auth_token:
+            headers["X-Auth-Token"] = ctx.auth_token
+        if ctx.global_request_id or ctx.request_id:
+            headers["X-OpenStack-Request-ID"] = (ctx.global_request_id
+                                                 or ctx.request_id)
+        failure = None
+        for base_url in self.base_urls:
+            request = urllib.request.Request(base_url + path, data=body,
+                                             headers=headers, method=method)
+            try:
+                response = urllib.request.urlopen(request,
+                                                  timeout=self.timeout)
+            except urllib.error.HTTPError as error:
+                response = error
+            except urllib.error.URLError as error:
+                failure = error
+                continue
+            return _Reply(response.status, response.headers,
+                          iter(lambda: response.read(65536), b""),
+                          response.close)
+        raise ImageServiceError(reason="no image API server answered (%s)"
+                                % failure)
+
+
+def _error(reply, image_id):
+    """The exception for an error reply of the image service."""
+    text = reply.read().decode("utf-8", "replace")
+    try:
+        message = json.loads(text).get("message", text)
+    except (ValueError, AttributeError):
+        message = text
+    message = message.replace("<br /><br />", "").strip()
+    if reply.status in (404, 410):
+        return exception.ImageNotFound(image_id=image_id)
+    if reply.status == 401:
+        return exception.Unauthorized()
+    if reply.status == 403:
+        return exception.NotAuthorized(message)
+    if reply.status == 409:
+        return exception.Conflict(message)
+    if reply.status in (400, 413, 415):
+        return exception.Invalid(message)
+    return ImageServiceError(reason="%s %s" % (reply.status, message))
+
+
+class ImageAPI:
+    def __init__(self, transport=None, direct_app=None):
+        if transport is None:
+            if direct_app is None:
+                raise ValueError("ImageAPI needs a transport or direct_app")
+            transport = DirectTransport(direct_app)
+        self.transport = transport
+
+    @classmethod
+    def from_conf(cls, conf, databases=None):
+        """HTTP to [glance] api_servers when set; otherwise the built-in
+        image service in this process (on databases, or on the API
+        database in the config)."""
+        if conf.glance.api_servers:
+            return cls(HTTPTransport(
+                [url.strip() for url in conf.glance.api_servers.split(",")
+                 if url.strip()]))
+        from stratus.api.image import app as image_app
+        from stratus.db import api as db_api
+        return cls(direct_app=image_app.make_app(
+            conf, databases or db_api.Databases.from_conf(conf)))
+
+    def _call(self, ctx, method, path, image_id=None, body=None,
+              content_type=None, ok=(200,)):
+        headers = {"Accept": _JSON}
+        if content_type:
+            headers["Content-Type"] = content_type
+        reply = self.transport.request(ctx, method, path, headers, body)
+        if reply.status not in ok:
+            raise _error(reply, image_id)
+        return reply
+
+    def get(self, ctx, image_id):
+        """The Glance v2 document of the image; ImageNotFound if it does not
+        exist or the caller may not see it."""
+        path = "/v2/images/%s" % urllib.parse.quote(str(image_id), safe="")
+        return self._call(ctx, "GET", path, image_id).json()
+
+    def list(self, ctx, **filters):
+        """Image documents matching Glance's list filters (name, status,
+        visibility, tag=[...], sort_key, marker, limit ...)."""
+        query = urllib.parse.urlencode(filters, doseq=True)
+        path = "/v2/images" + ("?" + query if query else "")
+        images = []
+        while path:
+            page = self._call(ctx, "GET", path).json()
+            images.extend(page["images"])
+            path = None if "limit" in filters else page.get("next")
+        return images
+
+    def create(self, ctx, **fields):
+        """A new image record (queued until data is uploaded)."""
+        body = json.dumps(fields).encode("utf-8")
+        return self._call(ctx, "POST", "/v2/images", fields.get("id"),
+                          body=body, content_type=_JSON, ok=(201,)).json()
+
+    def update(self, ctx, image_id, properties):
+        """Set core attributes or extra properties; a value of None removes
+        an extra property. The updated document."""
+        patch = [{"op": "remove", "path": "/" + _escape(name)}
+                 if value is None else
+                 {"op": "add", "path": "/" + _escape(name), "value": value}
+                 for name, value in properties.items()]
+        body = json.dumps(patch).encode("utf-8")
+        return self._call(ctx, "PATCH", "/v2/images/%s" % image_id, image_id,
+                          body=body,
+                          content_type=image_schema.PATCH_MEDIA_TYPE).json()
+
+    def upload(self, ctx, image_id, data):
+        """Stream data (bytes or an iterable of bytes) in as the image's
+        content; the image is active afterwards."""
+        self._call(ctx, "PUT", "/v2/images/%s/file" % image_id, image_id,
+                   body=data, content_type=_OCTET_STREAM,
+                   ok=(204,)).read()
+
+    def download(self, ctx, image_id):
+        """An iterator over the image's data (empty if it has none)."""
+        reply = self._call(ctx, "GET", "/v2/images/%s/file" % image_id,
+                           image_id, ok=(200, 204))
+
+        def chunks():
+            try:
+                yield from reply.chunks
+            finally:
+                reply.close()
+        return chunks()
+
+    def delete(self, ctx, image_id):
+        self._call(ctx, "DELETE", "/v2/images/%s" % image_id, image_id,
+                   ok=(204,)).read()
+
+
+def _escape(name):
+    """A property name as a JSON pointer segment."""
+    return name.replace("~", "~0").replace("/", "~1")
