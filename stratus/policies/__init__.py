@@ -19,6 +19,7 @@ POLICY_MODULES = [
     "instance_actions",
     "keypairs",
     "limits",
+    "quota_sets",
     "server_metadata",
     "server_tags",
     "servers",

@@ -1,0 +1,49 @@
+"""Request schemas of /os-quota-sets."""
+from stratus.api.schemas import common
+
+_limit = {
+    "type": ["integer", "string"], "pattern": "^-?[0-9]+$",
+    "minimum": -1, "maximum": common.MAX_INT,
+}
+
+_RESOURCES_V21 = (
+    "instances", "cores", "ram", "floating_ips", "fixed_ips",
+    "metadata_items", "key_pairs", "security_groups", "security_group_rules",
+    "injected_files", "injected_file_content_bytes",
+    "injected_file_path_bytes", "server_groups", "server_group_members",
+    # nova-network's; accepted by the schema, refused by the handler
+    "networks")
+# 2.36: no networking quotas
+_RESOURCES_V236 = tuple(
+    name for name in _RESOURCES_V21
+    if name not in ("floating_ips", "fixed_ips", "security_groups",
+                    "security_group_rules", "networks"))
+# 2.57: no personality (injected file) quotas
+_RESOURCES_V257 = tuple(name for name in _RESOURCES_V236
+                        if not name.startswith("injected_file"))
+
+
+def _update(resources):
+    properties = {name: _limit for name in resources}
+    properties["force"] = common.boolean
+    return {
+        "type": "object",
+        "properties": {
+            "quota_set": {
+                "type": "object",
+                "properties": properties,
+                "additionalProperties": False,
+            },
+        },
+        "required": ["quota_set"],
+        "additionalProperties": False,
+    }
+
+
+update = _update(_RESOURCES_V21)
+update_v236 = _update(_RESOURCES_V236)
+update_v257 = _update(_RESOURCES_V257)
+
+query = common.query_schema({"user_id": common.query_string})
+query_v275 = common.strict_variant(query)
+defaults_query = common.query_schema({})

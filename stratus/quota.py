@@ -1,0 +1,257 @@
+"""The quota engine: limits, usage and the checks the API makes.
+
+Limits are the [quota] options, overridden by the ``default`` quota class,
+then per project, then per user in a project (``objects.Quotas``); -1 is
+unlimited. Usage is counted, never tracked: servers from the API DB's
+instance mappings, their vCPUs and RAM from every cell's live instances
+(one aggregate query per cell) plus the build requests that have not
+reached a cell yet; key pairs per user; server groups.
+"""
+import json
+
+import sqlalchemy as sa
+
+from stratus.db import api_models
+from stratus.db import cell_models
+from stratus import exception
+from stratus import objects
+from stratus.objects import base as obj_base
+from stratus.objects import fields
+
+# Nova's quota resources, in Nova's order.
+RESOURCES = ("instances", "cores", "ram", "metadata_items", "injected_files",
+             "injected_file_content_bytes", "injected_file_path_bytes",
+             "key_pairs", "server_groups", "server_group_members")
+# Networking quotas belong to the network service; shown as unlimited
+# where the API still lists them (before 2.36).
+NETWORK_RESOURCES = ("fixed_ips", "floating_ips", "security_groups",
+                     "security_group_rules")
+INSTANCE_RESOURCES = ("instances", "cores", "ram")
+# Resources counted per user rather than per project.
+USER_RESOURCES = ("key_pairs",)
+COUNTED = INSTANCE_RESOURCES + ("key_pairs", "server_groups")
+
+_CONF_NAMES = {"injected_file_path_bytes": "injected_file_path_length"}
+
+
+class Quotas:
+    def __init__(self, conf):
+        self.conf = conf
+
+    # Limits ------------------------------------------------------------------
+
+    def defaults(self, context):
+        """Limits of a project without overrides of its own."""
+        stored = objects.Quotas.get(context, None)
+        return self._merge(stored.class_limits)
+
+    def _merge(self, *overrides):
+        limits = {name: getattr(self.conf.quota, _CONF_NAMES.get(name, name))
+                  for name in RESOURCES}
+        for layer in overrides:
+            limits.update({k: v for k, v in layer.items() if k in limits})
+        return limits
+
+    def _limit_sets(self, context, project_id, user_id=None):
+        """(project limits, user limits or None, whether the user has
+        limits of their own)."""
+        stored = objects.Quotas.get(context, project_id, user_id)
+        project = self._merge(stored.class_limits, stored.project_limits)
+        if user_id is None:
+            return project, None, False
+        user = self._merge(stored.class_limits, stored.project_limits,
+                           stored.user_limits)
+        return project, user, bool(stored.user_limits)
+
+    def limits(self, context, project_id, user_id=None):
+        """{resource: hard limit} for a project, or for a user in it."""
+        project, user, _ = self._limit_sets(context, project_id, user_id)
+        return user if user is not None else project
+
+    # Usage ---------------------------------------------------------------------
+
+    def usage(self, context, project_id, user_id=None, resources=COUNTED):
+        """{resource: in use} for a project, or for one user in it; key
+        pairs belong to users, so a project's count of them is 0."""
+        wanted = set(resources)
+        used = dict.fromkeys(resources, 0)
+        with context.api_db.reader() as session:
+            if wanted & set(INSTANCE_RESOURCES):
+                used.update(self._count_instances(
+                    context, session, project_id, user_id, wanted))
+            if "key_pairs" in wanted and user_id is not None:
+                used["key_pairs"] = session.scalar(
+                    sa.select(sa.func.count()).where(
+                        api_models.KeyPair.user_id == user_id))
+            if "server_groups" in wanted:
+                query = sa.select(sa.func.count()).where(
+                    api_models.InstanceGroup.project_id == project_id)
+                if user_id is not None:
+                    query = query.where(
+                        api_models.InstanceGroup.user_id == user_id)
+                used["server_groups"] = session.scalar(query)
+        return used
+
+    def _count_instances(self, context, session, project_id, user_id,
+                         wanted):
+        mapping = api_models.InstanceMapping
+        owned = [mapping.project_id == project_id,
+                 mapping.queued_for_delete.is_(False)]
+        if user_id is not None:
+            owned.append(mapping.user_id == user_id)
+        used = {"instances": session.scalar(
+            sa.select(sa.func.count()).select_from(mapping).where(*owned))}
+        if not wanted & {"cores", "ram"}:
+            return used
+        cores = ram = 0
+        # Servers not in a cell yet: their size is in the build request.
+        for text in session.scalars(
+                sa.select(api_models.BuildRequest.instance).join(
+                    mapping, mapping.instance_uuid
+                    == api_models.BuildRequest.instance_uuid).where(
+                    mapping.cell_id.is_(None), *owned)):
+            vcpus, memory_mb = _build_request_size(text)
+            cores += vcpus
+            ram += memory_mb
+        cell_uuids = list(session.scalars(
+            sa.select(api_models.CellMapping.uuid)))
+        for cell_uuid in cell_uuids:
+            vcpus, memory_mb = _cell_usage(context, cell_uuid, project_id,
+                                           user_id)
+            cores += vcpus
+            ram += memory_mb
+        used.update(cores=cores, ram=ram)
+        return used
+
+    def settable_ranges(self, context, project_id, user_id=None):
+        """{resource: (minimum, maximum)} a new limit must lie in: not
+        below what is in use, and for a user not above the project's."""
+        project, _, _ = self._limit_sets(context, project_id)
+        used = self.usage(context, project_id, user_id,
+                          resources=tuple(r for r in COUNTED
+                                          if r not in USER_RESOURCES))
+        return {name: (used.get(name, 0),
+                       project[name] if user_id is not None else -1)
+                for name in RESOURCES}
+
+    # Checks --------------------------------------------------------------------
+
+    def _scopes(self, context, project_id, user_id, resources):
+        """[(limits, usage)] to check: the project's, and the user's when
+        the user has limits of their own or a per-user resource is asked."""
+        project, user, user_specific = self._limit_sets(context, project_id,
+                                                        user_id)
+        project_resources = tuple(r for r in resources
+                                  if r not in USER_RESOURCES)
+        scopes = []
+        if project_resources:
+            scopes.append((project, self.usage(
+                context, project_id, resources=project_resources)))
+        if user_id is not None and (
+                user_specific or set(resources) & set(USER_RESOURCES)):
+            scopes.append((user, self.usage(context, project_id, user_id,
+                                            resources=tuple(resources))))
+        return scopes
+
+    def check_instances(self, context, project_id, user_id, min_count,
+                        max_count, vcpus_each, ram_each):
+        """How many of max_count servers of this size fit (at least
+        min_count); TooManyInstances with Nova's message otherwise."""
+        requested = {"instances": max_count, "cores": max_count * vcpus_each,
+                     "ram": max_count * ram_each}
+        scopes = self._scopes(context, project_id, user_id,
+                              INSTANCE_RESOURCES)
+        overs = _overs(scopes, requested, already_counted=False)
+        if not overs:
+            return max_count
+        allowed = max_count
+        each = {"instances": 1, "cores": vcpus_each, "ram": ram_each}
+        for limits, used in scopes:
+            for name in INSTANCE_RESOURCES:
+                if limits[name] >= 0 and each[name]:
+                    headroom = max(limits[name] - used[name], 0)
+                    allowed = min(allowed, headroom // each[name])
+        if allowed >= min_count and allowed > 0:
+            return allowed
+        if min_count != max_count:
+            requested = dict(requested,
+                             instances="%d-%d" % (min_count, max_count))
+        raise _too_many(overs, requested)
+
+    def check_deltas(self, context, project_id, user_id, deltas,
+                     already_counted=False):
+        """Raise if adding deltas ({resource: amount}) exceeds a limit.
+
+        already_counted: the resources exist already and are in the
+        counts (a recheck after creating them, which catches concurrent
+        requests that each passed the first check).
+        """
+        scopes = self._scopes(context, project_id, user_id, tuple(deltas))
+        overs = _overs(scopes, deltas, already_counted)
+        if not overs:
+            return
+        if any(name in INSTANCE_RESOURCES for name, _, _ in overs):
+            raise _too_many(overs, deltas)
+        raise exception.OverQuota(overs=sorted(name for name, _, _ in overs))
+
+    def check_metadata_items(self, context, project_id, count):
+        limit = self.limits(context, project_id)["metadata_items"]
+        if 0 <= limit < count:
+            raise exception.OverQuota(
+                "Maximum number of metadata items exceeds %d" % limit)
+
+
+def _overs(scopes, deltas, already_counted):
+    """[(resource, used before the request, limit)] over quota, sorted,
+    the tightest scope for each resource."""
+    found = {}
+    for limits, used in scopes:
+        for name, delta in deltas.items():
+            if name not in used or delta <= 0 or limits[name] < 0:
+                continue
+            before = used[name] - (delta if already_counted else 0)
+            if before + delta > limits[name]:
+                found.setdefault(name, (before, limits[name]))
+    return [(name,) + found[name] for name in sorted(found)]
+
+
+def _too_many(overs, requested):
+    def join(values):
+        return ", ".join(str(value) for value in values)
+    return exception.TooManyInstances(
+        overs=join(name for name, _, _ in overs),
+        req=join(requested[name] for name, _, _ in overs),
+        used=join(used for _, used, _ in overs),
+        allowed=join(limit for _, _, limit in overs))
+
+
+def _cell_usage(context, cell_uuid, project_id, user_id):
+    """(vCPUs, MB of RAM) of a project's live servers in one cell."""
+    instance = cell_models.Instance
+    query = sa.select(
+        sa.func.coalesce(sa.func.sum(instance.vcpus), 0),
+        sa.func.coalesce(sa.func.sum(instance.memory_mb), 0)).where(
+        instance.project_id == project_id, instance.deleted == 0,
+        sa.or_(instance.vm_state.is_(None),
+               instance.vm_state != fields.VMState.SOFT_DELETED),
+        sa.or_(instance.hidden.is_(None), instance.hidden.is_(False)))
+    if user_id is not None:
+        query = query.where(instance.user_id == user_id)
+    with context.cell_db_for(cell_uuid).reader() as session:
+        vcpus, memory_mb = session.execute(query).one()
+    return int(vcpus), int(memory_mb)
+
+
+def _build_request_size(text):
+    """(vCPUs, MB of RAM) of the serialized Instance in a build request."""
+    if not text:
+        return 0, 0
+    instance = obj_base.StratusObject.obj_from_primitive(json.loads(text))
+    flavor = instance.get("flavor")
+    vcpus = instance.get("vcpus")
+    memory_mb = instance.get("memory_mb")
+    if vcpus is None and flavor is not None:
+        vcpus = flavor.vcpus
+    if memory_mb is None and flavor is not None:
+        memory_mb = flavor.memory_mb
+    return vcpus or 0, memory_mb or 0
