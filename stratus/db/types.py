@@ -1,13 +1,38 @@
 """Column types that behave the same on SQLite, PostgreSQL and MariaDB."""
 import datetime
+import json
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 # MariaDB's TEXT stops at 64 KiB: serialized objects and user data need more.
 MediumText = sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql")
-# JSON documents stored as text everywhere, so every dialect compares alike.
-JsonText = sa.JSON().with_variant(mysql.LONGTEXT(), "mysql")
+
+
+class _JsonText(sa.types.TypeDecorator):
+    """JSON documents: the JSON type, but LONGTEXT on MariaDB, whose JSON
+    is LONGTEXT under another name; there the value is (de)serialized
+    here, as the plain text type would not."""
+    impl = sa.JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "mysql":
+            return dialect.type_descriptor(mysql.LONGTEXT())
+        return dialect.type_descriptor(sa.JSON())
+
+    def process_bind_param(self, value, dialect):
+        if dialect.name == "mysql" and value is not None:
+            return json.dumps(value)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if dialect.name == "mysql" and value is not None:
+            return json.loads(value)
+        return value
+
+
+JsonText = _JsonText()
 
 
 class UTCDateTime(sa.types.TypeDecorator):
