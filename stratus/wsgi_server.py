@@ -23,7 +23,7 @@ class Listener:
             channel_timeout=300, connection_limit=1000,
             expose_tracebacks=False)
         self.host = host
-        self.port = self.server.effective_port
+        self.port = int(self.server.effective_port)  # waitress gives a str
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name="wsgi-%s" % name)
 
