@@ -147,10 +147,17 @@ class Service(base.StratusObject, base.StratusPersistentObject):
         self.obj_reset_changes()
 
     def destroy(self):
+        """Soft-delete the service and, as in Nova, the compute nodes it
+        manages."""
+        now = utcnow()
+        nodes = cell_models.ComputeNode
         with self._context.cell_db_for(self.cell_uuid).writer() as session:
             session.execute(sa.update(_SERVICES).where(
                 _SERVICES.id == self.id).values(
-                    deleted=_SERVICES.id, deleted_at=utcnow()))
+                    deleted=_SERVICES.id, deleted_at=now))
+            session.execute(sa.update(nodes).where(
+                nodes.service_id == self.id, nodes.deleted == 0).values(
+                    deleted=nodes.id, deleted_at=now))
 
     def is_up(self, service_down_time, now=None):
         """Seen within service_down_time seconds and not forced down."""

@@ -103,6 +103,24 @@ def ensure_provider(ctx, uuid, name):
         raise exception.ResourceProviderNameConflict(name=name)
 
 
+def delete_provider(ctx, uuid):
+    """Remove the provider with its inventories, allocations, traits and
+    aggregate links (a deleted compute node's); nothing if it is gone."""
+    with ctx.api_db.writer() as session:
+        provider = select_provider(session, uuid)
+        if provider is None:
+            return
+        for table in (ALLOCATIONS, INVENTORIES,
+                      api_models.ResourceProviderTrait.__table__,
+                      api_models.ResourceProviderAggregate.__table__):
+            session.execute(table.delete().where(
+                table.c.resource_provider_id == provider.id))
+        # MariaDB checks the self-reference even when deleting the row.
+        session.execute(PROVIDERS.update().where(
+            PROVIDERS.c.id == provider.id).values(root_provider_id=None))
+        session.execute(PROVIDERS.delete().where(PROVIDERS.c.id == provider.id))
+
+
 def get_inventories(ctx, uuid):
     """{resource class name: Inventory} of the provider."""
     with ctx.api_db.reader() as session:

@@ -1,0 +1,117 @@
+"""The resource tracker: what this host's hypervisor nodes have and use.
+
+Totals come from the driver; usage is the sum of the instances placed on
+each node. Every ``update_resources_interval`` the tracker recounts from
+the instances the database places on this host and sends every node to
+``ConductorAPI.compute_nodes_update``, which also keeps the nodes'
+placement inventories (totals, allocation ratios, reserved amounts) in
+step. Between full updates, builds and deletes mark their node changed;
+``report_changed_nodes`` sends only those, so ``os-hypervisors`` shows a
+boot within seconds without a database write per boot.
+"""
+import collections
+import math
+import threading
+
+from stratus.objects import compute_node as compute_node_obj
+from stratus.objects import fields
+
+VMState = fields.VMState
+TaskState = fields.TaskState
+
+# Instances in these states hold no resources on the host.
+_NOT_CONSUMING = frozenset([VMState.DELETED, VMState.SHELVED_OFFLOADED])
+
+
+class Usage:
+    __slots__ = ("node", "vcpus", "memory_mb", "local_gb", "busy")
+
+    def __init__(self, instance):
+        self.node = instance.node
+        self.vcpus = instance.vcpus or 0
+        self.memory_mb = instance.memory_mb or 0
+        self.local_gb = (instance.root_gb or 0) + (instance.ephemeral_gb or 0)
+        self.busy = (instance.vm_state == VMState.BUILDING
+                     or instance.task_state is not None)
+
+
+class ResourceTracker:
+    def __init__(self, conf, host, driver, conductor):
+        self.conf = conf
+        self.host = host
+        self.driver = driver
+        self.conductor = conductor
+        self._usage = {}
+        self._changed_nodes = set()
+        self._lock = threading.Lock()
+
+    def instance_claimed(self, instance):
+        with self._lock:
+            self._usage[instance.uuid] = Usage(instance)
+            self._changed_nodes.add(instance.node)
+
+    def instance_freed(self, instance):
+        with self._lock:
+            usage = self._usage.pop(instance.uuid, None)
+            if usage is not None:
+                self._changed_nodes.add(usage.node)
+
+    def update_available_resource(self, ctx):
+        """Recount usage from the database and report every node."""
+        instances = self.conductor.instances_on_host(ctx, self.host)
+        usage = {instance.uuid: Usage(instance) for instance in instances
+                 if instance.vm_state not in _NOT_CONSUMING}
+        with self._lock:
+            self._usage = usage
+            self._changed_nodes.clear()
+        return self._report(ctx, self.driver.node_resources())
+
+    def report_changed_nodes(self, ctx):
+        with self._lock:
+            changed, self._changed_nodes = self._changed_nodes, set()
+        if not changed:
+            return None
+        return self._report(ctx, [resources for resources
+                                  in self.driver.node_resources()
+                                  if resources.nodename in changed])
+
+    def _report(self, ctx, node_resources):
+        by_node = collections.defaultdict(list)
+        with self._lock:
+            for usage in self._usage.values():
+                by_node[usage.node].append(usage)
+        nodes = [self._compute_node(resources, by_node[resources.nodename])
+                 for resources in node_resources]
+        return self.conductor.compute_nodes_update(
+            ctx, self.host, compute_node_obj.ComputeNodeList(objects=nodes))
+
+    def _compute_node(self, resources, on_node):
+        conf = self.conf
+        memory_used = conf.reserved_host_memory_mb + sum(
+            usage.memory_mb for usage in on_node)
+        disk_reserved_gb = math.ceil(conf.reserved_host_disk_mb / 1024)
+        disk_used = disk_reserved_gb + sum(usage.local_gb for usage in on_node)
+        return compute_node_obj.ComputeNode(
+            host=self.host,
+            hypervisor_hostname=resources.nodename,
+            vcpus=resources.vcpus,
+            memory_mb=resources.memory_mb,
+            local_gb=resources.local_gb,
+            vcpus_used=sum(usage.vcpus for usage in on_node),
+            memory_mb_used=memory_used,
+            local_gb_used=disk_used,
+            free_ram_mb=resources.memory_mb - memory_used,
+            free_disk_gb=resources.local_gb - disk_used,
+            disk_available_least=resources.local_gb - disk_used,
+            running_vms=len(on_node),
+            current_workload=sum(1 for usage in on_node if usage.busy),
+            hypervisor_type=resources.hypervisor_type,
+            hypervisor_version=resources.hypervisor_version,
+            cpu_info=resources.cpu_info,
+            host_ip=resources.host_ip,
+            cpu_allocation_ratio=conf.cpu_allocation_ratio,
+            ram_allocation_ratio=conf.ram_allocation_ratio,
+            disk_allocation_ratio=conf.disk_allocation_ratio,
+            vcpus_reserved=conf.reserved_host_cpus,
+            memory_mb_reserved=conf.reserved_host_memory_mb,
+            disk_gb_reserved=disk_reserved_gb)

@@ -1,0 +1,52 @@
+"""Client side of the compute RPC API: what the control plane asks of one
+compute host, on topic ``compute`` addressed to the host (the queue
+``compute.<host>``).
+
+Versions (bump the minor version for every change, add a line here):
+
+* 1.0 - build_and_run_instance, terminate_instance, get_host_uptime
+
+``[upgrade_levels] compute`` caps the version this client sends, so a
+newer control plane keeps talking to computes that are not upgraded yet.
+"""
+import oslo_messaging
+
+from stratus import exception
+
+VERSION = "1.0"
+TOPIC = "compute"
+
+
+class ComputeServiceUnavailable(exception.StratusException):
+    msg_fmt = "Compute service of %(host)s is unavailable at this time."
+    code = 400
+
+
+class ComputeAPI:
+    def __init__(self, messaging):
+        self.client = messaging.client(
+            TOPIC, VERSION, version_cap=messaging.conf.upgrade_levels.compute)
+
+    def _client(self, host, version):
+        return self.client.prepare(server=host, version=version)
+
+    def build_and_run_instance(self, ctx, host, instance, request_spec,
+                               selection, alternates, admin_password,
+                               injected_files):
+        self._client(host, "1.0").cast(
+            ctx, "build_and_run_instance", instance=instance,
+            request_spec=request_spec, selection=selection,
+            alternates=alternates, admin_password=admin_password,
+            injected_files=injected_files)
+
+    def terminate_instance(self, ctx, instance):
+        self._client(instance.host, "1.0").cast(
+            ctx, "terminate_instance", instance=instance)
+
+    def get_host_uptime(self, ctx, host):
+        """The `uptime` line of the host; ComputeServiceUnavailable when
+        the compute service does not answer."""
+        try:
+            return self._client(host, "1.0").call(ctx, "get_host_uptime")
+        except oslo_messaging.MessagingTimeout:
+            raise ComputeServiceUnavailable(host=host)

@@ -1,0 +1,219 @@
+"""The compute manager driven through a real compute Service over the
+fake:// transport, as the conductor drives it."""
+import json
+
+import oslo_messaging
+import pytest
+
+from stratus.compute import manager as compute_manager
+from stratus.compute import rpcapi as compute_rpcapi
+from stratus.objects import compute_node as compute_node_obj
+from stratus.objects import fields
+from stratus.objects import instance as instance_obj
+from stratus.placement import providers
+from tests.functional.hosts import fixtures
+
+VMState = fields.VMState
+TaskState = fields.TaskState
+PowerState = fields.PowerState
+BUILD = compute_manager.BUILD_EVENT
+TERMINATE = compute_manager.TERMINATE_EVENT
+
+
+def build(hosts, instance, networks="auto", alternates=()):
+    compute_rpcapi.ComputeAPI(hosts.messaging).build_and_run_instance(
+        hosts.ctx, instance.host, instance,
+        fixtures.request_spec(instance, networks),
+        hosts.selection(instance.host, instance.node), list(alternates),
+        "secret", [])
+
+
+def settled(instance):
+    return instance.task_state is None
+
+
+def test_build_runs_the_guest_and_makes_the_server_active(hosts):
+    compute = hosts.start_compute("cmp1")
+    instance = hosts.create_instance("cmp1", "cmp1-node2", name="web")
+    build(hosts, instance)
+    built = hosts.wait_for(instance.uuid, settled)
+    assert built.vm_state == VMState.ACTIVE
+    assert built.power_state == PowerState.RUNNING
+    assert built.launched_at is not None
+    assert built.launched_on == "cmp1"
+    (version, address), = instance_obj.addresses(built.info_cache)
+    assert version == 4 and address.startswith("10.")
+    assert compute.driver.get_power_state(built) == PowerState.RUNNING
+    assert hosts.wait_for_events(instance.uuid, 2) == [
+        (BUILD, "start", None), (BUILD, "Success", None)]
+
+
+def test_networks_none_gives_an_empty_info_cache(hosts):
+    hosts.start_compute("cmp1")
+    instance = hosts.create_instance("cmp1", "cmp1-node1")
+    build(hosts, instance, networks="none")
+    built = hosts.wait_for(instance.uuid, settled)
+    assert built.vm_state == VMState.ACTIVE
+    assert json.loads(built.info_cache) == []
+
+
+def test_failed_spawn_cleans_up_and_asks_for_a_reschedule(hosts):
+    hosts.conf.set_override("fail_spawn_name_regex", "^broken",
+                            group="fake_driver")
+    compute = hosts.start_compute("cmp1")
+    instance = hosts.create_instance("cmp1", "cmp1-node1", name="broken-1")
+    alternate = hosts.selection("cmp2", "cmp2-node1")
+    build(hosts, instance, alternates=[alternate])
+    failed = hosts.wait_for(instance.uuid, lambda i: i.vm_state == VMState.ERROR)
+    (uuid, alternates, reason), = hosts.conductor.reschedules
+    assert (uuid, alternates) == (instance.uuid, ["cmp2"])
+    assert "Cannot allocate memory" in reason
+    assert compute.driver.list_instance_uuids() == []
+    start, finish = hosts.wait_for_events(instance.uuid, 2)
+    assert finish[:2] == (BUILD, "Error")
+    assert "SpawnFailed" in finish[2]
+    assert failed.fault.message == reason
+
+
+def test_a_server_deleted_before_its_build_is_not_built(hosts):
+    compute = hosts.start_compute("cmp1")
+    instance = hosts.create_instance("cmp1", "cmp1-node1",
+                                     task_state=TaskState.DELETING)
+    build(hosts, instance)
+    assert hosts.wait_for_events(instance.uuid, 2) == [
+        (BUILD, "start", None), (BUILD, "Error", None)]
+    assert compute.driver.list_instance_uuids() == []
+    assert hosts.instance(instance.uuid).task_state == TaskState.DELETING
+
+
+def test_terminate_destroys_the_guest_and_the_instance(hosts):
+    compute = hosts.start_compute("cmp1")
+    instance = hosts.create_instance("cmp1", "cmp1-node1")
+    build(hosts, instance)
+    built = hosts.wait_for(instance.uuid, settled)
+    built.task_state = TaskState.DELETING
+    built.save()
+    compute_rpcapi.ComputeAPI(hosts.messaging).terminate_instance(
+        hosts.ctx, built)
+    gone = hosts.wait_for(instance.uuid, lambda i: i.deleted)
+    assert gone.vm_state == VMState.DELETED
+    assert compute.driver.list_instance_uuids() == []
+    assert hosts.wait_for_events(instance.uuid, 4)[-2:] == [
+        (TERMINATE, "start", None), (TERMINATE, "Success", None)]
+
+
+def test_restart_finishes_or_fails_what_a_crash_interrupted(hosts):
+    compute = hosts.start_compute("cmp1")
+    running = hosts.create_instance("cmp1", "cmp1-node1", name="running")
+    stopping = hosts.create_instance("cmp1", "cmp1-node1", name="stopping")
+    starting = hosts.create_instance("cmp1", "cmp1-node2", name="starting")
+    deleting = hosts.create_instance("cmp1", "cmp1-node2", name="deleting")
+    for instance in (running, stopping, starting, deleting):
+        build(hosts, instance)
+        hosts.wait_for(instance.uuid, settled)
+    compute.driver.power_off(starting)
+    hosts.stop_compute("cmp1")
+    # What the database says when the compute died mid-operation:
+    spawning = hosts.create_instance("cmp1", "cmp1-node1", name="spawning",
+                                     task_state=TaskState.SPAWNING)
+    for instance, vm_state, task_state, power_state in (
+            (stopping, VMState.ACTIVE, TaskState.POWERING_OFF,
+             PowerState.RUNNING),
+            (starting, VMState.STOPPED, TaskState.POWERING_ON,
+             PowerState.SHUTDOWN),
+            (deleting, VMState.ACTIVE, TaskState.DELETING,
+             PowerState.RUNNING)):
+        fresh = hosts.instance(instance.uuid)
+        fresh.vm_state, fresh.task_state = vm_state, task_state
+        fresh.power_state = power_state
+        fresh.save()
+
+    restarted = hosts.start_compute("cmp1")
+
+    def state(instance):
+        fresh = hosts.instance(instance.uuid)
+        return fresh.vm_state, fresh.task_state, fresh.power_state
+    assert state(running) == (VMState.ACTIVE, None, PowerState.RUNNING)
+    assert state(stopping) == (VMState.STOPPED, None, PowerState.SHUTDOWN)
+    assert state(starting) == (VMState.ACTIVE, None, PowerState.RUNNING)
+    assert state(spawning) == (VMState.ERROR, None, PowerState.NOSTATE)
+    assert hosts.instance(deleting.uuid).deleted
+    assert sorted(restarted.driver.list_instance_uuids()) == sorted(
+        [running.uuid, stopping.uuid, starting.uuid])
+
+
+def test_compute_nodes_report_totals_usage_and_placement_inventory(hosts):
+    hosts.conf.set_override("nodes", 2, group="fake_driver")
+    hosts.conf.set_override("cpu_allocation_ratio", 8.0)
+    hosts.conf.set_override("reserved_host_memory_mb", 256)
+    compute = hosts.start_compute("cmp1")
+    nodes = {node.hypervisor_hostname: node for node in
+             compute_node_obj.ComputeNodeList.get_by_host(hosts.ctx, "cmp1")}
+    assert sorted(nodes) == ["cmp1-node1", "cmp1-node2"]
+    node = nodes["cmp1-node2"]
+    assert (node.vcpus, node.memory_mb, node.local_gb) == (16, 65536, 1024)
+    assert (node.vcpus_used, node.memory_mb_used, node.running_vms) == (
+        0, 256, 0)
+    inventories = providers.get_inventories(hosts.ctx, node.uuid)
+    assert inventories["VCPU"].allocation_ratio == 8.0
+    assert inventories["MEMORY_MB"].reserved == 256
+
+    instance = hosts.create_instance("cmp1", "cmp1-node2")
+    build(hosts, instance)
+    hosts.wait_for(instance.uuid, settled)
+    compute.tracker.report_changed_nodes(hosts.ctx)
+    node = compute_node_obj.ComputeNode.get_by_host_and_nodename(
+        hosts.ctx, "cmp1", "cmp1-node2")
+    assert (node.vcpus_used, node.memory_mb_used, node.local_gb_used,
+            node.running_vms) == (1, 768, 1, 1)
+    assert node.free_ram_mb == 65536 - 768
+
+    compute.update_available_resource(hosts.ctx)
+    recounted = compute_node_obj.ComputeNode.get_by_host_and_nodename(
+        hosts.ctx, "cmp1", "cmp1-node2")
+    assert recounted.vcpus_used == 1
+    assert recounted.uuid == node.uuid
+
+
+def test_power_sync_follows_the_guest_and_removes_orphans(hosts):
+    compute = hosts.start_compute("cmp1")
+    instance = hosts.create_instance("cmp1", "cmp1-node1")
+    build(hosts, instance)
+    built = hosts.wait_for(instance.uuid, settled)
+    compute.driver.power_off(built)  # the guest shut itself down
+    orphan = instance_obj.Instance(
+        uuid="4b1c8e44-94b6-4f5e-8f53-8d2f1a6b2c11", display_name="orphan",
+        hostname="orphan", node="cmp1-node1", project_id="demo")
+    compute.driver.spawn(None, orphan, None, [], None, [])
+
+    compute.sync_power_states(hosts.ctx)
+
+    synced = hosts.instance(instance.uuid)
+    assert (synced.vm_state, synced.power_state) == (VMState.STOPPED,
+                                                     PowerState.SHUTDOWN)
+    assert compute.driver.list_instance_uuids() == [instance.uuid]
+
+
+def test_uptime_comes_from_the_host(hosts):
+    hosts.start_compute("cmp1")
+    uptime = compute_rpcapi.ComputeAPI(hosts.messaging).get_host_uptime(
+        hosts.ctx, "cmp1")
+    assert " up " in uptime and "load average" in uptime
+
+
+def test_the_version_cap_limits_what_the_client_sends(hosts):
+    hosts.start_compute("cmp1")
+    hosts.conf.set_override("compute", "1.0", group="upgrade_levels")
+    assert compute_rpcapi.ComputeAPI(hosts.messaging).get_host_uptime(
+        hosts.ctx, "cmp1")
+    hosts.conf.set_override("compute", "0.9", group="upgrade_levels")
+    with pytest.raises(oslo_messaging.RPCVersionCapError):
+        compute_rpcapi.ComputeAPI(hosts.messaging).get_host_uptime(
+            hosts.ctx, "cmp1")
+
+
+def test_an_unknown_host_is_unavailable(hosts):
+    hosts.conf.set_override("rpc_response_timeout", 1)
+    with pytest.raises(compute_rpcapi.ComputeServiceUnavailable):
+        compute_rpcapi.ComputeAPI(hosts.messaging).get_host_uptime(
+            hosts.ctx, "nowhere")
