@@ -139,6 +139,9 @@ class Flavor(base.StratusObject, base.StratusTimestampObject):
 
     @classmethod
     def _get_one(cls, context, where, not_found_id):
+        if "\x00" in str(not_found_id):
+            # no database can hold it; PostgreSQL would refuse the query
+            raise exception.FlavorNotFound(flavor_id=not_found_id)
         with context.api_db.reader() as session:
             row = session.scalar(_visible(
                 sa.select(api_models.Flavor).where(where), context))
@@ -183,12 +186,12 @@ class Flavor(base.StratusObject, base.StratusTimestampObject):
                     + [api_models.FlavorProject(flavor_id=row.id,
                                                 project_id=project_id)
                        for project_id in projects])
+                self._from_row(self, row, self._context)
         except sa_exc.IntegrityError:
             # another request created the same flavor meanwhile
             with self._context.api_db.reader() as session:
                 _check_unique(session, values["name"], values["flavorid"])
             raise
-        self._from_row(self, row, self._context)
         self.extra_specs = dict(extra_specs)
         self.projects = list(projects)
         self.obj_reset_changes()
@@ -281,6 +284,8 @@ class Flavor(base.StratusObject, base.StratusTimestampObject):
     def destroy(self):
         if self.obj_attr_is_set("id"):
             where = api_models.Flavor.id == self.id
+        elif "\x00" in self.flavorid:
+            raise exception.FlavorNotFound(flavor_id=self.flavorid)
         else:
             where = api_models.Flavor.flavorid == self.flavorid
         with self._context.api_db.writer() as session:

@@ -10,6 +10,7 @@ import binascii
 import datetime
 import hashlib
 
+from cryptography import exceptions as crypto_exceptions
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
@@ -26,6 +27,12 @@ from stratus.objects import fields
 
 TYPE_SSH = "ssh"
 TYPE_X509 = "x509"
+
+
+def _check_findable(user_id, name):
+    # no database can hold a NUL; PostgreSQL would refuse the query
+    if "\x00" in name or "\x00" in (user_id or ""):
+        raise exception.KeypairNotFound(user_id=user_id, name=name)
 
 
 @base.register
@@ -50,6 +57,7 @@ class KeyPair(base.StratusObject, base.StratusPersistentObject):
 
     @classmethod
     def get_by_name(cls, context, user_id, name):
+        _check_findable(user_id, name)
         with context.api_db.reader() as session:
             row = session.scalar(sa.select(api_models.KeyPair).where(
                 api_models.KeyPair.user_id == user_id,
@@ -60,6 +68,7 @@ class KeyPair(base.StratusObject, base.StratusPersistentObject):
 
     @classmethod
     def destroy_by_name(cls, context, user_id, name):
+        _check_findable(user_id, name)
         with context.api_db.writer() as session:
             deleted = session.execute(sa.delete(api_models.KeyPair).where(
                 api_models.KeyPair.user_id == user_id,
@@ -82,9 +91,10 @@ class KeyPair(base.StratusObject, base.StratusPersistentObject):
                     raise exists
                 row = api_models.KeyPair(**values)
                 session.add(row)
+                session.flush()
+                self._from_row(self, row, self._context)
         except sa_exc.IntegrityError:
             raise exists
-        self._from_row(self, row, self._context)
         self.deleted = False
         self.deleted_at = None
         self.obj_reset_changes()
@@ -139,8 +149,8 @@ def ssh_fingerprint(public_key):
     try:
         serialization.load_ssh_public_key(public_key.encode("utf-8"))
         blob = base64.b64decode(public_key.split()[1])
-    except (ValueError, TypeError, IndexError, binascii.Error,
-            UnicodeError):
+    except (ValueError, TypeError, IndexError, binascii.Error, UnicodeError,
+            crypto_exceptions.UnsupportedAlgorithm):
         raise exception.InvalidKeypair(reason="failed to generate fingerprint")
     return _colon_hex(hashlib.md5(blob, usedforsecurity=False).digest())
 

@@ -15,6 +15,11 @@ from stratus.objects import fields
 DEFAULT_QUOTA_CLASS = "default"
 
 
+def _pairs(result):
+    """{resource: hard limit} from a (resource, hard_limit) query."""
+    return dict(result.all())
+
+
 @base.register
 class Quotas(base.StratusObject):
     VERSION = "1.0"
@@ -32,18 +37,18 @@ class Quotas(base.StratusObject):
         """The stored overrides that apply to a project (and user); with
         project_id None, only the default class's."""
         with context.api_db.reader() as session:
-            class_limits = dict(session.execute(sa.select(
+            class_limits = _pairs(session.execute(sa.select(
                 api_models.QuotaClass.resource,
                 api_models.QuotaClass.hard_limit).where(
                 api_models.QuotaClass.class_name == DEFAULT_QUOTA_CLASS)))
             project_limits = user_limits = {}
             if project_id is not None:
-                project_limits = dict(session.execute(sa.select(
+                project_limits = _pairs(session.execute(sa.select(
                     api_models.Quota.resource,
                     api_models.Quota.hard_limit).where(
                     api_models.Quota.project_id == project_id)))
             if project_id is not None and user_id is not None:
-                user_limits = dict(session.execute(sa.select(
+                user_limits = _pairs(session.execute(sa.select(
                     api_models.ProjectUserQuota.resource,
                     api_models.ProjectUserQuota.hard_limit).where(
                     api_models.ProjectUserQuota.project_id == project_id,

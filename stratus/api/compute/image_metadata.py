@@ -19,19 +19,24 @@ def _current(req, image_id, action):
 
 
 def _change(req, image_id, change):
-    """Apply change(metadata) to the image's custom properties and store
-    the result as its whole set; the new set."""
-    metadata = _current(req, image_id, "update")
+    """Apply change(metadata) to a copy of the image's custom properties
+    and make the image's properties that; the new set."""
+    before = _current(req, image_id, "update")
+    metadata = dict(before)
     change(metadata)
+    # the image service sets what it is given; None removes a property
+    changes = dict.fromkeys(set(before) - set(metadata))
+    changes.update({key: value for key, value in metadata.items()
+                    if before.get(key) != value})
     try:
         quota.Quotas(req.app.conf).check_metadata_items(
             req.context, req.context.project_id, len(metadata))
     except exception.OverQuota:
         raise errors.forbidden("Image metadata limit exceeded")
     try:
-        req.app.image_api.update(req.context, image_id, metadata)
+        req.app.image_api.update(req.context, image_id, changes)
     except exception.ImageNotFound:
-        raise errors.not_found("Image not found.")
+        raise images.image_not_found()
     return metadata
 
 

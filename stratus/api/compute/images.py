@@ -41,11 +41,21 @@ def require_version(req, max_version):
         raise errors.not_found("The resource could not be found.")
 
 
+def image_not_found():
+    return errors.not_found("Image not found.")
+
+
+def _check_image_id(image_id):
+    if "\x00" in image_id:  # no image service can hold it
+        raise image_not_found()
+
+
 def get_image(req, image_id):
+    _check_image_id(image_id)
     try:
         return req.app.image_api.get(req.context, image_id)
     except exception.ImageNotFound:
-        raise errors.not_found("Image not found.")
+        raise image_not_found()
 
 
 def properties(image):
@@ -54,10 +64,16 @@ def properties(image):
             if key not in _CORE_ATTRIBUTES}
 
 
-def _timestamp(value):
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return wsgi.isotime(value)
+def _parse_time(text):
+    """An aware datetime from an ISO 8601 string (UTC if no offset)."""
+    value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return value
+
+
+def _timestamp(text):
+    return wsgi.isotime(_parse_time(text)) if text else None
 
 
 def _glance_url(req):
@@ -101,6 +117,40 @@ def image_view(req, image, detail=True):
     return body
 
 
+def _changes_since(req):
+    text = req.GET["changes-since"]
+    try:
+        return _parse_time(text)
+    except ValueError:
+        raise errors.bad_request("Invalid changes-since value [%s]" % text)
+
+
+def _client_side_match(req):
+    """A predicate for the filters the image service has no query for:
+    minRam, minDisk (at least) and changes-since (updated since)."""
+    minimums = {field: links.int_filter(req, param) for param, field in
+                (("minRam", "min_ram"), ("minDisk", "min_disk"))
+                if param in req.GET}
+    since = _changes_since(req) if "changes-since" in req.GET else None
+
+    def matches(image):
+        if any(int(image.get(field) or 0) < minimum
+               for field, minimum in minimums.items()):
+            return False
+        return since is None or _parse_time(image["updated_at"]) >= since
+    return matches
+
+
+def _page(req, images):
+    limit, marker = links.limit_and_marker(req)
+    if marker is not None:
+        ids = [image["id"] for image in images]
+        if marker not in ids:
+            raise errors.bad_request("marker [%s] not found" % marker)
+        images = images[ids.index(marker) + 1:]
+    return images[:limit]
+
+
 def _list_images(req, detail):
     require_version(req, MAX_VERSION)
     req.authorize(policies.POLICY_ROOT % "index")
@@ -110,25 +160,12 @@ def _list_images(req, detail):
         filters["instance_uuid"] = req.GET["server"].rsplit("/", 1)[-1]
     if "status" in filters:
         filters["status"] = filters["status"].lower()
-    if "changes-since" in req.GET:
-        filters["updated_at"] = "gte:" + req.GET["changes-since"]
     filters.update({key[len("property-"):]: value
                     for key, value in req.GET.items()
                     if key.startswith("property-")})
-    minimums = {field: links.int_filter(req, param) for param, field in
-                (("minRam", "min_ram"), ("minDisk", "min_disk"))
-                if param in req.GET}
-    limit, marker = links.limit_and_marker(req)
-    filters["limit"] = limit
-    if marker is not None:
-        filters["marker"] = marker
-    try:
-        images = req.app.image_api.list(req.context, **filters)
-    except exception.ImageNotFound:
-        raise errors.bad_request("marker [%s] not found" % marker)
-    images = [image for image in images
-              if all(int(image.get(field) or 0) >= minimum
-                     for field, minimum in minimums.items())]
+    matches = _client_side_match(req)
+    images = _page(req, [image for image in req.app.image_api.list(
+        req.context, **filters) if matches(image)])
     body = {"images": [image_view(req, image, detail) for image in images]}
     collection = "images/detail" if detail else "images"
     next_links = links.next_links(req, images, collection,
@@ -156,10 +193,11 @@ def show_image(req, image_id):
 def delete_image(req, image_id):
     require_version(req, MAX_VERSION)
     req.authorize(policies.POLICY_ROOT % "delete")
+    _check_image_id(image_id)
     try:
         req.app.image_api.delete(req.context, image_id)
     except exception.ImageNotFound:
-        raise errors.not_found("Image not found.")
+        raise image_not_found()
     except exception.NotAuthorized:
         raise errors.forbidden("You are not allowed to delete the image.")
     return wsgi.empty_response(req, status=204)

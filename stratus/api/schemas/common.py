@@ -18,6 +18,9 @@ name = {
     "pattern": _NAME_PATTERN,
 }
 
+# Any string a database can store (PostgreSQL refuses NUL characters).
+text = {"type": "string", "pattern": r"^[^\x00]*$"}
+
 # Free text that may be empty but holds no control characters.
 description = {
     "type": ["string", "null"], "minLength": 0, "maxLength": 65535,
@@ -50,6 +53,13 @@ def to_bool(value):
     return str(value) in _TRUE_STRINGS
 
 
+def check_storable(value, what):
+    """400 for a path parameter no database could hold (a NUL)."""
+    if "\x00" in value:
+        raise exception.ValidationError(
+            "Invalid input for %s: NUL characters are not allowed." % what)
+
+
 def to_int(value, field, minimum, maximum=MAX_INT):
     """An int in [minimum, maximum] from an int or a digit string; 400
     with oslo's wording otherwise (the schema cannot range-check strings)."""
@@ -73,7 +83,7 @@ def multi_params(item_schema):
     return {"type": "array", "items": item_schema}
 
 
-query_string = multi_params({"type": "string"})
+query_string = multi_params(text)
 query_non_negative_integer = multi_params(
     {"type": "string", "pattern": "^[0-9]+$"})
 
@@ -111,6 +121,7 @@ def metadata(value_types=("string",)):
         "patternProperties": {
             METADATA_KEY_PATTERN: {
                 "type": list(value_types), "maxLength": 255,
+                "pattern": text["pattern"],
             },
         },
         "additionalProperties": False,

@@ -1,4 +1,5 @@
 """Request schemas of the flavor access actions."""
+from stratus.api.schemas import common
 
 
 def _tenant_action(action):
@@ -8,8 +9,8 @@ def _tenant_action(action):
             action: {
                 "type": "object",
                 "properties": {
-                    "tenant": {"type": "string", "minLength": 1,
-                               "maxLength": 255},
+                    "tenant": dict(common.text, minLength=1,
+                                   maxLength=255),
                 },
                 "required": ["tenant"],
                 "additionalProperties": False,

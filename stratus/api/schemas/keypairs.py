@@ -34,8 +34,7 @@ create_v22["properties"]["keypair"]["properties"]["type"] = {
 
 # 2.10: admins create keypairs for other users
 create_v210 = copy.deepcopy(create_v22)
-create_v210["properties"]["keypair"]["properties"]["user_id"] = {
-    "type": "string"}
+create_v210["properties"]["keypair"]["properties"]["user_id"] = common.text
 
 # 2.92: import only, and wider names
 create_v292 = copy.deepcopy(create_v210)

@@ -1,21 +1,28 @@
-"""The Compute app in-process for handler tests, and an image service
-stand-in implementing stratus.image.client.ImageAPI's four methods.
+"""The Compute app in-process for handler tests, with the built-in image
+service behind its image API.
 
 Until every handler module named in the route table exists, the app is
 built with the routes of the resource modules these tests cover; set
 FULL_ROUTE_TABLE to build it with the whole table.
 """
-import copy
-import datetime
-import uuid
+import json
 from unittest import mock
+import uuid
+
+import sqlalchemy as sa
 
 from stratus.api.compute import app as compute_app
 from stratus.api.compute import routes
-from stratus import exception
+from stratus.api.image import app as image_app
+from stratus import context as stratus_context
+from stratus.db import api_models
+from stratus.db import cell_models
+from stratus.image import client as image_client
+from stratus import objects
 from tests.functional import cloud
 
 FULL_ROUTE_TABLE = False
+PROJECT = "project-a"
 
 MODULES = {"versions", "extensions", "flavors", "flavor_access",
            "flavor_extra_specs", "keypairs", "limits", "quota_sets",
@@ -42,51 +49,54 @@ def client(app, token=cloud.ADMIN, version="2.1"):
     return cloud.StackClient(app, token=token, version=version)
 
 
-class FakeImageAPI:
-    """Glance v2 documents in a dict."""
-
-    def __init__(self):
-        self.images = {}
-
-    def add(self, **values):
-        now = datetime.datetime(2024, 1, 2, 3, 4, 5).isoformat() + "Z"
-        image = {"id": str(uuid.uuid4()), "name": "cirros",
-                 "status": "active", "visibility": "public",
-                 "min_ram": 0, "min_disk": 0, "size": 1024,
-                 "created_at": now, "updated_at": now,
-                 "container_format": "bare", "disk_format": "qcow2",
-                 "tags": []}
-        image.update(values)
-        self.images[image["id"]] = image
-        return image
-
-    def get(self, context, image_id):
-        if image_id not in self.images:
-            raise exception.ImageNotFound(image_id=image_id)
-        return copy.deepcopy(self.images[image_id])
-
-    def list(self, context, limit=None, marker=None, **filters):
-        found = sorted(self.images.values(), key=lambda i: i["id"])
-        if marker is not None:
-            if marker not in self.images:
-                raise exception.ImageNotFound(image_id=marker)
-            found = [i for i in found if i["id"] > marker]
-        found = [i for i in found
-                 if all(i.get(k) == v for k, v in filters.items())]
-        return copy.deepcopy(found[:limit])
-
-    def delete(self, context, image_id):
-        if self.images.pop(image_id, None) is None:
-            raise exception.ImageNotFound(image_id=image_id)
-
-    def update(self, context, image_id, properties):
-        image = self.get(context, image_id)
-        core = {k: v for k, v in image.items()
-                if k not in properties and k in _CORE}
-        self.images[image_id] = dict(core, **properties)
-        return copy.deepcopy(self.images[image_id])
+def image_api(conf, databases, store_dir):
+    """The ImageAPI client over the built-in image service, in-process."""
+    conf.set_override("store_dir", str(store_dir), group="glance")
+    return image_client.ImageAPI(
+        direct_app=image_app.make_app(conf, databases))
 
 
-_CORE = {"id", "name", "status", "visibility", "min_ram", "min_disk",
-         "size", "created_at", "updated_at", "container_format",
-         "disk_format", "tags"}
+def project_context(databases, user_id="alice", project_id=PROJECT):
+    return stratus_context.RequestContext(
+        user_id=user_id, project_id=project_id, roles=["member", "reader"],
+        databases=databases)
+
+
+def cell(context, name):
+    """(id, uuid) of a cell mapping."""
+    with context.api_db.reader() as session:
+        return session.execute(sa.select(
+            api_models.CellMapping.id, api_models.CellMapping.uuid).where(
+            api_models.CellMapping.name == name)).one()
+
+
+def add_server(context, vcpus=1, memory_mb=512, cell_name="cell1",
+               user_id="alice", project_id=PROJECT, **columns):
+    """A server as the conductor leaves it: mapped, and in a cell."""
+    server_uuid = str(uuid.uuid4())
+    cell_id, cell_uuid = cell(context, cell_name)
+    with context.api_db.writer() as session:
+        session.add(api_models.InstanceMapping(
+            instance_uuid=server_uuid, cell_id=cell_id, project_id=project_id,
+            user_id=user_id, queued_for_delete=False))
+    with context.cell_db_for(cell_uuid).writer() as session:
+        session.add(cell_models.Instance(
+            uuid=server_uuid, project_id=project_id, user_id=user_id,
+            vcpus=vcpus, memory_mb=memory_mb, **columns))
+    return server_uuid
+
+
+def add_build_request(context, vcpus=1, memory_mb=512, user_id="alice"):
+    """A server the API accepted that has not reached a cell yet."""
+    server_uuid = str(uuid.uuid4())
+    instance = objects.Instance(uuid=server_uuid, project_id=PROJECT,
+                                user_id=user_id, vcpus=vcpus,
+                                memory_mb=memory_mb)
+    with context.api_db.writer() as session:
+        session.add(api_models.InstanceMapping(
+            instance_uuid=server_uuid, cell_id=None, project_id=PROJECT,
+            user_id=user_id, queued_for_delete=False))
+        session.add(api_models.BuildRequest(
+            instance_uuid=server_uuid, project_id=PROJECT,
+            instance=json.dumps(instance.obj_to_primitive())))
+    return server_uuid

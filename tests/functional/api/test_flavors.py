@@ -20,6 +20,12 @@ def admin(app):
     return fixtures.client(app)
 
 
+@pytest.fixture
+def sqlite_admin(conf, sqlite_databases):
+    """For tests of API behaviour rather than of the database."""
+    return fixtures.client(fixtures.make_app(conf, sqlite_databases))
+
+
 def _create(admin, version="2.1", expected=(200,), **values):
     flavor = {"name": "small", "ram": 512, "vcpus": 1, "disk": 1}
     flavor.update(values)
@@ -163,7 +169,8 @@ def test_flavor_access_actions(admin):
         "addTenantAccess": {"tenant": "x"}}).status_int == 404
 
 
-def test_adding_access_to_a_public_flavor_conflicts_from_2_7(admin):
+def test_adding_access_to_a_public_flavor_conflicts_from_2_7(sqlite_admin):
+    admin = sqlite_admin
     _create(admin, id="pub")
     body = {"addTenantAccess": {"tenant": "p1"}}
     assert _status(admin, "POST", "/flavors/pub/action", body,
@@ -175,7 +182,8 @@ def test_adding_access_to_a_public_flavor_conflicts_from_2_7(admin):
         "Can not add access to a public flavor.")
 
 
-def test_description_from_2_55(admin):
+def test_description_from_2_55(sqlite_admin):
+    admin = sqlite_admin
     _create(admin, version="2.55", id="d", description="for tests")
     assert "description" not in admin.get("/flavors/d",
                                            version="2.54")["flavor"]
@@ -195,7 +203,8 @@ def test_description_from_2_55(admin):
                    version="2.55").status_int == 404
 
 
-def test_extra_specs_in_flavor_bodies_from_2_61(admin):
+def test_extra_specs_in_flavor_bodies_from_2_61(sqlite_admin):
+    admin = sqlite_admin
     _create(admin, id="e")
     admin.post("/flavors/e/os-extra_specs",
                {"extra_specs": {"hw:cpu_policy": "dedicated"}})
@@ -211,7 +220,8 @@ def test_extra_specs_in_flavor_bodies_from_2_61(admin):
     assert created["extra_specs"] == {}
 
 
-def test_swap_is_zero_from_2_75(admin):
+def test_swap_is_zero_from_2_75(sqlite_admin):
+    admin = sqlite_admin
     _create(admin, id="s")
     assert admin.get("/flavors/s", version="2.74")["flavor"]["swap"] == ""
     assert admin.get("/flavors/s", version="2.75")["flavor"]["swap"] == 0
@@ -219,7 +229,8 @@ def test_swap_is_zero_from_2_75(admin):
     assert admin.get("/flavors/t", version="2.74")["flavor"]["swap"] == 128
 
 
-def test_unknown_query_parameters_are_rejected_from_2_75(admin):
+def test_unknown_query_parameters_are_rejected_from_2_75(sqlite_admin):
+    admin = sqlite_admin
     _create(admin, id="q")
     assert _status(admin, "GET", "/flavors?foo=1",
                    version="2.74").status_int == 200
@@ -287,7 +298,8 @@ def test_extra_specs_crud(admin):
                    ).status_int == 403
 
 
-def test_known_extra_specs_are_validated_from_2_86(admin):
+def test_known_extra_specs_are_validated_from_2_86(sqlite_admin):
+    admin = sqlite_admin
     _create(admin, id="v")
     path = "/flavors/v/os-extra_specs"
     bad = {"extra_specs": {"hw:cpu_policy": "sometimes"}}
@@ -341,3 +353,16 @@ def test_flavor_object_round_trip(databases):
     user = stratus_context.RequestContext(user_id="u", project_id="p2",
                                           databases=databases)
     assert objects.Flavor.get_by_flavor_id(user, "o").name == "obj"
+
+
+def test_nul_characters_never_reach_the_database(admin):
+    for method, path, body in (
+            ("GET", "/flavors/%00", None), ("DELETE", "/flavors/%00", None),
+            ("GET", "/flavors?marker=%00", None),
+            ("POST", "/flavors/%00/action",
+             {"addTenantAccess": {"tenant": "x"}}),
+            ("POST", "/flavors", {"flavor": {
+                "name": "a", "ram": 1, "vcpus": 1, "disk": 1,
+                "id": "\u0000"}})):
+        response = _status(admin, method, path, body)
+        assert response.status_int in (400, 404), (path, response.text)
