@@ -1,10 +1,24 @@
 """BuildRequest: a server the API has accepted but no cell holds yet.
 
 Lives in the API database; listing and showing servers include build
-requests so a new server is visible at once, in BUILD.
+requests so a new server is visible at once, in BUILD. The Instance is
+kept serialized, so lists filter and sort build requests in Python, the
+way the cells' SQL does.
 """
+import json
+import re
+
+import sqlalchemy as sa
+
+from stratus.db import api_models
+from stratus.db.types import utcnow
+from stratus import exception
+from stratus.objects import api_rows
 from stratus.objects import base
 from stratus.objects import fields
+from stratus.objects import instance as instance_obj
+
+_BR = api_models.BuildRequest
 
 
 @base.register
@@ -17,3 +31,148 @@ class BuildRequest(base.StratusObject, base.StratusTimestampObject):
         "instance": fields.ObjectField("Instance"),
         "tags": fields.ListOfStringsField(default=[]),
     })
+
+    @classmethod
+    def _from_db(cls, context, row):
+        build_request = cls(id=row.id, instance_uuid=row.instance_uuid,
+                            project_id=row.project_id,
+                            tags=json.loads(row.tags or "[]"),
+                            created_at=row.created_at,
+                            updated_at=row.updated_at)
+        instance = instance_obj.Instance.obj_from_primitive(
+            json.loads(row.instance), context=context)
+        # Never persisted in a cell: the times are the build request's.
+        instance.created_at = row.created_at
+        instance.updated_at = row.updated_at or row.created_at
+        instance.tags = build_request.tags
+        instance.obj_reset_changes()
+        build_request.instance = instance
+        build_request._context = context
+        build_request.obj_reset_changes()
+        return build_request
+
+    @classmethod
+    def get_by_instance_uuid(cls, context, instance_uuid):
+        with context.api_db.reader() as session:
+            row = session.scalar(sa.select(_BR).where(
+                _BR.instance_uuid == instance_uuid))
+        if row is None:
+            raise exception.BuildRequestNotFound(uuid=instance_uuid)
+        return cls._from_db(context, row)
+
+    def _document(self):
+        return json.dumps(self.instance.obj_to_primitive())
+
+    def create(self, context=None, session=None):
+        """Insert; in session when given (to join the caller's
+        transaction)."""
+        context = context or self._context
+        now = utcnow()
+        values = dict(instance_uuid=self.instance_uuid,
+                      project_id=self.project_id, instance=self._document(),
+                      tags=json.dumps(self.get("tags", [])), created_at=now)
+        self.id = api_rows.insert(context, _BR, values, session)
+        self._context = context
+        self.created_at = now
+        self.updated_at = None
+        self.instance.created_at = now
+        self.instance.updated_at = now
+        self.obj_reset_changes()
+
+    def save(self):
+        """Write the (changed) instance back."""
+        now = utcnow()
+        with self._context.api_db.writer() as session:
+            if not session.execute(sa.update(_BR).where(
+                    _BR.instance_uuid == self.instance_uuid).values(
+                    instance=self._document(), updated_at=now,
+                    tags=json.dumps(self.get("tags", [])))).rowcount:
+                raise exception.BuildRequestNotFound(uuid=self.instance_uuid)
+        self.updated_at = now
+        self.instance.updated_at = now
+        self.obj_reset_changes()
+
+    def destroy(self):
+        """Delete; BuildRequestNotFound if someone else already did (the
+        conductor placing the server in a cell, or a concurrent delete)."""
+        with self._context.api_db.writer() as session:
+            if not session.execute(sa.delete(_BR).where(
+                    _BR.instance_uuid == self.instance_uuid)).rowcount:
+                raise exception.BuildRequestNotFound(uuid=self.instance_uuid)
+
+
+
+@base.register
+class BuildRequestList(base.ObjectListBase, base.StratusObject):
+    VERSION = "1.0"
+    fields = {"objects": fields.ListOfObjectsField("BuildRequest")}
+
+    @classmethod
+    def get_by_filters(cls, context, filters, limit=None, marker=None,
+                       sort_keys=None, sort_dirs=None):
+        """Build requests whose instance matches the filters (the same
+        filter names as InstanceList.get_by_filters), sorted the same
+        way; marker is the uuid of one of them (MarkerNotFound if it is
+        not among the matches)."""
+        if limit == 0 or filters.get("deleted"):
+            return cls.from_objects(context, [])
+        query = sa.select(_BR).order_by(_BR.id)
+        project_id = filters.get("project_id")
+        if isinstance(project_id, str):
+            query = query.where(_BR.project_id == project_id)
+        with context.api_db.reader() as session:
+            rows = session.scalars(query).all()
+        matching = [build_request for build_request in
+                    (BuildRequest._from_db(context, row) for row in rows)
+                    if _matches(build_request.instance, filters)]
+        sort_keys, sort_dirs = instance_obj.normalize_sort(sort_keys,
+                                                           sort_dirs)
+        matching.sort(key=lambda br: instance_obj.SortKey(
+            br.instance, sort_keys, sort_dirs))
+        start = 0
+        if marker is not None:
+            uuids = [br.instance_uuid for br in matching]
+            if marker not in uuids:
+                raise exception.MarkerNotFound(marker=marker)
+            start = uuids.index(marker) + 1
+        end = None if limit is None else start + limit
+        return cls.from_objects(context, matching[start:end])
+
+
+# A server that has not reached a cell has no addresses yet.
+_NEVER_MATCH = {"ip", "ip6"}
+_IGNORED = {"deleted", "soft_deleted", "hidden", "changes-since",
+            "changes-before"}
+
+
+def _matches(instance, filters):
+    tags = set(instance.get("tags") or [])
+    for name, value in filters.items():
+        if name in _IGNORED:
+            continue
+        if name in _NEVER_MATCH:
+            if value:
+                return False
+            continue
+        if name in instance_obj.TAG_FILTERS:
+            wanted = set(value)
+            if name == "tags" and not wanted <= tags:
+                return False
+            if name == "tags-any" and not wanted & tags:
+                return False
+            if name == "not-tags" and wanted <= tags:
+                return False
+            if name == "not-tags-any" and wanted & tags:
+                return False
+            continue
+        if name not in instance.fields:
+            continue
+        actual = instance.get(name)
+        if name in instance_obj.EXACT_FILTERS:
+            allowed = value if isinstance(
+                value, (list, tuple, set, frozenset)) else [value]
+            if actual not in allowed:
+                return False
+        elif actual is None or not re.search(str(value), str(actual)):
+            return False
+    return True

@@ -1,18 +1,61 @@
 """Instance: a server. Lives in its cell's database.
 
 Fields mirror the cell DB's instances table plus the documents kept in
-instance_extra (flavor, keypairs, image properties) and the metadata,
-system metadata, tags, fault and info cache rows, loaded on demand via
-``expected_attrs``.
+instance_extra (flavor, keypairs, image properties, lock reason) and the
+info cache, which every load brings along in the same query. Metadata,
+system metadata, tags and the latest fault live in their own tables: they
+are loaded when asked for with ``expected_attrs`` (one query per attribute
+for a whole list) or on first access.
+
+Reads and writes go to the database of the cell the context targets
+(``ctx.target_cell(cell_uuid)``); a loaded instance remembers its cell in
+``cell_uuid`` and its context, so ``save()`` and lazy loads need no
+targeting.
 """
+import functools
+import ipaddress
+import json
+import re
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from stratus.db import cell_models
+from stratus.db.types import utcnow
+from stratus import exception
 from stratus.objects import base
 from stratus.objects import fields
+from stratus.objects import flavor as flavor_obj
+from stratus.objects import instance_fault
+from stratus.objects import keypair
 
-# Attributes that are not columns of the instances table; loaded only when
-# asked for with expected_attrs.
-OPTIONAL_ATTRS = ["metadata", "system_metadata", "flavor", "tags", "fault",
-                  "keypairs", "info_cache", "image_properties",
-                  "locked_reason"]
+# Loaded only on request (expected_attrs) or on first access.
+OPTIONAL_ATTRS = ["metadata", "system_metadata", "tags", "fault", "keypairs"]
+
+# Nova's instance_name_template: the name virt drivers give the guest.
+NAME_TEMPLATE = "instance-%08x"
+
+# Tables, not mapped classes: Core statements skip the ORM's row handling.
+_I = cell_models.Instance.__table__
+_EXTRA = cell_models.InstanceExtra.__table__
+_CACHE = cell_models.InstanceInfoCache.__table__
+_META = cell_models.InstanceMetadata.__table__
+_SYSMETA = cell_models.InstanceSystemMetadata.__table__
+_TAG = cell_models.Tag.__table__
+
+# Filters compared for equality (a list means "any of"); every other
+# filter naming a column is a regular expression, as in Nova.
+EXACT_FILTERS = ("project_id", "user_id", "image_ref", "vm_state",
+                 "instance_type_id", "uuid", "host", "task_state", "locked")
+TAG_FILTERS = ("tags", "tags-any", "not-tags", "not-tags-any")
+DEFAULT_SORT_KEYS = ("created_at",)
+_NOT_NULL = {"uuid", "created_at", "id", "deleted"}
+
+
+def _set_loaded(obj, name, value):
+    """Set a field from trusted database data, skipping coercion and
+    change tracking (loading a page of servers sets thousands of them)."""
+    obj.__dict__["_obj_" + name] = value
 
 
 @base.register
@@ -77,3 +120,597 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         # The cell this instance lives in (not a column; set on load).
         "cell_uuid": fields.UUIDField(nullable=True),
     })
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._orig_metadata = None
+        self._orig_system_metadata = None
+
+    def get(self, name, default=None):
+        """The field's value, default when it is not loaded (no lazy
+        load); cheap enough for rendering pages of servers."""
+        return self.__dict__.get("_obj_" + name, default)
+
+    @property
+    def name(self):
+        """The guest's name on its hypervisor; '' before it has an id."""
+        if not self.obj_attr_is_set("id"):
+            return ""
+        return NAME_TEMPLATE % self.id
+
+    # Change tracking: metadata dicts are usually changed in place.
+
+    def obj_reset_changes(self, fields=None, recursive=False):
+        super().obj_reset_changes(fields, recursive)
+        for name in ("metadata", "system_metadata"):
+            if fields is None or name in fields:
+                setattr(self, "_orig_" + name,
+                        dict(getattr(self, name))
+                        if self.obj_attr_is_set(name) else None)
+
+    def obj_what_changed(self):
+        changed = super().obj_what_changed()
+        for name in ("metadata", "system_metadata"):
+            if (self.obj_attr_is_set(name) and getattr(self, name)
+                    != getattr(self, "_orig_" + name)):
+                changed.add(name)
+        return changed
+
+    def obj_load_attr(self, attrname):
+        if attrname not in OPTIONAL_ATTRS or not self.obj_attr_is_set("id"):
+            raise NotImplementedError("Cannot load %r of this instance"
+                                      % attrname)
+        with self._context.target_cell(self.cell_uuid) as cctx:
+            with cctx.cell_db.reader() as session:
+                _load_optional(session, cctx, {self.uuid: self}, [attrname])
+
+    # Lookups -------------------------------------------------------------
+
+    @classmethod
+    def get_by_uuid(cls, context, uuid, expected_attrs=None,
+                    read_deleted=False):
+        """The instance in the targeted cell; InstanceNotFound otherwise.
+
+        read_deleted: also find a soft-deleted instance.
+        """
+        query = _select().where(_I.c.uuid == uuid)
+        if not read_deleted:
+            query = query.where(_I.c.deleted == 0)
+        with context.cell_db.reader() as session:
+            row = session.execute(query).first()
+            if row is None:
+                raise exception.InstanceNotFound(instance_id=uuid)
+            instance = _from_row(context, row)
+            _load_optional(session, context, {uuid: instance},
+                           expected_attrs or ())
+        return instance
+
+    # Changes --------------------------------------------------------------
+
+    def create(self, context=None):
+        """Insert into the cell the context targets (default: the
+        object's context), with extra, metadata, tags and info cache."""
+        context = context or self._context
+        now = utcnow()
+        values = {name: getattr(self, name) for name in _COLUMN_FIELDS
+                  if self.obj_attr_is_set(name)}
+        values.setdefault("created_at", now)
+        values.setdefault("updated_at", values["created_at"])
+        with context.cell_db.writer() as session:
+            instance_id = session.execute(
+                sa.insert(_I).values(**values)).inserted_primary_key[0]
+            session.execute(sa.insert(_EXTRA).values(
+                instance_uuid=self.uuid, created_at=now,
+                **self._extra_values(set(_EXTRA_FIELDS))))
+            session.execute(sa.insert(_CACHE).values(
+                instance_uuid=self.uuid, created_at=now,
+                network_info=self.get("info_cache")))
+            _write_metadata(session, _META, self.uuid, {},
+                            self.get("metadata", {}))
+            _write_metadata(session, _SYSMETA, self.uuid, {},
+                            self.get("system_metadata", {}))
+            tags = sorted(set(self.get("tags", [])))
+            if tags:
+                session.execute(sa.insert(_TAG), [
+                    {"resource_id": self.uuid, "tag": tag} for tag in tags])
+        self._context = context
+        self.id = instance_id
+        self.created_at = values["created_at"]
+        self.updated_at = values["updated_at"]
+        self.deleted = False
+        self.deleted_at = None
+        self.cell_uuid = context.cell_uuid
+        for name, default in (("metadata", {}), ("system_metadata", {}),
+                              ("fault", None), ("info_cache", None)):
+            if not self.obj_attr_is_set(name):
+                setattr(self, name, default)
+        self.tags = tags
+        self.obj_reset_changes()
+
+    def _extra_values(self, names):
+        values = {}
+        if "flavor" in names and self.obj_attr_is_set("flavor"):
+            values["flavor"] = flavor_to_json(self.flavor)
+        if "keypairs" in names and self.obj_attr_is_set("keypairs"):
+            values["keypairs"] = json.dumps(self.keypairs.obj_to_primitive())
+        if "image_properties" in names:
+            values["image_properties"] = self.get("image_properties", {})
+        if "locked_reason" in names:
+            values["locked_reason"] = self.get("locked_reason")
+        return values
+
+    def save(self, expected_task_state=None, expected_vm_state=None):
+        """Write what changed, in one transaction.
+
+        expected_task_state / expected_vm_state: a state or a list of
+        states (None standing for "no task") the row must still be in;
+        the check and the update are one UPDATE statement, so of two
+        racing callers exactly one wins. The loser gets
+        UnexpectedDeletingTaskStateError when the instance is being
+        deleted, UnexpectedTaskStateError / UnexpectedVMStateError
+        otherwise.
+        """
+        changes = self.obj_what_changed()
+        values = {name: getattr(self, name) for name in changes
+                  if name in _COLUMN_FIELDS}
+        values["updated_at"] = utcnow()
+        update = sa.update(_I).where(_I.c.uuid == self.uuid, _I.c.deleted == 0)
+        if expected_task_state is not None:
+            update = update.where(_in_states(_I.c.task_state,
+                                             expected_task_state))
+        if expected_vm_state is not None:
+            update = update.where(_in_states(_I.c.vm_state, expected_vm_state))
+        with self._context.target_cell(self.cell_uuid) as cctx:
+            with cctx.cell_db.writer() as session:
+                if not session.execute(update.values(**values)).rowcount:
+                    _raise_save_conflict(session, self.uuid,
+                                         expected_task_state,
+                                         expected_vm_state)
+                extra = self._extra_values(changes & set(_EXTRA_FIELDS))
+                if extra:
+                    session.execute(sa.update(_EXTRA).where(
+                        _EXTRA.c.instance_uuid == self.uuid).values(**extra))
+                if "info_cache" in changes:
+                    session.execute(sa.update(_CACHE).where(
+                        _CACHE.c.instance_uuid == self.uuid).values(
+                        network_info=self.info_cache,
+                        updated_at=values["updated_at"]))
+                for name, model in (("metadata", _META),
+                                    ("system_metadata", _SYSMETA)):
+                    if name in changes:
+                        _write_metadata(session, model, self.uuid,
+                                        getattr(self, "_orig_" + name) or {},
+                                        getattr(self, name))
+        self.updated_at = values["updated_at"]
+        self.obj_reset_changes()
+
+    def destroy(self):
+        """Soft-delete: deleted = id, vm_state deleted, no task; tags go
+        (as in Nova). InstanceNotFound if it is already gone."""
+        now = utcnow()
+        with self._context.target_cell(self.cell_uuid) as cctx:
+            with cctx.cell_db.writer() as session:
+                deleted = session.execute(sa.update(_I).where(
+                    _I.c.uuid == self.uuid, _I.c.deleted == 0).values(
+                    deleted=_I.c.id, deleted_at=now, updated_at=now,
+                    vm_state=fields.VMState.DELETED, task_state=None,
+                    terminated_at=sa.func.coalesce(_I.c.terminated_at, now)
+                )).rowcount
+                if not deleted:
+                    raise exception.InstanceNotFound(instance_id=self.uuid)
+                session.execute(sa.delete(_TAG).where(
+                    _TAG.c.resource_id == self.uuid))
+        self.deleted = True
+        self.deleted_at = now
+        self.updated_at = now
+        self.vm_state = fields.VMState.DELETED
+        self.task_state = None
+        if self.get("terminated_at") is None:
+            self.terminated_at = now
+        self.tags = []
+        self.obj_reset_changes()
+
+
+@base.register
+class InstanceList(base.ObjectListBase, base.StratusObject):
+    VERSION = "1.0"
+    fields = {"objects": fields.ListOfObjectsField("Instance")}
+
+    @classmethod
+    def get_by_filters(cls, context, filters, sort_keys=None, sort_dirs=None,
+                       limit=None, marker=None, expected_attrs=None,
+                       after=None):
+        """Instances of the targeted cell matching Nova's server filters,
+        sorted, at most limit of them.
+
+        filters (Nova's names, after the API's renaming): ``deleted``
+        (True: only deleted, False: only live, absent: both),
+        ``soft_deleted``, ``hidden``, ``changes-since`` /
+        ``changes-before`` (datetimes on updated_at), the tag filters
+        (lists), ``ip`` / ``ip6`` (regular expressions on addresses), the
+        exact filters in EXACT_FILTERS and, for every other column, a
+        regular expression.
+
+        marker: uuid of an instance of this cell, the last of the previous
+        page (MarkerNotFound if it is not here). after: an instance from
+        any cell; the page starts after where it sorts. Both follow the
+        order of sort_keys/sort_dirs (see normalize_sort).
+        """
+        sort_keys, sort_dirs = normalize_sort(sort_keys, sort_dirs)
+        if limit == 0:
+            return cls.from_objects(context, [])
+        filters = dict(filters)
+        ip_filters = [(name, re.compile(filters.pop(name)))
+                      for name in ("ip", "ip6") if filters.get(name)]
+        query, uses_regex = _filtered(_select(), filters)
+        with context.cell_db.reader() as session:
+            dialect = session.get_bind().dialect.name
+            if marker is not None:
+                after = _marker_instance(session, context, marker)
+            if after is not None:
+                query = query.where(_after(after, sort_keys, sort_dirs,
+                                           dialect))
+            for key, direction in zip(sort_keys, sort_dirs):
+                query = query.order_by(*_order(key, direction, dialect))
+            if limit is not None and not ip_filters:
+                query = query.limit(limit)
+            try:
+                rows = session.execute(query).all()
+            except (sa_exc.DataError, sa_exc.OperationalError,
+                    sa_exc.ProgrammingError) as exc:
+                # A pattern Python accepts may still be one the database's
+                # regular expression engine rejects.
+                if uses_regex and _REGEX_ERROR.search(str(exc)):
+                    raise exception.InvalidInput(
+                        reason="invalid regular expression in a filter")
+                raise
+            instances = [_from_row(context, row) for row in rows]
+            if ip_filters:
+                instances = [inst for inst in instances
+                             if _matches_ips(inst, ip_filters)][:limit]
+            _load_optional(session, context,
+                           {inst.uuid: inst for inst in instances},
+                           expected_attrs or ())
+        return cls.from_objects(context, instances)
+
+    @classmethod
+    def get_by_host(cls, context, host, expected_attrs=None):
+        """The live instances of a compute host, in the targeted cell."""
+        return cls.get_by_filters(context, {"host": host, "deleted": False},
+                                  expected_attrs=expected_attrs)
+
+
+# Sorting --------------------------------------------------------------------
+
+def normalize_sort(sort_keys=None, sort_dirs=None):
+    """(keys, dirs) as every query uses them: the requested keys, then
+    created_at, then uuid (unique across cells, so pages never overlap);
+    missing directions take the first given one, else 'desc' (Nova's
+    process_sort_params). InvalidInput for a bad direction."""
+    keys = list(sort_keys or [])
+    for key in keys:
+        if key not in _I.c:
+            raise exception.InvalidInput(reason="Invalid sort key %s" % key)
+    dirs = [d.lower() for d in (sort_dirs or [])]
+    if len(dirs) > len(keys) and keys:
+        raise exception.InvalidInput(
+            reason="Sort direction size exceeds sort key size")
+    for direction in dirs:
+        if direction not in ("asc", "desc"):
+            raise exception.InvalidInput(
+                reason="Unknown sort direction, must be 'desc' or 'asc'")
+    default_dir = dirs[0] if dirs else "desc"
+    for key in DEFAULT_SORT_KEYS + ("uuid",):
+        if key not in keys:
+            keys.append(key)
+    dirs += [default_dir] * (len(keys) - len(dirs))
+    return keys, dirs[:len(keys)]
+
+
+class SortKey:
+    """Orders instances in Python exactly as _order orders them in SQL:
+    NULL before any value, per-key direction."""
+    __slots__ = ("values", "descending")
+
+    def __init__(self, instance, sort_keys, sort_dirs):
+        self.values = [(instance.get(key) is not None, instance.get(key))
+                       for key in sort_keys]
+        self.descending = [direction == "desc" for direction in sort_dirs]
+
+    def __lt__(self, other):
+        for mine, theirs, descending in zip(self.values, other.values,
+                                            self.descending):
+            if mine != theirs:
+                return mine > theirs if descending else mine < theirs
+        return False
+
+
+def _comparable(column, dialect):
+    """String columns compare by code point on every backend, as Python
+    does, so results merged across cells stay in order."""
+    if isinstance(column.type, sa.String):
+        if dialect == "postgresql":
+            return column.collate("C")
+        if dialect == "mysql":
+            return column.collate("utf8mb4_bin")
+    return column
+
+
+def _order(key, direction, dialect):
+    column = _comparable(_I.c[key], dialect)
+    clauses = []
+    if key not in _NOT_NULL:
+        nulls_last = sa.case((column.is_(None), 0), else_=1)
+        clauses.append(nulls_last.desc() if direction == "desc"
+                       else nulls_last.asc())
+    clauses.append(column.desc() if direction == "desc" else column.asc())
+    return clauses
+
+
+def _after(marker, sort_keys, sort_dirs, dialect):
+    """Rows sorting strictly after marker in this order."""
+    alternatives = []
+    equal_so_far = []
+    for key, direction in zip(sort_keys, sort_dirs):
+        column = _comparable(_I.c[key], dialect)
+        value = marker.get(key)
+        if value is None:
+            later = sa.false() if direction == "desc" else column.isnot(None)
+            same = column.is_(None)
+        else:
+            if direction == "desc":
+                later = column < value
+                if key not in _NOT_NULL:
+                    later = sa.or_(later, column.is_(None))
+            else:
+                later = column > value
+            same = column == value
+        alternatives.append(sa.and_(*equal_so_far, later))
+        equal_so_far.append(same)
+    return sa.or_(*alternatives)
+
+
+def _marker_instance(session, context, marker):
+    row = session.execute(_select().where(_I.c.uuid == marker)).first()
+    if row is None:
+        raise exception.MarkerNotFound(marker=marker)
+    return _from_row(context, row)
+
+
+# Filtering ------------------------------------------------------------------
+
+def _in_states(column, states):
+    if not isinstance(states, (list, tuple, set, frozenset)):
+        states = [states]
+    values = [state for state in states if state is not None]
+    conditions = [column.in_(values)] if values else []
+    if None in states:
+        conditions.append(column.is_(None))
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+_REGEX_ERROR = re.compile(
+    "regular expression|regexp|user-defined function", re.IGNORECASE)
+
+
+def _filtered(query, filters):
+    """(query restricted by filters, whether a regex filter is used)."""
+    filters = dict(filters)
+    uses_regex = False
+    deleted = filters.pop("deleted", None)
+    soft_deleted = filters.pop("soft_deleted", None)
+    if deleted is True:
+        query = query.where(_I.c.deleted != 0) if soft_deleted is False else (
+            query.where(sa.or_(_I.c.deleted != 0, _I.c.vm_state
+                               == fields.VMState.SOFT_DELETED)))
+    elif deleted is False:
+        query = query.where(_I.c.deleted == 0)
+        if not soft_deleted:
+            query = query.where(sa.or_(
+                _I.c.vm_state.is_(None),
+                _I.c.vm_state != fields.VMState.SOFT_DELETED))
+    if not filters.pop("hidden", False):
+        query = query.where(sa.or_(_I.c.hidden.is_(None), _I.c.hidden.is_(False)))
+    since = filters.pop("changes-since", None)
+    if since is not None:
+        query = query.where(_I.c.updated_at >= since)
+    before = filters.pop("changes-before", None)
+    if before is not None:
+        query = query.where(_I.c.updated_at <= before)
+    for name in TAG_FILTERS:
+        tags = filters.pop(name, None)
+        if tags:
+            query = query.where(_tag_condition(name, list(tags)))
+    for name, value in filters.items():
+        if name not in _I.c:
+            continue
+        column = _I.c[name]
+        if name in EXACT_FILTERS:
+            query = query.where(_in_states(column, value))
+        else:
+            if not isinstance(column.type, sa.String):
+                column = sa.cast(column, sa.String)
+            query = query.where(column.regexp_match(str(value)))
+            uses_regex = True
+    return query, uses_regex
+
+
+def _tag_condition(name, tags):
+    having = sa.select(_TAG.c.resource_id).where(_TAG.c.tag.in_(tags))
+    if name in ("tags", "not-tags"):
+        having = having.group_by(_TAG.c.resource_id).having(
+            sa.func.count(sa.distinct(_TAG.c.tag)) == len(set(tags)))
+    matching = _I.c.uuid.in_(having)
+    return sa.not_(matching) if name.startswith("not-") else matching
+
+
+def addresses(network_info):
+    """[(version, address)] of every fixed and floating IP in Nova's
+    network_info (the JSON of the info cache)."""
+    found = []
+    for vif in json.loads(network_info or "[]"):
+        for subnet in (vif.get("network") or {}).get("subnets") or []:
+            for ip in subnet.get("ips") or []:
+                for item in [ip] + (ip.get("floating_ips") or []):
+                    address = item.get("address")
+                    if address:
+                        found.append((ipaddress.ip_address(address).version,
+                                      address))
+    return found
+
+
+def _matches_ips(instance, ip_filters):
+    found = addresses(instance.info_cache)
+    for name, regex in ip_filters:
+        version = 6 if name == "ip6" else 4
+        if not any(regex.search(address) for ip_version, address in found
+                   if ip_version == version):
+            return False
+    return True
+
+
+# Loading --------------------------------------------------------------------
+
+_COLUMN_FIELDS = tuple(
+    name for name in Instance.fields
+    if name in _I.c and name != "deleted")
+_EXTRA_FIELDS = ("flavor", "keypairs", "image_properties", "locked_reason")
+_COLUMN_ATTRS = tuple("_obj_" + name for name in _COLUMN_FIELDS)
+_BOOLEAN_ATTRS = tuple(
+    "_obj_" + name for name in _COLUMN_FIELDS
+    if isinstance(Instance.fields[name], fields.BooleanField))
+
+
+def _select():
+    return sa.select(
+        *[_I.c[name] for name in _COLUMN_FIELDS],
+        _I.c.deleted, _EXTRA.c.flavor, _EXTRA.c.image_properties,
+        _EXTRA.c.locked_reason, _CACHE.c.network_info,
+    ).select_from(_I).outerjoin(
+        _EXTRA, _EXTRA.c.instance_uuid == _I.c.uuid).outerjoin(
+        _CACHE, _CACHE.c.instance_uuid == _I.c.uuid)
+
+
+def _from_row(context, row):
+    """An Instance from a row of _select(): the columns, then deleted and
+    the extra and info cache documents."""
+    instance = Instance()
+    loaded = instance.__dict__
+    loaded.update(zip(_COLUMN_ATTRS, row))
+    for attr in _BOOLEAN_ATTRS:
+        loaded[attr] = bool(loaded[attr])
+    (deleted, flavor_text, image_properties, locked_reason,
+     network_info) = row[len(_COLUMN_FIELDS):]
+    loaded.update(_obj_deleted=bool(deleted),
+                  _obj_image_properties=image_properties or {},
+                  _obj_locked_reason=locked_reason,
+                  _obj_info_cache=network_info,
+                  _obj_cell_uuid=context.cell_uuid)
+    if flavor_text:
+        loaded["_obj_flavor"] = flavor_from_json(flavor_text)
+    instance._context = context
+    return instance
+
+
+def _load_optional(session, context, instances, attrs):
+    """Fill the optional attributes of {uuid: instance}, one query each."""
+    uuids = list(instances)
+    wanted = set(attrs) & set(OPTIONAL_ATTRS)
+    if not uuids or not wanted:
+        return
+    for name, model in (("metadata", _META), ("system_metadata", _SYSMETA)):
+        if name in wanted:
+            found = {uuid: {} for uuid in uuids}
+            for uuid, key, value in session.execute(sa.select(
+                    model.c.instance_uuid, model.c.key, model.c.value).where(
+                    model.c.instance_uuid.in_(uuids), model.c.deleted == 0)):
+                found[uuid][key] = value
+            for uuid, values in found.items():
+                _set_loaded(instances[uuid], name, values)
+                # what save() compares with to find changes
+                setattr(instances[uuid], "_orig_" + name, dict(values))
+    if "tags" in wanted:
+        found = {uuid: [] for uuid in uuids}
+        for uuid, tag in session.execute(sa.select(
+                _TAG.c.resource_id, _TAG.c.tag).where(
+                _TAG.c.resource_id.in_(uuids)).order_by(_TAG.c.tag)):
+            found[uuid].append(tag)
+        for uuid, tags in found.items():
+            _set_loaded(instances[uuid], "tags", tags)
+    if "fault" in wanted:
+        faults = instance_fault.latest_by_instance(session, context, uuids)
+        for uuid in uuids:
+            _set_loaded(instances[uuid], "fault", faults.get(uuid))
+    if "keypairs" in wanted:
+        rows = session.execute(sa.select(
+            _EXTRA.c.instance_uuid, _EXTRA.c.keypairs).where(
+            _EXTRA.c.instance_uuid.in_(uuids))).all()
+        for uuid, text in rows:
+            keypairs = (keypair.KeyPairList.obj_from_primitive(
+                json.loads(text)) if text
+                else keypair.KeyPairList(objects=[]))
+            _set_loaded(instances[uuid], "keypairs", keypairs)
+
+
+def _write_metadata(session, model, instance_uuid, old, new):
+    """Make the rows of a metadata table say new (they said old)."""
+    gone = [key for key in old if key not in new or old[key] != new[key]]
+    if gone:
+        session.execute(sa.delete(model).where(
+            model.c.instance_uuid == instance_uuid, model.c.key.in_(gone)))
+    added = [{"instance_uuid": instance_uuid, "key": key, "value": value,
+              "deleted": 0, "created_at": utcnow()}
+             for key, value in new.items()
+             if key not in old or old[key] != value]
+    if added:
+        session.execute(sa.insert(model), added)
+
+
+def _raise_save_conflict(session, uuid, expected_task_state,
+                         expected_vm_state):
+    row = session.execute(sa.select(_I.c.task_state, _I.c.vm_state).where(
+        _I.c.uuid == uuid, _I.c.deleted == 0)).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=uuid)
+    if expected_vm_state is not None:
+        raise exception.UnexpectedVMStateError(
+            instance_uuid=uuid, expected=expected_vm_state,
+            actual=row.vm_state)
+    error = (exception.UnexpectedDeletingTaskStateError
+             if row.task_state == fields.TaskState.DELETING
+             else exception.UnexpectedTaskStateError)
+    raise error(instance_uuid=uuid, expected=expected_task_state,
+                actual=row.task_state)
+
+
+# The flavor document ----------------------------------------------------------
+
+_FLAVOR_KEYS = ("id", "name", "memory_mb", "vcpus", "root_gb", "ephemeral_gb",
+                "flavorid", "swap", "rxtx_factor", "vcpu_weight", "disabled",
+                "is_public", "extra_specs", "description")
+
+
+def flavor_to_json(flavor):
+    """The flavor as instance_extra keeps it: Nova's {"cur": ...} shape,
+    room left for a resize's old and new flavors."""
+    return json.dumps({"cur": {key: flavor.get(key) for key in _FLAVOR_KEYS
+                               if flavor.obj_attr_is_set(key)},
+                       "old": None, "new": None})
+
+
+@functools.lru_cache(maxsize=1024)
+def _flavor_attrs(text):
+    """Flavor attributes of a flavor document (servers of one flavor
+    share the text, so a page of them parses it once)."""
+    return tuple(("_obj_" + key, value)
+                 for key, value in json.loads(text)["cur"].items())
+
+
+def flavor_from_json(text):
+    flavor = flavor_obj.Flavor()
+    loaded = flavor.__dict__
+    loaded.update(_flavor_attrs(text))
+    loaded["_obj_extra_specs"] = dict(loaded.get("_obj_extra_specs") or {})
+    loaded["_obj_projects"] = []
+    flavor.obj_reset_changes()
+    return flavor

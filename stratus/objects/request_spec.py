@@ -1,7 +1,21 @@
 """RequestSpec: everything the scheduler needs to place one server, kept
-in the API database for the server's whole life (moves reuse it)."""
+in the API database for the server's whole life (moves reuse it).
+
+Stored as the JSON of the object's primitive, so adding a field needs no
+schema change.
+"""
+import json
+
+import sqlalchemy as sa
+
+from stratus.db import api_models
+from stratus.db.types import utcnow
+from stratus import exception
+from stratus.objects import api_rows
 from stratus.objects import base
 from stratus.objects import fields
+
+_SPEC = api_models.RequestSpec
 
 
 @base.register
@@ -24,4 +38,67 @@ class RequestSpec(base.StratusObject):
         # Hosts already tried for this build (for rescheduling).
         "ignore_hosts": fields.ListOfStringsField(default=[]),
         "is_bfv": fields.BooleanField(default=False),
+        # The networks asked for, Nova's NetworkRequest fields per item:
+        # network_id ('auto' or 'none' alone stand for the whole request),
+        # port_id, address (a fixed IP), tag.
+        "requested_networks": fields.ListOfDictOfNullableStringsField(
+            default=[]),
+        # Security group names (or ids) for the server's ports.
+        "security_groups": fields.ListOfStringsField(default=[]),
     }
+
+    def _document(self):
+        return json.dumps(self.obj_to_primitive())
+
+    @classmethod
+    def _from_db(cls, context, row):
+        spec = cls.obj_from_primitive(json.loads(row.spec), context=context)
+        spec.id = row.id
+        spec.obj_reset_changes()
+        return spec
+
+    @classmethod
+    def get_by_instance_uuid(cls, context, instance_uuid):
+        with context.api_db.reader() as session:
+            row = session.scalar(sa.select(_SPEC).where(
+                _SPEC.instance_uuid == instance_uuid))
+        if row is None:
+            raise exception.RequestSpecNotFound(instance_uuid=instance_uuid)
+        return cls._from_db(context, row)
+
+    def create(self, context=None, session=None):
+        """Insert; in session when given (to join the caller's
+        transaction)."""
+        context = context or self._context
+        values = dict(instance_uuid=self.instance_uuid,
+                      spec=self._document(), created_at=utcnow())
+        self.id = api_rows.insert(context, _SPEC, values, session)
+        self._context = context
+        self.obj_reset_changes()
+
+    def save(self):
+        with self._context.api_db.writer() as session:
+            if not session.execute(sa.update(_SPEC).where(
+                    _SPEC.instance_uuid == self.instance_uuid).values(
+                    spec=self._document(), updated_at=utcnow())).rowcount:
+                raise exception.RequestSpecNotFound(
+                    instance_uuid=self.instance_uuid)
+        self.obj_reset_changes()
+
+
+@base.register
+class RequestSpecList(base.ObjectListBase, base.StratusObject):
+    VERSION = "1.0"
+    fields = {"objects": fields.ListOfObjectsField("RequestSpec")}
+
+    @classmethod
+    def get_by_instance_uuids(cls, context, instance_uuids):
+        """The specs of these instances (those that have one), in one
+        query."""
+        if not instance_uuids:
+            return cls.from_objects(context, [])
+        with context.api_db.reader() as session:
+            rows = session.scalars(sa.select(_SPEC).where(
+                _SPEC.instance_uuid.in_(list(instance_uuids)))).all()
+        return cls.from_objects(context, [
+            RequestSpec._from_db(context, row) for row in rows])

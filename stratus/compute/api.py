@@ -1,0 +1,729 @@
+"""The compute API business layer: what the servers API asks of the cloud.
+
+It checks requests against flavors, images, keypairs, zones and quotas,
+writes what the API database must know of a new server (mapping, build
+request, request spec) and hands the build to the conductor; it finds
+servers wherever they are (a build request, or an instance in any cell)
+and changes or deletes them. It never talks to a hypervisor: work on a
+host goes through the conductor and compute RPC APIs.
+"""
+import heapq
+import json
+import re
+import secrets
+import uuid as uuid_lib
+
+import sqlalchemy as sa
+
+from stratus.compute import rpcapi as compute_rpcapi
+from stratus.conductor import rpcapi as conductor_rpcapi
+from stratus.db import api_models
+from stratus import exception
+from stratus.objects import aggregate as aggregate_obj
+from stratus.objects import build_request as build_request_obj
+from stratus.objects import cell_mapping as cell_mapping_obj
+from stratus.objects import compute_node as compute_node_obj
+from stratus.objects import fields
+from stratus.objects import flavor as flavor_obj
+from stratus.objects import host_mapping as host_mapping_obj
+from stratus.objects import image_meta as image_meta_obj
+from stratus.objects import instance as instance_obj
+from stratus.objects import instance_action as action_obj
+from stratus.objects import instance_mapping as mapping_obj
+from stratus.objects import keypair as keypair_obj
+from stratus.objects import request_spec as request_spec_obj
+from stratus.objects import service as service_obj
+from stratus.objects import tag as tag_obj
+from stratus.placement import allocations
+from stratus import quota
+
+COMPUTE_BINARY = "nova-compute"
+
+# Nova's host_status values (2.16).
+HOST_UP = "UP"
+HOST_DOWN = "DOWN"
+HOST_MAINTENANCE = "MAINTENANCE"
+HOST_UNKNOWN = "UNKNOWN"
+HOST_NONE = ""
+
+# vm_states in which a server's metadata and tags may change.
+_CHANGEABLE_VM_STATES = (fields.VMState.ACTIVE, fields.VMState.PAUSED,
+                         fields.VMState.SUSPENDED, fields.VMState.STOPPED)
+
+# Image properties Nova does not copy onto the server, and attributes of
+# Glance's own that ImageMeta leaves among the properties.
+_SKIPPED_IMAGE_PROPERTIES = {
+    "cache_in_nova", "bittorrent", "img_signature_hash_method",
+    "img_signature", "img_signature_key_type",
+    "img_signature_certificate_uuid", "os_hidden", "stores"}
+_INHERITED_IMAGE_KEYS = ("min_ram", "min_disk", "disk_format",
+                         "container_format")
+
+_PASSWORD_SYMBOLS = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_GiB = 1024 ** 3
+
+
+class BootFromVolumeRequiredForZeroDiskFlavor(exception.NotAuthorized):
+    msg_fmt = ("Only volume-backed servers are allowed for flavors with "
+               "zero disk.")
+
+
+def generate_password(length=12):
+    return "".join(secrets.choice(_PASSWORD_SYMBOLS) for _ in range(length))
+
+
+def sanitize_hostname(name):
+    """Nova's hostname from a display name: Latin-1 only, at most 63
+    characters, spaces, dots and underscores as dashes, lower case."""
+    hostname = name.encode("latin-1", "ignore").decode("latin-1")[:63]
+    hostname = re.sub(r"[ _.]", "-", hostname)
+    hostname = re.sub(r"[^\w.-]+", "", hostname)
+    return hostname.lower().strip(".-")
+
+
+def parse_availability_zone(conf, availability_zone):
+    """(zone, forced host, forced node) from Nova's legacy
+    'zone:host:node' / 'zone::node' / 'zone:host' syntax."""
+    host = node = None
+    if availability_zone and ":" in availability_zone:
+        parts = availability_zone.count(":")
+        if parts == 1:
+            availability_zone, host = availability_zone.split(":")
+        elif parts == 2 and "::" in availability_zone:
+            availability_zone, node = availability_zone.split("::")
+        elif parts == 2:
+            availability_zone, host, node = availability_zone.split(":")
+        else:
+            raise exception.InvalidInput(
+                reason="Unable to parse availability_zone")
+    return (availability_zone or conf.default_schedule_zone, host or None,
+            node or None)
+
+
+class API:
+    def __init__(self, conf, messaging, image_api):
+        self.conf = conf
+        self.image_api = image_api
+        self.quotas = quota.Quotas(conf)
+        self.conductor_api = conductor_rpcapi.ConductorAPI(messaging)
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI(messaging)
+
+    # Create -----------------------------------------------------------------
+
+    def create(self, ctx, name, flavor_id, image_id, min_count=1,
+               max_count=1, key_name=None, metadata=None, user_data=None,
+               availability_zone=None, forced_host=None, forced_node=None,
+               requested_host=None, requested_hypervisor_hostname=None,
+               networks=None, security_groups=None, description=None,
+               hostname=None, scheduler_hints=None, tags=None,
+               injected_files=None, admin_password=None, access_ip_v4=None,
+               access_ip_v6=None, config_drive=False, auto_disk_config=None,
+               allow_zero_disk=False):
+        """Accept one to max_count servers; (instances, reservation id).
+
+        networks: 'auto', 'none' or a list of {uuid, port, fixed_ip, tag}.
+        injected_files: [(path, base64 contents)], passed on to the host.
+        The servers show in BUILD at once; the conductor places them.
+        """
+        metadata = metadata or {}
+        flavor = self._flavor(ctx, flavor_id)
+        image = self._image(ctx, image_id, flavor, allow_zero_disk)
+        keypair = self._keypair(ctx, key_name)
+        if availability_zone and not forced_host:
+            self._check_availability_zone(ctx, availability_zone)
+        if requested_host or requested_hypervisor_hostname:
+            self._check_destination(ctx, requested_host,
+                                    requested_hypervisor_hostname)
+        requested_networks = _requested_networks(networks, max_count)
+        self.quotas.check_metadata_items(ctx, ctx.project_id, len(metadata))
+        self._check_injected_files(ctx, injected_files or [])
+        count = self.quotas.check_instances(
+            ctx, ctx.project_id, ctx.user_id, min_count, max_count,
+            flavor.vcpus, flavor.memory_mb)
+        reservation_id = "r-" + secrets.token_hex(4)
+        image_meta = image_meta_obj.ImageMeta.from_image_dict(image)
+        if auto_disk_config is None:
+            auto_disk_config = str(image_meta.properties.get(
+                "auto_disk_config")).lower() in ("true", "1", "yes", "on")
+        common = dict(
+            user_id=ctx.user_id, project_id=ctx.project_id,
+            image_ref=image_id,
+            kernel_id=image_meta.properties.get("kernel_id"),
+            ramdisk_id=image_meta.properties.get("ramdisk_id"),
+            os_type=image_meta.properties.get("os_type"),
+            architecture=image_meta.properties.get("architecture"),
+            key_name=key_name,
+            key_data=keypair.public_key if keypair else None,
+            power_state=fields.PowerState.NOSTATE,
+            vm_state=fields.VMState.BUILDING,
+            task_state=fields.TaskState.SCHEDULING,
+            memory_mb=flavor.memory_mb, vcpus=flavor.vcpus,
+            root_gb=flavor.root_gb, ephemeral_gb=flavor.ephemeral_gb,
+            instance_type_id=flavor.id, flavor=flavor, user_data=user_data,
+            reservation_id=reservation_id,
+            availability_zone=availability_zone,
+            display_description=description, locked=False, locked_by=None,
+            locked_reason=None, config_drive="True" if config_drive else "",
+            access_ip_v4=access_ip_v4, access_ip_v6=access_ip_v6,
+            auto_disk_config=auto_disk_config, progress=0,
+            shutdown_terminate=False, disable_terminate=False, hidden=False,
+            host=None, node=None, launched_at=None, terminated_at=None,
+            launched_on=None, root_device_name=None, deleted=False,
+            system_metadata={}, fault=None, info_cache=None,
+            image_properties=_image_properties(image, image_meta, flavor),
+            tags=list(tags or []),
+            keypairs=keypair_obj.KeyPairList(
+                objects=[keypair] if keypair else []))
+        spec_common = dict(
+            project_id=ctx.project_id, user_id=ctx.user_id, flavor=flavor,
+            image=image_meta, num_instances=count,
+            availability_zone=availability_zone,
+            scheduler_hints=_normalized_hints(scheduler_hints),
+            requested_host=requested_host or forced_host,
+            requested_hypervisor_hostname=(requested_hypervisor_hostname
+                                           or forced_node),
+            instance_group_uuid=(scheduler_hints or {}).get("group"),
+            ignore_hosts=[], is_bfv=False,
+            requested_networks=requested_networks,
+            security_groups=security_groups or ["default"])
+        instances, build_requests, specs, mappings = [], [], [], []
+        for index in range(count):
+            instance_uuid = str(uuid_lib.uuid4())
+            instance = instance_obj.Instance(
+                uuid=instance_uuid, launch_index=index,
+                display_name=name if count == 1 else "%s-%d" % (name,
+                                                                 index + 1),
+                hostname=hostname or _default_hostname(name, instance_uuid,
+                                                       count, index),
+                metadata=dict(metadata), **common)
+            instances.append(instance)
+            build_requests.append(build_request_obj.BuildRequest(
+                instance_uuid=instance_uuid, project_id=ctx.project_id,
+                instance=instance, tags=list(tags or [])))
+            specs.append(request_spec_obj.RequestSpec(
+                instance_uuid=instance_uuid, **spec_common))
+            mappings.append(mapping_obj.InstanceMapping(
+                instance_uuid=instance_uuid, project_id=ctx.project_id,
+                user_id=ctx.user_id, cell_uuid=None,
+                queued_for_delete=False))
+        with ctx.api_db.writer() as session:
+            for record in specs + build_requests + mappings:
+                record.create(ctx, session=session)
+        if self.conf.quota.recheck_quota:
+            try:
+                self.quotas.check_deltas(
+                    ctx, ctx.project_id, ctx.user_id,
+                    {"instances": count, "cores": count * flavor.vcpus,
+                     "ram": count * flavor.memory_mb}, already_counted=True)
+            except exception.OverQuota:
+                self._forget(ctx, [i.uuid for i in instances])
+                raise
+        self.conductor_api.schedule_and_build_instances(
+            ctx, build_requests=build_requests, request_specs=specs,
+            admin_password=admin_password,
+            injected_files=[list(item) for item in injected_files or []])
+        return instances, reservation_id
+
+    @staticmethod
+    def _forget(ctx, instance_uuids):
+        """Take back the API DB records of servers not accepted after all."""
+        with ctx.api_db.writer() as session:
+            for model in (api_models.BuildRequest, api_models.RequestSpec,
+                          api_models.InstanceMapping):
+                session.execute(sa.delete(model).where(
+                    model.instance_uuid.in_(instance_uuids)))
+
+    @staticmethod
+    def _flavor(ctx, flavor_id):
+        flavor = flavor_obj.Flavor.get_by_flavor_id(ctx, flavor_id)
+        if flavor.disabled:
+            raise exception.FlavorNotFound(flavor_id=flavor_id)
+        return flavor
+
+    def _image(self, ctx, image_id, flavor, allow_zero_disk):
+        """The image document; Nova's checks against the flavor."""
+        image = self.image_api.get(ctx, image_id)
+        if image.get("status") != "active":
+            raise exception.ImageNotActive(image_id=image_id)
+        if flavor.memory_mb < int(image.get("min_ram") or 0):
+            raise exception.FlavorMemoryTooSmall()
+        flavor_size = flavor.root_gb * _GiB
+        if flavor_size == 0:
+            if not allow_zero_disk:
+                raise BootFromVolumeRequiredForZeroDiskFlavor()
+            return image
+        image_size = int(image.get("size") or 0)
+        if image_size > flavor_size:
+            raise exception.FlavorDiskSmallerThanImage(
+                flavor_size=flavor_size, image_size=image_size)
+        min_disk = int(image.get("min_disk") or 0) * _GiB
+        if min_disk > flavor_size:
+            raise exception.FlavorDiskSmallerThanMinDisk(
+                flavor_size=flavor_size, image_min_disk=min_disk)
+        return image
+
+    @staticmethod
+    def _keypair(ctx, key_name):
+        if key_name is None:
+            return None
+        return keypair_obj.KeyPair.get_by_name(ctx, ctx.user_id, key_name)
+
+    def available_zones(self, ctx):
+        """Zones that have an enabled compute service."""
+        by_host = aggregate_obj.AggregateList.get_all(
+            ctx).availability_zones_by_host()
+        return {by_host.get(service.host, self.conf.default_availability_zone)
+                for service in service_obj.ServiceList.get_all(
+                    ctx.elevated(), binary=COMPUTE_BINARY, disabled=False)}
+
+    def _check_availability_zone(self, ctx, availability_zone):
+        if availability_zone not in self.available_zones(ctx):
+            raise exception.AvailabilityZoneNotFound()
+
+    @staticmethod
+    def _check_destination(ctx, host, node):
+        """ComputeHostNotFound unless the requested host / node exist."""
+        ctx = ctx.elevated()
+        if host and node:
+            try:
+                compute_node_obj.ComputeNode.get_by_host_and_nodename(
+                    ctx, host, node)
+            except exception.ComputeNodeNotFound:
+                raise exception.ComputeHostNotFound(host=host)
+        elif host:
+            try:
+                host_mapping_obj.HostMapping.get_by_host(ctx, host)
+            except exception.HostMappingNotFound:
+                raise exception.ComputeHostNotFound(host=host)
+        elif not any(compute.hypervisor_hostname == node for compute in
+                     compute_node_obj.ComputeNodeList.get_all(ctx)):
+            raise exception.ComputeHostNotFound(host=node)
+
+    def _check_injected_files(self, ctx, injected_files):
+        if not injected_files:
+            return
+        limits = self.quotas.limits(ctx, ctx.project_id)
+        allowed = limits["injected_files"]
+        if 0 <= allowed < len(injected_files):
+            raise exception.OnsetFileLimitExceeded()
+        max_path = limits["injected_file_path_bytes"]
+        max_content = limits["injected_file_content_bytes"]
+        for path, contents in injected_files:
+            if 0 <= max_path < len(path.encode("utf-8")):
+                raise exception.OnsetFilePathLimitExceeded(allowed=max_path)
+            # base64: 4 characters for every 3 bytes
+            if 0 <= max_content < len(contents) * 3 // 4:
+                raise exception.OnsetFileContentLimitExceeded(
+                    allowed=max_content)
+
+    # Lookups -------------------------------------------------------------------
+
+    def get(self, ctx, instance_uuid, expected_attrs=None,
+            read_deleted=False):
+        """The server, from its cell or its build request; InstanceNotFound
+        when it does not exist or belongs to another project (non-admins).
+        """
+        try:
+            mapping = mapping_obj.InstanceMapping.get_by_instance_uuid(
+                ctx, instance_uuid)
+        except exception.InstanceMappingNotFound:
+            raise exception.InstanceNotFound(instance_id=instance_uuid)
+        if not ctx.can_see_project(mapping.project_id):
+            raise exception.InstanceNotFound(instance_id=instance_uuid)
+        if mapping.cell_uuid is None:
+            try:
+                return build_request_obj.BuildRequest.get_by_instance_uuid(
+                    ctx, instance_uuid).instance
+            except exception.BuildRequestNotFound:
+                # Either deleted, or the conductor has just placed it in a
+                # cell: the mapping tells which.
+                mapping = mapping_obj.InstanceMapping.get_by_instance_uuid(
+                    ctx, instance_uuid)
+                if mapping.cell_uuid is None:
+                    raise exception.InstanceNotFound(instance_id=instance_uuid)
+        with ctx.target_cell(mapping.cell_uuid) as cctx:
+            return instance_obj.Instance.get_by_uuid(
+                cctx, instance_uuid, expected_attrs=expected_attrs,
+                read_deleted=read_deleted)
+
+    def get_all(self, ctx, filters, sort_keys=None, sort_dirs=None,
+                limit=None, marker=None, expected_attrs=None):
+        """Servers matching filters: build requests first, then the
+        instances of every cell merged in sort order; at most limit,
+        starting after the server marker (MarkerNotFound if unknown).
+
+        filters use the API's names (name, image, flavor, tenant_id, ...)
+        besides Nova's DB filter names.
+        """
+        filters = self._db_filters(ctx, filters)
+        if filters is None:
+            return []
+        sort_keys, sort_dirs = instance_obj.normalize_sort(sort_keys,
+                                                           sort_dirs)
+        after = None
+        try:
+            build_requests = build_request_obj.BuildRequestList.get_by_filters(
+                ctx, filters, limit=limit, marker=marker,
+                sort_keys=sort_keys, sort_dirs=sort_dirs)
+        except exception.MarkerNotFound:
+            build_requests = []
+            after = self._marker(ctx, marker)
+        found = [br.instance for br in build_requests]
+        if limit is not None:
+            limit -= len(found)
+            if limit <= 0:
+                return found
+        wanted = limit
+        per_cell = []
+        for cell in cell_mapping_obj.CellMappingList.get_all(ctx):
+            with ctx.target_cell(cell.uuid) as cctx:
+                per_cell.append(instance_obj.InstanceList.get_by_filters(
+                    cctx, filters, sort_keys, sort_dirs, limit=limit,
+                    expected_attrs=expected_attrs, after=after))
+        seen = {instance.uuid for instance in found}
+        for instance in heapq.merge(*per_cell, key=lambda inst: (
+                instance_obj.SortKey(inst, sort_keys, sort_dirs))):
+            if wanted is not None and wanted <= 0:
+                break
+            # A server placed in a cell while we listed may show twice.
+            if instance.uuid not in seen:
+                seen.add(instance.uuid)
+                found.append(instance)
+                if wanted is not None:
+                    wanted -= 1
+        return found
+
+    def _marker(self, ctx, marker):
+        try:
+            return self.get(ctx, marker, read_deleted=True)
+        except exception.InstanceNotFound:
+            raise exception.MarkerNotFound(marker=marker)
+
+    @staticmethod
+    def _db_filters(ctx, filters):
+        """Nova's renaming of API filters to DB filters; None when nothing
+        can match (an unknown flavor)."""
+        renames = {"image": "image_ref", "name": "display_name",
+                   "description": "display_description",
+                   "tenant_id": "project_id"}
+        result = {}
+        for key, value in filters.items():
+            if key == "flavor":
+                try:
+                    result["instance_type_id"] = (
+                        flavor_obj.Flavor.get_by_flavor_id(
+                            ctx.elevated(), value).id)
+                except exception.FlavorNotFound:
+                    return None
+            else:
+                result[renames.get(key, key)] = value
+        return result
+
+    def host_statuses(self, ctx, instances):
+        """{uuid: Nova's host_status} for these servers, reading the
+        compute services once."""
+        services = {service.host: service for service in
+                    service_obj.ServiceList.get_all(ctx.elevated(),
+                                                    binary=COMPUTE_BINARY)}
+        statuses = {}
+        for instance in instances:
+            service = services.get(instance.get("host"))
+            if not instance.get("host") or service is None:
+                statuses[instance.uuid] = HOST_NONE
+            elif service.forced_down:
+                statuses[instance.uuid] = HOST_DOWN
+            elif service.disabled:
+                statuses[instance.uuid] = HOST_MAINTENANCE
+            elif service.is_up(self.conf.service_down_time):
+                statuses[instance.uuid] = HOST_UP
+            else:
+                statuses[instance.uuid] = HOST_UNKNOWN
+        return statuses
+
+    @staticmethod
+    def request_specs(ctx, instance_uuids):
+        """{uuid: RequestSpec} of these servers, in one query."""
+        return {spec.instance_uuid: spec for spec in
+                request_spec_obj.RequestSpecList.get_by_instance_uuids(
+                    ctx, instance_uuids)}
+
+    @staticmethod
+    def server_groups(ctx, instance_uuid):
+        """Uuids of the server groups the server is a member of."""
+        group = api_models.InstanceGroup
+        member = api_models.InstanceGroupMember
+        with ctx.api_db.reader() as session:
+            return list(session.scalars(sa.select(group.uuid).join(
+                member, member.group_id == group.id).where(
+                member.instance_uuid == instance_uuid)))
+
+    # Changes --------------------------------------------------------------------
+
+    def update(self, ctx, instance, updates):
+        """Apply {field: value} to the server, wherever it is now; the
+        updated server."""
+        if instance.cell_uuid is None:
+            try:
+                build_request = (build_request_obj.BuildRequest.
+                                 get_by_instance_uuid(ctx, instance.uuid))
+            except exception.BuildRequestNotFound:
+                # Placed in a cell meanwhile, or deleted.
+                instance = self.get(ctx, instance.uuid)
+            else:
+                build_request.instance.update(updates)
+                build_request.save()
+                return build_request.instance
+        instance.update(updates)
+        instance.save()
+        return instance
+
+    def delete(self, ctx, instance):
+        """Delete the server: drop its build request if it has not
+        reached a cell, else have its host terminate it (task_state
+        deleting), or delete it here when it has no host or its compute
+        service is down."""
+        _check_lock(ctx, instance)
+        mapping = mapping_obj.InstanceMapping.get_by_instance_uuid(
+            ctx, instance.uuid)
+        if instance.cell_uuid is None:
+            try:
+                build_request_obj.BuildRequest(
+                    ctx, instance_uuid=instance.uuid).destroy()
+            except exception.BuildRequestNotFound:
+                # The conductor placed it in a cell meanwhile.
+                instance = self.get(ctx, instance.uuid)
+            else:
+                # The conductor binds a server to its cell and deletes its
+                # build request in one transaction: it never reaches one.
+                mapping.queued_for_delete = True
+                mapping.save()
+                return
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            if instance.task_state == fields.TaskState.DELETING:
+                return
+            action_obj.InstanceAction.action_start(
+                cctx, instance.uuid, action_obj.DELETE)
+            if instance.host and self._host_is_up(ctx, instance):
+                try:
+                    self._start_deleting(instance)
+                except exception.UnexpectedDeletingTaskStateError:
+                    return
+                self.compute_rpcapi.terminate_instance(cctx, instance)
+                return
+            instance.destroy()
+        mapping.queued_for_delete = True
+        mapping.save()
+        allocations.remove_consumer(ctx, instance.uuid)
+
+    @staticmethod
+    def _start_deleting(instance):
+        """task_state = deleting, atomically against concurrent task
+        changes; UnexpectedDeletingTaskStateError if another delete won."""
+        for _attempt in range(3):
+            expected = instance.task_state
+            instance.task_state = fields.TaskState.DELETING
+            try:
+                instance.save(expected_task_state=[expected])
+                return
+            except exception.UnexpectedDeletingTaskStateError:
+                raise
+            except exception.UnexpectedTaskStateError as exc:
+                instance.task_state = exc.kwargs["actual"]
+        raise exception.ConcurrentUpdate(what="the server's task state")
+
+    def _host_is_up(self, ctx, instance):
+        try:
+            service = service_obj.Service.get_by_host_and_binary(
+                ctx.elevated(), instance.host, COMPUTE_BINARY,
+                cell_uuid=instance.cell_uuid)
+        except exception.ServiceNotFound:
+            return False
+        return service.is_up(self.conf.service_down_time)
+
+    def lock(self, ctx, instance, reason=None):
+        """Lock the server (by its owner or by an admin); records the
+        'lock' action. Locking an owner-locked server again is a no-op."""
+        is_owner = instance.project_id == ctx.project_id
+        if instance.locked and is_owner:
+            return
+        self._in_cell(instance, "lock")
+        with ctx.elevated().target_cell(instance.cell_uuid) as cctx:
+            action_obj.InstanceAction.action_start(cctx, instance.uuid,
+                                                   action_obj.LOCK)
+            with action_obj.recorded_event(cctx, instance.uuid, "api_lock"):
+                instance.locked = True
+                instance.locked_by = "owner" if is_owner else "admin"
+                if reason:
+                    instance.locked_reason = reason
+                instance.save()
+
+    def unlock(self, ctx, instance):
+        self._in_cell(instance, "unlock")
+        with ctx.elevated().target_cell(instance.cell_uuid) as cctx:
+            action_obj.InstanceAction.action_start(cctx, instance.uuid,
+                                                   action_obj.UNLOCK)
+            with action_obj.recorded_event(cctx, instance.uuid,
+                                           "api_unlock"):
+                instance.locked = False
+                instance.locked_by = None
+                instance.locked_reason = None
+                instance.save()
+
+    @staticmethod
+    def is_expected_locked_by(ctx, instance):
+        """Whether ctx may unlock without the override: the owner unlocks
+        what the owner locked, an admin what an admin locked."""
+        expected = "owner" if instance.project_id == ctx.project_id \
+            else "admin"
+        return not instance.locked_by or instance.locked_by == expected
+
+    @staticmethod
+    def _in_cell(instance, action):
+        if instance.cell_uuid is None:
+            raise exception.InstanceInvalidState(
+                action=action, instance_uuid=instance.uuid, attr="vm_state",
+                state=instance.vm_state)
+
+    # Metadata and tags --------------------------------------------------------
+
+    def update_metadata(self, ctx, instance, metadata, replace=False):
+        """Merge (or with replace, set) the server's metadata; the result."""
+        self._check_changeable(ctx, instance, "update metadata")
+        new = dict(metadata) if replace else dict(instance.metadata,
+                                                  **metadata)
+        self.quotas.check_metadata_items(ctx, instance.project_id, len(new))
+        instance.metadata = new
+        instance.save()
+        return new
+
+    def delete_metadata_item(self, ctx, instance, key):
+        self._check_changeable(ctx, instance, "delete metadata")
+        metadata = dict(instance.metadata)
+        metadata.pop(key, None)
+        instance.metadata = metadata
+        instance.save()
+
+    @classmethod
+    def _check_changeable(cls, ctx, instance, action):
+        """Nova's rules for metadata changes: not locked (for non-admins),
+        a settled vm_state and no task under way."""
+        _check_lock(ctx, instance)
+        cls._check_taggable(instance, action)
+        if instance.task_state is not None:
+            raise exception.InstanceInvalidState(
+                action=action, instance_uuid=instance.uuid,
+                attr="task_state", state=instance.task_state)
+
+    @staticmethod
+    def _check_taggable(instance, action):
+        if instance.vm_state not in _CHANGEABLE_VM_STATES:
+            raise exception.InstanceInvalidState(
+                action=action, instance_uuid=instance.uuid, attr="vm_state",
+                state=instance.vm_state)
+
+    def set_tags(self, ctx, instance, tags):
+        self._check_taggable(instance, "update tags")
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            return [tag.tag for tag in
+                    tag_obj.TagList.create(cctx, instance.uuid, tags)]
+
+    def add_tag(self, ctx, instance, tag):
+        """Add a tag; whether it was new."""
+        self._check_taggable(instance, "update tag")
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            return tag_obj.Tag(cctx, resource_id=instance.uuid,
+                               tag=tag).create()
+
+    def delete_tag(self, ctx, instance, tag):
+        self._check_taggable(instance, "delete tag")
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            tag_obj.Tag.destroy(cctx, instance.uuid, tag)
+
+    def delete_tags(self, ctx, instance):
+        self._check_taggable(instance, "delete tags")
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            tag_obj.TagList.destroy(cctx, instance.uuid)
+
+    # Instance actions ------------------------------------------------------------
+
+    @staticmethod
+    def actions(ctx, instance, limit=None, marker=None, filters=None):
+        if instance.cell_uuid is None:
+            return []
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            return list(action_obj.InstanceActionList.get_by_instance_uuid(
+                cctx, instance.uuid, limit=limit, marker=marker,
+                filters=filters))
+
+    @staticmethod
+    def action(ctx, instance, request_id):
+        """(the action of that request, its events) or (None, [])."""
+        if instance.cell_uuid is None:
+            return None, []
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            action = action_obj.InstanceAction.get_by_request_id(
+                cctx, instance.uuid, request_id)
+            if action is None:
+                return None, []
+            return action, list(
+                action_obj.InstanceActionEventList.get_by_action(cctx,
+                                                                 action.id))
+
+
+def _check_lock(ctx, instance):
+    if instance.locked and not ctx.is_admin:
+        raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
+
+
+def _default_hostname(name, instance_uuid, count, index):
+    hostname = sanitize_hostname(name)
+    if not hostname:
+        return "Server-%s" % instance_uuid
+    return hostname if count == 1 else "%s-%d" % (hostname, index + 1)
+
+
+def _requested_networks(networks, max_count):
+    """Nova's NetworkRequest fields for each requested network."""
+    if networks is None or networks == "auto":
+        return [{"network_id": "auto"}]
+    if networks == "none":
+        return [{"network_id": "none"}]
+    requested = []
+    for network in networks:
+        if network.get("port") and max_count > 1:
+            raise exception.InvalidInput(
+                reason="Unable to launch multiple instances with a single "
+                       "configured port ID. Please launch your instance one "
+                       "by one with different ports.")
+        requested.append({"network_id": network.get("uuid"),
+                          "port_id": network.get("port"),
+                          "address": network.get("fixed_ip"),
+                          "tag": network.get("tag")})
+    return requested
+
+
+def _normalized_hints(hints):
+    """Scheduler hints as lists of strings, the way RequestSpec keeps
+    them (a 'query' hint given as JSON object becomes its text)."""
+    normalized = {}
+    for name, value in (hints or {}).items():
+        values = value if isinstance(value, list) else [value]
+        normalized[name] = [item if isinstance(item, str)
+                            else json.dumps(item) for item in values]
+    return normalized
+
+
+def _image_properties(image, image_meta, flavor):
+    """The image properties a server keeps (Nova's image_* system
+    metadata), shown at 2.98."""
+    properties = {key: None if value is None else value[:255]
+                  for key, value in image_meta.properties.items()
+                  if key not in _SKIPPED_IMAGE_PROPERTIES}
+    for key in _INHERITED_IMAGE_KEYS:
+        value = image.get(key)
+        if key == "min_disk":
+            value = max(int(value or 0), flavor.root_gb)
+        if value is not None:
+            properties[key] = str(value)
+    properties["base_image_ref"] = image_meta.id
+    return properties

@@ -1,0 +1,236 @@
+"""InstanceAction and InstanceActionEvent: the audit trail of what users
+did to a server (`openstack server event list`).
+
+Live in the server's cell database. An action is recorded per request
+(its request id, user and project); the services doing the work record
+events under it, found by the request id of the context they run in.
+"""
+import contextlib
+import sys
+import traceback
+
+import sqlalchemy as sa
+
+from stratus.db import cell_models
+from stratus.db.types import utcnow
+from stratus import exception
+from stratus.objects import base
+from stratus.objects import fields
+from stratus.objects import instance_fault
+
+_ACTION = cell_models.InstanceAction
+_EVENT = cell_models.InstanceActionEvent
+
+# Nova's action names for what the servers API records.
+CREATE = "create"
+DELETE = "delete"
+LOCK = "lock"
+UNLOCK = "unlock"
+
+RESULT_SUCCESS = "Success"
+RESULT_ERROR = "Error"
+
+
+def _latest_action(session, instance_uuid, request_id):
+    return session.scalar(sa.select(_ACTION).where(
+        _ACTION.instance_uuid == instance_uuid,
+        _ACTION.request_id == request_id).order_by(
+        _ACTION.created_at.desc(), _ACTION.id.desc()).limit(1))
+
+
+@base.register
+class InstanceAction(base.StratusObject, base.StratusPersistentObject):
+    VERSION = "1.0"
+    fields = dict(base.StratusPersistentObject.fields, **{
+        "id": fields.IntegerField(),
+        "action": fields.StringField(nullable=True),
+        "instance_uuid": fields.UUIDField(nullable=True),
+        "request_id": fields.StringField(nullable=True),
+        "user_id": fields.StringField(nullable=True),
+        "project_id": fields.StringField(nullable=True),
+        "start_time": fields.DateTimeField(nullable=True),
+        "finish_time": fields.DateTimeField(nullable=True),
+        "message": fields.StringField(nullable=True),
+    })
+
+    @classmethod
+    def action_start(cls, context, instance_uuid, action):
+        """Record that context's request started action on the instance
+        (in the cell the context targets)."""
+        now = utcnow()
+        values = dict(action=action, instance_uuid=instance_uuid,
+                      request_id=context.request_id, user_id=context.user_id,
+                      project_id=context.project_id, start_time=now,
+                      created_at=now, updated_at=now)
+        with context.cell_db.writer() as session:
+            action_id = session.execute(sa.insert(_ACTION).values(
+                **values)).inserted_primary_key[0]
+        record = cls(id=action_id, deleted=False, deleted_at=None,
+                     finish_time=None, message=None, **values)
+        record._context = context
+        record.obj_reset_changes()
+        return record
+
+    @classmethod
+    def action_finish(cls, context, instance_uuid):
+        """Record that the action of context's request is finished."""
+        now = utcnow()
+        with context.cell_db.writer() as session:
+            action = _latest_action(session, instance_uuid,
+                                    context.request_id)
+            if action is None:
+                raise exception.InstanceActionNotFound(
+                    request_id=context.request_id,
+                    instance_uuid=instance_uuid)
+            action.finish_time = now
+            action.updated_at = now
+            return cls._from_row(cls(), action, context)
+
+    @classmethod
+    def get_by_request_id(cls, context, instance_uuid, request_id):
+        """The action of that request on the instance, or None."""
+        with context.cell_db.reader() as session:
+            row = _latest_action(session, instance_uuid, request_id)
+            return None if row is None else cls._from_row(cls(), row,
+                                                          context)
+
+
+@base.register
+class InstanceActionList(base.ObjectListBase, base.StratusObject):
+    VERSION = "1.0"
+    fields = {"objects": fields.ListOfObjectsField("InstanceAction")}
+
+    @classmethod
+    def get_by_instance_uuid(cls, context, instance_uuid, limit=None,
+                             marker=None, filters=None):
+        """Newest first. marker: the request id of the last action of the
+        previous page (MarkerNotFound if unknown); filters:
+        ``changes-since`` / ``changes-before`` on updated_at."""
+        filters = filters or {}
+        if limit == 0:
+            return cls.from_objects(context, [])
+        query = sa.select(_ACTION).where(_ACTION.instance_uuid
+                                         == instance_uuid)
+        if filters.get("changes-since") is not None:
+            query = query.where(_ACTION.updated_at >= filters["changes-since"])
+        if filters.get("changes-before") is not None:
+            query = query.where(
+                _ACTION.updated_at <= filters["changes-before"])
+        with context.cell_db.reader() as session:
+            if marker is not None:
+                found = _latest_action(session, instance_uuid, marker)
+                if found is None:
+                    raise exception.MarkerNotFound(marker=marker)
+                query = query.where(sa.or_(
+                    _ACTION.created_at < found.created_at,
+                    sa.and_(_ACTION.created_at == found.created_at,
+                            _ACTION.id < found.id)))
+            query = query.order_by(_ACTION.created_at.desc(),
+                                   _ACTION.id.desc())
+            if limit is not None:
+                query = query.limit(limit)
+            rows = session.scalars(query).all()
+            return cls.from_objects(context, [
+                InstanceAction._from_row(InstanceAction(), row, context)
+                for row in rows])
+
+
+@base.register
+class InstanceActionEvent(base.StratusObject, base.StratusPersistentObject):
+    VERSION = "1.0"
+    fields = dict(base.StratusPersistentObject.fields, **{
+        "id": fields.IntegerField(),
+        "event": fields.StringField(nullable=True),
+        "action_id": fields.IntegerField(nullable=True),
+        "start_time": fields.DateTimeField(nullable=True),
+        "finish_time": fields.DateTimeField(nullable=True),
+        "result": fields.StringField(nullable=True),
+        "traceback": fields.StringField(nullable=True),
+        "host": fields.StringField(nullable=True),
+        "details": fields.StringField(nullable=True),
+    })
+
+    @classmethod
+    def _action_for(cls, session, context, instance_uuid):
+        action = _latest_action(session, instance_uuid, context.request_id)
+        if action is None:
+            raise exception.InstanceActionNotFound(
+                request_id=context.request_id, instance_uuid=instance_uuid)
+        return action
+
+    @classmethod
+    def event_start(cls, context, instance_uuid, event_name, host=None):
+        """Start an event under the action of context's request."""
+        now = utcnow()
+        with context.cell_db.writer() as session:
+            action = cls._action_for(session, context, instance_uuid)
+            action.updated_at = now
+            row = _EVENT(event=event_name, action_id=action.id,
+                         start_time=now, host=host, created_at=now)
+            session.add(row)
+            session.flush()
+            return cls._from_row(cls(), row, context)
+
+    @classmethod
+    def event_finish(cls, context, instance_uuid, event_name, exc_val=None,
+                     exc_tb=None):
+        """Finish the event: Success, or Error with the traceback and the
+        error's message as details (and the action's message 'Error')."""
+        now = utcnow()
+        with context.cell_db.writer() as session:
+            action = cls._action_for(session, context, instance_uuid)
+            row = session.scalar(sa.select(_EVENT).where(
+                _EVENT.action_id == action.id,
+                _EVENT.event == event_name).order_by(
+                _EVENT.id.desc()).limit(1))
+            if row is None:
+                raise exception.InstanceActionEventNotFound(
+                    action_id=action.id, event=event_name)
+            row.finish_time = now
+            row.updated_at = now
+            action.updated_at = now
+            if exc_val is None and exc_tb is None:
+                row.result = RESULT_SUCCESS
+            else:
+                row.result = RESULT_ERROR
+                action.message = RESULT_ERROR
+                if exc_val is not None:
+                    row.details = instance_fault.InstanceFault.from_exception(
+                        instance_uuid, exc_val).message
+                if exc_tb is not None:
+                    row.traceback = (exc_tb if isinstance(exc_tb, str) else
+                                     "".join(traceback.format_tb(exc_tb)))
+            session.flush()
+            return cls._from_row(cls(), row, context)
+
+
+@contextlib.contextmanager
+def recorded_event(context, instance_uuid, event_name, host=None):
+    """Record an event around a block: Error (re-raising) if it raises."""
+    InstanceActionEvent.event_start(context, instance_uuid, event_name,
+                                    host=host)
+    try:
+        yield
+    except Exception as exc:
+        InstanceActionEvent.event_finish(context, instance_uuid, event_name,
+                                         exc_val=exc,
+                                         exc_tb=sys.exc_info()[2])
+        raise
+    InstanceActionEvent.event_finish(context, instance_uuid, event_name)
+
+
+@base.register
+class InstanceActionEventList(base.ObjectListBase, base.StratusObject):
+    VERSION = "1.0"
+    fields = {"objects": fields.ListOfObjectsField("InstanceActionEvent")}
+
+    @classmethod
+    def get_by_action(cls, context, action_id):
+        """Newest first, as Nova lists them."""
+        with context.cell_db.reader() as session:
+            rows = session.scalars(sa.select(_EVENT).where(
+                _EVENT.action_id == action_id).order_by(
+                _EVENT.created_at.desc(), _EVENT.id.desc())).all()
+            return cls.from_objects(context, [
+                InstanceActionEvent._from_row(InstanceActionEvent(), row,
+                                              context) for row in rows])

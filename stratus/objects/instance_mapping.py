@@ -1,0 +1,110 @@
+"""InstanceMapping: which cell holds a server. Lives in the API database.
+
+Created with no cell when the API accepts a server; the conductor sets
+``cell_uuid`` (and saves) once the server exists in a cell (cell0 if it
+could not be scheduled). ``queued_for_delete`` marks a deleted server
+until archiving removes the mapping; quota counting skips those.
+"""
+import sqlalchemy as sa
+
+from stratus.db import api_models
+from stratus.db.types import utcnow
+from stratus import exception
+from stratus.objects import api_rows
+from stratus.objects import base
+from stratus.objects import fields
+
+_MAPPING = api_models.InstanceMapping
+_CELL = api_models.CellMapping
+
+
+
+def _select():
+    return sa.select(_MAPPING, _CELL.uuid).outerjoin(
+        _CELL, _CELL.id == _MAPPING.cell_id)
+
+
+@base.register
+class InstanceMapping(base.StratusObject, base.StratusTimestampObject):
+    VERSION = "1.0"
+    fields = dict(base.StratusTimestampObject.fields, **{
+        "id": fields.IntegerField(),
+        "instance_uuid": fields.UUIDField(),
+        "cell_uuid": fields.UUIDField(nullable=True),
+        "project_id": fields.StringField(),
+        "user_id": fields.StringField(nullable=True),
+        "queued_for_delete": fields.BooleanField(default=False),
+    })
+
+    @classmethod
+    def _from_db(cls, context, row, cell_uuid):
+        mapping = cls._from_row(cls(), row, context)
+        mapping.cell_uuid = cell_uuid
+        mapping.obj_reset_changes()
+        return mapping
+
+    @classmethod
+    def get_by_instance_uuid(cls, context, instance_uuid):
+        with context.api_db.reader() as session:
+            found = session.execute(_select().where(
+                _MAPPING.instance_uuid == instance_uuid)).first()
+        if found is None:
+            raise exception.InstanceMappingNotFound(uuid=instance_uuid)
+        return cls._from_db(context, *found)
+
+    @staticmethod
+    def _cell_id(cell_uuid):
+        if cell_uuid is None:
+            return None
+        return sa.select(_CELL.id).where(_CELL.uuid == cell_uuid
+                                         ).scalar_subquery()
+
+    def create(self, context=None, session=None):
+        """Insert; in session when given (to join the caller's
+        transaction)."""
+        context = context or self._context
+        values = dict(instance_uuid=self.instance_uuid,
+                      project_id=self.project_id, user_id=self.get("user_id"),
+                      cell_id=self._cell_id(self.get("cell_uuid")),
+                      queued_for_delete=self.get("queued_for_delete", False),
+                      created_at=utcnow())
+        self.id = api_rows.insert(context, _MAPPING, values, session)
+        self._context = context
+        self.created_at = values["created_at"]
+        self.updated_at = None
+        self.cell_uuid = self.get("cell_uuid")
+        self.queued_for_delete = values["queued_for_delete"]
+        self.obj_reset_changes()
+
+    def save(self):
+        changes = self.obj_what_changed()
+        values = {name: getattr(self, name) for name in
+                  ("project_id", "user_id", "queued_for_delete")
+                  if name in changes}
+        if "cell_uuid" in changes:
+            values["cell_id"] = self._cell_id(self.cell_uuid)
+        if values:
+            values["updated_at"] = utcnow()
+            with self._context.api_db.writer() as session:
+                if not session.execute(sa.update(_MAPPING).where(
+                        _MAPPING.instance_uuid == self.instance_uuid).values(
+                        **values)).rowcount:
+                    raise exception.InstanceMappingNotFound(
+                        uuid=self.instance_uuid)
+            self.updated_at = values["updated_at"]
+        self.obj_reset_changes()
+
+
+@base.register
+class InstanceMappingList(base.ObjectListBase, base.StratusObject):
+    VERSION = "1.0"
+    fields = {"objects": fields.ListOfObjectsField("InstanceMapping")}
+
+    @classmethod
+    def get_by_project_id(cls, context, project_id):
+        with context.api_db.reader() as session:
+            rows = session.execute(_select().where(
+                _MAPPING.project_id == project_id).order_by(
+                _MAPPING.id)).all()
+        return cls.from_objects(context, [
+            InstanceMapping._from_db(context, *row) for row in rows])
