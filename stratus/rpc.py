@@ -1,8 +1,9 @@
 """RPC and notifications over oslo.messaging.
 
 One ``Messaging`` per process holds the transport. The all-in-one uses the
-in-process ``fake://`` transport, which still serializes every message, so
-single-process and distributed deployments run the same code path.
+in-process ``inproc://`` transport (stratus/rpc_inproc.py), which still
+serializes every message, so single-process and distributed deployments run
+the same code path.
 """
 import logging
 
@@ -13,7 +14,7 @@ from stratus.objects import base as objects_base
 
 LOG = logging.getLogger(__name__)
 
-IN_PROCESS_URL = "fake://"
+IN_PROCESS_URL = "inproc://"
 # Exceptions raised by a remote endpoint are re-raised as themselves on
 # the caller's side only from these modules (else as RemoteError).
 ALLOWED_EXMODS = ["stratus.exception"]
