@@ -16,7 +16,6 @@ from stratus.scheduler.filters import compute_filter
 from stratus.scheduler.filters import requested_destination_filter
 from tests.unit.scheduler import hosts as test_hosts
 
-NOW = datetime.datetime.now(datetime.timezone.utc)
 
 
 def _host(name="h1", free_ram=1024, zone="nova", disabled=False,
@@ -26,7 +25,8 @@ def _host(name="h1", free_ram=1024, zone="nova", disabled=False,
     service = service_obj.Service(
         host=name, binary="nova-compute", disabled=disabled,
         forced_down=forced_down,
-        last_seen_up=NOW - datetime.timedelta(seconds=seen_ago))
+        last_seen_up=datetime.datetime.now(datetime.timezone.utc)
+        - datetime.timedelta(seconds=seen_ago))
     summary = usages.ProviderSummary(node.uuid, 1, {
         "VCPU": providers.Inventory(total=vcpus),
         "MEMORY_MB": providers.Inventory(total=free_ram)}, {})

@@ -1,0 +1,116 @@
+"""`stratus api|conductor|scheduler|compute`: one service per process, for
+distributed deployments.
+
+Each process reads its config files, talks oslo.messaging over
+``[DEFAULT] transport_url`` (RabbitMQ) and, except the compute, opens the
+databases of ``[api_database]`` and ``[database]`` connection. SIGTERM or
+SIGINT stops it cleanly.
+"""
+import logging
+import signal
+import threading
+
+from stratus.db import api as db_api
+from stratus import rpc
+from stratus import service as stratus_service
+
+LOG = logging.getLogger(__name__)
+
+
+def run_conductor(conf):
+    from stratus.conductor import manager
+    return _run_service(conf, "nova-conductor", "conductor",
+                        manager.ConductorManager)
+
+
+def run_scheduler(conf):
+    from stratus.scheduler import manager
+    return _run_service(conf, "nova-scheduler", "scheduler",
+                        manager.SchedulerManager)
+
+
+def run_compute(conf):
+    from stratus.compute import manager
+    from stratus.virt import driver as virt_driver
+    messaging = rpc.Messaging(conf)
+    compute = manager.ComputeManager(
+        conf, messaging, conf.host, virt_driver.load_driver(conf, conf.host))
+    service = stratus_service.Service(conf, messaging, "nova-compute",
+                                      "compute", conf.host, compute)
+    return _serve_until_signalled([service.start], [service.stop,
+                                                    messaging.cleanup])
+
+
+def run_api(conf):
+    """The Compute API and, when Stratus provides them itself, the
+    identity (``[api] auth_strategy = builtin``) and image (no
+    ``[glance] api_servers``) services."""
+    from stratus.api.compute import app as compute_app
+    from stratus import wsgi_server
+    databases = db_api.Databases.from_conf(conf)
+    messaging = rpc.Messaging(conf)
+    bootstrap_api(conf, databases)
+    apps, image_api, validator = [], None, None
+    if conf.api.auth_strategy == "builtin":
+        from stratus.api.identity import app as identity_app
+        from stratus.api.identity import tokens
+        validator = tokens.validator_from_conf(conf, databases)
+        apps.append(("identity", identity_app.make_app(conf, databases),
+                     conf.identity.listen, conf.identity.port))
+    if not conf.glance.api_servers:
+        from stratus.api.image import app as image_app
+        from stratus.image import client as image_client
+        image = image_app.make_app(conf, databases, token_validator=validator)
+        image_api = image_client.ImageAPI(direct_app=image)
+        apps.append(("image", image, conf.glance.listen, conf.glance.port))
+    apps.insert(0, ("compute", compute_app.make_app(
+        conf, databases, messaging, token_validator=validator,
+        image_api=image_api), conf.osapi_compute_listen,
+        conf.osapi_compute_listen_port))
+    servers = []
+    return _serve_until_signalled(
+        [lambda: servers.append(wsgi_server.serve(
+            apps, threads=conf.osapi_compute_workers))],
+        [lambda: [server.stop() for server in servers], messaging.cleanup,
+         databases.dispose])
+
+
+def bootstrap_api(conf, databases):
+    """What the API needs in its databases before it serves (idempotent):
+    the default flavors, and the built-in services' users and images."""
+    from stratus import context as stratus_context
+    from stratus.objects import flavor
+    flavor.Flavor.ensure_defaults(stratus_context.get_admin_context(databases))
+    if conf.api.auth_strategy == "builtin":
+        from stratus.api.identity import bootstrap as identity_bootstrap
+        identity_bootstrap.bootstrap(conf, databases)
+    if not conf.glance.api_servers:
+        from stratus.api.image import bootstrap as image_bootstrap
+        image_bootstrap.ensure_default_images(conf, databases)
+
+
+def _run_service(conf, binary, topic, manager_class):
+    databases = db_api.Databases.from_conf(conf)
+    messaging = rpc.Messaging(conf)
+    service = stratus_service.Service(
+        conf, messaging, binary, topic, conf.host,
+        manager_class(conf, messaging, databases), databases=databases)
+    return _serve_until_signalled(
+        [service.start], [service.stop, messaging.cleanup, databases.dispose])
+
+
+def _serve_until_signalled(starts, stops):
+    stop = threading.Event()
+
+    def _stop(signum, frame):
+        LOG.info("Signal %d received, stopping", signum)
+        stop.set()
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    for start in starts:
+        start()
+    while not stop.wait(1):
+        pass
+    for step in stops:
+        step()
+    return 0

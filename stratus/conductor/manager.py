@@ -1,0 +1,142 @@
+"""The conductor service's RPC endpoint.
+
+Orchestration lives in tasks/ (one module per task); the rest is the
+database proxy computes use, since they have no database of their own.
+"""
+import collections
+import threading
+
+import oslo_messaging
+
+from stratus.conductor.tasks import build
+from stratus.conductor.tasks import compute_report
+from stratus.conductor.tasks import destroy
+from stratus.conductor.tasks import reschedule
+from stratus import exception
+from stratus.objects import cell_mapping as cell_mapping_obj
+from stratus.objects import host_mapping as host_mapping_obj
+from stratus.objects import instance as instance_obj
+from stratus.objects import instance_action as instance_action_obj
+from stratus.objects import instance_mapping as instance_mapping_obj
+
+
+class _RecentCells:
+    """instance uuid -> cell uuid of the most recently seen instances."""
+
+    def __init__(self, size=10000):
+        self._size = size
+        self._cells = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, instance_uuid):
+        return self._cells.get(instance_uuid)
+
+    def remember(self, instance_uuid, cell_uuid):
+        with self._lock:
+            self._cells[instance_uuid] = cell_uuid
+            self._cells.move_to_end(instance_uuid)
+            while len(self._cells) > self._size:
+                self._cells.popitem(last=False)
+
+
+class ConductorManager:
+    target = oslo_messaging.Target(version="1.0")
+
+    def __init__(self, conf, messaging, databases):
+        self.conf = conf
+        self.databases = databases
+        self.build_task = build.BuildTask(conf, messaging)
+        self.reschedule_task = reschedule.RescheduleTask(conf, messaging)
+        self._local_cell = None
+        self._instance_cells = _RecentCells()
+
+    def init_host(self):
+        pass
+
+    def periodic_tasks(self):
+        return []
+
+    def local_cell(self, ctx):
+        """The cell of this conductor's [database] connection."""
+        if self._local_cell is None:
+            self._local_cell = cell_mapping_obj.local_cell(ctx, self.conf)
+        return self._local_cell
+
+    def _cell_of(self, ctx, instance_uuid, instance=None):
+        """The instance's cell: from the object, this conductor's memory
+        of recent instances (a server never changes cells), else its
+        mapping."""
+        cell_uuid = instance.get("cell_uuid") if instance is not None else None
+        cell_uuid = cell_uuid or self._instance_cells.get(instance_uuid)
+        if cell_uuid is None:
+            mapping = instance_mapping_obj.InstanceMapping.get_by_instance_uuid(
+                ctx, instance_uuid)
+            if mapping.cell_uuid is None:
+                raise exception.InstanceNotFound(instance_id=instance_uuid)
+            cell_uuid = mapping.cell_uuid
+        self._instance_cells.remember(instance_uuid, cell_uuid)
+        if instance is not None and instance.get("cell_uuid") is None:
+            instance.cell_uuid = cell_uuid
+            instance.obj_reset_changes(["cell_uuid"])
+        return cell_uuid
+
+    # Orchestration -------------------------------------------------------
+
+    def schedule_and_build_instances(self, ctx, build_requests,
+                                     request_specs, admin_password,
+                                     injected_files):
+        self.build_task.schedule_and_build_instances(
+            ctx, build_requests, request_specs, admin_password,
+            injected_files)
+
+    def reschedule_build(self, ctx, instance, request_spec, alternates,
+                         reason, admin_password, injected_files):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            self.reschedule_task.reschedule_build(
+                cctx, instance, request_spec, alternates, reason,
+                admin_password, injected_files)
+
+    # Database proxy --------------------------------------------------------
+
+    def instance_save(self, ctx, instance, expected_task_state=None):
+        self._cell_of(ctx, instance.uuid, instance)
+        instance.save(expected_task_state=expected_task_state)
+        return instance
+
+    def instance_destroy(self, ctx, instance):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            destroy.instance_destroy(ctx, cctx, instance)
+
+    def action_event_start(self, ctx, instance_uuid, event, host):
+        with ctx.target_cell(self._cell_of(ctx, instance_uuid)) as cctx:
+            instance_action_obj.InstanceActionEvent.event_start(
+                cctx, instance_uuid, event, host=host)
+
+    def action_event_finish(self, ctx, instance_uuid, event, host, result,
+                            traceback=None):
+        with ctx.target_cell(self._cell_of(ctx, instance_uuid)) as cctx:
+            if result == instance_action_obj.RESULT_SUCCESS:
+                instance_action_obj.InstanceActionEvent.event_finish(
+                    cctx, instance_uuid, event)
+            else:
+                instance_action_obj.InstanceActionEvent.event_finish(
+                    cctx, instance_uuid, event, exc_tb=traceback or "")
+
+    def service_report(self, ctx, service):
+        return compute_report.service_report(ctx, self.local_cell(ctx),
+                                             service)
+
+    def compute_nodes_update(self, ctx, host, compute_nodes):
+        return compute_report.compute_nodes_update(
+            ctx, self.local_cell(ctx), host, compute_nodes)
+
+    def instances_on_host(self, ctx, host):
+        try:
+            cell_uuid = host_mapping_obj.HostMapping.get_by_host(
+                ctx, host).cell_mapping.uuid
+        except exception.HostMappingNotFound:
+            cell_uuid = self.local_cell(ctx).uuid
+        with ctx.target_cell(cell_uuid) as cctx:
+            return instance_obj.InstanceList.get_by_host(cctx, host)

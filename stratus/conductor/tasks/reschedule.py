@@ -1,0 +1,76 @@
+"""Reschedule: a compute failed to spawn a server; move it to the next
+alternate host that still has room, or put it in ERROR when none is left
+(MaxRetriesExceeded, recorded as the server's fault)."""
+import logging
+
+from stratus.compute import rpcapi as compute_rpcapi
+from stratus import exception
+from stratus.objects import fields
+from stratus.objects import instance_fault as instance_fault_obj
+from stratus.placement import allocations
+from stratus.placement import exception as placement_exception
+
+LOG = logging.getLogger(__name__)
+
+TaskState = fields.TaskState
+BUILD_TASK_STATES = [TaskState.SCHEDULING, TaskState.BLOCK_DEVICE_MAPPING,
+                     TaskState.NETWORKING, TaskState.SPAWNING]
+_GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
+
+
+class RescheduleTask:
+
+    def __init__(self, conf, messaging):
+        self.conf = conf
+        self.compute = compute_rpcapi.ComputeAPI(messaging)
+
+    def reschedule_build(self, cctx, instance, request_spec, alternates,
+                         reason, admin_password, injected_files):
+        uuid = instance.uuid
+        failed_host = instance.host
+        allocations.remove_consumer(cctx, uuid)
+        for index, selection in enumerate(alternates):
+            try:
+                allocations.claim(
+                    cctx, uuid, instance.project_id, instance.user_id,
+                    allocations.from_allocation_request(
+                        selection.allocation_request))
+            except (placement_exception.AllocationRejected,
+                    placement_exception.ResourceProviderNotFound) as exc:
+                LOG.info("Alternate %s cannot take %s: %s",
+                         selection.service_host, uuid, exc)
+                continue
+            instance.host = selection.service_host
+            instance.node = selection.nodename
+            instance.compute_id = selection.get("compute_node_id")
+            instance.availability_zone = selection.availability_zone
+            instance.task_state = TaskState.SCHEDULING
+            try:
+                instance.save(expected_task_state=BUILD_TASK_STATES)
+            except _GONE:
+                LOG.info("Server %s was deleted during its reschedule", uuid)
+                allocations.remove_consumer(cctx, uuid)
+                return
+            LOG.info("Rescheduling %s from %s to %s: %s", uuid, failed_host,
+                     selection.service_host, reason)
+            self.compute.build_and_run_instance(
+                cctx, selection.service_host, instance, request_spec,
+                selection, alternates[index + 1:], admin_password,
+                injected_files)
+            return
+        self._give_up(cctx, instance, reason)
+
+    def _give_up(self, cctx, instance, reason):
+        error = exception.MaxRetriesExceeded(
+            reason="Exhausted all hosts available for retrying build "
+                   "failures for instance %s." % instance.uuid)
+        LOG.warning("Server %s failed to build: %s (last error: %s)",
+                    instance.uuid, error, reason)
+        instance.vm_state = fields.VMState.ERROR
+        instance.task_state = None
+        try:
+            instance.save(expected_task_state=BUILD_TASK_STATES)
+        except _GONE:
+            return
+        instance_fault_obj.InstanceFault.from_exception(
+            instance.uuid, error, host=instance.host).create(cctx)
