@@ -26,6 +26,18 @@ def register_all(conf):
     from oslo_messaging import opts as messaging_opts
     for group, opts in messaging_opts.list_opts():
         conf.register_opts(opts, group=group)
+    # oslo.messaging 18 reads [oslo_messaging_tracing] and
+    # [oslo_messaging_metrics] on every RPC call but registers them on its
+    # global CONF only.
+    try:
+        from oslo_messaging._metrics import client as metrics
+        from oslo_messaging._tracing import client as tracing
+    except ImportError:
+        return
+    conf.register_opts(tracing.oslo_messaging_tracing,
+                       group="oslo_messaging_tracing")
+    conf.register_opts(metrics.oslo_messaging_metrics,
+                       group="oslo_messaging_metrics")
 
 
 def build_conf(args=None, config_files=None, overrides=None):

@@ -74,7 +74,8 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() ends the transaction like rollback() would, but
+            # without expiring what was read: rows stay usable afterwards.
             session.close()
 
     @contextlib.contextmanager
