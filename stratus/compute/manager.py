@@ -151,7 +151,7 @@ class ComputeManager:
     def _build_and_run(self, ctx, instance, request_spec, alternates,
                        admin_password, injected_files):
         uuid = instance.uuid
-        self.conductor.action_event_start(ctx, uuid, BUILD_EVENT, self.host)
+        self._start_event_quietly(ctx, uuid, BUILD_EVENT)
         instance.task_state = TaskState.SPAWNING
         instance.launched_on = self.host
         try:
@@ -192,8 +192,7 @@ class ComputeManager:
             self.tracker.instance_freed(instance)
             self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR)
             return
-        self.conductor.action_event_finish(ctx, uuid, BUILD_EVENT, self.host,
-                                           SUCCESS)
+        self._finish_event_quietly(ctx, uuid, BUILD_EVENT, SUCCESS)
 
     def _allocate_network(self, instance, request_spec):
         """network_info for a new guest: none when the request said
@@ -224,8 +223,7 @@ class ComputeManager:
 
     def _terminate(self, ctx, instance):
         uuid = instance.uuid
-        self.conductor.action_event_start(ctx, uuid, TERMINATE_EVENT,
-                                          self.host)
+        self._start_event_quietly(ctx, uuid, TERMINATE_EVENT)
         try:
             self.driver.destroy(ctx, instance)
         except Exception:  # noqa: BLE001 - the instance must show the failure
@@ -259,13 +257,18 @@ class ComputeManager:
             self._sync_power_state(ctx, instance)
 
     def _fail_interrupted_build(self, ctx, instance):
-        LOG.warning("Instance %s was building when its compute service "
-                    "stopped; setting it to ERROR", instance.uuid)
+        """A build the restart cut short fails: the guest goes, and the
+        conductor, asked to reschedule without alternates, puts the server
+        in ERROR with a fault and frees its allocation."""
+        reason = ("Build of instance %s interrupted by a restart of the "
+                  "compute service on %s" % (instance.uuid, self.host))
+        LOG.warning(reason)
         self._destroy_guest_quietly(ctx, instance)
-        self._finish_event_quietly(
-            ctx, instance.uuid, BUILD_EVENT, ERROR,
-            "Build interrupted: compute service %s restarted" % self.host)
-        self._set_error(ctx, instance, [instance.task_state])
+        if instance.task_state in BUILD_TASK_STATES:
+            self.conductor.reschedule_build(ctx, instance, None, [], reason,
+                                            None, None)
+        else:
+            self._set_error(ctx, instance, [instance.task_state])
 
     def _finish_power_operation(self, ctx, instance):
         """Power the guest off or on as the interrupted operation meant
@@ -364,6 +367,14 @@ class ComputeManager:
     def _destroy_orphan(self, ctx, instance_uuid):
         self._destroy_guest_quietly(
             ctx, instance_obj.Instance(uuid=instance_uuid, host=self.host))
+
+    def _start_event_quietly(self, ctx, instance_uuid, event):
+        try:
+            self.conductor.action_event_start(ctx, instance_uuid, event,
+                                              self.host)
+        except exception.NotFound:
+            LOG.debug("No action to record %s of instance %s in", event,
+                      instance_uuid)
 
     def _finish_event_quietly(self, ctx, instance_uuid, event, result,
                               trace=None):

@@ -1,31 +1,33 @@
 """Compute hosts in-process: real compute services (ComputeManager, fake
-driver, Service) talking over the ``fake://`` transport to a conductor,
-and the host-facing Compute API (os-services, os-hypervisors,
+driver, Service) talking over the ``fake://`` transport to a real
+conductor, and the host-facing Compute API (os-services, os-hypervisors,
 os-availability-zone) served by the real ComputeApp.
 
 The app is built with the routes of the host-facing modules only, since
 other handler modules named in the route table are written in parallel.
 """
+import concurrent.futures
 import datetime
 import time
 import uuid
 from unittest import mock
 
-import oslo_messaging
-
 from stratus.api.compute import app as compute_app
 from stratus.api.compute import routes
 from stratus.compute import manager as compute_manager
-from stratus.conductor.tasks import compute_report
+from stratus.conductor import manager as conductor_manager
 from stratus import context as stratus_context
 from stratus.objects import cell_mapping as cell_mapping_obj
+from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
 from stratus.objects import flavor as flavor_obj
 from stratus.objects import instance as instance_obj
-from stratus.objects import instance_fault as instance_fault_obj
+from stratus.objects import instance_action as instance_action_obj
+from stratus.objects import instance_mapping as instance_mapping_obj
 from stratus.objects import request_spec as request_spec_obj
 from stratus.objects import selection as selection_obj
 from stratus.objects import service as service_obj
+from stratus.placement import allocations
 from stratus import rpc
 from stratus import service as stratus_service
 from stratus.virt import driver as virt_driver
@@ -52,73 +54,6 @@ def client(app, token=cloud.ADMIN, version="2.1"):
     return cloud.StackClient(app, token=token, version=version)
 
 
-class ConductorStandIn:
-    """The conductor's compute-facing RPC methods over the real objects
-    and the real compute registration task, recording action events and
-    reschedule requests for the tests to look at."""
-
-    target = oslo_messaging.Target(version="1.0")
-
-    def __init__(self, conf, databases):
-        self.conf = conf
-        self.databases = databases
-        self.events = []
-        self.reschedules = []
-
-    @property
-    def cell(self):
-        ctx = stratus_context.get_admin_context(self.databases)
-        return cell_mapping_obj.local_cell(ctx, self.conf)
-
-    def init_host(self):
-        pass
-
-    def periodic_tasks(self):
-        return []
-
-    def service_report(self, ctx, service):
-        return compute_report.service_report(ctx, self.cell, service)
-
-    def compute_nodes_update(self, ctx, host, compute_nodes):
-        return compute_report.compute_nodes_update(ctx, self.cell, host,
-                                                   compute_nodes)
-
-    def instances_on_host(self, ctx, host):
-        with ctx.target_cell(self.cell.uuid) as cctx:
-            return instance_obj.InstanceList.get_by_host(cctx, host)
-
-    def instance_save(self, ctx, instance, expected_task_state=None):
-        instance.save(expected_task_state=expected_task_state)
-        return instance
-
-    def instance_destroy(self, ctx, instance):
-        instance.destroy()
-
-    def action_event_start(self, ctx, instance_uuid, event, host):
-        self.events.append((instance_uuid, event, "start", None))
-
-    def action_event_finish(self, ctx, instance_uuid, event, host, result,
-                            traceback=None):
-        self.events.append((instance_uuid, event, result, traceback))
-
-    def reschedule_build(self, ctx, instance, request_spec, alternates,
-                         reason, admin_password, injected_files):
-        self.reschedules.append((instance.uuid, [alternate.service_host
-                                                 for alternate in alternates],
-                                 reason))
-        instance.vm_state = VMState.ERROR
-        instance.task_state = None
-        instance.save()
-        with ctx.target_cell(instance.cell_uuid) as cctx:
-            instance_fault_obj.InstanceFault(
-                instance_uuid=instance.uuid, code=500, message=reason,
-                host=instance.host).create(cctx)
-
-    def events_of(self, instance_uuid):
-        return [event[1:] for event in self.events
-                if event[0] == instance_uuid]
-
-
 class Hosts:
     """A conductor and compute services sharing one fake:// transport."""
 
@@ -132,10 +67,11 @@ class Hosts:
         self.conf = conf
         self.databases = databases
         self.messaging = rpc.Messaging(conf, url=rpc.IN_PROCESS_URL)
-        self.conductor = ConductorStandIn(conf, databases)
         self.services = [stratus_service.Service(
             conf, self.messaging, "nova-conductor", "conductor", "control",
-            self.conductor, databases=databases).start()]
+            conductor_manager.ConductorManager(conf, self.messaging,
+                                               databases),
+            databases=databases).start()]
         self.computes = {}
         self._app = None
 
@@ -165,14 +101,17 @@ class Hosts:
         return self.computes.pop(host)
 
     def stop(self):
-        for service in reversed(self.services):
-            service.stop()
+        # Each RPC server takes up to a second to let its idle workers go:
+        # stop them side by side.
+        with concurrent.futures.ThreadPoolExecutor(len(self.services)) as pool:
+            list(pool.map(lambda service: service.stop(), self.services))
         self.messaging.cleanup()
 
     # Instances ------------------------------------------------------
 
     def create_instance(self, host, node, name="vm", **values):
-        """An instance in cell1 as the conductor creates it for a build."""
+        """An instance in cell1 as the API and the conductor create it for
+        a build: mapped, with a create action of this context's request."""
         flavor = small_flavor()
         defaults = dict(
             uuid=str(uuid.uuid4()), display_name=name, hostname=name,
@@ -183,9 +122,14 @@ class Hosts:
             root_gb=flavor.root_gb, ephemeral_gb=flavor.ephemeral_gb,
             instance_type_id=flavor.id)
         defaults.update(values)
+        instance_mapping_obj.InstanceMapping(
+            self.ctx, instance_uuid=defaults["uuid"], project_id="demo",
+            user_id="demo", cell_uuid=self.cell_uuid).create()
         with self.ctx.target_cell(self.cell_uuid) as cctx:
             instance = instance_obj.Instance(cctx, **defaults)
             instance.create()
+            instance_action_obj.InstanceAction.action_start(
+                cctx, instance.uuid, "create")
         return instance
 
     def instance(self, instance_uuid):
@@ -206,19 +150,41 @@ class Hosts:
                                         instance.task_state))
             time.sleep(0.01)
 
-    def wait_for_events(self, instance_uuid, count, timeout=10):
-        """The instance's action events once there are count of them."""
+    def events(self, instance_uuid):
+        """(event, result) of the instance's actions, oldest first."""
+        with self.ctx.target_cell(self.cell_uuid) as cctx:
+            actions = instance_action_obj.InstanceActionList \
+                .get_by_instance_uuid(cctx, instance_uuid)
+            return [(event.event, event.result, event.traceback)
+                    for action in reversed(actions)
+                    for event in reversed(
+                        instance_action_obj.InstanceActionEventList
+                        .get_by_action(cctx, action.id))]
+
+    def wait_for_events(self, instance_uuid, finished, timeout=10):
+        """The instance's events once `finished` of them have a result."""
         deadline = time.monotonic() + timeout
-        while len(self.conductor.events_of(instance_uuid)) < count:
+        while True:
+            events = self.events(instance_uuid)
+            if sum(1 for event in events if event[1]) >= finished:
+                return events
             if time.monotonic() > deadline:
-                raise AssertionError(self.conductor.events_of(instance_uuid))
+                raise AssertionError(events)
             time.sleep(0.01)
-        return self.conductor.events_of(instance_uuid)
 
     def selection(self, host, node):
+        """What the scheduler picks for a small server on host's node,
+        with the allocation request a reschedule claims."""
+        node_uuid = compute_node_obj.ComputeNode.get_by_host_and_nodename(
+            self.ctx, host, node).uuid
+        flavor = small_flavor()
         return selection_obj.Selection(
-            service_host=host, nodename=node,
-            compute_node_uuid=str(uuid.uuid4()), cell_uuid=self.cell_uuid)
+            service_host=host, nodename=node, compute_node_uuid=node_uuid,
+            cell_uuid=self.cell_uuid, availability_zone="nova",
+            allocation_request=allocations.to_allocation_request(
+                {node_uuid: {"VCPU": flavor.vcpus,
+                             "MEMORY_MB": flavor.memory_mb,
+                             "DISK_GB": flavor.root_gb}}))
 
     def mark_down(self, host, binary="nova-compute"):
         service = service_obj.Service.get_by_host_and_binary(self.ctx, host,

@@ -7,7 +7,6 @@ from tests.functional.hosts import fixtures
 def hosts(conf, sqlite_databases):
     """A conductor and, once started, compute services (the subject is the
     compute service, not the database: SQLite only)."""
-    conf.set_override("report_interval", 1)
     running = fixtures.Hosts(conf, sqlite_databases)
     yield running
     running.stop()

@@ -10,6 +10,7 @@ from stratus.compute import rpcapi as compute_rpcapi
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
+from stratus.placement import allocations
 from stratus.placement import providers
 from tests.functional.hosts import fixtures
 
@@ -32,6 +33,10 @@ def settled(instance):
     return instance.task_state is None
 
 
+def has_fault(instance):
+    return instance.fault is not None
+
+
 def test_build_runs_the_guest_and_makes_the_server_active(hosts):
     compute = hosts.start_compute("cmp1")
     instance = hosts.create_instance("cmp1", "cmp1-node2", name="web")
@@ -44,8 +49,8 @@ def test_build_runs_the_guest_and_makes_the_server_active(hosts):
     (version, address), = instance_obj.addresses(built.info_cache)
     assert version == 4 and address.startswith("10.")
     assert compute.driver.get_power_state(built) == PowerState.RUNNING
-    assert hosts.wait_for_events(instance.uuid, 2) == [
-        (BUILD, "start", None), (BUILD, "Success", None)]
+    assert hosts.wait_for_events(instance.uuid, 1) == [
+        (BUILD, "Success", None)]
 
 
 def test_networks_none_gives_an_empty_info_cache(hosts):
@@ -57,22 +62,24 @@ def test_networks_none_gives_an_empty_info_cache(hosts):
     assert json.loads(built.info_cache) == []
 
 
-def test_failed_spawn_cleans_up_and_asks_for_a_reschedule(hosts):
+def test_failed_spawns_are_rescheduled_until_no_host_is_left(hosts):
     hosts.conf.set_override("fail_spawn_name_regex", "^broken",
                             group="fake_driver")
-    compute = hosts.start_compute("cmp1")
+    first = hosts.start_compute("cmp1")
+    second = hosts.start_compute("cmp2")
     instance = hosts.create_instance("cmp1", "cmp1-node1", name="broken-1")
-    alternate = hosts.selection("cmp2", "cmp2-node1")
-    build(hosts, instance, alternates=[alternate])
-    failed = hosts.wait_for(instance.uuid, lambda i: i.vm_state == VMState.ERROR)
-    (uuid, alternates, reason), = hosts.conductor.reschedules
-    assert (uuid, alternates) == (instance.uuid, ["cmp2"])
-    assert "Cannot allocate memory" in reason
-    assert compute.driver.list_instance_uuids() == []
-    start, finish = hosts.wait_for_events(instance.uuid, 2)
-    assert finish[:2] == (BUILD, "Error")
-    assert "SpawnFailed" in finish[2]
-    assert failed.fault.message == reason
+    build(hosts, instance,
+          alternates=[hosts.selection("cmp2", "cmp2-node3")])
+    failed = hosts.wait_for(instance.uuid, has_fault)
+    assert failed.task_state is None
+    assert "Exhausted all hosts" in failed.fault.message
+    assert (failed.host, failed.node) == ("cmp2", "cmp2-node3")
+    events = hosts.wait_for_events(instance.uuid, 2)
+    assert [event[:2] for event in events] == [(BUILD, "Error")] * 2
+    assert "Cannot allocate memory" in events[0][2]
+    assert first.driver.list_instance_uuids() == []
+    assert second.driver.list_instance_uuids() == []
+    assert allocations.get_allocations(hosts.ctx, instance.uuid) == {}
 
 
 def test_a_server_deleted_before_its_build_is_not_built(hosts):
@@ -80,8 +87,8 @@ def test_a_server_deleted_before_its_build_is_not_built(hosts):
     instance = hosts.create_instance("cmp1", "cmp1-node1",
                                      task_state=TaskState.DELETING)
     build(hosts, instance)
-    assert hosts.wait_for_events(instance.uuid, 2) == [
-        (BUILD, "start", None), (BUILD, "Error", None)]
+    assert [event[:2] for event in hosts.wait_for_events(
+        instance.uuid, 1)] == [(BUILD, "Error")]
     assert compute.driver.list_instance_uuids() == []
     assert hosts.instance(instance.uuid).task_state == TaskState.DELETING
 
@@ -98,8 +105,8 @@ def test_terminate_destroys_the_guest_and_the_instance(hosts):
     gone = hosts.wait_for(instance.uuid, lambda i: i.deleted)
     assert gone.vm_state == VMState.DELETED
     assert compute.driver.list_instance_uuids() == []
-    assert hosts.wait_for_events(instance.uuid, 4)[-2:] == [
-        (TERMINATE, "start", None), (TERMINATE, "Success", None)]
+    assert hosts.wait_for_events(instance.uuid, 2) == [
+        (BUILD, "Success", None), (TERMINATE, "Success", None)]
 
 
 def test_restart_finishes_or_fails_what_a_crash_interrupted(hosts):
@@ -136,7 +143,9 @@ def test_restart_finishes_or_fails_what_a_crash_interrupted(hosts):
     assert state(running) == (VMState.ACTIVE, None, PowerState.RUNNING)
     assert state(stopping) == (VMState.STOPPED, None, PowerState.SHUTDOWN)
     assert state(starting) == (VMState.ACTIVE, None, PowerState.RUNNING)
-    assert state(spawning) == (VMState.ERROR, None, PowerState.NOSTATE)
+    failed = hosts.wait_for(spawning.uuid, has_fault)
+    assert (failed.vm_state, failed.task_state) == (VMState.ERROR, None)
+    assert "Exhausted all hosts" in failed.fault.message
     assert hosts.instance(deleting.uuid).deleted
     assert sorted(restarted.driver.list_instance_uuids()) == sorted(
         [running.uuid, stopping.uuid, starting.uuid])
@@ -180,6 +189,7 @@ def test_power_sync_follows_the_guest_and_removes_orphans(hosts):
     instance = hosts.create_instance("cmp1", "cmp1-node1")
     build(hosts, instance)
     built = hosts.wait_for(instance.uuid, settled)
+    hosts.wait_for_events(instance.uuid, 1)  # the build is over
     compute.driver.power_off(built)  # the guest shut itself down
     orphan = instance_obj.Instance(
         uuid="4b1c8e44-94b6-4f5e-8f53-8d2f1a6b2c11", display_name="orphan",
