@@ -1,18 +1,12 @@
 """The Compute app in-process for handler tests, with the built-in image
-service behind its image API.
-
-Until every handler module named in the route table exists, the app is
-built with the routes of the resource modules these tests cover; set
-FULL_ROUTE_TABLE to build it with the whole table.
-"""
+service behind its image API, and ways to put servers where the quota
+engine counts them."""
 import json
-from unittest import mock
 import uuid
 
 import sqlalchemy as sa
 
 from stratus.api.compute import app as compute_app
-from stratus.api.compute import routes
 from stratus.api.image import app as image_app
 from stratus import context as stratus_context
 from stratus.db import api_models
@@ -21,28 +15,12 @@ from stratus.image import client as image_client
 from stratus import objects
 from tests.functional import cloud
 
-FULL_ROUTE_TABLE = False
 PROJECT = "project-a"
-
-MODULES = {"versions", "extensions", "flavors", "flavor_access",
-           "flavor_extra_specs", "keypairs", "limits", "quota_sets",
-           "images", "image_metadata"}
-
-
-def _own_routes():
-    return {template: methods for template, methods in routes.ROUTES.items()
-            if all(target.split(":")[0] in MODULES
-                   for target in methods.values())}
 
 
 def make_app(conf, databases, image_api=None):
-    if FULL_ROUTE_TABLE:
-        return compute_app.ComputeApp(conf, databases, messaging=None,
-                                      image_api=image_api)
-    own = routes.resolve(_own_routes())
-    with mock.patch.object(routes, "resolve", lambda *args: own):
-        return compute_app.ComputeApp(conf, databases, messaging=None,
-                                      image_api=image_api)
+    return compute_app.ComputeApp(conf, databases, messaging=None,
+                                  image_api=image_api)
 
 
 def client(app, token=cloud.ADMIN, version="2.1"):
