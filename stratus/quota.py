@@ -75,10 +75,11 @@ class Quotas:
         pairs belong to users, so a project's count of them is 0."""
         wanted = set(resources)
         used = dict.fromkeys(resources, 0)
+        sizes = wanted & {"cores", "ram"}
         with context.api_db.reader() as session:
             if wanted & set(INSTANCE_RESOURCES):
-                used.update(self._count_instances(
-                    context, session, project_id, user_id, wanted))
+                used.update(_count_servers(session, project_id, user_id,
+                                           sizes))
             if "key_pairs" in wanted and user_id is not None:
                 used["key_pairs"] = session.scalar(
                     sa.select(sa.func.count()).where(
@@ -90,37 +91,13 @@ class Quotas:
                     query = query.where(
                         api_models.InstanceGroup.user_id == user_id)
                 used["server_groups"] = session.scalar(query)
-        return used
-
-    def _count_instances(self, context, session, project_id, user_id,
-                         wanted):
-        mapping = api_models.InstanceMapping
-        owned = [mapping.project_id == project_id,
-                 mapping.queued_for_delete.is_(False)]
-        if user_id is not None:
-            owned.append(mapping.user_id == user_id)
-        used = {"instances": session.scalar(
-            sa.select(sa.func.count()).select_from(mapping).where(*owned))}
-        if not wanted & {"cores", "ram"}:
-            return used
-        cores = ram = 0
-        # Servers not in a cell yet: their size is in the build request.
-        for text in session.scalars(
-                sa.select(api_models.BuildRequest.instance).join(
-                    mapping, mapping.instance_uuid
-                    == api_models.BuildRequest.instance_uuid).where(
-                    mapping.cell_id.is_(None), *owned)):
-            vcpus, memory_mb = _build_request_size(text)
-            cores += vcpus
-            ram += memory_mb
-        cell_uuids = list(session.scalars(
-            sa.select(api_models.CellMapping.uuid)))
+            cell_uuids = list(session.scalars(
+                sa.select(api_models.CellMapping.uuid))) if sizes else []
         for cell_uuid in cell_uuids:
             vcpus, memory_mb = _cell_usage(context, cell_uuid, project_id,
                                            user_id)
-            cores += vcpus
-            ram += memory_mb
-        used.update(cores=cores, ram=ram)
+            used["cores"] = used.get("cores", 0) + vcpus
+            used["ram"] = used.get("ram", 0) + memory_mb
         return used
 
     def settable_ranges(self, context, project_id, user_id=None):
@@ -223,6 +200,30 @@ def _too_many(overs, requested):
         req=join(requested[name] for name, _, _ in overs),
         used=join(used for _, used, _ in overs),
         allowed=join(limit for _, _, limit in overs))
+
+
+def _count_servers(session, project_id, user_id, sizes):
+    """Servers from the instance mappings, and when sizes are asked the
+    vCPUs and RAM of those that have not reached a cell yet (their size
+    is in the build request)."""
+    mapping = api_models.InstanceMapping
+    owned = [mapping.project_id == project_id,
+             mapping.queued_for_delete.is_(False)]
+    if user_id is not None:
+        owned.append(mapping.user_id == user_id)
+    used = {"instances": session.scalar(
+        sa.select(sa.func.count()).select_from(mapping).where(*owned))}
+    if sizes:
+        used.update(cores=0, ram=0)
+        for text in session.scalars(
+                sa.select(api_models.BuildRequest.instance).join(
+                    mapping, mapping.instance_uuid
+                    == api_models.BuildRequest.instance_uuid).where(
+                    mapping.cell_id.is_(None), *owned)):
+            vcpus, memory_mb = _build_request_size(text)
+            used["cores"] += vcpus
+            used["ram"] += memory_mb
+    return used
 
 
 def _cell_usage(context, cell_uuid, project_id, user_id):
