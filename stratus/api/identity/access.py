@@ -9,7 +9,8 @@ from stratus import exception
 
 
 class Forbidden(exception.NotAuthorized):
-    msg_fmt = "You are not authorized to perform the requested action: %(action)s."
+    msg_fmt = ("You are not authorized to perform the requested action: "
+               "%(action)s.")
 
 
 def _action(req):

@@ -16,14 +16,15 @@ ACCOUNTS = (
 
 
 def _ensure(find, create):
+    """(row, whether it was created here)."""
     try:
-        return find()
+        return find(), False
     except exception.NotFound:
         pass
     try:
-        return create()
+        return create(), True
     except identity_store.DuplicateEntry:
-        return find()  # created meanwhile by another process
+        return find(), False  # created meanwhile by another process
 
 
 def bootstrap(conf, databases):
@@ -32,22 +33,22 @@ def bootstrap(conf, databases):
     domain_id = identity_store.DEFAULT_DOMAIN.id
     roles = {}
     for name in ROLES:
-        roles[name] = _ensure(
+        roles[name], _ = _ensure(
             lambda: _role_named(store, name),
             lambda: store.create_role(name))
     for user_name, password_option, project_name, role_names in ACCOUNTS:
         password = conf.identity[password_option]
-        project = _ensure(
+        project, _ = _ensure(
             lambda: store.find_project(project_name, domain_id),
             lambda: store.create_project(
                 project_name, domain_id,
                 description="Bootstrap project %s" % project_name))
-        user = _ensure(
+        user, created = _ensure(
             lambda: store.find_user(user_name, domain_id),
             lambda: store.create_user(user_name, domain_id,
                                       password=password,
                                       default_project_id=project.id))
-        if not store.check_password(user, password):
+        if not created and not store.check_password(user, password):
             store.update_user(user.id, {"password": password})
         for role_name in role_names:
             store.assign_role(user.id, project.id, roles[role_name].id)

@@ -8,7 +8,8 @@ def list_domains(req):
     access.require_admin(req)
     wanted = views.filters(req, "name", "enabled")
     domain = req.app.store.get_domain("default")
-    matches = all(getattr(domain, key) == value for key, value in wanted.items())
+    matches = all(getattr(domain, key) == value
+                  for key, value in wanted.items())
     return views.collection(
         req, "domains", [views.domain(req, domain)] if matches else [])
 

@@ -17,6 +17,7 @@ import dataclasses
 import datetime
 import json
 import os
+import re
 import secrets
 import tempfile
 
@@ -27,6 +28,10 @@ from stratus.conf import default as default_conf
 from stratus.db import api as db_api
 from stratus.db import api_models
 from stratus import exception
+
+
+# base64url without padding; Fernet's decoder would skip anything else.
+_TOKEN_CHARACTERS = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 class InvalidToken(exception.Unauthorized):
@@ -183,7 +188,7 @@ class TokenProvider:
     def validate(self, token_id):
         """The Token behind token_id; InvalidToken if it is not a token of
         ours, has expired or was revoked."""
-        if not token_id:
+        if not token_id or not _TOKEN_CHARACTERS.match(token_id):
             raise InvalidToken()
         try:
             padded = token_id + "=" * (-len(token_id) % 4)

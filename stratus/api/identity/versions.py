@@ -9,8 +9,9 @@ UPDATED = "2020-04-07T00:00:00Z"
 def _version(req):
     return {
         "id": VERSION_ID, "status": "stable", "updated": UPDATED,
-        "media-types": [{"base": "application/json",
-                         "type": "application/vnd.openstack.identity-v3+json"}],
+        "media-types": [{
+            "base": "application/json",
+            "type": "application/vnd.openstack.identity-v3+json"}],
         "links": [{"rel": "self", "href": req.application_url + "/v3/"}],
     }
 

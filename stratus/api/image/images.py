@@ -12,7 +12,6 @@ import jsonschema
 
 from stratus.api.image import views
 from stratus.api.schemas import image as image_schema
-from stratus.api import validation
 from stratus.api import wsgi
 from stratus import exception
 
@@ -51,13 +50,16 @@ def _check_settable(name):
         raise ImageAttributeForbidden(name=name, kind="reserved")
 
 
-def _check_value(name, value):
-    schema = image_schema.WRITABLE.get(name, image_schema.extra_property)
+def _validate(schema, document, what):
     error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema).iter_errors(value))
+        jsonschema.Draft202012Validator(schema).iter_errors(document))
     if error is not None:
-        raise exception.Invalid("Invalid value for '%s': %s"
-                                % (name, error.message))
+        raise exception.Invalid("Invalid %s: %s" % (what, error.message))
+
+
+def _check_value(name, value):
+    _validate(image_schema.WRITABLE.get(name, image_schema.extra_property),
+              value, "value for '%s'" % name)
 
 
 def _check_ownership(ctx, name, value):
@@ -80,17 +82,21 @@ def show_image(req, image_id):
     return wsgi.json_response(req, views.image_document(image))
 
 
-@validation.schema(image_schema.image)
 def create_image(req):
     ctx = req.context
     body = req.json_document()
+    # As in Glance, naming a read-only attribute is refused before the
+    # values are checked.
+    for name in body if isinstance(body, dict) else ():
+        if name not in image_schema.WRITABLE:
+            _check_settable(name)
+    _validate(image_schema.image, body, "image")
     values = {"properties": {}}
     for name, value in body.items():
         if name in image_schema.WRITABLE:
             _check_ownership(ctx, name, value)
             values[name] = value
         else:
-            _check_settable(name)
             values["properties"][name] = value
     values.setdefault("id", str(uuid.uuid4()))
     values.setdefault("owner", ctx.project_id)
@@ -107,10 +113,7 @@ def update_image(req, image_id):
     if req.content_type != image_schema.PATCH_MEDIA_TYPE:
         raise UnsupportedMediaType(content_type=req.content_type)
     operations = req.json_document()
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(
-        image_schema.patch).iter_errors(operations))
-    if error is not None:
-        raise exception.Invalid("Invalid JSON patch: %s" % error.message)
+    _validate(image_schema.patch, operations, "JSON patch")
     ctx = req.context
 
     def apply(image):

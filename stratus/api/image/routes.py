@@ -11,8 +11,9 @@ ROUTES = {
                               "DELETE": "images:delete_image"},
     "/v2/images/{image_id}/file": {"PUT": "image_data:upload_image_data",
                                    "GET": "image_data:download_image_data"},
-    "/v2/images/{image_id}/tags/{tag}": {"PUT": "image_tags:add_image_tag",
-                                         "DELETE": "image_tags:delete_image_tag"},
+    "/v2/images/{image_id}/tags/{tag}": {
+        "PUT": "image_tags:add_image_tag",
+        "DELETE": "image_tags:delete_image_tag"},
     "/v2/schemas/image": {"GET": "schemas:show_image_schema"},
     "/v2/schemas/images": {"GET": "schemas:show_images_schema"},
 }
