@@ -9,6 +9,7 @@ import importlib
 from stratus.policies import base
 
 POLICY_MODULES = [
+    "aggregates",
     "availability_zone",
     "extensions",
     "flavor_access",

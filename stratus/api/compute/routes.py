@@ -81,6 +81,7 @@ ROUTES = {
     "/v2.1/os-services": {"GET": "services:list_services"},
     "/v2.1/os-services/{service_id}": {"PUT": "services:update_service",
                                        "DELETE": "services:delete_service"},
+    "/v2.1/os-aggregates": {"GET": "aggregates:list_aggregates"},
     "/v2.1/os-hypervisors": {"GET": "hypervisors:list_hypervisors"},
     "/v2.1/os-hypervisors/detail": {"GET": "hypervisors:list_hypervisors_detail"},
     "/v2.1/os-hypervisors/statistics": {"GET": "hypervisors:show_statistics"},

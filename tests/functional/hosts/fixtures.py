@@ -33,7 +33,8 @@ from stratus import service as stratus_service
 from stratus.virt import driver as virt_driver
 from tests.functional import cloud
 
-HOST_MODULES = {"services", "hypervisors", "availability_zones"}
+HOST_MODULES = {"services", "hypervisors", "availability_zones",
+                "aggregates"}
 VMState = fields.VMState
 TaskState = fields.TaskState
 

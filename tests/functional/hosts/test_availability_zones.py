@@ -72,3 +72,18 @@ def test_only_admins_see_the_detail(hosts):
     response = fixtures.client(hosts.app, token=cloud.DEMO).request(
         "GET", "/v2.1/os-availability-zone/detail")
     assert response.status_int == 403
+
+
+def test_aggregates_list_shows_hosts_and_zone(hosts):
+    put_in_zone(hosts, "az-east", "cmp1", "cmp2")
+    admin = fixtures.client(hosts.app)
+    (aggregate,) = admin.get("/os-aggregates")["aggregates"]
+    assert (aggregate["name"], aggregate["availability_zone"],
+            aggregate["hosts"], aggregate["metadata"]) == (
+        "agg-az-east", "az-east", ["cmp1", "cmp2"],
+        {"availability_zone": "az-east"})
+    assert "uuid" not in aggregate
+    assert uuid.UUID(admin.get("/os-aggregates", version="2.41")[
+        "aggregates"][0]["uuid"])
+    response = admin.as_user(cloud.DEMO).request("GET", "/v2.1/os-aggregates")
+    assert response.status_int == 403
