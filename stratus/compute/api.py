@@ -169,6 +169,7 @@ class API:
             shutdown_terminate=False, disable_terminate=False, hidden=False,
             host=None, node=None, launched_at=None, terminated_at=None,
             launched_on=None, root_device_name=None, deleted=False,
+            cell_uuid=None,
             system_metadata={}, fault=None, info_cache=None,
             image_properties=_image_properties(image, image_meta, flavor),
             tags=list(tags or []),
@@ -462,7 +463,7 @@ class API:
     def update(self, ctx, instance, updates):
         """Apply {field: value} to the server, wherever it is now; the
         updated server."""
-        if instance.cell_uuid is None:
+        if instance.get("cell_uuid") is None:
             try:
                 build_request = (build_request_obj.BuildRequest.
                                  get_by_instance_uuid(ctx, instance.uuid))
@@ -485,7 +486,7 @@ class API:
         _check_lock(ctx, instance)
         mapping = mapping_obj.InstanceMapping.get_by_instance_uuid(
             ctx, instance.uuid)
-        if instance.cell_uuid is None:
+        if instance.get("cell_uuid") is None:
             try:
                 build_request_obj.BuildRequest(
                     ctx, instance_uuid=instance.uuid).destroy()
@@ -579,7 +580,7 @@ class API:
 
     @staticmethod
     def _in_cell(instance, action):
-        if instance.cell_uuid is None:
+        if instance.get("cell_uuid") is None:
             raise exception.InstanceInvalidState(
                 action=action, instance_uuid=instance.uuid, attr="vm_state",
                 state=instance.vm_state)
@@ -648,7 +649,7 @@ class API:
 
     @staticmethod
     def actions(ctx, instance, limit=None, marker=None, filters=None):
-        if instance.cell_uuid is None:
+        if instance.get("cell_uuid") is None:
             return []
         with ctx.target_cell(instance.cell_uuid) as cctx:
             return list(action_obj.InstanceActionList.get_by_instance_uuid(
@@ -658,7 +659,7 @@ class API:
     @staticmethod
     def action(ctx, instance, request_id):
         """(the action of that request, its events) or (None, [])."""
-        if instance.cell_uuid is None:
+        if instance.get("cell_uuid") is None:
             return None, []
         with ctx.target_cell(instance.cell_uuid) as cctx:
             action = action_obj.InstanceAction.get_by_request_id(

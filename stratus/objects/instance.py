@@ -131,6 +131,11 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         load); cheap enough for rendering pages of servers."""
         return self.__dict__.get("_obj_" + name, default)
 
+    def update(self, updates):
+        """Set several fields from {name: value}."""
+        for name, value in updates.items():
+            setattr(self, name, value)
+
     @property
     def name(self):
         """The guest's name on its hypervisor; '' before it has an id."""
@@ -458,6 +463,8 @@ def _after(marker, sort_keys, sort_dirs, dialect):
             later = sa.false() if direction == "desc" else column.isnot(None)
             same = column.is_(None)
         else:
+            # a bound literal, since SQLAlchemy refuses < and > with True
+            value = sa.literal(value, type_=_I.c[key].type)
             if direction == "desc":
                 later = column < value
                 if key not in _NOT_NULL:

@@ -6,7 +6,6 @@ Live in the server's cell database. An action is recorded per request
 events under it, found by the request id of the context they run in.
 """
 import contextlib
-import sys
 import traceback
 
 import sqlalchemy as sa
@@ -214,7 +213,7 @@ def recorded_event(context, instance_uuid, event_name, host=None):
     except Exception as exc:
         InstanceActionEvent.event_finish(context, instance_uuid, event_name,
                                          exc_val=exc,
-                                         exc_tb=sys.exc_info()[2])
+                                         exc_tb=traceback.format_exc())
         raise
     InstanceActionEvent.event_finish(context, instance_uuid, event_name)
 

@@ -277,6 +277,5 @@ query_v273["properties"]["sort_key"] = common.multi_params(
 
 # 2.75: unknown parameters and the ignored sort keys become 400s.
 query_v275 = common.strict_variant(query_v273)
-del query_v275["patternProperties"]
 query_v275["properties"]["sort_key"] = common.multi_params(
     {"type": "string", "enum": SORT_KEYS + ["locked"]})
