@@ -66,11 +66,12 @@ class RescheduleTask:
                    "failures for instance %s." % instance.uuid)
         LOG.warning("Server %s failed to build: %s (last error: %s)",
                     instance.uuid, error, reason)
+        # The fault first: whoever sees the server in ERROR sees why.
+        instance_fault_obj.InstanceFault.from_exception(
+            instance.uuid, error, host=instance.host).create(cctx)
         instance.vm_state = fields.VMState.ERROR
         instance.task_state = None
         try:
             instance.save(expected_task_state=BUILD_TASK_STATES)
         except _GONE:
-            return
-        instance_fault_obj.InstanceFault.from_exception(
-            instance.uuid, error, host=instance.host).create(cctx)
+            pass

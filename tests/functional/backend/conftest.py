@@ -121,16 +121,24 @@ class Backend:
                                                      **kwargs)
 
     def wait_for(self, instance_uuid, vm_state, timeout=10):
+        """The instance, once it is in vm_state with no task."""
+        return self._wait(instance_uuid, {vm_state}, timeout)
+
+    def wait_for_any(self, instance_uuid, vm_states, timeout=20):
+        """The first of vm_states the instance settles in."""
+        return self._wait(instance_uuid, vm_states, timeout).vm_state
+
+    def _wait(self, instance_uuid, vm_states, timeout):
         deadline = time.monotonic() + timeout
         while True:
             if self.mapping(instance_uuid).cell_uuid is not None:
                 instance = self.instance(instance_uuid, read_deleted=True)
-                if (instance.vm_state == vm_state
+                if (instance.vm_state in vm_states
                         and instance.task_state is None):
                     return instance
             if time.monotonic() > deadline:
                 raise AssertionError("%s never reached %s" % (instance_uuid,
-                                                              vm_state))
+                                                              vm_states))
             time.sleep(0.01)
 
 
@@ -147,7 +155,6 @@ def compute_conf(cell1_url, **fake_driver):
 @pytest.fixture
 def backend(conf, databases, cloud_urls):
     conf.set_override("connection", cloud_urls["cell1"], group="database")
-    conf.set_override("host_cache_seconds", 0, group="scheduler")
     running = Backend(conf, databases, cloud_urls["cell1"])
     running.start_control_plane()
     yield running

@@ -181,3 +181,14 @@ def test_instance_save_conflicts_cross_rpc(backend):
     assert backend.instance(uuid).display_name == "renamed"
     assert [i.uuid for i in backend.conductor.instances_on_host(
         backend.ctx, "c1")] == [uuid]
+
+
+def test_burst_of_boots_fills_capacity_exactly(backend):
+    from stratus.placement import usages
+    backend.start_compute("c1", nodes=2, memory_mb=2048)
+    uuids = [uuid for _ in range(20) for uuid in backend.boot("burst")]
+    states = [backend.wait_for_any(uuid, {ACTIVE, ERROR}) for uuid in uuids]
+    assert states.count(ACTIVE) == 8 and states.count(ERROR) == 12
+    for node in compute_node.ComputeNodeList.get_by_host(backend.ctx, "c1"):
+        assert usages.provider_usages(
+            backend.ctx, node.uuid)["MEMORY_MB"] == 4 * 512
