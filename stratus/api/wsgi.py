@@ -48,9 +48,13 @@ class Request(webob.Request):
         if not self.body:
             raise exception.Invalid("Malformed request body")
         try:
-            document = json.loads(self.body.decode("utf-8"))
+            text = self.body.decode("utf-8")
+            document = json.loads(text)
         except (ValueError, UnicodeDecodeError):
             raise exception.Invalid("Malformed request body")
+        if "\\u0000" in text:
+            # No database stores NUL in text (PostgreSQL refuses it).
+            raise exception.Invalid("Invalid input: null characters are not allowed")
         self.environ["stratus.json_body"] = document
         return document
 
@@ -161,6 +165,8 @@ class Application:
         return response(environ, start_response)
 
     def handle(self, req):
+        if "\x00" in req.path_info or "%00" in req.query_string:
+            raise errors.bad_request("Invalid input: null characters are not allowed")
         template, methods, params = self.router.match(req.path_info)
         if methods is None:
             raise errors.not_found("The resource could not be found.")
