@@ -231,7 +231,8 @@ def _server_response(req, instance, status=200, full=True):
 @validation.schema(schemas.create_v237, "2.37", "2.41")
 @validation.schema(schemas.create_v242, "2.42", "2.51")
 @validation.schema(schemas.create_v252, "2.52", "2.56")
-@validation.schema(schemas.create_v257, "2.57", "2.73")
+@validation.schema(schemas.create_v257, "2.57", "2.66")
+@validation.schema(schemas.create_v267, "2.67", "2.73")
 @validation.schema(schemas.create_v274, "2.74", "2.89")
 @validation.schema(schemas.create_v290, "2.90", "2.93")
 @validation.schema(schemas.create_v294, "2.94")
@@ -241,8 +242,7 @@ def create_server(req):
     server = body["server"]
     req.authorize(policies.SERVERS % "create",
                   {"project_id": ctx.project_id, "user_id": ctx.user_id})
-    if not server.get("imageRef"):
-        raise errors.bad_request("Missing imageRef attribute")
+    image_id = _image_id(server)
     min_count = common.to_int(server.get("min_count", 1), "min_count", 1)
     max_count = common.to_int(server.get("max_count", min_count),
                               "max_count", 1)
@@ -278,7 +278,7 @@ def create_server(req):
         instances, reservation_id = req.app.compute_api.create(
             ctx, name=server["name"],
             flavor_id=_id_from_href(server["flavorRef"]),
-            image_id=server["imageRef"], min_count=min_count,
+            image_id=image_id, min_count=min_count,
             max_count=max_count, key_name=server.get("key_name"),
             metadata=server.get("metadata"),
             user_data=server.get("user_data"),
@@ -318,6 +318,30 @@ def create_server(req):
     return wsgi.json_response(req, {"server": created}, status=202,
                               headers={"Location": created["links"][0][
                                   "href"]})
+
+
+def _image_id(server):
+    """The image to boot: imageRef, or the image of a block device
+    mapping of the image's local root disk (what openstackclient sends).
+    Other mappings need volumes, which Stratus does not offer yet."""
+    image_id = server.get("imageRef")
+    for mapping in server.get("block_device_mapping_v2") or []:
+        if (mapping.get("source_type") != "image"
+                or mapping.get("destination_type", "local") != "local"
+                or str(mapping.get("boot_index")) != "0"):
+            raise errors.bad_request(
+                "Block device mappings other than the image's local root "
+                "disk (source_type image, destination_type local, "
+                "boot_index 0) are not supported")
+        root_image = mapping.get("uuid") or mapping.get("image_id")
+        if image_id and root_image != image_id:
+            raise errors.bad_request(
+                "The image of the root block device mapping (%s) is not "
+                "imageRef (%s)" % (root_image, image_id))
+        image_id = root_image
+    if not image_id:
+        raise errors.bad_request("Missing imageRef attribute")
+    return image_id
 
 
 def _id_from_href(ref):

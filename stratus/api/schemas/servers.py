@@ -52,6 +52,35 @@ _network = {
     "additionalProperties": False,
 }
 
+# Nova's block device mapping (v2). Stratus boots from the image's local
+# disk only; the handler refuses every other mapping.
+_block_device_mapping = {
+    "type": "object",
+    "properties": {
+        "virtual_name": {"type": "string", "maxLength": 255},
+        "volume_id": uuid,
+        "snapshot_id": uuid,
+        "volume_size": common.positive_integer,
+        "device_name": {"type": "string", "minLength": 1, "maxLength": 255,
+                        "pattern": "^[a-zA-Z0-9._/-]*$"},
+        "delete_on_termination": common.boolean,
+        "no_device": {},
+        "connection_info": {"type": "string", "maxLength": 16777215},
+        "source_type": {"type": "string",
+                        "enum": ["volume", "image", "snapshot", "blank"]},
+        "uuid": {"type": "string", "minLength": 1, "maxLength": 255,
+                 "pattern": "^[a-zA-Z0-9._-]*$"},
+        "image_id": uuid,
+        "destination_type": {"type": "string", "enum": ["local", "volume"]},
+        "guest_format": {"type": "string", "maxLength": 255},
+        "device_type": {"type": "string", "maxLength": 255},
+        "disk_bus": {"type": "string", "maxLength": 255},
+        "boot_index": {"type": ["integer", "string", "null"],
+                       "pattern": "^-?[0-9]+$"},
+    },
+    "additionalProperties": False,
+}
+
 _hints = {
     "type": "object",
     "properties": {
@@ -95,6 +124,8 @@ create = {
                 adminPass={"type": "string"},
                 metadata=metadata,
                 networks={"type": "array", "items": _network},
+                block_device_mapping_v2={"type": "array",
+                                         "items": _block_device_mapping},
                 personality={
                     "type": "array",
                     "items": {
@@ -141,6 +172,8 @@ _server(create_v219)["description"] = description
 
 create_v232 = copy.deepcopy(create_v219)
 _server(create_v232)["networks"]["items"]["properties"]["tag"] = tag
+_server(create_v232)["block_device_mapping_v2"]["items"]["properties"][
+    "tag"] = tag
 
 # 2.37: networks required, 'auto' or 'none' or a list of uuids.
 create_v237 = copy.deepcopy(create_v219)
@@ -155,6 +188,8 @@ _server(create_v237)["networks"] = {"oneOf": [
 create_v242 = copy.deepcopy(create_v237)
 _server(create_v242)["networks"]["oneOf"][0]["items"]["properties"][
     "tag"] = tag
+_server(create_v242)["block_device_mapping_v2"]["items"]["properties"][
+    "tag"] = tag
 
 create_v252 = copy.deepcopy(create_v242)
 _server(create_v252)["tags"] = {"type": "array", "items": tag,
@@ -163,7 +198,12 @@ _server(create_v252)["tags"] = {"type": "array", "items": tag,
 create_v257 = copy.deepcopy(create_v252)
 del _server(create_v257)["personality"]
 
-create_v274 = copy.deepcopy(create_v257)
+create_v267 = copy.deepcopy(create_v257)
+_server(create_v267)["block_device_mapping_v2"]["items"]["properties"][
+    "volume_type"] = {"type": ["string", "null"], "minLength": 0,
+                      "maxLength": 255}
+
+create_v274 = copy.deepcopy(create_v267)
 _server(create_v274)["host"] = host_name
 _server(create_v274)["hypervisor_hostname"] = host_name
 

@@ -107,6 +107,19 @@ def test_multiple_create_names_servers_and_shares_a_reservation(servers):
         "OS-EXT-SRV-ATTR:hostname"] == "ünïcode--box"
 
 
+def test_the_image_may_come_as_its_root_disk_mapping(sqlite_servers):
+    # What openstackclient sends for `server create --image`.
+    root = {"uuid": IMAGE, "boot_index": 0, "source_type": "image",
+            "destination_type": "local", "delete_on_termination": True}
+    for server in ({"block_device_mapping_v2": [root]},
+                   {"imageRef": "", "block_device_mapping_v2": [root]}):
+        body = {"server": dict({"name": "vm", "flavorRef": "1",
+                                "networks": "none"}, **server)}
+        created = sqlite_servers.demo.post("/servers", body)["server"]
+        assert sqlite_servers.demo.server(created["id"])["image"]["id"] == (
+            IMAGE)
+
+
 def test_key_name_is_the_users_keypair(sqlite_servers):
     ctx = sqlite_servers.ctx_for("demo", "demo")
     keypair_obj.KeyPair(ctx, name="k1", user_id="demo", public_key="ssh-rsa "
@@ -133,6 +146,14 @@ def test_key_name_is_the_users_keypair(sqlite_servers):
      "Userdata content cannot be decoded"),
     ("2.1", {"networks": [{"uuid": "not-a-uuid"}]}, 400,
      "network uuid is not in proper format"),
+    ("2.1", {"block_device_mapping_v2": [{
+        "source_type": "volume", "destination_type": "volume",
+        "uuid": "0b9f4c2e-4b1c-4a46-bd0a-0e8e5e2a2f31", "boot_index": 0}]},
+     400, "are not supported"),
+    ("2.1", {"block_device_mapping_v2": [{
+        "source_type": "image", "destination_type": "local",
+        "uuid": "0b9f4c2e-4b1c-4a46-bd0a-0e8e5e2a2f31", "boot_index": 0}]},
+     400, "is not imageRef"),
     ("2.1", {"availability_zone": "nowhere"}, 400,
      "The requested availability zone is not available"),
     ("2.51", {"tags": ["a"]}, 400, "tags"),
