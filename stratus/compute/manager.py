@@ -166,7 +166,7 @@ class ComputeManager:
             self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR,
                                        traceback.format_exc())
             return
-        self.tracker.instance_claimed(instance)
+        self.tracker.update_usage(instance)
 
         network_info = self._allocate_network(instance, request_spec)
         try:
@@ -189,9 +189,10 @@ class ComputeManager:
         except _GONE:
             LOG.debug("Instance %s was deleted while it spawned", uuid)
             self._destroy_guest_quietly(ctx, instance)
-            self.tracker.instance_freed(instance)
+            self.tracker.remove_usage(instance)
             self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR)
             return
+        self.tracker.update_usage(instance)
         self._finish_event_quietly(ctx, uuid, BUILD_EVENT, SUCCESS)
 
     def _allocate_network(self, instance, request_spec):
@@ -212,7 +213,7 @@ class ComputeManager:
         LOG.info("Spawn of instance %s on %s failed: %s", instance.uuid,
                  self.host, reason)
         self._destroy_guest_quietly(ctx, instance)
-        self.tracker.instance_freed(instance)
+        self.tracker.remove_usage(instance)
         self._finish_event_quietly(ctx, instance.uuid, BUILD_EVENT, ERROR,
                                    trace)
         self.conductor.reschedule_build(
@@ -233,7 +234,7 @@ class ComputeManager:
             self._finish_event_quietly(ctx, uuid, TERMINATE_EVENT, ERROR,
                                        trace)
             return
-        self.tracker.instance_freed(instance)
+        self.tracker.remove_usage(instance)
         try:
             self.conductor.instance_destroy(ctx, instance)
         except exception.InstanceNotFound:

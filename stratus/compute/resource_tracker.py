@@ -2,12 +2,17 @@
 
 Totals come from the driver; usage is the sum of the instances placed on
 each node. Every ``update_resources_interval`` the tracker recounts from
-the instances the database places on this host and sends every node to
+the instances the database places on this host and sends the nodes to
 ``ConductorAPI.compute_nodes_update``, which also keeps the nodes'
 placement inventories (totals, allocation ratios, reserved amounts) in
-step. Between full updates, builds and deletes mark their node changed;
-``report_changed_nodes`` sends only those, so ``os-hypervisors`` shows a
-boot within seconds without a database write per boot.
+step. Builds and deletes mark their node changed; ``report_changed_nodes``
+sends those every few seconds, so ``os-hypervisors`` shows a boot at once
+without a database write per boot.
+
+Only nodes whose values differ from what was last sent go out, so a host
+simulating thousands of idle nodes costs nothing between changes; every
+``FULL_REPORT_EVERY``-th update (the first included) sends all of them, so
+nodes whose rows were removed (a deleted service) come back.
 """
 import collections
 import math
@@ -21,6 +26,7 @@ TaskState = fields.TaskState
 
 # Instances in these states hold no resources on the host.
 _NOT_CONSUMING = frozenset([VMState.DELETED, VMState.SHELVED_OFFLOADED])
+FULL_REPORT_EVERY = 10
 
 
 class Usage:
@@ -43,28 +49,33 @@ class ResourceTracker:
         self.conductor = conductor
         self._usage = {}
         self._changed_nodes = set()
+        self._sent = {}
+        self._updates = 0
         self._lock = threading.Lock()
 
-    def instance_claimed(self, instance):
+    def update_usage(self, instance):
+        """Count what the instance uses, in the state it is in now."""
         with self._lock:
             self._usage[instance.uuid] = Usage(instance)
             self._changed_nodes.add(instance.node)
 
-    def instance_freed(self, instance):
+    def remove_usage(self, instance):
         with self._lock:
             usage = self._usage.pop(instance.uuid, None)
             if usage is not None:
                 self._changed_nodes.add(usage.node)
 
     def update_available_resource(self, ctx):
-        """Recount usage from the database and report every node."""
+        """Recount usage from the database and report the nodes."""
         instances = self.conductor.instances_on_host(ctx, self.host)
         usage = {instance.uuid: Usage(instance) for instance in instances
                  if instance.vm_state not in _NOT_CONSUMING}
         with self._lock:
             self._usage = usage
             self._changed_nodes.clear()
-        return self._report(ctx, self.driver.node_resources())
+            full = self._updates % FULL_REPORT_EVERY == 0
+            self._updates += 1
+        return self._report(ctx, self.driver.node_resources(), full)
 
     def report_changed_nodes(self, ctx):
         with self._lock:
@@ -75,23 +86,36 @@ class ResourceTracker:
                                   in self.driver.node_resources()
                                   if resources.nodename in changed])
 
-    def _report(self, ctx, node_resources):
+    def _report(self, ctx, node_resources, full=False):
+        """Send the nodes whose values changed (all of them if full); the
+        stored ComputeNodeList, or None when nothing had to be sent."""
         by_node = collections.defaultdict(list)
         with self._lock:
             for usage in self._usage.values():
                 by_node[usage.node].append(usage)
-        nodes = [self._compute_node(resources, by_node[resources.nodename])
-                 for resources in node_resources]
-        return self.conductor.compute_nodes_update(
+        values = {resources.nodename: self._node_values(
+            resources, by_node[resources.nodename])
+            for resources in node_resources}
+        if not full:
+            values = {name: node for name, node in values.items()
+                      if self._sent.get(name) != node}
+        if not values:
+            return None
+        nodes = [compute_node_obj.ComputeNode(**node)
+                 for node in values.values()]
+        stored = self.conductor.compute_nodes_update(
             ctx, self.host, compute_node_obj.ComputeNodeList(objects=nodes))
+        with self._lock:
+            self._sent.update(values)
+        return stored
 
-    def _compute_node(self, resources, on_node):
+    def _node_values(self, resources, on_node):
         conf = self.conf
         memory_used = conf.reserved_host_memory_mb + sum(
             usage.memory_mb for usage in on_node)
         disk_reserved_gb = math.ceil(conf.reserved_host_disk_mb / 1024)
         disk_used = disk_reserved_gb + sum(usage.local_gb for usage in on_node)
-        return compute_node_obj.ComputeNode(
+        return dict(
             host=self.host,
             hypervisor_hostname=resources.nodename,
             vcpus=resources.vcpus,
