@@ -98,7 +98,8 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             for name in self._nodes]
 
     def list_instance_uuids(self):
-        return list(self._guests)
+        with self._lock:
+            return list(self._guests)
 
     def get_power_state(self, instance):
         return self._guest(instance).power_state
