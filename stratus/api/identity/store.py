@@ -250,7 +250,11 @@ class IdentityStore:
                 if session.get(Assignment, key) is None:
                     session.add(Assignment(**key))
         except sa_exc.IntegrityError:
-            pass  # a concurrent request made the same assignment
+            # Fine if a concurrent request made the same assignment; not if
+            # the user, project or role went away meanwhile.
+            if not self.has_role(user_id, project_id, role_id):
+                raise exception.Conflict(
+                    "The user, project or role was deleted meanwhile.")
 
     def has_role(self, user_id, project_id, role_id):
         with self._reading() as session:
