@@ -33,8 +33,7 @@ def _time(value):
 
 
 def token_body(req, token, with_catalog=True):
-    domain = {"id": identity_store.DEFAULT_DOMAIN.id,
-              "name": identity_store.DEFAULT_DOMAIN.name}
+    domain = views.domain_ref(identity_store.DEFAULT_DOMAIN)
     body = {
         "methods": list(token.methods),
         "user": {"id": token.user_id, "name": token.user_name,

@@ -67,8 +67,7 @@ def _assignment(req, assignment, names):
     project = {"id": assignment.project_id}
     role = {"id": assignment.role_id}
     if names is not None:
-        domain = {"id": identity_store.DEFAULT_DOMAIN.id,
-                  "name": identity_store.DEFAULT_DOMAIN.name}
+        domain = views.domain_ref(identity_store.DEFAULT_DOMAIN)
         user.update(name=names["user"].get(assignment.user_id), domain=domain)
         project.update(name=names["project"].get(assignment.project_id),
                        domain=domain)

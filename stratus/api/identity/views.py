@@ -12,6 +12,11 @@ def collection(req, key, items):
         "links": {"self": req.path_url, "previous": None, "next": None}})
 
 
+def domain_ref(value):
+    """How tokens and assignments name a domain."""
+    return {"id": value.id, "name": value.name}
+
+
 def domain(req, value):
     return {"id": value.id, "name": value.name,
             "description": value.description, "enabled": value.enabled,
