@@ -9,7 +9,6 @@ from stratus import exception
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 from stratus.virt import driver as virt_driver
-from stratus.virt.fake import driver as fake_driver
 
 PowerState = fields.PowerState
 
