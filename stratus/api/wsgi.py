@@ -113,6 +113,19 @@ def isotime(value, microseconds=False):
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def resolve_routes(routes, package):
+    """Import the handler named by each "module:function" route entry."""
+    import importlib
+    resolved = {}
+    for template, methods in routes.items():
+        resolved[template] = {}
+        for method, target in methods.items():
+            module_name, func_name = target.split(":")
+            module = importlib.import_module("%s.%s" % (package, module_name))
+            resolved[template][method] = getattr(module, func_name)
+    return resolved
+
+
 class Router:
     """Dispatches by a route table; 404 for unknown paths, 405 for wrong
     methods, both with an error body."""

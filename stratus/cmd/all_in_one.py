@@ -103,10 +103,11 @@ class Cloud:
         from stratus.api.identity import tokens
         from stratus.api.image import app as image_app
         from stratus.image import client as image_client
-        image = image_app.make_app(self.conf, self.databases)
         validator = None
         if self.conf.api.auth_strategy == "builtin":
-            validator = tokens.validator_from_conf(self.conf)
+            validator = tokens.validator_from_conf(self.conf, self.databases)
+        image = image_app.make_app(self.conf, self.databases,
+                                   token_validator=validator)
         self.apps = {
             "compute": compute_app.make_app(
                 self.conf, self.databases, self.messaging,

@@ -3,6 +3,7 @@
 Handlers live in stratus/api/compute/<module>.py, one module per resource,
 named <verb>_<noun>. Unknown URL: 404; known URL, wrong method: 405.
 """
+from stratus.api import wsgi
 
 ROUTES = {
     "/": {"GET": "versions:list_versions"},
@@ -96,13 +97,4 @@ UNAUTHENTICATED = {"/", "/v2.1"}
 
 
 def resolve(routes=ROUTES, package="stratus.api.compute"):
-    """Import the handler named by each route entry."""
-    import importlib
-    resolved = {}
-    for template, methods in routes.items():
-        resolved[template] = {}
-        for method, target in methods.items():
-            module_name, func_name = target.split(":")
-            module = importlib.import_module("%s.%s" % (package, module_name))
-            resolved[template][method] = getattr(module, func_name)
-    return resolved
+    return wsgi.resolve_routes(routes, package)

@@ -1,7 +1,6 @@
 """The built-in Identity v3 WSGI application."""
 import webob.exc
 
-from stratus.api.compute import routes as compute_routes
 from stratus.api import errors
 from stratus.api.identity import routes
 from stratus.api.identity import store
@@ -20,8 +19,8 @@ class IdentityApp(wsgi.Application):
         self.databases = databases
         self.tokens = tokens.TokenProvider.from_conf(conf, databases)
         self.store = store.IdentityStore(databases, self.tokens.revocations)
-        self.router = wsgi.Router(compute_routes.resolve(
-            routes.ROUTES, package="stratus.api.identity"))
+        self.router = wsgi.Router(wsgi.resolve_routes(
+            routes.ROUTES, "stratus.api.identity"))
 
     def prepare(self, req, template):
         method = "GET" if req.method == "HEAD" else req.method

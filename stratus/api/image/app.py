@@ -2,7 +2,6 @@
 import webob.exc
 
 from stratus.api import auth
-from stratus.api.compute import routes as compute_routes
 from stratus.api import errors
 from stratus.api.image import routes
 from stratus.api.image import store
@@ -26,8 +25,8 @@ class ImageApp(wsgi.Application):
             token_validator = tokens.validator_from_conf(conf, databases)
         self.authenticator = auth.make_authenticator(conf, token_validator)
         self.store = store.ImageStore(databases, store.data_dir(conf))
-        self.router = wsgi.Router(compute_routes.resolve(
-            routes.ROUTES, package="stratus.api.image"))
+        self.router = wsgi.Router(wsgi.resolve_routes(
+            routes.ROUTES, "stratus.api.image"))
 
     def prepare(self, req, template):
         if template in routes.PUBLIC:
