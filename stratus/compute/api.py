@@ -423,10 +423,21 @@ class API:
     def host_statuses(self, ctx, instances):
         """{uuid: Nova's host_status} for these servers, reading the
         compute services once."""
-        services = {service.host: service for service in
-                    service_obj.ServiceList.get_all(ctx.elevated(),
-                                                    binary=COMPUTE_BINARY)}
         statuses = {}
+        services = {}
+        hosts = {instance.get("host") for instance in instances} - {None}
+        if len(instances) == 1 and hosts:
+            try:
+                service = service_obj.Service.get_by_host_and_binary(
+                    ctx.elevated(), hosts.pop(), COMPUTE_BINARY,
+                    cell_uuid=instances[0].get("cell_uuid"))
+                services[service.host] = service
+            except exception.ServiceNotFound:
+                pass
+        elif hosts:
+            services = {service.host: service for service in
+                        service_obj.ServiceList.get_all(
+                            ctx.elevated(), binary=COMPUTE_BINARY)}
         for instance in instances:
             service = services.get(instance.get("host"))
             if not instance.get("host") or service is None:
@@ -442,11 +453,12 @@ class API:
         return statuses
 
     @staticmethod
-    def request_specs(ctx, instance_uuids):
-        """{uuid: RequestSpec} of these servers, in one query."""
+    def request_specs(ctx, instance_uuids, only=None):
+        """{uuid: RequestSpec} of these servers, in one query; only: the
+        fields to load (see RequestSpecList.get_by_instance_uuids)."""
         return {spec.instance_uuid: spec for spec in
                 request_spec_obj.RequestSpecList.get_by_instance_uuids(
-                    ctx, instance_uuids)}
+                    ctx, instance_uuids, only=only)}
 
     @staticmethod
     def server_groups(ctx, instance_uuid):

@@ -154,8 +154,9 @@ class ServerView:
         uuids = [instance.uuid for instance in instances]
         self.host_statuses = (compute_api.host_statuses(ctx, instances)
                               if self.host_status and instances else {})
-        self.specs = (compute_api.request_specs(ctx, uuids)
-                      if self.version >= (2, 96) and uuids else {})
+        self.specs = (compute_api.request_specs(
+            ctx, uuids, only=("availability_zone", "scheduler_hints"))
+            if self.version >= (2, 96) and uuids else {})
 
     # Collections ------------------------------------------------------------
 
@@ -188,9 +189,10 @@ class ServerView:
         """The server as GET /servers/{id} shows it; server_groups (2.71)
         are passed by show and update only."""
         version = self.version
-        get = instance.get
+        values = instance.loaded_fields()
+        get = values.get
         server_id = get("uuid")
-        server_status = status(instance)
+        server_status = status(values)
         server = {
             "id": server_id,
             "name": get("display_name"),
@@ -199,16 +201,16 @@ class ServerView:
             "user_id": get("user_id") or "",
             "metadata": dict(get("metadata") or {}),
             "hostId": host_id(get("project_id"), get("host")),
-            "image": self._image(instance),
-            "flavor": self._flavor(instance),
+            "image": self._image(values),
+            "flavor": self._flavor(values),
             "created": wsgi.isotime(get("created_at")),
             "updated": wsgi.isotime(get("updated_at") or get("created_at")),
             "addresses": {label: address_view(entries, self.full)
-                          for label, entries in networks(instance).items()},
+                          for label, entries in networks(values).items()},
             "accessIPv4": get("access_ip_v4") or "",
             "accessIPv6": get("access_ip_v6") or "",
             "links": self._links(server_id),
-            "OS-DCF:diskConfig": self._disk_config(instance),
+            "OS-DCF:diskConfig": self._disk_config(values),
         }
         if server_status in _FAULT_STATUSES:
             fault = self._fault(instance)
@@ -217,7 +219,7 @@ class ServerView:
         if server_status in _PROGRESS_STATUSES:
             server["progress"] = get("progress") or 0
         if self.full:
-            self._add_full(server, instance)
+            self._add_full(server, instance, values)
         if version >= (2, 9):
             server["locked"] = bool(get("locked"))
         if version >= (2, 19):
@@ -235,21 +237,21 @@ class ServerView:
         spec = self.specs.get(server_id)
         if version >= (2, 96):
             server["pinned_availability_zone"] = (
-                spec.availability_zone if spec else None)
+                spec.get("availability_zone") if spec else None)
         if version >= (2, 100):
-            server["scheduler_hints"] = (dict(spec.scheduler_hints)
-                                         if spec else {})
+            server["scheduler_hints"] = (dict(spec.get("scheduler_hints")
+                                              or {}) if spec else {})
         return server
 
-    def _add_full(self, server, instance):
-        get = instance.get
+    def _add_full(self, server, instance, values):
+        get = values.get
         server["OS-EXT-AZ:availability_zone"] = get("availability_zone") or ""
         server["config_drive"] = get("config_drive") or ""
         server["key_name"] = get("key_name")
         server["OS-SRV-USG:launched_at"] = _usage_time(get("launched_at"))
         server["OS-SRV-USG:terminated_at"] = _usage_time(
             get("terminated_at"))
-        groups = _security_groups(instance)
+        groups = _security_groups(values)
         if groups is not None:
             server["security_groups"] = groups
         if self.extended:
@@ -308,7 +310,7 @@ class ServerView:
         return body
 
     def _fault(self, instance):
-        fault = instance.get("fault")
+        fault = instance.fault
         if fault is None:
             return None
         body = {"code": fault.code,

@@ -17,8 +17,9 @@ from stratus.compute import api as compute_api
 from stratus import exception
 from stratus.policies import servers as policies
 
-# What the detailed view of a server needs besides its columns.
+# What the detailed view of servers needs besides their columns.
 DETAIL_ATTRS = ["metadata", "tags", "fault"]
+SHOW_ATTRS = ["metadata", "tags"]
 
 PAGING_PARAMS = ("sort_key", "sort_dir", "limit", "marker")
 TAG_FILTERS = ("tags", "tags-any", "not-tags", "not-tags-any")
@@ -211,7 +212,8 @@ def _sort_params(req):
 # One server ------------------------------------------------------------------
 
 def show_server(req, server_id):
-    instance = get_server(req, server_id, expected_attrs=DETAIL_ATTRS)
+    # The fault loads if the view shows one (ERROR and DELETED servers).
+    instance = get_server(req, server_id, expected_attrs=SHOW_ATTRS)
     authorize_for(req, policies.SERVERS % "show", instance)
     return _server_response(req, instance)
 
@@ -382,7 +384,7 @@ def _security_groups(requested):
 @validation.schema(schemas.update_v294, "2.94")
 def update_server(req, server_id):
     changes = req.json_document()["server"]
-    instance = get_server(req, server_id, expected_attrs=DETAIL_ATTRS)
+    instance = get_server(req, server_id, expected_attrs=SHOW_ATTRS)
     authorize_for(req, policies.SERVERS % "update", instance)
     updates = {}
     for key, field in (("name", "display_name"),
