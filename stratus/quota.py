@@ -15,7 +15,6 @@ from stratus.db import api_models
 from stratus.db import cell_models
 from stratus import exception
 from stratus import objects
-from stratus.objects import base as obj_base
 from stratus.objects import fields
 
 # Nova's quota resources, in Nova's order.
@@ -244,15 +243,17 @@ def _cell_usage(context, cell_uuid, project_id, user_id):
 
 
 def _build_request_size(text):
-    """(vCPUs, MB of RAM) of the serialized Instance in a build request."""
+    """(vCPUs, MB of RAM) of the serialized Instance in a build request,
+    read from the primitive: rebuilding whole instances for every check
+    costs more than a boot once many servers are pending."""
     if not text:
         return 0, 0
-    instance = obj_base.StratusObject.obj_from_primitive(json.loads(text))
-    flavor = instance.get("flavor")
+    instance = json.loads(text)["stratus_object.data"]
+    flavor = (instance.get("flavor") or {}).get("stratus_object.data", {})
     vcpus = instance.get("vcpus")
     memory_mb = instance.get("memory_mb")
-    if vcpus is None and flavor is not None:
-        vcpus = flavor.vcpus
-    if memory_mb is None and flavor is not None:
-        memory_mb = flavor.memory_mb
+    if vcpus is None:
+        vcpus = flavor.get("vcpus")
+    if memory_mb is None:
+        memory_mb = flavor.get("memory_mb")
     return vcpus or 0, memory_mb or 0

@@ -479,13 +479,12 @@ class API:
             try:
                 build_request = (build_request_obj.BuildRequest.
                                  get_by_instance_uuid(ctx, instance.uuid))
-            except exception.BuildRequestNotFound:
-                # Placed in a cell meanwhile, or deleted.
-                instance = self.get(ctx, instance.uuid)
-            else:
                 build_request.instance.update(updates)
                 build_request.save()
                 return build_request.instance
+            except exception.BuildRequestNotFound:
+                # Placed in a cell meanwhile (or deleted: 404).
+                instance = self.get(ctx, instance.uuid)
         instance.update(updates)
         instance.save()
         return instance
