@@ -73,8 +73,8 @@ class BuildTask:
             except exception.BuildRequestNotFound:
                 LOG.info("Server %s was deleted while it was scheduled",
                          instance.uuid)
-                instance.destroy()
                 allocations.remove_consumer(ctx, instance.uuid)
+                instance.destroy()
                 return
         self.compute.build_and_run_instance(
             ctx, selection.service_host, instance, request_spec, selection,

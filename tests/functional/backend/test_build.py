@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -102,7 +104,6 @@ def test_server_deleted_while_scheduled_is_not_built(backend):
     backend.services[0].manager.build_task._build_one = delete_then_build
     [uuid] = backend.boot("gone")
     deadline_instance = None
-    import time
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
@@ -158,7 +159,10 @@ def test_terminate_destroys_frees_and_marks_the_mapping(backend):
         backend.ctx, instance)
     gone = backend.wait_for(uuid, fields.VMState.DELETED)
     assert gone.deleted
-    assert backend.mapping(uuid).queued_for_delete
+    deadline = time.monotonic() + 5
+    while not backend.mapping(uuid).queued_for_delete:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
     assert allocations.get_allocations(backend.ctx, uuid) == {}
     with backend.ctx.target_cell(instance.cell_uuid) as cctx:
         delete = action_obj.InstanceAction.get_by_request_id(
