@@ -160,10 +160,13 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
                         if self.obj_attr_is_set(name) else None)
 
     def obj_what_changed(self):
+        # Without a baseline (an instance that came over RPC) only
+        # assignments count, as the sender's changes list says.
         changed = super().obj_what_changed()
         for name in ("metadata", "system_metadata"):
-            if (self.obj_attr_is_set(name) and getattr(self, name)
-                    != getattr(self, "_orig_" + name)):
+            original = getattr(self, "_orig_" + name)
+            if (original is not None and self.obj_attr_is_set(name)
+                    and getattr(self, name) != original):
                 changed.add(name)
         return changed
 
@@ -290,7 +293,7 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
                                     ("system_metadata", _SYSMETA)):
                     if name in changes:
                         _write_metadata(session, model, self.uuid,
-                                        getattr(self, "_orig_" + name) or {},
+                                        getattr(self, "_orig_" + name),
                                         getattr(self, name))
         self.updated_at = values["updated_at"]
         self.obj_reset_changes()
@@ -667,7 +670,12 @@ def _load_optional(session, context, instances, attrs):
 
 
 def _write_metadata(session, model, instance_uuid, old, new):
-    """Make the rows of a metadata table say new (they said old)."""
+    """Make the rows of a metadata table say new (they said old; None:
+    unknown, so every row is replaced)."""
+    if old is None:
+        session.execute(sa.delete(model).where(
+            model.c.instance_uuid == instance_uuid))
+        old = {}
     gone = [key for key in old if key not in new or old[key] != new[key]]
     if gone:
         session.execute(sa.delete(model).where(

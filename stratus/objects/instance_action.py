@@ -150,25 +150,39 @@ class InstanceActionEvent(base.StratusObject, base.StratusPersistentObject):
     })
 
     @classmethod
-    def _action_for(cls, session, context, instance_uuid):
-        action = _latest_action(session, instance_uuid, context.request_id)
-        if action is None:
+    def _action_id(cls, session, context, instance_uuid):
+        action_id = session.scalar(sa.select(_ACTION.id).where(
+            _ACTION.instance_uuid == instance_uuid,
+            _ACTION.request_id == context.request_id).order_by(
+            _ACTION.created_at.desc(), _ACTION.id.desc()).limit(1))
+        if action_id is None:
             raise exception.InstanceActionNotFound(
                 request_id=context.request_id, instance_uuid=instance_uuid)
-        return action
+        return action_id
+
+    @classmethod
+    def _record(cls, context, values):
+        event = cls(context, **dict(
+            dict(deleted=False, deleted_at=None, updated_at=None,
+                 finish_time=None, result=None, traceback=None,
+                 details=None), **values))
+        event.obj_reset_changes()
+        return event
 
     @classmethod
     def event_start(cls, context, instance_uuid, event_name, host=None):
         """Start an event under the action of context's request."""
         now = utcnow()
+        values = dict(event=event_name, start_time=now, host=host,
+                      created_at=now)
         with context.cell_db.writer() as session:
-            action = cls._action_for(session, context, instance_uuid)
-            action.updated_at = now
-            row = _EVENT(event=event_name, action_id=action.id,
-                         start_time=now, host=host, created_at=now)
-            session.add(row)
-            session.flush()
-            return cls._from_row(cls(), row, context)
+            values["action_id"] = cls._action_id(session, context,
+                                                 instance_uuid)
+            session.execute(sa.update(_ACTION.__table__).where(
+                _ACTION.id == values["action_id"]).values(updated_at=now))
+            values["id"] = session.execute(sa.insert(
+                _EVENT.__table__).values(**values)).inserted_primary_key[0]
+        return cls._record(context, values)
 
     @classmethod
     def event_finish(cls, context, instance_uuid, event_name, exc_val=None,
@@ -176,31 +190,34 @@ class InstanceActionEvent(base.StratusObject, base.StratusPersistentObject):
         """Finish the event: Success, or Error with the traceback and the
         error's message as details (and the action's message 'Error')."""
         now = utcnow()
+        changes = dict(finish_time=now, updated_at=now, result=RESULT_SUCCESS)
+        action_changes = dict(updated_at=now)
+        if exc_val is not None or exc_tb is not None:
+            changes["result"] = action_changes["message"] = RESULT_ERROR
+            if exc_val is not None:
+                changes["details"] = (
+                    instance_fault.InstanceFault.from_exception(
+                        instance_uuid, exc_val).message)
+            if exc_tb is not None:
+                changes["traceback"] = (
+                    exc_tb if isinstance(exc_tb, str)
+                    else "".join(traceback.format_tb(exc_tb)))
         with context.cell_db.writer() as session:
-            action = cls._action_for(session, context, instance_uuid)
-            row = session.scalar(sa.select(_EVENT).where(
-                _EVENT.action_id == action.id,
+            action_id = cls._action_id(session, context, instance_uuid)
+            row = session.execute(sa.select(_EVENT.__table__).where(
+                _EVENT.action_id == action_id,
                 _EVENT.event == event_name).order_by(
-                _EVENT.id.desc()).limit(1))
+                _EVENT.id.desc()).limit(1)).first()
             if row is None:
                 raise exception.InstanceActionEventNotFound(
-                    action_id=action.id, event=event_name)
-            row.finish_time = now
-            row.updated_at = now
-            action.updated_at = now
-            if exc_val is None and exc_tb is None:
-                row.result = RESULT_SUCCESS
-            else:
-                row.result = RESULT_ERROR
-                action.message = RESULT_ERROR
-                if exc_val is not None:
-                    row.details = instance_fault.InstanceFault.from_exception(
-                        instance_uuid, exc_val).message
-                if exc_tb is not None:
-                    row.traceback = (exc_tb if isinstance(exc_tb, str) else
-                                     "".join(traceback.format_tb(exc_tb)))
-            session.flush()
-            return cls._from_row(cls(), row, context)
+                    action_id=action_id, event=event_name)
+            session.execute(sa.update(_EVENT.__table__).where(
+                _EVENT.id == row.id).values(**changes))
+            session.execute(sa.update(_ACTION.__table__).where(
+                _ACTION.id == action_id).values(**action_changes))
+        values = dict(row._mapping, **changes)
+        values["deleted"] = bool(values["deleted"])
+        return cls._record(context, values)
 
 
 @contextlib.contextmanager

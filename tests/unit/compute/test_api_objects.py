@@ -6,8 +6,10 @@ import datetime
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from stratus import context as stratus_context
+from stratus.db import cell_models
 from stratus.db import setup as db_setup
 from stratus import exception
 from stratus.objects import build_request
@@ -65,6 +67,29 @@ def test_instance_round_trip_and_save(cell):
     # metadata loads on first use
     assert (again.display_name, again.metadata) == ("b", {"k2": "v2"})
     assert again.updated_at >= again.created_at
+
+
+def test_an_instance_over_rpc_saves_what_changed(cell):
+    created = _instance(cell, metadata={"a": "1"})
+
+    def over_rpc(instance):
+        return instance_obj.Instance.obj_from_primitive(
+            instance.obj_to_primitive(), context=cell)
+
+    sent = instance_obj.Instance.get_by_uuid(cell, created.uuid,
+                                             expected_attrs=["metadata"])
+    sent.metadata["b"] = "2"
+    over_rpc(sent).save()
+    untouched = over_rpc(instance_obj.Instance.get_by_uuid(
+        cell, created.uuid, expected_attrs=["metadata"]))
+    untouched.task_state = "spawning"
+    untouched.save()
+    with cell.cell_db.reader() as session:
+        rows = session.execute(sa.select(
+            cell_models.InstanceMetadata.key).where(
+            cell_models.InstanceMetadata.instance_uuid == created.uuid)
+        ).scalars().all()
+    assert sorted(rows) == ["a", "b"]
 
 
 def test_task_state_changes_are_atomic(cell):
