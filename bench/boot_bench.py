@@ -71,7 +71,7 @@ def one_boot(client, image, i):
 
 def run(cloud, count, threads, singles):
     client = Client(cloud.compute_url)
-    code, body = client.request("GET", "/images")
+    code, body = client.request("GET", "/images", version="2.35")
     image = body["images"][0]["id"]
     results = {}
 

@@ -22,13 +22,16 @@ class Client:
             self._local.conn = conn
         return conn
 
-    def request(self, method, path, body=None):
+    def request(self, method, path, body=None, version=None):
         data = json.dumps(body).encode() if body is not None else None
+        headers = self.headers
+        if version:
+            headers = dict(headers, **{"OpenStack-API-Version": "compute " + version})
         for attempt in (1, 2):
             conn = self._conn()
             try:
                 conn.request(method, self.prefix + path, body=data,
-                             headers=self.headers)
+                             headers=headers)
                 response = conn.getresponse()
                 payload = response.read()
                 break

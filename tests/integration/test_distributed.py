@@ -19,7 +19,7 @@ def test_twenty_servers_on_two_computes():
         computes = {s["host"] for s in body["services"] if s["binary"] == "nova-compute"}
         assert computes == {"compute0", "compute1"}
 
-        code, body = client.request("GET", "/images")
+        code, body = client.request("GET", "/images", version="2.35")
         image = body["images"][0]["id"]
         with concurrent.futures.ThreadPoolExecutor(5) as pool:
             ids = list(pool.map(lambda i: boot_bench.create(client, "int-%d" % i, image),
