@@ -284,15 +284,15 @@ _query_v21 = dict(
     {name: common.query_string for name in (
         "user_id", "project_id", "tenant_id", "launch_index", "image_ref",
         "image", "vm_state", "task_state", "host", "uuid", "sort_dir",
-        "all_tenants", "soft_deleted", "deleted", "status", "changes-since",
-        "ip", "ip6")},
+        "all_tenants", "soft_deleted", "deleted", "status",
+        "changes-since")},
     **{name: _regex for name in (
         "kernel_id", "ramdisk_id", "hostname", "key_name", "power_state",
         "node", "flavor", "reservation_id", "launched_at", "terminated_at",
         "availability_zone", "name", "display_name", "description",
         "display_description", "locked_by", "root_device_name",
         "config_drive", "access_ip_v4", "access_ip_v6", "auto_disk_config",
-        "progress", "created_at")},
+        "progress", "created_at", "ip", "ip6")},
     **{name: common.query_string for name in JOINED_TABLE_PARAMS},
     **common.pagination_parameters,
     sort_key=common.multi_params({"type": "string",

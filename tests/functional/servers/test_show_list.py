@@ -269,6 +269,7 @@ def test_deleted_servers_show_in_changes_since(servers):
     ("2.1", "?sort_dir=sideways", 400),
     ("2.1", "?limit=-1", 400),
     ("2.1", "?name=[invalid(regex", 400),
+    ("2.1", "?ip=[invalid(regex", 400),
     ("2.1", "?locked=maybe", 200),
     ("2.73", "?locked=maybe", 400),
 ])
