@@ -75,13 +75,14 @@ class Service:
         self._threads = []
         LOG.info("%s stopped on %s", self.binary, self.host)
 
-    def report(self):
+    def report(self, timeout=None):
         """Create or refresh this service's record; the Service."""
         ctx = self.context()
         if self._conductor is not None:
             service = service_obj.Service(
                 host=self.host, binary=self.binary, topic=self.topic)
-            self.service_ref = self._conductor.service_report(ctx, service)
+            self.service_ref = self._conductor.service_report(
+                ctx, service, timeout=timeout)
         else:
             if self._cell is None:
                 self._cell = cell_mapping_obj.local_cell(ctx, self.conf)
@@ -90,10 +91,12 @@ class Service:
         return self.service_ref
 
     def _first_report(self):
-        # A compute may start before any conductor answers: wait for one.
+        # A compute may start before any conductor listens (a message sent
+        # before the conductor's queue exists is lost): ask again every
+        # report_interval until one answers.
         while True:
             try:
-                return self.report()
+                return self.report(timeout=self.conf.report_interval)
             except oslo_messaging.MessagingTimeout:
                 if self._stopping.is_set():
                     raise

@@ -54,10 +54,12 @@ class ConductorAPI:
                                 instance_uuid=instance_uuid, event=event,
                                 host=host, result=result, traceback=traceback)
 
-    def service_report(self, ctx, service):
+    def service_report(self, ctx, service, timeout=None):
         """Register the service on its first report, record a heartbeat
-        on the others; the stored Service."""
-        return self.client.call(ctx, "service_report", service=service)
+        on the others; the stored Service. timeout: seconds to wait for a
+        conductor (the RPC default otherwise)."""
+        return self.client.prepare(timeout=timeout).call(
+            ctx, "service_report", service=service)
 
     def compute_nodes_update(self, ctx, host, compute_nodes):
         return self.client.call(ctx, "compute_nodes_update", host=host,
