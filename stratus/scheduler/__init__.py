@@ -5,3 +5,17 @@ every enabled filter passes (filters/), rank them (weighers/), then claim
 in placement on the best host (the claim re-checks capacity atomically;
 a host that no longer fits is skipped) and add alternates for reschedules.
 """
+import importlib
+
+
+def load_plugins(conf, names, modules, package, kind):
+    """Instances (built with conf) of the classes named, each from its
+    module in modules ({class name: module name}) under package."""
+    plugins = []
+    for name in names:
+        if name not in modules:
+            raise ValueError("Unknown scheduler %s %r; available: %s"
+                             % (kind, name, ", ".join(sorted(modules))))
+        module = importlib.import_module(package + "." + modules[name])
+        plugins.append(getattr(module, name)(conf))
+    return plugins

@@ -4,7 +4,7 @@ A filter is a class with ``host_passes(host_state, spec, resources)``,
 built with the conf; ``[filter_scheduler] enabled_filters`` names the ones
 in use, in order. Each lives in its own module, listed in FILTER_MODULES.
 """
-import importlib
+from stratus import scheduler
 
 FILTER_MODULES = {
     "ComputeFilter": "compute_filter",
@@ -15,14 +15,8 @@ FILTER_MODULES = {
 
 
 def load_filters(conf):
-    filters = []
-    for name in conf.filter_scheduler.enabled_filters:
-        if name not in FILTER_MODULES:
-            raise ValueError("Unknown scheduler filter %r; available: %s"
-                             % (name, ", ".join(sorted(FILTER_MODULES))))
-        module = importlib.import_module(__name__ + "." + FILTER_MODULES[name])
-        filters.append(getattr(module, name)(conf))
-    return filters
+    return scheduler.load_plugins(conf, conf.filter_scheduler.enabled_filters,
+                                  FILTER_MODULES, __name__, "filter")
 
 
 def filter_hosts(filters, hosts, spec, resources):

@@ -5,7 +5,7 @@ built with the conf; ``[filter_scheduler] weight_classes`` names the ones
 in use. As in Nova, each weigher's raw weights are normalized to 0..1 over
 the candidate hosts, multiplied, and summed.
 """
-import importlib
+from stratus import scheduler
 
 WEIGHER_MODULES = {
     "RAMWeigher": "ram",
@@ -13,14 +13,8 @@ WEIGHER_MODULES = {
 
 
 def load_weighers(conf):
-    weighers = []
-    for name in conf.filter_scheduler.weight_classes:
-        if name not in WEIGHER_MODULES:
-            raise ValueError("Unknown scheduler weigher %r; available: %s"
-                             % (name, ", ".join(sorted(WEIGHER_MODULES))))
-        module = importlib.import_module(__name__ + "." + WEIGHER_MODULES[name])
-        weighers.append(getattr(module, name)(conf))
-    return weighers
+    return scheduler.load_plugins(conf, conf.filter_scheduler.weight_classes,
+                                  WEIGHER_MODULES, __name__, "weigher")
 
 
 def weigh(weighers, hosts):
