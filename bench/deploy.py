@@ -205,7 +205,7 @@ def start(mode, computes=1, nodes=3):
             _distributed(dep, computes, nodes)
         if mode == "all-in-one":
             _wait_hypervisors(dep, nodes)
-        _ensure_flavor(dep)
+        _prepare_project(dep)
         yield dep
     except Exception:
         for name in dep.processes:
@@ -216,9 +216,14 @@ def start(mode, computes=1, nodes=3):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _ensure_flavor(dep):
+def _prepare_project(dep):
+    """Unlimited quota for the benchmark project and a flavor "1"."""
     from bench.http_client import Client
     client = Client(dep.compute_url)
+    code, body = client.request("PUT", "/os-quota-sets/admin", {"quota_set": {
+        "instances": -1, "cores": -1, "ram": -1}})
+    if code != 200:
+        raise RuntimeError("could not lift the quota: %s %s" % (code, body))
     code, _ = client.request("GET", "/flavors/1")
     if code == 404:
         client.request("POST", "/flavors", {"flavor": {
