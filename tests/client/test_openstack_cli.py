@@ -78,8 +78,10 @@ def test_hosts_services_zones_limits_images(cli):
 
     limits = {row["Name"]: row["Value"] for row in
               cli.json("limits", "show", "--absolute")}
-    assert limits["maxTotalInstances"] == 10
-    assert limits["totalInstancesUsed"] == 0
+    # openstackclient shows openstacksdk's names for Nova's absolute limits
+    assert limits["instances"] == 10  # maxTotalInstances
+    assert limits["instances_used"] == 0  # totalInstancesUsed
+    assert limits["total_cores"] == 20
 
     assert cli.json("image", "list")
 

@@ -34,8 +34,10 @@ def settled(instance):
     return instance.task_state is None
 
 
-def has_fault(instance):
-    return instance.fault is not None
+def errored(instance):
+    # The conductor writes the fault before the ERROR state, so a waiter
+    # that sees ERROR also sees why.
+    return instance.vm_state == VMState.ERROR
 
 
 def test_build_runs_the_guest_and_makes_the_server_active(hosts):
@@ -71,7 +73,7 @@ def test_failed_spawns_are_rescheduled_until_no_host_is_left(hosts):
     instance = hosts.create_instance("cmp1", "cmp1-node1", name="broken-1")
     build(hosts, instance,
           alternates=[hosts.selection("cmp2", "cmp2-node3")])
-    failed = hosts.wait_for(instance.uuid, has_fault)
+    failed = hosts.wait_for(instance.uuid, errored)
     assert failed.task_state is None
     assert "Exhausted all hosts" in failed.fault.message
     assert (failed.host, failed.node) == ("cmp2", "cmp2-node3")
@@ -144,7 +146,7 @@ def test_restart_finishes_or_fails_what_a_crash_interrupted(hosts):
     assert state(running) == (VMState.ACTIVE, None, PowerState.RUNNING)
     assert state(stopping) == (VMState.STOPPED, None, PowerState.SHUTDOWN)
     assert state(starting) == (VMState.ACTIVE, None, PowerState.RUNNING)
-    failed = hosts.wait_for(spawning.uuid, has_fault)
+    failed = hosts.wait_for(spawning.uuid, errored)
     assert (failed.vm_state, failed.task_state) == (VMState.ERROR, None)
     assert "Exhausted all hosts" in failed.fault.message
     assert hosts.instance(deleting.uuid).deleted
