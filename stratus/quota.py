@@ -117,16 +117,21 @@ class Quotas:
         the user has limits of their own or a per-user resource is asked."""
         project, user, user_specific = self._limit_sets(context, project_id,
                                                         user_id)
+        # An unlimited resource (-1) cannot be exceeded: not counting it
+        # spares a query per cell on every create.
         project_resources = tuple(r for r in resources
-                                  if r not in USER_RESOURCES)
+                                  if r not in USER_RESOURCES
+                                  and project[r] >= 0)
         scopes = []
         if project_resources:
             scopes.append((project, self.usage(
                 context, project_id, resources=project_resources)))
         if user_id is not None and (
                 user_specific or set(resources) & set(USER_RESOURCES)):
-            scopes.append((user, self.usage(context, project_id, user_id,
-                                            resources=tuple(resources))))
+            user_resources = tuple(r for r in resources if user[r] >= 0)
+            if user_resources:
+                scopes.append((user, self.usage(
+                    context, project_id, user_id, resources=user_resources)))
         return scopes
 
     def check_instances(self, context, project_id, user_id, min_count,

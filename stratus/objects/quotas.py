@@ -15,11 +15,6 @@ from stratus.objects import fields
 DEFAULT_QUOTA_CLASS = "default"
 
 
-def _pairs(result):
-    """{resource: hard limit} from a (resource, hard_limit) query."""
-    return dict(result.all())
-
-
 @base.register
 class Quotas(base.StratusObject):
     VERSION = "1.0"
@@ -36,23 +31,29 @@ class Quotas(base.StratusObject):
     def get(cls, context, project_id, user_id=None):
         """The stored overrides that apply to a project (and user); with
         project_id None, only the default class's."""
+        # One round trip for the three sources: it runs on every create.
+        sources = [sa.select(sa.literal("class"),
+                             api_models.QuotaClass.resource,
+                             api_models.QuotaClass.hard_limit).where(
+            api_models.QuotaClass.class_name == DEFAULT_QUOTA_CLASS)]
+        if project_id is not None:
+            sources.append(sa.select(
+                sa.literal("project"), api_models.Quota.resource,
+                api_models.Quota.hard_limit).where(
+                api_models.Quota.project_id == project_id))
+        if project_id is not None and user_id is not None:
+            sources.append(sa.select(
+                sa.literal("user"), api_models.ProjectUserQuota.resource,
+                api_models.ProjectUserQuota.hard_limit).where(
+                api_models.ProjectUserQuota.project_id == project_id,
+                api_models.ProjectUserQuota.user_id == user_id))
+        found = {"class": {}, "project": {}, "user": {}}
         with context.api_db.reader() as session:
-            class_limits = _pairs(session.execute(sa.select(
-                api_models.QuotaClass.resource,
-                api_models.QuotaClass.hard_limit).where(
-                api_models.QuotaClass.class_name == DEFAULT_QUOTA_CLASS)))
-            project_limits = user_limits = {}
-            if project_id is not None:
-                project_limits = _pairs(session.execute(sa.select(
-                    api_models.Quota.resource,
-                    api_models.Quota.hard_limit).where(
-                    api_models.Quota.project_id == project_id)))
-            if project_id is not None and user_id is not None:
-                user_limits = _pairs(session.execute(sa.select(
-                    api_models.ProjectUserQuota.resource,
-                    api_models.ProjectUserQuota.hard_limit).where(
-                    api_models.ProjectUserQuota.project_id == project_id,
-                    api_models.ProjectUserQuota.user_id == user_id)))
+            for source, resource, hard_limit in session.execute(
+                    sa.union_all(*sources)):
+                found[source][resource] = hard_limit
+        class_limits = found["class"]
+        project_limits, user_limits = found["project"], found["user"]
         quotas = cls(context=context, project_id=project_id, user_id=user_id,
                      class_limits=class_limits, project_limits=project_limits,
                      user_limits=user_limits)
