@@ -13,7 +13,6 @@ import threading
 
 import platformdirs
 
-from stratus import context as stratus_context
 from stratus import rpc
 from stratus import service
 from stratus.db import setup as db_setup
@@ -89,13 +88,8 @@ class Cloud:
         self.databases = db_setup.setup_cloud_databases(
             self.conf.api_database.connection, self.cell0_url,
             self.conf.database.connection)
-        ctx = stratus_context.get_admin_context(self.databases)
-        from stratus.objects import flavor
-        flavor.Flavor.ensure_defaults(ctx)
-        from stratus.api.identity import bootstrap as identity_bootstrap
-        identity_bootstrap.bootstrap(self.conf, self.databases)
-        from stratus.api.image import bootstrap as image_bootstrap
-        image_bootstrap.ensure_default_images(self.conf, self.databases)
+        from stratus.cmd import services
+        services.bootstrap_api(self.conf, self.databases)
 
     def build_apps(self):
         from stratus.api.compute import app as compute_app
