@@ -1,13 +1,18 @@
 """The Compute API WSGI application."""
 import functools
+import re
 
 from stratus.api import auth
+from stratus.api import errors
 from stratus.api import microversion
 from stratus.api import wsgi
 from stratus.api.compute import routes
 from stratus import policy
 
 VARY = "%s, %s" % (microversion.HEADER, microversion.LEGACY_HEADER)
+# Nova also serves every URL with the project id after the version
+# (/v2.1/{project_id}/servers); since 2.18 it is optional.
+_URL_PROJECT = re.compile(r"^/v2\.1/([^/]+)(/.*)?$")
 
 
 class ComputeApp(wsgi.Application):
@@ -37,6 +42,16 @@ class ComputeApp(wsgi.Application):
         from stratus.image import client as image_client
         return image_client.ImageAPI.from_conf(self.conf)
 
+    def handle(self, req):
+        if self.router.match(req.path_info)[0] is None:
+            found = _URL_PROJECT.match(req.path_info)
+            if found:
+                rest = "/v2.1" + (found.group(2) or "")
+                if self.router.match(rest)[0] is not None:
+                    req.environ["stratus.url_project_id"] = found.group(1)
+                    req.path_info = rest
+        return super().handle(req)
+
     def prepare(self, req, template):
         if template == "/":
             return
@@ -44,6 +59,12 @@ class ComputeApp(wsgi.Application):
         if template in routes.UNAUTHENTICATED:
             return
         req.context = self.authenticator.authenticate(req, self.databases)
+        url_project = req.environ.get("stratus.url_project_id")
+        if url_project is not None and url_project != req.context.project_id:
+            raise errors.bad_request(
+                "Malformed request URL: URL's project_id '%s' doesn't match "
+                "Context's project_id '%s'" % (url_project,
+                                               req.context.project_id))
 
     def finish(self, req, response):
         request_id = req.environ.get("openstack.request_id")
