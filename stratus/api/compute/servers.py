@@ -229,7 +229,8 @@ def _server_response(req, instance, status=200, full=True):
 
 @validation.schema(schemas.create, "2.1", "2.18")
 @validation.schema(schemas.create_v219, "2.19", "2.31")
-@validation.schema(schemas.create_v232, "2.32", "2.36")
+@validation.schema(schemas.create_v232, "2.32", "2.32")
+@validation.schema(schemas.create_v233, "2.33", "2.36")
 @validation.schema(schemas.create_v237, "2.37", "2.41")
 @validation.schema(schemas.create_v242, "2.42", "2.51")
 @validation.schema(schemas.create_v252, "2.52", "2.56")

@@ -175,6 +175,12 @@ _server(create_v232)["networks"]["items"]["properties"]["tag"] = tag
 _server(create_v232)["block_device_mapping_v2"]["items"]["properties"][
     "tag"] = tag
 
+# 2.33 to 2.36: Nova takes the block device tag back (it returns in 2.42);
+# network tags stay until 2.37.
+create_v233 = copy.deepcopy(create_v232)
+del _server(create_v233)["block_device_mapping_v2"]["items"]["properties"][
+    "tag"]
+
 # 2.37: networks required, 'auto' or 'none' or a list of uuids.
 create_v237 = copy.deepcopy(create_v219)
 create_v237["properties"]["server"]["required"].append("networks")
