@@ -51,6 +51,12 @@ class Quotas:
             limits.update({k: v for k, v in layer.items() if k in limits})
         return limits
 
+    def limit_sets(self, context, project_id, user_id=None):
+        """(project limits, user limits or None, whether the user has
+        limits of their own): read once, handed to several checks of one
+        request as ``limit_sets``."""
+        return self._limit_sets(context, project_id, user_id)
+
     def _limit_sets(self, context, project_id, user_id=None):
         """(project limits, user limits or None, whether the user has
         limits of their own)."""
@@ -112,11 +118,14 @@ class Quotas:
 
     # Checks --------------------------------------------------------------------
 
-    def _scopes(self, context, project_id, user_id, resources):
+    def _scopes(self, context, project_id, user_id, resources,
+                limit_sets=None):
         """[(limits, usage)] to check: the project's, and the user's when
-        the user has limits of their own or a per-user resource is asked."""
-        project, user, user_specific = self._limit_sets(context, project_id,
-                                                        user_id)
+        the user has limits of their own or a per-user resource is asked.
+        limit_sets: from limit_sets(context, project_id, user_id) when the
+        caller read them already."""
+        project, user, user_specific = limit_sets or self._limit_sets(
+            context, project_id, user_id)
         # An unlimited resource (-1) cannot be exceeded: not counting it
         # spares a query per cell on every create.
         project_resources = tuple(r for r in resources
@@ -135,13 +144,13 @@ class Quotas:
         return scopes
 
     def check_instances(self, context, project_id, user_id, min_count,
-                        max_count, vcpus_each, ram_each):
+                        max_count, vcpus_each, ram_each, limit_sets=None):
         """How many of max_count servers of this size fit (at least
         min_count); TooManyInstances with Nova's message otherwise."""
         requested = {"instances": max_count, "cores": max_count * vcpus_each,
                      "ram": max_count * ram_each}
         scopes = self._scopes(context, project_id, user_id,
-                              INSTANCE_RESOURCES)
+                              INSTANCE_RESOURCES, limit_sets)
         overs = _overs(scopes, requested, already_counted=False)
         if not overs:
             return max_count
@@ -175,8 +184,12 @@ class Quotas:
             raise _too_many(overs, deltas)
         raise exception.OverQuota(overs=sorted(name for name, _, _ in overs))
 
-    def check_metadata_items(self, context, project_id, count):
-        limit = self.limits(context, project_id)["metadata_items"]
+    def check_metadata_items(self, context, project_id, count,
+                             limit_sets=None):
+        """limit_sets: from limit_sets(context, project_id, ...)."""
+        limits = (limit_sets[0] if limit_sets
+                  else self.limits(context, project_id))
+        limit = limits["metadata_items"]
         if 0 <= limit < count:
             raise exception.OverQuota(
                 "Maximum number of metadata items exceeds %d" % limit)

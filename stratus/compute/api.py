@@ -135,11 +135,16 @@ class API:
             self._check_destination(ctx, requested_host,
                                     requested_hypervisor_hostname)
         requested_networks = _requested_networks(networks, max_count)
-        self.quotas.check_metadata_items(ctx, ctx.project_id, len(metadata))
-        self._check_injected_files(ctx, injected_files or [])
+        # The limits, read once for the checks before the writes (the
+        # recheck after them reads them afresh).
+        limit_sets = self.quotas.limit_sets(ctx, ctx.project_id, ctx.user_id)
+        self.quotas.check_metadata_items(ctx, ctx.project_id, len(metadata),
+                                         limit_sets=limit_sets)
+        self._check_injected_files(ctx, injected_files or [],
+                                   limits=limit_sets[0])
         count = self.quotas.check_instances(
             ctx, ctx.project_id, ctx.user_id, min_count, max_count,
-            flavor.vcpus, flavor.memory_mb)
+            flavor.vcpus, flavor.memory_mb, limit_sets=limit_sets)
         reservation_id = "r-" + secrets.token_hex(4)
         image_meta = image_meta_obj.ImageMeta.from_image_dict(image)
         if auto_disk_config is None:
@@ -300,10 +305,10 @@ class API:
                      compute_node_obj.ComputeNodeList.get_all(ctx)):
             raise exception.ComputeHostNotFound(host=node)
 
-    def _check_injected_files(self, ctx, injected_files):
+    def _check_injected_files(self, ctx, injected_files, limits=None):
         if not injected_files:
             return
-        limits = self.quotas.limits(ctx, ctx.project_id)
+        limits = limits or self.quotas.limits(ctx, ctx.project_id)
         allowed = limits["injected_files"]
         if 0 <= allowed < len(injected_files):
             raise exception.OnsetFileLimitExceeded()

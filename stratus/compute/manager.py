@@ -151,20 +151,25 @@ class ComputeManager:
     def _build_and_run(self, ctx, instance, request_spec, alternates,
                        admin_password, injected_files):
         uuid = instance.uuid
-        self._start_event_quietly(ctx, uuid, BUILD_EVENT)
         instance.task_state = TaskState.SPAWNING
         instance.launched_on = self.host
+        # The event's start is recorded with the save (one conductor
+        # call, one transaction); when the save fails, on its own.
         try:
             instance = self.conductor.instance_save(
-                ctx, instance, expected_task_state=TaskState.SCHEDULING)
+                ctx, instance, expected_task_state=TaskState.SCHEDULING,
+                action_event=(BUILD_EVENT, conductor_rpcapi.EVENT_START,
+                              self.host, None, None))
         except _GONE:
             LOG.debug("Instance %s was deleted before it was built", uuid)
+            self._start_event_quietly(ctx, uuid, BUILD_EVENT)
             self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR)
             return
         except exception.UnexpectedTaskStateError as exc:
             LOG.warning("Not building instance %s: %s", uuid, exc)
-            self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR,
-                                       traceback.format_exc())
+            trace = traceback.format_exc()
+            self._start_event_quietly(ctx, uuid, BUILD_EVENT)
+            self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR, trace)
             return
         self.tracker.update_usage(instance)
 
@@ -185,7 +190,9 @@ class ComputeManager:
         instance.info_cache = json.dumps(network_info)
         try:
             self.conductor.instance_save(
-                ctx, instance, expected_task_state=TaskState.SPAWNING)
+                ctx, instance, expected_task_state=TaskState.SPAWNING,
+                action_event=(BUILD_EVENT, conductor_rpcapi.EVENT_FINISH,
+                              self.host, SUCCESS, None))
         except _GONE:
             LOG.debug("Instance %s was deleted while it spawned", uuid)
             self._destroy_guest_quietly(ctx, instance)
@@ -193,7 +200,6 @@ class ComputeManager:
             self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR)
             return
         self.tracker.update_usage(instance)
-        self._finish_event_quietly(ctx, uuid, BUILD_EVENT, SUCCESS)
 
     def _allocate_network(self, instance, request_spec):
         """network_info for a new guest: none when the request said

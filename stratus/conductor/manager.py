@@ -8,6 +8,7 @@ import threading
 
 import oslo_messaging
 
+from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.conductor.tasks import build
 from stratus.conductor.tasks import compute_report
 from stratus.conductor.tasks import destroy
@@ -40,7 +41,7 @@ class _RecentCells:
 
 
 class ConductorManager:
-    target = oslo_messaging.Target(version="1.0")
+    target = oslo_messaging.Target(version=conductor_rpcapi.VERSION)
 
     def __init__(self, conf, messaging, databases):
         self.conf = conf
@@ -99,9 +100,14 @@ class ConductorManager:
 
     # Database proxy --------------------------------------------------------
 
-    def instance_save(self, ctx, instance, expected_task_state=None):
+    def instance_save(self, ctx, instance, expected_task_state=None,
+                      action_event=None):
         self._cell_of(ctx, instance.uuid, instance)
-        instance.save(expected_task_state=expected_task_state)
+        also = None
+        if action_event is not None:
+            def also(cctx, session):
+                _record_event(cctx, session, instance.uuid, *action_event)
+        instance.save(expected_task_state=expected_task_state, also=also)
         return instance
 
     def instance_destroy(self, ctx, instance):
@@ -117,12 +123,8 @@ class ConductorManager:
     def action_event_finish(self, ctx, instance_uuid, event, host, result,
                             traceback=None):
         with ctx.target_cell(self._cell_of(ctx, instance_uuid)) as cctx:
-            if result == instance_action_obj.RESULT_SUCCESS:
-                instance_action_obj.InstanceActionEvent.event_finish(
-                    cctx, instance_uuid, event)
-            else:
-                instance_action_obj.InstanceActionEvent.event_finish(
-                    cctx, instance_uuid, event, exc_tb=traceback or "")
+            _finish_event(cctx, None, instance_uuid, event, result,
+                          traceback)
 
     def service_report(self, ctx, service):
         return compute_report.service_report(ctx, self.local_cell(ctx),
@@ -140,3 +142,27 @@ class ConductorManager:
             cell_uuid = self.local_cell(ctx).uuid
         with ctx.target_cell(cell_uuid) as cctx:
             return instance_obj.InstanceList.get_by_host(cctx, host)
+
+
+def _finish_event(cctx, session, instance_uuid, event, result, trace):
+    if result == instance_action_obj.RESULT_SUCCESS:
+        instance_action_obj.InstanceActionEvent.event_finish(
+            cctx, instance_uuid, event, session=session)
+    else:
+        instance_action_obj.InstanceActionEvent.event_finish(
+            cctx, instance_uuid, event, exc_tb=trace or "", session=session)
+
+
+def _record_event(cctx, session, instance_uuid, event, phase, host, result,
+                  trace):
+    """An action event in the session of an instance save; an action or
+    event that is not found does not fail the save (only reads ran)."""
+    try:
+        if phase == conductor_rpcapi.EVENT_START:
+            instance_action_obj.InstanceActionEvent.event_start(
+                cctx, instance_uuid, event, host=host, session=session)
+        else:
+            _finish_event(cctx, session, instance_uuid, event, result,
+                          trace)
+    except exception.NotFound:
+        pass

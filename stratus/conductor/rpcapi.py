@@ -3,15 +3,26 @@
 1.0 - schedule_and_build_instances, reschedule_build, instance_save,
       instance_destroy, action_event_start, action_event_finish,
       service_report, compute_nodes_update, instances_on_host
+1.1 - instance_save takes action_event: the save and an action event
+      (its start or its finish) in one call and one transaction
 """
+from stratus import exception
+
 TOPIC = "conductor"
-VERSION = "1.0"
+# The newest version the conductor serves; a method is sent with the
+# oldest version that has what the call needs, so older conductors keep
+# answering.
+VERSION = "1.1"
+BASE_VERSION = "1.0"
+
+EVENT_START = "start"
+EVENT_FINISH = "finish"
 
 
 class ConductorAPI:
 
     def __init__(self, messaging, version_cap=None):
-        self.client = messaging.client(TOPIC, VERSION, version_cap)
+        self.client = messaging.client(TOPIC, BASE_VERSION, version_cap)
 
     # Orchestration (casts) --------------------------------------------
 
@@ -33,12 +44,39 @@ class ConductorAPI:
 
     # Database proxy for computes (calls) --------------------------------
 
-    def instance_save(self, ctx, instance, expected_task_state=None):
+    def instance_save(self, ctx, instance, expected_task_state=None,
+                      action_event=None):
         """Apply the instance's changed fields, only if its task_state is
         still expected_task_state (a list allowed); the saved Instance.
-        Raises UnexpectedTaskStateError, InstanceNotFound."""
-        return self.client.call(ctx, "instance_save", instance=instance,
-                                expected_task_state=expected_task_state)
+        Raises UnexpectedTaskStateError, InstanceNotFound.
+
+        action_event: (event name, EVENT_START or EVENT_FINISH, host,
+        result, traceback) to record under the action of ctx's request
+        in the same transaction, only if the save succeeds (result and
+        traceback matter for a finish). An action or event that is not
+        found does not fail the save.
+        """
+        if action_event is None:
+            return self.client.call(ctx, "instance_save", instance=instance,
+                                    expected_task_state=expected_task_state)
+        if self.client.can_send_version("1.1"):
+            return self.client.prepare(version="1.1").call(
+                ctx, "instance_save", instance=instance,
+                expected_task_state=expected_task_state,
+                action_event=list(action_event))
+        # A 1.0 conductor: the save, then the event, as two calls.
+        event, phase, host, result, trace = action_event
+        saved = self.client.call(ctx, "instance_save", instance=instance,
+                                 expected_task_state=expected_task_state)
+        try:
+            if phase == EVENT_START:
+                self.action_event_start(ctx, instance.uuid, event, host)
+            else:
+                self.action_event_finish(ctx, instance.uuid, event, host,
+                                         result, trace)
+        except exception.NotFound:
+            pass
+        return saved
 
     def instance_destroy(self, ctx, instance):
         return self.client.call(ctx, "instance_destroy", instance=instance)

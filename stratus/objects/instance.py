@@ -12,6 +12,7 @@ Reads and writes go to the database of the cell the context targets
 ``cell_uuid`` and its context, so ``save()`` and lazy loads need no
 targeting.
 """
+import contextlib
 import functools
 import ipaddress
 import json
@@ -201,16 +202,20 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
 
     # Changes --------------------------------------------------------------
 
-    def create(self, context=None):
+    def create(self, context=None, session=None):
         """Insert into the cell the context targets (default: the
-        object's context), with extra, metadata, tags and info cache."""
+        object's context), with extra, metadata, tags and info cache; in
+        session when given (a writer of that cell, to join the caller's
+        transaction)."""
         context = context or self._context
         now = utcnow()
         values = {name: getattr(self, name) for name in _COLUMN_FIELDS
                   if self.obj_attr_is_set(name)}
         values.setdefault("created_at", now)
         values.setdefault("updated_at", values["created_at"])
-        with context.cell_db.writer() as session:
+        writer = (contextlib.nullcontext(session) if session is not None
+                  else context.cell_db.writer())
+        with writer as session:
             instance_id = session.execute(
                 sa.insert(_I).values(**values)).inserted_primary_key[0]
             session.execute(sa.insert(_EXTRA).values(
@@ -253,8 +258,13 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
             values["locked_reason"] = self.get("locked_reason")
         return values
 
-    def save(self, expected_task_state=None, expected_vm_state=None):
+    def save(self, expected_task_state=None, expected_vm_state=None,
+             also=None):
         """Write what changed, in one transaction.
+
+        also: a callable(context, session) run in that transaction after
+        the instance's rows are written (other writes that must commit,
+        or not, with them).
 
         expected_task_state / expected_vm_state: a state or a list of
         states (None standing for "no task") the row must still be in;
@@ -295,6 +305,8 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
                         _write_metadata(session, model, self.uuid,
                                         getattr(self, "_orig_" + name),
                                         getattr(self, name))
+                if also is not None:
+                    also(cctx, session)
         self.updated_at = values["updated_at"]
         self.obj_reset_changes()
 

@@ -30,6 +30,13 @@ RESULT_SUCCESS = "Success"
 RESULT_ERROR = "Error"
 
 
+def _writer(context, session):
+    """The caller's session, or a new writer of the context's cell."""
+    if session is not None:
+        return contextlib.nullcontext(session)
+    return context.cell_db.writer()
+
+
 def _latest_action(session, instance_uuid, request_id):
     return session.scalar(sa.select(_ACTION).where(
         _ACTION.instance_uuid == instance_uuid,
@@ -170,12 +177,14 @@ class InstanceActionEvent(base.StratusObject, base.StratusPersistentObject):
         return event
 
     @classmethod
-    def event_start(cls, context, instance_uuid, event_name, host=None):
-        """Start an event under the action of context's request."""
+    def event_start(cls, context, instance_uuid, event_name, host=None,
+                    session=None):
+        """Start an event under the action of context's request; in
+        session when given (a writer of the context's cell)."""
         now = utcnow()
         values = dict(event=event_name, start_time=now, host=host,
                       created_at=now)
-        with context.cell_db.writer() as session:
+        with _writer(context, session) as session:
             values["action_id"] = cls._action_id(session, context,
                                                  instance_uuid)
             session.execute(sa.update(_ACTION.__table__).where(
@@ -186,9 +195,10 @@ class InstanceActionEvent(base.StratusObject, base.StratusPersistentObject):
 
     @classmethod
     def event_finish(cls, context, instance_uuid, event_name, exc_val=None,
-                     exc_tb=None):
+                     exc_tb=None, session=None):
         """Finish the event: Success, or Error with the traceback and the
-        error's message as details (and the action's message 'Error')."""
+        error's message as details (and the action's message 'Error');
+        in session when given (a writer of the context's cell)."""
         now = utcnow()
         changes = dict(finish_time=now, updated_at=now, result=RESULT_SUCCESS)
         action_changes = dict(updated_at=now)
@@ -202,7 +212,7 @@ class InstanceActionEvent(base.StratusObject, base.StratusPersistentObject):
                 changes["traceback"] = (
                     exc_tb if isinstance(exc_tb, str)
                     else "".join(traceback.format_tb(exc_tb)))
-        with context.cell_db.writer() as session:
+        with _writer(context, session) as session:
             action_id = cls._action_id(session, context, instance_uuid)
             row = session.execute(sa.select(_EVENT.__table__).where(
                 _EVENT.action_id == action_id,

@@ -3,6 +3,7 @@
 Lives in the instance's cell database. A server shows its latest fault;
 faults of a page of servers come in one query.
 """
+import contextlib
 import traceback
 
 import sqlalchemy as sa
@@ -47,11 +48,14 @@ class InstanceFault(base.StratusObject, base.StratusPersistentObject):
                    message=message[:_MESSAGE_LENGTH], details=details,
                    host=host)
 
-    def create(self, context=None):
-        """Insert into the cell the context targets."""
+    def create(self, context=None, session=None):
+        """Insert into the cell the context targets; in session when given
+        (a writer of that cell)."""
         context = context or self._context
         now = utcnow()
-        with context.cell_db.writer() as session:
+        writer = (contextlib.nullcontext(session) if session is not None
+                  else context.cell_db.writer())
+        with writer as session:
             self.id = session.execute(sa.insert(_FAULT).values(
                 instance_uuid=self.instance_uuid, code=self.code,
                 message=self.get("message"), details=self.get("details"),
