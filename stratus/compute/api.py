@@ -100,6 +100,15 @@ def parse_availability_zone(conf, availability_zone):
             node or None)
 
 
+# Built once: every GET of a server reads its groups.
+_GROUPS_OF_SERVER = sa.select(api_models.InstanceGroup.uuid).join(
+    api_models.InstanceGroupMember,
+    api_models.InstanceGroupMember.group_id
+    == api_models.InstanceGroup.id).where(
+    api_models.InstanceGroupMember.instance_uuid
+    == sa.bindparam("instance_uuid"))
+
+
 class API:
     def __init__(self, conf, messaging, image_api):
         self.conf = conf
@@ -468,12 +477,9 @@ class API:
     @staticmethod
     def server_groups(ctx, instance_uuid):
         """Uuids of the server groups the server is a member of."""
-        group = api_models.InstanceGroup
-        member = api_models.InstanceGroupMember
         with ctx.api_db.reader() as session:
-            return list(session.scalars(sa.select(group.uuid).join(
-                member, member.group_id == group.id).where(
-                member.instance_uuid == instance_uuid)))
+            return list(session.scalars(_GROUPS_OF_SERVER,
+                                        {"instance_uuid": instance_uuid}))
 
     # Changes --------------------------------------------------------------------
 

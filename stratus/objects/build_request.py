@@ -19,6 +19,8 @@ from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 
 _BR = api_models.BuildRequest
+_BY_INSTANCE_UUID = sa.select(_BR).where(
+    _BR.instance_uuid == sa.bindparam("instance_uuid"))
 
 
 @base.register
@@ -54,8 +56,8 @@ class BuildRequest(base.StratusObject, base.StratusTimestampObject):
     @classmethod
     def get_by_instance_uuid(cls, context, instance_uuid):
         with context.api_db.reader() as session:
-            row = session.scalar(sa.select(_BR).where(
-                _BR.instance_uuid == instance_uuid))
+            row = session.scalar(_BY_INSTANCE_UUID,
+                                 {"instance_uuid": instance_uuid})
         if row is None:
             raise exception.BuildRequestNotFound(uuid=instance_uuid)
         return cls._from_db(context, row)

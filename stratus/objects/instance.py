@@ -188,11 +188,9 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
 
         read_deleted: also find a soft-deleted instance.
         """
-        query = _SELECT.where(_I.c.uuid == uuid)
-        if not read_deleted:
-            query = query.where(_I.c.deleted == 0)
+        query = _BY_UUID_ANY if read_deleted else _BY_UUID
         with context.cell_db.reader() as session:
-            row = session.execute(query).first()
+            row = session.execute(query, {"uuid": uuid}).first()
             if row is None:
                 raise exception.InstanceNotFound(instance_id=uuid)
             instance = _from_row(context, row)
@@ -641,18 +639,35 @@ def _from_row(context, row):
     return instance
 
 
+# Statements built once: building and hashing a statement costs more
+# than running it on the paths every GET takes.
+_BY_UUID_ANY = _SELECT.where(_I.c.uuid == sa.bindparam("uuid"))
+_BY_UUID = _BY_UUID_ANY.where(_I.c.deleted == 0)
+_UUIDS = sa.bindparam("uuids", expanding=True)
+_ITEMS_BY_UUIDS = {
+    name: sa.select(model.c.instance_uuid, model.c.key,
+                    model.c.value).where(model.c.instance_uuid.in_(_UUIDS),
+                                         model.c.deleted == 0)
+    for name, model in (("metadata", _META), ("system_metadata", _SYSMETA))}
+_TAGS_BY_UUIDS = sa.select(_TAG.c.resource_id, _TAG.c.tag).where(
+    _TAG.c.resource_id.in_(_UUIDS)).order_by(_TAG.c.tag)
+_KEYPAIRS_BY_UUIDS = sa.select(_EXTRA.c.instance_uuid,
+                               _EXTRA.c.keypairs).where(
+    _EXTRA.c.instance_uuid.in_(_UUIDS))
+
+
 def _load_optional(session, context, instances, attrs):
     """Fill the optional attributes of {uuid: instance}, one query each."""
     uuids = list(instances)
     wanted = set(attrs) & set(OPTIONAL_ATTRS)
     if not uuids or not wanted:
         return
+    params = {"uuids": uuids}
     for name, model in (("metadata", _META), ("system_metadata", _SYSMETA)):
         if name in wanted:
             found = {uuid: {} for uuid in uuids}
-            for uuid, key, value in session.execute(sa.select(
-                    model.c.instance_uuid, model.c.key, model.c.value).where(
-                    model.c.instance_uuid.in_(uuids), model.c.deleted == 0)):
+            for uuid, key, value in session.execute(_ITEMS_BY_UUIDS[name],
+                                                    params):
                 found[uuid][key] = value
             for uuid, values in found.items():
                 _set_loaded(instances[uuid], name, values)
@@ -660,9 +675,7 @@ def _load_optional(session, context, instances, attrs):
                 setattr(instances[uuid], "_orig_" + name, dict(values))
     if "tags" in wanted:
         found = {uuid: [] for uuid in uuids}
-        for uuid, tag in session.execute(sa.select(
-                _TAG.c.resource_id, _TAG.c.tag).where(
-                _TAG.c.resource_id.in_(uuids)).order_by(_TAG.c.tag)):
+        for uuid, tag in session.execute(_TAGS_BY_UUIDS, params):
             found[uuid].append(tag)
         for uuid, tags in found.items():
             _set_loaded(instances[uuid], "tags", tags)
@@ -671,9 +684,7 @@ def _load_optional(session, context, instances, attrs):
         for uuid in uuids:
             _set_loaded(instances[uuid], "fault", faults.get(uuid))
     if "keypairs" in wanted:
-        rows = session.execute(sa.select(
-            _EXTRA.c.instance_uuid, _EXTRA.c.keypairs).where(
-            _EXTRA.c.instance_uuid.in_(uuids))).all()
+        rows = session.execute(_KEYPAIRS_BY_UUIDS, params).all()
         for uuid, text in rows:
             keypairs = (keypair.KeyPairList.obj_from_primitive(
                 json.loads(text)) if text

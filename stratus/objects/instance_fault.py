@@ -82,15 +82,17 @@ class InstanceFaultList(base.ObjectListBase, base.StratusObject):
         return cls.from_objects(context, faults.values())
 
 
+_LATEST = sa.select(_FAULT.__table__).where(_FAULT.id.in_(
+    sa.select(sa.func.max(_FAULT.id)).where(
+        _FAULT.instance_uuid.in_(sa.bindparam("uuids", expanding=True)),
+        _FAULT.deleted == 0).group_by(_FAULT.instance_uuid)))
+
+
 def latest_by_instance(session, context, instance_uuids):
     """{instance uuid: its latest InstanceFault}, in one query."""
     if not instance_uuids:
         return {}
-    latest = sa.select(sa.func.max(_FAULT.id)).where(
-        _FAULT.instance_uuid.in_(list(instance_uuids)),
-        _FAULT.deleted == 0).group_by(_FAULT.instance_uuid)
-    rows = session.execute(sa.select(_FAULT.__table__).where(
-        _FAULT.id.in_(latest)))
+    rows = session.execute(_LATEST, {"uuids": list(instance_uuids)})
     return {row.instance_uuid: InstanceFault._from_row(InstanceFault(), row,
                                                        context)
             for row in rows}

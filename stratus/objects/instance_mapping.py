@@ -24,6 +24,10 @@ def _select():
         _CELL, _CELL.id == _MAPPING.cell_id)
 
 
+_BY_INSTANCE_UUID = _select().where(
+    _MAPPING.instance_uuid == sa.bindparam("instance_uuid"))
+
+
 @base.register
 class InstanceMapping(base.StratusObject, base.StratusTimestampObject):
     VERSION = "1.0"
@@ -46,8 +50,8 @@ class InstanceMapping(base.StratusObject, base.StratusTimestampObject):
     @classmethod
     def get_by_instance_uuid(cls, context, instance_uuid):
         with context.api_db.reader() as session:
-            found = session.execute(_select().where(
-                _MAPPING.instance_uuid == instance_uuid)).first()
+            found = session.execute(_BY_INSTANCE_UUID, {
+                "instance_uuid": instance_uuid}).first()
         if found is None:
             raise exception.InstanceMappingNotFound(uuid=instance_uuid)
         return cls._from_db(context, *found)

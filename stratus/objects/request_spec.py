@@ -16,6 +16,9 @@ from stratus.objects import base
 from stratus.objects import fields
 
 _SPEC = api_models.RequestSpec
+# Built once (a page of servers reads its specs on every GET).
+_BY_INSTANCE_UUIDS = sa.select(_SPEC.id, _SPEC.instance_uuid, _SPEC.spec).where(
+    _SPEC.instance_uuid.in_(sa.bindparam("uuids", expanding=True)))
 
 
 @base.register
@@ -103,9 +106,8 @@ class RequestSpecList(base.ObjectListBase, base.StratusObject):
         if not instance_uuids:
             return cls.from_objects(context, [])
         with context.api_db.reader() as session:
-            rows = session.execute(sa.select(
-                _SPEC.id, _SPEC.instance_uuid, _SPEC.spec).where(
-                _SPEC.instance_uuid.in_(list(instance_uuids)))).all()
+            rows = session.execute(_BY_INSTANCE_UUIDS, {
+                "uuids": list(instance_uuids)}).all()
         if only is None:
             return cls.from_objects(context, [
                 RequestSpec._from_db(context, row) for row in rows])

@@ -19,6 +19,9 @@ from stratus.objects import fields
 # Bumped when a service's RPC or object handling changes incompatibly.
 SERVICE_VERSION = 1
 _SERVICES = cell_models.Service
+_BY_HOST_AND_BINARY = sa.select(_SERVICES).where(
+    _SERVICES.deleted == 0, _SERVICES.host == sa.bindparam("host"),
+    _SERVICES.binary == sa.bindparam("binary"))
 _UPDATABLE = ("host", "binary", "topic", "report_count", "disabled",
               "disabled_reason", "last_seen_up", "forced_down", "version")
 
@@ -75,6 +78,15 @@ class Service(base.StratusObject, base.StratusPersistentObject):
 
     @classmethod
     def get_by_host_and_binary(cls, context, host, binary, cell_uuid=None):
+        if cell_uuid is not None:
+            # The one-server GET's path: a statement built once.
+            with context.cell_db_for(cell_uuid).reader() as session:
+                row = session.execute(_BY_HOST_AND_BINARY, {
+                    "host": host, "binary": binary}).scalars().first()
+                if row is None:
+                    raise exception.ServiceNotFound(
+                        service_id="%s/%s" % (host, binary))
+                return cls._from_db(context, row, cell_uuid)
         return cls._find(context, "%s/%s" % (host, binary),
                          _SERVICES.host == host, _SERVICES.binary == binary,
                          cell_uuid=cell_uuid)
