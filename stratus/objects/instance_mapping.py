@@ -24,7 +24,11 @@ def _select():
         _CELL, _CELL.id == _MAPPING.cell_id)
 
 
-_BY_INSTANCE_UUID = _select().where(
+# Core rows (no ORM objects), a statement built once: every GET of a
+# server reads its mapping.
+_BY_INSTANCE_UUID = sa.select(
+    _MAPPING.__table__, _CELL.uuid.label("mapped_cell_uuid")).outerjoin(
+    _CELL, _CELL.id == _MAPPING.cell_id).where(
     _MAPPING.instance_uuid == sa.bindparam("instance_uuid"))
 
 
@@ -54,7 +58,7 @@ class InstanceMapping(base.StratusObject, base.StratusTimestampObject):
                 "instance_uuid": instance_uuid}).first()
         if found is None:
             raise exception.InstanceMappingNotFound(uuid=instance_uuid)
-        return cls._from_db(context, *found)
+        return cls._from_db(context, found, found.mapped_cell_uuid)
 
     @staticmethod
     def _cell_id(cell_uuid):

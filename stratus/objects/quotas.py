@@ -15,6 +15,23 @@ from stratus.objects import fields
 DEFAULT_QUOTA_CLASS = "default"
 
 
+_SOURCES = [
+    sa.select(sa.literal("class"), api_models.QuotaClass.resource,
+              api_models.QuotaClass.hard_limit).where(
+        api_models.QuotaClass.class_name == DEFAULT_QUOTA_CLASS),
+    sa.select(sa.literal("project"), api_models.Quota.resource,
+              api_models.Quota.hard_limit).where(
+        api_models.Quota.project_id == sa.bindparam("project_id")),
+    sa.select(sa.literal("user"), api_models.ProjectUserQuota.resource,
+              api_models.ProjectUserQuota.hard_limit).where(
+        api_models.ProjectUserQuota.project_id == sa.bindparam("project_id"),
+        api_models.ProjectUserQuota.user_id == sa.bindparam("user_id")),
+]
+_DEFAULT_LIMITS = sa.union_all(*_SOURCES[:1])
+_PROJECT_LIMITS = sa.union_all(*_SOURCES[:2])
+_USER_LIMITS = sa.union_all(*_SOURCES)
+
+
 @base.register
 class Quotas(base.StratusObject):
     VERSION = "1.0"
@@ -31,26 +48,19 @@ class Quotas(base.StratusObject):
     def get(cls, context, project_id, user_id=None):
         """The stored overrides that apply to a project (and user); with
         project_id None, only the default class's."""
-        # One round trip for the three sources: it runs on every create.
-        sources = [sa.select(sa.literal("class"),
-                             api_models.QuotaClass.resource,
-                             api_models.QuotaClass.hard_limit).where(
-            api_models.QuotaClass.class_name == DEFAULT_QUOTA_CLASS)]
-        if project_id is not None:
-            sources.append(sa.select(
-                sa.literal("project"), api_models.Quota.resource,
-                api_models.Quota.hard_limit).where(
-                api_models.Quota.project_id == project_id))
-        if project_id is not None and user_id is not None:
-            sources.append(sa.select(
-                sa.literal("user"), api_models.ProjectUserQuota.resource,
-                api_models.ProjectUserQuota.hard_limit).where(
-                api_models.ProjectUserQuota.project_id == project_id,
-                api_models.ProjectUserQuota.user_id == user_id))
+        # One round trip for the three sources, a statement built once:
+        # it runs on every create.
+        if project_id is None:
+            query = _DEFAULT_LIMITS
+        elif user_id is None:
+            query = _PROJECT_LIMITS
+        else:
+            query = _USER_LIMITS
+        params = {"project_id": project_id, "user_id": user_id}
         found = {"class": {}, "project": {}, "user": {}}
         with context.api_db.reader() as session:
-            for source, resource, hard_limit in session.execute(
-                    sa.union_all(*sources)):
+            for source, resource, hard_limit in session.execute(query,
+                                                                params):
                 found[source][resource] = hard_limit
         class_limits = found["class"]
         project_limits, user_limits = found["project"], found["user"]

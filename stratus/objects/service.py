@@ -19,7 +19,7 @@ from stratus.objects import fields
 # Bumped when a service's RPC or object handling changes incompatibly.
 SERVICE_VERSION = 1
 _SERVICES = cell_models.Service
-_BY_HOST_AND_BINARY = sa.select(_SERVICES).where(
+_BY_HOST_AND_BINARY = sa.select(_SERVICES.__table__).where(
     _SERVICES.deleted == 0, _SERVICES.host == sa.bindparam("host"),
     _SERVICES.binary == sa.bindparam("binary"))
 _UPDATABLE = ("host", "binary", "topic", "report_count", "disabled",
@@ -82,7 +82,7 @@ class Service(base.StratusObject, base.StratusPersistentObject):
             # The one-server GET's path: a statement built once.
             with context.cell_db_for(cell_uuid).reader() as session:
                 row = session.execute(_BY_HOST_AND_BINARY, {
-                    "host": host, "binary": binary}).scalars().first()
+                    "host": host, "binary": binary}).first()
                 if row is None:
                     raise exception.ServiceNotFound(
                         service_id="%s/%s" % (host, binary))
