@@ -101,12 +101,11 @@ def parse_availability_zone(conf, availability_zone):
 
 
 # Built once: every GET of a server reads its groups.
-_GROUPS_OF_SERVER = sa.select(api_models.InstanceGroup.uuid).join(
-    api_models.InstanceGroupMember,
-    api_models.InstanceGroupMember.group_id
-    == api_models.InstanceGroup.id).where(
-    api_models.InstanceGroupMember.instance_uuid
-    == sa.bindparam("instance_uuid"))
+_GROUP = api_models.InstanceGroup.__table__
+_MEMBER = api_models.InstanceGroupMember.__table__
+_GROUPS_OF_SERVER = sa.select(_GROUP.c.uuid).join(
+    _MEMBER, _MEMBER.c.group_id == _GROUP.c.id).where(
+    _MEMBER.c.instance_uuid == sa.bindparam("instance_uuid"))
 
 
 class API:

@@ -19,7 +19,9 @@ from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 
 _BR = api_models.BuildRequest
-_BY_INSTANCE_UUID = sa.select(_BR).where(
+# Core rows, a statement built once: a server waiting for its cell is
+# read from here on every GET.
+_BY_INSTANCE_UUID = sa.select(_BR.__table__).where(
     _BR.instance_uuid == sa.bindparam("instance_uuid"))
 
 
@@ -56,8 +58,8 @@ class BuildRequest(base.StratusObject, base.StratusTimestampObject):
     @classmethod
     def get_by_instance_uuid(cls, context, instance_uuid):
         with context.api_db.reader() as session:
-            row = session.scalar(_BY_INSTANCE_UUID,
-                                 {"instance_uuid": instance_uuid})
+            row = session.execute(_BY_INSTANCE_UUID,
+                                  {"instance_uuid": instance_uuid}).first()
         if row is None:
             raise exception.BuildRequestNotFound(uuid=instance_uuid)
         return cls._from_db(context, row)

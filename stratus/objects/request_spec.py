@@ -17,8 +17,10 @@ from stratus.objects import fields
 
 _SPEC = api_models.RequestSpec
 # Built once (a page of servers reads its specs on every GET).
-_BY_INSTANCE_UUIDS = sa.select(_SPEC.id, _SPEC.instance_uuid, _SPEC.spec).where(
-    _SPEC.instance_uuid.in_(sa.bindparam("uuids", expanding=True)))
+_SPECS = _SPEC.__table__
+_BY_INSTANCE_UUIDS = sa.select(
+    _SPECS.c.id, _SPECS.c.instance_uuid, _SPECS.c.spec).where(
+    _SPECS.c.instance_uuid.in_(sa.bindparam("uuids", expanding=True)))
 
 
 @base.register
