@@ -219,24 +219,61 @@ def _too_many(overs, requested):
         allowed=join(limit for _, _, limit in overs))
 
 
+# The statements of a quota check, built once ([per project, per user]):
+# they run twice on every create.
+def _owned(mapping, per_user):
+    owned = [mapping.c.project_id == sa.bindparam("project_id"),
+             mapping.c.queued_for_delete.is_(False)]
+    if per_user:
+        owned.append(mapping.c.user_id == sa.bindparam("user_id"))
+    return owned
+
+
+def _server_count(per_user):
+    mapping = api_models.InstanceMapping.__table__
+    return sa.select(sa.func.count()).select_from(mapping).where(
+        *_owned(mapping, per_user))
+
+
+def _pending_servers(per_user):
+    mapping = api_models.InstanceMapping.__table__
+    build_request = api_models.BuildRequest.__table__
+    return sa.select(build_request.c.instance).join(
+        mapping, mapping.c.instance_uuid
+        == build_request.c.instance_uuid).where(
+        mapping.c.cell_id.is_(None), *_owned(mapping, per_user))
+
+
+def _cell_usage_query(per_user):
+    instance = cell_models.Instance.__table__
+    query = sa.select(
+        sa.func.coalesce(sa.func.sum(instance.c.vcpus), 0),
+        sa.func.coalesce(sa.func.sum(instance.c.memory_mb), 0)).where(
+        instance.c.project_id == sa.bindparam("project_id"),
+        instance.c.deleted == 0,
+        sa.or_(instance.c.vm_state.is_(None),
+               instance.c.vm_state != fields.VMState.SOFT_DELETED),
+        sa.or_(instance.c.hidden.is_(None), instance.c.hidden.is_(False)))
+    if per_user:
+        query = query.where(instance.c.user_id == sa.bindparam("user_id"))
+    return query
+
+
+_SERVER_COUNT = [_server_count(False), _server_count(True)]
+_PENDING_SERVERS = [_pending_servers(False), _pending_servers(True)]
+_CELL_USAGE = [_cell_usage_query(False), _cell_usage_query(True)]
+
+
 def _count_servers(session, project_id, user_id, sizes):
     """Servers from the instance mappings, and when sizes are asked the
     vCPUs and RAM of those that have not reached a cell yet (their size
     is in the build request)."""
-    mapping = api_models.InstanceMapping
-    owned = [mapping.project_id == project_id,
-             mapping.queued_for_delete.is_(False)]
-    if user_id is not None:
-        owned.append(mapping.user_id == user_id)
-    used = {"instances": session.scalar(
-        sa.select(sa.func.count()).select_from(mapping).where(*owned))}
+    per_user = user_id is not None
+    params = {"project_id": project_id, "user_id": user_id}
+    used = {"instances": session.scalar(_SERVER_COUNT[per_user], params)}
     if sizes:
         used.update(cores=0, ram=0)
-        for text in session.scalars(
-                sa.select(api_models.BuildRequest.instance).join(
-                    mapping, mapping.instance_uuid
-                    == api_models.BuildRequest.instance_uuid).where(
-                    mapping.cell_id.is_(None), *owned)):
+        for text in session.scalars(_PENDING_SERVERS[per_user], params):
             vcpus, memory_mb = _build_request_size(text)
             used["cores"] += vcpus
             used["ram"] += memory_mb
@@ -245,18 +282,10 @@ def _count_servers(session, project_id, user_id, sizes):
 
 def _cell_usage(context, cell_uuid, project_id, user_id):
     """(vCPUs, MB of RAM) of a project's live servers in one cell."""
-    instance = cell_models.Instance
-    query = sa.select(
-        sa.func.coalesce(sa.func.sum(instance.vcpus), 0),
-        sa.func.coalesce(sa.func.sum(instance.memory_mb), 0)).where(
-        instance.project_id == project_id, instance.deleted == 0,
-        sa.or_(instance.vm_state.is_(None),
-               instance.vm_state != fields.VMState.SOFT_DELETED),
-        sa.or_(instance.hidden.is_(None), instance.hidden.is_(False)))
-    if user_id is not None:
-        query = query.where(instance.user_id == user_id)
     with context.cell_db_for(cell_uuid).reader() as session:
-        vcpus, memory_mb = session.execute(query).one()
+        vcpus, memory_mb = session.execute(
+            _CELL_USAGE[user_id is not None],
+            {"project_id": project_id, "user_id": user_id}).one()
     return int(vcpus), int(memory_mb)
 
 

@@ -53,22 +53,34 @@ def _has_access(project_id):
         api_models.FlavorProject.project_id == project_id)
 
 
+# Statements built once (a create reads its flavor).
+_IDS = sa.bindparam("ids", expanding=True)
+_SPECS_T = api_models.FlavorExtraSpec.__table__
+_PROJECTS_T = api_models.FlavorProject.__table__
+_SPECS_OF = sa.select(_SPECS_T.c.flavor_id, _SPECS_T.c.key,
+                      _SPECS_T.c.value).where(_SPECS_T.c.flavor_id.in_(_IDS))
+_PROJECTS_OF = sa.select(_PROJECTS_T.c.flavor_id,
+                         _PROJECTS_T.c.project_id).where(
+    _PROJECTS_T.c.flavor_id.in_(_IDS)).order_by(_PROJECTS_T.c.id)
+_FLAVORS_T = api_models.Flavor.__table__
+_BY_FLAVORID_ADMIN = sa.select(_FLAVORS_T).where(
+    _FLAVORS_T.c.flavorid == sa.bindparam("flavorid"))
+_BY_FLAVORID_VISIBLE = _BY_FLAVORID_ADMIN.where(sa.or_(
+    _FLAVORS_T.c.is_public.is_(True),
+    sa.exists().where(_PROJECTS_T.c.flavor_id == _FLAVORS_T.c.id,
+                      _PROJECTS_T.c.project_id
+                      == sa.bindparam("project_id"))))
+
+
 def _load_children(session, flavor_ids):
     """({flavor id: extra specs}, {flavor id: [project ids]}) in two queries."""
     specs = collections.defaultdict(dict)
     projects = collections.defaultdict(list)
     if flavor_ids:
-        for flavor_id, key, value in session.execute(sa.select(
-                api_models.FlavorExtraSpec.flavor_id,
-                api_models.FlavorExtraSpec.key,
-                api_models.FlavorExtraSpec.value).where(
-                api_models.FlavorExtraSpec.flavor_id.in_(flavor_ids))):
+        params = {"ids": list(flavor_ids)}
+        for flavor_id, key, value in session.execute(_SPECS_OF, params):
             specs[flavor_id][key] = value
-        for flavor_id, project_id in session.execute(sa.select(
-                api_models.FlavorProject.flavor_id,
-                api_models.FlavorProject.project_id).where(
-                api_models.FlavorProject.flavor_id.in_(flavor_ids)).order_by(
-                api_models.FlavorProject.id)):
+        for flavor_id, project_id in session.execute(_PROJECTS_OF, params):
             projects[flavor_id].append(project_id)
     return specs, projects
 
@@ -155,8 +167,18 @@ class Flavor(base.StratusObject, base.StratusTimestampObject):
 
     @classmethod
     def get_by_flavor_id(cls, context, flavorid):
-        return cls._get_one(context, api_models.Flavor.flavorid == flavorid,
-                            flavorid)
+        if "\x00" in str(flavorid):
+            # no database can hold it; PostgreSQL would refuse the query
+            raise exception.FlavorNotFound(flavor_id=flavorid)
+        query = (_BY_FLAVORID_ADMIN if context.is_admin
+                 else _BY_FLAVORID_VISIBLE)
+        with context.api_db.reader() as session:
+            row = session.execute(query, {
+                "flavorid": flavorid,
+                "project_id": context.project_id}).first()
+            if row is None:
+                raise exception.FlavorNotFound(flavor_id=flavorid)
+            return _from_rows(context, session, [row])[0]
 
     @classmethod
     def get_by_name(cls, context, name):
