@@ -1,6 +1,7 @@
 """Destroy: the compute removed a server's guest; the server goes from
 its cell (soft delete), its resources from placement, and its mapping is
-marked queued_for_delete; the delete action of the request is finished.
+marked queued_for_delete, after the delete action of the request is
+finished.
 
 Placement and the mapping are cleaned up even when the instance was
 already gone (InstanceNotFound is raised afterwards)."""
@@ -17,16 +18,18 @@ def instance_destroy(ctx, cctx, instance):
     except exception.InstanceNotFound as exc:
         already_gone = exc
     allocations.remove_consumer(ctx, instance.uuid)
+    # The action finishes before the mapping is marked: whoever sees the
+    # mark (the last step) sees a finished delete.
+    try:
+        instance_action_obj.InstanceAction.action_finish(cctx, instance.uuid)
+    except exception.InstanceActionNotFound:
+        pass
     try:
         mapping = instance_mapping_obj.InstanceMapping.get_by_instance_uuid(
             ctx, instance.uuid)
         mapping.queued_for_delete = True
         mapping.save()
     except exception.InstanceMappingNotFound:
-        pass
-    try:
-        instance_action_obj.InstanceAction.action_finish(cctx, instance.uuid)
-    except exception.InstanceActionNotFound:
         pass
     if already_gone is not None:
         raise already_gone
