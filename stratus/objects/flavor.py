@@ -151,9 +151,6 @@ class Flavor(base.StratusObject, base.StratusTimestampObject):
 
     @classmethod
     def _get_one(cls, context, where, not_found_id):
-        if "\x00" in str(not_found_id):
-            # no database can hold it; PostgreSQL would refuse the query
-            raise exception.FlavorNotFound(flavor_id=not_found_id)
         with context.api_db.reader() as session:
             row = session.scalar(_visible(
                 sa.select(api_models.Flavor).where(where), context))
@@ -167,9 +164,6 @@ class Flavor(base.StratusObject, base.StratusTimestampObject):
 
     @classmethod
     def get_by_flavor_id(cls, context, flavorid):
-        if "\x00" in str(flavorid):
-            # no database can hold it; PostgreSQL would refuse the query
-            raise exception.FlavorNotFound(flavor_id=flavorid)
         query = (_BY_FLAVORID_ADMIN if context.is_admin
                  else _BY_FLAVORID_VISIBLE)
         with context.api_db.reader() as session:
@@ -306,8 +300,6 @@ class Flavor(base.StratusObject, base.StratusTimestampObject):
     def destroy(self):
         if self.obj_attr_is_set("id"):
             where = api_models.Flavor.id == self.id
-        elif "\x00" in self.flavorid:
-            raise exception.FlavorNotFound(flavor_id=self.flavorid)
         else:
             where = api_models.Flavor.flavorid == self.flavorid
         with self._context.api_db.writer() as session:

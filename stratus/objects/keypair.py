@@ -29,12 +29,6 @@ TYPE_SSH = "ssh"
 TYPE_X509 = "x509"
 
 
-def _check_findable(user_id, name):
-    # no database can hold a NUL; PostgreSQL would refuse the query
-    if "\x00" in name or "\x00" in (user_id or ""):
-        raise exception.KeypairNotFound(user_id=user_id, name=name)
-
-
 @base.register
 class KeyPair(base.StratusObject, base.StratusPersistentObject):
     VERSION = "1.0"
@@ -57,7 +51,6 @@ class KeyPair(base.StratusObject, base.StratusPersistentObject):
 
     @classmethod
     def get_by_name(cls, context, user_id, name):
-        _check_findable(user_id, name)
         with context.api_db.reader() as session:
             row = session.scalar(sa.select(api_models.KeyPair).where(
                 api_models.KeyPair.user_id == user_id,
@@ -68,7 +61,6 @@ class KeyPair(base.StratusObject, base.StratusPersistentObject):
 
     @classmethod
     def destroy_by_name(cls, context, user_id, name):
-        _check_findable(user_id, name)
         with context.api_db.writer() as session:
             deleted = session.execute(sa.delete(api_models.KeyPair).where(
                 api_models.KeyPair.user_id == user_id,

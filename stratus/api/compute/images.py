@@ -45,13 +45,7 @@ def image_not_found():
     return errors.not_found("Image not found.")
 
 
-def _check_image_id(image_id):
-    if "\x00" in image_id:  # no image service can hold it
-        raise image_not_found()
-
-
 def get_image(req, image_id):
-    _check_image_id(image_id)
     try:
         return req.app.image_api.get(req.context, image_id)
     except exception.ImageNotFound:
@@ -193,7 +187,6 @@ def show_image(req, image_id):
 def delete_image(req, image_id):
     require_version(req, MAX_VERSION)
     req.authorize(policies.POLICY_ROOT % "delete")
-    _check_image_id(image_id)
     try:
         req.app.image_api.delete(req.context, image_id)
     except exception.ImageNotFound:

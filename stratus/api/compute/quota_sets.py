@@ -38,7 +38,6 @@ def _quota_set(req, values, project_id=None, network_value=-1):
 
 
 def _authorize(req, action, project_id):
-    common.check_storable(project_id, "project_id")
     req.authorize(policies.POLICY_ROOT % action, {"project_id": project_id})
 
 

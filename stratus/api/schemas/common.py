@@ -53,13 +53,6 @@ def to_bool(value):
     return str(value) in _TRUE_STRINGS
 
 
-def check_storable(value, what):
-    """400 for a path parameter no database could hold (a NUL)."""
-    if "\x00" in value:
-        raise exception.ValidationError(
-            "Invalid input for %s: NUL characters are not allowed." % what)
-
-
 def to_int(value, field, minimum, maximum=MAX_INT):
     """An int in [minimum, maximum] from an int or a digit string; 400
     with oslo's wording otherwise (the schema cannot range-check strings)."""
