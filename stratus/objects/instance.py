@@ -242,7 +242,7 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
             if not self.obj_attr_is_set(name):
                 setattr(self, name, default)
         self.tags = tags
-        self.obj_reset_changes()
+        self.obj_reset_changes(recursive=True)
 
     def _extra_values(self, names):
         values = {}
@@ -306,7 +306,8 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
                 if also is not None:
                     also(cctx, session)
         self.updated_at = values["updated_at"]
-        self.obj_reset_changes()
+        # The flavor and keypairs were written too: none is a change now.
+        self.obj_reset_changes(recursive=True)
 
     def destroy(self):
         """Soft-delete: deleted = id, vm_state deleted, no task; tags go
