@@ -169,14 +169,17 @@ class Quotas:
         raise _too_many(overs, requested)
 
     def check_deltas(self, context, project_id, user_id, deltas,
-                     already_counted=False):
+                     already_counted=False, limit_sets=None):
         """Raise if adding deltas ({resource: amount}) exceeds a limit.
 
         already_counted: the resources exist already and are in the
         counts (a recheck after creating them, which catches concurrent
         requests that each passed the first check).
+        limit_sets: from limit_sets(context, project_id, user_id) when the
+        caller read them already.
         """
-        scopes = self._scopes(context, project_id, user_id, tuple(deltas))
+        scopes = self._scopes(context, project_id, user_id, tuple(deltas),
+                              limit_sets)
         overs = _overs(scopes, deltas, already_counted)
         if not overs:
             return

@@ -143,8 +143,8 @@ class API:
             self._check_destination(ctx, requested_host,
                                     requested_hypervisor_hostname)
         requested_networks = _requested_networks(networks, max_count)
-        # The limits, read once for the checks before the writes (the
-        # recheck after them reads them afresh).
+        # The limits, read once for the checks before the writes and the
+        # recheck after them (which is about concurrent usage, not limits).
         limit_sets = self.quotas.limit_sets(ctx, ctx.project_id, ctx.user_id)
         self.quotas.check_metadata_items(ctx, ctx.project_id, len(metadata),
                                          limit_sets=limit_sets)
@@ -228,7 +228,8 @@ class API:
                 self.quotas.check_deltas(
                     ctx, ctx.project_id, ctx.user_id,
                     {"instances": count, "cores": count * flavor.vcpus,
-                     "ram": count * flavor.memory_mb}, already_counted=True)
+                     "ram": count * flavor.memory_mb}, already_counted=True,
+                    limit_sets=limit_sets)
             except exception.OverQuota:
                 self._forget(ctx, [i.uuid for i in instances])
                 raise

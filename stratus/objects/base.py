@@ -101,15 +101,21 @@ class StratusObject(ovo_base.VersionedObject):
 
     @classmethod
     def _from_row(cls, obj, row, context=None, skip=()):
-        """Fill obj's fields from the same-named attributes of a DB row."""
-        for name in obj.fields:
+        """Fill obj's fields from the same-named attributes of a DB row
+        (coerced as assignment would, without its change bookkeeping)."""
+        values = obj.__dict__
+        for name, field in obj.fields.items():
             if name in skip:
                 continue
-            if hasattr(row, name):
+            try:
                 value = getattr(row, name)
-                if value is None and not obj.fields[name].nullable:
-                    continue
-                setattr(obj, name, value)
+            except AttributeError:
+                continue
+            if value is None:
+                if field.nullable:
+                    values[_ATTR + name] = None
+            else:
+                values[_ATTR + name] = field.coerce(obj, name, value)
         obj._context = context
         obj.obj_reset_changes()
         return obj

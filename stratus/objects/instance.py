@@ -43,6 +43,11 @@ _CACHE = cell_models.InstanceInfoCache.__table__
 _META = cell_models.InstanceMetadata.__table__
 _SYSMETA = cell_models.InstanceSystemMetadata.__table__
 _TAG = cell_models.Tag.__table__
+# Inserts run with their values as parameters: one statement each, built
+# and compiled once.
+_INSERT_INSTANCE = _I.insert()
+_INSERT_EXTRA = _EXTRA.insert()
+_INSERT_CACHE = _CACHE.insert()
 
 # Filters compared for equality (a list means "any of"); every other
 # filter naming a column is a regular expression, as in Nova.
@@ -215,11 +220,11 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
                   else context.cell_db.writer())
         with writer as session:
             instance_id = session.execute(
-                sa.insert(_I).values(**values)).inserted_primary_key[0]
-            session.execute(sa.insert(_EXTRA).values(
+                _INSERT_INSTANCE, values).inserted_primary_key[0]
+            session.execute(_INSERT_EXTRA, dict(
                 instance_uuid=self.uuid, created_at=now,
                 **self._extra_values(set(_EXTRA_FIELDS))))
-            session.execute(sa.insert(_CACHE).values(
+            session.execute(_INSERT_CACHE, dict(
                 instance_uuid=self.uuid, created_at=now,
                 network_info=self.get("info_cache")))
             _write_metadata(session, _META, self.uuid, {},
