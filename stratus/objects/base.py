@@ -30,6 +30,27 @@ _DATA_KEY = _NAMESPACE + ".data"
 _CHANGES_KEY = _NAMESPACE + ".changes"
 
 
+def _passes_through(field, method):
+    """Whether a field's to_/from_primitive returns its value unchanged
+    (strings, integers, booleans, floats, UUIDs)."""
+    return (getattr(type(field), method) is getattr(fields.Field, method)
+            and getattr(type(field._type), method)
+            is getattr(fields.FieldType, method))
+
+
+def _codecs(cls):
+    """[(name, field, converts to primitive, converts from primitive)] of
+    cls's fields, worked out once per class."""
+    codecs = cls.__dict__.get("_stratus_codecs")
+    if codecs is None:
+        codecs = [(name, field,
+                   not _passes_through(field, "to_primitive"),
+                   not _passes_through(field, "from_primitive"))
+                  for name, field in cls.fields.items()]
+        cls._stratus_codecs = codecs
+    return codecs
+
+
 class StratusObject(ovo_base.VersionedObject):
     """oslo.versionedobjects' VersionedObject with faster bookkeeping.
 
@@ -71,10 +92,12 @@ class StratusObject(ovo_base.VersionedObject):
                                             version_manifest)
         values = self.__dict__
         data = {}
-        for name, field in self.fields.items():
+        for name, field, converts, _ in _codecs(type(self)):
             key = _ATTR + name
             if key in values:
-                data[name] = field.to_primitive(self, name, values[key])
+                value = values[key]
+                data[name] = (field.to_primitive(self, name, value)
+                              if converts and value is not None else value)
         primitive = {_NAME_KEY: self.obj_name(),
                      _NAMESPACE_KEY: self.OBJ_PROJECT_NAMESPACE,
                      _VERSION_KEY: self.VERSION, _DATA_KEY: data}
@@ -90,11 +113,13 @@ class StratusObject(ovo_base.VersionedObject):
         self.VERSION = objver
         data = primitive[_DATA_KEY]
         values = self.__dict__
-        for name, field in self.fields.items():
+        for name, field, _, converts in _codecs(cls):
             if name in data:
+                value = data[name]
                 # from_primitive builds the field's own type: no coercion.
-                values[_ATTR + name] = field.from_primitive(self, name,
-                                                            data[name])
+                values[_ATTR + name] = (
+                    field.from_primitive(self, name, value)
+                    if converts and value is not None else value)
         self._changed_fields = {name for name in primitive.get(
             _CHANGES_KEY, ()) if name in self.fields}
         return self
