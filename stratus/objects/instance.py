@@ -281,15 +281,12 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         values = {name: getattr(self, name) for name in changes
                   if name in _COLUMN_FIELDS}
         values["updated_at"] = utcnow()
-        update = sa.update(_I).where(_I.c.uuid == self.uuid, _I.c.deleted == 0)
-        if expected_task_state is not None:
-            update = update.where(_in_states(_I.c.task_state,
-                                             expected_task_state))
-        if expected_vm_state is not None:
-            update = update.where(_in_states(_I.c.vm_state, expected_vm_state))
+        update, params = _save_statement(self.uuid, values,
+                                         expected_task_state,
+                                         expected_vm_state)
         with self._context.target_cell(self.cell_uuid) as cctx:
             with cctx.cell_db.writer() as session:
-                if not session.execute(update.values(**values)).rowcount:
+                if not session.execute(update, params).rowcount:
                     _raise_save_conflict(session, self.uuid,
                                          expected_task_state,
                                          expected_vm_state)
@@ -510,6 +507,54 @@ def _marker_instance(session, context, marker):
 
 
 # Filtering ------------------------------------------------------------------
+
+_SAVE_STATEMENTS = {}
+
+
+def _state_check(states):
+    """How an expected-state check shapes the SQL: None (no check) or
+    (whether no-state is allowed, whether states are listed)."""
+    if states is None:
+        return None
+    if not isinstance(states, (list, tuple, set, frozenset)):
+        states = [states]
+    return (None in states, any(state is not None for state in states))
+
+
+def _save_statement(uuid, values, expected_task_state, expected_vm_state):
+    """(UPDATE statement, parameters) of a save: the statement for one
+    shape of save (its columns and state checks) is built once."""
+    checks = ((_I.c.task_state, "expected_task_states", expected_task_state),
+              (_I.c.vm_state, "expected_vm_states", expected_vm_state))
+    key = (tuple(sorted(values)),) + tuple(
+        _state_check(states) for _column, _name, states in checks)
+    update = _SAVE_STATEMENTS.get(key)
+    if update is None:
+        update = sa.update(_I).where(
+            _I.c.uuid == sa.bindparam("saved_uuid"), _I.c.deleted == 0)
+        for (column, name, _states), shape in zip(checks, key[1:]):
+            if shape is not None:
+                allows_none, listed = shape
+                conditions = []
+                if listed:
+                    conditions.append(column.in_(
+                        sa.bindparam(name, expanding=True)))
+                if allows_none:
+                    conditions.append(column.is_(None))
+                update = update.where(
+                    sa.or_(*conditions) if conditions else sa.false())
+        update = update.values(**{name: sa.bindparam("new_" + name)
+                                  for name in values})
+        _SAVE_STATEMENTS[key] = update
+    params = {"saved_uuid": uuid}
+    params.update(("new_" + name, value) for name, value in values.items())
+    for _column, name, states in checks:
+        if states is not None:
+            if not isinstance(states, (list, tuple, set, frozenset)):
+                states = [states]
+            params[name] = [state for state in states if state is not None]
+    return update, params
+
 
 def _in_states(column, states):
     if not isinstance(states, (list, tuple, set, frozenset)):
