@@ -200,6 +200,7 @@ class ComputeManager:
             self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR)
             return
         self.tracker.update_usage(instance)
+        self.tracker.build_succeeded(instance.node)
 
     def _allocate_network(self, instance, request_spec):
         """network_info for a new guest: none when the request said
@@ -220,6 +221,7 @@ class ComputeManager:
                  self.host, reason)
         self._destroy_guest_quietly(ctx, instance)
         self.tracker.remove_usage(instance)
+        self.tracker.build_failed(instance.node)
         self._finish_event_quietly(ctx, instance.uuid, BUILD_EVENT, ERROR,
                                    trace)
         self.conductor.reschedule_build(
