@@ -1,14 +1,28 @@
 """Weighers rank the hosts that passed the filters.
 
-A weigher is a class with ``weight(host_state)`` and a ``multiplier``,
-built with the conf; ``[filter_scheduler] weight_classes`` names the ones
-in use. As in Nova, each weigher's raw weights are normalized to 0..1 over
-the candidate hosts, multiplied, and summed.
+A weigher is a class with ``weight(host_state, spec)``, built with the
+conf, with ``option`` (the name of its multiplier option, which is also
+the aggregate metadata key that overrides it) and ``multiplier`` (that
+option's value); ``[filter_scheduler] weight_classes`` names the ones in
+use. As in Nova, each weigher's raw weights are normalized to 0..1 over
+the candidate hosts, multiplied by the host's multiplier (``multiplier_of``)
+and summed. A weigher may define ``for_request(ctx, spec)`` like a filter:
+the weigher to use for this request, or None to leave it out.
 """
 from stratus import scheduler
+from stratus.scheduler.filters import utils
 
 WEIGHER_MODULES = {
     "RAMWeigher": "ram",
+    "CPUWeigher": "cpu",
+    "DiskWeigher": "disk",
+    "IoOpsWeigher": "io_ops",
+    "NumInstancesWeigher": "num_instances",
+    "HypervisorVersionWeigher": "hypervisor_version",
+    "ImagePropertiesWeigher": "image_props",
+    "MetricsWeigher": "metrics",
+    "BuildFailureWeigher": "compute",
+    "CrossCellWeigher": "cross_cell",
 }
 
 
@@ -17,14 +31,31 @@ def load_weighers(conf):
                                   WEIGHER_MODULES, __name__, "weigher")
 
 
-def weigh(weighers, hosts):
+def for_request(weighers, ctx, spec):
+    return scheduler.for_request(weighers, ctx, spec)
+
+
+def multiplier_of(host_state, option, default):
+    """The weigher multiplier for this host: the lowest value the host's
+    aggregates give the metadata key named like the option, else the
+    option's value (Nova's get_weight_multiplier)."""
+    return utils.aggregate_number(host_state, option, default, cast=float)
+
+
+def weigh(weighers, hosts, spec=None):
     """[(total weight, host)] best first; equal weights keep host order."""
     totals = [0.0] * len(hosts)
     for weigher in weighers:
-        raw = [weigher.weight(host) for host in hosts]
+        multipliers = [multiplier_of(host, weigher.option, weigher.multiplier)
+                       for host in hosts]
+        if not any(multipliers):
+            continue
+        raw = [weigher.weight(host, spec) for host in hosts]
         low, high = (min(raw), max(raw)) if raw else (0, 0)
+        if high <= low:
+            continue
+        span = float(high - low)
         for index, value in enumerate(raw):
-            normalized = (value - low) / (high - low) if high > low else 0.0
-            totals[index] += weigher.multiplier * normalized
+            totals[index] += multipliers[index] * (value - low) / span
     ranked = sorted(range(len(hosts)), key=lambda index: -totals[index])
     return [(totals[index], hosts[index]) for index in ranked]
