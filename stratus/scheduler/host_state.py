@@ -40,11 +40,23 @@ _NOT_ON_HOST = (fields.VMState.DELETED, fields.VMState.SHELVED_OFFLOADED)
 class NodeDetails:
     """What filters read of a node's JSON columns, parsed on first use
     and shared by every request of one topology."""
-    __slots__ = ("_node", "_stats", "_metrics", "_supported")
+    __slots__ = ("_node", "_stats", "_metrics", "_supported", "_counts")
 
     def __init__(self, node):
         self._node = node
-        self._stats = self._metrics = self._supported = None
+        self._stats = self._metrics = self._supported = self._counts = None
+
+    @property
+    def counts(self):
+        """(num_instances, num_io_ops, failed_builds) as last reported."""
+        if self._counts is None:
+            stats, node = self.stats, self._node
+            self._counts = (
+                _int(stats.get("num_instances"), node.get("running_vms") or 0),
+                _int(stats.get("io_workload"),
+                     node.get("current_workload") or 0),
+                _int(stats.get("failed_builds")))
+        return self._counts
 
     @property
     def stats(self):
@@ -111,12 +123,14 @@ class HostState:
         # Counter of (property, value) over the node's instances' images,
         # loaded only when a weigher uses it.
         self.instance_image_properties = image_properties
-        stats = self.details.stats
-        self.num_instances = _int(stats.get("num_instances"),
-                                  node.get("running_vms") or 0)
-        self.num_io_ops = _int(stats.get("io_workload"),
-                               node.get("current_workload") or 0)
-        self.failed_builds = _int(stats.get("failed_builds"))
+        (self.num_instances, self.num_io_ops,
+         self.failed_builds) = self.details.counts
+
+    def _field(self, name):
+        # The object's stored value, None when unset: filters and weighers
+        # read these for every host of every request, and the versioned
+        # object's accessors cost several times more.
+        return self.node.__dict__.get("_obj_" + name)
 
     @property
     def host(self):
@@ -138,31 +152,31 @@ class HostState:
 
     @property
     def hypervisor_type(self):
-        return self.node.get("hypervisor_type")
+        return self._field("hypervisor_type")
 
     @property
     def hypervisor_version(self):
-        return self.node.get("hypervisor_version")
+        return self._field("hypervisor_version")
 
     @property
     def cpu_info(self):
-        return self.node.get("cpu_info")
+        return self._field("cpu_info")
 
     @property
     def host_ip(self):
-        return self.node.get("host_ip")
+        return self._field("host_ip")
 
     @property
     def cpu_allocation_ratio(self):
-        return self.node.get("cpu_allocation_ratio")
+        return self._field("cpu_allocation_ratio")
 
     @property
     def ram_allocation_ratio(self):
-        return self.node.get("ram_allocation_ratio")
+        return self._field("ram_allocation_ratio")
 
     @property
     def disk_allocation_ratio(self):
-        return self.node.get("disk_allocation_ratio")
+        return self._field("disk_allocation_ratio")
 
     @property
     def stats(self):
@@ -187,20 +201,20 @@ class HostState:
 
     @property
     def vcpus_total(self):
-        return self.node.get("vcpus") or 0
+        return self._field("vcpus") or 0
 
     @property
     def vcpus_used(self):
         return self.summary.usages.get(orc.VCPU,
-                                       self.node.get("vcpus_used") or 0)
+                                       self._field("vcpus_used") or 0)
 
     @property
     def total_usable_ram_mb(self):
-        return self.node.get("memory_mb") or 0
+        return self._field("memory_mb") or 0
 
     @property
     def total_usable_disk_gb(self):
-        return self.node.get("local_gb") or 0
+        return self._field("local_gb") or 0
 
     def free(self, resource_class):
         return self.summary.free(resource_class)

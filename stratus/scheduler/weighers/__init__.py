@@ -45,17 +45,26 @@ def multiplier_of(host_state, option, default):
 def weigh(weighers, hosts, spec=None):
     """[(total weight, host)] best first; equal weights keep host order."""
     totals = [0.0] * len(hosts)
+    # Most hosts are in no aggregate: only the others can have their own
+    # multipliers.
+    grouped = [index for index, host in enumerate(hosts)
+               if host.aggregate_metadata]
     for weigher in weighers:
-        multipliers = [multiplier_of(host, weigher.option, weigher.multiplier)
-                       for host in hosts]
-        if not any(multipliers):
+        default = weigher.multiplier
+        own = {index: multiplier_of(hosts[index], weigher.option, default)
+               for index in grouped}
+        if not default and not any(own.values()):
             continue
         raw = [weigher.weight(host, spec) for host in hosts]
         low, high = (min(raw), max(raw)) if raw else (0, 0)
         if high <= low:
             continue
         span = float(high - low)
-        for index, value in enumerate(raw):
-            totals[index] += multipliers[index] * (value - low) / span
+        totals = [total + default * (value - low) / span
+                  for total, value in zip(totals, raw)]
+        for index, multiplier in own.items():
+            if multiplier != default:
+                totals[index] += (multiplier - default) * (
+                    raw[index] - low) / span
     ranked = sorted(range(len(hosts)), key=lambda index: -totals[index])
     return [(totals[index], hosts[index]) for index in ranked]
