@@ -183,6 +183,7 @@ class ComputeManager:
                                traceback.format_exc())
             return
 
+        self.tracker.build_succeeded(instance.node)
         instance.vm_state = VMState.ACTIVE
         instance.power_state = self.driver.get_power_state(instance)
         instance.task_state = None
@@ -200,7 +201,6 @@ class ComputeManager:
             self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR)
             return
         self.tracker.update_usage(instance)
-        self.tracker.build_succeeded(instance.node)
 
     def _allocate_network(self, instance, request_spec):
         """network_info for a new guest: none when the request said

@@ -112,8 +112,10 @@ class ComputeNode(base.StratusObject, base.StratusPersistentObject):
 
 @base.register
 class ComputeNodeList(base.ObjectListBase, base.StratusObject):
-    VERSION = "1.0"
+    # 1.0: initial; 1.1: ComputeNode 1.1
+    VERSION = "1.1"
     fields = {"objects": fields.ListOfObjectsField("ComputeNode")}
+    obj_relationships = {"objects": [("1.0", "1.0"), ("1.1", "1.1")]}
 
     @classmethod
     def _get(cls, context, *where):

@@ -144,7 +144,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         node = instance.node if instance.node in self._node_set \
             else self._nodes[0]
         guest = FakeGuest(instance.uuid, name, node, PowerState.RUNNING,
-                          instance.vcpus or 0)
+                          instance.get("vcpus") or 0)
         guest.log(*self._boot_log(instance, network_info))
         with self._lock:
             self._guests[instance.uuid] = guest
@@ -222,7 +222,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                     else self._nodes[0]
                 self._guests[instance.uuid] = FakeGuest(
                     instance.uuid, instance.display_name or "", node,
-                    instance.power_state, instance.vcpus or 0)
+                    instance.power_state, instance.get("vcpus") or 0)
 
     def allocate_network(self, instance):
         """One port on the simulated network 'private', its address and MAC
