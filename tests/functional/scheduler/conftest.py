@@ -5,6 +5,7 @@ import json
 import time
 
 import pytest
+import webob
 
 from stratus.compute import manager as compute_manager
 from stratus import context
@@ -117,3 +118,23 @@ def stack(conf, databases, cloud_urls, tmp_path):
     running = SchedulerCloud(conf, cloud_urls, tmp_path)
     yield running
     running.stop()
+
+
+def upload_image(cloud, **properties):
+    """A raw public image with these properties, uploaded; its id."""
+    def request(method, path, body, content_type):
+        req = webob.Request.blank(path, method=method, headers={
+            "X-Auth-Token": cloud_harness.ADMIN,
+            "Accept": "application/json"})
+        req.body = body
+        req.content_type = content_type
+        response = req.get_response(cloud.apps["image"])
+        assert response.status_int in (201, 204), response.text
+        return response
+    image = request("POST", "/v2/images", json.dumps(dict(
+        properties, name="props", disk_format="raw",
+        container_format="bare", visibility="public")).encode(),
+        "application/json").json
+    request("PUT", "/v2/images/%s/file" % image["id"], b"\0" * 4096,
+            "application/octet-stream")
+    return image["id"]

@@ -7,6 +7,7 @@ import pytest
 from tests.functional.scheduler.conftest import MAIN_HOST
 from tests.functional.scheduler.conftest import host_of
 from tests.functional.scheduler.conftest import node_of
+from tests.functional.scheduler.conftest import upload_image
 
 pytestmark = pytest.mark.slow
 NO_VALID_HOST = "No valid host was found."
@@ -108,3 +109,20 @@ def test_num_instances_filter_within_one_multi_create(stack):
              for server in servers]
     assert sorted(nodes) == sorted([MAIN_HOST + "-node1"] * 2
                                    + [MAIN_HOST + "-node2"] * 2)
+
+
+def test_image_properties_and_isolated_hosts(stack):
+    stack.start(filters=["ComputeFilter", "ImagePropertiesFilter",
+                         "IsolatedHostsFilter", "CapacityFilter"],
+                filter_scheduler__isolated_hosts=["vault"])
+    stack.add_compute("vault")
+    arm = upload_image(stack.cloud, hw_architecture="aarch64")
+    x86 = upload_image(stack.cloud, hw_architecture="x86_64",
+                       img_hv_type="fake", hw_vm_mode="hvm",
+                       img_hv_requested_version=">=1.0")
+    newer = upload_image(stack.cloud, img_hv_requested_version=">=2.0")
+    # isolated_images is empty: the vault host takes no image at all.
+    server = stack.boot("x86", imageRef=x86)
+    assert (server["status"], host_of(server)) == ("ACTIVE", MAIN_HOST)
+    _no_valid_host(stack.boot("arm", imageRef=arm))
+    _no_valid_host(stack.boot("newer", imageRef=newer))
