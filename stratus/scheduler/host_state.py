@@ -326,13 +326,10 @@ def instance_image_properties(context):
         _INSTANCES.c.deleted == 0, _INSTANCES.c.host.is_not(None),
         _INSTANCES.c.vm_state.not_in(_NOT_ON_HOST))
     counts = collections.defaultdict(collections.Counter)
-
-    def read(session, cell_uuid):
-        for host, node, properties in session.execute(query):
-            counts[(host, node)].update(
-                (key, str(value)) for key, value in (properties or {}).items())
-        return []
-    cell_mapping_obj.over_host_cells(context, read)
+    for host, node, properties in cell_mapping_obj.over_host_cells(
+            context, lambda session, cell_uuid: session.execute(query).all()):
+        counts[(host, node)].update(
+            (key, str(value)) for key, value in (properties or {}).items())
     return dict(counts)
 
 
