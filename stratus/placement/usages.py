@@ -115,3 +115,60 @@ def _sum_by_class(session, query):
         ALLOCATIONS.c.resource_class_id)).all()
     names = resource_classes.names_of(session, [row[0] for row in rows])
     return {names[class_id]: int(used) for class_id, used in rows}
+
+
+def provider_usage_report(ctx, provider_uuid):
+    """({class: used} over every inventoried class, 0 when unused; and
+    the provider's generation), as GET .../usages shows it."""
+    with ctx.api_db.reader() as session:
+        provider = providers.select_provider(session, provider_uuid)
+        if provider is None:
+            raise exception.ResourceProviderNotFound(uuid=provider_uuid)
+        used = sa.select(sa.func.coalesce(sa.func.sum(ALLOCATIONS.c.used), 0)
+                         ).where(
+            ALLOCATIONS.c.resource_provider_id == provider.id,
+            ALLOCATIONS.c.resource_class_id
+            == INVENTORIES.c.resource_class_id).scalar_subquery()
+        rows = session.execute(sa.select(
+            INVENTORIES.c.resource_class_id, used).where(
+                INVENTORIES.c.resource_provider_id == provider.id)).all()
+        names = resource_classes.names_of(session, [row[0] for row in rows])
+    return ({names[class_id]: int(amount) for class_id, amount in rows},
+            provider.generation)
+
+
+def project_usages_by_type(ctx, project_id, user_id=None):
+    """{consumer type | "unknown": {"consumer_count": n, class: used}}
+    plus an "all" entry, as GET /usages shows it from 1.38."""
+    consumers = allocations.CONSUMERS
+    types = allocations.CONSUMER_TYPES
+    query = sa.select(
+        types.c.name, ALLOCATIONS.c.consumer_id,
+        ALLOCATIONS.c.resource_class_id, ALLOCATIONS.c.used).join_from(
+            ALLOCATIONS, consumers,
+            ALLOCATIONS.c.consumer_id == consumers.c.uuid).join(
+        allocations.PROJECTS,
+        allocations.PROJECTS.c.id == consumers.c.project_id).outerjoin(
+        types, types.c.id == consumers.c.consumer_type_id).where(
+        allocations.PROJECTS.c.external_id == project_id)
+    if user_id is not None:
+        query = query.join(
+            allocations.USERS,
+            allocations.USERS.c.id == consumers.c.user_id).where(
+            allocations.USERS.c.external_id == user_id)
+    with ctx.api_db.reader() as session:
+        rows = session.execute(query).all()
+        names = resource_classes.names_of(
+            session, {row.resource_class_id for row in rows})
+    report, members = {}, {}
+    for row in rows:
+        for key in (row.name or "unknown", "all"):
+            entry = report.setdefault(key, {})
+            name = names[row.resource_class_id]
+            entry[name] = entry.get(name, 0) + row.used
+            members.setdefault(key, set()).add(row.consumer_id)
+    for key, consumer_ids in members.items():
+        report[key]["consumer_count"] = len(consumer_ids)
+    if not report:
+        report["all"] = {"consumer_count": 0}
+    return report

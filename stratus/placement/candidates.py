@@ -1,0 +1,339 @@
+"""Allocation candidates: which providers (alone, or several in one
+provider tree) can take a request, and how much each would hold.
+
+``find_candidates(ctx, CandidateQuery)`` is a plain function: the REST API
+serves it and the scheduler can call it in-process. The SQL does the
+filtering over whole tables — one query per (request group, resource
+class), whatever the number of providers; Python only combines the
+providers of one tree, which is where nested trees and granular groups
+make choices.
+"""
+import dataclasses
+import itertools
+
+import sqlalchemy as sa
+
+from stratus.placement import providers
+from stratus.placement import query
+from stratus.placement import resource_classes
+from stratus.placement import traits
+
+PROVIDERS = query.PROVIDERS
+INVENTORIES = query.INVENTORIES
+ALLOCATIONS = query.ALLOCATIONS
+# Past this many trees, reading whole tables beats long IN lists.
+_IN_LIST_LIMIT = 2000
+
+
+@dataclasses.dataclass
+class RequestGroup:
+    """One request group: suffix "" is the unsuffixed group, whose
+    resources may come from several providers of a tree; a suffixed
+    (granular) group is satisfied by one provider."""
+    suffix: str = ""
+    resources: dict = dataclasses.field(default_factory=dict)
+    required: list = dataclasses.field(default_factory=list)
+    forbidden: set = dataclasses.field(default_factory=set)
+    member_of: list = dataclasses.field(default_factory=list)
+    forbidden_aggregates: set = dataclasses.field(default_factory=set)
+    in_tree: str = None
+
+    @property
+    def is_empty(self):
+        return not (self.resources or self.required or self.forbidden
+                    or self.member_of or self.forbidden_aggregates
+                    or self.in_tree)
+
+
+@dataclasses.dataclass
+class CandidateQuery:
+    groups: list
+    group_policy: str = "none"
+    limit: int = None
+    same_subtree: list = dataclasses.field(default_factory=list)
+    root_required: list = dataclasses.field(default_factory=list)
+    root_forbidden: set = dataclasses.field(default_factory=set)
+
+
+@dataclasses.dataclass
+class AllocationRequest:
+    allocations: dict   # {provider uuid: {class: amount}}
+    mappings: dict      # {group suffix: [provider uuid, ...]}
+
+
+@dataclasses.dataclass
+class ProviderSummary:
+    uuid: str
+    parent_provider_uuid: str
+    root_provider_uuid: str
+    inventories: dict   # {class: providers.Inventory}
+    usages: dict        # {class: used}
+    traits: list
+
+
+@dataclasses.dataclass
+class Candidates:
+    allocation_requests: list
+    # every provider of every tree that appears in allocation_requests
+    provider_summaries: dict
+
+
+@dataclasses.dataclass(frozen=True)
+class _Option:
+    """How one group is met in one tree: {provider id: {class: amount}}
+    as a sorted tuple, and the providers it uses."""
+    allocations: tuple
+    providers: frozenset
+
+
+def find_candidates(ctx, request):
+    traits.ensure_standard_traits(ctx)
+    groups = [group for group in request.groups if not group.is_empty]
+    with ctx.api_db.reader() as session:
+        trait_names = set(request.root_forbidden).union(
+            *request.root_required)
+        for group in groups:
+            trait_names |= set(group.forbidden).union(*group.required)
+        trait_ids = traits.ids_of(session, trait_names)
+        root_conditions = _root_conditions(request, trait_ids)
+        options = [_group_options(session, group, trait_ids, root_conditions)
+                   for group in groups]
+        roots = (sorted(set.intersection(*[set(o) for o in options]))
+                 if options else [])
+        parents = (_parents(session, roots) if request.same_subtree else {})
+        found = _combine(groups, options, roots, request, parents)
+        summaries, uuids = _summaries(session, sorted(
+            {root for root, _ in found}))
+    requests = []
+    for _root, (allocations, mappings) in found:
+        requests.append(AllocationRequest(
+            allocations={uuids[rp]: dict(resources)
+                         for rp, resources in allocations},
+            mappings={suffix: [uuids[rp] for rp in rps]
+                      for suffix, rps in mappings}))
+    requests, summaries = _check_merged_capacity(requests, summaries)
+    if request.limit is not None:
+        requests = requests[:request.limit]
+    roots_used = {summaries[uuid].root_provider_uuid for r in requests
+                  for uuid in r.allocations}
+    return Candidates(requests, {
+        uuid: summary for uuid, summary in summaries.items()
+        if summary.root_provider_uuid in roots_used})
+
+
+def _root_conditions(request, trait_ids):
+    root = query.root_id(PROVIDERS)
+    return query.trait_conditions(
+        root, [{trait_ids[n] for n in any_of}
+               for any_of in request.root_required],
+        {trait_ids[n] for n in request.root_forbidden})
+
+
+def _group_options(session, group, trait_ids, root_conditions):
+    """{root id: [_Option, ...]} for one group."""
+    conditions = list(root_conditions)
+    conditions += query.aggregate_conditions(
+        PROVIDERS, group.member_of, group.forbidden_aggregates,
+        include_root=True)
+    if group.in_tree is not None:
+        conditions.append(query.in_tree_condition(PROVIDERS, group.in_tree))
+    required = [{trait_ids[n] for n in any_of} for any_of in group.required]
+    forbidden = {trait_ids[n] for n in group.forbidden}
+    granular = bool(group.suffix) or not group.resources
+    conditions += query.trait_conditions(
+        PROVIDERS.c.id, required if granular else [], forbidden)
+    root = query.root_id(PROVIDERS).label("root")
+    if not group.resources:
+        rows = session.execute(sa.select(PROVIDERS.c.id, root).where(
+            *conditions)).all()
+        result = {}
+        for row in rows:
+            result.setdefault(row.root, []).append(
+                _Option((), frozenset([row.id])))
+        return result
+    per_class = {}
+    for class_name, amount in group.resources.items():
+        class_id = resource_classes.id_of(session, class_name)
+        rows = session.execute(sa.select(PROVIDERS.c.id, root).where(
+            PROVIDERS.c.id.in_(query.providers_with_capacity(class_id, amount)),
+            *conditions).order_by(PROVIDERS.c.id)).all()
+        for row in rows:
+            per_class.setdefault(row.root, {}).setdefault(
+                class_name, []).append(row.id)
+    result = {}
+    wanted = sorted(group.resources)
+    if granular:
+        for tree_root, by_class in per_class.items():
+            if len(by_class) < len(wanted):
+                continue
+            common = set.intersection(*[set(by_class[c]) for c in wanted])
+            result[tree_root] = [
+                _Option(((rp, tuple(sorted(group.resources.items()))),),
+                        frozenset([rp])) for rp in sorted(common)]
+        return {r: opts for r, opts in result.items() if opts}
+    holders = _holders(session, required)
+    for tree_root, by_class in per_class.items():
+        if len(by_class) < len(wanted):
+            continue
+        opts = []
+        for choice in itertools.product(*[by_class[c] for c in wanted]):
+            used = frozenset(choice)
+            if not all(any(rp in holders.get(t, ()) for rp in used
+                           for t in any_of) for any_of in required):
+                continue
+            merged = {}
+            for class_name, rp in zip(wanted, choice):
+                merged.setdefault(rp, {})[class_name] = group.resources[
+                    class_name]
+            opts.append(_Option(tuple(sorted(
+                (rp, tuple(sorted(res.items())))
+                for rp, res in merged.items())), used))
+        if opts:
+            result[tree_root] = opts
+    return result
+
+
+def _holders(session, required):
+    """{trait id: {provider id}} for the traits of required (one query)."""
+    wanted = set().union(*required)
+    holders = {}
+    if wanted:
+        for rp, trait_id in session.execute(sa.select(
+                query.PROVIDER_TRAITS.c.resource_provider_id,
+                query.PROVIDER_TRAITS.c.trait_id).where(
+                    query.PROVIDER_TRAITS.c.trait_id.in_(sorted(wanted)))):
+            holders.setdefault(trait_id, set()).add(rp)
+    return holders
+
+
+def _parents(session, roots):
+    statement = sa.select(PROVIDERS.c.id, PROVIDERS.c.parent_provider_id)
+    if len(roots) <= _IN_LIST_LIMIT:
+        statement = statement.where(query.root_id(PROVIDERS).in_(roots))
+    return dict(session.execute(statement).all())
+
+
+def _in_same_subtree(provider_ids, parents):
+    def ancestors(rp):
+        chain = []
+        while rp is not None:
+            chain.append(rp)
+            rp = parents.get(rp)
+        return chain
+    return any(all(top in ancestors(rp) for rp in provider_ids)
+               for top in provider_ids)
+
+
+def _combine(groups, options, roots, request, parents):
+    """[(root id, (allocations, mappings))] in tree order, deduplicated;
+    stops at the limit when no two groups can share a provider."""
+    suffix_index = {group.suffix: i for i, group in enumerate(groups)}
+    isolate = request.group_policy == "isolate"
+    granular = [i for i, group in enumerate(groups) if group.suffix]
+    may_merge = sum(1 for g in groups if g.resources) > 1
+    found, seen = [], set()
+    for tree_root in roots:
+        for combo in itertools.product(*[o[tree_root] for o in options]):
+            if isolate:
+                used = [next(iter(combo[i].providers)) for i in granular]
+                if len(set(used)) != len(used):
+                    continue
+            if not all(_in_same_subtree(
+                    set().union(*[combo[suffix_index[s]].providers
+                                  for s in subtree if s in suffix_index]),
+                    parents) for subtree in request.same_subtree):
+                continue
+            merged = {}
+            for option in combo:
+                for rp, resources in option.allocations:
+                    target = merged.setdefault(rp, {})
+                    for class_name, amount in resources:
+                        target[class_name] = target.get(class_name, 0) + amount
+            mappings = tuple(sorted(
+                (group.suffix, tuple(sorted(option.providers)))
+                for group, option in zip(groups, combo) if group.resources))
+            allocations = tuple(sorted(
+                (rp, tuple(sorted(res.items()))) for rp, res in merged.items()))
+            if not allocations or (allocations, mappings) in seen:
+                continue
+            seen.add((allocations, mappings))
+            found.append((tree_root, (allocations, mappings)))
+            if (not may_merge and request.limit is not None
+                    and len(found) >= request.limit):
+                return found
+    return found
+
+
+def _summaries(session, roots):
+    """({uuid: ProviderSummary}, {id: uuid}) of every provider in the trees."""
+    parent = PROVIDERS.alias("parent")
+    root = PROVIDERS.alias("root")
+    statement = sa.select(
+        PROVIDERS.c.id, PROVIDERS.c.uuid, parent.c.uuid.label("parent_uuid"),
+        root.c.uuid.label("root_uuid")).select_from(PROVIDERS.outerjoin(
+            parent, parent.c.id == PROVIDERS.c.parent_provider_id).outerjoin(
+            root, root.c.id == query.root_id(PROVIDERS)))
+    in_trees = None
+    if not roots:
+        return {}, {}
+    if len(roots) <= _IN_LIST_LIMIT:
+        in_trees = query.root_id(PROVIDERS).in_(roots)
+        statement = statement.where(in_trees)
+    by_id, summaries = {}, {}
+    for row in session.execute(statement):
+        summary = ProviderSummary(row.uuid, row.parent_uuid,
+                                  row.root_uuid or row.uuid, {}, {}, [])
+        by_id[row.id] = summary
+    used = sa.select(
+        ALLOCATIONS.c.resource_provider_id, ALLOCATIONS.c.resource_class_id,
+        sa.func.sum(ALLOCATIONS.c.used).label("used")).group_by(
+            ALLOCATIONS.c.resource_provider_id,
+            ALLOCATIONS.c.resource_class_id).subquery()
+    inventory_rows = sa.select(INVENTORIES, used.c.used).select_from(
+        INVENTORIES.outerjoin(used, sa.and_(
+            used.c.resource_provider_id == INVENTORIES.c.resource_provider_id,
+            used.c.resource_class_id == INVENTORIES.c.resource_class_id)))
+    trait_rows = sa.select(
+        query.PROVIDER_TRAITS.c.resource_provider_id, traits.TRAITS.c.name
+    ).join(traits.TRAITS,
+           traits.TRAITS.c.id == query.PROVIDER_TRAITS.c.trait_id)
+    if in_trees is not None:
+        members = sa.select(PROVIDERS.c.id).where(in_trees)
+        inventory_rows = inventory_rows.where(
+            INVENTORIES.c.resource_provider_id.in_(members))
+        trait_rows = trait_rows.where(
+            query.PROVIDER_TRAITS.c.resource_provider_id.in_(members))
+    rows = [row for row in session.execute(inventory_rows)
+            if row.resource_provider_id in by_id]
+    names = resource_classes.names_of(session, {
+        row.resource_class_id for row in rows})
+    for row in rows:
+        summary = by_id[row.resource_provider_id]
+        name = names[row.resource_class_id]
+        summary.inventories[name] = providers.inventory_from_row(row)
+        summary.usages[name] = int(row.used or 0)
+    for rp, name in session.execute(trait_rows):
+        if rp in by_id:
+            by_id[rp].traits.append(name)
+    for summary in by_id.values():
+        summary.traits.sort()
+        summaries[summary.uuid] = summary
+    return summaries, {rp: s.uuid for rp, s in by_id.items()}
+
+
+def _check_merged_capacity(requests, summaries):
+    """Drop requests where groups sharing a provider add up beyond it."""
+    kept = []
+    for request in requests:
+        fits = True
+        for uuid, resources in request.allocations.items():
+            summary = summaries[uuid]
+            for name, amount in resources.items():
+                inventory = summary.inventories.get(name)
+                if inventory is None or inventory.rejection(
+                        uuid, name, amount, summary.usages.get(name, 0)):
+                    fits = False
+        if fits:
+            kept.append(request)
+    return kept, summaries
+
