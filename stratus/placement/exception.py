@@ -129,3 +129,7 @@ class ConsumerGenerationConflict(ConcurrentUpdate):
 
 class InvalidAllocation(PlacementError, exception.Invalid):
     msg_fmt = "Unable to allocate inventory: %(reason)s"
+
+
+class ReparentNotAllowed(PlacementError, exception.Invalid):
+    msg_fmt = "re-parenting a provider is not currently allowed."

@@ -378,9 +378,7 @@ def update_provider(ctx, uuid, name, parent_uuid=..., allow_reparent=False):
             new_root = None
             if parent_uuid is not ... and parent_uuid != row.parent_uuid:
                 if row.parent_uuid is not None and not allow_reparent:
-                    raise exception.InvalidInput(
-                        reason="re-parenting a provider is not currently "
-                               "allowed.")
+                    raise exception.ReparentNotAllowed()
                 if parent_uuid is None:
                     values["parent_provider_id"] = None
                     new_root = row.id
