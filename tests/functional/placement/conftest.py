@@ -74,14 +74,19 @@ class PlacementClient:
         return self.get("/resource_providers/%s" % rp_uuid,
                         version="1.39")["generation"]
 
-    def allocate(self, consumer, allocations, project="p1", user="u1",
-                 consumer_type="INSTANCE", generation=None, status=204):
-        return self.ok("PUT", "/allocations/%s" % consumer, {
+    def allocate_response(self, consumer, allocations, project="p1",
+                          user="u1", consumer_type="INSTANCE",
+                          generation=None):
+        return self.request("PUT", "/allocations/%s" % consumer, {
             "allocations": {rp: {"resources": res}
                             for rp, res in allocations.items()},
             "project_id": project, "user_id": user,
             "consumer_generation": generation,
-            "consumer_type": consumer_type}, status=status, version="1.39")
+            "consumer_type": consumer_type}, version="1.39")
+
+    def allocate(self, consumer, allocations, **kw):
+        response = self.allocate_response(consumer, allocations, **kw)
+        assert response.status_int == 204, response.text
 
 
 def error_of(response, status, code=None):
