@@ -13,9 +13,7 @@ PROVIDER_AGGREGATES = api_models.ResourceProviderAggregate.__table__
 def provider_aggregates(ctx, uuid):
     """(sorted aggregate uuids, provider generation)."""
     with ctx.api_db.reader() as session:
-        provider = providers.select_provider(session, uuid)
-        if provider is None:
-            raise exception.ResourceProviderNotFound(uuid=uuid)
+        provider = providers.existing_provider(session, uuid)
         return _uuids(session, provider.id), provider.generation
 
 
@@ -40,9 +38,7 @@ def set_provider_aggregates(ctx, uuid, aggregate_uuids, generation=None,
 
 def _set(ctx, uuid, aggregate_uuids, generation, bump):
     with ctx.api_db.writer() as session:
-        provider = providers.select_provider(session, uuid)
-        if provider is None:
-            raise exception.ResourceProviderNotFound(uuid=uuid)
+        provider = providers.existing_provider(session, uuid)
         seen = provider.generation if generation is None else generation
         if bump:
             providers.bump_generation(session, provider.id, seen,

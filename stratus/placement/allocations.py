@@ -319,9 +319,7 @@ def show_consumer(ctx, consumer_uuid):
 def provider_allocations(ctx, provider_uuid):
     """({consumer: {class: amount}}, provider generation)."""
     with ctx.api_db.reader() as session:
-        provider = providers.select_provider(session, provider_uuid)
-        if provider is None:
-            raise exception.ResourceProviderNotFound(uuid=provider_uuid)
+        provider = providers.existing_provider(session, provider_uuid)
         rows = session.execute(sa.select(
             ALLOCATIONS.c.consumer_id, ALLOCATIONS.c.resource_class_id,
             ALLOCATIONS.c.used).where(

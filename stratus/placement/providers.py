@@ -76,11 +76,17 @@ def select_provider(session, uuid):
         PROVIDERS.c.generation).where(PROVIDERS.c.uuid == uuid)).first()
 
 
-def get_provider(ctx, uuid):
-    with ctx.api_db.reader() as session:
-        row = select_provider(session, uuid)
+def existing_provider(session, uuid):
+    """select_provider's row, or ResourceProviderNotFound."""
+    row = select_provider(session, uuid)
     if row is None:
         raise exception.ResourceProviderNotFound(uuid=uuid)
+    return row
+
+
+def get_provider(ctx, uuid):
+    with ctx.api_db.reader() as session:
+        row = existing_provider(session, uuid)
     return _provider_from_row(row)
 
 
@@ -132,9 +138,7 @@ def delete_provider(ctx, uuid):
 def get_inventories(ctx, uuid):
     """{resource class name: Inventory} of the provider."""
     with ctx.api_db.reader() as session:
-        provider = select_provider(session, uuid)
-        if provider is None:
-            raise exception.ResourceProviderNotFound(uuid=uuid)
+        provider = existing_provider(session, uuid)
         return _inventories(session, provider.id)
 
 
@@ -190,9 +194,7 @@ def set_inventories(ctx, uuid, inventories, generation=None):
 
 def _set_inventories(ctx, uuid, inventories, generation):
     with ctx.api_db.writer() as session:
-        provider = select_provider(session, uuid)
-        if provider is None:
-            raise exception.ResourceProviderNotFound(uuid=uuid)
+        provider = existing_provider(session, uuid)
         if generation is not None and generation != provider.generation:
             raise exception.ConcurrentUpdate(what="provider %s" % uuid)
         return write_inventories(session, provider, inventories)
@@ -430,9 +432,7 @@ def delete_unused_provider(ctx, uuid):
 def get_inventory(ctx, uuid, class_name):
     """(Inventory, provider generation) of one class."""
     with ctx.api_db.reader() as session:
-        provider = select_provider(session, uuid)
-        if provider is None:
-            raise exception.ResourceProviderNotFound(uuid=uuid)
+        provider = existing_provider(session, uuid)
         inventories = _inventories(session, provider.id)
     if class_name not in inventories:
         raise exception.InventoryNotFound(resource_class=class_name,
@@ -443,9 +443,7 @@ def get_inventory(ctx, uuid, class_name):
 def provider_inventories(ctx, uuid):
     """({class: Inventory}, provider generation)."""
     with ctx.api_db.reader() as session:
-        provider = select_provider(session, uuid)
-        if provider is None:
-            raise exception.ResourceProviderNotFound(uuid=uuid)
+        provider = existing_provider(session, uuid)
         return _inventories(session, provider.id), provider.generation
 
 
@@ -456,9 +454,7 @@ def change_inventory(ctx, uuid, class_name, inventory, generation=None,
     replacing, None for either."""
     while True:
         with ctx.api_db.reader() as session:
-            provider = select_provider(session, uuid)
-            if provider is None:
-                raise exception.ResourceProviderNotFound(uuid=uuid)
+            provider = existing_provider(session, uuid)
             current = _inventories(session, provider.id)
         if generation is not None and generation != provider.generation:
             raise exception.ConcurrentUpdate(what="provider %s" % uuid)

@@ -15,9 +15,7 @@ def reshape(ctx, inventories, consumers):
     with ctx.api_db.writer() as session:
         provider_rows = {}
         for uuid, (generation, wanted) in sorted(inventories.items()):
-            row = providers.select_provider(session, uuid)
-            if row is None:
-                raise exception.ResourceProviderNotFound(uuid=uuid)
+            row = providers.existing_provider(session, uuid)
             if row.generation != generation:
                 raise exception.ConcurrentUpdate(what="provider %s" % uuid)
             providers.write_inventories(session, row, wanted,

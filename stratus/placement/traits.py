@@ -104,9 +104,7 @@ def delete_trait(ctx, name):
 def provider_traits(ctx, uuid):
     """(sorted trait names, provider generation)."""
     with ctx.api_db.reader() as session:
-        provider = providers.select_provider(session, uuid)
-        if provider is None:
-            raise exception.ResourceProviderNotFound(uuid=uuid)
+        provider = providers.existing_provider(session, uuid)
         return _names(session, provider.id), provider.generation
 
 
@@ -127,9 +125,7 @@ def set_provider_traits(ctx, uuid, names, generation=None):
 
 def _set(ctx, uuid, names, generation):
     with ctx.api_db.writer() as session:
-        provider = providers.select_provider(session, uuid)
-        if provider is None:
-            raise exception.ResourceProviderNotFound(uuid=uuid)
+        provider = providers.existing_provider(session, uuid)
         seen = provider.generation if generation is None else generation
         trait_ids = ids_of(session, names)
         set_traits_in_session(session, provider.id, seen, trait_ids.values())

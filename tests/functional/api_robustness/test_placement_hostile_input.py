@@ -1,11 +1,11 @@
 """Malformed and hostile input to every route of the Placement API: the
 answer is always Placement's error body (or a success), never a 500."""
 import json
-import re
 
 import pytest
 
 from stratus.api.placement import routes
+from tests.functional.api_robustness.test_hostile_input import expand_paths
 from tests.functional.placement.conftest import PlacementClient
 
 PATH_VALUES = [
@@ -58,16 +58,10 @@ QUERIES = [
 ]
 
 VERSIONS = ["1.0", "1.12", "1.28", "latest"]
-_PARAM = re.compile(r"\{(\w+)\}")
 
 
 def _paths():
-    for template in sorted(routes.ROUTES):
-        if "{" not in template:
-            yield template
-            continue
-        for value in PATH_VALUES:
-            yield _PARAM.sub(value, template)
+    return expand_paths(routes.ROUTES, PATH_VALUES)
 
 
 def assert_proper(response, context):
