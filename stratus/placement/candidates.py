@@ -78,42 +78,51 @@ class Candidates:
     provider_summaries: dict
 
 
-@dataclasses.dataclass(frozen=True)
-class _Option:
-    """How one group is met in one tree: {provider id: {class: amount}}
-    as a sorted tuple, and the providers it uses."""
-    allocations: tuple
-    providers: frozenset
+# Trees are read in ranges of root ids, growing, until the limit is met:
+# a request with a limit reads a few hundred providers, not all of them.
+_FIRST_RANGE = 200
+_MEMBER = PROVIDERS.alias("range_member")
 
 
 def find_candidates(ctx, request):
     traits.ensure_standard_traits(ctx)
     groups = [group for group in request.groups if not group.is_empty]
+    requests, summaries = [], {}
     with ctx.api_db.reader() as session:
         trait_names = set(request.root_forbidden).union(
             *request.root_required)
         for group in groups:
             trait_names |= set(group.forbidden).union(*group.required)
         trait_ids = traits.ids_of(session, trait_names)
-        root_conditions = _root_conditions(request, trait_ids)
-        options = [_group_options(session, group, trait_ids, root_conditions)
-                   for group in groups]
-        roots = (sorted(set.intersection(*[set(o) for o in options]))
-                 if options else [])
-        parents = (_parents(session, roots) if request.same_subtree else {})
-        found = _combine(groups, options, roots, request, parents)
-        summaries, uuids = _summaries(session, sorted(
-            {root for root, _ in found}))
-    requests = []
-    for _root, (allocations, mappings) in found:
-        requests.append(AllocationRequest(
-            allocations={uuids[rp]: dict(resources)
-                         for rp, resources in allocations},
-            mappings={suffix: [uuids[rp] for rp in rps]
-                      for suffix, rps in mappings}))
-    requests, summaries = _check_merged_capacity(requests, summaries)
-    if request.limit is not None:
-        requests = requests[:request.limit]
+        class_ids = resource_classes.ids_of(session, {
+            name for group in groups for name in group.resources})
+        # Only groups asking resources of one provider can add up there.
+        may_merge = sum(1 for group in groups if group.resources) > 1
+        top = session.scalar(sa.select(sa.func.max(PROVIDERS.c.id))) or 0
+        low = 0
+        size = (max(2 * request.limit, _FIRST_RANGE) if request.limit
+                else top + 1)
+        while groups and low <= top:
+            id_range = (low, low + size)
+            low, size = low + size, size * 2
+            found = _find_in_range(session, groups, request, trait_ids,
+                                   class_ids, id_range)
+            if not found:
+                continue
+            more, uuids = _summaries(session, sorted(
+                {root for root, _ in found}))
+            summaries.update(more)
+            for _root, (allocations, mappings) in found:
+                candidate = AllocationRequest(
+                    allocations={uuids[rp]: dict(resources)
+                                 for rp, resources in allocations},
+                    mappings={suffix: [uuids[rp] for rp in rps]
+                              for suffix, rps in mappings})
+                if not may_merge or _fits(candidate, summaries):
+                    requests.append(candidate)
+            if request.limit is not None and len(requests) >= request.limit:
+                requests = requests[:request.limit]
+                break
     roots_used = {summaries[uuid].root_provider_uuid for r in requests
                   for uuid in r.allocations}
     return Candidates(requests, {
@@ -121,16 +130,38 @@ def find_candidates(ctx, request):
         if summary.root_provider_uuid in roots_used})
 
 
+def _find_in_range(session, groups, request, trait_ids, class_ids,
+                   id_range):
+    in_range = [PROVIDERS.c.root_provider_id >= id_range[0],
+                 PROVIDERS.c.root_provider_id < id_range[1]]
+    root_conditions = _root_conditions(request, trait_ids) + in_range
+    # Said again on the inventories, so that the database walks the range
+    # of roots rather than every inventory of a class.
+    members = sa.select(_MEMBER.c.id).where(
+        _MEMBER.c.root_provider_id >= id_range[0],
+        _MEMBER.c.root_provider_id < id_range[1])
+    options = []
+    for group in groups:
+        options.append(_group_options(session, group, trait_ids, class_ids,
+                                      root_conditions, members))
+        if not options[-1]:
+            return []
+    roots = sorted(set.intersection(*[set(o) for o in options]))
+    parents = _parents(session, roots) if request.same_subtree else {}
+    return _combine(groups, options, roots, request, parents)
+
+
 def _root_conditions(request, trait_ids):
-    root = query.root_id(PROVIDERS)
     return query.trait_conditions(
-        root, [{trait_ids[n] for n in any_of}
-               for any_of in request.root_required],
+        PROVIDERS.c.root_provider_id,
+        [{trait_ids[n] for n in any_of} for any_of in request.root_required],
         {trait_ids[n] for n in request.root_forbidden})
 
 
-def _group_options(session, group, trait_ids, root_conditions):
-    """{root id: [_Option, ...]} for one group."""
+def _group_options(session, group, trait_ids, class_ids, root_conditions,
+                   members):
+    """{root id: [(allocations, providers used), ...]} for one group:
+    allocations a sorted tuple of (provider id, ((class, amount), ...))."""
     conditions = list(root_conditions)
     conditions += query.aggregate_conditions(
         PROVIDERS, group.member_of, group.forbidden_aggregates,
@@ -142,52 +173,67 @@ def _group_options(session, group, trait_ids, root_conditions):
     granular = bool(group.suffix) or not group.resources
     conditions += query.trait_conditions(
         PROVIDERS.c.id, required if granular else [], forbidden)
-    root = query.root_id(PROVIDERS).label("root")
+    root = PROVIDERS.c.root_provider_id
     if not group.resources:
-        rows = session.execute(sa.select(PROVIDERS.c.id, root).where(
-            *conditions)).all()
         result = {}
-        for row in rows:
-            result.setdefault(row.root, []).append(
-                _Option((), frozenset([row.id])))
+        for rp, tree_root in session.execute(sa.select(
+                PROVIDERS.c.id, root).where(*conditions)):
+            result.setdefault(tree_root, []).append(((), frozenset([rp])))
         return result
-    per_class = {}
-    for class_name, amount in group.resources.items():
-        class_id = resource_classes.id_of(session, class_name)
-        rows = session.execute(sa.select(PROVIDERS.c.id, root).where(
-            PROVIDERS.c.id.in_(query.providers_with_capacity(class_id, amount)),
-            *conditions).order_by(PROVIDERS.c.id)).all()
-        for row in rows:
-            per_class.setdefault(row.root, {}).setdefault(
-                class_name, []).append(row.id)
-    result = {}
     wanted = sorted(group.resources)
+    per_class = []
+    for class_name in wanted:
+        by_root = {}
+        for rp, tree_root in session.execute(sa.select(
+                PROVIDERS.c.id, root).select_from(PROVIDERS.join(
+                    INVENTORIES, sa.and_(
+                        INVENTORIES.c.resource_provider_id == PROVIDERS.c.id,
+                        INVENTORIES.c.resource_class_id
+                        == class_ids[class_name]))).where(
+                *query.capacity_conditions(class_ids[class_name],
+                                           group.resources[class_name]),
+                INVENTORIES.c.resource_provider_id.in_(members),
+                *conditions).order_by(PROVIDERS.c.id)):
+            by_root.setdefault(tree_root, []).append(rp)
+        if not by_root:
+            return {}
+        per_class.append(by_root)
+    roots = set.intersection(*[set(by_root) for by_root in per_class])
+    resources = tuple((name, group.resources[name]) for name in wanted)
+    result = {}
     if granular:
-        for tree_root, by_class in per_class.items():
-            if len(by_class) < len(wanted):
-                continue
-            common = set.intersection(*[set(by_class[c]) for c in wanted])
-            result[tree_root] = [
-                _Option(((rp, tuple(sorted(group.resources.items()))),),
-                        frozenset([rp])) for rp in sorted(common)]
-        return {r: opts for r, opts in result.items() if opts}
+        for tree_root in roots:
+            common = set.intersection(*[set(by_root[tree_root])
+                                        for by_root in per_class])
+            if common:
+                result[tree_root] = [(((rp, resources),), frozenset([rp]))
+                                     for rp in sorted(common)]
+        return result
     holders = _holders(session, required)
-    for tree_root, by_class in per_class.items():
-        if len(by_class) < len(wanted):
+    for tree_root in roots:
+        choices = [by_root[tree_root] for by_root in per_class]
+        if all(len(c) == 1 for c in choices) and len(
+                {c[0] for c in choices}) == 1:
+            # The common case: one provider, alone in its tree for these
+            # classes, holds every class.
+            rp = choices[0][0]
+            if not required or all(any(rp in holders.get(t, ())
+                                       for t in any_of)
+                                   for any_of in required):
+                result[tree_root] = [(((rp, resources),), frozenset([rp]))]
             continue
         opts = []
-        for choice in itertools.product(*[by_class[c] for c in wanted]):
+        for choice in itertools.product(*choices):
             used = frozenset(choice)
-            if not all(any(rp in holders.get(t, ()) for rp in used
-                           for t in any_of) for any_of in required):
+            if required and not all(
+                    any(rp in holders.get(t, ()) for rp in used
+                        for t in any_of) for any_of in required):
                 continue
             merged = {}
-            for class_name, rp in zip(wanted, choice):
-                merged.setdefault(rp, {})[class_name] = group.resources[
-                    class_name]
-            opts.append(_Option(tuple(sorted(
-                (rp, tuple(sorted(res.items())))
-                for rp, res in merged.items())), used))
+            for (class_name, amount), rp in zip(resources, choice):
+                merged.setdefault(rp, []).append((class_name, amount))
+            opts.append((tuple(sorted((rp, tuple(res))
+                                      for rp, res in merged.items())), used))
         if opts:
             result[tree_root] = opts
     return result
@@ -209,7 +255,7 @@ def _holders(session, required):
 def _parents(session, roots):
     statement = sa.select(PROVIDERS.c.id, PROVIDERS.c.parent_provider_id)
     if len(roots) <= _IN_LIST_LIMIT:
-        statement = statement.where(query.root_id(PROVIDERS).in_(roots))
+        statement = statement.where(PROVIDERS.c.root_provider_id.in_(roots))
     return dict(session.execute(statement).all())
 
 
@@ -232,28 +278,43 @@ def _combine(groups, options, roots, request, parents):
     granular = [i for i, group in enumerate(groups) if group.suffix]
     may_merge = sum(1 for g in groups if g.resources) > 1
     found, seen = [], set()
+    if len(groups) == 1 and not request.same_subtree:
+        # One group: its options are the candidates, distinct already.
+        suffix = groups[0].suffix
+        for tree_root in roots:
+            for allocations, used in options[0][tree_root]:
+                found.append((tree_root, (allocations, (
+                    (suffix, tuple(sorted(used))),))))
+                if request.limit is not None and len(found) >= request.limit:
+                    return found
+        return found
     for tree_root in roots:
         for combo in itertools.product(*[o[tree_root] for o in options]):
             if isolate:
-                used = [next(iter(combo[i].providers)) for i in granular]
+                used = [next(iter(combo[i][1])) for i in granular]
                 if len(set(used)) != len(used):
                     continue
             if not all(_in_same_subtree(
-                    set().union(*[combo[suffix_index[s]].providers
+                    set().union(*[combo[suffix_index[s]][1]
                                   for s in subtree if s in suffix_index]),
                     parents) for subtree in request.same_subtree):
                 continue
-            merged = {}
-            for option in combo:
-                for rp, resources in option.allocations:
-                    target = merged.setdefault(rp, {})
-                    for class_name, amount in resources:
-                        target[class_name] = target.get(class_name, 0) + amount
             mappings = tuple(sorted(
-                (group.suffix, tuple(sorted(option.providers)))
+                (group.suffix, tuple(sorted(option[1])))
                 for group, option in zip(groups, combo) if group.resources))
-            allocations = tuple(sorted(
-                (rp, tuple(sorted(res.items()))) for rp, res in merged.items()))
+            if len(combo) == 1:
+                allocations = combo[0][0]
+            else:
+                merged = {}
+                for option in combo:
+                    for rp, resources in option[0]:
+                        target = merged.setdefault(rp, {})
+                        for class_name, amount in resources:
+                            target[class_name] = (target.get(class_name, 0)
+                                                  + amount)
+                allocations = tuple(sorted(
+                    (rp, tuple(sorted(res.items())))
+                    for rp, res in merged.items()))
             if not allocations or (allocations, mappings) in seen:
                 continue
             seen.add((allocations, mappings))
@@ -289,7 +350,11 @@ def _summaries(session, roots):
         sa.func.sum(ALLOCATIONS.c.used).label("used")).group_by(
             ALLOCATIONS.c.resource_provider_id,
             ALLOCATIONS.c.resource_class_id).subquery()
-    inventory_rows = sa.select(INVENTORIES, used.c.used).select_from(
+    inventory_rows = sa.select(
+        INVENTORIES.c.resource_provider_id, INVENTORIES.c.resource_class_id,
+        INVENTORIES.c.total, INVENTORIES.c.reserved, INVENTORIES.c.min_unit,
+        INVENTORIES.c.max_unit, INVENTORIES.c.step_size,
+        INVENTORIES.c.allocation_ratio, used.c.used).select_from(
         INVENTORIES.outerjoin(used, sa.and_(
             used.c.resource_provider_id == INVENTORIES.c.resource_provider_id,
             used.c.resource_class_id == INVENTORIES.c.resource_class_id)))
@@ -303,15 +368,17 @@ def _summaries(session, roots):
             INVENTORIES.c.resource_provider_id.in_(members))
         trait_rows = trait_rows.where(
             query.PROVIDER_TRAITS.c.resource_provider_id.in_(members))
-    rows = [row for row in session.execute(inventory_rows)
-            if row.resource_provider_id in by_id]
-    names = resource_classes.names_of(session, {
-        row.resource_class_id for row in rows})
-    for row in rows:
-        summary = by_id[row.resource_provider_id]
-        name = names[row.resource_class_id]
-        summary.inventories[name] = providers.inventory_from_row(row)
-        summary.usages[name] = int(row.used or 0)
+    rows = [tuple(row) for row in session.execute(inventory_rows)]
+    names = resource_classes.names_of(session, {row[1] for row in rows})
+    inventory = providers.Inventory
+    for rp, class_id, total, reserved, low, high, step, ratio, used in rows:
+        summary = by_id.get(rp)
+        if summary is None:
+            continue
+        name = names[class_id]
+        summary.inventories[name] = inventory(total, reserved, low, high,
+                                              step, ratio)
+        summary.usages[name] = int(used or 0)
     for rp, name in session.execute(trait_rows):
         if rp in by_id:
             by_id[rp].traits.append(name)
@@ -321,19 +388,13 @@ def _summaries(session, roots):
     return summaries, {rp: s.uuid for rp, s in by_id.items()}
 
 
-def _check_merged_capacity(requests, summaries):
-    """Drop requests where groups sharing a provider add up beyond it."""
-    kept = []
-    for request in requests:
-        fits = True
-        for uuid, resources in request.allocations.items():
-            summary = summaries[uuid]
-            for name, amount in resources.items():
-                inventory = summary.inventories.get(name)
-                if inventory is None or inventory.rejection(
-                        uuid, name, amount, summary.usages.get(name, 0)):
-                    fits = False
-        if fits:
-            kept.append(request)
-    return kept, summaries
-
+def _fits(candidate, summaries):
+    """False where groups sharing a provider add up beyond its room."""
+    for uuid, resources in candidate.allocations.items():
+        summary = summaries[uuid]
+        for name, amount in resources.items():
+            inventory = summary.inventories.get(name)
+            if inventory is None or inventory.rejection(
+                    uuid, name, amount, summary.usages.get(name, 0)):
+                return False
+    return True

@@ -15,27 +15,30 @@ AGGREGATES = api_models.PlacementAggregate.__table__
 
 
 def root_id(providers=PROVIDERS):
-    """A provider's root id (legacy rows without one are their own root)."""
-    return sa.func.coalesce(providers.c.root_provider_id, providers.c.id)
+    """A provider's root id (every row has one: a root is its own)."""
+    return providers.c.root_provider_id
+
+
+def capacity_conditions(class_id, amount):
+    """Conditions on an INVENTORIES row of class_id that can take amount
+    more (its usage summed through the allocations index)."""
+    used = sa.select(sa.func.coalesce(sa.func.sum(ALLOCATIONS.c.used), 0)
+                     ).where(
+        ALLOCATIONS.c.resource_provider_id
+        == INVENTORIES.c.resource_provider_id,
+        ALLOCATIONS.c.resource_class_id == class_id).scalar_subquery()
+    return [INVENTORIES.c.resource_class_id == class_id,
+            (INVENTORIES.c.total - INVENTORIES.c.reserved)
+            * INVENTORIES.c.allocation_ratio >= used + amount,
+            INVENTORIES.c.min_unit <= amount,
+            INVENTORIES.c.max_unit >= amount,
+            sa.literal(amount) % INVENTORIES.c.step_size == 0]
 
 
 def providers_with_capacity(class_id, amount):
     """Ids of providers whose inventory of class_id can take amount more."""
-    used = sa.select(
-        ALLOCATIONS.c.resource_provider_id,
-        sa.func.sum(ALLOCATIONS.c.used).label("used")).where(
-            ALLOCATIONS.c.resource_class_id == class_id).group_by(
-            ALLOCATIONS.c.resource_provider_id).subquery()
-    return sa.select(INVENTORIES.c.resource_provider_id).select_from(
-        INVENTORIES.outerjoin(used, used.c.resource_provider_id
-                              == INVENTORIES.c.resource_provider_id)).where(
-        INVENTORIES.c.resource_class_id == class_id,
-        (INVENTORIES.c.total - INVENTORIES.c.reserved)
-        * INVENTORIES.c.allocation_ratio
-        >= sa.func.coalesce(used.c.used, 0) + amount,
-        INVENTORIES.c.min_unit <= amount,
-        INVENTORIES.c.max_unit >= amount,
-        sa.literal(amount) % INVENTORIES.c.step_size == 0)
+    return sa.select(INVENTORIES.c.resource_provider_id).where(
+        *capacity_conditions(class_id, amount))
 
 
 def providers_with_any_trait(trait_ids):
