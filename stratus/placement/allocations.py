@@ -174,7 +174,7 @@ def _write(session, consumer_uuid, project_id, user_id, allocations,
             for name, amount in resources.items()]
     if rows:
         session.execute(ALLOCATIONS.insert(), rows)
-    elif expected_generation is not ANY_GENERATION:
+    else:
         # Placement forgets a consumer with nothing left allocated.
         session.execute(CONSUMERS.delete().where(
             CONSUMERS.c.uuid == consumer_uuid))
@@ -345,6 +345,22 @@ def replace_allocations(ctx, consumers):
 
 
 def write_in_session(session, consumers, check_capacity=True):
+    if len(consumers) > 1:
+        # Capacity is checked against what the batch leaves, whatever the
+        # order of its consumers: a consumer moving off a provider makes
+        # room for another one in the same request.
+        uuids = [consumer.consumer_uuid for consumer in consumers]
+        held = session.execute(sa.select(
+            PROVIDERS.c.id, PROVIDERS.c.generation).where(
+                PROVIDERS.c.id.in_(sa.select(
+                    ALLOCATIONS.c.resource_provider_id).where(
+                        ALLOCATIONS.c.consumer_id.in_(uuids)))
+        ).order_by(PROVIDERS.c.id)).all()
+        for provider_id, generation in held:
+            providers.bump_generation(session, provider_id, generation,
+                                      "resource provider %s" % provider_id)
+        session.execute(ALLOCATIONS.delete().where(
+            ALLOCATIONS.c.consumer_id.in_(uuids)))
     for consumer in consumers:
         _write(session, consumer.consumer_uuid, consumer.project_id,
                consumer.user_id, consumer.allocations, consumer.generation,

@@ -41,24 +41,28 @@ def providers_with_capacity(class_id, amount):
         *capacity_conditions(class_id, amount))
 
 
-def providers_with_any_trait(trait_ids):
-    return sa.select(PROVIDER_TRAITS.c.resource_provider_id).where(
+def _has_trait(column, trait_ids):
+    """EXISTS a trait of trait_ids on the provider column names: correlated,
+    so it costs an index probe per candidate row, not a list of every
+    provider with the trait."""
+    return sa.exists().where(
+        PROVIDER_TRAITS.c.resource_provider_id == column,
         PROVIDER_TRAITS.c.trait_id.in_(sorted(trait_ids)))
 
 
-def providers_in_any_aggregate(aggregate_uuids):
-    return sa.select(PROVIDER_AGGREGATES.c.resource_provider_id).join(
-        AGGREGATES, AGGREGATES.c.id == PROVIDER_AGGREGATES.c.aggregate_id
-    ).where(AGGREGATES.c.uuid.in_(sorted(aggregate_uuids)))
+def _in_aggregate(column, aggregate_uuids):
+    return sa.exists().where(
+        PROVIDER_AGGREGATES.c.resource_provider_id == column,
+        PROVIDER_AGGREGATES.c.aggregate_id == AGGREGATES.c.id,
+        AGGREGATES.c.uuid.in_(sorted(aggregate_uuids)))
 
 
 def trait_conditions(column, required, forbidden):
     """column (a provider id) has a trait of each any-of set in required
     and none of forbidden."""
-    conditions = [column.in_(providers_with_any_trait(any_of))
-                  for any_of in required]
+    conditions = [_has_trait(column, any_of) for any_of in required]
     if forbidden:
-        conditions.append(column.not_in(providers_with_any_trait(forbidden)))
+        conditions.append(~_has_trait(column, forbidden))
     return conditions
 
 
@@ -67,16 +71,15 @@ def aggregate_conditions(providers, member_of, forbidden, include_root):
     of each any-of set of member_of, and neither is in a forbidden one."""
     conditions = []
     for any_of in member_of:
-        members = providers_in_any_aggregate(any_of)
-        condition = providers.c.id.in_(members)
+        condition = _in_aggregate(providers.c.id, any_of)
         if include_root:
-            condition = sa.or_(condition, root_id(providers).in_(members))
+            condition = sa.or_(condition, _in_aggregate(
+                root_id(providers), any_of))
         conditions.append(condition)
     if forbidden:
-        members = providers_in_any_aggregate(forbidden)
-        conditions.append(providers.c.id.not_in(members))
+        conditions.append(~_in_aggregate(providers.c.id, forbidden))
         if include_root:
-            conditions.append(root_id(providers).not_in(members))
+            conditions.append(~_in_aggregate(root_id(providers), forbidden))
     return conditions
 
 

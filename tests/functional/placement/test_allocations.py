@@ -164,3 +164,36 @@ def test_usages(placement):
             "MIGRATION": {"consumer_count": 1, "VCPU": 1},
             "all": {"consumer_count": 2, "VCPU": 3, "MEMORY_MB": 256}}}
     error_of(placement.request("GET", "/usages"), 400)
+
+
+def test_empty_allocations_before_1_28_forget_the_consumer(placement):
+    rp = _cn(placement)
+    placement.allocate(CONSUMER, {rp: {"VCPU": 1}})
+    placement.ok("POST", "/allocations", {CONSUMER: {
+        "allocations": {}, "project_id": "p1", "user_id": "u1"}},
+        version="1.27", status=204)
+    assert placement.get("/allocations/" + CONSUMER) == {"allocations": {}}
+    # So a client at 1.28 may create it again as a new consumer.
+    placement.allocate(CONSUMER, {rp: {"VCPU": 1}}, generation=None)
+
+
+def test_post_checks_capacity_after_the_whole_batch(placement):
+    # Whatever the order of consumers in the body, one moving away makes
+    # room for the other (a migration's swap).
+    rp = _cn(placement, "cn1", 4)
+    target = _cn(placement, "cn2", 4)
+    for first, second in (("10000000-0000-4000-8000-000000000000",
+                           "f0000000-0000-4000-8000-000000000000"),
+                          ("f1000000-0000-4000-8000-000000000000",
+                           "11000000-0000-4000-8000-000000000000")):
+        placement.allocate(second, {rp: {"VCPU": 4}})
+        placement.ok("POST", "/allocations", {
+            first: {"allocations": {rp: {"resources": {"VCPU": 4}}},
+                    "project_id": "p", "user_id": "u",
+                    "consumer_generation": None, "consumer_type": "MIGRATION"},
+            second: {"allocations": {target: {"resources": {"VCPU": 4}}},
+                     "project_id": "p", "user_id": "u",
+                     "consumer_generation": 1, "consumer_type": "INSTANCE"}},
+            status=204)
+        for consumer in (first, second):
+            placement.ok("DELETE", "/allocations/" + consumer, status=204)
