@@ -209,7 +209,7 @@ def _group_options(session, group, trait_ids, class_ids, root_conditions,
                 result[tree_root] = [(((rp, resources),), frozenset([rp]))
                                      for rp in sorted(common)]
         return result
-    holders = _holders(session, required)
+    holders = _holders(session, required, members)
     for tree_root in roots:
         choices = [by_root[tree_root] for by_root in per_class]
         if all(len(c) == 1 for c in choices) and len(
@@ -239,15 +239,18 @@ def _group_options(session, group, trait_ids, class_ids, root_conditions,
     return result
 
 
-def _holders(session, required):
-    """{trait id: {provider id}} for the traits of required (one query)."""
+def _holders(session, required, members):
+    """{trait id: {provider id}} for the traits of required, over the
+    providers of members (one query)."""
     wanted = set().union(*required)
     holders = {}
     if wanted:
         for rp, trait_id in session.execute(sa.select(
                 query.PROVIDER_TRAITS.c.resource_provider_id,
                 query.PROVIDER_TRAITS.c.trait_id).where(
-                    query.PROVIDER_TRAITS.c.trait_id.in_(sorted(wanted)))):
+                    query.PROVIDER_TRAITS.c.trait_id.in_(sorted(wanted)),
+                    query.PROVIDER_TRAITS.c.resource_provider_id.in_(
+                        members))):
             holders.setdefault(trait_id, set()).add(rp)
     return holders
 
