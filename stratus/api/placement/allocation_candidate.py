@@ -76,14 +76,14 @@ def _build_query(req):
     if not any(group.resources for group in groups.values()):
         raise util.http_error(400, "At least one resources parameter is "
                               "required: ?resources=VCPU:1", util.MISSING_VALUE)
-    for suffix, group in groups.items():
-        if not group.resources and (suffix or not util.wants(req, 36)):
-            if not util.wants(req, 36):
-                raise util.http_error(
-                    400, "All traits parameters must be associated with "
-                    "resources. Found the following orphaned traits keys: "
-                    "required%s, member_of%s, in_tree%s"
-                    % (suffix, suffix, suffix), util.BAD_VALUE)
+    orphans = sorted(suffix for suffix, group in groups.items()
+                     if not group.resources)
+    if orphans and not util.wants(req, 36):
+        raise util.http_error(
+            400, "All traits parameters must be associated with resources. "
+            "Found the following orphaned traits keys: %s"
+            % ", ".join("required%s" % suffix for suffix in orphans),
+            util.BAD_VALUE)
     granular = [s for s, g in groups.items() if s and g.resources]
     policy = util.single(req, "group_policy")
     if policy is not None and policy not in ("none", "isolate"):
