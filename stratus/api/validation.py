@@ -83,3 +83,8 @@ def query_schema(schema_doc, min_version=None, max_version=None):
     def decorator(func):
         return _wrap(func, "_query_schemas", entry)
     return decorator
+
+
+def validate(schema_doc, document):
+    """Check document against schema_doc (ValidationError, a 400)."""
+    _validate(schema_doc, document)

@@ -96,6 +96,7 @@ class Cloud:
         from stratus.api.identity import app as identity_app
         from stratus.api.identity import tokens
         from stratus.api.image import app as image_app
+        from stratus.api.placement import app as placement_app
         from stratus.image import client as image_client
         validator = None
         if self.conf.api.auth_strategy == "builtin":
@@ -109,6 +110,8 @@ class Cloud:
                 image_api=image_client.ImageAPI(direct_app=image)),
             "identity": identity_app.make_app(self.conf, self.databases),
             "image": image,
+            "placement": placement_app.make_app(
+                self.conf, self.databases, token_validator=validator),
         }
         return self.apps
 
@@ -148,13 +151,16 @@ class Cloud:
                  conf.identity.port),
                 ("image", self.apps["image"], conf.glance.listen,
                  conf.glance.port),
+                ("placement", self.apps["placement"],
+                 conf.placement_api.listen, conf.placement_api.port),
             ], threads=threads)
             # Ports given as 0 were chosen by the OS: the catalog and
             # clouds.yaml must name the real ones.
             for name, group, option in (
                     ("compute", None, "osapi_compute_listen_port"),
                     ("identity", "identity", "port"),
-                    ("image", "glance", "port")):
+                    ("image", "glance", "port"),
+                    ("placement", "placement_api", "port")):
                 port = int(self.server.url(name).rsplit(":", 1)[1])
                 conf.set_override(option, port, group=group)
         return self
@@ -183,6 +189,7 @@ def _print_banner(cloud, clouds_yaml):
         "  compute   %s/v2.1" % cloud.endpoint("compute"),
         "  identity  %s/v3" % cloud.endpoint("identity"),
         "  image     %s" % cloud.endpoint("image"),
+        "  placement %s" % cloud.endpoint("placement"),
         "  services  conductor, scheduler, compute (%s, %d fake hypervisors)"
         % (conf.host, conf.fake_driver.nodes),
         "  auth      %s" % conf.api.auth_strategy,

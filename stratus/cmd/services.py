@@ -42,7 +42,7 @@ def run_compute(conf):
 
 
 def run_api(conf):
-    """The Compute API and, when Stratus provides them itself, the
+    """The Compute and Placement APIs and, when Stratus provides them itself, the
     identity (``[api] auth_strategy = builtin``) and image (no
     ``[glance] api_servers``) services."""
     from stratus.api.compute import app as compute_app
@@ -63,6 +63,10 @@ def run_api(conf):
         image = image_app.make_app(conf, databases, token_validator=validator)
         image_api = image_client.ImageAPI(direct_app=image)
         apps.append(("image", image, conf.glance.listen, conf.glance.port))
+    from stratus.api.placement import app as placement_app
+    apps.append(("placement", placement_app.make_app(
+        conf, databases, token_validator=validator),
+        conf.placement_api.listen, conf.placement_api.port))
     apps.insert(0, ("compute", compute_app.make_app(
         conf, databases, messaging, token_validator=validator,
         image_api=image_api), conf.osapi_compute_listen,

@@ -7,6 +7,7 @@ generation with a compare-and-swap; a writer that lost a race re-reads and
 tries again, so no provider is ever overcommitted, whatever the
 concurrency.
 """
+import dataclasses
 import json
 
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ ALLOCATIONS = providers.ALLOCATIONS
 CONSUMERS = api_models.Consumer.__table__
 PROJECTS = api_models.PlacementProject.__table__
 USERS = api_models.PlacementUser.__table__
+CONSUMER_TYPES = api_models.ConsumerType.__table__
 # Placement's stand-in owner of consumers created without a project or user.
 INCOMPLETE_CONSUMER_ID = "00000000-0000-0000-0000-000000000000"
 
@@ -115,10 +117,18 @@ def _consumer_owner(session, consumer_uuid):
     return row.project, row.user
 
 
-def _write(session, consumer_uuid, project_id, user_id, allocations):
+# The generation of a consumer not checked (in-process callers that own it).
+ANY_GENERATION = object()
+
+
+def _write(session, consumer_uuid, project_id, user_id, allocations,
+           expected_generation=ANY_GENERATION, consumer_type=None,
+           check_capacity=True):
     allocations = {provider: {name: amount for name, amount in
                               resources.items() if amount}
                    for provider, resources in allocations.items()}
+    allocations = {provider: resources for provider, resources
+                   in allocations.items() if resources}
     class_ids = resource_classes.ids_of(
         session, {name for resources in allocations.values()
                   for name in resources})
@@ -134,14 +144,26 @@ def _write(session, consumer_uuid, project_id, user_id, allocations):
                                                  resource_class=name)
             inventory, used = inventory_usage[class_ids[name]]
             rejection = inventory.rejection(provider_uuid, name, amount, used)
-            if rejection is not None:
+            if rejection is not None and check_capacity:
                 raise rejection
     # Lock order by id, so two claims over the same providers cannot
     # deadlock each other.
     for provider_id, generation, _usage in sorted(state.values()):
         providers.bump_generation(session, provider_id, generation,
                                   "resource provider %s" % provider_id)
-    _ensure_consumer(session, consumer_uuid, project_id, user_id)
+    # Providers that lose all of the consumer's allocations change too.
+    released = session.execute(sa.select(
+        PROVIDERS.c.id, PROVIDERS.c.generation).where(
+            PROVIDERS.c.id.in_(sa.select(
+                ALLOCATIONS.c.resource_provider_id).where(
+                    ALLOCATIONS.c.consumer_id == consumer_uuid)),
+            PROVIDERS.c.id.not_in([value[0] for value in state.values()])
+    ).order_by(PROVIDERS.c.id)).all()
+    for provider_id, generation in released:
+        providers.bump_generation(session, provider_id, generation,
+                                  "resource provider %s" % provider_id)
+    _ensure_consumer(session, consumer_uuid, project_id, user_id,
+                     expected_generation, consumer_type)
     session.execute(ALLOCATIONS.delete().where(
         ALLOCATIONS.c.consumer_id == consumer_uuid))
     now = utcnow()
@@ -152,6 +174,10 @@ def _write(session, consumer_uuid, project_id, user_id, allocations):
             for name, amount in resources.items()]
     if rows:
         session.execute(ALLOCATIONS.insert(), rows)
+    else:
+        # Placement forgets a consumer with nothing left allocated.
+        session.execute(CONSUMERS.delete().where(
+            CONSUMERS.c.uuid == consumer_uuid))
 
 
 def _provider_state(session, consumer_uuid, provider_uuids, class_ids):
@@ -181,21 +207,52 @@ def _provider_state(session, consumer_uuid, provider_uuids, class_ids):
     return state
 
 
-def _ensure_consumer(session, consumer_uuid, project_id, user_id):
-    row = session.execute(sa.select(CONSUMERS.c.id, CONSUMERS.c.generation)
-                          .where(CONSUMERS.c.uuid == consumer_uuid)).first()
+def _ensure_consumer(session, consumer_uuid, project_id, user_id,
+                     expected_generation=ANY_GENERATION, consumer_type=None):
+    row = session.execute(sa.select(
+        CONSUMERS.c.id, CONSUMERS.c.generation, CONSUMERS.c.project_id,
+        CONSUMERS.c.user_id, CONSUMERS.c.consumer_type_id).where(
+            CONSUMERS.c.uuid == consumer_uuid)).first()
+    if expected_generation is not ANY_GENERATION:
+        actual = None if row is None else row.generation
+        if actual != expected_generation:
+            raise exception.ConsumerGenerationConflict(
+                expected=_generation_text(expected_generation),
+                actual=_generation_text(actual))
+    type_id = (None if consumer_type is None
+               else _consumer_type_id(session, consumer_type))
     if row is None:
         session.execute(CONSUMERS.insert().values(
             uuid=consumer_uuid, generation=1, created_at=utcnow(),
             project_id=_external_id(session, PROJECTS, project_id),
-            user_id=_external_id(session, USERS, user_id)))
+            user_id=_external_id(session, USERS, user_id),
+            consumer_type_id=type_id))
         return
+    values = dict(generation=row.generation + 1, updated_at=utcnow())
+    if project_id is not None:
+        values["project_id"] = _external_id(session, PROJECTS, project_id)
+    if user_id is not None:
+        values["user_id"] = _external_id(session, USERS, user_id)
+    if type_id is not None:
+        values["consumer_type_id"] = type_id
     result = session.execute(CONSUMERS.update().where(
         CONSUMERS.c.id == row.id,
-        CONSUMERS.c.generation == row.generation).values(
-            generation=row.generation + 1, updated_at=utcnow()))
+        CONSUMERS.c.generation == row.generation).values(**values))
     if result.rowcount != 1:
         raise exception.ConcurrentUpdate(what="consumer %s" % consumer_uuid)
+
+
+def _generation_text(generation):
+    return "None" if generation is None else str(generation)
+
+
+def _consumer_type_id(session, name):
+    row_id = session.scalar(sa.select(CONSUMER_TYPES.c.id).where(
+        CONSUMER_TYPES.c.name == name))
+    if row_id is None:
+        row_id = session.execute(CONSUMER_TYPES.insert().values(
+            name=name, created_at=utcnow())).inserted_primary_key[0]
+    return row_id
 
 
 def _external_id(session, table, external_id):
@@ -209,3 +266,122 @@ def _external_id(session, table, external_id):
             external_id=external_id, created_at=utcnow())
         ).inserted_primary_key[0]
     return row_id
+
+
+# The REST API's operations --------------------------------------------------
+
+@dataclasses.dataclass
+class ConsumerAllocations:
+    """A consumer's allocations {provider: {class: amount}} with its owner,
+    generation (None for a consumer placement does not know) and type."""
+    consumer_uuid: str
+    allocations: dict
+    project_id: str = None
+    user_id: str = None
+    generation: object = ANY_GENERATION
+    consumer_type: str = None
+    provider_generations: dict = dataclasses.field(default_factory=dict)
+
+
+def show_consumer(ctx, consumer_uuid):
+    """The consumer's ConsumerAllocations (empty allocations and a None
+    generation when placement knows nothing of it)."""
+    with ctx.api_db.reader() as session:
+        rows = session.execute(sa.select(
+            PROVIDERS.c.uuid, PROVIDERS.c.generation,
+            ALLOCATIONS.c.resource_class_id, ALLOCATIONS.c.used).join_from(
+                ALLOCATIONS, PROVIDERS,
+                ALLOCATIONS.c.resource_provider_id == PROVIDERS.c.id).where(
+                    ALLOCATIONS.c.consumer_id == consumer_uuid)).all()
+        names = resource_classes.names_of(
+            session, {row.resource_class_id for row in rows})
+        consumer = session.execute(sa.select(
+            CONSUMERS.c.generation, PROJECTS.c.external_id.label("project"),
+            USERS.c.external_id.label("user"),
+            CONSUMER_TYPES.c.name.label("type")).select_from(
+                CONSUMERS.join(PROJECTS, PROJECTS.c.id == CONSUMERS.c.project_id)
+                .join(USERS, USERS.c.id == CONSUMERS.c.user_id)
+                .outerjoin(CONSUMER_TYPES, CONSUMER_TYPES.c.id
+                           == CONSUMERS.c.consumer_type_id)).where(
+                CONSUMERS.c.uuid == consumer_uuid)).first()
+    result = ConsumerAllocations(consumer_uuid, {}, generation=None)
+    for row in rows:
+        result.allocations.setdefault(row.uuid, {})[
+            names[row.resource_class_id]] = row.used
+        result.provider_generations[row.uuid] = row.generation
+    if consumer is not None:
+        result.project_id, result.user_id = consumer.project, consumer.user
+        result.generation, result.consumer_type = (consumer.generation,
+                                                   consumer.type)
+    return result
+
+
+def provider_allocations(ctx, provider_uuid):
+    """({consumer: {class: amount}}, provider generation)."""
+    with ctx.api_db.reader() as session:
+        provider = providers.existing_provider(session, provider_uuid)
+        rows = session.execute(sa.select(
+            ALLOCATIONS.c.consumer_id, ALLOCATIONS.c.resource_class_id,
+            ALLOCATIONS.c.used).where(
+                ALLOCATIONS.c.resource_provider_id == provider.id)).all()
+        names = resource_classes.names_of(
+            session, {row.resource_class_id for row in rows})
+    result = {}
+    for row in rows:
+        result.setdefault(row.consumer_id, {})[
+            names[row.resource_class_id]] = row.used
+    return result, provider.generation
+
+
+def replace_allocations(ctx, consumers):
+    """Write each ConsumerAllocations in one transaction: all or none.
+
+    A generation other than ANY_GENERATION must match the consumer's
+    (None: the consumer must be new), else ConsumerGenerationConflict."""
+    def write():
+        with ctx.api_db.writer() as session:
+            write_in_session(session, consumers)
+    return providers.retry_on_conflict(write)
+
+
+def write_in_session(session, consumers, check_capacity=True):
+    if len(consumers) > 1:
+        # Capacity is checked against what the batch leaves, whatever the
+        # order of its consumers: a consumer moving off a provider makes
+        # room for another one in the same request.
+        uuids = [consumer.consumer_uuid for consumer in consumers]
+        held = session.execute(sa.select(
+            PROVIDERS.c.id, PROVIDERS.c.generation).where(
+                PROVIDERS.c.id.in_(sa.select(
+                    ALLOCATIONS.c.resource_provider_id).where(
+                        ALLOCATIONS.c.consumer_id.in_(uuids)))
+        ).order_by(PROVIDERS.c.id)).all()
+        for provider_id, generation in held:
+            providers.bump_generation(session, provider_id, generation,
+                                      "resource provider %s" % provider_id)
+        session.execute(ALLOCATIONS.delete().where(
+            ALLOCATIONS.c.consumer_id.in_(uuids)))
+    for consumer in consumers:
+        _write(session, consumer.consumer_uuid, consumer.project_id,
+               consumer.user_id, consumer.allocations, consumer.generation,
+               consumer.consumer_type, check_capacity)
+
+
+def delete_allocations(ctx, consumer_uuid):
+    """Remove the consumer's allocations; ConsumerNotFound if it has none."""
+    with ctx.api_db.writer() as session:
+        provider_rows = session.execute(sa.select(
+            PROVIDERS.c.id, PROVIDERS.c.generation).where(
+                PROVIDERS.c.id.in_(sa.select(
+                    ALLOCATIONS.c.resource_provider_id).where(
+                        ALLOCATIONS.c.consumer_id == consumer_uuid))
+        ).order_by(PROVIDERS.c.id)).all()
+        if not provider_rows:
+            raise exception.ConsumerNotFound(uuid=consumer_uuid)
+        for provider_id, generation in provider_rows:
+            providers.bump_generation(session, provider_id, generation,
+                                      "resource provider %s" % provider_id)
+        session.execute(ALLOCATIONS.delete().where(
+            ALLOCATIONS.c.consumer_id == consumer_uuid))
+        session.execute(CONSUMERS.delete().where(
+            CONSUMERS.c.uuid == consumer_uuid))

@@ -55,3 +55,81 @@ class AllocationConstraintsViolated(AllocationRejected):
 
 class ConsumerNotFound(PlacementError, exception.NotFound):
     msg_fmt = "No consumer with uuid %(uuid)s found"
+
+
+class ResourceProviderUuidConflict(PlacementError, exception.Conflict):
+    msg_fmt = ("Conflicting resource provider uuid: %(uuid)s already "
+               "exists.")
+    error_code = "placement.duplicate_name"
+
+
+class ResourceProviderInUse(PlacementError, exception.Conflict):
+    msg_fmt = "Unable to delete resource provider %(uuid)s: still in use."
+    error_code = "placement.resource_provider.inuse"
+
+
+class CannotDeleteParentResourceProvider(PlacementError, exception.Conflict):
+    msg_fmt = ("Unable to delete parent resource provider %(uuid)s: It has "
+               "child resource providers.")
+    error_code = "placement.resource_provider.cannot_delete_parent"
+
+
+class ParentProviderNotFound(PlacementError, exception.Invalid):
+    msg_fmt = "parent provider UUID does not exist."
+
+
+class ProviderTreeLoop(PlacementError, exception.Invalid):
+    msg_fmt = "creating loop in the provider tree is not allowed."
+
+
+class InventoryNotFound(PlacementError, exception.NotFound):
+    msg_fmt = ("No inventory of class %(resource_class)s found for "
+               "resource provider %(provider)s")
+
+
+class InventoryExists(PlacementError, exception.Conflict):
+    msg_fmt = ("Inventory for %(resource_class)s on resource provider "
+               "%(provider)s already exists.")
+
+
+class InvalidInventory(PlacementError, exception.Invalid):
+    msg_fmt = "Unable to update inventory: %(reason)s"
+
+
+class ResourceClassExists(PlacementError, exception.Conflict):
+    msg_fmt = "Resource class already exists: %(name)s"
+    error_code = "placement.duplicate_name"
+
+
+class ResourceClassInUse(PlacementError, exception.Conflict):
+    msg_fmt = ("Cannot delete resource class %(name)s. Class is in use in "
+               "inventory.")
+
+
+class ResourceClassCannotChangeStandard(PlacementError, exception.Invalid):
+    msg_fmt = "Cannot update standard resource class %(name)s"
+
+
+class TraitNotFound(PlacementError, exception.NotFound):
+    msg_fmt = "No such trait(s): %(names)s."
+
+
+class TraitInUse(PlacementError, exception.Conflict):
+    msg_fmt = "The trait %(name)s is in use by a resource provider."
+
+
+class TraitCannotDeleteStandard(PlacementError, exception.Invalid):
+    msg_fmt = "Cannot delete standard trait %(name)s."
+
+
+class ConsumerGenerationConflict(ConcurrentUpdate):
+    msg_fmt = ("consumer generation conflict - expected %(expected)s but "
+               "got %(actual)s")
+
+
+class InvalidAllocation(PlacementError, exception.Invalid):
+    msg_fmt = "Unable to allocate inventory: %(reason)s"
+
+
+class ReparentNotAllowed(PlacementError, exception.Invalid):
+    msg_fmt = "re-parenting a provider is not currently allowed."

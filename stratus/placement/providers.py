@@ -20,6 +20,12 @@ class ResourceProvider:
     uuid: str
     name: str
     generation: int
+    parent_provider_uuid: str = None
+    root_provider_uuid: str = None
+
+    def __post_init__(self):
+        if self.root_provider_uuid is None:
+            self.root_provider_uuid = self.uuid
 
 
 @dataclasses.dataclass
@@ -58,8 +64,10 @@ class Inventory:
 
 
 def _provider_from_row(row):
-    return ResourceProvider(id=row.id, uuid=row.uuid, name=row.name,
-                            generation=row.generation)
+    return ResourceProvider(
+        id=row.id, uuid=row.uuid, name=row.name, generation=row.generation,
+        parent_provider_uuid=getattr(row, "parent_uuid", None),
+        root_provider_uuid=getattr(row, "root_uuid", None))
 
 
 def select_provider(session, uuid):
@@ -68,11 +76,17 @@ def select_provider(session, uuid):
         PROVIDERS.c.generation).where(PROVIDERS.c.uuid == uuid)).first()
 
 
-def get_provider(ctx, uuid):
-    with ctx.api_db.reader() as session:
-        row = select_provider(session, uuid)
+def existing_provider(session, uuid):
+    """select_provider's row, or ResourceProviderNotFound."""
+    row = select_provider(session, uuid)
     if row is None:
         raise exception.ResourceProviderNotFound(uuid=uuid)
+    return row
+
+
+def get_provider(ctx, uuid):
+    with ctx.api_db.reader() as session:
+        row = existing_provider(session, uuid)
     return _provider_from_row(row)
 
 
@@ -124,9 +138,7 @@ def delete_provider(ctx, uuid):
 def get_inventories(ctx, uuid):
     """{resource class name: Inventory} of the provider."""
     with ctx.api_db.reader() as session:
-        provider = select_provider(session, uuid)
-        if provider is None:
-            raise exception.ResourceProviderNotFound(uuid=uuid)
+        provider = existing_provider(session, uuid)
         return _inventories(session, provider.id)
 
 
@@ -182,34 +194,41 @@ def set_inventories(ctx, uuid, inventories, generation=None):
 
 def _set_inventories(ctx, uuid, inventories, generation):
     with ctx.api_db.writer() as session:
-        provider = select_provider(session, uuid)
-        if provider is None:
-            raise exception.ResourceProviderNotFound(uuid=uuid)
+        provider = existing_provider(session, uuid)
         if generation is not None and generation != provider.generation:
             raise exception.ConcurrentUpdate(what="provider %s" % uuid)
-        current = _inventories(session, provider.id)
-        if current == inventories:
-            return provider.generation
-        class_ids = resource_classes.ids_of(
-            session, set(current) | set(inventories))
-        for name in set(current) - set(inventories):
-            in_use = session.scalar(sa.select(sa.func.count()).where(
+        return write_inventories(session, provider, inventories)
+
+
+def write_inventories(session, provider, inventories, check_in_use=True):
+    """Replace the inventories of provider (a select_provider row) in the
+    session; its generation afterwards. check_in_use=False leaves the
+    check of allocations on removed classes to the caller (the reshaper
+    moves them in the same transaction)."""
+    current = _inventories(session, provider.id)
+    if current == inventories:
+        return provider.generation
+    class_ids = resource_classes.ids_of(
+        session, set(current) | set(inventories))
+    for name in set(current) - set(inventories):
+        in_use = check_in_use and session.scalar(sa.select(
+            sa.func.count()).where(
                 ALLOCATIONS.c.resource_provider_id == provider.id,
                 ALLOCATIONS.c.resource_class_id == class_ids[name]))
-            if in_use:
-                raise exception.InventoryInUse(resource_class=name,
-                                               provider=uuid)
-        bump_generation(session, provider.id, provider.generation,
-                        "provider %s" % uuid)
-        session.execute(INVENTORIES.delete().where(
-            INVENTORIES.c.resource_provider_id == provider.id))
-        if inventories:
-            now = utcnow()
-            session.execute(INVENTORIES.insert(), [
-                dict(inventory.as_row(), resource_provider_id=provider.id,
-                     resource_class_id=class_ids[name], created_at=now)
-                for name, inventory in inventories.items()])
-        return provider.generation + 1
+        if in_use:
+            raise exception.InventoryInUse(resource_class=name,
+                                           provider=provider.uuid)
+    bump_generation(session, provider.id, provider.generation,
+                    "provider %s" % provider.uuid)
+    session.execute(INVENTORIES.delete().where(
+        INVENTORIES.c.resource_provider_id == provider.id))
+    if inventories:
+        now = utcnow()
+        session.execute(INVENTORIES.insert(), [
+            dict(inventory.as_row(), resource_provider_id=provider.id,
+                 resource_class_id=class_ids[name], created_at=now)
+            for name, inventory in inventories.items()])
+    return provider.generation + 1
 
 
 def retry_on_conflict(func, *args, attempts=100):
@@ -222,6 +241,8 @@ def retry_on_conflict(func, *args, attempts=100):
     for attempt in range(attempts):
         try:
             return func(*args)
+        except exception.ConsumerGenerationConflict:
+            raise  # the caller's view of the consumer is stale: no retry
         except (exception.ConcurrentUpdate, sa_exc.IntegrityError,
                 sa_exc.OperationalError) as exc:
             last = attempt + 1 == attempts
@@ -246,3 +267,211 @@ def bump_generation(session, provider_id, seen_generation, what):
             generation=seen_generation + 1, updated_at=utcnow()))
     if result.rowcount != 1:
         raise exception.ConcurrentUpdate(what=what)
+
+
+# The REST API's operations --------------------------------------------------
+
+MAX_INT = 2147483647
+_PARENT = PROVIDERS.alias("parent_provider")
+_ROOT = PROVIDERS.alias("root_provider")
+
+
+def _provider_select():
+    return sa.select(
+        PROVIDERS.c.id, PROVIDERS.c.uuid, PROVIDERS.c.name,
+        PROVIDERS.c.generation, PROVIDERS.c.root_provider_id,
+        PROVIDERS.c.parent_provider_id,
+        _PARENT.c.uuid.label("parent_uuid"),
+        _ROOT.c.uuid.label("root_uuid")).select_from(
+            PROVIDERS.outerjoin(
+                _PARENT, _PARENT.c.id == PROVIDERS.c.parent_provider_id
+            ).outerjoin(_ROOT, _ROOT.c.id == PROVIDERS.c.root_provider_id))
+
+
+def _read_provider(session, uuid):
+    row = session.execute(_provider_select().where(
+        PROVIDERS.c.uuid == uuid)).first()
+    if row is None:
+        raise exception.ResourceProviderNotFound(uuid=uuid)
+    return row
+
+
+def show_provider(ctx, uuid):
+    """The provider with its parent and root (ResourceProviderNotFound)."""
+    with ctx.api_db.reader() as session:
+        return _provider_from_row(_read_provider(session, uuid))
+
+
+def list_providers(ctx, uuid=None, name=None, member_of=(),
+                   forbidden_aggregates=(), in_tree=None, resources=None,
+                   required=(), forbidden=()):
+    """Providers matching every given filter, in id order.
+
+    member_of: any-of sets of aggregate uuids; required: any-of sets of
+    trait names; forbidden / forbidden_aggregates: names and uuids none of
+    which the provider may have; resources: {class: amount} the provider
+    alone must have room for.
+    """
+    from stratus.placement import query
+    from stratus.placement import traits
+    with ctx.api_db.reader() as session:
+        statement = _provider_select()
+        if uuid is not None:
+            statement = statement.where(PROVIDERS.c.uuid == uuid)
+        if name is not None:
+            statement = statement.where(PROVIDERS.c.name == name)
+        if in_tree is not None:
+            statement = statement.where(
+                query.in_tree_condition(PROVIDERS, in_tree))
+        statement = statement.where(*query.aggregate_conditions(
+            PROVIDERS, member_of, forbidden_aggregates, include_root=False))
+        if required or forbidden:
+            names = set(forbidden).union(*required)
+            ids = traits.ids_of(session, names)
+            statement = statement.where(*query.trait_conditions(
+                PROVIDERS.c.id, [{ids[n] for n in any_of}
+                                 for any_of in required],
+                {ids[n] for n in forbidden}))
+        for class_name, amount in (resources or {}).items():
+            class_id = resource_classes.id_of(session, class_name)
+            statement = statement.where(PROVIDERS.c.id.in_(
+                query.providers_with_capacity(class_id, amount)))
+        rows = session.execute(statement.order_by(PROVIDERS.c.id)).all()
+    return [_provider_from_row(row) for row in rows]
+
+
+def create_provider(ctx, uuid, name, parent_uuid=None):
+    try:
+        with ctx.api_db.writer() as session:
+            if session.scalar(sa.select(PROVIDERS.c.id).where(
+                    PROVIDERS.c.uuid == uuid)) is not None:
+                raise exception.ResourceProviderUuidConflict(uuid=uuid)
+            if session.scalar(sa.select(PROVIDERS.c.id).where(
+                    PROVIDERS.c.name == name)) is not None:
+                raise exception.ResourceProviderNameConflict(name=name)
+            parent_id = root = None
+            if parent_uuid is not None:
+                parent = session.execute(sa.select(
+                    PROVIDERS.c.id, PROVIDERS.c.root_provider_id).where(
+                        PROVIDERS.c.uuid == parent_uuid)).first()
+                if parent is None:
+                    raise exception.ParentProviderNotFound()
+                parent_id, root = parent.id, parent.root_provider_id or parent.id
+            new_id = session.execute(PROVIDERS.insert().values(
+                uuid=uuid, name=name, generation=0, created_at=utcnow(),
+                parent_provider_id=parent_id,
+                root_provider_id=root)).inserted_primary_key[0]
+            if root is None:
+                session.execute(PROVIDERS.update().where(
+                    PROVIDERS.c.id == new_id).values(root_provider_id=new_id))
+            return _provider_from_row(_read_provider(session, uuid))
+    except sa_exc.IntegrityError:
+        raise exception.ResourceProviderNameConflict(name=name)
+
+
+def update_provider(ctx, uuid, name, parent_uuid=..., allow_reparent=False):
+    """Rename the provider and, unless parent_uuid is left out (...),
+    set its parent (None makes it a root); before 1.37 only a root may
+    get a parent. A provider moved to another tree takes its subtree along."""
+    try:
+        with ctx.api_db.writer() as session:
+            row = _read_provider(session, uuid)
+            values = {"name": name, "updated_at": utcnow()}
+            new_root = None
+            if parent_uuid is not ... and parent_uuid != row.parent_uuid:
+                if row.parent_uuid is not None and not allow_reparent:
+                    raise exception.ReparentNotAllowed()
+                if parent_uuid is None:
+                    values["parent_provider_id"] = None
+                    new_root = row.id
+                else:
+                    parent = session.execute(sa.select(
+                        PROVIDERS.c.id, PROVIDERS.c.root_provider_id).where(
+                            PROVIDERS.c.uuid == parent_uuid)).first()
+                    if parent is None:
+                        raise exception.ParentProviderNotFound()
+                    if parent.id in _subtree_ids(session, row.id):
+                        raise exception.ProviderTreeLoop()
+                    values["parent_provider_id"] = parent.id
+                    new_root = parent.root_provider_id or parent.id
+            session.execute(PROVIDERS.update().where(
+                PROVIDERS.c.id == row.id).values(**values))
+            if new_root is not None:
+                session.execute(PROVIDERS.update().where(
+                    PROVIDERS.c.id.in_(_subtree_ids(session, row.id))).values(
+                        root_provider_id=new_root))
+            return _provider_from_row(_read_provider(session, uuid))
+    except sa_exc.IntegrityError:
+        raise exception.ResourceProviderNameConflict(name=name)
+
+
+def _subtree_ids(session, provider_id):
+    """The provider and all its descendants (one query per tree level)."""
+    found, frontier = {provider_id}, [provider_id]
+    while frontier:
+        frontier = [row_id for row_id in session.scalars(sa.select(
+            PROVIDERS.c.id).where(PROVIDERS.c.parent_provider_id.in_(
+                frontier))) if row_id not in found]
+        found.update(frontier)
+    return found
+
+
+def delete_unused_provider(ctx, uuid):
+    """Delete the provider unless it has allocations or children."""
+    with ctx.api_db.writer() as session:
+        row = _read_provider(session, uuid)
+        if session.scalar(sa.select(sa.func.count()).where(
+                ALLOCATIONS.c.resource_provider_id == row.id)):
+            raise exception.ResourceProviderInUse(uuid=uuid)
+        if session.scalar(sa.select(sa.func.count()).where(
+                PROVIDERS.c.parent_provider_id == row.id)):
+            raise exception.CannotDeleteParentResourceProvider(uuid=uuid)
+    delete_provider(ctx, uuid)
+
+
+def get_inventory(ctx, uuid, class_name):
+    """(Inventory, provider generation) of one class."""
+    with ctx.api_db.reader() as session:
+        provider = existing_provider(session, uuid)
+        inventories = _inventories(session, provider.id)
+    if class_name not in inventories:
+        raise exception.InventoryNotFound(resource_class=class_name,
+                                          provider=uuid)
+    return inventories[class_name], provider.generation
+
+
+def provider_inventories(ctx, uuid):
+    """({class: Inventory}, provider generation)."""
+    with ctx.api_db.reader() as session:
+        provider = existing_provider(session, uuid)
+        return _inventories(session, provider.id), provider.generation
+
+
+def change_inventory(ctx, uuid, class_name, inventory, generation=None,
+                     must_exist=None):
+    """Set (Inventory) or remove (None) one class's inventory; the new
+    generation. must_exist: True to refuse adding, False to refuse
+    replacing, None for either."""
+    while True:
+        with ctx.api_db.reader() as session:
+            provider = existing_provider(session, uuid)
+            current = _inventories(session, provider.id)
+        if generation is not None and generation != provider.generation:
+            raise exception.ConcurrentUpdate(what="provider %s" % uuid)
+        exists = class_name in current
+        if must_exist is False and exists:
+            raise exception.InventoryExists(resource_class=class_name,
+                                            provider=uuid)
+        if (must_exist or inventory is None) and not exists:
+            raise exception.InventoryNotFound(resource_class=class_name,
+                                              provider=uuid)
+        wanted = dict(current)
+        if inventory is None:
+            wanted.pop(class_name)
+        else:
+            wanted[class_name] = inventory
+        try:
+            return _set_inventories(ctx, uuid, wanted, provider.generation)
+        except exception.ConcurrentUpdate:
+            if generation is not None:
+                raise

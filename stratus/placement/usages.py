@@ -82,8 +82,7 @@ def provider_summaries(ctx, resource_class_names):
 def provider_usages(ctx, provider_uuid):
     """{class: used} on one provider."""
     with ctx.api_db.reader() as session:
-        if providers.select_provider(session, provider_uuid) is None:
-            raise exception.ResourceProviderNotFound(uuid=provider_uuid)
+        providers.existing_provider(session, provider_uuid)
         return _sum_by_class(session, sa.select(
             ALLOCATIONS.c.resource_class_id, sa.func.sum(ALLOCATIONS.c.used))
             .join_from(ALLOCATIONS, PROVIDERS,
@@ -91,13 +90,13 @@ def provider_usages(ctx, provider_uuid):
             .where(PROVIDERS.c.uuid == provider_uuid))
 
 
-def project_usages(ctx, project_id, user_id=None):
-    """{class: used} by the consumers of a project (and user)."""
+def _project_allocations(columns, project_id, user_id):
+    """A select of columns over the allocations of a project's (and
+    user's) consumers."""
     consumers = allocations.CONSUMERS
-    query = sa.select(
-        ALLOCATIONS.c.resource_class_id, sa.func.sum(ALLOCATIONS.c.used)
-    ).join_from(ALLOCATIONS, consumers,
-                ALLOCATIONS.c.consumer_id == consumers.c.uuid).join(
+    query = sa.select(*columns).join_from(
+        ALLOCATIONS, consumers,
+        ALLOCATIONS.c.consumer_id == consumers.c.uuid).join(
         allocations.PROJECTS,
         allocations.PROJECTS.c.id == consumers.c.project_id).where(
         allocations.PROJECTS.c.external_id == project_id)
@@ -106,6 +105,14 @@ def project_usages(ctx, project_id, user_id=None):
             allocations.USERS,
             allocations.USERS.c.id == consumers.c.user_id).where(
             allocations.USERS.c.external_id == user_id)
+    return query
+
+
+def project_usages(ctx, project_id, user_id=None):
+    """{class: used} by the consumers of a project (and user)."""
+    query = _project_allocations(
+        [ALLOCATIONS.c.resource_class_id, sa.func.sum(ALLOCATIONS.c.used)],
+        project_id, user_id)
     with ctx.api_db.reader() as session:
         return _sum_by_class(session, query)
 
@@ -115,3 +122,48 @@ def _sum_by_class(session, query):
         ALLOCATIONS.c.resource_class_id)).all()
     names = resource_classes.names_of(session, [row[0] for row in rows])
     return {names[class_id]: int(used) for class_id, used in rows}
+
+
+def provider_usage_report(ctx, provider_uuid):
+    """({class: used} over every inventoried class, 0 when unused; and
+    the provider's generation), as GET .../usages shows it."""
+    with ctx.api_db.reader() as session:
+        provider = providers.existing_provider(session, provider_uuid)
+        used = sa.select(sa.func.coalesce(sa.func.sum(ALLOCATIONS.c.used), 0)
+                         ).where(
+            ALLOCATIONS.c.resource_provider_id == provider.id,
+            ALLOCATIONS.c.resource_class_id
+            == INVENTORIES.c.resource_class_id).scalar_subquery()
+        rows = session.execute(sa.select(
+            INVENTORIES.c.resource_class_id, used).where(
+                INVENTORIES.c.resource_provider_id == provider.id)).all()
+        names = resource_classes.names_of(session, [row[0] for row in rows])
+    return ({names[class_id]: int(amount) for class_id, amount in rows},
+            provider.generation)
+
+
+def project_usages_by_type(ctx, project_id, user_id=None):
+    """{consumer type | "unknown": {"consumer_count": n, class: used}}
+    plus an "all" entry, as GET /usages shows it from 1.38."""
+    types = allocations.CONSUMER_TYPES
+    query = _project_allocations(
+        [types.c.name, ALLOCATIONS.c.consumer_id,
+         ALLOCATIONS.c.resource_class_id, ALLOCATIONS.c.used],
+        project_id, user_id).outerjoin(
+            types, types.c.id == allocations.CONSUMERS.c.consumer_type_id)
+    with ctx.api_db.reader() as session:
+        rows = session.execute(query).all()
+        names = resource_classes.names_of(
+            session, {row.resource_class_id for row in rows})
+    report, members = {}, {}
+    for row in rows:
+        for key in (row.name or "unknown", "all"):
+            entry = report.setdefault(key, {})
+            name = names[row.resource_class_id]
+            entry[name] = entry.get(name, 0) + row.used
+            members.setdefault(key, set()).add(row.consumer_id)
+    for key, consumer_ids in members.items():
+        report[key]["consumer_count"] = len(consumer_ids)
+    if not report:
+        report["all"] = {"consumer_count": 0}
+    return report

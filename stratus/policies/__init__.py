@@ -26,6 +26,7 @@ POLICY_MODULES = [
     "servers",
     "services",
     "ips",
+    "placement",
 ]
 
 

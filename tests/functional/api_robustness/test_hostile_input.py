@@ -46,13 +46,18 @@ QUERIES = ["", "?limit=-1", "?limit=abc", "?marker=nope", "?sort_key=__class__",
 _PARAM = re.compile(r"\{(\w+)\}")
 
 
-def _paths():
-    for template in sorted(routes.ROUTES):
+def expand_paths(templates, values):
+    """Each template as is, or with every value in its parameters."""
+    for template in sorted(templates):
         if "{" not in template:
             yield template
             continue
-        for value in PATH_VALUES:
+        for value in values:
             yield _PARAM.sub(value, template)
+
+
+def _paths():
+    return expand_paths(routes.ROUTES, PATH_VALUES)
 
 
 def assert_proper(response, context):

@@ -1,0 +1,1 @@
+"""The Placement API: one handler module per noun, routes in routes.py."""

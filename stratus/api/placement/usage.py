@@ -1,0 +1,31 @@
+"""/resource_providers/{uuid}/usages and /usages."""
+from stratus.api.placement import util
+from stratus.api import wsgi
+from stratus.placement import usages
+
+
+def list_usages(req, uuid):
+    req.authorize("placement:resource_providers:usages")
+    used, generation = usages.provider_usage_report(
+        req.context, util.normalize_uuid(uuid))
+    return wsgi.json_response(req, {
+        "usages": used, "resource_provider_generation": generation})
+
+
+def get_total_usages(req):
+    if not util.wants(req, 9):
+        raise util.http_error(404, "The resource could not be found.")
+    req.authorize("placement:usages")
+    util.check_query(req, {"project_id", "user_id"})
+    project_id = util.single(req, "project_id")
+    user_id = util.single(req, "user_id")
+    if not project_id:
+        raise util.http_error(400, "Invalid query string parameters: "
+                              "'project_id' is a required property",
+                              util.MISSING_VALUE)
+    if util.wants(req, 38):
+        report = usages.project_usages_by_type(req.context, project_id,
+                                               user_id)
+    else:
+        report = usages.project_usages(req.context, project_id, user_id)
+    return wsgi.json_response(req, {"usages": report})

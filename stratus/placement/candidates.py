@@ -1,0 +1,403 @@
+"""Allocation candidates: which providers (alone, or several in one
+provider tree) can take a request, and how much each would hold.
+
+``find_candidates(ctx, CandidateQuery)`` is a plain function: the REST API
+serves it and the scheduler can call it in-process. The SQL does the
+filtering over whole tables — one query per (request group, resource
+class), whatever the number of providers; Python only combines the
+providers of one tree, which is where nested trees and granular groups
+make choices.
+"""
+import dataclasses
+import itertools
+
+import sqlalchemy as sa
+
+from stratus.placement import providers
+from stratus.placement import query
+from stratus.placement import resource_classes
+from stratus.placement import traits
+
+PROVIDERS = query.PROVIDERS
+INVENTORIES = query.INVENTORIES
+ALLOCATIONS = query.ALLOCATIONS
+# Past this many trees, reading whole tables beats long IN lists.
+_IN_LIST_LIMIT = 2000
+
+
+@dataclasses.dataclass
+class RequestGroup:
+    """One request group: suffix "" is the unsuffixed group, whose
+    resources may come from several providers of a tree; a suffixed
+    (granular) group is satisfied by one provider."""
+    suffix: str = ""
+    resources: dict = dataclasses.field(default_factory=dict)
+    required: list = dataclasses.field(default_factory=list)
+    forbidden: set = dataclasses.field(default_factory=set)
+    member_of: list = dataclasses.field(default_factory=list)
+    forbidden_aggregates: set = dataclasses.field(default_factory=set)
+    in_tree: str = None
+
+    @property
+    def is_empty(self):
+        return not (self.resources or self.required or self.forbidden
+                    or self.member_of or self.forbidden_aggregates
+                    or self.in_tree)
+
+
+@dataclasses.dataclass
+class CandidateQuery:
+    groups: list
+    group_policy: str = "none"
+    limit: int = None
+    same_subtree: list = dataclasses.field(default_factory=list)
+    root_required: list = dataclasses.field(default_factory=list)
+    root_forbidden: set = dataclasses.field(default_factory=set)
+
+
+@dataclasses.dataclass
+class AllocationRequest:
+    allocations: dict   # {provider uuid: {class: amount}}
+    mappings: dict      # {group suffix: [provider uuid, ...]}
+
+
+@dataclasses.dataclass
+class ProviderSummary:
+    uuid: str
+    parent_provider_uuid: str
+    root_provider_uuid: str
+    inventories: dict   # {class: providers.Inventory}
+    usages: dict        # {class: used}
+    traits: list
+
+
+@dataclasses.dataclass
+class Candidates:
+    allocation_requests: list
+    # every provider of every tree that appears in allocation_requests
+    provider_summaries: dict
+
+
+# Trees are read in ranges of root ids, growing, until the limit is met:
+# a request with a limit reads a few hundred providers, not all of them.
+_FIRST_RANGE = 200
+_MEMBER = PROVIDERS.alias("range_member")
+
+
+def find_candidates(ctx, request):
+    traits.ensure_standard_traits(ctx)
+    groups = [group for group in request.groups if not group.is_empty]
+    requests, summaries = [], {}
+    with ctx.api_db.reader() as session:
+        trait_names = set(request.root_forbidden).union(
+            *request.root_required)
+        for group in groups:
+            trait_names |= set(group.forbidden).union(*group.required)
+        trait_ids = traits.ids_of(session, trait_names)
+        class_ids = resource_classes.ids_of(session, {
+            name for group in groups for name in group.resources})
+        # Only groups asking resources of one provider can add up there.
+        may_merge = sum(1 for group in groups if group.resources) > 1
+        top = session.scalar(sa.select(sa.func.max(PROVIDERS.c.id))) or 0
+        low = 0
+        size = (max(2 * request.limit, _FIRST_RANGE) if request.limit
+                else top + 1)
+        while groups and low <= top:
+            id_range = (low, low + size)
+            low, size = low + size, size * 2
+            found = _find_in_range(session, groups, request, trait_ids,
+                                   class_ids, id_range)
+            if not found:
+                continue
+            more, uuids = _summaries(session, sorted(
+                {root for root, _ in found}))
+            summaries.update(more)
+            for _root, (allocations, mappings) in found:
+                candidate = AllocationRequest(
+                    allocations={uuids[rp]: dict(resources)
+                                 for rp, resources in allocations},
+                    mappings={suffix: [uuids[rp] for rp in rps]
+                              for suffix, rps in mappings})
+                if not may_merge or _fits(candidate, summaries):
+                    requests.append(candidate)
+            if request.limit is not None and len(requests) >= request.limit:
+                requests = requests[:request.limit]
+                break
+    roots_used = {summaries[uuid].root_provider_uuid for r in requests
+                  for uuid in r.allocations}
+    return Candidates(requests, {
+        uuid: summary for uuid, summary in summaries.items()
+        if summary.root_provider_uuid in roots_used})
+
+
+def _find_in_range(session, groups, request, trait_ids, class_ids,
+                   id_range):
+    in_range = [PROVIDERS.c.root_provider_id >= id_range[0],
+                 PROVIDERS.c.root_provider_id < id_range[1]]
+    root_conditions = _root_conditions(request, trait_ids) + in_range
+    # Said again on the inventories, so that the database walks the range
+    # of roots rather than every inventory of a class.
+    members = sa.select(_MEMBER.c.id).where(
+        _MEMBER.c.root_provider_id >= id_range[0],
+        _MEMBER.c.root_provider_id < id_range[1])
+    options = []
+    for group in groups:
+        options.append(_group_options(session, group, trait_ids, class_ids,
+                                      root_conditions, members))
+        if not options[-1]:
+            return []
+    roots = sorted(set.intersection(*[set(o) for o in options]))
+    parents = _parents(session, roots) if request.same_subtree else {}
+    return _combine(groups, options, roots, request, parents)
+
+
+def _root_conditions(request, trait_ids):
+    return query.trait_conditions(
+        PROVIDERS.c.root_provider_id,
+        [{trait_ids[n] for n in any_of} for any_of in request.root_required],
+        {trait_ids[n] for n in request.root_forbidden})
+
+
+def _group_options(session, group, trait_ids, class_ids, root_conditions,
+                   members):
+    """{root id: [(allocations, providers used), ...]} for one group:
+    allocations a sorted tuple of (provider id, ((class, amount), ...))."""
+    conditions = list(root_conditions)
+    conditions += query.aggregate_conditions(
+        PROVIDERS, group.member_of, group.forbidden_aggregates,
+        include_root=True)
+    if group.in_tree is not None:
+        conditions.append(query.in_tree_condition(PROVIDERS, group.in_tree))
+    required = [{trait_ids[n] for n in any_of} for any_of in group.required]
+    forbidden = {trait_ids[n] for n in group.forbidden}
+    granular = bool(group.suffix) or not group.resources
+    conditions += query.trait_conditions(
+        PROVIDERS.c.id, required if granular else [], forbidden)
+    root = PROVIDERS.c.root_provider_id
+    if not group.resources:
+        result = {}
+        for rp, tree_root in session.execute(sa.select(
+                PROVIDERS.c.id, root).where(*conditions)):
+            result.setdefault(tree_root, []).append(((), frozenset([rp])))
+        return result
+    wanted = sorted(group.resources)
+    per_class = []
+    for class_name in wanted:
+        by_root = {}
+        for rp, tree_root in session.execute(sa.select(
+                PROVIDERS.c.id, root).select_from(PROVIDERS.join(
+                    INVENTORIES, sa.and_(
+                        INVENTORIES.c.resource_provider_id == PROVIDERS.c.id,
+                        INVENTORIES.c.resource_class_id
+                        == class_ids[class_name]))).where(
+                *query.capacity_conditions(class_ids[class_name],
+                                           group.resources[class_name]),
+                INVENTORIES.c.resource_provider_id.in_(members),
+                *conditions).order_by(PROVIDERS.c.id)):
+            by_root.setdefault(tree_root, []).append(rp)
+        if not by_root:
+            return {}
+        per_class.append(by_root)
+    roots = set.intersection(*[set(by_root) for by_root in per_class])
+    resources = tuple((name, group.resources[name]) for name in wanted)
+    result = {}
+    if granular:
+        for tree_root in roots:
+            common = set.intersection(*[set(by_root[tree_root])
+                                        for by_root in per_class])
+            if common:
+                result[tree_root] = [(((rp, resources),), frozenset([rp]))
+                                     for rp in sorted(common)]
+        return result
+    holders = _holders(session, required, members)
+    for tree_root in roots:
+        choices = [by_root[tree_root] for by_root in per_class]
+        if all(len(c) == 1 for c in choices) and len(
+                {c[0] for c in choices}) == 1:
+            # The common case: one provider, alone in its tree for these
+            # classes, holds every class.
+            rp = choices[0][0]
+            if not required or all(any(rp in holders.get(t, ())
+                                       for t in any_of)
+                                   for any_of in required):
+                result[tree_root] = [(((rp, resources),), frozenset([rp]))]
+            continue
+        opts = []
+        for choice in itertools.product(*choices):
+            used = frozenset(choice)
+            if required and not all(
+                    any(rp in holders.get(t, ()) for rp in used
+                        for t in any_of) for any_of in required):
+                continue
+            merged = {}
+            for (class_name, amount), rp in zip(resources, choice):
+                merged.setdefault(rp, []).append((class_name, amount))
+            opts.append((tuple(sorted((rp, tuple(res))
+                                      for rp, res in merged.items())), used))
+        if opts:
+            result[tree_root] = opts
+    return result
+
+
+def _holders(session, required, members):
+    """{trait id: {provider id}} for the traits of required, over the
+    providers of members (one query)."""
+    wanted = set().union(*required)
+    holders = {}
+    if wanted:
+        for rp, trait_id in session.execute(sa.select(
+                query.PROVIDER_TRAITS.c.resource_provider_id,
+                query.PROVIDER_TRAITS.c.trait_id).where(
+                    query.PROVIDER_TRAITS.c.trait_id.in_(sorted(wanted)),
+                    query.PROVIDER_TRAITS.c.resource_provider_id.in_(
+                        members))):
+            holders.setdefault(trait_id, set()).add(rp)
+    return holders
+
+
+def _parents(session, roots):
+    statement = sa.select(PROVIDERS.c.id, PROVIDERS.c.parent_provider_id)
+    if len(roots) <= _IN_LIST_LIMIT:
+        statement = statement.where(PROVIDERS.c.root_provider_id.in_(roots))
+    return dict(session.execute(statement).all())
+
+
+def _in_same_subtree(provider_ids, parents):
+    def ancestors(rp):
+        chain = []
+        while rp is not None:
+            chain.append(rp)
+            rp = parents.get(rp)
+        return chain
+    return any(all(top in ancestors(rp) for rp in provider_ids)
+               for top in provider_ids)
+
+
+def _combine(groups, options, roots, request, parents):
+    """[(root id, (allocations, mappings))] in tree order, deduplicated;
+    stops at the limit when no two groups can share a provider."""
+    suffix_index = {group.suffix: i for i, group in enumerate(groups)}
+    isolate = request.group_policy == "isolate"
+    granular = [i for i, group in enumerate(groups) if group.suffix]
+    may_merge = sum(1 for g in groups if g.resources) > 1
+    found, seen = [], set()
+    if len(groups) == 1 and not request.same_subtree:
+        # One group: its options are the candidates, distinct already.
+        suffix = groups[0].suffix
+        for tree_root in roots:
+            for allocations, used in options[0][tree_root]:
+                found.append((tree_root, (allocations, (
+                    (suffix, tuple(sorted(used))),))))
+                if request.limit is not None and len(found) >= request.limit:
+                    return found
+        return found
+    for tree_root in roots:
+        for combo in itertools.product(*[o[tree_root] for o in options]):
+            if isolate:
+                used = [next(iter(combo[i][1])) for i in granular]
+                if len(set(used)) != len(used):
+                    continue
+            if not all(_in_same_subtree(
+                    set().union(*[combo[suffix_index[s]][1]
+                                  for s in subtree if s in suffix_index]),
+                    parents) for subtree in request.same_subtree):
+                continue
+            mappings = tuple(sorted(
+                (group.suffix, tuple(sorted(option[1])))
+                for group, option in zip(groups, combo) if group.resources))
+            if len(combo) == 1:
+                allocations = combo[0][0]
+            else:
+                merged = {}
+                for option in combo:
+                    for rp, resources in option[0]:
+                        target = merged.setdefault(rp, {})
+                        for class_name, amount in resources:
+                            target[class_name] = (target.get(class_name, 0)
+                                                  + amount)
+                allocations = tuple(sorted(
+                    (rp, tuple(sorted(res.items())))
+                    for rp, res in merged.items()))
+            if not allocations or (allocations, mappings) in seen:
+                continue
+            seen.add((allocations, mappings))
+            found.append((tree_root, (allocations, mappings)))
+            if (not may_merge and request.limit is not None
+                    and len(found) >= request.limit):
+                return found
+    return found
+
+
+def _summaries(session, roots):
+    """({uuid: ProviderSummary}, {id: uuid}) of every provider in the trees."""
+    parent = PROVIDERS.alias("parent")
+    root = PROVIDERS.alias("root")
+    statement = sa.select(
+        PROVIDERS.c.id, PROVIDERS.c.uuid, parent.c.uuid.label("parent_uuid"),
+        root.c.uuid.label("root_uuid")).select_from(PROVIDERS.outerjoin(
+            parent, parent.c.id == PROVIDERS.c.parent_provider_id).outerjoin(
+            root, root.c.id == query.root_id(PROVIDERS)))
+    in_trees = None
+    if not roots:
+        return {}, {}
+    if len(roots) <= _IN_LIST_LIMIT:
+        in_trees = query.root_id(PROVIDERS).in_(roots)
+        statement = statement.where(in_trees)
+    by_id, summaries = {}, {}
+    for row in session.execute(statement):
+        summary = ProviderSummary(row.uuid, row.parent_uuid,
+                                  row.root_uuid or row.uuid, {}, {}, [])
+        by_id[row.id] = summary
+    used = sa.select(
+        ALLOCATIONS.c.resource_provider_id, ALLOCATIONS.c.resource_class_id,
+        sa.func.sum(ALLOCATIONS.c.used).label("used")).group_by(
+            ALLOCATIONS.c.resource_provider_id,
+            ALLOCATIONS.c.resource_class_id).subquery()
+    inventory_rows = sa.select(
+        INVENTORIES.c.resource_provider_id, INVENTORIES.c.resource_class_id,
+        INVENTORIES.c.total, INVENTORIES.c.reserved, INVENTORIES.c.min_unit,
+        INVENTORIES.c.max_unit, INVENTORIES.c.step_size,
+        INVENTORIES.c.allocation_ratio, used.c.used).select_from(
+        INVENTORIES.outerjoin(used, sa.and_(
+            used.c.resource_provider_id == INVENTORIES.c.resource_provider_id,
+            used.c.resource_class_id == INVENTORIES.c.resource_class_id)))
+    trait_rows = sa.select(
+        query.PROVIDER_TRAITS.c.resource_provider_id, traits.TRAITS.c.name
+    ).join(traits.TRAITS,
+           traits.TRAITS.c.id == query.PROVIDER_TRAITS.c.trait_id)
+    if in_trees is not None:
+        members = sa.select(PROVIDERS.c.id).where(in_trees)
+        inventory_rows = inventory_rows.where(
+            INVENTORIES.c.resource_provider_id.in_(members))
+        trait_rows = trait_rows.where(
+            query.PROVIDER_TRAITS.c.resource_provider_id.in_(members))
+    rows = [tuple(row) for row in session.execute(inventory_rows)]
+    names = resource_classes.names_of(session, {row[1] for row in rows})
+    inventory = providers.Inventory
+    for rp, class_id, total, reserved, low, high, step, ratio, used in rows:
+        summary = by_id.get(rp)
+        if summary is None:
+            continue
+        name = names[class_id]
+        summary.inventories[name] = inventory(total, reserved, low, high,
+                                              step, ratio)
+        summary.usages[name] = int(used or 0)
+    for rp, name in session.execute(trait_rows):
+        if rp in by_id:
+            by_id[rp].traits.append(name)
+    for summary in by_id.values():
+        summary.traits.sort()
+        summaries[summary.uuid] = summary
+    return summaries, {rp: s.uuid for rp, s in by_id.items()}
+
+
+def _fits(candidate, summaries):
+    """False where groups sharing a provider add up beyond its room."""
+    for uuid, resources in candidate.allocations.items():
+        summary = summaries[uuid]
+        for name, amount in resources.items():
+            inventory = summary.inventories.get(name)
+            if inventory is None or inventory.rejection(
+                    uuid, name, amount, summary.usages.get(name, 0)):
+                return False
+    return True

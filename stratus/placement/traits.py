@@ -1,0 +1,144 @@
+"""Traits: os-traits' standard names (written to the table on first use)
+plus CUSTOM_* ones, and the traits of each provider."""
+import os_traits
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from stratus.db import api_models
+from stratus.db.types import utcnow
+from stratus.placement import exception
+from stratus.placement import providers
+
+TRAITS = api_models.Trait.__table__
+PROVIDER_TRAITS = api_models.ResourceProviderTrait.__table__
+STANDARD = frozenset(os_traits.get_traits())
+
+
+def ensure_standard_traits(ctx):
+    """Write os-traits' names missing from the table (once per database
+    object: the list only changes with the installed os-traits)."""
+    database = ctx.api_db
+    if getattr(database, "_placement_traits_synced", False):
+        return
+    with database.reader() as session:
+        present = set(session.scalars(sa.select(TRAITS.c.name).where(
+            ~TRAITS.c.name.like("CUSTOM\\_%", escape="\\"))))
+    missing = STANDARD - present
+    if missing:
+        try:
+            with database.writer() as session:
+                now = utcnow()
+                session.execute(TRAITS.insert(), [
+                    {"name": name, "created_at": now}
+                    for name in sorted(missing)])
+        except sa_exc.IntegrityError:
+            pass  # another process synced meanwhile
+    database._placement_traits_synced = True
+
+
+def ids_of(session, names):
+    """{name: id}; TraitNotFound naming every unknown one."""
+    names = set(names)
+    if not names:
+        return {}
+    found = dict(session.execute(sa.select(TRAITS.c.name, TRAITS.c.id).where(
+        TRAITS.c.name.in_(sorted(names)))).all())
+    missing = names - set(found)
+    if missing:
+        raise exception.TraitNotFound(names=", ".join(sorted(missing)))
+    return found
+
+
+def list_traits(ctx, names=None, prefix=None, associated=None):
+    ensure_standard_traits(ctx)
+    statement = sa.select(TRAITS.c.name)
+    if names is not None:
+        statement = statement.where(TRAITS.c.name.in_(sorted(names)))
+    if prefix is not None:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace(
+            "_", "\\_")
+        statement = statement.where(TRAITS.c.name.like(escaped + "%",
+                                                       escape="\\"))
+    if associated is not None:
+        used = sa.select(PROVIDER_TRAITS.c.trait_id)
+        statement = statement.where(TRAITS.c.id.in_(used) if associated
+                                    else TRAITS.c.id.not_in(used))
+    with ctx.api_db.reader() as session:
+        return sorted(session.scalars(statement))
+
+
+def trait_exists(ctx, name):
+    ensure_standard_traits(ctx)
+    with ctx.api_db.reader() as session:
+        return session.scalar(sa.select(TRAITS.c.id).where(
+            TRAITS.c.name == name)) is not None
+
+
+def create_trait(ctx, name):
+    """True if created, False if it existed."""
+    if trait_exists(ctx, name):
+        return False
+    try:
+        with ctx.api_db.writer() as session:
+            session.execute(TRAITS.insert().values(name=name,
+                                                   created_at=utcnow()))
+    except sa_exc.IntegrityError:
+        return False
+    return True
+
+
+def delete_trait(ctx, name):
+    if name in STANDARD:
+        raise exception.TraitCannotDeleteStandard(name=name)
+    with ctx.api_db.writer() as session:
+        trait_id = session.scalar(sa.select(TRAITS.c.id).where(
+            TRAITS.c.name == name))
+        if trait_id is None:
+            raise exception.TraitNotFound(names=name)
+        if session.scalar(sa.select(sa.func.count()).where(
+                PROVIDER_TRAITS.c.trait_id == trait_id)):
+            raise exception.TraitInUse(name=name)
+        session.execute(TRAITS.delete().where(TRAITS.c.id == trait_id))
+
+
+def provider_traits(ctx, uuid):
+    """(sorted trait names, provider generation)."""
+    with ctx.api_db.reader() as session:
+        provider = providers.existing_provider(session, uuid)
+        return _names(session, provider.id), provider.generation
+
+
+def _names(session, provider_id):
+    return sorted(session.scalars(sa.select(TRAITS.c.name).join(
+        PROVIDER_TRAITS, PROVIDER_TRAITS.c.trait_id == TRAITS.c.id).where(
+            PROVIDER_TRAITS.c.resource_provider_id == provider_id)))
+
+
+def set_provider_traits(ctx, uuid, names, generation=None):
+    """Replace the provider's traits; its new generation. Without a
+    generation, the current one (retried when a writer wins the race)."""
+    ensure_standard_traits(ctx)
+    if generation is None:
+        return providers.retry_on_conflict(_set, ctx, uuid, names, None)
+    return _set(ctx, uuid, names, generation)
+
+
+def _set(ctx, uuid, names, generation):
+    with ctx.api_db.writer() as session:
+        provider = providers.existing_provider(session, uuid)
+        seen = provider.generation if generation is None else generation
+        trait_ids = ids_of(session, names)
+        set_traits_in_session(session, provider.id, seen, trait_ids.values())
+        return seen + 1
+
+
+def set_traits_in_session(session, provider_id, generation, trait_ids):
+    providers.bump_generation(session, provider_id, generation,
+                              "resource provider %s" % provider_id)
+    session.execute(PROVIDER_TRAITS.delete().where(
+        PROVIDER_TRAITS.c.resource_provider_id == provider_id))
+    now = utcnow()
+    rows = [{"resource_provider_id": provider_id, "trait_id": trait_id,
+             "created_at": now} for trait_id in sorted(set(trait_ids))]
+    if rows:
+        session.execute(PROVIDER_TRAITS.insert(), rows)
