@@ -12,7 +12,8 @@ without a database write per boot.
 Only nodes whose values differ from what was last sent go out, so a host
 simulating thousands of idle nodes costs nothing between changes; every
 ``FULL_REPORT_EVERY``-th update (the first included) sends all of them, so
-nodes whose rows were removed (a deleted service) come back.
+nodes whose rows were removed (a deleted service) come back. Reports go
+out in chunks of ``REPORT_CHUNK`` nodes.
 """
 import collections
 import json
@@ -28,6 +29,10 @@ TaskState = fields.TaskState
 # Instances in these states hold no resources on the host.
 _NOT_CONSUMING = frozenset([VMState.DELETED, VMState.SHELVED_OFFLOADED])
 FULL_REPORT_EVERY = 10
+# Nodes per compute_nodes_update call: one conductor transaction each, so
+# a host of 50,000 nodes neither sends one huge message nor holds the
+# databases for minutes.
+REPORT_CHUNK = 1000
 # Task states of I/O heavy operations (Nova's io_workload), besides builds.
 IO_TASK_STATES = frozenset([
     "resize_migrating", "rebuilding", "resize_prep", "image_snapshot",
@@ -123,13 +128,19 @@ class ResourceTracker:
                       if self._sent.get(name) != node}
         if not values:
             return None
-        nodes = [compute_node_obj.ComputeNode(**node)
-                 for node in values.values()]
-        stored = self.conductor.compute_nodes_update(
-            ctx, self.host, compute_node_obj.ComputeNodeList(objects=nodes))
-        with self._lock:
-            self._sent.update(values)
-        return stored
+        stored = []
+        names = list(values)
+        for start in range(0, len(names), REPORT_CHUNK):
+            chunk = {name: values[name]
+                     for name in names[start:start + REPORT_CHUNK]}
+            nodes = [compute_node_obj.ComputeNode(**node)
+                     for node in chunk.values()]
+            stored.extend(self.conductor.compute_nodes_update(
+                ctx, self.host,
+                compute_node_obj.ComputeNodeList(objects=nodes)))
+            with self._lock:
+                self._sent.update(chunk)
+        return compute_node_obj.ComputeNodeList(objects=stored)
 
     def _node_values(self, resources, on_node, failed_builds=0):
         conf = self.conf

@@ -144,8 +144,16 @@ class ComputeNodeList(base.ObjectListBase, base.StratusObject):
         """
         now = utcnow()
         with context.cell_db_for(cell_uuid).writer() as session:
+            # Only the rows these nodes may match: a host reporting its
+            # nodes in chunks must not read all of them for every chunk.
+            names = [node.hypervisor_hostname for node in nodes
+                     if node.obj_attr_is_set("hypervisor_hostname")]
+            uuids = [node.uuid for node in nodes
+                     if node.obj_attr_is_set("uuid")]
             existing = session.scalars(sa.select(_NODES).where(
-                _NODES.host == host, _NODES.deleted == 0)).all()
+                _NODES.host == host, _NODES.deleted == 0, sa.or_(
+                    _NODES.hypervisor_hostname.in_(names),
+                    _NODES.uuid.in_(uuids)))).all()
             by_uuid = {row.uuid: row for row in existing}
             by_name = {row.hypervisor_hostname: row for row in existing}
             rows = []

@@ -162,6 +162,69 @@ def providers_with_inventories(ctx, uuids):
     return result
 
 
+def ensure_root_providers(ctx, wanted):
+    """Give each uuid of wanted ({uuid: (name, {class: Inventory})}) a
+    root provider of that name with exactly those inventories.
+
+    Computes report thousands of nodes at a time: new providers and
+    changed inventories are written with a few bulk statements in one
+    transaction. Renames, inventories losing a class (which must check
+    allocations) and name conflicts take the one-provider path.
+    """
+    current = providers_with_inventories(ctx, list(wanted))
+    slow = {uuid for uuid, (name, inventories) in wanted.items()
+            if uuid in current and (
+                current[uuid][0] != name
+                or set(current[uuid][1]) - set(inventories))}
+    new = [uuid for uuid in wanted if uuid not in current]
+    changed = [uuid for uuid, (_name, inventories) in wanted.items()
+               if uuid not in slow and inventories
+               and current.get(uuid, (None, {}))[1] != inventories]
+    try:
+        _write_root_providers(ctx, wanted, new, changed)
+    except sa_exc.IntegrityError:
+        # A name taken by another provider, or a concurrent creator.
+        slow = set(wanted)
+    for uuid in slow:
+        name, inventories = wanted[uuid]
+        ensure_provider(ctx, uuid, name)
+        set_inventories(ctx, uuid, inventories)
+
+
+def _write_root_providers(ctx, wanted, new, changed):
+    if not (new or changed):
+        return
+    now = utcnow()
+    with ctx.api_db.writer() as session:
+        if new:
+            session.execute(PROVIDERS.insert(), [
+                dict(uuid=uuid, name=wanted[uuid][0], generation=0,
+                     created_at=now) for uuid in new])
+            session.execute(PROVIDERS.update().where(
+                PROVIDERS.c.uuid.in_(new),
+                PROVIDERS.c.root_provider_id.is_(None)).values(
+                    root_provider_id=PROVIDERS.c.id))
+        if not changed:
+            return
+        ids = dict(session.execute(sa.select(
+            PROVIDERS.c.uuid, PROVIDERS.c.id).where(
+                PROVIDERS.c.uuid.in_(changed))).all())
+        class_ids = resource_classes.ids_of(session, {
+            name for uuid in changed for name in wanted[uuid][1]})
+        # Every claim compares the generation it read: bumping it makes a
+        # claim that raced with this change read again.
+        session.execute(PROVIDERS.update().where(
+            PROVIDERS.c.id.in_(list(ids.values()))).values(
+                generation=PROVIDERS.c.generation + 1, updated_at=now))
+        session.execute(INVENTORIES.delete().where(
+            INVENTORIES.c.resource_provider_id.in_(list(ids.values()))))
+        session.execute(INVENTORIES.insert(), [
+            dict(inventory.as_row(), resource_provider_id=ids[uuid],
+                 resource_class_id=class_ids[name], created_at=now)
+            for uuid in changed
+            for name, inventory in wanted[uuid][1].items()])
+
+
 def inventory_from_row(row):
     return Inventory(total=row.total, reserved=row.reserved,
                      min_unit=row.min_unit, max_unit=row.max_unit,

@@ -25,7 +25,8 @@ def service_report(ctx, cell, service):
 def compute_nodes_update(ctx, cell, host, compute_nodes):
     """Store the host's nodes, then give each its resource provider
     (uuid = node uuid, name = hypervisor_hostname) with VCPU, MEMORY_MB and
-    DISK_GB inventories; unchanged providers are not written."""
+    DISK_GB inventories; unchanged providers are not written, the others
+    in bulk."""
     try:
         service_id = service_obj.Service.get_by_host_and_binary(
             ctx, host, COMPUTE_BINARY, cell_uuid=cell.uuid).id
@@ -33,15 +34,9 @@ def compute_nodes_update(ctx, cell, host, compute_nodes):
         service_id = None
     nodes = compute_node_obj.ComputeNodeList.update_host(
         ctx, cell.uuid, host, service_id, list(compute_nodes))
-    current = providers.providers_with_inventories(
-        ctx, [node.uuid for node in nodes])
-    for node in nodes:
-        name, inventories = current.get(node.uuid, (None, None))
-        if name != node.hypervisor_hostname:
-            providers.ensure_provider(ctx, node.uuid, node.hypervisor_hostname)
-        wanted = node_inventories(node)
-        if inventories != wanted:
-            providers.set_inventories(ctx, node.uuid, wanted)
+    providers.ensure_root_providers(ctx, {
+        node.uuid: (node.hypervisor_hostname, node_inventories(node))
+        for node in nodes})
     return nodes
 
 

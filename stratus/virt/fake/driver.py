@@ -87,6 +87,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         self._supported_instances = (("x86_64", hv_type, "hvm"),
                                      ("i686", hv_type, "hvm"))
         self._guests = {}
+        self._idle = None
         self._lock = threading.Lock()
         self._booted_at = time.time()
 
@@ -96,19 +97,28 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         self._booted_at = time.time()
 
     def node_resources(self):
-        busy = dict.fromkeys(self._nodes, 0)
+        busy = {}
         with self._lock:
             for guest in self._guests.values():
                 if guest.power_state == PowerState.RUNNING:
                     busy[guest.node] = busy.get(guest.node, 0) + guest.vcpus
-        return [driver.NodeResources(
+        # Idle nodes are the same every time: built once, so a host
+        # simulating tens of thousands of nodes reports them cheaply.
+        if self._idle is None:
+            self._idle = [self._resources(name, 0) for name in self._nodes]
+        if not busy:
+            return list(self._idle)
+        return [self._resources(idle.nodename, busy[idle.nodename])
+                if busy.get(idle.nodename) else idle for idle in self._idle]
+
+    def _resources(self, name, busy_vcpus):
+        return driver.NodeResources(
             nodename=name, vcpus=self._vcpus, memory_mb=self._memory_mb,
             local_gb=self._local_gb, hypervisor_type=self._hypervisor_type,
             hypervisor_version=self._hypervisor_version,
             cpu_info=self._cpu_info, host_ip=self._host_ip,
             supported_instances=self._supported_instances,
-            metrics=self._metrics(busy[name]))
-            for name in self._nodes]
+            metrics=self._metrics(busy_vcpus))
 
     def _metrics(self, busy_vcpus):
         """Nova's CPU monitor metrics, as if every running guest kept its
