@@ -10,6 +10,18 @@ SCHEDULER_OPTS = [
                       "again (free capacity is read on every request; a "
                       "node it has not seen yet triggers a reload at "
                       "once). 0 reads them for every request."),
+    cfg.IntOpt("max_placement_results", default=1000, min=1,
+               help="Allocation candidates the scheduler asks placement "
+                    "for; only these hosts are filtered and weighed."),
+]
+
+PLACEMENT_OPTS = [
+    cfg.BoolOpt("randomize_allocation_candidates", default=False,
+                help="Draw the scheduler's allocation candidates at random "
+                     "from every provider that fits, rather than the first "
+                     "ones in provider order: with max_placement_results "
+                     "below the number of hosts, servers then spread over "
+                     "the whole cloud."),
 ]
 
 # Nova's default filters (the server group filters join them with the
@@ -128,11 +140,12 @@ METRICS_OPTS = [
 
 def register_opts(conf):
     conf.register_opts(SCHEDULER_OPTS, group="scheduler")
+    conf.register_opts(PLACEMENT_OPTS, group="placement")
     conf.register_opts(FILTER_SCHEDULER_OPTS, group="filter_scheduler")
     conf.register_opts(METRICS_OPTS, group="metrics")
 
 
 def list_opts():
-    return [("scheduler", SCHEDULER_OPTS),
+    return [("scheduler", SCHEDULER_OPTS), ("placement", PLACEMENT_OPTS),
             ("filter_scheduler", FILTER_SCHEDULER_OPTS),
             ("metrics", METRICS_OPTS)]

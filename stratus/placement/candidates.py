@@ -10,6 +10,7 @@ make choices.
 """
 import dataclasses
 import itertools
+import random
 
 import sqlalchemy as sa
 
@@ -53,6 +54,10 @@ class CandidateQuery:
     same_subtree: list = dataclasses.field(default_factory=list)
     root_required: list = dataclasses.field(default_factory=list)
     root_forbidden: set = dataclasses.field(default_factory=set)
+    # With a limit: start reading at a random tree (wrapping around) and
+    # shuffle what was found, so that repeated requests get different
+    # providers rather than always the first trees.
+    randomize: bool = False
 
 
 @dataclasses.dataclass
@@ -99,12 +104,13 @@ def find_candidates(ctx, request):
         # Only groups asking resources of one provider can add up there.
         may_merge = sum(1 for group in groups if group.resources) > 1
         top = session.scalar(sa.select(sa.func.max(PROVIDERS.c.id))) or 0
-        low = 0
         size = (max(2 * request.limit, _FIRST_RANGE) if request.limit
                 else top + 1)
-        while groups and low <= top:
-            id_range = (low, low + size)
-            low, size = low + size, size * 2
+        start = (random.randint(0, top) if request.randomize
+                 and request.limit else 0)
+        for id_range in _id_ranges(start, top, size):
+            if not groups:
+                break
             found = _find_in_range(session, groups, request, trait_ids,
                                    class_ids, id_range)
             if not found:
@@ -121,6 +127,8 @@ def find_candidates(ctx, request):
                 if not may_merge or _fits(candidate, summaries):
                     requests.append(candidate)
             if request.limit is not None and len(requests) >= request.limit:
+                if request.randomize:
+                    random.shuffle(requests)
                 requests = requests[:request.limit]
                 break
     roots_used = {summaries[uuid].root_provider_uuid for r in requests
@@ -128,6 +136,15 @@ def find_candidates(ctx, request):
     return Candidates(requests, {
         uuid: summary for uuid, summary in summaries.items()
         if summary.root_provider_uuid in roots_used})
+
+
+def _id_ranges(start, top, size):
+    """[low, high) ranges of root ids from start up to top, then from 0 up
+    to start, each twice as long as the one before."""
+    for low, end in ((start, top + 1), (0, start)):
+        while low < end:
+            yield low, min(low + size, end)
+            low, size = low + size, size * 2
 
 
 def _find_in_range(session, groups, request, trait_ids, class_ids,

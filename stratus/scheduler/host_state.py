@@ -1,12 +1,18 @@
 """The scheduler's view of the hosts.
 
+Placement picks the candidates: the nodes with room for the request and
+the traits it needs, at most ``[scheduler] max_placement_results`` of
+them (see ``placement_query``); only those become HostStates, whatever
+the size of the cloud. Free capacity changes with every claim: placement
+reads it with the candidates, for every request.
+
 Compute nodes, their services, aggregates and availability zones change
 rarely: the HostManager keeps them (the topology) for ``[scheduler]
-host_cache_seconds`` and reloads at once when placement knows a provider
-it has not seen. What a filter or weigher reads of a node beyond its
-columns (stats, metrics, supported instances) is parsed once per topology,
-on first use. Free capacity changes with every claim: it is read from
-placement for every request, in one query.
+host_cache_seconds``, then refreshes it from the nodes changed since
+(services and aggregates are few and read whole), and at once when
+placement offers a provider it has not seen. What a filter or weigher
+reads of a node beyond its columns (stats, metrics, supported instances)
+is parsed once per node version, on first use.
 
 Instance counts and I/O operations come from the compute's reports (the
 node's ``stats``, Nova's ``num_instances`` and ``io_workload``), so no
@@ -14,6 +20,7 @@ request counts instances; ``HostState.consume`` keeps them current within
 one request, so a multi-create spreads.
 """
 import collections
+import datetime
 import json
 import threading
 import time
@@ -27,6 +34,8 @@ from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
 from stratus.objects import service as service_obj
+from stratus.db.types import utcnow
+from stratus.placement import candidates
 from stratus.placement import usages
 
 COMPUTE_BINARY = "nova-compute"
@@ -35,6 +44,9 @@ _NO_METADATA = {}
 _INSTANCES = cell_models.Instance.__table__
 _EXTRA = cell_models.InstanceExtra.__table__
 _NOT_ON_HOST = (fields.VMState.DELETED, fields.VMState.SHELVED_OFFLOADED)
+# Rows written by a transaction that committed after a refresh read may
+# carry a timestamp from before it: the next refresh reads them again.
+_IN_FLIGHT_MARGIN = datetime.timedelta(seconds=10)
 
 
 class NodeDetails:
@@ -234,16 +246,48 @@ class HostState:
 
 
 class _Topology:
-    def __init__(self, nodes, services, aggregates, loaded_at):
-        self.nodes = {node.uuid: node for node in nodes}
-        self.details = {uuid: NodeDetails(node)
-                        for uuid, node in self.nodes.items()}
+    """Nodes, services, zones and aggregates at one moment. A refresh
+    builds a new one from the last (the nodes that changed since, the
+    services and aggregates, which are few), so requests in flight keep
+    the one they started with."""
+
+    def __init__(self, nodes, details, services, aggregates, loaded_at,
+                 read_at):
+        self.nodes = nodes
+        self.details = details
         self.services = {service.host: service for service in services}
         self.zones = aggregates.availability_zones_by_host()
         self.aggregates, self.metadata = by_host(aggregates)
         self.image_properties = None
         self.loaded_at = loaded_at
+        # Database time the nodes were read at (the next refresh reads
+        # what changed since, with a margin for transactions in flight).
+        self.read_at = read_at
         self.unknown = frozenset()
+
+    @classmethod
+    def load(cls, context, previous=None):
+        read_at = utcnow()
+        if previous is None:
+            nodes = {node.uuid: node for node in
+                     compute_node_obj.ComputeNodeList.get_all(context)}
+            details = {uuid: NodeDetails(node)
+                       for uuid, node in nodes.items()}
+        else:
+            changed, deleted = compute_node_obj.ComputeNodeList.changed_since(
+                context, previous.read_at - _IN_FLIGHT_MARGIN)
+            nodes, details = dict(previous.nodes), dict(previous.details)
+            for uuid in deleted:
+                nodes.pop(uuid, None)
+                details.pop(uuid, None)
+            for node in changed:
+                nodes[node.uuid] = node
+                details[node.uuid] = NodeDetails(node)
+        return cls(nodes, details,
+                   service_obj.ServiceList.get_all(context,
+                                                   binary=COMPUTE_BINARY),
+                   aggregate_obj.AggregateList.get_all(context),
+                   time.monotonic(), read_at)
 
 
 def by_host(aggregates):
@@ -267,9 +311,15 @@ class HostManager:
         self._topology = None
         self._lock = threading.Lock()
 
-    def host_states(self, context, resource_classes, ignore_hosts=()):
-        """HostStates of every node placement has inventory for."""
-        summaries = usages.provider_summaries(context, resource_classes)
+    def host_states(self, context, candidate_query, ignore_hosts=()):
+        """HostStates of the nodes placement offers for the request
+        (a candidates.CandidateQuery), with their usage as it read it."""
+        summaries = {}
+        for uuid, summary in candidates.find_candidates(
+                context, candidate_query).provider_summaries.items():
+            if summary.root_provider_uuid == uuid:
+                summaries[uuid] = usages.ProviderSummary(
+                    uuid, None, summary.inventories, summary.usages)
         topology = self._current_topology(context, set(summaries))
         default_zone = self.conf.default_availability_zone
         aggregates, metadata = topology.aggregates, topology.metadata
@@ -300,12 +350,7 @@ class HostManager:
         with self._lock:
             if self._topology is not topology:
                 return self._topology
-            topology = _Topology(
-                compute_node_obj.ComputeNodeList.get_all(context),
-                service_obj.ServiceList.get_all(context,
-                                                binary=COMPUTE_BINARY),
-                aggregate_obj.AggregateList.get_all(context),
-                time.monotonic())
+            topology = _Topology.load(context, topology)
             if self.conf.filter_scheduler.image_props_weight_multiplier:
                 topology.image_properties = instance_image_properties(
                     context)

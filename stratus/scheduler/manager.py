@@ -10,6 +10,7 @@ from stratus.placement import allocations
 from stratus.placement import exception as placement_exception
 from stratus.scheduler import filters
 from stratus.scheduler import host_state
+from stratus.scheduler import placement_query
 from stratus.scheduler import resources as request_resources
 from stratus.scheduler import weighers
 
@@ -38,8 +39,11 @@ class SchedulerManager:
         resources = request_resources.from_request_spec(request_spec)
         try:
             hosts = self.host_manager.host_states(
-                ctx, list(resources), request_spec.get("ignore_hosts") or ())
-        except placement_exception.ResourceClassNotFound as exc:
+                ctx, placement_query.candidate_query(
+                    self.conf, request_spec, resources),
+                request_spec.get("ignore_hosts") or ())
+        except (placement_exception.ResourceClassNotFound,
+                placement_exception.TraitNotFound) as exc:
             raise exception.NoValidHost(reason=exc.format_message())
         pipeline = (filters.for_request(self.filters, ctx, request_spec),
                     weighers.for_request(self.weighers, ctx, request_spec))

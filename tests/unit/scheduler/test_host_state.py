@@ -6,11 +6,13 @@ import uuid
 import pytest
 
 from stratus import exception
+from stratus.placement import candidates
 from stratus.scheduler import host_state
 from stratus.scheduler import manager as scheduler_manager
 from tests.unit.scheduler import hosts
 
-RESOURCES = ["VCPU", "MEMORY_MB", "DISK_GB"]
+ONE_OF_EACH = candidates.CandidateQuery(groups=[candidates.RequestGroup(
+    resources={"VCPU": 1, "MEMORY_MB": 1, "DISK_GB": 1})])
 
 
 @pytest.fixture
@@ -38,7 +40,7 @@ def test_host_states_carry_aggregates_stats_metrics_and_node_details(
                         ram_weight_multiplier="2")
     hosts.add_aggregate(ctx, "cheap", ["h1", "h2"], ram_weight_multiplier="-1")
     states = {state.host: state for state in host_state.HostManager(
-        conf).host_states(ctx, RESOURCES)}
+        conf).host_states(ctx, ONE_OF_EACH)}
     h1, h2 = states["h1"], states["h2"]
     assert sorted(aggregate.name for aggregate in h1.aggregates) == [
         "cheap", "fast"]
