@@ -73,8 +73,13 @@ def database_urls(kind, data_dir):
     return urls
 
 
-def start_cloud(size, kind, data_dir):
+def start_cloud(size, kind, data_dir, placement_results=None):
     conf = stratus_conf.build_conf()
+    if placement_results:
+        conf.set_override("max_placement_results", placement_results,
+                          group="scheduler")
+        conf.set_override("randomize_allocation_candidates", True,
+                          group="placement")
     urls = database_urls(kind, data_dir)
     conf.set_override("connection", urls["api"], group="api_database")
     conf.set_override("connection", urls["cell1"], group="database")
@@ -159,10 +164,10 @@ def boot_burst(cloud, count):
     return time.perf_counter() - started
 
 
-def run_size(size, kind, decisions, boots):
+def run_size(size, kind, decisions, boots, placement_results=None):
     data_dir = tempfile.mkdtemp(prefix="stratus-scale-")
     try:
-        conf, cloud = start_cloud(size, kind, data_dir)
+        conf, cloud = start_cloud(size, kind, data_dir, placement_results)
         gc.collect()
         rss_before = rss_mib()
         started = time.perf_counter()
@@ -184,6 +189,8 @@ def run_size(size, kind, decisions, boots):
                 "decisions": len(times),
                 "max_placement_results":
                     conf.scheduler.max_placement_results,
+                "randomize_allocation_candidates":
+                    conf.placement.randomize_allocation_candidates,
                 "rss_mib_before_start": round(rss_before),
                 "rss_mib_registered": round(rss_registered),
                 "rss_mib_after_decisions": round(rss_mib()),
@@ -207,7 +214,20 @@ ROWS = (("hosts", "%d"), ("registration_seconds", "%.1f s"),
         ("boots_per_second", "%.1f /s"))
 
 
+def _key(result):
+    return (result["database"], result["max_placement_results"],
+            result["hosts"])
+
+
+def _series(result):
+    return "%s, %d candidates" % (result["database"],
+                                  result["max_placement_results"])
+
+
 def print_table(results):
+    print("%-24s" % "series" + "".join(
+        "%12s" % ("%s/%d" % (r["database"][:2], r["max_placement_results"]))
+        for r in results))
     print("  ".join("%-24s" % name for name, _ in ROWS[:1]) + "".join(
         "%12d" % r["hosts"] for r in results))
     for name, fmt in ROWS[1:]:
@@ -216,13 +236,26 @@ def print_table(results):
             for r in results))
 
 
+COLORS = ((31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189))
+
+
 def draw(results, path):
-    p50 = [(r["hosts"], r["decision_p50_ms"]) for r in results]
-    p99 = [(r["hosts"], r["decision_p99_ms"]) for r in results]
+    """p50 (solid) and p99 lines of each series (database, candidates)."""
+    series = []
+    names = sorted({_series(r) for r in results})
+    for index, name in enumerate(names):
+        points = [r for r in results if _series(r) == name]
+        color = COLORS[index % len(COLORS)]
+        short = "%d" % points[0]["max_placement_results"]
+        series.append(("p50 " + short, color, [
+            (r["hosts"], r["decision_p50_ms"]) for r in points]))
+        series.append(("p99 " + short, tuple(
+            (c + 255) // 2 for c in color), [
+            (r["hosts"], r["decision_p99_ms"]) for r in points]))
     png_chart.line_chart(
-        path, [("p50", (31, 119, 180), p50), ("p99", (214, 39, 40), p99)],
-        x_ticks=[100, 1000, 10000, 50000], y_label="decision (ms)",
-        x_label="hosts (log)", title="scheduler decision time")
+        path, series, x_ticks=[100, 1000, 10000, 50000],
+        y_label="decision (ms)", x_label="hosts (log)",
+        title="scheduler decision time, by candidates asked of placement")
 
 
 def main():
@@ -233,6 +266,10 @@ def main():
     parser.add_argument("--db", choices=["sqlite", "postgresql"],
                         default="sqlite")
     parser.add_argument("--decisions", type=int, default=200)
+    parser.add_argument("--max-placement-results", type=int,
+                        help="[scheduler] max_placement_results, with "
+                             "randomize_allocation_candidates (default: "
+                             "the option's default, 1000, not randomized)")
     parser.add_argument("--boots", type=int, default=200,
                         help="burst of boots at the size nearest 10,000 "
                              "(0: none)")
@@ -242,25 +279,23 @@ def main():
     results = []
     for size in sizes:
         result = run_size(size, args.db, args.decisions,
-                          args.boots if size == burst_size else 0)
+                          args.boots if size == burst_size else 0,
+                          args.max_placement_results)
         print(json.dumps(result), flush=True)
         results.append(result)
     stored = {}
     if os.path.exists(RESULTS):
         with open(RESULTS) as existing:
-            stored = {(r["hosts"], r.get("database", "sqlite")): r
-                      for r in json.load(existing)["results"]}
+            stored = {_key(r): r for r in json.load(existing)["results"]}
     for result in results:
-        stored[(result["hosts"], result["database"])] = result
-    merged = sorted(stored.values(), key=lambda r: (r["database"],
-                                                    r["hosts"]))
+        stored[_key(result)] = result
+    merged = sorted(stored.values(), key=_key)
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     with open(RESULTS, "w") as out:
         json.dump({"machine": "%d cores, shared with other work"
                    % os.cpu_count(), "results": merged}, out, indent=2)
     print_table(merged)
-    sqlite_results = [r for r in merged if r["database"] == "sqlite"]
-    draw(sqlite_results or merged, CHART)
+    draw(merged, CHART)
 
 
 if __name__ == "__main__":

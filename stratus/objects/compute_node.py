@@ -17,6 +17,7 @@ from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import fields
 
 _NODES = cell_models.ComputeNode
+_TABLE = _NODES.__table__
 _COLUMNS = (
     "uuid", "service_id", "host", "hypervisor_hostname", "vcpus", "memory_mb",
     "local_gb", "vcpus_used", "memory_mb_used", "local_gb_used",
@@ -105,6 +106,10 @@ class ComputeNode(base.StratusObject, base.StratusPersistentObject):
             raise exception.ComputeNodeNotFound(node=nodename)
         return nodes[0]
 
+    def stamp(self):
+        """When the row last changed (as the database wrote it)."""
+        return self.updated_at or self.created_at
+
     def column_values(self):
         return {name: getattr(self, name) for name in _COLUMNS
                 if self.obj_attr_is_set(name)}
@@ -135,17 +140,26 @@ class ComputeNodeList(base.ObjectListBase, base.StratusObject):
         return cls.from_objects(context, cls._get(context, _NODES.host == host))
 
     @classmethod
-    def changed_since(cls, context, since):
-        """([nodes created or updated at or after since], [uuids of nodes
-        deleted then]) over every cell: what a cache of all nodes reads
-        to stay current without reading them all."""
-        query = sa.select(_NODES).where(sa.or_(
-            _NODES.updated_at >= since, _NODES.created_at >= since))
-        rows = cell_mapping_obj.over_host_cells(
-            context, lambda session, cell: [
-                (row.deleted, row.uuid if row.deleted
-                 else ComputeNode._from_db(context, row, cell))
-                for row in session.scalars(query)])
+    def changed_since(cls, context, since, known=None):
+        """What a cache of every node reads to stay current: ([nodes
+        created or updated at or after since, except those whose
+        ``stamp()`` known ({uuid: stamp}) already holds], [uuids of nodes
+        deleted then]) over every cell."""
+        known = known or {}
+        query = sa.select(_TABLE).where(sa.or_(
+            _TABLE.c.updated_at >= since, _TABLE.c.created_at >= since))
+
+        def read(session, cell):
+            rows = []
+            for row in session.execute(query):
+                if row.deleted:
+                    rows.append((True, row.uuid))
+                elif known.get(row.uuid) != (row.updated_at
+                                             or row.created_at):
+                    rows.append((False, ComputeNode._from_db(
+                        context, row, cell)))
+            return rows
+        rows = cell_mapping_obj.over_host_cells(context, read)
         return ([node for deleted, node in rows if not deleted],
                 [node for deleted, node in rows if deleted])
 

@@ -34,7 +34,6 @@ from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
 from stratus.objects import service as service_obj
-from stratus.db.types import utcnow
 from stratus.placement import candidates
 from stratus.placement import usages
 
@@ -47,6 +46,7 @@ _NOT_ON_HOST = (fields.VMState.DELETED, fields.VMState.SHELVED_OFFLOADED)
 # Rows written by a transaction that committed after a refresh read may
 # carry a timestamp from before it: the next refresh reads them again.
 _IN_FLIGHT_MARGIN = datetime.timedelta(seconds=10)
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 class NodeDetails:
@@ -251,8 +251,8 @@ class _Topology:
     services and aggregates, which are few), so requests in flight keep
     the one they started with."""
 
-    def __init__(self, nodes, details, services, aggregates, loaded_at,
-                 read_at):
+    def __init__(self, nodes, details, stamps, services, aggregates,
+                 loaded_at):
         self.nodes = nodes
         self.details = details
         self.services = {service.host: service for service in services}
@@ -260,34 +260,50 @@ class _Topology:
         self.aggregates, self.metadata = by_host(aggregates)
         self.image_properties = None
         self.loaded_at = loaded_at
-        # Database time the nodes were read at (the next refresh reads
-        # what changed since, with a margin for transactions in flight).
-        self.read_at = read_at
+        # The next refresh reads the rows changed since the latest change
+        # seen, by the writers' clock, less a margin for transactions in
+        # flight; the rows it already holds are not built again.
+        self._stamps = stamps
+        self.last_change = max(
+            (stamp for stamp in stamps.values() if stamp is not None),
+            default=_EPOCH)
         self.unknown = frozenset()
 
     @classmethod
     def load(cls, context, previous=None):
-        read_at = utcnow()
         if previous is None:
             nodes = {node.uuid: node for node in
                      compute_node_obj.ComputeNodeList.get_all(context)}
             details = {uuid: NodeDetails(node)
                        for uuid, node in nodes.items()}
+            stamps = {uuid: node.stamp() for uuid, node in nodes.items()}
         else:
-            changed, deleted = compute_node_obj.ComputeNodeList.changed_since(
-                context, previous.read_at - _IN_FLIGHT_MARGIN)
             nodes, details = dict(previous.nodes), dict(previous.details)
+            stamps = dict(previous._stamps)
+            changed, deleted = compute_node_obj.ComputeNodeList.changed_since(
+                context, previous.last_change - _IN_FLIGHT_MARGIN,
+                previous.stamps)
             for uuid in deleted:
                 nodes.pop(uuid, None)
                 details.pop(uuid, None)
+                stamps.pop(uuid, None)
             for node in changed:
                 nodes[node.uuid] = node
                 details[node.uuid] = NodeDetails(node)
-        return cls(nodes, details,
+                stamps[node.uuid] = node.stamp()
+        return cls(nodes, details, stamps,
                    service_obj.ServiceList.get_all(context,
                                                    binary=COMPUTE_BINARY),
                    aggregate_obj.AggregateList.get_all(context),
-                   time.monotonic(), read_at)
+                   time.monotonic())
+
+    @property
+    def stamps(self):
+        """{uuid: stamp} of the nodes changed lately (what a refresh
+        need not build again)."""
+        since = self.last_change - _IN_FLIGHT_MARGIN
+        return {uuid: stamp for uuid, stamp in self._stamps.items()
+                if stamp is not None and stamp >= since}
 
 
 def by_host(aggregates):
