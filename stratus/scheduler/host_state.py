@@ -366,15 +366,24 @@ class HostManager:
         with self._lock:
             if self._topology is not topology:
                 return self._topology
-            topology = _Topology.load(context, topology)
-            if self.conf.filter_scheduler.image_props_weight_multiplier:
-                topology.image_properties = instance_image_properties(
-                    context)
-            # Providers that are not compute nodes of any cell (yet) do
-            # not force a reload on every request.
-            topology.unknown = frozenset(provider_uuids - set(topology.nodes))
-            self._topology = topology
-            return topology
+            return self._refresh(context, provider_uuids)
+
+    def refresh(self, context):
+        """Bring the topology up to date (the scheduler's periodic task,
+        so that requests find it warm)."""
+        with self._lock:
+            self._refresh(context, set())
+
+    def _refresh(self, context, provider_uuids):
+        topology = _Topology.load(context, self._topology)
+        if self.conf.filter_scheduler.image_props_weight_multiplier:
+            topology.image_properties = instance_image_properties(
+                context)
+        # Providers that are not compute nodes of any cell (yet) do
+        # not force a reload on every request.
+        topology.unknown = frozenset(provider_uuids - set(topology.nodes))
+        self._topology = topology
+        return topology
 
 
 def instance_image_properties(context):

@@ -32,7 +32,11 @@ class SchedulerManager:
         pass
 
     def periodic_tasks(self):
-        return []
+        # Keeps the host cache warm: a request finds the topology fresh
+        # instead of reading it (at 50,000 nodes, the first full read
+        # takes seconds).
+        return [(max(self.conf.scheduler.host_cache_seconds, 1.0),
+                 self.host_manager.refresh)]
 
     def select_destinations(self, ctx, request_spec, instance_uuids,
                             return_alternates=True):
