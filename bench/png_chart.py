@@ -3,7 +3,8 @@ scale benchmark's one figure, without a plotting library.
 
     line_chart(path, series, x_ticks, y_label, x_label, log_x=True)
 
-series: [(name, (r, g, b), [(x, y), ...])]. Text uses a 3x5 pixel font of
+series: [(name, (r, g, b), [(x, y), ...])]; both axes are logarithmic
+(y values must be positive). Text uses a 3x5 pixel font of
 digits, lower-case letters and a few signs, drawn twice as large.
 """
 import math
@@ -21,7 +22,8 @@ _FONT = {
     "p": "000111101111100", "r": "000111100100100", "s": "000011010001110",
     "t": "010111010010011", "u": "000101101101111", "x": "000101010101101",
     "y": "101101111001111", "g": "000111101111001",
-    "(": "010100100100010", ")": "010001001001010", ",": "000000000010100",
+    "b": "100100111101111", "f": "011100110100100", "w": "000101101111111",
+    "v": "000101101101010", "(": "010100100100010", ")": "010001001001010", ",": "000000000010100",
     ".": "000000000000010", "/": "001001010100100", "-": "000000111000000",
     " ": "000000000000000", ":": "000010000010000",
 }
@@ -76,40 +78,45 @@ class Canvas:
                 + chunk(b"IEND", b""))
 
 
-def _nice_max(value):
-    if value <= 0:
-        return 1.0
-    magnitude = 10 ** math.floor(math.log10(value))
-    for factor in (1, 2, 5, 10):
-        if value <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
+def _log_ticks(low, high):
+    """1-2-5 steps from the last at or below low to the first at or
+    above high (a log axis)."""
+    magnitude = 10.0 ** math.floor(math.log10(low))
+    values = []
+    while not values or values[-1] < high:
+        values += [factor * magnitude for factor in (1, 2, 5)]
+        magnitude *= 10
+    first = max(index for index, value in enumerate(values) if value <= low)
+    last = min(index for index, value in enumerate(values) if value >= high)
+    return [round(value, 6) for value in values[first:last + 1]]
 
 
 def line_chart(path, series, x_ticks, y_label, x_label, title="",
-               width=640, height=400):
+               width=640, height=420):
     canvas = Canvas(width, height)
-    left, right, top, bottom = 70, width - 20, 40, height - 50
+    left, right, top, bottom = 70, width - 30, 40, height - 70
     xs = [x for _name, _color, points in series for x, _y in points]
     ys = [y for _name, _color, points in series for _x, y in points]
     if not xs:
         raise ValueError("nothing to draw")
     x_low = math.log10(min(xs + list(x_ticks)))
     x_high = math.log10(max(xs + list(x_ticks)))
-    y_high = _nice_max(max(ys))
+    y_ticks = [value for value in _log_ticks(min(ys), max(ys))]
+    y_low, y_high = math.log10(y_ticks[0]), math.log10(y_ticks[-1])
 
     def px(x):
         span = (x_high - x_low) or 1.0
         return round(left + (math.log10(x) - x_low) / span * (right - left))
 
     def py(y):
-        return round(bottom - y / y_high * (bottom - top))
+        span = (y_high - y_low) or 1.0
+        return round(bottom - (math.log10(y) - y_low) / span
+                     * (bottom - top))
 
     grey, black = (220, 220, 220), (0, 0, 0)
-    for step in range(6):
-        value = y_high * step / 5
+    for value in y_ticks:
         canvas.line(left, py(value), right, py(value), grey)
-        label = ("%g" % round(value, 1))
+        label = "%g" % value
         canvas.text(left - 8 - len(label) * 4 * SCALE, py(value) - 5, label)
     for tick in x_ticks:
         canvas.line(px(tick), top, px(tick), bottom, grey)
@@ -117,11 +124,12 @@ def line_chart(path, series, x_ticks, y_label, x_label, title="",
         canvas.text(px(tick) - len(label) * 2 * SCALE, bottom + 8, label)
     canvas.line(left, bottom, right, bottom, black)
     canvas.line(left, top, left, bottom, black)
-    canvas.text(left, 10, title)
+    canvas.text(left, 6, title)
     canvas.text((left + right) // 2 - len(x_label) * 2 * SCALE, bottom + 28,
                 x_label)
-    canvas.text(8, top - 24, y_label)
+    canvas.text(8, top - 18, y_label)
     legend_x = left + 10
+    legend_y = height - 14
     for name, color, points in series:
         points = sorted(points)
         for (x0, y0), (x1, y1) in zip(points, points[1:]):
@@ -130,7 +138,7 @@ def line_chart(path, series, x_ticks, y_label, x_label, title="",
             for d in range(-3, 4):
                 canvas.line(px(x) - 3, py(y) + d, px(x) + 3, py(y) + d,
                             color)
-        canvas.line(legend_x, top + 10, legend_x + 20, top + 10, color, 3)
-        legend_x += 28 + canvas.text(legend_x + 26, top + 5, name)
+        canvas.line(legend_x, legend_y, legend_x + 20, legend_y, color, 3)
+        legend_x += 40 + canvas.text(legend_x + 26, legend_y - 5, name)
     with open(path, "wb") as out:
         out.write(canvas.png())
