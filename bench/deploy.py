@@ -52,6 +52,7 @@ class Deployment:
         self.workdir = workdir
         self.processes = {}
         self.compute_url = None
+        self.placement_url = None
         self.cleanups = []
 
     def spawn(self, name, args, env=None):
@@ -143,6 +144,8 @@ def _distributed(dep, computes, nodes):
         urls[role], drop = _create_pg_database("stratus_dist_%s_%s" % (role, tag))
         dep.cleanups.append(drop)
     port = free_port()
+    placement_port = free_port()
+    dep.placement_url = "http://127.0.0.1:%d" % placement_port
     vhost_url = RABBIT
     base = {
         "DEFAULT": {"transport_url": vhost_url, "host": "control",
@@ -154,7 +157,7 @@ def _distributed(dep, computes, nodes):
         "database": {"connection": urls["cell1"]},
         "glance": {"port": free_port()},
         "identity": {"port": free_port()},
-        "placement_api": {"port": free_port()},
+        "placement_api": {"port": placement_port},
         "fake_driver": {"nodes": nodes},
         "oslo_messaging_rabbit": {"heartbeat_in_pthread": "true"},
     }

@@ -346,25 +346,23 @@ def _combine(groups, options, roots, request, parents):
 
 
 def _summaries(session, roots):
-    """({uuid: ProviderSummary}, {id: uuid}) of every provider in the trees."""
-    parent = PROVIDERS.alias("parent")
-    root = PROVIDERS.alias("root")
-    statement = sa.select(
-        PROVIDERS.c.id, PROVIDERS.c.uuid, parent.c.uuid.label("parent_uuid"),
-        root.c.uuid.label("root_uuid")).select_from(PROVIDERS.outerjoin(
-            parent, parent.c.id == PROVIDERS.c.parent_provider_id).outerjoin(
-            root, root.c.id == query.root_id(PROVIDERS)))
-    in_trees = None
+    """({uuid: ProviderSummary}, {id: uuid}) of every provider in the trees
+    (parents and roots are in the same trees: no self-join needed)."""
     if not roots:
         return {}, {}
+    statement = sa.select(
+        PROVIDERS.c.id, PROVIDERS.c.uuid, PROVIDERS.c.parent_provider_id,
+        PROVIDERS.c.root_provider_id)
+    in_trees = None
     if len(roots) <= _IN_LIST_LIMIT:
         in_trees = query.root_id(PROVIDERS).in_(roots)
         statement = statement.where(in_trees)
+    rows = session.execute(statement).all()
+    uuid_of = {row[0]: row[1] for row in rows}
     by_id, summaries = {}, {}
-    for row in session.execute(statement):
-        summary = ProviderSummary(row.uuid, row.parent_uuid,
-                                  row.root_uuid or row.uuid, {}, {}, [])
-        by_id[row.id] = summary
+    for rp, uuid, parent, root in rows:
+        by_id[rp] = ProviderSummary(uuid, uuid_of.get(parent),
+                                    uuid_of.get(root, uuid), {}, {}, [])
     used = sa.select(
         ALLOCATIONS.c.resource_provider_id, ALLOCATIONS.c.resource_class_id,
         sa.func.sum(ALLOCATIONS.c.used).label("used")).group_by(

@@ -1,6 +1,8 @@
 """Separate processes over RabbitMQ and PostgreSQL: api, conductor,
 scheduler and two computes boot and delete 20 servers."""
 import concurrent.futures
+import json
+import urllib.request
 
 import pytest
 
@@ -18,6 +20,15 @@ def test_twenty_servers_on_two_computes():
         assert code == 200
         computes = {s["host"] for s in body["services"] if s["binary"] == "nova-compute"}
         assert computes == {"compute0", "compute1"}
+
+        # stratus api serves Placement too, with the computes' nodes in it.
+        request = urllib.request.Request(
+            cloud.placement_url + "/resource_providers",
+            headers={"X-Auth-Token": "admin:admin",
+                     "OpenStack-API-Version": "placement 1.14"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            providers = json.load(response)["resource_providers"]
+        assert len(providers) == 4
 
         code, body = client.request("GET", "/images", version="2.35")
         image = body["images"][0]["id"]

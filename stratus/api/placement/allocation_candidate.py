@@ -96,7 +96,7 @@ def _build_query(req):
                               'parameter.', util.MISSING_VALUE)
     limit = util.single(req, "limit")
     if limit is not None:
-        if not limit.isdigit() or int(limit) < 1:
+        if not util.is_digits(limit) or int(limit) < 1:
             raise util.http_error(400, "Invalid query string parameters: "
                                   "limit must be a positive integer. Got: %s"
                                   % limit, util.BAD_VALUE)

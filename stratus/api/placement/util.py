@@ -10,6 +10,7 @@ DUPLICATE_KEY = "placement.query.duplicate_key"
 BAD_VALUE = "placement.query.bad_value"
 MISSING_VALUE = "placement.query.missing_value"
 _NAME = re.compile(r"^[A-Z0-9_]+$")
+_DIGITS = re.compile(r"^[0-9]+$")
 
 
 def http_error(status, message, code=None):
@@ -63,13 +64,19 @@ def single(req, name):
     return values[0] if values else None
 
 
+def is_digits(text):
+    """Only ASCII digits (str.isdigit also takes '²', which int refuses)."""
+    return bool(_DIGITS.match(text))
+
+
 def parse_resources(text, name="resources"):
     """{class: amount} from 'VCPU:2,MEMORY_MB:1024'."""
     resources = {}
     for item in text.split(","):
         class_name, sep, amount = item.partition(":")
         class_name = class_name.strip()
-        if not sep or not _NAME.match(class_name) or not amount.strip().isdigit():
+        if not sep or not _NAME.match(class_name) or not _DIGITS.match(
+                amount.strip()):
             raise http_error(
                 400, "Badly formed %s parameter. Expected %s query string "
                 "parameter in form: ?%s=VCPU:2,MEMORY_MB:1024. Got: %s."

@@ -55,6 +55,8 @@ QUERIES = [
     "?resources=VCPU:1&same_subtree=,", "?resources=VCPU:1&root_required=in:A",
     "?name=in:", "?name=startswith:%25", "?associated=maybe",
     "?project_id=%00&user_id=x", "?uuid=x&uuid=y", "?resources_%E2%98%83=VCPU:1",
+    "?resources=VCPU:%C2%B2", "?resources=VCPU:1&limit=%C2%B2",
+    "?resources=VCPU:%D9%A3",
 ]
 
 VERSIONS = ["1.0", "1.12", "1.28", "latest"]
