@@ -15,6 +15,7 @@ import uuid as uuid_lib
 
 import sqlalchemy as sa
 
+from stratus.compute import block_device
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.db import api_models
@@ -126,15 +127,19 @@ class API:
                hostname=None, scheduler_hints=None, tags=None,
                injected_files=None, admin_password=None, access_ip_v4=None,
                access_ip_v6=None, config_drive=False, auto_disk_config=None,
-               allow_zero_disk=False):
+               allow_zero_disk=False, block_device_mappings=None):
         """Accept one to max_count servers; (instances, reservation id).
 
         networks: 'auto', 'none' or a list of {uuid, port, fixed_ip, tag}.
         injected_files: [(path, base64 contents)], passed on to the host.
+        block_device_mappings: block_device_mapping_v2 items as given.
         The servers show in BUILD at once; the conductor places them.
         """
         metadata = metadata or {}
         flavor = self._flavor(ctx, flavor_id)
+        bdms = block_device.from_api(block_device_mappings, image_id, flavor,
+                                     self.conf.max_local_block_devices)
+        image_id = block_device.root_image_id(bdms)
         image = self._image(ctx, image_id, flavor, allow_zero_disk)
         keypair = self._keypair(ctx, key_name)
         if availability_zone and not forced_host:
@@ -213,7 +218,9 @@ class API:
             instances.append(instance)
             build_requests.append(build_request_obj.BuildRequest(
                 instance_uuid=instance_uuid, project_id=ctx.project_id,
-                instance=instance, tags=list(tags or [])))
+                instance=instance, tags=list(tags or []),
+                block_device_mappings=block_device.for_instance(
+                    bdms, instance_uuid)))
             specs.append(request_spec_obj.RequestSpec(
                 instance_uuid=instance_uuid, **spec_common))
             mappings.append(mapping_obj.InstanceMapping(
@@ -717,11 +724,20 @@ def _requested_networks(networks, max_count):
                 reason="Unable to launch multiple instances with a single "
                        "configured port ID. Please launch your instance one "
                        "by one with different ports.")
+        _check_network_exists(network)
         requested.append({"network_id": network.get("uuid"),
                           "port_id": network.get("port"),
                           "address": network.get("fixed_ip"),
                           "tag": network.get("tag")})
     return requested
+
+
+def _check_network_exists(network):
+    """No network service yet: any network or port named is unknown."""
+    if network.get("port"):
+        raise exception.PortNotFound(port_id=network["port"])
+    if network.get("uuid"):
+        raise exception.NetworkNotFound(network_id=network["uuid"])
 
 
 def _normalized_hints(hints):

@@ -25,6 +25,7 @@ from stratus.db import cell_models
 from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import base
+from stratus.objects import block_device_mapping
 from stratus.objects import fields
 from stratus.objects import flavor as flavor_obj
 from stratus.objects import instance_fault
@@ -311,7 +312,7 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
 
     def destroy(self):
         """Soft-delete: deleted = id, vm_state deleted, no task; tags go
-        (as in Nova). InstanceNotFound if it is already gone."""
+        and block device mappings are soft-deleted (as in Nova). InstanceNotFound if it is already gone."""
         now = utcnow()
         with self._context.target_cell(self.cell_uuid) as cctx:
             with cctx.cell_db.writer() as session:
@@ -325,6 +326,7 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
                     raise exception.InstanceNotFound(instance_id=self.uuid)
                 session.execute(sa.delete(_TAG).where(
                     _TAG.c.resource_id == self.uuid))
+                block_device_mapping.destroy_for_instance(session, self.uuid)
         self.deleted = True
         self.deleted_at = now
         self.updated_at = now

@@ -302,7 +302,8 @@ def create_server(req):
                               else disk_config == "AUTO"),
             allow_zero_disk=req.can(
                 policies.SERVERS % "create:zero_disk_flavor",
-                {"project_id": ctx.project_id}))
+                {"project_id": ctx.project_id}),
+            block_device_mappings=server.get("block_device_mapping_v2"))
     except exception.FlavorNotFound:
         raise errors.bad_request("Invalid flavorRef provided.")
     except exception.ImageNotFound:
@@ -324,27 +325,23 @@ def create_server(req):
 
 
 def _image_id(server):
-    """The image to boot: imageRef, or the image of a block device
-    mapping of the image's local root disk (what openstackclient sends).
-    Other mappings need volumes, which Stratus does not offer yet."""
+    """imageRef; without it, the root disk of block_device_mapping_v2
+    names the image (what openstackclient sends) and the business layer
+    checks the mappings (stratus/compute/block_device.py)."""
     image_id = server.get("imageRef")
-    for mapping in server.get("block_device_mapping_v2") or []:
+    mappings = server.get("block_device_mapping_v2") or []
+    for mapping in mappings:
         if (mapping.get("source_type") != "image"
-                or mapping.get("destination_type", "local") != "local"
                 or str(mapping.get("boot_index")) != "0"):
-            raise errors.bad_request(
-                "Block device mappings other than the image's local root "
-                "disk (source_type image, destination_type local, "
-                "boot_index 0) are not supported")
+            continue
         root_image = mapping.get("uuid") or mapping.get("image_id")
-        if image_id and root_image != image_id:
+        if image_id and root_image and root_image != image_id:
             raise errors.bad_request(
                 "The image of the root block device mapping (%s) is not "
                 "imageRef (%s)" % (root_image, image_id))
-        image_id = root_image
-    if not image_id:
+    if not image_id and not mappings:
         raise errors.bad_request("Missing imageRef attribute")
-    return image_id
+    return image_id or None
 
 
 def _id_from_href(ref):
