@@ -127,12 +127,14 @@ class API:
                hostname=None, scheduler_hints=None, tags=None,
                injected_files=None, admin_password=None, access_ip_v4=None,
                access_ip_v6=None, config_drive=False, auto_disk_config=None,
-               allow_zero_disk=False, block_device_mappings=None):
+               allow_zero_disk=False, block_device_mappings=None,
+               trusted_certs=None):
         """Accept one to max_count servers; (instances, reservation id).
 
         networks: 'auto', 'none' or a list of {uuid, port, fixed_ip, tag}.
         injected_files: [(path, base64 contents)], passed on to the host.
         block_device_mappings: block_device_mapping_v2 items as given.
+        trusted_certs: certificate ids (2.63); see trusted_cert_ids.
         The servers show in BUILD at once; the conductor places them.
         """
         metadata = metadata or {}
@@ -191,6 +193,7 @@ class API:
             system_metadata={}, fault=None, info_cache=None,
             image_properties=_image_properties(image, image_meta, flavor),
             tags=list(tags or []),
+            trusted_certs=trusted_cert_ids(self.conf, trusted_certs),
             keypairs=keypair_obj.KeyPairList(
                 objects=[keypair] if keypair else []))
         spec_common = dict(
@@ -730,6 +733,20 @@ def _requested_networks(networks, max_count):
                           "address": network.get("fixed_ip"),
                           "tag": network.get("tag")})
     return requested
+
+
+def trusted_cert_ids(conf, requested):
+    """The certificate ids a server keeps: those requested, else Nova's
+    configured defaults when signature and certificate validation are on,
+    else None."""
+    if requested:
+        return list(requested)
+    glance = conf.glance
+    if (glance.verify_glance_signatures
+            and glance.enable_certificate_validation
+            and glance.default_trusted_certificate_ids):
+        return list(glance.default_trusted_certificate_ids)
+    return None
 
 
 def _check_network_exists(network):

@@ -26,6 +26,12 @@ def from_api(mappings, image_id, flavor, max_local):
         requested.insert(0, _image_root(image_id))
     _check_boot_sequence(requested)
     _check_locals(requested, flavor, max_local)
+    for bdm in requested:
+        # As Nova: a local blank disk without a size takes the flavor's.
+        if bdm.get("volume_size") is None and bdm.is_swap:
+            bdm.volume_size = flavor.swap
+        elif bdm.get("volume_size") is None and bdm.is_ephemeral:
+            bdm.volume_size = flavor.ephemeral_gb
     return requested
 
 

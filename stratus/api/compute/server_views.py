@@ -227,7 +227,9 @@ class ServerView:
         if version >= (2, 26):
             server["tags"] = list(get("tags") or [])
         if version >= (2, 63):
-            server["trusted_image_certificates"] = None
+            certs = get("trusted_certs")
+            server["trusted_image_certificates"] = (list(certs) if certs
+                                                    else None)
         if version >= (2, 71) and server_groups is not None:
             server["server_groups"] = server_groups
         if version >= (2, 73):

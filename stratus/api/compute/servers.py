@@ -234,7 +234,8 @@ def _server_response(req, instance, status=200, full=True):
 @validation.schema(schemas.create_v237, "2.37", "2.41")
 @validation.schema(schemas.create_v242, "2.42", "2.51")
 @validation.schema(schemas.create_v252, "2.52", "2.56")
-@validation.schema(schemas.create_v257, "2.57", "2.66")
+@validation.schema(schemas.create_v257, "2.57", "2.62")
+@validation.schema(schemas.create_v263, "2.63", "2.66")
 @validation.schema(schemas.create_v267, "2.67", "2.73")
 @validation.schema(schemas.create_v274, "2.74", "2.89")
 @validation.schema(schemas.create_v290, "2.90", "2.93")
@@ -303,7 +304,8 @@ def create_server(req):
             allow_zero_disk=req.can(
                 policies.SERVERS % "create:zero_disk_flavor",
                 {"project_id": ctx.project_id}),
-            block_device_mappings=server.get("block_device_mapping_v2"))
+            block_device_mappings=server.get("block_device_mapping_v2"),
+            trusted_certs=server.get("trusted_image_certificates"))
     except exception.FlavorNotFound:
         raise errors.bad_request("Invalid flavorRef provided.")
     except exception.ImageNotFound:

@@ -166,3 +166,13 @@ def test_network_tags_by_microversion(sqlite_servers, version, network,
                                            version=version)
     assert response.status_int == status, response.text
     assert message in response.json["badRequest"]["message"]
+
+
+def test_unsized_local_disks_take_the_flavor_sizes(sqlite_servers):
+    sqlite_servers.admin.post("/flavors", {"flavor": FLAVOR})
+    response = sqlite_servers.demo.request("POST", "/v2.1/servers", _body(
+        [_root(), _blank(), _blank(guest_format="swap")]), version="2.42")
+    assert response.status_int == 202, response.text
+    mappings = sqlite_servers.build_request(
+        response.json["server"]["id"]).block_device_mappings.objects
+    assert [bdm.get("volume_size") for bdm in mappings] == [None, 2, 512]
