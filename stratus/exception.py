@@ -310,3 +310,17 @@ class NetworkNotFound(Invalid):
 
 class PortNotFound(Invalid):
     msg_fmt = "Port id %(port_id)s could not be found."
+
+
+# Unreachable databases (down cells, 2.69). Never a 500: a 503 says to
+# try again later.
+
+class DatabaseUnreachable(StratusException):
+    msg_fmt = "A database of this cloud cannot be reached; try again later."
+    code = 503
+
+
+class CellDown(DatabaseUnreachable):
+    msg_fmt = ("Cell %(cell_uuid)s is not responding, hence the information "
+               "of server %(instance_uuid)s is not available; try again "
+               "later.")

@@ -345,7 +345,9 @@ class API:
     def get(self, ctx, instance_uuid, expected_attrs=None,
             read_deleted=False):
         """The server, from its cell or its build request; InstanceNotFound
-        when it does not exist or belongs to another project (non-admins).
+        when it does not exist or belongs to another project (non-admins);
+        CellDown (503, carrying the mapping) when its cell's database
+        cannot be reached.
         """
         try:
             mapping = mapping_obj.InstanceMapping.get_by_instance_uuid(
@@ -365,16 +367,24 @@ class API:
                     ctx, instance_uuid)
                 if mapping.cell_uuid is None:
                     raise exception.InstanceNotFound(instance_id=instance_uuid)
-        with ctx.target_cell(mapping.cell_uuid) as cctx:
-            return instance_obj.Instance.get_by_uuid(
-                cctx, instance_uuid, expected_attrs=expected_attrs,
-                read_deleted=read_deleted)
+        try:
+            with ctx.target_cell(mapping.cell_uuid) as cctx:
+                return instance_obj.Instance.get_by_uuid(
+                    cctx, instance_uuid, expected_attrs=expected_attrs,
+                    read_deleted=read_deleted)
+        except exception.DatabaseUnreachable:
+            raise exception.CellDown(cell_uuid=mapping.cell_uuid,
+                                     instance_uuid=instance_uuid,
+                                     mapping=mapping)
 
     def get_all(self, ctx, filters, sort_keys=None, sort_dirs=None,
-                limit=None, marker=None, expected_attrs=None):
+                limit=None, marker=None, expected_attrs=None,
+                down_cells=None):
         """Servers matching filters: build requests first, then the
         instances of every cell merged in sort order; at most limit,
         starting after the server marker (MarkerNotFound if unknown).
+        Cells whose database cannot be reached are skipped; their uuids
+        are added to down_cells when it is given (see down_cell_servers).
 
         filters use the API's names (name, image, flavor, tenant_id, ...)
         besides Nova's DB filter names.
@@ -400,10 +410,14 @@ class API:
         wanted = limit
         per_cell = []
         for cell in cell_mapping_obj.CellMappingList.get_all(ctx):
-            with ctx.target_cell(cell.uuid) as cctx:
-                per_cell.append(instance_obj.InstanceList.get_by_filters(
-                    cctx, filters, sort_keys, sort_dirs, limit=limit,
-                    expected_attrs=expected_attrs, after=after))
+            try:
+                with ctx.target_cell(cell.uuid) as cctx:
+                    per_cell.append(instance_obj.InstanceList.get_by_filters(
+                        cctx, filters, sort_keys, sort_dirs, limit=limit,
+                        expected_attrs=expected_attrs, after=after))
+            except exception.DatabaseUnreachable:
+                if down_cells is not None:
+                    down_cells.append(cell.uuid)
         seen = {instance.uuid for instance in found}
         for instance in heapq.merge(*per_cell, key=lambda inst: (
                 instance_obj.SortKey(inst, sort_keys, sort_dirs))):
@@ -416,6 +430,15 @@ class API:
                 if wanted is not None:
                     wanted -= 1
         return found
+
+    @staticmethod
+    def down_cell_servers(ctx, cell_uuids, project_id=None):
+        """InstanceMappings of the servers in cells that cannot be reached
+        (what 2.69 shows of them); all projects when project_id is None."""
+        if not cell_uuids:
+            return []
+        return list(mapping_obj.InstanceMappingList.get_live_by_cells(
+            ctx, cell_uuids, project_id=project_id))
 
     def _marker(self, ctx, marker):
         try:
