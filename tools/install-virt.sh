@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(qemu-system-x86 qemu-utils busybox-static cpio
           libvirt-daemon-system libvirt-clients libvirt-dev pkg-config
-          dnsmasq-base nftables genisoimage
+          dnsmasq-base dnsmasq-utils nftables genisoimage
           dosfstools mtools syslinux syslinux-common)
 KERNEL_DIR=${STRATUS_GUEST_KERNEL_DIR:-/var/cache/stratus/guest-kernel}
 LIBVIRT_PYTHON='libvirt-python>=9.0,<12'
