@@ -40,7 +40,16 @@ class InstanceMetadata:
     def __init__(self, instance, network_info=None):
         self.instance = instance
         self.network_info = network_info if network_info is not None \
-            else json.loads(instance.info_cache or "[]")
+            else json.loads(self._get("info_cache") or "[]")
+
+    def _get(self, name, default=None):
+        """A field of the instance, or default when it is unset (an
+        instance that came over RPC carries only some fields)."""
+        instance = self.instance
+        if not instance.obj_attr_is_set(name):
+            return default
+        value = getattr(instance, name)
+        return default if value is None else value
 
     # Pieces -------------------------------------------------------------
 
@@ -51,9 +60,9 @@ class InstanceMetadata:
             for keypair in instance.keypairs.objects:
                 keys.append({"name": keypair.name, "type": keypair.type,
                              "data": keypair.public_key})
-        elif instance.key_data:
-            keys.append({"name": instance.key_name or "key", "type": "ssh",
-                         "data": instance.key_data})
+        elif self._get("key_data"):
+            keys.append({"name": self._get("key_name") or "key",
+                         "type": "ssh", "data": self._get("key_data")})
         return keys
 
     def _fixed_ips(self):
@@ -67,14 +76,14 @@ class InstanceMetadata:
         keys = self._keys()
         return {
             "uuid": instance.uuid,
-            "meta": dict(instance.metadata or {}),
+            "meta": dict(self._get("metadata") or {}),
             "public_keys": {key["name"]: key["data"] for key in keys},
             "keys": keys,
-            "hostname": instance.hostname or "",
-            "name": instance.display_name or "",
-            "launch_index": instance.launch_index or 0,
-            "availability_zone": instance.availability_zone or "nova",
-            "project_id": instance.project_id,
+            "hostname": self._get("hostname") or "",
+            "name": self._get("display_name") or "",
+            "launch_index": self._get("launch_index") or 0,
+            "availability_zone": self._get("availability_zone") or "nova",
+            "project_id": self._get("project_id"),
             "devices": [],
             "random_seed": base64.b64encode(
                 instance.uuid.encode()).decode(),
@@ -108,7 +117,7 @@ class InstanceMetadata:
         return {"links": links, "networks": networks, "services": services}
 
     def user_data(self):
-        return decode_user_data(self.instance.user_data)
+        return decode_user_data(self._get("user_data"))
 
     # The OpenStack tree ---------------------------------------------------
 
@@ -144,24 +153,22 @@ class InstanceMetadata:
         instance = self.instance
         fixed = [address for _, _, address in self._fixed_ips()]
         keys = self._keys()
-        hostname = instance.hostname or ""
+        hostname = self._get("hostname") or ""
         tree = {
-            "ami-id": instance.image_ref or "",
-            "ami-launch-index": str(instance.launch_index or 0),
+            "ami-id": self._get("image_ref") or "",
+            "ami-launch-index": str(self._get("launch_index") or 0),
             "block-device-mapping": {"ami": "vda", "root": "/dev/vda"},
             "hostname": hostname,
             "instance-action": "none",
-            "instance-id": "i-%08x" % (instance.id or 0),
-            "instance-type": (instance.flavor.name
-                              if instance.obj_attr_is_set("flavor")
-                              and instance.flavor else ""),
+            "instance-id": "i-%08x" % (self._get("id") or 0),
+            "instance-type": getattr(self._get("flavor"), "name", ""),
             "local-hostname": hostname,
             "local-ipv4": fixed[0] if fixed else "",
             "placement": {"availability-zone":
-                          instance.availability_zone or "nova"},
+                          self._get("availability_zone") or "nova"},
             "public-hostname": hostname,
             "public-ipv4": "",
-            "reservation-id": instance.reservation_id or "",
+            "reservation-id": self._get("reservation_id") or "",
             "security-groups": "default",
         }
         if keys:
