@@ -13,7 +13,7 @@ for module in $(cat /etc/modules); do
     insmod "/lib/modules/$module.ko" 2>/dev/null
 done
 # Early, or an ACPI power-button press (soft reboot, stop) is lost.
-acpid -c /etc/acpi
+acpid -c /etc/acpi -l /var/log/acpid.log
 
 host=
 for word in $(cat /proc/cmdline); do

@@ -205,7 +205,8 @@ def build_initramfs(busybox, applets, modules):
     archive = Cpio()
     for directory in ("bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev",
                       "etc", "etc/acpi", "etc/acpi/PWRF", "lib",
-                      "lib/modules", "mnt", "proc", "run", "sys", "tmp"):
+                      "lib/modules", "mnt", "proc", "run", "sys", "tmp", "var",
+                      "var/log"):
         archive.directory(directory)
     archive.char_device("dev/console", 5, 1)
     archive.file("bin/busybox", busybox, 0o755)

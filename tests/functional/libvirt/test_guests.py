@@ -2,6 +2,7 @@
 import base64
 import hashlib
 import os
+import subprocess
 
 import pytest
 
@@ -110,3 +111,56 @@ def test_unbootable_image_ends_in_error_with_the_reason(guest_cloud):
     assert not any(port["instance_uuid"] == server["id"]
                    for port in guest_cloud.network.ports().values())
     guest_cloud.delete(server["id"])
+
+
+def test_soft_reboot_stop_start_suspend_resume_and_a_restarted_driver(
+        guest_cloud):
+    from stratus.virt import driver as virt_driver
+    server = guest_cloud.boot("vm3")
+    uuid = server["id"]
+    instance = instance_obj.Instance(uuid=uuid)
+    driver = guest_cloud.driver
+    try:
+        assert server["status"] == "ACTIVE", server.get("fault")
+        guest_cloud.wait_for_console(uuid, "STRATUS-GUEST-READY")
+
+        # ACPI: the guest's acpid powers it off, libvirt starts it again.
+        driver.reboot(None, instance, [], "SOFT")
+        guest_cloud.wait_for_console(uuid, "STRATUS-GUEST-READY", count=2)
+
+        driver.power_off(instance, timeout=30)
+        assert driver.get_power_state(instance) == PowerState.SHUTDOWN
+        driver.power_on(None, instance, [])
+        assert driver.get_power_state(instance) == PowerState.RUNNING
+        guest_cloud.wait_for_console(uuid, "STRATUS-GUEST-READY", count=3)
+
+        driver.suspend(None, instance)
+        assert driver.get_power_state(instance) == PowerState.SUSPENDED
+        driver.resume(None, instance, [])
+        assert driver.get_power_state(instance) == PowerState.RUNNING
+
+        # A compute service that starts again finds its guests.
+        again = virt_driver.load_driver(guest_cloud.conf, guest_cloud.conf.host,
+                                        image_api=driver.image_api)
+        assert uuid in again.list_instance_uuids()
+        assert again.get_power_state(instance) == PowerState.RUNNING
+    finally:
+        guest_cloud.delete(uuid)
+
+
+def test_the_bridge_is_host_local(guest_cloud):
+    network = guest_cloud.network
+    rules = subprocess.run(["nft", "list", "table", "inet", network.table],
+                           capture_output=True, text=True, check=True).stdout
+    assert 'iifname "%s" drop' % guests.BRIDGE in rules
+    assert 'oifname "%s" drop' % guests.BRIDGE in rules
+    routes = subprocess.run(["ip", "-o", "addr", "show", "dev",
+                             guests.BRIDGE], capture_output=True, text=True,
+                            check=True).stdout
+    assert "169.254.169.254/32" in routes
+    links = subprocess.run(["ip", "-o", "link", "show", "master",
+                            guests.BRIDGE], capture_output=True, text=True,
+                           check=True).stdout
+    # Only guests' taps are on the bridge: no uplink.
+    assert all(line.split(":")[1].strip().startswith("tap")
+               for line in links.splitlines())
