@@ -8,13 +8,6 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /run /tmp /mnt/config
 
-# insmod does not resolve dependencies: /etc/modules lists them in order.
-for module in $(cat /etc/modules); do
-    insmod "/lib/modules/$module.ko" 2>/dev/null
-done
-# Early, or an ACPI power-button press (soft reboot, stop) is lost.
-acpid -c /etc/acpi -l /var/log/acpid.log
-
 host=
 for word in $(cat /proc/cmdline); do
     case "$word" in
@@ -25,6 +18,19 @@ if [ -n "$host" ]; then
     hostname "$host"
     echo "STRATUS-GUEST-UP $host"
 fi
+
+# insmod does not resolve dependencies: the lists name them in order.
+load_modules() {
+    for module in $(cat "$1"); do
+        insmod "/lib/modules/$module.ko" 2>/dev/null
+    done
+}
+load_modules /etc/modules
+# Early, or an ACPI power-button press (soft reboot, stop) is lost.
+acpid -c /etc/acpi -l /var/log/acpid.log
+# The SATA cdrom (config drive) is not needed to get networked.
+load_modules /etc/modules.late &
+late_modules=$!
 
 ip link set lo up
 if ip link show eth0 >/dev/null 2>&1; then
@@ -84,7 +90,14 @@ if [ -n "$ip" ]; then
     fi
 fi
 
-# A config drive is an ISO9660 filesystem labelled config-2, on a cdrom.
+# A config drive is an ISO9660 filesystem labelled config-2, on a cdrom
+# that shows up shortly after its driver loads.
+wait $late_modules
+tries=0
+while [ ! -b /dev/sr0 ] && [ $tries -lt 10 ]; do
+    tries=$((tries + 1))
+    usleep 200000
+done
 drive=$(findfs LABEL=config-2 2>/dev/null)
 if [ -z "$drive" ]; then
     for candidate in /dev/sr0 /dev/sr1 /dev/vdb; do

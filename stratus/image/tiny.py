@@ -35,12 +35,12 @@ from stratus import exception
 
 KERNEL_PACKAGE_DIR = "/var/cache/stratus/guest-kernel"
 BUSYBOX = "/bin/busybox"
-SYSLINUX_MODULES = "/usr/lib/syslinux/modules/bios"
 DISK_SIZE_MB = 16
 KERNEL_COMMAND_LINE = "console=ttyS0 quiet panic=-1"
-# Loaded with their dependencies, dependencies first.
-GUEST_MODULES = ["virtio_pci", "virtio_net", "virtio_blk", "ahci", "sr_mod",
-                 "isofs", "evdev", "button"]
+# Loaded with their dependencies, dependencies first: what networking and
+# the power button need at once, the SATA cdrom (config drive) later.
+EARLY_MODULES = ["virtio_pci", "virtio_net", "virtio_blk", "evdev", "button"]
+LATE_MODULES = ["ahci", "sr_mod", "isofs"]
 IMAGE_NAMES = {"kernel": "tiny-kernel", "ramdisk": "tiny-ramdisk",
                "direct": "tiny", "disk": "tiny-disk"}
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -200,8 +200,9 @@ def busybox_applets(busybox=BUSYBOX):
     return _run([busybox, "--list-full"]).split()
 
 
-def build_initramfs(busybox, applets, modules):
-    """gzip'd newc initramfs; modules is [(name, bytes)] in load order."""
+def build_initramfs(busybox, applets, modules, late_modules=()):
+    """gzip'd newc initramfs; modules and late_modules are [(name, bytes)]
+    in load order (late ones load while the network comes up)."""
     archive = Cpio()
     for directory in ("bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev",
                       "etc", "etc/acpi", "etc/acpi/PWRF", "lib",
@@ -214,10 +215,12 @@ def build_initramfs(busybox, applets, modules):
         if applet != "bin/busybox" and not applet.startswith("linuxrc"):
             depth = applet.count("/")
             archive.symlink(applet, "../" * depth + "bin/busybox")
-    for name, data in modules:
+    for name, data in list(modules) + list(late_modules):
         archive.file("lib/modules/%s.ko" % name, data)
-    archive.file("etc/modules", "".join(name + "\n" for name, _ in modules)
-                 .encode())
+    for path, listed in (("etc/modules", modules),
+                         ("etc/modules.late", late_modules)):
+        archive.file(path, "".join(name + "\n" for name, _ in listed)
+                     .encode())
     archive.file("etc/acpi/PWRF/00000080", b"#!/bin/sh\npoweroff -f\n", 0o755)
     archive.file("etc/hostname", b"localhost\n")
     archive.file("etc/udhcpc.sh", _read_here("guest_udhcpc.sh"), 0o755)
@@ -290,7 +293,9 @@ def build(cache_dir, package_dir=KERNEL_PACKAGE_DIR, busybox=BUSYBOX):
             raise TinyImageError(reason="module %s is not in %s"
                                  % (name, deb))
         return archive.extractfile(members[name]).read()
-    order = modules_in_load_order(GUEST_MODULES, read_module)
+    early = modules_in_load_order(EARLY_MODULES, read_module)
+    late = [name for name in modules_in_load_order(
+        EARLY_MODULES + LATE_MODULES, read_module) if name not in early]
     bzimage = archive.extractfile(vmlinuz_member).read()
     _write(paths["vmlinuz"], bzimage)
     _write(paths["vmlinux"], decompress_kernel(bzimage))
@@ -298,7 +303,8 @@ def build(cache_dir, package_dir=KERNEL_PACKAGE_DIR, busybox=BUSYBOX):
         busybox_binary = handle.read()
     _write(paths["initrd.gz"], build_initramfs(
         busybox_binary, busybox_applets(busybox),
-        [(name, read_module(name)) for name in order]))
+        [(name, read_module(name)) for name in early],
+        [(name, read_module(name)) for name in late]))
     build_disk(paths["vmlinuz"], paths["initrd.gz"], paths["disk.qcow2"])
     _write(os.path.join(cache_dir, "kernel-version"), version.encode())
     _write(stamp_path, stamp.encode())
