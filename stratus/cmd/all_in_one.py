@@ -202,6 +202,12 @@ class Cloud:
         return self.server.url(name)
 
 
+def _hypervisors(conf):
+    if conf.compute_driver == "libvirt":
+        return "libvirt, virt_type %s" % conf.libvirt.virt_type
+    return "%d fake hypervisors" % conf.fake_driver.nodes
+
+
 def _print_banner(cloud, clouds_yaml):
     conf = cloud.conf
     lines = [
@@ -209,10 +215,13 @@ def _print_banner(cloud, clouds_yaml):
         "  compute   %s/v2.1" % cloud.endpoint("compute"),
         "  identity  %s/v3" % cloud.endpoint("identity"),
         "  image     %s" % cloud.endpoint("image"),
-        "  services  conductor, scheduler, compute (%s, %d fake hypervisors)"
-        % (conf.host, conf.fake_driver.nodes),
+        "  services  conductor, scheduler, compute (%s, %s)"
+        % (conf.host, _hypervisors(conf)),
         "  auth      %s" % conf.api.auth_strategy,
     ]
+    if "metadata" in cloud.apps:
+        lines.append("  metadata  %s (on bridge %s)" % (
+            cloud.endpoint("metadata"), conf.network.bridge))
     if clouds_yaml:
         lines += [
             "  clouds    %s (clouds 'stratus' = admin, 'stratus-demo' = member)"
