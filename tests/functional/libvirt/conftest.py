@@ -6,6 +6,7 @@ process at a time boots guests (a file lock), at most two guests at once,
 128 MB each, on a bridge of their own; every domain whose name starts with
 the tests' prefix is destroyed before and after.
 """
+import contextlib
 import fcntl
 import os
 import shutil
@@ -74,6 +75,13 @@ def libvirt_host():
     reason = _why_not_available()
     if reason:
         pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def exclusive_guests():
+    """One test process at a time boots guests (xdist workers wait here
+    while another runs its guest tests); nothing of a previous run is
+    left before or after."""
     os.makedirs(os.path.dirname(LOCK_FILE), exist_ok=True)
     with open(LOCK_FILE, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -89,8 +97,7 @@ def libvirt_host():
             network.teardown()
 
 
-@pytest.fixture(scope="session")
-def tiny_artifacts(libvirt_host):
+def build_tiny():
     try:
         return tiny.build(TINY_CACHE)
     except tiny.TinyImageError as error:
@@ -176,10 +183,14 @@ class GuestCloud:
 
 
 @pytest.fixture(scope="module")
-def guest_cloud(libvirt_host, tiny_artifacts, tmp_path_factory):
-    env = GuestCloud(tmp_path_factory.mktemp("guest-cloud"), tiny_artifacts)
-    yield env
-    env.close()
+def guest_cloud(libvirt_host, tmp_path_factory):
+    with exclusive_guests():
+        env = GuestCloud(tmp_path_factory.mktemp("guest-cloud"),
+                         build_tiny())
+        try:
+            yield env
+        finally:
+            env.close()
 
 
 def tap_exists(name):
