@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 
+from stratus import context as stratus_context
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 from tests.functional.libvirt import conftest as guests
@@ -144,6 +145,12 @@ def test_soft_reboot_stop_start_suspend_resume_and_a_restarted_driver(
                                         image_api=driver.image_api)
         assert uuid in again.list_instance_uuids()
         assert again.get_power_state(instance) == PowerState.RUNNING
+
+        # A guest that goes off by itself is seen as SHUTOFF by the sync.
+        driver.power_off(instance, timeout=30)
+        guest_cloud.manager.sync_power_states(
+            stratus_context.get_admin_context())
+        assert guest_cloud.api.server(uuid)["status"] == "SHUTOFF"
     finally:
         guest_cloud.delete(uuid)
 
