@@ -216,7 +216,7 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
         properties = (image_meta.properties or {}) if image_meta else {}
         base = self.images.path(ctx, image_id)
         info = imagecache.image_info(base)
-        base_format = info["format"]
+        base_format = _checked_format(uuid, image_id, image_meta, info)
         kernel_id = properties.get("kernel_id") or instance.kernel_id
         ramdisk_id = properties.get("ramdisk_id") or instance.ramdisk_id
         if not kernel_id and not imagecache.has_boot_sector(base,
@@ -355,6 +355,29 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
         except libvirt.libvirtError as error:
             raise LibvirtDriverError(reason=error.get_error_message()) \
                 from error
+
+
+def _checked_format(instance_uuid, image_id, image_meta, info):
+    """The disk format of a cached image, refusing what QEMU must not
+    open: a file whose content is not the format the image service
+    declares (a 'raw' upload holding a qcow2 header could name a host file
+    as its backing file), or a qcow2 with a backing or external data file."""
+    declared = image_meta.disk_format if image_meta is not None else None
+    found = info.get("format")
+    reason = None
+    if found not in ("raw", "qcow2"):
+        reason = "its disk format %s is not raw or qcow2" % found
+    elif declared in ("raw", "qcow2") and declared != found:
+        reason = "it is declared %s but holds %s" % (declared, found)
+    elif info.get("backing-filename") or info.get("full-backing-filename") \
+            or (info.get("format-specific", {}).get("data", {})
+                .get("data-file")):
+        reason = "it refers to other files"
+    if reason:
+        raise driver.SpawnFailed(
+            instance_uuid=instance_uuid,
+            reason="image %s cannot be used: %s" % (image_id, reason))
+    return found
 
 
 def _wants_config_drive(instance):

@@ -11,7 +11,26 @@ import subprocess
 import tempfile
 import threading
 
+from stratus import exception
+
 BOOT_SIGNATURE = b"\x55\xaa"
+
+
+class DiskError(exception.StratusException):
+    msg_fmt = "%(command)s failed: %(reason)s"
+
+
+def _qemu_img(*arguments):
+    command = ["qemu-img"] + list(arguments)
+    try:
+        return subprocess.run(command, check=True, capture_output=True,
+                              text=True).stdout
+    except FileNotFoundError as error:
+        raise DiskError(command="qemu-img", reason="not installed") \
+            from error
+    except subprocess.CalledProcessError as error:
+        raise DiskError(command="qemu-img " + arguments[0],
+                        reason=error.stderr.strip()) from error
 
 
 class ImageCache:
@@ -42,18 +61,13 @@ class ImageCache:
 
 def image_info(path):
     """qemu-img's view of a file: format and virtual-size."""
-    output = subprocess.run(
-        ["qemu-img", "info", "--output=json", "-U", path], check=True,
-        capture_output=True, text=True).stdout
-    return json.loads(output)
+    return json.loads(_qemu_img("info", "--output=json", "-U", path))
 
 
 def create_overlay(base, base_format, target, size_bytes=None):
-    command = ["qemu-img", "create", "-q", "-f", "qcow2", "-F", base_format,
-               "-b", base, target]
-    if size_bytes:
-        command.append(str(size_bytes))
-    subprocess.run(command, check=True, capture_output=True, text=True)
+    size = [str(size_bytes)] if size_bytes else []
+    _qemu_img("create", "-q", "-f", "qcow2", "-F", base_format, "-b", base,
+              target, *size)
 
 
 def has_boot_sector(path, image_format):
@@ -64,9 +78,8 @@ def has_boot_sector(path, image_format):
                                           suffix=".sector0")
     os.close(descriptor)
     try:
-        subprocess.run(["qemu-img", "dd", "-f", image_format, "-O", "raw",
-                        "bs=512", "count=1", "if=" + path, "of=" + sector],
-                       check=True, capture_output=True, text=True)
+        _qemu_img("dd", "-f", image_format, "-O", "raw", "bs=512", "count=1",
+                  "if=" + path, "of=" + sector)
         with open(sector, "rb") as handle:
             return handle.read(512)[510:512] == BOOT_SIGNATURE
     finally:

@@ -120,3 +120,26 @@ def test_without_the_binding_the_driver_says_what_to_install(conf,
     with pytest.raises(virt_driver.DriverNotAvailable) as raised:
         virt_driver.load_driver(conf, "cmp1")
     assert "install-virt.sh" in str(raised.value)
+
+
+def _meta(disk_format):
+    from stratus.objects import image_meta
+    return image_meta.ImageMeta(id="0a1b2c3d-0000-4000-8000-00000000000a",
+                                disk_format=disk_format)
+
+
+def test_images_must_hold_what_they_declare_and_nothing_else():
+    from stratus.virt import driver as virt_driver
+    from stratus.virt.libvirt import driver as libvirt_driver
+    check = libvirt_driver._checked_format
+    assert check("u", "i", _meta("qcow2"), {"format": "qcow2"}) == "qcow2"
+    assert check("u", "i", _meta("aki"), {"format": "raw"}) == "raw"
+    for meta, info in (
+            (_meta("raw"), {"format": "qcow2"}),
+            (_meta("qcow2"), {"format": "vmdk"}),
+            (_meta("qcow2"), {"format": "qcow2",
+                              "backing-filename": "/etc/shadow"}),
+            (_meta("qcow2"), {"format": "qcow2", "format-specific": {
+                "data": {"data-file": "/dev/sda"}}})):
+        with pytest.raises(virt_driver.SpawnFailed):
+            check("u", "i", meta, info)
