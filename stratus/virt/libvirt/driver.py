@@ -232,7 +232,8 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             root_bytes if root_bytes > info["virtual-size"] else None)
         console_log = self.console_log_path(uuid)
         open(console_log, "w").close()
-        hostname = instance.hostname or instance.display_name or "guest"
+        # It goes on the kernel command line: nothing but a hostname.
+        hostname = _hostname_word(instance.hostname or instance.display_name)
         config = guest_xml.GuestConfig(
             name=self.domain_name(uuid), uuid=uuid,
             title=instance.display_name or uuid, virt_type=self.virt_type,
@@ -378,6 +379,12 @@ def _checked_format(instance_uuid, image_id, image_meta, info):
             instance_uuid=instance_uuid,
             reason="image %s cannot be used: %s" % (image_id, reason))
     return found
+
+
+def _hostname_word(name):
+    cleaned = "".join(char for char in (name or "").lower()
+                      if char.isascii() and (char.isalnum() or char in "-."))
+    return cleaned.strip("-.")[:63] or "guest"
 
 
 def _wants_config_drive(instance):

@@ -143,3 +143,11 @@ def test_images_must_hold_what_they_declare_and_nothing_else():
                 "data": {"data-file": "/dev/sda"}}})):
         with pytest.raises(virt_driver.SpawnFailed):
             check("u", "i", meta, info)
+
+
+def test_the_hostname_on_the_kernel_command_line_is_one_word():
+    from stratus.virt.libvirt import driver as libvirt_driver
+    assert libvirt_driver._hostname_word("vm-1") == "vm-1"
+    assert libvirt_driver._hostname_word("My VM init=/bin/sh") == \
+        "myvminitbinsh"
+    assert libvirt_driver._hostname_word(None) == "guest"
