@@ -107,6 +107,9 @@ class ComputeManager:
         if self.network is not None:
             self.network.setup()
         instances = self.conductor.instances_on_host(ctx, self.host)
+        if self.network is not None:
+            self.network.deallocate_others(
+                [instance.uuid for instance in instances])
         if virt_driver.supports(self.driver, virt_driver.GuestRecovery):
             self.driver.recover_guests([
                 instance for instance in instances

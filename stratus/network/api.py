@@ -9,7 +9,9 @@ client would be a third provider with the same two methods:
 - ``allocate_for_instance(instance) -> network_info`` (Nova's list of VIF
   dicts, saved as the instance's info cache and shown as its addresses);
 - ``deallocate_for_instance(instance)``, harmless when it has no ports;
-- ``setup()``, called when the compute service starts.
+- ``setup()``, called when the compute service starts, and
+  ``deallocate_others(instance_uuids)``, which frees the ports of
+  instances that went while it was down.
 """
 
 

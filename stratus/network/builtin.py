@@ -288,16 +288,28 @@ class BuiltinNetwork:
 
     def deallocate_for_instance(self, instance):
         """Free the instance's ports and their DHCP leases."""
+        self._free_ports(lambda port: port["instance_uuid"] == instance.uuid)
+
+    def deallocate_others(self, instance_uuids):
+        """Free the ports of instances not in instance_uuids (deleted
+        while this compute service was down)."""
+        keep = set(instance_uuids)
+        for port in self._free_ports(
+                lambda port: port["instance_uuid"] not in keep):
+            LOG.info("Freed port %s (%s) of instance %s, which is gone",
+                     port["id"], port["ip"], port["instance_uuid"])
+
+    def _free_ports(self, chosen):
         with self._ports() as ports:
-            mine = [port_id for port_id, port in ports.items()
-                    if port["instance_uuid"] == instance.uuid]
-            released = [ports.pop(port_id) for port_id in mine]
+            released = [ports.pop(port_id) for port_id, port
+                        in list(ports.items()) if chosen(port)]
             if released:
                 self._write_hosts(ports)
         for port in released:
             self._release_lease(port)
         if released:
             self._reload_dnsmasq()
+        return released
 
     def _release_lease(self, port):
         # dhcp_release asks dnsmasq itself to drop the lease.
