@@ -66,9 +66,11 @@ class RescheduleTask:
                    "failures for instance %s." % instance.uuid)
         LOG.warning("Server %s failed to build: %s (last error: %s)",
                     instance.uuid, error, reason)
-        # The fault first: whoever sees the server in ERROR sees why.
+        # The fault first: whoever sees the server in ERROR sees why (the
+        # last host's error in the details, which admins see).
         instance_fault_obj.InstanceFault.from_exception(
-            instance.uuid, error, host=instance.host).create(cctx)
+            instance.uuid, error, exc_tb="Last error: %s" % reason,
+            host=instance.host).create(cctx)
         instance.vm_state = fields.VMState.ERROR
         instance.task_state = None
         try:
