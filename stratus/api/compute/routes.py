@@ -82,7 +82,14 @@ ROUTES = {
     "/v2.1/os-services": {"GET": "services:list_services"},
     "/v2.1/os-services/{service_id}": {"PUT": "services:update_service",
                                        "DELETE": "services:delete_service"},
-    "/v2.1/os-aggregates": {"GET": "aggregates:list_aggregates"},
+    "/v2.1/os-aggregates": {"GET": "aggregates:list_aggregates",
+                            "POST": "aggregates:create_aggregate"},
+    "/v2.1/os-aggregates/{aggregate_id}": {
+        "GET": "aggregates:show_aggregate",
+        "PUT": "aggregates:update_aggregate",
+        "DELETE": "aggregates:delete_aggregate"},
+    "/v2.1/os-aggregates/{aggregate_id}/action": {
+        "POST": "aggregates:aggregate_action"},
     "/v2.1/os-hypervisors": {"GET": "hypervisors:list_hypervisors"},
     "/v2.1/os-hypervisors/detail": {"GET": "hypervisors:list_hypervisors_detail"},
     "/v2.1/os-hypervisors/statistics": {"GET": "hypervisors:show_statistics"},
