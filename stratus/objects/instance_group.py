@@ -58,6 +58,16 @@ class InstanceGroup(base.StratusObject, base.StratusTimestampObject):
     def max_server_per_host(self):
         return self.rules.get(MAX_SERVER_PER_HOST, 1)
 
+    def admits(self, host):
+        """Whether one more member may go to host, given the hosts of the
+        members placed so far (soft policies admit any host)."""
+        hosts = self.get("hosts") or []
+        if self.policy == AFFINITY:
+            return not hosts or host in hosts
+        if self.policy == ANTI_AFFINITY:
+            return hosts.count(host) < self.max_server_per_host
+        return True
+
     @classmethod
     def get_by_uuid(cls, context, group_uuid, project_id=None):
         """The group; with project_id, only if it belongs to that project
@@ -114,6 +124,25 @@ class InstanceGroup(base.StratusObject, base.StratusTimestampObject):
                 _MEMBERS.c.group_id == group_id,
                 _MAPPINGS.c.user_id == user_id,
                 _MAPPINGS.c.queued_for_delete.is_(False)))
+
+
+def member_hosts(session, group_id, exclude=()):
+    """Hosts of the group's members placed so far, one entry per member
+    (a host with two members appears twice), leaving out the servers in
+    exclude."""
+    query = sa.select(_MEMBERS.c.host).where(
+        _MEMBERS.c.group_id == group_id, _MEMBERS.c.host.is_not(None))
+    if exclude:
+        query = query.where(_MEMBERS.c.instance_uuid.not_in(list(exclude)))
+    return list(session.scalars(query))
+
+
+def forget_host(context, instance_uuids):
+    """The servers' claims were dropped: they are on no host any more."""
+    with context.api_db.writer() as session:
+        session.execute(_MEMBERS.update().where(
+            _MEMBERS.c.instance_uuid.in_(list(instance_uuids))).values(
+            host=None, updated_at=utcnow()))
 
 
 def remove_member(context, instance_uuid):
