@@ -34,36 +34,22 @@ class GroupPolicyViolation(exception.Conflict):
 def claim(ctx, group, instance_uuid, host, project_id, user_id,
           requested):
     """Claim requested ({provider uuid: {class: amount}}) for the member
-    instance_uuid on host, if the group's policy admits host given where
-    its other members are; GroupPolicyViolation otherwise (placement's
-    AllocationRejected and ResourceProviderNotFound as for any claim).
+    instance_uuid on host and record host as the member's; for a hard
+    policy only if it admits host given where the other members are
+    (GroupPolicyViolation otherwise). Placement's AllocationRejected and
+    ResourceProviderNotFound as for any claim.
 
-    group: the InstanceGroup (its policy and rules; its hosts are read
-    afresh under the lock). Groups without a hard policy are claimed
-    with a plain placement claim.
+    group: the InstanceGroup (its policy and rules; the hosts of its
+    members are read afresh under the lock).
     """
-    if not group.is_hard:
-        allocations.claim(ctx, instance_uuid, project_id, user_id, requested)
-        return
     providers.retry_on_conflict(_claim, ctx, group, instance_uuid, host,
                                 project_id, user_id, requested)
 
 
 def _claim(ctx, group, instance_uuid, host, project_id, user_id, requested):
     with ctx.api_db.writer() as session:
-        # The lock comes first: on MariaDB and PostgreSQL every read after
-        # it sees what the group's previous claim committed.
-        locked = session.execute(GROUPS.update().where(
-            GROUPS.c.id == group.id).values(
-            generation=GROUPS.c.generation + 1)).rowcount
-        if not locked:
-            raise group_obj.InstanceGroupNotFound(group_uuid=group.uuid)
-        hosts = group_obj.member_hosts(session, group.id,
-                                       exclude=[instance_uuid])
-        current = group.obj_clone()
-        current.hosts = hosts
-        if not current.admits(host):
-            raise GroupPolicyViolation(group, host, hosts)
+        if group.is_hard:
+            _check_under_lock(session, group, instance_uuid, host)
         allocations.claim_in_session(session, instance_uuid, project_id,
                                      user_id, requested)
         # No row when the server was deleted while it was scheduled: the
@@ -72,3 +58,18 @@ def _claim(ctx, group, instance_uuid, host, project_id, user_id, requested):
             MEMBERS.c.group_id == group.id,
             MEMBERS.c.instance_uuid == instance_uuid).values(
             host=host, updated_at=utcnow()))
+
+
+def _check_under_lock(session, group, instance_uuid, host):
+    # The lock comes first: on MariaDB and PostgreSQL every read after it
+    # sees what the group's previous claim committed.
+    locked = session.execute(GROUPS.update().where(
+        GROUPS.c.id == group.id).values(
+        generation=GROUPS.c.generation + 1)).rowcount
+    if not locked:
+        raise group_obj.InstanceGroupNotFound(group_uuid=group.uuid)
+    hosts = group_obj.member_hosts(session, group.id, exclude=[instance_uuid])
+    current = group.obj_clone()
+    current.hosts = hosts
+    if not current.admits(host):
+        raise GroupPolicyViolation(group, host, hosts)

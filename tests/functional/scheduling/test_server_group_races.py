@@ -6,14 +6,11 @@ cloud runs one compute service per host, each with one fake node sized
 for ten m1.tiny servers.
 """
 import collections
-import concurrent.futures
 
 import pytest
 
-from stratus.compute import manager as compute_manager
-from stratus import service
-from stratus.virt import driver as virt_driver
 from tests.functional import cloud as cloud_harness
+from tests.functional.scheduling import fixtures
 
 pytestmark = pytest.mark.slow
 
@@ -22,62 +19,11 @@ SERVERS_PER_HOST = 10
 NODE_MEMORY_MB = 512 * (SERVERS_PER_HOST + 1)
 
 
-class ManyHosts:
-    """The cloud plus extra compute services, one per host."""
-
-    def __init__(self, running, hosts):
-        self.cloud = running
-        self.api = cloud_harness.StackClient(running.apps["compute"])
-        self.demo = self.api.as_user(cloud_harness.DEMO)
-        conf = running.conf
-        self.extra = []
-        for index in range(1, hosts):
-            host = "host%02d" % index
-            manager = compute_manager.ComputeManager(
-                conf, running.messaging, host,
-                virt_driver.load_driver(conf, host))
-            self.extra.append(service.Service(
-                conf, running.messaging, "nova-compute", "compute", host,
-                manager))
-        with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            list(pool.map(lambda svc: svc.start(), self.extra))
-        self.image = self.api.first_image_id()
-        self.api.put("/os-quota-sets/demo", {"quota_set": dict.fromkeys(
-            ("instances", "cores", "ram", "server_group_members"), -1)})
-
-    def stop(self):
-        with concurrent.futures.ThreadPoolExecutor(
-                max(len(self.extra), 1)) as pool:
-            list(pool.map(lambda svc: svc.stop(), self.extra))
-        self.cloud.stop()
-
-    def group(self, policy, rules=None):
-        body = {"name": "g-" + policy, "policy": policy}
-        if rules:
-            body["rules"] = rules
-        return self.demo.post("/os-server-groups", {"server_group": body},
-                              version="2.64")["server_group"]["id"]
-
-    def boot_in_parallel(self, group_id, count):
-        """count servers, each its own request, all at once; the
-        settled servers (ACTIVE or ERROR)."""
-        def boot(index):
-            return self.demo.post("/servers", {
-                "server": {"name": "vm%d" % index, "flavorRef": "1",
-                           "imageRef": self.image, "networks": "none"},
-                "os:scheduler_hints": {"group": group_id}})["server"]["id"]
-
-        with concurrent.futures.ThreadPoolExecutor(count) as pool:
-            ids = list(pool.map(boot, range(count)))
-        return [self.api.wait_for_status(server_id, {"ACTIVE", "ERROR"},
-                                         timeout=120) for server_id in ids]
-
-
 @pytest.fixture
 def thirty_hosts(conf, databases, cloud_urls, tmp_path):
     conf.set_override("memory_mb", NODE_MEMORY_MB, group="fake_driver")
     running = cloud_harness.start_cloud(conf, cloud_urls, tmp_path, nodes=1)
-    hosts = ManyHosts(running, 30)
+    hosts = fixtures.ManyHosts(running, 30)
     yield hosts
     hosts.stop()
 
