@@ -213,3 +213,24 @@ def test_members_are_forbidden(hosts, method, path, body):
     code, error = status(member, method, path, body)
     assert code == 403
     assert error["forbidden"]["code"] == 403
+
+
+def test_nodes_reported_later_join_the_placement_aggregate(hosts):
+    hosts.conf.set_override("nodes", 1, group="fake_driver")
+    hosts.start_compute("cmp1")
+    admin = fixtures.client(hosts.app)
+    created = create(admin, version="2.41")["aggregate"]
+    action(admin, created["id"], "add_host", {"host": "cmp1"})
+    before = {node.uuid for node in nodes_of(hosts)}
+    hosts.stop_compute("cmp1")
+    hosts.conf.set_override("nodes", 2, group="fake_driver")
+    hosts.start_compute("cmp1")
+    nodes = nodes_of(hosts)
+    assert {node.uuid for node in nodes} - before
+    for node in nodes:
+        assert host_aggregates.aggregates_of(hosts.ctx, node.uuid) == [
+            created["uuid"]]
+
+
+def nodes_of(hosts, host="cmp1"):
+    return compute_node_obj.ComputeNodeList.get_by_host(hosts.ctx, host)
