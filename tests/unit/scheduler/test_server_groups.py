@@ -179,3 +179,47 @@ def test_the_claim_itself_refuses_a_forbidden_host(ctx):
                            resources)
     assert caught.value.hosts == ["h1"]
     assert usages.provider_usages(ctx, node.uuid) == {"MEMORY_MB": 512}
+
+
+def _schedule_in_process(api_url, group_uuid, members, start):
+    """A scheduler process of its own: once every process is ready
+    (start, a barrier), place each member alone; the hosts chosen (None
+    for NoValidHost)."""
+    from stratus import conf as stratus_conf
+    from stratus.db import api as db_api
+    from stratus import objects
+    objects.register_all()
+    conf = stratus_conf.build_conf()
+    conf.set_override("host_cache_seconds", 0, group="scheduler")
+    databases = db_api.Databases(api_url)
+    try:
+        ctx = context.get_admin_context(databases)
+        scheduler = scheduler_manager.SchedulerManager(conf, None, databases)
+        group = group_obj.InstanceGroup.get_by_uuid(ctx, group_uuid)
+        start.wait()
+        return [_place(scheduler, ctx, group, [member])
+                for member in members]
+    finally:
+        databases.dispose()
+
+
+@pytest.mark.slow
+def test_scheduler_processes_never_break_a_hard_policy(databases, ctx,
+                                                       cloud_urls):
+    """Four scheduler processes place the members of one anti-affinity
+    group (twenty, over eight hosts) at the same time."""
+    import multiprocessing
+    for index in range(8):
+        test_hosts.register_host(ctx, "h%d" % index, memory_mb=8192)
+    group, members = _group(ctx, "anti-affinity", 20)
+    shares = [members[index::4] for index in range(4)]
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Manager() as manager, spawn.Pool(4) as pool:
+        start = manager.Barrier(4)
+        results = pool.starmap(_schedule_in_process, [
+            (cloud_urls["api"], group.uuid, share, start)
+            for share in shares])
+    placed = [host for hosts in results for host in hosts if host]
+    assert sorted(placed) == ["h%d" % index for index in range(8)]
+    assert sorted(group_obj.InstanceGroup.get_by_uuid(
+        ctx, group.uuid).hosts) == sorted(placed)
