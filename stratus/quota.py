@@ -284,11 +284,15 @@ def _count_servers(session, project_id, user_id, sizes):
 
 
 def _cell_usage(context, cell_uuid, project_id, user_id):
-    """(vCPUs, MB of RAM) of a project's live servers in one cell."""
-    with context.cell_db_for(cell_uuid).reader() as session:
-        vcpus, memory_mb = session.execute(
-            _CELL_USAGE[user_id is not None],
-            {"project_id": project_id, "user_id": user_id}).one()
+    """(vCPUs, MB of RAM) of a project's live servers in one cell; as
+    Nova, a cell whose database cannot be reached counts nothing."""
+    try:
+        with context.cell_db_for(cell_uuid).reader() as session:
+            vcpus, memory_mb = session.execute(
+                _CELL_USAGE[user_id is not None],
+                {"project_id": project_id, "user_id": user_id}).one()
+    except exception.DatabaseUnreachable:
+        return 0, 0
     return int(vcpus), int(memory_mb)
 
 

@@ -20,7 +20,13 @@ from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
+from stratus import exception
+
 LOG = logging.getLogger(__name__)
+
+# Seconds to wait for a database server to accept a connection: a cell
+# whose database is gone must not hold API requests for minutes (2.69).
+CONNECT_TIMEOUT = 5
 
 
 _BEGIN = {mode: "BEGIN " + mode for mode in ("DEFERRED", "IMMEDIATE",
@@ -68,11 +74,13 @@ def create_engine(url, pool_size=10, max_overflow=20):
                   pool_pre_ping=True, pool_recycle=3600,
                   isolation_level="READ COMMITTED")
     if url.startswith("mysql"):
-        kwargs["connect_args"] = {"charset": "utf8mb4"}
+        kwargs["connect_args"] = {"charset": "utf8mb4",
+                                  "connect_timeout": CONNECT_TIMEOUT}
     if url.startswith("postgresql"):
         # JIT compiling costs hundreds of milliseconds on the wide rows of
         # instance queries and never pays off for short OLTP queries.
-        kwargs["connect_args"] = {"options": "-c jit=off"}
+        kwargs["connect_args"] = {"options": "-c jit=off",
+                                  "connect_timeout": CONNECT_TIMEOUT}
     return sa.create_engine(url, **kwargs)
 
 
@@ -191,8 +199,7 @@ class Database:
         if shared is not None:
             session = shared.get(self)
             if session is None:
-                session = shared[self] = DatabaseSession(
-                    self.engine.connect())
+                session = shared[self] = DatabaseSession(self._connect())
             try:
                 yield session
             except sa_exc.DBAPIError:
@@ -201,7 +208,7 @@ class Database:
                 session.connection.rollback()
                 raise
             return
-        connection = self.engine.connect()
+        connection = self._connect()
         session = DatabaseSession(connection)
         try:
             with connection.begin():
@@ -215,7 +222,7 @@ class Database:
     @contextlib.contextmanager
     def writer(self):
         with self._write_lock:
-            connection = self.engine.connect()
+            connection = self._connect()
             if self.is_sqlite:
                 connection.execution_options(sqlite_begin="IMMEDIATE")
             session = DatabaseSession(connection)
@@ -234,8 +241,28 @@ class Database:
                 session.close()
                 connection.close()
 
+    def _connect(self):
+        """A connection; DatabaseUnreachable when the database server
+        refuses or does not answer (or, on SQLite, the file cannot be
+        opened)."""
+        try:
+            return self.engine.connect()
+        except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+            if "locked" in str(exc.orig or exc).lower():
+                raise
+            LOG.warning("Database %s cannot be reached: %s",
+                        _masked(self.url), exc.orig or exc)
+            raise exception.DatabaseUnreachable() from exc
+
     def dispose(self):
         self.engine.dispose()
+
+
+def _masked(url):
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa_exc.ArgumentError:
+        return "(unparsable URL)"
 
 
 def retry_on_deadlock(func, attempts=10):
@@ -275,7 +302,6 @@ class Databases:
                 sa.select(api_models.CellMapping.database_connection).where(
                     api_models.CellMapping.uuid == cell_uuid))
         if url is None:
-            from stratus import exception
             raise exception.CellMappingNotFound(uuid=cell_uuid)
         return self.cell_by_url(cell_uuid, url)
 

@@ -25,6 +25,7 @@ from stratus.db import cell_models
 from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import base
+from stratus.objects import block_device_mapping
 from stratus.objects import fields
 from stratus.objects import flavor as flavor_obj
 from stratus.objects import instance_fault
@@ -123,6 +124,8 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         # network_info as the JSON list Nova keeps in instance_info_caches
         "info_cache": fields.StringField(nullable=True),
         "image_properties": fields.DictOfNullableStringsField(default={}),
+        # Ids of the certificates the image must be signed by (2.63).
+        "trusted_certs": fields.ListOfStringsField(nullable=True),
         # The cell this instance lives in (not a column; set on load).
         "cell_uuid": fields.UUIDField(nullable=True),
     })
@@ -259,6 +262,10 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
             values["image_properties"] = self.get("image_properties", {})
         if "locked_reason" in names:
             values["locked_reason"] = self.get("locked_reason")
+        if "trusted_certs" in names:
+            certs = self.get("trusted_certs")
+            values["trusted_certs"] = (None if certs is None
+                                       else json.dumps(certs))
         return values
 
     def save(self, expected_task_state=None, expected_vm_state=None,
@@ -313,7 +320,7 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
 
     def destroy(self):
         """Soft-delete: deleted = id, vm_state deleted, no task; tags go
-        (as in Nova). InstanceNotFound if it is already gone."""
+        and block device mappings are soft-deleted (as in Nova). InstanceNotFound if it is already gone."""
         now = utcnow()
         with self._context.target_cell(self.cell_uuid) as cctx:
             with cctx.cell_db.writer() as session:
@@ -327,6 +334,7 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
                     raise exception.InstanceNotFound(instance_id=self.uuid)
                 session.execute(sa.delete(_TAG).where(
                     _TAG.c.resource_id == self.uuid))
+                block_device_mapping.destroy_for_instance(session, self.uuid)
         self.deleted = True
         self.deleted_at = now
         self.updated_at = now
@@ -651,7 +659,8 @@ def _matches_ips(instance, ip_filters):
 _COLUMN_FIELDS = tuple(
     name for name in Instance.fields
     if name in _I.c and name != "deleted")
-_EXTRA_FIELDS = ("flavor", "keypairs", "image_properties", "locked_reason")
+_EXTRA_FIELDS = ("flavor", "keypairs", "image_properties", "locked_reason",
+                 "trusted_certs")
 _COLUMN_ATTRS = tuple("_obj_" + name for name in _COLUMN_FIELDS)
 _FIELD_ATTRS = tuple((name, "_obj_" + name) for name in Instance.fields)
 _BOOLEAN_ATTRS = tuple(
@@ -663,7 +672,7 @@ _BOOLEAN_ATTRS = tuple(
 _SELECT = sa.select(
     *[_I.c[name] for name in _COLUMN_FIELDS],
     _I.c.deleted, _EXTRA.c.flavor, _EXTRA.c.image_properties,
-    _EXTRA.c.locked_reason, _CACHE.c.network_info,
+    _EXTRA.c.locked_reason, _EXTRA.c.trusted_certs, _CACHE.c.network_info,
 ).select_from(_I).outerjoin(
     _EXTRA, _EXTRA.c.instance_uuid == _I.c.uuid).outerjoin(
     _CACHE, _CACHE.c.instance_uuid == _I.c.uuid)
@@ -677,11 +686,13 @@ def _from_row(context, row):
     loaded.update(zip(_COLUMN_ATTRS, row))
     for attr in _BOOLEAN_ATTRS:
         loaded[attr] = bool(loaded[attr])
-    (deleted, flavor_text, image_properties, locked_reason,
+    (deleted, flavor_text, image_properties, locked_reason, trusted_certs,
      network_info) = row[len(_COLUMN_FIELDS):]
     loaded.update(_obj_deleted=bool(deleted),
                   _obj_image_properties=image_properties or {},
                   _obj_locked_reason=locked_reason,
+                  _obj_trusted_certs=(json.loads(trusted_certs)
+                                      if trusted_certs else None),
                   _obj_info_cache=network_info,
                   _obj_cell_uuid=context.cell_uuid)
     if flavor_text:

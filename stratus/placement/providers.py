@@ -169,7 +169,8 @@ def ensure_root_providers(ctx, wanted):
     Computes report thousands of nodes at a time: new providers and
     changed inventories are written with a few bulk statements in one
     transaction. Renames, inventories losing a class (which must check
-    allocations) and name conflicts take the one-provider path.
+    allocations) and name conflicts take the one-provider path. The uuids
+    whose provider this created.
     """
     current = providers_with_inventories(ctx, list(wanted))
     slow = {uuid for uuid, (name, inventories) in wanted.items()
@@ -189,6 +190,7 @@ def ensure_root_providers(ctx, wanted):
         name, inventories = wanted[uuid]
         ensure_provider(ctx, uuid, name)
         set_inventories(ctx, uuid, inventories)
+    return set(new)
 
 
 def _write_root_providers(ctx, wanted, new, changed):

@@ -81,6 +81,7 @@ class BuildTask:
         with ctx.target_cell(selection.cell_uuid) as cctx:
             with cctx.cell_db.writer() as session:
                 instance.create(cctx, session=session)
+                create_block_device_mappings(cctx, build_request, session)
                 record_action(cctx, instance.uuid, self.conf.host, started,
                               SUCCESS, session=session)
             try:
@@ -102,6 +103,7 @@ class BuildTask:
         with ctx.target_cell(db_setup.CELL0_UUID) as cctx:
             with cctx.cell_db.writer() as session:
                 instance.create(cctx, session=session)
+                create_block_device_mappings(cctx, build_request, session)
                 instance_fault_obj.InstanceFault.from_exception(
                     instance.uuid, exc).create(cctx, session=session)
                 record_action(cctx, instance.uuid, self.conf.host, started,
@@ -110,6 +112,13 @@ class BuildTask:
                 bind_to_cell(ctx, instance.uuid, db_setup.CELL0_UUID)
             except exception.BuildRequestNotFound:
                 instance.destroy()
+
+
+def create_block_device_mappings(cctx, build_request, session):
+    """The server's disks, in the transaction that creates it."""
+    mappings = build_request.get("block_device_mappings")
+    if mappings is not None:
+        mappings.create(cctx, session=session)
 
 
 def record_action(cctx, instance_uuid, host, started, result,

@@ -1,11 +1,14 @@
 """Computes report in: their service record, their host mapping, their
-compute nodes and the nodes' resource providers in placement."""
+compute nodes and the nodes' resource providers in placement (a new
+provider joining the placement aggregates of its host's aggregates)."""
 import os_resource_classes as orc
 
 from stratus import exception
+from stratus.objects import aggregate as aggregate_obj
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import service as service_obj
+from stratus.placement import host_aggregates
 from stratus.placement import providers
 
 COMPUTE_BINARY = "nova-compute"
@@ -34,10 +37,19 @@ def compute_nodes_update(ctx, cell, host, compute_nodes):
         service_id = None
     nodes = compute_node_obj.ComputeNodeList.update_host(
         ctx, cell.uuid, host, service_id, list(compute_nodes))
-    providers.ensure_root_providers(ctx, {
+    created = providers.ensure_root_providers(ctx, {
         node.uuid: (node.hypervisor_hostname, node_inventories(node))
         for node in nodes})
+    if created:
+        _join_host_aggregates(ctx, host, sorted(created))
     return nodes
+
+
+def _join_host_aggregates(ctx, host, provider_uuids):
+    """Nodes new to placement join the placement aggregates of their
+    host's aggregates (the host may have joined them first)."""
+    for aggregate in aggregate_obj.AggregateList.get_by_host(ctx, host):
+        host_aggregates.add_member(ctx, aggregate.uuid, provider_uuids)
 
 
 def node_inventories(node):
