@@ -13,6 +13,12 @@ SCHEDULER_OPTS = [
     cfg.IntOpt("max_placement_results", default=1000, min=1,
                help="Allocation candidates the scheduler asks placement "
                     "for; only these hosts are filtered and weighed."),
+    cfg.BoolOpt("query_placement_for_availability_zone", default=False,
+                help="Ask placement only for hosts in the aggregates of a "
+                     "requested availability zone (AvailabilityZoneFilter "
+                     "still checks every host). Needs every aggregate "
+                     "mirrored into placement, as the aggregates API does "
+                     "from this release on."),
 ]
 
 PLACEMENT_OPTS = [

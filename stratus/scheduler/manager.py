@@ -46,7 +46,7 @@ class SchedulerManager:
         try:
             hosts = self.host_manager.host_states(
                 ctx, placement_query.candidate_query(
-                    self.conf, request_spec, resources),
+                    ctx, self.conf, request_spec, resources),
                 request_spec.get("ignore_hosts") or ())
         except (placement_exception.ResourceClassNotFound,
                 placement_exception.TraitNotFound) as exc:

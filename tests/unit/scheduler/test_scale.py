@@ -7,7 +7,9 @@ import uuid
 import pytest
 
 from stratus import exception
+from stratus.objects import aggregate as aggregate_obj
 from stratus.objects import service as service_obj
+from stratus.placement import host_aggregates
 from stratus.placement import providers
 from stratus.placement import traits
 from stratus.scheduler import manager as scheduler_manager
@@ -96,3 +98,22 @@ def test_nodes_register_in_bulk_and_follow_changed_inventories(ctx):
         assert providers.get_inventories(ctx, node.uuid)["VCPU"].total == 16
     hosts.register_host(ctx, "h1", nodes=3, vcpus=16, disk_gb=0)
     assert "DISK_GB" not in providers.get_inventories(ctx, nodes[0].uuid)
+
+
+def test_a_requested_zone_asks_placement_for_its_aggregates_only(conf, ctx):
+    conf.set_override("enabled_filters", [], group="filter_scheduler")
+    conf.set_override("query_placement_for_availability_zone", True,
+                      group="scheduler")
+    in_zone = _uuid_of(ctx, "h1")
+    hosts.register_host(ctx, "h2")
+    hosts.add_aggregate(ctx, "zone-a", ["h1"], availability_zone="az1")
+    aggregate = [a for a in aggregate_obj.AggregateList.get_all(ctx)
+                 if a.name == "zone-a"][0]
+    host_aggregates.add_member(ctx, aggregate.uuid, [in_zone])
+    scheduler = _scheduler(conf, ctx)
+    spec = hosts.request_spec(availability_zone="az1")
+    assert [s.service_host for s in _pick(scheduler, ctx, spec)] == ["h1"]
+    conf.set_override("query_placement_for_availability_zone", False,
+                      group="scheduler")
+    assert {s.service_host for s in _pick(scheduler, ctx, spec)} == {
+        "h1", "h2"}
