@@ -47,7 +47,7 @@ from stratus.placement import allocations  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "bench", "results", "scheduler-scale.json")
 CHART = os.path.join(ROOT, "docs", "scheduler-scale.png")
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+POSTGRES = "postgresql+psycopg2://postgres@127.0.0.1:5432/"
 BURST_THREADS = 10
 
 
