@@ -151,9 +151,3 @@ def test_capabilities_are_declared_interfaces(fake):
     assert virt_driver.capabilities(fake) == sorted(virt_driver.CAPABILITIES)
     assert virt_driver.supports(fake, virt_driver.PowerControl)
 
-
-def test_libvirt_is_not_available_yet(conf):
-    conf.set_override("compute_driver", "libvirt")
-    with pytest.raises(virt_driver.DriverNotAvailable) as raised:
-        virt_driver.load_driver(conf, "cmp1")
-    assert "libvirt" in str(raised.value)
