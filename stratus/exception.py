@@ -268,3 +268,34 @@ class OnsetFilePathLimitExceeded(OnsetFileLimitExceeded):
 
 class OnsetFileContentLimitExceeded(OnsetFileLimitExceeded):
     msg_fmt = "Personality file content exceeds maximum %(allowed)s"
+
+
+# Server actions -------------------------------------------------------------
+
+class InstanceNotReady(Conflict):
+    msg_fmt = "Instance %(instance_id)s is not ready"
+
+
+class ActionNotSupportedByDriver(Conflict):
+    msg_fmt = ("The %(driver)s driver of host %(host)s does not support "
+               "%(operation)s")
+
+
+class InstanceNotRescuable(Invalid):
+    msg_fmt = "Instance %(instance_id)s cannot be rescued: %(reason)s"
+
+
+class InstancePasswordSetFailed(Conflict):
+    msg_fmt = "Failed to set admin password on %(instance)s because %(reason)s"
+
+
+class InstanceFaultRollback(StratusException):
+    msg_fmt = "Instance rollback performed due to: %(reason)s"
+
+
+class ImageMetadataLimitExceeded(NotAuthorized):
+    msg_fmt = "Image metadata limit exceeded"
+
+
+class ConsoleNotAvailable(NotFound):
+    msg_fmt = "Guest does not have a console available."

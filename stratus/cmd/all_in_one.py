@@ -139,6 +139,8 @@ class Cloud:
         for svc in self.services:
             svc.start()
         self.build_apps()
+        # The compute uploads snapshots to the in-process image service.
+        self.services[2].manager.image_api = self.apps["compute"].image_api
         if self.serve_http:
             threads = conf.osapi_compute_workers
             self.server = wsgi_server.serve([
