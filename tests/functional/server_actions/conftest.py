@@ -44,6 +44,19 @@ class Actions:
                     server_id, server["OS-EXT-STS:task_state"]))
             time.sleep(0.01)
 
+    def finished(self, server_id, timeout=10):
+        """The newest action, once the compute finished its event (for
+        actions that run without a task_state)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            action = self.events(server_id)
+            if action["events"] and all(event["finish_time"]
+                                        for event in action["events"]):
+                return action
+            if time.monotonic() > deadline:
+                raise AssertionError("action %s never finished" % action)
+            time.sleep(0.01)
+
     def events(self, server_id, request_id=None):
         """The events of the newest action (or of request_id)."""
         actions = self.admin.get("/servers/%s/os-instance-actions"
