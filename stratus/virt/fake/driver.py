@@ -144,6 +144,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         self._maybe_fail("spawn", instance)
         guest = FakeGuest(instance.uuid, name, node, PowerState.RUNNING,
                           image_ref=instance.get("image_ref"))
+        guest.admin_password = admin_password
         guest.log(*self._boot_log(instance, network_info))
         with self._lock:
             self._guests[instance.uuid] = guest
