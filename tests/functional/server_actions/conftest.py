@@ -70,3 +70,12 @@ class Actions:
 def actions(cloud):
     yield Actions(cloud)
     cloud.services[2].manager.driver.clear_failures()
+
+
+@pytest.fixture
+def soft_delete_actions(conf, databases, cloud_urls, tmp_path):
+    """The cloud with [DEFAULT] reclaim_instance_interval = 1 hour."""
+    conf.set_override("reclaim_instance_interval", 3600)
+    running = cloud_harness.start_cloud(conf, cloud_urls, tmp_path)
+    yield Actions(running)
+    running.stop()
