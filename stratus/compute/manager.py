@@ -48,7 +48,10 @@ BUILD_TASK_STATES = frozenset([TaskState.SCHEDULING,
                                TaskState.BLOCK_DEVICE_MAPPING,
                                TaskState.NETWORKING, TaskState.SPAWNING])
 RUNNING_TASK_STATES = frozenset([TaskState.POWERING_ON, TaskState.REBOOTING,
-                                 TaskState.REBOOTING_HARD])
+                                 TaskState.REBOOTING_HARD,
+                                 TaskState.RESTORING])
+STOPPING_TASK_STATES = frozenset([TaskState.POWERING_OFF,
+                                  TaskState.SOFT_DELETING])
 VM_STATE_BY_POWER_STATE = {
     PowerState.RUNNING: VMState.ACTIVE,
     PowerState.SHUTDOWN: VMState.STOPPED,
@@ -292,7 +295,7 @@ class ComputeManager:
         if not virt_driver.supports(self.driver, virt_driver.PowerControl):
             return
         try:
-            if instance.task_state == TaskState.POWERING_OFF:
+            if instance.task_state in STOPPING_TASK_STATES:
                 self.driver.power_off(instance)
             elif instance.task_state in RUNNING_TASK_STATES:
                 self.driver.power_on(ctx, instance,
@@ -307,6 +310,9 @@ class ComputeManager:
         instance.power_state = power_state
         instance.vm_state = VM_STATE_BY_POWER_STATE.get(power_state,
                                                         VMState.ERROR)
+        if expected_task_state == TaskState.SOFT_DELETING \
+                and power_state == PowerState.SHUTDOWN:
+            instance.vm_state = VMState.SOFT_DELETED
         instance.task_state = None
         self._save_quietly(ctx, instance, expected_task_state)
 

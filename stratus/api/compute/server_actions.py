@@ -203,8 +203,7 @@ _REBUILD_FIELDS = (("name", "display_name"), ("metadata", "metadata"),
 @validation.schema(action_schemas.rebuild, "2.1", "2.18")
 @validation.schema(action_schemas.rebuild_v219, "2.19", "2.53")
 @validation.schema(action_schemas.rebuild_v254, "2.54", "2.56")
-@validation.schema(action_schemas.rebuild_v257, "2.57", "2.62")
-@validation.schema(action_schemas.rebuild_v263, "2.63", "2.89")
+@validation.schema(action_schemas.rebuild_v257, "2.57", "2.89")
 @validation.schema(action_schemas.rebuild_v290, "2.90", "2.93")
 @validation.schema(action_schemas.rebuild_v294, "2.94")
 def rebuild_server(req, server_id, body):
@@ -212,9 +211,6 @@ def rebuild_server(req, server_id, body):
                                   expected_attrs=servers.SHOW_ATTRS)
     servers.authorize_for(req, action_policies.REBUILD, instance)
     options = body["rebuild"]
-    if options.get("trusted_image_certificates"):
-        servers.authorize_for(req, action_policies.REBUILD_TRUSTED_CERTS,
-                              instance)
     changes = {field: options[key] for key, field in _REBUILD_FIELDS
                if key in options}
     if "OS-DCF:diskConfig" in options:

@@ -161,7 +161,9 @@ def test_rebuild_changes_image_name_and_more_by_version(actions):
                                 ("user_data", user_data, "2.56"),
                                 ("key_name", None, "2.53"),
                                 ("description", "d", "2.18"),
-                                ("personality", [], "2.57")):
+                                ("personality", [], "2.57"),
+                                ("trusted_image_certificates", ["c"],
+                                 "2.63")):
         response = actions.act(server_id, {"rebuild": {
             "imageRef": image_id, key: value}}, version=version)
         assert response.status_int == 400, (key, version)
