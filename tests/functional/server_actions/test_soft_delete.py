@@ -50,6 +50,11 @@ def test_delete_is_soft_and_restore_brings_the_server_back(
     server = actions.settled(server_id)
     assert server["status"] == "ACTIVE"
     assert server["OS-EXT-STS:power_state"] == fields.PowerState.RUNNING
+    # Deleting a soft-deleted server deletes it.
+    assert _delete(actions, server_id)["status"] == "SOFT_DELETED"
+    actions.demo.delete("/servers/%s" % server_id, expected=(204,))
+    actions.demo.wait_for_deleted(server_id)
+    server_id = actions.boot("again")["id"]
     response = actions.act(server_id, {"restore": None})
     assert response.status_int == 409
     assert response.json["conflictingRequest"]["message"] == (
