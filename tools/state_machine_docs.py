@@ -67,20 +67,23 @@ def markdown():
         "While it runs the server shows the transitional task_state; the",
         "compute ends it in the end vm_state. On a driver failure it goes",
         "back to the vm_state it started from (*revert*) or to `error`",
-        "(*error*), with an instance fault either way.",
+        "(*error*), with an instance fault either way. A locked server",
+        "refuses the actions so marked to non-admins (409).",
         "",
         "![state machine](state-machine.svg)",
         "",
         "| action | from vm_state | from task_state | task_state while "
-        "running | end vm_state | on driver failure | compute event |",
-        "|---|---|---|---|---|---|---|",
+        "running | end vm_state | on driver failure | refused when locked "
+        "| compute event |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for rule in states.TRANSITIONS.values():
-        lines.append("| `%s` | %s | %s | %s | %s | %s | %s |" % (
+        lines.append("| `%s` | %s | %s | %s | %s | %s | %s | %s |" % (
             rule.action, _states_text(rule.vm_states),
             _states_text(rule.task_states),
             "`%s`" % rule.task_state if rule.task_state else "(none)",
             rule.end_vm_state, rule.on_failure,
+            "yes" if rule.locked_check else "no",
             "`%s`" % rule.event if rule.event else "(none)"))
     lines += ["", "Compute steps of the long actions (task_state in "
               "order):", ""]

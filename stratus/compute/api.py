@@ -690,6 +690,8 @@ class API:
         self._in_cell(instance, name)
         if rule.needs_host and not instance.host:
             raise exception.InstanceNotReady(instance_id=instance.uuid)
+        if action != "resetState":
+            self.compute_rpcapi.check_can_send_actions()
         expected = instance.task_state
         if rule.task_state is not None:
             instance.task_state = rule.task_state
@@ -758,7 +760,6 @@ class API:
 
     def _image_action(self, ctx, instance, action, name, properties,
                       rotation=None):
-        _check_lock(ctx, instance)
         states.check(instance, action)
         image = self.image_api.create(
             ctx, **_snapshot_fields(instance, name, properties))
@@ -821,6 +822,13 @@ class API:
         self.compute_rpcapi.soft_delete_instance(ctx, instance)
 
     def restore(self, ctx, instance):
+        """Undo a soft delete. Its cores and RAM count against quota again
+        (the server itself never stopped counting)."""
+        _check_lock(ctx, instance)
+        states.check(instance, "restore")
+        self.quotas.check_deltas(
+            ctx, instance.project_id, instance.user_id,
+            {"cores": instance.vcpus, "ram": instance.memory_mb})
         if instance.host and self._host_is_up(ctx, instance):
             self._begin(ctx, instance, "restore")
             self.compute_rpcapi.restore_instance(ctx, instance)

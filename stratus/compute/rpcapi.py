@@ -28,6 +28,11 @@ class ComputeServiceUnavailable(exception.StratusException):
     code = 400
 
 
+class ComputeTooOld(exception.Conflict):
+    msg_fmt = ("The compute services run an RPC version older than %(version)s"
+               " ([upgrade_levels] compute), which this action needs.")
+
+
 class ComputeAPI:
     def __init__(self, messaging):
         self.client = messaging.client(
@@ -59,9 +64,20 @@ class ComputeAPI:
 
     # Server actions (1.1) ---------------------------------------------
 
+    def check_can_send_actions(self):
+        """ComputeTooOld (409) while [upgrade_levels] compute caps the
+        version below the server actions, checked before an action sets
+        its task_state."""
+        if not self.client.can_send_version("1.1"):
+            raise ComputeTooOld(version="1.1")
+
+    def _actions_client(self, host):
+        self.check_can_send_actions()
+        return self._client(host, "1.1")
+
     def _cast(self, ctx, instance, method, **kwargs):
-        self._client(instance.host, "1.1").cast(ctx, method,
-                                                instance=instance, **kwargs)
+        self._actions_client(instance.host).cast(ctx, method,
+                                                 instance=instance, **kwargs)
 
     def reboot_instance(self, ctx, instance, reboot_type):
         self._cast(ctx, instance, "reboot_instance", reboot_type=reboot_type)
@@ -120,7 +136,7 @@ class ComputeAPI:
 
     def _call(self, ctx, instance, method, **kwargs):
         try:
-            return self._client(instance.host, "1.1").call(
+            return self._actions_client(instance.host).call(
                 ctx, method, instance=instance, **kwargs)
         except oslo_messaging.MessagingTimeout:
             raise ComputeServiceUnavailable(host=instance.host)

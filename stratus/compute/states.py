@@ -99,7 +99,9 @@ class Transition:
     """One server action. vm_states / task_states: the states that allow
     it (ANY: every one); task_state: what it shows while it runs (None:
     it completes without a task); end_vm_state: where it ends;
-    on_failure: REVERT or ERROR; event: the compute's action event."""
+    on_failure: REVERT or ERROR; event: the compute's action event;
+    locked_check: a locked server refuses it (409) to non-admins;
+    needs_host: a server that never reached a host refuses it (409)."""
     action: str
     vm_states: tuple | None
     task_state: str | None
@@ -148,10 +150,11 @@ TRANSITIONS = {t.action: t for t in (
                locked_check=False),
     Transition("resetState", ANY, None, "active or error", task_states=ANY,
                locked_check=False, needs_host=False),
+    # A lock does not stop snapshots (as in Nova): they change nothing.
     Transition("createImage", _SNAPSHOTTABLE, T.IMAGE_SNAPSHOT, KEEP,
-               event="compute_snapshot_instance"),
+               event="compute_snapshot_instance", locked_check=False),
     Transition("createBackup", _SNAPSHOTTABLE, T.IMAGE_BACKUP, KEEP,
-               event="compute_backup_instance"),
+               event="compute_backup_instance", locked_check=False),
     Transition("rebuild", (V.ACTIVE, V.STOPPED, V.ERROR), T.REBUILDING,
                "active (stopped if it was)", on_failure=ERROR,
                event="compute_rebuild_instance"),

@@ -213,3 +213,18 @@ def test_actions_the_driver_lacks_are_refused_not_500(actions):
         assert actions.settled(server_id)["status"] == "SHUTOFF"
     finally:
         actions.compute.driver = actions.driver
+
+
+def test_computes_capped_below_the_actions_refuse_them(actions, conf):
+    server_id = actions.boot()["id"]
+    conf.set_override("compute", "1.0", group="upgrade_levels")
+    from stratus.api.compute import app as compute_app
+    capped = compute_app.make_app(conf, actions.cloud.databases,
+                                  actions.cloud.messaging,
+                                  image_api=actions.compute.image_api)
+    client = actions.demo.__class__(capped, actions.demo.token)
+    response = client.request("POST", "/v2.1/servers/%s/action" % server_id,
+                              {"os-stop": None})
+    assert response.status_int == 409
+    assert "older than 1.1" in response.json["conflictingRequest"]["message"]
+    assert actions.demo.server(server_id)["OS-EXT-STS:task_state"] is None

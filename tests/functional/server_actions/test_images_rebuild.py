@@ -53,6 +53,11 @@ def test_create_image_before_and_from_2_45(actions):
     assert _glance(actions, response.json["image_id"])["status"] == "active"
     assert actions.events(server_id)["events"][0]["event"] == (
         "compute_snapshot_instance")
+    # A lock does not stop a snapshot (as in Nova).
+    assert actions.act(server_id, {"lock": None}).status_int == 202
+    assert actions.act(server_id, {"createImage": {"name": "locked"}}
+                       ).status_int == 202
+    actions.settled(server_id)
 
 
 def test_create_image_states_failures_and_rules(actions):
@@ -128,6 +133,10 @@ def test_create_backup_rotates(actions):
                 {"name": "x", "backup_type": "daily", "rotation": -1}):
         assert actions.act(server_id, {"createBackup": bad}
                            ).status_int == 400
+    assert actions.act(server_id, {"createBackup": {
+        "name": "x", "backup_type": "daily", "rotation": "2"}}
+        ).status_int == 202
+    actions.settled(server_id)
     assert actions.act(server_id, {"createBackup": {
         "name": "x", "backup_type": "daily", "rotation": 1}},
         headers={"X-Roles": "reader"}).status_int == 403

@@ -97,3 +97,17 @@ def test_soft_delete_failure_keeps_the_server(soft_delete_actions):
     event, = actions.events(server_id)["events"]
     assert event["result"] == "Error"
     actions.driver.clear_failures()
+
+
+def test_restore_counts_against_quota(soft_delete_actions):
+    actions = soft_delete_actions
+    cores = actions.admin.get("/flavors/1")["flavor"]["vcpus"]
+    actions.admin.put("/os-quota-sets/demo", {"quota_set": {"cores": cores}})
+    server_id = actions.boot("first")["id"]
+    assert _delete(actions, server_id)["status"] == "SOFT_DELETED"
+    actions.boot("second")
+    response = actions.act(server_id, {"restore": None})
+    assert response.status_int == 403
+    assert "Quota exceeded for cores" in response.json["forbidden"][
+        "message"]
+    assert actions.demo.server(server_id)["status"] == "SOFT_DELETED"
