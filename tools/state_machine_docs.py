@@ -37,12 +37,29 @@ def _ends(rule, start):
 
 
 def edges():
-    """{(from vm_state, to vm_state): [actions]} in table order."""
+    """{(from vm_state, to vm_state): [actions]} in table order, for the
+    actions that start from named states (those allowed from any state
+    are a note under the picture)."""
     found = collections.OrderedDict()
     for rule in states.TRANSITIONS.values():
+        if rule.vm_states is states.ANY:
+            continue
         for start in states.allowed_from(rule.action):
             for end in _ends(rule, start):
                 found.setdefault((start, end), []).append(rule.action)
+    return found
+
+
+def failure_edges():
+    """{(from vm_state, 'error'): [actions]} of the actions a driver
+    failure leaves in ERROR."""
+    found = collections.OrderedDict()
+    for rule in states.TRANSITIONS.values():
+        if rule.on_failure != states.ERROR:
+            continue
+        for start in states.allowed_from(rule.action):
+            if start != V.ERROR:
+                found.setdefault((start, V.ERROR), []).append(rule.action)
     return found
 
 
@@ -125,7 +142,7 @@ def _border_point(centre, towards):
 def svg():
     graph = edges()
     names = []
-    for start, end in graph:
+    for start, end in list(graph) + list(failure_edges()):
         for name in (start, end):
             if name not in names:
                 names.append(name)
@@ -141,7 +158,10 @@ def svg():
            'actions between them (generated from '
            'stratus/compute/states.py)</text>']
     loops = collections.defaultdict(list)
-    for (start, end), actions in graph.items():
+    drawn = [(key, actions, False) for key, actions in graph.items()]
+    drawn += [(key, actions, True)
+              for key, actions in failure_edges().items()]
+    for (start, end), actions, failure in drawn:
         if start == end:
             loops[start].extend(actions)
             continue
@@ -149,19 +169,24 @@ def svg():
         # Bend each edge to its right so that A->B and B->A do not overlap.
         mid_x, mid_y = (x1 + x2) / 2, (y1 + y2) / 2
         length = math.hypot(x2 - x1, y2 - y1)
-        bend = 40
+        bend = 90 if failure else 40
         ctrl_x = mid_x + bend * (y2 - y1) / length
         ctrl_y = mid_y - bend * (x2 - x1) / length
         sx, sy = _border_point((x1, y1), (ctrl_x, ctrl_y))
         ex, ey = _border_point((x2, y2), (ctrl_x, ctrl_y))
+        style = ('stroke="#b33" stroke-dasharray="5,4"' if failure
+                 else 'stroke="#555"')
         out.append('<path d="M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f" fill="none" '
-                   'stroke="#555" marker-end="url(#arrow)"/>'
-                   % (sx, sy, ctrl_x, ctrl_y, ex, ey))
+                   '%s marker-end="url(#arrow)"/>'
+                   % (sx, sy, ctrl_x, ctrl_y, ex, ey, style))
         label_x = (sx + 2 * ctrl_x + ex) / 4
         label_y = (sy + 2 * ctrl_y + ey) / 4
+        label = ", ".join(actions)
         out.append('<text x="%.1f" y="%.1f" text-anchor="middle" '
-                   'fill="#124">%s</text>'
-                   % (label_x, label_y, html.escape(", ".join(actions))))
+                   'fill="%s">%s</text>'
+                   % (label_x, label_y, "#b33" if failure else "#124",
+                      html.escape(("fails: " + label) if failure
+                                  else label)))
     for name, (x, y) in positions.items():
         out.append('<rect x="%.1f" y="%.1f" width="%d" height="%d" rx="8" '
                    'fill="#eef4ff" stroke="#246"/>'
@@ -182,6 +207,16 @@ def svg():
                            'font-size="10" fill="#555">&#8635; %s</text>'
                            % (x, y + _NODE_H / 2 + 13 + 12 * index,
                               html.escape(text)))
+    notes = ["Dashed red: a driver failure ends in error (other failures "
+             "go back to where they started).", "From any state:"] + [
+        "  %s → %s" % (rule.action, rule.end_vm_state)
+        for rule in states.TRANSITIONS.values()
+        if rule.vm_states is states.ANY]
+    notes.reverse()
+    for index, text in enumerate(notes):
+        out.append('<text x="10" y="%d" fill="#333" '
+                   'xml:space="preserve">%s</text>'
+                   % (_HEIGHT - 14 - 16 * index, html.escape(text)))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
