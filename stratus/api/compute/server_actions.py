@@ -233,6 +233,9 @@ def rebuild_server(req, server_id, body):
                                   expected_attrs=servers.SHOW_ATTRS)
     extra = ({"adminPass": password}
              if req.app.conf.enable_instance_password else {})
+    if req.api_version >= (2, 54):
+        # Shown from 2.54 even in the smaller body before 2.75.
+        extra["key_name"] = instance.key_name
     return servers._server_response(req, instance, status=202,
                                     full=req.api_version >= (2, 75),
                                     extra=extra)

@@ -165,6 +165,18 @@ def test_rebuild_changes_image_name_and_more_by_version(actions):
     assert actions.events(server_id)["events"][0]["result"] == "Success"
     assert actions.driver.guest(server_id).admin_password == "pw"
 
+    # 2.54: a keypair of the user's replaces the server's.
+    actions.demo.post("/os-keypairs", {"keypair": {"name": "k"}},
+                      version="2.91")
+    assert actions.act(server_id, {"rebuild": {
+        "imageRef": image_id, "key_name": "k"}}, version="2.54"
+    ).json["server"]["key_name"] == "k"
+    assert actions.settled(server_id)["key_name"] == "k"
+    response = actions.act(server_id, {"rebuild": {
+        "imageRef": image_id, "key_name": "nope"}}, version="2.54")
+    assert response.status_int == 400
+    assert response.json["badRequest"]["message"] == (
+        "Invalid key_name provided.")
     # The keys of later versions are refused before them.
     for key, value, version in (("hostname", "h", "2.89"),
                                 ("user_data", user_data, "2.56"),
@@ -176,6 +188,9 @@ def test_rebuild_changes_image_name_and_more_by_version(actions):
         response = actions.act(server_id, {"rebuild": {
             "imageRef": image_id, key: value}}, version=version)
         assert response.status_int == 400, (key, version)
+    assert "key_name" not in actions.act(server_id, {"rebuild": {
+        "imageRef": image_id}}, version="2.53").json["server"]
+    actions.settled(server_id)
     # Before 2.75 the response leaves out the extended attributes.
     response = actions.act(server_id, {"rebuild": {"imageRef": image_id}},
                            version="2.74", client=actions.admin)
