@@ -270,6 +270,62 @@ class OnsetFileContentLimitExceeded(OnsetFileLimitExceeded):
     msg_fmt = "Personality file content exceeds maximum %(allowed)s"
 
 
+# Block device mappings (Nova's messages; every one is a 400 at create).
+
+class InvalidBDM(Invalid):
+    msg_fmt = "Block Device Mapping is Invalid."
+
+
+class InvalidBDMFormat(InvalidBDM):
+    msg_fmt = "Block Device Mapping is Invalid: %(details)s"
+
+
+class InvalidBDMBootSequence(InvalidBDM):
+    msg_fmt = ("Block Device Mapping is Invalid: Boot sequence for the "
+               "instance and image/block device mapping combination is not "
+               "valid.")
+
+
+class InvalidBDMLocalsLimit(InvalidBDM):
+    msg_fmt = ("Block Device Mapping is Invalid: You specified more local "
+               "devices than the limit allows")
+
+
+class InvalidBDMEphemeralSize(InvalidBDM):
+    msg_fmt = ("Ephemeral disks requested are larger than the instance type "
+               "allows. If no size is given in one block device mapping, "
+               "flavor ephemeral size will be used.")
+
+
+class InvalidBDMSwapSize(InvalidBDM):
+    msg_fmt = "Swap drive requested is larger than instance type allows."
+
+
+# Requested networks: Stratus has no network service yet, so no network or
+# port a request names exists (Nova answers both with 400 at create).
+
+class NetworkNotFound(Invalid):
+    msg_fmt = "Network %(network_id)s could not be found."
+
+
+class PortNotFound(Invalid):
+    msg_fmt = "Port id %(port_id)s could not be found."
+
+
+# Unreachable databases (down cells, 2.69). Never a 500: a 503 says to
+# try again later.
+
+class DatabaseUnreachable(StratusException):
+    msg_fmt = "A database of this cloud cannot be reached; try again later."
+    code = 503
+
+
+class CellDown(DatabaseUnreachable):
+    msg_fmt = ("Cell %(cell_uuid)s is not responding, hence the information "
+               "of server %(instance_uuid)s is not available; try again "
+               "later.")
+
+
 # Server actions -------------------------------------------------------------
 
 class InstanceNotReady(Conflict):
@@ -281,16 +337,8 @@ class ActionNotSupportedByDriver(Conflict):
                "%(operation)s")
 
 
-class InstanceNotRescuable(Invalid):
-    msg_fmt = "Instance %(instance_id)s cannot be rescued: %(reason)s"
-
-
 class InstancePasswordSetFailed(Conflict):
     msg_fmt = "Failed to set admin password on %(instance)s because %(reason)s"
-
-
-class InstanceFaultRollback(StratusException):
-    msg_fmt = "Instance rollback performed due to: %(reason)s"
 
 
 class ImageMetadataLimitExceeded(NotAuthorized):

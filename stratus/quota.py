@@ -169,14 +169,17 @@ class Quotas:
         raise _too_many(overs, requested)
 
     def check_deltas(self, context, project_id, user_id, deltas,
-                     already_counted=False):
+                     already_counted=False, limit_sets=None):
         """Raise if adding deltas ({resource: amount}) exceeds a limit.
 
         already_counted: the resources exist already and are in the
         counts (a recheck after creating them, which catches concurrent
         requests that each passed the first check).
+        limit_sets: from limit_sets(context, project_id, user_id) when the
+        caller read them already.
         """
-        scopes = self._scopes(context, project_id, user_id, tuple(deltas))
+        scopes = self._scopes(context, project_id, user_id, tuple(deltas),
+                              limit_sets)
         overs = _overs(scopes, deltas, already_counted)
         if not overs:
             return
@@ -281,11 +284,15 @@ def _count_servers(session, project_id, user_id, sizes):
 
 
 def _cell_usage(context, cell_uuid, project_id, user_id):
-    """(vCPUs, MB of RAM) of a project's live servers in one cell."""
-    with context.cell_db_for(cell_uuid).reader() as session:
-        vcpus, memory_mb = session.execute(
-            _CELL_USAGE[user_id is not None],
-            {"project_id": project_id, "user_id": user_id}).one()
+    """(vCPUs, MB of RAM) of a project's live servers in one cell; as
+    Nova, a cell whose database cannot be reached counts nothing."""
+    try:
+        with context.cell_db_for(cell_uuid).reader() as session:
+            vcpus, memory_mb = session.execute(
+                _CELL_USAGE[user_id is not None],
+                {"project_id": project_id, "user_id": user_id}).one()
+    except exception.DatabaseUnreachable:
+        return 0, 0
     return int(vcpus), int(memory_mb)
 
 

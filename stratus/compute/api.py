@@ -15,6 +15,7 @@ import uuid as uuid_lib
 
 import sqlalchemy as sa
 
+from stratus.compute import block_device
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus.compute import states
 from stratus.conductor import rpcapi as conductor_rpcapi
@@ -71,7 +72,18 @@ class BootFromVolumeRequiredForZeroDiskFlavor(exception.NotAuthorized):
 
 
 def generate_password(length=12):
-    return "".join(secrets.choice(_PASSWORD_SYMBOLS) for _ in range(length))
+    # One read of the OS's randomness per password (a read per character
+    # gives up the GIL once per character). Bytes at or above the largest
+    # multiple of the alphabet's size are skipped, so every symbol is
+    # equally likely.
+    size = len(_PASSWORD_SYMBOLS)
+    limit = 256 - 256 % size
+    chosen = []
+    while len(chosen) < length:
+        chosen.extend(_PASSWORD_SYMBOLS[byte % size]
+                      for byte in secrets.token_bytes(2 * length)
+                      if byte < limit)
+    return "".join(chosen[:length])
 
 
 def sanitize_hostname(name):
@@ -128,15 +140,21 @@ class API:
                hostname=None, scheduler_hints=None, tags=None,
                injected_files=None, admin_password=None, access_ip_v4=None,
                access_ip_v6=None, config_drive=False, auto_disk_config=None,
-               allow_zero_disk=False):
+               allow_zero_disk=False, block_device_mappings=None,
+               trusted_certs=None):
         """Accept one to max_count servers; (instances, reservation id).
 
         networks: 'auto', 'none' or a list of {uuid, port, fixed_ip, tag}.
         injected_files: [(path, base64 contents)], passed on to the host.
+        block_device_mappings: block_device_mapping_v2 items as given.
+        trusted_certs: certificate ids (2.63); see trusted_cert_ids.
         The servers show in BUILD at once; the conductor places them.
         """
         metadata = metadata or {}
         flavor = self._flavor(ctx, flavor_id)
+        bdms = block_device.from_api(block_device_mappings, image_id, flavor,
+                                     self.conf.max_local_block_devices)
+        image_id = block_device.root_image_id(bdms)
         image = self._image(ctx, image_id, flavor, allow_zero_disk)
         keypair = self._keypair(ctx, key_name)
         if availability_zone and not forced_host:
@@ -145,8 +163,8 @@ class API:
             self._check_destination(ctx, requested_host,
                                     requested_hypervisor_hostname)
         requested_networks = _requested_networks(networks, max_count)
-        # The limits, read once for the checks before the writes (the
-        # recheck after them reads them afresh).
+        # The limits, read once for the checks before the writes and the
+        # recheck after them (which is about concurrent usage, not limits).
         limit_sets = self.quotas.limit_sets(ctx, ctx.project_id, ctx.user_id)
         self.quotas.check_metadata_items(ctx, ctx.project_id, len(metadata),
                                          limit_sets=limit_sets)
@@ -188,6 +206,7 @@ class API:
             system_metadata={}, fault=None, info_cache=None,
             image_properties=_image_properties(image, image_meta, flavor),
             tags=list(tags or []),
+            trusted_certs=trusted_cert_ids(self.conf, trusted_certs),
             keypairs=keypair_obj.KeyPairList(
                 objects=[keypair] if keypair else []))
         spec_common = dict(
@@ -215,7 +234,9 @@ class API:
             instances.append(instance)
             build_requests.append(build_request_obj.BuildRequest(
                 instance_uuid=instance_uuid, project_id=ctx.project_id,
-                instance=instance, tags=list(tags or [])))
+                instance=instance, tags=list(tags or []),
+                block_device_mappings=block_device.for_instance(
+                    bdms, instance_uuid)))
             specs.append(request_spec_obj.RequestSpec(
                 instance_uuid=instance_uuid, **spec_common))
             mappings.append(mapping_obj.InstanceMapping(
@@ -230,7 +251,8 @@ class API:
                 self.quotas.check_deltas(
                     ctx, ctx.project_id, ctx.user_id,
                     {"instances": count, "cores": count * flavor.vcpus,
-                     "ram": count * flavor.memory_mb}, already_counted=True)
+                     "ram": count * flavor.memory_mb}, already_counted=True,
+                    limit_sets=limit_sets)
             except exception.OverQuota:
                 self._forget(ctx, [i.uuid for i in instances])
                 raise
@@ -337,7 +359,9 @@ class API:
     def get(self, ctx, instance_uuid, expected_attrs=None,
             read_deleted=False):
         """The server, from its cell or its build request; InstanceNotFound
-        when it does not exist or belongs to another project (non-admins).
+        when it does not exist or belongs to another project (non-admins);
+        CellDown (503, carrying the mapping) when its cell's database
+        cannot be reached.
         """
         try:
             mapping = mapping_obj.InstanceMapping.get_by_instance_uuid(
@@ -357,16 +381,24 @@ class API:
                     ctx, instance_uuid)
                 if mapping.cell_uuid is None:
                     raise exception.InstanceNotFound(instance_id=instance_uuid)
-        with ctx.target_cell(mapping.cell_uuid) as cctx:
-            return instance_obj.Instance.get_by_uuid(
-                cctx, instance_uuid, expected_attrs=expected_attrs,
-                read_deleted=read_deleted)
+        try:
+            with ctx.target_cell(mapping.cell_uuid) as cctx:
+                return instance_obj.Instance.get_by_uuid(
+                    cctx, instance_uuid, expected_attrs=expected_attrs,
+                    read_deleted=read_deleted)
+        except exception.DatabaseUnreachable:
+            raise exception.CellDown(cell_uuid=mapping.cell_uuid,
+                                     instance_uuid=instance_uuid,
+                                     mapping=mapping)
 
     def get_all(self, ctx, filters, sort_keys=None, sort_dirs=None,
-                limit=None, marker=None, expected_attrs=None):
+                limit=None, marker=None, expected_attrs=None,
+                down_cells=None):
         """Servers matching filters: build requests first, then the
         instances of every cell merged in sort order; at most limit,
         starting after the server marker (MarkerNotFound if unknown).
+        Cells whose database cannot be reached are skipped; their uuids
+        are added to down_cells when it is given (see down_cell_servers).
 
         filters use the API's names (name, image, flavor, tenant_id, ...)
         besides Nova's DB filter names.
@@ -392,10 +424,14 @@ class API:
         wanted = limit
         per_cell = []
         for cell in cell_mapping_obj.CellMappingList.get_all(ctx):
-            with ctx.target_cell(cell.uuid) as cctx:
-                per_cell.append(instance_obj.InstanceList.get_by_filters(
-                    cctx, filters, sort_keys, sort_dirs, limit=limit,
-                    expected_attrs=expected_attrs, after=after))
+            try:
+                with ctx.target_cell(cell.uuid) as cctx:
+                    per_cell.append(instance_obj.InstanceList.get_by_filters(
+                        cctx, filters, sort_keys, sort_dirs, limit=limit,
+                        expected_attrs=expected_attrs, after=after))
+            except exception.DatabaseUnreachable:
+                if down_cells is not None:
+                    down_cells.append(cell.uuid)
         seen = {instance.uuid for instance in found}
         for instance in heapq.merge(*per_cell, key=lambda inst: (
                 instance_obj.SortKey(inst, sort_keys, sort_dirs))):
@@ -408,6 +444,15 @@ class API:
                 if wanted is not None:
                     wanted -= 1
         return found
+
+    @staticmethod
+    def down_cell_servers(ctx, cell_uuids, project_id=None):
+        """InstanceMappings of the servers in cells that cannot be reached
+        (what 2.69 shows of them); all projects when project_id is None."""
+        if not cell_uuids:
+            return []
+        return list(mapping_obj.InstanceMappingList.get_live_by_cells(
+            ctx, cell_uuids, project_id=project_id))
 
     def _marker(self, ctx, marker):
         try:
@@ -929,11 +974,34 @@ def _requested_networks(networks, max_count):
                 reason="Unable to launch multiple instances with a single "
                        "configured port ID. Please launch your instance one "
                        "by one with different ports.")
+        _check_network_exists(network)
         requested.append({"network_id": network.get("uuid"),
                           "port_id": network.get("port"),
                           "address": network.get("fixed_ip"),
                           "tag": network.get("tag")})
     return requested
+
+
+def trusted_cert_ids(conf, requested):
+    """The certificate ids a server keeps: those requested, else Nova's
+    configured defaults when signature and certificate validation are on,
+    else None."""
+    if requested:
+        return list(requested)
+    glance = conf.glance
+    if (glance.verify_glance_signatures
+            and glance.enable_certificate_validation
+            and glance.default_trusted_certificate_ids):
+        return list(glance.default_trusted_certificate_ids)
+    return None
+
+
+def _check_network_exists(network):
+    """No network service yet: any network or port named is unknown."""
+    if network.get("port"):
+        raise exception.PortNotFound(port_id=network["port"])
+    if network.get("uuid"):
+        raise exception.NetworkNotFound(network_id=network["uuid"])
 
 
 def _normalized_hints(hints):

@@ -195,6 +195,7 @@ class ComputeManager:
                                traceback.format_exc())
             return
 
+        self.tracker.build_succeeded(instance.node)
         instance.vm_state = VMState.ACTIVE
         instance.power_state = self.driver.get_power_state(instance)
         instance.task_state = None
@@ -232,6 +233,7 @@ class ComputeManager:
                  self.host, reason)
         self._destroy_guest_quietly(ctx, instance)
         self.tracker.remove_usage(instance)
+        self.tracker.build_failed(instance.node)
         self._finish_event_quietly(ctx, instance.uuid, BUILD_EVENT, ERROR,
                                    trace)
         self.conductor.reschedule_build(

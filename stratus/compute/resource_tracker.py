@@ -15,6 +15,7 @@ simulating thousands of idle nodes costs nothing between changes; every
 nodes whose rows were removed (a deleted service) come back.
 """
 import collections
+import json
 import math
 import threading
 
@@ -27,10 +28,14 @@ TaskState = fields.TaskState
 # Instances in these states hold no resources on the host.
 _NOT_CONSUMING = frozenset([VMState.DELETED, VMState.SHELVED_OFFLOADED])
 FULL_REPORT_EVERY = 10
+# Task states of I/O heavy operations (Nova's io_workload), besides builds.
+IO_TASK_STATES = frozenset([
+    "resize_migrating", "rebuilding", "resize_prep", "image_snapshot",
+    "image_backup", "rescuing", "unshelving"])
 
 
 class Usage:
-    __slots__ = ("node", "vcpus", "memory_mb", "local_gb", "busy")
+    __slots__ = ("node", "vcpus", "memory_mb", "local_gb", "busy", "io")
 
     def __init__(self, instance):
         self.node = instance.node
@@ -39,6 +44,8 @@ class Usage:
         self.local_gb = (instance.root_gb or 0) + (instance.ephemeral_gb or 0)
         self.busy = (instance.vm_state == VMState.BUILDING
                      or instance.task_state is not None)
+        self.io = (instance.vm_state == VMState.BUILDING
+                   or instance.task_state in IO_TASK_STATES)
 
 
 class ResourceTracker:
@@ -51,7 +58,20 @@ class ResourceTracker:
         self._changed_nodes = set()
         self._sent = {}
         self._updates = 0
+        # Builds that failed on each node since its last successful one
+        # (the scheduler's BuildFailureWeigher reads them in the stats).
+        self._failed_builds = {}
         self._lock = threading.Lock()
+
+    def build_failed(self, node):
+        with self._lock:
+            self._failed_builds[node] = self._failed_builds.get(node, 0) + 1
+            self._changed_nodes.add(node)
+
+    def build_succeeded(self, node):
+        with self._lock:
+            if self._failed_builds.pop(node, 0):
+                self._changed_nodes.add(node)
 
     def update_usage(self, instance):
         """Count what the instance uses, in the state it is in now."""
@@ -93,8 +113,10 @@ class ResourceTracker:
         with self._lock:
             for usage in self._usage.values():
                 by_node[usage.node].append(usage)
+            failed = dict(self._failed_builds)
         values = {resources.nodename: self._node_values(
-            resources, by_node[resources.nodename])
+            resources, by_node[resources.nodename],
+            failed.get(resources.nodename, 0))
             for resources in node_resources}
         if not full:
             values = {name: node for name, node in values.items()
@@ -109,7 +131,7 @@ class ResourceTracker:
             self._sent.update(values)
         return stored
 
-    def _node_values(self, resources, on_node):
+    def _node_values(self, resources, on_node, failed_builds=0):
         conf = self.conf
         memory_used = conf.reserved_host_memory_mb + sum(
             usage.memory_mb for usage in on_node)
@@ -138,4 +160,11 @@ class ResourceTracker:
             disk_allocation_ratio=conf.disk_allocation_ratio,
             vcpus_reserved=conf.reserved_host_cpus,
             memory_mb_reserved=conf.reserved_host_memory_mb,
-            disk_gb_reserved=disk_reserved_gb)
+            disk_gb_reserved=disk_reserved_gb,
+            supported_instances=json.dumps(
+                [list(entry) for entry in resources.supported_instances]),
+            metrics=json.dumps(list(resources.metrics), sort_keys=True),
+            stats=json.dumps({
+                "num_instances": len(on_node),
+                "io_workload": sum(1 for usage in on_node if usage.io),
+                "failed_builds": failed_builds}, sort_keys=True))

@@ -26,6 +26,10 @@ OPTS = [
     cfg.IntOpt("service_down_time", default=60, min=1,
                help="Seconds without a heartbeat after which a service is "
                     "considered down."),
+    cfg.IntOpt("max_local_block_devices", default=3, min=-1,
+               help="Most local disks (the image's root disk, ephemeral "
+                    "and swap disks) a server may be created with; -1 "
+                    "means no limit."),
     cfg.BoolOpt("debug", default=False, help="Log at DEBUG level."),
     cfg.StrOpt("log_file", help="Log to this file instead of stderr."),
 ]

@@ -11,6 +11,18 @@ IMAGE_OPTS = [
     cfg.StrOpt("api_servers",
                help="Base URL of the image service Stratus uses; empty "
                     "means the built-in one."),
+    # Nova's options for trusted image certificates (2.63).
+    cfg.BoolOpt("verify_glance_signatures", default=False,
+                help="Verify the signatures of images before booting them."),
+    cfg.BoolOpt("enable_certificate_validation", default=False,
+                help="Validate the certificates that signed images; with "
+                     "verify_glance_signatures, servers created without "
+                     "trusted_image_certificates get "
+                     "default_trusted_certificate_ids."),
+    cfg.ListOpt("default_trusted_certificate_ids", default=[],
+                help="Certificate ids a server trusts when its create "
+                     "request names none (see "
+                     "enable_certificate_validation)."),
 ]
 
 

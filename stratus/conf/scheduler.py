@@ -12,17 +12,91 @@ SCHEDULER_OPTS = [
                       "once). 0 reads them for every request."),
 ]
 
+# Nova's default filters (the server group filters join them with the
+# server group work), then Stratus's own.
+DEFAULT_FILTERS = ["ComputeFilter", "ComputeCapabilitiesFilter",
+                   "ImagePropertiesFilter", "AvailabilityZoneFilter",
+                   "RequestedDestinationFilter", "CapacityFilter"]
+DEFAULT_WEIGHERS = ["RAMWeigher", "CPUWeigher", "DiskWeigher",
+                    "IoOpsWeigher", "NumInstancesWeigher",
+                    "HypervisorVersionWeigher", "ImagePropertiesWeigher",
+                    "MetricsWeigher", "BuildFailureWeigher",
+                    "CrossCellWeigher"]
+AGGREGATE_OVERRIDE = (" An aggregate's metadata key of the same name "
+                      "overrides it for the aggregate's hosts (the lowest "
+                      "value wins for a host in several).")
+
+
+def _multiplier(name, default, what):
+    return cfg.FloatOpt(name, default=default,
+                        help="Multiplier of the %s." % what
+                        + AGGREGATE_OVERRIDE)
+
+
 FILTER_SCHEDULER_OPTS = [
-    cfg.ListOpt("enabled_filters",
-                default=["ComputeFilter", "AvailabilityZoneFilter",
-                         "RequestedDestinationFilter", "CapacityFilter"],
+    cfg.ListOpt("enabled_filters", default=DEFAULT_FILTERS,
                 help="Host filters the scheduler applies, in order."),
-    cfg.ListOpt("weight_classes", default=["RAMWeigher"],
+    cfg.ListOpt("weight_classes", default=DEFAULT_WEIGHERS,
                 help="Weighers that rank the hosts that pass the filters."),
-    cfg.FloatOpt("ram_weight_multiplier", default=1.0,
-                 help="Multiplier of the RAM weigher: positive spreads "
-                      "servers over hosts with the most free RAM, negative "
-                      "stacks them on the fullest."),
+    _multiplier("ram_weight_multiplier", 1.0,
+                "RAM weigher: positive spreads servers over hosts with the "
+                "most free RAM, negative stacks them on the fullest"),
+    _multiplier("cpu_weight_multiplier", 1.0,
+                "CPU weigher: positive prefers hosts with the most free "
+                "vCPUs, negative stacks"),
+    _multiplier("disk_weight_multiplier", 1.0,
+                "disk weigher: positive prefers hosts with the most free "
+                "disk, negative stacks"),
+    _multiplier("io_ops_weight_multiplier", -1.0,
+                "I/O ops weigher: negative prefers hosts with fewer "
+                "concurrent I/O heavy operations, positive the busiest"),
+    _multiplier("num_instances_weight_multiplier", 0.0,
+                "instance count weigher: positive prefers hosts with more "
+                "instances, negative with fewer"),
+    _multiplier("hypervisor_version_weight_multiplier", 1.0,
+                "hypervisor version weigher: positive prefers newer "
+                "hypervisors, negative older"),
+    _multiplier("image_props_weight_multiplier", 0.0,
+                "image properties weigher: positive packs servers on hosts "
+                "whose instances share the request's image properties, "
+                "negative spreads them; 0 turns the weigher (and the "
+                "loading of instance image properties) off"),
+    cfg.ListOpt("image_props_weight_setting", default=[],
+                help="Image properties the image properties weigher "
+                     "counts, each 'name=ratio'; empty counts every "
+                     "property with ratio 1."),
+    _multiplier("build_failure_weight_multiplier", 1000000.0,
+                "build failure weigher: hosts whose recent builds failed "
+                "weigh less (failures count until a build succeeds)"),
+    _multiplier("cross_cell_move_weight_multiplier", 1000000.0,
+                "cross-cell weigher: when a server moves, hosts in its "
+                "current cell are preferred; negative prefers other cells"),
+    cfg.IntOpt("max_io_ops_per_host", default=8, min=0,
+               help="IoOpsFilter: hosts with this many concurrent I/O "
+                    "heavy operations (builds, resizes, snapshots, ...) "
+                    "take no more. AggregateIoOpsFilter reads the "
+                    "aggregate metadata key of the same name first."),
+    cfg.IntOpt("max_instances_per_host", default=50, min=1,
+               help="NumInstancesFilter: hosts with this many instances "
+                    "take no more. AggregateNumInstancesFilter reads the "
+                    "aggregate metadata key of the same name first."),
+    cfg.ListOpt("isolated_images", default=[],
+                help="IsolatedHostsFilter: image IDs that boot only on "
+                     "isolated_hosts."),
+    cfg.ListOpt("isolated_hosts", default=[],
+                help="IsolatedHostsFilter: hosts that boot only "
+                     "isolated_images."),
+    cfg.BoolOpt("restrict_isolated_hosts_to_isolated_images", default=True,
+                help="IsolatedHostsFilter: isolated hosts take no other "
+                     "image (false: they take other images too)."),
+    cfg.StrOpt("aggregate_image_properties_isolation_namespace",
+               help="AggregateImagePropertiesIsolation: only aggregate "
+                    "metadata keys in this namespace are compared with "
+                    "image properties (unset: every key)."),
+    cfg.StrOpt("aggregate_image_properties_isolation_separator",
+               default=".",
+               help="AggregateImagePropertiesIsolation: separator between "
+                    "the namespace and the key."),
     cfg.IntOpt("host_subset_size", default=1, min=1,
                help="The chosen host is picked at random among this many "
                     "best-weighed hosts (reduces collisions between "
@@ -32,11 +106,33 @@ FILTER_SCHEDULER_OPTS = [
 ]
 
 
+METRICS_OPTS = [
+    cfg.FloatOpt("weight_multiplier", default=1.0,
+                 help="Multiplier of the metrics weigher. The aggregate "
+                      "metadata key metrics_weight_multiplier overrides "
+                      "it for the aggregate's hosts (the lowest value wins "
+                      "for a host in several)."),
+    cfg.ListOpt("weight_setting", default=[],
+                help="Metrics the metrics weigher sums, each "
+                     "'name=ratio' (e.g. 'cpu.percent=-1.0'); MetricsFilter "
+                     "keeps only hosts that report all of them."),
+    cfg.BoolOpt("required", default=True,
+                help="A host missing a metric of weight_setting makes the "
+                     "request fail (true) or weighs weight_of_unavailable "
+                     "(false). Enable MetricsFilter with true."),
+    cfg.FloatOpt("weight_of_unavailable", default=-10000.0,
+                 help="Weight of a host missing a metric when required is "
+                      "false."),
+]
+
+
 def register_opts(conf):
     conf.register_opts(SCHEDULER_OPTS, group="scheduler")
     conf.register_opts(FILTER_SCHEDULER_OPTS, group="filter_scheduler")
+    conf.register_opts(METRICS_OPTS, group="metrics")
 
 
 def list_opts():
     return [("scheduler", SCHEDULER_OPTS),
-            ("filter_scheduler", FILTER_SCHEDULER_OPTS)]
+            ("filter_scheduler", FILTER_SCHEDULER_OPTS),
+            ("metrics", METRICS_OPTS)]

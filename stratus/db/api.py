@@ -5,6 +5,8 @@ touches a database. On SQLite a writer starts with BEGIN IMMEDIATE, so two
 writers queue for the lock instead of failing when a read snapshot would
 have to be upgraded; on PostgreSQL and MariaDB transactions run at READ
 COMMITTED and conflicts are caught by generation checks where it matters.
+Both yield a ``DatabaseSession``: Core statements on a Connection, the ORM
+only where needed (docs/decisions/0005).
 """
 import contextlib
 import functools
@@ -18,7 +20,13 @@ from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
+from stratus import exception
+
 LOG = logging.getLogger(__name__)
+
+# Seconds to wait for a database server to accept a connection: a cell
+# whose database is gone must not hold API requests for minutes (2.69).
+CONNECT_TIMEOUT = 5
 
 
 _BEGIN = {mode: "BEGIN " + mode for mode in ("DEFERRED", "IMMEDIATE",
@@ -66,11 +74,13 @@ def create_engine(url, pool_size=10, max_overflow=20):
                   pool_pre_ping=True, pool_recycle=3600,
                   isolation_level="READ COMMITTED")
     if url.startswith("mysql"):
-        kwargs["connect_args"] = {"charset": "utf8mb4"}
+        kwargs["connect_args"] = {"charset": "utf8mb4",
+                                  "connect_timeout": CONNECT_TIMEOUT}
     if url.startswith("postgresql"):
         # JIT compiling costs hundreds of milliseconds on the wide rows of
         # instance queries and never pays off for short OLTP queries.
-        kwargs["connect_args"] = {"options": "-c jit=off"}
+        kwargs["connect_args"] = {"options": "-c jit=off",
+                                  "connect_timeout": CONNECT_TIMEOUT}
     return sa.create_engine(url, **kwargs)
 
 
@@ -86,6 +96,93 @@ def _sqlite_write_lock(url):
         return _SQLITE_WRITE_LOCKS.setdefault(url, threading.RLock())
 
 
+def _needs_orm(statement):
+    """Whether a statement needs the ORM: a select of mapped objects.
+    Statements that merely name mapped classes' columns run as Core."""
+    if statement._propagate_attrs.get("compile_state_plugin") != "orm":
+        return False
+    if not isinstance(statement, sa.Select):
+        return False
+    return any(isinstance(column, sa.sql.FromClause)
+               and "parententity" in column._annotations
+               for column in statement._raw_columns)
+
+
+class DatabaseSession:
+    """What ``reader()`` and ``writer()`` yield: one transaction.
+
+    Core statements (tables and their columns) run straight on a
+    Connection, which costs a fraction of an ORM Session per statement and
+    per transaction. ORM work (``add``, ``flush``, ``get``, statements on
+    mapped classes) goes to a Session opened on first use that joins the
+    same transaction, so both see and commit the same data.
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self._orm_session = None
+
+    def _orm(self):
+        if self._orm_session is None:
+            self._orm_session = orm.Session(
+                bind=self.connection, expire_on_commit=False,
+                autoflush=False)
+        return self._orm_session
+
+    def _runner(self, statement):
+        return self._orm() if _needs_orm(statement) else self.connection
+
+    def execute(self, statement, params=None, **kwargs):
+        return self._runner(statement).execute(statement, params, **kwargs)
+
+    def scalar(self, statement, params=None, **kwargs):
+        return self._runner(statement).scalar(statement, params, **kwargs)
+
+    def scalars(self, statement, params=None, **kwargs):
+        return self._runner(statement).scalars(statement, params, **kwargs)
+
+    def get_bind(self):
+        return self.connection
+
+    def __getattr__(self, name):
+        # add, add_all, flush, get, delete, expunge...: the ORM's.
+        return getattr(self._orm(), name)
+
+    def flush_orm(self):
+        if self._orm_session is not None:
+            self._orm_session.flush()
+
+    def close(self):
+        if self._orm_session is not None:
+            self._orm_session.close()
+            self._orm_session = None
+
+
+_shared = threading.local()
+
+
+@contextlib.contextmanager
+def shared_readers():
+    """Within this block, every ``reader()`` on this thread reuses one
+    connection and transaction per database, opened at its first use.
+
+    For requests that only read (an API GET): opening a transaction costs
+    more than most of their statements, and a GET of one server reads
+    two databases in five places.
+    """
+    if getattr(_shared, "sessions", None) is not None:
+        yield
+        return
+    _shared.sessions = sessions = {}
+    try:
+        yield
+    finally:
+        _shared.sessions = None
+        for session in sessions.values():
+            session.close()
+            session.connection.close()
+
+
 class Database:
     """One database: an engine and reader/writer sessions."""
 
@@ -95,38 +192,77 @@ class Database:
         self.is_sqlite = _is_sqlite(self.url)
         self._write_lock = (_sqlite_write_lock(self.url) if self.is_sqlite
                             else contextlib.nullcontext())
-        self._sessionmaker = orm.sessionmaker(bind=self.engine,
-                                              expire_on_commit=False,
-                                              autoflush=False)
 
     @contextlib.contextmanager
     def reader(self):
-        session = self._sessionmaker()
+        shared = getattr(_shared, "sessions", None)
+        if shared is not None:
+            session = shared.get(self)
+            if session is None:
+                session = shared[self] = DatabaseSession(self._connect())
+            try:
+                yield session
+            except sa_exc.DBAPIError:
+                # PostgreSQL refuses every later statement of a failed
+                # transaction: the next reader starts a new one.
+                session.connection.rollback()
+                raise
+            return
+        connection = self._connect()
+        session = DatabaseSession(connection)
         try:
-            yield session
+            with connection.begin():
+                yield session
         finally:
-            # close() ends the transaction like rollback() would, but
-            # without expiring what was read: rows stay usable afterwards.
+            # Closing ends the transaction without expiring what was read:
+            # rows stay usable afterwards.
             session.close()
+            connection.close()
 
     @contextlib.contextmanager
     def writer(self):
         with self._write_lock:
-            session = self._sessionmaker()
+            connection = self._connect()
             if self.is_sqlite:
-                session.connection(
-                    execution_options={"sqlite_begin": "IMMEDIATE"})
+                connection.execution_options(sqlite_begin="IMMEDIATE")
+            session = DatabaseSession(connection)
             try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+                transaction = connection.begin()
+                try:
+                    yield session
+                    session.flush_orm()
+                    transaction.commit()
+                except BaseException:
+                    # A failed ORM flush has rolled it back already.
+                    if transaction.is_active:
+                        transaction.rollback()
+                    raise
             finally:
                 session.close()
+                connection.close()
+
+    def _connect(self):
+        """A connection; DatabaseUnreachable when the database server
+        refuses or does not answer (or, on SQLite, the file cannot be
+        opened)."""
+        try:
+            return self.engine.connect()
+        except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+            if "locked" in str(exc.orig or exc).lower():
+                raise
+            LOG.warning("Database %s cannot be reached: %s",
+                        _masked(self.url), exc.orig or exc)
+            raise exception.DatabaseUnreachable() from exc
 
     def dispose(self):
         self.engine.dispose()
+
+
+def _masked(url):
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa_exc.ArgumentError:
+        return "(unparsable URL)"
 
 
 def retry_on_deadlock(func, attempts=10):
@@ -166,7 +302,6 @@ class Databases:
                 sa.select(api_models.CellMapping.database_connection).where(
                     api_models.CellMapping.uuid == cell_uuid))
         if url is None:
-            from stratus import exception
             raise exception.CellMappingNotFound(uuid=cell_uuid)
         return self.cell_by_url(cell_uuid, url)
 

@@ -7,6 +7,7 @@ add one.
 
 OBJECT_MODULES = [
     "aggregate",
+    "block_device_mapping",
     "build_request",
     "cell_mapping",
     "compute_node",

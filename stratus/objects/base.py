@@ -21,21 +21,126 @@ class StratusObjectRegistry(ovo_base.VersionedObjectRegistry):
 register = StratusObjectRegistry.register
 
 
+_ATTR = "_obj_"  # where oslo.versionedobjects keeps a field's value
+_NAMESPACE = "stratus_object"
+_NAME_KEY = _NAMESPACE + ".name"
+_NAMESPACE_KEY = _NAMESPACE + ".namespace"
+_VERSION_KEY = _NAMESPACE + ".version"
+_DATA_KEY = _NAMESPACE + ".data"
+_CHANGES_KEY = _NAMESPACE + ".changes"
+
+
+def _passes_through(field, method):
+    """Whether a field's to_/from_primitive returns its value unchanged
+    (strings, integers, booleans, floats, UUIDs)."""
+    return (getattr(type(field), method) is getattr(fields.Field, method)
+            and getattr(type(field._type), method)
+            is getattr(fields.FieldType, method))
+
+
+def _codecs(cls):
+    """[(name, field, converts to primitive, converts from primitive)] of
+    cls's fields, worked out once per class."""
+    codecs = cls.__dict__.get("_stratus_codecs")
+    if codecs is None:
+        codecs = [(name, field,
+                   not _passes_through(field, "to_primitive"),
+                   not _passes_through(field, "from_primitive"))
+                  for name, field in cls.fields.items()]
+        cls._stratus_codecs = codecs
+    return codecs
+
+
 class StratusObject(ovo_base.VersionedObject):
-    OBJ_SERIAL_NAMESPACE = "stratus_object"
+    """oslo.versionedobjects' VersionedObject with faster bookkeeping.
+
+    Every RPC hop turns objects into primitives and back, and oslo's
+    generic code does per field what can be done once: it builds the list
+    of field names on each ``obj_attr_is_set``, reads every value through
+    its property twice in ``obj_what_changed``, computes the changes twice
+    per ``obj_to_primitive``, and coerces values ``from_primitive`` has
+    already built. The overrides below give the same results (same
+    primitives, same changes) reading the values where oslo stores them.
+    """
+    OBJ_SERIAL_NAMESPACE = _NAMESPACE
     OBJ_PROJECT_NAMESPACE = "stratus"
+
+    def obj_attr_is_set(self, attrname):
+        if attrname not in self.fields and (
+                attrname not in self.obj_extra_fields):
+            raise AttributeError("%s object has no attribute '%s'"
+                                 % (self.obj_name(), attrname))
+        return _ATTR + attrname in self.__dict__
+
+    def obj_what_changed(self):
+        fields_ = self.fields
+        changes = {name for name in self._changed_fields if name in fields_}
+        values = self.__dict__
+        for name in fields_:
+            value = values.get(_ATTR + name)
+            if (value is not None and name not in changes
+                    and isinstance(value, ovo_base.VersionedObject)
+                    and value.obj_what_changed()):
+                changes.add(name)
+        return changes
+
+    def obj_to_primitive(self, target_version=None, version_manifest=None):
+        if (target_version not in (None, self.VERSION)
+                or version_manifest):
+            # Back-levelling: oslo's compat machinery.
+            return super().obj_to_primitive(target_version,
+                                            version_manifest)
+        values = self.__dict__
+        data = {}
+        for name, field, converts, _ in _codecs(type(self)):
+            key = _ATTR + name
+            if key in values:
+                value = values[key]
+                data[name] = (field.to_primitive(self, name, value)
+                              if converts and value is not None else value)
+        primitive = {_NAME_KEY: self.obj_name(),
+                     _NAMESPACE_KEY: self.OBJ_PROJECT_NAMESPACE,
+                     _VERSION_KEY: self.VERSION, _DATA_KEY: data}
+        changes = [name for name in self.obj_what_changed() if name in data]
+        if changes:
+            primitive[_CHANGES_KEY] = changes
+        return primitive
+
+    @classmethod
+    def _obj_from_primitive(cls, context, objver, primitive):
+        self = cls()
+        self._context = context
+        self.VERSION = objver
+        data = primitive[_DATA_KEY]
+        values = self.__dict__
+        for name, field, _, converts in _codecs(cls):
+            if name in data:
+                value = data[name]
+                # from_primitive builds the field's own type: no coercion.
+                values[_ATTR + name] = (
+                    field.from_primitive(self, name, value)
+                    if converts and value is not None else value)
+        self._changed_fields = {name for name in primitive.get(
+            _CHANGES_KEY, ()) if name in self.fields}
+        return self
 
     @classmethod
     def _from_row(cls, obj, row, context=None, skip=()):
-        """Fill obj's fields from the same-named attributes of a DB row."""
-        for name in obj.fields:
+        """Fill obj's fields from the same-named attributes of a DB row
+        (coerced as assignment would, without its change bookkeeping)."""
+        values = obj.__dict__
+        for name, field in obj.fields.items():
             if name in skip:
                 continue
-            if hasattr(row, name):
+            try:
                 value = getattr(row, name)
-                if value is None and not obj.fields[name].nullable:
-                    continue
-                setattr(obj, name, value)
+            except AttributeError:
+                continue
+            if value is None:
+                if field.nullable:
+                    values[_ATTR + name] = None
+            else:
+                values[_ATTR + name] = field.coerce(obj, name, value)
         obj._context = context
         obj.obj_reset_changes()
         return obj

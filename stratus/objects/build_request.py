@@ -15,6 +15,7 @@ from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import api_rows
 from stratus.objects import base
+from stratus.objects import block_device_mapping as bdm_obj
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 
@@ -27,20 +28,31 @@ _BY_INSTANCE_UUID = sa.select(_BR.__table__).where(
 
 @base.register
 class BuildRequest(base.StratusObject, base.StratusTimestampObject):
-    VERSION = "1.0"
+    # 1.1: block_device_mappings
+    VERSION = "1.1"
     fields = dict(base.StratusTimestampObject.fields, **{
         "id": fields.IntegerField(),
         "instance_uuid": fields.UUIDField(),
         "project_id": fields.StringField(),
         "instance": fields.ObjectField("Instance"),
         "tags": fields.ListOfStringsField(default=[]),
+        # What the conductor creates in the cell with the instance.
+        "block_device_mappings": fields.ObjectField(
+            "BlockDeviceMappingList"),
     })
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if target_version == "1.0":
+            primitive.pop("block_device_mappings", None)
 
     @classmethod
     def _from_db(cls, context, row):
         build_request = cls(id=row.id, instance_uuid=row.instance_uuid,
                             project_id=row.project_id,
                             tags=json.loads(row.tags or "[]"),
+                            block_device_mappings=_mappings_from_db(
+                                context, row.block_device_mappings),
                             created_at=row.created_at,
                             updated_at=row.updated_at)
         instance = instance_obj.Instance.obj_from_primitive(
@@ -67,6 +79,11 @@ class BuildRequest(base.StratusObject, base.StratusTimestampObject):
     def _document(self):
         return json.dumps(self.instance.obj_to_primitive())
 
+    def _mappings_document(self):
+        mappings = self.get("block_device_mappings")
+        return None if mappings is None else json.dumps(
+            mappings.obj_to_primitive())
+
     def create(self, context=None, session=None):
         """Insert; in session when given (to join the caller's
         transaction)."""
@@ -74,7 +91,8 @@ class BuildRequest(base.StratusObject, base.StratusTimestampObject):
         now = utcnow()
         values = dict(instance_uuid=self.instance_uuid,
                       project_id=self.project_id, instance=self._document(),
-                      tags=json.dumps(self.get("tags", [])), created_at=now)
+                      tags=json.dumps(self.get("tags", [])), created_at=now,
+                      block_device_mappings=self._mappings_document())
         self.id = api_rows.insert(context, _BR, values, session)
         self._context = context
         self.created_at = now
@@ -141,6 +159,13 @@ class BuildRequestList(base.ObjectListBase, base.StratusObject):
             start = uuids.index(marker) + 1
         end = None if limit is None else start + limit
         return cls.from_objects(context, matching[start:end])
+
+
+def _mappings_from_db(context, text):
+    if not text:
+        return bdm_obj.BlockDeviceMappingList(objects=[])
+    return bdm_obj.BlockDeviceMappingList.obj_from_primitive(
+        json.loads(text), context=context)
 
 
 # A server that has not reached a cell has no addresses yet.

@@ -110,11 +110,17 @@ def mask_password(url):
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
-def over_host_cells(context, read):
+def over_host_cells(context, read, down_cells=None):
     """read(session, cell uuid) -> list, in every cell that can hold hosts;
-    the lists joined."""
+    the lists joined. Cells whose database cannot be reached are skipped
+    (as Nova's list_records_by_skipping_down_cells), their uuids added to
+    down_cells when it is given."""
     results = []
     for cell in CellMappingList.get_all(context).host_cells():
-        with context.cell_db_for(cell.uuid).reader() as session:
-            results.extend(read(session, cell.uuid))
+        try:
+            with context.cell_db_for(cell.uuid).reader() as session:
+                results.extend(read(session, cell.uuid))
+        except exception.DatabaseUnreachable:
+            if down_cells is not None:
+                down_cells.append(cell.uuid)
     return results

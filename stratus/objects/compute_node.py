@@ -7,6 +7,7 @@ which also keeps each node's placement resource provider in step.
 """
 import sqlalchemy as sa
 from oslo_utils import uuidutils
+from oslo_utils import versionutils
 
 from stratus.db import cell_models
 from stratus.db.types import utcnow
@@ -22,13 +23,14 @@ _COLUMNS = (
     "hypervisor_type", "hypervisor_version", "cpu_info",
     "disk_available_least", "free_ram_mb", "free_disk_gb",
     "current_workload", "running_vms", "host_ip", "supported_instances",
-    "stats", "numa_topology", "cpu_allocation_ratio", "ram_allocation_ratio",
+    "stats", "metrics", "numa_topology", "cpu_allocation_ratio", "ram_allocation_ratio",
     "disk_allocation_ratio")
 
 
 @base.register
 class ComputeNode(base.StratusObject, base.StratusPersistentObject):
-    VERSION = "1.0"
+    # 1.0: initial; 1.1: metrics
+    VERSION = "1.1"
     fields = dict(base.StratusPersistentObject.fields, **{
         "id": fields.IntegerField(),
         "uuid": fields.UUIDField(),
@@ -51,7 +53,10 @@ class ComputeNode(base.StratusObject, base.StratusPersistentObject):
         "running_vms": fields.IntegerField(nullable=True),
         "host_ip": fields.StringField(nullable=True),
         "supported_instances": fields.StringField(nullable=True),
+        # JSON: {"num_instances", "io_workload", "failed_builds", ...}
         "stats": fields.StringField(nullable=True),
+        # JSON: [{"name", "value", "source"}] (Nova's MonitorMetricList).
+        "metrics": fields.StringField(nullable=True),
         "numa_topology": fields.StringField(nullable=True),
         "cpu_allocation_ratio": fields.FloatField(default=1.0),
         "ram_allocation_ratio": fields.FloatField(default=1.0),
@@ -63,6 +68,11 @@ class ComputeNode(base.StratusObject, base.StratusPersistentObject):
         "disk_gb_reserved": fields.IntegerField(default=0),
         "cell_uuid": fields.UUIDField(nullable=True),
     })
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop("metrics", None)
 
     @classmethod
     def _from_db(cls, context, row, cell_uuid):
@@ -102,8 +112,10 @@ class ComputeNode(base.StratusObject, base.StratusPersistentObject):
 
 @base.register
 class ComputeNodeList(base.ObjectListBase, base.StratusObject):
-    VERSION = "1.0"
+    # 1.0: initial; 1.1: ComputeNode 1.1
+    VERSION = "1.1"
     fields = {"objects": fields.ListOfObjectsField("ComputeNode")}
+    obj_relationships = {"objects": [("1.0", "1.0"), ("1.1", "1.1")]}
 
     @classmethod
     def _get(cls, context, *where):

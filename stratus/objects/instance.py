@@ -25,6 +25,7 @@ from stratus.db import cell_models
 from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import base
+from stratus.objects import block_device_mapping
 from stratus.objects import fields
 from stratus.objects import flavor as flavor_obj
 from stratus.objects import instance_fault
@@ -43,6 +44,11 @@ _CACHE = cell_models.InstanceInfoCache.__table__
 _META = cell_models.InstanceMetadata.__table__
 _SYSMETA = cell_models.InstanceSystemMetadata.__table__
 _TAG = cell_models.Tag.__table__
+# Inserts run with their values as parameters: one statement each, built
+# and compiled once.
+_INSERT_INSTANCE = _I.insert()
+_INSERT_EXTRA = _EXTRA.insert()
+_INSERT_CACHE = _CACHE.insert()
 
 # Filters compared for equality (a list means "any of"); every other
 # filter naming a column is a regular expression, as in Nova.
@@ -118,6 +124,8 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         # network_info as the JSON list Nova keeps in instance_info_caches
         "info_cache": fields.StringField(nullable=True),
         "image_properties": fields.DictOfNullableStringsField(default={}),
+        # Ids of the certificates the image must be signed by (2.63).
+        "trusted_certs": fields.ListOfStringsField(nullable=True),
         # The cell this instance lives in (not a column; set on load).
         "cell_uuid": fields.UUIDField(nullable=True),
     })
@@ -215,11 +223,11 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
                   else context.cell_db.writer())
         with writer as session:
             instance_id = session.execute(
-                sa.insert(_I).values(**values)).inserted_primary_key[0]
-            session.execute(sa.insert(_EXTRA).values(
+                _INSERT_INSTANCE, values).inserted_primary_key[0]
+            session.execute(_INSERT_EXTRA, dict(
                 instance_uuid=self.uuid, created_at=now,
                 **self._extra_values(set(_EXTRA_FIELDS))))
-            session.execute(sa.insert(_CACHE).values(
+            session.execute(_INSERT_CACHE, dict(
                 instance_uuid=self.uuid, created_at=now,
                 network_info=self.get("info_cache")))
             _write_metadata(session, _META, self.uuid, {},
@@ -242,7 +250,7 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
             if not self.obj_attr_is_set(name):
                 setattr(self, name, default)
         self.tags = tags
-        self.obj_reset_changes()
+        self.obj_reset_changes(recursive=True)
 
     def _extra_values(self, names):
         values = {}
@@ -254,6 +262,10 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
             values["image_properties"] = self.get("image_properties", {})
         if "locked_reason" in names:
             values["locked_reason"] = self.get("locked_reason")
+        if "trusted_certs" in names:
+            certs = self.get("trusted_certs")
+            values["trusted_certs"] = (None if certs is None
+                                       else json.dumps(certs))
         return values
 
     def save(self, expected_task_state=None, expected_vm_state=None,
@@ -276,15 +288,12 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         values = {name: getattr(self, name) for name in changes
                   if name in _COLUMN_FIELDS}
         values["updated_at"] = utcnow()
-        update = sa.update(_I).where(_I.c.uuid == self.uuid, _I.c.deleted == 0)
-        if expected_task_state is not None:
-            update = update.where(_in_states(_I.c.task_state,
-                                             expected_task_state))
-        if expected_vm_state is not None:
-            update = update.where(_in_states(_I.c.vm_state, expected_vm_state))
+        update, params = _save_statement(self.uuid, values,
+                                         expected_task_state,
+                                         expected_vm_state)
         with self._context.target_cell(self.cell_uuid) as cctx:
             with cctx.cell_db.writer() as session:
-                if not session.execute(update.values(**values)).rowcount:
+                if not session.execute(update, params).rowcount:
                     _raise_save_conflict(session, self.uuid,
                                          expected_task_state,
                                          expected_vm_state)
@@ -306,11 +315,12 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
                 if also is not None:
                     also(cctx, session)
         self.updated_at = values["updated_at"]
-        self.obj_reset_changes()
+        # The flavor and keypairs were written too: none is a change now.
+        self.obj_reset_changes(recursive=True)
 
     def destroy(self):
         """Soft-delete: deleted = id, vm_state deleted, no task; tags go
-        (as in Nova). InstanceNotFound if it is already gone."""
+        and block device mappings are soft-deleted (as in Nova). InstanceNotFound if it is already gone."""
         now = utcnow()
         with self._context.target_cell(self.cell_uuid) as cctx:
             with cctx.cell_db.writer() as session:
@@ -324,6 +334,7 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
                     raise exception.InstanceNotFound(instance_id=self.uuid)
                 session.execute(sa.delete(_TAG).where(
                     _TAG.c.resource_id == self.uuid))
+                block_device_mapping.destroy_for_instance(session, self.uuid)
         self.deleted = True
         self.deleted_at = now
         self.updated_at = now
@@ -507,6 +518,54 @@ def _marker_instance(session, context, marker):
 
 # Filtering ------------------------------------------------------------------
 
+_SAVE_STATEMENTS = {}
+
+
+def _state_check(states):
+    """How an expected-state check shapes the SQL: None (no check) or
+    (whether no-state is allowed, whether states are listed)."""
+    if states is None:
+        return None
+    if not isinstance(states, (list, tuple, set, frozenset)):
+        states = [states]
+    return (None in states, any(state is not None for state in states))
+
+
+def _save_statement(uuid, values, expected_task_state, expected_vm_state):
+    """(UPDATE statement, parameters) of a save: the statement for one
+    shape of save (its columns and state checks) is built once."""
+    checks = ((_I.c.task_state, "expected_task_states", expected_task_state),
+              (_I.c.vm_state, "expected_vm_states", expected_vm_state))
+    key = (tuple(sorted(values)),) + tuple(
+        _state_check(states) for _column, _name, states in checks)
+    update = _SAVE_STATEMENTS.get(key)
+    if update is None:
+        update = sa.update(_I).where(
+            _I.c.uuid == sa.bindparam("saved_uuid"), _I.c.deleted == 0)
+        for (column, name, _states), shape in zip(checks, key[1:]):
+            if shape is not None:
+                allows_none, listed = shape
+                conditions = []
+                if listed:
+                    conditions.append(column.in_(
+                        sa.bindparam(name, expanding=True)))
+                if allows_none:
+                    conditions.append(column.is_(None))
+                update = update.where(
+                    sa.or_(*conditions) if conditions else sa.false())
+        update = update.values(**{name: sa.bindparam("new_" + name)
+                                  for name in values})
+        _SAVE_STATEMENTS[key] = update
+    params = {"saved_uuid": uuid}
+    params.update(("new_" + name, value) for name, value in values.items())
+    for _column, name, states in checks:
+        if states is not None:
+            if not isinstance(states, (list, tuple, set, frozenset)):
+                states = [states]
+            params[name] = [state for state in states if state is not None]
+    return update, params
+
+
 def _in_states(column, states):
     if not isinstance(states, (list, tuple, set, frozenset)):
         states = [states]
@@ -602,7 +661,8 @@ def _matches_ips(instance, ip_filters):
 _COLUMN_FIELDS = tuple(
     name for name in Instance.fields
     if name in _I.c and name != "deleted")
-_EXTRA_FIELDS = ("flavor", "keypairs", "image_properties", "locked_reason")
+_EXTRA_FIELDS = ("flavor", "keypairs", "image_properties", "locked_reason",
+                 "trusted_certs")
 _COLUMN_ATTRS = tuple("_obj_" + name for name in _COLUMN_FIELDS)
 _FIELD_ATTRS = tuple((name, "_obj_" + name) for name in Instance.fields)
 _BOOLEAN_ATTRS = tuple(
@@ -614,7 +674,7 @@ _BOOLEAN_ATTRS = tuple(
 _SELECT = sa.select(
     *[_I.c[name] for name in _COLUMN_FIELDS],
     _I.c.deleted, _EXTRA.c.flavor, _EXTRA.c.image_properties,
-    _EXTRA.c.locked_reason, _CACHE.c.network_info,
+    _EXTRA.c.locked_reason, _EXTRA.c.trusted_certs, _CACHE.c.network_info,
 ).select_from(_I).outerjoin(
     _EXTRA, _EXTRA.c.instance_uuid == _I.c.uuid).outerjoin(
     _CACHE, _CACHE.c.instance_uuid == _I.c.uuid)
@@ -628,11 +688,13 @@ def _from_row(context, row):
     loaded.update(zip(_COLUMN_ATTRS, row))
     for attr in _BOOLEAN_ATTRS:
         loaded[attr] = bool(loaded[attr])
-    (deleted, flavor_text, image_properties, locked_reason,
+    (deleted, flavor_text, image_properties, locked_reason, trusted_certs,
      network_info) = row[len(_COLUMN_FIELDS):]
     loaded.update(_obj_deleted=bool(deleted),
                   _obj_image_properties=image_properties or {},
                   _obj_locked_reason=locked_reason,
+                  _obj_trusted_certs=(json.loads(trusted_certs)
+                                      if trusted_certs else None),
                   _obj_info_cache=network_info,
                   _obj_cell_uuid=context.cell_uuid)
     if flavor_text:

@@ -30,6 +30,20 @@ RESULT_SUCCESS = "Success"
 RESULT_ERROR = "Error"
 
 
+_ACTION_ID = sa.select(_ACTION.id).where(
+    _ACTION.instance_uuid == sa.bindparam("instance_uuid"),
+    _ACTION.request_id == sa.bindparam("request_id")).order_by(
+    _ACTION.created_at.desc(), _ACTION.id.desc()).limit(1)
+_TOUCH_ACTION = sa.update(_ACTION.__table__).where(
+    _ACTION.id == sa.bindparam("touched_id")).values(
+    updated_at=sa.bindparam("now"))
+_INSERT_EVENT = _EVENT.__table__.insert()
+_LAST_EVENT = sa.select(_EVENT.__table__).where(
+    _EVENT.action_id == sa.bindparam("action_id"),
+    _EVENT.event == sa.bindparam("event_name")).order_by(
+    _EVENT.id.desc()).limit(1)
+
+
 def _writer(context, session):
     """The caller's session, or a new writer of the context's cell."""
     if session is not None:
@@ -158,10 +172,9 @@ class InstanceActionEvent(base.StratusObject, base.StratusPersistentObject):
 
     @classmethod
     def _action_id(cls, session, context, instance_uuid):
-        action_id = session.scalar(sa.select(_ACTION.id).where(
-            _ACTION.instance_uuid == instance_uuid,
-            _ACTION.request_id == context.request_id).order_by(
-            _ACTION.created_at.desc(), _ACTION.id.desc()).limit(1))
+        action_id = session.scalar(_ACTION_ID, {
+            "instance_uuid": instance_uuid,
+            "request_id": context.request_id})
         if action_id is None:
             raise exception.InstanceActionNotFound(
                 request_id=context.request_id, instance_uuid=instance_uuid)
@@ -187,10 +200,10 @@ class InstanceActionEvent(base.StratusObject, base.StratusPersistentObject):
         with _writer(context, session) as session:
             values["action_id"] = cls._action_id(session, context,
                                                  instance_uuid)
-            session.execute(sa.update(_ACTION.__table__).where(
-                _ACTION.id == values["action_id"]).values(updated_at=now))
-            values["id"] = session.execute(sa.insert(
-                _EVENT.__table__).values(**values)).inserted_primary_key[0]
+            session.execute(_TOUCH_ACTION, {"touched_id": values["action_id"],
+                                            "now": now})
+            values["id"] = session.execute(
+                _INSERT_EVENT, values).inserted_primary_key[0]
         return cls._record(context, values)
 
     @classmethod
@@ -214,10 +227,8 @@ class InstanceActionEvent(base.StratusObject, base.StratusPersistentObject):
                     else "".join(traceback.format_tb(exc_tb)))
         with _writer(context, session) as session:
             action_id = cls._action_id(session, context, instance_uuid)
-            row = session.execute(sa.select(_EVENT.__table__).where(
-                _EVENT.action_id == action_id,
-                _EVENT.event == event_name).order_by(
-                _EVENT.id.desc()).limit(1)).first()
+            row = session.execute(_LAST_EVENT, {
+                "action_id": action_id, "event_name": event_name}).first()
             if row is None:
                 raise exception.InstanceActionEventNotFound(
                     action_id=action_id, event=event_name)

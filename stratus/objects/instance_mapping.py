@@ -109,6 +109,20 @@ class InstanceMappingList(base.ObjectListBase, base.StratusObject):
     fields = {"objects": fields.ListOfObjectsField("InstanceMapping")}
 
     @classmethod
+    def get_live_by_cells(cls, context, cell_uuids, project_id=None):
+        """Mappings of the servers (not being deleted) in these cells,
+        newest first; of one project when project_id is given."""
+        query = _select().where(_CELL.uuid.in_(cell_uuids),
+                                _MAPPING.queued_for_delete.isnot(True))
+        if project_id is not None:
+            query = query.where(_MAPPING.project_id == project_id)
+        query = query.order_by(_MAPPING.created_at.desc(), _MAPPING.id.desc())
+        with context.api_db.reader() as session:
+            rows = session.execute(query).all()
+        return cls.from_objects(context, [
+            InstanceMapping._from_db(context, *row) for row in rows])
+
+    @classmethod
     def get_by_project_id(cls, context, project_id):
         with context.api_db.reader() as session:
             rows = session.execute(_select().where(

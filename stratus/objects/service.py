@@ -188,8 +188,10 @@ class ServiceList(base.ObjectListBase, base.StratusObject):
     fields = {"objects": fields.ListOfObjectsField("Service")}
 
     @classmethod
-    def get_all(cls, context, binary=None, host=None, disabled=None):
-        """Services of every cell, optionally filtered."""
+    def get_all(cls, context, binary=None, host=None, disabled=None,
+                down_cells=None):
+        """Services of every cell that answers, optionally filtered;
+        down_cells: a list to add the uuids of the others to."""
         query = sa.select(_SERVICES).where(_SERVICES.deleted == 0)
         if binary is not None:
             query = query.where(_SERVICES.binary == binary)
@@ -201,4 +203,4 @@ class ServiceList(base.ObjectListBase, base.StratusObject):
         return cls.from_objects(context, cell_mapping_obj.over_host_cells(
             context, lambda session, cell: [
                 Service._from_db(context, row, cell)
-                for row in session.scalars(query)]))
+                for row in session.scalars(query)], down_cells))

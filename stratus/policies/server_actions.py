@@ -16,6 +16,7 @@ CONSOLE_OUTPUT = "os_compute_api:os-console-output"
 CREATE_IMAGE = "os_compute_api:servers:create_image"
 CREATE_BACKUP = "os_compute_api:os-create-backup"
 REBUILD = "os_compute_api:servers:rebuild"
+REBUILD_TRUSTED_CERTS = "os_compute_api:servers:rebuild:trusted_certs"
 DEFERRED_DELETE = "os_compute_api:os-deferred-delete:%s"
 
 _ACTION = [("POST", "/servers/{server_id}/action")]
@@ -48,6 +49,9 @@ def list_rules():
         base.rule(CREATE_BACKUP, member, "Create a backup of a server",
                   _ACTION),
         base.rule(REBUILD, member, "Rebuild a server", _ACTION),
+        base.rule(REBUILD_TRUSTED_CERTS, member,
+                  "Rebuild a server with trusted image certificates (2.63)",
+                  _ACTION),
         base.rule(DEFERRED_DELETE % "restore", member,
                   "Restore a soft-deleted server", _ACTION),
         base.rule(DEFERRED_DELETE % "force", member,

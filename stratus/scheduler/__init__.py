@@ -19,3 +19,18 @@ def load_plugins(conf, names, modules, package, kind):
         module = importlib.import_module(package + "." + modules[name])
         plugins.append(getattr(module, name)(conf))
     return plugins
+
+
+def for_request(plugins, ctx, spec):
+    """The plugins as they apply to one request: a plugin with
+    ``for_request(ctx, spec)`` is replaced by what that returns (itself,
+    or an object holding what it read for the request), or left out when
+    that is None (the request asks nothing of it)."""
+    active = []
+    for plugin in plugins:
+        prepare = getattr(plugin, "for_request", None)
+        if prepare is not None:
+            plugin = prepare(ctx, spec)
+        if plugin is not None:
+            active.append(plugin)
+    return active

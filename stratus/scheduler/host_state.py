@@ -1,32 +1,136 @@
 """The scheduler's view of the hosts.
 
-Compute nodes, their services and availability zones change rarely: the
-HostManager keeps them for ``[scheduler] host_cache_seconds`` and reloads
-at once when placement knows a provider it has not seen. Free capacity
-changes with every claim: it is read from placement for every request, in
-one query.
+Compute nodes, their services, aggregates and availability zones change
+rarely: the HostManager keeps them (the topology) for ``[scheduler]
+host_cache_seconds`` and reloads at once when placement knows a provider
+it has not seen. What a filter or weigher reads of a node beyond its
+columns (stats, metrics, supported instances) is parsed once per topology,
+on first use. Free capacity changes with every claim: it is read from
+placement for every request, in one query.
+
+Instance counts and I/O operations come from the compute's reports (the
+node's ``stats``, Nova's ``num_instances`` and ``io_workload``), so no
+request counts instances; ``HostState.consume`` keeps them current within
+one request, so a multi-create spreads.
 """
+import collections
+import json
 import threading
 import time
 
+import os_resource_classes as orc
+import sqlalchemy as sa
+
+from stratus.db import cell_models
 from stratus.objects import aggregate as aggregate_obj
+from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import compute_node as compute_node_obj
+from stratus.objects import fields
 from stratus.objects import service as service_obj
 from stratus.placement import usages
 
 COMPUTE_BINARY = "nova-compute"
+_NO_AGGREGATES = ()
+_NO_METADATA = {}
+_INSTANCES = cell_models.Instance.__table__
+_EXTRA = cell_models.InstanceExtra.__table__
+_NOT_ON_HOST = (fields.VMState.DELETED, fields.VMState.SHELVED_OFFLOADED)
+
+
+class NodeDetails:
+    """What filters read of a node's JSON columns, parsed on first use
+    and shared by every request of one topology."""
+    __slots__ = ("_node", "_stats", "_metrics", "_supported", "_counts")
+
+    def __init__(self, node):
+        self._node = node
+        self._stats = self._metrics = self._supported = self._counts = None
+
+    @property
+    def counts(self):
+        """(num_instances, num_io_ops, failed_builds) as last reported."""
+        if self._counts is None:
+            stats, node = self.stats, self._node
+            self._counts = (
+                _int(stats.get("num_instances"), node.get("running_vms") or 0),
+                _int(stats.get("io_workload"),
+                     node.get("current_workload") or 0),
+                _int(stats.get("failed_builds")))
+        return self._counts
+
+    @property
+    def stats(self):
+        if self._stats is None:
+            stats = _json(self._node.get("stats"), {})
+            self._stats = stats if isinstance(stats, dict) else {}
+        return self._stats
+
+    @property
+    def metrics(self):
+        """{metric name: value} (Nova's MonitorMetric list, keyed)."""
+        if self._metrics is None:
+            self._metrics = {
+                item["name"]: item.get("value")
+                for item in _json(self._node.get("metrics"), [])
+                if isinstance(item, dict) and "name" in item}
+        return self._metrics
+
+    @property
+    def supported_instances(self):
+        """[(architecture, hypervisor type, vm mode)], lower case."""
+        if self._supported is None:
+            self._supported = [
+                tuple(str(part).lower() for part in item)
+                for item in _json(self._node.get("supported_instances"), [])
+                if isinstance(item, (list, tuple))]
+        return self._supported
+
+
+def _json(text, default):
+    if not text:
+        return default
+    try:
+        return json.loads(text)
+    except ValueError:
+        return default
+
+
+def _int(value, default=0):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 class HostState:
     """One compute node as a scheduling candidate: its node, service,
-    zone, and placement inventory and usage (updated as the request
-    consumes it)."""
+    zone, aggregates, and placement inventory and usage (updated, with the
+    instance and I/O counts, as the request consumes it).
 
-    def __init__(self, node, service, availability_zone, summary):
+    The attribute names are Nova's, so ``capabilities:`` extra specs and
+    JsonFilter ``$variables`` written for Nova read the same values."""
+
+    def __init__(self, node, service, availability_zone, summary,
+                 aggregates=_NO_AGGREGATES, aggregate_metadata=_NO_METADATA,
+                 details=None, image_properties=None):
         self.node = node
         self.service = service
         self.availability_zone = availability_zone
         self.summary = summary
+        self.aggregates = aggregates
+        self.aggregate_metadata = aggregate_metadata
+        self.details = details or NodeDetails(node)
+        # Counter of (property, value) over the node's instances' images,
+        # loaded only when a weigher uses it.
+        self.instance_image_properties = image_properties
+        (self.num_instances, self.num_io_ops,
+         self.failed_builds) = self.details.counts
+
+    def _field(self, name):
+        # The object's stored value, None when unset: filters and weighers
+        # read these for every host of every request, and the versioned
+        # object's accessors cost several times more.
+        return self.node.__dict__.get("_obj_" + name)
 
     @property
     def host(self):
@@ -36,6 +140,8 @@ class HostState:
     def nodename(self):
         return self.node.hypervisor_hostname
 
+    hypervisor_hostname = nodename
+
     @property
     def uuid(self):
         return self.node.uuid
@@ -44,23 +150,114 @@ class HostState:
     def cell_uuid(self):
         return self.node.cell_uuid
 
+    @property
+    def hypervisor_type(self):
+        return self._field("hypervisor_type")
+
+    @property
+    def hypervisor_version(self):
+        return self._field("hypervisor_version")
+
+    @property
+    def cpu_info(self):
+        return self._field("cpu_info")
+
+    @property
+    def host_ip(self):
+        return self._field("host_ip")
+
+    @property
+    def cpu_allocation_ratio(self):
+        return self._field("cpu_allocation_ratio")
+
+    @property
+    def ram_allocation_ratio(self):
+        return self._field("ram_allocation_ratio")
+
+    @property
+    def disk_allocation_ratio(self):
+        return self._field("disk_allocation_ratio")
+
+    @property
+    def stats(self):
+        return self.details.stats
+
+    @property
+    def metrics(self):
+        return self.details.metrics
+
+    @property
+    def supported_instances(self):
+        return self.details.supported_instances
+
+    # Capacity, as placement sees it for this request.
+    @property
+    def free_ram_mb(self):
+        return self.free(orc.MEMORY_MB)
+
+    @property
+    def free_disk_mb(self):
+        return self.free(orc.DISK_GB) * 1024
+
+    @property
+    def vcpus_total(self):
+        return self._field("vcpus") or 0
+
+    @property
+    def vcpus_used(self):
+        return self.summary.usages.get(orc.VCPU,
+                                       self._field("vcpus_used") or 0)
+
+    @property
+    def total_usable_ram_mb(self):
+        return self._field("memory_mb") or 0
+
+    @property
+    def total_usable_disk_gb(self):
+        return self._field("local_gb") or 0
+
     def free(self, resource_class):
         return self.summary.free(resource_class)
 
+    def aggregate_values(self, key):
+        """The values of an aggregate metadata key over the host's
+        aggregates, as written (one per aggregate that sets it)."""
+        return self.aggregate_metadata.get(key, ())
+
     def consume(self, resources):
         self.summary.consume(resources)
+        self.num_instances += 1
+        self.num_io_ops += 1
 
     def __repr__(self):
         return "HostState(%s, %s)" % (self.host, self.nodename)
 
 
 class _Topology:
-    def __init__(self, nodes, services, zones, loaded_at):
+    def __init__(self, nodes, services, aggregates, loaded_at):
         self.nodes = {node.uuid: node for node in nodes}
+        self.details = {uuid: NodeDetails(node)
+                        for uuid, node in self.nodes.items()}
         self.services = {service.host: service for service in services}
-        self.zones = zones
+        self.zones = aggregates.availability_zones_by_host()
+        self.aggregates, self.metadata = by_host(aggregates)
+        self.image_properties = None
         self.loaded_at = loaded_at
         self.unknown = frozenset()
+
+
+def by_host(aggregates):
+    """({host: [Aggregate]}, {host: {metadata key: [values]}}) for the
+    hosts in any of the aggregates."""
+    members = collections.defaultdict(list)
+    metadata = collections.defaultdict(lambda: collections.defaultdict(list))
+    for aggregate in aggregates:
+        for host in aggregate.hosts:
+            members[host].append(aggregate)
+            for key, value in aggregate.metadata.items():
+                metadata[host][key].append(value)
+    return dict(members), {host: dict(values)
+                           for host, values in metadata.items()}
 
 
 class HostManager:
@@ -75,14 +272,22 @@ class HostManager:
         summaries = usages.provider_summaries(context, resource_classes)
         topology = self._current_topology(context, set(summaries))
         default_zone = self.conf.default_availability_zone
+        aggregates, metadata = topology.aggregates, topology.metadata
+        image_properties = topology.image_properties
         states = []
         for node_uuid, summary in summaries.items():
             node = topology.nodes.get(node_uuid)
             if node is None or node.host in ignore_hosts:
                 continue
+            host = node.host
             states.append(HostState(
-                node, topology.services.get(node.host),
-                topology.zones.get(node.host, default_zone), summary))
+                node, topology.services.get(host),
+                topology.zones.get(host, default_zone), summary,
+                aggregates.get(host, _NO_AGGREGATES),
+                metadata.get(host, _NO_METADATA),
+                topology.details[node_uuid],
+                None if image_properties is None else image_properties.get(
+                    (host, node.hypervisor_hostname), collections.Counter())))
         return states
 
     def _current_topology(self, context, provider_uuids):
@@ -99,11 +304,41 @@ class HostManager:
                 compute_node_obj.ComputeNodeList.get_all(context),
                 service_obj.ServiceList.get_all(context,
                                                 binary=COMPUTE_BINARY),
-                aggregate_obj.AggregateList.get_all(
-                    context).availability_zones_by_host(),
+                aggregate_obj.AggregateList.get_all(context),
                 time.monotonic())
+            if self.conf.filter_scheduler.image_props_weight_multiplier:
+                topology.image_properties = instance_image_properties(
+                    context)
             # Providers that are not compute nodes of any cell (yet) do
             # not force a reload on every request.
             topology.unknown = frozenset(provider_uuids - set(topology.nodes))
             self._topology = topology
             return topology
+
+
+def instance_image_properties(context):
+    """{(host, node): Counter((property, value))} over the image
+    properties of the instances on each node; one query per cell."""
+    query = sa.select(_INSTANCES.c.host, _INSTANCES.c.node,
+                      _EXTRA.c.image_properties).select_from(
+        _INSTANCES.join(_EXTRA, _EXTRA.c.instance_uuid
+                        == _INSTANCES.c.uuid)).where(
+        _INSTANCES.c.deleted == 0, _INSTANCES.c.host.is_not(None),
+        _INSTANCES.c.vm_state.not_in(_NOT_ON_HOST))
+    counts = collections.defaultdict(collections.Counter)
+    for host, node, properties in cell_mapping_obj.over_host_cells(
+            context, lambda session, cell_uuid: session.execute(query).all()):
+        counts[(host, node)].update(
+            (key, str(value)) for key, value in (properties or {}).items())
+    return dict(counts)
+
+
+def nodes_of_instances(context, instance_uuids):
+    """{(host, node)} the given instances are on (those that exist and
+    have one); one query per cell."""
+    query = sa.select(_INSTANCES.c.host, _INSTANCES.c.node).where(
+        _INSTANCES.c.uuid.in_(list(instance_uuids)),
+        _INSTANCES.c.deleted == 0, _INSTANCES.c.host.is_not(None))
+    return set(cell_mapping_obj.over_host_cells(
+        context, lambda session, cell_uuid: [
+            tuple(row) for row in session.execute(query)]))

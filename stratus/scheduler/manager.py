@@ -41,6 +41,8 @@ class SchedulerManager:
                 ctx, list(resources), request_spec.get("ignore_hosts") or ())
         except placement_exception.ResourceClassNotFound as exc:
             raise exception.NoValidHost(reason=exc.format_message())
+        pipeline = (filters.for_request(self.filters, ctx, request_spec),
+                    weighers.for_request(self.weighers, ctx, request_spec))
         alternates = self.conf.scheduler.max_attempts - 1
         claimed = []
         results = []
@@ -48,7 +50,7 @@ class SchedulerManager:
             for instance_uuid in instance_uuids:
                 chosen, ranked = self._claim_best(ctx, request_spec,
                                                   instance_uuid, hosts,
-                                                  resources)
+                                                  resources, pipeline)
                 claimed.append(instance_uuid)
                 others = [host for host in ranked if host is not chosen
                           and host.cell_uuid == chosen.cell_uuid]
@@ -62,11 +64,15 @@ class SchedulerManager:
             raise
         return results
 
-    def _claim_best(self, ctx, spec, instance_uuid, hosts, resources):
+    def _claim_best(self, ctx, spec, instance_uuid, hosts, resources,
+                    pipeline):
         """Claim on the best host that still fits: (that host, the ranked
-        candidates). Hosts a claim finds full leave the request's view."""
-        passing = filters.filter_hosts(self.filters, hosts, spec, resources)
-        ranked = self._ranked(passing)
+        candidates). Hosts a claim finds full leave the request's view.
+        pipeline: the (filters, weighers) prepared for this request."""
+        request_filters, request_weighers = pipeline
+        passing = filters.filter_hosts(request_filters, hosts, spec,
+                                       resources)
+        ranked = self._ranked(passing, spec, request_weighers)
         for host in ranked:
             try:
                 allocations.claim(ctx, instance_uuid, spec.project_id,
@@ -80,8 +86,8 @@ class SchedulerManager:
             return host, ranked
         raise exception.NoValidHost(reason=NOT_ENOUGH_HOSTS)
 
-    def _ranked(self, hosts):
-        weighed = weighers.weigh(self.weighers, hosts)
+    def _ranked(self, hosts, spec, request_weighers):
+        weighed = weighers.weigh(request_weighers, hosts, spec)
         options = self.conf.filter_scheduler
         if options.shuffle_best_same_weighed_hosts and weighed:
             best = [pair for pair in weighed if pair[0] == weighed[0][0]]

@@ -38,6 +38,11 @@ class NodeResources:
     hypervisor_version: int
     cpu_info: str
     host_ip: str | None
+    # (architecture, hypervisor type, vm mode) guests this node can run.
+    supported_instances: tuple = ()
+    # Nova's monitor metrics: ({"name", "value", "source"}, ...), e.g.
+    # cpu.percent as a fraction of the node's CPU time in use.
+    metrics: tuple = ()
 
 
 class ComputeDriver(abc.ABC):

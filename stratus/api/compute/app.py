@@ -7,6 +7,7 @@ from stratus.api import errors
 from stratus.api import microversion
 from stratus.api import wsgi
 from stratus.api.compute import routes
+from stratus.db import api as db_api
 from stratus import policy
 
 VARY = "%s, %s" % (microversion.HEADER, microversion.LEGACY_HEADER)
@@ -50,6 +51,9 @@ class ComputeApp(wsgi.Application):
                 if self.router.match(rest)[0] is not None:
                     req.environ["stratus.url_project_id"] = found.group(1)
                     req.path_info = rest
+        if req.method in ("GET", "HEAD"):
+            with db_api.shared_readers():
+                return super().handle(req)
         return super().handle(req)
 
     def prepare(self, req, template):

@@ -258,7 +258,8 @@ def _find_by_id(ctx, hypervisor_id):
         try:
             return compute_node_obj.ComputeNode.get_by_id(ctx, node_id,
                                                           cell.uuid)
-        except exception.ComputeNodeNotFound:
+        except (exception.ComputeNodeNotFound,
+                exception.DatabaseUnreachable):
             continue
     return None
 

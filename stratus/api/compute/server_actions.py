@@ -16,6 +16,7 @@ from stratus.api.schemas import server_actions as action_schemas
 from stratus.api.schemas import servers as schemas
 from stratus.api import validation
 from stratus.api import wsgi
+from stratus.compute import api as compute_api
 from stratus import exception
 from stratus.policies import server_actions as action_policies
 from stratus.policies import servers as policies
@@ -203,7 +204,8 @@ _REBUILD_FIELDS = (("name", "display_name"), ("metadata", "metadata"),
 @validation.schema(action_schemas.rebuild, "2.1", "2.18")
 @validation.schema(action_schemas.rebuild_v219, "2.19", "2.53")
 @validation.schema(action_schemas.rebuild_v254, "2.54", "2.56")
-@validation.schema(action_schemas.rebuild_v257, "2.57", "2.89")
+@validation.schema(action_schemas.rebuild_v257, "2.57", "2.62")
+@validation.schema(action_schemas.rebuild_v263, "2.63", "2.89")
 @validation.schema(action_schemas.rebuild_v290, "2.90", "2.93")
 @validation.schema(action_schemas.rebuild_v294, "2.94")
 def rebuild_server(req, server_id, body):
@@ -211,10 +213,17 @@ def rebuild_server(req, server_id, body):
                                   expected_attrs=servers.SHOW_ATTRS)
     servers.authorize_for(req, action_policies.REBUILD, instance)
     options = body["rebuild"]
+    if "trusted_image_certificates" in options:
+        servers.authorize_for(req, action_policies.REBUILD_TRUSTED_CERTS,
+                              instance)
     changes = {field: options[key] for key, field in _REBUILD_FIELDS
                if key in options}
     if "OS-DCF:diskConfig" in options:
         changes["auto_disk_config"] = options["OS-DCF:diskConfig"] == "AUTO"
+    if "trusted_image_certificates" in options:
+        # null: back to the configured defaults, as Nova's rebuild does.
+        changes["trusted_certs"] = compute_api.trusted_cert_ids(
+            req.app.conf, options["trusted_image_certificates"])
     try:
         password, instance = req.app.compute_api.rebuild(
             req.context, instance, servers._id_from_href(options["imageRef"]),

@@ -227,7 +227,9 @@ class ServerView:
         if version >= (2, 26):
             server["tags"] = list(get("tags") or [])
         if version >= (2, 63):
-            server["trusted_image_certificates"] = None
+            certs = get("trusted_certs")
+            server["trusted_image_certificates"] = (list(certs) if certs
+                                                    else None)
         if version >= (2, 71) and server_groups is not None:
             server["server_groups"] = server_groups
         if version >= (2, 73):
@@ -273,6 +275,35 @@ class ServerView:
             host_status = self.host_statuses.get(get("uuid"), "")
             if self.host_status == "all" or host_status == "UNKNOWN":
                 server["host_status"] = host_status
+
+    # Servers of a cell that cannot be reached (2.69) -----------------------
+
+    def down_cell_record(self, mapping, detail):
+        """A server of a list known only by its instance mapping."""
+        record = {"id": mapping.instance_uuid, "status": "UNKNOWN",
+                  "links": self._links(mapping.instance_uuid)}
+        if detail:
+            record["tenant_id"] = mapping.project_id
+            record["created"] = wsgi.isotime(mapping.created_at)
+        return record
+
+    def down_cell_detail(self, mapping, spec, server_groups=None):
+        """GET /servers/{id} of such a server: the mapping and what its
+        request spec tells."""
+        server = self.down_cell_record(mapping, detail=True)
+        server["user_id"] = mapping.get("user_id") or "UNKNOWN"
+        image = spec.get("image") if spec is not None else None
+        image_ref = image.get("id") if image is not None else None
+        server["image"] = self._image({"image_ref": image_ref})
+        server["flavor"] = self._flavor(
+            {"flavor": spec.get("flavor") if spec is not None else None})
+        server["OS-EXT-AZ:availability_zone"] = (
+            spec.get("availability_zone") if spec is not None else None
+        ) or "UNKNOWN"
+        server["OS-EXT-STS:power_state"] = 0
+        if self.version >= (2, 71) and server_groups is not None:
+            server["server_groups"] = server_groups
+        return server
 
     def _links(self, server_id):
         tail = "/servers/%s" % server_id

@@ -93,17 +93,46 @@ def _list(req, detail):
         filters["project_id"] = ctx.project_id
     limit, marker = links.limit_and_marker(req)
     sort_keys, sort_dirs = _sort_params(req)
+    down_cells = []
     try:
         instances = req.app.compute_api.get_all(
             ctx, filters, sort_keys=sort_keys, sort_dirs=sort_dirs,
             limit=limit, marker=marker,
-            expected_attrs=DETAIL_ATTRS if detail else None)
+            expected_attrs=DETAIL_ATTRS if detail else None,
+            down_cells=down_cells)
     except exception.MarkerNotFound:
         raise errors.bad_request("marker [%s] not found" % marker)
     view = server_views.ServerView(req, instances if detail else ())
     collection = "servers/detail" if detail else "servers"
-    return wsgi.json_response(req, view.collection(instances, detail,
-                                                   collection))
+    body = view.collection(instances, detail, collection)
+    if down_cells and _shows_down_cells(req, filters, marker):
+        body["servers"][:0] = _down_cell_records(
+            req, view, down_cells, filters, detail,
+            None if limit is None else limit - len(instances))
+    return wsgi.json_response(req, body)
+
+
+def _shows_down_cells(req, filters, marker):
+    """Whether a list shows the servers of unreachable cells (2.69): only
+    when nothing but the project and deleted=False narrows or orders it,
+    as those are all that is known of them (Nova's api-guide)."""
+    return (req.api_version >= (2, 69) and marker is None
+            and not set(filters) - {"project_id", "tenant_id", "deleted"}
+            and filters.get("deleted") is False
+            and not req.GET.getall("sort_key")
+            and not req.GET.getall("sort_dir"))
+
+
+def _down_cell_records(req, view, down_cells, filters, detail, room):
+    """Minimal records of the servers of unreachable cells, at most room
+    of them (None: no limit), which Nova puts first."""
+    if room is not None and room <= 0:
+        return []
+    project_id = filters.get("project_id") or filters.get("tenant_id")
+    mappings = req.app.compute_api.down_cell_servers(
+        req.context, down_cells, project_id=project_id)
+    return [view.down_cell_record(mapping, detail)
+            for mapping in mappings[:room]]
 
 
 def _all_tenants(filters):
@@ -213,9 +242,29 @@ def _sort_params(req):
 
 def show_server(req, server_id):
     # The fault loads if the view shows one (ERROR and DELETED servers).
-    instance = get_server(req, server_id, expected_attrs=SHOW_ATTRS)
+    try:
+        instance = get_server(req, server_id, expected_attrs=SHOW_ATTRS)
+    except exception.CellDown as exc:
+        if req.api_version < (2, 69):
+            raise
+        return _down_cell_response(req, exc.kwargs["mapping"])
     authorize_for(req, policies.SERVERS % "show", instance)
     return _server_response(req, instance)
+
+
+def _down_cell_response(req, mapping):
+    """2.69: what is known of a server whose cell cannot be reached."""
+    authorize_for(req, policies.SERVERS % "show", mapping)
+    ctx = req.context
+    compute_api = req.app.compute_api
+    spec = compute_api.request_specs(ctx, [mapping.instance_uuid]).get(
+        mapping.instance_uuid)
+    groups = None
+    if req.api_version >= (2, 71):
+        groups = compute_api.server_groups(ctx, mapping.instance_uuid)
+    view = server_views.ServerView(req)
+    return wsgi.json_response(req, {"server": view.down_cell_detail(
+        mapping, spec, groups)})
 
 
 def _server_response(req, instance, status=200, full=True, extra=None):
@@ -236,7 +285,8 @@ def _server_response(req, instance, status=200, full=True, extra=None):
 @validation.schema(schemas.create_v237, "2.37", "2.41")
 @validation.schema(schemas.create_v242, "2.42", "2.51")
 @validation.schema(schemas.create_v252, "2.52", "2.56")
-@validation.schema(schemas.create_v257, "2.57", "2.66")
+@validation.schema(schemas.create_v257, "2.57", "2.62")
+@validation.schema(schemas.create_v263, "2.63", "2.66")
 @validation.schema(schemas.create_v267, "2.67", "2.73")
 @validation.schema(schemas.create_v274, "2.74", "2.89")
 @validation.schema(schemas.create_v290, "2.90", "2.93")
@@ -304,7 +354,9 @@ def create_server(req):
                               else disk_config == "AUTO"),
             allow_zero_disk=req.can(
                 policies.SERVERS % "create:zero_disk_flavor",
-                {"project_id": ctx.project_id}))
+                {"project_id": ctx.project_id}),
+            block_device_mappings=server.get("block_device_mapping_v2"),
+            trusted_certs=server.get("trusted_image_certificates"))
     except exception.FlavorNotFound:
         raise errors.bad_request("Invalid flavorRef provided.")
     except exception.ImageNotFound:
@@ -326,27 +378,23 @@ def create_server(req):
 
 
 def _image_id(server):
-    """The image to boot: imageRef, or the image of a block device
-    mapping of the image's local root disk (what openstackclient sends).
-    Other mappings need volumes, which Stratus does not offer yet."""
+    """imageRef; without it, the root disk of block_device_mapping_v2
+    names the image (what openstackclient sends) and the business layer
+    checks the mappings (stratus/compute/block_device.py)."""
     image_id = server.get("imageRef")
-    for mapping in server.get("block_device_mapping_v2") or []:
+    mappings = server.get("block_device_mapping_v2") or []
+    for mapping in mappings:
         if (mapping.get("source_type") != "image"
-                or mapping.get("destination_type", "local") != "local"
                 or str(mapping.get("boot_index")) != "0"):
-            raise errors.bad_request(
-                "Block device mappings other than the image's local root "
-                "disk (source_type image, destination_type local, "
-                "boot_index 0) are not supported")
+            continue
         root_image = mapping.get("uuid") or mapping.get("image_id")
-        if image_id and root_image != image_id:
+        if image_id and root_image and root_image != image_id:
             raise errors.bad_request(
                 "The image of the root block device mapping (%s) is not "
                 "imageRef (%s)" % (root_image, image_id))
-        image_id = root_image
-    if not image_id:
+    if not image_id and not mappings:
         raise errors.bad_request("Missing imageRef attribute")
-    return image_id
+    return image_id or None
 
 
 def _id_from_href(ref):

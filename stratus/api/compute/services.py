@@ -25,6 +25,7 @@ POLICY = "os_compute_api:os-services:%s"
 COMPUTE_BINARY = availability_zones.COMPUTE_BINARY
 FORCED_DOWN_VERSION = (2, 11)
 UUID_VERSION = (2, 53)
+DOWN_CELLS_VERSION = (2, 69)
 
 
 def service_view(req, service, zone):
@@ -51,13 +52,30 @@ def service_view(req, service, zone):
 def list_services(req):
     req.authorize(POLICY % "list")
     ctx = req.context
+    binary = req.GET.get("binary") or None
+    host = req.GET.get("host") or None
+    down_cells = []
     services = service_obj.ServiceList.get_all(
-        ctx, binary=req.GET.get("binary") or None,
-        host=req.GET.get("host") or None)
+        ctx, binary=binary, host=host, down_cells=down_cells)
     zones = availability_zones.ZoneMap(ctx, req.app.conf)
-    return wsgi.json_response(req, {"services": [
-        service_view(req, service, zones.zone_of(service))
-        for service in services]})
+    views = [service_view(req, service, zones.zone_of(service))
+             for service in services]
+    if down_cells and req.api_version >= DOWN_CELLS_VERSION:
+        views[:0] = _down_cell_computes(ctx, down_cells, binary, host)
+    return wsgi.json_response(req, {"services": views})
+
+
+def _down_cell_computes(ctx, down_cells, binary, host):
+    """2.69: the compute services of cells that cannot be reached, as
+    their host mappings know them; their other services are left out."""
+    if binary not in (None, COMPUTE_BINARY):
+        return []
+    return [{"binary": COMPUTE_BINARY, "host": mapping.host,
+             "status": "UNKNOWN"}
+            for cell_uuid in down_cells
+            for mapping in host_mapping_obj.HostMappingList.get_all(
+                ctx, cell_uuid=cell_uuid)
+            if host in (None, mapping.host)]
 
 
 @validation.schema(schema.update, "2.1", "2.10")

@@ -24,6 +24,8 @@ from stratus.db import api_models
 from stratus import exception
 
 Image = api_models.Image
+_IMAGE_BY_ID = sa.select(Image.__table__).where(
+    Image.__table__.c.id == sa.bindparam("image_id"))
 CHUNK_SIZE = 64 * 1024
 _QCOW2_MAGIC = b"QFI\xfb"
 
@@ -87,12 +89,13 @@ class ImageStore:
     # Records ---------------------------------------------------------------
 
     def get(self, ctx, image_id):
-        """The image if ctx may see it; ImageNotFound otherwise."""
+        """The image if ctx may see it, as a read-only row (changes go
+        through update()); ImageNotFound otherwise. Read on every boot."""
         with self.db.reader() as session:
-            image = session.get(Image, image_id)
-            if image is None or not is_visible(ctx, image):
-                raise exception.ImageNotFound(image_id=image_id)
-            session.expunge(image)
+            image = session.execute(_IMAGE_BY_ID,
+                                    {"image_id": image_id}).first()
+        if image is None or not is_visible(ctx, image):
+            raise exception.ImageNotFound(image_id=image_id)
         return image
 
     def list(self, ctx, **column_filters):

@@ -84,9 +84,11 @@ del _rebuild(rebuild_v257)["personality"]
 _rebuild(rebuild_v257)["user_data"] = {
     "oneOf": [servers.base64_text, {"type": "null"}]}
 
-# 2.63's trusted_image_certificates is refused, as at create: Stratus
-# does not verify image signatures.
-rebuild_v290 = copy.deepcopy(rebuild_v257)
+rebuild_v263 = copy.deepcopy(rebuild_v257)
+_rebuild(rebuild_v263)["trusted_image_certificates"] = (
+    servers.trusted_image_certificates)
+
+rebuild_v290 = copy.deepcopy(rebuild_v263)
 _rebuild(rebuild_v290)["hostname"] = servers.hostname
 
 rebuild_v294 = copy.deepcopy(rebuild_v290)

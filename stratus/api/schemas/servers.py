@@ -204,7 +204,16 @@ _server(create_v252)["tags"] = {"type": "array", "items": tag,
 create_v257 = copy.deepcopy(create_v252)
 del _server(create_v257)["personality"]
 
-create_v267 = copy.deepcopy(create_v257)
+# 2.63: the certificates the server's image must be signed by.
+trusted_image_certificates = {
+    "type": ["array", "null"], "minItems": 1, "maxItems": 50,
+    "uniqueItems": True, "items": {"type": "string", "minLength": 1},
+}
+create_v263 = copy.deepcopy(create_v257)
+_server(create_v263)["trusted_image_certificates"] = (
+    trusted_image_certificates)
+
+create_v267 = copy.deepcopy(create_v263)
 _server(create_v267)["block_device_mapping_v2"]["items"]["properties"][
     "volume_type"] = {"type": ["string", "null"], "minLength": 0,
                       "maxLength": 255}

@@ -29,6 +29,19 @@ EVENT = "conductor_schedule_and_build_instances"
 SUCCESS = instance_action_obj.RESULT_SUCCESS
 ERROR = instance_action_obj.RESULT_ERROR
 
+_INSERT_ACTION = cell_models.InstanceAction.__table__.insert()
+_INSERT_EVENT = cell_models.InstanceActionEvent.__table__.insert()
+_BUILD_REQUESTS = api_models.BuildRequest.__table__
+_MAPPINGS = api_models.InstanceMapping.__table__
+_CELLS = api_models.CellMapping.__table__
+_DELETE_BUILD_REQUEST = sa.delete(_BUILD_REQUESTS).where(
+    _BUILD_REQUESTS.c.instance_uuid == sa.bindparam("instance_uuid"))
+_MAP_TO_CELL = sa.update(_MAPPINGS).where(
+    _MAPPINGS.c.instance_uuid == sa.bindparam("mapped_uuid")).values(
+    cell_id=sa.select(_CELLS.c.id).where(
+        _CELLS.c.uuid == sa.bindparam("cell_uuid")).scalar_subquery(),
+    updated_at=sa.bindparam("now"))
+
 
 class BuildTask:
 
@@ -68,6 +81,7 @@ class BuildTask:
         with ctx.target_cell(selection.cell_uuid) as cctx:
             with cctx.cell_db.writer() as session:
                 instance.create(cctx, session=session)
+                create_block_device_mappings(cctx, build_request, session)
                 record_action(cctx, instance.uuid, self.conf.host, started,
                               SUCCESS, session=session)
             try:
@@ -89,6 +103,7 @@ class BuildTask:
         with ctx.target_cell(db_setup.CELL0_UUID) as cctx:
             with cctx.cell_db.writer() as session:
                 instance.create(cctx, session=session)
+                create_block_device_mappings(cctx, build_request, session)
                 instance_fault_obj.InstanceFault.from_exception(
                     instance.uuid, exc).create(cctx, session=session)
                 record_action(cctx, instance.uuid, self.conf.host, started,
@@ -97,6 +112,13 @@ class BuildTask:
                 bind_to_cell(ctx, instance.uuid, db_setup.CELL0_UUID)
             except exception.BuildRequestNotFound:
                 instance.destroy()
+
+
+def create_block_device_mappings(cctx, build_request, session):
+    """The server's disks, in the transaction that creates it."""
+    mappings = build_request.get("block_device_mappings")
+    if mappings is not None:
+        mappings.create(cctx, session=session)
 
 
 def record_action(cctx, instance_uuid, host, started, result,
@@ -109,15 +131,13 @@ def record_action(cctx, instance_uuid, host, started, result,
     writer = (contextlib.nullcontext(session) if session is not None
               else cctx.cell_db.writer())
     with writer as session:
-        action_id = session.execute(
-            sa.insert(cell_models.InstanceAction).values(
-                action=instance_action_obj.CREATE,
-                instance_uuid=instance_uuid, request_id=cctx.request_id,
-                user_id=cctx.user_id, project_id=cctx.project_id,
-                start_time=started,
-                message=None if result == SUCCESS else ERROR,
-                created_at=started, updated_at=now)).inserted_primary_key[0]
-        session.execute(sa.insert(cell_models.InstanceActionEvent).values(
+        action_id = session.execute(_INSERT_ACTION, dict(
+            action=instance_action_obj.CREATE,
+            instance_uuid=instance_uuid, request_id=cctx.request_id,
+            user_id=cctx.user_id, project_id=cctx.project_id,
+            start_time=started, message=None if result == SUCCESS else ERROR,
+            created_at=started, updated_at=now)).inserted_primary_key[0]
+        session.execute(_INSERT_EVENT, dict(
             event=EVENT, action_id=action_id, start_time=started,
             finish_time=now, result=result, host=host, created_at=started,
             updated_at=now))
@@ -128,12 +148,10 @@ def bind_to_cell(ctx, instance_uuid, cell_uuid):
     instance to its cell. BuildRequestNotFound (and no change) when the
     user deleted the server meanwhile."""
     with ctx.api_db.writer() as session:
-        deleted = session.execute(sa.delete(api_models.BuildRequest).where(
-            api_models.BuildRequest.instance_uuid == instance_uuid)).rowcount
+        deleted = session.execute(_DELETE_BUILD_REQUEST, {
+            "instance_uuid": instance_uuid}).rowcount
         if not deleted:
             raise exception.BuildRequestNotFound(uuid=instance_uuid)
-        cell_id = sa.select(api_models.CellMapping.id).where(
-            api_models.CellMapping.uuid == cell_uuid).scalar_subquery()
-        session.execute(sa.update(api_models.InstanceMapping).where(
-            api_models.InstanceMapping.instance_uuid == instance_uuid).values(
-                cell_id=cell_id, updated_at=utcnow()))
+        session.execute(_MAP_TO_CELL, {"mapped_uuid": instance_uuid,
+                                       "cell_uuid": cell_uuid,
+                                       "now": utcnow()})

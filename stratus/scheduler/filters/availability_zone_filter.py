@@ -10,6 +10,9 @@ class AvailabilityZoneFilter:
     def __init__(self, conf):
         pass
 
+    def for_request(self, ctx, spec):
+        return self if spec.get("availability_zone") else None
+
     def host_passes(self, host_state, spec, resources):
         wanted = spec.get("availability_zone")
         if not wanted:

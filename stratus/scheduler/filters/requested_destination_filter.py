@@ -8,6 +8,11 @@ class RequestedDestinationFilter:
     def __init__(self, conf):
         pass
 
+    def for_request(self, ctx, spec):
+        wanted = (spec.get("requested_host")
+                  or spec.get("requested_hypervisor_hostname"))
+        return self if wanted else None
+
     def host_passes(self, host_state, spec, resources):
         host = spec.get("requested_host")
         node = spec.get("requested_hypervisor_hostname")

@@ -4,9 +4,10 @@ import os_resource_classes as orc
 
 
 class RAMWeigher:
+    option = "ram_weight_multiplier"
 
     def __init__(self, conf):
         self.multiplier = conf.filter_scheduler.ram_weight_multiplier
 
-    def weight(self, host_state):
+    def weight(self, host_state, spec):
         return host_state.free(orc.MEMORY_MB)

@@ -36,6 +36,8 @@ SIMULATED_NETWORK_ID = "5e0b1c3d-57a5-4e6f-9f1e-0d15ea5e0001"
 SIMULATED_SUBNET = ipaddress.ip_network("10.0.0.0/8")
 SIMULATED_GATEWAY = "10.0.0.1"
 CONSOLE_LINES_KEPT = 200
+SOURCE = "fake.FakeDriver"
+CPU_FREQUENCY_MHZ = 2400
 
 
 def node_names(host, count):
@@ -45,16 +47,17 @@ def node_names(host, count):
 
 
 class FakeGuest:
-    __slots__ = ("uuid", "name", "node", "power_state", "console",
+    __slots__ = ("uuid", "name", "node", "power_state", "console", "vcpus",
                  "rescued", "admin_password", "image_ref")
 
-    def __init__(self, instance_uuid, name, node, power_state,
+    def __init__(self, instance_uuid, name, node, power_state, vcpus=0,
                  image_ref=None):
         self.uuid = instance_uuid
         self.name = name
         self.node = node
         self.power_state = power_state
         self.console = []
+        self.vcpus = vcpus
         self.rescued = False
         self.admin_password = None
         self.image_ref = image_ref
@@ -102,6 +105,9 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             "arch": "x86_64", "model": "Nehalem", "vendor": "Intel",
             "topology": {"sockets": 1, "cores": self._vcpus, "threads": 1},
             "features": ["pge", "clflush", "sse2", "vmx"]})
+        hv_type = self._hypervisor_type.lower()
+        self._supported_instances = (("x86_64", hv_type, "hvm"),
+                                     ("i686", hv_type, "hvm"))
         self._guests = {}
         self._lock = threading.Lock()
         # operation -> instance uuids that fail it (None: every instance)
@@ -114,12 +120,32 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         self._booted_at = time.time()
 
     def node_resources(self):
+        busy = dict.fromkeys(self._nodes, 0)
+        with self._lock:
+            for guest in self._guests.values():
+                if guest.power_state == PowerState.RUNNING:
+                    busy[guest.node] = busy.get(guest.node, 0) + guest.vcpus
         return [driver.NodeResources(
             nodename=name, vcpus=self._vcpus, memory_mb=self._memory_mb,
             local_gb=self._local_gb, hypervisor_type=self._hypervisor_type,
             hypervisor_version=self._hypervisor_version,
-            cpu_info=self._cpu_info, host_ip=self._host_ip)
+            cpu_info=self._cpu_info, host_ip=self._host_ip,
+            supported_instances=self._supported_instances,
+            metrics=self._metrics(busy[name]))
             for name in self._nodes]
+
+    def _metrics(self, busy_vcpus):
+        """Nova's CPU monitor metrics, as if every running guest kept its
+        vCPUs busy (overcommitted nodes saturate at 100%)."""
+        used = min(1.0, busy_vcpus / float(self._vcpus))
+        return tuple({"name": name, "value": value, "source": SOURCE}
+                     for name, value in (
+                         ("cpu.frequency", CPU_FREQUENCY_MHZ),
+                         ("cpu.percent", used),
+                         ("cpu.user.percent", used),
+                         ("cpu.kernel.percent", 0.0),
+                         ("cpu.idle.percent", 1.0 - used),
+                         ("cpu.iowait.percent", 0.0)))
 
     def list_instance_uuids(self):
         with self._lock:
@@ -143,6 +169,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             else self._nodes[0]
         self._maybe_fail("spawn", instance)
         guest = FakeGuest(instance.uuid, name, node, PowerState.RUNNING,
+                          instance.get("vcpus") or 0,
                           image_ref=instance.get("image_ref"))
         guest.admin_password = admin_password
         guest.log(*self._boot_log(instance, network_info))
@@ -312,7 +339,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                     else self._nodes[0]
                 self._guests[instance.uuid] = FakeGuest(
                     instance.uuid, instance.display_name or "", node,
-                    instance.power_state)
+                    instance.power_state, instance.get("vcpus") or 0)
 
     def allocate_network(self, instance):
         """One port on the simulated network 'private', its address and MAC

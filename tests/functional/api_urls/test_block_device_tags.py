@@ -13,7 +13,8 @@ def _body(image, version):
 
 def test_block_device_tag_by_microversion(api):
     image = api.first_image_id()
-    for version, status in (("2.32", 202), ("2.33", 400), ("2.36", 400),
+    for version, status in (("2.31", 400), ("2.32", 202), ("2.33", 400),
+                            ("2.36", 400),
                             ("2.41", 400), ("2.42", 202)):
         parsed = tuple(int(part) for part in version.split("."))
         response = api.request("POST", "/v2.1/servers", _body(image, parsed),

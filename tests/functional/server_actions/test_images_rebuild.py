@@ -184,13 +184,22 @@ def test_rebuild_changes_image_name_and_more_by_version(actions):
                                 ("description", "d", "2.18"),
                                 ("personality", [], "2.57"),
                                 ("trusted_image_certificates", ["c"],
-                                 "2.63")):
+                                 "2.62")):
         response = actions.act(server_id, {"rebuild": {
             "imageRef": image_id, key: value}}, version=version)
         assert response.status_int == 400, (key, version)
     assert "key_name" not in actions.act(server_id, {"rebuild": {
         "imageRef": image_id}}, version="2.53").json["server"]
     actions.settled(server_id)
+    response = actions.act(server_id, {"rebuild": {
+        "imageRef": image_id, "trusted_image_certificates": ["cert-1"]}},
+        version="2.63")
+    assert response.json["server"]["trusted_image_certificates"] == [
+        "cert-1"]
+    actions.settled(server_id)
+    assert actions.act(server_id, {"rebuild": {
+        "imageRef": image_id, "trusted_image_certificates": []}},
+        version="2.63").status_int == 400
     # Before 2.75 the response leaves out the extended attributes.
     response = actions.act(server_id, {"rebuild": {"imageRef": image_id}},
                            version="2.74", client=actions.admin)

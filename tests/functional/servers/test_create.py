@@ -149,7 +149,7 @@ def test_key_name_is_the_users_keypair(sqlite_servers):
     ("2.1", {"block_device_mapping_v2": [{
         "source_type": "volume", "destination_type": "volume",
         "uuid": "0b9f4c2e-4b1c-4a46-bd0a-0e8e5e2a2f31", "boot_index": 0}]},
-     400, "are not supported"),
+     400, "need a block storage service"),
     ("2.1", {"block_device_mapping_v2": [{
         "source_type": "image", "destination_type": "local",
         "uuid": "0b9f4c2e-4b1c-4a46-bd0a-0e8e5e2a2f31", "boot_index": 0}]},

@@ -1,0 +1,134 @@
+"""BlockDeviceMapping: one disk of a server (its image's root disk, a
+local ephemeral or swap disk, later volumes), with the device tag the user
+gave it (2.32, 2.42).
+
+Lives in the cell database with its instance; until the server reaches a
+cell its mappings travel in its build request.
+"""
+import contextlib
+
+import sqlalchemy as sa
+
+from stratus.db import cell_models
+from stratus.db.types import utcnow
+from stratus.objects import base
+from stratus.objects import fields
+
+SOURCE_IMAGE = "image"
+SOURCE_BLANK = "blank"
+DESTINATION_LOCAL = "local"
+DESTINATION_VOLUME = "volume"
+SWAP = "swap"
+
+_BDM = cell_models.BlockDeviceMapping.__table__
+
+# The fields that are columns of block_device_mapping, in table order.
+_COLUMN_FIELDS = (
+    "uuid", "instance_uuid", "source_type", "destination_type",
+    "guest_format", "device_type", "disk_bus", "boot_index", "device_name",
+    "delete_on_termination", "snapshot_id", "volume_id", "volume_size",
+    "volume_type", "image_id", "no_device", "connection_info", "tag",
+    "attachment_id")
+
+
+@base.register
+class BlockDeviceMapping(base.StratusObject, base.StratusPersistentObject):
+    VERSION = "1.0"
+    fields = dict(base.StratusPersistentObject.fields, **{
+        "id": fields.IntegerField(),
+        "uuid": fields.UUIDField(),
+        "instance_uuid": fields.UUIDField(),
+        "source_type": fields.StringField(nullable=True),
+        "destination_type": fields.StringField(nullable=True),
+        "guest_format": fields.StringField(nullable=True),
+        "device_type": fields.StringField(nullable=True),
+        "disk_bus": fields.StringField(nullable=True),
+        "boot_index": fields.IntegerField(nullable=True),
+        "device_name": fields.StringField(nullable=True),
+        "delete_on_termination": fields.BooleanField(default=False),
+        "snapshot_id": fields.StringField(nullable=True),
+        "volume_id": fields.StringField(nullable=True),
+        "volume_size": fields.IntegerField(nullable=True),
+        "volume_type": fields.StringField(nullable=True),
+        "image_id": fields.StringField(nullable=True),
+        "no_device": fields.BooleanField(default=False),
+        "connection_info": fields.StringField(nullable=True),
+        "tag": fields.StringField(nullable=True),
+        "attachment_id": fields.UUIDField(nullable=True),
+    })
+
+    @property
+    def is_volume(self):
+        return self.get("destination_type") == DESTINATION_VOLUME
+
+    @property
+    def is_swap(self):
+        return (self.get("source_type") == SOURCE_BLANK
+                and self.get("destination_type") == DESTINATION_LOCAL
+                and self.get("guest_format") == SWAP)
+
+    @property
+    def is_ephemeral(self):
+        return (self.get("source_type") == SOURCE_BLANK
+                and self.get("destination_type") == DESTINATION_LOCAL
+                and self.get("guest_format") != SWAP)
+
+    def values(self):
+        return {name: self.get(name) for name in _COLUMN_FIELDS}
+
+
+@base.register
+class BlockDeviceMappingList(base.ObjectListBase, base.StratusObject):
+    VERSION = "1.0"
+    fields = {"objects": fields.ListOfObjectsField("BlockDeviceMapping")}
+
+    @classmethod
+    def get_by_instance_uuid(cls, context, instance_uuid):
+        """The live mappings of a server in the targeted cell, by boot
+        order (the root disk first, unbootable ones last)."""
+        query = sa.select(_BDM).where(
+            _BDM.c.instance_uuid == instance_uuid, _BDM.c.deleted == 0
+        ).order_by(sa.case((_BDM.c.boot_index.is_(None), 1),
+                           (_BDM.c.boot_index < 0, 1), else_=0),
+                   _BDM.c.boot_index, _BDM.c.id)
+        with context.cell_db.reader() as session:
+            rows = session.execute(query).all()
+        items = []
+        for row in rows:
+            mapping = BlockDeviceMapping()
+            for name in ("id", "created_at", "updated_at", "deleted_at") + (
+                    _COLUMN_FIELDS):
+                value = getattr(row, name)
+                if value is not None:
+                    setattr(mapping, name, value)
+            mapping.deleted = False
+            mapping._context = context
+            mapping.obj_reset_changes()
+            items.append(mapping)
+        return cls.from_objects(context, items)
+
+    def create(self, context, session=None):
+        """Insert every mapping into the targeted cell; in session when
+        given (the transaction that creates their instance)."""
+        if not self.objects:
+            return
+        now = utcnow()
+        writer = (contextlib.nullcontext(session) if session is not None
+                  else context.cell_db.writer())
+        with writer as session:
+            session.execute(sa.insert(_BDM), [
+                dict(mapping.values(), created_at=now, deleted=0)
+                for mapping in self.objects])
+        for mapping in self.objects:
+            mapping.created_at = now
+            mapping._context = context
+            mapping.obj_reset_changes()
+
+
+def destroy_for_instance(session, instance_uuid):
+    """Soft-delete the mappings of a server being deleted (in the
+    caller's transaction on its cell)."""
+    now = utcnow()
+    session.execute(sa.update(_BDM).where(
+        _BDM.c.instance_uuid == instance_uuid, _BDM.c.deleted == 0).values(
+        deleted=_BDM.c.id, deleted_at=now, updated_at=now))

@@ -1,0 +1,1 @@
+from tests.unit.scheduler.servers import ctx  # noqa: F401
