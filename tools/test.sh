@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install.sh test
+# Real guests (tests marked `libvirt`): QEMU, libvirt and friends. Fast
+# when already installed; where it cannot install (not root, no Debian
+# packages), those tests skip with the reason.
+bash tools/install-virt.sh || echo "install-virt failed: the libvirt tests will skip" >&2
 set +e
 .venv/bin/python -m pytest -n 2 -p no:cacheprovider "$@"
 status=$?

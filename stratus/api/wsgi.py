@@ -94,6 +94,19 @@ def empty_response(req, status=204, headers=None):
     return response
 
 
+def dispatch_action(req, actions, *args):
+    """Run the handler of the one action a POST .../action body names:
+    ``actions[name](req, *args)``; 400 for zero, several or unknown."""
+    body = req.json_document()
+    if not isinstance(body, dict) or len(body) != 1:
+        raise errors.bad_request(
+            "Malformed request body: there must be exactly one action")
+    action = next(iter(body))
+    if action not in actions:
+        raise errors.bad_request("There is no such action: %s" % action)
+    return actions[action](req, *args)
+
+
 def _json_default(value):
     import datetime
     if isinstance(value, datetime.datetime):

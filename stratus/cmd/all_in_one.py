@@ -91,6 +91,20 @@ class Cloud:
         from stratus.cmd import services
         services.bootstrap_api(self.conf, self.databases)
 
+    def _image_api(self):
+        """The image service as the compute's driver reaches it: HTTP when
+        [glance] api_servers is set, else the built-in app in-process."""
+        from stratus.api.image import app as image_app
+        from stratus.image import client as image_client
+        if self.conf.glance.api_servers:
+            return image_client.ImageAPI.from_conf(self.conf)
+        return image_client.ImageAPI(direct_app=image_app.make_app(
+            self.conf, self.databases))
+
+    def serves_metadata(self):
+        from stratus.network import api as network_api
+        return network_api.provider_name(self.conf) == "builtin"
+
     def build_apps(self):
         from stratus.api.compute import app as compute_app
         from stratus.api.identity import app as identity_app
@@ -110,6 +124,10 @@ class Cloud:
             "identity": identity_app.make_app(self.conf, self.databases),
             "image": image,
         }
+        if self.serves_metadata():
+            from stratus.api.metadata import app as metadata_app
+            self.apps["metadata"] = metadata_app.make_app(
+                self.conf, self.databases)
         return self.apps
 
     def start(self):
@@ -122,6 +140,8 @@ class Cloud:
         from stratus.compute import manager as compute_manager
         from stratus.virt import driver as virt_driver
         host = conf.host
+        image_api = self._image_api()
+        driver = virt_driver.load_driver(conf, host, image_api=image_api)
         self.services = [
             service.Service(conf, self.messaging, "nova-conductor", "conductor",
                             host, conductor_manager.ConductorManager(
@@ -133,17 +153,22 @@ class Cloud:
                             databases=self.databases),
             service.Service(conf, self.messaging, "nova-compute", "compute",
                             host, compute_manager.ComputeManager(
-                                conf, self.messaging, host,
-                                virt_driver.load_driver(conf, host))),
+                                conf, self.messaging, host, driver,
+                                image_api=image_api)),
         ]
         for svc in self.services:
             svc.start()
         self.build_apps()
-        # The compute uploads snapshots to the in-process image service.
-        self.services[2].manager.image_api = self.apps["compute"].image_api
         if self.serve_http:
             threads = conf.osapi_compute_workers
-            self.server = wsgi_server.serve([
+            metadata = []
+            if "metadata" in self.apps:
+                # On the bridge's metadata address only (the network
+                # provider put it there when the compute started).
+                metadata = [("metadata", self.apps["metadata"],
+                             conf.network.metadata_address,
+                             conf.network.metadata_port)]
+            self.server = wsgi_server.serve(metadata + [
                 ("compute", self.apps["compute"], conf.osapi_compute_listen,
                  conf.osapi_compute_listen_port),
                 ("identity", self.apps["identity"], conf.identity.listen,
@@ -178,6 +203,12 @@ class Cloud:
         return self.server.url(name)
 
 
+def _hypervisors(conf):
+    if conf.compute_driver == "libvirt":
+        return "libvirt, virt_type %s" % conf.libvirt.virt_type
+    return "%d fake hypervisors" % conf.fake_driver.nodes
+
+
 def _print_banner(cloud, clouds_yaml):
     conf = cloud.conf
     lines = [
@@ -185,10 +216,13 @@ def _print_banner(cloud, clouds_yaml):
         "  compute   %s/v2.1" % cloud.endpoint("compute"),
         "  identity  %s/v3" % cloud.endpoint("identity"),
         "  image     %s" % cloud.endpoint("image"),
-        "  services  conductor, scheduler, compute (%s, %d fake hypervisors)"
-        % (conf.host, conf.fake_driver.nodes),
+        "  services  conductor, scheduler, compute (%s, %s)"
+        % (conf.host, _hypervisors(conf)),
         "  auth      %s" % conf.api.auth_strategy,
     ]
+    if "metadata" in cloud.apps:
+        lines.append("  metadata  %s (on bridge %s)" % (
+            cloud.endpoint("metadata"), conf.network.bridge))
     if clouds_yaml:
         lines += [
             "  clouds    %s (clouds 'stratus' = admin, 'stratus-demo' = member)"

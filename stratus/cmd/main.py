@@ -3,6 +3,7 @@
     stratus all-in-one [--data-dir DIR]      the whole cloud in one process
     stratus api|conductor|scheduler|compute  one service (distributed mode)
     stratus manage ...                       database and cell set-up
+    stratus image build-tiny                 build and register the tiny guest
 """
 import argparse
 import sys
@@ -45,6 +46,11 @@ def build_parser():
     from stratus.cmd import manage as manage_cmd
     manage_cmd.add_parsers(manage.add_subparsers(dest="manage_command",
                                                  required=True))
+
+    image = sub.add_parser("image", help="images Stratus builds")
+    from stratus.cmd import image as image_cmd
+    image_cmd.add_parsers(image.add_subparsers(dest="image_command",
+                                               required=True))
     return parser
 
 
@@ -65,6 +71,9 @@ def main(argv=None):
     if args.command == "manage":
         from stratus.cmd import manage as manage_cmd
         return manage_cmd.main(conf, args)
+    if args.command == "image":
+        from stratus.cmd import image as image_cmd
+        return image_cmd.main(conf, args)
     from stratus.cmd import services
     runner = getattr(services, "run_" + args.command)
     return runner(conf)

@@ -32,6 +32,7 @@ from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import image_meta as image_meta_obj
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as action_obj
+from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import instance_mapping as mapping_obj
 from stratus.objects import keypair as keypair_obj
 from stratus.objects import request_spec as request_spec_obj
@@ -163,6 +164,7 @@ class API:
             self._check_destination(ctx, requested_host,
                                     requested_hypervisor_hostname)
         requested_networks = _requested_networks(networks, max_count)
+        group = self._server_group(ctx, scheduler_hints)
         # The limits, read once for the checks before the writes and the
         # recheck after them (which is about concurrent usage, not limits).
         limit_sets = self.quotas.limit_sets(ctx, ctx.project_id, ctx.user_id)
@@ -173,6 +175,9 @@ class API:
         count = self.quotas.check_instances(
             ctx, ctx.project_id, ctx.user_id, min_count, max_count,
             flavor.vcpus, flavor.memory_mb, limit_sets=limit_sets)
+        if group is not None:
+            self._check_group_members(ctx, group, count,
+                                      limits=limit_sets[0])
         reservation_id = "r-" + secrets.token_hex(4)
         image_meta = image_meta_obj.ImageMeta.from_image_dict(image)
         if auto_disk_config is None:
@@ -217,7 +222,7 @@ class API:
             requested_host=requested_host or forced_host,
             requested_hypervisor_hostname=(requested_hypervisor_hostname
                                            or forced_node),
-            instance_group_uuid=(scheduler_hints or {}).get("group"),
+            instance_group_uuid=group.uuid if group is not None else None,
             ignore_hosts=[], is_bfv=False,
             requested_networks=requested_networks,
             security_groups=security_groups or ["default"])
@@ -246,6 +251,9 @@ class API:
         with ctx.api_db.writer() as session:
             for record in specs + build_requests + mappings:
                 record.create(ctx, session=session)
+            if group is not None:
+                instance_group_obj.InstanceGroup.add_members(
+                    session, group.id, [i.uuid for i in instances])
         if self.conf.quota.recheck_quota:
             try:
                 self.quotas.check_deltas(
@@ -253,6 +261,9 @@ class API:
                     {"instances": count, "cores": count * flavor.vcpus,
                      "ram": count * flavor.memory_mb}, already_counted=True,
                     limit_sets=limit_sets)
+                if group is not None:
+                    self._check_group_members(ctx, group, 0,
+                                              limits=limit_sets[0])
             except exception.OverQuota:
                 self._forget(ctx, [i.uuid for i in instances])
                 raise
@@ -267,9 +278,34 @@ class API:
         """Take back the API DB records of servers not accepted after all."""
         with ctx.api_db.writer() as session:
             for model in (api_models.BuildRequest, api_models.RequestSpec,
-                          api_models.InstanceMapping):
+                          api_models.InstanceMapping,
+                          api_models.InstanceGroupMember):
                 session.execute(sa.delete(model).where(
                     model.instance_uuid.in_(instance_uuids)))
+
+    @staticmethod
+    def _server_group(ctx, scheduler_hints):
+        """The group the 'group' hint names (one of the caller's project,
+        unless an admin asks); None without the hint."""
+        group_uuid = (scheduler_hints or {}).get("group")
+        if not group_uuid:
+            return None
+        return instance_group_obj.InstanceGroup.get_by_uuid(
+            ctx, group_uuid,
+            project_id=None if ctx.is_admin else ctx.project_id)
+
+    def _check_group_members(self, ctx, group, count, limits=None):
+        """Nova's server_group_members quota: a user's servers in one
+        group (count more of them; 0 to recheck those already added)."""
+        limits = limits or self.quotas.limits(ctx, ctx.project_id)
+        limit = limits["server_group_members"]
+        if limit < 0:
+            return
+        members = instance_group_obj.InstanceGroup.count_members_by_user(
+            ctx, group.id, ctx.user_id)
+        if members + count > limit:
+            raise exception.OverQuota(
+                "Quota exceeded, too many servers in group")
 
     @staticmethod
     def _flavor(ctx, flavor_id):
@@ -570,6 +606,7 @@ class API:
                 # build request in one transaction: it never reaches one.
                 mapping.queued_for_delete = True
                 mapping.save()
+                instance_group_obj.remove_member(ctx, instance.uuid)
                 return
         with ctx.target_cell(instance.cell_uuid) as cctx:
             if instance.task_state == fields.TaskState.DELETING:
@@ -587,6 +624,7 @@ class API:
         mapping.queued_for_delete = True
         mapping.save()
         allocations.remove_consumer(ctx, instance.uuid)
+        instance_group_obj.remove_member(ctx, instance.uuid)
 
     @staticmethod
     def _start_deleting(instance):

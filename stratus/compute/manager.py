@@ -21,6 +21,7 @@ from stratus.compute import states
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import context as stratus_context
 from stratus import exception
+from stratus.network import api as network_api
 from stratus.objects import base as objects_base
 from stratus.objects import fields
 from stratus.objects import image_meta as image_meta_obj
@@ -101,6 +102,7 @@ class ComputeManager:
         # Snapshots and backups go to the image service; built on first
         # use unless given (the all-in-one hands over its in-process one).
         self.image_api = image_api
+        self.network = network_api.load_network_api(conf, host)
         self.conductor = conductor_rpcapi.ConductorAPI(messaging)
         self.tracker = resource_tracker.ResourceTracker(
             conf, host, driver, self.conductor)
@@ -111,7 +113,12 @@ class ComputeManager:
     def init_host(self):
         ctx = stratus_context.get_admin_context()
         self.driver.init_host(self.host)
+        if self.network is not None:
+            self.network.setup()
         instances = self.conductor.instances_on_host(ctx, self.host)
+        if self.network is not None:
+            self.network.deallocate_others(
+                [instance.uuid for instance in instances])
         if virt_driver.supports(self.driver, virt_driver.GuestRecovery):
             self.driver.recover_guests([
                 instance for instance in instances
@@ -185,8 +192,8 @@ class ComputeManager:
             return
         self.tracker.update_usage(instance)
 
-        network_info = self._allocate_network(instance, request_spec)
         try:
+            network_info = self._allocate_network(instance, request_spec)
             self.driver.spawn(ctx, instance, request_spec.image,
                               injected_files, admin_password, network_info)
         except Exception as exc:  # noqa: BLE001 - any driver failure reschedules
@@ -221,6 +228,8 @@ class ComputeManager:
         requested = request_spec.get("requested_networks") or []
         if [item.get("network_id") for item in requested] == [NO_NETWORKS]:
             return []
+        if self.network is not None:
+            return self.network.allocate_for_instance(instance)
         if virt_driver.supports(self.driver, virt_driver.SimulatedNetworking):
             return self.driver.allocate_network(instance)
         return []
@@ -254,6 +263,7 @@ class ComputeManager:
             self._finish_event_quietly(ctx, uuid, TERMINATE_EVENT, ERROR,
                                        trace)
             return
+        self._deallocate_network_quietly(instance)
         self.tracker.remove_usage(instance)
         try:
             self.conductor.instance_destroy(ctx, instance)
@@ -642,6 +652,16 @@ class ComputeManager:
             self.driver.destroy(ctx, instance)
         except Exception:  # noqa: BLE001 - cleanup after a failure
             LOG.exception("Could not remove the guest of instance %s",
+                          instance.uuid)
+        self._deallocate_network_quietly(instance)
+
+    def _deallocate_network_quietly(self, instance):
+        if self.network is None:
+            return
+        try:
+            self.network.deallocate_for_instance(instance)
+        except Exception:  # noqa: BLE001 - cleanup after a failure
+            LOG.exception("Could not free the ports of instance %s",
                           instance.uuid)
 
     def _destroy_orphan(self, ctx, instance_uuid):

@@ -12,10 +12,13 @@ from stratus.conf import database
 from stratus.conf import default
 from stratus.conf import identity
 from stratus.conf import image
+from stratus.conf import libvirt
+from stratus.conf import network
 from stratus.conf import quota
 from stratus.conf import scheduler
 
-MODULES = [default, api, database, compute, scheduler, quota, identity, image]
+MODULES = [default, api, database, compute, scheduler, quota, identity, image,
+           libvirt, network]
 
 
 def register_all(conf):

@@ -12,16 +12,17 @@ SCHEDULER_OPTS = [
                       "once). 0 reads them for every request."),
 ]
 
-# Nova's default filters (the server group filters join them with the
-# server group work), then Stratus's own.
+# Nova's default filters, then Stratus's own.
 DEFAULT_FILTERS = ["ComputeFilter", "ComputeCapabilitiesFilter",
-                   "ImagePropertiesFilter", "AvailabilityZoneFilter",
+                   "ImagePropertiesFilter", "ServerGroupAntiAffinityFilter",
+                   "ServerGroupAffinityFilter", "AvailabilityZoneFilter",
                    "RequestedDestinationFilter", "CapacityFilter"]
 DEFAULT_WEIGHERS = ["RAMWeigher", "CPUWeigher", "DiskWeigher",
                     "IoOpsWeigher", "NumInstancesWeigher",
                     "HypervisorVersionWeigher", "ImagePropertiesWeigher",
                     "MetricsWeigher", "BuildFailureWeigher",
-                    "CrossCellWeigher"]
+                    "CrossCellWeigher", "ServerGroupSoftAffinityWeigher",
+                    "ServerGroupSoftAntiAffinityWeigher"]
 AGGREGATE_OVERRIDE = (" An aggregate's metadata key of the same name "
                       "overrides it for the aggregate's hosts (the lowest "
                       "value wins for a host in several).")
@@ -65,6 +66,12 @@ FILTER_SCHEDULER_OPTS = [
                 help="Image properties the image properties weigher "
                      "counts, each 'name=ratio'; empty counts every "
                      "property with ratio 1."),
+    _multiplier("soft_affinity_weight_multiplier", 1.0,
+                "soft-affinity weigher: hosts with more members of the "
+                "request's soft-affinity group weigh more"),
+    _multiplier("soft_anti_affinity_weight_multiplier", 1.0,
+                "soft-anti-affinity weigher: hosts with fewer members of "
+                "the request's soft-anti-affinity group weigh more"),
     _multiplier("build_failure_weight_multiplier", 1000000.0,
                 "build failure weigher: hosts whose recent builds failed "
                 "weigh less (failures count until a build succeeds)"),

@@ -6,6 +6,7 @@ schema change.
 """
 import json
 
+from oslo_utils import versionutils
 import sqlalchemy as sa
 
 from stratus.db import api_models
@@ -25,7 +26,8 @@ _BY_INSTANCE_UUIDS = sa.select(
 
 @base.register
 class RequestSpec(base.StratusObject):
-    VERSION = "1.0"
+    # 1.1: instance_group
+    VERSION = "1.1"
     fields = {
         "id": fields.IntegerField(),
         "instance_uuid": fields.UUIDField(),
@@ -40,6 +42,9 @@ class RequestSpec(base.StratusObject):
         "requested_host": fields.StringField(nullable=True),
         "requested_hypervisor_hostname": fields.StringField(nullable=True),
         "instance_group_uuid": fields.UUIDField(nullable=True),
+        # The group's policy, rules and members' hosts, as the scheduler
+        # read them for this request (set by the scheduler, not stored).
+        "instance_group": fields.ObjectField("InstanceGroup", nullable=True),
         # Hosts already tried for this build (for rescheduling).
         "ignore_hosts": fields.ListOfStringsField(default=[]),
         "is_bfv": fields.BooleanField(default=False),
@@ -52,8 +57,18 @@ class RequestSpec(base.StratusObject):
         "security_groups": fields.ListOfStringsField(default=[]),
     }
 
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop("instance_group", None)
+
     def _document(self):
-        return json.dumps(self.obj_to_primitive())
+        primitive = self.obj_to_primitive()
+        primitive["stratus_object.data"].pop("instance_group", None)
+        changes = primitive.get("stratus_object.changes")
+        if changes and "instance_group" in changes:
+            changes.remove("instance_group")
+        return json.dumps(primitive)
 
     @classmethod
     def _from_db(cls, context, row):

@@ -43,6 +43,15 @@ def _claim(ctx, consumer_uuid, project_id, user_id, allocations):
         _write(session, consumer_uuid, project_id, user_id, allocations)
 
 
+def claim_in_session(session, consumer_uuid, project_id, user_id,
+                     allocations):
+    """claim() within the caller's transaction, without the retries: for
+    a caller that checks more than capacity in the same transaction (a
+    server group's policy) and retries the whole of it on
+    ConcurrentUpdate (retry_on_conflict)."""
+    _write(session, consumer_uuid, project_id, user_id, allocations)
+
+
 def move(ctx, consumer_uuid, source_uuid, target_uuid):
     """Move what the consumer holds on source to target, atomically."""
     providers.retry_on_conflict(_move, ctx, consumer_uuid, source_uuid,

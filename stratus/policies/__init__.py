@@ -22,6 +22,7 @@ POLICY_MODULES = [
     "limits",
     "quota_sets",
     "server_actions",
+    "server_groups",
     "server_metadata",
     "server_tags",
     "servers",

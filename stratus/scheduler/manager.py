@@ -5,10 +5,12 @@ import random
 import oslo_messaging
 
 from stratus import exception
+from stratus.objects import instance_group as group_obj
 from stratus.objects import selection as selection_obj
 from stratus.placement import allocations
 from stratus.placement import exception as placement_exception
 from stratus.scheduler import filters
+from stratus.scheduler import group_claims
 from stratus.scheduler import host_state
 from stratus.scheduler import resources as request_resources
 from stratus.scheduler import weighers
@@ -41,6 +43,7 @@ class SchedulerManager:
                 ctx, list(resources), request_spec.get("ignore_hosts") or ())
         except placement_exception.ResourceClassNotFound as exc:
             raise exception.NoValidHost(reason=exc.format_message())
+        self._load_group(ctx, request_spec, instance_uuids)
         pipeline = (filters.for_request(self.filters, ctx, request_spec),
                     weighers.for_request(self.weighers, ctx, request_spec))
         alternates = self.conf.scheduler.max_attempts - 1
@@ -61,8 +64,30 @@ class SchedulerManager:
         except Exception:
             for instance_uuid in claimed:
                 allocations.remove_consumer(ctx, instance_uuid)
+            if claimed and request_spec.get("instance_group") is not None:
+                group_obj.forget_host(ctx, claimed)
             raise
         return results
+
+    @staticmethod
+    def _load_group(ctx, spec, instance_uuids):
+        """spec.instance_group: the group the servers join, with the
+        hosts of its members placed so far (the filters' and weighers'
+        snapshot; the claim re-checks hard policies under the group's
+        lock)."""
+        group_uuid = spec.get("instance_group_uuid")
+        if not group_uuid:
+            spec.instance_group = None
+            return
+        try:
+            group = group_obj.InstanceGroup.get_by_uuid(ctx, group_uuid)
+        except group_obj.InstanceGroupNotFound:
+            raise exception.NoValidHost(
+                reason="Server group %s was deleted" % group_uuid)
+        with ctx.api_db.reader() as session:
+            group.hosts = group_obj.member_hosts(session, group.id,
+                                                 exclude=instance_uuids)
+        spec.instance_group = group
 
     def _claim_best(self, ctx, spec, instance_uuid, hosts, resources,
                     pipeline):
@@ -73,18 +98,38 @@ class SchedulerManager:
         passing = filters.filter_hosts(request_filters, hosts, spec,
                                        resources)
         ranked = self._ranked(passing, spec, request_weighers)
+        group = spec.get("instance_group")
         for host in ranked:
+            if group is not None and not group.admits(host.host):
+                continue
             try:
-                allocations.claim(ctx, instance_uuid, spec.project_id,
-                                  spec.user_id, {host.uuid: resources})
+                self._claim(ctx, spec, instance_uuid, host, resources)
             except placement_exception.AllocationRejected as exc:
                 LOG.debug("Claim for %s on %s rejected: %s", instance_uuid,
                           host, exc)
                 hosts.remove(host)
                 continue
+            except group_claims.GroupPolicyViolation as exc:
+                # Other requests placed members meanwhile: see where.
+                LOG.debug("Claim for %s: %s", instance_uuid, exc)
+                group.hosts = exc.hosts
+                continue
             host.consume(resources)
+            if group is not None:
+                group.hosts = list(group.hosts) + [host.host]
             return host, ranked
         raise exception.NoValidHost(reason=NOT_ENOUGH_HOSTS)
+
+    @staticmethod
+    def _claim(ctx, spec, instance_uuid, host, resources):
+        requested = {host.uuid: resources}
+        group = spec.get("instance_group")
+        if group is not None:
+            group_claims.claim(ctx, group, instance_uuid, host.host,
+                               spec.project_id, spec.user_id, requested)
+        else:
+            allocations.claim(ctx, instance_uuid, spec.project_id,
+                              spec.user_id, requested)
 
     def _ranked(self, hosts, spec, request_weighers):
         weighed = weighers.weigh(request_weighers, hosts, spec)

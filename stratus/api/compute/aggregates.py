@@ -1,33 +1,135 @@
-"""os-aggregates, read-only for now: the list `openstack hypervisor show`
-reads to name a hypervisor's aggregates. Creating and changing aggregates
-is not served yet."""
-from stratus.api import wsgi
-from stratus.objects import aggregate as aggregate_obj
+"""/os-aggregates: host aggregates and, through their metadata
+``availability_zone``, availability zones (admin only).
 
-POLICY = "os_compute_api:os-aggregates:%s"
+Nova's status codes are kept, including its 200s where 201/204 would be
+usual. 2.41 adds the aggregate's uuid to every body.
+"""
+from stratus.api.schemas import aggregates as schemas
+from stratus.api.schemas import common
+from stratus.api import errors
+from stratus.api import validation
+from stratus.api import wsgi
+from stratus.compute import aggregate_api
+from stratus import exception
+from stratus.policies import aggregates as policies
+
 UUID_VERSION = (2, 41)
 
 
-def aggregate_view(req, aggregate):
+def aggregate_view(req, aggregate, with_members=True):
     view = {
         "id": aggregate.id,
         "name": aggregate.name,
         "availability_zone": aggregate.availability_zone,
-        "hosts": aggregate.hosts,
-        "metadata": aggregate.metadata,
         "created_at": wsgi.isotime(aggregate.created_at, microseconds=True),
         "updated_at": wsgi.isotime(aggregate.updated_at, microseconds=True),
         # API database rows are removed, never soft-deleted.
         "deleted": False,
         "deleted_at": None,
     }
+    if with_members:
+        view["hosts"] = aggregate.hosts
+        view["metadata"] = aggregate.metadata
     if req.api_version >= UUID_VERSION:
         view["uuid"] = aggregate.uuid
     return view
 
 
+def _response(req, aggregate, with_members=True):
+    return wsgi.json_response(req, {"aggregate": aggregate_view(
+        req, aggregate, with_members)})
+
+
+def _api(req):
+    return aggregate_api.AggregateAPI(req.app.conf)
+
+
+def _aggregate_id(aggregate_id):
+    try:
+        return common.to_int(aggregate_id, "id", 0)
+    except exception.InvalidInput as exc:
+        raise errors.bad_request(exc.format_message())
+
+
 def list_aggregates(req):
-    req.authorize(POLICY % "index")
-    aggregates = aggregate_obj.AggregateList.get_all(req.context)
+    req.authorize(policies.POLICY_ROOT % "index")
     return wsgi.json_response(req, {"aggregates": [
-        aggregate_view(req, aggregate) for aggregate in aggregates]})
+        aggregate_view(req, aggregate)
+        for aggregate in _api(req).list(req.context)]})
+
+
+@validation.schema(schemas.create)
+def create_aggregate(req):
+    req.authorize(policies.POLICY_ROOT % "create")
+    values = req.json_document()["aggregate"]
+    aggregate = _api(req).create(req.context, values["name"],
+                                 values.get("availability_zone"))
+    # Nova's create shows neither hosts nor metadata.
+    return _response(req, aggregate, with_members=False)
+
+
+def show_aggregate(req, aggregate_id):
+    req.authorize(policies.POLICY_ROOT % "show")
+    return _response(req, _api(req).get(req.context,
+                                        _aggregate_id(aggregate_id)))
+
+
+@validation.schema(schemas.update)
+def update_aggregate(req, aggregate_id):
+    req.authorize(policies.POLICY_ROOT % "update")
+    values = req.json_document()["aggregate"]
+    aggregate = _api(req).update(
+        req.context, _aggregate_id(aggregate_id), name=values.get("name"),
+        availability_zone=values.get("availability_zone", False))
+    return _response(req, aggregate)
+
+
+def delete_aggregate(req, aggregate_id):
+    req.authorize(policies.POLICY_ROOT % "delete")
+    _api(req).delete(req.context, _aggregate_id(aggregate_id))
+    return wsgi.empty_response(req, status=200)
+
+
+@validation.schema(schemas.add_host)
+def _add_host(req, aggregate_id):
+    req.authorize(policies.POLICY_ROOT % "add_host")
+    host = req.json_document()["add_host"]["host"]
+    try:
+        aggregate = _api(req).add_host(req.context, aggregate_id, host)
+    except aggregate_api.InvalidAggregateAction as exc:
+        raise errors.conflict(exc.format_message())
+    return _response(req, aggregate)
+
+
+@validation.schema(schemas.remove_host)
+def _remove_host(req, aggregate_id):
+    req.authorize(policies.POLICY_ROOT % "remove_host")
+    host = req.json_document()["remove_host"]["host"]
+    message = "Cannot remove host %s in aggregate %s" % (host, aggregate_id)
+    try:
+        aggregate = _api(req).remove_host(req.context, aggregate_id, host)
+    except exception.NotFound:
+        raise errors.not_found(message)
+    except aggregate_api.InvalidAggregateAction:
+        raise errors.conflict(message)
+    return _response(req, aggregate)
+
+
+@validation.schema(schemas.set_metadata)
+def _set_metadata(req, aggregate_id):
+    req.authorize(policies.POLICY_ROOT % "set_metadata")
+    metadata = req.json_document()["set_metadata"]["metadata"]
+    return _response(req, _api(req).set_metadata(req.context, aggregate_id,
+                                                 metadata))
+
+
+ACTIONS = {
+    "add_host": _add_host,
+    "remove_host": _remove_host,
+    "set_metadata": _set_metadata,
+}
+
+
+def aggregate_action(req, aggregate_id):
+    aggregate_id = _aggregate_id(aggregate_id)
+    return wsgi.dispatch_action(req, ACTIONS, aggregate_id)

@@ -60,11 +60,4 @@ ACTIONS = {
 
 
 def flavor_action(req, flavor_id):
-    body = req.json_document()
-    if not isinstance(body, dict) or len(body) != 1:
-        raise errors.bad_request(
-            "Malformed request body: there must be exactly one action")
-    action = next(iter(body))
-    if action not in ACTIONS:
-        raise errors.bad_request("There is no such action: %s" % action)
-    return ACTIONS[action](req, flavor_id)
+    return wsgi.dispatch_action(req, ACTIONS, flavor_id)

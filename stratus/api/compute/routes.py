@@ -78,11 +78,24 @@ ROUTES = {
     "/v2.1/os-quota-sets/{project_id}/detail": {"GET": "quota_sets:show_quota_detail"},
     "/v2.1/os-availability-zone": {"GET": "availability_zones:list_availability_zones"},
     "/v2.1/os-availability-zone/detail": {"GET": "availability_zones:list_availability_zones_detail"},
+    # Server groups
+    "/v2.1/os-server-groups": {"GET": "server_groups:list_server_groups",
+                               "POST": "server_groups:create_server_group"},
+    "/v2.1/os-server-groups/{server_group_id}": {
+        "GET": "server_groups:show_server_group",
+        "DELETE": "server_groups:delete_server_group"},
     # Services and hypervisors
     "/v2.1/os-services": {"GET": "services:list_services"},
     "/v2.1/os-services/{service_id}": {"PUT": "services:update_service",
                                        "DELETE": "services:delete_service"},
-    "/v2.1/os-aggregates": {"GET": "aggregates:list_aggregates"},
+    "/v2.1/os-aggregates": {"GET": "aggregates:list_aggregates",
+                            "POST": "aggregates:create_aggregate"},
+    "/v2.1/os-aggregates/{aggregate_id}": {
+        "GET": "aggregates:show_aggregate",
+        "PUT": "aggregates:update_aggregate",
+        "DELETE": "aggregates:delete_aggregate"},
+    "/v2.1/os-aggregates/{aggregate_id}/action": {
+        "POST": "aggregates:aggregate_action"},
     "/v2.1/os-hypervisors": {"GET": "hypervisors:list_hypervisors"},
     "/v2.1/os-hypervisors/detail": {"GET": "hypervisors:list_hypervisors_detail"},
     "/v2.1/os-hypervisors/statistics": {"GET": "hypervisors:show_statistics"},

@@ -15,6 +15,7 @@ from stratus.api import validation
 from stratus.api import wsgi
 from stratus.compute import api as compute_api
 from stratus import exception
+from stratus.objects import instance_group as instance_group_obj
 from stratus.policies import servers as policies
 
 # What the detailed view of servers needs besides their columns.
@@ -42,7 +43,8 @@ _USER_FILTERS = [
 _CREATE_BAD_REQUESTS = (
     exception.ImageNotActive, exception.FlavorMemoryTooSmall,
     exception.FlavorDiskSmallerThanImage,
-    exception.FlavorDiskSmallerThanMinDisk, exception.ComputeHostNotFound)
+    exception.FlavorDiskSmallerThanMinDisk, exception.ComputeHostNotFound,
+    instance_group_obj.InstanceGroupNotFound)
 
 
 def get_server(req, server_id, expected_attrs=None, read_deleted=False):

@@ -1,11 +1,14 @@
 """Computes report in: their service record, their host mapping, their
-compute nodes and the nodes' resource providers in placement."""
+compute nodes and the nodes' resource providers in placement (a new
+provider joining the placement aggregates of its host's aggregates)."""
 import os_resource_classes as orc
 
 from stratus import exception
+from stratus.objects import aggregate as aggregate_obj
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import service as service_obj
+from stratus.placement import host_aggregates
 from stratus.placement import providers
 
 COMPUTE_BINARY = "nova-compute"
@@ -39,10 +42,19 @@ def compute_nodes_update(ctx, cell, host, compute_nodes):
         name, inventories = current.get(node.uuid, (None, None))
         if name != node.hypervisor_hostname:
             providers.ensure_provider(ctx, node.uuid, node.hypervisor_hostname)
+            if name is None:
+                _join_host_aggregates(ctx, host, node.uuid)
         wanted = node_inventories(node)
         if inventories != wanted:
             providers.set_inventories(ctx, node.uuid, wanted)
     return nodes
+
+
+def _join_host_aggregates(ctx, host, provider_uuid):
+    """A node new to placement joins the placement aggregates of its
+    host's aggregates (the host may have joined them first)."""
+    for aggregate in aggregate_obj.AggregateList.get_by_host(ctx, host):
+        host_aggregates.add_member(ctx, aggregate.uuid, [provider_uuid])
 
 
 def node_inventories(node):

@@ -1,12 +1,13 @@
 """Destroy: the compute removed a server's guest; the server goes from
-its cell (soft delete), its resources from placement, and its mapping is
-marked queued_for_delete, after the delete action of the request is
-finished.
+its cell (soft delete), its resources from placement and its membership
+from server groups, and its mapping is marked queued_for_delete, after
+the delete action of the request is finished.
 
 Placement and the mapping are cleaned up even when the instance was
 already gone (InstanceNotFound is raised afterwards)."""
 from stratus import exception
 from stratus.objects import instance_action as instance_action_obj
+from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
 from stratus.placement import allocations
 
@@ -18,6 +19,7 @@ def instance_destroy(ctx, cctx, instance):
     except exception.InstanceNotFound as exc:
         already_gone = exc
     allocations.remove_consumer(ctx, instance.uuid)
+    instance_group_obj.remove_member(ctx, instance.uuid)
     # The action finishes before the mapping is marked: whoever sees the
     # mark (the last step) sees a finished delete.
     try:

@@ -1,14 +1,20 @@
 """Reschedule: a compute failed to spawn a server; move it to the next
 alternate host that still has room, or put it in ERROR when none is left
-(MaxRetriesExceeded, recorded as the server's fault)."""
+(MaxRetriesExceeded, recorded as the server's fault).
+
+An alternate of a member of a server group with a hard policy is claimed
+the way the scheduler claims (group_claims): atomically with the policy,
+which other members may have made stricter since the selection."""
 import logging
 
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus import exception
 from stratus.objects import fields
 from stratus.objects import instance_fault as instance_fault_obj
+from stratus.objects import instance_group as instance_group_obj
 from stratus.placement import allocations
 from stratus.placement import exception as placement_exception
+from stratus.scheduler import group_claims
 
 LOG = logging.getLogger(__name__)
 
@@ -29,14 +35,22 @@ class RescheduleTask:
         uuid = instance.uuid
         failed_host = instance.host
         allocations.remove_consumer(cctx, uuid)
+        group = _hard_group(cctx, request_spec)
         for index, selection in enumerate(alternates):
+            requested = allocations.from_allocation_request(
+                selection.allocation_request)
             try:
-                allocations.claim(
-                    cctx, uuid, instance.project_id, instance.user_id,
-                    allocations.from_allocation_request(
-                        selection.allocation_request))
+                if group is not None:
+                    group_claims.claim(cctx, group, uuid,
+                                       selection.service_host,
+                                       instance.project_id,
+                                       instance.user_id, requested)
+                else:
+                    allocations.claim(cctx, uuid, instance.project_id,
+                                      instance.user_id, requested)
             except (placement_exception.AllocationRejected,
-                    placement_exception.ResourceProviderNotFound) as exc:
+                    placement_exception.ResourceProviderNotFound,
+                    group_claims.GroupPolicyViolation) as exc:
                 LOG.info("Alternate %s cannot take %s: %s",
                          selection.service_host, uuid, exc)
                 continue
@@ -61,17 +75,33 @@ class RescheduleTask:
         self._give_up(cctx, instance, reason)
 
     def _give_up(self, cctx, instance, reason):
+        instance_group_obj.forget_host(cctx, [instance.uuid])
         error = exception.MaxRetriesExceeded(
             reason="Exhausted all hosts available for retrying build "
                    "failures for instance %s." % instance.uuid)
         LOG.warning("Server %s failed to build: %s (last error: %s)",
                     instance.uuid, error, reason)
-        # The fault first: whoever sees the server in ERROR sees why.
+        # The fault first: whoever sees the server in ERROR sees why (the
+        # last host's error in the details, which admins see).
         instance_fault_obj.InstanceFault.from_exception(
-            instance.uuid, error, host=instance.host).create(cctx)
+            instance.uuid, error, exc_tb="Last error: %s" % reason,
+            host=instance.host).create(cctx)
         instance.vm_state = fields.VMState.ERROR
         instance.task_state = None
         try:
             instance.save(expected_task_state=BUILD_TASK_STATES)
         except _GONE:
             pass
+
+
+def _hard_group(ctx, request_spec):
+    """The server's group, when its policy is hard; None otherwise."""
+    group_uuid = (request_spec.get("instance_group_uuid")
+                  if request_spec is not None else None)
+    if not group_uuid:
+        return None
+    try:
+        group = instance_group_obj.InstanceGroup.get_by_uuid(ctx, group_uuid)
+    except instance_group_obj.InstanceGroupNotFound:
+        return None
+    return group if group.is_hard else None

@@ -35,6 +35,8 @@ FILTER_MODULES = {
     "IsolatedHostsFilter": "isolated_hosts_filter",
     "JsonFilter": "json_filter",
     "MetricsFilter": "metrics_filter",
+    "ServerGroupAffinityFilter": "server_group_affinity_filter",
+    "ServerGroupAntiAffinityFilter": "server_group_anti_affinity_filter",
 }
 
 

@@ -23,6 +23,8 @@ WEIGHER_MODULES = {
     "MetricsWeigher": "metrics",
     "BuildFailureWeigher": "compute",
     "CrossCellWeigher": "cross_cell",
+    "ServerGroupSoftAffinityWeigher": "server_group_soft_affinity",
+    "ServerGroupSoftAntiAffinityWeigher": "server_group_soft_anti_affinity",
 }
 
 

@@ -27,6 +27,7 @@ import time
 import uuid
 
 from stratus import exception
+from stratus.network import model as network_model
 from stratus.objects import fields
 from stratus.virt import driver
 
@@ -351,37 +352,10 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         mac = "fa:16:3e:%02x:%02x:%02x" % tuple(
             (number >> shift) & 0xFF for shift in (16, 8, 0))
         port_id = str(uuid.uuid5(uuid.UUID(instance.uuid), "port"))
-        return [{
-            "id": port_id,
-            "address": mac,
-            "type": "bridge",
-            "devname": ("tap" + port_id)[:14],
-            "vnic_type": "normal",
-            "active": True,
-            "preserve_on_delete": False,
-            "profile": {},
-            "details": {},
-            "meta": {},
-            "network": {
-                "id": SIMULATED_NETWORK_ID,
-                "bridge": "br-fake",
-                "label": "private",
-                "meta": {"injected": False, "mtu": 1500,
-                         "tenant_id": instance.project_id},
-                "subnets": [{
-                    "cidr": str(SIMULATED_SUBNET),
-                    "version": 4,
-                    "gateway": {"address": SIMULATED_GATEWAY,
-                                "type": "gateway", "version": 4, "meta": {}},
-                    "dns": [],
-                    "routes": [],
-                    "ips": [{"address": address, "type": "fixed",
-                             "version": 4, "meta": {},
-                             "floating_ips": []}],
-                    "meta": {"dhcp_server": SIMULATED_GATEWAY},
-                }],
-            },
-        }]
+        return [network_model.bridge_vif(
+            port_id, mac, address, SIMULATED_NETWORK_ID, "br-fake",
+            "private", str(SIMULATED_SUBNET), SIMULATED_GATEWAY,
+            instance.project_id)]
 
     # Helpers ----------------------------------------------------------
 

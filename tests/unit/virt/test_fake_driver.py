@@ -152,12 +152,6 @@ def test_capabilities_are_declared_interfaces(fake):
     assert virt_driver.supports(fake, virt_driver.PowerControl)
 
 
-def test_libvirt_is_not_available_yet(conf):
-    conf.set_override("compute_driver", "libvirt")
-    with pytest.raises(virt_driver.DriverNotAvailable) as raised:
-        virt_driver.load_driver(conf, "cmp1")
-    assert "libvirt" in str(raised.value)
-
 
 def test_rescue_crash_dump_password_snapshot_on_the_guest(fake):
     instance = make_instance("web")

@@ -1,0 +1,62 @@
+"""The metadata WSGI application (OpenStack and EC2 trees).
+
+It runs in the API process (it reads the cell databases; a compute host
+has none) and answers each guest about itself: the instance is the live
+one on ``[DEFAULT] host`` (the compute host whose bridge the metadata
+address is on) holding the request's source address as a fixed IP.
+Requests from any other address get 404.
+"""
+import re
+
+import webob
+
+from stratus.api.metadata import base
+from stratus.api.metadata import routes
+from stratus.api import errors
+from stratus.api import wsgi
+from stratus import context as stratus_context
+from stratus.objects import cell_mapping
+from stratus.objects import instance as instance_obj
+
+_EXPECTED = ["metadata", "keypairs"]
+
+
+class MetadataApp(wsgi.Application):
+    def __init__(self, conf, databases, host=None):
+        self.conf = conf
+        self.databases = databases
+        self.host = host or conf.host
+        self.router = wsgi.Router(wsgi.resolve_routes(
+            routes.ROUTES, "stratus.api.metadata"))
+
+    def find_instance(self, address):
+        """The live instance of this host with fixed IP address, or None."""
+        ctx = stratus_context.get_admin_context(self.databases)
+        ip_filter = "^%s$" % re.escape(address)
+        for cell in cell_mapping.CellMappingList.get_all(ctx).host_cells():
+            with ctx.target_cell(cell.uuid) as cctx:
+                found = instance_obj.InstanceList.get_by_filters(
+                    cctx, {"host": self.host, "deleted": False,
+                           "ip": ip_filter}, expected_attrs=_EXPECTED)
+            if len(found):
+                return found[0]
+        return None
+
+    def metadata_for(self, req):
+        address = req.remote_addr or ""
+        instance = self.find_instance(address) if address else None
+        if instance is None:
+            raise errors.not_found("No instance has the address %s"
+                                   % address)
+        return base.InstanceMetadata(instance)
+
+    def error_response(self, req, exc):
+        # Guests' tools (cloud-init, wget) read status codes and text.
+        status, message = errors.status_and_message(
+            exc, req.environ.get("openstack.request_id"))
+        return webob.Response(status=status, body=message.encode("utf-8"),
+                              content_type="text/plain", charset="utf-8")
+
+
+def make_app(conf, databases, host=None):
+    return MetadataApp(conf, databases, host)

@@ -1,0 +1,41 @@
+"""[network]: the built-in network provider (a host-local bridge)."""
+from oslo_config import cfg
+
+NETWORK_OPTS = [
+    cfg.StrOpt("provider", default="auto",
+               choices=["auto", "simulated", "builtin"],
+               help="builtin: a host-local Linux bridge with dnsmasq (real "
+                    "guests). simulated: addresses the driver invents (the "
+                    "fake driver). auto: builtin with the libvirt driver, "
+                    "simulated otherwise."),
+    cfg.StrOpt("state_dir", default="/var/lib/stratus/network",
+               help="Where the built-in provider keeps, per bridge, its "
+                    "ports (IPAM) and dnsmasq's hosts, leases and pid. The "
+                    "bridge is the host's, so this is too."),
+    cfg.StrOpt("bridge", default="stratus-br0",
+               help="Linux bridge the guests' taps join. It has no uplink: "
+                    "guests reach only this machine."),
+    cfg.StrOpt("cidr", default="10.253.0.0/24",
+               help="The flat network's IPv4 subnet; the bridge takes its "
+                    "first address."),
+    cfg.StrOpt("network_name", default="private",
+               help="Name (label) of the flat network in server "
+                    "addresses."),
+    cfg.IntOpt("dhcp_lease_seconds", default=86400, min=120,
+               help="DHCP lease time dnsmasq hands out."),
+    cfg.StrOpt("metadata_address", default="169.254.169.254",
+               help="Address of the metadata service; put on the bridge "
+                    "and routed to it by DHCP option 121, never beyond "
+                    "this machine."),
+    cfg.PortOpt("metadata_port", default=80,
+                help="Port the metadata service listens on, on "
+                     "metadata_address."),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(NETWORK_OPTS, group="network")
+
+
+def list_opts():
+    return [("network", NETWORK_OPTS)]

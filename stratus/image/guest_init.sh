@@ -1,0 +1,116 @@
+#!/bin/sh
+# /init of the Stratus tiny guest (busybox). Every line starting with
+# STRATUS-GUEST- is a marker the tests and benchmarks read from the serial
+# console.
+export PATH=/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /run /tmp /mnt/config
+
+host=
+for word in $(cat /proc/cmdline); do
+    case "$word" in
+        stratus.hostname=*) host=${word#stratus.hostname=} ;;
+    esac
+done
+if [ -n "$host" ]; then
+    hostname "$host"
+    echo "STRATUS-GUEST-UP $host"
+fi
+
+# insmod does not resolve dependencies: the lists name them in order.
+load_modules() {
+    for module in $(cat "$1"); do
+        insmod "/lib/modules/$module.ko" 2>/dev/null
+    done
+}
+load_modules /etc/modules
+# Early, or an ACPI power-button press (soft reboot, stop) is lost.
+acpid -c /etc/acpi -l /var/log/acpid.log
+# The SATA cdrom (config drive) is not needed to get networked.
+load_modules /etc/modules.late &
+late_modules=$!
+
+ip link set lo up
+if ip link show eth0 >/dev/null 2>&1; then
+    ip link set eth0 up
+    udhcpc -i eth0 -s /etc/udhcpc.sh -O staticroutes -t 10 -T 1 -A 1 -n -q \
+        >/dev/null 2>&1
+fi
+ip=
+dhcp_hostname=
+[ -f /run/net.env ] && . /run/net.env
+if [ -z "$host" ]; then
+    host=${dhcp_hostname:-localhost}
+    hostname "$host"
+    echo "STRATUS-GUEST-UP $host"
+fi
+if [ -n "$ip" ]; then
+    echo "STRATUS-GUEST-NET $ip"
+else
+    echo "STRATUS-GUEST-NET none"
+fi
+
+json_string() {  # json_string KEY FILE: the string value of the last KEY
+    sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1
+}
+first_public_key() {
+    sed -n 's/.*"public_keys": *{"[^"]*": *"\([^"]*\)".*/\1/p' "$1" \
+        | sed 's/\\n$//' | head -n 1
+}
+fetch() {  # fetch PATH FILE (busybox wget -T crashes: use timeout)
+    rm -f "$2"
+    timeout 5 wget -q -O "$2" "http://169.254.169.254$1" 2>/dev/null \
+        && [ -f "$2" ]
+}
+describe_user_data() {
+    if [ -f "$1" ]; then
+        echo "bytes=$(wc -c < "$1") sha256=$(sha256sum "$1" | cut -d' ' -f1)"
+    else
+        echo "none"
+    fi
+}
+
+if [ -n "$ip" ]; then
+    tries=0
+    until fetch /openstack/latest/meta_data.json /run/meta_data.json; do
+        tries=$((tries + 1))
+        [ $tries -ge 10 ] && break
+        sleep 1
+    done
+    if [ -s /run/meta_data.json ]; then
+        echo "STRATUS-GUEST-METADATA uuid=$(json_string uuid /run/meta_data.json) hostname=$(json_string hostname /run/meta_data.json)"
+        key=$(first_public_key /run/meta_data.json)
+        echo "STRATUS-GUEST-KEY ${key:-none}"
+        fetch /openstack/latest/user_data /run/user_data
+        echo "STRATUS-GUEST-USERDATA $(describe_user_data /run/user_data)"
+    else
+        echo "STRATUS-GUEST-METADATA none"
+    fi
+fi
+
+# A config drive is an ISO9660 filesystem labelled config-2, on a cdrom
+# that shows up shortly after its driver loads.
+wait $late_modules
+tries=0
+while [ ! -b /dev/sr0 ] && [ $tries -lt 10 ]; do
+    tries=$((tries + 1))
+    usleep 200000
+done
+drive=$(findfs LABEL=config-2 2>/dev/null)
+if [ -z "$drive" ]; then
+    for candidate in /dev/sr0 /dev/sr1 /dev/vdb; do
+        [ -b "$candidate" ] && drive=$candidate && break
+    done
+fi
+if [ -n "$drive" ] && mount -t iso9660 -o ro "$drive" /mnt/config 2>/dev/null \
+        && [ -f /mnt/config/openstack/latest/meta_data.json ]; then
+    meta=/mnt/config/openstack/latest/meta_data.json
+    echo "STRATUS-GUEST-CONFIGDRIVE uuid=$(json_string uuid $meta) hostname=$(json_string hostname $meta) userdata=$(describe_user_data /mnt/config/openstack/latest/user_data)"
+fi
+
+echo "STRATUS-GUEST-READY $host"
+while :; do
+    sleep 3600
+done

@@ -1,0 +1,75 @@
+"""Claims for members of a server group with a hard policy, atomic with
+the policy check (docs/decisions/0006-server-group-claims.md).
+
+One API DB transaction: lock the group (bump its generation: a row lock
+held to commit on PostgreSQL and MariaDB, the database write lock on
+SQLite), read the hosts of its other members, refuse a host the policy
+forbids, claim in placement, and record the member's host. Claims into
+one group therefore run one after another, each seeing every host the
+earlier ones chose, whatever the number of scheduler processes; claims
+into different groups, or without a group, do not wait for each other.
+"""
+from stratus.db import api_models
+from stratus.db.types import utcnow
+from stratus import exception
+from stratus.objects import instance_group as group_obj
+from stratus.placement import allocations
+from stratus.placement import providers
+
+GROUPS = api_models.InstanceGroup.__table__
+MEMBERS = api_models.InstanceGroupMember.__table__
+
+
+class GroupPolicyViolation(exception.Conflict):
+    """The host would break the group's policy now that other members
+    are placed. hosts: the other members' hosts seen under the lock."""
+
+    msg_fmt = "Host %(host)s would break the %(policy)s policy of %(group)s"
+
+    def __init__(self, group, host, hosts):
+        self.hosts = hosts
+        super().__init__(host=host, policy=group.policy, group=group.uuid)
+
+
+def claim(ctx, group, instance_uuid, host, project_id, user_id,
+          requested):
+    """Claim requested ({provider uuid: {class: amount}}) for the member
+    instance_uuid on host and record host as the member's; for a hard
+    policy only if it admits host given where the other members are
+    (GroupPolicyViolation otherwise). Placement's AllocationRejected and
+    ResourceProviderNotFound as for any claim.
+
+    group: the InstanceGroup (its policy and rules; the hosts of its
+    members are read afresh under the lock).
+    """
+    providers.retry_on_conflict(_claim, ctx, group, instance_uuid, host,
+                                project_id, user_id, requested)
+
+
+def _claim(ctx, group, instance_uuid, host, project_id, user_id, requested):
+    with ctx.api_db.writer() as session:
+        if group.is_hard:
+            _check_under_lock(session, group, instance_uuid, host)
+        allocations.claim_in_session(session, instance_uuid, project_id,
+                                     user_id, requested)
+        # No row when the server was deleted while it was scheduled: the
+        # conductor then drops the claim with the server.
+        session.execute(MEMBERS.update().where(
+            MEMBERS.c.group_id == group.id,
+            MEMBERS.c.instance_uuid == instance_uuid).values(
+            host=host, updated_at=utcnow()))
+
+
+def _check_under_lock(session, group, instance_uuid, host):
+    # The lock comes first: on MariaDB and PostgreSQL every read after it
+    # sees what the group's previous claim committed.
+    locked = session.execute(GROUPS.update().where(
+        GROUPS.c.id == group.id).values(
+        generation=GROUPS.c.generation + 1)).rowcount
+    if not locked:
+        raise group_obj.InstanceGroupNotFound(group_uuid=group.uuid)
+    hosts = group_obj.member_hosts(session, group.id, exclude=[instance_uuid])
+    current = group.obj_clone()
+    current.hosts = hosts
+    if not current.admits(host):
+        raise GroupPolicyViolation(group, host, hosts)

@@ -1,0 +1,37 @@
+"""Config drives: an ISO9660 image labelled ``config-2`` holding the same
+content the metadata service serves (``stratus.api.metadata.base``), made
+with genisoimage."""
+import os
+import subprocess
+import tempfile
+
+from stratus.api.metadata import base as metadata_base
+from stratus import exception
+
+LABEL = "config-2"
+
+
+class ConfigDriveError(exception.StratusException):
+    msg_fmt = "Cannot build the config drive: %(reason)s"
+
+
+def make_config_drive(instance, network_info, target):
+    content = metadata_base.InstanceMetadata(instance, network_info)
+    with tempfile.TemporaryDirectory(dir=os.path.dirname(target)) as work:
+        for path, data in content.files().items():
+            full = os.path.join(work, path)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "wb") as handle:
+                handle.write(data)
+        try:
+            subprocess.run(
+                ["genisoimage", "-o", target, "-ldots", "-allow-lowercase",
+                 "-allow-multidot", "-l", "-quiet", "-J", "-r", "-V", LABEL,
+                 work], check=True, capture_output=True, text=True)
+        except FileNotFoundError as error:
+            raise ConfigDriveError(reason="genisoimage is not installed") \
+                from error
+        except subprocess.CalledProcessError as error:
+            raise ConfigDriveError(reason=error.stderr.strip()) from error
+    os.chmod(target, 0o644)
+    return target

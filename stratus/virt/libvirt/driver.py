@@ -1,0 +1,391 @@
+"""The libvirt driver: real QEMU guests (compute_driver = libvirt).
+
+A guest is a persistent libvirt domain named ``<domain_prefix><uuid>``
+whose files live in ``<instances_path>/<uuid>/``: ``disk`` (a qcow2
+overlay on the image cached in ``_base``), ``console.log`` (the serial
+console, written by virtlogd), ``disk.config`` (the config drive) and,
+for direct kernel boot, the kernel and ramdisk are read from ``_base``.
+Domains outlive the compute service and libvirtd, so a restarted compute
+finds its guests with ``list_instance_uuids``.
+
+Under ``virt_type = qemu`` guests run under TCG with QEMU's default CPU
+model; ``kvm`` is refused where KVM would not boot a stock kernel (see
+``host.kvm_problem``).
+"""
+import logging
+import os
+import shutil
+import stat
+import threading
+import time
+
+from stratus import exception
+from stratus.objects import fields
+from stratus.virt import driver
+from stratus.virt.libvirt import guest_xml
+from stratus.virt.libvirt import host as host_info
+from stratus.virt.libvirt import imagecache
+
+LOG = logging.getLogger(__name__)
+PowerState = fields.PowerState
+
+DEFAULT_URI = "qemu:///system"
+DEFAULT_INSTANCES_PATH = "/var/lib/stratus/instances"
+CONSOLE_BYTES_SHOWN = 100 * 1024
+DIRECT_BOOT_COMMAND_LINE = "console=ttyS0 quiet panic=-1"
+
+try:
+    import libvirt
+except ImportError:  # the extra is not installed: the driver says so
+    libvirt = None
+
+
+class LibvirtDriverError(exception.StratusException):
+    msg_fmt = "libvirt error: %(reason)s"
+
+
+def _power_state(state, managed_save):
+    if libvirt is None:
+        return PowerState.NOSTATE
+    if state in (libvirt.VIR_DOMAIN_RUNNING, libvirt.VIR_DOMAIN_BLOCKED):
+        return PowerState.RUNNING
+    if state == libvirt.VIR_DOMAIN_PAUSED:
+        return PowerState.PAUSED
+    if state == libvirt.VIR_DOMAIN_SHUTOFF:
+        return PowerState.SUSPENDED if managed_save else PowerState.SHUTDOWN
+    if state == libvirt.VIR_DOMAIN_SHUTDOWN:
+        return PowerState.SHUTDOWN
+    if state == libvirt.VIR_DOMAIN_CRASHED:
+        return PowerState.CRASHED
+    if state == libvirt.VIR_DOMAIN_PMSUSPENDED:
+        return PowerState.SUSPENDED
+    return PowerState.NOSTATE
+
+
+class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
+                    driver.Pausable, driver.Suspendable,
+                    driver.ConsoleOutput):
+    name = "libvirt"
+
+    def __init__(self, conf, host, image_api=None):
+        if libvirt is None:
+            raise driver.DriverNotAvailable(
+                driver="libvirt", reason="the libvirt-python binding is not "
+                "installed (run tools/install-virt.sh, or pip install "
+                "'stratus[libvirt]')")
+        options = conf.libvirt
+        self.conf = conf
+        self.host = host
+        self.virt_type = options.virt_type
+        self.uri = options.connection_uri or DEFAULT_URI
+        self.instances_path = os.path.abspath(
+            options.instances_path or DEFAULT_INSTANCES_PATH)
+        self.prefix = options.domain_prefix
+        self.root_ports = options.pcie_root_ports
+        self.shutdown_timeout = options.shutdown_timeout
+        self.force_config_drive = options.force_config_drive
+        if image_api is None and conf.glance.api_servers:
+            from stratus.image import client as image_client
+            image_api = image_client.ImageAPI.from_conf(conf)
+        self.image_api = image_api
+        self.images = imagecache.ImageCache(
+            os.path.join(self.instances_path, "_base"), image_api)
+        self._connection = None
+        self._connect_lock = threading.Lock()
+
+    # Connection ------------------------------------------------------
+
+    @property
+    def connection(self):
+        with self._connect_lock:
+            if self._connection is None or not self._alive():
+                try:
+                    self._connection = libvirt.open(self.uri)
+                except libvirt.libvirtError as error:
+                    raise LibvirtDriverError(
+                        reason="cannot connect to %s: %s"
+                        % (self.uri, error.get_error_message())) from error
+            return self._connection
+
+    def _alive(self):
+        try:
+            return self._connection.isAlive() == 1
+        except libvirt.libvirtError:
+            return False
+
+    def _domain(self, instance):
+        try:
+            return self.connection.lookupByUUIDString(instance.uuid)
+        except libvirt.libvirtError as error:
+            if error.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN:
+                raise exception.InstanceNotFound(
+                    instance_id=instance.uuid) from error
+            raise
+
+    def domain_name(self, instance_uuid):
+        return self.prefix + instance_uuid
+
+    def instance_dir(self, instance_uuid):
+        return os.path.join(self.instances_path, instance_uuid)
+
+    def console_log_path(self, instance_uuid):
+        return os.path.join(self.instance_dir(instance_uuid), "console.log")
+
+    # ComputeDriver ----------------------------------------------------
+
+    def init_host(self, host):
+        if self.virt_type == "kvm":
+            problem = host_info.kvm_problem()
+            if problem:
+                raise driver.DriverNotAvailable(
+                    driver="libvirt", reason="virt_type = kvm, but %s; use "
+                    "virt_type = qemu" % problem)
+        if self.image_api is None:
+            raise driver.DriverNotAvailable(
+                driver="libvirt", reason="no image service: set [glance] "
+                "api_servers")
+        os.makedirs(self.instances_path, mode=0o755, exist_ok=True)
+        self._check_traversable(self.instances_path)
+        self.connection  # noqa: B018 - fail at start, not at the first boot
+
+    @staticmethod
+    def _check_traversable(path):
+        """QEMU runs as libvirt-qemu: every parent of the instance
+        directories must let others through."""
+        current = path
+        while True:
+            mode = os.stat(current).st_mode
+            if not mode & stat.S_IXOTH:
+                raise driver.DriverNotAvailable(
+                    driver="libvirt", reason="%s is not traversable by "
+                    "others, so QEMU (user libvirt-qemu) cannot reach %s; "
+                    "choose another [libvirt] instances_path"
+                    % (current, path))
+            parent = os.path.dirname(current)
+            if parent == current:
+                return
+            current = parent
+
+    def node_resources(self):
+        return [driver.NodeResources(
+            nodename=self.host, vcpus=os.cpu_count() or 1,
+            memory_mb=host_info.memory_mb(),
+            local_gb=host_info.disk_gb(self.instances_path),
+            hypervisor_type="QEMU",
+            hypervisor_version=self.connection.getVersion(),
+            cpu_info=host_info.cpu_info(), host_ip=self.conf.my_ip)]
+
+    def list_instance_uuids(self):
+        return [domain.UUIDString()
+                for domain in self.connection.listAllDomains()
+                if domain.name().startswith(self.prefix)]
+
+    def get_power_state(self, instance):
+        domain = self._domain(instance)
+        state, _reason = domain.state()
+        return _power_state(state, domain.hasManagedSaveImage() == 1)
+
+    def spawn(self, ctx, instance, image_meta, injected_files,
+              admin_password, network_info):
+        try:
+            config = self._prepare_guest(ctx, instance, image_meta,
+                                         network_info)
+            xml = guest_xml.domain_xml(config)
+            guest_xml.assert_safe(xml)
+            domain = self.connection.defineXML(xml)
+            domain.create()
+        except driver.SpawnFailed:
+            raise
+        except libvirt.libvirtError as error:
+            raise driver.SpawnFailed(instance_uuid=instance.uuid,
+                                     reason=error.get_error_message()) \
+                from error
+        except (exception.StratusException, OSError, ValueError) as error:
+            reason = (error.format_message()
+                      if isinstance(error, exception.StratusException)
+                      else str(error))
+            raise driver.SpawnFailed(instance_uuid=instance.uuid,
+                                     reason=reason) from error
+
+    def _prepare_guest(self, ctx, instance, image_meta, network_info):
+        uuid = instance.uuid
+        directory = self.instance_dir(uuid)
+        os.makedirs(directory, mode=0o755, exist_ok=True)
+        image_id = image_meta.id if image_meta is not None \
+            else instance.image_ref
+        properties = (image_meta.properties or {}) if image_meta else {}
+        base = self.images.path(ctx, image_id)
+        info = imagecache.image_info(base)
+        base_format = _checked_format(uuid, image_id, image_meta, info)
+        kernel_id = properties.get("kernel_id") or instance.kernel_id
+        ramdisk_id = properties.get("ramdisk_id") or instance.ramdisk_id
+        if not kernel_id and not imagecache.has_boot_sector(base,
+                                                            base_format):
+            raise driver.SpawnFailed(
+                instance_uuid=uuid, reason="image %s is not bootable: its "
+                "disk has no boot sector and the image names no kernel_id"
+                % image_id)
+        disk = os.path.join(directory, "disk")
+        root_bytes = (instance.root_gb or 0) * 1024 ** 3
+        imagecache.create_overlay(
+            base, base_format, disk,
+            root_bytes if root_bytes > info["virtual-size"] else None)
+        console_log = self.console_log_path(uuid)
+        open(console_log, "w").close()
+        # It goes on the kernel command line: nothing but a hostname.
+        hostname = _hostname_word(instance.hostname or instance.display_name)
+        config = guest_xml.GuestConfig(
+            name=self.domain_name(uuid), uuid=uuid,
+            title=instance.display_name or uuid, virt_type=self.virt_type,
+            memory_mb=instance.memory_mb or instance.flavor.memory_mb,
+            vcpus=instance.vcpus or instance.flavor.vcpus,
+            disk_path=disk, console_log=console_log,
+            vifs=list(network_info or []), root_ports=self.root_ports,
+            hostname=hostname)
+        if kernel_id:
+            config.kernel = self.images.path(ctx, kernel_id)
+            if ramdisk_id:
+                config.ramdisk = self.images.path(ctx, ramdisk_id)
+            command_line = properties.get("os_command_line") \
+                or DIRECT_BOOT_COMMAND_LINE
+            config.cmdline = "%s stratus.hostname=%s" % (command_line,
+                                                         hostname)
+        if self.force_config_drive or _wants_config_drive(instance):
+            from stratus.virt import configdrive
+            config.config_drive = os.path.join(directory, "disk.config")
+            configdrive.make_config_drive(
+                instance, network_info, config.config_drive)
+        return config
+
+    def destroy(self, ctx, instance, network_info=None):
+        try:
+            domain = self._domain(instance)
+        except exception.InstanceNotFound:
+            domain = None
+        if domain is not None:
+            try:
+                if domain.isActive():
+                    domain.destroy()
+                flags = 0
+                if domain.hasManagedSaveImage():
+                    flags |= libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+                domain.undefineFlags(flags)
+            except libvirt.libvirtError as error:
+                if error.get_error_code() != libvirt.VIR_ERR_NO_DOMAIN:
+                    raise LibvirtDriverError(
+                        reason=error.get_error_message()) from error
+        shutil.rmtree(self.instance_dir(instance.uuid), ignore_errors=True)
+
+    # Capabilities -----------------------------------------------------
+
+    def power_off(self, instance, timeout=0):
+        domain = self._domain(instance)
+        if not domain.isActive():
+            return
+        if timeout > 0 and self._shutdown(domain, timeout):
+            return
+        self._call(domain.destroy)
+
+    def _shutdown(self, domain, timeout):
+        """Press the ACPI power button; whether the guest was off within
+        timeout seconds."""
+        self._call(domain.shutdown)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not domain.isActive():
+                return True
+            time.sleep(0.2)
+        return False
+
+    def power_on(self, ctx, instance, network_info):
+        domain = self._domain(instance)
+        if not domain.isActive():
+            self._call(domain.create)
+
+    def reboot(self, ctx, instance, network_info, reboot_type):
+        domain = self._domain(instance)
+        if not domain.isActive():
+            self._call(domain.create)
+        elif reboot_type == "SOFT":
+            # libvirt presses the power button and restarts QEMU's guest
+            # once it has powered off.
+            self._call(domain.reboot, libvirt.VIR_DOMAIN_REBOOT_ACPI_POWER_BTN)
+        else:
+            self._call(domain.reset, 0)
+
+    def pause(self, instance):
+        self._require(instance, PowerState.RUNNING, "pause")
+        self._call(self._domain(instance).suspend)
+
+    def unpause(self, instance):
+        self._require(instance, PowerState.PAUSED, "unpause")
+        self._call(self._domain(instance).resume)
+
+    def suspend(self, ctx, instance):
+        self._require(instance, PowerState.RUNNING, "suspend")
+        self._call(self._domain(instance).managedSave, 0)
+
+    def resume(self, ctx, instance, network_info):
+        self._require(instance, PowerState.SUSPENDED, "resume")
+        self._call(self._domain(instance).create)
+
+    def get_console_output(self, ctx, instance):
+        self._domain(instance)
+        try:
+            with open(self.console_log_path(instance.uuid), "rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, handle.tell() - CONSOLE_BYTES_SHOWN))
+                data = handle.read()
+        except FileNotFoundError:
+            return ""
+        return data.decode("utf-8", "replace")
+
+    # Helpers ----------------------------------------------------------
+
+    def _require(self, instance, power_state, action):
+        current = self.get_power_state(instance)
+        if current != power_state:
+            raise exception.InstanceInvalidState(
+                action=action, instance_uuid=instance.uuid,
+                attr="power_state", state=PowerState.NAMES.get(current))
+
+    @staticmethod
+    def _call(method, *args):
+        try:
+            return method(*args)
+        except libvirt.libvirtError as error:
+            raise LibvirtDriverError(reason=error.get_error_message()) \
+                from error
+
+
+def _checked_format(instance_uuid, image_id, image_meta, info):
+    """The disk format of a cached image, refusing what QEMU must not
+    open: a file whose content is not the format the image service
+    declares (a 'raw' upload holding a qcow2 header could name a host file
+    as its backing file), or a qcow2 with a backing or external data file."""
+    declared = image_meta.disk_format if image_meta is not None else None
+    found = info.get("format")
+    reason = None
+    if found not in ("raw", "qcow2"):
+        reason = "its disk format %s is not raw or qcow2" % found
+    elif declared in ("raw", "qcow2") and declared != found:
+        reason = "it is declared %s but holds %s" % (declared, found)
+    elif info.get("backing-filename") or info.get("full-backing-filename") \
+            or (info.get("format-specific", {}).get("data", {})
+                .get("data-file")):
+        reason = "it refers to other files"
+    if reason:
+        raise driver.SpawnFailed(
+            instance_uuid=instance_uuid,
+            reason="image %s cannot be used: %s" % (image_id, reason))
+    return found
+
+
+def _hostname_word(name):
+    cleaned = "".join(char for char in (name or "").lower()
+                      if char.isascii() and (char.isalnum() or char in "-."))
+    return cleaned.strip("-.")[:63] or "guest"
+
+
+def _wants_config_drive(instance):
+    return str(instance.config_drive or "").lower() in ("true", "1", "yes")

@@ -1,0 +1,198 @@
+"""Real QEMU guests through libvirt, on the all-in-one.
+
+Skipped (with the reason) unless tools/install-virt.sh has run: the
+libvirt binding, a running libvirtd, QEMU and the image tools. One test
+process at a time boots guests (a file lock), at most two guests at once,
+128 MB each, on a bridge of their own; every domain whose name starts with
+the tests' prefix is destroyed before and after.
+"""
+import contextlib
+import fcntl
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from stratus import conf as stratus_conf
+from stratus import context as stratus_context
+from stratus.image import tiny
+from stratus.network import builtin
+from tests import conftest as root_conftest
+from tests.functional import cloud as cloud_helpers
+
+DOMAIN_PREFIX = "stratus-test-"
+BRIDGE = "stratus-test0"
+CIDR = "10.254.0.0/24"
+INSTANCES_PATH = "/var/lib/stratus/test-instances"
+NETWORK_STATE = "/var/lib/stratus/test-network"
+TINY_CACHE = "/var/cache/stratus/tiny-test"
+LOCK_FILE = "/run/lock/stratus-libvirt-tests.lock"
+GUEST_MEMORY_MB = 128
+TOOLS = ("qemu-system-x86_64", "qemu-img", "virsh", "dnsmasq", "dhcp_release",
+         "nft", "genisoimage", "mkfs.vfat", "mcopy", "syslinux")
+
+
+def _why_not_available():
+    try:
+        import libvirt
+    except ImportError:
+        return "libvirt-python is not installed (run tools/install-virt.sh)"
+    if os.geteuid() != 0:
+        return "real guests need root (bridges, nftables, dnsmasq)"
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    if missing:
+        return "missing %s (run tools/install-virt.sh)" % ", ".join(missing)
+    try:
+        libvirt.open("qemu:///system").close()
+    except libvirt.libvirtError as error:
+        return "libvirtd does not answer (run tools/install-virt.sh): %s" % (
+            error.get_error_message())
+    return None
+
+
+def destroy_test_domains():
+    import libvirt
+    connection = libvirt.open("qemu:///system")
+    try:
+        for domain in connection.listAllDomains():
+            if not domain.name().startswith(DOMAIN_PREFIX):
+                continue
+            try:
+                if domain.isActive():
+                    domain.destroy()
+                domain.undefineFlags(
+                    libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
+            except libvirt.libvirtError:
+                pass
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def libvirt_host():
+    reason = _why_not_available()
+    if reason:
+        pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def exclusive_guests():
+    """One test process at a time boots guests (xdist workers wait here
+    while another runs its guest tests); nothing of a previous run is
+    left before or after."""
+    os.makedirs(os.path.dirname(LOCK_FILE), exist_ok=True)
+    with open(LOCK_FILE, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        network = builtin.BuiltinNetwork(_guest_conf(), "stratus-test")
+        destroy_test_domains()
+        network.teardown()
+        shutil.rmtree(INSTANCES_PATH, ignore_errors=True)
+        shutil.rmtree(NETWORK_STATE, ignore_errors=True)
+        try:
+            yield
+        finally:
+            destroy_test_domains()
+            network.teardown()
+
+
+def build_tiny():
+    try:
+        return tiny.build(TINY_CACHE)
+    except tiny.TinyImageError as error:
+        pytest.skip("cannot build the tiny guest: %s"
+                    % error.format_message())
+
+
+def _guest_conf():
+    conf = stratus_conf.build_conf()
+    for (group, name), value in {
+            (None, "compute_driver"): "libvirt",
+            ("libvirt", "virt_type"): "qemu",
+            ("libvirt", "instances_path"): INSTANCES_PATH,
+            ("libvirt", "domain_prefix"): DOMAIN_PREFIX,
+            ("libvirt", "shutdown_timeout"): 10,
+            ("network", "bridge"): BRIDGE,
+            ("network", "cidr"): CIDR,
+            ("network", "state_dir"): NETWORK_STATE,
+            (None, "sync_power_state_interval"): -1}.items():
+        conf.set_override(name, value, group=group)
+    return conf
+
+
+class GuestCloud:
+    """An all-in-one with compute_driver = libvirt, serving HTTP (the
+    guests' metadata requests arrive over the bridge), and the tiny
+    images registered."""
+
+    def __init__(self, tmp_dir, artifacts):
+        cloud_dbs = root_conftest._cloud_dbs("sqlite", str(tmp_dir))
+        cloud_dbs.fresh()
+        self.conf = _guest_conf()
+        self.cloud = cloud_helpers.start_cloud(
+            self.conf, cloud_dbs.urls, tmp_dir / "data", nodes=1,
+            serve_http=True)
+        self.api = cloud_helpers.StackClient(self.cloud.apps["compute"])
+        self.manager = self.cloud.services[-1].manager
+        self.driver = self.manager.driver
+        self.network = self.manager.network
+        ctx = stratus_context.get_admin_context(self.cloud.databases)
+        self.images = tiny.register(ctx, self._image_api(), artifacts)
+        self.flavor = self.api.post("/flavors", {"flavor": {
+            "name": "guest.tiny", "ram": GUEST_MEMORY_MB, "vcpus": 1,
+            "disk": 1}})["flavor"]["id"]
+
+    def _image_api(self):
+        from stratus.image import client as image_client
+        return image_client.ImageAPI(direct_app=self.cloud.apps["image"])
+
+    def boot(self, name, image="direct", **extra):
+        body = {"name": name, "flavorRef": self.flavor,
+                "imageRef": self.images[image], "networks": "auto"}
+        body.update(extra)
+        server = self.api.post("/servers", {"server": body})["server"]
+        return self.api.wait_for_status(server["id"], {"ACTIVE", "ERROR"},
+                                        timeout=120)
+
+    def console(self, server_id):
+        from stratus.objects import instance as instance_obj
+        return self.driver.get_console_output(
+            None, instance_obj.Instance(uuid=server_id))
+
+    def wait_for_console(self, server_id, text, count=1, timeout=120):
+        deadline = time.monotonic() + timeout
+        while True:
+            log = self.console(server_id)
+            if log.count(text) >= count:
+                return log
+            if time.monotonic() > deadline:
+                raise AssertionError("%r (x%d) not on the console of %s "
+                                     "after %ds:\n%s" % (
+                                         text, count, server_id, timeout,
+                                         log[-3000:]))
+            time.sleep(0.2)
+
+    def delete(self, server_id):
+        self.api.delete("/servers/%s" % server_id)
+        self.api.wait_for_deleted(server_id, timeout=60)
+
+    def close(self):
+        self.cloud.stop()
+        destroy_test_domains()
+
+
+@pytest.fixture(scope="module")
+def guest_cloud(libvirt_host, tmp_path_factory):
+    with exclusive_guests():
+        env = GuestCloud(tmp_path_factory.mktemp("guest-cloud"),
+                         build_tiny())
+        try:
+            yield env
+        finally:
+            env.close()
+
+
+def tap_exists(name):
+    return subprocess.run(["ip", "link", "show", name],
+                          capture_output=True).returncode == 0
