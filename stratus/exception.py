@@ -324,3 +324,26 @@ class CellDown(DatabaseUnreachable):
     msg_fmt = ("Cell %(cell_uuid)s is not responding, hence the information "
                "of server %(instance_uuid)s is not available; try again "
                "later.")
+
+
+# Server actions -------------------------------------------------------------
+
+class InstanceNotReady(Conflict):
+    msg_fmt = "Instance %(instance_id)s is not ready"
+
+
+class ActionNotSupportedByDriver(Conflict):
+    msg_fmt = ("The %(driver)s driver of host %(host)s does not support "
+               "%(operation)s")
+
+
+class InstancePasswordSetFailed(Conflict):
+    msg_fmt = "Failed to set admin password on %(instance)s because %(reason)s"
+
+
+class ImageMetadataLimitExceeded(NotAuthorized):
+    msg_fmt = "Image metadata limit exceeded"
+
+
+class ConsoleNotAvailable(NotFound):
+    msg_fmt = "Guest does not have a console available."

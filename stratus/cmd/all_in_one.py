@@ -143,8 +143,8 @@ class Cloud:
         from stratus.compute import manager as compute_manager
         from stratus.virt import driver as virt_driver
         host = conf.host
-        driver = virt_driver.load_driver(conf, host,
-                                         image_api=self._image_api())
+        image_api = self._image_api()
+        driver = virt_driver.load_driver(conf, host, image_api=image_api)
         self.services = [
             service.Service(conf, self.messaging, "nova-conductor", "conductor",
                             host, conductor_manager.ConductorManager(
@@ -156,7 +156,8 @@ class Cloud:
                             databases=self.databases),
             service.Service(conf, self.messaging, "nova-compute", "compute",
                             host, compute_manager.ComputeManager(
-                                conf, self.messaging, host, driver)),
+                                conf, self.messaging, host, driver,
+                                image_api=image_api)),
         ]
         for svc in self.services:
             svc.start()

@@ -17,10 +17,12 @@ import sqlalchemy as sa
 
 from stratus.compute import block_device
 from stratus.compute import rpcapi as compute_rpcapi
+from stratus.compute import states
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.db import api_models
 from stratus import exception
 from stratus.objects import aggregate as aggregate_obj
+from stratus.objects import base as objects_base
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import compute_node as compute_node_obj
@@ -580,12 +582,16 @@ class API:
         instance.save()
         return instance
 
-    def delete(self, ctx, instance):
+    def delete(self, ctx, instance, force=False):
         """Delete the server: drop its build request if it has not
         reached a cell, else have its host terminate it (task_state
         deleting), or delete it here when it has no host or its compute
-        service is down."""
+        service is down. With [DEFAULT] reclaim_instance_interval > 0 a
+        server on a live host is soft-deleted instead (see soft_delete)."""
         _check_lock(ctx, instance)
+        if not force and self._soft_deletes(ctx, instance):
+            self.soft_delete(ctx, instance)
+            return
         mapping = mapping_obj.InstanceMapping.get_by_instance_uuid(
             ctx, instance.uuid)
         if instance.get("cell_uuid") is None:
@@ -749,6 +755,178 @@ class API:
         with ctx.target_cell(instance.cell_uuid) as cctx:
             tag_obj.TagList.destroy(cctx, instance.uuid)
 
+    # Server actions ---------------------------------------------------------
+    #
+    # Which states allow each action, the task it sets and where it ends
+    # are in stratus/compute/states.py. Each action checks the lock and the
+    # state, sets its task_state atomically (a concurrent action loses with
+    # 409), records the instance action under the request id and casts to
+    # the server's compute, which saves the end state.
+
+    def _begin(self, ctx, instance, action, name=None, **changes):
+        """Check and start an action; the saved instance."""
+        rule = states.transition(action)
+        name = name or action
+        if rule.locked_check:
+            _check_lock(ctx, instance)
+        states.check(instance, action, name)
+        self._in_cell(instance, name)
+        if rule.needs_host and not instance.host:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        if action != "resetState":
+            self.compute_rpcapi.check_can_send_actions()
+        expected = instance.task_state
+        if rule.task_state is not None:
+            instance.task_state = rule.task_state
+        instance.update(changes)
+        if instance.obj_what_changed():
+            instance.save(expected_task_state=[expected])
+        recorded = _RECORDED_ACTIONS.get(action, action)
+        if recorded:
+            with ctx.target_cell(instance.cell_uuid) as cctx:
+                action_obj.InstanceAction.action_start(cctx, instance.uuid,
+                                                       recorded)
+        return instance
+
+    def reboot(self, ctx, instance, reboot_type):
+        action = "reboot" if reboot_type == "SOFT" else "reboot_hard"
+        self._begin(ctx, instance, action, name="reboot")
+        self.compute_rpcapi.reboot_instance(ctx, instance, reboot_type)
+
+    def power_action(self, ctx, instance, action):
+        """stop, start, pause, unpause, suspend, resume, unrescue,
+        trigger_crash_dump and injectNetworkInfo: no arguments beyond the
+        server."""
+        self._begin(ctx, instance, action)
+        getattr(self.compute_rpcapi, _SIMPLE_CASTS[action])(ctx, instance)
+
+    def rescue(self, ctx, instance, rescue_password=None,
+               rescue_image_ref=None):
+        """The password the rescue guest gets (generated unless given)."""
+        if rescue_image_ref:
+            self.image_api.get(ctx, rescue_image_ref)
+        password = rescue_password or generate_password()
+        self._begin(ctx, instance, "rescue")
+        self.compute_rpcapi.rescue_instance(ctx, instance, password,
+                                            rescue_image_ref)
+        return password
+
+    def set_admin_password(self, ctx, instance, password):
+        """Waits for the compute (as Nova does): InstancePasswordSetFailed
+        or ActionNotSupportedByDriver (409s) when it cannot."""
+        self._begin(ctx, instance, "changePassword")
+        self.compute_rpcapi.set_admin_password(ctx, instance, password)
+
+    def reset_state(self, ctx, instance, vm_state):
+        """The admin's os-resetState: vm_state as given, no task."""
+        self._begin(ctx, instance, "resetState")
+        instance.vm_state = vm_state
+        instance.task_state = None
+        instance.save()
+
+    def console_output(self, ctx, instance, length=None):
+        self._begin(ctx, instance, "getConsoleOutput")
+        return self.compute_rpcapi.get_console_output(ctx, instance, length)
+
+    def snapshot(self, ctx, instance, name, metadata=None):
+        """createImage: the new image's document (queued until the
+        compute uploads the guest's disk)."""
+        return self._image_action(ctx, instance, "createImage", name,
+                                  dict(metadata or {}, image_type="snapshot"))
+
+    def backup(self, ctx, instance, name, backup_type, rotation,
+               metadata=None):
+        return self._image_action(
+            ctx, instance, "createBackup", name,
+            dict(metadata or {}, image_type="backup",
+                 backup_type=backup_type), rotation=rotation)
+
+    def _image_action(self, ctx, instance, action, name, properties,
+                      rotation=None):
+        states.check(instance, action)
+        image = self.image_api.create(
+            ctx, **_snapshot_fields(instance, name, properties))
+        try:
+            self._begin(ctx, instance, action)
+        except Exception:
+            self.image_api.delete(ctx, image["id"])
+            raise
+        if rotation is None:
+            self.compute_rpcapi.snapshot_instance(ctx, instance, image["id"])
+        else:
+            self.compute_rpcapi.backup_instance(
+                ctx, instance, image["id"], properties["backup_type"],
+                rotation)
+        return image
+
+    def rebuild(self, ctx, instance, image_id, admin_password=None,
+                preserve_ephemeral=False, **changes):
+        """Rebuild from image_id; changes: display_name, metadata,
+        key_name, user_data, hostname, display_description, access_ip_v4,
+        access_ip_v6, auto_disk_config (present ones only). The password
+        the guest gets, and the updated instance."""
+        _check_lock(ctx, instance)
+        states.check(instance, "rebuild")
+        image = self._image(ctx, image_id, instance.flavor,
+                            allow_zero_disk=True)
+        if "metadata" in changes:
+            self.quotas.check_metadata_items(ctx, instance.project_id,
+                                             len(changes["metadata"]))
+        if "key_name" in changes:
+            keypair = self._keypair(ctx, changes["key_name"])
+            changes["key_data"] = keypair.public_key if keypair else None
+            changes["keypairs"] = keypair_obj.KeyPairList(
+                objects=[keypair] if keypair else [])
+        image_meta = image_meta_obj.ImageMeta.from_image_dict(image)
+        changes.update(
+            image_ref=image_id,
+            image_properties=_image_properties(image, image_meta,
+                                               instance.flavor))
+        password = admin_password or generate_password()
+        self._begin(ctx, instance, "rebuild", **changes)
+        self.compute_rpcapi.rebuild_instance(ctx, instance, image_id,
+                                             password, preserve_ephemeral)
+        return password, instance
+
+    def _soft_deletes(self, ctx, instance):
+        """Whether a delete of this server is a soft delete."""
+        return (self.conf.reclaim_instance_interval > 0
+                and instance.get("cell_uuid") is not None
+                and instance.host is not None
+                and instance.vm_state != fields.VMState.SOFT_DELETED
+                and instance.task_state != fields.TaskState.DELETING
+                and self._host_is_up(ctx, instance))
+
+    def soft_delete(self, ctx, instance):
+        """SOFT_DELETED after its compute powers it off; restorable until
+        the compute reclaims it."""
+        self._begin(ctx, instance, "softDelete",
+                    deleted_at=objects_base.utcnow())
+        self.compute_rpcapi.soft_delete_instance(ctx, instance)
+
+    def restore(self, ctx, instance):
+        """Undo a soft delete. Its cores and RAM count against quota again
+        (the server itself never stopped counting)."""
+        _check_lock(ctx, instance)
+        states.check(instance, "restore")
+        self.quotas.check_deltas(
+            ctx, instance.project_id, instance.user_id,
+            {"cores": instance.vcpus, "ram": instance.memory_mb})
+        if instance.host and self._host_is_up(ctx, instance):
+            self._begin(ctx, instance, "restore")
+            self.compute_rpcapi.restore_instance(ctx, instance)
+            return
+        self._begin(ctx, instance, "restore")
+        instance.vm_state = fields.VMState.ACTIVE
+        instance.task_state = None
+        instance.deleted_at = None
+        instance.save()
+
+    def force_delete(self, ctx, instance):
+        _check_lock(ctx, instance)
+        states.check(instance, "forceDelete")
+        self.delete(ctx, instance, force=True)
+
     # Instance actions ------------------------------------------------------------
 
     @staticmethod
@@ -773,6 +951,40 @@ class API:
             return action, list(
                 action_obj.InstanceActionEventList.get_by_action(cctx,
                                                                  action.id))
+
+
+# Instance actions recorded for server actions whose name differs (None:
+# not recorded, as Nova records no action for console output).
+_RECORDED_ACTIONS = {"reboot_hard": "reboot", "softDelete": "delete",
+                     "getConsoleOutput": None}
+_SIMPLE_CASTS = {
+    "stop": "stop_instance", "start": "start_instance",
+    "pause": "pause_instance", "unpause": "unpause_instance",
+    "suspend": "suspend_instance", "resume": "resume_instance",
+    "unrescue": "unrescue_instance",
+    "trigger_crash_dump": "trigger_crash_dump",
+    "injectNetworkInfo": "inject_network_info",
+}
+# Image attributes of Glance's own among a server's image properties.
+_CORE_IMAGE_KEYS = ("min_ram", "min_disk", "disk_format",
+                    "container_format")
+
+
+def _snapshot_fields(instance, name, properties):
+    """The new image of a snapshot or backup: the server's image
+    properties (Nova's image_* system metadata), its instance_uuid and
+    user_id, and the request's properties."""
+    fields_ = {"name": name, "visibility": "private"}
+    inherited = dict(instance.get("image_properties") or {})
+    for key in _CORE_IMAGE_KEYS:
+        value = inherited.pop(key, None)
+        if value is not None:
+            fields_[key] = int(value) if key.startswith("min_") else value
+    fields_.update({key: value for key, value in inherited.items()
+                    if value is not None})
+    fields_.update(instance_uuid=instance.uuid, user_id=instance.user_id,
+                   **properties)
+    return fields_
 
 
 def _check_lock(ctx, instance):

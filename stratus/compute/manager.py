@@ -17,13 +17,16 @@ import traceback
 import oslo_messaging
 
 from stratus.compute import resource_tracker
+from stratus.compute import states
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import context as stratus_context
 from stratus import exception
 from stratus.network import api as network_api
 from stratus.objects import base as objects_base
 from stratus.objects import fields
+from stratus.objects import image_meta as image_meta_obj
 from stratus.objects import instance as instance_obj
+from stratus.objects import instance_fault as instance_fault_obj
 from stratus.virt import driver as virt_driver
 
 LOG = logging.getLogger(__name__)
@@ -46,7 +49,10 @@ BUILD_TASK_STATES = frozenset([TaskState.SCHEDULING,
                                TaskState.BLOCK_DEVICE_MAPPING,
                                TaskState.NETWORKING, TaskState.SPAWNING])
 RUNNING_TASK_STATES = frozenset([TaskState.POWERING_ON, TaskState.REBOOTING,
-                                 TaskState.REBOOTING_HARD])
+                                 TaskState.REBOOTING_HARD,
+                                 TaskState.RESTORING])
+STOPPING_TASK_STATES = frozenset([TaskState.POWERING_OFF,
+                                  TaskState.SOFT_DELETING])
 VM_STATE_BY_POWER_STATE = {
     PowerState.RUNNING: VMState.ACTIVE,
     PowerState.SHUTDOWN: VMState.STOPPED,
@@ -87,12 +93,15 @@ class InstanceLocks:
 
 
 class ComputeManager:
-    target = oslo_messaging.Target(version="1.0")
+    target = oslo_messaging.Target(version="1.1")
 
-    def __init__(self, conf, messaging, host, driver):
+    def __init__(self, conf, messaging, host, driver, image_api=None):
         self.conf = conf
         self.host = host
         self.driver = driver
+        # Snapshots and backups go to the image service; built on first
+        # use unless given (the all-in-one hands over its in-process one).
+        self.image_api = image_api
         self.network = network_api.load_network_api(conf, host)
         self.conductor = conductor_rpcapi.ConductorAPI(messaging)
         self.tracker = resource_tracker.ResourceTracker(
@@ -130,6 +139,9 @@ class ComputeManager:
         if self.conf.sync_power_state_interval > 0:
             tasks.append((self.conf.sync_power_state_interval,
                           self.sync_power_states))
+        if self.conf.reclaim_instance_interval > 0:
+            tasks.append((self.conf.reclaim_instance_interval,
+                          self.reclaim_queued_deletes))
         return tasks
 
     def update_available_resource(self, ctx):
@@ -295,7 +307,7 @@ class ComputeManager:
         if not virt_driver.supports(self.driver, virt_driver.PowerControl):
             return
         try:
-            if instance.task_state == TaskState.POWERING_OFF:
+            if instance.task_state in STOPPING_TASK_STATES:
                 self.driver.power_off(instance)
             elif instance.task_state in RUNNING_TASK_STATES:
                 self.driver.power_on(ctx, instance,
@@ -310,6 +322,9 @@ class ComputeManager:
         instance.power_state = power_state
         instance.vm_state = VM_STATE_BY_POWER_STATE.get(power_state,
                                                         VMState.ERROR)
+        if expected_task_state == TaskState.SOFT_DELETING \
+                and power_state == PowerState.SHUTDOWN:
+            instance.vm_state = VMState.SOFT_DELETED
         instance.task_state = None
         self._save_quietly(ctx, instance, expected_task_state)
 
@@ -337,7 +352,8 @@ class ComputeManager:
                 and power_state in (PowerState.SHUTDOWN, PowerState.CRASHED):
             LOG.info("Instance %s stopped outside Stratus", instance.uuid)
             instance.vm_state = VMState.STOPPED
-        elif vm_state == VMState.STOPPED and power_state in (
+        elif vm_state in (VMState.STOPPED, VMState.SOFT_DELETED) \
+                and power_state in (
                 PowerState.RUNNING, PowerState.PAUSED, PowerState.SUSPENDED):
             LOG.info("Instance %s runs while stopped; powering it off",
                      instance.uuid)
@@ -347,6 +363,260 @@ class ComputeManager:
             instance.power_state = power_state
         if instance.obj_what_changed():
             self._save_quietly(ctx, instance, [None])
+
+    # Server actions (1.1) ---------------------------------------------
+    #
+    # The API checked the state and set the action's task_state; each
+    # action runs the driver under the instance's lock, then saves the end
+    # state from stratus.compute.states with the finished event, or on a
+    # driver failure the state Nova leaves with a fault (one conductor
+    # call either way).
+
+    def reboot_instance(self, ctx, instance, reboot_type):
+        self._perform(ctx, instance, "reboot" if reboot_type == "SOFT"
+                      else "reboot_hard", virt_driver.PowerControl,
+                      lambda: self.driver.reboot(
+                          ctx, instance, self._network_info(instance),
+                          reboot_type))
+
+    def stop_instance(self, ctx, instance):
+        self._perform(ctx, instance, "stop", virt_driver.PowerControl,
+                      lambda: self.driver.power_off(instance))
+
+    def start_instance(self, ctx, instance):
+        self._perform(ctx, instance, "start", virt_driver.PowerControl,
+                      lambda: self.driver.power_on(
+                          ctx, instance, self._network_info(instance)))
+
+    def pause_instance(self, ctx, instance):
+        self._perform(ctx, instance, "pause", virt_driver.Pausable,
+                      lambda: self.driver.pause(instance))
+
+    def unpause_instance(self, ctx, instance):
+        self._perform(ctx, instance, "unpause", virt_driver.Pausable,
+                      lambda: self.driver.unpause(instance))
+
+    def suspend_instance(self, ctx, instance):
+        self._perform(ctx, instance, "suspend", virt_driver.Suspendable,
+                      lambda: self.driver.suspend(ctx, instance))
+
+    def resume_instance(self, ctx, instance):
+        self._perform(ctx, instance, "resume", virt_driver.Suspendable,
+                      lambda: self.driver.resume(
+                          ctx, instance, self._network_info(instance)))
+
+    def rescue_instance(self, ctx, instance, rescue_password,
+                        rescue_image_ref):
+        image_meta = {"id": rescue_image_ref or instance.image_ref}
+        self._perform(ctx, instance, "rescue", virt_driver.Rescuable,
+                      lambda: self.driver.rescue(
+                          ctx, instance, self._network_info(instance),
+                          image_meta, rescue_password))
+
+    def unrescue_instance(self, ctx, instance):
+        self._perform(ctx, instance, "unrescue", virt_driver.Rescuable,
+                      lambda: self.driver.unrescue(ctx, instance))
+
+    def trigger_crash_dump(self, ctx, instance):
+        self._perform(ctx, instance, "trigger_crash_dump",
+                      virt_driver.CrashDump,
+                      lambda: self.driver.trigger_crash_dump(instance))
+
+    def inject_network_info(self, ctx, instance):
+        self._perform(ctx, instance, "injectNetworkInfo",
+                      virt_driver.NetworkInjection,
+                      lambda: self.driver.inject_network_info(
+                          instance, self._network_info(instance)))
+
+    def set_admin_password(self, ctx, instance, new_pass):
+        def failed(exc):
+            if isinstance(exc, exception.ActionNotSupportedByDriver):
+                return exc
+            # Nova's wording: the driver's own error may quote the
+            # password, so the caller never sees it.
+            return exception.InstancePasswordSetFailed(
+                instance=instance.uuid, reason="error setting admin password")
+        self._perform(ctx, instance, "changePassword",
+                      virt_driver.AdminPassword,
+                      lambda: self.driver.set_admin_password(instance,
+                                                             new_pass),
+                      raise_failure=failed)
+
+    def get_console_output(self, ctx, instance, tail_length):
+        if not virt_driver.supports(self.driver, virt_driver.ConsoleOutput):
+            raise exception.ActionNotSupportedByDriver(
+                driver=self.driver.name, host=self.host,
+                operation="console output")
+        try:
+            output = self.driver.get_console_output(ctx, instance)
+        except Exception:  # noqa: BLE001 - the caller gets Nova's 404
+            LOG.exception("No console output of instance %s", instance.uuid)
+            raise exception.ConsoleNotAvailable()
+        if tail_length is None:
+            return output
+        if int(tail_length) == 0:
+            return ""
+        return "\n".join(output.split("\n")[-int(tail_length):])
+
+    def snapshot_instance(self, ctx, instance, image_id):
+        self._perform(ctx, instance, "createImage", virt_driver.Snapshot,
+                      lambda: self._upload_snapshot(ctx, instance, image_id),
+                      cleanup=lambda: self._delete_image_quietly(ctx,
+                                                                 image_id))
+
+    def backup_instance(self, ctx, instance, image_id, backup_type,
+                        rotation):
+        def backup():
+            self._upload_snapshot(ctx, instance, image_id)
+            self._rotate_backups(ctx, instance, backup_type, rotation)
+        self._perform(ctx, instance, "createBackup", virt_driver.Snapshot,
+                      backup, cleanup=lambda: self._delete_image_quietly(
+                          ctx, image_id))
+
+    def rebuild_instance(self, ctx, instance, image_ref, new_pass,
+                         preserve_ephemeral):
+        was_stopped = instance.vm_state == VMState.STOPPED
+
+        def rebuild():
+            network_info = self._network_info(instance)
+            image_meta = image_meta_obj.ImageMeta.from_image_dict(
+                self._images().get(ctx, image_ref))
+            self._step(ctx, instance, TaskState.REBUILD_BLOCK_DEVICE_MAPPING)
+            self.driver.destroy(ctx, instance, network_info)
+            self._step(ctx, instance, TaskState.REBUILD_SPAWNING)
+            self.driver.spawn(ctx, instance, image_meta, [], new_pass,
+                              network_info)
+            instance.launched_at = objects_base.utcnow()
+            if was_stopped:
+                self.driver.power_off(instance)
+        self._perform(ctx, instance, "rebuild", None, rebuild,
+                      end_vm_state=VMState.STOPPED if was_stopped
+                      else VMState.ACTIVE)
+
+    def soft_delete_instance(self, ctx, instance):
+        self._perform(ctx, instance, "softDelete", virt_driver.PowerControl,
+                      lambda: self.driver.power_off(instance))
+
+    def restore_instance(self, ctx, instance):
+        def restore():
+            self.driver.power_on(ctx, instance, self._network_info(instance))
+            instance.deleted_at = None
+        self._perform(ctx, instance, "restore", virt_driver.PowerControl,
+                      restore)
+
+    def reclaim_queued_deletes(self, ctx):
+        """Delete the servers soft-deleted longer than
+        [DEFAULT] reclaim_instance_interval ago."""
+        interval = self.conf.reclaim_instance_interval
+        now = objects_base.utcnow()
+        for instance in self.conductor.instances_on_host(ctx, self.host):
+            if instance.vm_state != VMState.SOFT_DELETED \
+                    or instance.task_state is not None \
+                    or self._locks.held(instance.uuid):
+                continue
+            since = instance.deleted_at or instance.updated_at
+            if since is not None and (now - since).total_seconds() < interval:
+                continue
+            LOG.info("Reclaiming soft-deleted instance %s", instance.uuid)
+            with self._locks(instance.uuid):
+                self._terminate(ctx, instance)
+
+    def _perform(self, ctx, instance, action, capability, work,
+                 end_vm_state=None, cleanup=None, raise_failure=None):
+        """Run one action's work (a callable using the driver) and save
+        where it ends; whether it succeeded. cleanup runs after a
+        failure; raise_failure(exc) -> the exception to raise to an RPC
+        caller after the failure is saved."""
+        rule = states.transition(action)
+        with self._locks(instance.uuid):
+            self._start_event_quietly(ctx, instance.uuid, rule.event)
+            try:
+                if capability is not None and not virt_driver.supports(
+                        self.driver, capability):
+                    raise exception.ActionNotSupportedByDriver(
+                        driver=self.driver.name, host=self.host,
+                        operation=action)
+                work()
+            except Exception as exc:  # noqa: BLE001 - every failure is saved
+                trace = traceback.format_exc()
+                LOG.info("%s of instance %s failed: %s", action,
+                         instance.uuid, exc)
+                if cleanup is not None:
+                    cleanup()
+                self._action_failed(ctx, instance, rule, exc, trace)
+                if raise_failure is not None:
+                    raise raise_failure(exc)
+                return False
+            expected = self._settle_action(instance, rule, end_vm_state)
+            self._save_quietly(ctx, instance, expected, action_event=(
+                rule.event, conductor_rpcapi.EVENT_FINISH, self.host,
+                SUCCESS, None))
+            return True
+
+    def _settle_action(self, instance, rule, end_vm_state):
+        """Set the end state; the task_state the save expects (None: no
+        check, for actions that run without a task)."""
+        instance.power_state = self._power_state(instance)
+        if rule.task_state is None:
+            return None
+        expected = instance.task_state
+        instance.task_state = None
+        if end_vm_state is not None:
+            instance.vm_state = end_vm_state
+        elif rule.end_vm_state != states.KEEP:
+            instance.vm_state = rule.end_vm_state
+        return [expected]
+
+    def _action_failed(self, ctx, instance, rule, exc, trace):
+        expected = None
+        if rule.task_state is not None:
+            expected = [instance.task_state]
+            instance.task_state = None
+            if rule.on_failure == states.ERROR:
+                instance.vm_state = VMState.ERROR
+        instance.power_state = self._power_state(instance)
+        fault = instance_fault_obj.InstanceFault.from_exception(
+            instance.uuid, exc, trace, host=self.host)
+        self._save_quietly(ctx, instance, expected, action_event=(
+            rule.event, conductor_rpcapi.EVENT_FINISH, self.host, ERROR,
+            trace), fault=fault)
+
+    def _step(self, ctx, instance, task_state):
+        """Move a long action on to its next task_state."""
+        expected = instance.task_state
+        instance.task_state = task_state
+        self.conductor.instance_save(ctx, instance,
+                                     expected_task_state=[expected])
+        instance.obj_reset_changes()
+
+    def _images(self):
+        if self.image_api is None:
+            from stratus.image import client as image_client
+            self.image_api = image_client.ImageAPI.from_conf(self.conf)
+        return self.image_api
+
+    def _upload_snapshot(self, ctx, instance, image_id):
+        self._step(ctx, instance, TaskState.IMAGE_PENDING_UPLOAD)
+        data = self.driver.snapshot(ctx, instance)
+        self._step(ctx, instance, TaskState.IMAGE_UPLOADING)
+        self._images().upload(ctx, image_id, data)
+
+    def _rotate_backups(self, ctx, instance, backup_type, rotation):
+        """Keep the newest `rotation` backups of this type (Nova's
+        _rotate_backups)."""
+        backups = self._images().list(
+            ctx, instance_uuid=instance.uuid, image_type="backup",
+            backup_type=backup_type, sort_key="created_at", sort_dir="desc")
+        for image in backups[rotation:]:
+            LOG.info("Rotating out backup %s of instance %s", image["id"],
+                     instance.uuid)
+            self._delete_image_quietly(ctx, image["id"])
+
+    def _delete_image_quietly(self, ctx, image_id):
+        try:
+            self._images().delete(ctx, image_id)
+        except Exception:  # noqa: BLE001 - cleanup after a failure
+            LOG.warning("Could not delete image %s", image_id)
 
     # Helpers ----------------------------------------------------------
 
@@ -366,10 +636,11 @@ class ComputeManager:
         instance.power_state = self._power_state(instance)
         self._save_quietly(ctx, instance, expected_task_state)
 
-    def _save_quietly(self, ctx, instance, expected_task_state):
+    def _save_quietly(self, ctx, instance, expected_task_state, **extra):
         try:
             return self.conductor.instance_save(
-                ctx, instance, expected_task_state=expected_task_state)
+                ctx, instance, expected_task_state=expected_task_state,
+                **extra)
         except exception.UnexpectedTaskStateError as exc:
             LOG.info("Instance %s changed meanwhile: %s", instance.uuid, exc)
         except exception.InstanceNotFound:

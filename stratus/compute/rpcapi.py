@@ -5,6 +5,12 @@ compute host, on topic ``compute`` addressed to the host (the queue
 Versions (bump the minor version for every change, add a line here):
 
 * 1.0 - build_and_run_instance, terminate_instance, get_host_uptime
+* 1.1 - server actions: reboot_instance, stop_instance, start_instance,
+  pause_instance, unpause_instance, suspend_instance, resume_instance,
+  rescue_instance, unrescue_instance, trigger_crash_dump,
+  set_admin_password (call), inject_network_info, get_console_output
+  (call), snapshot_instance, backup_instance, rebuild_instance,
+  soft_delete_instance, restore_instance
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -13,13 +19,18 @@ import oslo_messaging
 
 from stratus import exception
 
-VERSION = "1.0"
+VERSION = "1.1"
 TOPIC = "compute"
 
 
 class ComputeServiceUnavailable(exception.StratusException):
     msg_fmt = "Compute service of %(host)s is unavailable at this time."
     code = 400
+
+
+class ComputeTooOld(exception.Conflict):
+    msg_fmt = ("The compute services run an RPC version older than %(version)s"
+               " ([upgrade_levels] compute), which this action needs.")
 
 
 class ComputeAPI:
@@ -50,3 +61,92 @@ class ComputeAPI:
             return self._client(host, "1.0").call(ctx, "get_host_uptime")
         except oslo_messaging.MessagingTimeout:
             raise ComputeServiceUnavailable(host=host)
+
+    # Server actions (1.1) ---------------------------------------------
+
+    def check_can_send_actions(self):
+        """ComputeTooOld (409) while [upgrade_levels] compute caps the
+        version below the server actions, checked before an action sets
+        its task_state."""
+        if not self.client.can_send_version("1.1"):
+            raise ComputeTooOld(version="1.1")
+
+    def _actions_client(self, host):
+        self.check_can_send_actions()
+        return self._client(host, "1.1")
+
+    def _cast(self, ctx, instance, method, **kwargs):
+        self._actions_client(instance.host).cast(ctx, method,
+                                                 instance=instance, **kwargs)
+
+    def reboot_instance(self, ctx, instance, reboot_type):
+        self._cast(ctx, instance, "reboot_instance", reboot_type=reboot_type)
+
+    def stop_instance(self, ctx, instance):
+        self._cast(ctx, instance, "stop_instance")
+
+    def start_instance(self, ctx, instance):
+        self._cast(ctx, instance, "start_instance")
+
+    def pause_instance(self, ctx, instance):
+        self._cast(ctx, instance, "pause_instance")
+
+    def unpause_instance(self, ctx, instance):
+        self._cast(ctx, instance, "unpause_instance")
+
+    def suspend_instance(self, ctx, instance):
+        self._cast(ctx, instance, "suspend_instance")
+
+    def resume_instance(self, ctx, instance):
+        self._cast(ctx, instance, "resume_instance")
+
+    def rescue_instance(self, ctx, instance, rescue_password,
+                        rescue_image_ref):
+        self._cast(ctx, instance, "rescue_instance",
+                   rescue_password=rescue_password,
+                   rescue_image_ref=rescue_image_ref)
+
+    def unrescue_instance(self, ctx, instance):
+        self._cast(ctx, instance, "unrescue_instance")
+
+    def trigger_crash_dump(self, ctx, instance):
+        self._cast(ctx, instance, "trigger_crash_dump")
+
+    def inject_network_info(self, ctx, instance):
+        self._cast(ctx, instance, "inject_network_info")
+
+    def snapshot_instance(self, ctx, instance, image_id):
+        self._cast(ctx, instance, "snapshot_instance", image_id=image_id)
+
+    def backup_instance(self, ctx, instance, image_id, backup_type,
+                        rotation):
+        self._cast(ctx, instance, "backup_instance", image_id=image_id,
+                   backup_type=backup_type, rotation=rotation)
+
+    def rebuild_instance(self, ctx, instance, image_ref, new_pass,
+                         preserve_ephemeral):
+        self._cast(ctx, instance, "rebuild_instance", image_ref=image_ref,
+                   new_pass=new_pass, preserve_ephemeral=preserve_ephemeral)
+
+    def soft_delete_instance(self, ctx, instance):
+        self._cast(ctx, instance, "soft_delete_instance")
+
+    def restore_instance(self, ctx, instance):
+        self._cast(ctx, instance, "restore_instance")
+
+    def _call(self, ctx, instance, method, **kwargs):
+        try:
+            return self._actions_client(instance.host).call(
+                ctx, method, instance=instance, **kwargs)
+        except oslo_messaging.MessagingTimeout:
+            raise ComputeServiceUnavailable(host=instance.host)
+
+    def set_admin_password(self, ctx, instance, new_pass):
+        """Waits for the compute: InstancePasswordSetFailed or
+        ActionNotSupportedByDriver come back as themselves."""
+        return self._call(ctx, instance, "set_admin_password",
+                          new_pass=new_pass)
+
+    def get_console_output(self, ctx, instance, tail_length):
+        return self._call(ctx, instance, "get_console_output",
+                          tail_length=tail_length)

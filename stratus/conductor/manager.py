@@ -101,12 +101,17 @@ class ConductorManager:
     # Database proxy --------------------------------------------------------
 
     def instance_save(self, ctx, instance, expected_task_state=None,
-                      action_event=None):
+                      action_event=None, fault=None):
         self._cell_of(ctx, instance.uuid, instance)
         also = None
-        if action_event is not None:
+        if action_event is not None or fault is not None:
             def also(cctx, session):
-                _record_event(cctx, session, instance.uuid, *action_event)
+                if fault is not None:
+                    fault.create(cctx, session=session)
+                if action_event is not None:
+                    _record_event(cctx, session, instance.uuid,
+                                  *action_event,
+                                  details=fault and fault.message)
         instance.save(expected_task_state=expected_task_state, also=also)
         return instance
 
@@ -144,17 +149,20 @@ class ConductorManager:
             return instance_obj.InstanceList.get_by_host(cctx, host)
 
 
-def _finish_event(cctx, session, instance_uuid, event, result, trace):
+def _finish_event(cctx, session, instance_uuid, event, result, trace,
+                  details=None):
     if result == instance_action_obj.RESULT_SUCCESS:
         instance_action_obj.InstanceActionEvent.event_finish(
             cctx, instance_uuid, event, session=session)
     else:
         instance_action_obj.InstanceActionEvent.event_finish(
-            cctx, instance_uuid, event, exc_tb=trace or "", session=session)
+            cctx, instance_uuid, event, exc_tb=trace or "", session=session,
+            exc_val=exception.StratusException(details) if details
+            else None)
 
 
 def _record_event(cctx, session, instance_uuid, event, phase, host, result,
-                  trace):
+                  trace, details=None):
     """An action event in the session of an instance save; an action or
     event that is not found does not fail the save (only reads ran)."""
     try:
@@ -163,6 +171,6 @@ def _record_event(cctx, session, instance_uuid, event, phase, host, result,
                 cctx, instance_uuid, event, host=host, session=session)
         else:
             _finish_event(cctx, session, instance_uuid, event, result,
-                          trace)
+                          trace, details)
     except exception.NotFound:
         pass

@@ -5,6 +5,8 @@
       service_report, compute_nodes_update, instances_on_host
 1.1 - instance_save takes action_event: the save and an action event
       (its start or its finish) in one call and one transaction
+1.2 - instance_save takes fault: an InstanceFault written in the same
+      transaction (and its message as the finished event's details)
 """
 from stratus import exception
 
@@ -12,7 +14,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.1"
+VERSION = "1.2"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -45,7 +47,7 @@ class ConductorAPI:
     # Database proxy for computes (calls) --------------------------------
 
     def instance_save(self, ctx, instance, expected_task_state=None,
-                      action_event=None):
+                      action_event=None, fault=None):
         """Apply the instance's changed fields, only if its task_state is
         still expected_task_state (a list allowed); the saved Instance.
         Raises UnexpectedTaskStateError, InstanceNotFound.
@@ -55,7 +57,16 @@ class ConductorAPI:
         in the same transaction, only if the save succeeds (result and
         traceback matter for a finish). An action or event that is not
         found does not fail the save.
+
+        fault: an InstanceFault to record with the save (1.2; a 1.1
+        conductor records the save and the event without it).
         """
+        if fault is not None and self.client.can_send_version("1.2"):
+            return self.client.prepare(version="1.2").call(
+                ctx, "instance_save", instance=instance,
+                expected_task_state=expected_task_state,
+                action_event=(list(action_event) if action_event
+                              else None), fault=fault)
         if action_event is None:
             return self.client.call(ctx, "instance_save", instance=instance,
                                     expected_task_state=expected_task_state)

@@ -17,6 +17,13 @@ COMPUTE_OPTS = [
                help="Seconds between resource tracker updates."),
     cfg.IntOpt("sync_power_state_interval", default=600,
                help="Seconds between power state syncs; -1 disables."),
+    cfg.IntOpt("reclaim_instance_interval", default=0,
+               help="Seconds a deleted server stays SOFT_DELETED (and may "
+                    "be restored) before its compute reclaims it; 0 makes "
+                    "delete immediate."),
+    cfg.BoolOpt("enable_instance_password", default=True,
+                help="Return the server's admin password in create, "
+                     "rebuild and rescue responses."),
     cfg.HostAddressOpt("my_ip", default="127.0.0.1",
                        help="IP address of this host, reported as the "
                             "host_ip of its hypervisors."),
@@ -50,6 +57,13 @@ FAKE_DRIVER_OPTS = [
     cfg.StrOpt("fail_spawn_name_regex",
                help="Spawns of servers whose name matches this regex fail "
                     "(for tests of rescheduling and faults)."),
+    cfg.ListOpt("fail_operations", default=[],
+                help="Driver operations that fail for every server "
+                     "(spawn, power_off, power_on, reboot, pause, unpause, "
+                     "suspend, resume, rescue, unrescue, snapshot, "
+                     "set_admin_password, trigger_crash_dump, "
+                     "inject_network_info, get_console_output), as a "
+                     "hypervisor error would, for tests of failure paths."),
 ]
 
 

@@ -410,8 +410,10 @@ class InstanceList(base.ObjectListBase, base.StratusObject):
 
     @classmethod
     def get_by_host(cls, context, host, expected_attrs=None):
-        """The live instances of a compute host, in the targeted cell."""
-        return cls.get_by_filters(context, {"host": host, "deleted": False},
+        """The live (and soft-deleted) instances of a compute host, in the
+        targeted cell."""
+        return cls.get_by_filters(context, {"host": host, "deleted": False,
+                                            "soft_deleted": True},
                                   expected_attrs=expected_attrs)
 
 

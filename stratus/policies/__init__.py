@@ -21,6 +21,7 @@ POLICY_MODULES = [
     "keypairs",
     "limits",
     "quota_sets",
+    "server_actions",
     "server_groups",
     "server_metadata",
     "server_tags",

@@ -4,8 +4,10 @@ Every driver derives from ``ComputeDriver``: it names the hypervisor nodes
 it manages, reports their resources, and starts (``spawn``) and removes
 (``destroy``) guests. Everything else is a capability a driver declares
 by also deriving from its interface (``PowerControl``, ``Pausable``,
-``Suspendable``, ``ConsoleOutput``, ``HostUptime``, ``GuestRecovery``,
-``SimulatedNetworking``). The compute manager asks ``supports(driver,
+``Suspendable``, ``ConsoleOutput``, ``Rescuable``, ``CrashDump``,
+``AdminPassword``, ``Snapshot``, ``NetworkInjection``, ``HostUptime``,
+``GuestRecovery``, ``SimulatedNetworking``). A rebuild is a destroy and
+a spawn, which every driver has. The compute manager asks ``supports(driver,
 Interface)`` before using one.
 
 ``load_driver(conf, host)`` builds the driver named by
@@ -115,6 +117,43 @@ class ConsoleOutput(abc.ABC):
         """The guest's serial console log, as text."""
 
 
+class Rescuable(abc.ABC):
+    @abc.abstractmethod
+    def rescue(self, ctx, instance, network_info, image_meta,
+               rescue_password):
+        """Boot the guest from a rescue image, its own disk attached."""
+
+    @abc.abstractmethod
+    def unrescue(self, ctx, instance):
+        """Boot the guest from its own disk again."""
+
+
+class CrashDump(abc.ABC):
+    @abc.abstractmethod
+    def trigger_crash_dump(self, instance):
+        """Send the guest a non-maskable interrupt (it may dump and
+        reboot)."""
+
+
+class AdminPassword(abc.ABC):
+    @abc.abstractmethod
+    def set_admin_password(self, instance, new_pass):
+        """Set the administrator password inside the running guest."""
+
+
+class Snapshot(abc.ABC):
+    @abc.abstractmethod
+    def snapshot(self, ctx, instance):
+        """The guest's root disk as image data (bytes, or an iterable of
+        bytes)."""
+
+
+class NetworkInjection(abc.ABC):
+    @abc.abstractmethod
+    def inject_network_info(self, instance, network_info):
+        """Write the network configuration into the guest again."""
+
+
 class HostUptime(abc.ABC):
     @abc.abstractmethod
     def get_host_uptime(self):
@@ -147,6 +186,11 @@ CAPABILITIES = {
     "pause": Pausable,
     "suspend": Suspendable,
     "console": ConsoleOutput,
+    "rescue": Rescuable,
+    "crash_dump": CrashDump,
+    "admin_password": AdminPassword,
+    "snapshot": Snapshot,
+    "network_injection": NetworkInjection,
     "uptime": HostUptime,
     "guest_recovery": GuestRecovery,
     "simulated_networking": SimulatedNetworking,

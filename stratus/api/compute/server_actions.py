@@ -3,14 +3,26 @@ key of the body.
 
 ACTIONS is the table of action name -> handler(req, server_id, body); an
 action is added by writing its handler and its line. Unknown names get
-Nova's 400 "There is no such action".
+Nova's 400 "There is no such action". Which states allow an action is
+stratus/compute/states.py; docs/server-actions.md describes each one.
 """
+import re
+
+from stratus.api.compute import links
 from stratus.api.compute import servers
 from stratus.api import errors
+from stratus.api.schemas import common
+from stratus.api.schemas import server_actions as action_schemas
 from stratus.api.schemas import servers as schemas
 from stratus.api import validation
 from stratus.api import wsgi
+from stratus.compute import api as compute_api
+from stratus import exception
+from stratus.policies import server_actions as action_policies
 from stratus.policies import servers as policies
+
+# Characters Nova strips from console output (invalid in XML).
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0B-\x1F]")
 
 
 def server_action(req, server_id):
@@ -50,7 +62,231 @@ def unlock_server(req, server_id, body):
     return _accepted(req)
 
 
+def _server(req, server_id, rule):
+    """The server the request names (404 if not visible), once the
+    policy allows the action on it (403)."""
+    instance = servers.get_server(req, server_id)
+    servers.authorize_for(req, rule, instance)
+    return instance
+
+
+@validation.schema(action_schemas.reboot)
+def reboot_server(req, server_id, body):
+    instance = _server(req, server_id, action_policies.REBOOT)
+    req.app.compute_api.reboot(req.context, instance,
+                               body["reboot"]["type"].upper())
+    return _accepted(req)
+
+
+def _simple_action(action, rule, min_version=None):
+    """A handler for an action that takes nothing but the server."""
+    def handler(req, server_id, body):
+        if min_version and req.api_version < min_version:
+            raise errors.bad_request("There is no such action: %s"
+                                     % next(iter(body)))
+        instance = _server(req, server_id, rule)
+        req.app.compute_api.power_action(req.context, instance, action)
+        return _accepted(req)
+    handler.__name__ = "%s_server" % action
+    return handler
+
+
+@validation.schema(action_schemas.trigger_crash_dump, "2.17")
+def trigger_crash_dump(req, server_id, body):
+    return _trigger_crash_dump(req, server_id, body)
+
+
+_trigger_crash_dump = _simple_action("trigger_crash_dump",
+                                     action_policies.CRASH_DUMP, (2, 17))
+
+
+@validation.schema(action_schemas.rescue)
+def rescue_server(req, server_id, body):
+    instance = _server(req, server_id, action_policies.RESCUE)
+    options = body["rescue"] or {}
+    try:
+        password = req.app.compute_api.rescue(
+            req.context, instance, options.get("adminPass"),
+            options.get("rescue_image_ref"))
+    except exception.ImageNotFound as exc:
+        raise errors.bad_request(exc.format_message())
+    if not req.app.conf.enable_instance_password:
+        return wsgi.json_response(req, {})
+    return wsgi.json_response(req, {"adminPass": password})
+
+
+@validation.schema(action_schemas.change_password)
+def change_password(req, server_id, body):
+    instance = _server(req, server_id, action_policies.ADMIN_PASSWORD)
+    req.app.compute_api.set_admin_password(
+        req.context, instance, body["changePassword"]["adminPass"])
+    return _accepted(req)
+
+
+@validation.schema(action_schemas.reset_state)
+def reset_state(req, server_id, body):
+    instance = _server(req, server_id,
+                       action_policies.ADMIN_ACTIONS % "reset_state")
+    req.app.compute_api.reset_state(req.context, instance,
+                                    body["os-resetState"]["state"])
+    return _accepted(req)
+
+
+@validation.schema(action_schemas.console_output)
+def get_console_output(req, server_id, body):
+    instance = _server(req, server_id, action_policies.CONSOLE_OUTPUT)
+    length = body["os-getConsoleOutput"].get("length")
+    if length is not None:
+        length = common.to_int(length, "length", -1)
+        # Nova's -1: the whole log.
+        length = None if length == -1 else length
+    output = req.app.compute_api.console_output(req.context, instance,
+                                                length)
+    return wsgi.json_response(
+        req, {"output": _CONTROL_CHARACTERS.sub("", output)})
+
+
+def _check_image_metadata(req, instance, metadata):
+    """Up to 2.38 an image's metadata counts against the metadata quota
+    (Nova's image metadata proxy)."""
+    if req.api_version > (2, 38):
+        return
+    try:
+        req.app.compute_api.quotas.check_metadata_items(
+            req.context, instance.project_id, len(metadata or {}))
+    except exception.OverQuota:
+        raise exception.ImageMetadataLimitExceeded()
+
+
+def _image_response(req, image, location=True):
+    """2.45: {"image_id"}; before: 202 with the image's Location."""
+    if req.api_version >= (2, 45):
+        return wsgi.json_response(req, {"image_id": image["id"]},
+                                  status=202)
+    headers = {}
+    if location:
+        headers["Location"] = "%s%s/images/%s" % (
+            links.root_url(req), links.VERSION_PATH, image["id"])
+    return wsgi.empty_response(req, 202, headers=headers)
+
+
+@validation.schema(action_schemas.create_image)
+def create_image(req, server_id, body):
+    instance = _server(req, server_id, action_policies.CREATE_IMAGE)
+    options = body["createImage"]
+    _check_image_metadata(req, instance, options.get("metadata"))
+    image = req.app.compute_api.snapshot(req.context, instance,
+                                         options["name"],
+                                         options.get("metadata"))
+    return _image_response(req, image)
+
+
+@validation.schema(action_schemas.create_backup)
+def create_backup(req, server_id, body):
+    instance = _server(req, server_id, action_policies.CREATE_BACKUP)
+    options = body["createBackup"]
+    rotation = common.to_int(options["rotation"], "rotation", 0)
+    _check_image_metadata(req, instance, options.get("metadata"))
+    image = req.app.compute_api.backup(
+        req.context, instance, options["name"], options["backup_type"],
+        rotation, options.get("metadata"))
+    return _image_response(req, image, location=rotation > 0)
+
+
+# Rebuild request keys -> instance fields.
+_REBUILD_FIELDS = (("name", "display_name"), ("metadata", "metadata"),
+                   ("description", "display_description"),
+                   ("key_name", "key_name"), ("user_data", "user_data"),
+                   ("hostname", "hostname"), ("accessIPv4", "access_ip_v4"),
+                   ("accessIPv6", "access_ip_v6"))
+
+
+@validation.schema(action_schemas.rebuild, "2.1", "2.18")
+@validation.schema(action_schemas.rebuild_v219, "2.19", "2.53")
+@validation.schema(action_schemas.rebuild_v254, "2.54", "2.56")
+@validation.schema(action_schemas.rebuild_v257, "2.57", "2.62")
+@validation.schema(action_schemas.rebuild_v263, "2.63", "2.89")
+@validation.schema(action_schemas.rebuild_v290, "2.90", "2.93")
+@validation.schema(action_schemas.rebuild_v294, "2.94")
+def rebuild_server(req, server_id, body):
+    instance = servers.get_server(req, server_id,
+                                  expected_attrs=servers.SHOW_ATTRS)
+    servers.authorize_for(req, action_policies.REBUILD, instance)
+    options = body["rebuild"]
+    if "trusted_image_certificates" in options:
+        servers.authorize_for(req, action_policies.REBUILD_TRUSTED_CERTS,
+                              instance)
+    changes = {field: options[key] for key, field in _REBUILD_FIELDS
+               if key in options}
+    if "OS-DCF:diskConfig" in options:
+        changes["auto_disk_config"] = options["OS-DCF:diskConfig"] == "AUTO"
+    if "trusted_image_certificates" in options:
+        # null: back to the configured defaults, as Nova's rebuild does.
+        changes["trusted_certs"] = compute_api.trusted_cert_ids(
+            req.app.conf, options["trusted_image_certificates"])
+    try:
+        password, instance = req.app.compute_api.rebuild(
+            req.context, instance, servers._id_from_href(options["imageRef"]),
+            admin_password=options.get("adminPass"),
+            preserve_ephemeral=common.to_bool(
+                options.get("preserve_ephemeral", False)), **changes)
+    except exception.ImageNotFound:
+        raise errors.bad_request("Cannot find requested image")
+    except exception.KeypairNotFound:
+        raise errors.bad_request("Invalid key_name provided.")
+    except (exception.ImageNotActive, exception.FlavorMemoryTooSmall,
+            exception.FlavorDiskSmallerThanImage,
+            exception.FlavorDiskSmallerThanMinDisk) as exc:
+        raise errors.bad_request(exc.format_message())
+    instance = servers.get_server(req, server_id,
+                                  expected_attrs=servers.SHOW_ATTRS)
+    extra = ({"adminPass": password}
+             if req.app.conf.enable_instance_password else {})
+    if req.api_version >= (2, 54):
+        # Shown from 2.54 even in the smaller body before 2.75.
+        extra["key_name"] = instance.key_name
+    return servers._server_response(req, instance, status=202,
+                                    full=req.api_version >= (2, 75),
+                                    extra=extra)
+
+
+def restore_server(req, server_id, body):
+    instance = _server(req, server_id,
+                       action_policies.DEFERRED_DELETE % "restore")
+    req.app.compute_api.restore(req.context, instance)
+    return _accepted(req)
+
+
+def force_delete_server(req, server_id, body):
+    instance = _server(req, server_id,
+                       action_policies.DEFERRED_DELETE % "force")
+    req.app.compute_api.force_delete(req.context, instance)
+    return _accepted(req)
+
+
 ACTIONS = {
     "lock": lock_server,
     "unlock": unlock_server,
+    "reboot": reboot_server,
+    "os-stop": _simple_action("stop", action_policies.STOP),
+    "os-start": _simple_action("start", action_policies.START),
+    "pause": _simple_action("pause", action_policies.PAUSE % "pause"),
+    "unpause": _simple_action("unpause", action_policies.PAUSE % "unpause"),
+    "suspend": _simple_action("suspend",
+                              action_policies.SUSPEND % "suspend"),
+    "resume": _simple_action("resume", action_policies.SUSPEND % "resume"),
+    "rescue": rescue_server,
+    "unrescue": _simple_action("unrescue", action_policies.UNRESCUE),
+    "trigger_crash_dump": trigger_crash_dump,
+    "changePassword": change_password,
+    "os-resetState": reset_state,
+    "injectNetworkInfo": _simple_action(
+        "injectNetworkInfo",
+        action_policies.ADMIN_ACTIONS % "inject_network_info"),
+    "os-getConsoleOutput": get_console_output,
+    "createImage": create_image,
+    "createBackup": create_backup,
+    "rebuild": rebuild_server,
+    "restore": restore_server,
+    "forceDelete": force_delete_server,
 }

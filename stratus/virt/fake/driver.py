@@ -11,7 +11,9 @@ compute services, as placement's resource provider names must.
 Every node has ``[fake_driver] vcpus``, ``memory_mb`` and ``local_gb``.
 ``spawn_delay`` makes spawns take that long; servers whose name matches
 ``fail_spawn_name_regex`` fail to spawn with the error a real hypervisor
-gives when it cannot start a guest. Networking is simulated too: a guest
+gives when it cannot start a guest. ``fail_operations`` (or
+``inject_failure`` from a test) make named operations (``reboot``,
+``power_off``, ``snapshot``, ...) fail the same way. Networking is simulated too: a guest
 gets a private IPv4 address derived from its UUID (see
 ``allocate_network``), with no network service behind it.
 """
@@ -46,23 +48,43 @@ def node_names(host, count):
 
 
 class FakeGuest:
-    __slots__ = ("uuid", "name", "node", "power_state", "console", "vcpus")
+    __slots__ = ("uuid", "name", "node", "power_state", "console", "vcpus",
+                 "rescued", "admin_password", "image_ref")
 
-    def __init__(self, instance_uuid, name, node, power_state, vcpus=0):
+    def __init__(self, instance_uuid, name, node, power_state, vcpus=0,
+                 image_ref=None):
         self.uuid = instance_uuid
         self.name = name
         self.node = node
         self.power_state = power_state
         self.console = []
         self.vcpus = vcpus
+        self.rescued = False
+        self.admin_password = None
+        self.image_ref = image_ref
 
     def log(self, *lines):
         self.console.extend(lines)
         del self.console[:-CONSOLE_LINES_KEPT]
 
 
+class InjectedFailure(exception.StratusException):
+    msg_fmt = "%(operation)s failed: %(reason)s"
+
+
+# What a hypervisor says when an operation fails, by operation.
+_FAILURE_REASONS = {
+    "snapshot": "internal error: unable to execute QEMU command "
+                "'blockdev-backup': disk is busy",
+}
+_DEFAULT_FAILURE_REASON = ("internal error: qemu unexpectedly closed the "
+                           "monitor")
+
+
 class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
-                 driver.Suspendable, driver.ConsoleOutput, driver.HostUptime,
+                 driver.Suspendable, driver.ConsoleOutput, driver.Rescuable,
+                 driver.CrashDump, driver.AdminPassword, driver.Snapshot,
+                 driver.NetworkInjection, driver.HostUptime,
                  driver.GuestRecovery, driver.SimulatedNetworking):
     name = "fake"
 
@@ -90,6 +112,8 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         self._guests = {}
         self._idle = None
         self._lock = threading.Lock()
+        # operation -> instance uuids that fail it (None: every instance)
+        self._failures = {name: {None} for name in options.fail_operations}
         self._booted_at = time.time()
 
     # ComputeDriver ----------------------------------------------------
@@ -154,8 +178,11 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                        "Cannot allocate memory")
         node = instance.node if instance.node in self._node_set \
             else self._nodes[0]
+        self._maybe_fail("spawn", instance)
         guest = FakeGuest(instance.uuid, name, node, PowerState.RUNNING,
-                          instance.get("vcpus") or 0)
+                          instance.get("vcpus") or 0,
+                          image_ref=instance.get("image_ref"))
+        guest.admin_password = admin_password
         guest.log(*self._boot_log(instance, network_info))
         with self._lock:
             self._guests[instance.uuid] = guest
@@ -167,6 +194,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
     # Capabilities -----------------------------------------------------
 
     def power_off(self, instance, timeout=0):
+        self._maybe_fail("power_off", instance)
         guest = self._guest(instance)
         with self._lock:
             if guest.power_state != PowerState.SHUTDOWN:
@@ -174,6 +202,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                 guest.log("reboot: Power down")
 
     def power_on(self, ctx, instance, network_info):
+        self._maybe_fail("power_on", instance)
         guest = self._guest(instance)
         with self._lock:
             if guest.power_state != PowerState.RUNNING:
@@ -181,6 +210,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                 guest.log(*self._boot_log(instance, network_info))
 
     def reboot(self, ctx, instance, network_info, reboot_type):
+        self._maybe_fail("reboot", instance)
         guest = self._guest(instance)
         with self._lock:
             guest.power_state = PowerState.RUNNING
@@ -189,24 +219,111 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                       *self._boot_log(instance, network_info))
 
     def pause(self, instance):
+        self._maybe_fail("pause", instance)
         self._transition(instance, PowerState.RUNNING, PowerState.PAUSED,
                          "pause")
 
     def unpause(self, instance):
+        self._maybe_fail("unpause", instance)
         self._transition(instance, PowerState.PAUSED, PowerState.RUNNING,
                          "unpause")
 
     def suspend(self, ctx, instance):
+        self._maybe_fail("suspend", instance)
         self._transition(instance, PowerState.RUNNING, PowerState.SUSPENDED,
                          "suspend", "PM: suspend entry (deep)")
 
     def resume(self, ctx, instance, network_info):
+        self._maybe_fail("resume", instance)
         self._transition(instance, PowerState.SUSPENDED, PowerState.RUNNING,
                          "resume", "PM: suspend exit")
 
     def get_console_output(self, ctx, instance):
+        self._maybe_fail("get_console_output", instance)
         guest = self._guest(instance)
         return "\n".join(guest.console) + "\n"
+
+    def rescue(self, ctx, instance, network_info, image_meta,
+               rescue_password):
+        self._maybe_fail("rescue", instance)
+        guest = self._guest(instance)
+        with self._lock:
+            guest.rescued = True
+            guest.power_state = PowerState.RUNNING
+            guest.admin_password = rescue_password
+            guest.log("Booting the rescue image %s; the server's disk is "
+                      "/dev/vdb" % (image_meta.get("id") or "(default)"),
+                      *self._boot_log(instance, network_info))
+
+    def unrescue(self, ctx, instance):
+        self._maybe_fail("unrescue", instance)
+        guest = self._guest(instance)
+        with self._lock:
+            guest.rescued = False
+            guest.power_state = PowerState.RUNNING
+            guest.log("reboot: Restarting system from the server's disk",
+                      *self._boot_log(instance, self._network(instance)))
+
+    def trigger_crash_dump(self, instance):
+        self._maybe_fail("trigger_crash_dump", instance)
+        guest = self._guest(instance)
+        with self._lock:
+            guest.log("Uhhuh. NMI received for unknown reason 3d on CPU 0.",
+                      "Kernel panic - not syncing: NMI: Not continuing",
+                      "kdump: saving vmcore to /var/crash")
+
+    def set_admin_password(self, instance, new_pass):
+        self._maybe_fail("set_admin_password", instance)
+        guest = self._guest(instance)
+        with self._lock:
+            if guest.power_state != PowerState.RUNNING:
+                raise exception.InstanceInvalidState(
+                    action="set_admin_password", instance_uuid=instance.uuid,
+                    attr="power_state",
+                    state=PowerState.NAMES.get(guest.power_state))
+            guest.admin_password = new_pass
+            guest.log("qemu-ga: guest-set-user-password: root")
+
+    def snapshot(self, ctx, instance):
+        """A small image blob that names what it is a snapshot of."""
+        self._maybe_fail("snapshot", instance)
+        guest = self._guest(instance)
+        header = json.dumps({"fake_disk_of": instance.uuid,
+                             "image_ref": guest.image_ref,
+                             "console_lines": len(guest.console)},
+                            sort_keys=True)
+        return ("STRATUS-FAKE-DISK\n%s\n" % header).encode("utf-8")
+
+    def inject_network_info(self, instance, network_info):
+        self._maybe_fail("inject_network_info", instance)
+        guest = self._guest(instance)
+        with self._lock:
+            guest.log(*["network: configured %s" % ip["address"]
+                        for vif in network_info or ()
+                        for subnet in vif["network"]["subnets"]
+                        for ip in subnet["ips"]] or ["network: no ports"])
+
+    # Failure injection and simulated guest behaviour --------------------
+
+    def inject_failure(self, operation, instance_uuid=None):
+        """Make operation fail, for one instance or (None) all of them."""
+        with self._lock:
+            self._failures.setdefault(operation, set()).add(instance_uuid)
+
+    def clear_failures(self):
+        with self._lock:
+            self._failures = {}
+
+    def guest_shuts_down(self, instance_uuid):
+        """The guest powers itself off (a shutdown inside it)."""
+        with self._lock:
+            guest = self._guests[instance_uuid]
+            guest.power_state = PowerState.SHUTDOWN
+            guest.log("reboot: Power down")
+
+    def guest(self, instance_uuid):
+        """The simulated guest (for tests), or None."""
+        return self._guests.get(instance_uuid)
 
     def get_host_uptime(self):
         now = time.time()
@@ -251,6 +368,16 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             instance.project_id)]
 
     # Helpers ----------------------------------------------------------
+
+    def _maybe_fail(self, operation, instance):
+        failing = self._failures.get(operation)
+        if failing and (None in failing or instance.uuid in failing):
+            raise InjectedFailure(operation=operation, reason=_FAILURE_REASONS
+                                  .get(operation, _DEFAULT_FAILURE_REASON))
+
+    @staticmethod
+    def _network(instance):
+        return json.loads(instance.get("info_cache") or "[]")
 
     def _guest(self, instance):
         guest = self._guests.get(instance.uuid)

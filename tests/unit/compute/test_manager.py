@@ -234,3 +234,37 @@ def test_an_unknown_host_is_unavailable(hosts):
     with pytest.raises(compute_rpcapi.ComputeServiceUnavailable):
         compute_rpcapi.ComputeAPI(hosts.messaging).get_host_uptime(
             hosts.ctx, "nowhere")
+
+
+def test_restart_settles_interrupted_server_actions(hosts):
+    compute = hosts.start_compute("cmp1")
+    names = ("soft_deleting", "pausing", "snapshotting")
+    instances = {name: hosts.create_instance("cmp1", "cmp1-node1", name=name)
+                 for name in names}
+    for instance in instances.values():
+        build(hosts, instance)
+        hosts.wait_for(instance.uuid, settled)
+    compute.driver.pause(instances["snapshotting"])
+    hosts.stop_compute("cmp1")
+    for name, vm_state, task_state, power_state in (
+            ("soft_deleting", VMState.ACTIVE, TaskState.SOFT_DELETING,
+             PowerState.RUNNING),
+            ("pausing", VMState.ACTIVE, TaskState.PAUSING,
+             PowerState.RUNNING),
+            ("snapshotting", VMState.PAUSED, TaskState.IMAGE_UPLOADING,
+             PowerState.PAUSED)):
+        fresh = hosts.instance(instances[name].uuid)
+        fresh.vm_state, fresh.task_state = vm_state, task_state
+        fresh.power_state = power_state
+        fresh.save()
+
+    hosts.start_compute("cmp1")
+
+    def state(name):
+        fresh = hosts.instance(instances[name].uuid)
+        return fresh.vm_state, fresh.task_state, fresh.power_state
+    assert state("soft_deleting") == (VMState.SOFT_DELETED, None,
+                                      PowerState.SHUTDOWN)
+    assert state("pausing") == (VMState.ACTIVE, None, PowerState.RUNNING)
+    assert state("snapshotting") == (VMState.PAUSED, None,
+                                     PowerState.PAUSED)

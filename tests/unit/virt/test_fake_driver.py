@@ -151,3 +151,45 @@ def test_capabilities_are_declared_interfaces(fake):
     assert virt_driver.capabilities(fake) == sorted(virt_driver.CAPABILITIES)
     assert virt_driver.supports(fake, virt_driver.PowerControl)
 
+
+
+def test_rescue_crash_dump_password_snapshot_on_the_guest(fake):
+    instance = make_instance("web")
+    fake.spawn(None, instance, None, [], "first", [])
+    assert fake.guest(instance.uuid).admin_password == "first"
+    fake.rescue(None, instance, [], {"id": "rescue-image"}, "pw")
+    guest = fake.guest(instance.uuid)
+    assert guest.rescued and guest.admin_password == "pw"
+    assert any("rescue image rescue-image" in line for line in guest.console)
+    fake.unrescue(None, instance)
+    assert not guest.rescued and guest.power_state == PowerState.RUNNING
+    fake.trigger_crash_dump(instance)
+    assert "Kernel panic" in fake.get_console_output(None, instance)
+    fake.set_admin_password(instance, "second")
+    assert guest.admin_password == "second"
+    blob = fake.snapshot(None, instance)
+    header = json.loads(blob.split(b"\n")[1])
+    assert blob.startswith(b"STRATUS-FAKE-DISK\n")
+    assert header["fake_disk_of"] == instance.uuid
+    fake.power_off(instance)
+    with pytest.raises(exception.InstanceInvalidState):
+        fake.set_admin_password(instance, "third")
+
+
+def test_failures_are_injected_per_operation_and_instance(conf):
+    conf.set_override("fail_operations", ["pause"], group="fake_driver")
+    fake = virt_driver.load_driver(conf, "cmp1")
+    first, second = make_instance("a"), make_instance("b")
+    for instance in (first, second):
+        fake.spawn(None, instance, None, [], None, [])
+    with pytest.raises(exception.StratusException, match="pause failed"):
+        fake.pause(first)
+    fake.inject_failure("reboot", first.uuid)
+    with pytest.raises(exception.StratusException, match="reboot failed"):
+        fake.reboot(None, first, [], "HARD")
+    fake.reboot(None, second, [], "HARD")
+    fake.clear_failures()
+    fake.pause(first)
+    assert fake.get_power_state(first) == PowerState.PAUSED
+    fake.guest_shuts_down(second.uuid)
+    assert fake.get_power_state(second) == PowerState.SHUTDOWN

@@ -1,0 +1,95 @@
+"""Request schemas of the server actions (POST /servers/{id}/action), per
+microversion as Nova has them. Actions whose body Nova never looks at
+(os-stop, pause, ...) have no schema."""
+import copy
+
+from stratus.api.schemas import common
+from stratus.api.schemas import servers
+
+
+def _action(name, body, required=True):
+    return {
+        "type": "object",
+        "properties": {name: body},
+        "required": [name] if required else [],
+        "additionalProperties": False,
+    }
+
+
+def _object(properties, required=()):
+    return {"type": "object", "properties": properties,
+            "required": list(required), "additionalProperties": False}
+
+
+reboot = _action("reboot", _object({
+    "type": {"type": "string",
+             "enum": ["HARD", "Hard", "hard", "SOFT", "Soft", "soft"]}},
+    required=["type"]))
+
+trigger_crash_dump = _action("trigger_crash_dump", {"type": "null"})
+
+rescue = _action("rescue", {
+    "type": ["object", "null"],
+    "properties": {"adminPass": {"type": "string"},
+                   "rescue_image_ref": servers.uuid},
+    "additionalProperties": False,
+})
+
+change_password = _action("changePassword", _object(
+    {"adminPass": {"type": "string"}}, required=["adminPass"]))
+
+reset_state = _action("os-resetState", _object(
+    {"state": {"type": "string", "enum": ["active", "error"]}},
+    required=["state"]))
+
+console_output = _action("os-getConsoleOutput", _object({
+    "length": {"type": ["integer", "string", "null"],
+               "pattern": "^-?[0-9]+$", "minimum": -1}}))
+
+create_image = _action("createImage", _object(
+    {"name": common.name, "metadata": servers.metadata}, required=["name"]))
+
+create_backup = _action("createBackup", _object({
+    "name": common.name,
+    "backup_type": {"type": "string"},
+    "rotation": common.non_negative_integer,
+    "metadata": servers.metadata,
+}, required=["name", "backup_type", "rotation"]))
+
+_personality = copy.deepcopy(
+    servers.create["properties"]["server"]["properties"]["personality"])
+
+rebuild = _action("rebuild", _object(dict(
+    servers._updatable,
+    imageRef={"type": "string", "minLength": 1},
+    adminPass={"type": "string"},
+    metadata=servers.metadata,
+    preserve_ephemeral=common.boolean,
+    personality=_personality), required=["imageRef"]))
+
+
+def _rebuild(schema):
+    return schema["properties"]["rebuild"]["properties"]
+
+
+rebuild_v219 = copy.deepcopy(rebuild)
+_rebuild(rebuild_v219)["description"] = servers.description
+
+rebuild_v254 = copy.deepcopy(rebuild_v219)
+_rebuild(rebuild_v254)["key_name"] = {"oneOf": [common.name,
+                                                {"type": "null"}]}
+
+rebuild_v257 = copy.deepcopy(rebuild_v254)
+del _rebuild(rebuild_v257)["personality"]
+_rebuild(rebuild_v257)["user_data"] = {
+    "oneOf": [servers.base64_text, {"type": "null"}]}
+
+rebuild_v263 = copy.deepcopy(rebuild_v257)
+_rebuild(rebuild_v263)["trusted_image_certificates"] = (
+    servers.trusted_image_certificates)
+
+rebuild_v290 = copy.deepcopy(rebuild_v263)
+_rebuild(rebuild_v290)["hostname"] = servers.hostname
+
+rebuild_v294 = copy.deepcopy(rebuild_v290)
+_rebuild(rebuild_v294)["hostname"] = servers.fqdn

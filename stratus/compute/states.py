@@ -1,0 +1,211 @@
+"""The server state machine: Nova's vm_state, task_state and power_state
+values, and for each server action the states that allow it, the task it
+sets while it runs and the state it ends in.
+
+The API checks an action against ``TRANSITIONS`` (``check``) and refuses
+it with Nova's 409 message; the compute ends the action in the states the
+table names. ``tools/state_machine_docs.py`` draws docs/state-machine.md
+and docs/state-machine.svg from this module (a test keeps them current).
+"""
+import dataclasses
+
+
+class VMState:
+    ACTIVE = "active"
+    BUILDING = "building"
+    PAUSED = "paused"
+    SUSPENDED = "suspended"
+    STOPPED = "stopped"
+    RESCUED = "rescued"
+    RESIZED = "resized"
+    SOFT_DELETED = "soft-delete"
+    DELETED = "deleted"
+    ERROR = "error"
+    SHELVED = "shelved"
+    SHELVED_OFFLOADED = "shelved_offloaded"
+
+
+class TaskState:
+    SCHEDULING = "scheduling"
+    BLOCK_DEVICE_MAPPING = "block_device_mapping"
+    NETWORKING = "networking"
+    SPAWNING = "spawning"
+    DELETING = "deleting"
+    SOFT_DELETING = "soft-deleting"
+    RESTORING = "restoring"
+    REBOOTING = "rebooting"
+    REBOOT_PENDING = "reboot_pending"
+    REBOOT_STARTED = "reboot_started"
+    REBOOTING_HARD = "rebooting_hard"
+    REBOOT_PENDING_HARD = "reboot_pending_hard"
+    REBOOT_STARTED_HARD = "reboot_started_hard"
+    POWERING_OFF = "powering-off"
+    POWERING_ON = "powering-on"
+    PAUSING = "pausing"
+    UNPAUSING = "unpausing"
+    SUSPENDING = "suspending"
+    RESUMING = "resuming"
+    RESCUING = "rescuing"
+    UNRESCUING = "unrescuing"
+    UPDATING_PASSWORD = "updating_password"
+    IMAGE_SNAPSHOT = "image_snapshot"
+    IMAGE_SNAPSHOT_PENDING = "image_snapshot_pending"
+    IMAGE_PENDING_UPLOAD = "image_pending_upload"
+    IMAGE_UPLOADING = "image_uploading"
+    IMAGE_BACKUP = "image_backup"
+    REBUILDING = "rebuilding"
+    REBUILD_BLOCK_DEVICE_MAPPING = "rebuild_block_device_mapping"
+    REBUILD_SPAWNING = "rebuild_spawning"
+
+
+class PowerState:
+    NOSTATE = 0
+    RUNNING = 1
+    PAUSED = 3
+    SHUTDOWN = 4
+    CRASHED = 6
+    SUSPENDED = 7
+
+    NAMES = {0: "NOSTATE", 1: "RUNNING", 3: "PAUSED", 4: "SHUTDOWN",
+             6: "CRASHED", 7: "SUSPENDED"}
+
+
+V, T = VMState, TaskState
+
+# The power state a settled server's guest is in, by vm_state.
+POWER_STATE_BY_VM_STATE = {
+    V.ACTIVE: PowerState.RUNNING, V.RESCUED: PowerState.RUNNING,
+    V.PAUSED: PowerState.PAUSED, V.SUSPENDED: PowerState.SUSPENDED,
+    V.STOPPED: PowerState.SHUTDOWN, V.SOFT_DELETED: PowerState.SHUTDOWN,
+}
+
+# Nova's task states from which a hard reboot may start (ALLOW_REBOOT).
+ALLOW_HARD_REBOOT_TASKS = (None, T.REBOOTING, T.REBOOT_PENDING,
+                           T.REBOOT_STARTED, T.REBOOTING_HARD,
+                           T.RESUMING, T.UNPAUSING, T.PAUSING,
+                           T.SUSPENDING)
+
+# What a driver failure leaves: the vm_state the action started from
+# (Nova's reverts_task_state) or ERROR with the fault.
+REVERT = "revert"
+ERROR = "error"
+# end_vm_state KEEP: the action ends in the vm_state it started from.
+KEEP = "(unchanged)"
+ANY = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    """One server action. vm_states / task_states: the states that allow
+    it (ANY: every one); task_state: what it shows while it runs (None:
+    it completes without a task); end_vm_state: where it ends;
+    on_failure: REVERT or ERROR; event: the compute's action event;
+    locked_check: a locked server refuses it (409) to non-admins;
+    needs_host: a server that never reached a host refuses it (409)."""
+    action: str
+    vm_states: tuple | None
+    task_state: str | None
+    end_vm_state: str
+    task_states: tuple | None = (None,)
+    on_failure: str = REVERT
+    event: str | None = None
+    locked_check: bool = True
+    needs_host: bool = True
+
+
+_SNAPSHOTTABLE = (V.ACTIVE, V.STOPPED, V.PAUSED, V.SUSPENDED)
+
+TRANSITIONS = {t.action: t for t in (
+    Transition("reboot", (V.ACTIVE,), T.REBOOTING, V.ACTIVE,
+               on_failure=ERROR, event="compute_reboot_instance"),
+    Transition("reboot_hard", (V.ACTIVE, V.STOPPED, V.PAUSED, V.SUSPENDED,
+                               V.ERROR),
+               T.REBOOTING_HARD, V.ACTIVE,
+               task_states=ALLOW_HARD_REBOOT_TASKS, on_failure=ERROR,
+               event="compute_reboot_instance"),
+    Transition("stop", (V.ACTIVE, V.RESCUED, V.ERROR), T.POWERING_OFF,
+               V.STOPPED, event="compute_stop_instance"),
+    Transition("start", (V.STOPPED,), T.POWERING_ON, V.ACTIVE,
+               event="compute_start_instance"),
+    Transition("pause", (V.ACTIVE,), T.PAUSING, V.PAUSED,
+               event="compute_pause_instance"),
+    Transition("unpause", (V.PAUSED,), T.UNPAUSING, V.ACTIVE,
+               event="compute_unpause_instance"),
+    Transition("suspend", (V.ACTIVE,), T.SUSPENDING, V.SUSPENDED,
+               event="compute_suspend_instance"),
+    Transition("resume", (V.SUSPENDED,), T.RESUMING, V.ACTIVE,
+               event="compute_resume_instance"),
+    Transition("rescue", (V.ACTIVE, V.STOPPED, V.ERROR), T.RESCUING,
+               V.RESCUED, on_failure=ERROR, event="compute_rescue_instance"),
+    Transition("unrescue", (V.RESCUED,), T.UNRESCUING, V.ACTIVE,
+               event="compute_unrescue_instance"),
+    Transition("trigger_crash_dump", (V.ACTIVE, V.PAUSED, V.RESCUED,
+                                      V.RESIZED, V.ERROR),
+               None, KEEP, event="compute_trigger_crash_dump"),
+    Transition("changePassword", (V.ACTIVE,), T.UPDATING_PASSWORD, V.ACTIVE,
+               event="compute_set_admin_password"),
+    Transition("injectNetworkInfo", ANY, None, KEEP, task_states=ANY,
+               event="compute_inject_network_info", locked_check=False),
+    Transition("getConsoleOutput", ANY, None, KEEP, task_states=ANY,
+               locked_check=False),
+    Transition("resetState", ANY, None, "active or error", task_states=ANY,
+               locked_check=False, needs_host=False),
+    # A lock does not stop snapshots (as in Nova): they change nothing.
+    Transition("createImage", _SNAPSHOTTABLE, T.IMAGE_SNAPSHOT, KEEP,
+               event="compute_snapshot_instance", locked_check=False),
+    Transition("createBackup", _SNAPSHOTTABLE, T.IMAGE_BACKUP, KEEP,
+               event="compute_backup_instance", locked_check=False),
+    Transition("rebuild", (V.ACTIVE, V.STOPPED, V.ERROR), T.REBUILDING,
+               "active (stopped if it was)", on_failure=ERROR,
+               event="compute_rebuild_instance"),
+    Transition("softDelete", ANY, T.SOFT_DELETING, V.SOFT_DELETED,
+               event="compute_soft_delete_instance"),
+    Transition("restore", (V.SOFT_DELETED,), T.RESTORING, V.ACTIVE,
+               event="compute_restore_instance", needs_host=False),
+    Transition("forceDelete", ANY, T.DELETING, V.DELETED,
+               event="compute_terminate_instance", needs_host=False),
+)}
+
+# The compute's transitional task states of each action (the API sets the
+# first; the compute may step through the others).
+COMPUTE_STEPS = {
+    "createImage": (T.IMAGE_SNAPSHOT, T.IMAGE_PENDING_UPLOAD,
+                    T.IMAGE_UPLOADING),
+    "createBackup": (T.IMAGE_BACKUP, T.IMAGE_PENDING_UPLOAD,
+                     T.IMAGE_UPLOADING),
+    "rebuild": (T.REBUILDING, T.REBUILD_BLOCK_DEVICE_MAPPING,
+                T.REBUILD_SPAWNING),
+}
+
+
+def transition(action):
+    return TRANSITIONS[action]
+
+
+def check(instance, action, name=None):
+    """Nova's check_instance_state: InstanceInvalidState (409, "Cannot
+    '<name>' instance <uuid> while it is in vm_state <state>") unless the
+    server's states allow the action."""
+    from stratus import exception
+    rule = TRANSITIONS[action]
+    name = name or action
+    if rule.vm_states is not ANY and instance.vm_state not in rule.vm_states:
+        raise exception.InstanceInvalidState(
+            action=name, instance_uuid=instance.uuid, attr="vm_state",
+            state=instance.vm_state)
+    if rule.task_states is not ANY \
+            and instance.task_state not in rule.task_states:
+        raise exception.InstanceInvalidState(
+            action=name, instance_uuid=instance.uuid, attr="task_state",
+            state=instance.task_state)
+    return rule
+
+
+def allowed_from(action):
+    """The vm_states an action starts from (every settled one for ANY)."""
+    rule = TRANSITIONS[action]
+    if rule.vm_states is ANY:
+        return tuple(value for name, value in vars(VMState).items()
+                     if not name.startswith("_")
+                     and value not in (V.DELETED, V.BUILDING))
+    return rule.vm_states
