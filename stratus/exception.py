@@ -324,3 +324,11 @@ class CellDown(DatabaseUnreachable):
     msg_fmt = ("Cell %(cell_uuid)s is not responding, hence the information "
                "of server %(instance_uuid)s is not available; try again "
                "later.")
+
+
+class ConsoleTypeUnavailable(Invalid):
+    msg_fmt = "Unavailable console type %(console_type)s."
+
+
+class InstanceNotReady(Conflict):
+    msg_fmt = "Instance %(instance_id)s is not ready"

@@ -75,6 +75,27 @@ def run_api(conf):
          databases.dispose])
 
 
+def run_serialproxy(conf):
+    return _run_console_proxy(conf, "serial",
+                              conf.serial_console.serialproxy_host,
+                              conf.serial_console.serialproxy_port)
+
+
+def run_novncproxy(conf):
+    return _run_console_proxy(conf, "novnc", conf.vnc.novncproxy_host,
+                              conf.vnc.novncproxy_port)
+
+
+def _run_console_proxy(conf, console_type, host, port):
+    """A console proxy: it reads the tokens in the API database."""
+    from stratus.console import proxy
+    databases = db_api.Databases.from_conf(conf)
+    console_proxy = proxy.ConsoleProxy(conf, databases, console_type, host,
+                                       port)
+    return _serve_until_signalled([console_proxy.start],
+                                  [console_proxy.stop, databases.dispose])
+
+
 def bootstrap_api(conf, databases):
     """What the API needs in its databases before it serves (idempotent):
     the default flavors, and the built-in services' users and images."""

@@ -87,7 +87,7 @@ class InstanceLocks:
 
 
 class ComputeManager:
-    target = oslo_messaging.Target(version="1.0")
+    target = oslo_messaging.Target(version="1.1")
 
     def __init__(self, conf, messaging, host, driver):
         self.conf = conf
@@ -152,6 +152,24 @@ class ComputeManager:
             raise NotImplementedError(
                 "The %s driver does not report uptime." % self.driver.name)
         return self.driver.get_host_uptime()
+
+    def get_serial_console(self, ctx, instance):
+        if not self.conf.serial_console.enabled:
+            raise exception.ConsoleTypeUnavailable(console_type="serial")
+        return self._remote_console(instance).get_serial_console(instance)
+
+    def get_vnc_console(self, ctx, instance):
+        if not self.conf.vnc.enabled:
+            raise exception.ConsoleTypeUnavailable(console_type="novnc")
+        return self._remote_console(instance).get_vnc_console(instance)
+
+    def _remote_console(self, instance):
+        if not virt_driver.supports(self.driver, virt_driver.RemoteConsoles):
+            raise exception.ConsoleTypeUnavailable(
+                console_type="remote (driver %s)" % self.driver.name)
+        if self.driver.get_power_state(instance) != PowerState.RUNNING:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        return self.driver
 
     # Build ------------------------------------------------------------
 

@@ -5,6 +5,7 @@ compute host, on topic ``compute`` addressed to the host (the queue
 Versions (bump the minor version for every change, add a line here):
 
 * 1.0 - build_and_run_instance, terminate_instance, get_host_uptime
+* 1.1 - get_serial_console, get_vnc_console
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -13,7 +14,7 @@ import oslo_messaging
 
 from stratus import exception
 
-VERSION = "1.0"
+VERSION = "1.1"
 TOPIC = "compute"
 
 
@@ -50,3 +51,18 @@ class ComputeAPI:
             return self._client(host, "1.0").call(ctx, "get_host_uptime")
         except oslo_messaging.MessagingTimeout:
             raise ComputeServiceUnavailable(host=host)
+
+    def get_serial_console(self, ctx, instance):
+        """The ConsoleConnection of the guest's serial console."""
+        return self._console(ctx, instance, "get_serial_console")
+
+    def get_vnc_console(self, ctx, instance):
+        """The ConsoleConnection of the guest's VNC server."""
+        return self._console(ctx, instance, "get_vnc_console")
+
+    def _console(self, ctx, instance, method):
+        try:
+            return self._client(instance.host, "1.1").call(
+                ctx, method, instance=instance)
+        except oslo_messaging.MessagingTimeout:
+            raise ComputeServiceUnavailable(host=instance.host)

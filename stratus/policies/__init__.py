@@ -21,6 +21,7 @@ POLICY_MODULES = [
     "keypairs",
     "limits",
     "quota_sets",
+    "remote_consoles",
     "server_metadata",
     "server_tags",
     "servers",

@@ -115,6 +115,20 @@ class ConsoleOutput(abc.ABC):
         """The guest's serial console log, as text."""
 
 
+class RemoteConsoles(abc.ABC):
+    """Consoles reachable over TCP on the compute host, for the console
+    proxies. Both answer a ConsoleConnection, or raise
+    ConsoleTypeUnavailable when the guest has no such console."""
+
+    @abc.abstractmethod
+    def get_serial_console(self, instance):
+        """Where the guest's serial console listens (raw TCP)."""
+
+    @abc.abstractmethod
+    def get_vnc_console(self, instance):
+        """Where the guest's VNC server listens."""
+
+
 class HostUptime(abc.ABC):
     @abc.abstractmethod
     def get_host_uptime(self):
@@ -147,6 +161,7 @@ CAPABILITIES = {
     "pause": Pausable,
     "suspend": Suspendable,
     "console": ConsoleOutput,
+    "remote_consoles": RemoteConsoles,
     "uptime": HostUptime,
     "guest_recovery": GuestRecovery,
     "simulated_networking": SimulatedNetworking,

@@ -63,7 +63,8 @@ class FakeGuest:
 
 class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                  driver.Suspendable, driver.ConsoleOutput, driver.HostUptime,
-                 driver.GuestRecovery, driver.SimulatedNetworking):
+                 driver.GuestRecovery, driver.SimulatedNetworking,
+                 driver.RemoteConsoles):
     name = "fake"
 
     def __init__(self, conf, host):
@@ -239,6 +240,22 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             port_id, mac, address, SIMULATED_NETWORK_ID, "br-fake",
             "private", str(SIMULATED_SUBNET), SIMULATED_GATEWAY,
             instance.project_id)]
+
+    def get_serial_console(self, instance):
+        return self._console(instance, "serial", 10000)
+
+    def get_vnc_console(self, instance):
+        return self._console(instance, "novnc", 5900)
+
+    def _console(self, instance, console_type, base_port):
+        """A well-formed connection nothing listens on: the simulated
+        guest's console port is derived from its UUID."""
+        from stratus.objects import console_connection
+        self._guest(instance)
+        return console_connection.ConsoleConnection(
+            console_type=console_type, host="127.0.0.1",
+            port=base_port + uuid.UUID(instance.uuid).int % 1000,
+            internal_access_path=None)
 
     # Helpers ----------------------------------------------------------
 
