@@ -14,12 +14,16 @@ model; ``kvm`` is refused where KVM would not boot a stock kernel (see
 """
 import logging
 import os
+import random
 import shutil
+import socket
 import stat
 import threading
 import time
+import xml.etree.ElementTree as ET
 
 from stratus import exception
+from stratus.objects import console_connection
 from stratus.objects import fields
 from stratus.virt import driver
 from stratus.virt.libvirt import guest_xml
@@ -64,7 +68,7 @@ def _power_state(state, managed_save):
 
 class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
                     driver.Pausable, driver.Suspendable,
-                    driver.ConsoleOutput):
+                    driver.ConsoleOutput, driver.RemoteConsoles):
     name = "libvirt"
 
     def __init__(self, conf, host, image_api=None):
@@ -242,6 +246,12 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             disk_path=disk, console_log=console_log,
             vifs=list(network_info or []), root_ports=self.root_ports,
             hostname=hostname)
+        if self.conf.serial_console.enabled:
+            address = self.conf.serial_console.proxyclient_address
+            config.serial_listen = (address, _free_port(
+                address, self.conf.serial_console.port_range))
+        if self.conf.vnc.enabled:
+            config.vnc_listen = self.conf.vnc.server_listen
         if kernel_id:
             config.kernel = self.images.path(ctx, kernel_id)
             if ramdisk_id:
@@ -340,6 +350,25 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             return ""
         return data.decode("utf-8", "replace")
 
+    def get_serial_console(self, instance):
+        root = ET.fromstring(self._call(self._domain(instance).XMLDesc, 0))
+        for source in root.findall("./devices/serial[@type='tcp']/source"):
+            if source.get("mode") == "bind":
+                return console_connection.ConsoleConnection(
+                    console_type="serial", host=source.get("host"),
+                    port=int(source.get("service")))
+        raise exception.ConsoleTypeUnavailable(console_type="serial")
+
+    def get_vnc_console(self, instance):
+        root = ET.fromstring(self._call(self._domain(instance).XMLDesc, 0))
+        graphics = root.find("./devices/graphics[@type='vnc']")
+        if graphics is None or int(graphics.get("port") or -1) <= 0:
+            raise exception.ConsoleTypeUnavailable(console_type="novnc")
+        return console_connection.ConsoleConnection(
+            console_type="novnc",
+            host=self.conf.vnc.server_proxyclient_address,
+            port=int(graphics.get("port")))
+
     # Helpers ----------------------------------------------------------
 
     def _require(self, instance, power_state, action):
@@ -389,3 +418,20 @@ def _hostname_word(name):
 
 def _wants_config_drive(instance):
     return str(instance.config_drive or "").lower() in ("true", "1", "yes")
+
+
+def _free_port(address, port_range):
+    """A port of "min:max" nobody listens on at address now (QEMU binds
+    it when the guest starts)."""
+    low, _, high = port_range.partition(":")
+    candidates = list(range(int(low), int(high or low) + 1))
+    random.shuffle(candidates)
+    for port in candidates[:200]:
+        with socket.socket() as probe:
+            try:
+                probe.bind((address, port))
+            except OSError:
+                continue
+            return port
+    raise LibvirtDriverError(reason="no free serial console port in %s"
+                             % port_range)
