@@ -18,6 +18,7 @@ POLICY_MODULES = [
     "hypervisors",
     "images",
     "instance_actions",
+    "interfaces",
     "keypairs",
     "limits",
     "quota_sets",
