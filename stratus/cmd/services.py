@@ -44,12 +44,24 @@ def run_compute(conf):
 def run_api(conf):
     """The Compute API and, when Stratus provides them itself, the
     identity (``[api] auth_strategy = builtin``) and image (no
-    ``[glance] api_servers``) services."""
-    from stratus.api.compute import app as compute_app
+    ``[glance] api_servers``) services; the metadata service when
+    ``[DEFAULT] enabled_apis`` names it."""
     from stratus import wsgi_server
     databases = db_api.Databases.from_conf(conf)
     messaging = rpc.Messaging(conf)
     bootstrap_api(conf, databases)
+    apps = api_listeners(conf, databases, messaging)
+    servers = []
+    return _serve_until_signalled(
+        [lambda: servers.append(wsgi_server.serve(
+            apps, threads=conf.osapi_compute_workers))],
+        [lambda: [server.stop() for server in servers], messaging.cleanup,
+         databases.dispose])
+
+
+def api_listeners(conf, databases, messaging):
+    """(name, app, address, port) of every API `stratus api` serves."""
+    from stratus.api.compute import app as compute_app
     apps, image_api, validator = [], None, None
     if conf.api.auth_strategy == "builtin":
         from stratus.api.identity import app as identity_app
@@ -63,16 +75,13 @@ def run_api(conf):
         image = image_app.make_app(conf, databases, token_validator=validator)
         image_api = image_client.ImageAPI(direct_app=image)
         apps.append(("image", image, conf.glance.listen, conf.glance.port))
+    if "metadata" in conf.enabled_apis:
+        apps.append(metadata_listener(conf, databases))
     apps.insert(0, ("compute", compute_app.make_app(
         conf, databases, messaging, token_validator=validator,
         image_api=image_api), conf.osapi_compute_listen,
         conf.osapi_compute_listen_port))
-    servers = []
-    return _serve_until_signalled(
-        [lambda: servers.append(wsgi_server.serve(
-            apps, threads=conf.osapi_compute_workers))],
-        [lambda: [server.stop() for server in servers], messaging.cleanup,
-         databases.dispose])
+    return apps
 
 
 def run_serialproxy(conf):
@@ -94,6 +103,17 @@ def _run_console_proxy(conf, console_type, host, port):
                                        port)
     return _serve_until_signalled([console_proxy.start],
                                   [console_proxy.stop, databases.dispose])
+
+
+def metadata_listener(conf, databases):
+    """(name, app, address, port) of the metadata service. It answers the
+    guests of the compute host named [DEFAULT] host, whose bridge carries
+    the metadata address."""
+    from stratus.api.metadata import app as metadata_app
+    port = conf.metadata_listen_port
+    return ("metadata", metadata_app.make_app(conf, databases),
+            conf.metadata_listen or conf.network.metadata_address,
+            conf.network.metadata_port if port is None else port)
 
 
 def bootstrap_api(conf, databases):
