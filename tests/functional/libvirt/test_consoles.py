@@ -1,4 +1,6 @@
 """A real guest's serial console through the console proxy."""
+import os
+
 import pytest
 
 from stratus.objects import instance as instance_obj
@@ -44,3 +46,41 @@ def test_serial_console_through_the_proxy_shows_the_guest(guest_cloud):
             client.close()
     finally:
         guest_cloud.delete(uuid)
+
+
+def test_snapshot_of_a_running_guest_boots(guest_cloud):
+    from stratus import context as stratus_context
+    from stratus.objects import fields
+    server = guest_cloud.boot("vm-snap", image="disk")
+    uuid = server["id"]
+    instance = instance_obj.Instance(uuid=uuid)
+    snapshot_id = None
+    try:
+        assert server["status"] == "ACTIVE", server.get("fault")
+        guest_cloud.wait_for_console(uuid, "STRATUS-GUEST-READY")
+        data = b"".join(guest_cloud.driver.snapshot(None, instance))
+        # The guest was paused for the copy and runs again.
+        assert guest_cloud.driver.get_power_state(instance) == \
+            fields.PowerState.RUNNING
+        assert data[:4] == b"QFI\xfb"
+        ctx = stratus_context.get_admin_context(guest_cloud.cloud.databases)
+        image_api = guest_cloud._image_api()
+        snapshot_id = image_api.create(
+            ctx, name="vm-snap-snapshot", disk_format="qcow2",
+            container_format="bare", hw_machine_type="q35")["id"]
+        image_api.upload(ctx, snapshot_id, data)
+    finally:
+        guest_cloud.delete(uuid)
+    assert not [name for name in os.listdir(os.path.join(
+        guest_cloud.driver.instances_path, "snapshots"))]
+    copy = guest_cloud.api.post("/servers", {"server": {
+        "name": "vm-from-snap", "flavorRef": guest_cloud.flavor,
+        "imageRef": snapshot_id, "networks": "auto"}})["server"]
+    copy = guest_cloud.api.wait_for_status(copy["id"], {"ACTIVE", "ERROR"},
+                                           timeout=120)
+    try:
+        assert copy["status"] == "ACTIVE", copy.get("fault")
+        log = guest_cloud.wait_for_console(copy["id"], "STRATUS-GUEST-READY")
+        assert "STRATUS-GUEST-UP %s" % copy["OS-EXT-SRV-ATTR:hostname"] in log
+    finally:
+        guest_cloud.delete(copy["id"])
