@@ -232,6 +232,12 @@ def _print_banner(cloud, clouds_yaml):
         % (conf.host, _hypervisors(conf)),
         "  auth      %s" % conf.api.auth_strategy,
     ]
+    if cloud.console_proxies:
+        lines.append("  consoles  " + ", ".join(
+            "%s %s://%s:%d" % (console_proxy.console_type,
+                               console_proxy.scheme, console_proxy.host,
+                               console_proxy.port)
+            for console_proxy in cloud.console_proxies))
     if "metadata" in cloud.apps:
         lines.append("  metadata  %s (on bridge %s)" % (
             cloud.endpoint("metadata"), conf.network.bridge))

@@ -48,6 +48,9 @@ CONSOLE_OPTS = [
                help="PEM certificate: the console proxies speak TLS "
                     "(wss://, https://) when it and ssl_keyfile are set."),
     cfg.StrOpt("ssl_keyfile", help="PEM private key of ssl_certfile."),
+    cfg.ListOpt("allowed_origins", default=[],
+                help="Hosts besides the proxy's own whose web pages may "
+                     "open console websockets (the Origin header's host)."),
 ]
 
 GROUPS = [("consoleauth", CONSOLEAUTH_OPTS),

@@ -54,6 +54,7 @@ class ConsoleProxy:
         self.console_type = console_type
         self._databases = databases
         self._ssl = ssl_context(conf)
+        self._allowed_origins = set(conf.console.allowed_origins)
         proxy = self
 
         class Handler(socketserver.BaseRequestHandler):
@@ -96,6 +97,7 @@ class ConsoleProxy:
         try:
             _method, target, headers = websocket.read_request(sock)
             response = websocket.handshake_response(headers)
+            self._check_origin(headers)
             token = request_token(target, headers)
             ctx = stratus_context.get_admin_context(self._databases)
             grant = tokens.consume(ctx, token, self.console_type) \
@@ -119,6 +121,19 @@ class ConsoleProxy:
         LOG.info("console of %s opened (%s)", grant.instance_uuid,
                  self.console_type)
         self._relay(websocket.WebSocket(sock), guest)
+
+    def _check_origin(self, headers):
+        """A page of another site must not open a console with a token it
+        got hold of: the Origin, when a browser sends one, must name the
+        proxy's own host or an allowed one."""
+        origin = headers.get("origin")
+        if not origin:
+            return
+        origin_host = urllib.parse.urlsplit(origin).hostname
+        own_host = urllib.parse.urlsplit(
+            "//" + headers.get("host", "")).hostname
+        if origin_host not in self._allowed_origins | {own_host}:
+            raise websocket.HandshakeError(403, "Origin not allowed")
 
     @staticmethod
     def _relay(ws, guest):

@@ -191,16 +191,62 @@ def test_proxy_refuses_bad_expired_and_other_type_tokens(cloud,
         wsclient.Client(base + "?token=" + expired)
 
 
-def test_proxy_takes_the_token_from_a_cookie(cloud, serial_proxy):
+def test_proxy_takes_the_token_from_a_cookie_or_novnc_path(cloud,
+                                                           serial_proxy):
+    for how in ("cookie", "path"):
+        guest = _EchoGuest()
+        try:
+            token = _issue(cloud, guest.port)
+            base = "ws://127.0.0.1:%d/" % serial_proxy.port
+            if how == "cookie":
+                client = wsclient.Client(base, cookie="token=" + token)
+            else:
+                client = wsclient.Client(base + "?" + urllib.parse.urlencode(
+                    {"path": "?token=" + token}))
+            assert "MARKER" in client.read_until("MARKER")
+            client.close()
+        finally:
+            guest.close()
+
+
+def test_proxy_checks_the_origin_of_browser_requests(conf, cloud,
+                                                     serial_proxy):
     guest = _EchoGuest()
     try:
-        token = _issue(cloud, guest.port)
-        client = wsclient.Client("ws://127.0.0.1:%d/" % serial_proxy.port,
-                                 cookie="token=" + token)
+        url = "ws://127.0.0.1:%d/?token=" % serial_proxy.port
+        with pytest.raises(wsclient.Refused) as refused:
+            wsclient.Client(url + _issue(cloud, guest.port),
+                            origin="https://evil.example")
+        assert refused.value.status == 403
+        client = wsclient.Client(url + _issue(cloud, guest.port),
+                                 origin="http://127.0.0.1:%d"
+                                 % serial_proxy.port)
         assert "MARKER" in client.read_until("MARKER")
         client.close()
     finally:
         guest.close()
+    conf.set_override("allowed_origins", ["console.example"], group="console")
+    allowing = proxy.ConsoleProxy(conf, cloud.databases, "serial",
+                                  "127.0.0.1", 0).start()
+    guest = _EchoGuest()
+    try:
+        client = wsclient.Client("ws://127.0.0.1:%d/?token=%s" % (
+            allowing.port, _issue(cloud, guest.port)),
+            origin="https://console.example")
+        assert "MARKER" in client.read_until("MARKER")
+        client.close()
+    finally:
+        guest.close()
+        allowing.stop()
+
+
+def test_disabled_console_is_unavailable(conf, cloud, api):
+    server = _boot(api)
+    conf.set_override("enabled", False, group="serial_console")
+    response = _console(api, server["id"], "serial", "serial")
+    assert response.status_int == 400, response.text
+    assert "Unavailable console type serial" in \
+        response.json["badRequest"]["message"]
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl")
@@ -227,3 +273,27 @@ def test_proxy_speaks_tls_when_configured(conf, cloud, tmp_path):
     finally:
         guest.close()
         console_proxy.stop()
+
+
+def test_all_in_one_serves_the_proxies_its_urls_name(conf, cloud_urls,
+                                                     tmp_path):
+    running = cloud_harness.start_cloud(conf, cloud_urls, tmp_path,
+                                        serve_http=True)
+    try:
+        api = cloud_harness.StackClient(running.apps["compute"])
+        assert [p.console_type for p in running.console_proxies] == [
+            "serial", "novnc"]
+        server = _boot(api)
+        for protocol, kind in (("serial", "serial"), ("vnc", "novnc")):
+            url = _console(api, server["id"], protocol, kind).json[
+                "remote_console"]["url"]
+            port = urllib.parse.urlsplit(url).port
+            assert port in [p.port for p in running.console_proxies]
+            # The fake guest's console has no listener behind it: the
+            # proxy accepted the token and says the guest is unreachable.
+            with pytest.raises(wsclient.Refused) as refused:
+                wsclient.Client("ws://127.0.0.1:%d/?token=%s"
+                                % (port, _token(url)))
+            assert refused.value.status == 502
+    finally:
+        running.stop()

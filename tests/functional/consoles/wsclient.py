@@ -15,7 +15,8 @@ class Refused(Exception):
 
 
 class Client:
-    def __init__(self, url, ssl_context=None, timeout=10, cookie=None):
+    def __init__(self, url, ssl_context=None, timeout=10, cookie=None,
+                 origin=None):
         parts = urllib.parse.urlsplit(url)
         sock = socket.create_connection((parts.hostname, parts.port),
                                         timeout=timeout)
@@ -34,6 +35,8 @@ class Client:
                    "Sec-WebSocket-Protocol: binary"]
         if cookie:
             headers.append("Cookie: " + cookie)
+        if origin:
+            headers.append("Origin: " + origin)
         sock.sendall(("\r\n".join(headers) + "\r\n\r\n").encode())
         response = b""
         while b"\r\n\r\n" not in response:
