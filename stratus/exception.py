@@ -332,3 +332,16 @@ class ConsoleTypeUnavailable(Invalid):
 
 class InstanceNotReady(Conflict):
     msg_fmt = "Instance %(instance_id)s is not ready"
+
+
+class InterfaceHotplugNotSupported(Conflict):
+    msg_fmt = ("Cannot %(action)s instance %(instance_uuid)s: its compute "
+               "driver %(driver)s does not hot-plug network interfaces.")
+
+
+class NetworkNotFound(NotFound):
+    msg_fmt = "Network %(network_id)s could not be found."
+
+
+class PortNotFound(NotFound):
+    msg_fmt = "Port %(port_id)s could not be found."

@@ -171,6 +171,53 @@ class ComputeManager:
             raise exception.InstanceNotReady(instance_id=instance.uuid)
         return self.driver
 
+    def attach_interface(self, ctx, instance, network_id=None):
+        with self._locks(instance.uuid):
+            self._check_hotplug(instance, "attach_interface")
+            vifs = self._network_info(instance)
+            known = {vif["network"]["id"] for vif in vifs}
+            if self.network is not None:
+                known.add(self.network.network_id)
+            if network_id is not None and network_id not in known:
+                raise exception.NetworkNotFound(network_id=network_id)
+            if self.network is not None:
+                vif = self.network.allocate_port(instance)
+            elif virt_driver.supports(self.driver,
+                                      virt_driver.SimulatedNetworking):
+                vif = self.driver.allocate_port(instance)
+            else:
+                raise exception.NetworkNotFound(network_id=network_id)
+            try:
+                self.driver.attach_interface(instance, vif)
+            except Exception:
+                if self.network is not None:
+                    self.network.deallocate_port(vif["id"])
+                raise
+            instance.info_cache = json.dumps(vifs + [vif])
+            self.conductor.instance_save(ctx, instance)
+            return vif
+
+    def detach_interface(self, ctx, instance, port_id):
+        with self._locks(instance.uuid):
+            self._check_hotplug(instance, "detach_interface")
+            vifs = self._network_info(instance)
+            found = [vif for vif in vifs if vif["id"] == port_id]
+            if not found:
+                raise exception.PortNotFound(port_id=port_id)
+            self.driver.detach_interface(instance, found[0])
+            if self.network is not None:
+                self.network.deallocate_port(port_id)
+            instance.info_cache = json.dumps(
+                [vif for vif in vifs if vif["id"] != port_id])
+            self.conductor.instance_save(ctx, instance)
+
+    def _check_hotplug(self, instance, action):
+        if not virt_driver.supports(self.driver,
+                                    virt_driver.InterfaceHotplug):
+            raise exception.InterfaceHotplugNotSupported(
+                action=action, instance_uuid=instance.uuid,
+                driver=self.driver.name)
+
     # Build ------------------------------------------------------------
 
     def _build_and_run(self, ctx, instance, request_spec, alternates,

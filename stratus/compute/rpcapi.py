@@ -5,7 +5,8 @@ compute host, on topic ``compute`` addressed to the host (the queue
 Versions (bump the minor version for every change, add a line here):
 
 * 1.0 - build_and_run_instance, terminate_instance, get_host_uptime
-* 1.1 - get_serial_console, get_vnc_console
+* 1.1 - get_serial_console, get_vnc_console, attach_interface,
+  detach_interface
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -66,3 +67,14 @@ class ComputeAPI:
                 ctx, method, instance=instance)
         except oslo_messaging.MessagingTimeout:
             raise ComputeServiceUnavailable(host=instance.host)
+
+    def attach_interface(self, ctx, instance, network_id=None):
+        """Plug a new port on network_id (None: the host's network) into
+        the guest; the new VIF (network_info entry)."""
+        return self._client(instance.host, "1.1").call(
+            ctx, "attach_interface", instance=instance,
+            network_id=network_id)
+
+    def detach_interface(self, ctx, instance, port_id):
+        self._client(instance.host, "1.1").call(
+            ctx, "detach_interface", instance=instance, port_id=port_id)

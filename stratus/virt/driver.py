@@ -129,6 +129,16 @@ class RemoteConsoles(abc.ABC):
         """Where the guest's VNC server listens."""
 
 
+class InterfaceHotplug(abc.ABC):
+    @abc.abstractmethod
+    def attach_interface(self, instance, vif):
+        """Plug one more NIC (a network_info VIF) into the running guest."""
+
+    @abc.abstractmethod
+    def detach_interface(self, instance, vif):
+        """Unplug one of the guest's NICs."""
+
+
 class HostUptime(abc.ABC):
     @abc.abstractmethod
     def get_host_uptime(self):
@@ -155,6 +165,10 @@ class SimulatedNetworking(abc.ABC):
     def allocate_network(self, instance):
         """The network_info (a list of VIF dicts) for a new guest."""
 
+    @abc.abstractmethod
+    def allocate_port(self, instance):
+        """One more VIF for a guest's interface attach."""
+
 
 CAPABILITIES = {
     "power": PowerControl,
@@ -162,6 +176,7 @@ CAPABILITIES = {
     "suspend": Suspendable,
     "console": ConsoleOutput,
     "remote_consoles": RemoteConsoles,
+    "interface_hotplug": InterfaceHotplug,
     "uptime": HostUptime,
     "guest_recovery": GuestRecovery,
     "simulated_networking": SimulatedNetworking,

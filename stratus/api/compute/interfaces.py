@@ -1,7 +1,7 @@
 """/servers/{id}/os-interface: a server's ports (Nova's
-interfaceAttachments) from its network info. Attaching and detaching
-needs hot-plug, which no Stratus compute offers yet: such requests are
-checked as Nova checks them and then refused with 409."""
+interfaceAttachments) from its network info; attach (a new port on the
+host's network) and detach hot-plug them through the server's compute
+(409 when its driver cannot)."""
 import json
 import uuid
 
@@ -90,12 +90,6 @@ def _check_changeable(req, instance, action):
             state=instance.vm_state)
 
 
-def _unsupported(instance, action):
-    raise errors.conflict("Cannot '%s' instance %s: its compute host does "
-                          "not support hot-plugging network interfaces."
-                          % (action, instance.uuid))
-
-
 @validation.schema(schemas.create, "2.1", "2.48")
 @validation.schema(schemas.create_v249, "2.49")
 def create_interface(req, server_id):
@@ -108,11 +102,23 @@ def create_interface(req, server_id):
         raise errors.bad_request("Must not input both network_id and "
                                  "port_id")
     _check_changeable(req, instance, "attach_interface")
-    _unsupported(instance, "attach_interface")
+    if attachment.get("port_id"):
+        # The built-in provider has no ports but those of servers.
+        raise exception.PortNotFound(port_id=attachment["port_id"])
+    if attachment.get("fixed_ips"):
+        raise errors.bad_request("Requesting a fixed IP address is not "
+                                 "supported by the built-in network "
+                                 "provider")
+    vif = req.app.compute_api.compute_rpcapi.attach_interface(
+        req.context, instance, network_id=attachment.get("net_id"))
+    return wsgi.json_response(req, {
+        "interfaceAttachment": _with_tag(req, interface_view(vif), vif)})
 
 
 def delete_interface(req, server_id, port_id):
     instance = _server(req, server_id, "delete")
     _check_changeable(req, instance, "detach_interface")
     _attached(instance, port_id)
-    _unsupported(instance, "detach_interface")
+    req.app.compute_api.compute_rpcapi.detach_interface(
+        req.context, instance, port_id)
+    return wsgi.empty_response(req, 202)

@@ -68,7 +68,8 @@ def _power_state(state, managed_save):
 
 class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
                     driver.Pausable, driver.Suspendable,
-                    driver.ConsoleOutput, driver.RemoteConsoles):
+                    driver.ConsoleOutput, driver.RemoteConsoles,
+                    driver.InterfaceHotplug):
     name = "libvirt"
 
     def __init__(self, conf, host, image_api=None):
@@ -373,6 +374,22 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             if paused:
                 self._call(domain.resume)
         return _read_and_remove(target)
+
+    def attach_interface(self, instance, vif):
+        self._change_interface(instance, vif, "attachDeviceFlags")
+
+    def detach_interface(self, instance, vif):
+        self._change_interface(instance, vif, "detachDeviceFlags")
+
+    def _change_interface(self, instance, vif, method):
+        """On the persistent definition and, if it runs, the live guest
+        (a live detach completes when the guest releases the device)."""
+        domain = self._domain(instance)
+        flags = libvirt.VIR_DOMAIN_AFFECT_CONFIG
+        if domain.isActive():
+            flags |= libvirt.VIR_DOMAIN_AFFECT_LIVE
+        self._call(getattr(domain, method), guest_xml.interface_xml(vif),
+                   flags)
 
     def get_serial_console(self, instance):
         root = ET.fromstring(self._call(self._domain(instance).XMLDesc, 0))

@@ -43,32 +43,61 @@ def test_list_and_show_interfaces(cloud, api):
                    )["interfaceAttachments"] == []
 
 
-def test_attach_and_detach_are_refused(cloud, api):
+def test_attach_and_detach(cloud, api):
     server = _boot(api)
     uuid = server["id"]
-    port_id = api.get("/servers/%s/os-interface" % uuid
-                      )["interfaceAttachments"][0]["port_id"]
+    [first] = api.get("/servers/%s/os-interface" % uuid
+                      )["interfaceAttachments"]
     path = "/v2.1/servers/%s/os-interface" % uuid
     for body in ({"interfaceAttachment": {"port_id": "not-a-uuid"}},
                  {"interfaceAttachment": {"bogus": 1}},
                  {"interfaceAttachment": {"fixed_ips": [
                      {"ip_address": "10.0.0.9"}]}},
                  {"interfaceAttachment": {
-                     "port_id": port_id,
-                     "net_id": "5e0b1c3d-57a5-4e6f-9f1e-0d15ea5e0001"}}):
+                     "port_id": first["port_id"],
+                     "net_id": first["net_id"]}}):
         response = api.request("POST", path, body)
         assert response.status_int == 400, (body, response.text)
     # tag only from 2.49.
-    tagged = {"interfaceAttachment": {"tag": "eth1"}}
-    assert api.request("POST", path, tagged, version="2.48"
-                       ).status_int == 400
-    response = api.request("POST", path, tagged, version="2.49")
-    assert response.status_int == 409 and "conflictingRequest" in response.json
+    assert api.request("POST", path, {"interfaceAttachment": {"tag": "a"}},
+                       version="2.48").status_int == 400
+    response = api.request("POST", path, {"interfaceAttachment": {
+        "net_id": "00000000-0000-0000-0000-0000000000ee"}})
+    assert response.status_int == 404 and "itemNotFound" in response.json
+    response = api.request("POST", path, {"interfaceAttachment": {
+        "port_id": "00000000-0000-0000-0000-0000000000ef"}})
+    assert response.status_int == 404
 
-    response = api.request("DELETE", path + "/" + port_id)
-    assert response.status_int == 409
+    response = api.request("POST", path, {"interfaceAttachment": {
+        "net_id": first["net_id"]}})
+    assert response.status_int == 200, response.text
+    added = response.json["interfaceAttachment"]
+    assert added["net_id"] == first["net_id"]
+    assert added["port_id"] != first["port_id"]
+    listed = api.get("/servers/%s/os-interface" % uuid)["interfaceAttachments"]
+    assert [a["port_id"] for a in listed] == [first["port_id"],
+                                              added["port_id"]]
+    addresses = [a["addr"] for a in api.server(uuid)["addresses"]["private"]]
+    assert added["fixed_ips"][0]["ip_address"] in addresses
+
+    # A member of another project cannot touch them.
+    assert api.request("DELETE", path + "/" + added["port_id"],
+                       token=cloud_harness.DEMO).status_int == 404
     assert api.request("DELETE", path + "/00000000-0000-0000-0000-00000000000a"
                        ).status_int == 404
-    # A member of another project cannot touch them.
-    assert api.request("DELETE", path + "/" + port_id,
-                       token=cloud_harness.DEMO).status_int == 404
+    assert api.request("DELETE", path + "/" + added["port_id"]
+                       ).status_int == 202
+    assert [a["port_id"] for a in api.get(
+        "/servers/%s/os-interface" % uuid)["interfaceAttachments"]] == [
+        first["port_id"]]
+
+
+def test_attach_to_a_server_that_is_not_running_is_a_conflict(cloud, api):
+    cloud.services[-1].manager.driver._fail_spawn = __import__("re").compile(
+        "^broken$")
+    server = api.create_server(name="broken", image=api.first_image_id(),
+                               networks="auto")
+    server = api.wait_for_status(server["server"]["id"], "ERROR")
+    response = api.request("POST", "/v2.1/servers/%s/os-interface"
+                           % server["id"], {"interfaceAttachment": {}})
+    assert response.status_int == 409 and "conflictingRequest" in response.json
