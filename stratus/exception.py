@@ -339,9 +339,11 @@ class InterfaceHotplugNotSupported(Conflict):
                "driver %(driver)s does not hot-plug network interfaces.")
 
 
-class NetworkNotFound(NotFound):
+class AttachNetworkNotFound(NotFound):
+    """NetworkNotFound where Nova answers 404 (interface attach) rather
+    than 400 (server create)."""
     msg_fmt = "Network %(network_id)s could not be found."
 
 
-class PortNotFound(NotFound):
+class AttachPortNotFound(NotFound):
     msg_fmt = "Port %(port_id)s could not be found."

@@ -179,14 +179,14 @@ class ComputeManager:
             if self.network is not None:
                 known.add(self.network.network_id)
             if network_id is not None and network_id not in known:
-                raise exception.NetworkNotFound(network_id=network_id)
+                raise exception.AttachNetworkNotFound(network_id=network_id)
             if self.network is not None:
                 vif = self.network.allocate_port(instance)
             elif virt_driver.supports(self.driver,
                                       virt_driver.SimulatedNetworking):
                 vif = self.driver.allocate_port(instance)
             else:
-                raise exception.NetworkNotFound(network_id=network_id)
+                raise exception.AttachNetworkNotFound(network_id=network_id)
             try:
                 self.driver.attach_interface(instance, vif)
             except Exception:
@@ -203,7 +203,7 @@ class ComputeManager:
             vifs = self._network_info(instance)
             found = [vif for vif in vifs if vif["id"] == port_id]
             if not found:
-                raise exception.PortNotFound(port_id=port_id)
+                raise exception.AttachPortNotFound(port_id=port_id)
             self.driver.detach_interface(instance, found[0])
             if self.network is not None:
                 self.network.deallocate_port(port_id)

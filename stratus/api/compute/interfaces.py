@@ -104,7 +104,7 @@ def create_interface(req, server_id):
     _check_changeable(req, instance, "attach_interface")
     if attachment.get("port_id"):
         # The built-in provider has no ports but those of servers.
-        raise exception.PortNotFound(port_id=attachment["port_id"])
+        raise exception.AttachPortNotFound(port_id=attachment["port_id"])
     if attachment.get("fixed_ips"):
         raise errors.bad_request("Requesting a fixed IP address is not "
                                  "supported by the built-in network "
