@@ -5,6 +5,7 @@ import pytest
 
 from stratus.objects import instance as instance_obj
 from tests.functional.consoles import wsclient
+from tests.functional.libvirt import conftest as guests
 
 pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
 
@@ -84,3 +85,40 @@ def test_snapshot_of_a_running_guest_boots(guest_cloud):
         assert "STRATUS-GUEST-UP %s" % copy["OS-EXT-SRV-ATTR:hostname"] in log
     finally:
         guest_cloud.delete(copy["id"])
+
+
+def test_interface_hot_plug(guest_cloud):
+    import libvirt
+    server = guest_cloud.boot("vm-plug")
+    uuid = server["id"]
+    try:
+        assert server["status"] == "ACTIVE", server.get("fault")
+        guest_cloud.wait_for_console(uuid, "STRATUS-GUEST-READY")
+        path = "/servers/%s/os-interface" % uuid
+        [first] = guest_cloud.api.get(path)["interfaceAttachments"]
+        added = guest_cloud.api.post(path, {"interfaceAttachment": {
+            "net_id": first["net_id"]}})["interfaceAttachment"]
+        domain = guest_cloud.driver._domain(instance_obj.Instance(uuid=uuid))
+
+        def macs(flags=0):
+            xml = domain.XMLDesc(flags)
+            return [mac for mac in (first["mac_addr"], added["mac_addr"])
+                    if mac in xml]
+
+        assert macs() == [first["mac_addr"], added["mac_addr"]]
+        assert macs(libvirt.VIR_DOMAIN_XML_INACTIVE) == [
+            first["mac_addr"], added["mac_addr"]]
+        assert guests.tap_exists(("tap" + added["port_id"])[:14])
+        assert any(port["id"] == added["port_id"]
+                   for port in guest_cloud.network.ports().values())
+
+        guest_cloud.api.delete("%s/%s" % (path, added["port_id"]))
+        assert [a["port_id"] for a in guest_cloud.api.get(path)[
+            "interfaceAttachments"]] == [first["port_id"]]
+        # The persistent definition loses it at once; the live guest when
+        # it releases the device.
+        assert macs(libvirt.VIR_DOMAIN_XML_INACTIVE) == [first["mac_addr"]]
+        assert not any(port["id"] == added["port_id"]
+                       for port in guest_cloud.network.ports().values())
+    finally:
+        guest_cloud.delete(uuid)
