@@ -72,6 +72,16 @@ def test_serial_and_vnc_urls_and_their_tokens(cloud, api):
                    version="2.31")["console"]["instance_uuid"] == server["id"]
 
 
+def test_deleting_the_server_revokes_its_tokens(cloud, api):
+    server = _boot(api)
+    token = _token(_console(api, server["id"], "serial", "serial").json[
+        "remote_console"]["url"])
+    api.delete("/servers/%s" % server["id"])
+    api.wait_for_deleted(server["id"])
+    assert api.request("GET", "/v2.1/os-console-auth-tokens/%s" % token,
+                       version="2.31").status_int == 404
+
+
 def test_remote_console_errors(cloud, api):
     server = _boot(api)
     uuid = server["id"]
