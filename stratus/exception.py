@@ -326,6 +326,10 @@ class CellDown(DatabaseUnreachable):
                "later.")
 
 
+class ConsoleTypeUnavailable(Invalid):
+    msg_fmt = "Unavailable console type %(console_type)s."
+
+
 # Server actions -------------------------------------------------------------
 
 class InstanceNotReady(Conflict):
@@ -347,3 +351,18 @@ class ImageMetadataLimitExceeded(NotAuthorized):
 
 class ConsoleNotAvailable(NotFound):
     msg_fmt = "Guest does not have a console available."
+
+
+class InterfaceHotplugNotSupported(Conflict):
+    msg_fmt = ("Cannot %(action)s instance %(instance_uuid)s: its compute "
+               "driver %(driver)s does not hot-plug network interfaces.")
+
+
+class AttachNetworkNotFound(NotFound):
+    """NetworkNotFound where Nova answers 404 (interface attach) rather
+    than 400 (server create)."""
+    msg_fmt = "Network %(network_id)s could not be found."
+
+
+class AttachPortNotFound(NotFound):
+    msg_fmt = "Port %(port_id)s could not be found."

@@ -77,6 +77,7 @@ class Cloud:
         self.services = []
         self.server = None
         self.apps = {}
+        self.console_proxies = []
 
     @property
     def cell0_url(self):
@@ -190,9 +191,21 @@ class Cloud:
                     ("placement", "placement_api", "port")):
                 port = int(self.server.url(name).rsplit(":", 1)[1])
                 conf.set_override(option, port, group=group)
+            self._start_console_proxies()
         return self
 
+    def _start_console_proxies(self):
+        from stratus.console import proxy
+        self.console_proxies = [
+            console_proxy.start() for console_proxy in
+            proxy.proxies_from_conf(self.conf, self.databases)]
+        for console_proxy in self.console_proxies:
+            proxy.publish_port(self.conf, console_proxy)
+
     def stop(self):
+        for console_proxy in self.console_proxies:
+            console_proxy.stop()
+        self.console_proxies = []
         if self.server is not None:
             self.server.stop()
             self.server = None
@@ -227,6 +240,12 @@ def _print_banner(cloud, clouds_yaml):
         % (conf.host, _hypervisors(conf)),
         "  auth      %s" % conf.api.auth_strategy,
     ]
+    if cloud.console_proxies:
+        lines.append("  consoles  " + ", ".join(
+            "%s %s://%s:%d" % (console_proxy.console_type,
+                               console_proxy.scheme, console_proxy.host,
+                               console_proxy.port)
+            for console_proxy in cloud.console_proxies))
     if "metadata" in cloud.apps:
         lines.append("  metadata  %s (on bridge %s)" % (
             cloud.endpoint("metadata"), conf.network.bridge))

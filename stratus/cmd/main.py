@@ -2,6 +2,7 @@
 
     stratus all-in-one [--data-dir DIR]      the whole cloud in one process
     stratus api|conductor|scheduler|compute  one service (distributed mode)
+    stratus serialproxy|novncproxy           a console proxy
     stratus manage ...                       database and cell set-up
     stratus image build-tiny                 build and register the tiny guest
 """
@@ -41,6 +42,8 @@ def build_parser():
 
     for name in ("api", "conductor", "scheduler", "compute"):
         sub.add_parser(name, help="run the %s service" % name)
+    sub.add_parser("serialproxy", help="run the serial console proxy")
+    sub.add_parser("novncproxy", help="run the noVNC console proxy")
 
     manage = sub.add_parser("manage", help="database and cell management")
     from stratus.cmd import manage as manage_cmd

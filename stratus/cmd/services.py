@@ -44,12 +44,24 @@ def run_compute(conf):
 def run_api(conf):
     """The Compute and Placement APIs and, when Stratus provides them itself, the
     identity (``[api] auth_strategy = builtin``) and image (no
-    ``[glance] api_servers``) services."""
-    from stratus.api.compute import app as compute_app
+    ``[glance] api_servers``) services; the metadata service when
+    ``[DEFAULT] enabled_apis`` names it."""
     from stratus import wsgi_server
     databases = db_api.Databases.from_conf(conf)
     messaging = rpc.Messaging(conf)
     bootstrap_api(conf, databases)
+    apps = api_listeners(conf, databases, messaging)
+    servers = []
+    return _serve_until_signalled(
+        [lambda: servers.append(wsgi_server.serve(
+            apps, threads=conf.osapi_compute_workers))],
+        [lambda: [server.stop() for server in servers], messaging.cleanup,
+         databases.dispose])
+
+
+def api_listeners(conf, databases, messaging):
+    """(name, app, address, port) of every API `stratus api` serves."""
+    from stratus.api.compute import app as compute_app
     apps, image_api, validator = [], None, None
     if conf.api.auth_strategy == "builtin":
         from stratus.api.identity import app as identity_app
@@ -67,16 +79,45 @@ def run_api(conf):
     apps.append(("placement", placement_app.make_app(
         conf, databases, token_validator=validator),
         conf.placement_api.listen, conf.placement_api.port))
+    if "metadata" in conf.enabled_apis:
+        apps.append(metadata_listener(conf, databases))
     apps.insert(0, ("compute", compute_app.make_app(
         conf, databases, messaging, token_validator=validator,
         image_api=image_api), conf.osapi_compute_listen,
         conf.osapi_compute_listen_port))
-    servers = []
-    return _serve_until_signalled(
-        [lambda: servers.append(wsgi_server.serve(
-            apps, threads=conf.osapi_compute_workers))],
-        [lambda: [server.stop() for server in servers], messaging.cleanup,
-         databases.dispose])
+    return apps
+
+
+def run_serialproxy(conf):
+    return _run_console_proxy(conf, "serial",
+                              conf.serial_console.serialproxy_host,
+                              conf.serial_console.serialproxy_port)
+
+
+def run_novncproxy(conf):
+    return _run_console_proxy(conf, "novnc", conf.vnc.novncproxy_host,
+                              conf.vnc.novncproxy_port)
+
+
+def _run_console_proxy(conf, console_type, host, port):
+    """A console proxy: it reads the tokens in the API database."""
+    from stratus.console import proxy
+    databases = db_api.Databases.from_conf(conf)
+    console_proxy = proxy.ConsoleProxy(conf, databases, console_type, host,
+                                       port)
+    return _serve_until_signalled([console_proxy.start],
+                                  [console_proxy.stop, databases.dispose])
+
+
+def metadata_listener(conf, databases):
+    """(name, app, address, port) of the metadata service. It answers the
+    guests of the compute host named [DEFAULT] host, whose bridge carries
+    the metadata address."""
+    from stratus.api.metadata import app as metadata_app
+    port = conf.metadata_listen_port
+    return ("metadata", metadata_app.make_app(conf, databases),
+            conf.metadata_listen or conf.network.metadata_address,
+            conf.network.metadata_port if port is None else port)
 
 
 def bootstrap_api(conf, databases):

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from stratus.compute import block_device
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus.compute import states
+from stratus.console import tokens as console_tokens
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.db import api_models
 from stratus import exception
@@ -613,6 +614,8 @@ class API:
                 return
             action_obj.InstanceAction.action_start(
                 cctx, instance.uuid, action_obj.DELETE)
+            # Its consoles go with it.
+            console_tokens.revoke_instance(ctx, instance.uuid)
             if instance.host and self._host_is_up(ctx, instance):
                 try:
                     self._start_deleting(instance)

@@ -93,7 +93,7 @@ class InstanceLocks:
 
 
 class ComputeManager:
-    target = oslo_messaging.Target(version="1.1")
+    target = oslo_messaging.Target(version="1.2")
 
     def __init__(self, conf, messaging, host, driver, image_api=None):
         self.conf = conf
@@ -164,6 +164,71 @@ class ComputeManager:
             raise NotImplementedError(
                 "The %s driver does not report uptime." % self.driver.name)
         return self.driver.get_host_uptime()
+
+    def get_serial_console(self, ctx, instance):
+        if not self.conf.serial_console.enabled:
+            raise exception.ConsoleTypeUnavailable(console_type="serial")
+        return self._remote_console(instance).get_serial_console(instance)
+
+    def get_vnc_console(self, ctx, instance):
+        if not self.conf.vnc.enabled:
+            raise exception.ConsoleTypeUnavailable(console_type="novnc")
+        return self._remote_console(instance).get_vnc_console(instance)
+
+    def _remote_console(self, instance):
+        if not virt_driver.supports(self.driver, virt_driver.RemoteConsoles):
+            raise exception.ConsoleTypeUnavailable(
+                console_type="remote (driver %s)" % self.driver.name)
+        if self.driver.get_power_state(instance) != PowerState.RUNNING:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        return self.driver
+
+    def attach_interface(self, ctx, instance, network_id=None):
+        with self._locks(instance.uuid):
+            self._check_hotplug(instance, "attach_interface")
+            vifs = self._network_info(instance)
+            known = {vif["network"]["id"] for vif in vifs}
+            if self.network is not None:
+                known.add(self.network.network_id)
+            if network_id is not None and network_id not in known:
+                raise exception.AttachNetworkNotFound(network_id=network_id)
+            if self.network is not None:
+                vif = self.network.allocate_port(instance)
+            elif virt_driver.supports(self.driver,
+                                      virt_driver.SimulatedNetworking):
+                vif = self.driver.allocate_port(instance)
+            else:
+                raise exception.AttachNetworkNotFound(network_id=network_id)
+            try:
+                self.driver.attach_interface(instance, vif)
+            except Exception:
+                if self.network is not None:
+                    self.network.deallocate_port(vif["id"])
+                raise
+            instance.info_cache = json.dumps(vifs + [vif])
+            self.conductor.instance_save(ctx, instance)
+            return vif
+
+    def detach_interface(self, ctx, instance, port_id):
+        with self._locks(instance.uuid):
+            self._check_hotplug(instance, "detach_interface")
+            vifs = self._network_info(instance)
+            found = [vif for vif in vifs if vif["id"] == port_id]
+            if not found:
+                raise exception.AttachPortNotFound(port_id=port_id)
+            self.driver.detach_interface(instance, found[0])
+            if self.network is not None:
+                self.network.deallocate_port(port_id)
+            instance.info_cache = json.dumps(
+                [vif for vif in vifs if vif["id"] != port_id])
+            self.conductor.instance_save(ctx, instance)
+
+    def _check_hotplug(self, instance, action):
+        if not virt_driver.supports(self.driver,
+                                    virt_driver.InterfaceHotplug):
+            raise exception.InterfaceHotplugNotSupported(
+                action=action, instance_uuid=instance.uuid,
+                driver=self.driver.name)
 
     # Build ------------------------------------------------------------
 

@@ -11,6 +11,8 @@ Versions (bump the minor version for every change, add a line here):
   set_admin_password (call), inject_network_info, get_console_output
   (call), snapshot_instance, backup_instance, rebuild_instance,
   soft_delete_instance, restore_instance
+* 1.2 - get_serial_console, get_vnc_console, attach_interface,
+  detach_interface
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -19,7 +21,7 @@ import oslo_messaging
 
 from stratus import exception
 
-VERSION = "1.1"
+VERSION = "1.2"
 TOPIC = "compute"
 
 
@@ -150,3 +152,31 @@ class ComputeAPI:
     def get_console_output(self, ctx, instance, tail_length):
         return self._call(ctx, instance, "get_console_output",
                           tail_length=tail_length)
+
+    # Consoles and interfaces (1.2) ---------------------------------
+
+    def get_serial_console(self, ctx, instance):
+        """The ConsoleConnection of the guest's serial console."""
+        return self._console(ctx, instance, "get_serial_console")
+
+    def get_vnc_console(self, ctx, instance):
+        """The ConsoleConnection of the guest's VNC server."""
+        return self._console(ctx, instance, "get_vnc_console")
+
+    def _console(self, ctx, instance, method):
+        try:
+            return self._client(instance.host, "1.2").call(
+                ctx, method, instance=instance)
+        except oslo_messaging.MessagingTimeout:
+            raise ComputeServiceUnavailable(host=instance.host)
+
+    def attach_interface(self, ctx, instance, network_id=None):
+        """Plug a new port on network_id (None: the host's network) into
+        the guest; the new VIF (network_info entry)."""
+        return self._client(instance.host, "1.2").call(
+            ctx, "attach_interface", instance=instance,
+            network_id=network_id)
+
+    def detach_interface(self, ctx, instance, port_id):
+        self._client(instance.host, "1.2").call(
+            ctx, "detach_interface", instance=instance, port_id=port_id)

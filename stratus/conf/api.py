@@ -7,6 +7,18 @@ LISTEN_OPTS = [
                help="Address the Compute API listens on."),
     cfg.PortOpt("osapi_compute_listen_port", default=8774,
                 help="Port of the Compute API."),
+    cfg.ListOpt("enabled_apis", default=["osapi_compute"],
+                item_type=cfg.types.String(choices=["osapi_compute",
+                                                    "metadata"]),
+                help="APIs `stratus api` serves: add metadata to serve the "
+                     "metadata service too (the all-in-one serves it "
+                     "whenever the built-in network provider is used)."),
+    cfg.StrOpt("metadata_listen",
+               help="Address the metadata service of `stratus api` listens "
+                    "on; by default [network] metadata_address, where "
+                    "guests on this machine's bridge reach it."),
+    cfg.PortOpt("metadata_listen_port",
+                help="Its port; by default [network] metadata_port."),
     cfg.IntOpt("osapi_compute_workers", default=16, min=1,
                help="Threads serving the Compute, Placement, Identity and "
                     "Image APIs (per listener)."),

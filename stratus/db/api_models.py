@@ -431,3 +431,25 @@ class Image(Timestamps, Base):
     os_hidden = sa.Column(sa.Boolean, nullable=False, default=False)
     properties = sa.Column(JsonText)
     tags = sa.Column(JsonText)
+
+
+# Remote consoles ------------------------------------------------------------
+
+class ConsoleAuthToken(Timestamps, Base):
+    """A console token: only its SHA-256 is stored; spent on first use."""
+    __tablename__ = "console_auth_tokens"
+    __table_args__ = (
+        sa.UniqueConstraint("token_hash",
+                            name="uniq_console_auth_tokens0token_hash"),
+        sa.Index("console_auth_tokens_instance_uuid_idx", "instance_uuid"),
+        sa.Index("console_auth_tokens_expires_idx", "expires"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    token_hash = sa.Column(sa.String(64), nullable=False)
+    console_type = sa.Column(sa.String(36), nullable=False)
+    host = sa.Column(sa.String(255), nullable=False)
+    port = sa.Column(sa.Integer, nullable=False)
+    internal_access_path = sa.Column(sa.String(255))
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    # Unix time after which the token is refused.
+    expires = sa.Column(sa.Integer, nullable=False)

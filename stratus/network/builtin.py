@@ -266,25 +266,42 @@ class BuiltinNetwork:
             mine = [port for port in ports.values()
                     if port["instance_uuid"] == instance.uuid]
             if not mine:
-                used = {port["ip"] for port in ports.values()}
-                used_macs = {port["mac"] for port in ports.values()}
-                address = next(
-                    (str(ip) for ip in self.subnet.hosts()
-                     if ip > self.subnet.network_address + 1
-                     and str(ip) not in used
-                     and str(ip) != self.metadata_address), None)
-                if address is None:
-                    raise NoMoreFixedIps(network=self.label)
-                mac = _new_mac(used_macs)
-                port_id = str(uuid.uuid4())
-                ports[port_id] = {
-                    "id": port_id, "instance_uuid": instance.uuid,
-                    "mac": mac, "ip": address,
-                    "hostname": _dhcp_hostname(instance.hostname)}
-                mine = [ports[port_id]]
+                mine = [self._new_port(ports, instance)]
             self._write_hosts(ports)
         self._reload_dnsmasq()
         return [self._vif(port, instance) for port in mine]
+
+    def allocate_port(self, instance):
+        """One more port for the instance (interface attach); its VIF.
+        Only the first port's lease carries the guest's hostname."""
+        self.setup()
+        with self._ports() as ports:
+            port = self._new_port(ports, instance, hostname=False)
+            self._write_hosts(ports)
+        self._reload_dnsmasq()
+        return self._vif(port, instance)
+
+    def deallocate_port(self, port_id):
+        """Free one port and its lease (interface detach)."""
+        self._free_ports(lambda port: port["id"] == port_id)
+
+    def _new_port(self, ports, instance, hostname=True):
+        used = {port["ip"] for port in ports.values()}
+        used_macs = {port["mac"] for port in ports.values()}
+        address = next(
+            (str(ip) for ip in self.subnet.hosts()
+             if ip > self.subnet.network_address + 1
+             and str(ip) not in used
+             and str(ip) != self.metadata_address), None)
+        if address is None:
+            raise NoMoreFixedIps(network=self.label)
+        port_id = str(uuid.uuid4())
+        ports[port_id] = {
+            "id": port_id, "instance_uuid": instance.uuid,
+            "mac": _new_mac(used_macs), "ip": address,
+            "hostname": (_dhcp_hostname(instance.hostname) if hostname
+                         else None)}
+        return ports[port_id]
 
     def deallocate_for_instance(self, instance):
         """Free the instance's ports and their DHCP leases."""

@@ -11,6 +11,7 @@ OBJECT_MODULES = [
     "build_request",
     "cell_mapping",
     "compute_node",
+    "console_connection",
     "flavor",
     "host_mapping",
     "image_meta",

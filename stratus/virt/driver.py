@@ -154,6 +154,30 @@ class NetworkInjection(abc.ABC):
         """Write the network configuration into the guest again."""
 
 
+class RemoteConsoles(abc.ABC):
+    """Consoles reachable over TCP on the compute host, for the console
+    proxies. Both answer a ConsoleConnection, or raise
+    ConsoleTypeUnavailable when the guest has no such console."""
+
+    @abc.abstractmethod
+    def get_serial_console(self, instance):
+        """Where the guest's serial console listens (raw TCP)."""
+
+    @abc.abstractmethod
+    def get_vnc_console(self, instance):
+        """Where the guest's VNC server listens."""
+
+
+class InterfaceHotplug(abc.ABC):
+    @abc.abstractmethod
+    def attach_interface(self, instance, vif):
+        """Plug one more NIC (a network_info VIF) into the running guest."""
+
+    @abc.abstractmethod
+    def detach_interface(self, instance, vif):
+        """Unplug one of the guest's NICs."""
+
+
 class HostUptime(abc.ABC):
     @abc.abstractmethod
     def get_host_uptime(self):
@@ -180,6 +204,10 @@ class SimulatedNetworking(abc.ABC):
     def allocate_network(self, instance):
         """The network_info (a list of VIF dicts) for a new guest."""
 
+    @abc.abstractmethod
+    def allocate_port(self, instance):
+        """One more VIF for a guest's interface attach."""
+
 
 CAPABILITIES = {
     "power": PowerControl,
@@ -191,6 +219,8 @@ CAPABILITIES = {
     "admin_password": AdminPassword,
     "snapshot": Snapshot,
     "network_injection": NetworkInjection,
+    "remote_consoles": RemoteConsoles,
+    "interface_hotplug": InterfaceHotplug,
     "uptime": HostUptime,
     "guest_recovery": GuestRecovery,
     "simulated_networking": SimulatedNetworking,

@@ -111,7 +111,9 @@ def start_cloud(conf, urls, data_dir, nodes=3, serve_http=False,
     if serve_http:
         for group, name in ((None, "osapi_compute_listen_port"),
                             ("identity", "port"), ("glance", "port"),
-                            ("placement_api", "port")):
+                            ("placement_api", "port"),
+                            ("serial_console", "serialproxy_port"),
+                            ("vnc", "novncproxy_port")):
             conf.set_override(name, 0, group=group)
     cloud = all_in_one.Cloud(conf, str(data_dir), serve_http=serve_http,
                              cell0_url=urls["cell0"])

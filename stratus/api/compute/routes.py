@@ -37,6 +37,16 @@ ROUTES = {
         "GET": "instance_actions:list_instance_actions"},
     "/v2.1/servers/{server_id}/os-instance-actions/{request_id}": {
         "GET": "instance_actions:show_instance_action"},
+    "/v2.1/servers/{server_id}/os-interface": {
+        "GET": "interfaces:list_interfaces",
+        "POST": "interfaces:create_interface"},
+    "/v2.1/servers/{server_id}/os-interface/{port_id}": {
+        "GET": "interfaces:show_interface",
+        "DELETE": "interfaces:delete_interface"},
+    "/v2.1/servers/{server_id}/remote-consoles": {
+        "POST": "remote_consoles:create_remote_console"},
+    "/v2.1/os-console-auth-tokens/{console_token}": {
+        "GET": "remote_consoles:show_console_auth_token"},
     # Flavors
     "/v2.1/flavors": {"GET": "flavors:list_flavors", "POST": "flavors:create_flavor"},
     "/v2.1/flavors/detail": {"GET": "flavors:list_flavors_detail"},

@@ -85,7 +85,8 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                  driver.Suspendable, driver.ConsoleOutput, driver.Rescuable,
                  driver.CrashDump, driver.AdminPassword, driver.Snapshot,
                  driver.NetworkInjection, driver.HostUptime,
-                 driver.GuestRecovery, driver.SimulatedNetworking):
+                 driver.GuestRecovery, driver.SimulatedNetworking,
+                 driver.RemoteConsoles, driver.InterfaceHotplug):
     name = "fake"
 
     def __init__(self, conf, host):
@@ -356,16 +357,44 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         """One port on the simulated network 'private', its address and MAC
         derived from the instance UUID: stable across restarts, and two
         servers sharing an address is improbable and harmless."""
-        number = uuid.UUID(instance.uuid).int
+        return self._simulated_vif(instance, instance.uuid)
+
+    def allocate_port(self, instance):
+        return self._simulated_vif(instance, str(uuid.uuid4()))[0]
+
+    def attach_interface(self, instance, vif):
+        self._guest(instance).log("eth: %s attached" % vif["address"])
+
+    def detach_interface(self, instance, vif):
+        self._guest(instance).log("eth: %s detached" % vif["address"])
+
+    def _simulated_vif(self, instance, seed):
+        number = uuid.UUID(seed).int
         offset = 2 + number % (SIMULATED_SUBNET.num_addresses - 3)
         address = str(SIMULATED_SUBNET.network_address + offset)
         mac = "fa:16:3e:%02x:%02x:%02x" % tuple(
             (number >> shift) & 0xFF for shift in (16, 8, 0))
-        port_id = str(uuid.uuid5(uuid.UUID(instance.uuid), "port"))
+        port_id = str(uuid.uuid5(uuid.UUID(seed), "port"))
         return [network_model.bridge_vif(
             port_id, mac, address, SIMULATED_NETWORK_ID, "br-fake",
             "private", str(SIMULATED_SUBNET), SIMULATED_GATEWAY,
             instance.project_id)]
+
+    def get_serial_console(self, instance):
+        return self._console(instance, "serial", 10000)
+
+    def get_vnc_console(self, instance):
+        return self._console(instance, "novnc", 5900)
+
+    def _console(self, instance, console_type, base_port):
+        """A well-formed connection nothing listens on: the simulated
+        guest's console port is derived from its UUID."""
+        from stratus.objects import console_connection
+        self._guest(instance)
+        return console_connection.ConsoleConnection(
+            console_type=console_type, host="127.0.0.1",
+            port=base_port + uuid.UUID(instance.uuid).int % 1000,
+            internal_access_path=None)
 
     # Helpers ----------------------------------------------------------
 

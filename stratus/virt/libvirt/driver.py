@@ -14,12 +14,16 @@ model; ``kvm`` is refused where KVM would not boot a stock kernel (see
 """
 import logging
 import os
+import random
 import shutil
+import socket
 import stat
 import threading
 import time
+import xml.etree.ElementTree as ET
 
 from stratus import exception
+from stratus.objects import console_connection
 from stratus.objects import fields
 from stratus.virt import driver
 from stratus.virt.libvirt import guest_xml
@@ -64,7 +68,8 @@ def _power_state(state, managed_save):
 
 class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
                     driver.Pausable, driver.Suspendable,
-                    driver.ConsoleOutput):
+                    driver.ConsoleOutput, driver.RemoteConsoles,
+                    driver.InterfaceHotplug, driver.Snapshot):
     name = "libvirt"
 
     def __init__(self, conf, host, image_api=None):
@@ -242,6 +247,12 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             disk_path=disk, console_log=console_log,
             vifs=list(network_info or []), root_ports=self.root_ports,
             hostname=hostname)
+        if self.conf.serial_console.enabled:
+            address = self.conf.serial_console.proxyclient_address
+            config.serial_listen = (address, _free_port(
+                address, self.conf.serial_console.port_range))
+        if self.conf.vnc.enabled:
+            config.vnc_listen = self.conf.vnc.server_listen
         if kernel_id:
             config.kernel = self.images.path(ctx, kernel_id)
             if ramdisk_id:
@@ -340,6 +351,65 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             return ""
         return data.decode("utf-8", "replace")
 
+    def snapshot(self, ctx, instance):
+        """The guest's root disk as standalone qcow2 data (an iterator of
+        bytes). A running guest is paused while the disk is copied, so
+        the copy is consistent, and runs on right after."""
+        domain = self._domain(instance)
+        disk = os.path.join(self.instance_dir(instance.uuid), "disk")
+        directory = os.path.join(self.instances_path, "snapshots")
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        target = os.path.join(directory, "%s-%s.qcow2" % (
+            instance.uuid, os.urandom(4).hex()))
+        paused = self.get_power_state(instance) == PowerState.RUNNING
+        if paused:
+            self._call(domain.suspend)
+        try:
+            imagecache.convert_to_qcow2(disk, target)
+        except Exception:
+            if os.path.exists(target):
+                os.unlink(target)
+            raise
+        finally:
+            if paused:
+                self._call(domain.resume)
+        return _read_and_remove(target)
+
+    def attach_interface(self, instance, vif):
+        self._change_interface(instance, vif, "attachDeviceFlags")
+
+    def detach_interface(self, instance, vif):
+        self._change_interface(instance, vif, "detachDeviceFlags")
+
+    def _change_interface(self, instance, vif, method):
+        """On the persistent definition and, if it runs, the live guest
+        (a live detach completes when the guest releases the device)."""
+        domain = self._domain(instance)
+        flags = libvirt.VIR_DOMAIN_AFFECT_CONFIG
+        if domain.isActive():
+            flags |= libvirt.VIR_DOMAIN_AFFECT_LIVE
+        self._call(getattr(domain, method), guest_xml.interface_xml(vif),
+                   flags)
+
+    def get_serial_console(self, instance):
+        root = ET.fromstring(self._call(self._domain(instance).XMLDesc, 0))
+        for source in root.findall("./devices/serial[@type='tcp']/source"):
+            if source.get("mode") == "bind":
+                return console_connection.ConsoleConnection(
+                    console_type="serial", host=source.get("host"),
+                    port=int(source.get("service")))
+        raise exception.ConsoleTypeUnavailable(console_type="serial")
+
+    def get_vnc_console(self, instance):
+        root = ET.fromstring(self._call(self._domain(instance).XMLDesc, 0))
+        graphics = root.find("./devices/graphics[@type='vnc']")
+        if graphics is None or int(graphics.get("port") or -1) <= 0:
+            raise exception.ConsoleTypeUnavailable(console_type="novnc")
+        return console_connection.ConsoleConnection(
+            console_type="novnc",
+            host=self.conf.vnc.server_proxyclient_address,
+            port=int(graphics.get("port")))
+
     # Helpers ----------------------------------------------------------
 
     def _require(self, instance, power_state, action):
@@ -389,3 +459,32 @@ def _hostname_word(name):
 
 def _wants_config_drive(instance):
     return str(instance.config_drive or "").lower() in ("true", "1", "yes")
+
+
+def _free_port(address, port_range):
+    """A port of "min:max" nobody listens on at address now (QEMU binds
+    it when the guest starts)."""
+    low, _, high = port_range.partition(":")
+    candidates = list(range(int(low), int(high or low) + 1))
+    random.shuffle(candidates)
+    for port in candidates[:200]:
+        with socket.socket() as probe:
+            try:
+                probe.bind((address, port))
+            except OSError:
+                continue
+            return port
+    raise LibvirtDriverError(reason="no free serial console port in %s"
+                             % port_range)
+
+
+SNAPSHOT_CHUNK_BYTES = 1 << 20
+
+
+def _read_and_remove(path):
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(SNAPSHOT_CHUNK_BYTES):
+                yield chunk
+    finally:
+        os.unlink(path)

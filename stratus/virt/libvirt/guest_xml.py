@@ -2,7 +2,9 @@
 
 A q35 machine with a pcie-root and spare root ports (hot-plug needs free
 ports), a virtio qcow2 disk, an optional SATA cdrom (the config drive), a
-serial console on a pty logged to a file, and bridge NICs only: a guest
+serial console on a pty (or, for the serial console proxy, a TCP
+listener on loopback) logged to a file, an optional VNC display on
+loopback, and bridge NICs only: a guest
 never gets QEMU user-mode networking, whose slirp would forward its
 traffic to wherever this machine can reach.
 """
@@ -29,6 +31,10 @@ class GuestConfig:
     vifs: list = dataclasses.field(default_factory=list)
     root_ports: int = 10
     hostname: str | None = None
+    # Remote consoles: the serial port also listens on (address, port)
+    # over raw TCP; a VNC display listens on vnc_listen (port automatic).
+    serial_listen: tuple | None = None
+    vnc_listen: str | None = None
 
 
 class UnsafeNetwork(ValueError):
@@ -95,11 +101,21 @@ def domain_xml(config):
     _sub(devices, "controller", type="usb", model="none")
     for vif in config.vifs:
         devices.append(interface_element(vif))
-    serial = _sub(devices, "serial", type="pty")
+    serial_type = "tcp" if config.serial_listen else "pty"
+    serial = _sub(devices, "serial", type=serial_type)
+    console = _sub(devices, "console", type=serial_type)
+    if config.serial_listen:
+        address, port = config.serial_listen
+        for element in (serial, console):
+            _sub(element, "source", mode="bind", host=address, service=port)
+            _sub(element, "protocol", type="raw")
     _sub(serial, "log", file=config.console_log, append="on")
     _sub(serial, "target", port=0)
-    console = _sub(devices, "console", type="pty")
     _sub(console, "target", type="serial", port=0)
+    if config.vnc_listen:
+        graphics = _sub(devices, "graphics", type="vnc", autoport="yes",
+                        listen=config.vnc_listen)
+        _sub(graphics, "listen", type="address", address=config.vnc_listen)
     _sub(devices, "memballoon", model="none")
     return ET.tostring(domain, encoding="unicode")
 

@@ -70,6 +70,12 @@ def create_overlay(base, base_format, target, size_bytes=None):
               target, *size)
 
 
+def convert_to_qcow2(source, target):
+    """A standalone qcow2 copy of a disk (its backing chain flattened);
+    -U reads it while its QEMU holds the lock."""
+    _qemu_img("convert", "-U", "-q", "-O", "qcow2", source, target)
+
+
 def has_boot_sector(path, image_format):
     """Whether the disk's first sector ends in the BIOS boot signature
     (an image without one cannot boot from disk: SeaBIOS would wait for

@@ -151,3 +151,24 @@ def test_the_hostname_on_the_kernel_command_line_is_one_word():
     assert libvirt_driver._hostname_word("My VM init=/bin/sh") == \
         "myvminitbinsh"
     assert libvirt_driver._hostname_word(None) == "guest"
+
+
+def test_consoles_listen_on_loopback_only_when_enabled():
+    root = ET.fromstring(guest_xml.domain_xml(_config()))
+    assert root.find("devices/serial").get("type") == "pty"
+    assert root.find("devices/graphics") is None
+
+    root = ET.fromstring(guest_xml.domain_xml(_config(
+        serial_listen=("127.0.0.1", 10042), vnc_listen="127.0.0.1")))
+    serial = root.find("devices/serial")
+    assert serial.get("type") == "tcp"
+    assert serial.find("source").attrib == {
+        "mode": "bind", "host": "127.0.0.1", "service": "10042"}
+    assert serial.find("protocol").get("type") == "raw"
+    # The console log is still written while nobody is connected.
+    assert serial.find("log").get("file") == "/i/u1/console.log"
+    assert root.find("devices/console").get("type") == "tcp"
+    graphics = root.find("devices/graphics")
+    assert (graphics.get("type"), graphics.get("listen"),
+            graphics.get("autoport")) == ("vnc", "127.0.0.1", "yes")
+    assert graphics.find("listen").get("address") == "127.0.0.1"
