@@ -10,7 +10,9 @@ bash tools/install.sh test
 # packages), those tests skip with the reason.
 bash tools/install-virt.sh || echo "install-virt failed: the libvirt tests will skip" >&2
 set +e
-.venv/bin/python -m pytest -n 2 -p no:cacheprovider "$@"
+# Three workers on two cores: many tests wait on databases, the broker
+# and guests rather than on the CPU.
+.venv/bin/python -m pytest -n 3 -p no:cacheprovider "$@"
 status=$?
 set -e
 # pytest exits 5 when nothing was collected: that is a failure here too.

@@ -64,6 +64,9 @@ def _explicit(conf, group):
     return names
 
 
+_STOP_ORDER = {"nova-compute": 0, "nova-conductor": 1, "nova-scheduler": 2}
+
+
 class Cloud:
     """Every Stratus service in this process, started and stopped as one."""
 
@@ -209,7 +212,11 @@ class Cloud:
         if self.server is not None:
             self.server.stop()
             self.server = None
-        for svc in reversed(self.services):
+        # Callers stop before the services they call, so work in flight
+        # never waits out an RPC timeout on a stopped listener: computes
+        # call the conductor, the conductor calls the scheduler.
+        for svc in sorted(self.services,
+                          key=lambda svc: _STOP_ORDER.get(svc.binary, 1)):
             svc.stop()
         self.services = []
         if self.messaging is not None:

@@ -1,6 +1,7 @@
 """The scheduler service's RPC endpoint."""
 import logging
 import random
+import threading
 
 import oslo_messaging
 
@@ -29,6 +30,13 @@ class SchedulerManager:
         self.host_manager = host_state.HostManager(conf)
         self.filters = filters.load_filters(conf)
         self.weighers = weighers.load_weighers(conf)
+        # One decision at a time in this process: each request then sees
+        # the claims of the one before it, instead of several concurrent
+        # requests reading one snapshot and all picking its best host.
+        # (Placement's generation checks keep several scheduler
+        # processes correct; the GIL leaves little to gain from running
+        # one process's decisions side by side.)
+        self._deciding = threading.Lock()
 
     def init_host(self):
         pass
@@ -42,6 +50,13 @@ class SchedulerManager:
 
     def select_destinations(self, ctx, request_spec, instance_uuids,
                             return_alternates=True):
+        with self._deciding:
+            return self._select_destinations(ctx, request_spec,
+                                             instance_uuids,
+                                             return_alternates)
+
+    def _select_destinations(self, ctx, request_spec, instance_uuids,
+                             return_alternates):
         resources = request_resources.from_request_spec(request_spec)
         try:
             hosts = self.host_manager.host_states(
