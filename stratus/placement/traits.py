@@ -132,6 +132,23 @@ def _set(ctx, uuid, names, generation):
         return seen + 1
 
 
+def set_trait(ctx, uuid, name, present):
+    """Add (present) or remove one trait of a provider, keeping its
+    others; retried when a concurrent writer wins the race."""
+    ensure_standard_traits(ctx)
+    providers.retry_on_conflict(_set_one, ctx, uuid, name, present)
+
+
+def _set_one(ctx, uuid, name, present):
+    with ctx.api_db.writer() as session:
+        provider = providers.existing_provider(session, uuid)
+        names = set(_names(session, provider.id))
+        wanted = names | {name} if present else names - {name}
+        if wanted != names:
+            set_traits_in_session(session, provider.id, provider.generation,
+                                  ids_of(session, wanted).values())
+
+
 def set_traits_in_session(session, provider_id, generation, trait_ids):
     providers.bump_generation(session, provider_id, generation,
                               "resource provider %s" % provider_id)

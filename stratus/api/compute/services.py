@@ -6,6 +6,7 @@ with host and binary in the body; from 2.53 services are named by UUID and
 ``PUT /os-services/{uuid}`` sets status, disabled_reason and forced_down.
 Only nova-compute services can be updated.
 """
+import os_traits
 from oslo_utils import uuidutils
 
 from stratus.api.compute import availability_zones
@@ -19,7 +20,9 @@ from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import instance as instance_obj
 from stratus.objects import service as service_obj
+from stratus.placement import exception as placement_exception
 from stratus.placement import providers
+from stratus.placement import traits
 
 POLICY = "os_compute_api:os-services:%s"
 COMPUTE_BINARY = availability_zones.COMPUTE_BINARY
@@ -143,7 +146,24 @@ def _update_by_host(req, body, **changes):
                                % (body["binary"], body["host"]))
     for name, value in changes.items():
         setattr(service, name, value)
+    _save(req.context, service)
+
+
+def _save(ctx, service):
+    """Save the service; when it was enabled or disabled, mark its nodes'
+    providers with COMPUTE_STATUS_DISABLED or clear it, as Nova does, so
+    the scheduler's placement query leaves a disabled host out."""
+    status_changed = "disabled" in service.obj_what_changed()
     service.save()
+    if not status_changed:
+        return
+    for node in compute_node_obj.ComputeNodeList.get_by_host(
+            ctx, service.host):
+        try:
+            traits.set_trait(ctx, node.uuid, os_traits.COMPUTE_STATUS_DISABLED,
+                             service.disabled)
+        except placement_exception.ResourceProviderNotFound:
+            pass
 
 
 def _update_by_uuid(req, service_id):
@@ -169,7 +189,7 @@ def _update_by_uuid(req, service_id):
         raise errors.bad_request("No updates were requested. Fields "
                                  "'status' or 'forced_down' should be "
                                  "specified.")
-    service.save()
+    _save(ctx, service)
     zone = availability_zones.ZoneMap(ctx, req.app.conf).zone_of(service)
     return wsgi.json_response(req, {"service": service_view(req, service,
                                                             zone)})

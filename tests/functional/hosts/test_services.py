@@ -1,12 +1,14 @@
 """os-services through the Compute API, with real compute services."""
 import uuid
 
+import os_traits
 import pytest
 
 from stratus import exception
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import host_mapping as host_mapping_obj
 from stratus.placement import providers
+from stratus.placement import traits
 from tests.functional import cloud
 from tests.functional.hosts import fixtures
 
@@ -125,6 +127,33 @@ def test_update_by_uuid(hosts_on_each_backend):
                       {"status": "enabled", "forced_down": "false"})["service"]
     assert (service["status"], service["disabled_reason"],
             service["state"]) == ("enabled", None, "up")
+
+
+def test_disabling_marks_the_nodes_in_placement(hosts_on_each_backend):
+    """As in Nova: a disabled compute's providers carry
+    COMPUTE_STATUS_DISABLED (the scheduler's placement query forbids it),
+    and enabling it clears the trait again."""
+    hosts = hosts_on_each_backend
+    hosts.start_compute("cmp1")
+    api = fixtures.client(hosts.app, version="2.53")
+    service_id = services_by_binary(api)["nova-compute"]["id"]
+    nodes = compute_node_obj.ComputeNodeList.get_by_host(hosts.ctx, "cmp1")
+    assert nodes
+
+    def marked():
+        return [os_traits.COMPUTE_STATUS_DISABLED in traits.provider_traits(
+            hosts.ctx, node.uuid)[0] for node in nodes]
+
+    assert marked() == [False] * len(nodes)
+    api.put("/os-services/%s" % service_id,
+            {"status": "disabled", "disabled_reason": "rack 4"})
+    assert marked() == [True] * len(nodes)
+    api.put("/os-services/%s" % service_id, {"status": "enabled"})
+    assert marked() == [False] * len(nodes)
+    # The legacy actions do the same.
+    target = {"host": "cmp1", "binary": "nova-compute"}
+    fixtures.client(hosts.app).put("/os-services/disable", target)
+    assert marked() == [True] * len(nodes)
 
 
 def test_update_by_uuid_errors(hosts):
