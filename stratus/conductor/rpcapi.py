@@ -7,6 +7,8 @@
       (its start or its finish) in one call and one transaction
 1.2 - instance_save takes fault: an InstanceFault written in the same
       transaction (and its message as the finished event's details)
+1.3 - moves: migrate_server (resize and cold migration), confirm_resize,
+      revert_resize, confirm_stale_resizes (the computes' auto-confirm)
 """
 from stratus import exception
 
@@ -14,7 +16,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.2"
+VERSION = "1.3"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -43,6 +45,31 @@ class ConductorAPI:
                          request_spec=request_spec, alternates=alternates,
                          reason=reason, admin_password=admin_password,
                          injected_files=injected_files)
+
+    # Moves (1.3, casts) ---------------------------------------------------
+
+    def migrate_server(self, ctx, instance, flavor, host=None):
+        """Resize instance to flavor, or (flavor None) cold-migrate it, to
+        host when given (else where the scheduler says)."""
+        self.client.prepare(version="1.3").cast(
+            ctx, "migrate_server", instance=instance, flavor=flavor,
+            host=host)
+
+    def confirm_resize(self, ctx, instance, migration):
+        self.client.prepare(version="1.3").cast(
+            ctx, "confirm_resize", instance=instance, migration=migration)
+
+    def revert_resize(self, ctx, instance, migration):
+        self.client.prepare(version="1.3").cast(
+            ctx, "revert_resize", instance=instance, migration=migration)
+
+    def confirm_stale_resizes(self, ctx, host, window):
+        """Confirm the resizes to host waiting longer than window seconds."""
+        self.client.prepare(version="1.3").cast(
+            ctx, "confirm_stale_resizes", host=host, window=window)
+
+    def can_send_moves(self):
+        return self.client.can_send_version("1.3")
 
     # Database proxy for computes (calls) --------------------------------
 
