@@ -173,3 +173,66 @@ def test_deleting_a_resized_server_frees_both_hosts(moves):
     migration, = env.migrations(server_id)
     assert migration["status"] == "error"
     assert env.allocations(migration["uuid"]) == {}
+
+
+def test_a_driver_without_moves_answers_with_an_event_error(moves):
+    from tests.functional.server_actions.test_guest_actions import (
+        PowerOnlyDriver)
+    env = moves
+    server_id, source, other, before = _started(env)
+    compute = env.computes[other]
+    compute.driver = PowerOnlyDriver(compute.driver)
+    try:
+        response = env.act(server_id, {"resize": {"flavorRef": "2"}})
+        assert response.status_int == 202
+        _rolled_back(env, server_id, source, before)
+        event = env.events(server_id, "resize")["conductor_migrate_server"]
+        assert event["details"] == (
+            "The power-only driver of host %s does not support resize"
+            % other)
+    finally:
+        compute.driver = compute.driver.fake
+
+
+def test_the_server_groups_policy_holds_for_moves(moves):
+    env = moves
+    group = env.group("anti-affinity")
+    first = env.settled(env.boot(name="a", hints={"group": group}))
+    second = env.settled(env.boot(name="b", hints={"group": group}))
+    assert first["OS-EXT-SRV-ATTR:host"] != second["OS-EXT-SRV-ATTR:host"]
+    before = env.usages()
+    # The only other host has the other member: nowhere to go.
+    response = env.act(first["id"], {"migrate": None}, client=env.admin)
+    assert response.status_int == 202
+    _rolled_back(env, first["id"], first["OS-EXT-SRV-ATTR:host"], before)
+    event = env.events(first["id"], "migrate")["conductor_migrate_server"]
+    assert event["details"].startswith("No valid host was found.")
+    # With the other member gone, it moves, and the group knows where.
+    env.demo.delete("/servers/%s" % second["id"])
+    env.demo.wait_for_deleted(second["id"])
+    env.act(first["id"], {"migrate": None}, client=env.admin)
+    moved = env.wait(first["id"], {"VERIFY_RESIZE"})
+    assert moved["OS-EXT-SRV-ATTR:host"] == second["OS-EXT-SRV-ATTR:host"]
+    # A new member keeps away from its new host.
+    third = env.settled(env.boot(name="c", hints={"group": group}))
+    assert third["status"] == "ACTIVE"
+    assert env.admin.server(third["id"])["OS-EXT-SRV-ATTR:host"] == (
+        first["OS-EXT-SRV-ATTR:host"])
+
+
+def test_a_source_that_cannot_clean_up_does_not_stop_the_confirm(moves):
+    env = moves
+    server_id, source, other, before = _started(env)
+    env.act(server_id, {"resize": {"flavorRef": "2"}})
+    env.wait(server_id, {"VERIFY_RESIZE"})
+    env.driver(source).inject_failure("confirm_migration")
+    assert env.act(server_id, {"confirmResize": None}).status_int == 204
+    server = env.wait(server_id, {"ACTIVE"})
+    assert server["OS-EXT-SRV-ATTR:host"] == other
+    migration, = env.migrations(server_id)
+    assert migration["status"] == "error"
+    assert env.usages() == {source: {name: 0 for name in before[source]},
+                            other: {"DISK_GB": 20, "MEMORY_MB": 2048,
+                                    "VCPU": 1}}
+    assert env.events(server_id, "confirmResize")[
+        "compute_confirm_resize"]["result"] == "Error"
