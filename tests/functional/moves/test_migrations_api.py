@@ -173,3 +173,59 @@ def test_resizes_confirm_themselves_after_the_window(moves_auto_confirm):
     assert env.allocations(migration["uuid"]) == {}
     assert env.events(server["id"], "confirmResize")[
         "compute_confirm_resize"]["result"] == "Success"
+
+
+def _live_migration(env, server_id, status):
+    """A live migration record as live migration will write it."""
+    from stratus import context
+    from stratus.objects import instance_mapping
+    from stratus.objects import migration as migration_obj
+    ctx = context.get_admin_context(env.cloud.databases)
+    cell = instance_mapping.InstanceMapping.get_by_instance_uuid(
+        ctx, server_id).cell_uuid
+    with ctx.target_cell(cell) as cctx:
+        migration = migration_obj.Migration(
+            cctx, instance_uuid=server_id, source_compute="stratus-test",
+            source_node="stratus-test", dest_compute="host01",
+            dest_node="host01", dest_host="127.0.0.1",
+            migration_type=migration_obj.LIVE_MIGRATION, status=status,
+            memory_total=1024, memory_processed=512, memory_remaining=512,
+            disk_total=0, disk_processed=0, disk_remaining=0,
+            old_instance_type_id=1, new_instance_type_id=1,
+            user_id="demo", project_id="demo")
+        migration.create(cctx)
+    return migration
+
+
+def test_server_migrations_show_live_ones_in_progress(moves_sqlite):
+    env = moves_sqlite
+    server_id = env.active()["id"]
+    running = _live_migration(env, server_id, "running")
+    done = _live_migration(env, server_id, "completed")
+    path = "/servers/%s/migrations" % server_id
+    listed = env.admin.get(path, version="2.23")["migrations"]
+    assert [m["id"] for m in listed] == [running.id]
+    assert set(listed[0]) == {
+        "id", "server_uuid", "source_compute", "dest_compute",
+        "source_node", "dest_node", "dest_host", "status", "created_at",
+        "updated_at", "memory_total_bytes", "memory_processed_bytes",
+        "memory_remaining_bytes", "disk_total_bytes",
+        "disk_processed_bytes", "disk_remaining_bytes"}
+    assert listed[0]["memory_processed_bytes"] == 512
+    shown = env.admin.get("%s/%s" % (path, running.id),
+                          version="2.80")["migration"]
+    assert (shown["uuid"], shown["user_id"], shown["project_id"]) == (
+        running.uuid, "demo", "demo")
+    response = env.admin.request("GET", "/v2.1%s/%s" % (path, done.id),
+                                 version="2.23")
+    assert response.json["itemNotFound"]["message"] == (
+        "Live migration %s for server %s is not in progress."
+        % (done.id, server_id))
+    # /os-migrations links to it from 2.23 while it runs.
+    by_id = {m["id"]: m for m in env.migrations(version="2.23")}
+    assert [link["rel"] for link in by_id[running.id]["links"]] == [
+        "self", "bookmark"]
+    assert by_id[running.id]["links"][0]["href"].endswith(
+        "/v2.1/servers/%s/migrations/%s" % (server_id, running.id))
+    assert "links" not in by_id[done.id]
+    assert "links" not in env.migrations(version="2.22")[0]

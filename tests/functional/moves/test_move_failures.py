@@ -14,6 +14,17 @@ def _started(env, flavor="1"):
     return server["id"], source, other, env.usages()
 
 
+def _waiting_with_failure(env, failing_on_source):
+    """A server resized tiny -> small, waiting in VERIFY_RESIZE, whose
+    source will fail failing_on_source; (its id, source, other host,
+    usages before the resize)."""
+    server_id, source, other, before = _started(env)
+    env.act(server_id, {"resize": {"flavorRef": "2"}})
+    env.wait(server_id, {"VERIFY_RESIZE"})
+    env.driver(source).inject_failure(failing_on_source)
+    return server_id, source, other, before
+
+
 def _rolled_back(env, server_id, source, before, status="ACTIVE"):
     server = env.wait(server_id, {status})
     assert server["OS-EXT-SRV-ATTR:host"] == source
@@ -143,10 +154,8 @@ def test_resize_down_the_disk_is_refused(moves):
 
 def test_revert_whose_source_cannot_restart(moves):
     env = moves
-    server_id, source, other, before = _started(env)
-    env.act(server_id, {"resize": {"flavorRef": "2"}})
-    env.wait(server_id, {"VERIFY_RESIZE"})
-    env.driver(source).inject_failure("finish_revert_migration")
+    server_id, source, other, before = _waiting_with_failure(
+        env, "finish_revert_migration")
     assert env.act(server_id, {"revertResize": None}).status_int == 202
     server = env.wait(server_id, {"ERROR"})
     # Back on its source with its old flavor and allocations, in ERROR
@@ -222,10 +231,8 @@ def test_the_server_groups_policy_holds_for_moves(moves):
 
 def test_a_source_that_cannot_clean_up_does_not_stop_the_confirm(moves):
     env = moves
-    server_id, source, other, before = _started(env)
-    env.act(server_id, {"resize": {"flavorRef": "2"}})
-    env.wait(server_id, {"VERIFY_RESIZE"})
-    env.driver(source).inject_failure("confirm_migration")
+    server_id, source, other, before = _waiting_with_failure(
+        env, "confirm_migration")
     assert env.act(server_id, {"confirmResize": None}).status_int == 204
     server = env.wait(server_id, {"ACTIVE"})
     assert server["OS-EXT-SRV-ATTR:host"] == other
