@@ -624,8 +624,8 @@ class API:
                     return
                 self.compute_rpcapi.terminate_instance(cctx, instance)
                 return
-            instance.destroy()
             migration_obj.end_moves_of_deleted(cctx, instance.uuid)
+            instance.destroy()
         mapping.queued_for_delete = True
         mapping.save()
         allocations.remove_consumer(ctx, instance.uuid)

@@ -66,9 +66,10 @@ FINAL_STATUSES = (Status.CONFIRMED, Status.REVERTED, Status.ERROR,
 class Step:
     """How far the conductor task got. Each is saved before the work it
     names starts, so after a crash the step says what may be half done."""
-    CREATED = "created"            # record made; nothing claimed
-    SCHEDULED = "scheduled"        # destination claimed (allocations moved)
-    PREPARING = "preparing"        # prep on the destination
+    # Record made; the scheduler's claim may have happened since
+    # (allocations.revert_move undoes it, or does nothing, either way).
+    CREATED = "created"
+    PREPARING = "preparing"        # destination claimed and named; its prep
     MIGRATING = "migrating"        # the source sends the guest away
     FINISHING = "finishing"        # the destination starts the guest
     FINISHED = "finished"          # waiting for confirm or revert

@@ -7,7 +7,7 @@ RequestSpec (the source host left out for a migration, and for a resize
 unless ``[DEFAULT] allow_resize_to_same_host``), and drives the computes
 with RPC calls, saving each step:
 
-    scheduled  -> prep_resize on the destination            (resize_prep)
+    preparing  -> prep_resize on the destination            (resize_prep)
     migrating  -> resize_instance on the source              (resize_migrating)
     finishing  -> finish_resize on the destination           (resize_migrated,
                                                                resize_finish)
@@ -41,8 +41,6 @@ OLD_VM_STATE = move_common.OLD_VM_STATE
 MIGRATE_EVENT = "conductor_migrate_server"
 CONFIRM_EVENT = "conductor_confirm_resize"
 REVERT_EVENT = "conductor_revert_resize"
-RESIZE_TASK_STATES = [TaskState.RESIZE_PREP, TaskState.RESIZE_MIGRATING,
-                      TaskState.RESIZE_MIGRATED, TaskState.RESIZE_FINISH]
 # Flavor-sized fields of the server, set from its flavor.
 _SIZES = ("vcpus", "memory_mb", "root_gb", "ephemeral_gb")
 
@@ -89,8 +87,9 @@ class MigrateTask(move_common.MoveTask):
         source = migration.source_compute
         dest = selection.service_host
         vm_state = instance.vm_state
-        step = Step.SCHEDULED
+        step = Step.CREATED
         try:
+            # The destination's names are saved with this step.
             self.save_step(instance, migration, Step.PREPARING)
             step = Step.PREPARING
             self.compute.prep_resize(cctx, dest, instance, migration,

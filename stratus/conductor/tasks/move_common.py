@@ -26,6 +26,7 @@ import traceback
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus import exception
 from stratus.objects import fields
+from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_fault as instance_fault_obj
 from stratus.objects import instance_group as instance_group_obj
@@ -146,8 +147,13 @@ class MoveTask:
         if not self._save_step_quietly(instance, migration,
                                        Step.ROLLING_BACK):
             # Deleted, or being deleted: the delete ends the move and
-            # frees what it holds; only the claim is undone here.
+            # frees what it holds; only the claim is undone here (and
+            # what it gives back freed, if the delete is already done).
             allocations.revert_move(cctx, instance.uuid, migration.uuid)
+            try:
+                instance_obj.Instance.get_by_uuid(cctx, instance.uuid)
+            except exception.InstanceNotFound:
+                allocations.remove_consumer(cctx, instance.uuid)
             return
         expected = [instance.task_state]
         if clean_destination and migration.get("dest_compute") \

@@ -69,6 +69,16 @@ class Moves(fixtures.ManyHosts):
             for provider in self.placement("/resource_providers")[
                 "resource_providers"]}
 
+    def usages_settle(self, expected, timeout=10):
+        """The usages, once they are expected (a delete frees placement
+        right after the server disappears from the API)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            usages = self.usages()
+            if usages == expected or time.monotonic() > deadline:
+                return usages
+            time.sleep(0.02)
+
     def allocations(self, consumer):
         """{provider name: resources} of a consumer."""
         names = {provider["uuid"]: provider["name"] for provider in

@@ -194,8 +194,9 @@ def test_deleting_a_resized_server_frees_both_hosts(moves):
     env.wait(server_id, {"VERIFY_RESIZE"})
     env.demo.delete("/servers/%s" % server_id)
     env.demo.wait_for_deleted(server_id)
-    assert env.usages() == {host: {name: 0 for name in usage}
-                            for host, usage in before.items()}
+    freed = {host: {name: 0 for name in usage}
+             for host, usage in before.items()}
+    assert env.usages_settle(freed) == freed
     migration, = env.migrations(server_id)
     assert migration["status"] == "error"
     assert env.allocations(migration["uuid"]) == {}
