@@ -26,6 +26,14 @@ load_modules() {
     done
 }
 load_modules /etc/modules
+# The virtio disks and their sizes in MiB (a rescued guest boots the
+# rescue image from vda with its own disk as vdb).
+disks=
+for disk in /sys/block/vd*; do
+    [ -e "$disk/size" ] || continue
+    disks="$disks ${disk##*/}=$(($(cat "$disk/size") / 2048))"
+done
+echo "STRATUS-GUEST-DISKS${disks:- none}"
 # Early, or an ACPI power-button press (soft reboot, stop) is lost.
 acpid -c /etc/acpi -l /var/log/acpid.log
 # The SATA cdrom (config drive) is not needed to get networked.

@@ -172,3 +172,16 @@ def test_consoles_listen_on_loopback_only_when_enabled():
     assert (graphics.get("type"), graphics.get("listen"),
             graphics.get("autoport")) == ("vnc", "127.0.0.1", "yes")
     assert graphics.find("listen").get("address") == "127.0.0.1"
+
+
+def test_a_rescue_guest_has_its_own_disk_second_and_agents_a_channel():
+    root = ET.fromstring(guest_xml.domain_xml(_config(
+        disk_path="/i/u1/disk.rescue", extra_disks=["/i/u1/disk"],
+        guest_agent=True)))
+    disks = [(d.find("source").get("file"), d.find("target").get("dev"))
+             for d in root.iter("disk")]
+    assert disks == [("/i/u1/disk.rescue", "vda"), ("/i/u1/disk", "vdb")]
+    [channel] = root.iter("channel")
+    assert channel.find("target").get("name") == "org.qemu.guest_agent.0"
+    assert list(ET.fromstring(guest_xml.domain_xml(_config())).iter(
+        "channel")) == []
