@@ -7,6 +7,10 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /run /tmp /mnt/config
+# root's password is locked until the guest agent sets one.
+echo "root:x:0:0:root:/root:/bin/sh" > /etc/passwd
+echo "root:*:20000:0:99999:7:::" > /etc/shadow
+chmod 600 /etc/shadow
 
 host=
 for word in $(cat /proc/cmdline); do
@@ -116,6 +120,59 @@ if [ -n "$drive" ] && mount -t iso9660 -o ro "$drive" /mnt/config 2>/dev/null \
         && [ -f /mnt/config/openstack/latest/meta_data.json ]; then
     meta=/mnt/config/openstack/latest/meta_data.json
     echo "STRATUS-GUEST-CONFIGDRIVE uuid=$(json_string uuid $meta) hostname=$(json_string hostname $meta) userdata=$(describe_user_data /mnt/config/openstack/latest/user_data)"
+fi
+
+# A minimal QEMU guest agent on its virtio-serial port (the domain has
+# one when the image says hw_qemu_guest_agent): guest-sync, guest-ping and
+# guest-set-user-password (what Nova's changePassword uses), one JSON
+# command per line, as libvirt sends them.
+agent_port() {
+    for port in /sys/class/virtio-ports/*; do
+        if [ "$(cat "$port/name" 2>/dev/null)" = org.qemu.guest_agent.0 ]; then
+            echo "/dev/${port##*/}"
+            return 0
+        fi
+    done
+    return 1
+}
+json_field() {  # json_field KEY LINE: a string or number value
+    echo "$2" | sed -n "s/.*\"$1\": *\"\{0,1\}\([^\",}]*\).*/\1/p"
+}
+set_password() {  # set_password USER PASSWORD
+    grep -q "^$1:" /etc/shadow || return 1
+    hash=$(mkpasswd -m sha512 "$2") || return 1
+    sed -i "s|^$1:[^:]*:|$1:$hash:|" /etc/shadow
+}
+serve_agent() {
+    exec 3<>"$1"
+    while IFS= read -r line <&3; do
+        case "$line" in
+        *'"guest-sync'*)
+            echo "{\"return\": $(json_field id "$line")}" >&3 ;;
+        *'"guest-ping"'*)
+            echo '{"return": {}}' >&3 ;;
+        *'"guest-set-user-password"'*)
+            user=$(json_field username "$line")
+            password=$(json_field password "$line" | base64 -d)
+            if set_password "$user" "$password"; then
+                echo '{"return": {}}' >&3
+                echo "STRATUS-GUEST-PASSWORD user=$user sha256=$(printf %s "$password" | sha256sum | cut -d' ' -f1)"
+            else
+                echo '{"error": {"class": "GenericError", "desc": "cannot set the password"}}' >&3
+            fi ;;
+        *)
+            echo '{"error": {"class": "CommandNotFound", "desc": "not supported"}}' >&3 ;;
+        esac
+    done
+    exec 3<&-
+}
+if port=$(agent_port); then
+    # A read ends while no host side is connected: open it again.
+    while :; do
+        serve_agent "$port"
+        sleep 1
+    done &
+    echo "STRATUS-GUEST-AGENT $port"
 fi
 
 echo "STRATUS-GUEST-READY $host"

@@ -1,5 +1,7 @@
-"""Rescue, crash dump, network injection and the admin password on a
-real guest (one guest, three boots: its own, the rescue, its own again)."""
+"""Rescue, crash dump, network injection and the admin password (through
+the tiny guest's agent) on a real guest (one guest, three boots: its own,
+the rescue, its own again)."""
+import hashlib
 import os
 import re
 import time
@@ -11,6 +13,7 @@ from stratus.objects import instance as instance_obj
 
 pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
 
+PASSWORD = "s3cret-Pa55"
 DISKS = re.compile(r"STRATUS-GUEST-DISKS ([^\r\n]*)")
 
 
@@ -88,11 +91,15 @@ def test_rescue_crash_dump_network_injection_and_password(guest_cloud):
         assert [event["result"] for event in action["events"]] == [
             "Success"]
 
-        # The tiny image has no QEMU guest agent: Nova's 409.
-        response = _act(guest_cloud, uuid, {"changePassword": {
-            "adminPass": "s3cret"}}, expected=(409,))
-        assert response.json["conflictingRequest"]["message"] == (
-            "QEMU guest agent is not enabled")
+        # The tiny image says hw_qemu_guest_agent: libvirt hands the
+        # password to the guest's agent, which sets root's password.
+        _act(guest_cloud, uuid, {"changePassword": {"adminPass": PASSWORD}})
+        action = _finished(guest_cloud, uuid, "changePassword")
+        assert [event["result"] for event in action["events"]] == [
+            "Success"]
+        guest_cloud.wait_for_console(
+            uuid, "STRATUS-GUEST-PASSWORD user=root sha256=%s"
+            % hashlib.sha256(PASSWORD.encode()).hexdigest())
         server = guest_cloud.api.server(uuid)
         assert (server["status"], server["OS-EXT-STS:task_state"]) == (
             "ACTIVE", None)

@@ -105,6 +105,16 @@ def test_snapshot_of_a_running_guest_boots(guest_cloud):
         assert copy["status"] == "ACTIVE", copy.get("fault")
         log = guest_cloud.wait_for_console(copy["id"], "STRATUS-GUEST-READY")
         assert "STRATUS-GUEST-UP %s" % copy["OS-EXT-SRV-ATTR:hostname"] in log
+        # Its image does not say hw_qemu_guest_agent: no agent channel,
+        # and changePassword is Nova's 409.
+        response = guest_cloud.api.request(
+            "POST", "/v2.1/servers/%s/action" % copy["id"],
+            {"changePassword": {"adminPass": "s3cret"}})
+        assert response.status_int == 409, response.text
+        assert response.json["conflictingRequest"]["message"] == (
+            "QEMU guest agent is not enabled")
+        assert "STRATUS-GUEST-AGENT" not in log
+        assert guest_cloud.api.server(copy["id"])["status"] == "ACTIVE"
     finally:
         guest_cloud.delete(copy["id"])
 
