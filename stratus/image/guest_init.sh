@@ -144,8 +144,14 @@ set_password() {  # set_password USER PASSWORD
     sed -i "s|^$1:[^:]*:|$1:$hash:|" /etc/shadow
 }
 serve_agent() {
+    # The port stays open: closing it tells libvirt the agent went away.
+    # A read finds nothing (EOF) until libvirt's side is connected.
     exec 3<>"$1"
-    while IFS= read -r line <&3; do
+    while :; do
+        if ! IFS= read -r line <&3; then
+            usleep 200000
+            continue
+        fi
         case "$line" in
         *'"guest-sync'*)
             echo "{\"return\": $(json_field id "$line")}" >&3 ;;
@@ -164,14 +170,9 @@ serve_agent() {
             echo '{"error": {"class": "CommandNotFound", "desc": "not supported"}}' >&3 ;;
         esac
     done
-    exec 3<&-
 }
 if port=$(agent_port); then
-    # A read ends while no host side is connected: open it again.
-    while :; do
-        serve_agent "$port"
-        sleep 1
-    done &
+    serve_agent "$port" &
     echo "STRATUS-GUEST-AGENT $port"
 fi
 

@@ -19,6 +19,7 @@ import random
 import shutil
 import socket
 import stat
+import subprocess
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -72,7 +73,8 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
                     driver.ConsoleOutput, driver.RemoteConsoles,
                     driver.InterfaceHotplug, driver.Snapshot,
                     driver.Rescuable, driver.CrashDump,
-                    driver.NetworkInjection, driver.AdminPassword):
+                    driver.NetworkInjection, driver.AdminPassword,
+                    driver.HostUptime):
     name = "libvirt"
 
     def __init__(self, conf, host, image_api=None):
@@ -548,6 +550,16 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             else "root")
         self._call(self._domain(instance).setUserPassword, user, new_pass,
                    0)
+
+    def get_host_uptime(self):
+        """The `uptime` command's line, as Nova's libvirt driver answers."""
+        try:
+            return subprocess.run(
+                ["uptime"], check=True, capture_output=True, text=True,
+                env=dict(os.environ, LANG="C")).stdout.strip()
+        except (OSError, subprocess.CalledProcessError) as error:
+            raise LibvirtDriverError(reason="uptime failed: %s" % error) \
+                from error
 
     # Helpers ----------------------------------------------------------
 

@@ -40,6 +40,17 @@ def _finished(cloud, server_id, action, timeout=60):
         time.sleep(0.1)
 
 
+def _wait_for_agent(cloud, uuid, timeout=60):
+    """Until libvirt sees the guest's agent on its channel (the live
+    domain XML says state='connected')."""
+    domain = cloud.driver._domain(instance_obj.Instance(uuid=uuid))
+    deadline = time.monotonic() + timeout
+    while "org.qemu.guest_agent.0' state='connected'" not in \
+            domain.XMLDesc(0):
+        assert time.monotonic() < deadline, domain.XMLDesc(0)
+        time.sleep(0.2)
+
+
 def _last_disks(log):
     return DISKS.findall(log)[-1].split()
 
@@ -93,6 +104,7 @@ def test_rescue_crash_dump_network_injection_and_password(guest_cloud):
 
         # The tiny image says hw_qemu_guest_agent: libvirt hands the
         # password to the guest's agent, which sets root's password.
+        _wait_for_agent(guest_cloud, uuid)
         _act(guest_cloud, uuid, {"changePassword": {"adminPass": PASSWORD}})
         action = _finished(guest_cloud, uuid, "changePassword")
         assert [event["result"] for event in action["events"]] == [

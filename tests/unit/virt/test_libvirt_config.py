@@ -185,3 +185,14 @@ def test_a_rescue_guest_has_its_own_disk_second_and_agents_a_channel():
     assert channel.find("target").get("name") == "org.qemu.guest_agent.0"
     assert list(ET.fromstring(guest_xml.domain_xml(_config())).iter(
         "channel")) == []
+
+
+def test_the_libvirt_driver_declares_what_libvirt_and_qemu_do():
+    from stratus.virt import driver as virt_driver
+    from stratus.virt.libvirt import driver as libvirt_driver
+    declared = sorted(
+        name for name, interface in virt_driver.CAPABILITIES.items()
+        if issubclass(libvirt_driver.LibvirtDriver, interface))
+    # Only the fake driver's simulations are left out.
+    assert declared == sorted(set(virt_driver.CAPABILITIES) - {
+        "guest_recovery", "simulated_networking"})
