@@ -27,6 +27,7 @@ import xml.etree.ElementTree as ET
 from stratus import exception
 from stratus.objects import console_connection
 from stratus.objects import fields
+from stratus.objects import image_meta as image_meta_obj
 from stratus.virt import driver
 from stratus.virt.libvirt import guest_xml
 from stratus.virt.libvirt import host as host_info
@@ -460,7 +461,6 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
         image_id = (image_meta or {}).get("id") or instance.image_ref
         rescue_disk = os.path.join(directory, "disk.rescue")
         try:
-            from stratus.objects import image_meta as image_meta_obj
             rescue_meta = image_meta_obj.ImageMeta.from_image_dict(
                 self.image_api.get(ctx, image_id))
             if os.path.exists(rescue_disk):
