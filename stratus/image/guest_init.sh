@@ -120,6 +120,7 @@ if [ -n "$drive" ] && mount -t iso9660 -o ro "$drive" /mnt/config 2>/dev/null \
         && [ -f /mnt/config/openstack/latest/meta_data.json ]; then
     meta=/mnt/config/openstack/latest/meta_data.json
     echo "STRATUS-GUEST-CONFIGDRIVE uuid=$(json_string uuid $meta) hostname=$(json_string hostname $meta) userdata=$(describe_user_data /mnt/config/openstack/latest/user_data)"
+    admin_pass=$(json_string admin_pass $meta)
 fi
 
 # A minimal QEMU guest agent on its virtio-serial port (the domain has
@@ -143,6 +144,9 @@ set_password() {  # set_password USER PASSWORD
     hash=$(mkpasswd -m sha512 "$2") || return 1
     sed -i "s|^$1:[^:]*:|$1:$hash:|" /etc/shadow
 }
+report_password() {  # report_password USER PASSWORD: never the password
+    echo "STRATUS-GUEST-PASSWORD user=$1 sha256=$(printf %s "$2" | sha256sum | cut -d' ' -f1)"
+}
 serve_agent() {
     # The port stays open: closing it tells libvirt the agent went away.
     # A read finds nothing (EOF) until libvirt's side is connected.
@@ -162,7 +166,7 @@ serve_agent() {
             password=$(json_field password "$line" | base64 -d)
             if set_password "$user" "$password"; then
                 echo '{"return": {}}' >&3
-                echo "STRATUS-GUEST-PASSWORD user=$user sha256=$(printf %s "$password" | sha256sum | cut -d' ' -f1)"
+                report_password "$user" "$password"
             else
                 echo '{"error": {"class": "GenericError", "desc": "cannot set the password"}}' >&3
             fi ;;
@@ -174,6 +178,12 @@ serve_agent() {
 if port=$(agent_port); then
     serve_agent "$port" &
     echo "STRATUS-GUEST-AGENT $port"
+fi
+
+# A config drive's admin_pass (the boot's or a rescue's password) is
+# root's password.
+if [ -n "$admin_pass" ] && set_password root "$admin_pass"; then
+    report_password root "$admin_pass"
 fi
 
 echo "STRATUS-GUEST-READY $host"

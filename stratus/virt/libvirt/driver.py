@@ -206,7 +206,7 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
               admin_password, network_info):
         try:
             config = self._prepare_guest(ctx, instance, image_meta,
-                                         network_info)
+                                         network_info, admin_password)
             xml = guest_xml.domain_xml(config)
             guest_xml.assert_safe(xml)
             domain = self.connection.defineXML(xml)
@@ -224,7 +224,8 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             raise driver.SpawnFailed(instance_uuid=instance.uuid,
                                      reason=reason) from error
 
-    def _prepare_guest(self, ctx, instance, image_meta, network_info):
+    def _prepare_guest(self, ctx, instance, image_meta, network_info,
+                       admin_password=None):
         uuid = instance.uuid
         directory = self.instance_dir(uuid)
         os.makedirs(directory, mode=0o755, exist_ok=True)
@@ -233,12 +234,19 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
                                      grow=True)
         open(self.console_log_path(uuid), "w").close()
         config = self._guest_config(instance, boot, disk, network_info)
-        if self.force_config_drive or _wants_config_drive(instance):
-            from stratus.virt import configdrive
-            config.config_drive = os.path.join(directory, "disk.config")
-            configdrive.make_config_drive(
-                instance, network_info, config.config_drive)
+        if self._config_drive_required(instance):
+            config.config_drive = self._make_config_drive(
+                instance, network_info, "disk.config", admin_password)
         return config
+
+    def _config_drive_required(self, instance):
+        return self.force_config_drive or _wants_config_drive(instance)
+
+    def _make_config_drive(self, instance, network_info, name, admin_pass):
+        from stratus.virt import configdrive
+        path = os.path.join(self.instance_dir(instance.uuid), name)
+        return configdrive.make_config_drive(instance, network_info, path,
+                                             admin_pass=admin_pass)
 
     def _disk_from_image(self, ctx, instance, image_meta, target, grow):
         """Make target a qcow2 overlay on the image (grown to the
@@ -444,9 +452,9 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
         """Boot the rescue image (image_meta's id, else the instance's
         image) as the first disk with the guest's own disk second (vdb),
         as Nova's libvirt driver does: the domain is defined again with
-        that XML; unrescue.xml keeps the original definition. The rescue
-        password is not delivered (no file injection, and the guest agent
-        sets passwords only for a running guest)."""
+        that XML; unrescue.xml keeps the original definition. A server
+        with a config drive gets a rescue one whose meta_data.json has the
+        rescue password as admin_pass."""
         domain = self._domain(instance)
         directory = self.instance_dir(instance.uuid)
         original_path = os.path.join(directory, "unrescue.xml")
@@ -470,15 +478,17 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             config = self._guest_config(
                 instance, boot, rescue_disk, network_info,
                 extra_disks=[os.path.join(directory, "disk")])
+            if self._config_drive_required(instance):
+                # As Nova: a rescue config drive with the rescue password.
+                config.config_drive = self._make_config_drive(
+                    instance, network_info, "disk.config.rescue",
+                    rescue_password)
         except (exception.StratusException, OSError) as error:
             reason = (error.kwargs.get("reason") or error.format_message()
                       if isinstance(error, exception.StratusException)
                       else str(error))
             raise exception.InstanceNotRescuable(
                 instance_id=instance.uuid, reason=reason) from error
-        config_drive = os.path.join(directory, "disk.config")
-        if os.path.exists(config_drive):
-            config.config_drive = config_drive
         xml = guest_xml.domain_xml(config)
         guest_xml.assert_safe(xml)
         self._redefine_and_start(instance, domain, xml, fallback=original)
@@ -497,7 +507,7 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
                 action="unrescue", instance_uuid=instance.uuid,
                 attr="rescue definition", state="missing") from error
         self._redefine_and_start(instance, domain, original)
-        for name in ("disk.rescue", "unrescue.xml"):
+        for name in ("disk.rescue", "disk.config.rescue", "unrescue.xml"):
             path = os.path.join(directory, name)
             if os.path.exists(path):
                 os.unlink(path)

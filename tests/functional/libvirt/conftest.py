@@ -187,9 +187,12 @@ class GuestCloud:
         body = {"name": name, "flavorRef": self.flavor,
                 "imageRef": self.images[image], "networks": "auto"}
         body.update(extra)
-        server = self.api.post("/servers", {"server": body})["server"]
-        return self.api.wait_for_status(server["id"], {"ACTIVE", "ERROR"},
-                                        timeout=120)
+        created = self.api.post("/servers", {"server": body})["server"]
+        server = self.api.wait_for_status(created["id"], {"ACTIVE", "ERROR"},
+                                          timeout=120)
+        # Only the POST's answer has the generated password.
+        server["adminPass"] = created.get("adminPass")
+        return server
 
     def console(self, server_id):
         from stratus.objects import instance as instance_obj

@@ -51,30 +51,41 @@ def _wait_for_agent(cloud, uuid, timeout=60):
         time.sleep(0.2)
 
 
+def _password_marker(password):
+    """What the guest prints when it sets root's password (a digest,
+    never the password)."""
+    return "STRATUS-GUEST-PASSWORD user=root sha256=%s" % hashlib.sha256(
+        password.encode()).hexdigest()
+
+
 def _last_disks(log):
     return DISKS.findall(log)[-1].split()
 
 
 def test_rescue_crash_dump_network_injection_and_password(guest_cloud):
-    server = guest_cloud.boot("vm-rescue")
+    server = guest_cloud.boot("vm-rescue", config_drive=True)
     uuid = server["id"]
     directory = guest_cloud.driver.instance_dir(uuid)
     try:
         assert server["status"] == "ACTIVE", server.get("fault")
         log = guest_cloud.wait_for_console(uuid, "STRATUS-GUEST-READY")
-        # Its own disk: the tiny image grown to the flavor's 1 GB.
+        # Its own disk: the tiny image grown to the flavor's 1 GB; root's
+        # password from its config drive's admin_pass.
         assert _last_disks(log) == ["vda=1024"]
+        assert _password_marker(server["adminPass"]) in log
 
         # Rescue: the rescue image (the server's own image, 64 MiB) boots
-        # from vda with the server's disk as vdb.
+        # from vda with the server's disk as vdb, and the rescue config
+        # drive gives it the rescue password.
         body = _act(guest_cloud, uuid, {"rescue": {}}, expected=(200,)).json
-        assert body["adminPass"]
+        assert body["adminPass"] != server["adminPass"]
         server = guest_cloud.api.wait_for_status(uuid, {"RESCUE", "ERROR"},
                                                  timeout=60)
         assert server["status"] == "RESCUE", server.get("fault")
         log = guest_cloud.wait_for_console(uuid, "STRATUS-GUEST-READY",
                                            count=2)
         assert _last_disks(log) == ["vda=64", "vdb=1024"]
+        assert _password_marker(body["adminPass"]) in log
         assert os.path.exists(os.path.join(directory, "disk.rescue"))
 
         # Unrescue: its own boot again, the rescue disk gone.
@@ -87,6 +98,8 @@ def test_rescue_crash_dump_network_injection_and_password(guest_cloud):
         assert _last_disks(log) == ["vda=1024"]
         assert not os.path.exists(os.path.join(directory, "disk.rescue"))
         assert not os.path.exists(os.path.join(directory, "unrescue.xml"))
+        assert not os.path.exists(os.path.join(directory,
+                                               "disk.config.rescue"))
 
         # Crash dump: the guest's kernel receives the NMI.
         _act(guest_cloud, uuid, {"trigger_crash_dump": None})
@@ -109,9 +122,7 @@ def test_rescue_crash_dump_network_injection_and_password(guest_cloud):
         action = _finished(guest_cloud, uuid, "changePassword")
         assert [event["result"] for event in action["events"]] == [
             "Success"]
-        guest_cloud.wait_for_console(
-            uuid, "STRATUS-GUEST-PASSWORD user=root sha256=%s"
-            % hashlib.sha256(PASSWORD.encode()).hexdigest())
+        guest_cloud.wait_for_console(uuid, _password_marker(PASSWORD))
         server = guest_cloud.api.server(uuid)
         assert (server["status"], server["OS-EXT-STS:task_state"]) == (
             "ACTIVE", None)
