@@ -27,6 +27,13 @@ class TwoHosts:
 
     def __init__(self, tmp_dir):
         self.first = guests.GuestCloud(tmp_dir, guests.build_tiny())
+        try:
+            self._start_second_host()
+        except Exception:
+            self.first.close()
+            raise
+
+    def _start_second_host(self):
         conf = guests.second_host_conf()
         conf.set_override("reserved_host_memory_mb", 4096)
         self.driver = virt_driver.load_driver(
