@@ -15,11 +15,12 @@ from stratus.conf import identity
 from stratus.conf import image
 from stratus.conf import libvirt
 from stratus.conf import network
+from stratus.conf import notifications
 from stratus.conf import quota
 from stratus.conf import scheduler
 
 MODULES = [default, api, database, compute, scheduler, quota, identity, image,
-           libvirt, network, console]
+           libvirt, network, console, notifications]
 
 
 def register_all(conf):
