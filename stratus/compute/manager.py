@@ -54,13 +54,7 @@ RUNNING_TASK_STATES = frozenset([TaskState.POWERING_ON, TaskState.REBOOTING,
                                  TaskState.RESTORING])
 STOPPING_TASK_STATES = frozenset([TaskState.POWERING_OFF,
                                   TaskState.SOFT_DELETING])
-VM_STATE_BY_POWER_STATE = {
-    PowerState.RUNNING: VMState.ACTIVE,
-    PowerState.SHUTDOWN: VMState.STOPPED,
-    PowerState.CRASHED: VMState.STOPPED,
-    PowerState.PAUSED: VMState.PAUSED,
-    PowerState.SUSPENDED: VMState.SUSPENDED,
-}
+VM_STATE_BY_POWER_STATE = states.VM_STATE_BY_POWER_STATE
 _GONE = (exception.InstanceNotFound,
          exception.UnexpectedDeletingTaskStateError)
 
@@ -133,6 +127,13 @@ class ComputeManager:
             except Exception:  # noqa: BLE001 - one instance must not stop the rest
                 LOG.exception("Could not reconcile instance %s on start",
                               instance.uuid)
+        # Servers deleted while this compute was down (by the API or the
+        # conductor's check) leave guests no instance owns.
+        owned = {instance.uuid for instance in instances}
+        for orphan in set(self.driver.list_instance_uuids()) - owned:
+            LOG.info("Removing guest %s: its server was deleted while %s "
+                     "was down", orphan, self.host)
+            self._destroy_orphan(ctx, orphan)
         self.tracker.update_available_resource(ctx)
 
     def periodic_tasks(self):
@@ -363,6 +364,11 @@ class ComputeManager:
         if task_state == TaskState.DELETING \
                 or instance.vm_state == VMState.DELETED:
             self._terminate(ctx, instance)
+        elif task_state == TaskState.SCHEDULING:
+            # Never started here: its build message may still be queued
+            # for this host; if it was lost, the conductor's check sends
+            # it again ([conductor] build_timeout).
+            LOG.info("Instance %s waits for its build", instance.uuid)
         elif instance.vm_state == VMState.BUILDING \
                 or task_state in BUILD_TASK_STATES:
             self._fail_interrupted_build(ctx, instance)
