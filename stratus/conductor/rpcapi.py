@@ -7,6 +7,8 @@
       (its start or its finish) in one call and one transaction
 1.2 - instance_save takes fault: an InstanceFault written in the same
       transaction (and its message as the finished event's details)
+1.3 - compute_nodes_update takes traits: the capability traits of the
+      compute's driver, kept on its nodes' resource providers
 """
 from stratus import exception
 
@@ -14,7 +16,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.2"
+VERSION = "1.3"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -110,7 +112,14 @@ class ConductorAPI:
         return self.client.prepare(timeout=timeout).call(
             ctx, "service_report", service=service)
 
-    def compute_nodes_update(self, ctx, host, compute_nodes):
+    def compute_nodes_update(self, ctx, host, compute_nodes, traits=None):
+        """Store the nodes and their resource providers; traits (1.3):
+        the COMPUTE_* traits of the host's driver for every node's
+        provider (an older conductor does not set them)."""
+        if traits is not None and self.client.can_send_version("1.3"):
+            return self.client.prepare(version="1.3").call(
+                ctx, "compute_nodes_update", host=host,
+                compute_nodes=compute_nodes, traits=list(traits))
         return self.client.call(ctx, "compute_nodes_update", host=host,
                                 compute_nodes=compute_nodes)
 
