@@ -54,14 +54,28 @@ class Deployment:
         self.compute_url = None
         self.placement_url = None
         self.cleanups = []
+        self._commands = {}
 
-    def spawn(self, name, args, env=None):
-        log = open(os.path.join(self.workdir, name + ".log"), "w")
+    def spawn(self, name, args, env=None, mode="w"):
+        log = open(os.path.join(self.workdir, name + ".log"), mode)
         process = subprocess.Popen(
             [STRATUS] + args, stdout=log, stderr=subprocess.STDOUT,
             env=dict(os.environ, **(env or {})), start_new_session=True)
         self.processes[name] = process
+        self._commands[name] = (args, env)
         return process
+
+    def kill(self, name, sig=signal.SIGKILL):
+        """Kill a service's process (SIGKILL: no clean-up at all)."""
+        process = self.processes[name]
+        os.killpg(process.pid, sig)
+        process.wait()
+
+    def restart(self, name):
+        """Start a killed service again, with the same command line (its
+        log goes on in the same file)."""
+        args, env = self._commands[name]
+        return self.spawn(name, args, env, mode="a")
 
     def _psutil_procs(self):
         procs = []

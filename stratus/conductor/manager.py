@@ -57,8 +57,7 @@ class ConductorManager:
         self.databases = databases
         self.build_task = build.BuildTask(conf, messaging)
         self.reschedule_task = reschedule.RescheduleTask(conf, messaging)
-        self.stuck_states = stuck_states.StuckStates(
-            conf, self.build_task, self.reschedule_task)
+        self.stuck_states = stuck_states.StuckStates(conf, self.build_task)
         self._local_cell = None
         self._instance_cells = _RecentCells()
 

@@ -161,7 +161,7 @@ class BuildTask:
         owner_ctx = stratus_context.RequestContext(
             user_id=instance.user_id, project_id=instance.project_id,
             is_admin=True, roles=["admin"], databases=ctx.databases)
-        cell_uuid, created = _created_in_cell(ctx, uuid)
+        cell_uuid, created = created_in_cell(ctx, uuid)
         if created is None:
             LOG.warning("Resuming the build of %s: scheduling it again",
                         uuid)
@@ -280,7 +280,7 @@ def orphaned_build_requests(ctx, lease):
             table.c.created_at)).all())
 
 
-def _created_in_cell(ctx, instance_uuid):
+def created_in_cell(ctx, instance_uuid):
     """(cell uuid, Instance) of a server a conductor created in a cell
     before it died; (None, None) when no cell has it."""
     for cell in cell_mapping_obj.CellMappingList.get_all(ctx):

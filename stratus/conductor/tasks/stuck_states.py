@@ -9,7 +9,7 @@ Every transitional task has an owner and a deadline
 | build request (BUILD, no cell yet) | the conductor holding its lease | ``task_lease`` | resumed (tasks/build.py ``resume``) |
 | ``scheduling`` (in a cell) | the conductor that sends it to its compute | ``build_timeout`` | compute down: ERROR with a fault, allocation freed; compute up: sent to it again |
 | ``block_device_mapping``, ``networking``, ``spawning`` | the compute of instance.host | ``build_timeout`` | ERROR with a fault, allocation freed |
-| ``deleting`` | the compute of instance.host | ``delete_timeout`` | deleted here (allocations, group membership, mapping) |
+| ``deleting`` | the compute of instance.host | ``delete_timeout`` | compute down: deleted here (allocations, group membership, mapping); compute up: sent to it again |
 | a server action's task_state | the compute of instance.host | ``action_timeout`` | task cleared, vm_state from the last known power state |
 | a move's task_state | the conductor task / the computes of the move | ``move_timeout`` | left to the move machinery (not yet in this branch) |
 
@@ -28,8 +28,10 @@ import logging
 import sqlalchemy as sa
 
 from stratus.compute import states
+from stratus.conductor.tasks import build
 from stratus.conductor.tasks import destroy
 from stratus.conductor.tasks import reschedule
+from stratus.db import api_models
 from stratus.db import cell_models
 from stratus.db.types import utcnow
 from stratus import exception
@@ -37,8 +39,10 @@ from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_fault as instance_fault_obj
-from stratus.objects import request_spec as request_spec_obj
+from stratus.objects import instance_group as instance_group_obj
+from stratus.objects import instance_mapping as instance_mapping_obj
 from stratus.objects import service as service_obj
+from stratus.placement import allocations
 
 LOG = logging.getLogger(__name__)
 
@@ -66,6 +70,15 @@ _CANDIDATES = sa.select(_I.c.uuid, _I.c.vm_state, _I.c.task_state,
                         _I.c.updated_at).where(
     _I.c.deleted == 0, _I.c.task_state.is_not(None),
     _I.c.updated_at < sa.bindparam("before"))
+_CONSUMERS = api_models.Consumer.__table__
+_MAPPINGS = api_models.InstanceMapping.__table__
+_BUILD_REQUESTS = api_models.BuildRequest.__table__
+# Placement consumers of servers deleted (their mapping queued for
+# delete) that no build request stands for any more.
+_DELETED_CONSUMERS = sa.select(_CONSUMERS.c.uuid).join(
+    _MAPPINGS, _MAPPINGS.c.instance_uuid == _CONSUMERS.c.uuid).where(
+    _MAPPINGS.c.queued_for_delete.is_(True),
+    ~sa.exists().where(_BUILD_REQUESTS.c.instance_uuid == _CONSUMERS.c.uuid))
 
 
 def kind_of(vm_state, task_state):
@@ -81,10 +94,9 @@ def kind_of(vm_state, task_state):
 
 class StuckStates:
 
-    def __init__(self, conf, build_task, reschedule_task):
+    def __init__(self, conf, build_task):
         self.conf = conf
         self.build_task = build_task
-        self.reschedule_task = reschedule_task
 
     def deadlines(self):
         conductor = self.conf.conductor
@@ -99,6 +111,7 @@ class StuckStates:
         owner. {uuid: what was done}."""
         done = {uuid: "build resumed"
                 for uuid in self.build_task.resume(ctx)}
+        done.update(self.reap_deleted(ctx))
         deadlines = self.deadlines()
         now = utcnow()
         before = now - datetime.timedelta(seconds=min(deadlines.values()))
@@ -132,6 +145,32 @@ class StuckStates:
                         done[row.uuid] = outcome
         return done
 
+    def reap_deleted(self, ctx):
+        """Servers deleted while their conductor was dead between its
+        claim (or its create in the cell) and its binding: the claim and
+        the unbound instance go. {uuid: what was done}."""
+        with ctx.api_db.reader() as session:
+            uuids = list(session.scalars(_DELETED_CONSUMERS).all())
+        done = {}
+        for uuid in uuids:
+            cell_uuid, instance = build.created_in_cell(ctx, uuid)
+            if instance is None:
+                LOG.warning("Removing the allocations of deleted server %s",
+                            uuid)
+                allocations.remove_consumer(ctx, uuid)
+                done[uuid] = "allocations removed"
+                continue
+            LOG.warning("Removing server %s from cell %s: it was deleted "
+                        "before it was bound to the cell", uuid, cell_uuid)
+            instance.cell_uuid = cell_uuid
+            with ctx.target_cell(cell_uuid) as cctx:
+                try:
+                    destroy.instance_destroy(ctx, cctx, instance)
+                except exception.InstanceNotFound:
+                    pass
+            done[uuid] = "deleted"
+        return done
+
     def _settle(self, cctx, uuid, kind, services, cell_uuid):
         instance = instance_obj.Instance.get_by_uuid(
             cctx, uuid, expected_attrs=["flavor"])
@@ -145,6 +184,8 @@ class StuckStates:
             if compute_up:
                 return None
             return self._fail_build(cctx, instance)
+        if compute_up and kind == DELETE:
+            return self._terminate_again(cctx, instance)
         if compute_up:
             return None
         if kind == DELETE:
@@ -158,6 +199,12 @@ class StuckStates:
 
     def _send_again(self, cctx, instance):
         """A build its conductor never handed to the (live) compute."""
+        mapping = instance_mapping_obj.InstanceMapping.get_by_instance_uuid(
+            cctx, instance.uuid)
+        if mapping.cell_uuid != instance.cell_uuid:
+            # Not bound yet: its build request is resumed, or (deleted)
+            # reaped.
+            return None
         LOG.warning("Server %s never reached compute %s: sending it again",
                     instance.uuid, instance.host)
         # Touch it (expecting 'scheduling'), so the deadline starts again.
@@ -165,18 +212,41 @@ class StuckStates:
         self.build_task.send_to_compute(cctx, instance)
         return "build sent again"
 
+    def _terminate_again(self, cctx, instance):
+        """A delete its (live) compute never finished (the message or
+        the compute's call to a conductor was lost): asked again; the
+        compute's terminate is idempotent."""
+        LOG.warning("Delete of server %s unfinished on %s: sending it again",
+                    instance.uuid, instance.host)
+        instance.save(expected_task_state=[TaskState.DELETING])
+        self.build_task.compute.terminate_instance(cctx, instance)
+        return "delete sent again"
+
     def _fail_build(self, cctx, instance):
+        """ERROR with a fault first (expecting the build state read, so a
+        compute that came back and finished the build wins), then the
+        claim is freed, as a build that ran out of hosts."""
         reason = ("The compute service of host %s is down: the build of "
                   "%s could not finish" % (instance.host, instance.uuid))
         LOG.warning(reason)
-        try:
-            spec = request_spec_obj.RequestSpec.get_by_instance_uuid(
-                cctx, instance.uuid)
-        except exception.RequestSpecNotFound:
-            spec = None
-        self.reschedule_task.reschedule_build(cctx, instance, spec, [],
-                                              reason, None, None)
+        task_state = instance.task_state
+        fault = instance_fault_obj.InstanceFault.from_exception(
+            instance.uuid, exception.MaxRetriesExceeded(
+                reason="Exhausted all hosts available for retrying build "
+                       "failures for instance %s." % instance.uuid),
+            exc_tb="Last error: %s" % reason, host=instance.host)
+        instance.vm_state = VMState.ERROR
+        instance.task_state = None
+        self._save_with_fault(instance, task_state, fault)
+        allocations.remove_consumer(cctx, instance.uuid)
+        instance_group_obj.forget_host(cctx, [instance.uuid])
         return "build failed"
+
+    @staticmethod
+    def _save_with_fault(instance, expected_task_state, fault):
+        instance.save(expected_task_state=[expected_task_state], also=(
+            None if fault is None
+            else lambda cctx, session: fault.create(cctx, session=session)))
 
     def _finish_delete(self, cctx, instance):
         LOG.warning("Deleting server %s here: compute %s is down",
@@ -204,10 +274,7 @@ class StuckStates:
                 instance.uuid, exception.StratusException(
                     "The compute service of host %s went down during %s"
                     % (instance.host, task_state)), host=instance.host)
-        instance.save(expected_task_state=[task_state], also=(
-            None if fault is None
-            else lambda cctx_, session: fault.create(cctx_,
-                                                     session=session)))
+        self._save_with_fault(instance, task_state, fault)
         return "task cleared"
 
 

@@ -186,7 +186,7 @@ def test_a_build_cut_short_before_its_cell_binding_is_resumed(
         name="cut", image=recovery.demo.first_image_id())["server"]
     ctx = recovery.ctx()
     # The conductor created the server in its cell and died there.
-    _wait(lambda: build._created_in_cell(ctx, server["id"])[1] is not None)
+    _wait(lambda: build.created_in_cell(ctx, server["id"])[1] is not None)
     monkeypatch.setattr(build, "bind_to_cell", real_bind)
     with recovery.cloud.databases.api.writer() as session:
         session.execute(sa.update(_BR).where(
@@ -228,3 +228,28 @@ def test_one_conductor_takes_a_build_request(databases):
     assert build.take_build_requests(ctx, [uuid, "other"], 60) == {uuid}
     with pytest.raises(exception.BuildRequestNotFound):
         build.bind_to_cell(ctx, "other", "x")
+
+
+def test_a_delete_a_live_compute_never_finished_is_sent_again(recovery):
+    server_id = recovery.boot()["id"]
+    recovery.left_in(server_id, task_state=TaskState.DELETING)
+    assert recovery.check() == {server_id: "delete sent again"}
+    recovery.demo.wait_for_deleted(server_id)
+    assert recovery.allocations(server_id) == {}
+    assert server_id not in recovery.driver.list_instance_uuids()
+
+
+def test_a_claim_left_by_a_dead_conductor_goes_with_its_server(
+        recovery, monkeypatch):
+    running = recovery.boot()["id"]
+    held = recovery.allocations(running)
+    server_id = _lost_build(recovery, monkeypatch, "claimed")
+    # The dead conductor's scheduler had claimed for it.
+    allocations.claim(recovery.ctx(), server_id, "demo", "demo", {
+        provider: dict(resources) for provider, resources in held.items()})
+    recovery.demo.delete("/servers/%s" % server_id)
+    recovery.demo.wait_for_deleted(server_id)
+    assert recovery.allocations(server_id)
+    assert recovery.check() == {server_id: "allocations removed"}
+    assert recovery.allocations(server_id) == {}
+    assert recovery.allocations(running) == held
