@@ -85,8 +85,13 @@ class SchedulerManager:
                 results.append([_selection(host, resources)
                                 for host in picks])
         except Exception:
+            move_consumer = request_spec.get("move_consumer_uuid")
             for instance_uuid in claimed:
-                allocations.remove_consumer(ctx, instance_uuid)
+                if move_consumer:
+                    allocations.revert_move(ctx, instance_uuid,
+                                            move_consumer)
+                else:
+                    allocations.remove_consumer(ctx, instance_uuid)
             if claimed and request_spec.get("instance_group") is not None:
                 group_obj.forget_host(ctx, claimed)
             raise
@@ -147,12 +152,23 @@ class SchedulerManager:
     def _claim(ctx, spec, instance_uuid, host, resources):
         requested = {host.uuid: resources}
         group = spec.get("instance_group")
+        # A move: the server's current allocations go to the migration's
+        # consumer in the claim's transaction.
+        move_consumer = spec.get("move_consumer_uuid")
+        # A new server's claim never replaces one: a claim that stands
+        # was made for it by a conductor that resumed its build after its
+        # first conductor died (this request is that dead one's).
         if group is not None:
             group_claims.claim(ctx, group, instance_uuid, host.host,
-                               spec.project_id, spec.user_id, requested)
+                               spec.project_id, spec.user_id, requested,
+                               move_consumer=move_consumer,
+                               new_consumer=not move_consumer)
+        elif move_consumer:
+            allocations.claim_move(ctx, instance_uuid, move_consumer,
+                                   spec.project_id, spec.user_id, requested)
         else:
             allocations.claim(ctx, instance_uuid, spec.project_id,
-                              spec.user_id, requested)
+                              spec.user_id, requested, new_consumer=True)
 
     def _ranked(self, hosts, spec, request_weighers):
         weighed = weighers.weigh(request_weighers, hosts, spec)

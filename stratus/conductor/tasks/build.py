@@ -150,6 +150,8 @@ class BuildTask:
                 resumed.append(uuid)
             except exception.NotFound as exc:
                 LOG.info("Build of %s not resumed: %s", uuid, exc)
+            except Exception:  # noqa: BLE001 - the lease runs out, a later pass retries
+                LOG.exception("Build of %s not resumed", uuid)
         return resumed
 
     def _resume_one(self, ctx, uuid):

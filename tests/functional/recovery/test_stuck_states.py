@@ -109,13 +109,11 @@ def test_a_delete_on_a_dead_compute_is_finished_here(recovery):
     assert recovery.check() == {server_id: "deleted"}
     recovery.demo.wait_for_deleted(server_id)
     assert recovery.allocations(server_id) == {}
-    # The guest goes when the compute comes back.
-    compute = next(svc for svc in recovery.cloud.services
-                   if svc.binary == "nova-compute")
-    compute.stop()
+    # The guest goes with the compute's power-state sync once it is back.
     recovery.compute_down(False)
-    compute.start()
-    assert server_id not in compute.manager.driver.list_instance_uuids()
+    assert server_id in recovery.driver.list_instance_uuids()
+    recovery.compute.sync_power_states(recovery.ctx())
+    assert server_id not in recovery.driver.list_instance_uuids()
 
 
 def test_a_build_on_a_dead_compute_ends_in_error_with_a_fault(recovery):
