@@ -22,6 +22,7 @@ from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import context as stratus_context
 from stratus import exception
 from stratus.network import api as network_api
+from stratus import notifications
 from stratus.objects import base as objects_base
 from stratus.objects import fields
 from stratus.objects import image_meta as image_meta_obj
@@ -55,13 +56,7 @@ RUNNING_TASK_STATES = frozenset([TaskState.POWERING_ON, TaskState.REBOOTING,
                                  TaskState.RESTORING])
 STOPPING_TASK_STATES = frozenset([TaskState.POWERING_OFF,
                                   TaskState.SOFT_DELETING])
-VM_STATE_BY_POWER_STATE = {
-    PowerState.RUNNING: VMState.ACTIVE,
-    PowerState.SHUTDOWN: VMState.STOPPED,
-    PowerState.CRASHED: VMState.STOPPED,
-    PowerState.PAUSED: VMState.PAUSED,
-    PowerState.SUSPENDED: VMState.SUSPENDED,
-}
+VM_STATE_BY_POWER_STATE = states.VM_STATE_BY_POWER_STATE
 _GONE = (exception.InstanceNotFound,
          exception.UnexpectedDeletingTaskStateError)
 
@@ -109,6 +104,8 @@ class ComputeManager:
         self.tracker = resource_tracker.ResourceTracker(
             conf, host, driver, self.conductor)
         self._locks = InstanceLocks()
+        self.notifier = notifications.Notifier(conf, messaging,
+                                               "nova-compute", host)
         # Servers a move on this host is handling: their guests are not
         # orphans even while the database places them elsewhere.
         self._moving = set()
@@ -271,6 +268,8 @@ class ComputeManager:
             self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR, trace)
             return
         self.tracker.update_usage(instance)
+        self.notifier.instance_action(ctx, instance, "create",
+                                      notifications.START)
 
         try:
             network_info = self._allocate_network(instance, request_spec)
@@ -300,6 +299,8 @@ class ComputeManager:
             self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR)
             return
         self.tracker.update_usage(instance)
+        self.notifier.instance_action(ctx, instance, "create",
+                                      notifications.END)
 
     def _allocate_network(self, instance, request_spec):
         """network_info for a new guest: none when the request said
@@ -320,6 +321,8 @@ class ComputeManager:
                   if isinstance(exc, exception.StratusException) else str(exc))
         LOG.info("Spawn of instance %s on %s failed: %s", instance.uuid,
                  self.host, reason)
+        self.notifier.instance_action(ctx, instance, "create",
+                                      notifications.ERROR, exc)
         self._destroy_guest_quietly(ctx, instance)
         self.tracker.remove_usage(instance)
         self.tracker.build_failed(instance.node)
@@ -334,6 +337,8 @@ class ComputeManager:
     def _terminate(self, ctx, instance):
         uuid = instance.uuid
         self._start_event_quietly(ctx, uuid, TERMINATE_EVENT)
+        self.notifier.instance_action(ctx, instance, "delete",
+                                      notifications.START)
         try:
             self.driver.destroy(ctx, instance)
         except Exception:  # noqa: BLE001 - the instance must show the failure
@@ -350,6 +355,15 @@ class ComputeManager:
         except exception.InstanceNotFound:
             LOG.debug("Instance %s was already deleted", uuid)
         self._finish_event_quietly(ctx, uuid, TERMINATE_EVENT, SUCCESS)
+        if self.notifier.wanted():
+            # What the conductor left in the database.
+            instance.update(dict(
+                vm_state=VMState.DELETED, task_state=None,
+                power_state=PowerState.NOSTATE,
+                terminated_at=objects_base.utcnow(),
+                deleted_at=objects_base.utcnow()))
+            self.notifier.instance_action(ctx, instance, "delete",
+                                          notifications.END)
 
     # Reconciliation ---------------------------------------------------
 
@@ -358,6 +372,11 @@ class ComputeManager:
         if task_state == TaskState.DELETING \
                 or instance.vm_state == VMState.DELETED:
             self._terminate(ctx, instance)
+        elif task_state == TaskState.SCHEDULING:
+            # Never started here: its build message may still be queued
+            # for this host; if it was lost, the conductor's check sends
+            # it again ([conductor] build_timeout).
+            LOG.info("Instance %s waits for its build", instance.uuid)
         elif instance.vm_state == VMState.BUILDING \
                 or task_state in BUILD_TASK_STATES:
             self._fail_interrupted_build(ctx, instance)
@@ -510,7 +529,9 @@ class ComputeManager:
 
     def set_admin_password(self, ctx, instance, new_pass):
         def failed(exc):
-            if isinstance(exc, exception.ActionNotSupportedByDriver):
+            if isinstance(exc, (exception.ActionNotSupportedByDriver,
+                                exception.InstanceAgentNotEnabled,
+                                exception.SetAdminPasswdNotSupported)):
                 return exc
             # Nova's wording: the driver's own error may quote the
             # password, so the caller never sees it.
@@ -610,6 +631,8 @@ class ComputeManager:
         rule = states.transition(action)
         with self._locks(instance.uuid):
             self._start_event_quietly(ctx, instance.uuid, rule.event)
+            self.notifier.instance_action(ctx, instance, action,
+                                          notifications.START)
             try:
                 if capability is not None and not virt_driver.supports(
                         self.driver, capability):
@@ -624,6 +647,8 @@ class ComputeManager:
                 if cleanup is not None:
                     cleanup()
                 self._action_failed(ctx, instance, rule, exc, trace)
+                self.notifier.instance_action(ctx, instance, action,
+                                              notifications.ERROR, exc)
                 if raise_failure is not None:
                     raise raise_failure(exc)
                 return False
@@ -631,6 +656,8 @@ class ComputeManager:
             self._save_quietly(ctx, instance, expected, action_event=(
                 rule.event, conductor_rpcapi.EVENT_FINISH, self.host,
                 SUCCESS, None))
+            self.notifier.instance_action(ctx, instance, action,
+                                          notifications.END)
             return True
 
     def _settle_action(self, instance, rule, end_vm_state):
