@@ -308,19 +308,21 @@ def begin_confirm(cctx, instance, migration):
     the confirmResize action of the context's request."""
     _begin_waiting(cctx, instance, migration,
                    fields.TaskState.RESIZE_CONFIRMING, Status.CONFIRMING,
-                   "confirmResize")
+                   Step.CONFIRMING, "confirmResize")
 
 
 def begin_revert(cctx, instance, migration):
     """As begin_confirm, for revertResize (task resize_reverting)."""
     _begin_waiting(cctx, instance, migration,
                    fields.TaskState.RESIZE_REVERTING, Status.REVERTING,
-                   "revertResize")
+                   Step.REVERTING, "revertResize")
 
 
-def _begin_waiting(cctx, instance, migration, task_state, status, action):
+def _begin_waiting(cctx, instance, migration, task_state, status, step,
+                   action):
     from stratus.objects import instance_action
     migration.status = status
+    migration.step = step
     instance.task_state = task_state
 
     def also(ctx, session):

@@ -41,6 +41,11 @@ OLD_VM_STATE = move_common.OLD_VM_STATE
 MIGRATE_EVENT = "conductor_migrate_server"
 CONFIRM_EVENT = "conductor_confirm_resize"
 REVERT_EVENT = "conductor_revert_resize"
+# Migrations a stopped conductor may have left in the middle.
+_RECOVERABLE = (Status.PRE_MIGRATING, Status.MIGRATING, Status.POST_MIGRATING,
+                Status.CONFIRMING, Status.REVERTING)
+# Steps after which the source may have handed its guest over.
+_HANDED_OVER = (Step.MIGRATING, Step.FINISHING, Step.ROLLING_BACK)
 # Flavor-sized fields of the server, set from its flavor.
 _SIZES = ("vcpus", "memory_mb", "root_gb", "ephemeral_gb")
 
@@ -233,6 +238,40 @@ class MigrateTask(move_common.MoveTask):
             return
         spec.flavor = instance.flavor
         spec.save()
+
+    # Recovery -------------------------------------------------------------
+
+    def recover(self, cctx, instance):
+        """Settle a move whose conductor stopped driving it (the stuck
+        check calls this once the server's task outlived [conductor]
+        move_timeout without progress), from the step saved on its
+        migration: a move not finished is rolled back (the source
+        restarts the guest if it may have handed it over; ERROR with a
+        fault when it cannot), a confirm or revert is done again (every
+        part of them can run twice). What was done, or None."""
+        try:
+            migration = migration_obj.Migration.get_by_instance_and_status(
+                cctx, instance.uuid, list(_RECOVERABLE))
+        except exception.MigrationNotFound:
+            return None
+        migration.cell_uuid = instance.cell_uuid
+        step = migration.step
+        LOG.warning("Recovering the move of %s left at step %s (%s)",
+                    instance.uuid, step, migration.status)
+        if migration.status == Status.CONFIRMING:
+            self.confirm_resize(cctx, instance, migration)
+            return "move confirmed"
+        if migration.status == Status.REVERTING:
+            self.revert_resize(cctx, instance, migration)
+            return "move reverted"
+        if step in (Step.FINISHED, Step.DONE):
+            return None
+        exc = exception.MigrationError(
+            reason="the conductor driving it stopped at step %s" % step)
+        self.roll_back(cctx, instance, migration, exc, None,
+                       restore_source=step in _HANDED_OVER,
+                       clean_destination=step != Step.CREATED)
+        return "move rolled back"
 
     # Automatic confirm ----------------------------------------------------
 

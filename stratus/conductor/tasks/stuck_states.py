@@ -11,7 +11,7 @@ Every transitional task has an owner and a deadline
 | ``block_device_mapping``, ``networking``, ``spawning`` | the compute of instance.host | ``build_timeout`` | ERROR with a fault, allocation freed |
 | ``deleting`` | the compute of instance.host | ``delete_timeout`` | compute down: deleted here (allocations, group membership, mapping); compute up: sent to it again |
 | a server action's task_state | the compute of instance.host | ``action_timeout`` | task cleared, vm_state from the last known power state |
-| a move's task_state | the conductor task / the computes of the move | ``move_timeout`` | left to the move machinery (not yet in this branch) |
+| a move's task_state | the conductor task driving the move | ``move_timeout`` without progress | settled from the step saved on its migration (tasks/migrate.py ``recover``): rolled back, or its confirm / revert done again |
 
 A compute is gone when its service is down by its heartbeat
 (``[DEFAULT] service_down_time``) or forced down; the deadline counts from
@@ -65,6 +65,10 @@ MOVE_TASK_STATES = frozenset([
     "shelving", "shelving_image_pending_upload", "shelving_image_uploading",
     "shelving_offloading", "unshelving", "rebuild_scheduled",
 ])
+# The moves tasks/migrate.py drives (and recovers).
+MIGRATE_TASK_STATES = frozenset([
+    "resize_prep", "resize_migrating", "resize_migrated", "resize_finish",
+    "resize_reverting", "resize_confirming"])
 _I = cell_models.Instance.__table__
 _CANDIDATES = sa.select(_I.c.uuid, _I.c.vm_state, _I.c.task_state,
                         _I.c.updated_at).where(
@@ -94,9 +98,10 @@ def kind_of(vm_state, task_state):
 
 class StuckStates:
 
-    def __init__(self, conf, build_task):
+    def __init__(self, conf, build_task, move_task=None):
         self.conf = conf
         self.build_task = build_task
+        self.move_task = move_task
 
     def deadlines(self):
         conductor = self.conf.conductor
@@ -177,6 +182,10 @@ class StuckStates:
         instance.cell_uuid = cell_uuid
         instance.obj_reset_changes(["cell_uuid"])
         task_state = instance.task_state
+        if kind == MOVE and self.move_task is not None \
+                and task_state in MIGRATE_TASK_STATES:
+            # Its owner is the conductor task, whatever the computes do.
+            return self.move_task.recover(cctx, instance)
         compute_up = services.is_up(instance.host)
         if kind == BUILD:
             if compute_up and task_state == TaskState.SCHEDULING:
