@@ -54,6 +54,10 @@ BUILD_TASK_STATES = frozenset([TaskState.SCHEDULING,
 RUNNING_TASK_STATES = frozenset([TaskState.POWERING_ON, TaskState.REBOOTING,
                                  TaskState.REBOOTING_HARD,
                                  TaskState.RESTORING])
+MOVE_TASK_STATES = frozenset([
+    TaskState.RESIZE_PREP, TaskState.RESIZE_MIGRATING,
+    TaskState.RESIZE_MIGRATED, TaskState.RESIZE_FINISH,
+    TaskState.RESIZE_REVERTING, TaskState.RESIZE_CONFIRMING])
 STOPPING_TASK_STATES = frozenset([TaskState.POWERING_OFF,
                                   TaskState.SOFT_DELETING])
 VM_STATE_BY_POWER_STATE = states.VM_STATE_BY_POWER_STATE
@@ -380,6 +384,12 @@ class ComputeManager:
         elif instance.vm_state == VMState.BUILDING \
                 or task_state in BUILD_TASK_STATES:
             self._fail_interrupted_build(ctx, instance)
+        elif task_state in MOVE_TASK_STATES:
+            # The conductor task drives the move and owns its state (and
+            # its allocations): it rolls back or recovers it, not us.
+            LOG.info("Instance %s is being moved (%s); its conductor "
+                     "settles it", instance.uuid, task_state)
+            self._moving.add(instance.uuid)
         elif task_state is not None:
             self._finish_power_operation(ctx, instance)
             self._settle(ctx, instance, task_state)
