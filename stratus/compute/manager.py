@@ -28,6 +28,7 @@ from stratus.objects import fields
 from stratus.objects import image_meta as image_meta_obj
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_fault as instance_fault_obj
+from stratus.objects import migration as migration_obj
 from stratus.virt import driver as virt_driver
 
 LOG = logging.getLogger(__name__)
@@ -58,6 +59,17 @@ MOVE_TASK_STATES = frozenset([
     TaskState.RESIZE_PREP, TaskState.RESIZE_MIGRATING,
     TaskState.RESIZE_MIGRATED, TaskState.RESIZE_FINISH,
     TaskState.RESIZE_REVERTING, TaskState.RESIZE_CONFIRMING])
+# Each move step's versioned notifications, as Nova sends them: (the
+# action, the phases this step sends; ERROR goes with any of them).
+_BOTH = (notifications.START, notifications.END)
+MOVE_NOTIFICATIONS = {
+    "compute_prep_resize": ("resize_prep", _BOTH),
+    "compute_resize_instance": ("resize", _BOTH),
+    "compute_finish_resize": ("resize_finish", _BOTH),
+    "compute_confirm_resize": ("confirmResize", _BOTH),
+    "compute_revert_resize": ("revertResize", (notifications.START,)),
+    "compute_finish_revert_resize": ("revertResize", (notifications.END,)),
+}
 STOPPING_TASK_STATES = frozenset([TaskState.POWERING_OFF,
                                   TaskState.SOFT_DELETING])
 VM_STATE_BY_POWER_STATE = states.VM_STATE_BY_POWER_STATE
@@ -819,8 +831,15 @@ class ComputeManager:
         """Run one step of a move under the server's lock with its action
         event; its result. A failure is recorded on the event and raised
         to the conductor (as a Stratus exception, which RPC carries)."""
+        action, phases = MOVE_NOTIFICATIONS[event]
+        if migration.get("step") == migration_obj.Step.ROLLING_BACK:
+            # Undoing a failed move: its error was the notification.
+            phases = ()
         with self._locks(instance.uuid):
             self._start_event_quietly(ctx, instance.uuid, event)
+            if notifications.START in phases:
+                self.notifier.instance_action(ctx, instance, action,
+                                              notifications.START)
             try:
                 if capability is not None and not virt_driver.supports(
                         self.driver, capability):
@@ -831,6 +850,9 @@ class ComputeManager:
             except Exception as exc:
                 self._finish_event_quietly(ctx, instance.uuid, event, ERROR,
                                            traceback.format_exc())
+                if phases:
+                    self.notifier.instance_action(
+                        ctx, instance, action, notifications.ERROR, exc)
                 LOG.info("%s of instance %s failed on %s: %s", event,
                          instance.uuid, self.host, exc)
                 if type(exc).__module__ == exception.__name__:
@@ -840,6 +862,9 @@ class ComputeManager:
                     if isinstance(exc, exception.StratusException)
                     else str(exc)) from exc
             self._finish_event_quietly(ctx, instance.uuid, event, SUCCESS)
+            if notifications.END in phases:
+                self.notifier.instance_action(ctx, instance, action,
+                                              notifications.END)
             return result
 
     # Helpers ----------------------------------------------------------
