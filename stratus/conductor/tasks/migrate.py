@@ -74,7 +74,7 @@ class MigrateTask(move_common.MoveTask):
         try:
             spec = self.request_spec(cctx, instance, new_flavor)
             same_host = resize and self.conf.allow_resize_to_same_host
-            selection = self.select_destination(
+            selections = self.select_destination(
                 cctx, instance, migration, spec,
                 ignore_hosts=() if same_host else (instance.host,),
                 requested_host=host)
@@ -84,21 +84,40 @@ class MigrateTask(move_common.MoveTask):
                            move_common.format_trace(),
                            clean_destination=False)
             return
-        self._move(cctx, instance, migration, selection, old_flavor,
+        self._move(cctx, instance, migration, spec, selections, old_flavor,
                    new_flavor)
 
-    def _move(self, cctx, instance, migration, selection, old_flavor,
-              new_flavor):
-        source = migration.source_compute
-        dest = selection.service_host
-        vm_state = instance.vm_state
-        step = Step.CREATED
-        try:
+    def _prepare(self, cctx, instance, migration, spec, selections, flavor):
+        """Prep the first destination that takes the server: the one the
+        scheduler claimed, else each alternate in turn, claimed instead
+        (Nova's reschedule of a resize). The Selection; the last failure
+        when none does."""
+        failure = None
+        for index, selection in enumerate(selections):
+            if index and not self.claim_alternate(cctx, instance, migration,
+                                                  spec, selection):
+                continue
             # The destination's names are saved with this step.
             self.save_step(instance, migration, Step.PREPARING)
-            step = Step.PREPARING
-            self.compute.prep_resize(cctx, dest, instance, migration,
-                                     new_flavor)
+            try:
+                self.compute.prep_resize(cctx, selection.service_host,
+                                         instance, migration, flavor)
+                return selection
+            except Exception as exc:  # noqa: BLE001 - the next one, or roll back
+                LOG.info("%s cannot take %s: %s", selection.service_host,
+                         instance.uuid, exc)
+                failure = exc
+        raise failure
+
+    def _move(self, cctx, instance, migration, spec, selections, old_flavor,
+              new_flavor):
+        source = migration.source_compute
+        vm_state = instance.vm_state
+        step = Step.PREPARING
+        try:
+            selection = self._prepare(cctx, instance, migration, spec,
+                                      selections, new_flavor)
+            dest = selection.service_host
             self.save_step(instance, migration, Step.MIGRATING,
                            status=Status.MIGRATING,
                            task_state=TaskState.RESIZE_MIGRATING)

@@ -24,6 +24,7 @@ import logging
 import traceback
 
 from stratus.compute import rpcapi as compute_rpcapi
+from stratus.conductor.tasks import reschedule
 from stratus import exception
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
@@ -121,17 +122,32 @@ class MoveTask:
                            ignore_hosts=(), requested_host=None):
         """Ask the scheduler for a destination; its claim moves the
         server's allocations to the migration and claims the destination
-        in one transaction. The Selection; NoValidHost when none fits
-        (nothing is claimed then)."""
+        in one transaction. The Selections: the claimed one first, then
+        the alternates ([scheduler] max_attempts); NoValidHost when none
+        fits (nothing is claimed then)."""
         spec.ignore_hosts = list(ignore_hosts)
         spec.requested_host = requested_host
         spec.move_consumer_uuid = migration.uuid
-        selection = self.scheduler.select_destinations(
-            ctx, spec, [instance.uuid], return_alternates=False)[0][0]
+        selections = self.scheduler.select_destinations(
+            ctx, spec, [instance.uuid], return_alternates=True)[0]
+        self.set_destination(migration, selections[0])
+        return selections
+
+    @staticmethod
+    def set_destination(migration, selection):
         migration.dest_compute = selection.service_host
         migration.dest_node = selection.nodename
         migration.dest_host = selection.service_host
-        return selection
+
+    def claim_alternate(self, ctx, instance, migration, spec, selection):
+        """Claim an alternate destination instead (the migration keeps
+        the source); whether it could."""
+        if not reschedule.claim_alternate(
+                ctx, reschedule.hard_group(ctx, spec), instance, selection,
+                move_consumer=migration.uuid):
+            return False
+        self.set_destination(migration, selection)
+        return True
 
     # Failures ----------------------------------------------------------
 

@@ -107,13 +107,13 @@ class Moves(fixtures.ManyHosts):
         return {event["event"]: event for event in detail["events"]}
 
 
-def start(conf, urls, tmp_path, **overrides):
+def start(conf, urls, tmp_path, hosts=2, **overrides):
     for name, value in overrides.items():
         conf.set_override(name, value)
-    # Two hosts of one node each: "the other host" is unambiguous.
+    # Hosts of one node each: "the other host" is unambiguous.
     conf.set_override("host_cache_seconds", 0.0, group="scheduler")
     running = cloud_harness.start_cloud(conf, urls, tmp_path, nodes=1)
-    return Moves(running)
+    return Moves(running, hosts)
 
 
 @pytest.fixture
@@ -134,6 +134,13 @@ def sqlite_cloud_urls(sqlite_databases, _db_tmp_dir):
 def moves_sqlite(conf, sqlite_cloud_urls, tmp_path):
     """On SQLite only (API shapes and microversions are the subject)."""
     env = start(conf, sqlite_cloud_urls, tmp_path)
+    yield env
+    env.stop()
+
+
+@pytest.fixture
+def moves_three_hosts(conf, sqlite_cloud_urls, tmp_path):
+    env = start(conf, sqlite_cloud_urls, tmp_path, hosts=3)
     yield env
     env.stop()
 

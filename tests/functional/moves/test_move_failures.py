@@ -242,3 +242,32 @@ def test_a_source_that_cannot_clean_up_does_not_stop_the_confirm(moves_sqlite):
                                     "VCPU": 1}}
     assert env.events(server_id, "confirmResize")[
         "compute_confirm_resize"]["result"] == "Error"
+
+
+def test_a_destination_that_fails_its_prep_gives_way_to_an_alternate(
+        moves_three_hosts):
+    env = moves_three_hosts
+    hosts = sorted(env.computes)
+    source, full, empty = hosts[0], hosts[1], hosts[2]
+    server_id = env.settled(env.boot(client=env.admin, host=source))["id"]
+    # A bigger server on `full` makes `empty` the scheduler's first
+    # choice (the RAM weigher spreads), and `empty` fails its prep.
+    env.settled(env.boot(client=env.admin, host=full, flavorRef="3"))
+    env.driver(empty).inject_failure("prepare_migration_target")
+    before = env.usages()
+    response = env.act(server_id, {"migrate": None}, client=env.admin)
+    assert response.status_int == 202
+    moved = env.wait(server_id, {"VERIFY_RESIZE"})
+    assert moved["OS-EXT-SRV-ATTR:host"] == full
+    migration, = env.migrations(server_id)
+    assert migration["dest_compute"] == full
+    assert env.allocations(migration["uuid"]) == {source: before[source]}
+    assert env.usages()[empty] == before[empty]
+    detail = env.admin.get("/servers/%s/os-instance-actions/%s" % (
+        server_id, env.admin.get("/servers/%s/os-instance-actions"
+                                 % server_id)["instanceActions"][0][
+            "request_id"]), version="2.62")["instanceAction"]
+    preps = sorted((event["host"], event["result"])
+                   for event in detail["events"]
+                   if event["event"] == "compute_prep_resize")
+    assert preps == sorted([(empty, "Error"), (full, "Success")])

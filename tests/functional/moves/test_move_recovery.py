@@ -53,7 +53,7 @@ def _abandoned_at(env, server_id, last_step):
             cctx, instance, migration_obj.RESIZE, instance.flavor, new)
         selection = task.select_destination(
             cctx, instance, migration, task.request_spec(cctx, instance, new),
-            ignore_hosts=(instance.host,))
+            ignore_hosts=(instance.host,))[0]
         task.save_step(instance, migration, Step.PREPARING)
         task.compute.prep_resize(cctx, selection.service_host, instance,
                                  migration, new)
