@@ -5,7 +5,6 @@ import time
 import pytest
 import webob
 
-from stratus.compute import manager as compute_manager
 from tests import conftest as root_conftest
 from tests.functional import cloud as cloud_harness
 from tests.functional.scheduling import fixtures
@@ -158,6 +157,3 @@ def moves_auto_confirm(conf, sqlite_cloud_urls, tmp_path):
     env = start(conf, sqlite_cloud_urls, tmp_path, resize_confirm_window=1)
     yield env
     env.stop()
-
-
-__all__ = ["Moves", "compute_manager"]
