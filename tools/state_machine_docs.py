@@ -33,6 +33,8 @@ def _ends(rule, start):
         return [V.ACTIVE, V.ERROR]
     if rule.action == "rebuild":
         return [V.STOPPED if start == V.STOPPED else V.ACTIVE]
+    if rule.action == "shelve":
+        return [V.SHELVED, V.SHELVED_OFFLOADED]
     return [rule.end_vm_state]
 
 

@@ -43,6 +43,8 @@ from stratus.placement import allocations
 from stratus import quota
 
 COMPUTE_BINARY = "nova-compute"
+# An argument not given (unshelve's availability_zone may be given as null).
+UNSET = object()
 
 # Nova's host_status values (2.16).
 HOST_UP = "UP"
@@ -777,7 +779,8 @@ class API:
         if rule.needs_host and not instance.host:
             raise exception.InstanceNotReady(instance_id=instance.uuid)
         if action != "resetState":
-            self.compute_rpcapi.check_can_send_actions()
+            self.compute_rpcapi.check_can_send_actions(
+                _RPC_VERSIONS.get(action, "1.1"))
         expected = instance.task_state
         if rule.task_state is not None:
             instance.task_state = rule.task_state
@@ -846,20 +849,31 @@ class API:
 
     def _image_action(self, ctx, instance, action, name, properties,
                       rotation=None):
-        states.check(instance, action)
-        image = self.image_api.create(
-            ctx, **_snapshot_fields(instance, name, properties))
-        try:
-            self._begin(ctx, instance, action)
-        except Exception:
-            self.image_api.delete(ctx, image["id"])
-            raise
+        image = self._begin_with_image(ctx, instance, action, name,
+                                       properties)
         if rotation is None:
             self.compute_rpcapi.snapshot_instance(ctx, instance, image["id"])
         else:
             self.compute_rpcapi.backup_instance(
                 ctx, instance, image["id"], properties["backup_type"],
                 rotation)
+        return image
+
+    def _begin_with_image(self, ctx, instance, action, name, properties,
+                          **changes):
+        """Start an action that fills a new image of the server (queued
+        until its compute uploads the disk); the image, deleted again
+        when the action cannot start."""
+        if states.transition(action).locked_check:
+            _check_lock(ctx, instance)
+        states.check(instance, action)
+        image = self.image_api.create(
+            ctx, **_snapshot_fields(instance, name, properties))
+        try:
+            self._begin(ctx, instance, action, **changes)
+        except Exception:
+            self.image_api.delete(ctx, image["id"])
+            raise
         return image
 
     def rebuild(self, ctx, instance, image_id, admin_password=None,
@@ -930,6 +944,66 @@ class API:
         states.check(instance, "forceDelete")
         self.delete(ctx, instance, force=True)
 
+    # Shelve --------------------------------------------------------------------
+
+    def shelve(self, ctx, instance):
+        """Snapshot the server into '<name>-shelved', power it off and
+        keep it SHELVED on its host (offloaded at once, or later by its
+        compute, after [DEFAULT] shelved_offload_time)."""
+        sysmeta = dict(instance.system_metadata,
+                       image_base_image_ref=instance.image_ref)
+        image = self._begin_with_image(
+            ctx, instance, "shelve", "%s-shelved" % instance.display_name,
+            {"image_type": "snapshot"}, system_metadata=sysmeta)
+        self.compute_rpcapi.shelve_instance(ctx, instance, image["id"])
+
+    def shelve_offload(self, ctx, instance):
+        """Remove a SHELVED server from its host and free its resources."""
+        self._begin(ctx, instance, "shelveOffload")
+        self.compute_rpcapi.shelve_offload_instance(ctx, instance)
+
+    def unshelve(self, ctx, instance, new_az=UNSET, host=None):
+        """Nova's unshelve: a SHELVED server powers on; a SHELVED_OFFLOADED
+        one is scheduled again by the conductor. new_az (2.77; None from
+        2.91 unpins the server) and host (2.91) only for an offloaded
+        server; host must exist and lie in the zone the server ends up
+        pinned to."""
+        _check_lock(ctx, instance)
+        states.check(instance, "unshelve")
+        az_given = new_az is not UNSET
+        offloaded = instance.vm_state == fields.VMState.SHELVED_OFFLOADED
+        if (az_given or host) and not offloaded:
+            raise exception.UnshelveInstanceInvalidState(
+                instance_uuid=instance.uuid, state=instance.vm_state)
+        if az_given and new_az and new_az not in self.available_zones(ctx):
+            raise exception.Invalid(
+                "The requested availability zone is not available")
+        spec = request_spec_obj.RequestSpec.get_by_instance_uuid(
+            ctx, instance.uuid)
+        zone = new_az if az_given else spec.availability_zone
+        if host:
+            self._check_destination(ctx, host, None)
+            host_zone = aggregate_obj.AggregateList.get_all(
+                ctx.elevated()).availability_zones_by_host().get(
+                host, self.conf.default_availability_zone)
+            if zone and zone != host_zone:
+                raise exception.UnshelveHostNotInAZ(host=host,
+                                                    availability_zone=zone)
+        if not instance.obj_attr_is_set("system_metadata"):
+            # The conductor and the compute read and clear the shelve
+            # records: they travel with the server.
+            instance.obj_load_attr("system_metadata")
+        changes = {"availability_zone": new_az} if az_given else {}
+        self._begin(ctx, instance, "unshelve", **changes)
+        if az_given:
+            spec.availability_zone = new_az
+            spec.save()
+        # Where the server was created to go does not bind it now (Nova
+        # resets forced destinations): only a host given here does.
+        spec.requested_host = host
+        spec.requested_hypervisor_hostname = None
+        self.conductor_api.unshelve_instance(ctx, instance, spec)
+
     # Instance actions ------------------------------------------------------------
 
     @staticmethod
@@ -956,6 +1030,8 @@ class API:
                                                                  action.id))
 
 
+# Compute RPC versions of the actions newer than the server actions' 1.1.
+_RPC_VERSIONS = {"shelve": "1.4", "shelveOffload": "1.4", "unshelve": "1.4"}
 # Instance actions recorded for server actions whose name differs (None:
 # not recorded, as Nova records no action for console output).
 _RECORDED_ACTIONS = {"reboot_hard": "reboot", "softDelete": "delete",

@@ -9,6 +9,7 @@ On start (``init_host``) it reconciles: an instance a crash left in a
 transitional state is finished or failed, never left stuck.
 """
 import contextlib
+import datetime
 import json
 import logging
 import threading
@@ -93,7 +94,7 @@ class InstanceLocks:
 
 
 class ComputeManager:
-    target = oslo_messaging.Target(version="1.2")
+    target = oslo_messaging.Target(version="1.4")
 
     def __init__(self, conf, messaging, host, driver, image_api=None):
         self.conf = conf
@@ -142,6 +143,10 @@ class ComputeManager:
         if self.conf.reclaim_instance_interval > 0:
             tasks.append((self.conf.reclaim_instance_interval,
                           self.reclaim_queued_deletes))
+        if self.conf.shelved_offload_time > 0 \
+                and self.conf.shelved_poll_interval > 0:
+            tasks.append((self.conf.shelved_poll_interval,
+                          self.offload_shelved_instances))
         return tasks
 
     def update_available_resource(self, ctx):
@@ -569,6 +574,137 @@ class ComputeManager:
         self._perform(ctx, instance, "restore", virt_driver.PowerControl,
                       restore)
 
+    # Shelve (1.4) -------------------------------------------------------
+
+    def shelve_instance(self, ctx, instance, image_id):
+        """Power off, snapshot into image_id, SHELVED; offloaded at once
+        when [DEFAULT] shelved_offload_time is 0. A failure deletes the
+        snapshot and leaves the guest as it was."""
+        offload = self.conf.shelved_offload_time == 0
+        started_in = instance.vm_state
+
+        def shelve():
+            self.driver.power_off(instance)
+            self._step(ctx, instance, TaskState.SHELVING_IMAGE_PENDING_UPLOAD)
+            data = self.driver.snapshot(ctx, instance)
+            self._step(ctx, instance, TaskState.SHELVING_IMAGE_UPLOADING)
+            self._images().upload(ctx, image_id, data)
+            instance.system_metadata = dict(
+                instance.system_metadata, shelved_image_id=image_id,
+                shelved_host=self.host,
+                shelved_at=objects_base.utcnow().isoformat())
+            if offload:
+                # Shelved from here on: an offload that fails leaves it
+                # SHELVED with its snapshot.
+                instance.vm_state = VMState.SHELVED
+                self._step(ctx, instance, TaskState.SHELVING_OFFLOADING)
+                self._offload(ctx, instance)
+
+        def undo():
+            if instance.vm_state != VMState.SHELVED:
+                self._delete_image_quietly(ctx, image_id)
+                self._restore_power_quietly(ctx, instance, started_in)
+        self._perform(ctx, instance, "shelve", virt_driver.Snapshot, shelve,
+                      end_vm_state=(VMState.SHELVED_OFFLOADED if offload
+                                    else VMState.SHELVED),
+                      cleanup=undo, release=(SUCCESS,) if offload else ())
+
+    def shelve_offload_instance(self, ctx, instance):
+        """Remove a SHELVED server's guest; its resources on this host
+        go from placement with the save (SHELVED_OFFLOADED, no host)."""
+        self._perform(ctx, instance, "shelveOffload", None,
+                      lambda: self._offload(ctx, instance),
+                      release=(SUCCESS,))
+
+    def _offload(self, ctx, instance):
+        if virt_driver.supports(self.driver, virt_driver.PowerControl):
+            try:
+                self.driver.power_off(instance)
+            except exception.InstanceNotFound:
+                pass
+        self.driver.destroy(ctx, instance, self._network_info(instance))
+        self._deallocate_network_quietly(instance)
+        self.tracker.remove_usage(instance)
+        instance.host = instance.node = instance.compute_id = None
+
+    def unshelve_instance(self, ctx, instance, image_meta, request_spec):
+        """Power a SHELVED server's guest on, or spawn a SHELVED_OFFLOADED
+        one here (the scheduler claimed this host) from its snapshot. A
+        failed spawn leaves it offloaded with a fault, its claim freed."""
+        if instance.vm_state == VMState.SHELVED:
+            def power_on():
+                self.driver.power_on(ctx, instance,
+                                     self._network_info(instance))
+                self._forget_shelved(ctx, instance)
+            self._perform(ctx, instance, "unshelve",
+                          virt_driver.PowerControl, power_on)
+            return
+
+        def spawn():
+            self._step(ctx, instance, TaskState.SPAWNING)
+            self.tracker.update_usage(instance)
+            network_info = self._allocate_network(instance, request_spec)
+            self.driver.spawn(ctx, instance, image_meta, [], None,
+                              network_info)
+            instance.info_cache = json.dumps(network_info)
+            instance.launched_at = objects_base.utcnow()
+            self._forget_shelved(ctx, instance)
+
+        def undo():
+            self._destroy_guest_quietly(ctx, instance)
+            self.tracker.remove_usage(instance)
+            instance.host = instance.node = instance.compute_id = None
+        self._perform(ctx, instance, "unshelve", None, spawn, cleanup=undo,
+                      release=(ERROR,))
+
+    def _forget_shelved(self, ctx, instance):
+        """An unshelved server's snapshot and shelve records go."""
+        metadata = dict(instance.system_metadata)
+        image_id = metadata.pop("shelved_image_id", None)
+        for key in ("shelved_at", "shelved_host"):
+            metadata.pop(key, None)
+        instance.system_metadata = metadata
+        if image_id:
+            self._delete_image_quietly(ctx, image_id)
+
+    def _restore_power_quietly(self, ctx, instance, vm_state):
+        """Bring a guest a failed action powered off back to vm_state."""
+        try:
+            if self._power_state(instance) != PowerState.SHUTDOWN \
+                    or vm_state == VMState.STOPPED:
+                return
+            self.driver.power_on(ctx, instance, self._network_info(instance))
+            if vm_state == VMState.PAUSED:
+                self.driver.pause(instance)
+            elif vm_state == VMState.SUSPENDED:
+                self.driver.suspend(ctx, instance)
+        except Exception:  # noqa: BLE001 - cleanup after a failure
+            LOG.exception("Could not bring instance %s back to %s",
+                          instance.uuid, vm_state)
+
+    def offload_shelved_instances(self, ctx):
+        """Offload the servers shelved longer than [DEFAULT]
+        shelved_offload_time ago (Nova's _poll_shelved_instances)."""
+        wait = self.conf.shelved_offload_time
+        if wait <= 0:
+            return
+        now = objects_base.utcnow()
+        for instance in self.conductor.instances_on_host(ctx, self.host):
+            if instance.vm_state != VMState.SHELVED \
+                    or instance.task_state is not None \
+                    or self._locks.held(instance.uuid):
+                continue
+            since = _shelved_at(instance)
+            if since is not None and (now - since).total_seconds() < wait:
+                continue
+            instance.task_state = TaskState.SHELVING_OFFLOADING
+            saved = self._save_quietly(ctx, instance, [None])
+            if saved is None:
+                continue
+            LOG.info("Offloading instance %s, shelved since %s",
+                     instance.uuid, since)
+            self.shelve_offload_instance(ctx, saved)
+
     def reclaim_queued_deletes(self, ctx):
         """Delete the servers soft-deleted longer than
         [DEFAULT] reclaim_instance_interval ago."""
@@ -587,11 +723,14 @@ class ComputeManager:
                 self._terminate(ctx, instance)
 
     def _perform(self, ctx, instance, action, capability, work,
-                 end_vm_state=None, cleanup=None, raise_failure=None):
+                 end_vm_state=None, cleanup=None, raise_failure=None,
+                 release=()):
         """Run one action's work (a callable using the driver) and save
         where it ends; whether it succeeded. cleanup runs after a
         failure; raise_failure(exc) -> the exception to raise to an RPC
-        caller after the failure is saved."""
+        caller after the failure is saved. release: the outcomes
+        (SUCCESS, ERROR) after which the server's placement allocations
+        go with the save (it left this host)."""
         rule = states.transition(action)
         with self._locks(instance.uuid):
             self._start_event_quietly(ctx, instance.uuid, rule.event)
@@ -608,14 +747,15 @@ class ComputeManager:
                          instance.uuid, exc)
                 if cleanup is not None:
                     cleanup()
-                self._action_failed(ctx, instance, rule, exc, trace)
+                self._action_failed(ctx, instance, rule, exc, trace,
+                                    remove_allocations=ERROR in release)
                 if raise_failure is not None:
                     raise raise_failure(exc)
                 return False
             expected = self._settle_action(instance, rule, end_vm_state)
             self._save_quietly(ctx, instance, expected, action_event=(
                 rule.event, conductor_rpcapi.EVENT_FINISH, self.host,
-                SUCCESS, None))
+                SUCCESS, None), remove_allocations=SUCCESS in release)
             return True
 
     def _settle_action(self, instance, rule, end_vm_state):
@@ -632,7 +772,8 @@ class ComputeManager:
             instance.vm_state = rule.end_vm_state
         return [expected]
 
-    def _action_failed(self, ctx, instance, rule, exc, trace):
+    def _action_failed(self, ctx, instance, rule, exc, trace,
+                       remove_allocations=False):
         expected = None
         if rule.task_state is not None:
             expected = [instance.task_state]
@@ -644,7 +785,7 @@ class ComputeManager:
             instance.uuid, exc, trace, host=self.host)
         self._save_quietly(ctx, instance, expected, action_event=(
             rule.event, conductor_rpcapi.EVENT_FINISH, self.host, ERROR,
-            trace), fault=fault)
+            trace), fault=fault, remove_allocations=remove_allocations)
 
     def _step(self, ctx, instance, task_state):
         """Move a long action on to its next task_state."""
@@ -749,3 +890,12 @@ class ComputeManager:
         except exception.NotFound:
             LOG.debug("No action to record %s of instance %s in", event,
                       instance_uuid)
+
+
+def _shelved_at(instance):
+    """When the server was shelved: its shelved_at record when loaded,
+    else its last change (the shelve's save)."""
+    recorded = (instance.get("system_metadata") or {}).get("shelved_at")
+    if recorded:
+        return datetime.datetime.fromisoformat(recorded)
+    return instance.updated_at

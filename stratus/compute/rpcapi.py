@@ -13,6 +13,7 @@ Versions (bump the minor version for every change, add a line here):
   soft_delete_instance, restore_instance
 * 1.2 - get_serial_console, get_vnc_console, attach_interface,
   detach_interface
+* 1.4 - shelve_instance, shelve_offload_instance, unshelve_instance
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -21,7 +22,7 @@ import oslo_messaging
 
 from stratus import exception
 
-VERSION = "1.2"
+VERSION = "1.4"
 TOPIC = "compute"
 
 
@@ -66,12 +67,12 @@ class ComputeAPI:
 
     # Server actions (1.1) ---------------------------------------------
 
-    def check_can_send_actions(self):
+    def check_can_send_actions(self, version="1.1"):
         """ComputeTooOld (409) while [upgrade_levels] compute caps the
-        version below the server actions, checked before an action sets
-        its task_state."""
-        if not self.client.can_send_version("1.1"):
-            raise ComputeTooOld(version="1.1")
+        version below what an action needs (the server actions' 1.1 unless
+        given), checked before the action sets its task_state."""
+        if not self.client.can_send_version(version):
+            raise ComputeTooOld(version=version)
 
     def _actions_client(self, host):
         self.check_can_send_actions()
@@ -180,3 +181,29 @@ class ComputeAPI:
     def detach_interface(self, ctx, instance, port_id):
         self._client(instance.host, "1.2").call(
             ctx, "detach_interface", instance=instance, port_id=port_id)
+
+    # Shelve (1.4) ----------------------------------------------------
+
+    def _cast_1_4(self, ctx, host, method, instance, **kwargs):
+        self.check_can_send_actions("1.4")
+        self._client(host, "1.4").cast(ctx, method, instance=instance,
+                                       **kwargs)
+
+    def shelve_instance(self, ctx, instance, image_id):
+        """Power off, snapshot into image_id, SHELVED (and offloaded at
+        once when [DEFAULT] shelved_offload_time is 0)."""
+        self._cast_1_4(ctx, instance.host, "shelve_instance", instance,
+                       image_id=image_id)
+
+    def shelve_offload_instance(self, ctx, instance):
+        """Remove the shelved server's guest and free its resources."""
+        self._cast_1_4(ctx, instance.host, "shelve_offload_instance",
+                       instance)
+
+    def unshelve_instance(self, ctx, host, instance, image_meta,
+                          request_spec):
+        """Power on a SHELVED server's guest, or spawn a SHELVED_OFFLOADED
+        one on host (already claimed) from image_meta (its shelved
+        snapshot)."""
+        self._cast_1_4(ctx, host, "unshelve_instance", instance,
+                       image_meta=image_meta, request_spec=request_spec)

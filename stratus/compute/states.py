@@ -56,6 +56,11 @@ class TaskState:
     REBUILDING = "rebuilding"
     REBUILD_BLOCK_DEVICE_MAPPING = "rebuild_block_device_mapping"
     REBUILD_SPAWNING = "rebuild_spawning"
+    SHELVING = "shelving"
+    SHELVING_IMAGE_PENDING_UPLOAD = "shelving_image_pending_upload"
+    SHELVING_IMAGE_UPLOADING = "shelving_image_uploading"
+    SHELVING_OFFLOADING = "shelving_offloading"
+    UNSHELVING = "unshelving"
 
 
 class PowerState:
@@ -92,6 +97,7 @@ ERROR = "error"
 # end_vm_state KEEP: the action ends in the vm_state it started from.
 KEEP = "(unchanged)"
 ANY = None
+SHELVE_END = "shelved (shelved_offloaded when shelved_offload_time is 0)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -164,6 +170,16 @@ TRANSITIONS = {t.action: t for t in (
                event="compute_restore_instance", needs_host=False),
     Transition("forceDelete", ANY, T.DELETING, V.DELETED,
                event="compute_terminate_instance", needs_host=False),
+    # Shelve ends offloaded at once when [DEFAULT] shelved_offload_time
+    # is 0; a failure leaves the server where it was.
+    Transition("shelve", (V.ACTIVE, V.STOPPED, V.PAUSED, V.SUSPENDED),
+               T.SHELVING, SHELVE_END, event="compute_shelve_instance"),
+    Transition("shelveOffload", (V.SHELVED,), T.SHELVING_OFFLOADING,
+               V.SHELVED_OFFLOADED, event="compute_shelve_offload_instance"),
+    # An offloaded server has no host: the conductor schedules it.
+    Transition("unshelve", (V.SHELVED, V.SHELVED_OFFLOADED), T.UNSHELVING,
+               V.ACTIVE, event="compute_unshelve_instance",
+               needs_host=False),
 )}
 
 # The compute's transitional task states of each action (the API sets the
@@ -175,6 +191,11 @@ COMPUTE_STEPS = {
                      T.IMAGE_UPLOADING),
     "rebuild": (T.REBUILDING, T.REBUILD_BLOCK_DEVICE_MAPPING,
                 T.REBUILD_SPAWNING),
+    "shelve": (T.SHELVING, T.SHELVING_IMAGE_PENDING_UPLOAD,
+               T.SHELVING_IMAGE_UPLOADING, T.SHELVING_OFFLOADING),
+    # From shelved_offloaded (the conductor schedules it, the new host
+    # spawns it); from shelved the host powers it on (powering-on).
+    "unshelve": (T.UNSHELVING, T.SPAWNING),
 }
 
 

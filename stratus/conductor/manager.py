@@ -13,12 +13,14 @@ from stratus.conductor.tasks import build
 from stratus.conductor.tasks import compute_report
 from stratus.conductor.tasks import destroy
 from stratus.conductor.tasks import reschedule
+from stratus.conductor.tasks import unshelve
 from stratus import exception
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
+from stratus.placement import allocations
 
 
 class _RecentCells:
@@ -48,6 +50,8 @@ class ConductorManager:
         self.databases = databases
         self.build_task = build.BuildTask(conf, messaging)
         self.reschedule_task = reschedule.RescheduleTask(conf, messaging)
+        self.unshelve_task = unshelve.UnshelveTask(conf, messaging,
+                                                   databases)
         self._local_cell = None
         self._instance_cells = _RecentCells()
 
@@ -98,10 +102,17 @@ class ConductorManager:
                 cctx, instance, request_spec, alternates, reason,
                 admin_password, injected_files)
 
+    def unshelve_instance(self, ctx, instance, request_spec):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            self.unshelve_task.unshelve_instance(cctx, instance,
+                                                 request_spec)
+
     # Database proxy --------------------------------------------------------
 
     def instance_save(self, ctx, instance, expected_task_state=None,
-                      action_event=None, fault=None):
+                      action_event=None, fault=None,
+                      remove_allocations=False):
         self._cell_of(ctx, instance.uuid, instance)
         also = None
         if action_event is not None or fault is not None:
@@ -113,6 +124,8 @@ class ConductorManager:
                                   *action_event,
                                   details=fault and fault.message)
         instance.save(expected_task_state=expected_task_state, also=also)
+        if remove_allocations:
+            allocations.remove_consumer(ctx, instance.uuid)
         return instance
 
     def instance_destroy(self, ctx, instance):

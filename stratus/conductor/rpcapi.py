@@ -7,6 +7,9 @@
       (its start or its finish) in one call and one transaction
 1.2 - instance_save takes fault: an InstanceFault written in the same
       transaction (and its message as the finished event's details)
+1.4 - unshelve_instance; instance_save takes remove_allocations: the
+      server's placement allocations are removed once the save succeeds
+      (a shelve offload, an unshelve that failed on its new host)
 """
 from stratus import exception
 
@@ -14,7 +17,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.2"
+VERSION = "1.4"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -44,10 +47,19 @@ class ConductorAPI:
                          reason=reason, admin_password=admin_password,
                          injected_files=injected_files)
 
+    def unshelve_instance(self, ctx, instance, request_spec):
+        """Unshelve (task_state unshelving): power a SHELVED server on, or
+        schedule a SHELVED_OFFLOADED one with request_spec and spawn it
+        on the chosen host (1.4)."""
+        self.client.prepare(version="1.4").cast(
+            ctx, "unshelve_instance", instance=instance,
+            request_spec=request_spec)
+
     # Database proxy for computes (calls) --------------------------------
 
     def instance_save(self, ctx, instance, expected_task_state=None,
-                      action_event=None, fault=None):
+                      action_event=None, fault=None,
+                      remove_allocations=False):
         """Apply the instance's changed fields, only if its task_state is
         still expected_task_state (a list allowed); the saved Instance.
         Raises UnexpectedTaskStateError, InstanceNotFound.
@@ -60,7 +72,17 @@ class ConductorAPI:
 
         fault: an InstanceFault to record with the save (1.2; a 1.1
         conductor records the save and the event without it).
+
+        remove_allocations: once saved, the server holds nothing in
+        placement any more (1.4).
         """
+        if remove_allocations:
+            return self.client.prepare(version="1.4").call(
+                ctx, "instance_save", instance=instance,
+                expected_task_state=expected_task_state,
+                action_event=(list(action_event) if action_event
+                              else None), fault=fault,
+                remove_allocations=True)
         if fault is not None and self.client.can_send_version("1.2"):
             return self.client.prepare(version="1.2").call(
                 ctx, "instance_save", instance=instance,

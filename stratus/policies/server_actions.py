@@ -18,6 +18,7 @@ CREATE_BACKUP = "os_compute_api:os-create-backup"
 REBUILD = "os_compute_api:servers:rebuild"
 REBUILD_TRUSTED_CERTS = "os_compute_api:servers:rebuild:trusted_certs"
 DEFERRED_DELETE = "os_compute_api:os-deferred-delete:%s"
+SHELVE = "os_compute_api:os-shelve:%s"
 
 _ACTION = [("POST", "/servers/{server_id}/action")]
 
@@ -56,4 +57,12 @@ def list_rules():
                   "Restore a soft-deleted server", _ACTION),
         base.rule(DEFERRED_DELETE % "force", member,
                   "Delete a soft-deleted server at once", _ACTION),
+        base.rule(SHELVE % "shelve", member, "Shelve a server", _ACTION),
+        base.rule(SHELVE % "shelve_offload", base.ADMIN,
+                  "Offload a shelved server", _ACTION),
+        base.rule(SHELVE % "unshelve", member, "Unshelve a server",
+                  _ACTION),
+        base.rule(SHELVE % "unshelve_to_host", base.ADMIN,
+                  "Unshelve a shelved-offloaded server to a given host "
+                  "(2.91)", _ACTION),
     ]

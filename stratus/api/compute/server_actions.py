@@ -250,17 +250,33 @@ def rebuild_server(req, server_id, body):
                                     extra=extra)
 
 
-def restore_server(req, server_id, body):
-    instance = _server(req, server_id,
-                       action_policies.DEFERRED_DELETE % "restore")
-    req.app.compute_api.restore(req.context, instance)
-    return _accepted(req)
+def _api_action(method, rule):
+    """A handler that calls compute_api.<method>(context, server)."""
+    def handler(req, server_id, body):
+        instance = _server(req, server_id, rule)
+        getattr(req.app.compute_api, method)(req.context, instance)
+        return _accepted(req)
+    handler.__name__ = "%s_server" % method
+    return handler
 
 
-def force_delete_server(req, server_id, body):
-    instance = _server(req, server_id,
-                       action_policies.DEFERRED_DELETE % "force")
-    req.app.compute_api.force_delete(req.context, instance)
+@validation.schema(action_schemas.unshelve, "2.1", "2.76")
+@validation.schema(action_schemas.unshelve_v277, "2.77", "2.90")
+@validation.schema(action_schemas.unshelve_v291, "2.91")
+def unshelve_server(req, server_id, body):
+    instance = _server(req, server_id, action_policies.SHELVE % "unshelve")
+    options = body["unshelve"] if isinstance(body["unshelve"], dict) else {}
+    arguments = {}
+    if req.api_version >= (2, 77) and "availability_zone" in options:
+        arguments["new_az"] = options["availability_zone"]
+    if req.api_version >= (2, 91) and options.get("host"):
+        servers.authorize_for(req, action_policies.SHELVE
+                              % "unshelve_to_host", instance)
+        arguments["host"] = options["host"]
+    try:
+        req.app.compute_api.unshelve(req.context, instance, **arguments)
+    except exception.ComputeHostNotFound as exc:
+        raise errors.bad_request(exc.format_message())
     return _accepted(req)
 
 
@@ -287,6 +303,12 @@ ACTIONS = {
     "createImage": create_image,
     "createBackup": create_backup,
     "rebuild": rebuild_server,
-    "restore": restore_server,
-    "forceDelete": force_delete_server,
+    "restore": _api_action("restore",
+                           action_policies.DEFERRED_DELETE % "restore"),
+    "forceDelete": _api_action("force_delete",
+                               action_policies.DEFERRED_DELETE % "force"),
+    "shelve": _api_action("shelve", action_policies.SHELVE % "shelve"),
+    "shelveOffload": _api_action(
+        "shelve_offload", action_policies.SHELVE % "shelve_offload"),
+    "unshelve": unshelve_server,
 }

@@ -93,3 +93,22 @@ _rebuild(rebuild_v290)["hostname"] = servers.hostname
 
 rebuild_v294 = copy.deepcopy(rebuild_v290)
 _rebuild(rebuild_v294)["hostname"] = servers.fqdn
+
+# Nova's unshelve bodies: anything before 2.77; null or an object naming
+# the zone at 2.77 - 2.90; null or an object with an optional zone (null
+# unpins the server) and host from 2.91.
+unshelve = _action("unshelve", {})
+
+unshelve_v277 = _action("unshelve", {
+    "type": ["object", "null"],
+    "properties": {"availability_zone": common.name},
+    "required": ["availability_zone"],
+    "additionalProperties": False,
+})
+
+unshelve_v291 = _action("unshelve", {"oneOf": [
+    _object({"availability_zone": {"oneOf": [{"type": "null"},
+                                              {"type": "string"}]},
+             "host": {"type": "string"}}),
+    {"type": "null"},
+]})

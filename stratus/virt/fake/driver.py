@@ -189,6 +189,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             self._guests[instance.uuid] = guest
 
     def destroy(self, ctx, instance, network_info=None):
+        self._maybe_fail("destroy", instance)
         with self._lock:
             self._guests.pop(instance.uuid, None)
 
