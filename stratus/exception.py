@@ -213,6 +213,14 @@ class NoValidHost(StratusException):
     msg_fmt = "No valid host was found. %(reason)s"
 
 
+class MigrationError(StratusException):
+    msg_fmt = "Migration error: %(reason)s"
+
+
+class MigrationPreCheckError(Invalid):
+    msg_fmt = "Migration pre-check error: %(reason)s"
+
+
 class MaxRetriesExceeded(NoValidHost):
     msg_fmt = "Exceeded maximum number of retries. %(reason)s"
 

@@ -65,6 +65,9 @@ FAKE_DRIVER_OPTS = [
     cfg.StrOpt("fail_spawn_name_regex",
                help="Spawns of servers whose name matches this regex fail "
                     "(for tests of rescheduling and faults)."),
+    cfg.IntOpt("live_migration_steps", default=5, min=1,
+               help="Steps in which a fake live migration copies a guest "
+                    "(each reports progress on the migration record)."),
     cfg.ListOpt("fail_operations", default=[],
                 help="Driver operations that fail for every server "
                      "(spawn, power_off, power_on, reboot, pause, unpause, "
