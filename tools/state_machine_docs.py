@@ -35,6 +35,9 @@ def _ends(rule, start):
         return [V.STOPPED if start == V.STOPPED else V.ACTIVE]
     if rule.action == "shelve":
         return [V.SHELVED, V.SHELVED_OFFLOADED]
+    if rule.action in ("confirmResize", "revertResize"):
+        # Back to what it was before the resize.
+        return [V.ACTIVE, V.STOPPED]
     return [rule.end_vm_state]
 
 

@@ -61,6 +61,13 @@ class TaskState:
     SHELVING_IMAGE_UPLOADING = "shelving_image_uploading"
     SHELVING_OFFLOADING = "shelving_offloading"
     UNSHELVING = "unshelving"
+    RESIZE_PREP = "resize_prep"
+    RESIZE_MIGRATING = "resize_migrating"
+    RESIZE_MIGRATED = "resize_migrated"
+    RESIZE_FINISH = "resize_finish"
+    RESIZE_REVERTING = "resize_reverting"
+    RESIZE_CONFIRMING = "resize_confirming"
+    MIGRATING = "migrating"
 
 
 class PowerState:
@@ -180,6 +187,19 @@ TRANSITIONS = {t.action: t for t in (
     Transition("unshelve", (V.SHELVED, V.SHELVED_OFFLOADED), T.UNSHELVING,
                V.ACTIVE, event="compute_unshelve_instance",
                needs_host=False),
+    # Moves: the conductor drives them (stratus/conductor/tasks/migrate.py);
+    # a failure rolls back to where it started (ERROR only when the
+    # source cannot take the server back).
+    Transition("resize", (V.ACTIVE, V.STOPPED), T.RESIZE_PREP, V.RESIZED,
+               event="conductor_migrate_server"),
+    Transition("migrate", (V.ACTIVE, V.STOPPED), T.RESIZE_PREP, V.RESIZED,
+               event="conductor_migrate_server"),
+    Transition("confirmResize", (V.RESIZED,), T.RESIZE_CONFIRMING,
+               "active (stopped if it was)",
+               event="compute_confirm_resize"),
+    Transition("revertResize", (V.RESIZED,), T.RESIZE_REVERTING,
+               "active (stopped if it was)", on_failure=ERROR,
+               event="compute_revert_resize"),
 )}
 
 # The compute's transitional task states of each action (the API sets the
@@ -196,6 +216,10 @@ COMPUTE_STEPS = {
     # From shelved_offloaded (the conductor schedules it, the new host
     # spawns it); from shelved the host powers it on (powering-on).
     "unshelve": (T.UNSHELVING, T.SPAWNING),
+    "resize": (T.RESIZE_PREP, T.RESIZE_MIGRATING, T.RESIZE_MIGRATED,
+               T.RESIZE_FINISH),
+    "migrate": (T.RESIZE_PREP, T.RESIZE_MIGRATING, T.RESIZE_MIGRATED,
+                T.RESIZE_FINISH),
 }
 
 

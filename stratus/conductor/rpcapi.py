@@ -7,6 +7,8 @@
       (its start or its finish) in one call and one transaction
 1.2 - instance_save takes fault: an InstanceFault written in the same
       transaction (and its message as the finished event's details)
+1.3 - moves: migrate_server (resize and cold migration), confirm_resize,
+      revert_resize, confirm_stale_resizes (the computes' auto-confirm)
 1.4 - unshelve_instance; instance_save takes remove_allocations: the
       server's placement allocations are removed once the save succeeds
       (a shelve offload, an unshelve that failed on its new host)
@@ -54,6 +56,30 @@ class ConductorAPI:
         self.client.prepare(version="1.4").cast(
             ctx, "unshelve_instance", instance=instance,
             request_spec=request_spec)
+    # Moves (1.3, casts) ---------------------------------------------------
+
+    def migrate_server(self, ctx, instance, flavor, host=None):
+        """Resize instance to flavor, or (flavor None) cold-migrate it, to
+        host when given (else where the scheduler says)."""
+        self.client.prepare(version="1.3").cast(
+            ctx, "migrate_server", instance=instance, flavor=flavor,
+            host=host)
+
+    def confirm_resize(self, ctx, instance, migration):
+        self.client.prepare(version="1.3").cast(
+            ctx, "confirm_resize", instance=instance, migration=migration)
+
+    def revert_resize(self, ctx, instance, migration):
+        self.client.prepare(version="1.3").cast(
+            ctx, "revert_resize", instance=instance, migration=migration)
+
+    def confirm_stale_resizes(self, ctx, host, window):
+        """Confirm the resizes to host waiting longer than window seconds."""
+        self.client.prepare(version="1.3").cast(
+            ctx, "confirm_stale_resizes", host=host, window=window)
+
+    def can_send_moves(self):
+        return self.client.can_send_version("1.3")
 
     # Database proxy for computes (calls) --------------------------------
 

@@ -29,6 +29,13 @@ COMPUTE_OPTS = [
     cfg.IntOpt("shelved_poll_interval", default=3600,
                help="Seconds between the compute's checks for shelved "
                     "servers due to be offloaded; 0 or less disables."),
+    cfg.IntOpt("resize_confirm_window", default=0, min=0,
+               help="Seconds a resized or cold-migrated server waits in "
+                    "VERIFY_RESIZE before its destination compute confirms "
+                    "it; 0 waits for the user."),
+    cfg.BoolOpt("allow_resize_to_same_host", default=False,
+                help="A resize may pick the server's own host (a cold "
+                     "migration never does)."),
     cfg.BoolOpt("enable_instance_password", default=True,
                 help="Return the server's admin password in create, "
                      "rebuild and rescue responses."),

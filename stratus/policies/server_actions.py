@@ -19,6 +19,11 @@ REBUILD = "os_compute_api:servers:rebuild"
 REBUILD_TRUSTED_CERTS = "os_compute_api:servers:rebuild:trusted_certs"
 DEFERRED_DELETE = "os_compute_api:os-deferred-delete:%s"
 SHELVE = "os_compute_api:os-shelve:%s"
+RESIZE = "os_compute_api:servers:resize"
+CONFIRM_RESIZE = "os_compute_api:servers:confirm_resize"
+REVERT_RESIZE = "os_compute_api:servers:revert_resize"
+MIGRATE = "os_compute_api:os-migrate-server:migrate"
+MIGRATE_HOST = "os_compute_api:os-migrate-server:migrate:host"
 
 _ACTION = [("POST", "/servers/{server_id}/action")]
 
@@ -65,4 +70,12 @@ def list_rules():
         base.rule(SHELVE % "unshelve_to_host", base.ADMIN,
                   "Unshelve a shelved-offloaded server to a given host "
                   "(2.91)", _ACTION),
+        base.rule(RESIZE, member, "Resize a server", _ACTION),
+        base.rule(CONFIRM_RESIZE, member, "Confirm a server's resize",
+                  _ACTION),
+        base.rule(REVERT_RESIZE, member, "Revert a server's resize",
+                  _ACTION),
+        base.rule(MIGRATE, base.ADMIN, "Cold migrate a server", _ACTION),
+        base.rule(MIGRATE_HOST, base.ADMIN,
+                  "Cold migrate a server to a named host (2.56)", _ACTION),
     ]
