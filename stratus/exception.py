@@ -213,14 +213,6 @@ class NoValidHost(StratusException):
     msg_fmt = "No valid host was found. %(reason)s"
 
 
-class MigrationError(StratusException):
-    msg_fmt = "Migration error: %(reason)s"
-
-
-class MigrationPreCheckError(Invalid):
-    msg_fmt = "Migration pre-check error: %(reason)s"
-
-
 class MaxRetriesExceeded(NoValidHost):
     msg_fmt = "Exceeded maximum number of retries. %(reason)s"
 
@@ -413,6 +405,39 @@ class CannotResizeDisk(Invalid):
 
 class CannotMigrateToSameHost(Invalid):
     msg_fmt = "Cannot migrate to the host where the server exists."
+
+
+class MigrationPreCheckError(Invalid):
+    msg_fmt = "Migration pre-check error: %(reason)s"
+
+
+class UnableToMigrateToSelf(Invalid):
+    msg_fmt = ("Unable to migrate instance (%(instance_id)s) to current "
+               "host (%(host)s).")
+
+
+class ComputeServiceUnavailable(StratusException):
+    msg_fmt = "Compute service of %(host)s is unavailable at this time."
+    code = 400
+
+
+class ComputeServiceInUse(Invalid):
+    msg_fmt = "Compute service of %(host)s is still in use."
+
+
+class MigrationNotFoundForInstance(MigrationNotFound):
+    msg_fmt = ("Migration %(migration_id)s not found for instance "
+               "%(instance_id)s")
+
+
+class InvalidMigrationState(Invalid):
+    msg_fmt = ("Migration %(migration_id)s state of instance "
+               "%(instance_uuid)s is %(state)s. Cannot %(method)s while the "
+               "migration is in this state.")
+
+
+class LiveMigrationAborted(StratusException):
+    msg_fmt = "Live migration of instance %(instance_uuid)s was aborted"
 
 
 class ResizeError(StratusException):

@@ -17,7 +17,13 @@ Versions (bump the minor version for every change, add a line here):
   (destination), resize_instance (source), finish_resize (destination),
   confirm_resize (source), revert_resize (destination),
   finish_revert_resize (source)
-* 1.4 - shelve_instance, shelve_offload_instance, unshelve_instance
+* 1.4 - shelve_instance, shelve_offload_instance, unshelve_instance;
+  live migration, called by the conductor one step at a time:
+  check_can_live_migrate_destination, pre_live_migration,
+  post_live_migration_at_destination and
+  rollback_live_migration_at_destination (destination), live_migration
+  (source, for as long as the copy takes); live_migration_force_complete
+  and live_migration_abort (casts to the source)
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -30,9 +36,9 @@ VERSION = "1.4"
 TOPIC = "compute"
 
 
-class ComputeServiceUnavailable(exception.StratusException):
-    msg_fmt = "Compute service of %(host)s is unavailable at this time."
-    code = 400
+# In stratus.exception so that it crosses RPC as itself (a conductor's
+# checks raise it to the API).
+ComputeServiceUnavailable = exception.ComputeServiceUnavailable
 
 
 class ComputeTooOld(exception.Conflict):
@@ -264,3 +270,59 @@ class ComputeAPI:
         return self._move_call(ctx, host, "finish_revert_resize",
                                instance=instance, migration=migration,
                                power_on=power_on)
+
+    # Live migration (1.4) ----------------------------------------------
+
+    def _live_call(self, ctx, host, method, timeout=None, **kwargs):
+        self.check_can_send_actions("1.4")
+        try:
+            return self._client(host, "1.4").prepare(timeout=timeout).call(
+                ctx, method, **kwargs)
+        except oslo_messaging.MessagingTimeout:
+            raise ComputeServiceUnavailable(host=host)
+
+    def check_can_live_migrate_destination(self, ctx, host, instance,
+                                           migration, block_migration):
+        """On the destination: the block_migration to use (None asks for
+        'auto'); MigrationPreCheckError when it cannot take the guest."""
+        return self._live_call(ctx, host,
+                               "check_can_live_migrate_destination",
+                               instance=instance, migration=migration,
+                               block_migration=block_migration)
+
+    def pre_live_migration(self, ctx, host, instance, migration,
+                           block_migration):
+        return self._live_call(ctx, host, "pre_live_migration",
+                               instance=instance, migration=migration,
+                               block_migration=block_migration)
+
+    def live_migration(self, ctx, instance, migration, block_migration,
+                       timeout):
+        """On the source: copy the guest to migration.dest_compute,
+        returning once it has left (timeout: seconds to wait)."""
+        return self._live_call(ctx, instance.host, "live_migration",
+                               timeout=timeout, instance=instance,
+                               migration=migration,
+                               block_migration=block_migration)
+
+    def post_live_migration_at_destination(self, ctx, host, instance,
+                                           migration, power_state):
+        """On the destination: the guest runs there; its power state."""
+        return self._live_call(ctx, host,
+                               "post_live_migration_at_destination",
+                               instance=instance, migration=migration,
+                               power_state=power_state)
+
+    def rollback_live_migration_at_destination(self, ctx, host, instance,
+                                               migration):
+        return self._live_call(ctx, host,
+                               "rollback_live_migration_at_destination",
+                               instance=instance, migration=migration)
+
+    def live_migration_force_complete(self, ctx, instance, migration):
+        self._cast_1_4(ctx, instance.host, "live_migration_force_complete",
+                       instance, migration=migration)
+
+    def live_migration_abort(self, ctx, instance, migration):
+        self._cast_1_4(ctx, instance.host, "live_migration_abort", instance,
+                       migration=migration)

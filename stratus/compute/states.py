@@ -194,6 +194,9 @@ TRANSITIONS = {t.action: t for t in (
                event="conductor_migrate_server"),
     Transition("migrate", (V.ACTIVE, V.STOPPED), T.RESIZE_PREP, V.RESIZED,
                event="conductor_migrate_server"),
+    # A live migration keeps the server running (or paused) throughout.
+    Transition("liveMigrate", (V.ACTIVE, V.PAUSED), T.MIGRATING, KEEP,
+               event="conductor_live_migrate_instance"),
     Transition("confirmResize", (V.RESIZED,), T.RESIZE_CONFIRMING,
                "active (stopped if it was)",
                event="compute_confirm_resize"),

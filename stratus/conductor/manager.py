@@ -12,6 +12,7 @@ from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.conductor.tasks import build
 from stratus.conductor.tasks import compute_report
 from stratus.conductor.tasks import destroy
+from stratus.conductor.tasks import live_migrate
 from stratus.conductor.tasks import migrate
 from stratus.conductor.tasks import reschedule
 from stratus.conductor.tasks import unshelve
@@ -54,6 +55,8 @@ class ConductorManager:
         self.unshelve_task = unshelve.UnshelveTask(conf, messaging,
                                                    databases)
         self.migrate_task = migrate.MigrateTask(conf, messaging)
+        self.live_migrate_task = live_migrate.LiveMigrateTask(conf,
+                                                              messaging)
         self._local_cell = None
         self._instance_cells = _RecentCells()
 
@@ -128,6 +131,16 @@ class ConductorManager:
             migration.cell_uuid = cctx.cell_uuid
             self.migrate_task.revert_resize(cctx, instance, migration)
 
+    def live_migrate_instance(self, ctx, instance, host, block_migration,
+                              force, wait_for_checks=False, migration=None):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            if migration is not None:
+                migration.cell_uuid = cctx.cell_uuid
+            self.live_migrate_task.live_migrate_instance(
+                cctx, instance, host, block_migration, force,
+                wait_for_checks=wait_for_checks, migration=migration)
+
     def confirm_stale_resizes(self, ctx, host, window):
         with ctx.target_cell(self._cell_of_host(ctx, host)) as cctx:
             return self.migrate_task.confirm_stale_resizes(cctx, host,
@@ -159,6 +172,13 @@ class ConductorManager:
         if remove_allocations:
             allocations.remove_consumer(ctx, instance.uuid)
         return instance
+
+    def migration_save(self, ctx, migration):
+        with ctx.target_cell(self._cell_of(ctx, migration.instance_uuid)) \
+                as cctx:
+            migration.cell_uuid = cctx.cell_uuid
+            migration.save()
+        return migration
 
     def instance_destroy(self, ctx, instance):
         with ctx.target_cell(self._cell_of(ctx, instance.uuid,

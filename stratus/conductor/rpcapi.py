@@ -11,7 +11,9 @@
       revert_resize, confirm_stale_resizes (the computes' auto-confirm)
 1.4 - unshelve_instance; instance_save takes remove_allocations: the
       server's placement allocations are removed once the save succeeds
-      (a shelve offload, an unshelve that failed on its new host)
+      (a shelve offload, an unshelve that failed on its new host);
+      live_migrate_instance (a call when the caller waits for the
+      checks); migration_save (a live migration's progress)
 """
 from stratus import exception
 
@@ -81,7 +83,27 @@ class ConductorAPI:
     def can_send_moves(self):
         return self.client.can_send_version("1.3")
 
+    def live_migrate_instance(self, ctx, instance, host, block_migration,
+                              force, wait_for_checks=False, migration=None):
+        """Live-migrate instance (task_state migrating) to host (None: where
+        the scheduler says; force: the host as given, its capacity
+        checked). wait_for_checks: return once the destination is checked
+        and claimed, raising what stopped it (the API before 2.34);
+        migration: continue that checked and claimed migration (1.4)."""
+        client = self.client.prepare(version="1.4")
+        method = client.call if wait_for_checks else client.cast
+        return method(ctx, "live_migrate_instance", instance=instance,
+                      host=host, block_migration=block_migration,
+                      force=force, wait_for_checks=wait_for_checks,
+                      migration=migration)
+
     # Database proxy for computes (calls) --------------------------------
+
+    def migration_save(self, ctx, migration):
+        """Write the migration's changed fields (a live migration's
+        progress, 1.4)."""
+        return self.client.prepare(version="1.4").call(
+            ctx, "migration_save", migration=migration)
 
     def instance_save(self, ctx, instance, expected_task_state=None,
                       action_event=None, fault=None,

@@ -24,6 +24,8 @@ CONFIRM_RESIZE = "os_compute_api:servers:confirm_resize"
 REVERT_RESIZE = "os_compute_api:servers:revert_resize"
 MIGRATE = "os_compute_api:os-migrate-server:migrate"
 MIGRATE_HOST = "os_compute_api:os-migrate-server:migrate:host"
+MIGRATE_LIVE = "os_compute_api:os-migrate-server:migrate_live"
+MIGRATE_LIVE_HOST = "os_compute_api:os-migrate-server:migrate_live:host"
 
 _ACTION = [("POST", "/servers/{server_id}/action")]
 
@@ -78,4 +80,8 @@ def list_rules():
         base.rule(MIGRATE, base.ADMIN, "Cold migrate a server", _ACTION),
         base.rule(MIGRATE_HOST, base.ADMIN,
                   "Cold migrate a server to a named host (2.56)", _ACTION),
+        base.rule(MIGRATE_LIVE, base.ADMIN, "Live migrate a server",
+                  _ACTION),
+        base.rule(MIGRATE_LIVE_HOST, base.ADMIN,
+                  "Live migrate a server to a named host", _ACTION),
     ]

@@ -179,8 +179,7 @@ class InterfaceHotplug(abc.ABC):
         """Unplug one of the guest's NICs."""
 
 
-class LiveMigrationAborted(exception.StratusException):
-    msg_fmt = "Live migration of instance %(instance_uuid)s was aborted"
+LiveMigrationAborted = exception.LiveMigrationAborted
 
 
 class LiveMigratable(abc.ABC):

@@ -334,6 +334,46 @@ def migrate_server(req, server_id, body):
     return _accepted(req)
 
 
+@validation.schema(action_schemas.migrate_live, "2.1", "2.24")
+@validation.schema(action_schemas.migrate_live_v225, "2.25", "2.29")
+@validation.schema(action_schemas.migrate_live_v230, "2.30", "2.67")
+@validation.schema(action_schemas.migrate_live_v225, "2.68")
+def migrate_live(req, server_id, body):
+    instance = servers.get_server(req, server_id)
+    options = body["os-migrateLive"]
+    host = options["host"]
+    if host:
+        servers.authorize_for(req, action_policies.MIGRATE_LIVE_HOST,
+                              instance)
+    servers.authorize_for(req, action_policies.MIGRATE_LIVE, instance)
+    block_migration = options["block_migration"]
+    block_migration = (None if block_migration == "auto"
+                       else common.to_bool(block_migration))
+    # Before 2.30 a host given is taken as given; from 2.68 never.
+    force = bool(host)
+    if (2, 30) <= req.api_version < (2, 68):
+        force = common.to_bool(options.get("force", False))
+        if force and not host:
+            raise errors.bad_request(
+                "Can't force to a non-provided destination")
+    elif req.api_version >= (2, 68):
+        force = False
+    wait = req.api_version < (2, 34)
+    try:
+        req.app.compute_api.live_migrate(req.context, instance, host,
+                                         block_migration, force,
+                                         wait_for_checks=wait)
+    except exception.ComputeHostNotFound as exc:
+        raise errors.bad_request(exc.format_message())
+    except (exception.NoValidHost, exception.ComputeServiceUnavailable,
+            exception.MigrationPreCheckError,
+            exception.UnableToMigrateToSelf) as exc:
+        if not wait:
+            raise
+        raise errors.bad_request(exc.format_message())
+    return _accepted(req)
+
+
 ACTIONS = {
     "lock": lock_server,
     "unlock": unlock_server,
@@ -369,4 +409,5 @@ ACTIONS = {
     "confirmResize": confirm_resize,
     "revertResize": revert_resize,
     "migrate": migrate_server,
+    "os-migrateLive": migrate_live,
 }

@@ -129,3 +129,25 @@ migrate_v256 = _action("migrate", {
     "properties": {"host": {"oneOf": [servers.host_name, {"type": "null"}]}},
     "additionalProperties": False,
 })
+
+# os-migrateLive, as Nova's migrate_server schemas: block_migration,
+# disk_over_commit and host (null: the scheduler picks) all required
+# before 2.25; block_migration may be 'auto' and disk_over_commit is gone
+# from 2.25; 2.30 adds force, 2.68 takes it away again.
+_live_host = dict(servers.host_name, type=["string", "null"])
+
+migrate_live = _action("os-migrateLive", _object({
+    "block_migration": common.boolean,
+    "disk_over_commit": common.boolean,
+    "host": _live_host,
+}, required=["block_migration", "disk_over_commit", "host"]))
+
+migrate_live_v225 = _action("os-migrateLive", _object({
+    "block_migration": dict(common.boolean,
+                            enum=common.boolean["enum"] + ["auto"]),
+    "host": _live_host,
+}, required=["block_migration", "host"]))
+
+migrate_live_v230 = copy.deepcopy(migrate_live_v225)
+migrate_live_v230["properties"]["os-migrateLive"]["properties"]["force"] = (
+    common.boolean)

@@ -133,7 +133,8 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         # yet), and the control of each one leaving.
         self._incoming = {}
         self._outgoing = {}
-        self._held = set()
+        self._held = {}
+        self._releases = {}
         self._live_migration_steps = options.live_migration_steps
         # Guests whose disk a move handed to another host (or to a new
         # guest here), kept powered off until confirm or revert.
@@ -354,6 +355,8 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
 
     def pre_live_migration(self, ctx, instance, block_migration,
                            network_info):
+        if self._held.get(instance.uuid) == "pre":
+            self._waiting(instance.uuid).wait(60)
         self._maybe_fail("pre_live_migration", instance)
         node = instance.node if instance.node in self._node_set \
             else self._nodes[0]
@@ -397,7 +400,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                      disk * step // steps, disk - disk * step // steps)
             if step == steps:
                 return
-            if step == 1 and instance.uuid in self._held:
+            if step == 1 and self._held.get(instance.uuid) == "copy":
                 # Held for a test: until it is released, forced or
                 # aborted (at most a minute).
                 control.wake.wait(60)
@@ -435,18 +438,29 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         with self._lock:
             self._incoming.pop(instance.uuid, None)
 
-    def hold_live_migration(self, instance_uuid):
-        """Stop live migrations of the guest after their first step, until
-        release_live_migration, a force complete or an abort (tests)."""
+    def hold_live_migration(self, instance_uuid, stage="copy"):
+        """Stop live migrations of the guest until release_live_migration
+        (tests): at "copy", after the source's first step (a force
+        complete or an abort also ends the wait); at "pre", before the
+        destination prepares."""
         with self._lock:
-            self._held.add(instance_uuid)
+            self._held[instance_uuid] = stage
+            self._releases.setdefault(instance_uuid, threading.Event())
 
     def release_live_migration(self, instance_uuid):
         with self._lock:
-            self._held.discard(instance_uuid)
+            self._held.pop(instance_uuid, None)
             control = self._outgoing.get(instance_uuid)
+            release = self._releases.pop(instance_uuid, None)
         if control is not None:
             control.wake.set()
+        if release is not None:
+            release.set()
+
+    def _waiting(self, instance_uuid):
+        with self._lock:
+            return self._releases.setdefault(instance_uuid,
+                                             threading.Event())
 
     def incoming_guest(self, instance_uuid):
         """A guest a live migration is bringing here (tests), or None."""
@@ -541,7 +555,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
     def clear_failures(self):
         with self._lock:
             self._failures = {}
-            held, self._held = self._held, set()
+            held, self._held = list(self._held), {}
         for instance_uuid in held:
             self.release_live_migration(instance_uuid)
 
