@@ -32,15 +32,10 @@ saved only if the status is still the one the task left).
 """
 import logging
 
-from stratus.compute import rpcapi as compute_rpcapi
 from stratus.conductor.tasks import move_common
 from stratus import exception
-from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import migration as migration_obj
-from stratus.objects import service as service_obj
 from stratus.placement import allocations
-from stratus.placement import exception as placement_exception
-from stratus.scheduler import resources as request_resources
 
 LOG = logging.getLogger(__name__)
 
@@ -49,7 +44,6 @@ Step = move_common.Step
 TaskState = move_common.TaskState
 PowerState = move_common.fields.PowerState
 EVENT = "conductor_live_migrate_instance"
-COMPUTE_BINARY = "nova-compute"
 # Seconds the conductor waits for a source to copy a guest.
 COPY_TIMEOUT = 3600
 
@@ -108,7 +102,7 @@ class LiveMigrateTask(move_common.MoveTask):
                 action="live migrate", instance_uuid=instance.uuid,
                 attr="power_state",
                 state=PowerState.NAMES.get(instance.power_state))
-        self._check_up(cctx, instance.host)
+        self.check_host_up(cctx, instance.host)
         if host and force:
             return self._claim_forced(cctx, instance, migration, host,
                                       block_migration)
@@ -154,40 +148,9 @@ class LiveMigrateTask(move_common.MoveTask):
 
     def _claim_forced(self, cctx, instance, migration, host,
                       block_migration):
-        if host == instance.host:
-            raise exception.UnableToMigrateToSelf(instance_id=instance.uuid,
-                                                  host=host)
-        self._check_up(cctx, host)
-        nodes = compute_node_obj.ComputeNodeList.get_by_host(
-            cctx.elevated(), host)
-        if not nodes:
-            raise exception.ComputeHostNotFound(host=host)
-        node = nodes[0]
-        spec = self.request_spec(cctx, instance, instance.flavor)
-        try:
-            allocations.claim_move(
-                cctx, instance.uuid, migration.uuid, instance.project_id,
-                instance.user_id,
-                {node.uuid: request_resources.from_request_spec(spec)})
-        except placement_exception.AllocationRejected:
-            raise exception.MigrationPreCheckError(
-                reason="Unable to move instance %s to host %s. There is not "
-                       "enough capacity on the host for the instance."
-                       % (instance.uuid, host))
-        migration.dest_compute = migration.dest_host = host
-        migration.dest_node = node.hypervisor_hostname
+        self.claim_forced(cctx, instance, migration, host)
         return self._check_destination(cctx, host, instance, migration,
                                        block_migration)
-
-    def _check_up(self, cctx, host):
-        try:
-            service = service_obj.Service.get_by_host_and_binary(
-                cctx.elevated(), host, COMPUTE_BINARY)
-        except exception.ServiceNotFound:
-            raise exception.ComputeHostNotFound(host=host)
-        if service.forced_down or not service.is_up(
-                self.conf.service_down_time):
-            raise compute_rpcapi.ComputeServiceUnavailable(host=host)
 
     # The move -----------------------------------------------------------
 
@@ -219,7 +182,7 @@ class LiveMigrateTask(move_common.MoveTask):
             failure = exc
             instance.vm_state = move_common.VMState.ERROR
         allocations.remove_consumer(cctx, migration.uuid)
-        node = self._node(cctx, dest, migration.dest_node)
+        node = self.node_of(cctx, dest, migration.dest_node)
         instance.host, instance.node = dest, migration.dest_node
         if node is not None:
             instance.compute_id = node.id
@@ -236,14 +199,6 @@ class LiveMigrateTask(move_common.MoveTask):
                     else move_common.ERROR, trace, fault=fault,
                     details=failure and move_common.message(failure),
                     expected_task_state=[TaskState.MIGRATING])
-
-    @staticmethod
-    def _node(cctx, host, nodename):
-        for node in compute_node_obj.ComputeNodeList.get_by_host(
-                cctx.elevated(), host):
-            if node.hypervisor_hostname == nodename:
-                return node
-        return None
 
     @staticmethod
     def _advance(migration, current, status, step):
