@@ -649,6 +649,13 @@ class API:
                 instance.task_state = exc.kwargs["actual"]
         raise exception.ConcurrentUpdate(what="the server's task state")
 
+    @staticmethod
+    def service_of_host(ctx, host):
+        """The compute service of host; ServiceNotFound when it has
+        none."""
+        return service_obj.Service.get_by_host_and_binary(
+            ctx.elevated(), host, COMPUTE_BINARY)
+
     def _host_is_up(self, ctx, instance):
         try:
             service = service_obj.Service.get_by_host_and_binary(
@@ -1158,6 +1165,25 @@ class API:
                 pass
         self.compute_rpcapi.live_migration_abort(ctx, instance, migration)
 
+    # Evacuate -------------------------------------------------------------------
+
+    def evacuate(self, ctx, instance, host=None, admin_password=None,
+                 force=False, target_state=None):
+        """Nova's evacuate: ACTIVE, STOPPED or ERROR and no task, its
+        compute service down or forced down (ComputeServiceInUse, 400,
+        otherwise); the conductor rebuilds it on host (the scheduler's
+        choice when None; as given when force). target_state 'stopped'
+        (2.95) leaves it stopped."""
+        states.check(instance, "evacuate")
+        self._in_cell(instance, "evacuate")
+        if instance.host and self._host_is_up(ctx, instance):
+            raise exception.ComputeServiceInUse(host=instance.host)
+        self.compute_rpcapi.check_can_send_actions("1.4")
+        self._begin(ctx, instance, "evacuate")
+        self.conductor_api.evacuate_instance(
+            ctx, instance, host, bool(force and host), admin_password,
+            target_state=target_state)
+
     @staticmethod
     def _check_migrating(instance, action, vm_states=None):
         if vm_states and instance.vm_state not in vm_states:
@@ -1259,7 +1285,7 @@ class API:
 
 # Compute RPC versions of the actions newer than the server actions' 1.1.
 _RPC_VERSIONS = {"shelve": "1.4", "shelveOffload": "1.4", "unshelve": "1.4",
-                 "liveMigrate": "1.4"}
+                 "liveMigrate": "1.4", "evacuate": "1.4"}
 # Instance actions recorded for server actions whose name differs (None:
 # not recorded, as Nova records no action for console output).
 _RECORDED_ACTIONS = {"reboot_hard": "reboot", "softDelete": "delete",

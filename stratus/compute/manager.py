@@ -121,6 +121,7 @@ class ComputeManager:
         self.driver.init_host(self.host)
         if self.network is not None:
             self.network.setup()
+        self._clean_evacuated(ctx)
         instances = self.conductor.instances_on_host(ctx, self.host)
         if self.network is not None:
             self.network.deallocate_others(
@@ -1010,6 +1011,62 @@ class ComputeManager:
                                        traceback.format_exc())
             return
         self._finish_event_quietly(ctx, instance.uuid, event, SUCCESS)
+
+    # Evacuate (1.4) --------------------------------------------------------
+
+    def evacuate_instance(self, ctx, instance, migration, admin_password,
+                          power_on):
+        """Build here the guest of a server whose host is down, from its
+        image; [its power state, its network_info (JSON)]. A failure
+        removes what was built and goes back to the conductor."""
+        def rebuild():
+            image_meta = image_meta_obj.ImageMeta.from_image_dict(
+                self._images().get(ctx, instance.image_ref))
+            self.tracker.update_usage(instance)
+            network_info = self._network_again(instance)
+            self.driver.spawn(ctx, instance, image_meta, [], admin_password,
+                              network_info)
+            if not power_on:
+                self.driver.power_off(instance)
+            return [self._power_state(instance), json.dumps(network_info)]
+        try:
+            return self._move_step(ctx, instance, migration,
+                                   "compute_rebuild_instance", rebuild,
+                                   capability=None)
+        except Exception:
+            self._destroy_guest_quietly(ctx, instance)
+            self.tracker.remove_usage(instance)
+            raise
+
+    def _network_again(self, instance):
+        """The network_info of a server built again on this host: ports
+        of this host's network (a simulated address with the fake
+        driver), none when it had none."""
+        if not self._network_info(instance):
+            return []
+        if self.network is not None:
+            return self.network.allocate_for_instance(instance)
+        if virt_driver.supports(self.driver, virt_driver.SimulatedNetworking):
+            return self.driver.allocate_network(instance)
+        return []
+
+    def _clean_evacuated(self, ctx):
+        """Nova's _destroy_evacuated_instances: the guests of servers
+        evacuated away while this host was down go, and with them what
+        their migrations hold in placement on this host."""
+        try:
+            evacuations = self.conductor.evacuations_done(ctx, self.host)
+        except Exception:  # noqa: BLE001 - an old conductor; retried on restart
+            LOG.exception("Could not list the evacuations from %s",
+                          self.host)
+            return
+        guests = set(self.driver.list_instance_uuids())
+        for migration in evacuations:
+            if migration.instance_uuid in guests:
+                LOG.info("Removing the guest of %s, evacuated to %s",
+                         migration.instance_uuid, migration.dest_compute)
+                self._destroy_orphan(ctx, migration.instance_uuid)
+            self.conductor.evacuation_cleaned(ctx, migration)
 
     def _left(self, instance, other_host):
         """The server's move no longer needs this host."""

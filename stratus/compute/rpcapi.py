@@ -23,7 +23,8 @@ Versions (bump the minor version for every change, add a line here):
   post_live_migration_at_destination and
   rollback_live_migration_at_destination (destination), live_migration
   (source, for as long as the copy takes); live_migration_force_complete
-  and live_migration_abort (casts to the source)
+  and live_migration_abort (casts to the source); evacuate_instance
+  (the destination rebuilds a server whose host is down, a call)
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -326,3 +327,14 @@ class ComputeAPI:
     def live_migration_abort(self, ctx, instance, migration):
         self._cast_1_4(ctx, instance.host, "live_migration_abort", instance,
                        migration=migration)
+
+    # Evacuate (1.4) ------------------------------------------------------
+
+    def evacuate_instance(self, ctx, host, instance, migration,
+                          admin_password, power_on):
+        """On the destination: build the guest of a server whose host is
+        down from its image; [its power state, its network_info (JSON)]."""
+        return self._live_call(ctx, host, "evacuate_instance",
+                               instance=instance, migration=migration,
+                               admin_password=admin_password,
+                               power_on=power_on)

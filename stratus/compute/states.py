@@ -105,6 +105,7 @@ ERROR = "error"
 KEEP = "(unchanged)"
 ANY = None
 SHELVE_END = "shelved (shelved_offloaded when shelved_offload_time is 0)"
+EVACUATE_END = "active (stopped if it was, or from 2.95)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -197,6 +198,11 @@ TRANSITIONS = {t.action: t for t in (
     # A live migration keeps the server running (or paused) throughout.
     Transition("liveMigrate", (V.ACTIVE, V.PAUSED), T.MIGRATING, KEEP,
                event="conductor_live_migrate_instance"),
+    # Evacuate: only while the server's compute is down; the conductor
+    # rebuilds it on another host (no lock check, as in Nova).
+    Transition("evacuate", (V.ACTIVE, V.STOPPED, V.ERROR), T.REBUILDING,
+               EVACUATE_END, event="conductor_rebuild_server",
+               locked_check=False),
     Transition("confirmResize", (V.RESIZED,), T.RESIZE_CONFIRMING,
                "active (stopped if it was)",
                event="compute_confirm_resize"),

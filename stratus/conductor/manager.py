@@ -12,6 +12,7 @@ from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.conductor.tasks import build
 from stratus.conductor.tasks import compute_report
 from stratus.conductor.tasks import destroy
+from stratus.conductor.tasks import evacuate
 from stratus.conductor.tasks import live_migrate
 from stratus.conductor.tasks import migrate
 from stratus.conductor.tasks import reschedule
@@ -57,6 +58,7 @@ class ConductorManager:
         self.migrate_task = migrate.MigrateTask(conf, messaging)
         self.live_migrate_task = live_migrate.LiveMigrateTask(conf,
                                                               messaging)
+        self.evacuate_task = evacuate.EvacuateTask(conf, messaging)
         self._local_cell = None
         self._instance_cells = _RecentCells()
 
@@ -140,6 +142,24 @@ class ConductorManager:
             self.live_migrate_task.live_migrate_instance(
                 cctx, instance, host, block_migration, force,
                 wait_for_checks=wait_for_checks, migration=migration)
+
+    def evacuate_instance(self, ctx, instance, host, force, admin_password,
+                          target_state=None):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            self.evacuate_task.evacuate_instance(
+                cctx, instance, host, force, admin_password,
+                target_state=target_state)
+
+    def evacuations_done(self, ctx, host):
+        with ctx.target_cell(self._cell_of_host(ctx, host)) as cctx:
+            return evacuate.evacuations_done(cctx, host)
+
+    def evacuation_cleaned(self, ctx, migration):
+        with ctx.target_cell(self._cell_of(ctx, migration.instance_uuid)) \
+                as cctx:
+            migration.cell_uuid = cctx.cell_uuid
+            return evacuate.evacuation_cleaned(cctx, migration)
 
     def confirm_stale_resizes(self, ctx, host, window):
         with ctx.target_cell(self._cell_of_host(ctx, host)) as cctx:

@@ -13,7 +13,9 @@
       server's placement allocations are removed once the save succeeds
       (a shelve offload, an unshelve that failed on its new host);
       live_migrate_instance (a call when the caller waits for the
-      checks); migration_save (a live migration's progress)
+      checks); migration_save (a live migration's progress);
+      evacuate_instance; evacuations_done and evacuation_cleaned (a
+      compute back after an evacuation removes what it left behind)
 """
 from stratus import exception
 
@@ -97,7 +99,30 @@ class ConductorAPI:
                       force=force, wait_for_checks=wait_for_checks,
                       migration=migration)
 
+    def evacuate_instance(self, ctx, instance, host, force, admin_password,
+                          target_state=None):
+        """Rebuild instance (task_state rebuilding; its compute is down) on
+        host (None: where the scheduler says; force: as given, its
+        capacity checked); target_state 'stopped' leaves it stopped
+        (2.95) (1.4)."""
+        self.client.prepare(version="1.4").cast(
+            ctx, "evacuate_instance", instance=instance, host=host,
+            force=force, admin_password=admin_password,
+            target_state=target_state)
+
     # Database proxy for computes (calls) --------------------------------
+
+    def evacuations_done(self, ctx, host):
+        """The finished evacuations of servers away from host, whose
+        source guests and allocations are still to be removed (1.4)."""
+        return self.client.prepare(version="1.4").call(
+            ctx, "evacuations_done", host=host)
+
+    def evacuation_cleaned(self, ctx, migration):
+        """The source host removed the evacuated guest: its allocations
+        go, the migration is completed (1.4)."""
+        return self.client.prepare(version="1.4").call(
+            ctx, "evacuation_cleaned", migration=migration)
 
     def migration_save(self, ctx, migration):
         """Write the migration's changed fields (a live migration's

@@ -24,6 +24,7 @@ CONFIRM_RESIZE = "os_compute_api:servers:confirm_resize"
 REVERT_RESIZE = "os_compute_api:servers:revert_resize"
 MIGRATE = "os_compute_api:os-migrate-server:migrate"
 MIGRATE_HOST = "os_compute_api:os-migrate-server:migrate:host"
+EVACUATE = "os_compute_api:os-evacuate"
 MIGRATE_LIVE = "os_compute_api:os-migrate-server:migrate_live"
 MIGRATE_LIVE_HOST = "os_compute_api:os-migrate-server:migrate_live:host"
 
@@ -81,6 +82,9 @@ def list_rules():
         base.rule(MIGRATE_HOST, base.ADMIN,
                   "Cold migrate a server to a named host (2.56)", _ACTION),
         base.rule(MIGRATE_LIVE, base.ADMIN, "Live migrate a server",
+                  _ACTION),
+        base.rule(EVACUATE, base.ADMIN,
+                  "Evacuate a server from a failed host to a new one",
                   _ACTION),
         base.rule(MIGRATE_LIVE_HOST, base.ADMIN,
                   "Live migrate a server to a named host", _ACTION),

@@ -374,6 +374,50 @@ def migrate_live(req, server_id, body):
     return _accepted(req)
 
 
+@validation.schema(action_schemas.evacuate, "2.1", "2.13")
+@validation.schema(action_schemas.evacuate_v214, "2.14", "2.28")
+@validation.schema(action_schemas.evacuate_v229, "2.29", "2.67")
+@validation.schema(action_schemas.evacuate_v214, "2.68")
+def evacuate_server(req, server_id, body):
+    instance = _server(req, server_id, action_policies.EVACUATE)
+    options = body["evacuate"]
+    host = options.get("host")
+    force = False
+    if (2, 29) <= req.api_version < (2, 68):
+        force = common.to_bool(options.get("force", False))
+        if force and not host:
+            raise errors.bad_request(
+                "Can't force to a non-provided destination")
+    elif req.api_version < (2, 29):
+        # Before 2.29 a host given is taken as given (Nova's force None).
+        force = bool(host)
+    password = options.get("adminPass")
+    if req.api_version < (2, 14):
+        on_shared_storage = common.to_bool(options["onSharedStorage"])
+        if password is not None and on_shared_storage:
+            raise errors.bad_request(
+                "admin password can't be changed on existing disk")
+        if password is None and not on_shared_storage:
+            password = compute_api.generate_password()
+    elif password is None:
+        password = compute_api.generate_password()
+    if host is not None:
+        try:
+            req.app.compute_api.service_of_host(req.context, host)
+        except (exception.ComputeHostNotFound, exception.ServiceNotFound,
+                exception.HostMappingNotFound):
+            raise errors.not_found("Compute host %s not found." % host)
+        if instance.host == host:
+            raise errors.bad_request("The target host can't be the same "
+                                     "one.")
+    req.app.compute_api.evacuate(
+        req.context, instance, host, password, force,
+        target_state="stopped" if req.api_version >= (2, 95) else None)
+    if req.api_version < (2, 14) and req.app.conf.enable_instance_password:
+        return wsgi.json_response(req, {"adminPass": password})
+    return wsgi.empty_response(req, 200)
+
+
 ACTIONS = {
     "lock": lock_server,
     "unlock": unlock_server,
@@ -410,4 +454,5 @@ ACTIONS = {
     "revertResize": revert_resize,
     "migrate": migrate_server,
     "os-migrateLive": migrate_live,
+    "evacuate": evacuate_server,
 }

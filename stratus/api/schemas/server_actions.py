@@ -151,3 +151,20 @@ migrate_live_v225 = _action("os-migrateLive", _object({
 migrate_live_v230 = copy.deepcopy(migrate_live_v225)
 migrate_live_v230["properties"]["os-migrateLive"]["properties"]["force"] = (
     common.boolean)
+
+# evacuate, as Nova's schemas: onSharedStorage required before 2.14 (and
+# gone after); force from 2.29 to 2.67.
+evacuate = _action("evacuate", _object({
+    "host": servers.host_name,
+    "onSharedStorage": common.boolean,
+    "adminPass": {"type": "string"},
+}, required=["onSharedStorage"]))
+
+evacuate_v214 = _action("evacuate", _object({
+    "host": servers.host_name,
+    "adminPass": {"type": "string"},
+}))
+
+evacuate_v229 = copy.deepcopy(evacuate_v214)
+evacuate_v229["properties"]["evacuate"]["properties"]["force"] = (
+    common.boolean)
