@@ -314,6 +314,11 @@ class ComputeManager:
         requested = request_spec.get("requested_networks") or []
         if [item.get("network_id") for item in requested] == [NO_NETWORKS]:
             return []
+        return self._ports_here(instance)
+
+    def _ports_here(self, instance):
+        """Ports of this host's network for the guest (a simulated
+        address with drivers that simulate networking)."""
         if self.network is not None:
             return self.network.allocate_for_instance(instance)
         if virt_driver.supports(self.driver, virt_driver.SimulatedNetworking):
@@ -1044,11 +1049,7 @@ class ComputeManager:
         driver), none when it had none."""
         if not self._network_info(instance):
             return []
-        if self.network is not None:
-            return self.network.allocate_for_instance(instance)
-        if virt_driver.supports(self.driver, virt_driver.SimulatedNetworking):
-            return self.driver.allocate_network(instance)
-        return []
+        return self._ports_here(instance)
 
     def _clean_evacuated(self, ctx):
         """Nova's _destroy_evacuated_instances: the guests of servers
