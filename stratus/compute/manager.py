@@ -881,20 +881,29 @@ class ComputeManager:
         return power_state
 
     def confirm_resize(self, ctx, instance, migration):
-        self._move_step(ctx, instance, migration, "compute_confirm_resize",
-                        lambda: self.driver.confirm_migration(
-                            ctx, migration, instance,
-                            self._network_info(instance)))
-        self._left(instance, migration.dest_compute)
+        """The source's part of a confirm: what it kept goes. Whatever
+        happens the move no longer needs this host (a guest left over
+        is an orphan the power-state sync removes)."""
+        try:
+            self._move_step(ctx, instance, migration,
+                            "compute_confirm_resize",
+                            lambda: self.driver.confirm_migration(
+                                ctx, migration, instance,
+                                self._network_info(instance)))
+        finally:
+            self._left(instance, migration.dest_compute)
 
     def revert_resize(self, ctx, instance, migration):
         """The destination's part of a revert or a rollback: its guest
         goes (a destroy, which every driver has)."""
-        self._move_step(ctx, instance, migration, "compute_revert_resize",
-                        lambda: self.driver.destroy(
-                            ctx, instance, self._network_info(instance)),
-                        capability=None)
-        self._left(instance, migration.source_compute)
+        try:
+            self._move_step(ctx, instance, migration,
+                            "compute_revert_resize",
+                            lambda: self.driver.destroy(
+                                ctx, instance, self._network_info(instance)),
+                            capability=None)
+        finally:
+            self._left(instance, migration.source_compute)
 
     def finish_revert_resize(self, ctx, instance, migration, power_on):
         def restore():

@@ -5,7 +5,8 @@ each node. Every ``update_resources_interval`` the tracker recounts from
 the instances the database places on this host and sends the nodes to
 ``ConductorAPI.compute_nodes_update``, which also keeps the nodes'
 placement inventories (totals, allocation ratios, reserved amounts) in
-step. Builds and deletes mark their node changed; ``report_changed_nodes``
+step, and their COMPUTE_* capability traits (``capability_traits``,
+from the driver). Builds and deletes mark their node changed; ``report_changed_nodes``
 sends those every few seconds, so ``os-hypervisors`` shows a boot at once
 without a database write per boot.
 
@@ -20,6 +21,7 @@ import json
 import math
 import threading
 
+from stratus.compute import capability_traits
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
 
@@ -59,6 +61,7 @@ class ResourceTracker:
         self.host = host
         self.driver = driver
         self.conductor = conductor
+        self._traits = capability_traits.driver_traits(driver)
         self._usage = {}
         self._changed_nodes = set()
         self._sent = {}
@@ -137,7 +140,8 @@ class ResourceTracker:
                      for node in chunk.values()]
             stored.extend(self.conductor.compute_nodes_update(
                 ctx, self.host,
-                compute_node_obj.ComputeNodeList(objects=nodes)))
+                compute_node_obj.ComputeNodeList(objects=nodes),
+                traits=self._traits))
             with self._lock:
                 self._sent.update(chunk)
         return compute_node_obj.ComputeNodeList(objects=stored)

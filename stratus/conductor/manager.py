@@ -220,9 +220,9 @@ class ConductorManager:
         return compute_report.service_report(ctx, self.local_cell(ctx),
                                              service)
 
-    def compute_nodes_update(self, ctx, host, compute_nodes):
+    def compute_nodes_update(self, ctx, host, compute_nodes, traits=None):
         return compute_report.compute_nodes_update(
-            ctx, self.local_cell(ctx), host, compute_nodes)
+            ctx, self.local_cell(ctx), host, compute_nodes, traits)
 
     def instances_on_host(self, ctx, host):
         with ctx.target_cell(self._cell_of_host(ctx, host)) as cctx:

@@ -7,9 +7,11 @@
       (its start or its finish) in one call and one transaction
 1.2 - instance_save takes fault: an InstanceFault written in the same
       transaction (and its message as the finished event's details)
-1.3 - moves: migrate_server (resize and cold migration), confirm_resize,
+1.3 - compute_nodes_update takes traits: the capability traits of the
+      compute's driver, kept on its nodes' resource providers
+1.4 - moves: migrate_server (resize and cold migration), confirm_resize,
       revert_resize, confirm_stale_resizes (the computes' auto-confirm)
-1.4 - unshelve_instance; instance_save takes remove_allocations: the
+1.5 - unshelve_instance; instance_save takes remove_allocations: the
       server's placement allocations are removed once the save succeeds
       (a shelve offload, an unshelve that failed on its new host);
       live_migrate_instance (a call when the caller waits for the
@@ -23,7 +25,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.4"
+VERSION = "1.5"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -56,34 +58,35 @@ class ConductorAPI:
     def unshelve_instance(self, ctx, instance, request_spec):
         """Unshelve (task_state unshelving): power a SHELVED server on, or
         schedule a SHELVED_OFFLOADED one with request_spec and spawn it
-        on the chosen host (1.4)."""
-        self.client.prepare(version="1.4").cast(
+        on the chosen host (1.5)."""
+        self.client.prepare(version="1.5").cast(
             ctx, "unshelve_instance", instance=instance,
             request_spec=request_spec)
-    # Moves (1.3, casts) ---------------------------------------------------
+
+    # Moves (1.4, casts) ---------------------------------------------------
 
     def migrate_server(self, ctx, instance, flavor, host=None):
         """Resize instance to flavor, or (flavor None) cold-migrate it, to
         host when given (else where the scheduler says)."""
-        self.client.prepare(version="1.3").cast(
+        self.client.prepare(version="1.4").cast(
             ctx, "migrate_server", instance=instance, flavor=flavor,
             host=host)
 
     def confirm_resize(self, ctx, instance, migration):
-        self.client.prepare(version="1.3").cast(
+        self.client.prepare(version="1.4").cast(
             ctx, "confirm_resize", instance=instance, migration=migration)
 
     def revert_resize(self, ctx, instance, migration):
-        self.client.prepare(version="1.3").cast(
+        self.client.prepare(version="1.4").cast(
             ctx, "revert_resize", instance=instance, migration=migration)
 
     def confirm_stale_resizes(self, ctx, host, window):
         """Confirm the resizes to host waiting longer than window seconds."""
-        self.client.prepare(version="1.3").cast(
+        self.client.prepare(version="1.4").cast(
             ctx, "confirm_stale_resizes", host=host, window=window)
 
     def can_send_moves(self):
-        return self.client.can_send_version("1.3")
+        return self.client.can_send_version("1.4")
 
     def live_migrate_instance(self, ctx, instance, host, block_migration,
                               force, wait_for_checks=False, migration=None):
@@ -91,8 +94,8 @@ class ConductorAPI:
         the scheduler says; force: the host as given, its capacity
         checked). wait_for_checks: return once the destination is checked
         and claimed, raising what stopped it (the API before 2.34);
-        migration: continue that checked and claimed migration (1.4)."""
-        client = self.client.prepare(version="1.4")
+        migration: continue that checked and claimed migration (1.5)."""
+        client = self.client.prepare(version="1.5")
         method = client.call if wait_for_checks else client.cast
         return method(ctx, "live_migrate_instance", instance=instance,
                       host=host, block_migration=block_migration,
@@ -104,8 +107,8 @@ class ConductorAPI:
         """Rebuild instance (task_state rebuilding; its compute is down) on
         host (None: where the scheduler says; force: as given, its
         capacity checked); target_state 'stopped' leaves it stopped
-        (2.95) (1.4)."""
-        self.client.prepare(version="1.4").cast(
+        (2.95) (1.5)."""
+        self.client.prepare(version="1.5").cast(
             ctx, "evacuate_instance", instance=instance, host=host,
             force=force, admin_password=admin_password,
             target_state=target_state)
@@ -114,20 +117,20 @@ class ConductorAPI:
 
     def evacuations_done(self, ctx, host):
         """The finished evacuations of servers away from host, whose
-        source guests and allocations are still to be removed (1.4)."""
-        return self.client.prepare(version="1.4").call(
+        source guests and allocations are still to be removed (1.5)."""
+        return self.client.prepare(version="1.5").call(
             ctx, "evacuations_done", host=host)
 
     def evacuation_cleaned(self, ctx, migration):
         """The source host removed the evacuated guest: its allocations
-        go, the migration is completed (1.4)."""
-        return self.client.prepare(version="1.4").call(
+        go, the migration is completed (1.5)."""
+        return self.client.prepare(version="1.5").call(
             ctx, "evacuation_cleaned", migration=migration)
 
     def migration_save(self, ctx, migration):
         """Write the migration's changed fields (a live migration's
-        progress, 1.4)."""
-        return self.client.prepare(version="1.4").call(
+        progress, 1.5)."""
+        return self.client.prepare(version="1.5").call(
             ctx, "migration_save", migration=migration)
 
     def instance_save(self, ctx, instance, expected_task_state=None,
@@ -147,10 +150,10 @@ class ConductorAPI:
         conductor records the save and the event without it).
 
         remove_allocations: once saved, the server holds nothing in
-        placement any more (1.4).
+        placement any more (1.5).
         """
         if remove_allocations:
-            return self.client.prepare(version="1.4").call(
+            return self.client.prepare(version="1.5").call(
                 ctx, "instance_save", instance=instance,
                 expected_task_state=expected_task_state,
                 action_event=(list(action_event) if action_event
@@ -205,7 +208,14 @@ class ConductorAPI:
         return self.client.prepare(timeout=timeout).call(
             ctx, "service_report", service=service)
 
-    def compute_nodes_update(self, ctx, host, compute_nodes):
+    def compute_nodes_update(self, ctx, host, compute_nodes, traits=None):
+        """Store the nodes and their resource providers; traits (1.3):
+        the COMPUTE_* traits of the host's driver for every node's
+        provider (an older conductor does not set them)."""
+        if traits is not None and self.client.can_send_version("1.3"):
+            return self.client.prepare(version="1.3").call(
+                ctx, "compute_nodes_update", host=host,
+                compute_nodes=compute_nodes, traits=list(traits))
         return self.client.call(ctx, "compute_nodes_update", host=host,
                                 compute_nodes=compute_nodes)
 

@@ -19,6 +19,26 @@ SCHEDULER_OPTS = [
                      "still checks every host). Needs every aggregate "
                      "mirrored into placement, as the aggregates API does "
                      "from this release on."),
+    cfg.BoolOpt("limit_tenants_to_placement_aggregate", default=False,
+                help="Place a project named in an aggregate's "
+                     "filter_tenant_id* metadata only on the hosts of "
+                     "those aggregates (asked of placement)."),
+    cfg.BoolOpt("placement_aggregate_required_for_tenants", default=False,
+                help="With limit_tenants_to_placement_aggregate: a project "
+                     "no aggregate names gets no host (NoValidHost) "
+                     "instead of any host."),
+    cfg.BoolOpt("query_placement_for_image_type_support", default=False,
+                help="Ask placement only for hosts reporting "
+                     "COMPUTE_IMAGE_TYPE_<disk format> of the image a "
+                     "server boots from."),
+    cfg.BoolOpt("enable_isolated_aggregate_filtering", default=False,
+                help="Keep requests that do not require every trait an "
+                     "aggregate's trait:<NAME>=required metadata names "
+                     "off that aggregate's hosts."),
+    cfg.BoolOpt("image_metadata_prefilter", default=False,
+                help="Turn image properties (hw_architecture, hw_disk_bus, "
+                     "hw_vif_model, hw_video_model, ...) into traits "
+                     "placement requires of the host."),
 ]
 
 PLACEMENT_OPTS = [

@@ -149,6 +149,62 @@ def _set_one(ctx, uuid, name, present):
                                   ids_of(session, wanted).values())
 
 
+def sync_provider_traits(ctx, wanted, owned):
+    """Give each provider of wanted ({uuid: {trait name}}) the traits
+    wanted, and remove those it has that owned(name) says the caller
+    manages but no longer wants; every other trait stays. Providers that
+    change get a new generation; all in one transaction, a few
+    statements for thousands of providers (computes report in bulk)."""
+    ensure_standard_traits(ctx)
+    if wanted:
+        providers.retry_on_conflict(_sync, ctx, wanted, owned)
+
+
+def _sync(ctx, wanted, owned):
+    with ctx.api_db.writer() as session:
+        rows = session.execute(sa.select(
+            providers.PROVIDERS.c.uuid, providers.PROVIDERS.c.id,
+            providers.PROVIDERS.c.generation).where(
+            providers.PROVIDERS.c.uuid.in_(sorted(wanted)))).all()
+        current = {}
+        for rp, trait_id, name in session.execute(sa.select(
+                PROVIDER_TRAITS.c.resource_provider_id,
+                PROVIDER_TRAITS.c.trait_id, TRAITS.c.name).join(
+                TRAITS, TRAITS.c.id == PROVIDER_TRAITS.c.trait_id).where(
+                PROVIDER_TRAITS.c.resource_provider_id.in_(
+                    [row.id for row in rows]))):
+            current.setdefault(rp, {})[name] = trait_id
+        ids = ids_of(session, set().union(*wanted.values()))
+        now = utcnow()
+        bumps, added, removed = [], [], []
+        for uuid, rp, generation in rows:
+            have = current.get(rp, {})
+            add = sorted(wanted[uuid] - set(have))
+            drop = sorted(trait_id for name, trait_id in have.items()
+                          if name not in wanted[uuid] and owned(name))
+            if not (add or drop):
+                continue
+            bumps.append({"rp_id": rp, "seen": generation})
+            added += [{"resource_provider_id": rp, "trait_id": ids[name],
+                       "created_at": now} for name in add]
+            removed += [{"rp_id": rp, "t_id": trait_id} for trait_id in drop]
+        if not bumps:
+            return
+        result = session.execute(providers.PROVIDERS.update().where(
+            providers.PROVIDERS.c.id == sa.bindparam("rp_id"),
+            providers.PROVIDERS.c.generation == sa.bindparam("seen")).values(
+                generation=sa.bindparam("seen") + 1, updated_at=now), bumps)
+        if result.rowcount != len(bumps):
+            raise exception.ConcurrentUpdate(what="resource providers")
+        if removed:
+            session.execute(PROVIDER_TRAITS.delete().where(
+                PROVIDER_TRAITS.c.resource_provider_id
+                == sa.bindparam("rp_id"),
+                PROVIDER_TRAITS.c.trait_id == sa.bindparam("t_id")), removed)
+        if added:
+            session.execute(PROVIDER_TRAITS.insert(), added)
+
+
 def set_traits_in_session(session, provider_id, generation, trait_ids):
     providers.bump_generation(session, provider_id, generation,
                               "resource provider %s" % provider_id)

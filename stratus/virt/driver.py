@@ -50,6 +50,17 @@ class ComputeDriver(abc.ABC):
     """What every driver does: nodes, resources, guest lifecycle."""
 
     name = None
+    # Guest features without operations of their own, reported to
+    # placement as traits with the capability interfaces'
+    # (stratus.compute.capability_traits): disk formats the driver boots
+    # (COMPUTE_IMAGE_TYPE_*), buses and device models guests can have
+    # (os-traits names), tags on a guest's devices, trusted image
+    # certificates, rescue of volume-backed servers.
+    image_types = frozenset()
+    guest_devices = frozenset()
+    device_tagging = False
+    trusted_certs = False
+    volume_backed_rescue = False
 
     @abc.abstractmethod
     def init_host(self, host):

@@ -1,8 +1,12 @@
 """Computes report in: their service record, their host mapping, their
 compute nodes and the nodes' resource providers in placement (a new
-provider joining the placement aggregates of its host's aggregates)."""
+provider joining the placement aggregates of its host's aggregates), with
+the providers' COMPUTE_* traits (the driver's capabilities, and
+COMPUTE_STATUS_DISABLED while the service is disabled)."""
 import os_resource_classes as orc
+import os_traits
 
+from stratus.compute import capability_traits
 from stratus import exception
 from stratus.objects import aggregate as aggregate_obj
 from stratus.objects import compute_node as compute_node_obj
@@ -10,6 +14,7 @@ from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import service as service_obj
 from stratus.placement import host_aggregates
 from stratus.placement import providers
+from stratus.placement import traits as placement_traits
 
 COMPUTE_BINARY = "nova-compute"
 
@@ -25,24 +30,48 @@ def service_report(ctx, cell, service):
     return stored
 
 
-def compute_nodes_update(ctx, cell, host, compute_nodes):
+def compute_nodes_update(ctx, cell, host, compute_nodes, traits=None):
     """Store the host's nodes, then give each its resource provider
     (uuid = node uuid, name = hypervisor_hostname) with VCPU, MEMORY_MB and
     DISK_GB inventories; unchanged providers are not written, the others
-    in bulk."""
+    in bulk. traits: the capability traits of the host's driver (None
+    from a compute older than conductor RPC 1.3: then only the disabled
+    status is kept in step)."""
     try:
-        service_id = service_obj.Service.get_by_host_and_binary(
-            ctx, host, COMPUTE_BINARY, cell_uuid=cell.uuid).id
+        service = service_obj.Service.get_by_host_and_binary(
+            ctx, host, COMPUTE_BINARY, cell_uuid=cell.uuid)
     except exception.ServiceNotFound:
-        service_id = None
+        service = None
     nodes = compute_node_obj.ComputeNodeList.update_host(
-        ctx, cell.uuid, host, service_id, list(compute_nodes))
+        ctx, cell.uuid, host, service.id if service is not None else None,
+        list(compute_nodes))
     created = providers.ensure_root_providers(ctx, {
         node.uuid: (node.hypervisor_hostname, node_inventories(node))
         for node in nodes})
     if created:
         _join_host_aggregates(ctx, host, sorted(created))
+    _sync_traits(ctx, nodes, traits,
+                 service is not None and service.disabled)
     return nodes
+
+
+def _sync_traits(ctx, nodes, traits, disabled):
+    """Each node's provider gets the traits its compute reports (and
+    COMPUTE_STATUS_DISABLED while the service is disabled, so a node
+    registered while it is gets it at once); the compute's other former
+    traits go, the operator's stay."""
+    status = {os_traits.COMPUTE_STATUS_DISABLED} if disabled else set()
+    if traits is None:
+        wanted = {node.uuid: set(status) for node in nodes}
+        owned = {os_traits.COMPUTE_STATUS_DISABLED}.__contains__
+    else:
+        wanted = {node.uuid: capability_traits.node_traits(traits, node)
+                  | status for node in nodes}
+
+        def owned(name):
+            return (name == os_traits.COMPUTE_STATUS_DISABLED
+                    or capability_traits.owned(name))
+    placement_traits.sync_provider_traits(ctx, wanted, owned)
 
 
 def _join_host_aggregates(ctx, host, provider_uuids):

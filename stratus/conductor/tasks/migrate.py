@@ -191,7 +191,7 @@ class MigrateTask(move_common.MoveTask):
         instance.system_metadata = {
             key: value for key, value in instance.system_metadata.items()
             if key != OLD_VM_STATE}
-        allocations.revert_move(cctx, instance.uuid, migration.uuid)
+        self.give_back_source(cctx, instance, migration)
         failure = None
         try:
             instance.power_state = self.compute.finish_revert_resize(

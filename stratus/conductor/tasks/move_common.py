@@ -29,6 +29,7 @@ from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_fault as instance_fault_obj
+from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import migration as migration_obj
 from stratus.objects import request_spec as request_spec_obj
 from stratus.objects import service as service_obj
@@ -221,7 +222,7 @@ class MoveTask:
                 LOG.error("Server %s cannot be restarted on %s: %s",
                           instance.uuid, source_host, restore_exc)
                 failed = restore_exc
-        allocations.revert_move(cctx, instance.uuid, migration.uuid)
+        self.give_back_source(cctx, instance, migration)
         fault = self.fault(instance, failed or exc, trace)
         migration.status = Status.ERROR
         migration.step = Step.DONE
@@ -232,6 +233,14 @@ class MoveTask:
                  "ERROR" if failed else "on its source", exc)
         self.finish(cctx, instance, migration, ERROR, trace, fault=fault,
                     details=message(exc), expected_task_state=expected)
+
+    @staticmethod
+    def give_back_source(cctx, instance, migration):
+        """The server's consumer holds its source again (the migration's
+        consumer goes), and its server group sees it there."""
+        allocations.revert_move(cctx, instance.uuid, migration.uuid)
+        instance_group_obj.record_host(cctx, [instance.uuid],
+                                       migration.source_compute)
 
     def finish(self, cctx, instance, migration, result=SUCCESS, trace=None,
                fault=None, details=None, expected_task_state=None,

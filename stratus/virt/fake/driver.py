@@ -106,6 +106,21 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                  driver.RemoteConsoles, driver.InterfaceHotplug,
                  driver.Migratable, driver.LiveMigratable):
     name = "fake"
+    # A KVM host's formats and devices, as far as the scheduler can tell.
+    image_types = frozenset(["raw", "qcow2", "iso", "aki", "ari", "ami"])
+    guest_devices = frozenset([
+        "COMPUTE_STORAGE_BUS_VIRTIO", "COMPUTE_STORAGE_BUS_SATA",
+        "COMPUTE_STORAGE_BUS_SCSI", "COMPUTE_STORAGE_BUS_IDE",
+        "COMPUTE_STORAGE_BUS_USB", "COMPUTE_NET_VIF_MODEL_VIRTIO",
+        "COMPUTE_NET_VIF_MODEL_E1000", "COMPUTE_NET_VIF_MODEL_E1000E",
+        "COMPUTE_NET_VIF_MODEL_RTL8139", "COMPUTE_NET_VIF_MODEL_NE2K_PCI",
+        "COMPUTE_NET_VIF_MODEL_PCNET", "COMPUTE_GRAPHICS_MODEL_CIRRUS",
+        "COMPUTE_GRAPHICS_MODEL_VGA", "COMPUTE_GRAPHICS_MODEL_VIRTIO",
+        "COMPUTE_GRAPHICS_MODEL_QXL", "COMPUTE_GRAPHICS_MODEL_BOCHS",
+        "COMPUTE_GRAPHICS_MODEL_NONE"])
+    device_tagging = True
+    trusted_certs = True
+    volume_backed_rescue = True
 
     def __init__(self, conf, host):
         options = conf.fake_driver

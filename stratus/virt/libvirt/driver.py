@@ -71,6 +71,12 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
                     driver.ConsoleOutput, driver.RemoteConsoles,
                     driver.InterfaceHotplug, driver.Snapshot):
     name = "libvirt"
+    # What _checked_format lets QEMU open, and the devices guest_xml
+    # gives a guest (virtio disk and NICs, a SATA config drive cdrom).
+    image_types = frozenset(["raw", "qcow2"])
+    guest_devices = frozenset([
+        "COMPUTE_STORAGE_BUS_VIRTIO", "COMPUTE_STORAGE_BUS_SATA",
+        "COMPUTE_NET_VIF_MODEL_VIRTIO"])
 
     def __init__(self, conf, host, image_api=None):
         if libvirt is None:

@@ -120,8 +120,9 @@ def stack(conf, databases, cloud_urls, tmp_path):
     running.stop()
 
 
-def upload_image(cloud, **properties):
-    """A raw public image with these properties, uploaded; its id."""
+def upload_image(cloud, disk_format="raw", **properties):
+    """A public image (raw unless said) with these properties, uploaded;
+    its id."""
     def request(method, path, body, content_type):
         req = webob.Request.blank(path, method=method, headers={
             "X-Auth-Token": cloud_harness.ADMIN,
@@ -132,7 +133,7 @@ def upload_image(cloud, **properties):
         assert response.status_int in (201, 204), response.text
         return response
     image = request("POST", "/v2/images", json.dumps(dict(
-        properties, name="props", disk_format="raw",
+        properties, name="props", disk_format=disk_format,
         container_format="bare", visibility="public")).encode(),
         "application/json").json
     request("PUT", "/v2/images/%s/file" % image["id"], b"\0" * 4096,

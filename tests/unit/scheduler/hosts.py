@@ -37,7 +37,7 @@ def register_host(ctx, host, nodes=1, vcpus=4, memory_mb=4096, disk_gb=40,
 
 def add_aggregate(ctx, name, hosts, **metadata):
     """An aggregate of hosts with metadata, written to the API DB (as the
-    aggregates API does)."""
+    aggregates API does); its uuid."""
     with ctx.api_db.writer() as session:
         aggregate = api_models.Aggregate(uuid=str(uuid.uuid4()), name=name)
         session.add(aggregate)
@@ -48,6 +48,7 @@ def add_aggregate(ctx, name, hosts, **metadata):
         for key, value in metadata.items():
             session.add(api_models.AggregateMetadata(
                 aggregate_id=aggregate.id, key=key, value=value))
+        return aggregate.uuid
 
 
 def mark_down(ctx, host):
