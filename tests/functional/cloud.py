@@ -97,47 +97,6 @@ class StackClient:
         return self.get("/images", version="2.35")["images"]
 
 
-def placement(cloud, path):
-    """GET a Placement path of the running cloud, as admin."""
-    req = webob.Request.blank(path, headers={
-        "X-Auth-Token": ADMIN, "OpenStack-API-Version": "placement 1.39"})
-    response = req.get_response(cloud.apps["placement"])
-    if response.status_int != 200:
-        raise ApiError("%s: %s" % (response.status, response.text))
-    return response.json
-
-
-def usages(cloud):
-    """{provider name: {resource class: used}} of the providers that have
-    anything allocated."""
-    found = {}
-    for provider in placement(cloud, "/resource_providers")[
-            "resource_providers"]:
-        used = {name: amount for name, amount in placement(
-            cloud, "/resource_providers/%s/usages" % provider["uuid"])[
-            "usages"].items() if amount}
-        if used:
-            found[provider["name"]] = used
-    return found
-
-
-def add_compute(cloud, host):
-    """Start one more compute service (its own fake driver) in the running
-    cloud; its ComputeManager. The cloud stops it with the others."""
-    from stratus.compute import manager as compute_manager
-    from stratus import service
-    from stratus.virt import driver as virt_driver
-    image_api = next(svc.manager.image_api for svc in cloud.services
-                     if svc.binary == "nova-compute")
-    manager = compute_manager.ComputeManager(
-        cloud.conf, cloud.messaging, host,
-        virt_driver.load_driver(cloud.conf, host), image_api=image_api)
-    cloud.services.append(service.Service(
-        cloud.conf, cloud.messaging, "nova-compute", "compute", host,
-        manager).start())
-    return manager
-
-
 def start_cloud(conf, urls, data_dir, nodes=3, serve_http=False,
                 auth="noauth", **overrides):
     """A started all-in-one Cloud on the given database URLs."""

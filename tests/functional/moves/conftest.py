@@ -68,6 +68,14 @@ class Moves(fixtures.ManyHosts):
             for provider in self.placement("/resource_providers")[
                 "resource_providers"]}
 
+    def used(self):
+        """{provider name: usages} of the providers holding anything."""
+        return {name: used for name, used in self.usages().items()
+                if any(used.values())}
+
+    def host_of(self, server_id):
+        return self.admin.server(server_id)["OS-EXT-SRV-ATTR:host"]
+
     def allocations(self, consumer):
         """{provider name: resources} of a consumer."""
         names = {provider["uuid"]: provider["name"] for provider in
@@ -96,13 +104,15 @@ class Moves(fixtures.ManyHosts):
         return {event["event"]: event for event in detail["events"]}
 
 
-def start(conf, urls, tmp_path, **overrides):
+def start(conf, urls, tmp_path, env_class=None, **overrides):
+    """A started env_class (Moves unless given) with [DEFAULT]
+    overrides."""
     for name, value in overrides.items():
         conf.set_override(name, value)
     # Two hosts of one node each: "the other host" is unambiguous.
     conf.set_override("host_cache_seconds", 0.0, group="scheduler")
     running = cloud_harness.start_cloud(conf, urls, tmp_path, nodes=1)
-    return Moves(running)
+    return (env_class or Moves)(running)
 
 
 @pytest.fixture

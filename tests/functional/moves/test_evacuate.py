@@ -9,11 +9,6 @@ pytestmark = pytest.mark.slow
 TINY = {"DISK_GB": 1, "MEMORY_MB": 512, "VCPU": 1}
 
 
-def _used(env):
-    return {name: used for name, used in env.usages().items()
-            if any(used.values())}
-
-
 def _service(env, host):
     return next(svc for svc in list(env.cloud.services) + env.extra
                 if svc.host == host and svc.binary == "nova-compute")
@@ -71,7 +66,7 @@ def test_evacuate_and_the_source_cleans_up_when_back(moves):
     # The source stays held until its compute is back and cleans up.
     assert env.allocations(migration["uuid"]) == {source: TINY}
     assert env.allocations(server["id"]) == {dest: TINY}
-    assert _used(env) == {source: TINY, dest: TINY}
+    assert env.used() == {source: TINY, dest: TINY}
     events = env.events(server["id"], "evacuate")
     assert {name: event["result"] for name, event in events.items()} == {
         "rebuild_server": "Success", "compute_rebuild_instance": "Success"}
@@ -80,7 +75,7 @@ def test_evacuate_and_the_source_cleans_up_when_back(moves):
     _host_comes_back(env, source)
     # ... until its compute starts again (Nova's init_host).
     assert env.driver(source).guest(server["id"]) is None
-    assert _used(env) == {dest: TINY}
+    assert env.used() == {dest: TINY}
     migration, = env.migrations(server["id"])
     assert migration["status"] == "completed"
     assert env.allocations(migration["uuid"]) == {}
@@ -113,7 +108,7 @@ def test_evacuate_rules_failures_and_2_95(moves_sqlite):
         "Compute host nowhere not found.")
     assert env.act(server["id"], {"evacuate": {}},
                    version="2.68").status_int == 403
-    assert _used(env) == {source: TINY}
+    assert env.used() == {source: TINY}
 
     # The destination fails to build it: still on its source, with the
     # failure in its action, nothing claimed on the destination.
@@ -122,7 +117,7 @@ def test_evacuate_rules_failures_and_2_95(moves_sqlite):
     back = env.wait(server["id"], {"ACTIVE"})
     assert back["OS-EXT-SRV-ATTR:host"] == source
     assert env.driver(dest).guest(server["id"]) is None
-    assert _used(env) == {source: TINY}
+    assert env.used() == {source: TINY}
     assert env.migrations(server["id"])[0]["status"] == "failed"
     events = env.events(server["id"], "evacuate")
     assert events["compute_rebuild_instance"]["result"] == "Error"
@@ -135,7 +130,7 @@ def test_evacuate_rules_failures_and_2_95(moves_sqlite):
     assert env.wait(server["id"], {"ACTIVE"})["OS-EXT-SRV-ATTR:host"] == (
         source)
     assert env.migrations(server["id"])[0]["status"] == "error"
-    assert _used(env) == {source: TINY}
+    assert env.used() == {source: TINY}
     _set_service(env, dest, status="enabled")
 
     # Before 2.14 the password comes back; from 2.95 it stays stopped.
@@ -145,7 +140,7 @@ def test_evacuate_rules_failures_and_2_95(moves_sqlite):
     moved = env.wait(server["id"], {"ACTIVE"})
     assert moved["OS-EXT-SRV-ATTR:host"] == dest
     _host_comes_back(env, source)
-    assert _used(env) == {dest: TINY}
+    assert env.used() == {dest: TINY}
 
     _host_goes_down(env, dest)
     _evacuate(env, server["id"], {"host": source}, version="2.95")

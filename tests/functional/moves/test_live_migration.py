@@ -18,12 +18,6 @@ def _hosts(env, server):
     return source, other
 
 
-def _used(env):
-    """{provider: usages} of the providers holding anything."""
-    return {name: used for name, used in env.usages().items()
-            if any(used.values())}
-
-
 def _live(env, server_id, body=None, version="2.68", expected=202):
     body = body if body is not None else {"block_migration": "auto",
                                           "host": None}
@@ -50,13 +44,13 @@ def test_live_migration_moves_the_guest(moves):
     env = moves
     server = env.active()
     source, dest = _hosts(env, server)
-    assert _used(env) == {source: TINY}
+    assert env.used() == {source: TINY}
     _live(env, server["id"])
     moved = env.wait(server["id"], {"ACTIVE"})
     assert moved["OS-EXT-SRV-ATTR:host"] == dest
     assert moved["OS-EXT-SRV-ATTR:hypervisor_hostname"] == dest
     # Exactly one claim, on the destination; the migration holds nothing.
-    assert _used(env) == {dest: TINY}
+    assert env.used() == {dest: TINY}
     migration, = env.migrations(server["id"])
     assert (migration["migration_type"], migration["status"]) == (
         "live-migration", "completed")
@@ -99,7 +93,7 @@ def test_progress_force_complete_and_abort(moves_sqlite):
     assert shown["id"] == running["id"] and "uuid" not in shown
     # While it runs both hosts are held: the source by the migration,
     # the destination by the server.
-    assert _used(env) == {source: TINY, dest: TINY}
+    assert env.used() == {source: TINY, dest: TINY}
     assert env.driver(dest).incoming_guest(server["id"]) is not None
     path = "/servers/%s/migrations/%s" % (server["id"], running["id"])
     # Before 2.22 there is no such resource; the body is checked.
@@ -117,7 +111,7 @@ def test_progress_force_complete_and_abort(moves_sqlite):
     assert response.status_int == 202, response.text
     moved = env.wait(server["id"], {"ACTIVE"})
     assert moved["OS-EXT-SRV-ATTR:host"] == dest
-    assert _used(env) == {dest: TINY}
+    assert env.used() == {dest: TINY}
     events = env.events(server["id"], "live_migration_force_complete")
     assert events["compute_live_migration_force_complete"]["result"] == (
         "Success")
@@ -139,7 +133,7 @@ def test_progress_force_complete_and_abort(moves_sqlite):
     assert response.status_int == 202, response.text
     back = env.wait(server["id"], {"ACTIVE"})
     assert back["OS-EXT-SRV-ATTR:host"] == dest
-    assert _used(env) == {dest: TINY}
+    assert env.used() == {dest: TINY}
     assert env.driver(dest).guest(server["id"]).power_state == 1
     assert env.driver(source).incoming_guest(server["id"]) is None
     aborted = [m for m in env.migrations(server["id"])
@@ -177,7 +171,7 @@ def test_abort_while_preparing_from_2_65(moves_sqlite):
     env.driver(dest).release_live_migration(server["id"])
     back = env.wait(server["id"], {"ACTIVE"})
     assert back["OS-EXT-SRV-ATTR:host"] == source
-    assert _used(env) == {source: TINY}
+    assert env.used() == {source: TINY}
     assert env.driver(source).guest(server["id"]).power_state == 1
     assert env.driver(dest).incoming_guest(server["id"]) is None
     assert env.migrations(server["id"])[0]["status"] == "cancelled"
@@ -199,7 +193,7 @@ def test_failures_leave_it_running_on_its_source(moves_sqlite):
         _live(env, server["id"])
         back = env.wait(server["id"], {"ACTIVE"})
         assert back["OS-EXT-SRV-ATTR:host"] == source
-        assert _used(env) == {source: TINY}
+        assert env.used() == {source: TINY}
         assert env.driver(source).guest(server["id"]).power_state == 1
         assert env.driver(dest).incoming_guest(server["id"]) is None
         migration = env.migrations(server["id"])[0]
@@ -215,7 +209,7 @@ def test_failures_leave_it_running_on_its_source(moves_sqlite):
     _live(env, server["id"])
     assert env.wait(server["id"], {"ACTIVE"})["OS-EXT-SRV-ATTR:host"] == (
         source)
-    assert _used(env) == {source: TINY}
+    assert env.used() == {source: TINY}
     # Before 2.34 the checks answer the request: 400 with the reason.
     response = _live(env, server["id"], {"block_migration": False,
                                          "host": None}, version="2.33",
@@ -223,7 +217,7 @@ def test_failures_leave_it_running_on_its_source(moves_sqlite):
     assert response.json["badRequest"]["message"].startswith(
         "Migration pre-check error: %s cannot take the server" % dest)
     assert env.admin.server(server["id"])["OS-EXT-STS:task_state"] is None
-    assert _used(env) == {source: TINY}
+    assert env.used() == {source: TINY}
     env.clear_failures()
     # A host forced (2.30) that has no room: the claim refuses, nothing
     # changes.
@@ -232,7 +226,7 @@ def test_failures_leave_it_running_on_its_source(moves_sqlite):
     big = env.active(flavor="huge")
     other = env.active(flavor="huge")
     assert other["OS-EXT-SRV-ATTR:host"] != big["OS-EXT-SRV-ATTR:host"]
-    before = _used(env)
+    before = env.used()
     target = other["OS-EXT-SRV-ATTR:host"]
     response = _live(env, big["id"], {
         "block_migration": False, "host": target, "force": True},
@@ -246,7 +240,7 @@ def test_failures_leave_it_running_on_its_source(moves_sqlite):
                            "force": True}, version="2.67")
     assert env.wait(big["id"], {"ACTIVE"})["OS-EXT-SRV-ATTR:host"] == (
         big["OS-EXT-SRV-ATTR:host"])
-    assert _used(env) == before
+    assert env.used() == before
     assert env.migrations(big["id"])[0]["status"] == "error"
     # The same through the scheduler: no valid host.
     response = _live(env, big["id"], {"block_migration": False,
@@ -254,7 +248,7 @@ def test_failures_leave_it_running_on_its_source(moves_sqlite):
                      expected=400)
     assert response.json["badRequest"]["message"].startswith(
         "No valid host was found.")
-    assert _used(env) == before
+    assert env.used() == before
 
 
 def test_request_rules(moves_sqlite):
@@ -298,7 +292,7 @@ def test_request_rules(moves_sqlite):
     assert response.json["badRequest"]["message"] == (
         "Unable to migrate instance (%s) to current host (%s)."
         % (server["id"], source))
-    assert _used(env) == {source: TINY}
+    assert env.used() == {source: TINY}
     # A paused server moves and stays paused.
     assert env.act(server["id"], {"pause": None}).status_int == 202
     env.wait(server["id"], {"PAUSED"})
@@ -307,7 +301,7 @@ def test_request_rules(moves_sqlite):
     moved = env.wait(server["id"], {"PAUSED"})
     assert moved["OS-EXT-SRV-ATTR:host"] == dest
     assert env.driver(dest).guest(server["id"]).power_state == 3
-    assert _used(env) == {dest: TINY}
+    assert env.used() == {dest: TINY}
 
 
 def _cell_uuid(env, server_id):

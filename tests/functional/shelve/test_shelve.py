@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from stratus import context
 from stratus.db import cell_models
 from stratus.objects import base as objects_base
+from tests.functional.shelve.conftest import FIRST_HOST
 from tests.functional.shelve.conftest import SECOND_HOST
 
 pytestmark = pytest.mark.slow
 
-FIRST_HOST = "stratus-test"
 TINY = {"VCPU": 1, "MEMORY_MB": 512, "DISK_GB": 1}
 
 
@@ -24,19 +24,10 @@ def _shelved_image(shelving, server_id):
     return images
 
 
-def _events(shelving, server_id, action):
-    """{event name: result} of the newest action of that name."""
-    actions = shelving.admin.get("/servers/%s/os-instance-actions"
-                                 % server_id)["instanceActions"]
-    request_id = next(item["request_id"] for item in actions
-                      if item["action"] == action)
-    found = shelving.events(server_id, request_id)
-    return {event["event"]: event["result"] for event in found["events"]}
-
-
 def _act(shelving, server_id, body, expected=202, client=None,
          version=None):
-    response = shelving.act(server_id, body, client=client, version=version)
+    response = shelving.act(server_id, body, client=client,
+                            version=version or "2.100")
     assert response.status_int == expected, response.text
     return response
 
@@ -44,10 +35,9 @@ def _act(shelving, server_id, body, expected=202, client=None,
 def test_shelve_offload_and_unshelve_to_another_host(
         shelving_on_each_database):
     shelving = shelving_on_each_database
-    server = shelving.boot("web")
-    server_id = server["id"]
+    server_id = shelving.server("web")
     first = shelving.host_of(server_id)
-    assert shelving.usages() == {first: TINY}
+    assert shelving.used() == {first: TINY}
 
     _act(shelving, server_id, {"shelve": None})
     shelved = shelving.settled(server_id)
@@ -57,14 +47,13 @@ def test_shelve_offload_and_unshelve_to_another_host(
     assert admin_view["OS-EXT-SRV-ATTR:hypervisor_hostname"] is None
     assert admin_view["OS-EXT-STS:power_state"] == 0
     # Nothing left on the host, in placement or in the hypervisor.
-    assert shelving.usages() == {}
-    assert server_id not in shelving.drivers[first].list_instance_uuids()
-    image = shelving.compute.image_api.get(_admin_ctx(), _sysmeta(
-        shelving, server_id)["shelved_image_id"])
-    assert (image["name"], image["status"], image["image_type"]) == (
-        "web-shelved", "active", "snapshot")
-    assert image["instance_uuid"] == server_id
-    assert _events(shelving, server_id, "shelve") == {
+    assert shelving.used() == {}
+    assert server_id not in shelving.driver(first).list_instance_uuids()
+    image = shelving.image_doc(_sysmeta(shelving, server_id)["shelved_image_id"])
+    assert (image["name"], image["status"]) == ("web-shelved", "ACTIVE")
+    assert image["metadata"]["image_type"] == "snapshot"
+    assert image["metadata"]["instance_uuid"] == server_id
+    assert shelving.results(server_id, "shelve") == {
         "compute_shelve_instance": "Success"}
 
     other = SECOND_HOST if first == FIRST_HOST else FIRST_HOST
@@ -73,13 +62,13 @@ def test_shelve_offload_and_unshelve_to_another_host(
     server = shelving.settled(server_id)
     assert server["status"] == "ACTIVE"
     assert shelving.host_of(server_id) == other
-    assert shelving.usages() == {other: TINY}
-    guest = shelving.drivers[other].guest(server_id)
+    assert shelving.used() == {other: TINY}
+    guest = shelving.driver(other).guest(server_id)
     assert guest is not None and guest.power_state == 1
     # The snapshot and the shelve records go once it runs again.
-    assert shelving.image(image["id"]) is None
+    assert shelving.image_doc(image["id"]) is None
     assert "shelved_image_id" not in _sysmeta(shelving, server_id)
-    assert _events(shelving, server_id, "unshelve") == {
+    assert shelving.results(server_id, "unshelve") == {
         "get_image_info": "Success", "schedule_instances": "Success",
         "compute_unshelve_instance": "Success"}
 
@@ -87,16 +76,16 @@ def test_shelve_offload_and_unshelve_to_another_host(
 def test_shelve_kept_on_host_offload_by_admin_and_by_the_compute(
         shelving_kept):
     shelving = shelving_kept
-    server_id = shelving.boot("kept")["id"]
+    server_id = shelving.server("kept")
     host = shelving.host_of(server_id)
     _act(shelving, server_id, {"shelve": None})
     assert shelving.settled(server_id)["status"] == "SHELVED"
     # Still on its host, holding its resources, its guest off.
     assert shelving.host_of(server_id) == host
-    assert shelving.usages() == {host: TINY}
-    assert shelving.drivers[host].guest(server_id).power_state == 4
+    assert shelving.used() == {host: TINY}
+    assert shelving.driver(host).guest(server_id).power_state == 4
     image_id = _sysmeta(shelving, server_id)["shelved_image_id"]
-    assert shelving.image(image_id)["status"] == "ACTIVE"
+    assert shelving.image_doc(image_id)["status"] == "ACTIVE"
     # A zone or a host only for an offloaded server.
     response = _act(shelving, server_id, {"unshelve": {"host": host}},
                     expected=409, version="2.91", client=shelving.admin)
@@ -107,10 +96,10 @@ def test_shelve_kept_on_host_offload_by_admin_and_by_the_compute(
 
     # Unshelving a SHELVED server powers its guest on where it is.
     _act(shelving, server_id, {"unshelve": None})
-    assert shelving.settled(server_id)["status"] == "ACTIVE", str(shelving.events(server_id)["events"])
-    assert shelving.drivers[host].guest(server_id).power_state == 1
-    assert shelving.usages() == {host: TINY}
-    assert shelving.image(image_id) is None
+    assert shelving.settled(server_id)["status"] == "ACTIVE"
+    assert shelving.driver(host).guest(server_id).power_state == 1
+    assert shelving.used() == {host: TINY}
+    assert shelving.image_doc(image_id) is None
 
     _act(shelving, server_id, {"shelve": None})
     shelving.settled(server_id)
@@ -119,30 +108,29 @@ def test_shelve_kept_on_host_offload_by_admin_and_by_the_compute(
     _act(shelving, server_id, {"shelveOffload": None},
          client=shelving.admin)
     assert shelving.settled(server_id)["status"] == "SHELVED_OFFLOADED"
-    assert shelving.usages() == {}
-    assert _events(shelving, server_id, "shelveOffload") == {
+    assert shelving.used() == {}
+    assert shelving.results(server_id, "shelveOffload") == {
         "compute_shelve_offload_instance": "Success"}
     _act(shelving, server_id, {"shelveOffload": None}, expected=409,
          client=shelving.admin)
 
     # The compute offloads what was shelved longer than
     # shelved_offload_time ago.
-    second_id = shelving.boot("later")["id"]
+    second_id = shelving.server("later")
     second_host = shelving.host_of(second_id)
     _act(shelving, second_id, {"shelve": None})
     shelving.settled(second_id)
-    computes = {manager.host: manager for manager in
-                (shelving.compute, shelving.second)}
+    computes = shelving.computes
     computes[second_host].offload_shelved_instances(_admin_ctx())
     assert shelving.demo.server(second_id)["status"] == "SHELVED"
     _backdate(shelving, second_id, hours=2)
     computes[second_host].offload_shelved_instances(_admin_ctx())
     assert shelving.settled(second_id)["status"] == "SHELVED_OFFLOADED"
-    assert shelving.usages() == {}
+    assert shelving.used() == {}
 
 
 def test_unshelve_rules_by_microversion(shelving):
-    server_id = shelving.boot("rules")["id"]
+    server_id = shelving.server("rules")
     # Not shelved: Nova's state conflict.
     response = _act(shelving, server_id, {"unshelve": None}, expected=409)
     assert response.json["conflictingRequest"]["message"] == (
@@ -210,7 +198,7 @@ def test_unshelve_rules_by_microversion(shelving):
          version="2.91", client=shelving.admin)
     assert shelving.settled(server_id)["status"] == "ACTIVE"
     assert shelving.host_of(server_id) == FIRST_HOST
-    assert shelving.usages() == {FIRST_HOST: TINY}
+    assert shelving.used() == {FIRST_HOST: TINY}
     # A locked server is not shelved by its owner.
     _act(shelving, server_id, {"lock": None})
     response = _act(shelving, server_id, {"shelve": None}, expected=409)
@@ -219,16 +207,16 @@ def test_unshelve_rules_by_microversion(shelving):
 
 
 def test_failures_leave_the_server_where_it_was(shelving):
-    server_id = shelving.boot("fragile")["id"]
+    server_id = shelving.server("fragile")
     host = shelving.host_of(server_id)
     # A snapshot that fails: ACTIVE again, its guest running, no image.
-    shelving.drivers[host].inject_failure("snapshot", server_id)
+    shelving.driver(host).inject_failure("snapshot", server_id)
     _act(shelving, server_id, {"shelve": None})
     assert shelving.settled(server_id)["status"] == "ACTIVE"
-    assert shelving.drivers[host].guest(server_id).power_state == 1
+    assert shelving.driver(host).guest(server_id).power_state == 1
     assert _shelved_image(shelving, server_id) == []
-    assert shelving.usages() == {host: TINY}
-    assert _events(shelving, server_id, "shelve") == {
+    assert shelving.used() == {host: TINY}
+    assert shelving.results(server_id, "shelve") == {
         "compute_shelve_instance": "Error"}
     shelving.clear_failures()
 
@@ -237,15 +225,15 @@ def test_failures_leave_the_server_where_it_was(shelving):
     _act(shelving, server_id, {"shelve": None})
     shelving.settled(server_id)
     image_id = _sysmeta(shelving, server_id)["shelved_image_id"]
-    for driver in shelving.drivers.values():
-        driver.inject_failure("spawn", server_id)
+    for host_name in shelving.computes:
+        shelving.driver(host_name).inject_failure("spawn", server_id)
     _act(shelving, server_id, {"unshelve": None})
     server = shelving.settled(server_id)
     assert server["status"] == "SHELVED_OFFLOADED"
     assert shelving.host_of(server_id) is None
-    assert shelving.usages() == {}
-    assert shelving.image(image_id)["status"] == "ACTIVE"
-    events = _events(shelving, server_id, "unshelve")
+    assert shelving.used() == {}
+    assert shelving.image_doc(image_id)["status"] == "ACTIVE"
+    events = shelving.results(server_id, "unshelve")
     assert events["compute_unshelve_instance"] == "Error"
     shelving.clear_failures()
 
@@ -258,9 +246,9 @@ def test_failures_leave_the_server_where_it_was(shelving):
                            {"status": "disabled"}, version="2.53")
     _act(shelving, server_id, {"unshelve": None})
     assert shelving.settled(server_id)["status"] == "SHELVED_OFFLOADED"
-    assert _events(shelving, server_id, "unshelve") == {
+    assert shelving.results(server_id, "unshelve") == {
         "get_image_info": "Success", "schedule_instances": "Error"}
-    assert shelving.usages() == {}
+    assert shelving.used() == {}
 
     # Its snapshot deleted meanwhile: ERROR with Nova's fault.
     shelving.admin.delete("/images/%s" % image_id, version="2.35")
@@ -270,22 +258,22 @@ def test_failures_leave_the_server_where_it_was(shelving):
     assert server["fault"]["message"] == (
         "Error during unshelve instance %s: Unshelve attempted but the "
         "image %s cannot be found." % (server_id, image_id))
-    assert shelving.usages() == {}
+    assert shelving.used() == {}
 
 
 def test_offload_failure_keeps_it_shelved(shelving_kept):
     shelving = shelving_kept
-    server_id = shelving.boot("stuck-guest")["id"]
+    server_id = shelving.server("stuck-guest")
     host = shelving.host_of(server_id)
     _act(shelving, server_id, {"shelve": None})
     shelving.settled(server_id)
-    shelving.drivers[host].inject_failure("destroy", server_id)
+    shelving.driver(host).inject_failure("destroy", server_id)
     _act(shelving, server_id, {"shelveOffload": None},
          client=shelving.admin)
     assert shelving.settled(server_id)["status"] == "SHELVED"
     assert shelving.host_of(server_id) == host
-    assert shelving.usages() == {host: TINY}
-    assert _events(shelving, server_id, "shelveOffload") == {
+    assert shelving.used() == {host: TINY}
+    assert shelving.results(server_id, "shelveOffload") == {
         "compute_shelve_offload_instance": "Error"}
 
 
