@@ -9,6 +9,7 @@ host goes through the conductor and compute RPC APIs.
 """
 import heapq
 import json
+import logging
 import re
 import secrets
 import uuid as uuid_lib
@@ -42,6 +43,8 @@ from stratus.objects import service as service_obj
 from stratus.objects import tag as tag_obj
 from stratus.placement import allocations
 from stratus import quota
+
+LOG = logging.getLogger(__name__)
 
 COMPUTE_BINARY = "nova-compute"
 # An argument not given (unshelve's availability_zone may be given as null).
@@ -617,8 +620,9 @@ class API:
                 return
             action_obj.InstanceAction.action_start(
                 cctx, instance.uuid, action_obj.DELETE)
-            # Its consoles go with it.
+            # Its consoles go with it, and a shelved server's snapshot.
             console_tokens.revoke_instance(ctx, instance.uuid)
+            self._delete_shelved_image(ctx, instance)
             if instance.host and self._host_is_up(ctx, instance):
                 try:
                     self._start_deleting(instance)
@@ -632,6 +636,20 @@ class API:
         mapping.save()
         allocations.remove_consumer(ctx, instance.uuid)
         instance_group_obj.remove_member(ctx, instance.uuid)
+
+    def _delete_shelved_image(self, ctx, instance):
+        """Nova deletes the snapshot of a shelved server with it."""
+        if instance.vm_state not in (fields.VMState.SHELVED,
+                                     fields.VMState.SHELVED_OFFLOADED):
+            return
+        image_id = (instance.system_metadata or {}).get("shelved_image_id")
+        if not image_id:
+            return
+        try:
+            self.image_api.delete(ctx, image_id)
+        except (exception.ImageNotFound, exception.NotAuthorized) as exc:
+            LOG.warning("Could not delete the snapshot %s of shelved server "
+                        "%s: %s", image_id, instance.uuid, exc)
 
     @staticmethod
     def _start_deleting(instance):

@@ -369,6 +369,9 @@ class ComputeManager:
         if task_state == TaskState.DELETING \
                 or instance.vm_state == VMState.DELETED:
             self._terminate(ctx, instance)
+        elif task_state is not None and instance.vm_state in (
+                VMState.SHELVED, VMState.SHELVED_OFFLOADED):
+            self._settle_shelved(ctx, instance)
         elif instance.vm_state == VMState.BUILDING \
                 or task_state in BUILD_TASK_STATES:
             self._fail_interrupted_build(ctx, instance)
@@ -377,6 +380,42 @@ class ComputeManager:
             self._settle(ctx, instance, task_state)
         else:
             self._sync_power_state(ctx, instance)
+
+    def _settle_shelved(self, ctx, instance):
+        """Finish or undo what a restart cut short of a shelved server: an
+        offload is finished; an unshelve that was spawning here is undone
+        (the server offloaded again, its claim freed, with a fault); a
+        SHELVED server being powered on ends as its guest is."""
+        expected = [instance.task_state]
+        release = False
+        fault = None
+        if instance.task_state == TaskState.SHELVING_OFFLOADING:
+            try:
+                self._offload(ctx, instance)
+            except Exception as exc:  # noqa: BLE001 - stays shelved, fault
+                LOG.exception("Could not offload instance %s", instance.uuid)
+                fault = exc
+            else:
+                instance.vm_state = VMState.SHELVED_OFFLOADED
+                release = True
+        elif instance.vm_state == VMState.SHELVED_OFFLOADED:
+            self._destroy_guest_quietly(ctx, instance)
+            self.tracker.remove_usage(instance)
+            instance.host = instance.node = instance.compute_id = None
+            release = True
+            fault = exception.StratusException(
+                "Unshelve of instance %s interrupted by a restart of the "
+                "compute service on %s" % (instance.uuid, self.host))
+        elif self._power_state(instance) == PowerState.RUNNING:
+            instance.vm_state = VMState.ACTIVE
+        instance.task_state = None
+        instance.power_state = self._power_state(instance)
+        extra = {}
+        if fault is not None:
+            extra["fault"] = instance_fault_obj.InstanceFault.from_exception(
+                instance.uuid, fault, host=self.host)
+        self._save_quietly(ctx, instance, expected,
+                           remove_allocations=release, **extra)
 
     def _fail_interrupted_build(self, ctx, instance):
         """A build the restart cut short fails: the guest goes, and the

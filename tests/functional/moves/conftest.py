@@ -73,6 +73,11 @@ class Moves(fixtures.ManyHosts):
         return {name: used for name, used in self.usages().items()
                 if any(used.values())}
 
+    def service(self, host):
+        """The compute Service of host (to stop and start it)."""
+        return next(svc for svc in list(self.cloud.services) + self.extra
+                    if svc.host == host and svc.binary == "nova-compute")
+
     def host_of(self, server_id):
         return self.admin.server(server_id)["OS-EXT-SRV-ATTR:host"]
 

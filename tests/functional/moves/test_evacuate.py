@@ -9,11 +9,6 @@ pytestmark = pytest.mark.slow
 TINY = {"DISK_GB": 1, "MEMORY_MB": 512, "VCPU": 1}
 
 
-def _service(env, host):
-    return next(svc for svc in list(env.cloud.services) + env.extra
-                if svc.host == host and svc.binary == "nova-compute")
-
-
 def _set_service(env, host, **changes):
     service, = env.admin.get("/os-services?host=%s&binary=nova-compute"
                              % host, version="2.53")["services"]
@@ -23,13 +18,13 @@ def _set_service(env, host, **changes):
 
 def _host_goes_down(env, host):
     """The compute of host stops and an admin marks it forced down."""
-    _service(env, host).stop()
+    env.service(host).stop()
     _set_service(env, host, forced_down=True)
 
 
 def _host_comes_back(env, host):
     _set_service(env, host, forced_down=False)
-    _service(env, host).start()
+    env.service(host).start()
 
 
 def _evacuate(env, server_id, body=None, version="2.68", expected=200):

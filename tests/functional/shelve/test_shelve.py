@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from stratus import context
 from stratus.db import cell_models
+from stratus.objects import instance as instance_obj
 from stratus.objects import base as objects_base
 from tests.functional.shelve.conftest import FIRST_HOST
 from tests.functional.shelve.conftest import SECOND_HOST
@@ -275,6 +276,46 @@ def test_offload_failure_keeps_it_shelved(shelving_kept):
     assert shelving.used() == {host: TINY}
     assert shelving.results(server_id, "shelveOffload") == {
         "compute_shelve_offload_instance": "Error"}
+    shelving.clear_failures()
+    # Deleting a shelved server deletes its snapshot too (as Nova).
+    image_id = _sysmeta(shelving, server_id)["shelved_image_id"]
+    shelving.demo.delete("/servers/%s" % server_id)
+    shelving.demo.wait_for_deleted(server_id)
+    assert shelving.image_doc(image_id) is None
+    assert shelving.used() == {}
+
+
+def test_a_restarted_compute_settles_shelve_tasks(shelving_kept):
+    shelving = shelving_kept
+    offloading = shelving.server("offloading")
+    powering_on = shelving.server("powering-on")
+    for server_id in (offloading, powering_on):
+        _act(shelving, server_id, {"shelve": None})
+        assert shelving.settled(server_id)["status"] == "SHELVED"
+    host = shelving.host_of(offloading)
+    # A crash in the middle: the offload was under way; the other's guest
+    # was powered on but its unshelve not recorded.
+    _set_task(shelving, offloading, "shelving_offloading")
+    _set_task(shelving, powering_on, "unshelving")
+    other = shelving.host_of(powering_on)
+    shelving.driver(other).power_on(None, instance_obj.Instance(
+        uuid=powering_on, hostname="powering-on", display_name=""), [])
+    for name in {host, other}:
+        shelving.service(name).stop()
+        shelving.service(name).start()
+    offloaded = shelving.settled(offloading)
+    assert offloaded["status"] == "SHELVED_OFFLOADED"
+    assert shelving.host_of(offloading) is None
+    assert offloading not in shelving.driver(host).list_instance_uuids()
+    assert shelving.settled(powering_on)["status"] == "ACTIVE"
+    assert shelving.used() == {other: TINY}
+
+
+def _set_task(shelving, server_id, task_state):
+    table = cell_models.Instance.__table__
+    with _cell_db(shelving).writer() as session:
+        session.execute(sa.update(table).where(
+            table.c.uuid == server_id).values(task_state=task_state))
 
 
 # Helpers -----------------------------------------------------------------
