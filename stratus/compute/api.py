@@ -23,6 +23,7 @@ from stratus.console import tokens as console_tokens
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.db import api_models
 from stratus import exception
+from stratus import notifications
 from stratus.objects import aggregate as aggregate_obj
 from stratus.objects import base as objects_base
 from stratus.objects import build_request as build_request_obj
@@ -137,6 +138,8 @@ class API:
         self.quotas = quota.Quotas(conf)
         self.conductor_api = conductor_rpcapi.ConductorAPI(messaging)
         self.compute_rpcapi = compute_rpcapi.ComputeAPI(messaging)
+        self.notifier = notifications.Notifier(conf, messaging, "nova-api",
+                                               conf.host)
 
     # Create -----------------------------------------------------------------
 
@@ -630,8 +633,14 @@ class API:
                     return
                 self.compute_rpcapi.terminate_instance(cctx, instance)
                 return
+            # A local delete (no host, or its compute is down), as Nova's
+            # API announces it.
+            self.notifier.instance_action(ctx, instance, "delete",
+                                          notifications.START)
             instance.destroy()
             migration_obj.end_moves_of_deleted(cctx, instance.uuid)
+            self.notifier.instance_action(ctx, instance, "delete",
+                                          notifications.END)
         mapping.queued_for_delete = True
         mapping.save()
         allocations.remove_consumer(ctx, instance.uuid)

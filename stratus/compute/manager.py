@@ -23,6 +23,7 @@ from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import context as stratus_context
 from stratus import exception
 from stratus.network import api as network_api
+from stratus import notifications
 from stratus.objects import base as objects_base
 from stratus.objects import fields
 from stratus.objects import image_meta as image_meta_obj
@@ -56,13 +57,7 @@ RUNNING_TASK_STATES = frozenset([TaskState.POWERING_ON, TaskState.REBOOTING,
                                  TaskState.RESTORING])
 STOPPING_TASK_STATES = frozenset([TaskState.POWERING_OFF,
                                   TaskState.SOFT_DELETING])
-VM_STATE_BY_POWER_STATE = {
-    PowerState.RUNNING: VMState.ACTIVE,
-    PowerState.SHUTDOWN: VMState.STOPPED,
-    PowerState.CRASHED: VMState.STOPPED,
-    PowerState.PAUSED: VMState.PAUSED,
-    PowerState.SUSPENDED: VMState.SUSPENDED,
-}
+VM_STATE_BY_POWER_STATE = states.VM_STATE_BY_POWER_STATE
 _GONE = (exception.InstanceNotFound,
          exception.UnexpectedDeletingTaskStateError)
 
@@ -110,6 +105,8 @@ class ComputeManager:
         self.tracker = resource_tracker.ResourceTracker(
             conf, host, driver, self.conductor)
         self._locks = InstanceLocks()
+        self.notifier = notifications.Notifier(conf, messaging,
+                                               "nova-compute", host)
         # Servers a move on this host is handling: their guests are not
         # orphans even while the database places them elsewhere.
         self._moving = set()
@@ -277,6 +274,8 @@ class ComputeManager:
             self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR, trace)
             return
         self.tracker.update_usage(instance)
+        self.notifier.instance_action(ctx, instance, "create",
+                                      notifications.START)
 
         try:
             network_info = self._allocate_network(instance, request_spec)
@@ -306,6 +305,8 @@ class ComputeManager:
             self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR)
             return
         self.tracker.update_usage(instance)
+        self.notifier.instance_action(ctx, instance, "create",
+                                      notifications.END)
 
     def _allocate_network(self, instance, request_spec):
         """network_info for a new guest: none when the request said
@@ -331,6 +332,8 @@ class ComputeManager:
                   if isinstance(exc, exception.StratusException) else str(exc))
         LOG.info("Spawn of instance %s on %s failed: %s", instance.uuid,
                  self.host, reason)
+        self.notifier.instance_action(ctx, instance, "create",
+                                      notifications.ERROR, exc)
         self._destroy_guest_quietly(ctx, instance)
         self.tracker.remove_usage(instance)
         self.tracker.build_failed(instance.node)
@@ -345,6 +348,8 @@ class ComputeManager:
     def _terminate(self, ctx, instance):
         uuid = instance.uuid
         self._start_event_quietly(ctx, uuid, TERMINATE_EVENT)
+        self.notifier.instance_action(ctx, instance, "delete",
+                                      notifications.START)
         try:
             self.driver.destroy(ctx, instance)
         except Exception:  # noqa: BLE001 - the instance must show the failure
@@ -361,6 +366,15 @@ class ComputeManager:
         except exception.InstanceNotFound:
             LOG.debug("Instance %s was already deleted", uuid)
         self._finish_event_quietly(ctx, uuid, TERMINATE_EVENT, SUCCESS)
+        if self.notifier.wanted():
+            # What the conductor left in the database.
+            instance.update(dict(
+                vm_state=VMState.DELETED, task_state=None,
+                power_state=PowerState.NOSTATE,
+                terminated_at=objects_base.utcnow(),
+                deleted_at=objects_base.utcnow()))
+            self.notifier.instance_action(ctx, instance, "delete",
+                                          notifications.END)
 
     # Reconciliation ---------------------------------------------------
 
@@ -372,6 +386,11 @@ class ComputeManager:
         elif task_state is not None and instance.vm_state in (
                 VMState.SHELVED, VMState.SHELVED_OFFLOADED):
             self._settle_shelved(ctx, instance)
+        elif task_state == TaskState.SCHEDULING:
+            # Never started here: its build message may still be queued
+            # for this host; if it was lost, the conductor's check sends
+            # it again ([conductor] build_timeout).
+            LOG.info("Instance %s waits for its build", instance.uuid)
         elif instance.vm_state == VMState.BUILDING \
                 or task_state in BUILD_TASK_STATES:
             self._fail_interrupted_build(ctx, instance)
@@ -560,7 +579,9 @@ class ComputeManager:
 
     def set_admin_password(self, ctx, instance, new_pass):
         def failed(exc):
-            if isinstance(exc, exception.ActionNotSupportedByDriver):
+            if isinstance(exc, (exception.ActionNotSupportedByDriver,
+                                exception.InstanceAgentNotEnabled,
+                                exception.SetAdminPasswdNotSupported)):
                 return exc
             # Nova's wording: the driver's own error may quote the
             # password, so the caller never sees it.
@@ -794,6 +815,8 @@ class ComputeManager:
         rule = states.transition(action)
         with self._locks(instance.uuid):
             self._start_event_quietly(ctx, instance.uuid, rule.event)
+            self.notifier.instance_action(ctx, instance, action,
+                                          notifications.START)
             try:
                 if capability is not None and not virt_driver.supports(
                         self.driver, capability):
@@ -809,6 +832,8 @@ class ComputeManager:
                     cleanup()
                 self._action_failed(ctx, instance, rule, exc, trace,
                                     remove_allocations=ERROR in release)
+                self.notifier.instance_action(ctx, instance, action,
+                                              notifications.ERROR, exc)
                 if raise_failure is not None:
                     raise raise_failure(exc)
                 return False
@@ -816,6 +841,8 @@ class ComputeManager:
             self._save_quietly(ctx, instance, expected, action_event=(
                 rule.event, conductor_rpcapi.EVENT_FINISH, self.host,
                 SUCCESS, None), remove_allocations=SUCCESS in release)
+            self.notifier.instance_action(ctx, instance, action,
+                                          notifications.END)
             return True
 
     def _settle_action(self, instance, rule, end_vm_state):

@@ -91,6 +91,14 @@ POWER_STATE_BY_VM_STATE = {
     V.STOPPED: PowerState.SHUTDOWN, V.SOFT_DELETED: PowerState.SHUTDOWN,
 }
 
+# The vm_state a server whose task was cut short settles in, by the power
+# state its guest is (or was last known to be) in.
+VM_STATE_BY_POWER_STATE = {
+    PowerState.RUNNING: V.ACTIVE, PowerState.SHUTDOWN: V.STOPPED,
+    PowerState.CRASHED: V.STOPPED, PowerState.PAUSED: V.PAUSED,
+    PowerState.SUSPENDED: V.SUSPENDED,
+}
+
 # Nova's task states from which a hard reboot may start (ALLOW_REBOOT).
 ALLOW_HARD_REBOOT_TASKS = (None, T.REBOOTING, T.REBOOT_PENDING,
                            T.REBOOT_STARTED, T.REBOOTING_HARD,

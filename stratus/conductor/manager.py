@@ -2,8 +2,13 @@
 
 Orchestration lives in tasks/ (one module per task); the rest is the
 database proxy computes use, since they have no database of their own.
+
+On start, and every ``[conductor] stuck_check_interval`` seconds, it
+resumes the builds a dead conductor left and settles the servers whose
+transitional state lost its owner (tasks/stuck_states.py).
 """
 import collections
+import logging
 import threading
 
 import oslo_messaging
@@ -17,6 +22,8 @@ from stratus.conductor.tasks import live_migrate
 from stratus.conductor.tasks import migrate
 from stratus.conductor.tasks import reschedule
 from stratus.conductor.tasks import unshelve
+from stratus.conductor.tasks import stuck_states
+from stratus import context as stratus_context
 from stratus import exception
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import host_mapping as host_mapping_obj
@@ -24,6 +31,8 @@ from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
 from stratus.placement import allocations
+
+LOG = logging.getLogger(__name__)
 
 
 class _RecentCells:
@@ -59,14 +68,33 @@ class ConductorManager:
         self.live_migrate_task = live_migrate.LiveMigrateTask(conf,
                                                               messaging)
         self.evacuate_task = evacuate.EvacuateTask(conf, messaging)
+        self.stuck_states = stuck_states.StuckStates(conf, self.build_task)
         self._local_cell = None
         self._instance_cells = _RecentCells()
 
     def init_host(self):
-        pass
+        # What a conductor that died left is resumed as soon as this one
+        # serves (the pass calls the scheduler and casts to computes, so
+        # it does not hold up the start).
+        threading.Thread(target=self._first_check, daemon=True,
+                         name="conductor-stuck-states").start()
+
+    def _first_check(self):
+        try:
+            self.check_stuck_states(stratus_context.get_admin_context(
+                self.databases))
+        except Exception:  # noqa: BLE001 - the periodic pass retries
+            LOG.exception("The start-up check for stuck servers failed")
 
     def periodic_tasks(self):
-        return []
+        interval = self.conf.conductor.stuck_check_interval
+        return [(interval, self.check_stuck_states)] if interval else []
+
+    def check_stuck_states(self, ctx):
+        done = self.stuck_states.run(ctx)
+        for uuid, outcome in done.items():
+            LOG.info("Server %s: %s", uuid, outcome)
+        return done
 
     def local_cell(self, ctx):
         """The cell of this conductor's [database] connection."""
