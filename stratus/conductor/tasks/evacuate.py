@@ -28,6 +28,7 @@ import logging
 
 from stratus.conductor.tasks import move_common
 from stratus import exception
+from stratus import notifications
 from stratus.objects import base as objects_base
 from stratus.objects import migration as migration_obj
 from stratus.placement import allocations
@@ -39,6 +40,7 @@ TaskState = move_common.TaskState
 Status = move_common.Status
 Step = move_common.Step
 EVENT = "rebuild_server"
+ACTION = "evacuate"
 
 
 class EvacuateTask(move_common.MoveTask):
@@ -47,6 +49,8 @@ class EvacuateTask(move_common.MoveTask):
     def evacuate_instance(self, cctx, instance, host, force, admin_password,
                           target_state=None):
         self.start_event(cctx, instance)
+        self.notifier.instance_action(cctx, instance, ACTION,
+                                      notifications.START)
         migration = self.create_migration(
             cctx, instance, migration_obj.EVACUATION, instance.flavor,
             instance.flavor, status=Status.ACCEPTED)
@@ -103,6 +107,8 @@ class EvacuateTask(move_common.MoveTask):
         migration.step = Step.DONE
         self.finish(cctx, instance, migration,
                     expected_task_state=[TaskState.REBUILD_SPAWNING])
+        self.notifier.instance_action(cctx, instance, ACTION,
+                                      notifications.END)
 
     def _give_back(self, cctx, instance, migration, exc, status):
         trace = move_common.format_trace()
@@ -115,6 +121,8 @@ class EvacuateTask(move_common.MoveTask):
                     fault=self.fault(instance, exc, trace),
                     details=move_common.message(exc),
                     expected_task_state=expected)
+        self.notifier.instance_action(cctx, instance, ACTION,
+                                      notifications.ERROR, exc)
 
 
 def evacuations_done(cctx, host):

@@ -34,6 +34,7 @@ import logging
 
 from stratus.conductor.tasks import move_common
 from stratus import exception
+from stratus import notifications
 from stratus.objects import migration as migration_obj
 from stratus.placement import allocations
 
@@ -44,6 +45,8 @@ Step = move_common.Step
 TaskState = move_common.TaskState
 PowerState = move_common.fields.PowerState
 EVENT = "conductor_live_migrate_instance"
+# The action's name (instance.live_migration.* notifications).
+ACTION = "liveMigrate"
 # Seconds the conductor waits for a source to copy a guest.
 COPY_TIMEOUT = 3600
 
@@ -67,6 +70,8 @@ class LiveMigrateTask(move_common.MoveTask):
             self._migrate(cctx, instance, migration, block_migration)
             return
         self.start_event(cctx, instance)
+        self.notifier.instance_action(cctx, instance, ACTION,
+                                      notifications.START)
         migration = self.create_migration(
             cctx, instance, migration_obj.LIVE_MIGRATION, instance.flavor,
             instance.flavor, status=Status.ACCEPTED)
@@ -199,6 +204,10 @@ class LiveMigrateTask(move_common.MoveTask):
                     else move_common.ERROR, trace, fault=fault,
                     details=failure and move_common.message(failure),
                     expected_task_state=[TaskState.MIGRATING])
+        self.notifier.instance_action(
+            cctx, instance, ACTION,
+            notifications.END if failure is None else notifications.ERROR,
+            failure)
 
     @staticmethod
     def _advance(migration, current, status, step):
@@ -232,3 +241,5 @@ class LiveMigrateTask(move_common.MoveTask):
                     move_common.ERROR, trace, fault=fault,
                     details=move_common.message(exc),
                     expected_task_state=expected)
+        self.notifier.instance_action(cctx, instance, ACTION,
+                                      notifications.ERROR, exc)

@@ -25,6 +25,7 @@ import traceback
 
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus import exception
+from stratus import notifications
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
 from stratus.objects import instance_action as instance_action_obj
@@ -62,6 +63,9 @@ class MoveTask:
         self.conf = conf
         self.scheduler = scheduler_rpcapi.SchedulerAPI(messaging)
         self.compute = compute_rpcapi.ComputeAPI(messaging)
+        # instance.<action>.start/end/error of the moves that notify.
+        self.notifier = notifications.Notifier(conf, messaging,
+                                               "nova-conductor", conf.host)
 
     # The record --------------------------------------------------------
 
