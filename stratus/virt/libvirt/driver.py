@@ -40,6 +40,9 @@ DEFAULT_URI = "qemu:///system"
 DEFAULT_INSTANCES_PATH = "/var/lib/stratus/instances"
 CONSOLE_BYTES_SHOWN = 100 * 1024
 DIRECT_BOOT_COMMAND_LINE = "console=ttyS0 quiet panic=-1"
+# In an instance directory while it is rescued: the rescue image's
+# overlay, the rescue config drive, the original domain XML (last).
+RESCUE_FILES = ("disk.rescue", "disk.config.rescue", "unrescue.xml")
 
 try:
     import libvirt
@@ -454,20 +457,19 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
         as Nova's libvirt driver does: the domain is defined again with
         that XML; unrescue.xml keeps the original definition. A server
         with a config drive gets a rescue one whose meta_data.json has the
-        rescue password as admin_pass."""
+        rescue password as admin_pass. A rescue that cannot start leaves
+        the original definition and no rescue files."""
         domain = self._domain(instance)
         directory = self.instance_dir(instance.uuid)
-        original_path = os.path.join(directory, "unrescue.xml")
-        if not os.path.exists(original_path):
+        original_path = os.path.join(directory, RESCUE_FILES[-1])
+        if os.path.exists(original_path):  # left by an interrupted rescue
+            with open(original_path) as handle:
+                original = handle.read()
+        else:
             original = self._call(domain.XMLDesc,
                                   libvirt.VIR_DOMAIN_XML_INACTIVE)
-            with open(original_path + ".part", "w") as handle:
-                handle.write(original)
-            os.replace(original_path + ".part", original_path)
-        with open(original_path) as handle:
-            original = handle.read()
         image_id = (image_meta or {}).get("id") or instance.image_ref
-        rescue_disk = os.path.join(directory, "disk.rescue")
+        rescue_disk = os.path.join(directory, RESCUE_FILES[0])
         try:
             rescue_meta = image_meta_obj.ImageMeta.from_image_dict(
                 self.image_api.get(ctx, image_id))
@@ -481,9 +483,10 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             if self._config_drive_required(instance):
                 # As Nova: a rescue config drive with the rescue password.
                 config.config_drive = self._make_config_drive(
-                    instance, network_info, "disk.config.rescue",
+                    instance, network_info, RESCUE_FILES[1],
                     rescue_password)
         except (exception.StratusException, OSError) as error:
+            self._remove_rescue_files(instance)
             reason = (error.kwargs.get("reason") or error.format_message()
                       if isinstance(error, exception.StratusException)
                       else str(error))
@@ -491,14 +494,27 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
                 instance_id=instance.uuid, reason=reason) from error
         xml = guest_xml.domain_xml(config)
         guest_xml.assert_safe(xml)
-        self._redefine_and_start(instance, domain, xml, fallback=original)
+        with open(original_path + ".part", "w") as handle:
+            handle.write(original)
+        os.replace(original_path + ".part", original_path)
+        try:
+            self._redefine_and_start(instance, domain, xml)
+        except Exception:
+            try:
+                self.connection.defineXML(original)
+            except libvirt.libvirtError:
+                LOG.exception("Could not restore the definition of %s",
+                              instance.uuid)
+            else:
+                self._remove_rescue_files(instance)
+            raise
 
     def unrescue(self, ctx, instance):
         """Boot the guest from its own disk again (the definition saved
-        in unrescue.xml) and remove the rescue disk."""
+        in unrescue.xml) and remove the rescue files."""
         domain = self._domain(instance)
-        directory = self.instance_dir(instance.uuid)
-        original_path = os.path.join(directory, "unrescue.xml")
+        original_path = os.path.join(self.instance_dir(instance.uuid),
+                                     RESCUE_FILES[-1])
         try:
             with open(original_path) as handle:
                 original = handle.read()
@@ -507,28 +523,20 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
                 action="unrescue", instance_uuid=instance.uuid,
                 attr="rescue definition", state="missing") from error
         self._redefine_and_start(instance, domain, original)
-        for name in ("disk.rescue", "disk.config.rescue", "unrescue.xml"):
-            path = os.path.join(directory, name)
+        self._remove_rescue_files(instance)
+
+    def _remove_rescue_files(self, instance):
+        for name in RESCUE_FILES:
+            path = os.path.join(self.instance_dir(instance.uuid), name)
             if os.path.exists(path):
                 os.unlink(path)
 
-    def _redefine_and_start(self, instance, domain, xml, fallback=None):
-        """Stop the guest, define the domain with xml and start it; on a
-        failure the fallback definition (if any) is defined again, not
-        started."""
+    def _redefine_and_start(self, instance, domain, xml):
+        """Stop the guest, define the domain with xml and start it."""
         if domain.isActive():
             self._call(domain.destroy)
-        try:
-            self._call(self.connection.defineXML, xml)
-            self._call(self._domain(instance).create)
-        except Exception:
-            if fallback is not None:
-                try:
-                    self.connection.defineXML(fallback)
-                except libvirt.libvirtError:
-                    LOG.exception("Could not restore the definition of %s",
-                                  instance.uuid)
-            raise
+        self._call(self.connection.defineXML, xml)
+        self._call(self._domain(instance).create)
 
     def trigger_crash_dump(self, instance):
         """An NMI to the guest (libvirt's injectNMI): a Linux guest logs

@@ -128,5 +128,26 @@ def test_rescue_crash_dump_network_injection_and_password(guest_cloud):
             "ACTIVE", None)
         assert guest_cloud.driver.get_power_state(
             instance_obj.Instance(uuid=uuid)) == fields.PowerState.RUNNING
+
+        # A rescue image QEMU must not open (a "raw" upload holding a
+        # qcow2 header): ERROR with the reason, and the guest keeps
+        # running from its own disk with no rescue files.
+        from stratus.api.image import bootstrap
+        from stratus import context as stratus_context
+        image_api = guest_cloud._image_api()
+        ctx = stratus_context.get_admin_context(guest_cloud.cloud.databases)
+        lying = image_api.create(ctx, name="lying-raw", disk_format="raw",
+                                 container_format="bare")["id"]
+        image_api.upload(ctx, lying, bootstrap.empty_qcow2(1024 ** 2))
+        _act(guest_cloud, uuid, {"rescue": {"rescue_image_ref": lying}},
+             expected=(200,))
+        server = guest_cloud.api.wait_for_status(uuid, "ERROR", timeout=60)
+        assert server["fault"]["message"] == (
+            "Instance %s cannot be rescued: image %s cannot be used: it is "
+            "declared raw but holds qcow2" % (uuid, lying)), server["fault"]
+        assert guest_cloud.driver.get_power_state(
+            instance_obj.Instance(uuid=uuid)) == fields.PowerState.RUNNING
+        assert sorted(os.listdir(directory)) == [
+            "console.log", "disk", "disk.config"]
     finally:
         guest_cloud.delete(uuid)
