@@ -53,7 +53,7 @@ EVENT_NAMES = {
     "forceDelete": "delete",
     "confirmResize": "resize_confirm",
     "revertResize": "resize_revert",
-    "migrateLive": "live_migration",
+    "liveMigrate": "live_migration",
     "shelveOffload": "shelve_offload",
 }
 

@@ -5,7 +5,7 @@ import time
 import pytest
 import webob
 
-from tests import conftest as root_conftest
+from stratus.compute import manager as compute_manager
 from tests.functional import cloud as cloud_harness
 from tests.functional.scheduling import fixtures
 
@@ -77,6 +77,18 @@ class Moves(fixtures.ManyHosts):
             if usages == expected or time.monotonic() > deadline:
                 return usages
             time.sleep(0.02)
+    def used(self):
+        """{provider name: usages} of the providers holding anything."""
+        return {name: used for name, used in self.usages().items()
+                if any(used.values())}
+
+    def service(self, host):
+        """The compute Service of host (to stop and start it)."""
+        return next(svc for svc in list(self.cloud.services) + self.extra
+                    if svc.host == host and svc.binary == "nova-compute")
+
+    def host_of(self, server_id):
+        return self.admin.server(server_id)["OS-EXT-SRV-ATTR:host"]
 
     def allocations(self, consumer):
         """{provider name: resources} of a consumer."""
@@ -106,13 +118,15 @@ class Moves(fixtures.ManyHosts):
         return {event["event"]: event for event in detail["events"]}
 
 
-def start(conf, urls, tmp_path, hosts=2, **overrides):
+def start(conf, urls, tmp_path, hosts=2, env_class=None, **overrides):
+    """A started env_class (Moves unless given) of hosts compute hosts,
+    with [DEFAULT] overrides."""
     for name, value in overrides.items():
         conf.set_override(name, value)
     # Hosts of one node each: "the other host" is unambiguous.
     conf.set_override("host_cache_seconds", 0.0, group="scheduler")
     running = cloud_harness.start_cloud(conf, urls, tmp_path, nodes=1)
-    return Moves(running, hosts)
+    return (env_class or Moves)(running, hosts)
 
 
 @pytest.fixture
@@ -122,11 +136,6 @@ def moves(conf, databases, cloud_urls, tmp_path):
     env = start(conf, cloud_urls, tmp_path)
     yield env
     env.stop()
-
-
-@pytest.fixture
-def sqlite_cloud_urls(sqlite_databases, _db_tmp_dir):
-    return root_conftest._cloud_dbs("sqlite", _db_tmp_dir).urls
 
 
 @pytest.fixture
