@@ -68,8 +68,14 @@ class ConductorManager:
         self.live_migrate_task = live_migrate.LiveMigrateTask(conf,
                                                               messaging)
         self.evacuate_task = evacuate.EvacuateTask(conf, messaging)
-        self.stuck_states = stuck_states.StuckStates(conf, self.build_task,
-                                                     self.migrate_task)
+        recoverers = dict.fromkeys(live_migrate.RECOVERED,
+                                   self.live_migrate_task.recover)
+        recoverers.update(dict.fromkeys(evacuate.RECOVERED,
+                                        self.evacuate_task.recover))
+        recoverers.update(dict.fromkeys(unshelve.RECOVERED,
+                                        self.unshelve_task.recover))
+        self.stuck_states = stuck_states.StuckStates(
+            conf, self.build_task, self.migrate_task, recoverers)
         self._local_cell = None
         self._instance_cells = _RecentCells()
 

@@ -55,6 +55,9 @@ BUILD = "build"
 DELETE = "delete"
 ACTION = "action"
 MOVE = "move"
+# A recoverer's answer for a server that is not its (a rebuild that is
+# not an evacuation): the generic handling applies.
+NOT_MINE = object()
 
 BUILD_TASK_STATES = frozenset(reschedule.BUILD_TASK_STATES)
 # Nova's task states of resize, cold and live migration, evacuation and
@@ -98,10 +101,15 @@ def kind_of(vm_state, task_state):
 
 class StuckStates:
 
-    def __init__(self, conf, build_task, move_task=None):
+    def __init__(self, conf, build_task, move_task=None, recoverers=None):
+        """recoverers: {task_state: callable(cctx, instance, compute_up)}
+        settling the moves other tasks own (live migration, evacuation,
+        shelve): what was done, None to leave the server, or NOT_MINE
+        for the generic handling."""
         self.conf = conf
         self.build_task = build_task
         self.move_task = move_task
+        self.recoverers = dict(recoverers or {})
 
     def deadlines(self):
         conductor = self.conf.conductor
@@ -187,6 +195,11 @@ class StuckStates:
             # Its owner is the conductor task, whatever the computes do.
             return self.move_task.recover(cctx, instance)
         compute_up = services.is_up(instance.host)
+        recover = self.recoverers.get(task_state)
+        if recover is not None:
+            outcome = recover(cctx, instance, compute_up)
+            if outcome is not NOT_MINE:
+                return outcome
         if kind == BUILD:
             if compute_up and task_state == TaskState.SCHEDULING:
                 return self._send_again(cctx, instance)
