@@ -124,7 +124,7 @@ class HostState:
 
     def __init__(self, node, service, availability_zone, summary,
                  aggregates=_NO_AGGREGATES, aggregate_metadata=_NO_METADATA,
-                 details=None, image_properties=None):
+                 details=None, image_properties=None, offered=False):
         self.node = node
         self.service = service
         self.availability_zone = availability_zone
@@ -137,6 +137,10 @@ class HostState:
         self.instance_image_properties = image_properties
         (self.num_instances, self.num_io_ops,
          self.failed_builds) = self.details.counts
+        # offered: placement offered the host for this request's
+        # resources, so until the request places a server on it, it has
+        # room for one.
+        self.fits = offered
 
     def _field(self, name):
         # The object's stored value, None when unset: filters and weighers
@@ -146,21 +150,21 @@ class HostState:
 
     @property
     def host(self):
-        return self.node.host
+        return self._field("host")
 
     @property
     def nodename(self):
-        return self.node.hypervisor_hostname
+        return self._field("hypervisor_hostname")
 
     hypervisor_hostname = nodename
 
     @property
     def uuid(self):
-        return self.node.uuid
+        return self._field("uuid")
 
     @property
     def cell_uuid(self):
-        return self.node.cell_uuid
+        return self._field("cell_uuid")
 
     @property
     def hypervisor_type(self):
@@ -237,6 +241,7 @@ class HostState:
         return self.aggregate_metadata.get(key, ())
 
     def consume(self, resources):
+        self.fits = False
         self.summary.consume(resources)
         self.num_instances += 1
         self.num_io_ops += 1
@@ -353,7 +358,8 @@ class HostManager:
                 metadata.get(host, _NO_METADATA),
                 topology.details[node_uuid],
                 None if image_properties is None else image_properties.get(
-                    (host, node.hypervisor_hostname), collections.Counter())))
+                    (host, node.hypervisor_hostname), collections.Counter()),
+                offered=True))
         return states
 
     def _current_topology(self, context, provider_uuids):
@@ -361,7 +367,8 @@ class HostManager:
         max_age = self.conf.scheduler.host_cache_seconds
         if (topology is not None
                 and time.monotonic() - topology.loaded_at < max_age
-                and provider_uuids - set(topology.nodes) <= topology.unknown):
+                and all(uuid in topology.nodes or uuid in topology.unknown
+                        for uuid in provider_uuids)):
             return topology
         with self._lock:
             if self._topology is not topology:
