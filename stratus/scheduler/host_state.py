@@ -257,37 +257,43 @@ class _Topology:
     the one they started with."""
 
     def __init__(self, nodes, details, stamps, services, aggregates,
-                 loaded_at):
+                 read_at, last_change, writers_clock):
         self.nodes = nodes
         self.details = details
         self.services = {service.host: service for service in services}
         self.zones = aggregates.availability_zones_by_host()
         self.aggregates, self.metadata = by_host(aggregates)
         self.image_properties = None
-        self.loaded_at = loaded_at
-        # The next refresh reads the rows changed since the latest change
-        # seen, by the writers' clock, less a margin for transactions in
-        # flight; the rows it already holds are not built again.
+        self.loaded_at = time.monotonic()
+        # The next refresh reads the rows changed since what the writers'
+        # clock showed at least when this one read (writers_clock: the
+        # latest change seen, or the last such bound plus the time passed
+        # since, whichever is later), less a margin for transactions in
+        # flight; the rows it already holds are not built again. So a
+        # quiet cloud's refresh reads nothing once the margin has passed.
+        self.read_at = read_at
         self._stamps = stamps
-        self.last_change = max(
-            (stamp for stamp in stamps.values() if stamp is not None),
-            default=_EPOCH)
+        self.last_change = last_change
+        self.writers_clock = writers_clock
         self.unknown = frozenset()
 
     @classmethod
     def load(cls, context, previous=None):
+        read_at = time.monotonic()
         if previous is None:
             nodes = {node.uuid: node for node in
                      compute_node_obj.ComputeNodeList.get_all(context)}
             details = {uuid: NodeDetails(node)
                        for uuid, node in nodes.items()}
             stamps = {uuid: node.stamp() for uuid, node in nodes.items()}
+            last_change = _latest(stamps.values(), _EPOCH)
+            writers_clock = last_change
         else:
             nodes, details = dict(previous.nodes), dict(previous.details)
             stamps = dict(previous._stamps)
+            since = previous.writers_clock - _IN_FLIGHT_MARGIN
             changed, deleted = compute_node_obj.ComputeNodeList.changed_since(
-                context, previous.last_change - _IN_FLIGHT_MARGIN,
-                previous.stamps)
+                context, since, previous.stamps_since(since))
             for uuid in deleted:
                 nodes.pop(uuid, None)
                 details.pop(uuid, None)
@@ -296,19 +302,27 @@ class _Topology:
                 nodes[node.uuid] = node
                 details[node.uuid] = NodeDetails(node)
                 stamps[node.uuid] = node.stamp()
+            last_change = _latest((stamps[node.uuid] for node in changed),
+                                  previous.last_change)
+            writers_clock = max(last_change, previous.writers_clock
+                                + datetime.timedelta(
+                                    seconds=read_at - previous.read_at))
         return cls(nodes, details, stamps,
                    service_obj.ServiceList.get_all(context,
                                                    binary=COMPUTE_BINARY),
                    aggregate_obj.AggregateList.get_all(context),
-                   time.monotonic())
+                   read_at, last_change, writers_clock)
 
-    @property
-    def stamps(self):
-        """{uuid: stamp} of the nodes changed lately (what a refresh
-        need not build again)."""
-        since = self.last_change - _IN_FLIGHT_MARGIN
+    def stamps_since(self, since):
+        """{uuid: stamp} of the nodes changed at or after since (what a
+        refresh need not build again)."""
         return {uuid: stamp for uuid, stamp in self._stamps.items()
                 if stamp is not None and stamp >= since}
+
+
+def _latest(stamps, default):
+    return max((stamp for stamp in stamps if stamp is not None),
+               default=default)
 
 
 def by_host(aggregates):
