@@ -76,6 +76,10 @@ def remove_consumer(ctx, consumer_uuid):
     providers it held get a new generation, as with every change of their
     usage (a writer that read them before must read again; the
     candidates' summary cache keys on it)."""
+    providers.retry_on_conflict(_remove_consumer, ctx, consumer_uuid)
+
+
+def _remove_consumer(ctx, consumer_uuid):
     with ctx.api_db.writer() as session:
         session.execute(PROVIDERS.update().where(PROVIDERS.c.id.in_(
             sa.select(ALLOCATIONS.c.resource_provider_id).where(
