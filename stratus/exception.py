@@ -366,3 +366,39 @@ class AttachNetworkNotFound(NotFound):
 
 class AttachPortNotFound(NotFound):
     msg_fmt = "Port %(port_id)s could not be found."
+
+
+# Moves -----------------------------------------------------------------------
+
+class MigrationNotFound(NotFound):
+    msg_fmt = "Migration %(migration_id)s could not be found."
+
+
+class MigrationNotFoundByStatus(MigrationNotFound):
+    msg_fmt = ("Migration not found for instance %(instance_id)s with status "
+               "%(status)s.")
+
+
+class MigrationStatusConflict(Conflict):
+    msg_fmt = ("Migration %(migration_id)s is no longer in status "
+               "%(expected)s.")
+
+
+class CannotResizeToSameFlavor(Invalid):
+    msg_fmt = "When resizing, instances must change flavor!"
+
+
+class CannotResizeDisk(Invalid):
+    msg_fmt = "Server disk was unable to be resized because: %(reason)s"
+
+
+class CannotMigrateToSameHost(Invalid):
+    msg_fmt = "Cannot migrate to the host where the server exists."
+
+
+class ResizeError(StratusException):
+    msg_fmt = "Resize error: %(reason)s"
+
+
+class MigrationError(StratusException):
+    msg_fmt = "Migration error: %(reason)s"

@@ -41,6 +41,8 @@ SUCCESS = "Success"
 ERROR = "Error"
 NO_NETWORKS = "none"
 
+# Most seconds between looks for resizes to confirm automatically.
+UNCONFIRMED_RESIZES_INTERVAL = 60
 # Seconds between reports of the nodes whose usage builds and deletes
 # changed since the last report.
 CHANGED_NODES_INTERVAL = 2
@@ -93,7 +95,7 @@ class InstanceLocks:
 
 
 class ComputeManager:
-    target = oslo_messaging.Target(version="1.2")
+    target = oslo_messaging.Target(version="1.3")
 
     def __init__(self, conf, messaging, host, driver, image_api=None):
         self.conf = conf
@@ -107,6 +109,9 @@ class ComputeManager:
         self.tracker = resource_tracker.ResourceTracker(
             conf, host, driver, self.conductor)
         self._locks = InstanceLocks()
+        # Servers a move on this host is handling: their guests are not
+        # orphans even while the database places them elsewhere.
+        self._moving = set()
 
     # Service hooks ----------------------------------------------------
 
@@ -142,7 +147,17 @@ class ComputeManager:
         if self.conf.reclaim_instance_interval > 0:
             tasks.append((self.conf.reclaim_instance_interval,
                           self.reclaim_queued_deletes))
+        if self.conf.resize_confirm_window > 0:
+            tasks.append((min(self.conf.resize_confirm_window,
+                              UNCONFIRMED_RESIZES_INTERVAL),
+                          self.poll_unconfirmed_resizes))
         return tasks
+
+    def poll_unconfirmed_resizes(self, ctx):
+        """Have the conductor confirm the resizes to this host that
+        waited longer than [DEFAULT] resize_confirm_window."""
+        self.conductor.confirm_stale_resizes(
+            ctx, self.host, self.conf.resize_confirm_window)
 
     def update_available_resource(self, ctx):
         self.tracker.update_available_resource(ctx)
@@ -401,7 +416,7 @@ class ComputeManager:
         guests = set(self.driver.list_instance_uuids())
         instances = self.conductor.instances_on_host(ctx, self.host)
         for orphan in guests - {instance.uuid for instance in instances}:
-            if not self._locks.held(orphan):
+            if not self._locks.held(orphan) and orphan not in self._moving:
                 LOG.info("Removing guest %s: no instance on %s owns it",
                          orphan, self.host)
                 self._destroy_orphan(ctx, orphan)
@@ -682,6 +697,113 @@ class ComputeManager:
             self._images().delete(ctx, image_id)
         except Exception:  # noqa: BLE001 - cleanup after a failure
             LOG.warning("Could not delete image %s", image_id)
+
+    # Moves (1.3) ------------------------------------------------------
+    #
+    # The conductor calls each step and owns the states (see
+    # stratus/conductor/tasks/migrate.py); a step records its action event
+    # and raises its failure back to the conductor, which rolls back.
+
+    def prep_resize(self, ctx, instance, migration, flavor):
+        def prep():
+            self.driver.prepare_migration_target(ctx, instance, flavor)
+            self._moving.add(instance.uuid)
+        self._move_step(ctx, instance, migration, "compute_prep_resize", prep)
+
+    def resize_instance(self, ctx, instance, migration, flavor):
+        def send():
+            self._moving.add(instance.uuid)
+            return self.driver.migrate_disk_and_power_off(
+                ctx, instance, migration.dest_compute, flavor,
+                self._network_info(instance))
+        return self._move_step(ctx, instance, migration,
+                               "compute_resize_instance", send)
+
+    def finish_resize(self, ctx, instance, migration, flavor, disk_info,
+                      power_on):
+        def finish():
+            self.driver.finish_migration(
+                ctx, migration, instance, disk_info,
+                self._network_info(instance), None,
+                migration.migration_type == "resize", power_on)
+            return self._power_state(instance)
+        power_state = self._move_step(ctx, instance, migration,
+                                      "compute_finish_resize", finish)
+        self._moving.discard(instance.uuid)
+        self.tracker.update_usage(instance)
+        return power_state
+
+    def confirm_resize(self, ctx, instance, migration):
+        """The source's part of a confirm: what it kept goes. Whatever
+        happens the move no longer needs this host (a guest left over
+        is an orphan the power-state sync removes)."""
+        try:
+            self._move_step(ctx, instance, migration,
+                            "compute_confirm_resize",
+                            lambda: self.driver.confirm_migration(
+                                ctx, migration, instance,
+                                self._network_info(instance)))
+        finally:
+            self._left(instance, migration.dest_compute)
+
+    def revert_resize(self, ctx, instance, migration):
+        """The destination's part of a revert or a rollback: its guest
+        goes (a destroy, which every driver has)."""
+        try:
+            self._move_step(ctx, instance, migration,
+                            "compute_revert_resize",
+                            lambda: self.driver.destroy(
+                                ctx, instance, self._network_info(instance)),
+                            capability=None)
+        finally:
+            self._left(instance, migration.source_compute)
+
+    def finish_revert_resize(self, ctx, instance, migration, power_on):
+        def restore():
+            self.driver.finish_revert_migration(
+                ctx, instance, self._network_info(instance), migration,
+                power_on)
+            return self._power_state(instance)
+        power_state = self._move_step(ctx, instance, migration,
+                                      "compute_finish_revert_resize",
+                                      restore)
+        self._moving.discard(instance.uuid)
+        self.tracker.update_usage(instance)
+        return power_state
+
+    def _left(self, instance, other_host):
+        """The server's move no longer needs this host."""
+        self._moving.discard(instance.uuid)
+        if other_host != self.host:
+            self.tracker.remove_usage(instance)
+
+    def _move_step(self, ctx, instance, migration, event, work,
+                   capability=virt_driver.Migratable):
+        """Run one step of a move under the server's lock with its action
+        event; its result. A failure is recorded on the event and raised
+        to the conductor (as a Stratus exception, which RPC carries)."""
+        with self._locks(instance.uuid):
+            self._start_event_quietly(ctx, instance.uuid, event)
+            try:
+                if capability is not None and not virt_driver.supports(
+                        self.driver, capability):
+                    raise exception.ActionNotSupportedByDriver(
+                        driver=self.driver.name, host=self.host,
+                        operation=migration.migration_type)
+                result = work()
+            except Exception as exc:
+                self._finish_event_quietly(ctx, instance.uuid, event, ERROR,
+                                           traceback.format_exc())
+                LOG.info("%s of instance %s failed on %s: %s", event,
+                         instance.uuid, self.host, exc)
+                if type(exc).__module__ == exception.__name__:
+                    raise
+                raise exception.MigrationError(
+                    reason=exc.format_message()
+                    if isinstance(exc, exception.StratusException)
+                    else str(exc)) from exc
+            self._finish_event_quietly(ctx, instance.uuid, event, SUCCESS)
+            return result
 
     # Helpers ----------------------------------------------------------
 

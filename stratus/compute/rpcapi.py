@@ -13,6 +13,10 @@ Versions (bump the minor version for every change, add a line here):
   soft_delete_instance, restore_instance
 * 1.2 - get_serial_console, get_vnc_console, attach_interface,
   detach_interface
+* 1.3 - moves, called by the conductor one step at a time: prep_resize
+  (destination), resize_instance (source), finish_resize (destination),
+  confirm_resize (source), revert_resize (destination),
+  finish_revert_resize (source)
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -21,7 +25,7 @@ import oslo_messaging
 
 from stratus import exception
 
-VERSION = "1.2"
+VERSION = "1.3"
 TOPIC = "compute"
 
 
@@ -180,3 +184,57 @@ class ComputeAPI:
     def detach_interface(self, ctx, instance, port_id):
         self._client(instance.host, "1.2").call(
             ctx, "detach_interface", instance=instance, port_id=port_id)
+
+    # Moves (1.3) ---------------------------------------------------------
+    #
+    # Calls: the conductor task waits for each step, so that a failure
+    # comes back to the one place that rolls the move back.
+
+    def check_can_send_moves(self):
+        """ComputeTooOld (409) while [upgrade_levels] compute caps the
+        version below the moves."""
+        if not self.client.can_send_version("1.3"):
+            raise ComputeTooOld(version="1.3")
+
+    def _move_call(self, ctx, host, method, **kwargs):
+        try:
+            return self._client(host, "1.3").call(ctx, method, **kwargs)
+        except oslo_messaging.MessagingTimeout:
+            raise ComputeServiceUnavailable(host=host)
+
+    def prep_resize(self, ctx, host, instance, migration, flavor):
+        """On the destination: can it take the server with flavor."""
+        return self._move_call(ctx, host, "prep_resize", instance=instance,
+                               migration=migration, flavor=flavor)
+
+    def resize_instance(self, ctx, host, instance, migration, flavor):
+        """On the source: power off and hand the disk over; the
+        disk_info for finish_resize."""
+        return self._move_call(ctx, host, "resize_instance",
+                               instance=instance, migration=migration,
+                               flavor=flavor)
+
+    def finish_resize(self, ctx, host, instance, migration, flavor,
+                      disk_info, power_on):
+        """On the destination: build the guest; its power state."""
+        return self._move_call(ctx, host, "finish_resize",
+                               instance=instance, migration=migration,
+                               flavor=flavor, disk_info=disk_info,
+                               power_on=power_on)
+
+    def confirm_resize(self, ctx, host, instance, migration):
+        """On the source: drop what it kept for a revert."""
+        return self._move_call(ctx, host, "confirm_resize",
+                               instance=instance, migration=migration)
+
+    def revert_resize(self, ctx, host, instance, migration):
+        """On the destination: drop the guest a move built there."""
+        return self._move_call(ctx, host, "revert_resize",
+                               instance=instance, migration=migration)
+
+    def finish_revert_resize(self, ctx, host, instance, migration,
+                             power_on):
+        """On the source: bring the kept guest back; its power state."""
+        return self._move_call(ctx, host, "finish_revert_resize",
+                               instance=instance, migration=migration,
+                               power_on=power_on)

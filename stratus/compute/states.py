@@ -56,6 +56,13 @@ class TaskState:
     REBUILDING = "rebuilding"
     REBUILD_BLOCK_DEVICE_MAPPING = "rebuild_block_device_mapping"
     REBUILD_SPAWNING = "rebuild_spawning"
+    RESIZE_PREP = "resize_prep"
+    RESIZE_MIGRATING = "resize_migrating"
+    RESIZE_MIGRATED = "resize_migrated"
+    RESIZE_FINISH = "resize_finish"
+    RESIZE_REVERTING = "resize_reverting"
+    RESIZE_CONFIRMING = "resize_confirming"
+    MIGRATING = "migrating"
 
 
 class PowerState:
@@ -164,6 +171,19 @@ TRANSITIONS = {t.action: t for t in (
                event="compute_restore_instance", needs_host=False),
     Transition("forceDelete", ANY, T.DELETING, V.DELETED,
                event="compute_terminate_instance", needs_host=False),
+    # Moves: the conductor drives them (stratus/conductor/tasks/migrate.py);
+    # a failure rolls back to where it started (ERROR only when the
+    # source cannot take the server back).
+    Transition("resize", (V.ACTIVE, V.STOPPED), T.RESIZE_PREP, V.RESIZED,
+               event="conductor_migrate_server"),
+    Transition("migrate", (V.ACTIVE, V.STOPPED), T.RESIZE_PREP, V.RESIZED,
+               event="conductor_migrate_server"),
+    Transition("confirmResize", (V.RESIZED,), T.RESIZE_CONFIRMING,
+               "active (stopped if it was)",
+               event="compute_confirm_resize"),
+    Transition("revertResize", (V.RESIZED,), T.RESIZE_REVERTING,
+               "active (stopped if it was)", on_failure=ERROR,
+               event="compute_revert_resize"),
 )}
 
 # The compute's transitional task states of each action (the API sets the
@@ -175,6 +195,10 @@ COMPUTE_STEPS = {
                      T.IMAGE_UPLOADING),
     "rebuild": (T.REBUILDING, T.REBUILD_BLOCK_DEVICE_MAPPING,
                 T.REBUILD_SPAWNING),
+    "resize": (T.RESIZE_PREP, T.RESIZE_MIGRATING, T.RESIZE_MIGRATED,
+               T.RESIZE_FINISH),
+    "migrate": (T.RESIZE_PREP, T.RESIZE_MIGRATING, T.RESIZE_MIGRATED,
+                T.RESIZE_FINISH),
 }
 
 

@@ -12,6 +12,7 @@ from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.conductor.tasks import build
 from stratus.conductor.tasks import compute_report
 from stratus.conductor.tasks import destroy
+from stratus.conductor.tasks import migrate
 from stratus.conductor.tasks import reschedule
 from stratus import exception
 from stratus.objects import cell_mapping as cell_mapping_obj
@@ -48,6 +49,7 @@ class ConductorManager:
         self.databases = databases
         self.build_task = build.BuildTask(conf, messaging)
         self.reschedule_task = reschedule.RescheduleTask(conf, messaging)
+        self.migrate_task = migrate.MigrateTask(conf, messaging)
         self._local_cell = None
         self._instance_cells = _RecentCells()
 
@@ -98,6 +100,37 @@ class ConductorManager:
                 cctx, instance, request_spec, alternates, reason,
                 admin_password, injected_files)
 
+    # Moves (1.3) ---------------------------------------------------------
+
+    def migrate_server(self, ctx, instance, flavor, host=None):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            self.migrate_task.migrate_server(cctx, instance, flavor, host)
+
+    def confirm_resize(self, ctx, instance, migration):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            migration.cell_uuid = cctx.cell_uuid
+            self.migrate_task.confirm_resize(cctx, instance, migration)
+
+    def revert_resize(self, ctx, instance, migration):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            migration.cell_uuid = cctx.cell_uuid
+            self.migrate_task.revert_resize(cctx, instance, migration)
+
+    def confirm_stale_resizes(self, ctx, host, window):
+        with ctx.target_cell(self._cell_of_host(ctx, host)) as cctx:
+            return self.migrate_task.confirm_stale_resizes(cctx, host,
+                                                           window)
+
+    def _cell_of_host(self, ctx, host):
+        try:
+            return host_mapping_obj.HostMapping.get_by_host(
+                ctx, host).cell_mapping.uuid
+        except exception.HostMappingNotFound:
+            return self.local_cell(ctx).uuid
+
     # Database proxy --------------------------------------------------------
 
     def instance_save(self, ctx, instance, expected_task_state=None,
@@ -128,8 +161,8 @@ class ConductorManager:
     def action_event_finish(self, ctx, instance_uuid, event, host, result,
                             traceback=None):
         with ctx.target_cell(self._cell_of(ctx, instance_uuid)) as cctx:
-            _finish_event(cctx, None, instance_uuid, event, result,
-                          traceback)
+            instance_action_obj.finish_event(cctx, None, instance_uuid,
+                                             event, result, traceback)
 
     def service_report(self, ctx, service):
         return compute_report.service_report(ctx, self.local_cell(ctx),
@@ -140,25 +173,8 @@ class ConductorManager:
             ctx, self.local_cell(ctx), host, compute_nodes, traits)
 
     def instances_on_host(self, ctx, host):
-        try:
-            cell_uuid = host_mapping_obj.HostMapping.get_by_host(
-                ctx, host).cell_mapping.uuid
-        except exception.HostMappingNotFound:
-            cell_uuid = self.local_cell(ctx).uuid
-        with ctx.target_cell(cell_uuid) as cctx:
+        with ctx.target_cell(self._cell_of_host(ctx, host)) as cctx:
             return instance_obj.InstanceList.get_by_host(cctx, host)
-
-
-def _finish_event(cctx, session, instance_uuid, event, result, trace,
-                  details=None):
-    if result == instance_action_obj.RESULT_SUCCESS:
-        instance_action_obj.InstanceActionEvent.event_finish(
-            cctx, instance_uuid, event, session=session)
-    else:
-        instance_action_obj.InstanceActionEvent.event_finish(
-            cctx, instance_uuid, event, exc_tb=trace or "", session=session,
-            exc_val=exception.StratusException(details) if details
-            else None)
 
 
 def _record_event(cctx, session, instance_uuid, event, phase, host, result,
@@ -170,7 +186,7 @@ def _record_event(cctx, session, instance_uuid, event, phase, host, result,
             instance_action_obj.InstanceActionEvent.event_start(
                 cctx, instance_uuid, event, host=host, session=session)
         else:
-            _finish_event(cctx, session, instance_uuid, event, result,
-                          trace, details)
+            instance_action_obj.finish_event(cctx, session, instance_uuid,
+                                             event, result, trace, details)
     except exception.NotFound:
         pass

@@ -21,6 +21,13 @@ COMPUTE_OPTS = [
                help="Seconds a deleted server stays SOFT_DELETED (and may "
                     "be restored) before its compute reclaims it; 0 makes "
                     "delete immediate."),
+    cfg.IntOpt("resize_confirm_window", default=0, min=0,
+               help="Seconds a resized or cold-migrated server waits in "
+                    "VERIFY_RESIZE before its destination compute confirms "
+                    "it; 0 waits for the user."),
+    cfg.BoolOpt("allow_resize_to_same_host", default=False,
+                help="A resize may pick the server's own host (a cold "
+                     "migration never does)."),
     cfg.BoolOpt("enable_instance_password", default=True,
                 help="Return the server's admin password in create, "
                      "rebuild and rescue responses."),

@@ -264,6 +264,9 @@ class Migration(SoftDelete, Base):
     cross_cell_move = sa.Column(sa.Boolean, default=False)
     user_id = sa.Column(sa.String(255))
     project_id = sa.Column(sa.String(255))
+    # How far the conductor task driving the move got (Stratus's own:
+    # a restarted conductor resumes or rolls back from it).
+    step = sa.Column(sa.String(64))
 
 
 class BlockDeviceMapping(SoftDelete, Base):

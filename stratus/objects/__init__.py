@@ -21,6 +21,7 @@ OBJECT_MODULES = [
     "instance_group",
     "instance_mapping",
     "keypair",
+    "migration",
     "quotas",
     "request_spec",
     "selection",

@@ -18,6 +18,7 @@ import ipaddress
 import json
 import re
 
+from oslo_utils import versionutils
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
@@ -67,7 +68,8 @@ def _set_loaded(obj, name, value):
 
 @base.register
 class Instance(base.StratusObject, base.StratusPersistentObject):
-    VERSION = "1.0"
+    # 1.1: old_flavor, new_flavor (a resize in progress)
+    VERSION = "1.1"
     fields = dict(base.StratusPersistentObject.fields, **{
         "id": fields.IntegerField(),
         "uuid": fields.UUIDField(),
@@ -118,6 +120,10 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         "metadata": fields.DictOfStringsField(default={}),
         "system_metadata": fields.DictOfNullableStringsField(default={}),
         "flavor": fields.ObjectField("Flavor"),
+        # While a resize waits for confirm or revert: the flavor before
+        # and after it (Nova's old/new in the instance's flavor document).
+        "old_flavor": fields.ObjectField("Flavor", nullable=True),
+        "new_flavor": fields.ObjectField("Flavor", nullable=True),
         "tags": fields.ListOfStringsField(default=[]),
         "fault": fields.ObjectField("InstanceFault", nullable=True),
         "keypairs": fields.ObjectField("KeyPairList"),
@@ -134,6 +140,12 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         super().__init__(*args, **kwargs)
         self._orig_metadata = None
         self._orig_system_metadata = None
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop("old_flavor", None)
+            primitive.pop("new_flavor", None)
 
     def get(self, name, default=None):
         """The field's value, default when it is not loaded (no lazy
@@ -254,8 +266,10 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
 
     def _extra_values(self, names):
         values = {}
-        if "flavor" in names and self.obj_attr_is_set("flavor"):
-            values["flavor"] = flavor_to_json(self.flavor)
+        if names & _FLAVOR_FIELDS and self.obj_attr_is_set("flavor"):
+            values["flavor"] = flavor_to_json(self.flavor,
+                                              self.get("old_flavor"),
+                                              self.get("new_flavor"))
         if "keypairs" in names and self.obj_attr_is_set("keypairs"):
             values["keypairs"] = json.dumps(self.keypairs.obj_to_primitive())
         if "image_properties" in names:
@@ -661,8 +675,9 @@ def _matches_ips(instance, ip_filters):
 _COLUMN_FIELDS = tuple(
     name for name in Instance.fields
     if name in _I.c and name != "deleted")
-_EXTRA_FIELDS = ("flavor", "keypairs", "image_properties", "locked_reason",
-                 "trusted_certs")
+_EXTRA_FIELDS = ("flavor", "old_flavor", "new_flavor", "keypairs",
+                 "image_properties", "locked_reason", "trusted_certs")
+_FLAVOR_FIELDS = {"flavor", "old_flavor", "new_flavor"}
 _COLUMN_ATTRS = tuple("_obj_" + name for name in _COLUMN_FIELDS)
 _FIELD_ATTRS = tuple((name, "_obj_" + name) for name in Instance.fields)
 _BOOLEAN_ATTRS = tuple(
@@ -699,6 +714,8 @@ def _from_row(context, row):
                   _obj_cell_uuid=context.cell_uuid)
     if flavor_text:
         loaded["_obj_flavor"] = flavor_from_json(flavor_text)
+        loaded["_obj_old_flavor"] = flavor_from_json(flavor_text, "old")
+        loaded["_obj_new_flavor"] = flavor_from_json(flavor_text, "new")
     instance._context = context
     return instance
 
@@ -799,26 +816,37 @@ _FLAVOR_KEYS = ("id", "name", "memory_mb", "vcpus", "root_gb", "ephemeral_gb",
                 "is_public", "extra_specs", "description")
 
 
-def flavor_to_json(flavor):
-    """The flavor as instance_extra keeps it: Nova's {"cur": ...} shape,
-    room left for a resize's old and new flavors."""
-    return json.dumps({"cur": {key: flavor.get(key) for key in _FLAVOR_KEYS
-                               if flavor.obj_attr_is_set(key)},
-                       "old": None, "new": None})
+def flavor_to_json(flavor, old=None, new=None):
+    """The flavors as instance_extra keeps them: Nova's {"cur", "old",
+    "new"} document (old and new only while a resize waits for confirm
+    or revert)."""
+    def document(one):
+        if one is None:
+            return None
+        return {key: one.get(key) for key in _FLAVOR_KEYS
+                if one.obj_attr_is_set(key)}
+    return json.dumps({"cur": document(flavor), "old": document(old),
+                       "new": document(new)})
 
 
 @functools.lru_cache(maxsize=1024)
-def _flavor_attrs(text):
-    """Flavor attributes of a flavor document (servers of one flavor
-    share the text, so a page of them parses it once)."""
-    return tuple(("_obj_" + key, value)
-                 for key, value in json.loads(text)["cur"].items())
+def _flavor_attrs(text, which):
+    """Flavor attributes of one flavor of a flavor document (servers of
+    one flavor share the text, so a page of them parses it once); None
+    when the document has no such flavor."""
+    document = json.loads(text).get(which)
+    if document is None:
+        return None
+    return tuple(("_obj_" + key, value) for key, value in document.items())
 
 
-def flavor_from_json(text):
+def flavor_from_json(text, which="cur"):
+    attrs = _flavor_attrs(text, which)
+    if attrs is None:
+        return None
     flavor = flavor_obj.Flavor()
     loaded = flavor.__dict__
-    loaded.update(_flavor_attrs(text))
+    loaded.update(attrs)
     loaded["_obj_extra_specs"] = dict(loaded.get("_obj_extra_specs") or {})
     loaded["_obj_projects"] = []
     flavor.obj_reset_changes()

@@ -241,6 +241,21 @@ class InstanceActionEvent(base.StratusObject, base.StratusPersistentObject):
         return cls._record(context, values)
 
 
+def finish_event(context, session, instance_uuid, event, result, trace,
+                 details=None):
+    """Finish an event as result (RESULT_SUCCESS or RESULT_ERROR, with
+    the traceback and details as the error's message); in session when
+    given."""
+    if result == RESULT_SUCCESS:
+        InstanceActionEvent.event_finish(context, instance_uuid, event,
+                                         session=session)
+    else:
+        InstanceActionEvent.event_finish(
+            context, instance_uuid, event, exc_tb=trace or "",
+            session=session, exc_val=exception.StratusException(details)
+            if details else None)
+
+
 @contextlib.contextmanager
 def recorded_event(context, instance_uuid, event_name, host=None):
     """Record an event around a block: Error (re-raising) if it raises."""

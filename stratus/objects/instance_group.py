@@ -139,10 +139,16 @@ def member_hosts(session, group_id, exclude=()):
 
 def forget_host(context, instance_uuids):
     """The servers' claims were dropped: they are on no host any more."""
+    record_host(context, instance_uuids, None)
+
+
+def record_host(context, instance_uuids, host):
+    """The servers are on host now (a move rolled back or reverted puts
+    a member back on its source)."""
     with context.api_db.writer() as session:
         session.execute(_MEMBERS.update().where(
             _MEMBERS.c.instance_uuid.in_(list(instance_uuids))).values(
-            host=None, updated_at=utcnow()))
+            host=host, updated_at=utcnow()))
 
 
 def remove_member(context, instance_uuid):

@@ -27,7 +27,8 @@ _BY_INSTANCE_UUIDS = sa.select(
 @base.register
 class RequestSpec(base.StratusObject):
     # 1.1: instance_group
-    VERSION = "1.1"
+    # 1.2: move_consumer_uuid
+    VERSION = "1.2"
     fields = {
         "id": fields.IntegerField(),
         "instance_uuid": fields.UUIDField(),
@@ -45,6 +46,10 @@ class RequestSpec(base.StratusObject):
         # The group's policy, rules and members' hosts, as the scheduler
         # read them for this request (set by the scheduler, not stored).
         "instance_group": fields.ObjectField("InstanceGroup", nullable=True),
+        # A move's migration uuid: the scheduler's claim gives the
+        # server's current allocations to this consumer in the same
+        # transaction (set by the move's conductor task, not stored).
+        "move_consumer_uuid": fields.UUIDField(nullable=True),
         # Hosts already tried for this build (for rescheduling).
         "ignore_hosts": fields.ListOfStringsField(default=[]),
         "is_bfv": fields.BooleanField(default=False),
@@ -61,13 +66,16 @@ class RequestSpec(base.StratusObject):
         super().obj_make_compatible(primitive, target_version)
         if versionutils.convert_version_to_tuple(target_version) < (1, 1):
             primitive.pop("instance_group", None)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 2):
+            primitive.pop("move_consumer_uuid", None)
 
     def _document(self):
         primitive = self.obj_to_primitive()
-        primitive["stratus_object.data"].pop("instance_group", None)
         changes = primitive.get("stratus_object.changes")
-        if changes and "instance_group" in changes:
-            changes.remove("instance_group")
+        for transient in ("instance_group", "move_consumer_uuid"):
+            primitive["stratus_object.data"].pop(transient, None)
+            if changes and transient in changes:
+                changes.remove(transient)
         return json.dumps(primitive)
 
     @classmethod

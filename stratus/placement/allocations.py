@@ -25,6 +25,8 @@ CONSUMERS = api_models.Consumer.__table__
 PROJECTS = api_models.PlacementProject.__table__
 USERS = api_models.PlacementUser.__table__
 CONSUMER_TYPES = api_models.ConsumerType.__table__
+# The consumer type of a migration's allocations (Placement's 1.38 names).
+MIGRATION_CONSUMER = "MIGRATION"
 # Placement's stand-in owner of consumers created without a project or user.
 INCOMPLETE_CONSUMER_ID = "00000000-0000-0000-0000-000000000000"
 
@@ -52,6 +54,56 @@ def claim_in_session(session, consumer_uuid, project_id, user_id,
     server group's policy) and retries the whole of it on
     ConcurrentUpdate (retry_on_conflict)."""
     _write(session, consumer_uuid, project_id, user_id, allocations)
+
+
+def claim_move(ctx, instance_uuid, migration_uuid, project_id, user_id,
+               allocations):
+    """claim_in_move in a transaction of its own (retried on a lost
+    race)."""
+    def claim():
+        with ctx.api_db.writer() as session:
+            claim_in_move(session, instance_uuid, migration_uuid,
+                          project_id, user_id, allocations)
+    providers.retry_on_conflict(claim)
+
+
+def claim_in_move(session, instance_uuid, migration_uuid, project_id,
+                  user_id, allocations):
+    """A move's claim, in the caller's transaction: what the server holds
+    now (on its source) becomes the migration's, and allocations (on the
+    destination) the server's, so that the source stays held until the
+    move is confirmed or reverted and the destination is claimed in the
+    same commit. When the migration already holds the source (a claim
+    on another destination after the first one failed), only the
+    server's allocations are replaced."""
+    held = _read(session, migration_uuid)
+    if not held:
+        held = _read(session, instance_uuid)
+    write_in_session(session, [
+        ConsumerAllocations(migration_uuid, held, project_id, user_id,
+                            consumer_type=MIGRATION_CONSUMER),
+        ConsumerAllocations(instance_uuid, allocations, project_id,
+                            user_id)])
+
+
+def revert_move(ctx, instance_uuid, migration_uuid):
+    """Undo a move's claim in one transaction: the server gets back what
+    the migration holds (its source) and the migration's consumer goes.
+    Nothing changes when the migration holds nothing (its claim never
+    happened, or was undone already): it can run again safely."""
+    def revert():
+        with ctx.api_db.writer() as session:
+            held = _read(session, migration_uuid)
+            if not held:
+                return False
+            project_id, user_id = _consumer_owner(session, migration_uuid)
+            write_in_session(session, [
+                ConsumerAllocations(instance_uuid, held, project_id,
+                                    user_id),
+                ConsumerAllocations(migration_uuid, {}, project_id,
+                                    user_id)], check_capacity=False)
+            return True
+    return providers.retry_on_conflict(revert)
 
 
 def move(ctx, consumer_uuid, source_uuid, target_uuid):

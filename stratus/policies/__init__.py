@@ -21,6 +21,7 @@ POLICY_MODULES = [
     "interfaces",
     "keypairs",
     "limits",
+    "migrations",
     "quota_sets",
     "server_actions",
     "server_groups",

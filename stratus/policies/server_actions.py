@@ -18,6 +18,11 @@ CREATE_BACKUP = "os_compute_api:os-create-backup"
 REBUILD = "os_compute_api:servers:rebuild"
 REBUILD_TRUSTED_CERTS = "os_compute_api:servers:rebuild:trusted_certs"
 DEFERRED_DELETE = "os_compute_api:os-deferred-delete:%s"
+RESIZE = "os_compute_api:servers:resize"
+CONFIRM_RESIZE = "os_compute_api:servers:confirm_resize"
+REVERT_RESIZE = "os_compute_api:servers:revert_resize"
+MIGRATE = "os_compute_api:os-migrate-server:migrate"
+MIGRATE_HOST = "os_compute_api:os-migrate-server:migrate:host"
 
 _ACTION = [("POST", "/servers/{server_id}/action")]
 
@@ -56,4 +61,12 @@ def list_rules():
                   "Restore a soft-deleted server", _ACTION),
         base.rule(DEFERRED_DELETE % "force", member,
                   "Delete a soft-deleted server at once", _ACTION),
+        base.rule(RESIZE, member, "Resize a server", _ACTION),
+        base.rule(CONFIRM_RESIZE, member, "Confirm a server's resize",
+                  _ACTION),
+        base.rule(REVERT_RESIZE, member, "Revert a server's resize",
+                  _ACTION),
+        base.rule(MIGRATE, base.ADMIN, "Cold migrate a server", _ACTION),
+        base.rule(MIGRATE_HOST, base.ADMIN,
+                  "Cold migrate a server to a named host (2.56)", _ACTION),
     ]

@@ -32,7 +32,7 @@ class GroupPolicyViolation(exception.Conflict):
 
 
 def claim(ctx, group, instance_uuid, host, project_id, user_id,
-          requested):
+          requested, move_consumer=None):
     """Claim requested ({provider uuid: {class: amount}}) for the member
     instance_uuid on host and record host as the member's; for a hard
     policy only if it admits host given where the other members are
@@ -40,18 +40,26 @@ def claim(ctx, group, instance_uuid, host, project_id, user_id,
     ResourceProviderNotFound as for any claim.
 
     group: the InstanceGroup (its policy and rules; the hosts of its
-    members are read afresh under the lock).
+    members are read afresh under the lock). move_consumer: a move's
+    migration uuid (its consumer takes what the server holds now, in the
+    same transaction: allocations.claim_in_move).
     """
     providers.retry_on_conflict(_claim, ctx, group, instance_uuid, host,
-                                project_id, user_id, requested)
+                                project_id, user_id, requested,
+                                move_consumer)
 
 
-def _claim(ctx, group, instance_uuid, host, project_id, user_id, requested):
+def _claim(ctx, group, instance_uuid, host, project_id, user_id, requested,
+           move_consumer):
     with ctx.api_db.writer() as session:
         if group.is_hard:
             _check_under_lock(session, group, instance_uuid, host)
-        allocations.claim_in_session(session, instance_uuid, project_id,
-                                     user_id, requested)
+        if move_consumer is not None:
+            allocations.claim_in_move(session, instance_uuid, move_consumer,
+                                      project_id, user_id, requested)
+        else:
+            allocations.claim_in_session(session, instance_uuid, project_id,
+                                         user_id, requested)
         # No row when the server was deleted while it was scheduled: the
         # conductor then drops the claim with the server.
         session.execute(MEMBERS.update().where(

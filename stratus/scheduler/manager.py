@@ -85,8 +85,13 @@ class SchedulerManager:
                 results.append([_selection(host, resources)
                                 for host in picks])
         except Exception:
+            move_consumer = request_spec.get("move_consumer_uuid")
             for instance_uuid in claimed:
-                allocations.remove_consumer(ctx, instance_uuid)
+                if move_consumer:
+                    allocations.revert_move(ctx, instance_uuid,
+                                            move_consumer)
+                else:
+                    allocations.remove_consumer(ctx, instance_uuid)
             if claimed and request_spec.get("instance_group") is not None:
                 group_obj.forget_host(ctx, claimed)
             raise
@@ -147,9 +152,16 @@ class SchedulerManager:
     def _claim(ctx, spec, instance_uuid, host, resources):
         requested = {host.uuid: resources}
         group = spec.get("instance_group")
+        # A move: the server's current allocations go to the migration's
+        # consumer in the claim's transaction.
+        move_consumer = spec.get("move_consumer_uuid")
         if group is not None:
             group_claims.claim(ctx, group, instance_uuid, host.host,
-                               spec.project_id, spec.user_id, requested)
+                               spec.project_id, spec.user_id, requested,
+                               move_consumer=move_consumer)
+        elif move_consumer:
+            allocations.claim_move(ctx, instance_uuid, move_consumer,
+                                   spec.project_id, spec.user_id, requested)
         else:
             allocations.claim(ctx, instance_uuid, spec.project_id,
                               spec.user_id, requested)

@@ -5,7 +5,8 @@ it manages, reports their resources, and starts (``spawn``) and removes
 (``destroy``) guests. Everything else is a capability a driver declares
 by also deriving from its interface (``PowerControl``, ``Pausable``,
 ``Suspendable``, ``ConsoleOutput``, ``Rescuable``, ``CrashDump``,
-``AdminPassword``, ``Snapshot``, ``NetworkInjection``, ``HostUptime``,
+``AdminPassword``, ``Snapshot``, ``NetworkInjection``, ``Migratable``,
+``HostUptime``,
 ``GuestRecovery``, ``SimulatedNetworking``). A rebuild is a destroy and
 a spawn, which every driver has. The compute manager asks ``supports(driver,
 Interface)`` before using one.
@@ -189,6 +190,46 @@ class InterfaceHotplug(abc.ABC):
         """Unplug one of the guest's NICs."""
 
 
+class Migratable(abc.ABC):
+    """Cold moves (resize, cold migration): the source hands the guest's
+    disk over powered off and keeps it until the move is confirmed (or
+    restarts from it on a revert); the destination builds the guest from
+    what the source handed over. The conductor drives the calls
+    (stratus/conductor/tasks/migrate.py)."""
+
+    @abc.abstractmethod
+    def prepare_migration_target(self, ctx, instance, flavor):
+        """On the destination, before anything moves: raise if this host
+        cannot take the guest with flavor."""
+
+    @abc.abstractmethod
+    def migrate_disk_and_power_off(self, ctx, instance, dest_host, flavor,
+                                   network_info):
+        """On the source: power the guest off and hand its disk to
+        dest_host (resized to flavor); the disk_info (a string) the
+        destination's finish_migration gets. The source keeps what a
+        revert needs. Raises ResizeError when the disk cannot be resized
+        (Nova's drivers cannot shrink one)."""
+
+    @abc.abstractmethod
+    def finish_migration(self, ctx, migration, instance, disk_info,
+                         network_info, image_meta, resize_instance,
+                         power_on):
+        """On the destination: build the guest from disk_info with the
+        instance's (new) flavor, running if power_on."""
+
+    @abc.abstractmethod
+    def confirm_migration(self, ctx, migration, instance, network_info):
+        """On the source, once the move is confirmed: drop what it kept."""
+
+    @abc.abstractmethod
+    def finish_revert_migration(self, ctx, instance, network_info,
+                                migration, power_on):
+        """On the source, when the move is reverted or rolled back: bring
+        back the guest it kept (with the instance's old flavor), running
+        if power_on."""
+
+
 class HostUptime(abc.ABC):
     @abc.abstractmethod
     def get_host_uptime(self):
@@ -232,6 +273,7 @@ CAPABILITIES = {
     "network_injection": NetworkInjection,
     "remote_consoles": RemoteConsoles,
     "interface_hotplug": InterfaceHotplug,
+    "migrate": Migratable,
     "uptime": HostUptime,
     "guest_recovery": GuestRecovery,
     "simulated_networking": SimulatedNetworking,

@@ -53,13 +53,8 @@ def list_instance_actions(req, server_id):
     filters = {}
     if req.api_version >= (2, 58):
         limit, marker = links.limit_and_marker(req)
-        for key in ("changes-since", "changes-before"):
-            if key in req.GET:
-                filters[key] = servers.parse_time(req.GET[key], key)
-        if filters.get("changes-since") and filters.get("changes-before") \
-                and filters["changes-since"] > filters["changes-before"]:
-            raise errors.bad_request("The value of changes-since must be "
-                                     "less than or equal to changes-before.")
+        filters = links.time_filters(req, ("changes-since",
+                                           "changes-before"))
     try:
         actions = req.app.compute_api.actions(req.context, instance,
                                               limit=limit, marker=marker,

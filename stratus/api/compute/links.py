@@ -70,3 +70,17 @@ def next_links(req, items, collection, id_of):
     href = "%s%s/%s?%s" % (root_url(req), VERSION_PATH, collection,
                            urllib.parse.urlencode(params))
     return [{"rel": "next", "href": href}]
+
+
+def time_filters(req, names):
+    """{name: datetime} of the changes-since / changes-before filters
+    among names that the request has; 400 when changes-since is after
+    changes-before."""
+    from stratus.api.compute import servers
+    filters = {name: servers.parse_time(req.GET[name], name)
+               for name in names if name in req.GET}
+    if filters.get("changes-since") and filters.get("changes-before") \
+            and filters["changes-since"] > filters["changes-before"]:
+        raise errors.bad_request("The value of changes-since must be less "
+                                 "than or equal to changes-before.")
+    return filters

@@ -31,6 +31,11 @@ ROUTES = {
     "/v2.1/servers/{server_id}/tags/{tag}": {
         "GET": "server_tags:check_tag", "PUT": "server_tags:put_tag",
         "DELETE": "server_tags:delete_tag"},
+    "/v2.1/servers/{server_id}/migrations": {
+        "GET": "server_migrations:list_server_migrations"},
+    "/v2.1/servers/{server_id}/migrations/{migration_id}": {
+        "GET": "server_migrations:show_server_migration"},
+    "/v2.1/os-migrations": {"GET": "migrations:list_migrations"},
     "/v2.1/servers/{server_id}/ips": {"GET": "ips:list_ips"},
     "/v2.1/servers/{server_id}/ips/{network}": {"GET": "ips:show_ips"},
     "/v2.1/servers/{server_id}/os-instance-actions": {

@@ -264,6 +264,60 @@ def force_delete_server(req, server_id, body):
     return _accepted(req)
 
 
+# Moves -------------------------------------------------------------------
+
+
+@validation.schema(action_schemas.resize)
+def resize_server(req, server_id, body):
+    instance = _server(req, server_id, action_policies.RESIZE)
+    options = body["resize"]
+    disk_config = options.get("OS-DCF:diskConfig")
+    try:
+        req.app.compute_api.resize(
+            req.context, instance,
+            flavor_id=servers._id_from_href(options["flavorRef"]),
+            auto_disk_config=None if disk_config is None
+            else disk_config == "AUTO")
+    except exception.FlavorNotFound:
+        raise errors.bad_request("Unable to locate requested flavor.")
+    return _accepted(req)
+
+
+def _not_resized(call, req, instance):
+    try:
+        call(req.context, instance)
+    except exception.MigrationNotFound:
+        raise errors.bad_request("Instance has not been resized.")
+
+
+@validation.schema(action_schemas.confirm_resize)
+def confirm_resize(req, server_id, body):
+    instance = _server(req, server_id, action_policies.CONFIRM_RESIZE)
+    _not_resized(req.app.compute_api.confirm_resize, req, instance)
+    return wsgi.empty_response(req, 204)
+
+
+@validation.schema(action_schemas.revert_resize)
+def revert_resize(req, server_id, body):
+    instance = _server(req, server_id, action_policies.REVERT_RESIZE)
+    _not_resized(req.app.compute_api.revert_resize, req, instance)
+    return _accepted(req)
+
+
+@validation.schema(action_schemas.migrate, "2.1", "2.55")
+@validation.schema(action_schemas.migrate_v256, "2.56")
+def migrate_server(req, server_id, body):
+    instance = _server(req, server_id, action_policies.MIGRATE)
+    host = (body["migrate"] or {}).get("host")
+    if host is not None:
+        servers.authorize_for(req, action_policies.MIGRATE_HOST, instance)
+    try:
+        req.app.compute_api.resize(req.context, instance, host=host)
+    except exception.ComputeHostNotFound as exc:
+        raise errors.bad_request(exc.format_message())
+    return _accepted(req)
+
+
 ACTIONS = {
     "lock": lock_server,
     "unlock": unlock_server,
@@ -289,4 +343,8 @@ ACTIONS = {
     "rebuild": rebuild_server,
     "restore": restore_server,
     "forceDelete": force_delete_server,
+    "resize": resize_server,
+    "confirmResize": confirm_resize,
+    "revertResize": revert_resize,
+    "migrate": migrate_server,
 }

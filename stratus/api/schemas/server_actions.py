@@ -93,3 +93,21 @@ _rebuild(rebuild_v290)["hostname"] = servers.hostname
 
 rebuild_v294 = copy.deepcopy(rebuild_v290)
 _rebuild(rebuild_v294)["hostname"] = servers.fqdn
+
+resize = _action("resize", _object({
+    "flavorRef": {"type": ["string", "integer"], "minLength": 1},
+    "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
+}, required=["flavorRef"]))
+
+confirm_resize = _action("confirmResize", {"type": "null"})
+
+revert_resize = _action("revertResize", {"type": "null"})
+
+migrate = _action("migrate", {"type": "null"})
+
+# 2.56: the destination host may be named (null: the scheduler picks).
+migrate_v256 = _action("migrate", {
+    "type": ["object", "null"],
+    "properties": {"host": {"oneOf": [servers.host_name, {"type": "null"}]}},
+    "additionalProperties": False,
+})

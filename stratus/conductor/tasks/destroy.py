@@ -9,6 +9,7 @@ from stratus import exception
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
+from stratus.objects import migration as migration_obj
 from stratus.placement import allocations
 
 
@@ -19,6 +20,7 @@ def instance_destroy(ctx, cctx, instance):
     except exception.InstanceNotFound as exc:
         already_gone = exc
     allocations.remove_consumer(ctx, instance.uuid)
+    migration_obj.end_moves_of_deleted(cctx, instance.uuid)
     instance_group_obj.remove_member(ctx, instance.uuid)
     # The action finishes before the mapping is marked: whoever sees the
     # mark (the last step) sees a finished delete.

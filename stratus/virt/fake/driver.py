@@ -13,7 +13,8 @@ Every node has ``[fake_driver] vcpus``, ``memory_mb`` and ``local_gb``.
 ``fail_spawn_name_regex`` fail to spawn with the error a real hypervisor
 gives when it cannot start a guest. ``fail_operations`` (or
 ``inject_failure`` from a test) make named operations (``reboot``,
-``power_off``, ``snapshot``, ...) fail the same way. Networking is simulated too: a guest
+``power_off``, ``snapshot``, ``migrate_disk_and_power_off``, ...) fail
+the same way. Networking is simulated too: a guest
 gets a private IPv4 address derived from its UUID (see
 ``allocate_network``), with no network service behind it.
 """
@@ -86,7 +87,8 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                  driver.CrashDump, driver.AdminPassword, driver.Snapshot,
                  driver.NetworkInjection, driver.HostUptime,
                  driver.GuestRecovery, driver.SimulatedNetworking,
-                 driver.RemoteConsoles, driver.InterfaceHotplug):
+                 driver.RemoteConsoles, driver.InterfaceHotplug,
+                 driver.Migratable):
     name = "fake"
     # A KVM host's formats and devices, as far as the scheduler can tell.
     image_types = frozenset(["raw", "qcow2", "iso", "aki", "ari", "ami"])
@@ -126,6 +128,9 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         self._supported_instances = (("x86_64", hv_type, "hvm"),
                                      ("i686", hv_type, "hvm"))
         self._guests = {}
+        # Guests whose disk a move handed to another host (or to a new
+        # guest here), kept powered off until confirm or revert.
+        self._migrated_out = {}
         self._idle = None
         self._lock = threading.Lock()
         # operation -> instance uuids that fail it (None: every instance)
@@ -318,6 +323,86 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                         for vif in network_info or ()
                         for subnet in vif["network"]["subnets"]
                         for ip in subnet["ips"]] or ["network: no ports"])
+
+    # Moves (Migratable) ---------------------------------------------------
+    #
+    # The source powers its guest off and sets it aside (no longer one of
+    # the host's guests, as a real hypervisor's resized-away domain) until
+    # confirm drops it or a revert brings it back; the "disk" handed over
+    # is a JSON document naming what the guest was, from which the
+    # destination builds its guest.
+
+    def prepare_migration_target(self, ctx, instance, flavor):
+        self._maybe_fail("prepare_migration_target", instance)
+        if flavor.vcpus > self._vcpus or flavor.memory_mb > self._memory_mb:
+            raise exception.MigrationError(
+                reason="flavor %s does not fit on host %s" % (
+                    flavor.name, self.host))
+
+    def migrate_disk_and_power_off(self, ctx, instance, dest_host, flavor,
+                                   network_info):
+        self._maybe_fail("migrate_disk_and_power_off", instance)
+        guest = self._guest(instance)
+        if flavor.root_gb < (instance.root_gb or 0):
+            raise exception.ResizeError(reason="Unable to resize disk down.")
+        with self._lock:
+            guest.power_state = PowerState.SHUTDOWN
+            guest.log("reboot: Power down",
+                      "migration: disk sent to %s" % dest_host)
+            self._migrated_out[instance.uuid] = self._guests.pop(
+                instance.uuid)
+        return json.dumps({"image_ref": guest.image_ref,
+                           "admin_password": guest.admin_password,
+                           "source": self.host, "root_gb": flavor.root_gb,
+                           "console": guest.console[-20:]}, sort_keys=True)
+
+    def finish_migration(self, ctx, migration, instance, disk_info,
+                         network_info, image_meta, resize_instance,
+                         power_on):
+        self._maybe_fail("finish_migration", instance)
+        disk = json.loads(disk_info)
+        node = instance.node if instance.node in self._node_set \
+            else self._nodes[0]
+        guest = FakeGuest(instance.uuid, instance.display_name or "", node,
+                          PowerState.RUNNING if power_on
+                          else PowerState.SHUTDOWN,
+                          instance.get("vcpus") or 0,
+                          image_ref=disk.get("image_ref"))
+        guest.admin_password = disk.get("admin_password")
+        guest.log(*disk.get("console", []))
+        guest.log("migration: disk received from %s%s" % (
+            disk.get("source"), " (resized to %s GB)" % disk.get("root_gb")
+            if resize_instance else ""))
+        if power_on:
+            guest.log(*self._boot_log(instance, network_info))
+        with self._lock:
+            self._guests[instance.uuid] = guest
+
+    def confirm_migration(self, ctx, migration, instance, network_info):
+        self._maybe_fail("confirm_migration", instance)
+        with self._lock:
+            self._migrated_out.pop(instance.uuid, None)
+
+    def finish_revert_migration(self, ctx, instance, network_info,
+                                migration, power_on):
+        self._maybe_fail("finish_revert_migration", instance)
+        with self._lock:
+            guest = self._migrated_out.pop(instance.uuid, None)
+            if guest is None:
+                # The move failed before the disk went: still here.
+                guest = self._guests.get(instance.uuid)
+            if guest is None:
+                raise exception.InstanceNotFound(instance_id=instance.uuid)
+            self._guests[instance.uuid] = guest
+            guest.vcpus = instance.get("vcpus") or guest.vcpus
+            guest.log("migration: back on %s" % self.host)
+            if power_on and guest.power_state != PowerState.RUNNING:
+                guest.power_state = PowerState.RUNNING
+                guest.log(*self._boot_log(instance, network_info))
+
+    def migrated_guest(self, instance_uuid):
+        """A guest set aside by a move (for tests), or None."""
+        return self._migrated_out.get(instance_uuid)
 
     # Failure injection and simulated guest behaviour --------------------
 

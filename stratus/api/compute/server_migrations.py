@@ -1,0 +1,72 @@
+"""/servers/{id}/migrations (2.23): the server's live migrations in
+progress, as Nova lists them (other moves are in /os-migrations).
+
+2.59 adds ``uuid``, 2.80 ``user_id`` and ``project_id``. The live
+migration's own actions (force_complete, abort) belong with live
+migration.
+"""
+from stratus.api.compute import servers
+from stratus.api import errors
+from stratus.api import wsgi
+from stratus import exception
+from stratus.objects import migration as migration_obj
+from stratus.policies import migrations as policies
+
+LIVE_IN_PROGRESS = ("queued", "preparing", "running", "post-migrating")
+_KEYS = ("id", "source_compute", "dest_compute", "source_node", "dest_node",
+         "dest_host", "status", "created_at", "updated_at")
+_PROGRESS = ("memory_total", "memory_processed", "memory_remaining",
+             "disk_total", "disk_processed", "disk_remaining")
+
+
+def view(req, migration):
+    body = {key: migration.get(key) for key in _KEYS}
+    for key in ("created_at", "updated_at"):
+        body[key] = wsgi.isotime(body[key], microseconds=True) \
+            if body[key] else None
+    body["server_uuid"] = migration.instance_uuid
+    for key in _PROGRESS:
+        body[key + "_bytes"] = migration.get(key)
+    if req.api_version >= (2, 59):
+        body["uuid"] = migration.uuid
+    if req.api_version >= (2, 80):
+        body["user_id"] = migration.user_id
+        body["project_id"] = migration.project_id
+    return body
+
+
+def _server(req, server_id, rule):
+    if req.api_version < (2, 23):
+        raise errors.not_found("The resource could not be found.")
+    instance = servers.get_server(req, server_id)
+    servers.authorize_for(req, policies.SERVER_MIGRATIONS % rule, instance)
+    return instance
+
+
+def list_server_migrations(req, server_id):
+    instance = _server(req, server_id, "index")
+    found = req.app.compute_api.server_migrations(req.context, instance, {
+        "migration_type": migration_obj.LIVE_MIGRATION, "in_progress": True,
+        "not_status": [migration_obj.Status.ACCEPTED]})
+    return wsgi.json_response(req, {"migrations": [
+        view(req, migration) for migration in found]})
+
+
+def show_server_migration(req, server_id, migration_id):
+    instance = _server(req, server_id, "show")
+    try:
+        migration = req.app.compute_api.server_migration(
+            req.context, instance, int(migration_id))
+    except (ValueError, exception.MigrationNotFound):
+        migration = None
+    if migration is None or migration.instance_uuid != instance.uuid:
+        raise errors.not_found(
+            "Migration %s not found for instance %s"
+            % (migration_id, server_id))
+    if migration.migration_type != migration_obj.LIVE_MIGRATION:
+        raise errors.not_found("Migration %s for server %s is not "
+                               "live-migration." % (migration_id, server_id))
+    if migration.status not in LIVE_IN_PROGRESS:
+        raise errors.not_found("Live migration %s for server %s is not in "
+                               "progress." % (migration_id, server_id))
+    return wsgi.json_response(req, {"migration": view(req, migration)})

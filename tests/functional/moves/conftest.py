@@ -1,0 +1,146 @@
+"""Moves through the Compute API on the in-process cloud with two compute
+hosts of one fake node each (``stratus-test`` and ``host01``)."""
+import time
+
+import pytest
+import webob
+
+from stratus.compute import manager as compute_manager
+from tests import conftest as root_conftest
+from tests.functional import cloud as cloud_harness
+from tests.functional.scheduling import fixtures
+
+
+class Moves(fixtures.ManyHosts):
+    """Two hosts, an admin and a demo client, and ways to watch a move."""
+
+    def __init__(self, running, hosts=2):
+        super().__init__(running, hosts)
+        self.admin = self.api
+        self.computes = {svc.host: svc.manager for svc in
+                         list(running.services) + self.extra
+                         if svc.binary == "nova-compute"}
+
+    def driver(self, host):
+        return self.computes[host].driver
+
+    def clear_failures(self):
+        for manager in self.computes.values():
+            manager.driver.clear_failures()
+
+    def act(self, server_id, body, client=None, version=None):
+        return (client or self.demo).request(
+            "POST", "/v2.1/servers/%s/action" % server_id, body,
+            version=version)
+
+    def active(self, flavor="1", client=None):
+        server_id = self.boot(client=client, flavorRef=flavor)
+        server = self.settled(server_id)
+        assert server["status"] == "ACTIVE", server
+        return self.admin.server(server_id)
+
+    def wait(self, server_id, statuses, timeout=30):
+        """The server (as admin sees it) once its status is one of
+        statuses and no task runs."""
+        deadline = time.monotonic() + timeout
+        while True:
+            server = self.admin.server(server_id)
+            if server["status"] in statuses \
+                    and server["OS-EXT-STS:task_state"] is None:
+                return server
+            if time.monotonic() > deadline:
+                raise AssertionError("server %s stays %s (%s)" % (
+                    server_id, server["status"],
+                    server["OS-EXT-STS:task_state"]))
+            time.sleep(0.02)
+
+    def placement(self, path):
+        req = webob.Request.blank(path, headers={
+            "X-Auth-Token": cloud_harness.ADMIN,
+            "OpenStack-API-Version": "placement 1.39"})
+        response = req.get_response(self.cloud.apps["placement"])
+        assert response.status_int == 200, response.text
+        return response.json
+
+    def usages(self):
+        """{provider name: {resource class: used}} of every provider."""
+        return {provider["name"]: self.placement(
+            "/resource_providers/%s/usages" % provider["uuid"])["usages"]
+            for provider in self.placement("/resource_providers")[
+                "resource_providers"]}
+
+    def allocations(self, consumer):
+        """{provider name: resources} of a consumer."""
+        names = {provider["uuid"]: provider["name"] for provider in
+                 self.placement("/resource_providers")["resource_providers"]}
+        return {names[uuid]: body["resources"] for uuid, body in
+                self.placement("/allocations/%s" % consumer)[
+                    "allocations"].items()}
+
+    def migrations(self, server_id=None, version="2.80", **query):
+        if server_id is not None:
+            query["instance_uuid"] = server_id
+        path = "/os-migrations"
+        if query:
+            path += "?" + "&".join("%s=%s" % item for item in query.items())
+        return self.admin.get(path, version=version)["migrations"]
+
+    def events(self, server_id, action_name):
+        """The events {name: event} of the newest action called
+        action_name (2.84)."""
+        actions = self.admin.get("/servers/%s/os-instance-actions"
+                                 % server_id)["instanceActions"]
+        action = next(a for a in actions if a["action"] == action_name)
+        detail = self.admin.get("/servers/%s/os-instance-actions/%s" % (
+            server_id, action["request_id"]), version="2.84")[
+            "instanceAction"]
+        return {event["event"]: event for event in detail["events"]}
+
+
+def start(conf, urls, tmp_path, **overrides):
+    for name, value in overrides.items():
+        conf.set_override(name, value)
+    # Two hosts of one node each: "the other host" is unambiguous.
+    conf.set_override("host_cache_seconds", 0.0, group="scheduler")
+    running = cloud_harness.start_cloud(conf, urls, tmp_path, nodes=1)
+    return Moves(running)
+
+
+@pytest.fixture
+def moves(conf, databases, cloud_urls, tmp_path):
+    """On each database backend (the moves' transactions are the
+    subject)."""
+    env = start(conf, cloud_urls, tmp_path)
+    yield env
+    env.stop()
+
+
+@pytest.fixture
+def sqlite_cloud_urls(sqlite_databases, _db_tmp_dir):
+    return root_conftest._cloud_dbs("sqlite", _db_tmp_dir).urls
+
+
+@pytest.fixture
+def moves_sqlite(conf, sqlite_cloud_urls, tmp_path):
+    """On SQLite only (API shapes and microversions are the subject)."""
+    env = start(conf, sqlite_cloud_urls, tmp_path)
+    yield env
+    env.stop()
+
+
+@pytest.fixture
+def moves_same_host(conf, sqlite_cloud_urls, tmp_path):
+    env = start(conf, sqlite_cloud_urls, tmp_path,
+                allow_resize_to_same_host=True)
+    yield env
+    env.stop()
+
+
+@pytest.fixture
+def moves_auto_confirm(conf, sqlite_cloud_urls, tmp_path):
+    env = start(conf, sqlite_cloud_urls, tmp_path, resize_confirm_window=1)
+    yield env
+    env.stop()
+
+
+__all__ = ["Moves", "compute_manager"]
