@@ -124,28 +124,29 @@ def find_candidates(ctx, request):
             if not groups:
                 break
             if single:
-                found, more, uuids = _single_providers(
+                built, more = _single_providers(
                     session, _SummaryCache.of(ctx.api_db), groups[0],
                     request, trait_ids, class_ids,
                     id_range, None if request.limit is None
                     else request.limit - len(requests))
+                summaries.update(more)
+                requests.extend(built)
             else:
                 found = _find_in_range(session, groups, request, trait_ids,
                                        class_ids, id_range)
-                if found:
-                    more, uuids = _summaries(session, sorted(
-                        {root for root, _ in found}), request.summary_traits)
-            if not found:
-                continue
-            summaries.update(more)
-            for _root, (allocations, mappings) in found:
-                candidate = AllocationRequest(
-                    allocations={uuids[rp]: dict(resources)
-                                 for rp, resources in allocations},
-                    mappings={suffix: [uuids[rp] for rp in rps]
-                              for suffix, rps in mappings})
-                if not may_merge or _fits(candidate, summaries):
-                    requests.append(candidate)
+                if not found:
+                    continue
+                more, uuids = _summaries(session, sorted(
+                    {root for root, _ in found}), request.summary_traits)
+                summaries.update(more)
+                for _root, (allocations, mappings) in found:
+                    candidate = AllocationRequest(
+                        allocations={uuids[rp]: dict(resources)
+                                     for rp, resources in allocations},
+                        mappings={suffix: [uuids[rp] for rp in rps]
+                                  for suffix, rps in mappings})
+                    if not may_merge or _fits(candidate, summaries):
+                        requests.append(candidate)
             if request.limit is not None and len(requests) >= request.limit:
                 if request.randomize:
                     random.shuffle(requests)
@@ -263,11 +264,11 @@ class _SummaryCache:
 
 def _single_providers(session, cache, group, request, trait_ids, class_ids,
                       id_range, limit):
-    """_find_in_range's answer, with the summaries, for one group when
-    every tree is a single provider: (found, {uuid: ProviderSummary},
-    {id: uuid}) for the providers of the range (with the group's traits
-    and aggregates) that have room for every class of the group, in id
-    order, at most limit. The database picks the providers by traits and
+    """What _find_in_range and the summaries give, for one group when
+    every tree is a single provider: ([AllocationRequest], {uuid:
+    ProviderSummary}) for the providers of the range (with the group's
+    traits and aggregates) that have room for every class of the group,
+    in id order, at most limit. The database picks the providers by traits and
     aggregates; their room is checked here, from the summary cache (the
     same rule as capacity_conditions)."""
     conditions = _root_conditions(request, trait_ids) + [
@@ -290,6 +291,12 @@ def _single_providers(session, cache, group, request, trait_ids, class_ids,
                          if entries.get(uuid, (None,))[0] != generation])
     wanted = tuple(group.resources.items())
     resources = tuple(sorted(wanted))
+    # Per distinct inventories (most providers share one): None when the
+    # request breaks a unit rule or a class is missing, else the usage
+    # each class may have for the request to fit.
+    room_of = {}
+    # One resources dict for all: candidates are read, never changed.
+    amounts = dict(resources)
     found, summaries, uuids = [], {}, {}
     for rp, uuid, _generation in rows:
         if limit is not None and len(found) >= limit:
@@ -298,21 +305,18 @@ def _single_providers(session, cache, group, request, trait_ids, class_ids,
         if entry is None:
             continue
         _seen, inventories, usages = entry
-        for name, amount in wanted:
-            inventory = inventories.get(name)
-            if inventory is None or not (
-                    (inventory.total - inventory.reserved)
-                    * inventory.allocation_ratio
-                    >= usages.get(name, 0) + amount
-                    and inventory.min_unit <= amount <= inventory.max_unit
-                    and amount % inventory.step_size == 0):
-                break
-        else:
-            summaries[uuid] = ProviderSummary(uuid, None, uuid, inventories,
-                                              dict(usages), [])
-            uuids[rp] = uuid
-            found.append((rp, (((rp, resources),),
-                               ((group.suffix, (rp,)),))))
+        key = id(inventories)
+        if key not in room_of:
+            room_of[key] = _room(inventories, wanted)
+        room = room_of[key]
+        if room is None or any(usages.get(name, 0) > most
+                               for name, most in room):
+            continue
+        summaries[uuid] = ProviderSummary(uuid, None, uuid, inventories,
+                                          dict(usages), [])
+        uuids[rp] = uuid
+        found.append(AllocationRequest({uuid: amounts},
+                                       {group.suffix: [uuid]}))
     if found and request.summary_traits:
         for rp, name in session.execute(sa.select(
                 query.PROVIDER_TRAITS.c.resource_provider_id,
@@ -320,12 +324,29 @@ def _single_providers(session, cache, group, request, trait_ids, class_ids,
                 traits.TRAITS,
                 traits.TRAITS.c.id == query.PROVIDER_TRAITS.c.trait_id).where(
                 query.PROVIDER_TRAITS.c.resource_provider_id.between(
-                    found[0][0], found[-1][0]))).all():
+                    min(uuids), max(uuids)))).all():
             if rp in uuids:
                 summaries[uuids[rp]].traits.append(name)
         for summary in summaries.values():
             summary.traits.sort()
-    return found, summaries, uuids
+    return found, summaries
+
+
+def _room(inventories, wanted):
+    """((class, highest usage that still leaves room for the amount),
+    ...) for wanted ((class, amount), ...), or None when a class is
+    missing or an amount breaks min_unit, max_unit or step_size: the
+    rule of query.capacity_conditions."""
+    room = []
+    for name, amount in wanted:
+        inventory = inventories.get(name)
+        if inventory is None or not (
+                inventory.min_unit <= amount <= inventory.max_unit
+                and amount % inventory.step_size == 0):
+            return None
+        room.append((name, (inventory.total - inventory.reserved)
+                     * inventory.allocation_ratio - amount))
+    return tuple(room)
 
 
 def _root_conditions(request, trait_ids):
