@@ -54,14 +54,28 @@ class Deployment:
         self.compute_url = None
         self.placement_url = None
         self.cleanups = []
+        self._commands = {}
 
-    def spawn(self, name, args, env=None):
-        log = open(os.path.join(self.workdir, name + ".log"), "w")
+    def spawn(self, name, args, env=None, mode="w"):
+        log = open(os.path.join(self.workdir, name + ".log"), mode)
         process = subprocess.Popen(
             [STRATUS] + args, stdout=log, stderr=subprocess.STDOUT,
             env=dict(os.environ, **(env or {})), start_new_session=True)
         self.processes[name] = process
+        self._commands[name] = (args, env)
         return process
+
+    def kill(self, name, sig=signal.SIGKILL):
+        """Kill a service's process (SIGKILL: no clean-up at all)."""
+        process = self.processes[name]
+        os.killpg(process.pid, sig)
+        process.wait()
+
+    def restart(self, name):
+        """Start a killed service again, with the same command line (its
+        log goes on in the same file)."""
+        args, env = self._commands[name]
+        return self.spawn(name, args, env, mode="a")
 
     def _psutil_procs(self):
         procs = []
@@ -137,7 +151,7 @@ def write_config(path, values):
         handle.write("\n".join(lines))
 
 
-def _distributed(dep, computes, nodes):
+def _distributed(dep, computes, nodes, config=None):
     tag = uuid.uuid4().hex[:8]
     urls = {}
     for role in ("api", "cell0", "cell1"):
@@ -160,7 +174,12 @@ def _distributed(dep, computes, nodes):
         "placement_api": {"port": placement_port},
         "fake_driver": {"nodes": nodes},
         "oslo_messaging_rabbit": {"heartbeat_in_pthread": "true"},
+        # RabbitMQ keeps notifications nobody consumes: off unless a
+        # test listens (config=).
+        "oslo_messaging_notifications": {"driver": "noop"},
     }
+    for section, options in (config or {}).items():
+        base.setdefault(section, {}).update(options)
     conf_path = os.path.join(dep.workdir, "stratus.conf")
     write_config(conf_path, base)
     common = ["--config-file", conf_path]
@@ -198,14 +217,16 @@ def _wait_hypervisors(dep, expected, timeout=60):
 
 
 @contextlib.contextmanager
-def start(mode, computes=1, nodes=3):
+def start(mode, computes=1, nodes=3, config=None):
+    """config: {section: {option: value}} added to the distributed
+    deployment's config file."""
     workdir = tempfile.mkdtemp(prefix="stratus-%s-" % mode)
     dep = Deployment(workdir)
     try:
         if mode == "all-in-one":
             _all_in_one(dep, nodes)
         else:
-            _distributed(dep, computes, nodes)
+            _distributed(dep, computes, nodes, config)
         if mode == "all-in-one":
             _wait_hypervisors(dep, nodes)
         _prepare_project(dep)

@@ -49,7 +49,18 @@ class Messaging:
         self.url = url or conf.transport_url or IN_PROCESS_URL
         self.transport = messaging.get_rpc_transport(
             conf, url=self.url, allowed_remote_exmods=ALLOWED_EXMODS)
-        self.notification_transport = None
+        self._notification_transport = None
+
+    @property
+    def notification_transport(self):
+        """The transport of notifications: [oslo_messaging_notifications]
+        transport_url, else the RPC transport's URL (made on first use)."""
+        if self._notification_transport is None:
+            url = (self.conf.oslo_messaging_notifications.transport_url
+                   or self.url)
+            self._notification_transport = \
+                messaging.get_notification_transport(self.conf, url=url)
+        return self._notification_transport
 
     def client(self, topic, version, version_cap=None, server=None,
                timeout=None):
@@ -65,5 +76,14 @@ class Messaging:
             serializer=RequestContextSerializer(databases),
             access_policy=messaging.DefaultRPCAccessPolicy)
 
+    def notification_listener(self, topics, endpoints, pool=None):
+        """A listener of the notifications on topics (all priorities)."""
+        targets = [messaging.Target(topic=topic) for topic in topics]
+        return messaging.get_notification_listener(
+            self.notification_transport, targets, endpoints,
+            executor="threading", pool=pool)
+
     def cleanup(self):
         self.transport.cleanup()
+        if self._notification_transport is not None:
+            self._notification_transport.cleanup()

@@ -70,6 +70,28 @@ class _Listener(impl_fake.FakeListener):
                 exchange.arrived.notify_all()
 
 
+# Notification topics ('<topic>.<priority>') -> listeners subscribed.
+_LISTENED = {}
+_LISTENED_LOCK = threading.Lock()
+
+
+class _NotificationListener(_Listener):
+
+    def __init__(self, exchange_manager, targets, pool=None):
+        super().__init__(exchange_manager, targets, pool)
+        self._topics = [target.topic for target in targets]
+        with _LISTENED_LOCK:
+            for topic in self._topics:
+                _LISTENED[topic] = _LISTENED.get(topic, 0) + 1
+
+    def cleanup(self):
+        super().cleanup()
+        with _LISTENED_LOCK:
+            for topic in self._topics:
+                _LISTENED[topic] -= 1
+        self._topics = []
+
+
 class InProcessDriver(impl_fake.FakeDriver):
     def __init__(self, conf, url, default_exchange=None,
                  allowed_remote_exmods=None):
@@ -85,12 +107,26 @@ class InProcessDriver(impl_fake.FakeDriver):
         return base.PollStyleListenerAdapter(listener, batch_size,
                                              batch_timeout)
 
+    def listens(self, topic):
+        """Whether a notification listener is subscribed to topic
+        ('<topic>.<priority>'); a notification nobody listens to is not
+        kept (there is no broker to keep it)."""
+        with _LISTENED_LOCK:
+            return _LISTENED.get(topic, 0) > 0
+
+    def send_notification(self, target, ctxt, message, version, retry=None):
+        # The notifier's target names '<topic>.<priority>'.
+        if not self.listens(target.topic):
+            return
+        super().send_notification(target, ctxt, message, version, retry)
+
     def listen_for_notifications(self, targets_and_priorities, pool,
                                  batch_size, batch_timeout):
         targets = [oslo_messaging.Target(
             topic="%s.%s" % (target.topic, priority),
             exchange=target.exchange)
             for target, priority in targets_and_priorities]
-        listener = _Listener(self._exchange_manager, targets, pool)
+        listener = _NotificationListener(self._exchange_manager, targets,
+                                         pool)
         return base.PollStyleListenerAdapter(listener, batch_size,
                                              batch_timeout)

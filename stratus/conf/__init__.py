@@ -8,6 +8,7 @@ from oslo_config import cfg
 
 from stratus.conf import api
 from stratus.conf import compute
+from stratus.conf import conductor
 from stratus.conf import console
 from stratus.conf import database
 from stratus.conf import default
@@ -15,11 +16,12 @@ from stratus.conf import identity
 from stratus.conf import image
 from stratus.conf import libvirt
 from stratus.conf import network
+from stratus.conf import notifications
 from stratus.conf import quota
 from stratus.conf import scheduler
 
 MODULES = [default, api, database, compute, scheduler, quota, identity, image,
-           libvirt, network, console]
+           libvirt, network, console, notifications, conductor]
 
 
 def register_all(conf):

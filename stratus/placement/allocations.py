@@ -31,28 +31,35 @@ MIGRATION_CONSUMER = "MIGRATION"
 INCOMPLETE_CONSUMER_ID = "00000000-0000-0000-0000-000000000000"
 
 
-def claim(ctx, consumer_uuid, project_id, user_id, allocations):
+def claim(ctx, consumer_uuid, project_id, user_id, allocations,
+          new_consumer=False):
     """Make allocations the consumer's only allocations, if they fit.
 
     Raises AllocationRejected (a subclass says why) when a provider lacks
     the capacity or the inventory, ResourceProviderNotFound when a
-    provider does not exist.
+    provider does not exist. new_consumer: the claim of a new server,
+    refused (ConsumerAlreadyPlaced) when the consumer already holds
+    allocations (another conductor's claim for the same server stands).
     """
     providers.retry_on_conflict(_claim, ctx, consumer_uuid, project_id,
-                                user_id, allocations)
+                                user_id, allocations, new_consumer)
 
 
-def _claim(ctx, consumer_uuid, project_id, user_id, allocations):
+def _claim(ctx, consumer_uuid, project_id, user_id, allocations,
+           new_consumer=False):
     with ctx.api_db.writer() as session:
-        _write(session, consumer_uuid, project_id, user_id, allocations)
+        claim_in_session(session, consumer_uuid, project_id, user_id,
+                         allocations, new_consumer)
 
 
 def claim_in_session(session, consumer_uuid, project_id, user_id,
-                     allocations):
+                     allocations, new_consumer=False):
     """claim() within the caller's transaction, without the retries: for
     a caller that checks more than capacity in the same transaction (a
     server group's policy) and retries the whole of it on
     ConcurrentUpdate (retry_on_conflict)."""
+    if new_consumer and _read(session, consumer_uuid):
+        raise exception.ConsumerAlreadyPlaced(consumer=consumer_uuid)
     _write(session, consumer_uuid, project_id, user_id, allocations)
 
 

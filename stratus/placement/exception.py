@@ -42,6 +42,12 @@ class InsufficientCapacity(AllocationRejected):
                "(%(used)s of %(capacity)s used).")
 
 
+class ConsumerAlreadyPlaced(AllocationRejected):
+    """A new server's claim found its consumer holding allocations: a
+    claim made for it elsewhere (a resumed build) stands."""
+    msg_fmt = "Consumer %(consumer)s already holds allocations"
+
+
 class InventoryMissing(AllocationRejected):
     msg_fmt = ("Resource provider '%(provider)s' has no inventory of "
                "%(resource_class)s.")

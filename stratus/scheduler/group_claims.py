@@ -32,7 +32,7 @@ class GroupPolicyViolation(exception.Conflict):
 
 
 def claim(ctx, group, instance_uuid, host, project_id, user_id,
-          requested, move_consumer=None):
+          requested, move_consumer=None, new_consumer=False):
     """Claim requested ({provider uuid: {class: amount}}) for the member
     instance_uuid on host and record host as the member's; for a hard
     policy only if it admits host given where the other members are
@@ -42,15 +42,16 @@ def claim(ctx, group, instance_uuid, host, project_id, user_id,
     group: the InstanceGroup (its policy and rules; the hosts of its
     members are read afresh under the lock). move_consumer: a move's
     migration uuid (its consumer takes what the server holds now, in the
-    same transaction: allocations.claim_in_move).
+    same transaction: allocations.claim_in_move). new_consumer: as
+    allocations.claim's.
     """
     providers.retry_on_conflict(_claim, ctx, group, instance_uuid, host,
                                 project_id, user_id, requested,
-                                move_consumer)
+                                move_consumer, new_consumer)
 
 
 def _claim(ctx, group, instance_uuid, host, project_id, user_id, requested,
-           move_consumer):
+           move_consumer, new_consumer=False):
     with ctx.api_db.writer() as session:
         if group.is_hard:
             _check_under_lock(session, group, instance_uuid, host)
@@ -59,7 +60,7 @@ def _claim(ctx, group, instance_uuid, host, project_id, user_id, requested,
                                       project_id, user_id, requested)
         else:
             allocations.claim_in_session(session, instance_uuid, project_id,
-                                         user_id, requested)
+                                         user_id, requested, new_consumer)
         # No row when the server was deleted while it was scheduled: the
         # conductor then drops the claim with the server.
         session.execute(MEMBERS.update().where(

@@ -155,16 +155,20 @@ class SchedulerManager:
         # A move: the server's current allocations go to the migration's
         # consumer in the claim's transaction.
         move_consumer = spec.get("move_consumer_uuid")
+        # A new server's claim never replaces one: a claim that stands
+        # was made for it by a conductor that resumed its build after its
+        # first conductor died (this request is that dead one's).
         if group is not None:
             group_claims.claim(ctx, group, instance_uuid, host.host,
                                spec.project_id, spec.user_id, requested,
-                               move_consumer=move_consumer)
+                               move_consumer=move_consumer,
+                               new_consumer=not move_consumer)
         elif move_consumer:
             allocations.claim_move(ctx, instance_uuid, move_consumer,
                                    spec.project_id, spec.user_id, requested)
         else:
             allocations.claim(ctx, instance_uuid, spec.project_id,
-                              spec.user_id, requested)
+                              spec.user_id, requested, new_consumer=True)
 
     def _ranked(self, hosts, spec, request_weighers):
         weighed = weighers.weigh(request_weighers, hosts, spec)

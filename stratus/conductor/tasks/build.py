@@ -5,8 +5,18 @@ A server is visible at every moment exactly once: as its build request
 until the single API transaction that deletes the build request and
 points the instance mapping at the cell; as the instance afterwards.
 Servers no host can take go to cell0 in ERROR with a fault.
+
+A build survives the death of its conductor: a conductor first takes a
+lease on the build requests it works on (their ``updated_at``, for
+``[conductor] task_lease`` seconds), so two conductors never build one
+server; ``resume`` (at conductor start and from the periodic check of
+tasks/stuck_states.py) takes the build requests whose lease ran out and
+carries each on from the step it reached: scheduled again when it never
+reached a cell, bound and sent to its compute when the conductor died
+between creating it in its cell and binding it there.
 """
 import contextlib
+import datetime
 import logging
 
 import sqlalchemy as sa
@@ -16,10 +26,15 @@ from stratus.db import api_models
 from stratus.db import cell_models
 from stratus.db import setup as db_setup
 from stratus.db.types import utcnow
+from stratus import context as stratus_context
 from stratus import exception
+from stratus.objects import build_request as build_request_obj
+from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import fields
+from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_fault as instance_fault_obj
+from stratus.objects import request_spec as request_spec_obj
 from stratus.placement import allocations
 from stratus.scheduler import rpcapi as scheduler_rpcapi
 
@@ -36,6 +51,11 @@ _MAPPINGS = api_models.InstanceMapping.__table__
 _CELLS = api_models.CellMapping.__table__
 _DELETE_BUILD_REQUEST = sa.delete(_BUILD_REQUESTS).where(
     _BUILD_REQUESTS.c.instance_uuid == sa.bindparam("instance_uuid"))
+_TAKE_LEASE = sa.update(_BUILD_REQUESTS).where(
+    _BUILD_REQUESTS.c.instance_uuid == sa.bindparam("uuid"),
+    sa.or_(_BUILD_REQUESTS.c.updated_at.is_(None),
+           _BUILD_REQUESTS.c.updated_at < sa.bindparam("expired"))).values(
+    updated_at=sa.bindparam("now"))
 _MAP_TO_CELL = sa.update(_MAPPINGS).where(
     _MAPPINGS.c.instance_uuid == sa.bindparam("mapped_uuid")).values(
     cell_id=sa.select(_CELLS.c.id).where(
@@ -53,6 +73,25 @@ class BuildTask:
     def schedule_and_build_instances(self, ctx, build_requests,
                                      request_specs, admin_password,
                                      injected_files):
+        taken = take_build_requests(
+            ctx, [br.instance_uuid for br in build_requests],
+            self.conf.conductor.task_lease)
+        if len(taken) < len(build_requests):
+            LOG.info("Build requests %s are another conductor's",
+                     sorted({br.instance_uuid for br in build_requests}
+                            - taken))
+            pairs = [(br, spec) for br, spec in zip(build_requests,
+                                                    request_specs)
+                     if br.instance_uuid in taken]
+            if not pairs:
+                return
+            build_requests = [br for br, _spec in pairs]
+            request_specs = [spec for _br, spec in pairs]
+        self._schedule_and_build(ctx, build_requests, request_specs,
+                                 admin_password, injected_files)
+
+    def _schedule_and_build(self, ctx, build_requests, request_specs,
+                            admin_password, injected_files):
         started = utcnow()
         instance_uuids = [br.instance_uuid for br in build_requests]
         spec = request_specs[0]
@@ -95,6 +134,62 @@ class BuildTask:
         self.compute.build_and_run_instance(
             ctx, selection.service_host, instance, request_spec, selection,
             alternates, admin_password, injected_files)
+
+    # Resuming builds whose conductor died ---------------------------------
+
+    def resume(self, ctx):
+        """Take the build requests whose lease ran out and carry each on
+        from the step it reached; the uuids resumed."""
+        lease = self.conf.conductor.task_lease
+        resumed = []
+        for uuid in orphaned_build_requests(ctx, lease):
+            if not take_build_requests(ctx, [uuid], lease):
+                continue
+            try:
+                self._resume_one(ctx, uuid)
+                resumed.append(uuid)
+            except exception.NotFound as exc:
+                LOG.info("Build of %s not resumed: %s", uuid, exc)
+            except Exception:  # noqa: BLE001 - the lease runs out, a later pass retries
+                LOG.exception("Build of %s not resumed", uuid)
+        return resumed
+
+    def _resume_one(self, ctx, uuid):
+        build_request = build_request_obj.BuildRequest.get_by_instance_uuid(
+            ctx, uuid)
+        spec = request_spec_obj.RequestSpec.get_by_instance_uuid(ctx, uuid)
+        instance = build_request.instance
+        # The create action is recorded under the owner, as the API's.
+        owner_ctx = stratus_context.RequestContext(
+            user_id=instance.user_id, project_id=instance.project_id,
+            is_admin=True, roles=["admin"], databases=ctx.databases)
+        cell_uuid, created = created_in_cell(ctx, uuid)
+        if created is None:
+            LOG.warning("Resuming the build of %s: scheduling it again",
+                        uuid)
+            # A claim the dead conductor's scheduling made is replaced.
+            allocations.remove_consumer(ctx, uuid)
+            self._schedule_and_build(owner_ctx, [build_request], [spec],
+                                     None, None)
+            return
+        LOG.warning("Resuming the build of %s: binding it to cell %s",
+                    uuid, cell_uuid)
+        try:
+            bind_to_cell(ctx, uuid, cell_uuid)
+        except exception.BuildRequestNotFound:
+            return
+        if cell_uuid != db_setup.CELL0_UUID:
+            self.send_to_compute(owner_ctx, created, spec)
+
+    def send_to_compute(self, ctx, instance, request_spec=None):
+        """(Again) hand a server in 'scheduling' to its compute, with its
+        persisted request spec: the alternates, the admin password and
+        injected files of the original request are not persisted."""
+        if request_spec is None:
+            request_spec = request_spec_obj.RequestSpec.get_by_instance_uuid(
+                ctx, instance.uuid)
+        self.compute.build_and_run_instance(
+            ctx, instance.host, instance, request_spec, None, [], None, None)
 
     def _bury_in_cell0(self, ctx, build_request, exc, started):
         instance = build_request.instance
@@ -155,3 +250,46 @@ def bind_to_cell(ctx, instance_uuid, cell_uuid):
         session.execute(_MAP_TO_CELL, {"mapped_uuid": instance_uuid,
                                        "cell_uuid": cell_uuid,
                                        "now": utcnow()})
+
+
+def take_build_requests(ctx, instance_uuids, lease):
+    """Take the lease on those build requests that nobody holds (their
+    updated_at unset or older than lease seconds): the set of uuids
+    taken (one conditional UPDATE each, so of two conductors exactly one
+    takes a build request)."""
+    now = utcnow()
+    expired = now - datetime.timedelta(seconds=lease)
+    taken = set()
+    with ctx.api_db.writer() as session:
+        for uuid in instance_uuids:
+            if session.execute(_TAKE_LEASE, {
+                    "uuid": uuid, "now": now,
+                    "expired": expired}).rowcount:
+                taken.add(uuid)
+    return taken
+
+
+def orphaned_build_requests(ctx, lease):
+    """Build requests older than lease seconds whose lease (if any) ran
+    out: their conductor is gone, or their message was lost."""
+    expired = utcnow() - datetime.timedelta(seconds=lease)
+    table = _BUILD_REQUESTS
+    with ctx.api_db.reader() as session:
+        return list(session.scalars(sa.select(table.c.instance_uuid).where(
+            table.c.created_at < expired,
+            sa.or_(table.c.updated_at.is_(None),
+                   table.c.updated_at < expired)).order_by(
+            table.c.created_at)).all())
+
+
+def created_in_cell(ctx, instance_uuid):
+    """(cell uuid, Instance) of a server a conductor created in a cell
+    before it died; (None, None) when no cell has it."""
+    for cell in cell_mapping_obj.CellMappingList.get_all(ctx):
+        with ctx.target_cell(cell.uuid) as cctx:
+            try:
+                return cell.uuid, instance_obj.Instance.get_by_uuid(
+                    cctx, instance_uuid, expected_attrs=["flavor"])
+            except exception.InstanceNotFound:
+                continue
+    return None, None

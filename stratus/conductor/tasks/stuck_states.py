@@ -1,0 +1,310 @@
+"""No server stuck: the conductor's check for transitional states whose
+owner is gone.
+
+Every transitional task has an owner and a deadline
+(docs/state-machine.md, "Who owns a transitional state"):
+
+| task | owner | deadline | when the owner is gone |
+|---|---|---|---|
+| build request (BUILD, no cell yet) | the conductor holding its lease | ``task_lease`` | resumed (tasks/build.py ``resume``) |
+| ``scheduling`` (in a cell) | the conductor that sends it to its compute | ``build_timeout`` | compute down: ERROR with a fault, allocation freed; compute up: sent to it again |
+| ``block_device_mapping``, ``networking``, ``spawning`` | the compute of instance.host | ``build_timeout`` | ERROR with a fault, allocation freed |
+| ``deleting`` | the compute of instance.host | ``delete_timeout`` | compute down: deleted here (allocations, group membership, mapping); compute up: sent to it again |
+| a server action's task_state | the compute of instance.host | ``action_timeout`` | task cleared, vm_state from the last known power state |
+| a move's task_state | the conductor task driving the move | ``move_timeout`` without progress | settled from the step saved on its migration (tasks/migrate.py ``recover``): rolled back, or its confirm / revert done again |
+
+A compute is gone when its service is down by its heartbeat
+(``[DEFAULT] service_down_time``) or forced down; the deadline counts from
+the instance's last change (``updated_at``). A compute that comes back
+settles what is left on its host itself (ComputeManager._reconcile).
+
+Every change is a save that expects the task_state it read, so a compute
+or another conductor that settles the same server first wins and the
+check leaves it alone.
+"""
+import datetime
+import logging
+
+import sqlalchemy as sa
+
+from stratus.compute import states
+from stratus.conductor.tasks import build
+from stratus.conductor.tasks import destroy
+from stratus.conductor.tasks import reschedule
+from stratus.db import api_models
+from stratus.db import cell_models
+from stratus.db.types import utcnow
+from stratus import exception
+from stratus.objects import cell_mapping as cell_mapping_obj
+from stratus.objects import fields
+from stratus.objects import instance as instance_obj
+from stratus.objects import instance_fault as instance_fault_obj
+from stratus.objects import instance_group as instance_group_obj
+from stratus.objects import instance_mapping as instance_mapping_obj
+from stratus.objects import service as service_obj
+from stratus.placement import allocations
+
+LOG = logging.getLogger(__name__)
+
+TaskState = fields.TaskState
+VMState = fields.VMState
+PowerState = fields.PowerState
+COMPUTE_BINARY = "nova-compute"
+
+BUILD = "build"
+DELETE = "delete"
+ACTION = "action"
+MOVE = "move"
+
+BUILD_TASK_STATES = frozenset(reschedule.BUILD_TASK_STATES)
+# Nova's task states of resize, cold and live migration, evacuation and
+# shelving.
+MOVE_TASK_STATES = frozenset([
+    "resize_prep", "resize_migrating", "resize_migrated", "resize_finish",
+    "resize_reverting", "resize_confirming", "migrating",
+    "shelving", "shelving_image_pending_upload", "shelving_image_uploading",
+    "shelving_offloading", "unshelving", "rebuild_scheduled",
+])
+# The moves tasks/migrate.py drives (and recovers).
+MIGRATE_TASK_STATES = frozenset([
+    "resize_prep", "resize_migrating", "resize_migrated", "resize_finish",
+    "resize_reverting", "resize_confirming"])
+_I = cell_models.Instance.__table__
+_CANDIDATES = sa.select(_I.c.uuid, _I.c.vm_state, _I.c.task_state,
+                        _I.c.updated_at).where(
+    _I.c.deleted == 0, _I.c.task_state.is_not(None),
+    _I.c.updated_at < sa.bindparam("before"))
+_CONSUMERS = api_models.Consumer.__table__
+_MAPPINGS = api_models.InstanceMapping.__table__
+_BUILD_REQUESTS = api_models.BuildRequest.__table__
+# Placement consumers of servers deleted (their mapping queued for
+# delete) that no build request stands for any more.
+_DELETED_CONSUMERS = sa.select(_CONSUMERS.c.uuid).join(
+    _MAPPINGS, _MAPPINGS.c.instance_uuid == _CONSUMERS.c.uuid).where(
+    _MAPPINGS.c.queued_for_delete.is_(True),
+    ~sa.exists().where(_BUILD_REQUESTS.c.instance_uuid == _CONSUMERS.c.uuid))
+
+
+def kind_of(vm_state, task_state):
+    """BUILD, DELETE, MOVE or ACTION: whose deadline a task has."""
+    if task_state == TaskState.DELETING:
+        return DELETE
+    if task_state in BUILD_TASK_STATES or vm_state == VMState.BUILDING:
+        return BUILD
+    if task_state in MOVE_TASK_STATES:
+        return MOVE
+    return ACTION
+
+
+class StuckStates:
+
+    def __init__(self, conf, build_task, move_task=None):
+        self.conf = conf
+        self.build_task = build_task
+        self.move_task = move_task
+
+    def deadlines(self):
+        conductor = self.conf.conductor
+        return {BUILD: conductor.build_timeout,
+                DELETE: conductor.delete_timeout,
+                ACTION: conductor.action_timeout,
+                MOVE: conductor.move_timeout}
+
+    def run(self, ctx):
+        """One pass: resume orphaned build requests, then settle the
+        servers of every cell whose task outlived its deadline and its
+        owner. {uuid: what was done}."""
+        done = {uuid: "build resumed"
+                for uuid in self.build_task.resume(ctx)}
+        done.update(self.reap_deleted(ctx))
+        deadlines = self.deadlines()
+        now = utcnow()
+        before = now - datetime.timedelta(seconds=min(deadlines.values()))
+        for cell in cell_mapping_obj.CellMappingList.get_all(ctx).host_cells():
+            try:
+                with ctx.cell_db_for(cell.uuid).reader() as session:
+                    rows = session.execute(_CANDIDATES,
+                                           {"before": before}).all()
+            except exception.DatabaseUnreachable:
+                LOG.warning("Cell %s is unreachable: not checked", cell.uuid)
+                continue
+            services = _Services(ctx, cell.uuid,
+                                 self.conf.service_down_time)
+            with ctx.target_cell(cell.uuid) as cctx:
+                for row in rows:
+                    kind = kind_of(row.vm_state, row.task_state)
+                    age = (now - row.updated_at).total_seconds()
+                    if age < deadlines[kind]:
+                        continue
+                    try:
+                        outcome = self._settle(cctx, row.uuid, kind,
+                                               services, cell.uuid)
+                    except (exception.InstanceNotFound,
+                            exception.UnexpectedTaskStateError):
+                        # Settled (or deleted) by someone else meanwhile.
+                        continue
+                    except Exception:  # noqa: BLE001 - one server must not stop the rest
+                        LOG.exception("Could not settle server %s", row.uuid)
+                        continue
+                    if outcome:
+                        done[row.uuid] = outcome
+        return done
+
+    def reap_deleted(self, ctx):
+        """Servers deleted while their conductor was dead between its
+        claim (or its create in the cell) and its binding: the claim and
+        the unbound instance go. {uuid: what was done}."""
+        with ctx.api_db.reader() as session:
+            uuids = list(session.scalars(_DELETED_CONSUMERS).all())
+        done = {}
+        for uuid in uuids:
+            cell_uuid, instance = build.created_in_cell(ctx, uuid)
+            if instance is None:
+                LOG.warning("Removing the allocations of deleted server %s",
+                            uuid)
+                allocations.remove_consumer(ctx, uuid)
+                done[uuid] = "allocations removed"
+                continue
+            LOG.warning("Removing server %s from cell %s: it was deleted "
+                        "before it was bound to the cell", uuid, cell_uuid)
+            instance.cell_uuid = cell_uuid
+            with ctx.target_cell(cell_uuid) as cctx:
+                try:
+                    destroy.instance_destroy(ctx, cctx, instance)
+                except exception.InstanceNotFound:
+                    pass
+            done[uuid] = "deleted"
+        return done
+
+    def _settle(self, cctx, uuid, kind, services, cell_uuid):
+        instance = instance_obj.Instance.get_by_uuid(
+            cctx, uuid, expected_attrs=["flavor"])
+        instance.cell_uuid = cell_uuid
+        instance.obj_reset_changes(["cell_uuid"])
+        task_state = instance.task_state
+        if kind == MOVE and self.move_task is not None \
+                and task_state in MIGRATE_TASK_STATES:
+            # Its owner is the conductor task, whatever the computes do.
+            return self.move_task.recover(cctx, instance)
+        compute_up = services.is_up(instance.host)
+        if kind == BUILD:
+            if compute_up and task_state == TaskState.SCHEDULING:
+                return self._send_again(cctx, instance)
+            if compute_up:
+                return None
+            return self._fail_build(cctx, instance)
+        if compute_up and kind == DELETE:
+            return self._terminate_again(cctx, instance)
+        if compute_up:
+            return None
+        if kind == DELETE:
+            return self._finish_delete(cctx, instance)
+        if kind == ACTION:
+            return self._clear_action(cctx, instance)
+        LOG.warning("Server %s is stuck in %s and its owner is gone; moves "
+                    "are not rolled back by this check yet", uuid,
+                    task_state)
+        return None
+
+    def _send_again(self, cctx, instance):
+        """A build its conductor never handed to the (live) compute."""
+        mapping = instance_mapping_obj.InstanceMapping.get_by_instance_uuid(
+            cctx, instance.uuid)
+        if mapping.cell_uuid != instance.cell_uuid:
+            # Not bound yet: its build request is resumed, or (deleted)
+            # reaped.
+            return None
+        LOG.warning("Server %s never reached compute %s: sending it again",
+                    instance.uuid, instance.host)
+        # Touch it (expecting 'scheduling'), so the deadline starts again.
+        instance.save(expected_task_state=[TaskState.SCHEDULING])
+        self.build_task.send_to_compute(cctx, instance)
+        return "build sent again"
+
+    def _terminate_again(self, cctx, instance):
+        """A delete its (live) compute never finished (the message or
+        the compute's call to a conductor was lost): asked again; the
+        compute's terminate is idempotent."""
+        LOG.warning("Delete of server %s unfinished on %s: sending it again",
+                    instance.uuid, instance.host)
+        instance.save(expected_task_state=[TaskState.DELETING])
+        self.build_task.compute.terminate_instance(cctx, instance)
+        return "delete sent again"
+
+    def _fail_build(self, cctx, instance):
+        """ERROR with a fault first (expecting the build state read, so a
+        compute that came back and finished the build wins), then the
+        claim is freed, as a build that ran out of hosts."""
+        reason = ("The compute service of host %s is down: the build of "
+                  "%s could not finish" % (instance.host, instance.uuid))
+        LOG.warning(reason)
+        task_state = instance.task_state
+        fault = instance_fault_obj.InstanceFault.from_exception(
+            instance.uuid, exception.MaxRetriesExceeded(
+                reason="Exhausted all hosts available for retrying build "
+                       "failures for instance %s." % instance.uuid),
+            exc_tb="Last error: %s" % reason, host=instance.host)
+        instance.vm_state = VMState.ERROR
+        instance.task_state = None
+        self._save_with_fault(instance, task_state, fault)
+        allocations.remove_consumer(cctx, instance.uuid)
+        instance_group_obj.forget_host(cctx, [instance.uuid])
+        return "build failed"
+
+    @staticmethod
+    def _save_with_fault(instance, expected_task_state, fault):
+        instance.save(expected_task_state=[expected_task_state], also=(
+            None if fault is None
+            else lambda cctx, session: fault.create(cctx, session=session)))
+
+    def _finish_delete(self, cctx, instance):
+        LOG.warning("Deleting server %s here: compute %s is down",
+                    instance.uuid, instance.host)
+        destroy.instance_destroy(cctx, cctx, instance)
+        return "deleted"
+
+    def _clear_action(self, cctx, instance):
+        """The action's task cleared; the server in the vm_state of the
+        power state its guest was last known in."""
+        task_state = instance.task_state
+        power_state = instance.power_state
+        vm_state = states.VM_STATE_BY_POWER_STATE.get(power_state,
+                                                      VMState.ERROR)
+        if task_state == TaskState.SOFT_DELETING \
+                and power_state == PowerState.SHUTDOWN:
+            vm_state = VMState.SOFT_DELETED
+        LOG.warning("Clearing task %s of server %s: compute %s is down",
+                    task_state, instance.uuid, instance.host)
+        instance.vm_state = vm_state
+        instance.task_state = None
+        fault = None
+        if vm_state == VMState.ERROR:
+            fault = instance_fault_obj.InstanceFault.from_exception(
+                instance.uuid, exception.StratusException(
+                    "The compute service of host %s went down during %s"
+                    % (instance.host, task_state)), host=instance.host)
+        self._save_with_fault(instance, task_state, fault)
+        return "task cleared"
+
+
+class _Services:
+    """Whether the compute services of a cell are up, read once a pass."""
+
+    def __init__(self, ctx, cell_uuid, service_down_time):
+        self._ctx = ctx
+        self._cell_uuid = cell_uuid
+        self._down_time = service_down_time
+        self._up = {}
+
+    def is_up(self, host):
+        if host is None:
+            return False
+        if host not in self._up:
+            try:
+                service = service_obj.Service.get_by_host_and_binary(
+                    self._ctx, host, COMPUTE_BINARY,
+                    cell_uuid=self._cell_uuid)
+                self._up[host] = service.is_up(self._down_time)
+            except exception.ServiceNotFound:
+                self._up[host] = False
+        return self._up[host]

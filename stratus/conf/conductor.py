@@ -1,0 +1,39 @@
+"""[conductor]: the deadlines of transitional states and of conductor
+tasks (see docs/state-machine.md, "Who owns a transitional state")."""
+from oslo_config import cfg
+
+CONDUCTOR_OPTS = [
+    cfg.IntOpt("stuck_check_interval", default=30, min=0,
+               help="Seconds between the conductor's checks for servers "
+                    "whose transitional state lost its owner; 0 disables "
+                    "the periodic check (it still runs once at start)."),
+    cfg.IntOpt("task_lease", default=60, min=1,
+               help="Seconds a conductor holds a build request it works "
+                    "on. A build request left longer than this by a "
+                    "conductor that died is resumed by another (or by "
+                    "the same one restarted)."),
+    cfg.IntOpt("build_timeout", default=300, min=1,
+               help="Seconds a server may stay in a build task_state "
+                    "before the check acts: ERROR with a fault when its "
+                    "compute is down; the build is sent again when the "
+                    "compute is up but never started it (scheduling)."),
+    cfg.IntOpt("delete_timeout", default=120, min=1,
+               help="Seconds a server may stay 'deleting' on a compute "
+                    "that is down before the conductor deletes it "
+                    "locally (guest reaped when the compute returns)."),
+    cfg.IntOpt("action_timeout", default=300, min=1,
+               help="Seconds a server action's task_state may last on a "
+                    "compute that is down before the conductor clears it "
+                    "(vm_state from the last known power state)."),
+    cfg.IntOpt("move_timeout", default=600, min=1,
+               help="Seconds a move's task_state may last when its owner "
+                    "is gone before it is rolled back."),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(CONDUCTOR_OPTS, group="conductor")
+
+
+def list_opts():
+    return [("conductor", CONDUCTOR_OPTS)]
