@@ -1177,7 +1177,9 @@ class ComputeManager:
         """Run one step of a move under the server's lock with its action
         event; its result. A failure is recorded on the event and raised
         to the conductor (as a Stratus exception, which RPC carries)."""
-        action, phases = MOVE_NOTIFICATIONS[event]
+        # Steps without notifications of their own (a live migration's
+        # notify from the conductor's task).
+        action, phases = MOVE_NOTIFICATIONS.get(event, (None, ()))
         if migration.get("step") == migration_obj.Step.ROLLING_BACK:
             # Undoing a failed move: its error was the notification.
             phases = ()

@@ -118,7 +118,7 @@ class LiveMigrateTask(move_common.MoveTask):
             try:
                 selection = self.select_destination(
                     cctx, instance, migration, spec, ignore_hosts=ignored,
-                    requested_host=host)
+                    requested_host=host)[0]
             except exception.NoValidHost:
                 if last_error is not None:
                     raise last_error
