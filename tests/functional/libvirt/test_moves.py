@@ -1,0 +1,150 @@
+"""Cold moves of a real guest between two libvirt compute services on
+this machine: a resize to a bigger flavor (host 1 -> host 2, as
+allow_resize_to_same_host is off) and its confirm, then a cold migration
+(host 2 -> host 1) and its revert. Four boots of one guest."""
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from stratus.objects import instance as instance_obj
+from tests.functional.libvirt import conftest as guests
+
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
+
+BIG = {"name": "guest.big", "ram": 192, "vcpus": 2, "disk": 2}
+MOVE_TIMEOUT = 180
+
+
+def _console(driver, uuid):
+    return driver.get_console_output(None, instance_obj.Instance(uuid=uuid))
+
+
+def _wait_for_console(driver, uuid, text, count=1):
+    return guests.wait_for_log(lambda: _console(driver, uuid), text, count)
+
+
+def _domain(driver, uuid):
+    """(running, memory MiB, vCPUs) of the host's domain of the guest."""
+    domain = driver.connection.lookupByName(driver.domain_name(uuid))
+    root = ET.fromstring(domain.XMLDesc(0))
+    memory = root.find("memory")
+    assert memory.get("unit") == "KiB"
+    return (bool(domain.isActive()), int(memory.text) // 1024,
+            int(root.find("vcpu").text))
+
+
+def _address(server):
+    [address] = [entry["addr"] for entries in server["addresses"].values()
+                 for entry in entries]
+    return address
+
+
+def _ports(network, uuid):
+    return sorted(port["ip"] for port in network.ports().values()
+                  if port["instance_uuid"] == uuid)
+
+
+def _keeps_nothing(driver, network, uuid):
+    """The host has no domain, files or port of the guest."""
+    assert uuid not in driver.list_instance_uuids()
+    assert not os.path.exists(driver.instance_dir(uuid))
+    assert not os.path.exists(driver.resize_dir(uuid))
+    assert _ports(network, uuid) == []
+
+
+def _act(api, uuid, body, status):
+    api.post("/servers/%s/action" % uuid, body, expected=(status,))
+
+
+def _wait(api, uuid, status):
+    server = api.wait_for_status(uuid, {status, "ERROR"},
+                                 timeout=MOVE_TIMEOUT)
+    assert server["status"] == status, server.get("fault")
+    return server
+
+
+def test_resize_confirm_then_cold_migrate_and_revert(two_hosts):
+    first = two_hosts.first
+    api = first.api
+    host1, host2 = first.conf.host, guests.SECOND_HOST
+    driver1, network1 = first.driver, first.network
+    driver2, network2 = two_hosts.driver, two_hosts.manager.network
+    providers = {hypervisor["hypervisor_hostname"]: hypervisor["id"]
+                 for hypervisor in api.get("/os-hypervisors",
+                                           version="2.53")["hypervisors"]}
+    big = api.post("/flavors", {"flavor": BIG})["flavor"]["id"]
+
+    server = first.boot("vm-moving")
+    uuid = server["id"]
+    try:
+        assert server["status"] == "ACTIVE", server.get("fault")
+        assert server["OS-EXT-SRV-ATTR:host"] == host1
+        address1 = _address(server)
+        log = _wait_for_console(driver1, uuid,
+                                "STRATUS-GUEST-NET %s" % address1)
+        assert "STRATUS-GUEST-DISKS vda=1024" in log
+        assert _domain(driver1, uuid) == (True, guests.GUEST_MEMORY_MB, 1)
+
+        # Resize up: the guest boots on host 2 with the new flavor (memory
+        # and vCPUs in its domain, its root disk grown to 2 GiB as the
+        # guest sees it) and an address of host 2's network.
+        _act(api, uuid, {"resize": {"flavorRef": big}}, 202)
+        server = _wait(api, uuid, "VERIFY_RESIZE")
+        assert server["OS-EXT-SRV-ATTR:host"] == host2
+        assert server["flavor"]["original_name"] == "guest.big"
+        address2 = _address(server)
+        assert address2.startswith("10.254.1."), address2
+        log = _wait_for_console(driver2, uuid,
+                                "STRATUS-GUEST-NET %s" % address2)
+        assert "STRATUS-GUEST-UP" in log
+        assert "STRATUS-GUEST-DISKS vda=2048" in log
+        assert _domain(driver2, uuid) == (True, BIG["ram"], BIG["vcpus"])
+        # Until the confirm host 1 keeps the guest's files and port (for
+        # a revert), not its domain.
+        assert uuid not in driver1.list_instance_uuids()
+        assert os.path.exists(os.path.join(driver1.resize_dir(uuid), "disk"))
+        assert _ports(network1, uuid) == [address1]
+
+        api.post("/servers/%s/action" % uuid, {"confirmResize": None},
+                 expected=(204,))
+        server = _wait(api, uuid, "ACTIVE")
+        assert server["OS-EXT-SRV-ATTR:host"] == host2
+        _keeps_nothing(driver1, network1, uuid)
+        assert list(guests.placement(two_hosts, "/allocations/%s" % uuid)[
+            "allocations"]) == [providers[host2]]
+
+        # A cold migration goes back to host 1 (the only other host)...
+        _act(api, uuid, {"migrate": None}, 202)
+        server = _wait(api, uuid, "VERIFY_RESIZE")
+        assert server["OS-EXT-SRV-ATTR:host"] == host1
+        address3 = _address(server)
+        assert address3.startswith("10.254.0."), address3
+        _wait_for_console(driver1, uuid, "STRATUS-GUEST-NET %s" % address3)
+        assert _domain(driver1, uuid) == (True, BIG["ram"], BIG["vcpus"])
+        assert uuid not in driver2.list_instance_uuids()
+
+        # ... and its revert runs the guest on host 2 again, from the disk
+        # and with the port host 2 kept: a second boot in its console log.
+        _act(api, uuid, {"revertResize": None}, 202)
+        server = _wait(api, uuid, "ACTIVE")
+        assert server["OS-EXT-SRV-ATTR:host"] == host2
+        assert _address(server) == address2
+        _wait_for_console(driver2, uuid, "STRATUS-GUEST-NET %s" % address2,
+                          count=2)
+        assert _domain(driver2, uuid) == (True, BIG["ram"], BIG["vcpus"])
+        assert not os.path.exists(driver2.resize_dir(uuid))
+        _keeps_nothing(driver1, network1, uuid)
+        assert list(guests.placement(two_hosts, "/allocations/%s" % uuid)[
+            "allocations"]) == [providers[host2]]
+
+        migrations = api.get("/os-migrations?instance_uuid=%s" % uuid,
+                             version="2.23")["migrations"]
+        assert sorted((migration["migration_type"], migration["status"],
+                       migration["source_compute"], migration["dest_compute"])
+                      for migration in migrations) == [
+            ("migration", "reverted", host2, host1),
+            ("resize", "confirmed", host1, host2)]
+    finally:
+        first.delete(uuid)
+    _keeps_nothing(driver2, network2, uuid)
