@@ -1,8 +1,10 @@
 """Cold moves of a real guest between two libvirt compute services on
-this machine: a resize to a bigger flavor (host 1 -> host 2, as
-allow_resize_to_same_host is off) and its confirm, then a cold migration
-(host 2 -> host 1) and its revert. Four boots of one guest."""
+this machine: a resize whose destination cannot start the guest rolls
+back to host 1; a resize to a bigger flavor (host 1 -> host 2, as
+allow_resize_to_same_host is off) and its confirm; a cold migration
+(host 2 -> host 1) and its revert. Five boots of one guest."""
 import os
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -14,6 +16,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
 
 BIG = {"name": "guest.big", "ram": 192, "vcpus": 2, "disk": 2}
 MOVE_TIMEOUT = 180
+# Not an address of this machine: QEMU cannot bind a VNC display there.
+UNASSIGNED_ADDRESS = "192.0.2.1"
 
 
 def _console(driver, uuid):
@@ -64,6 +68,26 @@ def _wait(api, uuid, status):
     return server
 
 
+def _wait_for_event(api, uuid, action, event_name):
+    """(the server, the event) once the event of its latest `action`
+    action ended."""
+    deadline = time.monotonic() + MOVE_TIMEOUT
+    while time.monotonic() < deadline:
+        actions = [item for item in api.get(
+            "/servers/%s/os-instance-actions" % uuid)["instanceActions"]
+            if item["action"] == action]
+        if actions:
+            events = api.get("/servers/%s/os-instance-actions/%s" % (
+                uuid, actions[0]["request_id"]), version="2.84")[
+                "instanceAction"]["events"]
+            ended = [event for event in events
+                     if event["event"] == event_name and event["finish_time"]]
+            if ended:
+                return api.server(uuid), ended[0]
+        time.sleep(0.2)
+    raise AssertionError("%s of %s did not end" % (event_name, uuid))
+
+
 def test_resize_confirm_then_cold_migrate_and_revert(two_hosts):
     first = two_hosts.first
     api = first.api
@@ -85,6 +109,31 @@ def test_resize_confirm_then_cold_migrate_and_revert(two_hosts):
                                 "STRATUS-GUEST-NET %s" % address1)
         assert "STRATUS-GUEST-DISKS vda=1024" in log
         assert _domain(driver1, uuid) == (True, guests.GUEST_MEMORY_MB, 1)
+
+        # Host 2's QEMU cannot start the guest: the move rolls back, the
+        # guest runs on host 1 again from the disk and port it kept, and
+        # host 2 keeps nothing.
+        driver2.conf.set_override("server_listen", UNASSIGNED_ADDRESS,
+                                  group="vnc")
+        try:
+            _act(api, uuid, {"resize": {"flavorRef": big}}, 202)
+            server, event = _wait_for_event(api, uuid, "resize",
+                                            "conductor_migrate_server")
+        finally:
+            driver2.conf.clear_override("server_listen", group="vnc")
+        assert event["result"] == "Error"
+        assert "Failed to bind socket" in event["details"], event
+        assert server["status"] == "ACTIVE"
+        assert server["OS-EXT-SRV-ATTR:host"] == host1
+        assert server["flavor"]["original_name"] == "guest.tiny"
+        assert _address(server) == address1
+        _wait_for_console(driver1, uuid, "STRATUS-GUEST-NET %s" % address1,
+                          count=2)
+        assert _domain(driver1, uuid) == (True, guests.GUEST_MEMORY_MB, 1)
+        assert not os.path.exists(driver1.resize_dir(uuid))
+        _keeps_nothing(driver2, network2, uuid)
+        assert list(guests.placement(two_hosts, "/allocations/%s" % uuid)[
+            "allocations"]) == [providers[host1]]
 
         # Resize up: the guest boots on host 2 with the new flavor (memory
         # and vCPUs in its domain, its root disk grown to 2 GiB as the
@@ -144,7 +193,8 @@ def test_resize_confirm_then_cold_migrate_and_revert(two_hosts):
                        migration["source_compute"], migration["dest_compute"])
                       for migration in migrations) == [
             ("migration", "reverted", host2, host1),
-            ("resize", "confirmed", host1, host2)]
+            ("resize", "confirmed", host1, host2),
+            ("resize", "error", host1, host2)]
     finally:
         first.delete(uuid)
     _keeps_nothing(driver2, network2, uuid)
