@@ -10,12 +10,14 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from stratus.objects import instance as instance_obj
+from stratus.virt.libvirt import imagecache
 from tests.functional.libvirt import conftest as guests
 
 pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
 
 BIG = {"name": "guest.big", "ram": 192, "vcpus": 2, "disk": 2}
 MOVE_TIMEOUT = 180
+GiB = 1024 ** 3
 # Not an address of this machine: QEMU cannot bind a VNC display there.
 UNASSIGNED_ADDRESS = "192.0.2.1"
 
@@ -198,3 +200,70 @@ def test_resize_confirm_then_cold_migrate_and_revert(two_hosts):
     finally:
         first.delete(uuid)
     _keeps_nothing(driver2, network2, uuid)
+
+
+def _enable(api, host, enabled):
+    [compute] = [item for item in api.get(
+        "/os-services?binary=nova-compute", version="2.53")["services"]
+        if item["host"] == host]
+    api.put("/os-services/%s" % compute["id"], {
+        "status": "enabled" if enabled else "disabled"}, version="2.53")
+
+
+def test_a_stopped_server_resized_on_its_own_host(two_hosts):
+    """allow_resize_to_same_host (host 2 disabled meanwhile): the move
+    stays on host 1, the domain is
+    defined again (not started: the server is stopped) with the new
+    flavor and the grown disk, the old files wait in <uuid>_resize;
+    revertResize brings the old flavor and disk back, and a confirmed
+    resize keeps the new ones. The guest's port stays throughout."""
+    first = two_hosts.first
+    api, driver, host1 = first.api, first.driver, first.conf.host
+    big = api.get("/flavors/detail")["flavors"]
+    big = [flavor["id"] for flavor in big if flavor["name"] == BIG["name"]] \
+        or [api.post("/flavors", {"flavor": BIG})["flavor"]["id"]]
+    server = first.boot("vm-stays")
+    uuid = server["id"]
+    first.conf.set_override("allow_resize_to_same_host", True)
+    _enable(api, guests.SECOND_HOST, False)
+    try:
+        assert server["status"] == "ACTIVE", server.get("fault")
+        assert server["OS-EXT-SRV-ATTR:host"] == host1
+        address = _address(server)
+        _act(api, uuid, {"os-stop": None}, 202)
+        _wait(api, uuid, "SHUTOFF")
+        disk = os.path.join(driver.instance_dir(uuid), "disk")
+
+        def virtual_gib():
+            return imagecache.image_info(disk)["virtual-size"] // GiB
+
+        for finish, body, flavor in (
+                ("revertResize", {"revertResize": None}, "guest.tiny"),
+                ("confirmResize", {"confirmResize": None}, BIG["name"])):
+            _act(api, uuid, {"resize": {"flavorRef": big[0]}}, 202)
+            server = _wait(api, uuid, "VERIFY_RESIZE")
+            assert server["OS-EXT-SRV-ATTR:host"] == host1
+            assert server["OS-EXT-STS:power_state"] == 4  # SHUTDOWN
+            assert _domain(driver, uuid) == (False, BIG["ram"],
+                                             BIG["vcpus"])
+            assert virtual_gib() == BIG["disk"]
+            assert os.path.exists(os.path.join(driver.resize_dir(uuid),
+                                               "disk"))
+            assert _ports(first.network, uuid) == [address]
+
+            api.post("/servers/%s/action" % uuid, body,
+                     expected=(202, 204))
+            server = _wait(api, uuid, "SHUTOFF")
+            assert server["flavor"]["original_name"] == flavor, finish
+            sizes = (guests.GUEST_MEMORY_MB, 1, 1) if finish == \
+                "revertResize" else (BIG["ram"], BIG["vcpus"], BIG["disk"])
+            assert _domain(driver, uuid) == (False,) + sizes[:2]
+            assert virtual_gib() == sizes[2]
+            assert not os.path.exists(driver.resize_dir(uuid))
+            assert _address(server) == address
+            assert _ports(first.network, uuid) == [address]
+    finally:
+        _enable(api, guests.SECOND_HOST, True)
+        first.conf.clear_override("allow_resize_to_same_host")
+        first.delete(uuid)
+    _keeps_nothing(driver, first.network, uuid)
