@@ -80,10 +80,9 @@ class LiveMigrateTask(move_common.MoveTask):
         try:
             block_migration = self._check_and_claim(
                 cctx, instance, migration, host, block_migration, force)
-            # Claimed: the step stays 'created' (revert_move undoes the
-            # claim, or nothing, either way).
+            # Claimed and named: what a recovery undoes from here on.
             self._advance(migration, Status.ACCEPTED, Status.QUEUED,
-                          Step.CREATED)
+                          Step.PREPARING)
         except Exception as exc:  # noqa: BLE001 - every failure rolls back
             LOG.info("Live migration of %s not possible: %s", instance.uuid,
                      exc)

@@ -52,7 +52,8 @@ def test_an_abandoned_live_migration(stopping, last_step):
         instance.flavor, status=Status.ACCEPTED)
     block = task._check_and_claim(cctx, instance, migration, None, None,
                                   False)
-    task._advance(migration, Status.ACCEPTED, Status.QUEUED, Step.CREATED)
+    task._advance(migration, Status.ACCEPTED, Status.QUEUED,
+                  Step.PREPARING)
     task._advance(migration, Status.QUEUED, Status.PREPARING,
                   Step.PREPARING)
     task.compute.pre_live_migration(cctx, dest, instance, migration, block)
