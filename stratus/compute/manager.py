@@ -372,6 +372,13 @@ class ComputeManager:
         if task_state == TaskState.DELETING \
                 or instance.vm_state == VMState.DELETED:
             self._terminate(ctx, instance)
+        elif task_state in states.MOVE_TASK_STATES:
+            # The conductor's move task owns it: a call it made here that
+            # the restart cut short fails there and rolls the move back
+            # (or the conductor's check does, past [conductor]
+            # move_timeout).
+            LOG.info("Instance %s is moving (%s): left to the conductor",
+                     instance.uuid, task_state)
         elif task_state == TaskState.SCHEDULING:
             # Never started here: its build message may still be queued
             # for this host; if it was lost, the conductor's check sends

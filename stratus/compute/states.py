@@ -94,6 +94,16 @@ VM_STATE_BY_POWER_STATE = {
     PowerState.SUSPENDED: V.SUSPENDED,
 }
 
+# The task states of moves (resize, cold and live migration, evacuation,
+# shelving; Nova's names). The conductor's move task owns them: a compute
+# that restarts leaves them to it.
+MOVE_TASK_STATES = frozenset([
+    T.RESIZE_PREP, T.RESIZE_MIGRATING, T.RESIZE_MIGRATED, T.RESIZE_FINISH,
+    T.RESIZE_REVERTING, T.RESIZE_CONFIRMING, T.MIGRATING,
+    "shelving", "shelving_image_pending_upload", "shelving_image_uploading",
+    "shelving_offloading", "unshelving", "rebuild_scheduled",
+])
+
 # Nova's task states from which a hard reboot may start (ALLOW_REBOOT).
 ALLOW_HARD_REBOOT_TASKS = (None, T.REBOOTING, T.REBOOT_PENDING,
                            T.REBOOT_STARTED, T.REBOOTING_HARD,

@@ -59,7 +59,8 @@ class ConductorManager:
         self.build_task = build.BuildTask(conf, messaging)
         self.reschedule_task = reschedule.RescheduleTask(conf, messaging)
         self.migrate_task = migrate.MigrateTask(conf, messaging)
-        self.stuck_states = stuck_states.StuckStates(conf, self.build_task)
+        self.stuck_states = stuck_states.StuckStates(
+            conf, self.build_task, self.migrate_task)
         self._local_cell = None
         self._instance_cells = _RecentCells()
 

@@ -22,7 +22,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration]
 SETTLED = {"ACTIVE", "SHUTOFF", "ERROR"}
 # Short deadlines, so the test sees the periodic check at work.
 CONFIG = {
-    "DEFAULT": {"report_interval": 1, "service_down_time": 4},
+    # A call a killed conductor took is sent again after 10 s.
+    "DEFAULT": {"report_interval": 1, "service_down_time": 4,
+                "rpc_response_timeout": 10},
     "conductor": {"stuck_check_interval": 2, "task_lease": 4,
                   "build_timeout": 4, "delete_timeout": 2,
                   "action_timeout": 2},

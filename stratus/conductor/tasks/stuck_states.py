@@ -1,17 +1,8 @@
 """No server stuck: the conductor's check for transitional states whose
 owner is gone.
 
-Every transitional task has an owner and a deadline
-(docs/state-machine.md, "Who owns a transitional state"):
-
-| task | owner | deadline | when the owner is gone |
-|---|---|---|---|
-| build request (BUILD, no cell yet) | the conductor holding its lease | ``task_lease`` | resumed (tasks/build.py ``resume``) |
-| ``scheduling`` (in a cell) | the conductor that sends it to its compute | ``build_timeout`` | compute down: ERROR with a fault, allocation freed; compute up: sent to it again |
-| ``block_device_mapping``, ``networking``, ``spawning`` | the compute of instance.host | ``build_timeout`` | ERROR with a fault, allocation freed |
-| ``deleting`` | the compute of instance.host | ``delete_timeout`` | compute down: deleted here (allocations, group membership, mapping); compute up: sent to it again |
-| a server action's task_state | the compute of instance.host | ``action_timeout`` | task cleared, vm_state from the last known power state |
-| a move's task_state | the conductor task / the computes of the move | ``move_timeout`` | left to the move machinery (not yet in this branch) |
+Every transitional task has an owner and a deadline (``OWNERS`` below;
+docs/state-machine.md shows it, generated from this module).
 
 A compute is gone when its service is down by its heartbeat
 (``[DEFAULT] service_down_time``) or forced down; the deadline counts from
@@ -22,6 +13,7 @@ Every change is a save that expects the task_state it read, so a compute
 or another conductor that settles the same server first wins and the
 check leaves it alone.
 """
+import copy
 import datetime
 import logging
 
@@ -38,9 +30,11 @@ from stratus import exception
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
+from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_fault as instance_fault_obj
 from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
+from stratus.objects import migration as migration_obj
 from stratus.objects import service as service_obj
 from stratus.placement import allocations
 
@@ -51,25 +45,56 @@ VMState = fields.VMState
 PowerState = fields.PowerState
 COMPUTE_BINARY = "nova-compute"
 
+Step = migration_obj.Step
+
 BUILD = "build"
 DELETE = "delete"
 ACTION = "action"
 MOVE = "move"
 
 BUILD_TASK_STATES = frozenset(reschedule.BUILD_TASK_STATES)
-# Nova's task states of resize, cold and live migration, evacuation and
-# shelving.
-MOVE_TASK_STATES = frozenset([
-    "resize_prep", "resize_migrating", "resize_migrated", "resize_finish",
-    "resize_reverting", "resize_confirming", "migrating",
-    "shelving", "shelving_image_pending_upload", "shelving_image_uploading",
-    "shelving_offloading", "unshelving", "rebuild_scheduled",
-])
+MOVE_TASK_STATES = states.MOVE_TASK_STATES
+# (task, owner, deadline option of [conductor], what the check does when
+# the owner is gone), by kind.
+OWNERS = [
+    ("build request", "a build request (BUILD, not in a cell yet)",
+     "the conductor holding its lease", "task_lease",
+     "resumed from the step it reached (scheduled again, or bound to the "
+     "cell it was created in and sent to its compute)"),
+    (BUILD, "`scheduling` (in a cell)",
+     "the conductor that sends it to its compute", "build_timeout",
+     "compute up: sent to it again; compute down: as below"),
+    (BUILD, "`block_device_mapping`, `networking`, `spawning`",
+     "the compute of instance.host", "build_timeout",
+     "ERROR with a fault (MaxRetriesExceeded), allocation freed"),
+    (DELETE, "`deleting`", "the compute of instance.host",
+     "delete_timeout",
+     "compute down: deleted here (allocations, group membership, mapping; "
+     "the guest is reaped when the compute returns); compute up: sent to "
+     "it again"),
+    (ACTION, "a server action's task_state (table above)",
+     "the compute of instance.host", "action_timeout",
+     "task cleared; vm_state from the last known power state (ERROR with "
+     "a fault when it has none)"),
+    (MOVE, "a move's task_state (" + ", ".join(
+        "`%s`" % state for state in sorted(MOVE_TASK_STATES)) + ")",
+     "the conductor's move task (the computes answer its calls)",
+     "move_timeout",
+     "resize and cold migration: a confirm or revert is run again; a move "
+     "before its end is rolled back (move_common.MoveTask.roll_back: "
+     "destination cleaned, source guest restarted when it had left, "
+     "allocations back to the server, fault); other moves: not yet"),
+]
 _I = cell_models.Instance.__table__
 _CANDIDATES = sa.select(_I.c.uuid, _I.c.vm_state, _I.c.task_state,
                         _I.c.updated_at).where(
     _I.c.deleted == 0, _I.c.task_state.is_not(None),
     _I.c.updated_at < sa.bindparam("before"))
+# Deleted servers whose claims the check looks for (a conductor that
+# died inside instance_destroy leaves one).
+RECENT_DELETES = datetime.timedelta(days=1)
+_RECENTLY_DELETED = sa.select(_I.c.uuid).where(
+    _I.c.deleted != 0, _I.c.deleted_at >= sa.bindparam("since"))
 _CONSUMERS = api_models.Consumer.__table__
 _MAPPINGS = api_models.InstanceMapping.__table__
 _BUILD_REQUESTS = api_models.BuildRequest.__table__
@@ -94,9 +119,10 @@ def kind_of(vm_state, task_state):
 
 class StuckStates:
 
-    def __init__(self, conf, build_task):
+    def __init__(self, conf, build_task, migrate_task):
         self.conf = conf
         self.build_task = build_task
+        self.migrate_task = migrate_task
 
     def deadlines(self):
         conductor = self.conf.conductor
@@ -123,6 +149,8 @@ class StuckStates:
             except exception.DatabaseUnreachable:
                 LOG.warning("Cell %s is unreachable: not checked", cell.uuid)
                 continue
+            done.update(self._reap_destroyed(ctx, cell.uuid,
+                                             now - RECENT_DELETES))
             services = _Services(ctx, cell.uuid,
                                  self.conf.service_down_time)
             with ctx.target_cell(cell.uuid) as cctx:
@@ -171,6 +199,27 @@ class StuckStates:
             done[uuid] = "deleted"
         return done
 
+    @staticmethod
+    def _reap_destroyed(ctx, cell_uuid, since):
+        """Claims of servers of the cell deleted since then: removed (a
+        conductor died between the server's delete and its claim's)."""
+        with ctx.cell_db_for(cell_uuid).reader() as session:
+            deleted = list(session.scalars(_RECENTLY_DELETED,
+                                           {"since": since}).all())
+        held = []
+        with ctx.api_db.reader() as session:
+            for start in range(0, len(deleted), 500):
+                held.extend(session.scalars(sa.select(
+                    _CONSUMERS.c.uuid).where(_CONSUMERS.c.uuid.in_(
+                        deleted[start:start + 500]))).all())
+        done = {}
+        for uuid in held:
+            LOG.warning("Removing the allocations of deleted server %s",
+                        uuid)
+            allocations.remove_consumer(ctx, uuid)
+            done[uuid] = "allocations removed"
+        return done
+
     def _settle(self, cctx, uuid, kind, services, cell_uuid):
         instance = instance_obj.Instance.get_by_uuid(
             cctx, uuid, expected_attrs=["flavor"])
@@ -184,6 +233,10 @@ class StuckStates:
             if compute_up:
                 return None
             return self._fail_build(cctx, instance)
+        if kind == MOVE:
+            # Its owner is a conductor's move task, whose life the check
+            # cannot see: past the deadline it is taken as gone.
+            return self._recover_move(cctx, instance)
         if compute_up and kind == DELETE:
             return self._terminate_again(cctx, instance)
         if compute_up:
@@ -192,9 +245,6 @@ class StuckStates:
             return self._finish_delete(cctx, instance)
         if kind == ACTION:
             return self._clear_action(cctx, instance)
-        LOG.warning("Server %s is stuck in %s and its owner is gone; moves "
-                    "are not rolled back by this check yet", uuid,
-                    task_state)
         return None
 
     def _send_again(self, cctx, instance):
@@ -211,6 +261,52 @@ class StuckStates:
         instance.save(expected_task_state=[TaskState.SCHEDULING])
         self.build_task.send_to_compute(cctx, instance)
         return "build sent again"
+
+    def _recover_move(self, cctx, instance):
+        """A resize or cold migration whose conductor task is gone:
+        confirm or revert again, or roll the move back from its step."""
+        task_state = instance.task_state
+        moves = migration_obj.MigrationList.get_by_filters(cctx, {
+            "instance_uuid": instance.uuid, "in_progress": True})
+        if not len(moves):
+            # The task never started (no record): nothing was claimed.
+            LOG.warning("Clearing task %s of server %s: its move never "
+                        "started", task_state, instance.uuid)
+            instance.task_state = None
+            instance.save(expected_task_state=[task_state])
+            return "task cleared"
+        migration = moves[0]
+        migration.cell_uuid = instance.cell_uuid
+        if migration.migration_type not in (migration_obj.RESIZE,
+                                            migration_obj.MIGRATION):
+            LOG.warning("Server %s is stuck in %s (%s): not recovered by "
+                        "this check yet", instance.uuid, task_state,
+                        migration.migration_type)
+            return None
+        cctx = _in_request_of_last_action(cctx, instance.uuid)
+        instance = instance_obj.Instance.get_by_uuid(
+            cctx, instance.uuid, expected_attrs=["system_metadata"])
+        instance.cell_uuid = migration.cell_uuid
+        instance.obj_reset_changes(["cell_uuid"])
+        LOG.warning("The move of server %s (%s, step %s) lost its "
+                    "conductor: recovering it", instance.uuid, task_state,
+                    migration.step)
+        if task_state == TaskState.RESIZE_CONFIRMING:
+            self.migrate_task.confirm_resize(cctx, instance, migration)
+            return "resize confirmed"
+        if task_state == TaskState.RESIZE_REVERTING:
+            self.migrate_task.revert_resize(cctx, instance, migration)
+            return "resize reverted"
+        left_source = migration.step in (Step.MIGRATING, Step.FINISHING) or (
+            migration.step == Step.ROLLING_BACK and migration.status in (
+                migration_obj.Status.MIGRATING,
+                migration_obj.Status.POST_MIGRATING))
+        self.migrate_task.roll_back(
+            cctx, instance, migration, exception.StratusException(
+                "The move of server %s was cut short at step %s: its "
+                "conductor is gone" % (instance.uuid, migration.step)),
+            "", restore_source=left_source)
+        return "move rolled back"
 
     def _terminate_again(self, cctx, instance):
         """A delete its (live) compute never finished (the message or
@@ -276,6 +372,18 @@ class StuckStates:
                     % (instance.host, task_state)), host=instance.host)
         self._save_with_fault(instance, task_state, fault)
         return "task cleared"
+
+
+def _in_request_of_last_action(cctx, instance_uuid):
+    """A copy of cctx in the request of the server's newest action, so
+    the events of a recovered move finish that action's."""
+    actions = instance_action_obj.InstanceActionList.get_by_instance_uuid(
+        cctx, instance_uuid, limit=1)
+    if not len(actions):
+        return cctx
+    cctx = copy.copy(cctx)
+    cctx.request_id = actions[0].request_id
+    return cctx
 
 
 class _Services:
