@@ -46,6 +46,9 @@ PowerState = fields.PowerState
 COMPUTE_BINARY = "nova-compute"
 
 Step = migration_obj.Step
+# The RPC timeouts a move's conductor task may wait out in a row (a step's
+# call, then the rollback's two): the least deadline of a move.
+MOVE_CALLS = 3
 
 BUILD = "build"
 DELETE = "delete"
@@ -126,10 +129,13 @@ class StuckStates:
 
     def deadlines(self):
         conductor = self.conf.conductor
+        # A move's conductor task may wait out a call to a compute, and
+        # then the rollback's calls: never taken over before that.
         return {BUILD: conductor.build_timeout,
                 DELETE: conductor.delete_timeout,
                 ACTION: conductor.action_timeout,
-                MOVE: conductor.move_timeout}
+                MOVE: max(conductor.move_timeout,
+                          MOVE_CALLS * self.conf.rpc_response_timeout)}
 
     def run(self, ctx):
         """One pass: resume orphaned build requests, then settle the
@@ -201,8 +207,9 @@ class StuckStates:
 
     @staticmethod
     def _reap_destroyed(ctx, cell_uuid, since):
-        """Claims of servers of the cell deleted since then: removed (a
-        conductor died between the server's delete and its claim's)."""
+        """Claims of servers of the cell deleted since then, and of their
+        moves: removed (a conductor died between the server's delete and
+        its claims')."""
         with ctx.cell_db_for(cell_uuid).reader() as session:
             deleted = list(session.scalars(_RECENTLY_DELETED,
                                            {"since": since}).all())
@@ -218,6 +225,14 @@ class StuckStates:
                         uuid)
             allocations.remove_consumer(ctx, uuid)
             done[uuid] = "allocations removed"
+        with ctx.target_cell(cell_uuid) as cctx:
+            moving = {migration.instance_uuid for migration in
+                      migration_obj.MigrationList.get_by_filters(
+                          cctx, {"in_progress": True})}
+            for uuid in moving & set(deleted):
+                LOG.warning("Ending the moves of deleted server %s", uuid)
+                migration_obj.end_moves_of_deleted(cctx, uuid)
+                done[uuid] = "allocations removed"
         return done
 
     def _settle(self, cctx, uuid, kind, services, cell_uuid):

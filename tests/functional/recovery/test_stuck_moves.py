@@ -126,3 +126,22 @@ def test_a_confirm_whose_conductor_died_is_run_again(moves):
     assert moves.allocations(migration["uuid"]) == {}
     assert list(moves.allocations(server_id)) == [
         confirmed["OS-EXT-SRV-ATTR:hypervisor_hostname"]]
+
+
+def test_the_claims_of_a_move_of_a_half_deleted_server_go(moves):
+    server_id = moves.active()["id"]
+    assert moves.act(server_id, {"migrate": None},
+                     client=moves.admin).status_int == 202
+    moves.wait(server_id, {"VERIFY_RESIZE"})
+    migration, = moves.migrations(server_id)
+    assert moves.allocations(migration["uuid"])
+    ctx = _ctx(moves)
+    cell = cell_mapping_obj.local_cell(ctx, moves.cloud.conf)
+    with ctx.target_cell(cell.uuid) as cctx:
+        # A conductor deleted the server and died before its claims.
+        instance_obj.Instance.get_by_uuid(cctx, server_id).destroy()
+    assert moves.allocations(server_id)
+    assert _conductor(moves).check_stuck_states(ctx) == {
+        server_id: "allocations removed"}
+    assert moves.allocations(server_id) == {}
+    assert moves.allocations(migration["uuid"]) == {}
