@@ -345,6 +345,30 @@ class InstancePasswordSetFailed(Conflict):
     msg_fmt = "Failed to set admin password on %(instance)s because %(reason)s"
 
 
+class InstanceAgentNotEnabled(Conflict):
+    msg_fmt = "Guest agent is not enabled for the instance"
+
+
+class QemuGuestAgentNotEnabled(InstanceAgentNotEnabled):
+    msg_fmt = "QEMU guest agent is not enabled"
+
+
+class SetAdminPasswdNotSupported(Conflict):
+    msg_fmt = "Set admin password is not supported"
+
+
+class InstanceNotRescuable(Invalid):
+    msg_fmt = "Instance %(instance_id)s cannot be rescued: %(reason)s"
+
+
+class InstanceNotRunning(Invalid):
+    msg_fmt = "Instance %(instance_id)s is not running."
+
+
+class TriggerCrashDumpNotSupported(Invalid):
+    msg_fmt = "Triggering crash dump is not supported"
+
+
 class ImageMetadataLimitExceeded(NotAuthorized):
     msg_fmt = "Image metadata limit exceeded"
 

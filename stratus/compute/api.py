@@ -631,13 +631,14 @@ class API:
             # API announces it.
             self.notifier.instance_action(ctx, instance, "delete",
                                           notifications.START)
-            instance.destroy()
+            # Resources first, so a 404 means they are free.
+            allocations.remove_consumer(ctx, instance.uuid)
             migration_obj.end_moves_of_deleted(cctx, instance.uuid)
+            instance.destroy()
             self.notifier.instance_action(ctx, instance, "delete",
                                           notifications.END)
         mapping.queued_for_delete = True
         mapping.save()
-        allocations.remove_consumer(ctx, instance.uuid)
         instance_group_obj.remove_member(ctx, instance.uuid)
 
     @staticmethod

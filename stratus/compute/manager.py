@@ -536,7 +536,9 @@ class ComputeManager:
 
     def set_admin_password(self, ctx, instance, new_pass):
         def failed(exc):
-            if isinstance(exc, exception.ActionNotSupportedByDriver):
+            if isinstance(exc, (exception.ActionNotSupportedByDriver,
+                                exception.InstanceAgentNotEnabled,
+                                exception.SetAdminPasswdNotSupported)):
                 return exc
             # Nova's wording: the driver's own error may quote the
             # password, so the caller never sees it.

@@ -1,4 +1,5 @@
-"""Remote consoles: [consoleauth], [serial_console], [vnc], [console].
+"""Remote consoles: [consoleauth], [serial_console], [vnc], [console]
+and [DEFAULT] web.
 
 Option names are Nova's; every listener defaults to loopback."""
 from oslo_config import cfg
@@ -53,14 +54,22 @@ CONSOLE_OPTS = [
                      "open console websockets (the Origin header's host)."),
 ]
 
-GROUPS = [("consoleauth", CONSOLEAUTH_OPTS),
+# Nova's [DEFAULT] web: what the noVNC proxy serves besides websockets.
+WEB_OPTS = [
+    cfg.StrOpt("web", default="/usr/share/novnc",
+               help="Directory of noVNC's HTML and JavaScript (Debian's "
+                    "novnc package), served by the noVNC proxy on its "
+                    "port (vnc_lite.html, vnc.html, vnc_auto.html)."),
+]
+
+GROUPS = [("DEFAULT", WEB_OPTS), ("consoleauth", CONSOLEAUTH_OPTS),
           ("serial_console", SERIAL_CONSOLE_OPTS),
           ("vnc", VNC_OPTS), ("console", CONSOLE_OPTS)]
 
 
 def register_opts(conf):
     for group, opts in GROUPS:
-        conf.register_opts(opts, group=group)
+        conf.register_opts(opts, group=None if group == "DEFAULT" else group)
 
 
 def list_opts():

@@ -3,7 +3,8 @@
 server that spends the console token in the request (``?token=`` or
 the ``token`` cookie) and relays bytes between the websocket and the
 guest's console socket on its compute host, over TLS when ``[console]
-ssl_certfile`` and ``ssl_keyfile`` are set."""
+ssl_certfile`` and ``ssl_keyfile`` are set. The noVNC proxy also answers
+plain HTTP requests with noVNC's web files (``stratus.console.web``)."""
 import http.cookies
 import logging
 import socket
@@ -13,6 +14,7 @@ import threading
 import urllib.parse
 
 from stratus.console import tokens
+from stratus.console import web
 from stratus.console import websocket
 from stratus import context as stratus_context
 
@@ -52,6 +54,9 @@ class ConsoleProxy:
 
     def __init__(self, conf, databases, console_type, host, port):
         self.console_type = console_type
+        # The noVNC proxy also serves noVNC's pages ([DEFAULT] web).
+        self._web = web.WebFiles(conf.web) if console_type == "novnc" \
+            else None
         self._databases = databases
         self._ssl = ssl_context(conf)
         self._allowed_origins = set(conf.console.allowed_origins)
@@ -95,7 +100,10 @@ class ConsoleProxy:
 
     def _serve(self, sock):
         try:
-            _method, target, headers = websocket.read_request(sock)
+            method, target, headers = websocket.read_request(sock)
+            if self._web is not None and not websocket.is_upgrade(headers):
+                sock.sendall(self._web.response(method, target))
+                return
             response = websocket.handshake_response(headers)
             self._check_origin(headers)
             token = request_token(target, headers)

@@ -3,6 +3,7 @@ needs: the opening handshake, binary/text frames (unmasked from the
 client, fragmented or not), ping/pong and close."""
 import base64
 import hashlib
+import http
 import struct
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -50,11 +51,16 @@ def read_request(sock):
     return parts[0], parts[1], headers
 
 
+def is_upgrade(headers):
+    """Whether the request asks for a websocket."""
+    return "websocket" in headers.get("upgrade", "").lower() and \
+        "upgrade" in headers.get("connection", "").lower()
+
+
 def handshake_response(headers):
     """The 101 response to an upgrade request; HandshakeError if it is
     not one."""
-    if "websocket" not in headers.get("upgrade", "").lower() or \
-            "upgrade" not in headers.get("connection", "").lower():
+    if not is_upgrade(headers):
         raise HandshakeError(400, "Bad Request")
     key = headers.get("sec-websocket-key")
     if not key or headers.get("sec-websocket-version") != "13":
@@ -70,10 +76,23 @@ def handshake_response(headers):
 
 
 def error_response(status, reason):
-    body = reason.encode()
-    return ("HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n"
-            "Content-Length: %d\r\nConnection: close\r\n\r\n"
-            % (status, reason, len(body))).encode("ascii") + body
+    return http_response(status, reason.encode(), "text/plain; charset=utf-8")
+
+
+def http_response(status, body, content_type, headers=(), head=False):
+    """A whole HTTP/1.1 response that closes the connection (the body
+    left out for a HEAD request, its length kept)."""
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    lines = ["HTTP/1.1 %d %s" % (status, phrase),
+             "Content-Type: " + content_type,
+             "Content-Length: %d" % len(body),
+             "X-Content-Type-Options: nosniff", "Connection: close"]
+    lines.extend(headers)
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (
+        b"" if head else body)
 
 
 def _read_exactly(sock, count):

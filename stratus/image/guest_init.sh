@@ -7,6 +7,10 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /run /tmp /mnt/config
+# root's password is locked until the guest agent sets one.
+echo "root:x:0:0:root:/root:/bin/sh" > /etc/passwd
+echo "root:*:20000:0:99999:7:::" > /etc/shadow
+chmod 600 /etc/shadow
 
 host=
 for word in $(cat /proc/cmdline); do
@@ -26,6 +30,14 @@ load_modules() {
     done
 }
 load_modules /etc/modules
+# The virtio disks and their sizes in MiB (a rescued guest boots the
+# rescue image from vda with its own disk as vdb).
+disks=
+for disk in /sys/block/vd*; do
+    [ -e "$disk/size" ] || continue
+    disks="$disks ${disk##*/}=$(($(cat "$disk/size") / 2048))"
+done
+echo "STRATUS-GUEST-DISKS${disks:- none}"
 # Early, or an ACPI power-button press (soft reboot, stop) is lost.
 acpid -c /etc/acpi -l /var/log/acpid.log
 # The SATA cdrom (config drive) is not needed to get networked.
@@ -108,6 +120,70 @@ if [ -n "$drive" ] && mount -t iso9660 -o ro "$drive" /mnt/config 2>/dev/null \
         && [ -f /mnt/config/openstack/latest/meta_data.json ]; then
     meta=/mnt/config/openstack/latest/meta_data.json
     echo "STRATUS-GUEST-CONFIGDRIVE uuid=$(json_string uuid $meta) hostname=$(json_string hostname $meta) userdata=$(describe_user_data /mnt/config/openstack/latest/user_data)"
+    admin_pass=$(json_string admin_pass $meta)
+fi
+
+# A minimal QEMU guest agent on its virtio-serial port (the domain has
+# one when the image says hw_qemu_guest_agent): guest-sync, guest-ping and
+# guest-set-user-password (what Nova's changePassword uses), one JSON
+# command per line, as libvirt sends them.
+agent_port() {
+    for port in /sys/class/virtio-ports/*; do
+        if [ "$(cat "$port/name" 2>/dev/null)" = org.qemu.guest_agent.0 ]; then
+            echo "/dev/${port##*/}"
+            return 0
+        fi
+    done
+    return 1
+}
+json_field() {  # json_field KEY LINE: a string or number value
+    echo "$2" | sed -n "s/.*\"$1\": *\"\{0,1\}\([^\",}]*\).*/\1/p"
+}
+set_password() {  # set_password USER PASSWORD
+    grep -q "^$1:" /etc/shadow || return 1
+    hash=$(mkpasswd -m sha512 "$2") || return 1
+    sed -i "s|^$1:[^:]*:|$1:$hash:|" /etc/shadow
+}
+report_password() {  # report_password USER PASSWORD: never the password
+    echo "STRATUS-GUEST-PASSWORD user=$1 sha256=$(printf %s "$2" | sha256sum | cut -d' ' -f1)"
+}
+serve_agent() {
+    # The port stays open: closing it tells libvirt the agent went away.
+    # A read finds nothing (EOF) until libvirt's side is connected.
+    exec 3<>"$1"
+    while :; do
+        if ! IFS= read -r line <&3; then
+            usleep 200000
+            continue
+        fi
+        case "$line" in
+        *'"guest-sync'*)
+            echo "{\"return\": $(json_field id "$line")}" >&3 ;;
+        *'"guest-ping"'*)
+            echo '{"return": {}}' >&3 ;;
+        *'"guest-set-user-password"'*)
+            user=$(json_field username "$line")
+            password=$(json_field password "$line" | base64 -d)
+            if set_password "$user" "$password"; then
+                echo '{"return": {}}' >&3
+                report_password "$user" "$password"
+            else
+                echo '{"error": {"class": "GenericError", "desc": "cannot set the password"}}' >&3
+            fi ;;
+        *)
+            echo '{"error": {"class": "CommandNotFound", "desc": "not supported"}}' >&3 ;;
+        esac
+    done
+}
+if port=$(agent_port); then
+    serve_agent "$port" &
+    echo "STRATUS-GUEST-AGENT $port"
+fi
+
+# A config drive's admin_pass (the boot's or a rescue's password) is
+# root's password.
+if [ -n "$admin_pass" ] && set_password root "$admin_pass"; then
+    report_password root "$admin_pass"
 fi
 
 echo "STRATUS-GUEST-READY $host"

@@ -40,7 +40,9 @@ KERNEL_COMMAND_LINE = "console=ttyS0 quiet panic=-1"
 # Loaded with their dependencies, dependencies first: what networking and
 # the power button need at once, the SATA cdrom (config drive) later.
 EARLY_MODULES = ["virtio_pci", "virtio_net", "virtio_blk", "evdev", "button"]
-LATE_MODULES = ["ahci", "sr_mod", "isofs"]
+# The SATA cdrom and ISO9660 for a config drive; virtio-serial for the
+# guest agent's channel.
+LATE_MODULES = ["ahci", "sr_mod", "isofs", "virtio_console"]
 IMAGE_NAMES = {"kernel": "tiny-kernel", "ramdisk": "tiny-ramdisk",
                "direct": "tiny", "disk": "tiny-disk"}
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -275,8 +277,10 @@ def build(cache_dir, package_dir=KERNEL_PACKAGE_DIR, busybox=BUSYBOX):
     stamp_path = os.path.join(cache_dir, "built-from")
     stamp = "%s %s %s\n" % (os.path.basename(deb), _digest_of(busybox),
                             hashlib.sha256(_read_here("guest_init.sh")
-                                           + _read_here("guest_udhcpc.sh"))
-                            .hexdigest())
+                                           + _read_here("guest_udhcpc.sh")
+                                           + " ".join(EARLY_MODULES
+                                                      + LATE_MODULES)
+                                           .encode()).hexdigest())
     paths = {name: os.path.join(cache_dir, name)
              for name in ("vmlinux", "vmlinuz", "initrd.gz", "disk.qcow2")}
     if _read_text(stamp_path) == stamp and all(
@@ -323,11 +327,12 @@ def register(ctx, image_api, artifacts, visibility="public"):
         ctx, image_api, IMAGE_NAMES["direct"], None, "qcow2", "bare",
         {"kernel_id": kernel, "ramdisk_id": ramdisk,
          "os_command_line": KERNEL_COMMAND_LINE,
-         "hw_machine_type": "q35"}, visibility,
-        data=bootstrap.empty_qcow2(64 * 1024 ** 2))
+         "hw_machine_type": "q35", "hw_qemu_guest_agent": "true"},
+        visibility, data=bootstrap.empty_qcow2(64 * 1024 ** 2))
     disk = _ensure_image(ctx, image_api, IMAGE_NAMES["disk"],
                          artifacts.disk, "qcow2", "bare",
-                         {"hw_machine_type": "q35"}, visibility)
+                         {"hw_machine_type": "q35",
+                          "hw_qemu_guest_agent": "true"}, visibility)
     return {"kernel": kernel, "ramdisk": ramdisk, "direct": root,
             "disk": disk}
 

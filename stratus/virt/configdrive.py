@@ -15,8 +15,12 @@ class ConfigDriveError(exception.StratusException):
     msg_fmt = "Cannot build the config drive: %(reason)s"
 
 
-def make_config_drive(instance, network_info, target):
-    content = metadata_base.InstanceMetadata(instance, network_info)
+def make_config_drive(instance, network_info, target, admin_pass=None):
+    """The drive at target; admin_pass (a boot's or a rescue's password)
+    goes into meta_data.json as Nova's config drive has it."""
+    content = metadata_base.InstanceMetadata(
+        instance, network_info,
+        extra_md={"admin_pass": admin_pass} if admin_pass else None)
     with tempfile.TemporaryDirectory(dir=os.path.dirname(target)) as work:
         for path, data in content.files().items():
             full = os.path.join(work, path)

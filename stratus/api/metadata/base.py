@@ -37,8 +37,11 @@ def decode_user_data(user_data):
 
 
 class InstanceMetadata:
-    def __init__(self, instance, network_info=None):
+    def __init__(self, instance, network_info=None, extra_md=None):
         self.instance = instance
+        # More keys of meta_data.json, for a config drive (Nova's
+        # extra_md: the admin_pass of a boot or a rescue).
+        self.extra_md = dict(extra_md or {})
         self.network_info = network_info if network_info is not None \
             else json.loads(self._get("info_cache") or "[]")
 
@@ -87,6 +90,7 @@ class InstanceMetadata:
             "devices": [],
             "random_seed": base64.b64encode(
                 instance.uuid.encode()).decode(),
+            **self.extra_md,
         }
 
     def network_data(self):

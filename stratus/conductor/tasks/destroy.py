@@ -14,13 +14,15 @@ from stratus.placement import allocations
 
 
 def instance_destroy(ctx, cctx, instance):
+    # Resources go first: whoever sees the server gone (a 404) sees its
+    # resources and its moves' resources freed.
+    allocations.remove_consumer(ctx, instance.uuid)
+    migration_obj.end_moves_of_deleted(cctx, instance.uuid)
     try:
         instance.destroy()
         already_gone = None
     except exception.InstanceNotFound as exc:
         already_gone = exc
-    allocations.remove_consumer(ctx, instance.uuid)
-    migration_obj.end_moves_of_deleted(cctx, instance.uuid)
     instance_group_obj.remove_member(ctx, instance.uuid)
     # The action finishes before the mapping is marked: whoever sees the
     # mark (the last step) sees a finished delete.

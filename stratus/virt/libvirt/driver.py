@@ -12,12 +12,14 @@ Under ``virt_type = qemu`` guests run under TCG with QEMU's default CPU
 model; ``kvm`` is refused where KVM would not boot a stock kernel (see
 ``host.kvm_problem``).
 """
+import dataclasses
 import logging
 import os
 import random
 import shutil
 import socket
 import stat
+import subprocess
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -25,6 +27,7 @@ import xml.etree.ElementTree as ET
 from stratus import exception
 from stratus.objects import console_connection
 from stratus.objects import fields
+from stratus.objects import image_meta as image_meta_obj
 from stratus.virt import driver
 from stratus.virt.libvirt import guest_xml
 from stratus.virt.libvirt import host as host_info
@@ -37,6 +40,9 @@ DEFAULT_URI = "qemu:///system"
 DEFAULT_INSTANCES_PATH = "/var/lib/stratus/instances"
 CONSOLE_BYTES_SHOWN = 100 * 1024
 DIRECT_BOOT_COMMAND_LINE = "console=ttyS0 quiet panic=-1"
+# In an instance directory while it is rescued: the rescue image's
+# overlay, the rescue config drive, the original domain XML (last).
+RESCUE_FILES = ("disk.rescue", "disk.config.rescue", "unrescue.xml")
 
 try:
     import libvirt
@@ -69,7 +75,10 @@ def _power_state(state, managed_save):
 class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
                     driver.Pausable, driver.Suspendable,
                     driver.ConsoleOutput, driver.RemoteConsoles,
-                    driver.InterfaceHotplug, driver.Snapshot):
+                    driver.InterfaceHotplug, driver.Snapshot,
+                    driver.Rescuable, driver.CrashDump,
+                    driver.NetworkInjection, driver.AdminPassword,
+                    driver.HostUptime):
     name = "libvirt"
     # What _checked_format lets QEMU open, and the devices guest_xml
     # gives a guest (virtio disk and NICs, a SATA config drive cdrom).
@@ -200,7 +209,7 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
               admin_password, network_info):
         try:
             config = self._prepare_guest(ctx, instance, image_meta,
-                                         network_info)
+                                         network_info, admin_password)
             xml = guest_xml.domain_xml(config)
             guest_xml.assert_safe(xml)
             domain = self.connection.defineXML(xml)
@@ -218,10 +227,34 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             raise driver.SpawnFailed(instance_uuid=instance.uuid,
                                      reason=reason) from error
 
-    def _prepare_guest(self, ctx, instance, image_meta, network_info):
+    def _prepare_guest(self, ctx, instance, image_meta, network_info,
+                       admin_password=None):
         uuid = instance.uuid
         directory = self.instance_dir(uuid)
         os.makedirs(directory, mode=0o755, exist_ok=True)
+        disk = os.path.join(directory, "disk")
+        boot = self._disk_from_image(ctx, instance, image_meta, disk,
+                                     grow=True)
+        open(self.console_log_path(uuid), "w").close()
+        config = self._guest_config(instance, boot, disk, network_info)
+        if self._config_drive_required(instance):
+            config.config_drive = self._make_config_drive(
+                instance, network_info, "disk.config", admin_password)
+        return config
+
+    def _config_drive_required(self, instance):
+        return self.force_config_drive or _wants_config_drive(instance)
+
+    def _make_config_drive(self, instance, network_info, name, admin_pass):
+        from stratus.virt import configdrive
+        path = os.path.join(self.instance_dir(instance.uuid), name)
+        return configdrive.make_config_drive(instance, network_info, path,
+                                             admin_pass=admin_pass)
+
+    def _disk_from_image(self, ctx, instance, image_meta, target, grow):
+        """Make target a qcow2 overlay on the image (grown to the
+        flavor's root disk if grow); how the image boots, a _Boot."""
+        uuid = instance.uuid
         image_id = image_meta.id if image_meta is not None \
             else instance.image_ref
         properties = (image_meta.properties or {}) if image_meta else {}
@@ -236,13 +269,22 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
                 instance_uuid=uuid, reason="image %s is not bootable: its "
                 "disk has no boot sector and the image names no kernel_id"
                 % image_id)
-        disk = os.path.join(directory, "disk")
-        root_bytes = (instance.root_gb or 0) * 1024 ** 3
+        root_bytes = (instance.root_gb or 0) * 1024 ** 3 if grow else 0
         imagecache.create_overlay(
-            base, base_format, disk,
+            base, base_format, target,
             root_bytes if root_bytes > info["virtual-size"] else None)
-        console_log = self.console_log_path(uuid)
-        open(console_log, "w").close()
+        boot = _Boot(guest_agent=_true(properties.get("hw_qemu_guest_agent")))
+        if kernel_id:
+            boot.kernel = self.images.path(ctx, kernel_id)
+            if ramdisk_id:
+                boot.ramdisk = self.images.path(ctx, ramdisk_id)
+            boot.cmdline = properties.get("os_command_line") \
+                or DIRECT_BOOT_COMMAND_LINE
+        return boot
+
+    def _guest_config(self, instance, boot, disk, network_info,
+                      extra_disks=()):
+        uuid = instance.uuid
         # It goes on the kernel command line: nothing but a hostname.
         hostname = _hostname_word(instance.hostname or instance.display_name)
         config = guest_xml.GuestConfig(
@@ -250,28 +292,20 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             title=instance.display_name or uuid, virt_type=self.virt_type,
             memory_mb=instance.memory_mb or instance.flavor.memory_mb,
             vcpus=instance.vcpus or instance.flavor.vcpus,
-            disk_path=disk, console_log=console_log,
+            disk_path=disk, console_log=self.console_log_path(uuid),
             vifs=list(network_info or []), root_ports=self.root_ports,
-            hostname=hostname)
+            hostname=hostname, extra_disks=list(extra_disks),
+            guest_agent=boot.guest_agent)
         if self.conf.serial_console.enabled:
             address = self.conf.serial_console.proxyclient_address
             config.serial_listen = (address, _free_port(
                 address, self.conf.serial_console.port_range))
         if self.conf.vnc.enabled:
             config.vnc_listen = self.conf.vnc.server_listen
-        if kernel_id:
-            config.kernel = self.images.path(ctx, kernel_id)
-            if ramdisk_id:
-                config.ramdisk = self.images.path(ctx, ramdisk_id)
-            command_line = properties.get("os_command_line") \
-                or DIRECT_BOOT_COMMAND_LINE
-            config.cmdline = "%s stratus.hostname=%s" % (command_line,
+        if boot.kernel:
+            config.kernel, config.ramdisk = boot.kernel, boot.ramdisk
+            config.cmdline = "%s stratus.hostname=%s" % (boot.cmdline,
                                                          hostname)
-        if self.force_config_drive or _wants_config_drive(instance):
-            from stratus.virt import configdrive
-            config.config_drive = os.path.join(directory, "disk.config")
-            configdrive.make_config_drive(
-                instance, network_info, config.config_drive)
         return config
 
     def destroy(self, ctx, instance, network_info=None):
@@ -416,6 +450,141 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             host=self.conf.vnc.server_proxyclient_address,
             port=int(graphics.get("port")))
 
+    def rescue(self, ctx, instance, network_info, image_meta,
+               rescue_password):
+        """Boot the rescue image (image_meta's id, else the instance's
+        image) as the first disk with the guest's own disk second (vdb),
+        as Nova's libvirt driver does: the domain is defined again with
+        that XML; unrescue.xml keeps the original definition. A server
+        with a config drive gets a rescue one whose meta_data.json has the
+        rescue password as admin_pass. A rescue that cannot start leaves
+        the original definition and no rescue files."""
+        domain = self._domain(instance)
+        directory = self.instance_dir(instance.uuid)
+        original_path = os.path.join(directory, RESCUE_FILES[-1])
+        if os.path.exists(original_path):  # left by an interrupted rescue
+            with open(original_path) as handle:
+                original = handle.read()
+        else:
+            original = self._call(domain.XMLDesc,
+                                  libvirt.VIR_DOMAIN_XML_INACTIVE)
+        image_id = (image_meta or {}).get("id") or instance.image_ref
+        rescue_disk = os.path.join(directory, RESCUE_FILES[0])
+        try:
+            rescue_meta = image_meta_obj.ImageMeta.from_image_dict(
+                self.image_api.get(ctx, image_id))
+            if os.path.exists(rescue_disk):
+                os.unlink(rescue_disk)
+            boot = self._disk_from_image(ctx, instance, rescue_meta,
+                                         rescue_disk, grow=False)
+            config = self._guest_config(
+                instance, boot, rescue_disk, network_info,
+                extra_disks=[os.path.join(directory, "disk")])
+            if self._config_drive_required(instance):
+                # As Nova: a rescue config drive with the rescue password.
+                config.config_drive = self._make_config_drive(
+                    instance, network_info, RESCUE_FILES[1],
+                    rescue_password)
+        except (exception.StratusException, OSError) as error:
+            self._remove_rescue_files(instance)
+            reason = (error.kwargs.get("reason") or error.format_message()
+                      if isinstance(error, exception.StratusException)
+                      else str(error))
+            raise exception.InstanceNotRescuable(
+                instance_id=instance.uuid, reason=reason) from error
+        xml = guest_xml.domain_xml(config)
+        guest_xml.assert_safe(xml)
+        with open(original_path + ".part", "w") as handle:
+            handle.write(original)
+        os.replace(original_path + ".part", original_path)
+        try:
+            self._redefine_and_start(instance, domain, xml)
+        except Exception:
+            try:
+                self.connection.defineXML(original)
+            except libvirt.libvirtError:
+                LOG.exception("Could not restore the definition of %s",
+                              instance.uuid)
+            else:
+                self._remove_rescue_files(instance)
+            raise
+
+    def unrescue(self, ctx, instance):
+        """Boot the guest from its own disk again (the definition saved
+        in unrescue.xml) and remove the rescue files."""
+        domain = self._domain(instance)
+        original_path = os.path.join(self.instance_dir(instance.uuid),
+                                     RESCUE_FILES[-1])
+        try:
+            with open(original_path) as handle:
+                original = handle.read()
+        except FileNotFoundError as error:
+            raise exception.InstanceInvalidState(
+                action="unrescue", instance_uuid=instance.uuid,
+                attr="rescue definition", state="missing") from error
+        self._redefine_and_start(instance, domain, original)
+        self._remove_rescue_files(instance)
+
+    def _remove_rescue_files(self, instance):
+        for name in RESCUE_FILES:
+            path = os.path.join(self.instance_dir(instance.uuid), name)
+            if os.path.exists(path):
+                os.unlink(path)
+
+    def _redefine_and_start(self, instance, domain, xml):
+        """Stop the guest, define the domain with xml and start it."""
+        if domain.isActive():
+            self._call(domain.destroy)
+        self._call(self.connection.defineXML, xml)
+        self._call(self._domain(instance).create)
+
+    def trigger_crash_dump(self, instance):
+        """An NMI to the guest (libvirt's injectNMI): a Linux guest logs
+        it, or panics and dumps where it is configured to."""
+        domain = self._domain(instance)
+        try:
+            domain.injectNMI(0)
+        except libvirt.libvirtError as error:
+            code = error.get_error_code()
+            if code == libvirt.VIR_ERR_NO_SUPPORT:
+                raise exception.TriggerCrashDumpNotSupported() from error
+            if code == libvirt.VIR_ERR_OPERATION_INVALID:
+                raise exception.InstanceNotRunning(
+                    instance_id=instance.uuid) from error
+            raise LibvirtDriverError(reason=error.get_error_message()) \
+                from error
+
+    def inject_network_info(self, instance, network_info):
+        """Nothing to write, as in Nova's libvirt driver: guests configure
+        their network by DHCP (each port has a fixed lease) and read the
+        rest from the metadata service or the config drive."""
+        self._domain(instance)
+
+    def set_admin_password(self, instance, new_pass):
+        """Through the QEMU guest agent, as Nova's libvirt driver does:
+        only for images with hw_qemu_guest_agent (whose guests get the
+        agent's channel), else QemuGuestAgentNotEnabled (409)."""
+        if self.virt_type not in ("qemu", "kvm"):
+            raise exception.SetAdminPasswdNotSupported()
+        properties = instance.get("image_properties") or {}
+        if not _true(properties.get("hw_qemu_guest_agent")):
+            raise exception.QemuGuestAgentNotEnabled()
+        user = properties.get("os_admin_user") or (
+            "Administrator" if instance.get("os_type") == "windows"
+            else "root")
+        self._call(self._domain(instance).setUserPassword, user, new_pass,
+                   0)
+
+    def get_host_uptime(self):
+        """The `uptime` command's line, as Nova's libvirt driver answers."""
+        try:
+            return subprocess.run(
+                ["uptime"], check=True, capture_output=True, text=True,
+                env=dict(os.environ, LANG="C")).stdout.strip()
+        except (OSError, subprocess.CalledProcessError) as error:
+            raise LibvirtDriverError(reason="uptime failed: %s" % error) \
+                from error
+
     # Helpers ----------------------------------------------------------
 
     def _require(self, instance, power_state, action):
@@ -432,6 +601,22 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
         except libvirt.libvirtError as error:
             raise LibvirtDriverError(reason=error.get_error_message()) \
                 from error
+
+
+@dataclasses.dataclass
+class _Boot:
+    """How a guest's first disk boots: direct kernel boot (kernel, an
+    optional ramdisk, the command line) or, without a kernel, from the
+    disk's boot sector."""
+    kernel: str | None = None
+    ramdisk: str | None = None
+    cmdline: str | None = None
+    guest_agent: bool = False
+
+
+def _true(value):
+    return str(value or "").strip().lower() in ("true", "1", "yes", "on",
+                                                 "y", "t")
 
 
 def _checked_format(instance_uuid, image_id, image_meta, info):
@@ -464,7 +649,7 @@ def _hostname_word(name):
 
 
 def _wants_config_drive(instance):
-    return str(instance.config_drive or "").lower() in ("true", "1", "yes")
+    return _true(instance.config_drive)
 
 
 def _free_port(address, port_range):

@@ -4,7 +4,8 @@ A q35 machine with a pcie-root and spare root ports (hot-plug needs free
 ports), a virtio qcow2 disk, an optional SATA cdrom (the config drive), a
 serial console on a pty (or, for the serial console proxy, a TCP
 listener on loopback) logged to a file, an optional VNC display on
-loopback, and bridge NICs only: a guest
+loopback, further virtio disks for a rescue (the guest's own disk
+second), an optional QEMU guest agent channel, and bridge NICs only: a guest
 never gets QEMU user-mode networking, whose slirp would forward its
 traffic to wherever this machine can reach.
 """
@@ -12,6 +13,7 @@ import dataclasses
 import xml.etree.ElementTree as ET
 
 METADATA_NAMESPACE = "https://stratus.dev/xmlns/libvirt/instance/1.0"
+GUEST_AGENT_CHANNEL = "org.qemu.guest_agent.0"
 
 
 @dataclasses.dataclass
@@ -35,6 +37,12 @@ class GuestConfig:
     # over raw TCP; a VNC display listens on vnc_listen (port automatic).
     serial_listen: tuple | None = None
     vnc_listen: str | None = None
+    # More virtio disks after the first (vdb, vdc, ...): a rescued
+    # guest's own disk.
+    extra_disks: list = dataclasses.field(default_factory=list)
+    # A virtio-serial channel for the QEMU guest agent
+    # (hw_qemu_guest_agent).
+    guest_agent: bool = False
 
 
 class UnsafeNetwork(ValueError):
@@ -84,10 +92,12 @@ def domain_xml(config):
     _sub(domain, "on_crash", "destroy")
 
     devices = _sub(domain, "devices")
-    disk = _sub(devices, "disk", type="file", device="disk")
-    _sub(disk, "driver", name="qemu", type="qcow2")
-    _sub(disk, "source", file=config.disk_path)
-    _sub(disk, "target", dev="vda", bus="virtio")
+    for index, path in enumerate([config.disk_path] + config.extra_disks):
+        disk = _sub(devices, "disk", type="file", device="disk")
+        _sub(disk, "driver", name="qemu", type="qcow2")
+        _sub(disk, "source", file=path)
+        _sub(disk, "target", dev="vd" + "abcdefghijklmnop"[index],
+             bus="virtio")
     if config.config_drive:
         cdrom = _sub(devices, "disk", type="file", device="cdrom")
         _sub(cdrom, "driver", name="qemu", type="raw")
@@ -116,6 +126,9 @@ def domain_xml(config):
         graphics = _sub(devices, "graphics", type="vnc", autoport="yes",
                         listen=config.vnc_listen)
         _sub(graphics, "listen", type="address", address=config.vnc_listen)
+    if config.guest_agent:
+        channel = _sub(devices, "channel", type="unix")
+        _sub(channel, "target", type="virtio", name=GUEST_AGENT_CHANNEL)
     _sub(devices, "memballoon", model="none")
     return ET.tostring(domain, encoding="unicode")
 

@@ -307,3 +307,48 @@ def test_all_in_one_serves_the_proxies_its_urls_name(conf, cloud_urls,
             assert refused.value.status == 502
     finally:
         running.stop()
+
+
+def test_the_novnc_proxy_serves_novncs_web_files_and_nothing_else(
+        conf, cloud, serial_proxy, tmp_path):
+    web = tmp_path / "novnc"
+    (web / "core").mkdir(parents=True)
+    page = (b"<html><script type='module'>import RFB from "
+            b"'./core/rfb.js';</script></html>")
+    (web / "vnc_lite.html").write_bytes(page)
+    (web / "core" / "rfb.js").write_bytes(b"export default class RFB {}")
+    (web / "vnc_auto.html").symlink_to("vnc_lite.html")
+    (tmp_path / "secret.txt").write_text("not for the web")
+    (web / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    conf.set_override("web", str(web))
+    novnc = proxy.ConsoleProxy(conf, cloud.databases, "novnc", "127.0.0.1",
+                               0).start()
+    try:
+        base = "http://127.0.0.1:%d/" % novnc.port
+        status, headers, body = wsclient.http_request(
+            base + "vnc_auto.html?path=%3Ftoken%3Dabc")
+        assert (status, body) == (200, page)
+        assert headers["content-type"] == "text/html; charset=utf-8"
+        status, headers, body = wsclient.http_request(base + "core/rfb.js")
+        assert status == 200
+        assert headers["content-type"].startswith("application/javascript")
+        status, headers, body = wsclient.http_request(
+            base + "vnc_lite.html", method="HEAD")
+        assert (status, headers["content-length"], body) == (
+            200, str(len(page)), b"")
+        for path in ("../secret.txt", "%2e%2e/secret.txt", "leak.txt",
+                     "core", "", "nothing.html"):
+            assert wsclient.http_request(base + path)[0] == 404, path
+        assert wsclient.http_request(base + "vnc_lite.html",
+                                     method="POST")[0] == 405
+        # The serial proxy serves no pages.
+        assert wsclient.http_request("http://127.0.0.1:%d/vnc_lite.html"
+                                     % serial_proxy.port)[0] == 400
+        # Without noVNC installed, the page says so.
+        shutil.rmtree(web)
+        status, _, body = wsclient.http_request(base + "vnc_lite.html")
+        assert status == 404
+        assert b"noVNC's web files are not installed: %s does not exist" % (
+            str(web).encode()) in body
+    finally:
+        novnc.stop()

@@ -91,3 +91,24 @@ class _Prefixed:
 
     def close(self):
         self._sock.close()
+
+
+def http_request(url, method="GET"):
+    """(status, headers with lower-case names, body) of a plain HTTP
+    request (the proxies close the connection after each response)."""
+    parts = urllib.parse.urlsplit(url)
+    target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+    with socket.create_connection((parts.hostname, parts.port),
+                                  timeout=30) as sock:
+        sock.sendall(("%s %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n" % (
+            method, target, parts.hostname, parts.port)).encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(lines[0].split(" ")[1]), headers, body

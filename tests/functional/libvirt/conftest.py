@@ -26,6 +26,18 @@ DOMAIN_PREFIX = "stratus-test-"
 BRIDGE = "stratus-test0"
 CIDR = "10.254.0.0/24"
 INSTANCES_PATH = "/var/lib/stratus/test-instances"
+# A second compute host on this machine (test_reschedule.py): its own
+# domain prefix (not starting with the first's: each host lists only its
+# own guests), instance directories and bridge.
+SECOND_HOST = "stratus-test2"
+SECOND_HOST_OVERRIDES = {
+    ("libvirt", "instances_path"): "/var/lib/stratus/test-instances2",
+    ("libvirt", "domain_prefix"): "stratus-test2-",
+    ("network", "bridge"): "stratus-test1",
+    ("network", "cidr"): "10.254.1.0/24",
+}
+TEST_DOMAIN_PREFIXES = (DOMAIN_PREFIX,
+                        SECOND_HOST_OVERRIDES[("libvirt", "domain_prefix")])
 NETWORK_STATE = "/var/lib/stratus/test-network"
 TINY_CACHE = "/var/cache/stratus/tiny-test"
 LOCK_FILE = "/run/lock/stratus-libvirt-tests.lock"
@@ -57,7 +69,7 @@ def destroy_test_domains():
     connection = libvirt.open("qemu:///system")
     try:
         for domain in connection.listAllDomains():
-            if not domain.name().startswith(DOMAIN_PREFIX):
+            if not domain.name().startswith(TEST_DOMAIN_PREFIXES):
                 continue
             try:
                 if domain.isActive():
@@ -85,16 +97,20 @@ def exclusive_guests():
     os.makedirs(os.path.dirname(LOCK_FILE), exist_ok=True)
     with open(LOCK_FILE, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        network = builtin.BuiltinNetwork(_guest_conf(), "stratus-test")
+        networks = [builtin.BuiltinNetwork(_guest_conf(), "stratus-test"),
+                    builtin.BuiltinNetwork(second_host_conf(), SECOND_HOST)]
         destroy_test_domains()
-        network.teardown()
-        shutil.rmtree(INSTANCES_PATH, ignore_errors=True)
-        shutil.rmtree(NETWORK_STATE, ignore_errors=True)
+        for network in networks:
+            network.teardown()
+        for path in (INSTANCES_PATH, NETWORK_STATE, SECOND_HOST_OVERRIDES[
+                ("libvirt", "instances_path")]):
+            shutil.rmtree(path, ignore_errors=True)
         try:
             yield
         finally:
             destroy_test_domains()
-            network.teardown()
+            for network in networks:
+                network.teardown()
 
 
 def build_tiny():
@@ -117,6 +133,26 @@ def _guest_conf():
             ("network", "cidr"): CIDR,
             ("network", "state_dir"): NETWORK_STATE,
             (None, "sync_power_state_interval"): -1}.items():
+        conf.set_override(name, value, group=group)
+    return conf
+
+
+def wait_for_log(read, text, count=1, timeout=120):
+    """The console log read() gives, once text is in it count times."""
+    deadline = time.monotonic() + timeout
+    while True:
+        log = read()
+        if log.count(text) >= count:
+            return log
+        if time.monotonic() > deadline:
+            raise AssertionError("%r (x%d) not on the console after %ds:\n%s"
+                                 % (text, count, timeout, log[-3000:]))
+        time.sleep(0.2)
+
+
+def second_host_conf():
+    conf = _guest_conf()
+    for (group, name), value in SECOND_HOST_OVERRIDES.items():
         conf.set_override(name, value, group=group)
     return conf
 
@@ -151,9 +187,12 @@ class GuestCloud:
         body = {"name": name, "flavorRef": self.flavor,
                 "imageRef": self.images[image], "networks": "auto"}
         body.update(extra)
-        server = self.api.post("/servers", {"server": body})["server"]
-        return self.api.wait_for_status(server["id"], {"ACTIVE", "ERROR"},
-                                        timeout=120)
+        created = self.api.post("/servers", {"server": body})["server"]
+        server = self.api.wait_for_status(created["id"], {"ACTIVE", "ERROR"},
+                                          timeout=120)
+        # Only the POST's answer has the generated password.
+        server["adminPass"] = created.get("adminPass")
+        return server
 
     def console(self, server_id):
         from stratus.objects import instance as instance_obj
@@ -161,17 +200,8 @@ class GuestCloud:
             None, instance_obj.Instance(uuid=server_id))
 
     def wait_for_console(self, server_id, text, count=1, timeout=120):
-        deadline = time.monotonic() + timeout
-        while True:
-            log = self.console(server_id)
-            if log.count(text) >= count:
-                return log
-            if time.monotonic() > deadline:
-                raise AssertionError("%r (x%d) not on the console of %s "
-                                     "after %ds:\n%s" % (
-                                         text, count, server_id, timeout,
-                                         log[-3000:]))
-            time.sleep(0.2)
+        return wait_for_log(lambda: self.console(server_id), text, count,
+                            timeout)
 
     def delete(self, server_id):
         self.api.delete("/servers/%s" % server_id)

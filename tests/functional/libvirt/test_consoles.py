@@ -1,5 +1,7 @@
 """A real guest's serial console through the console proxy."""
 import os
+import re
+import urllib.parse
 
 import pytest
 
@@ -36,17 +38,37 @@ def test_serial_console_through_the_proxy_shows_the_guest(guest_cloud):
             "/servers/%s/remote-consoles" % uuid, {"remote_console": {
                 "protocol": "vnc", "type": "novnc"}},
             version="2.6")["remote_console"]
-        port = guest_cloud.cloud.console_proxies[1].port
-        token = vnc["url"].split("token%3D", 1)[1]
-        client = wsclient.Client("ws://127.0.0.1:%d/?token=%s"
-                                 % (port, token), timeout=60)
-        try:
-            # A VNC server greets with its RFB protocol version.
-            assert client.receive().startswith(b"RFB ")
-        finally:
-            client.close()
+        _open_novnc_page_and_its_websocket(vnc["url"])
     finally:
         guest_cloud.delete(uuid)
+
+
+def _open_novnc_page_and_its_websocket(url):
+    """What a browser does with the URL of `console url show --novnc`:
+    load noVNC's page and its scripts from the proxy, then open the
+    websocket at the page's `path` parameter, where the guest's VNC
+    server greets with its RFB protocol version."""
+    if not os.path.isdir("/usr/share/novnc"):
+        pytest.skip("noVNC is not installed (tools/install-virt.sh)")
+    status, headers, page = wsclient.http_request(url)
+    assert status == 200, page
+    assert headers["content-type"].startswith("text/html")
+    scripts = re.findall(r"""(?:src=|from )["']\.?/?([^"']+\.js)["']""",
+                         page.decode())
+    assert scripts
+    for script in scripts:
+        status, headers, _ = wsclient.http_request(
+            urllib.parse.urljoin(url, script))
+        assert status == 200, script
+        assert headers["content-type"].startswith("application/javascript")
+    parts = urllib.parse.urlsplit(url)
+    path = urllib.parse.parse_qs(parts.query)["path"][0]
+    client = wsclient.Client("ws://%s/%s" % (parts.netloc, path),
+                             timeout=60)
+    try:
+        assert client.receive().startswith(b"RFB ")
+    finally:
+        client.close()
 
 
 def test_snapshot_of_a_running_guest_boots(guest_cloud):
@@ -83,6 +105,16 @@ def test_snapshot_of_a_running_guest_boots(guest_cloud):
         assert copy["status"] == "ACTIVE", copy.get("fault")
         log = guest_cloud.wait_for_console(copy["id"], "STRATUS-GUEST-READY")
         assert "STRATUS-GUEST-UP %s" % copy["OS-EXT-SRV-ATTR:hostname"] in log
+        # Its image does not say hw_qemu_guest_agent: no agent channel,
+        # and changePassword is Nova's 409.
+        response = guest_cloud.api.request(
+            "POST", "/v2.1/servers/%s/action" % copy["id"],
+            {"changePassword": {"adminPass": "s3cret"}})
+        assert response.status_int == 409, response.text
+        assert response.json["conflictingRequest"]["message"] == (
+            "QEMU guest agent is not enabled")
+        assert "STRATUS-GUEST-AGENT" not in log
+        assert guest_cloud.api.server(copy["id"])["status"] == "ACTIVE"
     finally:
         guest_cloud.delete(copy["id"])
 

@@ -184,3 +184,12 @@ def test_a_restarted_compute_frees_ports_of_instances_gone_meanwhile(
     guest_cloud.manager.init_host()
     assert not any(port["instance_uuid"] == ghost.uuid
                    for port in guest_cloud.network.ports().values())
+
+
+def test_the_hypervisor_uptime_is_the_hosts(guest_cloud):
+    [hypervisor] = guest_cloud.api.get(
+        "/os-hypervisors", version="2.53")["hypervisors"]
+    uptime = guest_cloud.api.get(
+        "/os-hypervisors/%s" % hypervisor["id"],
+        version="2.88")["hypervisor"]["uptime"]
+    assert " up " in uptime and "load average" in uptime, uptime

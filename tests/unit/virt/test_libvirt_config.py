@@ -172,3 +172,30 @@ def test_consoles_listen_on_loopback_only_when_enabled():
     assert (graphics.get("type"), graphics.get("listen"),
             graphics.get("autoport")) == ("vnc", "127.0.0.1", "yes")
     assert graphics.find("listen").get("address") == "127.0.0.1"
+
+
+def test_a_rescue_guest_has_its_own_disk_second_and_agents_a_channel():
+    root = ET.fromstring(guest_xml.domain_xml(_config(
+        disk_path="/i/u1/disk.rescue", extra_disks=["/i/u1/disk"],
+        guest_agent=True)))
+    disks = [(d.find("source").get("file"), d.find("target").get("dev"))
+             for d in root.iter("disk")]
+    assert disks == [("/i/u1/disk.rescue", "vda"), ("/i/u1/disk", "vdb")]
+    [channel] = root.iter("channel")
+    assert channel.find("target").get("name") == "org.qemu.guest_agent.0"
+    assert list(ET.fromstring(guest_xml.domain_xml(_config())).iter(
+        "channel")) == []
+
+
+def test_the_libvirt_driver_declares_what_libvirt_and_qemu_do():
+    from stratus.virt import driver as virt_driver
+    from stratus.virt.libvirt import driver as libvirt_driver
+    declared = sorted(
+        name for name, interface in virt_driver.CAPABILITIES.items()
+        if issubclass(libvirt_driver.LibvirtDriver, interface))
+    # Not the fake driver's simulations (guest_recovery,
+    # simulated_networking), nor cold moves (migrate) yet.
+    assert declared == [
+        "admin_password", "console", "crash_dump", "interface_hotplug",
+        "network_injection", "pause", "power", "remote_consoles", "rescue",
+        "snapshot", "suspend", "uptime"]

@@ -1,0 +1,127 @@
+"""A build that fails inside the libvirt driver on one real host is
+rescheduled by the conductor to a second real host on this machine,
+which boots the guest; the first host keeps nothing of it."""
+import os
+
+import pytest
+
+from stratus.compute import manager as compute_manager
+from stratus.objects import instance as instance_obj
+from stratus import service
+from stratus.virt import driver as virt_driver
+from tests.functional import cloud as cloud_helpers
+from tests.functional.libvirt import conftest as guests
+
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
+
+# Not an address of this machine: QEMU cannot bind the guest's VNC
+# display there and refuses to start.
+UNASSIGNED_ADDRESS = "192.0.2.1"
+
+
+class TwoHosts:
+    """The all-in-one's compute (host 1) plus a second libvirt compute
+    service (host 2) with its own instance directories, domain prefix and
+    bridge. Host 2 reserves more memory, so the scheduler's RAM weigher
+    tries host 1 first."""
+
+    def __init__(self, tmp_dir):
+        self.first = guests.GuestCloud(tmp_dir, guests.build_tiny())
+        try:
+            self._start_second_host()
+        except Exception:
+            self.first.close()
+            raise
+
+    def _start_second_host(self):
+        conf = guests.second_host_conf()
+        conf.set_override("reserved_host_memory_mb", 4096)
+        self.driver = virt_driver.load_driver(
+            conf, guests.SECOND_HOST, image_api=self.first.driver.image_api)
+        self.manager = compute_manager.ComputeManager(
+            conf, self.first.cloud.messaging, guests.SECOND_HOST, self.driver,
+            image_api=self.first.driver.image_api)
+        self.service = service.Service(
+            conf, self.first.cloud.messaging, "nova-compute", "compute",
+            guests.SECOND_HOST, self.manager)
+        self.service.start()
+
+    def close(self):
+        self.service.stop()
+        self.first.close()
+
+
+@pytest.fixture(scope="module")
+def two_hosts(libvirt_host, tmp_path_factory):
+    with guests.exclusive_guests():
+        env = TwoHosts(tmp_path_factory.mktemp("two-hosts"))
+        try:
+            yield env
+        finally:
+            env.close()
+
+
+def _placement(env, path):
+    client = cloud_helpers.StackClient(env.first.cloud.apps["placement"])
+    result = client.request("GET", path, headers={
+        "OpenStack-API-Version": "placement 1.28"})
+    assert result.status_int == 200, result.text
+    return result.json
+
+
+def test_a_spawn_failure_on_one_host_is_rescheduled_to_another(two_hosts):
+    first = two_hosts.first
+    hypervisors = {hypervisor["hypervisor_hostname"]: hypervisor["id"]
+                   for hypervisor in first.api.get(
+                       "/os-hypervisors", version="2.53")["hypervisors"]}
+    assert set(hypervisors) == {first.conf.host, guests.SECOND_HOST}
+
+    # A fault of host 1's configuration: its QEMU refuses to start.
+    first.conf.set_override("server_listen", UNASSIGNED_ADDRESS,
+                            group="vnc")
+    try:
+        server = first.boot("vm-moved")
+    finally:
+        first.conf.clear_override("server_listen", group="vnc")
+    uuid = server["id"]
+    try:
+        assert server["status"] == "ACTIVE", server.get("fault")
+        assert server["OS-EXT-SRV-ATTR:host"] == guests.SECOND_HOST
+        log = guests.wait_for_log(
+            lambda: two_hosts.driver.get_console_output(
+                None, instance_obj.Instance(uuid=uuid)), "STRATUS-GUEST-NET")
+        hostname = server["OS-EXT-SRV-ATTR:hostname"]
+        assert "STRATUS-GUEST-UP %s" % hostname in log
+        [address] = [entry["addr"] for entries in
+                     server["addresses"].values() for entry in entries]
+        assert address.startswith("10.254.1.")
+        assert "STRATUS-GUEST-NET %s" % address in log
+
+        # Both attempts are in the create action: host 1's failed.
+        action = first.api.get("/servers/%s/os-instance-actions" % uuid)[
+            "instanceActions"][-1]
+        events = first.api.get("/servers/%s/os-instance-actions/%s" % (
+            uuid, action["request_id"]), version="2.84")[
+            "instanceAction"]["events"]
+        results = [(event["host"], event["result"]) for event in sorted(
+            events, key=lambda event: event["start_time"])
+            if event["event"] == "compute_build_and_run_instance"]
+        assert results == [(first.conf.host, "Error"),
+                           (guests.SECOND_HOST, "Success")], events
+        [failed] = [event for event in events if event["result"] == "Error"]
+        assert "Failed to bind socket" in failed["traceback"]
+
+        # Host 1 keeps nothing of the guest: no domain, no files, no port,
+        # no allocation.
+        assert uuid not in first.driver.list_instance_uuids()
+        assert not os.path.exists(first.driver.instance_dir(uuid))
+        assert not any(port["instance_uuid"] == uuid
+                       for port in first.network.ports().values())
+        allocations = _placement(two_hosts, "/allocations/%s" % uuid)[
+            "allocations"]
+        assert list(allocations) == [hypervisors[guests.SECOND_HOST]]
+    finally:
+        first.delete(uuid)
+    assert uuid not in two_hosts.driver.list_instance_uuids()
+    assert not any(port["instance_uuid"] == uuid
+                   for port in two_hosts.manager.network.ports().values())
