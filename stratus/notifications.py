@@ -57,6 +57,16 @@ EVENT_NAMES = {
     "shelveOffload": "shelve_offload",
 }
 
+# The compute's steps of a move (their action events) and Nova's
+# notification names for them; a step not listed sends none.
+MOVE_STEPS = {
+    "compute_prep_resize": "resize_prep",
+    "compute_resize_instance": "resize",
+    "compute_finish_resize": "resize_finish",
+    "compute_confirm_resize": "resize_confirm",
+    "compute_revert_resize": "resize_revert",
+}
+
 POWER_STATE_NAMES = {
     stratus_fields.PowerState.NOSTATE: "pending",
     stratus_fields.PowerState.RUNNING: "running",

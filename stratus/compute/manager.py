@@ -816,8 +816,12 @@ class ComputeManager:
         """Run one step of a move under the server's lock with its action
         event; its result. A failure is recorded on the event and raised
         to the conductor (as a Stratus exception, which RPC carries)."""
+        notified = notifications.MOVE_STEPS.get(event)
         with self._locks(instance.uuid):
             self._start_event_quietly(ctx, instance.uuid, event)
+            if notified:
+                self.notifier.instance_action(ctx, instance, notified,
+                                              notifications.START)
             try:
                 if capability is not None and not virt_driver.supports(
                         self.driver, capability):
@@ -828,6 +832,9 @@ class ComputeManager:
             except Exception as exc:
                 self._finish_event_quietly(ctx, instance.uuid, event, ERROR,
                                            traceback.format_exc())
+                if notified:
+                    self.notifier.instance_action(
+                        ctx, instance, notified, notifications.ERROR, exc)
                 LOG.info("%s of instance %s failed on %s: %s", event,
                          instance.uuid, self.host, exc)
                 if type(exc).__module__ == exception.__name__:
@@ -837,6 +844,9 @@ class ComputeManager:
                     if isinstance(exc, exception.StratusException)
                     else str(exc)) from exc
             self._finish_event_quietly(ctx, instance.uuid, event, SUCCESS)
+            if notified:
+                self.notifier.instance_action(ctx, instance, notified,
+                                              notifications.END)
             return result
 
     # Helpers ----------------------------------------------------------

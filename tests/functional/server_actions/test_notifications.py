@@ -172,3 +172,36 @@ def test_noop_driver_sends_nothing(conf, sqlite_databases, _db_tmp_dir,
         listener.stop()
         listener.wait()
         running.stop()
+
+
+def test_a_cold_migration_notifies_each_compute_step(
+        conf, sqlite_databases, _db_tmp_dir, tmp_path):
+    from tests.functional.moves import conftest as moves_conftest
+    urls = root_conftest._cloud_dbs("sqlite", _db_tmp_dir).urls
+    moves = moves_conftest.start(conf, urls, tmp_path)
+    collector = Collector()
+    listener = moves.cloud.messaging.notification_listener(
+        ["versioned_notifications"], [collector])
+    listener.start()
+    try:
+        server = moves.active()
+        server_id, source = server["id"], server["OS-EXT-SRV-ATTR:host"]
+        assert moves.act(server_id, {"migrate": None},
+                         client=moves.admin).status_int == 202
+        dest = moves.wait(server_id, {"VERIFY_RESIZE"})[
+            "OS-EXT-SRV-ATTR:host"]
+        for name, host in (("resize_prep", dest), ("resize", source),
+                           ("resize_finish", dest)):
+            for phase in ("start", "end"):
+                _priority, publisher, _payload = collector.wait_for(
+                    "instance.%s.%s" % (name, phase), server_id)
+                assert publisher == "nova-compute:%s" % host
+        assert moves.act(server_id, {"confirmResize": None},
+                         client=moves.admin).status_int == 204
+        _priority, publisher, payload = collector.wait_for(
+            "instance.resize_confirm.end", server_id)
+        assert publisher == "nova-compute:%s" % source
+    finally:
+        listener.stop()
+        listener.wait()
+        moves.stop()
