@@ -1,5 +1,7 @@
-"""Move benchmark: how long resize+confirm, resize+revert and a cold
-migration (+confirm) take on the fake driver, all-in-one in one process
+"""Move benchmark: how long resize+confirm, resize+revert, a cold
+migration (+confirm), a live migration, shelve (offloaded at once) +
+unshelve and an evacuation (its host forced down) take on the fake
+driver, all-in-one in one process
 (SQLite, the in-process message transport, two compute hosts of one fake
 node each), driven through the Compute API in-process (WSGI, no sockets).
 
@@ -92,6 +94,26 @@ def start(data_dir):
     return cloud, extra
 
 
+def force_down(api, host, down):
+    service, = api.call("GET", "/os-services?host=%s&binary=nova-compute"
+                        % host, version="2.53")["services"]
+    api.call("PUT", "/os-services/%s" % service["id"],
+             {"forced_down": down}, version="2.53")
+
+
+def timed_evacuation(api, server_id, services):
+    """Evacuate the server off its host (its compute stopped and forced
+    down); the host comes back afterwards (not timed) and cleans up."""
+    host = api.call("GET", "/servers/%s" % server_id)["server"][
+        "OS-EXT-SRV-ATTR:host"]
+    services[host].stop()
+    force_down(api, host, True)
+    seconds = timed(api, server_id, {"evacuate": {}}, "ACTIVE")
+    force_down(api, host, False)
+    services[host].start()
+    return seconds
+
+
 def timed(api, server_id, body, status):
     started = time.perf_counter()
     api.action(server_id, body)
@@ -102,6 +124,8 @@ def timed(api, server_id, body, status):
 def run(runs):
     with tempfile.TemporaryDirectory() as data_dir:
         cloud, extra = start(data_dir)
+        services = {svc.host: svc for svc in cloud.services + [extra]
+                    if svc.binary == "nova-compute"}
         try:
             api = Api(cloud.apps["compute"])
             # Two flavors that differ in RAM only, so that the server can
@@ -116,7 +140,8 @@ def run(runs):
                 "networks": "none"}})["server"]["id"]
             api.settled(server_id, "ACTIVE")
             figures = {"resize+confirm": [], "resize+revert": [],
-                       "cold migrate+confirm": []}
+                       "cold migrate+confirm": [], "live migrate": [],
+                       "shelve+unshelve": [], "evacuate": []}
             for index in range(runs):
                 other = ("b2", "b1")[index % 2]
                 figures["resize+confirm"].append(
@@ -136,6 +161,16 @@ def run(runs):
                           "VERIFY_RESIZE")
                     + timed(api, server_id, {"confirmResize": None},
                             "ACTIVE"))
+                figures["live migrate"].append(timed(
+                    api, server_id, {"os-migrateLive": {
+                        "block_migration": "auto", "host": None}},
+                    "ACTIVE"))
+                figures["shelve+unshelve"].append(
+                    timed(api, server_id, {"shelve": None},
+                          "SHELVED_OFFLOADED")
+                    + timed(api, server_id, {"unshelve": None}, "ACTIVE"))
+                figures["evacuate"].append(
+                    timed_evacuation(api, server_id, services))
         finally:
             extra.stop()
             cloud.stop()

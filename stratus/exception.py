@@ -176,6 +176,17 @@ class InstanceInvalidState(Conflict):
                "in %(attr)s %(state)s")
 
 
+class UnshelveInstanceInvalidState(Conflict):
+    msg_fmt = ("Specifying an availability zone or a host when unshelving "
+               "server %(instance_uuid)s with status %(state)s is not "
+               "supported. The server status must be SHELVED_OFFLOADED.")
+
+
+class UnshelveHostNotInAZ(Conflict):
+    msg_fmt = ('Host "%(host)s" is not in the availability zone '
+               '"%(availability_zone)s".')
+
+
 class InstanceIsLocked(Conflict):
     msg_fmt = "Instance %(instance_uuid)s is locked"
 
@@ -418,6 +429,39 @@ class CannotResizeDisk(Invalid):
 
 class CannotMigrateToSameHost(Invalid):
     msg_fmt = "Cannot migrate to the host where the server exists."
+
+
+class MigrationPreCheckError(Invalid):
+    msg_fmt = "Migration pre-check error: %(reason)s"
+
+
+class UnableToMigrateToSelf(Invalid):
+    msg_fmt = ("Unable to migrate instance (%(instance_id)s) to current "
+               "host (%(host)s).")
+
+
+class ComputeServiceUnavailable(StratusException):
+    msg_fmt = "Compute service of %(host)s is unavailable at this time."
+    code = 400
+
+
+class ComputeServiceInUse(Invalid):
+    msg_fmt = "Compute service of %(host)s is still in use."
+
+
+class MigrationNotFoundForInstance(MigrationNotFound):
+    msg_fmt = ("Migration %(migration_id)s not found for instance "
+               "%(instance_id)s")
+
+
+class InvalidMigrationState(Invalid):
+    msg_fmt = ("Migration %(migration_id)s state of instance "
+               "%(instance_uuid)s is %(state)s. Cannot %(method)s while the "
+               "migration is in this state.")
+
+
+class LiveMigrationAborted(StratusException):
+    msg_fmt = "Live migration of instance %(instance_uuid)s was aborted"
 
 
 class ResizeError(StratusException):

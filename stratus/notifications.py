@@ -53,18 +53,8 @@ EVENT_NAMES = {
     "forceDelete": "delete",
     "confirmResize": "resize_confirm",
     "revertResize": "resize_revert",
-    "migrateLive": "live_migration",
+    "liveMigrate": "live_migration",
     "shelveOffload": "shelve_offload",
-}
-
-# The compute's steps of a move (their action events) and Nova's
-# notification names for them; a step not listed sends none.
-MOVE_STEPS = {
-    "compute_prep_resize": "resize_prep",
-    "compute_resize_instance": "resize",
-    "compute_finish_resize": "resize_finish",
-    "compute_confirm_resize": "resize_confirm",
-    "compute_revert_resize": "resize_revert",
 }
 
 POWER_STATE_NAMES = {

@@ -77,3 +77,10 @@ def sqlite_databases(_db_tmp_dir):
 @pytest.fixture
 def cloud_urls(databases, db_backend, _db_tmp_dir):
     return _cloud_dbs(db_backend, _db_tmp_dir).urls
+
+
+@pytest.fixture
+def sqlite_cloud_urls(sqlite_databases, _db_tmp_dir):
+    """The URLs of the SQLite databases, for a whole cloud on SQLite only
+    (tests of API behaviour that does not depend on the database)."""
+    return _cloud_dbs("sqlite", _db_tmp_dir).urls

@@ -33,6 +33,10 @@ def _ends(rule, start):
         return [V.ACTIVE, V.ERROR]
     if rule.action == "rebuild":
         return [V.STOPPED if start == V.STOPPED else V.ACTIVE]
+    if rule.action == "shelve":
+        return [V.SHELVED, V.SHELVED_OFFLOADED]
+    if rule.action == "evacuate":
+        return [V.STOPPED] if start == V.STOPPED else [V.ACTIVE, V.STOPPED]
     if rule.action in ("confirmResize", "revertResize"):
         # Back to what it was before the resize.
         return [V.ACTIVE, V.STOPPED]

@@ -9,6 +9,7 @@ host goes through the conductor and compute RPC APIs.
 """
 import heapq
 import json
+import logging
 import re
 import secrets
 import uuid as uuid_lib
@@ -44,7 +45,11 @@ from stratus.objects import tag as tag_obj
 from stratus.placement import allocations
 from stratus import quota
 
+LOG = logging.getLogger(__name__)
+
 COMPUTE_BINARY = "nova-compute"
+# An argument not given (unshelve's availability_zone may be given as null).
+UNSET = object()
 
 # Nova's host_status values (2.16).
 HOST_UP = "UP"
@@ -618,8 +623,9 @@ class API:
                 return
             action_obj.InstanceAction.action_start(
                 cctx, instance.uuid, action_obj.DELETE)
-            # Its consoles go with it.
+            # Its consoles go with it, and a shelved server's snapshot.
             console_tokens.revoke_instance(ctx, instance.uuid)
+            self._delete_shelved_image(ctx, instance)
             if instance.host and self._host_is_up(ctx, instance):
                 try:
                     self._start_deleting(instance)
@@ -641,6 +647,20 @@ class API:
         mapping.save()
         instance_group_obj.remove_member(ctx, instance.uuid)
 
+    def _delete_shelved_image(self, ctx, instance):
+        """Nova deletes the snapshot of a shelved server with it."""
+        if instance.vm_state not in (fields.VMState.SHELVED,
+                                     fields.VMState.SHELVED_OFFLOADED):
+            return
+        image_id = (instance.system_metadata or {}).get("shelved_image_id")
+        if not image_id:
+            return
+        try:
+            self.image_api.delete(ctx, image_id)
+        except (exception.ImageNotFound, exception.NotAuthorized) as exc:
+            LOG.warning("Could not delete the snapshot %s of shelved server "
+                        "%s: %s", image_id, instance.uuid, exc)
+
     @staticmethod
     def _start_deleting(instance):
         """task_state = deleting, atomically against concurrent task
@@ -656,6 +676,13 @@ class API:
             except exception.UnexpectedTaskStateError as exc:
                 instance.task_state = exc.kwargs["actual"]
         raise exception.ConcurrentUpdate(what="the server's task state")
+
+    @staticmethod
+    def service_of_host(ctx, host):
+        """The compute service of host; ServiceNotFound when it has
+        none."""
+        return service_obj.Service.get_by_host_and_binary(
+            ctx.elevated(), host, COMPUTE_BINARY)
 
     def _host_is_up(self, ctx, instance):
         try:
@@ -789,7 +816,8 @@ class API:
         if rule.needs_host and not instance.host:
             raise exception.InstanceNotReady(instance_id=instance.uuid)
         if action != "resetState":
-            self.compute_rpcapi.check_can_send_actions()
+            self.compute_rpcapi.check_can_send_actions(
+                _RPC_VERSIONS.get(action, "1.1"))
         expected = instance.task_state
         if rule.task_state is not None:
             instance.task_state = rule.task_state
@@ -858,20 +886,31 @@ class API:
 
     def _image_action(self, ctx, instance, action, name, properties,
                       rotation=None):
-        states.check(instance, action)
-        image = self.image_api.create(
-            ctx, **_snapshot_fields(instance, name, properties))
-        try:
-            self._begin(ctx, instance, action)
-        except Exception:
-            self.image_api.delete(ctx, image["id"])
-            raise
+        image = self._begin_with_image(ctx, instance, action, name,
+                                       properties)
         if rotation is None:
             self.compute_rpcapi.snapshot_instance(ctx, instance, image["id"])
         else:
             self.compute_rpcapi.backup_instance(
                 ctx, instance, image["id"], properties["backup_type"],
                 rotation)
+        return image
+
+    def _begin_with_image(self, ctx, instance, action, name, properties,
+                          **changes):
+        """Start an action that fills a new image of the server (queued
+        until its compute uploads the disk); the image, deleted again
+        when the action cannot start."""
+        if states.transition(action).locked_check:
+            _check_lock(ctx, instance)
+        states.check(instance, action)
+        image = self.image_api.create(
+            ctx, **_snapshot_fields(instance, name, properties))
+        try:
+            self._begin(ctx, instance, action, **changes)
+        except Exception:
+            self.image_api.delete(ctx, image["id"])
+            raise
         return image
 
     def rebuild(self, ctx, instance, image_id, admin_password=None,
@@ -942,6 +981,65 @@ class API:
         states.check(instance, "forceDelete")
         self.delete(ctx, instance, force=True)
 
+    # Shelve --------------------------------------------------------------------
+
+    def shelve(self, ctx, instance):
+        """Snapshot the server into '<name>-shelved', power it off and
+        keep it SHELVED on its host (offloaded at once, or later by its
+        compute, after [DEFAULT] shelved_offload_time)."""
+        sysmeta = dict(instance.system_metadata,
+                       image_base_image_ref=instance.image_ref)
+        image = self._begin_with_image(
+            ctx, instance, "shelve", "%s-shelved" % instance.display_name,
+            {"image_type": "snapshot"}, system_metadata=sysmeta)
+        self.compute_rpcapi.shelve_instance(ctx, instance, image["id"])
+
+    def shelve_offload(self, ctx, instance):
+        """Remove a SHELVED server from its host and free its resources."""
+        self._begin(ctx, instance, "shelveOffload")
+        self.compute_rpcapi.shelve_offload_instance(ctx, instance)
+
+    def unshelve(self, ctx, instance, new_az=UNSET, host=None):
+        """Nova's unshelve: a SHELVED server powers on; a SHELVED_OFFLOADED
+        one is scheduled again by the conductor. new_az (2.77; None from
+        2.91 unpins the server) and host (2.91) only for an offloaded
+        server; host must exist and lie in the zone the server ends up
+        pinned to."""
+        _check_lock(ctx, instance)
+        states.check(instance, "unshelve")
+        az_given = new_az is not UNSET
+        offloaded = instance.vm_state == fields.VMState.SHELVED_OFFLOADED
+        if (az_given or host) and not offloaded:
+            raise exception.UnshelveInstanceInvalidState(
+                instance_uuid=instance.uuid, state=instance.vm_state)
+        if az_given and new_az and new_az not in self.available_zones(ctx):
+            raise exception.Invalid(
+                "The requested availability zone is not available")
+        spec = request_spec_obj.RequestSpec.get_by_instance_uuid(
+            ctx, instance.uuid)
+        zone = new_az if az_given else spec.availability_zone
+        if host:
+            self._check_destination(ctx, host, None)
+            host_zone = aggregate_obj.AggregateList.get_all(
+                ctx.elevated()).availability_zones_by_host().get(
+                host, self.conf.default_availability_zone)
+            if zone and zone != host_zone:
+                raise exception.UnshelveHostNotInAZ(host=host,
+                                                    availability_zone=zone)
+        if not instance.obj_attr_is_set("system_metadata"):
+            # The conductor and the compute read and clear the shelve
+            # records: they travel with the server.
+            instance.obj_load_attr("system_metadata")
+        changes = {"availability_zone": new_az} if az_given else {}
+        self._begin(ctx, instance, "unshelve", **changes)
+        if az_given:
+            spec.availability_zone = new_az
+            spec.save()
+        # Where the server was created to go does not bind it now (Nova
+        # resets forced destinations): only a host given here does.
+        spec.requested_host = host
+        spec.requested_hypervisor_hostname = None
+        self.conductor_api.unshelve_instance(ctx, instance, spec)
     # Moves ------------------------------------------------------------------
     #
     # The API checks and starts them (task resize_prep, the action); the
@@ -1035,6 +1133,118 @@ class API:
             return migration_obj.Migration.get_by_instance_and_status(
                 cctx, instance.uuid, migration_obj.Status.FINISHED)
 
+    # Live migration ---------------------------------------------------------
+
+    def live_migrate(self, ctx, instance, host, block_migration, force,
+                     wait_for_checks=False):
+        """Nova's live_migrate: ACTIVE or PAUSED, not locked; host (when
+        given) must exist. force: take host as given (before 2.30 a given
+        host is always forced); block_migration None is 'auto'.
+        wait_for_checks (before 2.34): the conductor's checks answer here
+        (NoValidHost, MigrationPreCheckError, ... as 400s)."""
+        _check_lock(ctx, instance)
+        states.check(instance, "liveMigrate", "os-migrateLive")
+        if host:
+            self._check_destination(ctx, host, None)
+        self.compute_rpcapi.check_can_send_actions("1.4")
+        self._begin(ctx, instance, "liveMigrate", name="os-migrateLive")
+        self.conductor_api.live_migrate_instance(
+            ctx, instance, host, block_migration, bool(force and host),
+            wait_for_checks=wait_for_checks)
+
+    def live_migrate_force_complete(self, ctx, instance, migration_id):
+        """Finish a running live migration now (2.22)."""
+        _check_lock(ctx, instance)
+        self._check_migrating(instance, "force_complete",
+                              vm_states=(fields.VMState.ACTIVE,))
+        migration = self._live_migration(ctx, instance, migration_id)
+        if migration.status != migration_obj.Status.RUNNING:
+            raise exception.InvalidMigrationState(
+                migration_id=migration_id, instance_uuid=instance.uuid,
+                state=migration.status, method="force complete")
+        self._record(ctx, instance, "live_migration_force_complete")
+        self.compute_rpcapi.live_migration_force_complete(ctx, instance,
+                                                          migration)
+
+    def live_migrate_abort(self, ctx, instance, migration_id,
+                           abort_queued=False):
+        """Abort a running live migration (2.24); one still queued or
+        preparing too from 2.65 (abort_queued): the conductor's task
+        sees it at its next step."""
+        _check_lock(ctx, instance)
+        self._check_migrating(instance, "abort live migration")
+        migration = self._live_migration(ctx, instance, migration_id)
+        queued = (migration_obj.Status.QUEUED,
+                  migration_obj.Status.PREPARING)
+        allowed = (migration_obj.Status.RUNNING,) + (
+            queued if abort_queued else ())
+        if migration.status not in allowed:
+            raise exception.InvalidMigrationState(
+                migration_id=migration_id, instance_uuid=instance.uuid,
+                state=migration.status, method="abort live migration")
+        self._record(ctx, instance, "live_migration_cancel")
+        if migration.status in queued:
+            migration.status = migration_obj.Status.CANCELLED
+            try:
+                migration.save(expected_status=list(queued))
+                return
+            except exception.MigrationStatusConflict:
+                # Running meanwhile: the source stops the copy.
+                pass
+        self.compute_rpcapi.live_migration_abort(ctx, instance, migration)
+
+    # Evacuate -------------------------------------------------------------------
+
+    def evacuate(self, ctx, instance, host=None, admin_password=None,
+                 force=False, target_state=None):
+        """Nova's evacuate: ACTIVE, STOPPED or ERROR and no task, its
+        compute service down or forced down (ComputeServiceInUse, 400,
+        otherwise); the conductor rebuilds it on host (the scheduler's
+        choice when None; as given when force). target_state 'stopped'
+        (2.95) leaves it stopped."""
+        states.check(instance, "evacuate")
+        self._in_cell(instance, "evacuate")
+        if instance.host and self._host_is_up(ctx, instance):
+            raise exception.ComputeServiceInUse(host=instance.host)
+        self.compute_rpcapi.check_can_send_actions("1.4")
+        self._begin(ctx, instance, "evacuate")
+        self.conductor_api.evacuate_instance(
+            ctx, instance, host, bool(force and host), admin_password,
+            target_state=target_state)
+
+    @staticmethod
+    def _check_migrating(instance, action, vm_states=None):
+        if vm_states and instance.vm_state not in vm_states:
+            raise exception.InstanceInvalidState(
+                action=action, instance_uuid=instance.uuid,
+                attr="vm_state", state=instance.vm_state)
+        if instance.task_state != fields.TaskState.MIGRATING:
+            raise exception.InstanceInvalidState(
+                action=action, instance_uuid=instance.uuid,
+                attr="task_state", state=instance.task_state)
+
+    @staticmethod
+    def _live_migration(ctx, instance, migration_id):
+        """The server's live migration of that id (an integer, as Nova's
+        routes take it); MigrationNotFoundForInstance (404) otherwise."""
+        try:
+            with ctx.target_cell(instance.cell_uuid) as cctx:
+                migration = migration_obj.Migration.get_by_id(
+                    cctx, int(migration_id))
+        except (ValueError, exception.MigrationNotFound):
+            migration = None
+        if migration is None or migration.instance_uuid != instance.uuid \
+                or migration.migration_type != migration_obj.LIVE_MIGRATION:
+            raise exception.MigrationNotFoundForInstance(
+                migration_id=migration_id, instance_id=instance.uuid)
+        return migration
+
+    @staticmethod
+    def _record(ctx, instance, action):
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            action_obj.InstanceAction.action_start(cctx, instance.uuid,
+                                                   action)
+
     @staticmethod
     def migrations(ctx, filters, limit=None, marker=None):
         """Migrations across cells matching filters (see
@@ -1101,9 +1311,13 @@ class API:
                                                                  action.id))
 
 
+# Compute RPC versions of the actions newer than the server actions' 1.1.
+_RPC_VERSIONS = {"shelve": "1.4", "shelveOffload": "1.4", "unshelve": "1.4",
+                 "liveMigrate": "1.4", "evacuate": "1.4"}
 # Instance actions recorded for server actions whose name differs (None:
 # not recorded, as Nova records no action for console output).
 _RECORDED_ACTIONS = {"reboot_hard": "reboot", "softDelete": "delete",
+                     "liveMigrate": "live-migration",
                      "getConsoleOutput": None}
 _SIMPLE_CASTS = {
     "stop": "stop_instance", "start": "start_instance",

@@ -9,6 +9,7 @@ On start (``init_host``) it reconciles: an instance a crash left in a
 transitional state is finished or failed, never left stuck.
 """
 import contextlib
+import datetime
 import json
 import logging
 import threading
@@ -28,6 +29,7 @@ from stratus.objects import fields
 from stratus.objects import image_meta as image_meta_obj
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_fault as instance_fault_obj
+from stratus.objects import migration as migration_obj
 from stratus.virt import driver as virt_driver
 
 LOG = logging.getLogger(__name__)
@@ -54,6 +56,21 @@ BUILD_TASK_STATES = frozenset([TaskState.SCHEDULING,
 RUNNING_TASK_STATES = frozenset([TaskState.POWERING_ON, TaskState.REBOOTING,
                                  TaskState.REBOOTING_HARD,
                                  TaskState.RESTORING])
+MOVE_TASK_STATES = frozenset([
+    TaskState.RESIZE_PREP, TaskState.RESIZE_MIGRATING,
+    TaskState.RESIZE_MIGRATED, TaskState.RESIZE_FINISH,
+    TaskState.RESIZE_REVERTING, TaskState.RESIZE_CONFIRMING])
+# Each move step's versioned notifications, as Nova sends them: (the
+# action, the phases this step sends; ERROR goes with any of them).
+_BOTH = (notifications.START, notifications.END)
+MOVE_NOTIFICATIONS = {
+    "compute_prep_resize": ("resize_prep", _BOTH),
+    "compute_resize_instance": ("resize", _BOTH),
+    "compute_finish_resize": ("resize_finish", _BOTH),
+    "compute_confirm_resize": ("confirmResize", _BOTH),
+    "compute_revert_resize": ("revertResize", (notifications.START,)),
+    "compute_finish_revert_resize": ("revertResize", (notifications.END,)),
+}
 STOPPING_TASK_STATES = frozenset([TaskState.POWERING_OFF,
                                   TaskState.SOFT_DELETING])
 VM_STATE_BY_POWER_STATE = states.VM_STATE_BY_POWER_STATE
@@ -90,7 +107,7 @@ class InstanceLocks:
 
 
 class ComputeManager:
-    target = oslo_messaging.Target(version="1.3")
+    target = oslo_messaging.Target(version="1.4")
 
     def __init__(self, conf, messaging, host, driver, image_api=None):
         self.conf = conf
@@ -117,6 +134,7 @@ class ComputeManager:
         self.driver.init_host(self.host)
         if self.network is not None:
             self.network.setup()
+        self._clean_evacuated(ctx)
         instances = self.conductor.instances_on_host(ctx, self.host)
         if self.network is not None:
             self.network.deallocate_others(
@@ -144,6 +162,10 @@ class ComputeManager:
         if self.conf.reclaim_instance_interval > 0:
             tasks.append((self.conf.reclaim_instance_interval,
                           self.reclaim_queued_deletes))
+        if self.conf.shelved_offload_time > 0 \
+                and self.conf.shelved_poll_interval > 0:
+            tasks.append((self.conf.shelved_poll_interval,
+                          self.offload_shelved_instances))
         if self.conf.resize_confirm_window > 0:
             tasks.append((min(self.conf.resize_confirm_window,
                               UNCONFIRMED_RESIZES_INTERVAL),
@@ -309,6 +331,11 @@ class ComputeManager:
         requested = request_spec.get("requested_networks") or []
         if [item.get("network_id") for item in requested] == [NO_NETWORKS]:
             return []
+        return self._ports_here(instance)
+
+    def _ports_here(self, instance):
+        """Ports of this host's network for the guest (a simulated
+        address with drivers that simulate networking)."""
         if self.network is not None:
             return self.network.allocate_for_instance(instance)
         if virt_driver.supports(self.driver, virt_driver.SimulatedNetworking):
@@ -372,13 +399,9 @@ class ComputeManager:
         if task_state == TaskState.DELETING \
                 or instance.vm_state == VMState.DELETED:
             self._terminate(ctx, instance)
-        elif task_state in states.MOVE_TASK_STATES:
-            # The conductor's move task owns it: a call it made here that
-            # the restart cut short fails there and rolls the move back
-            # (or the conductor's check does, past [conductor]
-            # move_timeout).
-            LOG.info("Instance %s is moving (%s): left to the conductor",
-                     instance.uuid, task_state)
+        elif task_state is not None and instance.vm_state in (
+                VMState.SHELVED, VMState.SHELVED_OFFLOADED):
+            self._settle_shelved(ctx, instance)
         elif task_state == TaskState.SCHEDULING:
             # Never started here: its build message may still be queued
             # for this host; if it was lost, the conductor's check sends
@@ -387,11 +410,53 @@ class ComputeManager:
         elif instance.vm_state == VMState.BUILDING \
                 or task_state in BUILD_TASK_STATES:
             self._fail_interrupted_build(ctx, instance)
+        elif task_state in MOVE_TASK_STATES:
+            # The conductor task drives the move and owns its state (and
+            # its allocations): it rolls back or recovers it, not us.
+            LOG.info("Instance %s is being moved (%s); its conductor "
+                     "settles it", instance.uuid, task_state)
+            self._moving.add(instance.uuid)
         elif task_state is not None:
             self._finish_power_operation(ctx, instance)
             self._settle(ctx, instance, task_state)
         else:
             self._sync_power_state(ctx, instance)
+
+    def _settle_shelved(self, ctx, instance):
+        """Finish or undo what a restart cut short of a shelved server: an
+        offload is finished; an unshelve that was spawning here is undone
+        (the server offloaded again, its claim freed, with a fault); a
+        SHELVED server being powered on ends as its guest is."""
+        expected = [instance.task_state]
+        release = False
+        fault = None
+        if instance.task_state == TaskState.SHELVING_OFFLOADING:
+            try:
+                self._offload(ctx, instance)
+            except Exception as exc:  # noqa: BLE001 - stays shelved, fault
+                LOG.exception("Could not offload instance %s", instance.uuid)
+                fault = exc
+            else:
+                instance.vm_state = VMState.SHELVED_OFFLOADED
+                release = True
+        elif instance.vm_state == VMState.SHELVED_OFFLOADED:
+            self._destroy_guest_quietly(ctx, instance)
+            self.tracker.remove_usage(instance)
+            instance.host = instance.node = instance.compute_id = None
+            release = True
+            fault = exception.StratusException(
+                "Unshelve of instance %s interrupted by a restart of the "
+                "compute service on %s" % (instance.uuid, self.host))
+        elif self._power_state(instance) == PowerState.RUNNING:
+            instance.vm_state = VMState.ACTIVE
+        instance.task_state = None
+        instance.power_state = self._power_state(instance)
+        extra = {}
+        if fault is not None:
+            extra["fault"] = instance_fault_obj.InstanceFault.from_exception(
+                instance.uuid, fault, host=self.host)
+        self._save_quietly(ctx, instance, expected,
+                           remove_allocations=release, **extra)
 
     def _fail_interrupted_build(self, ctx, instance):
         """A build the restart cut short fails: the guest goes, and the
@@ -612,6 +677,137 @@ class ComputeManager:
         self._perform(ctx, instance, "restore", virt_driver.PowerControl,
                       restore)
 
+    # Shelve (1.4) -------------------------------------------------------
+
+    def shelve_instance(self, ctx, instance, image_id):
+        """Power off, snapshot into image_id, SHELVED; offloaded at once
+        when [DEFAULT] shelved_offload_time is 0. A failure deletes the
+        snapshot and leaves the guest as it was."""
+        offload = self.conf.shelved_offload_time == 0
+        started_in = instance.vm_state
+
+        def shelve():
+            self.driver.power_off(instance)
+            self._step(ctx, instance, TaskState.SHELVING_IMAGE_PENDING_UPLOAD)
+            data = self.driver.snapshot(ctx, instance)
+            self._step(ctx, instance, TaskState.SHELVING_IMAGE_UPLOADING)
+            self._images().upload(ctx, image_id, data)
+            instance.system_metadata = dict(
+                instance.system_metadata, shelved_image_id=image_id,
+                shelved_host=self.host,
+                shelved_at=objects_base.utcnow().isoformat())
+            if offload:
+                # Shelved from here on: an offload that fails leaves it
+                # SHELVED with its snapshot.
+                instance.vm_state = VMState.SHELVED
+                self._step(ctx, instance, TaskState.SHELVING_OFFLOADING)
+                self._offload(ctx, instance)
+
+        def undo():
+            if instance.vm_state != VMState.SHELVED:
+                self._delete_image_quietly(ctx, image_id)
+                self._restore_power_quietly(ctx, instance, started_in)
+        self._perform(ctx, instance, "shelve", virt_driver.Snapshot, shelve,
+                      end_vm_state=(VMState.SHELVED_OFFLOADED if offload
+                                    else VMState.SHELVED),
+                      cleanup=undo, release=(SUCCESS,) if offload else ())
+
+    def shelve_offload_instance(self, ctx, instance):
+        """Remove a SHELVED server's guest; its resources on this host
+        go from placement with the save (SHELVED_OFFLOADED, no host)."""
+        self._perform(ctx, instance, "shelveOffload", None,
+                      lambda: self._offload(ctx, instance),
+                      release=(SUCCESS,))
+
+    def _offload(self, ctx, instance):
+        if virt_driver.supports(self.driver, virt_driver.PowerControl):
+            try:
+                self.driver.power_off(instance)
+            except exception.InstanceNotFound:
+                pass
+        self.driver.destroy(ctx, instance, self._network_info(instance))
+        self._deallocate_network_quietly(instance)
+        self.tracker.remove_usage(instance)
+        instance.host = instance.node = instance.compute_id = None
+
+    def unshelve_instance(self, ctx, instance, image_meta, request_spec):
+        """Power a SHELVED server's guest on, or spawn a SHELVED_OFFLOADED
+        one here (the scheduler claimed this host) from its snapshot. A
+        failed spawn leaves it offloaded with a fault, its claim freed."""
+        if instance.vm_state == VMState.SHELVED:
+            def power_on():
+                self.driver.power_on(ctx, instance,
+                                     self._network_info(instance))
+                self._forget_shelved(ctx, instance)
+            self._perform(ctx, instance, "unshelve",
+                          virt_driver.PowerControl, power_on)
+            return
+
+        def spawn():
+            self._step(ctx, instance, TaskState.SPAWNING)
+            self.tracker.update_usage(instance)
+            network_info = self._allocate_network(instance, request_spec)
+            self.driver.spawn(ctx, instance, image_meta, [], None,
+                              network_info)
+            instance.info_cache = json.dumps(network_info)
+            instance.launched_at = objects_base.utcnow()
+            self._forget_shelved(ctx, instance)
+
+        def undo():
+            self._destroy_guest_quietly(ctx, instance)
+            self.tracker.remove_usage(instance)
+            instance.host = instance.node = instance.compute_id = None
+        self._perform(ctx, instance, "unshelve", None, spawn, cleanup=undo,
+                      release=(ERROR,))
+
+    def _forget_shelved(self, ctx, instance):
+        """An unshelved server's snapshot and shelve records go."""
+        metadata = dict(instance.system_metadata)
+        image_id = metadata.pop("shelved_image_id", None)
+        for key in ("shelved_at", "shelved_host"):
+            metadata.pop(key, None)
+        instance.system_metadata = metadata
+        if image_id:
+            self._delete_image_quietly(ctx, image_id)
+
+    def _restore_power_quietly(self, ctx, instance, vm_state):
+        """Bring a guest a failed action powered off back to vm_state."""
+        try:
+            if self._power_state(instance) != PowerState.SHUTDOWN \
+                    or vm_state == VMState.STOPPED:
+                return
+            self.driver.power_on(ctx, instance, self._network_info(instance))
+            if vm_state == VMState.PAUSED:
+                self.driver.pause(instance)
+            elif vm_state == VMState.SUSPENDED:
+                self.driver.suspend(ctx, instance)
+        except Exception:  # noqa: BLE001 - cleanup after a failure
+            LOG.exception("Could not bring instance %s back to %s",
+                          instance.uuid, vm_state)
+
+    def offload_shelved_instances(self, ctx):
+        """Offload the servers shelved longer than [DEFAULT]
+        shelved_offload_time ago (Nova's _poll_shelved_instances)."""
+        wait = self.conf.shelved_offload_time
+        if wait <= 0:
+            return
+        now = objects_base.utcnow()
+        for instance in self.conductor.instances_on_host(ctx, self.host):
+            if instance.vm_state != VMState.SHELVED \
+                    or instance.task_state is not None \
+                    or self._locks.held(instance.uuid):
+                continue
+            since = _shelved_at(instance)
+            if since is not None and (now - since).total_seconds() < wait:
+                continue
+            instance.task_state = TaskState.SHELVING_OFFLOADING
+            saved = self._save_quietly(ctx, instance, [None])
+            if saved is None:
+                continue
+            LOG.info("Offloading instance %s, shelved since %s",
+                     instance.uuid, since)
+            self.shelve_offload_instance(ctx, saved)
+
     def reclaim_queued_deletes(self, ctx):
         """Delete the servers soft-deleted longer than
         [DEFAULT] reclaim_instance_interval ago."""
@@ -630,11 +826,14 @@ class ComputeManager:
                 self._terminate(ctx, instance)
 
     def _perform(self, ctx, instance, action, capability, work,
-                 end_vm_state=None, cleanup=None, raise_failure=None):
+                 end_vm_state=None, cleanup=None, raise_failure=None,
+                 release=()):
         """Run one action's work (a callable using the driver) and save
         where it ends; whether it succeeded. cleanup runs after a
         failure; raise_failure(exc) -> the exception to raise to an RPC
-        caller after the failure is saved."""
+        caller after the failure is saved. release: the outcomes
+        (SUCCESS, ERROR) after which the server's placement allocations
+        go with the save (it left this host)."""
         rule = states.transition(action)
         with self._locks(instance.uuid):
             self._start_event_quietly(ctx, instance.uuid, rule.event)
@@ -653,7 +852,8 @@ class ComputeManager:
                          instance.uuid, exc)
                 if cleanup is not None:
                     cleanup()
-                self._action_failed(ctx, instance, rule, exc, trace)
+                self._action_failed(ctx, instance, rule, exc, trace,
+                                    remove_allocations=ERROR in release)
                 self.notifier.instance_action(ctx, instance, action,
                                               notifications.ERROR, exc)
                 if raise_failure is not None:
@@ -662,7 +862,7 @@ class ComputeManager:
             expected = self._settle_action(instance, rule, end_vm_state)
             self._save_quietly(ctx, instance, expected, action_event=(
                 rule.event, conductor_rpcapi.EVENT_FINISH, self.host,
-                SUCCESS, None))
+                SUCCESS, None), remove_allocations=SUCCESS in release)
             self.notifier.instance_action(ctx, instance, action,
                                           notifications.END)
             return True
@@ -681,7 +881,8 @@ class ComputeManager:
             instance.vm_state = rule.end_vm_state
         return [expected]
 
-    def _action_failed(self, ctx, instance, rule, exc, trace):
+    def _action_failed(self, ctx, instance, rule, exc, trace,
+                       remove_allocations=False):
         expected = None
         if rule.task_state is not None:
             expected = [instance.task_state]
@@ -693,7 +894,7 @@ class ComputeManager:
             instance.uuid, exc, trace, host=self.host)
         self._save_quietly(ctx, instance, expected, action_event=(
             rule.event, conductor_rpcapi.EVENT_FINISH, self.host, ERROR,
-            trace), fault=fault)
+            trace), fault=fault, remove_allocations=remove_allocations)
 
     def _step(self, ctx, instance, task_state):
         """Move a long action on to its next task_state."""
@@ -805,6 +1006,166 @@ class ComputeManager:
         self.tracker.update_usage(instance)
         return power_state
 
+    # Live migration (1.4) -------------------------------------------------
+    #
+    # The conductor calls each step (stratus/conductor/tasks/
+    # live_migrate.py); the source's copy reports its progress on the
+    # migration through the conductor as it goes.
+
+    def check_can_live_migrate_destination(self, ctx, instance, migration,
+                                           block_migration):
+        return self._move_step(
+            ctx, instance, migration,
+            "compute_check_can_live_migrate_destination",
+            lambda: self.driver.check_can_live_migrate_destination(
+                ctx, instance, block_migration),
+            capability=virt_driver.LiveMigratable)
+
+    def pre_live_migration(self, ctx, instance, migration, block_migration):
+        def prepare():
+            self._moving.add(instance.uuid)
+            self.driver.pre_live_migration(ctx, instance, block_migration,
+                                           self._network_info(instance))
+        self._move_step(ctx, instance, migration,
+                        "compute_pre_live_migration", prepare,
+                        capability=virt_driver.LiveMigratable)
+
+    def live_migration(self, ctx, instance, migration, block_migration):
+        def progress(memory_total, memory_processed, memory_remaining,
+                     disk_total, disk_processed, disk_remaining):
+            for name, value in (
+                    ("memory_total", memory_total),
+                    ("memory_processed", memory_processed),
+                    ("memory_remaining", memory_remaining),
+                    ("disk_total", disk_total),
+                    ("disk_processed", disk_processed),
+                    ("disk_remaining", disk_remaining)):
+                setattr(migration, name, value)
+            try:
+                self.conductor.migration_save(ctx, migration)
+            except Exception as exc:  # noqa: BLE001 - progress is advisory
+                LOG.warning("Could not record the progress of %s: %s",
+                            migration.uuid, exc)
+            migration.obj_reset_changes()
+
+        def copy():
+            self._moving.add(instance.uuid)
+            self.driver.live_migration(ctx, instance, migration.dest_compute,
+                                       block_migration, progress)
+        try:
+            self._move_step(ctx, instance, migration,
+                            "compute_live_migration", copy,
+                            capability=virt_driver.LiveMigratable)
+        except Exception:
+            self._moving.discard(instance.uuid)
+            raise
+        self._left(instance, migration.dest_compute)
+
+    def post_live_migration_at_destination(self, ctx, instance, migration,
+                                           power_state):
+        def post():
+            self.driver.post_live_migration_at_destination(
+                ctx, instance, self._network_info(instance), power_state)
+            return self._power_state(instance)
+        power_state = self._move_step(
+            ctx, instance, migration,
+            "compute_post_live_migration_at_destination", post,
+            capability=virt_driver.LiveMigratable)
+        self._moving.discard(instance.uuid)
+        arrived = instance.obj_clone()
+        arrived.host, arrived.node = self.host, migration.dest_node
+        self.tracker.update_usage(arrived)
+        return power_state
+
+    def rollback_live_migration_at_destination(self, ctx, instance,
+                                               migration):
+        self._move_step(ctx, instance, migration,
+                        "compute_rollback_live_migration_at_destination",
+                        lambda: self.driver
+                        .rollback_live_migration_at_destination(
+                            ctx, instance, self._network_info(instance)),
+                        capability=virt_driver.LiveMigratable)
+        self._moving.discard(instance.uuid)
+
+    def live_migration_force_complete(self, ctx, instance, migration):
+        self._while_migrating(ctx, instance,
+                              "compute_live_migration_force_complete",
+                              self.driver.live_migration_force_complete)
+
+    def live_migration_abort(self, ctx, instance, migration):
+        self._while_migrating(ctx, instance, "compute_live_migration_abort",
+                              self.driver.live_migration_abort)
+
+    def _while_migrating(self, ctx, instance, event, work):
+        """Act on a running copy (without the server's lock, which the
+        copy holds), recorded as the request's event."""
+        self._start_event_quietly(ctx, instance.uuid, event)
+        try:
+            if not virt_driver.supports(self.driver,
+                                        virt_driver.LiveMigratable):
+                raise exception.ActionNotSupportedByDriver(
+                    driver=self.driver.name, host=self.host,
+                    operation="live migration")
+            work(instance)
+        except Exception as exc:  # noqa: BLE001 - a cast: the event says
+            LOG.info("%s of %s failed: %s", event, instance.uuid, exc)
+            self._finish_event_quietly(ctx, instance.uuid, event, ERROR,
+                                       traceback.format_exc())
+            return
+        self._finish_event_quietly(ctx, instance.uuid, event, SUCCESS)
+
+    # Evacuate (1.4) --------------------------------------------------------
+
+    def evacuate_instance(self, ctx, instance, migration, admin_password,
+                          power_on):
+        """Build here the guest of a server whose host is down, from its
+        image; [its power state, its network_info (JSON)]. A failure
+        removes what was built and goes back to the conductor."""
+        def rebuild():
+            image_meta = image_meta_obj.ImageMeta.from_image_dict(
+                self._images().get(ctx, instance.image_ref))
+            self.tracker.update_usage(instance)
+            network_info = self._network_again(instance)
+            self.driver.spawn(ctx, instance, image_meta, [], admin_password,
+                              network_info)
+            if not power_on:
+                self.driver.power_off(instance)
+            return [self._power_state(instance), json.dumps(network_info)]
+        try:
+            return self._move_step(ctx, instance, migration,
+                                   "compute_rebuild_instance", rebuild,
+                                   capability=None)
+        except Exception:
+            self._destroy_guest_quietly(ctx, instance)
+            self.tracker.remove_usage(instance)
+            raise
+
+    def _network_again(self, instance):
+        """The network_info of a server built again on this host: ports
+        of this host's network (a simulated address with the fake
+        driver), none when it had none."""
+        if not self._network_info(instance):
+            return []
+        return self._ports_here(instance)
+
+    def _clean_evacuated(self, ctx):
+        """Nova's _destroy_evacuated_instances: the guests of servers
+        evacuated away while this host was down go, and with them what
+        their migrations hold in placement on this host."""
+        try:
+            evacuations = self.conductor.evacuations_done(ctx, self.host)
+        except Exception:  # noqa: BLE001 - an old conductor; retried on restart
+            LOG.exception("Could not list the evacuations from %s",
+                          self.host)
+            return
+        guests = set(self.driver.list_instance_uuids())
+        for migration in evacuations:
+            if migration.instance_uuid in guests:
+                LOG.info("Removing the guest of %s, evacuated to %s",
+                         migration.instance_uuid, migration.dest_compute)
+                self._destroy_orphan(ctx, migration.instance_uuid)
+            self.conductor.evacuation_cleaned(ctx, migration)
+
     def _left(self, instance, other_host):
         """The server's move no longer needs this host."""
         self._moving.discard(instance.uuid)
@@ -816,11 +1177,14 @@ class ComputeManager:
         """Run one step of a move under the server's lock with its action
         event; its result. A failure is recorded on the event and raised
         to the conductor (as a Stratus exception, which RPC carries)."""
-        notified = notifications.MOVE_STEPS.get(event)
+        action, phases = MOVE_NOTIFICATIONS[event]
+        if migration.get("step") == migration_obj.Step.ROLLING_BACK:
+            # Undoing a failed move: its error was the notification.
+            phases = ()
         with self._locks(instance.uuid):
             self._start_event_quietly(ctx, instance.uuid, event)
-            if notified:
-                self.notifier.instance_action(ctx, instance, notified,
+            if notifications.START in phases:
+                self.notifier.instance_action(ctx, instance, action,
                                               notifications.START)
             try:
                 if capability is not None and not virt_driver.supports(
@@ -832,9 +1196,9 @@ class ComputeManager:
             except Exception as exc:
                 self._finish_event_quietly(ctx, instance.uuid, event, ERROR,
                                            traceback.format_exc())
-                if notified:
+                if phases:
                     self.notifier.instance_action(
-                        ctx, instance, notified, notifications.ERROR, exc)
+                        ctx, instance, action, notifications.ERROR, exc)
                 LOG.info("%s of instance %s failed on %s: %s", event,
                          instance.uuid, self.host, exc)
                 if type(exc).__module__ == exception.__name__:
@@ -844,8 +1208,8 @@ class ComputeManager:
                     if isinstance(exc, exception.StratusException)
                     else str(exc)) from exc
             self._finish_event_quietly(ctx, instance.uuid, event, SUCCESS)
-            if notified:
-                self.notifier.instance_action(ctx, instance, notified,
+            if notifications.END in phases:
+                self.notifier.instance_action(ctx, instance, action,
                                               notifications.END)
             return result
 
@@ -915,3 +1279,12 @@ class ComputeManager:
         except exception.NotFound:
             LOG.debug("No action to record %s of instance %s in", event,
                       instance_uuid)
+
+
+def _shelved_at(instance):
+    """When the server was shelved: its shelved_at record when loaded,
+    else its last change (the shelve's save)."""
+    recorded = (instance.get("system_metadata") or {}).get("shelved_at")
+    if recorded:
+        return datetime.datetime.fromisoformat(recorded)
+    return instance.updated_at

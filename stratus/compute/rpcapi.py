@@ -17,6 +17,14 @@ Versions (bump the minor version for every change, add a line here):
   (destination), resize_instance (source), finish_resize (destination),
   confirm_resize (source), revert_resize (destination),
   finish_revert_resize (source)
+* 1.4 - shelve_instance, shelve_offload_instance, unshelve_instance;
+  live migration, called by the conductor one step at a time:
+  check_can_live_migrate_destination, pre_live_migration,
+  post_live_migration_at_destination and
+  rollback_live_migration_at_destination (destination), live_migration
+  (source, for as long as the copy takes); live_migration_force_complete
+  and live_migration_abort (casts to the source); evacuate_instance
+  (the destination rebuilds a server whose host is down, a call)
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -25,13 +33,13 @@ import oslo_messaging
 
 from stratus import exception
 
-VERSION = "1.3"
+VERSION = "1.4"
 TOPIC = "compute"
 
 
-class ComputeServiceUnavailable(exception.StratusException):
-    msg_fmt = "Compute service of %(host)s is unavailable at this time."
-    code = 400
+# In stratus.exception so that it crosses RPC as itself (a conductor's
+# checks raise it to the API).
+ComputeServiceUnavailable = exception.ComputeServiceUnavailable
 
 
 class ComputeTooOld(exception.Conflict):
@@ -70,12 +78,12 @@ class ComputeAPI:
 
     # Server actions (1.1) ---------------------------------------------
 
-    def check_can_send_actions(self):
+    def check_can_send_actions(self, version="1.1"):
         """ComputeTooOld (409) while [upgrade_levels] compute caps the
-        version below the server actions, checked before an action sets
-        its task_state."""
-        if not self.client.can_send_version("1.1"):
-            raise ComputeTooOld(version="1.1")
+        version below what an action needs (the server actions' 1.1 unless
+        given), checked before the action sets its task_state."""
+        if not self.client.can_send_version(version):
+            raise ComputeTooOld(version=version)
 
     def _actions_client(self, host):
         self.check_can_send_actions()
@@ -185,6 +193,31 @@ class ComputeAPI:
         self._client(instance.host, "1.2").call(
             ctx, "detach_interface", instance=instance, port_id=port_id)
 
+    # Shelve (1.4) ----------------------------------------------------
+
+    def _cast_1_4(self, ctx, host, method, instance, **kwargs):
+        self.check_can_send_actions("1.4")
+        self._client(host, "1.4").cast(ctx, method, instance=instance,
+                                       **kwargs)
+
+    def shelve_instance(self, ctx, instance, image_id):
+        """Power off, snapshot into image_id, SHELVED (and offloaded at
+        once when [DEFAULT] shelved_offload_time is 0)."""
+        self._cast_1_4(ctx, instance.host, "shelve_instance", instance,
+                       image_id=image_id)
+
+    def shelve_offload_instance(self, ctx, instance):
+        """Remove the shelved server's guest and free its resources."""
+        self._cast_1_4(ctx, instance.host, "shelve_offload_instance",
+                       instance)
+
+    def unshelve_instance(self, ctx, host, instance, image_meta,
+                          request_spec):
+        """Power on a SHELVED server's guest, or spawn a SHELVED_OFFLOADED
+        one on host (already claimed) from image_meta (its shelved
+        snapshot)."""
+        self._cast_1_4(ctx, host, "unshelve_instance", instance,
+                       image_meta=image_meta, request_spec=request_spec)
     # Moves (1.3) ---------------------------------------------------------
     #
     # Calls: the conductor task waits for each step, so that a failure
@@ -237,4 +270,71 @@ class ComputeAPI:
         """On the source: bring the kept guest back; its power state."""
         return self._move_call(ctx, host, "finish_revert_resize",
                                instance=instance, migration=migration,
+                               power_on=power_on)
+
+    # Live migration (1.4) ----------------------------------------------
+
+    def _live_call(self, ctx, host, method, timeout=None, **kwargs):
+        self.check_can_send_actions("1.4")
+        try:
+            return self._client(host, "1.4").prepare(timeout=timeout).call(
+                ctx, method, **kwargs)
+        except oslo_messaging.MessagingTimeout:
+            raise ComputeServiceUnavailable(host=host)
+
+    def check_can_live_migrate_destination(self, ctx, host, instance,
+                                           migration, block_migration):
+        """On the destination: the block_migration to use (None asks for
+        'auto'); MigrationPreCheckError when it cannot take the guest."""
+        return self._live_call(ctx, host,
+                               "check_can_live_migrate_destination",
+                               instance=instance, migration=migration,
+                               block_migration=block_migration)
+
+    def pre_live_migration(self, ctx, host, instance, migration,
+                           block_migration):
+        return self._live_call(ctx, host, "pre_live_migration",
+                               instance=instance, migration=migration,
+                               block_migration=block_migration)
+
+    def live_migration(self, ctx, instance, migration, block_migration,
+                       timeout):
+        """On the source: copy the guest to migration.dest_compute,
+        returning once it has left (timeout: seconds to wait)."""
+        return self._live_call(ctx, instance.host, "live_migration",
+                               timeout=timeout, instance=instance,
+                               migration=migration,
+                               block_migration=block_migration)
+
+    def post_live_migration_at_destination(self, ctx, host, instance,
+                                           migration, power_state):
+        """On the destination: the guest runs there; its power state."""
+        return self._live_call(ctx, host,
+                               "post_live_migration_at_destination",
+                               instance=instance, migration=migration,
+                               power_state=power_state)
+
+    def rollback_live_migration_at_destination(self, ctx, host, instance,
+                                               migration):
+        return self._live_call(ctx, host,
+                               "rollback_live_migration_at_destination",
+                               instance=instance, migration=migration)
+
+    def live_migration_force_complete(self, ctx, instance, migration):
+        self._cast_1_4(ctx, instance.host, "live_migration_force_complete",
+                       instance, migration=migration)
+
+    def live_migration_abort(self, ctx, instance, migration):
+        self._cast_1_4(ctx, instance.host, "live_migration_abort", instance,
+                       migration=migration)
+
+    # Evacuate (1.4) ------------------------------------------------------
+
+    def evacuate_instance(self, ctx, host, instance, migration,
+                          admin_password, power_on):
+        """On the destination: build the guest of a server whose host is
+        down from its image; [its power state, its network_info (JSON)]."""
+        return self._live_call(ctx, host, "evacuate_instance",
+                               instance=instance, migration=migration,
+                               admin_password=admin_password,
                                power_on=power_on)

@@ -56,6 +56,11 @@ class TaskState:
     REBUILDING = "rebuilding"
     REBUILD_BLOCK_DEVICE_MAPPING = "rebuild_block_device_mapping"
     REBUILD_SPAWNING = "rebuild_spawning"
+    SHELVING = "shelving"
+    SHELVING_IMAGE_PENDING_UPLOAD = "shelving_image_pending_upload"
+    SHELVING_IMAGE_UPLOADING = "shelving_image_uploading"
+    SHELVING_OFFLOADING = "shelving_offloading"
+    UNSHELVING = "unshelving"
     RESIZE_PREP = "resize_prep"
     RESIZE_MIGRATING = "resize_migrating"
     RESIZE_MIGRATED = "resize_migrated"
@@ -94,16 +99,6 @@ VM_STATE_BY_POWER_STATE = {
     PowerState.SUSPENDED: V.SUSPENDED,
 }
 
-# The task states of moves (resize, cold and live migration, evacuation,
-# shelving; Nova's names). The conductor's move task owns them: a compute
-# that restarts leaves them to it.
-MOVE_TASK_STATES = frozenset([
-    T.RESIZE_PREP, T.RESIZE_MIGRATING, T.RESIZE_MIGRATED, T.RESIZE_FINISH,
-    T.RESIZE_REVERTING, T.RESIZE_CONFIRMING, T.MIGRATING,
-    "shelving", "shelving_image_pending_upload", "shelving_image_uploading",
-    "shelving_offloading", "unshelving", "rebuild_scheduled",
-])
-
 # Nova's task states from which a hard reboot may start (ALLOW_REBOOT).
 ALLOW_HARD_REBOOT_TASKS = (None, T.REBOOTING, T.REBOOT_PENDING,
                            T.REBOOT_STARTED, T.REBOOTING_HARD,
@@ -117,6 +112,8 @@ ERROR = "error"
 # end_vm_state KEEP: the action ends in the vm_state it started from.
 KEEP = "(unchanged)"
 ANY = None
+SHELVE_END = "shelved (shelved_offloaded when shelved_offload_time is 0)"
+EVACUATE_END = "active (stopped if it was, or from 2.95)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,6 +186,16 @@ TRANSITIONS = {t.action: t for t in (
                event="compute_restore_instance", needs_host=False),
     Transition("forceDelete", ANY, T.DELETING, V.DELETED,
                event="compute_terminate_instance", needs_host=False),
+    # Shelve ends offloaded at once when [DEFAULT] shelved_offload_time
+    # is 0; a failure leaves the server where it was.
+    Transition("shelve", (V.ACTIVE, V.STOPPED, V.PAUSED, V.SUSPENDED),
+               T.SHELVING, SHELVE_END, event="compute_shelve_instance"),
+    Transition("shelveOffload", (V.SHELVED,), T.SHELVING_OFFLOADING,
+               V.SHELVED_OFFLOADED, event="compute_shelve_offload_instance"),
+    # An offloaded server has no host: the conductor schedules it.
+    Transition("unshelve", (V.SHELVED, V.SHELVED_OFFLOADED), T.UNSHELVING,
+               V.ACTIVE, event="compute_unshelve_instance",
+               needs_host=False),
     # Moves: the conductor drives them (stratus/conductor/tasks/migrate.py);
     # a failure rolls back to where it started (ERROR only when the
     # source cannot take the server back).
@@ -196,6 +203,14 @@ TRANSITIONS = {t.action: t for t in (
                event="conductor_migrate_server"),
     Transition("migrate", (V.ACTIVE, V.STOPPED), T.RESIZE_PREP, V.RESIZED,
                event="conductor_migrate_server"),
+    # A live migration keeps the server running (or paused) throughout.
+    Transition("liveMigrate", (V.ACTIVE, V.PAUSED), T.MIGRATING, KEEP,
+               event="conductor_live_migrate_instance"),
+    # Evacuate: only while the server's compute is down; the conductor
+    # rebuilds it on another host (no lock check, as in Nova).
+    Transition("evacuate", (V.ACTIVE, V.STOPPED, V.ERROR), T.REBUILDING,
+               EVACUATE_END, event="conductor_rebuild_server",
+               locked_check=False),
     Transition("confirmResize", (V.RESIZED,), T.RESIZE_CONFIRMING,
                "active (stopped if it was)",
                event="compute_confirm_resize"),
@@ -213,6 +228,11 @@ COMPUTE_STEPS = {
                      T.IMAGE_UPLOADING),
     "rebuild": (T.REBUILDING, T.REBUILD_BLOCK_DEVICE_MAPPING,
                 T.REBUILD_SPAWNING),
+    "shelve": (T.SHELVING, T.SHELVING_IMAGE_PENDING_UPLOAD,
+               T.SHELVING_IMAGE_UPLOADING, T.SHELVING_OFFLOADING),
+    # From shelved_offloaded (the conductor schedules it, the new host
+    # spawns it); from shelved the host powers it on (powering-on).
+    "unshelve": (T.UNSHELVING, T.SPAWNING),
     "resize": (T.RESIZE_PREP, T.RESIZE_MIGRATING, T.RESIZE_MIGRATED,
                T.RESIZE_FINISH),
     "migrate": (T.RESIZE_PREP, T.RESIZE_MIGRATING, T.RESIZE_MIGRATED,

@@ -17,8 +17,11 @@ from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.conductor.tasks import build
 from stratus.conductor.tasks import compute_report
 from stratus.conductor.tasks import destroy
+from stratus.conductor.tasks import evacuate
+from stratus.conductor.tasks import live_migrate
 from stratus.conductor.tasks import migrate
 from stratus.conductor.tasks import reschedule
+from stratus.conductor.tasks import unshelve
 from stratus.conductor.tasks import stuck_states
 from stratus import context as stratus_context
 from stratus import exception
@@ -27,6 +30,7 @@ from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
+from stratus.placement import allocations
 
 LOG = logging.getLogger(__name__)
 
@@ -58,9 +62,14 @@ class ConductorManager:
         self.databases = databases
         self.build_task = build.BuildTask(conf, messaging)
         self.reschedule_task = reschedule.RescheduleTask(conf, messaging)
+        self.unshelve_task = unshelve.UnshelveTask(conf, messaging,
+                                                   databases)
         self.migrate_task = migrate.MigrateTask(conf, messaging)
-        self.stuck_states = stuck_states.StuckStates(
-            conf, self.build_task, self.migrate_task)
+        self.live_migrate_task = live_migrate.LiveMigrateTask(conf,
+                                                              messaging)
+        self.evacuate_task = evacuate.EvacuateTask(conf, messaging)
+        self.stuck_states = stuck_states.StuckStates(conf, self.build_task,
+                                                     self.migrate_task)
         self._local_cell = None
         self._instance_cells = _RecentCells()
 
@@ -129,7 +138,13 @@ class ConductorManager:
                 cctx, instance, request_spec, alternates, reason,
                 admin_password, injected_files)
 
-    # Moves (1.3) ---------------------------------------------------------
+    def unshelve_instance(self, ctx, instance, request_spec):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            self.unshelve_task.unshelve_instance(cctx, instance,
+                                                 request_spec)
+
+    # Moves (1.4) ---------------------------------------------------------
 
     def migrate_server(self, ctx, instance, flavor, host=None):
         with ctx.target_cell(self._cell_of(ctx, instance.uuid,
@@ -148,6 +163,34 @@ class ConductorManager:
             migration.cell_uuid = cctx.cell_uuid
             self.migrate_task.revert_resize(cctx, instance, migration)
 
+    def live_migrate_instance(self, ctx, instance, host, block_migration,
+                              force, wait_for_checks=False, migration=None):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            if migration is not None:
+                migration.cell_uuid = cctx.cell_uuid
+            self.live_migrate_task.live_migrate_instance(
+                cctx, instance, host, block_migration, force,
+                wait_for_checks=wait_for_checks, migration=migration)
+
+    def evacuate_instance(self, ctx, instance, host, force, admin_password,
+                          target_state=None):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            self.evacuate_task.evacuate_instance(
+                cctx, instance, host, force, admin_password,
+                target_state=target_state)
+
+    def evacuations_done(self, ctx, host):
+        with ctx.target_cell(self._cell_of_host(ctx, host)) as cctx:
+            return evacuate.evacuations_done(cctx, host)
+
+    def evacuation_cleaned(self, ctx, migration):
+        with ctx.target_cell(self._cell_of(ctx, migration.instance_uuid)) \
+                as cctx:
+            migration.cell_uuid = cctx.cell_uuid
+            return evacuate.evacuation_cleaned(cctx, migration)
+
     def confirm_stale_resizes(self, ctx, host, window):
         with ctx.target_cell(self._cell_of_host(ctx, host)) as cctx:
             return self.migrate_task.confirm_stale_resizes(cctx, host,
@@ -163,7 +206,8 @@ class ConductorManager:
     # Database proxy --------------------------------------------------------
 
     def instance_save(self, ctx, instance, expected_task_state=None,
-                      action_event=None, fault=None):
+                      action_event=None, fault=None,
+                      remove_allocations=False):
         self._cell_of(ctx, instance.uuid, instance)
         also = None
         if action_event is not None or fault is not None:
@@ -175,7 +219,16 @@ class ConductorManager:
                                   *action_event,
                                   details=fault and fault.message)
         instance.save(expected_task_state=expected_task_state, also=also)
+        if remove_allocations:
+            allocations.remove_consumer(ctx, instance.uuid)
         return instance
+
+    def migration_save(self, ctx, migration):
+        with ctx.target_cell(self._cell_of(ctx, migration.instance_uuid)) \
+                as cctx:
+            migration.cell_uuid = cctx.cell_uuid
+            migration.save()
+        return migration
 
     def instance_destroy(self, ctx, instance):
         with ctx.target_cell(self._cell_of(ctx, instance.uuid,

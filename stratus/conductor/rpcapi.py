@@ -11,6 +11,13 @@
       compute's driver, kept on its nodes' resource providers
 1.4 - moves: migrate_server (resize and cold migration), confirm_resize,
       revert_resize, confirm_stale_resizes (the computes' auto-confirm)
+1.5 - unshelve_instance; instance_save takes remove_allocations: the
+      server's placement allocations are removed once the save succeeds
+      (a shelve offload, an unshelve that failed on its new host);
+      live_migrate_instance (a call when the caller waits for the
+      checks); migration_save (a live migration's progress);
+      evacuate_instance; evacuations_done and evacuation_cleaned (a
+      compute back after an evacuation removes what it left behind)
 """
 import logging
 
@@ -24,7 +31,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.4"
+VERSION = "1.5"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -87,6 +94,14 @@ class ConductorAPI:
                          reason=reason, admin_password=admin_password,
                          injected_files=injected_files)
 
+    def unshelve_instance(self, ctx, instance, request_spec):
+        """Unshelve (task_state unshelving): power a SHELVED server on, or
+        schedule a SHELVED_OFFLOADED one with request_spec and spawn it
+        on the chosen host (1.5)."""
+        self.client.prepare(version="1.5").cast(
+            ctx, "unshelve_instance", instance=instance,
+            request_spec=request_spec)
+
     # Moves (1.4, casts) ---------------------------------------------------
 
     def migrate_server(self, ctx, instance, flavor, host=None):
@@ -109,13 +124,54 @@ class ConductorAPI:
         self.client.prepare(version="1.4").cast(
             ctx, "confirm_stale_resizes", host=host, window=window)
 
-    def can_send_moves(self):
-        return self.client.can_send_version("1.4")
+    def live_migrate_instance(self, ctx, instance, host, block_migration,
+                              force, wait_for_checks=False, migration=None):
+        """Live-migrate instance (task_state migrating) to host (None: where
+        the scheduler says; force: the host as given, its capacity
+        checked). wait_for_checks: return once the destination is checked
+        and claimed, raising what stopped it (the API before 2.34);
+        migration: continue that checked and claimed migration (1.5)."""
+        client = self.client.prepare(version="1.5")
+        method = client.call if wait_for_checks else client.cast
+        return method(ctx, "live_migrate_instance", instance=instance,
+                      host=host, block_migration=block_migration,
+                      force=force, wait_for_checks=wait_for_checks,
+                      migration=migration)
+
+    def evacuate_instance(self, ctx, instance, host, force, admin_password,
+                          target_state=None):
+        """Rebuild instance (task_state rebuilding; its compute is down) on
+        host (None: where the scheduler says; force: as given, its
+        capacity checked); target_state 'stopped' leaves it stopped
+        (2.95) (1.5)."""
+        self.client.prepare(version="1.5").cast(
+            ctx, "evacuate_instance", instance=instance, host=host,
+            force=force, admin_password=admin_password,
+            target_state=target_state)
 
     # Database proxy for computes (calls) --------------------------------
 
+    def evacuations_done(self, ctx, host):
+        """The finished evacuations of servers away from host, whose
+        source guests and allocations are still to be removed (1.5)."""
+        return self.client.prepare(version="1.5").call(
+            ctx, "evacuations_done", host=host)
+
+    def evacuation_cleaned(self, ctx, migration):
+        """The source host removed the evacuated guest: its allocations
+        go, the migration is completed (1.5)."""
+        return self.client.prepare(version="1.5").call(
+            ctx, "evacuation_cleaned", migration=migration)
+
+    def migration_save(self, ctx, migration):
+        """Write the migration's changed fields (a live migration's
+        progress, 1.5)."""
+        return self.client.prepare(version="1.5").call(
+            ctx, "migration_save", migration=migration)
+
     def instance_save(self, ctx, instance, expected_task_state=None,
-                      action_event=None, fault=None):
+                      action_event=None, fault=None,
+                      remove_allocations=False):
         """Apply the instance's changed fields, only if its task_state is
         still expected_task_state (a list allowed); the saved Instance.
         Raises UnexpectedTaskStateError, InstanceNotFound.
@@ -128,7 +184,17 @@ class ConductorAPI:
 
         fault: an InstanceFault to record with the save (1.2; a 1.1
         conductor records the save and the event without it).
+
+        remove_allocations: once saved, the server holds nothing in
+        placement any more (1.5).
         """
+        if remove_allocations:
+            return self.client.prepare(version="1.5").call(
+                ctx, "instance_save", instance=instance,
+                expected_task_state=expected_task_state,
+                action_event=(list(action_event) if action_event
+                              else None), fault=fault,
+                remove_allocations=True)
         if fault is not None and self.client.can_send_version("1.2"):
             return self.client.prepare(version="1.2").call(
                 ctx, "instance_save", instance=instance,

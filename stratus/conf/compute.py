@@ -21,6 +21,14 @@ COMPUTE_OPTS = [
                help="Seconds a deleted server stays SOFT_DELETED (and may "
                     "be restored) before its compute reclaims it; 0 makes "
                     "delete immediate."),
+    cfg.IntOpt("shelved_offload_time", default=0, min=-1,
+               help="Seconds a shelved server keeps its guest and its "
+                    "resources on its host before the compute offloads "
+                    "it (SHELVED_OFFLOADED); 0 offloads at once, -1 "
+                    "never."),
+    cfg.IntOpt("shelved_poll_interval", default=3600,
+               help="Seconds between the compute's checks for shelved "
+                    "servers due to be offloaded; 0 or less disables."),
     cfg.IntOpt("resize_confirm_window", default=0, min=0,
                help="Seconds a resized or cold-migrated server waits in "
                     "VERIFY_RESIZE before its destination compute confirms "
@@ -64,12 +72,15 @@ FAKE_DRIVER_OPTS = [
     cfg.StrOpt("fail_spawn_name_regex",
                help="Spawns of servers whose name matches this regex fail "
                     "(for tests of rescheduling and faults)."),
+    cfg.IntOpt("live_migration_steps", default=5, min=1,
+               help="Steps in which a fake live migration copies a guest "
+                    "(each reports progress on the migration record)."),
     cfg.ListOpt("fail_operations", default=[],
                 help="Driver operations that fail for every server "
                      "(spawn, power_off, power_on, reboot, pause, unpause, "
                      "suspend, resume, rescue, unrescue, snapshot, "
                      "set_admin_password, trigger_crash_dump, "
-                     "inject_network_info, get_console_output), as a "
+                     "inject_network_info, get_console_output, destroy), as a "
                      "hypervisor error would, for tests of failure paths."),
 ]
 

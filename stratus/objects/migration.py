@@ -66,9 +66,10 @@ FINAL_STATUSES = (Status.CONFIRMED, Status.REVERTED, Status.ERROR,
 class Step:
     """How far the conductor task got. Each is saved before the work it
     names starts, so after a crash the step says what may be half done."""
-    CREATED = "created"            # record made; nothing claimed
-    SCHEDULED = "scheduled"        # destination claimed (allocations moved)
-    PREPARING = "preparing"        # prep on the destination
+    # Record made; the scheduler's claim may have happened since
+    # (allocations.revert_move undoes it, or does nothing, either way).
+    CREATED = "created"
+    PREPARING = "preparing"        # destination claimed and named; its prep
     MIGRATING = "migrating"        # the source sends the guest away
     FINISHING = "finishing"        # the destination starts the guest
     FINISHED = "finished"          # waiting for confirm or revert
@@ -307,19 +308,21 @@ def begin_confirm(cctx, instance, migration):
     the confirmResize action of the context's request."""
     _begin_waiting(cctx, instance, migration,
                    fields.TaskState.RESIZE_CONFIRMING, Status.CONFIRMING,
-                   "confirmResize")
+                   Step.CONFIRMING, "confirmResize")
 
 
 def begin_revert(cctx, instance, migration):
     """As begin_confirm, for revertResize (task resize_reverting)."""
     _begin_waiting(cctx, instance, migration,
                    fields.TaskState.RESIZE_REVERTING, Status.REVERTING,
-                   "revertResize")
+                   Step.REVERTING, "revertResize")
 
 
-def _begin_waiting(cctx, instance, migration, task_state, status, action):
+def _begin_waiting(cctx, instance, migration, task_state, status, step,
+                   action):
     from stratus.objects import instance_action
     migration.status = status
+    migration.step = step
     instance.task_state = task_state
 
     def also(ctx, session):

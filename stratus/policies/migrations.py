@@ -15,4 +15,12 @@ def list_rules():
         base.rule(SERVER_MIGRATIONS % "show", base.ADMIN,
                   "Show a server's live migration in progress",
                   [("GET", "/servers/{server_id}/migrations/{migration_id}")]),
+        base.rule(SERVER_MIGRATIONS % "force_complete", base.ADMIN,
+                  "Force a server's live migration to complete (2.22)",
+                  [("POST", "/servers/{server_id}/migrations/"
+                            "{migration_id}/action")]),
+        base.rule(SERVER_MIGRATIONS % "delete", base.ADMIN,
+                  "Abort a server's live migration (2.24)",
+                  [("DELETE", "/servers/{server_id}/migrations/"
+                              "{migration_id}")]),
     ]

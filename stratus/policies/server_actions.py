@@ -18,11 +18,15 @@ CREATE_BACKUP = "os_compute_api:os-create-backup"
 REBUILD = "os_compute_api:servers:rebuild"
 REBUILD_TRUSTED_CERTS = "os_compute_api:servers:rebuild:trusted_certs"
 DEFERRED_DELETE = "os_compute_api:os-deferred-delete:%s"
+SHELVE = "os_compute_api:os-shelve:%s"
 RESIZE = "os_compute_api:servers:resize"
 CONFIRM_RESIZE = "os_compute_api:servers:confirm_resize"
 REVERT_RESIZE = "os_compute_api:servers:revert_resize"
 MIGRATE = "os_compute_api:os-migrate-server:migrate"
 MIGRATE_HOST = "os_compute_api:os-migrate-server:migrate:host"
+EVACUATE = "os_compute_api:os-evacuate"
+MIGRATE_LIVE = "os_compute_api:os-migrate-server:migrate_live"
+MIGRATE_LIVE_HOST = "os_compute_api:os-migrate-server:migrate_live:host"
 
 _ACTION = [("POST", "/servers/{server_id}/action")]
 
@@ -61,6 +65,14 @@ def list_rules():
                   "Restore a soft-deleted server", _ACTION),
         base.rule(DEFERRED_DELETE % "force", member,
                   "Delete a soft-deleted server at once", _ACTION),
+        base.rule(SHELVE % "shelve", member, "Shelve a server", _ACTION),
+        base.rule(SHELVE % "shelve_offload", base.ADMIN,
+                  "Offload a shelved server", _ACTION),
+        base.rule(SHELVE % "unshelve", member, "Unshelve a server",
+                  _ACTION),
+        base.rule(SHELVE % "unshelve_to_host", base.ADMIN,
+                  "Unshelve a shelved-offloaded server to a given host "
+                  "(2.91)", _ACTION),
         base.rule(RESIZE, member, "Resize a server", _ACTION),
         base.rule(CONFIRM_RESIZE, member, "Confirm a server's resize",
                   _ACTION),
@@ -69,4 +81,11 @@ def list_rules():
         base.rule(MIGRATE, base.ADMIN, "Cold migrate a server", _ACTION),
         base.rule(MIGRATE_HOST, base.ADMIN,
                   "Cold migrate a server to a named host (2.56)", _ACTION),
+        base.rule(MIGRATE_LIVE, base.ADMIN, "Live migrate a server",
+                  _ACTION),
+        base.rule(EVACUATE, base.ADMIN,
+                  "Evacuate a server from a failed host to a new one",
+                  _ACTION),
+        base.rule(MIGRATE_LIVE_HOST, base.ADMIN,
+                  "Live migrate a server to a named host", _ACTION),
     ]

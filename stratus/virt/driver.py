@@ -6,7 +6,7 @@ it manages, reports their resources, and starts (``spawn``) and removes
 by also deriving from its interface (``PowerControl``, ``Pausable``,
 ``Suspendable``, ``ConsoleOutput``, ``Rescuable``, ``CrashDump``,
 ``AdminPassword``, ``Snapshot``, ``NetworkInjection``, ``Migratable``,
-``HostUptime``,
+``LiveMigratable``, ``HostUptime``,
 ``GuestRecovery``, ``SimulatedNetworking``). A rebuild is a destroy and
 a spawn, which every driver has. The compute manager asks ``supports(driver,
 Interface)`` before using one.
@@ -190,6 +190,59 @@ class InterfaceHotplug(abc.ABC):
         """Unplug one of the guest's NICs."""
 
 
+LiveMigrationAborted = exception.LiveMigrationAborted
+
+
+class LiveMigratable(abc.ABC):
+    """Live migration: the guest keeps running while its memory (and, for
+    a block migration, its disk) is copied to another host. The conductor
+    drives the calls (stratus/conductor/tasks/live_migrate.py): the
+    destination's check and preparation, the source's copy, then the
+    destination's post step, or its rollback after a failure."""
+
+    @abc.abstractmethod
+    def check_can_live_migrate_destination(self, ctx, instance,
+                                           block_migration):
+        """On the destination: raise MigrationPreCheckError when this
+        host cannot take the guest; the block_migration to use (None
+        asks for Nova's 'auto': a block migration unless the hosts share
+        the instance storage)."""
+
+    @abc.abstractmethod
+    def pre_live_migration(self, ctx, instance, block_migration,
+                           network_info):
+        """On the destination: prepare to receive the guest."""
+
+    @abc.abstractmethod
+    def live_migration(self, ctx, instance, dest, block_migration,
+                       progress):
+        """On the source: copy the running guest to dest, calling
+        progress(memory_total, memory_processed, memory_remaining,
+        disk_total, disk_processed, disk_remaining) (bytes) as it goes.
+        When it returns the guest has left this host. LiveMigrationAborted
+        after live_migration_abort; any failure leaves the guest here."""
+
+    @abc.abstractmethod
+    def live_migration_force_complete(self, instance):
+        """Finish the running live migration of the guest now (Nova
+        pauses the guest so that its memory stops changing)."""
+
+    @abc.abstractmethod
+    def live_migration_abort(self, instance):
+        """Stop the running live migration of the guest; it stays here."""
+
+    @abc.abstractmethod
+    def post_live_migration_at_destination(self, ctx, instance,
+                                           network_info, power_state):
+        """On the destination: the arrived guest runs on (in power_state,
+        the one it had on the source)."""
+
+    @abc.abstractmethod
+    def rollback_live_migration_at_destination(self, ctx, instance,
+                                               network_info):
+        """On the destination after a failure: drop what
+        pre_live_migration prepared (and any part of the guest that
+        arrived)."""
 class Migratable(abc.ABC):
     """Cold moves (resize, cold migration): the source hands the guest's
     disk over powered off and keeps it until the move is confirmed (or
@@ -273,6 +326,7 @@ CAPABILITIES = {
     "network_injection": NetworkInjection,
     "remote_consoles": RemoteConsoles,
     "interface_hotplug": InterfaceHotplug,
+    "live_migration": LiveMigratable,
     "migrate": Migratable,
     "uptime": HostUptime,
     "guest_recovery": GuestRecovery,

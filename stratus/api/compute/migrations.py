@@ -79,8 +79,6 @@ def list_migrations(req):
     filters.setdefault("hidden", False)
     if "hidden" in req.GET:
         filters["hidden"] = common.to_bool(req.GET["hidden"])
-    if "status" in filters:
-        filters["status"] = filters["status"].split(",")
     limit = marker = None
     version = req.api_version
     if version >= (2, 59):

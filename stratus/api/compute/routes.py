@@ -34,7 +34,10 @@ ROUTES = {
     "/v2.1/servers/{server_id}/migrations": {
         "GET": "server_migrations:list_server_migrations"},
     "/v2.1/servers/{server_id}/migrations/{migration_id}": {
-        "GET": "server_migrations:show_server_migration"},
+        "GET": "server_migrations:show_server_migration",
+        "DELETE": "server_migrations:abort_server_migration"},
+    "/v2.1/servers/{server_id}/migrations/{migration_id}/action": {
+        "POST": "server_migrations:server_migration_action"},
     "/v2.1/os-migrations": {"GET": "migrations:list_migrations"},
     "/v2.1/servers/{server_id}/ips": {"GET": "ips:list_ips"},
     "/v2.1/servers/{server_id}/ips/{network}": {"GET": "ips:show_ips"},

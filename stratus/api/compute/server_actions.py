@@ -250,17 +250,33 @@ def rebuild_server(req, server_id, body):
                                     extra=extra)
 
 
-def restore_server(req, server_id, body):
-    instance = _server(req, server_id,
-                       action_policies.DEFERRED_DELETE % "restore")
-    req.app.compute_api.restore(req.context, instance)
-    return _accepted(req)
+def _api_action(method, rule):
+    """A handler that calls compute_api.<method>(context, server)."""
+    def handler(req, server_id, body):
+        instance = _server(req, server_id, rule)
+        getattr(req.app.compute_api, method)(req.context, instance)
+        return _accepted(req)
+    handler.__name__ = "%s_server" % method
+    return handler
 
 
-def force_delete_server(req, server_id, body):
-    instance = _server(req, server_id,
-                       action_policies.DEFERRED_DELETE % "force")
-    req.app.compute_api.force_delete(req.context, instance)
+@validation.schema(action_schemas.unshelve, "2.1", "2.76")
+@validation.schema(action_schemas.unshelve_v277, "2.77", "2.90")
+@validation.schema(action_schemas.unshelve_v291, "2.91")
+def unshelve_server(req, server_id, body):
+    instance = _server(req, server_id, action_policies.SHELVE % "unshelve")
+    options = body["unshelve"] if isinstance(body["unshelve"], dict) else {}
+    arguments = {}
+    if req.api_version >= (2, 77) and "availability_zone" in options:
+        arguments["new_az"] = options["availability_zone"]
+    if req.api_version >= (2, 91) and options.get("host"):
+        servers.authorize_for(req, action_policies.SHELVE
+                              % "unshelve_to_host", instance)
+        arguments["host"] = options["host"]
+    try:
+        req.app.compute_api.unshelve(req.context, instance, **arguments)
+    except exception.ComputeHostNotFound as exc:
+        raise errors.bad_request(exc.format_message())
     return _accepted(req)
 
 
@@ -318,6 +334,90 @@ def migrate_server(req, server_id, body):
     return _accepted(req)
 
 
+@validation.schema(action_schemas.migrate_live, "2.1", "2.24")
+@validation.schema(action_schemas.migrate_live_v225, "2.25", "2.29")
+@validation.schema(action_schemas.migrate_live_v230, "2.30", "2.67")
+@validation.schema(action_schemas.migrate_live_v225, "2.68")
+def migrate_live(req, server_id, body):
+    instance = servers.get_server(req, server_id)
+    options = body["os-migrateLive"]
+    host = options["host"]
+    if host:
+        servers.authorize_for(req, action_policies.MIGRATE_LIVE_HOST,
+                              instance)
+    servers.authorize_for(req, action_policies.MIGRATE_LIVE, instance)
+    block_migration = options["block_migration"]
+    block_migration = (None if block_migration == "auto"
+                       else common.to_bool(block_migration))
+    # Before 2.30 a host given is taken as given; from 2.68 never.
+    force = bool(host)
+    if (2, 30) <= req.api_version < (2, 68):
+        force = common.to_bool(options.get("force", False))
+        if force and not host:
+            raise errors.bad_request(
+                "Can't force to a non-provided destination")
+    elif req.api_version >= (2, 68):
+        force = False
+    wait = req.api_version < (2, 34)
+    try:
+        req.app.compute_api.live_migrate(req.context, instance, host,
+                                         block_migration, force,
+                                         wait_for_checks=wait)
+    except exception.ComputeHostNotFound as exc:
+        raise errors.bad_request(exc.format_message())
+    except (exception.NoValidHost, exception.ComputeServiceUnavailable,
+            exception.MigrationPreCheckError,
+            exception.UnableToMigrateToSelf) as exc:
+        if not wait:
+            raise
+        raise errors.bad_request(exc.format_message())
+    return _accepted(req)
+
+
+@validation.schema(action_schemas.evacuate, "2.1", "2.13")
+@validation.schema(action_schemas.evacuate_v214, "2.14", "2.28")
+@validation.schema(action_schemas.evacuate_v229, "2.29", "2.67")
+@validation.schema(action_schemas.evacuate_v214, "2.68")
+def evacuate_server(req, server_id, body):
+    instance = _server(req, server_id, action_policies.EVACUATE)
+    options = body["evacuate"]
+    host = options.get("host")
+    force = False
+    if (2, 29) <= req.api_version < (2, 68):
+        force = common.to_bool(options.get("force", False))
+        if force and not host:
+            raise errors.bad_request(
+                "Can't force to a non-provided destination")
+    elif req.api_version < (2, 29):
+        # Before 2.29 a host given is taken as given (Nova's force None).
+        force = bool(host)
+    password = options.get("adminPass")
+    if req.api_version < (2, 14):
+        on_shared_storage = common.to_bool(options["onSharedStorage"])
+        if password is not None and on_shared_storage:
+            raise errors.bad_request(
+                "admin password can't be changed on existing disk")
+        if password is None and not on_shared_storage:
+            password = compute_api.generate_password()
+    elif password is None:
+        password = compute_api.generate_password()
+    if host is not None:
+        try:
+            req.app.compute_api.service_of_host(req.context, host)
+        except (exception.ComputeHostNotFound, exception.ServiceNotFound,
+                exception.HostMappingNotFound):
+            raise errors.not_found("Compute host %s not found." % host)
+        if instance.host == host:
+            raise errors.bad_request("The target host can't be the same "
+                                     "one.")
+    req.app.compute_api.evacuate(
+        req.context, instance, host, password, force,
+        target_state="stopped" if req.api_version >= (2, 95) else None)
+    if req.api_version < (2, 14) and req.app.conf.enable_instance_password:
+        return wsgi.json_response(req, {"adminPass": password})
+    return wsgi.empty_response(req, 200)
+
+
 ACTIONS = {
     "lock": lock_server,
     "unlock": unlock_server,
@@ -341,10 +441,18 @@ ACTIONS = {
     "createImage": create_image,
     "createBackup": create_backup,
     "rebuild": rebuild_server,
-    "restore": restore_server,
-    "forceDelete": force_delete_server,
+    "restore": _api_action("restore",
+                           action_policies.DEFERRED_DELETE % "restore"),
+    "forceDelete": _api_action("force_delete",
+                               action_policies.DEFERRED_DELETE % "force"),
+    "shelve": _api_action("shelve", action_policies.SHELVE % "shelve"),
+    "shelveOffload": _api_action(
+        "shelve_offload", action_policies.SHELVE % "shelve_offload"),
+    "unshelve": unshelve_server,
     "resize": resize_server,
     "confirmResize": confirm_resize,
     "revertResize": revert_resize,
     "migrate": migrate_server,
+    "os-migrateLive": migrate_live,
+    "evacuate": evacuate_server,
 }

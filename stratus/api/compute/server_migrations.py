@@ -1,12 +1,16 @@
 """/servers/{id}/migrations (2.23): the server's live migrations in
 progress, as Nova lists them (other moves are in /os-migrations).
 
-2.59 adds ``uuid``, 2.80 ``user_id`` and ``project_id``. The live
-migration's own actions (force_complete, abort) belong with live
-migration.
+2.59 adds ``uuid``, 2.80 ``user_id`` and ``project_id``.
+
+A live migration's own actions: ``POST .../migrations/{id}/action`` with
+``force_complete`` (2.22; the migration must be running) and ``DELETE
+.../migrations/{id}`` to abort it (2.24 while running; 2.65 also while
+queued or preparing).
 """
 from stratus.api.compute import servers
 from stratus.api import errors
+from stratus.api import validation
 from stratus.api import wsgi
 from stratus import exception
 from stratus.objects import migration as migration_obj
@@ -35,8 +39,8 @@ def view(req, migration):
     return body
 
 
-def _server(req, server_id, rule):
-    if req.api_version < (2, 23):
+def _server(req, server_id, rule, since=(2, 23)):
+    if req.api_version < since:
         raise errors.not_found("The resource could not be found.")
     instance = servers.get_server(req, server_id)
     servers.authorize_for(req, policies.SERVER_MIGRATIONS % rule, instance)
@@ -70,3 +74,30 @@ def show_server_migration(req, server_id, migration_id):
         raise errors.not_found("Live migration %s for server %s is not in "
                                "progress." % (migration_id, server_id))
     return wsgi.json_response(req, {"migration": view(req, migration)})
+
+
+_FORCE_COMPLETE = {
+    "type": "object",
+    "properties": {"force_complete": {"type": "null"}},
+    "required": ["force_complete"],
+    "additionalProperties": False,
+}
+
+
+@validation.schema(_FORCE_COMPLETE, "2.22")
+def server_migration_action(req, server_id, migration_id):
+    instance = _server(req, server_id, "force_complete", since=(2, 22))
+    try:
+        req.app.compute_api.live_migrate_force_complete(
+            req.context, instance, migration_id)
+    except exception.MigrationNotFoundForInstance as exc:
+        raise errors.bad_request(exc.format_message())
+    return wsgi.empty_response(req, 202)
+
+
+def abort_server_migration(req, server_id, migration_id):
+    instance = _server(req, server_id, "delete", since=(2, 24))
+    req.app.compute_api.live_migrate_abort(
+        req.context, instance, migration_id,
+        abort_queued=req.api_version >= (2, 65))
+    return wsgi.empty_response(req, 202)

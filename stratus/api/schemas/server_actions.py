@@ -94,6 +94,24 @@ _rebuild(rebuild_v290)["hostname"] = servers.hostname
 rebuild_v294 = copy.deepcopy(rebuild_v290)
 _rebuild(rebuild_v294)["hostname"] = servers.fqdn
 
+# Nova's unshelve bodies: anything before 2.77; null or an object naming
+# the zone at 2.77 - 2.90; null or an object with an optional zone (null
+# unpins the server) and host from 2.91.
+unshelve = _action("unshelve", {})
+
+unshelve_v277 = _action("unshelve", {
+    "type": ["object", "null"],
+    "properties": {"availability_zone": common.name},
+    "required": ["availability_zone"],
+    "additionalProperties": False,
+})
+
+unshelve_v291 = _action("unshelve", {"oneOf": [
+    _object({"availability_zone": {"oneOf": [{"type": "null"},
+                                              {"type": "string"}]},
+             "host": {"type": "string"}}),
+    {"type": "null"},
+]})
 resize = _action("resize", _object({
     "flavorRef": {"type": ["string", "integer"], "minLength": 1},
     "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
@@ -111,3 +129,42 @@ migrate_v256 = _action("migrate", {
     "properties": {"host": {"oneOf": [servers.host_name, {"type": "null"}]}},
     "additionalProperties": False,
 })
+
+# os-migrateLive, as Nova's migrate_server schemas: block_migration,
+# disk_over_commit and host (null: the scheduler picks) all required
+# before 2.25; block_migration may be 'auto' and disk_over_commit is gone
+# from 2.25; 2.30 adds force, 2.68 takes it away again.
+_live_host = dict(servers.host_name, type=["string", "null"])
+
+migrate_live = _action("os-migrateLive", _object({
+    "block_migration": common.boolean,
+    "disk_over_commit": common.boolean,
+    "host": _live_host,
+}, required=["block_migration", "disk_over_commit", "host"]))
+
+migrate_live_v225 = _action("os-migrateLive", _object({
+    "block_migration": dict(common.boolean,
+                            enum=common.boolean["enum"] + ["auto"]),
+    "host": _live_host,
+}, required=["block_migration", "host"]))
+
+migrate_live_v230 = copy.deepcopy(migrate_live_v225)
+migrate_live_v230["properties"]["os-migrateLive"]["properties"]["force"] = (
+    common.boolean)
+
+# evacuate, as Nova's schemas: onSharedStorage required before 2.14 (and
+# gone after); force from 2.29 to 2.67.
+evacuate = _action("evacuate", _object({
+    "host": servers.host_name,
+    "onSharedStorage": common.boolean,
+    "adminPass": {"type": "string"},
+}, required=["onSharedStorage"]))
+
+evacuate_v214 = _action("evacuate", _object({
+    "host": servers.host_name,
+    "adminPass": {"type": "string"},
+}))
+
+evacuate_v229 = copy.deepcopy(evacuate_v214)
+evacuate_v229["properties"]["evacuate"]["properties"]["force"] = (
+    common.boolean)

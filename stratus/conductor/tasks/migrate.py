@@ -7,7 +7,7 @@ RequestSpec (the source host left out for a migration, and for a resize
 unless ``[DEFAULT] allow_resize_to_same_host``), and drives the computes
 with RPC calls, saving each step:
 
-    scheduled  -> prep_resize on the destination            (resize_prep)
+    preparing  -> prep_resize on the destination            (resize_prep)
     migrating  -> resize_instance on the source              (resize_migrating)
     finishing  -> finish_resize on the destination           (resize_migrated,
                                                                resize_finish)
@@ -41,8 +41,11 @@ OLD_VM_STATE = move_common.OLD_VM_STATE
 MIGRATE_EVENT = "conductor_migrate_server"
 CONFIRM_EVENT = "conductor_confirm_resize"
 REVERT_EVENT = "conductor_revert_resize"
-RESIZE_TASK_STATES = [TaskState.RESIZE_PREP, TaskState.RESIZE_MIGRATING,
-                      TaskState.RESIZE_MIGRATED, TaskState.RESIZE_FINISH]
+# Migrations a stopped conductor may have left in the middle.
+_RECOVERABLE = (Status.PRE_MIGRATING, Status.MIGRATING, Status.POST_MIGRATING,
+                Status.CONFIRMING, Status.REVERTING)
+# Steps after which the source may have handed its guest over.
+_HANDED_OVER = (Step.MIGRATING, Step.FINISHING, Step.ROLLING_BACK)
 # Flavor-sized fields of the server, set from its flavor.
 _SIZES = ("vcpus", "memory_mb", "root_gb", "ephemeral_gb")
 
@@ -71,7 +74,7 @@ class MigrateTask(move_common.MoveTask):
         try:
             spec = self.request_spec(cctx, instance, new_flavor)
             same_host = resize and self.conf.allow_resize_to_same_host
-            selection = self.select_destination(
+            selections = self.select_destination(
                 cctx, instance, migration, spec,
                 ignore_hosts=() if same_host else (instance.host,),
                 requested_host=host)
@@ -81,20 +84,40 @@ class MigrateTask(move_common.MoveTask):
                            move_common.format_trace(),
                            clean_destination=False)
             return
-        self._move(cctx, instance, migration, selection, old_flavor,
+        self._move(cctx, instance, migration, spec, selections, old_flavor,
                    new_flavor)
 
-    def _move(self, cctx, instance, migration, selection, old_flavor,
+    def _prepare(self, cctx, instance, migration, spec, selections, flavor):
+        """Prep the first destination that takes the server: the one the
+        scheduler claimed, else each alternate in turn, claimed instead
+        (Nova's reschedule of a resize). The Selection; the last failure
+        when none does."""
+        failure = None
+        for index, selection in enumerate(selections):
+            if index and not self.claim_alternate(cctx, instance, migration,
+                                                  spec, selection):
+                continue
+            # The destination's names are saved with this step.
+            self.save_step(instance, migration, Step.PREPARING)
+            try:
+                self.compute.prep_resize(cctx, selection.service_host,
+                                         instance, migration, flavor)
+                return selection
+            except Exception as exc:  # noqa: BLE001 - the next one, or roll back
+                LOG.info("%s cannot take %s: %s", selection.service_host,
+                         instance.uuid, exc)
+                failure = exc
+        raise failure
+
+    def _move(self, cctx, instance, migration, spec, selections, old_flavor,
               new_flavor):
         source = migration.source_compute
-        dest = selection.service_host
         vm_state = instance.vm_state
-        step = Step.SCHEDULED
+        step = Step.PREPARING
         try:
-            self.save_step(instance, migration, Step.PREPARING)
-            step = Step.PREPARING
-            self.compute.prep_resize(cctx, dest, instance, migration,
-                                     new_flavor)
+            selection = self._prepare(cctx, instance, migration, spec,
+                                      selections, new_flavor)
+            dest = selection.service_host
             self.save_step(instance, migration, Step.MIGRATING,
                            status=Status.MIGRATING,
                            task_state=TaskState.RESIZE_MIGRATING)
@@ -234,6 +257,40 @@ class MigrateTask(move_common.MoveTask):
             return
         spec.flavor = instance.flavor
         spec.save()
+
+    # Recovery -------------------------------------------------------------
+
+    def recover(self, cctx, instance):
+        """Settle a move whose conductor stopped driving it (the stuck
+        check calls this once the server's task outlived [conductor]
+        move_timeout without progress), from the step saved on its
+        migration: a move not finished is rolled back (the source
+        restarts the guest if it may have handed it over; ERROR with a
+        fault when it cannot), a confirm or revert is done again (every
+        part of them can run twice). What was done, or None."""
+        try:
+            migration = migration_obj.Migration.get_by_instance_and_status(
+                cctx, instance.uuid, list(_RECOVERABLE))
+        except exception.MigrationNotFound:
+            return None
+        migration.cell_uuid = instance.cell_uuid
+        step = migration.step
+        LOG.warning("Recovering the move of %s left at step %s (%s)",
+                    instance.uuid, step, migration.status)
+        if migration.status == Status.CONFIRMING:
+            self.confirm_resize(cctx, instance, migration)
+            return "move confirmed"
+        if migration.status == Status.REVERTING:
+            self.revert_resize(cctx, instance, migration)
+            return "move reverted"
+        if step in (Step.FINISHED, Step.DONE):
+            return None
+        exc = exception.MigrationError(
+            reason="the conductor driving it stopped at step %s" % step)
+        self.roll_back(cctx, instance, migration, exc, None,
+                       restore_source=step in _HANDED_OVER,
+                       clean_destination=step != Step.CREATED)
+        return "move rolled back"
 
     # Automatic confirm ----------------------------------------------------
 

@@ -24,14 +24,21 @@ import logging
 import traceback
 
 from stratus.compute import rpcapi as compute_rpcapi
+from stratus.conductor.tasks import reschedule
 from stratus import exception
+from stratus import notifications
+from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
+from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_fault as instance_fault_obj
 from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import migration as migration_obj
 from stratus.objects import request_spec as request_spec_obj
+from stratus.objects import service as service_obj
 from stratus.placement import allocations
+from stratus.placement import exception as placement_exception
+from stratus.scheduler import resources as request_resources
 from stratus.scheduler import rpcapi as scheduler_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -42,6 +49,7 @@ Status = migration_obj.Status
 Step = migration_obj.Step
 SUCCESS = instance_action_obj.RESULT_SUCCESS
 ERROR = instance_action_obj.RESULT_ERROR
+COMPUTE_BINARY = "nova-compute"
 # Where a move keeps the vm_state the server had before it (Nova's key).
 OLD_VM_STATE = "old_vm_state"
 
@@ -57,6 +65,9 @@ class MoveTask:
         self.conf = conf
         self.scheduler = scheduler_rpcapi.SchedulerAPI(messaging)
         self.compute = compute_rpcapi.ComputeAPI(messaging)
+        # instance.<action>.start/end/error of the moves that notify.
+        self.notifier = notifications.Notifier(conf, messaging,
+                                               "nova-conductor", conf.host)
 
     # The record --------------------------------------------------------
 
@@ -120,17 +131,82 @@ class MoveTask:
                            ignore_hosts=(), requested_host=None):
         """Ask the scheduler for a destination; its claim moves the
         server's allocations to the migration and claims the destination
-        in one transaction. The Selection; NoValidHost when none fits
-        (nothing is claimed then)."""
+        in one transaction. The Selections: the claimed one first, then
+        the alternates ([scheduler] max_attempts); NoValidHost when none
+        fits (nothing is claimed then)."""
         spec.ignore_hosts = list(ignore_hosts)
         spec.requested_host = requested_host
         spec.move_consumer_uuid = migration.uuid
-        selection = self.scheduler.select_destinations(
-            ctx, spec, [instance.uuid], return_alternates=False)[0][0]
+        selections = self.scheduler.select_destinations(
+            ctx, spec, [instance.uuid], return_alternates=True)[0]
+        self.set_destination(migration, selections[0])
+        return selections
+
+    @staticmethod
+    def set_destination(migration, selection):
         migration.dest_compute = selection.service_host
         migration.dest_node = selection.nodename
         migration.dest_host = selection.service_host
-        return selection
+
+    def claim_alternate(self, ctx, instance, migration, spec, selection):
+        """Claim an alternate destination instead (the migration keeps
+        the source); whether it could."""
+        if not reschedule.claim_alternate(
+                ctx, reschedule.hard_group(ctx, spec), instance, selection,
+                move_consumer=migration.uuid):
+            return False
+        self.set_destination(migration, selection)
+        return True
+
+    def claim_forced(self, cctx, instance, migration, host):
+        """A destination given and forced (live migration before 2.30 or
+        with force, evacuation with force): no scheduler, but the same
+        claim, which checks the host's capacity (MigrationPreCheckError
+        when it has no room). Sets the migration's destination."""
+        if host == instance.host:
+            raise exception.UnableToMigrateToSelf(instance_id=instance.uuid,
+                                                  host=host)
+        self.check_host_up(cctx, host)
+        nodes = compute_node_obj.ComputeNodeList.get_by_host(
+            cctx.elevated(), host)
+        if not nodes:
+            raise exception.ComputeHostNotFound(host=host)
+        node = nodes[0]
+        spec = self.request_spec(cctx, instance, instance.flavor)
+        try:
+            allocations.claim_move(
+                cctx, instance.uuid, migration.uuid, instance.project_id,
+                instance.user_id,
+                {node.uuid: request_resources.from_request_spec(spec)})
+        except placement_exception.AllocationRejected:
+            raise exception.MigrationPreCheckError(
+                reason="Unable to move instance %s to host %s. There is not "
+                       "enough capacity on the host for the instance."
+                       % (instance.uuid, host))
+        migration.dest_compute = migration.dest_host = host
+        migration.dest_node = node.hypervisor_hostname
+        return node
+
+    def check_host_up(self, cctx, host):
+        """ComputeServiceUnavailable unless host's compute service is up
+        (and not forced down)."""
+        try:
+            service = service_obj.Service.get_by_host_and_binary(
+                cctx.elevated(), host, COMPUTE_BINARY)
+        except exception.ServiceNotFound:
+            raise exception.ComputeHostNotFound(host=host)
+        if service.forced_down or not service.is_up(
+                self.conf.service_down_time):
+            raise exception.ComputeServiceUnavailable(host=host)
+
+    @staticmethod
+    def node_of(cctx, host, nodename):
+        """The ComputeNode nodename of host, or None."""
+        for node in compute_node_obj.ComputeNodeList.get_by_host(
+                cctx.elevated(), host):
+            if node.hypervisor_hostname == nodename:
+                return node
+        return None
 
     # Failures ----------------------------------------------------------
 
@@ -146,8 +222,13 @@ class MoveTask:
         if not self._save_step_quietly(instance, migration,
                                        Step.ROLLING_BACK):
             # Deleted, or being deleted: the delete ends the move and
-            # frees what it holds; only the claim is undone here.
+            # frees what it holds; only the claim is undone here (and
+            # what it gives back freed, if the delete is already done).
             allocations.revert_move(cctx, instance.uuid, migration.uuid)
+            try:
+                instance_obj.Instance.get_by_uuid(cctx, instance.uuid)
+            except exception.InstanceNotFound:
+                allocations.remove_consumer(cctx, instance.uuid)
             return
         expected = [instance.task_state]
         if clean_destination and migration.get("dest_compute") \

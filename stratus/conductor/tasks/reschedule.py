@@ -35,24 +35,9 @@ class RescheduleTask:
         uuid = instance.uuid
         failed_host = instance.host
         allocations.remove_consumer(cctx, uuid)
-        group = _hard_group(cctx, request_spec)
+        group = hard_group(cctx, request_spec)
         for index, selection in enumerate(alternates):
-            requested = allocations.from_allocation_request(
-                selection.allocation_request)
-            try:
-                if group is not None:
-                    group_claims.claim(cctx, group, uuid,
-                                       selection.service_host,
-                                       instance.project_id,
-                                       instance.user_id, requested)
-                else:
-                    allocations.claim(cctx, uuid, instance.project_id,
-                                      instance.user_id, requested)
-            except (placement_exception.AllocationRejected,
-                    placement_exception.ResourceProviderNotFound,
-                    group_claims.GroupPolicyViolation) as exc:
-                LOG.info("Alternate %s cannot take %s: %s",
-                         selection.service_host, uuid, exc)
+            if not claim_alternate(cctx, group, instance, selection):
                 continue
             instance.host = selection.service_host
             instance.node = selection.nodename
@@ -94,7 +79,36 @@ class RescheduleTask:
             pass
 
 
-def _hard_group(ctx, request_spec):
+def claim_alternate(ctx, group, instance, selection, move_consumer=None):
+    """Claim an alternate Selection's allocation request for the server
+    (atomically with a hard group's policy: group); whether it could.
+    move_consumer: a move's migration, whose consumer keeps (or takes)
+    the server's source in the same transaction."""
+    requested = allocations.from_allocation_request(
+        selection.allocation_request)
+    try:
+        if group is not None:
+            group_claims.claim(ctx, group, instance.uuid,
+                               selection.service_host, instance.project_id,
+                               instance.user_id, requested,
+                               move_consumer=move_consumer)
+        elif move_consumer is not None:
+            allocations.claim_move(ctx, instance.uuid, move_consumer,
+                                   instance.project_id, instance.user_id,
+                                   requested)
+        else:
+            allocations.claim(ctx, instance.uuid, instance.project_id,
+                              instance.user_id, requested)
+    except (placement_exception.AllocationRejected,
+            placement_exception.ResourceProviderNotFound,
+            group_claims.GroupPolicyViolation) as exc:
+        LOG.info("Alternate %s cannot take %s: %s", selection.service_host,
+                 instance.uuid, exc)
+        return False
+    return True
+
+
+def hard_group(ctx, request_spec):
     """The server's group, when its policy is hard; None otherwise."""
     group_uuid = (request_spec.get("instance_group_uuid")
                   if request_spec is not None else None)

@@ -45,20 +45,29 @@ VMState = fields.VMState
 PowerState = fields.PowerState
 COMPUTE_BINARY = "nova-compute"
 
-Step = migration_obj.Step
-# The RPC timeouts a move's conductor task may wait out in a row (a step's
-# call, then the rollback's two): the least deadline of a move.
-MOVE_CALLS = 3
-
 BUILD = "build"
 DELETE = "delete"
 ACTION = "action"
 MOVE = "move"
 
 BUILD_TASK_STATES = frozenset(reschedule.BUILD_TASK_STATES)
-MOVE_TASK_STATES = states.MOVE_TASK_STATES
-# (task, owner, deadline option of [conductor], what the check does when
-# the owner is gone), by kind.
+# Nova's task states of resize, cold and live migration, evacuation and
+# shelving.
+MOVE_TASK_STATES = frozenset([
+    "resize_prep", "resize_migrating", "resize_migrated", "resize_finish",
+    "resize_reverting", "resize_confirming", "migrating",
+    "shelving", "shelving_image_pending_upload", "shelving_image_uploading",
+    "shelving_offloading", "unshelving", "rebuild_scheduled",
+])
+# The moves tasks/migrate.py drives (and recovers).
+MIGRATE_TASK_STATES = frozenset([
+    "resize_prep", "resize_migrating", "resize_migrated", "resize_finish",
+    "resize_reverting", "resize_confirming"])
+# The RPC timeouts a move's conductor task may wait out in a row (a step's
+# call, then its rollback's two): the least deadline of a move.
+MOVE_CALLS = 3
+# (kind, task, owner, deadline option of [conductor], what the check does
+# when the owner is gone).
 OWNERS = [
     ("build request", "a build request (BUILD, not in a cell yet)",
      "the conductor holding its lease", "task_lease",
@@ -79,25 +88,30 @@ OWNERS = [
      "the compute of instance.host", "action_timeout",
      "task cleared; vm_state from the last known power state (ERROR with "
      "a fault when it has none)"),
-    (MOVE, "a move's task_state (" + ", ".join(
-        "`%s`" % state for state in sorted(MOVE_TASK_STATES)) + ")",
+    (MOVE, "resize and cold migration (" + ", ".join(
+        "`%s`" % state for state in sorted(MIGRATE_TASK_STATES)) + ")",
      "the conductor's move task (the computes answer its calls)",
      "move_timeout",
-     "resize and cold migration: a confirm or revert is run again; a move "
-     "before its end is rolled back (move_common.MoveTask.roll_back: "
-     "destination cleaned, source guest restarted when it had left, "
-     "allocations back to the server, fault); other moves: not yet"),
+     "(no progress for that long, and at least 3 RPC timeouts) settled "
+     "from the step saved on its migration (tasks/migrate.py `recover`): "
+     "rolled back, or its confirm / revert done again"),
+    (MOVE, "other moves (" + ", ".join(
+        "`%s`" % state for state in sorted(MOVE_TASK_STATES
+                                           - MIGRATE_TASK_STATES)) + ")",
+     "the conductor's move task, or the compute (shelving)",
+     "move_timeout", "not recovered by the check yet (a compute that "
+     "restarts settles shelving and unshelving)"),
 ]
 _I = cell_models.Instance.__table__
-_CANDIDATES = sa.select(_I.c.uuid, _I.c.vm_state, _I.c.task_state,
-                        _I.c.updated_at).where(
-    _I.c.deleted == 0, _I.c.task_state.is_not(None),
-    _I.c.updated_at < sa.bindparam("before"))
 # Deleted servers whose claims the check looks for (a conductor that
 # died inside instance_destroy leaves one).
 RECENT_DELETES = datetime.timedelta(days=1)
 _RECENTLY_DELETED = sa.select(_I.c.uuid).where(
     _I.c.deleted != 0, _I.c.deleted_at >= sa.bindparam("since"))
+_CANDIDATES = sa.select(_I.c.uuid, _I.c.vm_state, _I.c.task_state,
+                        _I.c.updated_at).where(
+    _I.c.deleted == 0, _I.c.task_state.is_not(None),
+    _I.c.updated_at < sa.bindparam("before"))
 _CONSUMERS = api_models.Consumer.__table__
 _MAPPINGS = api_models.InstanceMapping.__table__
 _BUILD_REQUESTS = api_models.BuildRequest.__table__
@@ -122,15 +136,15 @@ def kind_of(vm_state, task_state):
 
 class StuckStates:
 
-    def __init__(self, conf, build_task, migrate_task):
+    def __init__(self, conf, build_task, move_task=None):
         self.conf = conf
         self.build_task = build_task
-        self.migrate_task = migrate_task
+        self.move_task = move_task
 
     def deadlines(self):
         conductor = self.conf.conductor
         # A move's conductor task may wait out a call to a compute, and
-        # then the rollback's calls: never taken over before that.
+        # then its rollback's calls: never taken over before that.
         return {BUILD: conductor.build_timeout,
                 DELETE: conductor.delete_timeout,
                 ACTION: conductor.action_timeout,
@@ -241,6 +255,12 @@ class StuckStates:
         instance.cell_uuid = cell_uuid
         instance.obj_reset_changes(["cell_uuid"])
         task_state = instance.task_state
+        if kind == MOVE and self.move_task is not None \
+                and task_state in MIGRATE_TASK_STATES:
+            # Its owner is the conductor task, whatever the computes do;
+            # its events finish those of the move's action.
+            instance._context = _in_request_of_last_action(cctx, uuid)
+            return self.move_task.recover(instance._context, instance)
         compute_up = services.is_up(instance.host)
         if kind == BUILD:
             if compute_up and task_state == TaskState.SCHEDULING:
@@ -248,10 +268,6 @@ class StuckStates:
             if compute_up:
                 return None
             return self._fail_build(cctx, instance)
-        if kind == MOVE:
-            # Its owner is a conductor's move task, whose life the check
-            # cannot see: past the deadline it is taken as gone.
-            return self._recover_move(cctx, instance)
         if compute_up and kind == DELETE:
             return self._terminate_again(cctx, instance)
         if compute_up:
@@ -260,6 +276,9 @@ class StuckStates:
             return self._finish_delete(cctx, instance)
         if kind == ACTION:
             return self._clear_action(cctx, instance)
+        LOG.warning("Server %s is stuck in %s and its owner is gone; moves "
+                    "are not rolled back by this check yet", uuid,
+                    task_state)
         return None
 
     def _send_again(self, cctx, instance):
@@ -276,52 +295,6 @@ class StuckStates:
         instance.save(expected_task_state=[TaskState.SCHEDULING])
         self.build_task.send_to_compute(cctx, instance)
         return "build sent again"
-
-    def _recover_move(self, cctx, instance):
-        """A resize or cold migration whose conductor task is gone:
-        confirm or revert again, or roll the move back from its step."""
-        task_state = instance.task_state
-        moves = migration_obj.MigrationList.get_by_filters(cctx, {
-            "instance_uuid": instance.uuid, "in_progress": True})
-        if not len(moves):
-            # The task never started (no record): nothing was claimed.
-            LOG.warning("Clearing task %s of server %s: its move never "
-                        "started", task_state, instance.uuid)
-            instance.task_state = None
-            instance.save(expected_task_state=[task_state])
-            return "task cleared"
-        migration = moves[0]
-        migration.cell_uuid = instance.cell_uuid
-        if migration.migration_type not in (migration_obj.RESIZE,
-                                            migration_obj.MIGRATION):
-            LOG.warning("Server %s is stuck in %s (%s): not recovered by "
-                        "this check yet", instance.uuid, task_state,
-                        migration.migration_type)
-            return None
-        cctx = _in_request_of_last_action(cctx, instance.uuid)
-        instance = instance_obj.Instance.get_by_uuid(
-            cctx, instance.uuid, expected_attrs=["system_metadata"])
-        instance.cell_uuid = migration.cell_uuid
-        instance.obj_reset_changes(["cell_uuid"])
-        LOG.warning("The move of server %s (%s, step %s) lost its "
-                    "conductor: recovering it", instance.uuid, task_state,
-                    migration.step)
-        if task_state == TaskState.RESIZE_CONFIRMING:
-            self.migrate_task.confirm_resize(cctx, instance, migration)
-            return "resize confirmed"
-        if task_state == TaskState.RESIZE_REVERTING:
-            self.migrate_task.revert_resize(cctx, instance, migration)
-            return "resize reverted"
-        left_source = migration.step in (Step.MIGRATING, Step.FINISHING) or (
-            migration.step == Step.ROLLING_BACK and migration.status in (
-                migration_obj.Status.MIGRATING,
-                migration_obj.Status.POST_MIGRATING))
-        self.migrate_task.roll_back(
-            cctx, instance, migration, exception.StratusException(
-                "The move of server %s was cut short at step %s: its "
-                "conductor is gone" % (instance.uuid, migration.step)),
-            "", restore_source=left_source)
-        return "move rolled back"
 
     def _terminate_again(self, cctx, instance):
         """A delete its (live) compute never finished (the message or

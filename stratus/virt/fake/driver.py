@@ -69,6 +69,22 @@ class FakeGuest:
         del self.console[:-CONSOLE_LINES_KEPT]
 
 
+class _Outgoing:
+    """The control of a live migration leaving this host."""
+
+    def __init__(self):
+        self.aborted = self.forced = False
+        self.wake = threading.Event()
+
+    def force(self):
+        self.forced = True
+        self.wake.set()
+
+    def abort(self):
+        self.aborted = True
+        self.wake.set()
+
+
 class InjectedFailure(exception.StratusException):
     msg_fmt = "%(operation)s failed: %(reason)s"
 
@@ -88,7 +104,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                  driver.NetworkInjection, driver.HostUptime,
                  driver.GuestRecovery, driver.SimulatedNetworking,
                  driver.RemoteConsoles, driver.InterfaceHotplug,
-                 driver.Migratable):
+                 driver.Migratable, driver.LiveMigratable):
     name = "fake"
     # A KVM host's formats and devices, as far as the scheduler can tell.
     image_types = frozenset(["raw", "qcow2", "iso", "aki", "ari", "ami"])
@@ -128,6 +144,13 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         self._supported_instances = (("x86_64", hv_type, "hvm"),
                                      ("i686", hv_type, "hvm"))
         self._guests = {}
+        # Live migrations: guests arriving here (prepared, not running
+        # yet), and the control of each one leaving.
+        self._incoming = {}
+        self._outgoing = {}
+        self._held = {}
+        self._releases = {}
+        self._live_migration_steps = options.live_migration_steps
         # Guests whose disk a move handed to another host (or to a new
         # guest here), kept powered off until confirm or revert.
         self._migrated_out = {}
@@ -209,6 +232,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             self._guests[instance.uuid] = guest
 
     def destroy(self, ctx, instance, network_info=None):
+        self._maybe_fail("destroy", instance)
         with self._lock:
             self._guests.pop(instance.uuid, None)
 
@@ -324,6 +348,138 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                         for subnet in vif["network"]["subnets"]
                         for ip in subnet["ips"]] or ["network: no ports"])
 
+    # Live migration (LiveMigratable) -------------------------------------
+    #
+    # The destination prepares an incoming guest (not yet one of its
+    # guests); the source copies memory (and disk for a block migration)
+    # in [fake_driver] live_migration_steps steps, reporting progress
+    # after each, then drops its guest; the destination's post step makes
+    # the incoming guest one of its own, in the power state it had. A test
+    # may hold a migration after its first step (hold_live_migration) to
+    # see its progress, force it to complete or abort it.
+
+    def check_can_live_migrate_destination(self, ctx, instance,
+                                           block_migration):
+        self._maybe_fail("check_can_live_migrate_destination", instance)
+        if instance.uuid in self._guests:
+            raise exception.MigrationPreCheckError(
+                reason="the guest already runs on %s" % self.host)
+        # No shared instance storage between fake hosts: 'auto' means a
+        # block migration.
+        return True if block_migration is None else block_migration
+
+    def pre_live_migration(self, ctx, instance, block_migration,
+                           network_info):
+        if self._held.get(instance.uuid) == "pre":
+            self._waiting(instance.uuid).wait(60)
+        self._maybe_fail("pre_live_migration", instance)
+        node = instance.node if instance.node in self._node_set \
+            else self._nodes[0]
+        guest = FakeGuest(instance.uuid, instance.display_name or "", node,
+                          PowerState.PAUSED, instance.get("vcpus") or 0,
+                          image_ref=instance.get("image_ref"))
+        guest.log("migration: incoming from %s%s" % (
+            instance.host, " (block migration)" if block_migration else ""))
+        with self._lock:
+            self._incoming[instance.uuid] = guest
+
+    def live_migration(self, ctx, instance, dest, block_migration,
+                       progress):
+        self._maybe_fail("live_migration", instance)
+        guest = self._guest(instance)
+        control = _Outgoing()
+        with self._lock:
+            self._outgoing[instance.uuid] = control
+        try:
+            self._copy(instance, block_migration, progress, control)
+            with self._lock:
+                self._guests.pop(instance.uuid, None)
+            guest.log("migration: guest sent to %s" % dest)
+        finally:
+            with self._lock:
+                self._outgoing.pop(instance.uuid, None)
+
+    def _copy(self, instance, block_migration, progress, control):
+        steps = self._live_migration_steps
+        memory = (instance.memory_mb or 0) * 1024 * 1024
+        disk = ((instance.root_gb or 0) * 1024 ** 3 if block_migration
+                else 0)
+        for step in range(1, steps + 1):
+            if control.aborted:
+                raise driver.LiveMigrationAborted(
+                    instance_uuid=instance.uuid)
+            if control.forced:
+                step = steps
+            progress(memory, memory * step // steps,
+                     memory - memory * step // steps, disk,
+                     disk * step // steps, disk - disk * step // steps)
+            if step == steps:
+                return
+            if step == 1 and self._held.get(instance.uuid) == "copy":
+                # Held for a test: until it is released, forced or
+                # aborted (at most a minute).
+                control.wake.wait(60)
+            self._maybe_fail("live_migration_step", instance)
+
+    def live_migration_force_complete(self, instance):
+        self._maybe_fail("live_migration_force_complete", instance)
+        self._control(instance).force()
+
+    def live_migration_abort(self, instance):
+        self._maybe_fail("live_migration_abort", instance)
+        self._control(instance).abort()
+
+    def _control(self, instance):
+        control = self._outgoing.get(instance.uuid)
+        if control is None:
+            raise exception.MigrationError(
+                reason="no live migration of %s runs on %s"
+                % (instance.uuid, self.host))
+        return control
+
+    def post_live_migration_at_destination(self, ctx, instance,
+                                           network_info, power_state):
+        self._maybe_fail("post_live_migration_at_destination", instance)
+        with self._lock:
+            guest = self._incoming.pop(instance.uuid, None)
+            if guest is None:
+                raise exception.InstanceNotFound(instance_id=instance.uuid)
+            guest.power_state = power_state
+            guest.log("migration: running on %s" % self.host)
+            self._guests[instance.uuid] = guest
+
+    def rollback_live_migration_at_destination(self, ctx, instance,
+                                               network_info):
+        with self._lock:
+            self._incoming.pop(instance.uuid, None)
+
+    def hold_live_migration(self, instance_uuid, stage="copy"):
+        """Stop live migrations of the guest until release_live_migration
+        (tests): at "copy", after the source's first step (a force
+        complete or an abort also ends the wait); at "pre", before the
+        destination prepares."""
+        with self._lock:
+            self._held[instance_uuid] = stage
+            self._releases.setdefault(instance_uuid, threading.Event())
+
+    def release_live_migration(self, instance_uuid):
+        with self._lock:
+            self._held.pop(instance_uuid, None)
+            control = self._outgoing.get(instance_uuid)
+            release = self._releases.pop(instance_uuid, None)
+        if control is not None:
+            control.wake.set()
+        if release is not None:
+            release.set()
+
+    def _waiting(self, instance_uuid):
+        with self._lock:
+            return self._releases.setdefault(instance_uuid,
+                                             threading.Event())
+
+    def incoming_guest(self, instance_uuid):
+        """A guest a live migration is bringing here (tests), or None."""
+        return self._incoming.get(instance_uuid)
     # Moves (Migratable) ---------------------------------------------------
     #
     # The source powers its guest off and sets it aside (no longer one of
@@ -414,6 +570,9 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
     def clear_failures(self):
         with self._lock:
             self._failures = {}
+            held, self._held = list(self._held), {}
+        for instance_uuid in held:
+            self.release_live_migration(instance_uuid)
 
     def guest_shuts_down(self, instance_uuid):
         """The guest powers itself off (a shutdown inside it)."""

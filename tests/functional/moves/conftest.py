@@ -6,7 +6,6 @@ import pytest
 import webob
 
 from stratus.compute import manager as compute_manager
-from tests import conftest as root_conftest
 from tests.functional import cloud as cloud_harness
 from tests.functional.scheduling import fixtures
 
@@ -69,6 +68,28 @@ class Moves(fixtures.ManyHosts):
             for provider in self.placement("/resource_providers")[
                 "resource_providers"]}
 
+    def usages_settle(self, expected, timeout=10):
+        """The usages, once they are expected (a delete frees placement
+        right after the server disappears from the API)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            usages = self.usages()
+            if usages == expected or time.monotonic() > deadline:
+                return usages
+            time.sleep(0.02)
+    def used(self):
+        """{provider name: usages} of the providers holding anything."""
+        return {name: used for name, used in self.usages().items()
+                if any(used.values())}
+
+    def service(self, host):
+        """The compute Service of host (to stop and start it)."""
+        return next(svc for svc in list(self.cloud.services) + self.extra
+                    if svc.host == host and svc.binary == "nova-compute")
+
+    def host_of(self, server_id):
+        return self.admin.server(server_id)["OS-EXT-SRV-ATTR:host"]
+
     def allocations(self, consumer):
         """{provider name: resources} of a consumer."""
         names = {provider["uuid"]: provider["name"] for provider in
@@ -97,13 +118,15 @@ class Moves(fixtures.ManyHosts):
         return {event["event"]: event for event in detail["events"]}
 
 
-def start(conf, urls, tmp_path, **overrides):
+def start(conf, urls, tmp_path, hosts=2, env_class=None, **overrides):
+    """A started env_class (Moves unless given) of hosts compute hosts,
+    with [DEFAULT] overrides."""
     for name, value in overrides.items():
         conf.set_override(name, value)
-    # Two hosts of one node each: "the other host" is unambiguous.
+    # Hosts of one node each: "the other host" is unambiguous.
     conf.set_override("host_cache_seconds", 0.0, group="scheduler")
     running = cloud_harness.start_cloud(conf, urls, tmp_path, nodes=1)
-    return Moves(running)
+    return (env_class or Moves)(running, hosts)
 
 
 @pytest.fixture
@@ -116,14 +139,16 @@ def moves(conf, databases, cloud_urls, tmp_path):
 
 
 @pytest.fixture
-def sqlite_cloud_urls(sqlite_databases, _db_tmp_dir):
-    return root_conftest._cloud_dbs("sqlite", _db_tmp_dir).urls
-
-
-@pytest.fixture
 def moves_sqlite(conf, sqlite_cloud_urls, tmp_path):
     """On SQLite only (API shapes and microversions are the subject)."""
     env = start(conf, sqlite_cloud_urls, tmp_path)
+    yield env
+    env.stop()
+
+
+@pytest.fixture
+def moves_three_hosts(conf, sqlite_cloud_urls, tmp_path):
+    env = start(conf, sqlite_cloud_urls, tmp_path, hosts=3)
     yield env
     env.stop()
 
@@ -141,6 +166,3 @@ def moves_auto_confirm(conf, sqlite_cloud_urls, tmp_path):
     env = start(conf, sqlite_cloud_urls, tmp_path, resize_confirm_window=1)
     yield env
     env.stop()
-
-
-__all__ = ["Moves", "compute_manager"]

@@ -35,8 +35,8 @@ def _rolled_back(env, server_id, source, before, status="ACTIVE"):
     return server, migration
 
 
-def test_no_valid_host_leaves_the_server_and_its_allocations(moves):
-    env = moves
+def test_no_valid_host_leaves_the_server_and_its_allocations(moves_sqlite):
+    env = moves_sqlite
     server_id, source, other, before = _started(env)
     env.admin.post("/flavors", {"flavor": {
         "name": "huge", "ram": 512, "vcpus": 64, "disk": 1, "id": "huge"}})
@@ -61,32 +61,49 @@ def test_no_valid_host_leaves_the_server_and_its_allocations(moves):
     assert env.driver(source).guest(server_id).power_state == 1
 
 
-def test_destination_prep_fails(moves):
-    env = moves
+def test_failure_before_the_handover_at_each_step(moves_sqlite):
+    """The destination's prep fails, the source fails to send the guest,
+    the destination's driver cannot move guests at all: each time the
+    server is ACTIVE on its source, its guest running there, placement
+    as before."""
+    from tests.functional.server_actions.test_guest_actions import (
+        PowerOnlyDriver)
+    env = moves_sqlite
     server_id, source, other, before = _started(env)
-    env.driver(other).inject_failure("prepare_migration_target")
-    env.act(server_id, {"resize": {"flavorRef": "2"}})
-    _rolled_back(env, server_id, source, before)
+    steps = (
+        (other, "prepare_migration_target", "compute_prep_resize",
+         "qemu unexpectedly closed the monitor"),
+        (source, "migrate_disk_and_power_off", "compute_resize_instance",
+         "qemu unexpectedly closed the monitor"),
+        (other, None, "conductor_migrate_server",
+         "The power-only driver of host %s does not support resize" % other))
+    for index, (host, operation, failed_event, details) in enumerate(steps):
+        compute = env.computes[host]
+        if operation is not None:
+            compute.driver.inject_failure(operation)
+        else:
+            compute.driver = PowerOnlyDriver(compute.driver)
+        try:
+            response = env.act(server_id, {"resize": {"flavorRef": "2"}})
+            assert response.status_int == 202
+            server = env.wait(server_id, {"ACTIVE"})
+        finally:
+            if operation is None:
+                compute.driver = compute.driver.fake
+            env.clear_failures()
+        assert server["OS-EXT-SRV-ATTR:host"] == source
+        assert server["flavor"]["original_name"] == "m1.tiny"
+        assert env.usages() == before
+        migrations = env.migrations(server_id)
+        assert [m["status"] for m in migrations] == ["error"] * (index + 1)
+        assert env.allocations(migrations[0]["uuid"]) == {}
+        events = env.events(server_id, "resize")
+        assert events[failed_event]["result"] == "Error"
+        assert details in events["conductor_migrate_server"]["details"]
+        assert env.driver(source).guest(server_id).power_state == 1
+        assert env.driver(other).guest(server_id) is None
     events = env.events(server_id, "resize")
-    assert events["compute_prep_resize"]["result"] == "Error"
     assert events["compute_prep_resize"]["host"] == other
-    assert "compute_resize_instance" not in events
-    assert env.driver(source).guest(server_id).power_state == 1
-    assert env.admin.server(server_id)["flavor"]["original_name"] == "m1.tiny"
-
-
-def test_source_fails_to_send_the_guest(moves):
-    env = moves
-    server_id, source, other, before = _started(env)
-    env.driver(source).inject_failure("migrate_disk_and_power_off")
-    env.act(server_id, {"migrate": None}, client=env.admin)
-    _rolled_back(env, server_id, source, before)
-    events = env.events(server_id, "migrate")
-    assert events["compute_resize_instance"]["result"] == "Error"
-    assert "qemu unexpectedly closed the monitor" in events[
-        "conductor_migrate_server"]["details"]
-    assert env.driver(source).guest(server_id).power_state == 1
-    assert env.driver(other).guest(server_id) is None
 
 
 def test_destination_fails_to_finish(moves):
@@ -105,8 +122,8 @@ def test_destination_fails_to_finish(moves):
     assert events["compute_finish_revert_resize"]["result"] == "Success"
 
 
-def test_source_cannot_take_it_back_is_error_with_a_fault(moves):
-    env = moves
+def test_source_cannot_take_it_back_is_error_with_a_fault(moves_sqlite):
+    env = moves_sqlite
     server_id, source, other, before = _started(env)
     env.driver(other).inject_failure("finish_migration")
     env.driver(source).inject_failure("finish_revert_migration")
@@ -116,8 +133,8 @@ def test_source_cannot_take_it_back_is_error_with_a_fault(moves):
         "message"]
 
 
-def test_resize_down_the_disk_is_refused(moves):
-    env = moves
+def test_resize_down_the_disk_is_refused(moves_sqlite):
+    env = moves_sqlite
     server_id, source, other, before = _started(env, flavor="2")
     # As in Nova, the image's minimum disk recorded at boot is the boot
     # flavor's disk when bigger: the API refuses a smaller one.
@@ -152,8 +169,8 @@ def test_resize_down_the_disk_is_refused(moves):
     assert event["details"] == "Resize error: Unable to resize disk down."
 
 
-def test_revert_whose_source_cannot_restart(moves):
-    env = moves
+def test_revert_whose_source_cannot_restart(moves_sqlite):
+    env = moves_sqlite
     server_id, source, other, before = _waiting_with_failure(
         env, "finish_revert_migration")
     assert env.act(server_id, {"revertResize": None}).status_int == 202
@@ -177,34 +194,16 @@ def test_deleting_a_resized_server_frees_both_hosts(moves):
     env.wait(server_id, {"VERIFY_RESIZE"})
     env.demo.delete("/servers/%s" % server_id)
     env.demo.wait_for_deleted(server_id)
-    assert env.usages() == {host: {name: 0 for name in usage}
-                            for host, usage in before.items()}
+    freed = {host: {name: 0 for name in usage}
+             for host, usage in before.items()}
+    assert env.usages_settle(freed) == freed
     migration, = env.migrations(server_id)
     assert migration["status"] == "error"
     assert env.allocations(migration["uuid"]) == {}
 
 
-def test_a_driver_without_moves_answers_with_an_event_error(moves):
-    from tests.functional.server_actions.test_guest_actions import (
-        PowerOnlyDriver)
-    env = moves
-    server_id, source, other, before = _started(env)
-    compute = env.computes[other]
-    compute.driver = PowerOnlyDriver(compute.driver)
-    try:
-        response = env.act(server_id, {"resize": {"flavorRef": "2"}})
-        assert response.status_int == 202
-        _rolled_back(env, server_id, source, before)
-        event = env.events(server_id, "resize")["conductor_migrate_server"]
-        assert event["details"] == (
-            "The power-only driver of host %s does not support resize"
-            % other)
-    finally:
-        compute.driver = compute.driver.fake
-
-
-def test_the_server_groups_policy_holds_for_moves(moves):
-    env = moves
+def test_the_server_groups_policy_holds_for_moves(moves_sqlite):
+    env = moves_sqlite
     group = env.group("anti-affinity")
     first = env.settled(env.boot(name="a", hints={"group": group}))
     second = env.settled(env.boot(name="b", hints={"group": group}))
@@ -229,8 +228,8 @@ def test_the_server_groups_policy_holds_for_moves(moves):
         first["OS-EXT-SRV-ATTR:host"])
 
 
-def test_a_source_that_cannot_clean_up_does_not_stop_the_confirm(moves):
-    env = moves
+def test_a_source_that_cannot_clean_up_does_not_stop_the_confirm(moves_sqlite):
+    env = moves_sqlite
     server_id, source, other, before = _waiting_with_failure(
         env, "confirm_migration")
     assert env.act(server_id, {"confirmResize": None}).status_int == 204
@@ -243,3 +242,32 @@ def test_a_source_that_cannot_clean_up_does_not_stop_the_confirm(moves):
                                     "VCPU": 1}}
     assert env.events(server_id, "confirmResize")[
         "compute_confirm_resize"]["result"] == "Error"
+
+
+def test_a_destination_that_fails_its_prep_gives_way_to_an_alternate(
+        moves_three_hosts):
+    env = moves_three_hosts
+    hosts = sorted(env.computes)
+    source, full, empty = hosts[0], hosts[1], hosts[2]
+    server_id = env.settled(env.boot(client=env.admin, host=source))["id"]
+    # A bigger server on `full` makes `empty` the scheduler's first
+    # choice (the RAM weigher spreads), and `empty` fails its prep.
+    env.settled(env.boot(client=env.admin, host=full, flavorRef="3"))
+    env.driver(empty).inject_failure("prepare_migration_target")
+    before = env.usages()
+    response = env.act(server_id, {"migrate": None}, client=env.admin)
+    assert response.status_int == 202
+    moved = env.wait(server_id, {"VERIFY_RESIZE"})
+    assert moved["OS-EXT-SRV-ATTR:host"] == full
+    migration, = env.migrations(server_id)
+    assert migration["dest_compute"] == full
+    assert env.allocations(migration["uuid"]) == {source: before[source]}
+    assert env.usages()[empty] == before[empty]
+    detail = env.admin.get("/servers/%s/os-instance-actions/%s" % (
+        server_id, env.admin.get("/servers/%s/os-instance-actions"
+                                 % server_id)["instanceActions"][0][
+            "request_id"]), version="2.62")["instanceAction"]
+    preps = sorted((event["host"], event["result"])
+                   for event in detail["events"]
+                   if event["event"] == "compute_prep_resize")
+    assert preps == sorted([(empty, "Error"), (full, "Success")])

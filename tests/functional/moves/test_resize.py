@@ -99,8 +99,8 @@ def test_resize_revert_gives_everything_back(moves):
         source)
 
 
-def test_cold_migrate_with_and_without_host(moves):
-    env = moves
+def test_cold_migrate_with_and_without_host(moves_sqlite):
+    env = moves_sqlite
     server = env.active(flavor="1")
     source = server["OS-EXT-SRV-ATTR:host"]
     other = next(host for host in env.computes if host != source)
@@ -141,8 +141,8 @@ def test_cold_migrate_with_and_without_host(moves):
         "conductor_migrate_server"]["result"] == "Success"
 
 
-def test_wrong_states_and_bad_requests(moves):
-    env = moves
+def test_wrong_states_and_bad_requests(moves_sqlite):
+    env = moves_sqlite
     server = env.active(flavor="1")
     server_id = server["id"]
     message = env.act(server_id, {"confirmResize": None}).json[

@@ -174,34 +174,46 @@ def test_noop_driver_sends_nothing(conf, sqlite_databases, _db_tmp_dir,
         running.stop()
 
 
-def test_a_cold_migration_notifies_each_compute_step(
+def test_a_resize_and_its_revert_send_novas_notifications(
         conf, sqlite_databases, _db_tmp_dir, tmp_path):
     from tests.functional.moves import conftest as moves_conftest
     urls = root_conftest._cloud_dbs("sqlite", _db_tmp_dir).urls
-    moves = moves_conftest.start(conf, urls, tmp_path)
+    env = moves_conftest.start(conf, urls, tmp_path)
     collector = Collector()
-    listener = moves.cloud.messaging.notification_listener(
+    listener = env.cloud.messaging.notification_listener(
         ["versioned_notifications"], [collector])
     listener.start()
     try:
-        server = moves.active()
+        server = env.active()
         server_id, source = server["id"], server["OS-EXT-SRV-ATTR:host"]
-        assert moves.act(server_id, {"migrate": None},
-                         client=moves.admin).status_int == 202
-        dest = moves.wait(server_id, {"VERIFY_RESIZE"})[
-            "OS-EXT-SRV-ATTR:host"]
-        for name, host in (("resize_prep", dest), ("resize", source),
-                           ("resize_finish", dest)):
-            for phase in ("start", "end"):
-                _priority, publisher, _payload = collector.wait_for(
-                    "instance.%s.%s" % (name, phase), server_id)
-                assert publisher == "nova-compute:%s" % host
-        assert moves.act(server_id, {"confirmResize": None},
-                         client=moves.admin).status_int == 204
-        _priority, publisher, payload = collector.wait_for(
-            "instance.resize_confirm.end", server_id)
-        assert publisher == "nova-compute:%s" % source
+        env.act(server_id, {"resize": {"flavorRef": "2"}})
+        dest = env.wait(server_id, {"VERIFY_RESIZE"})["OS-EXT-SRV-ATTR:host"]
+        for event_type, host in (("instance.resize_prep.start", dest),
+                                 ("instance.resize_prep.end", dest),
+                                 ("instance.resize.start", source),
+                                 ("instance.resize.end", source),
+                                 ("instance.resize_finish.start", dest),
+                                 ("instance.resize_finish.end", dest)):
+            priority, publisher, _ = collector.wait_for(event_type,
+                                                        server_id)
+            assert (priority, publisher) == ("INFO", "nova-compute:%s"
+                                             % host), event_type
+        env.act(server_id, {"revertResize": None})
+        env.wait(server_id, {"ACTIVE"})
+        for event_type, host in (("instance.resize_revert.start", dest),
+                                 ("instance.resize_revert.end", source)):
+            _, publisher, payload = collector.wait_for(event_type, server_id)
+            assert publisher == "nova-compute:%s" % host
+        assert payload["nova_object.data"]["flavor"]["nova_object.data"][
+            "name"] == "m1.tiny"
+        # A failing step sends its error.
+        env.driver(source).inject_failure("migrate_disk_and_power_off")
+        env.act(server_id, {"resize": {"flavorRef": "2"}})
+        priority, _, payload = collector.wait_for("instance.resize.error",
+                                                  server_id)
+        assert priority == "ERROR"
+        env.wait(server_id, {"ACTIVE"})
     finally:
         listener.stop()
         listener.wait()
-        moves.stop()
+        env.stop()

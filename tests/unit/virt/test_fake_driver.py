@@ -193,3 +193,81 @@ def test_failures_are_injected_per_operation_and_instance(conf):
     assert fake.get_power_state(first) == PowerState.PAUSED
     fake.guest_shuts_down(second.uuid)
     assert fake.get_power_state(second) == PowerState.SHUTDOWN
+
+
+def _migrating_instance(source):
+    instance = make_instance("mover")
+    instance.update(dict(memory_mb=512, root_gb=1, vcpus=1, host="cmp1",
+                         image_ref="img"))
+    source.spawn(None, instance, None, [], None, [])
+    return instance
+
+
+def test_live_migration_moves_the_guest_with_progress(conf):
+    conf.set_override("live_migration_steps", 4, group="fake_driver")
+    source = virt_driver.load_driver(conf, "cmp1")
+    dest = virt_driver.load_driver(conf, "cmp2")
+    instance = _migrating_instance(source)
+    # 'auto' (None): no shared storage between fake hosts.
+    assert dest.check_can_live_migrate_destination(None, instance,
+                                                   None) is True
+    with pytest.raises(exception.MigrationPreCheckError):
+        source.check_can_live_migrate_destination(None, instance, None)
+    dest.pre_live_migration(None, instance, True, [])
+    assert dest.incoming_guest(instance.uuid).power_state == (
+        PowerState.PAUSED)
+    assert instance.uuid not in dest.list_instance_uuids()
+    reports = []
+    source.live_migration(None, instance, "cmp2", True,
+                          lambda *values: reports.append(values))
+    mib, gib = 1024 * 1024, 1024 ** 3
+    assert reports[0] == (512 * mib, 128 * mib, 384 * mib, gib, gib // 4,
+                          gib - gib // 4)
+    assert reports[-1] == (512 * mib, 512 * mib, 0, gib, gib, 0)
+    assert len(reports) == 4
+    assert instance.uuid not in source.list_instance_uuids()
+    dest.post_live_migration_at_destination(None, instance, [],
+                                            PowerState.RUNNING)
+    assert dest.get_power_state(instance) == PowerState.RUNNING
+    assert dest.incoming_guest(instance.uuid) is None
+
+
+def test_held_live_migration_can_be_forced_or_aborted(conf):
+    import threading
+    source = virt_driver.load_driver(conf, "cmp1")
+    instance = _migrating_instance(source)
+    with pytest.raises(exception.MigrationError):
+        source.live_migration_abort(instance)
+    for finish, expected in ((source.live_migration_force_complete, None),
+                             (source.live_migration_abort,
+                              virt_driver.LiveMigrationAborted)):
+        source.hold_live_migration(instance.uuid)
+        reports, outcome = [], []
+        first = threading.Event()
+
+        def progress(*values):
+            reports.append(values)
+            first.set()
+
+        def run():
+            try:
+                source.live_migration(None, instance, "cmp2", False,
+                                      progress)
+                outcome.append(None)
+            except Exception as exc:  # noqa: BLE001 - checked below
+                outcome.append(type(exc))
+        thread = threading.Thread(target=run)
+        thread.start()
+        assert first.wait(10)
+        assert len(reports) == 1
+        finish(instance)
+        thread.join(10)
+        assert outcome == [expected]
+        if expected is None:
+            # Forced: the last report says everything was copied.
+            assert reports[-1][2] == 0 and len(reports) == 2
+            assert instance.uuid not in source.list_instance_uuids()
+            source.spawn(None, instance, None, [], None, [])
+        else:
+            assert source.get_power_state(instance) == PowerState.RUNNING
+        source.release_live_migration(instance.uuid)
