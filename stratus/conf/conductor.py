@@ -28,9 +28,10 @@ CONDUCTOR_OPTS = [
     cfg.IntOpt("move_timeout", default=600, min=1,
                help="Seconds a move's task_state may last before the "
                     "conductor's check takes it as abandoned and rolls it "
-                    "back (at least three [DEFAULT] rpc_response_timeout: "
-                    "a live move task may wait out a call to a compute "
-                    "and its rollback's calls)."),
+                    "back; keep it above three [DEFAULT] "
+                    "rpc_response_timeout (a live move task may wait out "
+                    "a call to a compute and its rollback's calls; the "
+                    "conductor warns at start otherwise)."),
 ]
 
 

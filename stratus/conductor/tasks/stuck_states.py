@@ -64,7 +64,7 @@ MIGRATE_TASK_STATES = frozenset([
     "resize_prep", "resize_migrating", "resize_migrated", "resize_finish",
     "resize_reverting", "resize_confirming"])
 # The RPC timeouts a move's conductor task may wait out in a row (a step's
-# call, then its rollback's two): the least deadline of a move.
+# call, then its rollback's two): move_timeout should be longer.
 MOVE_CALLS = 3
 # (kind, task, owner, deadline option of [conductor], what the check does
 # when the owner is gone).
@@ -92,7 +92,7 @@ OWNERS = [
         "`%s`" % state for state in sorted(MIGRATE_TASK_STATES)) + ")",
      "the conductor's move task (the computes answer its calls)",
      "move_timeout",
-     "(no progress for that long, and at least 3 RPC timeouts) settled "
+     "(no progress for that long; keep it above three RPC timeouts) settled "
      "from the step saved on its migration (tasks/migrate.py `recover`): "
      "rolled back, or its confirm / revert done again"),
     (MOVE, "other moves (" + ", ".join(
@@ -143,13 +143,20 @@ class StuckStates:
 
     def deadlines(self):
         conductor = self.conf.conductor
-        # A move's conductor task may wait out a call to a compute, and
-        # then its rollback's calls: never taken over before that.
         return {BUILD: conductor.build_timeout,
                 DELETE: conductor.delete_timeout,
                 ACTION: conductor.action_timeout,
-                MOVE: max(conductor.move_timeout,
-                          MOVE_CALLS * self.conf.rpc_response_timeout)}
+                MOVE: conductor.move_timeout}
+
+    def check_move_timeout(self):
+        """Warn when a live move task could be taken over: it may wait
+        out a call to a compute and then its rollback's calls."""
+        least = MOVE_CALLS * self.conf.rpc_response_timeout
+        if self.conf.conductor.move_timeout < least:
+            LOG.warning("[conductor] move_timeout %s is less than three "
+                        "[DEFAULT] rpc_response_timeout (%s s): the check "
+                        "may roll back a move its conductor still drives",
+                        self.conf.conductor.move_timeout, least)
 
     def run(self, ctx):
         """One pass: resume orphaned build requests, then settle the
