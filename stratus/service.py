@@ -53,6 +53,10 @@ class Service:
         self._stopping.clear()
         self._first_report()
         self.manager.init_host()
+        # A start that outlasted service_down_time (a compute registering
+        # tens of thousands of nodes) must not leave the service looking
+        # down until the first heartbeat, report_interval from now.
+        self._beat()
         self._rpc_server = self.messaging.server(
             self.topic, self.host, [self.manager], self.databases)
         self._rpc_server.start()
@@ -112,11 +116,14 @@ class Service:
 
     def _heartbeat_loop(self):
         while not self._stopping.wait(self.conf.report_interval):
-            try:
-                self.report()
-            except Exception:  # noqa: BLE001 - keep beating after a failure
-                LOG.exception("Heartbeat of %s on %s failed", self.binary,
-                              self.host)
+            self._beat()
+
+    def _beat(self):
+        try:
+            self.report()
+        except Exception:  # noqa: BLE001 - keep beating after a failure
+            LOG.exception("Heartbeat of %s on %s failed", self.binary,
+                          self.host)
 
     def _periodic_loop(self, tasks):
         now = time.monotonic()

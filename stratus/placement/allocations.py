@@ -131,8 +131,19 @@ def _move(ctx, consumer_uuid, source_uuid, target_uuid):
 
 
 def remove_consumer(ctx, consumer_uuid):
-    """Drop every allocation of the consumer, and the consumer."""
+    """Drop every allocation of the consumer, and the consumer. The
+    providers it held get a new generation, as with every change of their
+    usage (a writer that read them before must read again; the
+    candidates' summary cache keys on it)."""
+    providers.retry_on_conflict(_remove_consumer, ctx, consumer_uuid)
+
+
+def _remove_consumer(ctx, consumer_uuid):
     with ctx.api_db.writer() as session:
+        session.execute(PROVIDERS.update().where(PROVIDERS.c.id.in_(
+            sa.select(ALLOCATIONS.c.resource_provider_id).where(
+                ALLOCATIONS.c.consumer_id == consumer_uuid))).values(
+            generation=PROVIDERS.c.generation + 1))
         session.execute(ALLOCATIONS.delete().where(
             ALLOCATIONS.c.consumer_id == consumer_uuid))
         session.execute(CONSUMERS.delete().where(

@@ -11,6 +11,7 @@ make choices.
 import dataclasses
 import itertools
 import random
+import time
 
 import sqlalchemy as sa
 
@@ -58,6 +59,9 @@ class CandidateQuery:
     # shuffle what was found, so that repeated requests get different
     # providers rather than always the first trees.
     randomize: bool = False
+    # The providers' traits in the summaries (the REST API shows them; the
+    # scheduler does not read them).
+    summary_traits: bool = True
 
 
 @dataclasses.dataclass
@@ -108,24 +112,41 @@ def find_candidates(ctx, request):
                 else top + 1)
         start = (random.randint(0, top) if request.randomize
                  and request.limit else 0)
+        # One group asking resources of a cloud without nested providers
+        # (the scheduler's usual request): each candidate is one provider
+        # holding everything, found by one query.
+        single = (len(groups) == 1 and groups[0].resources
+                  and not request.same_subtree and not _any_nested(session))
+        if single and request.limit:
+            # Most providers usually fit: read little more than needed.
+            size = max(request.limit + request.limit // 4, _FIRST_RANGE)
         for id_range in _id_ranges(start, top, size):
             if not groups:
                 break
-            found = _find_in_range(session, groups, request, trait_ids,
-                                   class_ids, id_range)
-            if not found:
-                continue
-            more, uuids = _summaries(session, sorted(
-                {root for root, _ in found}))
-            summaries.update(more)
-            for _root, (allocations, mappings) in found:
-                candidate = AllocationRequest(
-                    allocations={uuids[rp]: dict(resources)
-                                 for rp, resources in allocations},
-                    mappings={suffix: [uuids[rp] for rp in rps]
-                              for suffix, rps in mappings})
-                if not may_merge or _fits(candidate, summaries):
-                    requests.append(candidate)
+            if single:
+                built, more = _single_providers(
+                    session, _SummaryCache.of(ctx.api_db), groups[0],
+                    request, trait_ids, class_ids,
+                    id_range, None if request.limit is None
+                    else request.limit - len(requests))
+                summaries.update(more)
+                requests.extend(built)
+            else:
+                found = _find_in_range(session, groups, request, trait_ids,
+                                       class_ids, id_range)
+                if not found:
+                    continue
+                more, uuids = _summaries(session, sorted(
+                    {root for root, _ in found}), request.summary_traits)
+                summaries.update(more)
+                for _root, (allocations, mappings) in found:
+                    candidate = AllocationRequest(
+                        allocations={uuids[rp]: dict(resources)
+                                     for rp, resources in allocations},
+                        mappings={suffix: [uuids[rp] for rp in rps]
+                                  for suffix, rps in mappings})
+                    if not may_merge or _fits(candidate, summaries):
+                        requests.append(candidate)
             if request.limit is not None and len(requests) >= request.limit:
                 if request.randomize:
                     random.shuffle(requests)
@@ -166,6 +187,166 @@ def _find_in_range(session, groups, request, trait_ids, class_ids,
     roots = sorted(set.intersection(*[set(o) for o in options]))
     parents = _parents(session, roots) if request.same_subtree else {}
     return _combine(groups, options, roots, request, parents)
+
+
+def _any_nested(session):
+    return session.scalar(sa.select(PROVIDERS.c.id).where(
+        PROVIDERS.c.parent_provider_id.is_not(None)).limit(1)) is not None
+
+
+class _SummaryCache:
+    """Per database: {provider uuid: (generation, {class: Inventory},
+    {class: used})} (by uuid: a database may give a new provider the id
+    of a deleted one). A provider's generation changes with every change of
+    its inventories or allocations, so an entry read at the current
+    generation is still true, and a decision reads from the database only
+    the providers that changed since the last one. Inventory dicts that
+    are alike are one object (they are never changed in place: summaries
+    copy the usages they hand out). Emptied every MAX_AGE seconds, as a
+    bound on what a writer that forgot a generation could leave stale."""
+    MAX_AGE = 60.0
+
+    def __init__(self):
+        self.entries = {}
+        self.inventories = {}
+        self.started = time.monotonic()
+
+    @classmethod
+    def of(cls, database):
+        cache = getattr(database, "_placement_summary_cache", None)
+        if cache is None or time.monotonic() - cache.started > cls.MAX_AGE:
+            cache = database._placement_summary_cache = cls()
+        return cache
+
+    def read(self, session, ids):
+        """Fill the entries of ids (sorted provider ids) from the database:
+        their inventories with their usage, in one statement."""
+        if not ids:
+            return
+        used = sa.select(sa.func.coalesce(sa.func.sum(ALLOCATIONS.c.used),
+                                          0)).where(
+            ALLOCATIONS.c.resource_provider_id
+            == INVENTORIES.c.resource_provider_id,
+            ALLOCATIONS.c.resource_class_id
+            == INVENTORIES.c.resource_class_id).scalar_subquery()
+        wanted = set(ids)
+        span = (PROVIDERS.c.id.between(ids[0], ids[-1])
+                if ids[-1] - ids[0] < 2 * len(ids) + _FIRST_RANGE
+                else PROVIDERS.c.id.in_(ids))
+        rows = session.execute(sa.select(
+            PROVIDERS.c.id, PROVIDERS.c.uuid, PROVIDERS.c.generation,
+            INVENTORIES.c.resource_class_id, INVENTORIES.c.total,
+            INVENTORIES.c.reserved, INVENTORIES.c.min_unit,
+            INVENTORIES.c.max_unit, INVENTORIES.c.step_size,
+            INVENTORIES.c.allocation_ratio, used).select_from(
+            PROVIDERS.outerjoin(
+                INVENTORIES,
+                INVENTORIES.c.resource_provider_id == PROVIDERS.c.id)).where(
+            span).order_by(PROVIDERS.c.id)).all()
+        names = resource_classes.names_of(
+            session, {row[3] for row in rows if row[3] is not None})
+        shared = {}
+        for rp, group in itertools.groupby(rows, key=lambda row: row[0]):
+            if rp not in wanted:
+                continue
+            inventories, usages, uuid, generation = {}, {}, None, None
+            for _rp, uuid, generation, class_id, *values, in_use in group:
+                if class_id is None:
+                    continue
+                inventory = _shared_inventory(shared, values)
+                inventories[names[class_id]] = inventory
+                usages[names[class_id]] = int(in_use or 0)
+            key = tuple(sorted((name, id(inventory))
+                               for name, inventory in inventories.items()))
+            inventories = self.inventories.setdefault(key, inventories)
+            self.entries[uuid] = (generation, inventories, usages)
+
+
+def _single_providers(session, cache, group, request, trait_ids, class_ids,
+                      id_range, limit):
+    """What _find_in_range and the summaries give, for one group when
+    every tree is a single provider: ([AllocationRequest], {uuid:
+    ProviderSummary}) for the providers of the range (with the group's
+    traits and aggregates) that have room for every class of the group,
+    in id order, at most limit. The database picks the providers by traits and
+    aggregates; their room is checked here, from the summary cache (the
+    same rule as capacity_conditions)."""
+    conditions = _root_conditions(request, trait_ids) + [
+        PROVIDERS.c.root_provider_id >= id_range[0],
+        PROVIDERS.c.root_provider_id < id_range[1]]
+    conditions += query.aggregate_conditions(
+        PROVIDERS, group.member_of, group.forbidden_aggregates,
+        include_root=True)
+    if group.in_tree is not None:
+        conditions.append(query.in_tree_condition(PROVIDERS, group.in_tree))
+    conditions += query.trait_conditions(
+        PROVIDERS.c.id,
+        [{trait_ids[n] for n in any_of} for any_of in group.required],
+        {trait_ids[n] for n in group.forbidden})
+    rows = session.execute(sa.select(
+        PROVIDERS.c.id, PROVIDERS.c.uuid, PROVIDERS.c.generation).where(
+        *conditions).order_by(PROVIDERS.c.id)).all()
+    entries = cache.entries
+    cache.read(session, [rp for rp, uuid, generation in rows
+                         if entries.get(uuid, (None,))[0] != generation])
+    wanted = tuple(group.resources.items())
+    resources = tuple(sorted(wanted))
+    # Per distinct inventories (most providers share one): None when the
+    # request breaks a unit rule or a class is missing, else the usage
+    # each class may have for the request to fit.
+    room_of = {}
+    # One resources dict for all: candidates are read, never changed.
+    amounts = dict(resources)
+    found, summaries, uuids = [], {}, {}
+    for rp, uuid, _generation in rows:
+        if limit is not None and len(found) >= limit:
+            break
+        entry = entries.get(uuid)
+        if entry is None:
+            continue
+        _seen, inventories, usages = entry
+        key = id(inventories)
+        if key not in room_of:
+            room_of[key] = _room(inventories, wanted)
+        room = room_of[key]
+        if room is None or any(usages.get(name, 0) > most
+                               for name, most in room):
+            continue
+        summaries[uuid] = ProviderSummary(uuid, None, uuid, inventories,
+                                          dict(usages), [])
+        uuids[rp] = uuid
+        found.append(AllocationRequest({uuid: amounts},
+                                       {group.suffix: [uuid]}))
+    if found and request.summary_traits:
+        for rp, name in session.execute(sa.select(
+                query.PROVIDER_TRAITS.c.resource_provider_id,
+                traits.TRAITS.c.name).join(
+                traits.TRAITS,
+                traits.TRAITS.c.id == query.PROVIDER_TRAITS.c.trait_id).where(
+                query.PROVIDER_TRAITS.c.resource_provider_id.between(
+                    min(uuids), max(uuids)))).all():
+            if rp in uuids:
+                summaries[uuids[rp]].traits.append(name)
+        for summary in summaries.values():
+            summary.traits.sort()
+    return found, summaries
+
+
+def _room(inventories, wanted):
+    """((class, highest usage that still leaves room for the amount),
+    ...) for wanted ((class, amount), ...), or None when a class is
+    missing or an amount breaks min_unit, max_unit or step_size: the
+    rule of query.capacity_conditions."""
+    room = []
+    for name, amount in wanted:
+        inventory = inventories.get(name)
+        if inventory is None or not (
+                inventory.min_unit <= amount <= inventory.max_unit
+                and amount % inventory.step_size == 0):
+            return None
+        room.append((name, (inventory.total - inventory.reserved)
+                     * inventory.allocation_ratio - amount))
+    return tuple(room)
 
 
 def _root_conditions(request, trait_ids):
@@ -345,7 +526,7 @@ def _combine(groups, options, roots, request, parents):
     return found
 
 
-def _summaries(session, roots):
+def _summaries(session, roots, with_traits=True):
     """({uuid: ProviderSummary}, {id: uuid}) of every provider in the trees
     (parents and roots are in the same trees: no self-join needed)."""
     if not roots:
@@ -354,10 +535,18 @@ def _summaries(session, roots):
         PROVIDERS.c.id, PROVIDERS.c.uuid, PROVIDERS.c.parent_provider_id,
         PROVIDERS.c.root_provider_id)
     in_trees = None
-    if len(roots) <= _IN_LIST_LIMIT:
+    if roots[-1] - roots[0] < 2 * len(roots) + _FIRST_RANGE:
+        # Close together (as candidates read by ranges are): a range of
+        # ids costs the database less than a long IN list; the few trees
+        # in it that are not wanted are dropped here.
+        in_trees = query.root_id(PROVIDERS).between(roots[0], roots[-1])
+        statement = statement.where(in_trees)
+    elif len(roots) <= _IN_LIST_LIMIT:
         in_trees = query.root_id(PROVIDERS).in_(roots)
         statement = statement.where(in_trees)
-    rows = session.execute(statement).all()
+    wanted = set(roots)
+    rows = [row for row in session.execute(statement).all()
+            if row[3] in wanted]
     uuid_of = {row[0]: row[1] for row in rows}
     by_id, summaries = {}, {}
     for rp, uuid, parent, root in rows:
@@ -365,45 +554,57 @@ def _summaries(session, roots):
                                     uuid_of.get(root, uuid), {}, {}, [])
     used = sa.select(
         ALLOCATIONS.c.resource_provider_id, ALLOCATIONS.c.resource_class_id,
-        sa.func.sum(ALLOCATIONS.c.used).label("used")).group_by(
-            ALLOCATIONS.c.resource_provider_id,
-            ALLOCATIONS.c.resource_class_id).subquery()
-    inventory_rows = sa.select(
-        INVENTORIES.c.resource_provider_id, INVENTORIES.c.resource_class_id,
-        INVENTORIES.c.total, INVENTORIES.c.reserved, INVENTORIES.c.min_unit,
-        INVENTORIES.c.max_unit, INVENTORIES.c.step_size,
-        INVENTORIES.c.allocation_ratio, used.c.used).select_from(
-        INVENTORIES.outerjoin(used, sa.and_(
-            used.c.resource_provider_id == INVENTORIES.c.resource_provider_id,
-            used.c.resource_class_id == INVENTORIES.c.resource_class_id)))
+        sa.func.sum(ALLOCATIONS.c.used).label("used"))
     trait_rows = sa.select(
         query.PROVIDER_TRAITS.c.resource_provider_id, traits.TRAITS.c.name
     ).join(traits.TRAITS,
            traits.TRAITS.c.id == query.PROVIDER_TRAITS.c.trait_id)
+    inventory_rows = sa.select(
+        INVENTORIES.c.resource_provider_id, INVENTORIES.c.resource_class_id,
+        INVENTORIES.c.total, INVENTORIES.c.reserved, INVENTORIES.c.min_unit,
+        INVENTORIES.c.max_unit, INVENTORIES.c.step_size,
+        INVENTORIES.c.allocation_ratio)
     if in_trees is not None:
         members = sa.select(PROVIDERS.c.id).where(in_trees)
         inventory_rows = inventory_rows.where(
             INVENTORIES.c.resource_provider_id.in_(members))
+        used = used.where(ALLOCATIONS.c.resource_provider_id.in_(members))
         trait_rows = trait_rows.where(
             query.PROVIDER_TRAITS.c.resource_provider_id.in_(members))
-    rows = [tuple(row) for row in session.execute(inventory_rows)]
+    used_by = {(rp, class_id): amount for rp, class_id, amount in
+               session.execute(used.group_by(
+                   ALLOCATIONS.c.resource_provider_id,
+                   ALLOCATIONS.c.resource_class_id)).all()}
+    rows = session.execute(inventory_rows).all()
     names = resource_classes.names_of(session, {row[1] for row in rows})
-    inventory = providers.Inventory
-    for rp, class_id, total, reserved, low, high, step, ratio, used in rows:
+    shared = {}
+    for rp, class_id, *values in rows:
         summary = by_id.get(rp)
         if summary is None:
             continue
+        inventory = _shared_inventory(shared, values)
         name = names[class_id]
-        summary.inventories[name] = inventory(total, reserved, low, high,
-                                              step, ratio)
-        summary.usages[name] = int(used or 0)
-    for rp, name in session.execute(trait_rows):
-        if rp in by_id:
-            by_id[rp].traits.append(name)
+        summary.inventories[name] = inventory
+        summary.usages[name] = int(used_by.get((rp, class_id)) or 0)
+    if with_traits:
+        for rp, name in session.execute(trait_rows).all():
+            if rp in by_id:
+                by_id[rp].traits.append(name)
     for summary in by_id.values():
         summary.traits.sort()
         summaries[summary.uuid] = summary
     return summaries, {rp: s.uuid for rp, s in by_id.items()}
+
+
+def _shared_inventory(shared, values):
+    """The Inventory of these column values, one object per distinct
+    values in shared (inventories are alike on most providers, and
+    nobody changes a summary's inventory in place)."""
+    key = tuple(values)
+    inventory = shared.get(key)
+    if inventory is None:
+        inventory = shared[key] = providers.Inventory(*key)
+    return inventory
 
 
 def _fits(candidate, summaries):

@@ -167,27 +167,30 @@ def _sync(ctx, wanted, owned):
             providers.PROVIDERS.c.generation).where(
             providers.PROVIDERS.c.uuid.in_(sorted(wanted)))).all()
         current = {}
-        for rp, trait_id, name in session.execute(sa.select(
+        for rp, trait_id in session.execute(sa.select(
                 PROVIDER_TRAITS.c.resource_provider_id,
-                PROVIDER_TRAITS.c.trait_id, TRAITS.c.name).join(
-                TRAITS, TRAITS.c.id == PROVIDER_TRAITS.c.trait_id).where(
+                PROVIDER_TRAITS.c.trait_id).where(
                 PROVIDER_TRAITS.c.resource_provider_id.in_(
-                    [row.id for row in rows]))):
-            current.setdefault(rp, {})[name] = trait_id
+                    [row.id for row in rows]))).all():
+            current.setdefault(rp, set()).add(trait_id)
         ids = ids_of(session, set().union(*wanted.values()))
+        present = set().union(*current.values())
+        owned_ids = {trait_id for name, trait_id in session.execute(
+            sa.select(TRAITS.c.name, TRAITS.c.id).where(
+                TRAITS.c.id.in_(sorted(present)))).all() if owned(name)}
         now = utcnow()
         bumps, added, removed = [], [], []
         for uuid, rp, generation in rows:
-            have = current.get(rp, {})
-            add = sorted(wanted[uuid] - set(have))
-            drop = sorted(trait_id for name, trait_id in have.items()
-                          if name not in wanted[uuid] and owned(name))
+            have = current.get(rp, set())
+            want = {ids[name] for name in wanted[uuid]}
+            add, drop = want - have, (have & owned_ids) - want
             if not (add or drop):
                 continue
             bumps.append({"rp_id": rp, "seen": generation})
-            added += [{"resource_provider_id": rp, "trait_id": ids[name],
-                       "created_at": now} for name in add]
-            removed += [{"rp_id": rp, "t_id": trait_id} for trait_id in drop]
+            added += [{"resource_provider_id": rp, "trait_id": trait_id,
+                       "created_at": now} for trait_id in sorted(add)]
+            removed += [{"rp_id": rp, "t_id": trait_id}
+                        for trait_id in sorted(drop)]
         if not bumps:
             return
         result = session.execute(providers.PROVIDERS.update().where(

@@ -124,7 +124,7 @@ class HostState:
 
     def __init__(self, node, service, availability_zone, summary,
                  aggregates=_NO_AGGREGATES, aggregate_metadata=_NO_METADATA,
-                 details=None, image_properties=None):
+                 details=None, image_properties=None, offered=False):
         self.node = node
         self.service = service
         self.availability_zone = availability_zone
@@ -137,6 +137,10 @@ class HostState:
         self.instance_image_properties = image_properties
         (self.num_instances, self.num_io_ops,
          self.failed_builds) = self.details.counts
+        # offered: placement offered the host for this request's
+        # resources, so until the request places a server on it, it has
+        # room for one.
+        self.fits = offered
 
     def _field(self, name):
         # The object's stored value, None when unset: filters and weighers
@@ -146,21 +150,21 @@ class HostState:
 
     @property
     def host(self):
-        return self.node.host
+        return self._field("host")
 
     @property
     def nodename(self):
-        return self.node.hypervisor_hostname
+        return self._field("hypervisor_hostname")
 
     hypervisor_hostname = nodename
 
     @property
     def uuid(self):
-        return self.node.uuid
+        return self._field("uuid")
 
     @property
     def cell_uuid(self):
-        return self.node.cell_uuid
+        return self._field("cell_uuid")
 
     @property
     def hypervisor_type(self):
@@ -237,6 +241,7 @@ class HostState:
         return self.aggregate_metadata.get(key, ())
 
     def consume(self, resources):
+        self.fits = False
         self.summary.consume(resources)
         self.num_instances += 1
         self.num_io_ops += 1
@@ -252,37 +257,43 @@ class _Topology:
     the one they started with."""
 
     def __init__(self, nodes, details, stamps, services, aggregates,
-                 loaded_at):
+                 read_at, last_change, writers_clock):
         self.nodes = nodes
         self.details = details
         self.services = {service.host: service for service in services}
         self.zones = aggregates.availability_zones_by_host()
         self.aggregates, self.metadata = by_host(aggregates)
         self.image_properties = None
-        self.loaded_at = loaded_at
-        # The next refresh reads the rows changed since the latest change
-        # seen, by the writers' clock, less a margin for transactions in
-        # flight; the rows it already holds are not built again.
+        self.loaded_at = time.monotonic()
+        # The next refresh reads the rows changed since what the writers'
+        # clock showed at least when this one read (writers_clock: the
+        # latest change seen, or the last such bound plus the time passed
+        # since, whichever is later), less a margin for transactions in
+        # flight; the rows it already holds are not built again. So a
+        # quiet cloud's refresh reads nothing once the margin has passed.
+        self.read_at = read_at
         self._stamps = stamps
-        self.last_change = max(
-            (stamp for stamp in stamps.values() if stamp is not None),
-            default=_EPOCH)
+        self.last_change = last_change
+        self.writers_clock = writers_clock
         self.unknown = frozenset()
 
     @classmethod
     def load(cls, context, previous=None):
+        read_at = time.monotonic()
         if previous is None:
             nodes = {node.uuid: node for node in
                      compute_node_obj.ComputeNodeList.get_all(context)}
             details = {uuid: NodeDetails(node)
                        for uuid, node in nodes.items()}
             stamps = {uuid: node.stamp() for uuid, node in nodes.items()}
+            last_change = _latest(stamps.values(), _EPOCH)
+            writers_clock = last_change
         else:
             nodes, details = dict(previous.nodes), dict(previous.details)
             stamps = dict(previous._stamps)
+            since = previous.writers_clock - _IN_FLIGHT_MARGIN
             changed, deleted = compute_node_obj.ComputeNodeList.changed_since(
-                context, previous.last_change - _IN_FLIGHT_MARGIN,
-                previous.stamps)
+                context, since, previous.stamps_since(since))
             for uuid in deleted:
                 nodes.pop(uuid, None)
                 details.pop(uuid, None)
@@ -291,19 +302,27 @@ class _Topology:
                 nodes[node.uuid] = node
                 details[node.uuid] = NodeDetails(node)
                 stamps[node.uuid] = node.stamp()
+            last_change = _latest((stamps[node.uuid] for node in changed),
+                                  previous.last_change)
+            writers_clock = max(last_change, previous.writers_clock
+                                + datetime.timedelta(
+                                    seconds=read_at - previous.read_at))
         return cls(nodes, details, stamps,
                    service_obj.ServiceList.get_all(context,
                                                    binary=COMPUTE_BINARY),
                    aggregate_obj.AggregateList.get_all(context),
-                   time.monotonic())
+                   read_at, last_change, writers_clock)
 
-    @property
-    def stamps(self):
-        """{uuid: stamp} of the nodes changed lately (what a refresh
-        need not build again)."""
-        since = self.last_change - _IN_FLIGHT_MARGIN
+    def stamps_since(self, since):
+        """{uuid: stamp} of the nodes changed at or after since (what a
+        refresh need not build again)."""
         return {uuid: stamp for uuid, stamp in self._stamps.items()
                 if stamp is not None and stamp >= since}
+
+
+def _latest(stamps, default):
+    return max((stamp for stamp in stamps if stamp is not None),
+               default=default)
 
 
 def by_host(aggregates):
@@ -353,7 +372,8 @@ class HostManager:
                 metadata.get(host, _NO_METADATA),
                 topology.details[node_uuid],
                 None if image_properties is None else image_properties.get(
-                    (host, node.hypervisor_hostname), collections.Counter())))
+                    (host, node.hypervisor_hostname), collections.Counter()),
+                offered=True))
         return states
 
     def _current_topology(self, context, provider_uuids):
@@ -361,7 +381,8 @@ class HostManager:
         max_age = self.conf.scheduler.host_cache_seconds
         if (topology is not None
                 and time.monotonic() - topology.loaded_at < max_age
-                and provider_uuids - set(topology.nodes) <= topology.unknown):
+                and all(uuid in topology.nodes or uuid in topology.unknown
+                        for uuid in provider_uuids)):
             return topology
         with self._lock:
             if self._topology is not topology:

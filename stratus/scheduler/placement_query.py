@@ -24,4 +24,5 @@ def candidate_query(ctx, conf, spec, resources):
             member_of=wanted.member_of,
             forbidden_aggregates=wanted.forbidden_aggregates)],
         limit=conf.scheduler.max_placement_results,
-        randomize=conf.placement.randomize_allocation_candidates)
+        randomize=conf.placement.randomize_allocation_candidates,
+        summary_traits=False)

@@ -1,7 +1,8 @@
 """CapacityFilter: the host's free vCPU, RAM and disk (and any other class
 the flavor asks for) hold one more server, by placement's rules: total
 minus reserved times the allocation ratio, within min_unit, max_unit and
-step_size. Sees what earlier servers of the same request consumed."""
+step_size. Sees what earlier servers of the same request consumed; a
+host none of them took has the room placement found for it."""
 
 
 class CapacityFilter:
@@ -10,4 +11,5 @@ class CapacityFilter:
         pass
 
     def host_passes(self, host_state, spec, resources):
-        return host_state.summary.rejection(resources) is None
+        return (host_state.fits
+                or host_state.summary.rejection(resources) is None)

@@ -62,3 +62,25 @@ def test_down_services_are_reported_down(backend):
     record.save()
     assert not service_obj.Service.get_by_uuid(
         backend.ctx, record.uuid).is_up(backend.conf.service_down_time)
+
+
+class _SlowStart(_Manager):
+    def init_host(self):
+        time.sleep(1.5)
+        super().init_host()
+
+
+def test_a_start_longer_than_the_down_time_leaves_the_service_up(backend):
+    """A compute registering thousands of nodes starts for longer than
+    service_down_time: it reports once more as soon as it is up."""
+    backend.conf.set_override("report_interval", 60)
+    backend.conf.set_override("service_down_time", 1)
+    svc = service.Service(backend.conf, backend.messaging, "nova-compute",
+                          "probe", "slow-host", _SlowStart(),
+                          databases=backend.databases).start()
+    try:
+        record = service_obj.Service.get_by_host_and_binary(
+            backend.ctx, "slow-host", "nova-compute")
+        assert record.is_up(backend.conf.service_down_time)
+    finally:
+        svc.stop()

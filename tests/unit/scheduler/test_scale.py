@@ -1,17 +1,21 @@
 """What keeps the scheduler fast on large clouds: placement's candidates
 bound the hosts a request looks at, the host cache follows the nodes that
 change, and computes register their nodes in bulk."""
+import datetime
 import json
+import time
 import uuid
 
 import pytest
 
 from stratus import exception
 from stratus.objects import aggregate as aggregate_obj
+from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import service as service_obj
 from stratus.placement import host_aggregates
 from stratus.placement import providers
 from stratus.placement import traits
+from stratus.scheduler import host_state
 from stratus.scheduler import manager as scheduler_manager
 from tests.unit.scheduler import hosts
 
@@ -85,6 +89,34 @@ def test_the_host_cache_follows_changed_and_deleted_nodes(conf, ctx):
         ctx, "h2", "nova-compute").destroy()
     with pytest.raises(exception.NoValidHost):
         _pick(scheduler, ctx)
+
+
+def test_a_quiet_clouds_refresh_reads_no_node_yet_sees_the_next_change(
+        conf, ctx, monkeypatch):
+    monkeypatch.setattr(host_state, "_IN_FLIGHT_MARGIN",
+                        datetime.timedelta(seconds=0.2))
+    calls = []
+    changed_since = compute_node_obj.ComputeNodeList.changed_since
+
+    def recording(context, since, known=None):
+        changed, deleted = changed_since(context, since, known)
+        calls.append((since, len(changed) + len(deleted)))
+        return changed, deleted
+    monkeypatch.setattr(compute_node_obj.ComputeNodeList, "changed_since",
+                        recording)
+    nodes = hosts.register_host(ctx, "h1", nodes=3)
+    registered = max(node.stamp() for node in nodes)
+    manager = host_state.HostManager(conf)
+    manager.refresh(ctx)
+    for _ in range(2):
+        time.sleep(0.3)
+        manager.refresh(ctx)
+    # Past the margin, the window no longer holds the registration.
+    assert calls[-1][0] > registered
+    hosts.register_host(ctx, "h1", nodes=3, vcpus=8)
+    manager.refresh(ctx)
+    assert [count for _since, count in calls] == [0, 0, 3]
+    assert {node.vcpus for node in manager._topology.nodes.values()} == {8}
 
 
 def test_nodes_register_in_bulk_and_follow_changed_inventories(ctx):
