@@ -98,12 +98,25 @@ OWNERS = [
      "(no progress for that long; keep it above three RPC timeouts) settled "
      "from the step saved on its migration (tasks/migrate.py `recover`): "
      "rolled back, or its confirm / revert done again"),
-    (MOVE, "other moves (" + ", ".join(
-        "`%s`" % state for state in sorted(MOVE_TASK_STATES
-                                           - MIGRATE_TASK_STATES)) + ")",
-     "the conductor's move task, or the compute (shelving)",
-     "move_timeout", "not recovered by the check yet (a compute that "
-     "restarts settles shelving and unshelving)"),
+    (MOVE, "live migration (`migrating`)",
+     "the conductor's live migration task (the source's copy reports "
+     "progress on the migration)", "move_timeout",
+     "(no change on the migration for that long) tasks/live_migrate.py "
+     "`recover`: rolled back to the source, or finished on the "
+     "destination once the guest had left the source"),
+    (ACTION, "evacuation (`rebuilding`, `rebuild_spawning` with an "
+     "evacuation in progress)", "the conductor's evacuate task",
+     "action_timeout",
+     "(no change on the migration for move_timeout) tasks/evacuate.py "
+     "`recover`: back on its source with its allocations and a fault"),
+    (MOVE, "shelve and unshelve (`shelving`, `shelving_image_*`, "
+     "`shelving_offloading`, `unshelving`)",
+     "the compute of instance.host (the conductor's unshelve task while "
+     "an offloaded server has none)", "move_timeout",
+     "compute up: left to it; otherwise tasks/unshelve.py `recover`: an "
+     "unshelve of an offloaded server undone (no host, claim freed, a "
+     "fault; its `spawning` too, at build_timeout), a shelve task "
+     "cleared; a compute that restarts settles its shelved servers"),
 ]
 _I = cell_models.Instance.__table__
 # Deleted servers whose claims the check looks for (a conductor that
