@@ -1,7 +1,7 @@
 """The proof that no server stays stuck: api, conductor, scheduler and two
 computes as separate processes over RabbitMQ and PostgreSQL; a mixed
-workload (boots, deletes, stop/start/reboot, cold migrations and their
-confirms) during which the conductor and
+workload (boots, deletes, stop/start/reboot, resizes, cold migrations,
+their confirms and reverts) during which the conductor and
 one compute are killed with SIGKILL and started again. Within 60 s every
 server is ACTIVE, SHUTOFF, ERROR with a fault, or gone; no task_state is
 left; placement holds exactly the allocations of the servers."""
@@ -34,7 +34,9 @@ CONFIG = {
 }
 ACTIONS = [{"os-stop": None}, {"os-start": None},
            {"reboot": {"type": "SOFT"}}, {"reboot": {"type": "HARD"}},
-           {"migrate": None}, {"confirmResize": None}]
+           {"resize": {"flavorRef": "2"}}, {"resize": {"flavorRef": "1"}},
+           {"migrate": None}, {"confirmResize": None},
+           {"revertResize": None}]
 
 
 class Workload:
@@ -141,6 +143,10 @@ def test_killed_conductor_and_compute_leave_nothing_stuck():
     with deploy.start("distributed", computes=2, nodes=2,
                       config=CONFIG) as cloud:
         client = Client(cloud.compute_url)
+        # A second flavor for the resizes (flavor 1 is m1.tiny).
+        client.request("POST", "/flavors", {"flavor": {
+            "name": "m1.mix", "id": "2", "ram": 1024, "vcpus": 2,
+            "disk": 2}})
         _code, body = client.request("GET", "/images", version="2.35")
         workload = Workload(client, body["images"][0]["id"])
         # A base of running servers the actions and deletes work on.
@@ -185,6 +191,12 @@ def test_killed_conductor_and_compute_leave_nothing_stuck():
         for server in present.values():
             if server["status"] == "ERROR":
                 assert server.get("fault", {}).get("message"), server
+
+        # The workload really moved servers: resizes and cold migrations.
+        _code, body = client.request("GET", "/os-migrations",
+                                     version="2.80")
+        kinds = {m["migration_type"] for m in body["migrations"]}
+        assert {"resize", "migration"} <= kinds, kinds
 
         statuses = sorted(server["status"] for server in present.values())
         outcomes = [line.split(": ", 1)[-1]
