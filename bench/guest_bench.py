@@ -63,27 +63,45 @@ class Api:
         return response.json if response.body else None
 
 
+def host_conf(instances_path, domain_prefix, bridge, cidr, overrides=None):
+    """The configuration of a libvirt compute host of the benchmarks
+    (overrides: further {(group, name): value})."""
+    conf = stratus_conf.build_conf()
+    options = {
+        (None, "compute_driver"): "libvirt",
+        ("libvirt", "virt_type"): "qemu",
+        ("libvirt", "instances_path"): instances_path,
+        ("libvirt", "domain_prefix"): domain_prefix,
+        ("network", "bridge"): bridge,
+        ("network", "cidr"): cidr,
+        ("network", "state_dir"): "/var/lib/stratus/bench-network",
+        (None, "sync_power_state_interval"): -1}
+    options.update(overrides or {})
+    for (group, name), value in options.items():
+        conf.set_override(name, value, group=group)
+    return conf
+
+
 def start_cloud(data_dir):
     objects.register_all()
-    conf = stratus_conf.build_conf()
-    for (group, name), value in {
-            (None, "compute_driver"): "libvirt",
-            ("libvirt", "virt_type"): "qemu",
-            ("libvirt", "instances_path"): "/var/lib/stratus/bench-instances",
-            ("libvirt", "domain_prefix"): "stratus-bench-",
-            ("network", "bridge"): "stratus-bench0",
-            ("network", "cidr"): "10.252.0.0/24",
-            ("network", "state_dir"): "/var/lib/stratus/bench-network",
+    conf = host_conf(
+        "/var/lib/stratus/bench-instances", "stratus-bench-",
+        "stratus-bench0", "10.252.0.0/24", overrides={
             ("api", "auth_strategy"): "noauth",
-            (None, "sync_power_state_interval"): -1,
             (None, "osapi_compute_listen_port"): 0,
             ("identity", "port"): 0, ("glance", "port"): 0,
-            ("placement_api", "port"): 0}.items():
-        conf.set_override(name, value, group=group)
+            ("placement_api", "port"): 0})
     all_in_one.configure(conf, data_dir, auth="noauth")
     cloud = all_in_one.Cloud(conf, data_dir)
     cloud.bootstrap()
     return cloud.start()
+
+
+def write_results(path, results):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as handle:
+        json.dump(results, handle, indent=2)
+    print("wrote %s" % path)
 
 
 def guest_rss_kb(domain_name):
@@ -177,10 +195,7 @@ def main():
         finally:
             cloud.stop()
             builtin.BuiltinNetwork(cloud.conf, cloud.conf.host).teardown()
-    os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
-    with open(RESULTS, "w") as handle:
-        json.dump(results, handle, indent=2)
-    print("wrote %s" % RESULTS)
+    write_results(RESULTS, results)
     return 0
 
 

@@ -342,6 +342,14 @@ class ComputeManager:
             return self.driver.allocate_network(instance)
         return []
 
+    def _network_again(self, instance):
+        """The network_info of a server built again on this host: ports
+        of this host's network (a simulated address with the fake
+        driver), none when it had none."""
+        if not self._network_info(instance):
+            return []
+        return self._ports_here(instance)
+
     def _spawn_failed(self, ctx, instance, request_spec, alternates,
                       admin_password, injected_files, exc, trace):
         reason = (exc.format_message()
@@ -956,11 +964,19 @@ class ComputeManager:
 
     def finish_resize(self, ctx, instance, migration, flavor, disk_info,
                       power_on):
+        """The guest gets ports of this host's network (the source's stay
+        until the move is confirmed, for a revert)."""
         def finish():
-            self.driver.finish_migration(
-                ctx, migration, instance, disk_info,
-                self._network_info(instance), None,
-                migration.migration_type == "resize", power_on)
+            network_info = self._network_again(instance)
+            try:
+                self.driver.finish_migration(
+                    ctx, migration, instance, disk_info, network_info, None,
+                    migration.migration_type == "resize", power_on)
+                self._save_network_info(ctx, instance, network_info)
+            except Exception:
+                if migration.source_compute != self.host:
+                    self._deallocate_network_quietly(instance)
+                raise
             return self._power_state(instance)
         power_state = self._move_step(ctx, instance, migration,
                                       "compute_finish_resize", finish)
@@ -972,32 +988,37 @@ class ComputeManager:
         """The source's part of a confirm: what it kept goes. Whatever
         happens the move no longer needs this host (a guest left over
         is an orphan the power-state sync removes)."""
+        def confirm():
+            self.driver.confirm_migration(ctx, migration, instance,
+                                          self._network_info(instance))
+            if migration.dest_compute != self.host:
+                self._deallocate_network_quietly(instance)
         try:
             self._move_step(ctx, instance, migration,
-                            "compute_confirm_resize",
-                            lambda: self.driver.confirm_migration(
-                                ctx, migration, instance,
-                                self._network_info(instance)))
+                            "compute_confirm_resize", confirm)
         finally:
             self._left(instance, migration.dest_compute)
 
     def revert_resize(self, ctx, instance, migration):
         """The destination's part of a revert or a rollback: its guest
         goes (a destroy, which every driver has)."""
+        def drop():
+            self.driver.destroy(ctx, instance, self._network_info(instance))
+            if migration.source_compute != self.host:
+                self._deallocate_network_quietly(instance)
         try:
             self._move_step(ctx, instance, migration,
-                            "compute_revert_resize",
-                            lambda: self.driver.destroy(
-                                ctx, instance, self._network_info(instance)),
-                            capability=None)
+                            "compute_revert_resize", drop, capability=None)
         finally:
             self._left(instance, migration.source_compute)
 
     def finish_revert_resize(self, ctx, instance, migration, power_on):
+        """The guest comes back with this host's ports (those it kept)."""
         def restore():
+            network_info = self._network_again(instance)
             self.driver.finish_revert_migration(
-                ctx, instance, self._network_info(instance), migration,
-                power_on)
+                ctx, instance, network_info, migration, power_on)
+            self._save_network_info(ctx, instance, network_info)
             return self._power_state(instance)
         power_state = self._move_step(ctx, instance, migration,
                                       "compute_finish_revert_resize",
@@ -1140,14 +1161,6 @@ class ComputeManager:
             self.tracker.remove_usage(instance)
             raise
 
-    def _network_again(self, instance):
-        """The network_info of a server built again on this host: ports
-        of this host's network (a simulated address with the fake
-        driver), none when it had none."""
-        if not self._network_info(instance):
-            return []
-        return self._ports_here(instance)
-
     def _clean_evacuated(self, ctx):
         """Nova's _destroy_evacuated_instances: the guests of servers
         evacuated away while this host was down go, and with them what
@@ -1166,6 +1179,18 @@ class ComputeManager:
                 self._destroy_orphan(ctx, migration.instance_uuid)
             self.conductor.evacuation_cleaned(ctx, migration)
 
+    def _save_network_info(self, ctx, instance, network_info):
+        """Save the server's ports alone (the conductor saves the rest of
+        a move's end)."""
+        info_cache = json.dumps(network_info)
+        if info_cache == (instance.info_cache or "[]"):
+            return
+        instance.info_cache = info_cache
+        ports = instance.obj_clone()
+        ports.obj_reset_changes()
+        ports.info_cache = info_cache
+        self.conductor.instance_save(ctx, ports)
+
     def _left(self, instance, other_host):
         """The server's move no longer needs this host."""
         self._moving.discard(instance.uuid)
@@ -1177,7 +1202,9 @@ class ComputeManager:
         """Run one step of a move under the server's lock with its action
         event; its result. A failure is recorded on the event and raised
         to the conductor (as a Stratus exception, which RPC carries)."""
-        action, phases = MOVE_NOTIFICATIONS[event]
+        # Steps without notifications of their own (a live migration's
+        # notify from the conductor's task).
+        action, phases = MOVE_NOTIFICATIONS.get(event, (None, ()))
         if migration.get("step") == migration_obj.Step.ROLLING_BACK:
             # Undoing a failed move: its error was the notification.
             phases = ()

@@ -74,6 +74,7 @@ class ConductorManager:
         self._instance_cells = _RecentCells()
 
     def init_host(self):
+        self.stuck_states.check_move_timeout()
         # What a conductor that died left is resumed as soon as this one
         # serves (the pass calls the scheduler and casts to computes, so
         # it does not hold up the start).

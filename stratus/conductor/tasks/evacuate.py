@@ -62,7 +62,7 @@ class EvacuateTask(move_common.MoveTask):
                 spec = self.request_spec(cctx, instance, instance.flavor)
                 selection = self.select_destination(
                     cctx, instance, migration, spec,
-                    ignore_hosts=(instance.host,), requested_host=host)
+                    ignore_hosts=(instance.host,), requested_host=host)[0]
                 nodename = selection.nodename
         except Exception as exc:  # noqa: BLE001 - NoValidHost and the rest
             LOG.info("No host to evacuate %s to: %s", instance.uuid, exc)

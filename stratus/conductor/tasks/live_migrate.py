@@ -78,8 +78,9 @@ class LiveMigrateTask(move_common.MoveTask):
         try:
             block_migration = self._check_and_claim(
                 cctx, instance, migration, host, block_migration, force)
+            # Claimed and named: what a recovery undoes from here on.
             self._advance(migration, Status.ACCEPTED, Status.QUEUED,
-                          Step.SCHEDULED)
+                          Step.PREPARING)
         except Exception as exc:  # noqa: BLE001 - every failure rolls back
             LOG.info("Live migration of %s not possible: %s", instance.uuid,
                      exc)
@@ -118,7 +119,7 @@ class LiveMigrateTask(move_common.MoveTask):
             try:
                 selection = self.select_destination(
                     cctx, instance, migration, spec, ignore_hosts=ignored,
-                    requested_host=host)
+                    requested_host=host)[0]
             except exception.NoValidHost:
                 if last_error is not None:
                     raise last_error

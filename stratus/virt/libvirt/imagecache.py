@@ -58,6 +58,28 @@ class ImageCache:
                 os.replace(part, path)
         return path
 
+    def copy_in(self, image_id, source):
+        """Cache a copy of source as image_id (an image the image service
+        no longer has, taken from another host's cache); its path."""
+        path = os.path.join(self.base_dir, image_id)
+        with self._lock(image_id):
+            if not os.path.exists(path):
+                os.makedirs(self.base_dir, mode=0o755, exist_ok=True)
+                copy_file(source, path + ".part")
+                os.chmod(path + ".part", 0o644)
+                os.replace(path + ".part", path)
+        return path
+
+
+def copy_file(source, target):
+    """A copy of a disk file: a reflink where the file system shares
+    blocks, else a sparse copy."""
+    command = ["cp", "--reflink=auto", "--sparse=always", source, target]
+    try:
+        subprocess.run(command, check=True, capture_output=True, text=True)
+    except subprocess.CalledProcessError as error:
+        raise DiskError(command="cp", reason=error.stderr.strip()) from error
+
 
 def image_info(path):
     """qemu-img's view of a file: format and virtual-size."""
@@ -68,6 +90,18 @@ def create_overlay(base, base_format, target, size_bytes=None):
     size = [str(size_bytes)] if size_bytes else []
     _qemu_img("create", "-q", "-f", "qcow2", "-F", base_format, "-b", base,
               target, *size)
+
+
+def rebase(path, base, base_format):
+    """Point a qcow2 overlay at base (a file with the same content as its
+    old backing file: the same image in this host's cache)."""
+    _qemu_img("rebase", "-q", "-u", "-f", "qcow2", "-F", base_format, "-b",
+              base, path)
+
+
+def grow(path, size_bytes):
+    """Grow a qcow2 disk's virtual size to size_bytes."""
+    _qemu_img("resize", "-q", "-f", "qcow2", path, str(size_bytes))
 
 
 def convert_to_qcow2(source, target):

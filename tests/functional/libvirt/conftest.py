@@ -15,10 +15,13 @@ import time
 
 import pytest
 
+from stratus.compute import manager as compute_manager
 from stratus import conf as stratus_conf
 from stratus import context as stratus_context
 from stratus.image import tiny
 from stratus.network import builtin
+from stratus import service
+from stratus.virt import driver as virt_driver
 from tests import conftest as root_conftest
 from tests.functional import cloud as cloud_helpers
 
@@ -221,6 +224,57 @@ def guest_cloud(libvirt_host, tmp_path_factory):
             yield env
         finally:
             env.close()
+
+
+class TwoHosts:
+    """The all-in-one's compute (host 1) plus a second libvirt compute
+    service (host 2) on this machine, with its own instance directories,
+    domain prefix and bridge. Host 2 reserves more memory, so the
+    scheduler's RAM weigher tries host 1 first."""
+
+    def __init__(self, tmp_dir):
+        self.first = GuestCloud(tmp_dir, build_tiny())
+        try:
+            self._start_second_host()
+        except Exception:
+            self.first.close()
+            raise
+
+    def _start_second_host(self):
+        conf = second_host_conf()
+        conf.set_override("reserved_host_memory_mb", 4096)
+        self.driver = virt_driver.load_driver(
+            conf, SECOND_HOST, image_api=self.first.driver.image_api)
+        self.manager = compute_manager.ComputeManager(
+            conf, self.first.cloud.messaging, SECOND_HOST, self.driver,
+            image_api=self.first.driver.image_api)
+        self.service = service.Service(
+            conf, self.first.cloud.messaging, "nova-compute", "compute",
+            SECOND_HOST, self.manager)
+        self.service.start()
+
+    def close(self):
+        self.service.stop()
+        self.first.close()
+
+
+@pytest.fixture(scope="module")
+def two_hosts(libvirt_host, tmp_path_factory):
+    with exclusive_guests():
+        env = TwoHosts(tmp_path_factory.mktemp("two-hosts"))
+        try:
+            yield env
+        finally:
+            env.close()
+
+
+def placement(env, path):
+    """A Placement API GET's body (microversion 1.28)."""
+    client = cloud_helpers.StackClient(env.first.cloud.apps["placement"])
+    result = client.request("GET", path, headers={
+        "OpenStack-API-Version": "placement 1.28"})
+    assert result.status_int == 200, result.text
+    return result.json
 
 
 def tap_exists(name):

@@ -5,11 +5,7 @@ import os
 
 import pytest
 
-from stratus.compute import manager as compute_manager
 from stratus.objects import instance as instance_obj
-from stratus import service
-from stratus.virt import driver as virt_driver
-from tests.functional import cloud as cloud_helpers
 from tests.functional.libvirt import conftest as guests
 
 pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
@@ -17,56 +13,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
 # Not an address of this machine: QEMU cannot bind the guest's VNC
 # display there and refuses to start.
 UNASSIGNED_ADDRESS = "192.0.2.1"
-
-
-class TwoHosts:
-    """The all-in-one's compute (host 1) plus a second libvirt compute
-    service (host 2) with its own instance directories, domain prefix and
-    bridge. Host 2 reserves more memory, so the scheduler's RAM weigher
-    tries host 1 first."""
-
-    def __init__(self, tmp_dir):
-        self.first = guests.GuestCloud(tmp_dir, guests.build_tiny())
-        try:
-            self._start_second_host()
-        except Exception:
-            self.first.close()
-            raise
-
-    def _start_second_host(self):
-        conf = guests.second_host_conf()
-        conf.set_override("reserved_host_memory_mb", 4096)
-        self.driver = virt_driver.load_driver(
-            conf, guests.SECOND_HOST, image_api=self.first.driver.image_api)
-        self.manager = compute_manager.ComputeManager(
-            conf, self.first.cloud.messaging, guests.SECOND_HOST, self.driver,
-            image_api=self.first.driver.image_api)
-        self.service = service.Service(
-            conf, self.first.cloud.messaging, "nova-compute", "compute",
-            guests.SECOND_HOST, self.manager)
-        self.service.start()
-
-    def close(self):
-        self.service.stop()
-        self.first.close()
-
-
-@pytest.fixture(scope="module")
-def two_hosts(libvirt_host, tmp_path_factory):
-    with guests.exclusive_guests():
-        env = TwoHosts(tmp_path_factory.mktemp("two-hosts"))
-        try:
-            yield env
-        finally:
-            env.close()
-
-
-def _placement(env, path):
-    client = cloud_helpers.StackClient(env.first.cloud.apps["placement"])
-    result = client.request("GET", path, headers={
-        "OpenStack-API-Version": "placement 1.28"})
-    assert result.status_int == 200, result.text
-    return result.json
 
 
 def test_a_spawn_failure_on_one_host_is_rescheduled_to_another(two_hosts):
@@ -117,7 +63,7 @@ def test_a_spawn_failure_on_one_host_is_rescheduled_to_another(two_hosts):
         assert not os.path.exists(first.driver.instance_dir(uuid))
         assert not any(port["instance_uuid"] == uuid
                        for port in first.network.ports().values())
-        allocations = _placement(two_hosts, "/allocations/%s" % uuid)[
+        allocations = guests.placement(two_hosts, "/allocations/%s" % uuid)[
             "allocations"]
         assert list(allocations) == [hypervisors[guests.SECOND_HOST]]
     finally:

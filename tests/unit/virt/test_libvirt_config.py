@@ -194,8 +194,8 @@ def test_the_libvirt_driver_declares_what_libvirt_and_qemu_do():
         name for name, interface in virt_driver.CAPABILITIES.items()
         if issubclass(libvirt_driver.LibvirtDriver, interface))
     # Not the fake driver's simulations (guest_recovery,
-    # simulated_networking), nor cold moves (migrate) yet.
+    # simulated_networking).
     assert declared == [
         "admin_password", "console", "crash_dump", "interface_hotplug",
-        "network_injection", "pause", "power", "remote_consoles", "rescue",
-        "snapshot", "suspend", "uptime"]
+        "migrate", "network_injection", "pause", "power", "remote_consoles",
+        "rescue", "snapshot", "suspend", "uptime"]
