@@ -52,15 +52,20 @@ class Service:
     def start(self):
         self._stopping.clear()
         self._first_report()
-        self.manager.init_host()
-        # A start that outlasted service_down_time (a compute registering
-        # tens of thousands of nodes) must not leave the service looking
-        # down until the first heartbeat, report_interval from now.
+        # Beating while the manager starts: a compute registering tens of
+        # thousands of nodes takes longer than service_down_time, and its
+        # nodes must not look down meanwhile (the first report already
+        # counts the service up before it serves).
+        self._spawn("heartbeat", self._heartbeat_loop)
+        try:
+            self.manager.init_host()
+        except BaseException:
+            self.stop()
+            raise
         self._beat()
         self._rpc_server = self.messaging.server(
             self.topic, self.host, [self.manager], self.databases)
         self._rpc_server.start()
-        self._spawn("heartbeat", self._heartbeat_loop)
         tasks = self.manager.periodic_tasks()
         if tasks:
             self._spawn("periodic", self._periodic_loop, tasks)

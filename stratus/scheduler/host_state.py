@@ -21,6 +21,7 @@ one request, so a multi-create spreads.
 """
 import collections
 import datetime
+import gc
 import json
 import threading
 import time
@@ -47,6 +48,12 @@ _NOT_ON_HOST = (fields.VMState.DELETED, fields.VMState.SHELVED_OFFLOADED)
 # carry a timestamp from before it: the next refresh reads them again.
 _IN_FLIGHT_MARGIN = datetime.timedelta(seconds=10)
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+# From this many nodes on, the objects of the process are frozen out of
+# the garbage collector's full collections (gc.freeze) whenever the cloud
+# has doubled since the last time: they live as long as the process, and
+# walking them cost 100-400 ms pauses in a few percent of the decisions
+# at 10,000 nodes.
+FREEZE_MIN_NODES = 5000
 
 
 class NodeDetails:
@@ -345,6 +352,7 @@ class HostManager:
         self.conf = conf
         self._topology = None
         self._lock = threading.Lock()
+        self._frozen_at = 0
 
     def host_states(self, context, candidate_query, ignore_hosts=()):
         """HostStates of the nodes placement offers for the request
@@ -404,6 +412,12 @@ class HostManager:
         # not force a reload on every request.
         topology.unknown = frozenset(provider_uuids - set(topology.nodes))
         self._topology = topology
+        if len(topology.nodes) >= max(FREEZE_MIN_NODES, 2 * self._frozen_at):
+            # Garbage first, so that only live objects are frozen (cyclic
+            # garbage of frozen objects would never be collected).
+            gc.collect()
+            gc.freeze()
+            self._frozen_at = len(topology.nodes)
         return topology
 
 

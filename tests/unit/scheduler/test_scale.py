@@ -2,6 +2,7 @@
 bound the hosts a request looks at, the host cache follows the nodes that
 change, and computes register their nodes in bulk."""
 import datetime
+import gc
 import json
 import time
 import uuid
@@ -117,6 +118,26 @@ def test_a_quiet_clouds_refresh_reads_no_node_yet_sees_the_next_change(
     manager.refresh(ctx)
     assert [count for _since, count in calls] == [0, 0, 3]
     assert {node.vcpus for node in manager._topology.nodes.values()} == {8}
+
+
+def test_a_large_clouds_objects_leave_full_collections(conf, ctx,
+                                                        monkeypatch):
+    monkeypatch.setattr(host_state, "FREEZE_MIN_NODES", 4)
+    manager = host_state.HostManager(conf)
+    hosts.register_host(ctx, "h1", nodes=3)
+    try:
+        manager.refresh(ctx)
+        assert gc.get_freeze_count() == 0
+        hosts.register_host(ctx, "h2", nodes=2)
+        manager.refresh(ctx)
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        # Again only once the cloud has doubled.
+        hosts.register_host(ctx, "h3", nodes=2)
+        manager.refresh(ctx)
+        assert gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_nodes_register_in_bulk_and_follow_changed_inventories(ctx):
