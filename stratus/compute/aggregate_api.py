@@ -6,11 +6,15 @@ services' zone; a host is in at most one zone; a host that runs servers
 never changes zone (adding it to, removing it from or renaming the zone
 of an aggregate). Membership is mirrored into placement: the aggregate
 uuid becomes a placement aggregate of the host's compute node providers.
+
+Image pre-caching (2.81) checks that the images exist, then leaves the
+work to the conductor (a cast): each host of the aggregate fetches them.
 """
 import uuid as uuid_lib
 
 import sqlalchemy as sa
 
+from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.db import cell_models
 from stratus import exception
 from stratus.objects import aggregate as aggregate_obj
@@ -31,8 +35,9 @@ class InvalidAggregateAction(exception.Invalid):
 
 class AggregateAPI:
 
-    def __init__(self, conf):
+    def __init__(self, conf, messaging=None):
         self.conf = conf
+        self.messaging = messaging
 
     def get(self, ctx, aggregate_id):
         return aggregate_obj.Aggregate.get_by_id(ctx, aggregate_id)
@@ -128,6 +133,14 @@ class AggregateAPI:
         host_aggregates.remove_member(ctx, aggregate.uuid,
                                       _provider_uuids(ctx, host))
         return aggregate
+
+    def cache_images(self, ctx, aggregate, image_ids, image_api):
+        """Ask the aggregate's hosts to cache these images (ImageNotFound
+        before anything is asked if one does not exist)."""
+        for image_id in image_ids:
+            image_api.get(ctx, image_id)
+        conductor_rpcapi.ConductorAPI(self.messaging).cache_images(
+            ctx, aggregate, image_ids)
 
     # Zones ----------------------------------------------------------------
 

@@ -117,7 +117,7 @@ class InstanceLocks:
 
 
 class ComputeManager:
-    target = oslo_messaging.Target(version="1.4")
+    target = oslo_messaging.Target(version="1.5")
 
     def __init__(self, conf, messaging, host, driver, image_api=None):
         self.conf = conf
@@ -208,6 +208,24 @@ class ComputeManager:
             raise NotImplementedError(
                 "The %s driver does not report uptime." % self.driver.name)
         return self.driver.get_host_uptime()
+
+    def cache_images(self, ctx, image_ids):
+        """Fetch images into the driver's image cache (an aggregate's
+        pre-caching): each is cached, already there, or failed (logged)."""
+        if not virt_driver.supports(self.driver, virt_driver.ImageCache):
+            LOG.info("The %s driver has no image cache; not caching %s",
+                     self.driver.name, ", ".join(image_ids))
+            return
+        outcome = {"cached": 0, "existing": 0, "error": 0}
+        for image_id in image_ids:
+            try:
+                fetched = self.driver.cache_image(ctx, image_id)
+            except Exception:  # noqa: BLE001 - the other images go on
+                LOG.exception("Caching image %s failed", image_id)
+                outcome["error"] += 1
+                continue
+            outcome["cached" if fetched else "existing"] += 1
+        LOG.info("Image pre-caching on %s: %s", self.host, outcome)
 
     def get_serial_console(self, ctx, instance):
         if not self.conf.serial_console.enabled:

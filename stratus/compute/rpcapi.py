@@ -25,6 +25,8 @@ Versions (bump the minor version for every change, add a line here):
   (source, for as long as the copy takes); live_migration_force_complete
   and live_migration_abort (casts to the source); evacuate_instance
   (the destination rebuilds a server whose host is down, a call)
+* 1.5 - cache_images: fetch images into the host's image cache (a cast,
+  for an aggregate's pre-caching, 2.81)
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -33,7 +35,7 @@ import oslo_messaging
 
 from stratus import exception
 
-VERSION = "1.4"
+VERSION = "1.5"
 TOPIC = "compute"
 
 
@@ -338,3 +340,10 @@ class ComputeAPI:
                                instance=instance, migration=migration,
                                admin_password=admin_password,
                                power_on=power_on)
+
+    def can_cache_images(self):
+        return self.client.can_send_version("1.5")
+
+    def cache_images(self, ctx, host, image_ids):
+        self._client(host, "1.5").cast(ctx, "cache_images",
+                                       image_ids=image_ids)

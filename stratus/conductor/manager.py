@@ -15,6 +15,7 @@ import oslo_messaging
 
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.conductor.tasks import build
+from stratus.conductor.tasks import cache_images
 from stratus.conductor.tasks import compute_report
 from stratus.conductor.tasks import destroy
 from stratus.conductor.tasks import evacuate
@@ -68,6 +69,7 @@ class ConductorManager:
         self.live_migrate_task = live_migrate.LiveMigrateTask(conf,
                                                               messaging)
         self.evacuate_task = evacuate.EvacuateTask(conf, messaging)
+        self.cache_images_task = cache_images.CacheImagesTask(messaging)
         recoverers = dict.fromkeys(live_migrate.RECOVERED,
                                    self.live_migrate_task.recover)
         recoverers.update(dict.fromkeys(evacuate.RECOVERED,
@@ -150,6 +152,9 @@ class ConductorManager:
                                            instance)) as cctx:
             self.unshelve_task.unshelve_instance(cctx, instance,
                                                  request_spec)
+
+    def cache_images(self, ctx, aggregate, image_ids):
+        self.cache_images_task.cache_images(ctx, aggregate, image_ids)
 
     # Moves (1.4) ---------------------------------------------------------
 

@@ -18,6 +18,7 @@
       checks); migration_save (a live migration's progress);
       evacuate_instance; evacuations_done and evacuation_cleaned (a
       compute back after an evacuation removes what it left behind)
+1.6 - cache_images: the hosts of an aggregate cache images (2.81)
 """
 import logging
 
@@ -31,7 +32,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.5"
+VERSION = "1.6"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -101,6 +102,12 @@ class ConductorAPI:
         self.client.prepare(version="1.5").cast(
             ctx, "unshelve_instance", instance=instance,
             request_spec=request_spec)
+
+    def cache_images(self, ctx, aggregate, image_ids):
+        """Each compute host of aggregate fetches these images into its
+        image cache (1.6)."""
+        self.client.prepare(version="1.6").cast(
+            ctx, "cache_images", aggregate=aggregate, image_ids=image_ids)
 
     # Moves (1.4, casts) ---------------------------------------------------
 

@@ -2,6 +2,9 @@ from stratus.policies import base
 
 POLICY_ROOT = "os_compute_api:os-aggregates:%s"
 
+# Nova names the 2.81 rule in its newer style.
+IMAGES = "compute:aggregates:images"
+
 _AGGREGATE = "/os-aggregates/{aggregate_id}"
 _ACTION = _AGGREGATE + "/action (%s)"
 
@@ -28,4 +31,7 @@ def list_rules():
         base.rule(POLICY_ROOT % "set_metadata", base.ADMIN,
                   "Create or replace metadata for an aggregate",
                   [("POST", _ACTION % "set_metadata")]),
+        base.rule(IMAGES, base.ADMIN,
+                  "Request images be pre-cached on the hosts of an "
+                  "aggregate", [("POST", _AGGREGATE + "/images")]),
     ]

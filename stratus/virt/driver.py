@@ -289,6 +289,16 @@ class HostUptime(abc.ABC):
         """The host's uptime in the format of the `uptime` command."""
 
 
+class ImageCache(abc.ABC):
+    """Drivers that keep images on the host for their spawns: they can
+    fetch one ahead of time (an aggregate's pre-caching, 2.81)."""
+
+    @abc.abstractmethod
+    def cache_image(self, ctx, image_id):
+        """Have image_id in the host's cache: True if it was fetched now,
+        False if it was there already."""
+
+
 class GuestRecovery(abc.ABC):
     """For drivers whose guests live only in the compute process (the
     fake driver): after a restart they rebuild their guests from the
@@ -329,6 +339,7 @@ CAPABILITIES = {
     "live_migration": LiveMigratable,
     "migrate": Migratable,
     "uptime": HostUptime,
+    "image_cache": ImageCache,
     "guest_recovery": GuestRecovery,
     "simulated_networking": SimulatedNetworking,
 }

@@ -2,7 +2,10 @@
 ``availability_zone``, availability zones (admin only).
 
 Nova's status codes are kept, including its 200s where 201/204 would be
-usual. 2.41 adds the aggregate's uuid to every body.
+usual. 2.41 adds the aggregate's uuid to every body. 2.81 adds
+``POST /os-aggregates/{id}/images``: the aggregate's compute hosts fetch
+these images into their image caches (202; the conductor casts the work
+to each host).
 """
 from stratus.api.schemas import aggregates as schemas
 from stratus.api.schemas import common
@@ -14,6 +17,7 @@ from stratus import exception
 from stratus.policies import aggregates as policies
 
 UUID_VERSION = (2, 41)
+CACHE_IMAGES_VERSION = (2, 81)
 
 
 def aggregate_view(req, aggregate, with_members=True):
@@ -41,7 +45,7 @@ def _response(req, aggregate, with_members=True):
 
 
 def _api(req):
-    return aggregate_api.AggregateAPI(req.app.conf)
+    return aggregate_api.AggregateAPI(req.app.conf, req.app.messaging)
 
 
 def _aggregate_id(aggregate_id):
@@ -128,6 +132,25 @@ ACTIONS = {
     "remove_host": _remove_host,
     "set_metadata": _set_metadata,
 }
+
+
+@validation.schema(schemas.cache_images, "2.81")
+def cache_images(req, aggregate_id):
+    if req.api_version < CACHE_IMAGES_VERSION:
+        raise errors.not_found("The resource could not be found.")
+    req.authorize(policies.IMAGES)
+    aggregate_id = _aggregate_id(aggregate_id)
+    image_ids = [image["id"] for image in req.json_document()["cache"]]
+    if len(set(image_ids)) != len(image_ids):
+        raise errors.bad_request("Duplicate images in request")
+    api = _api(req)
+    aggregate = api.get(req.context, aggregate_id)
+    try:
+        api.cache_images(req.context, aggregate, image_ids,
+                         req.app.image_api)
+    except exception.ImageNotFound as exc:
+        raise errors.bad_request(exc.format_message())
+    return wsgi.empty_response(req, status=202)
 
 
 def aggregate_action(req, aggregate_id):

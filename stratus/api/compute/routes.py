@@ -114,6 +114,8 @@ ROUTES = {
         "DELETE": "aggregates:delete_aggregate"},
     "/v2.1/os-aggregates/{aggregate_id}/action": {
         "POST": "aggregates:aggregate_action"},
+    "/v2.1/os-aggregates/{aggregate_id}/images": {
+        "POST": "aggregates:cache_images"},
     "/v2.1/os-hypervisors": {"GET": "hypervisors:list_hypervisors"},
     "/v2.1/os-hypervisors/detail": {"GET": "hypervisors:list_hypervisors_detail"},
     "/v2.1/os-hypervisors/statistics": {"GET": "hypervisors:show_statistics"},

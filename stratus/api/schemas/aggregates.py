@@ -64,3 +64,22 @@ set_metadata = {
     "required": ["set_metadata"],
     "additionalProperties": False,
 }
+
+# 2.81: POST /os-aggregates/{id}/images
+cache_images = {
+    "type": "object",
+    "properties": {
+        "cache": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {"id": {"type": "string", "format": "uuid"}},
+                "required": ["id"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    "required": ["cache"],
+    "additionalProperties": False,
+}

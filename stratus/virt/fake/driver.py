@@ -104,7 +104,8 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                  driver.NetworkInjection, driver.HostUptime,
                  driver.GuestRecovery, driver.SimulatedNetworking,
                  driver.RemoteConsoles, driver.InterfaceHotplug,
-                 driver.Migratable, driver.LiveMigratable):
+                 driver.Migratable, driver.LiveMigratable,
+                 driver.ImageCache):
     name = "fake"
     # A KVM host's formats and devices, as far as the scheduler can tell.
     image_types = frozenset(["raw", "qcow2", "iso", "aki", "ari", "ami"])
@@ -133,6 +134,8 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         self._hypervisor_type = options.hypervisor_type
         self._hypervisor_version = options.hypervisor_version
         self._host_ip = conf.my_ip
+        # The image ids this host has cached (pre-caching, 2.81).
+        self.cached_images = set()
         self._spawn_delay = options.spawn_delay
         pattern = options.fail_spawn_name_regex
         self._fail_spawn = re.compile(pattern) if pattern else None
@@ -584,6 +587,12 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
     def guest(self, instance_uuid):
         """The simulated guest (for tests), or None."""
         return self._guests.get(instance_uuid)
+
+    def cache_image(self, ctx, image_id):
+        with self._lock:
+            fetched = image_id not in self.cached_images
+            self.cached_images.add(image_id)
+        return fetched
 
     def get_host_uptime(self):
         now = time.time()

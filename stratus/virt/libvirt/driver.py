@@ -83,7 +83,8 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
                     driver.InterfaceHotplug, driver.Snapshot,
                     driver.Rescuable, driver.CrashDump,
                     driver.NetworkInjection, driver.AdminPassword,
-                    driver.HostUptime, driver.Migratable):
+                    driver.HostUptime, driver.Migratable,
+                    driver.ImageCache):
     name = "libvirt"
     # What _checked_format lets QEMU open, and the devices guest_xml
     # gives a guest (virtio disk and NICs, a SATA config drive cdrom).
@@ -602,6 +603,11 @@ class LibvirtDriver(driver.ComputeDriver, driver.PowerControl,
             else "root")
         self._call(self._domain(instance).setUserPassword, user, new_pass,
                    0)
+
+    def cache_image(self, ctx, image_id):
+        """Fetch the image into <instances_path>/_base, where spawns find
+        it."""
+        return self.images.fetch(ctx, image_id)[1]
 
     def get_host_uptime(self):
         """The `uptime` command's line, as Nova's libvirt driver answers."""

@@ -46,9 +46,14 @@ class ImageCache:
 
     def path(self, ctx, image_id):
         """The local file of image_id, downloaded if needed."""
+        return self.fetch(ctx, image_id)[0]
+
+    def fetch(self, ctx, image_id):
+        """(The local file of image_id, whether it was downloaded now)."""
         path = os.path.join(self.base_dir, image_id)
         with self._lock(image_id):
-            if not os.path.exists(path):
+            fetched = not os.path.exists(path)
+            if fetched:
                 os.makedirs(self.base_dir, mode=0o755, exist_ok=True)
                 part = path + ".part"
                 with open(part, "wb") as handle:
@@ -56,7 +61,7 @@ class ImageCache:
                         handle.write(chunk)
                 os.chmod(part, 0o644)
                 os.replace(part, path)
-        return path
+        return path, fetched
 
     def copy_in(self, image_id, source):
         """Cache a copy of source as image_id (an image the image service

@@ -17,6 +17,7 @@ from stratus.api.compute import routes
 from stratus.compute import manager as compute_manager
 from stratus.conductor import manager as conductor_manager
 from stratus import context as stratus_context
+from stratus.image import client as image_client
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
@@ -45,10 +46,11 @@ def host_routes():
                    for target in methods.values())}
 
 
-def make_app(conf, databases, messaging):
+def make_app(conf, databases, messaging, image_api=None):
     own = routes.resolve(host_routes())
     with mock.patch.object(routes, "resolve", lambda *args: own):
-        return compute_app.ComputeApp(conf, databases, messaging)
+        return compute_app.ComputeApp(conf, databases, messaging,
+                                      image_api=image_api)
 
 
 def client(app, token=cloud.ADMIN, version="2.1"):
@@ -79,7 +81,9 @@ class Hosts:
     @property
     def app(self):
         if self._app is None:
-            self._app = make_app(self.conf, self.databases, self.messaging)
+            self._app = make_app(self.conf, self.databases, self.messaging,
+                                 image_client.ImageAPI.from_conf(
+                                     self.conf, self.databases))
         return self._app
 
     def start_compute(self, host):

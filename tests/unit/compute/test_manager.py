@@ -1,6 +1,7 @@
 """The compute manager driven through a real compute Service over the
 fake:// transport, as the conductor drives it."""
 import json
+import logging
 
 import oslo_messaging
 import pytest
@@ -219,6 +220,28 @@ def test_uptime_comes_from_the_host(hosts):
     uptime = compute_rpcapi.ComputeAPI(hosts.messaging).get_host_uptime(
         hosts.ctx, "cmp1")
     assert " up " in uptime and "load average" in uptime
+
+
+def test_cache_images_fetches_what_the_host_lacks(hosts, caplog):
+    compute = hosts.start_compute("cmp1")
+    compute.cache_images(hosts.ctx, ["image-a"])
+    with caplog.at_level(logging.INFO, logger=compute_manager.__name__):
+        compute.cache_images(hosts.ctx, ["image-a", "image-b"])
+    assert compute.driver.cached_images == {"image-a", "image-b"}
+    assert "{'cached': 1, 'existing': 1, 'error': 0}" in caplog.text
+
+
+class _DriverWithoutImageCache:
+    name = "bare"
+
+
+def test_a_driver_without_an_image_cache_skips_pre_caching(hosts, caplog):
+    compute = compute_manager.ComputeManager(
+        hosts.conf, hosts.messaging, "cmp9", _DriverWithoutImageCache())
+    with caplog.at_level(logging.INFO, logger=compute_manager.__name__):
+        compute.cache_images(hosts.ctx, ["image-a"])
+    assert "The bare driver has no image cache; not caching image-a" \
+        in caplog.text
 
 
 def test_the_version_cap_limits_what_the_client_sends(hosts):
