@@ -1161,14 +1161,6 @@ class ComputeManager:
             self.tracker.remove_usage(instance)
             raise
 
-    def _network_again(self, instance):
-        """The network_info of a server built again on this host: ports
-        of this host's network (a simulated address with the fake
-        driver), none when it had none."""
-        if not self._network_info(instance):
-            return []
-        return self._ports_here(instance)
-
     def _clean_evacuated(self, ctx):
         """Nova's _destroy_evacuated_instances: the guests of servers
         evacuated away while this host was down go, and with them what
