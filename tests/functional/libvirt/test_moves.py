@@ -217,7 +217,8 @@ def test_a_stopped_server_resized_on_its_own_host(two_hosts):
     defined again (not started: the server is stopped) with the new
     flavor and the grown disk, the old files wait in <uuid>_resize;
     revertResize brings the old flavor and disk back, and a confirmed
-    resize keeps the new ones. The guest's port stays throughout."""
+    resize keeps the new ones. The guest's port stays throughout. A
+    delete while a resize waits leaves nothing."""
     first = two_hosts.first
     api, driver, host1 = first.api, first.driver, first.conf.host
     big = api.get("/flavors/detail")["flavors"]
@@ -263,6 +264,14 @@ def test_a_stopped_server_resized_on_its_own_host(two_hosts):
             assert not os.path.exists(driver.resize_dir(uuid))
             assert _address(server) == address
             assert _ports(first.network, uuid) == [address]
+
+        # Deleted while a resize waits: the kept files go too (as Nova,
+        # the resize is confirmed first).
+        other = api.post("/flavors", {"flavor": dict(
+            BIG, name="guest.other", ram=160)})["flavor"]["id"]
+        _act(api, uuid, {"resize": {"flavorRef": other}}, 202)
+        _wait(api, uuid, "VERIFY_RESIZE")
+        assert os.path.exists(driver.resize_dir(uuid))
     finally:
         _enable(api, guests.SECOND_HOST, True)
         first.conf.clear_override("allow_resize_to_same_host")
