@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -53,6 +54,7 @@ class Deployment:
         self.processes = {}
         self.compute_url = None
         self.placement_url = None
+        self.transport_url = None
         self.cleanups = []
         self._commands = {}
 
@@ -160,7 +162,8 @@ def _distributed(dep, computes, nodes, config=None):
     port = free_port()
     placement_port = free_port()
     dep.placement_url = "http://127.0.0.1:%d" % placement_port
-    vhost_url = RABBIT
+    vhost_url = _private_vhost(dep, tag)
+    dep.transport_url = vhost_url
     base = {
         "DEFAULT": {"transport_url": vhost_url, "host": "control",
                     "osapi_compute_listen": "127.0.0.1",
@@ -202,6 +205,29 @@ def _distributed(dep, computes, nodes, config=None):
     wait_http("http://127.0.0.1:%d/" % port, process=api)
     _wait_hypervisors(dep, computes * nodes)
     manage("cell_v2", "discover_hosts")
+
+
+def _private_vhost(dep, tag):
+    """A RabbitMQ virtual host of the deployment's own, so that its queues
+    (named by topic: conductor, compute.compute0, ...) never meet the
+    messages of another deployment running at the same time or left by
+    one that was killed; the shared one when rabbitmqctl cannot make it."""
+    ctl = shutil.which("rabbitmqctl")
+    if ctl is None or not RABBIT.endswith("/") or os.geteuid() != 0:
+        return RABBIT
+    name = "stratus-%s" % tag
+    user = urllib.parse.urlsplit(RABBIT).username or "guest"
+    try:
+        for args in (["add_vhost", name],
+                     ["set_permissions", "-p", name, user, ".*", ".*",
+                      ".*"]):
+            subprocess.run([ctl] + args, check=True, capture_output=True,
+                           timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return RABBIT
+    dep.cleanups.append(lambda: subprocess.run(
+        [ctl, "delete_vhost", name], capture_output=True, timeout=60))
+    return RABBIT + name
 
 
 def _wait_hypervisors(dep, expected, timeout=60):

@@ -117,7 +117,34 @@ def markdown():
     lines += ["", "Power states: %s." % ", ".join(
         "%d `%s`" % item for item in sorted(states.PowerState.NAMES.items())),
         ""]
+    lines += owners_markdown()
     return "\n".join(lines)
+
+
+def owners_markdown():
+    """Who owns each transitional state, its deadline and what the
+    conductor's check does when the owner is gone
+    (stratus/conductor/tasks/stuck_states.py)."""
+    from stratus.conductor.tasks import stuck_states
+    lines = [
+        "## Who owns a transitional state", "",
+        "Every transitional state has an owner and a deadline (an option",
+        "of `[conductor]`, counted from the server's last change). The",
+        "conductor's check (`stratus/conductor/tasks/stuck_states.py`, at",
+        "start and every `[conductor] stuck_check_interval` seconds) acts",
+        "on a state past its deadline whose owner is gone: a compute is",
+        "gone when its service is down by its heartbeat",
+        "(`[DEFAULT] service_down_time`) or forced down; a conductor's",
+        "build when its lease ran out. A compute that restarts settles",
+        "the states left on its host itself (see architecture.md).", "",
+        "| state | owner | deadline | when the owner is gone |",
+        "|---|---|---|---|",
+    ]
+    for _kind, state, owner, option, action in stuck_states.OWNERS:
+        lines.append("| %s | %s | `%s` | %s |" % (state, owner, option,
+                                                 action))
+    lines.append("")
+    return lines
 
 
 _WIDTH, _HEIGHT = 1100, 900

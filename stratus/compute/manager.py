@@ -70,6 +70,16 @@ MOVE_NOTIFICATIONS = {
     "compute_confirm_resize": ("confirmResize", _BOTH),
     "compute_revert_resize": ("revertResize", (notifications.START,)),
     "compute_finish_revert_resize": ("revertResize", (notifications.END,)),
+    # Live migration and evacuation (the conductor sends
+    # instance.live_migration.* and instance.evacuate.* around them).
+    "compute_check_can_live_migrate_destination": ("liveMigrate", ()),
+    "compute_pre_live_migration": ("live_migration_pre", _BOTH),
+    "compute_live_migration": ("liveMigrate", ()),
+    "compute_post_live_migration_at_destination": (
+        "live_migration_post_dest", _BOTH),
+    "compute_rollback_live_migration_at_destination": (
+        "live_migration_rollback_dest", _BOTH),
+    "compute_rebuild_instance": ("rebuild", _BOTH),
 }
 STOPPING_TASK_STATES = frozenset([TaskState.POWERING_OFF,
                                   TaskState.SOFT_DELETING])
@@ -1202,8 +1212,8 @@ class ComputeManager:
         """Run one step of a move under the server's lock with its action
         event; its result. A failure is recorded on the event and raised
         to the conductor (as a Stratus exception, which RPC carries)."""
-        # Steps without notifications of their own (a live migration's
-        # notify from the conductor's task).
+        # Steps without notifications of their own notify from the
+        # conductor's task.
         action, phases = MOVE_NOTIFICATIONS.get(event, (None, ()))
         if migration.get("step") == migration_obj.Step.ROLLING_BACK:
             # Undoing a failed move: its error was the notification.

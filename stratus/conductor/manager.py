@@ -68,12 +68,19 @@ class ConductorManager:
         self.live_migrate_task = live_migrate.LiveMigrateTask(conf,
                                                               messaging)
         self.evacuate_task = evacuate.EvacuateTask(conf, messaging)
-        self.stuck_states = stuck_states.StuckStates(conf, self.build_task,
-                                                     self.migrate_task)
+        recoverers = dict.fromkeys(live_migrate.RECOVERED,
+                                   self.live_migrate_task.recover)
+        recoverers.update(dict.fromkeys(evacuate.RECOVERED,
+                                        self.evacuate_task.recover))
+        recoverers.update(dict.fromkeys(unshelve.RECOVERED,
+                                        self.unshelve_task.recover))
+        self.stuck_states = stuck_states.StuckStates(
+            conf, self.build_task, self.migrate_task, recoverers)
         self._local_cell = None
         self._instance_cells = _RecentCells()
 
     def init_host(self):
+        self.stuck_states.check_move_timeout()
         # What a conductor that died left is resumed as soon as this one
         # serves (the pass calls the scheduler and casts to computes, so
         # it does not hold up the start).

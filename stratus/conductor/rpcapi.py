@@ -19,7 +19,13 @@
       evacuate_instance; evacuations_done and evacuation_cleaned (a
       compute back after an evacuation removes what it left behind)
 """
+import logging
+
+import oslo_messaging
+
 from stratus import exception
+
+LOG = logging.getLogger(__name__)
 
 TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
@@ -30,12 +36,45 @@ BASE_VERSION = "1.0"
 
 EVENT_START = "start"
 EVENT_FINISH = "finish"
+# A call whose conductor died after taking it is never answered: it is
+# sent again (to a live conductor) this many times in all. The methods
+# called are safe to repeat (saves expect a task_state; destroys and
+# events tolerate what is already done).
+CALL_ATTEMPTS = 3
+
+
+class _RetryingClient:
+    """An RPC client whose calls are sent again after a timeout (unless
+    the caller chose its own timeout, and retries itself)."""
+
+    def __init__(self, client, retry=True):
+        self._client = client
+        self._retry = retry
+
+    def prepare(self, **kwargs):
+        return _RetryingClient(self._client.prepare(**kwargs),
+                               retry=self._retry and "timeout" not in kwargs)
+
+    def call(self, ctx, method, **kwargs):
+        attempts = CALL_ATTEMPTS if self._retry else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._client.call(ctx, method, **kwargs)
+            except oslo_messaging.MessagingTimeout:
+                if attempt == attempts:
+                    raise
+                LOG.warning("No conductor answered %s (attempt %d of %d); "
+                            "sending it again", method, attempt, attempts)
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
 
 
 class ConductorAPI:
 
     def __init__(self, messaging, version_cap=None):
-        self.client = messaging.client(TOPIC, BASE_VERSION, version_cap)
+        self.client = _RetryingClient(
+            messaging.client(TOPIC, BASE_VERSION, version_cap))
 
     # Orchestration (casts) --------------------------------------------
 

@@ -26,8 +26,12 @@ CONDUCTOR_OPTS = [
                     "compute that is down before the conductor clears it "
                     "(vm_state from the last known power state)."),
     cfg.IntOpt("move_timeout", default=600, min=1,
-               help="Seconds a move's task_state may last when its owner "
-                    "is gone before it is rolled back."),
+               help="Seconds a move's task_state may last before the "
+                    "conductor's check takes it as abandoned and rolls it "
+                    "back; keep it above three [DEFAULT] "
+                    "rpc_response_timeout (a live move task may wait out "
+                    "a call to a compute and its rollback's calls; the "
+                    "conductor warns at start otherwise)."),
 ]
 
 

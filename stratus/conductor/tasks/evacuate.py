@@ -41,6 +41,9 @@ Status = move_common.Status
 Step = move_common.Step
 EVENT = "rebuild_server"
 ACTION = "evacuate"
+# The task states whose stuck servers this task recovers (a rebuild that
+# is not an evacuation is left to the generic check).
+RECOVERED = (TaskState.REBUILDING, TaskState.REBUILD_SPAWNING)
 
 
 class EvacuateTask(move_common.MoveTask):
@@ -123,6 +126,30 @@ class EvacuateTask(move_common.MoveTask):
                     expected_task_state=expected)
         self.notifier.instance_action(cctx, instance, ACTION,
                                       notifications.ERROR, exc)
+
+
+    def recover(self, cctx, instance, compute_up=None):
+        """Settle an evacuation whose conductor stopped driving it (the
+        stuck check, past [conductor] move_timeout): the server goes back
+        to its source with the allocations, a fault and the migration in
+        error (a guest the destination built is an orphan its compute
+        removes). NOT_MINE for a plain rebuild."""
+        from stratus.conductor.tasks import live_migrate
+        from stratus.conductor.tasks import stuck_states
+        migration = live_migrate.newest_move(cctx, instance,
+                                             migration_obj.EVACUATION)
+        if migration is None or migration.step == Step.DONE:
+            return stuck_states.NOT_MINE
+        if move_common.recently_changed(self.conf, migration):
+            return None
+        LOG.warning("Recovering the evacuation of %s left at step %s",
+                    instance.uuid, migration.step)
+        instance.host = migration.source_compute
+        instance.node = migration.source_node
+        self._give_back(cctx, instance, migration, exception.MigrationError(
+            reason="the conductor driving it stopped at step %s"
+            % migration.step), Status.ERROR)
+        return "evacuation rolled back"
 
 
 def evacuations_done(cctx, host):

@@ -47,6 +47,8 @@ PowerState = move_common.fields.PowerState
 EVENT = "conductor_live_migrate_instance"
 # The action's name (instance.live_migration.* notifications).
 ACTION = "liveMigrate"
+# The task states whose stuck servers this task recovers.
+RECOVERED = (TaskState.MIGRATING,)
 # Seconds the conductor waits for a source to copy a guest.
 COPY_TIMEOUT = 3600
 
@@ -176,7 +178,18 @@ class LiveMigrateTask(move_common.MoveTask):
                             move_common.format_trace(), clean=True)
             return
         # The guest has left the source: from here the server is the
-        # destination's, whatever happens.
+        # destination's, whatever happens (a recovery finishes it).
+        try:
+            self.save_step(instance, migration, Step.FINISHING,
+                           status=Status.POST_MIGRATING)
+        except (exception.InstanceNotFound,
+                exception.UnexpectedTaskStateError) as exc:
+            LOG.info("Server %s changed during its live migration: %s",
+                     instance.uuid, exc)
+        self._finish_on_destination(cctx, instance, migration)
+
+    def _finish_on_destination(self, cctx, instance, migration):
+        dest = migration.dest_compute
         failure = None
         try:
             instance.power_state = \
@@ -244,3 +257,44 @@ class LiveMigrateTask(move_common.MoveTask):
                     expected_task_state=expected)
         self.notifier.instance_action(cctx, instance, ACTION,
                                       notifications.ERROR, exc)
+
+    # Recovery -----------------------------------------------------------
+
+    def recover(self, cctx, instance, compute_up=None):
+        """Settle a live migration whose conductor stopped driving it (the
+        stuck check, past [conductor] move_timeout): finished on the
+        destination when the guest had left the source (step finishing),
+        rolled back otherwise; left alone while its copy still reports
+        progress. What was done, or None."""
+        migration = newest_move(cctx, instance, migration_obj.LIVE_MIGRATION)
+        if migration is None or migration.step == Step.DONE:
+            instance.task_state = None
+            instance.save(expected_task_state=[TaskState.MIGRATING])
+            return "task cleared"
+        if move_common.recently_changed(self.conf, migration):
+            return None
+        LOG.warning("Recovering the live migration of %s left at step %s "
+                    "(%s)", instance.uuid, migration.step, migration.status)
+        if migration.step == Step.FINISHING:
+            self._finish_on_destination(cctx, instance, migration)
+            return "live migration finished"
+        exc = exception.MigrationError(
+            reason="the conductor driving it stopped at step %s"
+            % migration.step)
+        self._roll_back(cctx, instance, migration, exc, None,
+                        clean=migration.step in (Step.PREPARING,
+                                                 Step.MIGRATING))
+        return "live migration rolled back"
+
+
+def newest_move(cctx, instance, migration_type):
+    """The newest migration of that type of the server (its cell set), or
+    None."""
+    found = migration_obj.MigrationList.get_by_filters(cctx, {
+        "instance_uuid": instance.uuid, "migration_type": migration_type},
+        limit=1)
+    if not found:
+        return None
+    migration = found[0]
+    migration.cell_uuid = instance.cell_uuid
+    return migration

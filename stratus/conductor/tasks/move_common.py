@@ -20,6 +20,7 @@ server ends where it started (its vm_state, on its source, no task) with
 the failure as its fault; ERROR with the fault only when the source
 cannot take it back. Never half-moved, never a leaked allocation.
 """
+import datetime
 import logging
 import traceback
 
@@ -27,6 +28,7 @@ from stratus.compute import rpcapi as compute_rpcapi
 from stratus.conductor.tasks import reschedule
 from stratus import exception
 from stratus import notifications
+from stratus.objects import base as objects_base
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
@@ -326,6 +328,14 @@ class MoveTask:
             LOG.warning("Could not %s server %s: %s", what, instance.uuid,
                         exc)
             return None
+
+
+def recently_changed(conf, migration):
+    """Whether the migration changed within [conductor] move_timeout (a
+    live migration's copy reports progress on it: still driven)."""
+    changed = migration.get("updated_at") or migration.get("created_at")
+    return changed is not None and objects_base.utcnow() - changed < \
+        datetime.timedelta(seconds=conf.conductor.move_timeout)
 
 
 def message(exc):

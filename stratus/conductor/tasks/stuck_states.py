@@ -1,17 +1,8 @@
 """No server stuck: the conductor's check for transitional states whose
 owner is gone.
 
-Every transitional task has an owner and a deadline
-(docs/state-machine.md, "Who owns a transitional state"):
-
-| task | owner | deadline | when the owner is gone |
-|---|---|---|---|
-| build request (BUILD, no cell yet) | the conductor holding its lease | ``task_lease`` | resumed (tasks/build.py ``resume``) |
-| ``scheduling`` (in a cell) | the conductor that sends it to its compute | ``build_timeout`` | compute down: ERROR with a fault, allocation freed; compute up: sent to it again |
-| ``block_device_mapping``, ``networking``, ``spawning`` | the compute of instance.host | ``build_timeout`` | ERROR with a fault, allocation freed |
-| ``deleting`` | the compute of instance.host | ``delete_timeout`` | compute down: deleted here (allocations, group membership, mapping); compute up: sent to it again |
-| a server action's task_state | the compute of instance.host | ``action_timeout`` | task cleared, vm_state from the last known power state |
-| a move's task_state | the conductor task driving the move | ``move_timeout`` without progress | settled from the step saved on its migration (tasks/migrate.py ``recover``): rolled back, or its confirm / revert done again |
+Every transitional task has an owner and a deadline (``OWNERS`` below;
+docs/state-machine.md shows it, generated from this module).
 
 A compute is gone when its service is down by its heartbeat
 (``[DEFAULT] service_down_time``) or forced down; the deadline counts from
@@ -22,6 +13,7 @@ Every change is a save that expects the task_state it read, so a compute
 or another conductor that settles the same server first wins and the
 check leaves it alone.
 """
+import copy
 import datetime
 import logging
 
@@ -38,9 +30,11 @@ from stratus import exception
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
+from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_fault as instance_fault_obj
 from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
+from stratus.objects import migration as migration_obj
 from stratus.objects import service as service_obj
 from stratus.placement import allocations
 
@@ -55,6 +49,9 @@ BUILD = "build"
 DELETE = "delete"
 ACTION = "action"
 MOVE = "move"
+# A recoverer's answer for a server that is not its (a rebuild that is
+# not an evacuation): the generic handling applies.
+NOT_MINE = object()
 
 BUILD_TASK_STATES = frozenset(reschedule.BUILD_TASK_STATES)
 # Nova's task states of resize, cold and live migration, evacuation and
@@ -69,7 +66,64 @@ MOVE_TASK_STATES = frozenset([
 MIGRATE_TASK_STATES = frozenset([
     "resize_prep", "resize_migrating", "resize_migrated", "resize_finish",
     "resize_reverting", "resize_confirming"])
+# The RPC timeouts a move's conductor task may wait out in a row (a step's
+# call, then its rollback's two): move_timeout should be longer.
+MOVE_CALLS = 3
+# (kind, task, owner, deadline option of [conductor], what the check does
+# when the owner is gone).
+OWNERS = [
+    ("build request", "a build request (BUILD, not in a cell yet)",
+     "the conductor holding its lease", "task_lease",
+     "resumed from the step it reached (scheduled again, or bound to the "
+     "cell it was created in and sent to its compute)"),
+    (BUILD, "`scheduling` (in a cell)",
+     "the conductor that sends it to its compute", "build_timeout",
+     "compute up: sent to it again; compute down: as below"),
+    (BUILD, "`block_device_mapping`, `networking`, `spawning`",
+     "the compute of instance.host", "build_timeout",
+     "ERROR with a fault (MaxRetriesExceeded), allocation freed"),
+    (DELETE, "`deleting`", "the compute of instance.host",
+     "delete_timeout",
+     "compute down: deleted here (allocations, group membership, mapping; "
+     "the guest is reaped when the compute returns); compute up: sent to "
+     "it again"),
+    (ACTION, "a server action's task_state (table above)",
+     "the compute of instance.host", "action_timeout",
+     "task cleared; vm_state from the last known power state (ERROR with "
+     "a fault when it has none)"),
+    (MOVE, "resize and cold migration (" + ", ".join(
+        "`%s`" % state for state in sorted(MIGRATE_TASK_STATES)) + ")",
+     "the conductor's move task (the computes answer its calls)",
+     "move_timeout",
+     "(no progress for that long; keep it above three RPC timeouts) settled "
+     "from the step saved on its migration (tasks/migrate.py `recover`): "
+     "rolled back, or its confirm / revert done again"),
+    (MOVE, "live migration (`migrating`)",
+     "the conductor's live migration task (the source's copy reports "
+     "progress on the migration)", "move_timeout",
+     "(no change on the migration for that long) tasks/live_migrate.py "
+     "`recover`: rolled back to the source, or finished on the "
+     "destination once the guest had left the source"),
+    (ACTION, "evacuation (`rebuilding`, `rebuild_spawning` with an "
+     "evacuation in progress)", "the conductor's evacuate task",
+     "action_timeout",
+     "(no change on the migration for move_timeout) tasks/evacuate.py "
+     "`recover`: back on its source with its allocations and a fault"),
+    (MOVE, "shelve and unshelve (`shelving`, `shelving_image_*`, "
+     "`shelving_offloading`, `unshelving`)",
+     "the compute of instance.host (the conductor's unshelve task while "
+     "an offloaded server has none)", "move_timeout",
+     "compute up: left to it; otherwise tasks/unshelve.py `recover`: an "
+     "unshelve of an offloaded server undone (no host, claim freed, a "
+     "fault; its `spawning` too, at build_timeout), a shelve task "
+     "cleared; a compute that restarts settles its shelved servers"),
+]
 _I = cell_models.Instance.__table__
+# Deleted servers whose claims the check looks for (a conductor that
+# died inside instance_destroy leaves one).
+RECENT_DELETES = datetime.timedelta(days=1)
+_RECENTLY_DELETED = sa.select(_I.c.uuid).where(
+    _I.c.deleted != 0, _I.c.deleted_at >= sa.bindparam("since"))
 _CANDIDATES = sa.select(_I.c.uuid, _I.c.vm_state, _I.c.task_state,
                         _I.c.updated_at).where(
     _I.c.deleted == 0, _I.c.task_state.is_not(None),
@@ -98,10 +152,15 @@ def kind_of(vm_state, task_state):
 
 class StuckStates:
 
-    def __init__(self, conf, build_task, move_task=None):
+    def __init__(self, conf, build_task, move_task=None, recoverers=None):
+        """recoverers: {task_state: callable(cctx, instance, compute_up)}
+        settling the moves other tasks own (live migration, evacuation,
+        shelve): what was done, None to leave the server, or NOT_MINE
+        for the generic handling."""
         self.conf = conf
         self.build_task = build_task
         self.move_task = move_task
+        self.recoverers = dict(recoverers or {})
 
     def deadlines(self):
         conductor = self.conf.conductor
@@ -109,6 +168,16 @@ class StuckStates:
                 DELETE: conductor.delete_timeout,
                 ACTION: conductor.action_timeout,
                 MOVE: conductor.move_timeout}
+
+    def check_move_timeout(self):
+        """Warn when a live move task could be taken over: it may wait
+        out a call to a compute and then its rollback's calls."""
+        least = MOVE_CALLS * self.conf.rpc_response_timeout
+        if self.conf.conductor.move_timeout < least:
+            LOG.warning("[conductor] move_timeout %s is less than three "
+                        "[DEFAULT] rpc_response_timeout (%s s): the check "
+                        "may roll back a move its conductor still drives",
+                        self.conf.conductor.move_timeout, least)
 
     def run(self, ctx):
         """One pass: resume orphaned build requests, then settle the
@@ -128,6 +197,8 @@ class StuckStates:
             except exception.DatabaseUnreachable:
                 LOG.warning("Cell %s is unreachable: not checked", cell.uuid)
                 continue
+            done.update(self._reap_destroyed(ctx, cell.uuid,
+                                             now - RECENT_DELETES))
             services = _Services(ctx, cell.uuid,
                                  self.conf.service_down_time)
             with ctx.target_cell(cell.uuid) as cctx:
@@ -176,6 +247,36 @@ class StuckStates:
             done[uuid] = "deleted"
         return done
 
+    @staticmethod
+    def _reap_destroyed(ctx, cell_uuid, since):
+        """Claims of servers of the cell deleted since then, and of their
+        moves: removed (a conductor died between the server's delete and
+        its claims')."""
+        with ctx.cell_db_for(cell_uuid).reader() as session:
+            deleted = list(session.scalars(_RECENTLY_DELETED,
+                                           {"since": since}).all())
+        held = []
+        with ctx.api_db.reader() as session:
+            for start in range(0, len(deleted), 500):
+                held.extend(session.scalars(sa.select(
+                    _CONSUMERS.c.uuid).where(_CONSUMERS.c.uuid.in_(
+                        deleted[start:start + 500]))).all())
+        done = {}
+        for uuid in held:
+            LOG.warning("Removing the allocations of deleted server %s",
+                        uuid)
+            allocations.remove_consumer(ctx, uuid)
+            done[uuid] = "allocations removed"
+        with ctx.target_cell(cell_uuid) as cctx:
+            moving = {migration.instance_uuid for migration in
+                      migration_obj.MigrationList.get_by_filters(
+                          cctx, {"in_progress": True})}
+            for uuid in moving & set(deleted):
+                LOG.warning("Ending the moves of deleted server %s", uuid)
+                migration_obj.end_moves_of_deleted(cctx, uuid)
+                done[uuid] = "allocations removed"
+        return done
+
     def _settle(self, cctx, uuid, kind, services, cell_uuid):
         instance = instance_obj.Instance.get_by_uuid(
             cctx, uuid, expected_attrs=["flavor"])
@@ -184,9 +285,16 @@ class StuckStates:
         task_state = instance.task_state
         if kind == MOVE and self.move_task is not None \
                 and task_state in MIGRATE_TASK_STATES:
-            # Its owner is the conductor task, whatever the computes do.
-            return self.move_task.recover(cctx, instance)
+            # Its owner is the conductor task, whatever the computes do;
+            # its events finish those of the move's action.
+            instance._context = _in_request_of_last_action(cctx, uuid)
+            return self.move_task.recover(instance._context, instance)
         compute_up = services.is_up(instance.host)
+        recover = self.recoverers.get(task_state)
+        if recover is not None:
+            outcome = recover(cctx, instance, compute_up)
+            if outcome is not NOT_MINE:
+                return outcome
         if kind == BUILD:
             if compute_up and task_state == TaskState.SCHEDULING:
                 return self._send_again(cctx, instance)
@@ -285,6 +393,18 @@ class StuckStates:
                     % (instance.host, task_state)), host=instance.host)
         self._save_with_fault(instance, task_state, fault)
         return "task cleared"
+
+
+def _in_request_of_last_action(cctx, instance_uuid):
+    """A copy of cctx in the request of the server's newest action, so
+    the events of a recovered move finish that action's."""
+    actions = instance_action_obj.InstanceActionList.get_by_instance_uuid(
+        cctx, instance_uuid, limit=1)
+    if not len(actions):
+        return cctx
+    cctx = copy.copy(cctx)
+    cctx.request_id = actions[0].request_id
+    return cctx
 
 
 class _Services:

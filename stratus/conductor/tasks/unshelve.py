@@ -31,6 +31,11 @@ TaskState = fields.TaskState
 IMAGE_EVENT = "get_image_info"
 SCHEDULE_EVENT = "schedule_instances"
 SHELVED_IMAGE_ID = "shelved_image_id"
+# The task states whose stuck servers this task recovers.
+RECOVERED = (TaskState.UNSHELVING, TaskState.SPAWNING, TaskState.SHELVING,
+             TaskState.SHELVING_IMAGE_PENDING_UPLOAD,
+             TaskState.SHELVING_IMAGE_UPLOADING,
+             TaskState.SHELVING_OFFLOADING)
 
 
 class UnshelveException(exception.StratusException):
@@ -77,6 +82,37 @@ class UnshelveTask:
             return
         self.compute.unshelve_instance(cctx, selection.service_host,
                                        instance, image_meta, request_spec)
+
+    def recover(self, cctx, instance, compute_up):
+        """Settle a shelve or unshelve whose owner is gone (the stuck
+        check, past its deadline): its compute, when it has a host that is
+        up, still owns it; an unshelve of an offloaded server is undone
+        (no host, its claim freed, a fault); a shelve task on a compute
+        that is down is cleared, the server left in its vm_state. A
+        build's spawning is NOT_MINE."""
+        from stratus.conductor.tasks import stuck_states
+        task_state = instance.task_state
+        offloaded = instance.vm_state == VMState.SHELVED_OFFLOADED
+        if task_state == TaskState.SPAWNING and not offloaded:
+            return stuck_states.NOT_MINE
+        if instance.host and compute_up:
+            return None
+        fault = None
+        if offloaded:
+            allocations.remove_consumer(cctx, instance.uuid)
+            instance.host = instance.node = instance.compute_id = None
+            fault = instance_fault_obj.InstanceFault.from_exception(
+                instance.uuid, UnshelveException(
+                    instance_id=instance.uuid,
+                    reason="its owner stopped during %s" % task_state))
+        LOG.warning("Clearing task %s of shelved server %s", task_state,
+                    instance.uuid)
+        instance.task_state = None
+        instance.save(expected_task_state=[task_state], also=(
+            None if fault is None
+            else lambda fault_ctx, session: fault.create(fault_ctx,
+                                                         session=session)))
+        return "unshelve undone" if offloaded else "task cleared"
 
     def _shelved_image(self, cctx, instance):
         """The ImageMeta of the server's shelved snapshot; None (and the

@@ -166,3 +166,28 @@ def moves_auto_confirm(conf, sqlite_cloud_urls, tmp_path):
     env = start(conf, sqlite_cloud_urls, tmp_path, resize_confirm_window=1)
     yield env
     env.stop()
+
+
+@pytest.fixture
+def stopping(conf, sqlite_cloud_urls, tmp_path):
+    """Moves whose conductor is made to stop in the middle: the stuck
+    check runs only when a test calls it (check_after_deadline), moves
+    and actions (an evacuation's rebuild task) have a one-second
+    deadline."""
+    conf.set_override("stuck_check_interval", 0, group="conductor")
+    conf.set_override("move_timeout", 1, group="conductor")
+    conf.set_override("action_timeout", 1, group="conductor")
+    env = start(conf, sqlite_cloud_urls, tmp_path)
+    env.conductor = next(svc.manager for svc in env.cloud.services
+                         if svc.binary == "nova-conductor")
+    yield env
+    env.stop()
+
+
+def check_after_deadline(env):
+    """One pass of the conductor's stuck check once the deadlines of
+    stopping have passed; what it did."""
+    from stratus import context
+    time.sleep(1.2)
+    return env.conductor.stuck_states.run(
+        context.get_admin_context(env.cloud.databases))

@@ -3,7 +3,6 @@ task's own steps run by hand up to a step, then abandoned) is settled by
 the conductor's stuck check from the step saved on its migration: rolled
 back to the source with placement exactly as before, or its confirm done
 again."""
-import time
 
 import pytest
 
@@ -20,17 +19,6 @@ pytestmark = pytest.mark.slow
 Step = migration_obj.Step
 Status = migration_obj.Status
 TaskState = instance_obj.fields.TaskState
-
-
-@pytest.fixture
-def stopping(conf, sqlite_cloud_urls, tmp_path):
-    conf.set_override("stuck_check_interval", 0, group="conductor")
-    conf.set_override("move_timeout", 1, group="conductor")
-    env = moves_conftest.start(conf, sqlite_cloud_urls, tmp_path)
-    env.conductor = next(svc.manager for svc in env.cloud.services
-                         if svc.binary == "nova-conductor")
-    yield env
-    env.stop()
 
 
 def _abandoned_at(env, server_id, last_step):
@@ -77,12 +65,6 @@ def _abandoned_at(env, server_id, last_step):
         return migration
 
 
-def _check_after_deadline(env):
-    time.sleep(1.2)
-    return env.conductor.stuck_states.run(
-        context.get_admin_context(env.cloud.databases))
-
-
 @pytest.mark.parametrize("last_step", [Step.PREPARING, Step.MIGRATING,
                                        Step.FINISHING])
 def test_an_abandoned_move_is_rolled_back(stopping, last_step):
@@ -93,7 +75,7 @@ def test_an_abandoned_move_is_rolled_back(stopping, last_step):
     before = env.usages()
     migration = _abandoned_at(env, server_id, last_step)
     assert env.allocations(migration.uuid) != {}
-    done = _check_after_deadline(env)
+    done = moves_conftest.check_after_deadline(env)
     assert done == {server_id: "move rolled back"}
     server = env.wait(server_id, {"ACTIVE"})
     assert server["OS-EXT-SRV-ATTR:host"] == source
@@ -105,7 +87,7 @@ def test_an_abandoned_move_is_rolled_back(stopping, last_step):
     assert env.driver(source).guest(server_id).power_state == 1
     assert env.driver(other).guest(server_id) is None
     # Nothing left for a second pass.
-    assert _check_after_deadline(env) == {}
+    assert moves_conftest.check_after_deadline(env) == {}
 
 
 def test_an_abandoned_confirm_is_done_again(stopping):
@@ -124,7 +106,7 @@ def test_an_abandoned_confirm_is_done_again(stopping):
         migration = migration_obj.Migration.get_by_instance_and_status(
             cctx, server_id, Status.FINISHED)
         migration_obj.begin_confirm(cctx, instance, migration)
-    assert _check_after_deadline(env) == {server_id: "move confirmed"}
+    assert moves_conftest.check_after_deadline(env) == {server_id: "move confirmed"}
     server = env.wait(server_id, {"ACTIVE"})
     assert server["OS-EXT-SRV-ATTR:host"] == resized["OS-EXT-SRV-ATTR:host"]
     assert env.migrations(server_id)[0]["status"] == "confirmed"

@@ -251,3 +251,15 @@ def test_a_claim_left_by_a_dead_conductor_goes_with_its_server(
     assert recovery.check() == {server_id: "allocations removed"}
     assert recovery.allocations(server_id) == {}
     assert recovery.allocations(running) == held
+
+
+def test_a_claim_a_dead_conductor_left_after_a_delete_goes(recovery):
+    server_id = recovery.boot()["id"]
+    held = recovery.allocations(server_id)
+    recovery.demo.delete("/servers/%s" % server_id)
+    recovery.demo.wait_for_deleted(server_id)
+    # The conductor died between deleting the server and its claim.
+    allocations.claim(recovery.ctx(), server_id, "demo", "demo", {
+        provider: dict(resources) for provider, resources in held.items()})
+    assert recovery.check() == {server_id: "allocations removed"}
+    assert recovery.allocations(server_id) == {}

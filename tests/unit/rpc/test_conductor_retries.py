@@ -1,0 +1,79 @@
+"""A compute's call that no conductor answers is sent again: a conductor
+that died holding it does not leave the compute's work half saved."""
+import threading
+
+import oslo_messaging
+import pytest
+
+from stratus.conductor import rpcapi as conductor_rpcapi
+from stratus import context
+from stratus import rpc
+
+
+class LateConductor:
+    """Answers instances_on_host and instance_destroy, counting the calls
+    it received."""
+    target = oslo_messaging.Target(version="1.0")
+
+    def __init__(self):
+        self.calls = 0
+        self.all_arrived = threading.Event()
+        self.expected = None
+
+    def instances_on_host(self, ctxt, host):
+        return self._count([])
+
+    def instance_destroy(self, ctxt, instance):
+        return self._count(None)
+
+    def _count(self, result):
+        self.calls += 1
+        if self.calls == self.expected:
+            self.all_arrived.set()
+        return result
+
+
+@pytest.fixture
+def messaging(conf):
+    conf.set_override("rpc_response_timeout", 1)
+    messaging = rpc.Messaging(conf, url=rpc.IN_PROCESS_URL)
+    yield messaging
+    messaging.cleanup()
+
+
+def test_a_call_is_sent_again_until_a_conductor_answers(messaging):
+    api = conductor_rpcapi.ConductorAPI(messaging)
+    conductor = LateConductor()
+    server = messaging.server("conductor", "late", [conductor])
+    # The conductor comes up after the first call timed out.
+    starter = threading.Timer(1.5, server.start)
+    starter.start()
+    try:
+        assert api.instances_on_host(context.get_admin_context(),
+                                     "cmp1") == []
+    finally:
+        starter.join()
+        server.stop()
+        server.wait()
+    assert conductor.calls >= 1
+
+
+def test_a_call_nobody_answers_fails_after_its_attempts(messaging,
+                                                        caplog):
+    api = conductor_rpcapi.ConductorAPI(messaging)
+    with pytest.raises(oslo_messaging.MessagingTimeout):
+        api.instance_destroy(context.get_admin_context(), None)
+    retries = [record for record in caplog.records
+               if "sending it again" in record.getMessage()]
+    assert len(retries) == conductor_rpcapi.CALL_ATTEMPTS - 1
+    # Every attempt was sent: a conductor that comes up later takes
+    # them all (and the in-process queue is left empty).
+    conductor = LateConductor()
+    conductor.expected = conductor_rpcapi.CALL_ATTEMPTS
+    server = messaging.server("conductor", "late", [conductor])
+    server.start()
+    try:
+        assert conductor.all_arrived.wait(10)
+    finally:
+        server.stop()
+        server.wait()
