@@ -626,6 +626,7 @@ class API:
             # Its consoles go with it, and a shelved server's snapshot.
             console_tokens.revoke_instance(ctx, instance.uuid)
             self._delete_shelved_image(ctx, instance)
+            self._drop_resize_source(ctx, cctx, instance)
             if instance.host and self._host_is_up(ctx, instance):
                 try:
                     self._start_deleting(instance)
@@ -646,6 +647,26 @@ class API:
         mapping.queued_for_delete = True
         mapping.save()
         instance_group_obj.remove_member(ctx, instance.uuid)
+
+    def _drop_resize_source(self, ctx, cctx, instance):
+        """Nova's _confirm_resize_on_deleting: the source of a resize
+        that waits for its confirm drops what it kept for a revert (the
+        guest's files, its ports) before the server goes; a source that
+        is down keeps them."""
+        if instance.vm_state != fields.VMState.RESIZED:
+            return
+        for migration in migration_obj.MigrationList.get_by_filters(cctx, {
+                "instance_uuid": instance.uuid,
+                "status": migration_obj.Status.FINISHED}):
+            source = migration.source_compute
+            if not self._service_is_up(ctx, source, instance.cell_uuid):
+                continue
+            try:
+                self.compute_rpcapi.confirm_resize(cctx, source, instance,
+                                                   migration)
+            except Exception as exc:  # noqa: BLE001 - the delete goes on
+                LOG.warning("Source %s could not drop what it kept of %s: "
+                            "%s", source, instance.uuid, exc)
 
     def _delete_shelved_image(self, ctx, instance):
         """Nova deletes the snapshot of a shelved server with it."""
@@ -685,10 +706,12 @@ class API:
             ctx.elevated(), host, COMPUTE_BINARY)
 
     def _host_is_up(self, ctx, instance):
+        return self._service_is_up(ctx, instance.host, instance.cell_uuid)
+
+    def _service_is_up(self, ctx, host, cell_uuid):
         try:
             service = service_obj.Service.get_by_host_and_binary(
-                ctx.elevated(), instance.host, COMPUTE_BINARY,
-                cell_uuid=instance.cell_uuid)
+                ctx.elevated(), host, COMPUTE_BINARY, cell_uuid=cell_uuid)
         except exception.ServiceNotFound:
             return False
         return service.is_up(self.conf.service_down_time)

@@ -2,7 +2,8 @@
 this machine: a resize whose destination cannot start the guest rolls
 back to host 1; a resize to a bigger flavor (host 1 -> host 2, as
 allow_resize_to_same_host is off) and its confirm; a cold migration
-(host 2 -> host 1) and its revert. Five boots of one guest."""
+(host 2 -> host 1) and its revert (five boots of one guest); a stopped
+server resized on its own host; shelve and unshelve to host 2."""
 import os
 import time
 import xml.etree.ElementTree as ET
@@ -216,7 +217,8 @@ def test_a_stopped_server_resized_on_its_own_host(two_hosts):
     defined again (not started: the server is stopped) with the new
     flavor and the grown disk, the old files wait in <uuid>_resize;
     revertResize brings the old flavor and disk back, and a confirmed
-    resize keeps the new ones. The guest's port stays throughout."""
+    resize keeps the new ones. The guest's port stays throughout. A
+    delete while a resize waits leaves nothing."""
     first = two_hosts.first
     api, driver, host1 = first.api, first.driver, first.conf.host
     big = api.get("/flavors/detail")["flavors"]
@@ -262,8 +264,58 @@ def test_a_stopped_server_resized_on_its_own_host(two_hosts):
             assert not os.path.exists(driver.resize_dir(uuid))
             assert _address(server) == address
             assert _ports(first.network, uuid) == [address]
+
+        # Deleted while a resize waits: the kept files go too (as Nova,
+        # the resize is confirmed first).
+        other = api.post("/flavors", {"flavor": dict(
+            BIG, name="guest.other", ram=160)})["flavor"]["id"]
+        _act(api, uuid, {"resize": {"flavorRef": other}}, 202)
+        _wait(api, uuid, "VERIFY_RESIZE")
+        assert os.path.exists(driver.resize_dir(uuid))
     finally:
         _enable(api, guests.SECOND_HOST, True)
         first.conf.clear_override("allow_resize_to_same_host")
         first.delete(uuid)
     _keeps_nothing(driver, first.network, uuid)
+
+
+def _images(api):
+    """{name: status} of the images (the 2.35 image proxy)."""
+    return {image["name"]: image["status"] for image in api.get(
+        "/images/detail", version="2.35")["images"]}
+
+
+def test_shelve_offload_and_unshelve_on_another_host(two_hosts):
+    """shelve snapshots the real disk and offloads the guest (host 1
+    keeps nothing); unshelve to host 2 (2.91) boots the snapshot there
+    with an address of host 2's network, and the snapshot goes."""
+    first = two_hosts.first
+    api = first.api
+    host1, host2 = first.conf.host, guests.SECOND_HOST
+    server = first.boot("vm-shelved")
+    uuid = server["id"]
+    try:
+        assert server["OS-EXT-SRV-ATTR:host"] == host1, server.get("fault")
+        _wait_for_console(first.driver, uuid,
+                          "STRATUS-GUEST-NET %s" % _address(server))
+
+        _act(api, uuid, {"shelve": None}, 202)
+        server = _wait(api, uuid, "SHELVED_OFFLOADED")
+        assert server["OS-EXT-SRV-ATTR:host"] is None
+        _keeps_nothing(first.driver, first.network, uuid)
+        assert _images(api).get("vm-shelved-shelved") == "ACTIVE"
+
+        _act(api, uuid, {"unshelve": {"host": host2}}, 202)
+        server = _wait(api, uuid, "ACTIVE")
+        assert server["OS-EXT-SRV-ATTR:host"] == host2
+        address = _address(server)
+        assert address.startswith("10.254.1."), address
+        log = _wait_for_console(two_hosts.driver, uuid,
+                                "STRATUS-GUEST-NET %s" % address)
+        assert "STRATUS-GUEST-DISKS vda=1024" in log
+        assert _domain(two_hosts.driver, uuid) == (
+            True, guests.GUEST_MEMORY_MB, 1)
+        assert "vm-shelved-shelved" not in _images(api)
+    finally:
+        first.delete(uuid)
+    _keeps_nothing(two_hosts.driver, two_hosts.manager.network, uuid)

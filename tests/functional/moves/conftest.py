@@ -10,6 +10,16 @@ from tests.functional import cloud as cloud_harness
 from tests.functional.scheduling import fixtures
 
 
+def _eventually(read, expected, timeout):
+    """read(), once it returns expected or timeout seconds passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if value == expected or time.monotonic() > deadline:
+            return value
+        time.sleep(0.02)
+
+
 class Moves(fixtures.ManyHosts):
     """Two hosts, an admin and a demo client, and ways to watch a move."""
 
@@ -69,14 +79,15 @@ class Moves(fixtures.ManyHosts):
                 "resource_providers"]}
 
     def usages_settle(self, expected, timeout=10):
-        """The usages, once they are expected (a delete frees placement
-        right after the server disappears from the API)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            usages = self.usages()
-            if usages == expected or time.monotonic() > deadline:
-                return usages
-            time.sleep(0.02)
+        """The usages, once they are expected (placement is the API
+        database, the server's state its cell's: a change to both lands
+        in one and then the other)."""
+        return _eventually(self.usages, expected, timeout)
+
+    def used_settle(self, expected, timeout=10):
+        """used(), once it is expected (as usages_settle)."""
+        return _eventually(self.used, expected, timeout)
+
     def used(self):
         """{provider name: usages} of the providers holding anything."""
         return {name: used for name, used in self.usages().items()

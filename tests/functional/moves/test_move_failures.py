@@ -192,11 +192,16 @@ def test_deleting_a_resized_server_frees_both_hosts(moves):
     server_id, source, other, before = _started(env)
     env.act(server_id, {"resize": {"flavorRef": "2"}})
     env.wait(server_id, {"VERIFY_RESIZE"})
+    assert env.computes[source].driver.migrated_guest(server_id) is not None
     env.demo.delete("/servers/%s" % server_id)
     env.demo.wait_for_deleted(server_id)
     freed = {host: {name: 0 for name in usage}
              for host, usage in before.items()}
     assert env.usages_settle(freed) == freed
+    # As Nova confirms a resize before deleting it: the source dropped
+    # the guest it kept for a revert, the destination its own.
+    assert env.computes[source].driver.migrated_guest(server_id) is None
+    assert env.computes[other].driver.guest(server_id) is None
     migration, = env.migrations(server_id)
     assert migration["status"] == "error"
     assert env.allocations(migration["uuid"]) == {}

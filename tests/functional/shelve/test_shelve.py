@@ -48,7 +48,7 @@ def test_shelve_offload_and_unshelve_to_another_host(
     assert admin_view["OS-EXT-SRV-ATTR:hypervisor_hostname"] is None
     assert admin_view["OS-EXT-STS:power_state"] == 0
     # Nothing left on the host, in placement or in the hypervisor.
-    assert shelving.used() == {}
+    assert shelving.used_settle({}) == {}
     assert server_id not in shelving.driver(first).list_instance_uuids()
     image = shelving.image_doc(_sysmeta(shelving, server_id)["shelved_image_id"])
     assert (image["name"], image["status"]) == ("web-shelved", "ACTIVE")
@@ -109,7 +109,7 @@ def test_shelve_kept_on_host_offload_by_admin_and_by_the_compute(
     _act(shelving, server_id, {"shelveOffload": None},
          client=shelving.admin)
     assert shelving.settled(server_id)["status"] == "SHELVED_OFFLOADED"
-    assert shelving.used() == {}
+    assert shelving.used_settle({}) == {}
     assert shelving.results(server_id, "shelveOffload") == {
         "compute_shelve_offload_instance": "Success"}
     _act(shelving, server_id, {"shelveOffload": None}, expected=409,
@@ -127,7 +127,7 @@ def test_shelve_kept_on_host_offload_by_admin_and_by_the_compute(
     _backdate(shelving, second_id, hours=2)
     computes[second_host].offload_shelved_instances(_admin_ctx())
     assert shelving.settled(second_id)["status"] == "SHELVED_OFFLOADED"
-    assert shelving.used() == {}
+    assert shelving.used_settle({}) == {}
 
 
 def test_unshelve_rules_by_microversion(shelving):
@@ -232,7 +232,7 @@ def test_failures_leave_the_server_where_it_was(shelving):
     server = shelving.settled(server_id)
     assert server["status"] == "SHELVED_OFFLOADED"
     assert shelving.host_of(server_id) is None
-    assert shelving.used() == {}
+    assert shelving.used_settle({}) == {}
     assert shelving.image_doc(image_id)["status"] == "ACTIVE"
     events = shelving.results(server_id, "unshelve")
     assert events["compute_unshelve_instance"] == "Error"
@@ -249,7 +249,7 @@ def test_failures_leave_the_server_where_it_was(shelving):
     assert shelving.settled(server_id)["status"] == "SHELVED_OFFLOADED"
     assert shelving.results(server_id, "unshelve") == {
         "get_image_info": "Success", "schedule_instances": "Error"}
-    assert shelving.used() == {}
+    assert shelving.used_settle({}) == {}
 
     # Its snapshot deleted meanwhile: ERROR with Nova's fault.
     shelving.admin.delete("/images/%s" % image_id, version="2.35")
@@ -259,7 +259,7 @@ def test_failures_leave_the_server_where_it_was(shelving):
     assert server["fault"]["message"] == (
         "Error during unshelve instance %s: Unshelve attempted but the "
         "image %s cannot be found." % (server_id, image_id))
-    assert shelving.used() == {}
+    assert shelving.used_settle({}) == {}
 
 
 def test_offload_failure_keeps_it_shelved(shelving_kept):
@@ -282,7 +282,7 @@ def test_offload_failure_keeps_it_shelved(shelving_kept):
     shelving.demo.delete("/servers/%s" % server_id)
     shelving.demo.wait_for_deleted(server_id)
     assert shelving.image_doc(image_id) is None
-    assert shelving.used() == {}
+    assert shelving.used_settle({}) == {}
 
 
 def test_a_restarted_compute_settles_shelve_tasks(shelving_kept):
