@@ -652,10 +652,7 @@ class ComputeManager:
                       raise_failure=failed)
 
     def get_console_output(self, ctx, instance, tail_length):
-        if not virt_driver.supports(self.driver, virt_driver.ConsoleOutput):
-            raise exception.ActionNotSupportedByDriver(
-                driver=self.driver.name, host=self.host,
-                operation="console output")
+        self._require(virt_driver.ConsoleOutput, "console output")
         try:
             output = self.driver.get_console_output(ctx, instance)
         except Exception:  # noqa: BLE001 - the caller gets Nova's 404
@@ -876,11 +873,7 @@ class ComputeManager:
             self.notifier.instance_action(ctx, instance, action,
                                           notifications.START)
             try:
-                if capability is not None and not virt_driver.supports(
-                        self.driver, capability):
-                    raise exception.ActionNotSupportedByDriver(
-                        driver=self.driver.name, host=self.host,
-                        operation=action)
+                self._require(capability, action)
                 work()
             except Exception as exc:  # noqa: BLE001 - every failure is saved
                 trace = traceback.format_exc()
@@ -1150,11 +1143,7 @@ class ComputeManager:
         copy holds), recorded as the request's event."""
         self._start_event_quietly(ctx, instance.uuid, event)
         try:
-            if not virt_driver.supports(self.driver,
-                                        virt_driver.LiveMigratable):
-                raise exception.ActionNotSupportedByDriver(
-                    driver=self.driver.name, host=self.host,
-                    operation="live migration")
+            self._require(virt_driver.LiveMigratable, "live migration")
             work(instance)
         except Exception as exc:  # noqa: BLE001 - a cast: the event says
             LOG.info("%s of %s failed: %s", event, instance.uuid, exc)
@@ -1242,11 +1231,7 @@ class ComputeManager:
                 self.notifier.instance_action(ctx, instance, action,
                                               notifications.START)
             try:
-                if capability is not None and not virt_driver.supports(
-                        self.driver, capability):
-                    raise exception.ActionNotSupportedByDriver(
-                        driver=self.driver.name, host=self.host,
-                        operation=migration.migration_type)
+                self._require(capability, migration.migration_type)
                 result = work()
             except Exception as exc:
                 self._finish_event_quietly(ctx, instance.uuid, event, ERROR,
@@ -1269,6 +1254,14 @@ class ComputeManager:
             return result
 
     # Helpers ----------------------------------------------------------
+
+    def _require(self, capability, operation):
+        """ActionNotSupportedByDriver unless this host's driver has the
+        capability interface (None: every driver has it)."""
+        if capability is not None and not virt_driver.supports(
+                self.driver, capability):
+            raise exception.ActionNotSupportedByDriver(
+                driver=self.driver.name, host=self.host, operation=operation)
 
     def _power_state(self, instance):
         try:
