@@ -51,12 +51,8 @@ class EvacuateTask(move_common.MoveTask):
 
     def evacuate_instance(self, cctx, instance, host, force, admin_password,
                           target_state=None):
-        self.start_event(cctx, instance)
-        self.notifier.instance_action(cctx, instance, ACTION,
-                                      notifications.START)
-        migration = self.create_migration(
-            cctx, instance, migration_obj.EVACUATION, instance.flavor,
-            instance.flavor, status=Status.ACCEPTED)
+        migration = self.begin_same_flavor_move(
+            cctx, instance, ACTION, migration_obj.EVACUATION)
         try:
             if host and force:
                 node = self.claim_forced(cctx, instance, migration, host)

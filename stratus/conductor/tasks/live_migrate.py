@@ -71,12 +71,8 @@ class LiveMigrateTask(move_common.MoveTask):
             # Checked and claimed while a caller waited: carry on.
             self._migrate(cctx, instance, migration, block_migration)
             return
-        self.start_event(cctx, instance)
-        self.notifier.instance_action(cctx, instance, ACTION,
-                                      notifications.START)
-        migration = self.create_migration(
-            cctx, instance, migration_obj.LIVE_MIGRATION, instance.flavor,
-            instance.flavor, status=Status.ACCEPTED)
+        migration = self.begin_same_flavor_move(
+            cctx, instance, ACTION, migration_obj.LIVE_MIGRATION)
         try:
             block_migration = self._check_and_claim(
                 cctx, instance, migration, host, block_migration, force)

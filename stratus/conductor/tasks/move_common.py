@@ -89,6 +89,18 @@ class MoveTask:
         migration.create(cctx)
         return migration
 
+    def begin_same_flavor_move(self, cctx, instance, action,
+                               migration_type):
+        """A move that keeps the flavor (live migration, evacuation)
+        starts: its action event, instance.<action>.start and its
+        accepted Migration."""
+        self.start_event(cctx, instance)
+        self.notifier.instance_action(cctx, instance, action,
+                                      notifications.START)
+        return self.create_migration(
+            cctx, instance, migration_type, instance.flavor,
+            instance.flavor, status=Status.ACCEPTED)
+
     @staticmethod
     def save_step(instance, migration, step, status=None,
                   expected_task_state=None, **changes):
