@@ -38,7 +38,6 @@ import webob  # noqa: E402
 
 from bench import png_chart  # noqa: E402
 from stratus import conf as stratus_conf  # noqa: E402
-from stratus import context as stratus_context  # noqa: E402
 from stratus.api.image import bootstrap as image_bootstrap  # noqa: E402
 from stratus import objects  # noqa: E402
 from stratus.cmd import all_in_one  # noqa: E402

@@ -1,5 +1,4 @@
 """Fixtures shared by every test: configuration and real databases."""
-import os
 import tempfile
 
 import futurist._thread

@@ -6,7 +6,6 @@ test process, migrated once; tests get them emptied. STRATUS_TEST_DB
 by default.
 """
 import os
-import subprocess
 import uuid
 
 import sqlalchemy as sa

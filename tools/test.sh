@@ -9,6 +9,8 @@ bash tools/install.sh test
 # when already installed; where it cannot install (not root, no Debian
 # packages), those tests skip with the reason.
 bash tools/install-virt.sh || echo "install-virt failed: the libvirt tests will skip" >&2
+# Lint first: the configuration is [tool.ruff] in pyproject.toml.
+.venv/bin/ruff check stratus tests bench tools
 set +e
 # Three workers on two cores: many tests wait on databases, the broker
 # and guests rather than on the CPU.

@@ -744,7 +744,7 @@ def _load_optional(session, context, instances, attrs):
     if not uuids or not wanted:
         return
     params = {"uuids": uuids}
-    for name, model in (("metadata", _META), ("system_metadata", _SYSMETA)):
+    for name in ("metadata", "system_metadata"):
         if name in wanted:
             found = {uuid: {} for uuid in uuids}
             for uuid, key, value in session.execute(_ITEMS_BY_UUIDS[name],

@@ -250,7 +250,7 @@ class _SummaryCache:
             if rp not in wanted:
                 continue
             inventories, usages, uuid, generation = {}, {}, None, None
-            for _rp, uuid, generation, class_id, *values, in_use in group:
+            for _rp, uuid, generation, class_id, *values, in_use in group:  # noqa: B007 - read after the loop
                 if class_id is None:
                     continue
                 inventory = _shared_inventory(shared, values)

@@ -154,7 +154,6 @@ class InstanceMetadata:
     # The EC2 tree ---------------------------------------------------------
 
     def ec2_meta_data(self):
-        instance = self.instance
         fixed = [address for _, _, address in self._fixed_ips()]
         keys = self._keys()
         hostname = self._get("hostname") or ""

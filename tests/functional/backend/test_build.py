@@ -2,8 +2,6 @@ import time
 
 import pytest
 
-pytestmark = pytest.mark.slow
-
 from stratus import exception
 from stratus.objects import cell_mapping
 from stratus.objects import compute_node
@@ -15,6 +13,8 @@ from stratus.objects import service as service_obj
 from stratus.placement import allocations
 from stratus.placement import providers
 from tests.functional.backend.conftest import CELL0
+
+pytestmark = pytest.mark.slow
 
 ACTIVE, ERROR = fields.VMState.ACTIVE, fields.VMState.ERROR
 

@@ -2,7 +2,6 @@
 import base64
 import os
 import socket
-import ssl
 import urllib.parse
 
 from stratus.console import websocket

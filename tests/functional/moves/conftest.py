@@ -5,7 +5,6 @@ import time
 import pytest
 import webob
 
-from stratus.compute import manager as compute_manager
 from tests.functional import cloud as cloud_harness
 from tests.functional.scheduling import fixtures
 
