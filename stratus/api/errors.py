@@ -15,6 +15,10 @@ FAULT_NAMES = {
     501: "notImplemented", 503: "serviceUnavailable",
 }
 
+# An error message echoes the request's values; a 1 MB name must not make
+# a 1 MB error body.
+MAX_MESSAGE = 1024
+
 UNEXPECTED = ("Unexpected API Error. Please report this to the operator of "
               "this cloud and include the request id %s.")
 
@@ -24,8 +28,22 @@ def fault_body(status, message):
             {"code": status, "message": message}}
 
 
+def truncate(text, limit=MAX_MESSAGE):
+    """text cut to limit characters, saying how much was left out."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return "%s... (%d more characters)" % (text[:limit], len(text) - limit)
+
+
 def status_and_message(exc, request_id=None):
-    """(status, message) for any exception, logging unexpected ones."""
+    """(status, message) for any exception, logging unexpected ones; the
+    message is at most MAX_MESSAGE characters."""
+    status, message = _status_and_message(exc, request_id)
+    return status, truncate(message)
+
+
+def _status_and_message(exc, request_id):
     if isinstance(exc, exception.StratusException):
         status = exc.code if 400 <= exc.code < 600 else 500
         if status == 500:

@@ -11,6 +11,7 @@ import jsonschema
 from jsonschema import Draft202012Validator
 from jsonschema import FormatChecker
 
+from stratus.api import errors as api_errors
 from stratus import exception
 
 _FORMATS = FormatChecker()
@@ -28,8 +29,10 @@ def _describe(error):
     if error.validator == "additionalProperties":
         return "Additional properties are not allowed (%s)" % error.message.split("(")[-1].rstrip(")")
     if path:
+        # The value is echoed shortened: it may be as long as the body.
         return "Invalid input for field/attribute %s. Value: %s. %s" % (
-            path.split("/")[-1], error.instance, error.message)
+            path.split("/")[-1], api_errors.truncate(error.instance, 255),
+            api_errors.truncate(error.message, 512))
     return "Invalid input: %s" % error.message
 
 

@@ -16,6 +16,7 @@ import webob.dec
 import webob.exc
 
 from stratus.api import errors
+from stratus.api import input_guard
 from stratus import exception
 
 LOG = logging.getLogger(__name__)
@@ -47,14 +48,7 @@ class Request(webob.Request):
             return cached
         if not self.body:
             raise exception.Invalid("Malformed request body")
-        try:
-            text = self.body.decode("utf-8")
-            document = json.loads(text)
-        except (ValueError, UnicodeDecodeError):
-            raise exception.Invalid("Malformed request body")
-        if "\\u0000" in text:
-            # No database stores NUL in text (PostgreSQL refuses it).
-            raise exception.Invalid("Invalid input: null characters are not allowed")
+        document = input_guard.parse_json(self.body)
         self.environ["stratus.json_body"] = document
         return document
 
@@ -169,6 +163,11 @@ class Application:
     """
 
     router = None
+    # (route template, method) pairs whose body is streamed, not parsed:
+    # the body size limit does not apply to them.
+    streamed_routes = frozenset()
+    # Content-Types a request body may have; None: any (the handlers check).
+    body_content_types = None
 
     def __call__(self, environ, start_response):
         request_id = environ.get("openstack.request_id")
@@ -182,6 +181,7 @@ class Application:
         req.app = self
         _request_state.request_id = request_id
         try:
+            input_guard.check_url(environ)
             response = self.handle(req)
         except Exception as exc:  # noqa: BLE001 - every error gets a body
             response = self.error_response(req, exc)
@@ -191,9 +191,10 @@ class Application:
         return response(environ, start_response)
 
     def handle(self, req):
-        if "\x00" in req.path_info or "%00" in req.query_string:
-            raise errors.bad_request("Invalid input: null characters are not allowed")
         template, methods, params = self.router.match(req.path_info)
+        if (template, req.method) not in self.streamed_routes:
+            input_guard.limit_body(req.environ, input_guard.max_body_size(
+                getattr(self, "conf", None)))
         if methods is None:
             raise errors.not_found("The resource could not be found.")
         handler = methods.get(req.method)
@@ -205,6 +206,8 @@ class Application:
                     405, "The method %s is not allowed for this resource."
                     % req.method)
         req.environ["stratus.route"] = template
+        if self.body_content_types is not None:
+            input_guard.check_content_type(req, self.body_content_types)
         self.prepare(req, template)
         return handler(req, **params)
 

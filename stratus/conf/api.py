@@ -40,6 +40,12 @@ API_OPTS = [
                help="Base URL of image links in Compute API responses."),
     cfg.IntOpt("instance_list_per_project_cells", default=0,
                help="Unused; kept for Nova option compatibility."),
+    cfg.StrOpt("project_id_regex", default=r"[0-9a-f\-]+",
+               help="What the legacy project id segment of a Compute API "
+                    "URL (/v2.1/{project_id}/servers) may look like, as "
+                    "Nova's option: any other segment is a path of its own "
+                    "(404 when unknown). Widen it if project ids are not "
+                    "hexadecimal (noauth names such as 'demo')."),
 ]
 
 PLACEMENT_LISTEN_OPTS = [

@@ -180,8 +180,7 @@ class ImageAPI:
     def get(self, ctx, image_id):
         """The Glance v2 document of the image; ImageNotFound if it does not
         exist or the caller may not see it."""
-        path = "/v2/images/%s" % urllib.parse.quote(str(image_id), safe="")
-        return self._call(ctx, "GET", path, image_id).json()
+        return self._call(ctx, "GET", _image_path(image_id), image_id).json()
 
     def list(self, ctx, **filters):
         """Image documents matching Glance's list filters (name, status,
@@ -209,20 +208,20 @@ class ImageAPI:
                  {"op": "add", "path": "/" + _escape(name), "value": value}
                  for name, value in properties.items()]
         body = json.dumps(patch).encode("utf-8")
-        return self._call(ctx, "PATCH", "/v2/images/%s" % image_id, image_id,
+        return self._call(ctx, "PATCH", _image_path(image_id), image_id,
                           body=body,
                           content_type=image_schema.PATCH_MEDIA_TYPE).json()
 
     def upload(self, ctx, image_id, data):
         """Stream data (bytes or an iterable of bytes) in as the image's
         content; the image is active afterwards."""
-        self._call(ctx, "PUT", "/v2/images/%s/file" % image_id, image_id,
+        self._call(ctx, "PUT", _image_path(image_id, "/file"), image_id,
                    body=data, content_type=_OCTET_STREAM,
                    ok=(204,)).read()
 
     def download(self, ctx, image_id):
         """An iterator over the image's data (empty if it has none)."""
-        reply = self._call(ctx, "GET", "/v2/images/%s/file" % image_id,
+        reply = self._call(ctx, "GET", _image_path(image_id, "/file"),
                            image_id, ok=(200, 204))
 
         def chunks():
@@ -233,8 +232,15 @@ class ImageAPI:
         return chunks()
 
     def delete(self, ctx, image_id):
-        self._call(ctx, "DELETE", "/v2/images/%s" % image_id, image_id,
+        self._call(ctx, "DELETE", _image_path(image_id), image_id,
                    ok=(204,)).read()
+
+
+def _image_path(image_id, suffix=""):
+    """The image's URL path: its id percent-encoded as one segment (any
+    id a caller sends, however odd, stays inside it)."""
+    return "/v2/images/%s%s" % (urllib.parse.quote(str(image_id), safe=""),
+                                suffix)
 
 
 def _escape(name):

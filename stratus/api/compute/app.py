@@ -4,6 +4,7 @@ import re
 
 from stratus.api import auth
 from stratus.api import errors
+from stratus.api import input_guard
 from stratus.api import microversion
 from stratus.api import wsgi
 from stratus.api.compute import routes
@@ -12,13 +13,16 @@ from stratus import policy
 
 VARY = "%s, %s" % (microversion.HEADER, microversion.LEGACY_HEADER)
 # Nova also serves every URL with the project id after the version
-# (/v2.1/{project_id}/servers); since 2.18 it is optional.
+# (/v2.1/{project_id}/servers); since 2.18 it is optional. The segment is
+# one only where [api] project_id_regex matches it and the rest is a route.
 _URL_PROJECT = re.compile(r"^/v2\.1/([^/]+)(/.*)?$")
 
 
 class ComputeApp(wsgi.Application):
     """Everything a handler needs hangs off ``req.app``: conf, databases,
     messaging, policy and the business layers (``compute_api`` ...)."""
+
+    body_content_types = input_guard.NOVA_JSON_TYPES
 
     def __init__(self, conf, databases, messaging, token_validator=None,
                  image_api=None):
@@ -29,6 +33,7 @@ class ComputeApp(wsgi.Application):
         self.authenticator = auth.make_authenticator(conf, token_validator)
         self.router = wsgi.Router(routes.resolve())
         self._image_api = image_api
+        self._url_project = re.compile(conf.api.project_id_regex)
 
     @functools.cached_property
     def compute_api(self):
@@ -44,13 +49,18 @@ class ComputeApp(wsgi.Application):
         return image_client.ImageAPI.from_conf(self.conf)
 
     def handle(self, req):
-        if self.router.match(req.path_info)[0] is None:
+        template, methods, _ = self.router.match(req.path_info)
+        if template is None:
             found = _URL_PROJECT.match(req.path_info)
-            if found:
+            if found and self._url_project.fullmatch(found.group(1)):
                 rest = "/v2.1" + (found.group(2) or "")
-                if self.router.match(rest)[0] is not None:
+                template, methods, _ = self.router.match(rest)
+                if template is not None:
                     req.environ["stratus.url_project_id"] = found.group(1)
                     req.path_info = rest
+        if template in routes.REMOVED and req.method not in methods:
+            # Only what Nova answers 410 is gone; the rest never existed.
+            raise errors.not_found("The resource could not be found.")
         if req.method in ("GET", "HEAD"):
             with db_api.shared_readers():
                 return super().handle(req)

@@ -128,6 +128,55 @@ ROUTES = {
 # Reachable without a token, as in Nova.
 UNAUTHENTICATED = {"/", "/v2.1"}
 
+# The APIs Nova removed (nova-network, cells v1, XenAPI agents, cloudpipe,
+# certificates, nova-console): 410 Gone for the methods Nova answers so,
+# 404 for any other method. Nova's read-only proxies to Neutron (listing
+# networks, security groups, floating IPs) are not here: they are APIs of
+# their own, not removed ones.
+_GONE = "removed:gone"
+REMOVED = {
+    "/v2.1/os-agents": {"GET": _GONE, "POST": _GONE},
+    "/v2.1/os-agents/{agent_id}": {"PUT": _GONE, "DELETE": _GONE},
+    "/v2.1/os-cells": {"GET": _GONE, "POST": _GONE},
+    "/v2.1/os-cells/capacities": {"GET": _GONE},
+    "/v2.1/os-cells/detail": {"GET": _GONE},
+    "/v2.1/os-cells/info": {"GET": _GONE},
+    "/v2.1/os-cells/sync_instances": {"POST": _GONE},
+    "/v2.1/os-cells/{cell_id}": {"GET": _GONE, "PUT": _GONE,
+                                 "DELETE": _GONE},
+    "/v2.1/os-cells/{cell_id}/capacities": {"GET": _GONE},
+    "/v2.1/os-certificates": {"POST": _GONE},
+    "/v2.1/os-certificates/{certificate_id}": {"GET": _GONE},
+    "/v2.1/os-cloudpipe": {"GET": _GONE, "POST": _GONE},
+    "/v2.1/os-cloudpipe/configure-project": {"PUT": _GONE},
+    "/v2.1/os-fixed-ips/{fixed_ip}": {"GET": _GONE},
+    "/v2.1/os-fixed-ips/{fixed_ip}/action": {"POST": _GONE},
+    "/v2.1/os-floating-ip-dns": {"GET": _GONE},
+    "/v2.1/os-floating-ip-dns/{domain}": {"PUT": _GONE, "DELETE": _GONE},
+    "/v2.1/os-floating-ip-dns/{domain}/entries/{entry}": {
+        "GET": _GONE, "PUT": _GONE, "DELETE": _GONE},
+    "/v2.1/os-floating-ips-bulk": {"GET": _GONE, "POST": _GONE},
+    "/v2.1/os-floating-ips-bulk/{host}": {"GET": _GONE, "PUT": _GONE},
+    "/v2.1/os-fping": {"GET": _GONE},
+    "/v2.1/os-fping/{server_id}": {"GET": _GONE},
+    "/v2.1/os-networks": {"POST": _GONE},
+    "/v2.1/os-networks/add": {"POST": _GONE},
+    "/v2.1/os-networks/{network_id}": {"DELETE": _GONE},
+    "/v2.1/os-networks/{network_id}/action": {"POST": _GONE},
+    "/v2.1/os-security-group-default-rules": {"GET": _GONE, "POST": _GONE},
+    "/v2.1/os-security-group-default-rules/{rule_id}": {"GET": _GONE,
+                                                        "DELETE": _GONE},
+    "/v2.1/os-tenant-networks": {"POST": _GONE},
+    "/v2.1/os-tenant-networks/{network_id}": {"DELETE": _GONE},
+    "/v2.1/servers/{server_id}/consoles": {"GET": _GONE, "POST": _GONE},
+    "/v2.1/servers/{server_id}/consoles/{console_id}": {"GET": _GONE,
+                                                        "DELETE": _GONE},
+    "/v2.1/servers/{server_id}/os-virtual-interfaces": {"GET": _GONE},
+}
 
-def resolve(routes=ROUTES, package="stratus.api.compute"):
+
+def resolve(routes=None, package="stratus.api.compute"):
+    """The handlers of ROUTES and REMOVED (or of the routes given)."""
+    if routes is None:
+        routes = {**ROUTES, **REMOVED}
     return wsgi.resolve_routes(routes, package)

@@ -10,6 +10,7 @@ queued or preparing).
 """
 from stratus.api.compute import servers
 from stratus.api import errors
+from stratus.api import input_guard
 from stratus.api import validation
 from stratus.api import wsgi
 from stratus import exception
@@ -47,6 +48,15 @@ def _server(req, server_id, rule, since=(2, 23)):
     return instance
 
 
+def _migration_number(instance, migration_id):
+    """The integer id of the path; not found beyond the database's ids."""
+    number = input_guard.int_id(migration_id)
+    if number is None:
+        raise exception.MigrationNotFoundForInstance(
+            migration_id=migration_id, instance_id=instance.uuid)
+    return number
+
+
 def list_server_migrations(req, server_id):
     instance = _server(req, server_id, "index")
     found = req.app.compute_api.server_migrations(req.context, instance, {
@@ -60,8 +70,8 @@ def show_server_migration(req, server_id, migration_id):
     instance = _server(req, server_id, "show")
     try:
         migration = req.app.compute_api.server_migration(
-            req.context, instance, int(migration_id))
-    except (ValueError, exception.MigrationNotFound):
+            req.context, instance, _migration_number(instance, migration_id))
+    except exception.MigrationNotFound:  # ...ForInstance included
         migration = None
     if migration is None or migration.instance_uuid != instance.uuid:
         raise errors.not_found(
@@ -89,7 +99,7 @@ def server_migration_action(req, server_id, migration_id):
     instance = _server(req, server_id, "force_complete", since=(2, 22))
     try:
         req.app.compute_api.live_migrate_force_complete(
-            req.context, instance, migration_id)
+            req.context, instance, _migration_number(instance, migration_id))
     except exception.MigrationNotFoundForInstance as exc:
         raise errors.bad_request(exc.format_message())
     return wsgi.empty_response(req, 202)
@@ -98,6 +108,6 @@ def server_migration_action(req, server_id, migration_id):
 def abort_server_migration(req, server_id, migration_id):
     instance = _server(req, server_id, "delete", since=(2, 24))
     req.app.compute_api.live_migrate_abort(
-        req.context, instance, migration_id,
+        req.context, instance, _migration_number(instance, migration_id),
         abort_queued=req.api_version >= (2, 65))
     return wsgi.empty_response(req, 202)

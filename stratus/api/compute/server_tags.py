@@ -1,5 +1,7 @@
 """/servers/{id}/tags (2.26): list, replace, delete all; one tag: check,
 add, delete."""
+import urllib.parse
+
 import jsonschema
 
 from stratus.api.compute import links
@@ -62,8 +64,10 @@ def put_tag(req, server_id, tag):
             % (tag, exc.message))
     if not req.app.compute_api.add_tag(req.context, instance, tag):
         return wsgi.empty_response(req, 204)
+    # A header is latin-1: the tag goes into the URL percent-encoded.
     location = "%s%s/servers/%s/tags/%s" % (
-        links.root_url(req), links.VERSION_PATH, server_id, tag)
+        links.root_url(req), links.VERSION_PATH, server_id,
+        urllib.parse.quote(tag, safe=""))
     return wsgi.empty_response(req, 201, headers={"Location": location})
 
 

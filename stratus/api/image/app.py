@@ -17,6 +17,9 @@ class ImageApp(wsgi.Application):
     """Handlers find ``conf`` and ``store`` (the ImageStore) on
     ``req.app``."""
 
+    # Image data is streamed to the store, not held: no body size limit.
+    streamed_routes = frozenset([("/v2/images/{image_id}/file", "PUT")])
+
     def __init__(self, conf, databases, token_validator=None):
         self.conf = conf
         self.databases = databases
