@@ -12,6 +12,7 @@ import webob
 
 from stratus.testing import hostile
 from tests.functional import cloud as cloud_harness
+from tests.functional.conftest import started_cloud
 
 SPECS = hostile.specs()
 
@@ -85,20 +86,15 @@ def run_corpus(cloud, api, thorough, tokens):
         len(failures), count, "\n".join(failures[:40]))
 
 
-def _builtin_cloud(conf, urls, tmp_path):
-    running = cloud_harness.start_cloud(conf, urls, tmp_path, auth="builtin")
-    yield running
-    running.stop()
-
-
 @pytest.fixture
 def builtin_cloud(conf, cloud_urls, tmp_path):
-    yield from _builtin_cloud(conf, cloud_urls, tmp_path)
+    yield from started_cloud(conf, cloud_urls, tmp_path, auth="builtin")
 
 
 @pytest.fixture
 def sqlite_builtin_cloud(conf, sqlite_cloud_urls, tmp_path):
-    yield from _builtin_cloud(conf, sqlite_cloud_urls, tmp_path)
+    yield from started_cloud(conf, sqlite_cloud_urls, tmp_path,
+                             auth="builtin")
 
 
 @pytest.mark.parametrize("api", sorted(SPECS))
