@@ -83,7 +83,7 @@ class Client:
     def send(self, spec, probe):
         """(status, Content-Type, body) of one probe."""
         prefix = urllib.parse.urlsplit(self.base_urls[probe.api]).path
-        headers = dict(spec.headers, Accept="application/json")
+        headers = probe.request_headers(spec)
         if self.token:
             headers["X-Auth-Token"] = self.token
         body = probe.body

@@ -9,7 +9,8 @@ any of it is routed, authenticated, parsed or stored.
   uploads) are exempt;
 - a JSON body is nested at most ``MAX_JSON_DEPTH`` deep, holds no NUL and
   no NaN or Infinity (400), checked without recursion before it is parsed;
-- integer ids in paths fit the database's columns (see ``int_id``).
+- integer ids in paths fit the database's columns (``int_id``, which
+  handlers taking an integer id use).
 
 Each check raises an ``errors.HTTPError``, which the Application renders
 in its own API's error format.
@@ -22,14 +23,13 @@ import urllib.parse
 from oslo_config import cfg
 
 from stratus.api import errors
+from stratus.db import types as db_types
 from stratus import exception
 
 DEFAULT_MAX_BODY = 114688
 # Deeper than any document of the four APIs; far below what would exhaust
 # the parser's or the validator's stack.
 MAX_JSON_DEPTH = 64
-# The largest id an INTEGER column holds (the databases' signed 32 bits).
-MAX_DB_INT = 0x7FFFFFFF
 
 _NUL = "Invalid input: null characters are not allowed"
 _MALFORMED = "Malformed request body"
@@ -199,11 +199,6 @@ def parse_json(body):
 
 # Ids ---------------------------------------------------------------------
 
-def int_id(value):
-    """An integer id from a path segment, or None when it is no decimal
-    integer a database column can hold (the caller answers 404)."""
-    text = str(value)
-    if not text.isascii() or not text.isdigit() or len(text) > 10:
-        return None
-    number = int(text)
-    return number if number <= MAX_DB_INT else None
+# An integer id from a path segment, or None beyond the database's range
+# (the handler answers 404).
+int_id = db_types.int_id

@@ -22,6 +22,7 @@ from stratus.compute import states
 from stratus.console import tokens as console_tokens
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.db import api_models
+from stratus.db import types as db_types
 from stratus import exception
 from stratus import notifications
 from stratus.objects import aggregate as aggregate_obj
@@ -1250,11 +1251,12 @@ class API:
     def _live_migration(ctx, instance, migration_id):
         """The server's live migration of that id (an integer, as Nova's
         routes take it); MigrationNotFoundForInstance (404) otherwise."""
+        number = db_types.int_id(migration_id)
         try:
             with ctx.target_cell(instance.cell_uuid) as cctx:
-                migration = migration_obj.Migration.get_by_id(
-                    cctx, int(migration_id))
-        except (ValueError, exception.MigrationNotFound):
+                migration = None if number is None else (
+                    migration_obj.Migration.get_by_id(cctx, number))
+        except exception.MigrationNotFound:
             migration = None
         if migration is None or migration.instance_uuid != instance.uuid \
                 or migration.migration_type != migration_obj.LIVE_MIGRATION:

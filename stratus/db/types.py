@@ -5,6 +5,21 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
+# The largest value of an INTEGER column (ids): signed 32 bits everywhere.
+MAX_INT = 0x7FFFFFFF
+
+
+def int_id(value):
+    """An integer id from text (a URL's path segment), or None when it is
+    no decimal integer an INTEGER column can hold: such an id names no
+    row, and must not reach a query, where it would overflow."""
+    text = str(value)
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if number <= MAX_INT else None
+
+
 # MariaDB's TEXT stops at 64 KiB: serialized objects and user data need more.
 MediumText = sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql")
 

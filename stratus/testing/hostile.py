@@ -129,6 +129,11 @@ class Probe:
     content_type: str = None
     chunked: bool = False
     expect: tuple = ()      # statuses that alone are right, if any
+    headers: dict = None    # instead of the API's usual ones
+
+    def request_headers(self, spec):
+        """The headers to send (the spec's unless the probe has its own)."""
+        return dict(self.headers or spec.headers, Accept="application/json")
 
     def describe(self):
         size = "" if self.body is None else " (%d bytes%s)" % (
@@ -173,6 +178,9 @@ class ApiSpec:
     headers: dict
     extra_bodies: list = dataclasses.field(default_factory=list)
     streamed: frozenset = frozenset()
+    # Other headers every path is tried with too (older microversions,
+    # where removed routes such as the image proxy still answer).
+    other_headers: list = dataclasses.field(default_factory=list)
 
 
 def _compute_bodies():
@@ -253,7 +261,8 @@ def specs():
         "compute": ApiSpec(
             "compute", dict(compute_routes.ROUTES, **compute_routes.REMOVED),
             _compute_error, {"OpenStack-API-Version": "compute latest"},
-            _compute_bodies()),
+            _compute_bodies(),
+            other_headers=[{"OpenStack-API-Version": "compute 2.1"}]),
         "placement": ApiSpec(
             "placement", placement_routes.ROUTES, _placement_error,
             {"OpenStack-API-Version": "placement latest"},
@@ -343,16 +352,19 @@ def probes(spec, thorough=True, seeds=None):
         paths = [template] if not params else sorted({
             _fill(template, dict(seeds, **{param: value}))
             for param in params for value in path_values} - {sample})
-        for path in paths:
-            for method in METHODS:
-                if method in declared or thorough:
-                    yield Probe(spec.name, method, path, "path")
-        if params:
-            # Real resources are only read: the corpus must not delete
-            # the cloud it runs against.
-            for method in ("GET", "HEAD"):
-                if method in declared or thorough:
-                    yield Probe(spec.name, method, sample, "real ids")
+        for headers in [None] + spec.other_headers:
+            for path in paths:
+                for method in METHODS:
+                    if method in declared or thorough:
+                        yield Probe(spec.name, method, path, "path",
+                                    headers=headers)
+            if params:
+                # Real resources are only read: the corpus must not delete
+                # the cloud it runs against.
+                for method in ("GET", "HEAD"):
+                    if method in declared or thorough:
+                        yield Probe(spec.name, method, sample, "real ids",
+                                    headers=headers)
         for method in _WRITE:
             if method not in declared:
                 continue
@@ -382,10 +394,17 @@ def sample(all_probes, count, seed=0):
 
 # Answers -------------------------------------------------------------------
 
-def problems(spec, probe, status, content_type, body):
-    """What is wrong with the answer (status, Content-Type, body bytes) to
-    probe: a list of sentences, empty when it is right."""
+def problems(spec, probe, status, content_type, body, headers=()):
+    """What is wrong with the answer (status, Content-Type, body bytes and
+    (name, value) headers) to probe: a list of sentences, empty when it is
+    right."""
     found = []
+    for name, value in headers:
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            # an HTTP server cannot send it: a 500 on the wire
+            found.append("header %s is not latin-1: %r" % (name, value))
     if status >= 500:
         found.append("server error %d" % status)
     if probe.expect and status not in probe.expect:

@@ -99,7 +99,7 @@ def server_migration_action(req, server_id, migration_id):
     instance = _server(req, server_id, "force_complete", since=(2, 22))
     try:
         req.app.compute_api.live_migrate_force_complete(
-            req.context, instance, _migration_number(instance, migration_id))
+            req.context, instance, migration_id)
     except exception.MigrationNotFoundForInstance as exc:
         raise errors.bad_request(exc.format_message())
     return wsgi.empty_response(req, 202)
@@ -108,6 +108,6 @@ def server_migration_action(req, server_id, migration_id):
 def abort_server_migration(req, server_id, migration_id):
     instance = _server(req, server_id, "delete", since=(2, 24))
     req.app.compute_api.live_migrate_abort(
-        req.context, instance, _migration_number(instance, migration_id),
+        req.context, instance, migration_id,
         abort_queued=req.api_version >= (2, 65))
     return wsgi.empty_response(req, 202)

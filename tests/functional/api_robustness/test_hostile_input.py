@@ -30,8 +30,9 @@ def _token(cloud, user):
 
 
 def send(app, spec, probe, token):
-    """The answer of the app in-process: (status, Content-Type, body)."""
-    headers = dict(spec.headers, Accept="application/json")
+    """The answer of the app in-process: (status, Content-Type, body,
+    headers)."""
+    headers = probe.request_headers(spec)
     if token:
         headers["X-Auth-Token"] = token
     req = webob.Request.blank(probe.path, method=probe.method,
@@ -47,7 +48,8 @@ def send(app, spec, probe, token):
         if probe.content_type is not None:
             req.environ["CONTENT_TYPE"] = probe.content_type
     response = req.get_response(app)
-    return response.status_int, response.content_type, response.body
+    return (response.status_int, response.content_type, response.body,
+            response.headerlist)
 
 
 def seed_cloud(cloud, token):
@@ -62,7 +64,7 @@ def seed_cloud(cloud, token):
 
     def get_json(api, path):
         probe = hostile.Probe(api, "GET", path, "seed")
-        status, _, body = send(cloud.apps[api], SPECS[api], probe, token)
+        status, _, body, _ = send(cloud.apps[api], SPECS[api], probe, token)
         return json.loads(body) if status == 200 else None
     return hostile.discover_seeds(get_json)
 
@@ -75,11 +77,11 @@ def run_corpus(cloud, api, thorough, tokens):
     assert "server_id" in seeds and "image_id" in seeds, seeds
     for token in tokens:
         for probe in hostile.probes(spec, thorough=thorough, seeds=seeds):
-            status, content_type, body = send(cloud.apps[api], spec, probe,
-                                              token)
+            status, content_type, body, headers = send(
+                cloud.apps[api], spec, probe, token)
             count += 1
             for problem in hostile.problems(spec, probe, status,
-                                            content_type, body):
+                                            content_type, body, headers):
                 failures.append("%s: %s" % (probe.describe(), problem))
     assert count > 0
     assert not failures, "%d of %d answers wrong:\n%s" % (
