@@ -31,6 +31,9 @@ import yaml
 from stratus.testing import hostile
 
 APIS = ("compute", "placement", "identity", "image")
+# Not in the catalog: fuzzed when its URL is given (--metadata URL
+# --apis metadata); it answers guests by their address, so others get 404.
+OTHER_APIS = ("metadata",)
 # Service types of the catalog -> API names here.
 CATALOG_TYPES = {"compute": "compute", "placement": "placement",
                  "identity": "identity", "image": "image"}
@@ -202,7 +205,7 @@ def main(argv=None):
                         help="the cloud in clouds.yaml (default: stratus)")
     parser.add_argument("--token", help="a token to send instead of "
                         "authenticating (noauth: user:project)")
-    for api in APIS:
+    for api in APIS + OTHER_APIS:
         parser.add_argument("--" + api, metavar="URL",
                             help="base URL of the %s API" % api)
     parser.add_argument("--apis", default=",".join(APIS),
@@ -220,7 +223,7 @@ def main(argv=None):
     found = cloud_auth(args)
     if found is not None and token is None:
         token, urls = authenticate(*found)
-    for api in APIS:
+    for api in APIS + OTHER_APIS:
         if getattr(args, api):
             urls[api] = _root(getattr(args, api))
     apis = [api for api in args.apis.split(",") if api]

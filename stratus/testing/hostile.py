@@ -20,6 +20,7 @@ from stratus.api import errors
 from stratus.api.identity import routes as identity_routes
 from stratus.api.image import routes as image_routes
 from stratus.api import input_guard
+from stratus.api.metadata import routes as metadata_routes
 from stratus.api.placement import routes as placement_routes
 
 JSON = "application/json"
@@ -163,6 +164,12 @@ def _identity_error(status, body):
     return error["message"]
 
 
+def _metadata_error(status, text):
+    # guests' tools read plain text
+    assert isinstance(text, str) and text.strip()
+    return text
+
+
 def _image_error(status, body):
     # webob's JSON error (Glance's): code is "404 Not Found"
     assert str(body["code"]).startswith(str(status))
@@ -181,6 +188,7 @@ class ApiSpec:
     # Other headers every path is tried with too (older microversions,
     # where removed routes such as the image proxy still answer).
     other_headers: list = dataclasses.field(default_factory=list)
+    json_errors: bool = True   # else plain text
 
 
 def _compute_bodies():
@@ -256,7 +264,8 @@ def _image_bodies():
 
 
 def specs():
-    """The four APIs as the corpus sees them, by name."""
+    """The four APIs and the metadata service as the corpus sees them,
+    by name."""
     return {
         "compute": ApiSpec(
             "compute", dict(compute_routes.ROUTES, **compute_routes.REMOVED),
@@ -274,6 +283,9 @@ def specs():
             "image", image_routes.ROUTES, _image_error, {},
             _image_bodies(),
             streamed=frozenset([("/v2/images/{image_id}/file", "PUT")])),
+        "metadata": ApiSpec(
+            "metadata", metadata_routes.ROUTES, _metadata_error, {},
+            json_errors=False),
     }
 
 
@@ -414,7 +426,8 @@ def problems(spec, probe, status, content_type, body, headers=()):
     if len(body) > MAX_ERROR_BODY:
         found.append("error body of %d bytes" % len(body))
     try:
-        document = json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        document = json.loads(text) if spec.json_errors else text
         message = spec.error_message(status, document)
         assert isinstance(message, str) and message
         assert "Traceback" not in message
