@@ -197,6 +197,22 @@ def parse_json(body):
     return document
 
 
+# Response headers ----------------------------------------------------------
+
+_HEADER_SAFE = "".join(chr(code) for code in range(0x20, 0x7f))
+
+
+def latin1_headers(response):
+    """Percent-encode what a header value holds beyond latin-1 (a name a
+    user chose, in a Location): the HTTP server could not send it."""
+    for index, (name, value) in enumerate(response.headerlist):
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            response.headerlist[index] = (
+                name, urllib.parse.quote(value, safe=_HEADER_SAFE))
+
+
 # Ids ---------------------------------------------------------------------
 
 # An integer id from a path segment, or None beyond the database's range

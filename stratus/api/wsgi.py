@@ -188,6 +188,7 @@ class Application:
         finally:
             _request_state.request_id = None
         self.finish(req, response)
+        input_guard.latin1_headers(response)
         return response(environ, start_response)
 
     def handle(self, req):

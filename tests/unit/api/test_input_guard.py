@@ -1,5 +1,6 @@
 """The input guard's parts that need no API around them."""
 import pytest
+import webob
 
 from stratus.api import errors
 from stratus.api import input_guard
@@ -59,3 +60,13 @@ def test_messages_are_truncated():
     status, message = errors.status_and_message(
         errors.bad_request("n" * 100000))
     assert status == 400 and len(message) < 1100
+
+
+def test_headers_beyond_latin1_are_percent_encoded():
+    response = webob.Response()
+    response.headers["Location"] = "http://h/v2.1/servers/1/tags/\u540d x"
+    response.headers["X-Plain"] = "caf\xe9"
+    input_guard.latin1_headers(response)
+    assert response.headers["Location"] == (
+        "http://h/v2.1/servers/1/tags/%E5%90%8D x")
+    assert response.headers["X-Plain"] == "caf\xe9"
