@@ -11,6 +11,7 @@ import signal
 import threading
 
 from stratus.db import api as db_api
+from stratus.observability import endpoints
 from stratus import rpc
 from stratus import service as stratus_service
 
@@ -33,12 +34,13 @@ def run_compute(conf):
     from stratus.compute import manager
     from stratus.virt import driver as virt_driver
     messaging = rpc.Messaging(conf)
+    health = _health_listener(conf, None, messaging)
     compute = manager.ComputeManager(
         conf, messaging, conf.host, virt_driver.load_driver(conf, conf.host))
     service = stratus_service.Service(conf, messaging, "nova-compute",
                                       "compute", conf.host, compute)
-    return _serve_until_signalled([service.start], [service.stop,
-                                                    messaging.cleanup])
+    return _serve_until_signalled([service.start], [
+        service.stop, health.stop, messaging.cleanup])
 
 
 def run_api(conf):
@@ -51,10 +53,12 @@ def run_api(conf):
     messaging = rpc.Messaging(conf)
     bootstrap_api(conf, databases)
     apps = api_listeners(conf, databases, messaging)
+    operations = endpoints.Operations(conf, databases, messaging)
     servers = []
     return _serve_until_signalled(
         [lambda: servers.append(wsgi_server.serve(
-            apps, threads=conf.osapi_compute_workers))],
+            apps, threads=conf.osapi_compute_workers,
+            operations=operations))],
         [lambda: [server.stop() for server in servers], messaging.cleanup,
          databases.dispose])
 
@@ -137,11 +141,32 @@ def bootstrap_api(conf, databases):
 def _run_service(conf, binary, topic, manager_class):
     databases = db_api.Databases.from_conf(conf)
     messaging = rpc.Messaging(conf)
+    health = _health_listener(conf, databases, messaging)
     service = stratus_service.Service(
         conf, messaging, binary, topic, conf.host,
         manager_class(conf, messaging, databases), databases=databases)
     return _serve_until_signalled(
-        [service.start], [service.stop, messaging.cleanup, databases.dispose])
+        [service.start], [service.stop, health.stop, messaging.cleanup,
+                          databases.dispose])
+
+
+class _NoListener:
+    def stop(self):
+        pass
+
+
+def _health_listener(conf, databases, messaging):
+    """The running /healthcheck and /metrics listener of a service without
+    an API, when [DEFAULT] healthcheck_port asks for one. Bound before the
+    service starts, so a taken port stops the process at once."""
+    if conf.healthcheck_port is None:
+        return _NoListener()
+    from stratus import wsgi_server
+    operations = endpoints.Operations(conf, databases, messaging)
+    host = conf.healthcheck_listen
+    return wsgi_server.serve(
+        [("health", operations.health_app(host), host,
+          conf.healthcheck_port)], threads=2)
 
 
 def _serve_until_signalled(starts, stops):

@@ -17,11 +17,12 @@ from stratus.conf import image
 from stratus.conf import libvirt
 from stratus.conf import network
 from stratus.conf import notifications
+from stratus.conf import operations
 from stratus.conf import quota
 from stratus.conf import scheduler
 
 MODULES = [default, api, database, compute, scheduler, quota, identity, image,
-           libvirt, network, console, notifications, conductor]
+           libvirt, network, console, notifications, conductor, operations]
 
 
 def register_all(conf):
