@@ -294,6 +294,7 @@ def main(conf, args):
         from stratus.api.identity import clouds
         clouds_yaml = os.path.join(data_dir, "clouds.yaml")
         clouds.write_clouds_yaml(clouds_yaml, conf)
+        clouds.write_openrc_files(data_dir, conf)
     _print_banner(cloud, clouds_yaml)
     while not stop.wait(1):
         pass
