@@ -117,7 +117,11 @@ class DependencyCheck(pluginbase.HealthcheckBaseExtension):
             return "%s transport not checked" % parsed.transport
         import kombu
         timeout = self._conf.healthcheck.check_timeout
-        host = parsed.hosts[0]
+        # A URL without hosts ("rabbit://") means oslo.messaging's
+        # defaults: guest on localhost.
+        host = parsed.hosts[0] if parsed.hosts else oslo_messaging.TransportHost(
+            hostname="localhost", username="guest", password="guest")
+        address = "%s:%s" % (host.hostname, host.port or 5672)
         connection = kombu.Connection(
             hostname=host.hostname, port=host.port or 5672,
             userid=host.username, password=host.password,
@@ -127,4 +131,4 @@ class DependencyCheck(pluginbase.HealthcheckBaseExtension):
             connection.connect()
         finally:
             connection.release()
-        return "%s:%s" % (host.hostname, host.port or 5672)
+        return address
