@@ -53,6 +53,8 @@ def run_api(conf):
     messaging = rpc.Messaging(conf)
     bootstrap_api(conf, databases)
     apps = api_listeners(conf, databases, messaging)
+    if conf.healthcheck_port is not None:
+        apps.append(health_listener(conf))
     operations = endpoints.Operations(conf, databases, messaging)
     servers = []
     return _serve_until_signalled(
@@ -162,11 +164,15 @@ def _health_listener(conf, databases, messaging):
     if conf.healthcheck_port is None:
         return _NoListener()
     from stratus import wsgi_server
-    operations = endpoints.Operations(conf, databases, messaging)
-    host = conf.healthcheck_listen
     return wsgi_server.serve(
-        [("health", operations.health_app(host), host,
-          conf.healthcheck_port)], threads=2)
+        [health_listener(conf)], threads=2,
+        operations=endpoints.Operations(conf, databases, messaging))
+
+
+def health_listener(conf):
+    """(name, app, address, port) of the health listener."""
+    return ("health", endpoints.not_found, conf.healthcheck_listen,
+            conf.healthcheck_port)
 
 
 def _serve_until_signalled(starts, stops):

@@ -6,15 +6,15 @@ from oslo_middleware.healthcheck import opts as healthcheck_opts
 DEFAULT_OPTS = [
     cfg.HostAddressOpt(
         "healthcheck_listen", default="127.0.0.1",
-        help="Address of the health listener (/healthcheck and /metrics) "
-             "of a `stratus conductor`, `scheduler` or `compute` process "
-             "(see healthcheck_port)."),
+        help="Address of the health listener (/healthcheck and /metrics "
+             "only) of a `stratus conductor`, `scheduler`, `compute` or "
+             "`api` process (see healthcheck_port)."),
     cfg.PortOpt(
         "healthcheck_port",
-        help="Port of that health listener. Unset: the process serves no "
-             "HTTP at all, and its health is its service heartbeat "
-             "(`openstack compute service list`). The API listeners serve "
-             "/healthcheck themselves."),
+        help="Port of that health listener. Unset: no such listener; the "
+             "API listeners serve /healthcheck themselves, and the other "
+             "services' health is their heartbeat (`openstack compute "
+             "service list`)."),
 ]
 
 HEALTHCHECK_OPTS = [
@@ -32,9 +32,9 @@ METRICS_OPTS = [
         "on_public_listeners", default=False,
         help="Also serve /metrics (unauthenticated) on API listeners bound "
              "to an address other than loopback. By default only loopback "
-             "listeners (and the health listener, see [DEFAULT] "
-             "healthcheck_port) answer it; elsewhere the path is the API's "
-             "404."),
+             "listeners answer it (the health listener of [DEFAULT] "
+             "healthcheck_port included); elsewhere the path goes to the "
+             "API as any other."),
 ]
 
 

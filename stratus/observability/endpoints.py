@@ -47,10 +47,6 @@ class Operations:
             self.metrics if self.conf.metrics.enabled else None,
             quiet_paths=(HEALTHCHECK_PATH, METRICS_PATH))
 
-    def health_app(self, host):
-        """The health listener's whole app (services without an API)."""
-        return self.wrap("health", _not_found, host)
-
 
 class _Endpoints:
     def __init__(self, app, healthcheck, metrics):
@@ -71,7 +67,8 @@ class _Endpoints:
         return self.app(environ, start_response)
 
 
-def _not_found(environ, start_response):
+def not_found(environ, start_response):
+    """The app behind a health listener: nothing but the endpoints."""
     response = webob.Response(status=404, content_type="text/plain",
                               charset="utf-8", text="Not Found")
     return response(environ, start_response)

@@ -22,6 +22,9 @@ _CREATE_LOCK = threading.Lock()
 # Seconds: from a cached GET (a millisecond) to a slow boot request.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
                    1.0, 2.5, 5.0, 10.0, 30.0)
+# The text format version every Prometheus server reads; newer
+# prometheus-client releases call the same text "version=1.0.0".
+EXPOSITION_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 KNOWN_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
                            "OPTIONS"))
 
@@ -89,7 +92,7 @@ class Metrics:
     def exposition(self):
         """(body, content type) of the text exposition format."""
         return (prometheus_client.generate_latest(self.registry),
-                prometheus_client.CONTENT_TYPE_LATEST)
+                EXPOSITION_CONTENT_TYPE)
 
     def time_scheduler_decision(self):
         return _Timer(self.scheduler_latency)

@@ -197,20 +197,16 @@ def test_each_cloud_counts_only_its_own_requests(http_cloud, conf):
 
 
 def test_metrics_only_on_loopback_listeners_by_default(conf):
-    app = endpoints.Operations(conf).wrap("compute", _not_found_app,
+    app = endpoints.Operations(conf).wrap("compute", endpoints.not_found,
                                           "192.0.2.10")
     response = webob.Request.blank("/metrics").get_response(app)
     assert response.status_int == 404
     conf.set_override("on_public_listeners", True, group="metrics")
-    app = endpoints.Operations(conf).wrap("compute", _not_found_app,
+    app = endpoints.Operations(conf).wrap("compute", endpoints.not_found,
                                           "192.0.2.10")
     response = webob.Request.blank("/metrics").get_response(app)
     assert response.status_int == 200
     assert b"# TYPE stratus_api_requests_total counter" in response.body
-
-
-def _not_found_app(environ, start_response):
-    return webob.Response(status=404)(environ, start_response)
 
 
 ACCESS_LOGGED = [

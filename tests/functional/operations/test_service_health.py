@@ -18,7 +18,7 @@ STRATUS = os.path.join(os.path.dirname(sys.executable), "stratus")
 
 
 def _health(operations, accept="application/json"):
-    app = operations.health_app("127.0.0.1")
+    app = operations.wrap("health", endpoints.not_found, "127.0.0.1")
     response = webob.Request.blank(
         "/healthcheck", headers={"Accept": accept}).get_response(app)
     return response.status_int, response.text
