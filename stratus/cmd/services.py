@@ -166,7 +166,8 @@ def _health_listener(conf, databases, messaging):
     from stratus import wsgi_server
     return wsgi_server.serve(
         [health_listener(conf)], threads=2,
-        operations=endpoints.Operations(conf, databases, messaging))
+        operations=endpoints.Operations(conf, databases, messaging,
+                                        count_servers=False))
 
 
 def health_listener(conf):

@@ -26,10 +26,15 @@ def is_loopback(host):
 class Operations:
     """What one process adds to each of its listeners."""
 
-    def __init__(self, conf, databases=None, messaging=None):
+    def __init__(self, conf, databases=None, messaging=None,
+                 count_servers=True):
+        """count_servers: export stratus_servers from databases (the API
+        process does; a conductor or scheduler leaves it to the API, or
+        Prometheus would add the same servers up twice)."""
         self.conf = conf
         self.metrics = stratus_metrics.for_conf(conf)
-        if databases is not None and conf.metrics.enabled:
+        if (count_servers and databases is not None
+                and conf.metrics.enabled):
             self.metrics.watch_servers(databases)
         self.dependencies = health.DependencyCheck(conf, databases,
                                                    messaging)

@@ -60,6 +60,7 @@ def test_scheduler_process_serves_health_and_metrics(sqlite_cloud_urls,
                     "transport_url": "inproc://"},
         "api_database": {"connection": sqlite_cloud_urls["api"]},
         "database": {"connection": sqlite_cloud_urls["cell1"]},
+        "healthcheck": {"check_timeout": 30},
     })
     process = subprocess.Popen(
         [STRATUS, "scheduler", "--config-file", str(config)],
@@ -73,6 +74,8 @@ def test_scheduler_process_serves_health_and_metrics(sqlite_cloud_urls,
         assert status == 200
         assert "# TYPE stratus_scheduler_decision_duration_seconds " \
                "histogram" in body
+        # The servers are the API's to count.
+        assert "stratus_servers" not in body
         assert _fetch(url + "/v2.1/servers")[0] == 404
     finally:
         process.send_signal(signal.SIGTERM)
