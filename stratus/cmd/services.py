@@ -39,8 +39,8 @@ def run_compute(conf):
         conf, messaging, conf.host, virt_driver.load_driver(conf, conf.host))
     service = stratus_service.Service(conf, messaging, "nova-compute",
                                       "compute", conf.host, compute)
-    return _serve_until_signalled([service.start], [
-        service.stop, health.stop, messaging.cleanup])
+    return _serve_until_signalled([service.start, health.start], [
+        health.stop, service.stop, messaging.cleanup])
 
 
 def run_api(conf):
@@ -148,23 +148,27 @@ def _run_service(conf, binary, topic, manager_class):
         conf, messaging, binary, topic, conf.host,
         manager_class(conf, messaging, databases), databases=databases)
     return _serve_until_signalled(
-        [service.start], [service.stop, health.stop, messaging.cleanup,
-                          databases.dispose])
+        [service.start, health.start],
+        [health.stop, service.stop, messaging.cleanup, databases.dispose])
 
 
 class _NoListener:
+    def start(self):
+        pass
+
     def stop(self):
         pass
 
 
 def _health_listener(conf, databases, messaging):
-    """The running /healthcheck and /metrics listener of a service without
-    an API, when [DEFAULT] healthcheck_port asks for one. Bound before the
-    service starts, so a taken port stops the process at once."""
+    """The /healthcheck and /metrics listener of a service without an
+    API, when [DEFAULT] healthcheck_port asks for one: bound at once, so
+    a taken port stops the process before its service starts; it answers
+    once started, after the service."""
     if conf.healthcheck_port is None:
         return _NoListener()
     from stratus import wsgi_server
-    return wsgi_server.serve(
+    return wsgi_server.Server(
         [health_listener(conf)], threads=2,
         operations=endpoints.Operations(conf, databases, messaging,
                                         count_servers=False))
@@ -178,9 +182,12 @@ def health_listener(conf):
 
 def _serve_until_signalled(starts, stops):
     stop = threading.Event()
+    received = []
 
     def _stop(signum, frame):
-        LOG.info("Signal %d received, stopping", signum)
+        # Nothing more here: the signal may interrupt an import, where
+        # even logging can fail (a half-imported module).
+        received.append(signum)
         stop.set()
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
@@ -188,6 +195,7 @@ def _serve_until_signalled(starts, stops):
         start()
     while not stop.wait(1):
         pass
+    LOG.info("Signal %d received, stopping", received[0])
     for step in stops:
         step()
     return 0
