@@ -147,6 +147,7 @@ class SchedulerManager:
                 hosts.remove(host)
                 continue
             except group_claims.GroupPolicyViolation as exc:
+                self.metrics.placement_claims.labels("conflict").inc()
                 # Other requests placed members meanwhile: see where.
                 LOG.debug("Claim for %s: %s", instance_uuid, exc)
                 group.hosts = exc.hosts
