@@ -153,6 +153,14 @@ def test_metrics_count_requests_rpc_scheduling_claims_and_servers(
         "networks": "none"}})["server"]
     client.wait_for_status(server["id"], "ACTIVE")
     call_compute(http_cloud, "GET", "/servers/%s" % server["id"])
+    # One that fits no host (and no default quota).
+    client.put("/os-quota-sets/admin", {"quota_set": {"cores": -1}})
+    client.post("/flavors", {"flavor": {"name": "huge", "id": "huge",
+                                        "ram": 512, "vcpus": 1000,
+                                        "disk": 1}})
+    unplaced = client.create_server(name="too-big", flavor="huge",
+                                    image=image)["server"]
+    client.wait_for_status(unplaced["id"], "ERROR")
 
     status, headers, body = fetch(http_cloud.endpoint("compute") + "/metrics")
     assert status == 200
@@ -166,15 +174,22 @@ def test_metrics_count_requests_rpc_scheduling_claims_and_servers(
                  status="200") == 1
     assert value(found, "stratus_api_request_duration_seconds_count",
                  api="compute", route="/v2.1/servers", method="POST") == 1
+    # Both creates (the second through the app in-process) cast a build.
     assert value(found, "stratus_rpc_messages_total", topic="conductor",
                  method="schedule_and_build_instances", kind="cast",
-                 outcome="ok") == 1
+                 outcome="ok") == 2
+    assert value(found, "stratus_rpc_messages_total", topic="scheduler",
+                 method="select_destinations", kind="call",
+                 outcome="error") == 1
     assert value(found, "stratus_rpc_call_duration_seconds_count",
-                 topic="scheduler", method="select_destinations") == 1
+                 topic="scheduler", method="select_destinations") == 2
     assert value(found, "stratus_scheduler_decision_duration_seconds_count",
                  outcome="selected") == 1
+    assert value(found, "stratus_scheduler_decision_duration_seconds_count",
+                 outcome="no_valid_host") == 1
     assert value(found, "stratus_placement_claims_total",
                  outcome="success") == 1
+    assert value(found, "stratus_servers", cell="cell0", state="error") == 1
     assert value(found, "stratus_servers", cell="cell1",
                  state="active") == 1
     assert value(found, "stratus_servers_cell_up", cell="cell1") == 1
