@@ -75,16 +75,18 @@ class Quotas:
 
     # Usage ---------------------------------------------------------------------
 
-    def usage(self, context, project_id, user_id=None, resources=COUNTED):
+    def usage(self, context, project_id, user_id=None, resources=COUNTED,
+              pending=True):
         """{resource: in use} for a project, or for one user in it; key
-        pairs belong to users, so a project's count of them is 0."""
+        pairs belong to users, so a project's count of them is 0.
+        pending: count the servers that have not reached a cell yet."""
         wanted = set(resources)
         used = dict.fromkeys(resources, 0)
         sizes = wanted & {"cores", "ram"}
         with context.api_db.reader() as session:
             if wanted & set(INSTANCE_RESOURCES):
                 used.update(_count_servers(session, project_id, user_id,
-                                           sizes))
+                                           sizes, pending))
             if "key_pairs" in wanted and user_id is not None:
                 used["key_pairs"] = session.scalar(
                     sa.select(sa.func.count()).where(
@@ -120,7 +122,7 @@ class Quotas:
 
     def _scopes(self, context, project_id, user_id, resources,
                 limit_sets=None):
-        """[(limits, usage)] to check: the project's, and the user's when
+        """[(limits, usage, user id or None)] to check: the project's, and the user's when
         the user has limits of their own or a per-user resource is asked.
         limit_sets: from limit_sets(context, project_id, user_id) when the
         caller read them already."""
@@ -134,13 +136,14 @@ class Quotas:
         scopes = []
         if project_resources:
             scopes.append((project, self.usage(
-                context, project_id, resources=project_resources)))
+                context, project_id, resources=project_resources), None))
         if user_id is not None and (
                 user_specific or set(resources) & set(USER_RESOURCES)):
             user_resources = tuple(r for r in resources if user[r] >= 0)
             if user_resources:
                 scopes.append((user, self.usage(
-                    context, project_id, user_id, resources=user_resources)))
+                    context, project_id, user_id, resources=user_resources),
+                    user_id))
         return scopes
 
     def check_instances(self, context, project_id, user_id, min_count,
@@ -156,7 +159,7 @@ class Quotas:
             return max_count
         allowed = max_count
         each = {"instances": 1, "cores": vcpus_each, "ram": ram_each}
-        for limits, used in scopes:
+        for limits, used, _ in scopes:
             for name in INSTANCE_RESOURCES:
                 if limits[name] >= 0 and each[name]:
                     headroom = max(limits[name] - used[name], 0)
@@ -166,7 +169,8 @@ class Quotas:
         if min_count != max_count:
             requested = dict(requested,
                              instances="%d-%d" % (min_count, max_count))
-        raise _too_many(overs, requested)
+        raise _too_many(self._as_they_stand(context, project_id, overs),
+                        requested)
 
     def check_deltas(self, context, project_id, user_id, deltas,
                      already_counted=False, limit_sets=None):
@@ -183,9 +187,29 @@ class Quotas:
         overs = _overs(scopes, deltas, already_counted)
         if not overs:
             return
-        if any(name in INSTANCE_RESOURCES for name, _, _ in overs):
+        overs = self._as_they_stand(context, project_id, overs)
+        if any(name in INSTANCE_RESOURCES for name, _, _, _ in overs):
             raise _too_many(overs, deltas)
-        raise exception.OverQuota(overs=sorted(name for name, _, _ in overs))
+        raise exception.OverQuota(overs=sorted(name for name, _, _, _ in overs))
+
+    def _as_they_stand(self, context, project_id, overs):
+        """overs, with a usage beyond the limit cut back to what the servers
+        in cells show (or the limit, if more). Beyond the limit, the
+        servers still on their way to a cell are those of requests made at
+        the same moment as this one, which the quota's recheck refuses as
+        it refuses this one: they are not usage (a burst of 17 creates
+        into a quota of 10 would otherwise say "already used 16 of 10")."""
+        settled = {}
+        result = []
+        for name, used, limit, user_id in overs:
+            if used > limit and name in INSTANCE_RESOURCES:
+                if user_id not in settled:
+                    settled[user_id] = self.usage(
+                        context, project_id, user_id,
+                        resources=INSTANCE_RESOURCES, pending=False)
+                used = min(used, max(limit, settled[user_id][name]))
+            result.append((name, used, limit, user_id))
+        return result
 
     def check_metadata_items(self, context, project_id, count,
                              limit_sets=None):
@@ -199,16 +223,17 @@ class Quotas:
 
 
 def _overs(scopes, deltas, already_counted):
-    """[(resource, used before the request, limit)] over quota, sorted,
-    the tightest scope for each resource."""
+    """[(resource, used before the request, limit, the scope's user id or
+    None for the project)] over quota, sorted, the tightest scope for each
+    resource."""
     found = {}
-    for limits, used in scopes:
+    for limits, used, user_id in scopes:
         for name, delta in deltas.items():
             if name not in used or delta <= 0 or limits[name] < 0:
                 continue
             before = used[name] - (delta if already_counted else 0)
             if before + delta > limits[name]:
-                found.setdefault(name, (before, limits[name]))
+                found.setdefault(name, (before, limits[name], user_id))
     return [(name,) + found[name] for name in sorted(found)]
 
 
@@ -216,10 +241,10 @@ def _too_many(overs, requested):
     def join(values):
         return ", ".join(str(value) for value in values)
     return exception.TooManyInstances(
-        overs=join(name for name, _, _ in overs),
-        req=join(requested[name] for name, _, _ in overs),
-        used=join(used for _, used, _ in overs),
-        allowed=join(limit for _, _, limit in overs))
+        overs=join(name for name, _, _, _ in overs),
+        req=join(requested[name] for name, _, _, _ in overs),
+        used=join(used for _, used, _, _ in overs),
+        allowed=join(limit for _, _, limit, _ in overs))
 
 
 # The statements of a quota check, built once ([per project, per user]):
@@ -232,10 +257,13 @@ def _owned(mapping, per_user):
     return owned
 
 
-def _server_count(per_user):
+def _server_count(per_user, placed_only=False):
     mapping = api_models.InstanceMapping.__table__
-    return sa.select(sa.func.count()).select_from(mapping).where(
+    query = sa.select(sa.func.count()).select_from(mapping).where(
         *_owned(mapping, per_user))
+    if placed_only:
+        query = query.where(mapping.c.cell_id.isnot(None))
+    return query
 
 
 def _pending_servers(per_user):
@@ -263,18 +291,22 @@ def _cell_usage_query(per_user):
 
 
 _SERVER_COUNT = [_server_count(False), _server_count(True)]
+_PLACED_SERVER_COUNT = [_server_count(False, True), _server_count(True, True)]
 _PENDING_SERVERS = [_pending_servers(False), _pending_servers(True)]
 _CELL_USAGE = [_cell_usage_query(False), _cell_usage_query(True)]
 
 
-def _count_servers(session, project_id, user_id, sizes):
+def _count_servers(session, project_id, user_id, sizes, pending=True):
     """Servers from the instance mappings, and when sizes are asked the
     vCPUs and RAM of those that have not reached a cell yet (their size
-    is in the build request)."""
+    is in the build request). pending=False: only servers in a cell."""
     per_user = user_id is not None
     params = {"project_id": project_id, "user_id": user_id}
-    used = {"instances": session.scalar(_SERVER_COUNT[per_user], params)}
-    if sizes:
+    count = _SERVER_COUNT if pending else _PLACED_SERVER_COUNT
+    used = {"instances": session.scalar(count[per_user], params)}
+    if sizes and not pending:
+        used.update(cores=0, ram=0)
+    elif sizes:
         used.update(cores=0, ram=0)
         for text in session.scalars(_PENDING_SERVERS[per_user], params):
             vcpus, memory_mb = _build_request_size(text)

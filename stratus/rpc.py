@@ -11,6 +11,7 @@ import oslo_messaging as messaging
 
 from stratus import context as stratus_context
 from stratus.objects import base as objects_base
+from stratus.observability import metrics as stratus_metrics
 
 LOG = logging.getLogger(__name__)
 
@@ -65,9 +66,10 @@ class Messaging:
     def client(self, topic, version, version_cap=None, server=None,
                timeout=None):
         target = messaging.Target(topic=topic, version=version, server=server)
-        return messaging.get_rpc_client(
+        return MeteredClient(messaging.get_rpc_client(
             self.transport, target, version_cap=version_cap,
-            serializer=RequestContextSerializer(), timeout=timeout)
+            serializer=RequestContextSerializer(), timeout=timeout),
+            stratus_metrics.for_conf(self.conf), topic)
 
     def server(self, topic, server, endpoints, databases=None):
         target = messaging.Target(topic=topic, server=server)
@@ -87,3 +89,32 @@ class Messaging:
         self.transport.cleanup()
         if self._notification_transport is not None:
             self._notification_transport.cleanup()
+
+
+class MeteredClient:
+    """An RPC client that counts its messages and times its calls
+    (stratus_rpc_messages_total, stratus_rpc_call_duration_seconds)."""
+
+    def __init__(self, client, metrics, topic):
+        self._client = client
+        self._metrics = metrics
+        self._topic = topic
+
+    def prepare(self, **kwargs):
+        return MeteredClient(self._client.prepare(**kwargs), self._metrics,
+                             kwargs.get("topic") or self._topic)
+
+    def call(self, ctxt, method, **kwargs):
+        with self._metrics.rpc_call(self._topic, method):
+            return self._client.call(ctxt, method, **kwargs)
+
+    def cast(self, ctxt, method, **kwargs):
+        try:
+            self._client.cast(ctxt, method, **kwargs)
+        except Exception:
+            self._metrics.rpc_cast(self._topic, method, "error")
+            raise
+        self._metrics.rpc_cast(self._topic, method, "ok")
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)

@@ -16,6 +16,7 @@ import platformdirs
 from stratus import rpc
 from stratus import service
 from stratus.db import setup as db_setup
+from stratus.observability import endpoints
 from stratus import wsgi_server
 
 LOG = logging.getLogger(__name__)
@@ -184,7 +185,8 @@ class Cloud:
                  conf.glance.port),
                 ("placement", self.apps["placement"],
                  conf.placement_api.listen, conf.placement_api.port),
-            ], threads=threads)
+            ], threads=threads, operations=endpoints.Operations(
+                conf, self.databases, self.messaging))
             # Ports given as 0 were chosen by the OS: the catalog and
             # clouds.yaml must name the real ones.
             for name, group, option in (
@@ -292,6 +294,7 @@ def main(conf, args):
         from stratus.api.identity import clouds
         clouds_yaml = os.path.join(data_dir, "clouds.yaml")
         clouds.write_clouds_yaml(clouds_yaml, conf)
+        clouds.write_openrc_files(data_dir, conf)
     _print_banner(cloud, clouds_yaml)
     while not stop.wait(1):
         pass

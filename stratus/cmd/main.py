@@ -54,12 +54,49 @@ def build_parser():
     from stratus.cmd import image as image_cmd
     image_cmd.add_parsers(image.add_subparsers(dest="image_command",
                                                required=True))
+    _accept_anywhere(parser, "--config-file", action="append",
+                     dest="config_files_after",
+                     help="oslo.config INI file (may repeat; files are "
+                          "read in the order given)")
+    _accept_anywhere(parser, "--debug", action="store_true",
+                     dest="debug_after", help="log at DEBUG")
     return parser
+
+
+def _accept_anywhere(parser, *args, dest, depth=1, **kwargs):
+    """Let every subcommand take this option after its name too
+    (`stratus all-in-one --config-file x.conf`). Each level of
+    subcommands keeps its own destination: argparse copies a
+    subcommand's namespace over its parent's."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                subparser.add_argument(*args, dest="%s_%d" % (dest, depth),
+                                       default=argparse.SUPPRESS, **kwargs)
+                _accept_anywhere(subparser, *args, dest=dest,
+                                 depth=depth + 1, **kwargs)
+
+
+def parse_args(argv=None):
+    """The arguments, with --config-file and --debug merged from wherever
+    on the command line they were given (in command-line order)."""
+    args = build_parser().parse_args(argv)
+    extra = sorted(name for name in vars(args)
+                   if name.startswith(("config_files_after_",
+                                       "debug_after_")))
+    for name in extra:
+        value = getattr(args, name)
+        if name.startswith("config_files_after_"):
+            args.config_file = list(args.config_file) + list(value)
+        else:
+            args.debug = args.debug or value
+        delattr(args, name)
+    return args
 
 
 def main(argv=None):
     _quiet_library_warnings()
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     from stratus import conf as stratus_conf
     from stratus import log
     from stratus import objects
@@ -68,6 +105,15 @@ def main(argv=None):
     if args.debug:
         conf.set_override("debug", True)
     log.setup(conf)
+    from stratus import wsgi_server
+    try:
+        return _run(conf, args)
+    except wsgi_server.ListenError as error:
+        print("stratus: %s" % error, file=sys.stderr, flush=True)
+        return 1
+
+
+def _run(conf, args):
     if args.command == "all-in-one":
         from stratus.cmd import all_in_one
         return all_in_one.main(conf, args)

@@ -11,6 +11,7 @@ import signal
 import threading
 
 from stratus.db import api as db_api
+from stratus.observability import endpoints
 from stratus import rpc
 from stratus import service as stratus_service
 
@@ -33,12 +34,13 @@ def run_compute(conf):
     from stratus.compute import manager
     from stratus.virt import driver as virt_driver
     messaging = rpc.Messaging(conf)
+    health = _health_listener(conf, None, messaging)
     compute = manager.ComputeManager(
         conf, messaging, conf.host, virt_driver.load_driver(conf, conf.host))
     service = stratus_service.Service(conf, messaging, "nova-compute",
                                       "compute", conf.host, compute)
-    return _serve_until_signalled([service.start], [service.stop,
-                                                    messaging.cleanup])
+    return _serve_until_signalled([service.start, health.start], [
+        health.stop, service.stop, messaging.cleanup])
 
 
 def run_api(conf):
@@ -51,10 +53,14 @@ def run_api(conf):
     messaging = rpc.Messaging(conf)
     bootstrap_api(conf, databases)
     apps = api_listeners(conf, databases, messaging)
+    if conf.healthcheck_port is not None:
+        apps.append(health_listener(conf))
+    operations = endpoints.Operations(conf, databases, messaging)
     servers = []
     return _serve_until_signalled(
         [lambda: servers.append(wsgi_server.serve(
-            apps, threads=conf.osapi_compute_workers))],
+            apps, threads=conf.osapi_compute_workers,
+            operations=operations))],
         [lambda: [server.stop() for server in servers], messaging.cleanup,
          databases.dispose])
 
@@ -137,18 +143,51 @@ def bootstrap_api(conf, databases):
 def _run_service(conf, binary, topic, manager_class):
     databases = db_api.Databases.from_conf(conf)
     messaging = rpc.Messaging(conf)
+    health = _health_listener(conf, databases, messaging)
     service = stratus_service.Service(
         conf, messaging, binary, topic, conf.host,
         manager_class(conf, messaging, databases), databases=databases)
     return _serve_until_signalled(
-        [service.start], [service.stop, messaging.cleanup, databases.dispose])
+        [service.start, health.start],
+        [health.stop, service.stop, messaging.cleanup, databases.dispose])
+
+
+class _NoListener:
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+
+def _health_listener(conf, databases, messaging):
+    """The /healthcheck and /metrics listener of a service without an
+    API, when [DEFAULT] healthcheck_port asks for one: bound at once, so
+    a taken port stops the process before its service starts; it answers
+    once started, after the service."""
+    if conf.healthcheck_port is None:
+        return _NoListener()
+    from stratus import wsgi_server
+    return wsgi_server.Server(
+        [health_listener(conf)], threads=2,
+        operations=endpoints.Operations(conf, databases, messaging,
+                                        count_servers=False))
+
+
+def health_listener(conf):
+    """(name, app, address, port) of the health listener."""
+    return ("health", endpoints.not_found, conf.healthcheck_listen,
+            conf.healthcheck_port)
 
 
 def _serve_until_signalled(starts, stops):
     stop = threading.Event()
+    received = []
 
     def _stop(signum, frame):
-        LOG.info("Signal %d received, stopping", signum)
+        # Nothing more here: the signal may interrupt an import, where
+        # even logging can fail (a half-imported module).
+        received.append(signum)
         stop.set()
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
@@ -156,6 +195,7 @@ def _serve_until_signalled(starts, stops):
         start()
     while not stop.wait(1):
         pass
+    LOG.info("Signal %d received, stopping", received[0])
     for step in stops:
         step()
     return 0

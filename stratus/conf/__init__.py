@@ -17,13 +17,14 @@ from stratus.conf import image
 from stratus.conf import libvirt
 from stratus.conf import network
 from stratus.conf import notifications
+from stratus.conf import operations
 from stratus.conf import oslo_middleware
 from stratus.conf import quota
 from stratus.conf import scheduler
 
 MODULES = [default, api, database, compute, scheduler, quota, identity, image,
            libvirt, network, console, notifications, conductor,
-           oslo_middleware]
+           oslo_middleware, operations]
 
 
 def register_all(conf):

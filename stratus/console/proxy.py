@@ -66,7 +66,12 @@ class ConsoleProxy:
             def handle(self):
                 proxy.handle(self.request)
 
-        self._server = _Server((host, port), Handler)
+        try:
+            self._server = _Server((host, port), Handler)
+        except OSError as error:
+            from stratus import wsgi_server
+            raise wsgi_server.ListenError(console_type, host, port,
+                                          error) from error
         self.host, self.port = self._server.server_address[:2]
         self._thread = threading.Thread(
             target=self._server.serve_forever, daemon=True,

@@ -8,6 +8,7 @@ import oslo_messaging
 from stratus import exception
 from stratus.objects import instance_group as group_obj
 from stratus.objects import selection as selection_obj
+from stratus.observability import metrics as stratus_metrics
 from stratus.placement import allocations
 from stratus.placement import exception as placement_exception
 from stratus.scheduler import filters
@@ -30,6 +31,7 @@ class SchedulerManager:
         self.host_manager = host_state.HostManager(conf)
         self.filters = filters.load_filters(conf)
         self.weighers = weighers.load_weighers(conf)
+        self.metrics = stratus_metrics.for_conf(conf)
         # One decision at a time in this process: each request then sees
         # the claims of the one before it, instead of several concurrent
         # requests reading one snapshot and all picking its best host.
@@ -50,10 +52,16 @@ class SchedulerManager:
 
     def select_destinations(self, ctx, request_spec, instance_uuids,
                             return_alternates=True):
-        with self._deciding:
-            return self._select_destinations(ctx, request_spec,
-                                             instance_uuids,
-                                             return_alternates)
+        with self.metrics.time_scheduler_decision() as decision:
+            try:
+                with self._deciding:
+                    selections = self._select_destinations(
+                        ctx, request_spec, instance_uuids, return_alternates)
+            except exception.NoValidHost:
+                decision.outcome = "no_valid_host"
+                raise
+            decision.outcome = "selected"
+            return selections
 
     def _select_destinations(self, ctx, request_spec, instance_uuids,
                              return_alternates):
@@ -133,15 +141,18 @@ class SchedulerManager:
             try:
                 self._claim(ctx, spec, instance_uuid, host, resources)
             except placement_exception.AllocationRejected as exc:
+                self.metrics.placement_claims.labels("conflict").inc()
                 LOG.debug("Claim for %s on %s rejected: %s", instance_uuid,
                           host, exc)
                 hosts.remove(host)
                 continue
             except group_claims.GroupPolicyViolation as exc:
+                self.metrics.placement_claims.labels("conflict").inc()
                 # Other requests placed members meanwhile: see where.
                 LOG.debug("Claim for %s: %s", instance_uuid, exc)
                 group.hosts = exc.hosts
                 continue
+            self.metrics.placement_claims.labels("success").inc()
             host.consume(resources)
             if group is not None:
                 group.hosts = list(group.hosts) + [host.host]

@@ -1,0 +1,2 @@
+"""What operators watch: /healthcheck, Prometheus /metrics and the API
+access log (docs/operations.md)."""
