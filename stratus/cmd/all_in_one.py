@@ -1,8 +1,9 @@
 """`stratus all-in-one`: the whole cloud in one process on embedded
 defaults — SQLite databases (API, cell0, cell1) in a data directory, the
 in-process message transport (every message still serialized), the
-built-in identity and image services, and one compute service with the fake
-driver simulating a few hypervisors.
+built-in identity and image services, and ``[all_in_one] compute_hosts``
+compute services (three by default), each a host of its own whose fake
+driver simulates ``[fake_driver] nodes`` hypervisors.
 
 ``Cloud`` is also what the functional tests and benchmarks start.
 """
@@ -25,7 +26,8 @@ def default_data_dir():
     return platformdirs.user_data_dir("stratus")
 
 
-def configure(conf, data_dir, auth=None, nodes=None, ports=None):
+def configure(conf, data_dir, auth=None, nodes=None, ports=None,
+              hosts=None):
     """Point conf at the data directory unless the operator said otherwise."""
     os.makedirs(data_dir, mode=0o700, exist_ok=True)
     data_dir = os.path.abspath(data_dir)
@@ -46,6 +48,8 @@ def configure(conf, data_dir, auth=None, nodes=None, ports=None):
         conf.set_override("auth_strategy", "builtin", group="api")
     if nodes:
         conf.set_override("nodes", nodes, group="fake_driver")
+    if hosts:
+        conf.set_override("compute_hosts", hosts, group="all_in_one")
     for (group, name), port in (ports or {}).items():
         if port is not None:
             conf.set_override(name, port, group=group)
@@ -62,6 +66,16 @@ def _explicit(conf, group):
         except Exception:  # noqa: BLE001 - location is best effort
             pass
     return names
+
+
+def compute_host_names(conf):
+    """The compute hosts the all-in-one runs: compute1 ... computeN
+    (stable across restarts), or [DEFAULT] host alone when it runs one
+    (always with the libvirt driver: its guests are this machine's)."""
+    count = conf.all_in_one.compute_hosts
+    if count == 1 or conf.compute_driver != "fake":
+        return [conf.host]
+    return ["compute%d" % index for index in range(1, count + 1)]
 
 
 _STOP_ORDER = {"nova-compute": 0, "nova-conductor": 1, "nova-scheduler": 2}
@@ -81,6 +95,7 @@ class Cloud:
         self.server = None
         self.apps = {}
         self.console_proxies = []
+        self._driver_image_api = None
 
     @property
     def cell0_url(self):
@@ -144,11 +159,8 @@ class Cloud:
         self.messaging = rpc.Messaging(conf, url=rpc.IN_PROCESS_URL)
         from stratus.conductor import manager as conductor_manager
         from stratus.scheduler import manager as scheduler_manager
-        from stratus.compute import manager as compute_manager
-        from stratus.virt import driver as virt_driver
         host = conf.host
-        image_api = self._image_api()
-        driver = virt_driver.load_driver(conf, host, image_api=image_api)
+        self._driver_image_api = self._image_api()
         self.services = [
             service.Service(conf, self.messaging, "nova-conductor", "conductor",
                             host, conductor_manager.ConductorManager(
@@ -158,11 +170,8 @@ class Cloud:
                             host, scheduler_manager.SchedulerManager(
                                 conf, self.messaging, self.databases),
                             databases=self.databases),
-            service.Service(conf, self.messaging, "nova-compute", "compute",
-                            host, compute_manager.ComputeManager(
-                                conf, self.messaging, host, driver,
-                                image_api=image_api)),
-        ]
+        ] + [self.compute_service(compute_host)
+             for compute_host in compute_host_names(conf)]
         for svc in self.services:
             svc.start()
         self.build_apps()
@@ -197,6 +206,24 @@ class Cloud:
             self._start_console_proxies()
         return self
 
+    def compute_service(self, host):
+        """A nova-compute Service (not started) for host, with a driver of
+        its own: the fake driver's guests, nodes and consoles belong to
+        one host, so hosts are as separate as machines."""
+        from stratus.compute import manager as compute_manager
+        from stratus.virt import driver as virt_driver
+        driver = virt_driver.load_driver(
+            self.conf, host, image_api=self._driver_image_api)
+        return service.Service(
+            self.conf, self.messaging, "nova-compute", "compute", host,
+            compute_manager.ComputeManager(
+                self.conf, self.messaging, host, driver,
+                image_api=self._driver_image_api))
+
+    @property
+    def computes(self):
+        return [svc for svc in self.services if svc.binary == "nova-compute"]
+
     def _start_console_proxies(self):
         from stratus.console import proxy
         self.console_proxies = [
@@ -218,6 +245,8 @@ class Cloud:
         for svc in sorted(self.services,
                           key=lambda svc: _STOP_ORDER.get(svc.binary, 1)):
             svc.stop()
+        for compute in self.computes:
+            compute.manager.driver.cleanup_host(compute.host)
         self.services = []
         if self.messaging is not None:
             self.messaging.cleanup()
@@ -229,10 +258,15 @@ class Cloud:
         return self.server.url(name)
 
 
-def _hypervisors(conf):
+def _computes(cloud):
+    """The banner's line of compute hosts and what they simulate."""
+    conf = cloud.conf
+    hosts = ", ".join(compute.host for compute in cloud.computes)
     if conf.compute_driver == "libvirt":
-        return "libvirt, virt_type %s" % conf.libvirt.virt_type
-    return "%d fake hypervisors" % conf.fake_driver.nodes
+        return "%s (libvirt, virt_type %s)" % (hosts, conf.libvirt.virt_type)
+    nodes = conf.fake_driver.nodes
+    return "%s (fake driver, %d node%s each)" % (
+        hosts, nodes, "" if nodes == 1 else "s")
 
 
 def _print_banner(cloud, clouds_yaml):
@@ -243,8 +277,8 @@ def _print_banner(cloud, clouds_yaml):
         "  identity  %s/v3" % cloud.endpoint("identity"),
         "  image     %s" % cloud.endpoint("image"),
         "  placement %s" % cloud.endpoint("placement"),
-        "  services  conductor, scheduler, compute (%s, %s)"
-        % (conf.host, _hypervisors(conf)),
+        "  services  conductor, scheduler (%s)" % conf.host,
+        "  computes  %s" % _computes(cloud),
         "  auth      %s" % conf.api.auth_strategy,
     ]
     if cloud.console_proxies:
@@ -270,7 +304,7 @@ def _print_banner(cloud, clouds_yaml):
 def main(conf, args):
     data_dir = configure(
         conf, args.data_dir or default_data_dir(), auth=args.auth,
-        nodes=args.nodes,
+        nodes=args.nodes, hosts=args.hosts,
         ports={(None, "osapi_compute_listen_port"): args.compute_port,
                ("identity", "port"): args.identity_port,
                ("glance", "port"): args.image_port,
