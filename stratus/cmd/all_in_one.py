@@ -261,12 +261,14 @@ class Cloud:
 def _computes(cloud):
     """The banner's line of compute hosts and what they simulate."""
     conf = cloud.conf
-    hosts = ", ".join(compute.host for compute in cloud.computes)
+    hosts = [compute.host for compute in cloud.computes]
     if conf.compute_driver == "libvirt":
-        return "%s (libvirt, virt_type %s)" % (hosts, conf.libvirt.virt_type)
+        return "%s (libvirt, virt_type %s)" % (", ".join(hosts),
+                                               conf.libvirt.virt_type)
     nodes = conf.fake_driver.nodes
-    return "%s (fake driver, %d node%s each)" % (
-        hosts, nodes, "" if nodes == 1 else "s")
+    return "%s (fake driver, %d node%s%s)" % (
+        ", ".join(hosts), nodes, "" if nodes == 1 else "s",
+        " each" if len(hosts) > 1 else "")
 
 
 def _print_banner(cloud, clouds_yaml):
@@ -282,10 +284,10 @@ def _print_banner(cloud, clouds_yaml):
         "  auth      %s" % conf.api.auth_strategy,
     ]
     if cloud.console_proxies:
+        from stratus.console import api as console_api
         lines.append("  consoles  " + ", ".join(
-            "%s %s://%s:%d" % (console_proxy.console_type,
-                               console_proxy.scheme, console_proxy.host,
-                               console_proxy.port)
+            "%s %s" % (console_proxy.console_type, console_api.base_url(
+                conf, console_proxy.console_type))
             for console_proxy in cloud.console_proxies))
     if "metadata" in cloud.apps:
         lines.append("  metadata  %s (on bridge %s)" % (
