@@ -15,7 +15,6 @@ guest's console log as they would on a real serial port.
 """
 import logging
 import socket
-import socketserver
 import threading
 
 LOG = logging.getLogger(__name__)
@@ -30,12 +29,7 @@ def _port_candidates(port_range, seed):
     low, high = (int(part) for part in port_range.split(":"))
     span = high - low + 1
     first = seed % span
-    return [low + (first + step) % span for step in range(span)]
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+    return (low + (first + step) % span for step in range(span))
 
 
 class _Getty:
@@ -94,55 +88,65 @@ class _Getty:
 
 
 class SerialConsole:
-    """The listening serial port of one simulated guest."""
+    """The listening serial port of one simulated guest: a thread that
+    accepts, and one per connection."""
 
     def __init__(self, address, port_range, seed, hostname, log):
-        console = self
+        self._hostname = hostname
+        self._log = log
         self._connections = set()
         self._lock = threading.Lock()
-
-        class Handler(socketserver.BaseRequestHandler):
-            def handle(self):
-                console._serve(self.request, hostname, log)
-
-        self._server = self._bind(address, port_range, seed, Handler)
-        self.host, self.port = self._server.server_address[:2]
+        self._listener = self._bind(address, port_range, seed)
+        self.host, self.port = self._listener.getsockname()[:2]
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.2},
-            daemon=True, name="fake-serial-%s" % hostname)
+            target=self._accept, daemon=True,
+            name="fake-serial-%s" % hostname)
         self._thread.start()
 
     @staticmethod
-    def _bind(address, port_range, seed, handler):
+    def _bind(address, port_range, seed):
         error = None
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
         for port in _port_candidates(port_range, seed):
             try:
-                return _Server((address, port), handler)
+                return socket.create_server((address, port), family=family)
             except OSError as bind_error:
                 error = bind_error
         raise error
 
-    def _serve(self, sock, hostname, log):
+    def _accept(self):
+        while True:
+            try:
+                sock, _ = self._listener.accept()
+            except OSError:
+                return  # stopped
+            threading.Thread(target=self._serve, args=(sock,), daemon=True,
+                             name="fake-serial-%s-tty" % self._hostname
+                             ).start()
+
+    def _serve(self, sock):
         with self._lock:
             self._connections.add(sock)
         try:
-            _Getty(sock, hostname, log).run()
+            _Getty(sock, self._hostname, self._log).run()
         except OSError as error:
             LOG.debug("serial console connection of %s ended: %s",
-                      hostname, error)
+                      self._hostname, error)
         finally:
             with self._lock:
                 self._connections.discard(sock)
+            sock.close()
 
     def stop(self):
         """Close the port and hang up on whoever is connected."""
-        self._server.shutdown()
-        self._server.server_close()
-        with self._lock:
-            connections = list(self._connections)
-        for sock in connections:
+        for sock in [self._listener] + self._connected():
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+        self._listener.close()
         self._thread.join(timeout=5)
+
+    def _connected(self):
+        with self._lock:
+            return list(self._connections)
