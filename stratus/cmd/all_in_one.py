@@ -271,6 +271,18 @@ def _computes(cloud):
         " each" if len(hosts) > 1 else "")
 
 
+def _absent_computes(cloud):
+    """Compute hosts the databases know that this all-in-one does not
+    run (an earlier layout of the data directory): down to the API."""
+    from stratus import context as stratus_context
+    from stratus.objects import service as service_obj
+    running = {compute.host for compute in cloud.computes}
+    known = service_obj.ServiceList.get_all(
+        stratus_context.get_admin_context(cloud.databases),
+        binary="nova-compute")
+    return sorted({svc.host for svc in known} - running)
+
+
 def _print_banner(cloud, clouds_yaml):
     conf = cloud.conf
     lines = [
@@ -281,8 +293,14 @@ def _print_banner(cloud, clouds_yaml):
         "  placement %s" % cloud.endpoint("placement"),
         "  services  conductor, scheduler (%s)" % conf.host,
         "  computes  %s" % _computes(cloud),
-        "  auth      %s" % conf.api.auth_strategy,
     ]
+    absent = _absent_computes(cloud)
+    if absent:
+        lines.append(
+            "  not run   %s (hosts of this data dir's earlier layout: "
+            "their servers stay there, down; --hosts 1 runs the host "
+            "named [DEFAULT] host, or evacuate them)" % ", ".join(absent))
+    lines.append("  auth      %s" % conf.api.auth_strategy)
     if cloud.console_proxies:
         from stratus.console import api as console_api
         lines.append("  consoles  " + ", ".join(

@@ -62,25 +62,37 @@ class _AllInOne:
 
 
 def test_hosts_in_the_banner_and_stable_across_restarts(tmp_path):
-    first = _AllInOne(tmp_path, "--hosts", "2")
+    # A data dir of the single-host layout: its one host is the machine.
+    single = _AllInOne(tmp_path, "--hosts", "1")
     try:
-        assert "  computes  compute1, compute2 (fake driver, 1 node each)\n" \
-            in first.banner, first.banner
+        assert "  computes  %s (fake driver, 1 node)\n" % socket.gethostname() \
+            in single.banner, single.banner
         serial, novnc = (line.split(" = ")[1] for line in
-                         first.config.splitlines() if " = " in line)
+                         single.config.splitlines() if " = " in line)
         assert ("  consoles  serial ws://127.0.0.1:%s/, novnc "
                 "http://127.0.0.1:%s/vnc_auto.html\n" % (serial, novnc)) \
-            in first.banner, first.banner
-        before = first.computes()
-        assert sorted(before) == ["compute1", "compute2"]
+            in single.banner, single.banner
     finally:
-        first.stop()
-    again = _AllInOne(tmp_path)
+        single.stop()
+    three = _AllInOne(tmp_path)
     try:
-        assert "  computes  compute1, compute2, compute3 " in again.banner
-        after = again.computes()
-        assert {host: after[host][0] for host in before} == {
-            host: before[host][0] for host in before}
-        assert {state for _, state in after.values()} == {"up"}
+        assert "  computes  compute1, compute2, compute3 (fake driver, " \
+            "1 node each)\n" in three.banner, three.banner
+        assert "  not run   %s (" % socket.gethostname() in three.banner
+        before = three.computes()
+        assert {state for host, (_, state) in before.items()
+                if host.startswith("compute")} == {"up"}
     finally:
-        again.stop()
+        three.stop()
+    two = _AllInOne(tmp_path, "--hosts", "2")
+    try:
+        assert "  computes  compute1, compute2 (" in two.banner
+        not_run = two.banner.split("  not run   ")[1].split(" (")[0]
+        assert sorted(not_run.split(", ")) == sorted(
+            ["compute3", socket.gethostname()])
+        after = two.computes()
+        # The same hosts are the same services (ids) as before.
+        assert after["compute1"][0] == before["compute1"][0]
+        assert after["compute2"] == (before["compute2"][0], "up")
+    finally:
+        two.stop()
