@@ -1,6 +1,8 @@
 """The real `openstack` CLI on the default all-in-one layout (three
 compute hosts): the hosts as an operator lists them, moves that need
-another host, and the serial console URL the CLI prints."""
+another host (evacuate from a host marked down included), and the serial
+console URL the CLI prints."""
+import time
 import urllib.parse
 
 import pytest
@@ -46,7 +48,25 @@ def test_hosts_listed_and_servers_moved_between_them(cli):
     cli.run("server", "migrate", "--live-migration", "--wait", "vm")
     shown = cli.json("server", "show", "vm")
     assert shown["status"] == "ACTIVE"
-    assert shown["OS-EXT-SRV-ATTR:host"] != migrated_to
+    live_migrated_to = shown["OS-EXT-SRV-ATTR:host"]
+    assert live_migrated_to != migrated_to
+
+    # Host maintenance: its service marked down, its server evacuated
+    # (stopped on arrival, as Nova does since 2.95).
+    cli.run("compute", "service", "set", "--down", live_migrated_to,
+            "nova-compute")
+    cli.run("server", "evacuate", "vm")
+    deadline = time.monotonic() + 60
+    while True:
+        shown = cli.json("server", "show", "vm")
+        if shown["status"] == "SHUTOFF" or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert shown["status"] == "SHUTOFF"
+    assert shown["OS-EXT-SRV-ATTR:host"] not in (live_migrated_to, None)
+    cli.run("compute", "service", "set", "--up", live_migrated_to,
+            "nova-compute")
+    cli.run("server", "start", "vm")
 
 
 def test_anti_affinity_group_of_three(cli):
