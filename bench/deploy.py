@@ -116,11 +116,12 @@ class Deployment:
             return handle.read()
 
 
-def _all_in_one(dep, nodes):
+def _all_in_one(dep, computes, nodes):
     port = free_port()
     process = dep.spawn("all-in-one", [
         "all-in-one", "--auth", "noauth", "--data-dir",
-        os.path.join(dep.workdir, "data"), "--nodes", str(nodes),
+        os.path.join(dep.workdir, "data"), "--hosts", str(computes),
+        "--nodes", str(nodes),
         "--compute-port", str(port), "--identity-port", str(free_port()),
         "--image-port", str(free_port()), "--placement-port", str(free_port())])
     dep.compute_url = "http://127.0.0.1:%d/v2.1" % port
@@ -250,11 +251,10 @@ def start(mode, computes=1, nodes=3, config=None):
     dep = Deployment(workdir)
     try:
         if mode == "all-in-one":
-            _all_in_one(dep, nodes)
+            _all_in_one(dep, computes, nodes)
+            _wait_hypervisors(dep, computes * nodes)
         else:
             _distributed(dep, computes, nodes, config)
-        if mode == "all-in-one":
-            _wait_hypervisors(dep, nodes)
         _prepare_project(dep)
         yield dep
     except Exception:

@@ -25,11 +25,8 @@ import webob
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from stratus.cmd import all_in_one  # noqa: E402
-from stratus.compute import manager as compute_manager  # noqa: E402
 from stratus import conf as stratus_conf  # noqa: E402
 from stratus import objects  # noqa: E402
-from stratus import service  # noqa: E402
-from stratus.virt import driver as virt_driver  # noqa: E402
 
 POLL = 0.005
 ADMIN = "admin:admin"
@@ -81,15 +78,12 @@ def start(data_dir):
     conf.set_override("host", "bench-a")
     conf.set_override("auth_strategy", "noauth", group="api")
     conf.set_override("nodes", 1, group="fake_driver")
+    conf.set_override("compute_hosts", 1, group="all_in_one")
     conf.set_override("host_cache_seconds", 0.0, group="scheduler")
     cloud = all_in_one.Cloud(conf, data_dir, serve_http=False)
     cloud.bootstrap()
     cloud.start()
-    manager = compute_manager.ComputeManager(
-        conf, cloud.messaging, "bench-b",
-        virt_driver.load_driver(conf, "bench-b"))
-    extra = service.Service(conf, cloud.messaging, "nova-compute",
-                            "compute", "bench-b", manager)
+    extra = cloud.compute_service("bench-b")
     extra.start()
     return cloud, extra
 

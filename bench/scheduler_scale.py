@@ -84,7 +84,7 @@ def start_cloud(size, kind, data_dir, placement_results=None):
     urls = database_urls(kind, data_dir)
     conf.set_override("connection", urls["api"], group="api_database")
     conf.set_override("connection", urls["cell1"], group="database")
-    all_in_one.configure(conf, data_dir, auth="noauth", nodes=size)
+    all_in_one.configure(conf, data_dir, auth="noauth", nodes=size, hosts=1)
     # The decision is what is measured: no periodic full report meanwhile.
     conf.set_override("update_resources_interval", 3600)
     for name in ("instances", "cores", "ram"):

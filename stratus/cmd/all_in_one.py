@@ -1,11 +1,13 @@
 """`stratus all-in-one`: the whole cloud in one process on embedded
 defaults — SQLite databases (API, cell0, cell1) in a data directory, the
 in-process message transport (every message still serialized), the
-built-in identity and image services, and one compute service with the fake
-driver simulating a few hypervisors.
+built-in identity and image services, and ``[all_in_one] compute_hosts``
+compute services (three by default), each a host of its own whose fake
+driver simulates ``[fake_driver] nodes`` hypervisors.
 
 ``Cloud`` is also what the functional tests and benchmarks start.
 """
+import concurrent.futures
 import logging
 import os
 import signal
@@ -26,7 +28,8 @@ def default_data_dir():
     return platformdirs.user_data_dir("stratus")
 
 
-def configure(conf, data_dir, auth=None, nodes=None, ports=None):
+def configure(conf, data_dir, auth=None, nodes=None, ports=None,
+              hosts=None):
     """Point conf at the data directory unless the operator said otherwise."""
     os.makedirs(data_dir, mode=0o700, exist_ok=True)
     data_dir = os.path.abspath(data_dir)
@@ -47,6 +50,8 @@ def configure(conf, data_dir, auth=None, nodes=None, ports=None):
         conf.set_override("auth_strategy", "builtin", group="api")
     if nodes:
         conf.set_override("nodes", nodes, group="fake_driver")
+    if hosts:
+        conf.set_override("compute_hosts", hosts, group="all_in_one")
     for (group, name), port in (ports or {}).items():
         if port is not None:
             conf.set_override(name, port, group=group)
@@ -65,7 +70,22 @@ def _explicit(conf, group):
     return names
 
 
-_STOP_ORDER = {"nova-compute": 0, "nova-conductor": 1, "nova-scheduler": 2}
+def compute_host_names(conf):
+    """The compute hosts the all-in-one runs: compute1 ... computeN
+    (stable across restarts), or [DEFAULT] host alone when it runs one
+    (always with the libvirt driver: its guests are this machine's)."""
+    count = conf.all_in_one.compute_hosts
+    if count == 1 or conf.compute_driver != "fake":
+        return [conf.host]
+    return ["compute%d" % index for index in range(1, count + 1)]
+
+
+_STOP_ORDER = {"nova-conductor": 1, "nova-scheduler": 2}
+
+
+def _stop_compute(compute):
+    compute.stop()
+    compute.manager.driver.cleanup_host(compute.host)
 
 
 class Cloud:
@@ -82,6 +102,7 @@ class Cloud:
         self.server = None
         self.apps = {}
         self.console_proxies = []
+        self._driver_image_api = None
 
     @property
     def cell0_url(self):
@@ -145,11 +166,8 @@ class Cloud:
         self.messaging = rpc.Messaging(conf, url=rpc.IN_PROCESS_URL)
         from stratus.conductor import manager as conductor_manager
         from stratus.scheduler import manager as scheduler_manager
-        from stratus.compute import manager as compute_manager
-        from stratus.virt import driver as virt_driver
         host = conf.host
-        image_api = self._image_api()
-        driver = virt_driver.load_driver(conf, host, image_api=image_api)
+        self._driver_image_api = self._image_api()
         self.services = [
             service.Service(conf, self.messaging, "nova-conductor", "conductor",
                             host, conductor_manager.ConductorManager(
@@ -159,11 +177,8 @@ class Cloud:
                             host, scheduler_manager.SchedulerManager(
                                 conf, self.messaging, self.databases),
                             databases=self.databases),
-            service.Service(conf, self.messaging, "nova-compute", "compute",
-                            host, compute_manager.ComputeManager(
-                                conf, self.messaging, host, driver,
-                                image_api=image_api)),
-        ]
+        ] + [self.compute_service(compute_host)
+             for compute_host in compute_host_names(conf)]
         for svc in self.services:
             svc.start()
         self.build_apps()
@@ -199,6 +214,24 @@ class Cloud:
             self._start_console_proxies()
         return self
 
+    def compute_service(self, host):
+        """A nova-compute Service (not started) for host, with a driver of
+        its own: the fake driver's guests, nodes and consoles belong to
+        one host, so hosts are as separate as machines."""
+        from stratus.compute import manager as compute_manager
+        from stratus.virt import driver as virt_driver
+        driver = virt_driver.load_driver(
+            self.conf, host, image_api=self._driver_image_api)
+        return service.Service(
+            self.conf, self.messaging, "nova-compute", "compute", host,
+            compute_manager.ComputeManager(
+                self.conf, self.messaging, host, driver,
+                image_api=self._driver_image_api))
+
+    @property
+    def computes(self):
+        return [svc for svc in self.services if svc.binary == "nova-compute"]
+
     def _start_console_proxies(self):
         from stratus.console import proxy
         self.console_proxies = [
@@ -216,10 +249,15 @@ class Cloud:
             self.server = None
         # Callers stop before the services they call, so work in flight
         # never waits out an RPC timeout on a stopped listener: computes
-        # call the conductor, the conductor calls the scheduler.
+        # call the conductor, the conductor calls the scheduler. The
+        # computes stop side by side (each RPC server takes a moment).
+        computes = self.computes
+        with concurrent.futures.ThreadPoolExecutor(len(computes) or 1) as pool:
+            list(pool.map(_stop_compute, computes))
         for svc in sorted(self.services,
                           key=lambda svc: _STOP_ORDER.get(svc.binary, 1)):
-            svc.stop()
+            if svc not in computes:
+                svc.stop()
         self.services = []
         if self.messaging is not None:
             self.messaging.cleanup()
@@ -231,10 +269,29 @@ class Cloud:
         return self.server.url(name)
 
 
-def _hypervisors(conf):
+def _computes(cloud):
+    """The banner's line of compute hosts and what they simulate."""
+    conf = cloud.conf
+    hosts = [compute.host for compute in cloud.computes]
     if conf.compute_driver == "libvirt":
-        return "libvirt, virt_type %s" % conf.libvirt.virt_type
-    return "%d fake hypervisors" % conf.fake_driver.nodes
+        return "%s (libvirt, virt_type %s)" % (", ".join(hosts),
+                                               conf.libvirt.virt_type)
+    nodes = conf.fake_driver.nodes
+    return "%s (fake driver, %d node%s%s)" % (
+        ", ".join(hosts), nodes, "" if nodes == 1 else "s",
+        " each" if len(hosts) > 1 else "")
+
+
+def _absent_computes(cloud):
+    """Compute hosts the databases know that this all-in-one does not
+    run (an earlier layout of the data directory): down to the API."""
+    from stratus import context as stratus_context
+    from stratus.objects import service as service_obj
+    running = {compute.host for compute in cloud.computes}
+    known = service_obj.ServiceList.get_all(
+        stratus_context.get_admin_context(cloud.databases),
+        binary="nova-compute")
+    return sorted({svc.host for svc in known} - running)
 
 
 def _print_banner(cloud, clouds_yaml):
@@ -245,15 +302,21 @@ def _print_banner(cloud, clouds_yaml):
         "  identity  %s/v3" % cloud.endpoint("identity"),
         "  image     %s" % cloud.endpoint("image"),
         "  placement %s" % cloud.endpoint("placement"),
-        "  services  conductor, scheduler, compute (%s, %s)"
-        % (conf.host, _hypervisors(conf)),
-        "  auth      %s" % conf.api.auth_strategy,
+        "  services  conductor, scheduler (%s)" % conf.host,
+        "  computes  %s" % _computes(cloud),
     ]
+    absent = _absent_computes(cloud)
+    if absent:
+        lines.append(
+            "  not run   %s (hosts of this data dir's earlier layout: "
+            "their servers stay there, down; --hosts 1 runs the host "
+            "named [DEFAULT] host, or evacuate them)" % ", ".join(absent))
+    lines.append("  auth      %s" % conf.api.auth_strategy)
     if cloud.console_proxies:
+        from stratus.console import api as console_api
         lines.append("  consoles  " + ", ".join(
-            "%s %s://%s:%d" % (console_proxy.console_type,
-                               console_proxy.scheme, console_proxy.host,
-                               console_proxy.port)
+            "%s %s" % (console_proxy.console_type, console_api.base_url(
+                conf, console_proxy.console_type))
             for console_proxy in cloud.console_proxies))
     if "metadata" in cloud.apps:
         lines.append("  metadata  %s (on bridge %s)" % (
@@ -272,7 +335,7 @@ def _print_banner(cloud, clouds_yaml):
 def main(conf, args):
     data_dir = configure(
         conf, args.data_dir or default_data_dir(), auth=args.auth,
-        nodes=args.nodes,
+        nodes=args.nodes, hosts=args.hosts,
         ports={(None, "osapi_compute_listen_port"): args.compute_port,
                ("identity", "port"): args.identity_port,
                ("glance", "port"): args.image_port,

@@ -19,6 +19,13 @@ def _quiet_library_warnings():
     warnings.filterwarnings("ignore", message=".*[Ee]ventlet.*")
 
 
+def _positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="stratus", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -30,7 +37,12 @@ def build_parser():
     aio = sub.add_parser("all-in-one", help="run the whole cloud in one process")
     aio.add_argument("--data-dir", help="where databases, images and keys live "
                      "(default: the user's data directory)")
-    aio.add_argument("--nodes", type=int, help="fake hypervisor nodes to simulate")
+    aio.add_argument("--hosts", type=_positive,
+                     help="compute hosts to simulate (default 3: "
+                          "[all_in_one] compute_hosts)")
+    aio.add_argument("--nodes", type=_positive,
+                     help="fake hypervisor nodes per compute host (default "
+                          "1: [fake_driver] nodes)")
     aio.add_argument("--auth", choices=["builtin", "noauth"], default=None,
                      help="auth strategy (default builtin)")
     aio.add_argument("--compute-port", type=int)

@@ -6,6 +6,7 @@ independent services as it likes in one process.
 """
 from oslo_config import cfg
 
+from stratus.conf import all_in_one
 from stratus.conf import api
 from stratus.conf import compute
 from stratus.conf import conductor
@@ -24,7 +25,7 @@ from stratus.conf import scheduler
 
 MODULES = [default, api, database, compute, scheduler, quota, identity, image,
            libvirt, network, console, notifications, conductor,
-           oslo_middleware, operations]
+           oslo_middleware, operations, all_in_one]
 
 
 def register_all(conf):

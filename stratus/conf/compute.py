@@ -56,8 +56,10 @@ UPGRADE_LEVELS_OPTS = [
 ]
 
 FAKE_DRIVER_OPTS = [
-    cfg.IntOpt("nodes", default=3, min=1,
-               help="Hypervisor nodes one fake compute service simulates."),
+    cfg.IntOpt("nodes", default=1, min=1,
+               help="Hypervisor nodes one fake compute service simulates "
+                    "(one, as a real host has; more to simulate a large "
+                    "cloud cheaply)."),
     cfg.IntOpt("vcpus", default=16, min=1, help="vCPUs of each fake node."),
     cfg.IntOpt("memory_mb", default=65536, min=1,
                help="Memory of each fake node."),

@@ -17,8 +17,12 @@ SERIAL_CONSOLE_OPTS = [
     cfg.StrOpt("port_range", default="10000:20000",
                help="Host TCP ports (min:max) for guests' serial "
                     "consoles, bound on proxyclient_address."),
-    cfg.StrOpt("base_url", default="ws://127.0.0.1:6083/",
-               help="URL of the serial console proxy given to users."),
+    cfg.StrOpt("base_url", sample_default="ws://127.0.0.1:6083/",
+               help="URL of the serial console proxy given to users. "
+                    "Unset: the proxy's own address, "
+                    "ws[s]://serialproxy_host:serialproxy_port/ (the "
+                    "port the OS chose when serialproxy_port is 0; my_ip "
+                    "when the proxy listens on every address)."),
     cfg.StrOpt("proxyclient_address", default="127.0.0.1",
                help="Address the guests' serial consoles listen on."),
     cfg.StrOpt("serialproxy_host", default="127.0.0.1",
@@ -36,8 +40,11 @@ VNC_OPTS = [
     cfg.StrOpt("server_proxyclient_address", default="127.0.0.1",
                help="Address the proxy connects to for a guest's VNC."),
     cfg.StrOpt("novncproxy_base_url",
-               default="http://127.0.0.1:6080/vnc_auto.html",
-               help="URL of the noVNC proxy given to users."),
+               sample_default="http://127.0.0.1:6080/vnc_auto.html",
+               help="URL of the noVNC proxy given to users. Unset: the "
+                    "proxy's own address, http[s]://novncproxy_host:"
+                    "novncproxy_port/vnc_auto.html (as base_url of "
+                    "[serial_console])."),
     cfg.StrOpt("novncproxy_host", default="127.0.0.1",
                help="Address the noVNC proxy listens on."),
     cfg.PortOpt("novncproxy_port", default=6080,

@@ -13,6 +13,7 @@ import ssl
 import threading
 import urllib.parse
 
+from stratus.console import api as console_api
 from stratus.console import tokens
 from stratus.console import web
 from stratus.console import websocket
@@ -198,20 +199,9 @@ def proxies_from_conf(conf, databases):
 
 def publish_port(conf, console_proxy):
     """A proxy started on port 0 got its port from the OS: the URLs
-    handed to users must name it (when they use the default base URL)."""
-    if console_proxy.console_type == "serial":
-        group, option, url_option = ("serial_console", "serialproxy_port",
-                                     "base_url")
-        default = "%s://%s:%d/"
-    else:
-        group, option, url_option = ("vnc", "novncproxy_port",
-                                     "novncproxy_base_url")
-        default = "%s://%s:%d/vnc_auto.html"
-    if conf[group][option] != 0:
-        return
-    conf.set_override(option, console_proxy.port, group=group)
-    scheme = console_proxy.scheme
-    if console_proxy.console_type == "novnc":
-        scheme = "https" if scheme == "wss" else "http"
-    conf.set_override(url_option, default % (
-        scheme, console_proxy.host, console_proxy.port), group=group)
+    handed to users (the default base URL follows the port option) must
+    name it."""
+    options = console_api.PROXIES[console_proxy.console_type]
+    if conf[options.group][options.port_option] == 0:
+        conf.set_override(options.port_option, console_proxy.port,
+                          group=options.group)

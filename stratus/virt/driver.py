@@ -66,6 +66,10 @@ class ComputeDriver(abc.ABC):
     def init_host(self, host):
         """Prepare the hypervisor connection when the service starts."""
 
+    def cleanup_host(self, host):  # noqa: B027 - optional, a no-op by default
+        """Release what the driver holds when the service stops (guests
+        keep running, as when a real compute service stops)."""
+
     @abc.abstractmethod
     def node_resources(self):
         """A NodeResources per hypervisor node this service manages."""

@@ -38,11 +38,18 @@ class Cli:
 
 
 @pytest.fixture
-def http_cloud(conf, sqlite_databases, tmp_path, request):
+def cloud_layout():
+    """start_cloud's hosts and nodes: the harness's one compute host of
+    three nodes; a module overrides this fixture for another layout."""
+    return {}
+
+
+@pytest.fixture
+def http_cloud(conf, sqlite_databases, tmp_path, cloud_layout):
     from tests.conftest import _CLOUD_DBS
     urls = _CLOUD_DBS["sqlite"].urls
     running = cloud_harness.start_cloud(conf, urls, tmp_path, serve_http=True,
-                                        auth="builtin")
+                                        auth="builtin", **cloud_layout)
     path = os.path.join(str(tmp_path), "clouds.yaml")
     clouds.write_clouds_yaml(path, conf)
     running.clouds_yaml = path

@@ -98,14 +98,20 @@ class StackClient:
 
 
 def start_cloud(conf, urls, data_dir, nodes=3, serve_http=False,
-                auth="noauth", **overrides):
-    """A started all-in-one Cloud on the given database URLs."""
+                auth="noauth", hosts=1, **overrides):
+    """A started all-in-one Cloud on the given database URLs: one compute
+    host (``stratus-test``) of nodes fake nodes unless hosts says more
+    (then compute1 ... computeN, as the all-in-one runs by default);
+    hosts or nodes None keep the all-in-one's defaults."""
     conf.set_override("connection", urls["api"], group="api_database")
     conf.set_override("connection", urls["cell1"], group="database")
     conf.set_override("state_path", str(data_dir))
     conf.set_override("host", "stratus-test")
     conf.set_override("auth_strategy", auth, group="api")
-    conf.set_override("nodes", nodes, group="fake_driver")
+    for group, name, value in (("fake_driver", "nodes", nodes),
+                               ("all_in_one", "compute_hosts", hosts)):
+        if value is not None:
+            conf.set_override(name, value, group=group)
     for (group, name), value in overrides.items():
         conf.set_override(name, value, group=group)
     if serve_http:

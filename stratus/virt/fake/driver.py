@@ -31,6 +31,7 @@ from stratus import exception
 from stratus.network import model as network_model
 from stratus.objects import fields
 from stratus.virt import driver
+from stratus.virt.fake import serial_console
 
 PowerState = fields.PowerState
 
@@ -134,6 +135,10 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         self._hypervisor_type = options.hypervisor_type
         self._hypervisor_version = options.hypervisor_version
         self._host_ip = conf.my_ip
+        self._serial = conf.serial_console
+        # Serial consoles opened so far, by instance uuid (see
+        # serial_console: started on first use).
+        self._serial_consoles = {}
         # The image ids this host has cached (pre-caching, 2.81).
         self.cached_images = set()
         self._spawn_delay = options.spawn_delay
@@ -167,6 +172,13 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
 
     def init_host(self, host):
         self._booted_at = time.time()
+
+    def cleanup_host(self, host):
+        with self._lock:
+            consoles = list(self._serial_consoles.values())
+            self._serial_consoles.clear()
+        for console in consoles:
+            console.stop()
 
     def node_resources(self):
         busy = {}
@@ -238,6 +250,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         self._maybe_fail("destroy", instance)
         with self._lock:
             self._guests.pop(instance.uuid, None)
+        self._close_serial_console(instance.uuid)
 
     # Capabilities -----------------------------------------------------
 
@@ -397,6 +410,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             self._copy(instance, block_migration, progress, control)
             with self._lock:
                 self._guests.pop(instance.uuid, None)
+            self._close_serial_console(instance.uuid)
             guest.log("migration: guest sent to %s" % dest)
         finally:
             with self._lock:
@@ -510,6 +524,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                       "migration: disk sent to %s" % dest_host)
             self._migrated_out[instance.uuid] = self._guests.pop(
                 instance.uuid)
+        self._close_serial_console(instance.uuid)
         return json.dumps({"image_ref": guest.image_ref,
                            "admin_password": guest.admin_password,
                            "source": self.host, "root_gb": flavor.root_gb,
@@ -649,14 +664,41 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             instance.project_id)]
 
     def get_serial_console(self, instance):
-        return self._console(instance, "serial", 10000)
+        """The guest's simulated serial port (serial_console), opened on
+        first use on [serial_console] proxyclient_address."""
+        from stratus.objects import console_connection
+        guest = self._guest(instance)
+        with self._lock:
+            console = self._serial_consoles.get(instance.uuid)
+            if console is None:
+                console = serial_console.SerialConsole(
+                    self._serial.proxyclient_address,
+                    self._serial.port_range, uuid.UUID(instance.uuid).int,
+                    instance.hostname or guest.name or "guest",
+                    self._console_logger(guest))
+                self._serial_consoles[instance.uuid] = console
+        return console_connection.ConsoleConnection(
+            console_type="serial", host=console.host, port=console.port,
+            internal_access_path=None)
+
+    def _console_logger(self, guest):
+        def log(*lines):
+            with self._lock:
+                guest.log(*lines)
+        return log
+
+    def _close_serial_console(self, instance_uuid):
+        with self._lock:
+            console = self._serial_consoles.pop(instance_uuid, None)
+        if console is not None:
+            console.stop()
 
     def get_vnc_console(self, instance):
         return self._console(instance, "novnc", 5900)
 
     def _console(self, instance, console_type, base_port):
-        """A well-formed connection nothing listens on: the simulated
-        guest's console port is derived from its UUID."""
+        """A well-formed connection nothing listens on (no simulated VNC
+        display): the port is derived from the guest's UUID."""
         from stratus.objects import console_connection
         self._guest(instance)
         return console_connection.ConsoleConnection(

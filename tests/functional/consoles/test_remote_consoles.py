@@ -299,8 +299,14 @@ def test_all_in_one_serves_the_proxies_its_urls_name(conf, cloud_urls,
                 "remote_console"]["url"]
             port = urllib.parse.urlsplit(url).port
             assert port in [p.port for p in running.console_proxies]
-            # The fake guest's console has no listener behind it: the
-            # proxy accepted the token and says the guest is unreachable.
+            if kind == "serial":
+                # The fake driver simulates the guest's serial port.
+                client = wsclient.Client(url)
+                assert client.read_until("login: ").endswith("vm login: ")
+                client.close()
+                continue
+            # No simulated VNC display: the proxy accepted the token and
+            # says the guest is unreachable.
             with pytest.raises(wsclient.Refused) as refused:
                 wsclient.Client("ws://127.0.0.1:%d/?token=%s"
                                 % (port, _token(url)))

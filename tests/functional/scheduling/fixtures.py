@@ -2,9 +2,6 @@
 host (Nova's per-host policies need distinct service hosts)."""
 import concurrent.futures
 
-from stratus.compute import manager as compute_manager
-from stratus import service
-from stratus.virt import driver as virt_driver
 from tests.functional import cloud as cloud_harness
 
 
@@ -15,16 +12,9 @@ class ManyHosts:
         self.cloud = running
         self.api = cloud_harness.StackClient(running.apps["compute"])
         self.demo = self.api.as_user(cloud_harness.DEMO)
-        conf = running.conf
         self.extra = []
         for index in range(1, hosts):
-            host = "host%02d" % index
-            manager = compute_manager.ComputeManager(
-                conf, running.messaging, host,
-                virt_driver.load_driver(conf, host))
-            self.extra.append(service.Service(
-                conf, running.messaging, "nova-compute", "compute", host,
-                manager))
+            self.extra.append(running.compute_service("host%02d" % index))
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda svc: svc.start(), self.extra))
         self.image = self.api.first_image_id()
