@@ -31,8 +31,11 @@ def build_parser():
     aio.add_argument("--data-dir", help="where databases, images and keys live "
                      "(default: the user's data directory)")
     aio.add_argument("--nodes", type=int, help="fake hypervisor nodes to simulate")
-    aio.add_argument("--auth", choices=["builtin", "noauth"], default=None,
-                     help="auth strategy (default builtin)")
+    aio.add_argument("--auth", choices=["builtin", "keystone", "noauth"],
+                     default=None,
+                     help="auth strategy (default builtin; keystone needs "
+                     "[keystone_authtoken] in a config file; noauth is for "
+                     "development only)")
     aio.add_argument("--compute-port", type=int)
     aio.add_argument("--identity-port", type=int)
     aio.add_argument("--image-port", type=int)

@@ -26,9 +26,19 @@ IMAGE_OPTS = [
 ]
 
 
+def _service_user_opts():
+    """keystoneauth's auth_type/auth_section and session options: the
+    service user Stratus's computes use towards [glance] api_servers when a
+    request carries no user token (the plugin's own options, auth_url,
+    username ..., are registered when it is loaded)."""
+    from keystoneauth1 import loading as ks_loading
+    return (ks_loading.get_auth_common_conf_options()
+            + ks_loading.get_session_conf_options())
+
+
 def register_opts(conf):
-    conf.register_opts(IMAGE_OPTS, group="glance")
+    conf.register_opts(IMAGE_OPTS + _service_user_opts(), group="glance")
 
 
 def list_opts():
-    return [("glance", IMAGE_OPTS)]
+    return [("glance", IMAGE_OPTS + _service_user_opts())]

@@ -54,5 +54,15 @@ class ImageApp(wsgi.Application):
 
 
 def make_app(conf, databases, token_validator=None):
-    return auth.wrap_with_keystone(
-        conf, ImageApp(conf, databases, token_validator))
+    """The app to serve over HTTP (behind keystonemiddleware in keystone
+    mode)."""
+    return make_apps(conf, databases, token_validator)[0]
+
+
+def make_apps(conf, databases, token_validator=None):
+    """(served, in_process): the app to serve over HTTP, and the same app
+    for callers in this process (stratus.image.client's DirectTransport),
+    without keystonemiddleware: their RequestContext, authenticated where
+    the request came in, travels in the WSGI environ with its token."""
+    app = ImageApp(conf, databases, token_validator)
+    return auth.wrap_with_keystone(conf, app), app
