@@ -6,6 +6,8 @@ from stratus.api import errors
 from stratus.api.image import routes
 from stratus.api.image import store
 from stratus.api import wsgi
+from stratus.policies import image_service
+from stratus import policy
 
 # In-process callers (stratus.image.client with direct_app) put their
 # RequestContext under this environ key instead of sending a token; HTTP
@@ -14,8 +16,8 @@ DIRECT_CONTEXT = "stratus.image.context"
 
 
 class ImageApp(wsgi.Application):
-    """Handlers find ``conf`` and ``store`` (the ImageStore) on
-    ``req.app``."""
+    """Handlers find ``conf``, ``policy`` (Glance's rules) and ``store``
+    (the ImageStore) on ``req.app``."""
 
     def __init__(self, conf, databases, token_validator=None):
         self.conf = conf
@@ -24,6 +26,7 @@ class ImageApp(wsgi.Application):
             from stratus.api.identity import tokens
             token_validator = tokens.validator_from_conf(conf, databases)
         self.authenticator = auth.make_authenticator(conf, token_validator)
+        self.policy = policy.Policy(conf, rules=image_service.list_rules())
         self.store = store.ImageStore(databases, store.data_dir(conf))
         self.router = wsgi.Router(wsgi.resolve_routes(
             routes.ROUTES, "stratus.api.image"))
