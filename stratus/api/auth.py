@@ -7,6 +7,7 @@ in-process; the all-in-one's default) and ``noauth`` (token 'user:project';
 admin if the user is 'admin'; an X-Roles header may narrow the roles; for
 development and tests only, chosen explicitly and announced in the log).
 """
+import json
 import logging
 
 from stratus import context as stratus_context
@@ -88,7 +89,18 @@ class KeystoneAuth:
                         project_id=project_id, is_admin="admin" in roles,
                         roles=roles,
                         user_name=req.headers.get("X-User-Name"),
-                        project_name=req.headers.get("X-Project-Name"))
+                        project_name=req.headers.get("X-Project-Name"),
+                        service_catalog=_catalog(req))
+
+
+def _catalog(req):
+    """The token's service catalog keystonemiddleware passes along (where
+    Glance is, for one)."""
+    try:
+        catalog = json.loads(req.headers.get("X-Service-Catalog") or "[]")
+    except ValueError:
+        return []
+    return catalog if isinstance(catalog, list) else []
 
 
 def make_authenticator(conf, token_validator=None):

@@ -118,16 +118,17 @@ class Cloud:
 
     def _image_api(self):
         """The image service as the compute API and the computes reach it:
-        over HTTP when [glance] api_servers names one (the caller's token,
-        or [glance]'s service user, goes along), else the built-in app
-        in-process with the caller's context and token."""
+        over HTTP when [glance] api_servers (or in keystone mode the
+        caller's catalog) names one, with the caller's token or [glance]'s
+        service user; else the built-in app in-process with the caller's
+        context and token."""
         if self._images is None:
             from stratus.image import client as image_client
             if self.conf.glance.api_servers:
                 self._images = image_client.ImageAPI.from_conf(self.conf)
             else:
-                self._images = image_client.ImageAPI(
-                    direct_app=self._image_apps()[1])
+                self._images = image_client.ImageAPI.built_in(
+                    self.conf, self._image_apps()[1])
         return self._images
 
     def serves_metadata(self):

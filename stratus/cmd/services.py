@@ -74,7 +74,7 @@ def api_listeners(conf, databases, messaging):
         from stratus.image import client as image_client
         image, in_process = image_app.make_apps(conf, databases,
                                                 token_validator=validator)
-        image_api = image_client.ImageAPI(direct_app=in_process)
+        image_api = image_client.ImageAPI.built_in(conf, in_process)
         apps.append(("image", image, conf.glance.listen, conf.glance.port))
     from stratus.api.placement import app as placement_app
     apps.append(("placement", placement_app.make_app(

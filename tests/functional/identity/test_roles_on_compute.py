@@ -91,24 +91,30 @@ def keystone_and_glance(tmp_path):
     databases.dispose()
 
 
-@pytest.fixture
-def keystone_cloud(keystone_and_glance, sqlite_cloud_urls, tmp_path):
+def _start_keystone_cloud(services, urls, tmp_path, api_servers=True):
     """The all-in-one configured as an operator configures Nova against
-    Keystone and Glance: [keystone_authtoken], [glance] api_servers and
-    [glance]'s service user."""
+    Keystone and Glance: [keystone_authtoken], [glance]'s service user and,
+    with api_servers, [glance] api_servers (else the catalog names Glance)."""
     config = tmp_path / "stratus.conf"
     config.write_text(
         "[api]\nauth_strategy = keystone\n"
-        + serving.keystone_authtoken(keystone_and_glance.auth_url)
-        + "[glance]\napi_servers = %(image)s\n"
-        "auth_type = password\nauth_url = %(url)s\n"
+        + serving.keystone_authtoken(services.auth_url)
+        + "[glance]\n"
+        "auth_type = password\nauth_url = %s\n"
         "username = admin\npassword = admin\nproject_name = admin\n"
         "user_domain_name = Default\nproject_domain_name = Default\n"
-        % {"url": keystone_and_glance.auth_url,
-           "image": keystone_and_glance.server.url("image")})
+        % services.auth_url
+        + ("api_servers = %s\n" % services.server.url("image")
+           if api_servers else ""))
     conf = stratus_conf.build_conf(config_files=[str(config)])
-    running = cloud_harness.start_cloud(conf, sqlite_cloud_urls,
-                                        tmp_path / "cloud", auth="keystone")
+    return cloud_harness.start_cloud(conf, urls, tmp_path / "cloud",
+                                     auth="keystone")
+
+
+@pytest.fixture
+def keystone_cloud(keystone_and_glance, sqlite_cloud_urls, tmp_path):
+    running = _start_keystone_cloud(keystone_and_glance, sqlite_cloud_urls,
+                                    tmp_path)
     yield running, Accounts(keystone_and_glance.auth_url)
     running.stop()
 
@@ -197,3 +203,41 @@ def test_without_the_implied_roles_reads_need_reader_as_in_nova(
     assert response.status_int == 403
     assert response.json["forbidden"]["message"] == (
         "Policy doesn't allow os_compute_api:servers:index to be performed.")
+
+
+def test_without_api_servers_glance_comes_from_the_catalog(
+        keystone_and_glance, sqlite_cloud_urls, tmp_path):
+    cloud = _start_keystone_cloud(keystone_and_glance, sqlite_cloud_urls,
+                                  tmp_path, api_servers=False)
+    try:
+        accounts = Accounts(keystone_and_glance.auth_url)
+        token = accounts.token("demo", "demo", "demo")
+        # An image only the Glance of the catalog has (the all-in-one's
+        # built-in image service has stratus-tiny only).
+        glance = keystone_and_glance.server.url("image")
+        headers = {"X-Auth-Token": token}
+        image = requests.post(glance + "/v2/images", headers=headers, json={
+            "name": "only-in-glance", "disk_format": "raw",
+            "container_format": "bare"}, timeout=10).json()
+        assert requests.put(
+            glance + "/v2/images/%s/file" % image["id"], data=b"disk",
+            headers=dict(headers, **{
+                "Content-Type": "application/octet-stream"}),
+            timeout=10).status_code == 204
+        api = cloud_harness.StackClient(cloud.apps["compute"], token=token)
+        assert "only-in-glance" in [i["name"] for i in api.app_images()]
+        server = api.create_server("from-catalog", image=image["id"])
+        assert api.wait_for_status(server["server"]["id"], "ACTIVE")[
+            "image"]["id"] == image["id"]
+    finally:
+        cloud.stop()
+
+
+def test_the_image_catalog_crosses_rpc_with_the_context():
+    catalog = [{"type": "image", "endpoints": [
+                   {"interface": "public", "url": "http://glance:9292"}]},
+               {"type": "identity", "endpoints": []}]
+    ctx = stratus_context.RequestContext(user_id="u", project_id="p",
+                                         service_catalog=catalog)
+    again = stratus_context.RequestContext.from_dict(ctx.to_dict())
+    assert again.service_catalog == catalog[:1]
