@@ -161,3 +161,16 @@ def test_only_admins_manage_rules(identity, admin):
                            ("GET", "/v3/roles/%s/implies" % roles["member"])):
         response = identity.request(method, target, token=demo)
         assert response.status_int == 403, (method, target)
+
+
+def test_odd_role_ids_are_404_not_errors(identity, admin):
+    roles = _role_ids(identity, admin)
+    for odd in ("x" * 300, "%C3%A9t%C3%A9", "%20", "0" * 64):
+        for method, path in (
+                ("GET", "/v3/roles/%s/implies" % odd),
+                ("PUT", "/v3/roles/%s/implies/%s" % (odd, roles["reader"])),
+                ("DELETE", "/v3/roles/%s/implies/%s" % (roles["member"],
+                                                        odd)),
+                ("HEAD", "/v3/roles/%s/implies/%s" % (odd, odd))):
+            response = identity.request(method, path, token=admin)
+            assert response.status_int == 404, (method, path, response.text)
