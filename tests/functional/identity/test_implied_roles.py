@@ -174,3 +174,28 @@ def test_odd_role_ids_are_404_not_errors(identity, admin):
                 ("HEAD", "/v3/roles/%s/implies/%s" % (odd, odd))):
             response = identity.request(method, path, token=admin)
             assert response.status_int == 404, (method, path, response.text)
+
+
+def test_effective_assignments_list_the_implied_roles(identity, admin):
+    roles = _role_ids(identity, admin)
+    user, project = _user_with_roles(identity, admin, "eff", "member")
+    path = "/v3/role_assignments?user.id=%s" % user["id"]
+    direct = identity.request("GET", path, token=admin).json[
+        "role_assignments"]
+    assert [a["role"]["id"] for a in direct] == [roles["member"]]
+    effective = identity.request(
+        "GET", path + "&effective&include_names", token=admin).json[
+        "role_assignments"]
+    assert [a["role"]["name"] for a in effective] == ["member", "reader"]
+    implied = effective[1]
+    assert implied["scope"]["project"]["id"] == project["id"]
+    assert implied["links"]["assignment"].endswith(
+        "/v3/projects/%s/users/%s/roles/%s" % (project["id"], user["id"],
+                                               roles["member"]))
+    assert implied["links"]["prior_role"].endswith(
+        "/v3/prior_role/%s/implies/%s" % (roles["reader"], roles["member"]))
+    # role.id filters the effective list.
+    only_reader = identity.request(
+        "GET", path + "&effective&role.id=" + roles["reader"],
+        token=admin).json["role_assignments"]
+    assert [a["role"]["id"] for a in only_reader] == [roles["reader"]]
