@@ -8,6 +8,7 @@ import pytest
 import requests
 from oslo_config import cfg
 
+from stratus.cmd import all_in_one
 from stratus.cmd import services
 from stratus import conf as stratus_conf
 from stratus import rpc
@@ -124,3 +125,17 @@ def test_noauth_is_announced_at_start(sqlite_databases, tmp_path, caplog):
                 and "auth_strategy = noauth" in message]
     # The compute, placement and image APIs each say so.
     assert len(warnings) >= 3
+
+
+def test_the_all_in_one_keeps_builtin_unless_told(tmp_path):
+    conf = stratus_conf.build_conf()
+    all_in_one.configure(conf, str(tmp_path / "a"))
+    assert conf.api.auth_strategy == "builtin"
+    config = tmp_path / "stratus.conf"
+    config.write_text("[api]\nauth_strategy = keystone\n")
+    conf = stratus_conf.build_conf(config_files=[str(config)])
+    all_in_one.configure(conf, str(tmp_path / "b"))
+    assert conf.api.auth_strategy == "keystone"
+    conf = stratus_conf.build_conf(config_files=[str(config)])
+    all_in_one.configure(conf, str(tmp_path / "c"), auth="noauth")
+    assert conf.api.auth_strategy == "noauth"
