@@ -12,6 +12,10 @@ from oslo_context import context as oslo_context
 from stratus import exception
 
 
+# Catalog entries a context carries over RPC.
+_CATALOG_TYPES = ("image",)
+
+
 class RequestContext(oslo_context.RequestContext):
 
     def __init__(self, user_id=None, project_id=None, is_admin=None,
@@ -68,7 +72,12 @@ class RequestContext(oslo_context.RequestContext):
         values.update(user_id=self.user_id, project_id=self.project_id,
                       user_name=self.user_name,
                       project_name=self.project_name,
-                      cell_uuid=self.cell_uuid)
+                      cell_uuid=self.cell_uuid,
+                      # What a compute needs of the caller's catalog, as Nova.
+                      service_catalog=[
+                          entry for entry in self.service_catalog
+                          if isinstance(entry, dict)
+                          and entry.get("type") in _CATALOG_TYPES])
         return values
 
     @classmethod
@@ -86,6 +95,7 @@ class RequestContext(oslo_context.RequestContext):
             read_only=values.get("read_only", False),
             show_deleted=values.get("show_deleted", False),
             auth_token=values.get("auth_token"),
+            service_catalog=values.get("service_catalog"),
             databases=databases)
 
 

@@ -19,7 +19,11 @@ futurist._thread.ThreadWorker.MAX_IDLE_FOR = 0.05
 
 @pytest.fixture
 def conf():
-    return stratus_conf.build_conf()
+    """Stratus's options with [api] auth_strategy = noauth chosen
+    explicitly: most tests speak as 'user:project' (the shipped default is
+    keystone; tests/functional/api/test_safe_defaults.py checks it)."""
+    return stratus_conf.build_conf(overrides={("api", "auth_strategy"):
+                                              "noauth"})
 
 
 class CloudDatabases:

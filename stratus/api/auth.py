@@ -1,13 +1,24 @@
 """Who is asking: turn a request's credentials into a RequestContext.
 
-Three strategies ([api] auth_strategy): ``noauth`` (token 'user:project';
-admin if the user is 'admin'; an X-Roles header may narrow the roles, for
-tests), ``builtin`` (tokens of Stratus's Identity v3 service, validated
-in-process) and ``keystone`` (keystonemiddleware in front of the app; we
-read the identity headers it sets).
+Three strategies ([api] auth_strategy): ``keystone``, the default as in
+Nova (keystonemiddleware in front of the app; we read the identity headers
+it sets), ``builtin`` (tokens of Stratus's Identity v3 service, validated
+in-process; the all-in-one's default) and ``noauth`` (token 'user:project';
+admin if the user is 'admin'; an X-Roles header may narrow the roles; for
+development and tests only, chosen explicitly and announced in the log).
 """
+import json
+import logging
+
 from stratus import context as stratus_context
 from stratus import exception
+
+LOG = logging.getLogger(__name__)
+
+# keystonemiddleware's auth_token puts its token plugin here: proof that it
+# ran in front of the app and that the X-User-Id/X-Roles headers are its own
+# (it strips any a client sent).
+_KEYSTONE_VERIFIED = "keystone.token_auth"
 
 
 def _context(req, databases, **values):
@@ -64,7 +75,8 @@ class KeystoneAuth:
     """Reads the headers keystonemiddleware's auth_token sets."""
 
     def authenticate(self, req, databases):
-        if req.headers.get("X-Identity-Status", "Confirmed") != "Confirmed":
+        if (req.environ.get(_KEYSTONE_VERIFIED) is None
+                or req.headers.get("X-Identity-Status") != "Confirmed"):
             raise exception.Unauthorized()
         user_id = req.headers.get("X-User-Id") or req.headers.get("X-User")
         project_id = (req.headers.get("X-Project-Id")
@@ -77,12 +89,27 @@ class KeystoneAuth:
                         project_id=project_id, is_admin="admin" in roles,
                         roles=roles,
                         user_name=req.headers.get("X-User-Name"),
-                        project_name=req.headers.get("X-Project-Name"))
+                        project_name=req.headers.get("X-Project-Name"),
+                        service_catalog=_catalog(req))
+
+
+def _catalog(req):
+    """The token's service catalog keystonemiddleware passes along (where
+    Glance is, for one)."""
+    try:
+        catalog = json.loads(req.headers.get("X-Service-Catalog") or "[]")
+    except ValueError:
+        return []
+    return catalog if isinstance(catalog, list) else []
 
 
 def make_authenticator(conf, token_validator=None):
     strategy = conf.api.auth_strategy
     if strategy == "noauth":
+        LOG.warning("[api] auth_strategy = noauth: requests are NOT "
+                    "authenticated. Any token 'user:project' is accepted "
+                    "and 'admin:<anything>' is an administrator. Use it for "
+                    "development and tests only.")
         return NoAuth()
     if strategy == "builtin":
         if token_validator is None:
@@ -97,4 +124,20 @@ def wrap_with_keystone(conf, app):
     if conf.api.auth_strategy != "keystone":
         return app
     from keystonemiddleware import auth_token
-    return auth_token.AuthProtocol(app, {"oslo_config_config": conf})
+    protocol = auth_token.AuthProtocol(app, {"oslo_config_config": conf})
+    if not keystone_configured(conf):
+        # keystonemiddleware would fail on every request with a traceback;
+        # without it in front, KeystoneAuth refuses every request (401).
+        LOG.error("[api] auth_strategy = keystone but [keystone_authtoken] "
+                  "names no Keystone (auth_type, auth_url and the service "
+                  "user): every request is refused (401). Configure "
+                  "it, or choose [api] auth_strategy = builtin.")
+        return app
+    return protocol
+
+
+def keystone_configured(conf):
+    """Whether [keystone_authtoken] gives keystonemiddleware a way to
+    validate tokens: an auth plugin, there or in its auth_section."""
+    group = conf.keystone_authtoken
+    return bool(group.auth_type or group.auth_section)

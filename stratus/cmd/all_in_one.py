@@ -102,7 +102,9 @@ class Cloud:
         self.server = None
         self.apps = {}
         self.console_proxies = []
-        self._driver_image_api = None
+        self._validator = None
+        self._image_app_pair = None
+        self._images = None
 
     @property
     def cell0_url(self):
@@ -114,18 +116,41 @@ class Cloud:
         self.databases = db_setup.setup_cloud_databases(
             self.conf.api_database.connection, self.cell0_url,
             self.conf.database.connection)
+        self._validator = self._image_app_pair = self._images = None
         from stratus.cmd import services
         services.bootstrap_api(self.conf, self.databases)
 
+    def _token_validator(self):
+        """The built-in identity's token validator (builtin auth only)."""
+        if self._validator is None and self.conf.api.auth_strategy == "builtin":
+            from stratus.api.identity import tokens
+            self._validator = tokens.validator_from_conf(self.conf,
+                                                         self.databases)
+        return self._validator
+
+    def _image_apps(self):
+        """(served, in_process) built-in image app (see image app.make_apps)."""
+        if self._image_app_pair is None:
+            from stratus.api.image import app as image_app
+            self._image_app_pair = image_app.make_apps(
+                self.conf, self.databases,
+                token_validator=self._token_validator())
+        return self._image_app_pair
+
     def _image_api(self):
-        """The image service as the compute's driver reaches it: HTTP when
-        [glance] api_servers is set, else the built-in app in-process."""
-        from stratus.api.image import app as image_app
-        from stratus.image import client as image_client
-        if self.conf.glance.api_servers:
-            return image_client.ImageAPI.from_conf(self.conf)
-        return image_client.ImageAPI(direct_app=image_app.make_app(
-            self.conf, self.databases))
+        """The image service as the compute API and the computes reach it:
+        over HTTP when [glance] api_servers (or in keystone mode the
+        caller's catalog) names one, with the caller's token or [glance]'s
+        service user; else the built-in app in-process with the caller's
+        context and token."""
+        if self._images is None:
+            from stratus.image import client as image_client
+            if self.conf.glance.api_servers:
+                self._images = image_client.ImageAPI.from_conf(self.conf)
+            else:
+                self._images = image_client.ImageAPI.built_in(
+                    self.conf, self._image_apps()[1])
+        return self._images
 
     def serves_metadata(self):
         from stratus.network import api as network_api
@@ -134,22 +159,14 @@ class Cloud:
     def build_apps(self):
         from stratus.api.compute import app as compute_app
         from stratus.api.identity import app as identity_app
-        from stratus.api.identity import tokens
-        from stratus.api.image import app as image_app
         from stratus.api.placement import app as placement_app
-        from stratus.image import client as image_client
-        validator = None
-        if self.conf.api.auth_strategy == "builtin":
-            validator = tokens.validator_from_conf(self.conf, self.databases)
-        image = image_app.make_app(self.conf, self.databases,
-                                   token_validator=validator)
+        validator = self._token_validator()
         self.apps = {
             "compute": compute_app.make_app(
                 self.conf, self.databases, self.messaging,
-                token_validator=validator,
-                image_api=image_client.ImageAPI(direct_app=image)),
+                token_validator=validator, image_api=self._image_api()),
             "identity": identity_app.make_app(self.conf, self.databases),
-            "image": image,
+            "image": self._image_apps()[0],
             "placement": placement_app.make_app(
                 self.conf, self.databases, token_validator=validator),
         }
@@ -167,7 +184,6 @@ class Cloud:
         from stratus.conductor import manager as conductor_manager
         from stratus.scheduler import manager as scheduler_manager
         host = conf.host
-        self._driver_image_api = self._image_api()
         self.services = [
             service.Service(conf, self.messaging, "nova-conductor", "conductor",
                             host, conductor_manager.ConductorManager(
@@ -221,12 +237,12 @@ class Cloud:
         from stratus.compute import manager as compute_manager
         from stratus.virt import driver as virt_driver
         driver = virt_driver.load_driver(
-            self.conf, host, image_api=self._driver_image_api)
+            self.conf, host, image_api=self._image_api())
         return service.Service(
             self.conf, self.messaging, "nova-compute", "compute", host,
             compute_manager.ComputeManager(
                 self.conf, self.messaging, host, driver,
-                image_api=self._driver_image_api))
+                image_api=self._image_api()))
 
     @property
     def computes(self):

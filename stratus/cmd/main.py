@@ -43,8 +43,11 @@ def build_parser():
     aio.add_argument("--nodes", type=_positive,
                      help="fake hypervisor nodes per compute host (default "
                           "1: [fake_driver] nodes)")
-    aio.add_argument("--auth", choices=["builtin", "noauth"], default=None,
-                     help="auth strategy (default builtin)")
+    aio.add_argument("--auth", choices=["builtin", "keystone", "noauth"],
+                     default=None,
+                     help="auth strategy (default builtin; keystone needs "
+                     "[keystone_authtoken] in a config file; noauth is for "
+                     "development only)")
     aio.add_argument("--compute-port", type=int)
     aio.add_argument("--identity-port", type=int)
     aio.add_argument("--image-port", type=int)

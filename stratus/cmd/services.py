@@ -78,8 +78,9 @@ def api_listeners(conf, databases, messaging):
     if not conf.glance.api_servers:
         from stratus.api.image import app as image_app
         from stratus.image import client as image_client
-        image = image_app.make_app(conf, databases, token_validator=validator)
-        image_api = image_client.ImageAPI(direct_app=image)
+        image, in_process = image_app.make_apps(conf, databases,
+                                                token_validator=validator)
+        image_api = image_client.ImageAPI.built_in(conf, in_process)
         apps.append(("image", image, conf.glance.listen, conf.glance.port))
     from stratus.api.placement import app as placement_app
     apps.append(("placement", placement_app.make_app(

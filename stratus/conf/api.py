@@ -25,12 +25,16 @@ LISTEN_OPTS = [
 ]
 
 API_OPTS = [
-    cfg.StrOpt("auth_strategy", default="noauth",
-               choices=["noauth", "builtin", "keystone"],
-               help="noauth: token 'user:project', admin if the user is "
-                    "'admin' (development and tests). builtin: Stratus's own "
-                    "Identity v3 token service. keystone: keystonemiddleware "
-                    "against a real Keystone."),
+    cfg.StrOpt("auth_strategy", default="keystone",
+               choices=["keystone", "builtin", "noauth"],
+               help="keystone (the default, as in Nova): keystonemiddleware "
+                    "validates tokens against the Keystone named in "
+                    "[keystone_authtoken]; without one every request is "
+                    "refused. builtin: Stratus's own Identity v3 token "
+                    "service (the all-in-one's default). noauth: NO "
+                    "authentication, token 'user:project', admin if the user "
+                    "is 'admin' (development and tests only; logged as a "
+                    "warning at start)."),
     cfg.IntOpt("max_limit", default=1000, min=1,
                help="Largest number of items one list request returns."),
     cfg.StrOpt("compute_link_prefix",

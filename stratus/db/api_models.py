@@ -393,6 +393,16 @@ class IdentityRoleAssignment(Timestamps, Base):
                         primary_key=True)
 
 
+class IdentityImpliedRole(Timestamps, Base):
+    """A role inference rule: whoever holds prior_role_id also holds
+    implied_role_id (Keystone's implied roles)."""
+    __tablename__ = "identity_implied_roles"
+    prior_role_id = sa.Column(sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"),
+                              primary_key=True)
+    implied_role_id = sa.Column(sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"),
+                                primary_key=True)
+
+
 class IdentityRevocation(Base):
     """Tokens issued at or before issued_before that match every non-NULL
     column (one token's audit id, a user, a project) are revoked."""

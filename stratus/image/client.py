@@ -1,11 +1,13 @@
 """The image service as the rest of Stratus sees it.
 
 ``ImageAPI`` speaks Glance v2 over one of two transports with the same
-behaviour: HTTP to [glance] api_servers (the caller's token travels as
-X-Auth-Token), or, in the all-in-one, the built-in image app called
+behaviour: HTTP to [glance] api_servers, or the built-in image app called
 in-process through webob (the caller's RequestContext travels in the WSGI
-environ, so the same visibility rules apply). Each method is one request;
-``list`` follows ``next`` links only when no limit was asked for.
+environ, so the same visibility rules apply). Either way the caller's token
+travels as X-Auth-Token; a context without one (a periodic task's admin
+context) uses the service user of [glance] (keystoneauth options, as
+Nova's) when one is configured. Each method is one request; ``list``
+follows ``next`` links only when no limit was asked for.
 """
 import io
 import json
@@ -76,6 +78,7 @@ class DirectTransport:
 
     def request(self, ctx, method, path, headers, body=None):
         from stratus.api.image import app as image_app
+        headers = _with_identity(ctx, headers)
         req = webob.Request.blank(path, method=method, headers=headers)
         req.environ[image_app.DIRECT_CONTEXT] = ctx
         if isinstance(body, bytes):
@@ -94,17 +97,15 @@ class HTTPTransport:
     """Talks to image API servers over HTTP, trying each in turn when one
     cannot be reached."""
 
-    def __init__(self, base_urls, timeout=60):
+    def __init__(self, base_urls, timeout=60, service_session=None):
         self.base_urls = [url.rstrip("/") for url in base_urls]
         self.timeout = timeout
+        self.service_session = service_session
 
     def request(self, ctx, method, path, headers, body=None):
-        headers = dict(headers)
-        if ctx.auth_token:
-            headers["X-Auth-Token"] = ctx.auth_token
-        if ctx.global_request_id or ctx.request_id:
-            headers["X-OpenStack-Request-ID"] = (ctx.global_request_id
-                                                 or ctx.request_id)
+        headers = _with_identity(ctx, headers)
+        if "X-Auth-Token" not in headers and self.service_session:
+            headers["X-Auth-Token"] = self.service_session.get_token()
         failure = None
         for base_url in self.base_urls:
             request = urllib.request.Request(base_url + path, data=body,
@@ -122,6 +123,76 @@ class HTTPTransport:
                           response.close)
         raise ImageServiceError(reason="no image API server answered (%s)"
                                 % failure)
+
+
+class CatalogTransport:
+    """Keystone mode without [glance] api_servers: HTTP to the image
+    endpoint of the caller's service catalog (as Nova finds Glance), or the
+    fallback transport (the built-in image service) when the catalog names
+    none."""
+
+    def __init__(self, fallback, interfaces, region=None,
+                 service_session=None):
+        self.fallback = fallback
+        self.interfaces = list(interfaces)
+        self.region = region
+        self.service_session = service_session
+
+    def request(self, ctx, method, path, headers, body=None):
+        url = image_endpoint(ctx.service_catalog, self.interfaces,
+                             self.region)
+        if url is None:
+            return self.fallback.request(ctx, method, path, headers, body)
+        return HTTPTransport([url], service_session=self.service_session
+                             ).request(ctx, method, path, headers, body)
+
+
+def image_endpoint(catalog, interfaces, region=None):
+    """The URL of the image service in a service catalog, by interface
+    preference; None if it names none. Takes the v3 shape (an endpoint per
+    interface) and the one keystonemiddleware's X-Service-Catalog has (an
+    endpoint per region with publicURL, internalURL ...)."""
+    urls = {}
+    for entry in catalog or ():
+        if not isinstance(entry, dict) or entry.get("type") != "image":
+            continue
+        for endpoint in entry.get("endpoints") or ():
+            if not isinstance(endpoint, dict) or (
+                    region is not None and region not in (
+                        endpoint.get("region"), endpoint.get("region_id"))):
+                continue
+            if "interface" in endpoint:
+                found = [(endpoint["interface"], endpoint.get("url"))]
+            else:
+                found = [(interface, endpoint.get(interface + "URL"))
+                         for interface in interfaces]
+            for interface, url in found:
+                if url and interface not in urls:
+                    urls[interface] = url
+    return next((urls[interface] for interface in interfaces
+                 if interface in urls), None)
+
+
+def _with_identity(ctx, headers):
+    """headers plus the caller's token and request id."""
+    headers = dict(headers)
+    if ctx.auth_token:
+        headers["X-Auth-Token"] = ctx.auth_token
+    if ctx.global_request_id or ctx.request_id:
+        headers["X-OpenStack-Request-ID"] = (ctx.global_request_id
+                                             or ctx.request_id)
+    return headers
+
+
+def service_session(conf):
+    """A keystoneauth session of the service user named in [glance]
+    (auth_type, auth_url, username, ... as in Nova), or None."""
+    from keystoneauth1 import loading as ks_loading
+    auth = ks_loading.load_auth_from_conf_options(conf, "glance")
+    if auth is None:
+        return None
+    return ks_loading.load_session_from_conf_options(conf, "glance",
+                                                     auth=auth)
 
 
 def _error(reply, image_id):
@@ -157,15 +228,28 @@ class ImageAPI:
     def from_conf(cls, conf, databases=None):
         """HTTP to [glance] api_servers when set; otherwise the built-in
         image service in this process (on databases, or on the API
-        database in the config)."""
+        database in the config), or in keystone mode the catalog's."""
         if conf.glance.api_servers:
             return cls(HTTPTransport(
                 [url.strip() for url in conf.glance.api_servers.split(",")
-                 if url.strip()]))
+                 if url.strip()], service_session=service_session(conf)))
         from stratus.api.image import app as image_app
         from stratus.db import api as db_api
-        return cls(direct_app=image_app.make_app(
-            conf, databases or db_api.Databases.from_conf(conf)))
+        return cls.built_in(conf, image_app.make_apps(
+            conf, databases or db_api.Databases.from_conf(conf))[1])
+
+    @classmethod
+    def built_in(cls, conf, in_process_app):
+        """The built-in image app in this process (image app.make_apps'
+        in_process); in keystone mode only when the caller's catalog names
+        no image service."""
+        transport = DirectTransport(in_process_app)
+        if conf.api.auth_strategy == "keystone":
+            transport = CatalogTransport(
+                transport, conf.glance.valid_interfaces,
+                conf.glance.region_name,
+                service_session=service_session(conf))
+        return cls(transport)
 
     def _call(self, ctx, method, path, image_id=None, body=None,
               content_type=None, ok=(200,)):

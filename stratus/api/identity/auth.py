@@ -75,7 +75,7 @@ def _scope(store, user, scope):
                 project = store.get_project(user.default_project_id)
             except exception.NotFound:
                 return None, []
-            roles = store.roles_on_project(user.id, project.id)
+            roles = store.effective_roles_on_project(user.id, project.id)
             if project.enabled and roles:
                 return project, [role.name for role in roles]
         return None, []
@@ -94,7 +94,7 @@ def _scope(store, user, scope):
                 ref["name"], store.find_domain(ref["domain"]).id)
     except exception.NotFound as exc:
         raise exception.Unauthorized(exc.format_message())
-    roles = store.roles_on_project(user.id, project.id)
+    roles = store.effective_roles_on_project(user.id, project.id)
     if not project.enabled or not roles:
         raise NoProjectAccess(user_id=user.id, project_id=project.id)
     return project, [role.name for role in roles]

@@ -1,5 +1,6 @@
 """The accounts every Stratus cloud starts with, created idempotently:
-roles admin/member/reader; projects admin and demo in domain default
+roles admin/member/reader with the implications admin => member => reader
+(as `keystone-manage bootstrap` makes them); projects admin and demo in domain default
 (the one domain, built in); user admin (admin, member and reader on
 project admin) and user demo (member and reader on project demo), with
 the passwords [identity] admin_password and demo_password."""
@@ -8,6 +9,7 @@ from stratus.api.identity import tokens
 from stratus import exception
 
 ROLES = ("admin", "member", "reader")
+IMPLIED_ROLES = (("admin", "member"), ("member", "reader"))
 ACCOUNTS = (
     # user, password option, project, roles
     ("admin", "admin_password", "admin", ("admin", "member", "reader")),
@@ -36,6 +38,11 @@ def bootstrap(conf, databases):
         roles[name], _ = _ensure(
             lambda: _role_named(store, name),
             lambda: store.create_role(name))
+    for prior, implied in IMPLIED_ROLES:
+        try:
+            store.create_implied_role(roles[prior].id, roles[implied].id)
+        except identity_store.DuplicateEntry:
+            pass
     for user_name, password_option, project_name, role_names in ACCOUNTS:
         password = conf.identity[password_option]
         project, _ = _ensure(

@@ -1,6 +1,7 @@
 """The built-in Identity v3 API on one screen: URL -> {METHOD: handler}.
 
-HEAD is served by the GET handler (webob drops the body).
+HEAD is served by the GET handler (webob drops the body) unless a route
+names its own.
 """
 ROUTES = {
     "/": {"GET": "versions:list_versions"},
@@ -28,6 +29,15 @@ ROUTES = {
     "/v3/roles": {"GET": "roles:list_roles", "POST": "roles:create_role"},
     "/v3/roles/{role_id}": {"GET": "roles:show_role",
                             "DELETE": "roles:delete_role"},
+    # Role inference rules (implied roles)
+    "/v3/role_inferences": {"GET": "implied_roles:list_role_inferences"},
+    "/v3/roles/{prior_role_id}/implies": {
+        "GET": "implied_roles:list_implied_roles"},
+    "/v3/roles/{prior_role_id}/implies/{implied_role_id}": {
+        "GET": "implied_roles:show_implied_role",
+        "HEAD": "implied_roles:check_implied_role",
+        "PUT": "implied_roles:create_implied_role",
+        "DELETE": "implied_roles:delete_implied_role"},
     # Role assignments
     "/v3/projects/{project_id}/users/{user_id}/roles": {
         "GET": "role_assignments:list_project_user_roles"},

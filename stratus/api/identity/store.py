@@ -21,6 +21,10 @@ User = api_models.IdentityUser
 Project = api_models.IdentityProject
 Role = api_models.IdentityRole
 Assignment = api_models.IdentityRoleAssignment
+ImpliedRole = api_models.IdentityImpliedRole
+
+# Keystone's [assignment] prohibited_implied_role: no rule may imply admin.
+PROHIBITED_IMPLIED_ROLES = ("admin",)
 
 
 class DomainNotFound(exception.NotFound):
@@ -42,6 +46,14 @@ class RoleNotFound(exception.NotFound):
 class RoleAssignmentNotFound(exception.NotFound):
     msg_fmt = ("Could not find role assignment with role: %(role_id)s, "
                "user: %(user_id)s, project: %(project_id)s.")
+
+
+class ImpliedRoleNotFound(exception.NotFound):
+    msg_fmt = "%(prior_role_id)s does not imply %(implied_role_id)s."
+
+
+class InvalidImpliedRole(exception.NotAuthorized):
+    msg_fmt = "%(role_id)s cannot be an implied roles."
 
 
 class DuplicateEntry(exception.Conflict):
@@ -211,14 +223,110 @@ class IdentityStore:
             role = session.get(Role, role_id)
             if role is None:
                 raise RoleNotFound(role_id=role_id)
-            holders = session.execute(
-                sa.select(Assignment.user_id, Assignment.project_id).where(
-                    Assignment.role_id == role_id)).all()
+            holders = self._holders(session, role_id)
             session.execute(sa.delete(Assignment).where(
                 Assignment.role_id == role_id))
+            session.execute(sa.delete(ImpliedRole).where(sa.or_(
+                ImpliedRole.prior_role_id == role_id,
+                ImpliedRole.implied_role_id == role_id)))
             session.delete(role)
+        self._revoke(holders)
+
+    def _holders(self, session, role_id):
+        """(user_id, project_id) of everyone holding role_id, directly or
+        through a role that implies it."""
+        priors = _closure(_rules(session), [role_id], reverse=True)
+        return session.execute(
+            sa.select(Assignment.user_id, Assignment.project_id).where(
+                Assignment.role_id.in_(list(priors))).distinct()).all()
+
+    def _revoke(self, holders):
         for user_id, project_id in holders:
             self.revocations.add(user_id=user_id, project_id=project_id)
+
+    # Implied roles ---------------------------------------------------------
+
+    def list_role_inferences(self):
+        """{prior Role: [implied Role, ...]} of every rule."""
+        with self._reading() as session:
+            roles = {role.id: role for role in session.scalars(sa.select(Role))}
+            rules = session.execute(sa.select(
+                ImpliedRole.prior_role_id, ImpliedRole.implied_role_id)
+                .order_by(ImpliedRole.prior_role_id,
+                          ImpliedRole.implied_role_id)).all()
+        inferences = {}
+        for prior_id, implied_id in rules:
+            inferences.setdefault(roles[prior_id], []).append(
+                roles[implied_id])
+        return inferences
+
+    def list_implied_roles(self, prior_role_id):
+        """The roles prior_role_id implies directly."""
+        self.get_role(prior_role_id)
+        query = (sa.select(Role).join(ImpliedRole,
+                                      ImpliedRole.implied_role_id == Role.id)
+                 .where(ImpliedRole.prior_role_id == prior_role_id)
+                 .order_by(Role.name))
+        with self._reading() as session:
+            return list(session.scalars(query))
+
+    def get_implied_role(self, prior_role_id, implied_role_id):
+        """(prior Role, implied Role) of an existing rule."""
+        prior = self.get_role(prior_role_id)
+        implied = self.get_role(implied_role_id)
+        with self._reading() as session:
+            rule = session.get(ImpliedRole, dict(
+                prior_role_id=prior_role_id, implied_role_id=implied_role_id))
+        if rule is None:
+            raise ImpliedRoleNotFound(prior_role_id=prior_role_id,
+                                      implied_role_id=implied_role_id)
+        return prior, implied
+
+    def create_implied_role(self, prior_role_id, implied_role_id):
+        """A new rule; tokens issued from now on carry the implied role."""
+        prior = self.get_role(prior_role_id)
+        implied = self.get_role(implied_role_id)
+        if implied.name in PROHIBITED_IMPLIED_ROLES:
+            raise InvalidImpliedRole(role_id=implied_role_id)
+        key = dict(prior_role_id=prior_role_id,
+                   implied_role_id=implied_role_id)
+        try:
+            with self.db.writer() as session:
+                if session.get(ImpliedRole, key) is not None:
+                    raise DuplicateEntry(kind="implied_role",
+                                         name="%s implies %s" % (
+                                             prior.name, implied.name))
+                session.add(ImpliedRole(**key))
+        except sa_exc.IntegrityError:
+            raise DuplicateEntry(kind="implied_role", name="%s implies %s"
+                                 % (prior.name, implied.name))
+        return prior, implied
+
+    def delete_implied_role(self, prior_role_id, implied_role_id):
+        """Remove a rule; tokens that carried a role only through it stop
+        working at once (revoked, as a removed assignment)."""
+        with self.db.writer() as session:
+            holders = self._holders(session, prior_role_id)
+            deleted = session.execute(sa.delete(ImpliedRole).where(
+                ImpliedRole.prior_role_id == prior_role_id,
+                ImpliedRole.implied_role_id == implied_role_id)).rowcount
+        if not deleted:
+            self.get_role(prior_role_id)
+            self.get_role(implied_role_id)
+            raise ImpliedRoleNotFound(prior_role_id=prior_role_id,
+                                      implied_role_id=implied_role_id)
+        self._revoke(holders)
+
+    def effective_roles_on_project(self, user_id, project_id):
+        """The user's roles on the project, those implied by the assigned
+        ones included (what a token carries), by name."""
+        direct = self.roles_on_project(user_id, project_id)
+        if not direct:
+            return []
+        with self._reading() as session:
+            ids = _closure(_rules(session), [role.id for role in direct])
+            return list(session.scalars(sa.select(Role).where(
+                Role.id.in_(list(ids))).order_by(Role.name)))
 
     # Role assignments ------------------------------------------------------
 
@@ -332,6 +440,28 @@ class IdentityStore:
                 yield session
         except sa_exc.IntegrityError:
             raise DuplicateEntry(kind=kind, name=name)
+
+
+def _rules(session):
+    return session.execute(sa.select(ImpliedRole.prior_role_id,
+                                     ImpliedRole.implied_role_id)).all()
+
+
+def _closure(rules, role_ids, reverse=False):
+    """role_ids and every role they imply, transitively (with reverse, every
+    role implying them). Rules may form cycles, as in Keystone."""
+    following = {}
+    for prior_id, implied_id in rules:
+        source, target = ((implied_id, prior_id) if reverse
+                          else (prior_id, implied_id))
+        following.setdefault(source, []).append(target)
+    found, pending = set(role_ids), list(role_ids)
+    while pending:
+        for role_id in following.get(pending.pop(), ()):
+            if role_id not in found:
+                found.add(role_id)
+                pending.append(role_id)
+    return found
 
 
 def _filtered(query, model, **filters):

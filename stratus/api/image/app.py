@@ -6,6 +6,8 @@ from stratus.api import errors
 from stratus.api.image import routes
 from stratus.api.image import store
 from stratus.api import wsgi
+from stratus.policies import image_service
+from stratus import policy
 
 # In-process callers (stratus.image.client with direct_app) put their
 # RequestContext under this environ key instead of sending a token; HTTP
@@ -14,8 +16,8 @@ DIRECT_CONTEXT = "stratus.image.context"
 
 
 class ImageApp(wsgi.Application):
-    """Handlers find ``conf`` and ``store`` (the ImageStore) on
-    ``req.app``."""
+    """Handlers find ``conf``, ``policy`` (Glance's rules) and ``store``
+    (the ImageStore) on ``req.app``."""
 
     # Image data is streamed to the store, not held: no body size limit.
     streamed_routes = frozenset([("/v2/images/{image_id}/file", "PUT")])
@@ -27,6 +29,7 @@ class ImageApp(wsgi.Application):
             from stratus.api.identity import tokens
             token_validator = tokens.validator_from_conf(conf, databases)
         self.authenticator = auth.make_authenticator(conf, token_validator)
+        self.policy = policy.Policy(conf, rules=image_service.list_rules())
         self.store = store.ImageStore(databases, store.data_dir(conf))
         self.router = wsgi.Router(wsgi.resolve_routes(
             routes.ROUTES, "stratus.api.image"))
@@ -57,5 +60,15 @@ class ImageApp(wsgi.Application):
 
 
 def make_app(conf, databases, token_validator=None):
-    return auth.wrap_with_keystone(
-        conf, ImageApp(conf, databases, token_validator))
+    """The app to serve over HTTP (behind keystonemiddleware in keystone
+    mode)."""
+    return make_apps(conf, databases, token_validator)[0]
+
+
+def make_apps(conf, databases, token_validator=None):
+    """(served, in_process): the app to serve over HTTP, and the same app
+    for callers in this process (stratus.image.client's DirectTransport),
+    without keystonemiddleware: their RequestContext, authenticated where
+    the request came in, travels in the WSGI environ with its token."""
+    app = ImageApp(conf, databases, token_validator)
+    return auth.wrap_with_keystone(conf, app), app

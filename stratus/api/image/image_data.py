@@ -3,6 +3,7 @@ import webob
 import webob.request
 import webob.static
 
+from stratus.api.image import access
 from stratus.api.image import store as image_store
 from stratus.api import wsgi
 from stratus import exception
@@ -30,6 +31,8 @@ def _chunks(body_file):
 def upload_image_data(req, image_id):
     if req.content_type != _OCTET_STREAM:
         raise UnsupportedMediaType()
+    image = req.app.store.get(req.context, image_id)
+    access.authorize(req, "upload_image", access.target(image))
     req.app.store.store_data(req.context, image_id, _chunks(req.body_file))
     return wsgi.empty_response(req)
 
@@ -37,6 +40,7 @@ def upload_image_data(req, image_id):
 def download_image_data(req, image_id):
     store = req.app.store
     image = store.get(req.context, image_id)
+    access.authorize(req, "download_image", access.target(image))
     if image.status != "active":
         # Glance answers 204 for an image that has no data yet.
         return wsgi.empty_response(req)

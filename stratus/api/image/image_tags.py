@@ -1,4 +1,5 @@
 """/v2/images/{image_id}/tags/{tag}."""
+from stratus.api.image import access
 from stratus.api.image import store as image_store
 from stratus.api.schemas import image as image_schema
 from stratus.api import wsgi
@@ -13,6 +14,7 @@ def add_image_tag(req, image_id, tag):
                                 % _MAX_TAG_LENGTH)
 
     def add(image):
+        access.authorize(req, "modify_image", access.target(image))
         if tag not in (image.tags or []):
             image.tags = list(image.tags or []) + [tag]
     req.app.store.update(req.context, image_id, add)
@@ -21,6 +23,7 @@ def add_image_tag(req, image_id, tag):
 
 def delete_image_tag(req, image_id, tag):
     def remove(image):
+        access.authorize(req, "modify_image", access.target(image))
         if tag not in (image.tags or []):
             raise image_store.TagNotFound(tag=tag, image_id=image_id)
         image.tags = [kept for kept in image.tags if kept != tag]

@@ -10,6 +10,7 @@ import uuid
 
 import jsonschema
 
+from stratus.api.image import access
 from stratus.api.image import views
 from stratus.api.schemas import image as image_schema
 from stratus.api import wsgi
@@ -62,13 +63,8 @@ def _check_value(name, value):
               value, "value for '%s'" % name)
 
 
-def _check_ownership(ctx, name, value):
-    if ctx.is_admin:
-        return
-    if name == "visibility" and value == "public":
-        raise exception.NotAuthorized(
-            "Only an administrator may make an image public.")
-    if name == "owner" and value != ctx.project_id:
+def _check_owner(ctx, value):
+    if not ctx.is_admin and value != ctx.project_id:
         raise exception.NotAuthorized(
             "You may not give an image to another project.")
 
@@ -79,6 +75,9 @@ def _unique(tags):
 
 def show_image(req, image_id):
     image = req.app.store.get(req.context, image_id)
+    if not access.allowed(req, "get_image", access.target(image)):
+        # As Glance: an image one may not read does not exist.
+        raise exception.ImageNotFound(image_id=image_id)
     return wsgi.json_response(req, views.image_document(image))
 
 
@@ -94,13 +93,16 @@ def create_image(req):
     values = {"properties": {}}
     for name, value in body.items():
         if name in image_schema.WRITABLE:
-            _check_ownership(ctx, name, value)
             values[name] = value
         else:
             values["properties"][name] = value
     values.setdefault("id", str(uuid.uuid4()))
     values.setdefault("owner", ctx.project_id)
     values.setdefault("visibility", "shared")
+    target = {"project_id": ctx.project_id, "owner": values["owner"],
+              "visibility": values["visibility"]}
+    access.authorize(req, "add_image", target)
+    access.authorize_visibility(req, values["visibility"], target)
     values["tags"] = _unique(values.get("tags", []))
     image = req.app.store.create(ctx, values)
     return wsgi.json_response(
@@ -117,13 +119,15 @@ def update_image(req, image_id):
     ctx = req.context
 
     def apply(image):
+        target = access.target(image)
+        access.authorize(req, "modify_image", target)
         for operation in operations:
-            _apply(ctx, image, operation)
+            _apply(req, image, operation, target)
     image = req.app.store.update(ctx, image_id, apply)
     return wsgi.json_response(req, views.image_document(image))
 
 
-def _apply(ctx, image, operation):
+def _apply(req, image, operation, target):
     op = operation["op"]
     name = operation["path"][1:].replace("~1", "/").replace("~0", "~")
     value = operation.get("value")
@@ -133,7 +137,10 @@ def _apply(ctx, image, operation):
             raise exception.NotAuthorized(
                 "Property %s may not be removed." % name)
         _check_value(name, value)
-        _check_ownership(ctx, name, value)
+        if name == "owner":
+            _check_owner(req.context, value)
+        if name == "visibility" and value != image.visibility:
+            access.authorize_visibility(req, value, target)
         if (name in ("disk_format", "container_format")
                 and image.status != "queued"):
             raise exception.NotAuthorized(
@@ -153,11 +160,14 @@ def _apply(ctx, image, operation):
 
 
 def delete_image(req, image_id):
+    image = req.app.store.get(req.context, image_id)
+    access.authorize(req, "delete_image", access.target(image))
     req.app.store.delete(req.context, image_id)
     return wsgi.empty_response(req)
 
 
 def list_images(req):
+    access.authorize(req, "get_images", {"project_id": req.context.project_id})
     params = req.GET
     limit = _limit(params, req.app.conf.api.max_limit)
     order = _sort_order(params)

@@ -31,7 +31,7 @@ _QCOW2_MAGIC = b"QFI\xfb"
 
 
 class ImageForbidden(exception.NotAuthorized):
-    msg_fmt = "You are not permitted to %(action)s image %(image_id)s."
+    msg_fmt = "You are not authorized to complete %(action)s action."
 
 
 class ImageProtected(exception.NotAuthorized):
@@ -124,13 +124,13 @@ class ImageStore:
     def update(self, ctx, image_id, change):
         """Call change(image) on the locked record and save what it did."""
         with self.db.writer() as session:
-            image = self._modifiable(session, ctx, image_id, "modify")
+            image = self._modifiable(session, ctx, image_id, "modify_image")
             change(image)
         return image
 
     def delete(self, ctx, image_id):
         with self.db.writer() as session:
-            image = self._modifiable(session, ctx, image_id, "delete")
+            image = self._modifiable(session, ctx, image_id, "delete_image")
             if image.protected:
                 raise ImageProtected(image_id=image_id)
             session.delete(image)

@@ -44,6 +44,18 @@ class ServedServices:
         self.server.stop()
 
 
+def keystone_authtoken(auth_url):
+    """[keystone_authtoken] as an operator writes it for Nova: the service
+    user 'admin' validates users' tokens at auth_url."""
+    return ("[keystone_authtoken]\n"
+            "www_authenticate_uri = %(url)s\n"
+            "auth_url = %(url)s\n"
+            "auth_type = password\n"
+            "username = admin\npassword = admin\nproject_name = admin\n"
+            "user_domain_name = Default\nproject_domain_name = Default\n"
+            "service_token_roles_required = false\n" % {"url": auth_url})
+
+
 @pytest.fixture
 def served(conf, sqlite_databases, tmp_path):
     """Identity and Image served on loopback ports (SQLite: the subject is

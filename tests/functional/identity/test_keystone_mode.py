@@ -13,6 +13,7 @@ import webob
 from stratus.api.compute import app as compute_app
 from stratus import conf as stratus_conf
 from stratus import rpc
+from tests.functional.identity import serving
 
 pytestmark = pytest.mark.slow
 
@@ -35,17 +36,10 @@ def keystone_compute(served, sqlite_databases, tmp_path):
     config = tmp_path / "stratus.conf"
     config.write_text(
         "[api]\nauth_strategy = keystone\n"
-        "[keystone_authtoken]\n"
-        "www_authenticate_uri = %(url)s\n"
-        "auth_url = %(url)s\n"
-        "auth_type = password\n"
-        "username = admin\npassword = admin\nproject_name = admin\n"
-        "user_domain_name = Default\nproject_domain_name = Default\n"
-        "service_token_roles_required = false\n"
+        + serving.keystone_authtoken(served.auth_url)
         # Validate every time, so a revocation shows at once.
-        "token_cache_time = -1\n"
-        "[glance]\napi_servers = %(image)s\n"
-        % {"url": served.auth_url, "image": served.server.url("image")})
+        + "token_cache_time = -1\n"
+        "[glance]\napi_servers = %s\n" % served.server.url("image"))
     conf = stratus_conf.build_conf(config_files=[str(config)])
     messaging = rpc.Messaging(conf, url=rpc.IN_PROCESS_URL)
     yield compute_app.make_app(conf, sqlite_databases, messaging)

@@ -61,3 +61,26 @@ def test_openstacksdk_tempest_style_dynamic_credentials(served):
     admin.identity.delete_user(user)
     admin.identity.delete_project(project)
     assert admin.identity.find_project("dyn-p") is None
+
+
+def test_openstackclient_manages_implied_roles(served):
+    rules = _openstack(served, "stratus", "implied", "role", "list")
+    assert sorted((rule["Prior Role Name"], rule["Implied Role Name"])
+                  for rule in rules) == [("admin", "member"),
+                                         ("member", "reader")]
+    _openstack(served, "stratus", "role", "create", "auditor")
+    created = _openstack(served, "stratus", "implied", "role", "create",
+                         "auditor", "--implied-role", "reader")
+    assert created["prior_role"] and created["implies"]
+    _openstack(served, "stratus", "role", "add", "--project", "demo",
+               "--user", "demo", "auditor", json_output=False)
+    effective = _openstack(served, "stratus", "role", "assignment", "list",
+                           "--user", "demo", "--project", "demo", "--names",
+                           "--effective")
+    # demo holds member and reader itself; reader comes again through
+    # member and through auditor.
+    assert sorted(a["Role"] for a in effective) == [
+        "auditor", "member", "reader", "reader", "reader"]
+    _openstack(served, "stratus", "implied", "role", "delete", "auditor",
+               "--implied-role", "reader", json_output=False)
+    assert len(_openstack(served, "stratus", "implied", "role", "list")) == 2

@@ -11,10 +11,15 @@ from tests.functional.identity.serving import served  # noqa: F401 (fixture)
 
 class ImageClient:
     """Requests to the Image app in-process. With noauth, the token
-    'user:project' names the caller; user 'admin' is an administrator."""
+    'user:project' names the caller; user 'admin' is an administrator.
+    ``roles`` (a list) narrows the caller's roles."""
 
-    def __init__(self, app):
+    def __init__(self, app, roles=None):
         self.app = app
+        self.roles = roles
+
+    def with_roles(self, *roles):
+        return ImageClient(self.app, list(roles))
 
     def request(self, method, path, as_project="demo", json=None, body=None,
                 content_type=None, user=None):
@@ -22,6 +27,8 @@ class ImageClient:
         if as_project is not None:
             headers["X-Auth-Token"] = "%s:%s" % (user or as_project,
                                                  as_project)
+        if self.roles is not None:
+            headers["X-Roles"] = ",".join(self.roles)
         req = webob.Request.blank(path, method=method, headers=headers)
         if json is not None:
             req.body = jsonlib.dumps(json).encode("utf-8")

@@ -13,7 +13,9 @@ from stratus import wsgi_server
 
 def _context(project, user=None):
     user = user or project
-    roles = ["admin", "member"] if user == "admin" else ["member"]
+    # As a token carries them: admin => member => reader.
+    roles = (["admin", "member", "reader"] if user == "admin"
+             else ["member", "reader"])
     return stratus_context.RequestContext(
         user_id=user, project_id=project, roles=roles,
         is_admin=user == "admin", auth_token="%s:%s" % (user, project))
