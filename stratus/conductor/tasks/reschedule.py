@@ -57,26 +57,29 @@ class RescheduleTask:
                 selection, alternates[index + 1:], admin_password,
                 injected_files)
             return
-        self._give_up(cctx, instance, reason)
+        give_up(cctx, instance, reason)
 
-    def _give_up(self, cctx, instance, reason):
-        instance_group_obj.forget_host(cctx, [instance.uuid])
-        error = exception.MaxRetriesExceeded(
-            reason="Exhausted all hosts available for retrying build "
-                   "failures for instance %s." % instance.uuid)
-        LOG.warning("Server %s failed to build: %s (last error: %s)",
-                    instance.uuid, error, reason)
-        # The fault first: whoever sees the server in ERROR sees why (the
-        # last host's error in the details, which admins see).
-        instance_fault_obj.InstanceFault.from_exception(
-            instance.uuid, error, exc_tb="Last error: %s" % reason,
-            host=instance.host).create(cctx)
-        instance.vm_state = fields.VMState.ERROR
-        instance.task_state = None
-        try:
-            instance.save(expected_task_state=BUILD_TASK_STATES)
-        except _GONE:
-            pass
+
+def give_up(cctx, instance, reason):
+    """ERROR with the fault MaxRetriesExceeded (reason, the last host's
+    error, in its details); its claim is the caller's to free."""
+    instance_group_obj.forget_host(cctx, [instance.uuid])
+    error = exception.MaxRetriesExceeded(
+        reason="Exhausted all hosts available for retrying build "
+               "failures for instance %s." % instance.uuid)
+    LOG.warning("Server %s failed to build: %s (last error: %s)",
+                instance.uuid, error, reason)
+    # The fault first: whoever sees the server in ERROR sees why (the
+    # last host's error in the details, which admins see).
+    instance_fault_obj.InstanceFault.from_exception(
+        instance.uuid, error, exc_tb="Last error: %s" % reason,
+        host=instance.host).create(cctx)
+    instance.vm_state = fields.VMState.ERROR
+    instance.task_state = None
+    try:
+        instance.save(expected_task_state=BUILD_TASK_STATES)
+    except _GONE:
+        pass
 
 
 def claim_alternate(ctx, group, instance, selection, move_consumer=None):
