@@ -206,19 +206,23 @@ class BuildTask:
     def send_to_compute(self, ctx, instance, request_spec=None):
         """(Again) hand a server in 'scheduling' to its compute, with its
         persisted request spec: the alternates, the admin password and
-        injected files of the original request are not persisted."""
+        injected files of the original request are not persisted (its
+        alternates None: should the spawn fail, the scheduler chooses
+        again)."""
         if request_spec is None:
             request_spec = request_spec_obj.RequestSpec.get_by_instance_uuid(
                 ctx, instance.uuid)
         self.compute.build_and_run_instance(
-            ctx, instance.host, instance, request_spec, None, [], None, None)
+            ctx, instance.host, instance, request_spec, None, None, None,
+            None)
 
     def build_again(self, cctx, instance, reason):
         """A build its compute's restart cut short (the guest removed):
         back to 'scheduling' on the same host, its claim kept, and sent
         to that compute again. Not a failed attempt: nothing is counted
         against [scheduler] max_attempts (the alternates of the original
-        request are not persisted, as for any build sent again)."""
+        request are not persisted: should the spawn fail, the scheduler
+        chooses again)."""
         try:
             request_spec = request_spec_obj.RequestSpec.get_by_instance_uuid(
                 cctx, instance.uuid)

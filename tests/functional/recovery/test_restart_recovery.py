@@ -11,6 +11,7 @@ from sqlalchemy import exc as sa_exc
 from stratus.conductor.tasks import build
 from stratus.db import setup as db_setup
 from stratus.db.types import utcnow
+from stratus import exception
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 from tests.functional import cloud as cloud_harness
@@ -129,6 +130,32 @@ def test_the_all_in_one_settles_at_start_what_its_last_run_left(start):
     events = restarted.admin.get("/servers/%s/os-instance-actions"
                                  % ids["spawning"])["instanceActions"]
     assert [action["action"] for action in events] == ["create"]
+
+
+def test_a_build_sent_again_that_fails_is_scheduled_again(start,
+                                                         monkeypatch):
+    """A build sent again has no alternates (they are not persisted): a
+    spawn of it that fails has the scheduler choose anew, not ERROR."""
+    recovery = start()
+    server_id = recovery.boot(name="flaky")["id"]
+    recovery.driver.destroy(recovery.ctx(), _Stub(server_id))
+    recovery.left_in(server_id, vm_state=VMState.BUILDING,
+                     task_state=TaskState.SCHEDULING,
+                     power_state=PowerState.NOSTATE)
+    real_spawn = recovery.driver.spawn
+    spawns = []
+
+    def fails_once(*args, **kwargs):
+        spawns.append(args[1].node)
+        if len(spawns) == 1:
+            raise exception.StratusException("the hypervisor hiccupped")
+        return real_spawn(*args, **kwargs)
+    monkeypatch.setattr(recovery.driver, "spawn", fails_once)
+    assert recovery.check() == {server_id: "build sent again"}
+    server = recovery.demo.wait_for_status(server_id, "ACTIVE")
+    assert server["OS-EXT-STS:task_state"] is None
+    assert len(spawns) == 2
+    assert len(recovery.allocations(server_id)) == 1
 
 
 def _failing_cell_writes(monkeypatch, name, everywhere=False):
