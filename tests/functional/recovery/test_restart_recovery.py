@@ -187,6 +187,22 @@ def test_a_server_its_cell_cannot_write_ends_in_error_with_a_fault(
     assert recovery.boot(name="writable")["status"] == "ACTIVE"
 
 
+def test_an_access_ip_longer_than_its_column_never_leaves_a_build(start):
+    """An IPv4-mapped IPv6 address written out in full (45 characters,
+    the column holds 39): PostgreSQL and MariaDB refuse it as given; the
+    server is built (the address canonicalised) or ends ERROR with a
+    fault, never stays BUILD."""
+    recovery = start()
+    server = recovery.demo.create_server(
+        name="long-ip", image=recovery.demo.first_image_id(),
+        accessIPv6="0000:0000:0000:0000:0000:ffff:192.168.100.200")["server"]
+    settled = recovery.demo.wait_for_status(server["id"], {"ACTIVE", "ERROR"})
+    assert settled["OS-EXT-STS:task_state"] is None
+    if settled["status"] == "ERROR":
+        assert settled["fault"]["message"]
+        assert recovery.allocations(server["id"]) == {}
+
+
 def test_a_build_whose_scheduling_fails_ends_in_error_with_a_fault(
         start, monkeypatch):
     recovery = start()
