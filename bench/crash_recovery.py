@@ -1,8 +1,10 @@
 """Crash recovery of the all-in-one: a burst of boots from a few client
-threads, SIGKILL of `stratus all-in-one` once a given number of boots was
-accepted, a restart on the same data directory, and the seconds until
-every server is settled (ACTIVE or ERROR, no task); then what placement
-holds. One deployment takes several rounds (one kill each).
+threads (and one more deleting, stopping and rebooting the servers of
+earlier rounds), SIGKILL of `stratus all-in-one` once a given number of
+boots was accepted, a restart on the same data directory, and the
+seconds until every server is settled (ACTIVE, SHUTOFF or ERROR, no
+task); then what placement holds. One deployment takes several rounds
+(one kill each).
 
     .venv/bin/python bench/crash_recovery.py [--backend sqlite|postgresql]
         [--boots 100] [--kill-at 10,50,90]
@@ -27,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench import deploy  # noqa: E402
 from bench.http_client import Client  # noqa: E402
 
-SETTLED = {"ACTIVE", "ERROR"}
+SETTLED = {"ACTIVE", "SHUTOFF", "ERROR"}
 # The bound docs/architecture.md promises for a restart to settle.
 SETTLE_BOUND = 60
 THREADS = 4
@@ -81,19 +83,48 @@ class AllInOne:
         self.dep.stop()
 
 
+# What the churn thread asks of the servers of earlier rounds, in turn.
+CHURN = ("delete", {"os-stop": None}, {"reboot": {"type": "SOFT"}})
+
+
 class Burst:
     """Boots from THREADS client threads until `boots` were accepted or
-    the cloud stops answering; the ids of the 202s."""
+    the cloud stops answering (the ids of the 202s), and one more thread
+    deleting, stopping and rebooting the servers of earlier rounds (the
+    ids whose delete was accepted)."""
 
-    def __init__(self, cloud, image, boots, label):
+    def __init__(self, cloud, image, boots, label, earlier=()):
         self.cloud = cloud
         self.image = image
         self.boots = boots
         self.label = label
+        self.earlier = list(earlier)
         self.accepted = []
+        self.deleted = []
+        self.actions = 0
         self.lock = threading.Lock()
         self.next = 0
         self.changed = threading.Condition(self.lock)
+
+    def _churn(self):
+        client = Client(self.cloud.compute_url)
+        for index, server_id in enumerate(self.earlier):
+            what = CHURN[index % len(CHURN)]
+            try:
+                if what == "delete":
+                    code, _body = client.request("DELETE",
+                                                 "/servers/" + server_id)
+                else:
+                    code, _body = client.request(
+                        "POST", "/servers/%s/action" % server_id, what)
+            except OSError:
+                return
+            with self.lock:
+                if code == 204 and what == "delete":
+                    self.deleted.append(server_id)
+                elif code == 202:
+                    self.actions += 1
+            time.sleep(0.02)
 
     def _one(self):
         client = Client(self.cloud.compute_url)
@@ -120,6 +151,8 @@ class Burst:
         (the threads stop when the cloud stops answering)."""
         with concurrent.futures.ThreadPoolExecutor(THREADS) as pool:
             futures = [pool.submit(self._one) for _ in range(THREADS)]
+            churn = threading.Thread(target=self._churn, daemon=True)
+            churn.start()
             with self.changed:
                 while len(self.accepted) < count and not all(
                         future.done() for future in futures):
@@ -128,6 +161,7 @@ class Burst:
             then()
             for future in futures:
                 future.result()
+            churn.join()
         return accepted_at_kill
 
 
@@ -162,10 +196,11 @@ def placement_problems(cloud, present):
     return problems
 
 
-def round_(cloud, client, image, boots, kill_at, label):
+def round_(cloud, client, image, boots, kill_at, label, kept):
     """One burst killed after kill_at accepted boots, a restart, the
-    wait for every server to settle (SETTLE_BOUND seconds at most)."""
-    burst = Burst(cloud, image, boots, label)
+    wait for every server to settle (SETTLE_BOUND seconds at most).
+    kept: the ids of the servers that must exist (updated)."""
+    burst = Burst(cloud, image, boots, label, earlier=sorted(kept))
     accepted_at_kill = burst.run_until(kill_at, cloud.kill)
     restarted = time.monotonic()
     cloud.start(mode="a")
@@ -181,6 +216,8 @@ def round_(cloud, client, image, boots, kill_at, label):
             break
         time.sleep(0.5)
     settle = time.monotonic() - restarted
+    kept.update(burst.accepted)
+    kept.difference_update(burst.deleted)
     faults = {server_id: server.get("fault", {}).get("message")
               for server_id, server in present.items()
               if server["status"] == "ERROR"}
@@ -190,7 +227,9 @@ def round_(cloud, client, image, boots, kill_at, label):
         "unsettled_when_up": in_transit,
         "api_up_s": round(api_up, 2), "settled_s": round(settle, 2),
         "unsettled": left,
-        "lost": sorted(set(burst.accepted) - set(present)),
+        "deletes": len(burst.deleted), "actions": burst.actions,
+        "lost": sorted(kept - set(present)),
+        "deleted_left": sorted(set(burst.deleted) & set(present)),
         "statuses": {status: sum(1 for s in present.values()
                                  if s["status"] == status)
                      for status in sorted({s["status"]
@@ -212,8 +251,9 @@ def run(backend="sqlite", boots=100, kill_at=(10, 50, 90)):
         client = Client(cloud.compute_url)
         _code, body = client.request("GET", "/images", version="2.35")
         image = body["images"][0]["id"]
+        kept = set()
         return [round_(cloud, client, image, boots, count,
-                       "crash%d" % number)
+                       "crash%d" % number, kept)
                 for number, count in enumerate(kill_at)]
     except Exception:
         print(cloud.dep.log("all-in-one")[-4000:])
@@ -225,10 +265,11 @@ def run(backend="sqlite", boots=100, kill_at=(10, 50, 90)):
 
 def summary(backend, rounds):
     return "; ".join(
-        "%s, killed at %d accepted: %d servers (%d unsettled when the API "
-        "was back), API up %.1f s, settled %.1f s after the restart (%s)"
-        % (backend, r["accepted_at_kill"], r["servers"],
-           r["unsettled_when_up"], r["api_up_s"],
+        "%s, killed at %d accepted boots (and %d deletes, %d actions "
+        "accepted): %d servers (%d unsettled when the API was back), API "
+        "up %.1f s, settled %.1f s after the restart (%s)"
+        % (backend, r["accepted_at_kill"], r["deletes"], r["actions"],
+           r["servers"], r["unsettled_when_up"], r["api_up_s"],
             r["settled_s"], ", ".join("%s %d" % item
                                       for item in r["statuses"].items()))
         for r in rounds)
