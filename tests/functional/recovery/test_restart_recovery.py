@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from stratus.conductor.tasks import build
+from stratus.db import cell_models
 from stratus.db import setup as db_setup
 from stratus.db.types import utcnow
 from stratus import exception
@@ -26,6 +27,8 @@ TaskState = fields.TaskState
 VMState = fields.VMState
 PowerState = fields.PowerState
 JUST_NOW = datetime.timedelta(seconds=2)
+HOUR_AGO = datetime.timedelta(hours=1)
+_SERVICES = cell_models.Service.__table__
 
 
 @pytest.fixture
@@ -44,13 +47,13 @@ def start(conf, databases, cloud_urls, tmp_path):
             cloud.stop()
 
 
-def _left_just_now(recovery, server_id, **values):
-    """What the database holds when the process died a moment ago:
-    younger than any deadline."""
+def _left_just_now(recovery, server_id, ago=JUST_NOW, **values):
+    """What the database holds when the process died a moment (or ago)
+    before: by default younger than any deadline."""
     cell = recovery.cloud.databases.cell(_cell_uuid(recovery))
     with cell.writer() as session:
         session.execute(sa.update(_I).where(_I.c.uuid == server_id).values(
-            updated_at=utcnow() - JUST_NOW, **values))
+            updated_at=utcnow() - ago, **values))
 
 
 def _cell_uuid(recovery):
@@ -95,14 +98,23 @@ def test_what_the_dead_process_held_is_resumed_at_once(start, monkeypatch):
         assert len(recovery.allocations(server_id)) == 1
 
 
-def test_the_all_in_one_settles_at_start_what_its_last_run_left(start):
+@pytest.mark.parametrize("ago", [JUST_NOW, HOUR_AGO],
+                         ids=["died-just-now", "died-an-hour-ago"])
+def test_the_all_in_one_settles_at_start_what_its_last_run_left(start,
+                                                                 ago):
     """in_process_owners: the conductor's pass at start and the
     compute's reconciliation settle every state the dead run left,
-    however young; a spawn it cut short is built again, not failed."""
+    however young; a spawn it cut short is built again, not failed,
+    even when the compute's last heartbeat is long past (it is starting
+    in the same process)."""
     recovery = start()
     names = ("unsent", "spawning", "deleting", "pausing")
     ids = {name: recovery.boot(name=name)["id"] for name in names}
     recovery.cloud.stop()
+    cell = recovery.cloud.databases.cell(_cell_uuid(recovery))
+    with cell.writer() as session:
+        session.execute(sa.update(_SERVICES).values(
+            last_seen_up=utcnow() - ago))
     for name, values in (
             ("unsent", dict(vm_state=VMState.BUILDING,
                             task_state=TaskState.SCHEDULING,
@@ -112,7 +124,7 @@ def test_the_all_in_one_settles_at_start_what_its_last_run_left(start):
                               power_state=PowerState.NOSTATE)),
             ("deleting", dict(task_state=TaskState.DELETING)),
             ("pausing", dict(task_state=TaskState.PAUSING))):
-        _left_just_now(recovery, ids[name], **values)
+        _left_just_now(recovery, ids[name], ago=ago, **values)
 
     restarted = start(in_process_owners=True)
     restarted.conductor.first_check.join(timeout=60)
