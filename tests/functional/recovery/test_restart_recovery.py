@@ -15,7 +15,10 @@ from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
+from stratus import context as stratus_context
 from tests.functional import cloud as cloud_harness
+from tests.functional.moves import conftest as moves_conftest
+from tests.functional.moves import test_live_move_recovery as live_move_tests
 from tests.functional.recovery.test_stuck_states import _BR
 from tests.functional.recovery.test_stuck_states import _I
 from tests.functional.recovery.test_stuck_states import Recovery
@@ -168,6 +171,36 @@ def test_a_build_sent_again_that_fails_is_scheduled_again(start,
     assert server["OS-EXT-STS:task_state"] is None
     assert len(spawns) == 2
     assert len(recovery.allocations(server_id)) == 1
+
+
+@pytest.fixture
+def two_hosts(conf, sqlite_cloud_urls, tmp_path):
+    conf.set_override("stuck_check_interval", 0, group="conductor")
+    env = moves_conftest.start(conf, sqlite_cloud_urls, tmp_path)
+    env.conductor = next(svc.manager for svc in env.cloud.services
+                         if svc.binary == "nova-conductor")
+    yield env
+    env.stop()
+
+
+def test_a_live_migration_the_dead_process_drove_is_rolled_back_at_once(
+        two_hosts):
+    """Its migration changed a moment ago, which from another process
+    would mean its copy may still run (move_timeout); from the process
+    that died with it, the copy is gone too."""
+    env = two_hosts
+    server = env.active()
+    server_id, source = server["id"], server["OS-EXT-SRV-ATTR:host"]
+    dest = next(host for host in env.computes if host != source)
+    live_move_tests.live_migration_prepared(env, server_id, dest)
+    ctx = stratus_context.get_admin_context(env.cloud.databases)
+    assert env.conductor.check_stuck_states(ctx) == {}
+    assert env.conductor.check_stuck_states(
+        ctx, abandoned_before=utcnow()) == {
+        server_id: "live migration rolled back"}
+    server = env.wait(server_id, {"ACTIVE"})
+    assert server["OS-EXT-SRV-ATTR:host"] == source
+    assert env.used() == {source: live_move_tests.TINY}
 
 
 def _failing_cell_writes(monkeypatch, name, everywhere=False):
