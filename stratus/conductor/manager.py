@@ -5,7 +5,9 @@ database proxy computes use, since they have no database of their own.
 
 On start, and every ``[conductor] stuck_check_interval`` seconds, it
 resumes the builds a dead conductor left and settles the servers whose
-transitional state lost its owner (tasks/stuck_states.py).
+transitional state lost its owner (tasks/stuck_states.py); with
+``[conductor] in_process_owners`` (the all-in-one) the pass at start
+takes all that was in transit before it as abandoned.
 """
 import collections
 import logging
