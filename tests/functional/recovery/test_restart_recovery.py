@@ -31,6 +31,8 @@ VMState = fields.VMState
 PowerState = fields.PowerState
 JUST_NOW = datetime.timedelta(seconds=2)
 HOUR_AGO = datetime.timedelta(hours=1)
+# How long a test waits for a server (generous: a loaded machine).
+WAIT = 30
 _SERVICES = cell_models.Service.__table__
 
 
@@ -96,7 +98,8 @@ def test_what_the_dead_process_held_is_resumed_at_once(start, monkeypatch):
                                                  abandoned_before=utcnow())
     assert done == {leased: "build resumed", unsent: "build sent again"}
     for server_id in (leased, unsent):
-        server = recovery.demo.wait_for_status(server_id, "ACTIVE")
+        server = recovery.demo.wait_for_status(server_id, "ACTIVE",
+                                                timeout=WAIT)
         assert server["OS-EXT-STS:task_state"] is None
         assert len(recovery.allocations(server_id)) == 1
 
@@ -132,13 +135,14 @@ def test_the_all_in_one_settles_at_start_what_its_last_run_left(start,
     restarted = start(in_process_owners=True)
     restarted.conductor.first_check.join(timeout=60)
     for name in ("unsent", "spawning"):
-        server = restarted.demo.wait_for_status(ids[name], "ACTIVE")
+        server = restarted.demo.wait_for_status(ids[name], "ACTIVE",
+                                                timeout=WAIT)
         assert server["OS-EXT-STS:task_state"] is None, name
         assert "fault" not in server, name
         assert len(restarted.allocations(ids[name])) == 1, name
-    restarted.demo.wait_for_deleted(ids["deleting"])
+    restarted.demo.wait_for_deleted(ids["deleting"], timeout=WAIT)
     assert restarted.allocations(ids["deleting"]) == {}
-    server = restarted.settled(ids["pausing"])
+    server = restarted.settled(ids["pausing"], timeout=WAIT)
     assert server["status"] == "ACTIVE"
     # Every server built once: its create action has one build event
     # that succeeded after the restart.
@@ -167,7 +171,8 @@ def test_a_build_sent_again_that_fails_is_scheduled_again(start,
         return real_spawn(*args, **kwargs)
     monkeypatch.setattr(recovery.driver, "spawn", fails_once)
     assert recovery.check() == {server_id: "build sent again"}
-    server = recovery.demo.wait_for_status(server_id, "ACTIVE")
+    server = recovery.demo.wait_for_status(server_id, "ACTIVE",
+                                                timeout=WAIT)
     assert server["OS-EXT-STS:task_state"] is None
     assert len(spawns) == 2
     assert len(recovery.allocations(server_id)) == 1
@@ -224,7 +229,8 @@ def test_a_server_its_cell_cannot_write_ends_in_error_with_a_fault(
     _failing_cell_writes(monkeypatch, "unwritable")
     server = recovery.demo.create_server(
         name="unwritable", image=recovery.demo.first_image_id())["server"]
-    failed = recovery.demo.wait_for_status(server["id"], "ERROR")
+    failed = recovery.demo.wait_for_status(server["id"], "ERROR",
+                                           timeout=WAIT)
     assert failed["OS-EXT-STS:task_state"] is None
     assert "could not be written to its cell" in failed["fault"]["message"]
     assert recovery.allocations(server["id"]) == {}
@@ -241,7 +247,8 @@ def test_an_access_ip_longer_than_its_column_never_leaves_a_build(start):
     server = recovery.demo.create_server(
         name="long-ip", image=recovery.demo.first_image_id(),
         accessIPv6="0000:0000:0000:0000:0000:ffff:192.168.100.200")["server"]
-    settled = recovery.demo.wait_for_status(server["id"], {"ACTIVE", "ERROR"})
+    settled = recovery.demo.wait_for_status(
+        server["id"], {"ACTIVE", "ERROR"}, timeout=WAIT)
     assert settled["OS-EXT-STS:task_state"] is None
     if settled["status"] == "ERROR":
         assert settled["fault"]["message"]
@@ -259,7 +266,8 @@ def test_a_build_whose_scheduling_fails_ends_in_error_with_a_fault(
     monkeypatch.setattr(scheduler, "select_destinations", broken)
     server = recovery.demo.create_server(
         name="unplaced", image=recovery.demo.first_image_id())["server"]
-    failed = recovery.demo.wait_for_status(server["id"], "ERROR")
+    failed = recovery.demo.wait_for_status(server["id"], "ERROR",
+                                           timeout=WAIT)
     assert "could not be scheduled" in failed["fault"]["message"]
     assert recovery.allocations(server["id"]) == {}
 
