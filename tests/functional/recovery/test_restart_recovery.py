@@ -277,14 +277,13 @@ def test_a_value_no_column_holds_is_cut_to_bury_the_server(databases):
     PostgreSQL and MariaDB refuse), cut to the column."""
     from stratus import context as stratus_context
     ctx = stratus_context.get_admin_context(databases)
-    long_ip = "0000:0000:0000:0000:0000:ffff:192.168.100.200"
+    long_name = "n" * 300
     instance = instance_obj.Instance(
         uuid="6f1c1b0e-4b8e-4c39-9a43-2bd1b2a0e6a1", project_id="p",
-        user_id="u", display_name="x", access_ip_v6=long_ip,
-        vm_state=VMState.ERROR)
+        user_id="u", display_name=long_name, vm_state=VMState.ERROR)
     build.clip_to_columns(instance)
-    assert instance.access_ip_v6 == long_ip[:39]
+    assert instance.display_name == long_name[:255]
     with ctx.target_cell(db_setup.CELL0_UUID) as cctx:
         instance.create(cctx)
         stored = instance_obj.Instance.get_by_uuid(cctx, instance.uuid)
-    assert stored.access_ip_v6 == long_ip[:39]
+    assert stored.display_name == long_name[:255]
