@@ -7,6 +7,7 @@ pointing at RabbitMQ, runs the `stratus manage` set-up commands and starts
 with different host names. Everything binds to loopback on free ports.
 """
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -114,6 +115,26 @@ class Deployment:
     def log(self, name):
         with open(os.path.join(self.workdir, name + ".log")) as handle:
             return handle.read()
+
+    def placement(self, path):
+        """GET a Placement API path as the (noauth) admin: its JSON."""
+        request = urllib.request.Request(
+            self.placement_url + path,
+            headers={"X-Auth-Token": "admin:admin",
+                     "OpenStack-API-Version": "placement 1.28"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+
+    def consumers(self):
+        """{consumer: [names of the providers it holds allocations on]}."""
+        consumers = {}
+        for provider in self.placement("/resource_providers")[
+                "resource_providers"]:
+            held = self.placement("/resource_providers/%s/allocations"
+                                  % provider["uuid"])["allocations"]
+            for consumer in held:
+                consumers.setdefault(consumer, []).append(provider["name"])
+        return consumers
 
 
 def _all_in_one(dep, computes, nodes):

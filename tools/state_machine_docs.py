@@ -136,7 +136,11 @@ def owners_markdown():
         "gone when its service is down by its heartbeat",
         "(`[DEFAULT] service_down_time`) or forced down; a conductor's",
         "build when its lease ran out. A compute that restarts settles",
-        "the states left on its host itself (see architecture.md).", "",
+        "the states left on its host itself (see architecture.md); a",
+        "build cut short there is built again, not counted as a failure.",
+        "Where every owner ran in one process (the all-in-one, `[conductor]",
+        "in_process_owners`), the check when it starts again takes every",
+        "state left from before its start as past its deadline.", "",
         "| state | owner | deadline | when the owner is gone |",
         "|---|---|---|---|",
     ]

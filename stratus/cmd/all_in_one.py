@@ -40,6 +40,8 @@ def configure(conf, data_dir, auth=None, nodes=None, ports=None,
             conf.set_override(name, value, group=group)
 
     default(None, "state_path", data_dir)
+    # Every owner of a transitional state runs here: see tasks/stuck_states.
+    conf.set_override("in_process_owners", True, group="conductor")
     default("api_database", "connection",
             "sqlite:///" + os.path.join(data_dir, "api.db"))
     default("database", "connection",

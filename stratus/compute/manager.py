@@ -445,7 +445,7 @@ class ComputeManager:
             LOG.info("Instance %s waits for its build", instance.uuid)
         elif instance.vm_state == VMState.BUILDING \
                 or task_state in BUILD_TASK_STATES:
-            self._fail_interrupted_build(ctx, instance)
+            self._interrupted_build(ctx, instance)
         elif task_state in MOVE_TASK_STATES:
             # The conductor task drives the move and owns its state (and
             # its allocations): it rolls back or recovers it, not us.
@@ -494,17 +494,16 @@ class ComputeManager:
         self._save_quietly(ctx, instance, expected,
                            remove_allocations=release, **extra)
 
-    def _fail_interrupted_build(self, ctx, instance):
-        """A build the restart cut short fails: the guest goes, and the
-        conductor, asked to reschedule without alternates, puts the server
-        in ERROR with a fault and frees its allocation."""
+    def _interrupted_build(self, ctx, instance):
+        """A build the restart cut short is not a failure of the build:
+        the guest goes and the conductor sends the build here again (its
+        claim kept); a server BUILDING with no build task ends ERROR."""
         reason = ("Build of instance %s interrupted by a restart of the "
                   "compute service on %s" % (instance.uuid, self.host))
         LOG.warning(reason)
         self._destroy_guest_quietly(ctx, instance)
         if instance.task_state in BUILD_TASK_STATES:
-            self.conductor.reschedule_build(ctx, instance, None, [], reason,
-                                            None, None)
+            self.conductor.build_interrupted(ctx, instance, reason)
         else:
             self._set_error(ctx, instance, [instance.task_state])
 

@@ -5,7 +5,9 @@ database proxy computes use, since they have no database of their own.
 
 On start, and every ``[conductor] stuck_check_interval`` seconds, it
 resumes the builds a dead conductor left and settles the servers whose
-transitional state lost its owner (tasks/stuck_states.py).
+transitional state lost its owner (tasks/stuck_states.py); with
+``[conductor] in_process_owners`` (the all-in-one) the pass at start
+takes all that was in transit before it as abandoned.
 """
 import collections
 import logging
@@ -25,6 +27,7 @@ from stratus.conductor.tasks import reschedule
 from stratus.conductor.tasks import unshelve
 from stratus.conductor.tasks import stuck_states
 from stratus import context as stratus_context
+from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import host_mapping as host_mapping_obj
@@ -80,19 +83,26 @@ class ConductorManager:
             conf, self.build_task, self.migrate_task, recoverers)
         self._local_cell = None
         self._instance_cells = _RecentCells()
+        self.first_check = None
 
     def init_host(self):
         self.stuck_states.check_move_timeout()
+        # Where every owner lived in this process (the all-in-one), all
+        # that was in transit before this start was the dead process's.
+        abandoned_before = (utcnow() if self.conf.conductor.in_process_owners
+                            else None)
         # What a conductor that died left is resumed as soon as this one
         # serves (the pass calls the scheduler and casts to computes, so
         # it does not hold up the start).
-        threading.Thread(target=self._first_check, daemon=True,
-                         name="conductor-stuck-states").start()
+        self.first_check = threading.Thread(
+            target=self._first_check, args=(abandoned_before,), daemon=True,
+            name="conductor-stuck-states")
+        self.first_check.start()
 
-    def _first_check(self):
+    def _first_check(self, abandoned_before):
         try:
             self.check_stuck_states(stratus_context.get_admin_context(
-                self.databases))
+                self.databases), abandoned_before)
         except Exception:  # noqa: BLE001 - the periodic pass retries
             LOG.exception("The start-up check for stuck servers failed")
 
@@ -100,8 +110,8 @@ class ConductorManager:
         interval = self.conf.conductor.stuck_check_interval
         return [(interval, self.check_stuck_states)] if interval else []
 
-    def check_stuck_states(self, ctx):
-        done = self.stuck_states.run(ctx)
+    def check_stuck_states(self, ctx, abandoned_before=None):
+        done = self.stuck_states.run(ctx, abandoned_before)
         for uuid, outcome in done.items():
             LOG.info("Server %s: %s", uuid, outcome)
         return done
@@ -146,6 +156,11 @@ class ConductorManager:
             self.reschedule_task.reschedule_build(
                 cctx, instance, request_spec, alternates, reason,
                 admin_password, injected_files)
+
+    def build_interrupted(self, ctx, instance, reason):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            self.build_task.build_again(cctx, instance, reason)
 
     def unshelve_instance(self, ctx, instance, request_spec):
         with ctx.target_cell(self._cell_of(ctx, instance.uuid,

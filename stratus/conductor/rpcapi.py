@@ -19,6 +19,8 @@
       evacuate_instance; evacuations_done and evacuation_cleaned (a
       compute back after an evacuation removes what it left behind)
 1.6 - cache_images: the hosts of an aggregate cache images (2.81)
+1.7 - build_interrupted: a build its compute's restart cut short is
+      built again on that host (not a failed attempt)
 """
 import logging
 
@@ -32,7 +34,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.6"
+VERSION = "1.7"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -94,6 +96,12 @@ class ConductorAPI:
                          request_spec=request_spec, alternates=alternates,
                          reason=reason, admin_password=admin_password,
                          injected_files=injected_files)
+
+    def build_interrupted(self, ctx, instance, reason):
+        """A build (spawning, networking, ...) the restart of its compute
+        cut short: sent to that compute again, its claim kept (1.7)."""
+        self.client.prepare(version="1.7").cast(
+            ctx, "build_interrupted", instance=instance, reason=reason)
 
     def unshelve_instance(self, ctx, instance, request_spec):
         """Unshelve (task_state unshelving): power a SHELVED server on, or

@@ -32,6 +32,17 @@ CONDUCTOR_OPTS = [
                     "rpc_response_timeout (a live move task may wait out "
                     "a call to a compute and its rollback's calls; the "
                     "conductor warns at start otherwise)."),
+    cfg.BoolOpt("in_process_owners", default=False,
+                help="Every service that owns servers' transitional states "
+                     "(conductor, scheduler, computes) runs in this one "
+                     "process over its in-process message transport, as "
+                     "in `stratus all-in-one`: whatever the databases show "
+                     "in transit from before this process started was "
+                     "held by one that died, with its messages, so the "
+                     "conductor settles or resumes it all at start "
+                     "instead of after its deadline. `stratus all-in-one` "
+                     "sets it; never set it where other processes run "
+                     "conductors or computes."),
 ]
 
 

@@ -6,11 +6,9 @@ one compute are killed with SIGKILL and started again. Within 60 s every
 server is ACTIVE, SHUTOFF, ERROR with a fault, or gone; no task_state is
 left; placement holds exactly the allocations of the servers."""
 import concurrent.futures
-import json
 import random
 import threading
 import time
-import urllib.request
 
 import pytest
 
@@ -82,15 +80,6 @@ class Workload:
             time.sleep(0.05)
 
 
-def _placement(cloud, path):
-    request = urllib.request.Request(
-        cloud.placement_url + path,
-        headers={"X-Auth-Token": "admin:admin",
-                 "OpenStack-API-Version": "placement 1.28"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
-
-
 def _unsettled(client):
     """{id: (status, task_state)} of the servers not settled yet; every
     server there is."""
@@ -110,13 +99,7 @@ def _placement_problems(cloud, client, present):
     """What placement holds that it should not: {problem: details}
     (empty when every present server's claim is on its node only, and
     nobody else holds anything)."""
-    consumers = {}
-    for provider in _placement(cloud, "/resource_providers")[
-            "resource_providers"]:
-        held = _placement(cloud, "/resource_providers/%s/allocations"
-                          % provider["uuid"])["allocations"]
-        for consumer in held:
-            consumers.setdefault(consumer, []).append(provider["name"])
+    consumers = cloud.consumers()
     problems = {}
     leaked = set(consumers) - set(present)
     if leaked:

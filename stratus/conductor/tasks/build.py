@@ -18,10 +18,13 @@ between creating it in its cell and binding it there.
 import contextlib
 import datetime
 import logging
+import traceback
 
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 
 from stratus.compute import rpcapi as compute_rpcapi
+from stratus.conductor.tasks import reschedule
 from stratus.db import api_models
 from stratus.db import cell_models
 from stratus.db import setup as db_setup
@@ -34,6 +37,7 @@ from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_fault as instance_fault_obj
+from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import request_spec as request_spec_obj
 from stratus.placement import allocations
 from stratus.scheduler import rpcapi as scheduler_rpcapi
@@ -49,6 +53,7 @@ _INSERT_EVENT = cell_models.InstanceActionEvent.__table__.insert()
 _BUILD_REQUESTS = api_models.BuildRequest.__table__
 _MAPPINGS = api_models.InstanceMapping.__table__
 _CELLS = api_models.CellMapping.__table__
+_INSTANCES = cell_models.Instance.__table__
 _DELETE_BUILD_REQUEST = sa.delete(_BUILD_REQUESTS).where(
     _BUILD_REQUESTS.c.instance_uuid == sa.bindparam("instance_uuid"))
 _TAKE_LEASE = sa.update(_BUILD_REQUESTS).where(
@@ -104,6 +109,12 @@ class BuildTask:
             for build_request in build_requests:
                 self._bury_in_cell0(ctx, build_request, exc, started)
             return
+        except Exception as exc:  # noqa: BLE001 - a build that fails ends ERROR, never BUILD
+            LOG.exception("Scheduling %s failed", instance_uuids)
+            for build_request in build_requests:
+                self._abort(ctx, build_request, started, exc,
+                            "it could not be scheduled")
+            return
         for build_request, request_spec, hosts in zip(
                 build_requests, request_specs, host_lists):
             self._build_one(ctx, build_request, request_spec, hosts[0],
@@ -118,11 +129,19 @@ class BuildTask:
         instance.compute_id = selection.get("compute_node_id")
         instance.availability_zone = selection.availability_zone
         with ctx.target_cell(selection.cell_uuid) as cctx:
-            with cctx.cell_db.writer() as session:
-                instance.create(cctx, session=session)
-                create_block_device_mappings(cctx, build_request, session)
-                record_action(cctx, instance.uuid, self.conf.host, started,
-                              SUCCESS, session=session)
+            try:
+                with cctx.cell_db.writer() as session:
+                    instance.create(cctx, session=session)
+                    create_block_device_mappings(cctx, build_request,
+                                                 session)
+                    record_action(cctx, instance.uuid, self.conf.host,
+                                  started, SUCCESS, session=session)
+            except Exception as exc:  # noqa: BLE001 - a build that fails ends ERROR, never BUILD
+                LOG.exception("Server %s could not be created in cell %s",
+                              instance.uuid, selection.cell_uuid)
+                self._abort(ctx, build_request, started, exc,
+                            "it could not be written to its cell")
+                return
             try:
                 bind_to_cell(ctx, instance.uuid, selection.cell_uuid)
             except exception.BuildRequestNotFound:
@@ -137,13 +156,16 @@ class BuildTask:
 
     # Resuming builds whose conductor died ---------------------------------
 
-    def resume(self, ctx):
-        """Take the build requests whose lease ran out and carry each on
-        from the step it reached; the uuids resumed."""
-        lease = self.conf.conductor.task_lease
+    def resume(self, ctx, abandoned_before=None):
+        """Take the build requests whose lease ran out (or, with
+        abandoned_before, that were made and leased before it: by a
+        process that died with every owner) and carry each on from the
+        step it reached; the uuids resumed."""
+        expired = lease_expiry(self.conf.conductor.task_lease,
+                               abandoned_before)
         resumed = []
-        for uuid in orphaned_build_requests(ctx, lease):
-            if not take_build_requests(ctx, [uuid], lease):
+        for uuid in orphaned_build_requests(ctx, expired):
+            if not take_build_requests(ctx, [uuid], expired=expired):
                 continue
             try:
                 self._resume_one(ctx, uuid)
@@ -184,29 +206,85 @@ class BuildTask:
     def send_to_compute(self, ctx, instance, request_spec=None):
         """(Again) hand a server in 'scheduling' to its compute, with its
         persisted request spec: the alternates, the admin password and
-        injected files of the original request are not persisted."""
+        injected files of the original request are not persisted (its
+        alternates None: should the spawn fail, the scheduler chooses
+        again)."""
         if request_spec is None:
             request_spec = request_spec_obj.RequestSpec.get_by_instance_uuid(
                 ctx, instance.uuid)
         self.compute.build_and_run_instance(
-            ctx, instance.host, instance, request_spec, None, [], None, None)
+            ctx, instance.host, instance, request_spec, None, None, None,
+            None)
 
-    def _bury_in_cell0(self, ctx, build_request, exc, started):
+    def build_again(self, cctx, instance, reason):
+        """A build its compute's restart cut short (the guest removed):
+        back to 'scheduling' on the same host, its claim kept, and sent
+        to that compute again. Not a failed attempt: nothing is counted
+        against [scheduler] max_attempts (the alternates of the original
+        request are not persisted: should the spawn fail, the scheduler
+        chooses again)."""
+        try:
+            request_spec = request_spec_obj.RequestSpec.get_by_instance_uuid(
+                cctx, instance.uuid)
+        except exception.NotFound as exc:
+            allocations.remove_consumer(cctx, instance.uuid)
+            reschedule.give_up(cctx, instance, "%s; %s" % (reason, exc))
+            return
+        LOG.warning("%s: building it again there", reason)
+        instance.task_state = fields.TaskState.SCHEDULING
+        try:
+            instance.save(
+                expected_task_state=reschedule.BUILD_TASK_STATES)
+        except (exception.InstanceNotFound,
+                exception.UnexpectedTaskStateError) as exc:
+            LOG.info("Build of %s not sent again: %s", instance.uuid, exc)
+            return
+        self.send_to_compute(cctx, instance, request_spec)
+
+    def _abort(self, ctx, build_request, started, exc, what):
+        """A build that failed for a reason other than capacity: its
+        claim freed, the server in cell0 in ERROR with a fault saying
+        why (the error's traceback as the fault's details)."""
+        uuid = build_request.instance_uuid
+        allocations.remove_consumer(ctx, uuid)
+        instance_group_obj.forget_host(ctx, [uuid])
+        instance = build_request.instance
+        instance.host = instance.node = instance.compute_id = None
+        fault = exception.BuildAbortException(
+            instance_uuid=uuid, reason="%s (%s)" % (
+                what, type(exc).__name__))
+        self._bury_in_cell0(ctx, build_request, fault, started,
+                            exc_tb=traceback.format_exc())
+
+    def _bury_in_cell0(self, ctx, build_request, exc, started, exc_tb=None):
         instance = build_request.instance
         instance.vm_state = fields.VMState.ERROR
         instance.task_state = None
+        fault = instance_fault_obj.InstanceFault.from_exception(
+            instance.uuid, exc, exc_tb=exc_tb)
         with ctx.target_cell(db_setup.CELL0_UUID) as cctx:
-            with cctx.cell_db.writer() as session:
-                instance.create(cctx, session=session)
-                create_block_device_mappings(cctx, build_request, session)
-                instance_fault_obj.InstanceFault.from_exception(
-                    instance.uuid, exc).create(cctx, session=session)
-                record_action(cctx, instance.uuid, self.conf.host, started,
-                              ERROR, session=session)
+            try:
+                self._create_in_cell0(cctx, build_request, fault, started)
+            except sa_exc.DBAPIError:
+                # A value its column cannot hold (the reason the build
+                # failed, perhaps): the server is kept with it cut short.
+                LOG.exception("Server %s could not be written to cell0; "
+                              "writing it with its values cut to their "
+                              "columns", instance.uuid)
+                clip_to_columns(instance)
+                self._create_in_cell0(cctx, build_request, fault, started)
             try:
                 bind_to_cell(ctx, instance.uuid, db_setup.CELL0_UUID)
             except exception.BuildRequestNotFound:
                 instance.destroy()
+
+    def _create_in_cell0(self, cctx, build_request, fault, started):
+        with cctx.cell_db.writer() as session:
+            build_request.instance.create(cctx, session=session)
+            create_block_device_mappings(cctx, build_request, session)
+            fault.create(cctx, session=session)
+            record_action(cctx, build_request.instance_uuid, self.conf.host,
+                          started, ERROR, session=session)
 
 
 def create_block_device_mappings(cctx, build_request, session):
@@ -252,13 +330,23 @@ def bind_to_cell(ctx, instance_uuid, cell_uuid):
                                        "now": utcnow()})
 
 
-def take_build_requests(ctx, instance_uuids, lease):
+def lease_expiry(lease, abandoned_before=None):
+    """The moment before which a build request's lease has run out:
+    lease seconds ago, or abandoned_before when that is later."""
+    expired = utcnow() - datetime.timedelta(seconds=lease)
+    if abandoned_before is not None:
+        expired = max(expired, abandoned_before)
+    return expired
+
+
+def take_build_requests(ctx, instance_uuids, lease=None, expired=None):
     """Take the lease on those build requests that nobody holds (their
-    updated_at unset or older than lease seconds): the set of uuids
-    taken (one conditional UPDATE each, so of two conductors exactly one
-    takes a build request)."""
+    updated_at unset or older than lease seconds, or than expired): the
+    set of uuids taken (one conditional UPDATE each, so of two
+    conductors exactly one takes a build request)."""
     now = utcnow()
-    expired = now - datetime.timedelta(seconds=lease)
+    if expired is None:
+        expired = lease_expiry(lease)
     taken = set()
     with ctx.api_db.writer() as session:
         for uuid in instance_uuids:
@@ -269,10 +357,9 @@ def take_build_requests(ctx, instance_uuids, lease):
     return taken
 
 
-def orphaned_build_requests(ctx, lease):
-    """Build requests older than lease seconds whose lease (if any) ran
-    out: their conductor is gone, or their message was lost."""
-    expired = utcnow() - datetime.timedelta(seconds=lease)
+def orphaned_build_requests(ctx, expired):
+    """Build requests made before expired whose lease (if any) ran out
+    then: their conductor is gone, or their message was lost."""
     table = _BUILD_REQUESTS
     with ctx.api_db.reader() as session:
         return list(session.scalars(sa.select(table.c.instance_uuid).where(
@@ -280,6 +367,19 @@ def orphaned_build_requests(ctx, lease):
             sa.or_(table.c.updated_at.is_(None),
                    table.c.updated_at < expired)).order_by(
             table.c.created_at)).all())
+
+
+def clip_to_columns(instance):
+    """Cut the instance's strings that are longer than their columns
+    (PostgreSQL and MariaDB refuse them; SQLite keeps them whole)."""
+    for column in _INSTANCES.columns:
+        length = getattr(column.type, "length", None)
+        if not length or column.name not in instance.fields \
+                or not instance.obj_attr_is_set(column.name):
+            continue
+        value = getattr(instance, column.name)
+        if isinstance(value, str) and len(value) > length:
+            setattr(instance, column.name, value[:length])
 
 
 def created_in_cell(ctx, instance_uuid):

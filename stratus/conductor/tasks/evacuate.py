@@ -124,7 +124,7 @@ class EvacuateTask(move_common.MoveTask):
                                       notifications.ERROR, exc)
 
 
-    def recover(self, cctx, instance, compute_up=None):
+    def recover(self, cctx, instance, compute_up=None, abandoned=False):
         """Settle an evacuation whose conductor stopped driving it (the
         stuck check, past [conductor] move_timeout): the server goes back
         to its source with the allocations, a fault and the migration in
@@ -136,7 +136,8 @@ class EvacuateTask(move_common.MoveTask):
                                              migration_obj.EVACUATION)
         if migration is None or migration.step == Step.DONE:
             return stuck_states.NOT_MINE
-        if move_common.recently_changed(self.conf, migration):
+        if not abandoned and move_common.recently_changed(self.conf,
+                                                          migration):
             return None
         LOG.warning("Recovering the evacuation of %s left at step %s",
                     instance.uuid, migration.step)

@@ -256,7 +256,7 @@ class LiveMigrateTask(move_common.MoveTask):
 
     # Recovery -----------------------------------------------------------
 
-    def recover(self, cctx, instance, compute_up=None):
+    def recover(self, cctx, instance, compute_up=None, abandoned=False):
         """Settle a live migration whose conductor stopped driving it (the
         stuck check, past [conductor] move_timeout): finished on the
         destination when the guest had left the source (step finishing),
@@ -267,7 +267,8 @@ class LiveMigrateTask(move_common.MoveTask):
             instance.task_state = None
             instance.save(expected_task_state=[TaskState.MIGRATING])
             return "task cleared"
-        if move_common.recently_changed(self.conf, migration):
+        if not abandoned and move_common.recently_changed(self.conf,
+                                                          migration):
             return None
         LOG.warning("Recovering the live migration of %s left at step %s "
                     "(%s)", instance.uuid, migration.step, migration.status)

@@ -15,6 +15,7 @@ from stratus.objects import instance_group as instance_group_obj
 from stratus.placement import allocations
 from stratus.placement import exception as placement_exception
 from stratus.scheduler import group_claims
+from stratus.scheduler import rpcapi as scheduler_rpcapi
 
 LOG = logging.getLogger(__name__)
 
@@ -29,54 +30,86 @@ class RescheduleTask:
     def __init__(self, conf, messaging):
         self.conf = conf
         self.compute = compute_rpcapi.ComputeAPI(messaging)
+        self.scheduler = scheduler_rpcapi.SchedulerAPI(messaging)
 
     def reschedule_build(self, cctx, instance, request_spec, alternates,
                          reason, admin_password, injected_files):
-        uuid = instance.uuid
-        failed_host = instance.host
-        allocations.remove_consumer(cctx, uuid)
+        """alternates None: unknown (a build sent again after a crash
+        does not have them): the scheduler chooses again, with a full
+        set of alternates."""
+        allocations.remove_consumer(cctx, instance.uuid)
+        if alternates is None and request_spec is not None:
+            self._schedule_again(cctx, instance, request_spec, reason,
+                                 admin_password, injected_files)
+            return
+        alternates = alternates or []
         group = hard_group(cctx, request_spec)
         for index, selection in enumerate(alternates):
             if not claim_alternate(cctx, group, instance, selection):
                 continue
-            instance.host = selection.service_host
-            instance.node = selection.nodename
-            instance.compute_id = selection.get("compute_node_id")
-            instance.availability_zone = selection.availability_zone
-            instance.task_state = TaskState.SCHEDULING
-            try:
-                instance.save(expected_task_state=BUILD_TASK_STATES)
-            except _GONE:
-                LOG.info("Server %s was deleted during its reschedule", uuid)
-                allocations.remove_consumer(cctx, uuid)
-                return
-            LOG.info("Rescheduling %s from %s to %s: %s", uuid, failed_host,
-                     selection.service_host, reason)
-            self.compute.build_and_run_instance(
-                cctx, selection.service_host, instance, request_spec,
-                selection, alternates[index + 1:], admin_password,
-                injected_files)
+            self._send(cctx, instance, request_spec, selection,
+                       alternates[index + 1:], reason, admin_password,
+                       injected_files)
             return
-        self._give_up(cctx, instance, reason)
+        give_up(cctx, instance, reason)
 
-    def _give_up(self, cctx, instance, reason):
-        instance_group_obj.forget_host(cctx, [instance.uuid])
-        error = exception.MaxRetriesExceeded(
-            reason="Exhausted all hosts available for retrying build "
-                   "failures for instance %s." % instance.uuid)
-        LOG.warning("Server %s failed to build: %s (last error: %s)",
-                    instance.uuid, error, reason)
-        # The fault first: whoever sees the server in ERROR sees why (the
-        # last host's error in the details, which admins see).
-        instance_fault_obj.InstanceFault.from_exception(
-            instance.uuid, error, exc_tb="Last error: %s" % reason,
-            host=instance.host).create(cctx)
-        instance.vm_state = fields.VMState.ERROR
-        instance.task_state = None
+    def _schedule_again(self, cctx, instance, request_spec, reason,
+                        admin_password, injected_files):
+        try:
+            hosts = self.scheduler.select_destinations(
+                cctx, request_spec, [instance.uuid],
+                return_alternates=True)[0]
+        except Exception as exc:  # noqa: BLE001 - no host (or no answer): the build ends ERROR
+            give_up(cctx, instance, "%s; then: %s" % (
+                reason, getattr(exc, "format_message", exc.__str__)()))
+            return
+        self._send(cctx, instance, request_spec, hosts[0], hosts[1:],
+                   reason, admin_password, injected_files)
+
+    def _send(self, cctx, instance, request_spec, selection, alternates,
+              reason, admin_password, injected_files):
+        """The build to the claimed selection's host, with what is left
+        of the alternates."""
+        uuid = instance.uuid
+        failed_host = instance.host
+        instance.host = selection.service_host
+        instance.node = selection.nodename
+        instance.compute_id = selection.get("compute_node_id")
+        instance.availability_zone = selection.availability_zone
+        instance.task_state = TaskState.SCHEDULING
         try:
             instance.save(expected_task_state=BUILD_TASK_STATES)
         except _GONE:
-            pass
+            LOG.info("Server %s was deleted during its reschedule", uuid)
+            allocations.remove_consumer(cctx, uuid)
+            return
+        LOG.info("Rescheduling %s from %s to %s: %s", uuid, failed_host,
+                 selection.service_host, reason)
+        self.compute.build_and_run_instance(
+            cctx, selection.service_host, instance, request_spec,
+            selection, alternates, admin_password, injected_files)
+
+
+def give_up(cctx, instance, reason):
+    """ERROR with the fault MaxRetriesExceeded (reason, the last host's
+    error, in its details); its claim is the caller's to free."""
+    instance_group_obj.forget_host(cctx, [instance.uuid])
+    error = exception.MaxRetriesExceeded(
+        reason="Exhausted all hosts available for retrying build "
+               "failures for instance %s." % instance.uuid)
+    LOG.warning("Server %s failed to build: %s (last error: %s)",
+                instance.uuid, error, reason)
+    # The fault first: whoever sees the server in ERROR sees why (the
+    # last host's error in the details, which admins see).
+    instance_fault_obj.InstanceFault.from_exception(
+        instance.uuid, error, exc_tb="Last error: %s" % reason,
+        host=instance.host).create(cctx)
+    instance.vm_state = fields.VMState.ERROR
+    instance.task_state = None
+    try:
+        instance.save(expected_task_state=BUILD_TASK_STATES)
+    except _GONE:
+        pass
 
 
 def claim_alternate(ctx, group, instance, selection, move_consumer=None):

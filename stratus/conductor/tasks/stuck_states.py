@@ -12,6 +12,12 @@ settles what is left on its host itself (ComputeManager._reconcile).
 Every change is a save that expects the task_state it read, so a compute
 or another conductor that settles the same server first wins and the
 check leaves it alone.
+
+Where every owner lives in the conductor's own process (the all-in-one,
+``[conductor] in_process_owners``), all that was in transit before the
+process started was held by the one that died: the pass at start takes
+it as past its deadline (``abandoned_before``); the computes starting
+in the process settle their own states, as any compute that restarts.
 """
 import copy
 import datetime
@@ -153,10 +159,11 @@ def kind_of(vm_state, task_state):
 class StuckStates:
 
     def __init__(self, conf, build_task, move_task=None, recoverers=None):
-        """recoverers: {task_state: callable(cctx, instance, compute_up)}
-        settling the moves other tasks own (live migration, evacuation,
-        shelve): what was done, None to leave the server, or NOT_MINE
-        for the generic handling."""
+        """recoverers: {task_state: callable(cctx, instance, compute_up,
+        abandoned)} settling the moves other tasks own (live migration,
+        evacuation, shelve; abandoned: the process that drove it died
+        with every owner): what was done, None to leave the server, or
+        NOT_MINE for the generic handling."""
         self.conf = conf
         self.build_task = build_task
         self.move_task = move_task
@@ -179,16 +186,21 @@ class StuckStates:
                         "may roll back a move its conductor still drives",
                         self.conf.conductor.move_timeout, least)
 
-    def run(self, ctx):
+    def run(self, ctx, abandoned_before=None):
         """One pass: resume orphaned build requests, then settle the
         servers of every cell whose task outlived its deadline and its
-        owner. {uuid: what was done}."""
-        done = {uuid: "build resumed"
-                for uuid in self.build_task.resume(ctx)}
+        owner. abandoned_before: the start of this process, when every
+        owner lived in the one that died (what changed before it is past
+        its deadline, and the computes of the cell are coming back and
+        settle their own states). {uuid: what was done}."""
+        done = {uuid: "build resumed" for uuid in
+                self.build_task.resume(ctx, abandoned_before)}
         done.update(self.reap_deleted(ctx))
         deadlines = self.deadlines()
         now = utcnow()
         before = now - datetime.timedelta(seconds=min(deadlines.values()))
+        if abandoned_before is not None:
+            before = max(before, abandoned_before)
         for cell in cell_mapping_obj.CellMappingList.get_all(ctx).host_cells():
             try:
                 with ctx.cell_db_for(cell.uuid).reader() as session:
@@ -200,16 +212,19 @@ class StuckStates:
             done.update(self._reap_destroyed(ctx, cell.uuid,
                                              now - RECENT_DELETES))
             services = _Services(ctx, cell.uuid,
-                                 self.conf.service_down_time)
+                                 self.conf.service_down_time,
+                                 coming_back=abandoned_before is not None)
             with ctx.target_cell(cell.uuid) as cctx:
                 for row in rows:
                     kind = kind_of(row.vm_state, row.task_state)
                     age = (now - row.updated_at).total_seconds()
-                    if age < deadlines[kind]:
+                    if age < deadlines[kind] and not (
+                            abandoned_before is not None
+                            and row.updated_at < abandoned_before):
                         continue
                     try:
-                        outcome = self._settle(cctx, row.uuid, kind,
-                                               services, cell.uuid)
+                        outcome = self._settle(cctx, row, kind, services,
+                                               cell.uuid)
                     except (exception.InstanceNotFound,
                             exception.UnexpectedTaskStateError):
                         # Settled (or deleted) by someone else meanwhile.
@@ -277,9 +292,13 @@ class StuckStates:
                 done[uuid] = "allocations removed"
         return done
 
-    def _settle(self, cctx, uuid, kind, services, cell_uuid):
+    def _settle(self, cctx, row, kind, services, cell_uuid):
+        uuid = row.uuid
         instance = instance_obj.Instance.get_by_uuid(
             cctx, uuid, expected_attrs=["flavor"])
+        if instance.updated_at != row.updated_at:
+            # Changed since the pass read it: its owner is at work.
+            return None
         instance.cell_uuid = cell_uuid
         instance.obj_reset_changes(["cell_uuid"])
         task_state = instance.task_state
@@ -292,7 +311,8 @@ class StuckStates:
         compute_up = services.is_up(instance.host)
         recover = self.recoverers.get(task_state)
         if recover is not None:
-            outcome = recover(cctx, instance, compute_up)
+            outcome = recover(cctx, instance, compute_up,
+                              abandoned=services.coming_back)
             if outcome is not NOT_MINE:
                 return outcome
         if kind == BUILD:
@@ -302,6 +322,9 @@ class StuckStates:
                 return None
             return self._fail_build(cctx, instance)
         if compute_up and kind == DELETE:
+            if services.coming_back:
+                # Its compute finishes it as it starts (_reconcile).
+                return None
             return self._terminate_again(cctx, instance)
         if compute_up:
             return None
@@ -408,12 +431,15 @@ def _in_request_of_last_action(cctx, instance_uuid):
 
 
 class _Services:
-    """Whether the compute services of a cell are up, read once a pass."""
+    """Whether the compute services of a cell are up, read once a pass.
+    coming_back: every compute of the cell is starting in this process
+    (unless forced down), whatever its last heartbeat says."""
 
-    def __init__(self, ctx, cell_uuid, service_down_time):
+    def __init__(self, ctx, cell_uuid, service_down_time, coming_back=False):
         self._ctx = ctx
         self._cell_uuid = cell_uuid
         self._down_time = service_down_time
+        self.coming_back = coming_back
         self._up = {}
 
     def is_up(self, host):
@@ -424,7 +450,8 @@ class _Services:
                 service = service_obj.Service.get_by_host_and_binary(
                     self._ctx, host, COMPUTE_BINARY,
                     cell_uuid=self._cell_uuid)
-                self._up[host] = service.is_up(self._down_time)
+                self._up[host] = service.is_up(self._down_time) or (
+                    self.coming_back and not service.get("forced_down"))
             except exception.ServiceNotFound:
                 self._up[host] = False
         return self._up[host]

@@ -83,7 +83,7 @@ class UnshelveTask:
         self.compute.unshelve_instance(cctx, selection.service_host,
                                        instance, image_meta, request_spec)
 
-    def recover(self, cctx, instance, compute_up):
+    def recover(self, cctx, instance, compute_up, abandoned=False):
         """Settle a shelve or unshelve whose owner is gone (the stuck
         check, past its deadline): its compute, when it has a host that is
         up, still owns it; an unshelve of an offloaded server is undone

@@ -38,12 +38,10 @@ def _begun(env, server_id, task_state, action):
     return cctx, instance
 
 
-@pytest.mark.parametrize("last_step", [Step.PREPARING, Step.FINISHING])
-def test_an_abandoned_live_migration(stopping, last_step):
-    env = stopping
-    server = env.active()
-    server_id, source = server["id"], server["OS-EXT-SRV-ATTR:host"]
-    dest = next(host for host in env.computes if host != source)
+def live_migration_prepared(env, server_id, dest):
+    """A live migration of the server to dest run by hand up to its
+    destination's preparation: (task, cctx, instance, migration,
+    block_migration)."""
     task = env.conductor.live_migrate_task
     cctx, instance = _begun(env, server_id, TaskState.MIGRATING,
                             "live-migration")
@@ -57,6 +55,17 @@ def test_an_abandoned_live_migration(stopping, last_step):
     task._advance(migration, Status.QUEUED, Status.PREPARING,
                   Step.PREPARING)
     task.compute.pre_live_migration(cctx, dest, instance, migration, block)
+    return task, cctx, instance, migration, block
+
+
+@pytest.mark.parametrize("last_step", [Step.PREPARING, Step.FINISHING])
+def test_an_abandoned_live_migration(stopping, last_step):
+    env = stopping
+    server = env.active()
+    server_id, source = server["id"], server["OS-EXT-SRV-ATTR:host"]
+    dest = next(host for host in env.computes if host != source)
+    task, cctx, instance, migration, block = live_migration_prepared(
+        env, server_id, dest)
     if last_step == Step.FINISHING:
         task._advance(migration, Status.PREPARING, Status.RUNNING,
                       Step.MIGRATING)

@@ -217,12 +217,12 @@ def test_one_conductor_takes_a_build_request(databases):
         ctx, instance_uuid=uuid, project_id="p", instance=instance).create()
     assert build.take_build_requests(ctx, [uuid], 60) == {uuid}
     assert build.take_build_requests(ctx, [uuid], 60) == set()
-    assert build.orphaned_build_requests(ctx, 60) == []
+    assert build.orphaned_build_requests(ctx, build.lease_expiry(60)) == []
     with databases.api.writer() as session:
         session.execute(sa.update(_BR).where(
             _BR.c.instance_uuid == uuid).values(
             created_at=utcnow() - HOUR_AGO, updated_at=utcnow() - HOUR_AGO))
-    assert build.orphaned_build_requests(ctx, 60) == [uuid]
+    assert build.orphaned_build_requests(ctx, build.lease_expiry(60)) == [uuid]
     assert build.take_build_requests(ctx, [uuid, "other"], 60) == {uuid}
     with pytest.raises(exception.BuildRequestNotFound):
         build.bind_to_cell(ctx, "other", "x")

@@ -113,7 +113,7 @@ def test_terminate_destroys_the_guest_and_the_instance(hosts):
         (BUILD, "Success", None), (TERMINATE, "Success", None)]
 
 
-def test_restart_finishes_or_fails_what_a_crash_interrupted(hosts):
+def test_restart_finishes_or_builds_again_what_a_crash_interrupted(hosts):
     compute = hosts.start_compute("cmp1")
     running = hosts.create_instance("cmp1", "cmp1-node1", name="running")
     stopping = hosts.create_instance("cmp1", "cmp1-node1", name="stopping")
@@ -127,6 +127,10 @@ def test_restart_finishes_or_fails_what_a_crash_interrupted(hosts):
     # What the database says when the compute died mid-operation:
     spawning = hosts.create_instance("cmp1", "cmp1-node1", name="spawning",
                                      task_state=TaskState.SPAWNING)
+    fixtures.request_spec(spawning).create(hosts.ctx)
+    # Its request spec lost: the build cannot be sent again.
+    orphan = hosts.create_instance("cmp1", "cmp1-node1", name="orphan",
+                                   task_state=TaskState.NETWORKING)
     for instance, vm_state, task_state, power_state in (
             (stopping, VMState.ACTIVE, TaskState.POWERING_OFF,
              PowerState.RUNNING),
@@ -147,12 +151,16 @@ def test_restart_finishes_or_fails_what_a_crash_interrupted(hosts):
     assert state(running) == (VMState.ACTIVE, None, PowerState.RUNNING)
     assert state(stopping) == (VMState.STOPPED, None, PowerState.SHUTDOWN)
     assert state(starting) == (VMState.ACTIVE, None, PowerState.RUNNING)
-    failed = hosts.wait_for(spawning.uuid, errored)
+    # The spawn the crash cut short is not a failed attempt: built again
+    # on its host.
+    built = hosts.wait_for(spawning.uuid, settled)
+    assert (built.vm_state, built.host) == (VMState.ACTIVE, "cmp1")
+    failed = hosts.wait_for(orphan.uuid, errored)
     assert (failed.vm_state, failed.task_state) == (VMState.ERROR, None)
     assert "Exhausted all hosts" in failed.fault.message
     assert hosts.instance(deleting.uuid).deleted
     assert sorted(restarted.driver.list_instance_uuids()) == sorted(
-        [running.uuid, stopping.uuid, starting.uuid])
+        [running.uuid, stopping.uuid, starting.uuid, spawning.uuid])
 
 
 def test_compute_nodes_report_totals_usage_and_placement_inventory(hosts):
