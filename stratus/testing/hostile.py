@@ -145,7 +145,7 @@ class Probe:
 
 # Error formats -------------------------------------------------------------
 
-def _compute_error(status, body):
+def compute_error_message(status, body):
     (name, fault), = body.items()
     assert name in set(errors.FAULT_NAMES.values()) | {"computeFault"}
     assert fault["code"] == status
@@ -269,7 +269,7 @@ def specs():
     return {
         "compute": ApiSpec(
             "compute", dict(compute_routes.ROUTES, **compute_routes.REMOVED),
-            _compute_error, {"OpenStack-API-Version": "compute latest"},
+            compute_error_message, {"OpenStack-API-Version": "compute latest"},
             _compute_bodies(),
             other_headers=[{"OpenStack-API-Version": "compute 2.1"}]),
         "placement": ApiSpec(
