@@ -27,6 +27,7 @@ import logging
 import oslo_messaging
 
 from stratus import exception
+from stratus import retry
 
 LOG = logging.getLogger(__name__)
 
@@ -41,24 +42,39 @@ EVENT_START = "start"
 EVENT_FINISH = "finish"
 # A call whose conductor died after taking it is never answered: it is
 # sent again (to a live conductor) this many times in all. The methods
-# called are safe to repeat (saves expect a task_state; destroys and
-# events tolerate what is already done).
+# called are safe to repeat: a save expects a task_state, and a repeat
+# that finds its own change already applied is answered as applied
+# (Instance.save repeat_ok); destroys and events tolerate what is
+# already done.
 CALL_ATTEMPTS = 3
 
 
 class _RetryingClient:
     """An RPC client whose calls are sent again after a timeout (unless
-    the caller chose its own timeout, and retries itself)."""
+    the caller chose its own timeout, and retries itself), and, for
+    db_retry_seconds, after a conductor answered that a database cannot
+    be reached. A call sent again may find its first sending applied (the
+    reply was lost): the conductor's methods are safe to repeat."""
 
-    def __init__(self, client, retry=True):
+    def __init__(self, client, retry=True, db_retry_seconds=0):
         self._client = client
         self._retry = retry
+        self._db_retry_seconds = db_retry_seconds if retry else 0
 
     def prepare(self, **kwargs):
         return _RetryingClient(self._client.prepare(**kwargs),
-                               retry=self._retry and "timeout" not in kwargs)
+                               retry=self._retry and "timeout" not in kwargs,
+                               db_retry_seconds=self._db_retry_seconds)
 
     def call(self, ctx, method, **kwargs):
+        if not self._db_retry_seconds:
+            return self._call(ctx, method, **kwargs)
+        return retry.retry_while(
+            exception.DatabaseUnreachable,
+            lambda: self._call(ctx, method, **kwargs),
+            self._db_retry_seconds, "Conductor call %s" % method)
+
+    def _call(self, ctx, method, **kwargs):
         attempts = CALL_ATTEMPTS if self._retry else 1
         for attempt in range(1, attempts + 1):
             try:
@@ -75,9 +91,13 @@ class _RetryingClient:
 
 class ConductorAPI:
 
-    def __init__(self, messaging, version_cap=None):
+    def __init__(self, messaging, version_cap=None, db_retry_seconds=0):
+        """db_retry_seconds: how long a call answered DatabaseUnreachable
+        is sent again (a compute's: [conductor] db_retry_seconds; the
+        API's fail at once, a 503)."""
         self.client = _RetryingClient(
-            messaging.client(TOPIC, BASE_VERSION, version_cap))
+            messaging.client(TOPIC, BASE_VERSION, version_cap),
+            db_retry_seconds=db_retry_seconds)
 
     # Orchestration (casts) --------------------------------------------
 

@@ -16,6 +16,7 @@ import contextlib
 import functools
 import ipaddress
 import json
+import logging
 import re
 
 from oslo_utils import versionutils
@@ -31,6 +32,8 @@ from stratus.objects import fields
 from stratus.objects import flavor as flavor_obj
 from stratus.objects import instance_fault
 from stratus.objects import keypair
+
+LOG = logging.getLogger(__name__)
 
 # Loaded only on request (expected_attrs) or on first access.
 OPTIONAL_ATTRS = ["metadata", "system_metadata", "tags", "fault", "keypairs"]
@@ -283,8 +286,9 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         return values
 
     def save(self, expected_task_state=None, expected_vm_state=None,
-             also=None):
-        """Write what changed, in one transaction.
+             also=None, repeat_ok=False):
+        """Write what changed, in one transaction; whether it was written
+        now (False: a repeat found already applied, see repeat_ok).
 
         also: a callable(context, session) run in that transaction after
         the instance's rows are written (other writes that must commit,
@@ -297,6 +301,13 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         UnexpectedDeletingTaskStateError when the instance is being
         deleted, UnexpectedTaskStateError / UnexpectedVMStateError
         otherwise.
+
+        repeat_ok: the caller may be repeating a save whose reply it lost
+        (a compute's call to a conductor sent again): when the check fails
+        but the row already holds the task_state this save sets (and the
+        vm_state and host, where it sets them), the save is taken as
+        applied: nothing is written (also does not run again), and the
+        object takes the row's updated_at.
         """
         changes = self.obj_what_changed()
         values = {name: getattr(self, name) for name in changes
@@ -308,9 +319,13 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         with self._context.target_cell(self.cell_uuid) as cctx:
             with cctx.cell_db.writer() as session:
                 if not session.execute(update, params).rowcount:
-                    _raise_save_conflict(session, self.uuid,
-                                         expected_task_state,
-                                         expected_vm_state)
+                    applied_at = _raise_save_conflict(
+                        session, self.uuid, expected_task_state,
+                        expected_vm_state,
+                        repeated=values if repeat_ok else None)
+                    self.updated_at = applied_at
+                    self.obj_reset_changes(recursive=True)
+                    return False
                 extra = self._extra_values(changes & set(_EXTRA_FIELDS))
                 if extra:
                     session.execute(sa.update(_EXTRA).where(
@@ -331,6 +346,7 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         self.updated_at = values["updated_at"]
         # The flavor and keypairs were written too: none is a change now.
         self.obj_reset_changes(recursive=True)
+        return True
 
     def destroy(self):
         """Soft-delete: deleted = id, vm_state deleted, no task; tags go
@@ -792,12 +808,27 @@ def _write_metadata(session, model, instance_uuid, old, new):
         session.execute(sa.insert(model), added)
 
 
+# The columns a repeated save must find as it sets them to be taken as
+# already applied (task_state always among them).
+REPEAT_COLUMNS = ("task_state", "vm_state", "host")
+
+
 def _raise_save_conflict(session, uuid, expected_task_state,
-                         expected_vm_state):
-    row = session.execute(sa.select(_I.c.task_state, _I.c.vm_state).where(
+                         expected_vm_state, repeated=None):
+    """Raise why a save's checks failed; unless repeated (the values of
+    a save that may be a repeat) is already what the row holds: then the
+    row's updated_at."""
+    row = session.execute(sa.select(
+        _I.c.task_state, _I.c.vm_state, _I.c.host, _I.c.updated_at).where(
         _I.c.uuid == uuid, _I.c.deleted == 0)).first()
     if row is None:
         raise exception.InstanceNotFound(instance_id=uuid)
+    if repeated is not None and "task_state" in repeated and all(
+            getattr(row, name) == repeated[name]
+            for name in REPEAT_COLUMNS if name in repeated):
+        LOG.info("Instance %s already holds task_state %s: a repeated save, "
+                 "taken as applied", uuid, row.task_state)
+        return row.updated_at
     if expected_vm_state is not None:
         raise exception.UnexpectedVMStateError(
             instance_uuid=uuid, expected=expected_vm_state,

@@ -93,12 +93,25 @@ def test_actions_on_a_dead_compute_end_in_the_last_known_state(recovery):
     assert recovery.allocations(pausing)
 
 
-def test_a_live_compute_keeps_its_tasks(recovery):
+def test_a_live_compute_keeps_the_tasks_it_holds(recovery):
     server_id = recovery.boot()["id"]
     recovery.left_in(server_id, task_state=TaskState.PAUSING)
-    assert recovery.check() == {}
+    # The compute is at work on the server (its lock held, as while an
+    # action runs): asked, it says it holds it.
+    with recovery.compute._locks(server_id):
+        assert recovery.check() == {}
     assert recovery.demo.server(server_id)["OS-EXT-STS:task_state"] == \
         "pausing"
+
+
+def test_an_action_a_live_compute_does_not_hold_is_settled(recovery):
+    # The pause's message was lost: the compute never heard of it.
+    server_id = recovery.boot()["id"]
+    recovery.left_in(server_id, task_state=TaskState.PAUSING)
+    assert recovery.check() == {server_id: "task cleared"}
+    server = recovery.demo.server(server_id)
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == (
+        "ACTIVE", None)
 
 
 def test_a_delete_on_a_dead_compute_is_finished_here(recovery):
