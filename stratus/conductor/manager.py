@@ -68,10 +68,21 @@ def _patient(cls):
     for name, method in list(vars(cls).items()):
         if name.startswith("_") or name in _NOT_RPC or not callable(method):
             continue
+        # Its caller hears of it (a compute tries again): no traceback.
+        expected = oslo_messaging.expected_exceptions(
+            exception.DatabaseUnreachable)(method)
 
-        def patient(self, *args, _method=method, **kwargs):
-            with retry.patient(self.conf.conductor.db_retry_seconds):
-                return _method(self, *args, **kwargs)
+        def patient(self, *args, _method=expected, _name=name, **kwargs):
+            seconds = self.conf.conductor.db_retry_seconds
+            with retry.patient(seconds):
+                try:
+                    return _method(self, *args, **kwargs)
+                except oslo_messaging.ExpectedException as exc:
+                    if isinstance(exc.exc_info[1],
+                                  exception.DatabaseUnreachable):
+                        LOG.warning("%s failed: a database stayed "
+                                    "unreachable for %s s", _name, seconds)
+                    raise
         setattr(cls, name, functools.wraps(method)(patient))
     return cls
 
