@@ -7,7 +7,6 @@ The outage: the cell database's engine is pointed at an address where
 nothing listens (on SQLite a file that cannot be opened), as a database
 server that is down refuses connections, and pointed back."""
 import threading
-import time
 
 import pytest
 
@@ -99,7 +98,7 @@ def test_a_longer_outage_leaves_no_server_stuck(outage_cloud, monkeypatch):
         name="dropped", image=image)["server"]["id"]
     assert began.wait(30)
     assert outage_cloud.outage.over.wait(30)
-    _wait(lambda: not outage_cloud.compute._locks.held(server_id))
+    outage_cloud.idle(server_id)
     server = outage_cloud.demo.server(server_id)
     assert (server["status"], server["OS-EXT-STS:task_state"]) == (
         "BUILD", "spawning")
@@ -108,9 +107,3 @@ def test_a_longer_outage_leaves_no_server_stuck(outage_cloud, monkeypatch):
     server = outage_cloud.demo.wait_for_status(server_id, "ACTIVE")
     assert server["OS-EXT-STS:task_state"] is None
 
-
-def _wait(predicate, timeout=30):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "never came true"
-        time.sleep(0.05)

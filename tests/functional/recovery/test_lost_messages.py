@@ -5,6 +5,7 @@ outage) is sent again or settled by the conductor's check, which asks the
 compute (get_in_flight). Through the Compute API of the in-process cloud
 and its real RPC path."""
 import logging
+import threading
 
 import oslo_messaging
 import pytest
@@ -65,6 +66,7 @@ def test_a_save_whose_reply_was_lost_is_sent_again_and_the_build_completes(
 
 def test_a_build_a_live_compute_dropped_is_built_again(recovery):  # noqa: F811
     server_id = recovery.boot(name="dropped")["id"]
+    recovery.idle(server_id)
     # The compute saved 'spawning' and then dropped the build (its next
     # call failed): it holds nothing for the server.
     recovery.left_in(server_id, vm_state=VMState.BUILDING,
@@ -78,13 +80,16 @@ def test_a_build_a_live_compute_dropped_is_built_again(recovery):  # noqa: F811
 def test_a_delete_its_live_compute_never_received_is_sent_again(
         recovery, monkeypatch, caplog):  # noqa: F811
     server_id = recovery.boot(name="lost-delete")["id"]
+    recovery.idle(server_id)
     # The API answered 204 but the cast never reached the compute.
+    lost = threading.Event()
     monkeypatch.setattr(recovery.compute, "terminate_instance",
-                        lambda ctx, instance: None)
+                        lambda ctx, instance: lost.set())
     recovery.demo.delete("/servers/%s" % server_id)
+    assert lost.wait(10)
+    monkeypatch.undo()
     assert recovery.demo.server(server_id)["OS-EXT-STS:task_state"] == \
         TaskState.DELETING
-    monkeypatch.undo()
     recovery.left_in(server_id)
     caplog.set_level(logging.DEBUG)
     assert recovery.check() == {server_id: "delete sent again"}

@@ -60,6 +60,11 @@ class Recovery(Actions):
     def allocations(self, server_id):
         return allocations.get_allocations(self.ctx(), server_id)
 
+    def idle(self, server_id):
+        """Once the compute holds no work of the server (it finishes its
+        bookkeeping after the save that the API shows)."""
+        _wait(lambda: not self.compute._locks.held(server_id))
+
 
 @pytest.fixture
 def recovery(conf, databases, cloud_urls, tmp_path):
@@ -107,6 +112,7 @@ def test_a_live_compute_keeps_the_tasks_it_holds(recovery):
 def test_an_action_a_live_compute_does_not_hold_is_settled(recovery):
     # The pause's message was lost: the compute never heard of it.
     server_id = recovery.boot()["id"]
+    recovery.idle(server_id)
     recovery.left_in(server_id, task_state=TaskState.PAUSING)
     assert recovery.check() == {server_id: "task cleared"}
     server = recovery.demo.server(server_id)
