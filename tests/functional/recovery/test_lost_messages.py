@@ -4,12 +4,16 @@ compute does not hold (its cast or its reply lost, e.g. in a broker
 outage) is sent again or settled by the conductor's check, which asks the
 compute (get_in_flight). Through the Compute API of the in-process cloud
 and its real RPC path."""
+import datetime
 import logging
 import threading
 
 import oslo_messaging
 import pytest
+import sqlalchemy as sa
 
+from stratus.db import api_models
+from stratus.db.types import utcnow
 from stratus.objects import fields
 from tests.functional.recovery.test_stuck_states import recovery  # noqa: F401 - fixture
 
@@ -18,6 +22,7 @@ pytestmark = pytest.mark.slow
 TaskState = fields.TaskState
 VMState = fields.VMState
 BUILD_EVENT = "compute_build_and_run_instance"
+_BR = api_models.BuildRequest.__table__
 
 
 class _LosesAReply:
@@ -105,3 +110,25 @@ def test_a_delete_its_live_compute_never_received_is_sent_again(
     assert not [record for record in caplog.records
                 if "InstanceActionNotFound" in record.getMessage()
                 or (record.exc_text or "").count("InstanceActionNotFound")]
+
+
+def test_a_boot_whose_cast_was_lost_is_resumed_before_its_lease(
+        recovery, monkeypatch):  # noqa: F811
+    # The API accepted the boot; its cast to the conductors was lost.
+    conductor_api = recovery.cloud.apps["compute"].compute_api.conductor_api
+    monkeypatch.setattr(conductor_api, "schedule_and_build_instances",
+                        lambda *args, **kwargs: None)
+    server = recovery.demo.create_server(
+        name="lost-cast", image=recovery.demo.first_image_id())["server"]
+    monkeypatch.undo()
+    # Older than in_flight_grace, well within task_lease; no conductor
+    # ever took it (updated_at stays unset: the column's onupdate would
+    # set it).
+    with recovery.cloud.databases.api.writer() as session:
+        session.execute(sa.update(_BR).where(
+            _BR.c.instance_uuid == server["id"]).values(
+            created_at=utcnow() - datetime.timedelta(seconds=20),
+            updated_at=None))
+    assert recovery.check() == {server["id"]: "build resumed"}
+    built = recovery.demo.wait_for_status(server["id"], "ACTIVE")
+    assert built["OS-EXT-STS:task_state"] is None
