@@ -10,11 +10,9 @@ import threading
 
 import oslo_messaging
 import pytest
-import sqlalchemy as sa
 
-from stratus.db import api_models
-from stratus.db.types import utcnow
 from stratus.objects import fields
+from tests.functional.recovery.test_stuck_states import _lost_build
 from tests.functional.recovery.test_stuck_states import recovery  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
@@ -22,7 +20,6 @@ pytestmark = pytest.mark.slow
 TaskState = fields.TaskState
 VMState = fields.VMState
 BUILD_EVENT = "compute_build_and_run_instance"
-_BR = api_models.BuildRequest.__table__
 
 
 class _LosesAReply:
@@ -114,21 +111,11 @@ def test_a_delete_its_live_compute_never_received_is_sent_again(
 
 def test_a_boot_whose_cast_was_lost_is_resumed_before_its_lease(
         recovery, monkeypatch):  # noqa: F811
-    # The API accepted the boot; its cast to the conductors was lost.
-    conductor_api = recovery.cloud.apps["compute"].compute_api.conductor_api
-    monkeypatch.setattr(conductor_api, "schedule_and_build_instances",
-                        lambda *args, **kwargs: None)
-    server = recovery.demo.create_server(
-        name="lost-cast", image=recovery.demo.first_image_id())["server"]
-    monkeypatch.undo()
-    # Older than in_flight_grace, well within task_lease; no conductor
-    # ever took it (updated_at stays unset: the column's onupdate would
-    # set it).
-    with recovery.cloud.databases.api.writer() as session:
-        session.execute(sa.update(_BR).where(
-            _BR.c.instance_uuid == server["id"]).values(
-            created_at=utcnow() - datetime.timedelta(seconds=20),
-            updated_at=None))
-    assert recovery.check() == {server["id"]: "build resumed"}
-    built = recovery.demo.wait_for_status(server["id"], "ACTIVE")
+    # The API accepted the boot; its cast to the conductors was lost. Its
+    # build request is older than in_flight_grace, well within
+    # task_lease, and no conductor ever took it.
+    server_id = _lost_build(recovery, monkeypatch, "lost-cast",
+                            age=datetime.timedelta(seconds=20))
+    assert recovery.check() == {server_id: "build resumed"}
+    built = recovery.demo.wait_for_status(server_id, "ACTIVE")
     assert built["OS-EXT-STS:task_state"] is None

@@ -166,9 +166,10 @@ class _Stub:
         self.host = "stratus-test"
 
 
-def _lost_build(recovery, monkeypatch, name):
+def _lost_build(recovery, monkeypatch, name, age=HOUR_AGO):
     """A server whose schedule_and_build cast was lost (its conductor
-    died): its build request, an hour old."""
+    died, or the broker lost it): its build request, age old, never
+    taken by a conductor."""
     conductor_api = recovery.cloud.apps["compute"].compute_api.conductor_api
     monkeypatch.setattr(conductor_api, "schedule_and_build_instances",
                         lambda *args, **kwargs: None)
@@ -178,7 +179,7 @@ def _lost_build(recovery, monkeypatch, name):
     with recovery.cloud.databases.api.writer() as session:
         session.execute(sa.update(_BR).where(
             _BR.c.instance_uuid == server["id"]).values(
-            created_at=utcnow() - HOUR_AGO, updated_at=None))
+            created_at=utcnow() - age, updated_at=None))
     return server["id"]
 
 
