@@ -272,10 +272,11 @@ class ConductorManager:
                                         exception.InstanceNotFound)
     def instance_save(self, ctx, instance, expected_task_state=None,
                       action_event=None, fault=None,
-                      remove_allocations=False):
-        """The save of a compute, which may be a repeat of one whose
-        reply it lost: a repeat that finds its change applied is answered
-        with the instance (its event and fault recorded the first time)."""
+                      remove_allocations=False, repeated=False):
+        """The save of a compute. repeated (1.8): it is sent again after
+        its reply was lost; when it finds its change applied it is
+        answered with the instance (its event and fault recorded the
+        first time)."""
         self._cell_of(ctx, instance.uuid, instance)
         also = None
         if action_event is not None or fault is not None:
@@ -287,7 +288,7 @@ class ConductorManager:
                                   *action_event,
                                   details=fault and fault.message)
         instance.save(expected_task_state=expected_task_state, also=also,
-                      repeat_ok=True)
+                      repeat_ok=repeated)
         if remove_allocations:
             allocations.remove_consumer(ctx, instance.uuid)
         return instance
