@@ -16,7 +16,6 @@ import contextlib
 import functools
 import ipaddress
 import json
-import logging
 import re
 
 from oslo_utils import versionutils
@@ -31,9 +30,8 @@ from stratus.objects import block_device_mapping
 from stratus.objects import fields
 from stratus.objects import flavor as flavor_obj
 from stratus.objects import instance_fault
+from stratus.objects import instance_save
 from stratus.objects import keypair
-
-LOG = logging.getLogger(__name__)
 
 # Loaded only on request (expected_attrs) or on first access.
 OPTIONAL_ATTRS = ["metadata", "system_metadata", "tags", "fault", "keypairs"]
@@ -313,13 +311,12 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         values = {name: getattr(self, name) for name in changes
                   if name in _COLUMN_FIELDS}
         values["updated_at"] = utcnow()
-        update, params = _save_statement(self.uuid, values,
-                                         expected_task_state,
-                                         expected_vm_state)
+        update, params = instance_save.save_statement(
+            self.uuid, values, expected_task_state, expected_vm_state)
         with self._context.target_cell(self.cell_uuid) as cctx:
             with cctx.cell_db.writer() as session:
                 if not session.execute(update, params).rowcount:
-                    applied_at = _raise_save_conflict(
+                    applied_at = instance_save.raise_save_conflict(
                         session, self.uuid, expected_task_state,
                         expected_vm_state,
                         repeated=values if repeat_ok else None)
@@ -548,54 +545,6 @@ def _marker_instance(session, context, marker):
 
 # Filtering ------------------------------------------------------------------
 
-_SAVE_STATEMENTS = {}
-
-
-def _state_check(states):
-    """How an expected-state check shapes the SQL: None (no check) or
-    (whether no-state is allowed, whether states are listed)."""
-    if states is None:
-        return None
-    if not isinstance(states, (list, tuple, set, frozenset)):
-        states = [states]
-    return (None in states, any(state is not None for state in states))
-
-
-def _save_statement(uuid, values, expected_task_state, expected_vm_state):
-    """(UPDATE statement, parameters) of a save: the statement for one
-    shape of save (its columns and state checks) is built once."""
-    checks = ((_I.c.task_state, "expected_task_states", expected_task_state),
-              (_I.c.vm_state, "expected_vm_states", expected_vm_state))
-    key = (tuple(sorted(values)),) + tuple(
-        _state_check(states) for _column, _name, states in checks)
-    update = _SAVE_STATEMENTS.get(key)
-    if update is None:
-        update = sa.update(_I).where(
-            _I.c.uuid == sa.bindparam("saved_uuid"), _I.c.deleted == 0)
-        for (column, name, _states), shape in zip(checks, key[1:]):
-            if shape is not None:
-                allows_none, listed = shape
-                conditions = []
-                if listed:
-                    conditions.append(column.in_(
-                        sa.bindparam(name, expanding=True)))
-                if allows_none:
-                    conditions.append(column.is_(None))
-                update = update.where(
-                    sa.or_(*conditions) if conditions else sa.false())
-        update = update.values(**{name: sa.bindparam("new_" + name)
-                                  for name in values})
-        _SAVE_STATEMENTS[key] = update
-    params = {"saved_uuid": uuid}
-    params.update(("new_" + name, value) for name, value in values.items())
-    for _column, name, states in checks:
-        if states is not None:
-            if not isinstance(states, (list, tuple, set, frozenset)):
-                states = [states]
-            params[name] = [state for state in states if state is not None]
-    return update, params
-
-
 def _in_states(column, states):
     if not isinstance(states, (list, tuple, set, frozenset)):
         states = [states]
@@ -806,38 +755,6 @@ def _write_metadata(session, model, instance_uuid, old, new):
              if key not in old or old[key] != value]
     if added:
         session.execute(sa.insert(model), added)
-
-
-# The columns a repeated save must find as it sets them to be taken as
-# already applied (task_state always among them).
-REPEAT_COLUMNS = ("task_state", "vm_state", "host")
-
-
-def _raise_save_conflict(session, uuid, expected_task_state,
-                         expected_vm_state, repeated=None):
-    """Raise why a save's checks failed; unless repeated (the values of
-    a save that may be a repeat) is already what the row holds: then the
-    row's updated_at."""
-    row = session.execute(sa.select(
-        _I.c.task_state, _I.c.vm_state, _I.c.host, _I.c.updated_at).where(
-        _I.c.uuid == uuid, _I.c.deleted == 0)).first()
-    if row is None:
-        raise exception.InstanceNotFound(instance_id=uuid)
-    if repeated is not None and "task_state" in repeated and all(
-            getattr(row, name) == repeated[name]
-            for name in REPEAT_COLUMNS if name in repeated):
-        LOG.info("Instance %s already holds task_state %s: a repeated save, "
-                 "taken as applied", uuid, row.task_state)
-        return row.updated_at
-    if expected_vm_state is not None:
-        raise exception.UnexpectedVMStateError(
-            instance_uuid=uuid, expected=expected_vm_state,
-            actual=row.vm_state)
-    error = (exception.UnexpectedDeletingTaskStateError
-             if row.task_state == fields.TaskState.DELETING
-             else exception.UnexpectedTaskStateError)
-    raise error(instance_uuid=uuid, expected=expected_task_state,
-                actual=row.task_state)
 
 
 # The flavor document ----------------------------------------------------------
