@@ -117,7 +117,7 @@ class InstanceLocks:
 
 
 class ComputeManager:
-    target = oslo_messaging.Target(version="1.5")
+    target = oslo_messaging.Target(version="1.6")
 
     def __init__(self, conf, messaging, host, driver, image_api=None):
         self.conf = conf
@@ -127,7 +127,8 @@ class ComputeManager:
         # use unless given (the all-in-one hands over its in-process one).
         self.image_api = image_api
         self.network = network_api.load_network_api(conf, host)
-        self.conductor = conductor_rpcapi.ConductorAPI(messaging)
+        self.conductor = conductor_rpcapi.ConductorAPI(
+            messaging, db_retry_seconds=conf.conductor.db_retry_seconds)
         self.tracker = resource_tracker.ResourceTracker(
             conf, host, driver, self.conductor)
         self._locks = InstanceLocks()
@@ -202,6 +203,10 @@ class ComputeManager:
     def terminate_instance(self, ctx, instance):
         with self._locks(instance.uuid):
             self._terminate(ctx, instance)
+
+    def get_in_flight(self, ctx, instance_uuids):
+        """(1.6) The servers among these whose work this compute holds."""
+        return [uuid for uuid in instance_uuids if self._locks.held(uuid)]
 
     def get_host_uptime(self, ctx):
         if not virt_driver.supports(self.driver, virt_driver.HostUptime):

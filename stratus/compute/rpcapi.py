@@ -27,15 +27,22 @@ Versions (bump the minor version for every change, add a line here):
   (the destination rebuilds a server whose host is down, a call)
 * 1.5 - cache_images: fetch images into the host's image cache (a cast,
   for an aggregate's pre-caching, 2.81)
+* 1.6 - get_in_flight (call): which of these servers' work the compute
+  holds (received and not finished); the conductor's check sends again
+  or settles what a live compute does not hold
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
 """
+import logging
+
 import oslo_messaging
 
 from stratus import exception
 
-VERSION = "1.5"
+LOG = logging.getLogger(__name__)
+
+VERSION = "1.6"
 TOPIC = "compute"
 
 
@@ -77,6 +84,22 @@ class ComputeAPI:
             return self._client(host, "1.0").call(ctx, "get_host_uptime")
         except oslo_messaging.MessagingTimeout:
             raise ComputeServiceUnavailable(host=host)
+
+    def get_in_flight(self, ctx, host, instance_uuids, timeout):
+        """The uuids among instance_uuids whose work (a build, a delete,
+        an action) the compute of host holds; None when it cannot tell:
+        it does not answer within timeout seconds, or runs a version
+        older than 1.6."""
+        if not self.client.can_send_version("1.6"):
+            return None
+        try:
+            return self.client.prepare(
+                server=host, version="1.6", timeout=timeout, retry=1).call(
+                ctx, "get_in_flight", instance_uuids=list(instance_uuids))
+        except oslo_messaging.MessagingException as exc:
+            LOG.info("Compute %s did not say what it holds: %s", host,
+                     exc.__class__.__name__)
+            return None
 
     # Server actions (1.1) ---------------------------------------------
 

@@ -10,6 +10,7 @@ transitional state lost its owner (tasks/stuck_states.py); with
 takes all that was in transit before it as abandoned.
 """
 import collections
+import functools
 import logging
 import threading
 
@@ -29,6 +30,7 @@ from stratus.conductor.tasks import stuck_states
 from stratus import context as stratus_context
 from stratus.db.types import utcnow
 from stratus import exception
+from stratus import retry
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import instance as instance_obj
@@ -58,6 +60,40 @@ class _RecentCells:
                 self._cells.popitem(last=False)
 
 
+def _patient(cls):
+    """Every RPC method of the conductor waits for a database that
+    refuses connections for [conductor] db_retry_seconds (backoff,
+    stratus/retry.py) before it fails: a database restart delays the
+    work in flight instead of failing it."""
+    for name, method in list(vars(cls).items()):
+        if name.startswith("_") or name in _NOT_RPC or not callable(method):
+            continue
+        # Its caller hears of it (a compute tries again): no traceback.
+        expected = oslo_messaging.expected_exceptions(
+            exception.DatabaseUnreachable)(method)
+
+        def patient(self, *args, _method=expected, _name=name, **kwargs):
+            seconds = self.conf.conductor.db_retry_seconds
+            with retry.patient(seconds):
+                try:
+                    return _method(self, *args, **kwargs)
+                except oslo_messaging.ExpectedException as exc:
+                    if isinstance(exc.exc_info[1],
+                                  exception.DatabaseUnreachable):
+                        LOG.warning("%s failed: a database stayed "
+                                    "unreachable for %s s", _name, seconds)
+                    raise
+        setattr(cls, name, functools.wraps(method)(patient))
+    return cls
+
+
+# Methods of the manager that are not RPC methods (the periodic check is
+# run again anyway, and skips a cell it cannot reach).
+_NOT_RPC = frozenset(["init_host", "periodic_tasks", "check_stuck_states",
+                      "local_cell", "target"])
+
+
+@_patient
 class ConductorManager:
     target = oslo_messaging.Target(version=conductor_rpcapi.VERSION)
 
@@ -232,9 +268,15 @@ class ConductorManager:
 
     # Database proxy --------------------------------------------------------
 
+    @oslo_messaging.expected_exceptions(exception.UnexpectedTaskStateError,
+                                        exception.InstanceNotFound)
     def instance_save(self, ctx, instance, expected_task_state=None,
                       action_event=None, fault=None,
-                      remove_allocations=False):
+                      remove_allocations=False, repeated=False):
+        """The save of a compute. repeated (1.8): it is sent again after
+        its reply was lost; when it finds its change applied it is
+        answered with the instance (its event and fault recorded the
+        first time)."""
         self._cell_of(ctx, instance.uuid, instance)
         also = None
         if action_event is not None or fault is not None:
@@ -245,7 +287,8 @@ class ConductorManager:
                     _record_event(cctx, session, instance.uuid,
                                   *action_event,
                                   details=fault and fault.message)
-        instance.save(expected_task_state=expected_task_state, also=also)
+        instance.save(expected_task_state=expected_task_state, also=also,
+                      repeat_ok=repeated)
         if remove_allocations:
             allocations.remove_consumer(ctx, instance.uuid)
         return instance
@@ -257,16 +300,19 @@ class ConductorManager:
             migration.save()
         return migration
 
+    @oslo_messaging.expected_exceptions(exception.InstanceNotFound)
     def instance_destroy(self, ctx, instance):
         with ctx.target_cell(self._cell_of(ctx, instance.uuid,
                                            instance)) as cctx:
             destroy.instance_destroy(ctx, cctx, instance)
 
+    @oslo_messaging.expected_exceptions(exception.NotFound)
     def action_event_start(self, ctx, instance_uuid, event, host):
         with ctx.target_cell(self._cell_of(ctx, instance_uuid)) as cctx:
             instance_action_obj.InstanceActionEvent.event_start(
                 cctx, instance_uuid, event, host=host)
 
+    @oslo_messaging.expected_exceptions(exception.NotFound)
     def action_event_finish(self, ctx, instance_uuid, event, host, result,
                             traceback=None):
         with ctx.target_cell(self._cell_of(ctx, instance_uuid)) as cctx:

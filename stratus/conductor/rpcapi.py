@@ -21,12 +21,16 @@
 1.6 - cache_images: the hosts of an aggregate cache images (2.81)
 1.7 - build_interrupted: a build its compute's restart cut short is
       built again on that host (not a failed attempt)
+1.8 - instance_save takes repeated: the call is sent again after a
+      timeout (its first sending may have been applied): a save whose
+      change the row already holds is answered as applied
 """
 import logging
 
 import oslo_messaging
 
 from stratus import exception
+from stratus import retry
 
 LOG = logging.getLogger(__name__)
 
@@ -34,40 +38,65 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.7"
+VERSION = "1.8"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
 EVENT_FINISH = "finish"
 # A call whose conductor died after taking it is never answered: it is
 # sent again (to a live conductor) this many times in all. The methods
-# called are safe to repeat (saves expect a task_state; destroys and
-# events tolerate what is already done).
+# called are safe to repeat: a save expects a task_state, and a save
+# sent again that finds its own change already applied is answered as
+# applied (1.8 repeated, Instance.save repeat_ok); destroys and events
+# tolerate what is already done.
 CALL_ATTEMPTS = 3
+# The calls that say when they are sent again (1.8), and so are answered
+# as applied when their first sending was.
+REPEATABLE = frozenset(["instance_save"])
+REPEATED_VERSION = "1.8"
 
 
 class _RetryingClient:
     """An RPC client whose calls are sent again after a timeout (unless
-    the caller chose its own timeout, and retries itself)."""
+    the caller chose its own timeout, and retries itself), and, for
+    db_retry_seconds, after a conductor answered that a database cannot
+    be reached. A call sent again may find its first sending applied (the
+    reply was lost): the conductor's methods are safe to repeat."""
 
-    def __init__(self, client, retry=True):
+    def __init__(self, client, retry=True, db_retry_seconds=0):
         self._client = client
         self._retry = retry
+        self._db_retry_seconds = db_retry_seconds if retry else 0
 
     def prepare(self, **kwargs):
         return _RetryingClient(self._client.prepare(**kwargs),
-                               retry=self._retry and "timeout" not in kwargs)
+                               retry=self._retry and "timeout" not in kwargs,
+                               db_retry_seconds=self._db_retry_seconds)
 
     def call(self, ctx, method, **kwargs):
+        if not self._db_retry_seconds:
+            return self._call(ctx, method, **kwargs)
+        return retry.retry_while(
+            exception.DatabaseUnreachable,
+            lambda: self._call(ctx, method, **kwargs),
+            self._db_retry_seconds, "Conductor call %s" % method)
+
+    def _call(self, ctx, method, **kwargs):
         attempts = CALL_ATTEMPTS if self._retry else 1
+        client = self._client
         for attempt in range(1, attempts + 1):
             try:
-                return self._client.call(ctx, method, **kwargs)
+                return client.call(ctx, method, **kwargs)
             except oslo_messaging.MessagingTimeout:
                 if attempt == attempts:
                     raise
                 LOG.warning("No conductor answered %s (attempt %d of %d); "
                             "sending it again", method, attempt, attempts)
+            if method in REPEATABLE and client.can_send_version(
+                    REPEATED_VERSION):
+                # Its first sending may have been applied (1.8).
+                client = client.prepare(version=REPEATED_VERSION)
+                kwargs["repeated"] = True
 
     def __getattr__(self, name):
         return getattr(self._client, name)
@@ -75,9 +104,13 @@ class _RetryingClient:
 
 class ConductorAPI:
 
-    def __init__(self, messaging, version_cap=None):
+    def __init__(self, messaging, version_cap=None, db_retry_seconds=0):
+        """db_retry_seconds: how long a call answered DatabaseUnreachable
+        is sent again (a compute's: [conductor] db_retry_seconds; the
+        API's fail at once, a 503)."""
         self.client = _RetryingClient(
-            messaging.client(TOPIC, BASE_VERSION, version_cap))
+            messaging.client(TOPIC, BASE_VERSION, version_cap),
+            db_retry_seconds=db_retry_seconds)
 
     # Orchestration (casts) --------------------------------------------
 

@@ -3,10 +3,27 @@ tasks (see docs/state-machine.md, "Who owns a transitional state")."""
 from oslo_config import cfg
 
 CONDUCTOR_OPTS = [
-    cfg.IntOpt("stuck_check_interval", default=30, min=0,
+    cfg.IntOpt("stuck_check_interval", default=10, min=0,
                help="Seconds between the conductor's checks for servers "
                     "whose transitional state lost its owner; 0 disables "
                     "the periodic check (it still runs once at start)."),
+    cfg.IntOpt("in_flight_grace", default=10, min=1,
+               help="Seconds a server may stay in a build, delete or "
+                    "action task_state on a compute that is up before "
+                    "the conductor's check asks that compute whether it "
+                    "holds the work (compute RPC get_in_flight); work "
+                    "it does not hold (its message or its reply was lost, "
+                    "e.g. in a broker outage) is sent again (builds, "
+                    "deletes) or settled (actions) at once instead of "
+                    "waiting for its deadline."),
+    cfg.IntOpt("db_retry_seconds", default=30, min=0,
+               help="Seconds database work waits for a database that "
+                    "refuses connections before it fails: the conductor "
+                    "tries a refused connection again with backoff for "
+                    "this long, and a compute sends a conductor call "
+                    "answered 'database unreachable' again with backoff "
+                    "for this long. Keep it below [DEFAULT] "
+                    "rpc_response_timeout. 0: fail at once."),
     cfg.IntOpt("task_lease", default=60, min=1,
                help="Seconds a conductor holds a build request it works "
                     "on. A build request left longer than this by a "

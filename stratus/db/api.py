@@ -21,6 +21,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
 from stratus import exception
+from stratus import retry
 
 LOG = logging.getLogger(__name__)
 
@@ -244,7 +245,16 @@ class Database:
     def _connect(self):
         """A connection; DatabaseUnreachable when the database server
         refuses or does not answer (or, on SQLite, the file cannot be
-        opened)."""
+        opened): at once, or inside ``stratus.retry.patient`` once it has
+        refused for that long."""
+        patience = retry.connect_patience()
+        if not patience:
+            return self._connect_once()
+        return retry.retry_while(exception.DatabaseUnreachable,
+                                 self._connect_once, patience,
+                                 "Connecting to %s" % _masked(self.url))
+
+    def _connect_once(self):
         try:
             return self.engine.connect()
         except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:

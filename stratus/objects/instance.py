@@ -30,6 +30,7 @@ from stratus.objects import block_device_mapping
 from stratus.objects import fields
 from stratus.objects import flavor as flavor_obj
 from stratus.objects import instance_fault
+from stratus.objects import instance_save
 from stratus.objects import keypair
 
 # Loaded only on request (expected_attrs) or on first access.
@@ -283,8 +284,9 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         return values
 
     def save(self, expected_task_state=None, expected_vm_state=None,
-             also=None):
-        """Write what changed, in one transaction.
+             also=None, repeat_ok=False):
+        """Write what changed, in one transaction; whether it was written
+        now (False: a repeat found already applied, see repeat_ok).
 
         also: a callable(context, session) run in that transaction after
         the instance's rows are written (other writes that must commit,
@@ -297,20 +299,30 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         UnexpectedDeletingTaskStateError when the instance is being
         deleted, UnexpectedTaskStateError / UnexpectedVMStateError
         otherwise.
+
+        repeat_ok: the caller may be repeating a save whose reply it lost
+        (a compute's call to a conductor sent again): when the check fails
+        but the row already holds the task_state this save sets (and the
+        vm_state and host, where it sets them), the save is taken as
+        applied: nothing is written (also does not run again), and the
+        object takes the row's updated_at.
         """
         changes = self.obj_what_changed()
         values = {name: getattr(self, name) for name in changes
                   if name in _COLUMN_FIELDS}
         values["updated_at"] = utcnow()
-        update, params = _save_statement(self.uuid, values,
-                                         expected_task_state,
-                                         expected_vm_state)
+        update, params = instance_save.save_statement(
+            self.uuid, values, expected_task_state, expected_vm_state)
         with self._context.target_cell(self.cell_uuid) as cctx:
             with cctx.cell_db.writer() as session:
                 if not session.execute(update, params).rowcount:
-                    _raise_save_conflict(session, self.uuid,
-                                         expected_task_state,
-                                         expected_vm_state)
+                    applied_at = instance_save.raise_save_conflict(
+                        session, self.uuid, expected_task_state,
+                        expected_vm_state,
+                        repeated=values if repeat_ok else None)
+                    self.updated_at = applied_at
+                    self.obj_reset_changes(recursive=True)
+                    return False
                 extra = self._extra_values(changes & set(_EXTRA_FIELDS))
                 if extra:
                     session.execute(sa.update(_EXTRA).where(
@@ -331,6 +343,7 @@ class Instance(base.StratusObject, base.StratusPersistentObject):
         self.updated_at = values["updated_at"]
         # The flavor and keypairs were written too: none is a change now.
         self.obj_reset_changes(recursive=True)
+        return True
 
     def destroy(self):
         """Soft-delete: deleted = id, vm_state deleted, no task; tags go
@@ -531,54 +544,6 @@ def _marker_instance(session, context, marker):
 
 
 # Filtering ------------------------------------------------------------------
-
-_SAVE_STATEMENTS = {}
-
-
-def _state_check(states):
-    """How an expected-state check shapes the SQL: None (no check) or
-    (whether no-state is allowed, whether states are listed)."""
-    if states is None:
-        return None
-    if not isinstance(states, (list, tuple, set, frozenset)):
-        states = [states]
-    return (None in states, any(state is not None for state in states))
-
-
-def _save_statement(uuid, values, expected_task_state, expected_vm_state):
-    """(UPDATE statement, parameters) of a save: the statement for one
-    shape of save (its columns and state checks) is built once."""
-    checks = ((_I.c.task_state, "expected_task_states", expected_task_state),
-              (_I.c.vm_state, "expected_vm_states", expected_vm_state))
-    key = (tuple(sorted(values)),) + tuple(
-        _state_check(states) for _column, _name, states in checks)
-    update = _SAVE_STATEMENTS.get(key)
-    if update is None:
-        update = sa.update(_I).where(
-            _I.c.uuid == sa.bindparam("saved_uuid"), _I.c.deleted == 0)
-        for (column, name, _states), shape in zip(checks, key[1:]):
-            if shape is not None:
-                allows_none, listed = shape
-                conditions = []
-                if listed:
-                    conditions.append(column.in_(
-                        sa.bindparam(name, expanding=True)))
-                if allows_none:
-                    conditions.append(column.is_(None))
-                update = update.where(
-                    sa.or_(*conditions) if conditions else sa.false())
-        update = update.values(**{name: sa.bindparam("new_" + name)
-                                  for name in values})
-        _SAVE_STATEMENTS[key] = update
-    params = {"saved_uuid": uuid}
-    params.update(("new_" + name, value) for name, value in values.items())
-    for _column, name, states in checks:
-        if states is not None:
-            if not isinstance(states, (list, tuple, set, frozenset)):
-                states = [states]
-            params[name] = [state for state in states if state is not None]
-    return update, params
-
 
 def _in_states(column, states):
     if not isinstance(states, (list, tuple, set, frozenset)):
@@ -790,23 +755,6 @@ def _write_metadata(session, model, instance_uuid, old, new):
              if key not in old or old[key] != value]
     if added:
         session.execute(sa.insert(model), added)
-
-
-def _raise_save_conflict(session, uuid, expected_task_state,
-                         expected_vm_state):
-    row = session.execute(sa.select(_I.c.task_state, _I.c.vm_state).where(
-        _I.c.uuid == uuid, _I.c.deleted == 0)).first()
-    if row is None:
-        raise exception.InstanceNotFound(instance_id=uuid)
-    if expected_vm_state is not None:
-        raise exception.UnexpectedVMStateError(
-            instance_uuid=uuid, expected=expected_vm_state,
-            actual=row.vm_state)
-    error = (exception.UnexpectedDeletingTaskStateError
-             if row.task_state == fields.TaskState.DELETING
-             else exception.UnexpectedTaskStateError)
-    raise error(instance_uuid=uuid, expected=expected_task_state,
-                actual=row.task_state)
 
 
 # The flavor document ----------------------------------------------------------

@@ -163,8 +163,12 @@ class BuildTask:
         step it reached; the uuids resumed."""
         expired = lease_expiry(self.conf.conductor.task_lease,
                                abandoned_before)
+        # A build request no conductor ever took: the cast that carried
+        # it was lost (a broker outage), unless it is still queued.
+        never_taken = utcnow() - datetime.timedelta(
+            seconds=self.conf.conductor.in_flight_grace)
         resumed = []
-        for uuid in orphaned_build_requests(ctx, expired):
+        for uuid in orphaned_build_requests(ctx, expired, never_taken):
             if not take_build_requests(ctx, [uuid], expired=expired):
                 continue
             try:
@@ -357,16 +361,20 @@ def take_build_requests(ctx, instance_uuids, lease=None, expired=None):
     return taken
 
 
-def orphaned_build_requests(ctx, expired):
+def orphaned_build_requests(ctx, expired, never_taken=None):
     """Build requests made before expired whose lease (if any) ran out
-    then: their conductor is gone, or their message was lost."""
+    then: their conductor is gone, or their message was lost; and those
+    made before never_taken that no conductor ever took."""
     table = _BUILD_REQUESTS
+    orphaned = sa.and_(table.c.created_at < expired,
+                       sa.or_(table.c.updated_at.is_(None),
+                              table.c.updated_at < expired))
+    if never_taken is not None:
+        orphaned = sa.or_(orphaned, sa.and_(
+            table.c.updated_at.is_(None), table.c.created_at < never_taken))
     with ctx.api_db.reader() as session:
         return list(session.scalars(sa.select(table.c.instance_uuid).where(
-            table.c.created_at < expired,
-            sa.or_(table.c.updated_at.is_(None),
-                   table.c.updated_at < expired)).order_by(
-            table.c.created_at)).all())
+            orphaned).order_by(table.c.created_at)).all())
 
 
 def clip_to_columns(instance):

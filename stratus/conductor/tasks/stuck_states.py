@@ -9,6 +9,12 @@ A compute is gone when its service is down by its heartbeat
 the instance's last change (``updated_at``). A compute that comes back
 settles what is left on its host itself (ComputeManager._reconcile).
 
+A compute that is up may still not know of work the database gives it:
+the cast that carried it, or the reply to the compute's save, was lost
+(a broker outage). Once a build, delete or action task is older than
+``[conductor] in_flight_grace`` the check asks the compute
+(``get_in_flight``) and sends again, or settles, what it does not hold.
+
 Every change is a save that expects the task_state it read, so a compute
 or another conductor that settles the same server first wins and the
 check leaves it alone.
@@ -72,6 +78,9 @@ MOVE_TASK_STATES = frozenset([
 MIGRATE_TASK_STATES = frozenset([
     "resize_prep", "resize_migrating", "resize_migrated", "resize_finish",
     "resize_reverting", "resize_confirming"])
+SHELVED_VM_STATES = frozenset([VMState.SHELVED, VMState.SHELVED_OFFLOADED])
+# Seconds the check waits for a compute to say which work it holds.
+ASK_TIMEOUT = 10
 # The RPC timeouts a move's conductor task may wait out in a row (a step's
 # call, then its rollback's two): move_timeout should be longer.
 MOVE_CALLS = 3
@@ -84,19 +93,23 @@ OWNERS = [
      "cell it was created in and sent to its compute)"),
     (BUILD, "`scheduling` (in a cell)",
      "the conductor that sends it to its compute", "build_timeout",
-     "compute up: sent to it again; compute down: as below"),
+     "compute up: after `in_flight_grace`, sent to it again unless it "
+     "holds it (get_in_flight); compute down: as below"),
     (BUILD, "`block_device_mapping`, `networking`, `spawning`",
      "the compute of instance.host", "build_timeout",
-     "ERROR with a fault (MaxRetriesExceeded), allocation freed"),
+     "compute down: ERROR with a fault (MaxRetriesExceeded), allocation "
+     "freed; compute up: after `in_flight_grace`, built again there "
+     "unless it holds it"),
     (DELETE, "`deleting`", "the compute of instance.host",
      "delete_timeout",
      "compute down: deleted here (allocations, group membership, mapping; "
-     "the guest is reaped when the compute returns); compute up: sent to "
-     "it again"),
+     "the guest is reaped when the compute returns); compute up: after "
+     "`in_flight_grace`, sent to it again unless it holds it"),
     (ACTION, "a server action's task_state (table above)",
      "the compute of instance.host", "action_timeout",
      "task cleared; vm_state from the last known power state (ERROR with "
-     "a fault when it has none)"),
+     "a fault when it has none); compute up: the same after "
+     "`in_flight_grace` unless it holds the action"),
     (MOVE, "resize and cold migration (" + ", ".join(
         "`%s`" % state for state in sorted(MIGRATE_TASK_STATES)) + ")",
      "the conductor's move task (the computes answer its calls)",
@@ -131,7 +144,7 @@ RECENT_DELETES = datetime.timedelta(days=1)
 _RECENTLY_DELETED = sa.select(_I.c.uuid).where(
     _I.c.deleted != 0, _I.c.deleted_at >= sa.bindparam("since"))
 _CANDIDATES = sa.select(_I.c.uuid, _I.c.vm_state, _I.c.task_state,
-                        _I.c.updated_at).where(
+                        _I.c.host, _I.c.updated_at).where(
     _I.c.deleted == 0, _I.c.task_state.is_not(None),
     _I.c.updated_at < sa.bindparam("before"))
 _CONSUMERS = api_models.Consumer.__table__
@@ -197,8 +210,10 @@ class StuckStates:
                 self.build_task.resume(ctx, abandoned_before)}
         done.update(self.reap_deleted(ctx))
         deadlines = self.deadlines()
+        grace = self.conf.conductor.in_flight_grace
         now = utcnow()
-        before = now - datetime.timedelta(seconds=min(deadlines.values()))
+        before = now - datetime.timedelta(
+            seconds=min(list(deadlines.values()) + [grace]))
         if abandoned_before is not None:
             before = max(before, abandoned_before)
         for cell in cell_mapping_obj.CellMappingList.get_all(ctx).host_cells():
@@ -215,16 +230,25 @@ class StuckStates:
                                  self.conf.service_down_time,
                                  coming_back=abandoned_before is not None)
             with ctx.target_cell(cell.uuid) as cctx:
+                due, asked = [], []
                 for row in rows:
                     kind = kind_of(row.vm_state, row.task_state)
                     age = (now - row.updated_at).total_seconds()
-                    if age < deadlines[kind] and not (
+                    if self._asked(row, kind, services):
+                        asked.append((row, kind))
+                    elif age >= deadlines[kind] or (
                             abandoned_before is not None
                             and row.updated_at < abandoned_before):
+                        due.append((row, kind))
+                held = self._held(cctx, [row for row, _kind in asked])
+                asked_uuids = {row.uuid for row, _kind in asked}
+                for row, kind in due + asked:
+                    if row.uuid in held:
                         continue
+                    settle = (self._settle_not_held
+                              if row.uuid in asked_uuids else self._settle)
                     try:
-                        outcome = self._settle(cctx, row, kind, services,
-                                               cell.uuid)
+                        outcome = settle(cctx, row, kind, services, cell.uuid)
                     except (exception.InstanceNotFound,
                             exception.UnexpectedTaskStateError):
                         # Settled (or deleted) by someone else meanwhile.
@@ -292,15 +316,68 @@ class StuckStates:
                 done[uuid] = "allocations removed"
         return done
 
-    def _settle(self, cctx, row, kind, services, cell_uuid):
-        uuid = row.uuid
+    def _asked(self, row, kind, services):
+        """Whether the live compute that owns the row's task is asked if
+        it holds the work: its builds, deletes and actions (not those
+        of shelved servers, nor the actions other tasks recover), not
+        while every compute is starting and settling its own."""
+        return (kind in (BUILD, DELETE, ACTION)
+                and row.vm_state not in SHELVED_VM_STATES
+                and not (kind == ACTION and row.task_state in self.recoverers)
+                and row.host is not None and not services.coming_back
+                and services.is_up(row.host))
+
+    def _held(self, ctx, rows):
+        """The uuids of rows whose work their compute holds, or whose
+        compute could not tell (left alone this pass)."""
+        by_host = {}
+        for row in rows:
+            by_host.setdefault(row.host, []).append(row.uuid)
+        held = set()
+        timeout = min(ASK_TIMEOUT, self.conf.rpc_response_timeout)
+        for host, uuids in by_host.items():
+            answer = self.build_task.compute.get_in_flight(ctx, host, uuids,
+                                                           timeout)
+            held.update(uuids if answer is None else answer)
+        return held
+
+    def _current(self, cctx, row, cell_uuid):
+        """The row's instance, None when it changed since the pass read
+        it (its owner is at work)."""
         instance = instance_obj.Instance.get_by_uuid(
-            cctx, uuid, expected_attrs=["flavor"])
+            cctx, row.uuid, expected_attrs=["flavor"])
         if instance.updated_at != row.updated_at:
-            # Changed since the pass read it: its owner is at work.
             return None
         instance.cell_uuid = cell_uuid
         instance.obj_reset_changes(["cell_uuid"])
+        return instance
+
+    def _settle_not_held(self, cctx, row, kind, services, cell_uuid):
+        """A task whose live compute does not hold its work (the message
+        or the compute's reply was lost): a build or a delete is sent
+        again (in the request of the server's action, so that the
+        compute's events find it); an action is settled."""
+        instance = self._current(cctx, row, cell_uuid)
+        if instance is None:
+            return None
+        reason = ("compute %s does not hold the %s of server %s"
+                  % (instance.host, instance.task_state, instance.uuid))
+        in_request = _in_request_of_last_action(cctx, instance.uuid)
+        if kind == BUILD:
+            if instance.task_state == TaskState.SCHEDULING:
+                return self._send_again(in_request, instance)
+            self.build_task.build_again(in_request, instance,
+                                        reason.capitalize())
+            return "build sent again"
+        if kind == DELETE:
+            return self._terminate_again(in_request, instance)
+        return self._clear_action(cctx, instance, reason)
+
+    def _settle(self, cctx, row, kind, services, cell_uuid):
+        uuid = row.uuid
+        instance = self._current(cctx, row, cell_uuid)
+        if instance is None:
+            return None
         task_state = instance.task_state
         if kind == MOVE and self.move_task is not None \
                 and task_state in MIGRATE_TASK_STATES:
@@ -394,9 +471,10 @@ class StuckStates:
         destroy.instance_destroy(cctx, cctx, instance)
         return "deleted"
 
-    def _clear_action(self, cctx, instance):
+    def _clear_action(self, cctx, instance, reason=None):
         """The action's task cleared; the server in the vm_state of the
-        power state its guest was last known in."""
+        power state its guest was last known in. reason: why (its
+        compute is down unless given)."""
         task_state = instance.task_state
         power_state = instance.power_state
         vm_state = states.VM_STATE_BY_POWER_STATE.get(power_state,
@@ -404,16 +482,17 @@ class StuckStates:
         if task_state == TaskState.SOFT_DELETING \
                 and power_state == PowerState.SHUTDOWN:
             vm_state = VMState.SOFT_DELETED
-        LOG.warning("Clearing task %s of server %s: compute %s is down",
-                    task_state, instance.uuid, instance.host)
+        reason = reason or ("compute %s is down" % instance.host)
+        LOG.warning("Clearing task %s of server %s: %s", task_state,
+                    instance.uuid, reason)
         instance.vm_state = vm_state
         instance.task_state = None
         fault = None
         if vm_state == VMState.ERROR:
             fault = instance_fault_obj.InstanceFault.from_exception(
                 instance.uuid, exception.StratusException(
-                    "The compute service of host %s went down during %s"
-                    % (instance.host, task_state)), host=instance.host)
+                    "The task %s of the server did not finish: %s"
+                    % (task_state, reason)), host=instance.host)
         self._save_with_fault(instance, task_state, fault)
         return "task cleared"
 

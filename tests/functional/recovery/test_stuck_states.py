@@ -60,6 +60,11 @@ class Recovery(Actions):
     def allocations(self, server_id):
         return allocations.get_allocations(self.ctx(), server_id)
 
+    def idle(self, server_id):
+        """Once the compute holds no work of the server (it finishes its
+        bookkeeping after the save that the API shows)."""
+        _wait(lambda: not self.compute._locks.held(server_id))
+
 
 @pytest.fixture
 def recovery(conf, databases, cloud_urls, tmp_path):
@@ -93,12 +98,26 @@ def test_actions_on_a_dead_compute_end_in_the_last_known_state(recovery):
     assert recovery.allocations(pausing)
 
 
-def test_a_live_compute_keeps_its_tasks(recovery):
+def test_a_live_compute_keeps_the_tasks_it_holds(recovery):
     server_id = recovery.boot()["id"]
     recovery.left_in(server_id, task_state=TaskState.PAUSING)
-    assert recovery.check() == {}
+    # The compute is at work on the server (its lock held, as while an
+    # action runs): asked, it says it holds it.
+    with recovery.compute._locks(server_id):
+        assert recovery.check() == {}
     assert recovery.demo.server(server_id)["OS-EXT-STS:task_state"] == \
         "pausing"
+
+
+def test_an_action_a_live_compute_does_not_hold_is_settled(recovery):
+    # The pause's message was lost: the compute never heard of it.
+    server_id = recovery.boot()["id"]
+    recovery.idle(server_id)
+    recovery.left_in(server_id, task_state=TaskState.PAUSING)
+    assert recovery.check() == {server_id: "task cleared"}
+    server = recovery.demo.server(server_id)
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == (
+        "ACTIVE", None)
 
 
 def test_a_delete_on_a_dead_compute_is_finished_here(recovery):
@@ -147,9 +166,10 @@ class _Stub:
         self.host = "stratus-test"
 
 
-def _lost_build(recovery, monkeypatch, name):
+def _lost_build(recovery, monkeypatch, name, age=HOUR_AGO):
     """A server whose schedule_and_build cast was lost (its conductor
-    died): its build request, an hour old."""
+    died, or the broker lost it): its build request, age old, never
+    taken by a conductor."""
     conductor_api = recovery.cloud.apps["compute"].compute_api.conductor_api
     monkeypatch.setattr(conductor_api, "schedule_and_build_instances",
                         lambda *args, **kwargs: None)
@@ -159,7 +179,7 @@ def _lost_build(recovery, monkeypatch, name):
     with recovery.cloud.databases.api.writer() as session:
         session.execute(sa.update(_BR).where(
             _BR.c.instance_uuid == server["id"]).values(
-            created_at=utcnow() - HOUR_AGO, updated_at=None))
+            created_at=utcnow() - age, updated_at=None))
     return server["id"]
 
 

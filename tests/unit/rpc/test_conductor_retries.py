@@ -7,6 +7,7 @@ import pytest
 
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import context
+from stratus import exception
 from stratus import rpc
 
 
@@ -77,3 +78,43 @@ def test_a_call_nobody_answers_fails_after_its_attempts(messaging,
     finally:
         server.stop()
         server.wait()
+
+
+class RestartingDatabase:
+    """A conductor whose database refuses the first calls (it is
+    restarting), then answers."""
+    target = oslo_messaging.Target(version="1.0")
+
+    def __init__(self, refusals):
+        self.refusals = refusals
+        self.calls = 0
+
+    def instances_on_host(self, ctxt, host):
+        self.calls += 1
+        if self.calls <= self.refusals:
+            raise exception.DatabaseUnreachable()
+        return []
+
+
+@pytest.fixture
+def restarting(messaging):
+    conductor = RestartingDatabase(refusals=2)
+    server = messaging.server("conductor", "restarting", [conductor])
+    server.start()
+    yield conductor
+    server.stop()
+    server.wait()
+
+
+def test_a_compute_waits_out_a_database_restart(messaging, restarting):
+    api = conductor_rpcapi.ConductorAPI(messaging, db_retry_seconds=30)
+    assert api.instances_on_host(context.get_admin_context(), "cmp1") == []
+    assert restarting.calls == 3
+
+
+def test_the_api_hears_at_once_that_the_database_is_down(messaging,
+                                                         restarting):
+    api = conductor_rpcapi.ConductorAPI(messaging)
+    with pytest.raises(exception.DatabaseUnreachable):
+        api.instances_on_host(context.get_admin_context(), "cmp1")
+    assert restarting.calls == 1

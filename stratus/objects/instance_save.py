@@ -1,0 +1,94 @@
+"""An instance's save: one conditional UPDATE per shape of save (its
+columns and expected-state checks), and what a save whose checks failed
+raises, or (a save sent again whose change is already applied) answers.
+"""
+import logging
+
+import sqlalchemy as sa
+
+from stratus.db import cell_models
+from stratus import exception
+from stratus.objects import fields
+
+LOG = logging.getLogger(__name__)
+
+_I = cell_models.Instance.__table__
+
+_SAVE_STATEMENTS = {}
+
+
+def _state_check(states):
+    """How an expected-state check shapes the SQL: None (no check) or
+    (whether no-state is allowed, whether states are listed)."""
+    if states is None:
+        return None
+    if not isinstance(states, (list, tuple, set, frozenset)):
+        states = [states]
+    return (None in states, any(state is not None for state in states))
+
+
+def save_statement(uuid, values, expected_task_state, expected_vm_state):
+    """(UPDATE statement, parameters) of a save: the statement for one
+    shape of save (its columns and state checks) is built once."""
+    checks = ((_I.c.task_state, "expected_task_states", expected_task_state),
+              (_I.c.vm_state, "expected_vm_states", expected_vm_state))
+    key = (tuple(sorted(values)),) + tuple(
+        _state_check(states) for _column, _name, states in checks)
+    update = _SAVE_STATEMENTS.get(key)
+    if update is None:
+        update = sa.update(_I).where(
+            _I.c.uuid == sa.bindparam("saved_uuid"), _I.c.deleted == 0)
+        for (column, name, _states), shape in zip(checks, key[1:]):
+            if shape is not None:
+                allows_none, listed = shape
+                conditions = []
+                if listed:
+                    conditions.append(column.in_(
+                        sa.bindparam(name, expanding=True)))
+                if allows_none:
+                    conditions.append(column.is_(None))
+                update = update.where(
+                    sa.or_(*conditions) if conditions else sa.false())
+        update = update.values(**{name: sa.bindparam("new_" + name)
+                                  for name in values})
+        _SAVE_STATEMENTS[key] = update
+    params = {"saved_uuid": uuid}
+    params.update(("new_" + name, value) for name, value in values.items())
+    for _column, name, states in checks:
+        if states is not None:
+            if not isinstance(states, (list, tuple, set, frozenset)):
+                states = [states]
+            params[name] = [state for state in states if state is not None]
+    return update, params
+
+
+# The columns a repeated save must find as it sets them to be taken as
+# already applied (task_state always among them).
+REPEAT_COLUMNS = ("task_state", "vm_state", "host")
+
+
+def raise_save_conflict(session, uuid, expected_task_state,
+                         expected_vm_state, repeated=None):
+    """Raise why a save's checks failed; unless repeated (the values of
+    a save that may be a repeat) is already what the row holds: then the
+    row's updated_at."""
+    row = session.execute(sa.select(
+        _I.c.task_state, _I.c.vm_state, _I.c.host, _I.c.updated_at).where(
+        _I.c.uuid == uuid, _I.c.deleted == 0)).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=uuid)
+    if repeated is not None and "task_state" in repeated and all(
+            getattr(row, name) == repeated[name]
+            for name in REPEAT_COLUMNS if name in repeated):
+        LOG.info("Instance %s already holds task_state %s: a repeated save, "
+                 "taken as applied", uuid, row.task_state)
+        return row.updated_at
+    if expected_vm_state is not None:
+        raise exception.UnexpectedVMStateError(
+            instance_uuid=uuid, expected=expected_vm_state,
+            actual=row.vm_state)
+    error = (exception.UnexpectedDeletingTaskStateError
+             if row.task_state == fields.TaskState.DELETING
+             else exception.UnexpectedTaskStateError)
+    raise error(instance_uuid=uuid, expected=expected_task_state,
+                actual=row.task_state)
