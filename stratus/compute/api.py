@@ -17,6 +17,7 @@ import uuid as uuid_lib
 import sqlalchemy as sa
 
 from stratus.compute import block_device
+from stratus.compute import fail_fast
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus.compute import states
 from stratus.console import tokens as console_tokens
@@ -278,10 +279,14 @@ class API:
             except exception.OverQuota:
                 self._forget(ctx, [i.uuid for i in instances])
                 raise
-        self.conductor_api.schedule_and_build_instances(
-            ctx, build_requests=build_requests, request_specs=specs,
-            admin_password=admin_password,
-            injected_files=[list(item) for item in injected_files or []])
+        try:
+            self.conductor_api.schedule_and_build_instances(
+                ctx, build_requests=build_requests, request_specs=specs,
+                admin_password=admin_password,
+                injected_files=[list(item) for item in injected_files or []])
+        except exception.BrokerUnavailable:
+            if fail_fast.withdraw_builds(ctx, [i.uuid for i in instances]):
+                raise
         return instances, reservation_id
 
     @staticmethod
@@ -633,7 +638,12 @@ class API:
                     self._start_deleting(instance)
                 except exception.UnexpectedDeletingTaskStateError:
                     return
-                self.compute_rpcapi.terminate_instance(cctx, instance)
+                try:
+                    self.compute_rpcapi.terminate_instance(cctx, instance)
+                except exception.BrokerUnavailable:
+                    # Recorded: the conductor's stuck-state check sends it.
+                    LOG.warning("Delete of %s recorded; its compute gets "
+                                "it once the broker is back", instance.uuid)
                 return
             # A local delete (no host, or its compute is down), as Nova's
             # API announces it.
