@@ -853,6 +853,7 @@ class API:
             self.compute_rpcapi.check_can_send_actions(
                 _RPC_VERSIONS.get(action, "1.1"))
         expected = instance.task_state
+        before = fail_fast.Begun(instance, expected, changes)
         if rule.task_state is not None:
             instance.task_state = rule.task_state
         instance.update(changes)
@@ -863,13 +864,16 @@ class API:
             with ctx.target_cell(instance.cell_uuid) as cctx:
                 action_obj.InstanceAction.action_start(cctx, instance.uuid,
                                                        recorded)
+        before.remember(instance, recorded)
         return instance
 
+    @fail_fast.undone_if_unsent
     def reboot(self, ctx, instance, reboot_type):
         action = "reboot" if reboot_type == "SOFT" else "reboot_hard"
         self._begin(ctx, instance, action, name="reboot")
         self.compute_rpcapi.reboot_instance(ctx, instance, reboot_type)
 
+    @fail_fast.undone_if_unsent
     def power_action(self, ctx, instance, action):
         """stop, start, pause, unpause, suspend, resume, unrescue,
         trigger_crash_dump and injectNetworkInfo: no arguments beyond the
@@ -877,6 +881,7 @@ class API:
         self._begin(ctx, instance, action)
         getattr(self.compute_rpcapi, _SIMPLE_CASTS[action])(ctx, instance)
 
+    @fail_fast.undone_if_unsent
     def rescue(self, ctx, instance, rescue_password=None,
                rescue_image_ref=None):
         """The password the rescue guest gets (generated unless given)."""
@@ -888,6 +893,7 @@ class API:
                                             rescue_image_ref)
         return password
 
+    @fail_fast.undone_if_unsent
     def set_admin_password(self, ctx, instance, password):
         """Waits for the compute (as Nova does): InstancePasswordSetFailed
         or ActionNotSupportedByDriver (409s) when it cannot."""
@@ -947,6 +953,7 @@ class API:
             raise
         return image
 
+    @fail_fast.undone_if_unsent
     def rebuild(self, ctx, instance, image_id, admin_password=None,
                 preserve_ephemeral=False, **changes):
         """Rebuild from image_id; changes: display_name, metadata,
@@ -985,6 +992,7 @@ class API:
                 and instance.task_state != fields.TaskState.DELETING
                 and self._host_is_up(ctx, instance))
 
+    @fail_fast.undone_if_unsent
     def soft_delete(self, ctx, instance):
         """SOFT_DELETED after its compute powers it off; restorable until
         the compute reclaims it."""
@@ -992,6 +1000,7 @@ class API:
                     deleted_at=objects_base.utcnow())
         self.compute_rpcapi.soft_delete_instance(ctx, instance)
 
+    @fail_fast.undone_if_unsent
     def restore(self, ctx, instance):
         """Undo a soft delete. Its cores and RAM count against quota again
         (the server itself never stopped counting)."""
@@ -1028,11 +1037,13 @@ class API:
             {"image_type": "snapshot"}, system_metadata=sysmeta)
         self.compute_rpcapi.shelve_instance(ctx, instance, image["id"])
 
+    @fail_fast.undone_if_unsent
     def shelve_offload(self, ctx, instance):
         """Remove a SHELVED server from its host and free its resources."""
         self._begin(ctx, instance, "shelveOffload")
         self.compute_rpcapi.shelve_offload_instance(ctx, instance)
 
+    @fail_fast.undone_if_unsent
     def unshelve(self, ctx, instance, new_az=UNSET, host=None):
         """Nova's unshelve: a SHELVED server powers on; a SHELVED_OFFLOADED
         one is scheduled again by the conductor. new_az (2.77; None from
@@ -1079,6 +1090,7 @@ class API:
     # The API checks and starts them (task resize_prep, the action); the
     # conductor drives them (stratus/conductor/tasks/migrate.py).
 
+    @fail_fast.undone_if_unsent
     def resize(self, ctx, instance, flavor_id=None, host=None,
                auto_disk_config=None):
         """Resize to flavor_id, or (None) cold-migrate, to host when given.
@@ -1169,6 +1181,7 @@ class API:
 
     # Live migration ---------------------------------------------------------
 
+    @fail_fast.undone_if_unsent
     def live_migrate(self, ctx, instance, host, block_migration, force,
                      wait_for_checks=False):
         """Nova's live_migrate: ACTIVE or PAUSED, not locked; host (when
@@ -1229,6 +1242,7 @@ class API:
 
     # Evacuate -------------------------------------------------------------------
 
+    @fail_fast.undone_if_unsent
     def evacuate(self, ctx, instance, host=None, admin_password=None,
                  force=False, target_state=None):
         """Nova's evacuate: ACTIVE, STOPPED or ERROR and no task, its

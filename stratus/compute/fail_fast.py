@@ -9,16 +9,23 @@ what it changed is recorded for the conductor to finish, it stands.
   message went out after all and the create is accepted.
 - A delete has recorded ``task_state = deleting``: the conductor's check
   for stuck states sends it to the compute again, so it is accepted.
+- An action (``undone_if_unsent``) has saved its task state and changes
+  and recorded its instance action: both are undone, so the 503 leaves
+  the server as it was.
 """
+import functools
 import logging
 
 import sqlalchemy as sa
 
 from stratus.db import api_models
+from stratus.db import cell_models
+from stratus import exception
 
 LOG = logging.getLogger(__name__)
 
 _BUILD_REQUESTS = api_models.BuildRequest.__table__
+_ACTIONS = cell_models.InstanceAction.__table__
 _RECORDS = (api_models.RequestSpec, api_models.InstanceMapping,
             api_models.InstanceGroupMember)
 
@@ -48,3 +55,58 @@ def withdraw_builds(ctx, instance_uuids):
 
 class _Taken(Exception):
     """Rolls the withdrawal back."""
+
+
+class Begun:
+    """What an action's start (compute API ``_begin``) changed on a
+    server, to put back when its message cannot be sent."""
+
+    def __init__(self, instance, task_state, changes):
+        self.task_state = task_state
+        self.values = {name: instance[name] for name in changes
+                       if instance.obj_attr_is_set(name)}
+        self.saved_task_state = None
+        self.recorded = None
+
+    def remember(self, instance, recorded):
+        self.saved_task_state = instance.task_state
+        self.recorded = recorded
+        instance.begun_action = self
+
+
+def undone_if_unsent(method):
+    """An action method of the compute API (self, ctx, instance, ...)
+    whose BrokerUnavailable undoes what its ``_begin`` did."""
+    @functools.wraps(method)
+    def action(api, ctx, instance, *args, **kwargs):
+        try:
+            return method(api, ctx, instance, *args, **kwargs)
+        except exception.BrokerUnavailable:
+            _undo(ctx, instance)
+            raise
+    return action
+
+
+def _undo(ctx, instance):
+    begun = getattr(instance, "begun_action", None)
+    if begun is None:
+        return
+    del instance.begun_action
+    instance.update(begun.values)
+    instance.task_state = begun.task_state
+    if instance.obj_what_changed():
+        try:
+            instance.save(expected_task_state=[begun.saved_task_state])
+        except (exception.UnexpectedTaskStateError,
+                exception.InstanceNotFound) as exc:
+            LOG.warning("Could not undo the unsent action on %s: %s",
+                        instance.uuid, exc)
+    if begun.recorded:
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            with cctx.cell_db.writer() as session:
+                session.execute(sa.delete(_ACTIONS).where(
+                    _ACTIONS.c.instance_uuid == instance.uuid,
+                    _ACTIONS.c.request_id == ctx.request_id,
+                    _ACTIONS.c.action == begun.recorded))
+    LOG.warning("Action on %s undone: the broker cannot be reached",
+                instance.uuid)

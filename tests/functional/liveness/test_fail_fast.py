@@ -69,3 +69,30 @@ def test_delete_without_broker_is_recorded_for_the_conductor(cut_off):
                                    % server["id"])
     assert response.status_int == 204
     assert api.server(server["id"])["OS-EXT-STS:task_state"] == "deleting"
+
+
+def test_action_without_broker_answers_503_and_changes_nothing(cut_off):
+    api, unreachable = cut_off
+    server = api.post("/servers", {"server": {
+        "name": "vm", "flavorRef": "1", "imageRef": api.first_image_id(),
+        "networks": "none"}})["server"]
+    api.wait_for_status(server["id"], {"ACTIVE"})
+    path = "/v2.1/servers/%s/action" % server["id"]
+    for body in ({"os-stop": None}, {"reboot": {"type": "HARD"}},
+                 {"resize": {"flavorRef": "2"}}):
+        response = unreachable.request("POST", path, body)
+        assert response.status_int == 503, body
+    after = api.server(server["id"])
+    assert (after["status"], after["OS-EXT-STS:task_state"],
+            after["flavor"]["original_name"]) == ("ACTIVE", None,
+                                                  server_flavor(api, "1"))
+    actions = api.get("/servers/%s/os-instance-actions"
+                      % server["id"])["instanceActions"]
+    assert [action["action"] for action in actions] == ["create"]
+    # The same API answers again as soon as it can send.
+    response = api.request("POST", path, {"os-stop": None})
+    assert response.status_int == 202
+
+
+def server_flavor(api, flavor_id):
+    return api.get("/flavors/%s" % flavor_id)["flavor"]["name"]
