@@ -36,6 +36,9 @@ from stratus.objects import service as service_obj
 
 LOG = logging.getLogger(__name__)
 
+# Seconds of [DEFAULT] graceful_shutdown_timeout kept for what a process
+# does after its service stopped (closing its transport and databases).
+CLEANUP_RESERVE = 1.0
 # Seconds between heartbeats that failed for another reason than a lost
 # answer (a database that is away): retried soon, not in a busy loop.
 FAILED_BEAT_PAUSE = 1.0
@@ -88,19 +91,22 @@ class Service:
         return self
 
     def stop(self, timeout=None):
-        """Stop within timeout seconds ([DEFAULT] graceful_shutdown_timeout
-        by default); whether the work in hand finished in that time."""
+        """Stop within timeout seconds (by default what [DEFAULT]
+        graceful_shutdown_timeout leaves after the process's own clean-up,
+        see shutdown_budget); whether the work in hand finished in that
+        time."""
         if timeout is None:
-            timeout = self.conf.graceful_shutdown_timeout
+            timeout = shutdown_budget(self.conf)
         deadline = time.monotonic() + timeout
         self._stopping.set()
         finished = True
         if self._rpc_server is not None:
-            self._rpc_server.stop()
             prepare_stop = getattr(self.manager, "prepare_stop", None)
             if prepare_stop is not None:
                 prepare_stop()
-            finished = _join_within(self._rpc_server.wait, deadline)
+            server = self._rpc_server
+            finished = _join_within(
+                lambda: (server.stop(), server.wait()), deadline)
             if not finished:
                 LOG.warning("%s on %s stops with work still running after "
                             "%.1f s; it is settled when the service starts "
@@ -183,6 +189,13 @@ class Service:
                     LOG.exception("Periodic task %s of %s failed",
                                   getattr(task, "__name__", task), self.binary)
                 due[index] = time.monotonic() + interval
+
+
+def shutdown_budget(conf):
+    """Seconds a service's stop may take: graceful_shutdown_timeout less
+    CLEANUP_RESERVE (at least half of it)."""
+    timeout = conf.graceful_shutdown_timeout
+    return max(timeout - CLEANUP_RESERVE, timeout / 2.0)
 
 
 def _join_within(wait, deadline):

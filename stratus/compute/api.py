@@ -911,12 +911,14 @@ class API:
         self._begin(ctx, instance, "getConsoleOutput")
         return self.compute_rpcapi.get_console_output(ctx, instance, length)
 
+    @fail_fast.undone_if_unsent
     def snapshot(self, ctx, instance, name, metadata=None):
         """createImage: the new image's document (queued until the
         compute uploads the guest's disk)."""
         return self._image_action(ctx, instance, "createImage", name,
                                   dict(metadata or {}, image_type="snapshot"))
 
+    @fail_fast.undone_if_unsent
     def backup(self, ctx, instance, name, backup_type, rotation,
                metadata=None):
         return self._image_action(
@@ -1026,6 +1028,7 @@ class API:
 
     # Shelve --------------------------------------------------------------------
 
+    @fail_fast.undone_if_unsent
     def shelve(self, ctx, instance):
         """Snapshot the server into '<name>-shelved', power it off and
         keep it SHELVED on its host (offloaded at once, or later by its
