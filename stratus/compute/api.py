@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from stratus.compute import block_device
 from stratus.compute import fail_fast
+from stratus.compute import idempotency
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus.compute import states
 from stratus.console import tokens as console_tokens
@@ -154,13 +155,15 @@ class API:
                injected_files=None, admin_password=None, access_ip_v4=None,
                access_ip_v6=None, config_drive=False, auto_disk_config=None,
                allow_zero_disk=False, block_device_mappings=None,
-               trusted_certs=None):
+               trusted_certs=None, idempotency_key=None):
         """Accept one to max_count servers; (instances, reservation id).
 
         networks: 'auto', 'none' or a list of {uuid, port, fixed_ip, tag}.
         injected_files: [(path, base64 contents)], passed on to the host.
         block_device_mappings: block_device_mapping_v2 items as given.
         trusted_certs: certificate ids (2.63); see trusted_cert_ids.
+        idempotency_key: see compute/idempotency.py (an IntegrityError
+        when a twin request with the key was stored first).
         The servers show in BUILD at once; the conductor places them.
         """
         metadata = metadata or {}
@@ -261,6 +264,9 @@ class API:
                 user_id=ctx.user_id, cell_uuid=None,
                 queued_for_delete=False))
         with ctx.api_db.writer() as session:
+            if idempotency_key:
+                idempotency.record(session, ctx, idempotency_key,
+                                   instances[0].uuid, reservation_id)
             for record in specs + build_requests + mappings:
                 record.create(ctx, session=session)
             if group is not None:
@@ -295,7 +301,8 @@ class API:
         with ctx.api_db.writer() as session:
             for model in (api_models.BuildRequest, api_models.RequestSpec,
                           api_models.InstanceMapping,
-                          api_models.InstanceGroupMember):
+                          api_models.InstanceGroupMember,
+                          api_models.CreateIdempotencyKey):
                 session.execute(sa.delete(model).where(
                     model.instance_uuid.in_(instance_uuids)))
 

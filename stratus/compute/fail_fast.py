@@ -4,8 +4,8 @@ raise BrokerUnavailable, a 503): the request changes nothing, or, where
 what it changed is recorded for the conductor to finish, it stands.
 
 - A create has written its build requests before its cast: they are
-  withdrawn (with their request specs, instance mappings and group
-  memberships) unless a conductor took one meanwhile, in which case the
+  withdrawn (with their request specs, instance mappings, group
+  memberships and idempotency key) unless a conductor took one meanwhile, in which case the
   message went out after all and the create is accepted.
 - A delete has recorded ``task_state = deleting``: the conductor's check
   for stuck states sends it to the compute again, so it is accepted.
@@ -27,7 +27,7 @@ LOG = logging.getLogger(__name__)
 _BUILD_REQUESTS = api_models.BuildRequest.__table__
 _ACTIONS = cell_models.InstanceAction.__table__
 _RECORDS = (api_models.RequestSpec, api_models.InstanceMapping,
-            api_models.InstanceGroupMember)
+            api_models.InstanceGroupMember, api_models.CreateIdempotencyKey)
 
 
 def withdraw_builds(ctx, instance_uuids):

@@ -96,3 +96,18 @@ def test_action_without_broker_answers_503_and_changes_nothing(cut_off):
 
 def server_flavor(api, flavor_id):
     return api.get("/flavors/%s" % flavor_id)["flavor"]["name"]
+
+
+def test_a_create_answered_503_keeps_no_idempotency_key(cut_off):
+    api, unreachable = cut_off
+    body = {"server": {"name": "vm", "flavorRef": "1",
+                       "imageRef": api.first_image_id(),
+                       "networks": "none"}}
+    key = {"Idempotency-Key": "retry-after-503"}
+    failed = unreachable.request("POST", "/v2.1/servers", body,
+                                 headers=key)
+    assert failed.status_int == 503
+    retried = api.request("POST", "/v2.1/servers", body, headers=key)
+    assert retried.status_int == 202
+    assert [s["id"] for s in api.get("/servers")["servers"]] \
+        == [retried.json["server"]["id"]]
