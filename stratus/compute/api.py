@@ -47,6 +47,7 @@ from stratus.objects import service as service_obj
 from stratus.objects import tag as tag_obj
 from stratus.placement import allocations
 from stratus import quota
+from stratus.scheduler import outage
 
 LOG = logging.getLogger(__name__)
 
@@ -727,12 +728,18 @@ class API:
         return self._service_is_up(ctx, instance.host, instance.cell_uuid)
 
     def _service_is_up(self, ctx, host, cell_uuid):
+        """Up, or looking down only because every compute went quiet at
+        once (a broker outage, scheduler/outage.py): its messages wait
+        for it rather than being done here without it."""
         try:
             service = service_obj.Service.get_by_host_and_binary(
                 ctx.elevated(), host, COMPUTE_BINARY, cell_uuid=cell_uuid)
         except exception.ServiceNotFound:
             return False
-        return service.is_up(self.conf.service_down_time)
+        if service.is_up(self.conf.service_down_time):
+            return True
+        return not service.forced_down and outage.computes_went_quiet(
+            ctx.elevated(), self.conf)
 
     def lock(self, ctx, instance, reason=None):
         """Lock the server (by its owner or by an admin); records the

@@ -23,6 +23,11 @@ is within ``outage_wait`` seconds of the first failure. The wait is spent
 outside the scheduler's decision lock, and is at most half of ``[conductor]
 task_lease``: a build whose lease ran out while it waited would be resumed
 by a second conductor.
+
+The compute API asks the same question (``computes_went_quiet``) before it
+does without a compute that looks down: a delete is then sent to the
+compute (and recorded for the conductor) rather than done in the database
+alone while the guest still runs, and an evacuation is refused.
 """
 import datetime
 import logging
@@ -69,6 +74,16 @@ def computes_quiet_together(services, service_down_time, outage_wait,
     return len(together) >= min(2, len(watched))
 
 
+def computes_went_quiet(ctx, conf):
+    """Whether every enabled compute service looks down because all of
+    them went quiet at once (ctx: one that reads every cell)."""
+    services = service_obj.ServiceList.get_all(
+        ctx, binary=COMPUTE_BINARY, disabled=False)
+    return computes_quiet_together(
+        services, conf.service_down_time, outage_wait(conf),
+        conf.scheduler.outage_window)
+
+
 class OutageHold:
     """One scheduling request's wait for computes that went quiet
     together; made per request, its deadline counts from its first
@@ -81,11 +96,7 @@ class OutageHold:
         self._deadline = None
 
     def quiet_together(self, ctx):
-        services = service_obj.ServiceList.get_all(
-            ctx, binary=COMPUTE_BINARY, disabled=False)
-        return computes_quiet_together(
-            services, self.conf.service_down_time, outage_wait(self.conf),
-            self.conf.scheduler.outage_window)
+        return computes_went_quiet(ctx, self.conf)
 
     def wait_for_heartbeats(self, ctx):
         """After a NoValidHost: True once a compute that went quiet with

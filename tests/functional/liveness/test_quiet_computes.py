@@ -78,3 +78,35 @@ def test_one_quiet_compute_among_beating_ones_is_down(quiet_cloud):
                                  {"ACTIVE", "ERROR"}, timeout=30)
     assert pinned["status"] == "ERROR"
     assert "No valid host" in pinned["fault"]["message"]
+
+
+def _delete_events(api, server_id):
+    actions = api.get("/servers/%s/os-instance-actions" % server_id,
+                      version="2.21")["instanceActions"]
+    delete = [a for a in actions if a["action"] == "delete"][0]
+    detail = api.get("/servers/%s/os-instance-actions/%s" % (
+        server_id, delete["request_id"]), version="2.21")["instanceAction"]
+    return [event["event"] for event in detail.get("events", [])]
+
+
+def test_a_delete_while_every_compute_went_quiet_goes_to_its_compute(
+        quiet_cloud):
+    api = cloud_harness.StackClient(quiet_cloud.apps["compute"])
+    server_id = _boot(api, api.first_image_id())
+    api.wait_for_status(server_id, {"ACTIVE"}, timeout=30)
+    _silence(quiet_cloud, ["compute1", "compute2"], seconds_ago=70)
+    api.delete("/servers/%s" % server_id)
+    api.wait_for_deleted(server_id, timeout=30)
+    # The compute removed its guest, not the API the record alone.
+    assert "compute_terminate_instance" in _delete_events(api, server_id)
+
+
+def test_a_delete_on_a_compute_down_alone_is_done_by_the_api(quiet_cloud):
+    api = cloud_harness.StackClient(quiet_cloud.apps["compute"])
+    server_id = _boot(api, api.first_image_id(), host="compute1")
+    api.wait_for_status(server_id, {"ACTIVE"}, timeout=30)
+    _silence(quiet_cloud, ["compute1"], seconds_ago=70)
+    api.delete("/servers/%s" % server_id)
+    api.wait_for_deleted(server_id, timeout=30)
+    assert "compute_terminate_instance" not in _delete_events(api,
+                                                              server_id)
