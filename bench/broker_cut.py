@@ -104,7 +104,8 @@ def main():
     proxy = CuttableProxy((rabbit.hostname, rabbit.port or 5672))
     proxied = deploy.RABBIT.replace(rabbit.netloc, "%s@127.0.0.1:%d" % (
         rabbit.netloc.rsplit("@", 1)[0], proxy.port))
-    messaging = rpc.Messaging(conf, url=proxied).bounded(args.timeout)
+    transport = rpc.Messaging(conf, url=proxied)
+    messaging = transport.bounded(args.timeout)
     client = messaging.client("bench_broker_cut", "1.0")
     ctx = context.get_admin_context()
     rows = [("broker up", _timed_cast(client, ctx))]

@@ -5,7 +5,6 @@ in-process ``inproc://`` transport (stratus/rpc_inproc.py), which still
 serializes every message, so single-process and distributed deployments run
 the same code path.
 """
-import copy
 import logging
 import time
 
@@ -62,15 +61,12 @@ class Messaging:
         self.transport = messaging.get_rpc_transport(
             conf, url=self.url, allowed_remote_exmods=ALLOWED_EXMODS)
         self._notification_transport = None
-        self._send_timeout = None
 
     def bounded(self, send_timeout):
-        """This transport, with clients that give up sending after
+        """This Messaging, with clients that give up sending after
         send_timeout seconds without a broker (BrokerUnavailable, a 503)
         instead of waiting for it: what the API sends with."""
-        bounded = copy.copy(self)
-        bounded._send_timeout = send_timeout
-        return bounded
+        return BoundedMessaging(self, send_timeout)
 
     @property
     def notification_transport(self):
@@ -84,15 +80,15 @@ class Messaging:
         return self._notification_transport
 
     def client(self, topic, version, version_cap=None, server=None,
-               timeout=None):
+               timeout=None, send_timeout=None):
+        """send_timeout: see bounded."""
         target = messaging.Target(topic=topic, version=version, server=server)
-        bounded = self._send_timeout is not None
         return MeteredClient(messaging.get_rpc_client(
             self.transport, target, version_cap=version_cap,
             serializer=RequestContextSerializer(), timeout=timeout,
-            retry=0 if bounded else None),
+            retry=None if send_timeout is None else 0),
             stratus_metrics.for_conf(self.conf), topic,
-            send_timeout=self._send_timeout)
+            send_timeout=send_timeout)
 
     def server(self, topic, server, endpoints, databases=None):
         target = messaging.Target(topic=topic, server=server)
@@ -112,6 +108,22 @@ class Messaging:
         self.transport.cleanup()
         if self._notification_transport is not None:
             self._notification_transport.cleanup()
+
+
+class BoundedMessaging:
+    """A Messaging whose clients send within send_timeout (the rest is
+    the Messaging's own: one transport, cleaned up by its owner)."""
+
+    def __init__(self, messaging, send_timeout):
+        self._messaging = messaging
+        self._send_timeout = send_timeout
+
+    def client(self, *args, **kwargs):
+        kwargs.setdefault("send_timeout", self._send_timeout)
+        return self._messaging.client(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._messaging, name)
 
 
 class MeteredClient:
