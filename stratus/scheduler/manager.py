@@ -55,7 +55,10 @@ class SchedulerManager:
                             return_alternates=True):
         # Computes that all went quiet at once (a broker outage) are
         # waited for, not failed for (scheduler/outage.py).
+        # A first NoValidHost is tried again on a fresh view of the
+        # hosts: computes may have come back since the cached one.
         hold = outage.OutageHold(self.conf)
+        fresh = self.conf.scheduler.host_cache_seconds <= 0
         with self.metrics.time_scheduler_decision() as decision:
             while True:
                 try:
@@ -64,7 +67,8 @@ class SchedulerManager:
                             ctx, request_spec, instance_uuids,
                             return_alternates)
                 except exception.NoValidHost:
-                    if hold.wait_for_heartbeats(ctx):
+                    if not fresh or hold.wait_for_heartbeats(ctx):
+                        fresh = True
                         self.host_manager.refresh(ctx)
                         continue
                     decision.outcome = "no_valid_host"
