@@ -175,7 +175,7 @@ def write_config(path, values):
         handle.write("\n".join(lines))
 
 
-def _distributed(dep, computes, nodes, config=None):
+def _distributed(dep, computes, nodes, config=None, compute_config=None):
     tag = uuid.uuid4().hex[:8]
     urls = {}
     for role in ("api", "cell0", "cell1"):
@@ -221,7 +221,10 @@ def _distributed(dep, computes, nodes, config=None):
     dep.spawn("scheduler", common + ["scheduler"])
     for i in range(computes):
         host_conf = os.path.join(dep.workdir, "compute%d.conf" % i)
-        write_config(host_conf, {"DEFAULT": {"host": "compute%d" % i}})
+        host_values = {"DEFAULT": {"host": "compute%d" % i}}
+        for section, options in (compute_config or {}).items():
+            host_values.setdefault(section, {}).update(options)
+        write_config(host_conf, host_values)
         dep.spawn("compute%d" % i, common + ["--config-file", host_conf, "compute"])
     dep.compute_url = "http://127.0.0.1:%d/v2.1" % port
     wait_http("http://127.0.0.1:%d/" % port, process=api)
@@ -265,9 +268,10 @@ def _wait_hypervisors(dep, expected, timeout=60):
 
 
 @contextlib.contextmanager
-def start(mode, computes=1, nodes=3, config=None):
+def start(mode, computes=1, nodes=3, config=None, compute_config=None):
     """config: {section: {option: value}} added to the distributed
-    deployment's config file."""
+    deployment's config file; compute_config: the same for the computes
+    only."""
     workdir = tempfile.mkdtemp(prefix="stratus-%s-" % mode)
     dep = Deployment(workdir)
     try:
@@ -275,7 +279,7 @@ def start(mode, computes=1, nodes=3, config=None):
             _all_in_one(dep, computes, nodes)
             _wait_hypervisors(dep, computes * nodes)
         else:
-            _distributed(dep, computes, nodes, config)
+            _distributed(dep, computes, nodes, config, compute_config)
         _prepare_project(dep)
         yield dep
     except Exception:

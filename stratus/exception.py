@@ -337,6 +337,12 @@ class CellDown(DatabaseUnreachable):
                "later.")
 
 
+class BrokerUnavailable(StratusException):
+    msg_fmt = ("The message broker of this cloud cannot be reached; nothing "
+               "was changed; try again later.")
+    code = 503
+
+
 class ConsoleTypeUnavailable(Invalid):
     msg_fmt = "Unavailable console type %(console_type)s."
 

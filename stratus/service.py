@@ -8,6 +8,16 @@ through ``ConductorAPI.service_report``. Either way the record is created
 at start and refreshed every ``[DEFAULT] report_interval`` seconds from a
 daemon thread, so ``is_up`` reflects whether the process is alive.
 
+A heartbeat that gets no answer within ``report_interval`` is sent again at
+once (it waits for the broker when the broker is away, so it goes out the
+moment the transport reconnects): a reply lost in a broker outage costs a
+compute one interval, never ``service_down_time``.
+
+``stop`` is bounded by ``[DEFAULT] graceful_shutdown_timeout``: the RPC
+server stops taking messages at once, the manager's ``prepare_stop()``
+(when it has one) hands back work not started yet, and what is still
+running gets what is left of the bound.
+
 Managers provide ``target`` (an oslo_messaging.Target), ``init_host()``
 (run before the RPC server starts serving) and ``periodic_tasks()``: a list
 of ``(interval seconds, callable(ctx))``, each first run one interval after
@@ -25,6 +35,13 @@ from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import service as service_obj
 
 LOG = logging.getLogger(__name__)
+
+# Seconds of [DEFAULT] graceful_shutdown_timeout kept for what a process
+# does after its service stopped (closing its transport and databases).
+CLEANUP_RESERVE = 1.0
+# Seconds between heartbeats that failed for another reason than a lost
+# answer (a database that is away): retried soon, not in a busy loop.
+FAILED_BEAT_PAUSE = 1.0
 
 
 class Service:
@@ -73,16 +90,33 @@ class Service:
                  self.topic)
         return self
 
-    def stop(self):
+    def stop(self, timeout=None):
+        """Stop within timeout seconds (by default what [DEFAULT]
+        graceful_shutdown_timeout leaves after the process's own clean-up,
+        see shutdown_budget); whether the work in hand finished in that
+        time."""
+        if timeout is None:
+            timeout = shutdown_budget(self.conf)
+        deadline = time.monotonic() + timeout
         self._stopping.set()
+        finished = True
         if self._rpc_server is not None:
-            self._rpc_server.stop()
-            self._rpc_server.wait()
+            prepare_stop = getattr(self.manager, "prepare_stop", None)
+            if prepare_stop is not None:
+                prepare_stop()
+            server = self._rpc_server
+            finished = _join_within(
+                lambda: (server.stop(), server.wait()), deadline)
+            if not finished:
+                LOG.warning("%s on %s stops with work still running after "
+                            "%.1f s; it is settled when the service starts "
+                            "again", self.binary, self.host, timeout)
             self._rpc_server = None
         for thread in self._threads:
-            thread.join(timeout=10)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         self._threads = []
         LOG.info("%s stopped on %s", self.binary, self.host)
+        return finished
 
     def report(self, timeout=None):
         """Create or refresh this service's record; the Service."""
@@ -120,15 +154,24 @@ class Service:
         self._threads.append(thread)
 
     def _heartbeat_loop(self):
-        while not self._stopping.wait(self.conf.report_interval):
-            self._beat()
+        pause = self.conf.report_interval
+        while not self._stopping.wait(pause):
+            pause = self._beat()
 
     def _beat(self):
+        """One heartbeat; the seconds until the next one."""
         try:
-            self.report()
+            self.report(timeout=self.conf.report_interval)
+        except oslo_messaging.MessagingTimeout:
+            LOG.warning("Heartbeat of %s on %s got no answer in %s s; "
+                        "sending it again", self.binary, self.host,
+                        self.conf.report_interval)
+            return 0
         except Exception:  # noqa: BLE001 - keep beating after a failure
             LOG.exception("Heartbeat of %s on %s failed", self.binary,
                           self.host)
+            return min(FAILED_BEAT_PAUSE, self.conf.report_interval)
+        return self.conf.report_interval
 
     def _periodic_loop(self, tasks):
         now = time.monotonic()
@@ -146,3 +189,20 @@ class Service:
                     LOG.exception("Periodic task %s of %s failed",
                                   getattr(task, "__name__", task), self.binary)
                 due[index] = time.monotonic() + interval
+
+
+def shutdown_budget(conf):
+    """Seconds a service's stop may take: graceful_shutdown_timeout less
+    CLEANUP_RESERVE (at least half of it)."""
+    timeout = conf.graceful_shutdown_timeout
+    return max(timeout - CLEANUP_RESERVE, timeout / 2.0)
+
+
+def _join_within(wait, deadline):
+    """Run wait() in a daemon thread; whether it returned by deadline
+    (time.monotonic()). A stuck wait is left behind: the process exits
+    without it."""
+    waiter = threading.Thread(target=wait, daemon=True, name="stop-wait")
+    waiter.start()
+    waiter.join(timeout=max(0.0, deadline - time.monotonic()))
+    return not waiter.is_alive()

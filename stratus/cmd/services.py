@@ -4,9 +4,12 @@ distributed deployments.
 Each process reads its config files, talks oslo.messaging over
 ``[DEFAULT] transport_url`` (RabbitMQ) and, except the compute, opens the
 databases of ``[api_database]`` and ``[database]`` connection. SIGTERM or
-SIGINT stops it cleanly.
+SIGINT stops it cleanly, and within ``[DEFAULT] graceful_shutdown_timeout``
+seconds: what has not stopped by then is left behind and the process
+exits (its logs flushed).
 """
 import logging
+import os
 import signal
 import threading
 
@@ -39,7 +42,7 @@ def run_compute(conf):
         conf, messaging, conf.host, virt_driver.load_driver(conf, conf.host))
     service = stratus_service.Service(conf, messaging, "nova-compute",
                                       "compute", conf.host, compute)
-    return _serve_until_signalled([service.start, health.start], [
+    return _serve_until_signalled(conf, [service.start, health.start], [
         health.stop, service.stop, messaging.cleanup])
 
 
@@ -58,7 +61,7 @@ def run_api(conf):
     operations = endpoints.Operations(conf, databases, messaging)
     servers = []
     return _serve_until_signalled(
-        [lambda: servers.append(wsgi_server.serve(
+        conf, [lambda: servers.append(wsgi_server.serve(
             apps, threads=conf.osapi_compute_workers,
             operations=operations))],
         [lambda: [server.stop() for server in servers], messaging.cleanup,
@@ -112,7 +115,7 @@ def _run_console_proxy(conf, console_type, host, port):
     databases = db_api.Databases.from_conf(conf)
     console_proxy = proxy.ConsoleProxy(conf, databases, console_type, host,
                                        port)
-    return _serve_until_signalled([console_proxy.start],
+    return _serve_until_signalled(conf, [console_proxy.start],
                                   [console_proxy.stop, databases.dispose])
 
 
@@ -149,7 +152,7 @@ def _run_service(conf, binary, topic, manager_class):
         conf, messaging, binary, topic, conf.host,
         manager_class(conf, messaging, databases), databases=databases)
     return _serve_until_signalled(
-        [service.start, health.start],
+        conf, [service.start, health.start],
         [health.stop, service.stop, messaging.cleanup, databases.dispose])
 
 
@@ -181,7 +184,7 @@ def health_listener(conf):
             conf.healthcheck_port)
 
 
-def _serve_until_signalled(starts, stops):
+def _serve_until_signalled(conf, starts, stops):
     stop = threading.Event()
     received = []
 
@@ -197,6 +200,15 @@ def _serve_until_signalled(starts, stops):
     while not stop.wait(1):
         pass
     LOG.info("Signal %d received, stopping", received[0])
-    for step in stops:
-        step()
-    return 0
+    stopper = threading.Thread(target=lambda: [step() for step in stops],
+                               daemon=True, name="stop")
+    stopper.start()
+    stopper.join(timeout=conf.graceful_shutdown_timeout)
+    if stopper.is_alive():
+        LOG.warning("Not stopped within graceful_shutdown_timeout (%s s): "
+                    "exiting", conf.graceful_shutdown_timeout)
+    LOG.info("Stopped")
+    # Threads of the libraries (the transport's heartbeats, connection
+    # pools) must not hold the exit past the bound.
+    logging.shutdown()
+    os._exit(0)

@@ -17,6 +17,8 @@ import uuid as uuid_lib
 import sqlalchemy as sa
 
 from stratus.compute import block_device
+from stratus.compute import fail_fast
+from stratus.compute import idempotency
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus.compute import states
 from stratus.console import tokens as console_tokens
@@ -45,6 +47,7 @@ from stratus.objects import service as service_obj
 from stratus.objects import tag as tag_obj
 from stratus.placement import allocations
 from stratus import quota
+from stratus.scheduler import outage
 
 LOG = logging.getLogger(__name__)
 
@@ -153,13 +156,15 @@ class API:
                injected_files=None, admin_password=None, access_ip_v4=None,
                access_ip_v6=None, config_drive=False, auto_disk_config=None,
                allow_zero_disk=False, block_device_mappings=None,
-               trusted_certs=None):
+               trusted_certs=None, idempotency_key=None):
         """Accept one to max_count servers; (instances, reservation id).
 
         networks: 'auto', 'none' or a list of {uuid, port, fixed_ip, tag}.
         injected_files: [(path, base64 contents)], passed on to the host.
         block_device_mappings: block_device_mapping_v2 items as given.
         trusted_certs: certificate ids (2.63); see trusted_cert_ids.
+        idempotency_key: see compute/idempotency.py (an IntegrityError
+        when a twin request with the key was stored first).
         The servers show in BUILD at once; the conductor places them.
         """
         metadata = metadata or {}
@@ -260,6 +265,9 @@ class API:
                 user_id=ctx.user_id, cell_uuid=None,
                 queued_for_delete=False))
         with ctx.api_db.writer() as session:
+            if idempotency_key:
+                idempotency.record(session, ctx, idempotency_key,
+                                   instances[0].uuid, reservation_id)
             for record in specs + build_requests + mappings:
                 record.create(ctx, session=session)
             if group is not None:
@@ -278,10 +286,14 @@ class API:
             except exception.OverQuota:
                 self._forget(ctx, [i.uuid for i in instances])
                 raise
-        self.conductor_api.schedule_and_build_instances(
-            ctx, build_requests=build_requests, request_specs=specs,
-            admin_password=admin_password,
-            injected_files=[list(item) for item in injected_files or []])
+        try:
+            self.conductor_api.schedule_and_build_instances(
+                ctx, build_requests=build_requests, request_specs=specs,
+                admin_password=admin_password,
+                injected_files=[list(item) for item in injected_files or []])
+        except exception.BrokerUnavailable:
+            if fail_fast.withdraw_builds(ctx, [i.uuid for i in instances]):
+                raise
         return instances, reservation_id
 
     @staticmethod
@@ -290,7 +302,8 @@ class API:
         with ctx.api_db.writer() as session:
             for model in (api_models.BuildRequest, api_models.RequestSpec,
                           api_models.InstanceMapping,
-                          api_models.InstanceGroupMember):
+                          api_models.InstanceGroupMember,
+                          api_models.CreateIdempotencyKey):
                 session.execute(sa.delete(model).where(
                     model.instance_uuid.in_(instance_uuids)))
 
@@ -633,7 +646,12 @@ class API:
                     self._start_deleting(instance)
                 except exception.UnexpectedDeletingTaskStateError:
                     return
-                self.compute_rpcapi.terminate_instance(cctx, instance)
+                try:
+                    self.compute_rpcapi.terminate_instance(cctx, instance)
+                except exception.BrokerUnavailable:
+                    # Recorded: the conductor's stuck-state check sends it.
+                    LOG.warning("Delete of %s recorded; its compute gets "
+                                "it once the broker is back", instance.uuid)
                 return
             # A local delete (no host, or its compute is down), as Nova's
             # API announces it.
@@ -710,12 +728,18 @@ class API:
         return self._service_is_up(ctx, instance.host, instance.cell_uuid)
 
     def _service_is_up(self, ctx, host, cell_uuid):
+        """Up, or looking down only because every compute went quiet at
+        once (a broker outage, scheduler/outage.py): its messages wait
+        for it rather than being done here without it."""
         try:
             service = service_obj.Service.get_by_host_and_binary(
                 ctx.elevated(), host, COMPUTE_BINARY, cell_uuid=cell_uuid)
         except exception.ServiceNotFound:
             return False
-        return service.is_up(self.conf.service_down_time)
+        if service.is_up(self.conf.service_down_time):
+            return True
+        return not service.forced_down and outage.computes_went_quiet(
+            ctx.elevated(), self.conf)
 
     def lock(self, ctx, instance, reason=None):
         """Lock the server (by its owner or by an admin); records the
@@ -843,6 +867,7 @@ class API:
             self.compute_rpcapi.check_can_send_actions(
                 _RPC_VERSIONS.get(action, "1.1"))
         expected = instance.task_state
+        before = fail_fast.Begun(instance, expected, changes)
         if rule.task_state is not None:
             instance.task_state = rule.task_state
         instance.update(changes)
@@ -853,13 +878,16 @@ class API:
             with ctx.target_cell(instance.cell_uuid) as cctx:
                 action_obj.InstanceAction.action_start(cctx, instance.uuid,
                                                        recorded)
+        before.remember(instance, recorded)
         return instance
 
+    @fail_fast.undone_if_unsent
     def reboot(self, ctx, instance, reboot_type):
         action = "reboot" if reboot_type == "SOFT" else "reboot_hard"
         self._begin(ctx, instance, action, name="reboot")
         self.compute_rpcapi.reboot_instance(ctx, instance, reboot_type)
 
+    @fail_fast.undone_if_unsent
     def power_action(self, ctx, instance, action):
         """stop, start, pause, unpause, suspend, resume, unrescue,
         trigger_crash_dump and injectNetworkInfo: no arguments beyond the
@@ -867,6 +895,7 @@ class API:
         self._begin(ctx, instance, action)
         getattr(self.compute_rpcapi, _SIMPLE_CASTS[action])(ctx, instance)
 
+    @fail_fast.undone_if_unsent
     def rescue(self, ctx, instance, rescue_password=None,
                rescue_image_ref=None):
         """The password the rescue guest gets (generated unless given)."""
@@ -878,6 +907,7 @@ class API:
                                             rescue_image_ref)
         return password
 
+    @fail_fast.undone_if_unsent
     def set_admin_password(self, ctx, instance, password):
         """Waits for the compute (as Nova does): InstancePasswordSetFailed
         or ActionNotSupportedByDriver (409s) when it cannot."""
@@ -895,12 +925,14 @@ class API:
         self._begin(ctx, instance, "getConsoleOutput")
         return self.compute_rpcapi.get_console_output(ctx, instance, length)
 
+    @fail_fast.undone_if_unsent
     def snapshot(self, ctx, instance, name, metadata=None):
         """createImage: the new image's document (queued until the
         compute uploads the guest's disk)."""
         return self._image_action(ctx, instance, "createImage", name,
                                   dict(metadata or {}, image_type="snapshot"))
 
+    @fail_fast.undone_if_unsent
     def backup(self, ctx, instance, name, backup_type, rotation,
                metadata=None):
         return self._image_action(
@@ -937,6 +969,7 @@ class API:
             raise
         return image
 
+    @fail_fast.undone_if_unsent
     def rebuild(self, ctx, instance, image_id, admin_password=None,
                 preserve_ephemeral=False, **changes):
         """Rebuild from image_id; changes: display_name, metadata,
@@ -975,6 +1008,7 @@ class API:
                 and instance.task_state != fields.TaskState.DELETING
                 and self._host_is_up(ctx, instance))
 
+    @fail_fast.undone_if_unsent
     def soft_delete(self, ctx, instance):
         """SOFT_DELETED after its compute powers it off; restorable until
         the compute reclaims it."""
@@ -982,6 +1016,7 @@ class API:
                     deleted_at=objects_base.utcnow())
         self.compute_rpcapi.soft_delete_instance(ctx, instance)
 
+    @fail_fast.undone_if_unsent
     def restore(self, ctx, instance):
         """Undo a soft delete. Its cores and RAM count against quota again
         (the server itself never stopped counting)."""
@@ -1007,6 +1042,7 @@ class API:
 
     # Shelve --------------------------------------------------------------------
 
+    @fail_fast.undone_if_unsent
     def shelve(self, ctx, instance):
         """Snapshot the server into '<name>-shelved', power it off and
         keep it SHELVED on its host (offloaded at once, or later by its
@@ -1018,11 +1054,13 @@ class API:
             {"image_type": "snapshot"}, system_metadata=sysmeta)
         self.compute_rpcapi.shelve_instance(ctx, instance, image["id"])
 
+    @fail_fast.undone_if_unsent
     def shelve_offload(self, ctx, instance):
         """Remove a SHELVED server from its host and free its resources."""
         self._begin(ctx, instance, "shelveOffload")
         self.compute_rpcapi.shelve_offload_instance(ctx, instance)
 
+    @fail_fast.undone_if_unsent
     def unshelve(self, ctx, instance, new_az=UNSET, host=None):
         """Nova's unshelve: a SHELVED server powers on; a SHELVED_OFFLOADED
         one is scheduled again by the conductor. new_az (2.77; None from
@@ -1069,6 +1107,7 @@ class API:
     # The API checks and starts them (task resize_prep, the action); the
     # conductor drives them (stratus/conductor/tasks/migrate.py).
 
+    @fail_fast.undone_if_unsent
     def resize(self, ctx, instance, flavor_id=None, host=None,
                auto_disk_config=None):
         """Resize to flavor_id, or (None) cold-migrate, to host when given.
@@ -1159,6 +1198,7 @@ class API:
 
     # Live migration ---------------------------------------------------------
 
+    @fail_fast.undone_if_unsent
     def live_migrate(self, ctx, instance, host, block_migration, force,
                      wait_for_checks=False):
         """Nova's live_migrate: ACTIVE or PAUSED, not locked; host (when
@@ -1219,6 +1259,7 @@ class API:
 
     # Evacuate -------------------------------------------------------------------
 
+    @fail_fast.undone_if_unsent
     def evacuate(self, ctx, instance, host=None, admin_password=None,
                  force=False, target_state=None):
         """Nova's evacuate: ACTIVE, STOPPED or ERROR and no task, its

@@ -137,6 +137,8 @@ class ComputeManager:
         # Servers a move on this host is handling: their guests are not
         # orphans even while the database places them elsewhere.
         self._moving = set()
+        # Set when the service stops: builds not started yet go back.
+        self._stopping = threading.Event()
 
     # Service hooks ----------------------------------------------------
 
@@ -194,9 +196,23 @@ class ComputeManager:
 
     # RPC endpoints (version 1.0) ---------------------------------------
 
+    def prepare_stop(self):
+        """The service stops (Service.stop): a build that has not started
+        yet is handed back to the conductor, which sends it to one of its
+        alternates, instead of keeping the shutdown waiting."""
+        self._stopping.set()
+
     def build_and_run_instance(self, ctx, instance, request_spec, selection,
                                alternates, admin_password, injected_files):
         with self._locks(instance.uuid):
+            if self._stopping.is_set() and alternates:
+                LOG.info("Handing the build of %s back: %s is stopping",
+                         instance.uuid, self.host)
+                self.conductor.reschedule_build(
+                    ctx, instance, request_spec, alternates,
+                    "The compute service on %s stopped before the build "
+                    "started" % self.host, admin_password, injected_files)
+                return
             self._build_and_run(ctx, instance, request_spec, alternates,
                                 admin_password, injected_files)
 

@@ -16,6 +16,7 @@ from stratus.conf import default
 from stratus.conf import identity
 from stratus.conf import image
 from stratus.conf import libvirt
+from stratus.conf import liveness
 from stratus.conf import network
 from stratus.conf import notifications
 from stratus.conf import operations
@@ -25,7 +26,7 @@ from stratus.conf import scheduler
 
 MODULES = [default, api, database, compute, scheduler, quota, identity, image,
            libvirt, network, console, notifications, conductor,
-           oslo_middleware, operations, all_in_one]
+           oslo_middleware, operations, all_in_one, liveness]
 
 
 def register_all(conf):

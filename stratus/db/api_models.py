@@ -69,6 +69,24 @@ class BuildRequest(Timestamps, Base):
     tags = sa.Column(sa.Text())
 
 
+
+class CreateIdempotencyKey(Timestamps, Base):
+    """A create's Idempotency-Key header (beyond Nova): a retry with the
+    same key in the same project within a day answers the first create's
+    server instead of making another (stratus/compute/idempotency.py)."""
+    __tablename__ = "create_idempotency_keys"
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "idempotency_key",
+                            name="uniq_create_idempotency_keys0project_key"),
+        sa.Index("create_idempotency_keys_instance_uuid_idx",
+                 "instance_uuid"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    idempotency_key = sa.Column(sa.String(255), nullable=False)
+    instance_uuid = sa.Column(sa.String(36), nullable=False)
+    reservation_id = sa.Column(sa.String(255), nullable=False)
+
 class RequestSpec(Timestamps, Base):
     __tablename__ = "request_specs"
     __table_args__ = (

@@ -14,6 +14,7 @@ from stratus.placement import exception as placement_exception
 from stratus.scheduler import filters
 from stratus.scheduler import group_claims
 from stratus.scheduler import host_state
+from stratus.scheduler import outage
 from stratus.scheduler import placement_query
 from stratus.scheduler import resources as request_resources
 from stratus.scheduler import weighers
@@ -52,16 +53,28 @@ class SchedulerManager:
 
     def select_destinations(self, ctx, request_spec, instance_uuids,
                             return_alternates=True):
+        # Computes that all went quiet at once (a broker outage) are
+        # waited for, not failed for (scheduler/outage.py).
+        # A first NoValidHost is tried again on a fresh view of the
+        # hosts: computes may have come back since the cached one.
+        hold = outage.OutageHold(self.conf)
+        fresh = self.conf.scheduler.host_cache_seconds <= 0
         with self.metrics.time_scheduler_decision() as decision:
-            try:
-                with self._deciding:
-                    selections = self._select_destinations(
-                        ctx, request_spec, instance_uuids, return_alternates)
-            except exception.NoValidHost:
-                decision.outcome = "no_valid_host"
-                raise
-            decision.outcome = "selected"
-            return selections
+            while True:
+                try:
+                    with self._deciding:
+                        selections = self._select_destinations(
+                            ctx, request_spec, instance_uuids,
+                            return_alternates)
+                except exception.NoValidHost:
+                    if not fresh or hold.wait_for_heartbeats(ctx):
+                        fresh = True
+                        self.host_manager.refresh(ctx)
+                        continue
+                    decision.outcome = "no_valid_host"
+                    raise
+                decision.outcome = "selected"
+                return selections
 
     def _select_destinations(self, ctx, request_spec, instance_uuids,
                              return_alternates):

@@ -2,6 +2,8 @@
 
 1.0 - select_destinations
 """
+from stratus.scheduler import outage
+
 TOPIC = "scheduler"
 VERSION = "1.0"
 
@@ -9,7 +11,12 @@ VERSION = "1.0"
 class SchedulerAPI:
 
     def __init__(self, messaging, version_cap=None):
-        self.client = messaging.client(TOPIC, VERSION, version_cap)
+        # A request may wait [scheduler] outage_wait for computes that all
+        # went quiet at once (scheduler/outage.py) before it is decided.
+        conf = messaging.conf
+        self.client = messaging.client(
+            TOPIC, VERSION, version_cap,
+            timeout=conf.rpc_response_timeout + outage.outage_wait(conf))
 
     def select_destinations(self, ctx, request_spec, instance_uuids,
                             return_alternates=True):

@@ -28,7 +28,10 @@ class ComputeApp(wsgi.Application):
                  image_api=None):
         self.conf = conf
         self.databases = databases
-        self.messaging = messaging
+        # Every message the API sends is sent within [api]
+        # rpc_unavailable_timeout or answered 503 (docs/operations.md).
+        self.messaging = (None if messaging is None else
+                          messaging.bounded(conf.api.rpc_unavailable_timeout))
         self.policy = policy.Policy(conf)
         self.authenticator = auth.make_authenticator(conf, token_validator)
         self.router = wsgi.Router(routes.resolve())

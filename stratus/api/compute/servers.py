@@ -5,6 +5,7 @@ import datetime
 
 from oslo_utils import strutils
 from oslo_utils import uuidutils
+from sqlalchemy import exc as sa_exc
 
 from stratus.api.compute import links
 from stratus.api.compute import server_views
@@ -14,6 +15,7 @@ from stratus.api.schemas import servers as schemas
 from stratus.api import validation
 from stratus.api import wsgi
 from stratus.compute import api as compute_api
+from stratus.compute import idempotency
 from stratus import exception
 from stratus.objects import instance_group as instance_group_obj
 from stratus.policies import servers as policies
@@ -331,6 +333,10 @@ def create_server(req):
     security_groups = _security_groups(server.get("security_groups"))
     admin_password = server.get("adminPass") or compute_api.generate_password()
     disk_config = server.get("OS-DCF:diskConfig")
+    key = _idempotency_key(req)
+    earlier = key and idempotency.earlier_create(ctx, key)
+    if earlier:
+        return _created_before(req, server, earlier)
     try:
         instances, reservation_id = req.app.compute_api.create(
             ctx, name=server["name"],
@@ -358,7 +364,14 @@ def create_server(req):
                 policies.SERVERS % "create:zero_disk_flavor",
                 {"project_id": ctx.project_id}),
             block_device_mappings=server.get("block_device_mapping_v2"),
-            trusted_certs=server.get("trusted_image_certificates"))
+            trusted_certs=server.get("trusted_image_certificates"),
+            idempotency_key=key)
+    except sa_exc.IntegrityError:
+        # A twin request with the same Idempotency-Key came first.
+        earlier = key and idempotency.earlier_create(ctx, key)
+        if not earlier:
+            raise
+        return _created_before(req, server, earlier)
     except exception.FlavorNotFound:
         raise errors.bad_request("Invalid flavorRef provided.")
     except exception.ImageNotFound:
@@ -374,6 +387,40 @@ def create_server(req):
     created = view.created(instances[0], admin_password,
                            server.get("security_groups")
                            or [{"name": "default"}])
+    return wsgi.json_response(req, {"server": created}, status=202,
+                              headers={"Location": created["links"][0][
+                                  "href"]})
+
+
+def _idempotency_key(req):
+    key = req.headers.get(idempotency.HEADER, "").strip()
+    if len(key) > idempotency.MAX_LENGTH:
+        raise errors.bad_request("%s is longer than %d characters"
+                                 % (idempotency.HEADER,
+                                    idempotency.MAX_LENGTH))
+    return key or None
+
+
+def _created_before(req, server, earlier):
+    """The answer to a create whose Idempotency-Key an earlier create of
+    the project used: that create's server (no adminPass: it is not
+    kept)."""
+    if common.to_bool(server.get("return_reservation_id", False)):
+        return wsgi.json_response(
+            req, {"reservation_id": earlier.reservation_id}, status=202)
+    view = server_views.ServerView(req)
+    try:
+        instance = req.app.compute_api.get(
+            req.context, earlier.instance_uuid, read_deleted=True)
+    except exception.InstanceNotFound:
+        instance = None
+    if instance is not None:
+        created = view.created(instance, None, server.get("security_groups")
+                               or [{"name": "default"}])
+    else:
+        created = {"id": earlier.instance_uuid,
+                   "links": links.resource_links(req, "servers",
+                                                 earlier.instance_uuid)}
     return wsgi.json_response(req, {"server": created}, status=202,
                               headers={"Location": created["links"][0][
                                   "href"]})
