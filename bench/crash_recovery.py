@@ -101,6 +101,9 @@ class Burst:
         self.earlier = list(earlier)
         self.accepted = []
         self.deleted = []
+        # A delete the kill cut off before its answer may or may not
+        # have been done: its server is neither kept nor lost.
+        self.unanswered_delete = None
         self.actions = 0
         self.lock = threading.Lock()
         self.next = 0
@@ -118,6 +121,8 @@ class Burst:
                     code, _body = client.request(
                         "POST", "/servers/%s/action" % server_id, what)
             except OSError:
+                if what == "delete":
+                    self.unanswered_delete = server_id
                 return
             with self.lock:
                 if code == 204 and what == "delete":
@@ -218,6 +223,9 @@ def round_(cloud, client, image, boots, kill_at, label, kept):
     settle = time.monotonic() - restarted
     kept.update(burst.accepted)
     kept.difference_update(burst.deleted)
+    if burst.unanswered_delete is not None and (
+            burst.unanswered_delete not in present):
+        kept.discard(burst.unanswered_delete)
     faults = {server_id: server.get("fault", {}).get("message")
               for server_id, server in present.items()
               if server["status"] == "ERROR"}

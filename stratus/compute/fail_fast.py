@@ -63,7 +63,7 @@ class Begun:
 
     def __init__(self, instance, task_state, changes):
         self.task_state = task_state
-        self.values = {name: instance[name] for name in changes
+        self.values = {name: getattr(instance, name) for name in changes
                        if instance.obj_attr_is_set(name)}
         self.saved_task_state = None
         self.recorded = None
