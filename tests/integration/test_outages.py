@@ -1,0 +1,57 @@
+"""Outages of the broker and of the database under load (issue 17): the
+distributed services over a RabbitMQ node and a PostgreSQL server that
+the test starts for itself (bench/chaos.py; never the machine's shared
+ones). In each scenario a burst of 60 boots and a burst of 30 deletes
+from ten client threads runs through the Compute API while the broker
+is down 10 s or 60 s, or the database 10 s. Asserted, as a user sees it:
+every server the API accepted (202) exists once and ends ACTIVE, or ERROR
+with a fault (never NoValidHost: capacity is ample), within 60 s of the
+recovery; none is lost, duplicated, or created by a request that was not
+accepted; every accepted delete completes; after a 10 s outage no
+compute is shown down once two report intervals have passed; placement
+holds exactly the servers' allocations. Requests the API refuses with
+503 during the outage are fine: the clients send them again.
+
+One scenario alone: -k broker-10s (or broker-60s, database-10s).
+bench/chaos.py prints the same figures and writes them to
+bench/results/outages.json.
+"""
+import pytest
+
+from bench import chaos
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+
+@pytest.fixture(scope="module")
+def infra():
+    reason = chaos.missing()
+    if reason:
+        pytest.skip(reason)
+    with chaos.infrastructure() as infra:
+        yield infra
+
+
+@pytest.mark.parametrize("scenario", list(chaos.SCENARIOS))
+def test_nothing_lost_or_stuck_after_an_outage(infra, scenario):
+    figures = chaos.run_scenario(infra, scenario)
+    print(chaos.summary(figures))
+    # The outage met the bursts under way.
+    assert figures["accepted_before_outage"]["boots"] >= chaos.BOOTS_BEFORE
+    assert figures["boots_accepted"] > figures[
+        "accepted_before_outage"]["boots"]
+
+    assert figures["never_accepted"] == 0, figures
+    assert not [code for code in figures["refused_other"]
+                if code.endswith(" 500")], figures
+    assert figures["unsettled"] == {}, figures
+    assert figures["lost"] == [], figures
+    assert figures["duplicated"] == {}, figures
+    assert figures["created_unaccepted"] == [], figures
+    assert figures["deletes_left"] == [], figures
+    assert figures["deletes_accepted"] == chaos.BASE, figures
+    assert figures["errors_without_fault"] == [], figures
+    assert figures["no_valid_host"] == 0, figures
+    assert figures["placement_problems"] == {}, figures
+    if figures["planned_outage_s"] < chaos.SERVICE_DOWN_TIME:
+        assert figures["computes_down_after_recovery"] == 0, figures
