@@ -14,13 +14,15 @@ and settles (ACTIVE, or ERROR with a fault); every accepted delete
 completes; GET /os-services shows no compute down; placement holds
 exactly the servers' allocations.
 
-    .venv/bin/python bench/chaos.py [broker-10s broker-60s database-10s]
+    .venv/bin/python bench/chaos.py [--settings default|recommended]
+        [broker-10s broker-60s database-10s]
 
 (STRATUS_CHAOS_LOGS=DIR keeps each scenario's service logs there)
-prints the figures and writes bench/results/outages.json;
+prints the figures and writes bench/results/outages-<settings>.json;
 tests/integration/test_outages.py runs the same scenarios and checks
 what they found.
 """
+import argparse
 import collections
 import concurrent.futures
 import contextlib
@@ -64,6 +66,14 @@ CONFIG = {
     # (spawning) when the outage begins.
     "fake_driver": {"spawn_delay": 1.0},
 }
+# The [oslo_messaging_rabbit] settings docs/operations.md ("Outages")
+# recommends; `--settings recommended` runs the scenarios with them
+# (oslo.messaging's defaults otherwise).
+RECOMMENDED_RABBIT = {
+    "rabbit_quorum_queue": "true", "heartbeat_timeout_threshold": 15,
+    "heartbeat_rate": 3, "rabbit_retry_interval": 1,
+    "rabbit_retry_backoff": 1, "rabbit_interval_max": 5,
+    "kombu_reconnect_delay": 0.5}
 BOOTS = 60          # accepted during the burst
 BASE = 30           # booted first, deleted during the burst
 BOOT_THREADS = 6
@@ -427,13 +437,24 @@ def _log_counts(cloud):
     return counts
 
 
-def run_scenario(infra, name):
-    """One scenario on a deployment of its own: its figures."""
+def _config(settings):
+    config = {section: dict(options) for section, options in CONFIG.items()}
+    if settings == "recommended":
+        config["oslo_messaging_rabbit"] = dict(
+            RECOMMENDED_RABBIT, heartbeat_in_pthread="true")
+    return config
+
+
+def run_scenario(infra, name, settings="default"):
+    """One scenario on a deployment of its own: its figures.
+    settings: "default" (oslo.messaging's) or "recommended"
+    (RECOMMENDED_RABBIT)."""
     what, seconds = SCENARIOS[name]
     label = name.replace("-", "")
     transport = infra.broker.add_vhost("stratus-%s-%s" % (
         label, os.urandom(3).hex()))
-    with deploy.start("distributed", computes=2, nodes=2, config=CONFIG,
+    with deploy.start("distributed", computes=2, nodes=2,
+                      config=_config(settings),
                       pg_admin=infra.database.admin_url,
                       transport_url=transport) as cloud:
         client = Client(cloud.compute_url)
@@ -453,7 +474,8 @@ def run_scenario(infra, name):
         if keep:
             shutil.copytree(cloud.workdir, os.path.join(keep, label),
                             dirs_exist_ok=True)
-    figures.update(scenario=name, what=what, planned_outage_s=seconds)
+    figures.update(scenario=name, what=what, planned_outage_s=seconds,
+                   settings=settings)
     return figures
 
 
@@ -578,26 +600,35 @@ def summary(figures):
 
 
 def main():
-    names = sys.argv[1:] or list(SCENARIOS)
-    unknown = set(names) - set(SCENARIOS)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                        help="of %s; all of them when none is named"
+                        % ", ".join(SCENARIOS))
+    parser.add_argument("--settings", default="default",
+                        choices=("default", "recommended"),
+                        help="[oslo_messaging_rabbit]: oslo.messaging's "
+                             "defaults or RECOMMENDED_RABBIT")
+    args = parser.parse_args()
+    names = args.scenarios or list(SCENARIOS)
+    unknown = sorted(set(names) - set(SCENARIOS))
     if unknown:
-        sys.exit("unknown scenario(s) %s; choose from %s"
-                 % (sorted(unknown), sorted(SCENARIOS)))
+        parser.error("unknown scenario(s): %s" % ", ".join(unknown))
     reason = missing()
     if reason:
         sys.exit(reason)
     results = []
     with infrastructure() as infra:
         for name in names:
-            figures = run_scenario(infra, name)
+            figures = run_scenario(infra, name, args.settings)
             print(summary(figures), flush=True)
             results.append(figures)
     os.makedirs(RESULTS, exist_ok=True)
-    path = os.path.join(RESULTS, "outages.json")
+    path = os.path.join(RESULTS, "outages-%s.json" % args.settings)
     with open(path, "w") as handle:
         json.dump({"boots": BOOTS, "base": BASE,
                    "threads": BOOT_THREADS + DELETE_THREADS,
-                   "config": CONFIG, "scenarios": results}, handle, indent=2)
+                   "config": _config(args.settings), "scenarios": results},
+                  handle, indent=2)
     print("written to", path)
 
 
