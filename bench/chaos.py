@@ -87,6 +87,8 @@ RETRY_PAUSE = 1.0
 # bound docs/architecture.md promises for a restart).
 SETTLE_BOUND = 60
 SETTLED = {"ACTIVE", "ERROR"}
+# Stratus's create header (beyond Nova; ignored where it is not served).
+IDEMPOTENCY_KEY = "Idempotency-Key"
 NO_VALID_HOST = "No valid host"
 
 
@@ -272,7 +274,8 @@ class Burst:
     """Boots of new servers and deletes of the base ones, each from its
     own client threads. A request answered 503, answered with another
     error, or given up on (no answer in CLIENT_TIMEOUT) is sent again
-    after RETRY_PAUSE with the same name, until `give_up_at`."""
+    after RETRY_PAUSE with the same name (and Idempotency-Key), until
+    `give_up_at`."""
 
     def __init__(self, url, image, label, to_delete):
         self.url = url
@@ -299,9 +302,11 @@ class Burst:
 
     def _attempt(self, client, kind, item):
         if kind == "boot":
+            # The same key on every attempt: a retry after a lost answer
+            # gets the first attempt's server, not a second one.
             return client.request("POST", "/servers", {"server": {
                 "name": item, "flavorRef": "1", "imageRef": self.image,
-                "networks": "none"}})
+                "networks": "none"}}, headers={IDEMPOTENCY_KEY: item})
         return client.request("DELETE", "/servers/" + item)
 
     def _work(self, kind, jobs):

@@ -25,11 +25,11 @@ class Client:
             self._local.conn = conn
         return conn
 
-    def request(self, method, path, body=None, version=None):
+    def request(self, method, path, body=None, version=None, headers=None):
         data = json.dumps(body).encode() if body is not None else None
-        headers = self.headers
+        headers = dict(self.headers, **(headers or {}))
         if version:
-            headers = dict(headers, **{"OpenStack-API-Version": "compute " + version})
+            headers["OpenStack-API-Version"] = "compute " + version
         for attempt in (1, 2):
             conn = self._conn()
             try:
