@@ -296,7 +296,8 @@ class Burst:
         self.changed = threading.Condition(self.lock)
         self.give_up_at = float("inf")
         # Seconds each thread waits between two jobs: none until the
-        # outage, then enough to spread the rest of the burst over it.
+        # outage, then enough to spread the rest of the burst over it,
+        # none from its end on.
         self.pause = {"boot": 0.0, "delete": 0.0}
 
     def _attempt(self, client, kind, item):
@@ -498,6 +499,9 @@ def _outage_under_load(cloud, infra, client, image, label, base, what,
         outage_began = time.monotonic()
         outage = _take_down(infra, what, seconds)
         recovered = time.monotonic()
+        # What is left of the bursts goes at once, as clients waiting
+        # for a cloud's return do.
+        burst.spread_over(0)
         burst.give_up_at = recovered + SETTLE_BOUND
         deadline = recovered + SETTLE_BOUND
         settled_at, left, present = None, None, None
