@@ -149,20 +149,20 @@ def _all_in_one(dep, computes, nodes):
     wait_http("http://127.0.0.1:%d/" % port, process=process)
 
 
-def _create_pg_database(name):
+def _create_pg_database(name, admin=PG_ADMIN):
     import sqlalchemy as sa
-    engine = sa.create_engine(PG_ADMIN + "/postgres", isolation_level="AUTOCOMMIT")
+    engine = sa.create_engine(admin + "/postgres", isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.exec_driver_sql('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
         conn.exec_driver_sql('CREATE DATABASE "%s"' % name)
     engine.dispose()
 
     def drop():
-        engine = sa.create_engine(PG_ADMIN + "/postgres", isolation_level="AUTOCOMMIT")
+        engine = sa.create_engine(admin + "/postgres", isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
             conn.exec_driver_sql('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
         engine.dispose()
-    return "%s/%s" % (PG_ADMIN, name), drop
+    return "%s/%s" % (admin, name), drop
 
 
 def write_config(path, values):
@@ -175,16 +175,18 @@ def write_config(path, values):
         handle.write("\n".join(lines))
 
 
-def _distributed(dep, computes, nodes, config=None, compute_config=None):
+def _distributed(dep, computes, nodes, config=None, compute_config=None,
+                 pg_admin=PG_ADMIN, transport_url=None):
     tag = uuid.uuid4().hex[:8]
     urls = {}
     for role in ("api", "cell0", "cell1"):
-        urls[role], drop = _create_pg_database("stratus_dist_%s_%s" % (role, tag))
+        urls[role], drop = _create_pg_database(
+            "stratus_dist_%s_%s" % (role, tag), pg_admin)
         dep.cleanups.append(drop)
     port = free_port()
     placement_port = free_port()
     dep.placement_url = "http://127.0.0.1:%d" % placement_port
-    vhost_url = _private_vhost(dep, tag)
+    vhost_url = transport_url or _private_vhost(dep, tag)
     dep.transport_url = vhost_url
     base = {
         "DEFAULT": {"transport_url": vhost_url, "host": "control",
@@ -268,10 +270,13 @@ def _wait_hypervisors(dep, expected, timeout=60):
 
 
 @contextlib.contextmanager
-def start(mode, computes=1, nodes=3, config=None, compute_config=None):
+def start(mode, computes=1, nodes=3, config=None, compute_config=None,
+          pg_admin=PG_ADMIN, transport_url=None):
     """config: {section: {option: value}} added to the distributed
     deployment's config file; compute_config: the same for the computes
-    only."""
+    only; pg_admin and transport_url: the PostgreSQL server (its admin
+    URL) and the broker (a virtual host of its own) the distributed
+    deployment uses instead of the machine's."""
     workdir = tempfile.mkdtemp(prefix="stratus-%s-" % mode)
     dep = Deployment(workdir)
     try:
@@ -279,7 +284,8 @@ def start(mode, computes=1, nodes=3, config=None, compute_config=None):
             _all_in_one(dep, computes, nodes)
             _wait_hypervisors(dep, computes * nodes)
         else:
-            _distributed(dep, computes, nodes, config, compute_config)
+            _distributed(dep, computes, nodes, config, compute_config,
+                         pg_admin, transport_url)
         _prepare_project(dep)
         yield dep
     except Exception:

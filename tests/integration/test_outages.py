@@ -1,0 +1,90 @@
+"""Outages of the broker and of the database under load (issue 17): the
+distributed services over a RabbitMQ node and a PostgreSQL server that
+the test starts for itself (bench/chaos.py; never the machine's shared
+ones). In each scenario a burst of 60 boots and a burst of 30 deletes
+from ten client threads runs through the Compute API while the broker
+is down 10 s or 60 s, or the database 10 s; the services use the
+[oslo_messaging_rabbit] settings docs/operations.md recommends
+(bench/chaos.py --settings default measures oslo.messaging's defaults).
+Asserted, as a user sees it: every server the API accepted (202) exists
+once and ends ACTIVE, or ERROR with a fault (never NoValidHost: capacity
+is ample), within 60 s of the recovery; none is lost, duplicated, or
+created by a request that was not accepted; every accepted delete
+completes; no request gives a 500; after a 10 s outage no compute is
+shown down once two report intervals have passed; placement holds
+exactly the servers' allocations. Requests the API refuses with 503
+during the outage are fine: the clients send them again.
+
+One scenario alone: -k broker-10s (or broker-60s, database-10s).
+bench/chaos.py prints the same figures and writes them to
+bench/results/outages-<settings>.json.
+"""
+import os
+
+import pytest
+
+from bench import chaos
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+
+@pytest.fixture(scope="module")
+def infra():
+    if os.environ.get("STRATUS_CHAOS") != "1":
+        # Opt-in while issue 17 is open: about 7 minutes, and two of its
+        # scenarios still meet the defects named in KNOWN.
+        pytest.skip("set STRATUS_CHAOS=1 to run the outage scenarios")
+    reason = chaos.missing()
+    if reason:
+        pytest.skip(reason)
+    with chaos.infrastructure() as infra:
+        yield infra
+
+
+# Failures the issue's work does not fix yet (see docs/outages.md).
+KNOWN = {
+    "broker-60s": (
+        "known defect: after a 60 s broker outage a compute's calls can "
+        "go unanswered for a minute or more (the conductor logs "
+        "'reply_... doesn't exist, drop reply': the compute's reply queue "
+        "is not declared again at once), so its instance_save waits "
+        "rpc_response_timeout per attempt and builds stay 'spawning' (up "
+        "to 16 of 60), deletes 'deleting', past 60 s after the recovery "
+        "in some runs"),
+}
+
+
+@pytest.mark.parametrize("scenario", [
+    pytest.param(name, marks=pytest.mark.xfail(strict=False,
+                                               reason=KNOWN[name]))
+    if name in KNOWN else name for name in chaos.SCENARIOS])
+def test_nothing_lost_or_stuck_after_an_outage(infra, scenario):
+    figures = chaos.run_scenario(infra, scenario, settings="recommended")
+    print(chaos.summary(figures))
+    # The outage met the bursts under way.
+    before = figures["accepted_before_outage"]
+    assert chaos.BOOTS_BEFORE <= before["boots"] < chaos.BOOTS, figures
+    assert chaos.DELETES_BEFORE <= before["deletes"] < chaos.BASE, figures
+
+    assert figures["never_accepted"] == 0, figures
+    assert figures["unsettled"] == {}, figures
+    assert figures["lost"] == [], figures
+    assert figures["duplicated"] == {}, figures
+    assert figures["created_unaccepted"] == [], figures
+    assert figures["deletes_left"] == [], figures
+    assert figures["deletes_accepted"] == chaos.BASE, figures
+    assert figures["errors_without_fault"] == [], figures
+    assert figures["no_valid_host"] == 0, figures
+    assert figures["placement_problems"] == {}, figures
+    if figures["planned_outage_s"] < chaos.SERVICE_DOWN_TIME:
+        assert figures["computes_down_after_recovery"] == 0, figures
+    errors_500 = {code: count for code, count in
+                  figures["refused_other"].items() if code.endswith(" 500")}
+    if errors_500 and figures["what"] == "database":
+        # Checked last, so that everything above still fails the test.
+        pytest.xfail(
+            "known defect: a request whose transaction the database's "
+            "stop cuts short (psycopg2 OperationalError 'server closed "
+            "the connection unexpectedly' on execute or commit, not on "
+            "connect) answers 500, not 503: %s" % errors_500)
+    assert errors_500 == {}, figures
