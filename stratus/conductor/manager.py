@@ -287,10 +287,12 @@ class ConductorManager:
                     _record_event(cctx, session, instance.uuid,
                                   *action_event,
                                   details=fault and fault.message)
+        if remove_allocations:
+            # First: a reader who sees the saved state (shelved offloaded,
+            # a failed unshelve) must not still see the host's usage.
+            allocations.remove_consumer(ctx, instance.uuid)
         instance.save(expected_task_state=expected_task_state, also=also,
                       repeat_ok=repeated)
-        if remove_allocations:
-            allocations.remove_consumer(ctx, instance.uuid)
         return instance
 
     def migration_save(self, ctx, migration):

@@ -233,8 +233,9 @@ class ConductorAPI:
         fault: an InstanceFault to record with the save (1.2; a 1.1
         conductor records the save and the event without it).
 
-        remove_allocations: once saved, the server holds nothing in
-        placement any more (1.5).
+        remove_allocations: the server holds nothing in placement any
+        more; its allocations go before the save, so that whoever reads
+        the saved state reads no usage of it (1.5).
         """
         if remove_allocations:
             return self.client.prepare(version="1.5").call(
