@@ -75,16 +75,28 @@ class _RetryingClient:
 
     def call(self, ctx, method, **kwargs):
         if not self._db_retry_seconds:
-            return self._call(ctx, method, **kwargs)
+            return self._call(ctx, method, kwargs)
+        sent = []
+
+        def send():
+            # A database that went away during the first sending's commit
+            # may have applied it: the next one says it is sent again.
+            repeated = bool(sent)
+            sent.append(True)
+            return self._call(ctx, method, kwargs, repeated)
         return retry.retry_while(
-            exception.DatabaseUnreachable,
-            lambda: self._call(ctx, method, **kwargs),
+            exception.DatabaseUnreachable, send,
             self._db_retry_seconds, "Conductor call %s" % method)
 
-    def _call(self, ctx, method, **kwargs):
+    def _call(self, ctx, method, kwargs, repeated=False):
         attempts = CALL_ATTEMPTS if self._retry else 1
         client = self._client
         for attempt in range(1, attempts + 1):
+            if repeated and method in REPEATABLE and client.can_send_version(
+                    REPEATED_VERSION):
+                # Its first sending may have been applied (1.8).
+                client = client.prepare(version=REPEATED_VERSION)
+                kwargs = dict(kwargs, repeated=True)
             try:
                 return client.call(ctx, method, **kwargs)
             except oslo_messaging.MessagingTimeout:
@@ -92,11 +104,7 @@ class _RetryingClient:
                     raise
                 LOG.warning("No conductor answered %s (attempt %d of %d); "
                             "sending it again", method, attempt, attempts)
-            if method in REPEATABLE and client.can_send_version(
-                    REPEATED_VERSION):
-                # Its first sending may have been applied (1.8).
-                client = client.prepare(version=REPEATED_VERSION)
-                kwargs["repeated"] = True
+            repeated = True
 
     def __getattr__(self, name):
         return getattr(self._client, name)

@@ -18,12 +18,14 @@ CONDUCTOR_OPTS = [
                     "waiting for its deadline."),
     cfg.IntOpt("db_retry_seconds", default=30, min=0,
                help="Seconds database work waits for a database that "
-                    "refuses connections before it fails: the conductor "
-                    "tries a refused connection again with backoff for "
-                    "this long, and a compute sends a conductor call "
-                    "answered 'database unreachable' again with backoff "
-                    "for this long. Keep it below [DEFAULT] "
-                    "rpc_response_timeout. 0: fail at once."),
+                    "refuses connections or dropped them before it "
+                    "fails: the conductor and the scheduler try a "
+                    "refused connection again with backoff for this long "
+                    "(the scheduler also makes a decision cut off by a "
+                    "lost connection again), and a compute sends a "
+                    "conductor call answered 'database unreachable' "
+                    "again with backoff for this long. Keep it below "
+                    "[DEFAULT] rpc_response_timeout. 0: fail at once."),
     cfg.IntOpt("task_lease", default=60, min=1,
                help="Seconds a conductor holds a build request it works "
                     "on. A build request left longer than this by a "

@@ -196,33 +196,51 @@ class Database:
 
     @contextlib.contextmanager
     def reader(self):
-        shared = getattr(_shared, "sessions", None)
-        if shared is not None:
-            session = shared.get(self)
-            if session is None:
-                session = shared[self] = DatabaseSession(self._connect())
+        with self._lost_is_unreachable():
+            shared = getattr(_shared, "sessions", None)
+            if shared is not None:
+                session = shared.get(self)
+                if session is None:
+                    session = shared[self] = DatabaseSession(self._connect())
+                try:
+                    yield session
+                except sa_exc.DBAPIError:
+                    # PostgreSQL refuses every later statement of a failed
+                    # transaction: the next reader starts a new one.
+                    session.connection.rollback()
+                    raise
+                return
+            connection = self._connect()
+            session = DatabaseSession(connection)
             try:
-                yield session
-            except sa_exc.DBAPIError:
-                # PostgreSQL refuses every later statement of a failed
-                # transaction: the next reader starts a new one.
-                session.connection.rollback()
-                raise
-            return
-        connection = self._connect()
-        session = DatabaseSession(connection)
+                with connection.begin():
+                    yield session
+            finally:
+                # Closing ends the transaction without expiring what was
+                # read: rows stay usable afterwards.
+                session.close()
+                connection.close()
+
+    @contextlib.contextmanager
+    def _lost_is_unreachable(self):
+        """A connection lost in the middle of a transaction (the server
+        stopped or restarted: SQLAlchemy saw a disconnect and invalidated
+        it) is DatabaseUnreachable, as a refused connection is: the API
+        answers 503 and the callers that wait out an outage wait. The
+        outcome of a commit cut off this way is unknown; the writes that
+        are sent again after it are repeat-safe (conductor RPC 1.8)."""
         try:
-            with connection.begin():
-                yield session
-        finally:
-            # Closing ends the transaction without expiring what was read:
-            # rows stay usable afterwards.
-            session.close()
-            connection.close()
+            yield
+        except sa_exc.DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            LOG.warning("Database %s: connection lost: %s",
+                        _masked(self.url), exc.orig or exc)
+            raise exception.DatabaseUnreachable() from exc
 
     @contextlib.contextmanager
     def writer(self):
-        with self._write_lock:
+        with self._write_lock, self._lost_is_unreachable():
             connection = self._connect()
             if self.is_sqlite:
                 connection.execution_options(sqlite_begin="IMMEDIATE")

@@ -6,6 +6,7 @@ import threading
 import oslo_messaging
 
 from stratus import exception
+from stratus import retry
 from stratus.objects import instance_group as group_obj
 from stratus.objects import selection as selection_obj
 from stratus.observability import metrics as stratus_metrics
@@ -51,8 +52,23 @@ class SchedulerManager:
         return [(max(self.conf.scheduler.host_cache_seconds, 1.0),
                  self.host_manager.refresh)]
 
+    @oslo_messaging.expected_exceptions(exception.DatabaseUnreachable)
     def select_destinations(self, ctx, request_spec, instance_uuids,
                             return_alternates=True):
+        """A database that cannot be reached is waited for, as by the
+        conductor, for [conductor] db_retry_seconds: a refused connection
+        is tried again, a decision cut off by a lost connection is made
+        again (its claims are for the same consumers: made again, not
+        doubled)."""
+        seconds = self.conf.conductor.db_retry_seconds
+        with retry.patient(seconds):
+            return retry.retry_while(
+                exception.DatabaseUnreachable,
+                lambda: self._decide(ctx, request_spec, instance_uuids,
+                                     return_alternates),
+                seconds, "Scheduling %s" % ", ".join(instance_uuids))
+
+    def _decide(self, ctx, request_spec, instance_uuids, return_alternates):
         # Computes that all went quiet at once (a broker outage) are
         # waited for, not failed for (scheduler/outage.py).
         # A first NoValidHost is tried again on a fresh view of the

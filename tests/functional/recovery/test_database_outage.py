@@ -107,3 +107,33 @@ def test_a_longer_outage_leaves_no_server_stuck(outage_cloud, monkeypatch):
     server = outage_cloud.demo.wait_for_status(server_id, "ACTIVE")
     assert server["OS-EXT-STS:task_state"] is None
 
+
+
+def test_scheduling_waits_out_a_short_outage_of_the_api_database(
+        outage_cloud, db_backend, monkeypatch):
+    # Placement's data is in the API database: the scheduler's decision
+    # meets the outage, waits for the database and decides once it is
+    # back (it had failed the build at once: DatabaseUnreachable).
+    scheduler = next(svc.manager for svc in outage_cloud.cloud.services
+                     if svc.binary == "nova-scheduler")
+    api_outage = Outage(outage_cloud.cloud.databases.api, db_backend)
+    real_decide = scheduler._decide
+    began = threading.Event()
+
+    def decide(*args, **kwargs):
+        if not began.is_set():
+            began.set()
+            api_outage.begin(2)
+        return real_decide(*args, **kwargs)
+    monkeypatch.setattr(scheduler, "_decide", decide)
+    image = outage_cloud.demo.first_image_id()
+    try:
+        server_id = outage_cloud.demo.create_server(
+            name="scheduled-late", image=image)["server"]["id"]
+        assert began.wait(30)
+        assert api_outage.over.wait(30)
+    finally:
+        api_outage.end()
+    server = outage_cloud.demo.wait_for_status(server_id, "ACTIVE")
+    assert server["OS-EXT-STS:task_state"] is None
+    assert outage_cloud.allocations(server_id)

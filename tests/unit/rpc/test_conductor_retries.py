@@ -118,3 +118,36 @@ def test_the_api_hears_at_once_that_the_database_is_down(messaging,
     with pytest.raises(exception.DatabaseUnreachable):
         api.instances_on_host(context.get_admin_context(), "cmp1")
     assert restarting.calls == 1
+
+
+class CommitCutOff:
+    """A conductor whose database went away while the first save
+    committed (its outcome unknown to the caller), then came back."""
+    target = oslo_messaging.Target(version="1.8")
+
+    def __init__(self):
+        self.sent = []
+
+    def instance_save(self, ctxt, instance, expected_task_state=None,
+                      action_event=None, fault=None,
+                      remove_allocations=False, repeated=False):
+        self.sent.append(repeated)
+        if len(self.sent) == 1:
+            raise exception.DatabaseUnreachable()
+        return instance
+
+
+def test_a_save_sent_again_after_a_lost_database_says_so(messaging):
+    conductor = CommitCutOff()
+    server = messaging.server("conductor", "cut", [conductor])
+    server.start()
+    try:
+        api = conductor_rpcapi.ConductorAPI(messaging, db_retry_seconds=30)
+        api.instance_save(context.get_admin_context(), None,
+                          expected_task_state=["spawning"])
+    finally:
+        server.stop()
+        server.wait()
+    # The second sending may find the first one applied: it is answered
+    # as applied instead of failing its expected task_state.
+    assert conductor.sent == [False, True]
