@@ -137,9 +137,14 @@ class Deployment:
         return consumers
 
 
-def _all_in_one(dep, computes, nodes):
+def _all_in_one(dep, computes, nodes, config=None):
     port = free_port()
-    process = dep.spawn("all-in-one", [
+    options = []
+    if config:
+        conf_path = os.path.join(dep.workdir, "stratus.conf")
+        write_config(conf_path, config)
+        options = ["--config-file", conf_path]
+    process = dep.spawn("all-in-one", options + [
         "all-in-one", "--auth", "noauth", "--data-dir",
         os.path.join(dep.workdir, "data"), "--hosts", str(computes),
         "--nodes", str(nodes),
@@ -272,8 +277,8 @@ def _wait_hypervisors(dep, expected, timeout=60):
 @contextlib.contextmanager
 def start(mode, computes=1, nodes=3, config=None, compute_config=None,
           pg_admin=PG_ADMIN, transport_url=None):
-    """config: {section: {option: value}} added to the distributed
-    deployment's config file; compute_config: the same for the computes
+    """config: {section: {option: value}} added to the deployment's
+    config file; compute_config: the same for the computes
     only; pg_admin and transport_url: the PostgreSQL server (its admin
     URL) and the broker (a virtual host of its own) the distributed
     deployment uses instead of the machine's."""
@@ -281,7 +286,7 @@ def start(mode, computes=1, nodes=3, config=None, compute_config=None,
     dep = Deployment(workdir)
     try:
         if mode == "all-in-one":
-            _all_in_one(dep, computes, nodes)
+            _all_in_one(dep, computes, nodes, config)
             _wait_hypervisors(dep, computes * nodes)
         else:
             _distributed(dep, computes, nodes, config, compute_config,

@@ -10,11 +10,10 @@ driver simulates ``[fake_driver] nodes`` hypervisors.
 import concurrent.futures
 import logging
 import os
-import signal
-import threading
 
 import platformdirs
 
+from stratus.cmd import signals
 from stratus import rpc
 from stratus import service
 from stratus.db import setup as db_setup
@@ -363,12 +362,7 @@ def main(conf, args):
     if args.init_only:
         print("Initialized Stratus data in %s" % data_dir)
         return 0
-    stop = threading.Event()
-
-    def _stop(signum, frame):
-        stop.set()
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    stop_signals = signals.StopSignals()
     cloud.start()
     clouds_yaml = None
     if conf.api.auth_strategy == "builtin":
@@ -377,9 +371,16 @@ def main(conf, args):
         clouds.write_clouds_yaml(clouds_yaml, conf)
         clouds.write_openrc_files(data_dir, conf)
     _print_banner(cloud, clouds_yaml)
-    while not stop.wait(1):
-        pass
+    stop_signals.wait()
     print("Stopping Stratus ...", flush=True)
-    cloud.stop()
-    print("Stopped.", flush=True)
-    return 0
+    signals.stop_and_exit(
+        [cloud.stop, lambda: print("Stopped.", flush=True)],
+        stop_bound(conf), "twice graceful_shutdown_timeout")
+
+
+def stop_bound(conf):
+    """Seconds the whole all-in-one takes at most to stop: its computes
+    first, side by side, each within [DEFAULT] graceful_shutdown_timeout
+    (what they run finishes or is handed back), then the control plane
+    within as long again."""
+    return 2 * conf.graceful_shutdown_timeout

@@ -9,10 +9,8 @@ seconds: what has not stopped by then is left behind and the process
 exits (its logs flushed).
 """
 import logging
-import os
-import signal
-import threading
 
+from stratus.cmd import signals
 from stratus.db import api as db_api
 from stratus.observability import endpoints
 from stratus import rpc
@@ -185,30 +183,8 @@ def health_listener(conf):
 
 
 def _serve_until_signalled(conf, starts, stops):
-    stop = threading.Event()
-    received = []
-
-    def _stop(signum, frame):
-        # Nothing more here: the signal may interrupt an import, where
-        # even logging can fail (a half-imported module).
-        received.append(signum)
-        stop.set()
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    stop_signals = signals.StopSignals()
     for start in starts:
         start()
-    while not stop.wait(1):
-        pass
-    LOG.info("Signal %d received, stopping", received[0])
-    stopper = threading.Thread(target=lambda: [step() for step in stops],
-                               daemon=True, name="stop")
-    stopper.start()
-    stopper.join(timeout=conf.graceful_shutdown_timeout)
-    if stopper.is_alive():
-        LOG.warning("Not stopped within graceful_shutdown_timeout (%s s): "
-                    "exiting", conf.graceful_shutdown_timeout)
-    LOG.info("Stopped")
-    # Threads of the libraries (the transport's heartbeats, connection
-    # pools) must not hold the exit past the bound.
-    logging.shutdown()
-    os._exit(0)
+    LOG.info("Signal %d received, stopping", stop_signals.wait())
+    signals.stop_and_exit(stops, conf.graceful_shutdown_timeout)
