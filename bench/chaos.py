@@ -69,7 +69,8 @@ CONFIG = {
 # recommends; `--settings recommended` runs the scenarios with them
 # (oslo.messaging's defaults otherwise).
 RECOMMENDED_RABBIT = {
-    "rabbit_quorum_queue": "true", "heartbeat_timeout_threshold": 15,
+    "rabbit_quorum_queue": "true", "rabbit_transient_quorum_queue": "true",
+    "heartbeat_timeout_threshold": 15,
     "heartbeat_rate": 3, "rabbit_retry_interval": 1,
     "rabbit_retry_backoff": 1, "rabbit_interval_max": 5,
     "kombu_reconnect_delay": 0.5}

@@ -13,8 +13,9 @@ bash tools/install-virt.sh || echo "install-virt failed: the libvirt tests will 
 .venv/bin/ruff check stratus tests bench tools
 set +e
 # Three workers on two cores: many tests wait on databases, the broker
-# and guests rather than on the CPU.
-.venv/bin/python -m pytest -n 3 -p no:cacheprovider "$@"
+# and guests rather than on the CPU. Tests marked xdist_group share one
+# worker (the outage scenarios run one after another, not side by side).
+.venv/bin/python -m pytest -n 3 --dist loadgroup -p no:cacheprovider "$@"
 status=$?
 set -e
 # pytest exits 5 when nothing was collected: that is a failure here too.

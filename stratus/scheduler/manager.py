@@ -7,6 +7,7 @@ import oslo_messaging
 
 from stratus import exception
 from stratus import retry
+from stratus.db.types import utcnow
 from stratus.objects import instance_group as group_obj
 from stratus.objects import selection as selection_obj
 from stratus.observability import metrics as stratus_metrics
@@ -75,6 +76,9 @@ class SchedulerManager:
         # hosts: computes may have come back since the cached one.
         hold = outage.OutageHold(self.conf)
         fresh = self.conf.scheduler.host_cache_seconds <= 0
+        # When the view of the hosts the decision used was read (None: a
+        # cached one, of unknown age).
+        viewed_at = utcnow() if fresh else None
         with self.metrics.time_scheduler_decision() as decision:
             while True:
                 try:
@@ -83,8 +87,10 @@ class SchedulerManager:
                             ctx, request_spec, instance_uuids,
                             return_alternates)
                 except exception.NoValidHost:
-                    if not fresh or hold.wait_for_heartbeats(ctx):
+                    if not fresh or hold.wait_for_heartbeats(ctx,
+                                                             viewed_at):
                         fresh = True
+                        viewed_at = utcnow()
                         self.host_manager.refresh(ctx)
                         continue
                     decision.outcome = "no_valid_host"

@@ -74,14 +74,29 @@ def computes_quiet_together(services, service_down_time, outage_wait,
     return len(together) >= min(2, len(watched))
 
 
-def computes_went_quiet(ctx, conf):
-    """Whether every enabled compute service looks down because all of
-    them went quiet at once (ctx: one that reads every cell)."""
-    services = service_obj.ServiceList.get_all(
-        ctx, binary=COMPUTE_BINARY, disabled=False)
+def _enabled_computes(ctx):
+    return service_obj.ServiceList.get_all(ctx, binary=COMPUTE_BINARY,
+                                           disabled=False)
+
+
+def _quiet_together(services, conf):
     return computes_quiet_together(
         services, conf.service_down_time, outage_wait(conf),
         conf.scheduler.outage_window)
+
+
+def computes_went_quiet(ctx, conf):
+    """Whether every enabled compute service looks down because all of
+    them went quiet at once (ctx: one that reads every cell)."""
+    return _quiet_together(_enabled_computes(ctx), conf)
+
+
+def beat_since(services, since):
+    """Whether one of these compute services sent a heartbeat after
+    since (a datetime as the database keeps them)."""
+    return any(service.get("last_seen_up") is not None
+               and service.get("last_seen_up") > since
+               for service in services)
 
 
 class OutageHold:
@@ -98,13 +113,21 @@ class OutageHold:
     def quiet_together(self, ctx):
         return computes_went_quiet(ctx, self.conf)
 
-    def wait_for_heartbeats(self, ctx):
+    def wait_for_heartbeats(self, ctx, since=None):
         """After a NoValidHost: True once a compute that went quiet with
         the others is up again (schedule again); False at once when the
         computes did not go quiet together, or when outage_wait has run
-        out (the NoValidHost stands)."""
+        out (the NoValidHost stands). True at once, too, when a compute
+        beat after since, the time the failed decision's view of the
+        hosts was read: the first compute back from an outage may come
+        up between that read and this look."""
+        services = _enabled_computes(ctx)
+        if since is not None and beat_since(services, since):
+            LOG.info("A compute came up after the hosts were read: "
+                     "scheduling again")
+            return True
         wait = outage_wait(self.conf)
-        if wait <= 0 or not self.quiet_together(ctx):
+        if wait <= 0 or not _quiet_together(services, self.conf):
             return False
         if self._deadline is None:
             self._deadline = self._clock() + wait

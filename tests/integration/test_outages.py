@@ -19,21 +19,18 @@ One scenario alone: -k broker-10s (or broker-60s, database-10s).
 bench/chaos.py prints the same figures and writes them to
 bench/results/outages-<settings>.json.
 """
-import os
-
 import pytest
 
 from bench import chaos
 
-pytestmark = [pytest.mark.slow, pytest.mark.integration]
+# One worker runs the scenarios, one after another: side by side on two
+# cores they would measure each other.
+pytestmark = [pytest.mark.slow, pytest.mark.integration,
+              pytest.mark.xdist_group("outages")]
 
 
 @pytest.fixture(scope="module")
 def infra():
-    if os.environ.get("STRATUS_CHAOS") != "1":
-        # Opt-in while issue 17 is open: about 7 minutes, and two of its
-        # scenarios still meet the defects named in KNOWN.
-        pytest.skip("set STRATUS_CHAOS=1 to run the outage scenarios")
     reason = chaos.missing()
     if reason:
         pytest.skip(reason)
@@ -41,23 +38,7 @@ def infra():
         yield infra
 
 
-# Failures the issue's work does not fix yet (see docs/outages.md).
-KNOWN = {
-    "broker-60s": (
-        "known defect: after a 60 s broker outage a compute's calls can "
-        "go unanswered for a minute or more (the conductor logs "
-        "'reply_... doesn't exist, drop reply': the compute's reply queue "
-        "is not declared again at once), so its instance_save waits "
-        "rpc_response_timeout per attempt and builds stay 'spawning' (up "
-        "to 16 of 60), deletes 'deleting', past 60 s after the recovery "
-        "in some runs"),
-}
-
-
-@pytest.mark.parametrize("scenario", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=False,
-                                               reason=KNOWN[name]))
-    if name in KNOWN else name for name in chaos.SCENARIOS])
+@pytest.mark.parametrize("scenario", list(chaos.SCENARIOS))
 def test_nothing_lost_or_stuck_after_an_outage(infra, scenario):
     figures = chaos.run_scenario(infra, scenario, settings="recommended")
     print(chaos.summary(figures))
@@ -80,11 +61,4 @@ def test_nothing_lost_or_stuck_after_an_outage(infra, scenario):
         assert figures["computes_down_after_recovery"] == 0, figures
     errors_500 = {code: count for code, count in
                   figures["refused_other"].items() if code.endswith(" 500")}
-    if errors_500 and figures["what"] == "database":
-        # Checked last, so that everything above still fails the test.
-        pytest.xfail(
-            "known defect: a request whose transaction the database's "
-            "stop cuts short (psycopg2 OperationalError 'server closed "
-            "the connection unexpectedly' on execute or commit, not on "
-            "connect) answers 500, not 503: %s" % errors_500)
     assert errors_500 == {}, figures

@@ -42,3 +42,22 @@ def test_forced_down_computes_are_not_an_outage():
     assert not outage.computes_quiet_together(
         _computes(70, 72, forced_down=True), DOWN_TIME, WAIT, WINDOW,
         now=NOW)
+
+
+def test_a_heartbeat_after_the_hosts_were_read():
+    # The first compute back from an outage beat 1 s ago; the failed
+    # decision read the hosts 2 s ago: that view missed it.
+    computes = _computes(1, 70)
+    assert outage.beat_since(computes, NOW - datetime.timedelta(seconds=2))
+    assert not outage.beat_since(computes, NOW)
+
+
+def test_the_hold_schedules_again_when_a_compute_came_up_since_the_view(
+        conf, monkeypatch):
+    monkeypatch.setattr(outage, "_enabled_computes",
+                        lambda ctx: _computes(1, 70))
+    hold = outage.OutageHold(conf, sleep=pytest.fail)
+    assert hold.wait_for_heartbeats(None, NOW - datetime.timedelta(
+        seconds=2))
+    # Up before the view was read: the NoValidHost stands, at once.
+    assert not hold.wait_for_heartbeats(None, NOW)
