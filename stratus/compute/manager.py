@@ -95,7 +95,7 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
                      live_migrate.LiveMigrateMixin, evacuate.EvacuateMixin,
                      consoles.ConsolesMixin, interfaces.InterfacesMixin,
                      cache_images.CacheImagesMixin):
-    target = oslo_messaging.Target(version="1.6")
+    target = oslo_messaging.Target(version="1.7")
 
     def __init__(self, conf, messaging, host, driver, image_api=None):
         self.conf = conf
@@ -166,7 +166,7 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
     def update_available_resource(self, ctx):
         self.tracker.update_available_resource(ctx)
 
-    # RPC endpoints of the service (version 1.0, 1.6) --------------------
+    # RPC endpoints of the service (versions 1.0 and 1.6) ------------------
 
     def prepare_stop(self):
         """The service stops (Service.stop): a build that has not started

@@ -23,8 +23,10 @@ _GONE = (exception.InstanceNotFound,
 class BuildMixin:
     """The compute manager's builds."""
 
-    def build_and_run_instance(self, ctx, instance, request_spec, selection,
-                               alternates, admin_password, injected_files):
+    def build_and_run_instance(self, ctx, instance, request_spec,
+                               alternates, admin_password, injected_files,
+                               selection=None):
+        """selection: sent by clients before 1.7, never read."""
         with self._locks(instance.uuid):
             if self._stopping.is_set() and alternates:
                 LOG.info("Handing the build of %s back: %s is stopping",

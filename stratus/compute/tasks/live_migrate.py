@@ -88,12 +88,14 @@ class LiveMigrateMixin:
                         capability=virt_driver.LiveMigratable)
         self._moving.discard(instance.uuid)
 
-    def live_migration_force_complete(self, ctx, instance, migration):
+    def live_migration_force_complete(self, ctx, instance, migration=None):
+        """migration: sent by clients before 1.7, never read."""
         self._while_migrating(ctx, instance,
                               "compute_live_migration_force_complete",
                               self.driver.live_migration_force_complete)
 
-    def live_migration_abort(self, ctx, instance, migration):
+    def live_migration_abort(self, ctx, instance, migration=None):
+        """migration: sent by clients before 1.7, never read."""
         self._while_migrating(ctx, instance, "compute_live_migration_abort",
                               self.driver.live_migration_abort)
 

@@ -31,10 +31,11 @@ class MigrateMixin:
         return self._move_step(ctx, instance, migration,
                                "compute_resize_instance", send)
 
-    def finish_resize(self, ctx, instance, migration, flavor, disk_info,
-                      power_on):
+    def finish_resize(self, ctx, instance, migration, disk_info, power_on,
+                      flavor=None):
         """The guest gets ports of this host's network (the source's stay
-        until the move is confirmed, for a revert)."""
+        until the move is confirmed, for a revert). flavor: sent by
+        clients before 1.7, never read (instance has the new one)."""
         def finish():
             network_info = self._network_again(instance)
             try:

@@ -10,7 +10,8 @@ class RebuildMixin:
     """The compute manager's rebuild."""
 
     def rebuild_instance(self, ctx, instance, image_ref, new_pass,
-                         preserve_ephemeral):
+                         preserve_ephemeral=None):
+        """preserve_ephemeral: sent by clients before 1.7, never read."""
         was_stopped = instance.vm_state == VMState.STOPPED
 
         def rebuild():
