@@ -202,7 +202,7 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
         elif instance.vm_state == VMState.BUILDING \
                 or task_state in build.BUILD_TASK_STATES:
             self._interrupted_build(ctx, instance)
-        elif task_state in move_common.MOVE_TASK_STATES:
+        elif states.on_restart(task_state) == states.CONDUCTOR_SETTLES:
             # The conductor task drives the move and owns its state (and
             # its allocations): it rolls back or recovers it, not us.
             LOG.info("Instance %s is being moved (%s); its conductor "

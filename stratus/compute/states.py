@@ -114,6 +114,14 @@ KEEP = "(unchanged)"
 ANY = None
 SHELVE_END = "shelved (shelved_offloaded when shelved_offload_time is 0)"
 EVACUATE_END = "active (stopped if it was, or from 2.95)"
+# on_restart: what a restart of the compute does to the action it cut
+# short (found by the task_state the server shows): the guest powered
+# off or on as the action meant to, then the server settles as its guest
+# is; or nothing, the conductor drives the action and settles it. None:
+# the server settles as its guest is.
+FINISH_POWER_OFF = "power the guest off"
+FINISH_POWER_ON = "power the guest on"
+CONDUCTOR_SETTLES = "the conductor settles it"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,7 +131,9 @@ class Transition:
     it completes without a task); end_vm_state: where it ends;
     on_failure: REVERT or ERROR; event: the compute's action event;
     locked_check: a locked server refuses it (409) to non-admins;
-    needs_host: a server that never reached a host refuses it (409)."""
+    needs_host: a server that never reached a host refuses it (409);
+    on_restart: what a restart of the compute does to it when cut short
+    (FINISH_POWER_OFF, FINISH_POWER_ON, CONDUCTOR_SETTLES or None)."""
     action: str
     vm_states: tuple | None
     task_state: str | None
@@ -133,22 +143,25 @@ class Transition:
     event: str | None = None
     locked_check: bool = True
     needs_host: bool = True
+    on_restart: str | None = None
 
 
 _SNAPSHOTTABLE = (V.ACTIVE, V.STOPPED, V.PAUSED, V.SUSPENDED)
 
 TRANSITIONS = {t.action: t for t in (
     Transition("reboot", (V.ACTIVE,), T.REBOOTING, V.ACTIVE,
-               on_failure=ERROR, event="compute_reboot_instance"),
+               on_failure=ERROR, event="compute_reboot_instance",
+               on_restart=FINISH_POWER_ON),
     Transition("reboot_hard", (V.ACTIVE, V.STOPPED, V.PAUSED, V.SUSPENDED,
                                V.ERROR),
                T.REBOOTING_HARD, V.ACTIVE,
                task_states=ALLOW_HARD_REBOOT_TASKS, on_failure=ERROR,
-               event="compute_reboot_instance"),
+               event="compute_reboot_instance", on_restart=FINISH_POWER_ON),
     Transition("stop", (V.ACTIVE, V.RESCUED, V.ERROR), T.POWERING_OFF,
-               V.STOPPED, event="compute_stop_instance"),
+               V.STOPPED, event="compute_stop_instance",
+               on_restart=FINISH_POWER_OFF),
     Transition("start", (V.STOPPED,), T.POWERING_ON, V.ACTIVE,
-               event="compute_start_instance"),
+               event="compute_start_instance", on_restart=FINISH_POWER_ON),
     Transition("pause", (V.ACTIVE,), T.PAUSING, V.PAUSED,
                event="compute_pause_instance"),
     Transition("unpause", (V.PAUSED,), T.UNPAUSING, V.ACTIVE,
@@ -181,9 +194,11 @@ TRANSITIONS = {t.action: t for t in (
                "active (stopped if it was)", on_failure=ERROR,
                event="compute_rebuild_instance"),
     Transition("softDelete", ANY, T.SOFT_DELETING, V.SOFT_DELETED,
-               event="compute_soft_delete_instance"),
+               event="compute_soft_delete_instance",
+               on_restart=FINISH_POWER_OFF),
     Transition("restore", (V.SOFT_DELETED,), T.RESTORING, V.ACTIVE,
-               event="compute_restore_instance", needs_host=False),
+               event="compute_restore_instance", needs_host=False,
+               on_restart=FINISH_POWER_ON),
     Transition("forceDelete", ANY, T.DELETING, V.DELETED,
                event="compute_terminate_instance", needs_host=False),
     # Shelve ends offloaded at once when [DEFAULT] shelved_offload_time
@@ -200,9 +215,11 @@ TRANSITIONS = {t.action: t for t in (
     # a failure rolls back to where it started (ERROR only when the
     # source cannot take the server back).
     Transition("resize", (V.ACTIVE, V.STOPPED), T.RESIZE_PREP, V.RESIZED,
-               event="conductor_migrate_server"),
+               event="conductor_migrate_server",
+               on_restart=CONDUCTOR_SETTLES),
     Transition("migrate", (V.ACTIVE, V.STOPPED), T.RESIZE_PREP, V.RESIZED,
-               event="conductor_migrate_server"),
+               event="conductor_migrate_server",
+               on_restart=CONDUCTOR_SETTLES),
     # A live migration keeps the server running (or paused) throughout.
     Transition("liveMigrate", (V.ACTIVE, V.PAUSED), T.MIGRATING, KEEP,
                event="conductor_live_migrate_instance"),
@@ -213,10 +230,10 @@ TRANSITIONS = {t.action: t for t in (
                locked_check=False),
     Transition("confirmResize", (V.RESIZED,), T.RESIZE_CONFIRMING,
                "active (stopped if it was)",
-               event="compute_confirm_resize"),
+               event="compute_confirm_resize", on_restart=CONDUCTOR_SETTLES),
     Transition("revertResize", (V.RESIZED,), T.RESIZE_REVERTING,
                "active (stopped if it was)", on_failure=ERROR,
-               event="compute_revert_resize"),
+               event="compute_revert_resize", on_restart=CONDUCTOR_SETTLES),
 )}
 
 # The compute's transitional task states of each action (the API sets the
@@ -240,8 +257,21 @@ COMPUTE_STEPS = {
 }
 
 
+_ON_RESTART = {
+    task_state: rule.on_restart for rule in TRANSITIONS.values()
+    if rule.on_restart is not None
+    for task_state in (rule.task_state,) + COMPUTE_STEPS.get(rule.action, ())}
+
+
 def transition(action):
     return TRANSITIONS[action]
+
+
+def on_restart(task_state):
+    """What a restart of the compute does to the action a server in
+    task_state was running (Transition.on_restart; None: the server
+    settles as its guest is)."""
+    return _ON_RESTART.get(task_state)
 
 
 def check(instance, action, name=None):

@@ -5,16 +5,12 @@ failure back to the conductor, which rolls back.
 """
 import traceback
 
-from stratus.compute.tasks.common import ERROR, LOG, SUCCESS, TaskState
+from stratus.compute.tasks.common import ERROR, LOG, SUCCESS
 from stratus import exception
 from stratus import notifications
 from stratus.objects import migration as migration_obj
 from stratus.virt import driver as virt_driver
 
-MOVE_TASK_STATES = frozenset([
-    TaskState.RESIZE_PREP, TaskState.RESIZE_MIGRATING,
-    TaskState.RESIZE_MIGRATED, TaskState.RESIZE_FINISH,
-    TaskState.RESIZE_REVERTING, TaskState.RESIZE_CONFIRMING])
 # Each move step's versioned notifications, as Nova sends them: (the
 # action, the phases this step sends; ERROR goes with any of them).
 _BOTH = (notifications.START, notifications.END)

@@ -7,11 +7,6 @@ from stratus.compute.tasks.common import LOG, PowerState, TaskState, VMState
 from stratus import exception
 from stratus.virt import driver as virt_driver
 
-RUNNING_TASK_STATES = frozenset([TaskState.POWERING_ON, TaskState.REBOOTING,
-                                 TaskState.REBOOTING_HARD,
-                                 TaskState.RESTORING])
-STOPPING_TASK_STATES = frozenset([TaskState.POWERING_OFF,
-                                  TaskState.SOFT_DELETING])
 VM_STATE_BY_POWER_STATE = states.VM_STATE_BY_POWER_STATE
 
 
@@ -58,13 +53,15 @@ class PowerMixin:
 
     def _finish_power_operation(self, ctx, instance):
         """Power the guest off or on as the interrupted operation meant
-        to; other operations end in whatever state the guest is in."""
+        to (its on_restart in stratus/compute/states.py); other operations
+        end in whatever state the guest is in."""
         if not virt_driver.supports(self.driver, virt_driver.PowerControl):
             return
+        on_restart = states.on_restart(instance.task_state)
         try:
-            if instance.task_state in STOPPING_TASK_STATES:
+            if on_restart == states.FINISH_POWER_OFF:
                 self.driver.power_off(instance)
-            elif instance.task_state in RUNNING_TASK_STATES:
+            elif on_restart == states.FINISH_POWER_ON:
                 self.driver.power_on(ctx, instance,
                                      self._network_info(instance))
         except exception.InstanceNotFound:
