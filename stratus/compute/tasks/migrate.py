@@ -6,7 +6,6 @@ older than [DEFAULT] resize_confirm_window.
 """
 
 
-
 class MigrateMixin:
     """The compute manager's steps of resizes and cold migrations."""
 

@@ -1,5 +1,5 @@
-"""Rescue (the guest boots a rescue image, its disk attached) and unrescue.
-"""
+"""Rescue (the guest boots a rescue image, its disk attached) and
+unrescue."""
 from stratus.virt import driver as virt_driver
 
 
