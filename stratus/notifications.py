@@ -29,6 +29,7 @@ import oslo_messaging
 from oslo_versionedobjects import base as ovo_base
 from oslo_versionedobjects import fields
 
+from stratus.compute import states
 from stratus.objects import fields as stratus_fields
 
 LOG = logging.getLogger(__name__)
@@ -37,25 +38,6 @@ START = "start"
 END = "end"
 ERROR = "error"
 DEFAULT_DRIVER = "messagingv2"
-
-# Nova's event names for the actions whose Stratus name differs (see
-# stratus/compute/states.py for the action names); the others are used
-# as they are.
-EVENT_NAMES = {
-    "reboot_hard": "reboot",
-    "stop": "power_off",
-    "start": "power_on",
-    "changePassword": "set_admin_password",
-    "injectNetworkInfo": "inject_network_info",
-    "createImage": "snapshot",
-    "createBackup": "snapshot",
-    "softDelete": "soft_delete",
-    "forceDelete": "delete",
-    "confirmResize": "resize_confirm",
-    "revertResize": "resize_revert",
-    "liveMigrate": "live_migration",
-    "shelveOffload": "shelve_offload",
-}
 
 POWER_STATE_NAMES = {
     stratus_fields.PowerState.NOSTATE: "pending",
@@ -68,8 +50,12 @@ POWER_STATE_NAMES = {
 
 
 def event_name(action):
-    """Nova's name of an action in an event type (``instance.<name>.*``)."""
-    return EVENT_NAMES.get(action, action)
+    """Nova's name of an action in an event type (``instance.<name>.*``):
+    its notification in stratus/compute/states.py, else its own."""
+    rule = states.TRANSITIONS.get(action)
+    if rule is None or rule.notification is None:
+        return action
+    return rule.notification
 
 
 # Payloads -------------------------------------------------------------

@@ -30,6 +30,11 @@ Versions (bump the minor version for every change, add a line here):
 * 1.6 - get_in_flight (call): which of these servers' work the compute
   holds (received and not finished); the conductor's check sends again
   or settles what a live compute does not hold
+* 1.7 - arguments the compute never read are no longer sent:
+  build_and_run_instance's selection, finish_resize's flavor,
+  rebuild_instance's preserve_ephemeral, live_migration_force_complete's
+  and live_migration_abort's migration (a 1.7 compute still accepts them
+  from older clients; an older compute is sent None for them)
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -42,7 +47,7 @@ from stratus import exception
 
 LOG = logging.getLogger(__name__)
 
-VERSION = "1.6"
+VERSION = "1.7"
 TOPIC = "compute"
 
 
@@ -64,14 +69,23 @@ class ComputeAPI:
     def _client(self, host, version):
         return self.client.prepare(server=host, version=version)
 
+    def _unread(self, version, **unread):
+        """(the version to send, the arguments to add): 1.7 and none;
+        while [upgrade_levels] compute caps the version below 1.7,
+        version and the arguments unread, which computes before 1.7
+        require and never read."""
+        if self.client.can_send_version("1.7"):
+            return "1.7", {}
+        return version, unread
+
     def build_and_run_instance(self, ctx, host, instance, request_spec,
-                               selection, alternates, admin_password,
-                               injected_files):
-        self._client(host, "1.0").cast(
+                               alternates, admin_password, injected_files):
+        version, unread = self._unread("1.0", selection=None)
+        self._client(host, version).cast(
             ctx, "build_and_run_instance", instance=instance,
-            request_spec=request_spec, selection=selection,
-            alternates=alternates, admin_password=admin_password,
-            injected_files=injected_files)
+            request_spec=request_spec, alternates=alternates,
+            admin_password=admin_password, injected_files=injected_files,
+            **unread)
 
     def terminate_instance(self, ctx, instance):
         self._client(instance.host, "1.0").cast(
@@ -110,13 +124,13 @@ class ComputeAPI:
         if not self.client.can_send_version(version):
             raise ComputeTooOld(version=version)
 
-    def _actions_client(self, host):
+    def _actions_client(self, host, version="1.1"):
         self.check_can_send_actions()
-        return self._client(host, "1.1")
+        return self._client(host, version)
 
-    def _cast(self, ctx, instance, method, **kwargs):
-        self._actions_client(instance.host).cast(ctx, method,
-                                                 instance=instance, **kwargs)
+    def _cast(self, ctx, instance, method, version="1.1", **kwargs):
+        self._actions_client(instance.host, version).cast(
+            ctx, method, instance=instance, **kwargs)
 
     def reboot_instance(self, ctx, instance, reboot_type):
         self._cast(ctx, instance, "reboot_instance", reboot_type=reboot_type)
@@ -164,8 +178,12 @@ class ComputeAPI:
 
     def rebuild_instance(self, ctx, instance, image_ref, new_pass,
                          preserve_ephemeral):
-        self._cast(ctx, instance, "rebuild_instance", image_ref=image_ref,
-                   new_pass=new_pass, preserve_ephemeral=preserve_ephemeral)
+        """preserve_ephemeral: only for computes before 1.7 (none reads
+        it)."""
+        version, unread = self._unread(
+            "1.1", preserve_ephemeral=preserve_ephemeral)
+        self._cast(ctx, instance, "rebuild_instance", version,
+                   image_ref=image_ref, new_pass=new_pass, **unread)
 
     def soft_delete_instance(self, ctx, instance):
         self._cast(ctx, instance, "soft_delete_instance")
@@ -220,10 +238,11 @@ class ComputeAPI:
 
     # Shelve (1.4) ----------------------------------------------------
 
-    def _cast_1_4(self, ctx, host, method, instance, **kwargs):
+    def _cast_1_4(self, ctx, host, method, instance, version="1.4",
+                  **kwargs):
         self.check_can_send_actions("1.4")
-        self._client(host, "1.4").cast(ctx, method, instance=instance,
-                                       **kwargs)
+        self._client(host, version).cast(ctx, method, instance=instance,
+                                         **kwargs)
 
     def shelve_instance(self, ctx, instance, image_id):
         """Power off, snapshot into image_id, SHELVED (and offloaded at
@@ -254,9 +273,9 @@ class ComputeAPI:
         if not self.client.can_send_version("1.3"):
             raise ComputeTooOld(version="1.3")
 
-    def _move_call(self, ctx, host, method, **kwargs):
+    def _move_call(self, ctx, host, method, version="1.3", **kwargs):
         try:
-            return self._client(host, "1.3").call(ctx, method, **kwargs)
+            return self._client(host, version).call(ctx, method, **kwargs)
         except oslo_messaging.MessagingTimeout:
             raise ComputeServiceUnavailable(host=host)
 
@@ -272,13 +291,15 @@ class ComputeAPI:
                                instance=instance, migration=migration,
                                flavor=flavor)
 
-    def finish_resize(self, ctx, host, instance, migration, flavor,
-                      disk_info, power_on):
-        """On the destination: build the guest; its power state."""
-        return self._move_call(ctx, host, "finish_resize",
+    def finish_resize(self, ctx, host, instance, migration, disk_info,
+                      power_on):
+        """On the destination: build the guest (with the new flavor
+        applied to instance); its power state."""
+        version, unread = self._unread("1.3", flavor=None)
+        return self._move_call(ctx, host, "finish_resize", version,
                                instance=instance, migration=migration,
-                               flavor=flavor, disk_info=disk_info,
-                               power_on=power_on)
+                               disk_info=disk_info, power_on=power_on,
+                               **unread)
 
     def confirm_resize(self, ctx, host, instance, migration):
         """On the source: drop what it kept for a revert."""
@@ -346,12 +367,17 @@ class ComputeAPI:
                                instance=instance, migration=migration)
 
     def live_migration_force_complete(self, ctx, instance, migration):
+        """migration: only for computes before 1.7 (the compute acts on
+        the server's running copy)."""
+        version, unread = self._unread("1.4", migration=migration)
         self._cast_1_4(ctx, instance.host, "live_migration_force_complete",
-                       instance, migration=migration)
+                       instance, version, **unread)
 
     def live_migration_abort(self, ctx, instance, migration):
+        """migration: only for computes before 1.7 (as force complete)."""
+        version, unread = self._unread("1.4", migration=migration)
         self._cast_1_4(ctx, instance.host, "live_migration_abort", instance,
-                       migration=migration)
+                       version, **unread)
 
     # Evacuate (1.4) ------------------------------------------------------
 

@@ -114,6 +114,14 @@ KEEP = "(unchanged)"
 ANY = None
 SHELVE_END = "shelved (shelved_offloaded when shelved_offload_time is 0)"
 EVACUATE_END = "active (stopped if it was, or from 2.95)"
+# on_restart: what a restart of the compute does to the action it cut
+# short (found by the task_state the server shows): the guest powered
+# off or on as the action meant to, then the server settles as its guest
+# is; or nothing, the conductor drives the action and settles it. None:
+# the server settles as its guest is.
+FINISH_POWER_OFF = "power the guest off"
+FINISH_POWER_ON = "power the guest on"
+CONDUCTOR_SETTLES = "the conductor settles it"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,7 +131,11 @@ class Transition:
     it completes without a task); end_vm_state: where it ends;
     on_failure: REVERT or ERROR; event: the compute's action event;
     locked_check: a locked server refuses it (409) to non-admins;
-    needs_host: a server that never reached a host refuses it (409)."""
+    needs_host: a server that never reached a host refuses it (409);
+    on_restart: what a restart of the compute does to it when cut short
+    (FINISH_POWER_OFF, FINISH_POWER_ON, CONDUCTOR_SETTLES or None);
+    notification: Nova's name of it in versioned notifications
+    (instance.<notification>.start, ...; None: the action's name)."""
     action: str
     vm_states: tuple | None
     task_state: str | None
@@ -133,22 +145,28 @@ class Transition:
     event: str | None = None
     locked_check: bool = True
     needs_host: bool = True
+    on_restart: str | None = None
+    notification: str | None = None
 
 
 _SNAPSHOTTABLE = (V.ACTIVE, V.STOPPED, V.PAUSED, V.SUSPENDED)
 
 TRANSITIONS = {t.action: t for t in (
     Transition("reboot", (V.ACTIVE,), T.REBOOTING, V.ACTIVE,
-               on_failure=ERROR, event="compute_reboot_instance"),
+               on_failure=ERROR, event="compute_reboot_instance",
+               on_restart=FINISH_POWER_ON),
     Transition("reboot_hard", (V.ACTIVE, V.STOPPED, V.PAUSED, V.SUSPENDED,
                                V.ERROR),
                T.REBOOTING_HARD, V.ACTIVE,
                task_states=ALLOW_HARD_REBOOT_TASKS, on_failure=ERROR,
-               event="compute_reboot_instance"),
+               event="compute_reboot_instance", on_restart=FINISH_POWER_ON,
+               notification="reboot"),
     Transition("stop", (V.ACTIVE, V.RESCUED, V.ERROR), T.POWERING_OFF,
-               V.STOPPED, event="compute_stop_instance"),
+               V.STOPPED, event="compute_stop_instance",
+               on_restart=FINISH_POWER_OFF, notification="power_off"),
     Transition("start", (V.STOPPED,), T.POWERING_ON, V.ACTIVE,
-               event="compute_start_instance"),
+               event="compute_start_instance", on_restart=FINISH_POWER_ON,
+               notification="power_on"),
     Transition("pause", (V.ACTIVE,), T.PAUSING, V.PAUSED,
                event="compute_pause_instance"),
     Transition("unpause", (V.PAUSED,), T.UNPAUSING, V.ACTIVE,
@@ -165,33 +183,41 @@ TRANSITIONS = {t.action: t for t in (
                                       V.RESIZED, V.ERROR),
                None, KEEP, event="compute_trigger_crash_dump"),
     Transition("changePassword", (V.ACTIVE,), T.UPDATING_PASSWORD, V.ACTIVE,
-               event="compute_set_admin_password"),
+               event="compute_set_admin_password",
+               notification="set_admin_password"),
     Transition("injectNetworkInfo", ANY, None, KEEP, task_states=ANY,
-               event="compute_inject_network_info", locked_check=False),
+               event="compute_inject_network_info", locked_check=False,
+               notification="inject_network_info"),
     Transition("getConsoleOutput", ANY, None, KEEP, task_states=ANY,
                locked_check=False),
     Transition("resetState", ANY, None, "active or error", task_states=ANY,
                locked_check=False, needs_host=False),
     # A lock does not stop snapshots (as in Nova): they change nothing.
     Transition("createImage", _SNAPSHOTTABLE, T.IMAGE_SNAPSHOT, KEEP,
-               event="compute_snapshot_instance", locked_check=False),
+               event="compute_snapshot_instance", locked_check=False,
+               notification="snapshot"),
     Transition("createBackup", _SNAPSHOTTABLE, T.IMAGE_BACKUP, KEEP,
-               event="compute_backup_instance", locked_check=False),
+               event="compute_backup_instance", locked_check=False,
+               notification="snapshot"),
     Transition("rebuild", (V.ACTIVE, V.STOPPED, V.ERROR), T.REBUILDING,
                "active (stopped if it was)", on_failure=ERROR,
                event="compute_rebuild_instance"),
     Transition("softDelete", ANY, T.SOFT_DELETING, V.SOFT_DELETED,
-               event="compute_soft_delete_instance"),
+               event="compute_soft_delete_instance",
+               on_restart=FINISH_POWER_OFF, notification="soft_delete"),
     Transition("restore", (V.SOFT_DELETED,), T.RESTORING, V.ACTIVE,
-               event="compute_restore_instance", needs_host=False),
+               event="compute_restore_instance", needs_host=False,
+               on_restart=FINISH_POWER_ON),
     Transition("forceDelete", ANY, T.DELETING, V.DELETED,
-               event="compute_terminate_instance", needs_host=False),
+               event="compute_terminate_instance", needs_host=False,
+               notification="delete"),
     # Shelve ends offloaded at once when [DEFAULT] shelved_offload_time
     # is 0; a failure leaves the server where it was.
     Transition("shelve", (V.ACTIVE, V.STOPPED, V.PAUSED, V.SUSPENDED),
                T.SHELVING, SHELVE_END, event="compute_shelve_instance"),
     Transition("shelveOffload", (V.SHELVED,), T.SHELVING_OFFLOADING,
-               V.SHELVED_OFFLOADED, event="compute_shelve_offload_instance"),
+               V.SHELVED_OFFLOADED, event="compute_shelve_offload_instance",
+               notification="shelve_offload"),
     # An offloaded server has no host: the conductor schedules it.
     Transition("unshelve", (V.SHELVED, V.SHELVED_OFFLOADED), T.UNSHELVING,
                V.ACTIVE, event="compute_unshelve_instance",
@@ -200,12 +226,15 @@ TRANSITIONS = {t.action: t for t in (
     # a failure rolls back to where it started (ERROR only when the
     # source cannot take the server back).
     Transition("resize", (V.ACTIVE, V.STOPPED), T.RESIZE_PREP, V.RESIZED,
-               event="conductor_migrate_server"),
+               event="conductor_migrate_server",
+               on_restart=CONDUCTOR_SETTLES),
     Transition("migrate", (V.ACTIVE, V.STOPPED), T.RESIZE_PREP, V.RESIZED,
-               event="conductor_migrate_server"),
+               event="conductor_migrate_server",
+               on_restart=CONDUCTOR_SETTLES),
     # A live migration keeps the server running (or paused) throughout.
     Transition("liveMigrate", (V.ACTIVE, V.PAUSED), T.MIGRATING, KEEP,
-               event="conductor_live_migrate_instance"),
+               event="conductor_live_migrate_instance",
+               notification="live_migration"),
     # Evacuate: only while the server's compute is down; the conductor
     # rebuilds it on another host (no lock check, as in Nova).
     Transition("evacuate", (V.ACTIVE, V.STOPPED, V.ERROR), T.REBUILDING,
@@ -213,10 +242,12 @@ TRANSITIONS = {t.action: t for t in (
                locked_check=False),
     Transition("confirmResize", (V.RESIZED,), T.RESIZE_CONFIRMING,
                "active (stopped if it was)",
-               event="compute_confirm_resize"),
+               event="compute_confirm_resize", on_restart=CONDUCTOR_SETTLES,
+               notification="resize_confirm"),
     Transition("revertResize", (V.RESIZED,), T.RESIZE_REVERTING,
                "active (stopped if it was)", on_failure=ERROR,
-               event="compute_revert_resize"),
+               event="compute_revert_resize", on_restart=CONDUCTOR_SETTLES,
+               notification="resize_revert"),
 )}
 
 # The compute's transitional task states of each action (the API sets the
@@ -240,8 +271,21 @@ COMPUTE_STEPS = {
 }
 
 
+_ON_RESTART = {
+    task_state: rule.on_restart for rule in TRANSITIONS.values()
+    if rule.on_restart is not None
+    for task_state in (rule.task_state,) + COMPUTE_STEPS.get(rule.action, ())}
+
+
 def transition(action):
     return TRANSITIONS[action]
+
+
+def on_restart(task_state):
+    """What a restart of the compute does to the action a server in
+    task_state was running (Transition.on_restart; None: the server
+    settles as its guest is)."""
+    return _ON_RESTART.get(task_state)
 
 
 def check(instance, action, name=None):

@@ -151,8 +151,8 @@ class BuildTask:
                 instance.destroy()
                 return
         self.compute.build_and_run_instance(
-            ctx, selection.service_host, instance, request_spec, selection,
-            alternates, admin_password, injected_files)
+            ctx, selection.service_host, instance, request_spec, alternates,
+            admin_password, injected_files)
 
     # Resuming builds whose conductor died ---------------------------------
 
@@ -217,8 +217,7 @@ class BuildTask:
             request_spec = request_spec_obj.RequestSpec.get_by_instance_uuid(
                 ctx, instance.uuid)
         self.compute.build_and_run_instance(
-            ctx, instance.host, instance, request_spec, None, None, None,
-            None)
+            ctx, instance.host, instance, request_spec, None, None, None)
 
     def build_again(self, cctx, instance, reason):
         """A build its compute's restart cut short (the guest removed):

@@ -136,7 +136,7 @@ class MigrateTask(move_common.MoveTask):
             moved = instance.obj_clone()
             apply_flavor(moved, new_flavor)
             power_state = self.compute.finish_resize(
-                cctx, dest, moved, migration, new_flavor, disk_info,
+                cctx, dest, moved, migration, disk_info,
                 power_on=vm_state != VMState.STOPPED)
         except Exception as exc:  # noqa: BLE001 - every failure rolls back
             self.roll_back(cctx, instance, migration, exc,

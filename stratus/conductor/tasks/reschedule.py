@@ -87,7 +87,7 @@ class RescheduleTask:
                  selection.service_host, reason)
         self.compute.build_and_run_instance(
             cctx, selection.service_host, instance, request_spec,
-            selection, alternates, admin_password, injected_files)
+            alternates, admin_password, injected_files)
 
 
 def give_up(cctx, instance, reason):

@@ -21,8 +21,8 @@ def start(hosts, nodes=2, computes=("cmp1",)):
 def boot(hosts, host, node):
     instance = hosts.create_instance(host, node, name="on-" + node)
     compute_rpcapi.ComputeAPI(hosts.messaging).build_and_run_instance(
-        hosts.ctx, host, instance, fixtures.request_spec(instance),
-        hosts.selection(host, node), [], None, [])
+        hosts.ctx, host, instance, fixtures.request_spec(instance), [], None,
+        [])
     hosts.wait_for(instance.uuid, lambda i: i.task_state is None)
     return instance
 

@@ -61,7 +61,7 @@ def _abandoned_at(env, server_id, last_step):
         moved = instance.obj_clone()
         moved.flavor = new
         task.compute.finish_resize(cctx, selection.service_host, moved,
-                                   migration, new, disk_info, True)
+                                   migration, disk_info, True)
         return migration
 
 

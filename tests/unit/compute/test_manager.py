@@ -26,8 +26,7 @@ TERMINATE = compute_manager.TERMINATE_EVENT
 def build(hosts, instance, networks="auto", alternates=()):
     compute_rpcapi.ComputeAPI(hosts.messaging).build_and_run_instance(
         hosts.ctx, instance.host, instance,
-        fixtures.request_spec(instance, networks),
-        hosts.selection(instance.host, instance.node), list(alternates),
+        fixtures.request_spec(instance, networks), list(alternates),
         "secret", [])
 
 

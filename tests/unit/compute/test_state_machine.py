@@ -48,3 +48,24 @@ def test_check_refuses_with_novas_message(vm_state, task_state, attr):
         % (instance.uuid, attr, vm_state if attr == "vm_state"
            else task_state))
     assert caught.value.code == 409
+
+
+def test_a_restart_finishes_what_each_task_state_meant():
+    """The compute's restart (stratus/compute/manager.py _reconcile)
+    reads on_restart by the task_state a server shows, the compute steps'
+    task states included."""
+    T = states.TaskState
+    by_rule = {}
+    for name, task_state in vars(T).items():
+        if not name.startswith("_") and states.on_restart(task_state):
+            by_rule.setdefault(states.on_restart(task_state),
+                               set()).add(task_state)
+    assert by_rule == {
+        states.FINISH_POWER_OFF: {T.POWERING_OFF, T.SOFT_DELETING},
+        states.FINISH_POWER_ON: {T.POWERING_ON, T.REBOOTING,
+                                 T.REBOOTING_HARD, T.RESTORING},
+        states.CONDUCTOR_SETTLES: {
+            T.RESIZE_PREP, T.RESIZE_MIGRATING, T.RESIZE_MIGRATED,
+            T.RESIZE_FINISH, T.RESIZE_REVERTING, T.RESIZE_CONFIRMING},
+    }
+    assert states.on_restart(None) is None

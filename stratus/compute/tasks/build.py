@@ -1,0 +1,128 @@
+"""Build: spawn a new server's guest on this host (the conductor placed and
+claimed it), or hand the build back to the conductor, which sends it to
+one of its alternates, when the spawn fails or the service is stopping.
+"""
+import json
+import traceback
+
+from stratus.compute.tasks.common import (
+    ERROR, LOG, SUCCESS, TaskState, VMState)
+from stratus.conductor import rpcapi as conductor_rpcapi
+from stratus import exception
+from stratus import notifications
+from stratus.objects import base as objects_base
+
+BUILD_EVENT = "compute_build_and_run_instance"
+BUILD_TASK_STATES = frozenset([TaskState.SCHEDULING,
+                               TaskState.BLOCK_DEVICE_MAPPING,
+                               TaskState.NETWORKING, TaskState.SPAWNING])
+_GONE = (exception.InstanceNotFound,
+         exception.UnexpectedDeletingTaskStateError)
+
+
+class BuildMixin:
+    """The compute manager's builds."""
+
+    def build_and_run_instance(self, ctx, instance, request_spec,
+                               alternates, admin_password, injected_files,
+                               selection=None):
+        """selection: sent by clients before 1.7, never read."""
+        with self._locks(instance.uuid):
+            if self._stopping.is_set() and alternates:
+                LOG.info("Handing the build of %s back: %s is stopping",
+                         instance.uuid, self.host)
+                self.conductor.reschedule_build(
+                    ctx, instance, request_spec, alternates,
+                    "The compute service on %s stopped before the build "
+                    "started" % self.host, admin_password, injected_files)
+                return
+            self._build_and_run(ctx, instance, request_spec, alternates,
+                                admin_password, injected_files)
+
+    def _build_and_run(self, ctx, instance, request_spec, alternates,
+                       admin_password, injected_files):
+        uuid = instance.uuid
+        instance.task_state = TaskState.SPAWNING
+        instance.launched_on = self.host
+        # The event's start is recorded with the save (one conductor
+        # call, one transaction); when the save fails, on its own.
+        try:
+            instance = self.conductor.instance_save(
+                ctx, instance, expected_task_state=TaskState.SCHEDULING,
+                action_event=(BUILD_EVENT, conductor_rpcapi.EVENT_START,
+                              self.host, None, None))
+        except _GONE:
+            LOG.debug("Instance %s was deleted before it was built", uuid)
+            self._start_event_quietly(ctx, uuid, BUILD_EVENT)
+            self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR)
+            return
+        except exception.UnexpectedTaskStateError as exc:
+            LOG.warning("Not building instance %s: %s", uuid, exc)
+            trace = traceback.format_exc()
+            self._start_event_quietly(ctx, uuid, BUILD_EVENT)
+            self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR, trace)
+            return
+        self.tracker.update_usage(instance)
+        self.notifier.instance_action(ctx, instance, "create",
+                                      notifications.START)
+
+        try:
+            network_info = self._allocate_network(instance, request_spec)
+            self.driver.spawn(ctx, instance, request_spec.image,
+                              injected_files, admin_password, network_info)
+        except Exception as exc:  # noqa: BLE001 - any driver failure reschedules
+            self._spawn_failed(ctx, instance, request_spec, alternates,
+                               admin_password, injected_files, exc,
+                               traceback.format_exc())
+            return
+
+        self.tracker.build_succeeded(instance.node)
+        instance.vm_state = VMState.ACTIVE
+        instance.power_state = self.driver.get_power_state(instance)
+        instance.task_state = None
+        instance.launched_at = objects_base.utcnow()
+        instance.info_cache = json.dumps(network_info)
+        try:
+            self.conductor.instance_save(
+                ctx, instance, expected_task_state=TaskState.SPAWNING,
+                action_event=(BUILD_EVENT, conductor_rpcapi.EVENT_FINISH,
+                              self.host, SUCCESS, None))
+        except _GONE:
+            LOG.debug("Instance %s was deleted while it spawned", uuid)
+            self._destroy_guest_quietly(ctx, instance)
+            self.tracker.remove_usage(instance)
+            self._finish_event_quietly(ctx, uuid, BUILD_EVENT, ERROR)
+            return
+        self.tracker.update_usage(instance)
+        self.notifier.instance_action(ctx, instance, "create",
+                                      notifications.END)
+
+    def _spawn_failed(self, ctx, instance, request_spec, alternates,
+                      admin_password, injected_files, exc, trace):
+        reason = (exc.format_message()
+                  if isinstance(exc, exception.StratusException) else str(exc))
+        LOG.info("Spawn of instance %s on %s failed: %s", instance.uuid,
+                 self.host, reason)
+        self.notifier.instance_action(ctx, instance, "create",
+                                      notifications.ERROR, exc)
+        self._destroy_guest_quietly(ctx, instance)
+        self.tracker.remove_usage(instance)
+        self.tracker.build_failed(instance.node)
+        self._finish_event_quietly(ctx, instance.uuid, BUILD_EVENT, ERROR,
+                                   trace)
+        self.conductor.reschedule_build(
+            ctx, instance, request_spec, alternates, reason, admin_password,
+            injected_files)
+
+    def _interrupted_build(self, ctx, instance):
+        """A build the restart cut short is not a failure of the build:
+        the guest goes and the conductor sends the build here again (its
+        claim kept); a server BUILDING with no build task ends ERROR."""
+        reason = ("Build of instance %s interrupted by a restart of the "
+                  "compute service on %s" % (instance.uuid, self.host))
+        LOG.warning(reason)
+        self._destroy_guest_quietly(ctx, instance)
+        if instance.task_state in BUILD_TASK_STATES:
+            self.conductor.build_interrupted(ctx, instance, reason)
+        else:
+            self._set_error(ctx, instance, [instance.task_state])

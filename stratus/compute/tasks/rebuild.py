@@ -1,0 +1,31 @@
+"""Rebuild: the guest spawned again from an image, on the same host (an
+evacuation, which rebuilds on another host, is in evacuate.py).
+"""
+from stratus.compute.tasks.common import TaskState, VMState
+from stratus.objects import base as objects_base
+from stratus.objects import image_meta as image_meta_obj
+
+
+class RebuildMixin:
+    """The compute manager's rebuild."""
+
+    def rebuild_instance(self, ctx, instance, image_ref, new_pass,
+                         preserve_ephemeral=None):
+        """preserve_ephemeral: sent by clients before 1.7, never read."""
+        was_stopped = instance.vm_state == VMState.STOPPED
+
+        def rebuild():
+            network_info = self._network_info(instance)
+            image_meta = image_meta_obj.ImageMeta.from_image_dict(
+                self._images().get(ctx, image_ref))
+            self._step(ctx, instance, TaskState.REBUILD_BLOCK_DEVICE_MAPPING)
+            self.driver.destroy(ctx, instance, network_info)
+            self._step(ctx, instance, TaskState.REBUILD_SPAWNING)
+            self.driver.spawn(ctx, instance, image_meta, [], new_pass,
+                              network_info)
+            instance.launched_at = objects_base.utcnow()
+            if was_stopped:
+                self.driver.power_off(instance)
+        self._perform(ctx, instance, "rebuild", None, rebuild,
+                      end_vm_state=VMState.STOPPED if was_stopped
+                      else VMState.ACTIVE)
