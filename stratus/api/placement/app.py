@@ -24,7 +24,7 @@ class PlacementApp(wsgi.Application):
         self.databases = databases
         self.policy = policy.Policy(conf)
         if conf.api.auth_strategy == "builtin" and token_validator is None:
-            from stratus.api.identity import tokens
+            from stratus.identity import tokens
             token_validator = tokens.validator_from_conf(conf, databases)
         self.authenticator = auth.make_authenticator(conf, token_validator)
         self.router = wsgi.Router(routes.resolve())
