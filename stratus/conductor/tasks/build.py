@@ -15,7 +15,6 @@ carries each on from the step it reached: scheduled again when it never
 reached a cell, bound and sent to its compute when the conductor died
 between creating it in its cell and binding it there.
 """
-import contextlib
 import datetime
 import logging
 import traceback
@@ -48,8 +47,6 @@ EVENT = "conductor_schedule_and_build_instances"
 SUCCESS = instance_action_obj.RESULT_SUCCESS
 ERROR = instance_action_obj.RESULT_ERROR
 
-_INSERT_ACTION = cell_models.InstanceAction.__table__.insert()
-_INSERT_EVENT = cell_models.InstanceActionEvent.__table__.insert()
 _BUILD_REQUESTS = api_models.BuildRequest.__table__
 _MAPPINGS = api_models.InstanceMapping.__table__
 _CELLS = api_models.CellMapping.__table__
@@ -134,8 +131,8 @@ class BuildTask:
                     instance.create(cctx, session=session)
                     create_block_device_mappings(cctx, build_request,
                                                  session)
-                    record_action(cctx, instance.uuid, self.conf.host,
-                                  started, SUCCESS, session=session)
+                    _record_create(cctx, instance.uuid, self.conf.host,
+                                   started, SUCCESS, session)
             except Exception as exc:  # noqa: BLE001 - a build that fails ends ERROR, never BUILD
                 LOG.exception("Server %s could not be created in cell %s",
                               instance.uuid, selection.cell_uuid)
@@ -287,8 +284,8 @@ class BuildTask:
             build_request.instance.create(cctx, session=session)
             create_block_device_mappings(cctx, build_request, session)
             fault.create(cctx, session=session)
-            record_action(cctx, build_request.instance_uuid, self.conf.host,
-                          started, ERROR, session=session)
+            _record_create(cctx, build_request.instance_uuid,
+                           self.conf.host, started, ERROR, session)
 
 
 def create_block_device_mappings(cctx, build_request, session):
@@ -298,26 +295,12 @@ def create_block_device_mappings(cctx, build_request, session):
         mappings.create(cctx, session=session)
 
 
-def record_action(cctx, instance_uuid, host, started, result,
-                  session=None):
+def _record_create(cctx, instance_uuid, host, started, result, session):
     """The request's 'create' action with this task's finished event, in
-    one transaction (the rows InstanceAction and InstanceActionEvent read;
-    one write instead of three on the boot path); in session when given
-    (the transaction that creates the instance)."""
-    now = utcnow()
-    writer = (contextlib.nullcontext(session) if session is not None
-              else cctx.cell_db.writer())
-    with writer as session:
-        action_id = session.execute(_INSERT_ACTION, dict(
-            action=instance_action_obj.CREATE,
-            instance_uuid=instance_uuid, request_id=cctx.request_id,
-            user_id=cctx.user_id, project_id=cctx.project_id,
-            start_time=started, message=None if result == SUCCESS else ERROR,
-            created_at=started, updated_at=now)).inserted_primary_key[0]
-        session.execute(_INSERT_EVENT, dict(
-            event=EVENT, action_id=action_id, start_time=started,
-            finish_time=now, result=result, host=host, created_at=started,
-            updated_at=now))
+    the transaction that creates the instance."""
+    instance_action_obj.record_finished_action(
+        cctx, instance_uuid, instance_action_obj.CREATE, EVENT, host,
+        started, result, session=session)
 
 
 def bind_to_cell(ctx, instance_uuid, cell_uuid):
