@@ -10,6 +10,7 @@ from stratus.api import microversion
 from stratus.api import wsgi
 from stratus.api.placement import root
 from stratus.api.placement import routes
+from stratus.placement import errors as codes
 from stratus import policy
 
 SERVICE_TYPE = "placement"
@@ -65,7 +66,7 @@ class PlacementApp(wsgi.Application):
                  "detail": message, "request_id": request_id}
         if req.api_version >= (1, 23):
             error["code"] = getattr(exc, "error_code",
-                                    "placement.undefined_code")
+                                    codes.DEFAULT)
         headers = {}
         if status == 405:
             _, methods, _ = self.router.match(req.path_info)
