@@ -37,10 +37,10 @@ import sqlalchemy as sa  # noqa: E402
 import webob  # noqa: E402
 
 from bench import png_chart  # noqa: E402
-from stratus import conf as stratus_conf  # noqa: E402
-from stratus.api.image import bootstrap as image_bootstrap  # noqa: E402
-from stratus import objects  # noqa: E402
 from stratus.cmd import all_in_one  # noqa: E402
+from stratus import conf as stratus_conf  # noqa: E402
+from stratus.image import bootstrap as image_bootstrap  # noqa: E402
+from stratus import objects  # noqa: E402
 from stratus.objects import flavor as flavor_obj  # noqa: E402
 from stratus.objects import request_spec as request_spec_obj  # noqa: E402
 from stratus.placement import allocations  # noqa: E402

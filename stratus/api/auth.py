@@ -113,7 +113,7 @@ def make_authenticator(conf, token_validator=None):
         return NoAuth()
     if strategy == "builtin":
         if token_validator is None:
-            from stratus.api.identity import tokens
+            from stratus.identity import tokens
             token_validator = tokens.validator_from_conf(conf)
         return BuiltinAuth(token_validator)
     return KeystoneAuth()

@@ -124,7 +124,7 @@ class Cloud:
     def _token_validator(self):
         """The built-in identity's token validator (builtin auth only)."""
         if self._validator is None and self.conf.api.auth_strategy == "builtin":
-            from stratus.api.identity import tokens
+            from stratus.identity import tokens
             self._validator = tokens.validator_from_conf(self.conf,
                                                          self.databases)
         return self._validator

@@ -72,7 +72,7 @@ def api_listeners(conf, databases, messaging):
     apps, image_api, validator = [], None, None
     if conf.api.auth_strategy == "builtin":
         from stratus.api.identity import app as identity_app
-        from stratus.api.identity import tokens
+        from stratus.identity import tokens
         validator = tokens.validator_from_conf(conf, databases)
         apps.append(("identity", identity_app.make_app(conf, databases),
                      conf.identity.listen, conf.identity.port))
@@ -135,10 +135,10 @@ def bootstrap_api(conf, databases):
     from stratus.objects import flavor
     flavor.Flavor.ensure_defaults(stratus_context.get_admin_context(databases))
     if conf.api.auth_strategy == "builtin":
-        from stratus.api.identity import bootstrap as identity_bootstrap
+        from stratus.identity import bootstrap as identity_bootstrap
         identity_bootstrap.bootstrap(conf, databases)
     if not conf.glance.api_servers:
-        from stratus.api.image import bootstrap as image_bootstrap
+        from stratus.image import bootstrap as image_bootstrap
         image_bootstrap.ensure_default_images(conf, databases)
 
 

@@ -284,9 +284,8 @@ class ConductorManager:
                 if fault is not None:
                     fault.create(cctx, session=session)
                 if action_event is not None:
-                    _record_event(cctx, session, instance.uuid,
-                                  *action_event,
-                                  details=fault and fault.message)
+                    _record_event(cctx, session, instance.uuid, action_event,
+                                  fault and fault.message)
         if remove_allocations:
             # First: a reader who sees the saved state (shelved offloaded,
             # a failed unshelve) must not still see the host's usage.
@@ -334,16 +333,9 @@ class ConductorManager:
             return instance_obj.InstanceList.get_by_host(cctx, host)
 
 
-def _record_event(cctx, session, instance_uuid, event, phase, host, result,
-                  trace, details=None):
-    """An action event in the session of an instance save; an action or
-    event that is not found does not fail the save (only reads ran)."""
-    try:
-        if phase == conductor_rpcapi.EVENT_START:
-            instance_action_obj.InstanceActionEvent.event_start(
-                cctx, instance_uuid, event, host=host, session=session)
-        else:
-            instance_action_obj.finish_event(cctx, session, instance_uuid,
-                                             event, result, trace, details)
-    except exception.NotFound:
-        pass
+def _record_event(cctx, session, instance_uuid, action_event, details):
+    """The action_event of an instance save (1.1), in its session."""
+    event, phase, host, result, trace = action_event
+    instance_action_obj.record_event_in(
+        cctx, session, instance_uuid, event,
+        phase == conductor_rpcapi.EVENT_START, host, result, trace, details)

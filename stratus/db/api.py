@@ -30,6 +30,7 @@ LOG = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 5
 
 
+_SELECT_ONE = sa.text("SELECT 1")
 _BEGIN = {mode: "BEGIN " + mode for mode in ("DEFERRED", "IMMEDIATE",
                                               "EXCLUSIVE")}
 
@@ -281,6 +282,13 @@ class Database:
             LOG.warning("Database %s cannot be reached: %s",
                         _masked(self.url), exc.orig or exc)
             raise exception.DatabaseUnreachable() from exc
+
+    def ping(self):
+        """SELECT 1 on a connection of its own, at once (the health
+        check): the dialect's name; raises what the driver raises."""
+        with self.engine.connect() as connection:
+            connection.execute(_SELECT_ONE)
+        return self.engine.dialect.name
 
     def dispose(self):
         self.engine.dispose()

@@ -322,7 +322,7 @@ def register(ctx, image_api, artifacts, visibility="public"):
                            artifacts.vmlinux, "aki", "aki", {}, visibility)
     ramdisk = _ensure_image(ctx, image_api, IMAGE_NAMES["ramdisk"],
                             artifacts.initrd, "ari", "ari", {}, visibility)
-    from stratus.api.image import bootstrap
+    from stratus.image import bootstrap
     root = _ensure_image(
         ctx, image_api, IMAGE_NAMES["direct"], None, "qcow2", "bare",
         {"kernel_id": kernel, "ramdisk_id": ramdisk,

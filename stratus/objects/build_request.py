@@ -5,6 +5,7 @@ requests so a new server is visible at once, in BUILD. The Instance is
 kept serialized, so lists filter and sort build requests in Python, the
 way the cells' SQL does.
 """
+import datetime
 import json
 import re
 
@@ -205,3 +206,80 @@ def _matches(instance, filters):
         elif actual is None or not re.search(str(value), str(actual)):
             return False
     return True
+
+
+# The conductor's lease on a build request, and its end: the binding to a
+# cell (tasks/build.py).
+
+_BUILD_REQUESTS = _BR.__table__
+_MAPPINGS = api_models.InstanceMapping.__table__
+_CELLS = api_models.CellMapping.__table__
+_DELETE_BUILD_REQUEST = sa.delete(_BUILD_REQUESTS).where(
+    _BUILD_REQUESTS.c.instance_uuid == sa.bindparam("instance_uuid"))
+_TAKE_LEASE = sa.update(_BUILD_REQUESTS).where(
+    _BUILD_REQUESTS.c.instance_uuid == sa.bindparam("uuid"),
+    sa.or_(_BUILD_REQUESTS.c.updated_at.is_(None),
+           _BUILD_REQUESTS.c.updated_at < sa.bindparam("expired"))).values(
+    updated_at=sa.bindparam("now"))
+_MAP_TO_CELL = sa.update(_MAPPINGS).where(
+    _MAPPINGS.c.instance_uuid == sa.bindparam("mapped_uuid")).values(
+    cell_id=sa.select(_CELLS.c.id).where(
+        _CELLS.c.uuid == sa.bindparam("cell_uuid")).scalar_subquery(),
+    updated_at=sa.bindparam("now"))
+
+
+def bind_to_cell(ctx, instance_uuid, cell_uuid):
+    """In one API transaction: delete the build request and map the
+    instance to its cell. BuildRequestNotFound (and no change) when the
+    user deleted the server meanwhile."""
+    with ctx.api_db.writer() as session:
+        deleted = session.execute(_DELETE_BUILD_REQUEST, {
+            "instance_uuid": instance_uuid}).rowcount
+        if not deleted:
+            raise exception.BuildRequestNotFound(uuid=instance_uuid)
+        session.execute(_MAP_TO_CELL, {"mapped_uuid": instance_uuid,
+                                       "cell_uuid": cell_uuid,
+                                       "now": utcnow()})
+
+
+def lease_expiry(lease, abandoned_before=None):
+    """The moment before which a build request's lease has run out:
+    lease seconds ago, or abandoned_before when that is later."""
+    expired = utcnow() - datetime.timedelta(seconds=lease)
+    if abandoned_before is not None:
+        expired = max(expired, abandoned_before)
+    return expired
+
+
+def take_build_requests(ctx, instance_uuids, lease=None, expired=None):
+    """Take the lease on those build requests that nobody holds (their
+    updated_at unset or older than lease seconds, or than expired): the
+    set of uuids taken (one conditional UPDATE each, so of two
+    conductors exactly one takes a build request)."""
+    now = utcnow()
+    if expired is None:
+        expired = lease_expiry(lease)
+    taken = set()
+    with ctx.api_db.writer() as session:
+        for uuid in instance_uuids:
+            if session.execute(_TAKE_LEASE, {
+                    "uuid": uuid, "now": now,
+                    "expired": expired}).rowcount:
+                taken.add(uuid)
+    return taken
+
+
+def orphaned_build_requests(ctx, expired, never_taken=None):
+    """Build requests made before expired whose lease (if any) ran out
+    then: their conductor is gone, or their message was lost; and those
+    made before never_taken that no conductor ever took."""
+    table = _BUILD_REQUESTS
+    orphaned = sa.and_(table.c.created_at < expired,
+                       sa.or_(table.c.updated_at.is_(None),
+                              table.c.updated_at < expired))
+    if never_taken is not None:
+        orphaned = sa.or_(orphaned, sa.and_(
+            table.c.updated_at.is_(None), table.c.created_at < never_taken))
+    with ctx.api_db.reader() as session:
+        return list(session.scalars(sa.select(table.c.instance_uuid).where(
+            orphaned).order_by(table.c.created_at)).all())

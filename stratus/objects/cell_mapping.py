@@ -124,3 +124,13 @@ def over_host_cells(context, read, down_cells=None):
             if down_cells is not None:
                 down_cells.append(cell.uuid)
     return results
+
+
+def connections(databases):
+    """[(name, uuid, database_connection)] of every cell mapping, read
+    with the API database of databases (the health check and the metrics
+    have no request context)."""
+    mapping = api_models.CellMapping
+    with databases.api.reader() as session:
+        return [tuple(row) for row in session.execute(sa.select(
+            mapping.name, mapping.uuid, mapping.database_connection))]

@@ -37,6 +37,7 @@ _ACTION_ID = sa.select(_ACTION.id).where(
 _TOUCH_ACTION = sa.update(_ACTION.__table__).where(
     _ACTION.id == sa.bindparam("touched_id")).values(
     updated_at=sa.bindparam("now"))
+_INSERT_ACTION = _ACTION.__table__.insert()
 _INSERT_EVENT = _EVENT.__table__.insert()
 _LAST_EVENT = sa.select(_EVENT.__table__).where(
     _EVENT.action_id == sa.bindparam("action_id"),
@@ -254,6 +255,41 @@ def finish_event(context, session, instance_uuid, event, result, trace,
             context, instance_uuid, event, exc_tb=trace or "",
             session=session, exc_val=exception.StratusException(details)
             if details else None)
+
+
+def record_event_in(context, session, instance_uuid, event, starting,
+                    host, result, trace, details=None):
+    """Start (starting) or finish an event in session, the transaction of
+    an instance save; an action or event that is not found is skipped:
+    it does not fail the save (only reads ran)."""
+    try:
+        if starting:
+            InstanceActionEvent.event_start(context, instance_uuid, event,
+                                            host=host, session=session)
+        else:
+            finish_event(context, session, instance_uuid, event, result,
+                         trace, details)
+    except exception.NotFound:
+        pass
+
+
+def record_finished_action(context, instance_uuid, action, event, host,
+                           started, result, session=None):
+    """The request's action with one event, both finished as result, in
+    one transaction (one write instead of three on the boot path); in
+    session when given (the transaction that creates the instance)."""
+    now = utcnow()
+    with _writer(context, session) as session:
+        action_id = session.execute(_INSERT_ACTION, dict(
+            action=action, instance_uuid=instance_uuid,
+            request_id=context.request_id, user_id=context.user_id,
+            project_id=context.project_id, start_time=started,
+            message=None if result == RESULT_SUCCESS else RESULT_ERROR,
+            created_at=started, updated_at=now)).inserted_primary_key[0]
+        session.execute(_INSERT_EVENT, dict(
+            event=event, action_id=action_id, start_time=started,
+            finish_time=now, result=result, host=host, created_at=started,
+            updated_at=now))
 
 
 @contextlib.contextmanager

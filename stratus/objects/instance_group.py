@@ -113,6 +113,12 @@ class InstanceGroup(base.StratusObject, base.StratusTimestampObject):
             dict(group_id=group_id, instance_uuid=instance_uuid,
                  created_at=now) for instance_uuid in instance_uuids])
 
+    def load_hosts(self, context, exclude=()):
+        """self.hosts: the hosts of its members placed so far, leaving
+        out the servers in exclude (member_hosts)."""
+        with context.api_db.reader() as session:
+            self.hosts = member_hosts(session, self.id, exclude=exclude)
+
     @staticmethod
     def count_members_by_user(context, group_id, user_id):
         """The group's members created by that user (the
@@ -137,6 +143,24 @@ def member_hosts(session, group_id, exclude=()):
     return list(session.scalars(query))
 
 
+def lock(session, group):
+    """Lock the group in session's transaction: bump its generation (a
+    row lock held to commit on PostgreSQL and MariaDB, the database
+    write lock on SQLite). InstanceGroupNotFound when it is gone."""
+    locked = session.execute(_GROUPS.update().where(
+        _GROUPS.c.id == group.id).values(
+        generation=_GROUPS.c.generation + 1)).rowcount
+    if not locked:
+        raise InstanceGroupNotFound(group_uuid=group.uuid)
+
+
+def record_member_host(session, group_id, instance_uuid, host):
+    """The member is on host, in session's transaction (its claim's);
+    nothing when it is not a member (any more)."""
+    _set_host(session, host, _MEMBERS.c.group_id == group_id,
+              _MEMBERS.c.instance_uuid == instance_uuid)
+
+
 def forget_host(context, instance_uuids):
     """The servers' claims were dropped: they are on no host any more."""
     record_host(context, instance_uuids, None)
@@ -146,9 +170,13 @@ def record_host(context, instance_uuids, host):
     """The servers are on host now (a move rolled back or reverted puts
     a member back on its source)."""
     with context.api_db.writer() as session:
-        session.execute(_MEMBERS.update().where(
-            _MEMBERS.c.instance_uuid.in_(list(instance_uuids))).values(
-            host=host, updated_at=utcnow()))
+        _set_host(session, host,
+                  _MEMBERS.c.instance_uuid.in_(list(instance_uuids)))
+
+
+def _set_host(session, host, *members):
+    session.execute(_MEMBERS.update().where(*members).values(
+        host=host, updated_at=utcnow()))
 
 
 def remove_member(context, instance_uuid):

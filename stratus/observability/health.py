@@ -15,10 +15,8 @@ import time
 from oslo_middleware import healthcheck
 from oslo_middleware.healthcheck import pluginbase
 import oslo_messaging
-import sqlalchemy as sa
 
 LOG = logging.getLogger(__name__)
-_SELECT_ONE = sa.text("SELECT 1")
 
 
 class _Extension:
@@ -87,26 +85,15 @@ class DependencyCheck(pluginbase.HealthcheckBaseExtension):
 
     def _database_checks(self):
         """(name, check) for the API database and every cell's."""
-        def select_one(database):
-            def check():
-                with database.engine.connect() as connection:
-                    connection.execute(_SELECT_ONE)
-                return database.engine.dialect.name
-            return check
-
         databases = self._databases
-        yield "api", select_one(databases.api)
-        from stratus.db import api_models
-        mapping = api_models.CellMapping
+        yield "api", databases.api.ping
+        from stratus.objects import cell_mapping as cell_mapping_obj
         try:
-            with databases.api.reader() as session:
-                cells = list(session.execute(sa.select(
-                    mapping.name, mapping.uuid,
-                    mapping.database_connection)))
+            cells = cell_mapping_obj.connections(databases)
         except Exception:  # noqa: BLE001 - the api check reports it
             return
         for name, uuid, url in cells:
-            yield name or uuid, select_one(databases.cell_by_url(uuid, url))
+            yield name or uuid, databases.cell_by_url(uuid, url).ping
 
     def _broker_check(self):
         url = self._messaging.url

@@ -12,7 +12,6 @@ import time
 
 import prometheus_client
 from prometheus_client import core as prometheus_core
-import sqlalchemy as sa
 
 LOG = logging.getLogger(__name__)
 
@@ -177,25 +176,15 @@ class ServersByState:
         yield cell_up
 
     def _cells(self):
-        from stratus.db import api_models
-        mapping = api_models.CellMapping
+        from stratus.objects import cell_mapping as cell_mapping_obj
         try:
-            with self._databases.api.reader() as session:
-                return [(row.name or row.uuid, row.uuid,
-                         row.database_connection)
-                        for row in session.execute(sa.select(
-                            mapping.name, mapping.uuid,
-                            mapping.database_connection))]
+            return [(name or uuid, uuid, url) for name, uuid, url in
+                    cell_mapping_obj.connections(self._databases)]
         except Exception as exc:  # noqa: BLE001 - a scrape must answer
             LOG.warning("Reading the cell mappings failed: %s", exc)
             return []
 
     def _count(self, uuid, url):
-        from stratus.db import cell_models
-        instance = cell_models.Instance.__table__
-        database = self._databases.cell_by_url(uuid, url)
-        with database.reader() as session:
-            return list(session.execute(
-                sa.select(instance.c.vm_state, sa.func.count())
-                .where(instance.c.deleted == 0)
-                .group_by(instance.c.vm_state)))
+        from stratus.objects import instance_queries
+        return instance_queries.count_by_vm_state(
+            self._databases.cell_by_url(uuid, url))

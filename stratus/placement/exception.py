@@ -1,9 +1,11 @@
-"""Placement's errors, each with Placement's machine-readable error code."""
+"""Placement's errors, each with Placement's machine-readable error code
+(stratus.placement.errors)."""
 from stratus import exception
+from stratus.placement import errors
 
 
 class PlacementError(exception.StratusException):
-    error_code = "placement.undefined_code"
+    error_code = errors.DEFAULT
 
 
 class ResourceProviderNotFound(PlacementError, exception.NotFound):
@@ -13,7 +15,7 @@ class ResourceProviderNotFound(PlacementError, exception.NotFound):
 class ResourceProviderNameConflict(PlacementError, exception.Conflict):
     msg_fmt = ("Conflicting resource provider name: %(name)s already "
                "exists.")
-    error_code = "placement.duplicate_name"
+    error_code = errors.DUPLICATE_NAME
 
 
 class ResourceClassNotFound(PlacementError, exception.NotFound):
@@ -23,13 +25,13 @@ class ResourceClassNotFound(PlacementError, exception.NotFound):
 class ConcurrentUpdate(PlacementError, exception.Conflict):
     msg_fmt = ("resource provider generation conflict: another process "
                "changed %(what)s at the same time; please retry")
-    error_code = "placement.concurrent_update"
+    error_code = errors.CONCURRENT_UPDATE
 
 
 class InventoryInUse(PlacementError, exception.Conflict):
     msg_fmt = ("Inventory for '%(resource_class)s' on resource provider "
                "'%(provider)s' in use.")
-    error_code = "placement.inventory.inuse"
+    error_code = errors.INVENTORY_INUSE
 
 
 class AllocationRejected(PlacementError, exception.Conflict):
@@ -66,18 +68,18 @@ class ConsumerNotFound(PlacementError, exception.NotFound):
 class ResourceProviderUuidConflict(PlacementError, exception.Conflict):
     msg_fmt = ("Conflicting resource provider uuid: %(uuid)s already "
                "exists.")
-    error_code = "placement.duplicate_name"
+    error_code = errors.DUPLICATE_NAME
 
 
 class ResourceProviderInUse(PlacementError, exception.Conflict):
     msg_fmt = "Unable to delete resource provider %(uuid)s: still in use."
-    error_code = "placement.resource_provider.inuse"
+    error_code = errors.PROVIDER_IN_USE
 
 
 class CannotDeleteParentResourceProvider(PlacementError, exception.Conflict):
     msg_fmt = ("Unable to delete parent resource provider %(uuid)s: It has "
                "child resource providers.")
-    error_code = "placement.resource_provider.cannot_delete_parent"
+    error_code = errors.PROVIDER_CANNOT_DELETE_PARENT
 
 
 class ParentProviderNotFound(PlacementError, exception.Invalid):
@@ -104,7 +106,7 @@ class InvalidInventory(PlacementError, exception.Invalid):
 
 class ResourceClassExists(PlacementError, exception.Conflict):
     msg_fmt = "Resource class already exists: %(name)s"
-    error_code = "placement.duplicate_name"
+    error_code = errors.DUPLICATE_NAME
 
 
 class ResourceClassInUse(PlacementError, exception.Conflict):

@@ -9,15 +9,10 @@ one group therefore run one after another, each seeing every host the
 earlier ones chose, whatever the number of scheduler processes; claims
 into different groups, or without a group, do not wait for each other.
 """
-from stratus.db import api_models
-from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import instance_group as group_obj
 from stratus.placement import allocations
 from stratus.placement import providers
-
-GROUPS = api_models.InstanceGroup.__table__
-MEMBERS = api_models.InstanceGroupMember.__table__
 
 
 class GroupPolicyViolation(exception.Conflict):
@@ -63,20 +58,13 @@ def _claim(ctx, group, instance_uuid, host, project_id, user_id, requested,
                                          user_id, requested, new_consumer)
         # No row when the server was deleted while it was scheduled: the
         # conductor then drops the claim with the server.
-        session.execute(MEMBERS.update().where(
-            MEMBERS.c.group_id == group.id,
-            MEMBERS.c.instance_uuid == instance_uuid).values(
-            host=host, updated_at=utcnow()))
+        group_obj.record_member_host(session, group.id, instance_uuid, host)
 
 
 def _check_under_lock(session, group, instance_uuid, host):
     # The lock comes first: on MariaDB and PostgreSQL every read after it
     # sees what the group's previous claim committed.
-    locked = session.execute(GROUPS.update().where(
-        GROUPS.c.id == group.id).values(
-        generation=GROUPS.c.generation + 1)).rowcount
-    if not locked:
-        raise group_obj.InstanceGroupNotFound(group_uuid=group.uuid)
+    group_obj.lock(session, group)
     hosts = group_obj.member_hosts(session, group.id, exclude=[instance_uuid])
     current = group.obj_clone()
     current.hosts = hosts

@@ -27,13 +27,10 @@ import threading
 import time
 
 import os_resource_classes as orc
-import sqlalchemy as sa
 
-from stratus.db import cell_models
 from stratus.objects import aggregate as aggregate_obj
-from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import compute_node as compute_node_obj
-from stratus.objects import fields
+from stratus.objects import instance_queries
 from stratus.objects import service as service_obj
 from stratus.placement import candidates
 from stratus.placement import usages
@@ -41,9 +38,6 @@ from stratus.placement import usages
 COMPUTE_BINARY = "nova-compute"
 _NO_AGGREGATES = ()
 _NO_METADATA = {}
-_INSTANCES = cell_models.Instance.__table__
-_EXTRA = cell_models.InstanceExtra.__table__
-_NOT_ON_HOST = (fields.VMState.DELETED, fields.VMState.SHELVED_OFFLOADED)
 # Rows written by a transaction that committed after a refresh read may
 # carry a timestamp from before it: the next refresh reads them again.
 _IN_FLIGHT_MARGIN = datetime.timedelta(seconds=10)
@@ -406,8 +400,8 @@ class HostManager:
     def _refresh(self, context, provider_uuids):
         topology = _Topology.load(context, self._topology)
         if self.conf.filter_scheduler.image_props_weight_multiplier:
-            topology.image_properties = instance_image_properties(
-                context)
+            topology.image_properties = (
+                instance_queries.image_properties_by_node(context))
         # Providers that are not compute nodes of any cell (yet) do
         # not force a reload on every request.
         topology.unknown = frozenset(provider_uuids - set(topology.nodes))
@@ -419,31 +413,3 @@ class HostManager:
             gc.freeze()
             self._frozen_at = len(topology.nodes)
         return topology
-
-
-def instance_image_properties(context):
-    """{(host, node): Counter((property, value))} over the image
-    properties of the instances on each node; one query per cell."""
-    query = sa.select(_INSTANCES.c.host, _INSTANCES.c.node,
-                      _EXTRA.c.image_properties).select_from(
-        _INSTANCES.join(_EXTRA, _EXTRA.c.instance_uuid
-                        == _INSTANCES.c.uuid)).where(
-        _INSTANCES.c.deleted == 0, _INSTANCES.c.host.is_not(None),
-        _INSTANCES.c.vm_state.not_in(_NOT_ON_HOST))
-    counts = collections.defaultdict(collections.Counter)
-    for host, node, properties in cell_mapping_obj.over_host_cells(
-            context, lambda session, cell_uuid: session.execute(query).all()):
-        counts[(host, node)].update(
-            (key, str(value)) for key, value in (properties or {}).items())
-    return dict(counts)
-
-
-def nodes_of_instances(context, instance_uuids):
-    """{(host, node)} the given instances are on (those that exist and
-    have one); one query per cell."""
-    query = sa.select(_INSTANCES.c.host, _INSTANCES.c.node).where(
-        _INSTANCES.c.uuid.in_(list(instance_uuids)),
-        _INSTANCES.c.deleted == 0, _INSTANCES.c.host.is_not(None))
-    return set(cell_mapping_obj.over_host_cells(
-        context, lambda session, cell_uuid: [
-            tuple(row) for row in session.execute(query)]))

@@ -155,9 +155,7 @@ class SchedulerManager:
         except group_obj.InstanceGroupNotFound:
             raise exception.NoValidHost(
                 reason="Server group %s was deleted" % group_uuid)
-        with ctx.api_db.reader() as session:
-            group.hosts = group_obj.member_hosts(session, group.id,
-                                                 exclude=instance_uuids)
+        group.load_hosts(ctx, exclude=instance_uuids)
         spec.instance_group = group
 
     def _claim_best(self, ctx, spec, instance_uuid, hosts, resources,

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from stratus.api.identity import clouds
-from stratus.api.image import bootstrap as image_bootstrap
+from stratus.image import bootstrap as image_bootstrap
 from tests.client.conftest import BIN
 
 pytestmark = pytest.mark.slow

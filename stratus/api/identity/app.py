@@ -3,10 +3,10 @@ import webob.exc
 
 from stratus.api import errors
 from stratus.api.identity import routes
-from stratus.api.identity import store
-from stratus.api.identity import tokens
 from stratus.api import wsgi
 from stratus import context as stratus_context
+from stratus.identity import store
+from stratus.identity import tokens
 
 
 class IdentityApp(wsgi.Application):

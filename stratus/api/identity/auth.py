@@ -10,12 +10,12 @@ import jsonschema
 
 from stratus.api.identity import access
 from stratus.api.identity import catalog
-from stratus.api.identity import store as identity_store
-from stratus.api.identity import tokens
 from stratus.api.identity import views
 from stratus.api.schemas import identity as schema
 from stratus.api import wsgi
 from stratus import exception
+from stratus.identity import store as identity_store
+from stratus.identity import tokens
 
 SUBJECT_TOKEN = "X-Subject-Token"
 

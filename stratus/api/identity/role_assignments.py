@@ -6,9 +6,9 @@ import collections
 import dataclasses
 
 from stratus.api.identity import access
-from stratus.api.identity import store as identity_store
 from stratus.api.identity import views
 from stratus.api import wsgi
+from stratus.identity import store as identity_store
 
 
 def assign_role(req, project_id, user_id, role_id):

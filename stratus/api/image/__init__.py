@@ -1,2 +1,3 @@
 """The built-in Image service: the part of Glance v2 that the OpenStack
-clients and Stratus use."""
+clients and Stratus use. Its REST handlers; its data layer is in
+stratus.image (store, bootstrap)."""

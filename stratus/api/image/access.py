@@ -1,7 +1,7 @@
 """Who may do what to an image: Glance's policy rules (defaults in
 stratus.policies.image_service), checked by the handlers with the image as
 the target. Images the caller may not see stay 404 before any rule."""
-from stratus.api.image import store as image_store
+from stratus.image import store as image_store
 
 Forbidden = image_store.ImageForbidden
 

@@ -4,8 +4,8 @@ import webob.exc
 from stratus.api import auth
 from stratus.api import errors
 from stratus.api.image import routes
-from stratus.api.image import store
 from stratus.api import wsgi
+from stratus.image import store
 from stratus.policies import image_service
 from stratus import policy
 
@@ -26,7 +26,7 @@ class ImageApp(wsgi.Application):
         self.conf = conf
         self.databases = databases
         if conf.api.auth_strategy == "builtin" and token_validator is None:
-            from stratus.api.identity import tokens
+            from stratus.identity import tokens
             token_validator = tokens.validator_from_conf(conf, databases)
         self.authenticator = auth.make_authenticator(conf, token_validator)
         self.policy = policy.Policy(conf, rules=image_service.list_rules())

@@ -4,9 +4,9 @@ import webob.request
 import webob.static
 
 from stratus.api.image import access
-from stratus.api.image import store as image_store
 from stratus.api import wsgi
 from stratus import exception
+from stratus.image import store as image_store
 
 _OCTET_STREAM = "application/octet-stream"
 

@@ -1,9 +1,9 @@
 """/v2/images/{image_id}/tags/{tag}."""
 from stratus.api.image import access
-from stratus.api.image import store as image_store
 from stratus.api.schemas import image as image_schema
 from stratus.api import wsgi
 from stratus import exception
+from stratus.image import store as image_store
 
 _MAX_TAG_LENGTH = image_schema.WRITABLE["tags"]["items"]["maxLength"]
 

@@ -11,6 +11,7 @@ import re
 from stratus.api.placement import util
 from stratus.api import wsgi
 from stratus.placement import candidates
+from stratus.placement import errors as codes
 from stratus.placement import exception
 
 _DIGIT_SUFFIX = re.compile(
@@ -40,7 +41,7 @@ def _parse_groups(req):
             if len(values) > 1:
                 raise util.http_error(400, "Query parameter %r may be "
                                       "provided only once." % key,
-                                      util.DUPLICATE_KEY)
+                                      codes.QUERY_DUPLICATE_KEY)
             group.resources = util.parse_resources(values[0], key)
         elif prefix == "required":
             group.required, group.forbidden = util.parse_required(
@@ -52,7 +53,7 @@ def _parse_groups(req):
             if len(values) > 1:
                 raise util.http_error(400, "Query parameter %r may be "
                                       "provided only once." % key,
-                                      util.DUPLICATE_KEY)
+                                      codes.QUERY_DUPLICATE_KEY)
             group.in_tree = util.normalize_uuid(values[0], key)
     return groups
 
@@ -75,7 +76,8 @@ def _build_query(req):
     groups = _parse_groups(req)
     if not any(group.resources for group in groups.values()):
         raise util.http_error(400, "At least one resources parameter is "
-                              "required: ?resources=VCPU:1", util.MISSING_VALUE)
+                              "required: ?resources=VCPU:1",
+                              codes.QUERY_MISSING_VALUE)
     orphans = sorted(suffix for suffix, group in groups.items()
                      if not group.resources)
     if orphans and not util.wants(req, 36):
@@ -83,23 +85,23 @@ def _build_query(req):
             400, "All traits parameters must be associated with resources. "
             "Found the following orphaned traits keys: %s"
             % ", ".join("required%s" % suffix for suffix in orphans),
-            util.BAD_VALUE)
+            codes.QUERY_BAD_VALUE)
     granular = [s for s, g in groups.items() if s and g.resources]
     policy = util.single(req, "group_policy")
     if policy is not None and policy not in ("none", "isolate"):
         raise util.http_error(400, "Invalid query string parameters: "
                               "'%s' is not one of ['isolate', 'none']"
-                              % policy, util.BAD_VALUE)
+                              % policy, codes.QUERY_BAD_VALUE)
     if len(granular) > 1 and policy is None:
         raise util.http_error(400, 'The "group_policy" parameter is required '
                               'when specifying more than one "resources{N}" '
-                              'parameter.', util.MISSING_VALUE)
+                              'parameter.', codes.QUERY_MISSING_VALUE)
     limit = util.single(req, "limit")
     if limit is not None:
         if not util.is_digits(limit) or int(limit) < 1:
             raise util.http_error(400, "Invalid query string parameters: "
                                   "limit must be a positive integer. Got: %s"
-                                  % limit, util.BAD_VALUE)
+                                  % limit, codes.QUERY_BAD_VALUE)
         limit = int(limit)
     root_required, root_forbidden = [], set()
     if req.GET.getall("root_required"):
@@ -107,7 +109,7 @@ def _build_query(req):
             req, req.GET.getall("root_required"), "root_required")
         if any(len(any_of) > 1 for any_of in root_required):
             raise util.http_error(400, "root_required does not take any-of "
-                                  "(in:) values", util.BAD_VALUE)
+                                  "(in:) values", codes.QUERY_BAD_VALUE)
     same_subtree = []
     for value in req.GET.getall("same_subtree"):
         suffixes = value.split(",")
@@ -115,14 +117,15 @@ def _build_query(req):
         if unknown:
             raise util.http_error(400, "Real request groups must be used "
                                   "with same_subtree; unknown: %s"
-                                  % ", ".join(unknown), util.BAD_VALUE)
+                                  % ", ".join(unknown), codes.QUERY_BAD_VALUE)
         same_subtree.append(suffixes)
     for suffix, group in groups.items():
         if not group.resources and suffix and not any(
                 suffix in subtree for subtree in same_subtree):
             raise util.http_error(400, "Resourceless suffixed group request "
                                   "should be specified in `same_subtree` "
-                                  "query param: %s" % suffix, util.BAD_VALUE)
+                                  "query param: %s" % suffix,
+                                  codes.QUERY_BAD_VALUE)
     return candidates.CandidateQuery(
         groups=[groups[s] for s in sorted(groups)],
         group_policy=policy or "none", limit=limit,

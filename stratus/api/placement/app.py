@@ -10,6 +10,7 @@ from stratus.api import microversion
 from stratus.api import wsgi
 from stratus.api.placement import root
 from stratus.api.placement import routes
+from stratus.placement import errors as codes
 from stratus import policy
 
 SERVICE_TYPE = "placement"
@@ -24,7 +25,7 @@ class PlacementApp(wsgi.Application):
         self.databases = databases
         self.policy = policy.Policy(conf)
         if conf.api.auth_strategy == "builtin" and token_validator is None:
-            from stratus.api.identity import tokens
+            from stratus.identity import tokens
             token_validator = tokens.validator_from_conf(conf, databases)
         self.authenticator = auth.make_authenticator(conf, token_validator)
         self.router = wsgi.Router(routes.resolve())
@@ -65,7 +66,7 @@ class PlacementApp(wsgi.Application):
                  "detail": message, "request_id": request_id}
         if req.api_version >= (1, 23):
             error["code"] = getattr(exc, "error_code",
-                                    "placement.undefined_code")
+                                    codes.DEFAULT)
         headers = {}
         if status == 405:
             _, methods, _ = self.router.match(req.path_info)

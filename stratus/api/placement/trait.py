@@ -4,6 +4,7 @@ import re
 from stratus.api.placement import util
 from stratus.api.schemas import placement as schemas
 from stratus.api import wsgi
+from stratus.placement import errors as codes
 from stratus.placement import exception
 from stratus.placement import traits
 
@@ -31,13 +32,13 @@ def list_traits(req):
                                   "Expected name query string parameter in "
                                   "form: ?name=[in|startswith]:[name1,name2|"
                                   "prefix]. Got: \"%s\"" % name,
-                                  util.BAD_VALUE)
+                                  codes.QUERY_BAD_VALUE)
     value = util.single(req, "associated")
     if value is not None:
         if value.lower() not in ("true", "false"):
             raise util.http_error(400, "The query parameter \"associated\" "
                                   "only accepts \"true\" or \"false\"",
-                                  util.BAD_VALUE)
+                                  codes.QUERY_BAD_VALUE)
         associated = value.lower() == "true"
     return wsgi.json_response(req, {"traits": traits.list_traits(
         req.context, names=names, prefix=prefix, associated=associated)})

@@ -1,6 +1,7 @@
 """/resource_providers/{uuid}/usages and /usages."""
 from stratus.api.placement import util
 from stratus.api import wsgi
+from stratus.placement import errors as codes
 from stratus.placement import usages
 
 
@@ -22,7 +23,7 @@ def get_total_usages(req):
     if not project_id:
         raise util.http_error(400, "Invalid query string parameters: "
                               "'project_id' is a required property",
-                              util.MISSING_VALUE)
+                              codes.QUERY_MISSING_VALUE)
     if util.wants(req, 38):
         report = usages.project_usages_by_type(req.context, project_id,
                                                user_id)

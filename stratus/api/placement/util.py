@@ -5,10 +5,8 @@ import uuid as uuid_lib
 
 from stratus.api import errors
 from stratus.api import validation
+from stratus.placement import errors as codes
 
-DUPLICATE_KEY = "placement.query.duplicate_key"
-BAD_VALUE = "placement.query.bad_value"
-MISSING_VALUE = "placement.query.missing_value"
 _NAME = re.compile(r"^[A-Z0-9_]+$")
 _DIGITS = re.compile(r"^[0-9]+$")
 
@@ -44,7 +42,7 @@ def normalize_uuid(text, what="uuid"):
         return str(uuid_lib.UUID(text))
     except (ValueError, TypeError, AttributeError):
         raise http_error(400, "Invalid %s value: %s" % (what, text),
-                         BAD_VALUE)
+                         codes.QUERY_BAD_VALUE)
 
 
 def check_query(req, allowed, pattern=None):
@@ -60,7 +58,7 @@ def single(req, name):
     values = req.GET.getall(name)
     if len(values) > 1:
         raise http_error(400, "Query parameter %r may be provided only "
-                         "once." % name, DUPLICATE_KEY)
+                         "once." % name, codes.QUERY_DUPLICATE_KEY)
     return values[0] if values else None
 
 
@@ -80,15 +78,15 @@ def parse_resources(text, name="resources"):
             raise http_error(
                 400, "Badly formed %s parameter. Expected %s query string "
                 "parameter in form: ?%s=VCPU:2,MEMORY_MB:1024. Got: %s."
-                % (name, name, name, text), BAD_VALUE)
+                % (name, name, name, text), codes.QUERY_BAD_VALUE)
         value = int(amount)
         if value < 1 or value > 2147483647:
             raise http_error(400, "Requested resource %s expected positive "
                              "integer amount. Got: %s." % (class_name, amount),
-                             BAD_VALUE)
+                             codes.QUERY_BAD_VALUE)
         if class_name in resources:
             raise http_error(400, "Resource class %s listed twice in %s."
-                             % (class_name, name), BAD_VALUE)
+                             % (class_name, name), codes.QUERY_BAD_VALUE)
         resources[class_name] = value
     return resources
 
@@ -99,7 +97,7 @@ def parse_required(req, values, name="required"):
     (any-of from 1.39), repeated (from 1.39)."""
     if len(values) > 1 and not wants(req, 39):
         raise http_error(400, "Query parameter %r may be provided only "
-                         "once." % name, DUPLICATE_KEY)
+                         "once." % name, codes.QUERY_DUPLICATE_KEY)
     required, forbidden = [], set()
     for value in values:
         if wants(req, 39) and value.startswith("in:"):
@@ -119,7 +117,8 @@ def parse_required(req, values, name="required"):
     if conflict:
         raise http_error(400, "Conflicting required and forbidden traits "
                          "found in the following traits keys: %s: (%s)"
-                         % (name, ", ".join(sorted(conflict))), BAD_VALUE)
+                         % (name, ", ".join(sorted(conflict))),
+                         codes.QUERY_BAD_VALUE)
     return required, forbidden
 
 
@@ -127,7 +126,8 @@ def _check_traits(value, names, param):
     if not names or any(not n or not _NAME.match(n) for n in names):
         raise http_error(400, "Invalid query string parameters: Expected "
                          "'%s' parameter value of the form: HW_CPU_X86_VMX,"
-                         "CUSTOM_MAGIC. Got: %s" % (param, value), BAD_VALUE)
+                         "CUSTOM_MAGIC. Got: %s" % (param, value),
+                         codes.QUERY_BAD_VALUE)
 
 
 def parse_member_of(req, values, name="member_of"):
@@ -135,7 +135,7 @@ def parse_member_of(req, values, name="member_of"):
     'a', repeated (from 1.24), '!a' or '!in:a,b' (from 1.32)."""
     if len(values) > 1 and not wants(req, 24):
         raise http_error(400, "Query parameter %r may be provided only "
-                         "once." % name, DUPLICATE_KEY)
+                         "once." % name, codes.QUERY_DUPLICATE_KEY)
     member_of, forbidden = [], set()
     for value in values:
         negative = value.startswith("!") and wants(req, 32)
@@ -145,7 +145,7 @@ def parse_member_of(req, values, name="member_of"):
         elif "," in text:
             raise http_error(400, "Expected %s parameter to contain valid "
                              "UUID(s) with 'in:' prefix for several. Got: %s"
-                             % (name, value), BAD_VALUE)
+                             % (name, value), codes.QUERY_BAD_VALUE)
         uuids = {normalize_uuid(u, "aggregate uuid") for u in text.split(",")}
         if negative:
             forbidden |= uuids

@@ -15,17 +15,14 @@ carries each on from the step it reached: scheduled again when it never
 reached a cell, bound and sent to its compute when the conductor died
 between creating it in its cell and binding it there.
 """
-import contextlib
 import datetime
 import logging
 import traceback
 
-import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus.conductor.tasks import reschedule
-from stratus.db import api_models
 from stratus.db import cell_models
 from stratus.db import setup as db_setup
 from stratus.db.types import utcnow
@@ -48,24 +45,7 @@ EVENT = "conductor_schedule_and_build_instances"
 SUCCESS = instance_action_obj.RESULT_SUCCESS
 ERROR = instance_action_obj.RESULT_ERROR
 
-_INSERT_ACTION = cell_models.InstanceAction.__table__.insert()
-_INSERT_EVENT = cell_models.InstanceActionEvent.__table__.insert()
-_BUILD_REQUESTS = api_models.BuildRequest.__table__
-_MAPPINGS = api_models.InstanceMapping.__table__
-_CELLS = api_models.CellMapping.__table__
 _INSTANCES = cell_models.Instance.__table__
-_DELETE_BUILD_REQUEST = sa.delete(_BUILD_REQUESTS).where(
-    _BUILD_REQUESTS.c.instance_uuid == sa.bindparam("instance_uuid"))
-_TAKE_LEASE = sa.update(_BUILD_REQUESTS).where(
-    _BUILD_REQUESTS.c.instance_uuid == sa.bindparam("uuid"),
-    sa.or_(_BUILD_REQUESTS.c.updated_at.is_(None),
-           _BUILD_REQUESTS.c.updated_at < sa.bindparam("expired"))).values(
-    updated_at=sa.bindparam("now"))
-_MAP_TO_CELL = sa.update(_MAPPINGS).where(
-    _MAPPINGS.c.instance_uuid == sa.bindparam("mapped_uuid")).values(
-    cell_id=sa.select(_CELLS.c.id).where(
-        _CELLS.c.uuid == sa.bindparam("cell_uuid")).scalar_subquery(),
-    updated_at=sa.bindparam("now"))
 
 
 class BuildTask:
@@ -78,7 +58,7 @@ class BuildTask:
     def schedule_and_build_instances(self, ctx, build_requests,
                                      request_specs, admin_password,
                                      injected_files):
-        taken = take_build_requests(
+        taken = build_request_obj.take_build_requests(
             ctx, [br.instance_uuid for br in build_requests],
             self.conf.conductor.task_lease)
         if len(taken) < len(build_requests):
@@ -134,8 +114,8 @@ class BuildTask:
                     instance.create(cctx, session=session)
                     create_block_device_mappings(cctx, build_request,
                                                  session)
-                    record_action(cctx, instance.uuid, self.conf.host,
-                                  started, SUCCESS, session=session)
+                    _record_create(cctx, instance.uuid, self.conf.host,
+                                   started, SUCCESS, session)
             except Exception as exc:  # noqa: BLE001 - a build that fails ends ERROR, never BUILD
                 LOG.exception("Server %s could not be created in cell %s",
                               instance.uuid, selection.cell_uuid)
@@ -143,7 +123,8 @@ class BuildTask:
                             "it could not be written to its cell")
                 return
             try:
-                bind_to_cell(ctx, instance.uuid, selection.cell_uuid)
+                build_request_obj.bind_to_cell(ctx, instance.uuid,
+                                               selection.cell_uuid)
             except exception.BuildRequestNotFound:
                 LOG.info("Server %s was deleted while it was scheduled",
                          instance.uuid)
@@ -161,15 +142,17 @@ class BuildTask:
         abandoned_before, that were made and leased before it: by a
         process that died with every owner) and carry each on from the
         step it reached; the uuids resumed."""
-        expired = lease_expiry(self.conf.conductor.task_lease,
-                               abandoned_before)
+        expired = build_request_obj.lease_expiry(
+            self.conf.conductor.task_lease, abandoned_before)
         # A build request no conductor ever took: the cast that carried
         # it was lost (a broker outage), unless it is still queued.
         never_taken = utcnow() - datetime.timedelta(
             seconds=self.conf.conductor.in_flight_grace)
         resumed = []
-        for uuid in orphaned_build_requests(ctx, expired, never_taken):
-            if not take_build_requests(ctx, [uuid], expired=expired):
+        for uuid in build_request_obj.orphaned_build_requests(
+                ctx, expired, never_taken):
+            if not build_request_obj.take_build_requests(
+                    ctx, [uuid], expired=expired):
                 continue
             try:
                 self._resume_one(ctx, uuid)
@@ -201,7 +184,7 @@ class BuildTask:
         LOG.warning("Resuming the build of %s: binding it to cell %s",
                     uuid, cell_uuid)
         try:
-            bind_to_cell(ctx, uuid, cell_uuid)
+            build_request_obj.bind_to_cell(ctx, uuid, cell_uuid)
         except exception.BuildRequestNotFound:
             return
         if cell_uuid != db_setup.CELL0_UUID:
@@ -277,7 +260,8 @@ class BuildTask:
                 clip_to_columns(instance)
                 self._create_in_cell0(cctx, build_request, fault, started)
             try:
-                bind_to_cell(ctx, instance.uuid, db_setup.CELL0_UUID)
+                build_request_obj.bind_to_cell(ctx, instance.uuid,
+                                               db_setup.CELL0_UUID)
             except exception.BuildRequestNotFound:
                 instance.destroy()
 
@@ -286,8 +270,8 @@ class BuildTask:
             build_request.instance.create(cctx, session=session)
             create_block_device_mappings(cctx, build_request, session)
             fault.create(cctx, session=session)
-            record_action(cctx, build_request.instance_uuid, self.conf.host,
-                          started, ERROR, session=session)
+            _record_create(cctx, build_request.instance_uuid,
+                           self.conf.host, started, ERROR, session)
 
 
 def create_block_device_mappings(cctx, build_request, session):
@@ -297,83 +281,12 @@ def create_block_device_mappings(cctx, build_request, session):
         mappings.create(cctx, session=session)
 
 
-def record_action(cctx, instance_uuid, host, started, result,
-                  session=None):
+def _record_create(cctx, instance_uuid, host, started, result, session):
     """The request's 'create' action with this task's finished event, in
-    one transaction (the rows InstanceAction and InstanceActionEvent read;
-    one write instead of three on the boot path); in session when given
-    (the transaction that creates the instance)."""
-    now = utcnow()
-    writer = (contextlib.nullcontext(session) if session is not None
-              else cctx.cell_db.writer())
-    with writer as session:
-        action_id = session.execute(_INSERT_ACTION, dict(
-            action=instance_action_obj.CREATE,
-            instance_uuid=instance_uuid, request_id=cctx.request_id,
-            user_id=cctx.user_id, project_id=cctx.project_id,
-            start_time=started, message=None if result == SUCCESS else ERROR,
-            created_at=started, updated_at=now)).inserted_primary_key[0]
-        session.execute(_INSERT_EVENT, dict(
-            event=EVENT, action_id=action_id, start_time=started,
-            finish_time=now, result=result, host=host, created_at=started,
-            updated_at=now))
-
-
-def bind_to_cell(ctx, instance_uuid, cell_uuid):
-    """In one API transaction: delete the build request and map the
-    instance to its cell. BuildRequestNotFound (and no change) when the
-    user deleted the server meanwhile."""
-    with ctx.api_db.writer() as session:
-        deleted = session.execute(_DELETE_BUILD_REQUEST, {
-            "instance_uuid": instance_uuid}).rowcount
-        if not deleted:
-            raise exception.BuildRequestNotFound(uuid=instance_uuid)
-        session.execute(_MAP_TO_CELL, {"mapped_uuid": instance_uuid,
-                                       "cell_uuid": cell_uuid,
-                                       "now": utcnow()})
-
-
-def lease_expiry(lease, abandoned_before=None):
-    """The moment before which a build request's lease has run out:
-    lease seconds ago, or abandoned_before when that is later."""
-    expired = utcnow() - datetime.timedelta(seconds=lease)
-    if abandoned_before is not None:
-        expired = max(expired, abandoned_before)
-    return expired
-
-
-def take_build_requests(ctx, instance_uuids, lease=None, expired=None):
-    """Take the lease on those build requests that nobody holds (their
-    updated_at unset or older than lease seconds, or than expired): the
-    set of uuids taken (one conditional UPDATE each, so of two
-    conductors exactly one takes a build request)."""
-    now = utcnow()
-    if expired is None:
-        expired = lease_expiry(lease)
-    taken = set()
-    with ctx.api_db.writer() as session:
-        for uuid in instance_uuids:
-            if session.execute(_TAKE_LEASE, {
-                    "uuid": uuid, "now": now,
-                    "expired": expired}).rowcount:
-                taken.add(uuid)
-    return taken
-
-
-def orphaned_build_requests(ctx, expired, never_taken=None):
-    """Build requests made before expired whose lease (if any) ran out
-    then: their conductor is gone, or their message was lost; and those
-    made before never_taken that no conductor ever took."""
-    table = _BUILD_REQUESTS
-    orphaned = sa.and_(table.c.created_at < expired,
-                       sa.or_(table.c.updated_at.is_(None),
-                              table.c.updated_at < expired))
-    if never_taken is not None:
-        orphaned = sa.or_(orphaned, sa.and_(
-            table.c.updated_at.is_(None), table.c.created_at < never_taken))
-    with ctx.api_db.reader() as session:
-        return list(session.scalars(sa.select(table.c.instance_uuid).where(
-            orphaned).order_by(table.c.created_at)).all())
+    the transaction that creates the instance."""
+    instance_action_obj.record_finished_action(
+        cctx, instance_uuid, instance_action_obj.CREATE, EVENT, host,
+        started, result, session=session)
 
 
 def clip_to_columns(instance):

@@ -29,14 +29,11 @@ import copy
 import datetime
 import logging
 
-import sqlalchemy as sa
 
 from stratus.compute import states
 from stratus.conductor.tasks import build
 from stratus.conductor.tasks import destroy
 from stratus.conductor.tasks import reschedule
-from stratus.db import api_models
-from stratus.db import cell_models
 from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import cell_mapping as cell_mapping_obj
@@ -46,6 +43,7 @@ from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_fault as instance_fault_obj
 from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
+from stratus.objects import instance_queries
 from stratus.objects import migration as migration_obj
 from stratus.objects import service as service_obj
 from stratus.placement import allocations
@@ -137,25 +135,9 @@ OWNERS = [
      "fault; its `spawning` too, at build_timeout), a shelve task "
      "cleared; a compute that restarts settles its shelved servers"),
 ]
-_I = cell_models.Instance.__table__
 # Deleted servers whose claims the check looks for (a conductor that
 # died inside instance_destroy leaves one).
 RECENT_DELETES = datetime.timedelta(days=1)
-_RECENTLY_DELETED = sa.select(_I.c.uuid).where(
-    _I.c.deleted != 0, _I.c.deleted_at >= sa.bindparam("since"))
-_CANDIDATES = sa.select(_I.c.uuid, _I.c.vm_state, _I.c.task_state,
-                        _I.c.host, _I.c.updated_at).where(
-    _I.c.deleted == 0, _I.c.task_state.is_not(None),
-    _I.c.updated_at < sa.bindparam("before"))
-_CONSUMERS = api_models.Consumer.__table__
-_MAPPINGS = api_models.InstanceMapping.__table__
-_BUILD_REQUESTS = api_models.BuildRequest.__table__
-# Placement consumers of servers deleted (their mapping queued for
-# delete) that no build request stands for any more.
-_DELETED_CONSUMERS = sa.select(_CONSUMERS.c.uuid).join(
-    _MAPPINGS, _MAPPINGS.c.instance_uuid == _CONSUMERS.c.uuid).where(
-    _MAPPINGS.c.queued_for_delete.is_(True),
-    ~sa.exists().where(_BUILD_REQUESTS.c.instance_uuid == _CONSUMERS.c.uuid))
 
 
 def kind_of(vm_state, task_state):
@@ -218,9 +200,8 @@ class StuckStates:
             before = max(before, abandoned_before)
         for cell in cell_mapping_obj.CellMappingList.get_all(ctx).host_cells():
             try:
-                with ctx.cell_db_for(cell.uuid).reader() as session:
-                    rows = session.execute(_CANDIDATES,
-                                           {"before": before}).all()
+                rows = instance_queries.tasks_unchanged_since(
+                    ctx, cell.uuid, before)
             except exception.DatabaseUnreachable:
                 LOG.warning("Cell %s is unreachable: not checked", cell.uuid)
                 continue
@@ -264,10 +245,8 @@ class StuckStates:
         """Servers deleted while their conductor was dead between its
         claim (or its create in the cell) and its binding: the claim and
         the unbound instance go. {uuid: what was done}."""
-        with ctx.api_db.reader() as session:
-            uuids = list(session.scalars(_DELETED_CONSUMERS).all())
         done = {}
-        for uuid in uuids:
+        for uuid in instance_queries.deleted_with_consumers(ctx):
             cell_uuid, instance = build.created_in_cell(ctx, uuid)
             if instance is None:
                 LOG.warning("Removing the allocations of deleted server %s",
@@ -291,17 +270,9 @@ class StuckStates:
         """Claims of servers of the cell deleted since then, and of their
         moves: removed (a conductor died between the server's delete and
         its claims')."""
-        with ctx.cell_db_for(cell_uuid).reader() as session:
-            deleted = list(session.scalars(_RECENTLY_DELETED,
-                                           {"since": since}).all())
-        held = []
-        with ctx.api_db.reader() as session:
-            for start in range(0, len(deleted), 500):
-                held.extend(session.scalars(sa.select(
-                    _CONSUMERS.c.uuid).where(_CONSUMERS.c.uuid.in_(
-                        deleted[start:start + 500]))).all())
+        deleted = instance_queries.deleted_since(ctx, cell_uuid, since)
         done = {}
-        for uuid in held:
+        for uuid in instance_queries.consumers_among(ctx, deleted):
             LOG.warning("Removing the allocations of deleted server %s",
                         uuid)
             allocations.remove_consumer(ctx, uuid)

@@ -4,7 +4,7 @@ only the hypervisors where one of those servers runs pass.
 The servers' hosts are read once per request (one query per cell), not
 per host.
 """
-from stratus.scheduler import host_state as host_state_module
+from stratus.objects import instance_queries
 from stratus.scheduler.filters import utils
 
 
@@ -22,7 +22,7 @@ class SameHostFilter:
         if not uuids:
             return None
         return NodesOfServers(
-            host_state_module.nodes_of_instances(ctx, uuids), self.wanted)
+            instance_queries.nodes_of_instances(ctx, uuids), self.wanted)
 
 
 class NodesOfServers:

@@ -2,7 +2,7 @@ import pytest
 import webob
 
 from stratus.api.identity import app as identity_app
-from stratus.api.identity import bootstrap
+from stratus.identity import bootstrap
 from tests.functional.identity.serving import served  # noqa: F401 (fixture)
 
 

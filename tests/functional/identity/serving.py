@@ -6,10 +6,10 @@ import openstack
 import pytest
 
 from stratus.api.identity import app as identity_app
-from stratus.api.identity import bootstrap as identity_bootstrap
 from stratus.api.identity import clouds
 from stratus.api.image import app as image_app
-from stratus.api.image import bootstrap as image_bootstrap
+from stratus.identity import bootstrap as identity_bootstrap
+from stratus.image import bootstrap as image_bootstrap
 from stratus import wsgi_server
 
 

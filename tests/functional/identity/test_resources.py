@@ -3,7 +3,7 @@
 not."""
 import pytest
 
-from stratus.api.identity import tokens
+from stratus.identity import tokens
 
 
 def _id_of(identity, token, collection, name):
@@ -222,7 +222,7 @@ def test_services_and_endpoints(identity, admin):
 
 def test_bootstrap_is_idempotent_and_resets_passwords(identity, identity_conf,
                                                       databases, admin):
-    from stratus.api.identity import bootstrap
+    from stratus.identity import bootstrap
     identity_conf.set_override("demo_password", "changed", group="identity")
     bootstrap.bootstrap(identity_conf, databases)
     users = identity.request("GET", "/v3/users", token=admin).json["users"]

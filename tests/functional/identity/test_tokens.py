@@ -2,7 +2,7 @@
 import datetime
 
 from stratus.api.identity import app as identity_app
-from stratus.api.identity import tokens
+from stratus.identity import tokens
 from tests.functional.identity.conftest import IdentityClient
 
 

@@ -4,8 +4,8 @@ import pytest
 import webob
 
 from stratus.api.image import app as image_app
-from stratus.api.image import bootstrap
 from stratus.api.schemas import image as image_schema
+from stratus.image import bootstrap
 from tests.functional.identity.serving import served  # noqa: F401 (fixture)
 
 

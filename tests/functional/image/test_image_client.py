@@ -4,10 +4,10 @@ import os
 
 import pytest
 
-from stratus.api.image import bootstrap
-from stratus.image import client
 from stratus import context as stratus_context
 from stratus import exception
+from stratus.image import bootstrap
+from stratus.image import client
 from stratus import wsgi_server
 
 

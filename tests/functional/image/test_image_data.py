@@ -3,7 +3,7 @@ import hashlib
 import os
 import struct
 
-from stratus.api.image import bootstrap
+from stratus.image import bootstrap
 
 
 def _stored_files(image_conf):

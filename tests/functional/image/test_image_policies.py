@@ -4,7 +4,7 @@ only an admin makes an image public. Refusals are 403 in Glance's error
 format, and an image one may not see is 404."""
 import pytest
 
-from stratus.api.image import bootstrap
+from stratus.image import bootstrap
 
 TINY = bootstrap.DEFAULT_IMAGE_ID
 

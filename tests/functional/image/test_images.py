@@ -3,7 +3,7 @@ update, tag and delete, with Glance's visibility rules and errors."""
 import hashlib
 import os
 
-from stratus.api.image import bootstrap
+from stratus.image import bootstrap
 
 TINY = bootstrap.DEFAULT_IMAGE_ID
 

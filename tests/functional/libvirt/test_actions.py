@@ -132,7 +132,7 @@ def test_rescue_crash_dump_network_injection_and_password(guest_cloud):
         # A rescue image QEMU must not open (a "raw" upload holding a
         # qcow2 header): ERROR with the reason, and the guest keeps
         # running from its own disk with no rescue files.
-        from stratus.api.image import bootstrap
+        from stratus.image import bootstrap
         from stratus import context as stratus_context
         image_api = guest_cloud._image_api()
         ctx = stratus_context.get_admin_context(guest_cloud.cloud.databases)

@@ -98,7 +98,7 @@ def test_disk_image_boots_on_its_own(guest_cloud):
 
 
 def test_unbootable_image_ends_in_error_with_the_reason(guest_cloud):
-    from stratus.api.image import bootstrap
+    from stratus.image import bootstrap
     server = guest_cloud.api.post("/servers", {"server": {
         "name": "blank", "flavorRef": guest_cloud.flavor,
         "imageRef": bootstrap.DEFAULT_IMAGE_ID,

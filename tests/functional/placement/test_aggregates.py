@@ -2,6 +2,7 @@
 provider generation from 1.19."""
 import uuid
 
+from stratus.placement import errors as codes
 from tests.functional.placement.conftest import error_of
 
 AGG1 = "aaaaaaaa-0000-4000-8000-000000000001"
@@ -36,7 +37,7 @@ def test_generation_from_1_19(placement):
     assert body == {"aggregates": [AGG1], "resource_provider_generation": 1}
     error_of(placement.request("PUT", path, {
         "aggregates": [], "resource_provider_generation": 0}), 409,
-        "placement.concurrent_update")
+        codes.CONCURRENT_UPDATE)
     assert placement.get(path) == {"aggregates": [AGG1],
                                    "resource_provider_generation": 1}
     error_of(placement.request("PUT", path, {

@@ -3,6 +3,7 @@ import uuid
 
 from stratus import context as stratus_context
 from stratus.placement import candidates
+from stratus.placement import errors as codes
 from tests.functional.placement.conftest import error_of
 
 AGG = "aaaaaaaa-0000-4000-8000-000000000001"
@@ -157,7 +158,7 @@ def test_granular_groups_and_group_policy(placement):
     root, (numa0, numa1) = _numa_host(placement, "cn1", (4, 4))
     query = "resources1=VCPU:2&resources2=VCPU:2"
     error_of(placement.request("GET", "/allocation_candidates?" + query), 400,
-             "placement.query.missing_value")
+             codes.QUERY_MISSING_VALUE)
     error_of(placement.request("GET", "/allocation_candidates?" + query
                                + "&group_policy=isolate", version="1.24"), 400)
     isolated = _candidates(placement, query + "&group_policy=isolate")

@@ -1,6 +1,7 @@
 """/allocations, /allocations/{consumer} and provider allocations."""
 import uuid
 
+from stratus.placement import errors as codes
 from tests.functional.placement.conftest import error_of
 
 CONSUMER = "33333333-3333-4333-8333-333333333333"
@@ -44,14 +45,14 @@ def test_consumer_generation_from_1_28(placement):
                                version="1.28"), 400)
     error_of(placement.request("PUT", "/allocations/" + CONSUMER, dict(
         body, consumer_generation=3), version="1.28"), 409,
-        "placement.concurrent_update")
+        codes.CONCURRENT_UPDATE)
     placement.ok("PUT", "/allocations/" + CONSUMER, dict(
         body, consumer_generation=None), version="1.28", status=204)
     shown = placement.get("/allocations/" + CONSUMER, version="1.28")
     assert shown["consumer_generation"] == 1
     error_of(placement.request("PUT", "/allocations/" + CONSUMER, dict(
         body, consumer_generation=None), version="1.28"), 409,
-        "placement.concurrent_update")
+        codes.CONCURRENT_UPDATE)
     placement.ok("PUT", "/allocations/" + CONSUMER, dict(
         body, consumer_generation=1), version="1.28", status=204)
     assert placement.get("/allocations/" + CONSUMER)[

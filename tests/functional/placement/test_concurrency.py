@@ -2,6 +2,8 @@
 import concurrent.futures
 import uuid
 
+from stratus.placement import errors as codes
+
 
 def test_parallel_allocations_fill_a_provider_exactly(placement):
     rp = placement.provider("cn1", inventories={"VCPU": 5})
@@ -26,4 +28,4 @@ def test_stale_generation_loses_to_a_concurrent_writer(placement):
         "traits": ["HW_CPU_X86_AVX2"],
         "resource_provider_generation": generation})
     assert (first.status_int, second.status_int) == (200, 409)
-    assert second.json["errors"][0]["code"] == "placement.concurrent_update"
+    assert second.json["errors"][0]["code"] == codes.CONCURRENT_UPDATE

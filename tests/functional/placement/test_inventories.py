@@ -1,6 +1,7 @@
 """/resource_providers/{uuid}/inventories[/{resource_class}]."""
 import uuid
 
+from stratus.placement import errors as codes
 from tests.functional.placement.conftest import error_of
 
 
@@ -23,7 +24,7 @@ def test_put_get_and_generations(placement):
     assert placement.get(_path(rp, "MEMORY_MB"))["reserved"] == 512
     stale = placement.request("PUT", _path(rp), {
         "resource_provider_generation": 0, "inventories": {}})
-    error_of(stale, 409, "placement.concurrent_update")
+    error_of(stale, 409, codes.CONCURRENT_UPDATE)
     assert placement.generation(rp) == 1
 
 
@@ -49,7 +50,7 @@ def test_update_and_delete_one_class(placement):
     assert (body["total"], body["resource_provider_generation"]) == (32, 2)
     error_of(placement.request("PUT", _path(rp, "VCPU"), {
         "resource_provider_generation": 1, "total": 8}), 409,
-        "placement.concurrent_update")
+        codes.CONCURRENT_UPDATE)
     error_of(placement.request("PUT", _path(rp, "MEMORY_MB"), {
         "resource_provider_generation": 2, "total": 8}), 400)
     assert placement.request("DELETE", _path(rp, "DISK_GB")).status_int == 204
@@ -65,11 +66,11 @@ def test_in_use_inventory_cannot_go(placement):
     error_of(placement.request("PUT", _path(rp), {
         "resource_provider_generation": generation,
         "inventories": {"DISK_GB": {"total": 10}}}), 409,
-        "placement.inventory.inuse")
+        codes.INVENTORY_INUSE)
     error_of(placement.request("DELETE", _path(rp, "VCPU")), 409,
-             "placement.inventory.inuse")
+             codes.INVENTORY_INUSE)
     error_of(placement.request("DELETE", _path(rp)), 409,
-             "placement.inventory.inuse")
+             codes.INVENTORY_INUSE)
     assert placement.request("DELETE", _path(rp, "DISK_GB")).status_int == 204
 
 

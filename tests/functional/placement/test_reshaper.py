@@ -1,6 +1,7 @@
 """POST /reshaper (1.30): inventories and allocations moved atomically."""
 import uuid
 
+from stratus.placement import errors as codes
 from tests.functional.placement.conftest import error_of
 
 CONSUMER = "33333333-3333-4333-8333-333333333333"
@@ -57,13 +58,13 @@ def test_all_or_nothing(placement):
     placement.allocate(str(uuid.uuid4()), {root: {"VCPU": 1}})
     body = _reshape_body(placement, root, child, consumer_type="INSTANCE")
     error_of(placement.request("POST", "/reshaper", body), 409,
-             "placement.inventory.inuse")
+             codes.INVENTORY_INUSE)
     assert "VCPU" in placement.get("/resource_providers/%s/inventories"
                                    % root)["inventories"]
     stale = _reshape_body(placement, root, child, consumer_type="INSTANCE")
     stale["inventories"][root]["resource_provider_generation"] -= 1
     error_of(placement.request("POST", "/reshaper", stale), 409,
-             "placement.concurrent_update")
+             codes.CONCURRENT_UPDATE)
     error_of(placement.request("POST", "/reshaper", _reshape_body(
         placement, root, child), version="1.38"), 400)
     missing = _reshape_body(placement, root, child, consumer_type="INSTANCE")

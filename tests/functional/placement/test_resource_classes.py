@@ -1,6 +1,7 @@
 """/resource_classes: standard ones, CUSTOM_* ones, PUT creating from 1.7."""
 import os_resource_classes
 
+from stratus.placement import errors as codes
 from tests.functional.placement.conftest import error_of
 
 
@@ -26,7 +27,7 @@ def test_create_show_delete(placement):
     assert response.headers["Location"].endswith("/resource_classes/CUSTOM_GPU")
     error_of(placement.request("POST", "/resource_classes",
                                {"name": "CUSTOM_GPU"}), 409,
-             "placement.duplicate_name")
+             codes.DUPLICATE_NAME)
     for name in ("GPU", "custom_x", "CUSTOM_", "CUSTOM_" + "X" * 300):
         error_of(placement.request("POST", "/resource_classes",
                                    {"name": name}), 400)

@@ -1,6 +1,7 @@
 """/resource_providers: create, show, list filters, update, delete."""
 import uuid
 
+from stratus.placement import errors as codes
 from tests.functional.placement.conftest import error_of
 
 RP1 = "11111111-1111-4111-8111-111111111111"
@@ -36,10 +37,10 @@ def test_duplicates_conflict(placement):
     placement.provider("cn1", provider_uuid=RP1)
     error_of(placement.request("POST", "/resource_providers",
                                {"name": "cn1"}), 409,
-             "placement.duplicate_name")
+             codes.DUPLICATE_NAME)
     error_of(placement.request("POST", "/resource_providers",
                                {"name": "other", "uuid": RP1}), 409,
-             "placement.duplicate_name")
+             codes.DUPLICATE_NAME)
 
 
 def test_create_validates(placement):
@@ -64,7 +65,7 @@ def test_nested_tree(placement):
     assert {rp["uuid"] for rp in tree["resource_providers"]} == {
         root, child, grandchild}
     error_of(placement.request("DELETE", "/resource_providers/" + child),
-             409, "placement.resource_provider.cannot_delete_parent")
+             409, codes.PROVIDER_CANNOT_DELETE_PARENT)
 
 
 def test_reparenting_needs_1_37(placement):
@@ -98,7 +99,7 @@ def test_update_renames(placement):
     assert body["name"] == "new"
     error_of(placement.request("PUT", "/resource_providers/" + RP1,
                                {"name": "cn2"}), 409,
-             "placement.duplicate_name")
+             codes.DUPLICATE_NAME)
     error_of(placement.request("PUT", "/resource_providers/" + RP1, {}), 400)
 
 
@@ -136,16 +137,16 @@ def test_list_filters(placement):
     error_of(placement.request("GET", "/resource_providers?resources=NOPE:1"),
              400)
     error_of(placement.request("GET", "/resource_providers?resources=VCPU"),
-             400, "placement.query.bad_value")
+             400, codes.QUERY_BAD_VALUE)
     error_of(placement.request("GET", "/resource_providers?required=CUSTOM_NO"),
              400)
     error_of(placement.request("GET", "/resource_providers?name=a&name=b"),
-             400, "placement.query.duplicate_key")
+             400, codes.QUERY_DUPLICATE_KEY)
     error_of(placement.request("GET", "/resource_providers?bogus=1"), 400)
     assert names("?member_of=%s&member_of=%s" % (agg, uuid.uuid4())) == []
     error_of(placement.request("GET", "/resource_providers?member_of=%s&member_of=%s"
                                % (agg, agg), version="1.23"), 400,
-             "placement.query.duplicate_key")
+             codes.QUERY_DUPLICATE_KEY)
     assert small != big
 
 
@@ -153,7 +154,7 @@ def test_delete(placement):
     rp = placement.provider("cn1", inventories={"VCPU": 4})
     placement.allocate(str(uuid.uuid4()), {rp: {"VCPU": 1}})
     error_of(placement.request("DELETE", "/resource_providers/" + rp), 409,
-             "placement.resource_provider.inuse")
+             codes.PROVIDER_IN_USE)
     empty = placement.provider("empty", inventories={"VCPU": 4},
                                traits=["HW_CPU_X86_SSE"])
     assert placement.request("DELETE", "/resource_providers/" + empty

@@ -1,4 +1,5 @@
 """GET /, microversion negotiation, and the shape of every error."""
+from stratus.placement import errors as codes
 from tests.functional.placement.conftest import error_of
 
 
@@ -30,7 +31,7 @@ def test_unsupported_and_malformed_versions(placement_sqlite):
 
 def test_unknown_url_is_404_and_wrong_method_405_with_json(placement_sqlite):
     error = error_of(placement_sqlite.request("GET", "/nothing-here"), 404,
-                     "placement.undefined_code")
+                     codes.DEFAULT)
     assert "could not be found" in error["detail"]
     response = placement_sqlite.request("PATCH", "/resource_providers")
     error_of(response, 405)
@@ -43,7 +44,7 @@ def test_error_code_appears_at_1_23_not_before(placement_sqlite):
                                         version="1.22").json["errors"]
     assert "code" not in error
     error_of(placement_sqlite.request("GET", missing, version="1.23"), 404,
-             "placement.undefined_code")
+             codes.DEFAULT)
 
 
 def test_authentication_and_admin_only_policy(placement_sqlite):

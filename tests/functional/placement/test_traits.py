@@ -3,6 +3,7 @@ import uuid
 
 import os_traits
 
+from stratus.placement import errors as codes
 from tests.functional.placement.conftest import error_of
 
 
@@ -47,7 +48,7 @@ def test_provider_traits(placement):
                     "resource_provider_generation": 1}
     error_of(placement.request("PUT", path, {
         "traits": [], "resource_provider_generation": 0}), 409,
-        "placement.concurrent_update")
+        codes.CONCURRENT_UPDATE)
     error_of(placement.request("PUT", path, {
         "traits": ["CUSTOM_UNKNOWN"], "resource_provider_generation": 1}), 400)
     error_of(placement.request("PUT", path, {"traits": []}), 400)

@@ -12,6 +12,7 @@ from stratus.db import api_models
 from stratus.db import cell_models
 from stratus.db.types import utcnow
 from stratus import exception
+from stratus.objects import build_request as build_request_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import fields
 from stratus.objects import service as service_obj
@@ -195,17 +196,17 @@ def test_a_build_request_whose_conductor_died_is_resumed(recovery,
 
 def test_a_build_cut_short_before_its_cell_binding_is_resumed(
         recovery, monkeypatch):
-    real_bind = build.bind_to_cell
+    real_bind = build_request_obj.bind_to_cell
 
     def dies(ctx, instance_uuid, cell_uuid):
         raise RuntimeError("conductor killed here")
-    monkeypatch.setattr(build, "bind_to_cell", dies)
+    monkeypatch.setattr(build_request_obj, "bind_to_cell", dies)
     server = recovery.demo.create_server(
         name="cut", image=recovery.demo.first_image_id())["server"]
     ctx = recovery.ctx()
     # The conductor created the server in its cell and died there.
     _wait(lambda: build.created_in_cell(ctx, server["id"])[1] is not None)
-    monkeypatch.setattr(build, "bind_to_cell", real_bind)
+    monkeypatch.setattr(build_request_obj, "bind_to_cell", real_bind)
     with recovery.cloud.databases.api.writer() as session:
         session.execute(sa.update(_BR).where(
             _BR.c.instance_uuid == server["id"]).values(
@@ -228,24 +229,25 @@ def _wait(predicate, timeout=10):
 
 def test_one_conductor_takes_a_build_request(databases):
     ctx = stratus_context.get_admin_context(databases)
-    from stratus.objects import build_request as build_request_obj
     from stratus.objects import instance as instance_obj
     import uuid as uuid_lib
     uuid = str(uuid_lib.uuid4())
     instance = instance_obj.Instance(uuid=uuid, project_id="p", user_id="u")
     build_request_obj.BuildRequest(
         ctx, instance_uuid=uuid, project_id="p", instance=instance).create()
-    assert build.take_build_requests(ctx, [uuid], 60) == {uuid}
-    assert build.take_build_requests(ctx, [uuid], 60) == set()
-    assert build.orphaned_build_requests(ctx, build.lease_expiry(60)) == []
+    leases = build_request_obj
+    assert leases.take_build_requests(ctx, [uuid], 60) == {uuid}
+    assert leases.take_build_requests(ctx, [uuid], 60) == set()
+    assert leases.orphaned_build_requests(ctx, leases.lease_expiry(60)) == []
     with databases.api.writer() as session:
         session.execute(sa.update(_BR).where(
             _BR.c.instance_uuid == uuid).values(
             created_at=utcnow() - HOUR_AGO, updated_at=utcnow() - HOUR_AGO))
-    assert build.orphaned_build_requests(ctx, build.lease_expiry(60)) == [uuid]
-    assert build.take_build_requests(ctx, [uuid, "other"], 60) == {uuid}
+    assert leases.orphaned_build_requests(
+        ctx, leases.lease_expiry(60)) == [uuid]
+    assert leases.take_build_requests(ctx, [uuid, "other"], 60) == {uuid}
     with pytest.raises(exception.BuildRequestNotFound):
-        build.bind_to_cell(ctx, "other", "x")
+        leases.bind_to_cell(ctx, "other", "x")
 
 
 def test_a_delete_a_live_compute_never_finished_is_sent_again(recovery):

@@ -15,8 +15,8 @@ import uuid
 from stratus.api.compute import app as compute_app
 from stratus.api.compute import routes
 from stratus.api.image import app as image_app
-from stratus.api.image import bootstrap as image_bootstrap
 from stratus import context as stratus_context
+from stratus.image import bootstrap as image_bootstrap
 from stratus.image import client as image_client
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import cell_mapping

@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
-from stratus.api.identity import passwords
-from stratus.api.identity import tokens
+from stratus.identity import passwords
+from stratus.identity import tokens
 
 
 def test_the_key_file_is_private_and_kept(tmp_path):

@@ -1,7 +1,7 @@
 import struct
 
-from stratus.api.image import bootstrap
-from stratus.api.image import store
+from stratus.image import bootstrap
+from stratus.image import store
 
 
 def test_empty_qcow2_layout():

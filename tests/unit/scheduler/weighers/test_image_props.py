@@ -1,6 +1,6 @@
 import collections
 
-from stratus.scheduler import host_state
+from stratus.objects import instance_queries
 from stratus.scheduler.weighers import image_props
 from tests.unit.scheduler import fakes
 from tests.unit.scheduler import servers
@@ -50,6 +50,6 @@ def test_instance_image_properties_are_read_per_node(ctx):
     servers.place(ctx, "h2", "h2-node", image_properties={"os_distro": "lin"})
     servers.place(ctx, "h2", "h2-node", deleted=True,
                   image_properties={"os_distro": "win"})
-    assert host_state.instance_image_properties(ctx) == {
+    assert instance_queries.image_properties_by_node(ctx) == {
         ("h1", "h1-node"): {("os_distro", "win"): 2, ("hw_x", "1"): 1},
         ("h2", "h2-node"): {("os_distro", "lin"): 1}}

@@ -13,9 +13,9 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
-from stratus.api.identity import passwords
 from stratus.db import api_models
 from stratus import exception
+from stratus.identity import passwords
 
 User = api_models.IdentityUser
 Project = api_models.IdentityProject

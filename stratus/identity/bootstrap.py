@@ -4,9 +4,9 @@ roles admin/member/reader with the implications admin => member => reader
 (the one domain, built in); user admin (admin, member and reader on
 project admin) and user demo (member and reader on project demo), with
 the passwords [identity] admin_password and demo_password."""
-from stratus.api.identity import store as identity_store
-from stratus.api.identity import tokens
 from stratus import exception
+from stratus.identity import store as identity_store
+from stratus.identity import tokens
 
 ROLES = ("admin", "member", "reader")
 IMPLIED_ROLES = (("admin", "member"), ("member", "reader"))

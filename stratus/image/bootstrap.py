@@ -4,9 +4,9 @@ from it by a real hypervisor finds a blank disk."""
 import struct
 import uuid
 
-from stratus.api.image import store as image_store
 from stratus import context as stratus_context
 from stratus import exception
+from stratus.image import store as image_store
 
 DEFAULT_IMAGE_NAME = "stratus-tiny"
 # Fixed, so that every cloud (and its Tempest config) knows it in advance.

@@ -1,0 +1,145 @@
+"""Usage as the quota engine counts it (stratus/quota.py): servers from
+the API DB's instance mappings, their vCPUs and RAM from every cell's live
+instances (one aggregate query per cell) plus the build requests that
+have not reached a cell yet; key pairs per user; server groups."""
+import json
+
+import sqlalchemy as sa
+
+from stratus.db import api_models
+from stratus.db import cell_models
+from stratus import exception
+from stratus.objects import fields
+
+# What the servers count in: their number, vCPUs and RAM.
+SERVER_RESOURCES = ("instances", "cores", "ram")
+
+
+def count(context, project_id, user_id, resources, pending):
+    """{resource: in use} for a project, or for one user in it; key
+    pairs belong to users, so a project's count of them is 0.
+    pending: count the servers that have not reached a cell yet."""
+    wanted = set(resources)
+    used = dict.fromkeys(resources, 0)
+    sizes = wanted & {"cores", "ram"}
+    with context.api_db.reader() as session:
+        if wanted & set(SERVER_RESOURCES):
+            used.update(_count_servers(session, project_id, user_id,
+                                       sizes, pending))
+        if "key_pairs" in wanted and user_id is not None:
+            used["key_pairs"] = session.scalar(
+                sa.select(sa.func.count()).where(
+                    api_models.KeyPair.user_id == user_id))
+        if "server_groups" in wanted:
+            query = sa.select(sa.func.count()).where(
+                api_models.InstanceGroup.project_id == project_id)
+            if user_id is not None:
+                query = query.where(
+                    api_models.InstanceGroup.user_id == user_id)
+            used["server_groups"] = session.scalar(query)
+        cell_uuids = list(session.scalars(
+            sa.select(api_models.CellMapping.uuid))) if sizes else []
+    for cell_uuid in cell_uuids:
+        vcpus, memory_mb = _cell_usage(context, cell_uuid, project_id,
+                                       user_id)
+        used["cores"] = used.get("cores", 0) + vcpus
+        used["ram"] = used.get("ram", 0) + memory_mb
+    return used
+
+
+# The statements of a quota check, built once ([per project, per user]):
+# they run twice on every create.
+def _owned(mapping, per_user):
+    owned = [mapping.c.project_id == sa.bindparam("project_id"),
+             mapping.c.queued_for_delete.is_(False)]
+    if per_user:
+        owned.append(mapping.c.user_id == sa.bindparam("user_id"))
+    return owned
+
+
+def _server_count(per_user, placed_only=False):
+    mapping = api_models.InstanceMapping.__table__
+    query = sa.select(sa.func.count()).select_from(mapping).where(
+        *_owned(mapping, per_user))
+    if placed_only:
+        query = query.where(mapping.c.cell_id.isnot(None))
+    return query
+
+
+def _pending_servers(per_user):
+    mapping = api_models.InstanceMapping.__table__
+    build_request = api_models.BuildRequest.__table__
+    return sa.select(build_request.c.instance).join(
+        mapping, mapping.c.instance_uuid
+        == build_request.c.instance_uuid).where(
+        mapping.c.cell_id.is_(None), *_owned(mapping, per_user))
+
+
+def _cell_usage_query(per_user):
+    instance = cell_models.Instance.__table__
+    query = sa.select(
+        sa.func.coalesce(sa.func.sum(instance.c.vcpus), 0),
+        sa.func.coalesce(sa.func.sum(instance.c.memory_mb), 0)).where(
+        instance.c.project_id == sa.bindparam("project_id"),
+        instance.c.deleted == 0,
+        sa.or_(instance.c.vm_state.is_(None),
+               instance.c.vm_state != fields.VMState.SOFT_DELETED),
+        sa.or_(instance.c.hidden.is_(None), instance.c.hidden.is_(False)))
+    if per_user:
+        query = query.where(instance.c.user_id == sa.bindparam("user_id"))
+    return query
+
+
+_SERVER_COUNT = [_server_count(False), _server_count(True)]
+_PLACED_SERVER_COUNT = [_server_count(False, True), _server_count(True, True)]
+_PENDING_SERVERS = [_pending_servers(False), _pending_servers(True)]
+_CELL_USAGE = [_cell_usage_query(False), _cell_usage_query(True)]
+
+
+def _count_servers(session, project_id, user_id, sizes, pending=True):
+    """Servers from the instance mappings, and when sizes are asked the
+    vCPUs and RAM of those that have not reached a cell yet (their size
+    is in the build request). pending=False: only servers in a cell."""
+    per_user = user_id is not None
+    params = {"project_id": project_id, "user_id": user_id}
+    count = _SERVER_COUNT if pending else _PLACED_SERVER_COUNT
+    used = {"instances": session.scalar(count[per_user], params)}
+    if sizes and not pending:
+        used.update(cores=0, ram=0)
+    elif sizes:
+        used.update(cores=0, ram=0)
+        for text in session.scalars(_PENDING_SERVERS[per_user], params):
+            vcpus, memory_mb = _build_request_size(text)
+            used["cores"] += vcpus
+            used["ram"] += memory_mb
+    return used
+
+
+def _cell_usage(context, cell_uuid, project_id, user_id):
+    """(vCPUs, MB of RAM) of a project's live servers in one cell; as
+    Nova, a cell whose database cannot be reached counts nothing."""
+    try:
+        with context.cell_db_for(cell_uuid).reader() as session:
+            vcpus, memory_mb = session.execute(
+                _CELL_USAGE[user_id is not None],
+                {"project_id": project_id, "user_id": user_id}).one()
+    except exception.DatabaseUnreachable:
+        return 0, 0
+    return int(vcpus), int(memory_mb)
+
+
+def _build_request_size(text):
+    """(vCPUs, MB of RAM) of the serialized Instance in a build request,
+    read from the primitive: rebuilding whole instances for every check
+    costs more than a boot once many servers are pending."""
+    if not text:
+        return 0, 0
+    instance = json.loads(text)["stratus_object.data"]
+    flavor = (instance.get("flavor") or {}).get("stratus_object.data", {})
+    vcpus = instance.get("vcpus")
+    memory_mb = instance.get("memory_mb")
+    if vcpus is None:
+        vcpus = flavor.get("vcpus")
+    if memory_mb is None:
+        memory_mb = flavor.get("memory_mb")
+    return vcpus or 0, memory_mb or 0
