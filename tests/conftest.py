@@ -93,3 +93,12 @@ def sqlite_cloud_urls(sqlite_databases, _db_tmp_dir):
     """The URLs of the SQLite databases, for a whole cloud on SQLite only
     (tests of API behaviour that does not depend on the database)."""
     return _cloud_dbs("sqlite", _db_tmp_dir).urls
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest tests first: a test group that takes minutes (the
+    outage scenarios, on one pytest-xdist worker) then runs beside the
+    rest of the suite instead of after it."""
+    def runs_long(item):
+        return item.get_closest_marker("xdist_group") is not None
+    items.sort(key=lambda item: not runs_long(item))
