@@ -16,7 +16,7 @@ from stratus.api.schemas import server_actions as action_schemas
 from stratus.api.schemas import servers as schemas
 from stratus.api import validation
 from stratus.api import wsgi
-from stratus.compute import api as compute_api
+from stratus.compute_api import api as compute_api
 from stratus import exception
 from stratus.policies import server_actions as action_policies
 from stratus.policies import servers as policies

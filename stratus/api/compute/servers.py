@@ -14,8 +14,8 @@ from stratus.api.schemas import common
 from stratus.api.schemas import servers as schemas
 from stratus.api import validation
 from stratus.api import wsgi
-from stratus.compute import api as compute_api
-from stratus.compute import idempotency
+from stratus.compute_api import api as compute_api
+from stratus.compute_api import idempotency
 from stratus import exception
 from stratus.objects import instance_group as instance_group_obj
 from stratus.policies import servers as policies
@@ -429,7 +429,7 @@ def _created_before(req, server, earlier):
 def _image_id(server):
     """imageRef; without it, the root disk of block_device_mapping_v2
     names the image (what openstackclient sends) and the business layer
-    checks the mappings (stratus/compute/block_device.py)."""
+    checks the mappings (stratus/compute_api/block_device.py)."""
     image_id = server.get("imageRef")
     mappings = server.get("block_device_mapping_v2") or []
     for mapping in mappings:

@@ -16,9 +16,9 @@ import uuid as uuid_lib
 
 import sqlalchemy as sa
 
-from stratus.compute import block_device
-from stratus.compute import fail_fast
-from stratus.compute import idempotency
+from stratus.compute_api import block_device
+from stratus.compute_api import fail_fast
+from stratus.compute_api import idempotency
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus.compute import states
 from stratus.console import tokens as console_tokens
@@ -163,7 +163,7 @@ class API:
         injected_files: [(path, base64 contents)], passed on to the host.
         block_device_mappings: block_device_mapping_v2 items as given.
         trusted_certs: certificate ids (2.63); see trusted_cert_ids.
-        idempotency_key: see compute/idempotency.py (an IntegrityError
+        idempotency_key: see compute_api/idempotency.py (an IntegrityError
         when a twin request with the key was stored first).
         The servers show in BUILD at once; the conductor places them.
         """
