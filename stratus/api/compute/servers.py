@@ -14,7 +14,8 @@ from stratus.api.schemas import common
 from stratus.api.schemas import servers as schemas
 from stratus.api import validation
 from stratus.api import wsgi
-from stratus.compute_api import api as compute_api
+from stratus.compute_api import base as compute_base
+from stratus.compute_api import build as compute_build
 from stratus.compute_api import idempotency
 from stratus import exception
 from stratus.objects import instance_group as instance_group_obj
@@ -322,8 +323,8 @@ def create_server(req):
     if isinstance(networks, list):
         _check_networks(networks)
     availability_zone, forced_host, forced_node = (
-        compute_api.parse_availability_zone(req.app.conf,
-                                            server.get("availability_zone")))
+        compute_build.parse_availability_zone(
+            req.app.conf, server.get("availability_zone")))
     if forced_host or forced_node:
         req.authorize(policies.SERVERS % "create:forced_host",
                       {"project_id": ctx.project_id})
@@ -331,7 +332,8 @@ def create_server(req):
         req.authorize(policies.SERVERS % "create:requested_destination",
                       {"project_id": ctx.project_id})
     security_groups = _security_groups(server.get("security_groups"))
-    admin_password = server.get("adminPass") or compute_api.generate_password()
+    admin_password = (server.get("adminPass")
+                      or compute_base.generate_password())
     disk_config = server.get("OS-DCF:diskConfig")
     key = _idempotency_key(req)
     earlier = key and idempotency.earlier_create(ctx, key)
