@@ -3,6 +3,7 @@ zones, groups and quotas, write what the API database must know of the
 new servers (build requests, request specs, instance mappings) and hand
 the build to the conductor (stratus/conductor/tasks/build.py).
 """
+import dataclasses
 import json
 import re
 import secrets
@@ -115,157 +116,255 @@ def _normalized_hints(hints):
     return normalized
 
 
+@dataclasses.dataclass
+class CreateRequest:
+    """What a POST /servers asks for, as its handler read it
+    (stratus/api/compute/servers.py): the one argument of API.create.
+
+    networks: 'auto', 'none' or a list of {uuid, port, fixed_ip, tag}.
+    injected_files: [(path, base64 contents)], passed on to the host.
+    block_device_mappings: block_device_mapping_v2 items as given.
+    trusted_certs: certificate ids (2.63); see trusted_cert_ids.
+    idempotency_key: see compute_api/idempotency.py.
+    forced_host, forced_node: from the legacy 'zone:host:node' syntax
+    (parse_availability_zone); requested_*: 2.74's host and node.
+    """
+    name: str
+    flavor_id: str
+    image_id: str | None
+    min_count: int = 1
+    max_count: int = 1
+    key_name: str | None = None
+    metadata: dict | None = None
+    user_data: str | None = None
+    availability_zone: str | None = None
+    forced_host: str | None = None
+    forced_node: str | None = None
+    requested_host: str | None = None
+    requested_hypervisor_hostname: str | None = None
+    networks: str | list | None = None
+    security_groups: list | None = None
+    description: str | None = None
+    hostname: str | None = None
+    scheduler_hints: dict | None = None
+    tags: list | None = None
+    injected_files: list | None = None
+    admin_password: str | None = None
+    access_ip_v4: str | None = None
+    access_ip_v6: str | None = None
+    config_drive: bool = False
+    auto_disk_config: bool | None = None
+    allow_zero_disk: bool = False
+    block_device_mappings: list | None = None
+    trusted_certs: list | None = None
+    idempotency_key: str | None = None
+
+
+@dataclasses.dataclass
+class _Checked:
+    """What the checks of a create found: the records it names and how
+    many servers the quota allows."""
+    flavor: object
+    bdms: list
+    image_id: str
+    image: dict
+    image_meta: object
+    keypair: object
+    requested_networks: list
+    group: object
+    limit_sets: tuple
+    count: int = 0
+
+
 class Build(base.APIBase):
     """Create servers."""
 
-    def create(self, ctx, name, flavor_id, image_id, min_count=1,
-               max_count=1, key_name=None, metadata=None, user_data=None,
-               availability_zone=None, forced_host=None, forced_node=None,
-               requested_host=None, requested_hypervisor_hostname=None,
-               networks=None, security_groups=None, description=None,
-               hostname=None, scheduler_hints=None, tags=None,
-               injected_files=None, admin_password=None, access_ip_v4=None,
-               access_ip_v6=None, config_drive=False, auto_disk_config=None,
-               allow_zero_disk=False, block_device_mappings=None,
-               trusted_certs=None, idempotency_key=None):
-        """Accept one to max_count servers; (instances, reservation id).
-
-        networks: 'auto', 'none' or a list of {uuid, port, fixed_ip, tag}.
-        injected_files: [(path, base64 contents)], passed on to the host.
-        block_device_mappings: block_device_mapping_v2 items as given.
-        trusted_certs: certificate ids (2.63); see trusted_cert_ids.
-        idempotency_key: see compute_api/idempotency.py (an IntegrityError
-        when a twin request with the key was stored first).
+    def create(self, ctx, request):
+        """Accept one to request.max_count servers (a CreateRequest);
+        (instances, reservation id). An IntegrityError when a twin
+        request with the same idempotency key was stored first.
         The servers show in BUILD at once; the conductor places them.
         """
-        metadata = metadata or {}
-        flavor = self._flavor(ctx, flavor_id)
-        bdms = block_device.from_api(block_device_mappings, image_id, flavor,
+        checked = self._check_create(ctx, request)
+        reservation_id = "r-" + secrets.token_hex(4)
+        common = self._instance_fields(ctx, request, checked, reservation_id)
+        spec_common = self._spec_fields(ctx, request, checked)
+        instances, build_requests, specs, mappings = [], [], [], []
+        for index in range(checked.count):
+            instance = self._new_instance(request, checked.count, index,
+                                          common)
+            instances.append(instance)
+            build_requests.append(build_request_obj.BuildRequest(
+                instance_uuid=instance.uuid, project_id=ctx.project_id,
+                instance=instance, tags=list(request.tags or []),
+                block_device_mappings=block_device.for_instance(
+                    checked.bdms, instance.uuid)))
+            specs.append(request_spec_obj.RequestSpec(
+                instance_uuid=instance.uuid, **spec_common))
+            mappings.append(mapping_obj.InstanceMapping(
+                instance_uuid=instance.uuid, project_id=ctx.project_id,
+                user_id=ctx.user_id, cell_uuid=None,
+                queued_for_delete=False))
+        self._store(ctx, request, checked, reservation_id, instances,
+                    specs + build_requests + mappings)
+        self._recheck_quota(ctx, checked, instances)
+        try:
+            self.conductor_api.schedule_and_build_instances(
+                ctx, build_requests=build_requests, request_specs=specs,
+                admin_password=request.admin_password,
+                injected_files=[list(item) for item in
+                                request.injected_files or []])
+        except exception.BrokerUnavailable:
+            if fail_fast.withdraw_builds(ctx, [i.uuid for i in instances]):
+                raise
+        return instances, reservation_id
+
+    def _check_create(self, ctx, request):
+        """Nova's checks of a create, in Nova's order; what they found."""
+        flavor = self._flavor(ctx, request.flavor_id)
+        bdms = block_device.from_api(request.block_device_mappings,
+                                     request.image_id, flavor,
                                      self.conf.max_local_block_devices)
         image_id = block_device.root_image_id(bdms)
-        image = self._image(ctx, image_id, flavor, allow_zero_disk)
-        keypair = self._keypair(ctx, key_name)
-        if availability_zone and not forced_host:
-            self._check_availability_zone(ctx, availability_zone)
-        if requested_host or requested_hypervisor_hostname:
-            self._check_destination(ctx, requested_host,
-                                    requested_hypervisor_hostname)
-        requested_networks = _requested_networks(networks, max_count)
-        group = self._server_group(ctx, scheduler_hints)
-        # The limits, read once for the checks before the writes and the
-        # recheck after them (which is about concurrent usage, not limits).
-        limit_sets = self.quotas.limit_sets(ctx, ctx.project_id, ctx.user_id)
-        self.quotas.check_metadata_items(ctx, ctx.project_id, len(metadata),
-                                         limit_sets=limit_sets)
-        self._check_injected_files(ctx, injected_files or [],
-                                   limits=limit_sets[0])
-        count = self.quotas.check_instances(
-            ctx, ctx.project_id, ctx.user_id, min_count, max_count,
-            flavor.vcpus, flavor.memory_mb, limit_sets=limit_sets)
-        if group is not None:
-            self._check_group_members(ctx, group, count,
-                                      limits=limit_sets[0])
-        reservation_id = "r-" + secrets.token_hex(4)
-        image_meta = image_meta_obj.ImageMeta.from_image_dict(image)
+        image = self._image(ctx, image_id, flavor, request.allow_zero_disk)
+        keypair = self._keypair(ctx, request.key_name)
+        if request.availability_zone and not request.forced_host:
+            self._check_availability_zone(ctx, request.availability_zone)
+        if request.requested_host or request.requested_hypervisor_hostname:
+            self._check_destination(ctx, request.requested_host,
+                                    request.requested_hypervisor_hostname)
+        checked = _Checked(
+            flavor=flavor, bdms=bdms, image_id=image_id, image=image,
+            image_meta=image_meta_obj.ImageMeta.from_image_dict(image),
+            keypair=keypair,
+            requested_networks=_requested_networks(request.networks,
+                                                   request.max_count),
+            group=self._server_group(ctx, request.scheduler_hints),
+            # The limits, read once for the checks before the writes and
+            # the recheck after them (which is about concurrent usage,
+            # not limits).
+            limit_sets=self.quotas.limit_sets(ctx, ctx.project_id,
+                                              ctx.user_id))
+        self.quotas.check_metadata_items(
+            ctx, ctx.project_id, len(request.metadata or {}),
+            limit_sets=checked.limit_sets)
+        self._check_injected_files(ctx, request.injected_files or [],
+                                   limits=checked.limit_sets[0])
+        checked.count = self.quotas.check_instances(
+            ctx, ctx.project_id, ctx.user_id, request.min_count,
+            request.max_count, flavor.vcpus, flavor.memory_mb,
+            limit_sets=checked.limit_sets)
+        if checked.group is not None:
+            self._check_group_members(ctx, checked.group, checked.count,
+                                      limits=checked.limit_sets[0])
+        return checked
+
+    def _instance_fields(self, ctx, request, checked, reservation_id):
+        """The fields every server of the create shares."""
+        flavor, keypair = checked.flavor, checked.keypair
+        image_meta = checked.image_meta
+        auto_disk_config = request.auto_disk_config
         if auto_disk_config is None:
             auto_disk_config = str(image_meta.properties.get(
                 "auto_disk_config")).lower() in ("true", "1", "yes", "on")
-        common = dict(
+        return dict(
             user_id=ctx.user_id, project_id=ctx.project_id,
-            image_ref=image_id,
+            image_ref=checked.image_id,
             kernel_id=image_meta.properties.get("kernel_id"),
             ramdisk_id=image_meta.properties.get("ramdisk_id"),
             os_type=image_meta.properties.get("os_type"),
             architecture=image_meta.properties.get("architecture"),
-            key_name=key_name,
+            key_name=request.key_name,
             key_data=keypair.public_key if keypair else None,
             power_state=fields.PowerState.NOSTATE,
             vm_state=fields.VMState.BUILDING,
             task_state=fields.TaskState.SCHEDULING,
             memory_mb=flavor.memory_mb, vcpus=flavor.vcpus,
             root_gb=flavor.root_gb, ephemeral_gb=flavor.ephemeral_gb,
-            instance_type_id=flavor.id, flavor=flavor, user_data=user_data,
-            reservation_id=reservation_id,
-            availability_zone=availability_zone,
-            display_description=description, locked=False, locked_by=None,
-            locked_reason=None, config_drive="True" if config_drive else "",
-            access_ip_v4=access_ip_v4, access_ip_v6=access_ip_v6,
+            instance_type_id=flavor.id, flavor=flavor,
+            user_data=request.user_data, reservation_id=reservation_id,
+            availability_zone=request.availability_zone,
+            display_description=request.description, locked=False,
+            locked_by=None, locked_reason=None,
+            config_drive="True" if request.config_drive else "",
+            access_ip_v4=request.access_ip_v4,
+            access_ip_v6=request.access_ip_v6,
             auto_disk_config=auto_disk_config, progress=0,
             shutdown_terminate=False, disable_terminate=False, hidden=False,
             host=None, node=None, launched_at=None, terminated_at=None,
             launched_on=None, root_device_name=None, deleted=False,
             cell_uuid=None,
             system_metadata={}, fault=None, info_cache=None,
-            image_properties=base.image_properties(image, image_meta, flavor),
-            tags=list(tags or []),
-            trusted_certs=trusted_cert_ids(self.conf, trusted_certs),
+            image_properties=base.image_properties(checked.image,
+                                                   image_meta, flavor),
+            tags=list(request.tags or []),
+            trusted_certs=trusted_cert_ids(self.conf, request.trusted_certs),
             keypairs=keypair_obj.KeyPairList(
                 objects=[keypair] if keypair else []))
-        spec_common = dict(
-            project_id=ctx.project_id, user_id=ctx.user_id, flavor=flavor,
-            image=image_meta, num_instances=count,
-            availability_zone=availability_zone,
-            scheduler_hints=_normalized_hints(scheduler_hints),
-            requested_host=requested_host or forced_host,
-            requested_hypervisor_hostname=(requested_hypervisor_hostname
-                                           or forced_node),
+
+    @staticmethod
+    def _spec_fields(ctx, request, checked):
+        """The fields every request spec of the create shares."""
+        group = checked.group
+        return dict(
+            project_id=ctx.project_id, user_id=ctx.user_id,
+            flavor=checked.flavor,
+            image=checked.image_meta,
+            num_instances=checked.count,
+            availability_zone=request.availability_zone,
+            scheduler_hints=_normalized_hints(request.scheduler_hints),
+            requested_host=request.requested_host or request.forced_host,
+            requested_hypervisor_hostname=(
+                request.requested_hypervisor_hostname
+                or request.forced_node),
             instance_group_uuid=group.uuid if group is not None else None,
             ignore_hosts=[], is_bfv=False,
-            requested_networks=requested_networks,
-            security_groups=security_groups or ["default"])
-        instances, build_requests, specs, mappings = [], [], [], []
-        for index in range(count):
-            instance_uuid = str(uuid_lib.uuid4())
-            instance = instance_obj.Instance(
-                uuid=instance_uuid, launch_index=index,
-                display_name=name if count == 1 else "%s-%d" % (name,
-                                                                 index + 1),
-                hostname=hostname or _default_hostname(name, instance_uuid,
-                                                       count, index),
-                metadata=dict(metadata), **common)
-            instances.append(instance)
-            build_requests.append(build_request_obj.BuildRequest(
-                instance_uuid=instance_uuid, project_id=ctx.project_id,
-                instance=instance, tags=list(tags or []),
-                block_device_mappings=block_device.for_instance(
-                    bdms, instance_uuid)))
-            specs.append(request_spec_obj.RequestSpec(
-                instance_uuid=instance_uuid, **spec_common))
-            mappings.append(mapping_obj.InstanceMapping(
-                instance_uuid=instance_uuid, project_id=ctx.project_id,
-                user_id=ctx.user_id, cell_uuid=None,
-                queued_for_delete=False))
+            requested_networks=checked.requested_networks,
+            security_groups=request.security_groups or ["default"])
+
+    @staticmethod
+    def _new_instance(request, count, index, common):
+        instance_uuid = str(uuid_lib.uuid4())
+        name = request.name
+        return instance_obj.Instance(
+            uuid=instance_uuid, launch_index=index,
+            display_name=name if count == 1 else "%s-%d" % (name, index + 1),
+            hostname=request.hostname or _default_hostname(
+                name, instance_uuid, count, index),
+            metadata=dict(request.metadata or {}), **common)
+
+    @staticmethod
+    def _store(ctx, request, checked, reservation_id, instances, records):
+        """The create's API database records, in one transaction."""
         with ctx.api_db.writer() as session:
-            if idempotency_key:
-                idempotency.record(session, ctx, idempotency_key,
+            if request.idempotency_key:
+                idempotency.record(session, ctx, request.idempotency_key,
                                    instances[0].uuid, reservation_id)
-            for record in specs + build_requests + mappings:
+            for record in records:
                 record.create(ctx, session=session)
-            if group is not None:
+            if checked.group is not None:
                 instance_group_obj.InstanceGroup.add_members(
-                    session, group.id, [i.uuid for i in instances])
-        if self.conf.quota.recheck_quota:
-            try:
-                self.quotas.check_deltas(
-                    ctx, ctx.project_id, ctx.user_id,
-                    {"instances": count, "cores": count * flavor.vcpus,
-                     "ram": count * flavor.memory_mb}, already_counted=True,
-                    limit_sets=limit_sets)
-                if group is not None:
-                    self._check_group_members(ctx, group, 0,
-                                              limits=limit_sets[0])
-            except exception.OverQuota:
-                self._forget(ctx, [i.uuid for i in instances])
-                raise
+                    session, checked.group.id, [i.uuid for i in instances])
+
+    def _recheck_quota(self, ctx, checked, instances):
+        """[quota] recheck_quota: count again now that the servers are
+        written (a concurrent create may have taken the room); the
+        records are taken back when over."""
+        if not self.conf.quota.recheck_quota:
+            return
+        count, flavor = checked.count, checked.flavor
         try:
-            self.conductor_api.schedule_and_build_instances(
-                ctx, build_requests=build_requests, request_specs=specs,
-                admin_password=admin_password,
-                injected_files=[list(item) for item in injected_files or []])
-        except exception.BrokerUnavailable:
-            if fail_fast.withdraw_builds(ctx, [i.uuid for i in instances]):
-                raise
-        return instances, reservation_id
+            self.quotas.check_deltas(
+                ctx, ctx.project_id, ctx.user_id,
+                {"instances": count, "cores": count * flavor.vcpus,
+                 "ram": count * flavor.memory_mb}, already_counted=True,
+                limit_sets=checked.limit_sets)
+            if checked.group is not None:
+                self._check_group_members(ctx, checked.group, 0,
+                                          limits=checked.limit_sets[0])
+        except exception.OverQuota:
+            self._forget(ctx, [i.uuid for i in instances])
+            raise
 
     @staticmethod
     def _forget(ctx, instance_uuids):

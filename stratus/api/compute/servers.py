@@ -302,6 +302,45 @@ def create_server(req):
     server = body["server"]
     req.authorize(policies.SERVERS % "create",
                   {"project_id": ctx.project_id, "user_id": ctx.user_id})
+    request = _create_request(req, body, server)
+    key = request.idempotency_key
+    earlier = key and idempotency.earlier_create(ctx, key)
+    if earlier:
+        return _created_before(req, server, earlier)
+    try:
+        instances, reservation_id = req.app.compute_api.create(ctx, request)
+    except sa_exc.IntegrityError:
+        # A twin request with the same Idempotency-Key came first.
+        earlier = key and idempotency.earlier_create(ctx, key)
+        if not earlier:
+            raise
+        return _created_before(req, server, earlier)
+    except exception.FlavorNotFound:
+        raise errors.bad_request("Invalid flavorRef provided.")
+    except exception.ImageNotFound:
+        raise errors.bad_request("Can not find requested image")
+    except exception.KeypairNotFound:
+        raise errors.bad_request("Invalid key_name provided.")
+    except _CREATE_BAD_REQUESTS as exc:
+        raise errors.bad_request(exc.format_message())
+    if common.to_bool(server.get("return_reservation_id", False)):
+        return wsgi.json_response(req, {"reservation_id": reservation_id},
+                                  status=202)
+    view = server_views.ServerView(req)
+    created = view.created(instances[0], request.admin_password,
+                           server.get("security_groups")
+                           or [{"name": "default"}])
+    return wsgi.json_response(req, {"server": created}, status=202,
+                              headers={"Location": created["links"][0][
+                                  "href"]})
+
+
+def _create_request(req, body, server):
+    """The CreateRequest of a POST /servers; 400 for what Nova checks
+    before its business layer does (counts, base64, networks, the
+    Idempotency-Key), 403 for a forced or requested host the policy
+    refuses."""
+    ctx = req.context
     image_id = _image_id(server)
     min_count = common.to_int(server.get("min_count", 1), "min_count", 1)
     max_count = common.to_int(server.get("max_count", min_count),
@@ -336,62 +375,35 @@ def create_server(req):
                       or compute_base.generate_password())
     disk_config = server.get("OS-DCF:diskConfig")
     key = _idempotency_key(req)
-    earlier = key and idempotency.earlier_create(ctx, key)
-    if earlier:
-        return _created_before(req, server, earlier)
-    try:
-        instances, reservation_id = req.app.compute_api.create(
-            ctx, name=server["name"],
-            flavor_id=_id_from_href(server["flavorRef"]),
-            image_id=image_id, min_count=min_count,
-            max_count=max_count, key_name=server.get("key_name"),
-            metadata=server.get("metadata"),
-            user_data=server.get("user_data"),
-            availability_zone=availability_zone, forced_host=forced_host,
-            forced_node=forced_node, requested_host=server.get("host"),
-            requested_hypervisor_hostname=server.get("hypervisor_hostname"),
-            networks=networks, security_groups=security_groups,
-            description=server.get("description"),
-            hostname=server.get("hostname"),
-            scheduler_hints=(body.get("os:scheduler_hints")
-                             or body.get("OS-SCH-HNT:scheduler_hints")),
-            tags=server.get("tags"), injected_files=injected_files,
-            admin_password=admin_password,
-            access_ip_v4=server.get("accessIPv4"),
-            access_ip_v6=server.get("accessIPv6"),
-            config_drive=common.to_bool(server.get("config_drive", False)),
-            auto_disk_config=(None if disk_config is None
-                              else disk_config == "AUTO"),
-            allow_zero_disk=req.can(
-                policies.SERVERS % "create:zero_disk_flavor",
-                {"project_id": ctx.project_id}),
-            block_device_mappings=server.get("block_device_mapping_v2"),
-            trusted_certs=server.get("trusted_image_certificates"),
-            idempotency_key=key)
-    except sa_exc.IntegrityError:
-        # A twin request with the same Idempotency-Key came first.
-        earlier = key and idempotency.earlier_create(ctx, key)
-        if not earlier:
-            raise
-        return _created_before(req, server, earlier)
-    except exception.FlavorNotFound:
-        raise errors.bad_request("Invalid flavorRef provided.")
-    except exception.ImageNotFound:
-        raise errors.bad_request("Can not find requested image")
-    except exception.KeypairNotFound:
-        raise errors.bad_request("Invalid key_name provided.")
-    except _CREATE_BAD_REQUESTS as exc:
-        raise errors.bad_request(exc.format_message())
-    if common.to_bool(server.get("return_reservation_id", False)):
-        return wsgi.json_response(req, {"reservation_id": reservation_id},
-                                  status=202)
-    view = server_views.ServerView(req)
-    created = view.created(instances[0], admin_password,
-                           server.get("security_groups")
-                           or [{"name": "default"}])
-    return wsgi.json_response(req, {"server": created}, status=202,
-                              headers={"Location": created["links"][0][
-                                  "href"]})
+    return compute_build.CreateRequest(
+        name=server["name"],
+        flavor_id=_id_from_href(server["flavorRef"]),
+        image_id=image_id, min_count=min_count,
+        max_count=max_count, key_name=server.get("key_name"),
+        metadata=server.get("metadata"),
+        user_data=server.get("user_data"),
+        availability_zone=availability_zone,
+        forced_host=forced_host, forced_node=forced_node,
+        requested_host=server.get("host"),
+        requested_hypervisor_hostname=server.get("hypervisor_hostname"),
+        networks=networks, security_groups=security_groups,
+        description=server.get("description"),
+        hostname=server.get("hostname"),
+        scheduler_hints=(body.get("os:scheduler_hints")
+                         or body.get("OS-SCH-HNT:scheduler_hints")),
+        tags=server.get("tags"), injected_files=injected_files,
+        admin_password=admin_password,
+        access_ip_v4=server.get("accessIPv4"),
+        access_ip_v6=server.get("accessIPv6"),
+        config_drive=common.to_bool(server.get("config_drive", False)),
+        auto_disk_config=(None if disk_config is None
+                          else disk_config == "AUTO"),
+        allow_zero_disk=req.can(
+            policies.SERVERS % "create:zero_disk_flavor",
+            {"project_id": ctx.project_id}),
+        block_device_mappings=server.get("block_device_mapping_v2"),
+        trusted_certs=server.get("trusted_image_certificates"),
+        idempotency_key=key)
 
 
 def _idempotency_key(req):
