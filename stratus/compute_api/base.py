@@ -67,17 +67,6 @@ def generate_password(length=12):
     return "".join(chosen[:length])
 
 
-# Compute RPC versions of the actions newer than the server actions' 1.1.
-_RPC_VERSIONS = {"shelve": "1.4", "shelveOffload": "1.4", "unshelve": "1.4",
-                 "liveMigrate": "1.4", "evacuate": "1.4"}
-
-# Instance actions recorded for server actions whose name differs (None:
-# not recorded, as Nova records no action for console output).
-_RECORDED_ACTIONS = {"reboot_hard": "reboot", "softDelete": "delete",
-                     "liveMigrate": "live-migration",
-                     "getConsoleOutput": None}
-
-
 def check_lock(ctx, instance):
     if instance.locked and not ctx.is_admin:
         raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
@@ -274,9 +263,8 @@ class APIBase:
         self._in_cell(instance, name)
         if rule.needs_host and not instance.host:
             raise exception.InstanceNotReady(instance_id=instance.uuid)
-        if action != "resetState":
-            self.compute_rpcapi.check_can_send_actions(
-                _RPC_VERSIONS.get(action, "1.1"))
+        if rule.rpc_version is not None:
+            self.compute_rpcapi.check_can_send_actions(rule.rpc_version)
         expected = instance.task_state
         before = fail_fast.Begun(instance, expected, changes)
         if rule.task_state is not None:
@@ -284,7 +272,7 @@ class APIBase:
         instance.update(changes)
         if instance.obj_what_changed():
             instance.save(expected_task_state=[expected])
-        recorded = _RECORDED_ACTIONS.get(action, action)
+        recorded = rule.recorded_action
         if recorded:
             with ctx.target_cell(instance.cell_uuid) as cctx:
                 action_obj.InstanceAction.action_start(cctx, instance.uuid,

@@ -2,19 +2,10 @@
 crash dump, network info injection), the admin password, lock and
 unlock, and the admin's reset of a server's state.
 """
+from stratus.compute import states
 from stratus.compute_api import base
 from stratus.compute_api import fail_fast
 from stratus.objects import instance_action as action_obj
-
-
-_SIMPLE_CASTS = {
-    "stop": "stop_instance", "start": "start_instance",
-    "pause": "pause_instance", "unpause": "unpause_instance",
-    "suspend": "suspend_instance", "resume": "resume_instance",
-    "unrescue": "unrescue_instance",
-    "trigger_crash_dump": "trigger_crash_dump",
-    "injectNetworkInfo": "inject_network_info",
-}
 
 
 class Power(base.APIBase):
@@ -32,7 +23,8 @@ class Power(base.APIBase):
         trigger_crash_dump and injectNetworkInfo: no arguments beyond the
         server."""
         self._begin(ctx, instance, action)
-        getattr(self.compute_rpcapi, _SIMPLE_CASTS[action])(ctx, instance)
+        cast = states.transition(action).cast
+        getattr(self.compute_rpcapi, cast)(ctx, instance)
 
     @fail_fast.undone_if_unsent
     def set_admin_password(self, ctx, instance, password):
