@@ -25,7 +25,6 @@ from stratus.objects import service as service_obj
 from stratus import quota
 from stratus.scheduler import outage
 
-
 LOG = logging.getLogger(__name__)
 
 COMPUTE_BINARY = "nova-compute"

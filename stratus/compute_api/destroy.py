@@ -18,7 +18,6 @@ from stratus.objects import instance_mapping as mapping_obj
 from stratus.objects import migration as migration_obj
 from stratus.placement import allocations
 
-
 LOG = logging.getLogger(__name__)
 
 

@@ -7,7 +7,6 @@ from stratus.objects import build_request as build_request_obj
 from stratus.objects import fields
 from stratus.objects import tag as tag_obj
 
-
 # vm_states in which a server's metadata and tags may change.
 _CHANGEABLE_VM_STATES = (fields.VMState.ACTIVE, fields.VMState.PAUSED,
                          fields.VMState.SUSPENDED, fields.VMState.STOPPED)

@@ -19,23 +19,16 @@ from stratus.objects import migration as migration_obj
 from stratus.objects import request_spec as request_spec_obj
 from stratus.objects import service as service_obj
 
-
 # Nova's host_status values (2.16).
 HOST_UP = "UP"
-
 HOST_DOWN = "DOWN"
-
 HOST_MAINTENANCE = "MAINTENANCE"
-
 HOST_UNKNOWN = "UNKNOWN"
-
 HOST_NONE = ""
 
 # Built once: every GET of a server reads its groups.
 _GROUP = api_models.InstanceGroup.__table__
-
 _MEMBER = api_models.InstanceGroupMember.__table__
-
 _GROUPS_OF_SERVER = sa.select(_GROUP.c.uuid).join(
     _MEMBER, _MEMBER.c.group_id == _GROUP.c.id).where(
     _MEMBER.c.instance_uuid == sa.bindparam("instance_uuid"))

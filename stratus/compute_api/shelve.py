@@ -9,7 +9,6 @@ from stratus.objects import aggregate as aggregate_obj
 from stratus.objects import fields
 from stratus.objects import request_spec as request_spec_obj
 
-
 # An argument not given (unshelve's availability_zone may be given as null).
 UNSET = object()
 
