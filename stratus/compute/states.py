@@ -4,7 +4,11 @@ sets while it runs and the state it ends in.
 
 The API checks an action against ``TRANSITIONS`` (``check``) and refuses
 it with Nova's 409 message; the compute ends the action in the states the
-table names. ``tools/state_machine_docs.py`` draws docs/state-machine.md
+table names. The API's start of an action
+(stratus/compute_api/base.py ``_begin``) also reads from its row the RPC
+version its message needs, the instance action it records and, for an
+action that takes nothing but the server, the compute method it casts:
+per-action facts belong in this table, not in parallel tables. ``tools/state_machine_docs.py`` draws docs/state-machine.md
 and docs/state-machine.svg from this module (a test keeps them current).
 """
 import dataclasses
@@ -122,6 +126,7 @@ EVACUATE_END = "active (stopped if it was, or from 2.95)"
 FINISH_POWER_OFF = "power the guest off"
 FINISH_POWER_ON = "power the guest on"
 CONDUCTOR_SETTLES = "the conductor settles it"
+NOT_RECORDED = "(not recorded)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,7 +140,12 @@ class Transition:
     on_restart: what a restart of the compute does to it when cut short
     (FINISH_POWER_OFF, FINISH_POWER_ON, CONDUCTOR_SETTLES or None);
     notification: Nova's name of it in versioned notifications
-    (instance.<notification>.start, ...; None: the action's name)."""
+    (instance.<notification>.start, ...; None: the action's name);
+    rpc_version: the compute RPC version its message needs (None: it
+    sends none); instance_action: the instance action recorded when it
+    starts, when not its own name (NOT_RECORDED: none, as Nova records
+    no action for console output); cast: the compute RPC method of an
+    action that takes nothing but the server."""
     action: str
     vm_states: tuple | None
     task_state: str | None
@@ -147,6 +157,16 @@ class Transition:
     needs_host: bool = True
     on_restart: str | None = None
     notification: str | None = None
+    rpc_version: str | None = "1.1"
+    instance_action: str | None = None
+    cast: str | None = None
+
+    @property
+    def recorded_action(self):
+        """The instance action recorded when it starts (None: none)."""
+        if self.instance_action == NOT_RECORDED:
+            return None
+        return self.instance_action or self.action
 
 
 _SNAPSHOTTABLE = (V.ACTIVE, V.STOPPED, V.PAUSED, V.SUSPENDED)
@@ -160,38 +180,48 @@ TRANSITIONS = {t.action: t for t in (
                T.REBOOTING_HARD, V.ACTIVE,
                task_states=ALLOW_HARD_REBOOT_TASKS, on_failure=ERROR,
                event="compute_reboot_instance", on_restart=FINISH_POWER_ON,
-               notification="reboot"),
+               notification="reboot", instance_action="reboot"),
     Transition("stop", (V.ACTIVE, V.RESCUED, V.ERROR), T.POWERING_OFF,
                V.STOPPED, event="compute_stop_instance",
-               on_restart=FINISH_POWER_OFF, notification="power_off"),
+               on_restart=FINISH_POWER_OFF, notification="power_off",
+               cast="stop_instance"),
     Transition("start", (V.STOPPED,), T.POWERING_ON, V.ACTIVE,
                event="compute_start_instance", on_restart=FINISH_POWER_ON,
-               notification="power_on"),
+               notification="power_on", cast="start_instance"),
     Transition("pause", (V.ACTIVE,), T.PAUSING, V.PAUSED,
-               event="compute_pause_instance"),
+               event="compute_pause_instance",
+               cast="pause_instance"),
     Transition("unpause", (V.PAUSED,), T.UNPAUSING, V.ACTIVE,
-               event="compute_unpause_instance"),
+               event="compute_unpause_instance",
+               cast="unpause_instance"),
     Transition("suspend", (V.ACTIVE,), T.SUSPENDING, V.SUSPENDED,
-               event="compute_suspend_instance"),
+               event="compute_suspend_instance",
+               cast="suspend_instance"),
     Transition("resume", (V.SUSPENDED,), T.RESUMING, V.ACTIVE,
-               event="compute_resume_instance"),
+               event="compute_resume_instance",
+               cast="resume_instance"),
     Transition("rescue", (V.ACTIVE, V.STOPPED, V.ERROR), T.RESCUING,
                V.RESCUED, on_failure=ERROR, event="compute_rescue_instance"),
     Transition("unrescue", (V.RESCUED,), T.UNRESCUING, V.ACTIVE,
-               event="compute_unrescue_instance"),
+               event="compute_unrescue_instance",
+               cast="unrescue_instance"),
     Transition("trigger_crash_dump", (V.ACTIVE, V.PAUSED, V.RESCUED,
                                       V.RESIZED, V.ERROR),
-               None, KEEP, event="compute_trigger_crash_dump"),
+               None, KEEP, event="compute_trigger_crash_dump",
+               cast="trigger_crash_dump"),
     Transition("changePassword", (V.ACTIVE,), T.UPDATING_PASSWORD, V.ACTIVE,
                event="compute_set_admin_password",
                notification="set_admin_password"),
     Transition("injectNetworkInfo", ANY, None, KEEP, task_states=ANY,
                event="compute_inject_network_info", locked_check=False,
-               notification="inject_network_info"),
+               notification="inject_network_info",
+               cast="inject_network_info"),
     Transition("getConsoleOutput", ANY, None, KEEP, task_states=ANY,
-               locked_check=False),
+               locked_check=False,
+               instance_action=NOT_RECORDED),
     Transition("resetState", ANY, None, "active or error", task_states=ANY,
-               locked_check=False, needs_host=False),
+               locked_check=False, needs_host=False,
+               rpc_version=None),
     # A lock does not stop snapshots (as in Nova): they change nothing.
     Transition("createImage", _SNAPSHOTTABLE, T.IMAGE_SNAPSHOT, KEEP,
                event="compute_snapshot_instance", locked_check=False,
@@ -204,7 +234,8 @@ TRANSITIONS = {t.action: t for t in (
                event="compute_rebuild_instance"),
     Transition("softDelete", ANY, T.SOFT_DELETING, V.SOFT_DELETED,
                event="compute_soft_delete_instance",
-               on_restart=FINISH_POWER_OFF, notification="soft_delete"),
+               on_restart=FINISH_POWER_OFF, notification="soft_delete",
+               instance_action="delete"),
     Transition("restore", (V.SOFT_DELETED,), T.RESTORING, V.ACTIVE,
                event="compute_restore_instance", needs_host=False,
                on_restart=FINISH_POWER_ON),
@@ -214,14 +245,16 @@ TRANSITIONS = {t.action: t for t in (
     # Shelve ends offloaded at once when [DEFAULT] shelved_offload_time
     # is 0; a failure leaves the server where it was.
     Transition("shelve", (V.ACTIVE, V.STOPPED, V.PAUSED, V.SUSPENDED),
-               T.SHELVING, SHELVE_END, event="compute_shelve_instance"),
+               T.SHELVING, SHELVE_END, event="compute_shelve_instance",
+               rpc_version="1.4"),
     Transition("shelveOffload", (V.SHELVED,), T.SHELVING_OFFLOADING,
                V.SHELVED_OFFLOADED, event="compute_shelve_offload_instance",
-               notification="shelve_offload"),
+               notification="shelve_offload", rpc_version="1.4"),
     # An offloaded server has no host: the conductor schedules it.
     Transition("unshelve", (V.SHELVED, V.SHELVED_OFFLOADED), T.UNSHELVING,
                V.ACTIVE, event="compute_unshelve_instance",
-               needs_host=False),
+               needs_host=False,
+               rpc_version="1.4"),
     # Moves: the conductor drives them (stratus/conductor/tasks/migrate.py);
     # a failure rolls back to where it started (ERROR only when the
     # source cannot take the server back).
@@ -234,12 +267,14 @@ TRANSITIONS = {t.action: t for t in (
     # A live migration keeps the server running (or paused) throughout.
     Transition("liveMigrate", (V.ACTIVE, V.PAUSED), T.MIGRATING, KEEP,
                event="conductor_live_migrate_instance",
-               notification="live_migration"),
+               notification="live_migration", rpc_version="1.4",
+               instance_action="live-migration"),
     # Evacuate: only while the server's compute is down; the conductor
     # rebuilds it on another host (no lock check, as in Nova).
     Transition("evacuate", (V.ACTIVE, V.STOPPED, V.ERROR), T.REBUILDING,
                EVACUATE_END, event="conductor_rebuild_server",
-               locked_check=False),
+               locked_check=False,
+               rpc_version="1.4"),
     Transition("confirmResize", (V.RESIZED,), T.RESIZE_CONFIRMING,
                "active (stopped if it was)",
                event="compute_confirm_resize", on_restart=CONDUCTOR_SETTLES,

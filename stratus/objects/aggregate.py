@@ -3,7 +3,7 @@
 Availability zones are made of aggregates: the metadata key
 ``availability_zone`` names the zone of the aggregate's hosts. The rules
 about zones (no host in two zones, ...) are the business layer's
-(stratus/compute/aggregate_api.py); this module stores.
+(stratus/compute_api/aggregates.py); this module stores.
 """
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc

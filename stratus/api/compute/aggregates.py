@@ -12,7 +12,7 @@ from stratus.api.schemas import common
 from stratus.api import errors
 from stratus.api import validation
 from stratus.api import wsgi
-from stratus.compute import aggregate_api
+from stratus.compute_api import aggregates as aggregate_api
 from stratus import exception
 from stratus.policies import aggregates as policies
 

@@ -40,7 +40,7 @@ class ComputeApp(wsgi.Application):
 
     @functools.cached_property
     def compute_api(self):
-        from stratus.compute import api as compute_api
+        from stratus.compute_api import api as compute_api
         return compute_api.API(self.conf, self.messaging,
                                image_api=self.image_api)
 

@@ -16,7 +16,8 @@ from stratus.api.schemas import server_actions as action_schemas
 from stratus.api.schemas import servers as schemas
 from stratus.api import validation
 from stratus.api import wsgi
-from stratus.compute import api as compute_api
+from stratus.compute_api import base as compute_base
+from stratus.compute_api import build as compute_build
 from stratus import exception
 from stratus.policies import server_actions as action_policies
 from stratus.policies import servers as policies
@@ -222,7 +223,7 @@ def rebuild_server(req, server_id, body):
         changes["auto_disk_config"] = options["OS-DCF:diskConfig"] == "AUTO"
     if "trusted_image_certificates" in options:
         # null: back to the configured defaults, as Nova's rebuild does.
-        changes["trusted_certs"] = compute_api.trusted_cert_ids(
+        changes["trusted_certs"] = compute_build.trusted_cert_ids(
             req.app.conf, options["trusted_image_certificates"])
     try:
         password, instance = req.app.compute_api.rebuild(
@@ -398,9 +399,9 @@ def evacuate_server(req, server_id, body):
             raise errors.bad_request(
                 "admin password can't be changed on existing disk")
         if password is None and not on_shared_storage:
-            password = compute_api.generate_password()
+            password = compute_base.generate_password()
     elif password is None:
-        password = compute_api.generate_password()
+        password = compute_base.generate_password()
     if host is not None:
         try:
             req.app.compute_api.service_of_host(req.context, host)

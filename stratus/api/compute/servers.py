@@ -14,8 +14,9 @@ from stratus.api.schemas import common
 from stratus.api.schemas import servers as schemas
 from stratus.api import validation
 from stratus.api import wsgi
-from stratus.compute import api as compute_api
-from stratus.compute import idempotency
+from stratus.compute_api import base as compute_base
+from stratus.compute_api import build as compute_build
+from stratus.compute_api import idempotency
 from stratus import exception
 from stratus.objects import instance_group as instance_group_obj
 from stratus.policies import servers as policies
@@ -301,6 +302,45 @@ def create_server(req):
     server = body["server"]
     req.authorize(policies.SERVERS % "create",
                   {"project_id": ctx.project_id, "user_id": ctx.user_id})
+    request = _create_request(req, body, server)
+    key = request.idempotency_key
+    earlier = key and idempotency.earlier_create(ctx, key)
+    if earlier:
+        return _created_before(req, server, earlier)
+    try:
+        instances, reservation_id = req.app.compute_api.create(ctx, request)
+    except sa_exc.IntegrityError:
+        # A twin request with the same Idempotency-Key came first.
+        earlier = key and idempotency.earlier_create(ctx, key)
+        if not earlier:
+            raise
+        return _created_before(req, server, earlier)
+    except exception.FlavorNotFound:
+        raise errors.bad_request("Invalid flavorRef provided.")
+    except exception.ImageNotFound:
+        raise errors.bad_request("Can not find requested image")
+    except exception.KeypairNotFound:
+        raise errors.bad_request("Invalid key_name provided.")
+    except _CREATE_BAD_REQUESTS as exc:
+        raise errors.bad_request(exc.format_message())
+    if common.to_bool(server.get("return_reservation_id", False)):
+        return wsgi.json_response(req, {"reservation_id": reservation_id},
+                                  status=202)
+    view = server_views.ServerView(req)
+    created = view.created(instances[0], request.admin_password,
+                           server.get("security_groups")
+                           or [{"name": "default"}])
+    return wsgi.json_response(req, {"server": created}, status=202,
+                              headers={"Location": created["links"][0][
+                                  "href"]})
+
+
+def _create_request(req, body, server):
+    """The CreateRequest of a POST /servers; 400 for what Nova checks
+    before its business layer does (counts, base64, networks, the
+    Idempotency-Key), 403 for a forced or requested host the policy
+    refuses."""
+    ctx = req.context
     image_id = _image_id(server)
     min_count = common.to_int(server.get("min_count", 1), "min_count", 1)
     max_count = common.to_int(server.get("max_count", min_count),
@@ -322,8 +362,8 @@ def create_server(req):
     if isinstance(networks, list):
         _check_networks(networks)
     availability_zone, forced_host, forced_node = (
-        compute_api.parse_availability_zone(req.app.conf,
-                                            server.get("availability_zone")))
+        compute_build.parse_availability_zone(
+            req.app.conf, server.get("availability_zone")))
     if forced_host or forced_node:
         req.authorize(policies.SERVERS % "create:forced_host",
                       {"project_id": ctx.project_id})
@@ -331,65 +371,39 @@ def create_server(req):
         req.authorize(policies.SERVERS % "create:requested_destination",
                       {"project_id": ctx.project_id})
     security_groups = _security_groups(server.get("security_groups"))
-    admin_password = server.get("adminPass") or compute_api.generate_password()
+    admin_password = (server.get("adminPass")
+                      or compute_base.generate_password())
     disk_config = server.get("OS-DCF:diskConfig")
     key = _idempotency_key(req)
-    earlier = key and idempotency.earlier_create(ctx, key)
-    if earlier:
-        return _created_before(req, server, earlier)
-    try:
-        instances, reservation_id = req.app.compute_api.create(
-            ctx, name=server["name"],
-            flavor_id=_id_from_href(server["flavorRef"]),
-            image_id=image_id, min_count=min_count,
-            max_count=max_count, key_name=server.get("key_name"),
-            metadata=server.get("metadata"),
-            user_data=server.get("user_data"),
-            availability_zone=availability_zone, forced_host=forced_host,
-            forced_node=forced_node, requested_host=server.get("host"),
-            requested_hypervisor_hostname=server.get("hypervisor_hostname"),
-            networks=networks, security_groups=security_groups,
-            description=server.get("description"),
-            hostname=server.get("hostname"),
-            scheduler_hints=(body.get("os:scheduler_hints")
-                             or body.get("OS-SCH-HNT:scheduler_hints")),
-            tags=server.get("tags"), injected_files=injected_files,
-            admin_password=admin_password,
-            access_ip_v4=server.get("accessIPv4"),
-            access_ip_v6=server.get("accessIPv6"),
-            config_drive=common.to_bool(server.get("config_drive", False)),
-            auto_disk_config=(None if disk_config is None
-                              else disk_config == "AUTO"),
-            allow_zero_disk=req.can(
-                policies.SERVERS % "create:zero_disk_flavor",
-                {"project_id": ctx.project_id}),
-            block_device_mappings=server.get("block_device_mapping_v2"),
-            trusted_certs=server.get("trusted_image_certificates"),
-            idempotency_key=key)
-    except sa_exc.IntegrityError:
-        # A twin request with the same Idempotency-Key came first.
-        earlier = key and idempotency.earlier_create(ctx, key)
-        if not earlier:
-            raise
-        return _created_before(req, server, earlier)
-    except exception.FlavorNotFound:
-        raise errors.bad_request("Invalid flavorRef provided.")
-    except exception.ImageNotFound:
-        raise errors.bad_request("Can not find requested image")
-    except exception.KeypairNotFound:
-        raise errors.bad_request("Invalid key_name provided.")
-    except _CREATE_BAD_REQUESTS as exc:
-        raise errors.bad_request(exc.format_message())
-    if common.to_bool(server.get("return_reservation_id", False)):
-        return wsgi.json_response(req, {"reservation_id": reservation_id},
-                                  status=202)
-    view = server_views.ServerView(req)
-    created = view.created(instances[0], admin_password,
-                           server.get("security_groups")
-                           or [{"name": "default"}])
-    return wsgi.json_response(req, {"server": created}, status=202,
-                              headers={"Location": created["links"][0][
-                                  "href"]})
+    return compute_build.CreateRequest(
+        name=server["name"],
+        flavor_id=_id_from_href(server["flavorRef"]),
+        image_id=image_id, min_count=min_count,
+        max_count=max_count, key_name=server.get("key_name"),
+        metadata=server.get("metadata"),
+        user_data=server.get("user_data"),
+        availability_zone=availability_zone,
+        forced_host=forced_host, forced_node=forced_node,
+        requested_host=server.get("host"),
+        requested_hypervisor_hostname=server.get("hypervisor_hostname"),
+        networks=networks, security_groups=security_groups,
+        description=server.get("description"),
+        hostname=server.get("hostname"),
+        scheduler_hints=(body.get("os:scheduler_hints")
+                         or body.get("OS-SCH-HNT:scheduler_hints")),
+        tags=server.get("tags"), injected_files=injected_files,
+        admin_password=admin_password,
+        access_ip_v4=server.get("accessIPv4"),
+        access_ip_v6=server.get("accessIPv6"),
+        config_drive=common.to_bool(server.get("config_drive", False)),
+        auto_disk_config=(None if disk_config is None
+                          else disk_config == "AUTO"),
+        allow_zero_disk=req.can(
+            policies.SERVERS % "create:zero_disk_flavor",
+            {"project_id": ctx.project_id}),
+        block_device_mappings=server.get("block_device_mapping_v2"),
+        trusted_certs=server.get("trusted_image_certificates"),
+        idempotency_key=key)
 
 
 def _idempotency_key(req):
@@ -429,7 +443,7 @@ def _created_before(req, server, earlier):
 def _image_id(server):
     """imageRef; without it, the root disk of block_device_mapping_v2
     names the image (what openstackclient sends) and the business layer
-    checks the mappings (stratus/compute/block_device.py)."""
+    checks the mappings (stratus/compute_api/block_device.py)."""
     image_id = server.get("imageRef")
     mappings = server.get("block_device_mapping_v2") or []
     for mapping in mappings:

@@ -1,4 +1,4 @@
-"""The API fails fast or succeeds for sure (stratus/compute/fail_fast.py):
+"""The API fails fast or succeeds for sure (stratus/compute_api/fail_fast.py):
 an API whose broker cannot be reached (oslo.messaging's rabbit driver
 pointed at a closed loopback port) answers a create 503 within [api]
 rpc_unavailable_timeout and creates nothing; a delete it has recorded

@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from stratus.compute import rpcapi
 from stratus.compute import states
 from stratus import exception
 from stratus.objects import instance as instance_obj
@@ -69,3 +70,15 @@ def test_a_restart_finishes_what_each_task_state_meant():
             T.RESIZE_FINISH, T.RESIZE_REVERTING, T.RESIZE_CONFIRMING},
     }
     assert states.on_restart(None) is None
+
+
+def test_the_facts_the_api_reads_name_real_things():
+    """cast names a method of the compute RPC client; the recorded
+    instance action is the action's own name unless the row says."""
+    for rule in states.TRANSITIONS.values():
+        if rule.cast is not None:
+            assert callable(getattr(rpcapi.ComputeAPI, rule.cast))
+        assert rule.rpc_version in (None, "1.1", "1.4")
+    assert states.transition("stop").recorded_action == "stop"
+    assert states.transition("softDelete").recorded_action == "delete"
+    assert states.transition("getConsoleOutput").recorded_action is None

@@ -1,0 +1,237 @@
+"""Reads: servers wherever they are (build requests, then every cell),
+their hosts' status, request specs and groups, migrations and instance
+actions.
+"""
+import heapq
+
+import sqlalchemy as sa
+
+from stratus.compute_api import base
+from stratus.db import api_models
+from stratus import exception
+from stratus.objects import build_request as build_request_obj
+from stratus.objects import cell_mapping as cell_mapping_obj
+from stratus.objects import flavor as flavor_obj
+from stratus.objects import instance as instance_obj
+from stratus.objects import instance_action as action_obj
+from stratus.objects import instance_mapping as mapping_obj
+from stratus.objects import migration as migration_obj
+from stratus.objects import request_spec as request_spec_obj
+from stratus.objects import service as service_obj
+
+# Nova's host_status values (2.16).
+HOST_UP = "UP"
+HOST_DOWN = "DOWN"
+HOST_MAINTENANCE = "MAINTENANCE"
+HOST_UNKNOWN = "UNKNOWN"
+HOST_NONE = ""
+
+# Built once: every GET of a server reads its groups.
+_GROUP = api_models.InstanceGroup.__table__
+_MEMBER = api_models.InstanceGroupMember.__table__
+_GROUPS_OF_SERVER = sa.select(_GROUP.c.uuid).join(
+    _MEMBER, _MEMBER.c.group_id == _GROUP.c.id).where(
+    _MEMBER.c.instance_uuid == sa.bindparam("instance_uuid"))
+
+
+class Queries(base.APIBase):
+    """Lists and lookups beyond ``get``."""
+
+    def get_all(self, ctx, filters, sort_keys=None, sort_dirs=None,
+                limit=None, marker=None, expected_attrs=None,
+                down_cells=None):
+        """Servers matching filters: build requests first, then the
+        instances of every cell merged in sort order; at most limit,
+        starting after the server marker (MarkerNotFound if unknown).
+        Cells whose database cannot be reached are skipped; their uuids
+        are added to down_cells when it is given (see down_cell_servers).
+
+        filters use the API's names (name, image, flavor, tenant_id, ...)
+        besides Nova's DB filter names.
+        """
+        filters = self._db_filters(ctx, filters)
+        if filters is None:
+            return []
+        sort_keys, sort_dirs = instance_obj.normalize_sort(sort_keys,
+                                                           sort_dirs)
+        after = None
+        try:
+            build_requests = build_request_obj.BuildRequestList.get_by_filters(
+                ctx, filters, limit=limit, marker=marker,
+                sort_keys=sort_keys, sort_dirs=sort_dirs)
+        except exception.MarkerNotFound:
+            build_requests = []
+            after = self._marker(ctx, marker)
+        found = [br.instance for br in build_requests]
+        if limit is not None:
+            limit -= len(found)
+            if limit <= 0:
+                return found
+        wanted = limit
+        per_cell = []
+        for cell in cell_mapping_obj.CellMappingList.get_all(ctx):
+            try:
+                with ctx.target_cell(cell.uuid) as cctx:
+                    per_cell.append(instance_obj.InstanceList.get_by_filters(
+                        cctx, filters, sort_keys, sort_dirs, limit=limit,
+                        expected_attrs=expected_attrs, after=after))
+            except exception.DatabaseUnreachable:
+                if down_cells is not None:
+                    down_cells.append(cell.uuid)
+        seen = {instance.uuid for instance in found}
+        for instance in heapq.merge(*per_cell, key=lambda inst: (
+                instance_obj.SortKey(inst, sort_keys, sort_dirs))):
+            if wanted is not None and wanted <= 0:
+                break
+            # A server placed in a cell while we listed may show twice.
+            if instance.uuid not in seen:
+                seen.add(instance.uuid)
+                found.append(instance)
+                if wanted is not None:
+                    wanted -= 1
+        return found
+
+    @staticmethod
+    def down_cell_servers(ctx, cell_uuids, project_id=None):
+        """InstanceMappings of the servers in cells that cannot be reached
+        (what 2.69 shows of them); all projects when project_id is None."""
+        if not cell_uuids:
+            return []
+        return list(mapping_obj.InstanceMappingList.get_live_by_cells(
+            ctx, cell_uuids, project_id=project_id))
+
+    def _marker(self, ctx, marker):
+        try:
+            return self.get(ctx, marker, read_deleted=True)
+        except exception.InstanceNotFound:
+            raise exception.MarkerNotFound(marker=marker)
+
+    @staticmethod
+    def _db_filters(ctx, filters):
+        """Nova's renaming of API filters to DB filters; None when nothing
+        can match (an unknown flavor)."""
+        renames = {"image": "image_ref", "name": "display_name",
+                   "description": "display_description",
+                   "tenant_id": "project_id"}
+        result = {}
+        for key, value in filters.items():
+            if key == "flavor":
+                try:
+                    result["instance_type_id"] = (
+                        flavor_obj.Flavor.get_by_flavor_id(
+                            ctx.elevated(), value).id)
+                except exception.FlavorNotFound:
+                    return None
+            else:
+                result[renames.get(key, key)] = value
+        return result
+
+    def host_statuses(self, ctx, instances):
+        """{uuid: Nova's host_status} for these servers, reading the
+        compute services once."""
+        statuses = {}
+        services = {}
+        hosts = {instance.get("host") for instance in instances} - {None}
+        if len(instances) == 1 and hosts:
+            try:
+                service = service_obj.Service.get_by_host_and_binary(
+                    ctx.elevated(), hosts.pop(), base.COMPUTE_BINARY,
+                    cell_uuid=instances[0].get("cell_uuid"))
+                services[service.host] = service
+            except exception.ServiceNotFound:
+                pass
+        elif hosts:
+            services = {service.host: service for service in
+                        service_obj.ServiceList.get_all(
+                            ctx.elevated(), binary=base.COMPUTE_BINARY)}
+        for instance in instances:
+            service = services.get(instance.get("host"))
+            if not instance.get("host") or service is None:
+                statuses[instance.uuid] = HOST_NONE
+            elif service.forced_down:
+                statuses[instance.uuid] = HOST_DOWN
+            elif service.disabled:
+                statuses[instance.uuid] = HOST_MAINTENANCE
+            elif service.is_up(self.conf.service_down_time):
+                statuses[instance.uuid] = HOST_UP
+            else:
+                statuses[instance.uuid] = HOST_UNKNOWN
+        return statuses
+
+    @staticmethod
+    def request_specs(ctx, instance_uuids, only=None):
+        """{uuid: RequestSpec} of these servers, in one query; only: the
+        fields to load (see RequestSpecList.get_by_instance_uuids)."""
+        return {spec.instance_uuid: spec for spec in
+                request_spec_obj.RequestSpecList.get_by_instance_uuids(
+                    ctx, instance_uuids, only=only)}
+
+    @staticmethod
+    def server_groups(ctx, instance_uuid):
+        """Uuids of the server groups the server is a member of."""
+        with ctx.api_db.reader() as session:
+            return list(session.scalars(_GROUPS_OF_SERVER,
+                                        {"instance_uuid": instance_uuid}))
+
+    @staticmethod
+    def migrations(ctx, filters, limit=None, marker=None):
+        """Migrations across cells matching filters (see
+        MigrationList.get_by_filters), newest first, at most limit;
+        marker: the uuid of the last one of the previous page
+        (MarkerNotFound otherwise)."""
+        cells = [cell.uuid for cell in
+                 cell_mapping_obj.CellMappingList.get_all(ctx)]
+        found = []
+        after = None
+        if marker is not None:
+            for cell_uuid in cells:
+                with ctx.target_cell(cell_uuid) as cctx:
+                    listed = migration_obj.MigrationList.get_by_filters(
+                        cctx, {"uuid": marker})
+                if listed:
+                    after = listed[0]
+                    break
+            else:
+                raise exception.MarkerNotFound(marker=marker)
+        for cell_uuid in cells:
+            with ctx.target_cell(cell_uuid) as cctx:
+                found.extend(migration_obj.MigrationList.get_by_filters(
+                    cctx, filters, limit=limit, marker=after))
+        found.sort(key=lambda m: (m.created_at, m.id), reverse=True)
+        return found if limit is None else found[:limit]
+
+    @staticmethod
+    def server_migration(ctx, instance, migration_id):
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            return migration_obj.Migration.get_by_id(cctx, migration_id)
+
+    @staticmethod
+    def server_migrations(ctx, instance, filters):
+        if instance.get("cell_uuid") is None:
+            return []
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            return list(migration_obj.MigrationList.get_by_filters(
+                cctx, dict(filters, instance_uuid=instance.uuid)))
+
+    @staticmethod
+    def actions(ctx, instance, limit=None, marker=None, filters=None):
+        if instance.get("cell_uuid") is None:
+            return []
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            return list(action_obj.InstanceActionList.get_by_instance_uuid(
+                cctx, instance.uuid, limit=limit, marker=marker,
+                filters=filters))
+
+    @staticmethod
+    def action(ctx, instance, request_id):
+        """(the action of that request, its events) or (None, [])."""
+        if instance.get("cell_uuid") is None:
+            return None, []
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            action = action_obj.InstanceAction.get_by_request_id(
+                cctx, instance.uuid, request_id)
+            if action is None:
+                return None, []
+            return action, list(
+                action_obj.InstanceActionEventList.get_by_action(cctx,
+                                                                 action.id))

@@ -1,0 +1,40 @@
+"""Rebuild: the server's guest made again from an image, on its host."""
+from stratus.compute import states
+from stratus.compute_api import base
+from stratus.compute_api import fail_fast
+from stratus.objects import image_meta as image_meta_obj
+from stratus.objects import keypair as keypair_obj
+
+
+class Rebuild(base.APIBase):
+    """Rebuild a server."""
+
+    @fail_fast.undone_if_unsent
+    def rebuild(self, ctx, instance, image_id, admin_password=None,
+                preserve_ephemeral=False, **changes):
+        """Rebuild from image_id; changes: display_name, metadata,
+        key_name, user_data, hostname, display_description, access_ip_v4,
+        access_ip_v6, auto_disk_config (present ones only). The password
+        the guest gets, and the updated instance."""
+        base.check_lock(ctx, instance)
+        states.check(instance, "rebuild")
+        image = self._image(ctx, image_id, instance.flavor,
+                            allow_zero_disk=True)
+        if "metadata" in changes:
+            self.quotas.check_metadata_items(ctx, instance.project_id,
+                                             len(changes["metadata"]))
+        if "key_name" in changes:
+            keypair = self._keypair(ctx, changes["key_name"])
+            changes["key_data"] = keypair.public_key if keypair else None
+            changes["keypairs"] = keypair_obj.KeyPairList(
+                objects=[keypair] if keypair else [])
+        image_meta = image_meta_obj.ImageMeta.from_image_dict(image)
+        changes.update(
+            image_ref=image_id,
+            image_properties=base.image_properties(image, image_meta,
+                                               instance.flavor))
+        password = admin_password or base.generate_password()
+        self._begin(ctx, instance, "rebuild", **changes)
+        self.compute_rpcapi.rebuild_instance(ctx, instance, image_id,
+                                             password, preserve_ephemeral)
+        return password, instance
