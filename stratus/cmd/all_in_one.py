@@ -19,6 +19,7 @@ from stratus import service
 from stratus.db import setup as db_setup
 from stratus.observability import endpoints
 from stratus import wsgi_server
+from stratus import constants
 
 LOG = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def compute_host_names(conf):
     return ["compute%d" % index for index in range(1, count + 1)]
 
 
-_STOP_ORDER = {"nova-conductor": 1, "nova-scheduler": 2}
+_STOP_ORDER = {constants.CONDUCTOR_BINARY: 1, constants.SCHEDULER_BINARY: 2}
 
 
 def _stop_compute(compute):
@@ -186,12 +187,12 @@ class Cloud:
         from stratus.scheduler import manager as scheduler_manager
         host = conf.host
         self.services = [
-            service.Service(conf, self.messaging, "nova-conductor", "conductor",
-                            host, conductor_manager.ConductorManager(
+            service.Service(conf, self.messaging,
+                            constants.CONDUCTOR_BINARY, "conductor", host, conductor_manager.ConductorManager(
                                 conf, self.messaging, self.databases),
                             databases=self.databases),
-            service.Service(conf, self.messaging, "nova-scheduler", "scheduler",
-                            host, scheduler_manager.SchedulerManager(
+            service.Service(conf, self.messaging,
+                            constants.SCHEDULER_BINARY, "scheduler", host, scheduler_manager.SchedulerManager(
                                 conf, self.messaging, self.databases),
                             databases=self.databases),
         ] + [self.compute_service(compute_host)
@@ -240,14 +241,16 @@ class Cloud:
         driver = virt_driver.load_driver(
             self.conf, host, image_api=self._image_api())
         return service.Service(
-            self.conf, self.messaging, "nova-compute", "compute", host,
+            self.conf, self.messaging, constants.COMPUTE_BINARY, "compute",
+            host,
             compute_manager.ComputeManager(
                 self.conf, self.messaging, host, driver,
                 image_api=self._image_api()))
 
     @property
     def computes(self):
-        return [svc for svc in self.services if svc.binary == "nova-compute"]
+        return [svc for svc in self.services
+                if svc.binary == constants.COMPUTE_BINARY]
 
     def _start_console_proxies(self):
         from stratus.console import proxy
@@ -307,7 +310,7 @@ def _absent_computes(cloud):
     running = {compute.host for compute in cloud.computes}
     known = service_obj.ServiceList.get_all(
         stratus_context.get_admin_context(cloud.databases),
-        binary="nova-compute")
+        binary=constants.COMPUTE_BINARY)
     return sorted({svc.host for svc in known} - running)
 
 

@@ -15,19 +15,20 @@ from stratus.db import api as db_api
 from stratus.observability import endpoints
 from stratus import rpc
 from stratus import service as stratus_service
+from stratus import constants
 
 LOG = logging.getLogger(__name__)
 
 
 def run_conductor(conf):
     from stratus.conductor import manager
-    return _run_service(conf, "nova-conductor", "conductor",
+    return _run_service(conf, constants.CONDUCTOR_BINARY, "conductor",
                         manager.ConductorManager)
 
 
 def run_scheduler(conf):
     from stratus.scheduler import manager
-    return _run_service(conf, "nova-scheduler", "scheduler",
+    return _run_service(conf, constants.SCHEDULER_BINARY, "scheduler",
                         manager.SchedulerManager)
 
 
@@ -38,8 +39,9 @@ def run_compute(conf):
     health = _health_listener(conf, None, messaging)
     compute = manager.ComputeManager(
         conf, messaging, conf.host, virt_driver.load_driver(conf, conf.host))
-    service = stratus_service.Service(conf, messaging, "nova-compute",
-                                      "compute", conf.host, compute)
+    service = stratus_service.Service(
+        conf, messaging, constants.COMPUTE_BINARY, "compute", conf.host,
+        compute)
     return _serve_until_signalled(conf, [service.start, health.start], [
         health.stop, service.stop, messaging.cleanup])
 

@@ -46,6 +46,7 @@ from stratus.network import api as network_api
 from stratus import notifications
 from stratus.objects import instance_fault as instance_fault_obj
 from stratus.virt import driver as virt_driver
+from stratus import constants
 
 LOG = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
             conf, host, driver, self.conductor)
         self._locks = InstanceLocks()
         self.notifier = notifications.Notifier(conf, messaging,
-                                               "nova-compute", host)
+                                               constants.COMPUTE_BINARY, host)
         # Servers a move on this host is handling: their guests are not
         # orphans even while the database places them elsewhere.
         self._moving = set()

@@ -23,9 +23,9 @@ from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import service as service_obj
 from stratus.placement import host_aggregates
+from stratus import constants
 
 AZ_KEY = aggregate_obj.AZ_METADATA_KEY
-COMPUTE_BINARY = "nova-compute"
 
 
 class InvalidAggregateAction(exception.Invalid):
@@ -191,7 +191,8 @@ def _check_compute_host(ctx, host):
     try:
         mapping = host_mapping_obj.HostMapping.get_by_host(ctx, host)
         service_obj.Service.get_by_host_and_binary(
-            ctx, host, COMPUTE_BINARY, cell_uuid=mapping.cell_mapping.uuid)
+            ctx, host, constants.COMPUTE_BINARY,
+            cell_uuid=mapping.cell_mapping.uuid)
     except (exception.HostMappingNotFound, exception.ServiceNotFound):
         raise exception.ComputeHostNotFound(host=host)
 

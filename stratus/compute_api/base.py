@@ -24,10 +24,10 @@ from stratus.objects import keypair as keypair_obj
 from stratus.objects import service as service_obj
 from stratus import quota
 from stratus.scheduler import outage
+from stratus import constants
 
 LOG = logging.getLogger(__name__)
 
-COMPUTE_BINARY = "nova-compute"
 
 # Image properties Nova does not copy onto the server, and attributes of
 # Glance's own that ImageMeta leaves among the properties.
@@ -193,7 +193,8 @@ class APIBase:
             ctx).availability_zones_by_host()
         return {by_host.get(service.host, self.conf.default_availability_zone)
                 for service in service_obj.ServiceList.get_all(
-                    ctx.elevated(), binary=COMPUTE_BINARY, disabled=False)}
+                    ctx.elevated(), binary=constants.COMPUTE_BINARY,
+                    disabled=False)}
 
     @staticmethod
     def _check_destination(ctx, host, node):
@@ -219,7 +220,7 @@ class APIBase:
         """The compute service of host; ServiceNotFound when it has
         none."""
         return service_obj.Service.get_by_host_and_binary(
-            ctx.elevated(), host, COMPUTE_BINARY)
+            ctx.elevated(), host, constants.COMPUTE_BINARY)
 
     def _host_is_up(self, ctx, instance):
         return self._service_is_up(ctx, instance.host, instance.cell_uuid)
@@ -230,7 +231,8 @@ class APIBase:
         for it rather than being done here without it."""
         try:
             service = service_obj.Service.get_by_host_and_binary(
-                ctx.elevated(), host, COMPUTE_BINARY, cell_uuid=cell_uuid)
+                ctx.elevated(), host, constants.COMPUTE_BINARY,
+                cell_uuid=cell_uuid)
         except exception.ServiceNotFound:
             return False
         if service.is_up(self.conf.service_down_time):

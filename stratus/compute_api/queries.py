@@ -18,6 +18,7 @@ from stratus.objects import instance_mapping as mapping_obj
 from stratus.objects import migration as migration_obj
 from stratus.objects import request_spec as request_spec_obj
 from stratus.objects import service as service_obj
+from stratus import constants
 
 # Nova's host_status values (2.16).
 HOST_UP = "UP"
@@ -135,7 +136,7 @@ class Queries(base.APIBase):
         if len(instances) == 1 and hosts:
             try:
                 service = service_obj.Service.get_by_host_and_binary(
-                    ctx.elevated(), hosts.pop(), base.COMPUTE_BINARY,
+                    ctx.elevated(), hosts.pop(), constants.COMPUTE_BINARY,
                     cell_uuid=instances[0].get("cell_uuid"))
                 services[service.host] = service
             except exception.ServiceNotFound:
@@ -143,7 +144,7 @@ class Queries(base.APIBase):
         elif hosts:
             services = {service.host: service for service in
                         service_obj.ServiceList.get_all(
-                            ctx.elevated(), binary=base.COMPUTE_BINARY)}
+                            ctx.elevated(), binary=constants.COMPUTE_BINARY)}
         for instance in instances:
             service = services.get(instance.get("host"))
             if not instance.get("host") or service is None:

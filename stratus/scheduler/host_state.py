@@ -34,8 +34,8 @@ from stratus.objects import instance_queries
 from stratus.objects import service as service_obj
 from stratus.placement import candidates
 from stratus.placement import usages
+from stratus import constants
 
-COMPUTE_BINARY = "nova-compute"
 _NO_AGGREGATES = ()
 _NO_METADATA = {}
 # Rows written by a transaction that committed after a refresh read may
@@ -309,8 +309,8 @@ class _Topology:
                                 + datetime.timedelta(
                                     seconds=read_at - previous.read_at))
         return cls(nodes, details, stamps,
-                   service_obj.ServiceList.get_all(context,
-                                                   binary=COMPUTE_BINARY),
+                   service_obj.ServiceList.get_all(
+                       context, binary=constants.COMPUTE_BINARY),
                    aggregate_obj.AggregateList.get_all(context),
                    read_at, last_change, writers_clock)
 

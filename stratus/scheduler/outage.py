@@ -35,10 +35,10 @@ import time
 
 from stratus.db.types import utcnow
 from stratus.objects import service as service_obj
+from stratus import constants
 
 LOG = logging.getLogger(__name__)
 
-COMPUTE_BINARY = "nova-compute"
 # Seconds between looks at the heartbeats while a request waits.
 POLL_INTERVAL = 1.0
 
@@ -75,8 +75,8 @@ def computes_quiet_together(services, service_down_time, outage_wait,
 
 
 def _enabled_computes(ctx):
-    return service_obj.ServiceList.get_all(ctx, binary=COMPUTE_BINARY,
-                                           disabled=False)
+    return service_obj.ServiceList.get_all(
+        ctx, binary=constants.COMPUTE_BINARY, disabled=False)
 
 
 def _quiet_together(services, conf):

@@ -9,9 +9,9 @@ shows. A zone with at least one enabled service is available.
 from stratus.api import wsgi
 from stratus.objects import aggregate as aggregate_obj
 from stratus.objects import service as service_obj
+from stratus import constants
 
 POLICY = "os_compute_api:os-availability-zone:%s"
-COMPUTE_BINARY = "nova-compute"
 
 
 class ZoneMap:
@@ -24,7 +24,7 @@ class ZoneMap:
         self.internal = conf.internal_service_availability_zone
 
     def zone_of(self, service):
-        if service.binary != COMPUTE_BINARY:
+        if service.binary != constants.COMPUTE_BINARY:
             return self.internal
         return self._by_host.get(service.host, self._default)
 

@@ -22,9 +22,9 @@ from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import instance as instance_obj
 from stratus.objects import service as service_obj
+from stratus import constants
 
 POLICY = "os_compute_api:os-hypervisors:%s"
-COMPUTE_BINARY = "nova-compute"
 CPU_INFO_OBJECT_VERSION = (2, 28)
 PAGING_VERSION = (2, 33)
 UUID_VERSION = (2, 53)
@@ -45,7 +45,7 @@ class ComputeServices:
         self._by_host = {
             (service.cell_uuid, service.host): service
             for service in service_obj.ServiceList.get_all(
-                ctx, binary=COMPUTE_BINARY, host=host)}
+                ctx, binary=constants.COMPUTE_BINARY, host=host)}
 
     def of(self, node):
         return self._by_host.get((node.cell_uuid, node.host))

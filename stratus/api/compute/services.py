@@ -23,9 +23,9 @@ from stratus.objects import service as service_obj
 from stratus.placement import exception as placement_exception
 from stratus.placement import providers
 from stratus.placement import traits
+from stratus import constants
 
 POLICY = "os_compute_api:os-services:%s"
-COMPUTE_BINARY = availability_zones.COMPUTE_BINARY
 FORCED_DOWN_VERSION = (2, 11)
 UUID_VERSION = (2, 53)
 DOWN_CELLS_VERSION = (2, 69)
@@ -71,9 +71,9 @@ def list_services(req):
 def _down_cell_computes(ctx, down_cells, binary, host):
     """2.69: the compute services of cells that cannot be reached, as
     their host mappings know them; their other services are left out."""
-    if binary not in (None, COMPUTE_BINARY):
+    if binary not in (None, constants.COMPUTE_BINARY):
         return []
-    return [{"binary": COMPUTE_BINARY, "host": mapping.host,
+    return [{"binary": constants.COMPUTE_BINARY, "host": mapping.host,
              "status": "UNKNOWN"}
             for cell_uuid in down_cells
             for mapping in host_mapping_obj.HostMappingList.get_all(
@@ -130,7 +130,7 @@ def _force_down(req, body):
 
 
 def _assert_compute(binary):
-    if binary != COMPUTE_BINARY:
+    if binary != constants.COMPUTE_BINARY:
         raise errors.bad_request(
             "Updating a %s service is not supported. Only nova-compute "
             "services can be updated." % binary)
@@ -212,7 +212,7 @@ def delete_service(req, service_id):
             service = service_obj.Service.get_by_id(ctx, number)
     except exception.ServiceNotFound:
         raise not_found
-    if service.binary == COMPUTE_BINARY:
+    if service.binary == constants.COMPUTE_BINARY:
         _delete_compute_host(ctx, service)
     service.destroy()
     return wsgi.empty_response(req)

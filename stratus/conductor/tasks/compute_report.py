@@ -15,8 +15,8 @@ from stratus.objects import service as service_obj
 from stratus.placement import host_aggregates
 from stratus.placement import providers
 from stratus.placement import traits as placement_traits
+from stratus import constants
 
-COMPUTE_BINARY = "nova-compute"
 
 
 def service_report(ctx, cell, service):
@@ -25,7 +25,7 @@ def service_report(ctx, cell, service):
     servers without ``discover_hosts``), record a heartbeat afterwards."""
     stored = service_obj.Service.report(ctx, cell.uuid, service.host,
                                         service.binary, service.topic)
-    if stored.binary == COMPUTE_BINARY and stored.report_count == 1:
+    if stored.binary == constants.COMPUTE_BINARY and stored.report_count == 1:
         host_mapping_obj.ensure_host_mapping(ctx, stored.host, cell)
     return stored
 
@@ -39,7 +39,7 @@ def compute_nodes_update(ctx, cell, host, compute_nodes, traits=None):
     status is kept in step)."""
     try:
         service = service_obj.Service.get_by_host_and_binary(
-            ctx, host, COMPUTE_BINARY, cell_uuid=cell.uuid)
+            ctx, host, constants.COMPUTE_BINARY, cell_uuid=cell.uuid)
     except exception.ServiceNotFound:
         service = None
     nodes = compute_node_obj.ComputeNodeList.update_host(

@@ -42,6 +42,7 @@ from stratus.placement import allocations
 from stratus.placement import exception as placement_exception
 from stratus.scheduler import resources as request_resources
 from stratus.scheduler import rpcapi as scheduler_rpcapi
+from stratus import constants
 
 LOG = logging.getLogger(__name__)
 
@@ -51,7 +52,6 @@ Status = migration_obj.Status
 Step = migration_obj.Step
 SUCCESS = instance_action_obj.RESULT_SUCCESS
 ERROR = instance_action_obj.RESULT_ERROR
-COMPUTE_BINARY = "nova-compute"
 # Where a move keeps the vm_state the server had before it (Nova's key).
 OLD_VM_STATE = "old_vm_state"
 
@@ -68,8 +68,8 @@ class MoveTask:
         self.scheduler = scheduler_rpcapi.SchedulerAPI(messaging)
         self.compute = compute_rpcapi.ComputeAPI(messaging)
         # instance.<action>.start/end/error of the moves that notify.
-        self.notifier = notifications.Notifier(conf, messaging,
-                                               "nova-conductor", conf.host)
+        self.notifier = notifications.Notifier(
+            conf, messaging, constants.CONDUCTOR_BINARY, conf.host)
 
     # The record --------------------------------------------------------
 
@@ -206,7 +206,7 @@ class MoveTask:
         (and not forced down)."""
         try:
             service = service_obj.Service.get_by_host_and_binary(
-                cctx.elevated(), host, COMPUTE_BINARY)
+                cctx.elevated(), host, constants.COMPUTE_BINARY)
         except exception.ServiceNotFound:
             raise exception.ComputeHostNotFound(host=host)
         if service.forced_down or not service.is_up(

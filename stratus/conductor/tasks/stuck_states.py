@@ -47,13 +47,13 @@ from stratus.objects import instance_queries
 from stratus.objects import migration as migration_obj
 from stratus.objects import service as service_obj
 from stratus.placement import allocations
+from stratus import constants
 
 LOG = logging.getLogger(__name__)
 
 TaskState = fields.TaskState
 VMState = fields.VMState
 PowerState = fields.PowerState
-COMPUTE_BINARY = "nova-compute"
 
 BUILD = "build"
 DELETE = "delete"
@@ -498,7 +498,7 @@ class _Services:
         if host not in self._up:
             try:
                 service = service_obj.Service.get_by_host_and_binary(
-                    self._ctx, host, COMPUTE_BINARY,
+                    self._ctx, host, constants.COMPUTE_BINARY,
                     cell_uuid=self._cell_uuid)
                 self._up[host] = service.is_up(self._down_time) or (
                     self.coming_back and not service.get("forced_down"))
