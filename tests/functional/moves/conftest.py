@@ -41,6 +41,13 @@ class Moves(fixtures.ManyHosts):
             "POST", "/v2.1/servers/%s/action" % server_id, body,
             version=version)
 
+    def evacuate(self, server_id, body=None, version="2.68", expected=200):
+        """The admin's evacuate, answered with the expected status."""
+        response = self.act(server_id, {"evacuate": body or {}},
+                            client=self.admin, version=version)
+        assert response.status_int == expected, response.text
+        return response
+
     def active(self, flavor="1", client=None):
         server_id = self.boot(client=client, flavorRef=flavor)
         server = self.settled(server_id)
@@ -107,6 +114,39 @@ class Moves(fixtures.ManyHosts):
         return {names[uuid]: body["resources"] for uuid, body in
                 self.placement("/allocations/%s" % consumer)[
                     "allocations"].items()}
+
+    def other_host(self, server):
+        """(its host, the other host) of a server on a two-host cloud (the
+        first of the others on more)."""
+        source = server["OS-EXT-SRV-ATTR:host"]
+        return source, next(host for host in self.computes if host != source)
+
+    def set_service(self, host, **changes):
+        """PUT os-services (2.53) of host's compute, e.g. forced_down."""
+        service, = self.admin.get("/os-services?host=%s&binary=nova-compute"
+                                  % host, version="2.53")["services"]
+        self.admin.put("/os-services/%s" % service["id"], changes,
+                       version="2.53")
+
+    def host_down(self, host):
+        """The compute of host stops and an admin marks it forced down."""
+        self.service(host).stop()
+        self.set_service(host, forced_down=True)
+
+    def host_back(self, host):
+        self.set_service(host, forced_down=False)
+        self.service(host).start()
+
+    def in_progress(self, server_id, ready, version="2.80", timeout=30):
+        """The server's in-progress migration once ready(migration)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            listed = self.admin.get("/servers/%s/migrations" % server_id,
+                                    version=version)["migrations"]
+            if listed and ready(listed[0]):
+                return listed[0]
+            assert time.monotonic() < deadline, listed
+            time.sleep(0.02)
 
     def migrations(self, server_id=None, version="2.80", **query):
         if server_id is not None:
