@@ -137,6 +137,24 @@ class Moves(fixtures.ManyHosts):
         self.set_service(host, forced_down=False)
         self.service(host).start()
 
+    def set_power_state(self, server_id, power_state):
+        """The power state the database holds of the server (as a sync
+        that has not run yet would leave it)."""
+        from stratus import context
+        from stratus.objects import instance as instance_obj
+        ctx = context.get_admin_context(self.cloud.databases)
+        with ctx.target_cell(self.cell_of(server_id)) as cctx:
+            instance = instance_obj.Instance.get_by_uuid(cctx, server_id)
+            instance.power_state = power_state
+            instance.save()
+
+    def cell_of(self, server_id):
+        from stratus import context
+        from stratus.objects import instance_mapping
+        ctx = context.get_admin_context(self.cloud.databases)
+        return instance_mapping.InstanceMapping.get_by_instance_uuid(
+            ctx, server_id).cell_uuid
+
     def in_progress(self, server_id, ready, version="2.80", timeout=30):
         """The server's in-progress migration once ready(migration)."""
         deadline = time.monotonic() + timeout

@@ -189,3 +189,43 @@ def test_a_guest_the_destination_cannot_start_is_in_error_there(
     assert moved["fault"]["message"]
     assert env.migrations(server["id"])[0]["status"] == "error"
     assert env.used() == {dest: TINY}
+
+
+def test_checks_that_pass_before_2_34_answer_and_it_moves(moves_sqlite):
+    env = moves_sqlite
+    server = env.active()
+    source, dest = env.other_host(server)
+    # The request waits for the checks, then the move goes on its own.
+    _live(env, server["id"], version="2.25")
+    assert env.wait(server["id"], {"ACTIVE"})["OS-EXT-SRV-ATTR:host"] == dest
+    # Forced back (2.30): no scheduler, the claim checks the room.
+    _live(env, server["id"], source, version="2.30", force=True)
+    assert env.wait(server["id"], {"ACTIVE"})["OS-EXT-SRV-ATTR:host"] == (
+        source)
+    assert [m["status"] for m in env.migrations(server["id"])] == [
+        "completed", "completed"]
+    assert env.used() == {source: TINY}
+
+
+def test_the_scheduler_has_no_host_left_after_a_refusal(moves_sqlite):
+    env = moves_sqlite
+    server = env.active()
+    source, dest = env.other_host(server)
+    env.driver(dest).inject_failure("check_can_live_migrate_destination",
+                                    server["id"])
+    # The refusal is the answer, not the scheduler's NoValidHost after it.
+    assert _refusal(_live(env, server["id"], version="2.33",
+                          expected=400)).startswith(
+        "Migration pre-check error: %s cannot take the server" % dest)
+    assert env.used() == {source: TINY}
+
+
+def test_a_guest_found_shut_off_is_not_moved_live(moves_sqlite):
+    env = moves_sqlite
+    server = env.active()
+    # The guest stopped and the compute has not noticed yet.
+    env.set_power_state(server["id"], 4)
+    response = _live(env, server["id"], version="2.33", expected=409)
+    assert "power_state SHUTDOWN" in response.json[
+        "conflictingRequest"]["message"]
+    assert env.migrations(server["id"])[0]["status"] == "error"
