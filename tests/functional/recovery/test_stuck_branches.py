@@ -12,6 +12,7 @@ from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import fields
 from tests.functional import cloud as cloud_harness
 from tests.functional.recovery.test_stuck_states import Recovery
+from tests.functional.recovery.test_stuck_states import _Stub
 
 TaskState = fields.TaskState
 VMState = fields.VMState
@@ -138,3 +139,34 @@ def test_a_short_move_timeout_is_warned_of(branches, caplog):
     with caplog.at_level(logging.WARNING):
         env.conductor.stuck_states.check_move_timeout()
     assert "move_timeout 10 is less than three" in caplog.text
+
+
+def test_work_a_live_compute_does_not_hold_is_sent_again_or_settled(
+        branches):
+    env = branches
+    pausing, deleting, spawning, scheduling = (
+        env.boot(name=name)["id"] for name in (
+            "pausing", "deleting", "spawning", "scheduling"))
+    for server_id in (pausing, deleting, spawning, scheduling):
+        env.idle(server_id)
+    env.left_in(pausing, task_state=TaskState.PAUSING)
+    env.left_in(deleting, task_state=TaskState.DELETING)
+    env.left_in(spawning, vm_state=VMState.BUILDING,
+                task_state=TaskState.SPAWNING)
+    # Never handed to the compute: no guest there.
+    env.driver.destroy(env.ctx(), _Stub(scheduling))
+    env.left_in(scheduling, vm_state=VMState.BUILDING,
+                task_state=TaskState.SCHEDULING,
+                power_state=PowerState.NOSTATE)
+    assert env.check() == {pausing: "task cleared",
+                           deleting: "delete sent again",
+                           spawning: "build sent again",
+                           scheduling: "build sent again"}
+    assert env.state(pausing) == ("ACTIVE", None)
+    env.demo.wait_for_deleted(deleting)
+    assert env.allocations(deleting) == {}
+    for built in (spawning, scheduling):
+        assert env.demo.wait_for_status(built, "ACTIVE")[
+            "OS-EXT-STS:task_state"] is None
+        assert env.allocations(built)
+
