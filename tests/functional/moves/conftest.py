@@ -28,6 +28,13 @@ class Moves(fixtures.ManyHosts):
         self.computes = {svc.host: svc.manager for svc in
                          list(running.services) + self.extra
                          if svc.binary == "nova-compute"}
+        self.conductor = next(svc.manager for svc in running.services
+                              if svc.binary == "nova-conductor")
+
+    def ctx(self):
+        """An admin RequestContext of the cloud."""
+        from stratus import context
+        return context.get_admin_context(self.cloud.databases)
 
     def driver(self, host):
         return self.computes[host].driver
@@ -149,11 +156,9 @@ class Moves(fixtures.ManyHosts):
             instance.save()
 
     def cell_of(self, server_id):
-        from stratus import context
         from stratus.objects import instance_mapping
-        ctx = context.get_admin_context(self.cloud.databases)
         return instance_mapping.InstanceMapping.get_by_instance_uuid(
-            ctx, server_id).cell_uuid
+            self.ctx(), server_id).cell_uuid
 
     def in_progress(self, server_id, ready, version="2.80", timeout=30):
         """The server's in-progress migration once ready(migration)."""
@@ -246,8 +251,6 @@ def stopping(conf, sqlite_cloud_urls, tmp_path):
     conf.set_override("move_timeout", 1, group="conductor")
     conf.set_override("action_timeout", 1, group="conductor")
     env = start(conf, sqlite_cloud_urls, tmp_path)
-    env.conductor = next(svc.manager for svc in env.cloud.services
-                         if svc.binary == "nova-conductor")
     yield env
     env.stop()
 

@@ -6,7 +6,6 @@ abandoned after a forced claim goes back to its source, a rebuild that
 is not an evacuation is left to its live compute."""
 import time
 
-from stratus import context
 from stratus.objects import migration as migration_obj
 from tests.functional.moves import conftest as moves_conftest
 from tests.functional.moves.test_live_move_recovery import _begun
@@ -51,10 +50,9 @@ def test_a_copy_that_still_reports_progress_is_left(stopping):
     migration = _copying(env, server["id"], dest)
     # The server is past its deadline, but its copy just reported.
     time.sleep(1.2)
-    migration.memory_processed_bytes = 512 * 1024 * 1024 // 5
+    migration.memory_processed = 512 * 1024 * 1024 // 5
     migration.save()
-    admin = context.get_admin_context(env.cloud.databases)
-    assert env.conductor.stuck_states.run(admin) == {}
+    assert env.conductor.stuck_states.run(env.ctx()) == {}
     assert env.admin.server(server["id"])["OS-EXT-STS:task_state"] == (
         "migrating")
     assert env.used() == {source: TINY, dest: TINY}
