@@ -4,14 +4,18 @@ when its owner is gone, what it leaves to a live owner, deadlines not yet
 past, and the pass at the start of an all-in-one."""
 import logging
 
+import oslo_messaging
 import pytest
 import sqlalchemy as sa
 
 from stratus.db.types import utcnow
+from stratus import exception
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import fields
+from stratus.objects import instance_queries
 from tests.functional import cloud as cloud_harness
 from tests.functional.recovery.test_stuck_states import Recovery
+from tests.functional.recovery.test_stuck_states import _lost_build
 from tests.functional.recovery.test_stuck_states import _Stub
 
 TaskState = fields.TaskState
@@ -170,3 +174,31 @@ def test_work_a_live_compute_does_not_hold_is_sent_again_or_settled(
             "OS-EXT-STS:task_state"] is None
         assert env.allocations(built)
 
+
+
+def test_a_cell_it_cannot_reach_is_left_for_the_next_pass(
+        branches, monkeypatch, caplog):
+    env = branches
+    server_id = env.boot()["id"]
+    env.left_in(server_id, task_state=TaskState.PAUSING)
+    env.compute_down()
+
+    def unreachable(ctx, cell_uuid, before):
+        raise exception.DatabaseUnreachable()
+    monkeypatch.setattr(instance_queries, "tasks_unchanged_since",
+                        unreachable)
+    with caplog.at_level(logging.WARNING):
+        assert env.check() == {}
+    assert "is unreachable: not checked" in caplog.text
+    monkeypatch.undo()
+    assert env.check() == {server_id: "task cleared"}
+
+
+def test_a_server_not_bound_to_its_cell_is_not_found_by_the_conductor(
+        branches, monkeypatch):
+    env = branches
+    server_id = _lost_build(env, monkeypatch, "unbound")
+    with pytest.raises(oslo_messaging.ExpectedException) as raised:
+        env.conductor.action_event_start(env.ctx(), server_id, "x",
+                                         "stratus-test")
+    assert isinstance(raised.value.exc_info[1], exception.InstanceNotFound)
