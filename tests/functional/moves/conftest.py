@@ -28,6 +28,13 @@ class Moves(fixtures.ManyHosts):
         self.computes = {svc.host: svc.manager for svc in
                          list(running.services) + self.extra
                          if svc.binary == "nova-compute"}
+        self.conductor = next(svc.manager for svc in running.services
+                              if svc.binary == "nova-conductor")
+
+    def ctx(self):
+        """An admin RequestContext of the cloud."""
+        from stratus import context
+        return context.get_admin_context(self.cloud.databases)
 
     def driver(self, host):
         return self.computes[host].driver
@@ -40,6 +47,13 @@ class Moves(fixtures.ManyHosts):
         return (client or self.demo).request(
             "POST", "/v2.1/servers/%s/action" % server_id, body,
             version=version)
+
+    def evacuate(self, server_id, body=None, version="2.68", expected=200):
+        """The admin's evacuate, answered with the expected status."""
+        response = self.act(server_id, {"evacuate": body or {}},
+                            client=self.admin, version=version)
+        assert response.status_int == expected, response.text
+        return response
 
     def active(self, flavor="1", client=None):
         server_id = self.boot(client=client, flavorRef=flavor)
@@ -107,6 +121,55 @@ class Moves(fixtures.ManyHosts):
         return {names[uuid]: body["resources"] for uuid, body in
                 self.placement("/allocations/%s" % consumer)[
                     "allocations"].items()}
+
+    def other_host(self, server):
+        """(its host, the other host) of a server on a two-host cloud (the
+        first of the others on more)."""
+        source = server["OS-EXT-SRV-ATTR:host"]
+        return source, next(host for host in self.computes if host != source)
+
+    def set_service(self, host, **changes):
+        """PUT os-services (2.53) of host's compute, e.g. forced_down."""
+        service, = self.admin.get("/os-services?host=%s&binary=nova-compute"
+                                  % host, version="2.53")["services"]
+        self.admin.put("/os-services/%s" % service["id"], changes,
+                       version="2.53")
+
+    def host_down(self, host):
+        """The compute of host stops and an admin marks it forced down."""
+        self.service(host).stop()
+        self.set_service(host, forced_down=True)
+
+    def host_back(self, host):
+        self.set_service(host, forced_down=False)
+        self.service(host).start()
+
+    def set_power_state(self, server_id, power_state):
+        """The power state the database holds of the server (as a sync
+        that has not run yet would leave it)."""
+        from stratus import context
+        from stratus.objects import instance as instance_obj
+        ctx = context.get_admin_context(self.cloud.databases)
+        with ctx.target_cell(self.cell_of(server_id)) as cctx:
+            instance = instance_obj.Instance.get_by_uuid(cctx, server_id)
+            instance.power_state = power_state
+            instance.save()
+
+    def cell_of(self, server_id):
+        from stratus.objects import instance_mapping
+        return instance_mapping.InstanceMapping.get_by_instance_uuid(
+            self.ctx(), server_id).cell_uuid
+
+    def in_progress(self, server_id, ready, version="2.80", timeout=30):
+        """The server's in-progress migration once ready(migration)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            listed = self.admin.get("/servers/%s/migrations" % server_id,
+                                    version=version)["migrations"]
+            if listed and ready(listed[0]):
+                return listed[0]
+            assert time.monotonic() < deadline, listed
+            time.sleep(0.02)
 
     def migrations(self, server_id=None, version="2.80", **query):
         if server_id is not None:
@@ -188,8 +251,6 @@ def stopping(conf, sqlite_cloud_urls, tmp_path):
     conf.set_override("move_timeout", 1, group="conductor")
     conf.set_override("action_timeout", 1, group="conductor")
     env = start(conf, sqlite_cloud_urls, tmp_path)
-    env.conductor = next(svc.manager for svc in env.cloud.services
-                         if svc.binary == "nova-conductor")
     yield env
     env.stop()
 

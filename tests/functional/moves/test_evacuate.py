@@ -9,46 +9,15 @@ pytestmark = pytest.mark.slow
 TINY = {"DISK_GB": 1, "MEMORY_MB": 512, "VCPU": 1}
 
 
-def _set_service(env, host, **changes):
-    service, = env.admin.get("/os-services?host=%s&binary=nova-compute"
-                             % host, version="2.53")["services"]
-    env.admin.put("/os-services/%s" % service["id"], changes,
-                  version="2.53")
-
-
-def _host_goes_down(env, host):
-    """The compute of host stops and an admin marks it forced down."""
-    env.service(host).stop()
-    _set_service(env, host, forced_down=True)
-
-
-def _host_comes_back(env, host):
-    _set_service(env, host, forced_down=False)
-    env.service(host).start()
-
-
-def _evacuate(env, server_id, body=None, version="2.68", expected=200):
-    response = env.act(server_id, {"evacuate": body or {}},
-                       client=env.admin, version=version)
-    assert response.status_int == expected, response.text
-    return response
-
-
-def _hosts(env, server):
-    source = server["OS-EXT-SRV-ATTR:host"]
-    other, = [host for host in env.computes if host != source]
-    return source, other
-
-
 def test_evacuate_and_the_source_cleans_up_when_back(moves):
     env = moves
     server = env.active()
-    source, dest = _hosts(env, server)
-    response = _evacuate(env, server["id"], expected=400)
+    source, dest = env.other_host(server)
+    response = env.evacuate(server["id"], expected=400)
     assert response.json["badRequest"]["message"] == (
         "Compute service of %s is still in use." % source)
-    _host_goes_down(env, source)
-    response = _evacuate(env, server["id"])
+    env.host_down(source)
+    response = env.evacuate(server["id"])
     assert not response.body
     moved = env.wait(server["id"], {"ACTIVE"})
     assert moved["OS-EXT-SRV-ATTR:host"] == dest
@@ -67,7 +36,7 @@ def test_evacuate_and_the_source_cleans_up_when_back(moves):
         "rebuild_server": "Success", "compute_rebuild_instance": "Success"}
     # The old guest is still on the source hypervisor...
     assert env.driver(source).guest(server["id"]) is not None
-    _host_comes_back(env, source)
+    env.host_back(source)
     # ... until its compute starts again (Nova's init_host).
     assert env.driver(source).guest(server["id"]) is None
     assert env.used() == {dest: TINY}
@@ -80,8 +49,8 @@ def test_evacuate_and_the_source_cleans_up_when_back(moves):
 def test_evacuate_rules_failures_and_2_95(moves_sqlite):
     env = moves_sqlite
     server = env.active()
-    source, dest = _hosts(env, server)
-    _host_goes_down(env, source)
+    source, dest = env.other_host(server)
+    env.host_down(source)
     bad = [
         ("2.13", {}),
         ("2.13", {"onSharedStorage": True, "adminPass": "secret"}),
@@ -92,12 +61,12 @@ def test_evacuate_rules_failures_and_2_95(moves_sqlite):
         ("2.68", {"host": "bad host"}),
     ]
     for version, body in bad:
-        _evacuate(env, server["id"], body, version=version, expected=400)
-    response = _evacuate(env, server["id"], {"host": source},
+        env.evacuate(server["id"], body, version=version, expected=400)
+    response = env.evacuate(server["id"], {"host": source},
                          expected=400)
     assert response.json["badRequest"]["message"] == (
         "The target host can't be the same one.")
-    response = _evacuate(env, server["id"], {"host": "nowhere"},
+    response = env.evacuate(server["id"], {"host": "nowhere"},
                          expected=404)
     assert response.json["itemNotFound"]["message"] == (
         "Compute host nowhere not found.")
@@ -108,7 +77,7 @@ def test_evacuate_rules_failures_and_2_95(moves_sqlite):
     # The destination fails to build it: still on its source, with the
     # failure in its action, nothing claimed on the destination.
     env.driver(dest).inject_failure("spawn", server["id"])
-    _evacuate(env, server["id"])
+    env.evacuate(server["id"])
     back = env.wait(server["id"], {"ACTIVE"})
     assert back["OS-EXT-SRV-ATTR:host"] == source
     assert env.driver(dest).guest(server["id"]) is None
@@ -120,32 +89,32 @@ def test_evacuate_rules_failures_and_2_95(moves_sqlite):
     env.clear_failures()
 
     # No host can take it: the destination disabled.
-    _set_service(env, dest, status="disabled")
-    _evacuate(env, server["id"])
+    env.set_service(dest, status="disabled")
+    env.evacuate(server["id"])
     assert env.wait(server["id"], {"ACTIVE"})["OS-EXT-SRV-ATTR:host"] == (
         source)
     assert env.migrations(server["id"])[0]["status"] == "error"
     assert env.used() == {source: TINY}
-    _set_service(env, dest, status="enabled")
+    env.set_service(dest, status="enabled")
 
     # Before 2.14 the password comes back; from 2.95 it stays stopped.
-    response = _evacuate(env, server["id"], {"onSharedStorage": False},
+    response = env.evacuate(server["id"], {"onSharedStorage": False},
                          version="2.13")
     assert len(response.json["adminPass"]) == 12
     moved = env.wait(server["id"], {"ACTIVE"})
     assert moved["OS-EXT-SRV-ATTR:host"] == dest
-    _host_comes_back(env, source)
+    env.host_back(source)
     assert env.used() == {dest: TINY}
 
-    _host_goes_down(env, dest)
-    _evacuate(env, server["id"], {"host": source}, version="2.95")
+    env.host_down(dest)
+    env.evacuate(server["id"], {"host": source}, version="2.95")
     stopped = env.wait(server["id"], {"SHUTOFF"})
     assert stopped["OS-EXT-SRV-ATTR:host"] == source
     assert env.driver(source).guest(server["id"]).power_state == 4
     # Forced back (2.29) while the source is down: the claim still checks.
-    _host_comes_back(env, dest)
-    _host_goes_down(env, source)
-    _evacuate(env, server["id"], {"host": dest, "force": True},
+    env.host_back(dest)
+    env.host_down(source)
+    env.evacuate(server["id"], {"host": dest, "force": True},
               version="2.29")
     assert env.wait(server["id"], {"SHUTOFF"})[
         "OS-EXT-SRV-ATTR:host"] == dest
@@ -154,8 +123,8 @@ def test_evacuate_rules_failures_and_2_95(moves_sqlite):
     env.wait(server["id"], {"ACTIVE"})
     assert env.act(server["id"], {"pause": None}).status_int == 202
     env.wait(server["id"], {"PAUSED"})
-    _host_goes_down(env, dest)
-    response = _evacuate(env, server["id"], expected=409)
+    env.host_down(dest)
+    response = env.evacuate(server["id"], expected=409)
     assert response.json["conflictingRequest"]["message"] == (
         "Cannot 'evacuate' instance %s while it is in vm_state paused"
         % server["id"])

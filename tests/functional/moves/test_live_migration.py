@@ -29,15 +29,9 @@ def _live(env, server_id, body=None, version="2.68", expected=202):
 
 def _running_migration(env, server_id, timeout=30):
     """The server's live migration once its copy reports progress."""
-    deadline = time.monotonic() + timeout
-    while True:
-        listed = env.admin.get("/servers/%s/migrations" % server_id,
-                               version="2.80")["migrations"]
-        if listed and listed[0]["status"] == "running" \
-                and listed[0]["memory_processed_bytes"]:
-            return listed[0]
-        assert time.monotonic() < deadline, listed
-        time.sleep(0.02)
+    return env.in_progress(server_id, lambda migration: (
+        migration["status"] == "running"
+        and migration["memory_processed_bytes"]), timeout=timeout)
 
 
 def test_live_migration_moves_the_guest(moves):

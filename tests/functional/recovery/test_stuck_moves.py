@@ -10,7 +10,6 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from stratus import context as stratus_context
 from stratus.db import cell_models
 from stratus.db.types import utcnow
 from stratus.objects import cell_mapping as cell_mapping_obj
@@ -30,19 +29,10 @@ def moves(conf, sqlite_databases, sqlite_cloud_urls, tmp_path):
     env.stop()
 
 
-def _conductor(moves):
-    return next(svc.manager for svc in moves.cloud.services
-                if svc.binary == "nova-conductor")
-
-
-def _ctx(moves):
-    return stratus_context.get_admin_context(moves.cloud.databases)
-
-
 def _age(moves, server_id):
     """The server's last change an hour ago (its task outlived its
     deadline)."""
-    cell = cell_mapping_obj.local_cell(_ctx(moves), moves.cloud.conf)
+    cell = cell_mapping_obj.local_cell(moves.ctx(), moves.cloud.conf)
     with moves.cloud.databases.cell(cell.uuid).writer() as session:
         session.execute(sa.update(_I).where(_I.c.uuid == server_id).values(
             updated_at=utcnow() - datetime.timedelta(hours=1)))
@@ -53,7 +43,7 @@ def test_a_migration_whose_conductor_died_is_rolled_back(moves,
     server = moves.active()
     server_id, source = server["id"], server["OS-EXT-SRV-ATTR:host"]
     before = moves.usages()
-    conductor = _conductor(moves)
+    conductor = moves.conductor
     stuck = threading.Event()
     release = threading.Event()
     real = conductor.migrate_task.compute.resize_instance
@@ -70,10 +60,10 @@ def test_a_migration_whose_conductor_died_is_rolled_back(moves,
     assert stuck.wait(10)
     assert moves.admin.server(server_id)["OS-EXT-STS:task_state"] == \
         "resize_migrating"
-    assert conductor.check_stuck_states(_ctx(moves)) == {}
+    assert conductor.check_stuck_states(moves.ctx()) == {}
     _age(moves, server_id)
     try:
-        assert conductor.check_stuck_states(_ctx(moves)) == {
+        assert conductor.check_stuck_states(moves.ctx()) == {
             server_id: "move rolled back"}
     finally:
         release.set()
@@ -100,13 +90,13 @@ def test_the_claims_of_a_move_of_a_half_deleted_server_go(moves):
     moves.wait(server_id, {"VERIFY_RESIZE"})
     migration, = moves.migrations(server_id)
     assert moves.allocations(migration["uuid"])
-    ctx = _ctx(moves)
+    ctx = moves.ctx()
     cell = cell_mapping_obj.local_cell(ctx, moves.cloud.conf)
     with ctx.target_cell(cell.uuid) as cctx:
         # A conductor deleted the server and died before its claims.
         instance_obj.Instance.get_by_uuid(cctx, server_id).destroy()
     assert moves.allocations(server_id)
-    assert _conductor(moves).check_stuck_states(ctx) == {
+    assert moves.conductor.check_stuck_states(ctx) == {
         server_id: "allocations removed"}
     assert moves.allocations(server_id) == {}
     assert moves.allocations(migration["uuid"]) == {}
