@@ -19,6 +19,7 @@ from stratus.objects import base
 from stratus.objects import block_device_mapping as bdm_obj
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
+from stratus.objects import instance_query
 
 _BR = api_models.BuildRequest
 # Core rows, a statement built once: a server waiting for its cell is
@@ -148,9 +149,9 @@ class BuildRequestList(base.ObjectListBase, base.StratusObject):
         matching = [build_request for build_request in
                     (BuildRequest._from_db(context, row) for row in rows)
                     if _matches(build_request.instance, filters)]
-        sort_keys, sort_dirs = instance_obj.normalize_sort(sort_keys,
+        sort_keys, sort_dirs = instance_query.normalize_sort(sort_keys,
                                                            sort_dirs)
-        matching.sort(key=lambda br: instance_obj.SortKey(
+        matching.sort(key=lambda br: instance_query.SortKey(
             br.instance, sort_keys, sort_dirs))
         start = 0
         if marker is not None:
@@ -184,7 +185,7 @@ def _matches(instance, filters):
             if value:
                 return False
             continue
-        if name in instance_obj.TAG_FILTERS:
+        if name in instance_query.TAG_FILTERS:
             wanted = set(value)
             if name == "tags" and not wanted <= tags:
                 return False
@@ -198,7 +199,7 @@ def _matches(instance, filters):
         if name not in instance.fields:
             continue
         actual = instance.get(name)
-        if name in instance_obj.EXACT_FILTERS:
+        if name in instance_query.EXACT_FILTERS:
             allowed = value if isinstance(
                 value, (list, tuple, set, frozenset)) else [value]
             if actual not in allowed:

@@ -1,12 +1,12 @@
 """Config drives: an ISO9660 image labelled ``config-2`` holding the same
-content the metadata service serves (``stratus.api.metadata.base``), made
+content the metadata service serves (``stratus.metadata.content``), made
 with genisoimage."""
 import os
 import subprocess
 import tempfile
 
-from stratus.api.metadata import base as metadata_base
 from stratus import exception
+from stratus.metadata import content as metadata_content
 
 LABEL = "config-2"
 
@@ -18,7 +18,7 @@ class ConfigDriveError(exception.StratusException):
 def make_config_drive(instance, network_info, target, admin_pass=None):
     """The drive at target; admin_pass (a boot's or a rescue's password)
     goes into meta_data.json as Nova's config drive has it."""
-    content = metadata_base.InstanceMetadata(
+    content = metadata_content.InstanceMetadata(
         instance, network_info,
         extra_md={"admin_pass": admin_pass} if admin_pass else None)
     with tempfile.TemporaryDirectory(dir=os.path.dirname(target)) as work:

@@ -10,7 +10,7 @@ import re
 
 import webob
 
-from stratus.api.metadata import base
+from stratus.metadata import content
 from stratus.api.metadata import routes
 from stratus.api import errors
 from stratus.api import wsgi
@@ -48,7 +48,7 @@ class MetadataApp(wsgi.Application):
         if instance is None:
             raise errors.not_found("No instance has the address %s"
                                    % address)
-        return base.InstanceMetadata(instance)
+        return content.InstanceMetadata(instance)
 
     def error_response(self, req, exc):
         # Guests' tools (cloud-init, wget) read status codes and text.

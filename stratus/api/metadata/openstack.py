@@ -1,7 +1,7 @@
 """The OpenStack metadata tree: /openstack/<version>/<file>."""
 import webob
 
-from stratus.api.metadata import base
+from stratus.metadata import content
 from stratus.api import errors
 
 _JSON_FILES = {"meta_data.json", "network_data.json", "vendor_data.json",
@@ -15,14 +15,15 @@ def _text(body, content_type="text/plain"):
 
 
 def list_versions(req):
-    return _text("\n".join(base.OPENSTACK_VERSIONS + [base.LATEST]).encode())
+    versions = content.OPENSTACK_VERSIONS + [content.LATEST]
+    return _text("\n".join(versions).encode())
 
 
 def list_files(req, version):
     metadata = req.app.metadata_for(req)
     try:
         return _text(metadata.openstack(version))
-    except base.NotFound:
+    except content.NotFound:
         raise errors.not_found("The resource could not be found.")
 
 
@@ -30,7 +31,7 @@ def show_file(req, version, name):
     metadata = req.app.metadata_for(req)
     try:
         body = metadata.openstack(version, name)
-    except base.NotFound:
+    except content.NotFound:
         raise errors.not_found("The resource could not be found.")
     if name in _JSON_FILES:
         return _text(body, "application/json")

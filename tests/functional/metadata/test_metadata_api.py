@@ -8,7 +8,7 @@ import pytest
 import webob
 
 from stratus.api.metadata import app as metadata_app
-from stratus.api.metadata import base as metadata_base
+from stratus.metadata import content as metadata_content
 from stratus.network import model as network_model
 from stratus.objects import keypair as keypair_obj
 from stratus.virt import configdrive
@@ -126,7 +126,7 @@ def test_config_drive_holds_the_same_content(env, tmp_path):
         ["isoinfo", "-R", "-i", target, "-x",
          "/openstack/latest/meta_data.json"], capture_output=True,
         check=True).stdout
-    assert json.loads(meta) == metadata_base.InstanceMetadata(
+    assert json.loads(meta) == metadata_content.InstanceMetadata(
         env.vm).meta_data()
     user_data = subprocess.run(
         ["isoinfo", "-R", "-i", target, "-x", "/openstack/latest/user_data"],

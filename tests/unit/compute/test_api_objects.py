@@ -17,6 +17,7 @@ from stratus.objects import cell_mapping
 from stratus.objects import flavor as flavor_obj
 from stratus.objects import image_meta
 from stratus.objects import instance as instance_obj
+from stratus.objects import instance_query
 from stratus.objects import instance_action
 from stratus.objects import instance_fault
 from stratus.objects import instance_mapping
@@ -157,9 +158,9 @@ def test_marker_pages_cover_the_sort_order_once(cell, sort_keys, sort_dirs):
                   created_at=start + datetime.timedelta(minutes=index % 2))
     everything = list(instance_obj.InstanceList.get_by_filters(
         cell, {}, sort_keys, sort_dirs))
-    keys, dirs = instance_obj.normalize_sort(sort_keys, sort_dirs)
+    keys, dirs = instance_query.normalize_sort(sort_keys, sort_dirs)
     python_order = sorted(everything, key=lambda inst: (
-        instance_obj.SortKey(inst, keys, dirs)))
+        instance_query.SortKey(inst, keys, dirs)))
     assert [i.uuid for i in everything] == [i.uuid for i in python_order]
     paged, marker = [], None
     while True:

@@ -12,6 +12,7 @@ from stratus.compute import rpcapi as compute_rpcapi
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
+from stratus.objects import instance_query
 from stratus.placement import allocations
 from stratus.placement import providers
 from tests.functional.hosts import fixtures
@@ -49,7 +50,7 @@ def test_build_runs_the_guest_and_makes_the_server_active(hosts):
     assert built.power_state == PowerState.RUNNING
     assert built.launched_at is not None
     assert built.launched_on == "cmp1"
-    (version, address), = instance_obj.addresses(built.info_cache)
+    (version, address), = instance_query.addresses(built.info_cache)
     assert version == 4 and address.startswith("10.")
     assert compute.driver.get_power_state(built) == PowerState.RUNNING
     assert hosts.wait_for_events(instance.uuid, 1) == [

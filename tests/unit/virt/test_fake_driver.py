@@ -8,6 +8,7 @@ import pytest
 from stratus import exception
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
+from stratus.objects import instance_query
 from stratus.virt import driver as virt_driver
 
 PowerState = fields.PowerState
@@ -126,7 +127,7 @@ def test_simulated_network_is_stable_and_private(fake):
     assert ip["address"].startswith("10.")
     assert ip["address"] not in ("10.0.0.0", "10.0.0.1", "10.255.255.255")
     assert re.match(r"^fa:16:3e(:[0-9a-f]{2}){3}$", vif["address"])
-    assert instance_obj.addresses(json.dumps(first)) == [(4, ip["address"])]
+    assert instance_query.addresses(json.dumps(first)) == [(4, ip["address"])]
 
 
 def test_uptime_reads_like_the_uptime_command(fake):

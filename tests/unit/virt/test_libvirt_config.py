@@ -130,8 +130,8 @@ def _meta(disk_format):
 
 def test_images_must_hold_what_they_declare_and_nothing_else():
     from stratus.virt import driver as virt_driver
-    from stratus.virt.libvirt import driver as libvirt_driver
-    check = libvirt_driver._checked_format
+    from stratus.virt.libvirt import guest_setup
+    check = guest_setup.checked_format
     assert check("u", "i", _meta("qcow2"), {"format": "qcow2"}) == "qcow2"
     assert check("u", "i", _meta("aki"), {"format": "raw"}) == "raw"
     for meta, info in (
@@ -146,11 +146,11 @@ def test_images_must_hold_what_they_declare_and_nothing_else():
 
 
 def test_the_hostname_on_the_kernel_command_line_is_one_word():
-    from stratus.virt.libvirt import driver as libvirt_driver
-    assert libvirt_driver._hostname_word("vm-1") == "vm-1"
-    assert libvirt_driver._hostname_word("My VM init=/bin/sh") == \
+    from stratus.virt.libvirt import guest_setup
+    assert guest_setup._hostname_word("vm-1") == "vm-1"
+    assert guest_setup._hostname_word("My VM init=/bin/sh") == \
         "myvminitbinsh"
-    assert libvirt_driver._hostname_word(None) == "guest"
+    assert guest_setup._hostname_word(None) == "guest"
 
 
 def test_consoles_listen_on_loopback_only_when_enabled():

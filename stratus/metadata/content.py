@@ -1,10 +1,10 @@
 """What a guest learns about itself: the content of the metadata service
 and of the config drive, built from an Instance and its network_info.
 
-``InstanceMetadata(instance, network_info)`` answers ``lookup(path)`` for
+``InstanceMetadata(instance, network_info)`` answers ``openstack()`` for
 the OpenStack tree (``openstack/<version>/meta_data.json``, ``user_data``,
 ``network_data.json``, ``vendor_data.json``, ``vendor_data2.json``,
-``password``) and the EC2 tree (``<version>/meta-data/...``,
+``password``) and ``ec2()`` for the EC2 tree (``<version>/meta-data/...``,
 ``<version>/user-data``), and lists the files a config drive holds
 (``files()``), so both carry the same content.
 """
