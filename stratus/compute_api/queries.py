@@ -13,6 +13,7 @@ from stratus.objects import build_request as build_request_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import flavor as flavor_obj
 from stratus.objects import instance as instance_obj
+from stratus.objects import instance_query
 from stratus.objects import instance_action as action_obj
 from stratus.objects import instance_mapping as mapping_obj
 from stratus.objects import migration as migration_obj
@@ -53,7 +54,7 @@ class Queries(base.APIBase):
         filters = self._db_filters(ctx, filters)
         if filters is None:
             return []
-        sort_keys, sort_dirs = instance_obj.normalize_sort(sort_keys,
+        sort_keys, sort_dirs = instance_query.normalize_sort(sort_keys,
                                                            sort_dirs)
         after = None
         try:
@@ -81,7 +82,7 @@ class Queries(base.APIBase):
                     down_cells.append(cell.uuid)
         seen = {instance.uuid for instance in found}
         for instance in heapq.merge(*per_cell, key=lambda inst: (
-                instance_obj.SortKey(inst, sort_keys, sort_dirs))):
+                instance_query.SortKey(inst, sort_keys, sort_dirs))):
             if wanted is not None and wanted <= 0:
                 break
             # A server placed in a cell while we listed may show twice.

@@ -52,11 +52,6 @@ _INSERT_INSTANCE = _I.insert()
 _INSERT_EXTRA = _EXTRA.insert()
 _INSERT_CACHE = _CACHE.insert()
 
-# compute/api.py sorts servers merged across cells with these; it is being
-# moved on branch `servers` (it may import them from instance_query then).
-normalize_sort = instance_query.normalize_sort
-SortKey = instance_query.SortKey
-
 
 def _set_loaded(obj, name, value):
     """Set a field from trusted database data, skipping coercion and

@@ -19,6 +19,7 @@ from stratus.compute_api import build as compute_build
 from stratus.compute_api import idempotency
 from stratus import exception
 from stratus.objects import instance_group as instance_group_obj
+from stratus.objects import instance_query
 from stratus.policies import servers as policies
 
 # What the detailed view of servers needs besides their columns.
@@ -26,14 +27,13 @@ DETAIL_ATTRS = ["metadata", "tags", "fault"]
 SHOW_ATTRS = ["metadata", "tags"]
 
 PAGING_PARAMS = ("sort_key", "sort_dir", "limit", "marker")
-TAG_FILTERS = ("tags", "tags-any", "not-tags", "not-tags-any")
 
 # Filters every user may use, by the microversion that allowed them.
 _USER_FILTERS = [
     ((2, 1), ("reservation_id", "name", "status", "image", "flavor", "ip",
               "changes-since", "all_tenants")),
     ((2, 5), ("ip6",)),
-    ((2, 26), TAG_FILTERS),
+    ((2, 26), instance_query.TAG_FILTERS),
     ((2, 66), ("changes-before",)),
     ((2, 73), ("locked",)),
     ((2, 83), ("availability_zone", "config_drive", "key_name", "created_at",
@@ -201,7 +201,7 @@ def _filters(req):
             raise errors.forbidden("Only administrators may list deleted "
                                    "instances")
         filters["deleted"] = True
-    for key in TAG_FILTERS:
+    for key in instance_query.TAG_FILTERS:
         if key in filters:
             filters[key] = filters[key].split(",")
     if "locked" in filters:
