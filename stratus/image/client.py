@@ -28,6 +28,14 @@ class ImageServiceError(exception.StratusException):
     msg_fmt = "The image service failed: %(reason)s"
 
 
+class ImageServiceUnavailable(ImageServiceError):
+    """The image service cannot be reached, or answered that it cannot
+    serve now (its database is away, it is restarting): a 503 for the
+    caller, who tries again, as Nova answers when Glance is away."""
+    msg_fmt = "The image service is unavailable: %(reason)s"
+    code = 503
+
+
 class _Reply:
     """Status, headers and body of one image service response."""
 
@@ -121,8 +129,8 @@ class HTTPTransport:
             return _Reply(response.status, response.headers,
                           iter(lambda: response.read(65536), b""),
                           response.close)
-        raise ImageServiceError(reason="no image API server answered (%s)"
-                                % failure)
+        raise ImageServiceUnavailable(
+            reason="no image API server answered (%s)" % failure)
 
 
 class CatalogTransport:
@@ -213,6 +221,9 @@ def _error(reply, image_id):
         return exception.Conflict(message)
     if reply.status in (400, 413, 415):
         return exception.Invalid(message)
+    if reply.status in (502, 503, 504):
+        return ImageServiceUnavailable(reason="%s %s" % (reply.status,
+                                                         message))
     return ImageServiceError(reason="%s %s" % (reply.status, message))
 
 

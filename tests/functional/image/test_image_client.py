@@ -145,5 +145,23 @@ def test_from_conf_without_servers_serves_in_process(image_conf,
 def test_unreachable_servers(image_conf):
     image_conf.set_override("api_servers", "http://127.0.0.1:9", "glance")
     image_api = client.ImageAPI.from_conf(image_conf)
-    with pytest.raises(client.ImageServiceError):
+    with pytest.raises(client.ImageServiceUnavailable) as raised:
         image_api.get(DEMO, bootstrap.DEFAULT_IMAGE_ID)
+    assert raised.value.code == 503
+
+
+@pytest.mark.parametrize("status", ["502 Bad Gateway",
+                                    "503 Service Unavailable",
+                                    "504 Gateway Timeout"])
+def test_an_image_service_that_cannot_serve_now(status):
+    # (the built-in one answers 503 while its database is away): the
+    # caller answers 503 too, and is tried again, never a 500.
+    def unavailable(environ, start_response):
+        start_response(status, [("Content-Type", "application/json")])
+        return [b'{"message": "A database of this cloud cannot be '
+                b'reached; try again later."}']
+    image_api = client.ImageAPI(direct_app=unavailable)
+    with pytest.raises(client.ImageServiceUnavailable) as raised:
+        image_api.get(DEMO, bootstrap.DEFAULT_IMAGE_ID)
+    assert raised.value.code == 503
+    assert "cannot be reached" in raised.value.format_message()
