@@ -80,8 +80,9 @@ def _patient(cls):
                 except oslo_messaging.ExpectedException as exc:
                     if isinstance(exc.exc_info[1],
                                   exception.DatabaseUnreachable):
-                        LOG.warning("%s failed: a database stayed "
-                                    "unreachable for %s s", _name, seconds)
+                        LOG.warning("%s failed: a database was lost, or "
+                                    "stayed unreachable for %s s", _name,
+                                    seconds)
                     raise
         setattr(cls, name, functools.wraps(method)(patient))
     return cls

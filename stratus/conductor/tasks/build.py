@@ -28,6 +28,7 @@ from stratus.db import setup as db_setup
 from stratus.db.types import utcnow
 from stratus import context as stratus_context
 from stratus import exception
+from stratus import retry
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import fields
@@ -72,8 +73,27 @@ class BuildTask:
                 return
             build_requests = [br for br, _spec in pairs]
             request_specs = [spec for _br, spec in pairs]
-        self._schedule_and_build(ctx, build_requests, request_specs,
-                                 admin_password, injected_files)
+        try:
+            self._schedule_and_build(ctx, build_requests, request_specs,
+                                     admin_password, injected_files)
+        except exception.DatabaseUnreachable:
+            # A connection lost on the way (the database stopped): once it
+            # answers again, each build carries on from the step it
+            # reached, instead of waiting for its lease to run out.
+            LOG.warning("A database went away during the build of %s: "
+                        "carrying on once it is back",
+                        [br.instance_uuid for br in build_requests])
+            for build_request in build_requests:
+                self._resume_when_reachable(ctx, build_request.instance_uuid)
+
+    def _resume_when_reachable(self, ctx, uuid):
+        try:
+            retry.retry_while(exception.DatabaseUnreachable,
+                              lambda: self._resume_one(ctx, uuid),
+                              self.conf.conductor.db_retry_seconds,
+                              "Resuming the build of %s" % uuid)
+        except exception.NotFound as exc:
+            LOG.info("Build of %s not resumed: %s", uuid, exc)
 
     def _schedule_and_build(self, ctx, build_requests, request_specs,
                             admin_password, injected_files):

@@ -10,7 +10,9 @@ import threading
 
 import pytest
 
+from stratus import exception
 from stratus.db import api as db_api
+from stratus.objects import build_request as build_request_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
 from tests.functional.recovery.test_stuck_states import Recovery
 from tests.functional import cloud as cloud_harness
@@ -137,3 +139,27 @@ def test_scheduling_waits_out_a_short_outage_of_the_api_database(
     server = outage_cloud.demo.wait_for_status(server_id, "ACTIVE")
     assert server["OS-EXT-STS:task_state"] is None
     assert outage_cloud.allocations(server_id)
+
+
+def test_a_build_cut_off_by_a_lost_connection_carries_on(outage_cloud,
+                                                         monkeypatch):
+    # The connection is lost as the conductor binds the new server to
+    # its cell (the database stopped under it): the build carries on
+    # from there once the database answers, not after its lease (an hour
+    # here) has run out.
+    outage_cloud.cloud.conf.set_override("task_lease", 3600,
+                                         group="conductor")
+    real_bind = build_request_obj.bind_to_cell
+    lost = []
+
+    def bind_to_cell(*args, **kwargs):
+        if not lost:
+            lost.append(True)
+            raise exception.DatabaseUnreachable()
+        return real_bind(*args, **kwargs)
+    monkeypatch.setattr(build_request_obj, "bind_to_cell", bind_to_cell)
+    server = outage_cloud.boot(name="carried-on")
+    assert lost
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == (
+        "ACTIVE", None)
+    assert outage_cloud.allocations(server["id"])
