@@ -136,6 +136,8 @@ class BuildTask:
                                                  session)
                     _record_create(cctx, instance.uuid, self.conf.host,
                                    started, SUCCESS, session)
+            except exception.DatabaseUnreachable:
+                raise  # carried on once the database is back (above)
             except Exception as exc:  # noqa: BLE001 - a build that fails ends ERROR, never BUILD
                 LOG.exception("Server %s could not be created in cell %s",
                               instance.uuid, selection.cell_uuid)

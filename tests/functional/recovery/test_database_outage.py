@@ -14,6 +14,7 @@ from stratus import exception
 from stratus.db import api as db_api
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
+from stratus.objects import instance as instance_obj
 from tests.functional.recovery.test_stuck_states import Recovery
 from tests.functional import cloud as cloud_harness
 
@@ -159,6 +160,27 @@ def test_a_build_cut_off_by_a_lost_connection_carries_on(outage_cloud,
         return real_bind(*args, **kwargs)
     monkeypatch.setattr(build_request_obj, "bind_to_cell", bind_to_cell)
     server = outage_cloud.boot(name="carried-on")
+    assert lost
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == (
+        "ACTIVE", None)
+    assert outage_cloud.allocations(server["id"])
+
+
+def test_a_server_whose_creation_lost_its_connection_is_built(
+        outage_cloud, monkeypatch):
+    # The connection is lost as the conductor writes the new server to
+    # its cell: it is scheduled and written again once the database
+    # answers, instead of ending ERROR.
+    real_create = instance_obj.Instance.create
+    lost = []
+
+    def create(self, *args, **kwargs):
+        if not lost:
+            lost.append(True)
+            raise exception.DatabaseUnreachable()
+        return real_create(self, *args, **kwargs)
+    monkeypatch.setattr(instance_obj.Instance, "create", create)
+    server = outage_cloud.boot(name="written-again")
     assert lost
     assert (server["status"], server["OS-EXT-STS:task_state"]) == (
         "ACTIVE", None)
