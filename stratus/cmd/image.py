@@ -9,9 +9,9 @@ stratus/image/tiny.py) and registers tiny-kernel, tiny-ramdisk, tiny
 service the configuration names: the built-in one of the all-in-one's data
 directory unless [glance] api_servers is set.
 """
+from stratus.api.image import app as image_app
 from stratus import context as stratus_context
 from stratus.conf import default as default_conf
-from stratus.image import client as image_client
 from stratus.image import tiny
 
 
@@ -46,7 +46,7 @@ def build_tiny_image(conf, args):
         cloud.bootstrap()
         databases = cloud.databases
     try:
-        api = image_client.ImageAPI.from_conf(conf, databases)
+        api = image_app.image_api(conf, databases)
         ids = tiny.register(stratus_context.get_admin_context(), api,
                             artifacts)
     finally:

@@ -356,17 +356,3 @@ def capabilities(driver):
 
 def supports(driver, interface):
     return isinstance(driver, interface)
-
-
-def load_driver(conf, host, image_api=None):
-    """The driver [DEFAULT] compute_driver names, for this host. Drivers
-    that fetch images use image_api (a stratus.image.client.ImageAPI),
-    or else one for [glance] api_servers."""
-    name = conf.compute_driver
-    if name == "fake":
-        from stratus.virt.fake import driver as fake_driver
-        return fake_driver.FakeDriver(conf, host)
-    if name == "libvirt":
-        from stratus.virt.libvirt import driver as libvirt_driver
-        return libvirt_driver.LibvirtDriver(conf, host, image_api=image_api)
-    raise DriverNotAvailable(driver=name, reason="no such driver")

@@ -1,7 +1,6 @@
 """/servers: list, list with details, show, create, update, delete."""
 import base64
 import binascii
-import datetime
 
 from oslo_utils import strutils
 from oslo_utils import uuidutils
@@ -183,7 +182,7 @@ def _filters(req):
             filters["task_state"] = task_states
     for key in ("changes-since", "changes-before"):
         if key in filters:
-            filters[key] = parse_time(filters[key], key)
+            filters[key] = links.parse_time(filters[key], key)
     if filters.get("changes-since") and filters.get("changes-before") and (
             filters["changes-since"] > filters["changes-before"]):
         raise errors.bad_request("The value of changes-since must be less "
@@ -211,17 +210,6 @@ def _filters(req):
         except ValueError as exc:
             raise exception.InvalidInput(reason=str(exc))
     return filters
-
-
-def parse_time(value, name):
-    """A time filter's value; 400 "Invalid filter field" if it is none."""
-    try:
-        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise errors.bad_request("Invalid filter field: %s." % name)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed
 
 
 def _sort_params(req):

@@ -17,6 +17,7 @@ import traceback
 
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus import exception
+from stratus.image import client as image_client
 from stratus.objects import fields
 from stratus.objects import image_meta as image_meta_obj
 from stratus.objects import instance_action as instance_action_obj
@@ -44,18 +45,16 @@ class UnshelveException(exception.StratusException):
 
 class UnshelveTask:
 
-    def __init__(self, conf, messaging, databases):
+    def __init__(self, conf, messaging, databases, image_api=None):
         self.conf = conf
         self.databases = databases
         self.scheduler = scheduler_rpcapi.SchedulerAPI(messaging)
         self.compute = compute_rpcapi.ComputeAPI(messaging)
-        self._image_api = None
+        self._image_api = image_api
 
     def _images(self):
         if self._image_api is None:
-            from stratus.image import client as image_client
-            self._image_api = image_client.ImageAPI.from_conf(
-                self.conf, self.databases)
+            self._image_api = image_client.ImageAPI.from_conf(self.conf)
         return self._image_api
 
     def unshelve_instance(self, cctx, instance, request_spec):

@@ -21,7 +21,7 @@ from stratus import context as stratus_context
 from stratus.image import tiny
 from stratus.network import builtin
 from stratus import service
-from stratus.virt import driver as virt_driver
+from stratus.virt import loader as virt_loader
 from tests import conftest as root_conftest
 from tests.functional import cloud as cloud_helpers
 
@@ -243,7 +243,7 @@ class TwoHosts:
     def _start_second_host(self):
         conf = second_host_conf()
         conf.set_override("reserved_host_memory_mb", 4096)
-        self.driver = virt_driver.load_driver(
+        self.driver = virt_loader.load_driver(
             conf, SECOND_HOST, image_api=self.first.driver.image_api)
         self.manager = compute_manager.ComputeManager(
             conf, self.first.cloud.messaging, SECOND_HOST, self.driver,

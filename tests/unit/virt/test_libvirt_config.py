@@ -114,11 +114,12 @@ def test_the_bridge_forwards_nothing_and_guests_reach_only_dhcp_and_metadata():
 def test_without_the_binding_the_driver_says_what_to_install(conf,
                                                               monkeypatch):
     from stratus.virt import driver as virt_driver
+    from stratus.virt import loader as virt_loader
     from stratus.virt.libvirt import driver as libvirt_driver
     monkeypatch.setattr(libvirt_driver, "libvirt", None)
     conf.set_override("compute_driver", "libvirt")
     with pytest.raises(virt_driver.DriverNotAvailable) as raised:
-        virt_driver.load_driver(conf, "cmp1")
+        virt_loader.load_driver(conf, "cmp1")
     assert "install-virt.sh" in str(raised.value)
 
 
