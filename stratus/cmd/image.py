@@ -13,6 +13,7 @@ from stratus.api.image import app as image_app
 from stratus import context as stratus_context
 from stratus.conf import default as default_conf
 from stratus.image import tiny
+from stratus.image import exception as image_exception
 
 
 def add_parsers(subparsers):
@@ -37,7 +38,7 @@ def build_tiny_image(conf, args):
     cache_dir = args.cache_dir or default_conf.state_dir(conf, "tiny-image")
     try:
         artifacts = tiny.build(cache_dir, args.kernel_package_dir)
-    except tiny.TinyImageError as error:
+    except image_exception.TinyImageError as error:
         print(error.format_message())
         return 1
     databases = None

@@ -28,18 +28,6 @@ PATCH_MEDIA_TYPE = "application/openstack-images-v2.1-json-patch"
 DIRECT_CONTEXT = "stratus.image.context"
 
 
-class ImageServiceError(exception.StratusException):
-    msg_fmt = "The image service failed: %(reason)s"
-
-
-class ImageServiceUnavailable(ImageServiceError):
-    """The image service cannot be reached, or answered that it cannot
-    serve now (its database is away, it is restarting): a 503 for the
-    caller, who tries again, as Nova answers when Glance is away."""
-    msg_fmt = "The image service is unavailable: %(reason)s"
-    code = 503
-
-
 class _Reply:
     """Status, headers and body of one image service response."""
 
@@ -132,7 +120,7 @@ class HTTPTransport:
             return _Reply(response.status, response.headers,
                           iter(lambda: response.read(65536), b""),
                           response.close)
-        raise ImageServiceUnavailable(
+        raise exception.ImageServiceUnavailable(
             reason="no image API server answered (%s)" % failure)
 
 
@@ -225,9 +213,9 @@ def _error(reply, image_id):
     if reply.status in (400, 413, 415):
         return exception.Invalid(message)
     if reply.status in (502, 503, 504):
-        return ImageServiceUnavailable(reason="%s %s" % (reply.status,
+        return exception.ImageServiceUnavailable(reason="%s %s" % (reply.status,
                                                          message))
-    return ImageServiceError(reason="%s %s" % (reply.status, message))
+    return exception.ImageServiceError(reason="%s %s" % (reply.status, message))
 
 
 class ImageAPI:

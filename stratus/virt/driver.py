@@ -20,14 +20,6 @@ import dataclasses
 from stratus import exception
 
 
-class SpawnFailed(exception.StratusException):
-    msg_fmt = "Failed to spawn instance %(instance_uuid)s: %(reason)s"
-
-
-class DriverNotAvailable(exception.StratusException):
-    msg_fmt = "Compute driver %(driver)s cannot be used: %(reason)s"
-
-
 @dataclasses.dataclass(frozen=True, slots=True)
 class NodeResources:
     """What one hypervisor node has, as the driver sees it."""
@@ -85,7 +77,7 @@ class ComputeDriver(abc.ABC):
     @abc.abstractmethod
     def spawn(self, ctx, instance, image_meta, injected_files,
               admin_password, network_info):
-        """Create and start the guest; SpawnFailed when it cannot."""
+        """Create and start the guest; exception.SpawnFailed when it cannot."""
 
     @abc.abstractmethod
     def destroy(self, ctx, instance, network_info=None):

@@ -1,7 +1,7 @@
 """The virt driver a compute runs: [DEFAULT] compute_driver names it."""
-from stratus.virt import driver
 from stratus.virt.fake import driver as fake_driver
 from stratus.virt.libvirt import driver as libvirt_driver
+from stratus import exception
 
 
 def load_driver(conf, host, image_api=None):
@@ -13,4 +13,4 @@ def load_driver(conf, host, image_api=None):
         return fake_driver.FakeDriver(conf, host)
     if name == "libvirt":
         return libvirt_driver.LibvirtDriver(conf, host, image_api=image_api)
-    raise driver.DriverNotAvailable(driver=name, reason="no such driver")
+    raise exception.DriverNotAvailable(driver=name, reason="no such driver")

@@ -17,7 +17,6 @@ from stratus.compute_api import base as compute_base
 from stratus.compute_api import build as compute_build
 from stratus.compute_api import idempotency
 from stratus import exception
-from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import instance_query
 from stratus.policies import servers as policies
 
@@ -46,7 +45,7 @@ _CREATE_BAD_REQUESTS = (
     exception.ImageNotActive, exception.FlavorMemoryTooSmall,
     exception.FlavorDiskSmallerThanImage,
     exception.FlavorDiskSmallerThanMinDisk, exception.ComputeHostNotFound,
-    instance_group_obj.InstanceGroupNotFound)
+    exception.InstanceGroupNotFound)
 
 
 def get_server(req, server_id, expected_attrs=None, read_deleted=False):

@@ -39,10 +39,6 @@ RECOVERED = (TaskState.UNSHELVING, TaskState.SPAWNING, TaskState.SHELVING,
              TaskState.SHELVING_OFFLOADING)
 
 
-class UnshelveException(exception.StratusException):
-    msg_fmt = "Error during unshelve instance %(instance_id)s: %(reason)s"
-
-
 class UnshelveTask:
 
     def __init__(self, conf, messaging, databases, image_api=None):
@@ -101,7 +97,7 @@ class UnshelveTask:
             allocations.remove_consumer(cctx, instance.uuid)
             instance.host = instance.node = instance.compute_id = None
             fault = instance_fault_obj.InstanceFault.from_exception(
-                instance.uuid, UnshelveException(
+                instance.uuid, exception.UnshelveException(
                     instance_id=instance.uuid,
                     reason="its owner stopped during %s" % task_state))
         LOG.warning("Clearing task %s of shelved server %s", task_state,
@@ -128,7 +124,7 @@ class UnshelveTask:
             reason = ("Unshelve attempted but the image %s cannot be found."
                       % image_id)
             LOG.error("%s (server %s)", reason, instance.uuid)
-            self._give_back(cctx, instance, UnshelveException(
+            self._give_back(cctx, instance, exception.UnshelveException(
                 instance_id=instance.uuid, reason=reason),
                 vm_state=VMState.ERROR)
         return None

@@ -24,6 +24,7 @@ from stratus import service
 from stratus.virt import loader as virt_loader
 from tests import conftest as root_conftest
 from tests.functional import cloud as cloud_helpers
+from stratus.image import exception as image_exception
 
 DOMAIN_PREFIX = "stratus-test-"
 BRIDGE = "stratus-test0"
@@ -119,7 +120,7 @@ def exclusive_guests():
 def build_tiny():
     try:
         return tiny.build(TINY_CACHE)
-    except tiny.TinyImageError as error:
+    except image_exception.TinyImageError as error:
         pytest.skip("cannot build the tiny guest: %s"
                     % error.format_message())
 

@@ -68,7 +68,7 @@ def test_spawn_fails_for_names_matching_the_regex(conf):
     conf.set_override("fail_spawn_name_regex", "^doomed", group="fake_driver")
     fake = virt_loader.load_driver(conf, "cmp1")
     doomed = make_instance("doomed-1")
-    with pytest.raises(virt_driver.SpawnFailed) as raised:
+    with pytest.raises(exception.SpawnFailed) as raised:
         fake.spawn(None, doomed, None, [], None, [])
     assert doomed.uuid in str(raised.value)
     assert "qemu" in str(raised.value)
