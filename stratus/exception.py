@@ -236,6 +236,11 @@ class AvailabilityZoneNotFound(Invalid):
 
 # Servers -------------------------------------------------------------------
 
+class IdempotencyKeyTaken(Conflict):
+    msg_fmt = ("Another create of this project with Idempotency-Key "
+               "%(key)s was stored first.")
+
+
 class MarkerNotFound(NotFound):
     msg_fmt = "Marker %(marker)s could not be found."
     code = 400
