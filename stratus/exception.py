@@ -336,6 +336,10 @@ class DatabaseUnreachable(StratusException):
     code = 503
 
 
+class WriteRefused(StratusException):
+    msg_fmt = "The database refused a write: %(reason)s"
+
+
 class CellDown(DatabaseUnreachable):
     msg_fmt = ("Cell %(cell_uuid)s is not responding, hence the information "
                "of server %(instance_uuid)s is not available; try again "
