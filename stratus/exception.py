@@ -236,6 +236,11 @@ class AvailabilityZoneNotFound(Invalid):
 
 # Servers -------------------------------------------------------------------
 
+class IdempotencyKeyTaken(Conflict):
+    msg_fmt = ("Another create of this project with Idempotency-Key "
+               "%(key)s was stored first.")
+
+
 class MarkerNotFound(NotFound):
     msg_fmt = "Marker %(marker)s could not be found."
     code = 400
@@ -329,6 +334,10 @@ class PortNotFound(Invalid):
 class DatabaseUnreachable(StratusException):
     msg_fmt = "A database of this cloud cannot be reached; try again later."
     code = 503
+
+
+class WriteRefused(StratusException):
+    msg_fmt = "The database refused a write: %(reason)s"
 
 
 class CellDown(DatabaseUnreachable):

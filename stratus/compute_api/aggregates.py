@@ -12,15 +12,12 @@ work to the conductor (a cast): each host of the aggregate fetches them.
 """
 import uuid as uuid_lib
 
-import sqlalchemy as sa
-
 from stratus.conductor import rpcapi as conductor_rpcapi
-from stratus.db import cell_models
 from stratus import exception
 from stratus.objects import aggregate as aggregate_obj
-from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import host_mapping as host_mapping_obj
+from stratus.objects import instance_queries
 from stratus.objects import service as service_obj
 from stratus.placement import host_aggregates
 from stratus import constants
@@ -98,7 +95,7 @@ class AggregateAPI:
                     reason="Host already in availability zone %s"
                     % ", ".join(conflicting))
             if (self._zone_of(ctx, host) != zone
-                    and _servers_on(ctx, [host])):
+                    and instance_queries.any_live_on_hosts(ctx, [host])):
                 raise exception.InvalidAggregateAction(
                     action="add host to", aggregate_id=aggregate_id,
                     reason="Host %s has servers: its availability zone "
@@ -114,7 +111,7 @@ class AggregateAPI:
             raise exception.AggregateHostNotFound(
                 aggregate_id=aggregate_id, host=host)
         zone = aggregate.availability_zone
-        if zone and _servers_on(ctx, [host]):
+        if zone and instance_queries.any_live_on_hosts(ctx, [host]):
             others = [other for other in
                       aggregate_obj.AggregateList.get_by_host(ctx, host)
                       if other.id != aggregate.id
@@ -168,7 +165,7 @@ class AggregateAPI:
                 action=action, aggregate_id=aggregate.id,
                 reason="One or more hosts already in availability zone(s) "
                        "%s" % ", ".join(sorted(conflicting)))
-        if _servers_on(ctx, aggregate.hosts):
+        if instance_queries.any_live_on_hosts(ctx, aggregate.hosts):
             raise exception.InvalidAggregateAction(
                 action=action, aggregate_id=aggregate.id,
                 reason="One or more hosts contain servers in this zone")
@@ -190,18 +187,6 @@ def _check_compute_host(ctx, host):
             cell_uuid=mapping.cell_mapping.uuid)
     except (exception.HostMappingNotFound, exception.ServiceNotFound):
         raise exception.ComputeHostNotFound(host=host)
-
-
-def _servers_on(ctx, hosts):
-    """Whether any live server is on one of these hosts, in any cell."""
-    instances = cell_models.Instance.__table__
-    query = sa.select(instances.c.id).where(
-        instances.c.host.in_(list(hosts)), instances.c.deleted == 0).limit(1)
-    for cell in cell_mapping_obj.CellMappingList.get_all(ctx).host_cells():
-        with ctx.cell_db_for(cell.uuid).reader() as session:
-            if session.execute(query).first() is not None:
-                return True
-    return False
 
 
 def _provider_uuids(ctx, host):

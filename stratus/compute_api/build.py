@@ -9,15 +9,12 @@ import re
 import secrets
 import uuid as uuid_lib
 
-import sqlalchemy as sa
-
 from stratus.compute_api import base
 from stratus.compute_api import block_device
 from stratus.compute_api import fail_fast
-from stratus.compute_api import idempotency
-from stratus.db import api_models
 from stratus import exception
 from stratus.objects import build_request as build_request_obj
+from stratus.objects import create_idempotency_key as idempotency
 from stratus.objects import fields
 from stratus.objects import image_meta as image_meta_obj
 from stratus.objects import instance as instance_obj
@@ -125,7 +122,7 @@ class CreateRequest:
     injected_files: [(path, base64 contents)], passed on to the host.
     block_device_mappings: block_device_mapping_v2 items as given.
     trusted_certs: certificate ids (2.63); see trusted_cert_ids.
-    idempotency_key: see compute_api/idempotency.py.
+    idempotency_key: see objects/create_idempotency_key.py.
     forced_host, forced_node: from the legacy 'zone:host:node' syntax
     (parse_availability_zone); requested_*: 2.74's host and node.
     """
@@ -181,7 +178,7 @@ class Build(base.APIBase):
 
     def create(self, ctx, request):
         """Accept one to request.max_count servers (a CreateRequest);
-        (instances, reservation id). An IntegrityError when a twin
+        (instances, reservation id). IdempotencyKeyTaken when a twin
         request with the same idempotency key was stored first.
         The servers show in BUILD at once; the conductor places them.
         """
@@ -363,19 +360,8 @@ class Build(base.APIBase):
                 self._check_group_members(ctx, checked.group, 0,
                                           limits=checked.limit_sets[0])
         except exception.OverQuota:
-            self._forget(ctx, [i.uuid for i in instances])
+            build_request_obj.withdraw(ctx, [i.uuid for i in instances])
             raise
-
-    @staticmethod
-    def _forget(ctx, instance_uuids):
-        """Take back the API DB records of servers not accepted after all."""
-        with ctx.api_db.writer() as session:
-            for model in (api_models.BuildRequest, api_models.RequestSpec,
-                          api_models.InstanceMapping,
-                          api_models.InstanceGroupMember,
-                          api_models.CreateIdempotencyKey):
-                session.execute(sa.delete(model).where(
-                    model.instance_uuid.in_(instance_uuids)))
 
     @staticmethod
     def _server_group(ctx, scheduler_hints):

@@ -6,11 +6,11 @@ import logging
 from stratus.compute import states
 from stratus.compute_api import base
 from stratus.compute_api import fail_fast
-from stratus.console import tokens as console_tokens
 from stratus import exception
 from stratus import notifications
 from stratus.objects import base as objects_base
 from stratus.objects import build_request as build_request_obj
+from stratus.objects import console_auth_token as console_tokens
 from stratus.objects import fields
 from stratus.objects import instance_action as action_obj
 from stratus.objects import instance_group as instance_group_obj

@@ -16,45 +16,25 @@ what it changed is recorded for the conductor to finish, it stands.
 import functools
 import logging
 
-import sqlalchemy as sa
-
-from stratus.db import api_models
-from stratus.db import cell_models
 from stratus import exception
+from stratus.objects import build_request as build_request_obj
+from stratus.objects import instance_action as instance_action_obj
 
 LOG = logging.getLogger(__name__)
-
-_BUILD_REQUESTS = api_models.BuildRequest.__table__
-_ACTIONS = cell_models.InstanceAction.__table__
-_RECORDS = (api_models.RequestSpec, api_models.InstanceMapping,
-            api_models.InstanceGroupMember, api_models.CreateIdempotencyKey)
 
 
 def withdraw_builds(ctx, instance_uuids):
     """Delete the API records of servers whose build was never sent, in
     one transaction; False (nothing deleted) when a conductor has taken
     any of them already (it got the message: the servers are accepted)."""
-    try:
-        with ctx.api_db.writer() as session:
-            withdrawn = session.execute(sa.delete(_BUILD_REQUESTS).where(
-                _BUILD_REQUESTS.c.instance_uuid.in_(instance_uuids),
-                _BUILD_REQUESTS.c.updated_at.is_(None))).rowcount
-            if withdrawn != len(instance_uuids):
-                raise _Taken()
-            for model in _RECORDS:
-                session.execute(sa.delete(model).where(
-                    model.instance_uuid.in_(instance_uuids)))
-    except _Taken:
+    if not build_request_obj.withdraw(ctx, instance_uuids,
+                                      untaken_only=True):
         LOG.info("Build of %s was taken by a conductor: accepted",
                  instance_uuids)
         return False
     LOG.warning("Build of %s withdrawn: the broker cannot be reached",
                 instance_uuids)
     return True
-
-
-class _Taken(Exception):
-    """Rolls the withdrawal back."""
 
 
 class Begun:
@@ -103,10 +83,7 @@ def _undo(ctx, instance):
                         instance.uuid, exc)
     if begun.recorded:
         with ctx.target_cell(instance.cell_uuid) as cctx:
-            with cctx.cell_db.writer() as session:
-                session.execute(sa.delete(_ACTIONS).where(
-                    _ACTIONS.c.instance_uuid == instance.uuid,
-                    _ACTIONS.c.request_id == ctx.request_id,
-                    _ACTIONS.c.action == begun.recorded))
+            instance_action_obj.withdraw_action(
+                cctx, instance.uuid, ctx.request_id, begun.recorded)
     LOG.warning("Action on %s undone: the broker cannot be reached",
                 instance.uuid)

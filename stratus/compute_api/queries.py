@@ -4,15 +4,13 @@ actions.
 """
 import heapq
 
-import sqlalchemy as sa
-
 from stratus.compute_api import base
-from stratus.db import api_models
 from stratus import exception
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import flavor as flavor_obj
 from stratus.objects import instance as instance_obj
+from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import instance_query
 from stratus.objects import instance_action as action_obj
 from stratus.objects import instance_mapping as mapping_obj
@@ -27,13 +25,6 @@ HOST_DOWN = "DOWN"
 HOST_MAINTENANCE = "MAINTENANCE"
 HOST_UNKNOWN = "UNKNOWN"
 HOST_NONE = ""
-
-# Built once: every GET of a server reads its groups.
-_GROUP = api_models.InstanceGroup.__table__
-_MEMBER = api_models.InstanceGroupMember.__table__
-_GROUPS_OF_SERVER = sa.select(_GROUP.c.uuid).join(
-    _MEMBER, _MEMBER.c.group_id == _GROUP.c.id).where(
-    _MEMBER.c.instance_uuid == sa.bindparam("instance_uuid"))
 
 
 class Queries(base.APIBase):
@@ -171,9 +162,7 @@ class Queries(base.APIBase):
     @staticmethod
     def server_groups(ctx, instance_uuid):
         """Uuids of the server groups the server is a member of."""
-        with ctx.api_db.reader() as session:
-            return list(session.scalars(_GROUPS_OF_SERVER,
-                                        {"instance_uuid": instance_uuid}))
+        return instance_group_obj.groups_of_server(ctx, instance_uuid)
 
     @staticmethod
     def migrations(ctx, filters, limit=None, marker=None):

@@ -3,8 +3,8 @@ where its console listens, keep that behind a new token, answer the URL
 the user opens on the console proxy."""
 import urllib.parse
 
-from stratus.console import tokens
 from stratus import exception
+from stratus.objects import console_auth_token as tokens
 from stratus.objects import fields
 
 # (protocol, type) -> console type a compute serves.

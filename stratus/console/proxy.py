@@ -14,10 +14,10 @@ import threading
 import urllib.parse
 
 from stratus.console import api as console_api
-from stratus.console import tokens
 from stratus.console import web
 from stratus.console import websocket
 from stratus import context as stratus_context
+from stratus.objects import console_auth_token as tokens
 
 LOG = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 10

@@ -240,8 +240,23 @@ class Database:
             raise exception.DatabaseUnreachable() from exc
 
     @contextlib.contextmanager
-    def writer(self):
-        with self._write_lock, self._lost_is_unreachable():
+    def _refused_is_error(self, refused):
+        """With refused, a statement the database refuses for another
+        reason than a lost connection (a value its column cannot hold, a
+        broken constraint) is exception.WriteRefused."""
+        try:
+            yield
+        except sa_exc.DBAPIError as exc:
+            if not refused:
+                raise
+            raise exception.WriteRefused(reason=exc.orig or exc) from exc
+
+    @contextlib.contextmanager
+    def writer(self, refused_is_error=False):
+        """A session in a write transaction, committed at the end;
+        refused_is_error: see _refused_is_error."""
+        with self._write_lock, self._refused_is_error(refused_is_error), \
+                self._lost_is_unreachable():
             connection = self._connect()
             if self.is_sqlite:
                 connection.execution_options(sqlite_begin="IMMEDIATE")

@@ -73,7 +73,7 @@ class BuildRequest(Timestamps, Base):
 class CreateIdempotencyKey(Timestamps, Base):
     """A create's Idempotency-Key header (beyond Nova): a retry with the
     same key in the same project within a day answers the first create's
-    server instead of making another (stratus/compute_api/idempotency.py)."""
+    server instead of making another (stratus/objects/create_idempotency_key.py)."""
     __tablename__ = "create_idempotency_keys"
     __table_args__ = (
         sa.UniqueConstraint("project_id", "idempotency_key",

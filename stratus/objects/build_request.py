@@ -284,3 +284,37 @@ def orphaned_build_requests(ctx, expired, never_taken=None):
     with ctx.api_db.reader() as session:
         return list(session.scalars(sa.select(table.c.instance_uuid).where(
             orphaned).order_by(table.c.created_at)).all())
+
+
+# What a create wrote beside its build requests (compute_api/build.py).
+_CREATE_RECORDS = (api_models.RequestSpec, api_models.InstanceMapping,
+                   api_models.InstanceGroupMember,
+                   api_models.CreateIdempotencyKey)
+
+
+def withdraw(ctx, instance_uuids, untaken_only=False):
+    """Take back the API database records of servers the API accepted
+    (their build requests, request specs, instance mappings, group
+    memberships and idempotency key), in one transaction; whether they
+    were. untaken_only: only if no conductor has taken any of them yet
+    (else nothing is deleted: False)."""
+    build_requests = sa.delete(_BUILD_REQUESTS).where(
+        _BUILD_REQUESTS.c.instance_uuid.in_(instance_uuids))
+    if untaken_only:
+        build_requests = build_requests.where(
+            _BUILD_REQUESTS.c.updated_at.is_(None))
+    try:
+        with ctx.api_db.writer() as session:
+            withdrawn = session.execute(build_requests).rowcount
+            if untaken_only and withdrawn != len(instance_uuids):
+                raise _Taken()
+            for model in _CREATE_RECORDS:
+                session.execute(sa.delete(model).where(
+                    model.instance_uuid.in_(instance_uuids)))
+    except _Taken:
+        return False
+    return True
+
+
+class _Taken(Exception):
+    """Rolls the withdrawal back."""

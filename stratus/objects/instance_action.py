@@ -292,6 +292,17 @@ def record_finished_action(context, instance_uuid, action, event, host,
             updated_at=now))
 
 
+def withdraw_action(context, instance_uuid, request_id, action):
+    """Delete the action that request recorded on the instance (its
+    start undone: the message that was to do it was never sent)."""
+    table = _ACTION.__table__
+    with context.cell_db.writer() as session:
+        session.execute(sa.delete(table).where(
+            table.c.instance_uuid == instance_uuid,
+            table.c.request_id == request_id,
+            table.c.action == action))
+
+
 @contextlib.contextmanager
 def recorded_event(context, instance_uuid, event_name, host=None):
     """Record an event around a block: Error (re-raising) if it raises."""

@@ -27,6 +27,10 @@ MAX_SERVER_PER_HOST = "max_server_per_host"
 _GROUPS = api_models.InstanceGroup.__table__
 _MEMBERS = api_models.InstanceGroupMember.__table__
 _MAPPINGS = api_models.InstanceMapping.__table__
+# Built once: every GET of a server reads its groups.
+_GROUPS_OF_SERVER = sa.select(_GROUPS.c.uuid).join(
+    _MEMBERS, _MEMBERS.c.group_id == _GROUPS.c.id).where(
+    _MEMBERS.c.instance_uuid == sa.bindparam("instance_uuid"))
 
 
 @base.register
@@ -173,6 +177,13 @@ def record_host(context, instance_uuids, host):
 def _set_host(session, host, *members):
     session.execute(_MEMBERS.update().where(*members).values(
         host=host, updated_at=utcnow()))
+
+
+def groups_of_server(context, instance_uuid):
+    """Uuids of the server groups the server is a member of."""
+    with context.api_db.reader() as session:
+        return list(session.scalars(_GROUPS_OF_SERVER,
+                                    {"instance_uuid": instance_uuid}))
 
 
 def remove_member(context, instance_uuid):

@@ -1,7 +1,8 @@
 """Reads over the instances of the cells that belong to no one object:
 what the scheduler counts per node, what the conductor's check of
-stuck states looks for, the servers per state of the metrics. One statement each, built once; over every cell
-with a host (cell_mapping.over_host_cells) or in the cell named."""
+stuck states looks for, the servers per state of the metrics, whether
+hosts run servers (aggregates' zone rules). One statement each, built
+once; over every cell with a host (cell_mapping.over_host_cells) or in the cell named."""
 import collections
 
 import sqlalchemy as sa
@@ -67,6 +68,21 @@ def nodes_of_instances(context, instance_uuids):
     return set(cell_mapping_obj.over_host_cells(
         context, lambda session, cell_uuid: [
             tuple(row) for row in session.execute(query)]))
+
+
+def any_live_on_hosts(context, hosts):
+    """Whether any live server is on one of these hosts, in any cell
+    with hosts (DatabaseUnreachable when one does not answer); stops at
+    the first cell that has one."""
+    query = sa.select(_INSTANCES.c.id).where(
+        _INSTANCES.c.host.in_(list(hosts)),
+        _INSTANCES.c.deleted == 0).limit(1)
+    for cell in cell_mapping_obj.CellMappingList.get_all(
+            context).host_cells():
+        with context.cell_db_for(cell.uuid).reader() as session:
+            if session.execute(query).first() is not None:
+                return True
+    return False
 
 
 def count_by_vm_state(database):

@@ -6,7 +6,7 @@ from stratus.api.schemas import remote_consoles as schemas
 from stratus.api import validation
 from stratus.api import wsgi
 from stratus.console import api as console_api
-from stratus.console import tokens
+from stratus.objects import console_auth_token as tokens
 from stratus.policies import remote_consoles as policies
 
 MIN_VERSION = (2, 6)

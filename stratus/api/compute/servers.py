@@ -4,7 +4,6 @@ import binascii
 
 from oslo_utils import strutils
 from oslo_utils import uuidutils
-from sqlalchemy import exc as sa_exc
 
 from stratus.api.compute import links
 from stratus.api.compute import server_views
@@ -15,8 +14,8 @@ from stratus.api import validation
 from stratus.api import wsgi
 from stratus.compute_api import base as compute_base
 from stratus.compute_api import build as compute_build
-from stratus.compute_api import idempotency
 from stratus import exception
+from stratus.objects import create_idempotency_key as idempotency
 from stratus.objects import instance_query
 from stratus.policies import servers as policies
 
@@ -25,6 +24,9 @@ DETAIL_ATTRS = ["metadata", "tags", "fault"]
 SHOW_ATTRS = ["metadata", "tags"]
 
 PAGING_PARAMS = ("sort_key", "sort_dir", "limit", "marker")
+
+# Idempotent creates (beyond Nova): objects/create_idempotency_key.py.
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 # Filters every user may use, by the microversion that allowed them.
 _USER_FILTERS = [
@@ -296,9 +298,9 @@ def create_server(req):
         return _created_before(req, server, earlier)
     try:
         instances, reservation_id = req.app.compute_api.create(ctx, request)
-    except sa_exc.IntegrityError:
+    except exception.IdempotencyKeyTaken:
         # A twin request with the same Idempotency-Key came first.
-        earlier = key and idempotency.earlier_create(ctx, key)
+        earlier = idempotency.earlier_create(ctx, key)
         if not earlier:
             raise
         return _created_before(req, server, earlier)
@@ -394,10 +396,10 @@ def _create_request(req, body, server):
 
 
 def _idempotency_key(req):
-    key = req.headers.get(idempotency.HEADER, "").strip()
+    key = req.headers.get(IDEMPOTENCY_HEADER, "").strip()
     if len(key) > idempotency.MAX_LENGTH:
         raise errors.bad_request("%s is longer than %d characters"
-                                 % (idempotency.HEADER,
+                                 % (IDEMPOTENCY_HEADER,
                                     idempotency.MAX_LENGTH))
     return key or None
 

@@ -19,8 +19,6 @@ import datetime
 import logging
 import traceback
 
-from sqlalchemy import exc as sa_exc
-
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus.conductor.tasks import reschedule
 from stratus.db import cell_models
@@ -273,7 +271,7 @@ class BuildTask:
         with ctx.target_cell(db_setup.CELL0_UUID) as cctx:
             try:
                 self._create_in_cell0(cctx, build_request, fault, started)
-            except sa_exc.DBAPIError:
+            except exception.WriteRefused:
                 # A value its column cannot hold (the reason the build
                 # failed, perhaps): the server is kept with it cut short.
                 LOG.exception("Server %s could not be written to cell0; "
@@ -288,7 +286,7 @@ class BuildTask:
                 instance.destroy()
 
     def _create_in_cell0(self, cctx, build_request, fault, started):
-        with cctx.cell_db.writer() as session:
+        with cctx.cell_db.writer(refused_is_error=True) as session:
             build_request.instance.create(cctx, session=session)
             create_block_device_mappings(cctx, build_request, session)
             fault.create(cctx, session=session)

@@ -11,8 +11,8 @@ import urllib.parse
 import pytest
 
 from stratus.console import proxy
-from stratus.console import tokens
 from stratus import context as stratus_context
+from stratus.objects import console_auth_token as tokens
 from stratus.objects import console_connection
 from tests.functional import cloud as cloud_harness
 from tests.functional.consoles import wsclient

@@ -1,4 +1,4 @@
-"""Idempotent creates (stratus/compute_api/idempotency.py): a POST /servers
+"""Idempotent creates (stratus/objects/create_idempotency_key.py): a POST /servers
 retried with the same Idempotency-Key answers the first create's server
 instead of making a duplicate; per project; not kept for a create that
 was answered 503."""

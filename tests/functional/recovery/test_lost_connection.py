@@ -80,3 +80,18 @@ def test_other_database_errors_are_not_taken_for_an_outage(database):
         with database.reader() as session:
             session.execute(sa.text("SELECT * FROM no_such_table"))
     assert not isinstance(raised.value, exception.DatabaseUnreachable)
+
+
+def test_a_writer_asked_to_turns_a_refused_statement_into_write_refused(
+        database, db_backend, cloud_urls):
+    """What the conductor's cell0 write catches (a value no column holds:
+    conductor/tasks/build.py); a lost connection stays an outage."""
+    with pytest.raises(exception.WriteRefused) as raised:
+        with database.writer(refused_is_error=True) as session:
+            session.execute(sa.text("SELECT * FROM no_such_table"))
+    assert isinstance(raised.value.__cause__, sa.exc.DBAPIError)
+    with pytest.raises(exception.DatabaseUnreachable):
+        with database.writer(refused_is_error=True) as session:
+            _kill(cloud_urls["cell1"], db_backend,
+                  _own_session_id(session, db_backend))
+            session.execute(sa.text("SELECT 1"))

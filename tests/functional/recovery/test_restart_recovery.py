@@ -238,6 +238,33 @@ def test_a_server_its_cell_cannot_write_ends_in_error_with_a_fault(
     assert recovery.boot(name="writable")["status"] == "ACTIVE"
 
 
+def test_a_server_cell0_refuses_at_first_is_buried_cut_to_its_columns(
+        start, monkeypatch):
+    """cell0 refuses the failed server once (a value its column cannot
+    hold): the conductor cuts it to the columns and writes it again."""
+    recovery = start()
+    real_create = instance_obj.Instance.create
+    refused = []
+
+    def create(self, context=None, session=None):
+        cell = (context or self._context).cell_uuid
+        if self.get("display_name") == "refused" and (
+                cell != db_setup.CELL0_UUID or not refused):
+            if cell == db_setup.CELL0_UUID:
+                refused.append(self.uuid)
+            raise sa_exc.DataError("INSERT INTO instances", {},
+                                   Exception("value too long"))
+        return real_create(self, context, session)
+    monkeypatch.setattr(instance_obj.Instance, "create", create)
+    server = recovery.demo.create_server(
+        name="refused", image=recovery.demo.first_image_id())["server"]
+    failed = recovery.demo.wait_for_status(server["id"], "ERROR",
+                                           timeout=WAIT)
+    assert refused == [server["id"]]
+    assert "could not be written to its cell" in failed["fault"]["message"]
+    assert recovery.allocations(server["id"]) == {}
+
+
 def test_an_access_ip_longer_than_its_column_never_leaves_a_build(start):
     """An IPv4-mapped IPv6 address written out in full (45 characters,
     the column holds 39): PostgreSQL and MariaDB refuse it as given; the

@@ -3,7 +3,10 @@ hands to the conductor."""
 import base64
 
 import pytest
+import sqlalchemy as sa
 
+from stratus.db import api_models
+from stratus import exception
 from stratus.objects import keypair as keypair_obj
 from stratus.objects import instance_mapping
 from stratus.objects import request_spec
@@ -202,3 +205,38 @@ def test_image_and_flavor_must_fit(sqlite_servers):
                            imageRef=image_id, flavorRef=flavor)
         assert message in response.json["badRequest"]["message"]
     assert _create(sqlite_servers.demo, imageRef=big["id"], flavorRef="5")
+
+
+def test_a_create_its_quota_recheck_refuses_leaves_no_record(
+        servers, monkeypatch):
+    """A concurrent create took the room (the recheck after the writes
+    refuses): the build requests, specs, mappings, group memberships and
+    Idempotency-Key of the create are taken back."""
+    group = servers.demo.post("/os-server-groups", {"server_group": {
+        "name": "g", "policies": ["affinity"]}},
+        version="2.1")["server_group"]
+
+    def over(*args, **kwargs):
+        raise exception.OverQuota(overs=["instances"])
+    monkeypatch.setattr(servers.app.compute_api.quotas, "check_deltas", over)
+    key = {"Idempotency-Key": "refused-create"}
+    body = {"server": {"name": "vm", "flavorRef": "1", "imageRef": IMAGE,
+                       "networks": "none", "min_count": 2},
+            "os:scheduler_hints": {"group": group["id"]}}
+    response = servers.demo.request("POST", "/v2.1/servers", body,
+                                    headers=key)
+    assert response.status_int == 403, response.text
+    assert servers.demo.get("/servers")["servers"] == []
+    with servers.databases.api.reader() as session:
+        assert {model.__tablename__: session.scalar(
+            sa.select(sa.func.count()).select_from(model)) for model in (
+            api_models.BuildRequest, api_models.RequestSpec,
+            api_models.InstanceMapping, api_models.InstanceGroupMember,
+            api_models.CreateIdempotencyKey)} == dict.fromkeys((
+                "build_requests", "request_specs", "instance_mappings",
+                "instance_group_member", "create_idempotency_keys"), 0)
+    monkeypatch.undo()
+    retried = servers.demo.request("POST", "/v2.1/servers", body,
+                                   headers=key)
+    assert retried.status_int == 202, retried.text
+    assert len(servers.demo.get("/servers")["servers"]) == 2

@@ -4,16 +4,18 @@ within a day. A retry with the same key, after a lost answer or a
 timeout, gets the first create's server (202, without ``adminPass``)
 instead of a duplicate; two such requests at the same moment make one
 server (the key is stored in the create's own API database transaction,
-unique per project). A create answered 503 stores no key.
+unique per project). A create answered 503 stores no key
+(build_request.withdraw takes it back with the create's other records).
 """
 import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 
 from stratus.db import api_models
 from stratus.db.types import utcnow
+from stratus import exception
 
-HEADER = "Idempotency-Key"
 MAX_LENGTH = 255
 LIFETIME = datetime.timedelta(days=1)
 
@@ -41,18 +43,16 @@ def earlier_create(ctx, key):
 
 
 def record(session, ctx, key, instance_uuid, reservation_id):
-    """Store the key in the create's transaction (an IntegrityError when
-    a twin request stored it first); the project's expired keys go."""
+    """Store the key in the create's transaction (IdempotencyKeyTaken
+    when a twin request stored it first); the project's expired keys
+    go."""
     session.execute(sa.delete(_KEYS).where(
         _KEYS.c.project_id == ctx.project_id,
         _KEYS.c.created_at < utcnow() - LIFETIME))
-    session.execute(sa.insert(_KEYS).values(
-        project_id=ctx.project_id, idempotency_key=key,
-        instance_uuid=instance_uuid, reservation_id=reservation_id,
-        created_at=utcnow()))
-
-
-def forget(session, instance_uuids):
-    """The keys of creates taken back (withdrawn, over quota)."""
-    session.execute(sa.delete(_KEYS).where(
-        _KEYS.c.instance_uuid.in_(instance_uuids)))
+    try:
+        session.execute(sa.insert(_KEYS).values(
+            project_id=ctx.project_id, idempotency_key=key,
+            instance_uuid=instance_uuid, reservation_id=reservation_id,
+            created_at=utcnow()))
+    except sa_exc.IntegrityError as exc:
+        raise exception.IdempotencyKeyTaken(key=key) from exc
