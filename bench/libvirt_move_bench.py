@@ -39,7 +39,7 @@ from stratus.image import client as image_client  # noqa: E402
 from stratus.image import tiny  # noqa: E402
 from stratus.network import builtin  # noqa: E402
 from stratus import service  # noqa: E402
-from stratus.virt import driver as virt_driver  # noqa: E402
+from stratus.virt import loader as virt_loader  # noqa: E402
 
 SECOND_HOST = "stratus-bench2"
 NETWORKED = "STRATUS-GUEST-NET 10."
@@ -58,7 +58,7 @@ def second_compute(cloud, image_api):
         "/var/lib/stratus/bench-instances2", "stratus-bench2-",
         "stratus-bench1", "10.252.1.0/24",
         overrides={(None, "reserved_host_memory_mb"): 4096})
-    driver = virt_driver.load_driver(conf, SECOND_HOST, image_api=image_api)
+    driver = virt_loader.load_driver(conf, SECOND_HOST, image_api=image_api)
     manager = compute_manager.ComputeManager(
         conf, cloud.messaging, SECOND_HOST, driver, image_api=image_api)
     compute = service.Service(conf, cloud.messaging, "nova-compute",

@@ -476,3 +476,101 @@ class ResizeError(StratusException):
 
 class MigrationError(StratusException):
     msg_fmt = "Migration error: %(reason)s"
+
+
+class MigrationCancelled(StratusException):
+    msg_fmt = "Live migration %(migration_id)s was cancelled"
+
+
+class UnshelveException(StratusException):
+    msg_fmt = "Error during unshelve instance %(instance_id)s: %(reason)s"
+
+
+class GroupPolicyViolation(Conflict):
+    """The host would break the group's policy now that other members
+    are placed. hosts: the other members' hosts seen under the lock."""
+
+    msg_fmt = "Host %(host)s would break the %(policy)s policy of %(group)s"
+
+    def __init__(self, group, host, hosts):
+        self.hosts = hosts
+        super().__init__(host=host, policy=group.policy, group=group.uuid)
+
+
+class ImageServiceError(StratusException):
+    msg_fmt = "The image service failed: %(reason)s"
+
+
+class ImageServiceUnavailable(ImageServiceError):
+    """The image service cannot be reached, or answered that it cannot
+    serve now (its database is away, it is restarting): a 503 for the
+    caller, who tries again, as Nova answers when Glance is away."""
+    msg_fmt = "The image service is unavailable: %(reason)s"
+    code = 503
+
+
+class NetworkSetupError(StratusException):
+    msg_fmt = "Cannot set up the network on bridge %(bridge)s: %(reason)s"
+
+
+class NoMoreFixedIps(StratusException):
+    msg_fmt = "No more fixed IP addresses on network %(network)s"
+
+
+class BootFromVolumeRequiredForZeroDiskFlavor(NotAuthorized):
+    msg_fmt = ("Only volume-backed servers are allowed for flavors with "
+               "zero disk.")
+
+
+class InvalidAggregateAction(Invalid):
+    msg_fmt = ("Unacceptable parameters: Cannot %(action)s aggregate "
+               "%(aggregate_id)s. Reason: %(reason)s.")
+
+
+class AggregateNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s could not be found."
+
+
+class AggregateNameExists(Conflict):
+    msg_fmt = "Aggregate %(aggregate_name)s already exists."
+
+
+class AggregateHostExists(Conflict):
+    msg_fmt = ("Aggregate %(aggregate_id)s already has host %(host)s.")
+
+
+class AggregateHostNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s has no host %(host)s."
+
+
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = "Instance group %(group_uuid)s could not be found."
+
+
+class LibvirtDriverError(StratusException):
+    msg_fmt = "libvirt error: %(reason)s"
+
+
+class DiskError(StratusException):
+    msg_fmt = "%(command)s failed: %(reason)s"
+
+
+class InjectedFailure(StratusException):
+    msg_fmt = "%(operation)s failed: %(reason)s"
+
+
+class ConfigDriveError(StratusException):
+    msg_fmt = "Cannot build the config drive: %(reason)s"
+
+
+class SpawnFailed(StratusException):
+    msg_fmt = "Failed to spawn instance %(instance_uuid)s: %(reason)s"
+
+
+class DriverNotAvailable(StratusException):
+    msg_fmt = "Compute driver %(driver)s cannot be used: %(reason)s"
+
+
+class ComputeTooOld(Conflict):
+    msg_fmt = ("The compute services run an RPC version older than %(version)s"
+               " ([upgrade_levels] compute), which this action needs.")

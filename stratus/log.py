@@ -1,9 +1,20 @@
 """Logging set-up: every record carries the request id it was made for."""
 import logging
 import sys
+import threading
 
 FORMAT = ("%(asctime)s %(process)d %(levelname)s %(name)s "
           "[%(request_id)s] %(message)s")
+
+
+# The request id of the API request each thread serves (stratus.api.wsgi
+# sets it around a request).
+_request_state = threading.local()
+
+
+def serving_request(request_id):
+    """This thread now serves request_id (None: no request)."""
+    _request_state.request_id = request_id
 
 
 class RequestIdFilter(logging.Filter):
@@ -16,8 +27,7 @@ class RequestIdFilter(logging.Filter):
 
 
 def _current_request_id():
-    from stratus.api import wsgi
-    request_id = wsgi.current_request_id()
+    request_id = getattr(_request_state, "request_id", None)
     if request_id:
         return request_id
     from oslo_context import context

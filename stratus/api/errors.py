@@ -64,6 +64,12 @@ class HTTPError(exception.StratusException):
         super().__init__(message)
 
 
+class RequestTooLarge(HTTPError):
+    def __init__(self, limit):
+        super().__init__(413, "Request is too large: the body may have at "
+                              "most %d bytes." % limit)
+
+
 def bad_request(message):
     return HTTPError(400, message)
 
@@ -78,3 +84,13 @@ def conflict(message):
 
 def forbidden(message):
     return HTTPError(403, message)
+
+
+class VersionNotAcceptable(exception.StratusException):
+    code = 406
+    msg_fmt = ("Version %(version)s is not supported by the API. Minimum is "
+               "%(min)s and maximum is %(max)s.")
+
+
+class InvalidVersion(exception.Invalid):
+    msg_fmt = "API Version String %(version)s is of invalid format. Must be of format MajorNum.MinorNum."

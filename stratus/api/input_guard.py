@@ -35,12 +35,6 @@ _NUL = "Invalid input: null characters are not allowed"
 _MALFORMED = "Malformed request body"
 
 
-class RequestTooLarge(errors.HTTPError):
-    def __init__(self, limit):
-        super().__init__(413, "Request is too large: the body may have at "
-                              "most %d bytes." % limit)
-
-
 # URL ---------------------------------------------------------------------
 
 def check_url(environ):
@@ -101,7 +95,7 @@ def limit_body(environ, limit):
         except ValueError:
             raise errors.bad_request("Invalid Content-Length header.")
         if declared > limit:
-            raise RequestTooLarge(limit)
+            raise errors.RequestTooLarge(limit)
         if declared < 0:
             raise errors.bad_request("Invalid Content-Length header.")
         return  # a body is read up to its declared length, no further
@@ -115,7 +109,7 @@ def limit_body(environ, limit):
             break
         body += chunk
     if len(body) > limit:
-        raise RequestTooLarge(limit)
+        raise errors.RequestTooLarge(limit)
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
     environ["webob.is_body_seekable"] = True

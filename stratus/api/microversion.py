@@ -8,7 +8,7 @@ import re
 
 import microversion_parse
 
-from stratus import exception
+from stratus.api import errors
 
 SERVICE_TYPE = "compute"
 MIN_VERSION = (2, 1)
@@ -20,16 +20,6 @@ _VERSION_RE = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
 
 def to_string(version):
     return "%d.%d" % version
-
-
-class VersionNotAcceptable(exception.StratusException):
-    code = 406
-    msg_fmt = ("Version %(version)s is not supported by the API. Minimum is "
-               "%(min)s and maximum is %(max)s.")
-
-
-class InvalidVersion(exception.Invalid):
-    msg_fmt = "API Version String %(version)s is of invalid format. Must be of format MajorNum.MinorNum."
 
 
 def parse(headers, min_version=MIN_VERSION, max_version=MAX_VERSION,
@@ -44,9 +34,9 @@ def parse(headers, min_version=MIN_VERSION, max_version=MAX_VERSION,
         return max_version
     match = _VERSION_RE.match(text)
     if not match:
-        raise InvalidVersion(version=text)
+        raise errors.InvalidVersion(version=text)
     version = (int(match.group(1)), int(match.group(2)))
     if not min_version <= version <= max_version:
-        raise VersionNotAcceptable(version=text, min=to_string(min_version),
+        raise errors.VersionNotAcceptable(version=text, min=to_string(min_version),
                                    max=to_string(max_version))
     return version

@@ -8,7 +8,6 @@ a handler per noun and verb: ``handler(req, **path_params) -> Response``.
 import json
 import logging
 import re
-import threading
 import uuid
 
 import webob
@@ -18,16 +17,11 @@ import webob.exc
 from stratus.api import errors
 from stratus.api import input_guard
 from stratus import exception
+from stratus import log
 
 LOG = logging.getLogger(__name__)
 
-_request_state = threading.local()
 _GLOBAL_ID = re.compile(r"^req-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$")
-
-
-def current_request_id():
-    """The request id of the request this thread serves, for log records."""
-    return getattr(_request_state, "request_id", None)
 
 
 class Request(webob.Request):
@@ -179,14 +173,14 @@ class Application:
             environ["openstack.global_request_id"] = inbound
         req = Request(environ)
         req.app = self
-        _request_state.request_id = request_id
+        log.serving_request(request_id)
         try:
             input_guard.check_url(environ)
             response = self.handle(req)
         except Exception as exc:  # noqa: BLE001 - every error gets a body
             response = self.error_response(req, exc)
         finally:
-            _request_state.request_id = None
+            log.serving_request(None)
         self.finish(req, response)
         input_guard.latin1_headers(response)
         return response(environ, start_response)

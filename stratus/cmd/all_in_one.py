@@ -189,7 +189,8 @@ class Cloud:
         self.services = [
             service.Service(conf, self.messaging,
                             constants.CONDUCTOR_BINARY, "conductor", host, conductor_manager.ConductorManager(
-                                conf, self.messaging, self.databases),
+                                conf, self.messaging, self.databases,
+                                image_api=self._image_api()),
                             databases=self.databases),
             service.Service(conf, self.messaging,
                             constants.SCHEDULER_BINARY, "scheduler", host, scheduler_manager.SchedulerManager(
@@ -237,8 +238,8 @@ class Cloud:
         its own: the fake driver's guests, nodes and consoles belong to
         one host, so hosts are as separate as machines."""
         from stratus.compute import manager as compute_manager
-        from stratus.virt import driver as virt_driver
-        driver = virt_driver.load_driver(
+        from stratus.virt import loader as virt_loader
+        driver = virt_loader.load_driver(
             self.conf, host, image_api=self._image_api())
         return service.Service(
             self.conf, self.messaging, constants.COMPUTE_BINARY, "compute",

@@ -9,10 +9,11 @@ stratus/image/tiny.py) and registers tiny-kernel, tiny-ramdisk, tiny
 service the configuration names: the built-in one of the all-in-one's data
 directory unless [glance] api_servers is set.
 """
+from stratus.api.image import app as image_app
 from stratus import context as stratus_context
 from stratus.conf import default as default_conf
-from stratus.image import client as image_client
 from stratus.image import tiny
+from stratus.image import exception as image_exception
 
 
 def add_parsers(subparsers):
@@ -37,7 +38,7 @@ def build_tiny_image(conf, args):
     cache_dir = args.cache_dir or default_conf.state_dir(conf, "tiny-image")
     try:
         artifacts = tiny.build(cache_dir, args.kernel_package_dir)
-    except tiny.TinyImageError as error:
+    except image_exception.TinyImageError as error:
         print(error.format_message())
         return 1
     databases = None
@@ -46,7 +47,7 @@ def build_tiny_image(conf, args):
         cloud.bootstrap()
         databases = cloud.databases
     try:
-        api = image_client.ImageAPI.from_conf(conf, databases)
+        api = image_app.image_api(conf, databases)
         ids = tiny.register(stratus_context.get_admin_context(), api,
                             artifacts)
     finally:

@@ -21,9 +21,17 @@ LOG = logging.getLogger(__name__)
 
 
 def run_conductor(conf):
+    from stratus.api.image import app as image_app
     from stratus.conductor import manager
+
+    def conductor(conf, messaging, databases):
+        # The conductor holds the API database: without [glance]
+        # api_servers it reads images from the built-in app in-process.
+        return manager.ConductorManager(
+            conf, messaging, databases,
+            image_api=image_app.image_api(conf, databases))
     return _run_service(conf, constants.CONDUCTOR_BINARY, "conductor",
-                        manager.ConductorManager)
+                        conductor)
 
 
 def run_scheduler(conf):
@@ -34,11 +42,11 @@ def run_scheduler(conf):
 
 def run_compute(conf):
     from stratus.compute import manager
-    from stratus.virt import driver as virt_driver
+    from stratus.virt import loader as virt_loader
     messaging = rpc.Messaging(conf)
     health = _health_listener(conf, None, messaging)
     compute = manager.ComputeManager(
-        conf, messaging, conf.host, virt_driver.load_driver(conf, conf.host))
+        conf, messaging, conf.host, virt_loader.load_driver(conf, conf.host))
     service = stratus_service.Service(
         conf, messaging, constants.COMPUTE_BINARY, "compute", conf.host,
         compute)

@@ -56,11 +56,6 @@ TOPIC = "compute"
 ComputeServiceUnavailable = exception.ComputeServiceUnavailable
 
 
-class ComputeTooOld(exception.Conflict):
-    msg_fmt = ("The compute services run an RPC version older than %(version)s"
-               " ([upgrade_levels] compute), which this action needs.")
-
-
 class ComputeAPI:
     def __init__(self, messaging):
         self.client = messaging.client(
@@ -118,11 +113,11 @@ class ComputeAPI:
     # Server actions (1.1) ---------------------------------------------
 
     def check_can_send_actions(self, version="1.1"):
-        """ComputeTooOld (409) while [upgrade_levels] compute caps the
+        """exception.ComputeTooOld (409) while [upgrade_levels] compute caps the
         version below what an action needs (the server actions' 1.1 unless
         given), checked before the action sets its task_state."""
         if not self.client.can_send_version(version):
-            raise ComputeTooOld(version=version)
+            raise exception.ComputeTooOld(version=version)
 
     def _actions_client(self, host, version="1.1"):
         self.check_can_send_actions()
@@ -268,10 +263,10 @@ class ComputeAPI:
     # comes back to the one place that rolls the move back.
 
     def check_can_send_moves(self):
-        """ComputeTooOld (409) while [upgrade_levels] compute caps the
+        """exception.ComputeTooOld (409) while [upgrade_levels] compute caps the
         version below the moves."""
         if not self.client.can_send_version("1.3"):
-            raise ComputeTooOld(version="1.3")
+            raise exception.ComputeTooOld(version="1.3")
 
     def _move_call(self, ctx, host, method, version="1.3", **kwargs):
         try:

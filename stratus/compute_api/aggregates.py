@@ -28,11 +28,6 @@ from stratus import constants
 AZ_KEY = aggregate_obj.AZ_METADATA_KEY
 
 
-class InvalidAggregateAction(exception.Invalid):
-    msg_fmt = ("Unacceptable parameters: Cannot %(action)s aggregate "
-               "%(aggregate_id)s. Reason: %(reason)s.")
-
-
 class AggregateAPI:
 
     def __init__(self, conf, messaging=None):
@@ -79,7 +74,7 @@ class AggregateAPI:
     def delete(self, ctx, aggregate_id):
         aggregate = self.get(ctx, aggregate_id)
         if aggregate.hosts:
-            raise InvalidAggregateAction(
+            raise exception.InvalidAggregateAction(
                 action="delete", aggregate_id=aggregate_id,
                 reason="Host aggregate is not empty")
         aggregate.destroy()
@@ -88,7 +83,7 @@ class AggregateAPI:
         aggregate = self.get(ctx, aggregate_id)
         _check_compute_host(ctx, host)
         if host in aggregate.hosts:
-            raise aggregate_obj.AggregateHostExists(
+            raise exception.AggregateHostExists(
                 aggregate_id=aggregate_id, host=host)
         zone = aggregate.availability_zone
         if zone:
@@ -98,13 +93,13 @@ class AggregateAPI:
                 if other.availability_zone
                 and other.availability_zone != zone)
             if conflicting:
-                raise InvalidAggregateAction(
+                raise exception.InvalidAggregateAction(
                     action="add host to", aggregate_id=aggregate_id,
                     reason="Host already in availability zone %s"
                     % ", ".join(conflicting))
             if (self._zone_of(ctx, host) != zone
                     and _servers_on(ctx, [host])):
-                raise InvalidAggregateAction(
+                raise exception.InvalidAggregateAction(
                     action="add host to", aggregate_id=aggregate_id,
                     reason="Host %s has servers: its availability zone "
                            "cannot change" % host)
@@ -116,7 +111,7 @@ class AggregateAPI:
     def remove_host(self, ctx, aggregate_id, host):
         aggregate = self.get(ctx, aggregate_id)
         if host not in aggregate.hosts:
-            raise aggregate_obj.AggregateHostNotFound(
+            raise exception.AggregateHostNotFound(
                 aggregate_id=aggregate_id, host=host)
         zone = aggregate.availability_zone
         if zone and _servers_on(ctx, [host]):
@@ -125,7 +120,7 @@ class AggregateAPI:
                       if other.id != aggregate.id
                       and other.availability_zone == zone]
             if not others and zone != self.conf.default_availability_zone:
-                raise InvalidAggregateAction(
+                raise exception.InvalidAggregateAction(
                     action="remove host from", aggregate_id=aggregate_id,
                     reason="Host %s has servers: its availability zone "
                            "cannot change" % host)
@@ -146,12 +141,12 @@ class AggregateAPI:
 
     def _check_zone_name(self, zone, action, aggregate_id):
         if not zone:
-            raise InvalidAggregateAction(
+            raise exception.InvalidAggregateAction(
                 action=action, aggregate_id=aggregate_id,
                 reason="Aggregates do not support an empty named "
                        "availability zone")
         if zone == self.conf.internal_service_availability_zone:
-            raise InvalidAggregateAction(
+            raise exception.InvalidAggregateAction(
                 action=action, aggregate_id=aggregate_id,
                 reason="The availability zone of internal services, %s, "
                        "cannot hold compute hosts" % zone)
@@ -169,12 +164,12 @@ class AggregateAPI:
                     and set(other.hosts) & set(aggregate.hosts)):
                 conflicting.add(other.availability_zone)
         if conflicting:
-            raise InvalidAggregateAction(
+            raise exception.InvalidAggregateAction(
                 action=action, aggregate_id=aggregate.id,
                 reason="One or more hosts already in availability zone(s) "
                        "%s" % ", ".join(sorted(conflicting)))
         if _servers_on(ctx, aggregate.hosts):
-            raise InvalidAggregateAction(
+            raise exception.InvalidAggregateAction(
                 action=action, aggregate_id=aggregate.id,
                 reason="One or more hosts contain servers in this zone")
 

@@ -46,11 +46,6 @@ _PASSWORD_SYMBOLS = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 GiB = 1024 ** 3
 
 
-class BootFromVolumeRequiredForZeroDiskFlavor(exception.NotAuthorized):
-    msg_fmt = ("Only volume-backed servers are allowed for flavors with "
-               "zero disk.")
-
-
 def generate_password(length=12):
     # One read of the OS's randomness per password (a read per character
     # gives up the GIL once per character). Bytes at or above the largest
@@ -169,7 +164,7 @@ class APIBase:
         flavor_size = flavor.root_gb * GiB
         if flavor_size == 0:
             if not allow_zero_disk:
-                raise BootFromVolumeRequiredForZeroDiskFlavor()
+                raise exception.BootFromVolumeRequiredForZeroDiskFlavor()
             return image
         image_size = int(image.get("size") or 0)
         if image_size > flavor_size:

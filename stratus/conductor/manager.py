@@ -98,13 +98,13 @@ _NOT_RPC = frozenset(["init_host", "periodic_tasks", "check_stuck_states",
 class ConductorManager:
     target = oslo_messaging.Target(version=conductor_rpcapi.VERSION)
 
-    def __init__(self, conf, messaging, databases):
+    def __init__(self, conf, messaging, databases, image_api=None):
         self.conf = conf
         self.databases = databases
         self.build_task = build.BuildTask(conf, messaging)
         self.reschedule_task = reschedule.RescheduleTask(conf, messaging)
         self.unshelve_task = unshelve.UnshelveTask(conf, messaging,
-                                                   databases)
+                                                   databases, image_api)
         self.migrate_task = migrate.MigrateTask(conf, messaging)
         self.live_migrate_task = live_migrate.LiveMigrateTask(conf,
                                                               messaging)

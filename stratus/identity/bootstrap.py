@@ -7,6 +7,7 @@ the passwords [identity] admin_password and demo_password."""
 from stratus import exception
 from stratus.identity import store as identity_store
 from stratus.identity import tokens
+from stratus.identity import exception as identity_exception
 
 ROLES = ("admin", "member", "reader")
 IMPLIED_ROLES = (("admin", "member"), ("member", "reader"))
@@ -25,7 +26,7 @@ def _ensure(find, create):
         pass
     try:
         return create(), True
-    except identity_store.DuplicateEntry:
+    except identity_exception.DuplicateEntry:
         return find(), False  # created meanwhile by another process
 
 
@@ -41,7 +42,7 @@ def bootstrap(conf, databases):
     for prior, implied in IMPLIED_ROLES:
         try:
             store.create_implied_role(roles[prior].id, roles[implied].id)
-        except identity_store.DuplicateEntry:
+        except identity_exception.DuplicateEntry:
             pass
     for user_name, password_option, project_name, role_names in ACCOUNTS:
         password = conf.identity[password_option]
@@ -64,5 +65,5 @@ def bootstrap(conf, databases):
 def _role_named(store, name):
     found = store.list_roles(name=name)
     if not found:
-        raise identity_store.RoleNotFound(role_id=name)
+        raise identity_exception.RoleNotFound(role_id=name)
     return found[0]

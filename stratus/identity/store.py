@@ -16,6 +16,7 @@ from sqlalchemy import exc as sa_exc
 from stratus.db import api_models
 from stratus import exception
 from stratus.identity import passwords
+from stratus.identity import exception as identity_exception
 
 User = api_models.IdentityUser
 Project = api_models.IdentityProject
@@ -25,40 +26,6 @@ ImpliedRole = api_models.IdentityImpliedRole
 
 # Keystone's [assignment] prohibited_implied_role: no rule may imply admin.
 PROHIBITED_IMPLIED_ROLES = ("admin",)
-
-
-class DomainNotFound(exception.NotFound):
-    msg_fmt = "Could not find domain: %(domain_id)s."
-
-
-class ProjectNotFound(exception.NotFound):
-    msg_fmt = "Could not find project: %(project_id)s."
-
-
-class UserNotFound(exception.NotFound):
-    msg_fmt = "Could not find user: %(user_id)s."
-
-
-class RoleNotFound(exception.NotFound):
-    msg_fmt = "Could not find role: %(role_id)s."
-
-
-class RoleAssignmentNotFound(exception.NotFound):
-    msg_fmt = ("Could not find role assignment with role: %(role_id)s, "
-               "user: %(user_id)s, project: %(project_id)s.")
-
-
-class ImpliedRoleNotFound(exception.NotFound):
-    msg_fmt = "%(prior_role_id)s does not imply %(implied_role_id)s."
-
-
-class InvalidImpliedRole(exception.NotAuthorized):
-    msg_fmt = "%(role_id)s cannot be an implied roles."
-
-
-class DuplicateEntry(exception.Conflict):
-    msg_fmt = ("Conflict occurred attempting to store %(kind)s - Duplicate "
-               "entry found with name %(name)s.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,7 +53,7 @@ class IdentityStore:
 
     def get_domain(self, domain_id):
         if domain_id != DEFAULT_DOMAIN.id:
-            raise DomainNotFound(domain_id=domain_id)
+            raise identity_exception.DomainNotFound(domain_id=domain_id)
         return DEFAULT_DOMAIN
 
     def find_domain(self, ref):
@@ -94,16 +61,16 @@ class IdentityStore:
         if "id" in ref:
             return self.get_domain(ref["id"])
         if ref.get("name") != DEFAULT_DOMAIN.name:
-            raise DomainNotFound(domain_id=ref.get("name"))
+            raise identity_exception.DomainNotFound(domain_id=ref.get("name"))
         return DEFAULT_DOMAIN
 
     # Users -----------------------------------------------------------------
 
     def get_user(self, user_id):
-        return self._get(User, user_id, UserNotFound(user_id=user_id))
+        return self._get(User, user_id, identity_exception.UserNotFound(user_id=user_id))
 
     def find_user(self, name, domain_id):
-        return self._find(User, name, domain_id, UserNotFound(user_id=name))
+        return self._find(User, name, domain_id, identity_exception.UserNotFound(user_id=name))
 
     def list_users(self, **filters):
         """Users whose name, domain_id or enabled equal the filters."""
@@ -126,7 +93,7 @@ class IdentityStore:
         with self._writing("user", changes.get("name")) as session:
             user = session.get(User, user_id)
             if user is None:
-                raise UserNotFound(user_id=user_id)
+                raise identity_exception.UserNotFound(user_id=user_id)
             revoke = False
             if "password" in changes:
                 password = changes.pop("password")
@@ -145,7 +112,7 @@ class IdentityStore:
         with self.db.writer() as session:
             user = session.get(User, user_id)
             if user is None:
-                raise UserNotFound(user_id=user_id)
+                raise identity_exception.UserNotFound(user_id=user_id)
             session.execute(sa.delete(Assignment).where(
                 Assignment.user_id == user_id))
             session.delete(user)
@@ -159,11 +126,11 @@ class IdentityStore:
 
     def get_project(self, project_id):
         return self._get(Project, project_id,
-                         ProjectNotFound(project_id=project_id))
+                         identity_exception.ProjectNotFound(project_id=project_id))
 
     def find_project(self, name, domain_id):
         return self._find(Project, name, domain_id,
-                          ProjectNotFound(project_id=name))
+                          identity_exception.ProjectNotFound(project_id=name))
 
     def list_projects(self, **filters):
         """Projects whose name, domain_id or enabled equal the filters."""
@@ -182,7 +149,7 @@ class IdentityStore:
         with self._writing("project", changes.get("name")) as session:
             project = session.get(Project, project_id)
             if project is None:
-                raise ProjectNotFound(project_id=project_id)
+                raise identity_exception.ProjectNotFound(project_id=project_id)
             disabling = changes.get("enabled") is False and project.enabled
             _apply_changes(project, changes,
                            ("name", "description", "enabled"))
@@ -194,7 +161,7 @@ class IdentityStore:
         with self.db.writer() as session:
             project = session.get(Project, project_id)
             if project is None:
-                raise ProjectNotFound(project_id=project_id)
+                raise identity_exception.ProjectNotFound(project_id=project_id)
             session.execute(sa.delete(Assignment).where(
                 Assignment.project_id == project_id))
             session.delete(project)
@@ -203,7 +170,7 @@ class IdentityStore:
     # Roles -----------------------------------------------------------------
 
     def get_role(self, role_id):
-        return self._get(Role, role_id, RoleNotFound(role_id=role_id))
+        return self._get(Role, role_id, identity_exception.RoleNotFound(role_id=role_id))
 
     def list_roles(self, **filters):
         return self._list(Role, **filters)
@@ -222,7 +189,7 @@ class IdentityStore:
         with self.db.writer() as session:
             role = session.get(Role, role_id)
             if role is None:
-                raise RoleNotFound(role_id=role_id)
+                raise identity_exception.RoleNotFound(role_id=role_id)
             holders = self._holders(session, role_id)
             session.execute(sa.delete(Assignment).where(
                 Assignment.role_id == role_id))
@@ -278,7 +245,7 @@ class IdentityStore:
             rule = session.get(ImpliedRole, dict(
                 prior_role_id=prior_role_id, implied_role_id=implied_role_id))
         if rule is None:
-            raise ImpliedRoleNotFound(prior_role_id=prior_role_id,
+            raise identity_exception.ImpliedRoleNotFound(prior_role_id=prior_role_id,
                                       implied_role_id=implied_role_id)
         return prior, implied
 
@@ -287,18 +254,18 @@ class IdentityStore:
         prior = self.get_role(prior_role_id)
         implied = self.get_role(implied_role_id)
         if implied.name in PROHIBITED_IMPLIED_ROLES:
-            raise InvalidImpliedRole(role_id=implied_role_id)
+            raise identity_exception.InvalidImpliedRole(role_id=implied_role_id)
         key = dict(prior_role_id=prior_role_id,
                    implied_role_id=implied_role_id)
         try:
             with self.db.writer() as session:
                 if session.get(ImpliedRole, key) is not None:
-                    raise DuplicateEntry(kind="implied_role",
+                    raise identity_exception.DuplicateEntry(kind="implied_role",
                                          name="%s implies %s" % (
                                              prior.name, implied.name))
                 session.add(ImpliedRole(**key))
         except sa_exc.IntegrityError:
-            raise DuplicateEntry(kind="implied_role", name="%s implies %s"
+            raise identity_exception.DuplicateEntry(kind="implied_role", name="%s implies %s"
                                  % (prior.name, implied.name))
         return prior, implied
 
@@ -313,7 +280,7 @@ class IdentityStore:
         if not deleted:
             self.get_role(prior_role_id)
             self.get_role(implied_role_id)
-            raise ImpliedRoleNotFound(prior_role_id=prior_role_id,
+            raise identity_exception.ImpliedRoleNotFound(prior_role_id=prior_role_id,
                                       implied_role_id=implied_role_id)
         self._revoke(holders)
 
@@ -377,7 +344,7 @@ class IdentityStore:
                 Assignment.project_id == project_id,
                 Assignment.role_id == role_id)).rowcount
         if not deleted:
-            raise RoleAssignmentNotFound(role_id=role_id, user_id=user_id,
+            raise identity_exception.RoleAssignmentNotFound(role_id=role_id, user_id=user_id,
                                          project_id=project_id)
         self.revocations.add(user_id=user_id, project_id=project_id)
 
@@ -439,7 +406,7 @@ class IdentityStore:
             with self.db.writer() as session:
                 yield session
         except sa_exc.IntegrityError:
-            raise DuplicateEntry(kind=kind, name=name)
+            raise identity_exception.DuplicateEntry(kind=kind, name=name)
 
 
 def _rules(session):

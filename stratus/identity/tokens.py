@@ -27,15 +27,11 @@ import sqlalchemy as sa
 from stratus.conf import default as default_conf
 from stratus.db import api as db_api
 from stratus.db import api_models
-from stratus import exception
+from stratus.identity import exception as identity_exception
 
 
 # base64url without padding; Fernet's decoder would skip anything else.
 _TOKEN_CHARACTERS = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-class InvalidToken(exception.Unauthorized):
-    msg_fmt = "The request you have made requires authentication."
 
 
 def _now():
@@ -186,19 +182,19 @@ class TokenProvider:
         return token_id.decode("ascii").rstrip("="), token
 
     def validate(self, token_id):
-        """The Token behind token_id; InvalidToken if it is not a token of
+        """The Token behind token_id; identity_exception.InvalidToken if it is not a token of
         ours, has expired or was revoked."""
         if not token_id or not _TOKEN_CHARACTERS.match(token_id):
-            raise InvalidToken()
+            raise identity_exception.InvalidToken()
         try:
             padded = token_id + "=" * (-len(token_id) % 4)
             payload = json.loads(self._fernet.decrypt(padded.encode("ascii")))
             token = Token._from_payload(payload)
         except (fernet.InvalidToken, ValueError, UnicodeError, KeyError,
                 TypeError, IndexError):
-            raise InvalidToken()
+            raise identity_exception.InvalidToken()
         if token.expires_at <= _now() or self.revocations.is_revoked(token):
-            raise InvalidToken()
+            raise identity_exception.InvalidToken()
         return token
 
     def revoke(self, token):
@@ -217,6 +213,6 @@ def validator_from_conf(conf, databases=None):
     def validate(token_id):
         try:
             return provider.validate(token_id).identity()
-        except InvalidToken:
+        except identity_exception.InvalidToken:
             return None
     return validate

@@ -7,6 +7,7 @@ import uuid
 from stratus import context as stratus_context
 from stratus import exception
 from stratus.image import store as image_store
+from stratus.image import exception as image_exception
 
 DEFAULT_IMAGE_NAME = "stratus-tiny"
 # Fixed, so that every cloud (and its Tempest config) knows it in advance.
@@ -52,11 +53,11 @@ def ensure_default_images(conf, databases):
                 "visibility": "public", "owner": None,
                 "disk_format": "qcow2", "container_format": "bare",
                 "properties": {}, "tags": []})
-        except image_store.ImageExists:
+        except image_exception.ImageExists:
             image = store.get(ctx, DEFAULT_IMAGE_ID)
     if image.status == "queued":
         try:
             store.store_data(ctx, DEFAULT_IMAGE_ID,
                              [empty_qcow2(VIRTUAL_SIZE)])
-        except image_store.InvalidImageStatus:
+        except image_exception.InvalidImageStatus:
             pass  # another process is uploading it

@@ -17,23 +17,15 @@ import urllib.request
 
 import webob
 
-from stratus.api.schemas import image as image_schema
 from stratus import exception
 
 _JSON = "application/json"
 _OCTET_STREAM = "application/octet-stream"
-
-
-class ImageServiceError(exception.StratusException):
-    msg_fmt = "The image service failed: %(reason)s"
-
-
-class ImageServiceUnavailable(ImageServiceError):
-    """The image service cannot be reached, or answered that it cannot
-    serve now (its database is away, it is restarting): a 503 for the
-    caller, who tries again, as Nova answers when Glance is away."""
-    msg_fmt = "The image service is unavailable: %(reason)s"
-    code = 503
+# Glance v2's media type for PATCH bodies (JSON Patch, RFC 6902).
+PATCH_MEDIA_TYPE = "application/openstack-images-v2.1-json-patch"
+# Where DirectTransport puts the caller's RequestContext in the WSGI
+# environ; the built-in image app reads it there.
+DIRECT_CONTEXT = "stratus.image.context"
 
 
 class _Reply:
@@ -85,10 +77,9 @@ class DirectTransport:
         self.app = app
 
     def request(self, ctx, method, path, headers, body=None):
-        from stratus.api.image import app as image_app
         headers = _with_identity(ctx, headers)
         req = webob.Request.blank(path, method=method, headers=headers)
-        req.environ[image_app.DIRECT_CONTEXT] = ctx
+        req.environ[DIRECT_CONTEXT] = ctx
         if isinstance(body, bytes):
             req.body = body
         elif body is not None:
@@ -129,7 +120,7 @@ class HTTPTransport:
             return _Reply(response.status, response.headers,
                           iter(lambda: response.read(65536), b""),
                           response.close)
-        raise ImageServiceUnavailable(
+        raise exception.ImageServiceUnavailable(
             reason="no image API server answered (%s)" % failure)
 
 
@@ -222,9 +213,9 @@ def _error(reply, image_id):
     if reply.status in (400, 413, 415):
         return exception.Invalid(message)
     if reply.status in (502, 503, 504):
-        return ImageServiceUnavailable(reason="%s %s" % (reply.status,
+        return exception.ImageServiceUnavailable(reason="%s %s" % (reply.status,
                                                          message))
-    return ImageServiceError(reason="%s %s" % (reply.status, message))
+    return exception.ImageServiceError(reason="%s %s" % (reply.status, message))
 
 
 class ImageAPI:
@@ -236,25 +227,31 @@ class ImageAPI:
         self.transport = transport
 
     @classmethod
-    def from_conf(cls, conf, databases=None):
+    def from_conf(cls, conf, in_process_app=None):
         """HTTP to [glance] api_servers when set; otherwise the built-in
-        image service in this process (on databases, or on the API
-        database in the config), or in keystone mode the catalog's."""
+        image app in this process when the caller serves one
+        (``in_process_app``, a callable that makes it: see
+        stratus.api.image.app.image_api), or in keystone mode the
+        catalog's; else HTTP to the built-in image service's own address
+        ([glance] listen and port), where `stratus api` serves it."""
         if conf.glance.api_servers:
             return cls(HTTPTransport(
                 [url.strip() for url in conf.glance.api_servers.split(",")
                  if url.strip()], service_session=service_session(conf)))
-        from stratus.api.image import app as image_app
-        from stratus.db import api as db_api
-        return cls.built_in(conf, image_app.make_apps(
-            conf, databases or db_api.Databases.from_conf(conf))[1])
+        if in_process_app is not None:
+            return cls.built_in(conf, in_process_app())
+        built_in_url = "http://%s:%d" % (conf.glance.listen,
+                                         conf.glance.port)
+        return cls.built_in(conf, None, fallback=HTTPTransport(
+            [built_in_url], service_session=service_session(conf)))
 
     @classmethod
-    def built_in(cls, conf, in_process_app):
+    def built_in(cls, conf, in_process_app, fallback=None):
         """The built-in image app in this process (image app.make_apps'
-        in_process); in keystone mode only when the caller's catalog names
+        in_process), or ``fallback`` (a transport) where this process
+        serves none; in keystone mode only when the caller's catalog names
         no image service."""
-        transport = DirectTransport(in_process_app)
+        transport = fallback or DirectTransport(in_process_app)
         if conf.api.auth_strategy == "keystone":
             transport = CatalogTransport(
                 transport, conf.glance.valid_interfaces,
@@ -305,7 +302,7 @@ class ImageAPI:
         body = json.dumps(patch).encode("utf-8")
         return self._call(ctx, "PATCH", _image_path(image_id), image_id,
                           body=body,
-                          content_type=image_schema.PATCH_MEDIA_TYPE).json()
+                          content_type=PATCH_MEDIA_TYPE).json()
 
     def upload(self, ctx, image_id, data):
         """Stream data (bytes or an iterable of bytes) in as the image's

@@ -22,39 +22,13 @@ from sqlalchemy import exc as sa_exc
 from stratus.conf import default as default_conf
 from stratus.db import api_models
 from stratus import exception
+from stratus.image import exception as image_exception
 
 Image = api_models.Image
 _IMAGE_BY_ID = sa.select(Image.__table__).where(
     Image.__table__.c.id == sa.bindparam("image_id"))
 CHUNK_SIZE = 64 * 1024
 _QCOW2_MAGIC = b"QFI\xfb"
-
-
-class ImageForbidden(exception.NotAuthorized):
-    msg_fmt = "You are not authorized to complete %(action)s action."
-
-
-class ImageProtected(exception.NotAuthorized):
-    msg_fmt = "Image %(image_id)s is protected and cannot be deleted."
-
-
-class ImageExists(exception.Conflict):
-    msg_fmt = "Image with identifier %(image_id)s already exists!"
-
-
-class InvalidImageStatus(exception.Conflict):
-    msg_fmt = ("Image status transition from %(current)s to %(wanted)s is "
-               "not allowed")
-
-
-class ImageDeletedDuringUpload(exception.StratusException):
-    code = 410
-    msg_fmt = ("Image %(image_id)s could not be found after upload. The "
-               "image may have been deleted during the upload.")
-
-
-class TagNotFound(exception.NotFound):
-    msg_fmt = "Tag %(tag)s not found on image %(image_id)s."
 
 
 def data_dir(conf):
@@ -118,7 +92,7 @@ class ImageStore:
             with self.db.writer() as session:
                 session.add(image)
         except sa_exc.IntegrityError:
-            raise ImageExists(image_id=values["id"])
+            raise image_exception.ImageExists(image_id=values["id"])
         return image
 
     def update(self, ctx, image_id, change):
@@ -132,7 +106,7 @@ class ImageStore:
         with self.db.writer() as session:
             image = self._modifiable(session, ctx, image_id, "delete_image")
             if image.protected:
-                raise ImageProtected(image_id=image_id)
+                raise image_exception.ImageProtected(image_id=image_id)
             session.delete(image)
         self._remove_data(image_id)
 
@@ -141,7 +115,7 @@ class ImageStore:
         if image is None or not is_visible(ctx, image):
             raise exception.ImageNotFound(image_id=image_id)
         if not may_modify(ctx, image):
-            raise ImageForbidden(action=action, image_id=image_id)
+            raise image_exception.ImageForbidden(action=action, image_id=image_id)
         return image
 
     # Data ------------------------------------------------------------------
@@ -151,7 +125,7 @@ class ImageStore:
         active image."""
         def start_saving(image):
             if image.status != "queued":
-                raise InvalidImageStatus(current=image.status,
+                raise image_exception.InvalidImageStatus(current=image.status,
                                          wanted="saving")
             if not image.disk_format or not image.container_format:
                 raise exception.Invalid(
@@ -181,7 +155,7 @@ class ImageStore:
                 .values(status="active", **written)).rowcount
         if not activated:
             self._remove_data(image_id)
-            raise ImageDeletedDuringUpload(image_id=image_id)
+            raise image_exception.ImageDeletedDuringUpload(image_id=image_id)
         with self.db.reader() as session:
             active = session.get(Image, image_id)
             session.expunge(active)

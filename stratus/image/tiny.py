@@ -31,7 +31,7 @@ import subprocess
 import tarfile
 import tempfile
 
-from stratus import exception
+from stratus.image import exception as image_exception
 
 KERNEL_PACKAGE_DIR = "/var/cache/stratus/guest-kernel"
 BUSYBOX = "/bin/busybox"
@@ -46,10 +46,6 @@ LATE_MODULES = ["ahci", "sr_mod", "isofs", "virtio_console"]
 IMAGE_NAMES = {"kernel": "tiny-kernel", "ramdisk": "tiny-ramdisk",
                "direct": "tiny", "disk": "tiny-disk"}
 _HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-class TinyImageError(exception.StratusException):
-    msg_fmt = "Cannot build the tiny guest image: %(reason)s"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,12 +74,12 @@ def find_kernel_package(package_dir=KERNEL_PACKAGE_DIR, download=True):
                  for line in depends.splitlines()
                  if line.strip().startswith("Depends: linux-image-")]
         if not names:
-            raise TinyImageError(reason="apt-cache does not know "
+            raise image_exception.TinyImageError(reason="apt-cache does not know "
                                  "linux-image-amd64; run apt-get update")
         _run(["apt-get", "download", "-qq", names[0]], cwd=package_dir)
         deb = newest()
     if deb is None:
-        raise TinyImageError(reason="no linux-image package in %s"
+        raise image_exception.TinyImageError(reason="no linux-image package in %s"
                              % package_dir)
     return deb
 
@@ -102,7 +98,7 @@ def _kernel_members(deb):
         elif name.endswith(".ko") and "/kernel/" in name:
             modules[os.path.basename(name)[:-3].replace("-", "_")] = member
     if vmlinuz is None:
-        raise TinyImageError(reason="%s holds no boot/vmlinuz" % deb)
+        raise image_exception.TinyImageError(reason="%s holds no boot/vmlinuz" % deb)
     version = os.path.basename(vmlinuz.name)[len("vmlinuz-"):]
     return version, modules, vmlinuz, archive
 
@@ -146,7 +142,7 @@ def decompress_kernel(bzimage):
             if elf.startswith(b"\x7fELF"):
                 return elf
             offset = bzimage.find(magic, offset + 1)
-    raise TinyImageError(reason="no compressed ELF kernel in the bzImage")
+    raise image_exception.TinyImageError(reason="no compressed ELF kernel in the bzImage")
 
 
 def _unxz(data):
@@ -267,10 +263,10 @@ def build(cache_dir, package_dir=KERNEL_PACKAGE_DIR, busybox=BUSYBOX):
     guest's files in cache_dir."""
     for tool in ("dpkg-deb", "mkfs.vfat", "mcopy", "syslinux", "qemu-img"):
         if shutil.which(tool) is None:
-            raise TinyImageError(reason="%s is missing; run "
+            raise image_exception.TinyImageError(reason="%s is missing; run "
                                  "tools/install-virt.sh" % tool)
     if not os.path.exists(busybox):
-        raise TinyImageError(reason="%s is missing (busybox-static)"
+        raise image_exception.TinyImageError(reason="%s is missing (busybox-static)"
                              % busybox)
     os.makedirs(cache_dir, exist_ok=True)
     deb = find_kernel_package(package_dir)
@@ -294,7 +290,7 @@ def build(cache_dir, package_dir=KERNEL_PACKAGE_DIR, busybox=BUSYBOX):
 
     def read_module(name):
         if name not in members:
-            raise TinyImageError(reason="module %s is not in %s"
+            raise image_exception.TinyImageError(reason="module %s is not in %s"
                                  % (name, deb))
         return archive.extractfile(members[name]).read()
     early = modules_in_load_order(EARLY_MODULES, read_module)
@@ -381,9 +377,9 @@ def _run(command, **kwargs):
         return subprocess.run(command, check=True, capture_output=True,
                               text=True, **kwargs).stdout
     except FileNotFoundError as error:
-        raise TinyImageError(reason="%s is not installed" % command[0]) \
+        raise image_exception.TinyImageError(reason="%s is not installed" % command[0]) \
             from error
     except subprocess.CalledProcessError as error:
-        raise TinyImageError(reason="%s failed: %s" % (
+        raise image_exception.TinyImageError(reason="%s failed: %s" % (
             " ".join(command), (error.stderr or error.stdout).strip())) \
             from error

@@ -34,23 +34,15 @@ LOG = logging.getLogger(__name__)
 NETWORK_NAMESPACE = uuid.UUID("6d3b1f0e-2c6a-4e8b-9a57-5f0d2b7c9e11")
 
 
-class NetworkSetupError(exception.StratusException):
-    msg_fmt = "Cannot set up the network on bridge %(bridge)s: %(reason)s"
-
-
-class NoMoreFixedIps(exception.StratusException):
-    msg_fmt = "No more fixed IP addresses on network %(network)s"
-
-
 def _run(command, input_text=None, check=True):
     try:
         result = subprocess.run(command, input=input_text, text=True,
                                 capture_output=True)
     except FileNotFoundError as error:
-        raise NetworkSetupError(bridge="-", reason="%s is not installed"
+        raise exception.NetworkSetupError(bridge="-", reason="%s is not installed"
                                 % command[0]) from error
     if check and result.returncode != 0:
-        raise NetworkSetupError(bridge="-", reason="%s: %s" % (
+        raise exception.NetworkSetupError(bridge="-", reason="%s: %s" % (
             " ".join(command), result.stderr.strip()))
     return result
 
@@ -119,8 +111,8 @@ class BuiltinNetwork:
                 with self._ports() as ports:
                     self._write_hosts(ports)
                 self._ensure_dnsmasq()
-            except NetworkSetupError as error:
-                raise NetworkSetupError(bridge=self.bridge,
+            except exception.NetworkSetupError as error:
+                raise exception.NetworkSetupError(bridge=self.bridge,
                                         reason=error.kwargs["reason"]) \
                     from error
             self._warn_if_forwarding()
@@ -294,7 +286,7 @@ class BuiltinNetwork:
              and str(ip) not in used
              and str(ip) != self.metadata_address), None)
         if address is None:
-            raise NoMoreFixedIps(network=self.label)
+            raise exception.NoMoreFixedIps(network=self.label)
         port_id = str(uuid.uuid4())
         ports[port_id] = {
             "id": port_id, "instance_uuid": instance.uuid,

@@ -21,22 +21,6 @@ _HOSTS = api_models.AggregateHost.__table__
 _METADATA = api_models.AggregateMetadata.__table__
 
 
-class AggregateNotFound(exception.NotFound):
-    msg_fmt = "Aggregate %(aggregate_id)s could not be found."
-
-
-class AggregateNameExists(exception.Conflict):
-    msg_fmt = "Aggregate %(aggregate_name)s already exists."
-
-
-class AggregateHostExists(exception.Conflict):
-    msg_fmt = ("Aggregate %(aggregate_id)s already has host %(host)s.")
-
-
-class AggregateHostNotFound(exception.NotFound):
-    msg_fmt = "Aggregate %(aggregate_id)s has no host %(host)s."
-
-
 @base.register
 class Aggregate(base.StratusObject, base.StratusTimestampObject):
     VERSION = "1.0"
@@ -58,7 +42,7 @@ class Aggregate(base.StratusObject, base.StratusTimestampObject):
             row = session.execute(sa.select(_AGGREGATES).where(
                 _AGGREGATES.c.id == aggregate_id)).first()
             if row is None:
-                raise AggregateNotFound(aggregate_id=aggregate_id)
+                raise exception.AggregateNotFound(aggregate_id=aggregate_id)
             return _load(context, session, [row])[0]
 
     def create(self):
@@ -76,7 +60,7 @@ class Aggregate(base.StratusObject, base.StratusTimestampObject):
                              created_at=now)
                         for key, value in metadata.items()])
         except sa_exc.IntegrityError:
-            raise AggregateNameExists(aggregate_name=self.name)
+            raise exception.AggregateNameExists(aggregate_name=self.name)
         self.created_at = now
         self.updated_at = None
         self.hosts = []
@@ -97,7 +81,7 @@ class Aggregate(base.StratusObject, base.StratusTimestampObject):
                 for key, value in (metadata_updates or {}).items():
                     _set_metadata_item(session, self.id, key, value, now)
         except sa_exc.IntegrityError:
-            raise AggregateNameExists(aggregate_name=self.name)
+            raise exception.AggregateNameExists(aggregate_name=self.name)
         metadata = dict(self.metadata)
         for key, value in (metadata_updates or {}).items():
             if value is None:
@@ -122,7 +106,7 @@ class Aggregate(base.StratusObject, base.StratusTimestampObject):
                 session.execute(_HOSTS.insert().values(
                     aggregate_id=self.id, host=host, created_at=utcnow()))
         except sa_exc.IntegrityError:
-            raise AggregateHostExists(aggregate_id=self.id, host=host)
+            raise exception.AggregateHostExists(aggregate_id=self.id, host=host)
         self.hosts = sorted(set(self.hosts) | {host})
         self.obj_reset_changes()
 
@@ -132,7 +116,7 @@ class Aggregate(base.StratusObject, base.StratusTimestampObject):
                 _HOSTS.c.aggregate_id == self.id,
                 _HOSTS.c.host == host)).rowcount
         if not removed:
-            raise AggregateHostNotFound(aggregate_id=self.id, host=host)
+            raise exception.AggregateHostNotFound(aggregate_id=self.id, host=host)
         self.hosts = [name for name in self.hosts if name != host]
         self.obj_reset_changes()
 

@@ -29,10 +29,6 @@ _MEMBERS = api_models.InstanceGroupMember.__table__
 _MAPPINGS = api_models.InstanceMapping.__table__
 
 
-class InstanceGroupNotFound(exception.NotFound):
-    msg_fmt = "Instance group %(group_uuid)s could not be found."
-
-
 @base.register
 class InstanceGroup(base.StratusObject, base.StratusTimestampObject):
     VERSION = "1.0"
@@ -71,14 +67,14 @@ class InstanceGroup(base.StratusObject, base.StratusTimestampObject):
     @classmethod
     def get_by_uuid(cls, context, group_uuid, project_id=None):
         """The group; with project_id, only if it belongs to that project
-        (InstanceGroupNotFound otherwise)."""
+        (exception.InstanceGroupNotFound otherwise)."""
         with context.api_db.reader() as session:
             query = sa.select(_GROUPS).where(_GROUPS.c.uuid == group_uuid)
             if project_id is not None:
                 query = query.where(_GROUPS.c.project_id == project_id)
             row = session.execute(query).first()
             if row is None:
-                raise InstanceGroupNotFound(group_uuid=group_uuid)
+                raise exception.InstanceGroupNotFound(group_uuid=group_uuid)
             return _load(context, session, [row])[0]
 
     def create(self):
@@ -102,7 +98,7 @@ class InstanceGroup(base.StratusObject, base.StratusTimestampObject):
                 _MEMBERS.c.group_id == self.id))
             if not session.execute(_GROUPS.delete().where(
                     _GROUPS.c.id == self.id)).rowcount:
-                raise InstanceGroupNotFound(group_uuid=self.uuid)
+                raise exception.InstanceGroupNotFound(group_uuid=self.uuid)
 
     @staticmethod
     def add_members(session, group_id, instance_uuids):
@@ -146,12 +142,12 @@ def member_hosts(session, group_id, exclude=()):
 def lock(session, group):
     """Lock the group in session's transaction: bump its generation (a
     row lock held to commit on PostgreSQL and MariaDB, the database
-    write lock on SQLite). InstanceGroupNotFound when it is gone."""
+    write lock on SQLite). exception.InstanceGroupNotFound when it is gone."""
     locked = session.execute(_GROUPS.update().where(
         _GROUPS.c.id == group.id).values(
         generation=_GROUPS.c.generation + 1)).rowcount
     if not locked:
-        raise InstanceGroupNotFound(group_uuid=group.uuid)
+        raise exception.InstanceGroupNotFound(group_uuid=group.uuid)
 
 
 def record_member_host(session, group_id, instance_uuid, host):

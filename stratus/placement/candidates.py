@@ -102,7 +102,7 @@ def find_candidates(ctx, request):
             *request.root_required)
         for group in groups:
             trait_names |= set(group.forbidden).union(*group.required)
-        trait_ids = traits.ids_of(session, trait_names)
+        trait_ids = query.trait_ids(session, trait_names)
         class_ids = resource_classes.ids_of(session, {
             name for group in groups for name in group.resources})
         # Only groups asking resources of one provider can add up there.

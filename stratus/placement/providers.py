@@ -7,6 +7,7 @@ from sqlalchemy import exc as sa_exc
 from stratus.db import api_models
 from stratus.db.types import utcnow
 from stratus.placement import exception
+from stratus.placement import query
 from stratus.placement import resource_classes
 
 PROVIDERS = api_models.ResourceProvider.__table__
@@ -377,8 +378,6 @@ def list_providers(ctx, uuid=None, name=None, member_of=(),
     which the provider may have; resources: {class: amount} the provider
     alone must have room for.
     """
-    from stratus.placement import query
-    from stratus.placement import traits
     with ctx.api_db.reader() as session:
         statement = _provider_select()
         if uuid is not None:
@@ -392,7 +391,7 @@ def list_providers(ctx, uuid=None, name=None, member_of=(),
             PROVIDERS, member_of, forbidden_aggregates, include_root=False))
         if required or forbidden:
             names = set(forbidden).union(*required)
-            ids = traits.ids_of(session, names)
+            ids = query.trait_ids(session, names)
             statement = statement.where(*query.trait_conditions(
                 PROVIDERS.c.id, [{ids[n] for n in any_of}
                                  for any_of in required],

@@ -5,6 +5,7 @@ query)."""
 import sqlalchemy as sa
 
 from stratus.db import api_models
+from stratus.placement import exception
 
 PROVIDERS = api_models.ResourceProvider.__table__
 INVENTORIES = api_models.Inventory.__table__
@@ -87,3 +88,17 @@ def in_tree_condition(providers, provider_uuid):
     other = PROVIDERS.alias("tree_member")
     return root_id(providers).in_(
         sa.select(root_id(other)).where(other.c.uuid == provider_uuid))
+
+
+def trait_ids(session, names):
+    """{name: id}; TraitNotFound naming every unknown one."""
+    names = set(names)
+    if not names:
+        return {}
+    traits = api_models.Trait.__table__
+    found = dict(session.execute(sa.select(traits.c.name, traits.c.id).where(
+        traits.c.name.in_(sorted(names)))).all())
+    missing = names - set(found)
+    if missing:
+        raise exception.TraitNotFound(names=", ".join(sorted(missing)))
+    return found

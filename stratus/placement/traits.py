@@ -8,6 +8,7 @@ from stratus.db import api_models
 from stratus.db.types import utcnow
 from stratus.placement import exception
 from stratus.placement import providers
+from stratus.placement import query
 
 TRAITS = api_models.Trait.__table__
 PROVIDER_TRAITS = api_models.ResourceProviderTrait.__table__
@@ -34,19 +35,6 @@ def ensure_standard_traits(ctx):
         except sa_exc.IntegrityError:
             pass  # another process synced meanwhile
     database._placement_traits_synced = True
-
-
-def ids_of(session, names):
-    """{name: id}; TraitNotFound naming every unknown one."""
-    names = set(names)
-    if not names:
-        return {}
-    found = dict(session.execute(sa.select(TRAITS.c.name, TRAITS.c.id).where(
-        TRAITS.c.name.in_(sorted(names)))).all())
-    missing = names - set(found)
-    if missing:
-        raise exception.TraitNotFound(names=", ".join(sorted(missing)))
-    return found
 
 
 def list_traits(ctx, names=None, prefix=None, associated=None):
@@ -127,7 +115,7 @@ def _set(ctx, uuid, names, generation):
     with ctx.api_db.writer() as session:
         provider = providers.existing_provider(session, uuid)
         seen = provider.generation if generation is None else generation
-        trait_ids = ids_of(session, names)
+        trait_ids = query.trait_ids(session, names)
         set_traits_in_session(session, provider.id, seen, trait_ids.values())
         return seen + 1
 
@@ -146,7 +134,7 @@ def _set_one(ctx, uuid, name, present):
         wanted = names | {name} if present else names - {name}
         if wanted != names:
             set_traits_in_session(session, provider.id, provider.generation,
-                                  ids_of(session, wanted).values())
+                                  query.trait_ids(session, wanted).values())
 
 
 def sync_provider_traits(ctx, wanted, owned):
@@ -173,7 +161,7 @@ def _sync(ctx, wanted, owned):
                 PROVIDER_TRAITS.c.resource_provider_id.in_(
                     [row.id for row in rows]))).all():
             current.setdefault(rp, set()).add(trait_id)
-        ids = ids_of(session, set().union(*wanted.values()))
+        ids = query.trait_ids(session, set().union(*wanted.values()))
         present = set().union(*current.values())
         owned_ids = {trait_id for name, trait_id in session.execute(
             sa.select(TRAITS.c.name, TRAITS.c.id).where(

@@ -15,23 +15,12 @@ from stratus.placement import allocations
 from stratus.placement import providers
 
 
-class GroupPolicyViolation(exception.Conflict):
-    """The host would break the group's policy now that other members
-    are placed. hosts: the other members' hosts seen under the lock."""
-
-    msg_fmt = "Host %(host)s would break the %(policy)s policy of %(group)s"
-
-    def __init__(self, group, host, hosts):
-        self.hosts = hosts
-        super().__init__(host=host, policy=group.policy, group=group.uuid)
-
-
 def claim(ctx, group, instance_uuid, host, project_id, user_id,
           requested, move_consumer=None, new_consumer=False):
     """Claim requested ({provider uuid: {class: amount}}) for the member
     instance_uuid on host and record host as the member's; for a hard
     policy only if it admits host given where the other members are
-    (GroupPolicyViolation otherwise). Placement's AllocationRejected and
+    (exception.GroupPolicyViolation otherwise). Placement's AllocationRejected and
     ResourceProviderNotFound as for any claim.
 
     group: the InstanceGroup (its policy and rules; the hosts of its
@@ -69,4 +58,4 @@ def _check_under_lock(session, group, instance_uuid, host):
     current = group.obj_clone()
     current.hosts = hosts
     if not current.admits(host):
-        raise GroupPolicyViolation(group, host, hosts)
+        raise exception.GroupPolicyViolation(group, host, hosts)

@@ -152,7 +152,7 @@ class SchedulerManager:
             return
         try:
             group = group_obj.InstanceGroup.get_by_uuid(ctx, group_uuid)
-        except group_obj.InstanceGroupNotFound:
+        except exception.InstanceGroupNotFound:
             raise exception.NoValidHost(
                 reason="Server group %s was deleted" % group_uuid)
         group.load_hosts(ctx, exclude=instance_uuids)
@@ -179,7 +179,7 @@ class SchedulerManager:
                           host, exc)
                 hosts.remove(host)
                 continue
-            except group_claims.GroupPolicyViolation as exc:
+            except exception.GroupPolicyViolation as exc:
                 self.metrics.placement_claims.labels("conflict").inc()
                 # Other requests placed members meanwhile: see where.
                 LOG.debug("Claim for %s: %s", instance_uuid, exc)

@@ -36,17 +36,12 @@ import time
 from stratus.db.types import utcnow
 from stratus.objects import service as service_obj
 from stratus import constants
+from stratus.scheduler import rpcapi as scheduler_rpcapi
 
 LOG = logging.getLogger(__name__)
 
 # Seconds between looks at the heartbeats while a request waits.
 POLL_INTERVAL = 1.0
-
-
-def outage_wait(conf):
-    """Seconds a request waits at most: [scheduler] outage_wait, at most
-    half of [conductor] task_lease."""
-    return min(conf.scheduler.outage_wait, conf.conductor.task_lease / 2.0)
 
 
 def last_heartbeat(service):
@@ -81,7 +76,7 @@ def _enabled_computes(ctx):
 
 def _quiet_together(services, conf):
     return computes_quiet_together(
-        services, conf.service_down_time, outage_wait(conf),
+        services, conf.service_down_time, scheduler_rpcapi.outage_wait(conf),
         conf.scheduler.outage_window)
 
 
@@ -126,7 +121,7 @@ class OutageHold:
             LOG.info("A compute came up after the hosts were read: "
                      "scheduling again")
             return True
-        wait = outage_wait(self.conf)
+        wait = scheduler_rpcapi.outage_wait(self.conf)
         if wait <= 0 or not _quiet_together(services, self.conf):
             return False
         if self._deadline is None:

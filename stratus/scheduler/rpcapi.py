@@ -2,10 +2,15 @@
 
 1.0 - select_destinations
 """
-from stratus.scheduler import outage
-
 TOPIC = "scheduler"
 VERSION = "1.0"
+
+
+def outage_wait(conf):
+    """Seconds a request may wait for computes that all went quiet at once
+    (scheduler/outage.py): [scheduler] outage_wait, at most half of
+    [conductor] task_lease."""
+    return min(conf.scheduler.outage_wait, conf.conductor.task_lease / 2.0)
 
 
 class SchedulerAPI:
@@ -16,7 +21,7 @@ class SchedulerAPI:
         conf = messaging.conf
         self.client = messaging.client(
             TOPIC, VERSION, version_cap,
-            timeout=conf.rpc_response_timeout + outage.outage_wait(conf))
+            timeout=conf.rpc_response_timeout + outage_wait(conf))
 
     def select_destinations(self, ctx, request_spec, instance_uuids,
                             return_alternates=True):

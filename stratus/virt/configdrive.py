@@ -11,10 +11,6 @@ from stratus.metadata import content as metadata_content
 LABEL = "config-2"
 
 
-class ConfigDriveError(exception.StratusException):
-    msg_fmt = "Cannot build the config drive: %(reason)s"
-
-
 def make_config_drive(instance, network_info, target, admin_pass=None):
     """The drive at target; admin_pass (a boot's or a rescue's password)
     goes into meta_data.json as Nova's config drive has it."""
@@ -33,9 +29,9 @@ def make_config_drive(instance, network_info, target, admin_pass=None):
                  "-allow-multidot", "-l", "-quiet", "-J", "-r", "-V", LABEL,
                  work], check=True, capture_output=True, text=True)
         except FileNotFoundError as error:
-            raise ConfigDriveError(reason="genisoimage is not installed") \
+            raise exception.ConfigDriveError(reason="genisoimage is not installed") \
                 from error
         except subprocess.CalledProcessError as error:
-            raise ConfigDriveError(reason=error.stderr.strip()) from error
+            raise exception.ConfigDriveError(reason=error.stderr.strip()) from error
     os.chmod(target, 0o644)
     return target

@@ -20,14 +20,6 @@ import dataclasses
 from stratus import exception
 
 
-class SpawnFailed(exception.StratusException):
-    msg_fmt = "Failed to spawn instance %(instance_uuid)s: %(reason)s"
-
-
-class DriverNotAvailable(exception.StratusException):
-    msg_fmt = "Compute driver %(driver)s cannot be used: %(reason)s"
-
-
 @dataclasses.dataclass(frozen=True, slots=True)
 class NodeResources:
     """What one hypervisor node has, as the driver sees it."""
@@ -85,7 +77,7 @@ class ComputeDriver(abc.ABC):
     @abc.abstractmethod
     def spawn(self, ctx, instance, image_meta, injected_files,
               admin_password, network_info):
-        """Create and start the guest; SpawnFailed when it cannot."""
+        """Create and start the guest; exception.SpawnFailed when it cannot."""
 
     @abc.abstractmethod
     def destroy(self, ctx, instance, network_info=None):
@@ -356,17 +348,3 @@ def capabilities(driver):
 
 def supports(driver, interface):
     return isinstance(driver, interface)
-
-
-def load_driver(conf, host, image_api=None):
-    """The driver [DEFAULT] compute_driver names, for this host. Drivers
-    that fetch images use image_api (a stratus.image.client.ImageAPI),
-    or else one for [glance] api_servers."""
-    name = conf.compute_driver
-    if name == "fake":
-        from stratus.virt.fake import driver as fake_driver
-        return fake_driver.FakeDriver(conf, host)
-    if name == "libvirt":
-        from stratus.virt.libvirt import driver as libvirt_driver
-        return libvirt_driver.LibvirtDriver(conf, host, image_api=image_api)
-    raise DriverNotAvailable(driver=name, reason="no such driver")

@@ -100,7 +100,7 @@ def _add_host(req, aggregate_id):
     host = req.json_document()["add_host"]["host"]
     try:
         aggregate = _api(req).add_host(req.context, aggregate_id, host)
-    except aggregate_api.InvalidAggregateAction as exc:
+    except exception.InvalidAggregateAction as exc:
         raise errors.conflict(exc.format_message())
     return _response(req, aggregate)
 
@@ -114,7 +114,7 @@ def _remove_host(req, aggregate_id):
         aggregate = _api(req).remove_host(req.context, aggregate_id, host)
     except exception.NotFound:
         raise errors.not_found(message)
-    except aggregate_api.InvalidAggregateAction:
+    except exception.InvalidAggregateAction:
         raise errors.conflict(message)
     return _response(req, aggregate)
 

@@ -48,8 +48,8 @@ class ComputeApp(wsgi.Application):
     def image_api(self):
         if self._image_api is not None:
             return self._image_api
-        from stratus.image import client as image_client
-        return image_client.ImageAPI.from_conf(self.conf)
+        from stratus.api.image import app as image_app
+        return image_app.image_api(self.conf, self.databases)
 
     def handle(self, req):
         template, methods, _ = self.router.match(req.path_info)

@@ -6,6 +6,7 @@ URLs start at the request's application URL unless [api]
 compute_link_prefix is set, in which case its scheme, host and path
 replace the request's (as Nova does behind a proxy).
 """
+import datetime
 import urllib.parse
 
 from stratus.api import errors
@@ -76,11 +77,21 @@ def time_filters(req, names):
     """{name: datetime} of the changes-since / changes-before filters
     among names that the request has; 400 when changes-since is after
     changes-before."""
-    from stratus.api.compute import servers
-    filters = {name: servers.parse_time(req.GET[name], name)
+    filters = {name: parse_time(req.GET[name], name)
                for name in names if name in req.GET}
     if filters.get("changes-since") and filters.get("changes-before") \
             and filters["changes-since"] > filters["changes-before"]:
         raise errors.bad_request("The value of changes-since must be less "
                                  "than or equal to changes-before.")
     return filters
+
+
+def parse_time(value, name):
+    """A time filter's value; 400 "Invalid filter field" if it is none."""
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise errors.bad_request("Invalid filter field: %s." % name)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed

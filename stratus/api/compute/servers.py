@@ -1,7 +1,6 @@
 """/servers: list, list with details, show, create, update, delete."""
 import base64
 import binascii
-import datetime
 
 from oslo_utils import strutils
 from oslo_utils import uuidutils
@@ -18,7 +17,6 @@ from stratus.compute_api import base as compute_base
 from stratus.compute_api import build as compute_build
 from stratus.compute_api import idempotency
 from stratus import exception
-from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import instance_query
 from stratus.policies import servers as policies
 
@@ -47,7 +45,7 @@ _CREATE_BAD_REQUESTS = (
     exception.ImageNotActive, exception.FlavorMemoryTooSmall,
     exception.FlavorDiskSmallerThanImage,
     exception.FlavorDiskSmallerThanMinDisk, exception.ComputeHostNotFound,
-    instance_group_obj.InstanceGroupNotFound)
+    exception.InstanceGroupNotFound)
 
 
 def get_server(req, server_id, expected_attrs=None, read_deleted=False):
@@ -183,7 +181,7 @@ def _filters(req):
             filters["task_state"] = task_states
     for key in ("changes-since", "changes-before"):
         if key in filters:
-            filters[key] = parse_time(filters[key], key)
+            filters[key] = links.parse_time(filters[key], key)
     if filters.get("changes-since") and filters.get("changes-before") and (
             filters["changes-since"] > filters["changes-before"]):
         raise errors.bad_request("The value of changes-since must be less "
@@ -211,17 +209,6 @@ def _filters(req):
         except ValueError as exc:
             raise exception.InvalidInput(reason=str(exc))
     return filters
-
-
-def parse_time(value, name):
-    """A time filter's value; 400 "Invalid filter field" if it is none."""
-    try:
-        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise errors.bad_request("Invalid filter field: %s." % name)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed
 
 
 def _sort_params(req):

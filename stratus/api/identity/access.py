@@ -5,12 +5,7 @@ project-scoped tokens needs: administrators (role ``admin``) manage
 everything; other users may read themselves and the projects they hold a
 role on.
 """
-from stratus import exception
-
-
-class Forbidden(exception.NotAuthorized):
-    msg_fmt = ("You are not authorized to perform the requested action: "
-               "%(action)s.")
+from stratus.identity import exception as identity_exception
 
 
 def _action(req):
@@ -19,12 +14,12 @@ def _action(req):
 
 def require_admin(req):
     if not req.context.is_admin:
-        raise Forbidden(action=_action(req))
+        raise identity_exception.Forbidden(action=_action(req))
 
 
 def require_admin_or_user(req, user_id):
     if not (req.context.is_admin or req.context.user_id == user_id):
-        raise Forbidden(action=_action(req))
+        raise identity_exception.Forbidden(action=_action(req))
 
 
 def require_admin_or_member(req, project_id):
@@ -32,4 +27,4 @@ def require_admin_or_member(req, project_id):
         return
     if project_id not in {project.id for project in
                           req.app.store.projects_of_user(req.context.user_id)}:
-        raise Forbidden(action=_action(req))
+        raise identity_exception.Forbidden(action=_action(req))

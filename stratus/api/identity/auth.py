@@ -15,17 +15,9 @@ from stratus.api.schemas import identity as schema
 from stratus.api import wsgi
 from stratus import exception
 from stratus.identity import store as identity_store
-from stratus.identity import tokens
+from stratus.identity import exception as identity_exception
 
 SUBJECT_TOKEN = "X-Subject-Token"
-
-
-class TokenNotFound(exception.NotFound):
-    msg_fmt = "Could not find token: %(token_id)s."
-
-
-class NoProjectAccess(exception.Unauthorized):
-    msg_fmt = "User %(user_id)s has no access to project %(project_id)s."
 
 
 def _time(value):
@@ -96,7 +88,7 @@ def _scope(store, user, scope):
         raise exception.Unauthorized(exc.format_message())
     roles = store.effective_roles_on_project(user.id, project.id)
     if not project.enabled or not roles:
-        raise NoProjectAccess(user_id=user.id, project_id=project.id)
+        raise identity_exception.NoProjectAccess(user_id=user.id, project_id=project.id)
     return project, [role.name for role in roles]
 
 
@@ -152,8 +144,8 @@ def _subject(req):
     token_id = req.headers.get(SUBJECT_TOKEN, "")
     try:
         token = req.app.tokens.validate(token_id)
-    except tokens.InvalidToken:
-        raise TokenNotFound(token_id=token_id)
+    except identity_exception.InvalidToken:
+        raise identity_exception.TokenNotFound(token_id=token_id)
     access.require_admin_or_user(req, token.user_id)
     return token_id, token
 

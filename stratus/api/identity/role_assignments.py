@@ -9,6 +9,7 @@ from stratus.api.identity import access
 from stratus.api.identity import views
 from stratus.api import wsgi
 from stratus.identity import store as identity_store
+from stratus.identity import exception as identity_exception
 
 
 def assign_role(req, project_id, user_id, role_id):
@@ -20,7 +21,7 @@ def assign_role(req, project_id, user_id, role_id):
 def check_role(req, project_id, user_id, role_id):
     access.require_admin(req)
     if not req.app.store.has_role(user_id, project_id, role_id):
-        raise identity_store.RoleAssignmentNotFound(
+        raise identity_exception.RoleAssignmentNotFound(
             role_id=role_id, user_id=user_id, project_id=project_id)
     return wsgi.empty_response(req)
 

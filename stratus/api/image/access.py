@@ -1,9 +1,9 @@
 """Who may do what to an image: Glance's policy rules (defaults in
 stratus.policies.image_service), checked by the handlers with the image as
 the target. Images the caller may not see stay 404 before any rule."""
-from stratus.image import store as image_store
+from stratus.image import exception as image_exception
 
-Forbidden = image_store.ImageForbidden
+Forbidden = image_exception.ImageForbidden
 
 
 def target(image):

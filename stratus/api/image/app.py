@@ -5,6 +5,7 @@ from stratus.api import auth
 from stratus.api import errors
 from stratus.api.image import routes
 from stratus.api import wsgi
+from stratus.image import client as image_client
 from stratus.image import store
 from stratus.policies import image_service
 from stratus import policy
@@ -12,7 +13,7 @@ from stratus import policy
 # In-process callers (stratus.image.client with direct_app) put their
 # RequestContext under this environ key instead of sending a token; HTTP
 # requests cannot set environ keys, so it cannot be forged from outside.
-DIRECT_CONTEXT = "stratus.image.context"
+DIRECT_CONTEXT = image_client.DIRECT_CONTEXT
 
 
 class ImageApp(wsgi.Application):
@@ -72,3 +73,12 @@ def make_apps(conf, databases, token_validator=None):
     the request came in, travels in the WSGI environ with its token."""
     app = ImageApp(conf, databases, token_validator)
     return auth.wrap_with_keystone(conf, app), app
+
+
+def image_api(conf, databases):
+    """The image service for a process that holds the API database (the
+    compute API, the conductor, `stratus image`): [glance] api_servers or
+    the catalog's when they name one, else this built-in app in-process on
+    databases, made when first needed."""
+    return image_client.ImageAPI.from_conf(
+        conf, in_process_app=lambda: make_apps(conf, databases)[1])

@@ -6,14 +6,10 @@ import webob.static
 from stratus.api.image import access
 from stratus.api import wsgi
 from stratus import exception
+from stratus.image import exception as image_exception
 from stratus.image import store as image_store
 
 _OCTET_STREAM = "application/octet-stream"
-
-
-class UnsupportedMediaType(exception.StratusException):
-    code = 415
-    msg_fmt = "Image data must be sent as application/octet-stream."
 
 
 def _chunks(body_file):
@@ -30,7 +26,8 @@ def _chunks(body_file):
 
 def upload_image_data(req, image_id):
     if req.content_type != _OCTET_STREAM:
-        raise UnsupportedMediaType()
+        raise image_exception.UnsupportedMediaType(
+            "Image data must be sent as application/octet-stream.")
     image = req.app.store.get(req.context, image_id)
     access.authorize(req, "upload_image", access.target(image))
     req.app.store.store_data(req.context, image_id, _chunks(req.body_file))

@@ -3,7 +3,7 @@ from stratus.api.image import access
 from stratus.api.schemas import image as image_schema
 from stratus.api import wsgi
 from stratus import exception
-from stratus.image import store as image_store
+from stratus.image import exception as image_exception
 
 _MAX_TAG_LENGTH = image_schema.WRITABLE["tags"]["items"]["maxLength"]
 
@@ -25,7 +25,7 @@ def delete_image_tag(req, image_id, tag):
     def remove(image):
         access.authorize(req, "modify_image", access.target(image))
         if tag not in (image.tags or []):
-            raise image_store.TagNotFound(tag=tag, image_id=image_id)
+            raise image_exception.TagNotFound(tag=tag, image_id=image_id)
         image.tags = [kept for kept in image.tags if kept != tag]
     req.app.store.update(req.context, image_id, remove)
     return wsgi.empty_response(req)

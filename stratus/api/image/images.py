@@ -15,6 +15,7 @@ from stratus.api.image import views
 from stratus.api.schemas import image as image_schema
 from stratus.api import wsgi
 from stratus import exception
+from stratus.image import exception as image_exception
 
 DEFAULT_LIMIT = 25
 SORT_KEYS = ("name", "status", "container_format", "disk_format", "size",
@@ -31,24 +32,11 @@ _CONTROLS = (("limit", "marker", "sort", "sort_key", "sort_dir",
              + _LIST_FILTERS + _BOOLEAN_FILTERS)
 
 
-class ImageAttributeForbidden(exception.NotAuthorized):
-    msg_fmt = "Attribute '%(name)s' is %(kind)s."
-
-
-class PropertyNotFound(exception.Conflict):
-    msg_fmt = "Property %(name)s does not exist."
-
-
-class UnsupportedMediaType(exception.StratusException):
-    code = 415
-    msg_fmt = "Unsupported Content-Type: %(content_type)s"
-
-
 def _check_settable(name):
     if name in image_schema.READ_ONLY or name == "id":
-        raise ImageAttributeForbidden(name=name, kind="read-only")
+        raise image_exception.ImageAttributeForbidden(name=name, kind="read-only")
     if name in image_schema.RESERVED:
-        raise ImageAttributeForbidden(name=name, kind="reserved")
+        raise image_exception.ImageAttributeForbidden(name=name, kind="reserved")
 
 
 def _validate(schema, document, what):
@@ -113,7 +101,7 @@ def create_image(req):
 
 def update_image(req, image_id):
     if req.content_type != image_schema.PATCH_MEDIA_TYPE:
-        raise UnsupportedMediaType(content_type=req.content_type)
+        raise image_exception.UnsupportedMediaType(content_type=req.content_type)
     operations = req.json_document()
     _validate(image_schema.patch, operations, "JSON patch")
     ctx = req.context
@@ -150,7 +138,7 @@ def _apply(req, image, operation, target):
         return
     properties = dict(image.properties or {})
     if op in ("remove", "replace") and name not in properties:
-        raise PropertyNotFound(name=name)
+        raise image_exception.PropertyNotFound(name=name)
     if op == "remove":
         del properties[name]
     else:

@@ -4,6 +4,8 @@
 requests are checked against: core attributes with their types, read-only
 ones marked, and free-form extra properties whose values are strings.
 """
+from stratus.image import client as image_client
+
 MAX_INT = 0x7FFFFFFF
 UUID_PATTERN = ("^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}"
                 "-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$")
@@ -88,7 +90,7 @@ images = {
     ],
 }
 
-PATCH_MEDIA_TYPE = "application/openstack-images-v2.1-json-patch"
+PATCH_MEDIA_TYPE = image_client.PATCH_MEDIA_TYPE
 
 patch = {
     "type": "array",

@@ -53,10 +53,6 @@ RECOVERED = (TaskState.MIGRATING,)
 COPY_TIMEOUT = 3600
 
 
-class MigrationCancelled(exception.StratusException):
-    msg_fmt = "Live migration %(migration_id)s was cancelled"
-
-
 class LiveMigrateTask(move_common.MoveTask):
     event = EVENT
 
@@ -223,19 +219,19 @@ class LiveMigrateTask(move_common.MoveTask):
     def _advance(migration, current, status, step):
         """The next status, only if the migration is still in current (an
         abort of a queued or preparing migration changed it:
-        MigrationCancelled)."""
+        exception.MigrationCancelled)."""
         migration.status = status
         migration.step = step
         try:
             migration.save(expected_status=current)
         except exception.MigrationStatusConflict:
-            raise MigrationCancelled(migration_id=migration.id)
+            raise exception.MigrationCancelled(migration_id=migration.id)
 
     def _roll_back(self, cctx, instance, migration, exc, trace,
                    clean=False):
         """The server stays where it was, with the failure as its fault;
         the destination's claim goes back to the server's source."""
-        cancelled = isinstance(exc, (MigrationCancelled,
+        cancelled = isinstance(exc, (exception.MigrationCancelled,
                                      exception.LiveMigrationAborted))
         if clean and migration.get("dest_compute"):
             self._quietly("clean %s of" % migration.dest_compute, instance,

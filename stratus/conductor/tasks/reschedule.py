@@ -134,7 +134,7 @@ def claim_alternate(ctx, group, instance, selection, move_consumer=None):
                               instance.user_id, requested)
     except (placement_exception.AllocationRejected,
             placement_exception.ResourceProviderNotFound,
-            group_claims.GroupPolicyViolation) as exc:
+            exception.GroupPolicyViolation) as exc:
         LOG.info("Alternate %s cannot take %s: %s", selection.service_host,
                  instance.uuid, exc)
         return False
@@ -149,6 +149,6 @@ def hard_group(ctx, request_spec):
         return None
     try:
         group = instance_group_obj.InstanceGroup.get_by_uuid(ctx, group_uuid)
-    except instance_group_obj.InstanceGroupNotFound:
+    except exception.InstanceGroupNotFound:
         return None
     return group if group.is_hard else None

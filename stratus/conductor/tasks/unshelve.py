@@ -17,6 +17,7 @@ import traceback
 
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus import exception
+from stratus.image import client as image_client
 from stratus.objects import fields
 from stratus.objects import image_meta as image_meta_obj
 from stratus.objects import instance_action as instance_action_obj
@@ -38,24 +39,18 @@ RECOVERED = (TaskState.UNSHELVING, TaskState.SPAWNING, TaskState.SHELVING,
              TaskState.SHELVING_OFFLOADING)
 
 
-class UnshelveException(exception.StratusException):
-    msg_fmt = "Error during unshelve instance %(instance_id)s: %(reason)s"
-
-
 class UnshelveTask:
 
-    def __init__(self, conf, messaging, databases):
+    def __init__(self, conf, messaging, databases, image_api=None):
         self.conf = conf
         self.databases = databases
         self.scheduler = scheduler_rpcapi.SchedulerAPI(messaging)
         self.compute = compute_rpcapi.ComputeAPI(messaging)
-        self._image_api = None
+        self._image_api = image_api
 
     def _images(self):
         if self._image_api is None:
-            from stratus.image import client as image_client
-            self._image_api = image_client.ImageAPI.from_conf(
-                self.conf, self.databases)
+            self._image_api = image_client.ImageAPI.from_conf(self.conf)
         return self._image_api
 
     def unshelve_instance(self, cctx, instance, request_spec):
@@ -102,7 +97,7 @@ class UnshelveTask:
             allocations.remove_consumer(cctx, instance.uuid)
             instance.host = instance.node = instance.compute_id = None
             fault = instance_fault_obj.InstanceFault.from_exception(
-                instance.uuid, UnshelveException(
+                instance.uuid, exception.UnshelveException(
                     instance_id=instance.uuid,
                     reason="its owner stopped during %s" % task_state))
         LOG.warning("Clearing task %s of shelved server %s", task_state,
@@ -129,7 +124,7 @@ class UnshelveTask:
             reason = ("Unshelve attempted but the image %s cannot be found."
                       % image_id)
             LOG.error("%s (server %s)", reason, instance.uuid)
-            self._give_back(cctx, instance, UnshelveException(
+            self._give_back(cctx, instance, exception.UnshelveException(
                 instance_id=instance.uuid, reason=reason),
                 vm_state=VMState.ERROR)
         return None

@@ -86,10 +86,6 @@ class _Outgoing:
         self.wake.set()
 
 
-class InjectedFailure(exception.StratusException):
-    msg_fmt = "%(operation)s failed: %(reason)s"
-
-
 # What a hypervisor says when an operation fails, by operation.
 _FAILURE_REASONS = {
     "snapshot": "internal error: unable to execute QEMU command "
@@ -230,7 +226,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             time.sleep(self._spawn_delay)
         name = instance.display_name or ""
         if self._fail_spawn is not None and self._fail_spawn.search(name):
-            raise driver.SpawnFailed(
+            raise exception.SpawnFailed(
                 instance_uuid=instance.uuid,
                 reason="internal error: qemu unexpectedly closed the "
                        "monitor: cannot set up guest memory 'pc.ram': "
@@ -711,7 +707,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
     def _maybe_fail(self, operation, instance):
         failing = self._failures.get(operation)
         if failing and (None in failing or instance.uuid in failing):
-            raise InjectedFailure(operation=operation, reason=_FAILURE_REASONS
+            raise exception.InjectedFailure(operation=operation, reason=_FAILURE_REASONS
                                   .get(operation, _DEFAULT_FAILURE_REASON))
 
     @staticmethod

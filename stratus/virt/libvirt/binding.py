@@ -8,14 +8,10 @@ except ImportError:  # the extra is not installed: the driver says so
     libvirt = None
 
 
-class LibvirtDriverError(exception.StratusException):
-    msg_fmt = "libvirt error: %(reason)s"
-
-
 def call(method, *args):
-    """method(*args), its libvirtError a LibvirtDriverError."""
+    """method(*args), its libvirtError a exception.LibvirtDriverError."""
     try:
         return method(*args)
     except libvirt.libvirtError as error:
-        raise LibvirtDriverError(reason=error.get_error_message()) \
+        raise exception.LibvirtDriverError(reason=error.get_error_message()) \
             from error

@@ -28,7 +28,7 @@ from stratus import exception
 from stratus.objects import fields
 from stratus.virt import driver
 from stratus.virt.libvirt import binding
-from stratus.virt.libvirt.binding import LibvirtDriverError
+from stratus.exception import LibvirtDriverError
 from stratus.virt.libvirt.binding import libvirt
 from stratus.virt.libvirt import consoles
 from stratus.virt.libvirt import guest_setup
@@ -82,7 +82,7 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
 
     def __init__(self, conf, host, image_api=None):
         if libvirt is None:
-            raise driver.DriverNotAvailable(
+            raise exception.DriverNotAvailable(
                 driver="libvirt", reason="the libvirt-python binding is not "
                 "installed (run tools/install-virt.sh, or pip install "
                 "'stratus[libvirt]')")
@@ -154,11 +154,11 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
         if self.virt_type == "kvm":
             problem = host_info.kvm_problem()
             if problem:
-                raise driver.DriverNotAvailable(
+                raise exception.DriverNotAvailable(
                     driver="libvirt", reason="virt_type = kvm, but %s; use "
                     "virt_type = qemu" % problem)
         if self.image_api is None:
-            raise driver.DriverNotAvailable(
+            raise exception.DriverNotAvailable(
                 driver="libvirt", reason="no image service: set [glance] "
                 "api_servers")
         os.makedirs(self.instances_path, mode=0o755, exist_ok=True)
@@ -173,7 +173,7 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
         while True:
             mode = os.stat(current).st_mode
             if not mode & stat.S_IXOTH:
-                raise driver.DriverNotAvailable(
+                raise exception.DriverNotAvailable(
                     driver="libvirt", reason="%s is not traversable by "
                     "others, so QEMU (user libvirt-qemu) cannot reach %s; "
                     "choose another [libvirt] instances_path"
@@ -211,17 +211,17 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
             guest_xml.assert_safe(xml)
             domain = self.connection.defineXML(xml)
             domain.create()
-        except driver.SpawnFailed:
+        except exception.SpawnFailed:
             raise
         except libvirt.libvirtError as error:
-            raise driver.SpawnFailed(instance_uuid=instance.uuid,
+            raise exception.SpawnFailed(instance_uuid=instance.uuid,
                                      reason=error.get_error_message()) \
                 from error
         except (exception.StratusException, OSError, ValueError) as error:
             reason = (error.format_message()
                       if isinstance(error, exception.StratusException)
                       else str(error))
-            raise driver.SpawnFailed(instance_uuid=instance.uuid,
+            raise exception.SpawnFailed(instance_uuid=instance.uuid,
                                      reason=reason) from error
 
     def destroy(self, ctx, instance, network_info=None):

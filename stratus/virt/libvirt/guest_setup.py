@@ -8,10 +8,10 @@ import random
 import socket
 
 from stratus.virt import configdrive
-from stratus.virt import driver
-from stratus.virt.libvirt.binding import LibvirtDriverError
+from stratus.exception import LibvirtDriverError
 from stratus.virt.libvirt import guest_xml
 from stratus.virt.libvirt import imagecache
+from stratus import exception
 
 DIRECT_BOOT_COMMAND_LINE = "console=ttyS0 quiet panic=-1"
 GiB = 1024 ** 3
@@ -56,7 +56,7 @@ class GuestSetupMixin:
         kernel_id = properties.get("kernel_id") or instance.kernel_id
         if not kernel_id and not imagecache.has_boot_sector(base,
                                                             base_format):
-            raise driver.SpawnFailed(
+            raise exception.SpawnFailed(
                 instance_uuid=uuid, reason="image %s is not bootable: its "
                 "disk has no boot sector and the image names no kernel_id"
                 % image_id)
@@ -144,7 +144,7 @@ def checked_format(instance_uuid, image_id, image_meta, info):
                 .get("data-file")):
         reason = "it refers to other files"
     if reason:
-        raise driver.SpawnFailed(
+        raise exception.SpawnFailed(
             instance_uuid=instance_uuid,
             reason="image %s cannot be used: %s" % (image_id, reason))
     return found

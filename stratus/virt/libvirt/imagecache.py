@@ -16,20 +16,16 @@ from stratus import exception
 BOOT_SIGNATURE = b"\x55\xaa"
 
 
-class DiskError(exception.StratusException):
-    msg_fmt = "%(command)s failed: %(reason)s"
-
-
 def _qemu_img(*arguments):
     command = ["qemu-img"] + list(arguments)
     try:
         return subprocess.run(command, check=True, capture_output=True,
                               text=True).stdout
     except FileNotFoundError as error:
-        raise DiskError(command="qemu-img", reason="not installed") \
+        raise exception.DiskError(command="qemu-img", reason="not installed") \
             from error
     except subprocess.CalledProcessError as error:
-        raise DiskError(command="qemu-img " + arguments[0],
+        raise exception.DiskError(command="qemu-img " + arguments[0],
                         reason=error.stderr.strip()) from error
 
 
@@ -83,7 +79,7 @@ def copy_file(source, target):
     try:
         subprocess.run(command, check=True, capture_output=True, text=True)
     except subprocess.CalledProcessError as error:
-        raise DiskError(command="cp", reason=error.stderr.strip()) from error
+        raise exception.DiskError(command="cp", reason=error.stderr.strip()) from error
 
 
 def image_info(path):

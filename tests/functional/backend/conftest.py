@@ -22,7 +22,7 @@ from stratus.objects import request_spec as request_spec_obj
 from stratus import rpc
 from stratus.scheduler import manager as scheduler_manager
 from stratus import service
-from stratus.virt import driver as virt_driver
+from stratus.virt import loader as virt_loader
 
 
 class Backend:
@@ -53,7 +53,7 @@ class Backend:
     def start_compute(self, host, **fake_driver):
         conf = compute_conf(self.cell1_url, **fake_driver)
         manager = compute_manager.ComputeManager(
-            conf, self.messaging, host, virt_driver.load_driver(conf, host))
+            conf, self.messaging, host, virt_loader.load_driver(conf, host))
         compute = service.Service(conf, self.messaging, "nova-compute",
                                   "compute", host, manager).start()
         self.services.append(compute)

@@ -17,7 +17,7 @@ from stratus.api.compute import routes
 from stratus.compute import manager as compute_manager
 from stratus.conductor import manager as conductor_manager
 from stratus import context as stratus_context
-from stratus.image import client as image_client
+from stratus.api.image import app as image_app
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
@@ -31,7 +31,7 @@ from stratus.objects import service as service_obj
 from stratus.placement import allocations
 from stratus import rpc
 from stratus import service as stratus_service
-from stratus.virt import driver as virt_driver
+from stratus.virt import loader as virt_loader
 from tests.functional import cloud
 
 HOST_MODULES = {"services", "hypervisors", "availability_zones",
@@ -75,8 +75,9 @@ class Hosts:
         self.messaging = rpc.Messaging(conf, url=rpc.IN_PROCESS_URL)
         self.services = [stratus_service.Service(
             conf, self.messaging, "nova-conductor", "conductor", "control",
-            conductor_manager.ConductorManager(conf, self.messaging,
-                                               databases),
+            conductor_manager.ConductorManager(
+                conf, self.messaging, databases,
+                image_api=image_app.image_api(conf, databases)),
             databases=databases).start()]
         self.computes = {}
         self._app = None
@@ -85,7 +86,7 @@ class Hosts:
     def app(self):
         if self._app is None:
             self._app = make_app(self.conf, self.databases, self.messaging,
-                                 image_client.ImageAPI.from_conf(
+                                 image_app.image_api(
                                      self.conf, self.databases))
         return self._app
 
@@ -93,7 +94,7 @@ class Hosts:
         """A running compute service on host; its ComputeManager."""
         manager = compute_manager.ComputeManager(
             self.conf, self.messaging, host,
-            virt_driver.load_driver(self.conf, host))
+            virt_loader.load_driver(self.conf, host))
         service = stratus_service.Service(
             self.conf, self.messaging, "nova-compute", "compute", host,
             manager).start()

@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from stratus.api.image import app as image_app
 from stratus import context as stratus_context
 from stratus import exception
 from stratus.image import bootstrap
@@ -106,7 +107,7 @@ def test_a_failed_upload_leaves_the_image_queued(image_api, image_conf):
     def broken():
         yield b"some data"
         raise OSError("the source went away")
-    with pytest.raises((OSError, client.ImageServiceError)):
+    with pytest.raises((OSError, exception.ImageServiceError)):
         image_api.upload(DEMO, image["id"], broken())
     assert image_api.get(DEMO, image["id"])["status"] == "queued"
     image_api.upload(DEMO, image["id"], b"second try")
@@ -136,16 +137,36 @@ def test_admin_context_without_a_token_works_in_process(image_app_on,
 def test_from_conf_without_servers_serves_in_process(image_conf,
                                                      sqlite_databases):
     bootstrap.ensure_default_images(image_conf, sqlite_databases)
-    image_api = client.ImageAPI.from_conf(image_conf, sqlite_databases)
+    image_api = image_app.image_api(image_conf, sqlite_databases)
     assert isinstance(image_api.transport, client.DirectTransport)
     assert image_api.get(DEMO, bootstrap.DEFAULT_IMAGE_ID)["name"] == (
         "stratus-tiny")
 
 
+def test_a_process_without_the_image_app_reaches_its_address(
+        image_conf, image_app_on, sqlite_databases):
+    """A compute host holds no database: without [glance] api_servers it
+    reaches the built-in image service where `stratus api` serves it."""
+    bootstrap.ensure_default_images(image_conf, sqlite_databases)
+    server = wsgi_server.serve(
+        [("image", image_app_on(sqlite_databases), "127.0.0.1", 0)],
+        threads=2)
+    try:
+        address = server.url("image").rsplit(":", 1)
+        image_conf.set_override("listen", address[0][len("http://"):],
+                                "glance")
+        image_conf.set_override("port", int(address[1]), "glance")
+        image_api = client.ImageAPI.from_conf(image_conf)
+        assert image_api.get(DEMO, bootstrap.DEFAULT_IMAGE_ID)["name"] == (
+            "stratus-tiny")
+    finally:
+        server.stop()
+
+
 def test_unreachable_servers(image_conf):
     image_conf.set_override("api_servers", "http://127.0.0.1:9", "glance")
     image_api = client.ImageAPI.from_conf(image_conf)
-    with pytest.raises(client.ImageServiceUnavailable) as raised:
+    with pytest.raises(exception.ImageServiceUnavailable) as raised:
         image_api.get(DEMO, bootstrap.DEFAULT_IMAGE_ID)
     assert raised.value.code == 503
 
@@ -161,7 +182,7 @@ def test_an_image_service_that_cannot_serve_now(status):
         return [b'{"message": "A database of this cloud cannot be '
                 b'reached; try again later."}']
     image_api = client.ImageAPI(direct_app=unavailable)
-    with pytest.raises(client.ImageServiceUnavailable) as raised:
+    with pytest.raises(exception.ImageServiceUnavailable) as raised:
         image_api.get(DEMO, bootstrap.DEFAULT_IMAGE_ID)
     assert raised.value.code == 503
     assert "cannot be reached" in raised.value.format_message()

@@ -21,9 +21,10 @@ from stratus import context as stratus_context
 from stratus.image import tiny
 from stratus.network import builtin
 from stratus import service
-from stratus.virt import driver as virt_driver
+from stratus.virt import loader as virt_loader
 from tests import conftest as root_conftest
 from tests.functional import cloud as cloud_helpers
+from stratus.image import exception as image_exception
 
 DOMAIN_PREFIX = "stratus-test-"
 BRIDGE = "stratus-test0"
@@ -119,7 +120,7 @@ def exclusive_guests():
 def build_tiny():
     try:
         return tiny.build(TINY_CACHE)
-    except tiny.TinyImageError as error:
+    except image_exception.TinyImageError as error:
         pytest.skip("cannot build the tiny guest: %s"
                     % error.format_message())
 
@@ -243,7 +244,7 @@ class TwoHosts:
     def _start_second_host(self):
         conf = second_host_conf()
         conf.set_override("reserved_host_memory_mb", 4096)
-        self.driver = virt_driver.load_driver(
+        self.driver = virt_loader.load_driver(
             conf, SECOND_HOST, image_api=self.first.driver.image_api)
         self.manager = compute_manager.ComputeManager(
             conf, self.first.cloud.messaging, SECOND_HOST, self.driver,

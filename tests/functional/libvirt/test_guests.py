@@ -116,7 +116,7 @@ def test_unbootable_image_ends_in_error_with_the_reason(guest_cloud):
 
 def test_soft_reboot_stop_start_suspend_resume_and_a_restarted_driver(
         guest_cloud):
-    from stratus.virt import driver as virt_driver
+    from stratus.virt import loader as virt_loader
     server = guest_cloud.boot("vm3")
     uuid = server["id"]
     instance = instance_obj.Instance(uuid=uuid)
@@ -141,7 +141,7 @@ def test_soft_reboot_stop_start_suspend_resume_and_a_restarted_driver(
         assert driver.get_power_state(instance) == PowerState.RUNNING
 
         # A compute service that starts again finds its guests.
-        again = virt_driver.load_driver(guest_cloud.conf, guest_cloud.conf.host,
+        again = virt_loader.load_driver(guest_cloud.conf, guest_cloud.conf.host,
                                         image_api=driver.image_api)
         assert uuid in again.list_instance_uuids()
         assert again.get_power_state(instance) == PowerState.RUNNING

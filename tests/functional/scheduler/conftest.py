@@ -11,7 +11,7 @@ from stratus.compute import manager as compute_manager
 from stratus import context
 from stratus.objects import compute_node as compute_node_obj
 from stratus import service
-from stratus.virt import driver as virt_driver
+from stratus.virt import loader as virt_loader
 from tests.functional import cloud as cloud_harness
 from tests.functional.backend import conftest as backend_conftest
 from tests.unit.scheduler import hosts as scheduler_hosts
@@ -56,7 +56,7 @@ class SchedulerCloud:
             conf.set_override("my_ip", my_ip)
         manager = compute_manager.ComputeManager(
             conf, self.cloud.messaging, host,
-            virt_driver.load_driver(conf, host))
+            virt_loader.load_driver(conf, host))
         self.cloud.services.append(service.Service(
             conf, self.cloud.messaging, "nova-compute", "compute", host,
             manager).start())

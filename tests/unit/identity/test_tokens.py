@@ -7,6 +7,7 @@ import pytest
 
 from stratus.identity import passwords
 from stratus.identity import tokens
+from stratus.identity import exception as identity_exception
 
 
 def test_the_key_file_is_private_and_kept(tmp_path):
@@ -58,7 +59,7 @@ def test_a_token_round_trips(provider):
 ])
 def test_tampered_tokens_are_invalid(provider, mangle):
     token_id, _ = provider.issue("u1", "alice")
-    with pytest.raises(tokens.InvalidToken):
+    with pytest.raises(identity_exception.InvalidToken):
         provider.validate(mangle(token_id))
 
 
@@ -66,7 +67,7 @@ def test_expired_tokens_are_invalid(provider):
     past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(
         seconds=1)
     token_id, _ = provider.issue("u1", "alice", expires_at=past)
-    with pytest.raises(tokens.InvalidToken):
+    with pytest.raises(identity_exception.InvalidToken):
         provider.validate(token_id)
 
 
@@ -75,14 +76,14 @@ def test_revocation_events_match_what_they_name(provider):
     alice_p2, _ = provider.issue("u1", "alice", "p2", "two")
     bob_p1, _ = provider.issue("u2", "bob", "p1", "one")
     provider.revocations.add(user_id="u1", project_id="p1")
-    with pytest.raises(tokens.InvalidToken):
+    with pytest.raises(identity_exception.InvalidToken):
         provider.validate(alice_p1)
     provider.validate(alice_p2)
     provider.validate(bob_p1)
     # Tokens issued after the event are not affected.
     provider.validate(provider.issue("u1", "alice", "p1", "one")[0])
     provider.revocations.add(project_id="p1")
-    with pytest.raises(tokens.InvalidToken):
+    with pytest.raises(identity_exception.InvalidToken):
         provider.validate(bob_p1)
     provider.validate(alice_p2)
 

@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from stratus.image import tiny
+from stratus.image import exception as image_exception
 
 
 def _ko(depends):
@@ -42,7 +43,7 @@ def test_decompress_kernel_finds_the_elf_payload():
 
 
 def test_decompress_kernel_without_payload_fails():
-    with pytest.raises(tiny.TinyImageError):
+    with pytest.raises(image_exception.TinyImageError):
         tiny.decompress_kernel(b"MZ nothing here")
 
 

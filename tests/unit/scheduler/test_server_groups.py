@@ -174,7 +174,7 @@ def test_the_claim_itself_refuses_a_forbidden_host(ctx):
     group, (first, second) = _group(ctx, "anti-affinity", 2)
     resources = {node.uuid: {"MEMORY_MB": 512}}
     group_claims.claim(ctx, group, first, "h1", "project", "user", resources)
-    with pytest.raises(group_claims.GroupPolicyViolation) as caught:
+    with pytest.raises(exception.GroupPolicyViolation) as caught:
         group_claims.claim(ctx, group, second, "h1", "project", "user",
                            resources)
     assert caught.value.hosts == ["h1"]

@@ -10,6 +10,7 @@ from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_query
 from stratus.virt import driver as virt_driver
+from stratus.virt import loader as virt_loader
 
 PowerState = fields.PowerState
 
@@ -23,7 +24,7 @@ def make_instance(name="vm", node=None, power_state=None):
 @pytest.fixture
 def fake(conf):
     conf.set_override("nodes", 3, group="fake_driver")
-    return virt_driver.load_driver(conf, "cmp1")
+    return virt_loader.load_driver(conf, "cmp1")
 
 
 def test_nodes_are_named_after_the_host_and_report_configured_sizes(conf):
@@ -31,7 +32,7 @@ def test_nodes_are_named_after_the_host_and_report_configured_sizes(conf):
     conf.set_override("memory_mb", 4096, group="fake_driver")
     conf.set_override("local_gb", 100, group="fake_driver")
     conf.set_override("nodes", 2, group="fake_driver")
-    nodes = virt_driver.load_driver(conf, "cmp1").node_resources()
+    nodes = virt_loader.load_driver(conf, "cmp1").node_resources()
     assert [node.nodename for node in nodes] == ["cmp1-node1", "cmp1-node2"]
     node = nodes[0]
     assert (node.vcpus, node.memory_mb, node.local_gb) == (8, 4096, 100)
@@ -41,13 +42,13 @@ def test_nodes_are_named_after_the_host_and_report_configured_sizes(conf):
 
 def test_a_single_node_is_the_host_itself(conf):
     conf.set_override("nodes", 1, group="fake_driver")
-    nodes = virt_driver.load_driver(conf, "cmp1").node_resources()
+    nodes = virt_loader.load_driver(conf, "cmp1").node_resources()
     assert [node.nodename for node in nodes] == ["cmp1"]
 
 
 def test_one_driver_simulates_thousands_of_nodes(conf):
     conf.set_override("nodes", 5000, group="fake_driver")
-    nodes = virt_driver.load_driver(conf, "big").node_resources()
+    nodes = virt_loader.load_driver(conf, "big").node_resources()
     assert len({node.nodename for node in nodes}) == 5000
 
 
@@ -65,9 +66,9 @@ def test_spawn_runs_the_guest_and_destroy_removes_it(fake):
 
 def test_spawn_fails_for_names_matching_the_regex(conf):
     conf.set_override("fail_spawn_name_regex", "^doomed", group="fake_driver")
-    fake = virt_driver.load_driver(conf, "cmp1")
+    fake = virt_loader.load_driver(conf, "cmp1")
     doomed = make_instance("doomed-1")
-    with pytest.raises(virt_driver.SpawnFailed) as raised:
+    with pytest.raises(exception.SpawnFailed) as raised:
         fake.spawn(None, doomed, None, [], None, [])
     assert doomed.uuid in str(raised.value)
     assert "qemu" in str(raised.value)
@@ -77,7 +78,7 @@ def test_spawn_fails_for_names_matching_the_regex(conf):
 
 def test_spawn_takes_spawn_delay(conf):
     conf.set_override("spawn_delay", 0.05, group="fake_driver")
-    fake = virt_driver.load_driver(conf, "cmp1")
+    fake = virt_loader.load_driver(conf, "cmp1")
     started = time.monotonic()
     fake.spawn(None, make_instance(), None, [], None, [])
     assert time.monotonic() - started >= 0.05
@@ -179,7 +180,7 @@ def test_rescue_crash_dump_password_snapshot_on_the_guest(fake):
 
 def test_failures_are_injected_per_operation_and_instance(conf):
     conf.set_override("fail_operations", ["pause"], group="fake_driver")
-    fake = virt_driver.load_driver(conf, "cmp1")
+    fake = virt_loader.load_driver(conf, "cmp1")
     first, second = make_instance("a"), make_instance("b")
     for instance in (first, second):
         fake.spawn(None, instance, None, [], None, [])
@@ -206,8 +207,8 @@ def _migrating_instance(source):
 
 def test_live_migration_moves_the_guest_with_progress(conf):
     conf.set_override("live_migration_steps", 4, group="fake_driver")
-    source = virt_driver.load_driver(conf, "cmp1")
-    dest = virt_driver.load_driver(conf, "cmp2")
+    source = virt_loader.load_driver(conf, "cmp1")
+    dest = virt_loader.load_driver(conf, "cmp2")
     instance = _migrating_instance(source)
     # 'auto' (None): no shared storage between fake hosts.
     assert dest.check_can_live_migrate_destination(None, instance,
@@ -235,7 +236,7 @@ def test_live_migration_moves_the_guest_with_progress(conf):
 
 def test_held_live_migration_can_be_forced_or_aborted(conf):
     import threading
-    source = virt_driver.load_driver(conf, "cmp1")
+    source = virt_loader.load_driver(conf, "cmp1")
     instance = _migrating_instance(source)
     with pytest.raises(exception.MigrationError):
         source.live_migration_abort(instance)

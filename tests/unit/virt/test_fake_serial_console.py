@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from stratus.virt import driver as virt_driver
+from stratus.virt import loader as virt_loader
 from tests.unit.virt.test_fake_driver import make_instance
 
 
@@ -22,7 +22,7 @@ def _free_pair():
 
 @pytest.fixture
 def fake(conf):
-    driver = virt_driver.load_driver(conf, "cmp1")
+    driver = virt_loader.load_driver(conf, "cmp1")
     yield driver
     driver.cleanup_host("cmp1")
 

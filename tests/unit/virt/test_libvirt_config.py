@@ -8,6 +8,7 @@ from stratus.network import builtin
 from stratus.network import model as network_model
 from stratus.virt.libvirt import guest_xml
 from stratus.virt.libvirt import host
+from stratus import exception
 
 
 def _vif(kind="bridge"):
@@ -113,12 +114,12 @@ def test_the_bridge_forwards_nothing_and_guests_reach_only_dhcp_and_metadata():
 
 def test_without_the_binding_the_driver_says_what_to_install(conf,
                                                               monkeypatch):
-    from stratus.virt import driver as virt_driver
+    from stratus.virt import loader as virt_loader
     from stratus.virt.libvirt import driver as libvirt_driver
     monkeypatch.setattr(libvirt_driver, "libvirt", None)
     conf.set_override("compute_driver", "libvirt")
-    with pytest.raises(virt_driver.DriverNotAvailable) as raised:
-        virt_driver.load_driver(conf, "cmp1")
+    with pytest.raises(exception.DriverNotAvailable) as raised:
+        virt_loader.load_driver(conf, "cmp1")
     assert "install-virt.sh" in str(raised.value)
 
 
@@ -129,7 +130,6 @@ def _meta(disk_format):
 
 
 def test_images_must_hold_what_they_declare_and_nothing_else():
-    from stratus.virt import driver as virt_driver
     from stratus.virt.libvirt import guest_setup
     check = guest_setup.checked_format
     assert check("u", "i", _meta("qcow2"), {"format": "qcow2"}) == "qcow2"
@@ -141,7 +141,7 @@ def test_images_must_hold_what_they_declare_and_nothing_else():
                               "backing-filename": "/etc/shadow"}),
             (_meta("qcow2"), {"format": "qcow2", "format-specific": {
                 "data": {"data-file": "/dev/sda"}}})):
-        with pytest.raises(virt_driver.SpawnFailed):
+        with pytest.raises(exception.SpawnFailed):
             check("u", "i", meta, info)
 
 

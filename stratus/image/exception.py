@@ -1,0 +1,46 @@
+"""Exceptions of the built-in image service, as its API answers them."""
+from stratus import exception
+
+
+class TinyImageError(exception.StratusException):
+    msg_fmt = "Cannot build the tiny guest image: %(reason)s"
+
+
+class ImageAttributeForbidden(exception.NotAuthorized):
+    msg_fmt = "Attribute '%(name)s' is %(kind)s."
+
+
+class PropertyNotFound(exception.Conflict):
+    msg_fmt = "Property %(name)s does not exist."
+
+
+class UnsupportedMediaType(exception.StratusException):
+    code = 415
+    msg_fmt = "Unsupported Content-Type: %(content_type)s"
+
+
+class ImageForbidden(exception.NotAuthorized):
+    msg_fmt = "You are not authorized to complete %(action)s action."
+
+
+class ImageProtected(exception.NotAuthorized):
+    msg_fmt = "Image %(image_id)s is protected and cannot be deleted."
+
+
+class ImageExists(exception.Conflict):
+    msg_fmt = "Image with identifier %(image_id)s already exists!"
+
+
+class InvalidImageStatus(exception.Conflict):
+    msg_fmt = ("Image status transition from %(current)s to %(wanted)s is "
+               "not allowed")
+
+
+class ImageDeletedDuringUpload(exception.StratusException):
+    code = 410
+    msg_fmt = ("Image %(image_id)s could not be found after upload. The "
+               "image may have been deleted during the upload.")
+
+
+class TagNotFound(exception.NotFound):
+    msg_fmt = "Tag %(tag)s not found on image %(image_id)s."
