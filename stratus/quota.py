@@ -10,6 +10,7 @@ reached a cell yet; key pairs per user; server groups.
 from stratus import exception
 from stratus import objects
 from stratus.objects import quota_usage
+from stratus.objects import quotas as quotas_obj
 
 # Nova's quota resources, in Nova's order.
 RESOURCES = ("instances", "cores", "ram", "metadata_items", "injected_files",
@@ -37,6 +38,11 @@ class Quotas:
         """Limits of a project without overrides of its own."""
         stored = objects.Quotas.get(context, None)
         return self._merge(stored.class_limits)
+
+    def class_limits(self, context, class_name):
+        """Limits of a quota class: the [quota] options, overridden by
+        what the class stores (Nova's get_class_quotas)."""
+        return self._merge(quotas_obj.get_class_limits(context, class_name))
 
     def _merge(self, *overrides):
         limits = {name: getattr(self.conf.quota, _CONF_NAMES.get(name, name))

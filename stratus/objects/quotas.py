@@ -79,20 +79,8 @@ class Quotas(base.StratusObject):
         else:
             model = api_models.ProjectUserQuota
             scope = {"project_id": project_id, "user_id": user_id}
-        try:
-            with context.api_db.writer() as session:
-                rows = {row.resource: row for row in session.scalars(
-                    sa.select(model).filter_by(**scope).where(
-                        model.resource.in_(list(limits))))}
-                for resource, hard_limit in limits.items():
-                    if resource in rows:
-                        rows[resource].hard_limit = hard_limit
-                    else:
-                        session.add(model(resource=resource,
-                                          hard_limit=hard_limit, **scope))
-        except sa_exc.IntegrityError:
-            raise exception.ConcurrentUpdate(
-                what="the quotas of project %s" % project_id)
+        _store(context, model, scope, limits,
+               "the quotas of project %s" % project_id)
 
     @classmethod
     def destroy_all(cls, context, project_id, user_id=None):
@@ -108,3 +96,38 @@ class Quotas(base.StratusObject):
             session.execute(user_rows)
             session.execute(sa.delete(api_models.Quota).where(
                 api_models.Quota.project_id == project_id))
+
+
+def get_class_limits(context, class_name):
+    """{resource: hard limit} stored for a quota class (the ``default``
+    class's are the defaults of every project)."""
+    model = api_models.QuotaClass
+    with context.api_db.reader() as session:
+        return dict(session.execute(
+            sa.select(model.resource, model.hard_limit).where(
+                model.class_name == class_name)).all())
+
+
+def set_class_limits(context, class_name, limits):
+    """Store {resource: hard limit} for a quota class, replacing earlier
+    values of those resources."""
+    _store(context, api_models.QuotaClass, {"class_name": class_name},
+           limits, "the quota class %s" % class_name)
+
+
+def _store(context, model, scope, limits, what):
+    """Write {resource: hard limit} into the rows of model that scope
+    ({column: value}) selects, adding the missing ones."""
+    try:
+        with context.api_db.writer() as session:
+            rows = {row.resource: row for row in session.scalars(
+                sa.select(model).filter_by(**scope).where(
+                    model.resource.in_(list(limits))))}
+            for resource, hard_limit in limits.items():
+                if resource in rows:
+                    rows[resource].hard_limit = hard_limit
+                else:
+                    session.add(model(resource=resource,
+                                      hard_limit=hard_limit, **scope))
+    except sa_exc.IntegrityError:
+        raise exception.ConcurrentUpdate(what=what)

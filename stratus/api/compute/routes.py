@@ -123,6 +123,24 @@ ROUTES = {
     "/v2.1/os-hypervisors/{hypervisor_id}/uptime": {"GET": "hypervisors:show_uptime"},
     "/v2.1/os-hypervisors/{hypervisor_hostname_pattern}/search": {"GET": "hypervisors:search_hypervisors"},
     "/v2.1/os-hypervisors/{hypervisor_hostname_pattern}/servers": {"GET": "hypervisors:list_hypervisor_servers"},
+    # Usage, usage audit, quota classes, hosts (deprecated, max 2.42)
+    "/v2.1/os-simple-tenant-usage": {
+        "GET": "simple_tenant_usage:list_tenant_usages"},
+    "/v2.1/os-simple-tenant-usage/{tenant_id}": {
+        "GET": "simple_tenant_usage:show_tenant_usage"},
+    "/v2.1/os-instance_usage_audit_log": {
+        "GET": "instance_usage_audit_log:list_audit_logs"},
+    "/v2.1/os-instance_usage_audit_log/{before_timestamp}": {
+        "GET": "instance_usage_audit_log:show_audit_log"},
+    "/v2.1/os-quota-class-sets/{id}": {
+        "GET": "quota_class_sets:show_quota_class_set",
+        "PUT": "quota_class_sets:update_quota_class_set"},
+    "/v2.1/os-hosts": {"GET": "hosts:list_hosts"},
+    "/v2.1/os-hosts/{host_name}": {"GET": "hosts:show_host",
+                                   "PUT": "hosts:update_host"},
+    "/v2.1/os-hosts/{host_name}/reboot": {"GET": "hosts:reboot_host"},
+    "/v2.1/os-hosts/{host_name}/shutdown": {"GET": "hosts:shutdown_host"},
+    "/v2.1/os-hosts/{host_name}/startup": {"GET": "hosts:startup_host"},
 }
 
 # Reachable without a token, as in Nova.

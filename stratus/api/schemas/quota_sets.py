@@ -47,3 +47,8 @@ update_v257 = _update(_RESOURCES_V257)
 query = common.query_schema({"user_id": common.query_string})
 query_v275 = common.strict_variant(query)
 defaults_query = common.query_schema({})
+
+# The same limits and resources, for /os-quota-class-sets.
+LIMIT = _limit
+RESOURCES_V21, RESOURCES_V236, RESOURCES_V257 = (
+    _RESOURCES_V21, _RESOURCES_V236, _RESOURCES_V257)

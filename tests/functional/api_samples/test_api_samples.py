@@ -39,6 +39,10 @@ _VARYING_TEXT = [
 # Keys whose values are generated (or counted by a database sequence).
 _VARYING_KEYS = {"adminPass": "%(password)s", "OS-EXT-SRV-ATTR:reservation_id":
                  "%(reservation_id)s", "OS-EXT-SRV-ATTR:launch_index": None}
+# Usage reports: what servers used up to the moment of the request.
+_VARYING_KEYS.update(dict.fromkeys(
+    ("hours", "total_hours", "total_local_gb_usage", "total_memory_mb_usage",
+     "total_vcpus_usage", "uptime"), "%(usage)s"))
 _KEYPAIR_ID = "%(keypair_id)s"
 
 
