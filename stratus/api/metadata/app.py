@@ -18,7 +18,7 @@ from stratus import context as stratus_context
 from stratus.objects import cell_mapping
 from stratus.objects import instance as instance_obj
 
-_EXPECTED = ["metadata", "keypairs"]
+_EXPECTED = ["metadata", "keypairs", "system_metadata"]
 
 
 class MetadataApp(wsgi.Application):
