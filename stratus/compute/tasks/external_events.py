@@ -5,7 +5,8 @@ compute handles them:
 - ``power-update`` (tag POWER_ON or POWER_OFF): the guest's power was
   changed outside Stratus; a server without a task takes the state the
   event names (active/running or stopped/shutdown), recorded as the event
-  ``compute_power_update`` of the start or stop action the API began.
+  ``compute_power_update`` of the start or stop action the API began,
+  with the notifications instance.power_on (power_off).start and .end.
   A server with a task, or already in that state, is left alone.
 - ``network-vif-deleted`` (tag: the port): the port is gone; the guest's
   NIC is unplugged and the port leaves the server's network info.
@@ -24,6 +25,7 @@ from stratus.compute.tasks.common import (
     ERROR, LOG, PowerState, SUCCESS, VMState)
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import exception
+from stratus import notifications
 from stratus.virt import driver as virt_driver
 
 POWER_ON = "POWER_ON"
@@ -32,10 +34,13 @@ POWER_UPDATE_EVENT = "compute_power_update"
 EXTEND_VOLUME_EVENT = "compute_extend_volume"
 
 # target tag -> (the vm_state it leaves, its power state, the vm_state a
-# server must be in for the event to change it)
+# server must be in for the event to change it, the action whose
+# notifications it sends: instance.power_on / power_off.start and .end)
 _POWER_TARGETS = {
-    POWER_ON: (VMState.ACTIVE, PowerState.RUNNING, VMState.STOPPED),
-    POWER_OFF: (VMState.STOPPED, PowerState.SHUTDOWN, VMState.ACTIVE),
+    POWER_ON: (VMState.ACTIVE, PowerState.RUNNING, VMState.STOPPED,
+               "start"),
+    POWER_OFF: (VMState.STOPPED, PowerState.SHUTDOWN, VMState.ACTIVE,
+                "stop"),
 }
 
 
@@ -73,7 +78,7 @@ class ExternalEventsMixin:
             LOG.warning("Invalid power state %s in a power-update event of "
                         "instance %s", target, instance.uuid)
             return
-        vm_state, power_state, from_state = _POWER_TARGETS[target]
+        vm_state, power_state, from_state, action = _POWER_TARGETS[target]
         with self._locks(instance.uuid):
             self._start_event_quietly(ctx, instance.uuid, POWER_UPDATE_EVENT)
             if instance.task_state is not None \
@@ -84,11 +89,15 @@ class ExternalEventsMixin:
                 self._finish_event_quietly(ctx, instance.uuid,
                                            POWER_UPDATE_EVENT, SUCCESS)
                 return
+            self.notifier.instance_action(ctx, instance, action,
+                                          notifications.START)
             instance.vm_state = vm_state
             instance.power_state = power_state
             self._save_quietly(ctx, instance, [None], action_event=(
                 POWER_UPDATE_EVENT, conductor_rpcapi.EVENT_FINISH,
                 self.host, SUCCESS, None))
+            self.notifier.instance_action(ctx, instance, action,
+                                          notifications.END)
 
     def _vif_deleted(self, ctx, instance, port_id):
         with self._locks(instance.uuid):

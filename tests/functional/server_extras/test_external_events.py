@@ -188,3 +188,17 @@ def test_events_are_not_sent_to_computes_capped_below_1_8(cloud, api,
     assert response.status_int == 200
     assert sent == []
     assert api.server(uuid)["status"] == "ACTIVE"
+
+
+def test_power_update_sends_power_off_notifications(listened):
+    actions, collector = listened
+    uuid = actions.boot(name="noted")["id"]
+    response = _post(actions.admin, [{"server_uuid": uuid,
+                                      "name": "power-update",
+                                      "tag": "POWER_OFF"}])
+    assert response.status_int == 200
+    for phase in ("start", "end"):
+        priority, _, payload = collector.wait_for(
+            "instance.power_off.%s" % phase, uuid)
+        assert priority == "INFO"
+    assert payload["nova_object.data"]["state"] == "stopped"
