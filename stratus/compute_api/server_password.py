@@ -2,6 +2,7 @@
 (stratus/metadata/password.py), shown to and cleared by its users."""
 from stratus.compute_api import base
 from stratus.metadata import password
+from stratus.objects import instance_password
 
 
 class ServerPassword(base.APIBase):
@@ -13,10 +14,10 @@ class ServerPassword(base.APIBase):
         return password.extract(instance.get("system_metadata") or {})
 
     @staticmethod
-    def clear_password(instance):
+    def clear_password(ctx, instance):
         """Forget the password, so that the guest may post one again (a
         server still being scheduled has none to forget)."""
         if instance.get("cell_uuid") is None:
             return
-        instance.system_metadata.update(password.chunks(None))
-        instance.save()
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            instance_password.clear(cctx, instance.uuid)

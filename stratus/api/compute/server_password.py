@@ -19,5 +19,5 @@ def clear_server_password(req, server_id):
     instance = servers.get_server(req, server_id,
                                   expected_attrs=["system_metadata"])
     servers.authorize_for(req, policies.CLEAR, instance)
-    req.app.compute_api.clear_password(instance)
+    req.app.compute_api.clear_password(req.context, instance)
     return wsgi.empty_response(req)

@@ -3,6 +3,7 @@ import webob
 
 from stratus.metadata import content
 from stratus.metadata import password
+from stratus.objects import instance_password
 from stratus.api import errors
 
 _JSON_FILES = {"meta_data.json", "network_data.json", "vendor_data.json",
@@ -55,7 +56,9 @@ def post_file(req, version, name):
     except content.NotFound:
         raise errors.not_found("The resource could not be found.")
     if metadata.password():
-        raise errors.conflict("The password was set already.")
+        # Nova's order: a kept password first, then the size.
+        raise instance_password.PasswordAlreadySet(
+            instance_uuid=metadata.instance.uuid)
     body = req.body
     if (req.content_length or 0) > password.MAX_SIZE \
             or len(body) > password.MAX_SIZE:
@@ -64,7 +67,5 @@ def post_file(req, version, name):
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise errors.bad_request("The password is not UTF-8 text.")
-    instance = metadata.instance
-    instance.system_metadata.update(password.chunks(text))
-    instance.save()
+    req.app.set_password(metadata.instance, text)
     return webob.Response(status=200, body=b"")

@@ -2,6 +2,8 @@
 (POST /openstack/<version>/password, once until cleared, at most 1020
 bytes), shown and cleared by its users through
 /servers/{id}/os-server-password; on every database."""
+import threading
+
 import webob
 
 from stratus.api.metadata import app as metadata_app
@@ -93,3 +95,28 @@ def test_policies(cloud, api):
     missing = "/v2.1/servers/00000000-0000-0000-0000-000000000001"
     assert api.request("GET", missing + "/os-server-password"
                        ).status_int == 404
+
+
+def test_of_racing_posts_one_wins(cloud, api):
+    """Guests' posts at once: one is kept, the others are refused (the
+    instance's row is held while the password is checked and written)."""
+    server = _boot(api)
+    guest = Guest(cloud, server)
+    barrier = threading.Barrier(4)
+    statuses = {}
+
+    def post(index):
+        barrier.wait()
+        statuses[index] = guest.request("/openstack/latest/password",
+                                        "POST", b"pw%d" % index).status_int
+
+    threads = [threading.Thread(target=post, args=(index,))
+               for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses.values()) == [200, 409, 409, 409]
+    [winner] = [index for index, status in statuses.items() if status == 200]
+    assert api.get("/servers/%s/os-server-password" % server["id"]) == {
+        "password": "pw%d" % winner}
