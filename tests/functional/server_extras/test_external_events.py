@@ -202,3 +202,29 @@ def test_power_update_sends_power_off_notifications(listened):
             "instance.power_off.%s" % phase, uuid)
         assert priority == "INFO"
     assert payload["nova_object.data"]["state"] == "stopped"
+
+
+
+def test_during_a_move_events_go_to_both_hosts(moves_sqlite, monkeypatch):
+    env = moves_sqlite
+    server = env.active()
+    uuid, source = server["id"], server["OS-EXT-SRV-ATTR:host"]
+    env.act(uuid, {"resize": {"flavorRef": "2"}})
+    dest = env.wait(uuid, {"VERIFY_RESIZE"})["OS-EXT-SRV-ATTR:host"]
+    assert dest != source
+    sent = []
+    real = compute_rpcapi.ComputeAPI.external_instance_event
+    monkeypatch.setattr(
+        compute_rpcapi.ComputeAPI, "external_instance_event",
+        lambda self, ctx, host, instances, events: (
+            sent.append(host), real(self, ctx, host, instances, events)))
+    event = [{"server_uuid": uuid, "name": "network-vif-plugged",
+              "tag": "p"}]
+    assert _post(env.api, event).status_int == 200
+    assert sorted(sent) == sorted([source, dest])
+
+    env.act(uuid, {"confirmResize": None})
+    env.wait(uuid, {"ACTIVE"})
+    del sent[:]
+    assert _post(env.api, event).status_int == 200
+    assert sent == [dest]
