@@ -583,3 +583,11 @@ class DriverNotAvailable(StratusException):
 class ComputeTooOld(Conflict):
     msg_fmt = ("The compute services run an RPC version older than %(version)s"
                " ([upgrade_levels] compute), which this action needs.")
+
+
+class NoInstancesForEvents(NotFound):
+    msg_fmt = "No instances found for any event"
+
+
+class PasswordAlreadySet(Conflict):
+    msg_fmt = "The password of instance %(instance_uuid)s is set already."

@@ -29,7 +29,9 @@ from stratus.compute.tasks.common import (
     ERROR, PowerState, SUCCESS, TaskState, VMState)
 from stratus.compute.tasks import consoles
 from stratus.compute.tasks import destroy
+from stratus.compute.tasks import diagnostics
 from stratus.compute.tasks import evacuate
+from stratus.compute.tasks import external_events
 from stratus.compute.tasks import interfaces
 from stratus.compute.tasks import live_migrate
 from stratus.compute.tasks import migrate
@@ -95,8 +97,10 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
                      move_common.MoveStepMixin, migrate.MigrateMixin,
                      live_migrate.LiveMigrateMixin, evacuate.EvacuateMixin,
                      consoles.ConsolesMixin, interfaces.InterfacesMixin,
-                     cache_images.CacheImagesMixin):
-    target = oslo_messaging.Target(version="1.7")
+                     cache_images.CacheImagesMixin,
+                     diagnostics.DiagnosticsMixin,
+                     external_events.ExternalEventsMixin):
+    target = oslo_messaging.Target(version="1.8")
 
     def __init__(self, conf, messaging, host, driver, image_api=None):
         self.conf = conf

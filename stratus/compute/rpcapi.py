@@ -35,6 +35,9 @@ Versions (bump the minor version for every change, add a line here):
   rebuild_instance's preserve_ephemeral, live_migration_force_complete's
   and live_migration_abort's migration (a 1.7 compute still accepts them
   from older clients; an older compute is sent None for them)
+* 1.8 - get_instance_diagnostics (call): a running guest's diagnostics;
+  external_instance_event (cast): events of other services
+  (os-server-external-events) for servers on the host
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -47,7 +50,7 @@ from stratus import exception
 
 LOG = logging.getLogger(__name__)
 
-VERSION = "1.7"
+VERSION = "1.8"
 TOPIC = "compute"
 
 
@@ -391,3 +394,26 @@ class ComputeAPI:
     def cache_images(self, ctx, host, image_ids):
         self._client(host, "1.5").cast(ctx, "cache_images",
                                        image_ids=image_ids)
+
+    # Diagnostics and external events (1.8) ------------------------------
+
+    def get_instance_diagnostics(self, ctx, instance):
+        """The guest's diagnostics (stratus.virt.diagnostics); the
+        compute's InstanceInvalidState (a guest not running) and
+        NotImplementedError (a driver without diagnostics) come back as
+        themselves."""
+        try:
+            return self._client(instance.host, "1.8").call(
+                ctx, "get_instance_diagnostics", instance=instance)
+        except oslo_messaging.MessagingTimeout:
+            raise ComputeServiceUnavailable(host=instance.host)
+
+    def can_send_external_events(self):
+        return self.client.can_send_version("1.8")
+
+    def external_instance_event(self, ctx, host, instances, events):
+        """Hand events (dicts: server_uuid, name, status, tag) about
+        these servers to their host."""
+        self._client(host, "1.8").cast(
+            ctx, "external_instance_event", instances=instances,
+            events=events)

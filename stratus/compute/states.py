@@ -219,6 +219,10 @@ TRANSITIONS = {t.action: t for t in (
     Transition("getConsoleOutput", ANY, None, KEEP, task_states=ANY,
                locked_check=False,
                instance_action=NOT_RECORDED),
+    # Nova's compute answers only while the guest runs (409 otherwise).
+    Transition("get_diagnostics", ANY, None, KEEP, task_states=ANY,
+               locked_check=False, instance_action=NOT_RECORDED,
+               rpc_version="1.8"),
     Transition("resetState", ANY, None, "active or error", task_states=ANY,
                locked_check=False, needs_host=False,
                rpc_version=None),

@@ -16,7 +16,9 @@ A new feature is a new module and one more base class here.
 from stratus.compute_api import build
 from stratus.compute_api import consoles
 from stratus.compute_api import destroy
+from stratus.compute_api import diagnostics
 from stratus.compute_api import evacuate
+from stratus.compute_api import external_events
 from stratus.compute_api import live_migrate
 from stratus.compute_api import metadata
 from stratus.compute_api import migrate
@@ -24,6 +26,7 @@ from stratus.compute_api import power
 from stratus.compute_api import queries
 from stratus.compute_api import rebuild
 from stratus.compute_api import rescue
+from stratus.compute_api import server_password
 from stratus.compute_api import shelve
 from stratus.compute_api import snapshots
 
@@ -31,5 +34,7 @@ from stratus.compute_api import snapshots
 class API(build.Build, queries.Queries, metadata.Metadata,
           destroy.Destroy, power.Power, rescue.Rescue, consoles.Consoles,
           snapshots.Snapshots, rebuild.Rebuild, shelve.Shelve,
-          migrate.Migrate, live_migrate.LiveMigrate, evacuate.Evacuate):
+          migrate.Migrate, live_migrate.LiveMigrate, evacuate.Evacuate,
+          diagnostics.Diagnostics, external_events.ExternalEvents,
+          server_password.ServerPassword):
     """What the compute REST API asks of the cloud, feature by feature."""

@@ -13,6 +13,8 @@ import binascii
 import ipaddress
 import json
 
+from stratus.metadata import password as posted_password
+
 OPENSTACK_VERSIONS = ["2012-08-10", "2013-04-04", "2013-10-17", "2015-10-15",
                       "2016-06-30", "2016-10-06", "2017-02-22", "2018-08-27",
                       "2020-10-14"]
@@ -20,6 +22,8 @@ EC2_VERSIONS = ["1.0", "2007-01-19", "2007-03-01", "2007-08-29",
                 "2007-10-10", "2007-12-15", "2008-02-01", "2008-09-01",
                 "2009-04-04"]
 LATEST = "latest"
+# The first version with the password a guest posts (Nova's GRIZZLY).
+PASSWORD_VERSION = "2013-04-04"
 
 
 class NotFound(LookupError):
@@ -125,6 +129,11 @@ class InstanceMetadata:
 
     # The OpenStack tree ---------------------------------------------------
 
+    def password(self):
+        """The password the guest posted (stratus/metadata/password.py),
+        or None."""
+        return posted_password.extract(self._get("system_metadata", {}))
+
     def openstack_files(self):
         """{name: bytes} of openstack/<version>/ (user_data only when the
         instance has some)."""
@@ -143,10 +152,10 @@ class InstanceMetadata:
         if version != LATEST and version not in OPENSTACK_VERSIONS:
             raise NotFound(version)
         files = self.openstack_files()
+        if version == LATEST or version >= PASSWORD_VERSION:
+            files["password"] = (self.password() or "").encode("utf-8")
         if name is None:
-            return _listing(sorted(files) + ["password"])
-        if name == "password":
-            return b""
+            return _listing(sorted(files))
         if name not in files:
             raise NotFound(name)
         return files[name]

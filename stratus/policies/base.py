@@ -7,6 +7,9 @@ PROJECT_READER = "rule:project_reader_api"
 PROJECT_MEMBER_OR_ADMIN = "rule:project_member_or_admin"
 PROJECT_READER_OR_ADMIN = "rule:project_reader_or_admin"
 ANY = "@"
+# Other services (a network or block storage service) calling the compute
+# API: Nova's default for its service APIs.
+SERVICE_ROLE = "role:service"
 
 RULES = [
     policy.RuleDefault("context_is_admin", "role:admin",

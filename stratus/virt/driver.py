@@ -6,7 +6,7 @@ it manages, reports their resources, and starts (``spawn``) and removes
 by also deriving from its interface (``PowerControl``, ``Pausable``,
 ``Suspendable``, ``ConsoleOutput``, ``Rescuable``, ``CrashDump``,
 ``AdminPassword``, ``Snapshot``, ``NetworkInjection``, ``Migratable``,
-``LiveMigratable``, ``HostUptime``,
+``LiveMigratable``, ``HostUptime``, ``Diagnostics``,
 ``GuestRecovery``, ``SimulatedNetworking``). A rebuild is a destroy and
 a spawn, which every driver has. The compute manager asks ``supports(driver,
 Interface)`` before using one.
@@ -285,6 +285,16 @@ class HostUptime(abc.ABC):
         """The host's uptime in the format of the `uptime` command."""
 
 
+class Diagnostics(abc.ABC):
+    """Drivers that can measure a running guest (server diagnostics)."""
+
+    @abc.abstractmethod
+    def get_instance_diagnostics(self, instance):
+        """The running guest's figures, as stratus.virt.diagnostics.build
+        makes them (Nova's standard diagnostics, and the device names
+        the 2.1 shape keys its figures by)."""
+
+
 class ImageCache(abc.ABC):
     """Drivers that keep images on the host for their spawns: they can
     fetch one ahead of time (an aggregate's pre-caching, 2.81)."""
@@ -335,6 +345,7 @@ CAPABILITIES = {
     "live_migration": LiveMigratable,
     "migrate": Migratable,
     "uptime": HostUptime,
+    "diagnostics": Diagnostics,
     "image_cache": ImageCache,
     "guest_recovery": GuestRecovery,
     "simulated_networking": SimulatedNetworking,

@@ -55,6 +55,15 @@ ROUTES = {
         "POST": "remote_consoles:create_remote_console"},
     "/v2.1/os-console-auth-tokens/{console_token}": {
         "GET": "remote_consoles:show_console_auth_token"},
+    "/v2.1/servers/{server_id}/diagnostics": {
+        "GET": "server_diagnostics:show_diagnostics"},
+    "/v2.1/servers/{server_id}/os-server-password": {
+        "GET": "server_password:show_server_password",
+        "DELETE": "server_password:clear_server_password"},
+    "/v2.1/servers/{server_id}/topology": {
+        "GET": "server_topology:show_topology"},
+    "/v2.1/os-server-external-events": {
+        "POST": "server_external_events:create_external_events"},
     # Flavors
     "/v2.1/flavors": {"GET": "flavors:list_flavors", "POST": "flavors:create_flavor"},
     "/v2.1/flavors/detail": {"GET": "flavors:list_flavors_detail"},

@@ -17,8 +17,9 @@ from stratus.api import wsgi
 from stratus import context as stratus_context
 from stratus.objects import cell_mapping
 from stratus.objects import instance as instance_obj
+from stratus.objects import instance_password
 
-_EXPECTED = ["metadata", "keypairs"]
+_EXPECTED = ["metadata", "keypairs", "system_metadata"]
 
 
 class MetadataApp(wsgi.Application):
@@ -41,6 +42,13 @@ class MetadataApp(wsgi.Application):
             if len(found):
                 return found[0]
         return None
+
+    def set_password(self, instance, text):
+        """Keep the password the guest posted; 409 when one is kept (it
+        is set once until a user clears it)."""
+        ctx = stratus_context.get_admin_context(self.databases)
+        with ctx.target_cell(instance.cell_uuid) as cctx:
+            instance_password.set_once(cctx, instance.uuid, text)
 
     def metadata_for(self, req):
         address = req.remote_addr or ""

@@ -31,6 +31,7 @@ from stratus import exception
 from stratus.network import model as network_model
 from stratus.objects import fields
 from stratus.virt import driver
+from stratus.virt.fake import diagnostics as fake_diagnostics
 from stratus.virt.fake import serial_console
 
 PowerState = fields.PowerState
@@ -51,7 +52,7 @@ def node_names(host, count):
 
 class FakeGuest:
     __slots__ = ("uuid", "name", "node", "power_state", "console", "vcpus",
-                 "rescued", "admin_password", "image_ref")
+                 "rescued", "admin_password", "image_ref", "started")
 
     def __init__(self, instance_uuid, name, node, power_state, vcpus=0,
                  image_ref=None):
@@ -64,6 +65,7 @@ class FakeGuest:
         self.rescued = False
         self.admin_password = None
         self.image_ref = image_ref
+        self.started = time.time()
 
     def log(self, *lines):
         self.console.extend(lines)
@@ -102,7 +104,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                  driver.GuestRecovery, driver.SimulatedNetworking,
                  driver.RemoteConsoles, driver.InterfaceHotplug,
                  driver.Migratable, driver.LiveMigratable,
-                 driver.ImageCache):
+                 driver.ImageCache, fake_diagnostics.DiagnosticsMixin):
     name = "fake"
     # A KVM host's formats and devices, as far as the scheduler can tell.
     image_types = frozenset(["raw", "qcow2", "iso", "aki", "ari", "ami"])

@@ -14,7 +14,8 @@ model; ``kvm`` is refused where KVM would not boot a stock kernel (see
 
 This module holds the connection, the guest lifecycle and the small
 capabilities; the others are one module each, as ``stratus.virt.driver``
-groups them: ``power``, ``consoles``, ``snapshots``, ``rescue``, ``moves``
+groups them: ``power``, ``consoles``, ``diagnostics``, ``snapshots``,
+``rescue``, ``moves``
 (Migratable), and ``guest_setup`` makes a guest's disk and definition for
 a spawn, a rescue and a move.
 """
@@ -31,6 +32,7 @@ from stratus.virt.libvirt import binding
 from stratus.exception import LibvirtDriverError
 from stratus.virt.libvirt.binding import libvirt
 from stratus.virt.libvirt import consoles
+from stratus.virt.libvirt import diagnostics
 from stratus.virt.libvirt import guest_setup
 from stratus.virt.libvirt import guest_xml
 from stratus.virt.libvirt import host as host_info
@@ -70,7 +72,7 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
                     moves.MovesMixin, driver.InterfaceHotplug,
                     driver.CrashDump, driver.NetworkInjection,
                     driver.AdminPassword, driver.HostUptime,
-                    driver.ImageCache):
+                    driver.ImageCache, diagnostics.DiagnosticsMixin):
     name = "libvirt"
     # What guest_setup.checked_format lets QEMU open, and the devices
     # guest_xml gives a guest (virtio disk and NICs, a SATA config drive

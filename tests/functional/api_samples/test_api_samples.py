@@ -51,16 +51,19 @@ def entries():
         return yaml.safe_load(index)
 
 
-def normalize(value, key=None):
-    """value with its varying parts replaced by placeholders."""
+def normalize(value, key=None, varying=()):
+    """value with its varying parts replaced by placeholders (and the
+    values of the keys an entry names as varying: measured figures)."""
+    if key in varying:
+        return "%%(%s)s" % key
     if key in _VARYING_KEYS and _VARYING_KEYS[key]:
         return _VARYING_KEYS[key]
     if isinstance(value, dict):
         if "public_key" in value and isinstance(value.get("id"), int):
             value = dict(value, id=_KEYPAIR_ID)
-        return {k: normalize(v, k) for k, v in value.items()}
+        return {k: normalize(v, k, varying) for k, v in value.items()}
     if isinstance(value, list):
-        return [normalize(item) for item in value]
+        return [normalize(item, varying=varying) for item in value]
     if isinstance(value, str):
         for pattern, placeholder in _VARYING_TEXT:
             value = pattern.sub(placeholder, value)
@@ -73,10 +76,13 @@ def _field(body, dotted):
     return body
 
 
-def _request(app, method, path, body=None, version=None, token="admin:admin"):
+def _request(app, method, path, body=None, version=None, token="admin:admin",
+             roles=None):
     headers = {"Accept": "application/json"}
     if token:
         headers["X-Auth-Token"] = token
+    if roles:
+        headers["X-Roles"] = roles
     if version and version != "none":
         headers["OpenStack-API-Version"] = "compute %s" % version
     req = webob.Request.blank(path, method=method, headers=headers)
@@ -103,15 +109,20 @@ def _replay(app, entry, saved):
     method, path = entry["request"].split(" ", 1)
     path = path.format(**saved)
     request_file = SAMPLES / (entry["sample"] + "-req.json")
-    body = (json.loads(request_file.read_text())
-            if request_file.exists() else None)
+    body = None
+    if request_file.exists():
+        text = request_file.read_text()
+        for name, value in saved.items():
+            text = text.replace("{%s}" % name, str(value))
+        body = json.loads(text)
     version, token = entry["version"], entry.get("token", "admin:admin")
     before = entry.get("before")
     if before:
         _until(lambda: _request(app, "GET", before["path"].format(**saved),
                                 version=version, token=token),
                before["until"])
-    send = lambda: _request(app, method, path, body, version, token)  # noqa: E731
+    send = lambda: _request(app, method, path, body, version, token,  # noqa: E731
+                            entry.get("roles"))
     response = _until(send, entry["until"]) if "until" in entry else send()
     assert response.status_int == entry["status"], (
         entry["sample"], response.status, response.text)
@@ -128,15 +139,19 @@ def _drift(entry, actual):
                 if sample_file.exists() else None)
     expected = (json.loads(sample_file.read_text())
                 if sample_file.exists() else None)
-    if expected is not None and normalize(expected) == normalize(actual):
+    varying = tuple(entry.get("varying", ()))
+    if expected is not None and normalize(expected, varying=varying) == \
+            normalize(actual, varying=varying):
         return None
     if WRITE:
         sample_file.write_text(json.dumps(actual, indent=4) + "\n")
         return None
     return "%s drifted:\n%s" % (sample_file.relative_to(SAMPLES.parent), "\n".join(
         difflib.unified_diff(
-            json.dumps(normalize(expected), indent=1, sort_keys=True).splitlines(),
-            json.dumps(normalize(actual), indent=1, sort_keys=True).splitlines(),
+            json.dumps(normalize(expected, varying=varying), indent=1,
+                       sort_keys=True).splitlines(),
+            json.dumps(normalize(actual, varying=varying), indent=1,
+                       sort_keys=True).splitlines(),
             "sample", "response", lineterm="")))
 
 

@@ -196,7 +196,7 @@ def test_the_libvirt_driver_declares_what_libvirt_and_qemu_do():
     # Not the fake driver's simulations (guest_recovery,
     # simulated_networking).
     assert declared == [
-        "admin_password", "console", "crash_dump", "image_cache",
-        "interface_hotplug", "migrate", "network_injection", "pause",
+        "admin_password", "console", "crash_dump", "diagnostics",
+        "image_cache", "interface_hotplug", "migrate", "network_injection", "pause",
         "power", "remote_consoles", "rescue", "snapshot", "suspend",
         "uptime"]
