@@ -97,4 +97,5 @@ class ComputeApp(wsgi.Application):
 def make_app(conf, databases, messaging, token_validator=None,
              image_api=None):
     app = ComputeApp(conf, databases, messaging, token_validator, image_api)
-    return auth.wrap_with_keystone(conf, app)
+    return auth.wrap_with_keystone(conf, app,
+                                   public_paths=routes.UNAUTHENTICATED)

@@ -91,3 +91,15 @@ def test_a_revoked_token_is_refused(served, keystone_compute):
         timeout=10)
     assert response.status_code == 204, response.text
     assert _get(keystone_compute, "/v2.1/servers", token).status_int == 401
+
+
+def test_the_version_documents_need_no_token(keystone_compute):
+    # As Nova's paste pipeline: version discovery before authentication.
+    for path in ("/", "/v2.1", "/v2.1/"):
+        response = _get(keystone_compute, path)
+        assert response.status_int == 200, (path, response.text)
+    assert [v["id"] for v in _get(keystone_compute, "/").json["versions"]] == [
+        "v2.0", "v2.1"]
+    assert _get(keystone_compute, "/v2.1").json["version"]["id"] == "v2.1"
+    # Everything below the version document still needs one.
+    assert _get(keystone_compute, "/v2.1/flavors").status_int == 401
