@@ -325,7 +325,10 @@ def revert_resize(req, server_id, body):
 @validation.schema(action_schemas.migrate_v256, "2.56")
 def migrate_server(req, server_id, body):
     instance = _server(req, server_id, action_policies.MIGRATE)
-    host = (body["migrate"] or {}).get("host")
+    host = None
+    if req.api_version >= (2, 56) and body["migrate"]:
+        # Before 2.56 Nova looks at nothing in the body.
+        host = body["migrate"].get("host")
     if host is not None:
         servers.authorize_for(req, action_policies.MIGRATE_HOST, instance)
     try:

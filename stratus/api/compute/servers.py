@@ -245,6 +245,7 @@ def _sort_params(req):
 
 # One server ------------------------------------------------------------------
 
+@validation.query_schema(common.NO_QUERY_V2102, "2.102")
 def show_server(req, server_id):
     # The fault loads if the view shows one (ERROR and DELETED servers).
     try:
