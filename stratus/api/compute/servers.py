@@ -273,15 +273,18 @@ def _down_cell_response(req, mapping):
         mapping, spec, groups)})
 
 
-def _server_response(req, instance, status=200, full=True, extra=None):
+def _server_response(req, instance, status=200, full=True, extra=None,
+                     user_data=True, headers=None):
     """The server's detail; extra: keys to add (rebuild's adminPass)."""
     groups = None
     if req.api_version >= (2, 71):
         groups = req.app.compute_api.server_groups(req.context, instance.uuid)
-    view = server_views.ServerView(req, [instance], full=full)
+    view = server_views.ServerView(req, [instance], full=full,
+                                   user_data=user_data)
     shown = view.detail(instance, groups)
     shown.update(extra or {})
-    return wsgi.json_response(req, {"server": shown}, status=status)
+    return wsgi.json_response(req, {"server": shown}, status=status,
+                              headers=headers)
 
 
 @validation.schema(schemas.create, "2.1", "2.18")
