@@ -499,7 +499,8 @@ def _security_groups(requested):
 @validation.schema(schemas.update, "2.1", "2.18")
 @validation.schema(schemas.update_v219, "2.19", "2.89")
 @validation.schema(schemas.update_v290, "2.90", "2.93")
-@validation.schema(schemas.update_v294, "2.94")
+@validation.schema(schemas.update_v294, "2.94", "2.103")
+@validation.schema(schemas.update_v2104, "2.104")
 def update_server(req, server_id):
     changes = req.json_document()["server"]
     instance = get_server(req, server_id, expected_attrs=SHOW_ATTRS)
@@ -514,6 +515,12 @@ def update_server(req, server_id):
             updates[field] = changes[key]
     if "OS-DCF:diskConfig" in changes:
         updates["auto_disk_config"] = changes["OS-DCF:diskConfig"] == "AUTO"
+    if "pinned_availability_zone" in changes:
+        try:
+            req.app.compute_api.pin_availability_zone(
+                req.context, instance, changes["pinned_availability_zone"])
+        except exception.Invalid as exc:
+            raise errors.bad_request(exc.format_message())
     instance = req.app.compute_api.update(req.context, instance, updates)
     return _server_response(req, instance, full=req.api_version >= (2, 75))
 
