@@ -95,7 +95,7 @@ def test_a_revoked_token_is_refused(served, keystone_compute):
 
 def test_the_version_documents_need_no_token(keystone_compute):
     # As Nova's paste pipeline: version discovery before authentication.
-    for path in ("/", "/v2.1", "/v2.1/"):
+    for path in ("/", "/v2", "/v2/", "/v2.1", "/v2.1/"):
         response = _get(keystone_compute, path)
         assert response.status_int == 200, (path, response.text)
     assert [v["id"] for v in _get(keystone_compute, "/").json["versions"]] == [
