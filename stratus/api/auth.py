@@ -119,8 +119,29 @@ def make_authenticator(conf, token_validator=None):
     return KeystoneAuth()
 
 
-def wrap_with_keystone(conf, app):
-    """Put keystonemiddleware's auth_token in front of app (keystone mode)."""
+class _PublicPaths:
+    """keystonemiddleware in front of every path but the public ones (the
+    version documents), which go straight to the app, as in Nova's and
+    Placement's paste pipelines: a client discovers versions without a
+    token."""
+
+    def __init__(self, app, protected, public_paths):
+        self.app = app
+        self.protected = protected
+        self.public_paths = frozenset(path.rstrip("/")
+                                      for path in public_paths)
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "").rstrip("/")
+        if path in self.public_paths:
+            return self.app(environ, start_response)
+        return self.protected(environ, start_response)
+
+
+def wrap_with_keystone(conf, app, public_paths=()):
+    """Put keystonemiddleware's auth_token in front of app (keystone mode);
+    public_paths (route templates such as "/" or "/v2.1", with or without
+    a trailing slash) are served without it."""
     if conf.api.auth_strategy != "keystone":
         return app
     from keystonemiddleware import auth_token
@@ -133,6 +154,8 @@ def wrap_with_keystone(conf, app):
                   "user): every request is refused (401). Configure "
                   "it, or choose [api] auth_strategy = builtin.")
         return app
+    if public_paths:
+        return _PublicPaths(app, protocol, public_paths)
     return protocol
 
 

@@ -12,7 +12,7 @@ from stratus.api import errors
 
 SERVICE_TYPE = "compute"
 MIN_VERSION = (2, 1)
-MAX_VERSION = (2, 100)
+MAX_VERSION = (2, 104)
 LEGACY_HEADER = "X-OpenStack-Nova-API-Version"
 HEADER = "OpenStack-API-Version"
 _VERSION_RE = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")

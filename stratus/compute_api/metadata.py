@@ -5,6 +5,7 @@ from stratus.compute_api import base
 from stratus import exception
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import fields
+from stratus.objects import request_spec as request_spec_obj
 from stratus.objects import tag as tag_obj
 
 # vm_states in which a server's metadata and tags may change.
@@ -31,6 +32,20 @@ class Metadata(base.APIBase):
         instance.update(updates)
         instance.save()
         return instance
+
+    def pin_availability_zone(self, ctx, instance, zone):
+        """2.104: zone None unpins the server (its moves may go to any
+        zone); otherwise zone must be the zone the server is in, which
+        pins it there again (400 for any other)."""
+        if zone is not None and zone != instance.get("availability_zone"):
+            raise exception.Invalid(
+                "The server can only be pinned to the availability zone "
+                "it is in (%s), not to %s."
+                % (instance.get("availability_zone"), zone))
+        spec = request_spec_obj.RequestSpec.get_by_instance_uuid(
+            ctx, instance.uuid)
+        spec.availability_zone = zone
+        spec.save()
 
     def update_metadata(self, ctx, instance, metadata, replace=False):
         """Merge (or with replace, set) the server's metadata; the result."""

@@ -33,7 +33,7 @@ def test_novaclient_boots_lists_and_deletes(http_cloud):
     auth_conf = _auth(http_cloud)["auth"]
     loader = loading.get_plugin_loader("password")
     auth = loader.load_from_options(**auth_conf)
-    # the newest microversion this novaclient knows; Stratus serves up to 2.100
+    # the newest microversion this novaclient knows; Stratus serves up to 2.104
     nova = nova_client.Client("2.96", session=session.Session(auth=auth))
     flavor = nova.flavors.find(name="m1.tiny")
     images = nova.glance.list()

@@ -49,10 +49,17 @@ def _api(req):
 
 
 def _aggregate_id(aggregate_id):
+    """As Nova: 400 for an id that is not an integer; any integer, zero
+    and negative ones too, is looked up (404 where no aggregate has it,
+    which is so of every number beyond the column's range)."""
     try:
-        return common.to_int(aggregate_id, "id", 0)
-    except exception.InvalidInput as exc:
-        raise errors.bad_request(exc.format_message())
+        number = int(aggregate_id)
+    except ValueError:
+        raise errors.bad_request(exception.InvalidInput(
+            reason="id must be an integer").format_message())
+    if not -common.MAX_INT - 1 <= number <= common.MAX_INT:
+        raise exception.AggregateNotFound(aggregate_id=aggregate_id)
+    return number
 
 
 def list_aggregates(req):

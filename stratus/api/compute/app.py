@@ -70,7 +70,7 @@ class ComputeApp(wsgi.Application):
         return super().handle(req)
 
     def prepare(self, req, template):
-        if template == "/":
+        if template in routes.UNVERSIONED:
             return
         req.api_version = microversion.parse(req.headers)
         if template in routes.UNAUTHENTICATED:
@@ -87,7 +87,7 @@ class ComputeApp(wsgi.Application):
         request_id = req.environ.get("openstack.request_id")
         response.headers["x-openstack-request-id"] = request_id
         response.headers["x-compute-request-id"] = request_id
-        if req.path_info.rstrip("/") not in ("",):
+        if req.environ.get("stratus.route") not in routes.UNVERSIONED:
             version = microversion.to_string(req.api_version)
             response.headers[microversion.HEADER] = "compute " + version
             response.headers[microversion.LEGACY_HEADER] = version
@@ -97,4 +97,5 @@ class ComputeApp(wsgi.Application):
 def make_app(conf, databases, messaging, token_validator=None,
              image_api=None):
     app = ComputeApp(conf, databases, messaging, token_validator, image_api)
-    return auth.wrap_with_keystone(conf, app)
+    return auth.wrap_with_keystone(conf, app,
+                                   public_paths=routes.UNAUTHENTICATED)

@@ -4,7 +4,8 @@ Microversions: 2.28 cpu_info becomes an object; 2.33 paging (limit,
 marker); 2.53 UUID ids, ``hypervisor_hostname_pattern`` and
 ``with_servers`` replace the search and servers routes; 2.75 ``servers``
 is always present when asked for; 2.88 drops the usage fields and the
-statistics and uptime routes, and show carries the uptime instead.
+statistics and uptime routes, and show and the detail list carry the
+uptime instead (null where the host cannot say).
 """
 import json
 
@@ -138,8 +139,12 @@ def _views(req, nodes, detail, with_servers):
         service = services.of(node)
         if service is not None:
             servers = _servers_on(ctx, node) if with_servers else None
+            extra = {}
+            if detail and req.api_version >= NO_USAGE_VERSION:
+                # As Nova: the detail list carries each one's uptime too.
+                extra["uptime"] = _uptime_or_none(req, node, service)
             views.append(hypervisor_view(req, node, service, detail,
-                                         servers))
+                                         servers, **extra))
     return views
 
 

@@ -2,6 +2,8 @@
 from stratus.api.compute import server_views
 from stratus.api.compute import servers
 from stratus.api import errors
+from stratus.api.schemas import common
+from stratus.api import validation
 from stratus.api import wsgi
 from stratus.policies import ips as policies
 
@@ -12,6 +14,7 @@ def _networks(req, server_id, rule):
     return server_views.networks(instance)
 
 
+@validation.query_schema(common.NO_QUERY_V2102, "2.102")
 def list_ips(req, server_id):
     networks = _networks(req, server_id, "index")
     return wsgi.json_response(req, {"addresses": {
@@ -19,6 +22,7 @@ def list_ips(req, server_id):
         for label, entries in networks.items()}})
 
 
+@validation.query_schema(common.NO_QUERY_V2102, "2.102")
 def show_ips(req, server_id, network):
     networks = _networks(req, server_id, "show")
     if network not in networks:

@@ -95,6 +95,8 @@ def list_migrations(req):
                                                limit=limit, marker=marker)
     except exception.MarkerNotFound as exc:
         raise errors.bad_request(exc.format_message())
+    # As Nova: a hidden migration (hidden=true asked for) is never shown.
+    found = [migration for migration in found if not migration.get("hidden")]
     body = {"migrations": [view(req, migration) for migration in found]}
     if version >= (2, 59):
         next_links = links.next_links(req, found, "os-migrations",

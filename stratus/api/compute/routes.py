@@ -7,6 +7,7 @@ from stratus.api import wsgi
 
 ROUTES = {
     "/": {"GET": "versions:list_versions"},
+    "/v2": {"GET": "versions:show_version_v2"},
     "/v2.1": {"GET": "versions:show_version"},
     "/v2.1/extensions": {"GET": "extensions:list_extensions"},
     "/v2.1/extensions/{alias}": {"GET": "extensions:show_extension"},
@@ -153,7 +154,9 @@ ROUTES = {
 }
 
 # Reachable without a token, as in Nova.
-UNAUTHENTICATED = {"/", "/v2.1"}
+UNAUTHENTICATED = {"/", "/v2", "/v2.1"}
+# Outside microversions: no version negotiated, no version headers.
+UNVERSIONED = {"/", "/v2"}
 
 # The APIs Nova removed (nova-network, cells v1, XenAPI agents, cloudpipe,
 # certificates, nova-console): 410 Gone for the methods Nova answers so,

@@ -246,9 +246,15 @@ def rebuild_server(req, server_id, body):
     if req.api_version >= (2, 54):
         # Shown from 2.54 even in the smaller body before 2.75.
         extra["key_name"] = instance.key_name
-    return servers._server_response(req, instance, status=202,
-                                    full=req.api_version >= (2, 75),
-                                    extra=extra)
+    if req.api_version >= (2, 57):
+        # As Nova: user_data under its own name, never among the
+        # OS-EXT-SRV-ATTR attributes of the 2.75 body.
+        extra["user_data"] = instance.user_data
+    return servers._server_response(
+        req, instance, status=202, full=req.api_version >= (2, 75),
+        extra=extra, user_data=False,
+        headers={"Location": links.root_url(req) + links.VERSION_PATH
+                 + "/servers/" + instance.uuid})
 
 
 def _api_action(method, rule):
@@ -325,7 +331,10 @@ def revert_resize(req, server_id, body):
 @validation.schema(action_schemas.migrate_v256, "2.56")
 def migrate_server(req, server_id, body):
     instance = _server(req, server_id, action_policies.MIGRATE)
-    host = (body["migrate"] or {}).get("host")
+    host = None
+    if req.api_version >= (2, 56) and body["migrate"]:
+        # Before 2.56 Nova looks at nothing in the body.
+        host = body["migrate"].get("host")
     if host is not None:
         servers.authorize_for(req, action_policies.MIGRATE_HOST, instance)
     try:

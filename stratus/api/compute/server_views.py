@@ -133,13 +133,16 @@ def _usage_time(value):
 class ServerView:
     """Renders servers for one request."""
 
-    def __init__(self, req, instances=(), full=True):
+    def __init__(self, req, instances=(), full=True, user_data=True):
         """full: every attribute, as show and list do (False: the smaller
-        body PUT returned before 2.75)."""
+        body PUT and rebuild returned before 2.75); user_data: whether the
+        extended attributes carry OS-EXT-SRV-ATTR:user_data (rebuild shows
+        user_data under its own name instead, from 2.57)."""
         self.req = req
         self.version = req.api_version
         self.root = links.root_url(req)
         self.full = full
+        self.user_data = user_data
         ctx = req.context
         self.extended = full and req.can(policies.EXTENDED_ATTRIBUTES)
         self.extra_specs = self.version >= (2, 47) and req.can(
@@ -262,9 +265,10 @@ class ServerView:
             server["OS-EXT-SRV-ATTR:hypervisor_hostname"] = get("node")
             if self.version >= (2, 3):
                 for key in ("reservation_id", "launch_index", "hostname",
-                            "kernel_id", "ramdisk_id", "root_device_name",
-                            "user_data"):
+                            "kernel_id", "ramdisk_id", "root_device_name"):
                     server["OS-EXT-SRV-ATTR:" + key] = get(key)
+                if self.user_data:
+                    server["OS-EXT-SRV-ATTR:user_data"] = get("user_data")
         server["OS-EXT-STS:task_state"] = get("task_state")
         server["OS-EXT-STS:vm_state"] = get("vm_state")
         server["OS-EXT-STS:power_state"] = get("power_state") or 0

@@ -234,6 +234,7 @@ def _sort_params(req):
 
 # One server ------------------------------------------------------------------
 
+@validation.query_schema(common.NO_QUERY_V2102, "2.102")
 def show_server(req, server_id):
     # The fault loads if the view shows one (ERROR and DELETED servers).
     try:
@@ -261,15 +262,18 @@ def _down_cell_response(req, mapping):
         mapping, spec, groups)})
 
 
-def _server_response(req, instance, status=200, full=True, extra=None):
+def _server_response(req, instance, status=200, full=True, extra=None,
+                     user_data=True, headers=None):
     """The server's detail; extra: keys to add (rebuild's adminPass)."""
     groups = None
     if req.api_version >= (2, 71):
         groups = req.app.compute_api.server_groups(req.context, instance.uuid)
-    view = server_views.ServerView(req, [instance], full=full)
+    view = server_views.ServerView(req, [instance], full=full,
+                                   user_data=user_data)
     shown = view.detail(instance, groups)
     shown.update(extra or {})
-    return wsgi.json_response(req, {"server": shown}, status=status)
+    return wsgi.json_response(req, {"server": shown}, status=status,
+                              headers=headers)
 
 
 @validation.schema(schemas.create, "2.1", "2.18")
@@ -484,7 +488,8 @@ def _security_groups(requested):
 @validation.schema(schemas.update, "2.1", "2.18")
 @validation.schema(schemas.update_v219, "2.19", "2.89")
 @validation.schema(schemas.update_v290, "2.90", "2.93")
-@validation.schema(schemas.update_v294, "2.94")
+@validation.schema(schemas.update_v294, "2.94", "2.103")
+@validation.schema(schemas.update_v2104, "2.104")
 def update_server(req, server_id):
     changes = req.json_document()["server"]
     instance = get_server(req, server_id, expected_attrs=SHOW_ATTRS)
@@ -499,6 +504,12 @@ def update_server(req, server_id):
             updates[field] = changes[key]
     if "OS-DCF:diskConfig" in changes:
         updates["auto_disk_config"] = changes["OS-DCF:diskConfig"] == "AUTO"
+    if "pinned_availability_zone" in changes:
+        try:
+            req.app.compute_api.pin_availability_zone(
+                req.context, instance, changes["pinned_availability_zone"])
+        except exception.Invalid as exc:
+            raise errors.bad_request(exc.format_message())
     instance = req.app.compute_api.update(req.context, instance, updates)
     return _server_response(req, instance, full=req.api_version >= (2, 75))
 

@@ -1,4 +1,6 @@
-"""Version documents: GET / (every major version) and GET /v2.1."""
+"""Version documents: GET / (every major version), GET /v2.1 and the
+legacy GET /v2 (the v2.0 document the root links to, as Nova serves it;
+the v2.0 API itself is not served)."""
 from stratus.api.compute import links
 from stratus.api import microversion
 from stratus.api import wsgi
@@ -23,10 +25,19 @@ def list_versions(req):
                                                  _version(req, _V21)]})
 
 
-def show_version(req):
-    body = _version(req, _V21, [{"href": "http://docs.openstack.org/",
+def _document(req, info, media_version):
+    body = _version(req, info, [{"href": "http://docs.openstack.org/",
                                  "rel": "describedby", "type": "text/html"}])
     body["media-types"] = [{
         "base": "application/json",
-        "type": "application/vnd.openstack.compute+json;version=2.1"}]
+        "type": "application/vnd.openstack.compute+json;version=%s"
+                % media_version}]
     return wsgi.json_response(req, {"version": body})
+
+
+def show_version(req):
+    return _document(req, _V21, "2.1")
+
+
+def show_version_v2(req):
+    return _document(req, _V20, "2")

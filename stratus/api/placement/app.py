@@ -78,4 +78,5 @@ class PlacementApp(wsgi.Application):
 
 def make_app(conf, databases, token_validator=None):
     return auth.wrap_with_keystone(
-        conf, PlacementApp(conf, databases, token_validator))
+        conf, PlacementApp(conf, databases, token_validator),
+        public_paths=routes.UNAUTHENTICATED)

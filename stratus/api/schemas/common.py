@@ -96,6 +96,11 @@ def query_schema(properties, strict=False):
     }
 
 
+# 2.102: routes that took no query parameters and ignored any now refuse
+# unknown ones (400), as the list APIs did from 2.75.
+NO_QUERY_V2102 = query_schema({}, strict=True)
+
+
 def strict_variant(schema):
     """The same query schema, rejecting unknown parameters (2.75)."""
     strict = copy.deepcopy(schema)

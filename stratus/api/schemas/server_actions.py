@@ -117,11 +117,14 @@ resize = _action("resize", _object({
     "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
 }, required=["flavorRef"]))
 
-confirm_resize = _action("confirmResize", {"type": "null"})
+# Nova takes any value for these (its schemas leave them unrestricted, as
+# its migrate before 2.56 had no schema): {"migrate": {}}, as clients
+# send it, is a request, and of a server that does not exist a 404.
+confirm_resize = _action("confirmResize", {})
 
-revert_resize = _action("revertResize", {"type": "null"})
+revert_resize = _action("revertResize", {})
 
-migrate = _action("migrate", {"type": "null"})
+migrate = _action("migrate", {})
 
 # 2.56: the destination host may be named (null: the scheduler picks).
 migrate_v256 = _action("migrate", {

@@ -250,6 +250,12 @@ _server(update_v290)["hostname"] = hostname
 update_v294 = copy.deepcopy(update_v290)
 _server(update_v294)["hostname"] = fqdn
 
+# 2.104: null unpins the server from its availability zone, the name of
+# the zone it is in pins it again.
+update_v2104 = copy.deepcopy(update_v294)
+_server(update_v2104)["pinned_availability_zone"] = {
+    "oneOf": [common.name, {"type": "null"}]}
+
 lock_v273 = {
     "type": "object",
     "properties": {

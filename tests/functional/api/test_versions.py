@@ -22,7 +22,7 @@ def test_root_lists_major_versions_without_auth(app):
         {"id": "v2.0", "status": "SUPPORTED", "version": "",
          "min_version": "", "updated": "2011-01-21T11:33:21Z",
          "links": [{"href": "http://localhost/v2/", "rel": "self"}]},
-        {"id": "v2.1", "status": "CURRENT", "version": "2.100",
+        {"id": "v2.1", "status": "CURRENT", "version": "2.104",
          "min_version": "2.1", "updated": "2013-07-23T11:33:21Z",
          "links": [{"href": "http://localhost/v2.1/", "rel": "self"}]}]}
 
@@ -31,7 +31,7 @@ def test_v2_1_document(app):
     response = _get(app, "/v2.1")
     assert response.status_int == 200
     assert response.json == {"version": {
-        "id": "v2.1", "status": "CURRENT", "version": "2.100",
+        "id": "v2.1", "status": "CURRENT", "version": "2.104",
         "min_version": "2.1", "updated": "2013-07-23T11:33:21Z",
         "links": [{"href": "http://localhost/v2.1/", "rel": "self"},
                   {"href": "http://docs.openstack.org/",

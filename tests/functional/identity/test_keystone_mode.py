@@ -11,6 +11,7 @@ import requests
 import webob
 
 from stratus.api.compute import app as compute_app
+from stratus.api.placement import app as placement_app
 from stratus import conf as stratus_conf
 from stratus import rpc
 from tests.functional.identity import serving
@@ -29,10 +30,9 @@ def _token(auth_url, user, password, project):
     return response.headers["X-Subject-Token"]
 
 
-@pytest.fixture
-def keystone_compute(served, sqlite_databases, tmp_path):
-    """The Compute API in keystone mode, configured the way an operator
-    configures Nova: a [keystone_authtoken] section in a config file."""
+def _keystone_conf(served, tmp_path):
+    """Keystone mode configured the way an operator configures Nova: a
+    [keystone_authtoken] section in a config file."""
     config = tmp_path / "stratus.conf"
     config.write_text(
         "[api]\nauth_strategy = keystone\n"
@@ -40,7 +40,13 @@ def keystone_compute(served, sqlite_databases, tmp_path):
         # Validate every time, so a revocation shows at once.
         + "token_cache_time = -1\n"
         "[glance]\napi_servers = %s\n" % served.server.url("image"))
-    conf = stratus_conf.build_conf(config_files=[str(config)])
+    return stratus_conf.build_conf(config_files=[str(config)])
+
+
+@pytest.fixture
+def keystone_compute(served, sqlite_databases, tmp_path):
+    """The Compute API in keystone mode."""
+    conf = _keystone_conf(served, tmp_path)
     messaging = rpc.Messaging(conf, url=rpc.IN_PROCESS_URL)
     yield compute_app.make_app(conf, sqlite_databases, messaging)
     messaging.cleanup()
@@ -91,3 +97,25 @@ def test_a_revoked_token_is_refused(served, keystone_compute):
         timeout=10)
     assert response.status_code == 204, response.text
     assert _get(keystone_compute, "/v2.1/servers", token).status_int == 401
+
+
+def test_the_version_documents_need_no_token(keystone_compute):
+    # As Nova's paste pipeline: version discovery before authentication.
+    for path in ("/", "/v2", "/v2/", "/v2.1", "/v2.1/"):
+        response = _get(keystone_compute, path)
+        assert response.status_int == 200, (path, response.text)
+    assert [v["id"] for v in _get(keystone_compute, "/").json["versions"]] == [
+        "v2.0", "v2.1"]
+    assert _get(keystone_compute, "/v2.1").json["version"]["id"] == "v2.1"
+    # Everything below the version document still needs one.
+    assert _get(keystone_compute, "/v2.1/flavors").status_int == 401
+
+
+def test_placement_root_needs_no_token(served, sqlite_databases, tmp_path):
+    placement = placement_app.make_app(_keystone_conf(served, tmp_path),
+                                       sqlite_databases)
+    response = webob.Request.blank("/").get_response(placement)
+    assert response.status_int == 200, response.text
+    assert response.json["versions"][0]["id"] == "v1.0"
+    assert webob.Request.blank("/resource_providers").get_response(
+        placement).status_int == 401

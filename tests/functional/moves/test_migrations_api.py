@@ -50,6 +50,8 @@ def test_os_migrations_by_microversion(moves_sqlite):
     host = listed[0]["source_compute"]
     assert len(env.migrations(version="2.1", source_compute=host)) >= 1
     assert env.migrations(version="2.1", host="nowhere") == []
+    # As Nova, hidden migrations are never shown, even when asked for.
+    assert env.migrations(version="2.1", hidden="true") == []
     assert len(env.migrations(version="2.23", migration_type="resize")) == 2
     assert env.migrations(version="2.23", migration_type="migration") == []
     assert len(env.migrations(version="2.80", user_id="demo")) == 2

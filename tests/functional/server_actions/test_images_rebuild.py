@@ -2,7 +2,10 @@
 into the built-in image service."""
 import base64
 
+import jsonschema
 import pytest
+
+from stratus.api.schemas.responses import server_actions as rebuild_schemas
 
 pytestmark = pytest.mark.slow
 
@@ -240,3 +243,26 @@ def test_rebuild_of_stopped_server_stays_stopped_and_failures(actions):
     response = actions.act(server_id, {"rebuild": {"imageRef": image_id}})
     assert response.status_int == 409
     assert "is locked" in response.json["conflictingRequest"]["message"]
+
+
+def test_rebuild_responses_have_novas_shape_at_every_version(actions):
+    """At each microversion where Nova's rebuild body changes, for an
+    admin (every policy-guarded field) and a member, the body is valid
+    against Nova's schema of that version (additionalProperties false),
+    so no field is missing or extra."""
+    server_id = actions.boot("shaped")["id"]
+    image_id = actions.demo.server(server_id)["image"]["id"]
+    for low, _, version in rebuild_schemas._ranges(
+            rebuild_schemas._REBUILD_STEPS):
+        schema = rebuild_schemas.rebuild_response(version)
+        for client in (actions.admin, actions.demo):
+            response = actions.act(server_id, {"rebuild": {
+                "imageRef": image_id}}, version=low, client=client)
+            assert response.status_int == 202, (low, response.text)
+            errors = [error.message for error in jsonschema.Draft202012Validator(
+                schema, format_checker=jsonschema.FormatChecker()
+            ).iter_errors(response.json)]
+            assert not errors, (low, errors)
+            assert response.headers["Location"].endswith(
+                "/v2.1/servers/%s" % server_id)
+            actions.settled(server_id)

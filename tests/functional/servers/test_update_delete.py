@@ -128,3 +128,4 @@ def test_a_locked_server_is_deleted_by_admins_only(sqlite_servers):
     assert response.json["conflictingRequest"]["message"] == (
         "Instance %s is locked" % placed.uuid)
     sqlite_servers.admin.delete("/servers/%s" % placed.uuid, expected=(204,))
+
