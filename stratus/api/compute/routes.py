@@ -8,6 +8,7 @@ from stratus.api import wsgi
 ROUTES = {
     "/": {"GET": "versions:list_versions"},
     "/v2.1": {"GET": "versions:show_version"},
+    "/openapi.json": {"GET": "openapi:show_openapi"},
     "/v2.1/extensions": {"GET": "extensions:list_extensions"},
     "/v2.1/extensions/{alias}": {"GET": "extensions:show_extension"},
     # Servers
@@ -125,8 +126,9 @@ ROUTES = {
     "/v2.1/os-hypervisors/{hypervisor_hostname_pattern}/servers": {"GET": "hypervisors:list_hypervisor_servers"},
 }
 
-# Reachable without a token, as in Nova.
-UNAUTHENTICATED = {"/", "/v2.1"}
+# Reachable without a token, as in Nova; the OpenAPI document is public
+# like the version documents (docs/openapi.md).
+UNAUTHENTICATED = {"/", "/v2.1", "/openapi.json"}
 
 # The APIs Nova removed (nova-network, cells v1, XenAPI agents, cloudpipe,
 # certificates, nova-console): 410 Gone for the methods Nova answers so,
