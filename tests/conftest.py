@@ -127,3 +127,5 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             "response schemas: %d answers checked, %d known drifts seen"
             % (response_check.CHECKED[0], len(response_check.DRIFT)))
+        for line in sorted(set(response_check.DRIFT))[:10]:
+            terminalreporter.write_line("  known drift: " + line)

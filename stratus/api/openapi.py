@@ -78,7 +78,7 @@ def _responses(table, method, template, latest, actions=()):
     ranges, by_status = [], {}
     last = None
     for key in keys:
-        for low, high, status, schema in table.responses.get(key, ()):
+        for low, high, status, _schema in table.responses.get(key, ()):
             entry = {"status": status, "min_version": low,
                      "max_version": high}
             if len(key) == 3:

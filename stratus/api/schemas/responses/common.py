@@ -33,7 +33,8 @@ collection_links = {"type": "array", "items": link}
 def obj(properties, required=None, additional=False):
     """An object schema: every property listed; required defaults to all."""
     return {"type": "object", "properties": properties,
-            "required": sorted(properties if required is None else required),
+            "required": sorted(set(properties if required is None
+                                   else required)),
             "additionalProperties": additional}
 
 
