@@ -29,6 +29,7 @@ import json
 import pkgutil
 
 from jsonschema import Draft202012Validator
+from jsonschema import FormatChecker
 from jsonschema.exceptions import best_match
 
 COMPUTE = "compute"
@@ -107,7 +108,8 @@ def table(api):
 
 @functools.lru_cache(maxsize=None)
 def _validator(schema_json):
-    return Draft202012Validator(json.loads(schema_json))
+    return Draft202012Validator(json.loads(schema_json),
+                                format_checker=FormatChecker())
 
 
 def validate(schema, document):

@@ -19,7 +19,7 @@ metadata = {"type": "object", "additionalProperties": {"type": "string"}}
 
 link = {
     "type": "object",
-    "properties": {"href": {"type": "string", "format": "uri"},
+    "properties": {"href": {"type": "string", "format": "uri-reference"},
                    "rel": {"type": "string"},
                    "type": {"type": "string"}},
     "required": ["href", "rel"],
