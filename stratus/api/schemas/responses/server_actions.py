@@ -27,7 +27,8 @@ RESPONSES = {
 }
 
 # Fixes under way (branch apifixes): the rebuild answer lacks user_data
-# from 2.57 and the later fields of 2.75, 2.96, 2.98 and 2.100.
+# from 2.57 and the later fields of 2.75, 2.96, 2.98 (image properties)
+# and 2.100.
 KNOWN_DRIFT = [
     ("POST", _ACTION, "rebuild", "2.57", None),
 ]
