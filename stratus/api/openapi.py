@@ -100,11 +100,14 @@ def _responses(table, method, template, latest, actions=()):
     for status, schemas in sorted(by_status.items()):
         bodies = [s for s in schemas if s is not None]
         response = {"description": "Success"}
-        if bodies:
-            body = bodies[0] if len(bodies) == 1 and None not in schemas \
-                else {"anyOf": bodies}
-            if None in schemas:
-                response["description"] += " (some answers have no body)"
+        if bodies and None in schemas:
+            # Some actions answer this status with a body, others without:
+            # OpenAPI cannot say "a body or none" (the response tables can).
+            response["description"] += (
+                " (a body for some actions, none for others: see "
+                "x-openstack-actions)")
+        elif bodies:
+            body = bodies[0] if len(bodies) == 1 else {"anyOf": bodies}
             response["content"] = {JSON: {"schema": copy.deepcopy(body)}}
         responses[str(status)] = response
     error = {"description": "An error", "content": {JSON: {
