@@ -35,7 +35,7 @@ _stats = c.obj({name: c.integer for name in ["count"] + list(_usage)})
 _uptime = c.obj({"id": c.integer, "hypervisor_hostname": c.string,
                  "state": {"enum": ["up", "down"]},
                  "status": {"enum": ["enabled", "disabled"]},
-                 "uptime": c.nullable_string})
+                 "uptime": c.string})
 _uptime_v253 = dict(_uptime, properties=dict(_uptime["properties"],
                                              id=c.string))
 
