@@ -118,9 +118,10 @@ def _responses(table, method, template, latest, actions=()):
 
 
 def _operation(api, table, method, template, handler, latest, actions_of):
+    resource = handler.__module__.rsplit(".", 1)[-1]
     operation = {
-        "operationId": "%s_%s" % (handler.__module__.rsplit(".", 1)[-1],
-                                  handler.__name__),
+        "operationId": "%s_%s" % (resource, handler.__name__),
+        "tags": [resource],
         "parameters": _path_parameters(template) + _query_parameters(
             _latest_body_schema(handler, "_query_schemas", latest)),
     }
