@@ -131,8 +131,8 @@ def _operation(api, table, method, template, handler, latest, actions_of):
     actions = actions_of(handler)
     body = _latest_body_schema(handler, "_body_schemas", latest)
     if actions:
-        bodies = [b for b in (_latest_body_schema(f, "_body_schemas", latest)
-                              for f in actions.values()) if b]
+        bodies = [_latest_body_schema(f, "_body_schemas", latest)
+                  or _any_value(name) for name, f in sorted(actions.items())]
         operation["x-openstack-actions"] = sorted(actions)
         if bodies:
             body = {"anyOf": bodies}
@@ -148,6 +148,13 @@ def _operation(api, table, method, template, handler, latest, actions_of):
     if template in api["unauthenticated"]:
         operation["security"] = []
     return operation
+
+
+def _any_value(action):
+    """The body of an action whose handler has no schema: its name, with
+    any value (the handler does not read it)."""
+    return {"type": "object", "properties": {action: {}},
+            "required": [action], "additionalProperties": False}
 
 
 def _actions_of(handler):
