@@ -63,7 +63,8 @@ def fuzz(app, api, token, seeds):
             statuses[response.status_code] += 1
             try:
                 case.validate_response(response, checks=CHECKS)
-            except Exception as exc:  # noqa: BLE001 - collected, then failed
+            # schemathesis' FailureGroup is a BaseExceptionGroup
+            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001
                 failures.setdefault(operation.label, str(exc)[:1500])
         run()
     return operations, statuses, failures
