@@ -16,6 +16,8 @@ table cannot tell (the proxies) is written here.
 NOVA_ROUTES = {
     "/": ("GET",),
     "/v2.1": ("GET",),
+    # the version document again, whatever the id
+    "/v2.1/versions/{version_id}": ("GET",),
     "/v2.1/extensions": ("GET",),
     "/v2.1/extensions/{alias}": ("GET",),
     "/v2.1/flavors": ("GET", "POST"),
