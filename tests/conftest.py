@@ -7,6 +7,7 @@ import pytest
 from stratus import conf as stratus_conf
 from stratus import objects
 from stratus.db import setup as db_setup
+from stratus.testing import response_check
 from tests import dbs
 
 objects.register_all()
@@ -102,3 +103,29 @@ def pytest_collection_modifyitems(config, items):
     def runs_long(item):
         return item.get_closest_marker("xdist_group") is not None
     items.sort(key=lambda item: not runs_long(item))
+
+
+# Every answer of the Compute and Placement APIs that a test sees is
+# checked against its response schema (stratus/api/schemas/responses/,
+# docs/api-schemas.md); there is no opting out.
+response_check.install()
+
+
+@pytest.fixture(autouse=True)
+def _responses_fit_their_schemas():
+    response_check.take_violations()
+    yield
+    found = response_check.take_violations()
+    if found:
+        unique = list(dict.fromkeys(found))
+        pytest.fail("%d answers broke their response schema:\n%s" % (
+            len(found), "\n".join(unique[:20])), pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if response_check.CHECKED[0]:
+        terminalreporter.write_line(
+            "response schemas: %d answers checked, %d known drifts seen"
+            % (response_check.CHECKED[0], len(response_check.DRIFT)))
+        for line in sorted(set(response_check.DRIFT))[:10]:
+            terminalreporter.write_line("  known drift: " + line)

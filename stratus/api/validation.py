@@ -2,8 +2,10 @@
 
 ``@schema(body_schema, "2.1", "2.18")`` may be stacked: the first schema
 whose version range holds the request's microversion applies. The schemas
-stay attached to the handler, so the OpenAPI document is generated from
-them.
+stay attached to the handler (``_body_schemas``, ``_query_schemas``):
+stratus/api/openapi.py generates the OpenAPI documents (served at
+GET /openapi.json, copied to docs/openapi/) from them, the route tables and
+the response schemas (docs/openapi.md).
 """
 import functools
 

@@ -9,6 +9,8 @@ ROUTES = {
     "/": {"GET": "versions:list_versions"},
     "/v2": {"GET": "versions:show_version_v2"},
     "/v2.1": {"GET": "versions:show_version"},
+    "/v2.1/versions/{version_id}": {"GET": "versions:show_version_by_id"},
+    "/openapi.json": {"GET": "openapi:show_openapi"},
     "/v2.1/extensions": {"GET": "extensions:list_extensions"},
     "/v2.1/extensions/{alias}": {"GET": "extensions:show_extension"},
     # Servers
@@ -153,8 +155,9 @@ ROUTES = {
     "/v2.1/os-hosts/{host_name}/startup": {"GET": "hosts:startup_host"},
 }
 
-# Reachable without a token, as in Nova.
-UNAUTHENTICATED = {"/", "/v2", "/v2.1"}
+# Reachable without a token, as in Nova; the OpenAPI document is public
+# like the version documents (docs/openapi.md).
+UNAUTHENTICATED = {"/", "/v2", "/v2.1", "/openapi.json"}
 # Outside microversions: no version negotiated, no version headers.
 UNVERSIONED = {"/", "/v2"}
 

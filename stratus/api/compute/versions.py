@@ -2,6 +2,7 @@
 legacy GET /v2 (the v2.0 document the root links to, as Nova serves it;
 the v2.0 API itself is not served)."""
 from stratus.api.compute import links
+from stratus.api import errors
 from stratus.api import microversion
 from stratus.api import wsgi
 
@@ -41,3 +42,13 @@ def show_version(req):
 
 def show_version_v2(req):
     return _document(req, _V20, "2")
+
+
+def show_version_by_id(req, version_id):
+    """GET /v2.1/versions/{id}: the document of that major version, as
+    Nova's versions controller shows it; 404 for any other id."""
+    if version_id == "v2.1":
+        return show_version(req)
+    if version_id == "v2.0":
+        return show_version_v2(req)
+    raise errors.not_found("Version %s could not be found." % version_id)

@@ -8,6 +8,7 @@ from stratus.api import wsgi
 
 ROUTES = {
     "/": {"GET": "root:home"},
+    "/openapi.json": {"GET": "openapi:show_openapi"},
     "/resource_providers": {
         "GET": "resource_provider:list_resource_providers",
         "POST": "resource_provider:create_resource_provider"},
@@ -58,7 +59,7 @@ ROUTES = {
     "/reshaper": {"POST": "reshaper:reshape"},
 }
 
-UNAUTHENTICATED = frozenset(["/"])
+UNAUTHENTICATED = frozenset(["/", "/openapi.json"])
 
 
 def resolve():

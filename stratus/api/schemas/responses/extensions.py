@@ -1,42 +1,13 @@
-"""Responses of /extensions, after Nova's extension_info schemas."""
+"""/extensions (Nova's api-ref "Extensions", deprecated)."""
+from stratus.api.schemas.responses import common as c
 
-_LINKS = {"type": "array", "items": {
-    "type": "object",
-    "properties": {"href": {"type": "string", "format": "uri"},
-                   "rel": {"type": "string"}},
-    "required": ["href", "rel"]}}
-
-_EXTENSION = {
-    "type": "object",
-    "properties": {
-        "alias": {"type": "string"},
-        "description": {"type": "string"},
-        "links": _LINKS,
-        "name": {"type": "string"},
-        "namespace": {"type": "string"},
-        "updated": {"type": "string", "format": "date-time"},
-    },
-    "required": ["alias", "description", "links", "name", "namespace",
-                 "updated"],
-    "additionalProperties": False,
-}
+_extension = c.obj({"name": c.string, "alias": c.string,
+                    "description": c.string, "namespace": c.string,
+                    "updated": c.datetime, "links": c.array_of(c.link)})
 
 RESPONSES = {
-    ("GET", "/v2.1/extensions"): [
-        ("2.1", None, 200, {
-            "type": "object",
-            "properties": {"extensions": {"type": "array",
-                                          "items": _EXTENSION}},
-            "required": ["extensions"],
-            "additionalProperties": False,
-        }),
-    ],
-    ("GET", "/v2.1/extensions/{alias}"): [
-        ("2.1", None, 200, {
-            "type": "object",
-            "properties": {"extension": _EXTENSION},
-            "required": ["extension"],
-            "additionalProperties": False,
-        }),
-    ],
+    ("GET", "/v2.1/extensions"): c.one(
+        200, c.wrap("extensions", c.array_of(_extension))),
+    ("GET", "/v2.1/extensions/{alias}"): c.one(
+        200, c.wrap("extension", _extension)),
 }

@@ -65,11 +65,25 @@ _UPDATE = {
     "additionalProperties": False,
 }
 
+
+
+def _power_action(action):
+    return {"type": "object",
+            "properties": {"host": {"type": "string"},
+                           "power_action": {"const": action}},
+            "required": ["host", "power_action"],
+            "additionalProperties": False}
+
+
 RESPONSES = {
     ("GET", "/v2.1/os-hosts"): [("2.1", "2.42", 200, _LIST)],
     ("GET", "/v2.1/os-hosts/{host_name}"): [("2.1", "2.42", 200, _SHOW)],
     ("PUT", "/v2.1/os-hosts/{host_name}"): [("2.1", "2.42", 200, _UPDATE)],
-    ("GET", "/v2.1/os-hosts/{host_name}/reboot"): [],
-    ("GET", "/v2.1/os-hosts/{host_name}/shutdown"): [],
-    ("GET", "/v2.1/os-hosts/{host_name}/startup"): [],
+    # What Nova answers where the driver can act (on libvirt: 501).
+    ("GET", "/v2.1/os-hosts/{host_name}/reboot"): [
+        ("2.1", "2.42", 200, _power_action("reboot"))],
+    ("GET", "/v2.1/os-hosts/{host_name}/shutdown"): [
+        ("2.1", "2.42", 200, _power_action("shutdown"))],
+    ("GET", "/v2.1/os-hosts/{host_name}/startup"): [
+        ("2.1", "2.42", 200, _power_action("startup"))],
 }

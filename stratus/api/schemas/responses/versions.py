@@ -1,38 +1,26 @@
-"""Responses of the legacy v2.0 version document (GET /v2), added on this
-branch; "/" and "/v2.1" are described with the other existing routes."""
+"""/ and /v2.1: the version documents (Nova's api-ref "API versions")."""
+from stratus.api.schemas.responses import common as c
 
-_LINKS = {"type": "array", "items": {
-    "type": "object",
-    "properties": {"href": {"type": "string", "format": "uri"},
-                   "rel": {"type": "string"},
-                   "type": {"type": "string"}},
-    "required": ["href", "rel"], "additionalProperties": False}}
-
-_VERSION = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "string", "const": "v2.0"},
-        "links": _LINKS,
-        "media-types": {"type": "array", "items": {
-            "type": "object",
-            "properties": {"base": {"type": "string"},
-                           "type": {"type": "string"}},
-            "required": ["base", "type"], "additionalProperties": False}},
-        "min_version": {"type": "string", "const": ""},
-        "status": {"type": "string", "const": "SUPPORTED"},
-        "updated": {"type": "string", "format": "date-time"},
-        "version": {"type": "string", "const": ""},
-    },
-    "required": ["id", "links", "media-types", "min_version", "status",
-                 "updated", "version"],
-    "additionalProperties": False,
-}
+_media_type = c.obj({"base": c.string, "type": c.string})
+_version = c.obj({"id": c.string, "status": {
+                      "enum": ["CURRENT", "SUPPORTED", "DEPRECATED"]},
+                  "version": c.string, "min_version": c.string,
+                  "updated": c.datetime, "links": c.links,
+                  "media-types": c.array_of(_media_type)},
+                 required=["id", "status", "version", "min_version",
+                           "updated", "links"])
 
 RESPONSES = {
-    # Outside microversions: one shape whatever version header is sent.
-    ("GET", "/v2"): [
-        ("2.1", None, 200, {
-            "type": "object", "properties": {"version": _VERSION},
-            "required": ["version"], "additionalProperties": False}),
-    ],
+    ("GET", "/"): c.one(200, c.wrap("versions", c.array_of(_version))),
+    ("GET", "/v2.1"): c.one(200, c.wrap("version", _version)),
+    # The v2.0 document GET / links to (outside microversions).
+    ("GET", "/v2"): c.one(200, c.wrap("version", _version)),
+    ("GET", "/v2.1/versions/{version_id}"): c.one(
+        200, c.wrap("version", _version)),
 }
+
+# GET /openapi.json: an OpenAPI 3.1 document (stratus/api/openapi.py).
+OPENAPI = {"type": "object", "required": ["openapi", "info", "paths"],
+           "properties": {"openapi": {"type": "string",
+                                      "pattern": "^3\\.1\\."}}}
+RESPONSES[("GET", "/openapi.json")] = c.one(200, OPENAPI)
