@@ -10,6 +10,7 @@ import re
 
 from stratus.api.compute import links
 from stratus.api.compute import remote_consoles
+from stratus.api.compute import removed
 from stratus.api.compute import servers
 from stratus.api import errors
 from stratus.api.schemas import common
@@ -435,6 +436,12 @@ def evacuate_server(req, server_id, body):
     return wsgi.empty_response(req, 200)
 
 
+@validation.schema(action_schemas.any_value("resetNetwork"))
+def reset_network(req, server_id, body):
+    """Gone with nova-network (Nova 23.0.0): 410, as Nova answers."""
+    return removed.gone(req)
+
+
 ACTIONS = {
     "lock": lock_server,
     "unlock": unlock_server,
@@ -480,6 +487,7 @@ ACTIONS = {
     "migrate": migrate_server,
     "os-migrateLive": migrate_live,
     "evacuate": evacuate_server,
+    "resetNetwork": reset_network,
     # 2.1 - 2.5; from 2.6 POST /servers/{id}/remote-consoles.
     **remote_consoles.CONSOLE_ACTIONS,
 }
