@@ -356,6 +356,13 @@ class ConsoleTypeUnavailable(Invalid):
     msg_fmt = "Unavailable console type %(console_type)s."
 
 
+class ConsolesNotSupportedByDriver(StratusException):
+    """The host's driver has no remote consoles: Nova's 501 (its drivers
+    raise NotImplementedError)."""
+    msg_fmt = "The requested functionality is not supported."
+    code = 501
+
+
 # Server actions -------------------------------------------------------------
 
 class InstanceNotReady(Conflict):

@@ -71,7 +71,8 @@ def _nested(depth, leaf=b"1"):
     return b'{"a":' * depth + leaf + b"}" * depth
 
 
-# (label, body, Content-Type, chunked): every write route gets each.
+# (label, body, Content-Type, chunked[, headers]): every write route gets
+# each (with those headers instead of the API's usual ones, if given).
 BODIES = [
     ("empty", b"", JSON, False),
     ("truncated", b"{", JSON, False),
@@ -108,7 +109,8 @@ BODIES = [
 QUICK_BODIES = ["empty", "not json", "not utf-8", "NaN", "huge int",
                 "nested 1000 arrays", "nested 1000 objects", "NUL escape",
                 "not latin-1", "100 kB value", "oversized",
-                "oversized chunked"]
+                "oversized chunked", "console 2.1", "console 2.5",
+                "console serial"]
 
 CONTENT_TYPES = ["text/plain", "application/xml", "multipart/form-data",
                  "application/x-www-form-urlencoded",
@@ -211,7 +213,21 @@ def _compute_bodies():
                 ("aggregate", {"aggregate": {"name": "\u2603" * 300,
                                              "availability_zone": 5}}),
                 ("action huge", {"os-getConsoleOutput": {"length": 2 ** 70}}),
-            )]
+            )] + [
+        # The console actions exist up to 2.5 only.
+        (label, json.dumps(document).encode(), JSON, False,
+         {"OpenStack-API-Version": "compute %s" % version})
+        for label, version, document in (
+            ("console 2.1", "2.1", {"os-getVNCConsole": {
+                "type": "\u2603" * 300}}),
+            ("console 2.5", "2.5", {"os-getRDPConsole": {
+                "type": 2 ** 70}}),
+            ("console null", "2.1", {"os-getSerialConsole": None}),
+            ("console serial", "2.1", {"os-getSerialConsole": {
+                "type": "serial"}}),
+            ("console spice", "2.5", {"os-getSPICEConsole": {
+                "type": "spice-html5", "x": [None] * 100}}),
+        )]
 
 
 def _placement_bodies():
@@ -380,13 +396,14 @@ def probes(spec, thorough=True, seeds=None):
         for method in _WRITE:
             if method not in declared:
                 continue
-            for label, body, content_type, chunked in bodies:
+            for label, body, content_type, chunked, *headers in bodies:
                 expect = ()
                 if (len(body) > input_guard.DEFAULT_MAX_BODY
                         and (template, method) not in spec.streamed):
                     expect = (413,)
                 yield Probe(spec.name, method, sample, label, body,
-                            content_type, chunked, expect)
+                            content_type, chunked, expect,
+                            headers=headers[0] if headers else None)
             for content_type in (CONTENT_TYPES if thorough
                                  else CONTENT_TYPES[:3]):
                 yield Probe(spec.name, method, sample, "content type",

@@ -49,3 +49,33 @@ def test_novaclient_boots_lists_and_deletes(http_cloud):
     while nova.servers.list():
         assert time.monotonic() < deadline
         time.sleep(0.1)
+
+
+def test_novaclient_gets_consoles_with_the_actions_of_before_2_6(http_cloud):
+    """python-novaclient's get_vnc_console / get_serial_console below 2.6
+    send os-getVNCConsole / os-getSerialConsole; from 2.6 remote-consoles."""
+    import time
+
+    from keystoneauth1 import loading
+    from keystoneauth1 import session
+    from novaclient import client as nova_client
+    auth = loading.get_plugin_loader("password").load_from_options(
+        **_auth(http_cloud)["auth"])
+    auth_session = session.Session(auth=auth)
+    nova = nova_client.Client("2.37", session=auth_session)
+    flavor = nova.flavors.find(name="m1.tiny")
+    server = nova.servers.create("console-vm", nova.glance.list()[0].id,
+                                 flavor.id, nics="none")
+    deadline = time.monotonic() + 30
+    while nova.servers.get(server.id).status != "ACTIVE":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    legacy = nova_client.Client("2.1", session=auth_session)
+    vnc = legacy.servers.get_vnc_console(server.id, "novnc")
+    assert vnc["console"]["type"] == "novnc"
+    assert "vnc_auto.html?path=%3Ftoken%3D" in vnc["console"]["url"]
+    serial = legacy.servers.get_serial_console(server.id, "serial")
+    assert serial["console"]["url"].startswith("ws://")
+    current = nova.servers.get_vnc_console(server.id, "novnc")
+    assert current["remote_console"]["protocol"] == "vnc"
+    nova.servers.delete(server.id)

@@ -257,11 +257,12 @@ def served_actions(route):
 
 
 def action_status(route, name):
+    """A removed action is answered (410) but not served."""
     from stratus.api.compute import routes
-    if name in served_actions(route):
-        return "served"
     if name in REMOVED_ACTIONS or "POST" in routes.REMOVED.get(route, {}):
         return "removed"
+    if name in served_actions(route):
+        return "served"
     return NOVA_ACTIONS[route][name] or "missing"
 
 

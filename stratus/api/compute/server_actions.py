@@ -9,6 +9,8 @@ stratus/compute/states.py; docs/server-actions.md describes each one.
 import re
 
 from stratus.api.compute import links
+from stratus.api.compute import remote_consoles
+from stratus.api.compute import removed
 from stratus.api.compute import servers
 from stratus.api import errors
 from stratus.api.schemas import common
@@ -53,6 +55,7 @@ def lock_server(req, server_id, body):
     return _accepted(req)
 
 
+@validation.schema(action_schemas.any_value("unlock"))
 def unlock_server(req, server_id, body):
     instance = servers.get_server(req, server_id)
     servers.authorize_for(req, policies.LOCK % "unlock", instance)
@@ -79,8 +82,9 @@ def reboot_server(req, server_id, body):
     return _accepted(req)
 
 
-def _simple_action(action, rule, min_version=None):
-    """A handler for an action that takes nothing but the server."""
+def _simple_action(action, rule, min_version=None, name=None):
+    """A handler for an action that takes nothing but the server (name:
+    the action's name in the body; any value, as Nova)."""
     def handler(req, server_id, body):
         if min_version and req.api_version < min_version:
             raise errors.bad_request("There is no such action: %s"
@@ -89,7 +93,9 @@ def _simple_action(action, rule, min_version=None):
         req.app.compute_api.power_action(req.context, instance, action)
         return _accepted(req)
     handler.__name__ = "%s_server" % action
-    return handler
+    if name is None:
+        return handler
+    return validation.schema(action_schemas.any_value(name))(handler)
 
 
 @validation.schema(action_schemas.trigger_crash_dump, "2.17")
@@ -257,8 +263,10 @@ def rebuild_server(req, server_id, body):
                  + "/servers/" + instance.uuid})
 
 
-def _api_action(method, rule):
-    """A handler that calls compute_api.<method>(context, server)."""
+def _api_action(name, method, rule):
+    """A handler that calls compute_api.<method>(context, server); the
+    action's value may be anything, as Nova."""
+    @validation.schema(action_schemas.any_value(name))
     def handler(req, server_id, body):
         instance = _server(req, server_id, rule)
         getattr(req.app.compute_api, method)(req.context, instance)
@@ -428,36 +436,50 @@ def evacuate_server(req, server_id, body):
     return wsgi.empty_response(req, 200)
 
 
+@validation.schema(action_schemas.any_value("resetNetwork"))
+def reset_network(req, server_id, body):
+    """Gone with nova-network (Nova 23.0.0): 410, as Nova answers."""
+    return removed.gone(req)
+
+
 ACTIONS = {
     "lock": lock_server,
     "unlock": unlock_server,
     "reboot": reboot_server,
-    "os-stop": _simple_action("stop", action_policies.STOP),
-    "os-start": _simple_action("start", action_policies.START),
-    "pause": _simple_action("pause", action_policies.PAUSE % "pause"),
-    "unpause": _simple_action("unpause", action_policies.PAUSE % "unpause"),
-    "suspend": _simple_action("suspend",
-                              action_policies.SUSPEND % "suspend"),
-    "resume": _simple_action("resume", action_policies.SUSPEND % "resume"),
+    "os-stop": _simple_action("stop", action_policies.STOP, name="os-stop"),
+    "os-start": _simple_action("start", action_policies.START,
+                               name="os-start"),
+    "pause": _simple_action("pause", action_policies.PAUSE % "pause",
+                            name="pause"),
+    "unpause": _simple_action("unpause", action_policies.PAUSE % "unpause",
+                              name="unpause"),
+    "suspend": _simple_action("suspend", action_policies.SUSPEND % "suspend",
+                              name="suspend"),
+    "resume": _simple_action("resume", action_policies.SUSPEND % "resume",
+                             name="resume"),
     "rescue": rescue_server,
-    "unrescue": _simple_action("unrescue", action_policies.UNRESCUE),
+    "unrescue": _simple_action("unrescue", action_policies.UNRESCUE,
+                               name="unrescue"),
     "trigger_crash_dump": trigger_crash_dump,
     "changePassword": change_password,
     "os-resetState": reset_state,
     "injectNetworkInfo": _simple_action(
         "injectNetworkInfo",
-        action_policies.ADMIN_ACTIONS % "inject_network_info"),
+        action_policies.ADMIN_ACTIONS % "inject_network_info",
+        name="injectNetworkInfo"),
     "os-getConsoleOutput": get_console_output,
     "createImage": create_image,
     "createBackup": create_backup,
     "rebuild": rebuild_server,
-    "restore": _api_action("restore",
+    "restore": _api_action("restore", "restore",
                            action_policies.DEFERRED_DELETE % "restore"),
-    "forceDelete": _api_action("force_delete",
+    "forceDelete": _api_action("forceDelete", "force_delete",
                                action_policies.DEFERRED_DELETE % "force"),
-    "shelve": _api_action("shelve", action_policies.SHELVE % "shelve"),
+    "shelve": _api_action("shelve", "shelve",
+                          action_policies.SHELVE % "shelve"),
     "shelveOffload": _api_action(
-        "shelve_offload", action_policies.SHELVE % "shelve_offload"),
+        "shelveOffload", "shelve_offload",
+        action_policies.SHELVE % "shelve_offload"),
     "unshelve": unshelve_server,
     "resize": resize_server,
     "confirmResize": confirm_resize,
@@ -465,4 +487,7 @@ ACTIONS = {
     "migrate": migrate_server,
     "os-migrateLive": migrate_live,
     "evacuate": evacuate_server,
+    "resetNetwork": reset_network,
+    # 2.1 - 2.5; from 2.6 POST /servers/{id}/remote-consoles.
+    **remote_consoles.CONSOLE_ACTIONS,
 }

@@ -1,6 +1,6 @@
 """Request schemas of the server actions (POST /servers/{id}/action), per
-microversion as Nova has them. Actions whose body Nova never looks at
-(os-stop, pause, ...) have no schema."""
+microversion as Nova has them. The console actions of before 2.6 are in
+remote_consoles.py."""
 import copy
 
 from stratus.api.schemas import common
@@ -14,6 +14,12 @@ def _action(name, body, required=True):
         "required": [name] if required else [],
         "additionalProperties": False,
     }
+
+
+def any_value(name):
+    """{name: anything}: Nova 34's schema of the actions whose value it
+    never reads (os-stop, pause, shelve, ...; clients send null or {})."""
+    return _action(name, {})
 
 
 def _object(properties, required=()):
@@ -97,7 +103,7 @@ _rebuild(rebuild_v294)["hostname"] = servers.fqdn
 # Nova's unshelve bodies: anything before 2.77; null or an object naming
 # the zone at 2.77 - 2.90; null or an object with an optional zone (null
 # unpins the server) and host from 2.91.
-unshelve = _action("unshelve", {})
+unshelve = any_value("unshelve")
 
 unshelve_v277 = _action("unshelve", {
     "type": ["object", "null"],
@@ -120,11 +126,11 @@ resize = _action("resize", _object({
 # Nova takes any value for these (its schemas leave them unrestricted, as
 # its migrate before 2.56 had no schema): {"migrate": {}}, as clients
 # send it, is a request, and of a server that does not exist a 404.
-confirm_resize = _action("confirmResize", {})
+confirm_resize = any_value("confirmResize")
 
-revert_resize = _action("revertResize", {})
+revert_resize = any_value("revertResize")
 
-migrate = _action("migrate", {})
+migrate = any_value("migrate")
 
 # 2.56: the destination host may be named (null: the scheduler picks).
 migrate_v256 = _action("migrate", {

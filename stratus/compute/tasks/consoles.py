@@ -21,8 +21,7 @@ class ConsolesMixin:
 
     def _remote_console(self, instance):
         if not virt_driver.supports(self.driver, virt_driver.RemoteConsoles):
-            raise exception.ConsoleTypeUnavailable(
-                console_type="remote (driver %s)" % self.driver.name)
+            raise exception.ConsolesNotSupportedByDriver()
         if self.driver.get_power_state(instance) != PowerState.RUNNING:
             raise exception.InstanceNotReady(instance_id=instance.uuid)
         return self.driver

@@ -26,6 +26,10 @@ INDEX = SAMPLES / "index.yaml"
 WRITE = os.environ.get("STRATUS_API_SAMPLES") == "write"
 
 _VARYING_TEXT = [
+    # a console URL's one-use token (secrets.token_urlsafe(32)), plain or
+    # URL-quoted inside noVNC's path
+    (re.compile(r"(?<=token=)[\w-]{43}|(?<=token%3D)[\w-]{43}"),
+     "%(token)s"),
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
                 r"[0-9a-f]{12}"), "%(uuid)s"),
     (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?"

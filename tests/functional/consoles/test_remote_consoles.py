@@ -14,6 +14,7 @@ from stratus.console import proxy
 from stratus import context as stratus_context
 from stratus.objects import console_auth_token as tokens
 from stratus.objects import console_connection
+from stratus.virt import driver as virt_driver
 from tests.functional import cloud as cloud_harness
 from tests.functional.consoles import wsclient
 
@@ -257,6 +258,48 @@ def test_disabled_console_is_unavailable(conf, cloud, api):
     assert response.status_int == 400, response.text
     assert "Unavailable console type serial" in \
         response.json["badRequest"]["message"]
+
+
+
+def _legacy_console(api, server_id, action, kind, version="2.1"):
+    """The deprecated console action of before 2.6."""
+    return api.request("POST", "/v2.1/servers/%s/action" % server_id,
+                       {action: {"type": kind}}, version=version)
+
+
+def test_the_console_actions_of_before_2_6_share_the_errors(conf, cloud,
+                                                            api):
+    """os-getVNCConsole and os-getSerialConsole go the remote-consoles way:
+    a console the configuration turns off is 400, one the driver lacks
+    501, as Nova answers both."""
+    server = _boot(api)
+    conf.set_override("enabled", False, group="vnc")
+    for response in (_console(api, server["id"], "vnc", "novnc"),
+                     _legacy_console(api, server["id"], "os-getVNCConsole",
+                                     "novnc")):
+        assert response.status_int == 400, response.text
+        assert "Unavailable console type novnc" in \
+            response.json["badRequest"]["message"]
+    response = _legacy_console(api, server["id"], "os-getSerialConsole",
+                               "serial", version="2.5")
+    assert response.status_int == 200, response.text
+    assert response.json["console"]["url"].startswith(
+        "ws://127.0.0.1:6083/?token=")
+
+
+def test_a_driver_without_consoles_is_501(cloud, api, monkeypatch):
+    server = _boot(api)
+    supports = virt_driver.supports
+    monkeypatch.setattr(virt_driver, "supports", lambda driver, interface: (
+        interface is not virt_driver.RemoteConsoles
+        and supports(driver, interface)))
+    for response in (_console(api, server["id"], "serial", "serial"),
+                     _legacy_console(api, server["id"],
+                                     "os-getSerialConsole", "serial")):
+        assert response.status_int == 501, response.text
+        assert response.json == {"notImplemented": {
+            "code": 501,
+            "message": "The requested functionality is not supported."}}
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl")

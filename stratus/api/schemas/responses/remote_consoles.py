@@ -2,8 +2,8 @@
 /os-console-auth-tokens (Nova's api-ref "Server consoles")."""
 from stratus.api.schemas.responses import common as c
 
-_console = c.obj({"protocol": {"enum": ["vnc", "spice", "serial", "rdp",
-                                        "mks"]},
+# rdp went with Nova's Hyper-V driver (Nova 29.0.0).
+_console = c.obj({"protocol": {"enum": ["vnc", "spice", "serial", "mks"]},
                   "type": c.string, "url": c.string})
 _token = c.obj({"instance_uuid": c.string, "host": c.nullable_string,
                 "port": {"type": ["integer", "null"]},
