@@ -3,7 +3,11 @@ schemas): usage summaries per project, server usages when detailed (a
 show always has them), next links from 2.40."""
 import copy
 
-_DATE_TIME = {"type": "string", "format": "date-time"}
+# Nova writes these times without an offset ("2012-10-08T21:10:44.587336"),
+# which JSON Schema's date-time format refuses.
+_DATE_TIME = {"type": "string", "pattern": (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?$")}
 # A next link of a paged collection (Nova's collection_links).
 _LINKS = {
     "type": "array",
@@ -22,7 +26,7 @@ _LINKS = {
 _SERVER_USAGE = {
     "type": "object",
     "properties": {
-        "ended_at": {"type": ["string", "null"], "format": "date-time"},
+        "ended_at": {"anyOf": [_DATE_TIME, {"type": "null"}]},
         "flavor": {"type": "string"},
         "hours": {"type": "number"},
         "instance_id": {"type": "string", "format": "uuid"},
