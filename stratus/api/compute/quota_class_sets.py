@@ -59,12 +59,6 @@ def update_quota_class_set(req, id):  # noqa: A002 (Nova's {id})
     limits = {name: int(value) for name, value
               in req.json_document()["quota_class_set"].items()
               if name in quota.RESOURCES}
-    for name, limit in limits.items():
-        # The schema takes digit strings, which "minimum" does not bound.
-        if limit < -1:
-            raise errors.bad_request(
-                "Quota limit %s for %s must be greater than or equal to -1"
-                % (limit, name))
     if limits:
         quotas_obj.set_class_limits(req.context, quota_class, limits)
     return _body(req, quota.Quotas(req.app.conf).class_limits(

@@ -1,8 +1,10 @@
 """Request schemas of /os-quota-sets."""
 from stratus.api.schemas import common
 
+# "minimum" bounds numbers only: the pattern keeps a limit given as a
+# string at -1 or above too.
 _limit = {
-    "type": ["integer", "string"], "pattern": "^-?[0-9]+$",
+    "type": ["integer", "string"], "pattern": "^(-1|[0-9]+)$",
     "minimum": -1, "maximum": common.MAX_INT,
 }
 
