@@ -103,7 +103,10 @@ def _catalog(req):
     return catalog if isinstance(catalog, list) else []
 
 
-def make_authenticator(conf, token_validator=None):
+def make_authenticator(conf, token_validator=None, databases=None):
+    """The authenticator of [api] auth_strategy; with builtin auth and no
+    token_validator, one reading the identity tables of databases (of the
+    config's when None)."""
     strategy = conf.api.auth_strategy
     if strategy == "noauth":
         LOG.warning("[api] auth_strategy = noauth: requests are NOT "
@@ -114,7 +117,7 @@ def make_authenticator(conf, token_validator=None):
     if strategy == "builtin":
         if token_validator is None:
             from stratus.identity import tokens
-            token_validator = tokens.validator_from_conf(conf)
+            token_validator = tokens.validator_from_conf(conf, databases)
         return BuiltinAuth(token_validator)
     return KeystoneAuth()
 

@@ -154,6 +154,11 @@ class Cloud:
                     self.conf, self._image_apps()[1])
         return self._images
 
+    def serves_network(self):
+        """The built-in network service runs here unless [neutron]
+        endpoint_override names another."""
+        return not self.conf.neutron.endpoint_override
+
     def serves_metadata(self):
         from stratus.network import api as network_api
         return network_api.provider_name(self.conf) == "builtin"
@@ -172,6 +177,10 @@ class Cloud:
             "placement": placement_app.make_app(
                 self.conf, self.databases, token_validator=validator),
         }
+        if self.serves_network():
+            from stratus.cmd import services
+            self.apps["network"] = services.network_listener(
+                self.conf, self.databases, validator)[1]
         if self.serves_metadata():
             from stratus.api.metadata import app as metadata_app
             self.apps["metadata"] = metadata_app.make_app(
@@ -219,7 +228,9 @@ class Cloud:
                  conf.glance.port),
                 ("placement", self.apps["placement"],
                  conf.placement_api.listen, conf.placement_api.port),
-            ], threads=threads, operations=endpoints.Operations(
+            ] + ([("network", self.apps["network"], conf.neutron.listen,
+                   conf.neutron.port)] if "network" in self.apps else []),
+                threads=threads, operations=endpoints.Operations(
                 conf, self.databases, self.messaging))
             # Ports given as 0 were chosen by the OS: the catalog and
             # clouds.yaml must name the real ones.
@@ -227,7 +238,10 @@ class Cloud:
                     ("compute", None, "osapi_compute_listen_port"),
                     ("identity", "identity", "port"),
                     ("image", "glance", "port"),
-                    ("placement", "placement_api", "port")):
+                    ("placement", "placement_api", "port"),
+                    ("network", "neutron", "port")):
+                if name not in self.apps:
+                    continue
                 port = int(self.server.url(name).rsplit(":", 1)[1])
                 conf.set_override(option, port, group=group)
             self._start_console_proxies()
@@ -323,6 +337,9 @@ def _print_banner(cloud, clouds_yaml):
         "  identity  %s/v3" % cloud.endpoint("identity"),
         "  image     %s" % cloud.endpoint("image"),
         "  placement %s" % cloud.endpoint("placement"),
+    ] + ([
+        "  network   %s" % cloud.endpoint("network"),
+    ] if "network" in cloud.apps else []) + [
         "  services  conductor, scheduler (%s)" % conf.host,
         "  computes  %s" % _computes(cloud),
     ]
@@ -360,7 +377,8 @@ def main(conf, args):
         ports={(None, "osapi_compute_listen_port"): args.compute_port,
                ("identity", "port"): args.identity_port,
                ("glance", "port"): args.image_port,
-               ("placement_api", "port"): args.placement_port})
+               ("placement_api", "port"): args.placement_port,
+               ("neutron", "port"): args.network_port})
     cloud = Cloud(conf, data_dir)
     cloud.bootstrap()
     if args.init_only:

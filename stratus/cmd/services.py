@@ -1,4 +1,4 @@
-"""`stratus api|conductor|scheduler|compute`: one service per process, for
+"""`stratus api|conductor|scheduler|compute|network`: one service per process, for
 distributed deployments.
 
 Each process reads its config files, talks oslo.messaging over
@@ -104,6 +104,31 @@ def api_listeners(conf, databases, messaging):
         image_api=image_api), conf.osapi_compute_listen,
         conf.osapi_compute_listen_port))
     return apps
+
+
+def run_network(conf):
+    """The built-in network service (the Neutron v2.0 API) on [neutron]
+    listen and port, over the API database."""
+    from stratus import wsgi_server
+    databases = db_api.Databases.from_conf(conf)
+    apps = [network_listener(conf, databases)]
+    if conf.healthcheck_port is not None:
+        apps.append(health_listener(conf))
+    servers = []
+    return _serve_until_signalled(
+        conf, [lambda: servers.append(wsgi_server.serve(
+            apps, threads=conf.osapi_compute_workers,
+            operations=endpoints.Operations(conf, databases, None,
+                                            count_servers=False)))],
+        [lambda: [server.stop() for server in servers], databases.dispose])
+
+
+def network_listener(conf, databases, token_validator=None):
+    """(name, app, address, port) of the built-in network service."""
+    from stratus.api.network import app as network_app
+    return ("network", network_app.make_app(conf, databases,
+                                            token_validator),
+            conf.neutron.listen, conf.neutron.port)
 
 
 def run_serialproxy(conf):

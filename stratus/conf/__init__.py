@@ -18,6 +18,7 @@ from stratus.conf import image
 from stratus.conf import libvirt
 from stratus.conf import liveness
 from stratus.conf import network
+from stratus.conf import neutron
 from stratus.conf import notifications
 from stratus.conf import operations
 from stratus.conf import oslo_middleware
@@ -25,7 +26,7 @@ from stratus.conf import quota
 from stratus.conf import scheduler
 
 MODULES = [default, api, database, compute, scheduler, quota, identity, image,
-           libvirt, network, console, notifications, conductor,
+           libvirt, network, neutron, console, notifications, conductor,
            oslo_middleware, operations, all_in_one, liveness]
 
 

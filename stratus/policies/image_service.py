@@ -8,7 +8,7 @@ target of a rule on an image is the image: ``project_id`` is its owner, as
 in Glance; for add_image, ``project_id`` is the caller's project and
 ``owner`` the new image's.
 """
-from oslo_policy import policy
+from stratus.policies import base
 
 ADMIN = "role:admin"
 PROJECT_MEMBER = "role:member and project_id:%(project_id)s"
@@ -27,35 +27,28 @@ _IMAGE = "/v2/images/{image_id}"
 _FILE = "/v2/images/{image_id}/file"
 
 
-def _rule(name, check_str, description, operations):
-    return policy.DocumentedRuleDefault(
-        name=name, check_str=check_str, description=description,
-        operations=[{"method": m, "path": p} for m, p in operations],
-        scope_types=["project"])
-
-
 def list_rules():
     return [
-        _rule("get_images", ADMIN_OR_PROJECT_READER,
+        base.rule("get_images", ADMIN_OR_PROJECT_READER,
               "List the images the caller may see", [("GET", _IMAGES)]),
-        _rule("get_image", ADMIN_OR_READER_OF_VISIBLE, "Show an image",
+        base.rule("get_image", ADMIN_OR_READER_OF_VISIBLE, "Show an image",
               [("GET", _IMAGE)]),
-        _rule("add_image", ADMIN_OR_PROJECT_MEMBER_CREATE,
+        base.rule("add_image", ADMIN_OR_PROJECT_MEMBER_CREATE,
               "Create an image", [("POST", _IMAGES)]),
-        _rule("modify_image", ADMIN_OR_PROJECT_MEMBER,
+        base.rule("modify_image", ADMIN_OR_PROJECT_MEMBER,
               "Change an image (attributes, properties, tags)",
               [("PATCH", _IMAGE),
                ("PUT", _IMAGE + "/tags/{tag}"),
                ("DELETE", _IMAGE + "/tags/{tag}")]),
-        _rule("publicize_image", ADMIN, "Make an image public",
+        base.rule("publicize_image", ADMIN, "Make an image public",
               [("POST", _IMAGES), ("PATCH", _IMAGE)]),
-        _rule("communitize_image", ADMIN_OR_PROJECT_MEMBER,
+        base.rule("communitize_image", ADMIN_OR_PROJECT_MEMBER,
               "Make an image a community image",
               [("POST", _IMAGES), ("PATCH", _IMAGE)]),
-        _rule("delete_image", ADMIN_OR_PROJECT_MEMBER, "Delete an image",
+        base.rule("delete_image", ADMIN_OR_PROJECT_MEMBER, "Delete an image",
               [("DELETE", _IMAGE)]),
-        _rule("upload_image", ADMIN_OR_PROJECT_MEMBER,
+        base.rule("upload_image", ADMIN_OR_PROJECT_MEMBER,
               "Upload an image's data", [("PUT", _FILE)]),
-        _rule("download_image", ADMIN_OR_MEMBER_OF_VISIBLE,
+        base.rule("download_image", ADMIN_OR_MEMBER_OF_VISIBLE,
               "Download an image's data", [("GET", _FILE)]),
     ]

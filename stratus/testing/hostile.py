@@ -1,4 +1,4 @@
-"""Hostile input for the four APIs, driven by their route tables: the one
+"""Hostile input for the five APIs, driven by their route tables: the one
 corpus the in-suite test (tests/functional/api_robustness) and the fuzzer
 against a running cloud (tools/fuzz_api.py) both send.
 
@@ -21,6 +21,7 @@ from stratus.api.identity import routes as identity_routes
 from stratus.api.image import routes as image_routes
 from stratus.api import input_guard
 from stratus.api.metadata import routes as metadata_routes
+from stratus.api.network import routes as network_routes
 from stratus.api.placement import routes as placement_routes
 
 JSON = "application/json"
@@ -172,6 +173,13 @@ def _metadata_error(status, text):
     return text
 
 
+def _network_error(status, body):
+    # Neutron's {"NeutronError": {"type", "message", "detail"}}
+    error = body["NeutronError"]
+    assert error["type"] and "detail" in error
+    return error["message"]
+
+
 def _image_error(status, body):
     # webob's JSON error (Glance's): code is "404 Not Found"
     assert str(body["code"]).startswith(str(status))
@@ -279,6 +287,18 @@ def _image_bodies():
             )]
 
 
+def _network_bodies():
+    return [(label, json.dumps(document).encode(), JSON, False)
+            for label, document in (
+                ("network junk", {"network": {
+                    "name": "\u540d" * 300, "mtu": 2 ** 70,
+                    "provider:segmentation_id": -(2 ** 70),
+                    "shared": "\u2603", "router:external": [[[]]]}}),
+                ("bulk junk", {"networks": [{"name": 1}, None, []]}),
+                ("nested junk", {"network": [[[["x"]]]]}),
+            )]
+
+
 def specs():
     """The four APIs and the metadata service as the corpus sees them,
     by name."""
@@ -299,6 +319,9 @@ def specs():
             "image", image_routes.ROUTES, _image_error, {},
             _image_bodies(),
             streamed=frozenset([("/v2/images/{image_id}/file", "PUT")])),
+        "network": ApiSpec(
+            "network", network_routes.ROUTES, _network_error, {},
+            _network_bodies()),
         "metadata": ApiSpec(
             "metadata", metadata_routes.ROUTES, _metadata_error, {},
             json_errors=False),
@@ -330,6 +353,7 @@ SEED_SOURCES = [
     ("identity", "/v3/projects", "projects", "id", ("project_id",)),
     ("identity", "/v3/roles", "roles", "id", ("role_id",)),
     ("image", "/v2/images", "images", "id", ("image_id",)),
+    ("network", "/v2.0/networks", "networks", "id", ("network_id",)),
 ]
 # Parameters whose real values are well known.
 KNOWN_SEEDS = {"domain_id": "default", "resource_class": "VCPU",

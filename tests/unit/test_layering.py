@@ -25,6 +25,10 @@ FORBIDDEN = [
     ("stratus.virt", "stratus.api", "a host runs without the REST layer"),
     ("stratus.virt", "stratus.db",
      "a hypervisor host holds no database credentials"),
+    ("stratus.compute", "stratus.network.store",
+     "a hypervisor host holds no database credentials"),
+    ("stratus.virt", "stratus.network.store",
+     "a hypervisor host holds no database credentials"),
     ("stratus.virt", "stratus.compute", "the manager drives the driver"),
     ("stratus.virt", "stratus.conductor", "drivers talk to nothing remote"),
     ("stratus.metadata", "stratus.api",
@@ -58,6 +62,7 @@ INTERFACES = ("stratus.compute.rpcapi", "stratus.compute.states",
 # Where StratusException subclasses are declared: one module per service.
 EXCEPTION_MODULES = ("stratus.exception", "stratus.placement.exception",
                      "stratus.identity.exception", "stratus.image.exception",
+                     "stratus.network.exception",
                      "stratus.api.errors")
 
 

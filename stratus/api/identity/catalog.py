@@ -18,6 +18,7 @@ def _services(conf):
         ("compute", "nova", conf.osapi_compute_listen_port, "/v2.1"),
         ("identity", "keystone", conf.identity.port, "/v3"),
         ("image", "glance", conf.glance.port, ""),
+        ("network", "neutron", conf.neutron.port, ""),
         ("placement", "placement", conf.placement_api.port, ""),
     )
 

@@ -26,10 +26,8 @@ class ImageApp(wsgi.Application):
     def __init__(self, conf, databases, token_validator=None):
         self.conf = conf
         self.databases = databases
-        if conf.api.auth_strategy == "builtin" and token_validator is None:
-            from stratus.identity import tokens
-            token_validator = tokens.validator_from_conf(conf, databases)
-        self.authenticator = auth.make_authenticator(conf, token_validator)
+        self.authenticator = auth.make_authenticator(conf, token_validator,
+                                                     databases)
         self.policy = policy.Policy(conf, rules=image_service.list_rules())
         self.store = store.ImageStore(databases, store.data_dir(conf))
         self.router = wsgi.Router(wsgi.resolve_routes(

@@ -1,4 +1,4 @@
-"""Hostile input to every route and method of the four APIs (compute,
+"""Hostile input to every route and method of the five APIs (compute, network,
 placement, identity, image), from their route tables: malformed and
 oversized bodies, bad UTF-8 and NUL in paths and queries, deep JSON, huge
 integers, wrong content types. The answer is always a success or the
@@ -16,7 +16,7 @@ from tests.functional import cloud as cloud_harness
 from tests.functional.conftest import started_cloud
 
 SPECS = hostile.specs()
-APIS = ["compute", "identity", "image", "placement"]
+APIS = ["compute", "identity", "image", "network", "placement"]
 
 
 def _token(cloud, user):

@@ -1,6 +1,6 @@
 """Declarative API tests: the YAML files beside this module, run by gabbi.
 
-Each file under placement/ or compute/ is one feature: a sequence of
+Each file under placement/, compute/ or network/ is one feature: a sequence of
 requests with their expected status, headers and JSONPath values. One
 pytest test runs one file from its first request to its last against a
 fresh app on each database backend (the ``databases`` fixture's
@@ -91,5 +91,13 @@ def test_compute(path, conf, cloud):
     run_file(path, cloud.apps["compute"])
 
 
+@pytest.mark.parametrize("path", _yaml_files("network"),
+                         ids=lambda path: path.stem)
+def test_network(path, conf, databases):
+    from stratus.api.network import app as network_app
+    run_file(path, network_app.make_app(conf, databases))
+
+
 def test_every_api_has_files():
-    assert _yaml_files("placement") and _yaml_files("compute")
+    assert (_yaml_files("placement") and _yaml_files("compute")
+            and _yaml_files("network"))

@@ -1,0 +1,34 @@
+"""The built-in network service (Neutron v2.0 API) on one screen:
+URL -> {METHOD: handler}, and the store behind each collection.
+
+The path parameter of a resource is ``<singular>_id`` (the generic
+handlers of resource.py read it). HEAD is served by the GET handler.
+"""
+ROUTES = {
+    "/": {"GET": "versions:list_versions"},
+    "/v2.0": {"GET": "versions:list_resources"},
+    "/v2.0/extensions": {"GET": "extensions:list_extensions"},
+    "/v2.0/extensions/{alias}": {"GET": "extensions:show_extension"},
+    "/v2.0/networks": {"GET": "networks:list_networks",
+                       "POST": "networks:create_network"},
+    "/v2.0/networks/{network_id}": {"GET": "networks:show_network",
+                            "PUT": "networks:update_network",
+                            "DELETE": "networks:delete_network"},
+}
+
+# Routes served without authentication.
+PUBLIC = {"/"}
+
+# collection -> "module:StoreClass" under stratus.network.store.
+STORES = {
+    "networks": "networks:NetworkStore",
+}
+
+
+def stores():
+    import importlib
+    for collection, target in STORES.items():
+        module_name, class_name = target.split(":")
+        module = importlib.import_module("stratus.network.store."
+                                         + module_name)
+        yield collection, getattr(module, class_name)

@@ -1,0 +1,122 @@
+"""Errors of the built-in network service, named as Neutron names them:
+the class name is the ``type`` of Neutron's error body
+(``{"NeutronError": {"type", "message", "detail"}}``), so clients that
+match on it (openstacksdk, Nova's own Neutron client) see what they know.
+"""
+from stratus import exception
+
+
+class NeutronException(exception.StratusException):
+    msg_fmt = "An unknown exception occurred."
+    code = 500
+
+
+class BadRequest(NeutronException):
+    code = 400
+    msg_fmt = "Bad %(resource)s request: %(msg)s."
+
+
+class InvalidInput(NeutronException):
+    code = 400
+    msg_fmt = "Invalid input for operation: %(error_message)s."
+
+
+class NotFound(NeutronException):
+    code = 404
+    msg_fmt = "%(resource)s %(id)s could not be found."
+
+
+class NetworkNotFound(NotFound):
+    msg_fmt = "Network %(net_id)s could not be found."
+
+
+class SubnetNotFound(NotFound):
+    msg_fmt = "Subnet %(subnet_id)s could not be found."
+
+
+class PortNotFound(NotFound):
+    msg_fmt = "Port %(port_id)s could not be found."
+
+
+class PortBindingNotFound(NotFound):
+    msg_fmt = "Binding for port %(port_id)s for host %(host)s could not be found."
+
+
+class SecurityGroupNotFound(NotFound):
+    msg_fmt = "Security group %(id)s does not exist"
+
+
+class SecurityGroupRuleNotFound(NotFound):
+    msg_fmt = "Security group rule %(id)s does not exist"
+
+
+class RouterNotFound(NotFound):
+    msg_fmt = "Router %(router_id)s could not be found"
+
+
+class FloatingIPNotFound(NotFound):
+    msg_fmt = "Floating IP %(floatingip_id)s could not be found"
+
+
+class ExtensionNotFound(NotFound):
+    msg_fmt = "Extension with alias %(extension_alias)s does not exist"
+
+
+class Conflict(NeutronException):
+    code = 409
+    msg_fmt = "%(msg)s"
+
+
+class InUse(Conflict):
+    msg_fmt = "The resource is in use."
+
+
+class NetworkInUse(InUse):
+    msg_fmt = ("Unable to complete operation on network %(net_id)s. "
+               "There are one or more ports still in use on the network.")
+
+
+class SubnetInUse(InUse):
+    msg_fmt = ("Unable to complete operation on subnet %(subnet_id)s: "
+               "%(reason)s.")
+
+
+class PortInUse(InUse):
+    msg_fmt = ("Unable to complete operation on port %(port_id)s for "
+               "network %(net_id)s. Port already has an attached device "
+               "%(device_id)s.")
+
+
+class SecurityGroupInUse(InUse):
+    msg_fmt = "Security Group %(id)s %(reason)s."
+
+
+class RouterInUse(InUse):
+    msg_fmt = "Router %(router_id)s %(reason)s"
+
+
+class IpAddressInUse(InUse):
+    msg_fmt = ("Unable to complete operation for network %(net_id)s. "
+               "The IP address %(ip_address)s is in use.")
+
+
+class MacAddressInUse(InUse):
+    msg_fmt = ("Unable to complete operation for network %(net_id)s. "
+               "The mac address %(mac)s is in use.")
+
+
+class IpAddressGenerationFailure(Conflict):
+    msg_fmt = "No more IP addresses available on network %(net_id)s."
+
+
+class OverQuota(Conflict):
+    msg_fmt = "Quota exceeded for resources: %(overs)s."
+
+
+class NotAuthorized(NeutronException):
+    code = 403
+    msg_fmt = "Not authorized."
+
+
+class PolicyNotAuthorized(NotAuthorized):
+    msg_fmt = "(rule:%(action)s) is disallowed by policy"

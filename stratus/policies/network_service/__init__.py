@@ -1,0 +1,19 @@
+"""Default policies of the built-in network service: Neutron's rule names
+and defaults (admin / project member / project reader, shared and
+external networks readable by all), one module per resource.
+
+The network app has an enforcer of its own, as the image app does; an
+operator's policy file may carry Neutron's rules, ``field:`` checks
+included (see base.FieldCheck).
+"""
+from stratus.policies.network_service import base
+from stratus.policies.network_service import networks
+
+MODULES = [base, networks]
+
+
+def list_rules():
+    rules = []
+    for module in MODULES:
+        rules.extend(module.list_rules())
+    return rules
