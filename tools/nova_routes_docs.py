@@ -46,7 +46,7 @@ PROXIES_WITHOUT_SERVICE = [
     "  Manila, a Nova that cannot reach it answers an unexpected 500,",
     "  which Stratus never answers, and with no share service no share",
     "  exists. No Stratus driver offers virtio-fs, so on an unchanged",
-    "  host the attach stops at the 409; docs/servers.md.",
+    "  host the attach stops at the 409; docs/server-extras.md.",
 ]
 
 

@@ -11,7 +11,7 @@ flavor asks for huge pages with hw:mem_page_size; no Stratus driver
 offers virtio-fs) -- and then, where Nova would ask Manila for the share,
 answers Nova's 404 for a share Manila does not know. (A Nova whose Manila
 is out of reach answers an unexpected 500, which Stratus never answers;
-docs/servers.md.)
+docs/server-extras.md.)
 """
 from stratus.api.compute import servers
 from stratus.api import errors
