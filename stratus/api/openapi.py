@@ -99,8 +99,12 @@ def _responses(table, method, template, latest, actions=()):
     responses = {}
     for status, schemas in sorted(by_status.items()):
         bodies = [s for s in schemas if s is not None]
-        response = {"description": "Success"}
-        if bodies and None in schemas:
+        response = {"description": "Success" if status < 400 else
+                    "An error (this route's only answer)"}
+        if status >= 400:
+            response["content"] = {JSON: {"schema": {
+                "$ref": "#/components/schemas/Error"}}}
+        elif bodies and None in schemas:
             # Some actions answer this status with a body, others without:
             # OpenAPI cannot say "a body or none" (the response tables can).
             response["description"] += (

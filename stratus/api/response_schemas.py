@@ -12,7 +12,11 @@ resource) and of ``stratus.api.schemas.placement_responses`` holds a
         (METHOD, route template, action name): [...],
     }
 
-and may hold ``KNOWN_DRIFT``: (METHOD, route template[, action],
+A route Nova answers only with errors (the bare metal proxy's create,
+delete and actions: 400 whatever the request) lists those: its entries
+all have an error status, with the error body's schema (ERROR).
+
+A module may hold ``KNOWN_DRIFT``: (METHOD, route template[, action],
 min microversion, max microversion or None) where Stratus answers
 otherwise than Nova today and a fix is on its way. The schema stays Nova's;
 a response there that breaks it is reported, not failed on (see
