@@ -32,8 +32,7 @@ class ImageApp(wsgi.Application):
         self.authenticator = auth.make_authenticator(conf, token_validator)
         self.policy = policy.Policy(conf, rules=image_service.list_rules())
         self.store = store.ImageStore(databases, store.data_dir(conf))
-        self.router = wsgi.Router(wsgi.resolve_routes(
-            routes.ROUTES, "stratus.api.image"))
+        self.router = wsgi.Router(routes.resolve())
 
     def prepare(self, req, template):
         if template in routes.PUBLIC:
