@@ -137,7 +137,8 @@ def _operation(api, table, method, template, handler, latest, actions_of):
         "operationId": "%s_%s" % (resource, handler.__name__),
         "tags": [resource],
         "parameters": _path_parameters(template) + _query_parameters(
-            _latest_body_schema(handler, "_query_schemas", latest)),
+            _latest_body_schema(handler, "_query_schemas", latest))
+        + copy.deepcopy(api.get("headers", {}).get((method, template), [])),
     }
     summary = (handler.__doc__ or "").strip().split("\n")[0]
     if summary:
@@ -282,6 +283,11 @@ _UNVERSIONED = (
     "schemas (docs/openapi.md).")
 
 
+# The token a validation or a revocation is about.
+_SUBJECT_TOKEN = {"name": "X-Subject-Token", "in": "header",
+                  "required": True, "schema": {"type": "string"}}
+
+
 @functools.lru_cache(maxsize=None)
 def identity_document():
     from stratus.api.identity import routes
@@ -297,6 +303,8 @@ def identity_document():
         # never echo a value (they would include passwords).
         "request_bodies": {("POST", "/v3/auth/tokens"):
                            schemas.create_token},
+        "headers": {(method, "/v3/auth/tokens"): [_SUBJECT_TOKEN]
+                    for method in ("GET", "DELETE")},
     })
 
 

@@ -69,6 +69,9 @@ def fuzz(app, api, token, seeds):
                 for name in list(case.path_parameters or {}):
                     if name in seeds:
                         case.path_parameters[name] = seeds[name]
+                for name in list(case.headers or {}):
+                    if name in seeds:
+                        case.headers[name] = seeds[name]
             response = case.call(headers=headers)
             statuses[response.status_code] += 1
             try:
@@ -81,7 +84,7 @@ def fuzz(app, api, token, seeds):
 
 
 def identity_seeds(cloud, token):
-    """A user, a project and two roles made to be fuzzed."""
+    """A user, a project and two roles made to be fuzzed, and a token."""
     def create(collection, key, body):
         req = webob.Request.blank("/v3/" + collection, method="POST",
                                   headers={"X-Auth-Token": token})
@@ -97,7 +100,9 @@ def identity_seeds(cloud, token):
     return {"project_id": project_id, "user_id": user_id,
             "role_id": role_id, "prior_role_id": role_id,
             "implied_role_id": create("roles", "role",
-                                      {"name": "fuzzed-implied"})}
+                                      {"name": "fuzzed-implied"}),
+            # A token to validate (X-Subject-Token)
+            "X-Subject-Token": _token(cloud, "admin")}
 
 
 @pytest.mark.slow
