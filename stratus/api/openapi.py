@@ -124,7 +124,9 @@ def _responses(table, method, template, latest, actions=()):
 
 
 def _content(schema, media_type=None):
-    """The content of a body of schema: JSON, or raw data (no schema)."""
+    """The content of a body of schema: JSON (under media_type, when the
+    API gives one, e.g. Glance's JSON patch), or raw data (image data: a
+    binary string)."""
     kind = response_schemas.media_type(schema)
     if kind != JSON:
         return {kind: {"schema": {"type": "string", "format": "binary"}}}
@@ -184,6 +186,14 @@ def _actions_of(handler):
 
 
 def _document(api):
+    """The document of one API described by api: name (its response
+    table), title, description, routes ({template: {METHOD: handler}}),
+    unauthenticated (templates, or (template, METHOD) pairs), min_version
+    and max_version, or version for an API without microversions; and
+    optionally, by (METHOD, template), request_bodies (the schemas of
+    handlers that check their body themselves), request_media_types (for
+    a body that is not application/json) and headers (header
+    parameters)."""
     table = response_schemas.table(api["name"])
     latest = api.get("max_version")
     paths = {}

@@ -108,3 +108,14 @@ def test_image_data_is_checked_by_its_media_type():
         content_type="application/json") == [
         "GET %s 200: a application/json body, not "
         "application/octet-stream" % template]
+
+
+def test_the_suite_checks_the_answers_of_every_api():
+    """tests/conftest.py installs the check on each app's finish hook."""
+    from stratus.api.compute import app as compute_app
+    from stratus.api.identity import app as identity_app
+    from stratus.api.image import app as image_app
+    from stratus.api.placement import app as placement_app
+    for cls in (compute_app.ComputeApp, placement_app.PlacementApp,
+                identity_app.IdentityApp, image_app.ImageApp):
+        assert hasattr(cls.finish, "__wrapped__"), cls
