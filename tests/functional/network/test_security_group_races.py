@@ -1,0 +1,113 @@
+"""Races of the built-in network service's security groups, on each
+database: a project's first requests, made at once, make one default
+group; the same rule asked for at once is made once."""
+import json
+import threading
+
+import pytest
+import sqlalchemy as sa
+import webob
+
+from stratus.api.network import app as network_app
+from stratus.db import network_models as models
+
+THREADS = 8
+
+
+def _call(app, method, path, token, body=None):
+    request = webob.Request.blank(path, method=method, headers={
+        "X-Auth-Token": token, "Accept": "application/json",
+        "Content-Type": "application/json"})
+    if body is not None:
+        request.body = json.dumps(body).encode()
+    response = request.get_response(app)
+    return response.status_int, (response.json if response.body else None)
+
+
+def _at_once(work):
+    """work(index) in THREADS threads released together; the results."""
+    barrier = threading.Barrier(THREADS)
+    results = [None] * THREADS
+    errors = []
+
+    def run(index):
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as error:  # reported below, with the thread's
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(index,))
+               for index in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results
+
+
+@pytest.fixture
+def app(conf, databases):
+    return network_app.NetworkApp(conf, databases)
+
+
+def _rows(databases, model, project_id):
+    with databases.api.reader() as session:
+        return session.execute(sa.select(model).where(
+            model.project_id == project_id)).scalars().all()
+
+
+def test_first_lists_at_once_make_one_default_group(app, databases):
+    def list_groups(index):
+        if index % 2:
+            return _call(app, "GET", "/v2.0/security-groups",
+                         "alice:project-a")
+        return _call(app, "POST", "/v2.0/security-groups",
+                     "alice:project-a",
+                     {"security_group": {"name": "g%d" % index}})
+
+    results = _at_once(list_groups)
+
+    assert sorted({status for status, _ in results}) == [200, 201]
+    groups = _rows(databases, models.SecurityGroup, "project-a")
+    defaults = [group for group in groups if group.name == "default"]
+    assert len(defaults) == 1
+    assert len(groups) == 1 + THREADS // 2
+    with databases.api.reader() as session:
+        marks = session.execute(sa.select(
+            models.DefaultSecurityGroup)).scalars().all()
+    assert [(mark.project_id, mark.security_group_id) for mark in marks] == [
+        ("project-a", defaults[0].id)]
+    default_rules = [rule for rule in _rows(
+        databases, models.SecurityGroupRule, "project-a")
+        if rule.security_group_id == defaults[0].id]
+    assert len(default_rules) == 4
+    # Every list showed that one default group.
+    for status, body in results:
+        if status == 200:
+            assert [group["id"] for group in body["security_groups"]
+                    if group["name"] == "default"] == [defaults[0].id]
+
+
+def test_one_rule_asked_for_at_once_is_made_once(app, databases):
+    status, body = _call(app, "POST", "/v2.0/security-groups",
+                         "alice:project-a",
+                         {"security_group": {"name": "web"}})
+    assert status == 201
+    group_id = body["security_group"]["id"]
+    rule = {"security_group_rule": {
+        "security_group_id": group_id, "direction": "ingress",
+        "protocol": "tcp", "port_range_min": 443, "port_range_max": 443}}
+
+    results = _at_once(lambda index: _call(
+        app, "POST", "/v2.0/security-group-rules", "alice:project-a", rule))
+
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] + [409] * (THREADS - 1)
+    assert {body["NeutronError"]["type"] for status, body in results
+            if status == 409} == {"SecurityGroupRuleExists"}
+    status, body = _call(
+        app, "GET", "/v2.0/security-group-rules?protocol=tcp"
+        "&security_group_id=%s" % group_id, "alice:project-a")
+    assert len(body["security_group_rules"]) == 1
