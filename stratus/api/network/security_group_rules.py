@@ -23,8 +23,9 @@ def _supported_protocols():
 
 
 def to_protocol(value):
-    """A protocol name in lower case, a number 0-255 as a string, or None
-    for any (Neutron's convert_protocol)."""
+    """A protocol name in lower case, a number 1-255 as a string, or None
+    for any ("any" or 0, as the API reference says) (Neutron's
+    convert_protocol)."""
     if isinstance(value, str) and value.lower() == ANY_PROTOCOL:
         return None
     if not isinstance(value, bool):
@@ -33,7 +34,9 @@ def to_protocol(value):
         except (TypeError, ValueError, OverflowError):
             number = None
         else:
-            if 0 <= number <= 255:
+            if number == 0:
+                return None
+            if 0 < number <= 255:
                 return str(number)
         if number is None and isinstance(value, str) and (
                 value.lower() in sg_store.PROTOCOLS):

@@ -139,11 +139,15 @@ class SecurityGroupStore(common.ResourceStore):
         return ipam.retry_on_conflict(attempt)
 
     def update(self, ctx, resource_id, values):
-        """The default group keeps its name."""
+        """The default group keeps its name; a group ports use keeps its
+        statefulness."""
         with self.db.writer() as session:
             row = self._row(session, resource_id, for_update=True)
             if "name" in values and is_default(session, row):
                 raise net_exception.SecurityGroupCannotUpdateDefault()
+            if values.get("stateful", row.stateful) != row.stateful and (
+                    _in_use(session, resource_id)):
+                raise net_exception.SecurityGroupInUse(id=resource_id)
             row = self.update_row(session, resource_id,
                                   self.to_columns(values))
             return self.to_dicts(session, [row])[0]
@@ -154,11 +158,7 @@ class SecurityGroupStore(common.ResourceStore):
         that name it as remote group, and its default mark go with it."""
         with self.db.writer() as session:
             row = self._row(session, resource_id, for_update=True)
-            in_use = session.execute(
-                sa.select(models.PortSecurityGroup.port_id).where(
-                    models.PortSecurityGroup.security_group_id
-                    == resource_id).limit(1)).first()
-            if in_use is not None:
+            if _in_use(session, resource_id):
                 raise net_exception.SecurityGroupInUse(id=resource_id)
             if is_default(session, row) and not ctx.is_admin:
                 raise net_exception.SecurityGroupCannotRemoveDefault()
@@ -180,6 +180,14 @@ class SecurityGroupStore(common.ResourceStore):
                 sa.select(models.SecurityGroup.id,
                           models.SecurityGroup.project_id).where(
                     models.SecurityGroup.id.in_(list(group_ids)))).all())
+
+
+def _in_use(session, group_id):
+    """Whether a port is in the group."""
+    return session.execute(
+        sa.select(models.PortSecurityGroup.port_id).where(
+            models.PortSecurityGroup.security_group_id == group_id)
+        .limit(1)).first() is not None
 
 
 def is_default(session, row):

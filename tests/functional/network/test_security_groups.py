@@ -1,6 +1,7 @@
-"""Races of the built-in network service's security groups, on each
-database: a project's first requests, made at once, make one default
-group; the same rule asked for at once is made once."""
+"""The built-in network service's security groups where YAML cannot say
+it, on each database: a project's first requests, made at once, make one
+default group; the same rule asked for at once is made once; a group
+ports use is kept."""
 import json
 import threading
 
@@ -111,3 +112,42 @@ def test_one_rule_asked_for_at_once_is_made_once(app, databases):
         app, "GET", "/v2.0/security-group-rules?protocol=tcp"
         "&security_group_id=%s" % group_id, "alice:project-a")
     assert len(body["security_group_rules"]) == 1
+
+
+def test_a_group_ports_use_is_kept(app, databases):
+    """Ports are another resource's; a port put in the group by hand
+    stands for one here."""
+    from stratus.network.store import ports
+
+    status, body = _call(app, "POST", "/v2.0/networks", "alice:project-a",
+                         {"network": {"name": "net"}})
+    assert status == 201
+    network_id = body["network"]["id"]
+    status, body = _call(app, "POST", "/v2.0/security-groups",
+                         "alice:project-a",
+                         {"security_group": {"name": "web"}})
+    group_id = body["security_group"]["id"]
+    with databases.api.writer() as session:
+        port = ports.add_port(session, network_id, "project-a")
+        session.add(models.PortSecurityGroup(port_id=port.id,
+                                             security_group_id=group_id))
+    path = "/v2.0/security-groups/%s" % group_id
+
+    status, body = _call(app, "DELETE", path, "alice:project-a")
+    assert status == 409
+    assert body["NeutronError"] == {
+        "type": "SecurityGroupInUse", "detail": "",
+        "message": "Security Group %s in use." % group_id}
+
+    status, body = _call(app, "PUT", path, "alice:project-a",
+                         {"security_group": {"stateful": False}})
+    assert (status, body["NeutronError"]["type"]) == (
+        409, "SecurityGroupInUse")
+    status, body = _call(app, "PUT", path, "alice:project-a",
+                         {"security_group": {"name": "www"}})
+    assert (status, body["security_group"]["stateful"]) == (200, True)
+
+    with databases.api.writer() as session:
+        ports.remove_port(session, port.id)
+    status, _ = _call(app, "DELETE", path, "alice:project-a")
+    assert status == 204
