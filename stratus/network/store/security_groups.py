@@ -251,21 +251,26 @@ class SecurityGroupRuleStore(common.ResourceStore):
             models.SecurityGroupRule.security_group_id.in_(own_groups)))
 
     def create(self, ctx, values):
-        """The rule, unless its group (locked meanwhile, so that two equal
-        rules made at once cannot both pass) has an equal one (rule_key):
-        SecurityGroupRuleExists."""
+        """The rule, unless its group has an equal one (rule_key):
+        SecurityGroupRuleExists. The group and the remote group are locked
+        meanwhile, in the order of their ids (no deadlock between two
+        groups naming each other), so that two equal rules made at once
+        cannot both pass and neither group goes away under the rule."""
+        wanted = [values["security_group_id"], values.get("remote_group_id")]
         with self.db.writer() as session:
-            group = session.execute(
-                sa.select(models.SecurityGroup).where(
-                    models.SecurityGroup.id == values["security_group_id"])
-                .with_for_update()).scalars().first()
-            if group is None:
-                raise net_exception.SecurityGroupNotFound(
-                    id=values["security_group_id"])
+            found = set(session.execute(
+                sa.select(models.SecurityGroup.id).where(
+                    models.SecurityGroup.id.in_(
+                        [group for group in wanted if group is not None]))
+                .order_by(models.SecurityGroup.id)
+                .with_for_update()).scalars())
+            for group_id in wanted:
+                if group_id is not None and group_id not in found:
+                    raise net_exception.SecurityGroupNotFound(id=group_id)
             for existing in session.execute(_ordered_rules(
                     sa.select(models.SecurityGroupRule).where(
                         models.SecurityGroupRule.security_group_id
-                        == group.id))).scalars():
+                        == wanted[0]))).scalars():
                 if rule_key(_rule_dict(existing)) == rule_key(values):
                     raise net_exception.SecurityGroupRuleExists(
                         rule_id=existing.id)

@@ -1,7 +1,8 @@
 """The built-in network service's security groups where YAML cannot say
 it, on each database: a project's first requests, made at once, make one
-default group; the same rule asked for at once is made once; a group
-ports use is kept."""
+default group; the same rule asked for at once is made once, and
+groups naming each other take their rules at once; a group ports use is
+kept."""
 import json
 import threading
 
@@ -112,6 +113,30 @@ def test_one_rule_asked_for_at_once_is_made_once(app, databases):
         app, "GET", "/v2.0/security-group-rules?protocol=tcp"
         "&security_group_id=%s" % group_id, "alice:project-a")
     assert len(body["security_group_rules"]) == 1
+
+
+def test_groups_naming_each_other_at_once_take_their_rules(app):
+    """Rules of group A from group B and of B from A, made at once: the
+    groups are locked in one order, so none waits on the other forever."""
+    groups = []
+    for name in ("a", "b"):
+        status, body = _call(app, "POST", "/v2.0/security-groups",
+                             "alice:project-a",
+                             {"security_group": {"name": name}})
+        groups.append(body["security_group"]["id"])
+
+    def make_rule(index):
+        return _call(app, "POST", "/v2.0/security-group-rules",
+                     "alice:project-a", {"security_group_rule": {
+                         "security_group_id": groups[index % 2],
+                         "remote_group_id": groups[1 - index % 2],
+                         "direction": "ingress", "protocol": "tcp",
+                         "port_range_min": index + 1,
+                         "port_range_max": index + 1}})
+
+    results = _at_once(make_rule)
+
+    assert [status for status, _ in results] == [201] * THREADS
 
 
 def test_a_group_ports_use_is_kept(app, databases):
