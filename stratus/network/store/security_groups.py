@@ -1,9 +1,11 @@
-"""Security groups and their rules.
+"""Security groups and their rules: the stores of both resources, and
+what makes two rules of a group the same rule.
 
 Every project has one group named ``default``, made the first time the
-project needs it (it lists groups, or makes a port), as Neutron makes
-it: egress open for IPv4 and IPv6, ingress only from members of the
-same group.
+project needs it (it lists groups, makes one, or makes a port), as
+Neutron makes it: egress open for IPv4 and IPv6, ingress only from
+members of the same group. Any other new group starts with the egress
+rules only.
 """
 import sqlalchemy as sa
 
@@ -43,11 +45,7 @@ def ensure_default(session, project_id):
     session.flush()
     session.add(models.DefaultSecurityGroup(
         project_id=project_id, security_group_id=group_id))
-    for direction, ethertype, remote_group in default_rules(group_id):
-        session.add(models.SecurityGroupRule(
-            id=common.new_id(), project_id=project_id,
-            security_group_id=group_id, direction=direction,
-            ethertype=ethertype, remote_group_id=remote_group))
+    _add_rules(session, group_id, project_id, default_rules(group_id))
     session.flush()
     return group_id
 
@@ -128,15 +126,11 @@ class SecurityGroupStore(common.ResourceStore):
         group is made first if it has none)."""
         project_id = values["project_id"]
         self.ensure_default(project_id)
-
-        def attempt():
-            with self.db.writer() as session:
-                row = self.insert(session, **self.to_columns(values))
-                _add_rules(session, row.id, project_id,
-                           new_group_rules(row.id))
-                session.flush()
-                return self.to_dicts(session, [row])[0]
-        return ipam.retry_on_conflict(attempt)
+        with self.db.writer() as session:
+            row = self.insert(session, **self.to_columns(values))
+            _add_rules(session, row.id, project_id, new_group_rules(row.id))
+            session.flush()
+            return self.to_dicts(session, [row])[0]
 
     def update(self, ctx, resource_id, values):
         """The default group keeps its name; a group ports use keeps its
