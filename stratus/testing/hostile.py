@@ -311,6 +311,19 @@ def _network_bodies():
                     "shared": "\u2603", "router:external": [[[]]]}}),
                 ("bulk junk", {"networks": [{"name": 1}, None, []]}),
                 ("nested junk", {"network": [[[["x"]]]]}),
+                ("security group junk", {"security_group": {
+                    "name": "\u540d" * 300, "stateful": {"a": 1}}}),
+                ("rule junk", {"security_group_rule": {
+                    "security_group_id": "\u2603" * 300,
+                    "direction": [], "protocol": 2 ** 70,
+                    "port_range_min": -(2 ** 70), "port_range_max": "\u2603",
+                    "ethertype": 4, "remote_ip_prefix": "1.2.3.4/99",
+                    "remote_group_id": {"x": 1}}}),
+                ("rule bulk junk", {"security_group_rules": [
+                    {"protocol": "tcp", "port_range_min": 1e308}, 7]}),
+                ("quota junk", {"quota": {
+                    "network": 2 ** 70, "port": "\u2603", "subnet": [],
+                    "\u2603": 1, "check_limit": "x"}}),
             )]
 
 
@@ -372,6 +385,10 @@ SEED_SOURCES = [
     ("identity", "/v3/roles", "roles", "id", ("role_id",)),
     ("image", "/v2/images", "images", "id", ("image_id",)),
     ("network", "/v2.0/networks", "networks", "id", ("network_id",)),
+    ("network", "/v2.0/security-groups", "security_groups", "id",
+     ("security_group_id",)),
+    ("network", "/v2.0/security-group-rules", "security_group_rules", "id",
+     ("security_group_rule_id",)),
 ]
 # Parameters whose real values are well known.
 KNOWN_SEEDS = {"domain_id": "default", "resource_class": "VCPU",

@@ -8,8 +8,10 @@ included (see base.FieldCheck).
 """
 from stratus.policies.network_service import base
 from stratus.policies.network_service import networks
+from stratus.policies.network_service import quotas
+from stratus.policies.network_service import security_groups
 
-MODULES = [base, networks]
+MODULES = [base, networks, security_groups, quotas]
 
 
 def list_rules():
