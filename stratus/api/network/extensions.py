@@ -37,6 +37,12 @@ EXTENSIONS = {
                 "is enabled."),
     "pagination": ("Pagination support", "Extension that indicates that "
                    "pagination is enabled."),
+    "binding": ("Port Binding", "Expose port bindings of a virtual port to "
+                "external application"),
+    "binding-extended": ("Port Bindings Extended", "Expose port bindings "
+                         "of a virtual port to external application"),
+    "allowed-address-pairs": ("Allowed Address Pairs", "Provides allowed "
+                              "address pairs"),
 }
 
 

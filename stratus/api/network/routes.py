@@ -14,6 +14,23 @@ ROUTES = {
     "/v2.0/networks/{network_id}": {"GET": "networks:show_network",
                             "PUT": "networks:update_network",
                             "DELETE": "networks:delete_network"},
+    "/v2.0/subnets": {"GET": "subnets:list_subnets",
+                      "POST": "subnets:create_subnet"},
+    "/v2.0/subnets/{subnet_id}": {"GET": "subnets:show_subnet",
+                                  "PUT": "subnets:update_subnet",
+                                  "DELETE": "subnets:delete_subnet"},
+    "/v2.0/ports": {"GET": "ports:list_ports", "POST": "ports:create_port"},
+    "/v2.0/ports/{port_id}": {"GET": "ports:show_port",
+                              "PUT": "ports:update_port",
+                              "DELETE": "ports:delete_port"},
+    "/v2.0/ports/{port_id}/bindings": {
+        "GET": "port_bindings:list_port_bindings",
+        "POST": "port_bindings:create_port_binding"},
+    "/v2.0/ports/{port_id}/bindings/{host}": {
+        "GET": "port_bindings:show_port_binding",
+        "DELETE": "port_bindings:delete_port_binding"},
+    "/v2.0/ports/{port_id}/bindings/{host}/activate": {
+        "PUT": "port_bindings:activate_port_binding"},
 }
 
 # Routes served without authentication.
@@ -22,6 +39,8 @@ PUBLIC = {"/"}
 # collection -> "module:StoreClass" under stratus.network.store.
 STORES = {
     "networks": "networks:NetworkStore",
+    "subnets": "subnets:SubnetStore",
+    "ports": "ports:PortStore",
 }
 
 

@@ -8,8 +8,10 @@ included (see base.FieldCheck).
 """
 from stratus.policies.network_service import base
 from stratus.policies.network_service import networks
+from stratus.policies.network_service import ports
+from stratus.policies.network_service import subnets
 
-MODULES = [base, networks]
+MODULES = [base, networks, subnets, ports]
 
 
 def list_rules():
