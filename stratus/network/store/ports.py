@@ -9,6 +9,7 @@ import random
 
 import sqlalchemy as sa
 
+from stratus.db import api as db_api
 from stratus.db import network_models as models
 from stratus.network import exception as net_exception
 from stratus.network.store import bindings
@@ -219,7 +220,8 @@ class PortStore(common.ResourceStore):
                 port_id=port_id, security_group_id=group_id))
 
     def create(self, ctx, values):
-        return ipam.retry_on_conflict(lambda: self._create(ctx, values))
+        return ipam.retry_on_conflict(db_api.retry_on_deadlock(
+            lambda: self._create(ctx, values)))
 
     def _create(self, ctx, values):
         with self.db.writer() as session:
@@ -270,8 +272,8 @@ class PortStore(common.ResourceStore):
             return self.to_dicts(session, [row])[0]
 
     def update(self, ctx, resource_id, values):
-        return ipam.retry_on_conflict(
-            lambda: self._update(ctx, resource_id, values))
+        return ipam.retry_on_conflict(db_api.retry_on_deadlock(
+            lambda: self._update(ctx, resource_id, values)))
 
     def _update(self, ctx, resource_id, values):
         with self.db.writer() as session:
