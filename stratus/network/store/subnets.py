@@ -232,7 +232,13 @@ class SubnetStore(common.ResourceStore):
     def create(self, ctx, values):
         network = parse_cidr(values["cidr"])
         with self.db.writer() as session:
-            if session.get(models.Network, values["network_id"]) is None:
+            # The network's row locked: two overlapping subnets made at
+            # once on one network cannot both pass the overlap check.
+            network_row = session.execute(
+                sa.select(models.Network.id)
+                .where(models.Network.id == values["network_id"])
+                .with_for_update()).first()
+            if network_row is None:
                 raise net_exception.NetworkNotFound(
                     net_id=values["network_id"])
             for other in ipam.subnets_of(session, values["network_id"]):

@@ -126,3 +126,19 @@ def test_subnet_and_port_quotas(app, conf, databases):
     status, body = request(app, "POST", "/v2.0/ports", {"ports": [
         {"network_id": network_id}, {"network_id": network_id}]})
     assert status == 409
+
+
+def test_overlapping_subnets_made_at_once(app):
+    status, body = request(app, "POST", "/v2.0/networks",
+                           {"network": {"name": "n"}})
+    network_id = body["network"]["id"]
+    results = _at_once(4, lambda index: request(
+        app, "POST", "/v2.0/subnets", {"subnet": {
+            "network_id": network_id, "ip_version": 4,
+            "cidr": "10.8.%d.0/24" % index if index % 2 else "10.8.0.0/16"}}))
+    made = sorted(body["subnet"]["cidr"] for status, body in results
+                  if status == 201)
+    # Either the /16 or every /24 that does not overlap it; never both.
+    assert made in (["10.8.0.0/16"], ["10.8.1.0/24", "10.8.3.0/24"]), made
+    assert {body["NeutronError"]["type"] for status, body in results
+            if status != 201} == {"InvalidInput"}
