@@ -217,3 +217,72 @@ class TenantQuotaNotFound(NotFound):
 
 class AdminRequired(NotAuthorized):
     msg_fmt = "User does not have admin privileges: %(reason)s."
+# Subnets and ports (issue 13: subnets, ports, port bindings).
+
+class InvalidAllocationPool(BadRequest):
+    msg_fmt = "The allocation pool %(pool)s is not valid."
+
+
+class OutOfBoundsAllocationPool(BadRequest):
+    msg_fmt = ("The allocation pool %(pool)s spans beyond the subnet cidr "
+               "%(subnet_cidr)s.")
+
+
+class OverlappingAllocationPools(Conflict):
+    msg_fmt = ("Found overlapping allocation pools: %(pool_1)s %(pool_2)s "
+               "for subnet %(subnet_cidr)s.")
+
+
+class GatewayConflictWithAllocationPools(InUse):
+    msg_fmt = ("Gateway ip %(ip_address)s conflicts with allocation pool "
+               "%(pool)s.")
+
+
+class DNSNameServersExhausted(BadRequest):
+    msg_fmt = ("Unable to complete operation for %(subnet_id)s. The number "
+               "of DNS nameservers exceeds the limit %(quota)s.")
+
+
+class HostRoutesExhausted(BadRequest):
+    msg_fmt = ("Unable to complete operation for %(subnet_id)s. The number "
+               "of host routes exceeds the limit %(quota)s.")
+
+
+class PortSecurityAndIPRequiredForSecurityGroups(InvalidInput):
+    msg_fmt = ("Port security must be enabled and port must have an IP "
+               "address in order to use security groups.")
+
+
+class PortSecurityPortHasSecurityGroup(InUse):
+    msg_fmt = ("Port has security group associated. Cannot disable port "
+               "security or IP address until security group is removed.")
+
+
+class AddressPairAndPortSecurityRequired(Conflict):
+    msg_fmt = ("Port Security must be enabled in order to have allowed "
+               "address pairs on a port.")
+
+
+class DuplicateAddressPairInRequest(InvalidInput):
+    msg_fmt = ("Request contains duplicate address pair: mac_address "
+               "%(mac_address)s ip_address %(ip_address)s.")
+
+
+class AllowedAddressPairExhausted(BadRequest):
+    msg_fmt = ("The number of allowed address pair exceeds the maximum "
+               "%(quota)s.")
+
+
+class ServicePortInUse(InUse):
+    msg_fmt = ("Port %(port_id)s has owner %(device_owner)s and therefore "
+               "cannot be deleted directly via the port API.")
+
+
+class PortBindingAlreadyActive(Conflict):
+    msg_fmt = ("Binding for port %(port_id)s on host %(host)s is already "
+               "active.")
+
+
+class PortBindingAlreadyExists(Conflict):
+    msg_fmt = ("Binding for port %(port_id)s on host %(host)s already "
+               "exists.")

@@ -324,6 +324,23 @@ def _network_bodies():
                 ("quota junk", {"quota": {
                     "network": 2 ** 70, "port": "\u2603", "subnet": [],
                     "\u2603": 1, "check_limit": "x"}}),
+                ("subnet junk", {"subnet": {
+                    "cidr": "\u2603/99", "ip_version": 2 ** 70,
+                    "gateway_ip": "::ffff:1.2.3.4/0",
+                    "allocation_pools": [{"start": 7, "end": None}],
+                    "dns_nameservers": ["\u540d" * 300],
+                    "host_routes": [{"destination": "0/0", "nexthop": []}],
+                    "network_id": "\u0000"}}),
+                ("port junk", {"port": {
+                    "network_id": "x" * 300, "mac_address": "ff" * 40,
+                    "fixed_ips": [{"ip_address": "999.1.1.1"}, "x"],
+                    "allowed_address_pairs": [{"ip_address": 1}],
+                    "binding:profile": [[[]]],
+                    "binding:vnic_type": "\u2603",
+                    "security_groups": ["../../"]}}),
+                ("binding junk", {"binding": {
+                    "host": "\u0000" * 300, "profile": "x",
+                    "vnic_type": 2 ** 70}}),
             )]
 
 
@@ -389,6 +406,8 @@ SEED_SOURCES = [
      ("security_group_id",)),
     ("network", "/v2.0/security-group-rules", "security_group_rules", "id",
      ("security_group_rule_id",)),
+    ("network", "/v2.0/subnets", "subnets", "id", ("subnet_id",)),
+    ("network", "/v2.0/ports", "ports", "id", ("port_id",)),
 ]
 # Parameters whose real values are well known.
 KNOWN_SEEDS = {"domain_id": "default", "resource_class": "VCPU",

@@ -35,6 +35,23 @@ ROUTES = {
         "GET": "quotas:show_default_quota"},
     "/v2.0/quotas/{project_id}/details": {
         "GET": "quotas:show_quota_details"},
+    "/v2.0/subnets": {"GET": "subnets:list_subnets",
+                      "POST": "subnets:create_subnet"},
+    "/v2.0/subnets/{subnet_id}": {"GET": "subnets:show_subnet",
+                                  "PUT": "subnets:update_subnet",
+                                  "DELETE": "subnets:delete_subnet"},
+    "/v2.0/ports": {"GET": "ports:list_ports", "POST": "ports:create_port"},
+    "/v2.0/ports/{port_id}": {"GET": "ports:show_port",
+                              "PUT": "ports:update_port",
+                              "DELETE": "ports:delete_port"},
+    "/v2.0/ports/{port_id}/bindings": {
+        "GET": "port_bindings:list_port_bindings",
+        "POST": "port_bindings:create_port_binding"},
+    "/v2.0/ports/{port_id}/bindings/{host}": {
+        "GET": "port_bindings:show_port_binding",
+        "DELETE": "port_bindings:delete_port_binding"},
+    "/v2.0/ports/{port_id}/bindings/{host}/activate": {
+        "PUT": "port_bindings:activate_port_binding"},
 }
 
 # Routes served without authentication.
@@ -45,6 +62,8 @@ STORES = {
     "networks": "networks:NetworkStore",
     "security_groups": "security_groups:SecurityGroupStore",
     "security_group_rules": "security_groups:SecurityGroupRuleStore",
+    "subnets": "subnets:SubnetStore",
+    "ports": "ports:PortStore",
 }
 
 
