@@ -117,7 +117,7 @@ def start_cloud(conf, urls, data_dir, nodes=3, serve_http=False,
     if serve_http:
         for group, name in ((None, "osapi_compute_listen_port"),
                             ("identity", "port"), ("glance", "port"),
-                            ("placement_api", "port"),
+                            ("placement_api", "port"), ("neutron", "port"),
                             ("serial_console", "serialproxy_port"),
                             ("vnc", "novncproxy_port")):
             conf.set_override(name, 0, group=group)
