@@ -13,6 +13,8 @@ from tests.functional.identity.test_roles_on_compute import \
     _start_keystone_cloud
 from tests.functional.identity.test_roles_on_compute import \
     keystone_and_glance  # noqa: F401 (fixture)
+from tests.functional.identity.test_roles_on_compute import \
+    served_builtin_cloud
 
 pytestmark = pytest.mark.slow
 
@@ -34,10 +36,8 @@ def _compute_get(url, token, path):
 
 @pytest.fixture
 def served_cloud(conf, cloud_urls, tmp_path):
-    running = cloud_harness.start_cloud(conf, cloud_urls, tmp_path,
-                                        serve_http=True, auth="builtin")
-    yield running, Accounts(running.endpoint("identity") + "/v3")
-    running.stop()
+    """A served all-in-one with builtin auth, on every backend."""
+    yield from served_builtin_cloud(conf, cloud_urls, tmp_path)
 
 
 def test_the_proxies_of_a_served_all_in_one(served_cloud):
