@@ -23,6 +23,7 @@ from gabbi import suitemaker
 from gabbi import utils
 
 from stratus.api.placement import app as placement_app
+from tests.functional import cloud as cloud_harness
 
 GABBITS = pathlib.Path(__file__).parent
 _EXCEPTION_LINE = re.compile(r"[A-Za-z_.]*(Error|Exception)\b")
@@ -85,30 +86,11 @@ def test_placement(path, conf, databases):
     run_file(path, placement_app.make_app(conf, databases))
 
 
-# Networks the compute files named networks-*.yaml find in the cloud's
-# built-in network service, made through its Neutron API: (token, body).
-NETWORK_SEEDS = [
-    ("admin:admin", {"name": "public", "router:external": True}),
-    ("alice:project-a", {"name": "private-a"}),
-    ("bob:project-b", {"name": "private-b"}),
-]
-
-
-def seed_networks(network_app):
-    import webob
-    for token, network in NETWORK_SEEDS:
-        request = webob.Request.blank(
-            "/v2.0/networks", method="POST", json={"network": network},
-            headers={"X-Auth-Token": token})
-        response = request.get_response(network_app)
-        assert response.status_code == 201, response.text
-
-
 @pytest.mark.parametrize("path", _yaml_files("compute"),
                          ids=lambda path: path.stem)
 def test_compute(path, conf, cloud):
     if path.stem.startswith("networks"):
-        seed_networks(cloud.apps["network"])
+        cloud_harness.seed_networks(cloud)
     run_file(path, cloud.apps["compute"])
 
 
