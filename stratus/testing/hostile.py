@@ -296,6 +296,20 @@ def _network_bodies():
                     "shared": "\u2603", "router:external": [[[]]]}}),
                 ("bulk junk", {"networks": [{"name": 1}, None, []]}),
                 ("nested junk", {"network": [[[["x"]]]]}),
+                ("router junk", {"router": {
+                    "external_gateway_info": {
+                        "network_id": "\u2603", "enable_snat": [],
+                        "external_fixed_ips": [{"ip_address": 2 ** 70}]},
+                    "routes": [{"destination": "x", "nexthop": None}]}}),
+                ("router gateway types", {"router": {
+                    "external_gateway_info": [1],
+                    "routes": {"destination": 5}}}),
+                ("interface junk", {"subnet_id": ["x"], "port_id": 2 ** 70}),
+                ("floatingip junk", {"floatingip": {
+                    "floating_network_id": None,
+                    "floating_ip_address": "999.1.1.1",
+                    "port_id": {"x": 1}, "fixed_ip_address": 2 ** 70,
+                    "subnet_id": "\u540d" * 300}}),
             )]
 
 
@@ -354,6 +368,9 @@ SEED_SOURCES = [
     ("identity", "/v3/roles", "roles", "id", ("role_id",)),
     ("image", "/v2/images", "images", "id", ("image_id",)),
     ("network", "/v2.0/networks", "networks", "id", ("network_id",)),
+    ("network", "/v2.0/routers", "routers", "id", ("router_id",)),
+    ("network", "/v2.0/floatingips", "floatingips", "id",
+     ("floatingip_id",)),
 ]
 # Parameters whose real values are well known.
 KNOWN_SEEDS = {"domain_id": "default", "resource_class": "VCPU",

@@ -14,6 +14,24 @@ ROUTES = {
     "/v2.0/networks/{network_id}": {"GET": "networks:show_network",
                             "PUT": "networks:update_network",
                             "DELETE": "networks:delete_network"},
+    "/v2.0/routers": {"GET": "routers:list_routers",
+                      "POST": "routers:create_router"},
+    "/v2.0/routers/{router_id}": {"GET": "routers:show_router",
+                                  "PUT": "routers:update_router",
+                                  "DELETE": "routers:delete_router"},
+    "/v2.0/routers/{router_id}/add_router_interface": {
+        "PUT": "routers:add_router_interface"},
+    "/v2.0/routers/{router_id}/remove_router_interface": {
+        "PUT": "routers:remove_router_interface"},
+    "/v2.0/floatingips": {"GET": "floatingips:list_floatingips",
+                          "POST": "floatingips:create_floatingip"},
+    "/v2.0/floatingips/{floatingip_id}": {
+        "GET": "floatingips:show_floatingip",
+        "PUT": "floatingips:update_floatingip",
+        "DELETE": "floatingips:delete_floatingip"},
+    "/v2.0/auto-allocated-topology/{project_id}": {
+        "GET": "auto_allocate:show_auto_allocated_topology",
+        "DELETE": "auto_allocate:delete_auto_allocated_topology"},
 }
 
 # Routes served without authentication.
@@ -22,6 +40,8 @@ PUBLIC = {"/"}
 # collection -> "module:StoreClass" under stratus.network.store.
 STORES = {
     "networks": "networks:NetworkStore",
+    "routers": "routers:RouterStore",
+    "floatingips": "floatingips:FloatingIPStore",
 }
 
 

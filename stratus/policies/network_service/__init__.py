@@ -8,8 +8,11 @@ included (see base.FieldCheck).
 """
 from stratus.policies.network_service import base
 from stratus.policies.network_service import networks
+from stratus.policies.network_service import routers
+from stratus.policies.network_service import floatingips
+from stratus.policies.network_service import auto_allocate
 
-MODULES = [base, networks]
+MODULES = [base, networks, routers, floatingips, auto_allocate]
 
 
 def list_rules():
