@@ -161,7 +161,7 @@ ROUTER = RouterResource("router", "routers", [
               convert=to_gateway, schema=GATEWAY_SCHEMA, filter=False,
               sort=False),
     Attribute("routes", put=True, convert=to_routes, filter=False,
-              sort=False, schema={"type": "array"}),
+              sort=False, schema={"type": ["array", "null"]}),
 ], quota="router", check=_check)
 
 (list_routers, create_router, show_router, update_router,

@@ -274,6 +274,8 @@ class RouterStore(common.ResourceStore):
     def update(self, ctx, resource_id, values):
         values = dict(values)
         gateway = values.pop("external_gateway_info", NOT_GIVEN)
+        if "routes" in values:
+            values["routes"] = values["routes"] or []
 
         def update_router():
             with self.db.writer() as session:

@@ -198,6 +198,7 @@ class TopologyStore:
             if in_use:
                 raise net_exception.NetworkInUse(net_id=network_id)
             session.delete(topology)
+            session.flush()
             session.execute(sa.delete(models.Port).where(
                 models.Port.network_id == network_id))
             session.execute(sa.delete(models.Subnet).where(
