@@ -10,15 +10,10 @@ ADMIN_GATEWAY_FIELDS = ("enable_snat", "external_fixed_ips")
 
 
 def list_rules():
-    rules = [
-        base.rule("create_router", base.ADMIN_OR_PROJECT_MEMBER,
-                  "Create a router", [("POST", _COLLECTION)]),
-        base.rule("get_router", base.ADMIN_OR_PROJECT_READER,
-                  "Get a router", [("GET", _COLLECTION), ("GET", _RESOURCE)]),
-        base.rule("update_router", base.ADMIN_OR_PROJECT_MEMBER,
-                  "Update a router", [("PUT", _RESOURCE)]),
-        base.rule("delete_router", base.ADMIN_OR_PROJECT_MEMBER,
-                  "Delete a router", [("DELETE", _RESOURCE)]),
+    rules = base.crud_rules(
+        "router", _COLLECTION, create=base.ADMIN_OR_PROJECT_MEMBER,
+        get=base.ADMIN_OR_PROJECT_READER, update=base.ADMIN_OR_PROJECT_MEMBER,
+        delete=base.ADMIN_OR_PROJECT_MEMBER) + [
         base.rule("add_router_interface", base.ADMIN_OR_PROJECT_MEMBER,
                   "Add an interface to a router",
                   [("PUT", _RESOURCE + "/add_router_interface")]),
