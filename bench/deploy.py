@@ -55,6 +55,7 @@ class Deployment:
         self.processes = {}
         self.compute_url = None
         self.placement_url = None
+        self.network_url = None
         self.transport_url = None
         self.cleanups = []
         self._commands = {}
@@ -139,6 +140,7 @@ class Deployment:
 
 def _all_in_one(dep, computes, nodes, config=None):
     port = free_port()
+    network_port = free_port()
     options = []
     if config:
         conf_path = os.path.join(dep.workdir, "stratus.conf")
@@ -149,8 +151,10 @@ def _all_in_one(dep, computes, nodes, config=None):
         os.path.join(dep.workdir, "data"), "--hosts", str(computes),
         "--nodes", str(nodes),
         "--compute-port", str(port), "--identity-port", str(free_port()),
-        "--image-port", str(free_port()), "--placement-port", str(free_port())])
+        "--image-port", str(free_port()), "--placement-port", str(free_port()),
+        "--network-port", str(network_port)])
     dep.compute_url = "http://127.0.0.1:%d/v2.1" % port
+    dep.network_url = "http://127.0.0.1:%d" % network_port
     wait_http("http://127.0.0.1:%d/" % port, process=process)
 
 
@@ -191,6 +195,8 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
     port = free_port()
     placement_port = free_port()
     dep.placement_url = "http://127.0.0.1:%d" % placement_port
+    network_port = free_port()
+    dep.network_url = "http://127.0.0.1:%d" % network_port
     vhost_url = transport_url or _private_vhost(dep, tag)
     dep.transport_url = vhost_url
     base = {
@@ -204,6 +210,7 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
         "glance": {"port": free_port()},
         "identity": {"port": free_port()},
         "placement_api": {"port": placement_port},
+        "neutron": {"port": network_port},
         "fake_driver": {"nodes": nodes},
         "oslo_messaging_rabbit": {"heartbeat_in_pthread": "true"},
         # RabbitMQ keeps notifications nobody consumes: off unless a
@@ -226,6 +233,7 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
     api = dep.spawn("api", common + ["api"])
     dep.spawn("conductor", common + ["conductor"])
     dep.spawn("scheduler", common + ["scheduler"])
+    network = dep.spawn("network", common + ["network"])
     for i in range(computes):
         host_conf = os.path.join(dep.workdir, "compute%d.conf" % i)
         host_values = {"DEFAULT": {"host": "compute%d" % i}}
@@ -235,6 +243,7 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
         dep.spawn("compute%d" % i, common + ["--config-file", host_conf, "compute"])
     dep.compute_url = "http://127.0.0.1:%d/v2.1" % port
     wait_http("http://127.0.0.1:%d/" % port, process=api)
+    wait_http(dep.network_url + "/", process=network)
     _wait_hypervisors(dep, computes * nodes)
     manage("cell_v2", "discover_hosts")
 

@@ -20,10 +20,34 @@ MEANING = {
     "removed": "410 Gone, as in Nova (an API Nova removed)",
     "network": "a proxy to the network service: issue 13",
     "volume": "a proxy to the block storage service: issue 14",
-    "baremetal": "Nova's proxy to Ironic (deprecated at 2.36): not planned",
-    "share": "Nova's server shares (2.97, Manila): no issue yet",
     "missing": "a native Compute API that Stratus does not serve yet",
 }
+
+# Nova's proxies to services Stratus does not have, served as Nova
+# answers without them (stratus/api/compute/baremetal_nodes.py and
+# server_shares.py).
+PROXIES_WITHOUT_SERVICE = [
+    "Nova's proxies to a bare metal service (Ironic) and a shared file",
+    "system service (Manila) are served as Nova answers without them:",
+    "",
+    "- `os-baremetal-nodes` (to 2.35, 404 from 2.36): listing and showing",
+    "  nodes (admin) answer 501 (Nova's answer without an Ironic client;",
+    "  a Nova whose Ironic is configured but out of reach answers an",
+    "  unexpected 500); creating and deleting nodes and the",
+    "  `add_interface` and `remove_interface` actions answer 400 naming",
+    "  the Ironic command to use, with no policy check, as in Nova.",
+    "- `servers/{server_id}/shares` (from 2.97): no share is ever",
+    "  attached: a server's list is empty, showing a share is 404, and",
+    "  detaching one is 409 unless the server is stopped (or in error),",
+    "  then 404. An attach passes Nova's checks in Nova's order (body 400,",
+    "  server 404, policy 403, server stopped 409, host offering",
+    "  virtio-fs 409) and then answers Nova's 404 for a share Manila does",
+    "  not know (`Share <id> could not be found.`): where Nova would ask",
+    "  Manila, a Nova that cannot reach it answers an unexpected 500,",
+    "  which Stratus never answers, and with no share service no share",
+    "  exists. No Stratus driver offers virtio-fs, so on an unchanged",
+    "  host the attach stops at the 409; docs/server-extras.md.",
+]
 
 
 def counts(rows):
@@ -53,6 +77,7 @@ def render():
         "| status | meaning |", "| --- | --- |",
     ]
     lines += ["| %s | %s |" % item for item in MEANING.items()]
+    lines += [""] + PROXIES_WITHOUT_SERVICE
     lines += ["", "## Routes", "", "| method | path | status |",
               "| --- | --- | --- |"]
     lines += ["| %s | `%s` | %s |" % (method, path, status)

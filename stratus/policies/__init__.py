@@ -11,6 +11,7 @@ from stratus.policies import base
 POLICY_MODULES = [
     "aggregates",
     "availability_zone",
+    "baremetal_nodes",
     "extensions",
     "flavor_access",
     "flavor_extra_specs",
@@ -33,6 +34,7 @@ POLICY_MODULES = [
     "remote_consoles",
     "server_metadata",
     "server_password",
+    "server_shares",
     "server_tags",
     "server_topology",
     "servers",

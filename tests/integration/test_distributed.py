@@ -1,5 +1,5 @@
 """Separate processes over RabbitMQ and PostgreSQL: api, conductor,
-scheduler and two computes boot and delete 20 servers."""
+scheduler, network and two computes boot and delete 20 servers."""
 import concurrent.futures
 import json
 import urllib.request
@@ -29,6 +29,21 @@ def test_twenty_servers_on_two_computes():
         with urllib.request.urlopen(request, timeout=30) as response:
             providers = json.load(response)["resource_providers"]
         assert len(providers) == 4
+
+        # stratus network serves the Neutron API over the API database.
+        request = urllib.request.Request(
+            cloud.network_url + "/v2.0/networks", method="POST",
+            data=json.dumps({"network": {"name": "dist"}}).encode(),
+            headers={"X-Auth-Token": "admin:admin",
+                     "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 201
+        request = urllib.request.Request(
+            cloud.network_url + "/v2.0/networks?name=dist",
+            headers={"X-Auth-Token": "admin:admin"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert [n["name"] for n in json.load(response)["networks"]] == [
+                "dist"]
 
         code, body = client.request("GET", "/images", version="2.35")
         image = body["images"][0]["id"]

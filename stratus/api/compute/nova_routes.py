@@ -5,9 +5,10 @@ test keeps both in step with ROUTES and REMOVED.
 
 Statuses: served (in ROUTES), removed (410 Gone, in REMOVED),
 network (a proxy to the network service: issue 13), volume (a proxy to
-the block storage service: issue 14), baremetal and share (Nova's proxies
-to Ironic, deprecated at 2.36, and to Manila, 2.97: no issue yet),
-missing (a native Compute API not served yet).
+the block storage service: issue 14), missing (a native Compute API not
+served yet). Nova's proxies to Ironic (os-baremetal-nodes, to 2.35) and
+to Manila (servers/{id}/shares, from 2.97) are served, answering as Nova
+does without those services (issue 12).
 The status of a route is worked out from the route table; only what the
 table cannot tell (the proxies) is written here.
 """
@@ -178,11 +179,6 @@ PROXIES = {
                "/v2.1/servers/{server_id}/os-volume_attachments",
                "/v2.1/servers/{server_id}/os-volume_attachments/"
                "{volume_id}"],
-    "baremetal": ["/v2.1/os-baremetal-nodes",
-                  "/v2.1/os-baremetal-nodes/{node_id}",
-                  "/v2.1/os-baremetal-nodes/{node_id}/action"],
-    "share": ["/v2.1/servers/{server_id}/shares",
-              "/v2.1/servers/{server_id}/shares/{share_id}"],
 }
 
 # Routes of Stratus's own, not Nova's.
@@ -216,7 +212,7 @@ NOVA_ACTIONS = {
     "/v2.1/os-fixed-ips/{fixed_ip}/action": dict.fromkeys(
         ("reserve", "unreserve")),
     "/v2.1/os-baremetal-nodes/{node_id}/action": dict.fromkeys(
-        ("add_interface", "remove_interface"), "baremetal"),
+        ("add_interface", "remove_interface")),
 }
 # Server actions Nova removed (410 Gone).
 REMOVED_ACTIONS = {"resetNetwork"}
@@ -225,6 +221,7 @@ _ACTION_MODULES = {
     "/v2.1/servers/{server_id}/action": "server_actions",
     "/v2.1/flavors/{flavor_id}/action": "flavor_access",
     "/v2.1/os-aggregates/{aggregate_id}/action": "aggregates",
+    "/v2.1/os-baremetal-nodes/{node_id}/action": "baremetal_nodes",
 }
 _SINGLE_ACTION = {
     "/v2.1/servers/{server_id}/migrations/{migration_id}/action":

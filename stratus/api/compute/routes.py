@@ -60,6 +60,12 @@ ROUTES = {
         "GET": "remote_consoles:show_console_auth_token"},
     "/v2.1/servers/{server_id}/diagnostics": {
         "GET": "server_diagnostics:show_diagnostics"},
+    "/v2.1/servers/{server_id}/shares": {
+        "GET": "server_shares:list_server_shares",
+        "POST": "server_shares:attach_server_share"},
+    "/v2.1/servers/{server_id}/shares/{share_id}": {
+        "GET": "server_shares:show_server_share",
+        "DELETE": "server_shares:detach_server_share"},
     "/v2.1/servers/{server_id}/os-server-password": {
         "GET": "server_password:show_server_password",
         "DELETE": "server_password:clear_server_password"},
@@ -147,6 +153,15 @@ ROUTES = {
     "/v2.1/os-quota-class-sets/{id}": {
         "GET": "quota_class_sets:show_quota_class_set",
         "PUT": "quota_class_sets:update_quota_class_set"},
+    # Nova's proxy to the bare metal service (deprecated, max 2.35)
+    "/v2.1/os-baremetal-nodes": {
+        "GET": "baremetal_nodes:list_baremetal_nodes",
+        "POST": "baremetal_nodes:create_baremetal_node"},
+    "/v2.1/os-baremetal-nodes/{node_id}": {
+        "GET": "baremetal_nodes:show_baremetal_node",
+        "DELETE": "baremetal_nodes:delete_baremetal_node"},
+    "/v2.1/os-baremetal-nodes/{node_id}/action": {
+        "POST": "baremetal_nodes:baremetal_node_action"},
     "/v2.1/os-hosts": {"GET": "hosts:list_hosts"},
     "/v2.1/os-hosts/{host_name}": {"GET": "hosts:show_host",
                                    "PUT": "hosts:update_host"},

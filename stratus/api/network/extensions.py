@@ -37,6 +37,11 @@ EXTENSIONS = {
                 "is enabled."),
     "pagination": ("Pagination support", "Extension that indicates that "
                    "pagination is enabled."),
+    "security-group": ("security-group", "The security groups extension."),
+    "stateful-security-group": ("Stateful security group", "Indicates if "
+                                "the security group is stateful or not"),
+    "quota_details": ("Quota details management support", "Expose "
+                      "functions for quotas usage statistics per project"),
     "router": ("Neutron L3 Router", "Router abstraction for basic L3 "
                "forwarding between L2 Neutron networks and access to "
                "external networks via a NAT gateway."),

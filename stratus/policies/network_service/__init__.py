@@ -8,11 +8,14 @@ included (see base.FieldCheck).
 """
 from stratus.policies.network_service import base
 from stratus.policies.network_service import networks
+from stratus.policies.network_service import quotas
+from stratus.policies.network_service import security_groups
 from stratus.policies.network_service import routers
 from stratus.policies.network_service import floatingips
 from stratus.policies.network_service import auto_allocate
 
-MODULES = [base, networks, routers, floatingips, auto_allocate]
+MODULES = [base, networks, security_groups, quotas, routers, floatingips,
+           auto_allocate]
 
 
 def list_rules():
