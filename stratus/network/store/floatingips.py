@@ -72,7 +72,10 @@ def router_for(session, port, subnet, external_network_id):
 
 class FloatingIPStore(common.ResourceStore):
     model = models.FloatingIP
-    columns = {"port_id": "fixed_port_id"}
+    # The association's fields filter over the view, which shows a
+    # floating IP whose port went as disassociated ("": no column).
+    columns = {"port_id": "fixed_port_id", "router_id": "",
+               "fixed_ip_address": "", "status": ""}
 
     def not_found(self, resource_id):
         return net_exception.FloatingIPNotFound(floatingip_id=resource_id)

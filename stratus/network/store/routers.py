@@ -210,7 +210,8 @@ def clear_gateway(session, row):
         row.gw_network_id = None
         return
     in_use = session.execute(sa.select(models.FloatingIP.id).where(
-        models.FloatingIP.router_id == row.id)).first()
+        models.FloatingIP.router_id == row.id,
+        models.FloatingIP.fixed_port_id.is_not(None))).first()
     if in_use is not None:
         raise net_exception.RouterExternalGatewayInUseByFloatingIp(
             router_id=row.id, net_id=row.gw_network_id)

@@ -220,6 +220,31 @@ def test_a_deleted_port_disassociates(net, cloud):
         "router": {"external_gateway_info": None}})
 
 
+def test_a_port_gone_without_disassociation_shows_none(net, cloud):
+    """Only the foreign key's SET NULL: the view and the filters still say
+    disassociated."""
+    server_port = cloud["port"]
+    fip = _create(net, cloud, port_id=server_port["id"])
+    with net.databases.api.writer() as session:
+        ports.remove_port(session, server_port["id"])
+    shown = net.ok("GET", "/v2.0/floatingips/" + fip["id"])["floatingip"]
+    assert (shown["port_id"], shown["fixed_ip_address"], shown["router_id"],
+            shown["status"]) == (None, None, None, "DOWN")
+    for query in ("router_id=" + cloud["router"]["id"], "status=ACTIVE",
+                  "fixed_ip_address=" + server_port["fixed_ips"][0][
+                      "ip_address"]):
+        assert net.ok("GET", "/v2.0/floatingips?" + query)[
+            "floatingips"] == [], query
+    assert len(net.ok("GET", "/v2.0/floatingips?status=DOWN")[
+        "floatingips"]) == 1
+    # Nothing holds the router's gateway any more.
+    net.ok("PUT", "/v2.0/routers/%s/remove_router_interface"
+           % cloud["router"]["id"],
+           {"subnet_id": cloud["private_subnet"]["id"]})
+    net.ok("PUT", "/v2.0/routers/" + cloud["router"]["id"], {
+        "router": {"external_gateway_info": None}})
+
+
 def test_the_floatingip_quota(net, cloud):
     quotas.QuotaStore(net.conf, net.databases).set_limits(
         "project-a", {"floatingip": 1})
