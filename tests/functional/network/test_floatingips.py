@@ -1,6 +1,8 @@
 """Floating IPs with subnets: the address from the external subnet, the
 association through a router, what refuses it, and what undoes it (on
 every database)."""
+import threading
+
 import pytest
 import sqlalchemy as sa
 
@@ -243,6 +245,29 @@ def test_a_port_gone_without_disassociation_shows_none(net, cloud):
            {"subnet_id": cloud["private_subnet"]["id"]})
     net.ok("PUT", "/v2.0/routers/" + cloud["router"]["id"], {
         "router": {"external_gateway_info": None}})
+
+
+def test_racing_associations_of_one_address_one_wins(net, cloud):
+    count = 4
+    fips = [_create(net, cloud) for _ in range(count)]
+    barrier = threading.Barrier(count)
+    codes = []
+
+    def associate(fip):
+        barrier.wait()
+        code, _ = net.call("PUT", "/v2.0/floatingips/" + fip["id"], {
+            "floatingip": {"port_id": cloud["port"]["id"]}})
+        codes.append(code)
+
+    threads = [threading.Thread(target=associate, args=(fip,))
+               for fip in fips]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200] + [409] * (count - 1)
+    assert len(net.ok("GET", "/v2.0/floatingips?port_id="
+                      + cloud["port"]["id"])["floatingips"]) == 1
 
 
 def test_the_floatingip_quota(net, cloud):
