@@ -3,6 +3,7 @@ network with a router to the default external network, made on the first
 GET (stratus/network/store/topology.py). ``?fields=dry-run`` only checks
 that it could be made (``"id": "dry-run=pass"``). The project ``None`` is
 the caller's; only an administrator names another."""
+from stratus.api import errors
 from stratus.api import wsgi
 from stratus.network import exception as net_exception
 from stratus.network.store import topology
@@ -10,9 +11,17 @@ from stratus.network.store import topology
 DRY_RUN = "dry-run"
 
 
+# The longest project id a network row holds.
+MAX_PROJECT_ID = 255
+
+
 def _project(req, project_id, action):
     if project_id == "None":
         project_id = req.context.project_id
+    if len(project_id) > MAX_PROJECT_ID:
+        raise net_exception.InvalidInput(error_message=(
+            "'%s' exceeds maximum length of %d"
+            % (errors.truncate(project_id, 64), MAX_PROJECT_ID)))
     if not req.context.is_admin and project_id != req.context.project_id:
         raise net_exception.NotAuthorized()
     target = {"project_id": project_id, "tenant_id": project_id}
