@@ -202,36 +202,22 @@ def test_the_network_must_be_external_with_an_ipv4_subnet(net, cloud):
         "network." % cloud["private"]["id"])
 
 
-def test_a_deleted_port_disassociates(net, cloud):
+@pytest.mark.parametrize("disassociate", [True, False],
+                         ids=["disassociated", "foreign-key-only"])
+def test_a_deleted_port_disassociates(net, cloud, disassociate):
+    """The ports' delete disassociates (disassociate_port); without it,
+    the foreign key's SET NULL alone, the view and the filters still say
+    disassociated."""
     server_port = cloud["port"]
     fip = _create(net, cloud, port_id=server_port["id"])
     with net.databases.api.writer() as session:
-        floatingips.disassociate_port(session, server_port["id"])
+        if disassociate:
+            floatingips.disassociate_port(session, server_port["id"])
         ports.remove_port(session, server_port["id"])
     shown = net.ok("GET", "/v2.0/floatingips/" + fip["id"])["floatingip"]
     assert (shown["port_id"], shown["fixed_ip_address"], shown["router_id"],
             shown["status"], shown["port_details"]) == (
         None, None, None, "DOWN", None)
-    assert net.ok("GET", "/v2.0/floatingips?router_id="
-                  + cloud["router"]["id"])["floatingips"] == []
-    # The router may lose its interface and gateway now.
-    net.ok("PUT", "/v2.0/routers/%s/remove_router_interface"
-           % cloud["router"]["id"],
-           {"subnet_id": cloud["private_subnet"]["id"]})
-    net.ok("PUT", "/v2.0/routers/" + cloud["router"]["id"], {
-        "router": {"external_gateway_info": None}})
-
-
-def test_a_port_gone_without_disassociation_shows_none(net, cloud):
-    """Only the foreign key's SET NULL: the view and the filters still say
-    disassociated."""
-    server_port = cloud["port"]
-    fip = _create(net, cloud, port_id=server_port["id"])
-    with net.databases.api.writer() as session:
-        ports.remove_port(session, server_port["id"])
-    shown = net.ok("GET", "/v2.0/floatingips/" + fip["id"])["floatingip"]
-    assert (shown["port_id"], shown["fixed_ip_address"], shown["router_id"],
-            shown["status"]) == (None, None, None, "DOWN")
     for query in ("router_id=" + cloud["router"]["id"], "status=ACTIVE",
                   "fixed_ip_address=" + server_port["fixed_ips"][0][
                       "ip_address"]):
@@ -239,7 +225,7 @@ def test_a_port_gone_without_disassociation_shows_none(net, cloud):
             "floatingips"] == [], query
     assert len(net.ok("GET", "/v2.0/floatingips?status=DOWN")[
         "floatingips"]) == 1
-    # Nothing holds the router's gateway any more.
+    # Nothing holds the router's interface and gateway any more.
     net.ok("PUT", "/v2.0/routers/%s/remove_router_interface"
            % cloud["router"]["id"],
            {"subnet_id": cloud["private_subnet"]["id"]})
