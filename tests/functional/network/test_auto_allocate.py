@@ -5,6 +5,7 @@ import threading
 
 import sqlalchemy as sa
 
+from stratus.cmd import services
 from stratus.db import network_models as models
 from stratus.network import bootstrap
 from tests.functional.network import l3_fixtures
@@ -37,6 +38,17 @@ def test_bootstrap_makes_the_public_network_once(net):
         [cidr] = session.execute(sa.select(models.Subnet.cidr).where(
             models.Subnet.network_id == public["id"])).scalars().all()
     assert cidr == "172.24.4.0/24"
+
+
+def test_the_api_bootstrap_makes_it_for_the_built_in_service(net):
+    net.conf.set_override("endpoint_override", "http://neutron:9696",
+                          group="neutron")
+    services.bootstrap_api(net.conf, net.databases)
+    assert net.ok("GET", "/v2.0/networks")["networks"] == []
+    net.conf.clear_override("endpoint_override", group="neutron")
+    services.bootstrap_api(net.conf, net.databases)
+    assert [network["name"] for network in net.ok(
+        "GET", "/v2.0/networks")["networks"]] == ["public"]
 
 
 def test_no_public_network_without_a_cidr(net):
