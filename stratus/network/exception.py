@@ -290,5 +290,10 @@ class AutoAllocationFailure(Conflict):
     msg_fmt = "Deployment error: %(reason)s."
 
 
+class ExternalNetworkInUse(InUse):
+    msg_fmt = ("External network %(net_id)s cannot be updated to be made "
+               "non-external, since it has existing gateway ports.")
+
+
 class DefaultExternalNetworkExists(Conflict):
     msg_fmt = "A default external network already exists: %(net_id)s."

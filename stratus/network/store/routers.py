@@ -237,6 +237,12 @@ class RouterStore(common.ResourceStore):
     def not_found(self, resource_id):
         return net_exception.RouterNotFound(router_id=resource_id)
 
+    def has_gateway_on(self, network_id):
+        """Whether a router has its gateway on the network."""
+        with self.db.reader() as session:
+            return session.execute(sa.select(models.Router.id).where(
+                models.Router.gw_network_id == network_id)).first() is not None
+
     def to_dicts(self, session, rows):
         gateway_ips = ports.fixed_ips(
             session, [row.gw_port_id for row in rows if row.gw_port_id])
