@@ -115,7 +115,9 @@ def run_network(conf):
     """The built-in network service (the Neutron v2.0 API) on [neutron]
     listen and port, over the API database."""
     from stratus import wsgi_server
+    from stratus.network import bootstrap as network_bootstrap
     databases = db_api.Databases.from_conf(conf)
+    network_bootstrap.ensure_public_network(conf, databases)
     apps = [network_listener(conf, databases)]
     if conf.healthcheck_port is not None:
         apps.append(health_listener(conf))
@@ -170,7 +172,8 @@ def metadata_listener(conf, databases):
 
 def bootstrap_api(conf, databases):
     """What the API needs in its databases before it serves (idempotent):
-    the default flavors, and the built-in services' users and images."""
+    the default flavors, and the built-in services' users, images and
+    default external network."""
     from stratus import context as stratus_context
     from stratus.objects import flavor
     flavor.Flavor.ensure_defaults(stratus_context.get_admin_context(databases))
@@ -180,6 +183,9 @@ def bootstrap_api(conf, databases):
     if not conf.glance.api_servers:
         from stratus.image import bootstrap as image_bootstrap
         image_bootstrap.ensure_default_images(conf, databases)
+    if not conf.neutron.endpoint_override:
+        from stratus.network import bootstrap as network_bootstrap
+        network_bootstrap.ensure_public_network(conf, databases)
 
 
 def _run_service(conf, binary, topic, manager_class):

@@ -24,6 +24,26 @@ QUOTA_OPTS = [
     for resource, limit in QUOTA_DEFAULTS.items()
 ]
 
+# Routers, floating IPs and the auto-allocated topology of the built-in
+# service (docs/networking.md).
+L3_OPTS = [
+    cfg.StrOpt("public_cidr", default="172.24.4.0/24",
+               help="Subnet of the external network ``public`` the "
+                    "built-in network service makes at bootstrap "
+                    "(router:external, is_default: routers' gateways and "
+                    "floating IPs take their addresses from it), as "
+                    "DevStack's; empty: no such network."),
+    cfg.StrOpt("auto_allocate_cidr", default="10.0.0.0/8",
+               help="Range the subnets of auto-allocated topologies are "
+                    "taken from (Neutron takes them from the default "
+                    "subnet pool)."),
+    cfg.IntOpt("auto_allocate_prefixlen", default=24, min=8, max=30,
+               help="Prefix length of an auto-allocated subnet."),
+    cfg.IntOpt("max_routes", default=30, min=0,
+               help="Extra routes a router may have (Neutron's "
+                    "max_routes)."),
+]
+
 CLIENT_OPTS = [
     cfg.StrOpt("default_floating_pool", default="nova",
                help="The external network a floating IP is taken from "
@@ -80,8 +100,9 @@ def _keystoneauth_opts():
 
 
 def _neutron_opts():
-    names = {opt.dest for opt in SERVICE_OPTS + QUOTA_OPTS + CLIENT_OPTS}
-    return (SERVICE_OPTS + QUOTA_OPTS + CLIENT_OPTS
+    names = {opt.dest
+             for opt in SERVICE_OPTS + QUOTA_OPTS + L3_OPTS + CLIENT_OPTS}
+    return (SERVICE_OPTS + QUOTA_OPTS + L3_OPTS + CLIENT_OPTS
             + [opt for opt in _keystoneauth_opts() if opt.dest not in names])
 
 

@@ -286,3 +286,78 @@ class PortBindingAlreadyActive(Conflict):
 class PortBindingAlreadyExists(Conflict):
     msg_fmt = ("Binding for port %(port_id)s on host %(host)s already "
                "exists.")
+
+
+# Routers, floating IPs and auto-allocated topologies (Neutron's l3,
+# extraroute and auto-allocate exceptions).
+
+class RouterInterfaceNotFound(NotFound):
+    msg_fmt = ("Router %(router_id)s does not have an interface with id "
+               "%(port_id)s")
+
+
+class RouterInterfaceNotFoundForSubnet(NotFound):
+    msg_fmt = "Router %(router_id)s has no interface on subnet %(subnet_id)s"
+
+
+class ExternalGatewayForFloatingIPNotFound(NotFound):
+    msg_fmt = ("External network %(external_network_id)s is not reachable "
+               "from subnet %(subnet_id)s.  Therefore, cannot associate "
+               "Port %(port_id)s with a Floating IP.")
+
+
+class RouterInterfaceInUseByFloatingIP(InUse):
+    msg_fmt = ("Router interface for subnet %(subnet_id)s on router "
+               "%(router_id)s cannot be deleted, as it is required by one "
+               "or more floating IPs.")
+
+
+class RouterInterfaceInUseByRoute(InUse):
+    msg_fmt = ("Router interface for subnet %(subnet_id)s on router "
+               "%(router_id)s cannot be deleted, as it is required by one "
+               "or more routes.")
+
+
+class FloatingIPPortAlreadyAssociated(InUse):
+    msg_fmt = ("Cannot associate floating IP %(floating_ip_address)s "
+               "(%(fip_id)s) with port %(port_id)s using fixed IP "
+               "%(fixed_ip)s, as that fixed IP already has a floating IP on "
+               "external network %(net_id)s.")
+
+
+class RouterExternalGatewayInUseByFloatingIp(InUse):
+    msg_fmt = ("Gateway cannot be updated for router %(router_id)s, since a "
+               "gateway to external network %(net_id)s is required by one "
+               "or more floating IPs.")
+
+
+class InvalidRoutes(InvalidInput):
+    msg_fmt = "Invalid format for routes: %(routes)s, %(reason)s"
+
+
+class RoutesExhausted(BadRequest):
+    msg_fmt = ("Unable to complete operation for %(router_id)s. The number "
+               "of routes exceeds the maximum %(quota)s.")
+
+
+class SubnetMismatchForPort(BadRequest):
+    msg_fmt = ("Subnet on port %(port_id)s does not match the requested "
+               "subnet %(subnet_id)s.")
+
+
+class ExternalIpAddressExhausted(BadRequest):
+    msg_fmt = ("Unable to find any IP address on external network "
+               "%(net_id)s.")
+
+
+class AutoAllocationFailure(Conflict):
+    msg_fmt = "Deployment error: %(reason)s."
+
+
+class ExternalNetworkInUse(InUse):
+    msg_fmt = ("External network %(net_id)s cannot be updated to be made "
+               "non-external, since it has existing gateway ports.")
+
+
+class DefaultExternalNetworkExists(Conflict):
+    msg_fmt = "A default external network already exists: %(net_id)s."

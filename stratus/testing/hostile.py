@@ -341,6 +341,20 @@ def _network_bodies():
                 ("binding junk", {"binding": {
                     "host": "\u0000" * 300, "profile": "x",
                     "vnic_type": 2 ** 70}}),
+                ("router junk", {"router": {
+                    "external_gateway_info": {
+                        "network_id": "\u2603", "enable_snat": [],
+                        "external_fixed_ips": [{"ip_address": 2 ** 70}]},
+                    "routes": [{"destination": "x", "nexthop": None}]}}),
+                ("router gateway types", {"router": {
+                    "external_gateway_info": [1],
+                    "routes": {"destination": 5}}}),
+                ("interface junk", {"subnet_id": ["x"], "port_id": 2 ** 70}),
+                ("floatingip junk", {"floatingip": {
+                    "floating_network_id": None,
+                    "floating_ip_address": "999.1.1.1",
+                    "port_id": {"x": 1}, "fixed_ip_address": 2 ** 70,
+                    "subnet_id": "\u540d" * 300}}),
             )]
 
 
@@ -408,6 +422,9 @@ SEED_SOURCES = [
      ("security_group_rule_id",)),
     ("network", "/v2.0/subnets", "subnets", "id", ("subnet_id",)),
     ("network", "/v2.0/ports", "ports", "id", ("port_id",)),
+    ("network", "/v2.0/routers", "routers", "id", ("router_id",)),
+    ("network", "/v2.0/floatingips", "floatingips", "id",
+     ("floatingip_id",)),
 ]
 # Parameters whose real values are well known.
 KNOWN_SEEDS = {"domain_id": "default", "resource_class": "VCPU",

@@ -48,6 +48,18 @@ EXTENSIONS = {
                          "of a virtual port to external application"),
     "allowed-address-pairs": ("Allowed Address Pairs", "Provides allowed "
                               "address pairs"),
+    "router": ("Neutron L3 Router", "Router abstraction for basic L3 "
+               "forwarding between L2 Neutron networks and access to "
+               "external networks via a NAT gateway."),
+    "extraroute": ("Neutron Extra Route", "Extra routes configuration for "
+                   "L3 router"),
+    "ext-gw-mode": ("Neutron L3 Configurable external gateway mode",
+                    "Extension of the router abstraction for specifying "
+                    "whether SNAT should occur on the external gateway"),
+    "fip-port-details": ("Floating IP Port Details Extension", "Add "
+                         "port_details attribute to Floating IP resource"),
+    "auto-allocated-topology": ("Auto Allocated Topology Services",
+                                "Auto Allocated Topology Services."),
 }
 
 

@@ -9,8 +9,21 @@ NETWORK_TYPES = ("local", "flat", "vlan")
 
 def _check(req, values, existing):
     """Provider attributes that fit together: a VLAN has a segmentation
-    id in 1-4094; local and flat networks have none."""
+    id in 1-4094; local and flat networks have none. One network at most
+    is the default (is_default); an external network routers' gateways
+    are on stays external."""
     merged = dict(existing or {}, **values)
+    if (existing is not None and existing["router:external"]
+            and values.get("router:external") is False
+            and req.app.stores["routers"].has_gateway_on(existing["id"])):
+        raise net_exception.ExternalNetworkInUse(net_id=existing["id"])
+    if values.get("is_default"):
+        # One default external network (auto-allocated-topology's).
+        for other in req.app.stores["networks"].list(
+                req.context, {"is_default": [True]}):
+            if existing is None or other["id"] != existing["id"]:
+                raise net_exception.DefaultExternalNetworkExists(
+                    net_id=other["id"])
     network_type = merged.get("provider:network_type")
     segment = merged.get("provider:segmentation_id")
     if network_type == "vlan":

@@ -52,6 +52,24 @@ ROUTES = {
         "DELETE": "port_bindings:delete_port_binding"},
     "/v2.0/ports/{port_id}/bindings/{host}/activate": {
         "PUT": "port_bindings:activate_port_binding"},
+    "/v2.0/routers": {"GET": "routers:list_routers",
+                      "POST": "routers:create_router"},
+    "/v2.0/routers/{router_id}": {"GET": "routers:show_router",
+                                  "PUT": "routers:update_router",
+                                  "DELETE": "routers:delete_router"},
+    "/v2.0/routers/{router_id}/add_router_interface": {
+        "PUT": "routers:add_router_interface"},
+    "/v2.0/routers/{router_id}/remove_router_interface": {
+        "PUT": "routers:remove_router_interface"},
+    "/v2.0/floatingips": {"GET": "floatingips:list_floatingips",
+                          "POST": "floatingips:create_floatingip"},
+    "/v2.0/floatingips/{floatingip_id}": {
+        "GET": "floatingips:show_floatingip",
+        "PUT": "floatingips:update_floatingip",
+        "DELETE": "floatingips:delete_floatingip"},
+    "/v2.0/auto-allocated-topology/{project_id}": {
+        "GET": "auto_allocate:show_auto_allocated_topology",
+        "DELETE": "auto_allocate:delete_auto_allocated_topology"},
 }
 
 # Routes served without authentication.
@@ -64,6 +82,8 @@ STORES = {
     "security_group_rules": "security_groups:SecurityGroupRuleStore",
     "subnets": "subnets:SubnetStore",
     "ports": "ports:PortStore",
+    "routers": "routers:RouterStore",
+    "floatingips": "floatingips:FloatingIPStore",
 }
 
 

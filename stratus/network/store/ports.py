@@ -55,8 +55,20 @@ def add_port(session, network_id, project_id, fixed_ips=None,
     return row
 
 
+def disassociate_floating_ips(session, port_id):
+    """The floating IPs associated with a port that goes lose it, their
+    router and fixed address (Neutron's disassociate_floatingips)."""
+    session.execute(sa.update(models.FloatingIP).where(
+        models.FloatingIP.fixed_port_id == port_id).values(
+        fixed_port_id=None, fixed_ip_address=None, router_id=None,
+        status="DOWN",
+        revision_number=models.FloatingIP.revision_number + 1))
+
+
 def remove_port(session, port_id):
-    """The port and its addresses, bindings and group memberships go."""
+    """The port and its addresses, bindings and group memberships go; its
+    floating IPs are disassociated."""
+    disassociate_floating_ips(session, port_id)
     session.execute(sa.delete(models.Port).where(models.Port.id == port_id))
 
 

@@ -12,8 +12,12 @@ from stratus.policies.network_service import ports
 from stratus.policies.network_service import quotas
 from stratus.policies.network_service import security_groups
 from stratus.policies.network_service import subnets
+from stratus.policies.network_service import routers
+from stratus.policies.network_service import floatingips
+from stratus.policies.network_service import auto_allocate
 
-MODULES = [base, networks, subnets, ports, security_groups, quotas]
+MODULES = [base, networks, subnets, ports, security_groups, quotas, routers,
+           floatingips, auto_allocate]
 
 
 def list_rules():

@@ -61,3 +61,19 @@ def list_rules():
         policy.RuleDefault("external", "field:networks:router:external=True",
                            "Rule of external network"),
     ]
+
+
+def crud_rules(singular, collection, create, get, update, delete):
+    """Neutron's four rules of a resource (create_<singular>, get_...,
+    update_..., delete_...), given their check strings."""
+    resource = collection + "/{id}"
+    return [
+        rule("create_" + singular, create, "Create a %s" % singular,
+             [("POST", collection)]),
+        rule("get_" + singular, get, "Get a %s" % singular,
+             [("GET", collection), ("GET", resource)]),
+        rule("update_" + singular, update, "Update a %s" % singular,
+             [("PUT", resource)]),
+        rule("delete_" + singular, delete, "Delete a %s" % singular,
+             [("DELETE", resource)]),
+    ]

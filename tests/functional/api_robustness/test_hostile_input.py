@@ -11,12 +11,15 @@ import pytest
 import webob
 
 from stratus.api.metadata import app as metadata_app
+from stratus.network.store import topology
 from stratus.testing import hostile
 from tests.functional import cloud as cloud_harness
 from tests.functional.conftest import started_cloud
 
 SPECS = hostile.specs()
 APIS = ["compute", "identity", "image", "network", "placement"]
+# The external network every cloud's bootstrap makes.
+PUBLIC = topology.PUBLIC_NETWORK_ID
 
 
 def _token(cloud, user):
@@ -83,6 +86,7 @@ def seed_cloud(cloud, token):
                                    image=compute.first_image_id())["server"]
     compute.wait_for_status(server["id"], "ACTIVE")
     _seed_network(cloud, token)
+    seed_network(cloud, token)
 
     def get_json(api, path):
         probe = hostile.Probe(api, "GET", path, "seed")
@@ -91,12 +95,30 @@ def seed_cloud(cloud, token):
     return hostile.discover_seeds(get_json)
 
 
+def seed_network(cloud, token):
+    """A router with its gateway on the bootstrap's external network and a
+    floating IP there, so that their routes are reached with real ids."""
+    spec = SPECS["network"]
+    for path, document in (
+            ("/v2.0/routers", {"router": {"name": "seed",
+                                          "external_gateway_info": {
+                                              "network_id": PUBLIC}}}),
+            ("/v2.0/floatingips", {"floatingip": {
+                "floating_network_id": PUBLIC}})):
+        probe = hostile.Probe("network", "POST", path, "seed",
+                              body=json.dumps(document).encode(),
+                              content_type="application/json")
+        status, _, body, _ = send(cloud.apps["network"], spec, probe, token)
+        assert status == 201, body
+
+
 def run_corpus(cloud, api, thorough, tokens):
     spec = SPECS[api]
     failures = []
     count = 0
     seeds = seed_cloud(cloud, tokens[0])
     assert "server_id" in seeds and "image_id" in seeds, seeds
+    assert "router_id" in seeds and "floatingip_id" in seeds, seeds
     for token in tokens:
         for probe in hostile.probes(spec, thorough=thorough, seeds=seeds):
             status, content_type, body, headers = send(
