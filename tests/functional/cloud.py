@@ -99,9 +99,9 @@ class StackClient:
 
 # Networks some tests find in a started cloud's built-in network service
 # (the gabbi files networks-*.yaml, the API samples), made through its
-# Neutron API: (token, network). carol:project-c sees "public" only.
+# Neutron API: (token, network). Beside them is the external network
+# "public" the bootstrap makes; carol:project-c sees "public" only.
 NETWORK_SEEDS = [
-    ("admin:admin", {"name": "public", "router:external": True}),
     ("alice:project-a", {"name": "private-a"}),
     ("bob:project-b", {"name": "private-b"}),
 ]
