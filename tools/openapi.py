@@ -1,6 +1,6 @@
-"""Write the OpenAPI documents of the Compute and Placement APIs into
-docs/openapi/ (tests/unit/api/test_openapi.py fails while they differ
-from what the code generates).
+"""Write the OpenAPI documents of the Compute, Placement, Identity and
+Image APIs into docs/openapi/ (tests/unit/api/test_openapi.py fails while
+they differ from what the code generates).
 
     .venv/bin/python tools/openapi.py           # write
     .venv/bin/python tools/openapi.py --check   # exit 1 if out of date

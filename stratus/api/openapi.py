@@ -1,5 +1,5 @@
-"""OpenAPI 3.1 documents of the Compute and Placement APIs, made from
-their route tables, the request schemas on the handlers
+"""OpenAPI 3.1 documents of the Compute, Placement, Identity and Image
+APIs, made from their route tables, the request schemas on the handlers
 (stratus/api/validation.py) and the response tables
 (stratus/api/response_schemas.py).
 
@@ -9,8 +9,9 @@ response schemas in force there. Every operation lists in
 max) so that a client sees where older versions differ; the document's
 ``info.x-openstack-microversion`` gives the API's min and max. Routes that
 end before the latest microversion (the image proxy, 2.35) are described
-with the shapes of their last version and marked ``deprecated``. See
-docs/openapi.md.
+with the shapes of their last version and marked ``deprecated``. The
+Identity and Image APIs have no microversions: their documents give the
+API version they serve a subset of. See docs/openapi.md.
 
 Each API serves its document at GET /openapi.json without a token, as it
 serves its version document; docs/openapi/*.json hold copies
@@ -23,6 +24,7 @@ import re
 
 from stratus.api import microversion
 from stratus.api import response_schemas
+from stratus.api import wsgi
 
 _PARAM = re.compile(r"\{(\w+)\}")
 OPENAPI_VERSION = "3.1.0"
@@ -73,7 +75,8 @@ def _path_parameters(template):
 
 def _responses(table, method, template, latest, actions=()):
     """{status: response} at latest (or the last version of the route)
-    and the x-openstack-microversions ranges."""
+    and the x-openstack-microversions ranges. latest None: an API without
+    microversions."""
     keys = [(method, template)] + [(method, template, a) for a in actions]
     ranges, by_status = [], {}
     last = None
@@ -84,9 +87,10 @@ def _responses(table, method, template, latest, actions=()):
             if len(key) == 3:
                 entry["action"] = key[2]
             ranges.append(entry)
-            high_v = _version(high) if high else latest
-            last = high_v if last is None else max(last, high_v)
-    at = min(last or latest, latest)
+            if latest is not None:
+                high_v = _version(high) if high else latest
+                last = high_v if last is None else max(last, high_v)
+    at = None if latest is None else min(last or latest, latest)
     for key in keys:
         for low, high, status, schema in table.responses.get(key, ()):
             if not _in_range(at, _version(low), high and _version(high)):
@@ -112,13 +116,25 @@ def _responses(table, method, template, latest, actions=()):
                 "x-openstack-actions)")
         elif bodies:
             body = bodies[0] if len(bodies) == 1 else {"anyOf": bodies}
-            response["content"] = {JSON: {"schema": copy.deepcopy(body)}}
+            response["content"] = _content(body)
         responses[str(status)] = response
     error = {"description": "An error", "content": {JSON: {
         "schema": {"$ref": "#/components/schemas/Error"}}}}
+    for media_type in table.error_media_types:
+        error["content"][media_type] = {"schema": {"type": "string"}}
     responses["4XX"] = error
     responses["5XX"] = error
-    return responses, ranges, at < latest
+    return responses, ranges, at is not None and at < latest
+
+
+def _content(schema, media_type=None):
+    """The content of a body of schema: JSON (under media_type, when the
+    API gives one, e.g. Glance's JSON patch), or raw data (image data: a
+    binary string)."""
+    kind = response_schemas.media_type(schema)
+    if kind != JSON:
+        return {kind: {"schema": {"type": "string", "format": "binary"}}}
+    return {media_type or JSON: {"schema": copy.deepcopy(schema)}}
 
 
 def _operation(api, table, method, template, handler, latest, actions_of):
@@ -127,7 +143,8 @@ def _operation(api, table, method, template, handler, latest, actions_of):
         "operationId": "%s_%s" % (resource, handler.__name__),
         "tags": [resource],
         "parameters": _path_parameters(template) + _query_parameters(
-            _latest_body_schema(handler, "_query_schemas", latest)),
+            _latest_body_schema(handler, "_query_schemas", latest))
+        + copy.deepcopy(api.get("headers", {}).get((method, template), [])),
     }
     summary = (handler.__doc__ or "").strip().split("\n")[0]
     if summary:
@@ -142,14 +159,17 @@ def _operation(api, table, method, template, handler, latest, actions_of):
             body = {"anyOf": bodies}
     body = body or api.get("request_bodies", {}).get((method, template))
     if body is not None and method in ("POST", "PUT", "PATCH"):
-        operation["requestBody"] = {"required": True, "content": {
-            JSON: {"schema": copy.deepcopy(body)}}}
+        operation["requestBody"] = {"required": True, "content": _content(
+            body, api.get("request_media_types", {}).get((method,
+                                                          template)))}
     operation["responses"], ranges, ended = _responses(
         table, method, template, latest, table.actions(method, template))
-    operation["x-openstack-microversions"] = ranges
+    if latest is not None:
+        operation["x-openstack-microversions"] = ranges
     if ended:
         operation["deprecated"] = True
-    if template in api["unauthenticated"]:
+    if (template, method) in api["unauthenticated"] or \
+            template in api["unauthenticated"]:
         operation["security"] = []
     return operation
 
@@ -170,27 +190,35 @@ def _actions_of(handler):
 
 
 def _document(api):
+    """The document of one API described by api: name (its response
+    table), title, description, routes ({template: {METHOD: handler}}),
+    unauthenticated (templates, or (template, METHOD) pairs), min_version
+    and max_version, or version for an API without microversions; and
+    optionally, by (METHOD, template), request_bodies (the schemas of
+    handlers that check their body themselves), request_media_types (for
+    a body that is not application/json) and headers (header
+    parameters)."""
     table = response_schemas.table(api["name"])
-    latest = api["max_version"]
+    latest = api.get("max_version")
     paths = {}
     for template, methods in sorted(api["routes"].items()):
         paths[template] = {
             method.lower(): _operation(api, table, method, template, handler,
                                        latest, _actions_of)
             for method, handler in sorted(methods.items())}
+    info = {"title": api["title"], "description": api["description"]}
+    if latest is None:
+        info["version"] = api["version"]
+    else:
+        info["version"] = "%d.%d" % latest
+        info["x-openstack-microversion"] = {
+            "min": "%d.%d" % api["min_version"], "max": "%d.%d" % latest,
+            "header": "OpenStack-API-Version: %s %d.%d" % (
+                api["service_type"], *latest)}
     return {
         "openapi": OPENAPI_VERSION,
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "info": {
-            "title": api["title"],
-            "version": "%d.%d" % latest,
-            "description": api["description"],
-            "x-openstack-microversion": {
-                "min": "%d.%d" % api["min_version"],
-                "max": "%d.%d" % latest,
-                "header": "OpenStack-API-Version: %s %d.%d" % (
-                    api["service_type"], *latest)},
-        },
+        "info": info,
         "servers": [{"url": "/"}],
         "security": [{"token": []}],
         "paths": paths,
@@ -263,4 +291,68 @@ def placement_document():
     })
 
 
-DOCUMENTS = {"compute": compute_document, "placement": placement_document}
+_UNVERSIONED = (
+    "The %s API %s subset that Stratus serves (it has no microversions). "
+    "Generated from the route table, the request schemas and the response "
+    "schemas (docs/openapi.md).")
+
+
+# The token a validation or a revocation is about.
+_SUBJECT_TOKEN = {"name": "X-Subject-Token", "in": "header",
+                  "required": True, "schema": {"type": "string"}}
+
+
+@functools.lru_cache(maxsize=None)
+def identity_document():
+    from stratus.api.identity import routes
+    from stratus.api.identity import versions
+    from stratus.api.schemas import identity as schemas
+    return _document({
+        "name": response_schemas.IDENTITY, "title": "Stratus Identity API",
+        "description": _UNVERSIONED % ("Identity", versions.VERSION_ID),
+        "version": versions.VERSION_ID.lstrip("v"),
+        "routes": routes.resolve(),
+        "unauthenticated": routes.PUBLIC,
+        # The token request is checked by its handler, whose messages
+        # never echo a value (they would include passwords).
+        "request_bodies": {("POST", "/v3/auth/tokens"):
+                           schemas.create_token},
+        "headers": {(method, "/v3/auth/tokens"): [_SUBJECT_TOKEN]
+                    for method in ("GET", "DELETE")},
+    })
+
+
+@functools.lru_cache(maxsize=None)
+def image_document():
+    from stratus.api.image import routes
+    from stratus.api.image import versions
+    from stratus.api.schemas import image as schemas
+    return _document({
+        "name": response_schemas.IMAGE, "title": "Stratus Image API",
+        "description": _UNVERSIONED % ("Image", versions.VERSIONS[0]),
+        "version": versions.VERSIONS[0].lstrip("v"),
+        "routes": routes.resolve(),
+        "unauthenticated": routes.PUBLIC,
+        # The image handlers check their bodies themselves (a read-only
+        # attribute is refused before any value is checked, as in Glance).
+        "request_bodies": {
+            ("POST", "/v2/images"): schemas.image,
+            ("PATCH", "/v2/images/{image_id}"): schemas.patch,
+            ("PUT", "/v2/images/{image_id}/file"):
+                response_schemas.raw("application/octet-stream"),
+        },
+        "request_media_types": {
+            ("PATCH", "/v2/images/{image_id}"): schemas.PATCH_MEDIA_TYPE},
+    })
+
+
+DOCUMENTS = {"compute": compute_document, "placement": placement_document,
+             "identity": identity_document, "image": image_document}
+
+
+def serve(name):
+    """The handler of GET /openapi.json of the API name."""
+    def show_openapi(req):
+        """The OpenAPI 3.1 document of this API."""
+        return wsgi.json_response(req, DOCUMENTS[name]())
+    return show_openapi

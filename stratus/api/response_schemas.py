@@ -1,8 +1,9 @@
-"""The response schemas of the Compute and Placement APIs, as data.
+"""The response schemas of the Compute, Placement, Identity and Image
+APIs, as data.
 
 Each module of ``stratus.api.schemas.responses`` (compute, one per
-resource) and of ``stratus.api.schemas.placement_responses`` holds a
-``RESPONSES`` table::
+resource), ``placement_responses``, ``identity_responses`` and
+``image_responses`` holds a ``RESPONSES`` table::
 
     RESPONSES = {
         (METHOD, route template): [
@@ -15,6 +16,13 @@ resource) and of ``stratus.api.schemas.placement_responses`` holds a
 A route Nova answers only with errors (the bare metal proxy's create,
 delete and actions: 400 whatever the request) lists those: its entries
 all have an error status, with the error body's schema (ERROR).
+
+The APIs without microversions (Identity, Image) give None for both
+versions. A schema made by ``raw(media_type)`` is a body that is not JSON
+(image data). The package's ``ERROR`` is the body of every error answer;
+``ERROR_MEDIA_TYPES`` the other types an error may come in (Glance's
+webob errors are HTML or plain text to a client that does not ask for
+JSON).
 
 A module may hold ``KNOWN_DRIFT``: (METHOD, route template[, action],
 min microversion, max microversion or None) where Stratus answers
@@ -38,8 +46,26 @@ from jsonschema.exceptions import best_match
 
 COMPUTE = "compute"
 PLACEMENT = "placement"
+IDENTITY = "identity"
+IMAGE = "image"
 _PACKAGES = {COMPUTE: "stratus.api.schemas.responses",
-             PLACEMENT: "stratus.api.schemas.placement_responses"}
+             PLACEMENT: "stratus.api.schemas.placement_responses",
+             IDENTITY: "stratus.api.schemas.identity_responses",
+             IMAGE: "stratus.api.schemas.image_responses"}
+# The APIs without microversions.
+UNVERSIONED = frozenset([IDENTITY, IMAGE])
+JSON = "application/json"
+_MEDIA_TYPE = "contentMediaType"
+
+
+def raw(media_type):
+    """The schema of a body that is not JSON (image data)."""
+    return {"type": "string", _MEDIA_TYPE: media_type}
+
+
+def media_type(schema):
+    """The media type of a body of this schema."""
+    return (schema or {}).get(_MEDIA_TYPE, JSON)
 
 
 def parse_version(text):
@@ -52,10 +78,11 @@ def parse_version(text):
 class Table:
     """Every RESPONSES entry of one API."""
 
-    def __init__(self, responses, drift, errors):
+    def __init__(self, responses, drift, errors, error_media_types=()):
         self.responses = responses
         self.drift = drift
         self.error_schema = errors
+        self.error_media_types = tuple(error_media_types)
 
     def entries(self, method, template, action=None):
         if action is not None and (method, template, action) in self.responses:
@@ -88,7 +115,9 @@ class Table:
 
 
 def _within(version, low, high):
-    return (parse_version(low) <= version
+    """version None: an API without microversions, whose entries have
+    no range."""
+    return ((low is None or parse_version(low) <= version)
             and (high is None or version <= parse_version(high)))
 
 
@@ -97,6 +126,7 @@ def table(api):
     package = importlib.import_module(_PACKAGES[api])
     responses, drift = {}, []
     errors = getattr(package, "ERROR", None)
+    error_media_types = getattr(package, "ERROR_MEDIA_TYPES", ())
     for info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module("%s.%s" % (package.__name__,
                                                     info.name))
@@ -107,7 +137,7 @@ def table(api):
             responses[key] = entries
         drift.extend(getattr(module, "KNOWN_DRIFT", ()))
         errors = getattr(module, "ERROR", errors)
-    return Table(responses, drift, errors)
+    return Table(responses, drift, errors, error_media_types)
 
 
 @functools.lru_cache(maxsize=None)
@@ -130,11 +160,12 @@ def validate(schema, document):
     return messages
 
 
-def problems(api, method, template, version, status, body, action=None):
+def problems(api, method, template, version, status, body, action=None,
+             content_type=None):
     """What is wrong with one answer: [] when it fits its schema.
 
     template None is a URL no route matched (only an error may answer it);
-    body is the raw bytes.
+    version None for an API without microversions; body is the raw bytes.
     """
     if method == "HEAD":
         return []
@@ -145,13 +176,22 @@ def problems(api, method, template, version, status, body, action=None):
         method = template = "*"
     found, schema = table(api).lookup(method, template, version, status,
                                       action)
-    where = "%s %s%s %s at %d.%d" % (method, template,
-                                     " (%s)" % action if action else "",
-                                     status, *version)
+    where = "%s %s%s %s" % (method, template,
+                            " (%s)" % action if action else "", status)
+    if version is not None:
+        where += " at %d.%d" % version
     if not found:
         return ["%s: no response schema for this status" % where]
     if schema is None:
         return ["%s: a body where none is due" % where] if body else []
+    if status >= 400 and content_type in table(api).error_media_types:
+        return []
+    expected = media_type(schema)
+    if content_type and content_type != expected and not (
+            expected == JSON and "json" in content_type):
+        return ["%s: a %s body, not %s" % (where, content_type, expected)]
+    if expected != JSON:
+        return []
     try:
         document = json.loads(body)
     except ValueError:

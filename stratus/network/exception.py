@@ -90,6 +90,10 @@ class PortInUse(InUse):
 class SecurityGroupInUse(InUse):
     msg_fmt = "Security Group %(id)s %(reason)s."
 
+    def __init__(self, message=None, **kwargs):
+        kwargs.setdefault("reason", "in use")
+        super().__init__(message, **kwargs)
+
 
 class RouterInUse(InUse):
     msg_fmt = "Router %(router_id)s %(reason)s"
@@ -120,3 +124,165 @@ class NotAuthorized(NeutronException):
 
 class PolicyNotAuthorized(NotAuthorized):
     msg_fmt = "(rule:%(action)s) is disallowed by policy"
+
+
+# Security groups (Neutron's extensions/securitygroup.py) ----------------
+
+class SecurityGroupInvalidPortRange(InvalidInput):
+    msg_fmt = ("For TCP/UDP protocols, port_range_min must be <= "
+               "port_range_max")
+
+
+class SecurityGroupInvalidPortValue(InvalidInput):
+    msg_fmt = "Invalid value for port %(port)s"
+
+
+class SecurityGroupInvalidIcmpValue(InvalidInput):
+    msg_fmt = ("Invalid value for ICMP %(field)s (%(attr)s) %(value)s. It "
+               "must be 0 to 255.")
+
+
+class SecurityGroupMissingIcmpType(InvalidInput):
+    msg_fmt = ("ICMP code (port-range-max) %(value)s is provided but ICMP "
+               "type (port-range-min) is missing.")
+
+
+class SecurityGroupInvalidProtocolForPort(InvalidInput):
+    msg_fmt = ("Invalid protocol %(protocol)s for port range, only "
+               "supported for %(valid_port_protocols)s protocols.")
+
+
+class SecurityGroupEthertypeConflictWithProtocol(InvalidInput):
+    msg_fmt = "Invalid ethertype %(ethertype)s for protocol %(protocol)s."
+
+
+class SecurityGroupRuleInvalidProtocol(InvalidInput):
+    msg_fmt = ("Security group rule protocol %(protocol)s not supported. "
+               "Only protocol values %(values)s and integer representations "
+               "[0 to 255] are supported.")
+
+
+class SecurityGroupRuleInvalidEtherType(InvalidInput):
+    msg_fmt = ("Security group rule for ethertype '%(ethertype)s' not "
+               "supported. Allowed values are %(values)s.")
+
+
+class SecurityGroupRemoteGroupAndRemoteIpPrefix(InvalidInput):
+    msg_fmt = "Only remote_ip_prefix or remote_group_id may be provided."
+
+
+class SecurityGroupProtocolRequiredWithPorts(InvalidInput):
+    msg_fmt = "Must also specify protocol if port range is given."
+
+
+class SecurityGroupNotSingleGroupRules(InvalidInput):
+    msg_fmt = ("Only allowed to update rules for one security profile at a "
+               "time")
+
+
+class SecurityGroupRuleParameterConflict(InvalidInput):
+    msg_fmt = "Conflicting value ethertype %(ethertype)s for CIDR %(cidr)s"
+
+
+class InvalidCIDR(NeutronException):
+    code = 400
+    msg_fmt = "Invalid CIDR %(input)s given as IP prefix."
+
+
+class SecurityGroupCannotRemoveDefault(InUse):
+    msg_fmt = "Insufficient rights for removing default security group."
+
+
+class SecurityGroupCannotUpdateDefault(InUse):
+    msg_fmt = "Updating default security group not allowed."
+
+
+class SecurityGroupDefaultAlreadyExists(InUse):
+    msg_fmt = "Default security group already exists."
+
+
+class DuplicateSecurityGroupRuleInPost(InUse):
+    msg_fmt = "Duplicate Security Group Rule in POST."
+
+
+class SecurityGroupRuleExists(InUse):
+    msg_fmt = "Security group rule already exists. Rule id is %(rule_id)s."
+
+
+# Quotas (Neutron's quotasv2 extension) ----------------------------------
+
+class TenantQuotaNotFound(NotFound):
+    msg_fmt = "Quota for tenant %(tenant_id)s could not be found."
+
+
+class AdminRequired(NotAuthorized):
+    msg_fmt = "User does not have admin privileges: %(reason)s."
+# Subnets and ports (issue 13: subnets, ports, port bindings).
+
+class InvalidAllocationPool(BadRequest):
+    msg_fmt = "The allocation pool %(pool)s is not valid."
+
+
+class OutOfBoundsAllocationPool(BadRequest):
+    msg_fmt = ("The allocation pool %(pool)s spans beyond the subnet cidr "
+               "%(subnet_cidr)s.")
+
+
+class OverlappingAllocationPools(Conflict):
+    msg_fmt = ("Found overlapping allocation pools: %(pool_1)s %(pool_2)s "
+               "for subnet %(subnet_cidr)s.")
+
+
+class GatewayConflictWithAllocationPools(InUse):
+    msg_fmt = ("Gateway ip %(ip_address)s conflicts with allocation pool "
+               "%(pool)s.")
+
+
+class DNSNameServersExhausted(BadRequest):
+    msg_fmt = ("Unable to complete operation for %(subnet_id)s. The number "
+               "of DNS nameservers exceeds the limit %(quota)s.")
+
+
+class HostRoutesExhausted(BadRequest):
+    msg_fmt = ("Unable to complete operation for %(subnet_id)s. The number "
+               "of host routes exceeds the limit %(quota)s.")
+
+
+class PortSecurityAndIPRequiredForSecurityGroups(InvalidInput):
+    msg_fmt = ("Port security must be enabled and port must have an IP "
+               "address in order to use security groups.")
+
+
+class PortSecurityPortHasSecurityGroup(InUse):
+    msg_fmt = ("Port has security group associated. Cannot disable port "
+               "security or IP address until security group is removed.")
+
+
+class AddressPairAndPortSecurityRequired(Conflict):
+    msg_fmt = ("Port Security must be enabled in order to have allowed "
+               "address pairs on a port.")
+
+
+class DuplicateAddressPairInRequest(InvalidInput):
+    msg_fmt = ("Request contains duplicate address pair: mac_address "
+               "%(mac_address)s ip_address %(ip_address)s.")
+
+
+class AllowedAddressPairExhausted(BadRequest):
+    msg_fmt = ("The number of allowed address pair exceeds the maximum "
+               "%(quota)s.")
+
+
+class ServicePortInUse(InUse):
+    msg_fmt = ("Port %(port_id)s has owner %(device_owner)s and therefore "
+               "cannot be deleted directly via the port API.")
+
+
+class PortBindingAlreadyActive(Conflict):
+    msg_fmt = ("Binding for port %(port_id)s on host %(host)s is already "
+               "active.")
+
+
+class PortBindingAlreadyExists(Conflict):
+    msg_fmt = ("Binding for port %(port_id)s on host %(host)s already "
+               "exists.")

@@ -311,6 +311,36 @@ def _network_bodies():
                     "shared": "\u2603", "router:external": [[[]]]}}),
                 ("bulk junk", {"networks": [{"name": 1}, None, []]}),
                 ("nested junk", {"network": [[[["x"]]]]}),
+                ("security group junk", {"security_group": {
+                    "name": "\u540d" * 300, "stateful": {"a": 1}}}),
+                ("rule junk", {"security_group_rule": {
+                    "security_group_id": "\u2603" * 300,
+                    "direction": [], "protocol": 2 ** 70,
+                    "port_range_min": -(2 ** 70), "port_range_max": "\u2603",
+                    "ethertype": 4, "remote_ip_prefix": "1.2.3.4/99",
+                    "remote_group_id": {"x": 1}}}),
+                ("rule bulk junk", {"security_group_rules": [
+                    {"protocol": "tcp", "port_range_min": 1e308}, 7]}),
+                ("quota junk", {"quota": {
+                    "network": 2 ** 70, "port": "\u2603", "subnet": [],
+                    "\u2603": 1, "check_limit": "x"}}),
+                ("subnet junk", {"subnet": {
+                    "cidr": "\u2603/99", "ip_version": 2 ** 70,
+                    "gateway_ip": "::ffff:1.2.3.4/0",
+                    "allocation_pools": [{"start": 7, "end": None}],
+                    "dns_nameservers": ["\u540d" * 300],
+                    "host_routes": [{"destination": "0/0", "nexthop": []}],
+                    "network_id": "\u0000"}}),
+                ("port junk", {"port": {
+                    "network_id": "x" * 300, "mac_address": "ff" * 40,
+                    "fixed_ips": [{"ip_address": "999.1.1.1"}, "x"],
+                    "allowed_address_pairs": [{"ip_address": 1}],
+                    "binding:profile": [[[]]],
+                    "binding:vnic_type": "\u2603",
+                    "security_groups": ["../../"]}}),
+                ("binding junk", {"binding": {
+                    "host": "\u0000" * 300, "profile": "x",
+                    "vnic_type": 2 ** 70}}),
             )]
 
 
@@ -372,6 +402,12 @@ SEED_SOURCES = [
     ("identity", "/v3/roles", "roles", "id", ("role_id",)),
     ("image", "/v2/images", "images", "id", ("image_id",)),
     ("network", "/v2.0/networks", "networks", "id", ("network_id",)),
+    ("network", "/v2.0/security-groups", "security_groups", "id",
+     ("security_group_id",)),
+    ("network", "/v2.0/security-group-rules", "security_group_rules", "id",
+     ("security_group_rule_id",)),
+    ("network", "/v2.0/subnets", "subnets", "id", ("subnet_id",)),
+    ("network", "/v2.0/ports", "ports", "id", ("port_id",)),
 ]
 # Parameters whose real values are well known.
 KNOWN_SEEDS = {"domain_id": "default", "resource_class": "VCPU",

@@ -1,4 +1,4 @@
-"""Every answer of the Compute and Placement apps checked against its
+"""Every answer of the Compute, Placement, Identity and Image apps checked against its
 response schema (stratus/api/response_schemas.py), in-process.
 
 ``install()`` wraps the apps' ``finish`` hook (which sees every answer,
@@ -29,24 +29,19 @@ def _action(req, table, template):
 
 def check(api, req, response):
     """Check one answer; record what is wrong with it."""
-    if response.content_type and "json" not in response.content_type \
-            and response.status_int < 400 and response.body:
-        found = ["%s %s: a %s body" % (req.method, req.path,
-                                       response.content_type)]
-        _record(VIOLATIONS, found)
-        return
     template = req.environ.get("stratus.route")
     table = response_schemas.table(api)
     action = _action(req, table, template) if template else None
+    version = None if api in response_schemas.UNVERSIONED \
+        else req.api_version
     found = response_schemas.problems(
-        api, req.method, template, req.api_version, response.status_int,
-        response.body, action)
+        api, req.method, template, version, response.status_int,
+        response.body, action, response.content_type)
     with _lock:
         CHECKED[0] += 1
     if not found:
         return
-    if template and table.drifting(req.method, template, req.api_version,
-                                   action):
+    if template and table.drifting(req.method, template, version, action):
         _record(DRIFT, found)
     else:
         _record(VIOLATIONS, found)
@@ -75,9 +70,13 @@ def install():
     if _installed:
         return
     from stratus.api.compute import app as compute_app
+    from stratus.api.identity import app as identity_app
+    from stratus.api.image import app as image_app
     from stratus.api.placement import app as placement_app
     _wrap(compute_app.ComputeApp, response_schemas.COMPUTE)
     _wrap(placement_app.PlacementApp, response_schemas.PLACEMENT)
+    _wrap(identity_app.IdentityApp, response_schemas.IDENTITY)
+    _wrap(image_app.ImageApp, response_schemas.IMAGE)
     _installed.append(True)
 
 

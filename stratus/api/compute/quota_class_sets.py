@@ -10,6 +10,7 @@ no injected file ones. A show names the class (``id``), an update not.
 """
 from stratus.api import errors
 from stratus.api.schemas import quota_class_sets as schemas
+from stratus.api.schemas import quota_sets as quota_schemas
 from stratus.api import validation
 from stratus.api import wsgi
 from stratus.objects import quotas as quotas_obj
@@ -56,8 +57,8 @@ def update_quota_class_set(req, id):  # noqa: A002 (Nova's {id})
             "quota_class_name has more than 255 characters.")
     # The networking quotas (accepted up to 2.49) are the network
     # service's: not stored, always shown unlimited.
-    limits = {name: int(value) for name, value
-              in req.json_document()["quota_class_set"].items()
+    limits = {name: quota_schemas.limit_value(name, value)
+              for name, value in req.json_document()["quota_class_set"].items()
               if name in quota.RESOURCES}
     if limits:
         quotas_obj.set_class_limits(req.context, quota_class, limits)

@@ -104,7 +104,7 @@ def update_quota_set(req, project_id):
     for resource, value in values.items():
         if resource not in ranges or value is None or value == "":
             continue  # networking quotas belong to the network service
-        limit = int(value)
+        limit = schemas.limit_value(resource, value)
         if not force:
             _check_limit(resource, limit, *ranges[resource])
         limits[resource] = limit

@@ -19,8 +19,7 @@ class IdentityApp(wsgi.Application):
         self.databases = databases
         self.tokens = tokens.TokenProvider.from_conf(conf, databases)
         self.store = store.IdentityStore(databases, self.tokens.revocations)
-        self.router = wsgi.Router(wsgi.resolve_routes(
-            routes.ROUTES, "stratus.api.identity"))
+        self.router = wsgi.Router(routes.resolve())
 
     def prepare(self, req, template):
         method = "GET" if req.method == "HEAD" else req.method

@@ -12,6 +12,7 @@ from stratus.api.identity import access
 from stratus.api.identity import catalog
 from stratus.api.identity import views
 from stratus.api.schemas import identity as schema
+from stratus.api import validation
 from stratus.api import wsgi
 from stratus import exception
 from stratus.identity import store as identity_store
@@ -109,6 +110,7 @@ def _auth_request(req):
     return document["auth"]
 
 
+@validation.query_schema(schema.token_query)
 def create_token(req):
     store = req.app.store
     auth = _auth_request(req)
@@ -150,6 +152,7 @@ def _subject(req):
     return token_id, token
 
 
+@validation.query_schema(schema.token_query)
 def validate_token(req):
     """GET and HEAD: the subject token, if it is still valid."""
     token_id, token = _subject(req)

@@ -1,9 +1,12 @@
 """/v3/domains: the one domain, ``default``."""
 from stratus.api.identity import access
 from stratus.api.identity import views
+from stratus.api.schemas import identity as schema
+from stratus.api import validation
 from stratus.api import wsgi
 
 
+@validation.query_schema(schema.list_domains_query)
 def list_domains(req):
     access.require_admin(req)
     wanted = views.filters(req, "name", "enabled")

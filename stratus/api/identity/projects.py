@@ -9,6 +9,7 @@ from stratus import exception
 _IGNORED = ("id", "links", "is_domain", "parent_id")
 
 
+@validation.query_schema(schema.list_filters)
 def list_projects(req):
     access.require_admin(req)
     projects = req.app.store.list_projects(

@@ -7,6 +7,8 @@ import dataclasses
 
 from stratus.api.identity import access
 from stratus.api.identity import views
+from stratus.api.schemas import identity as schema
+from stratus.api import validation
 from stratus.api import wsgi
 from stratus.identity import store as identity_store
 from stratus.identity import exception as identity_exception
@@ -73,6 +75,7 @@ def _with_implied(store, assignments):
     return effective
 
 
+@validation.query_schema(schema.list_role_assignments_query)
 def list_role_assignments(req):
     access.require_admin(req)
     store = req.app.store

@@ -6,6 +6,7 @@ from stratus.api import validation
 from stratus.api import wsgi
 
 
+@validation.query_schema(schema.list_roles_query)
 def list_roles(req):
     access.require_admin(req)
     roles = req.app.store.list_roles(**views.filters(req, "name"))

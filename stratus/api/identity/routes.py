@@ -3,9 +3,12 @@
 HEAD is served by the GET handler (webob drops the body) unless a route
 names its own.
 """
+from stratus.api import wsgi
+
 ROUTES = {
     "/": {"GET": "versions:list_versions"},
     "/v3": {"GET": "versions:show_version"},
+    "/openapi.json": {"GET": "openapi:show_openapi"},
     # Tokens and what a token gives access to
     "/v3/auth/tokens": {"POST": "auth:create_token",
                         "GET": "auth:validate_token",
@@ -51,5 +54,11 @@ ROUTES = {
     "/v3/endpoints": {"GET": "catalog:list_endpoints"},
 }
 
-# (route, method) pairs served without a token.
-PUBLIC = {("/", "GET"), ("/v3", "GET"), ("/v3/auth/tokens", "POST")}
+# (route, method) pairs served without a token; the OpenAPI document is
+# as public as the version documents (docs/openapi.md).
+PUBLIC = {("/", "GET"), ("/v3", "GET"), ("/openapi.json", "GET"),
+          ("/v3/auth/tokens", "POST")}
+
+
+def resolve():
+    return wsgi.resolve_routes(ROUTES, "stratus.api.identity")

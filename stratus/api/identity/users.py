@@ -29,6 +29,7 @@ def _check_default_project(req, core):
             raise exception.Invalid(exc.format_message())
 
 
+@validation.query_schema(schema.list_filters)
 def list_users(req):
     access.require_admin(req)
     users = req.app.store.list_users(

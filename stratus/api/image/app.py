@@ -30,8 +30,7 @@ class ImageApp(wsgi.Application):
                                                      databases)
         self.policy = policy.Policy(conf, rules=image_service.list_rules())
         self.store = store.ImageStore(databases, store.data_dir(conf))
-        self.router = wsgi.Router(wsgi.resolve_routes(
-            routes.ROUTES, "stratus.api.image"))
+        self.router = wsgi.Router(routes.resolve())
 
     def prepare(self, req, template):
         if template in routes.PUBLIC:

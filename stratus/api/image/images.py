@@ -13,6 +13,7 @@ import jsonschema
 from stratus.api.image import access
 from stratus.api.image import views
 from stratus.api.schemas import image as image_schema
+from stratus.api import validation
 from stratus.api import wsgi
 from stratus import exception
 from stratus.image import exception as image_exception
@@ -154,6 +155,7 @@ def delete_image(req, image_id):
     return wsgi.empty_response(req)
 
 
+@validation.query_schema(image_schema.list_query)
 def list_images(req):
     access.authorize(req, "get_images", {"project_id": req.context.project_id})
     params = req.GET

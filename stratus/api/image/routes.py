@@ -2,9 +2,12 @@
 
 HEAD is served by the GET handler (webob drops the body).
 """
+from stratus.api import wsgi
+
 ROUTES = {
     "/": {"GET": "versions:list_versions"},
     "/versions": {"GET": "versions:show_versions"},
+    "/openapi.json": {"GET": "openapi:show_openapi"},
     "/v2/images": {"GET": "images:list_images", "POST": "images:create_image"},
     "/v2/images/{image_id}": {"GET": "images:show_image",
                               "PATCH": "images:update_image",
@@ -18,5 +21,10 @@ ROUTES = {
     "/v2/schemas/images": {"GET": "schemas:show_images_schema"},
 }
 
-# Routes served without authentication.
-PUBLIC = {"/", "/versions"}
+# Routes served without authentication; the OpenAPI document is as public
+# as the version documents (docs/openapi.md).
+PUBLIC = {"/", "/versions", "/openapi.json"}
+
+
+def resolve():
+    return wsgi.resolve_routes(ROUTES, "stratus.api.image")

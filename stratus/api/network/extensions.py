@@ -37,6 +37,17 @@ EXTENSIONS = {
                 "is enabled."),
     "pagination": ("Pagination support", "Extension that indicates that "
                    "pagination is enabled."),
+    "security-group": ("security-group", "The security groups extension."),
+    "stateful-security-group": ("Stateful security group", "Indicates if "
+                                "the security group is stateful or not"),
+    "quota_details": ("Quota details management support", "Expose "
+                      "functions for quotas usage statistics per project"),
+    "binding": ("Port Binding", "Expose port bindings of a virtual port to "
+                "external application"),
+    "binding-extended": ("Port Bindings Extended", "Expose port bindings "
+                         "of a virtual port to external application"),
+    "allowed-address-pairs": ("Allowed Address Pairs", "Provides allowed "
+                              "address pairs"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Request bodies of the built-in Identity v3 API."""
+"""Request bodies and query strings of the built-in Identity v3 API."""
+from stratus.api.schemas import common
 
 _string = {"type": "string", "maxLength": 255}
 _name = {"type": "string", "minLength": 1, "maxLength": 255}
@@ -111,3 +112,21 @@ create_role = _document(
     "role", {"name": _name, "domain_id": {"type": "null"},
              "options": {"type": "object", "maxProperties": 0}},
     ["name"], closed=True)
+
+
+# Query strings: what the list and token handlers read. Keystone ignores
+# parameters it does not know, and reads every value as given (filters
+# compare strings, ``enabled`` is a boolean unless 0/false/no/off): the
+# schemas describe them and refuse nothing.
+def _query(*names):
+    return common.query_schema({name: common.multi_params({"type": "string"})
+                                for name in names})
+
+
+list_filters = _query("name", "domain_id", "enabled")
+list_domains_query = _query("name", "enabled")
+list_roles_query = _query("name")
+token_query = _query("nocatalog")
+list_role_assignments_query = _query(
+    "user.id", "scope.project.id", "role.id", "effective", "include_names",
+    "group.id", "scope.domain.id", "scope.system")

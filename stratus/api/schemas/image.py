@@ -4,6 +4,7 @@
 requests are checked against: core attributes with their types, read-only
 ones marked, and free-form extra properties whose values are strings.
 """
+from stratus.api.schemas import common
 from stratus.image import client as image_client
 
 MAX_INT = 0x7FFFFFFF
@@ -106,3 +107,13 @@ patch = {
         "then": {"required": ["value"]},
     },
 }
+
+
+# GET /v2/images: what the handler reads (it checks the values itself,
+# with Glance's messages; other parameters filter on extra properties).
+list_query = common.query_schema({name: common.multi_params(
+    {"type": "string"}) for name in (
+        "limit", "marker", "sort", "sort_key", "sort_dir", "visibility",
+        "member_status", "tag", "size_min", "size_max", "id", "name",
+        "status", "container_format", "disk_format", "owner", "protected",
+        "os_hidden")})

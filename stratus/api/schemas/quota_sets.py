@@ -8,6 +8,13 @@ _limit = {
     "minimum": -1, "maximum": common.MAX_INT,
 }
 
+
+def limit_value(resource, value):
+    """The int of a limit the schema accepted: "maximum" bounds numbers
+    only, so a string beyond the database's integers is a 400 here
+    ("key_pairs must be <= 2147483647", as Nova says)."""
+    return common.to_int(value, resource, -1, common.MAX_INT)
+
 _RESOURCES_V21 = (
     "instances", "cores", "ram", "floating_ips", "fixed_ips",
     "metadata_items", "key_pairs", "security_groups", "security_group_rules",

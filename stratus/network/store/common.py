@@ -31,7 +31,7 @@ def standard_attributes(row):
         "revision_number": row.revision_number,
         "created_at": isotime(row.created_at),
         "updated_at": isotime(row.updated_at or row.created_at),
-        "tags": list(row.tags or []),
+        "tags": list(getattr(row, "tags", None) or []),
     }
 
 

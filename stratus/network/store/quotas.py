@@ -54,6 +54,21 @@ class QuotaStore:
         if used + count > limit:
             raise net_exception.OverQuota(overs="['%s']" % resource)
 
+    def projects(self):
+        """{project id: limits} of the projects that have limits of their
+        own (the defaults fill the rest)."""
+        found = {}
+        with self.db.reader() as session:
+            for project_id, resource, limit in session.execute(
+                    sa.select(models.NetworkQuota.project_id,
+                              models.NetworkQuota.resource,
+                              models.NetworkQuota.hard_limit).order_by(
+                        models.NetworkQuota.project_id)):
+                limits = found.setdefault(project_id, self.defaults())
+                if resource in limits:
+                    limits[resource] = limit
+        return found
+
     def set_limits(self, project_id, limits):
         with self.db.writer() as session:
             for resource, limit in limits.items():
@@ -66,6 +81,10 @@ class QuotaStore:
                     row.hard_limit = limit
 
     def reset(self, project_id):
+        """The project back on the defaults; TenantQuotaNotFound when it
+        had no limits of its own."""
         with self.db.writer() as session:
-            session.execute(sa.delete(models.NetworkQuota).where(
-                models.NetworkQuota.project_id == project_id))
+            deleted = session.execute(sa.delete(models.NetworkQuota).where(
+                models.NetworkQuota.project_id == project_id)).rowcount
+        if not deleted:
+            raise net_exception.TenantQuotaNotFound(tenant_id=project_id)

@@ -8,8 +8,12 @@ included (see base.FieldCheck).
 """
 from stratus.policies.network_service import base
 from stratus.policies.network_service import networks
+from stratus.policies.network_service import ports
+from stratus.policies.network_service import quotas
+from stratus.policies.network_service import security_groups
+from stratus.policies.network_service import subnets
 
-MODULES = [base, networks]
+MODULES = [base, networks, subnets, ports, security_groups, quotas]
 
 
 def list_rules():

@@ -15,7 +15,8 @@ def builtin_auth_cloud(conf, sqlite_cloud_urls, tmp_path):
                              auth="builtin")
 
 
-@pytest.mark.parametrize("api", ["compute", "placement"])
+@pytest.mark.parametrize("api", ["compute", "placement", "identity",
+                                 "image"])
 def test_the_document_is_served_without_a_token(builtin_auth_cloud, api):
     response = webob.Request.blank("/openapi.json").get_response(
         builtin_auth_cloud.apps[api])
@@ -25,7 +26,10 @@ def test_the_document_is_served_without_a_token(builtin_auth_cloud, api):
         json.dumps(openapi.DOCUMENTS[api]()))
 
 
-def test_a_token_is_still_needed_elsewhere(builtin_auth_cloud):
-    response = webob.Request.blank("/v2.1/flavors").get_response(
-        builtin_auth_cloud.apps["compute"])
+@pytest.mark.parametrize("api, path", [("compute", "/v2.1/flavors"),
+                                       ("identity", "/v3/users"),
+                                       ("image", "/v2/images")])
+def test_a_token_is_still_needed_elsewhere(builtin_auth_cloud, api, path):
+    response = webob.Request.blank(path).get_response(
+        builtin_auth_cloud.apps[api])
     assert response.status_int == 401

@@ -22,6 +22,7 @@ LISTENERS = {
     ("placement_api", "listen"),
     ("identity", "listen"),
     ("glance", "listen"),
+    ("neutron", "listen"),
     ("serial_console", "serialproxy_host"),
     ("serial_console", "proxyclient_address"),
     ("vnc", "novncproxy_host"),

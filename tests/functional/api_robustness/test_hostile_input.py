@@ -54,6 +54,25 @@ def send(app, spec, probe, token):
             response.headerlist)
 
 
+def _seed_network(cloud, token):
+    """A network with a subnet and a port bound to a host, so that routes
+    under subnets, ports and port bindings are reached."""
+    def post(path, body):
+        req = webob.Request.blank(path, method="POST", headers={
+            "X-Auth-Token": token, "Content-Type": "application/json"})
+        req.body = json.dumps(body).encode()
+        response = req.get_response(cloud.apps["network"])
+        assert response.status_int == 201, response.text
+        return response.json
+    network = post("/v2.0/networks", {"network": {"name": "seed"}})
+    network_id = network["network"]["id"]
+    post("/v2.0/subnets", {"subnet": {"network_id": network_id,
+                                      "ip_version": 4,
+                                      "cidr": "10.250.0.0/24"}})
+    post("/v2.0/ports", {"port": {"network_id": network_id,
+                                  "binding:host_id": "seed-host"}})
+
+
 def seed_cloud(cloud, token):
     """A server, an aggregate and a keypair, so that routes under them
     are reached; the ids the corpus puts into paths."""
@@ -63,6 +82,7 @@ def seed_cloud(cloud, token):
     server = compute.create_server(name="target",
                                    image=compute.first_image_id())["server"]
     compute.wait_for_status(server["id"], "ACTIVE")
+    _seed_network(cloud, token)
 
     def get_json(api, path):
         probe = hostile.Probe(api, "GET", path, "seed")

@@ -1,0 +1,5 @@
+"""GET /openapi.json: the Image API's OpenAPI 3.1 document
+(stratus/api/openapi.py), without a token, like the version documents."""
+from stratus.api import openapi
+
+show_openapi = openapi.serve("image")
