@@ -525,6 +525,49 @@ class ImageServiceUnavailable(ImageServiceError):
     code = 503
 
 
+# The network service (Neutron, or the built-in one) as its REST client
+# (stratus.network.neutron) reports its errors. Each it raises keeps
+# Neutron's error type as ``neutron_type`` (NetworkNotFound, PortInUse,
+# OverQuota ..., or None).
+
+class NetworkServiceError(StratusException):
+    msg_fmt = "The network service failed: %(reason)s"
+
+
+class NetworkServiceUnavailable(NetworkServiceError):
+    """The network service cannot be reached, or answered that it cannot
+    serve now: a 503 for the caller, who tries again."""
+    msg_fmt = "The network service is unavailable: %(reason)s"
+    code = 503
+
+
+class NetworkResourceNotFound(NotFound):
+    """The network service has no such network, port, subnet ... (or
+    hides it from the caller): its 404."""
+    msg_fmt = "%(reason)s"
+
+
+class NetworkServiceConflict(Conflict):
+    """The network service's 409 (PortInUse, IpAddressInUse,
+    MacAddressInUse, NetworkInUse ...)."""
+    msg_fmt = "%(reason)s"
+
+
+class PortLimitExceeded(OverQuota):
+    """Neutron's OverQuota for ports, as Nova names it."""
+    msg_fmt = "Maximum number of ports exceeded"
+
+
+class NetworkServiceBadRequest(Invalid):
+    """The network service refused the request as malformed (its 400)."""
+    msg_fmt = "%(reason)s"
+
+
+class NetworkServiceForbidden(NotAuthorized):
+    """The network service's policy refused the caller (its 403)."""
+    msg_fmt = "%(reason)s"
+
+
 class NetworkSetupError(StratusException):
     msg_fmt = "Cannot set up the network on bridge %(bridge)s: %(reason)s"
 

@@ -12,6 +12,7 @@ import logging
 
 from stratus import context as stratus_context
 from stratus import exception
+from stratus import rest_transport
 
 LOG = logging.getLogger(__name__)
 
@@ -101,6 +102,22 @@ def _catalog(req):
     except ValueError:
         return []
     return catalog if isinstance(catalog, list) else []
+
+
+class InProcess:
+    """The RequestContext an in-process caller put in the WSGI environ
+    (stratus.rest_transport.DirectTransport: it was authenticated where
+    its request came in; no HTTP request can set an environ key), else
+    what the wrapped authenticator makes of the request."""
+
+    def __init__(self, authenticator):
+        self.authenticator = authenticator
+
+    def authenticate(self, req, databases):
+        ctx = req.environ.get(rest_transport.DIRECT_CONTEXT)
+        if ctx is not None:
+            return ctx
+        return self.authenticator.authenticate(req, databases)
 
 
 def make_authenticator(conf, token_validator=None, databases=None):

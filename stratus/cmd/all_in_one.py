@@ -107,6 +107,7 @@ class Cloud:
         self._validator = None
         self._image_app_pair = None
         self._images = None
+        self._networks = None
 
     @property
     def cell0_url(self):
@@ -119,6 +120,7 @@ class Cloud:
             self.conf.api_database.connection, self.cell0_url,
             self.conf.database.connection)
         self._validator = self._image_app_pair = self._images = None
+        self._networks = None
         from stratus.cmd import services
         services.bootstrap_api(self.conf, self.databases)
 
@@ -154,6 +156,18 @@ class Cloud:
                     self.conf, self._image_apps()[1])
         return self._images
 
+    def _network_api(self):
+        """The network service as the compute API reaches it
+        (stratus.network.neutron.NeutronAPI): over HTTP when [neutron]
+        endpoint_override (or in keystone mode the caller's catalog) names
+        one, with the caller's token or [neutron]'s service user; else the
+        built-in network app in-process with the caller's context."""
+        if self._networks is None:
+            from stratus.api import network_client
+            self._networks = network_client.network_api(
+                self.conf, self.databases, self._token_validator())
+        return self._networks
+
     def serves_network(self):
         """The built-in network service runs here unless [neutron]
         endpoint_override names another."""
@@ -171,7 +185,8 @@ class Cloud:
         self.apps = {
             "compute": compute_app.make_app(
                 self.conf, self.databases, self.messaging,
-                token_validator=validator, image_api=self._image_api()),
+                token_validator=validator, image_api=self._image_api(),
+                network_api=self._network_api()),
             "identity": identity_app.make_app(self.conf, self.databases),
             "image": self._image_apps()[0],
             "placement": placement_app.make_app(

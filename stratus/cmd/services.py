@@ -58,7 +58,9 @@ def run_api(conf):
     """The Compute and Placement APIs and, when Stratus provides them itself, the
     identity (``[api] auth_strategy = builtin``) and image (no
     ``[glance] api_servers``) services; the metadata service when
-    ``[DEFAULT] enabled_apis`` names it."""
+    ``[DEFAULT] enabled_apis`` names it. The compute API reaches the
+    network service at [neutron] endpoint_override (or the catalog's),
+    else the built-in one in-process over the same databases."""
     from stratus import wsgi_server
     databases = db_api.Databases.from_conf(conf)
     messaging = rpc.Messaging(conf)
@@ -79,6 +81,7 @@ def run_api(conf):
 def api_listeners(conf, databases, messaging):
     """(name, app, address, port) of every API `stratus api` serves."""
     from stratus.api.compute import app as compute_app
+    from stratus.api import network_client
     apps, image_api, validator = [], None, None
     if conf.api.auth_strategy == "builtin":
         from stratus.api.identity import app as identity_app
@@ -101,7 +104,9 @@ def api_listeners(conf, databases, messaging):
         apps.append(metadata_listener(conf, databases))
     apps.insert(0, ("compute", compute_app.make_app(
         conf, databases, messaging, token_validator=validator,
-        image_api=image_api), conf.osapi_compute_listen,
+        image_api=image_api,
+        network_api=network_client.network_api(conf, databases, validator)),
+        conf.osapi_compute_listen,
         conf.osapi_compute_listen_port))
     return apps
 

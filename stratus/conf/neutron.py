@@ -59,15 +59,24 @@ VIF_PLUGGING_OPTS = [
 ]
 
 
+ADAPTER_DEFAULTS = {"service_type": "network",
+                    "valid_interfaces": ["internal", "public"]}
+
+
 def _keystoneauth_opts():
     """keystoneauth's adapter, auth and session options (auth_type,
     endpoint_override, region_name, valid_interfaces, timeout ...): the
     service user Stratus calls the network service as when a request
     carries no user token, and where it finds the service."""
     from keystoneauth1 import loading as ks_loading
-    return (ks_loading.get_adapter_conf_options(include_deprecated=False)
+    opts = (ks_loading.get_adapter_conf_options(include_deprecated=False)
             + ks_loading.get_auth_common_conf_options()
             + ks_loading.get_session_conf_options())
+    for opt in opts:
+        # Nova's defaults for where the network service is found.
+        if opt.dest in ADAPTER_DEFAULTS:
+            opt.default = ADAPTER_DEFAULTS[opt.dest]
+    return opts
 
 
 def _neutron_opts():

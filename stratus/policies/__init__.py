@@ -16,6 +16,7 @@ POLICY_MODULES = [
     "flavor_access",
     "flavor_extra_specs",
     "flavor_manage",
+    "floating_ip_pools",
     "hosts",
     "hypervisors",
     "images",
@@ -25,6 +26,7 @@ POLICY_MODULES = [
     "keypairs",
     "limits",
     "migrations",
+    "networks",
     "quota_class_sets",
     "quota_sets",
     "server_actions",
@@ -40,6 +42,7 @@ POLICY_MODULES = [
     "servers",
     "services",
     "simple_tenant_usage",
+    "tenant_networks",
     "ips",
     "placement",
 ]

@@ -349,7 +349,7 @@ def specs():
     by name."""
     return {
         "compute": ApiSpec(
-            "compute", dict(compute_routes.ROUTES, **compute_routes.REMOVED),
+            "compute", compute_routes.answered(),
             compute_error_message, {"OpenStack-API-Version": "compute latest"},
             _compute_bodies(),
             other_headers=[{"OpenStack-API-Version": "compute 2.1"}],

@@ -97,6 +97,25 @@ class StackClient:
         return self.get("/images", version="2.35")["images"]
 
 
+# Networks some tests find in a started cloud's built-in network service
+# (the gabbi files networks-*.yaml, the API samples), made through its
+# Neutron API: (token, network). carol:project-c sees "public" only.
+NETWORK_SEEDS = [
+    ("admin:admin", {"name": "public", "router:external": True}),
+    ("alice:project-a", {"name": "private-a"}),
+    ("bob:project-b", {"name": "private-b"}),
+]
+
+
+def seed_networks(cloud):
+    for token, network in NETWORK_SEEDS:
+        request = webob.Request.blank(
+            "/v2.0/networks", method="POST", json={"network": network},
+            headers={"X-Auth-Token": token})
+        response = request.get_response(cloud.apps["network"])
+        assert response.status_code == 201, response.text
+
+
 def start_cloud(conf, urls, data_dir, nodes=3, serve_http=False,
                 auth="noauth", hosts=1, **overrides):
     """A started all-in-one Cloud on the given database URLs: one compute
@@ -117,7 +136,7 @@ def start_cloud(conf, urls, data_dir, nodes=3, serve_http=False,
     if serve_http:
         for group, name in ((None, "osapi_compute_listen_port"),
                             ("identity", "port"), ("glance", "port"),
-                            ("placement_api", "port"),
+                            ("placement_api", "port"), ("neutron", "port"),
                             ("serial_console", "serialproxy_port"),
                             ("vnc", "novncproxy_port")):
             conf.set_override(name, 0, group=group)

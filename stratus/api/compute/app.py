@@ -25,7 +25,7 @@ class ComputeApp(wsgi.Application):
     body_content_types = input_guard.NOVA_JSON_TYPES
 
     def __init__(self, conf, databases, messaging, token_validator=None,
-                 image_api=None):
+                 image_api=None, network_api=None):
         self.conf = conf
         self.databases = databases
         # Every message the API sends is sent within [api]
@@ -36,6 +36,7 @@ class ComputeApp(wsgi.Application):
         self.authenticator = auth.make_authenticator(conf, token_validator)
         self.router = wsgi.Router(routes.resolve())
         self._image_api = image_api
+        self._network_api = network_api
         self._url_project = re.compile(conf.api.project_id_regex)
 
     @functools.cached_property
@@ -50,6 +51,14 @@ class ComputeApp(wsgi.Application):
             return self._image_api
         from stratus.api.image import app as image_app
         return image_app.image_api(self.conf, self.databases)
+
+    @functools.cached_property
+    def network_api(self):
+        """The Neutron client (stratus.network.neutron.NeutronAPI)."""
+        if self._network_api is not None:
+            return self._network_api
+        from stratus.api import network_client
+        return network_client.network_api(self.conf, self.databases)
 
     def handle(self, req):
         template, methods, _ = self.router.match(req.path_info)
@@ -95,7 +104,8 @@ class ComputeApp(wsgi.Application):
 
 
 def make_app(conf, databases, messaging, token_validator=None,
-             image_api=None):
-    app = ComputeApp(conf, databases, messaging, token_validator, image_api)
+             image_api=None, network_api=None):
+    app = ComputeApp(conf, databases, messaging, token_validator, image_api,
+                     network_api)
     return auth.wrap_with_keystone(conf, app,
                                    public_paths=routes.UNAUTHENTICATED)

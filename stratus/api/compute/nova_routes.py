@@ -159,15 +159,12 @@ NOVA_ROUTES = {
 # Routes Nova answers by asking the network or the volume service; Stratus
 # serves them once that service exists (issues 13 and 14).
 PROXIES = {
-    "network": ["/v2.1/os-floating-ip-pools", "/v2.1/os-floating-ips",
+    "network": ["/v2.1/os-floating-ips",
                 "/v2.1/os-floating-ips/{floating_ip_id}",
-                "/v2.1/os-networks", "/v2.1/os-networks/{network_id}",
                 "/v2.1/os-security-group-rules",
                 "/v2.1/os-security-group-rules/{rule_id}",
                 "/v2.1/os-security-groups",
-                "/v2.1/os-security-groups/{security_group_id}",
-                "/v2.1/os-tenant-networks",
-                "/v2.1/os-tenant-networks/{network_id}"],
+                "/v2.1/os-security-groups/{security_group_id}"],
     "volume": ["/v2.1/os-assisted-volume-snapshots",
                "/v2.1/os-assisted-volume-snapshots/{snapshot_id}",
                "/v2.1/os-snapshots", "/v2.1/os-snapshots/detail",

@@ -168,6 +168,16 @@ ROUTES = {
     "/v2.1/os-hosts/{host_name}/reboot": {"GET": "hosts:reboot_host"},
     "/v2.1/os-hosts/{host_name}/shutdown": {"GET": "hosts:shutdown_host"},
     "/v2.1/os-hosts/{host_name}/startup": {"GET": "hosts:startup_host"},
+    # Proxies to the network service (up to 2.35); their writes are in
+    # REMOVED.
+    "/v2.1/os-networks": {"GET": "networks:list_networks"},
+    "/v2.1/os-networks/{network_id}": {"GET": "networks:show_network"},
+    "/v2.1/os-tenant-networks": {
+        "GET": "tenant_networks:list_tenant_networks"},
+    "/v2.1/os-tenant-networks/{network_id}": {
+        "GET": "tenant_networks:show_tenant_network"},
+    "/v2.1/os-floating-ip-pools": {
+        "GET": "floating_ip_pools:list_floating_ip_pools"},
 }
 
 # Reachable without a token, as in Nova; the OpenAPI document is public
@@ -180,7 +190,8 @@ UNVERSIONED = {"/", "/v2"}
 # certificates, nova-console): 410 Gone for the methods Nova answers so,
 # 404 for any other method. Nova's read-only proxies to Neutron (listing
 # networks, security groups, floating IPs) are not here: they are APIs of
-# their own, not removed ones.
+# their own, not removed ones (a path may have both: GET /os-networks is
+# served, POST is gone).
 _GONE = "removed:gone"
 REMOVED = {
     "/v2.1/os-agents": {"GET": _GONE, "POST": _GONE},
@@ -207,15 +218,19 @@ REMOVED = {
     "/v2.1/os-floating-ips-bulk/{host}": {"GET": _GONE, "PUT": _GONE},
     "/v2.1/os-fping": {"GET": _GONE},
     "/v2.1/os-fping/{server_id}": {"GET": _GONE},
-    "/v2.1/os-networks": {"POST": _GONE},
-    "/v2.1/os-networks/add": {"POST": _GONE},
-    "/v2.1/os-networks/{network_id}": {"DELETE": _GONE},
-    "/v2.1/os-networks/{network_id}/action": {"POST": _GONE},
+    # Gone after Nova's body checks (a malformed body is a 400).
+    "/v2.1/os-networks": {"POST": "networks:create_network"},
+    "/v2.1/os-networks/add": {"POST": "networks:add_network"},
+    "/v2.1/os-networks/{network_id}": {"DELETE": "networks:delete_network"},
+    "/v2.1/os-networks/{network_id}/action": {
+        "POST": "networks:network_action"},
     "/v2.1/os-security-group-default-rules": {"GET": _GONE, "POST": _GONE},
     "/v2.1/os-security-group-default-rules/{rule_id}": {"GET": _GONE,
                                                         "DELETE": _GONE},
-    "/v2.1/os-tenant-networks": {"POST": _GONE},
-    "/v2.1/os-tenant-networks/{network_id}": {"DELETE": _GONE},
+    "/v2.1/os-tenant-networks": {
+        "POST": "tenant_networks:create_tenant_network"},
+    "/v2.1/os-tenant-networks/{network_id}": {
+        "DELETE": "tenant_networks:delete_tenant_network"},
     "/v2.1/servers/{server_id}/consoles": {"GET": _GONE, "POST": _GONE},
     "/v2.1/servers/{server_id}/consoles/{console_id}": {"GET": _GONE,
                                                         "DELETE": _GONE},
@@ -223,8 +238,18 @@ REMOVED = {
 }
 
 
+def answered():
+    """ROUTES and REMOVED as one table: every method of every path. The
+    router takes the first template that matches: those with fewer
+    parameters come first (/os-networks/add before
+    /os-networks/{network_id})."""
+    paths = sorted({**ROUTES, **REMOVED}, key=lambda path: path.count("{"))
+    return {path: dict(ROUTES.get(path, {}), **REMOVED.get(path, {}))
+            for path in paths}
+
+
 def resolve(routes=None, package="stratus.api.compute"):
     """The handlers of ROUTES and REMOVED (or of the routes given)."""
     if routes is None:
-        routes = {**ROUTES, **REMOVED}
+        routes = answered()
     return wsgi.resolve_routes(routes, package)

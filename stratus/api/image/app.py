@@ -10,12 +10,6 @@ from stratus.image import store
 from stratus.policies import image_service
 from stratus import policy
 
-# In-process callers (stratus.image.client with direct_app) put their
-# RequestContext under this environ key instead of sending a token; HTTP
-# requests cannot set environ keys, so it cannot be forged from outside.
-DIRECT_CONTEXT = image_client.DIRECT_CONTEXT
-
-
 class ImageApp(wsgi.Application):
     """Handlers find ``conf``, ``policy`` (Glance's rules) and ``store``
     (the ImageStore) on ``req.app``."""
@@ -26,8 +20,10 @@ class ImageApp(wsgi.Application):
     def __init__(self, conf, databases, token_validator=None):
         self.conf = conf
         self.databases = databases
-        self.authenticator = auth.make_authenticator(conf, token_validator,
-                                                     databases)
+        # In-process callers (stratus.image.client with direct_app) send
+        # their RequestContext in the environ (auth.InProcess).
+        self.authenticator = auth.InProcess(auth.make_authenticator(
+            conf, token_validator, databases))
         self.policy = policy.Policy(conf, rules=image_service.list_rules())
         self.store = store.ImageStore(databases, store.data_dir(conf))
         self.router = wsgi.Router(routes.resolve())
@@ -35,9 +31,7 @@ class ImageApp(wsgi.Application):
     def prepare(self, req, template):
         if template in routes.PUBLIC:
             return
-        req.context = req.environ.get(DIRECT_CONTEXT)
-        if req.context is None:
-            req.context = self.authenticator.authenticate(req, self.databases)
+        req.context = self.authenticator.authenticate(req, self.databases)
 
     def finish(self, req, response):
         response.headers["x-openstack-request-id"] = req.environ.get(

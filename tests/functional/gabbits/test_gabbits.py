@@ -23,6 +23,7 @@ from gabbi import suitemaker
 from gabbi import utils
 
 from stratus.api.placement import app as placement_app
+from tests.functional import cloud as cloud_harness
 
 GABBITS = pathlib.Path(__file__).parent
 _EXCEPTION_LINE = re.compile(r"[A-Za-z_.]*(Error|Exception)\b")
@@ -88,6 +89,8 @@ def test_placement(path, conf, databases):
 @pytest.mark.parametrize("path", _yaml_files("compute"),
                          ids=lambda path: path.stem)
 def test_compute(path, conf, cloud):
+    if path.stem.startswith("networks"):
+        cloud_harness.seed_networks(cloud)
     run_file(path, cloud.apps["compute"])
 
 

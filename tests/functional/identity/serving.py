@@ -1,5 +1,6 @@
-"""The built-in Identity and Image services on loopback ports, for tests
-that drive them with the real OpenStack clients."""
+"""The built-in Identity, Image and Network services on loopback ports,
+for tests that drive them with the real OpenStack clients (and that play
+a cloud's Keystone, Glance and Neutron)."""
 import os
 
 import openstack
@@ -8,6 +9,7 @@ import pytest
 from stratus.api.identity import app as identity_app
 from stratus.api.identity import clouds
 from stratus.api.image import app as image_app
+from stratus.api.network import app as network_app
 from stratus.identity import bootstrap as identity_bootstrap
 from stratus.image import bootstrap as image_bootstrap
 from stratus import wsgi_server
@@ -23,9 +25,12 @@ class ServedServices:
             ("identity", identity_app.make_app(conf, databases),
              "127.0.0.1", 0),
             ("image", image_app.make_app(conf, databases), "127.0.0.1", 0),
+            ("network", network_app.make_app(conf, databases),
+             "127.0.0.1", 0),
         ], threads=4)
         # The catalog names the ports the OS chose.
-        for name, group in (("identity", "identity"), ("image", "glance")):
+        for name, group in (("identity", "identity"), ("image", "glance"),
+                            ("network", "neutron")):
             port = int(self.server.url(name).rsplit(":", 1)[1])
             conf.set_override("port", port, group=group)
         self.auth_url = self.server.url("identity") + "/v3"

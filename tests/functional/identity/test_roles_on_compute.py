@@ -66,13 +66,18 @@ class Accounts:
         self.admin = self.token("admin", "admin", "admin")
 
 
-@pytest.fixture
-def builtin_cloud(conf, sqlite_cloud_urls, tmp_path):
-    """The all-in-one with its own identity, served on loopback."""
-    running = cloud_harness.start_cloud(conf, sqlite_cloud_urls, tmp_path,
+def served_builtin_cloud(conf, urls, tmp_path):
+    """The all-in-one with its own identity, served on loopback:
+    (cloud, Accounts), for the length of a fixture."""
+    running = cloud_harness.start_cloud(conf, urls, tmp_path,
                                         serve_http=True, auth="builtin")
     yield running, Accounts(running.endpoint("identity") + "/v3")
     running.stop()
+
+
+@pytest.fixture
+def builtin_cloud(conf, sqlite_cloud_urls, tmp_path):
+    yield from served_builtin_cloud(conf, sqlite_cloud_urls, tmp_path)
 
 
 @pytest.fixture
