@@ -226,6 +226,8 @@ class ServerPorts:
                                      port["id"]))
         networks, subnets = {}, {}
         vifs = []
+        # Floating IPs come with the router extension (l3).
+        routed = bool(ports) and self.neutron.has_extension(admin, "router")
         for port in ports:
             network_id = port["network_id"]
             if network_id not in networks:
@@ -234,8 +236,9 @@ class ServerPorts:
                 for subnet in self.neutron.list_subnets(
                         admin, network_id=network_id):
                     subnets[subnet["id"]] = subnet
-            floating = self.neutron.list_floating_ips(admin,
-                                                      port_id=port["id"])
+            floating = (self.neutron.list_floating_ips(admin,
+                                                       port_id=port["id"])
+                        if routed else [])
             vifs.append(model.vif_from_port(
                 port, networks[network_id], subnets, floating,
                 default_bridge=self.conf.neutron.ovs_bridge,

@@ -79,7 +79,11 @@ class BuildMixin:
                 self._report_plugged(ctx, instance, network_info)
                 plugged.wait()
             if plugged.events:
-                network_info = self._network_again(ctx, instance)
+                # The ports are ACTIVE now: their network info says so.
+                network_info = self.network.network_info(
+                    ctx, instance, preserved={
+                        vif["id"] for vif in network_info
+                        if vif.get("preserve_on_delete")})
         except NETWORK_FAILURES as exc:
             self._build_aborted(ctx, instance, exc, traceback.format_exc())
             return
