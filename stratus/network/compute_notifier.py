@@ -29,17 +29,6 @@ def _unavailable(reason):
                                       "%s" % reason)
 
 
-def _local_url(conf):
-    host = conf.osapi_compute_listen
-    if host in ("", "0.0.0.0"):
-        host = "127.0.0.1"
-    elif host == "::":
-        host = "::1"
-    if ":" in host:
-        host = "[%s]" % host
-    return "http://%s:%d" % (host, conf.osapi_compute_listen_port)
-
-
 def _without_version(url):
     """The compute endpoint without its /v2.1 (PATH has it)."""
     url = url.rstrip("/")
@@ -65,7 +54,8 @@ class ComputeNotifier:
             fallback = rest_transport.DirectTransport(_Lazy(in_process_app))
         else:
             fallback = rest_transport.HTTPTransport(
-                [_local_url(conf)], _unavailable, timeout=timeout,
+                [rest_transport.local_url(conf.osapi_compute_listen,
+                                          conf.osapi_compute_listen_port)], _unavailable, timeout=timeout,
                 service_session=session)
         if conf.api.auth_strategy == "keystone" and session is not None:
             return cls(_Unversioned(rest_transport.CatalogTransport(

@@ -144,13 +144,17 @@ class BuildMixin:
         allocate the network(s), not rescheduling.")."""
         LOG.error("Network of instance %s failed on %s: %s", instance.uuid,
                   self.host, exc)
+        self._undo_build(ctx, instance, exc, trace)
+        self.conductor.build_aborted(ctx, instance, NETWORK_ABORT)
+
+    def _undo_build(self, ctx, instance, exc, trace):
+        """What a failed build leaves on this host goes."""
         self.notifier.instance_action(ctx, instance, "create",
                                       notifications.ERROR, exc)
         self._destroy_guest_quietly(ctx, instance)
         self.tracker.remove_usage(instance)
         self._finish_event_quietly(ctx, instance.uuid, BUILD_EVENT, ERROR,
                                    trace)
-        self.conductor.build_aborted(ctx, instance, NETWORK_ABORT)
 
     def _spawn_failed(self, ctx, instance, request_spec, alternates,
                       admin_password, injected_files, exc, trace):
@@ -158,13 +162,8 @@ class BuildMixin:
                   if isinstance(exc, exception.StratusException) else str(exc))
         LOG.info("Spawn of instance %s on %s failed: %s", instance.uuid,
                  self.host, reason)
-        self.notifier.instance_action(ctx, instance, "create",
-                                      notifications.ERROR, exc)
-        self._destroy_guest_quietly(ctx, instance)
-        self.tracker.remove_usage(instance)
         self.tracker.build_failed(instance.node)
-        self._finish_event_quietly(ctx, instance.uuid, BUILD_EVENT, ERROR,
-                                   trace)
+        self._undo_build(ctx, instance, exc, trace)
         self.conductor.reschedule_build(
             ctx, instance, request_spec, alternates, reason, admin_password,
             injected_files)
