@@ -641,3 +641,30 @@ class NoInstancesForEvents(NotFound):
 
 class PasswordAlreadySet(Conflict):
     msg_fmt = "The password of instance %(instance_uuid)s is set already."
+
+
+# A server's ports in the network service (stratus/network/server_ports.py).
+
+class NetworkAmbiguous(StratusException):
+    msg_fmt = ("More than one possible network found. Specify network ID(s) "
+               "to select which one(s) to connect to.")
+    code = 409
+
+
+class SecurityGroupNotFound(StratusException):
+    msg_fmt = "Security group %(security_group_id)s not found."
+    code = 404
+
+
+class NoUniqueMatch(StratusException):
+    msg_fmt = "No Unique Match Found."
+    code = 409
+
+
+class PortInUse(StratusException):
+    msg_fmt = "Port %(port_id)s is still in use."
+    code = 409
+
+
+class VirtualInterfaceCreateException(StratusException):
+    msg_fmt = "Virtual Interface creation failed"

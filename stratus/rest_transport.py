@@ -196,6 +196,18 @@ def catalog_endpoint(catalog, service_type, interfaces, region=None):
                  if interface in urls), None)
 
 
+def local_url(host, port):
+    """The URL of a service of this cloud listening on host:port (a
+    wildcard address is reached on loopback)."""
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = "[%s]" % host
+    return "http://%s:%d" % (host, port)
+
+
 def with_identity(ctx, headers):
     """headers plus the caller's token and request id."""
     headers = dict(headers)

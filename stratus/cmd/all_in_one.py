@@ -108,6 +108,9 @@ class Cloud:
         self._image_app_pair = None
         self._images = None
         self._networks = None
+        self._compute_in_process = None
+        # The built-in network service's agent RPC server (topic network).
+        self.network_agents = None
 
     @property
     def cell0_url(self):
@@ -182,11 +185,12 @@ class Cloud:
         from stratus.api.identity import app as identity_app
         from stratus.api.placement import app as placement_app
         validator = self._token_validator()
+        compute, self._compute_in_process = compute_app.make_apps(
+            self.conf, self.databases, self.messaging,
+            token_validator=validator, image_api=self._image_api(),
+            network_api=self._network_api())
         self.apps = {
-            "compute": compute_app.make_app(
-                self.conf, self.databases, self.messaging,
-                token_validator=validator, image_api=self._image_api(),
-                network_api=self._network_api()),
+            "compute": compute,
             "identity": identity_app.make_app(self.conf, self.databases),
             "image": self._image_apps()[0],
             "placement": placement_app.make_app(
@@ -222,6 +226,12 @@ class Cloud:
                             databases=self.databases),
         ] + [self.compute_service(compute_host)
              for compute_host in compute_host_names(conf)]
+        if self.serves_network():
+            from stratus.cmd import services as services_cmd
+            self.network_agents = services_cmd.network_agent_server(
+                conf, self.messaging, self.databases,
+                compute_app=lambda: self._compute_in_process)
+            self.network_agents.start()
         for svc in self.services:
             svc.start()
         self.build_apps()
@@ -275,7 +285,8 @@ class Cloud:
             host,
             compute_manager.ComputeManager(
                 self.conf, self.messaging, host, driver,
-                image_api=self._image_api()))
+                image_api=self._image_api(),
+                network_client=self._network_api()))
 
     @property
     def computes(self):
@@ -309,6 +320,10 @@ class Cloud:
             if svc not in computes:
                 svc.stop()
         self.services = []
+        if self.network_agents is not None:
+            self.network_agents.stop()
+            self.network_agents.wait()
+            self.network_agents = None
         if self.messaging is not None:
             self.messaging.cleanup()
             self.messaging = None

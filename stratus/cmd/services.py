@@ -118,16 +118,34 @@ def run_network(conf):
     from stratus.network import bootstrap as network_bootstrap
     databases = db_api.Databases.from_conf(conf)
     network_bootstrap.ensure_public_network(conf, databases)
+    messaging = rpc.Messaging(conf)
+    agents = network_agent_server(conf, messaging, databases)
     apps = [network_listener(conf, databases)]
     if conf.healthcheck_port is not None:
         apps.append(health_listener(conf))
     servers = []
     return _serve_until_signalled(
-        conf, [lambda: servers.append(wsgi_server.serve(
+        conf, [agents.start, lambda: servers.append(wsgi_server.serve(
             apps, threads=conf.osapi_compute_workers,
-            operations=endpoints.Operations(conf, databases, None,
+            operations=endpoints.Operations(conf, databases, messaging,
                                             count_servers=False)))],
-        [lambda: [server.stop() for server in servers], databases.dispose])
+        [lambda: [server.stop() for server in servers], agents.stop,
+         messaging.cleanup, databases.dispose])
+
+
+def network_agent_server(conf, messaging, databases, compute_app=None):
+    """The built-in network service's RPC server for its agents (topic
+    network: the computes report their plugged ports), telling the
+    compute API of port events (in this process's compute_app when given,
+    a callable, else over HTTP)."""
+    from stratus.network import agent_endpoint
+    from stratus.network import compute_notifier
+    from stratus.network import rpcapi as network_rpcapi
+    notifier = compute_notifier.ComputeNotifier.from_conf(
+        conf, in_process_app=compute_app)
+    return messaging.server(
+        network_rpcapi.TOPIC, conf.host,
+        [agent_endpoint.AgentEndpoint(databases, notifier)], databases)
 
 
 def network_listener(conf, databases, token_validator=None):

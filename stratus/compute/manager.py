@@ -44,7 +44,9 @@ from stratus.compute.tasks import snapshots
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import context as stratus_context
 from stratus import exception
+from stratus.compute import instance_events
 from stratus.network import api as network_api
+from stratus.network import rpcapi as network_rpcapi
 from stratus import notifications
 from stratus.objects import instance_fault as instance_fault_obj
 from stratus.virt import driver as virt_driver
@@ -102,14 +104,19 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
                      external_events.ExternalEventsMixin):
     target = oslo_messaging.Target(version="1.8")
 
-    def __init__(self, conf, messaging, host, driver, image_api=None):
+    def __init__(self, conf, messaging, host, driver, image_api=None,
+                 network_client=None):
         self.conf = conf
         self.host = host
         self.driver = driver
         # Snapshots and backups go to the image service; built on first
         # use unless given (the all-in-one hands over its in-process one).
         self.image_api = image_api
-        self.network = network_api.load_network_api(conf, host)
+        self.network = network_api.load_network_api(conf, host,
+                                                    network_client)
+        # Events operations on this host wait for (network-vif-plugged).
+        self.instance_events = instance_events.InstanceEvents()
+        self.network_agent = network_rpcapi.NetworkAgentAPI(messaging)
         self.conductor = conductor_rpcapi.ConductorAPI(
             messaging, db_retry_seconds=conf.conductor.db_retry_seconds)
         self.tracker = resource_tracker.ResourceTracker(

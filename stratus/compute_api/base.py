@@ -103,9 +103,12 @@ class APIBase:
     """The shared part of the compute API: each feature module adds a
     mix-in of this class, and stratus/compute_api/api.py composes them."""
 
-    def __init__(self, conf, messaging, image_api):
+    def __init__(self, conf, messaging, image_api, network_api=None):
+        """network_api: the Neutron client, when servers' ports are the
+        network service's ([network] provider neutron)."""
         self.conf = conf
         self.image_api = image_api
+        self.network_api = network_api
         self.quotas = quota.Quotas(conf)
         self.conductor_api = conductor_rpcapi.ConductorAPI(messaging)
         self.compute_rpcapi = compute_rpcapi.ComputeAPI(messaging)

@@ -59,8 +59,10 @@ def _default_hostname(name, instance_uuid, count, index):
     return hostname if count == 1 else "%s-%d" % (hostname, index + 1)
 
 
-def _requested_networks(networks, max_count):
-    """Nova's NetworkRequest fields for each requested network."""
+def _requested_networks(networks, max_count, check_exists):
+    """Nova's NetworkRequest fields for each requested network;
+    check_exists(network): raises when the network or port named is not
+    there (or the port is taken)."""
     if networks is None or networks == "auto":
         return [{"network_id": "auto"}]
     if networks == "none":
@@ -72,7 +74,7 @@ def _requested_networks(networks, max_count):
                 reason="Unable to launch multiple instances with a single "
                        "configured port ID. Please launch your instance one "
                        "by one with different ports.")
-        _check_network_exists(network)
+        check_exists(network)
         requested.append({"network_id": network.get("uuid"),
                           "port_id": network.get("port"),
                           "address": network.get("fixed_ip"),
@@ -94,8 +96,9 @@ def trusted_cert_ids(conf, requested):
     return None
 
 
-def _check_network_exists(network):
-    """No network service yet: any network or port named is unknown."""
+def _no_network_service(network):
+    """Without a network service ([network] provider is not neutron): any
+    network or port named is unknown."""
     if network.get("port"):
         raise exception.PortNotFound(port_id=network["port"])
     if network.get("uuid"):
@@ -216,6 +219,37 @@ class Build(base.APIBase):
                 raise
         return instances, reservation_id
 
+    def _checked_networks(self, ctx, request):
+        """The requested networks, checked with the network service as
+        Nova validates them: a network or port must exist (400), a port
+        must be free (409), and a request naming no network must leave
+        one network to choose (409 NetworkAmbiguous)."""
+        if self.network_api is None:
+            return _requested_networks(request.networks, request.max_count,
+                                       _no_network_service)
+
+        def check_exists(network):
+            try:
+                if network.get("port"):
+                    port = self.network_api.show_port(ctx, network["port"])
+                    if port.get("device_id"):
+                        raise exception.PortInUse(port_id=network["port"])
+                elif network.get("uuid"):
+                    self.network_api.show_network(ctx, network["uuid"])
+            except exception.NetworkResourceNotFound:
+                _no_network_service(network)
+        requested = _requested_networks(request.networks, request.max_count,
+                                        check_exists)
+        if requested == [{"network_id": "auto"}]:
+            own = self.network_api.list_networks(ctx,
+                                                 project_id=ctx.project_id)
+            shared = self.network_api.list_networks(ctx, shared=True)
+            if len({network["id"] for network in own + shared
+                    if not network.get("router:external")
+                    or network.get("shared")}) > 1:
+                raise exception.NetworkAmbiguous()
+        return requested
+
     def _check_create(self, ctx, request):
         """Nova's checks of a create, in Nova's order; what they found."""
         flavor = self._flavor(ctx, request.flavor_id)
@@ -234,8 +268,7 @@ class Build(base.APIBase):
             flavor=flavor, bdms=bdms, image_id=image_id, image=image,
             image_meta=image_meta_obj.ImageMeta.from_image_dict(image),
             keypair=keypair,
-            requested_networks=_requested_networks(request.networks,
-                                                   request.max_count),
+            requested_networks=self._checked_networks(ctx, request),
             group=self._server_group(ctx, request.scheduler_hints),
             # The limits, read once for the checks before the writes and
             # the recheck after them (which is about concurrent usage,

@@ -199,6 +199,11 @@ class ConductorManager:
                                            instance)) as cctx:
             self.build_task.build_again(cctx, instance, reason)
 
+    def build_aborted(self, ctx, instance, reason):
+        with ctx.target_cell(self._cell_of(ctx, instance.uuid,
+                                           instance)) as cctx:
+            self.reschedule_task.abort_build(cctx, instance, reason)
+
     def unshelve_instance(self, ctx, instance, request_spec):
         with ctx.target_cell(self._cell_of(ctx, instance.uuid,
                                            instance)) as cctx:

@@ -24,6 +24,8 @@
 1.8 - instance_save takes repeated: the call is sent again after a
       timeout (its first sending may have been applied): a save whose
       change the row already holds is answered as applied
+1.9 - build_aborted: a build that must not go to another host (its
+      network could not be set up) ends ERROR with BuildAbortException
 """
 import logging
 
@@ -38,7 +40,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.8"
+VERSION = "1.9"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -143,6 +145,13 @@ class ConductorAPI:
         cut short: sent to that compute again, its claim kept (1.7)."""
         self.client.prepare(version="1.7").cast(
             ctx, "build_interrupted", instance=instance, reason=reason)
+
+    def build_aborted(self, ctx, instance, reason):
+        """A build that failed where no other host would do better: the
+        server ends ERROR with the fault BuildAbortException (reason), its
+        claim freed (1.9)."""
+        self.client.prepare(version="1.9").cast(
+            ctx, "build_aborted", instance=instance, reason=reason)
 
     def unshelve_instance(self, ctx, instance, request_spec):
         """Unshelve (task_state unshelving): power a SHELVED server on, or

@@ -20,13 +20,14 @@ from stratus.conf import liveness
 from stratus.conf import network
 from stratus.conf import neutron
 from stratus.conf import notifications
+from stratus.conf import nova
 from stratus.conf import operations
 from stratus.conf import oslo_middleware
 from stratus.conf import quota
 from stratus.conf import scheduler
 
 MODULES = [default, api, database, compute, scheduler, quota, identity, image,
-           libvirt, network, neutron, console, notifications, conductor,
+           libvirt, network, neutron, nova, console, notifications, conductor,
            oslo_middleware, operations, all_in_one, liveness]
 
 

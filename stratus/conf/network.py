@@ -3,11 +3,19 @@ from oslo_config import cfg
 
 NETWORK_OPTS = [
     cfg.StrOpt("provider", default="auto",
-               choices=["auto", "simulated", "builtin"],
-               help="builtin: a host-local Linux bridge with dnsmasq (real "
+               choices=["auto", "simulated", "builtin", "neutron"],
+               help="neutron: ports of the network service, a real "
+                    "Neutron or the built-in one ([neutron] options). "
+                    "builtin: a host-local Linux bridge with dnsmasq (real "
                     "guests). simulated: addresses the driver invents (the "
                     "fake driver). auto: builtin with the libvirt driver, "
                     "simulated otherwise."),
+    cfg.BoolOpt("report_plugged_ports", default=True,
+                help="With provider neutron, this compute is the built-in "
+                     "network service's agent: it reports the ports its "
+                     "driver plugged (RPC topic 'network'), and the service "
+                     "sends network-vif-plugged. Turn off against a real "
+                     "Neutron, whose own agents report them."),
     cfg.StrOpt("state_dir", default="/var/lib/stratus/network",
                help="Where the built-in provider keeps, per bridge, its "
                     "ports (IPAM) and dnsmasq's hosts, leases and pid. The "

@@ -251,7 +251,8 @@ class BuiltinNetwork:
             handle.writelines(lines)
         os.replace(part, self._path("dnsmasq.hosts"))
 
-    def allocate_for_instance(self, instance):
+    def allocate_for_instance(self, ctx, instance, requested_networks=None,
+                              security_groups=None):
         """A port with a fixed IP for the instance; its network_info."""
         self.setup()
         with self._ports() as ports:
@@ -263,7 +264,7 @@ class BuiltinNetwork:
         self._reload_dnsmasq()
         return [self._vif(port, instance) for port in mine]
 
-    def allocate_port(self, instance):
+    def allocate_port(self, ctx, instance, network_id=None):
         """One more port for the instance (interface attach); its VIF.
         Only the first port's lease carries the guest's hostname."""
         self.setup()
@@ -273,9 +274,9 @@ class BuiltinNetwork:
         self._reload_dnsmasq()
         return self._vif(port, instance)
 
-    def deallocate_port(self, port_id):
+    def deallocate_port(self, ctx, instance, vif):
         """Free one port and its lease (interface detach)."""
-        self._free_ports(lambda port: port["id"] == port_id)
+        self._free_ports(lambda port: port["id"] == vif["id"])
 
     def _new_port(self, ports, instance, hostname=True):
         used = {port["ip"] for port in ports.values()}
@@ -295,7 +296,7 @@ class BuiltinNetwork:
                          else None)}
         return ports[port_id]
 
-    def deallocate_for_instance(self, instance):
+    def deallocate_for_instance(self, ctx, instance, network_info=()):
         """Free the instance's ports and their DHCP leases."""
         self._free_ports(lambda port: port["instance_uuid"] == instance.uuid)
 

@@ -57,14 +57,7 @@ def network_endpoint(catalog, interfaces, region=None):
 def built_in_url(conf):
     """Where the built-in network service listens ([neutron] listen and
     port; a wildcard address is reached on loopback)."""
-    host = conf.neutron.listen
-    if host in ("", "0.0.0.0"):
-        host = "127.0.0.1"
-    elif host == "::":
-        host = "::1"
-    if ":" in host:
-        host = "[%s]" % host
-    return "http://%s:%d" % (host, conf.neutron.port)
+    return rest_transport.local_url(conf.neutron.listen, conf.neutron.port)
 
 
 def _neutron_error(text):

@@ -330,6 +330,17 @@ class SimulatedNetworking(abc.ABC):
         """One more VIF for a guest's interface attach."""
 
 
+class PortAgent(abc.ABC):
+    """For drivers that plug the network service's ports on their host
+    themselves, as a Neutron L2 agent does (the fake driver simulates
+    it): the compute reports the ports they plugged to the built-in
+    network service, which sends network-vif-plugged."""
+
+    @abc.abstractmethod
+    def plugged_ports(self, instance, network_info):
+        """Ids of the guest's ports that are plugged on this host."""
+
+
 CAPABILITIES = {
     "power": PowerControl,
     "pause": Pausable,
@@ -349,6 +360,7 @@ CAPABILITIES = {
     "image_cache": ImageCache,
     "guest_recovery": GuestRecovery,
     "simulated_networking": SimulatedNetworking,
+    "port_agent": PortAgent,
 }
 
 def capabilities(driver):

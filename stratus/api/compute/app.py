@@ -33,7 +33,10 @@ class ComputeApp(wsgi.Application):
         self.messaging = (None if messaging is None else
                           messaging.bounded(conf.api.rpc_unavailable_timeout))
         self.policy = policy.Policy(conf)
-        self.authenticator = auth.make_authenticator(conf, token_validator)
+        # In-process callers (the built-in network service's notifier in
+        # the all-in-one) put their context in the WSGI environ.
+        self.authenticator = auth.InProcess(
+            auth.make_authenticator(conf, token_validator))
         self.router = wsgi.Router(routes.resolve())
         self._image_api = image_api
         self._network_api = network_api
@@ -42,8 +45,12 @@ class ComputeApp(wsgi.Application):
     @functools.cached_property
     def compute_api(self):
         from stratus.compute_api import api as compute_api
+        from stratus.network import api as network_provider
+        network_api = (self.network_api if network_provider.provider_name(
+            self.conf) == "neutron" else None)
         return compute_api.API(self.conf, self.messaging,
-                               image_api=self.image_api)
+                               image_api=self.image_api,
+                               network_api=network_api)
 
     @functools.cached_property
     def image_api(self):
@@ -105,7 +112,16 @@ class ComputeApp(wsgi.Application):
 
 def make_app(conf, databases, messaging, token_validator=None,
              image_api=None, network_api=None):
+    return make_apps(conf, databases, messaging, token_validator, image_api,
+                     network_api)[0]
+
+
+def make_apps(conf, databases, messaging, token_validator=None,
+              image_api=None, network_api=None):
+    """(served, in_process): the app to serve over HTTP (behind
+    keystonemiddleware in keystone mode), and the same app for callers in
+    this process (stratus.rest_transport.DirectTransport)."""
     app = ComputeApp(conf, databases, messaging, token_validator, image_api,
                      network_api)
-    return auth.wrap_with_keystone(conf, app,
-                                   public_paths=routes.UNAUTHENTICATED)
+    return auth.wrap_with_keystone(
+        conf, app, public_paths=routes.UNAUTHENTICATED), app

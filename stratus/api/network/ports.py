@@ -97,8 +97,9 @@ PORT = resource.Resource("port", "ports", [
               convert=resource.to_boolean, schema=resource.BOOLEAN),
     Attribute("allowed_address_pairs", post=True, put=True, default=[],
               policy=True, schema=_PAIRS, filter=False, sort=False),
+    # Nova unbinds a port with binding:host_id null.
     Attribute("binding:host_id", post=True, put=True, default="",
-              policy=True, schema=_TEXT),
+              policy=True, schema=_TEXT, null=""),
     Attribute("binding:profile", post=True, put=True, default={},
               policy=True, schema={"type": "object"}, filter=False,
               sort=False),

@@ -38,13 +38,15 @@ class Attribute:
     leaves it out (REQUIRED: POST must give it); schema: JSON Schema of a
     value given; convert: applied to a given value (and to filter values
     from the query string) before the schema; policy: guarded by
-    ``<verb>_<resource>:<name>`` rules; filter/sort: usable in a list.
+    ``<verb>_<resource>:<name>`` rules; filter/sort: usable in a list;
+    null: what a null value given stands for (None: null itself).
     """
 
     def __init__(self, name, post=False, put=False, default=None,
                  schema=None, convert=None, policy=False, filter=True,
-                 sort=True):
+                 sort=True, null=None):
         self.name = name
+        self.null = null
         self.post = post
         self.put = put
         self.default = default
@@ -134,6 +136,8 @@ class Resource:
         return req.app.stores[self.plural]
 
     def _validate_value(self, attribute, value):
+        if value is None and attribute.null is not None:
+            value = attribute.null
         if attribute.convert is not None and value is not None:
             value = attribute.convert(value)
         if attribute.schema is not None:

@@ -11,6 +11,7 @@ from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import exception
 from stratus import notifications
 from stratus.objects import base as objects_base
+from stratus.virt import driver as virt_driver
 
 BUILD_EVENT = "compute_build_and_run_instance"
 BUILD_TASK_STATES = frozenset([TaskState.SCHEDULING,
@@ -18,6 +19,9 @@ BUILD_TASK_STATES = frozenset([TaskState.SCHEDULING,
                                TaskState.NETWORKING, TaskState.SPAWNING])
 _GONE = (exception.InstanceNotFound,
          exception.UnexpectedDeletingTaskStateError)
+# Failures of the server's network: the build is not sent elsewhere.
+NETWORK_FAILURES = (exception.VirtualInterfaceCreateException,)
+NETWORK_ABORT = "Failed to allocate the network(s), not rescheduling."
 
 
 class BuildMixin:
@@ -67,9 +71,22 @@ class BuildMixin:
                                       notifications.START)
 
         try:
-            network_info = self._allocate_network(instance, request_spec)
-            self.driver.spawn(ctx, instance, request_spec.image,
-                              injected_files, admin_password, network_info)
+            network_info = self._allocate_network(ctx, instance, request_spec)
+            with self._vifs_plugged(instance, network_info) as plugged:
+                self.driver.spawn(ctx, instance, request_spec.image,
+                                  injected_files, admin_password,
+                                  network_info)
+                self._report_plugged(ctx, instance, network_info)
+                plugged.wait()
+            if plugged.events:
+                # The ports are ACTIVE now: their network info says so.
+                network_info = self.network.network_info(
+                    ctx, instance, preserved={
+                        vif["id"] for vif in network_info
+                        if vif.get("preserve_on_delete")})
+        except NETWORK_FAILURES as exc:
+            self._build_aborted(ctx, instance, exc, traceback.format_exc())
+            return
         except Exception as exc:  # noqa: BLE001 - any driver failure reschedules
             self._spawn_failed(ctx, instance, request_spec, alternates,
                                admin_password, injected_files, exc,
@@ -97,19 +114,56 @@ class BuildMixin:
         self.notifier.instance_action(ctx, instance, "create",
                                       notifications.END)
 
+    def _vifs_plugged(self, instance, network_info):
+        """Expect network-vif-plugged for each port not active yet (as
+        Nova's libvirt driver does, [DEFAULT] vif_plugging_timeout, 0:
+        not at all): ``with ... as plugged: spawn; plugged.wait()``."""
+        events = [("network-vif-plugged", vif["id"])
+                  for vif in network_info or ()
+                  if vif.get("active", True) is False]
+        timeout = self.conf.vif_plugging_timeout
+        return self.instance_events.expect(
+            instance.uuid, events if timeout else [], timeout,
+            fatal=self.conf.vif_plugging_is_fatal)
+
+    def _report_plugged(self, ctx, instance, network_info):
+        """As the built-in network service's agent on this host: the
+        ports the driver plugged are reported up (the service then sends
+        network-vif-plugged)."""
+        if not (network_info and self._ports_follow_server()
+                and self.conf.network.report_plugged_ports
+                and virt_driver.supports(self.driver,
+                                         virt_driver.PortAgent)):
+            return
+        for port_id in self.driver.plugged_ports(instance, network_info):
+            self.network_agent.update_device_up(ctx, port_id, self.host)
+
+    def _build_aborted(self, ctx, instance, exc, trace):
+        """The network could not be set up: no other host would do
+        better, so the build ends ERROR here (as Nova: "Failed to
+        allocate the network(s), not rescheduling.")."""
+        LOG.error("Network of instance %s failed on %s: %s", instance.uuid,
+                  self.host, exc)
+        self._undo_build(ctx, instance, exc, trace)
+        self.conductor.build_aborted(ctx, instance, NETWORK_ABORT)
+
+    def _undo_build(self, ctx, instance, exc, trace):
+        """What a failed build leaves on this host goes."""
+        self.notifier.instance_action(ctx, instance, "create",
+                                      notifications.ERROR, exc)
+        self._destroy_guest_quietly(ctx, instance)
+        self.tracker.remove_usage(instance)
+        self._finish_event_quietly(ctx, instance.uuid, BUILD_EVENT, ERROR,
+                                   trace)
+
     def _spawn_failed(self, ctx, instance, request_spec, alternates,
                       admin_password, injected_files, exc, trace):
         reason = (exc.format_message()
                   if isinstance(exc, exception.StratusException) else str(exc))
         LOG.info("Spawn of instance %s on %s failed: %s", instance.uuid,
                  self.host, reason)
-        self.notifier.instance_action(ctx, instance, "create",
-                                      notifications.ERROR, exc)
-        self._destroy_guest_quietly(ctx, instance)
-        self.tracker.remove_usage(instance)
         self.tracker.build_failed(instance.node)
-        self._finish_event_quietly(ctx, instance.uuid, BUILD_EVENT, ERROR,
-                                   trace)
+        self._undo_build(ctx, instance, exc, trace)
         self.conductor.reschedule_build(
             ctx, instance, request_spec, alternates, reason, admin_password,
             injected_files)

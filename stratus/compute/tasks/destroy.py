@@ -36,7 +36,7 @@ class DestroyMixin:
             self._finish_event_quietly(ctx, uuid, TERMINATE_EVENT, ERROR,
                                        trace)
             return
-        self._deallocate_network_quietly(instance)
+        self._deallocate_network_quietly(ctx, instance)
         self.tracker.remove_usage(instance)
         try:
             self.conductor.instance_destroy(ctx, instance)
@@ -87,7 +87,7 @@ class DestroyMixin:
         except Exception:  # noqa: BLE001 - cleanup after a failure
             LOG.exception("Could not remove the guest of instance %s",
                           instance.uuid)
-        self._deallocate_network_quietly(instance)
+        self._deallocate_network_quietly(ctx, instance)
 
     def _destroy_orphan(self, ctx, instance_uuid):
         self._destroy_guest_quietly(

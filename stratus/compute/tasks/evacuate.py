@@ -20,7 +20,7 @@ class EvacuateMixin:
             image_meta = image_meta_obj.ImageMeta.from_image_dict(
                 self._images().get(ctx, instance.image_ref))
             self.tracker.update_usage(instance)
-            network_info = self._network_again(instance)
+            network_info = self._network_again(ctx, instance)
             self.driver.spawn(ctx, instance, image_meta, [], admin_password,
                               network_info)
             if not power_on:

@@ -10,14 +10,17 @@ compute handles them:
   A server with a task, or already in that state, is left alone.
 - ``network-vif-deleted`` (tag: the port): the port is gone; the guest's
   NIC is unplugged and the port leaves the server's network info.
+- ``network-changed``: with the network service's ports, the server's
+  network info is read again from it (Nova's cache refresh).
 - ``volume-extended`` (tag: the volume): recorded as the event
   ``compute_extend_volume`` of the ``extend_volume`` action the API
   began; no Stratus driver grows an attached disk, so it ends Error.
+- any event an operation on this host waits for (a build waits for
+  ``network-vif-plugged`` of its new ports, stratus/compute/
+  instance_events.py) goes to that operation;
 - ``network-changed``, ``network-vif-plugged``, ``network-vif-unplugged``,
-  ``accelerator-request-bound``, ``volume-reimaged``: delivered to a
-  waiter; no operation of Stratus's computes waits for them, so they are
-  logged (Nova logs such an event as unexpected), and network info,
-  which Stratus's computes keep themselves, needs no refresh.
+  ``accelerator-request-bound``, ``volume-reimaged`` that nothing waits
+  for are logged (Nova logs such an event as unexpected).
 """
 import json
 
@@ -63,10 +66,15 @@ class ExternalEventsMixin:
         name, tag = event["name"], event.get("tag")
         LOG.info("Received event %s:%s for instance %s", name, tag,
                  instance.uuid)
+        if self.instance_events.deliver(instance.uuid, name, tag,
+                                        event.get("status", "completed")):
+            return
         if name == "power-update":
             self._power_update(ctx, instance, tag)
         elif name == "network-vif-deleted":
             self._vif_deleted(ctx, instance, tag)
+        elif name == "network-changed" and self._ports_follow_server():
+            self._refresh_network_info(ctx, instance)
         elif name == "volume-extended":
             self._volume_extended(ctx, instance, tag)
         else:
@@ -116,6 +124,13 @@ class ExternalEventsMixin:
             instance.info_cache = json.dumps(
                 [vif for vif in vifs if vif["id"] != port_id])
             self._save_quietly(ctx, instance, None)
+
+    def _refresh_network_info(self, ctx, instance):
+        """The network service changed a port of the server (an address,
+        a floating IP): its network info is read again."""
+        with self._locks(instance.uuid):
+            self._save_network_info(ctx, instance, self.network.network_info(
+                ctx, instance, preserved=self._preserved(instance)))
 
     def _volume_extended(self, ctx, instance, volume_id):
         self._start_event_quietly(ctx, instance.uuid, EXTEND_VOLUME_EVENT)

@@ -22,10 +22,11 @@ class InterfacesMixin:
             known = {vif["network"]["id"] for vif in vifs}
             if self.network is not None:
                 known.add(self.network.network_id)
-            if network_id is not None and network_id not in known:
+            if (network_id is not None and network_id not in known
+                    and not self._ports_follow_server()):
                 raise exception.AttachNetworkNotFound(network_id=network_id)
             if self.network is not None:
-                vif = self.network.allocate_port(instance)
+                vif = self.network.allocate_port(ctx, instance, network_id)
             elif virt_driver.supports(self.driver,
                                       virt_driver.SimulatedNetworking):
                 vif = self.driver.allocate_port(instance)
@@ -35,7 +36,7 @@ class InterfacesMixin:
                 self.driver.attach_interface(instance, vif)
             except Exception:
                 if self.network is not None:
-                    self.network.deallocate_port(vif["id"])
+                    self.network.deallocate_port(ctx, instance, vif)
                 raise
             instance.info_cache = json.dumps(vifs + [vif])
             self.conductor.instance_save(ctx, instance)
@@ -50,7 +51,7 @@ class InterfacesMixin:
                 raise exception.AttachPortNotFound(port_id=port_id)
             self.driver.detach_interface(instance, found[0])
             if self.network is not None:
-                self.network.deallocate_port(port_id)
+                self.network.deallocate_port(ctx, instance, found[0])
             instance.info_cache = json.dumps(
                 [vif for vif in vifs if vif["id"] != port_id])
             self.conductor.instance_save(ctx, instance)
@@ -68,31 +69,72 @@ class InterfacesMixin:
                       lambda: self.driver.inject_network_info(
                           instance, self._network_info(instance)))
 
-    def _allocate_network(self, instance, request_spec):
+    def _ports_follow_server(self):
+        """Whether the server's ports are the network service's (they move
+        with it: bound to each host it runs on) rather than this host's."""
+        return getattr(self.network, "ports_follow_server", False)
+
+    def _preserved(self, instance):
+        return {vif["id"] for vif in self._network_info(instance)
+                if vif.get("preserve_on_delete")}
+
+    def _allocate_network(self, ctx, instance, request_spec):
         """network_info for a new guest: none when the request said
-        networks 'none'; otherwise, until Stratus has a network service,
+        networks 'none'; ports of the network service (those it has
+        already when it is unshelved, bound here); else this host's, or
         a simulated address from drivers that simulate networking."""
         requested = request_spec.get("requested_networks") or []
         if [item.get("network_id") for item in requested] == [NO_NETWORKS]:
             return []
-        return self._ports_here(instance)
+        if self._ports_follow_server():
+            if self._network_info(instance):
+                return self._network_again(ctx, instance)
+            return self.network.allocate_for_instance(
+                ctx, instance, requested,
+                request_spec.get("security_groups") or None)
+        return self._ports_here(ctx, instance)
 
-    def _ports_here(self, instance):
+    def _ports_here(self, ctx, instance):
         """Ports of this host's network for the guest (a simulated
         address with drivers that simulate networking)."""
         if self.network is not None:
-            return self.network.allocate_for_instance(instance)
+            return self.network.allocate_for_instance(ctx, instance)
         if virt_driver.supports(self.driver, virt_driver.SimulatedNetworking):
             return self.driver.allocate_network(instance)
         return []
 
-    def _network_again(self, instance):
-        """The network_info of a server built again on this host: ports
+    def _network_again(self, ctx, instance):
+        """The network_info of a server that comes (back) to this host: its
+        ports bound here when they are the network service's; else ports
         of this host's network (a simulated address with the fake
-        driver), none when it had none."""
+        driver); none when it had none."""
         if not self._network_info(instance):
             return []
-        return self._ports_here(instance)
+        if self._ports_follow_server():
+            self.network.bind_ports(ctx, instance, self.host)
+            return self.network.network_info(
+                ctx, instance, preserved=self._preserved(instance))
+        return self._ports_here(ctx, instance)
+
+    def _release_network_quietly(self, ctx, instance):
+        """This host lets the server go while it lives on elsewhere (the
+        source of a confirmed resize, the destination of a reverted one):
+        its ports of this host's network are freed; the network
+        service's go with the server."""
+        if not self._ports_follow_server():
+            self._deallocate_network_quietly(ctx, instance)
+
+    def _unbind_network_quietly(self, ctx, instance):
+        """The server leaves every host (shelve offload): the network
+        service's ports stay its own, unbound; this host's are freed."""
+        if not self._ports_follow_server():
+            self._deallocate_network_quietly(ctx, instance)
+            return
+        try:
+            self.network.bind_ports(ctx, instance, None)
+        except Exception:  # noqa: BLE001 - the next host binds them again
+            LOG.exception("Could not unbind the ports of instance %s",
+                          instance.uuid)
 
     def _save_network_info(self, ctx, instance, network_info):
         """Save the server's ports alone (the conductor saves the rest of
@@ -106,11 +148,12 @@ class InterfacesMixin:
         ports.info_cache = info_cache
         self.conductor.instance_save(ctx, ports)
 
-    def _deallocate_network_quietly(self, instance):
+    def _deallocate_network_quietly(self, ctx, instance):
         if self.network is None:
             return
         try:
-            self.network.deallocate_for_instance(instance)
+            self.network.deallocate_for_instance(
+                ctx, instance, self._network_info(instance))
         except Exception:  # noqa: BLE001 - cleanup after a failure
             LOG.exception("Could not free the ports of instance %s",
                           instance.uuid)

@@ -36,7 +36,7 @@ class MigrateMixin:
         until the move is confirmed, for a revert). flavor: sent by
         clients before 1.7, never read (instance has the new one)."""
         def finish():
-            network_info = self._network_again(instance)
+            network_info = self._network_again(ctx, instance)
             try:
                 self.driver.finish_migration(
                     ctx, migration, instance, disk_info, network_info, None,
@@ -44,7 +44,7 @@ class MigrateMixin:
                 self._save_network_info(ctx, instance, network_info)
             except Exception:
                 if migration.source_compute != self.host:
-                    self._deallocate_network_quietly(instance)
+                    self._release_network_quietly(ctx, instance)
                 raise
             return self._power_state(instance)
         power_state = self._move_step(ctx, instance, migration,
@@ -61,7 +61,7 @@ class MigrateMixin:
             self.driver.confirm_migration(ctx, migration, instance,
                                           self._network_info(instance))
             if migration.dest_compute != self.host:
-                self._deallocate_network_quietly(instance)
+                self._release_network_quietly(ctx, instance)
         try:
             self._move_step(ctx, instance, migration,
                             "compute_confirm_resize", confirm)
@@ -74,7 +74,7 @@ class MigrateMixin:
         def drop():
             self.driver.destroy(ctx, instance, self._network_info(instance))
             if migration.source_compute != self.host:
-                self._deallocate_network_quietly(instance)
+                self._release_network_quietly(ctx, instance)
         try:
             self._move_step(ctx, instance, migration,
                             "compute_revert_resize", drop, capability=None)
@@ -84,7 +84,7 @@ class MigrateMixin:
     def finish_revert_resize(self, ctx, instance, migration, power_on):
         """The guest comes back with this host's ports (those it kept)."""
         def restore():
-            network_info = self._network_again(instance)
+            network_info = self._network_again(ctx, instance)
             self.driver.finish_revert_migration(
                 ctx, instance, network_info, migration, power_on)
             self._save_network_info(ctx, instance, network_info)

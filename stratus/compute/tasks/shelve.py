@@ -64,7 +64,7 @@ class ShelveMixin:
             except exception.InstanceNotFound:
                 pass
         self.driver.destroy(ctx, instance, self._network_info(instance))
-        self._deallocate_network_quietly(instance)
+        self._unbind_network_quietly(ctx, instance)
         self.tracker.remove_usage(instance)
         instance.host = instance.node = instance.compute_id = None
 
@@ -84,7 +84,7 @@ class ShelveMixin:
         def spawn():
             self._step(ctx, instance, TaskState.SPAWNING)
             self.tracker.update_usage(instance)
-            network_info = self._allocate_network(instance, request_spec)
+            network_info = self._allocate_network(ctx, instance, request_spec)
             self.driver.spawn(ctx, instance, image_meta, [], None,
                               network_info)
             instance.info_cache = json.dumps(network_info)

@@ -53,6 +53,12 @@ class RescheduleTask:
             return
         give_up(cctx, instance, reason)
 
+    def abort_build(self, cctx, instance, reason):
+        """The build ends here: ERROR with BuildAbortException."""
+        allocations.remove_consumer(cctx, instance.uuid)
+        give_up(cctx, instance, reason, exception.BuildAbortException(
+            instance_uuid=instance.uuid, reason=reason))
+
     def _schedule_again(self, cctx, instance, request_spec, reason,
                         admin_password, injected_files):
         try:
@@ -90,13 +96,15 @@ class RescheduleTask:
             alternates, admin_password, injected_files)
 
 
-def give_up(cctx, instance, reason):
-    """ERROR with the fault MaxRetriesExceeded (reason, the last host's
-    error, in its details); its claim is the caller's to free."""
+def give_up(cctx, instance, reason, error=None):
+    """ERROR with the fault error (by default MaxRetriesExceeded), reason
+    (the last host's error) in its details; its claim is the caller's to
+    free."""
     instance_group_obj.forget_host(cctx, [instance.uuid])
-    error = exception.MaxRetriesExceeded(
-        reason="Exhausted all hosts available for retrying build "
-               "failures for instance %s." % instance.uuid)
+    if error is None:
+        error = exception.MaxRetriesExceeded(
+            reason="Exhausted all hosts available for retrying build "
+                   "failures for instance %s." % instance.uuid)
     LOG.warning("Server %s failed to build: %s (last error: %s)",
                 instance.uuid, error, reason)
     # The fault first: whoever sees the server in ERROR sees why (the

@@ -38,11 +38,21 @@ def bind(host, vnic_type, bridge_name):
                              "connectivity": "l2"}
 
 
-def port_status(admin_state_up, vif_type):
-    """DOWN until bound (and while administratively down)."""
-    if admin_state_up and vif_type not in (UNBOUND, BINDING_FAILED):
-        return "ACTIVE"
-    return "DOWN"
+# Ports whose status their host's agent reports (a server's, plugged by
+# its compute: stratus/network/agent_endpoint.py).
+AGENT_OWNER_PREFIX = "compute:"
+
+
+def port_status(admin_state_up, vif_type, device_owner="", current=None,
+                rebound=True):
+    """DOWN until bound (and while administratively down). A server's
+    port is ACTIVE only once its host's agent said it is plugged: DOWN
+    when (re)bound, else as it was (current)."""
+    if not admin_state_up or vif_type in (UNBOUND, BINDING_FAILED):
+        return "DOWN"
+    if (device_owner or "").startswith(AGENT_OWNER_PREFIX):
+        return "DOWN" if rebound or current is None else current
+    return "ACTIVE"
 
 
 def view(row):
@@ -82,7 +92,8 @@ def set_active(session, port_id, host, vnic_type, profile, vif_type,
 
 def _set_port_status(session, port_id, vif_type):
     port = session.get(models.Port, port_id)
-    port.status = port_status(port.admin_state_up, vif_type)
+    port.status = port_status(port.admin_state_up, vif_type,
+                              port.device_owner)
     port.revision_number = (port.revision_number or 0) + 1
 
 

@@ -272,7 +272,8 @@ class PortStore(common.ResourceStore):
                 device_owner=values.get("device_owner", ""),
                 port_security_enabled=port_security,
                 status=bindings.port_status(
-                    values.get("admin_state_up", True), vif_type))
+                    values.get("admin_state_up", True), vif_type,
+                    values.get("device_owner", "")))
             row.allowed_address_pairs = _address_pairs(pairs,
                                                        row.mac_address)
             self._set_groups(session, row.id, group_ids)
@@ -316,6 +317,7 @@ class PortStore(common.ResourceStore):
                 self._reallocate(session, row, values["fixed_ips"])
             columns = self.to_columns(values)
             binding = bindings.active(session, [resource_id]).get(resource_id)
+            old_host = binding.host if binding else ""
             if any(field in values for field in _BINDING_FIELDS):
                 binding = bindings.set_active(
                     session, resource_id,
@@ -326,7 +328,10 @@ class PortStore(common.ResourceStore):
                     values.get("binding:vif_details", binding.vif_details))
             columns["status"] = bindings.port_status(
                 values.get("admin_state_up", row.admin_state_up),
-                binding.vif_type if binding else bindings.UNBOUND)
+                binding.vif_type if binding else bindings.UNBOUND,
+                values.get("device_owner", row.device_owner),
+                current=row.status,
+                rebound=(binding.host if binding else "") != old_host)
             row = self.update_row(session, resource_id, columns)
             return self.to_dicts(session, [row])[0]
 

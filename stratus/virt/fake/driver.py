@@ -104,7 +104,8 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                  driver.GuestRecovery, driver.SimulatedNetworking,
                  driver.RemoteConsoles, driver.InterfaceHotplug,
                  driver.Migratable, driver.LiveMigratable,
-                 driver.ImageCache, fake_diagnostics.DiagnosticsMixin):
+                 driver.ImageCache, driver.PortAgent,
+                 fake_diagnostics.DiagnosticsMixin):
     name = "fake"
     # A KVM host's formats and devices, as far as the scheduler can tell.
     image_types = frozenset(["raw", "qcow2", "iso", "aki", "ari", "ami"])
@@ -642,6 +643,15 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
 
     def allocate_port(self, instance):
         return self._simulated_vif(instance, str(uuid.uuid4()))[0]
+
+    def plugged_ports(self, instance, network_info):
+        """Every port, as an agent would plug it at once; none when the
+        failure ``plug_vifs`` is injected (the ports are never plugged,
+        so the build waits out vif_plugging_timeout)."""
+        failing = self._failures.get("plug_vifs")
+        if failing and (None in failing or instance.uuid in failing):
+            return []
+        return [vif["id"] for vif in network_info or ()]
 
     def attach_interface(self, instance, vif):
         self._guest(instance).log("eth: %s attached" % vif["address"])

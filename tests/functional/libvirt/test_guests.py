@@ -178,7 +178,7 @@ def test_a_restarted_compute_frees_ports_of_instances_gone_meanwhile(
     ghost = instance_obj.Instance(
         uuid="6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b", hostname="ghost",
         project_id="demo")
-    address = guest_cloud.network.allocate_for_instance(ghost)[0][
+    address = guest_cloud.network.allocate_for_instance(None, ghost)[0][
         "network"]["subnets"][0]["ips"][0]["address"]
     assert address.startswith("10.254.0.")
     guest_cloud.manager.init_host()

@@ -1,0 +1,250 @@
+"""A server's ports in the network service (a real Neutron or Stratus's
+built-in one), as Nova's compute keeps them:
+
+- ``allocate_for_instance``: for each requested network a new port (with
+  the fixed IP and security groups asked for), or the port the request
+  named, taken for the server: ``device_id`` the server, ``device_owner``
+  ``compute:<zone>``, bound to this host (``binding:host_id``); with no
+  network named (``auto``), the one network the project has (its own or
+  a shared one) or, when it has none, the topology the network service
+  auto-allocates; ``none``: no port;
+- ``network_info``: Nova's list of VIFs built from the server's ports,
+  their networks, subnets and floating IPs (saved as the info cache);
+- ``bind_ports``: the server's ports bound to another host (a move);
+- ``deallocate_for_instance``: the ports Stratus made are deleted, the
+  ones the user made are given back unbound.
+
+Everything goes through the REST client (stratus.network.neutron); the
+binding attributes are an administrator's, so those calls are made with
+the request's context elevated, as Nova uses its admin client.
+"""
+import logging
+
+from stratus import exception
+from stratus.network import model
+
+LOG = logging.getLogger(__name__)
+
+AUTO = "auto"
+NONE = "none"
+COMPUTE_OWNER = "compute:%s"
+BINDING_HOST = "binding:host_id"
+
+
+def requested_list(requested_networks):
+    """The request's networks: [] for none, None for auto (or nothing
+    asked), else the list of {network_id, port_id, address, tag}."""
+    requested = requested_networks or []
+    network_ids = [item.get("network_id") for item in requested]
+    if network_ids == [NONE]:
+        return []
+    if not requested or network_ids == [AUTO]:
+        return None
+    return requested
+
+
+class ServerPorts:
+    """The network provider of a compute host whose guests' ports live in
+    the network service."""
+
+    # No network of the host's own (the builtin bridge provider has one).
+    network_id = None
+    ports_follow_server = True
+
+    def __init__(self, conf, host, neutron):
+        self.conf = conf
+        self.host = host
+        self.neutron = neutron
+
+    # The provider seam (stratus.network.api) --------------------------------
+
+    def setup(self):
+        """Nothing to prepare on the host: the network service has it."""
+
+    def deallocate_others(self, instance_uuids):
+        """Ports of servers gone while this host was down stay with the
+        network service until their server's delete frees them."""
+
+    # Allocation ---------------------------------------------------------------
+
+    def _owner(self, instance):
+        return COMPUTE_OWNER % (instance.get("availability_zone")
+                                or self.conf.default_availability_zone)
+
+    def _binding(self, instance, host=None):
+        return {"device_id": instance.uuid,
+                "device_owner": self._owner(instance),
+                BINDING_HOST: host or self.host}
+
+    def _available_networks(self, ctx, project_id):
+        """The networks a server of the project may be put on: its own
+        and the shared ones (Nova's _get_available_networks)."""
+        own = self.neutron.list_networks(ctx, project_id=project_id)
+        shared = self.neutron.list_networks(ctx, shared=True)
+        networks = {network["id"]: network for network in own + shared
+                    if not network.get("router:external")
+                    or network.get("shared")}
+        return sorted(networks.values(), key=lambda network: network["id"])
+
+    def _auto_networks(self, ctx, instance):
+        networks = self._available_networks(ctx, instance.project_id)
+        if len(networks) > 1:
+            raise exception.NetworkAmbiguous()
+        if networks:
+            return [{"network_id": networks[0]["id"]}]
+        if not self.neutron.has_extension(ctx, "auto-allocated-topology"):
+            return []
+        topology = self.neutron.auto_allocated_topology(ctx,
+                                                        instance.project_id)
+        return [{"network_id": topology["id"]}]
+
+    def _security_group_ids(self, ctx, instance, names):
+        """Ids of the security groups named (names or ids); none when only
+        the default group is asked for: the network service gives every
+        new port its project's default group itself."""
+        if not names or list(names) == ["default"]:
+            return None
+        groups = self.neutron.list_security_groups(
+            ctx, project_id=instance.project_id)
+        ids = []
+        for name in names:
+            found = [group["id"] for group in groups
+                     if name in (group["id"], group["name"])]
+            if not found:
+                raise exception.SecurityGroupNotFound(
+                    security_group_id=name)
+            if len(found) > 1:
+                raise exception.NoUniqueMatch(
+                    "Multiple security groups found matching '%s'. Use an "
+                    "ID to be more specific." % name)
+            ids.append(found[0])
+        return ids
+
+    def allocate_for_instance(self, ctx, instance, requested_networks=None,
+                              security_groups=None):
+        """network_info of the server's new ports (see the module)."""
+        requested = requested_list(requested_networks)
+        if requested is None:
+            requested = self._auto_networks(ctx, instance)
+        group_ids = self._security_group_ids(ctx, instance,
+                                             security_groups)
+        admin = ctx.elevated()
+        taken = []
+        try:
+            for request in requested:
+                taken.append(self._take_port(ctx, admin, instance, request,
+                                             group_ids))
+        except Exception:
+            self._give_back(admin, taken)
+            raise
+        return self.network_info(ctx, instance, preserved={
+            port_id for port_id, preserve in taken if preserve})
+
+    def _take_port(self, ctx, admin, instance, request, group_ids):
+        """(port id, whether it was the user's) of one requested network."""
+        port_id = request.get("port_id")
+        if port_id:
+            port = self.neutron.show_port(admin, port_id)
+            if port.get("device_id") and port["device_id"] != instance.uuid:
+                raise exception.PortInUse(port_id=port_id)
+            self.neutron.update_port(admin, port_id,
+                                     self._binding(instance))
+            return port_id, True
+        port = {"network_id": request["network_id"],
+                "project_id": instance.project_id,
+                "admin_state_up": True}
+        if request.get("address"):
+            port["fixed_ips"] = [{"ip_address": request["address"]}]
+        if group_ids is not None:
+            port["security_groups"] = group_ids
+        created = self.neutron.create_port(ctx, port)
+        try:
+            self.neutron.update_port(admin, created["id"],
+                                     self._binding(instance))
+        except Exception:
+            self.neutron.delete_port(admin, created["id"])
+            raise
+        return created["id"], False
+
+    def _give_back(self, admin, taken):
+        for port_id, preserve in taken:
+            try:
+                if preserve:
+                    self.neutron.update_port(admin, port_id, _UNBOUND)
+                else:
+                    self.neutron.delete_port(admin, port_id)
+            except Exception:  # noqa: BLE001 - cleanup after a failure
+                LOG.exception("Could not give back port %s", port_id)
+
+    def allocate_port(self, ctx, instance, network_id=None, port_id=None,
+                      fixed_ip=None):
+        """One more port (os-interface attach): the VIF."""
+        if network_id is None and port_id is None:
+            networks = self._available_networks(ctx, instance.project_id)
+            if len(networks) != 1:
+                raise exception.NetworkAmbiguous()
+            network_id = networks[0]["id"]
+        request = {"network_id": network_id, "port_id": port_id,
+                   "address": fixed_ip}
+        admin = ctx.elevated()
+        taken_id, preserve = self._take_port(ctx, admin, instance, request,
+                                             None)
+        vifs = self.network_info(ctx, instance,
+                                 preserved={taken_id} if preserve else ())
+        return next(vif for vif in vifs if vif["id"] == taken_id)
+
+    def deallocate_port(self, ctx, instance, vif):
+        self._give_back(ctx.elevated(), [(vif["id"],
+                                          vif.get("preserve_on_delete"))])
+
+    def deallocate_for_instance(self, ctx, instance, network_info=()):
+        """The server's ports: deleted, or unbound when the user made
+        them (preserve_on_delete in its network info)."""
+        admin = ctx.elevated()
+        preserved = {vif["id"] for vif in network_info or ()
+                     if vif.get("preserve_on_delete")}
+        ports = self.neutron.list_ports(admin, device_id=instance.uuid)
+        self._give_back(admin, [(port["id"], port["id"] in preserved)
+                                for port in ports])
+
+    def bind_ports(self, ctx, instance, host):
+        """The server's ports bound to host (the end of a move)."""
+        admin = ctx.elevated()
+        for port in self.neutron.list_ports(admin, device_id=instance.uuid):
+            if port.get(BINDING_HOST) != host:
+                self.neutron.update_port(admin, port["id"],
+                                         {BINDING_HOST: host})
+
+    # Network info ---------------------------------------------------------------
+
+    def network_info(self, ctx, instance, preserved=()):
+        """Nova's VIFs of the server's ports, in the order they were made
+        (the info cache); preserved: ids of ports the user made."""
+        admin = ctx.elevated()
+        ports = self.neutron.list_ports(admin, device_id=instance.uuid)
+        ports.sort(key=lambda port: (port.get("created_at") or "",
+                                     port["id"]))
+        networks, subnets = {}, {}
+        vifs = []
+        # Floating IPs come with the router extension (l3).
+        routed = bool(ports) and self.neutron.has_extension(admin, "router")
+        for port in ports:
+            network_id = port["network_id"]
+            if network_id not in networks:
+                networks[network_id] = self.neutron.show_network(
+                    admin, network_id)
+                for subnet in self.neutron.list_subnets(
+                        admin, network_id=network_id):
+                    subnets[subnet["id"]] = subnet
+            floating = (self.neutron.list_floating_ips(admin,
+                                                       port_id=port["id"])
+                        if routed else [])
+            vifs.append(model.vif_from_port(
+                port, networks[network_id], subnets, floating,
+                default_bridge=self.conf.neutron.ovs_bridge,
+                preserve_on_delete=port["id"] in preserved))
+        return vifs
+
+
+# What a port the user made gets back when its server lets it go.
+_UNBOUND = {"device_id": "", "device_owner": "", BINDING_HOST: None}
