@@ -8,6 +8,12 @@ plus the resident memory (RSS) and CPU time of the control plane.
 
     python bench/boot_bench.py --mode all-in-one
     python bench/boot_bench.py --mode distributed   # RabbitMQ + PostgreSQL
+    python bench/boot_bench.py --ports              # each server a port
+
+--ports gives each server a port of the built-in network service
+([network] provider = neutron): created and bound by its compute,
+reported plugged by the fake driver as an agent, network-vif-plugged
+sent to the compute API; otherwise servers have no network.
 
 It starts the cloud itself (real processes, real HTTP on loopback), prints
 a table and writes bench/results/boot-<mode>.json.
@@ -55,10 +61,13 @@ def wait_gone(client, server_id, timeout=120, poll=POLL):
     raise RuntimeError("server %s not gone in time" % server_id)
 
 
+NETWORKS = "none"
+
+
 def create(client, name, image):
     code, body = client.request("POST", "/servers", {"server": {
         "name": name, "flavorRef": "1", "imageRef": image,
-        "networks": "none"}})
+        "networks": NETWORKS}})
     if code != 202:
         raise RuntimeError("create failed: %s %s" % (code, body))
     return body["server"]["id"]
@@ -74,7 +83,27 @@ def one_boot(client, image, i):
     return elapsed
 
 
-def run(cloud, count, threads, singles):
+def private_network(cloud):
+    """A network with a /16 subnet in the built-in network service (room
+    for the burst's ports); its id."""
+    network = Client(cloud.network_url)
+    code, body = network.request("POST", "/v2.0/networks",
+                                 {"network": {"name": "bench"}})
+    assert code == 201, (code, body)
+    network_id = body["network"]["id"]
+    code, body = network.request("POST", "/v2.0/subnets", {"subnet": {
+        "network_id": network_id, "cidr": "10.64.0.0/16", "ip_version": 4}})
+    assert code == 201, (code, body)
+    code, body = network.request("PUT", "/v2.0/quotas/admin", {"quota": {
+        "port": -1}})
+    assert code == 200, (code, body)
+    return network_id
+
+
+def run(cloud, count, threads, singles, ports=False):
+    global NETWORKS
+    if ports:
+        NETWORKS = [{"uuid": private_network(cloud)}]
     client = Client(cloud.compute_url)
     code, body = client.request("GET", "/images", version="2.35")
     image = body["images"][0]["id"]
@@ -145,16 +174,24 @@ def main():
                         help="compute processes (distributed mode)")
     parser.add_argument("--nodes", type=int, default=10,
                         help="fake hypervisor nodes per compute")
+    parser.add_argument("--ports", action="store_true",
+                        help="each server gets a port of the built-in "
+                             "network service")
     parser.add_argument("--output", help="JSON file (default bench/results/boot-<mode>.json)")
     args = parser.parse_args()
-    with deploy.start(args.mode, computes=args.computes, nodes=args.nodes) as cloud:
-        results = run(cloud, args.count, args.threads, args.singles)
+    config = {"network": {"provider": "neutron"}} if args.ports else None
+    with deploy.start(args.mode, computes=args.computes, nodes=args.nodes,
+                      config=config) as cloud:
+        results = run(cloud, args.count, args.threads, args.singles,
+                      ports=args.ports)
     results.update(mode=args.mode, computes=args.computes, nodes=args.nodes,
+                   ports=args.ports,
                    threads=args.threads, poll_interval_s=POLL,
                    burst_poll_interval_s=BURST_POLL,
                    date=time.strftime("%Y-%m-%d"), cpus=os.cpu_count())
-    print("Stratus boot benchmark, %s (%d compute process(es), %d fake nodes each)"
-          % (args.mode, args.computes, args.nodes))
+    print("Stratus boot benchmark, %s (%d compute process(es), %d fake "
+          "nodes each%s)" % (args.mode, args.computes, args.nodes,
+                             ", a port per server" if args.ports else ""))
     for label, key, fmt in ROWS:
         print("  %-40s %s" % (label % results, fmt % results[key]))
     output = args.output or os.path.join(

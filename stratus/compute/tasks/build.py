@@ -11,7 +11,6 @@ from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import exception
 from stratus import notifications
 from stratus.objects import base as objects_base
-from stratus.virt import driver as virt_driver
 
 BUILD_EVENT = "compute_build_and_run_instance"
 BUILD_TASK_STATES = frozenset([TaskState.SCHEDULING,
@@ -125,18 +124,6 @@ class BuildMixin:
         return self.instance_events.expect(
             instance.uuid, events if timeout else [], timeout,
             fatal=self.conf.vif_plugging_is_fatal)
-
-    def _report_plugged(self, ctx, instance, network_info):
-        """As the built-in network service's agent on this host: the
-        ports the driver plugged are reported up (the service then sends
-        network-vif-plugged)."""
-        if not (network_info and self._ports_follow_server()
-                and self.conf.network.report_plugged_ports
-                and virt_driver.supports(self.driver,
-                                         virt_driver.PortAgent)):
-            return
-        for port_id in self.driver.plugged_ports(instance, network_info):
-            self.network_agent.update_device_up(ctx, port_id, self.host)
 
     def _build_aborted(self, ctx, instance, exc, trace):
         """The network could not be set up: no other host would do

@@ -112,9 +112,24 @@ class InterfacesMixin:
             return []
         if self._ports_follow_server():
             self.network.bind_ports(ctx, instance, self.host)
-            return self.network.network_info(
+            network_info = self.network.network_info(
                 ctx, instance, preserved=self._preserved(instance))
+            # Bound here, the guest's ports are this host's to report.
+            self._report_plugged(ctx, instance, network_info)
+            return network_info
         return self._ports_here(ctx, instance)
+
+    def _report_plugged(self, ctx, instance, network_info):
+        """As the built-in network service's agent on this host: the
+        ports the driver plugged are reported up (the service then sends
+        network-vif-plugged)."""
+        if not (network_info and self._ports_follow_server()
+                and self.conf.network.report_plugged_ports
+                and virt_driver.supports(self.driver,
+                                         virt_driver.PortAgent)):
+            return
+        for port_id in self.driver.plugged_ports(instance, network_info):
+            self.network_agent.update_device_up(ctx, port_id, self.host)
 
     def _release_network_quietly(self, ctx, instance):
         """This host lets the server go while it lives on elsewhere (the

@@ -65,8 +65,13 @@ class LiveMigrateMixin:
     def post_live_migration_at_destination(self, ctx, instance, migration,
                                            power_state):
         def post():
+            network_info = self._network_info(instance)
+            if self._ports_follow_server():
+                # The network service's ports are bound here now.
+                network_info = self._network_again(ctx, instance)
+                self._save_network_info(ctx, instance, network_info)
             self.driver.post_live_migration_at_destination(
-                ctx, instance, self._network_info(instance), power_state)
+                ctx, instance, network_info, power_state)
             return self._power_state(instance)
         power_state = self._move_step(
             ctx, instance, migration,

@@ -126,3 +126,39 @@ def test_a_port_never_plugged_fails_the_build_without_a_reschedule(
     assert len(actions["instanceActions"]) == 1
     assert _network_call(cloud, "GET", "/v2.0/ports?device_id=%s"
                          % server["id"], token="admin:admin")["ports"] == []
+
+
+def _port_of(cloud, server_id):
+    [port] = _network_call(cloud, "GET", "/v2.0/ports?device_id=%s"
+                           % server_id, token="admin:admin")["ports"]
+    return port
+
+
+@pytest.mark.parametrize("move", ["cold", "live"])
+def test_a_moved_server_takes_its_port_along(ported_cloud, move):
+    cloud = ported_cloud
+    network, _ = _private_network(cloud)
+    api = _demo(cloud)
+    admin = cloud_harness.StackClient(cloud.apps["compute"])
+    server = api.create_server(image=api.first_image_id(),
+                               networks=[{"uuid": network["id"]}])["server"]
+    api.wait_for_status(server["id"], "ACTIVE")
+    before = _port_of(cloud, server["id"])
+    source = admin.server(server["id"])["OS-EXT-SRV-ATTR:host"]
+    if move == "cold":
+        admin.post("/servers/%s/action" % server["id"], {"migrate": None})
+        admin.wait_for_status(server["id"], "VERIFY_RESIZE")
+        admin.post("/servers/%s/action" % server["id"],
+                   {"confirmResize": None}, expected=(204,))
+    else:
+        admin.post("/servers/%s/action" % server["id"], {"os-migrateLive": {
+            "host": None, "block_migration": "auto"}})
+    admin.wait_for_status(server["id"], "ACTIVE")
+    shown = admin.server(server["id"])
+    assert shown["OS-EXT-SRV-ATTR:host"] != source
+    after = _port_of(cloud, server["id"])
+    assert after["id"] == before["id"]
+    assert after["binding:host_id"] == shown["OS-EXT-SRV-ATTR:host"]
+    assert after["status"] == "ACTIVE"
+    assert shown["addresses"]["private"][0]["addr"] == (
+        before["fixed_ips"][0]["ip_address"])
