@@ -362,9 +362,9 @@ class Resource:
             # As Neutron, a value equal to the default is not "set":
             # its attribute's rule is not checked (Terraform sends
             # binding:host_id "" and the like).
-            self.authorize(req, "create", self.target(req, values), [
-                name for name, value in given.items()
-                if value != self.attributes[name].default])
+            self.authorize(req, "create", self.target(req, values), {
+                name: value for name, value in given.items()
+                if value != self.attributes[name].default})
             if self.check is not None:
                 self.check(req, values, None)
             prepared.append(values)

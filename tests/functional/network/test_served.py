@@ -49,14 +49,16 @@ def test_the_proxies_of_a_served_all_in_one(served_cloud):
                     **{"router:external": True})
     compute_url = cloud.endpoint("compute")
     listed = _compute_get(compute_url, token, "/v2.1/os-networks")
+    # Beside the bootstrap's external network "public".
     assert sorted(n["label"] for n in listed["networks"]) == [
-        "served-private", "served-public"]
+        "public", "served-private", "served-public"]
     shown = _compute_get(compute_url, token,
                          "/v2.1/os-tenant-networks/" + private["id"])
     assert shown["network"] == {"id": private["id"], "cidr": "None",
                                 "label": "served-private"}
-    assert _compute_get(compute_url, token, "/v2.1/os-floating-ip-pools") == {
-        "floating_ip_pools": [{"name": "served-public"}]}
+    pools = _compute_get(compute_url, token, "/v2.1/os-floating-ip-pools")
+    assert sorted(pool["name"] for pool in pools["floating_ip_pools"]) == [
+        "public", "served-public"]
 
 
 def test_the_client_over_http_with_a_builtin_token(served_cloud, conf):
@@ -68,7 +70,8 @@ def test_the_client_over_http_with_a_builtin_token(served_cloud, conf):
     client = neutron.NeutronAPI.from_conf(conf)
     ctx = stratus_context.RequestContext(user_id="demo", project_id="demo",
                                          auth_token=token)
-    assert [n["name"] for n in client.list_networks(ctx)] == ["mine"]
+    assert [n["name"] for n in client.list_networks(
+        ctx, **{"router:external": False})] == ["mine"]
     assert client.list_extensions(ctx)
 
 
