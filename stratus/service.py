@@ -58,6 +58,7 @@ class Service:
         self.service_ref = None
         self._cell = None
         self._rpc_server = None
+        self._extra_rpc_servers = []
         self._stopping = threading.Event()
         self._threads = []
         self._conductor = (None if databases is not None
@@ -83,6 +84,13 @@ class Service:
         self._rpc_server = self.messaging.server(
             self.topic, self.host, [self.manager], self.databases)
         self._rpc_server.start()
+        extra = getattr(self.manager, "extra_rpc_endpoints", lambda: [])
+        self._extra_rpc_servers = [
+            self.messaging.server(topic, self.host, [endpoint],
+                                  self.databases)
+            for topic, endpoint in extra()]
+        for server in self._extra_rpc_servers:
+            server.start()
         tasks = self.manager.periodic_tasks()
         if tasks:
             self._spawn("periodic", self._periodic_loop, tasks)
@@ -112,6 +120,10 @@ class Service:
                             "%.1f s; it is settled when the service starts "
                             "again", self.binary, self.host, timeout)
             self._rpc_server = None
+        # After the work in hand: it may be waiting for their events.
+        for server in self._extra_rpc_servers:
+            _join_within(lambda: (server.stop(), server.wait()), deadline)
+        self._extra_rpc_servers = []
         for thread in self._threads:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
         self._threads = []

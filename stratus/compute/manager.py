@@ -21,6 +21,7 @@ import traceback
 import oslo_messaging
 
 from stratus.compute import resource_tracker
+from stratus.compute import rpcapi as compute_rpcapi
 from stratus.compute import states
 from stratus.compute.tasks import admin_password
 from stratus.compute.tasks import build
@@ -102,7 +103,7 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
                      cache_images.CacheImagesMixin,
                      diagnostics.DiagnosticsMixin,
                      external_events.ExternalEventsMixin):
-    target = oslo_messaging.Target(version="1.8")
+    target = oslo_messaging.Target(version=compute_rpcapi.VERSION)
 
     def __init__(self, conf, messaging, host, driver, image_api=None,
                  network_client=None):

@@ -38,6 +38,10 @@ Versions (bump the minor version for every change, add a line here):
 * 1.8 - get_instance_diagnostics (call): a running guest's diagnostics;
   external_instance_event (cast): events of other services
   (os-server-external-events) for servers on the host
+* 1.9 - external_instance_event goes to the topic ``compute_events``
+  (the host's RPC server of its own for events), so that an event
+  reaches a host whose workers all wait for events (builds waiting for
+  network-vif-plugged); sent on ``compute`` to older computes
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -50,8 +54,9 @@ from stratus import exception
 
 LOG = logging.getLogger(__name__)
 
-VERSION = "1.8"
+VERSION = "1.9"
 TOPIC = "compute"
+EVENTS_TOPIC = "compute_events"
 
 
 # In stratus.exception so that it crosses RPC as itself (a conductor's
@@ -63,6 +68,9 @@ class ComputeAPI:
     def __init__(self, messaging):
         self.client = messaging.client(
             TOPIC, VERSION, version_cap=messaging.conf.upgrade_levels.compute)
+        self.events_client = messaging.client(
+            EVENTS_TOPIC, VERSION,
+            version_cap=messaging.conf.upgrade_levels.compute)
 
     def _client(self, host, version):
         return self.client.prepare(server=host, version=version)
@@ -413,7 +421,9 @@ class ComputeAPI:
 
     def external_instance_event(self, ctx, host, instances, events):
         """Hand events (dicts: server_uuid, name, status, tag) about
-        these servers to their host."""
-        self._client(host, "1.8").cast(
-            ctx, "external_instance_event", instances=instances,
-            events=events)
+        these servers to their host (1.9: on its events topic)."""
+        client = (self.events_client.prepare(server=host, version="1.9")
+                  if self.client.can_send_version("1.9")
+                  else self._client(host, "1.8"))
+        client.cast(ctx, "external_instance_event", instances=instances,
+                    events=events)

@@ -24,8 +24,11 @@ compute handles them:
 """
 import json
 
+import oslo_messaging
+
 from stratus.compute.tasks.common import (
     ERROR, LOG, PowerState, SUCCESS, VMState)
+from stratus.compute import rpcapi as compute_rpcapi
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import exception
 from stratus import notifications
@@ -47,8 +50,28 @@ _POWER_TARGETS = {
 }
 
 
+class EventsEndpoint:
+    """The host's RPC endpoint on the topic compute_events (1.9): a
+    server of its own, with workers of its own, so that events reach
+    the operations waiting for them even when every worker of the
+    compute topic is one of those operations."""
+
+    target = oslo_messaging.Target(version="1.9")
+
+    def __init__(self, manager):
+        self.manager = manager
+
+    def external_instance_event(self, ctx, instances, events):
+        self.manager.external_instance_event(ctx, instances, events)
+
+
 class ExternalEventsMixin:
     """The compute manager's handling of external events."""
+
+    def extra_rpc_endpoints(self):
+        """(topic, endpoint) of the RPC servers the service runs beside
+        its own topic's."""
+        return [(compute_rpcapi.EVENTS_TOPIC, EventsEndpoint(self))]
 
     def external_instance_event(self, ctx, instances, events):
         by_uuid = {instance.uuid: instance for instance in instances}
