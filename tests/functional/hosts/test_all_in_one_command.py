@@ -35,7 +35,8 @@ class _AllInOne:
                    "--compute-port", str(self.compute_port),
                    "--identity-port", str(_free_port()),
                    "--image-port", str(_free_port()),
-                   "--placement-port", str(_free_port())] + list(options)
+                   "--placement-port", str(_free_port()),
+                   "--network-port", str(_free_port())] + list(options)
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True)
         lines = []

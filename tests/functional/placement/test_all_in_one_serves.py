@@ -27,7 +27,8 @@ def test_banner_names_placement_and_it_answers(tmp_path):
                "--compute-port", str(_free_port()),
                "--identity-port", str(_free_port()),
                "--image-port", str(_free_port()),
-               "--placement-port", str(placement_port)]
+               "--placement-port", str(placement_port),
+               "--network-port", str(_free_port())]
     process = subprocess.Popen(command, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True)
     try:
