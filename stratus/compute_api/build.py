@@ -240,14 +240,10 @@ class Build(base.APIBase):
                 _no_network_service(network)
         requested = _requested_networks(request.networks, request.max_count,
                                         check_exists)
-        if requested == [{"network_id": "auto"}]:
-            own = self.network_api.list_networks(ctx,
-                                                 project_id=ctx.project_id)
-            shared = self.network_api.list_networks(ctx, shared=True)
-            if len({network["id"] for network in own + shared
-                    if not network.get("router:external")
-                    or network.get("shared")}) > 1:
-                raise exception.NetworkAmbiguous()
+        if requested == [{"network_id": "auto"}] and len(
+                self.network_api.available_networks(
+                    ctx, ctx.project_id)) > 1:
+            raise exception.NetworkAmbiguous()
         return requested
 
     def _check_create(self, ctx, request):

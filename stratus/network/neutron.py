@@ -239,6 +239,17 @@ class NeutronAPI:
         not see it."""
         return self._show(ctx, "networks", "network", network_id, fields)
 
+    def available_networks(self, ctx, project_id):
+        """The networks a server of the project may be put on: its own and
+        the shared ones, not external ones unless shared (Nova's
+        _get_available_networks), by id."""
+        own = self.list_networks(ctx, project_id=project_id)
+        shared = self.list_networks(ctx, shared=True)
+        networks = {network["id"]: network for network in own + shared
+                    if not network.get("router:external")
+                    or network.get("shared")}
+        return sorted(networks.values(), key=lambda network: network["id"])
+
     def floating_ip_pools(self, ctx):
         """The external networks (Nova's floating IP pools)."""
         return self.list_networks(ctx, **{"router:external": True})

@@ -76,18 +76,8 @@ class ServerPorts:
                 "device_owner": self._owner(instance),
                 BINDING_HOST: host or self.host}
 
-    def _available_networks(self, ctx, project_id):
-        """The networks a server of the project may be put on: its own
-        and the shared ones (Nova's _get_available_networks)."""
-        own = self.neutron.list_networks(ctx, project_id=project_id)
-        shared = self.neutron.list_networks(ctx, shared=True)
-        networks = {network["id"]: network for network in own + shared
-                    if not network.get("router:external")
-                    or network.get("shared")}
-        return sorted(networks.values(), key=lambda network: network["id"])
-
     def _auto_networks(self, ctx, instance):
-        networks = self._available_networks(ctx, instance.project_id)
+        networks = self.neutron.available_networks(ctx, instance.project_id)
         if len(networks) > 1:
             raise exception.NetworkAmbiguous()
         if networks:
@@ -180,7 +170,7 @@ class ServerPorts:
                       fixed_ip=None):
         """One more port (os-interface attach): the VIF."""
         if network_id is None and port_id is None:
-            networks = self._available_networks(ctx, instance.project_id)
+            networks = self.neutron.available_networks(ctx, instance.project_id)
             if len(networks) != 1:
                 raise exception.NetworkAmbiguous()
             network_id = networks[0]["id"]

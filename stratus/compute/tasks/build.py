@@ -78,11 +78,10 @@ class BuildMixin:
                 self._report_plugged(ctx, instance, network_info)
                 plugged.wait()
             if plugged.events:
-                # The ports are ACTIVE now: their network info says so.
-                network_info = self.network.network_info(
-                    ctx, instance, preserved={
-                        vif["id"] for vif in network_info
-                        if vif.get("preserve_on_delete")})
+                # The ports whose network-vif-plugged came are ACTIVE.
+                unplugged = {tag for _, tag in plugged.pending}
+                network_info = [dict(vif, active=vif["id"] not in unplugged)
+                                for vif in network_info]
         except NETWORK_FAILURES as exc:
             self._build_aborted(ctx, instance, exc, traceback.format_exc())
             return

@@ -57,25 +57,6 @@ def send(app, spec, probe, token):
             response.headerlist)
 
 
-def _seed_network(cloud, token):
-    """A network with a subnet and a port bound to a host, so that routes
-    under subnets, ports and port bindings are reached."""
-    def post(path, body):
-        req = webob.Request.blank(path, method="POST", headers={
-            "X-Auth-Token": token, "Content-Type": "application/json"})
-        req.body = json.dumps(body).encode()
-        response = req.get_response(cloud.apps["network"])
-        assert response.status_int == 201, response.text
-        return response.json
-    network = post("/v2.0/networks", {"network": {"name": "seed"}})
-    network_id = network["network"]["id"]
-    post("/v2.0/subnets", {"subnet": {"network_id": network_id,
-                                      "ip_version": 4,
-                                      "cidr": "10.250.0.0/24"}})
-    post("/v2.0/ports", {"port": {"network_id": network_id,
-                                  "binding:host_id": "seed-host"}})
-
-
 def seed_cloud(cloud, token):
     """A server, an aggregate and a keypair, so that routes under them
     are reached; the ids the corpus puts into paths."""
@@ -85,7 +66,6 @@ def seed_cloud(cloud, token):
     server = compute.create_server(name="target",
                                    image=compute.first_image_id())["server"]
     compute.wait_for_status(server["id"], "ACTIVE")
-    _seed_network(cloud, token)
     seed_network(cloud, token)
 
     def get_json(api, path):
@@ -96,20 +76,27 @@ def seed_cloud(cloud, token):
 
 
 def seed_network(cloud, token):
-    """A router with its gateway on the bootstrap's external network and a
-    floating IP there, so that their routes are reached with real ids."""
-    spec = SPECS["network"]
-    for path, document in (
-            ("/v2.0/routers", {"router": {"name": "seed",
-                                          "external_gateway_info": {
-                                              "network_id": PUBLIC}}}),
-            ("/v2.0/floatingips", {"floatingip": {
-                "floating_network_id": PUBLIC}})):
+    """A network with a subnet and a port bound to a host, a router with
+    its gateway on the bootstrap's external network and a floating IP
+    there, so that their routes are reached with real ids."""
+    def post(path, document):
         probe = hostile.Probe("network", "POST", path, "seed",
                               body=json.dumps(document).encode(),
                               content_type="application/json")
-        status, _, body, _ = send(cloud.apps["network"], spec, probe, token)
+        status, _, body, _ = send(cloud.apps["network"], SPECS["network"],
+                                  probe, token)
         assert status == 201, body
+        return json.loads(body)
+    network_id = post("/v2.0/networks", {"network": {"name": "seed"}})[
+        "network"]["id"]
+    post("/v2.0/subnets", {"subnet": {"network_id": network_id,
+                                      "ip_version": 4,
+                                      "cidr": "10.250.0.0/24"}})
+    post("/v2.0/ports", {"port": {"network_id": network_id,
+                                  "binding:host_id": "seed-host"}})
+    post("/v2.0/routers", {"router": {"name": "seed", "external_gateway_info":
+                                      {"network_id": PUBLIC}}})
+    post("/v2.0/floatingips", {"floatingip": {"floating_network_id": PUBLIC}})
 
 
 def run_corpus(cloud, api, thorough, tokens):
