@@ -361,3 +361,8 @@ class ExternalNetworkInUse(InUse):
 
 class DefaultExternalNetworkExists(Conflict):
     msg_fmt = "A default external network already exists: %(net_id)s."
+
+
+class DataplaneError(NeutronException):
+    """The host's networking could not be set up (a command failed)."""
+    msg_fmt = "Dataplane error: %(reason)s"
