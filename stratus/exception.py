@@ -656,6 +656,12 @@ class SecurityGroupNotFound(StratusException):
     code = 404
 
 
+class SecurityGroupNameNotFound(Invalid):
+    """A server create names a security group the project does not have
+    (Nova's 400)."""
+    msg_fmt = "Unable to find security_group with name or id '%(name)s'"
+
+
 class NoUniqueMatch(StratusException):
     msg_fmt = "No Unique Match Found."
     code = 409

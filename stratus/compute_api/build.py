@@ -240,11 +240,31 @@ class Build(base.APIBase):
                 _no_network_service(network)
         requested = _requested_networks(request.networks, request.max_count,
                                         check_exists)
+        self._check_security_groups(ctx, request.security_groups)
         if requested == [{"network_id": "auto"}] and len(
                 self.network_api.available_networks(
                     ctx, ctx.project_id)) > 1:
             raise exception.NetworkAmbiguous()
         return requested
+
+    def _check_security_groups(self, ctx, names):
+        """Each security group named (but default) is one of the
+        project's, by name or id, as Nova's _check_requested_secgroups:
+        400 when unknown, 409 when a name is not unique."""
+        names = [name for name in names or () if name != "default"]
+        if not names:
+            return
+        groups = self.network_api.list_security_groups(
+            ctx, project_id=ctx.project_id)
+        for name in names:
+            found = [group for group in groups
+                     if name in (group["id"], group.get("name"))]
+            if not found:
+                raise exception.SecurityGroupNameNotFound(name=name)
+            if len(found) > 1:
+                raise exception.NoUniqueMatch(
+                    "Multiple security_group matches found for name '%s', "
+                    "use an ID to be more specific." % name)
 
     def _check_create(self, ctx, request):
         """Nova's checks of a create, in Nova's order; what they found."""

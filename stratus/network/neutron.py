@@ -105,6 +105,11 @@ def _error(reply, resource, detail=None):
     return error
 
 
+def _url_name(collection):
+    """A collection's name in URLs (security_groups: security-groups)."""
+    return collection.replace("_", "-")
+
+
 def _path(collection, resource_id=None, query=None):
     path = "%s/%s" % (_PREFIX, collection)
     if resource_id is not None:
@@ -207,7 +212,7 @@ class NeutronAPI:
     def _list(self, ctx, collection, resource, filters):
         query = [(name, _query_value(value))
                  for name, value in filters.items() if value is not None]
-        path = _path(collection, query=query)
+        path = _path(_url_name(collection), query=query)
         found = []
         while path:
             page = self._call(ctx, "GET", path, resource)
@@ -223,7 +228,8 @@ class NeutronAPI:
 
     def _show(self, ctx, collection, resource, resource_id, fields):
         query = [("fields", list(fields))] if fields else None
-        return self._call(ctx, "GET", _path(collection, resource_id, query),
+        return self._call(ctx, "GET", _path(_url_name(collection),
+                                            resource_id, query),
                           resource)[resource]
 
     # Networks -------------------------------------------------------------
@@ -288,8 +294,64 @@ class NeutronAPI:
         return self._list(ctx, "security_groups", "security_group",
                           filters)
 
+    def show_security_group(self, ctx, group_id):
+        return self._show(ctx, "security_groups", "security_group",
+                          group_id, None)
+
+    def create_security_group(self, ctx, group):
+        return self._call(ctx, "POST", _path("security-groups"),
+                          "security_group", body={"security_group": group},
+                          ok=(201,))["security_group"]
+
+    def update_security_group(self, ctx, group_id, changes):
+        return self._call(ctx, "PUT", _path("security-groups", group_id),
+                          "security_group",
+                          body={"security_group": changes})["security_group"]
+
+    def delete_security_group(self, ctx, group_id):
+        self._call(ctx, "DELETE", _path("security-groups", group_id),
+                   "security_group", ok=(204,))
+
+    def show_security_group_rule(self, ctx, rule_id):
+        return self._show(ctx, "security_group_rules", "security_group_rule",
+                          rule_id, None)
+
+    def create_security_group_rule(self, ctx, rule):
+        return self._call(ctx, "POST", _path("security-group-rules"),
+                          "security_group_rule",
+                          body={"security_group_rule": rule},
+                          ok=(201,))["security_group_rule"]
+
+    def delete_security_group_rule(self, ctx, rule_id):
+        self._call(ctx, "DELETE", _path("security-group-rules", rule_id),
+                   "security_group_rule", ok=(204,))
+
     def list_floating_ips(self, ctx, **filters):
         return self._list(ctx, "floatingips", "floatingip", filters)
+
+    def show_floating_ip(self, ctx, floating_ip_id):
+        return self._show(ctx, "floatingips", "floatingip", floating_ip_id,
+                          None)
+
+    def create_floating_ip(self, ctx, floating_ip):
+        """A floating IP of floating_network_id: NoMoreFixedIps when the
+        network has no free address, NetworkServiceConflict (neutron_type
+        OverQuota) over the project's quota."""
+        return self._call(ctx, "POST", _path("floatingips"), "floatingip",
+                          body={"floatingip": floating_ip}, ok=(201,),
+                          detail=floating_ip.get("floating_network_id")
+                          )["floatingip"]
+
+    def update_floating_ip(self, ctx, floating_ip_id, changes):
+        """Associate (port_id, fixed_ip_address) or disassociate
+        (port_id None)."""
+        return self._call(ctx, "PUT", _path("floatingips", floating_ip_id),
+                          "floatingip",
+                          body={"floatingip": changes})["floatingip"]
+
+    def delete_floating_ip(self, ctx, floating_ip_id):
+        self._call(ctx, "DELETE", _path("floatingips", floating_ip_id),
+                   "floatingip", ok=(204,))
 
     # Extensions -----------------------------------------------------------
 

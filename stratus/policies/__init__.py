@@ -45,6 +45,9 @@ POLICY_MODULES = [
     "tenant_networks",
     "ips",
     "placement",
+    "security_groups",
+    "floating_ips",
+    "multinic",
 ]
 
 

@@ -25,7 +25,8 @@ def _server(req, server_id, rule):
     return instance
 
 
-def _vifs(instance):
+def vifs(instance):
+    """The server's cached network info (its VIFs)."""
     cache = instance.get("info_cache")
     return json.loads(cache) if cache else []
 
@@ -62,11 +63,11 @@ def list_interfaces(req, server_id):
     instance = _server(req, server_id, "list")
     return wsgi.json_response(req, {"interfaceAttachments": [
         _with_tag(req, interface_view(vif), vif)
-        for vif in _vifs(instance)]})
+        for vif in vifs(instance)]})
 
 
 def _attached(instance, port_id):
-    for vif in _vifs(instance):
+    for vif in vifs(instance):
         if vif["id"] == port_id:
             return vif
     raise errors.not_found("Instance %s is not attached to port %s."

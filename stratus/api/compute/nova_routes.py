@@ -141,6 +141,7 @@ NOVA_ROUTES = {
     "/v2.1/servers/{server_id}/migrations/{migration_id}/action": ("POST",),
     "/v2.1/servers/{server_id}/os-instance-actions": ("GET",),
     "/v2.1/servers/{server_id}/os-instance-actions/{request_id}": ("GET",),
+    "/v2.1/servers/{server_id}/os-security-groups": ("GET",),
     "/v2.1/servers/{server_id}/os-interface": ("GET", "POST"),
     "/v2.1/servers/{server_id}/os-interface/{port_id}": ("GET", "DELETE"),
     "/v2.1/servers/{server_id}/os-server-password": ("GET", "DELETE"),
@@ -159,12 +160,7 @@ NOVA_ROUTES = {
 # Routes Nova answers by asking the network or the volume service; Stratus
 # serves them once that service exists (issues 13 and 14).
 PROXIES = {
-    "network": ["/v2.1/os-floating-ips",
-                "/v2.1/os-floating-ips/{floating_ip_id}",
-                "/v2.1/os-security-group-rules",
-                "/v2.1/os-security-group-rules/{rule_id}",
-                "/v2.1/os-security-groups",
-                "/v2.1/os-security-groups/{security_group_id}"],
+    "network": [],
     "volume": ["/v2.1/os-assisted-volume-snapshots",
                "/v2.1/os-assisted-volume-snapshots/{snapshot_id}",
                "/v2.1/os-snapshots", "/v2.1/os-snapshots/detail",

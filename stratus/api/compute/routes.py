@@ -178,6 +178,25 @@ ROUTES = {
         "GET": "tenant_networks:show_tenant_network"},
     "/v2.1/os-floating-ip-pools": {
         "GET": "floating_ip_pools:list_floating_ip_pools"},
+    "/v2.1/os-floating-ips": {
+        "GET": "floating_ips:list_floating_ips",
+        "POST": "floating_ips:create_floating_ip"},
+    "/v2.1/os-floating-ips/{floating_ip_id}": {
+        "GET": "floating_ips:show_floating_ip",
+        "DELETE": "floating_ips:delete_floating_ip"},
+    "/v2.1/os-security-groups": {
+        "GET": "security_groups:list_security_groups",
+        "POST": "security_groups:create_security_group"},
+    "/v2.1/os-security-groups/{security_group_id}": {
+        "GET": "security_groups:show_security_group",
+        "PUT": "security_groups:update_security_group",
+        "DELETE": "security_groups:delete_security_group"},
+    "/v2.1/os-security-group-rules": {
+        "POST": "security_groups:create_security_group_rule"},
+    "/v2.1/os-security-group-rules/{rule_id}": {
+        "DELETE": "security_groups:delete_security_group_rule"},
+    "/v2.1/servers/{server_id}/os-security-groups": {
+        "GET": "security_groups:list_server_security_groups"},
 }
 
 # Reachable without a token, as in Nova; the OpenAPI document is public

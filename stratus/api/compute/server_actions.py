@@ -8,9 +8,11 @@ stratus/compute/states.py; docs/server-actions.md describes each one.
 """
 import re
 
+from stratus.api.compute import floating_ips
 from stratus.api.compute import links
 from stratus.api.compute import remote_consoles
 from stratus.api.compute import removed
+from stratus.api.compute import security_groups
 from stratus.api.compute import servers
 from stratus.api import errors
 from stratus.api.schemas import common
@@ -490,4 +492,7 @@ ACTIONS = {
     "resetNetwork": reset_network,
     # 2.1 - 2.5; from 2.6 POST /servers/{id}/remote-consoles.
     **remote_consoles.CONSOLE_ACTIONS,
+    # Proxies to the network service.
+    **security_groups.ACTIONS,
+    **floating_ips.ACTIONS,
 }
