@@ -5,9 +5,11 @@ proxies to the floating IPs of the network service.
 A floating IP shows as Nova shows it: id, ip, fixed_ip, instance_id (the
 device of its port) and pool (its network's name, or id). A create
 takes an address from the pool named (a network's name or id), else
-from [neutron] default_floating_pool. The server's network info follows
-an association through the network service's network-changed event.
+from [neutron] default_floating_pool. Where Nova refreshes the server's
+network info after an association changes, the server's compute is sent
+a network-changed event for the port (it reads the ports again).
 """
+import logging
 import ipaddress
 
 from oslo_utils import uuidutils
@@ -23,6 +25,8 @@ from stratus.api import validation
 from stratus.api import wsgi
 from stratus import exception
 from stratus.policies import floating_ips as policies
+
+LOG = logging.getLogger(__name__)
 
 # The actions are served to 2.43 (Nova's removal of the multinic and
 # floating IP actions at 2.44).
@@ -137,10 +141,25 @@ def delete_floating_ip(req, floating_ip_id):
                                                floating_ip["id"])
     except exception.NetworkResourceNotFound:
         raise _not_found(floating_ip_id) from None
+    device_id = (floating_ip.get("port_details") or {}).get("device_id")
+    if floating_ip.get("port_id") and device_id:
+        _refresh(req, device_id, floating_ip["port_id"])
     return wsgi.empty_response(req, 202)
 
 
 # The server actions ---------------------------------------------------------
+
+def _refresh(req, server_id, port_id):
+    """The server's network info read again on its host (best effort: a
+    server without a host has none to refresh)."""
+    try:
+        req.app.compute_api.external_instance_event(
+            req.context, [{"server_uuid": server_id, "tag": port_id,
+                           "name": "network-changed"}])
+    except exception.StratusException:
+        LOG.info("Could not refresh the network info of server %s",
+                 server_id, exc_info=True)
+
 
 def _by_address(req, address):
     found = req.app.network_api.list_floating_ips(
@@ -206,6 +225,10 @@ def add_floating_ip(req, server_id, body):
             "Unable to associate floating IP %s to fixed IP %s for instance "
             "%s. Error: %s" % (address, fixed_address, server_id,
                                error.format_message())) from None
+    _refresh(req, instance.uuid, port_id)
+    previous = (floating_ip.get("port_details") or {}).get("device_id")
+    if floating_ip.get("port_id") and previous and previous != instance.uuid:
+        _refresh(req, previous, floating_ip["port_id"])
     return wsgi.empty_response(req, 202)
 
 
@@ -227,6 +250,7 @@ def remove_floating_ip(req, server_id, body):
                               "instance %s." % (address, server_id))
     req.app.network_api.update_floating_ip(req.context, floating_ip["id"],
                                            {"port_id": None})
+    _refresh(req, instance.uuid, floating_ip["port_id"])
     return wsgi.empty_response(req, 202)
 
 

@@ -17,7 +17,9 @@ def _get(app, path):
 @pytest.mark.parametrize("path", ["/v2.1/os-networks",
                                   "/v2.1/os-networks/some-id",
                                   "/v2.1/os-tenant-networks",
-                                  "/v2.1/os-floating-ip-pools"])
+                                  "/v2.1/os-floating-ip-pools",
+                                  "/v2.1/os-security-groups",
+                                  "/v2.1/os-floating-ips"])
 def test_an_unreachable_network_service_is_a_503(conf, sqlite_databases,
                                                  path):
     conf.set_override("endpoint_override", "http://127.0.0.1:9",
