@@ -250,6 +250,29 @@ def _compute_bodies():
             ("share tag", "2.97", {"share": {
                 "share_id": "e8debdc0-447a-4376-a10a-4cd9122d7986",
                 "tag": "-" * 300}}),
+            # The network proxies answer up to 2.35, their actions to 2.43
+            # (the security group ones at every version).
+            ("security group junk", "2.35", {"security_group": {
+                "name": ["x"], "description": {"x": 1}}}),
+            ("security group long", "2.35", {"security_group": {
+                "name": "\u2603" * 300, "description": "\u0000"}}),
+            ("rule junk", "2.35", {"security_group_rule": {
+                "parent_group_id": "\u2603" * 300, "ip_protocol": 2 ** 70,
+                "from_port": [1], "to_port": {"x": 1}, "cidr": 2 ** 70,
+                "group_id": {"x": 1}}}),
+            ("rule huge ports", "2.35", {"security_group_rule": {
+                "parent_group_id": "00000000-0000-0000-0000-000000000000",
+                "ip_protocol": "tcp", "from_port": 2 ** 70,
+                "to_port": -(2 ** 70), "cidr": "::/0"}}),
+            ("floating pool junk", "2.35", {"pool": {"x": [1]}}),
+            ("add security group junk", "2.1", {"addSecurityGroup": {
+                "name": 2 ** 70}}),
+            ("remove security group junk", "2.90", {
+                "removeSecurityGroup": ["x"]}),
+            ("add floating ip junk", "2.43", {"addFloatingIp": {
+                "address": "\u2603" * 300, "fixed_address": 2 ** 70}}),
+            ("remove floating ip", "2.43", {"removeFloatingIp": {
+                "address": "10.0.0.1"}}),
         )]
 
 
@@ -419,12 +442,12 @@ SEED_SOURCES = [
     ("network", "/v2.0/security-groups", "security_groups", "id",
      ("security_group_id",)),
     ("network", "/v2.0/security-group-rules", "security_group_rules", "id",
-     ("security_group_rule_id",)),
+     ("security_group_rule_id", "rule_id")),
     ("network", "/v2.0/subnets", "subnets", "id", ("subnet_id",)),
     ("network", "/v2.0/ports", "ports", "id", ("port_id",)),
     ("network", "/v2.0/routers", "routers", "id", ("router_id",)),
     ("network", "/v2.0/floatingips", "floatingips", "id",
-     ("floatingip_id",)),
+     ("floatingip_id", "floating_ip_id")),
 ]
 # Parameters whose real values are well known.
 KNOWN_SEEDS = {"domain_id": "default", "resource_class": "VCPU",
