@@ -656,6 +656,15 @@ class SecurityGroupNotFound(StratusException):
     code = 404
 
 
+class FixedIpAlreadyInUse(Conflict):
+    msg_fmt = ("Fixed IP address %(address)s is already in use on instance "
+               "%(instance_uuid)s.")
+
+
+class FixedIpNotFoundForSpecificInstance(Invalid):
+    msg_fmt = "Instance %(instance_uuid)s doesn't have fixed IP '%(ip)s'."
+
+
 class SecurityGroupNameNotFound(Invalid):
     """A server create names a security group the project does not have
     (Nova's 400)."""

@@ -172,15 +172,6 @@ def _by_address(req, address):
     return found[0]
 
 
-def _fixed_addresses(instance):
-    """(port id, address) of every fixed address of the server's cached
-    network info, in order."""
-    return [(vif["id"], ip["address"])
-            for vif in interfaces.vifs(instance)
-            for subnet in (vif.get("network") or {}).get("subnets") or ()
-            for ip in subnet.get("ips") or ()]
-
-
 def _check_action_version(req):
     images.require_version(req, MAX_ACTION_VERSION)
 
@@ -193,7 +184,7 @@ def add_floating_ip(req, server_id, body):
     address = body["addFloatingIp"]["address"]
     if not interfaces.vifs(instance):
         raise errors.bad_request("Instance network is not ready yet")
-    fixed = _fixed_addresses(instance)
+    fixed = interfaces.fixed_addresses(instance)
     if not fixed:
         raise errors.bad_request("No fixed IPs associated to instance")
     wanted = body["addFloatingIp"].get("fixed_address")

@@ -1,7 +1,9 @@
 """/servers/{id}/os-interface: a server's ports (Nova's
 interfaceAttachments) from its network info; attach (a new port on the
-host's network) and detach hot-plug them through the server's compute
-(409 when its driver cannot)."""
+host's network, or with the network service: a new port on net_id, with
+the fixed IP asked for, or the caller's free port port_id) and detach
+hot-plug them through the server's compute (409 when its driver
+cannot)."""
 import json
 import uuid
 
@@ -29,6 +31,15 @@ def vifs(instance):
     """The server's cached network info (its VIFs)."""
     cache = instance.get("info_cache")
     return json.loads(cache) if cache else []
+
+
+def fixed_addresses(instance):
+    """(port id, address) of every fixed address of the server's cached
+    network info, in order."""
+    return [(vif["id"], ip["address"])
+            for vif in vifs(instance)
+            for subnet in (vif.get("network") or {}).get("subnets") or ()
+            for ip in subnet.get("ips") or ()]
 
 
 def _subnet_id(network, subnet):
@@ -81,7 +92,7 @@ def show_interface(req, server_id, port_id):
         "interfaceAttachment": _with_tag(req, interface_view(vif), vif)})
 
 
-def _check_changeable(req, instance, action):
+def check_changeable(req, instance, action):
     if instance.locked and not req.context.is_admin:
         raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
     if instance.vm_state not in CHANGEABLE_STATES or \
@@ -102,23 +113,42 @@ def create_interface(req, server_id):
     if attachment.get("net_id") and attachment.get("port_id"):
         raise errors.bad_request("Must not input both network_id and "
                                  "port_id")
-    _check_changeable(req, instance, "attach_interface")
-    if attachment.get("port_id"):
-        # The built-in provider has no ports but those of servers.
-        raise exception.AttachPortNotFound(port_id=attachment["port_id"])
+    check_changeable(req, instance, "attach_interface")
+    port_id = attachment.get("port_id")
+    fixed_ip = None
     if attachment.get("fixed_ips"):
-        raise errors.bad_request("Requesting a fixed IP address is not "
-                                 "supported by the built-in network "
-                                 "provider")
+        fixed_ip = attachment["fixed_ips"][0]["ip_address"]
+    network_api = req.app.compute_api.network_api
+    if network_api is None:
+        # The built-in provider has no ports but those of servers.
+        if port_id:
+            raise exception.AttachPortNotFound(port_id=port_id)
+        if fixed_ip:
+            raise errors.bad_request("Requesting a fixed IP address is not "
+                                     "supported by the built-in network "
+                                     "provider")
+    elif port_id:
+        _check_port(req, network_api, port_id)
     vif = req.app.compute_api.compute_rpcapi.attach_interface(
-        req.context, instance, network_id=attachment.get("net_id"))
+        req.context, instance, network_id=attachment.get("net_id"),
+        port_id=port_id or None, fixed_ip=fixed_ip)
     return wsgi.json_response(req, {
         "interfaceAttachment": _with_tag(req, interface_view(vif), vif)})
 
 
+def _check_port(req, network_api, port_id):
+    """The port is the caller's (404 otherwise) and free (409)."""
+    try:
+        port = network_api.show_port(req.context, port_id)
+    except exception.NetworkResourceNotFound:
+        raise exception.AttachPortNotFound(port_id=port_id) from None
+    if port.get("device_id"):
+        raise exception.PortInUse(port_id=port_id)
+
+
 def delete_interface(req, server_id, port_id):
     instance = _server(req, server_id, "delete")
-    _check_changeable(req, instance, "detach_interface")
+    check_changeable(req, instance, "detach_interface")
     _attached(instance, port_id)
     req.app.compute_api.compute_rpcapi.detach_interface(
         req.context, instance, port_id)

@@ -10,6 +10,7 @@ import re
 
 from stratus.api.compute import floating_ips
 from stratus.api.compute import links
+from stratus.api.compute import multinic
 from stratus.api.compute import remote_consoles
 from stratus.api.compute import removed
 from stratus.api.compute import security_groups
@@ -495,4 +496,5 @@ ACTIONS = {
     # Proxies to the network service.
     **security_groups.ACTIONS,
     **floating_ips.ACTIONS,
+    **multinic.ACTIONS,
 }

@@ -15,17 +15,29 @@ NO_NETWORKS = "none"
 class InterfacesMixin:
     """The compute manager's network interfaces."""
 
-    def attach_interface(self, ctx, instance, network_id=None):
+    def attach_interface(self, ctx, instance, network_id=None, port_id=None,
+                         fixed_ip=None):
         with self._locks(instance.uuid):
             self._check_hotplug(instance, "attach_interface")
             vifs = self._network_info(instance)
             known = {vif["network"]["id"] for vif in vifs}
             if self.network is not None:
                 known.add(self.network.network_id)
+            if not self._ports_follow_server():
+                # This host's network has no ports but its servers'.
+                if port_id is not None:
+                    raise exception.AttachPortNotFound(port_id=port_id)
+                if fixed_ip is not None:
+                    raise exception.InvalidInput(
+                        reason="Requesting a fixed IP address is not "
+                               "supported by this host's network")
             if (network_id is not None and network_id not in known
                     and not self._ports_follow_server()):
                 raise exception.AttachNetworkNotFound(network_id=network_id)
-            if self.network is not None:
+            if self._ports_follow_server():
+                vif = self._allocate_port(ctx, instance, network_id,
+                                          port_id, fixed_ip)
+            elif self.network is not None:
                 vif = self.network.allocate_port(ctx, instance, network_id)
             elif virt_driver.supports(self.driver,
                                       virt_driver.SimulatedNetworking):
@@ -41,6 +53,31 @@ class InterfacesMixin:
             instance.info_cache = json.dumps(vifs + [vif])
             self.conductor.instance_save(ctx, instance)
             return vif
+
+    def _allocate_port(self, ctx, instance, network_id, port_id, fixed_ip):
+        """A port of the network service for the guest, its errors as
+        Nova answers an attach: an unknown port or network 404, a port
+        in use or an address taken 409, an address off the network 400."""
+        try:
+            return self.network.allocate_port(ctx, instance, network_id,
+                                              port_id=port_id,
+                                              fixed_ip=fixed_ip)
+        except exception.NetworkResourceNotFound:
+            if port_id is not None:
+                raise exception.AttachPortNotFound(port_id=port_id)
+            raise exception.AttachNetworkNotFound(network_id=network_id)
+        except exception.NetworkServiceConflict as error:
+            if getattr(error, "neutron_type", None) in (
+                    "IpAddressAlreadyAllocated", "IpAddressInUse"):
+                raise exception.FixedIpAlreadyInUse(
+                    address=fixed_ip, instance_uuid=instance.uuid)
+            raise
+        except exception.NetworkServiceBadRequest as error:
+            if fixed_ip is not None:
+                raise exception.InvalidInput(
+                    reason="Fixed IP %s is not a valid ip address for "
+                           "network %s." % (fixed_ip, network_id))
+            raise exception.InvalidInput(reason=error.format_message())
 
     def detach_interface(self, ctx, instance, port_id):
         with self._locks(instance.uuid):

@@ -212,3 +212,63 @@ def test_a_floating_ip_through_the_compute_api(ported_cloud):
         "Specified fixed address not assigned to instance")
     api.delete("/os-floating-ips/%s" % floating["id"])
     assert api.get("/os-floating-ips")["floating_ips"] == []
+
+
+def _ports(cloud, server_id):
+    return _network_call(cloud, "GET", "/v2.0/ports?device_id=%s"
+                         % server_id, token=ADMIN)["ports"]
+
+
+def test_interfaces_with_ports_and_fixed_ips(ported_cloud):
+    cloud = ported_cloud
+    network, _ = _private_network(cloud)
+    api = _api(cloud, version="2.43")
+    server = _server(cloud, api, network)
+    path = "/servers/%s/os-interface" % server["id"]
+    mine = _network_call(cloud, "POST", "/v2.0/ports", {"port": {
+        "network_id": network["id"]}})["port"]
+
+    attached = api.post(path, {"interfaceAttachment": {
+        "port_id": mine["id"]}})["interfaceAttachment"]
+    assert attached["port_id"] == mine["id"]
+    assert _network_call(cloud, "GET", "/v2.0/ports/%s" % mine["id"]
+                         )["port"]["device_id"] == server["id"]
+    response = api.request("POST", "/v2.1" + path, {"interfaceAttachment": {
+        "port_id": mine["id"]}})
+    assert response.status_int == 409, response.text
+    response = api.request("POST", "/v2.1" + path, {"interfaceAttachment": {
+        "port_id": "6b8c1b2e-2f79-4b4f-9c0e-3b55a8f0a001"}})
+    assert response.status_int == 404, response.text
+
+    with_ip = api.post(path, {"interfaceAttachment": {
+        "net_id": network["id"],
+        "fixed_ips": [{"ip_address": "10.20.0.50"}]}})["interfaceAttachment"]
+    assert with_ip["fixed_ips"][0]["ip_address"] == "10.20.0.50"
+    response = api.request("POST", "/v2.1" + path, {"interfaceAttachment": {
+        "net_id": network["id"],
+        "fixed_ips": [{"ip_address": "10.20.0.50"}]}})
+    assert response.status_int == 409, response.text
+    assert "already in use" in response.json["conflictingRequest"]["message"]
+    response = api.request("POST", "/v2.1" + path, {"interfaceAttachment": {
+        "net_id": network["id"],
+        "fixed_ips": [{"ip_address": "10.99.0.5"}]}})
+    assert response.status_int == 400, response.text
+    assert len(_ports(cloud, server["id"])) == 3
+
+    # addFixedIp: one more port on the network; removeFixedIp: the port
+    # with the address goes.
+    _action(api, server["id"], {"addFixedIp": {"networkId": network["id"]}})
+    assert len(_ports(cloud, server["id"])) == 4
+    _action(api, server["id"], {"removeFixedIp": {"address": "10.20.0.50"}})
+    assert "10.20.0.50" not in [
+        port["fixed_ips"][0]["ip_address"]
+        for port in _ports(cloud, server["id"])]
+    response = api.request("POST", "/v2.1/servers/%s/action" % server["id"],
+                           {"removeFixedIp": {"address": "10.20.0.50"}})
+    assert response.status_int == 400
+    assert response.json["badRequest"]["message"] == (
+        "Instance %s doesn't have fixed IP '10.20.0.50'." % server["id"])
+    response = _api(cloud, "2.44").request(
+        "POST", "/v2.1/servers/%s/action" % server["id"],
+        {"addFixedIp": {"networkId": network["id"]}})
+    assert response.status_int == 404
