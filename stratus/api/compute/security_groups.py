@@ -1,7 +1,7 @@
 """/os-security-groups and /os-security-group-rules (deprecated; up to
-2.35, 404 above, as in Nova), GET /servers/{id}/os-security-groups (up
-to 2.35 too) and the addSecurityGroup / removeSecurityGroup server
-actions (every microversion): Nova's proxies to the security groups of
+2.35, 404 above, as in Nova), GET /servers/{id}/os-security-groups and
+the addSecurityGroup / removeSecurityGroup server actions (every
+microversion): Nova's proxies to the security groups of
 the network service, in nova-network's shape.
 
 Nova shows a group's ingress rules only, each as ip_protocol, from_port
@@ -15,7 +15,6 @@ import ipaddress
 
 from oslo_utils import uuidutils
 
-from stratus.api.compute import images
 from stratus.api.compute import links
 from stratus.api.compute import networks
 from stratus.api.compute import servers
@@ -364,9 +363,10 @@ def _server_ports(req, instance):
     return ports
 
 
-@validation.query_schema(schemas.server_query, "2.1", "2.35")
+@validation.query_schema(schemas.server_query)
 def list_server_security_groups(req, server_id):
-    images.require_version(req, networks.MAX_VERSION)
+    # Not one of the deprecated proxies: Nova serves it at every
+    # microversion (api-ref "Servers Security Groups").
     instance = servers.get_server(req, server_id)
     servers.authorize_for(req, policies.POLICY_ROOT % "list", instance)
     group_ids = sorted({group_id for port in req.app.network_api.list_ports(

@@ -120,12 +120,13 @@ def test_security_groups_through_the_compute_api(ported_cloud):
     response = api.request("POST", "/v2.1/servers/%s/action" % server["id"],
                            {"addSecurityGroup": {"name": " "}})
     assert response.status_int == 400
-    # The actions are served at every microversion; the list is not.
+    # The actions and a server's groups are served at every microversion.
     _action(_api(cloud, "2.90"), server["id"],
             {"addSecurityGroup": {"name": "web"}})
-    response = _api(cloud, "2.36").request(
-        "GET", "/v2.1/servers/%s/os-security-groups" % server["id"])
-    assert response.status_int == 404
+    shown = _api(cloud, "2.90").get("/servers/%s/os-security-groups"
+                                    % server["id"])
+    assert [g["name"] for g in shown["security_groups"]] == ["default",
+                                                              "web"]
 
 
 def test_a_server_create_names_its_security_groups(ported_cloud):

@@ -1,8 +1,8 @@
 """/os-security-groups, /os-security-group-rules and a server's groups
 (Nova's api-ref "Security groups (os-security-groups) (DEPRECATED)",
 "Rules for default security group (os-security-group-rules)" and
-"List Security Groups By Server"): proxies to the network service up to
-2.35."""
+"Servers Security Groups"): proxies to the network service, up to 2.35
+but for a server's groups."""
 from stratus.api.schemas.responses import common as c
 
 _PROXY_MAX = "2.35"
@@ -37,6 +37,7 @@ RESPONSES = {
         200, c.wrap("security_group_rule", _rule), high=_PROXY_MAX),
     ("DELETE", "/v2.1/os-security-group-rules/{rule_id}"): c.none(
         202, high=_PROXY_MAX),
+    # Served at every microversion (not one of the deprecated proxies).
     ("GET", "/v2.1/servers/{server_id}/os-security-groups"): c.one(
-        200, _groups, high=_PROXY_MAX),
+        200, _groups),
 }
