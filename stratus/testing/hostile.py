@@ -273,6 +273,12 @@ def _compute_bodies():
                 "address": "\u2603" * 300, "fixed_address": 2 ** 70}}),
             ("remove floating ip", "2.43", {"removeFloatingIp": {
                 "address": "10.0.0.1"}}),
+            ("add fixed ip junk", "2.43", {"addFixedIp": {
+                "networkId": "\u2603" * 300}}),
+            ("add fixed ip number", "2.43", {"addFixedIp": {
+                "networkId": 2 ** 70}}),
+            ("remove fixed ip junk", "2.43", {"removeFixedIp": {
+                "address": 2 ** 70}}),
         )]
 
 
