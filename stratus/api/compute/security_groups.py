@@ -423,6 +423,7 @@ _CANNOT_APPLY = ("Network requires port_security_enabled and subnet "
                  "associated in order to apply security groups.")
 
 
+@validation.schema(schemas.add_security_group)
 def add_security_group(req, server_id, body):
     instance = servers.get_server(req, server_id)
     servers.authorize_for(req, policies.POLICY_ROOT % "add", instance)
@@ -438,6 +439,7 @@ def add_security_group(req, server_id, body):
     return wsgi.empty_response(req, 202)
 
 
+@validation.schema(schemas.remove_security_group)
 def remove_security_group(req, server_id, body):
     instance = servers.get_server(req, server_id)
     servers.authorize_for(req, policies.POLICY_ROOT % "remove", instance)

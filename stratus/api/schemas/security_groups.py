@@ -10,3 +10,22 @@ index_query = common.query_schema({
 })
 
 server_query = common.query_schema({})
+
+
+def _group_action(name):
+    """addSecurityGroup / removeSecurityGroup: {"name": <a group's name
+    or id>}."""
+    return {
+        "type": "object",
+        "properties": {name: {
+            "type": "object",
+            "properties": {"name": {"type": "string"}},
+            "required": ["name"],
+        }},
+        "required": [name],
+        "additionalProperties": False,
+    }
+
+
+add_security_group = _group_action("addSecurityGroup")
+remove_security_group = _group_action("removeSecurityGroup")
