@@ -656,6 +656,11 @@ class SecurityGroupNotFound(StratusException):
     code = 404
 
 
+class PortNotFoundForServer(NotFound):
+    """Nova's PortNotFound where it answers 404 (a server's interface)."""
+    msg_fmt = "Port id %(port_id)s could not be found."
+
+
 class FixedIpAlreadyInUse(Conflict):
     msg_fmt = ("Fixed IP address %(address)s is already in use on instance "
                "%(instance_uuid)s.")

@@ -64,14 +64,48 @@ def interface_view(vif):
     }
 
 
+def port_view(port):
+    """Nova's view of a port of the network service (Nova reads the
+    server's ports from Neutron)."""
+    return {"port_id": port["id"], "net_id": port.get("network_id"),
+            "mac_addr": port.get("mac_address"),
+            "port_state": port.get("status"),
+            "fixed_ips": [{"subnet_id": ip.get("subnet_id"),
+                           "ip_address": ip.get("ip_address")}
+                          for ip in port.get("fixed_ips") or ()]}
+
+
 def _with_tag(req, view, vif):
     if req.api_version >= (2, 70):
-        view["tag"] = vif.get("tag")
+        view["tag"] = (vif or {}).get("tag")
     return view
+
+
+def _tagged_port_view(req, instance, port):
+    vif = next((vif for vif in vifs(instance) if vif["id"] == port["id"]),
+               None)
+    return _with_tag(req, port_view(port), vif)
+
+
+def _server_port(req, network_api, instance, port_id):
+    """The server's port in the network service; Nova's 404s."""
+    try:
+        port = network_api.show_port(req.context, port_id)
+    except exception.NetworkResourceNotFound:
+        raise exception.PortNotFoundForServer(port_id=port_id) from None
+    if port.get("device_id") != instance.uuid:
+        raise errors.not_found("Instance %s does not have a port with id %s"
+                               % (instance.uuid, port_id))
+    return port
 
 
 def list_interfaces(req, server_id):
     instance = _server(req, server_id, "list")
+    network_api = req.app.compute_api.network_api
+    if network_api is not None:
+        ports = network_api.list_ports(req.context, device_id=instance.uuid)
+        return wsgi.json_response(req, {"interfaceAttachments": [
+            _tagged_port_view(req, instance, port) for port in ports]})
     return wsgi.json_response(req, {"interfaceAttachments": [
         _with_tag(req, interface_view(vif), vif)
         for vif in vifs(instance)]})
@@ -87,6 +121,11 @@ def _attached(instance, port_id):
 
 def show_interface(req, server_id, port_id):
     instance = _server(req, server_id, "show")
+    network_api = req.app.compute_api.network_api
+    if network_api is not None:
+        port = _server_port(req, network_api, instance, port_id)
+        return wsgi.json_response(req, {
+            "interfaceAttachment": _tagged_port_view(req, instance, port)})
     vif = _attached(instance, port_id)
     return wsgi.json_response(req, {
         "interfaceAttachment": _with_tag(req, interface_view(vif), vif)})
@@ -132,8 +171,13 @@ def create_interface(req, server_id):
     vif = req.app.compute_api.compute_rpcapi.attach_interface(
         req.context, instance, network_id=attachment.get("net_id"),
         port_id=port_id or None, fixed_ip=fixed_ip)
+    if network_api is not None:
+        # As Nova: the attached port as the network service shows it.
+        view = port_view(network_api.show_port(req.context, vif["id"]))
+    else:
+        view = interface_view(vif)
     return wsgi.json_response(req, {
-        "interfaceAttachment": _with_tag(req, interface_view(vif), vif)})
+        "interfaceAttachment": _with_tag(req, view, vif)})
 
 
 def _check_port(req, network_api, port_id):

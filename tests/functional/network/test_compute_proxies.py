@@ -222,7 +222,7 @@ def _ports(cloud, server_id):
 
 def test_interfaces_with_ports_and_fixed_ips(ported_cloud):
     cloud = ported_cloud
-    network, _ = _private_network(cloud)
+    network, subnet = _private_network(cloud)
     api = _api(cloud, version="2.43")
     server = _server(cloud, api, network)
     path = "/servers/%s/os-interface" % server["id"]
@@ -244,7 +244,8 @@ def test_interfaces_with_ports_and_fixed_ips(ported_cloud):
     with_ip = api.post(path, {"interfaceAttachment": {
         "net_id": network["id"],
         "fixed_ips": [{"ip_address": "10.20.0.50"}]}})["interfaceAttachment"]
-    assert with_ip["fixed_ips"][0]["ip_address"] == "10.20.0.50"
+    assert with_ip["fixed_ips"] == [{"subnet_id": subnet["id"],
+                                     "ip_address": "10.20.0.50"}]
     response = api.request("POST", "/v2.1" + path, {"interfaceAttachment": {
         "net_id": network["id"],
         "fixed_ips": [{"ip_address": "10.20.0.50"}]}})
@@ -255,6 +256,22 @@ def test_interfaces_with_ports_and_fixed_ips(ported_cloud):
         "fixed_ips": [{"ip_address": "10.99.0.5"}]}})
     assert response.status_int == 400, response.text
     assert len(_ports(cloud, server["id"])) == 3
+    # The server's interfaces, as the network service has its ports.
+    listed = api.get(path)["interfaceAttachments"]
+    assert sorted(view["port_id"] for view in listed) == sorted(
+        port["id"] for port in _ports(cloud, server["id"]))
+    assert {view["fixed_ips"][0]["subnet_id"] for view in listed} == {
+        subnet["id"]}
+    shown = api.get(path + "/" + mine["id"])["interfaceAttachment"]
+    assert (shown["net_id"], shown["mac_addr"]) == (network["id"],
+                                                    mine["mac_address"])
+    other = _network_call(cloud, "POST", "/v2.0/ports", {"port": {
+        "network_id": network["id"]}})["port"]
+    response = api.request("GET", "/v2.1%s/%s" % (path, other["id"]))
+    assert response.status_int == 404
+    assert response.json["itemNotFound"]["message"] == (
+        "Instance %s does not have a port with id %s"
+        % (server["id"], other["id"]))
 
     # addFixedIp: one more port on the network; removeFixedIp: the port
     # with the address goes.
