@@ -34,7 +34,7 @@ class AgentEndpoint:
             # the compute hears network-vif-plugged.
             try:
                 self.dataplane.sync()
-            except net_exception.DataplaneError as error:
+            except (net_exception.DataplaneError, OSError) as error:
                 LOG.error("Dataplane sync before port %s up failed: %s",
                           port_id, error)
         self._report(ctx, port_id, host, "ACTIVE", "network-vif-plugged")
