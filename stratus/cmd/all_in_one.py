@@ -422,7 +422,11 @@ def _print_banner(cloud, clouds_yaml):
             "%s %s" % (console_proxy.console_type, console_api.base_url(
                 conf, console_proxy.console_type))
             for console_proxy in cloud.console_proxies))
-    if "metadata" in cloud.apps:
+    if "metadata" in cloud.apps and cloud.dataplane is not None:
+        lines.append("  metadata  %s (behind the dataplane's proxies on "
+                     "169.254.169.254 of each network)"
+                     % cloud.endpoint("metadata"))
+    elif "metadata" in cloud.apps:
         lines.append("  metadata  %s (on bridge %s)" % (
             cloud.endpoint("metadata"), conf.network.bridge))
     if clouds_yaml:

@@ -23,10 +23,15 @@ from stratus.network.dataplane import state as dp_state
 
 OURS = 0x80000000
 MAX_PORTS = 0x7fff
-_PORTED = {"tcp", "udp", "sctp", "dccp", "udplite", "6", "17", "132", "33",
-           "136"}
-_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp",
-          "132": "sctp", "icmpv6": "ipv6-icmp"}
+# Neutron's protocol names (and icmpv6) as IP protocol numbers.
+PROTOCOLS = {"hopopt": 0, "icmp": 1, "igmp": 2, "ipip": 4, "tcp": 6,
+             "egp": 8, "udp": 17, "ipv6-encap": 41, "ipv6-route": 43,
+             "ipv6-frag": 44, "rsvp": 46, "gre": 47, "esp": 50, "ah": 51,
+             "ipv6-icmp": 58, "icmpv6": 58, "ipv6-nonxt": 59,
+             "ipv6-opts": 60, "ospf": 89, "vrrp": 112, "pgm": 113,
+             "sctp": 132, "dccp": 33, "udplite": 136}
+# Protocols with ports (tcp, udp, dccp, sctp, udplite).
+_PORTED = {6, 17, 33, 132, 136}
 
 
 def filtered_ports(snapshot):
@@ -78,20 +83,23 @@ def rule_match(snapshot, rule):
             return None
         parts.append("%s %s %s" % (family, remote, _set(addresses)))
     protocol = (rule.protocol or "").lower()
-    if protocol in ("", "any", "0"):
+    if protocol in ("", "any"):
         return " ".join(parts)
-    protocol = _NAMES.get(protocol, protocol)
-    if protocol in ("icmp", "ipv6-icmp"):
-        protocol = "ipv6-icmp" if version == 6 else "icmp"
-        parts.append("meta l4proto " + protocol)
+    number = int(protocol) if protocol.isdigit() else PROTOCOLS.get(protocol)
+    if number is None or number > 255:
+        return None
+    if number in (1, 58):
+        # "icmp" in an IPv6 rule means ICMPv6, as in Neutron.
+        number = 58 if version == 6 else 1
+        parts.append("meta l4proto %d" % number)
         header = "icmpv6" if version == 6 else "icmp"
         if rule.port_range_min is not None:
             parts.append("%s type %d" % (header, rule.port_range_min))
             if rule.port_range_max is not None:
                 parts.append("%s code %d" % (header, rule.port_range_max))
         return " ".join(parts)
-    parts.append("meta l4proto " + protocol)
-    if protocol in _PORTED and rule.port_range_min is not None:
+    parts.append("meta l4proto %d" % number)
+    if number in _PORTED and rule.port_range_min is not None:
         high = rule.port_range_max if rule.port_range_max is not None \
             else rule.port_range_min
         parts.append("th dport %d" % rule.port_range_min if

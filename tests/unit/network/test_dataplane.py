@@ -47,17 +47,21 @@ def test_rules_become_nft_matches():
     match = firewall.rule_match
     assert match(SNAPSHOT, _rule(protocol="tcp", port_range_min=22,
                                  port_range_max=22)) == \
-        "meta nfproto ipv4 meta l4proto tcp th dport 22"
+        "meta nfproto ipv4 meta l4proto 6 th dport 22"
     assert match(SNAPSHOT, _rule(protocol="6", port_range_min=80,
                                  port_range_max=90)) == \
-        "meta nfproto ipv4 meta l4proto tcp th dport 80-90"
+        "meta nfproto ipv4 meta l4proto 6 th dport 80-90"
     assert match(SNAPSHOT, _rule(protocol="icmp", port_range_min=8,
                                  port_range_max=0,
                                  remote_ip_prefix="192.0.2.0/24")) == (
-        "meta nfproto ipv4 ip saddr 192.0.2.0/24 meta l4proto icmp "
+        "meta nfproto ipv4 ip saddr 192.0.2.0/24 meta l4proto 1 "
         "icmp type 8 icmp code 0")
     assert match(SNAPSHOT, _rule(ethertype="IPv6", protocol="icmp")) == \
-        "meta nfproto ipv6 meta l4proto ipv6-icmp"
+        "meta nfproto ipv6 meta l4proto 58"
+    assert match(SNAPSHOT, _rule(protocol="vrrp")) == \
+        "meta nfproto ipv4 meta l4proto 112"
+    # A protocol nft would not know matches nothing (not a failed sync).
+    assert match(SNAPSHOT, _rule(protocol="999")) is None
     assert match(SNAPSHOT, _rule(direction="egress",
                                  remote_ip_prefix="10.1.0.0/16")) == \
         "meta nfproto ipv4 ip daddr 10.1.0.0/16"
