@@ -51,22 +51,53 @@ def _addresses(port, version):
         net for net in found if net.version == version)]
 
 
-def _group_addresses(snapshot, group_id, version):
-    found = []
-    for port in snapshot.ports:
-        if group_id in port.security_group_ids:
-            found += [ipaddress.ip_network(net)
-                      for net in _addresses(port, version)]
-    return [str(net) for net in ipaddress.collapse_addresses(found)]
+class RemoteGroups:
+    """The addresses of each security group's ports (fixed IPs and
+    address pairs), as named nft sets of the inet table that rules with
+    a remote group match against (one set per group and family, however
+    many ports use it)."""
+
+    def __init__(self, snapshot):
+        self.addresses = {}
+        for port in snapshot.ports:
+            for group_id in port.security_group_ids:
+                for version in (4, 6):
+                    self.addresses.setdefault((group_id, version), []).extend(
+                        ipaddress.ip_network(net)
+                        for net in _addresses(port, version))
+        self.names = {}
+
+    def set_name(self, group_id, version):
+        key = (group_id, version)
+        if key not in self.names:
+            self.names[key] = "remote%d_%d" % (version, len(self.names) + 1)
+        return self.names[key]
+
+    def declarations(self):
+        lines = []
+        for (group_id, version), name in self.names.items():
+            nets = list(ipaddress.collapse_addresses(
+                self.addresses.get((group_id, version), [])))
+            hosts = all(net.num_addresses == 1 for net in nets)
+            members = [str(net.network_address) if hosts else str(net)
+                       for net in nets]
+            # A hash set of addresses; an interval set only for prefixes
+            # (allowed address pairs).
+            lines += ["set %s {" % name, "type ipv%d_addr;%s" % (
+                version, "" if hosts else " flags interval;")]
+            if members:
+                lines.append("elements = %s" % _set(members))
+            lines.append("}")
+        return lines
 
 
 def _set(items):
     return "{ %s }" % ", ".join(items)
 
 
-def rule_match(snapshot, rule):
-    """The nft match of a security group rule, or None when it matches
-    nothing (a remote group without addresses)."""
+def rule_match(rule, remote_groups):
+    """The nft match of a security group rule (remote_groups: a
+    RemoteGroups), or None when it can match nothing."""
     version = 6 if rule.ethertype == "IPv6" else 4
     family = "ip6" if version == 6 else "ip"
     remote = "saddr" if rule.direction == "ingress" else "daddr"
@@ -77,11 +108,8 @@ def rule_match(snapshot, rule):
             return None
         parts.append("%s %s %s" % (family, remote, network))
     if rule.remote_group_id:
-        addresses = _group_addresses(snapshot, rule.remote_group_id,
-                                     version)
-        if not addresses:
-            return None
-        parts.append("%s %s %s" % (family, remote, _set(addresses)))
+        parts.append("%s %s @%s" % (family, remote, remote_groups.set_name(
+            rule.remote_group_id, version)))
     protocol = (rule.protocol or "").lower()
     if protocol in ("", "any"):
         return " ".join(parts)
@@ -108,14 +136,13 @@ def rule_match(snapshot, rule):
     return " ".join(parts)
 
 
-def _rules(snapshot, port, direction):
-    groups = {group.id: group for group in snapshot.security_groups}
+def _rules(groups, remote_groups, port, direction):
     found = []
     for group_id in port.security_group_ids:
         group = groups.get(group_id)
         for rule in group.rules if group else ():
             if rule.direction == direction:
-                match = rule_match(snapshot, rule)
+                match = rule_match(rule, remote_groups)
                 if match is not None and match not in found:
                     found.append(match)
     return found
@@ -152,6 +179,8 @@ def _bridge_body(ports):
 
 
 def _inet_body(snapshot, ports):
+    groups = {group.id: group for group in snapshot.security_groups}
+    remote_groups = RemoteGroups(snapshot)
     lines = ["chain forward {",
              "type filter hook forward priority 0; policy accept;",
              "meta mark & 0x%08x == 0 accept" % OURS,
@@ -170,15 +199,17 @@ def _inet_body(snapshot, ports):
                   "icmpv6 type { nd-router-solicit, nd-neighbor-solicit, "
                   "nd-neighbor-advert } return"]
         lines += ["%s return" % match
-                  for match in _rules(snapshot, port, "egress")]
+                  for match in _rules(groups, remote_groups, port,
+                                      "egress")]
         lines += ["drop", "}", "chain ingress_%d {" % index,
                   "udp sport 67 udp dport 68 accept",
                   "icmpv6 type { nd-router-advert, nd-neighbor-solicit, "
                   "nd-neighbor-advert } accept"]
         lines += ["%s accept" % match
-                  for match in _rules(snapshot, port, "ingress")]
+                  for match in _rules(groups, remote_groups, port,
+                                      "ingress")]
         lines += ["drop", "}"]
-    return "\n".join(lines)
+    return "\n".join(remote_groups.declarations() + lines)
 
 
 def ruleset(snapshot, table):

@@ -44,7 +44,11 @@ SNAPSHOT = state.State(ports=(PORT_A, PORT_B, OPEN, DHCP_PORT))
 
 
 def test_rules_become_nft_matches():
-    match = firewall.rule_match
+    remote_groups = firewall.RemoteGroups(SNAPSHOT)
+
+    def match(snapshot, rule):
+        return firewall.rule_match(rule, remote_groups)
+
     assert match(SNAPSHOT, _rule(protocol="tcp", port_range_min=22,
                                  port_range_max=22)) == \
         "meta nfproto ipv4 meta l4proto 6 th dport 22"
@@ -65,11 +69,17 @@ def test_rules_become_nft_matches():
     assert match(SNAPSHOT, _rule(direction="egress",
                                  remote_ip_prefix="10.1.0.0/16")) == \
         "meta nfproto ipv4 ip daddr 10.1.0.0/16"
-    # A remote group: the addresses (and address pairs) of its ports.
+    # A remote group: a set of the addresses (and address pairs) of its
+    # ports, empty for a group without ports.
     assert match(SNAPSHOT, _rule(remote_group_id="web")) == \
-        "meta nfproto ipv4 ip saddr { 10.0.0.5/32, 10.0.0.128/25 }"
-    # An empty group, or a prefix of the other family, matches nothing.
-    assert match(SNAPSHOT, _rule(remote_group_id="nobody")) is None
+        "meta nfproto ipv4 ip saddr @remote4_1"
+    assert match(SNAPSHOT, _rule(remote_group_id="nobody")) == \
+        "meta nfproto ipv4 ip saddr @remote4_2"
+    assert remote_groups.declarations() == [
+        "set remote4_1 {", "type ipv4_addr; flags interval;",
+        "elements = { 10.0.0.5/32, 10.0.0.128/25 }", "}",
+        "set remote4_2 {", "type ipv4_addr;", "}"]
+    # A prefix of the other family matches nothing.
     assert match(SNAPSHOT, _rule(remote_ip_prefix="2001:db8::/64")) is None
 
 

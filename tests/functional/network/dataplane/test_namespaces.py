@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 
 import pytest
@@ -325,3 +326,22 @@ def test_the_metadata_proxy_answers_with_the_instance_metadata(
             served.stop()
     finally:
         servers.close()
+
+
+def test_a_write_request_syncs_in_the_background(cloud, conf):
+    conf.set_override("resync_interval", 3600, group="dataplane")
+    cloud.dataplane.start()
+    network = _call(cloud.app, "POST", "/networks", {"network": {
+        "name": "dp1bg"}}, status=201)["network"]
+    _call(cloud.app, "POST", "/subnets", {"subnet": {
+        "network_id": network["id"], "ip_version": 4,
+        "cidr": "10.231.7.0/24"}}, status=201)
+    _call(cloud.app, "POST", "/ports", {"port": {
+        "network_id": network["id"], "device_owner": "compute:nova"}},
+        status=201)
+    namespace = dp_state.dhcp_namespace(network["id"])
+    deadline = time.monotonic() + 20
+    while namespace not in netns.list_namespaces("qdhcp-"):
+        assert time.monotonic() < deadline, "no sync after the writes"
+        time.sleep(0.2)
+    assert netns.link_exists(dp_state.bridge_name(network["id"]))
