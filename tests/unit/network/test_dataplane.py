@@ -142,3 +142,28 @@ def test_syncs_asked_while_one_runs_coalesce_into_one_more():
     for thread in [first] + waiters:
         thread.join(5)
     assert len(runs) == 2
+
+
+def test_a_port_reported_up_is_synced_before_it_goes_active():
+    from stratus.network import agent_endpoint
+    events = []
+
+    class Plane:
+        def sync(self):
+            events.append("sync")
+
+    class Ports:
+        def set_status(self, port_id, host, status):
+            events.append(status)
+            return "vm-1", "compute:nova"
+
+    class Notifier:
+        def send(self, ctx, sent):
+            events.append(sent[0]["name"])
+
+    endpoint = agent_endpoint.AgentEndpoint.__new__(
+        agent_endpoint.AgentEndpoint)
+    endpoint.ports, endpoint.notifier = Ports(), Notifier()
+    endpoint.dataplane = Plane()
+    endpoint.update_device_up(None, "port-1", "host-1")
+    assert events == ["sync", "ACTIVE", "network-vif-plugged"]
