@@ -41,6 +41,7 @@ from stratus.virt.libvirt import moves
 from stratus.virt.libvirt import power
 from stratus.virt.libvirt import rescue
 from stratus.virt.libvirt import snapshots
+from stratus.virt.libvirt import vif as vif_plug
 
 PowerState = fields.PowerState
 
@@ -72,7 +73,8 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
                     moves.MovesMixin, driver.InterfaceHotplug,
                     driver.CrashDump, driver.NetworkInjection,
                     driver.AdminPassword, driver.HostUptime,
-                    driver.ImageCache, diagnostics.DiagnosticsMixin):
+                    driver.ImageCache, driver.PortAgent,
+                    diagnostics.DiagnosticsMixin):
     name = "libvirt"
     # What guest_setup.checked_format lets QEMU open, and the devices
     # guest_xml gives a guest (virtio disk and NICs, a SATA config drive
@@ -211,6 +213,7 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
                                          network_info, admin_password)
             xml = guest_xml.domain_xml(config)
             guest_xml.assert_safe(xml)
+            vif_plug.ensure_bridges(network_info)
             domain = self.connection.defineXML(xml)
             domain.create()
         except exception.SpawnFailed:
@@ -252,6 +255,10 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
 
     # The small capabilities (the others: one module each) -------------
 
+    def plugged_ports(self, instance, network_info):
+        """The guest's ports whose taps QEMU put on their bridges."""
+        return vif_plug.plugged_ports(network_info)
+
     def attach_interface(self, instance, vif):
         self._change_interface(instance, vif, "attachDeviceFlags")
 
@@ -265,6 +272,8 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
         flags = libvirt.VIR_DOMAIN_AFFECT_CONFIG
         if domain.isActive():
             flags |= libvirt.VIR_DOMAIN_AFFECT_LIVE
+        if method == "attachDeviceFlags":
+            vif_plug.ensure_bridges([vif])
         self._call(getattr(domain, method), guest_xml.interface_xml(vif),
                    flags)
 

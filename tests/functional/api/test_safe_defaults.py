@@ -28,6 +28,7 @@ LISTENERS = {
     ("vnc", "novncproxy_host"),
     ("vnc", "server_listen"),
     ("vnc", "server_proxyclient_address"),
+    ("dataplane", "metadata_listen"),
 }
 BY_DESIGN = {("DEFAULT", "metadata_listen")}
 # Host names written into URLs (the catalog), not bound.
