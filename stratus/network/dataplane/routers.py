@@ -92,14 +92,18 @@ def _route_key(destination):
     return str(ipaddress.ip_network(destination, strict=False))
 
 
-def _link(name, namespace=None):
-    """(flags, {word: the word after it}) of a link, None if absent."""
-    shown = netns.run(["ip", "-o", "link", "show", name],
-                      namespace=namespace, check=False)
-    words = shown.stdout.split()
-    if shown.returncode != 0 or len(words) < 3:
-        return None
-    return set(words[2].strip("<>").split(",")), dict(zip(words, words[1:]))
+def links(namespace=None):
+    """{name: (flags, {word: the word after it})} of the namespace's
+    links, from one listing."""
+    shown = netns.run(["ip", "-o", "link", "show"], namespace=namespace)
+    found = {}
+    for line in shown.stdout.splitlines():
+        words = line.split()
+        if len(words) > 2:
+            found[words[1].rstrip(":").split("@")[0]] = (
+                set(words[2].strip("<>").split(",")),
+                dict(zip(words, words[1:])))
+    return found
 
 
 def nat_body(router, gateway_device, gateway_addresses, fips):
@@ -160,17 +164,34 @@ def host_body(bridge, cidrs):
             "  }").replace("{b}", bridge).replace("{s}", sources)
 
 
+def _leg_in_place(inner, outer, bridge, mac, mtu):
+    """Whether a leg (its two links as listed by links()) stands as
+    wanted: then ensure_veth's commands, each a no-op, are spared."""
+    return (inner is not None and outer is not None
+            and "UP" in inner[0] and "UP" in outer[0]
+            and outer[1].get("master") == bridge
+            and (not mac or inner[1].get("link/ether") == mac.lower())
+            and (not mtu or inner[1].get("mtu") == str(mtu)
+                 and outer[1].get("mtu") == str(mtu)))
+
+
+def _legs(present):
+    return sorted(name for name in present if name.startswith(LEG_PREFIXES))
+
+
 class Routers:
     """The routers part of the dataplane (see the module docstring)."""
 
     def __init__(self, conf):
         self.conf = conf
+        self._bridges = set()  # ensured during the current sync
 
     # -- the whole host ------------------------------------------------
 
     def sync(self, state):
         """Converge on the routers and floating IPs of state."""
         failures = []
+        self._bridges = set()
         external = [n for n in state.networks if n.external]
         for network in external:
             self._guarded(failures, network.id, self._sync_external,
@@ -214,7 +235,7 @@ class Routers:
 
     def _sync_external(self, state, network):
         bridge = dp_state.bridge_name(network.id)
-        netns.ensure_bridge(bridge, network.mtu)
+        self._ensure_bridge(bridge, network.mtu)
         subnets = [s for s in state.subnets_of(network.id)
                    if s.ip_version == 4]
         netns.set_addresses(bridge, [
@@ -256,56 +277,45 @@ class Routers:
             legs.append(("qg-", gateway, gateway_addresses + [
                 "%s/32" % fip.floating_ip_address for fip in fips]))
         devices = set()
+        inner, outer = links(namespace), links()
         for prefix, port, addresses in legs:
-            devices.add(self._leg(state, namespace, prefix, port, addresses))
-        for device in self._legs_present(namespace):
+            devices.add(self._leg(state, namespace, prefix, port, addresses,
+                                  (inner, outer)))
+        for device in _legs(inner):
             if device not in devices:
                 netns.delete_link(device, namespace=namespace)
-        routes = {_route_key(d): n for d, n in router.routes
-                  if ipaddress.ip_network(d, strict=False).version == 4}
-        if gateway is not None and gateway_ip(state, gateway):
-            routes[_route_key("default")] = gateway_ip(state, gateway)
-        self._sync_routes(namespace, routes)
         gateway_device = (dp_state.device_name("qg-", gateway.id)
                           if gateway is not None else "")
         self._load("ip", NAT_TABLE, nat_body(
             router, gateway_device,
             [a.split("/")[0] for a in gateway_addresses], fips),
             namespace=namespace)
+        # Last: a route the kernel refuses leaves the rest in place.
+        routes = {_route_key(d): n for d, n in router.routes
+                  if ipaddress.ip_network(d, strict=False).version == 4}
+        if gateway is not None and gateway_ip(state, gateway):
+            routes[_route_key("default")] = gateway_ip(state, gateway)
+        self._sync_routes(namespace, routes)
 
-    def _leg(self, state, namespace, prefix, port, addresses):
+    def _leg(self, state, namespace, prefix, port, addresses, present):
         network = state.network(port.network_id)
         mtu = network.mtu if network is not None else None
         bridge = dp_state.bridge_name(port.network_id)
         inside = dp_state.device_name(prefix, port.id)
         outside = dp_state.device_name("tap", port.id)
-        netns.ensure_bridge(bridge, mtu)
-        if not self._leg_in_place(namespace, inside, outside, bridge,
-                                  port.mac_address, mtu):
+        self._ensure_bridge(bridge, mtu)
+        if not _leg_in_place(present[0].get(inside), present[1].get(outside),
+                             bridge, port.mac_address, mtu):
             netns.ensure_veth(outside, inside, namespace, bridge,
                               mac=port.mac_address, mtu=mtu)
         netns.set_addresses(inside, addresses, namespace=namespace)
         return inside
 
-    @staticmethod
-    def _leg_in_place(namespace, inside, outside, bridge, mac, mtu):
-        """Whether the leg already stands as wanted (then ensure_veth's
-        commands, each a no-op, are spared)."""
-        inner = _link(inside, namespace)
-        outer = _link(outside)
-        return (inner is not None and outer is not None
-                and "UP" in inner[0] and "UP" in outer[0]
-                and outer[1].get("master") == bridge
-                and (not mac or inner[1].get("link/ether") == mac.lower())
-                and (not mtu or inner[1].get("mtu") == str(mtu)
-                     and outer[1].get("mtu") == str(mtu)))
-
-    @staticmethod
-    def _legs_present(namespace):
-        shown = netns.run(["ip", "-o", "link", "show"], namespace=namespace)
-        names = [line.split(":")[1].strip().split("@")[0]
-                 for line in shown.stdout.splitlines() if ":" in line]
-        return [name for name in names if name.startswith(LEG_PREFIXES)]
+    def _ensure_bridge(self, bridge, mtu):
+        # Once a sync: the external bridge serves the host and gateways.
+        if bridge not in self._bridges:
+            netns.ensure_bridge(bridge, mtu)
+            self._bridges.add(bridge)
 
     @staticmethod
     def _sync_routes(namespace, wanted):
@@ -329,7 +339,7 @@ class Routers:
 
     def _remove_router(self, namespace):
         if namespace in netns.list_namespaces(NAMESPACE_PREFIX):
-            for device in self._legs_present(namespace):
+            for device in _legs(links(namespace)):
                 netns.delete_link(device, namespace=namespace)
         netns.delete_namespace(namespace)
 
