@@ -111,6 +111,8 @@ class Cloud:
         self._compute_in_process = None
         # The built-in network service's agent RPC server (topic network).
         self.network_agents = None
+        # Its dataplane, when [dataplane] enables it.
+        self.dataplane = None
 
     @property
     def cell0_url(self):
@@ -178,7 +180,20 @@ class Cloud:
 
     def serves_metadata(self):
         from stratus.network import api as network_api
-        return network_api.provider_name(self.conf) == "builtin"
+        return (network_api.provider_name(self.conf) == "builtin"
+                or self.dataplane is not None)
+
+    def _metadata_listener(self):
+        """(name, app, address, port) of the metadata service: on the
+        builtin bridge's metadata address, or with the dataplane on
+        loopback, behind its proxies (Nova's service_metadata_proxy)."""
+        conf = self.conf
+        if self.dataplane is not None:
+            return ("metadata", self.apps["metadata"],
+                    conf.dataplane.metadata_listen,
+                    conf.dataplane.metadata_port)
+        return ("metadata", self.apps["metadata"],
+                conf.network.metadata_address, conf.network.metadata_port)
 
     def build_apps(self):
         from stratus.api.compute import app as compute_app
@@ -199,7 +214,7 @@ class Cloud:
         if self.serves_network():
             from stratus.cmd import services
             self.apps["network"] = services.network_listener(
-                self.conf, self.databases, validator)[1]
+                self.conf, self.databases, validator, self.dataplane)[1]
         if self.serves_metadata():
             from stratus.api.metadata import app as metadata_app
             self.apps["metadata"] = metadata_app.make_app(
@@ -228,9 +243,14 @@ class Cloud:
              for compute_host in compute_host_names(conf)]
         if self.serves_network():
             from stratus.cmd import services as services_cmd
+            self.dataplane = services_cmd.make_dataplane(conf,
+                                                         self.databases)
+            if self.dataplane is not None:
+                _proxied_metadata(conf)
             self.network_agents = services_cmd.network_agent_server(
                 conf, self.messaging, self.databases,
-                compute_app=lambda: self._compute_in_process)
+                compute_app=lambda: self._compute_in_process,
+                dataplane=self.dataplane)
             self.network_agents.start()
         for svc in self.services:
             svc.start()
@@ -240,10 +260,9 @@ class Cloud:
             metadata = []
             if "metadata" in self.apps:
                 # On the bridge's metadata address only (the network
-                # provider put it there when the compute started).
-                metadata = [("metadata", self.apps["metadata"],
-                             conf.network.metadata_address,
-                             conf.network.metadata_port)]
+                # provider put it there when the compute started), or on
+                # loopback behind the dataplane's proxies.
+                metadata = [self._metadata_listener()]
             self.server = wsgi_server.serve(metadata + [
                 ("compute", self.apps["compute"], conf.osapi_compute_listen,
                  conf.osapi_compute_listen_port),
@@ -264,12 +283,16 @@ class Cloud:
                     ("identity", "identity", "port"),
                     ("image", "glance", "port"),
                     ("placement", "placement_api", "port"),
-                    ("network", "neutron", "port")):
+                    ("network", "neutron", "port")) + ((
+                    ("metadata", "dataplane", "metadata_port"),)
+                    if self.dataplane is not None else ()):
                 if name not in self.apps:
                     continue
                 port = int(self.server.url(name).rsplit(":", 1)[1])
                 conf.set_override(option, port, group=group)
             self._start_console_proxies()
+        if self.dataplane is not None:
+            self.dataplane.start()
         return self
 
     def compute_service(self, host):
@@ -320,6 +343,9 @@ class Cloud:
             if svc not in computes:
                 svc.stop()
         self.services = []
+        if self.dataplane is not None:
+            self.dataplane.stop()
+            self.dataplane = None
         if self.network_agents is not None:
             self.network_agents.stop()
             self.network_agents.wait()
@@ -332,6 +358,16 @@ class Cloud:
 
     def endpoint(self, name):
         return self.server.url(name)
+
+
+def _proxied_metadata(conf):
+    """With the dataplane, metadata requests come through its proxies,
+    signed with the shared secret (one made up when none is set)."""
+    conf.set_override("service_metadata_proxy", True, group="neutron")
+    if not conf.neutron.metadata_proxy_shared_secret:
+        import secrets
+        conf.set_override("metadata_proxy_shared_secret",
+                          secrets.token_hex(32), group="neutron")
 
 
 def _computes(cloud):

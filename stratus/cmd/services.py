@@ -119,8 +119,10 @@ def run_network(conf):
     databases = db_api.Databases.from_conf(conf)
     network_bootstrap.ensure_public_network(conf, databases)
     messaging = rpc.Messaging(conf)
-    agents = network_agent_server(conf, messaging, databases)
-    apps = [network_listener(conf, databases)]
+    dataplane = make_dataplane(conf, databases)
+    agents = network_agent_server(conf, messaging, databases,
+                                  dataplane=dataplane)
+    apps = [network_listener(conf, databases, dataplane=dataplane)]
     if conf.healthcheck_port is not None:
         apps.append(health_listener(conf))
     servers = []
@@ -128,12 +130,24 @@ def run_network(conf):
         conf, [agents.start, lambda: servers.append(wsgi_server.serve(
             apps, threads=conf.osapi_compute_workers,
             operations=endpoints.Operations(conf, databases, messaging,
-                                            count_servers=False)))],
-        [lambda: [server.stop() for server in servers], agents.stop,
-         messaging.cleanup, databases.dispose])
+                                            count_servers=False)))]
+        + ([dataplane.start] if dataplane else []),
+        [lambda: [server.stop() for server in servers], agents.stop]
+        + ([dataplane.stop] if dataplane else [])
+        + [messaging.cleanup, databases.dispose])
 
 
-def network_agent_server(conf, messaging, databases, compute_app=None):
+def make_dataplane(conf, databases):
+    """The host's dataplane (not started) when [dataplane] enables it."""
+    from stratus.network import dataplane
+    if not dataplane.enabled(conf):
+        return None
+    from stratus.network.dataplane import agent
+    return agent.Dataplane(conf, databases)
+
+
+def network_agent_server(conf, messaging, databases, compute_app=None,
+                         dataplane=None):
     """The built-in network service's RPC server for its agents (topic
     network: the computes report their plugged ports), telling the
     compute API of port events (in this process's compute_app when given,
@@ -145,14 +159,15 @@ def network_agent_server(conf, messaging, databases, compute_app=None):
         conf, in_process_app=compute_app)
     return messaging.server(
         network_rpcapi.TOPIC, conf.host,
-        [agent_endpoint.AgentEndpoint(databases, notifier)], databases)
+        [agent_endpoint.AgentEndpoint(databases, notifier, dataplane)],
+        databases)
 
 
-def network_listener(conf, databases, token_validator=None):
+def network_listener(conf, databases, token_validator=None, dataplane=None):
     """(name, app, address, port) of the built-in network service."""
     from stratus.api.network import app as network_app
     return ("network", network_app.make_app(conf, databases,
-                                            token_validator),
+                                            token_validator, dataplane),
             conf.neutron.listen, conf.neutron.port)
 
 

@@ -10,6 +10,7 @@ from stratus.conf import all_in_one
 from stratus.conf import api
 from stratus.conf import compute
 from stratus.conf import conductor
+from stratus.conf import dataplane
 from stratus.conf import console
 from stratus.conf import database
 from stratus.conf import default
@@ -28,7 +29,7 @@ from stratus.conf import scheduler
 
 MODULES = [default, api, database, compute, scheduler, quota, identity, image,
            libvirt, network, neutron, nova, console, notifications, conductor,
-           oslo_middleware, operations, all_in_one, liveness]
+           oslo_middleware, operations, all_in_one, liveness, dataplane]
 
 
 def register_all(conf):

@@ -8,6 +8,7 @@ import logging
 
 import oslo_messaging
 
+from stratus.network import exception as net_exception
 from stratus.network import rpcapi
 from stratus.network.store import port_status
 
@@ -19,13 +20,23 @@ COMPUTE_OWNER_PREFIX = "compute:"
 class AgentEndpoint:
     target = oslo_messaging.Target(version=rpcapi.VERSION)
 
-    def __init__(self, databases, notifier):
+    def __init__(self, databases, notifier, dataplane=None):
         """notifier: sends external events to the compute API
-        (stratus.network.compute_notifier.ComputeNotifier)."""
+        (stratus.network.compute_notifier.ComputeNotifier); dataplane:
+        the host's (stratus/network/dataplane/agent.py), or None."""
         self.ports = port_status.PortStatusStore(databases)
         self.notifier = notifier
+        self.dataplane = dataplane
 
     def update_device_up(self, ctx, port_id, host):
+        if self.dataplane is not None:
+            # The port's rules, DHCP lease and bridge are in place before
+            # the compute hears network-vif-plugged.
+            try:
+                self.dataplane.sync()
+            except net_exception.DataplaneError as error:
+                LOG.error("Dataplane sync before port %s up failed: %s",
+                          port_id, error)
         self._report(ctx, port_id, host, "ACTIVE", "network-vif-plugged")
 
     def update_device_down(self, ctx, port_id, host):

@@ -48,14 +48,17 @@ def _run(command, input_text=None, check=True):
 
 
 def nft_ruleset(table, bridge, metadata_address, metadata_port):
-    """The nftables table guarding one bridge (replaced as a whole)."""
+    """The nftables table guarding one bridge (replaced as a whole).
+    Forwarding drops what is routed off or onto the bridge, not what is
+    bridged between its ports (which br_netfilter shows the inet forward
+    hook with the bridge as both input and output)."""
     return """table inet {table}
 delete table inet {table}
 table inet {table} {{
     chain forward {{
         type filter hook forward priority -10; policy accept;
-        iifname "{bridge}" drop
-        oifname "{bridge}" drop
+        iifname "{bridge}" oifname != "{bridge}" drop
+        oifname "{bridge}" iifname != "{bridge}" drop
     }}
     chain input {{
         type filter hook input priority -10; policy accept;

@@ -5,7 +5,15 @@ has none) and answers each guest about itself: the instance is the live
 one on ``[DEFAULT] host`` (the compute host whose bridge the metadata
 address is on) holding the request's source address as a fixed IP.
 Requests from any other address get 404.
+
+Behind the network service's metadata proxies (``[neutron]
+service_metadata_proxy``, as Nova's) the instance is the one the proxy
+names in X-Instance-ID, signed by X-Instance-ID-Signature (HMAC-SHA256 of
+it under ``metadata_proxy_shared_secret``): a header missing is 400, a
+bad signature 403, an instance of another project than X-Tenant-ID 404.
 """
+import hashlib
+import hmac
 import re
 
 import webob
@@ -15,6 +23,7 @@ from stratus.api.metadata import routes
 from stratus.api import errors
 from stratus.api import wsgi
 from stratus import context as stratus_context
+from stratus import exception
 from stratus.objects import cell_mapping
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_password
@@ -43,6 +52,41 @@ class MetadataApp(wsgi.Application):
                 return found[0]
         return None
 
+    def find_instance_by_id(self, instance_id):
+        """The live instance instance_id, or None."""
+        ctx = stratus_context.get_admin_context(self.databases)
+        for cell in cell_mapping.CellMappingList.get_all(ctx).host_cells():
+            with ctx.target_cell(cell.uuid) as cctx:
+                try:
+                    return instance_obj.Instance.get_by_uuid(
+                        cctx, instance_id, expected_attrs=_EXPECTED)
+                except exception.InstanceNotFound:
+                    continue
+        return None
+
+    def proxied_instance(self, req):
+        """The instance a metadata proxy's request names (Nova's
+        _handle_instance_id_request)."""
+        headers = req.headers
+        for name in ("X-Instance-ID", "X-Instance-ID-Signature",
+                     "X-Tenant-ID"):
+            if headers.get(name) is None:
+                raise errors.bad_request("%s header is missing from "
+                                         "request." % name)
+        instance_id = headers["X-Instance-ID"]
+        secret = self.conf.neutron.metadata_proxy_shared_secret or ""
+        expected = hmac.new(secret.encode(), instance_id.encode(),
+                            hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected.encode(),
+                                   headers["X-Instance-ID-Signature"]
+                                   .encode("utf-8", "replace")):
+            raise errors.forbidden("Invalid proxy request signature.")
+        instance = self.find_instance_by_id(instance_id)
+        if instance is None or instance.project_id != headers["X-Tenant-ID"]:
+            raise errors.not_found("Instance %s is not found."
+                                   % errors.truncate(instance_id))
+        return instance
+
     def set_password(self, instance, text):
         """Keep the password the guest posted; 409 when one is kept (it
         is set once until a user clears it)."""
@@ -51,6 +95,8 @@ class MetadataApp(wsgi.Application):
             instance_password.set_once(cctx, instance.uuid, text)
 
     def metadata_for(self, req):
+        if self.conf.neutron.service_metadata_proxy:
+            return content.InstanceMetadata(self.proxied_instance(req))
         address = req.remote_addr or ""
         instance = self.find_instance(address) if address else None
         if instance is None:

@@ -41,9 +41,13 @@ class NetworkApp(wsgi.Application):
     (a store per collection, stratus/network/store/) and ``quotas`` on
     ``req.app``."""
 
-    def __init__(self, conf, databases, token_validator=None):
+    def __init__(self, conf, databases, token_validator=None,
+                 dataplane=None):
         self.conf = conf
         self.databases = databases
+        # The host's dataplane (stratus/network/dataplane/agent.py), synced
+        # after each write that succeeded; None: nothing made on the host.
+        self.dataplane = dataplane
         self.authenticator = auth.make_authenticator(conf, token_validator,
                                                      databases)
         self.policy = NetworkPolicy(conf,
@@ -68,6 +72,9 @@ class NetworkApp(wsgi.Application):
     def finish(self, req, response):
         response.headers["x-openstack-request-id"] = req.environ.get(
             "openstack.request_id")
+        if (self.dataplane is not None and response.status_int < 300
+                and req.method in ("POST", "PUT", "DELETE")):
+            self.dataplane.request_sync()
 
     def error_response(self, req, exc):
         status, message = errors.status_and_message(
@@ -82,9 +89,9 @@ class NetworkApp(wsgi.Application):
             "detail": ""}}, status=status, headers=headers)
 
 
-def make_app(conf, databases, token_validator=None):
+def make_app(conf, databases, token_validator=None, dataplane=None):
     """The app to serve over HTTP (behind keystonemiddleware in keystone
     mode)."""
     return auth.wrap_with_keystone(
-        conf, NetworkApp(conf, databases, token_validator),
+        conf, NetworkApp(conf, databases, token_validator, dataplane),
         public_paths=routes.PUBLIC)

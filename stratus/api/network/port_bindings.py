@@ -6,6 +6,7 @@ from stratus.api import errors
 from stratus.api import wsgi
 from stratus.api.network import ports
 from stratus.api.network import resource
+from stratus.network import dataplane
 from stratus.network import exception as net_exception
 from stratus.network.store import bindings
 
@@ -50,11 +51,12 @@ def show_port_binding(req, port_id, host):
 
 
 def create_port_binding(req, port_id):
-    _port(req, port_id, "create_port_binding")
+    port = _port(req, port_id, "create_port_binding")
     items, _ = _BODY._bodies(req, allow_bulk=False)
     _, values = _BODY._create_values(req, items[0])
-    vif_type, vif_details = bindings.bind(values["host"], values["vnic_type"],
-                                          req.app.conf.network.bridge)
+    vif_type, vif_details = bindings.bind(
+        values["host"], values["vnic_type"],
+        dataplane.port_bridge(req.app.conf, port["network_id"]))
     binding = _store(req).create(port_id, values["host"],
                                  values["vnic_type"], values["profile"],
                                  vif_type, vif_details)

@@ -9,6 +9,7 @@ import ipaddress
 from stratus.api.network import resource
 from stratus.api.network import subnets
 from stratus.api.network.resource import Attribute
+from stratus.network import dataplane
 from stratus.network import exception as net_exception
 from stratus.network.store import bindings
 
@@ -72,7 +73,7 @@ def _check(req, values, existing):
         vif_type, vif_details = bindings.bind(
             merged.get("binding:host_id") or "",
             merged.get("binding:vnic_type") or "normal",
-            req.app.conf.network.bridge)
+            dataplane.port_bridge(req.app.conf, merged.get("network_id")))
         values["binding:vif_type"] = vif_type
         values["binding:vif_details"] = vif_details
 

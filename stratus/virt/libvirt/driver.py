@@ -41,6 +41,7 @@ from stratus.virt.libvirt import moves
 from stratus.virt.libvirt import power
 from stratus.virt.libvirt import rescue
 from stratus.virt.libvirt import snapshots
+from stratus.virt.libvirt import vif as vif_plug
 
 PowerState = fields.PowerState
 
@@ -211,6 +212,7 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
                                          network_info, admin_password)
             xml = guest_xml.domain_xml(config)
             guest_xml.assert_safe(xml)
+            vif_plug.ensure_bridges(network_info)
             domain = self.connection.defineXML(xml)
             domain.create()
         except exception.SpawnFailed:
@@ -265,6 +267,8 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
         flags = libvirt.VIR_DOMAIN_AFFECT_CONFIG
         if domain.isActive():
             flags |= libvirt.VIR_DOMAIN_AFFECT_LIVE
+        if method == "attachDeviceFlags":
+            vif_plug.ensure_bridges([vif])
         self._call(getattr(domain, method), guest_xml.interface_xml(vif),
                    flags)
 

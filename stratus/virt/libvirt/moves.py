@@ -24,6 +24,7 @@ from stratus.virt.libvirt import guest_setup
 from stratus.virt.libvirt import guest_xml
 from stratus.virt.libvirt import host as host_info
 from stratus.virt.libvirt import imagecache
+from stratus.virt.libvirt import vif as vif_plug
 
 LOG = logging.getLogger(__name__)
 RESIZE_SUFFIX = "_resize"
@@ -175,6 +176,7 @@ class MovesMixin(driver.Migratable):
                 instance, network_info, "disk.config", None)
         xml = guest_xml.domain_xml(config)
         guest_xml.assert_safe(xml)
+        vif_plug.ensure_bridges(network_info)
         return self._call(self.connection.defineXML, xml)
 
     def _image_properties(self, ctx, instance, image_meta):

@@ -132,3 +132,35 @@ def test_config_drive_holds_the_same_content(env, tmp_path):
         ["isoinfo", "-R", "-i", target, "-x", "/openstack/latest/user_data"],
         capture_output=True, check=True).stdout
     assert user_data == USER_DATA
+
+
+def _proxied(env, conf, headers):
+    conf.set_override("service_metadata_proxy", True, group="neutron")
+    conf.set_override("metadata_proxy_shared_secret", "s3cret",
+                      group="neutron")
+    req = webob.Request.blank("/openstack/latest/meta_data.json",
+                              environ={"REMOTE_ADDR": "127.0.0.1"},
+                              headers=headers)
+    return req.get_response(env.app)
+
+
+def test_behind_a_metadata_proxy_the_signed_instance_id_names_the_guest(
+        env, conf):
+    from stratus.network.dataplane import metadata_proxy
+    uuid = env.vm.uuid
+    signed = metadata_proxy.signature("s3cret", uuid)
+    good = {"X-Instance-ID": uuid, "X-Tenant-ID": env.vm.project_id,
+            "X-Instance-ID-Signature": signed,
+            "X-Forwarded-For": "10.0.0.7"}
+    response = _proxied(env, conf, good)
+    assert response.status_int == 200
+    assert response.json["uuid"] == uuid
+    # Nova's answers: a header missing 400, a bad signature 403, another
+    # project's instance 404.
+    for name in ("X-Instance-ID", "X-Instance-ID-Signature", "X-Tenant-ID"):
+        headers = {key: value for key, value in good.items() if key != name}
+        assert _proxied(env, conf, headers).status_int == 400
+    assert _proxied(env, conf, dict(
+        good, **{"X-Instance-ID-Signature": "0" * 64})).status_int == 403
+    assert _proxied(env, conf, dict(
+        good, **{"X-Tenant-ID": "someone-else"})).status_int == 404
