@@ -192,7 +192,10 @@ class Routers:
         """Converge on the routers and floating IPs of state."""
         failures = []
         self._bridges = set()
-        external = [n for n in state.networks if n.external]
+        # External networks with ports (routers' gateways, floating
+        # IPs): those the dataplane makes a bridge for.
+        external = [n for n in state.networks
+                    if n.external and state.ports_of(n.id)]
         for network in external:
             self._guarded(failures, network.id, self._sync_external,
                           state, network)
