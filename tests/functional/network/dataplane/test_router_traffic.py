@@ -8,12 +8,6 @@ disassociating it and deleting the router undo it all.
 import random
 import socket
 import subprocess
-import tempfile
-import os
-import shutil
-import uuid
-
-import pytest
 
 from stratus.network.dataplane import netns
 from stratus.network.dataplane import routers as dp_routers
@@ -25,18 +19,8 @@ pytestmark = namespaces.pytestmark
 ADMIN = namespaces.ADMIN
 
 
-@pytest.fixture
-def cloud(conf, sqlite_databases, tmp_path):
-    state_dir = tempfile.mkdtemp(prefix="dp2-dataplane-")
-    os.chmod(state_dir, 0o755)
-    conf.set_override("enabled", True, group="dataplane")
-    conf.set_override("state_dir", state_dir, group="dataplane")
-    conf.set_override("nft_table", "dp2t_" + uuid.uuid4().hex[:8],
-                      group="dataplane")
-    cloud = namespaces.Cloud(conf, sqlite_databases, str(tmp_path))
-    yield cloud
-    cloud.close()
-    shutil.rmtree(state_dir, ignore_errors=True)
+# test_namespaces.py's in-process network service and dataplane agent.
+cloud = namespaces.cloud
 
 
 def _external(cloud):
