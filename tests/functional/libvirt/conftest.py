@@ -166,10 +166,12 @@ class GuestCloud:
     guests' metadata requests arrive over the bridge), and the tiny
     images registered."""
 
-    def __init__(self, tmp_dir, artifacts):
+    def __init__(self, tmp_dir, artifacts, overrides=None):
         cloud_dbs = root_conftest._cloud_dbs("sqlite", str(tmp_dir))
         cloud_dbs.fresh()
         self.conf = _guest_conf()
+        for (group, name), value in (overrides or {}).items():
+            self.conf.set_override(name, value, group=group)
         self.cloud = cloud_helpers.start_cloud(
             self.conf, cloud_dbs.urls, tmp_dir / "data", nodes=1,
             serve_http=True)
