@@ -85,6 +85,11 @@ describe_user_data() {
 }
 
 if [ -n "$ip" ]; then
+    # A web server on port 80 answering with the guest's name (what
+    # other guests reach through security groups).
+    mkdir -p /www
+    echo "STRATUS-GUEST-HTTP $host" > /www/index.html
+    httpd -p 80 -h /www
     tries=0
     until fetch /openstack/latest/meta_data.json /run/meta_data.json; do
         tries=$((tries + 1))
@@ -97,6 +102,12 @@ if [ -n "$ip" ]; then
         echo "STRATUS-GUEST-KEY ${key:-none}"
         fetch /openstack/latest/user_data /run/user_data
         echo "STRATUS-GUEST-USERDATA $(describe_user_data /run/user_data)"
+        # User data that is a script ("#!") runs in the background; what
+        # it prints goes to the console.
+        if [ "$(head -c 2 /run/user_data 2>/dev/null)" = "#!" ]; then
+            chmod 755 /run/user_data
+            /run/user_data </dev/null >/dev/console 2>&1 &
+        fi
     else
         echo "STRATUS-GUEST-METADATA none"
     fi

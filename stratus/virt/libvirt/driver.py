@@ -73,7 +73,8 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
                     moves.MovesMixin, driver.InterfaceHotplug,
                     driver.CrashDump, driver.NetworkInjection,
                     driver.AdminPassword, driver.HostUptime,
-                    driver.ImageCache, diagnostics.DiagnosticsMixin):
+                    driver.ImageCache, driver.PortAgent,
+                    diagnostics.DiagnosticsMixin):
     name = "libvirt"
     # What guest_setup.checked_format lets QEMU open, and the devices
     # guest_xml gives a guest (virtio disk and NICs, a SATA config drive
@@ -253,6 +254,10 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
                     reason=error.get_error_message()) from error
 
     # The small capabilities (the others: one module each) -------------
+
+    def plugged_ports(self, instance, network_info):
+        """The guest's ports whose taps QEMU put on their bridges."""
+        return vif_plug.plugged_ports(network_info)
 
     def attach_interface(self, instance, vif):
         self._change_interface(instance, vif, "attachDeviceFlags")

@@ -19,3 +19,19 @@ def ensure_bridges(network_info):
             bridges.ensure(name, mtu)
         elif not netns.link_exists(name):
             netns.ensure_bridge(name, mtu)
+
+
+def plugged_ports(network_info):
+    """Ids of the bridge VIFs whose tap is on its bridge (what a Neutron
+    L2 agent reports up)."""
+    plugged = []
+    for vif in network_info or ():
+        devname = vif.get("devname")
+        bridge = (vif.get("network") or {}).get("bridge")
+        if vif.get("type") != "bridge" or not devname or not bridge:
+            continue
+        shown = netns.run(["ip", "-o", "link", "show", devname],
+                          check=False)
+        if shown.returncode == 0 and " master %s " % bridge in shown.stdout:
+            plugged.append(vif["id"])
+    return plugged

@@ -112,7 +112,8 @@ class Guest:
                  check=True)
 
     def pings(self, address, source=None):
-        command = ["busybox", "ping", "-c", "1", "-W", "1"]
+        # Three tries: the first may wait for ARP on a loaded host.
+        command = ["busybox", "ping", "-c", "3", "-W", "1"]
         if source:
             command += ["-I", source]
         return self.run(*command + [address]).returncode == 0
