@@ -97,6 +97,7 @@ def main():
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("needs root (network namespaces, bridges, nftables)")
+    load_before = os.getloadavg()[0]
     state, networks = topology(args.fips)
     fewer = dataclasses.replace(state, floating_ips=state.floating_ips[1:])
     routers = dp_routers.Routers(stratus_conf.build_conf())
@@ -116,6 +117,7 @@ def main():
             netns.delete_link(bridge)
     figures = {
         "interfaces": 2, "floating_ips": args.fips, "runs": args.runs,
+        "cpus": os.cpu_count(), "load_average_before": round(load_before, 2),
         "first_s": round(first, 4),
         "unchanged_median_s": round(statistics.median(unchanged), 4),
         "fip_change_median_s": round(statistics.median(changes), 4),
