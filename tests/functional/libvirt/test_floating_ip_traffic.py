@@ -22,7 +22,10 @@ from stratus.network.dataplane import netns
 from tests.functional.libvirt import conftest as guests
 from tests.functional.network.dataplane import test_namespaces as namespaces
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
+# The dataplane tests share one worker (a sync removes what it does not
+# know).
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
+              pytest.mark.xdist_group("dataplane")]
 
 DEMO = "demo:project-d"
 

@@ -21,7 +21,10 @@ from stratus.network.dataplane import state as dp_state
 from tests.functional import cloud as cloud_helpers
 from tests.functional.libvirt import conftest as guests
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
+# The dataplane tests share one worker (a sync removes what it does not
+# know).
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
+              pytest.mark.xdist_group("dataplane")]
 
 STATE_DIR = "/var/lib/stratus/test-dataplane"
 CIDR = "10.254.9.0/24"

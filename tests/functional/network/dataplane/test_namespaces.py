@@ -27,6 +27,8 @@ from tests.functional.servers import fixtures
 
 pytestmark = [
     pytest.mark.slow,
+    # One host dataplane at a time (a sync removes what it does not know).
+    pytest.mark.xdist_group("dataplane"),
     pytest.mark.skipif(os.geteuid() != 0,
                        reason="needs root (bridges, namespaces, nftables)"),
     pytest.mark.skipif(any(shutil.which(tool) is None

@@ -21,10 +21,12 @@ from stratus.network.dataplane import netns
 from stratus.network.dataplane import routers as dp_routers
 from stratus.network.dataplane import state as dp_state
 
-pytestmark = pytest.mark.skipif(
+# One host dataplane at a time: a sync removes the routers it does not
+# know, so the dataplane tests share one worker.
+pytestmark = [pytest.mark.xdist_group("dataplane"), pytest.mark.skipif(
     os.geteuid() != 0 or not all(shutil.which(tool) for tool in (
         "ip", "nft", "busybox")),
-    reason="needs root, ip, nft and busybox (network namespaces, bridges)")
+    reason="needs root, ip, nft and busybox (network namespaces, bridges)")]
 
 
 def _mac():
