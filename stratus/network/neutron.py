@@ -114,6 +114,11 @@ def _path(collection, resource_id=None, query=None):
     return path
 
 
+def _binding_path(port_id, host):
+    return "%s/bindings/%s" % (_path("ports", port_id),
+                               urllib.parse.quote(str(host), safe=""))
+
+
 def _query_value(value):
     """Neutron's form of a filter value: booleans as true/false."""
     if isinstance(value, bool):
@@ -277,6 +282,25 @@ class NeutronAPI:
 
     def delete_port(self, ctx, port_id):
         self._call(ctx, "DELETE", _path("ports", port_id), "port",
+                   ok=(204,))
+
+    # Port bindings (binding-extended) -------------------------------------
+
+    def create_port_binding(self, ctx, port_id, binding):
+        """A binding of the port to binding["host"] (vnic_type, profile):
+        INACTIVE while the port is bound elsewhere."""
+        return self._call(ctx, "POST", _path("ports", port_id) + "/bindings",
+                          "binding", body={"binding": binding},
+                          ok=(201,))["binding"]
+
+    def activate_port_binding(self, ctx, port_id, host):
+        """The port's binding to host becomes its ACTIVE one (the one it
+        had INACTIVE)."""
+        return self._call(ctx, "PUT", _binding_path(port_id, host)
+                          + "/activate", "binding")["binding"]
+
+    def delete_port_binding(self, ctx, port_id, host):
+        self._call(ctx, "DELETE", _binding_path(port_id, host), "binding",
                    ok=(204,))
 
     # Subnets, security groups, floating IPs --------------------------------

@@ -11,6 +11,13 @@ built-in one), as Nova's compute keeps them:
 - ``network_info``: Nova's list of VIFs built from the server's ports,
   their networks, subnets and floating IPs (saved as the info cache);
 - ``bind_ports``: the server's ports bound to another host (a move);
+- a live migration, when the network service has ``binding-extended``
+  (Nova's multiple port bindings): ``bind_ports_on_destination`` adds an
+  INACTIVE binding of each port on the destination before the guest
+  moves, ``activate_bindings`` makes them ACTIVE once it has moved (the
+  source's go), ``delete_bindings`` drops them when the migration rolls
+  back (the source's stay ACTIVE); without the extension the ports are
+  rebound at the end (``bind_ports``) as for the other moves;
 - ``deallocate_for_instance``: the ports Stratus made are deleted, the
   ones the user made are given back unbound.
 
@@ -29,6 +36,7 @@ AUTO = "auto"
 NONE = "none"
 COMPUTE_OWNER = "compute:%s"
 BINDING_HOST = "binding:host_id"
+BINDING_EXTENDED = "binding-extended"
 
 
 def requested_list(requested_networks):
@@ -204,6 +212,84 @@ class ServerPorts:
             if port.get(BINDING_HOST) != host:
                 self.neutron.update_port(admin, port["id"],
                                          {BINDING_HOST: host})
+
+    # Live migration with multiple port bindings ---------------------------------
+
+    def bind_ports_on_destination(self, ctx, instance, host):
+        """Before a live migration (Nova's conductor
+        _bind_ports_on_destination): an INACTIVE binding of each of the
+        server's ports on host, with the vnic type and profile the port
+        has. False (nothing done) when the network service has no
+        binding-extended."""
+        admin = ctx.elevated()
+        if not self.neutron.has_extension(admin, BINDING_EXTENDED):
+            return False
+        made = []
+        try:
+            for port in self.neutron.list_ports(admin,
+                                                device_id=instance.uuid):
+                if port.get(BINDING_HOST) == host:
+                    continue
+                self._create_binding(admin, port, host)
+                made.append(port["id"])
+        except Exception:
+            for port_id in made:
+                self._delete_binding_quietly(admin, port_id, host)
+            raise
+        return True
+
+    def _create_binding(self, admin, port, host):
+        binding = {"host": host,
+                   "vnic_type": port.get("binding:vnic_type") or "normal",
+                   "profile": port.get("binding:profile") or {}}
+        try:
+            self.neutron.create_port_binding(admin, port["id"], binding)
+        except exception.NetworkServiceConflict as exc:
+            if exc.neutron_type != "PortBindingAlreadyExists":
+                raise
+            # Left by a migration that was not cleaned up: made anew.
+            self.neutron.delete_port_binding(admin, port["id"], host)
+            self.neutron.create_port_binding(admin, port["id"], binding)
+
+    def activate_bindings(self, ctx, instance, host, source):
+        """The guest has moved to host (Nova's migrate_instance_start):
+        its ports' bindings there become ACTIVE and the source's go. A
+        port without a binding on host (none was made: no
+        binding-extended) is left for the destination to rebind."""
+        admin = ctx.elevated()
+        if not self.neutron.has_extension(admin, BINDING_EXTENDED):
+            return
+        for port in self.neutron.list_ports(admin, device_id=instance.uuid):
+            if port.get(BINDING_HOST) != host:
+                try:
+                    self.neutron.activate_port_binding(admin, port["id"],
+                                                       host)
+                except exception.NetworkResourceNotFound:
+                    continue
+                except exception.NetworkServiceConflict as exc:
+                    if exc.neutron_type != "PortBindingAlreadyActive":
+                        raise
+            if source and source != host:
+                self._delete_binding_quietly(admin, port["id"], source)
+
+    def delete_bindings(self, ctx, instance, host):
+        """A live migration to host rolled back: the ports' INACTIVE
+        bindings there go (their ACTIVE ones, on the source, stay)."""
+        admin = ctx.elevated()
+        if not self.neutron.has_extension(admin, BINDING_EXTENDED):
+            return
+        for port in self.neutron.list_ports(admin, device_id=instance.uuid):
+            if port.get(BINDING_HOST) != host:
+                self._delete_binding_quietly(admin, port["id"], host)
+
+    def _delete_binding_quietly(self, admin, port_id, host):
+        try:
+            self.neutron.delete_port_binding(admin, port_id, host)
+        except exception.NetworkResourceNotFound:
+            pass
+        except Exception:  # noqa: BLE001 - cleanup after a move
+            LOG.exception("Could not delete the binding of port %s on %s",
+                          port_id, host)
 
     # Network info ---------------------------------------------------------------
 
