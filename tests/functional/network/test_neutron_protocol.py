@@ -91,15 +91,18 @@ def test_port_calls_are_nova_shaped():
     assert stub.requests[-1][0:2] == ("DELETE", "/v2.0/ports/p1")
 
 
-@pytest.mark.parametrize("call, collection", [
-    ("list_subnets", "subnets"), ("list_security_groups", "security_groups"),
-    ("list_floating_ips", "floatingips"), ("list_networks", "networks")])
-def test_lists_and_their_filters(call, collection):
+@pytest.mark.parametrize("call, collection, url_name", [
+    ("list_subnets", "subnets", "subnets"),
+    # Neutron's URL has a hyphen, its body an underscore.
+    ("list_security_groups", "security_groups", "security-groups"),
+    ("list_floating_ips", "floatingips", "floatingips"),
+    ("list_networks", "networks", "networks")])
+def test_lists_and_their_filters(call, collection, url_name):
     stub = StubNeutron(200, {collection: [{"id": "x"}]})
     client = neutron.NeutronAPI(direct_app=stub)
     assert getattr(client, call)(CTX, project_id="project-a",
                                  shared=False) == [{"id": "x"}]
-    assert stub.requests[-1][1:3] == ("/v2.0/" + collection, {
+    assert stub.requests[-1][1:3] == ("/v2.0/" + url_name, {
         "project_id": ["project-a"], "shared": ["false"]})
 
 
