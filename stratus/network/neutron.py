@@ -330,9 +330,11 @@ class NeutronAPI:
 
     def activate_port_binding(self, ctx, port_id, host):
         """The port's binding to host becomes its ACTIVE one (the one it
-        had INACTIVE)."""
-        return self._call(ctx, "PUT", _binding_path(port_id, host)
-                          + "/activate", "binding")["binding"]
+        had INACTIVE): the binding (answered bare, as a member action's;
+        {"binding": ...} taken too)."""
+        answer = self._call(ctx, "PUT", _binding_path(port_id, host)
+                            + "/activate", "binding")
+        return answer.get("binding", answer)
 
     def delete_port_binding(self, ctx, port_id, host):
         self._call(ctx, "DELETE", _binding_path(port_id, host), "binding",

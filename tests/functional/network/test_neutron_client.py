@@ -214,11 +214,12 @@ def _subnet(client, ctx, network, cidr):
 
 def _bound_port(client, network, device_id="server-1"):
     """A port ALICE made on her network, taken by a server on HOST as
-    Nova's compute takes it (the binding as an administrator)."""
+    Nova's compute takes it: the binding with her context elevated (an
+    administrator's call: over HTTP, see NeutronAPI._as_admin)."""
     port = client.create_port(ALICE, {"network_id": network["id"],
                                       "project_id": "project-a",
                                       "admin_state_up": True})
-    return client.update_port(ADMIN.elevated(), port["id"], {
+    return client.update_port(ALICE.elevated(), port["id"], {
         "device_id": device_id, "device_owner": "compute:nova",
         "binding:host_id": HOST})
 
@@ -277,8 +278,12 @@ def test_a_second_binding_is_activated_and_the_first_deleted(network_api,
     with pytest.raises(exception.NetworkServiceConflict) as raised:
         client.create_port_binding(admin, port["id"], {"host": OTHER_HOST})
     assert raised.value.neutron_type == "PortBindingAlreadyExists"
-    activated = client.activate_port_binding(admin, port["id"], OTHER_HOST)
-    assert activated["status"] == "ACTIVE"
+    # Neutron answers the binding bare (a member action).
+    activated = client._call(admin, "PUT", "/v2.0/ports/%s/bindings/%s/"
+                             "activate" % (port["id"], OTHER_HOST),
+                             "binding")
+    assert (activated["host"], activated["status"]) == (OTHER_HOST,
+                                                        "ACTIVE")
     with pytest.raises(exception.NetworkServiceConflict) as raised:
         client.activate_port_binding(admin, port["id"], OTHER_HOST)
     assert raised.value.neutron_type == "PortBindingAlreadyActive"
