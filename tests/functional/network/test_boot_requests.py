@@ -56,3 +56,19 @@ def test_a_boot_with_a_port_makes_five_requests(ported_cloud):  # noqa: F811
         assert seen == expected
         addresses = api.server(server["id"])["addresses"]
         assert sum(map(len, addresses.values())) == len(networks)
+
+
+def test_a_boot_naming_a_security_group_gives_its_port_the_group(
+        ported_cloud):  # noqa: F811
+    cloud = ported_cloud
+    network, _ = server_ports._private_network(cloud)
+    group = server_ports._network_call(
+        cloud, "POST", "/v2.0/security-groups",
+        {"security_group": {"name": "web"}})["security_group"]
+    api = server_ports._demo(cloud)
+    server = api.create_server(image=api.first_image_id(), networks=[
+        {"uuid": network["id"]}], security_groups=[{"name": "web"}])[
+        "server"]
+    api.wait_for_status(server["id"], "ACTIVE")
+    port = server_ports._port_of(cloud, server["id"])
+    assert port["security_groups"] == [group["id"]]
