@@ -38,7 +38,8 @@ from tests.functional.network.test_neutron_client import (  # noqa: F401
     test_show_network,
 )
 
-pytestmark = pytest.mark.slow
+# One worker runs them all, against one neutron-server.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real_neutron")]
 
 VENV = os.environ.get("STRATUS_NEUTRON_VENV", "/opt/stratus-neutron")
 PYTHON = os.path.join(VENV, "bin", "python")
