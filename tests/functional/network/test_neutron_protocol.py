@@ -201,6 +201,32 @@ def test_a_call_without_a_token_is_the_service_users(served):
     assert stub.requests[-1][3]["X-Auth-Token"] == "alice-token"
 
 
+@pytest.mark.parametrize("identity, token", [
+    ("service", "service-token"), ("noauth", "admin:project-a"),
+    (None, "alice-token")])
+def test_an_elevated_context_speaks_as_an_administrator(served, identity,
+                                                        token):
+    """The binding calls (the caller's context elevated) go as Nova's
+    admin client: the service user, or noauth's administrator; the
+    caller's own calls keep the caller's token."""
+    stub = StubNeutron(200, {"port": {"id": "p"}})
+    transport = rest_transport.HTTPTransport(
+        [served(stub)], neutron._unavailable, service_session=FakeSession())
+    client = neutron.NeutronAPI(transport, admin_identity=identity)
+    client.update_port(CTX.elevated(), "p", {"binding:host_id": "h"})
+    assert stub.requests[-1][3]["X-Auth-Token"] == token
+    client.update_port(CTX, "p", {"name": "n"})
+    assert stub.requests[-1][3]["X-Auth-Token"] == "alice-token"
+
+
+def test_the_admin_identity_follows_the_configuration(conf):
+    conf.set_override("endpoint_override", "http://127.0.0.1:9",
+                      group="neutron")
+    assert neutron.NeutronAPI.from_conf(conf).admin_identity == "noauth"
+    conf.set_override("auth_strategy", "keystone", group="api")
+    assert neutron.NeutronAPI.from_conf(conf).admin_identity is None
+
+
 def _keystone_conf(conf):
     conf.set_override("auth_strategy", "keystone", group="api")
     conf.set_override("valid_interfaces", ["internal", "public"],
