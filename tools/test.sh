@@ -9,6 +9,10 @@ bash tools/install.sh test
 # when already installed; where it cannot install (not root, no Debian
 # packages), those tests skip with the reason.
 bash tools/install-virt.sh || echo "install-virt failed: the libvirt tests will skip" >&2
+# A real neutron-server (Neutron 29 in a venv of its own, about 45 s the
+# first time) for tests/functional/network/test_real_neutron.py, which
+# skips with the reason without it.
+bash tools/install-neutron.sh || echo "install-neutron failed: the real Neutron tests will skip" >&2
 # Lint first: the configuration is [tool.ruff] in pyproject.toml.
 .venv/bin/ruff check stratus tests bench tools
 set +e

@@ -128,6 +128,8 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
         # Servers a move on this host is handling: their guests are not
         # orphans even while the database places them elsewhere.
         self._moving = set()
+        # The last server whose network info cache was healed.
+        self._last_healed = None
         # Set when the service stops: builds not started yet go back.
         self._stopping = threading.Event()
 
@@ -170,6 +172,10 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
                 and self.conf.shelved_poll_interval > 0:
             tasks.append((self.conf.shelved_poll_interval,
                           self.offload_shelved_instances))
+        if self.conf.heal_instance_info_cache_interval > 0 \
+                and self._ports_follow_server():
+            tasks.append((self.conf.heal_instance_info_cache_interval,
+                          self.heal_instance_info_cache))
         if self.conf.resize_confirm_window > 0:
             tasks.append((min(self.conf.resize_confirm_window,
                               UNCONFIRMED_RESIZES_INTERVAL),

@@ -45,6 +45,13 @@ COMPUTE_OPTS = [
     cfg.StrOpt("internal_service_availability_zone", default="internal",
                help="Availability zone shown for services other than "
                     "nova-compute (conductor, scheduler)."),
+    cfg.IntOpt("heal_instance_info_cache_interval", default=60,
+               help="Seconds between the compute's refreshes of one of "
+                    "its servers' network info cache from the network "
+                    "service ([network] provider = neutron), one server "
+                    "per run in turn, so ports changed outside Stratus "
+                    "(a floating IP, a deleted port) show in the "
+                    "server's addresses; 0 or less disables."),
 ]
 
 UPGRADE_LEVELS_OPTS = [

@@ -23,6 +23,7 @@ turns Neutron's errors (``{"NeutronError": {"type", "message"}}`` and
 the status) into Stratus exceptions (``_error``), keeping Neutron's type
 as ``neutron_type``.
 """
+import copy
 import json
 import threading
 import time
@@ -119,6 +120,20 @@ def _path(collection, resource_id=None, query=None):
     return path
 
 
+def _admin_identity(conf):
+    """NeutronAPI's admin_identity over HTTP (see _as_admin)."""
+    if rest_transport.service_session(conf, "neutron") is not None:
+        return "service"
+    if conf.api.auth_strategy == "noauth":
+        return "noauth"
+    return None
+
+
+def _binding_path(port_id, host):
+    return "%s/bindings/%s" % (_path("ports", port_id),
+                               urllib.parse.quote(str(host), safe=""))
+
+
 def _query_value(value):
     """Neutron's form of a filter value: booleans as true/false."""
     if isinstance(value, bool):
@@ -134,13 +149,18 @@ class NeutronAPI:
 
     def __init__(self, transport=None, direct_app=None,
                  extension_sync_interval=600, http_retries=0,
-                 clock=time.monotonic):
+                 clock=time.monotonic, admin_identity=None):
         if transport is None:
             if direct_app is None:
                 raise ValueError("NeutronAPI needs a transport or "
                                  "direct_app")
             transport = rest_transport.DirectTransport(direct_app)
         self.transport = transport
+        # How an administrator's context (a caller's elevated() for the
+        # binding calls) speaks over HTTP: None as itself, "service" as
+        # [neutron]'s service user, "noauth" with an administrator's
+        # noauth token (see _as_admin).
+        self.admin_identity = admin_identity
         self.extension_sync_interval = extension_sync_interval
         self.http_retries = http_retries
         self._clock = clock
@@ -155,14 +175,18 @@ class NeutronAPI:
         for in-process calls, where this process serves it."""
         if conf.neutron.endpoint_override:
             return cls(http_transport(conf, [conf.neutron.endpoint_override]),
+                       admin_identity=_admin_identity(conf),
                        **cls._options(conf))
         if in_process_app is not None:
-            return cls.built_in(conf, in_process_app())
+            return cls.built_in(conf, in_process_app(),
+                                admin_identity=_admin_identity(conf))
         return cls.built_in(conf, None, fallback=http_transport(
-            conf, [built_in_url(conf)]))
+            conf, [built_in_url(conf)]),
+            admin_identity=_admin_identity(conf))
 
     @classmethod
-    def built_in(cls, conf, in_process_app, fallback=None):
+    def built_in(cls, conf, in_process_app, fallback=None,
+                 admin_identity=None):
         """The built-in network app in this process (its in-process form:
         stratus.api.network_client.in_process_app), or ``fallback`` (a
         transport); in keystone mode only when no catalog names a network
@@ -176,7 +200,8 @@ class NeutronAPI:
                 service_session=rest_transport.service_session(
                     conf, "neutron"),
                 timeout=conf.neutron.timeout or 60)
-        return cls(transport, **cls._options(conf))
+        return cls(transport, admin_identity=admin_identity,
+                   **cls._options(conf))
 
     @staticmethod
     def _options(conf):
@@ -186,8 +211,21 @@ class NeutronAPI:
 
     # The requests ---------------------------------------------------------
 
+    def _as_admin(self, ctx):
+        """The context an administrator's request goes with: as Nova's
+        admin client, an elevated context (whose token is still the
+        user's) speaks as [neutron]'s service user, or in noauth mode
+        with an administrator's token of the caller's project."""
+        if not ctx.is_admin or self.admin_identity is None:
+            return ctx
+        admin = copy.copy(ctx)
+        admin.auth_token = (None if self.admin_identity == "service"
+                            else "admin:%s" % (ctx.project_id or "admin"))
+        return admin
+
     def _call(self, ctx, method, path, resource, body=None, ok=(200,),
               detail=None):
+        ctx = self._as_admin(ctx)
         headers = {"Accept": _JSON}
         data = None
         if body is not None:
@@ -283,6 +321,27 @@ class NeutronAPI:
 
     def delete_port(self, ctx, port_id):
         self._call(ctx, "DELETE", _path("ports", port_id), "port",
+                   ok=(204,))
+
+    # Port bindings (binding-extended) -------------------------------------
+
+    def create_port_binding(self, ctx, port_id, binding):
+        """A binding of the port to binding["host"] (vnic_type, profile):
+        INACTIVE while the port is bound elsewhere."""
+        return self._call(ctx, "POST", _path("ports", port_id) + "/bindings",
+                          "binding", body={"binding": binding},
+                          ok=(201,))["binding"]
+
+    def activate_port_binding(self, ctx, port_id, host):
+        """The port's binding to host becomes its ACTIVE one (the one it
+        had INACTIVE): the binding (answered bare, as a member action's;
+        {"binding": ...} taken too)."""
+        answer = self._call(ctx, "PUT", _binding_path(port_id, host)
+                            + "/activate", "binding")
+        return answer.get("binding", answer)
+
+    def delete_port_binding(self, ctx, port_id, host):
+        self._call(ctx, "DELETE", _binding_path(port_id, host), "binding",
                    ok=(204,))
 
     # Subnets, security groups, floating IPs --------------------------------

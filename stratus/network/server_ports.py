@@ -11,6 +11,13 @@ built-in one), as Nova's compute keeps them:
 - ``network_info``: Nova's list of VIFs built from the server's ports,
   their networks, subnets and floating IPs (saved as the info cache);
 - ``bind_ports``: the server's ports bound to another host (a move);
+- a live migration, when the network service has ``binding-extended``
+  (Nova's multiple port bindings): ``bind_ports_on_destination`` adds an
+  INACTIVE binding of each port on the destination before the guest
+  moves, ``activate_bindings`` makes them ACTIVE once it has moved (the
+  source's go), ``delete_bindings`` drops them when the migration rolls
+  back (the source's stay ACTIVE); without the extension the ports are
+  rebound at the end (``bind_ports``) as for the other moves;
 - ``deallocate_for_instance``: the ports Stratus made are deleted, the
   ones the user made are given back unbound.
 
@@ -29,6 +36,7 @@ AUTO = "auto"
 NONE = "none"
 COMPUTE_OWNER = "compute:%s"
 BINDING_HOST = "binding:host_id"
+BINDING_EXTENDED = "binding-extended"
 
 
 def requested_list(requested_networks):
@@ -125,21 +133,26 @@ class ServerPorts:
                 taken.append(self._take_port(ctx, admin, instance, request,
                                              group_ids))
         except Exception:
-            self._give_back(admin, taken)
+            self._give_back(admin, [(port["id"], preserve)
+                                    for port, preserve in taken])
             raise
-        return self.network_info(ctx, instance, preserved={
-            port_id for port_id, preserve in taken if preserve})
+        # The ports as their binding left them: not listed again.
+        return self._vifs(admin, [port for port, _ in taken],
+                          preserved={port["id"] for port, preserve in taken
+                                     if preserve},
+                          fresh={port["id"] for port, preserve in taken
+                                 if not preserve})
 
     def _take_port(self, ctx, admin, instance, request, group_ids):
-        """(port id, whether it was the user's) of one requested network."""
+        """(the port bound, whether it was the user's) of one requested
+        network."""
         port_id = request.get("port_id")
         if port_id:
             port = self.neutron.show_port(admin, port_id)
             if port.get("device_id") and port["device_id"] != instance.uuid:
                 raise exception.PortInUse(port_id=port_id)
-            self.neutron.update_port(admin, port_id,
-                                     self._binding(instance))
-            return port_id, True
+            return self.neutron.update_port(admin, port_id,
+                                            self._binding(instance)), True
         port = {"network_id": request["network_id"],
                 "project_id": instance.project_id,
                 "admin_state_up": True}
@@ -149,12 +162,11 @@ class ServerPorts:
             port["security_groups"] = group_ids
         created = self.neutron.create_port(ctx, port)
         try:
-            self.neutron.update_port(admin, created["id"],
-                                     self._binding(instance))
+            return self.neutron.update_port(admin, created["id"],
+                                            self._binding(instance)), False
         except Exception:
             self.neutron.delete_port(admin, created["id"])
             raise
-        return created["id"], False
 
     def _give_back(self, admin, taken):
         for port_id, preserve in taken:
@@ -177,11 +189,11 @@ class ServerPorts:
         request = {"network_id": network_id, "port_id": port_id,
                    "address": fixed_ip}
         admin = ctx.elevated()
-        taken_id, preserve = self._take_port(ctx, admin, instance, request,
-                                             None)
-        vifs = self.network_info(ctx, instance,
-                                 preserved={taken_id} if preserve else ())
-        return next(vif for vif in vifs if vif["id"] == taken_id)
+        port, preserve = self._take_port(ctx, admin, instance, request, None)
+        [vif] = self._vifs(admin, [port],
+                           preserved={port["id"]} if preserve else (),
+                           fresh=() if preserve else {port["id"]})
+        return vif
 
     def deallocate_port(self, ctx, instance, vif):
         self._give_back(ctx.elevated(), [(vif["id"],
@@ -205,32 +217,125 @@ class ServerPorts:
                 self.neutron.update_port(admin, port["id"],
                                          {BINDING_HOST: host})
 
+    # Live migration with multiple port bindings ---------------------------------
+
+    def bind_ports_on_destination(self, ctx, instance, host):
+        """Before a live migration (Nova's conductor
+        _bind_ports_on_destination): an INACTIVE binding of each of the
+        server's ports on host, with the vnic type and profile the port
+        has. False (nothing done) when the network service has no
+        binding-extended."""
+        admin = ctx.elevated()
+        if not self.neutron.has_extension(admin, BINDING_EXTENDED):
+            return False
+        made = []
+        try:
+            for port in self.neutron.list_ports(admin,
+                                                device_id=instance.uuid):
+                if port.get(BINDING_HOST) == host:
+                    continue
+                self._create_binding(admin, port, host)
+                made.append(port["id"])
+        except Exception:
+            for port_id in made:
+                self._delete_binding_quietly(admin, port_id, host)
+            raise
+        return True
+
+    def _create_binding(self, admin, port, host):
+        binding = {"host": host,
+                   "vnic_type": port.get("binding:vnic_type") or "normal",
+                   "profile": port.get("binding:profile") or {}}
+        try:
+            self.neutron.create_port_binding(admin, port["id"], binding)
+        except exception.NetworkServiceConflict as exc:
+            if exc.neutron_type != "PortBindingAlreadyExists":
+                raise
+            # Left by a migration that was not cleaned up: made anew.
+            self.neutron.delete_port_binding(admin, port["id"], host)
+            self.neutron.create_port_binding(admin, port["id"], binding)
+
+    def activate_bindings(self, ctx, instance, host, source):
+        """The guest has moved to host (Nova's migrate_instance_start):
+        its ports' bindings there become ACTIVE and the source's go. A
+        port without a binding on host (none was made: no
+        binding-extended) is left for the destination to rebind."""
+        admin = ctx.elevated()
+        if not self.neutron.has_extension(admin, BINDING_EXTENDED):
+            return
+        for port in self.neutron.list_ports(admin, device_id=instance.uuid):
+            if port.get(BINDING_HOST) != host:
+                try:
+                    self.neutron.activate_port_binding(admin, port["id"],
+                                                       host)
+                except exception.NetworkResourceNotFound:
+                    continue
+                except exception.NetworkServiceConflict as exc:
+                    if exc.neutron_type != "PortBindingAlreadyActive":
+                        raise
+            if source and source != host:
+                self._delete_binding_quietly(admin, port["id"], source)
+
+    def delete_bindings(self, ctx, instance, host):
+        """A live migration to host rolled back: the ports' INACTIVE
+        bindings there go (their ACTIVE ones, on the source, stay)."""
+        admin = ctx.elevated()
+        if not self.neutron.has_extension(admin, BINDING_EXTENDED):
+            return
+        for port in self.neutron.list_ports(admin, device_id=instance.uuid):
+            if port.get(BINDING_HOST) != host:
+                self._delete_binding_quietly(admin, port["id"], host)
+
+    def _delete_binding_quietly(self, admin, port_id, host):
+        try:
+            self.neutron.delete_port_binding(admin, port_id, host)
+        except exception.NetworkResourceNotFound:
+            pass
+        except Exception:  # noqa: BLE001 - cleanup after a move
+            LOG.exception("Could not delete the binding of port %s on %s",
+                          port_id, host)
+
     # Network info ---------------------------------------------------------------
 
     def network_info(self, ctx, instance, preserved=()):
         """Nova's VIFs of the server's ports, in the order they were made
         (the info cache); preserved: ids of ports the user made."""
         admin = ctx.elevated()
-        ports = self.neutron.list_ports(admin, device_id=instance.uuid)
-        ports.sort(key=lambda port: (port.get("created_at") or "",
-                                     port["id"]))
-        networks, subnets = {}, {}
-        vifs = []
+        return self._vifs(admin, self.neutron.list_ports(
+            admin, device_id=instance.uuid), preserved)
+
+    def _vifs(self, admin, ports, preserved=(), fresh=()):
+        """The VIFs of these ports, with their networks, subnets and
+        floating IPs read in one request each whatever the number of
+        ports; fresh: ids of ports just made here, that no floating IP
+        can have been given yet (the next heal of the cache would show
+        one)."""
+        if not ports:
+            return []
+        ports = sorted(ports, key=lambda port: (port.get("created_at") or "",
+                                                port["id"]))
+        network_ids = sorted({port["network_id"] for port in ports})
+        networks = {network["id"]: network for network in
+                    self.neutron.list_networks(admin, id=network_ids)}
+        subnets = {subnet["id"]: subnet for subnet in
+                   self.neutron.list_subnets(admin, network_id=network_ids)}
+        floating = {}
         # Floating IPs come with the router extension (l3).
-        routed = bool(ports) and self.neutron.has_extension(admin, "router")
+        asked = [port["id"] for port in ports if port["id"] not in fresh]
+        if asked and self.neutron.has_extension(admin, "router"):
+            for floating_ip in self.neutron.list_floating_ips(
+                    admin, port_id=asked):
+                floating.setdefault(floating_ip["port_id"],
+                                    []).append(floating_ip)
+        vifs = []
         for port in ports:
-            network_id = port["network_id"]
-            if network_id not in networks:
-                networks[network_id] = self.neutron.show_network(
-                    admin, network_id)
-                for subnet in self.neutron.list_subnets(
-                        admin, network_id=network_id):
-                    subnets[subnet["id"]] = subnet
-            floating = (self.neutron.list_floating_ips(admin,
-                                                       port_id=port["id"])
-                        if routed else [])
+            network = networks.get(port["network_id"])
+            if network is None:
+                raise exception.NetworkResourceNotFound(
+                    reason="Network %s could not be found."
+                    % port["network_id"])
             vifs.append(model.vif_from_port(
-                port, networks[network_id], subnets, floating,
+                port, network, subnets, floating.get(port["id"], []),
                 default_bridge=self.conf.neutron.ovs_bridge,
                 preserve_on_delete=port["id"] in preserved))
         return vifs

@@ -64,9 +64,10 @@ def create_port_binding(req, port_id):
 
 
 def activate_port_binding(req, port_id, host):
+    """The binding activated, bare (a member action's answer, as
+    Neutron's)."""
     _port(req, port_id, "activate")
-    return wsgi.json_response(req, {"binding": _store(req).activate(
-        port_id, host)})
+    return wsgi.json_response(req, _store(req).activate(port_id, host))
 
 
 def delete_port_binding(req, port_id, host):

@@ -5,7 +5,7 @@ goes.
 """
 import json
 
-from stratus.compute.tasks.common import LOG
+from stratus.compute.tasks.common import LOG, TaskState, VMState
 from stratus import exception
 from stratus.virt import driver as virt_driver
 
@@ -105,6 +105,35 @@ class InterfacesMixin:
                       virt_driver.NetworkInjection,
                       lambda: self.driver.inject_network_info(
                           instance, self._network_info(instance)))
+
+    def heal_instance_info_cache(self, ctx):
+        """Nova's _heal_instance_info_cache: one server of this host per
+        run, in turn (by uuid), has its network info read again from the
+        network service and saved when it changed (a floating IP
+        associated, a port deleted through the network API). Servers
+        being built, deleted, moved or otherwise worked on wait for a
+        later run."""
+        if not self._ports_follow_server():
+            return
+        instances = sorted(
+            (instance for instance in
+             self.conductor.instances_on_host(ctx, self.host)
+             if instance.vm_state != VMState.BUILDING
+             and instance.task_state != TaskState.DELETING
+             and instance.uuid not in self._moving
+             and not self._locks.held(instance.uuid)),
+            key=lambda instance: instance.uuid)
+        if not instances:
+            return
+        following = [instance for instance in instances
+                     if instance.uuid > (self._last_healed or "")]
+        instance = (following or instances)[0]
+        self._last_healed = instance.uuid
+        try:
+            self._refresh_network_info(ctx, instance)
+        except Exception:  # noqa: BLE001 - the next run tries another
+            LOG.exception("Could not heal the network info cache of "
+                          "instance %s", instance.uuid)
 
     def _ports_follow_server(self):
         """Whether the server's ports are the network service's (they move

@@ -25,6 +25,11 @@ class LiveMigrateMixin:
     def pre_live_migration(self, ctx, instance, migration, block_migration):
         def prepare():
             self._moving.add(instance.uuid)
+            if self._ports_follow_server():
+                # Multiple port bindings: an INACTIVE one here for each
+                # port (Nova's conductor makes them before this step).
+                self.network.bind_ports_on_destination(ctx, instance,
+                                                       self.host)
             self.driver.pre_live_migration(ctx, instance, block_migration,
                                            self._network_info(instance))
         self._move_step(ctx, instance, migration,
@@ -60,7 +65,22 @@ class LiveMigrateMixin:
         except Exception:
             self._moving.discard(instance.uuid)
             raise
+        self._activate_destination_bindings(ctx, instance, migration)
         self._left(instance, migration.dest_compute)
+
+    def _activate_destination_bindings(self, ctx, instance, migration):
+        """Right after the guest moved (Nova's migrate_instance_start):
+        its ports' bindings on the destination become ACTIVE and this
+        host's go. On a failure the destination's post step rebinds the
+        ports (binding:host_id) as it does without binding-extended."""
+        if not self._ports_follow_server():
+            return
+        try:
+            self.network.activate_bindings(ctx, instance,
+                                           migration.dest_compute, self.host)
+        except Exception:  # noqa: BLE001 - the destination rebinds them
+            LOG.exception("Could not activate the port bindings of %s on %s",
+                          instance.uuid, migration.dest_compute)
 
     def post_live_migration_at_destination(self, ctx, instance, migration,
                                            power_state):
@@ -85,12 +105,17 @@ class LiveMigrateMixin:
 
     def rollback_live_migration_at_destination(self, ctx, instance,
                                                migration):
+        def roll_back():
+            try:
+                self.driver.rollback_live_migration_at_destination(
+                    ctx, instance, self._network_info(instance))
+            finally:
+                if self._ports_follow_server():
+                    # The ports stay bound (ACTIVE) to the source only.
+                    self.network.delete_bindings(ctx, instance, self.host)
         self._move_step(ctx, instance, migration,
                         "compute_rollback_live_migration_at_destination",
-                        lambda: self.driver
-                        .rollback_live_migration_at_destination(
-                            ctx, instance, self._network_info(instance)),
-                        capability=virt_driver.LiveMigratable)
+                        roll_back, capability=virt_driver.LiveMigratable)
         self._moving.discard(instance.uuid)
 
     def live_migration_force_complete(self, ctx, instance, migration=None):

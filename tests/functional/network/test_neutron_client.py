@@ -196,3 +196,140 @@ def test_unreachable_network_service(conf):
     with pytest.raises(exception.NetworkServiceUnavailable) as raised:
         client.list_networks(ALICE)
     assert raised.value.code == 503
+
+
+# Nova's calls on ports, security groups and floating IPs. The hosts are
+# the two that Neutron's own `test` mechanism driver binds without an
+# agent (tests/functional/network/test_real_neutron.py runs these checks
+# against a real neutron-server too); the built-in service binds any.
+HOST = "host-bridge-filter"
+OTHER_HOST = "host-ovs-no_filter"
+
+
+def _subnet(client, ctx, network, cidr):
+    return client._call(ctx, "POST", "/v2.0/subnets", "subnet", body={
+        "subnet": {"network_id": network["id"], "cidr": cidr,
+                   "ip_version": 4}}, ok=(201,))["subnet"]
+
+
+def _bound_port(client, network, device_id="server-1"):
+    """A port ALICE made on her network, taken by a server on HOST as
+    Nova's compute takes it: the binding with her context elevated (an
+    administrator's call: over HTTP, see NeutronAPI._as_admin)."""
+    port = client.create_port(ALICE, {"network_id": network["id"],
+                                      "project_id": "project-a",
+                                      "admin_state_up": True})
+    return client.update_port(ALICE.elevated(), port["id"], {
+        "device_id": device_id, "device_owner": "compute:nova",
+        "binding:host_id": HOST})
+
+
+def test_ports_are_made_bound_found_and_deleted(network_api, seeded):
+    client, _ = network_api
+    subnet = _subnet(client, ALICE, seeded["private-a"], "10.1.0.0/24")
+    port = _bound_port(client, seeded["private-a"])
+    assert port["binding:host_id"] == HOST
+    assert port["binding:vif_type"] == "bridge"
+    assert port["device_owner"] == "compute:nova"
+    [fixed] = port["fixed_ips"]
+    assert fixed["subnet_id"] == subnet["id"]
+    assert client.list_ports(ADMIN, device_id="server-1") == [port]
+    assert client.show_port(ALICE, port["id"])["id"] == port["id"]
+    assert client.list_subnets(ALICE, network_id=[
+        seeded["private-a"]["id"]]) == [subnet]
+    # Bob neither sees it nor binds it.
+    assert client.list_ports(BOB, device_id="server-1") == []
+    with pytest.raises((exception.NetworkResourceNotFound,
+                        exception.NetworkServiceForbidden)):
+        client.update_port(BOB, port["id"], {"binding:host_id": OTHER_HOST})
+    # The address is taken: a second port may not have it.
+    with pytest.raises(exception.NetworkServiceConflict) as raised:
+        client.create_port(ALICE, {"network_id": seeded["private-a"]["id"],
+                                   "fixed_ips": [{"ip_address":
+                                                  fixed["ip_address"]}]})
+    assert raised.value.neutron_type in ("IpAddressInUse",
+                                         "IpAddressAlreadyAllocated")
+    client.delete_port(ADMIN.elevated(), port["id"])
+    with pytest.raises(exception.NetworkResourceNotFound) as raised:
+        client.show_port(ALICE, port["id"])
+    assert raised.value.neutron_type == "PortNotFound"
+
+
+def _bindings(client, port_id):
+    return sorted((binding["host"], binding["status"]) for binding in
+                  client._call(ADMIN, "GET", "/v2.0/ports/%s/bindings"
+                               % port_id, "binding")["bindings"])
+
+
+def test_a_second_binding_is_activated_and_the_first_deleted(network_api,
+                                                             seeded):
+    """binding-extended, as Nova live-migrates."""
+    client, _ = network_api
+    assert client.has_extension(ADMIN, "binding-extended")
+    _subnet(client, ALICE, seeded["private-a"], "10.1.0.0/24")
+    port = _bound_port(client, seeded["private-a"])
+    admin = ADMIN.elevated()
+    binding = client.create_port_binding(admin, port["id"], {
+        "host": OTHER_HOST, "vnic_type": "normal", "profile": {}})
+    assert (binding["host"], binding["status"]) == (OTHER_HOST, "INACTIVE")
+    assert binding["vif_type"] not in ("unbound", "binding_failed")
+    assert _bindings(client, port["id"]) == sorted([
+        (HOST, "ACTIVE"), (OTHER_HOST, "INACTIVE")])
+    with pytest.raises(exception.NetworkServiceConflict) as raised:
+        client.create_port_binding(admin, port["id"], {"host": OTHER_HOST})
+    assert raised.value.neutron_type == "PortBindingAlreadyExists"
+    # Neutron answers the binding bare (a member action).
+    activated = client._call(admin, "PUT", "/v2.0/ports/%s/bindings/%s/"
+                             "activate" % (port["id"], OTHER_HOST),
+                             "binding")
+    assert (activated["host"], activated["status"]) == (OTHER_HOST,
+                                                        "ACTIVE")
+    with pytest.raises(exception.NetworkServiceConflict) as raised:
+        client.activate_port_binding(admin, port["id"], OTHER_HOST)
+    assert raised.value.neutron_type == "PortBindingAlreadyActive"
+    assert client.show_port(admin, port["id"])["binding:host_id"] == (
+        OTHER_HOST)
+    client.delete_port_binding(admin, port["id"], HOST)
+    assert _bindings(client, port["id"]) == [(OTHER_HOST, "ACTIVE")]
+    with pytest.raises(exception.NetworkResourceNotFound) as raised:
+        client.delete_port_binding(admin, port["id"], HOST)
+    assert raised.value.neutron_type == "PortBindingNotFound"
+
+
+def test_security_groups_of_a_project(network_api, seeded):
+    client, _ = network_api
+    made = client._call(ALICE, "POST", "/v2.0/security-groups",
+                        "security_group", body={"security_group": {
+                            "name": "web"}}, ok=(201,))["security_group"]
+    names = sorted(group["name"] for group in client.list_security_groups(
+        ALICE, project_id="project-a"))
+    assert names == ["default", "web"]
+    assert [group["id"] for group in client.list_security_groups(
+        ALICE, name="web")] == [made["id"]]
+    assert client.list_security_groups(BOB, name="web") == []
+
+
+def test_floating_ips_of_ports(network_api, seeded):
+    client, _ = network_api
+    public = seeded["public"]
+    _subnet(client, ADMIN, public, "172.24.4.0/24")
+    private = _subnet(client, ALICE, seeded["private-a"], "10.1.0.0/24")
+    router = client._call(ALICE, "POST", "/v2.0/routers", "router", body={
+        "router": {"name": "router", "external_gateway_info": {
+            "network_id": public["id"]}}}, ok=(201,))["router"]
+    client._call(ALICE, "PUT", "/v2.0/routers/%s/add_router_interface"
+                 % router["id"], "router", body={"subnet_id": private["id"]})
+    ports = [_bound_port(client, seeded["private-a"], "server-%d" % i)
+             for i in range(2)]
+    floating = client._call(ALICE, "POST", "/v2.0/floatingips",
+                            "floatingip", body={"floatingip": {
+                                "floating_network_id": public["id"],
+                                "port_id": ports[0]["id"]}},
+                            ok=(201,))["floatingip"]
+    assert floating["floating_ip_address"].startswith("172.24.4.")
+    found = client.list_floating_ips(ADMIN, port_id=[
+        port["id"] for port in ports])
+    assert [(fip["id"], fip["port_id"]) for fip in found] == [
+        (floating["id"], ports[0]["id"])]
+    assert client.list_floating_ips(ALICE, port_id=ports[1]["id"]) == []
+    assert client.has_extension(ALICE, "router")

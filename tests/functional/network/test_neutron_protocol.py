@@ -91,17 +91,19 @@ def test_port_calls_are_nova_shaped():
     assert stub.requests[-1][0:2] == ("DELETE", "/v2.0/ports/p1")
 
 
-@pytest.mark.parametrize("call, collection", [
-    ("list_subnets", "subnets"), ("list_security_groups", "security_groups"),
-    ("list_floating_ips", "floatingips"), ("list_networks", "networks")])
-def test_lists_and_their_filters(call, collection):
+@pytest.mark.parametrize("call, collection, url_name", [
+    ("list_subnets", "subnets", "subnets"),
+    # Neutron's URL has a hyphen, its body an underscore.
+    ("list_security_groups", "security_groups", "security-groups"),
+    ("list_floating_ips", "floatingips", "floatingips"),
+    ("list_networks", "networks", "networks")])
+def test_lists_and_their_filters(call, collection, url_name):
     stub = StubNeutron(200, {collection: [{"id": "x"}]})
     client = neutron.NeutronAPI(direct_app=stub)
     assert getattr(client, call)(CTX, project_id="project-a",
                                  shared=False) == [{"id": "x"}]
-    # Neutron's URLs spell security_groups security-groups.
-    assert stub.requests[-1][1:3] == ("/v2.0/" + collection.replace(
-        "_", "-"), {"project_id": ["project-a"], "shared": ["false"]})
+    assert stub.requests[-1][1:3] == ("/v2.0/" + url_name, {
+        "project_id": ["project-a"], "shared": ["false"]})
 
 
 def test_lists_follow_next_links_unless_limited():
@@ -197,6 +199,32 @@ def test_a_call_without_a_token_is_the_service_users(served):
     assert stub.requests[-1][3]["X-Auth-Token"] == "service-token"
     client.list_networks(CTX)
     assert stub.requests[-1][3]["X-Auth-Token"] == "alice-token"
+
+
+@pytest.mark.parametrize("identity, token", [
+    ("service", "service-token"), ("noauth", "admin:project-a"),
+    (None, "alice-token")])
+def test_an_elevated_context_speaks_as_an_administrator(served, identity,
+                                                        token):
+    """The binding calls (the caller's context elevated) go as Nova's
+    admin client: the service user, or noauth's administrator; the
+    caller's own calls keep the caller's token."""
+    stub = StubNeutron(200, {"port": {"id": "p"}})
+    transport = rest_transport.HTTPTransport(
+        [served(stub)], neutron._unavailable, service_session=FakeSession())
+    client = neutron.NeutronAPI(transport, admin_identity=identity)
+    client.update_port(CTX.elevated(), "p", {"binding:host_id": "h"})
+    assert stub.requests[-1][3]["X-Auth-Token"] == token
+    client.update_port(CTX, "p", {"name": "n"})
+    assert stub.requests[-1][3]["X-Auth-Token"] == "alice-token"
+
+
+def test_the_admin_identity_follows_the_configuration(conf):
+    conf.set_override("endpoint_override", "http://127.0.0.1:9",
+                      group="neutron")
+    assert neutron.NeutronAPI.from_conf(conf).admin_identity == "noauth"
+    conf.set_override("auth_strategy", "keystone", group="api")
+    assert neutron.NeutronAPI.from_conf(conf).admin_identity is None
 
 
 def _keystone_conf(conf):
