@@ -105,6 +105,11 @@ def _error(reply, resource, detail=None):
     return error
 
 
+def _url_name(collection):
+    """A collection's name in URLs (security_groups: security-groups)."""
+    return collection.replace("_", "-")
+
+
 def _path(collection, resource_id=None, query=None):
     path = "%s/%s" % (_PREFIX, collection)
     if resource_id is not None:
@@ -207,7 +212,7 @@ class NeutronAPI:
     def _list(self, ctx, collection, resource, filters):
         query = [(name, _query_value(value))
                  for name, value in filters.items() if value is not None]
-        path = _path(collection, query=query)
+        path = _path(_url_name(collection), query=query)
         found = []
         while path:
             page = self._call(ctx, "GET", path, resource)
@@ -223,7 +228,8 @@ class NeutronAPI:
 
     def _show(self, ctx, collection, resource, resource_id, fields):
         query = [("fields", list(fields))] if fields else None
-        return self._call(ctx, "GET", _path(collection, resource_id, query),
+        return self._call(ctx, "GET", _path(_url_name(collection),
+                                            resource_id, query),
                           resource)[resource]
 
     # Networks -------------------------------------------------------------
