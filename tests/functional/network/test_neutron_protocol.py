@@ -99,8 +99,9 @@ def test_lists_and_their_filters(call, collection):
     client = neutron.NeutronAPI(direct_app=stub)
     assert getattr(client, call)(CTX, project_id="project-a",
                                  shared=False) == [{"id": "x"}]
-    assert stub.requests[-1][1:3] == ("/v2.0/" + collection, {
-        "project_id": ["project-a"], "shared": ["false"]})
+    # Neutron's URLs spell security_groups security-groups.
+    assert stub.requests[-1][1:3] == ("/v2.0/" + collection.replace(
+        "_", "-"), {"project_id": ["project-a"], "shared": ["false"]})
 
 
 def test_lists_follow_next_links_unless_limited():
