@@ -42,8 +42,6 @@ Versions (bump the minor version for every change, add a line here):
   (the host's RPC server of its own for events), so that an event
   reaches a host whose workers all wait for events (builds waiting for
   network-vif-plugged); sent on ``compute`` to older computes
-* 1.10 - attach_interface takes port_id (a port of the network service
-  the server takes) and fixed_ip (the address of its new port)
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -56,7 +54,7 @@ from stratus import exception
 
 LOG = logging.getLogger(__name__)
 
-VERSION = "1.10"
+VERSION = "1.9"
 TOPIC = "compute"
 EVENTS_TOPIC = "compute_events"
 
@@ -233,16 +231,12 @@ class ComputeAPI:
         except oslo_messaging.MessagingTimeout:
             raise ComputeServiceUnavailable(host=instance.host)
 
-    def attach_interface(self, ctx, instance, network_id=None,
-                         **port_or_address):
+    def attach_interface(self, ctx, instance, network_id=None):
         """Plug a new port on network_id (None: the host's network) into
-        the guest, or (1.10) the port port_id, or a new port with the
-        address fixed_ip; the new VIF (network_info entry)."""
-        version = "1.10" if port_or_address else "1.2"
-        self.check_can_send_actions(version)
-        return self._client(instance.host, version).call(
+        the guest; the new VIF (network_info entry)."""
+        return self._client(instance.host, "1.2").call(
             ctx, "attach_interface", instance=instance,
-            network_id=network_id, **port_or_address)
+            network_id=network_id)
 
     def detach_interface(self, ctx, instance, port_id):
         self._client(instance.host, "1.2").call(

@@ -102,39 +102,17 @@ def create_interface(req, server_id):
         raise errors.bad_request("Must not input both network_id and "
                                  "port_id")
     _check_changeable(req, instance, "attach_interface")
-    network_api = req.app.compute_api.network_api
-    port_id = attachment.get("port_id")
-    fixed_ips = attachment.get("fixed_ips") or []
-    if network_api is None:
-        if port_id:
-            # The built-in provider has no ports but those of servers.
-            raise exception.AttachPortNotFound(port_id=port_id)
-        if fixed_ips:
-            raise errors.bad_request("Requesting a fixed IP address is "
-                                     "not supported by the built-in "
-                                     "network provider")
-    elif port_id:
-        _check_free_port(req, network_api, port_id)
-    extra = {}
-    if port_id:
-        extra["port_id"] = port_id
-    if fixed_ips:
-        extra["fixed_ip"] = fixed_ips[0]["ip_address"]
+    if attachment.get("port_id"):
+        # The built-in provider has no ports but those of servers.
+        raise exception.AttachPortNotFound(port_id=attachment["port_id"])
+    if attachment.get("fixed_ips"):
+        raise errors.bad_request("Requesting a fixed IP address is not "
+                                 "supported by the built-in network "
+                                 "provider")
     vif = req.app.compute_api.compute_rpcapi.attach_interface(
-        req.context, instance, network_id=attachment.get("net_id"), **extra)
+        req.context, instance, network_id=attachment.get("net_id"))
     return wsgi.json_response(req, {
         "interfaceAttachment": _with_tag(req, interface_view(vif), vif)})
-
-
-def _check_free_port(req, network_api, port_id):
-    """Nova's checks of a port to attach: the caller sees it (404) and no
-    device has it (409)."""
-    try:
-        port = network_api.show_port(req.context, port_id)
-    except exception.NetworkResourceNotFound:
-        raise exception.AttachPortNotFound(port_id=port_id) from None
-    if port.get("device_id"):
-        raise exception.PortInUse(port_id=port_id)
 
 
 def delete_interface(req, server_id, port_id):

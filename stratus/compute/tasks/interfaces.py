@@ -15,10 +15,7 @@ NO_NETWORKS = "none"
 class InterfacesMixin:
     """The compute manager's network interfaces."""
 
-    def attach_interface(self, ctx, instance, network_id=None,
-                         port_id=None, fixed_ip=None):
-        """port_id, fixed_ip: with the network service's ports only (the
-        compute API checks it)."""
+    def attach_interface(self, ctx, instance, network_id=None):
         with self._locks(instance.uuid):
             self._check_hotplug(instance, "attach_interface")
             vifs = self._network_info(instance)
@@ -28,11 +25,7 @@ class InterfacesMixin:
             if (network_id is not None and network_id not in known
                     and not self._ports_follow_server()):
                 raise exception.AttachNetworkNotFound(network_id=network_id)
-            if port_id or fixed_ip:
-                vif = self.network.allocate_port(
-                    ctx, instance, network_id, port_id=port_id,
-                    fixed_ip=fixed_ip)
-            elif self.network is not None:
+            if self.network is not None:
                 vif = self.network.allocate_port(ctx, instance, network_id)
             elif virt_driver.supports(self.driver,
                                       virt_driver.SimulatedNetworking):

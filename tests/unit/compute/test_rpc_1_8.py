@@ -48,9 +48,8 @@ def test_a_client_capped_at_1_7_sends_neither():
         raise AssertionError("a 1.7 cap let a 1.8 call through")
 
 
-def test_the_manager_is_the_newest_endpoint_and_serves_the_events_topic():
-    assert compute_manager.ComputeManager.target.version == \
-        compute_rpcapi.VERSION
+def test_the_manager_is_the_1_9_endpoint_and_serves_the_events_topic():
+    assert compute_manager.ComputeManager.target.version == "1.9"
     for method in ("get_instance_diagnostics", "external_instance_event"):
         assert callable(getattr(compute_manager.ComputeManager, method))
     manager = object.__new__(compute_manager.ComputeManager)
