@@ -23,8 +23,14 @@ def conf():
     """Stratus's options with [api] auth_strategy = noauth chosen
     explicitly: most tests speak as 'user:project' (the shipped default is
     keystone; tests/functional/api/test_safe_defaults.py checks it)."""
-    return stratus_conf.build_conf(overrides={("api", "auth_strategy"):
-                                              "noauth"})
+    return stratus_conf.build_conf(overrides={
+        ("api", "auth_strategy"): "noauth",
+        # The in-process clouds of the functional tests keep the fake
+        # driver's invented addresses and no network but "public" (the
+        # all-in-one's defaults, neutron ports and a shared "private",
+        # are the client tests': tests/client/conftest.py).
+        ("network", "provider"): "simulated",
+        ("neutron", "private_cidr"): ""})
 
 
 class CloudDatabases:

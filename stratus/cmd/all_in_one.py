@@ -215,6 +215,12 @@ class Cloud:
             from stratus.cmd import services
             self.apps["network"] = services.network_listener(
                 self.conf, self.databases, validator, self.dataplane)[1]
+            from stratus.api.network import app as network_app
+            if isinstance(self.apps["network"], network_app.NetworkApp):
+                # Its events for servers go to this process's compute app
+                # (keystone mode: over HTTP, as the service user).
+                self.apps["network"].compute_app = (
+                    lambda: self._compute_in_process)
         if self.serves_metadata():
             from stratus.api.metadata import app as metadata_app
             self.apps["metadata"] = metadata_app.make_app(

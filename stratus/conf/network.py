@@ -9,7 +9,7 @@ NETWORK_OPTS = [
                     "builtin: a host-local Linux bridge with dnsmasq (real "
                     "guests). simulated: addresses the driver invents (the "
                     "fake driver). auto: builtin with the libvirt driver, "
-                    "simulated otherwise."),
+                    "neutron otherwise."),
     cfg.BoolOpt("report_plugged_ports", default=True,
                 help="With provider neutron, this compute is the built-in "
                      "network service's agent: it reports the ports its "

@@ -33,6 +33,13 @@ L3_OPTS = [
                     "(router:external, is_default: routers' gateways and "
                     "floating IPs take their addresses from it), as "
                     "DevStack's; empty: no such network."),
+    cfg.StrOpt("private_cidr", default="10.0.0.0/24",
+               help="Subnet of the shared network ``private`` the "
+                    "built-in network service makes with ``public`` at "
+                    "its first bootstrap, with the router ``router1`` "
+                    "joining it to ``public``: every project boots on it "
+                    "without naming a network (as DevStack's private "
+                    "network); empty: no such network."),
     cfg.StrOpt("auto_allocate_cidr", default="10.0.0.0/8",
                help="Range the subnets of auto-allocated topologies are "
                     "taken from (Neutron takes them from the default "

@@ -29,9 +29,13 @@ The neutron provider has ``bind_ports(ctx, instance, host)`` and
 
 
 def provider_name(conf):
+    """auto: builtin with the libvirt driver (its guests need traffic the
+    network service's ports do not carry yet), else neutron: every cloud
+    has a network service, the built-in one unless [neutron] names
+    another."""
     provider = conf.network.provider
     if provider == "auto":
-        return "builtin" if conf.compute_driver == "libvirt" else "simulated"
+        return "builtin" if conf.compute_driver == "libvirt" else "neutron"
     return provider
 
 

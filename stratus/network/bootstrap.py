@@ -2,7 +2,9 @@
 (idempotent): the cloud's default external network ``public``, owned by
 the admin project, with the subnet ``[neutron] public_cidr`` (as
 DevStack's), for routers' gateways, floating IPs and auto-allocated
-topologies. Only the database side: no traffic leaves the machine
+topologies; and with it, once, the shared network ``private`` (``[neutron]
+private_cidr``) joined to it by the router ``router1``, which servers
+boot on when they name no network. Only the database side: no traffic leaves the machine
 (docs/networking.md)."""
 from stratus.network.store import topology
 
@@ -30,4 +32,5 @@ def ensure_public_network(conf, databases):
     if not conf.neutron.public_cidr:
         return
     topology.ensure_public_network(databases, conf.neutron.public_cidr,
-                                   _admin_project_id(conf, databases))
+                                   _admin_project_id(conf, databases),
+                                   private_cidr=conf.neutron.private_cidr)

@@ -48,6 +48,11 @@ def cloud_layout():
 def http_cloud(conf, sqlite_databases, tmp_path, cloud_layout):
     from tests.conftest import _CLOUD_DBS
     urls = _CLOUD_DBS["sqlite"].urls
+    # The all-in-one's own network defaults (tests/conftest.py's conf
+    # pins the functional tests' simpler ones): servers get ports of the
+    # built-in network service, and a shared network "private".
+    conf.clear_override("provider", group="network")
+    conf.clear_override("private_cidr", group="neutron")
     running = cloud_harness.start_cloud(conf, urls, tmp_path, serve_http=True,
                                         auth="builtin", **cloud_layout)
     path = os.path.join(str(tmp_path), "clouds.yaml")

@@ -1,9 +1,12 @@
 """The built-in network service's WSGI application: the Neutron v2.0 API
 for what Nova and the clients use (see docs/networking.md)."""
+import functools
+
 from stratus.api import auth
 from stratus.api import errors
 from stratus.api import wsgi
 from stratus.api.network import routes
+from stratus.api.network import server_events
 from stratus.network import exception as net_exception
 from stratus.network.store import quotas
 from stratus.policies import network_service
@@ -68,6 +71,7 @@ class NetworkApp(wsgi.Application):
         if template in routes.PUBLIC:
             return
         req.context = self.authenticator.authenticate(req, self.databases)
+        server_events.before(self, req)
 
     def finish(self, req, response):
         response.headers["x-openstack-request-id"] = req.environ.get(
@@ -75,6 +79,18 @@ class NetworkApp(wsgi.Application):
         if (self.dataplane is not None and response.status_int < 300
                 and req.method in ("POST", "PUT", "DELETE")):
             self.dataplane.request_sync()
+        server_events.after(self, req, response)
+
+    # The compute app of this process (a callable that returns it), set
+    # by the all-in-one; None: the compute API is reached over HTTP.
+    compute_app = None
+
+    @functools.cached_property
+    def compute_notifier(self):
+        """Sends the compute API external events (server_events.py)."""
+        from stratus.network import compute_notifier
+        return compute_notifier.ComputeNotifier.from_conf(
+            self.conf, in_process_app=self.compute_app)
 
     def error_response(self, req, exc):
         status, message = errors.status_and_message(

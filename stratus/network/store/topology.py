@@ -37,6 +37,11 @@ PUBLIC_SUBNET_NAME = "public-subnet"
 # so that two processes bootstrapping at once make it once.
 PUBLIC_NETWORK_ID = str(uuid.uuid5(uuid.UUID(
     "0f5fe4a4-0a8c-4d63-9d8e-3d1f1c0b5a21"), PUBLIC_NAME))
+PRIVATE_NAME = "private"
+PRIVATE_SUBNET_NAME = "private-subnet"
+PRIVATE_ROUTER_NAME = "router1"
+PRIVATE_NETWORK_ID = str(uuid.uuid5(uuid.UUID(
+    "0f5fe4a4-0a8c-4d63-9d8e-3d1f1c0b5a21"), PRIVATE_NAME))
 AUTO_NETWORK_NAME = "auto_allocated_network"
 AUTO_SUBNET_NAME = "auto_allocated_subnet_v4"
 AUTO_ROUTER_NAME = "auto_allocated_router"
@@ -61,24 +66,50 @@ def add_subnet(session, network_id, project_id, cidr, name):
     return row
 
 
-def ensure_public_network(databases, cidr, project_id):
+def ensure_public_network(databases, cidr, project_id, private_cidr=None):
     """The default external network ``public`` with its subnet, unless a
-    default external network exists (idempotent)."""
+    default external network exists (idempotent). With private_cidr, in
+    the same transaction, the shared network ``private`` with that subnet
+    and the router ``router1`` joining it to ``public``: made once, with
+    ``public``, so that an operator who deletes them keeps them
+    deleted."""
     try:
         with databases.api.writer() as session:
             if (_default_external(session) is not None
                     or session.get(models.Network, PUBLIC_NETWORK_ID)):
                 return
-            session.add(models.Network(
+            public = models.Network(
                 id=PUBLIC_NETWORK_ID, project_id=project_id,
                 name=PUBLIC_NAME, external=True, is_default=True,
                 shared=False, network_type="flat",
-                physical_network=PUBLIC_NAME, tags=[]))
+                physical_network=PUBLIC_NAME, tags=[])
+            session.add(public)
             session.flush()
             add_subnet(session, PUBLIC_NETWORK_ID, project_id, cidr,
                        PUBLIC_SUBNET_NAME)
+            if private_cidr:
+                _add_private_network(session, public, private_cidr,
+                                     project_id)
     except sa_exc.IntegrityError:
         pass    # another process made it at the same time
+
+
+def _add_private_network(session, public, cidr, project_id):
+    """The shared network ``private``, its subnet and ``router1`` (the
+    project's, gateway on public, an interface on the subnet), as
+    DevStack makes them."""
+    session.add(models.Network(
+        id=PRIVATE_NETWORK_ID, project_id=project_id, name=PRIVATE_NAME,
+        shared=True, tags=[]))
+    session.flush()
+    subnet = add_subnet(session, PRIVATE_NETWORK_ID, project_id, cidr,
+                        PRIVATE_SUBNET_NAME)
+    router = models.Router(id=common.new_id(), project_id=project_id,
+                           name=PRIVATE_ROUTER_NAME, routes=[], tags=[])
+    session.add(router)
+    session.flush()
+    routers.set_gateway(session, router, {"network_id": public.id})
+    routers.attach_subnet(session, router, subnet)
 
 
 def _default_external(session):
