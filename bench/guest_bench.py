@@ -72,6 +72,9 @@ def host_conf(instances_path, domain_prefix, bridge, cidr, overrides=None):
         ("libvirt", "virt_type"): "qemu",
         ("libvirt", "instances_path"): instances_path,
         ("libvirt", "domain_prefix"): domain_prefix,
+        # A bridge of the bench's own (guest_network_bench.py times the
+        # network service's dataplane).
+        ("network", "provider"): "builtin",
         ("network", "bridge"): bridge,
         ("network", "cidr"): cidr,
         ("network", "state_dir"): "/var/lib/stratus/bench-network",

@@ -8,8 +8,9 @@ NETWORK_OPTS = [
                     "Neutron or the built-in one ([neutron] options). "
                     "builtin: a host-local Linux bridge with dnsmasq (real "
                     "guests). simulated: addresses the driver invents (the "
-                    "fake driver). auto: builtin with the libvirt driver, "
-                    "neutron otherwise."),
+                    "fake driver). auto: neutron (with the libvirt driver "
+                    "the built-in service's dataplane, [dataplane], makes "
+                    "its networks real on this host)."),
     cfg.BoolOpt("report_plugged_ports", default=True,
                 help="With provider neutron, this compute is the built-in "
                      "network service's agent: it reports the ports its "

@@ -29,14 +29,11 @@ The neutron provider has ``bind_ports(ctx, instance, host)`` and
 
 
 def provider_name(conf):
-    """auto: builtin with the libvirt driver (its guests need traffic the
-    network service's ports do not carry yet), else neutron: every cloud
-    has a network service, the built-in one unless [neutron] names
-    another."""
+    """auto: neutron. Every cloud has a network service, the built-in one
+    unless [neutron] names another; with the libvirt driver its dataplane
+    carries the guests' traffic (stratus/network/dataplane/)."""
     provider = conf.network.provider
-    if provider == "auto":
-        return "builtin" if conf.compute_driver == "libvirt" else "neutron"
-    return provider
+    return "neutron" if provider == "auto" else provider
 
 
 def load_network_api(conf, host, neutron=None):

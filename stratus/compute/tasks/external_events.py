@@ -81,6 +81,11 @@ class ExternalEventsMixin:
                 continue
             try:
                 self._external_event(ctx, instance, event)
+            except exception.InstanceNotFound:
+                # Deleted meanwhile (a floating IP let go as its server
+                # went): nothing left to refresh, as Nova shrugs it off.
+                LOG.debug("Event %s for instance %s, which is gone",
+                          event["name"], instance.uuid)
             except Exception:  # noqa: BLE001 - one event must not stop the rest
                 LOG.exception("Could not handle event %s for instance %s",
                               event["name"], instance.uuid)
