@@ -23,6 +23,7 @@ network is host-local (no uplink, the root namespace forwards nothing).
 """
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -174,6 +175,9 @@ def main():
     os.chmod(state_dir, 0o755)  # dnsmasq reads its hosts file as nobody
     with tempfile.TemporaryDirectory(prefix="stratus-guest-net-bench-") as data:
         cloud = start_cloud(data, state_dir)
+        # Cloud.stop() lets go of its dataplane without undoing it (guests
+        # outlive an all-in-one): the bench removes what it made.
+        dataplane = cloud.dataplane
         try:
             artifacts = tiny.build("/var/cache/stratus/tiny-bench")
             ctx = stratus_context.get_admin_context(cloud.databases)
@@ -204,8 +208,9 @@ def main():
                       results["all_in_one_rss_mb"]), flush=True)
         finally:
             cloud.stop()
-            if cloud.dataplane is not None:
-                cloud.dataplane.cleanup()
+            if dataplane is not None:
+                dataplane.cleanup()
+            shutil.rmtree(state_dir, ignore_errors=True)
     guest_bench.write_results(RESULTS, results)
     return 0
 
