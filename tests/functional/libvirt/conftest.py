@@ -169,9 +169,10 @@ def second_host_conf():
 class GuestCloud:
     """An all-in-one with compute_driver = libvirt, serving HTTP (the
     guests' metadata requests arrive over the bridge), and the tiny
-    images registered."""
+    images registered; cloud_options go to start_cloud (auth="builtin"
+    for the clients)."""
 
-    def __init__(self, tmp_dir, artifacts, overrides=None):
+    def __init__(self, tmp_dir, artifacts, overrides=None, **cloud_options):
         cloud_dbs = root_conftest._cloud_dbs("sqlite", str(tmp_dir))
         cloud_dbs.fresh()
         self.conf = _guest_conf()
@@ -179,7 +180,7 @@ class GuestCloud:
             self.conf.set_override(name, value, group=group)
         self.cloud = cloud_helpers.start_cloud(
             self.conf, cloud_dbs.urls, tmp_dir / "data", nodes=1,
-            serve_http=True)
+            serve_http=True, **cloud_options)
         self.api = cloud_helpers.StackClient(self.cloud.apps["compute"])
         self.manager = self.cloud.services[-1].manager
         self.driver = self.manager.driver
