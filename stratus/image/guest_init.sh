@@ -207,7 +207,7 @@ if [ -n "$ip" ] && [ -x /usr/sbin/dropbear ]; then
     chmod 700 /root /root/.ssh
     [ -n "$key" ] && echo "$key" > /root/.ssh/authorized_keys
     chmod 600 /root/.ssh/authorized_keys 2>/dev/null
-    dropbear -R -E -s -p 22 2>/var/log/dropbear.log \
+    /usr/sbin/dropbear -R -E -s -p 22 2>/var/log/dropbear.log \
         && echo "STRATUS-GUEST-SSH ready"
 fi
 

@@ -181,7 +181,8 @@ class GuestCloud:
         self.cloud = cloud_helpers.start_cloud(
             self.conf, cloud_dbs.urls, tmp_dir / "data", nodes=1,
             serve_http=True, **cloud_options)
-        self.api = cloud_helpers.StackClient(self.cloud.apps["compute"])
+        self.api = cloud_helpers.StackClient(self.cloud.apps["compute"],
+                                             self._admin_token(cloud_options))
         self.manager = self.cloud.services[-1].manager
         self.driver = self.manager.driver
         self.network = self.manager.network
@@ -190,6 +191,19 @@ class GuestCloud:
         self.flavor = self.api.post("/flavors", {"flavor": {
             "name": "guest.tiny", "ram": GUEST_MEMORY_MB, "vcpus": 1,
             "disk": 1}})["flavor"]["id"]
+
+    def _admin_token(self, cloud_options):
+        """The token the in-process APIs take: noauth's, or with the
+        built-in identity one issued to admin."""
+        if cloud_options.get("auth", "noauth") == "noauth":
+            return cloud_helpers.ADMIN
+        from keystoneauth1.identity import v3
+        from keystoneauth1 import session
+        return session.Session(auth=v3.Password(
+            auth_url=self.cloud.endpoint("identity") + "/v3",
+            username="admin", password=self.conf.identity.admin_password,
+            project_name="admin", user_domain_id="default",
+            project_domain_id="default")).get_token()
 
     def _image_api(self):
         from stratus.image import client as image_client

@@ -49,9 +49,9 @@ def ssh_cloud(libvirt_host, tmp_path_factory):
 def _server_ssh(cli, key, command):
     """`openstack server ssh` running command as root with key: its
     stdout (the CLI runs ssh in a shell and exits 0 whatever ssh does)."""
-    return cli.run("server", "ssh", SERVER, "--address-type", "public",
-                   "--", "-l", "root", "-i", key, *SSH_OPTIONS,
-                   command).stdout
+    # Options before the server: what follows it goes to ssh.
+    return cli.run("server", "ssh", "--address-type", "public", SERVER,
+                   "--", "-l", "root", "-i", key, *SSH_OPTIONS, command)
 
 
 def test_server_ssh_reaches_the_guest_through_its_floating_ip(
@@ -66,8 +66,10 @@ def test_server_ssh_reaches_the_guest_through_its_floating_ip(
             "--dst-port", "22", "--ingress", "ssh-sg")
     cli.run("security", "group", "rule", "create", "--protocol", "icmp",
             "--ingress", "ssh-sg")
-    router = cli.json("router", "show", "router1")
-    assert router["external_gateway_info"]["network_id"] == cli.json(
+    # router1 (the admin project's) joins the shared `private` to public.
+    admin = cli.as_cloud("stratus")
+    router = admin.json("router", "show", "router1")
+    assert router["external_gateway_info"]["network_id"] == admin.json(
         "network", "show", "public")["id"]
 
     server = cli.json("server", "create", "--image", "tiny", "--flavor",
@@ -87,12 +89,16 @@ def test_server_ssh_reaches_the_guest_through_its_floating_ip(
         # The floating IP shows in the server's addresses (what the CLI
         # picks with --address-type public), and its NAT takes a moment.
         deadline = time.monotonic() + 30
-        output = _server_ssh(cli, key, "hostname")
-        while output.strip() != hostname and time.monotonic() < deadline:
+        result = _server_ssh(cli, key, "hostname")
+        while (result.stdout.strip() != hostname
+               and time.monotonic() < deadline):
             time.sleep(1)
-            output = _server_ssh(cli, key, "hostname")
-        assert output.strip() == hostname
-        assert _server_ssh(cli, key, "id -u").strip() == "0"
+            result = _server_ssh(cli, key, "hostname")
+        assert result.stdout.strip() == hostname, (
+            result.stderr, traffic._host_pings(address),
+            cli.json("server", "show", SERVER)["addresses"],
+            env.console(server["id"]))
+        assert _server_ssh(cli, key, "id -u").stdout.strip() == "0"
         print("guest time to a command over ssh: %.1fs"
               % (time.monotonic() - started))
         assert time.monotonic() - started < 60
