@@ -2,7 +2,8 @@
 # Install what real guests need (QEMU, libvirt, dnsmasq, nftables, the
 # tools that build the tiny guest image, noVNC's web files for the noVNC
 # console proxy), fetch a Debian guest kernel
-# package, install libvirt-python into ./.venv and start virtlogd and
+# package (the tiny guest's dropbear packages are fetched when it is built),
+# install libvirt-python into ./.venv and start virtlogd and
 # libvirtd. Idempotent: when everything is there it only checks (about a
 # second). Needs root and Debian's packages; no systemd is assumed.
 #
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(qemu-system-x86 qemu-utils busybox-static cpio
           libvirt-daemon-system libvirt-clients libvirt-dev pkg-config
           dnsmasq-base dnsmasq-utils nftables genisoimage
-          dosfstools mtools syslinux syslinux-common
+          dosfstools mtools syslinux syslinux-common binutils
           novnc)
 KERNEL_DIR=${STRATUS_GUEST_KERNEL_DIR:-/var/cache/stratus/guest-kernel}
 LIBVIRT_PYTHON='libvirt-python>=9.0,<12'

@@ -6,8 +6,10 @@ export PATH=/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-mkdir -p /run /tmp /mnt/config
-# root's password is locked until the guest agent sets one.
+mkdir -p /run /tmp /mnt/config /dev/pts
+mount -t devpts devpts /dev/pts
+# root's password is locked until the guest agent sets one (dropbear
+# takes keys only: -s).
 echo "root:x:0:0:root:/root:/bin/sh" > /etc/passwd
 echo "root:*:20000:0:99999:7:::" > /etc/shadow
 chmod 600 /etc/shadow
@@ -130,6 +132,7 @@ fi
 if [ -n "$drive" ] && mount -t iso9660 -o ro "$drive" /mnt/config 2>/dev/null \
         && [ -f /mnt/config/openstack/latest/meta_data.json ]; then
     meta=/mnt/config/openstack/latest/meta_data.json
+    [ -n "$key" ] || key=$(first_public_key $meta)
     echo "STRATUS-GUEST-CONFIGDRIVE uuid=$(json_string uuid $meta) hostname=$(json_string hostname $meta) userdata=$(describe_user_data /mnt/config/openstack/latest/user_data)"
     admin_pass=$(json_string admin_pass $meta)
 fi
@@ -195,6 +198,17 @@ fi
 # root's password.
 if [ -n "$admin_pass" ] && set_password root "$admin_pass"; then
     report_password root "$admin_pass"
+fi
+
+# SSH for root with the first public key (the metadata's, else the
+# config drive's); dropbear makes its host keys on the first connection.
+if [ -n "$ip" ] && [ -x /usr/sbin/dropbear ]; then
+    mkdir -p /root/.ssh
+    chmod 700 /root /root/.ssh
+    [ -n "$key" ] && echo "$key" > /root/.ssh/authorized_keys
+    chmod 600 /root/.ssh/authorized_keys 2>/dev/null
+    /usr/sbin/dropbear -R -E -s -p 22 2>/var/log/dropbear.log \
+        && echo "STRATUS-GUEST-SSH ready"
 fi
 
 echo "STRATUS-GUEST-READY $host"

@@ -6,10 +6,12 @@ from Debian packages, registered in the image service.
 - ``vmlinux`` (the decompressed kernel: QEMU boots it through PVH, a few
   seconds faster under TCG than the bzImage) and ``vmlinuz``;
 - ``initrd.gz``: busybox-static, the virtio, SATA-cdrom, ISO9660 and
-  ACPI-button modules of the kernel package (listed in load order), and an
-  /init (``guest_init.sh``) that prints ``STRATUS-GUEST-*`` markers on the
-  serial console while it configures eth0 by DHCP and reads the metadata
-  service and a config drive;
+  ACPI-button modules of the kernel package (listed in load order), the
+  dropbear SSH server (Debian's dropbear-bin with the shared libraries it
+  needs), and an /init (``guest_init.sh``) that prints ``STRATUS-GUEST-*``
+  markers on the serial console while it configures eth0 by DHCP, reads
+  the metadata service and a config drive and starts dropbear for root
+  with the first public key;
 - ``disk.qcow2``: a FAT16 disk with SYSLINUX holding vmlinuz and the same
   initrd, which boots on its own like a cirros image.
 
@@ -34,6 +36,13 @@ import tempfile
 from stratus.image import exception as image_exception
 
 KERNEL_PACKAGE_DIR = "/var/cache/stratus/guest-kernel"
+# The SSH server's packages (downloaded, never installed); the libraries
+# dropbear needs that they do not hold (libc, libcrypt, zlib) come from
+# this host, Debian like the guest's kernel.
+SSH_PACKAGE_DIR = "/var/cache/stratus/guest-ssh"
+SSH_PACKAGES = ("dropbear-bin", "libtomcrypt1", "libtommath1")
+DROPBEAR = "usr/sbin/dropbear"
+HOST_LIBRARY_DIR = "/lib/x86_64-linux-gnu"
 BUSYBOX = "/bin/busybox"
 DISK_SIZE_MB = 16
 KERNEL_COMMAND_LINE = "console=ttyS0 quiet panic=-1"
@@ -59,6 +68,11 @@ class Artifacts:
 
 # The kernel package -----------------------------------------------------
 
+def _download(names, package_dir):
+    os.makedirs(package_dir, exist_ok=True)
+    _run(["apt-get", "download", "-qq"] + list(names), cwd=package_dir)
+
+
 def find_kernel_package(package_dir=KERNEL_PACKAGE_DIR, download=True):
     """The newest linux-image-*-amd64 .deb in package_dir; downloaded with
     `apt-get download` (never installed) when there is none."""
@@ -68,7 +82,6 @@ def find_kernel_package(package_dir=KERNEL_PACKAGE_DIR, download=True):
         return max(found, key=os.path.getmtime) if found else None
     deb = newest()
     if deb is None and download:
-        os.makedirs(package_dir, exist_ok=True)
         depends = _run(["apt-cache", "depends", "linux-image-amd64"])
         names = [line.split(":", 1)[1].strip()
                  for line in depends.splitlines()
@@ -76,7 +89,7 @@ def find_kernel_package(package_dir=KERNEL_PACKAGE_DIR, download=True):
         if not names:
             raise image_exception.TinyImageError(reason="apt-cache does not know "
                                  "linux-image-amd64; run apt-get update")
-        _run(["apt-get", "download", "-qq", names[0]], cwd=package_dir)
+        _download(names[:1], package_dir)
         deb = newest()
     if deb is None:
         raise image_exception.TinyImageError(reason="no linux-image package in %s"
@@ -153,6 +166,89 @@ def _gunzip(data):
     return gzip.GzipFile(fileobj=io.BytesIO(data)).read()
 
 
+# The SSH server -------------------------------------------------------------
+
+def find_ssh_packages(package_dir=SSH_PACKAGE_DIR, download=True):
+    """The .debs of SSH_PACKAGES in package_dir, downloaded with
+    `apt-get download` (never installed) when one is missing."""
+    def found():
+        return {name: sorted(glob.glob(os.path.join(
+            package_dir, "%s_*_amd64.deb" % name))) for name in SSH_PACKAGES}
+    debs = found()
+    missing = [name for name, paths in debs.items() if not paths]
+    if missing and download:
+        _download(missing, package_dir)
+        debs = found()
+        missing = [name for name, paths in debs.items() if not paths]
+    if missing:
+        raise image_exception.TinyImageError(
+            reason="no %s package in %s" % (", ".join(missing), package_dir))
+    return [paths[-1] for paths in debs.values()]
+
+
+def elf_needs(path):
+    """(program interpreter or None, [NEEDED sonames]) of an ELF file."""
+    headers = _run(["readelf", "--wide", "--program-headers", "--dynamic",
+                    path])
+    interpreter = None
+    needed = []
+    for line in headers.splitlines():
+        if "Requesting program interpreter:" in line:
+            interpreter = line.split(":", 1)[1].strip(" ]")
+        elif "(NEEDED)" in line:
+            needed.append(line.split("[", 1)[1].split("]", 1)[0])
+    return interpreter, needed
+
+
+def ssh_server_files(debs, library_dirs=(HOST_LIBRARY_DIR,)):
+    """[(initramfs path, bytes, mode)]: dropbear from the unpacked debs
+    (`dpkg -x`), the shared libraries it needs, transitively (the debs'
+    first, then library_dirs'), and the dynamic loader."""
+    with tempfile.TemporaryDirectory() as root:
+        for deb in debs:
+            _run(["dpkg", "-x", deb, root])
+        dropbear = os.path.join(root, DROPBEAR)
+        if not os.path.exists(dropbear):
+            raise image_exception.TinyImageError(
+                reason="%s holds no %s" % (" ".join(debs), DROPBEAR))
+        search = [os.path.join(root, "usr/lib/x86_64-linux-gnu"),
+                  os.path.join(root, "lib/x86_64-linux-gnu")] + list(
+                      library_dirs)
+        files = [(DROPBEAR, _read(dropbear), 0o755)]
+        interpreter, pending = elf_needs(dropbear)
+        # libc names the loader too: loaded first, it answers to its name.
+        seen = {os.path.basename(interpreter)} if interpreter else set()
+        while pending:
+            soname = pending.pop(0)
+            if soname in seen:
+                continue
+            seen.add(soname)
+            path = next((os.path.join(directory, soname)
+                         for directory in search
+                         if os.path.exists(os.path.join(directory, soname))),
+                        None)
+            if path is None:
+                raise image_exception.TinyImageError(
+                    reason="%s needs %s, found in none of %s"
+                    % (DROPBEAR, soname, ", ".join(search)))
+            files.append(("lib/x86_64-linux-gnu/" + soname, _read(path),
+                          0o755))
+            pending.extend(elf_needs(path)[1])
+        if interpreter:
+            loader = os.path.basename(interpreter)
+            path = next(os.path.join(directory, loader)
+                        for directory in search + [os.path.dirname(
+                            interpreter)]
+                        if os.path.exists(os.path.join(directory, loader)))
+            files.append((interpreter.lstrip("/"), _read(path), 0o755))
+        return files
+
+
+def _read(path):
+    with open(os.path.realpath(path), "rb") as handle:
+        return handle.read()
+
+
 # The initramfs ------------------------------------------------------------
 
 class Cpio:
@@ -198,13 +294,16 @@ def busybox_applets(busybox=BUSYBOX):
     return _run([busybox, "--list-full"]).split()
 
 
-def build_initramfs(busybox, applets, modules, late_modules=()):
+def build_initramfs(busybox, applets, modules, late_modules=(),
+                    extra_files=()):
     """gzip'd newc initramfs; modules and late_modules are [(name, bytes)]
-    in load order (late ones load while the network comes up)."""
+    in load order (late ones load while the network comes up);
+    extra_files [(path, bytes, mode)] (the SSH server's)."""
     archive = Cpio()
     for directory in ("bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev",
-                      "etc", "etc/acpi", "etc/acpi/PWRF", "lib",
-                      "lib/modules", "mnt", "proc", "run", "sys", "tmp", "var",
+                      "etc", "etc/acpi", "etc/acpi/PWRF", "etc/dropbear",
+                      "lib", "lib/modules", "lib/x86_64-linux-gnu", "lib64",
+                      "mnt", "proc", "root", "run", "sys", "tmp", "var",
                       "var/log"):
         archive.directory(directory)
     archive.char_device("dev/console", 5, 1)
@@ -220,15 +319,17 @@ def build_initramfs(busybox, applets, modules, late_modules=()):
         archive.file(path, "".join(name + "\n" for name, _ in listed)
                      .encode())
     archive.file("etc/acpi/PWRF/00000080", b"#!/bin/sh\npoweroff -f\n", 0o755)
+    for path, data, mode in extra_files:
+        archive.file(path, data, mode)
     archive.file("etc/hostname", b"localhost\n")
+    archive.file("etc/shells", b"/bin/sh\n")
     archive.file("etc/udhcpc.sh", _read_here("guest_udhcpc.sh"), 0o755)
     archive.file("init", _read_here("guest_init.sh"), 0o755)
     return gzip.compress(archive.finish(), compresslevel=9, mtime=0)
 
 
 def _read_here(name):
-    with open(os.path.join(_HERE, name), "rb") as handle:
-        return handle.read()
+    return _read(os.path.join(_HERE, name))
 
 
 # The self-booting disk ------------------------------------------------------
@@ -258,10 +359,11 @@ def build_disk(vmlinuz, initrd, target, size_mb=DISK_SIZE_MB):
 
 # Building and registering -------------------------------------------------
 
-def build(cache_dir, package_dir=KERNEL_PACKAGE_DIR, busybox=BUSYBOX):
+def build(cache_dir, package_dir=KERNEL_PACKAGE_DIR, busybox=BUSYBOX,
+          ssh_package_dir=SSH_PACKAGE_DIR):
     """Build (or reuse, when built from the same kernel package) the tiny
     guest's files in cache_dir."""
-    for tool in ("dpkg-deb", "mkfs.vfat", "mcopy", "syslinux", "qemu-img"):
+    for tool in ("dpkg-deb", "readelf", "mkfs.vfat", "mcopy", "syslinux", "qemu-img"):
         if shutil.which(tool) is None:
             raise image_exception.TinyImageError(reason="%s is missing; run "
                                  "tools/install-virt.sh" % tool)
@@ -270,8 +372,10 @@ def build(cache_dir, package_dir=KERNEL_PACKAGE_DIR, busybox=BUSYBOX):
                              % busybox)
     os.makedirs(cache_dir, exist_ok=True)
     deb = find_kernel_package(package_dir)
+    ssh_debs = find_ssh_packages(ssh_package_dir)
     stamp_path = os.path.join(cache_dir, "built-from")
-    stamp = "%s %s %s\n" % (os.path.basename(deb), _digest_of(busybox),
+    stamp = "%s %s %s %s\n" % (os.path.basename(deb), _digest_of(busybox),
+                              " ".join(map(os.path.basename, ssh_debs)),
                             hashlib.sha256(_read_here("guest_init.sh")
                                            + _read_here("guest_udhcpc.sh")
                                            + " ".join(EARLY_MODULES
@@ -304,7 +408,8 @@ def build(cache_dir, package_dir=KERNEL_PACKAGE_DIR, busybox=BUSYBOX):
     _write(paths["initrd.gz"], build_initramfs(
         busybox_binary, busybox_applets(busybox),
         [(name, read_module(name)) for name in early],
-        [(name, read_module(name)) for name in late]))
+        [(name, read_module(name)) for name in late],
+        ssh_server_files(ssh_debs)))
     build_disk(paths["vmlinuz"], paths["initrd.gz"], paths["disk.qcow2"])
     _write(os.path.join(cache_dir, "kernel-version"), version.encode())
     _write(stamp_path, stamp.encode())
@@ -354,8 +459,7 @@ def _ensure_image(ctx, image_api, name, path, disk_format, container_format,
 
 
 def _digest_of(path):
-    with open(path, "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+    return hashlib.sha256(_read(path)).hexdigest()
 
 
 def _read_text(path):

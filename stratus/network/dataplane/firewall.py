@@ -9,19 +9,26 @@ in two tables replaced together in one transaction:
 - ``bridge <table>``, forward hook (before br_netfilter's): frames from a
   filtered port's tap must carry its MAC and addresses (fixed IPs and
   allowed address pairs; ARP too) and must not be DHCP offers; the
-  packet's mark then names its ports, 0x80000000 | in-index << 16 |
+  packet's mark then names its ports, in-index << 16 | 0x8000 |
   out-index;
 - ``inet <table>``, forward hook, which bridged IP traffic reaches through
   br_netfilter (the bridges set nf_call_iptables): established and
   related accepted, invalid dropped, then the sending port's egress
   chain and the receiving port's ingress chain by the mark.
+
+Every inet table on the machine sees every bridged packet: a table
+judges only packets of its own bridges (there the input interface is the
+bridge), so that the dataplanes of two clouds on one machine (tests run
+side by side) do not apply each other's port numbers. The mark's flag is
+bit 15, not bit 31 as before: tables written by the earlier layout leave
+these packets alone.
 """
 import ipaddress
 
 from stratus.network.dataplane import netns
 from stratus.network.dataplane import state as dp_state
 
-OURS = 0x80000000
+OURS = 0x00008000
 MAX_PORTS = 0x7fff
 # Neutron's protocol names (and icmpv6) as IP protocol numbers.
 PROTOCOLS = {"hopopt": 0, "icmp": 1, "igmp": 2, "ipip": 4, "tcp": 6,
@@ -181,17 +188,20 @@ def _bridge_body(ports):
 def _inet_body(snapshot, ports):
     groups = {group.id: group for group in snapshot.security_groups}
     remote_groups = RemoteGroups(snapshot)
+    bridges = sorted({dp_state.bridge_name(port.network_id)
+                      for _, port in ports})
     lines = ["chain forward {",
              "type filter hook forward priority 0; policy accept;",
              "meta mark & 0x%08x == 0 accept" % OURS,
+             "iifname != %s accept" % _set('"%s"' % name for name in bridges),
              "ct state established,related accept",
              "ct state invalid drop",
              "meta mark & 0x7fff0000 vmap %s" % _set(
                  "0x%08x : jump egress_%d" % (index << 16, index)
                  for index, _ in ports),
-             "meta mark & 0x0000ffff vmap %s" % _set(
+             "meta mark & 0x%08x vmap %s" % (MAX_PORTS, _set(
                  "0x%08x : jump ingress_%d" % (index, index)
-                 for index, _ in ports),
+                 for index, _ in ports)),
              "}"]
     for index, port in ports:
         lines += ["chain egress_%d {" % index,

@@ -169,9 +169,10 @@ def second_host_conf():
 class GuestCloud:
     """An all-in-one with compute_driver = libvirt, serving HTTP (the
     guests' metadata requests arrive over the bridge), and the tiny
-    images registered."""
+    images registered; cloud_options go to start_cloud (auth="builtin"
+    for the clients)."""
 
-    def __init__(self, tmp_dir, artifacts, overrides=None):
+    def __init__(self, tmp_dir, artifacts, overrides=None, **cloud_options):
         cloud_dbs = root_conftest._cloud_dbs("sqlite", str(tmp_dir))
         cloud_dbs.fresh()
         self.conf = _guest_conf()
@@ -179,8 +180,9 @@ class GuestCloud:
             self.conf.set_override(name, value, group=group)
         self.cloud = cloud_helpers.start_cloud(
             self.conf, cloud_dbs.urls, tmp_dir / "data", nodes=1,
-            serve_http=True)
-        self.api = cloud_helpers.StackClient(self.cloud.apps["compute"])
+            serve_http=True, **cloud_options)
+        self.api = cloud_helpers.StackClient(self.cloud.apps["compute"],
+                                             self._admin_token(cloud_options))
         self.manager = self.cloud.services[-1].manager
         self.driver = self.manager.driver
         self.network = self.manager.network
@@ -189,6 +191,19 @@ class GuestCloud:
         self.flavor = self.api.post("/flavors", {"flavor": {
             "name": "guest.tiny", "ram": GUEST_MEMORY_MB, "vcpus": 1,
             "disk": 1}})["flavor"]["id"]
+
+    def _admin_token(self, cloud_options):
+        """The token the in-process APIs take: noauth's, or with the
+        built-in identity one issued to admin."""
+        if cloud_options.get("auth", "noauth") == "noauth":
+            return cloud_helpers.ADMIN
+        from keystoneauth1.identity import v3
+        from keystoneauth1 import session
+        return session.Session(auth=v3.Password(
+            auth_url=self.cloud.endpoint("identity") + "/v3",
+            username="admin", password=self.conf.identity.admin_password,
+            project_name="admin", user_domain_id="default",
+            project_domain_id="default")).get_token()
 
     def _image_api(self):
         from stratus.image import client as image_client

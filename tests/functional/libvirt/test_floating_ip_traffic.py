@@ -8,6 +8,7 @@ The external network is the bootstrap's `public`, on a random /24 of
 198.18.0.0/15 ([neutron] public_cidr): host-local, nothing leaves the
 machine.
 """
+import contextlib
 import os
 import random
 import shutil
@@ -30,29 +31,39 @@ pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
 DEMO = "demo:project-d"
 
 
-@pytest.fixture(scope="module")
-def neutron_guests(libvirt_host, tmp_path_factory):
+@contextlib.contextmanager
+def dataplane_cloud(tmp_dir, prefix, overrides=None, **cloud_options):
+    """A GuestCloud whose guests are on the built-in network service's
+    dataplane (state directory, nft table and public /24 of its own);
+    cloud_options go to start_cloud. Hold exclusive_guests around it."""
     # dnsmasq reads its hosts file as nobody: a directory it can reach.
-    state_dir = tempfile.mkdtemp(prefix="dp2-guests-")
+    state_dir = tempfile.mkdtemp(prefix=prefix + "-guests-")
     os.chmod(state_dir, 0o755)
-    overrides = {
+    settings = {
         ("network", "provider"): "neutron",
         ("dataplane", "enabled"): True,
         ("dataplane", "state_dir"): state_dir,
-        ("dataplane", "nft_table"): "dp2g_" + uuid.uuid4().hex[:8],
+        ("dataplane", "nft_table"): prefix + "g_" + uuid.uuid4().hex[:8],
         ("neutron", "public_cidr"): "198.%d.%d.0/24" % (
             random.choice((18, 19)), random.randrange(1, 255)),
     }
-    with guests.exclusive_guests():
-        env = guests.GuestCloud(tmp_path_factory.mktemp("dp2-guests"),
-                                guests.build_tiny(), overrides=overrides)
-        dataplane = env.cloud.dataplane
-        try:
-            yield env
-        finally:
-            env.close()
-            dataplane.cleanup()
-            shutil.rmtree(state_dir, ignore_errors=True)
+    settings.update(overrides or {})
+    env = guests.GuestCloud(tmp_dir, guests.build_tiny(), overrides=settings,
+                            **cloud_options)
+    dataplane = env.cloud.dataplane
+    try:
+        yield env
+    finally:
+        env.close()
+        dataplane.cleanup()
+        shutil.rmtree(state_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def neutron_guests(libvirt_host, tmp_path_factory):
+    with guests.exclusive_guests(), dataplane_cloud(
+            tmp_path_factory.mktemp("dp2-guests"), "dp2") as env:
+        yield env
 
 
 def _call(env, method, path, body=None, token=DEMO):

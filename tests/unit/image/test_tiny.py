@@ -58,3 +58,36 @@ def test_initramfs_is_a_newc_archive_cpio_reads(tmp_path):
     assert "bin/sh -> ../bin/busybox" in listing
     assert "usr/bin/wget -> ../../bin/busybox" in listing
     assert "lib/modules/virtio.ko" in listing
+
+
+def test_initramfs_holds_the_extra_files():
+    data = tiny.build_initramfs(b"#!busybox", [], [], extra_files=[
+        ("usr/sbin/dropbear", b"elf", 0o755)])
+    listing = subprocess.run(["cpio", "-itv"], input=gzip.decompress(data),
+                             capture_output=True, check=True).stdout.decode()
+    assert "-rwxr-xr-x" in [line.split()[0] for line in listing.splitlines()
+                            if line.endswith("usr/sbin/dropbear")]
+    for path in ("etc/dropbear", "root", "etc/shells"):
+        assert path in listing.split()
+
+
+@pytest.mark.skipif(shutil.which("readelf") is None, reason="no readelf")
+def test_elf_needs_names_the_loader_and_libraries():
+    interpreter, needed = tiny.elf_needs("/bin/ls")
+    assert interpreter == "/lib64/ld-linux-x86-64.so.2"
+    assert "libc.so.6" in needed
+
+
+def test_ssh_server_files_from_the_downloaded_packages():
+    try:
+        debs = tiny.find_ssh_packages(download=False)
+    except image_exception.TinyImageError as error:
+        pytest.skip(error.format_message())
+    files = {path: mode for path, _, mode in tiny.ssh_server_files(debs)}
+    assert files[tiny.DROPBEAR] == 0o755
+    assert "lib64/ld-linux-x86-64.so.2" in files
+    # The loader once (libc names it too), the libraries dropbear needs.
+    assert "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" not in files
+    for library in ("libc.so.6", "libtomcrypt.so.1", "libtommath.so.1",
+                    "libz.so.1", "libcrypt.so.1"):
+        assert "lib/x86_64-linux-gnu/" + library in files
