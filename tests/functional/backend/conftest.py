@@ -146,6 +146,9 @@ def compute_conf(cell1_url, **fake_driver):
     conf = stratus_conf.build_conf()
     conf.set_override("connection", cell1_url, group="database")
     conf.set_override("reserved_host_memory_mb", 0)
+    # As the control plane's (tests/conftest.py): the fake driver's
+    # invented addresses, no network service.
+    conf.set_override("provider", "simulated", group="network")
     fake_driver.setdefault("nodes", 1)
     for name, value in fake_driver.items():
         conf.set_override(name, value, group="fake_driver")

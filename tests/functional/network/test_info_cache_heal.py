@@ -7,6 +7,9 @@ ports again, so a floating IP associated or a port deleted through the
 network API shows in the server's addresses."""
 import time
 
+import pytest
+
+from stratus.api.network import server_events
 from stratus import context as stratus_context
 from tests.functional import cloud as cloud_harness
 from tests.functional.network import test_server_ports as server_ports
@@ -78,8 +81,16 @@ def _associate(cloud, public, server_id):
         token=ADMIN)["floatingip"]["floating_ip_address"]
 
 
+@pytest.fixture
+def events_lost(monkeypatch):
+    """The network service's network-changed events for floating IPs
+    never arrive (what the heal is for: a lost event, a Neutron whose
+    [nova] notifier is off)."""
+    monkeypatch.setattr(server_events, "after", lambda *args: None)
+
+
 def test_the_periodic_heal_shows_a_floating_ip_and_a_deleted_port(
-        ported_cloud):  # noqa: F811
+        ported_cloud, events_lost):  # noqa: F811
     cloud = ported_cloud
     network, public = _routed_network(cloud)
     server_id = _server(cloud, network)
@@ -98,7 +109,7 @@ def test_the_periodic_heal_shows_a_floating_ip_and_a_deleted_port(
     assert _addresses(cloud, server_id) == set()
 
 
-def test_each_run_heals_the_next_server_of_the_host(ported_cloud):  # noqa: F811,E501
+def test_each_run_heals_the_next_server_of_the_host(ported_cloud, events_lost):  # noqa: F811,E501
     cloud = ported_cloud
     network, public = _routed_network(cloud)
     servers = sorted(_server(cloud, network, name, host="compute1")
