@@ -34,7 +34,9 @@ namespaces of routers no longer there. A router with
 """
 import hashlib
 import ipaddress
+import json
 import logging
+import os
 
 from stratus.network import exception as net_exception
 from stratus.network.dataplane import netns
@@ -185,6 +187,26 @@ class Routers:
     def __init__(self, conf):
         self.conf = conf
         self._bridges = set()  # ensured during the current sync
+        # What this dataplane made (kept across restarts in its state
+        # directory): a sync or cleanup removes only those, so another
+        # dataplane's routers on the machine are left alone.
+        self._record = os.path.join(conf.dataplane.state_dir,
+                                    "routers.json")
+
+    def _made(self):
+        try:
+            with open(self._record) as handle:
+                made = json.load(handle)
+            return set(made["namespaces"]), set(made["tables"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return set(), set()
+
+    def _note_made(self, namespaces, tables):
+        os.makedirs(os.path.dirname(self._record), exist_ok=True)
+        with open(self._record + ".tmp", "w") as handle:
+            json.dump({"namespaces": sorted(namespaces),
+                       "tables": sorted(tables)}, handle)
+        os.replace(self._record + ".tmp", self._record)
 
     # -- the whole host ------------------------------------------------
 
@@ -201,8 +223,9 @@ class Routers:
                           state, network)
         wanted_tables = {HOST_TABLE_PREFIX + dp_state.bridge_name(n.id)
                          for n in external}
+        made_namespaces, made_tables = self._made()
         for table in self._host_tables():
-            if table not in wanted_tables:
+            if table in made_tables and table not in wanted_tables:
                 self._remove_external(table)
         wanted = {}
         for router in state.routers:
@@ -212,18 +235,23 @@ class Routers:
             self._guarded(failures, router.id, self._sync_router,
                           state, router, namespace)
         for namespace in netns.list_namespaces(NAMESPACE_PREFIX):
-            if namespace not in wanted:
+            if namespace in made_namespaces and namespace not in wanted:
                 self._remove_router(namespace)
+        self._note_made(set(wanted), wanted_tables)
         if failures:
             raise net_exception.DataplaneError(reason="; ".join(failures))
 
     def cleanup(self):
-        """Remove every router namespace and the external bridges' host
-        addresses and tables."""
+        """Remove the router namespaces and the external bridges' host
+        addresses and tables this dataplane made."""
+        made_namespaces, made_tables = self._made()
         for namespace in netns.list_namespaces(NAMESPACE_PREFIX):
-            self._remove_router(namespace)
+            if namespace in made_namespaces:
+                self._remove_router(namespace)
         for table in self._host_tables():
-            self._remove_external(table)
+            if table in made_tables:
+                self._remove_external(table)
+        self._note_made(set(), set())
 
     @staticmethod
     def _guarded(failures, name, function, *args):

@@ -147,6 +147,14 @@ def topo():
 
 
 @pytest.fixture
+def conf(conf, tmp_path):
+    # A dataplane of its own: it removes only the routers it made.
+    conf.set_override("state_dir", str(tmp_path / "dataplane"),
+                      group="dataplane")
+    return conf
+
+
+@pytest.fixture
 def routers(conf):
     return dp_routers.Routers(conf)
 
