@@ -11,6 +11,7 @@ has no prefix) or group {name, tenant_id} (the remote group). Errors of
 the network service are answered as Nova maps them: a 409 on create is
 a 403 (over quota, the default group), a 409 on delete a 400 (in use).
 """
+import contextlib
 import ipaddress
 
 from oslo_utils import uuidutils
@@ -202,14 +203,22 @@ def update_security_group(req, security_group_id):
 def delete_security_group(req, security_group_id):
     _authorize(req, "delete")
     group = _get_group(req, security_group_id)
-    try:
+    with _deletion_errors():
         req.app.network_api.delete_security_group(req.context, group["id"])
+    return wsgi.empty_response(req, 202)
+
+
+@contextlib.contextmanager
+def _deletion_errors():
+    """Nova's answers to a deletion the network service refused: 404 for
+    a resource gone, 400 for one in use or refused."""
+    try:
+        yield
     except exception.NetworkResourceNotFound as error:
         raise errors.not_found(error.format_message()) from None
     except (exception.NetworkServiceConflict,
             exception.NetworkServiceBadRequest) as error:
         raise errors.bad_request(error.format_message()) from None
-    return wsgi.empty_response(req, 202)
 
 
 # /os-security-group-rules ---------------------------------------------------
@@ -339,16 +348,11 @@ def create_security_group_rule(req):
 def delete_security_group_rule(req, rule_id):
     _authorize(req, "rule:delete")
     _valid_id(rule_id)
-    try:
+    with _deletion_errors():
         rule = req.app.network_api.show_security_group_rule(req.context,
                                                             rule_id)
         req.app.network_api.delete_security_group_rule(req.context,
                                                        rule["id"])
-    except exception.NetworkResourceNotFound as error:
-        raise errors.not_found(error.format_message()) from None
-    except (exception.NetworkServiceConflict,
-            exception.NetworkServiceBadRequest) as error:
-        raise errors.bad_request(error.format_message()) from None
     return wsgi.empty_response(req, 202)
 
 
