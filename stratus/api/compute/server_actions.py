@@ -248,8 +248,8 @@ def rebuild_server(req, server_id, body):
             exception.FlavorDiskSmallerThanImage,
             exception.FlavorDiskSmallerThanMinDisk) as exc:
         raise errors.bad_request(exc.format_message())
-    instance = servers.get_server(req, server_id,
-                                  expected_attrs=servers.SHOW_ATTRS)
+    # The instance as the API left it (task_state rebuilding), as Nova
+    # answers: a fresh read could already see the rebuild finished.
     extra = ({"adminPass": password}
              if req.app.conf.enable_instance_password else {})
     if req.api_version >= (2, 54):
