@@ -688,3 +688,75 @@ class PortInUse(StratusException):
 
 class VirtualInterfaceCreateException(StratusException):
     msg_fmt = "Virtual Interface creation failed"
+
+
+# The block storage service (Cinder, or the built-in one) as its REST
+# client (stratus.volume.cinder) reports its errors. Each keeps Cinder's
+# error key as ``cinder_type`` (itemNotFound, badRequest, overLimit ...).
+
+class VolumeServiceError(StratusException):
+    msg_fmt = "The block storage service failed: %(reason)s"
+
+
+class VolumeServiceUnavailable(VolumeServiceError):
+    """The block storage service cannot be reached, or answered that it
+    cannot serve now: a 503 for the caller, who tries again."""
+    msg_fmt = "The block storage service is unavailable: %(reason)s"
+    code = 503
+
+
+class VolumeNotFound(NotFound):
+    msg_fmt = "Volume %(volume_id)s could not be found."
+
+
+class SnapshotNotFound(NotFound):
+    msg_fmt = "Snapshot %(snapshot_id)s could not be found."
+
+
+class VolumeAttachmentNotFound(NotFound):
+    msg_fmt = "Volume attachment %(attachment_id)s could not be found."
+
+
+class VolumeServiceNotFound(NotFound):
+    """Another resource of the block storage service is missing (its
+    404: a volume type, a backup ...)."""
+    msg_fmt = "%(reason)s"
+
+
+class VolumeServiceConflict(Conflict):
+    """The block storage service's 409 (a volume in use, busy ...)."""
+    msg_fmt = "%(reason)s"
+
+
+class VolumeServiceBadRequest(Invalid):
+    """The block storage service refused the request (its 400: an
+    invalid volume, a volume in the wrong status ...)."""
+    msg_fmt = "%(reason)s"
+
+
+class VolumeServiceForbidden(NotAuthorized):
+    """The block storage service's policy refused the caller (its 403)."""
+    msg_fmt = "%(reason)s"
+
+
+class VolumeLimitExceeded(OverQuota):
+    """The block storage service's 413 overLimit (its quotas)."""
+    msg_fmt = "Volume resource quota exceeded: %(reason)s"
+
+
+class InvalidVolume(Invalid):
+    """A volume Nova would refuse to use: %(reason)s (not available, not
+    multiattach, another availability zone ...)."""
+    msg_fmt = "Invalid volume: %(reason)s"
+
+
+class VolumeAttachFailed(StratusException):
+    msg_fmt = "Volume %(volume_id)s could not be attached. Reason: %(reason)s"
+
+
+class VolumeDetachFailed(StratusException):
+    msg_fmt = "Volume %(volume_id)s could not be detached. Reason: %(reason)s"
+
+
+class VolumeDriverNotFound(StratusException):
+    msg_fmt = "Could not find a handler for %(driver_type)s volume."

@@ -108,6 +108,7 @@ class Cloud:
         self._image_app_pair = None
         self._images = None
         self._networks = None
+        self._volumes = None
         self._compute_in_process = None
         # The built-in network service's agent RPC server (topic network).
         self.network_agents = None
@@ -125,7 +126,7 @@ class Cloud:
             self.conf.api_database.connection, self.cell0_url,
             self.conf.database.connection)
         self._validator = self._image_app_pair = self._images = None
-        self._networks = None
+        self._networks = self._volumes = None
         from stratus.cmd import services
         services.bootstrap_api(self.conf, self.databases)
 
@@ -173,6 +174,17 @@ class Cloud:
                 self.conf, self.databases, self._token_validator())
         return self._networks
 
+    def _volume_api(self):
+        """The block storage service as the compute API and the computes
+        reach it (stratus.volume.cinder.CinderAPI): the catalog's or
+        [cinder]'s endpoint when they name one, else the built-in block
+        storage app in-process with the caller's context."""
+        if self._volumes is None:
+            from stratus.api import volume_client
+            self._volumes = volume_client.volume_api(
+                self.conf, self.databases, self._token_validator())
+        return self._volumes
+
     def serves_network(self):
         """The built-in network service runs here unless [neutron]
         endpoint_override names another."""
@@ -203,7 +215,7 @@ class Cloud:
         compute, self._compute_in_process = compute_app.make_apps(
             self.conf, self.databases, self.messaging,
             token_validator=validator, image_api=self._image_api(),
-            network_api=self._network_api())
+            network_api=self._network_api(), volume_api=self._volume_api())
         self.apps = {
             "compute": compute,
             "identity": identity_app.make_app(self.conf, self.databases),
@@ -315,7 +327,8 @@ class Cloud:
             compute_manager.ComputeManager(
                 self.conf, self.messaging, host, driver,
                 image_api=self._image_api(),
-                network_client=self._network_api()))
+                network_client=self._network_api(),
+                volume_client=self._volume_api()))
 
     @property
     def computes(self):

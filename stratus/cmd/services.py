@@ -82,6 +82,7 @@ def api_listeners(conf, databases, messaging):
     """(name, app, address, port) of every API `stratus api` serves."""
     from stratus.api.compute import app as compute_app
     from stratus.api import network_client
+    from stratus.api import volume_client
     apps, image_api, validator = [], None, None
     if conf.api.auth_strategy == "builtin":
         from stratus.api.identity import app as identity_app
@@ -105,7 +106,8 @@ def api_listeners(conf, databases, messaging):
     apps.insert(0, ("compute", compute_app.make_app(
         conf, databases, messaging, token_validator=validator,
         image_api=image_api,
-        network_api=network_client.network_api(conf, databases, validator)),
+        network_api=network_client.network_api(conf, databases, validator),
+        volume_api=volume_client.volume_api(conf, databases, validator)),
         conf.osapi_compute_listen,
         conf.osapi_compute_listen_port))
     return apps

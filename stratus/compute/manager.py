@@ -13,6 +13,7 @@ its docstring); this module composes them into the one RPC endpoint and
 keeps what they share.
 """
 import contextlib
+import functools
 import json
 import logging
 import threading
@@ -106,7 +107,7 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
     target = oslo_messaging.Target(version=compute_rpcapi.VERSION)
 
     def __init__(self, conf, messaging, host, driver, image_api=None,
-                 network_client=None):
+                 network_client=None, volume_client=None):
         self.conf = conf
         self.host = host
         self.driver = driver
@@ -115,6 +116,9 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
         self.image_api = image_api
         self.network = network_api.load_network_api(conf, host,
                                                     network_client)
+        # The Cinder client (stratus.volume.cinder.CinderAPI): given by
+        # the all-in-one, else made from [cinder] when first used.
+        self._volume_client = volume_client
         # Events operations on this host wait for (network-vif-plugged).
         self.instance_events = instance_events.InstanceEvents()
         self.network_agent = network_rpcapi.NetworkAgentAPI(messaging)
@@ -132,6 +136,13 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
         self._last_healed = None
         # Set when the service stops: builds not started yet go back.
         self._stopping = threading.Event()
+
+    @functools.cached_property
+    def volume_api(self):
+        if self._volume_client is not None:
+            return self._volume_client
+        from stratus.volume import cinder
+        return cinder.CinderAPI.from_conf(self.conf)
 
     # Service hooks ----------------------------------------------------
 

@@ -3,6 +3,7 @@ the lookups of a server, its flavor, image, keypair and host, and
 ``_begin``, the one start of a server action (lock, state, task state,
 instance action; see stratus/compute/states.py).
 """
+import functools
 import logging
 import secrets
 
@@ -103,17 +104,29 @@ class APIBase:
     """The shared part of the compute API: each feature module adds a
     mix-in of this class, and stratus/compute_api/api.py composes them."""
 
-    def __init__(self, conf, messaging, image_api, network_api=None):
+    def __init__(self, conf, messaging, image_api, network_api=None,
+                 volume_api_factory=None):
         """network_api: the Neutron client, when servers' ports are the
-        network service's ([network] provider neutron)."""
+        network service's ([network] provider neutron);
+        volume_api_factory: makes the Cinder client (volume_api) when
+        first used."""
         self.conf = conf
         self.image_api = image_api
         self.network_api = network_api
+        self._volume_api_factory = volume_api_factory
         self.quotas = quota.Quotas(conf)
         self.conductor_api = conductor_rpcapi.ConductorAPI(messaging)
         self.compute_rpcapi = compute_rpcapi.ComputeAPI(messaging)
         self.notifier = notifications.Notifier(conf, messaging, "nova-api",
                                                conf.host)
+
+    @functools.cached_property
+    def volume_api(self):
+        """The Cinder client (stratus.volume.cinder.CinderAPI)."""
+        if self._volume_api_factory is None:
+            from stratus.volume import cinder
+            return cinder.CinderAPI.from_conf(self.conf)
+        return self._volume_api_factory()
 
     def get(self, ctx, instance_uuid, expected_attrs=None,
             read_deleted=False):

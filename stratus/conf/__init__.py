@@ -8,6 +8,7 @@ from oslo_config import cfg
 
 from stratus.conf import all_in_one
 from stratus.conf import api
+from stratus.conf import cinder
 from stratus.conf import compute
 from stratus.conf import conductor
 from stratus.conf import dataplane
@@ -29,7 +30,8 @@ from stratus.conf import scheduler
 
 MODULES = [default, api, database, compute, scheduler, quota, identity, image,
            libvirt, network, neutron, nova, console, notifications, conductor,
-           oslo_middleware, operations, all_in_one, liveness, dataplane]
+           oslo_middleware, operations, all_in_one, liveness, dataplane,
+           cinder]
 
 
 def register_all(conf):

@@ -5,6 +5,8 @@ listener and default quotas. [DEFAULT] vif_plugging_*: waiting for
 network-vif-plugged, as in Nova."""
 from oslo_config import cfg
 
+from stratus.conf import keystoneauth
+
 SERVICE_OPTS = [
     cfg.StrOpt("listen", default="127.0.0.1",
                help="Address the built-in network service (Neutron v2.0 "
@@ -91,19 +93,7 @@ ADAPTER_DEFAULTS = {"service_type": "network",
 
 
 def _keystoneauth_opts():
-    """keystoneauth's adapter, auth and session options (auth_type,
-    endpoint_override, region_name, valid_interfaces, timeout ...): the
-    service user Stratus calls the network service as when a request
-    carries no user token, and where it finds the service."""
-    from keystoneauth1 import loading as ks_loading
-    opts = (ks_loading.get_adapter_conf_options(include_deprecated=False)
-            + ks_loading.get_auth_common_conf_options()
-            + ks_loading.get_session_conf_options())
-    for opt in opts:
-        # Nova's defaults for where the network service is found.
-        if opt.dest in ADAPTER_DEFAULTS:
-            opt.default = ADAPTER_DEFAULTS[opt.dest]
-    return opts
+    return keystoneauth.client_opts(ADAPTER_DEFAULTS)
 
 
 def _neutron_opts():

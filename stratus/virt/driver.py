@@ -186,6 +186,53 @@ class InterfaceHotplug(abc.ABC):
         """Unplug one of the guest's NICs."""
 
 
+class VolumeAttach(abc.ABC):
+    """Volumes of the block storage service on the host (docs/volumes.md).
+
+    ``connection_info`` is what the block storage service's attachment
+    update answered for this host's connector: ``{"driver_volume_type":
+    ..., "data": {...}}``. The built-in service answers
+    ``driver_volume_type`` ``file`` with ``data`` ``{"device_path": <an
+    absolute path on this host>, "format": "raw" | "qcow2", "access_mode":
+    "rw" | "ro", "multiattach": bool, "volume_id": ...}``; a driver refuses
+    a type it cannot attach with exception.VolumeDriverNotFound.
+
+    ``block_device_info`` (spawn and the calls that make a guest anew take
+    it as a keyword, None for none) is Nova's: ``{"root_device_name",
+    "block_device_mapping": [{"connection_info", "mount_device",
+    "boot_index", "disk_bus", "device_type", "delete_on_termination",
+    "attachment_id", "volume_id"}]}``; a mapping with boot_index 0 is the
+    guest's root disk (a volume-backed server has no local root disk).
+    """
+
+    @abc.abstractmethod
+    def get_volume_connector(self, instance):
+        """This host's connector for attachment updates: ``{"host",
+        "ip", "initiator", "platform", "os_type", "multipath"}``."""
+
+    @abc.abstractmethod
+    def attach_volume(self, ctx, instance, connection_info, mountpoint,
+                      disk_bus=None, device_type=None):
+        """Plug the volume into the guest at mountpoint (/dev/vdb ...),
+        hot when it runs; exception.VolumeAttachFailed when it cannot
+        (nothing is left plugged)."""
+
+    @abc.abstractmethod
+    def detach_volume(self, ctx, instance, connection_info, mountpoint):
+        """Unplug the volume; a volume the guest does not have is not an
+        error. exception.VolumeDetachFailed when the guest keeps it."""
+
+    @abc.abstractmethod
+    def swap_volume(self, ctx, instance, old_connection_info,
+                    new_connection_info, mountpoint, resize_to):
+        """Copy the guest's disk at mountpoint to the new volume and go on
+        with the new one (resize_to: its size in GiB, 0 to keep)."""
+
+    @abc.abstractmethod
+    def extend_volume(self, ctx, instance, connection_info, requested_size):
+        """Tell the guest its volume grew to requested_size bytes."""
+
+
 LiveMigrationAborted = exception.LiveMigrationAborted
 
 

@@ -25,7 +25,7 @@ class ComputeApp(wsgi.Application):
     body_content_types = input_guard.NOVA_JSON_TYPES
 
     def __init__(self, conf, databases, messaging, token_validator=None,
-                 image_api=None, network_api=None):
+                 image_api=None, network_api=None, volume_api=None):
         self.conf = conf
         self.databases = databases
         # Every message the API sends is sent within [api]
@@ -40,6 +40,7 @@ class ComputeApp(wsgi.Application):
         self.router = wsgi.Router(routes.resolve())
         self._image_api = image_api
         self._network_api = network_api
+        self._volume_api = volume_api
         self._url_project = re.compile(conf.api.project_id_regex)
 
     @functools.cached_property
@@ -50,7 +51,8 @@ class ComputeApp(wsgi.Application):
             self.conf) == "neutron" else None)
         return compute_api.API(self.conf, self.messaging,
                                image_api=self.image_api,
-                               network_api=network_api)
+                               network_api=network_api,
+                               volume_api_factory=lambda: self.volume_api)
 
     @functools.cached_property
     def image_api(self):
@@ -66,6 +68,15 @@ class ComputeApp(wsgi.Application):
             return self._network_api
         from stratus.api import network_client
         return network_client.network_api(self.conf, self.databases)
+
+    @functools.cached_property
+    def volume_api(self):
+        """The Cinder client (stratus.volume.cinder.CinderAPI), made when
+        first used."""
+        if self._volume_api is not None:
+            return self._volume_api
+        from stratus.api import volume_client
+        return volume_client.volume_api(self.conf, self.databases)
 
     def handle(self, req):
         template, methods, _ = self.router.match(req.path_info)
@@ -111,17 +122,17 @@ class ComputeApp(wsgi.Application):
 
 
 def make_app(conf, databases, messaging, token_validator=None,
-             image_api=None, network_api=None):
+             image_api=None, network_api=None, volume_api=None):
     return make_apps(conf, databases, messaging, token_validator, image_api,
-                     network_api)[0]
+                     network_api, volume_api)[0]
 
 
 def make_apps(conf, databases, messaging, token_validator=None,
-              image_api=None, network_api=None):
+              image_api=None, network_api=None, volume_api=None):
     """(served, in_process): the app to serve over HTTP (behind
     keystonemiddleware in keystone mode), and the same app for callers in
     this process (stratus.rest_transport.DirectTransport)."""
     app = ComputeApp(conf, databases, messaging, token_validator, image_api,
-                     network_api)
+                     network_api, volume_api)
     return auth.wrap_with_keystone(
         conf, app, public_paths=routes.UNAUTHENTICATED), app
