@@ -235,3 +235,13 @@ def test_events_for_the_compute_api(volume_conf, sqlite_databases):
                                    "tag": other["id"],
                                    "status": "completed"}
     app.worker.pool.shutdown(wait=True)
+
+
+def test_a_failed_extend_keeps_the_size(sqlite_app, volume_conf):
+    volume = make_volume(sqlite_app)
+    os.unlink(_path(volume_conf, volume["id"]))
+    status, _ = request(sqlite_app, "POST", "/v3/volumes/%s/action"
+                        % volume["id"], {"os-extend": {"new_size": 2}})
+    assert status == 202
+    volume = settled(sqlite_app, "/v3/volumes/" + volume["id"], "volume")
+    assert (volume["status"], volume["size"]) == ("error_extending", 1)
