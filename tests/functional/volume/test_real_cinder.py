@@ -153,6 +153,35 @@ def test_the_attachment_flow(volume_api):
     client.delete(ALICE, volume["id"])
 
 
+class ServiceUser:
+    """[cinder]'s service user, as a keystoneauth session gives it."""
+
+    def get_token(self):
+        return "admin:services"
+
+    def get_project_id(self):
+        return "services"
+
+
+def test_a_service_token_lets_a_user_detach(cinder_url):
+    """With a service user, a user's request carries its token too
+    (X-Service-Token): Cinder deletes the user's attachment without
+    asking Nova whether the server still uses it."""
+    client = cinder.CinderAPI(cinder.EndpointTransport(
+        lambda ctx: cinder_url + "/v3", None,
+        service_session=ServiceUser()))
+    volume = _available(client)
+    attachment = client.attachment_create(ALICE, volume["id"], SERVER,
+                                          connector=CONNECTOR,
+                                          mountpoint="/dev/vdc")
+    client.attachment_complete(ALICE, attachment["id"])
+    client.attachment_delete(ALICE, attachment["id"])
+    assert client.wait_for_status(ALICE, volume["id"], ["available"],
+                                  timeout=60, interval=0.5)["attachments"] \
+        == []
+    client.delete(ALICE, volume["id"])
+
+
 def test_volumes_and_snapshots(volume_api):
     client = volume_api
     name = "snapped-" + uuid.uuid4().hex[:6]
