@@ -48,6 +48,8 @@ POLICY_MODULES = [
     "security_groups",
     "floating_ips",
     "multinic",
+    "volumes",
+    "assisted_volume_snapshots",
 ]
 
 
