@@ -101,19 +101,23 @@ def release(volume_api, ctx, bdms):
 
 
 def _volume(volume_api, ctx, volume_id):
-    try:
-        return volume_api.get(ctx, volume_id)
-    except (exception.VolumeNotFound, exception.VolumeServiceBadRequest,
-            exception.VolumeServiceForbidden):
-        raise exception.InvalidBDMVolume(id=volume_id)
+    return _fetch(volume_api.get, ctx, volume_id, exception.VolumeNotFound,
+                  exception.InvalidBDMVolume)
 
 
 def _snapshot(volume_api, ctx, snapshot_id):
+    return _fetch(volume_api.get_snapshot, ctx, snapshot_id,
+                  exception.SnapshotNotFound, exception.InvalidBDMSnapshot)
+
+
+def _fetch(getter, ctx, item_id, not_found, invalid):
+    """A volume or snapshot of a mapping; Nova's InvalidBDM* (400) when
+    the block storage service does not give it."""
     try:
-        return volume_api.get_snapshot(ctx, snapshot_id)
-    except (exception.SnapshotNotFound, exception.VolumeServiceBadRequest,
+        return getter(ctx, item_id)
+    except (not_found, exception.VolumeServiceBadRequest,
             exception.VolumeServiceForbidden):
-        raise exception.InvalidBDMSnapshot(id=snapshot_id)
+        raise invalid(id=item_id)
 
 
 def _bdm_image(api, ctx, bdm):

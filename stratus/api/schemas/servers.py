@@ -84,17 +84,11 @@ _block_device_mapping = {
 # Nova's legacy block device mapping (v1): volumes and snapshots by id.
 _legacy_block_device_mapping = {
     "type": "object",
-    "properties": {
-        "virtual_name": {"type": "string", "maxLength": 255},
-        "volume_id": uuid,
-        "snapshot_id": uuid,
-        "volume_size": common.positive_integer,
-        "device_name": {"type": "string", "minLength": 1, "maxLength": 255,
-                        "pattern": "^[a-zA-Z0-9._/-]*$"},
-        "delete_on_termination": common.boolean,
-        "no_device": {},
-        "connection_info": {"type": "string", "maxLength": 16777215},
-    },
+    "properties": {name: _block_device_mapping["properties"][name]
+                   for name in ("virtual_name", "volume_id", "snapshot_id",
+                                "volume_size", "device_name",
+                                "delete_on_termination", "no_device",
+                                "connection_info")},
     "additionalProperties": False,
 }
 
