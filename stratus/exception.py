@@ -791,6 +791,38 @@ class MismatchVolumeAZException(Invalid):
                "volumes do not match: %(reason)s.")
 
 
+
+# Block device mappings of servers' volumes (helper attach).
+
+class BDMNotFound(NotFound):
+    msg_fmt = "No Block Device Mapping with id %(id)s."
+
+
+class VolumeBDMNotFound(NotFound):
+    msg_fmt = "No volume Block Device Mapping with id %(volume_id)s."
+
+
+class ConductorTooOld(Conflict):
+    msg_fmt = ("The conductors run an RPC version older than %(version)s"
+               " ([upgrade_levels] conductor), which this call needs.")
+
+
+class DevicePathInUse(Invalid):
+    msg_fmt = "The supplied device path (%(path)s) is in use."
+    code = 409
+
+
+class VolumeTaggedAttachNotSupported(Invalid):
+    msg_fmt = ("Tagged volume attachment is not supported for this server "
+               "instance.")
+
+
+class MultiattachNotSupportedByVirtDriver(Invalid):
+    msg_fmt = ("Volume %(volume_id)s has 'multiattach' set, which is not "
+               "supported for this instance.")
+    code = 409
+
+
 class MultiattachNotSupportedOldMicroversion(Invalid):
-    msg_fmt = ("Multiattach volumes are only supported starting with compute "
-               "API version 2.60.")
+    msg_fmt = ("Multiattach volumes are only supported starting with "
+               "compute API version 2.60.")
