@@ -13,6 +13,7 @@ from stratus.compute_api import base
 from stratus.compute_api import block_device
 from stratus.compute_api import block_device_volumes
 from stratus.compute_api import fail_fast
+from stratus.compute_api import volume_backed
 from stratus import exception
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import create_idempotency_key as idempotency
@@ -309,15 +310,24 @@ class Build(base.APIBase):
     def _check_create(self, ctx, request):
         """Nova's checks of a create, in Nova's order; what they found."""
         flavor = self._flavor(ctx, request.flavor_id)
+        requested_image = None
+        mappings = request.block_device_mappings
+        if request.image_id:
+            requested_image = self.image_api.get(ctx, request.image_id)
+            # An image of a volume-backed server maps its snapshots.
+            mappings = volume_backed.merge_mappings(requested_image,
+                                                    mappings)
         bdms = block_device.from_api(
-            request.block_device_mappings, request.image_id, flavor,
+            mappings, request.image_id, flavor,
             self.conf.max_local_block_devices,
             legacy=request.legacy_block_device_mappings)
-        volume_backed = block_device.is_volume_backed(bdms)
+        is_bfv = block_device.is_volume_backed(bdms)
         image_id = block_device.root_image_id(bdms)
-        if not volume_backed:
-            image = self._image(ctx, image_id, flavor,
-                                request.allow_zero_disk)
+        if not is_bfv:
+            image = self._image(
+                ctx, image_id, flavor, request.allow_zero_disk,
+                image=requested_image if image_id == request.image_id
+                else None)
         keypair = self._keypair(ctx, request.key_name)
         if request.availability_zone and not request.forced_host:
             self._check_availability_zone(ctx, request.availability_zone)
@@ -326,7 +336,7 @@ class Build(base.APIBase):
                 self, ctx, bdms, flavor, request.availability_zone,
                 request.supports_multiattach)
             request.availability_zone = volumes.availability_zone
-            if volume_backed:
+            if is_bfv:
                 image = volumes.image
                 # Nova: a volume-backed server shows no image.
                 image_id = request.image_id or ""
@@ -336,7 +346,7 @@ class Build(base.APIBase):
         checked = _Checked(
             flavor=flavor, bdms=bdms, image_id=image_id, image=image,
             image_meta=_image_meta(image),
-            volume_backed=volume_backed,
+            volume_backed=is_bfv,
             keypair=keypair,
             requested_networks=self._checked_networks(ctx, request),
             group=self._server_group(ctx, request.scheduler_hints),
