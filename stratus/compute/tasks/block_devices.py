@@ -10,6 +10,7 @@ import json
 
 from stratus.compute.tasks.common import LOG
 from stratus import exception
+from stratus.objects import image_meta as image_meta_obj
 from stratus.virt import block_device as virt_block_device
 
 SOURCE_VOLUME = "volume"
@@ -170,3 +171,93 @@ class BlockDevicesMixin:
             self.volume_api.delete(ctx, volume_id)
         except exception.VolumeNotFound:
             pass
+
+    # Moves ----------------------------------------------------------------
+
+    def _connect_volumes(self, ctx, instance):
+        """On the host a server arrives at (finish of a resize, revert,
+        evacuate, unshelve): its volumes' attachments get this host's
+        connector; (mappings, block_device_info or None)."""
+        bdms = self._block_device_mappings(ctx, instance)
+        return bdms, self._prepare_volumes(ctx, instance, bdms)
+
+    def _volume_info(self, ctx, instance):
+        """The block_device_info of the server's volumes as recorded (the
+        host it is on): (mappings, block_device_info or None)."""
+        bdms = self._block_device_mappings(ctx, instance)
+        if not volume_mappings(bdms):
+            return bdms, None
+        return bdms, block_device_info(bdms)
+
+    def _reserve_volumes_again(self, ctx, instance, bdms=None):
+        """The server's volumes let go of this host and stay reserved for
+        it (Nova's _terminate_volume_connections: a new attachment without
+        connector, the old one deleted), for the host it goes to."""
+        if bdms is None:
+            bdms = self._block_device_mappings(ctx, instance)
+        for bdm in volume_mappings(bdms):
+            if not bdm.get("volume_id"):
+                continue
+            old = bdm.get("attachment_id")
+            bdm.attachment_id = self.volume_api.attachment_create(
+                ctx, bdm.volume_id, instance.uuid)["id"]
+            self._save_bdm(ctx, bdm)
+            if old:
+                self._delete_attachment(ctx, old)
+
+    def _attach_on_destination(self, ctx, instance):
+        """Live migration's pre step on the destination: a second
+        attachment of each volume, with this host's connector, on its
+        mapping (the source's stays until the guest has moved, as Nova);
+        the block_device_info for this host."""
+        bdms = self._block_device_mappings(ctx, instance)
+        if not volume_mappings(bdms):
+            return None
+        connector = self.driver.get_volume_connector(instance)
+        for bdm in volume_mappings(bdms):
+            attachment = self.volume_api.attachment_create(
+                ctx, bdm.volume_id, instance.uuid, connector=connector,
+                mountpoint=bdm.get("device_name"))
+            bdm.attachment_id = attachment["id"]
+            bdm.connection_info = json.dumps(
+                attachment.get("connection_info") or {})
+            self._save_bdm(ctx, bdm)
+        return block_device_info(bdms)
+
+    def _settle_attachments(self, ctx, instance, moved):
+        """The end of a live migration: moved, each volume keeps its
+        mapping's attachment (the destination's, completed) and the
+        source's goes; rolled back, the mapping's (the destination's)
+        goes and the other (the source's) is the mapping's again."""
+        for bdm in volume_mappings(self._block_device_mappings(
+                ctx, instance)):
+            others = [attachment["id"] for attachment in
+                      self.volume_api.attachment_get_all(
+                          ctx, instance_id=instance.uuid,
+                          volume_id=bdm.volume_id)
+                      if attachment["id"] != bdm.get("attachment_id")]
+            if moved:
+                self.volume_api.attachment_complete(ctx, bdm.attachment_id)
+                for attachment_id in others:
+                    self._delete_attachment(ctx, attachment_id)
+            elif others:
+                self._delete_attachment(ctx, bdm.attachment_id)
+                attachment = self.volume_api.attachment_get(ctx, others[0])
+                bdm.attachment_id = others[0]
+                bdm.connection_info = json.dumps(
+                    attachment.get("connection_info") or {})
+                self._save_bdm(ctx, bdm)
+
+
+def boot_image_meta(image_api, ctx, instance):
+    """The ImageMeta a guest is made anew from: its image's, or for a
+    volume-backed server without an image the image properties it keeps
+    (its root is the volume)."""
+    if instance.get("image_ref"):
+        return image_meta_obj.ImageMeta.from_image_dict(
+            image_api.get(ctx, instance.image_ref))
+    properties = dict(instance.get("image_properties") or {})
+    return image_meta_obj.ImageMeta(
+        id=properties.get("base_image_ref")
+        or "00000000-0000-0000-0000-000000000000",
+        min_disk=0, min_ram=0, properties=properties)
