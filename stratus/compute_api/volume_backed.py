@@ -91,9 +91,11 @@ class VolumeBacked(base.APIBase):
         states.check(instance, "createImage")
         properties = dict(metadata or {})
         fields = base.snapshot_fields(instance, name, properties)
-        for key in ("container_format", "disk_format") + (
-                _IMAGE_BDM_PROPERTIES):
+        for key in _IMAGE_BDM_PROPERTIES:
             fields.pop(key, None)
+        # Formats only so the image service takes its (empty) data.
+        fields.setdefault("disk_format", "raw")
+        fields.setdefault("container_format", "bare")
         mappings, snapshots = [], []
         try:
             for bdm in bdms:

@@ -7,6 +7,7 @@ them (block_device_info) and the attachments completed. A failed build
 takes back what it did (see _undo_volumes).
 """
 import json
+import time
 
 from stratus.compute.tasks.common import LOG
 from stratus import exception
@@ -105,13 +106,29 @@ class BlockDevicesMixin:
             volume_type=bdm.get("volume_type"), availability_zone=zone)
         bdm.volume_id = volume["id"]
         self._save_bdm(ctx, bdm)
-        retries = self.conf.block_device_allocate_retries
-        interval = self.conf.block_device_allocate_retries_interval
-        volume = self.volume_api.wait_for_status(
-            ctx, volume["id"], ["available"],
-            timeout=max(retries, 1) * interval, interval=interval)
+        volume = self._wait_available(ctx, volume["id"])
         if not bdm.get("volume_size"):
             bdm.volume_size = volume.get("size")
+
+    def _wait_available(self, ctx, volume_id, statuses=("available",)):
+        """The volume once its status is one of statuses, checked
+        block_device_allocate_retries times (and once more)
+        block_device_allocate_retries_interval seconds apart (0: 10 ms);
+        VolumeServiceError when it errs or never gets there."""
+        interval = self.conf.block_device_allocate_retries_interval or 0.01
+        for _ in range(self.conf.block_device_allocate_retries):
+            volume = self.volume_api.get(ctx, volume_id)
+            if volume.get("status") in statuses:
+                return volume
+            if str(volume.get("status")).startswith("error"):
+                break
+            time.sleep(interval)
+        volume = self.volume_api.get(ctx, volume_id)
+        if volume.get("status") in statuses:
+            return volume
+        raise exception.VolumeServiceError(
+            reason="volume %s is %s, not %s" % (
+                volume_id, volume.get("status"), "/".join(statuses)))
 
     def _save_bdm(self, ctx, bdm):
         self.conductor.bdm_save(ctx, bdm)
@@ -160,12 +177,8 @@ class BlockDevicesMixin:
     def _delete_volume(self, ctx, volume_id):
         """Delete a volume once it can be (its attachments gone)."""
         try:
-            self.volume_api.wait_for_status(
-                ctx, volume_id, ["available", "error"],
-                timeout=self.conf.block_device_allocate_retries_interval
-                * max(self.conf.block_device_allocate_retries, 1),
-                interval=self.conf.block_device_allocate_retries_interval)
-        except exception.VolumeServiceError:
+            self._wait_available(ctx, volume_id, ("available", "error"))
+        except exception.StratusException:
             pass
         try:
             self.volume_api.delete(ctx, volume_id)

@@ -37,7 +37,12 @@ class FakeCinder:
     def get(self, ctx, volume_id):
         if volume_id not in self.volumes:
             raise exception.VolumeNotFound(volume_id=volume_id)
-        return dict(self.volumes[volume_id])
+        volume = self.volumes[volume_id]
+        if volume["status"] == "creating":
+            # Made by the time it is looked at again.
+            volume["status"] = "available"
+            return dict(volume, status="creating")
+        return dict(volume)
 
     def get_snapshot(self, ctx, snapshot_id):
         if snapshot_id not in self.snapshots:
@@ -51,12 +56,6 @@ class FakeCinder:
         self.volumes[volume_id].update(name=name, image_id=image_id,
                                        snapshot_id=snapshot_id)
         return dict(self.volumes[volume_id])
-
-    def wait_for_status(self, ctx, volume_id, statuses, timeout, interval):
-        volume = self.volumes[volume_id]
-        if volume["status"] == "creating":
-            volume["status"] = "available"
-        return dict(volume)
 
     def delete(self, ctx, volume_id):
         if any(a["volume_id"] == volume_id

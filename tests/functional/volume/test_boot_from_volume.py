@@ -1,0 +1,142 @@
+"""Servers with volumes on the fake driver and the built-in block storage
+service: each kind of volume mapping at create, boot from volume, what a
+failed build leaves (nothing), Cinder's refusals answered as Nova, and
+createImage of a volume-backed server booted from again."""
+import re
+
+import pytest
+
+from tests.functional.volume import helpers
+from tests.functional.volume import bdm_cloud
+from tests.functional.volume.bdm_cloud import DEMO
+
+pytestmark = pytest.mark.slow
+env = bdm_cloud.volume_cloud
+
+
+def _volume_root(volume_id, **extra):
+    return dict({"source_type": "volume", "destination_type": "volume",
+                 "uuid": volume_id, "boot_index": 0}, **extra)
+
+
+def test_boot_from_an_existing_volume(env):
+    volume = env.make_volume(size=1, imageRef=env.image)
+    response = env.boot_bdms([_volume_root(volume["id"])])
+    assert response.status_int == 202, response.text
+    server = env.settled(response.json["server"]["id"])
+    assert server["status"] == "ACTIVE", server
+    assert server["image"] == ""
+    assert env.guest_volumes(server["id"]) == {"/dev/vda": volume["id"]}
+    shown = env.volume(volume["id"])
+    assert shown["status"] == "in-use"
+    assert [a["server_id"] for a in shown["attachments"]] == [server["id"]]
+    assert [(a["volume_id"], a["status"]) for a in env.attachments()] == [
+        (volume["id"], "attached")]
+
+
+@pytest.mark.parametrize("delete_on_termination", [True, False])
+def test_each_source_makes_a_volume(env, delete_on_termination):
+    source = env.make_volume(size=1)
+    status, body = env_request_snapshot(env, source["id"])
+    mappings = [
+        {"source_type": "image", "destination_type": "volume",
+         "uuid": env.image, "volume_size": 1, "boot_index": 0,
+         "delete_on_termination": delete_on_termination},
+        {"source_type": "blank", "destination_type": "volume",
+         "volume_size": 1, "boot_index": -1,
+         "delete_on_termination": delete_on_termination},
+        {"source_type": "snapshot", "destination_type": "volume",
+         "uuid": body["snapshot"]["id"], "boot_index": -1,
+         "delete_on_termination": delete_on_termination},
+    ]
+    response = env.boot_bdms(mappings)
+    assert response.status_int == 202, response.text
+    server = env.admin.server(env.settled(response.json["server"]["id"])[
+        "id"])
+    assert server["status"] == "ACTIVE", server.get("fault")
+    attached = env.guest_volumes(server["id"])
+    assert sorted(attached) == ["/dev/vda", "/dev/vdb", "/dev/vdc"]
+    made = set(attached.values())
+    assert all(env.volume(volume_id)["status"] == "in-use"
+               for volume_id in made)
+
+
+def env_request_snapshot(env, volume_id):
+    status, body = helpers.request(
+        env.volume_app, "POST", "/v3/snapshots",
+        {"snapshot": {"volume_id": volume_id, "name": "s"}}, token=DEMO)
+    assert status == 202, body
+    helpers.settled(env.volume_app, "/v3/snapshots/" + body["snapshot"]["id"],
+                    "snapshot", token=DEMO)
+    return status, body
+
+
+def test_failed_build_leaves_no_attachment_or_made_volume(env):
+    existing = env.make_volume(size=1, imageRef=env.image)
+    for host in env.computes:
+        env.driver(host)._fail_spawn = re.compile("doomed")
+    before = set(env.volumes())
+    response = env.boot_bdms([
+        _volume_root(existing["id"]),
+        {"source_type": "blank", "destination_type": "volume",
+         "volume_size": 1, "boot_index": -1,
+         "delete_on_termination": True}], name="doomed")
+    assert response.status_int == 202, response.text
+    server = env.settled(response.json["server"]["id"])
+    assert server["status"] == "ERROR"
+    assert set(env.volumes()) == before
+    assert env.volume(existing["id"])["status"] == "available"
+    assert env.attachments() == []
+
+
+@pytest.mark.parametrize("make,version,message", [
+    (lambda env: "9b0b8b4c-1c36-4c4e-9d4e-0d4f0d6b7c11", "2.67",
+     "Block Device Mapping is Invalid: failed to get volume "
+     "9b0b8b4c-1c36-4c4e-9d4e-0d4f0d6b7c11."),
+    (lambda env: env.make_volume(size=1)["id"], "2.67",
+     "is not bootable"),
+    (lambda env: env.make_volume(size=1, imageRef=env.image,
+                                 multiattach=True)["id"], "2.59",
+     "Multiattach volumes are only supported starting with compute API "
+     "version 2.60."),
+])
+def test_refused_volumes(env, make, version, message):
+    volume_id = make(env)
+    response = env.boot_bdms([_volume_root(volume_id)], version=version)
+    assert response.status_int == 400, response.text
+    assert message in response.json["badRequest"]["message"]
+    assert env.attachments() == []
+
+
+def test_volume_in_use_refused(env):
+    volume = env.make_volume(size=1, imageRef=env.image)
+    first = env.boot_bdms([_volume_root(volume["id"])])
+    env.settled(first.json["server"]["id"])
+    response = env.boot_bdms([_volume_root(volume["id"])])
+    assert response.status_int == 400, response.text
+    assert "status must be 'available'. Currently in 'in-use'" in (
+        response.json["badRequest"]["message"])
+    assert len(env.attachments()) == 1
+
+
+def test_create_image_of_volume_backed_server_boots(env):
+    volume = env.make_volume(size=1, imageRef=env.image)
+    response = env.boot_bdms([_volume_root(volume["id"])])
+    server = env.settled(response.json["server"]["id"])
+    created = env.act(server["id"], {"createImage": {"name": "bfv-snap"}},
+                      version="2.45")
+    assert created.status_int == 202, created.text
+    image_id = created.json["image_id"]
+    image = env.admin.get("/images/%s" % image_id, version="2.35")["image"]
+    assert image["status"] == "ACTIVE"
+    assert image["metadata"]["bdm_v2"] == "True"
+    # Booting from that image boots from a volume made of the snapshot.
+    booted = env.demo.request("POST", "/v2.1/servers", {"server": {
+        "name": "again", "flavorRef": "1", "networks": "none",
+        "imageRef": image_id}}, version="2.67")
+    assert booted.status_int == 202, booted.text
+    again = env.settled(booted.json["server"]["id"])
+    assert again["status"] == "ACTIVE", again
+    (root,) = env.guest_volumes(again["id"]).values()
+    assert root not in (None, volume["id"])
+    assert env.volume(root)["snapshot_id"]
