@@ -228,7 +228,7 @@ class VolumesMixin:
         _cleanup_volumes); failures are logged, the rest goes on."""
         try:
             bdms = self.conductor.block_device_mappings(ctx, instance.uuid)
-        except exception.NotFound:
+        except (exception.NotFound, exception.ConductorTooOld):
             return
         for bdm in bdms:
             if not bdm.is_volume:
