@@ -32,16 +32,20 @@ FEATURE_TRAITS = {
     "device_tagging": os_traits.COMPUTE_DEVICE_TAGGING,
     "trusted_certs": os_traits.COMPUTE_TRUSTED_CERTS,
     "volume_backed_rescue": os_traits.COMPUTE_RESCUE_BFV,
+    "volume_multiattach": os_traits.COMPUTE_VOLUME_MULTI_ATTACH,
+    "volume_extend": os_traits.COMPUTE_VOLUME_EXTEND,
 }
 # Both: interfaces can be attached with a tag.
 TAGGED_ATTACH = os_traits.COMPUTE_NET_ATTACH_INTERFACE_WITH_TAG
+# Volumes attached with a tag: volume_attach and device_tagging.
+TAGGED_VOLUME_ATTACH = os_traits.COMPUTE_VOLUME_ATTACH_WITH_TAG
 IMAGE_TYPE_PREFIX = "COMPUTE_IMAGE_TYPE_"
 OWNED_PREFIXES = (IMAGE_TYPE_PREFIX, "COMPUTE_STORAGE_BUS_",
                   "COMPUTE_NET_VIF_MODEL_", "COMPUTE_GRAPHICS_MODEL_",
                   "HW_ARCH_", "COMPUTE_ARCH_")
 OWNED = frozenset(
     [trait for traits in CAPABILITY_TRAITS.values() for trait in traits]
-    + list(FEATURE_TRAITS.values()) + [TAGGED_ATTACH])
+    + list(FEATURE_TRAITS.values()) + [TAGGED_ATTACH, TAGGED_VOLUME_ATTACH])
 
 
 def driver_traits(driver):
@@ -57,6 +61,9 @@ def driver_traits(driver):
     if "interface_hotplug" in capabilities and getattr(
             driver, "device_tagging", False):
         traits.add(TAGGED_ATTACH)
+    if "volume_attach" in capabilities and getattr(
+            driver, "device_tagging", False):
+        traits.add(TAGGED_VOLUME_ATTACH)
     traits.update(_known(IMAGE_TYPE_PREFIX + image_type.upper()
                          for image_type in getattr(driver, "image_types",
                                                    ())))

@@ -53,6 +53,11 @@ class ComputeDriver(abc.ABC):
     device_tagging = False
     trusted_certs = False
     volume_backed_rescue = False
+    # With VolumeAttach: one volume attached to several guests at once
+    # (COMPUTE_VOLUME_MULTI_ATTACH), a volume grown while attached
+    # (COMPUTE_VOLUME_EXTEND).
+    volume_multiattach = False
+    volume_extend = False
 
     @abc.abstractmethod
     def init_host(self, host):
@@ -76,13 +81,16 @@ class ComputeDriver(abc.ABC):
 
     @abc.abstractmethod
     def spawn(self, ctx, instance, image_meta, injected_files,
-              admin_password, network_info):
-        """Create and start the guest; exception.SpawnFailed when it cannot."""
+              admin_password, network_info, block_device_info=None):
+        """Create and start the guest; exception.SpawnFailed when it cannot.
+        block_device_info: its volumes (VolumeAttach), None for none."""
 
     @abc.abstractmethod
-    def destroy(self, ctx, instance, network_info=None):
+    def destroy(self, ctx, instance, network_info=None,
+                block_device_info=None):
         """Remove the guest. Removing a guest that is gone is not an
-        error, so cleanups may call this more than once."""
+        error, so cleanups may call this more than once. The volumes of
+        block_device_info are let go (their files stay)."""
 
 
 class PowerControl(abc.ABC):
@@ -91,12 +99,15 @@ class PowerControl(abc.ABC):
         """Stop the guest (gracefully within timeout seconds, if > 0)."""
 
     @abc.abstractmethod
-    def power_on(self, ctx, instance, network_info):
-        """Start a stopped guest."""
+    def power_on(self, ctx, instance, network_info, block_device_info=None):
+        """Start a stopped guest (with the volumes of block_device_info;
+        None: those it had)."""
 
     @abc.abstractmethod
-    def reboot(self, ctx, instance, network_info, reboot_type):
-        """Restart the guest; reboot_type is 'SOFT' or 'HARD'."""
+    def reboot(self, ctx, instance, network_info, reboot_type,
+               block_device_info=None):
+        """Restart the guest; reboot_type is 'SOFT' or 'HARD' (a HARD
+        reboot remakes it with the volumes of block_device_info)."""
 
 
 class Pausable(abc.ABC):
@@ -115,7 +126,7 @@ class Suspendable(abc.ABC):
         """Save the guest's memory to disk and stop it."""
 
     @abc.abstractmethod
-    def resume(self, ctx, instance, network_info):
+    def resume(self, ctx, instance, network_info, block_device_info=None):
         """Bring a suspended guest back."""
 
 
@@ -128,7 +139,7 @@ class ConsoleOutput(abc.ABC):
 class Rescuable(abc.ABC):
     @abc.abstractmethod
     def rescue(self, ctx, instance, network_info, image_meta,
-               rescue_password):
+               rescue_password, block_device_info=None):
         """Boot the guest from a rescue image, its own disk attached."""
 
     @abc.abstractmethod
@@ -253,8 +264,9 @@ class LiveMigratable(abc.ABC):
 
     @abc.abstractmethod
     def pre_live_migration(self, ctx, instance, block_migration,
-                           network_info):
-        """On the destination: prepare to receive the guest."""
+                           network_info, block_device_info=None):
+        """On the destination: prepare to receive the guest (and its
+        volumes, block_device_info)."""
 
     @abc.abstractmethod
     def live_migration(self, ctx, instance, dest, block_migration,
@@ -276,7 +288,8 @@ class LiveMigratable(abc.ABC):
 
     @abc.abstractmethod
     def post_live_migration_at_destination(self, ctx, instance,
-                                           network_info, power_state):
+                                           network_info, power_state,
+                                           block_device_info=None):
         """On the destination: the arrived guest runs on (in power_state,
         the one it had on the source)."""
 
@@ -300,7 +313,7 @@ class Migratable(abc.ABC):
 
     @abc.abstractmethod
     def migrate_disk_and_power_off(self, ctx, instance, dest_host, flavor,
-                                   network_info):
+                                   network_info, block_device_info=None):
         """On the source: power the guest off and hand its disk to
         dest_host (resized to flavor); the disk_info (a string) the
         destination's finish_migration gets. The source keeps what a
@@ -310,7 +323,7 @@ class Migratable(abc.ABC):
     @abc.abstractmethod
     def finish_migration(self, ctx, migration, instance, disk_info,
                          network_info, image_meta, resize_instance,
-                         power_on):
+                         power_on, block_device_info=None):
         """On the destination: build the guest from disk_info with the
         instance's (new) flavor, running if power_on."""
 
@@ -320,7 +333,7 @@ class Migratable(abc.ABC):
 
     @abc.abstractmethod
     def finish_revert_migration(self, ctx, instance, network_info,
-                                migration, power_on):
+                                migration, power_on, block_device_info=None):
         """On the source, when the move is reverted or rolled back: bring
         back the guest it kept (with the instance's old flavor), running
         if power_on."""
@@ -408,6 +421,7 @@ CAPABILITIES = {
     "guest_recovery": GuestRecovery,
     "simulated_networking": SimulatedNetworking,
     "port_agent": PortAgent,
+    "volume_attach": VolumeAttach,
 }
 
 def capabilities(driver):

@@ -37,6 +37,8 @@ class DiagnosticsMixin(driver.Diagnostics):
         disks = [diagnostics.disk(
             "vda", read_bytes=read, read_requests=read // _REQUEST,
             write_bytes=written, write_requests=written // _REQUEST)]
+        disks += [diagnostics.disk(name.rsplit("/", 1)[-1])
+                  for name in sorted(guest.volumes) if name != "/dev/vda"]
         if instance.get("config_drive"):
             disks.append(diagnostics.disk("sda", read_bytes=65536,
                                           read_requests=16))

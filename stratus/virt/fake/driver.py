@@ -33,6 +33,7 @@ from stratus.objects import fields
 from stratus.virt import driver
 from stratus.virt.fake import diagnostics as fake_diagnostics
 from stratus.virt.fake import serial_console
+from stratus.virt.fake import volumes as fake_volumes
 
 PowerState = fields.PowerState
 
@@ -52,7 +53,8 @@ def node_names(host, count):
 
 class FakeGuest:
     __slots__ = ("uuid", "name", "node", "power_state", "console", "vcpus",
-                 "rescued", "admin_password", "image_ref", "started")
+                 "rescued", "admin_password", "image_ref", "started",
+                 "volumes", "root_volume")
 
     def __init__(self, instance_uuid, name, node, power_state, vcpus=0,
                  image_ref=None):
@@ -66,6 +68,10 @@ class FakeGuest:
         self.admin_password = None
         self.image_ref = image_ref
         self.started = time.time()
+        # device name -> volume record (fake.volumes); the root volume's
+        # id when the guest boots from a volume.
+        self.volumes = {}
+        self.root_volume = None
 
     def log(self, *lines):
         self.console.extend(lines)
@@ -105,7 +111,8 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                  driver.RemoteConsoles, driver.InterfaceHotplug,
                  driver.Migratable, driver.LiveMigratable,
                  driver.ImageCache, driver.PortAgent,
-                 fake_diagnostics.DiagnosticsMixin):
+                 fake_diagnostics.DiagnosticsMixin,
+                 fake_volumes.VolumesMixin):
     name = "fake"
     # A KVM host's formats and devices, as far as the scheduler can tell.
     image_types = frozenset(["raw", "qcow2", "iso", "aki", "ari", "ami"])
@@ -122,6 +129,8 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
     device_tagging = True
     trusted_certs = True
     volume_backed_rescue = True
+    volume_multiattach = True
+    volume_extend = True
 
     def __init__(self, conf, host):
         options = conf.fake_driver
@@ -224,7 +233,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         return self._guest(instance).power_state
 
     def spawn(self, ctx, instance, image_meta, injected_files,
-              admin_password, network_info):
+              admin_password, network_info, block_device_info=None):
         if self._spawn_delay:
             time.sleep(self._spawn_delay)
         name = instance.display_name or ""
@@ -241,11 +250,19 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                           instance.get("vcpus") or 0,
                           image_ref=instance.get("image_ref"))
         guest.admin_password = admin_password
-        guest.log(*self._boot_log(instance, network_info))
+        try:
+            self._remake(guest, block_device_info)
+        except exception.VolumeDriverNotFound as error:
+            raise exception.SpawnFailed(instance_uuid=instance.uuid,
+                                        reason=str(error)) from error
+        if guest.root_volume is not None:
+            guest.image_ref = None
+        guest.log(*self._boot_log(instance, network_info, guest))
         with self._lock:
             self._guests[instance.uuid] = guest
 
-    def destroy(self, ctx, instance, network_info=None):
+    def destroy(self, ctx, instance, network_info=None,
+                block_device_info=None):
         self._maybe_fail("destroy", instance)
         with self._lock:
             self._guests.pop(instance.uuid, None)
@@ -261,22 +278,26 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                 guest.power_state = PowerState.SHUTDOWN
                 guest.log("reboot: Power down")
 
-    def power_on(self, ctx, instance, network_info):
+    def power_on(self, ctx, instance, network_info, block_device_info=None):
         self._maybe_fail("power_on", instance)
         guest = self._guest(instance)
         with self._lock:
+            self._remake(guest, block_device_info)
             if guest.power_state != PowerState.RUNNING:
                 guest.power_state = PowerState.RUNNING
-                guest.log(*self._boot_log(instance, network_info))
+                guest.log(*self._boot_log(instance, network_info, guest))
 
-    def reboot(self, ctx, instance, network_info, reboot_type):
+    def reboot(self, ctx, instance, network_info, reboot_type,
+               block_device_info=None):
         self._maybe_fail("reboot", instance)
         guest = self._guest(instance)
         with self._lock:
+            if reboot_type != "SOFT":
+                self._remake(guest, block_device_info)
             guest.power_state = PowerState.RUNNING
             guest.log("reboot: Restarting system" if reboot_type == "SOFT"
                       else "(hard reset)",
-                      *self._boot_log(instance, network_info))
+                      *self._boot_log(instance, network_info, guest))
 
     def pause(self, instance):
         self._maybe_fail("pause", instance)
@@ -293,8 +314,10 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         self._transition(instance, PowerState.RUNNING, PowerState.SUSPENDED,
                          "suspend", "PM: suspend entry (deep)")
 
-    def resume(self, ctx, instance, network_info):
+    def resume(self, ctx, instance, network_info, block_device_info=None):
         self._maybe_fail("resume", instance)
+        with self._lock:
+            self._remake(self._guest(instance), block_device_info)
         self._transition(instance, PowerState.SUSPENDED, PowerState.RUNNING,
                          "resume", "PM: suspend exit")
 
@@ -304,16 +327,17 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         return "\n".join(guest.console) + "\n"
 
     def rescue(self, ctx, instance, network_info, image_meta,
-               rescue_password):
+               rescue_password, block_device_info=None):
         self._maybe_fail("rescue", instance)
         guest = self._guest(instance)
         with self._lock:
+            self._remake(guest, block_device_info)
             guest.rescued = True
             guest.power_state = PowerState.RUNNING
             guest.admin_password = rescue_password
             guest.log("Booting the rescue image %s; the server's disk is "
                       "/dev/vdb" % (image_meta.get("id") or "(default)"),
-                      *self._boot_log(instance, network_info))
+                      *self._boot_log(instance, network_info, guest))
 
     def unrescue(self, ctx, instance):
         self._maybe_fail("unrescue", instance)
@@ -322,7 +346,8 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             guest.rescued = False
             guest.power_state = PowerState.RUNNING
             guest.log("reboot: Restarting system from the server's disk",
-                      *self._boot_log(instance, self._network(instance)))
+                      *self._boot_log(instance, self._network(instance),
+                                      guest))
 
     def trigger_crash_dump(self, instance):
         self._maybe_fail("trigger_crash_dump", instance)
@@ -384,7 +409,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         return True if block_migration is None else block_migration
 
     def pre_live_migration(self, ctx, instance, block_migration,
-                           network_info):
+                           network_info, block_device_info=None):
         if self._held.get(instance.uuid) == "pre":
             self._waiting(instance.uuid).wait(60)
         self._maybe_fail("pre_live_migration", instance)
@@ -393,6 +418,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         guest = FakeGuest(instance.uuid, instance.display_name or "", node,
                           PowerState.PAUSED, instance.get("vcpus") or 0,
                           image_ref=instance.get("image_ref"))
+        self._remake(guest, block_device_info)
         guest.log("migration: incoming from %s%s" % (
             instance.host, " (block migration)" if block_migration else ""))
         with self._lock:
@@ -454,12 +480,14 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
         return control
 
     def post_live_migration_at_destination(self, ctx, instance,
-                                           network_info, power_state):
+                                           network_info, power_state,
+                                           block_device_info=None):
         self._maybe_fail("post_live_migration_at_destination", instance)
         with self._lock:
             guest = self._incoming.pop(instance.uuid, None)
             if guest is None:
                 raise exception.InstanceNotFound(instance_id=instance.uuid)
+            self._remake(guest, block_device_info)
             guest.power_state = power_state
             guest.log("migration: running on %s" % self.host)
             self._guests[instance.uuid] = guest
@@ -512,7 +540,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                     flavor.name, self.host))
 
     def migrate_disk_and_power_off(self, ctx, instance, dest_host, flavor,
-                                   network_info):
+                                   network_info, block_device_info=None):
         self._maybe_fail("migrate_disk_and_power_off", instance)
         guest = self._guest(instance)
         if flavor.root_gb < (instance.root_gb or 0):
@@ -531,7 +559,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
 
     def finish_migration(self, ctx, migration, instance, disk_info,
                          network_info, image_meta, resize_instance,
-                         power_on):
+                         power_on, block_device_info=None):
         self._maybe_fail("finish_migration", instance)
         disk = json.loads(disk_info)
         node = instance.node if instance.node in self._node_set \
@@ -542,12 +570,13 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
                           instance.get("vcpus") or 0,
                           image_ref=disk.get("image_ref"))
         guest.admin_password = disk.get("admin_password")
+        self._remake(guest, block_device_info)
         guest.log(*disk.get("console", []))
         guest.log("migration: disk received from %s%s" % (
             disk.get("source"), " (resized to %s GB)" % disk.get("root_gb")
             if resize_instance else ""))
         if power_on:
-            guest.log(*self._boot_log(instance, network_info))
+            guest.log(*self._boot_log(instance, network_info, guest))
         with self._lock:
             self._guests[instance.uuid] = guest
 
@@ -557,7 +586,7 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             self._migrated_out.pop(instance.uuid, None)
 
     def finish_revert_migration(self, ctx, instance, network_info,
-                                migration, power_on):
+                                migration, power_on, block_device_info=None):
         self._maybe_fail("finish_revert_migration", instance)
         with self._lock:
             guest = self._migrated_out.pop(instance.uuid, None)
@@ -567,11 +596,12 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             if guest is None:
                 raise exception.InstanceNotFound(instance_id=instance.uuid)
             self._guests[instance.uuid] = guest
+            self._remake(guest, block_device_info)
             guest.vcpus = instance.get("vcpus") or guest.vcpus
             guest.log("migration: back on %s" % self.host)
             if power_on and guest.power_state != PowerState.RUNNING:
                 guest.power_state = PowerState.RUNNING
-                guest.log(*self._boot_log(instance, network_info))
+                guest.log(*self._boot_log(instance, network_info, guest))
 
     def migrated_guest(self, instance_uuid):
         """A guest set aside by a move (for tests), or None."""
@@ -744,11 +774,14 @@ class FakeDriver(driver.ComputeDriver, driver.PowerControl, driver.Pausable,
             guest.log(*lines)
 
     @staticmethod
-    def _boot_log(instance, network_info):
+    def _boot_log(instance, network_info, guest=None):
         hostname = instance.hostname or instance.display_name or "guest"
         lines = ["[    0.000000] Linux version 6.1.0-fake (stratus fake "
                  "driver)",
                  "[    0.412345] Run /init as init process"]
+        for name, volume in sorted((guest.volumes if guest else {}).items()):
+            lines.append("virtio_blk: [%s] volume %s" % (
+                name.rsplit("/", 1)[-1], volume["volume_id"]))
         for vif in network_info or ():
             for subnet in vif["network"]["subnets"]:
                 for ip in subnet["ips"]:

@@ -171,8 +171,8 @@ class PowerOnlyDriver(virt_driver.ComputeDriver, virt_driver.PowerControl):
     def get_power_state(self, instance):
         return self.fake.get_power_state(instance)
 
-    def spawn(self, *args):
-        return self.fake.spawn(*args)
+    def spawn(self, *args, **kwargs):
+        return self.fake.spawn(*args, **kwargs)
 
     def destroy(self, *args, **kwargs):
         return self.fake.destroy(*args, **kwargs)
@@ -180,8 +180,8 @@ class PowerOnlyDriver(virt_driver.ComputeDriver, virt_driver.PowerControl):
     def power_off(self, instance, timeout=0):
         return self.fake.power_off(instance, timeout)
 
-    def power_on(self, *args):
-        return self.fake.power_on(*args)
+    def power_on(self, *args, **kwargs):
+        return self.fake.power_on(*args, **kwargs)
 
     def reboot(self, *args):
         return self.fake.reboot(*args)

@@ -93,7 +93,9 @@ def test_fake_driver_capabilities_as_traits(conf):
                   "COMPUTE_NET_ATTACH_INTERFACE",
                   "COMPUTE_NET_ATTACH_INTERFACE_WITH_TAG",
                   "COMPUTE_TRUSTED_CERTS", "COMPUTE_RESCUE_BFV",
-                  "COMPUTE_STORAGE_BUS_VIRTIO"):
+                  "COMPUTE_STORAGE_BUS_VIRTIO",
+                  "COMPUTE_VOLUME_ATTACH_WITH_TAG",
+                  "COMPUTE_VOLUME_MULTI_ATTACH", "COMPUTE_VOLUME_EXTEND"):
         assert trait in names
     assert "COMPUTE_IMAGE_TYPE_VMDK" not in names
     assert all(capability_traits.owned(name) for name in names)
