@@ -49,6 +49,8 @@ POLICY_MODULES = [
     "floating_ips",
     "multinic",
     "volume_attachments",
+    "volumes",
+    "assisted_volume_snapshots",
 ]
 
 
