@@ -59,6 +59,7 @@ def metadata(kind):
     if kind == "api":
         from stratus.db import api_models
         from stratus.db import network_models  # noqa: F401 - its tables
+        from stratus.db import volume_models  # noqa: F401 - its tables
         return api_models.Base.metadata
     from stratus.db import cell_models
     return cell_models.Base.metadata

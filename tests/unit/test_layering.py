@@ -29,6 +29,10 @@ FORBIDDEN = [
      "a hypervisor host holds no database credentials"),
     ("stratus.virt", "stratus.network.store",
      "a hypervisor host holds no database credentials"),
+    ("stratus.compute", "stratus.volume.store",
+     "a hypervisor host holds no database credentials"),
+    ("stratus.virt", "stratus.volume.store",
+     "a hypervisor host holds no database credentials"),
     ("stratus.virt", "stratus.compute", "the manager drives the driver"),
     ("stratus.virt", "stratus.conductor", "drivers talk to nothing remote"),
     ("stratus.metadata", "stratus.api",
@@ -62,7 +66,7 @@ INTERFACES = ("stratus.compute.rpcapi", "stratus.compute.states",
 # Where StratusException subclasses are declared: one module per service.
 EXCEPTION_MODULES = ("stratus.exception", "stratus.placement.exception",
                      "stratus.identity.exception", "stratus.image.exception",
-                     "stratus.network.exception",
+                     "stratus.network.exception", "stratus.volume.exception",
                      "stratus.api.errors")
 
 

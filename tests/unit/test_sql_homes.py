@@ -11,7 +11,7 @@ import stratus
 
 PACKAGE = pathlib.Path(stratus.__file__).parent
 HOMES = ("objects/", "placement/", "db/", "identity/", "image/",
-         "network/store/")
+         "network/store/", "volume/store/")
 
 
 def _imports_sqlalchemy(path):

@@ -1,0 +1,28 @@
+"""The built-in block storage app on the test databases, its volume
+files in the test's own directory."""
+import pytest
+
+from stratus.api.volume import app as volume_app
+
+
+@pytest.fixture
+def volume_conf(conf, tmp_path):
+    conf.set_override("volumes_dir", str(tmp_path / "volumes"), "cinder")
+    yield conf
+    conf.clear_override("volumes_dir", "cinder")
+
+
+@pytest.fixture
+def app(volume_conf, databases):
+    served = volume_app.VolumeApp(volume_conf, databases)
+    served.start()
+    yield served
+    served.worker.pool.shutdown(wait=True)
+
+
+@pytest.fixture
+def sqlite_app(volume_conf, sqlite_databases):
+    served = volume_app.VolumeApp(volume_conf, sqlite_databases)
+    served.start()
+    yield served
+    served.worker.pool.shutdown(wait=True)
