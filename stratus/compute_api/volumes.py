@@ -103,7 +103,14 @@ class Volumes(base.APIBase):
                     delete_on_termination=bool(delete_on_termination))
             self._reserve(ctx, cctx, instance, bdm)
         if offloaded:
-            self.volume_api.attachment_complete(ctx, bdm.attachment_id)
+            # Nova completes it without a connector (the volume in-use,
+            # as before attachments); a service that wants a connector
+            # first keeps it reserved until the unshelve.
+            try:
+                self.volume_api.attachment_complete(ctx, bdm.attachment_id)
+            except exception.VolumeServiceBadRequest as exc:
+                LOG.info("Attachment %s stays reserved: %s",
+                         bdm.attachment_id, exc)
             return None
         self.compute_rpcapi.attach_volume(ctx, instance, bdm)
         return bdm.device_name if wait else None

@@ -21,6 +21,7 @@
 Every one is an instance action event (compute_attach_volume ...).
 """
 import json
+import re
 import string
 import traceback
 
@@ -35,6 +36,8 @@ SWAP_EVENT = "compute_swap_volume"
 EXTEND_EVENT = "compute_extend_volume"
 ROOT_DEVICE = "/dev/vda"
 GiB = 1024 ** 3
+# A device name's bus prefix (/dev/vd, /dev/sd, /dev/xvd ...).
+_PREFIX = re.compile(r"^(/dev/(?:xv|v|s|h)d)[a-z]+$")
 
 
 def device_names(prefix="/dev/vd"):
@@ -74,7 +77,8 @@ class VolumesMixin:
             if requested in taken:
                 raise exception.DevicePathInUse(path=requested)
             return requested
-        prefix = root.rstrip(string.ascii_lowercase) or "/dev/vd"
+        found = _PREFIX.match(root)
+        prefix = found.group(1) if found else "/dev/vd"
         for name in device_names(prefix):
             if name in taken:
                 continue
