@@ -826,3 +826,13 @@ class MultiattachNotSupportedByVirtDriver(Invalid):
 class MultiattachNotSupportedOldMicroversion(Invalid):
     msg_fmt = ("Multiattach volumes are only supported starting with "
                "compute API version 2.60.")
+
+
+class VolumeTaggedAttachToShelvedNotSupported(Invalid):
+    msg_fmt = ("Tagged volume attachment is not supported for "
+               "shelved-offloaded instances.")
+
+
+class MultiattachToShelvedNotSupported(Invalid):
+    msg_fmt = ("Attaching multiattach volumes is not supported for "
+               "shelved-offloaded instances.")

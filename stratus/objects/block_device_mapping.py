@@ -232,6 +232,18 @@ class BlockDeviceMappingList(base.ObjectListBase, base.StratusObject):
             mapping.obj_reset_changes()
 
 
+def volumes_of_instances(context, instance_uuids):
+    """The live volume mappings of these servers in the targeted cell
+    (one query), by server and boot order."""
+    query = sa.select(_BDM).where(
+        _BDM.c.instance_uuid.in_(list(instance_uuids)),
+        _BDM.c.destination_type == DESTINATION_VOLUME, _BDM.c.deleted == 0
+    ).order_by(_BDM.c.instance_uuid, _BDM.c.id)
+    with context.cell_db.reader() as session:
+        rows = session.execute(query).all()
+    return [BlockDeviceMapping._from_row(context, row) for row in rows]
+
+
 def destroy_for_instance(session, instance_uuid):
     """Soft-delete the mappings of a server being deleted (in the
     caller's transaction on its cell)."""

@@ -54,6 +54,13 @@ ROUTES = {
     "/v2.1/servers/{server_id}/os-interface/{port_id}": {
         "GET": "interfaces:show_interface",
         "DELETE": "interfaces:delete_interface"},
+    "/v2.1/servers/{server_id}/os-volume_attachments": {
+        "GET": "volume_attachments:list_volume_attachments",
+        "POST": "volume_attachments:create_volume_attachment"},
+    "/v2.1/servers/{server_id}/os-volume_attachments/{volume_id}": {
+        "GET": "volume_attachments:show_volume_attachment",
+        "PUT": "volume_attachments:update_volume_attachment",
+        "DELETE": "volume_attachments:delete_volume_attachment"},
     "/v2.1/servers/{server_id}/remote-consoles": {
         "POST": "remote_consoles:create_remote_console"},
     "/v2.1/os-console-auth-tokens/{console_token}": {
@@ -197,6 +204,35 @@ ROUTES = {
         "DELETE": "security_groups:delete_security_group_rule"},
     "/v2.1/servers/{server_id}/os-security-groups": {
         "GET": "security_groups:list_server_security_groups"},
+    # Proxies to the block storage service (up to 2.35)
+    "/v2.1/os-volumes": {"GET": "volumes:list_volumes",
+                         "POST": "volumes:create_volume"},
+    "/v2.1/os-volumes/detail": {"GET": "volumes:list_volumes_detail"},
+    "/v2.1/os-volumes/{volume_id}": {"GET": "volumes:show_volume",
+                                     "DELETE": "volumes:delete_volume"},
+    "/v2.1/os-snapshots": {"GET": "snapshots:list_snapshots",
+                           "POST": "snapshots:create_snapshot"},
+    "/v2.1/os-snapshots/detail": {"GET": "snapshots:list_snapshots_detail"},
+    "/v2.1/os-snapshots/{snapshot_id}": {
+        "GET": "snapshots:show_snapshot",
+        "DELETE": "snapshots:delete_snapshot"},
+    "/v2.1/os-assisted-volume-snapshots": {
+        "POST": "assisted_volume_snapshots:create_assisted_volume_snapshot"},
+    "/v2.1/os-assisted-volume-snapshots/{snapshot_id}": {
+        "DELETE":
+            "assisted_volume_snapshots:delete_assisted_volume_snapshot"},
+    # Nova's alias of /servers, removed at 2.103
+    "/v2.1/os-volumes_boot": {
+        "GET": "volumes_boot:list_volumes_boot",
+        "POST": "volumes_boot:create_volumes_boot"},
+    "/v2.1/os-volumes_boot/detail": {
+        "GET": "volumes_boot:list_volumes_boot_detail"},
+    "/v2.1/os-volumes_boot/{server_id}": {
+        "GET": "volumes_boot:show_volumes_boot",
+        "PUT": "volumes_boot:update_volumes_boot",
+        "DELETE": "volumes_boot:delete_volumes_boot"},
+    "/v2.1/os-volumes_boot/{server_id}/action": {
+        "POST": "volumes_boot:volumes_boot_action"},
 }
 
 # Reachable without a token, as in Nova; the OpenAPI document is public

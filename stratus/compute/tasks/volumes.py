@@ -21,6 +21,7 @@
 Every one is an instance action event (compute_attach_volume ...).
 """
 import json
+import re
 import string
 import traceback
 
@@ -35,6 +36,8 @@ SWAP_EVENT = "compute_swap_volume"
 EXTEND_EVENT = "compute_extend_volume"
 ROOT_DEVICE = "/dev/vda"
 GiB = 1024 ** 3
+# A device name's bus prefix (/dev/vd, /dev/sd, /dev/xvd ...).
+_PREFIX = re.compile(r"^(/dev/(?:xv|v|s|h)d)[a-z]+$")
 
 
 def device_names(prefix="/dev/vd"):
@@ -74,7 +77,8 @@ class VolumesMixin:
             if requested in taken:
                 raise exception.DevicePathInUse(path=requested)
             return requested
-        prefix = root.rstrip(string.ascii_lowercase) or "/dev/vd"
+        found = _PREFIX.match(root)
+        prefix = found.group(1) if found else "/dev/vd"
         for name in device_names(prefix):
             if name in taken:
                 continue
@@ -228,7 +232,7 @@ class VolumesMixin:
         _cleanup_volumes); failures are logged, the rest goes on."""
         try:
             bdms = self.conductor.block_device_mappings(ctx, instance.uuid)
-        except exception.NotFound:
+        except (exception.NotFound, exception.ConductorTooOld):
             return
         for bdm in bdms:
             if not bdm.is_volume:
