@@ -59,6 +59,8 @@ def test_each_source_makes_a_volume(env, delete_on_termination):
     made = set(attached.values())
     assert all(env.volume(volume_id)["status"] == "in-use"
                for volume_id in made)
+    assert {volume["id"] for volume in server[
+        "os-extended-volumes:volumes_attached"]} == made
 
 
 def env_request_snapshot(env, volume_id):
