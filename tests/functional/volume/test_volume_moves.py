@@ -68,25 +68,18 @@ def test_resize_confirm_and_revert_keep_volumes(env):
     _attached_once(env, server["id"], volumes)
 
 
-def test_live_migration_keeps_volumes(env):
+@pytest.mark.parametrize("fails", [False, True])
+def test_live_migration_keeps_volumes(env, fails):
+    """Moved: the destination's attachments; failed (rolled back): the
+    source's, as they were."""
     server, volumes = _volume_backed(env)
     source, dest = env.other_host(server)
+    if fails:
+        env.driver(source).inject_failure("live_migration", server["id"])
     _act(env, server["id"], {"os-migrateLive": {
         "block_migration": "auto", "host": None}}, version="2.68")
-    moved = env.wait(server["id"], {"ACTIVE", "ERROR"})
-    assert moved["OS-EXT-SRV-ATTR:host"] == dest
-    assert env.guest_volumes(server["id"]) == volumes
-    _attached_once(env, server["id"], volumes)
-
-
-def test_failed_live_migration_keeps_the_source_attachments(env):
-    server, volumes = _volume_backed(env)
-    source, dest = env.other_host(server)
-    env.driver(source).inject_failure("live_migration", server["id"])
-    _act(env, server["id"], {"os-migrateLive": {
-        "block_migration": "auto", "host": None}}, version="2.68")
-    back = env.wait(server["id"], {"ACTIVE", "ERROR"})
-    assert back["OS-EXT-SRV-ATTR:host"] == source
+    after = env.wait(server["id"], {"ACTIVE", "ERROR"})
+    assert after["OS-EXT-SRV-ATTR:host"] == (source if fails else dest)
     assert env.guest_volumes(server["id"]) == volumes
     _attached_once(env, server["id"], volumes)
 
