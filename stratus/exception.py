@@ -836,3 +836,7 @@ class VolumeTaggedAttachToShelvedNotSupported(Invalid):
 class MultiattachToShelvedNotSupported(Invalid):
     msg_fmt = ("Attaching multiattach volumes is not supported for "
                "shelved-offloaded instances.")
+
+
+class ImageUnacceptable(Invalid):
+    msg_fmt = "Image %(image_id)s is unacceptable: %(reason)s"

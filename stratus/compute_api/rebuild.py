@@ -2,12 +2,36 @@
 from stratus.compute import states
 from stratus.compute_api import base
 from stratus.compute_api import fail_fast
+from stratus.compute_api import volume_backed
+from stratus import exception
 from stratus.objects import image_meta as image_meta_obj
 from stratus.objects import keypair as keypair_obj
 
 
 class Rebuild(base.APIBase):
     """Rebuild a server."""
+
+    def _check_volume_backed_rebuild(self, ctx, instance, image_id):
+        """A volume-backed server is rebuilt only with the image it has
+        (Nova before 2.93; reimaging its root volume, 2.93, is not done
+        yet): its image_ref, or its root volume's image."""
+        if instance.get("cell_uuid") is None:
+            return False
+        bdms = volume_backed.instance_bdms(ctx, instance)
+        if not volume_backed.is_volume_backed(bdms):
+            return False
+        current = instance.get("image_ref")
+        if not current:
+            root = next(bdm for bdm in bdms if bdm.boot_index == 0)
+            volume = self.volume_api.get(ctx, root.volume_id)
+            current = (volume.get("volume_image_metadata") or {}).get(
+                "image_id")
+        if image_id != current:
+            raise exception.ImageUnacceptable(
+                image_id=image_id, reason="Unable to rebuild with a "
+                "different image for a volume-backed server.")
+        # True: the server still shows no image (it boots its volume).
+        return not instance.get("image_ref")
 
     @fail_fast.undone_if_unsent
     def rebuild(self, ctx, instance, image_id, admin_password=None,
@@ -18,6 +42,8 @@ class Rebuild(base.APIBase):
         the guest gets, and the updated instance."""
         base.check_lock(ctx, instance)
         states.check(instance, "rebuild")
+        keep_no_image = self._check_volume_backed_rebuild(ctx, instance,
+                                                          image_id)
         image = self._image(ctx, image_id, instance.flavor,
                             allow_zero_disk=True)
         if "metadata" in changes:
@@ -30,7 +56,7 @@ class Rebuild(base.APIBase):
                 objects=[keypair] if keypair else [])
         image_meta = image_meta_obj.ImageMeta.from_image_dict(image)
         changes.update(
-            image_ref=image_id,
+            image_ref="" if keep_no_image else image_id,
             image_properties=base.image_properties(image, image_meta,
                                                instance.flavor))
         password = admin_password or base.generate_password()

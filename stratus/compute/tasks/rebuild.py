@@ -19,10 +19,13 @@ class RebuildMixin:
             image_meta = image_meta_obj.ImageMeta.from_image_dict(
                 self._images().get(ctx, image_ref))
             self._step(ctx, instance, TaskState.REBUILD_BLOCK_DEVICE_MAPPING)
-            self.driver.destroy(ctx, instance, network_info)
+            # The guest is made again with the volumes it has.
+            _, volumes = self._volume_info(ctx, instance)
+            self.driver.destroy(ctx, instance, network_info,
+                                block_device_info=volumes)
             self._step(ctx, instance, TaskState.REBUILD_SPAWNING)
             self.driver.spawn(ctx, instance, image_meta, [], new_pass,
-                              network_info)
+                              network_info, block_device_info=volumes)
             instance.launched_at = objects_base.utcnow()
             if was_stopped:
                 self.driver.power_off(instance)

@@ -142,3 +142,27 @@ def test_create_image_of_volume_backed_server_boots(env):
     (root,) = env.guest_volumes(again["id"]).values()
     assert root not in (None, volume["id"])
     assert env.volume(root)["snapshot_id"]
+
+
+def test_rebuild_of_volume_backed_server(env):
+    """The image it has: the guest is made again with its volumes; another
+    image: 400 as Nova before 2.93 (reimaging is not done yet)."""
+    volume = env.make_volume(size=1, imageRef=env.image)
+    response = env.boot_bdms([_volume_root(volume["id"])])
+    server = env.settled(response.json["server"]["id"])
+    rebuilt = env.act(server["id"], {"rebuild": {"imageRef": env.image}},
+                      client=env.demo)
+    assert rebuilt.status_int == 202, rebuilt.text
+    after = env.wait(server["id"], {"ACTIVE", "ERROR"})
+    assert after["status"] == "ACTIVE"
+    assert after["image"] == ""
+    assert env.guest_volumes(server["id"]) == {"/dev/vda": volume["id"]}
+    images = env.cloud._image_api()
+    other = images.create(env.ctx(), name="other", disk_format="raw",
+                          container_format="bare", visibility="public")
+    images.upload(env.ctx(), other["id"], b"other image")
+    refused = env.act(server["id"], {"rebuild": {"imageRef": other["id"]}},
+                      client=env.demo)
+    assert refused.status_int == 400, refused.text
+    assert "Unable to rebuild with a different image for a volume-backed " \
+        "server." in refused.json["badRequest"]["message"]
