@@ -11,10 +11,12 @@ from stratus.objects import keypair as keypair_obj
 class Rebuild(base.APIBase):
     """Rebuild a server."""
 
-    def _check_volume_backed_rebuild(self, ctx, instance, image_id):
+    def _check_volume_backed_rebuild(self, ctx, instance, image_id,
+                                     reimage_boot_volume):
         """A volume-backed server is rebuilt only with the image it has
-        (Nova before 2.93; reimaging its root volume, 2.93, is not done
-        yet): its image_ref, or its root volume's image."""
+        (its image_ref, or its root volume's image) before 2.93; from
+        2.93 (reimage_boot_volume) with another one too: its host
+        reimages the root volume."""
         if instance.get("cell_uuid") is None:
             return False
         bdms = volume_backed.instance_bdms(ctx, instance)
@@ -26,7 +28,7 @@ class Rebuild(base.APIBase):
             volume = self.volume_api.get(ctx, root.volume_id)
             current = (volume.get("volume_image_metadata") or {}).get(
                 "image_id")
-        if image_id != current:
+        if image_id != current and not reimage_boot_volume:
             raise exception.ImageUnacceptable(
                 image_id=image_id, reason="Unable to rebuild with a "
                 "different image for a volume-backed server.")
@@ -35,15 +37,16 @@ class Rebuild(base.APIBase):
 
     @fail_fast.undone_if_unsent
     def rebuild(self, ctx, instance, image_id, admin_password=None,
-                preserve_ephemeral=False, **changes):
+                preserve_ephemeral=False, reimage_boot_volume=False,
+                **changes):
         """Rebuild from image_id; changes: display_name, metadata,
         key_name, user_data, hostname, display_description, access_ip_v4,
         access_ip_v6, auto_disk_config (present ones only). The password
         the guest gets, and the updated instance."""
         base.check_lock(ctx, instance)
         states.check(instance, "rebuild")
-        keep_no_image = self._check_volume_backed_rebuild(ctx, instance,
-                                                          image_id)
+        keep_no_image = self._check_volume_backed_rebuild(
+            ctx, instance, image_id, reimage_boot_volume)
         image = self._image(ctx, image_id, instance.flavor,
                             allow_zero_disk=True)
         if "metadata" in changes:

@@ -185,6 +185,28 @@ class BlockDevicesMixin:
         except exception.VolumeNotFound:
             pass
 
+    def _reimage_root(self, ctx, instance, bdms, image_id):
+        """Rebuild of a volume-backed server with another image (2.93, as
+        Nova's _rebuild_volume_backed_instance): the root volume, let go
+        by the guest, is reserved again and reimaged by the block storage
+        service (waited for by its status, which the built-in service
+        changes without sending volume-reimaged); the root mapping, or
+        None when there is nothing to reimage."""
+        root = next((bdm for bdm in volume_mappings(bdms)
+                     if bdm.get("boot_index") == 0), None)
+        if root is None or not image_id:
+            return None
+        volume = self.volume_api.get(ctx, root.volume_id)
+        if (volume.get("volume_image_metadata") or {}).get(
+                "image_id") == image_id:
+            return None
+        self._reserve_volumes_again(ctx, instance, [root])
+        self.volume_api.reimage_volume(ctx, root.volume_id, image_id,
+                                       reimage_reserved=True)
+        self._wait_available(ctx, root.volume_id,
+                             ("reserved", "available", "in-use"))
+        return root
+
     # Moves ----------------------------------------------------------------
 
     def _connect_volumes(self, ctx, instance):

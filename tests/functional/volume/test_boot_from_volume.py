@@ -146,12 +146,12 @@ def test_create_image_of_volume_backed_server_boots(env):
 
 def test_rebuild_of_volume_backed_server(env):
     """The image it has: the guest is made again with its volumes; another
-    image: 400 as Nova before 2.93 (reimaging is not done yet)."""
+    image: 400 before 2.93 as Nova, from 2.93 the root volume reimaged."""
     volume = env.make_volume(size=1, imageRef=env.image)
     response = env.boot_bdms([_volume_root(volume["id"])])
     server = env.settled(response.json["server"]["id"])
     rebuilt = env.act(server["id"], {"rebuild": {"imageRef": env.image}},
-                      client=env.demo)
+                      client=env.demo, version="2.92")
     assert rebuilt.status_int == 202, rebuilt.text
     after = env.wait(server["id"], {"ACTIVE", "ERROR"})
     assert after["status"] == "ACTIVE"
@@ -162,7 +162,19 @@ def test_rebuild_of_volume_backed_server(env):
                           container_format="bare", visibility="public")
     images.upload(env.ctx(), other["id"], b"other image")
     refused = env.act(server["id"], {"rebuild": {"imageRef": other["id"]}},
-                      client=env.demo)
+                      client=env.demo, version="2.92")
     assert refused.status_int == 400, refused.text
     assert "Unable to rebuild with a different image for a volume-backed " \
         "server." in refused.json["badRequest"]["message"]
+    reimaged = env.act(server["id"], {"rebuild": {"imageRef": other["id"]}},
+                       client=env.demo, version="2.93")
+    assert reimaged.status_int == 202, reimaged.text
+    after = env.admin.server(env.wait(server["id"], {"ACTIVE", "ERROR"})[
+        "id"])
+    assert after["status"] == "ACTIVE", after.get("fault")
+    assert env.guest_volumes(server["id"]) == {"/dev/vda": volume["id"]}
+    shown = env.volume(volume["id"])
+    assert shown["volume_image_metadata"]["image_id"] == other["id"]
+    assert shown["status"] == "in-use"
+    assert [a["status"] for a in env.attachments(volume["id"])] == [
+        "attached"]
