@@ -178,3 +178,28 @@ def test_rebuild_of_volume_backed_server(env):
     assert shown["status"] == "in-use"
     assert [a["status"] for a in env.attachments(volume["id"])] == [
         "attached"]
+
+
+def test_legacy_mapping_and_zero_disk_flavor(env):
+    """The legacy block_device_mapping boots the volume at vda; a flavor
+    of zero disk is allowed for a volume-backed server (and placement
+    holds no disk for it), refused for an image-backed one."""
+    env.admin.post("/flavors", {"flavor": {
+        "name": "diskless", "id": "diskless", "ram": 512, "vcpus": 1,
+        "disk": 0}})
+    volume = env.make_volume(size=1, imageRef=env.image)
+    response = env.demo.request("POST", "/v2.1/servers", {"server": {
+        "name": "legacy", "flavorRef": "diskless", "networks": "none",
+        "block_device_mapping": [{"volume_id": volume["id"],
+                                  "device_name": "vda"}]}},
+        version="2.67")
+    assert response.status_int == 202, response.text
+    server = env.settled(response.json["server"]["id"])
+    assert server["status"] == "ACTIVE", server
+    assert env.guest_volumes(server["id"]) == {"/dev/vda": volume["id"]}
+    (held,) = env.allocations(server["id"]).values()
+    assert "DISK_GB" not in held
+    refused = env.demo.request("POST", "/v2.1/servers", {"server": {
+        "name": "local", "flavorRef": "diskless", "networks": "none",
+        "imageRef": env.image}}, version="2.67")
+    assert refused.status_int == 403, refused.text
