@@ -29,9 +29,10 @@ class Rebuild(base.APIBase):
             current = (volume.get("volume_image_metadata") or {}).get(
                 "image_id")
         if image_id != current and not reimage_boot_volume:
-            raise exception.ImageUnacceptable(
-                image_id=image_id, reason="Unable to rebuild with a "
-                "different image for a volume-backed server.")
+            # Nova's ImageUnacceptable.
+            raise exception.Invalid(
+                "Image %s is unacceptable: Unable to rebuild with a "
+                "different image for a volume-backed server." % image_id)
         # True: the server still shows no image (it boots its volume).
         return not instance.get("image_ref")
 
