@@ -203,3 +203,23 @@ def test_legacy_mapping_and_zero_disk_flavor(env):
         "name": "local", "flavorRef": "diskless", "networks": "none",
         "imageRef": env.image}}, version="2.67")
     assert refused.status_int == 403, refused.text
+
+
+def test_server_delete_frees_its_volumes(env):
+    """Deleting the server: its volumes' attachments go, the volume the
+    build made with delete_on_termination is deleted, the existing one
+    (without) is available again."""
+    existing = env.make_volume(size=1, imageRef=env.image)
+    response = env.boot_bdms([
+        _volume_root(existing["id"]),
+        {"source_type": "blank", "destination_type": "volume",
+         "volume_size": 1, "boot_index": -1,
+         "delete_on_termination": True}])
+    server = env.settled(response.json["server"]["id"])
+    made = [volume_id for volume_id in env.guest_volumes(server["id"]).values()
+            if volume_id != existing["id"]]
+    env.demo.delete("/servers/%s" % server["id"])
+    env.demo.wait_for_deleted(server["id"])
+    assert env.settled_volume(made[0]) is None
+    assert env.settled_volume(existing["id"])["status"] == "available"
+    assert env.attachments() == []
