@@ -13,6 +13,10 @@ bash tools/install-virt.sh || echo "install-virt failed: the libvirt tests will 
 # first time) for tests/functional/network/test_real_neutron.py, which
 # skips with the reason without it.
 bash tools/install-neutron.sh || echo "install-neutron failed: the real Neutron tests will skip" >&2
+# A real Cinder (Cinder 29 in a venv of its own) for
+# tests/functional/volume/test_real_cinder.py, which skips with the reason
+# without it.
+bash tools/install-cinder.sh || echo "install-cinder failed: the real Cinder tests will skip" >&2
 # Lint first: the configuration is [tool.ruff] in pyproject.toml.
 .venv/bin/ruff check stratus tests bench tools
 set +e

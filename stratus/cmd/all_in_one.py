@@ -190,6 +190,11 @@ class Cloud:
         endpoint_override names another."""
         return not self.conf.neutron.endpoint_override
 
+    def serves_volume(self):
+        """The built-in block storage service runs here unless [cinder]
+        endpoint_template names another."""
+        return not self.conf.cinder.endpoint_template
+
     def serves_metadata(self):
         from stratus.network import api as network_api
         return (network_api.provider_name(self.conf) == "builtin"
@@ -233,6 +238,11 @@ class Cloud:
                 # (keystone mode: over HTTP, as the service user).
                 self.apps["network"].compute_app = (
                     lambda: self._compute_in_process)
+        if self.serves_volume():
+            from stratus.cmd import services as services_cmd
+            self.apps["volume"] = services_cmd.volume_listener(
+                self.conf, self.databases, validator,
+                image_api=self._image_api())[1]
         if self.serves_metadata():
             from stratus.api.metadata import app as metadata_app
             self.apps["metadata"] = metadata_app.make_app(
@@ -291,7 +301,9 @@ class Cloud:
                 ("placement", self.apps["placement"],
                  conf.placement_api.listen, conf.placement_api.port),
             ] + ([("network", self.apps["network"], conf.neutron.listen,
-                   conf.neutron.port)] if "network" in self.apps else []),
+                   conf.neutron.port)] if "network" in self.apps else [])
+              + ([("volume", self.apps["volume"], conf.cinder.listen,
+                   conf.cinder.port)] if "volume" in self.apps else []),
                 threads=threads, operations=endpoints.Operations(
                 conf, self.databases, self.messaging))
             # Ports given as 0 were chosen by the OS: the catalog and
@@ -301,7 +313,8 @@ class Cloud:
                     ("identity", "identity", "port"),
                     ("image", "glance", "port"),
                     ("placement", "placement_api", "port"),
-                    ("network", "neutron", "port")) + ((
+                    ("network", "neutron", "port"),
+                    ("volume", "cinder", "port")) + ((
                     ("metadata", "dataplane", "metadata_port"),)
                     if self.dataplane is not None else ()):
                 if name not in self.apps:
@@ -424,7 +437,9 @@ def _print_banner(cloud, clouds_yaml):
         "  placement %s" % cloud.endpoint("placement"),
     ] + ([
         "  network   %s" % cloud.endpoint("network"),
-    ] if "network" in cloud.apps else []) + [
+    ] if "network" in cloud.apps else []) + ([
+        "  volume    %s/v3" % cloud.endpoint("volume"),
+    ] if "volume" in cloud.apps else []) + [
         "  services  conductor, scheduler (%s)" % conf.host,
         "  computes  %s" % _computes(cloud),
     ]
@@ -467,7 +482,8 @@ def main(conf, args):
                ("identity", "port"): args.identity_port,
                ("glance", "port"): args.image_port,
                ("placement_api", "port"): args.placement_port,
-               ("neutron", "port"): args.network_port})
+               ("neutron", "port"): args.network_port,
+               ("cinder", "port"): getattr(args, "volume_port", None)})
     cloud = Cloud(conf, data_dir)
     cloud.bootstrap()
     if args.init_only:

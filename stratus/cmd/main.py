@@ -52,11 +52,13 @@ def build_parser():
     aio.add_argument("--identity-port", type=int)
     aio.add_argument("--image-port", type=int)
     aio.add_argument("--network-port", type=int)
+    aio.add_argument("--volume-port", type=int)
     aio.add_argument("--placement-port", type=int)
     aio.add_argument("--init-only", action="store_true",
                      help="create databases, users, flavors and images, then exit")
 
-    for name in ("api", "conductor", "scheduler", "compute", "network"):
+    for name in ("api", "conductor", "scheduler", "compute", "network",
+                 "volume"):
         sub.add_parser(name, help="run the %s service" % name)
     sub.add_parser("serialproxy", help="run the serial console proxy")
     sub.add_parser("novncproxy", help="run the noVNC console proxy")

@@ -1,4 +1,4 @@
-"""`stratus api|conductor|scheduler|compute|network`: one service per process, for
+"""`stratus api|conductor|scheduler|compute|network|volume`: one service per process, for
 distributed deployments.
 
 Each process reads its config files, talks oslo.messaging over
@@ -171,6 +171,39 @@ def network_listener(conf, databases, token_validator=None, dataplane=None):
     return ("network", network_app.make_app(conf, databases,
                                             token_validator, dataplane),
             conf.neutron.listen, conf.neutron.port)
+
+
+def run_volume(conf):
+    """The built-in block storage service (the Cinder v3 API) on
+    [cinder] listen and port, over the API database and the volume
+    files of [cinder] volumes_dir."""
+    from stratus import wsgi_server
+    databases = db_api.Databases.from_conf(conf)
+    name, app, address, port = volume_listener(conf, databases)
+    apps = [(name, app, address, port)]
+    if conf.healthcheck_port is not None:
+        apps.append(health_listener(conf))
+    servers = []
+    return _serve_until_signalled(
+        conf, [lambda: servers.append(wsgi_server.serve(
+            apps, threads=conf.osapi_compute_workers,
+            operations=endpoints.Operations(conf, databases,
+                                            count_servers=False)))],
+        [lambda: [server.stop() for server in servers], databases.dispose])
+
+
+def volume_listener(conf, databases, token_validator=None, image_api=None):
+    """(name, app, address, port) of the built-in block storage service,
+    its types made and what a stopped service left midway finished or
+    failed (VolumeApp.start)."""
+    from stratus.api.volume import app as volume_app
+    served = volume_app.VolumeApp(conf, databases, token_validator,
+                                  image_api)
+    served.start()
+    from stratus.api import auth
+    return ("volume", auth.wrap_with_keystone(
+        conf, served, public_paths=volume_app.routes.PUBLIC),
+        conf.cinder.listen, conf.cinder.port)
 
 
 def run_serialproxy(conf):

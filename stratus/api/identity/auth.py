@@ -42,7 +42,8 @@ def token_body(req, token, with_catalog=True):
         body["roles"] = [{"id": role.id, "name": role.name} for role in
                          req.app.store.roles_named(token.roles)]
         if with_catalog:
-            body["catalog"] = catalog.build_catalog(req.app.conf)
+            body["catalog"] = catalog.build_catalog(req.app.conf,
+                                                    token.project_id)
     return {"token": body}
 
 
@@ -173,7 +174,9 @@ def show_catalog(req):
             "A project-scoped token is required to produce a service "
             "catalog.")
     return wsgi.json_response(req, {
-        "catalog": catalog.build_catalog(req.app.conf),
+        "catalog": catalog.build_catalog(
+            req.app.conf,
+            req.environ["stratus.identity.token"].project_id),
         "links": {"self": req.path_url, "previous": None, "next": None}})
 
 

@@ -20,6 +20,10 @@ def _services(conf):
         ("image", "glance", conf.glance.port, ""),
         ("network", "neutron", conf.neutron.port, ""),
         ("placement", "placement", conf.placement_api.port, ""),
+        # The built-in block storage service, as DevStack names it: the
+        # project id in volumev3's URLs, optional since 3.67.
+        ("block-storage", "cinder", conf.cinder.port, "/v3"),
+        ("volumev3", "cinderv3", conf.cinder.port, "/v3/$(project_id)s"),
     )
 
 
@@ -27,8 +31,9 @@ def _stable_id(*parts):
     return uuid.uuid5(_ID_NAMESPACE, "/".join(parts)).hex
 
 
-def build_catalog(conf):
-    """The catalog in the shape tokens carry it."""
+def build_catalog(conf, project_id=None):
+    """The catalog in the shape tokens carry it ($(project_id)s in a URL
+    is the token's project when given, as Keystone substitutes it)."""
     host = conf.identity.public_host
     if ":" in host:
         host = "[%s]" % host
@@ -36,6 +41,8 @@ def build_catalog(conf):
     catalog = []
     for service_type, name, port, path in _services(conf):
         url = "http://%s:%d%s" % (host, port, path)
+        if project_id is not None:
+            url = url.replace("$(project_id)s", project_id)
         catalog.append({
             "id": _stable_id(service_type),
             "type": service_type,

@@ -55,14 +55,21 @@ class VolumeApp(wsgi.Application):
         from stratus.volume import worker
         return worker.VolumeWorker(self)
 
+    _bootstrapped = False
+
     def bootstrap(self):
-        """The default volume type and the multiattach one."""
+        """The default volume type and the multiattach one (made once,
+        by whichever app of the service is first)."""
         self.types.ensure(self.conf.cinder.default_volume_type,
                           description="Default Volume Type")
         self.types.ensure("multiattach",
                           {"multiattach": types.MULTIATTACH_SPEC},
                           description="Volumes that attach to several "
                                       "servers at once")
+        self._bootstrapped = True
+
+    def default_type(self):
+        return self.types.find(self.conf.cinder.default_volume_type)
 
     def start(self):
         """Service start: the types made, and the volumes and snapshots
@@ -85,6 +92,8 @@ class VolumeApp(wsgi.Application):
         if template in routes.PUBLIC:
             return
         req.context = self.authenticator.authenticate(req, self.databases)
+        if not self._bootstrapped:
+            self.bootstrap()
         url_project = req.environ.get("stratus.volume.project")
         if url_project is not None and url_project != req.context.project_id:
             raise errors.bad_request("Malformed request url")

@@ -37,8 +37,7 @@ def show_type(req, type_id):
 
 def show_default_type(req):
     req.authorize("volume_extension:type_get")
-    return _render(req, req.app.types.find(
-        req.app.conf.cinder.default_volume_type))
+    return _render(req, req.app.default_type())
 
 
 def _specs(value):

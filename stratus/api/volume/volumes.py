@@ -145,8 +145,7 @@ def create_volume(req):
     elif "volume_type_id" in values:
         volume_type = req.app.types.get(values["volume_type_id"])
     else:
-        volume_type = req.app.types.find(
-            req.app.conf.cinder.default_volume_type)
+        volume_type = req.app.default_type()
     multiattach = type_store.is_multiattach(volume_type)
     if body.get("multiattach") is not None:
         multiattach = multiattach or validation.boolean(

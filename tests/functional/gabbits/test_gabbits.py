@@ -1,6 +1,6 @@
 """Declarative API tests: the YAML files beside this module, run by gabbi.
 
-Each file under placement/, compute/ or network/ is one feature: a sequence of
+Each file under placement/, compute/, network/ or volume/ is one feature: a sequence of
 requests with their expected status, headers and JSONPath values. One
 pytest test runs one file from its first request to its last against a
 fresh app on each database backend (the ``databases`` fixture's
@@ -105,6 +105,21 @@ def test_network(path, conf, databases):
     run_file(path, network_app.make_app(conf, databases))
 
 
+@pytest.mark.parametrize("path", _yaml_files("volume"),
+                         ids=lambda path: path.stem)
+def test_volume(path, conf, databases, tmp_path):
+    from stratus.api.volume import app as volume_app
+    conf.set_override("volumes_dir", str(tmp_path), "cinder")
+    try:
+        app = volume_app.VolumeApp(conf, databases)
+        try:
+            run_file(path, app)
+        finally:
+            app.worker.pool.shutdown(wait=True)
+    finally:
+        conf.clear_override("volumes_dir", "cinder")
+
+
 def test_every_api_has_files():
     assert (_yaml_files("placement") and _yaml_files("compute")
-            and _yaml_files("network"))
+            and _yaml_files("network") and _yaml_files("volume"))

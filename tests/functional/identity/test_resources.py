@@ -212,9 +212,10 @@ def test_the_default_domain(identity, admin):
 def test_services_and_endpoints(identity, admin):
     services = identity.request("GET", "/v3/services", token=admin)
     assert {s["type"] for s in services.json["services"]} == {
-        "compute", "identity", "image", "network", "placement"}
+        "compute", "identity", "image", "network", "placement",
+        "block-storage", "volumev3"}
     endpoints = identity.request("GET", "/v3/endpoints", token=admin)
-    assert len(endpoints.json["endpoints"]) == 15
+    assert len(endpoints.json["endpoints"]) == 21
     service_ids = {s["id"] for s in services.json["services"]}
     assert {e["service_id"] for e in endpoints.json["endpoints"]} == (
         service_ids)

@@ -39,7 +39,8 @@ def test_password_authentication_scoped_to_a_project(identity):
     assert _time(token["expires_at"]) > _time(token["issued_at"])
     assert len(token["audit_ids"]) == 1
     services = {entry["type"]: entry for entry in token["catalog"]}
-    assert set(services) == {"compute", "identity", "image", "network", "placement"}
+    assert set(services) == {"compute", "identity", "image", "network", "placement",
+                             "block-storage", "volumev3"}
     compute = services["compute"]["endpoints"]
     assert {e["interface"] for e in compute} == {"public", "internal",
                                                  "admin"}
@@ -198,7 +199,14 @@ def test_catalog_and_projects_of_the_caller(identity):
     catalog = identity.request("GET", "/v3/auth/catalog", token=demo)
     assert catalog.status_int == 200
     assert {entry["type"] for entry in catalog.json["catalog"]} == {
-        "compute", "identity", "image", "network", "placement"}
+        "compute", "identity", "image", "network", "placement",
+        "block-storage", "volumev3"}
+    project_id = identity.request(
+        "GET", "/v3/auth/projects", token=demo).json["projects"][0]["id"]
+    volumev3 = [entry for entry in catalog.json["catalog"]
+                if entry["type"] == "volumev3"][0]
+    # Keystone's substitution of $(project_id)s, as DevStack's volumev3.
+    assert volumev3["endpoints"][0]["url"].endswith("/v3/" + project_id)
     projects = identity.request("GET", "/v3/auth/projects", token=demo)
     assert [p["name"] for p in projects.json["projects"]] == ["demo"]
     unscoped = identity.authenticate("demo", "demo", scope="unscoped")
