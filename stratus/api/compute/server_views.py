@@ -275,8 +275,10 @@ class ServerView:
         server["OS-EXT-STS:task_state"] = get("task_state")
         server["OS-EXT-STS:vm_state"] = get("vm_state")
         server["OS-EXT-STS:power_state"] = get("power_state") or 0
+        # A build's volume not made yet (no volume_id) is not shown.
         server["os-extended-volumes:volumes_attached"] = [
-            self._volume(bdm) for bdm in self.volumes.get(get("uuid"), ())]
+            self._volume(bdm) for bdm in self.volumes.get(get("uuid"), ())
+            if bdm.get("volume_id")]
         if self.host_status:
             host_status = self.host_statuses.get(get("uuid"), "")
             if self.host_status == "all" or host_status == "UNKNOWN":
