@@ -8,13 +8,17 @@ import threading
 from stratus.api import auth
 
 
-def in_process_app(conf, databases, token_validator=None):
+def in_process_app(conf, databases, token_validator=None,
+                   compute_app=None):
     """The built-in block storage app (stratus.api.volume.app.VolumeApp)
     for in-process calls: the caller's context, authenticated where its
-    request came in, stands for its token."""
+    request came in, stands for its token. compute_app: the compute app
+    of this process (a callable), where its events for servers go
+    (volume-extended, volume-reimaged); None: over HTTP."""
     from stratus.api.volume import app as volume_app
     app = volume_app.VolumeApp(conf, databases, token_validator)
     app.authenticator = auth.InProcess(app.authenticator)
+    app.compute_app = compute_app
     return app
 
 
@@ -35,7 +39,7 @@ class _MadeWhenUsed:
         return getattr(self._client, name)
 
 
-def volume_api(conf, databases, token_validator=None):
+def volume_api(conf, databases, token_validator=None, compute_app=None):
     """The block storage service for a process that holds the API
     database (stratus.volume.cinder.CinderAPI): the catalog's or
     [cinder]'s endpoint when they name one, else the built-in app
@@ -43,6 +47,6 @@ def volume_api(conf, databases, token_validator=None):
     def make():
         from stratus.volume import cinder
         return cinder.CinderAPI.from_conf(
-            conf, in_process_app=lambda: in_process_app(conf, databases,
-                                                        token_validator))
+            conf, in_process_app=lambda: in_process_app(
+                conf, databases, token_validator, compute_app))
     return _MadeWhenUsed(make)

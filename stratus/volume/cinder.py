@@ -22,7 +22,9 @@ An endpoint may or may not end with the project id (``.../v3/<project>``,
 ``.../v3`` or the bare root): paths are built so that all three work.
 Requests carry the caller's token and request id and
 ``OpenStack-API-Version: volume 3.x`` as each call needs; a context
-without a token uses the service user of [cinder]'s keystoneauth options.
+without a token uses the service user of [cinder]'s keystoneauth options,
+and over HTTP a caller's request carries that service user's token too
+(``X-Service-Token``, as Nova's send_service_user_token).
 Idempotent calls (GET, PUT, DELETE) are tried ``http_retries`` more times
 when the service cannot be reached or answers 502/503/504. Cinder's
 errors (``{"itemNotFound": {"code", "message"}}``) become the Volume*
@@ -156,6 +158,12 @@ class EndpointTransport:
                               if project else "")
             return self.fallback.request(ctx, method, prefix + path,
                                          headers, body)
+        if ctx.auth_token and self.service_session is not None:
+            # As Nova with [service_user] send_service_user_token: the
+            # service user's token beside the caller's (Cinder lets a
+            # service delete an attachment without asking Nova).
+            headers = dict(headers)
+            headers["X-Service-Token"] = self.service_session.get_token()
         return rest_transport.HTTPTransport(
             [versioned_base(url, project)], _unavailable,
             timeout=self.timeout, service_session=self.service_session

@@ -45,7 +45,7 @@ def extend(req, volume_id):
         req.authorize("volume:extend_attached_volume", _target(volume))
     volume = req.app.volumes.begin_extend(req.context, volume_id, new_size,
                                           req.api_version >= (3, 42))
-    req.app.worker.extend_volume(volume, new_size)
+    req.app.worker.extend_volume(volume, new_size, req.context)
     return wsgi.empty_response(req, status=202)
 
 

@@ -39,6 +39,7 @@ class FakeCinder:
         self.requests.append({
             "method": req.method, "path": req.path_qs,
             "token": req.headers.get("X-Auth-Token"),
+            "service_token": req.headers.get("X-Service-Token"),
             "request_id": req.headers.get("X-OpenStack-Request-ID"),
             "version": req.headers.get("OpenStack-API-Version")})
         try:

@@ -241,7 +241,13 @@ def test_a_context_without_a_token(conf, served):
     cinder.CinderAPI(transport).get_all(
         stratus_context.RequestContext(is_admin=True))
     assert app.requests[-1]["token"] == "service:services"
+    assert app.requests[-1]["service_token"] is None
     assert app.requests[-1]["path"].startswith("/v3/services/volumes")
+    # A caller's request carries the service user's token beside its own.
+    cinder.CinderAPI(transport).get_all(ALICE)
+    assert (app.requests[-1]["token"], app.requests[-1]["service_token"]) \
+        == ("alice:project-a", "service:services")
+    assert app.requests[-1]["path"].startswith("/v3/project-a/volumes")
 
 
 def test_endpoint_template_names_the_callers_project(conf, served):

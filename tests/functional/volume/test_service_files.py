@@ -175,3 +175,63 @@ def test_start_finishes_or_fails_what_was_left(volume_conf,
     status, _ = request(again, "DELETE", "/v3/volumes/" + creating["id"])
     assert status == 202
     again.worker.pool.shutdown(wait=True)
+
+
+class FakeNotifier:
+    def __init__(self):
+        self.events = []
+
+    def send(self, ctx, events):
+        self.events.extend(events)
+
+
+def _attached(app, volume_id, server, complete=True):
+    _, body = request(app, "POST", "/v3/attachments", {"attachment": {
+        "volume_uuid": volume_id, "instance_uuid": server}},
+        version="3.44")
+    attachment_id = body["attachment"]["id"]
+    if complete:
+        request(app, "PUT", "/v3/attachments/" + attachment_id,
+                {"attachment": {"connector": {"host": "h"}}},
+                version="3.44")
+        request(app, "POST", "/v3/attachments/%s/action" % attachment_id,
+                {"os-complete": None}, version="3.44")
+    return attachment_id
+
+
+def test_events_for_the_compute_api(volume_conf, sqlite_databases):
+    """volume-extended after an in-use volume grew (3.42), volume-reimaged
+    after a reserved volume was re-imaged (Nova's volume-backed
+    rebuild)."""
+    server = "0b7f3c51-9d5b-4b8e-8a68-6b1c3a9f0d21"
+    app = volume_app.VolumeApp(volume_conf, sqlite_databases,
+                               image_api=FakeImages())
+    app.compute_notifier = notifier = FakeNotifier()
+    volume = make_volume(app)
+    _attached(app, volume["id"], server)
+    status, body = request(app, "POST", "/v3/volumes/%s/action"
+                           % volume["id"], {"os-extend": {"new_size": 2}})
+    assert status == 400, body     # in-use before 3.42
+    status, body = request(app, "POST", "/v3/volumes/%s/action"
+                           % volume["id"], {"os-extend": {"new_size": 2}},
+                           version="3.42")
+    assert status == 202, body
+    volume = settled(app, "/v3/volumes/" + volume["id"], "volume")
+    assert (volume["status"], volume["size"]) == ("in-use", 2)
+    assert notifier.events == [{"name": "volume-extended",
+                                "server_uuid": server, "tag": volume["id"],
+                                "status": "completed"}]
+    other = make_volume(app)
+    _attached(app, other["id"], server, complete=False)
+    status, body = request(app, "POST", "/v3/volumes/%s/action"
+                           % other["id"], {"os-reimage": {
+                               "image_id": IMAGE_ID,
+                               "reimage_reserved": True}}, version="3.68")
+    assert status == 202, body
+    other = settled(app, "/v3/volumes/" + other["id"], "volume")
+    assert other["status"] == "reserved"
+    assert notifier.events[-1] == {"name": "volume-reimaged",
+                                   "server_uuid": server,
+                                   "tag": other["id"],
+                                   "status": "completed"}
+    app.worker.pool.shutdown(wait=True)

@@ -21,9 +21,9 @@ class Volumes(Actions):
         return self.demo.get("/os-volumes/%s" % volume_id,
                              version="2.35")["volume"]
 
-    def make_volume(self, size=1):
-        volume = self.demo.post("/os-volumes", {"volume": {"size": size}},
-                                version="2.35")["volume"]
+    def make_volume(self, size=1, **fields):
+        volume = self.demo.post("/os-volumes", {"volume": dict(
+            size=size, **fields)}, version="2.35")["volume"]
         return self.volume_in(volume["id"], "available")
 
     def volume_in(self, volume_id, status, timeout=10):
@@ -35,6 +35,13 @@ class Volumes(Actions):
             if time.monotonic() > deadline:
                 raise AssertionError("volume %s stays %s" % (
                     volume_id, volume["status"]))
+            time.sleep(0.01)
+
+    def volume_gone(self, volume_id, timeout=10):
+        deadline = time.monotonic() + timeout
+        while self.demo.request("GET", "/v2.1/os-volumes/%s" % volume_id,
+                                version="2.35").status_int != 404:
+            assert time.monotonic() < deadline, "volume not deleted"
             time.sleep(0.01)
 
     def attach(self, server_id, volume_id, version="2.100", expected=200,
@@ -284,11 +291,7 @@ def test_delete_on_termination_at_server_delete(volumes):
     volumes.demo.wait_for_deleted(server_id)
     volumes.volume_in(kept["id"], "available")
     assert volumes.attachments_of(kept["id"]) == []
-    deadline = time.monotonic() + 10
-    while volumes.demo.request("GET", "/v2.1/os-volumes/%s" % dropped["id"],
-                               version="2.35").status_int != 404:
-        assert time.monotonic() < deadline, "volume not deleted"
-        time.sleep(0.01)
+    volumes.volume_gone(dropped["id"])
 
 
 def test_swap_by_an_admin(volumes):
@@ -329,6 +332,22 @@ def test_shelved_offloaded_attach_and_detach(volumes):
     assert volumes.attachments(server_id) == []
 
 
+def test_the_api_deletes_a_server_without_a_host_and_its_attachment(
+        volumes):
+    server_id = volumes.boot()["id"]
+    volumes.act(server_id, {"shelve": None})
+    volumes.demo.wait_for_status(server_id, "SHELVED_OFFLOADED")
+    kept, dropped = volumes.make_volume(), volumes.make_volume()
+    volumes.attach(server_id, kept["id"], version="2.79")
+    volumes.attach(server_id, dropped["id"], version="2.79",
+                   delete_on_termination=True)
+    volumes.demo.delete("/servers/%s" % server_id)
+    volumes.demo.wait_for_deleted(server_id)
+    volumes.volume_in(kept["id"], "available")
+    assert volumes.attachments_of(kept["id"]) == []
+    volumes.volume_gone(dropped["id"])
+
+
 def test_a_token_user_uses_the_cli_shapes(volumes):
     """The client's own flow (server add volume / server volume list)."""
     client = cloud_harness.StackClient(volumes.cloud.apps["compute"]).as_user(
@@ -340,3 +359,24 @@ def test_a_token_user_uses_the_cli_shapes(volumes):
     volumes.volume_in(volume["id"], "in-use")
     [shown] = client.get(ROUTE % server_id)["volumeAttachments"]
     assert shown["volumeId"] == volume["id"]
+
+
+def test_multiattach_needs_2_60(volumes):
+    first, second = volumes.boot("a")["id"], volumes.boot("b")["id"]
+    shared = volumes.make_volume(volume_type="multiattach")
+    response = volumes.attach(first, shared["id"], version="2.59",
+                              expected=400)
+    assert "2.60" in response.json["badRequest"]["message"]
+    volumes.attach(first, shared["id"], version="2.60")
+    volumes.volume_in(shared["id"], "in-use")
+    volumes.finished(first)
+    volumes.attach(second, shared["id"], version="2.60")
+    volumes.finished(second)
+    assert volumes.guest_volumes(first) == {"/dev/vdb": shared["id"]}
+    assert volumes.guest_volumes(second) == {"/dev/vdb": shared["id"]}
+    # Detached from one, it stays in use by the other.
+    volumes.demo.delete(ROUTE % first + "/" + shared["id"])
+    volumes.finished(first)
+    assert volumes.volume(shared["id"])["status"] == "in-use"
+    volumes.demo.delete(ROUTE % second + "/" + shared["id"])
+    volumes.volume_in(shared["id"], "available")
