@@ -9,14 +9,16 @@ from stratus.api import auth
 
 
 def in_process_app(conf, databases, token_validator=None,
-                   compute_app=None):
+                   compute_app=None, image_api=None):
     """The built-in block storage app (stratus.api.volume.app.VolumeApp)
     for in-process calls: the caller's context, authenticated where its
     request came in, stands for its token. compute_app: the compute app
     of this process (a callable), where its events for servers go
-    (volume-extended, volume-reimaged); None: over HTTP."""
+    (volume-extended, volume-reimaged); None: over HTTP. image_api: the
+    image service volumes are made from (None: [glance]'s or the
+    built-in one's address)."""
     from stratus.api.volume import app as volume_app
-    app = volume_app.VolumeApp(conf, databases, token_validator)
+    app = volume_app.VolumeApp(conf, databases, token_validator, image_api)
     app.authenticator = auth.InProcess(app.authenticator)
     app.compute_app = compute_app
     return app
@@ -39,7 +41,8 @@ class _MadeWhenUsed:
         return getattr(self._client, name)
 
 
-def volume_api(conf, databases, token_validator=None, compute_app=None):
+def volume_api(conf, databases, token_validator=None, compute_app=None,
+               image_api=None):
     """The block storage service for a process that holds the API
     database (stratus.volume.cinder.CinderAPI): the catalog's or
     [cinder]'s endpoint when they name one, else the built-in app
@@ -48,5 +51,5 @@ def volume_api(conf, databases, token_validator=None, compute_app=None):
         from stratus.volume import cinder
         return cinder.CinderAPI.from_conf(
             conf, in_process_app=lambda: in_process_app(
-                conf, databases, token_validator, compute_app))
+                conf, databases, token_validator, compute_app, image_api))
     return _MadeWhenUsed(make)

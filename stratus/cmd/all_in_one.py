@@ -183,7 +183,8 @@ class Cloud:
             from stratus.api import volume_client
             self._volumes = volume_client.volume_api(
                 self.conf, self.databases, self._token_validator(),
-                compute_app=lambda: self._compute_in_process)
+                compute_app=lambda: self._compute_in_process,
+                image_api=self._image_api())
         return self._volumes
 
     def serves_network(self):
@@ -369,6 +370,10 @@ class Cloud:
         if self.server is not None:
             self.server.stop()
             self.server = None
+        from stratus.api.volume import app as volume_app
+        volume = self.apps.get("volume") if self.apps else None
+        if isinstance(volume, volume_app.VolumeApp):
+            volume.stop()
         # Callers stop before the services they call, so work in flight
         # never waits out an RPC timeout on a stopped listener: computes
         # call the conductor, the conductor calls the scheduler. The

@@ -33,11 +33,14 @@ as ``cinder_type``.
 """
 import copy
 import json
+import logging
 import time
 import urllib.parse
 
 from stratus import exception
 from stratus import rest_transport
+
+LOG = logging.getLogger(__name__)
 
 SERVICE_TYPES = ("volumev3", "block-storage")
 _JSON = "application/json"
@@ -252,7 +255,7 @@ class CinderAPI:
 
     def __init__(self, transport=None, direct_app=None, http_retries=0,
                  admin_identity=None, sleep=time.sleep,
-                 clock=time.monotonic):
+                 clock=time.monotonic, debug=False):
         if transport is None:
             if direct_app is None:
                 raise ValueError("CinderAPI needs a transport or direct_app")
@@ -266,6 +269,8 @@ class CinderAPI:
         self.admin_identity = admin_identity
         self._sleep = sleep
         self._clock = clock
+        # [cinder] debug: every request and its status logged.
+        self.debug = debug
 
     @classmethod
     def from_conf(cls, conf, in_process_app=None):
@@ -304,7 +309,7 @@ class CinderAPI:
         admin_identity = ("noauth" if session is None
                           and conf.api.auth_strategy == "noauth" else None)
         return cls(transport, http_retries=group.http_retries,
-                   admin_identity=admin_identity)
+                   admin_identity=admin_identity, debug=group.debug)
 
     # The requests ---------------------------------------------------------
 
@@ -337,6 +342,9 @@ class CinderAPI:
                 if last:
                     raise
                 continue
+            if self.debug:
+                LOG.info("block storage: %s %s (%s): %s", method, path,
+                         version, reply.status)
             if reply.status in _RETRIABLE and not last:
                 reply.read()
                 continue

@@ -90,6 +90,13 @@ class VolumeApp(wsgi.Application):
         self.bootstrap()
         return self.worker.recover()
 
+    def stop(self):
+        """Service stop: the file work in flight finished (a job cut off
+        is finished or failed by the next start)."""
+        worker = self.__dict__.get("worker")
+        if worker is not None:
+            worker.pool.shutdown(wait=True)
+
     def handle(self, req):
         found = _PROJECT_PREFIX.match(req.path_info)
         req.environ["stratus.volume.project"] = None

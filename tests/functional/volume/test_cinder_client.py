@@ -314,3 +314,22 @@ def test_paths_keep_odd_ids_in_one_segment(volume_api):
     with pytest.raises(exception.VolumeNotFound):
         client.get(ALICE, "../snapshots/x")
     assert app.requests[-1]["method"] == "GET"
+
+
+def test_lists_follow_next_links_unless_a_limit_is_asked(volume_api):
+    client, app = volume_api
+    made = sorted(client.create(ALICE, 1, "v%d" % n, None)["id"]
+                  for n in range(5))
+    app.page_size = 2
+    assert [v["id"] for v in client.get_all(ALICE)] == made
+    assert [v["id"] for v in client.get_all(ALICE, {"limit": 2})] == \
+        made[:2]
+
+
+def test_debug_logs_every_request(conf, served, caplog):
+    app, root = served
+    conf.set_override("endpoint_override", root, group="cinder")
+    conf.set_override("debug", True, group="cinder")
+    with caplog.at_level("INFO", logger="stratus.volume.cinder"):
+        cinder.CinderAPI.from_conf(conf).get_all(ALICE)
+    assert "GET /volumes/detail (3.0): 200" in caplog.text
