@@ -131,7 +131,9 @@ class VolumeWorker:
             values = {"status": done, "new_size": None}
         except Exception:  # noqa: BLE001 - any failure is error_extending
             LOG.exception("Volume %s could not be extended", volume["id"])
-            values = {"status": "error_extending", "new_size": None}
+            # Cinder keeps the size it had.
+            values = {"status": "error_extending", "new_size": None,
+                      "size": min(volume["size"], new_size)}
         if self.app.volumes.set_status(volume["id"], ("extending",),
                                        values) and done == "in-use" \
                 and values["status"] == done:

@@ -235,3 +235,39 @@ def test_events_for_the_compute_api(volume_conf, sqlite_databases):
                                    "tag": other["id"],
                                    "status": "completed"}
     app.worker.pool.shutdown(wait=True)
+
+
+def test_a_failed_extend_keeps_the_size(sqlite_app, volume_conf):
+    volume = make_volume(sqlite_app)
+    os.unlink(_path(volume_conf, volume["id"]))
+    status, _ = request(sqlite_app, "POST", "/v3/volumes/%s/action"
+                        % volume["id"], {"os-extend": {"new_size": 2}})
+    assert status == 202
+    volume = settled(sqlite_app, "/v3/volumes/" + volume["id"], "volume")
+    assert (volume["status"], volume["size"]) == ("error_extending", 1)
+
+
+def test_an_image_with_a_backing_file_is_refused(volume_conf,
+                                                 sqlite_databases,
+                                                 tmp_path):
+    """A qcow2 image naming a host file as its backing file must not
+    make a volume of that file."""
+    secret = tmp_path / "host-secret"
+    secret.write_bytes(b"SECRET" * 100)
+    image = tmp_path / "evil.qcow2"
+    subprocess.run(("qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw",
+                    "-b", str(secret), str(image)), check=True)
+    images = FakeImages()
+    images.data = image.read_bytes()
+    original = images.get
+
+    def get(ctx, image_id):
+        return dict(original(ctx, image_id), disk_format="qcow2",
+                    size=len(images.data))
+    images.get = get
+    app = volume_app.VolumeApp(volume_conf, sqlite_databases,
+                               image_api=images)
+    volume = make_volume(app, imageRef=IMAGE_ID)
+    assert volume["status"] == "error"
+    assert not os.path.exists(_path(volume_conf, volume["id"]))
+    app.stop()
