@@ -27,6 +27,7 @@ QEMU runs as libvirt-qemu:kvm: libvirt (dynamic_ownership, its default)
 gives it the file while attached; every directory above the file must
 be traversable by others.
 """
+import json
 import os
 import platform
 import stat
@@ -102,6 +103,28 @@ def volume_disk(connection_info, target, boot_order=None):
         boot_order=boot_order)
 
 
+def _virtual_size(disk):
+    """The size in bytes a VolumeDisk's file holds for the guest."""
+    result = subprocess.run(
+        ["qemu-img", "info", "--output", "json", "-f", disk.format,
+         disk.path], capture_output=True, text=True)
+    if result.returncode:
+        raise exception.VolumeAttachFailed(
+            volume_id=disk.serial, reason="qemu-img info failed: %s"
+            % result.stderr.strip())
+    return json.loads(result.stdout)["virtual-size"]
+
+
+def _resize_file(disk, size):
+    result = subprocess.run(
+        ["qemu-img", "resize", "-q", "--shrink", "-f", disk.format,
+         disk.path, str(size)], capture_output=True, text=True)
+    if result.returncode:
+        raise exception.VolumeAttachFailed(
+            volume_id=disk.serial, reason="qemu-img resize failed: %s"
+            % result.stderr.strip())
+
+
 def _disks(xml):
     """{target dev: <disk> element} of a domain XML."""
     root = ET.fromstring(xml)
@@ -109,12 +132,17 @@ def _disks(xml):
             for disk in root.iter("disk") if disk.find("target") is not None}
 
 
-def _find(disks, volume_id, mountpoint):
-    """The target of the volume's disk among disks: by serial, else (no
+def _find(disks, volume_id, mountpoint, path=None):
+    """The target of the volume's disk among disks: by serial or by its
+    file (a running guest keeps the old serial after a swap), else (no
     volume id) by mountpoint."""
     for target, disk in disks.items():
         serial = disk.findtext("serial")
+        source = disk.find("source")
+        source = {} if source is None else source.attrib
         if volume_id and serial == volume_id:
+            return target
+        if path and path in (source.get("file"), source.get("dev")):
             return target
     target = block_device.target_dev(mountpoint)
     if not volume_id and target in disks:
@@ -176,7 +204,8 @@ class VolumesMixin(driver.VolumeAttach):
             return
         if domain.isActive():
             live = _disks(self._call(domain.XMLDesc, 0))
-            target = _find(live, volume_id, mountpoint)
+            target = _find(live, volume_id, mountpoint, block_device.data(
+                connection_info).get("device_path"))
             if target is not None:
                 self._unplug(domain, volume_id, target,
                              ET.tostring(live[target], encoding="unicode"))
@@ -243,13 +272,24 @@ class VolumesMixin(driver.VolumeAttach):
                 volume_id=new_id, reason="multiattach volumes are not "
                 "swapped")
         if active:
+            size = max(_virtual_size(new), resize_to * 1024 ** 3)
+            old_size = domain.blockInfo(target)[0]
+            if size < old_size:
+                raise exception.VolumeAttachFailed(
+                    volume_id=new_id, reason="the new volume (%d bytes) is "
+                    "smaller than the old (%d bytes)" % (size, old_size))
+            # QEMU mirrors only to a disk of the same size: the new
+            # volume (all of it overwritten by the copy) is cut to the
+            # old one's size and grown back after the pivot.
+            if size != old_size:
+                _resize_file(new, old_size)
             self._block_copy(domain, target, new)
+            if size != old_size:
+                self._call(domain.blockResize, target, size,
+                           libvirt.VIR_DOMAIN_BLOCK_RESIZE_BYTES)
         else:
             self._copy_file(old, new)
         self._redefine_disk(domain, target, new)
-        if resize_to and active:
-            self._call(domain.blockResize, target, resize_to * 1024 ** 3,
-                       libvirt.VIR_DOMAIN_BLOCK_RESIZE_BYTES)
 
     def _block_copy(self, domain, target, new):
         """Mirror the running guest's disk target into the new file and
@@ -287,6 +327,10 @@ class VolumesMixin(driver.VolumeAttach):
                 raise exception.VolumeAttachFailed(
                     volume_id=new.serial, reason="the block copy job ended "
                     "without a pivot")
+            if job["cur"] != job["end"] and \
+                    time.monotonic() < deadline:
+                time.sleep(_POLL)
+                continue
             try:
                 domain.blockJobAbort(target,
                                      libvirt.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT)
