@@ -760,3 +760,50 @@ class VolumeDetachFailed(StratusException):
 
 class VolumeDriverNotFound(StratusException):
     msg_fmt = "Could not find a handler for %(driver_type)s volume."
+
+
+# Block device mappings of servers' volumes (helper attach).
+
+class BDMNotFound(NotFound):
+    msg_fmt = "No Block Device Mapping with id %(id)s."
+
+
+class VolumeBDMNotFound(NotFound):
+    msg_fmt = "No volume Block Device Mapping with id %(volume_id)s."
+
+
+class ConductorTooOld(Conflict):
+    msg_fmt = ("The conductors run an RPC version older than %(version)s"
+               " ([upgrade_levels] conductor), which this call needs.")
+
+
+class DevicePathInUse(Invalid):
+    msg_fmt = "The supplied device path (%(path)s) is in use."
+    code = 409
+
+
+class VolumeTaggedAttachNotSupported(Invalid):
+    msg_fmt = ("Tagged volume attachment is not supported for this server "
+               "instance.")
+
+
+class MultiattachNotSupportedByVirtDriver(Invalid):
+    msg_fmt = ("Volume %(volume_id)s has 'multiattach' set, which is not "
+               "supported for this instance.")
+    code = 409
+
+
+class MultiattachNotSupportedOldMicroversion(Invalid):
+    msg_fmt = ("Multiattach volumes are only supported starting with "
+               "compute API version 2.60.")
+
+
+class VolumeTaggedAttachToShelvedNotSupported(Invalid):
+    msg_fmt = ("Tagged volume attachment is not supported for "
+               "shelved-offloaded instances.")
+
+
+class MultiattachToShelvedNotSupported(Invalid):
+    msg_fmt = ("Attaching multiattach volumes is not supported for "
+               "shelved-offloaded instances.")
+

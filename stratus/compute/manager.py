@@ -43,6 +43,7 @@ from stratus.compute.tasks import rebuild
 from stratus.compute.tasks import rescue
 from stratus.compute.tasks import shelve
 from stratus.compute.tasks import snapshots
+from stratus.compute.tasks import volumes
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import context as stratus_context
 from stratus import exception
@@ -103,7 +104,8 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
                      consoles.ConsolesMixin, interfaces.InterfacesMixin,
                      cache_images.CacheImagesMixin,
                      diagnostics.DiagnosticsMixin,
-                     external_events.ExternalEventsMixin):
+                     external_events.ExternalEventsMixin,
+                     volumes.VolumesMixin):
     target = oslo_messaging.Target(version=compute_rpcapi.VERSION)
 
     def __init__(self, conf, messaging, host, driver, image_api=None,

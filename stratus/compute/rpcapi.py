@@ -44,6 +44,9 @@ Versions (bump the minor version for every change, add a line here):
   network-vif-plugged); sent on ``compute`` to older computes
 * 1.10 - attach_interface takes port_id (a port of the network service
   the server takes) and fixed_ip (the address of its new port)
+* 1.11 - volumes: reserve_block_device_name (call: the compute picks the
+  guest's device name and stores the volume's block device mapping),
+  attach_volume, detach_volume, swap_volume, extend_volume (casts)
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -56,7 +59,8 @@ from stratus import exception
 
 LOG = logging.getLogger(__name__)
 
-VERSION = "1.10"
+VERSION = "1.11"
+VOLUME_VERSION = "1.11"
 TOPIC = "compute"
 EVENTS_TOPIC = "compute_events"
 
@@ -436,3 +440,61 @@ class ComputeAPI:
                   else self._client(host, "1.8"))
         client.cast(ctx, "external_instance_event", instances=instances,
                     events=events)
+
+    # Volumes (1.11) -----------------------------------------------------
+
+    def check_can_send_volumes(self):
+        """ComputeTooOld (409) while [upgrade_levels] compute caps the
+        version below 1.11."""
+        self.check_can_send_actions(VOLUME_VERSION)
+
+    def reserve_block_device_name(self, ctx, instance, device, volume_id,
+                                  tag=None, multiattach=False,
+                                  delete_on_termination=False):
+        """Waits for the compute: it picks the guest's device name for
+        volume_id (device: the one asked for, or None) and stores the
+        volume's BlockDeviceMapping (no attachment yet); that mapping.
+        InvalidVolume (already attached), InstanceNotFound come back as
+        themselves."""
+        self.check_can_send_volumes()
+        try:
+            return self._client(instance.host, VOLUME_VERSION).call(
+                ctx, "reserve_block_device_name", instance=instance,
+                device=device, volume_id=volume_id, tag=tag,
+                multiattach=multiattach,
+                delete_on_termination=delete_on_termination)
+        except oslo_messaging.MessagingTimeout:
+            raise ComputeServiceUnavailable(host=instance.host)
+
+    def attach_volume(self, ctx, instance, bdm):
+        """Connect the reserved volume of bdm (its attachment_id set) to
+        the guest and complete its attachment; on failure the attachment
+        is deleted and bdm destroyed."""
+        self.check_can_send_volumes()
+        self._client(instance.host, VOLUME_VERSION).cast(
+            ctx, "attach_volume", instance=instance, bdm=bdm)
+
+    def detach_volume(self, ctx, instance, volume_id, attachment_id=None):
+        """Disconnect volume_id from the guest, delete its attachment and
+        its mapping."""
+        self.check_can_send_volumes()
+        self._client(instance.host, VOLUME_VERSION).cast(
+            ctx, "detach_volume", instance=instance, volume_id=volume_id,
+            attachment_id=attachment_id)
+
+    def swap_volume(self, ctx, instance, old_volume_id, new_volume_id,
+                    new_attachment_id):
+        """Move the guest's disk from old_volume_id to new_volume_id
+        (new_attachment_id reserved by the API)."""
+        self.check_can_send_volumes()
+        self._client(instance.host, VOLUME_VERSION).cast(
+            ctx, "swap_volume", instance=instance,
+            old_volume_id=old_volume_id, new_volume_id=new_volume_id,
+            new_attachment_id=new_attachment_id)
+
+    def extend_volume(self, ctx, instance, volume_id):
+        """Grow the guest's disk of volume_id to the volume's new size
+        (the volume-extended event)."""
+        self.check_can_send_volumes()
+        self._client(instance.host, VOLUME_VERSION).cast(
+            ctx, "extend_volume", instance=instance, volume_id=volume_id)

@@ -170,6 +170,8 @@ class Transition:
 
 
 _SNAPSHOTTABLE = (V.ACTIVE, V.STOPPED, V.PAUSED, V.SUSPENDED)
+_VOLUME_STATES = (V.ACTIVE, V.PAUSED, V.STOPPED, V.RESIZED, V.SOFT_DELETED,
+                  V.SHELVED, V.SHELVED_OFFLOADED)
 
 TRANSITIONS = {t.action: t for t in (
     Transition("reboot", (V.ACTIVE,), T.REBOOTING, V.ACTIVE,
@@ -279,6 +281,17 @@ TRANSITIONS = {t.action: t for t in (
                EVACUATE_END, event="conductor_rebuild_server",
                locked_check=False,
                rpc_version="1.4"),
+    # Volumes (Nova's attach_volume / detach_volume / swap_volume): no
+    # task, the compute records its event; a shelved offloaded server's
+    # volumes change in the API alone (no host needed).
+    Transition("attach_volume", _VOLUME_STATES, None, KEEP,
+               event="compute_attach_volume", needs_host=False,
+               rpc_version="1.11"),
+    Transition("detach_volume", _VOLUME_STATES, None, KEEP,
+               event="compute_detach_volume", needs_host=False,
+               rpc_version="1.11"),
+    Transition("swap_volume", (V.ACTIVE, V.PAUSED, V.RESIZED), None, KEEP,
+               event="compute_swap_volume", rpc_version="1.11"),
     Transition("confirmResize", (V.RESIZED,), T.RESIZE_CONFIRMING,
                "active (stopped if it was)",
                event="compute_confirm_resize", on_restart=CONDUCTOR_SETTLES,

@@ -29,6 +29,7 @@ from stratus.compute_api import rescue
 from stratus.compute_api import server_password
 from stratus.compute_api import shelve
 from stratus.compute_api import snapshots
+from stratus.compute_api import volumes
 
 
 class API(build.Build, queries.Queries, metadata.Metadata,
@@ -36,5 +37,5 @@ class API(build.Build, queries.Queries, metadata.Metadata,
           snapshots.Snapshots, rebuild.Rebuild, shelve.Shelve,
           migrate.Migrate, live_migrate.LiveMigrate, evacuate.Evacuate,
           diagnostics.Diagnostics, external_events.ExternalEvents,
-          server_password.ServerPassword):
+          server_password.ServerPassword, volumes.Volumes):
     """What the compute REST API asks of the cloud, feature by feature."""

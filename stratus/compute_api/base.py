@@ -170,9 +170,11 @@ class APIBase:
             raise exception.FlavorNotFound(flavor_id=flavor_id)
         return flavor
 
-    def _image(self, ctx, image_id, flavor, allow_zero_disk):
-        """The image document; Nova's checks against the flavor."""
-        image = self.image_api.get(ctx, image_id)
+    def _image(self, ctx, image_id, flavor, allow_zero_disk, image=None):
+        """The image document (image: already read); Nova's checks
+        against the flavor."""
+        if image is None:
+            image = self.image_api.get(ctx, image_id)
         if image.get("status") != "active":
             raise exception.ImageNotActive(image_id=image_id)
         if flavor.memory_mb < int(image.get("min_ram") or 0):
@@ -308,3 +310,8 @@ class APIBase:
             self.image_api.delete(ctx, image["id"])
             raise
         return image
+
+
+# The new image's fields of a snapshot (createImage of a volume-backed
+# server too: stratus/compute_api/volume_backed.py).
+snapshot_fields = _snapshot_fields

@@ -11,7 +11,9 @@ import uuid as uuid_lib
 
 from stratus.compute_api import base
 from stratus.compute_api import block_device
+from stratus.compute_api import block_device_volumes
 from stratus.compute_api import fail_fast
+from stratus.compute_api import volume_backed
 from stratus import exception
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import create_idempotency_key as idempotency
@@ -116,6 +118,17 @@ def _normalized_hints(hints):
     return normalized
 
 
+def _image_meta(image):
+    """The ImageMeta of the server's image document ({} for a
+    volume-backed server whose volume has no image metadata)."""
+    if image.get("id"):
+        return image_meta_obj.ImageMeta.from_image_dict(image)
+    return image_meta_obj.ImageMeta(
+        id="00000000-0000-0000-0000-000000000000", name=None, status=None,
+        size=None, min_disk=0, min_ram=0, disk_format=None,
+        container_format=None, checksum=None, owner=None, properties={})
+
+
 @dataclasses.dataclass
 class CreateRequest:
     """What a POST /servers asks for, as its handler read it
@@ -158,6 +171,8 @@ class CreateRequest:
     block_device_mappings: list | None = None
     trusted_certs: list | None = None
     idempotency_key: str | None = None
+    legacy_block_device_mappings: list | None = None
+    supports_multiattach: bool = False
 
 
 @dataclasses.dataclass
@@ -174,6 +189,7 @@ class _Checked:
     group: object
     limit_sets: tuple
     count: int = 0
+    volume_backed: bool = False
 
 
 class Build(base.APIBase):
@@ -205,9 +221,14 @@ class Build(base.APIBase):
                 instance_uuid=instance.uuid, project_id=ctx.project_id,
                 user_id=ctx.user_id, cell_uuid=None,
                 queued_for_delete=False))
-        self._store(ctx, request, checked, reservation_id, instances,
-                    specs + build_requests + mappings)
-        self._recheck_quota(ctx, checked, instances)
+        reserved = self._reserve_volumes(ctx, build_requests)
+        try:
+            self._store(ctx, request, checked, reservation_id, instances,
+                        specs + build_requests + mappings)
+            self._recheck_quota(ctx, checked, instances)
+        except Exception:
+            block_device_volumes.release(self.volume_api, ctx, reserved)
+            raise
         try:
             self.conductor_api.schedule_and_build_instances(
                 ctx, build_requests=build_requests, request_specs=specs,
@@ -216,8 +237,28 @@ class Build(base.APIBase):
                                 request.injected_files or []])
         except exception.BrokerUnavailable:
             if fail_fast.withdraw_builds(ctx, [i.uuid for i in instances]):
+                block_device_volumes.release(self.volume_api, ctx, reserved)
                 raise
         return instances, reservation_id
+
+    def _reserve_volumes(self, ctx, build_requests):
+        """Reserve the existing volumes of each new server (attachments
+        without a connector, kept on its mappings); all of them are
+        deleted again when one cannot be made. The mappings reserved."""
+        reserved = []
+        try:
+            for build_request in build_requests:
+                bdms = build_request.block_device_mappings.objects
+                if not any(bdm.source_type == block_device.SOURCE_VOLUME
+                           for bdm in bdms):
+                    continue
+                block_device_volumes.reserve(
+                    self.volume_api, ctx, build_request.instance_uuid, bdms)
+                reserved.extend(bdms)
+        except Exception:
+            block_device_volumes.release(self.volume_api, ctx, reserved)
+            raise
+        return reserved
 
     def _checked_networks(self, ctx, request):
         """The requested networks, checked with the network service as
@@ -269,20 +310,43 @@ class Build(base.APIBase):
     def _check_create(self, ctx, request):
         """Nova's checks of a create, in Nova's order; what they found."""
         flavor = self._flavor(ctx, request.flavor_id)
-        bdms = block_device.from_api(request.block_device_mappings,
-                                     request.image_id, flavor,
-                                     self.conf.max_local_block_devices)
+        requested_image = None
+        mappings = request.block_device_mappings
+        if request.image_id:
+            requested_image = self.image_api.get(ctx, request.image_id)
+            # An image of a volume-backed server maps its snapshots.
+            mappings = volume_backed.merge_mappings(requested_image,
+                                                    mappings)
+        bdms = block_device.from_api(
+            mappings, request.image_id, flavor,
+            self.conf.max_local_block_devices,
+            legacy=request.legacy_block_device_mappings)
+        is_bfv = block_device.is_volume_backed(bdms)
         image_id = block_device.root_image_id(bdms)
-        image = self._image(ctx, image_id, flavor, request.allow_zero_disk)
+        if not is_bfv:
+            image = self._image(
+                ctx, image_id, flavor, request.allow_zero_disk,
+                image=requested_image if image_id == request.image_id
+                else None)
         keypair = self._keypair(ctx, request.key_name)
         if request.availability_zone and not request.forced_host:
             self._check_availability_zone(ctx, request.availability_zone)
+        if any(bdm.is_volume for bdm in bdms):
+            volumes = block_device_volumes.check(
+                self, ctx, bdms, flavor, request.availability_zone,
+                request.supports_multiattach)
+            request.availability_zone = volumes.availability_zone
+            if is_bfv:
+                image = volumes.image
+                # Nova: a volume-backed server shows no image.
+                image_id = request.image_id or ""
         if request.requested_host or request.requested_hypervisor_hostname:
             self._check_destination(ctx, request.requested_host,
                                     request.requested_hypervisor_hostname)
         checked = _Checked(
             flavor=flavor, bdms=bdms, image_id=image_id, image=image,
-            image_meta=image_meta_obj.ImageMeta.from_image_dict(image),
+            image_meta=_image_meta(image),
+            volume_backed=is_bfv,
             keypair=keypair,
             requested_networks=self._checked_networks(ctx, request),
             group=self._server_group(ctx, request.scheduler_hints),
@@ -364,7 +428,7 @@ class Build(base.APIBase):
                 request.requested_hypervisor_hostname
                 or request.forced_node),
             instance_group_uuid=group.uuid if group is not None else None,
-            ignore_hosts=[], is_bfv=False,
+            ignore_hosts=[], is_bfv=checked.volume_backed,
             requested_networks=checked.requested_networks,
             security_groups=request.security_groups or ["default"])
 

@@ -78,6 +78,8 @@ class Destroy(base.APIBase):
             # Resources first, so a 404 means they are free.
             allocations.remove_consumer(ctx, instance.uuid)
             migration_obj.end_moves_of_deleted(cctx, instance.uuid)
+            # Its attachments (and delete_on_termination volumes) go.
+            self.delete_local_volumes(ctx, cctx, instance)
             instance.destroy()
             self.notifier.instance_action(ctx, instance, "delete",
                                           notifications.END)

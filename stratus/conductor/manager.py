@@ -31,6 +31,7 @@ from stratus import context as stratus_context
 from stratus.db.types import utcnow
 from stratus import exception
 from stratus import retry
+from stratus.objects import block_device_mapping as bdm_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import instance as instance_obj
@@ -337,6 +338,33 @@ class ConductorManager:
     def instances_on_host(self, ctx, host):
         with ctx.target_cell(self._cell_of_host(ctx, host)) as cctx:
             return instance_obj.InstanceList.get_by_host(cctx, host)
+
+    # Block device mappings (1.10) ------------------------------------------
+
+    @oslo_messaging.expected_exceptions(exception.InstanceNotFound)
+    def block_device_mappings(self, ctx, instance_uuid):
+        with ctx.target_cell(self._cell_of(ctx, instance_uuid)) as cctx:
+            return bdm_obj.BlockDeviceMappingList.get_by_instance_uuid(
+                cctx, instance_uuid)
+
+    def _in_cell(self, ctx, bdm, change):
+        with ctx.target_cell(self._cell_of(ctx, bdm.instance_uuid)) as cctx:
+            change(cctx)
+        return bdm
+
+    @oslo_messaging.expected_exceptions(exception.InstanceNotFound,
+                                        exception.InvalidVolume)
+    def bdm_create(self, ctx, bdm):
+        return self._in_cell(ctx, bdm, bdm.create)
+
+    @oslo_messaging.expected_exceptions(exception.InstanceNotFound,
+                                        exception.BDMNotFound)
+    def bdm_save(self, ctx, bdm):
+        return self._in_cell(ctx, bdm, bdm.save)
+
+    @oslo_messaging.expected_exceptions(exception.InstanceNotFound)
+    def bdm_destroy(self, ctx, bdm):
+        self._in_cell(ctx, bdm, bdm.destroy)
 
 
 def _record_event(cctx, session, instance_uuid, action_event, details):

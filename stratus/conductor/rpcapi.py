@@ -40,7 +40,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.9"
+VERSION = "1.10"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -56,6 +56,7 @@ CALL_ATTEMPTS = 3
 # as applied when their first sending was.
 REPEATABLE = frozenset(["instance_save"])
 REPEATED_VERSION = "1.8"
+BDM_VERSION = "1.10"
 
 
 class _RetryingClient:
@@ -323,3 +324,31 @@ class ConductorAPI:
 
     def instances_on_host(self, ctx, host):
         return self.client.call(ctx, "instances_on_host", host=host)
+
+    # Block device mappings (1.10, calls) ---------------------------------
+
+    def _bdm_client(self):
+        if not self.client.can_send_version(BDM_VERSION):
+            raise exception.ConductorTooOld(version=BDM_VERSION)
+        return self.client.prepare(version=BDM_VERSION)
+
+    def block_device_mappings(self, ctx, instance_uuid):
+        """The server's live BlockDeviceMappingList, by boot order."""
+        return self._bdm_client().call(ctx, "block_device_mappings",
+                                       instance_uuid=instance_uuid)
+
+    def bdm_create(self, ctx, bdm):
+        """Store a new BlockDeviceMapping (its uuid made when unset); the
+        stored one. InvalidVolume when its volume already has a live
+        mapping on that server, InstanceNotFound when the server is
+        gone."""
+        return self._bdm_client().call(ctx, "bdm_create", bdm=bdm)
+
+    def bdm_save(self, ctx, bdm):
+        """Write the mapping's changed fields; the saved one. BDMNotFound
+        when it was destroyed meanwhile."""
+        return self._bdm_client().call(ctx, "bdm_save", bdm=bdm)
+
+    def bdm_destroy(self, ctx, bdm):
+        """Remove the mapping (one already gone is no error)."""
+        return self._bdm_client().call(ctx, "bdm_destroy", bdm=bdm)

@@ -32,6 +32,12 @@ OPTS = [
                     "means no limit."),
     cfg.BoolOpt("debug", default=False, help="Log at DEBUG level."),
     cfg.StrOpt("log_file", help="Log to this file instead of stderr."),
+    cfg.IntOpt("block_device_allocate_retries", default=60, min=0,
+               help="Times a compute checks whether a volume it created "
+                    "for a server (from an image, snapshot or blank) is "
+                    "available before the build fails (Nova's option)."),
+    cfg.IntOpt("block_device_allocate_retries_interval", default=3, min=0,
+               help="Seconds between those checks."),
 ]
 
 

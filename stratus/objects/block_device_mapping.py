@@ -6,11 +6,13 @@ Lives in the cell database with its instance; until the server reaches a
 cell its mappings travel in its build request.
 """
 import contextlib
+import uuid as uuid_lib
 
 import sqlalchemy as sa
 
 from stratus.db import cell_models
 from stratus.db.types import utcnow
+from stratus import exception
 from stratus.objects import base
 from stratus.objects import fields
 
@@ -21,6 +23,7 @@ DESTINATION_VOLUME = "volume"
 SWAP = "swap"
 
 _BDM = cell_models.BlockDeviceMapping.__table__
+_I = cell_models.Instance.__table__
 
 # The fields that are columns of block_device_mapping, in table order.
 _COLUMN_FIELDS = (
@@ -76,6 +79,110 @@ class BlockDeviceMapping(base.StratusObject, base.StratusPersistentObject):
     def values(self):
         return {name: self.get(name) for name in _COLUMN_FIELDS}
 
+    # One mapping (the conductor's database proxy for computes, the API's
+    # volume attachments) ---------------------------------------------
+
+    @classmethod
+    def _from_row(cls, context, row):
+        mapping = cls()
+        for name in ("id", "created_at", "updated_at", "deleted_at") + (
+                _COLUMN_FIELDS):
+            value = getattr(row, name)
+            if value is not None:
+                setattr(mapping, name, value)
+        mapping.deleted = False
+        mapping._context = context
+        mapping.obj_reset_changes()
+        return mapping
+
+    @classmethod
+    def get_by_volume_id(cls, context, volume_id, instance_uuid=None):
+        """The live mapping of volume_id in the targeted cell (of the
+        server instance_uuid when given; else the oldest one: a
+        multiattach volume has one per server). VolumeBDMNotFound."""
+        query = sa.select(_BDM).where(_BDM.c.volume_id == volume_id,
+                                      _BDM.c.deleted == 0)
+        if instance_uuid is not None:
+            query = query.where(_BDM.c.instance_uuid == instance_uuid)
+        with context.cell_db.reader() as session:
+            row = session.execute(query.order_by(_BDM.c.id)).first()
+        if row is None:
+            raise exception.VolumeBDMNotFound(volume_id=volume_id)
+        return cls._from_row(context, row)
+
+    @classmethod
+    def get_by_uuid(cls, context, bdm_uuid):
+        with context.cell_db.reader() as session:
+            row = session.execute(sa.select(_BDM).where(
+                _BDM.c.uuid == bdm_uuid, _BDM.c.deleted == 0)).first()
+        if row is None:
+            raise exception.BDMNotFound(id=bdm_uuid)
+        return cls._from_row(context, row)
+
+    def create(self, context=None):
+        """Insert this mapping into the targeted cell. A volume has at
+        most one live mapping per server: a second one raises
+        InvalidVolume (checked with the server's row locked, so of two
+        racing attaches one wins); a server deleted meanwhile raises
+        InstanceNotFound."""
+        context = context or self._context
+        if not self.obj_attr_is_set("uuid"):
+            self.uuid = str(uuid_lib.uuid4())
+        now = utcnow()
+        with context.cell_db.writer() as session:
+            found = session.execute(sa.select(_I.c.id).where(
+                _I.c.uuid == self.instance_uuid, _I.c.deleted == 0
+            ).with_for_update()).first()
+            if found is None:
+                raise exception.InstanceNotFound(
+                    instance_id=self.instance_uuid)
+            volume_id = self.get("volume_id")
+            if volume_id is not None and session.execute(
+                    sa.select(_BDM.c.id).where(
+                        _BDM.c.instance_uuid == self.instance_uuid,
+                        _BDM.c.volume_id == volume_id,
+                        _BDM.c.deleted == 0)).first() is not None:
+                raise exception.InvalidVolume(
+                    reason="volume %s already attached" % volume_id)
+            self.id = session.execute(sa.insert(_BDM).values(
+                dict(self.values(), created_at=now, deleted=0))
+            ).inserted_primary_key[0]
+        self.created_at = now
+        self.deleted = False
+        self._context = context
+        self.obj_reset_changes()
+
+    def save(self, context=None):
+        """Write the changed fields (connection_info, attachment_id,
+        volume_id, device_name ...) of this live mapping; BDMNotFound
+        when it is gone (its server deleted, a detach done)."""
+        context = context or self._context
+        values = {name: self.get(name) for name in self.obj_what_changed()
+                  if name in _COLUMN_FIELDS and name != "uuid"}
+        now = utcnow()
+        values["updated_at"] = now
+        with context.cell_db.writer() as session:
+            changed = session.execute(sa.update(_BDM).where(
+                _BDM.c.id == self.id, _BDM.c.deleted == 0).values(
+                **values)).rowcount
+        if not changed:
+            raise exception.BDMNotFound(id=self.get("uuid") or self.id)
+        self.updated_at = now
+        self._context = context
+        self.obj_reset_changes()
+
+    def destroy(self, context=None):
+        """Soft-delete this mapping (one already gone is no error)."""
+        context = context or self._context
+        now = utcnow()
+        with context.cell_db.writer() as session:
+            session.execute(sa.update(_BDM).where(
+                _BDM.c.id == self.id, _BDM.c.deleted == 0).values(
+                deleted=_BDM.c.id, deleted_at=now, updated_at=now))
+        self.deleted = True
+        self.deleted_at = now
+        self.obj_reset_changes(["deleted", "deleted_at"])
+
 
 @base.register
 class BlockDeviceMappingList(base.ObjectListBase, base.StratusObject):
@@ -93,19 +200,19 @@ class BlockDeviceMappingList(base.ObjectListBase, base.StratusObject):
                    _BDM.c.boot_index, _BDM.c.id)
         with context.cell_db.reader() as session:
             rows = session.execute(query).all()
-        items = []
-        for row in rows:
-            mapping = BlockDeviceMapping()
-            for name in ("id", "created_at", "updated_at", "deleted_at") + (
-                    _COLUMN_FIELDS):
-                value = getattr(row, name)
-                if value is not None:
-                    setattr(mapping, name, value)
-            mapping.deleted = False
-            mapping._context = context
-            mapping.obj_reset_changes()
-            items.append(mapping)
-        return cls.from_objects(context, items)
+        return cls.from_objects(context, [
+            BlockDeviceMapping._from_row(context, row) for row in rows])
+
+    @classmethod
+    def get_by_volume_id(cls, context, volume_id):
+        """The live mappings of volume_id in the targeted cell (one per
+        server it is attached to)."""
+        with context.cell_db.reader() as session:
+            rows = session.execute(sa.select(_BDM).where(
+                _BDM.c.volume_id == volume_id, _BDM.c.deleted == 0
+            ).order_by(_BDM.c.id)).all()
+        return cls.from_objects(context, [
+            BlockDeviceMapping._from_row(context, row) for row in rows])
 
     def create(self, context, session=None):
         """Insert every mapping into the targeted cell; in session when
@@ -123,6 +230,18 @@ class BlockDeviceMappingList(base.ObjectListBase, base.StratusObject):
             mapping.created_at = now
             mapping._context = context
             mapping.obj_reset_changes()
+
+
+def volumes_of_instances(context, instance_uuids):
+    """The live volume mappings of these servers in the targeted cell
+    (one query), by server and boot order."""
+    query = sa.select(_BDM).where(
+        _BDM.c.instance_uuid.in_(list(instance_uuids)),
+        _BDM.c.destination_type == DESTINATION_VOLUME, _BDM.c.deleted == 0
+    ).order_by(_BDM.c.instance_uuid, _BDM.c.id)
+    with context.cell_db.reader() as session:
+        rows = session.execute(query).all()
+    return [BlockDeviceMapping._from_row(context, row) for row in rows]
 
 
 def destroy_for_instance(session, instance_uuid):

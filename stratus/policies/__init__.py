@@ -48,6 +48,7 @@ POLICY_MODULES = [
     "security_groups",
     "floating_ips",
     "multinic",
+    "volume_attachments",
     "volumes",
     "assisted_volume_snapshots",
 ]

@@ -168,10 +168,7 @@ PROXIES = {
                "/v2.1/os-volumes/detail", "/v2.1/os-volumes/{volume_id}",
                "/v2.1/os-volumes_boot", "/v2.1/os-volumes_boot/detail",
                "/v2.1/os-volumes_boot/{server_id}",
-               "/v2.1/os-volumes_boot/{server_id}/action",
-               "/v2.1/servers/{server_id}/os-volume_attachments",
-               "/v2.1/servers/{server_id}/os-volume_attachments/"
-               "{volume_id}"],
+               "/v2.1/os-volumes_boot/{server_id}/action"],
 }
 
 # Routes of Stratus's own, not Nova's.

@@ -54,6 +54,13 @@ ROUTES = {
     "/v2.1/servers/{server_id}/os-interface/{port_id}": {
         "GET": "interfaces:show_interface",
         "DELETE": "interfaces:delete_interface"},
+    "/v2.1/servers/{server_id}/os-volume_attachments": {
+        "GET": "volume_attachments:list_volume_attachments",
+        "POST": "volume_attachments:create_volume_attachment"},
+    "/v2.1/servers/{server_id}/os-volume_attachments/{volume_id}": {
+        "GET": "volume_attachments:show_volume_attachment",
+        "PUT": "volume_attachments:update_volume_attachment",
+        "DELETE": "volume_attachments:delete_volume_attachment"},
     "/v2.1/servers/{server_id}/remote-consoles": {
         "POST": "remote_consoles:create_remote_console"},
     "/v2.1/os-console-auth-tokens/{console_token}": {

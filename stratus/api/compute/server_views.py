@@ -160,6 +160,9 @@ class ServerView:
         self.specs = (compute_api.request_specs(
             ctx, uuids, only=("availability_zone", "scheduler_hints"))
             if self.version >= (2, 96) and uuids else {})
+        # The volume mappings of the servers (one query per cell).
+        self.volumes = (compute_api.volumes_attached(ctx, instances)
+                        if full and instances else {})
 
     # Collections ------------------------------------------------------------
 
@@ -272,13 +275,21 @@ class ServerView:
         server["OS-EXT-STS:task_state"] = get("task_state")
         server["OS-EXT-STS:vm_state"] = get("vm_state")
         server["OS-EXT-STS:power_state"] = get("power_state") or 0
-        # Volumes come with boot from volume and volume attachments, which
-        # Stratus does not offer yet: no server has any.
-        server["os-extended-volumes:volumes_attached"] = []
+        # A build's volume not made yet (no volume_id) is not shown.
+        server["os-extended-volumes:volumes_attached"] = [
+            self._volume(bdm) for bdm in self.volumes.get(get("uuid"), ())
+            if bdm.get("volume_id")]
         if self.host_status:
             host_status = self.host_statuses.get(get("uuid"), "")
             if self.host_status == "all" or host_status == "UNKNOWN":
                 server["host_status"] = host_status
+
+    def _volume(self, bdm):
+        shown = {"id": bdm.volume_id}
+        if self.version >= (2, 3):
+            shown["delete_on_termination"] = bool(
+                bdm.get("delete_on_termination"))
+        return shown
 
     # Servers of a cell that cannot be reached (2.69) -----------------------
 

@@ -396,7 +396,9 @@ def _create_request(req, body, server):
             {"project_id": ctx.project_id}),
         block_device_mappings=server.get("block_device_mapping_v2"),
         trusted_certs=server.get("trusted_image_certificates"),
-        idempotency_key=key)
+        idempotency_key=key,
+        legacy_block_device_mappings=server.get("block_device_mapping"),
+        supports_multiattach=req.api_version >= (2, 60))
 
 
 def _idempotency_key(req):
@@ -439,6 +441,7 @@ def _image_id(server):
     checks the mappings (stratus/compute_api/block_device.py)."""
     image_id = server.get("imageRef")
     mappings = server.get("block_device_mapping_v2") or []
+    legacy = server.get("block_device_mapping") or []
     for mapping in mappings:
         if (mapping.get("source_type") != "image"
                 or str(mapping.get("boot_index")) != "0"):
@@ -448,7 +451,7 @@ def _image_id(server):
             raise errors.bad_request(
                 "The image of the root block device mapping (%s) is not "
                 "imageRef (%s)" % (root_image, image_id))
-    if not image_id and not mappings:
+    if not image_id and not mappings and not legacy:
         raise errors.bad_request("Missing imageRef attribute")
     return image_id or None
 

@@ -52,8 +52,8 @@ _network = {
     "additionalProperties": False,
 }
 
-# Nova's block device mapping (v2). Stratus boots from the image's local
-# disk only; the handler refuses every other mapping.
+# Nova's block device mapping (v2): images, volumes, snapshots and blank
+# disks, checked further by stratus/compute_api/block_device.py.
 _block_device_mapping = {
     "type": "object",
     "properties": {
@@ -78,6 +78,17 @@ _block_device_mapping = {
         "boot_index": {"type": ["integer", "string", "null"],
                        "pattern": "^-?[0-9]+$"},
     },
+    "additionalProperties": False,
+}
+
+# Nova's legacy block device mapping (v1): volumes and snapshots by id.
+_legacy_block_device_mapping = {
+    "type": "object",
+    "properties": {name: _block_device_mapping["properties"][name]
+                   for name in ("virtual_name", "volume_id", "snapshot_id",
+                                "volume_size", "device_name",
+                                "delete_on_termination", "no_device",
+                                "connection_info")},
     "additionalProperties": False,
 }
 
@@ -116,8 +127,7 @@ create = {
             "type": "object",
             "properties": dict(
                 _updatable,
-                # '' is left for boot from volume, which Stratus does not
-                # offer yet: the handler answers it with Nova's 400.
+                # '': boot from volume (the root block device mapping).
                 imageRef={"oneOf": [uuid, {"type": "string",
                                            "maxLength": 0}]},
                 flavorRef={"type": ["string", "integer"], "minLength": 1},
@@ -126,6 +136,8 @@ create = {
                 networks={"type": "array", "items": _network},
                 block_device_mapping_v2={"type": "array",
                                          "items": _block_device_mapping},
+                block_device_mapping={"type": "array",
+                                      "items": _legacy_block_device_mapping},
                 personality={
                     "type": "array",
                     "items": {

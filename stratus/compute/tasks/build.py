@@ -5,6 +5,7 @@ one of its alternates, when the spawn fails or the service is stopping.
 import json
 import traceback
 
+from stratus.compute.tasks.block_devices import BlockDevicesMixin
 from stratus.compute.tasks.common import (
     ERROR, LOG, SUCCESS, TaskState, VMState)
 from stratus.conductor import rpcapi as conductor_rpcapi
@@ -23,8 +24,8 @@ NETWORK_FAILURES = (exception.VirtualInterfaceCreateException,)
 NETWORK_ABORT = "Failed to allocate the network(s), not rescheduling."
 
 
-class BuildMixin:
-    """The compute manager's builds."""
+class BuildMixin(BlockDevicesMixin):
+    """The compute manager's builds (their volumes: BlockDevicesMixin)."""
 
     def build_and_run_instance(self, ctx, instance, request_spec,
                                alternates, admin_password, injected_files,
@@ -69,26 +70,34 @@ class BuildMixin:
         self.notifier.instance_action(ctx, instance, "create",
                                       notifications.START)
 
+        bdms = []
         try:
+            bdms = self._block_device_mappings(ctx, instance)
+            volumes = self._prepare_volumes(ctx, instance, bdms)
             network_info = self._allocate_network(ctx, instance, request_spec)
             with self._vifs_plugged(instance, network_info) as plugged:
                 self.driver.spawn(ctx, instance, request_spec.image,
                                   injected_files, admin_password,
-                                  network_info)
+                                  network_info, block_device_info=volumes)
                 self._report_plugged(ctx, instance, network_info)
                 plugged.wait()
+            self._complete_volumes(ctx, bdms)
             if plugged.events:
                 # The ports whose network-vif-plugged came are ACTIVE.
                 unplugged = {tag for _, tag in plugged.pending}
                 network_info = [dict(vif, active=vif["id"] not in unplugged)
                                 for vif in network_info]
         except NETWORK_FAILURES as exc:
-            self._build_aborted(ctx, instance, exc, traceback.format_exc())
+            trace = traceback.format_exc()
+            self._undo_volumes(ctx, instance, bdms, reschedule=False)
+            self._build_aborted(ctx, instance, exc, trace)
             return
         except Exception as exc:  # noqa: BLE001 - any driver failure reschedules
+            trace = traceback.format_exc()
+            self._undo_volumes(ctx, instance, bdms,
+                              reschedule=bool(alternates))
             self._spawn_failed(ctx, instance, request_spec, alternates,
-                               admin_password, injected_files, exc,
-                               traceback.format_exc())
+                               admin_password, injected_files, exc, trace)
             return
 
         self.tracker.build_succeeded(instance.node)

@@ -37,6 +37,9 @@ class DestroyMixin:
                                        trace)
             return
         self._deallocate_network_quietly(ctx, instance)
+        # Its attachments go, and the volumes to delete on termination
+        # (stratus/compute/tasks/volumes.py).
+        self.detach_all_volumes(ctx, instance)
         self.tracker.remove_usage(instance)
         try:
             self.conductor.instance_destroy(ctx, instance)

@@ -5,7 +5,7 @@ servers evacuated away while it was down.
 import json
 
 from stratus.compute.tasks.common import LOG
-from stratus.objects import image_meta as image_meta_obj
+from stratus.compute.tasks.block_devices import boot_image_meta
 
 
 class EvacuateMixin:
@@ -17,12 +17,16 @@ class EvacuateMixin:
         image; [its power state, its network_info (JSON)]. A failure
         removes what was built and goes back to the conductor."""
         def rebuild():
-            image_meta = image_meta_obj.ImageMeta.from_image_dict(
-                self._images().get(ctx, instance.image_ref))
+            image_meta = boot_image_meta(self._images(), ctx, instance)
             self.tracker.update_usage(instance)
             network_info = self._network_again(ctx, instance)
+            # The volumes leave the dead host for this one (Nova's
+            # evacuate: new attachments, the old ones deleted).
+            self._reserve_volumes_again(ctx, instance)
+            bdms, volumes = self._connect_volumes(ctx, instance)
             self.driver.spawn(ctx, instance, image_meta, [], admin_password,
-                              network_info)
+                              network_info, block_device_info=volumes)
+            self._complete_volumes(ctx, bdms)
             if not power_on:
                 self.driver.power_off(instance)
             return [self._power_state(instance), json.dumps(network_info)]

@@ -12,9 +12,10 @@ compute handles them:
   NIC is unplugged and the port leaves the server's network info.
 - ``network-changed``: with the network service's ports, the server's
   network info is read again from it (Nova's cache refresh).
-- ``volume-extended`` (tag: the volume): recorded as the event
-  ``compute_extend_volume`` of the ``extend_volume`` action the API
-  began; no Stratus driver grows an attached disk, so it ends Error.
+- ``volume-extended`` (tag: the volume): the guest is told of the
+  volume's new size (stratus/compute/tasks/volumes.py), recorded as the
+  event ``compute_extend_volume`` of the ``extend_volume`` action the
+  API began (Error when the driver cannot).
 - any event an operation on this host waits for (a build waits for
   ``network-vif-plugged`` of its new ports, stratus/compute/
   instance_events.py) goes to that operation;
@@ -27,7 +28,7 @@ import json
 import oslo_messaging
 
 from stratus.compute.tasks.common import (
-    ERROR, LOG, PowerState, SUCCESS, VMState)
+    LOG, PowerState, SUCCESS, VMState)
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import exception
@@ -161,12 +162,6 @@ class ExternalEventsMixin:
                 ctx, instance, preserved=self._preserved(instance)))
 
     def _volume_extended(self, ctx, instance, volume_id):
-        self._start_event_quietly(ctx, instance.uuid, EXTEND_VOLUME_EVENT)
-        failure = exception.ActionNotSupportedByDriver(
-            driver=self.driver.name, host=self.host,
-            operation="extending volume %s" % volume_id)
-        LOG.warning("Volume %s of instance %s not extended: %s", volume_id,
-                    instance.uuid, failure)
-        self._finish_event_quietly(ctx, instance.uuid, EXTEND_VOLUME_EVENT,
-                                   ERROR, failure.format_message())
+        # stratus/compute/tasks/volumes.py
+        self.extend_volume(ctx, instance, volume_id)
 

@@ -30,8 +30,10 @@ class LiveMigrateMixin:
                 # port (Nova's conductor makes them before this step).
                 self.network.bind_ports_on_destination(ctx, instance,
                                                        self.host)
+            volumes = self._attach_on_destination(ctx, instance)
             self.driver.pre_live_migration(ctx, instance, block_migration,
-                                           self._network_info(instance))
+                                           self._network_info(instance),
+                                           block_device_info=volumes)
         self._move_step(ctx, instance, migration,
                         "compute_pre_live_migration", prepare,
                         capability=virt_driver.LiveMigratable)
@@ -90,8 +92,11 @@ class LiveMigrateMixin:
                 # The network service's ports are bound here now.
                 network_info = self._network_again(ctx, instance)
                 self._save_network_info(ctx, instance, network_info)
+            self._settle_attachments(ctx, instance, moved=True)
+            _, volumes = self._volume_info(ctx, instance)
             self.driver.post_live_migration_at_destination(
-                ctx, instance, network_info, power_state)
+                ctx, instance, network_info, power_state,
+                block_device_info=volumes)
             return self._power_state(instance)
         power_state = self._move_step(
             ctx, instance, migration,
@@ -109,6 +114,7 @@ class LiveMigrateMixin:
             try:
                 self.driver.rollback_live_migration_at_destination(
                     ctx, instance, self._network_info(instance))
+                self._settle_attachments(ctx, instance, moved=False)
             finally:
                 if self._ports_follow_server():
                     # The ports stay bound (ACTIVE) to the source only.

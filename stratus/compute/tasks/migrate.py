@@ -24,9 +24,14 @@ class MigrateMixin:
     def resize_instance(self, ctx, instance, migration, flavor):
         def send():
             self._moving.add(instance.uuid)
-            return self.driver.migrate_disk_and_power_off(
+            bdms, volumes = self._volume_info(ctx, instance)
+            disk_info = self.driver.migrate_disk_and_power_off(
                 ctx, instance, migration.dest_compute, flavor,
-                self._network_info(instance))
+                self._network_info(instance), block_device_info=volumes)
+            if volumes:
+                # Reserved for the destination, which attaches them.
+                self._reserve_volumes_again(ctx, instance, bdms)
+            return disk_info
         return self._move_step(ctx, instance, migration,
                                "compute_resize_instance", send)
 
@@ -38,9 +43,12 @@ class MigrateMixin:
         def finish():
             network_info = self._network_again(ctx, instance)
             try:
+                bdms, volumes = self._connect_volumes(ctx, instance)
                 self.driver.finish_migration(
                     ctx, migration, instance, disk_info, network_info, None,
-                    migration.migration_type == "resize", power_on)
+                    migration.migration_type == "resize", power_on,
+                    block_device_info=volumes)
+                self._complete_volumes(ctx, bdms)
                 self._save_network_info(ctx, instance, network_info)
             except Exception:
                 if migration.source_compute != self.host:
@@ -72,7 +80,12 @@ class MigrateMixin:
         """The destination's part of a revert or a rollback: its guest
         goes (a destroy, which every driver has)."""
         def drop():
-            self.driver.destroy(ctx, instance, self._network_info(instance))
+            bdms, volumes = self._volume_info(ctx, instance)
+            self.driver.destroy(ctx, instance, self._network_info(instance),
+                                block_device_info=volumes)
+            if volumes:
+                # Reserved for the source, which attaches them again.
+                self._reserve_volumes_again(ctx, instance, bdms)
             if migration.source_compute != self.host:
                 self._release_network_quietly(ctx, instance)
         try:
@@ -85,8 +98,11 @@ class MigrateMixin:
         """The guest comes back with this host's ports (those it kept)."""
         def restore():
             network_info = self._network_again(ctx, instance)
+            bdms, volumes = self._connect_volumes(ctx, instance)
             self.driver.finish_revert_migration(
-                ctx, instance, network_info, migration, power_on)
+                ctx, instance, network_info, migration, power_on,
+                block_device_info=volumes)
+            self._complete_volumes(ctx, bdms)
             self._save_network_info(ctx, instance, network_info)
             return self._power_state(instance)
         power_state = self._move_step(ctx, instance, migration,

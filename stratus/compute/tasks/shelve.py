@@ -63,7 +63,12 @@ class ShelveMixin:
                 self.driver.power_off(instance)
             except exception.InstanceNotFound:
                 pass
-        self.driver.destroy(ctx, instance, self._network_info(instance))
+        bdms, volumes = self._volume_info(ctx, instance)
+        self.driver.destroy(ctx, instance, self._network_info(instance),
+                            block_device_info=volumes)
+        if volumes:
+            # Attachments without connector while no host has it.
+            self._reserve_volumes_again(ctx, instance, bdms)
         self._unbind_network_quietly(ctx, instance)
         self.tracker.remove_usage(instance)
         instance.host = instance.node = instance.compute_id = None
@@ -85,8 +90,10 @@ class ShelveMixin:
             self._step(ctx, instance, TaskState.SPAWNING)
             self.tracker.update_usage(instance)
             network_info = self._allocate_network(ctx, instance, request_spec)
+            bdms, volumes = self._connect_volumes(ctx, instance)
             self.driver.spawn(ctx, instance, image_meta, [], None,
-                              network_info)
+                              network_info, block_device_info=volumes)
+            self._complete_volumes(ctx, bdms)
             instance.info_cache = json.dumps(network_info)
             instance.launched_at = objects_base.utcnow()
             self._forget_shelved(ctx, instance)

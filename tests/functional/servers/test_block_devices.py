@@ -1,7 +1,8 @@
 """block_device_mapping_v2 at create: the image's root disk and local
 blank (ephemeral, swap) disks are kept with their device tags in the
-server's cell; volumes are refused (no block storage service); the local
-disks are checked against the flavor as Nova does."""
+server's cell; the local disks are checked against the flavor and the
+form of volume mappings as Nova does (the volumes themselves:
+tests/functional/volume/test_boot_from_volume.py)."""
 import pytest
 
 from stratus import context as stratus_context
@@ -109,12 +110,21 @@ def test_tag_kept_at_232_with_the_build_request(sqlite_servers):
     ([_root(), _blank(size=1, guest_format="swap"),
       _blank(size=1, guest_format="swap")],
      "Block Device Mapping is Invalid: More than one swap drive requested."),
-    ([{"source_type": "volume", "destination_type": "volume",
+    ([{"source_type": "volume", "destination_type": "local",
        "uuid": IMAGE, "boot_index": 0}],
-     "Block Device Mapping is Invalid: volume-backed block devices"),
+     "Block Device Mapping is Invalid: Mapping volume to local is not "
+     "supported."),
+    ([{"source_type": "volume", "destination_type": "volume",
+       "boot_index": 0}],
+     "Block Device Mapping is Invalid: Missing device UUID."),
     ([_root(), {"source_type": "blank", "destination_type": "volume",
-                "volume_size": 1, "boot_index": -1}],
-     "need a block storage service"),
+                "boot_index": -1}],
+     "Blank volumes (source: 'blank', dest: 'volume') need to have "
+     "non-zero size"),
+    ([{"source_type": "image", "destination_type": "volume", "uuid": IMAGE,
+       "boot_index": 0}],
+     "Images with destination_type 'volume' need to have a non-zero size "
+     "specified"),
     ([_root(), _blank(size=1, uuid=IMAGE)],
      "Block Device Mapping is Invalid: Invalid device UUID."),
     ([_root(), dict(_root(), boot_index=1)],

@@ -150,9 +150,14 @@ def test_key_name_is_the_users_keypair(sqlite_servers):
     ("2.1", {"networks": [{"uuid": "not-a-uuid"}]}, 400,
      "network uuid is not in proper format"),
     ("2.1", {"block_device_mapping_v2": [{
-        "source_type": "volume", "destination_type": "volume",
+        "source_type": "volume", "destination_type": "local",
         "uuid": "0b9f4c2e-4b1c-4a46-bd0a-0e8e5e2a2f31", "boot_index": 0}]},
-     400, "need a block storage service"),
+     400, "Mapping volume to local is not supported."),
+    ("2.1", {"block_device_mapping_v2": [{
+        "source_type": "blank", "destination_type": "local",
+        "boot_index": -1}], "block_device_mapping": [{
+            "volume_id": "0b9f4c2e-4b1c-4a46-bd0a-0e8e5e2a2f31"}]}, 400,
+     "Using different block_device_mapping syntaxes is not allowed."),
     ("2.1", {"block_device_mapping_v2": [{
         "source_type": "image", "destination_type": "local",
         "uuid": "0b9f4c2e-4b1c-4a46-bd0a-0e8e5e2a2f31", "boot_index": 0}]},

@@ -78,7 +78,7 @@ def test_the_facts_the_api_reads_name_real_things():
     for rule in states.TRANSITIONS.values():
         if rule.cast is not None:
             assert callable(getattr(rpcapi.ComputeAPI, rule.cast))
-        assert rule.rpc_version in (None, "1.1", "1.4", "1.8")
+        assert rule.rpc_version in (None, "1.1", "1.4", "1.8", "1.11")
     assert states.transition("stop").recorded_action == "stop"
     assert states.transition("softDelete").recorded_action == "delete"
     assert states.transition("getConsoleOutput").recorded_action is None
