@@ -5,7 +5,6 @@ import time
 
 import pytest
 
-from stratus.api.volume import app as volume_app
 from tests.functional import cloud as cloud_harness
 from tests.functional.server_actions.conftest import Actions
 
@@ -68,22 +67,15 @@ class Volumes(Actions):
                 if each]
 
 
-def _with_volume_types(cloud):
-    # The block storage service's default types (made when it starts as
-    # a service of its own; the in-process client's app is not started).
-    volume_app.VolumeApp(cloud.conf, cloud.databases).bootstrap()
-    return Volumes(cloud)
-
-
 @pytest.fixture
 def volumes(sqlite_cloud):
-    yield _with_volume_types(sqlite_cloud)
+    yield Volumes(sqlite_cloud)
     sqlite_cloud.services[2].manager.driver.clear_failures()
 
 
 @pytest.fixture
 def db_volumes(cloud):
-    yield _with_volume_types(cloud)
+    yield Volumes(cloud)
 
 
 def test_attach_list_show_detach(db_volumes):
@@ -270,6 +262,17 @@ def test_device_names_and_pagination(volumes):
     devices = [volumes.attach(server_id, volume["id"]).json[
         "volumeAttachment"]["device"] for volume in made]
     assert devices == ["/dev/vdb", "/dev/vdc", "/dev/vdd"]
+    # A device name asked for: taken is a 409 (nothing kept), free is used.
+    extra = volumes.make_volume()
+    response = volumes.attach(server_id, extra["id"], expected=409,
+                              device="/dev/vdc")
+    assert response.json["conflictingRequest"]["message"] == (
+        "The supplied device path (/dev/vdc) is in use.")
+    assert volumes.volume(extra["id"])["status"] == "available"
+    assert volumes.attach(server_id, extra["id"], device="/dev/vdf").json[
+        "volumeAttachment"]["device"] == "/dev/vdf"
+    volumes.demo.delete(ROUTE % server_id + "/" + extra["id"])
+    volumes.volume_in(extra["id"], "available")
     assert [a["volumeId"] for a in volumes.attachments(
         server_id, query="?limit=2")] == [v["id"] for v in made[:2]]
     assert [a["volumeId"] for a in volumes.attachments(
