@@ -23,6 +23,7 @@ from stratus.api import input_guard
 from stratus.api.metadata import routes as metadata_routes
 from stratus.api.network import routes as network_routes
 from stratus.api.placement import routes as placement_routes
+from stratus.api.volume import routes as volume_routes
 
 JSON = "application/json"
 # Bigger than [oslo_middleware] max_request_body_size's default.
@@ -387,8 +388,34 @@ def _network_bodies():
             )]
 
 
+def _volume_bodies():
+    """Bodies of the block storage service's own shapes, wrong."""
+    return [(name, json.dumps(body).encode(), JSON, False)
+            for name, body in (
+        ("volume junk", {"volume": {
+            "size": 2 ** 70, "name": {"x": 1}, "metadata": [],
+            "volume_type": 7, "snapshot_id": "\u2603" * 300,
+            "imageRef": None, "multiattach": "maybe"}}),
+        ("volume size string", {"volume": {"size": "9" * 40}}),
+        ("attachment junk", {"attachment": {
+            "volume_uuid": "\u0000", "instance_uuid": [],
+            "connector": "x" * 300, "mode": 2 ** 70}}),
+        ("action junk", {"os-extend": {"new_size": 2 ** 70},
+                         "os-reset_status": None}),
+        ("extend junk", {"os-extend": {"new_size": "\u540d"}}),
+        ("reset junk", {"os-reset_status": {"status": 2 ** 70}}),
+        ("quota junk", {"quota_set": {"volumes": 2 ** 70,
+                                      "gigabytes": "x"}}),
+        ("type junk", {"volume_type": {"name": "\u0000" * 300,
+                                       "extra_specs": [1]}}),
+        ("snapshot junk", {"snapshot": {"volume_id": 2 ** 70,
+                                        "force": "x", "metadata": 1}}),
+        ("metadata junk", {"metadata": {"": 2 ** 70}, "meta": []}),
+    )]
+
+
 def specs():
-    """The four APIs and the metadata service as the corpus sees them,
+    """The five APIs and the metadata service as the corpus sees them,
     by name."""
     return {
         "compute": ApiSpec(
@@ -416,6 +443,11 @@ def specs():
         "metadata": ApiSpec(
             "metadata", metadata_routes.ROUTES, _metadata_error, {},
             json_errors=False),
+        # Cinder's error bodies are Nova's shape.
+        "volume": ApiSpec(
+            "volume", volume_routes.ROUTES, compute_error_message,
+            {"OpenStack-API-Version": "volume latest"}, _volume_bodies(),
+            other_headers=[{"OpenStack-API-Version": "volume 3.0"}]),
     }
 
 
@@ -454,6 +486,10 @@ SEED_SOURCES = [
     ("network", "/v2.0/routers", "routers", "id", ("router_id",)),
     ("network", "/v2.0/floatingips", "floatingips", "id",
      ("floatingip_id", "floating_ip_id")),
+    ("volume", "/v3/volumes", "volumes", "id", ("volume_id",)),
+    ("volume", "/v3/snapshots", "snapshots", "id", ("snapshot_id",)),
+    ("volume", "/v3/attachments", "attachments", "id", ("attachment_id",)),
+    ("volume", "/v3/types", "volume_types", "id", ("type_id",)),
 ]
 # Parameters whose real values are well known.
 KNOWN_SEEDS = {"domain_id": "default", "resource_class": "VCPU",

@@ -1,11 +1,12 @@
-"""Hostile input to every route and method of the five APIs (compute, network,
-placement, identity, image), from their route tables: malformed and
+"""Hostile input to every route and method of the six APIs (compute, network,
+placement, identity, image, volume), from their route tables: malformed and
 oversized bodies, bad UTF-8 and NUL in paths and queries, deep JSON, huge
 integers, wrong content types. The answer is always a success or the
 API's own error body, never a 5xx. The corpus is stratus/testing/hostile.py,
 which tools/fuzz_api.py sends to a running cloud."""
 import io
 import json
+import time
 
 import pytest
 import webob
@@ -17,7 +18,7 @@ from tests.functional import cloud as cloud_harness
 from tests.functional.conftest import started_cloud
 
 SPECS = hostile.specs()
-APIS = ["compute", "identity", "image", "network", "placement"]
+APIS = ["compute", "identity", "image", "network", "placement", "volume"]
 # The external network every cloud's bootstrap makes.
 PUBLIC = topology.PUBLIC_NETWORK_ID
 
@@ -67,6 +68,7 @@ def seed_cloud(cloud, token):
                                    image=compute.first_image_id())["server"]
     compute.wait_for_status(server["id"], "ACTIVE")
     seed_network(cloud, token)
+    seed_volume(cloud, token)
 
     def get_json(api, path):
         probe = hostile.Probe(api, "GET", path, "seed")
@@ -97,6 +99,35 @@ def seed_network(cloud, token):
     post("/v2.0/routers", {"router": {"name": "seed", "external_gateway_info":
                                       {"network_id": PUBLIC}}})
     post("/v2.0/floatingips", {"floatingip": {"floating_network_id": PUBLIC}})
+
+
+def seed_volume(cloud, token):
+    """A volume, available, with a snapshot and an attachment, so that
+    the block storage routes are reached with real ids."""
+    def call(method, path, document=None):
+        probe = hostile.Probe("volume", method, path, "seed",
+                              body=None if document is None
+                              else json.dumps(document).encode(),
+                              content_type="application/json")
+        status, _, body, _ = send(cloud.apps["volume"], SPECS["volume"],
+                                  probe, token)
+        return status, json.loads(body) if body else None
+    status, body = call("POST", "/v3/volumes", {"volume": {"size": 1}})
+    assert status == 202, body
+    volume_id = body["volume"]["id"]
+    for _ in range(3000):
+        status, body = call("GET", "/v3/volumes/" + volume_id)
+        if body["volume"]["status"] != "creating":
+            break
+        time.sleep(0.01)
+    assert body["volume"]["status"] == "available", body
+    status, body = call("POST", "/v3/snapshots",
+                        {"snapshot": {"volume_id": volume_id}})
+    assert status == 202, body
+    status, body = call("POST", "/v3/attachments", {"attachment": {
+        "volume_uuid": volume_id,
+        "instance_uuid": "0b7f3c51-9d5b-4b8e-8a68-6b1c3a9f0d21"}})
+    assert status == 200, body
 
 
 def run_corpus(cloud, api, thorough, tokens):
