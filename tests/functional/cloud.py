@@ -138,7 +138,7 @@ def start_cloud(conf, urls, data_dir, nodes=3, serve_http=False,
                             ("identity", "port"), ("glance", "port"),
                             ("placement_api", "port"), ("neutron", "port"),
                             ("serial_console", "serialproxy_port"),
-                            ("vnc", "novncproxy_port")):
+                            ("vnc", "novncproxy_port"), ("cinder", "port")):
             conf.set_override(name, 0, group=group)
     cloud = all_in_one.Cloud(conf, str(data_dir), serve_http=serve_http,
                              cell0_url=urls["cell0"])
