@@ -216,15 +216,17 @@ class VolumesMixin:
                                           bdm.device_name)
             except exception.InstanceNotFound:
                 pass
+        # The mapping first: once the volume shows available the server
+        # no longer lists it, so it can be attached again at once.
+        try:
+            self.conductor.bdm_destroy(ctx, bdm)
+        except exception.NotFound:
+            pass
         if bdm.get("attachment_id"):
             try:
                 self.volume_api.attachment_delete(ctx, bdm.attachment_id)
             except exception.VolumeAttachmentNotFound:
                 pass
-        try:
-            self.conductor.bdm_destroy(ctx, bdm)
-        except exception.NotFound:
-            pass
 
     def detach_all_volumes(self, ctx, instance, guest=False):
         """A deleted server's volumes: every attachment deleted, and the

@@ -21,9 +21,9 @@ class Volumes(Actions):
         return self.demo.get("/os-volumes/%s" % volume_id,
                              version="2.35")["volume"]
 
-    def make_volume(self, size=1):
-        volume = self.demo.post("/os-volumes", {"volume": {"size": size}},
-                                version="2.35")["volume"]
+    def make_volume(self, size=1, **fields):
+        volume = self.demo.post("/os-volumes", {"volume": dict(
+            size=size, **fields)}, version="2.35")["volume"]
         return self.volume_in(volume["id"], "available")
 
     def volume_in(self, volume_id, status, timeout=10):
@@ -340,3 +340,24 @@ def test_a_token_user_uses_the_cli_shapes(volumes):
     volumes.volume_in(volume["id"], "in-use")
     [shown] = client.get(ROUTE % server_id)["volumeAttachments"]
     assert shown["volumeId"] == volume["id"]
+
+
+def test_multiattach_needs_2_60(volumes):
+    first, second = volumes.boot("a")["id"], volumes.boot("b")["id"]
+    shared = volumes.make_volume(volume_type="multiattach")
+    response = volumes.attach(first, shared["id"], version="2.59",
+                              expected=400)
+    assert "2.60" in response.json["badRequest"]["message"]
+    volumes.attach(first, shared["id"], version="2.60")
+    volumes.volume_in(shared["id"], "in-use")
+    volumes.finished(first)
+    volumes.attach(second, shared["id"], version="2.60")
+    volumes.finished(second)
+    assert volumes.guest_volumes(first) == {"/dev/vdb": shared["id"]}
+    assert volumes.guest_volumes(second) == {"/dev/vdb": shared["id"]}
+    # Detached from one, it stays in use by the other.
+    volumes.demo.delete(ROUTE % first + "/" + shared["id"])
+    volumes.finished(first)
+    assert volumes.volume(shared["id"])["status"] == "in-use"
+    volumes.demo.delete(ROUTE % second + "/" + shared["id"])
+    volumes.volume_in(shared["id"], "available")
