@@ -6,12 +6,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 import yaml
 
 from tests.client import test_ansible
+from tests.client.test_volume_server_cli import until
 
 pytestmark = pytest.mark.slow
 
@@ -26,17 +26,6 @@ def _auth(http_cloud, cloud_name="stratus"):
 def _connect(http_cloud, cloud_name="stratus"):
     import openstack
     return openstack.connect(**_auth(http_cloud, cloud_name))
-
-
-def _until(probe, what):
-    """probe()'s first true answer (asserts no time: the loop only bounds
-    a hang)."""
-    for _ in range(3000):
-        answer = probe()
-        if answer:
-            return answer
-        time.sleep(0.1)
-    raise AssertionError("never: %s" % what)
 
 
 def _server(conn, name):
@@ -72,7 +61,7 @@ def test_sdk_proxies_attach_list_detach(http_cloud):
     volume = conn.block_storage.wait_for_status(
         volume, status="available", wait=60, interval=0.2)
     assert volume.attachments == []
-    assert _until(lambda: list(conn.compute.volume_attachments(server))
+    assert until(lambda: list(conn.compute.volume_attachments(server))
                   == [] or None, "detached")
     conn.compute.delete_server(server)
     conn.compute.wait_for_delete(server, wait=60, interval=0.2)
@@ -106,7 +95,7 @@ def test_sdk_cloud_layer_boot_from_volume_attach_detach(http_cloud):
 
     # terminate_volume: the root volume goes with the server.
     assert conn.delete_server(server.id, wait=True, timeout=60)
-    _until(lambda: conn.get_volume(root.id) is None, "root volume deleted")
+    until(lambda: conn.get_volume(root.id) is None, "root volume deleted")
     assert conn.delete_volume("cloud-data", wait=True, timeout=60)
     assert conn.list_volumes() == []
 
@@ -126,14 +115,14 @@ def test_novaclient_server_volumes(http_cloud):
     attached = nova.volumes.create_server_volume(server.id, volume.id,
                                                  tag="logs")
     assert (attached.volumeId, attached.device) == (volume.id, "/dev/vdb")
-    _until(lambda: conn.get_volume(volume.id).status == "in-use", "in use")
+    until(lambda: conn.get_volume(volume.id).status == "in-use", "in use")
     [listed] = nova.volumes.get_server_volumes(server.id)
     assert (listed.volumeId, listed.tag) == (volume.id, "logs")
     assert listed.attachment_id      # 2.89
     shown = nova.volumes.get_server_volume(server.id, volume.id)
     assert shown.device == "/dev/vdb"
     nova.volumes.delete_server_volume(server.id, volume.id)
-    _until(lambda: conn.get_volume(volume.id).status == "available",
+    until(lambda: conn.get_volume(volume.id).status == "available",
            "available")
     assert nova.volumes.get_server_volumes(server.id) == []
     # An unknown volume: Nova's 404.
@@ -162,20 +151,10 @@ def _volume_playbook(state):
 
 def _run_volume_playbook(http_cloud, tmp_path, state):
     pytest.importorskip("ansible_collections.openstack.cloud")
-    site = tmp_path / "site"
-    site.mkdir(exist_ok=True)
-    (site / "sitecustomize.py").write_text(test_ansible.SITECUSTOMIZE)
     path = tmp_path / ("volume-%s.yaml" % state)
     path.write_text(yaml.safe_dump(_volume_playbook(state), sort_keys=False))
-    env = dict(os.environ, OS_CLIENT_CONFIG_FILE=http_cloud.clouds_yaml,
-               ANSIBLE_HOME=str(tmp_path / "ansible-home"),
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
-               ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
-               ANSIBLE_STDOUT_CALLBACK="json", PYTHONPATH=str(site),
-               PATH=BIN + os.pathsep + os.environ.get("PATH", ""))
-    for key in list(env):
-        if key.startswith("OS_") and key != "OS_CLIENT_CONFIG_FILE":
-            del env[key]
+    env = test_ansible.playbook_env(http_cloud, tmp_path,
+                                    ANSIBLE_STDOUT_CALLBACK="json")
     completed = subprocess.run(
         [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,",
          "-e", "ansible_python_interpreter=%s" % sys.executable, str(path)],

@@ -14,7 +14,7 @@ IMAGE = "stratus-tiny"
 FLAVOR = "m1.tiny"
 
 
-def _until(probe, what):
+def until(probe, what):
     """probe()'s first true answer (waits for the cloud, asserting no
     time: the loop only bounds a hang)."""
     for _ in range(3000):
@@ -34,7 +34,7 @@ def _volume(cli, name, status):
             return status is None and "gone"
         shown = json.loads(result.stdout)
         return shown["status"] == status and shown
-    answer = _until(probe, "volume %s %s" % (name, status))
+    answer = until(probe, "volume %s %s" % (name, status))
     return None if answer == "gone" else answer
 
 
@@ -92,7 +92,7 @@ def test_add_list_remove_volume(cli):
 
     cli.run("server", "remove", "volume", "att-vm", "att-vol")
     assert _volume(cli, "att-vol", "available")["attachments"] == []
-    assert _until(lambda: _attached(cli, "att-vm") == {} or None,
+    assert until(lambda: _attached(cli, "att-vm") == {} or None,
                   "detached")
     cli.run("volume", "delete", "att-vol")
     _gone(cli, "att-vm")
