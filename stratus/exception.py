@@ -762,36 +762,6 @@ class VolumeDriverNotFound(StratusException):
     msg_fmt = "Could not find a handler for %(driver_type)s volume."
 
 
-# Block device mappings with volumes (server create): Nova's 400s.
-class InvalidBDMVolume(InvalidBDM):
-    msg_fmt = "Block Device Mapping is Invalid: failed to get volume %(id)s."
-
-
-class InvalidBDMSnapshot(InvalidBDM):
-    msg_fmt = ("Block Device Mapping is Invalid: failed to get snapshot "
-               "%(id)s.")
-
-
-class InvalidBDMImage(InvalidBDM):
-    msg_fmt = "Block Device Mapping is Invalid: failed to get image %(id)s."
-
-
-class InvalidBDMVolumeNotBootable(InvalidBDM):
-    msg_fmt = "Block Device %(id)s is not bootable."
-
-
-class VolumeSmallerThanMinDisk(Invalid):
-    msg_fmt = ("Volume is smaller than the minimum size specified in image "
-               "metadata. Volume size is %(volume_size)i bytes, minimum size "
-               "is %(image_min_disk)i bytes.")
-
-
-class MismatchVolumeAZException(Invalid):
-    msg_fmt = ("The availability zone between the server and its attached "
-               "volumes do not match: %(reason)s.")
-
-
-
 # Block device mappings of servers' volumes (helper attach).
 
 class BDMNotFound(NotFound):
@@ -836,3 +806,4 @@ class VolumeTaggedAttachToShelvedNotSupported(Invalid):
 class MultiattachToShelvedNotSupported(Invalid):
     msg_fmt = ("Attaching multiattach volumes is not supported for "
                "shelved-offloaded instances.")
+

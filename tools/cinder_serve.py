@@ -78,6 +78,7 @@ class StratusTokens:
         self.app = app
 
     def __call__(self, environ, start_response):
+        service = environ.get("HTTP_X_SERVICE_TOKEN", "")
         for name in list(environ):
             if name.startswith(("HTTP_X_USER", "HTTP_X_PROJECT",
                                 "HTTP_X_TENANT", "HTTP_X_ROLES",
@@ -93,13 +94,19 @@ class StratusTokens:
                 project)
             environ["HTTP_X_ROLES"] = ("admin,member,reader" if admin
                                        else "member,reader")
-            if admin:
-                # As Nova's service token: Cinder lets a service delete
-                # an attachment without asking Nova whether it is used.
+            # A service token (X-Service-Token, an administrator's), or
+            # an administrator's own token, as Nova's service token:
+            # Cinder lets a service delete an attachment without asking
+            # Nova whether it is used.
+            service_user, _, service_project = service.partition(":")
+            if service_user != "admin":
+                service_user, service_project = (
+                    (user, project) if admin else (None, None))
+            if service_user:
                 environ["HTTP_X_SERVICE_IDENTITY_STATUS"] = "Confirmed"
                 environ["HTTP_X_SERVICE_ROLES"] = "service,admin"
-                environ["HTTP_X_SERVICE_USER_ID"] = user
-                environ["HTTP_X_SERVICE_PROJECT_ID"] = project
+                environ["HTTP_X_SERVICE_USER_ID"] = service_user
+                environ["HTTP_X_SERVICE_PROJECT_ID"] = service_project
         else:
             start_response("401 Unauthorized",
                            [("Content-Type", "application/json")])

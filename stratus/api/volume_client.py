@@ -8,13 +8,19 @@ import threading
 from stratus.api import auth
 
 
-def in_process_app(conf, databases, token_validator=None):
+def in_process_app(conf, databases, token_validator=None,
+                   compute_app=None, image_api=None):
     """The built-in block storage app (stratus.api.volume.app.VolumeApp)
     for in-process calls: the caller's context, authenticated where its
-    request came in, stands for its token."""
+    request came in, stands for its token. compute_app: the compute app
+    of this process (a callable), where its events for servers go
+    (volume-extended, volume-reimaged); None: over HTTP. image_api: the
+    image service volumes are made from (None: [glance]'s or the
+    built-in one's address)."""
     from stratus.api.volume import app as volume_app
-    app = volume_app.VolumeApp(conf, databases, token_validator)
+    app = volume_app.VolumeApp(conf, databases, token_validator, image_api)
     app.authenticator = auth.InProcess(app.authenticator)
+    app.compute_app = compute_app
     return app
 
 
@@ -35,7 +41,8 @@ class _MadeWhenUsed:
         return getattr(self._client, name)
 
 
-def volume_api(conf, databases, token_validator=None):
+def volume_api(conf, databases, token_validator=None, compute_app=None,
+               image_api=None):
     """The block storage service for a process that holds the API
     database (stratus.volume.cinder.CinderAPI): the catalog's or
     [cinder]'s endpoint when they name one, else the built-in app
@@ -43,6 +50,6 @@ def volume_api(conf, databases, token_validator=None):
     def make():
         from stratus.volume import cinder
         return cinder.CinderAPI.from_conf(
-            conf, in_process_app=lambda: in_process_app(conf, databases,
-                                                        token_validator))
+            conf, in_process_app=lambda: in_process_app(
+                conf, databases, token_validator, compute_app, image_api))
     return _MadeWhenUsed(make)

@@ -182,7 +182,9 @@ class Cloud:
         if self._volumes is None:
             from stratus.api import volume_client
             self._volumes = volume_client.volume_api(
-                self.conf, self.databases, self._token_validator())
+                self.conf, self.databases, self._token_validator(),
+                compute_app=lambda: self._compute_in_process,
+                image_api=self._image_api())
         return self._volumes
 
     def serves_network(self):
@@ -243,6 +245,11 @@ class Cloud:
             self.apps["volume"] = services_cmd.volume_listener(
                 self.conf, self.databases, validator,
                 image_api=self._image_api())[1]
+            from stratus.api.volume import app as volume_app
+            if isinstance(self.apps["volume"], volume_app.VolumeApp):
+                # Its events for servers go to this process's compute app.
+                self.apps["volume"].compute_app = (
+                    lambda: self._compute_in_process)
         if self.serves_metadata():
             from stratus.api.metadata import app as metadata_app
             self.apps["metadata"] = metadata_app.make_app(
@@ -363,6 +370,10 @@ class Cloud:
         if self.server is not None:
             self.server.stop()
             self.server = None
+        from stratus.api.volume import app as volume_app
+        volume = self.apps.get("volume") if self.apps else None
+        if isinstance(volume, volume_app.VolumeApp):
+            volume.stop()
         # Callers stop before the services they call, so work in flight
         # never waits out an RPC timeout on a stopped listener: computes
         # call the conductor, the conductor calls the scheduler. The

@@ -189,7 +189,8 @@ def run_volume(conf):
             apps, threads=conf.osapi_compute_workers,
             operations=endpoints.Operations(conf, databases,
                                             count_servers=False)))],
-        [lambda: [server.stop() for server in servers], databases.dispose])
+        [lambda: [server.stop() for server in servers],
+         getattr(app, "stop", lambda: None), databases.dispose])
 
 
 def volume_listener(conf, databases, token_validator=None, image_api=None):

@@ -13,6 +13,33 @@ LOG = logging.getLogger(__name__)
 GiB = 1024 ** 3
 
 
+# Nova's 400s for the volumes of a create (its InvalidBDMVolume,
+# InvalidBDMSnapshot, InvalidBDMImage, InvalidBDMVolumeNotBootable,
+# VolumeSmallerThanMinDisk, MismatchVolumeAZException).
+def failed_to_get(kind, item_id):
+    return exception.InvalidBDM(
+        "Block Device Mapping is Invalid: failed to get %s %s."
+        % (kind, item_id))
+
+
+def not_bootable(volume_id):
+    return exception.InvalidBDM("Block Device %s is not bootable."
+                                % volume_id)
+
+
+def smaller_than_min_disk(volume_size, image_min_disk):
+    return exception.Invalid(
+        "Volume is smaller than the minimum size specified in image "
+        "metadata. Volume size is %i bytes, minimum size is %i bytes."
+        % (volume_size, image_min_disk))
+
+
+def zone_mismatch(reason):
+    return exception.Invalid(
+        "The availability zone between the server and its attached "
+        "volumes do not match: %s." % reason)
+
+
 class Checked:
     """What the checks found: the root's image document (a Glance image,
     or the image metadata of the root volume; {} when it has none) and
@@ -48,8 +75,7 @@ def check(api, ctx, bdms, flavor, availability_zone, supports_multiattach):
         min_disk = int(image.get("min_disk") or 0) * GiB
         size = int(root.get("volume_size") or 0) * GiB
         if size and min_disk > size:
-            raise exception.VolumeSmallerThanMinDisk(
-                volume_size=size, image_min_disk=min_disk)
+            raise smaller_than_min_disk(size, min_disk)
         if flavor.memory_mb < int(image.get("min_ram") or 0):
             raise exception.FlavorMemoryTooSmall()
     zone = _zone(api.conf, availability_zone, volumes.values())
@@ -70,7 +96,7 @@ def reserve(volume_api, ctx, instance_uuid, bdms):
                 attachment = volume_api.attachment_create(
                     ctx, bdm.volume_id, instance_uuid)
             except exception.VolumeNotFound:
-                raise exception.InvalidBDMVolume(id=bdm.volume_id)
+                raise failed_to_get("volume", bdm.volume_id)
             except exception.VolumeServiceBadRequest as exc:
                 raise exception.InvalidVolume(reason=exc.format_message())
             except exception.VolumeServiceConflict as exc:
@@ -102,22 +128,22 @@ def release(volume_api, ctx, bdms):
 
 def _volume(volume_api, ctx, volume_id):
     return _fetch(volume_api.get, ctx, volume_id, exception.VolumeNotFound,
-                  exception.InvalidBDMVolume)
+                  "volume")
 
 
 def _snapshot(volume_api, ctx, snapshot_id):
     return _fetch(volume_api.get_snapshot, ctx, snapshot_id,
-                  exception.SnapshotNotFound, exception.InvalidBDMSnapshot)
+                  exception.SnapshotNotFound, "snapshot")
 
 
-def _fetch(getter, ctx, item_id, not_found, invalid):
+def _fetch(getter, ctx, item_id, not_found, kind):
     """A volume or snapshot of a mapping; Nova's InvalidBDM* (400) when
     the block storage service does not give it."""
     try:
         return getter(ctx, item_id)
     except (not_found, exception.VolumeServiceBadRequest,
             exception.VolumeServiceForbidden):
-        raise invalid(id=item_id)
+        raise failed_to_get(kind, item_id)
 
 
 def _bdm_image(api, ctx, bdm):
@@ -126,14 +152,13 @@ def _bdm_image(api, ctx, bdm):
     try:
         image = api.image_api.get(ctx, bdm.image_id)
     except exception.ImageNotFound:
-        raise exception.InvalidBDMImage(id=bdm.image_id)
+        raise failed_to_get("image", bdm.image_id)
     if image.get("status") != "active":
         raise exception.ImageNotActive(image_id=bdm.image_id)
     min_disk = int(image.get("min_disk") or 0) * GiB
     size = int(bdm.get("volume_size") or 0) * GiB
     if min_disk > size:
-        raise exception.VolumeSmallerThanMinDisk(volume_size=size,
-                                                 image_min_disk=min_disk)
+        raise smaller_than_min_disk(size, min_disk)
     return image
 
 
@@ -168,7 +193,7 @@ def _root_image(api, ctx, bdms, volumes):
     else:
         volume = volumes[root.volume_id]
         if str(volume.get("bootable")).lower() not in ("true", "1"):
-            raise exception.InvalidBDMVolumeNotBootable(id=root.volume_id)
+            raise not_bootable(root.volume_id)
     return image_from_volume(volume)
 
 
@@ -197,13 +222,13 @@ def _zone(conf, availability_zone, volumes):
         return availability_zone
     zones = {volume.get("availability_zone") for volume in volumes}
     if len(zones) > 1:
-        raise exception.MismatchVolumeAZException(
-            reason="Volumes are in different availability zones: %s"
+        raise zone_mismatch(
+            "Volumes are in different availability zones: %s"
             % ",".join(sorted(str(zone) for zone in zones)))
     zone = zones.pop()
     if availability_zone and availability_zone != zone:
-        raise exception.MismatchVolumeAZException(
-            reason="Server and volumes are not in the same availability "
-                   "zone. Server is in: %s. Volumes are in: %s"
-                   % (availability_zone, zone))
+        raise zone_mismatch(
+            "Server and volumes are not in the same availability zone. "
+            "Server is in: %s. Volumes are in: %s" % (availability_zone,
+                                                      zone))
     return availability_zone or zone

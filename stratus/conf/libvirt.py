@@ -26,6 +26,11 @@ LIBVIRT_OPTS = [
     cfg.BoolOpt("force_config_drive", default=False,
                 help="Give every guest a config drive, not only those "
                      "created with config_drive: true."),
+    cfg.IntOpt("device_detach_timeout", default=30, min=1,
+               help="Seconds a running guest gets to release a volume "
+                    "being detached (PCIe hot-unplug needs the guest's "
+                    "answer, about 5 s) before the detach fails; the "
+                    "unplug request is repeated during that time."),
 ]
 
 

@@ -211,7 +211,48 @@ if [ -n "$ip" ] && [ -x /usr/sbin/dropbear ]; then
         && echo "STRATUS-GUEST-SSH ready"
 fi
 
+# Volumes: a virtio disk with a serial (the volume id, 20 characters) is
+# reported when it appears (at boot or hot-plugged) and when it goes.
+# A writable volume whose first line starts with STRATUS-SCRATCH is a
+# test volume: the guest prints that line, then writes its own name
+# there (what another guest reads after a re-attach).
+report_volume() {  # report_volume NAME SERIAL
+    size=$(($(cat "/sys/block/$1/size") / 2048))
+    ro=$(cat "/sys/block/$1/ro" 2>/dev/null)
+    data=$(dd if="/dev/$1" bs=512 count=1 2>/dev/null | tr -d '\000' \
+        | head -n 1)
+    case "$data" in STRATUS-SCRATCH*) ;; *) data=- ;; esac
+    echo "STRATUS-GUEST-VOLUME-ADDED $1 serial=$2 size=$size ro=${ro:-0} data=$data"
+    if [ "$data" != - ] && [ "$ro" = 0 ]; then
+        printf 'STRATUS-SCRATCH written-by=%s\n' "$host" > /tmp/scratch
+        dd if=/tmp/scratch of="/dev/$1" bs=512 count=1 conv=sync,fsync \
+            2>/dev/null && echo "STRATUS-GUEST-VOLUME-WROTE $1 by=$host"
+    fi
+}
+watch_volumes() {
+    known=" "
+    while :; do
+        now=" "
+        for disk in /sys/block/vd*; do
+            name=${disk##*/}
+            serial=$(cat "$disk/serial" 2>/dev/null)
+            [ -n "$serial" ] || continue
+            now="$now$name "
+            case "$known" in
+                *" $name "*) ;;
+                *) report_volume "$name" "$serial" ;;
+            esac
+        done
+        for name in $known; do
+            case "$now" in
+                *" $name "*) ;;
+                *) echo "STRATUS-GUEST-VOLUME-REMOVED $name" ;;
+            esac
+        done
+        known=$now
+        usleep 300000
+    done
+}
+
 echo "STRATUS-GUEST-READY $host"
-while :; do
-    sleep 3600
-done
+watch_volumes

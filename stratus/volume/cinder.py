@@ -22,7 +22,9 @@ An endpoint may or may not end with the project id (``.../v3/<project>``,
 ``.../v3`` or the bare root): paths are built so that all three work.
 Requests carry the caller's token and request id and
 ``OpenStack-API-Version: volume 3.x`` as each call needs; a context
-without a token uses the service user of [cinder]'s keystoneauth options.
+without a token uses the service user of [cinder]'s keystoneauth options,
+and over HTTP a caller's request carries that service user's token too
+(``X-Service-Token``, as Nova's send_service_user_token).
 Idempotent calls (GET, PUT, DELETE) are tried ``http_retries`` more times
 when the service cannot be reached or answers 502/503/504. Cinder's
 errors (``{"itemNotFound": {"code", "message"}}``) become the Volume*
@@ -31,11 +33,14 @@ as ``cinder_type``.
 """
 import copy
 import json
+import logging
 import time
 import urllib.parse
 
 from stratus import exception
 from stratus import rest_transport
+
+LOG = logging.getLogger(__name__)
 
 SERVICE_TYPES = ("volumev3", "block-storage")
 _JSON = "application/json"
@@ -156,6 +161,12 @@ class EndpointTransport:
                               if project else "")
             return self.fallback.request(ctx, method, prefix + path,
                                          headers, body)
+        if ctx.auth_token and self.service_session is not None:
+            # As Nova with [service_user] send_service_user_token: the
+            # service user's token beside the caller's (Cinder lets a
+            # service delete an attachment without asking Nova).
+            headers = dict(headers)
+            headers["X-Service-Token"] = self.service_session.get_token()
         return rest_transport.HTTPTransport(
             [versioned_base(url, project)], _unavailable,
             timeout=self.timeout, service_session=self.service_session
@@ -244,7 +255,7 @@ class CinderAPI:
 
     def __init__(self, transport=None, direct_app=None, http_retries=0,
                  admin_identity=None, sleep=time.sleep,
-                 clock=time.monotonic):
+                 clock=time.monotonic, debug=False):
         if transport is None:
             if direct_app is None:
                 raise ValueError("CinderAPI needs a transport or direct_app")
@@ -258,6 +269,8 @@ class CinderAPI:
         self.admin_identity = admin_identity
         self._sleep = sleep
         self._clock = clock
+        # [cinder] debug: every request and its status logged.
+        self.debug = debug
 
     @classmethod
     def from_conf(cls, conf, in_process_app=None):
@@ -296,7 +309,7 @@ class CinderAPI:
         admin_identity = ("noauth" if session is None
                           and conf.api.auth_strategy == "noauth" else None)
         return cls(transport, http_retries=group.http_retries,
-                   admin_identity=admin_identity)
+                   admin_identity=admin_identity, debug=group.debug)
 
     # The requests ---------------------------------------------------------
 
@@ -329,6 +342,9 @@ class CinderAPI:
                 if last:
                     raise
                 continue
+            if self.debug:
+                LOG.info("block storage: %s %s (%s): %s", method, path,
+                         version, reply.status)
             if reply.status in _RETRIABLE and not last:
                 reply.read()
                 continue

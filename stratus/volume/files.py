@@ -54,11 +54,14 @@ def create_empty(path, size_gb, volume_format):
         volume_file.truncate(size_gb * GIB)
 
 
-def image_info(path):
+def image_info(path, file_format=None):
     """qemu-img info of a file: {"format", "virtual-size", ...}."""
     import json
+    args = ("qemu-img", "info", "--output=json")
+    if file_format:
+        args += ("-f", file_format)
     try:
-        found = subprocess.run(("qemu-img", "info", "--output=json", path),
+        found = subprocess.run(args + (path,),
                                check=True, capture_output=True, timeout=600)
     except (FileNotFoundError, subprocess.CalledProcessError) as exc:
         raise FileError("qemu-img info failed: %s" % exc) from None
@@ -68,7 +71,12 @@ def image_info(path):
 def convert(source, source_format, path, size_gb, volume_format):
     """source (a file in source_format) as the volume's file, then grown
     to size_gb; FileError when the content is larger than size_gb."""
-    info = image_info(source)
+    info = image_info(source, source_format)
+    if info.get("backing-filename") or info.get("full-backing-filename") \
+            or (info.get("format-specific") or {}).get(
+                "data", {}).get("data-file"):
+        # An image must not read the host's files through qemu-img.
+        raise FileError("images with a backing or data file are refused")
     if info.get("virtual-size", 0) > size_gb * GIB:
         raise FileError("the image's virtual size (%d bytes) is larger "
                         "than the volume (%d GiB)" % (info["virtual-size"],

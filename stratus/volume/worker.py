@@ -107,10 +107,18 @@ class VolumeWorker:
             return
         self.app.volumes.destroy(volume["id"])
 
-    def extend_volume(self, volume, new_size):
-        return self.submit(self._extend_volume, volume, new_size)
+    def extend_volume(self, volume, new_size, ctx=None):
+        return self.submit(self._extend_volume, volume, new_size, ctx)
 
-    def _extend_volume(self, volume, new_size):
+    def _notify(self, ctx, name, volume_id, servers, status="completed"):
+        """Nova's external events of a volume to the servers it is
+        attached to (or reserved for)."""
+        events = [{"name": name, "server_uuid": server, "tag": volume_id,
+                   "status": status} for server in servers if server]
+        if events and ctx is not None:
+            self.app.compute_notifier.send(ctx, events)
+
+    def _extend_volume(self, volume, new_size, ctx=None):
         current = self.app.volumes.get_any(volume["id"])
         if current is None:
             return
@@ -123,8 +131,17 @@ class VolumeWorker:
             values = {"status": done, "new_size": None}
         except Exception:  # noqa: BLE001 - any failure is error_extending
             LOG.exception("Volume %s could not be extended", volume["id"])
-            values = {"status": "error_extending", "new_size": None}
-        self.app.volumes.set_status(volume["id"], ("extending",), values)
+            # Cinder keeps the size it had.
+            values = {"status": "error_extending", "new_size": None,
+                      "size": min(volume["size"], new_size)}
+        if self.app.volumes.set_status(volume["id"], ("extending",),
+                                       values) and done == "in-use" \
+                and values["status"] == done:
+            # Nova grows the disk its guest sees (volume-extended).
+            self._notify(ctx, "volume-extended", volume["id"], [
+                attachment["instance_uuid"]
+                for attachment in current["attachments"]
+                if attachment["attach_status"] == "attached"])
 
     def reimage_volume(self, ctx, volume, image, status_after):
         return self.submit(self._reimage_volume, ctx, volume, image,
@@ -147,6 +164,11 @@ class VolumeWorker:
             files.remove(path + ".reimage")
             values = {"status": "error"}
         self.app.volumes.set_status(volume["id"], ("downloading",), values)
+        # Nova's volume-backed rebuild waits for volume-reimaged.
+        self._notify(ctx, "volume-reimaged", volume["id"], [
+            attachment["instance_uuid"]
+            for attachment in volume.get("attachments", ())],
+            "completed" if values["status"] != "error" else "failed")
 
     # Snapshots --------------------------------------------------------
 

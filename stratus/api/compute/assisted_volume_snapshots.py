@@ -11,6 +11,7 @@ outcome itself: the same checks as Nova (400 when the volume is attached
 to no server, or to several), then the snapshot's status, then Nova's
 answer (200 {"snapshot": {"id", "volumeId"}}; 204 for a delete)."""
 import json
+import logging
 
 from stratus.api import errors
 from stratus.api.schemas import volumes as schemas
@@ -18,6 +19,8 @@ from stratus.api import validation
 from stratus.api import wsgi
 from stratus import exception
 from stratus.policies import assisted_volume_snapshots as policies
+
+LOG = logging.getLogger(__name__)
 
 
 def _attached(req, volume_id):
@@ -39,11 +42,17 @@ def _attached(req, volume_id):
 
 
 def _mark(req, snapshot_id, status):
+    """The snapshot's status as the compute would set it (a snapshot not
+    in creating / deleting keeps its own: Cinder refuses, and Nova's
+    compute only logs that)."""
     try:
         req.app.volume_api.update_snapshot_status(req.context, snapshot_id,
                                                   status)
-    except exception.SnapshotNotFound:
-        pass
+    except (exception.SnapshotNotFound, exception.VolumeServiceBadRequest,
+            exception.VolumeServiceConflict,
+            exception.VolumeServiceError) as error:
+        LOG.info("Snapshot %s not marked %s: %s", snapshot_id, status,
+                 error)
 
 
 @validation.schema(schemas.create_assisted_snapshot)

@@ -239,7 +239,8 @@ def rebuild_server(req, server_id, body):
             req.context, instance, servers._id_from_href(options["imageRef"]),
             admin_password=options.get("adminPass"),
             preserve_ephemeral=common.to_bool(
-                options.get("preserve_ephemeral", False)), **changes)
+                options.get("preserve_ephemeral", False)),
+            reimage_boot_volume=req.api_version >= (2, 93), **changes)
     except exception.ImageNotFound:
         raise errors.bad_request("Cannot find requested image")
     except exception.KeypairNotFound:

@@ -50,6 +50,18 @@ class VolumeApp(wsgi.Application):
         from stratus.image import client as image_client
         return image_client.ImageAPI.from_conf(self.conf)
 
+    # The compute app of this process (a callable that returns it), set
+    # by the all-in-one; None: the compute API is reached over HTTP.
+    compute_app = None
+
+    @functools.cached_property
+    def compute_notifier(self):
+        """Sends the compute API the external events Cinder sends Nova
+        (volume-extended, volume-reimaged)."""
+        from stratus.network import compute_notifier
+        return compute_notifier.ComputeNotifier.from_conf(
+            self.conf, in_process_app=self.compute_app)
+
     @functools.cached_property
     def worker(self):
         from stratus.volume import worker
@@ -77,6 +89,13 @@ class VolumeApp(wsgi.Application):
         in error (nothing stays stuck)."""
         self.bootstrap()
         return self.worker.recover()
+
+    def stop(self):
+        """Service stop: the file work in flight finished (a job cut off
+        is finished or failed by the next start)."""
+        worker = self.__dict__.get("worker")
+        if worker is not None:
+            worker.pool.shutdown(wait=True)
 
     def handle(self, req):
         found = _PROJECT_PREFIX.match(req.path_info)

@@ -1,7 +1,8 @@
 """POST /v3/volumes/{id}/action: os-extend (in-use from 3.42),
 os-set_bootable, os-reset_status and os-force_delete (administrators),
-os-update_readonly_flag, os-reimage (3.68) and
-os-extend_volume_completion (3.71)."""
+os-update_readonly_flag, os-reimage (3.68),
+os-extend_volume_completion (3.71) and os-migrate_volume_completion
+(administrators: the end of Nova's swap of a server's volume)."""
 from stratus.api import wsgi
 from stratus.api.volume import validation
 from stratus.api.volume import views
@@ -45,7 +46,7 @@ def extend(req, volume_id):
         req.authorize("volume:extend_attached_volume", _target(volume))
     volume = req.app.volumes.begin_extend(req.context, volume_id, new_size,
                                           req.api_version >= (3, 42))
-    req.app.worker.extend_volume(volume, new_size)
+    req.app.worker.extend_volume(volume, new_size, req.context)
     return wsgi.empty_response(req, status=202)
 
 
@@ -155,7 +156,23 @@ def reimage(req, volume_id):
     return wsgi.empty_response(req, status=202)
 
 
+def migrate_volume_completion(req, volume_id):
+    """Nova's swap of a server's volume ends with it: nothing is being
+    migrated here, so the new volume is the one to keep, as Cinder
+    answers Nova."""
+    body = _object(req, "os-migrate_volume_completion")
+    new_volume_id = validation.uuid(body.get("new_volume"), "new_volume")
+    error = validation.boolean(body.get("error", False), "error")
+    volume = req.app.volumes.get(req.context, volume_id)
+    req.authorize("volume_extension:volume_admin_actions:"
+                  "migrate_volume_completion", _target(volume))
+    req.app.volumes.get(req.context, new_volume_id)
+    return wsgi.json_response(req, {"save_volume_id": volume_id if error
+                                    else new_volume_id})
+
+
 ACTIONS = {
+    "os-migrate_volume_completion": migrate_volume_completion,
     "os-extend": extend,
     "os-extend_volume_completion": extend_volume_completion,
     "os-set_bootable": set_bootable,

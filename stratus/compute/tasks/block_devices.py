@@ -185,6 +185,28 @@ class BlockDevicesMixin:
         except exception.VolumeNotFound:
             pass
 
+    def _reimage_root(self, ctx, instance, bdms, image_id):
+        """Rebuild of a volume-backed server with another image (2.93, as
+        Nova's _rebuild_volume_backed_instance): the root volume, let go
+        by the guest, is reserved again and reimaged by the block storage
+        service (waited for by its status, which the built-in service
+        changes without sending volume-reimaged); the root mapping, or
+        None when there is nothing to reimage."""
+        root = next((bdm for bdm in volume_mappings(bdms)
+                     if bdm.get("boot_index") == 0), None)
+        if root is None or not image_id:
+            return None
+        volume = self.volume_api.get(ctx, root.volume_id)
+        if (volume.get("volume_image_metadata") or {}).get(
+                "image_id") == image_id:
+            return None
+        self._reserve_volumes_again(ctx, instance, [root])
+        self.volume_api.reimage_volume(ctx, root.volume_id, image_id,
+                                       reimage_reserved=True)
+        self._wait_available(ctx, root.volume_id,
+                             ("reserved", "available", "in-use"))
+        return root
+
     # Moves ----------------------------------------------------------------
 
     def _connect_volumes(self, ctx, instance):
@@ -218,19 +240,29 @@ class BlockDevicesMixin:
             if old:
                 self._delete_attachment(ctx, old)
 
+    def _source_attachments(self):
+        """Live migrations to this host: {instance uuid: {volume id: (the
+        source's attachment id, its connection_info)}} between the pre
+        and post (or rollback) steps."""
+        return self.__dict__.setdefault("_live_source_attachments", {})
+
     def _attach_on_destination(self, ctx, instance):
         """Live migration's pre step on the destination: a second
         attachment of each volume, with this host's connector, on its
-        mapping (the source's stays until the guest has moved, as Nova);
-        the block_device_info for this host."""
+        mapping; the source's stays until the guest has moved (its id
+        kept here, as Nova keeps it in migrate_data); the
+        block_device_info for this host."""
         bdms = self._block_device_mappings(ctx, instance)
         if not volume_mappings(bdms):
             return None
         connector = self.driver.get_volume_connector(instance)
+        previous = self._source_attachments().setdefault(instance.uuid, {})
         for bdm in volume_mappings(bdms):
             attachment = self.volume_api.attachment_create(
                 ctx, bdm.volume_id, instance.uuid, connector=connector,
                 mountpoint=bdm.get("device_name"))
+            previous[bdm.volume_id] = (bdm.get("attachment_id"),
+                                       bdm.get("connection_info"))
             bdm.attachment_id = attachment["id"]
             bdm.connection_info = json.dumps(
                 attachment.get("connection_info") or {})
@@ -238,28 +270,27 @@ class BlockDevicesMixin:
         return block_device_info(bdms)
 
     def _settle_attachments(self, ctx, instance, moved):
-        """The end of a live migration: moved, each volume keeps its
-        mapping's attachment (the destination's, completed) and the
-        source's goes; rolled back, the mapping's (the destination's)
-        goes and the other (the source's) is the mapping's again."""
+        """The end of a live migration, on the destination: moved, each
+        volume keeps its mapping's attachment (this host's, completed)
+        and the source's goes; rolled back, this host's goes and the
+        source's is the mapping's again."""
+        previous = self._source_attachments().pop(instance.uuid, {})
+        if not previous:
+            return
         for bdm in volume_mappings(self._block_device_mappings(
                 ctx, instance)):
-            others = [attachment["id"] for attachment in
-                      self.volume_api.attachment_get_all(
-                          ctx, instance_id=instance.uuid,
-                          volume_id=bdm.volume_id)
-                      if attachment["id"] != bdm.get("attachment_id")]
+            if bdm.get("volume_id") not in previous:
+                continue
+            old_id, old_info = previous[bdm.volume_id]
             if moved:
                 self.volume_api.attachment_complete(ctx, bdm.attachment_id)
-                for attachment_id in others:
-                    self._delete_attachment(ctx, attachment_id)
-            elif others:
-                self._delete_attachment(ctx, bdm.attachment_id)
-                attachment = self.volume_api.attachment_get(ctx, others[0])
-                bdm.attachment_id = others[0]
-                bdm.connection_info = json.dumps(
-                    attachment.get("connection_info") or {})
-                self._save_bdm(ctx, bdm)
+                if old_id:
+                    self._delete_attachment(ctx, old_id)
+                continue
+            self._delete_attachment(ctx, bdm.attachment_id)
+            bdm.attachment_id = old_id
+            bdm.connection_info = old_info
+            self._save_bdm(ctx, bdm)
 
 
 def boot_image_meta(image_api, ctx, instance):

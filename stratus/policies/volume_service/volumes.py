@@ -38,6 +38,8 @@ RULES = [
      "Reset status of a volume.", [("POST", _A)]),
     ("volume_extension:volume_admin_actions:force_delete", base.ADMIN,
      "Force delete a volume.", [("POST", _A)]),
+    ("volume_extension:volume_admin_actions:migrate_volume_completion",
+     base.ADMIN, "Return volume from migrated volume.", [("POST", _A)]),
     ("volume:get_volume_metadata", READER, "Show volume's metadata or "
      "one specified metadata with a given key.",
      [("GET", _M), ("GET", _M + "/{key}")]),

@@ -16,7 +16,7 @@ This module holds the connection, the guest lifecycle and the small
 capabilities; the others are one module each, as ``stratus.virt.driver``
 groups them: ``power``, ``consoles``, ``diagnostics``, ``snapshots``,
 ``rescue``, ``moves``
-(Migratable), and ``guest_setup`` makes a guest's disk and definition for
+(Migratable), ``volumes`` (VolumeAttach), and ``guest_setup`` makes a guest's disk and definition for
 a spawn, a rescue and a move.
 """
 import os
@@ -42,6 +42,7 @@ from stratus.virt.libvirt import power
 from stratus.virt.libvirt import rescue
 from stratus.virt.libvirt import snapshots
 from stratus.virt.libvirt import vif as vif_plug
+from stratus.virt.libvirt import volumes
 
 PowerState = fields.PowerState
 
@@ -74,7 +75,7 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
                     driver.CrashDump, driver.NetworkInjection,
                     driver.AdminPassword, driver.HostUptime,
                     driver.ImageCache, driver.PortAgent,
-                    diagnostics.DiagnosticsMixin):
+                    diagnostics.DiagnosticsMixin, volumes.VolumesMixin):
     name = "libvirt"
     # What guest_setup.checked_format lets QEMU open, and the devices
     # guest_xml gives a guest (virtio disk and NICs, a SATA config drive
@@ -83,6 +84,9 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
     guest_devices = frozenset([
         "COMPUTE_STORAGE_BUS_VIRTIO", "COMPUTE_STORAGE_BUS_SATA",
         "COMPUTE_NET_VIF_MODEL_VIRTIO"])
+    # Raw file volumes are shareable; blockResize grows a volume in use.
+    volume_multiattach = True
+    volume_extend = True
 
     def __init__(self, conf, host, image_api=None):
         if libvirt is None:
@@ -207,10 +211,11 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
         return _power_state(state, domain.hasManagedSaveImage() == 1)
 
     def spawn(self, ctx, instance, image_meta, injected_files,
-              admin_password, network_info):
+              admin_password, network_info, block_device_info=None):
         try:
             config = self._prepare_guest(ctx, instance, image_meta,
-                                         network_info, admin_password)
+                                         network_info, admin_password,
+                                         block_device_info)
             xml = guest_xml.domain_xml(config)
             guest_xml.assert_safe(xml)
             vif_plug.ensure_bridges(network_info)
@@ -229,7 +234,8 @@ class LibvirtDriver(driver.ComputeDriver, guest_setup.GuestSetupMixin,
             raise exception.SpawnFailed(instance_uuid=instance.uuid,
                                      reason=reason) from error
 
-    def destroy(self, ctx, instance, network_info=None):
+    def destroy(self, ctx, instance, network_info=None,
+                block_device_info=None):
         """The domain and the instance directory go (not a move's kept
         ``_resize`` directory: a revert to this host still needs it)."""
         self._undefine(instance)

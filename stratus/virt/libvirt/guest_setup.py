@@ -21,15 +21,27 @@ class GuestSetupMixin:
     """Methods of LibvirtDriver (they read its options and paths)."""
 
     def _prepare_guest(self, ctx, instance, image_meta, network_info,
-                       admin_password=None):
+                       admin_password=None, block_device_info=None):
+        """A volume-backed guest (a boot_index 0 volume in
+        block_device_info) gets no local disk: it boots its root volume
+        (or the kernel its image names)."""
         uuid = instance.uuid
         directory = self.instance_dir(uuid)
         os.makedirs(directory, mode=0o755, exist_ok=True)
-        disk = os.path.join(directory, "disk")
-        boot = self._disk_from_image(ctx, instance, image_meta, disk,
-                                     grow=True)
+        volumes = self._volume_disks(block_device_info)
+        if any(volume.boot_order for volume in volumes):
+            disk = None
+            properties = (image_meta.properties or {}) if image_meta \
+                else instance.get("image_properties") or {}
+            boot = self._boot(instance, properties,
+                              lambda image: self.images.path(ctx, image))
+        else:
+            disk = os.path.join(directory, "disk")
+            boot = self._disk_from_image(ctx, instance, image_meta, disk,
+                                         grow=True)
         open(self.console_log_path(uuid), "w").close()
         config = self._guest_config(instance, boot, disk, network_info)
+        config.volumes = volumes
         if self._config_drive_required(instance):
             config.config_drive = self._make_config_drive(
                 instance, network_info, "disk.config", admin_password)

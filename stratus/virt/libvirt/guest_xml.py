@@ -5,7 +5,10 @@ ports), a virtio qcow2 disk, an optional SATA cdrom (the config drive), a
 serial console on a pty (or, for the serial console proxy, a TCP
 listener on loopback) logged to a file, an optional VNC display on
 loopback, further virtio disks for a rescue (the guest's own disk
-second), an optional QEMU guest agent channel, and bridge NICs only: a guest
+second), the volumes of the block storage service (file disks with the
+volume id as serial: VolumeDisk; a volume-backed guest's root volume is
+vda, booted first), an optional QEMU guest agent channel, and bridge NICs
+only: a guest
 never gets QEMU user-mode networking, whose slirp would forward its
 traffic to wherever this machine can reach.
 """
@@ -14,6 +17,23 @@ import xml.etree.ElementTree as ET
 
 METADATA_NAMESPACE = "https://stratus.dev/xmlns/libvirt/instance/1.0"
 GUEST_AGENT_CHANNEL = "org.qemu.guest_agent.0"
+
+
+@dataclasses.dataclass
+class VolumeDisk:
+    """A volume of the block storage service as a guest's disk: a file
+    (or a host block device), its format, the guest's target (vdb ...),
+    the volume id as serial (the guest's /dev/disk/by-id/virtio-<id,
+    20 characters>), read-only, shareable (multiattach: no host cache,
+    several guests write it)."""
+    path: str
+    format: str
+    target: str
+    serial: str
+    read_only: bool = False
+    shareable: bool = False
+    block: bool = False
+    boot_order: int | None = None
 
 
 @dataclasses.dataclass
@@ -43,6 +63,9 @@ class GuestConfig:
     # A virtio-serial channel for the QEMU guest agent
     # (hw_qemu_guest_agent).
     guest_agent: bool = False
+    # The volumes (VolumeDisk), after the local disks; with disk_path
+    # None the guest boots from the one with a boot_order.
+    volumes: list = dataclasses.field(default_factory=list)
 
 
 class UnsafeNetwork(ValueError):
@@ -77,7 +100,7 @@ def domain_xml(config):
             _sub(os_element, "initrd", config.ramdisk)
         if config.cmdline:
             _sub(os_element, "cmdline", config.cmdline)
-    else:
+    elif not any(volume.boot_order for volume in config.volumes):
         _sub(os_element, "boot", dev="hd")
     features = _sub(domain, "features")
     _sub(features, "acpi")
@@ -92,12 +115,15 @@ def domain_xml(config):
     _sub(domain, "on_crash", "destroy")
 
     devices = _sub(domain, "devices")
-    for index, path in enumerate([config.disk_path] + config.extra_disks):
+    local = [config.disk_path] if config.disk_path else []
+    for index, path in enumerate(local + config.extra_disks):
         disk = _sub(devices, "disk", type="file", device="disk")
         _sub(disk, "driver", name="qemu", type="qcow2")
         _sub(disk, "source", file=path)
         _sub(disk, "target", dev="vd" + "abcdefghijklmnop"[index],
              bus="virtio")
+    for volume in config.volumes:
+        devices.append(volume_element(volume))
     if config.config_drive:
         cdrom = _sub(devices, "disk", type="file", device="cdrom")
         _sub(cdrom, "driver", name="qemu", type="raw")
@@ -131,6 +157,30 @@ def domain_xml(config):
         _sub(channel, "target", type="virtio", name=GUEST_AGENT_CHANNEL)
     _sub(devices, "memballoon", model="none")
     return ET.tostring(domain, encoding="unicode")
+
+
+def volume_element(volume):
+    """The <disk> of a VolumeDisk (what attachDeviceFlags takes)."""
+    kind = "block" if volume.block else "file"
+    disk = ET.Element("disk", type=kind, device="disk")
+    driver = {"name": "qemu", "type": volume.format}
+    if volume.shareable:
+        driver["cache"] = "none"
+    _sub(disk, "driver", **driver)
+    _sub(disk, "source", **{"dev" if volume.block else "file": volume.path})
+    _sub(disk, "target", dev=volume.target, bus="virtio")
+    _sub(disk, "serial", volume.serial)
+    if volume.boot_order:
+        _sub(disk, "boot", order=volume.boot_order)
+    if volume.read_only:
+        _sub(disk, "readonly")
+    if volume.shareable:
+        _sub(disk, "shareable")
+    return disk
+
+
+def volume_xml(volume):
+    return ET.tostring(volume_element(volume), encoding="unicode")
 
 
 def interface_element(vif):

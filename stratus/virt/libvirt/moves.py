@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 
 from stratus import exception
 from stratus.objects import image_meta as image_meta_obj
+from stratus.virt import block_device
 from stratus.virt import driver
 from stratus.virt.libvirt.binding import libvirt
 from stratus.virt.libvirt import guest_setup
@@ -50,7 +51,7 @@ class MovesMixin(driver.Migratable):
         os.makedirs(self.instances_path, mode=0o755, exist_ok=True)
 
     def migrate_disk_and_power_off(self, ctx, instance, dest_host, flavor,
-                                   network_info):
+                                   network_info, block_device_info=None):
         """Power off, keep the files in <uuid>_resize, undefine the
         domain; the disk_info (JSON) names where the destination finds
         the disk and the cached image files it was made from."""
@@ -59,7 +60,9 @@ class MovesMixin(driver.Migratable):
         uuid = instance.uuid
         domain = self._domain(instance)
         directory, kept = self.instance_dir(uuid), self.resize_dir(uuid)
-        info = imagecache.image_info(os.path.join(directory, "disk"))
+        disk = os.path.join(directory, "disk")
+        # A volume-backed guest has no local disk to hand over.
+        info = imagecache.image_info(disk) if os.path.exists(disk) else {}
         cached = self._cached_files(domain, info)
         self.power_off(instance, timeout=self.shutdown_timeout)
         if os.path.exists(kept):  # left by an earlier move's failed confirm
@@ -91,16 +94,18 @@ class MovesMixin(driver.Migratable):
 
     def finish_migration(self, ctx, migration, instance, disk_info,
                          network_info, image_meta, resize_instance,
-                         power_on):
+                         power_on, block_device_info=None):
         """Copy the disk the source handed over, define the domain with
         the instance's (new) flavor and these ports, start it if
         power_on. A failure leaves nothing here (the source still has
         everything)."""
         handed = json.loads(disk_info)
         try:
-            self._receive_disk(ctx, instance, handed)
+            self._receive_disk(ctx, instance, handed,
+                               block_device_info)
             domain = self._define_moved(ctx, instance, network_info,
-                                        image_meta, handed.get("cached"))
+                                        image_meta, handed.get("cached"),
+                                        block_device_info)
             if power_on:
                 self._call(domain.create)
         except Exception:
@@ -111,9 +116,12 @@ class MovesMixin(driver.Migratable):
                               instance.uuid)
             raise
 
-    def _receive_disk(self, ctx, instance, handed):
+    def _receive_disk(self, ctx, instance, handed, block_device_info=None):
         source = os.path.join(handed["path"], "disk")
-        if not os.path.exists(source):
+        # A volume-backed guest has no local disk: only its other files.
+        volume_backed = not os.path.exists(source) and \
+            block_device.root_mapping(block_device_info) is not None
+        if not os.path.exists(source) and not volume_backed:
             raise exception.MigrationError(
                 reason="the disk of %s on %s (%s) cannot be read from host "
                 "%s: the libvirt driver moves disks between compute "
@@ -124,20 +132,22 @@ class MovesMixin(driver.Migratable):
         shutil.rmtree(directory, ignore_errors=True)  # a leftover
         os.makedirs(directory, mode=0o755)
         disk = os.path.join(directory, "disk")
-        imagecache.copy_file(source, disk)
+        if not volume_backed:
+            imagecache.copy_file(source, disk)
         for name in MOVED_FILES:
             if os.path.exists(os.path.join(handed["path"], name)):
                 imagecache.copy_file(os.path.join(handed["path"], name),
                                      os.path.join(directory, name))
         base = handed.get("base")
-        if base:
+        if base and not volume_backed:
             cached = self._cached(ctx, base["image_id"], handed.get("cached"))
             base_format = guest_setup.checked_format(
                 instance.uuid, base["image_id"], None,
                 imagecache.image_info(cached))
             imagecache.rebase(disk, cached, base_format)
         size = (instance.root_gb or 0) * guest_setup.GiB
-        if size > imagecache.image_info(disk)["virtual-size"]:
+        if not volume_backed and \
+                size > imagecache.image_info(disk)["virtual-size"]:
             imagecache.grow(disk, size)
 
     def _cached(self, ctx, image_id, fallback=None):
@@ -155,12 +165,16 @@ class MovesMixin(driver.Migratable):
             return self.images.copy_in(image_id, source)
 
     def _define_moved(self, ctx, instance, network_info, image_meta,
-                      fallback=None):
+                      fallback=None, block_device_info=None):
         """Define the domain of the files in the instance directory with
-        the instance's flavor and network_info."""
+        the instance's flavor, network_info and the volumes of
+        block_device_info."""
         directory = self.instance_dir(instance.uuid)
         disk = os.path.join(directory, "disk")
-        if not os.path.exists(disk):
+        volumes = self._volume_disks(block_device_info)
+        if any(volume.boot_order for volume in volumes):
+            disk = None
+        elif not os.path.exists(disk):
             raise exception.InstanceNotFound(instance_id=instance.uuid)
         boot = self._boot(instance,
                           self._image_properties(ctx, instance, image_meta),
@@ -168,6 +182,7 @@ class MovesMixin(driver.Migratable):
                                                         fallback))
         open(self.console_log_path(instance.uuid), "a").close()
         config = self._guest_config(instance, boot, disk, network_info)
+        config.volumes = volumes
         config_drive = os.path.join(directory, "disk.config")
         if os.path.exists(config_drive):
             config.config_drive = config_drive
@@ -201,7 +216,7 @@ class MovesMixin(driver.Migratable):
         shutil.rmtree(self.resize_dir(instance.uuid), ignore_errors=True)
 
     def finish_revert_migration(self, ctx, instance, network_info,
-                                migration, power_on):
+                                migration, power_on, block_device_info=None):
         """The kept files become the instance directory again (after a
         move to this same host, its guest goes first) and the domain is
         defined with the instance's (old) flavor and these ports; a move
@@ -213,6 +228,11 @@ class MovesMixin(driver.Migratable):
         try:
             domain = self._domain(instance)
         except exception.InstanceNotFound:
-            domain = self._define_moved(ctx, instance, network_info, None)
+            domain = self._define_moved(ctx, instance, network_info, None,
+                                        block_device_info=block_device_info)
+        else:
+            if not domain.isActive():
+                self._remake_volumes(domain, block_device_info)
+                domain = self._domain(instance)
         if power_on and not domain.isActive():
             self._call(domain.create)

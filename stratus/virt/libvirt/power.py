@@ -31,14 +31,24 @@ class PowerMixin(driver.PowerControl, driver.Pausable,
             time.sleep(0.2)
         return False
 
-    def power_on(self, ctx, instance, network_info):
+    def power_on(self, ctx, instance, network_info, block_device_info=None):
+        """With the volumes of block_device_info (None: those it has)."""
         domain = self._domain(instance)
         if not domain.isActive():
-            self._call(domain.create)
+            self._remake_volumes(domain, block_device_info)
+            self._call(self._domain(instance).create)
 
-    def reboot(self, ctx, instance, network_info, reboot_type):
+    def reboot(self, ctx, instance, network_info, reboot_type,
+               block_device_info=None):
+        """A HARD reboot with a block_device_info remakes the guest with
+        its volumes (stopped, defined anew, started), as Nova's."""
         domain = self._domain(instance)
-        if not domain.isActive():
+        if reboot_type != "SOFT" and block_device_info is not None:
+            if domain.isActive():
+                self._call(domain.destroy)
+            self._remake_volumes(domain, block_device_info)
+            self._call(self._domain(instance).create)
+        elif not domain.isActive():
             self._call(domain.create)
         elif reboot_type == "SOFT":
             # libvirt presses the power button and restarts QEMU's guest
@@ -59,7 +69,9 @@ class PowerMixin(driver.PowerControl, driver.Pausable,
         self._require(instance, PowerState.RUNNING, "suspend")
         self._call(self._domain(instance).managedSave, 0)
 
-    def resume(self, ctx, instance, network_info):
+    def resume(self, ctx, instance, network_info, block_device_info=None):
+        """The saved guest comes back with the disks it had (its saved
+        state holds them)."""
         self._require(instance, PowerState.SUSPENDED, "resume")
         self._call(self._domain(instance).create)
 

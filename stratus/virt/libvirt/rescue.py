@@ -17,7 +17,7 @@ RESCUE_FILES = ("disk.rescue", "disk.config.rescue", "unrescue.xml")
 
 class RescueMixin(driver.Rescuable):
     def rescue(self, ctx, instance, network_info, image_meta,
-               rescue_password):
+               rescue_password, block_device_info=None):
         """Boot the rescue image (image_meta's id, else the instance's
         image) as the first disk with the guest's own disk second (vdb),
         as Nova's libvirt driver does: the domain is defined again with

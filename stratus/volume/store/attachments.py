@@ -76,6 +76,12 @@ class AttachmentStore:
             else:
                 allowed = ("available",)
             status = volume["status"]
+            if status not in allowed and status in (
+                    "reserved", "attaching", "in-use") and _same_instance(
+                    session, volume_id, instance_uuid):
+                # As Cinder (LP 1694530): the instance the volume is
+                # attached to may take a second attachment (a move).
+                allowed = (status,)
             if status not in allowed:
                 if status in ("reserved", "attaching", "in-use"):
                     reason = ("volume %s already attached and not "
@@ -158,3 +164,13 @@ class AttachmentStore:
             if volume is None:
                 return []
             return self._set_volume(session, volume["id"])
+
+
+def _same_instance(session, volume_id, instance_uuid):
+    """Whether the volume has a live attachment of instance_uuid."""
+    if not instance_uuid:
+        return False
+    return common.first(session, sa.select(ATTACHMENTS.c.id).where(
+        ATTACHMENTS.c.volume_id == volume_id,
+        ATTACHMENTS.c.instance_uuid == instance_uuid,
+        ATTACHMENTS.c.attach_status != "detached")) is not None

@@ -76,9 +76,9 @@ def start(conf, urls, tmp_path, monkeypatch, hosts=2):
     made = {}
     original = volume_client.in_process_app
 
-    def in_process_app(conf, databases, token_validator=None):
+    def in_process_app(conf, databases, *args, **kwargs):
         if "app" not in made:
-            app = original(conf, databases, token_validator)
+            app = original(conf, databases, *args, **kwargs)
             app.start()
             made["app"] = app
         return made["app"]

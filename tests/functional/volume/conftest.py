@@ -12,17 +12,18 @@ def volume_conf(conf, tmp_path):
     conf.clear_override("volumes_dir", "cinder")
 
 
-@pytest.fixture
-def app(volume_conf, databases):
-    served = volume_app.VolumeApp(volume_conf, databases)
+def _started(conf, databases):
+    served = volume_app.VolumeApp(conf, databases)
     served.start()
     yield served
-    served.worker.pool.shutdown(wait=True)
+    served.stop()
+
+
+@pytest.fixture
+def app(volume_conf, databases):
+    yield from _started(volume_conf, databases)
 
 
 @pytest.fixture
 def sqlite_app(volume_conf, sqlite_databases):
-    served = volume_app.VolumeApp(volume_conf, sqlite_databases)
-    served.start()
-    yield served
-    served.worker.pool.shutdown(wait=True)
+    yield from _started(volume_conf, sqlite_databases)

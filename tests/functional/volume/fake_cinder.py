@@ -30,6 +30,8 @@ class FakeCinder:
         self.attachments = {}
         self.requests = []
         self.volume_quota = volume_quota
+        # lists in pages of this many, with a next link (None: one page)
+        self.page_size = None
         # statuses answered before the real answer (503s to retry).
         self.failures = []
         self._clock = itertools.count()
@@ -39,6 +41,7 @@ class FakeCinder:
         self.requests.append({
             "method": req.method, "path": req.path_qs,
             "token": req.headers.get("X-Auth-Token"),
+            "service_token": req.headers.get("X-Service-Token"),
             "request_id": req.headers.get("X-OpenStack-Request-ID"),
             "version": req.headers.get("OpenStack-API-Version")})
         try:
@@ -86,10 +89,16 @@ class FakeCinder:
             found = sorted(self.volumes.values(), key=lambda v: v["id"])
             if "name" in req.GET:
                 found = [v for v in found if v["name"] == req.GET["name"]]
-            limit = int(req.GET.get("limit", 0) or 0)
-            if limit:
-                found = found[:limit]
-            return 200, {"volumes": found}
+            if "marker" in req.GET:
+                ids = [v["id"] for v in found]
+                found = found[ids.index(req.GET["marker"]) + 1:]
+            limit = int(req.GET.get("limit", 0) or 0) or self.page_size
+            body = {"volumes": found[:limit] if limit else found}
+            if self.page_size and len(found) > self.page_size:
+                body["volumes_links"] = [{"rel": "next", "href": "%s?marker=%s"
+                                          % (req.path_url,
+                                             found[limit - 1]["id"])}]
+            return 200, body
         return 200, {"volume": self._get(self.volumes, "Volume", rest[0])}
 
     def _volumes_post(self, req, rest, body):

@@ -142,3 +142,84 @@ def test_create_image_of_volume_backed_server_boots(env):
     (root,) = env.guest_volumes(again["id"]).values()
     assert root not in (None, volume["id"])
     assert env.volume(root)["snapshot_id"]
+
+
+def test_rebuild_of_volume_backed_server(env):
+    """The image it has: the guest is made again with its volumes; another
+    image: 400 before 2.93 as Nova, from 2.93 the root volume reimaged."""
+    volume = env.make_volume(size=1, imageRef=env.image)
+    response = env.boot_bdms([_volume_root(volume["id"])])
+    server = env.settled(response.json["server"]["id"])
+    rebuilt = env.act(server["id"], {"rebuild": {"imageRef": env.image}},
+                      client=env.demo, version="2.92")
+    assert rebuilt.status_int == 202, rebuilt.text
+    after = env.wait(server["id"], {"ACTIVE", "ERROR"})
+    assert after["status"] == "ACTIVE"
+    assert after["image"] == ""
+    assert env.guest_volumes(server["id"]) == {"/dev/vda": volume["id"]}
+    images = env.cloud._image_api()
+    other = images.create(env.ctx(), name="other", disk_format="raw",
+                          container_format="bare", visibility="public")
+    images.upload(env.ctx(), other["id"], b"other image")
+    refused = env.act(server["id"], {"rebuild": {"imageRef": other["id"]}},
+                      client=env.demo, version="2.92")
+    assert refused.status_int == 400, refused.text
+    assert "Unable to rebuild with a different image for a volume-backed " \
+        "server." in refused.json["badRequest"]["message"]
+    reimaged = env.act(server["id"], {"rebuild": {"imageRef": other["id"]}},
+                       client=env.demo, version="2.93")
+    assert reimaged.status_int == 202, reimaged.text
+    after = env.admin.server(env.wait(server["id"], {"ACTIVE", "ERROR"})[
+        "id"])
+    assert after["status"] == "ACTIVE", after.get("fault")
+    assert env.guest_volumes(server["id"]) == {"/dev/vda": volume["id"]}
+    shown = env.volume(volume["id"])
+    assert shown["volume_image_metadata"]["image_id"] == other["id"]
+    assert shown["status"] == "in-use"
+    assert [a["status"] for a in env.attachments(volume["id"])] == [
+        "attached"]
+
+
+def test_legacy_mapping_and_zero_disk_flavor(env):
+    """The legacy block_device_mapping boots the volume at vda; a flavor
+    of zero disk is allowed for a volume-backed server (and placement
+    holds no disk for it), refused for an image-backed one."""
+    env.admin.post("/flavors", {"flavor": {
+        "name": "diskless", "id": "diskless", "ram": 512, "vcpus": 1,
+        "disk": 0}})
+    volume = env.make_volume(size=1, imageRef=env.image)
+    response = env.demo.request("POST", "/v2.1/servers", {"server": {
+        "name": "legacy", "flavorRef": "diskless", "networks": "none",
+        "block_device_mapping": [{"volume_id": volume["id"],
+                                  "device_name": "vda"}]}},
+        version="2.67")
+    assert response.status_int == 202, response.text
+    server = env.settled(response.json["server"]["id"])
+    assert server["status"] == "ACTIVE", server
+    assert env.guest_volumes(server["id"]) == {"/dev/vda": volume["id"]}
+    (held,) = env.allocations(server["id"]).values()
+    assert "DISK_GB" not in held
+    refused = env.demo.request("POST", "/v2.1/servers", {"server": {
+        "name": "local", "flavorRef": "diskless", "networks": "none",
+        "imageRef": env.image}}, version="2.67")
+    assert refused.status_int == 403, refused.text
+
+
+def test_server_delete_frees_its_volumes(env):
+    """Deleting the server: its volumes' attachments go, the volume the
+    build made with delete_on_termination is deleted, the existing one
+    (without) is available again."""
+    existing = env.make_volume(size=1, imageRef=env.image)
+    response = env.boot_bdms([
+        _volume_root(existing["id"]),
+        {"source_type": "blank", "destination_type": "volume",
+         "volume_size": 1, "boot_index": -1,
+         "delete_on_termination": True}])
+    server = env.settled(response.json["server"]["id"])
+    made = [volume_id for volume_id in env.guest_volumes(server["id"]).values()
+            if volume_id != existing["id"]]
+    env.demo.delete("/servers/%s" % server["id"])
+    env.demo.wait_for_deleted(server["id"])
+    assert env.settled_volume(made[0]) is None
+    assert env.settled_volume(existing["id"])["status"] == "available"
+    assert env.attachments() == []

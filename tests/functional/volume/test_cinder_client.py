@@ -241,7 +241,13 @@ def test_a_context_without_a_token(conf, served):
     cinder.CinderAPI(transport).get_all(
         stratus_context.RequestContext(is_admin=True))
     assert app.requests[-1]["token"] == "service:services"
+    assert app.requests[-1]["service_token"] is None
     assert app.requests[-1]["path"].startswith("/v3/services/volumes")
+    # A caller's request carries the service user's token beside its own.
+    cinder.CinderAPI(transport).get_all(ALICE)
+    assert (app.requests[-1]["token"], app.requests[-1]["service_token"]) \
+        == ("alice:project-a", "service:services")
+    assert app.requests[-1]["path"].startswith("/v3/project-a/volumes")
 
 
 def test_endpoint_template_names_the_callers_project(conf, served):
@@ -308,3 +314,22 @@ def test_paths_keep_odd_ids_in_one_segment(volume_api):
     with pytest.raises(exception.VolumeNotFound):
         client.get(ALICE, "../snapshots/x")
     assert app.requests[-1]["method"] == "GET"
+
+
+def test_lists_follow_next_links_unless_a_limit_is_asked(volume_api):
+    client, app = volume_api
+    made = sorted(client.create(ALICE, 1, "v%d" % n, None)["id"]
+                  for n in range(5))
+    app.page_size = 2
+    assert [v["id"] for v in client.get_all(ALICE)] == made
+    assert [v["id"] for v in client.get_all(ALICE, {"limit": 2})] == \
+        made[:2]
+
+
+def test_debug_logs_every_request(conf, served, caplog):
+    app, root = served
+    conf.set_override("endpoint_override", root, group="cinder")
+    conf.set_override("debug", True, group="cinder")
+    with caplog.at_level("INFO", logger="stratus.volume.cinder"):
+        cinder.CinderAPI.from_conf(conf).get_all(ALICE)
+    assert "GET /volumes/detail (3.0): 200" in caplog.text

@@ -95,6 +95,12 @@ def test_volumes_and_snapshots(volume_api):
     assert client.wait_for_status(ALICE, volume["id"], ["available"],
                                   timeout=60, interval=0.05)["size"] == 2
     snapshot = client.create_snapshot(ALICE, volume["id"], "snap", None)
+    for _ in range(1200):
+        if client.get_snapshot(ALICE, snapshot["id"])["status"] != \
+                "creating":
+            break
+    assert client.get_snapshot(ALICE, snapshot["id"])["status"] == \
+        "available"
     assert client.get_snapshot(ALICE, snapshot["id"])["volume_id"] == \
         volume["id"]
     assert [s["id"] for s in client.get_all_snapshots(ALICE)] == [

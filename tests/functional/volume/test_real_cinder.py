@@ -12,10 +12,8 @@ Stratus's noauth ones, an administrator's with a service token's roles
 as Nova's service user). Skipped when it is not installed, or MariaDB or
 RabbitMQ is not running."""
 import os
-import re
 import socket
 import subprocess
-import threading
 import uuid
 
 import pytest
@@ -24,6 +22,7 @@ from stratus import context as stratus_context
 from stratus import exception
 from stratus.volume import cinder
 from tests import dbs
+from tests.functional import served
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real_cinder")]
 
@@ -80,26 +79,9 @@ def cinder_url(tmp_path_factory):
     database = dbs.create_database("mysql", "cinder_test" + (
         "_" + worker if worker else ""), None)
     state_dir = tmp_path_factory.mktemp("cinder")
-    log = open(state_dir / "serve.log", "w+")
-    process = subprocess.Popen(
-        [PYTHON, SERVE, "--state-dir", str(state_dir), "--database",
-         database], stdout=subprocess.PIPE, stderr=log, text=True)
-    try:
-        found = None
-        for line in process.stdout:
-            found = re.match(r"listening (\d+)", line)
-            if found:
-                break
-        threading.Thread(target=process.stdout.read, daemon=True).start()
-        if not found:
-            pytest.fail("Cinder did not start: %s" % (
-                (state_dir / "cinder.log").read_text()[-3000:]
-                if (state_dir / "cinder.log").exists() else ""))
-        yield "http://127.0.0.1:%s" % found.group(1)
-    finally:
-        process.terminate()
-        process.wait(60)
-        log.close()
+    with served.started(PYTHON, SERVE, state_dir, database,
+                        "cinder.log") as url:
+        yield url
 
 
 @pytest.fixture(params=["v3", "project"])
@@ -150,6 +132,35 @@ def test_the_attachment_flow(volume_api):
         == []
     with pytest.raises(exception.VolumeAttachmentNotFound):
         client.attachment_get(ALICE, reserved["id"])
+    client.delete(ALICE, volume["id"])
+
+
+class ServiceUser:
+    """[cinder]'s service user, as a keystoneauth session gives it."""
+
+    def get_token(self):
+        return "admin:services"
+
+    def get_project_id(self):
+        return "services"
+
+
+def test_a_service_token_lets_a_user_detach(cinder_url):
+    """With a service user, a user's request carries its token too
+    (X-Service-Token): Cinder deletes the user's attachment without
+    asking Nova whether the server still uses it."""
+    client = cinder.CinderAPI(cinder.EndpointTransport(
+        lambda ctx: cinder_url + "/v3", None,
+        service_session=ServiceUser()))
+    volume = _available(client)
+    attachment = client.attachment_create(ALICE, volume["id"], SERVER,
+                                          connector=CONNECTOR,
+                                          mountpoint="/dev/vdc")
+    client.attachment_complete(ALICE, attachment["id"])
+    client.attachment_delete(ALICE, attachment["id"])
+    assert client.wait_for_status(ALICE, volume["id"], ["available"],
+                                  timeout=60, interval=0.5)["attachments"] \
+        == []
     client.delete(ALICE, volume["id"])
 
 

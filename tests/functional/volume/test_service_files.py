@@ -175,3 +175,99 @@ def test_start_finishes_or_fails_what_was_left(volume_conf,
     status, _ = request(again, "DELETE", "/v3/volumes/" + creating["id"])
     assert status == 202
     again.worker.pool.shutdown(wait=True)
+
+
+class FakeNotifier:
+    def __init__(self):
+        self.events = []
+
+    def send(self, ctx, events):
+        self.events.extend(events)
+
+
+def _attached(app, volume_id, server, complete=True):
+    _, body = request(app, "POST", "/v3/attachments", {"attachment": {
+        "volume_uuid": volume_id, "instance_uuid": server}},
+        version="3.44")
+    attachment_id = body["attachment"]["id"]
+    if complete:
+        request(app, "PUT", "/v3/attachments/" + attachment_id,
+                {"attachment": {"connector": {"host": "h"}}},
+                version="3.44")
+        request(app, "POST", "/v3/attachments/%s/action" % attachment_id,
+                {"os-complete": None}, version="3.44")
+    return attachment_id
+
+
+def test_events_for_the_compute_api(volume_conf, sqlite_databases):
+    """volume-extended after an in-use volume grew (3.42), volume-reimaged
+    after a reserved volume was re-imaged (Nova's volume-backed
+    rebuild)."""
+    server = "0b7f3c51-9d5b-4b8e-8a68-6b1c3a9f0d21"
+    app = volume_app.VolumeApp(volume_conf, sqlite_databases,
+                               image_api=FakeImages())
+    app.compute_notifier = notifier = FakeNotifier()
+    volume = make_volume(app)
+    _attached(app, volume["id"], server)
+    status, body = request(app, "POST", "/v3/volumes/%s/action"
+                           % volume["id"], {"os-extend": {"new_size": 2}})
+    assert status == 400, body     # in-use before 3.42
+    status, body = request(app, "POST", "/v3/volumes/%s/action"
+                           % volume["id"], {"os-extend": {"new_size": 2}},
+                           version="3.42")
+    assert status == 202, body
+    volume = settled(app, "/v3/volumes/" + volume["id"], "volume")
+    assert (volume["status"], volume["size"]) == ("in-use", 2)
+    assert notifier.events == [{"name": "volume-extended",
+                                "server_uuid": server, "tag": volume["id"],
+                                "status": "completed"}]
+    other = make_volume(app)
+    _attached(app, other["id"], server, complete=False)
+    status, body = request(app, "POST", "/v3/volumes/%s/action"
+                           % other["id"], {"os-reimage": {
+                               "image_id": IMAGE_ID,
+                               "reimage_reserved": True}}, version="3.68")
+    assert status == 202, body
+    other = settled(app, "/v3/volumes/" + other["id"], "volume")
+    assert other["status"] == "reserved"
+    assert notifier.events[-1] == {"name": "volume-reimaged",
+                                   "server_uuid": server,
+                                   "tag": other["id"],
+                                   "status": "completed"}
+    app.worker.pool.shutdown(wait=True)
+
+
+def test_a_failed_extend_keeps_the_size(sqlite_app, volume_conf):
+    volume = make_volume(sqlite_app)
+    os.unlink(_path(volume_conf, volume["id"]))
+    status, _ = request(sqlite_app, "POST", "/v3/volumes/%s/action"
+                        % volume["id"], {"os-extend": {"new_size": 2}})
+    assert status == 202
+    volume = settled(sqlite_app, "/v3/volumes/" + volume["id"], "volume")
+    assert (volume["status"], volume["size"]) == ("error_extending", 1)
+
+
+def test_an_image_with_a_backing_file_is_refused(volume_conf,
+                                                 sqlite_databases,
+                                                 tmp_path):
+    """A qcow2 image naming a host file as its backing file must not
+    make a volume of that file."""
+    secret = tmp_path / "host-secret"
+    secret.write_bytes(b"SECRET" * 100)
+    image = tmp_path / "evil.qcow2"
+    subprocess.run(("qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw",
+                    "-b", str(secret), str(image)), check=True)
+    images = FakeImages()
+    images.data = image.read_bytes()
+    original = images.get
+
+    def get(ctx, image_id):
+        return dict(original(ctx, image_id), disk_format="qcow2",
+                    size=len(images.data))
+    images.get = get
+    app = volume_app.VolumeApp(volume_conf, sqlite_databases,
+                               image_api=images)
+    volume = make_volume(app, imageRef=IMAGE_ID)
+    assert volume["status"] == "error"
+    assert not os.path.exists(_path(volume_conf, volume["id"]))
+    app.stop()

@@ -37,6 +37,13 @@ class Volumes(Actions):
                     volume_id, volume["status"]))
             time.sleep(0.01)
 
+    def volume_gone(self, volume_id, timeout=10):
+        deadline = time.monotonic() + timeout
+        while self.demo.request("GET", "/v2.1/os-volumes/%s" % volume_id,
+                                version="2.35").status_int != 404:
+            assert time.monotonic() < deadline, "volume not deleted"
+            time.sleep(0.01)
+
     def attach(self, server_id, volume_id, version="2.100", expected=200,
                **extra):
         response = self.demo.request(
@@ -284,11 +291,7 @@ def test_delete_on_termination_at_server_delete(volumes):
     volumes.demo.wait_for_deleted(server_id)
     volumes.volume_in(kept["id"], "available")
     assert volumes.attachments_of(kept["id"]) == []
-    deadline = time.monotonic() + 10
-    while volumes.demo.request("GET", "/v2.1/os-volumes/%s" % dropped["id"],
-                               version="2.35").status_int != 404:
-        assert time.monotonic() < deadline, "volume not deleted"
-        time.sleep(0.01)
+    volumes.volume_gone(dropped["id"])
 
 
 def test_swap_by_an_admin(volumes):
@@ -327,6 +330,22 @@ def test_shelved_offloaded_attach_and_detach(volumes):
     volumes.demo.delete(ROUTE % server_id + "/" + volume["id"])
     volumes.volume_in(volume["id"], "available")
     assert volumes.attachments(server_id) == []
+
+
+def test_the_api_deletes_a_server_without_a_host_and_its_attachment(
+        volumes):
+    server_id = volumes.boot()["id"]
+    volumes.act(server_id, {"shelve": None})
+    volumes.demo.wait_for_status(server_id, "SHELVED_OFFLOADED")
+    kept, dropped = volumes.make_volume(), volumes.make_volume()
+    volumes.attach(server_id, kept["id"], version="2.79")
+    volumes.attach(server_id, dropped["id"], version="2.79",
+                   delete_on_termination=True)
+    volumes.demo.delete("/servers/%s" % server_id)
+    volumes.demo.wait_for_deleted(server_id)
+    volumes.volume_in(kept["id"], "available")
+    assert volumes.attachments_of(kept["id"]) == []
+    volumes.volume_gone(dropped["id"])
 
 
 def test_a_token_user_uses_the_cli_shapes(volumes):

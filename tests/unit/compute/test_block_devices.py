@@ -226,13 +226,13 @@ def test_boot_volume_gives_its_image_metadata_and_size():
      "status must be 'available'. Currently in 'in-use'"),
     (dict(multiattach=True), {"multiattach": False},
      exception.MultiattachNotSupportedOldMicroversion, "2.60"),
-    (dict(bootable=False), {}, exception.InvalidBDMVolumeNotBootable,
+    (dict(bootable=False), {}, exception.InvalidBDM,
      "is not bootable"),
     (dict(size=1, image_meta={"image_id": str(uuid.uuid4()),
                               "min_disk": "2"}), {},
-     exception.VolumeSmallerThanMinDisk, "Volume is smaller"),
+     exception.Invalid, "Volume is smaller"),
     (dict(zone="az2"), {"zone": "az1", "cross_az": False},
-     exception.MismatchVolumeAZException, "Server is in: az1"),
+     exception.Invalid, "Server is in: az1"),
 ])
 def test_volumes_refused_as_nova(volume, extra, error, message):
     cinder = FakeCinder()
@@ -246,12 +246,12 @@ def test_volumes_refused_as_nova(volume, extra, error, message):
 def test_unknown_volume_and_snapshot():
     cinder = FakeCinder()
     missing = str(uuid.uuid4())
-    with pytest.raises(exception.InvalidBDMVolume) as raised:
+    with pytest.raises(exception.InvalidBDM) as raised:
         _checked(cinder, [_volume_root(missing)])
     assert raised.value.format_message() == (
         "Block Device Mapping is Invalid: failed to get volume %s."
         % missing)
-    with pytest.raises(exception.InvalidBDMSnapshot):
+    with pytest.raises(exception.InvalidBDM):
         _checked(cinder, [dict(source_type="snapshot", uuid=missing,
                                destination_type="volume", boot_index=0)])
 

@@ -201,4 +201,4 @@ def test_the_libvirt_driver_declares_what_libvirt_and_qemu_do():
         "admin_password", "console", "crash_dump", "diagnostics",
         "image_cache", "interface_hotplug", "migrate", "network_injection", "pause",
         "port_agent", "power", "remote_consoles", "rescue", "snapshot",
-        "suspend", "uptime"]
+        "suspend", "uptime", "volume_attach"]
