@@ -270,6 +270,17 @@ def test_device_names_and_pagination(volumes):
     devices = [volumes.attach(server_id, volume["id"]).json[
         "volumeAttachment"]["device"] for volume in made]
     assert devices == ["/dev/vdb", "/dev/vdc", "/dev/vdd"]
+    # A device name asked for: taken is a 409 (nothing kept), free is used.
+    extra = volumes.make_volume()
+    response = volumes.attach(server_id, extra["id"], expected=409,
+                              device="/dev/vdc")
+    assert response.json["conflictingRequest"]["message"] == (
+        "The supplied device path (/dev/vdc) is in use.")
+    assert volumes.volume(extra["id"])["status"] == "available"
+    assert volumes.attach(server_id, extra["id"], device="/dev/vdf").json[
+        "volumeAttachment"]["device"] == "/dev/vdf"
+    volumes.demo.delete(ROUTE % server_id + "/" + extra["id"])
+    volumes.volume_in(extra["id"], "available")
     assert [a["volumeId"] for a in volumes.attachments(
         server_id, query="?limit=2")] == [v["id"] for v in made[:2]]
     assert [a["volumeId"] for a in volumes.attachments(
