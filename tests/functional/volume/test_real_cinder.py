@@ -2,8 +2,10 @@
 (Cinder 29.0.0: cinder-api, cinder-scheduler and cinder-volume with
 Cinder's FakeLoggingVolumeDriver, on MariaDB and the local RabbitMQ):
 volumes made, found, grown and deleted, snapshots, Nova's attachment
-flow (reserve, connect, complete, list, delete), volume actions at
-their microversions, and Cinder's errors as Stratus exceptions.
+flow (reserve, connect, complete, list, delete; a user's delete with a
+service token), volume actions at their microversions, Cinder's errors
+as Stratus exceptions, and the compute API's /os-volumes and
+/os-snapshots over it.
 
 Slow: Cinder is installed by tools/install-cinder.sh into
 /opt/stratus-cinder (or $STRATUS_CINDER_VENV) and started once for the
@@ -22,6 +24,7 @@ from stratus import context as stratus_context
 from stratus import exception
 from stratus.volume import cinder
 from tests import dbs
+from tests.functional import cloud as cloud_harness
 from tests.functional import served
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real_cinder")]
@@ -200,3 +203,36 @@ def test_errors_of_a_real_cinder(volume_api):
     # no service user, speaks as an administrator of its project.
     assert client.get_all(_context("periodic", token=False),
                           {"all_tenants": True}) is not None
+
+
+@pytest.fixture
+def cinder_cloud(conf, cinder_url, sqlite_cloud_urls, tmp_path):
+    """An in-process cloud whose block storage is the real Cinder
+    ([cinder] endpoint_override)."""
+    conf.set_override("endpoint_override", cinder_url + "/v3",
+                      group="cinder")
+    running = cloud_harness.start_cloud(conf, sqlite_cloud_urls, tmp_path)
+    yield running
+    running.stop()
+
+
+def test_the_compute_apis_volume_proxies_over_a_real_cinder(cinder_cloud):
+    api = cloud_harness.StackClient(cinder_cloud.apps["compute"],
+                                    token="alice:" + PROJECT, version="2.1")
+    volume = api.post("/os-volumes", {"volume": {
+        "size": 1, "display_name": "through nova"}})["volume"]
+    assert volume["displayName"] == "through nova"
+    for _ in range(600):
+        shown = api.get("/os-volumes/" + volume["id"])["volume"]
+        if shown["status"] != "creating":
+            break
+    assert shown["status"] == "available"
+    assert shown["volumeType"] == "__DEFAULT__"
+    snapshot = api.post("/os-snapshots", {"snapshot": {
+        "volume_id": volume["id"], "display_name": "s"}})["snapshot"]
+    assert snapshot["volumeId"] == volume["id"]
+    assert [s["id"] for s in api.get("/os-snapshots/detail")["snapshots"]
+            if s["volumeId"] == volume["id"]] == [snapshot["id"]]
+    missing = api.request("GET", "/v2.1/os-volumes/" + str(uuid.uuid4()))
+    assert missing.status_int == 404
+    assert "itemNotFound" in missing.json
