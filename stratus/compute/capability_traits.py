@@ -7,7 +7,9 @@ providers, derived from its driver as Nova derives them from a driver's
   CAPABILITY_TRAITS (``interface_hotplug`` → ``COMPUTE_NET_ATTACH_INTERFACE``).
 - Features without operations of their own are driver attributes
   (FEATURE_TRAITS): ``device_tagging``, ``trusted_certs``,
-  ``volume_backed_rescue``; ``image_types`` (the disk formats the
+  ``volume_backed_rescue``, ``volume_multiattach``, ``volume_extend``
+  (``volume_attach`` with ``device_tagging`` adds
+  ``COMPUTE_VOLUME_ATTACH_WITH_TAG``); ``image_types`` (the disk formats the
   driver boots → ``COMPUTE_IMAGE_TYPE_*``) and ``guest_devices`` (buses
   and device models guests can have: ``COMPUTE_STORAGE_BUS_*``,
   ``COMPUTE_NET_VIF_MODEL_*``, ``COMPUTE_GRAPHICS_MODEL_*``).

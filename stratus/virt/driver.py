@@ -214,12 +214,20 @@ class VolumeAttach(abc.ABC):
     "boot_index", "disk_bus", "device_type", "delete_on_termination",
     "attachment_id", "volume_id"}]}``; a mapping with boot_index 0 is the
     guest's root disk (a volume-backed server has no local root disk).
+
+    Mountpoints are ``/dev/vdX`` (``vdX`` is taken too); the device name
+    a guest's kernel gives a hot-plugged disk may differ (identify a
+    volume in the guest by its serial, the volume id). Drivers that
+    attach volumes set ``volume_multiattach`` / ``volume_extend`` when
+    they can (placement traits).
     """
 
     @abc.abstractmethod
     def get_volume_connector(self, instance):
         """This host's connector for attachment updates: ``{"host",
-        "ip", "initiator", "platform", "os_type", "multipath"}``."""
+        "ip", "platform", "os_type", "multipath", "do_local_attach"}``,
+        plus ``"initiator"`` where the host has an iSCSI initiator (the
+        fake driver simulates one; libvirt's file volumes need none)."""
 
     @abc.abstractmethod
     def attach_volume(self, ctx, instance, connection_info, mountpoint,

@@ -149,10 +149,13 @@ def test_a_guest_boots_from_a_volume_made_from_the_tiny_image(
     instance = _bfv_instance("bfv")
     console = guests.wait_for_log
     try:
+        started = time.monotonic()
         driver.spawn(None, instance, None, [], None, [],
                      block_device_info=info)
         log = console(lambda: driver.get_console_output(None, instance),
                       "STRATUS-GUEST-READY")
+        FIGURES["boot from a volume until READY"] = \
+            time.monotonic() - started
         assert not os.path.exists(os.path.join(
             driver.instance_dir(instance.uuid), "disk"))
         # The self-booting disk's kernel command line names no host.
@@ -308,3 +311,50 @@ def test_a_shut_off_guest_gets_its_volume_at_boot(guest_cloud, pair):
     driver.power_on(None, guest.instance, [])
     guest.wait_added(volume)
     driver.detach_volume(None, guest.instance, volume, "/dev/vdb")
+
+
+def test_attach_detach_cycles_and_a_guest_that_cannot_answer(guest_cloud,
+                                                             pair):
+    """Attach and detach times over a few cycles; a paused guest cannot
+    release a volume: the detach fails after [libvirt]
+    device_detach_timeout, the guest keeps it, and once it runs again a
+    detach takes it away."""
+    driver = guest_cloud.driver
+    guest = pair[1]
+    attach, detach = [], []
+    for _ in range(3):
+        # A new volume each time: the guest reports it by its serial.
+        volume = make_volume(VOLUME_DIR, scratch=False)
+        started = time.monotonic()
+        driver.attach_volume(None, guest.instance, volume, "/dev/vdb")
+        name = guest.wait_added(volume)
+        attach.append(time.monotonic() - started)
+        before = guest.removals(name)
+        started = time.monotonic()
+        driver.detach_volume(None, guest.instance, volume, "/dev/vdb")
+        detach.append(time.monotonic() - started)
+        guest.wait_removed(name, before)
+    FIGURES["attach until seen, 3 cycles, max"] = max(attach)
+    FIGURES["detach, 3 cycles, max"] = max(detach)
+
+    volume = make_volume(VOLUME_DIR, scratch=False)
+    driver.attach_volume(None, guest.instance, volume, "/dev/vdb")
+    name = guest.wait_added(volume)
+    before = guest.removals(name)
+    driver.pause(guest.instance)
+    guest_cloud.conf.set_override("device_detach_timeout", 2,
+                                  group="libvirt")
+    try:
+        with pytest.raises(exception.VolumeDetachFailed):
+            driver.detach_volume(None, guest.instance, volume, "/dev/vdb")
+        assert "vdb" in domain_disks(driver, guest.instance,
+                                     guests_inactive())
+    finally:
+        guest_cloud.conf.clear_override("device_detach_timeout",
+                                        group="libvirt")
+        driver.unpause(guest.instance)
+    # The guest may answer the pending unplug once it runs again.
+    driver.detach_volume(None, guest.instance, volume, "/dev/vdb")
+    guest.wait_removed(name, before)
+    assert "vdb" not in domain_disks(driver, guest.instance,
+                                     guests_inactive())
