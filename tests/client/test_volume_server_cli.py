@@ -235,3 +235,20 @@ def test_image_of_a_volume_backed_server(cli):
     # The image's mapping keeps the volumes (delete_on_termination false).
     _volume(cli, child_root, "available")
     _volume(cli, root_id, "available")
+
+
+def test_boot_from_a_volume_snapshot(cli):
+    source = _new_volume(cli, "snap-src", 1, "--image", IMAGE)
+    cli.run("volume", "snapshot", "create", "--volume", "snap-src",
+            "src-snap")
+    snapshot = until(lambda: (lambda shown: shown["status"] == "available"
+                              and shown)(cli.json("volume", "snapshot",
+                                                  "show", "src-snap")),
+                     "snapshot available")
+    _server(cli, "snap-vm", "--snapshot", "src-snap")
+    [(root_id, device)] = _attached(cli, "snap-vm").items()
+    assert device == "/dev/vda" and root_id != source["id"]
+    root = _volume(cli, root_id, "in-use")
+    assert (root["snapshot_id"], root["size"]) == (snapshot["id"], 1)
+    _gone(cli, "snap-vm")
+    _volume(cli, root_id, "available")
