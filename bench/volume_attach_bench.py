@@ -24,7 +24,6 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench import move_bench  # noqa: E402
-from stratus.api.volume import app as volume_app  # noqa: E402
 
 POLL = 0.005
 RESULTS = move_bench.RESULTS
@@ -48,7 +47,6 @@ def run(runs):
         cloud, extra = move_bench.start(data_dir)
         extra.stop()
         try:
-            volume_app.VolumeApp(cloud.conf, cloud.databases).bootstrap()
             api = move_bench.Api(cloud.apps["compute"])
             image = api.call("GET", "/images",
                              version="2.35")["images"][0]["id"]

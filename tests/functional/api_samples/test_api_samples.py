@@ -164,10 +164,6 @@ def _drift(entry, actual):
 def test_every_sample_matches_its_response(sqlite_cloud):
     app, saved, drifts = sqlite_cloud.apps["compute"], {}, []
     cloud_harness.seed_networks(sqlite_cloud)
-    # The block storage service's default volume types.
-    from stratus.api.volume import app as volume_app
-    volume_app.VolumeApp(sqlite_cloud.conf,
-                         sqlite_cloud.databases).bootstrap()
     for entry in entries():
         drift = _drift(entry, _replay(app, entry, saved))
         if drift:

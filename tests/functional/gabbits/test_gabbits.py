@@ -91,10 +91,6 @@ def test_placement(path, conf, databases):
 def test_compute(path, conf, cloud):
     if path.stem.startswith("networks"):
         cloud_harness.seed_networks(cloud)
-    if path.stem.startswith("volume"):
-        # The block storage service's default volume types.
-        from stratus.api.volume import app as volume_app
-        volume_app.VolumeApp(cloud.conf, cloud.databases).bootstrap()
     run_file(path, cloud.apps["compute"])
 
 

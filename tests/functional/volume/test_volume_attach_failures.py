@@ -7,7 +7,9 @@ import threading
 import pytest
 
 from stratus import exception
+from tests.functional import cloud as cloud_harness
 from tests.functional.volume.test_volume_attachments import ROUTE
+from tests.functional.volume.test_volume_attachments import Volumes
 from tests.functional.volume.test_volume_attachments import volumes  # noqa: F401,E501 - fixture
 
 pytestmark = pytest.mark.slow
@@ -96,3 +98,29 @@ def test_volume_extended_event(volumes):  # noqa: F811
         ("compute_extend_volume", "Success")]
     guest = volumes.driver.guest_volumes(server_id)
     assert guest["/dev/vdb"]["size"] == 2 * 1024 ** 3
+
+
+@pytest.fixture
+def zoned(conf, sqlite_cloud_urls, tmp_path):
+    """Volumes in the zone 'storage', servers in 'nova', and
+    [cinder] cross_az_attach = False."""
+    conf.set_override("storage_availability_zone", "storage",
+                      group="cinder")
+    conf.set_override("cross_az_attach", False, group="cinder")
+    running = cloud_harness.start_cloud(conf, sqlite_cloud_urls, tmp_path)
+    yield Volumes(running)
+    running.stop()
+
+
+def test_another_zone_without_cross_az_attach(zoned):
+    server_id = zoned.boot()["id"]
+    volume = zoned.make_volume()
+    assert volume["availabilityZone"] == "storage"
+    response = zoned.attach(server_id, volume["id"], expected=400)
+    assert "not in the same availability_zone" in response.json[
+        "badRequest"]["message"]
+    assert zoned.attachments(server_id) == []
+    assert zoned.volume(volume["id"])["status"] == "available"
+    zoned.cloud.conf.set_override("cross_az_attach", True, group="cinder")
+    zoned.attach(server_id, volume["id"])
+    zoned.volume_in(volume["id"], "in-use")

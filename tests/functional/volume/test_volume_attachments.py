@@ -5,7 +5,6 @@ import time
 
 import pytest
 
-from stratus.api.volume import app as volume_app
 from tests.functional import cloud as cloud_harness
 from tests.functional.server_actions.conftest import Actions
 
@@ -68,22 +67,15 @@ class Volumes(Actions):
                 if each]
 
 
-def _with_volume_types(cloud):
-    # The block storage service's default types (made when it starts as
-    # a service of its own; the in-process client's app is not started).
-    volume_app.VolumeApp(cloud.conf, cloud.databases).bootstrap()
-    return Volumes(cloud)
-
-
 @pytest.fixture
 def volumes(sqlite_cloud):
-    yield _with_volume_types(sqlite_cloud)
+    yield Volumes(sqlite_cloud)
     sqlite_cloud.services[2].manager.driver.clear_failures()
 
 
 @pytest.fixture
 def db_volumes(cloud):
-    yield _with_volume_types(cloud)
+    yield Volumes(cloud)
 
 
 def test_attach_list_show_detach(db_volumes):
