@@ -152,7 +152,8 @@ def _all_in_one(dep, computes, nodes, config=None):
         "--nodes", str(nodes),
         "--compute-port", str(port), "--identity-port", str(free_port()),
         "--image-port", str(free_port()), "--placement-port", str(free_port()),
-        "--network-port", str(network_port)])
+        "--network-port", str(network_port),
+        "--volume-port", str(free_port())])
     dep.compute_url = "http://127.0.0.1:%d/v2.1" % port
     dep.network_url = "http://127.0.0.1:%d" % network_port
     wait_http("http://127.0.0.1:%d/" % port, process=process)

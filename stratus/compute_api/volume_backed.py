@@ -67,6 +67,12 @@ def merge_mappings(image, requested):
     if not defined:
         return requested
     requested = list(requested or [])
+    if any(str(mapping.get("boot_index")) == "0" for mapping in defined):
+        # Nova: a client puts the image itself at boot index 0 (the
+        # openstack CLI does): the image's root mapping replaces it.
+        requested = [mapping for mapping in requested
+                     if not (str(mapping.get("boot_index")) == "0"
+                             and mapping.get("source_type") == "image")]
     names = {mapping.get("device_name") for mapping in requested
              if mapping.get("device_name")}
     has_root = any(str(mapping.get("boot_index")) == "0"

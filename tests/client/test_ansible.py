@@ -66,22 +66,30 @@ except ImportError:
 """
 
 
-def _run_playbook(http_cloud, tmp_path, state):
+def playbook_env(http_cloud, tmp_path, **extra):
+    """The environment ansible-playbook runs in: the cloud's clouds.yaml
+    and nothing else of OS_*, the sitecustomize above, Ansible's files
+    under tmp_path."""
     site = tmp_path / "site"
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    path = tmp_path / ("%s.yaml" % state)
-    path.write_text(yaml.safe_dump(_playbook(state), sort_keys=False))
-    result_file = tmp_path / ("%s.json" % state)
     env = dict(os.environ, OS_CLIENT_CONFIG_FILE=http_cloud.clouds_yaml,
                ANSIBLE_HOME=str(tmp_path / "ansible-home"),
                ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
                ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
                PYTHONPATH=str(site),
-               PATH=BIN + os.pathsep + os.environ.get("PATH", ""))
+               PATH=BIN + os.pathsep + os.environ.get("PATH", ""), **extra)
     for key in list(env):
         if key.startswith("OS_") and key != "OS_CLIENT_CONFIG_FILE":
             del env[key]
+    return env
+
+
+def _run_playbook(http_cloud, tmp_path, state):
+    path = tmp_path / ("%s.yaml" % state)
+    path.write_text(yaml.safe_dump(_playbook(state), sort_keys=False))
+    result_file = tmp_path / ("%s.json" % state)
+    env = playbook_env(http_cloud, tmp_path)
     completed = subprocess.run(
         [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,",
          "-e", "ansible_python_interpreter=%s" % sys.executable,
