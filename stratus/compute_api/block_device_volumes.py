@@ -6,6 +6,7 @@ attaches them (stratus/compute/tasks/block_devices.py).
 import logging
 
 from stratus.compute_api import block_device
+from stratus import client_exception
 from stratus import exception
 from stratus.objects import block_device_mapping as bdm_obj
 
@@ -95,11 +96,11 @@ def reserve(volume_api, ctx, instance_uuid, bdms):
             try:
                 attachment = volume_api.attachment_create(
                     ctx, bdm.volume_id, instance_uuid)
-            except exception.VolumeNotFound:
+            except client_exception.VolumeNotFound:
                 raise failed_to_get("volume", bdm.volume_id)
-            except exception.VolumeServiceBadRequest as exc:
+            except client_exception.VolumeServiceBadRequest as exc:
                 raise exception.InvalidVolume(reason=exc.format_message())
-            except exception.VolumeServiceConflict as exc:
+            except client_exception.VolumeServiceConflict as exc:
                 raise exception.InvalidVolume(reason=exc.format_message())
             bdm.attachment_id = attachment["id"]
             made.append(bdm)
@@ -118,7 +119,7 @@ def release(volume_api, ctx, bdms):
             continue
         try:
             volume_api.attachment_delete(ctx, attachment_id)
-        except exception.VolumeAttachmentNotFound:
+        except client_exception.VolumeAttachmentNotFound:
             pass
         except exception.StratusException as exc:
             LOG.warning("Could not delete the attachment %s of volume %s: "
@@ -127,13 +128,13 @@ def release(volume_api, ctx, bdms):
 
 
 def _volume(volume_api, ctx, volume_id):
-    return _fetch(volume_api.get, ctx, volume_id, exception.VolumeNotFound,
+    return _fetch(volume_api.get, ctx, volume_id, client_exception.VolumeNotFound,
                   "volume")
 
 
 def _snapshot(volume_api, ctx, snapshot_id):
     return _fetch(volume_api.get_snapshot, ctx, snapshot_id,
-                  exception.SnapshotNotFound, "snapshot")
+                  client_exception.SnapshotNotFound, "snapshot")
 
 
 def _fetch(getter, ctx, item_id, not_found, kind):
@@ -141,8 +142,8 @@ def _fetch(getter, ctx, item_id, not_found, kind):
     the block storage service does not give it."""
     try:
         return getter(ctx, item_id)
-    except (not_found, exception.VolumeServiceBadRequest,
-            exception.VolumeServiceForbidden):
+    except (not_found, client_exception.VolumeServiceBadRequest,
+            client_exception.VolumeServiceForbidden):
         raise failed_to_get(kind, item_id)
 
 
@@ -188,7 +189,7 @@ def _root_image(api, ctx, bdms, volumes):
         snapshot = _snapshot(api.volume_api, ctx, root.snapshot_id)
         try:
             volume = api.volume_api.get(ctx, snapshot["volume_id"])
-        except exception.VolumeNotFound:
+        except client_exception.VolumeNotFound:
             return {}
     else:
         volume = volumes[root.volume_id]

@@ -14,6 +14,7 @@ from stratus.compute_api import block_device
 from stratus.compute_api import block_device_volumes
 from stratus.compute_api import fail_fast
 from stratus.compute_api import volume_backed
+from stratus import client_exception
 from stratus import exception
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import create_idempotency_key as idempotency
@@ -277,7 +278,7 @@ class Build(base.APIBase):
                         raise exception.PortInUse(port_id=network["port"])
                 elif network.get("uuid"):
                     self.network_api.show_network(ctx, network["uuid"])
-            except exception.NetworkResourceNotFound:
+            except client_exception.NetworkResourceNotFound:
                 _no_network_service(network)
         requested = _requested_networks(request.networks, request.max_count,
                                         check_exists)

@@ -19,6 +19,7 @@ import logging
 
 from stratus.compute import states
 from stratus.compute_api import base
+from stratus import client_exception
 from stratus import exception
 from stratus.objects import block_device_mapping as bdm_obj
 from stratus.objects import instance_action as action_obj
@@ -108,7 +109,7 @@ class Volumes(base.APIBase):
             # first keeps it reserved until the unshelve.
             try:
                 self.volume_api.attachment_complete(ctx, bdm.attachment_id)
-            except exception.VolumeServiceBadRequest as exc:
+            except client_exception.VolumeServiceBadRequest as exc:
                 LOG.info("Attachment %s stays reserved: %s",
                          bdm.attachment_id, exc)
             return None
@@ -155,8 +156,8 @@ class Volumes(base.APIBase):
                                                       bdm.attachment_id)
             finally:
                 bdm.destroy(cctx)
-            if isinstance(exc, (exception.VolumeServiceBadRequest,
-                                exception.VolumeServiceConflict)):
+            if isinstance(exc, (client_exception.VolumeServiceBadRequest,
+                                client_exception.VolumeServiceConflict)):
                 raise exception.InvalidVolume(
                     reason=exc.format_message()) from exc
             raise
@@ -210,8 +211,8 @@ class Volumes(base.APIBase):
         try:
             attachment = self.volume_api.attachment_create(
                 ctx, new_volume_id, instance.uuid)
-        except (exception.VolumeServiceBadRequest,
-                exception.VolumeServiceConflict) as exc:
+        except (client_exception.VolumeServiceBadRequest,
+                client_exception.VolumeServiceConflict) as exc:
             raise exception.InvalidVolume(
                 reason=exc.format_message()) from exc
         with ctx.target_cell(instance.cell_uuid) as cctx:
@@ -236,7 +237,7 @@ class Volumes(base.APIBase):
             return
         try:
             self.volume_api.attachment_delete(ctx, bdm.attachment_id)
-        except exception.VolumeAttachmentNotFound:
+        except client_exception.VolumeAttachmentNotFound:
             pass
 
     def delete_local_volumes(self, ctx, cctx, instance):

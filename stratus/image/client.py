@@ -13,6 +13,7 @@ follows ``next`` links only when no limit was asked for.
 import json
 import urllib.parse
 
+from stratus import client_exception
 from stratus import exception
 from stratus import rest_transport
 
@@ -24,7 +25,7 @@ DirectTransport = rest_transport.DirectTransport
 
 
 def _unavailable(reason):
-    return exception.ImageServiceUnavailable(reason=reason)
+    return client_exception.ImageServiceUnavailable(reason=reason)
 
 
 def http_transport(conf, base_urls):
@@ -58,9 +59,9 @@ def _error(reply, image_id):
     if reply.status in (400, 413, 415):
         return exception.Invalid(message)
     if reply.status in (502, 503, 504):
-        return exception.ImageServiceUnavailable(reason="%s %s" % (reply.status,
+        return client_exception.ImageServiceUnavailable(reason="%s %s" % (reply.status,
                                                          message))
-    return exception.ImageServiceError(reason="%s %s" % (reply.status, message))
+    return client_exception.ImageServiceError(reason="%s %s" % (reply.status, message))
 
 
 class ImageAPI:

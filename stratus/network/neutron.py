@@ -29,6 +29,7 @@ import threading
 import time
 import urllib.parse
 
+from stratus import client_exception
 from stratus import exception
 from stratus import rest_transport
 
@@ -38,7 +39,7 @@ _PREFIX = "/v2.0"
 
 
 def _unavailable(reason):
-    return exception.NetworkServiceUnavailable(reason=reason)
+    return client_exception.NetworkServiceUnavailable(reason=reason)
 
 
 def http_transport(conf, base_urls):
@@ -83,24 +84,24 @@ def _error(reply, resource, detail=None):
         reply.read().decode("utf-8", "replace"))
     status = reply.status
     if status == 404:
-        error = exception.NetworkResourceNotFound(reason=message)
+        error = client_exception.NetworkResourceNotFound(reason=message)
     elif status == 409 and neutron_type == "OverQuota" and resource == "port":
-        error = exception.PortLimitExceeded()
+        error = client_exception.PortLimitExceeded()
     elif status == 409 and neutron_type == "IpAddressGenerationFailure":
         error = exception.NoMoreFixedIps(network=detail)
     elif status == 409:
-        error = exception.NetworkServiceConflict(reason=message)
+        error = client_exception.NetworkServiceConflict(reason=message)
     elif status in (400, 413, 415):
-        error = exception.NetworkServiceBadRequest(reason=message)
+        error = client_exception.NetworkServiceBadRequest(reason=message)
     elif status == 401:
         error = exception.Unauthorized()
     elif status == 403:
-        error = exception.NetworkServiceForbidden(reason=message)
+        error = client_exception.NetworkServiceForbidden(reason=message)
     elif status in (502, 503, 504):
-        error = exception.NetworkServiceUnavailable(
+        error = client_exception.NetworkServiceUnavailable(
             reason="%s %s" % (status, message))
     else:
-        error = exception.NetworkServiceError(
+        error = client_exception.NetworkServiceError(
             reason="%s %s" % (status, message))
     error.neutron_type = neutron_type
     return error
@@ -237,7 +238,7 @@ class NeutronAPI:
                 reply = self.transport.request(ctx, method, path, headers,
                                                data)
                 break
-            except exception.NetworkServiceUnavailable:
+            except client_exception.NetworkServiceUnavailable:
                 if attempt + 1 == attempts:
                     raise
         if reply.status not in ok:

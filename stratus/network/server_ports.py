@@ -27,6 +27,7 @@ the request's context elevated, as Nova uses its admin client.
 """
 import logging
 
+from stratus import client_exception
 from stratus import exception
 from stratus.network import model
 
@@ -248,7 +249,7 @@ class ServerPorts:
                    "profile": port.get("binding:profile") or {}}
         try:
             self.neutron.create_port_binding(admin, port["id"], binding)
-        except exception.NetworkServiceConflict as exc:
+        except client_exception.NetworkServiceConflict as exc:
             if exc.neutron_type != "PortBindingAlreadyExists":
                 raise
             # Left by a migration that was not cleaned up: made anew.
@@ -268,9 +269,9 @@ class ServerPorts:
                 try:
                     self.neutron.activate_port_binding(admin, port["id"],
                                                        host)
-                except exception.NetworkResourceNotFound:
+                except client_exception.NetworkResourceNotFound:
                     continue
-                except exception.NetworkServiceConflict as exc:
+                except client_exception.NetworkServiceConflict as exc:
                     if exc.neutron_type != "PortBindingAlreadyActive":
                         raise
             if source and source != host:
@@ -289,7 +290,7 @@ class ServerPorts:
     def _delete_binding_quietly(self, admin, port_id, host):
         try:
             self.neutron.delete_port_binding(admin, port_id, host)
-        except exception.NetworkResourceNotFound:
+        except client_exception.NetworkResourceNotFound:
             pass
         except Exception:  # noqa: BLE001 - cleanup after a move
             LOG.exception("Could not delete the binding of port %s on %s",
@@ -331,7 +332,7 @@ class ServerPorts:
         for port in ports:
             network = networks.get(port["network_id"])
             if network is None:
-                raise exception.NetworkResourceNotFound(
+                raise client_exception.NetworkResourceNotFound(
                     reason="Network %s could not be found."
                     % port["network_id"])
             vifs.append(model.vif_from_port(

@@ -37,6 +37,7 @@ import logging
 import time
 import urllib.parse
 
+from stratus import client_exception
 from stratus import exception
 from stratus import rest_transport
 
@@ -57,7 +58,7 @@ EXTEND_COMPLETION = "3.71"
 
 
 def _unavailable(reason):
-    return exception.VolumeServiceUnavailable(reason=reason)
+    return client_exception.VolumeServiceUnavailable(reason=reason)
 
 
 def parse_catalog_info(value):
@@ -65,7 +66,7 @@ def parse_catalog_info(value):
     ``volumev3::publicURL``: interface 'public' (publicURL, public ...)."""
     parts = (value or "").split(":")
     if len(parts) != 3:
-        raise exception.VolumeServiceError(
+        raise client_exception.VolumeServiceError(
             reason="[cinder] catalog_info must be <service_type>:"
                    "<service_name>:<interface>, not %r" % value)
     service_type, service_name, interface = (part.strip() for part in parts)
@@ -194,29 +195,29 @@ def _error(reply, resource, resource_id=None):
         reply.read().decode("utf-8", "replace"))
     status = reply.status
     if status == 404 and resource == "volume" and resource_id:
-        error = exception.VolumeNotFound(volume_id=resource_id)
+        error = client_exception.VolumeNotFound(volume_id=resource_id)
     elif status == 404 and resource == "snapshot" and resource_id:
-        error = exception.SnapshotNotFound(snapshot_id=resource_id)
+        error = client_exception.SnapshotNotFound(snapshot_id=resource_id)
     elif status == 404 and resource == "attachment" and resource_id:
-        error = exception.VolumeAttachmentNotFound(
+        error = client_exception.VolumeAttachmentNotFound(
             attachment_id=resource_id)
     elif status == 404:
-        error = exception.VolumeServiceNotFound(reason=message)
+        error = client_exception.VolumeServiceNotFound(reason=message)
     elif status == 409:
-        error = exception.VolumeServiceConflict(reason=message)
+        error = client_exception.VolumeServiceConflict(reason=message)
     elif status == 413 and cinder_type == "overLimit":
-        error = exception.VolumeLimitExceeded(reason=message)
+        error = client_exception.VolumeLimitExceeded(reason=message)
     elif status in (400, 413, 415, 422):
-        error = exception.VolumeServiceBadRequest(reason=message)
+        error = client_exception.VolumeServiceBadRequest(reason=message)
     elif status == 401:
         error = exception.Unauthorized()
     elif status == 403:
-        error = exception.VolumeServiceForbidden(reason=message)
+        error = client_exception.VolumeServiceForbidden(reason=message)
     elif status >= 500:
-        error = exception.VolumeServiceUnavailable(
+        error = client_exception.VolumeServiceUnavailable(
             reason="%s %s" % (status, message))
     else:
-        error = exception.VolumeServiceError(
+        error = client_exception.VolumeServiceError(
             reason="%s %s" % (status, message))
     error.cinder_type = cinder_type
     error.cinder_message = message
@@ -338,7 +339,7 @@ class CinderAPI:
             try:
                 reply = self.transport.request(ctx, method, path, headers,
                                                data)
-            except exception.VolumeServiceUnavailable:
+            except client_exception.VolumeServiceUnavailable:
                 if last:
                     raise
                 continue
@@ -441,10 +442,10 @@ class CinderAPI:
             if status in statuses:
                 return volume
             if status and status.startswith("error"):
-                raise exception.VolumeServiceError(
+                raise client_exception.VolumeServiceError(
                     reason="volume %s is %s" % (volume_id, status))
             if self._clock() >= deadline:
-                raise exception.VolumeServiceError(
+                raise client_exception.VolumeServiceError(
                     reason="volume %s is %s after %ss, not %s" % (
                         volume_id, status, timeout, "/".join(statuses)))
             self._sleep(interval)

@@ -67,6 +67,7 @@ INTERFACES = ("stratus.compute.rpcapi", "stratus.compute.states",
 EXCEPTION_MODULES = ("stratus.exception", "stratus.placement.exception",
                      "stratus.identity.exception", "stratus.image.exception",
                      "stratus.network.exception", "stratus.volume.exception",
+                     "stratus.client_exception",
                      "stratus.api.errors")
 
 

@@ -17,7 +17,7 @@ from stratus.api import errors
 from stratus.api.schemas import volumes as schemas
 from stratus.api import validation
 from stratus.api import wsgi
-from stratus import exception
+from stratus import client_exception
 from stratus.policies import assisted_volume_snapshots as policies
 
 LOG = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def _attached(req, volume_id):
     attached (VolumeBDMNotFound) or is multi-attached."""
     try:
         volume = req.app.volume_api.get(req.context, volume_id)
-    except exception.VolumeNotFound:
+    except client_exception.VolumeNotFound:
         volume = {}
     attachments = volume.get("attachments") or ()
     if not attachments:
@@ -48,9 +48,9 @@ def _mark(req, snapshot_id, status):
     try:
         req.app.volume_api.update_snapshot_status(req.context, snapshot_id,
                                                   status)
-    except (exception.SnapshotNotFound, exception.VolumeServiceBadRequest,
-            exception.VolumeServiceConflict,
-            exception.VolumeServiceError) as error:
+    except (client_exception.SnapshotNotFound, client_exception.VolumeServiceBadRequest,
+            client_exception.VolumeServiceConflict,
+            client_exception.VolumeServiceError) as error:
         LOG.info("Snapshot %s not marked %s: %s", snapshot_id, status,
                  error)
 

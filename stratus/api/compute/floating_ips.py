@@ -23,6 +23,7 @@ from stratus.api.schemas import floating_ips as schemas
 from stratus.api.schemas import security_groups as sg_schemas
 from stratus.api import validation
 from stratus.api import wsgi
+from stratus import client_exception
 from stratus import exception
 from stratus.policies import floating_ips as policies
 
@@ -70,7 +71,7 @@ def _get(req, floating_ip_id):
     try:
         return req.app.network_api.show_floating_ip(req.context,
                                                     floating_ip_id)
-    except exception.NetworkResourceNotFound:
+    except client_exception.NetworkResourceNotFound:
         raise _not_found(floating_ip_id) from None
 
 
@@ -118,14 +119,14 @@ def create_floating_ip(req):
         raise errors.not_found(("No more floating IPs in pool %s." % named)
                                if named else
                                "No more floating IPs available.") from None
-    except exception.NetworkServiceBadRequest as error:
+    except client_exception.NetworkServiceBadRequest as error:
         if getattr(error, "neutron_type", None) == \
                 "ExternalIpAddressExhausted":
             raise errors.not_found(
                 ("No more floating IPs in pool %s." % named) if named
                 else "No more floating IPs available.") from None
         raise errors.bad_request(error.format_message()) from None
-    except exception.NetworkServiceConflict:
+    except client_exception.NetworkServiceConflict:
         raise errors.forbidden(("IP allocation over quota in pool %s."
                                 % named) if named
                                else "IP allocation over quota.") from None
@@ -139,7 +140,7 @@ def delete_floating_ip(req, floating_ip_id):
     try:
         req.app.network_api.delete_floating_ip(req.context,
                                                floating_ip["id"])
-    except exception.NetworkResourceNotFound:
+    except client_exception.NetworkResourceNotFound:
         raise _not_found(floating_ip_id) from None
     device_id = (floating_ip.get("port_details") or {}).get("device_id")
     if floating_ip.get("port_id") and device_id:
@@ -207,9 +208,9 @@ def add_floating_ip(req, server_id, body):
         req.app.network_api.update_floating_ip(
             req.context, floating_ip["id"],
             {"port_id": port_id, "fixed_ip_address": fixed_address})
-    except exception.NetworkResourceNotFound:
+    except client_exception.NetworkResourceNotFound:
         raise errors.not_found("floating IP not found") from None
-    except exception.NetworkServiceForbidden as error:
+    except client_exception.NetworkServiceForbidden as error:
         raise errors.forbidden(error.format_message()) from None
     except exception.StratusException as error:
         raise errors.bad_request(

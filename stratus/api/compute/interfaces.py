@@ -12,6 +12,7 @@ from stratus.api import errors
 from stratus.api.schemas import interfaces as schemas
 from stratus.api import validation
 from stratus.api import wsgi
+from stratus import client_exception
 from stratus import exception
 from stratus.objects import fields
 from stratus.policies import interfaces as policies
@@ -91,7 +92,7 @@ def _server_port(req, network_api, instance, port_id):
     """The server's port in the network service; Nova's 404s."""
     try:
         port = network_api.show_port(req.context, port_id)
-    except exception.NetworkResourceNotFound:
+    except client_exception.NetworkResourceNotFound:
         raise exception.PortNotFoundForServer(port_id=port_id) from None
     if port.get("device_id") != instance.uuid:
         raise errors.not_found("Instance %s does not have a port with id %s"
@@ -184,7 +185,7 @@ def _check_port(req, network_api, port_id):
     """The port is the caller's (404 otherwise) and free (409)."""
     try:
         port = network_api.show_port(req.context, port_id)
-    except exception.NetworkResourceNotFound:
+    except client_exception.NetworkResourceNotFound:
         raise exception.AttachPortNotFound(port_id=port_id) from None
     if port.get("device_id"):
         raise exception.PortInUse(port_id=port_id)

@@ -8,7 +8,7 @@ from stratus.api import errors
 from stratus.api.schemas import networks as schemas
 from stratus.api import validation
 from stratus.api import wsgi
-from stratus import exception
+from stratus import client_exception
 from stratus.policies import networks as policies
 
 # The last microversion of the proxy APIs (Nova's
@@ -36,7 +36,7 @@ def get_network(req, network_id):
     """The Neutron network, or Nova's 404."""
     try:
         return req.app.network_api.show_network(req.context, network_id)
-    except exception.NetworkResourceNotFound:
+    except client_exception.NetworkResourceNotFound:
         raise errors.not_found("Network not found") from None
 
 

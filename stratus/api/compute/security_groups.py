@@ -23,7 +23,7 @@ from stratus.api import errors
 from stratus.api.schemas import security_groups as schemas
 from stratus.api import validation
 from stratus.api import wsgi
-from stratus import exception
+from stratus import client_exception
 from stratus.policies import security_groups as policies
 
 _PORT_PROTOCOLS = ("TCP", "UDP")
@@ -84,7 +84,7 @@ def _remote_groups(req, listed):
         try:
             known[group_id] = req.app.network_api.show_security_group(
                 req.context, group_id)
-        except exception.NetworkResourceNotFound:
+        except client_exception.NetworkResourceNotFound:
             pass
     return known
 
@@ -112,7 +112,7 @@ def _get_group(req, group_id):
     try:
         return req.app.network_api.show_security_group(
             req.context, _valid_id(group_id))
-    except exception.NetworkResourceNotFound as error:
+    except client_exception.NetworkResourceNotFound as error:
         raise errors.not_found(error.format_message()) from None
 
 
@@ -176,9 +176,9 @@ def create_security_group(req):
     try:
         group = req.app.network_api.create_security_group(req.context,
                                                           fields)
-    except exception.NetworkServiceBadRequest as error:
+    except client_exception.NetworkServiceBadRequest as error:
         raise errors.bad_request(error.format_message()) from None
-    except exception.NetworkServiceConflict as error:
+    except client_exception.NetworkServiceConflict as error:
         raise errors.forbidden(error.format_message()) from None
     return wsgi.json_response(req, {"security_group": _sorted_views(
         req, [group])[0]})
@@ -191,10 +191,10 @@ def update_security_group(req, security_group_id):
     try:
         group = req.app.network_api.update_security_group(
             req.context, group["id"], fields)
-    except exception.NetworkResourceNotFound as error:
+    except client_exception.NetworkResourceNotFound as error:
         raise errors.not_found(error.format_message()) from None
-    except (exception.NetworkServiceBadRequest,
-            exception.NetworkServiceConflict) as error:
+    except (client_exception.NetworkServiceBadRequest,
+            client_exception.NetworkServiceConflict) as error:
         raise errors.bad_request(error.format_message()) from None
     return wsgi.json_response(req, {"security_group": _sorted_views(
         req, [group])[0]})
@@ -214,10 +214,10 @@ def _deletion_errors():
     a resource gone, 400 for one in use or refused."""
     try:
         yield
-    except exception.NetworkResourceNotFound as error:
+    except client_exception.NetworkResourceNotFound as error:
         raise errors.not_found(error.format_message()) from None
-    except (exception.NetworkServiceConflict,
-            exception.NetworkServiceBadRequest) as error:
+    except (client_exception.NetworkServiceConflict,
+            client_exception.NetworkServiceBadRequest) as error:
         raise errors.bad_request(error.format_message()) from None
 
 
@@ -334,11 +334,11 @@ def create_security_group_rule(req):
     try:
         rule = req.app.network_api.create_security_group_rule(
             req.context, _neutron_rule(parent["id"], values))
-    except exception.NetworkResourceNotFound as error:
+    except client_exception.NetworkResourceNotFound as error:
         raise errors.not_found(error.format_message()) from None
-    except exception.NetworkServiceBadRequest as error:
+    except client_exception.NetworkServiceBadRequest as error:
         raise errors.bad_request(error.format_message()) from None
-    except exception.NetworkServiceConflict as error:
+    except client_exception.NetworkServiceConflict as error:
         raise errors.forbidden(error.format_message()) from None
     known = {remote["id"]: remote} if remote else {}
     return wsgi.json_response(req, {"security_group_rule": rule_view(
@@ -401,7 +401,7 @@ def _find_group(req, name):
     if uuidutils.is_uuid_like(name):
         try:
             return api.show_security_group(req.context, name)["id"]
-        except exception.NetworkResourceNotFound:
+        except client_exception.NetworkResourceNotFound:
             pass
     found = api.list_security_groups(req.context, name=name,
                                      project_id=req.context.project_id)
@@ -419,7 +419,7 @@ def _update_groups(req, port, groups):
     try:
         req.app.network_api.update_port(req.context, port["id"],
                                         {"security_groups": groups})
-    except exception.NetworkServiceBadRequest as error:
+    except client_exception.NetworkServiceBadRequest as error:
         raise errors.bad_request(error.format_message()) from None
 
 

@@ -7,7 +7,7 @@ from stratus.api.schemas import common
 from stratus.api.schemas import volumes as schemas
 from stratus.api import validation
 from stratus.api import wsgi
-from stratus import exception
+from stratus import client_exception
 
 
 def snapshot_view(snapshot):
@@ -49,7 +49,7 @@ def show_snapshot(req, snapshot_id):
     _authorize(req, "show")
     try:
         snapshot = req.app.volume_api.get_snapshot(req.context, snapshot_id)
-    except exception.SnapshotNotFound as error:
+    except client_exception.SnapshotNotFound as error:
         raise errors.not_found(error.format_message()) from None
     return wsgi.json_response(req, {"snapshot": snapshot_view(snapshot)})
 
@@ -65,12 +65,12 @@ def create_snapshot(req):
         snapshot = create(req.context, wanted["volume_id"],
                           wanted.get("display_name"),
                           wanted.get("display_description"))
-    except exception.VolumeLimitExceeded as error:
+    except client_exception.VolumeLimitExceeded as error:
         raise errors.forbidden(error.format_message()) from None
-    except exception.VolumeNotFound as error:
+    except client_exception.VolumeNotFound as error:
         raise errors.not_found(error.format_message()) from None
-    except (exception.VolumeServiceBadRequest,
-            exception.VolumeServiceConflict) as error:
+    except (client_exception.VolumeServiceBadRequest,
+            client_exception.VolumeServiceConflict) as error:
         raise errors.bad_request(error.format_message()) from None
     return wsgi.json_response(req, {"snapshot": snapshot_view(snapshot)})
 
@@ -79,9 +79,9 @@ def delete_snapshot(req, snapshot_id):
     _authorize(req, "delete")
     try:
         req.app.volume_api.delete_snapshot(req.context, snapshot_id)
-    except exception.SnapshotNotFound as error:
+    except client_exception.SnapshotNotFound as error:
         raise errors.not_found(error.format_message()) from None
-    except (exception.VolumeServiceBadRequest,
-            exception.VolumeServiceConflict) as error:
+    except (client_exception.VolumeServiceBadRequest,
+            client_exception.VolumeServiceConflict) as error:
         raise errors.bad_request(error.format_message()) from None
     return wsgi.empty_response(req, 202)

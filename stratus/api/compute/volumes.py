@@ -8,7 +8,7 @@ from stratus.api import errors
 from stratus.api.schemas import volumes as schemas
 from stratus.api import validation
 from stratus.api import wsgi
-from stratus import exception
+from stratus import client_exception
 from stratus.policies import volumes as policies
 
 # Nova's MAX_PROXY_API_SUPPORT_VERSION.
@@ -90,7 +90,7 @@ def show_volume(req, volume_id):
     authorize(req, "show")
     try:
         volume = req.app.volume_api.get(req.context, volume_id)
-    except exception.VolumeNotFound as error:
+    except client_exception.VolumeNotFound as error:
         raise _not_found(error) from None
     return wsgi.json_response(req, {"volume": volume_view(volume)})
 
@@ -103,7 +103,7 @@ def create_volume(req):
     if snapshot_id is not None:
         try:
             req.app.volume_api.get_snapshot(req.context, snapshot_id)
-        except exception.SnapshotNotFound as error:
+        except client_exception.SnapshotNotFound as error:
             raise _not_found(error) from None
     try:
         volume = req.app.volume_api.create(
@@ -112,11 +112,11 @@ def create_volume(req):
             volume_type=wanted.get("volume_type"),
             metadata=wanted.get("metadata"),
             availability_zone=wanted.get("availability_zone"))
-    except exception.VolumeServiceBadRequest as error:
+    except client_exception.VolumeServiceBadRequest as error:
         raise errors.bad_request(error.format_message()) from None
-    except exception.VolumeLimitExceeded as error:
+    except client_exception.VolumeLimitExceeded as error:
         raise errors.forbidden(error.format_message()) from None
-    except exception.VolumeServiceNotFound as error:
+    except client_exception.VolumeServiceNotFound as error:
         raise errors.not_found(error.format_message()) from None
     location = "%s/%s" % (req.path_url, volume["id"])
     return wsgi.json_response(req, {"volume": volume_view(volume)},
@@ -127,9 +127,9 @@ def delete_volume(req, volume_id):
     authorize(req, "delete")
     try:
         req.app.volume_api.delete(req.context, volume_id)
-    except exception.VolumeNotFound as error:
+    except client_exception.VolumeNotFound as error:
         raise _not_found(error) from None
-    except (exception.VolumeServiceBadRequest,
-            exception.VolumeServiceConflict) as error:
+    except (client_exception.VolumeServiceBadRequest,
+            client_exception.VolumeServiceConflict) as error:
         raise errors.bad_request(error.format_message()) from None
     return wsgi.empty_response(req, 202)

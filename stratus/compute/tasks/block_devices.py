@@ -10,6 +10,7 @@ import json
 import time
 
 from stratus.compute.tasks.common import LOG
+from stratus import client_exception
 from stratus import exception
 from stratus.objects import image_meta as image_meta_obj
 from stratus.virt import block_device as virt_block_device
@@ -126,7 +127,7 @@ class BlockDevicesMixin:
         volume = self.volume_api.get(ctx, volume_id)
         if volume.get("status") in statuses:
             return volume
-        raise exception.VolumeServiceError(
+        raise client_exception.VolumeServiceError(
             reason="volume %s is %s, not %s" % (
                 volume_id, volume.get("status"), "/".join(statuses)))
 
@@ -171,7 +172,7 @@ class BlockDevicesMixin:
     def _delete_attachment(self, ctx, attachment_id):
         try:
             self.volume_api.attachment_delete(ctx, attachment_id)
-        except exception.VolumeAttachmentNotFound:
+        except client_exception.VolumeAttachmentNotFound:
             pass
 
     def _delete_volume(self, ctx, volume_id):
@@ -182,7 +183,7 @@ class BlockDevicesMixin:
             pass
         try:
             self.volume_api.delete(ctx, volume_id)
-        except exception.VolumeNotFound:
+        except client_exception.VolumeNotFound:
             pass
 
     def _reimage_root(self, ctx, instance, bdms, image_id):

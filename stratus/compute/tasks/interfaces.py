@@ -6,6 +6,7 @@ goes.
 import json
 
 from stratus.compute.tasks.common import LOG, TaskState, VMState
+from stratus import client_exception
 from stratus import exception
 from stratus.virt import driver as virt_driver
 
@@ -62,17 +63,17 @@ class InterfacesMixin:
             return self.network.allocate_port(ctx, instance, network_id,
                                               port_id=port_id,
                                               fixed_ip=fixed_ip)
-        except exception.NetworkResourceNotFound:
+        except client_exception.NetworkResourceNotFound:
             if port_id is not None:
                 raise exception.AttachPortNotFound(port_id=port_id)
             raise exception.AttachNetworkNotFound(network_id=network_id)
-        except exception.NetworkServiceConflict as error:
+        except client_exception.NetworkServiceConflict as error:
             if getattr(error, "neutron_type", None) in (
                     "IpAddressAlreadyAllocated", "IpAddressInUse"):
                 raise exception.FixedIpAlreadyInUse(
                     address=fixed_ip, instance_uuid=instance.uuid)
             raise
-        except exception.NetworkServiceBadRequest as error:
+        except client_exception.NetworkServiceBadRequest as error:
             if fixed_ip is not None:
                 raise exception.InvalidInput(
                     reason="Fixed IP %s is not a valid ip address for "

@@ -26,6 +26,7 @@ import string
 import traceback
 
 from stratus.compute.tasks.common import ERROR, LOG, SUCCESS
+from stratus import client_exception
 from stratus import exception
 from stratus.objects import block_device_mapping as bdm_obj
 from stratus.virt import driver as virt_driver
@@ -165,7 +166,7 @@ class VolumesMixin:
         if bdm.get("attachment_id"):
             try:
                 self.volume_api.attachment_delete(ctx, bdm.attachment_id)
-            except exception.VolumeAttachmentNotFound:
+            except client_exception.VolumeAttachmentNotFound:
                 pass
             except Exception:  # noqa: BLE001 - logged, the rest goes on
                 LOG.exception("Could not delete attachment %s of volume %s",
@@ -225,7 +226,7 @@ class VolumesMixin:
         if bdm.get("attachment_id"):
             try:
                 self.volume_api.attachment_delete(ctx, bdm.attachment_id)
-            except exception.VolumeAttachmentNotFound:
+            except client_exception.VolumeAttachmentNotFound:
                 pass
 
     def detach_all_volumes(self, ctx, instance, guest=False):
@@ -248,7 +249,7 @@ class VolumesMixin:
             if bdm.delete_on_termination and bdm.get("volume_id"):
                 try:
                     self.volume_api.delete(ctx, bdm.volume_id)
-                except exception.VolumeNotFound:
+                except client_exception.VolumeNotFound:
                     pass
                 except Exception:  # noqa: BLE001 - logged
                     LOG.exception("Could not delete volume %s of deleted "
@@ -296,7 +297,7 @@ class VolumesMixin:
         if old_attachment:
             try:
                 self.volume_api.attachment_delete(ctx, old_attachment)
-            except exception.VolumeAttachmentNotFound:
+            except client_exception.VolumeAttachmentNotFound:
                 pass
 
     def _complete_migration(self, ctx, old_volume_id, new_volume_id,

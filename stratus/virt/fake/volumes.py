@@ -19,6 +19,7 @@ import copy
 import os
 import struct
 
+from stratus import client_exception
 from stratus import exception
 from stratus.virt import block_device
 from stratus.virt import driver
@@ -132,7 +133,7 @@ class VolumesMixin(driver.VolumeAttach):
         with self._lock:
             name = self._find(guest, connection_info, None)
             if name is None:
-                raise exception.VolumeNotFound(volume_id=volume_id)
+                raise client_exception.VolumeNotFound(volume_id=volume_id)
             guest.volumes[name]["size"] = requested_size
             guest.log("virtio_blk: [%s] new size: %d bytes" % (
                 block_device.target_dev(name), requested_size))

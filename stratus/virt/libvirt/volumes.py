@@ -37,6 +37,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
+from stratus import client_exception
 from stratus import exception
 from stratus.virt import block_device
 from stratus.virt import driver
@@ -382,7 +383,7 @@ class VolumesMixin(driver.VolumeAttach):
         active = domain.isActive()
         target = _find(self._all_disks(domain, active), volume_id, None)
         if target is None:
-            raise exception.VolumeNotFound(volume_id=volume_id)
+            raise client_exception.VolumeNotFound(volume_id=volume_id)
         if active:
             self._call(domain.blockResize, target, requested_size,
                        libvirt.VIR_DOMAIN_BLOCK_RESIZE_BYTES)

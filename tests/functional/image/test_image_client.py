@@ -6,6 +6,7 @@ import pytest
 
 from stratus.api.image import app as image_app
 from stratus import context as stratus_context
+from stratus import client_exception
 from stratus import exception
 from stratus.image import bootstrap
 from stratus.image import client
@@ -107,7 +108,7 @@ def test_a_failed_upload_leaves_the_image_queued(image_api, image_conf):
     def broken():
         yield b"some data"
         raise OSError("the source went away")
-    with pytest.raises((OSError, exception.ImageServiceError)):
+    with pytest.raises((OSError, client_exception.ImageServiceError)):
         image_api.upload(DEMO, image["id"], broken())
     assert image_api.get(DEMO, image["id"])["status"] == "queued"
     image_api.upload(DEMO, image["id"], b"second try")
@@ -166,7 +167,7 @@ def test_a_process_without_the_image_app_reaches_its_address(
 def test_unreachable_servers(image_conf):
     image_conf.set_override("api_servers", "http://127.0.0.1:9", "glance")
     image_api = client.ImageAPI.from_conf(image_conf)
-    with pytest.raises(exception.ImageServiceUnavailable) as raised:
+    with pytest.raises(client_exception.ImageServiceUnavailable) as raised:
         image_api.get(DEMO, bootstrap.DEFAULT_IMAGE_ID)
     assert raised.value.code == 503
 
@@ -182,7 +183,7 @@ def test_an_image_service_that_cannot_serve_now(status):
         return [b'{"message": "A database of this cloud cannot be '
                 b'reached; try again later."}']
     image_api = client.ImageAPI(direct_app=unavailable)
-    with pytest.raises(exception.ImageServiceUnavailable) as raised:
+    with pytest.raises(client_exception.ImageServiceUnavailable) as raised:
         image_api.get(DEMO, bootstrap.DEFAULT_IMAGE_ID)
     assert raised.value.code == 503
     assert "cannot be reached" in raised.value.format_message()

@@ -9,6 +9,7 @@ import pytest
 from stratus.api import network_client
 from stratus.api.network import app as network_app
 from stratus import context as stratus_context
+from stratus import client_exception
 from stratus import exception
 from stratus.network import neutron
 from stratus import rest_transport
@@ -114,7 +115,7 @@ def test_show_network(network_api, seeded):
 
 def test_another_projects_network_is_not_found(network_api, seeded):
     client, _ = network_api
-    with pytest.raises(exception.NetworkResourceNotFound) as raised:
+    with pytest.raises(client_exception.NetworkResourceNotFound) as raised:
         client.show_network(ALICE, seeded["private-b"]["id"])
     assert raised.value.code == 404
     assert raised.value.neutron_type == "NetworkNotFound"
@@ -125,7 +126,7 @@ def test_another_projects_network_is_not_found(network_api, seeded):
                                         "a/b", "%00", "\u2603"])
 def test_odd_ids_stay_one_path_segment(network_api, network_id):
     client, _ = network_api
-    with pytest.raises(exception.NetworkResourceNotFound):
+    with pytest.raises(client_exception.NetworkResourceNotFound):
         client.show_network(ALICE, network_id)
 
 
@@ -193,7 +194,7 @@ def test_unreachable_network_service(conf):
                       group="neutron")
     conf.set_override("http_retries", 1, group="neutron")
     client = neutron.NeutronAPI.from_conf(conf)
-    with pytest.raises(exception.NetworkServiceUnavailable) as raised:
+    with pytest.raises(client_exception.NetworkServiceUnavailable) as raised:
         client.list_networks(ALICE)
     assert raised.value.code == 503
 
@@ -239,18 +240,18 @@ def test_ports_are_made_bound_found_and_deleted(network_api, seeded):
         seeded["private-a"]["id"]]) == [subnet]
     # Bob neither sees it nor binds it.
     assert client.list_ports(BOB, device_id="server-1") == []
-    with pytest.raises((exception.NetworkResourceNotFound,
-                        exception.NetworkServiceForbidden)):
+    with pytest.raises((client_exception.NetworkResourceNotFound,
+                        client_exception.NetworkServiceForbidden)):
         client.update_port(BOB, port["id"], {"binding:host_id": OTHER_HOST})
     # The address is taken: a second port may not have it.
-    with pytest.raises(exception.NetworkServiceConflict) as raised:
+    with pytest.raises(client_exception.NetworkServiceConflict) as raised:
         client.create_port(ALICE, {"network_id": seeded["private-a"]["id"],
                                    "fixed_ips": [{"ip_address":
                                                   fixed["ip_address"]}]})
     assert raised.value.neutron_type in ("IpAddressInUse",
                                          "IpAddressAlreadyAllocated")
     client.delete_port(ADMIN.elevated(), port["id"])
-    with pytest.raises(exception.NetworkResourceNotFound) as raised:
+    with pytest.raises(client_exception.NetworkResourceNotFound) as raised:
         client.show_port(ALICE, port["id"])
     assert raised.value.neutron_type == "PortNotFound"
 
@@ -275,7 +276,7 @@ def test_a_second_binding_is_activated_and_the_first_deleted(network_api,
     assert binding["vif_type"] not in ("unbound", "binding_failed")
     assert _bindings(client, port["id"]) == sorted([
         (HOST, "ACTIVE"), (OTHER_HOST, "INACTIVE")])
-    with pytest.raises(exception.NetworkServiceConflict) as raised:
+    with pytest.raises(client_exception.NetworkServiceConflict) as raised:
         client.create_port_binding(admin, port["id"], {"host": OTHER_HOST})
     assert raised.value.neutron_type == "PortBindingAlreadyExists"
     # Neutron answers the binding bare (a member action).
@@ -284,14 +285,14 @@ def test_a_second_binding_is_activated_and_the_first_deleted(network_api,
                              "binding")
     assert (activated["host"], activated["status"]) == (OTHER_HOST,
                                                         "ACTIVE")
-    with pytest.raises(exception.NetworkServiceConflict) as raised:
+    with pytest.raises(client_exception.NetworkServiceConflict) as raised:
         client.activate_port_binding(admin, port["id"], OTHER_HOST)
     assert raised.value.neutron_type == "PortBindingAlreadyActive"
     assert client.show_port(admin, port["id"])["binding:host_id"] == (
         OTHER_HOST)
     client.delete_port_binding(admin, port["id"], HOST)
     assert _bindings(client, port["id"]) == [(OTHER_HOST, "ACTIVE")]
-    with pytest.raises(exception.NetworkResourceNotFound) as raised:
+    with pytest.raises(client_exception.NetworkResourceNotFound) as raised:
         client.delete_port_binding(admin, port["id"], HOST)
     assert raised.value.neutron_type == "PortBindingNotFound"
 

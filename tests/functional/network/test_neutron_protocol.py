@@ -9,6 +9,7 @@ import urllib.parse
 import pytest
 
 from stratus import context as stratus_context
+from stratus import client_exception
 from stratus import exception
 from stratus.network import neutron
 from stratus import rest_transport
@@ -123,18 +124,18 @@ def test_lists_follow_next_links_unless_limited():
 
 
 @pytest.mark.parametrize("status, neutron_type, error_class, code", [
-    (404, "NetworkNotFound", exception.NetworkResourceNotFound, 404),
-    (404, "HTTPNotFound", exception.NetworkResourceNotFound, 404),
-    (409, "PortInUse", exception.NetworkServiceConflict, 409),
-    (409, "IpAddressInUse", exception.NetworkServiceConflict, 409),
+    (404, "NetworkNotFound", client_exception.NetworkResourceNotFound, 404),
+    (404, "HTTPNotFound", client_exception.NetworkResourceNotFound, 404),
+    (409, "PortInUse", client_exception.NetworkServiceConflict, 409),
+    (409, "IpAddressInUse", client_exception.NetworkServiceConflict, 409),
     (409, "IpAddressGenerationFailure", exception.NoMoreFixedIps, 500),
-    (409, "OverQuota", exception.PortLimitExceeded, 403),
-    (400, "InvalidInput", exception.NetworkServiceBadRequest, 400),
+    (409, "OverQuota", client_exception.PortLimitExceeded, 403),
+    (400, "InvalidInput", client_exception.NetworkServiceBadRequest, 400),
     (401, "HTTPUnauthorized", exception.Unauthorized, 401),
-    (403, "PolicyNotAuthorized", exception.NetworkServiceForbidden, 403),
-    (503, "HTTPServiceUnavailable", exception.NetworkServiceUnavailable,
+    (403, "PolicyNotAuthorized", client_exception.NetworkServiceForbidden, 403),
+    (503, "HTTPServiceUnavailable", client_exception.NetworkServiceUnavailable,
      503),
-    (500, "HTTPInternalServerError", exception.NetworkServiceError, 500),
+    (500, "HTTPInternalServerError", client_exception.NetworkServiceError, 500),
 ])
 def test_neutron_errors_become_stratus_exceptions(status, neutron_type,
                                                   error_class, code):
@@ -148,7 +149,7 @@ def test_neutron_errors_become_stratus_exceptions(status, neutron_type,
 def test_the_message_of_neutrons_error_is_kept():
     client = neutron.NeutronAPI(direct_app=_error(
         409, "MacAddressInUse", "The mac address 00:11 is in use."))
-    with pytest.raises(exception.NetworkServiceConflict) as raised:
+    with pytest.raises(client_exception.NetworkServiceConflict) as raised:
         client.update_port(CTX, "p1", {"mac_address": "00:11"})
     assert raised.value.format_message() == (
         "The mac address 00:11 is in use.")
@@ -159,7 +160,7 @@ def test_the_message_of_neutrons_error_is_kept():
                                   b"[1, 2]"])
 def test_odd_error_bodies(body):
     client = neutron.NeutronAPI(direct_app=StubNeutron(502, body))
-    with pytest.raises(exception.NetworkServiceUnavailable) as raised:
+    with pytest.raises(client_exception.NetworkServiceUnavailable) as raised:
         client.list_networks(CTX)
     assert raised.value.neutron_type is None
 

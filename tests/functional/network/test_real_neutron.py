@@ -17,7 +17,7 @@ import uuid
 
 import pytest
 
-from stratus import exception
+from stratus import client_exception
 from stratus.network import neutron
 from stratus.network import server_ports
 from tests import dbs
@@ -183,7 +183,7 @@ def test_a_servers_ports_taken_moved_live_and_freed(
 
     ports.deallocate_for_instance(alice, instance, [moved])
     assert client.list_ports(ADMIN, device_id=instance.uuid) == []
-    with pytest.raises(exception.NetworkResourceNotFound):
+    with pytest.raises(client_exception.NetworkResourceNotFound):
         client.show_port(ADMIN, port["id"])
 
 

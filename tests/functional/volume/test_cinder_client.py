@@ -10,7 +10,7 @@ takes the catalog's endpoint."""
 import pytest
 
 from stratus import context as stratus_context
-from stratus import exception
+from stratus import client_exception
 from stratus.volume import cinder
 from stratus import wsgi_server
 from tests.functional.volume import fake_cinder
@@ -72,7 +72,7 @@ def test_volumes_are_made_found_grown_and_deleted(volume_api):
     assert client.wait_for_status(ALICE, volume["id"], ["available"],
                                   timeout=5, interval=0)["size"] == 3
     client.delete(ALICE, volume["id"])
-    with pytest.raises(exception.VolumeNotFound) as caught:
+    with pytest.raises(client_exception.VolumeNotFound) as caught:
         client.get(ALICE, volume["id"])
     assert caught.value.cinder_type == "itemNotFound"
     # Every request named the caller's project, token and request id.
@@ -97,17 +97,17 @@ def test_snapshots(volume_api):
                                   progress="90%")
     assert client.get_snapshot(ALICE, snapshot["id"])["progress"] == "90%"
     app.volumes[volume["id"]]["status"] = "in-use"
-    with pytest.raises(exception.VolumeServiceBadRequest) as caught:
+    with pytest.raises(client_exception.VolumeServiceBadRequest) as caught:
         client.create_snapshot(ALICE, volume["id"], "s2", None)
     assert caught.value.cinder_type == "badRequest"
     forced = client.create_snapshot_force(ALICE, volume["id"], "s2", None)
     assert forced["volume_id"] == volume["id"]
     client.delete_snapshot(ALICE, snapshot["id"])
-    with pytest.raises(exception.SnapshotNotFound):
+    with pytest.raises(client_exception.SnapshotNotFound):
         client.get_snapshot(ALICE, snapshot["id"])
-    with pytest.raises(exception.SnapshotNotFound):
+    with pytest.raises(client_exception.SnapshotNotFound):
         client.delete_snapshot(ALICE, snapshot["id"])
-    with pytest.raises(exception.VolumeNotFound):
+    with pytest.raises(client_exception.VolumeNotFound):
         client.create_snapshot(ALICE, "no-such-volume", "s", None)
 
 
@@ -135,9 +135,9 @@ def test_the_attachment_flow(volume_api):
     assert client.attachment_get_all(ALICE, volume_id="other") == []
     client.attachment_delete(ALICE, reserved["id"])
     assert client.get(ALICE, volume["id"])["status"] == "available"
-    with pytest.raises(exception.VolumeAttachmentNotFound):
+    with pytest.raises(client_exception.VolumeAttachmentNotFound):
         client.attachment_get(ALICE, reserved["id"])
-    with pytest.raises(exception.VolumeAttachmentNotFound):
+    with pytest.raises(client_exception.VolumeAttachmentNotFound):
         client.attachment_delete(ALICE, reserved["id"])
     # Read-only, with a connector at once: 3.54.
     second = client.attachment_create(ALICE, volume["id"], SERVER,
@@ -170,19 +170,19 @@ def test_errors_become_stratus_exceptions(volume_api):
     client, app = volume_api
     app.volume_quota = 1
     client.create(ALICE, 1, "one", None)
-    with pytest.raises(exception.VolumeLimitExceeded) as caught:
+    with pytest.raises(client_exception.VolumeLimitExceeded) as caught:
         client.create(ALICE, 1, "two", None)
     assert caught.value.cinder_type == "overLimit"
     assert "Maximum number of volumes" in caught.value.format_message()
-    with pytest.raises(exception.VolumeServiceBadRequest):
+    with pytest.raises(client_exception.VolumeServiceBadRequest):
         client.create(ALICE, 0, "zero", None)
-    with pytest.raises(exception.VolumeNotFound):
+    with pytest.raises(client_exception.VolumeNotFound):
         client.extend(ALICE, "missing", 2)
     app.failures = [409]
-    with pytest.raises(exception.VolumeServiceConflict):
+    with pytest.raises(client_exception.VolumeServiceConflict):
         client.get_all(ALICE)
     app.failures = [403]
-    with pytest.raises(exception.VolumeServiceForbidden):
+    with pytest.raises(client_exception.VolumeServiceForbidden):
         client.get_all(ALICE)
 
 
@@ -190,11 +190,11 @@ def test_wait_for_status_ends_on_an_error_status(volume_api):
     client, app = volume_api
     volume = client.create(ALICE, 1, "v", None)
     app.volumes[volume["id"]]["status"] = "error"
-    with pytest.raises(exception.VolumeServiceError, match="is error"):
+    with pytest.raises(client_exception.VolumeServiceError, match="is error"):
         client.wait_for_status(ALICE, volume["id"], ["available"],
                                timeout=5, interval=0)
     app.volumes[volume["id"]]["status"] = "creating"
-    with pytest.raises(exception.VolumeServiceError, match="creating"):
+    with pytest.raises(client_exception.VolumeServiceError, match="creating"):
         client.wait_for_status(ALICE, volume["id"], ["available"],
                                timeout=0, interval=0)
 
@@ -204,10 +204,10 @@ def test_idempotent_calls_are_retried_and_others_not(volume_api):
     app.failures = [503, 502]
     assert client.get_all(ALICE) == []
     app.failures = [503, 503, 503]
-    with pytest.raises(exception.VolumeServiceUnavailable):
+    with pytest.raises(client_exception.VolumeServiceUnavailable):
         client.get_all(ALICE)
     app.failures = [503]
-    with pytest.raises(exception.VolumeServiceUnavailable):
+    with pytest.raises(client_exception.VolumeServiceUnavailable):
         client.create(ALICE, 1, "v", None)
     assert app.volumes == {}
 
@@ -216,7 +216,7 @@ def test_an_unreachable_service_is_unavailable(conf):
     conf.set_override("endpoint_override", "http://127.0.0.1:9/v3",
                       group="cinder")
     conf.set_override("http_retries", 1, group="cinder")
-    with pytest.raises(exception.VolumeServiceUnavailable):
+    with pytest.raises(client_exception.VolumeServiceUnavailable):
         cinder.CinderAPI.from_conf(conf).get(ALICE, "x")
 
 
@@ -288,7 +288,7 @@ def test_catalog_selection():
         is None
     assert cinder.catalog_endpoint(_catalog(root), "volumev3:cinderv3:"
                                    "publicURL", region="r2") is None
-    with pytest.raises(exception.VolumeServiceError):
+    with pytest.raises(client_exception.VolumeServiceError):
         cinder.parse_catalog_info("volumev3")
 
 
@@ -311,7 +311,7 @@ def test_paths_keep_odd_ids_in_one_segment(volume_api):
     client, app = volume_api
     assert cinder._path("volumes", "../snapshots/x") == \
         "/volumes/..%2Fsnapshots%2Fx"
-    with pytest.raises(exception.VolumeNotFound):
+    with pytest.raises(client_exception.VolumeNotFound):
         client.get(ALICE, "../snapshots/x")
     assert app.requests[-1]["method"] == "GET"
 

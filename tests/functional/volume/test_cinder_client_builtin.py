@@ -11,7 +11,7 @@ import pytest
 from stratus.api import volume_client
 from stratus.api.volume import app as volume_app
 from stratus import context as stratus_context
-from stratus import exception
+from stratus import client_exception
 from stratus.volume import cinder
 from stratus import wsgi_server
 
@@ -79,11 +79,11 @@ def test_the_attachment_flow(volume_api):
         ALICE, instance_id=SERVER)] == [reserved["id"]]
     assert client.attachment_get(ALICE, reserved["id"])["volume_id"] == \
         volume["id"]
-    with pytest.raises(exception.VolumeServiceBadRequest):
+    with pytest.raises(client_exception.VolumeServiceBadRequest):
         client.delete(ALICE, volume["id"])
     client.attachment_delete(ALICE, reserved["id"])
     assert client.get(ALICE, volume["id"])["status"] == "available"
-    with pytest.raises(exception.VolumeAttachmentNotFound):
+    with pytest.raises(client_exception.VolumeAttachmentNotFound):
         client.attachment_get(ALICE, reserved["id"])
 
 
@@ -111,14 +111,14 @@ def test_volumes_and_snapshots(volume_api):
 def test_errors(volume_api):
     client = volume_api
     missing = str(uuid.uuid4())
-    with pytest.raises(exception.VolumeNotFound) as caught:
+    with pytest.raises(client_exception.VolumeNotFound) as caught:
         client.get(ALICE, missing)
     assert caught.value.cinder_type == "itemNotFound"
-    with pytest.raises(exception.SnapshotNotFound):
+    with pytest.raises(client_exception.SnapshotNotFound):
         client.get_snapshot(ALICE, missing)
-    with pytest.raises(exception.VolumeAttachmentNotFound):
+    with pytest.raises(client_exception.VolumeAttachmentNotFound):
         client.attachment_get(ALICE, missing)
-    with pytest.raises(exception.VolumeServiceBadRequest):
+    with pytest.raises(client_exception.VolumeServiceBadRequest):
         client.create(ALICE, 0, "zero", None)
-    with pytest.raises(exception.VolumeNotFound):
+    with pytest.raises(client_exception.VolumeNotFound):
         client.extend(ALICE, missing, 2)

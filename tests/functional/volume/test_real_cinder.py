@@ -21,7 +21,7 @@ import uuid
 import pytest
 
 from stratus import context as stratus_context
-from stratus import exception
+from stratus import client_exception
 from stratus.volume import cinder
 from tests import dbs
 from tests.functional import cloud as cloud_harness
@@ -125,7 +125,7 @@ def test_the_attachment_flow(volume_api):
         ALICE, instance_id=SERVER, volume_id=volume["id"])] == [
         reserved["id"]]
     # In use: not deleted.
-    with pytest.raises(exception.VolumeServiceBadRequest):
+    with pytest.raises(client_exception.VolumeServiceBadRequest):
         client.delete(ALICE, volume["id"])
     # Nova deletes an attachment with its service token (here the
     # administrator's): Cinder asks no compute whether it is in use.
@@ -133,7 +133,7 @@ def test_the_attachment_flow(volume_api):
     assert client.wait_for_status(ALICE, volume["id"], ["available"],
                                   timeout=60, interval=0.5)["attachments"] \
         == []
-    with pytest.raises(exception.VolumeAttachmentNotFound):
+    with pytest.raises(client_exception.VolumeAttachmentNotFound):
         client.attachment_get(ALICE, reserved["id"])
     client.delete(ALICE, volume["id"])
 
@@ -182,22 +182,22 @@ def test_volumes_and_snapshots(volume_api):
     assert client.get_snapshot(ALICE, snapshot["id"])["name"] == "snap"
     assert snapshot["id"] in [s["id"] for s in
                               client.get_all_snapshots(ALICE)]
-    with pytest.raises(exception.SnapshotNotFound):
+    with pytest.raises(client_exception.SnapshotNotFound):
         client.get_snapshot(ALICE, str(uuid.uuid4()))
 
 
 def test_errors_of_a_real_cinder(volume_api):
     client = volume_api
     missing = str(uuid.uuid4())
-    with pytest.raises(exception.VolumeNotFound) as caught:
+    with pytest.raises(client_exception.VolumeNotFound) as caught:
         client.get(ALICE, missing)
     assert caught.value.cinder_type == "itemNotFound"
-    with pytest.raises(exception.VolumeAttachmentNotFound):
+    with pytest.raises(client_exception.VolumeAttachmentNotFound):
         client.attachment_get(ALICE, missing)
-    with pytest.raises(exception.VolumeServiceBadRequest) as caught:
+    with pytest.raises(client_exception.VolumeServiceBadRequest) as caught:
         client.create(ALICE, 0, "zero", None)
     assert caught.value.cinder_type == "badRequest"
-    with pytest.raises(exception.VolumeNotFound):
+    with pytest.raises(client_exception.VolumeNotFound):
         client.extend(ALICE, missing, 3)
     # A context without a token (a periodic task's), in noauth mode with
     # no service user, speaks as an administrator of its project.

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from stratus import exception
+from stratus import client_exception
 from tests.functional import cloud as cloud_harness
 from tests.functional.volume.test_volume_attachments import ROUTE
 from tests.functional.volume.test_volume_attachments import Volumes
@@ -21,7 +21,7 @@ def test_the_block_storage_service_refuses(volumes, monkeypatch):  # noqa: F811
     cinder = volumes.cloud.apps["compute"].compute_api.volume_api
 
     def refuse(ctx, volume_id, instance_id, **kwargs):
-        raise exception.VolumeServiceBadRequest(
+        raise client_exception.VolumeServiceBadRequest(
             reason="Invalid volume: volume %s is in error" % volume_id)
     monkeypatch.setattr(cinder, "attachment_create", refuse)
     response = volumes.attach(server_id, volume["id"], expected=400)

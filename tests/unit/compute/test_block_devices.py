@@ -11,6 +11,7 @@ import pytest
 from stratus.compute.tasks import block_devices
 from stratus.compute_api import block_device
 from stratus.compute_api import block_device_volumes
+from stratus import client_exception
 from stratus import exception
 from stratus.objects import block_device_mapping as bdm_obj
 
@@ -36,7 +37,7 @@ class FakeCinder:
 
     def get(self, ctx, volume_id):
         if volume_id not in self.volumes:
-            raise exception.VolumeNotFound(volume_id=volume_id)
+            raise client_exception.VolumeNotFound(volume_id=volume_id)
         volume = self.volumes[volume_id]
         if volume["status"] == "creating":
             # Made by the time it is looked at again.
@@ -46,7 +47,7 @@ class FakeCinder:
 
     def get_snapshot(self, ctx, snapshot_id):
         if snapshot_id not in self.snapshots:
-            raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+            raise client_exception.SnapshotNotFound(snapshot_id=snapshot_id)
         return dict(self.snapshots[snapshot_id])
 
     def create(self, ctx, size, name, description, snapshot_id=None,
@@ -60,7 +61,7 @@ class FakeCinder:
     def delete(self, ctx, volume_id):
         if any(a["volume_id"] == volume_id
                for a in self.attachments.values()):
-            raise exception.VolumeServiceBadRequest(reason="in use")
+            raise client_exception.VolumeServiceBadRequest(reason="in use")
         del self.volumes[volume_id]
 
     def attachment_create(self, ctx, volume_id, instance_id,
@@ -69,7 +70,7 @@ class FakeCinder:
         others = [a for a in self.attachments.values()
                   if a["volume_id"] == volume_id]
         if others and not volume["multiattach"]:
-            raise exception.VolumeServiceBadRequest(
+            raise client_exception.VolumeServiceBadRequest(
                 reason="volume %s is in use" % volume_id)
         attachment_id = str(uuid.uuid4())
         self.attachments[attachment_id] = {
@@ -92,7 +93,7 @@ class FakeCinder:
 
     def attachment_delete(self, ctx, attachment_id):
         if attachment_id not in self.attachments:
-            raise exception.VolumeAttachmentNotFound(
+            raise client_exception.VolumeAttachmentNotFound(
                 attachment_id=attachment_id)
         del self.attachments[attachment_id]
 

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from stratus import client_exception
 from stratus import exception
 from stratus.compute import capability_traits
 from stratus.objects import fields
@@ -164,7 +165,7 @@ def test_extend_tells_the_guest_the_new_size(fake, running):
     fake.extend_volume(None, running, info, 5 * 1024 ** 3)
     assert fake.guest_volumes(running.uuid)["/dev/vdb"]["size"] == \
         5 * 1024 ** 3
-    with pytest.raises(exception.VolumeNotFound):
+    with pytest.raises(client_exception.VolumeNotFound):
         fake.extend_volume(None, running, connection(), 1)
 
 
