@@ -15,7 +15,6 @@ bench/results/moves-all-in-one.json.
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -24,13 +23,13 @@ import webob
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from bench import medians  # noqa: E402
 from stratus.cmd import all_in_one  # noqa: E402
 from stratus import conf as stratus_conf  # noqa: E402
 from stratus import objects  # noqa: E402
 
 POLL = 0.005
 ADMIN = "admin:admin"
-RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 
 class Api:
@@ -177,19 +176,8 @@ def main():
     args = parser.parse_args()
     figures = run(args.runs)
     result = {"mode": "all-in-one (in-process, SQLite, fake driver, "
-                      "2 hosts)", "runs": args.runs, "median_seconds": {}}
-    print("%-24s %10s %10s %10s" % ("move", "median s", "min s", "max s"))
-    for name, values in figures.items():
-        median = statistics.median(values)
-        result["median_seconds"][name] = round(median, 4)
-        print("%-24s %10.3f %10.3f %10.3f" % (name, median, min(values),
-                                               max(values)))
-    os.makedirs(RESULTS, exist_ok=True)
-    path = os.path.join(RESULTS, "moves-all-in-one.json")
-    with open(path, "w") as out:
-        json.dump(result, out, indent=2, sort_keys=True)
-        out.write("\n")
-    print("wrote", path)
+                      "2 hosts)", "runs": args.runs}
+    medians.report(figures, result, "move", "moves-all-in-one.json")
 
 
 if __name__ == "__main__":

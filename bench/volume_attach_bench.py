@@ -14,19 +14,17 @@ again, both polled every 5 ms. Prints a table and writes
 bench/results/volume-attach-all-in-one.json.
 """
 import argparse
-import json
 import os
-import statistics
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from bench import medians  # noqa: E402
 from bench import move_bench  # noqa: E402
 
 POLL = 0.005
-RESULTS = move_bench.RESULTS
 
 
 def volume_in(api, volume_id, status, timeout=60):
@@ -84,19 +82,8 @@ def main():
     figures = run(args.runs)
     result = {"mode": "all-in-one (in-process, SQLite, fake driver, "
                       "built-in block storage service)",
-              "runs": args.runs, "median_seconds": {}}
-    print("%-16s %10s %10s %10s" % ("step", "median s", "min s", "max s"))
-    for name, values in figures.items():
-        median = statistics.median(values)
-        result["median_seconds"][name] = round(median, 4)
-        print("%-16s %10.3f %10.3f %10.3f" % (name, median, min(values),
-                                               max(values)))
-    os.makedirs(RESULTS, exist_ok=True)
-    path = os.path.join(RESULTS, "volume-attach-all-in-one.json")
-    with open(path, "w") as out:
-        json.dump(result, out, indent=2, sort_keys=True)
-        out.write("\n")
-    print("wrote", path)
+              "runs": args.runs}
+    medians.report(figures, result, "step", "volume-attach-all-in-one.json")
 
 
 if __name__ == "__main__":

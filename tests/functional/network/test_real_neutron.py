@@ -10,9 +10,7 @@ mechanism driver binds the hosts host-bridge-filter and
 host-ovs-no_filter without an agent; tokens as Stratus's noauth ones).
 Skipped when it is not installed or MariaDB is not running."""
 import os
-import re
 import subprocess
-import threading
 import uuid
 
 import pytest
@@ -21,6 +19,7 @@ from stratus import client_exception
 from stratus.network import neutron
 from stratus.network import server_ports
 from tests import dbs
+from tests.functional import served
 from tests.functional.network import test_neutron_client as checks
 from tests.functional.network.test_neutron_client import (  # noqa: F401
     seeded,
@@ -66,27 +65,9 @@ def neutron_url(tmp_path_factory):
     database = dbs.create_database("mysql", "neutron_test" + (
         "_" + worker if worker else ""), None)
     state_dir = tmp_path_factory.mktemp("neutron")
-    log = open(state_dir / "neutron.log", "w+")
-    process = subprocess.Popen(
-        [PYTHON, SERVE, "--state-dir", str(state_dir), "--database",
-         database], stdout=subprocess.PIPE, stderr=log, text=True)
-    try:
-        found = None
-        for line in process.stdout:
-            found = re.match(r"listening (\d+)", line)
-            if found:
-                break
-        # Whatever else it prints must not fill the pipe and stop it.
-        threading.Thread(target=process.stdout.read, daemon=True).start()
-        if not found:
-            log.seek(0)
-            pytest.fail("neutron-server did not start: %s"
-                        % log.read()[-3000:])
-        yield "http://127.0.0.1:%s" % found.group(1)
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
+    with served.started(PYTHON, SERVE, state_dir, database,
+                        "serve.log") as url:
+        yield url
 
 
 class Recorder:
