@@ -8,8 +8,9 @@
   caller's RequestContext first and returns Cinder's documents (dicts);
   Cinder's errors become the Volume* exceptions of stratus.exception.
 - ``store/``: the data layer of the built-in service (its tables are in
-  the API database: stratus/db/volume_models.py), and ``backend``: its
-  volume files.
+  the API database: stratus/db/volume_models.py); ``files``: its volume
+  files; ``worker``: the pool that makes, copies, grows and deletes them
+  in the background; ``exception``: its Cinder errors.
 
 The built-in service's REST handlers are under stratus/api/volume/.
 """
