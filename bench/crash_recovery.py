@@ -44,8 +44,8 @@ class AllInOne:
     def __init__(self, backend, workdir):
         self.dep = deploy.Deployment(workdir)
         self.ports = {name: deploy.free_port() for name in (
-            "compute", "identity", "image", "placement", "network", "serial",
-            "vnc")}
+            "compute", "identity", "image", "placement", "network", "volume",
+            "serial", "vnc")}
         config = {
             "serial_console": {"serialproxy_port": self.ports["serial"]},
             "vnc": {"novncproxy_port": self.ports["vnc"]},
@@ -68,7 +68,8 @@ class AllInOne:
                      "--identity-port", str(self.ports["identity"]),
                      "--image-port", str(self.ports["image"]),
                      "--placement-port", str(self.ports["placement"]),
-                     "--network-port", str(self.ports["network"])]
+                     "--network-port", str(self.ports["network"]),
+                     "--volume-port", str(self.ports["volume"])]
         self.compute_url = "http://127.0.0.1:%d/v2.1" % self.ports["compute"]
         self.dep.compute_url = self.compute_url
         self.dep.placement_url = "http://127.0.0.1:%d" % self.ports["placement"]

@@ -23,6 +23,7 @@ LISTENERS = {
     ("identity", "listen"),
     ("glance", "listen"),
     ("neutron", "listen"),
+    ("cinder", "listen"),
     ("serial_console", "serialproxy_host"),
     ("serial_console", "proxyclient_address"),
     ("vnc", "novncproxy_host"),

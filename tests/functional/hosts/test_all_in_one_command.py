@@ -36,7 +36,8 @@ class _AllInOne:
                    "--identity-port", str(_free_port()),
                    "--image-port", str(_free_port()),
                    "--placement-port", str(_free_port()),
-                   "--network-port", str(_free_port())] + list(options)
+                   "--network-port", str(_free_port()),
+                   "--volume-port", str(_free_port())] + list(options)
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True)
         lines = []

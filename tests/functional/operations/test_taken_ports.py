@@ -62,6 +62,7 @@ def test_all_in_one_names_the_taken_port_of_its_config_file(tmp_path,
     config.write_text("[DEFAULT]\nosapi_compute_listen_port = %d\n"
                       "[identity]\nport = 0\n[glance]\nport = 0\n"
                       "[placement_api]\nport = 0\n[neutron]\nport = 0\n"
+                      "[cinder]\nport = 0\n"
                       "[serial_console]\nserialproxy_port = 0\n"
                       "[vnc]\nnovncproxy_port = 0\n" % taken_port)
     result = subprocess.run(

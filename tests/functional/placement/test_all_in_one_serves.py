@@ -28,7 +28,8 @@ def test_banner_names_placement_and_it_answers(tmp_path):
                "--identity-port", str(_free_port()),
                "--image-port", str(_free_port()),
                "--placement-port", str(placement_port),
-               "--network-port", str(_free_port())]
+               "--network-port", str(_free_port()),
+                   "--volume-port", str(_free_port())]
     process = subprocess.Popen(command, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True)
     try:
