@@ -125,3 +125,34 @@ def test_known_volume_type_by_name_or_id(env):
         (made,) = [volume_id for volume_id in
                    env.guest_volumes(server["id"]).values() if volume_id]
         assert env.volume(made)["volume_type"] == default["name"]
+
+
+def test_shelve_of_volume_backed_server_makes_no_image(env):
+    """Nova's shelve of a volume-backed server: no snapshot, offloaded at
+    once, its volume reserved for it (no host); unshelve boots it from
+    its volume, with the data the guest wrote."""
+    images = env.cloud._image_api()
+    before = {image["id"] for image in images.list(env.ctx())}
+    server, volume = _volume_backed(env)
+    _write_mark(env, volume["id"])
+    response = env.act(server["id"], {"shelve": None}, client=env.demo)
+    assert response.status_int == 202, response.text
+    shelved = env.admin.server(env.wait(
+        server["id"], {"SHELVED", "SHELVED_OFFLOADED", "ERROR"})["id"])
+    assert shelved["status"] == "SHELVED_OFFLOADED", shelved.get("fault")
+    assert shelved["OS-EXT-SRV-ATTR:host"] is None
+    assert {image["id"] for image in images.list(env.ctx())} == before
+    assert [a["status"] for a in env.attachments(volume["id"])] == [
+        "reserved"]
+    assert env.volume(volume["id"])["status"] == "reserved"
+    response = env.act(server["id"], {"unshelve": None}, client=env.demo)
+    assert response.status_int == 202, response.text
+    back = env.admin.server(env.wait(server["id"], {"ACTIVE", "ERROR"})[
+        "id"])
+    assert back["status"] == "ACTIVE", back.get("fault")
+    assert back["image"] == ""
+    assert env.guest_volumes(server["id"]) == {"/dev/vda": volume["id"]}
+    assert _has_mark(env, volume["id"])
+    assert [a["status"] for a in env.attachments(volume["id"])] == [
+        "attached"]
+    assert env.volume(volume["id"])["status"] == "in-use"
