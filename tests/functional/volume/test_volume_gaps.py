@@ -6,6 +6,7 @@ a 400 at the API, shelving makes no image, and a compute restarting
 during an attach leaves no mapping or attachment behind."""
 import pytest
 
+from tests.functional.moves import conftest as moves_conftest
 from tests.functional.volume import bdm_cloud
 
 pytestmark = pytest.mark.slow
@@ -156,3 +157,58 @@ def test_shelve_of_volume_backed_server_makes_no_image(env):
     assert [a["status"] for a in env.attachments(volume["id"])] == [
         "attached"]
     assert env.volume(volume["id"])["status"] == "in-use"
+
+
+@pytest.mark.parametrize("cut_at", ["before_connect", "after_plug"])
+def test_restart_during_an_attach_leaves_nothing(env, cut_at):
+    """The compute stops in the middle of an attach (before it connected
+    the volume, or once the guest had it but before the attachment was
+    completed): at start it unplugs the volume, deletes the attachment
+    and the mapping; the volume is available again and the server shows
+    only the volumes it had."""
+    server = env.active()
+    host = env.host_of(server["id"])
+    manager = env.computes[host]
+    driver = env.driver(host)
+    volume = env.make_volume(size=1)
+
+    class Cut(Exception):
+        """The compute stopping at this point (nothing after it runs)."""
+
+    def cut(*args, **kwargs):
+        if cut_at == "after_plug":
+            plug(*args, **kwargs)
+        raise Cut()
+    plug = driver.attach_volume
+    if cut_at == "before_connect":
+        driver.get_volume_connector = cut
+    else:
+        driver.attach_volume = cut
+    # What a failed attach does is what a stopped compute never does.
+    manager._unreserve = lambda ctx, bdm: None
+    try:
+        response = env.demo.request(
+            "POST", "/v2.1/servers/%s/os-volume_attachments" % server["id"],
+            {"volumeAttachment": {"volumeId": volume["id"]}},
+            version="2.101")
+        assert response.status_int == 202, response.text
+        # The compute's attach stopped where it was cut.
+        assert moves_conftest._eventually(
+            lambda: env.events(server["id"], "attach_volume").get(
+                "compute_attach_volume", {}).get("result"),
+            "Error", 10) == "Error"
+    finally:
+        driver.__dict__.pop("get_volume_connector", None)
+        driver.__dict__.pop("attach_volume", None)
+        del manager._unreserve
+    if cut_at == "after_plug":
+        assert volume["id"] in env.guest_volumes(server["id"]).values()
+    manager.init_host()
+    assert env.attachments(volume["id"]) == []
+    assert env.settled_volume(volume["id"])["status"] == "available"
+    assert volume["id"] not in env.guest_volumes(server["id"]).values()
+    shown = env.demo.request(
+        "GET", "/v2.1/servers/%s/os-volume_attachments" % server["id"])
+    assert shown.json["volumeAttachments"] == []
+    assert env.admin.server(server["id"])["status"] == "ACTIVE"
+
