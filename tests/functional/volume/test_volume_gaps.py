@@ -212,3 +212,23 @@ def test_restart_during_an_attach_leaves_nothing(env, cut_at):
     assert shown.json["volumeAttachments"] == []
     assert env.admin.server(server["id"])["status"] == "ACTIVE"
 
+
+
+def test_rebuild_293_refused_while_computes_are_capped(env, monkeypatch):
+    """[upgrade_levels] compute below 1.12: a 2.93 rebuild of a
+    volume-backed server is 409 ComputeTooOld, the server untouched."""
+    server, volume = _volume_backed(env)
+    client = (env.cloud._compute_in_process.compute_api.compute_rpcapi
+              .client)
+
+    def capped(version):
+        wanted = tuple(int(part) for part in version.split("."))
+        return wanted <= (1, 11)
+    monkeypatch.setattr(client, "can_send_version", capped)
+    response = env.act(server["id"], {"rebuild": {"imageRef": env.image}},
+                       client=env.demo, version="2.93")
+    assert response.status_int == 409, response.text
+    assert "1.12" in response.json["conflictingRequest"]["message"]
+    shown = env.admin.server(server["id"])
+    assert (shown["status"], shown["OS-EXT-STS:task_state"]) == (
+        "ACTIVE", None)
