@@ -250,7 +250,11 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
 
     def _undo_interrupted_attaches_quietly(self, ctx, instance):
         """stratus/compute/tasks/volumes.py; the block storage service
-        out of reach is logged: the instance is reconciled all the same."""
+        out of reach is logged: the instance is reconciled all the same.
+        Only servers in a state a volume can be attached in: a build
+        that failed here (ERROR) keeps the mappings it let go."""
+        if instance.vm_state not in states.allowed_from("attach_volume"):
+            return
         try:
             self._undo_interrupted_attaches(ctx, instance)
         except Exception:  # noqa: BLE001 - logged, start goes on
