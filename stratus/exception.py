@@ -697,3 +697,12 @@ class VolumeTaggedAttachToShelvedNotSupported(Invalid):
 class MultiattachToShelvedNotSupported(Invalid):
     msg_fmt = ("Attaching multiattach volumes is not supported for "
                "shelved-offloaded instances.")
+
+
+class ReimageException(StratusException):
+    msg_fmt = "Reimaging volume failed: %(reason)s"
+
+
+class VolumeTypeNotFound(Invalid):
+    # Nova's message; its server create answers it 400.
+    msg_fmt = "Volume type %(id_or_name)s could not be found."

@@ -7,6 +7,7 @@ in-process; the all-in-one's default) and ``noauth`` (token 'user:project';
 admin if the user is 'admin'; an X-Roles header may narrow the roles; for
 development and tests only, chosen explicitly and announced in the log).
 """
+import copy
 import json
 import logging
 
@@ -116,6 +117,13 @@ class InProcess:
     def authenticate(self, req, databases):
         ctx = req.environ.get(rest_transport.DIRECT_CONTEXT)
         if ctx is not None:
+            if ctx.databases is None and databases is not None:
+                # The caller's identity with this app's databases, as a
+                # service receiving RPC re-attaches its own (a compute's
+                # context reaches the compute API through the block
+                # storage service's events).
+                ctx = copy.copy(ctx)
+                ctx.databases = databases
             return ctx
         return self.authenticator.authenticate(req, databases)
 

@@ -12,7 +12,9 @@ not missed, and then waits for them::
 ``wait`` returns when every expected event came, raises
 VirtualInterfaceCreateException when one came with status ``failed``,
 and when the deadline passes raises it too (``fatal``) or logs and goes
-on, as [DEFAULT] vif_plugging_is_fatal says.
+on, as [DEFAULT] vif_plugging_is_fatal says. ``error`` (a callable of
+the failed or late events) makes the exception raised instead, for
+events other than the network's (``volume-reimaged``).
 """
 import contextlib
 import logging
@@ -25,7 +27,7 @@ LOG = logging.getLogger(__name__)
 
 
 class _Expected:
-    def __init__(self, instance_uuid, names, timeout, fatal):
+    def __init__(self, instance_uuid, names, timeout, fatal, error=None):
         self.instance_uuid = instance_uuid
         self.events = list(names)
         self.pending = set(names)
@@ -34,6 +36,7 @@ class _Expected:
         self.timeout = timeout
         self.fatal = fatal
         self.condition = threading.Condition()
+        self.error = error
 
     def deliver(self, key, status):
         with self.condition:
@@ -56,15 +59,21 @@ class _Expected:
         if failed:
             LOG.error("Events %s of instance %s failed", failed,
                       self.instance_uuid)
-            raise exception.VirtualInterfaceCreateException()
+            raise self._error(failed, "failed")
         if pending:
             if self.fatal:
                 LOG.error("Timeout waiting for %s for instance %s (%d s)",
                           pending, self.instance_uuid, self.timeout)
-                raise exception.VirtualInterfaceCreateException()
+                raise self._error(pending, "timed out")
             LOG.warning("Timeout waiting for %s for instance %s (%d s); "
                         "going on: vif_plugging_is_fatal is off", pending,
                         self.instance_uuid, self.timeout)
+
+
+    def _error(self, events, why):
+        if self.error is None:
+            return exception.VirtualInterfaceCreateException()
+        return self.error(events, why)
 
 
 class InstanceEvents:
@@ -75,9 +84,10 @@ class InstanceEvents:
         self._expected = {}
 
     @contextlib.contextmanager
-    def expect(self, instance_uuid, names, timeout, fatal=True):
-        """names: (event name, tag) pairs."""
-        expected = _Expected(instance_uuid, names, timeout, fatal)
+    def expect(self, instance_uuid, names, timeout, fatal=True, error=None):
+        """names: (event name, tag) pairs; error(events, why): the
+        exception to raise when some failed or did not come."""
+        expected = _Expected(instance_uuid, names, timeout, fatal, error)
         with self._lock:
             self._expected.setdefault(instance_uuid, []).append(expected)
         try:

@@ -243,8 +243,23 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
         elif task_state is not None:
             self._finish_power_operation(ctx, instance)
             self._settle(ctx, instance, task_state)
+            self._undo_interrupted_attaches_quietly(ctx, instance)
         else:
             self._sync_power_state(ctx, instance)
+            self._undo_interrupted_attaches_quietly(ctx, instance)
+
+    def _undo_interrupted_attaches_quietly(self, ctx, instance):
+        """stratus/compute/tasks/volumes.py; the block storage service
+        out of reach is logged: the instance is reconciled all the same.
+        Only servers in a state a volume can be attached in: a build
+        that failed here (ERROR) keeps the mappings it let go."""
+        if instance.vm_state not in states.allowed_from("attach_volume"):
+            return
+        try:
+            self._undo_interrupted_attaches(ctx, instance)
+        except Exception:  # noqa: BLE001 - logged, start goes on
+            LOG.exception("Could not check the volume attachments of "
+                          "instance %s on start", instance.uuid)
 
     # Server actions ---------------------------------------------------
     #

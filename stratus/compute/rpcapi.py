@@ -47,6 +47,10 @@ Versions (bump the minor version for every change, add a line here):
 * 1.11 - volumes: reserve_block_device_name (call: the compute picks the
   guest's device name and stores the volume's block device mapping),
   attach_volume, detach_volume, swap_volume, extend_volume (casts)
+* 1.12 - rebuild_instance takes reimage_boot_volume (2.93: a
+  volume-backed server's root volume is reimaged, even with the image
+  it has); a rebuild that needs it is refused (ComputeTooOld) while
+  [upgrade_levels] compute caps the version below 1.12
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -59,8 +63,9 @@ from stratus import exception
 
 LOG = logging.getLogger(__name__)
 
-VERSION = "1.11"
+VERSION = "1.12"
 VOLUME_VERSION = "1.11"
+REIMAGE_VERSION = "1.12"
 TOPIC = "compute"
 EVENTS_TOPIC = "compute_events"
 
@@ -189,9 +194,17 @@ class ComputeAPI:
                    backup_type=backup_type, rotation=rotation)
 
     def rebuild_instance(self, ctx, instance, image_ref, new_pass,
-                         preserve_ephemeral):
+                         preserve_ephemeral, reimage_boot_volume=False):
         """preserve_ephemeral: only for computes before 1.7 (none reads
-        it)."""
+        it); reimage_boot_volume (1.12): the root volume of a
+        volume-backed server is reimaged (its caller checked
+        check_can_send_actions(REIMAGE_VERSION))."""
+        if reimage_boot_volume:
+            self.check_can_send_actions(REIMAGE_VERSION)
+            self._cast(ctx, instance, "rebuild_instance", REIMAGE_VERSION,
+                       image_ref=image_ref, new_pass=new_pass,
+                       reimage_boot_volume=True)
+            return
         version, unread = self._unread(
             "1.1", preserve_ephemeral=preserve_ephemeral)
         self._cast(ctx, instance, "rebuild_instance", version,

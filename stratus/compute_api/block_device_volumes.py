@@ -70,6 +70,7 @@ def check(api, ctx, bdms, flavor, availability_zone, supports_multiattach):
         elif (bdm.source_type == bdm_obj.SOURCE_IMAGE and bdm.is_volume
               and bdm.boot_index != 0):
             _bdm_image(api, ctx, bdm)
+    _check_volume_types(volume_api, ctx, bdms)
     image = _root_image(api, ctx, bdms, volumes)
     root = block_device.root_of(bdms)
     if root.is_volume:
@@ -81,6 +82,24 @@ def check(api, ctx, bdms, flavor, availability_zone, supports_multiattach):
             raise exception.FlavorMemoryTooSmall()
     zone = _zone(api.conf, availability_zone, volumes.values())
     return Checked(image, zone)
+
+
+def _check_volume_types(volume_api, ctx, bdms):
+    """A 2.67 volume_type names (by id or name) a type the block storage
+    service has, kept as its name (Nova's _check_requested_volume_type);
+    VolumeTypeNotFound (400) otherwise."""
+    wanted = [bdm for bdm in bdms if bdm.get("volume_type")]
+    if not wanted:
+        return
+    types = volume_api.get_all_volume_types(ctx)
+    for bdm in wanted:
+        found = next((volume_type for volume_type in types
+                      if bdm.volume_type in (volume_type.get("id"),
+                                             volume_type.get("name"))),
+                     None)
+        if found is None:
+            raise exception.VolumeTypeNotFound(id_or_name=bdm.volume_type)
+        bdm.volume_type = found["name"]
 
 
 def reserve(volume_api, ctx, instance_uuid, bdms):

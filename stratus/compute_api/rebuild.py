@@ -1,4 +1,5 @@
 """Rebuild: the server's guest made again from an image, on its host."""
+from stratus.compute import rpcapi as compute_rpcapi
 from stratus.compute import states
 from stratus.compute_api import base
 from stratus.compute_api import fail_fast
@@ -16,12 +17,14 @@ class Rebuild(base.APIBase):
         """A volume-backed server is rebuilt only with the image it has
         (its image_ref, or its root volume's image) before 2.93; from
         2.93 (reimage_boot_volume) with another one too: its host
-        reimages the root volume."""
+        reimages the root volume, even with the image it has (Nova's
+        reimage_boot_volume). (volume-backed, the server keeps showing
+        no image)."""
         if instance.get("cell_uuid") is None:
-            return False
+            return False, False
         bdms = volume_backed.instance_bdms(ctx, instance)
         if not volume_backed.is_volume_backed(bdms):
-            return False
+            return False, False
         current = instance.get("image_ref")
         if not current:
             root = next(bdm for bdm in bdms if bdm.boot_index == 0)
@@ -33,8 +36,13 @@ class Rebuild(base.APIBase):
             raise exception.Invalid(
                 "Image %s is unacceptable: Unable to rebuild with a "
                 "different image for a volume-backed server." % image_id)
+        if reimage_boot_volume:
+            # Before its task_state changes: a compute too old to
+            # reimage refuses it (409).
+            self.compute_rpcapi.check_can_send_actions(
+                compute_rpcapi.REIMAGE_VERSION)
         # True: the server still shows no image (it boots its volume).
-        return not instance.get("image_ref")
+        return True, not instance.get("image_ref")
 
     @fail_fast.undone_if_unsent
     def rebuild(self, ctx, instance, image_id, admin_password=None,
@@ -46,7 +54,7 @@ class Rebuild(base.APIBase):
         the guest gets, and the updated instance."""
         base.check_lock(ctx, instance)
         states.check(instance, "rebuild")
-        keep_no_image = self._check_volume_backed_rebuild(
+        is_volume_backed, keep_no_image = self._check_volume_backed_rebuild(
             ctx, instance, image_id, reimage_boot_volume)
         image = self._image(ctx, image_id, instance.flavor,
                             allow_zero_disk=True)
@@ -65,6 +73,7 @@ class Rebuild(base.APIBase):
                                                instance.flavor))
         password = admin_password or base.generate_password()
         self._begin(ctx, instance, "rebuild", **changes)
-        self.compute_rpcapi.rebuild_instance(ctx, instance, image_id,
-                                             password, preserve_ephemeral)
+        self.compute_rpcapi.rebuild_instance(
+            ctx, instance, image_id, password, preserve_ephemeral,
+            reimage_boot_volume=is_volume_backed and reimage_boot_volume)
         return password, instance

@@ -4,6 +4,7 @@ an offloaded server: stratus/conductor/tasks/unshelve.py).
 from stratus.compute import states
 from stratus.compute_api import base
 from stratus.compute_api import fail_fast
+from stratus.compute_api import volume_backed
 from stratus import exception
 from stratus.objects import aggregate as aggregate_obj
 from stratus.objects import fields
@@ -20,9 +21,17 @@ class Shelve(base.APIBase):
     def shelve(self, ctx, instance):
         """Snapshot the server into '<name>-shelved', power it off and
         keep it SHELVED on its host (offloaded at once, or later by its
-        compute, after [DEFAULT] shelved_offload_time)."""
+        compute, after [DEFAULT] shelved_offload_time). A volume-backed
+        server makes no image (Nova's shelve): its compute powers it off
+        and offloads it at once, its volumes kept reserved for it."""
         sysmeta = dict(instance.system_metadata,
                        image_base_image_ref=instance.image_ref)
+        if instance.get("cell_uuid") is not None and \
+                volume_backed.is_volume_backed(
+                    volume_backed.instance_bdms(ctx, instance)):
+            self._begin(ctx, instance, "shelve", system_metadata=sysmeta)
+            self.compute_rpcapi.shelve_instance(ctx, instance, None)
+            return
         image = self._begin_with_image(
             ctx, instance, "shelve", "%s-shelved" % instance.display_name,
             {"image_type": "snapshot"}, system_metadata=sysmeta)

@@ -38,6 +38,11 @@ OPTS = [
                     "available before the build fails (Nova's option)."),
     cfg.IntOpt("block_device_allocate_retries_interval", default=3, min=0,
                help="Seconds between those checks."),
+    cfg.IntOpt("reimage_timeout_per_gb", default=20, min=1,
+               help="Seconds per GiB of a root volume a compute waits for "
+                    "the block storage service's volume-reimaged event "
+                    "during the rebuild of a volume-backed server (Nova's "
+                    "option)."),
 ]
 
 

@@ -64,15 +64,20 @@ class ComputeNotifier:
                 service_session=session, timeout=timeout)))
         return cls(fallback)
 
-    def send(self, ctx, events):
-        """Post events ([{name, server_uuid, tag, status}]) as a service."""
+    def send(self, ctx, events, microversion=None):
+        """Post events ([{name, server_uuid, tag, status}]) as a service;
+        microversion: the compute API version those events need
+        (volume-extended 2.51, volume-reimaged 2.93), as Cinder's Nova
+        client asks for it."""
         service = ctx.elevated()
         service.roles = sorted(set(service.roles) | {SERVICE_ROLE})
+        headers = {"Content-Type": "application/json",
+                   "Accept": "application/json"}
+        if microversion:
+            headers["OpenStack-API-Version"] = "compute " + microversion
         try:
             reply = self.transport.request(
-                service, "POST", PATH,
-                {"Content-Type": "application/json",
-                 "Accept": "application/json"},
+                service, "POST", PATH, headers,
                 json.dumps({"events": events}).encode("utf-8"))
             text = reply.read().decode("utf-8", "replace")
         except Exception:  # noqa: BLE001 - a lost notification is logged

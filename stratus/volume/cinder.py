@@ -398,6 +398,13 @@ class CinderAPI:
         self._call(ctx, "DELETE", _path("volumes", volume_id), "volume",
                    volume_id, ok=(202, 204))
 
+    def get_all_volume_types(self, ctx):
+        """The volume types the caller sees (Nova's
+        get_all_volume_types: a 2.67 volume_type is checked against
+        them)."""
+        return self._call(ctx, "GET", _path("types"), "volume_type")[
+            "volume_types"] or []
+
     def extend(self, ctx, volume_id, new_size):
         """Grow a volume to new_size GiB (an in-use one too: 3.42)."""
         self._action(ctx, "volumes", "volume", volume_id, "os-extend",

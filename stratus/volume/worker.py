@@ -10,6 +10,8 @@ import logging
 from stratus.volume import files
 
 LOG = logging.getLogger(__name__)
+# The compute API version of each event Cinder sends Nova.
+_EVENT_VERSIONS = {"volume-extended": "2.51", "volume-reimaged": "2.93"}
 
 # Image properties that are not copied into volume_image_metadata.
 _IMAGE_CORE = ("id", "name", "checksum", "container_format", "disk_format",
@@ -112,11 +114,13 @@ class VolumeWorker:
 
     def _notify(self, ctx, name, volume_id, servers, status="completed"):
         """Nova's external events of a volume to the servers it is
-        attached to (or reserved for)."""
+        attached to (or reserved for), at the compute API version that
+        has the event."""
         events = [{"name": name, "server_uuid": server, "tag": volume_id,
                    "status": status} for server in servers if server]
         if events and ctx is not None:
-            self.app.compute_notifier.send(ctx, events)
+            self.app.compute_notifier.send(
+                ctx, events, microversion=_EVENT_VERSIONS.get(name))
 
     def _extend_volume(self, volume, new_size, ctx=None):
         current = self.app.volumes.get_any(volume["id"])

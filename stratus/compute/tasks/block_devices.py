@@ -186,26 +186,41 @@ class BlockDevicesMixin:
         except client_exception.VolumeNotFound:
             pass
 
-    def _reimage_root(self, ctx, instance, bdms, image_id):
-        """Rebuild of a volume-backed server with another image (2.93, as
-        Nova's _rebuild_volume_backed_instance): the root volume, let go
-        by the guest, is reserved again and reimaged by the block storage
-        service (waited for by its status, which the built-in service
-        changes without sending volume-reimaged); the root mapping, or
-        None when there is nothing to reimage."""
+    def _reimage_root(self, ctx, instance, bdms, image_id, always=False):
+        """Rebuild of a volume-backed server (2.93, as Nova's
+        _rebuild_volume_backed_instance): the root volume, let go by the
+        guest, is reserved again and reimaged by the block storage
+        service, with image_id even when it has it already (always: the
+        API's reimage_boot_volume; else only with another image); the
+        compute waits for the service's volume-reimaged event, [DEFAULT]
+        reimage_timeout_per_gb seconds per GiB of the volume
+        (ReimageException when it failed or did not come). The root
+        mapping, or None when there is nothing to reimage."""
         root = next((bdm for bdm in volume_mappings(bdms)
                      if bdm.get("boot_index") == 0), None)
         if root is None or not image_id:
             return None
         volume = self.volume_api.get(ctx, root.volume_id)
-        if (volume.get("volume_image_metadata") or {}).get(
+        if not always and (volume.get("volume_image_metadata") or {}).get(
                 "image_id") == image_id:
             return None
         self._reserve_volumes_again(ctx, instance, [root])
-        self.volume_api.reimage_volume(ctx, root.volume_id, image_id,
-                                       reimage_reserved=True)
-        self._wait_available(ctx, root.volume_id,
-                             ("reserved", "available", "in-use"))
+        timeout = self.conf.reimage_timeout_per_gb * max(
+            int(volume.get("size") or 1), 1)
+
+        def failed(events, why):
+            if why == "failed":
+                reason = "volume %s could not be reimaged" % root.volume_id
+            else:
+                reason = ("no volume-reimaged event for volume %s within "
+                          "%d s" % (root.volume_id, timeout))
+            return exception.ReimageException(reason=reason)
+        with self.instance_events.expect(
+                instance.uuid, [("volume-reimaged", root.volume_id)],
+                timeout, error=failed) as reimaged:
+            self.volume_api.reimage_volume(ctx, root.volume_id, image_id,
+                                           reimage_reserved=True)
+            reimaged.wait()
         return root
 
     # Moves ----------------------------------------------------------------

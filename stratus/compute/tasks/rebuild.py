@@ -11,8 +11,10 @@ class RebuildMixin:
     """The compute manager's rebuild."""
 
     def rebuild_instance(self, ctx, instance, image_ref, new_pass,
-                         preserve_ephemeral=None):
-        """preserve_ephemeral: sent by clients before 1.7, never read."""
+                         preserve_ephemeral=None, reimage_boot_volume=False):
+        """preserve_ephemeral: sent by clients before 1.7, never read;
+        reimage_boot_volume (1.12, the API's 2.93): a volume-backed
+        server's root volume is reimaged even with the image it has."""
         was_stopped = instance.vm_state == VMState.STOPPED
 
         def rebuild():
@@ -25,7 +27,8 @@ class RebuildMixin:
             bdms, volumes = self._volume_info(ctx, instance)
             self.driver.destroy(ctx, instance, network_info,
                                 block_device_info=volumes)
-            root = self._reimage_root(ctx, instance, bdms, image_ref)
+            root = self._reimage_root(ctx, instance, bdms, image_ref,
+                                      always=reimage_boot_volume)
             if root is not None:
                 self._prepare_volumes(ctx, instance, [root])
                 volumes = block_devices.block_device_info(bdms)

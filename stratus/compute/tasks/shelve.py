@@ -6,6 +6,7 @@ claimed); what a restart cut short of them is finished or undone.
 import datetime
 import json
 
+from stratus.compute.tasks.block_devices import boot_image_meta
 from stratus.compute.tasks.common import (
     ERROR, LOG, PowerState, SUCCESS, TaskState, VMState)
 from stratus import exception
@@ -20,20 +21,24 @@ class ShelveMixin:
     def shelve_instance(self, ctx, instance, image_id):
         """Power off, snapshot into image_id, SHELVED; offloaded at once
         when [DEFAULT] shelved_offload_time is 0. A failure deletes the
-        snapshot and leaves the guest as it was."""
-        offload = self.conf.shelved_offload_time == 0
+        snapshot and leaves the guest as it was. image_id None: a
+        volume-backed server, no snapshot, offloaded at once (Nova)."""
+        offload = self.conf.shelved_offload_time == 0 or image_id is None
         started_in = instance.vm_state
 
         def shelve():
             self.driver.power_off(instance)
-            self._step(ctx, instance, TaskState.SHELVING_IMAGE_PENDING_UPLOAD)
-            data = self.driver.snapshot(ctx, instance)
-            self._step(ctx, instance, TaskState.SHELVING_IMAGE_UPLOADING)
-            self._images().upload(ctx, image_id, data)
-            instance.system_metadata = dict(
-                instance.system_metadata, shelved_image_id=image_id,
-                shelved_host=self.host,
-                shelved_at=objects_base.utcnow().isoformat())
+            shelved = dict(shelved_host=self.host,
+                           shelved_at=objects_base.utcnow().isoformat())
+            if image_id is not None:
+                self._step(ctx, instance,
+                           TaskState.SHELVING_IMAGE_PENDING_UPLOAD)
+                data = self.driver.snapshot(ctx, instance)
+                self._step(ctx, instance, TaskState.SHELVING_IMAGE_UPLOADING)
+                self._images().upload(ctx, image_id, data)
+                shelved["shelved_image_id"] = image_id
+            instance.system_metadata = dict(instance.system_metadata,
+                                            **shelved)
             if offload:
                 # Shelved from here on: an offload that fails leaves it
                 # SHELVED with its snapshot.
@@ -43,7 +48,8 @@ class ShelveMixin:
 
         def undo():
             if instance.vm_state != VMState.SHELVED:
-                self._delete_image_quietly(ctx, image_id)
+                if image_id is not None:
+                    self._delete_image_quietly(ctx, image_id)
                 self._restore_power_quietly(ctx, instance, started_in)
         self._perform(ctx, instance, "shelve", virt_driver.Snapshot, shelve,
                       end_vm_state=(VMState.SHELVED_OFFLOADED if offload
@@ -75,7 +81,8 @@ class ShelveMixin:
 
     def unshelve_instance(self, ctx, instance, image_meta, request_spec):
         """Power a SHELVED server's guest on, or spawn a SHELVED_OFFLOADED
-        one here (the scheduler claimed this host) from its snapshot. A
+        one here (the scheduler claimed this host) from its snapshot, or
+        (image_meta None) a volume-backed one from its root volume. A
         failed spawn leaves it offloaded with a fault, its claim freed."""
         if instance.vm_state == VMState.SHELVED:
             def power_on():
@@ -91,7 +98,8 @@ class ShelveMixin:
             self.tracker.update_usage(instance)
             network_info = self._allocate_network(ctx, instance, request_spec)
             bdms, volumes = self._connect_volumes(ctx, instance)
-            self.driver.spawn(ctx, instance, image_meta, [], None,
+            self.driver.spawn(ctx, instance, image_meta or boot_image_meta(
+                self._images(), ctx, instance), [], None,
                               network_info, block_device_info=volumes)
             self._complete_volumes(ctx, bdms)
             instance.info_cache = json.dumps(network_info)

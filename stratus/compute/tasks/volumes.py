@@ -16,7 +16,11 @@
   attachment deleted, the mapping pointed at the volume Cinder keeps;
 - extend_volume (the ``volume-extended`` event): the guest told of the
   volume's new size, Cinder told it is done when it waits
-  (extend_volume_completion, an ``extending`` volume).
+  (extend_volume_completion, an ``extending`` volume);
+- at start (init_host), an attach a restart cut short leaves nothing:
+  a mapping of an attached volume whose attachment never completed
+  (not ``attached``, or gone) is unplugged from the guest if it got
+  there, its attachment deleted and the mapping destroyed.
 
 Every one is an instance action event (compute_attach_volume ...).
 """
@@ -175,6 +179,38 @@ class VolumesMixin:
             self.conductor.bdm_destroy(ctx, bdm)
         except exception.NotFound:
             pass
+
+    # Interrupted attaches -------------------------------------------------
+
+    def _undo_interrupted_attaches(self, ctx, instance):
+        """At start: the volumes whose attach a restart cut short (their
+        mapping's attachment is not attached) are let go, as a failed
+        attach lets them go. The root volume is the build's to settle."""
+        for bdm in self.conductor.block_device_mappings(ctx, instance.uuid):
+            if not (bdm.get("source_type") == "volume"
+                    and bdm.get("destination_type") == "volume"
+                    and bdm.get("volume_id")) or bdm.get("boot_index") == 0:
+                continue
+            if self._attachment_completed(ctx, bdm):
+                continue
+            LOG.warning("Attach of volume %s to instance %s was interrupted "
+                        "by a restart of the compute service; undoing it",
+                        bdm.volume_id, instance.uuid)
+            info = _connection_info(bdm)
+            if info is not None and virt_driver.supports(
+                    self.driver, virt_driver.VolumeAttach):
+                self._unplug_quietly(ctx, instance, info, bdm.device_name)
+            self._unreserve(ctx, bdm)
+
+    def _attachment_completed(self, ctx, bdm):
+        if not bdm.get("attachment_id"):
+            return False
+        try:
+            attachment = self.volume_api.attachment_get(ctx,
+                                                        bdm.attachment_id)
+        except client_exception.VolumeAttachmentNotFound:
+            return False
+        return attachment.get("status") == "attached"
 
     # Detach -------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import traceback
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus import exception
 from stratus.image import client as image_client
+from stratus.objects import block_device_mapping as bdm_obj
 from stratus.objects import fields
 from stratus.objects import image_meta as image_meta_obj
 from stratus.objects import instance_action as instance_action_obj
@@ -58,9 +59,11 @@ class UnshelveTask:
             self.compute.unshelve_instance(cctx, instance.host, instance,
                                            None, request_spec)
             return
-        image_meta = self._shelved_image(cctx, instance)
-        if image_meta is None:
-            return
+        image_meta = None
+        if not self._volume_backed(cctx, instance):
+            image_meta = self._shelved_image(cctx, instance)
+            if image_meta is None:
+                return
         selection = self._schedule(cctx, instance, request_spec)
         if selection is None:
             return
@@ -108,6 +111,16 @@ class UnshelveTask:
             else lambda fault_ctx, session: fault.create(fault_ctx,
                                                          session=session)))
         return "unshelve undone" if offloaded else "task cleared"
+
+    @staticmethod
+    def _volume_backed(cctx, instance):
+        """A volume-backed server was shelved without a snapshot: its
+        host boots it from its root volume (Nova sends no image)."""
+        if (instance.system_metadata or {}).get(SHELVED_IMAGE_ID):
+            return False
+        return any(bdm.boot_index == 0 and bdm.is_volume for bdm in
+                   bdm_obj.BlockDeviceMappingList.get_by_instance_uuid(
+                       cctx, instance.uuid).objects)
 
     def _shelved_image(self, cctx, instance):
         """The ImageMeta of the server's shelved snapshot; None (and the

@@ -89,6 +89,10 @@ def start(conf, urls, tmp_path, monkeypatch, hosts=2):
     app = in_process_app(conf, env.cloud.databases)
     if app._image_api is None:
         app.__dict__["image_api"] = env.cloud._image_api()
+    # Its external events (volume-reimaged, volume-extended) go to the
+    # cloud's compute app, as the all-in-one sends them.
+    app.compute_app = lambda: env.cloud._compute_in_process
+    app.__dict__.pop("compute_notifier", None)
     env.volume_app = app
     return env
 

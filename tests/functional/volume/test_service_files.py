@@ -181,7 +181,7 @@ class FakeNotifier:
     def __init__(self):
         self.events = []
 
-    def send(self, ctx, events):
+    def send(self, ctx, events, microversion=None):
         self.events.extend(events)
 
 
