@@ -303,3 +303,54 @@ def test_attach_and_detach_times(cloud, volumes, pair):
         _figure("detach: DELETE until available and released",
                 time.monotonic() - started)
         volumes.delete(volume["id"])
+
+
+def test_the_build_makes_the_root_volume_and_the_guest_keeps_its_volumes(
+        cloud, volumes):
+    """openstack server create --boot-from-volume: an image -> volume
+    root mapping; the compute makes the volume from the tiny disk image
+    and boots from it. A hard reboot, and a stop and start, through the
+    API remake the guest with its volumes (the root and one attached
+    while it ran); the delete deletes the root and leaves the other."""
+    created = cloud.api.post("/servers", {"server": {
+        "name": "bfv-built", "flavorRef": cloud.flavor, "networks": "auto",
+        "block_device_mapping_v2": [{
+            "source_type": "image", "destination_type": "volume",
+            "uuid": cloud.images["disk"], "volume_size": 1, "boot_index": 0,
+            "delete_on_termination": True}]}})["server"]
+    server = cloud.api.wait_for_status(created["id"], {"ACTIVE", "ERROR"},
+                                       timeout=180)
+    assert server["status"] == "ACTIVE", server.get("fault")
+    guest = Guest(cloud, server)
+    data = volumes.create(scratch=True)
+    try:
+        guest.wait("STRATUS-GUEST-READY", timeout=180)
+        (root_id,) = guest.attached()
+        root = volumes.get(root_id)
+        assert root["status"] == "in-use" and root["bootable"] == "true"
+        assert guest.wait_added(root_id)[0] == "vda"
+        guest.attach(data["id"])
+        name = guest.wait_added(data["id"])[0]
+        guest.wait("STRATUS-GUEST-VOLUME-WROTE %s by=%s" % (
+            name, guest.hostname))
+
+        cloud.api.post("/servers/%s/action" % guest.id,
+                       {"reboot": {"type": "HARD"}})
+        guest.wait("STRATUS-GUEST-READY", count=2, timeout=180)
+        cloud.api.wait_for_status(guest.id, {"ACTIVE"}, timeout=60)
+        log = guest.wait(" serial=%s size=" % data["id"][:20], count=2)
+        assert "data=STRATUS-SCRATCH written-by=%s" % guest.hostname in log
+
+        cloud.api.post("/servers/%s/action" % guest.id, {"os-stop": None})
+        cloud.api.wait_for_status(guest.id, {"SHUTOFF"}, timeout=60)
+        cloud.api.post("/servers/%s/action" % guest.id, {"os-start": None})
+        cloud.api.wait_for_status(guest.id, {"ACTIVE"}, timeout=60)
+        guest.wait("STRATUS-GUEST-READY", count=3, timeout=180)
+        for volume_id in (root_id, data["id"]):
+            guest.wait(" serial=%s size=" % volume_id[:20], count=3)
+        assert guest.attached() == {root_id, data["id"]}
+    finally:
+        cloud.delete(guest.id)
+    volumes.wait(data["id"], {"available"})
+    volumes.wait(root_id, {None})
+    volumes.delete(data["id"])
