@@ -310,8 +310,9 @@ def test_the_build_makes_the_root_volume_and_the_guest_keeps_its_volumes(
     """openstack server create --boot-from-volume: an image -> volume
     root mapping; the compute makes the volume from the tiny disk image
     and boots from it. A hard reboot, and a stop and start, through the
-    API remake the guest with its volumes (the root and one attached
-    while it ran); the delete deletes the root and leaves the other."""
+    API remake the guest with its volumes (the root, one attached while
+    it ran, one attached while it was shut off); the delete deletes the
+    root and leaves the others."""
     created = cloud.api.post("/servers", {"server": {
         "name": "bfv-built", "flavorRef": cloud.flavor, "networks": "auto",
         "block_device_mapping_v2": [{
@@ -323,6 +324,7 @@ def test_the_build_makes_the_root_volume_and_the_guest_keeps_its_volumes(
     assert server["status"] == "ACTIVE", server.get("fault")
     guest = Guest(cloud, server)
     data = volumes.create(scratch=True)
+    late = volumes.create()
     try:
         guest.wait("STRATUS-GUEST-READY", timeout=180)
         (root_id,) = guest.attached()
@@ -343,14 +345,19 @@ def test_the_build_makes_the_root_volume_and_the_guest_keeps_its_volumes(
 
         cloud.api.post("/servers/%s/action" % guest.id, {"os-stop": None})
         cloud.api.wait_for_status(guest.id, {"SHUTOFF"}, timeout=60)
+        # Attached while it is shut off: the guest has it when it starts.
+        guest.attach(late["id"])
+        volumes.wait(late["id"], {"in-use"})
         cloud.api.post("/servers/%s/action" % guest.id, {"os-start": None})
         cloud.api.wait_for_status(guest.id, {"ACTIVE"}, timeout=60)
         guest.wait("STRATUS-GUEST-READY", count=3, timeout=180)
         for volume_id in (root_id, data["id"]):
             guest.wait(" serial=%s size=" % volume_id[:20], count=3)
-        assert guest.attached() == {root_id, data["id"]}
+        guest.wait_added(late["id"])
+        assert guest.attached() == {root_id, data["id"], late["id"]}
     finally:
         cloud.delete(guest.id)
-    volumes.wait(data["id"], {"available"})
+    for volume in (data, late):
+        volumes.wait(volume["id"], {"available"})
+        volumes.delete(volume["id"])
     volumes.wait(root_id, {None})
-    volumes.delete(data["id"])
