@@ -24,6 +24,11 @@ from stratus import constants
 LOG = logging.getLogger(__name__)
 
 
+# [cinder] volumes_dir of an all-in-one with the libvirt driver, beside
+# the driver's default instances path (/var/lib/stratus/instances).
+LIBVIRT_VOLUMES_DIR = "/var/lib/stratus/volumes"
+
+
 def default_data_dir():
     return platformdirs.user_data_dir("stratus")
 
@@ -40,6 +45,11 @@ def configure(conf, data_dir, auth=None, nodes=None, ports=None,
             conf.set_override(name, value, group=group)
 
     default(None, "state_path", data_dir)
+    if conf.compute_driver == "libvirt":
+        # QEMU (user libvirt-qemu) opens the built-in block storage
+        # service's volume files: they cannot be under the data directory
+        # (0700), which others may not traverse.
+        default("cinder", "volumes_dir", LIBVIRT_VOLUMES_DIR)
     # Every owner of a transitional state runs here: see tasks/stuck_states.
     conf.set_override("in_process_owners", True, group="conductor")
     default("api_database", "connection",
