@@ -6,6 +6,7 @@ import pytest
 
 from stratus import conf as stratus_conf
 from stratus import objects
+from stratus.db import migration
 from stratus.db import setup as db_setup
 from stratus.testing import response_check
 from tests import dbs
@@ -33,15 +34,35 @@ def conf():
         ("neutron", "private_cidr"): ""})
 
 
+# Cell databases beyond cell1, made (and migrated) only for the tests
+# that ask for them (the fixture cell_urls); never mapped unless a test
+# maps them.
+EXTRA_CELLS = ("cell2", "cell3")
+
+
 class CloudDatabases:
-    """The three migrated databases of one backend, reused across tests."""
+    """The three migrated databases of one backend, reused across tests,
+    and on demand the extra cells' (EXTRA_CELLS)."""
 
     def __init__(self, backend, tmp_dir):
         self.backend = backend
+        self.tmp_dir = tmp_dir
         self.urls = {role: dbs.create_database(
             backend, dbs.database_name(backend, role), tmp_dir)
             for role in ("api", "cell0", "cell1")}
         self.databases = None
+
+    def with_extra_cells(self):
+        """The urls of every role, the extra cells' made on first use
+        (empty and migrated, not mapped)."""
+        for role in EXTRA_CELLS:
+            if role not in self.urls:
+                url = dbs.create_database(
+                    self.backend, dbs.database_name(self.backend, role),
+                    self.tmp_dir)
+                migration.upgrade("cell", url)
+                self.urls[role] = url
+        return dict(self.urls)
 
     def fresh(self):
         """Databases emptied of everything a previous test left."""
@@ -93,6 +114,13 @@ def sqlite_databases(_db_tmp_dir):
 @pytest.fixture
 def cloud_urls(databases, db_backend, _db_tmp_dir):
     return _cloud_dbs(db_backend, _db_tmp_dir).urls
+
+
+@pytest.fixture
+def cell_urls(databases, db_backend, _db_tmp_dir):
+    """The urls of the API, cell0, cell1 and the extra cells' databases
+    (EXTRA_CELLS: migrated and empty, not mapped) on each backend."""
+    return _cloud_dbs(db_backend, _db_tmp_dir).with_extra_cells()
 
 
 @pytest.fixture
