@@ -219,10 +219,13 @@ def set_nodes_mapped(context, cell_uuid, node_uuids=None, mapped=True,
     where = [_NODES.c.deleted == 0]
     if host is not None:
         where.append(_NODES.c.host == host)
-    if node_uuids is not None:
-        if not node_uuids:
-            return
-        where.append(_NODES.c.uuid.in_(list(node_uuids)))
+    if node_uuids is None:
+        chunks = [where]
+    else:
+        node_uuids = sorted(node_uuids)
+        chunks = [where + [_NODES.c.uuid.in_(node_uuids[start:start + _CHUNK])]
+                  for start in range(0, len(node_uuids), _CHUNK)]
     with context.cell_db_for(cell_uuid).writer() as session:
-        session.execute(sa.update(_NODES).where(*where).values(
-            mapped=1 if mapped else 0))
+        for chunk in chunks:
+            session.execute(sa.update(_NODES).where(*chunk).values(
+                mapped=1 if mapped else 0))

@@ -86,8 +86,13 @@ class Manage:
 
     def archive_instance(self, cell_uuid, instance):
         """Remove the row as archiving would (its mapping stays)."""
-        table = cell_models.Instance.__table__
+        tables = cell_models.Base.metadata.sorted_tables
         with self.ctx.cell_db_for(cell_uuid).writer() as session:
+            for table in reversed(tables):
+                if "instance_uuid" in table.c:
+                    session.execute(sa.delete(table).where(
+                        table.c.instance_uuid == instance.uuid))
+            table = cell_models.Instance.__table__
             session.execute(sa.delete(table).where(
                 table.c.uuid == instance.uuid))
 
