@@ -49,15 +49,16 @@ class Manage:
         assert code == 0, out
         return out.strip().splitlines()[-1]
 
-    def register_node(self, cell_uuid, host, nodes=1):
-        """Compute nodes a host registered in the cell (no host mapping)."""
+    def register_node(self, cell_uuid, host, node_uuid=None):
+        """The compute node a host registered in the cell (no host
+        mapping)."""
+        node = compute_node_obj.ComputeNode(
+            hypervisor_hostname="%s-node" % host, vcpus=1, memory_mb=512,
+            local_gb=1, hypervisor_type="fake", hypervisor_version=1)
+        if node_uuid:
+            node.uuid = node_uuid
         return compute_node_obj.ComputeNodeList.update_host(
-            self.ctx, cell_uuid, host, None, [
-                compute_node_obj.ComputeNode(
-                    hypervisor_hostname="%s-node%d" % (host, index),
-                    vcpus=1, memory_mb=512, local_gb=1,
-                    hypervisor_type="fake", hypervisor_version=1)
-                for index in range(nodes)])
+            self.ctx, cell_uuid, host, None, [node])[0]
 
     def register_service(self, cell_uuid, host):
         service_obj.Service.report(self.ctx, cell_uuid, host,

@@ -22,7 +22,7 @@ def _hosts(manage, *argv):
 
 def test_discover_hosts_maps_new_hosts_of_every_cell(manage):
     cell2 = manage.map_cell("cell2")
-    node = manage.register_node(cell2, "east1")[0]
+    node = manage.register_node(cell2, "east1")
     code, out = manage.run("cell_v2", "discover_hosts", "--verbose")
     assert code == 0
     assert out.splitlines() == [
@@ -82,7 +82,7 @@ def test_a_discovered_host_joins_its_aggregates_in_placement(manage):
     """What a host's first report did: its nodes' providers join the
     placement aggregates of the host aggregates that list it."""
     cell2 = manage.map_cell("cell2")
-    node = manage.register_node(cell2, "east1")[0]
+    node = manage.register_node(cell2, "east1")
     providers.ensure_provider(manage.ctx, node.uuid, node.hypervisor_hostname)
     aggregate = aggregate_obj.Aggregate(manage.ctx, uuid=str(uuid.uuid4()),
                                         name="fast")

@@ -27,19 +27,21 @@ def test_the_scheduler_discovers_hosts_in_cells(manage, tmp_path):
     cloud = cloud_harness.start_cloud(manage.conf, manage.urls, tmp_path)
     try:
         cell2 = manage.map_cell("cell2")
-        node = manage.register_node(cell2, "late")[0]
-        providers.ensure_provider(manage.ctx, node.uuid,
-                                  node.hypervisor_hostname)
+        # The aggregate lists the host, and placement knows its node,
+        # before the node registers (discovery may run at any moment).
+        node_uuid = str(uuid.uuid4())
+        providers.ensure_provider(manage.ctx, node_uuid, "late-node")
         aggregate = aggregate_obj.Aggregate(
             manage.ctx, uuid=str(uuid.uuid4()), name="late-ones")
         aggregate.create()
         aggregate.add_host("late")
+        manage.register_node(cell2, "late", node_uuid)
         deadline = time.monotonic() + 30
         while "late" not in _hosts(manage):
             assert time.monotonic() < deadline, "never discovered"
             time.sleep(0.2)
         assert _hosts(manage)["late"] == cell2
-        assert host_aggregates.aggregates_of(manage.ctx, node.uuid) == [
+        assert host_aggregates.aggregates_of(manage.ctx, node_uuid) == [
             aggregate.uuid]
     finally:
         cloud.stop()
