@@ -36,7 +36,8 @@ def _manage(capsys, *argv):
 def data_dir(tmp_path_factory):
     path = tmp_path_factory.mktemp("aio") / "data"
     code, out = _stratus("all-in-one", "--init-only", "--auth", "noauth",
-                         "--data-dir", str(path), cwd=str(path.parent))
+                         "--cells", "2", "--data-dir", str(path),
+                         cwd=str(path.parent))
     assert code == 0, out
     return path
 
@@ -47,9 +48,10 @@ def test_cell_v2_commands_on_a_data_dir(data_dir, tmp_path, capsys):
                          "list_cells", cwd=str(tmp_path))
     assert code == 0, out
     cells = {row[0]: row for row in table_rows(out)}
-    assert sorted(cells) == ["cell0", "cell1"]
-    assert cells["cell0"][3] == "sqlite:///%s" % (data_dir / "cell0.db")
-    assert cells["cell1"][3] == "sqlite:///%s" % (data_dir / "cell1.db")
+    assert sorted(cells) == ["cell0", "cell1", "cell2"]
+    for name in cells:
+        assert cells[name][3] == "sqlite:///%s" % (data_dir / (name + ".db"))
+    assert cells["cell2"][2] == "inproc:///cell2"
     assert _manage(capsys, "--data-dir", str(data_dir), "cell_v2",
                    "map_cell0") == (0, "Cell0 is already setup\n")
     code, out = _manage(capsys, "--data-dir", str(data_dir), "cell_v2",
