@@ -12,6 +12,7 @@ from sqlalchemy import exc as sa_exc
 from stratus import constants
 from stratus.db import api_models
 from stratus.db import cell_models
+from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import aggregate as aggregate_obj
 from stratus.objects import base
@@ -144,16 +145,16 @@ def _map_by_node(context, cell, status):
             _NODES.c.host, _NODES.c.id)).all()
     status("Found %d unmapped computes in cell: %s" % (len(nodes), cell.uuid))
     mapped = _mapped_hosts(context, {host for host, _uuid in nodes})
-    created = []
+    new = []
     for host, node_uuid in nodes:
         status("Checking host mapping for compute host '%s': %s"
                % (host, node_uuid))
-        if host in mapped:
-            continue
-        status("Creating host mapping for compute host '%s': %s"
-               % (host, node_uuid))
-        created.append(_create(context, host, cell))
-        mapped.add(host)
+        if host not in mapped:
+            status("Creating host mapping for compute host '%s': %s"
+                   % (host, node_uuid))
+            new.append(host)
+            mapped.add(host)
+    created = _create(context, cell, new)
     set_nodes_mapped(context, cell.uuid, [uuid for _host, uuid in nodes])
     return created
 
@@ -168,13 +169,10 @@ def _map_by_service(context, cell, status):
             ).order_by(_SERVICES.c.host)))
     status("Found %d computes in cell: %s" % (len(hosts), cell.uuid))
     mapped = _mapped_hosts(context, set(hosts))
-    created = []
-    for host in hosts:
-        if host in mapped:
-            continue
+    new = [host for host in hosts if host not in mapped]
+    for host in new:
         status("Host %s is not mapped to cell %s" % (host, cell.uuid))
-        created.append(_create(context, host, cell))
-    return created
+    return _create(context, cell, new)
 
 
 def _mapped_hosts(context, hosts):
@@ -188,26 +186,51 @@ def _mapped_hosts(context, hosts):
     return found
 
 
-def _create(context, host, cell):
-    mapping = HostMapping(context, host=host, cell_mapping=cell)
+def _create(context, cell, hosts):
+    """Map hosts to cell in one transaction (HostMappingExists naming
+    those mapped meanwhile), then join their nodes' providers to their
+    aggregates; the HostMappings."""
+    if not hosts:
+        return []
+    now = utcnow()
     try:
-        mapping.create()
+        with context.api_db.writer() as session:
+            session.execute(sa.insert(_HOSTS), [
+                dict(host=host, cell_id=cell.id, created_at=now)
+                for host in hosts])
     except sa_exc.IntegrityError:
-        raise exception.HostMappingExists(name=host)
-    with context.cell_db_for(cell.uuid).reader() as session:
-        providers = list(session.scalars(sa.select(_NODES.c.uuid).where(
-            _NODES.c.deleted == 0, _NODES.c.host == host)))
-    join_host_aggregates(context, host, providers)
-    return mapping
+        raise exception.HostMappingExists(name=", ".join(
+            sorted(_mapped_hosts(context, hosts))))
+    mappings = [HostMapping(context, host=host, cell_mapping=cell,
+                            created_at=now) for host in hosts]
+    aggregates = [aggregate for aggregate in
+                  aggregate_obj.AggregateList.get_all(context)
+                  if set(aggregate.hosts) & set(hosts)]
+    if aggregates:
+        grouped = sorted({host for aggregate in aggregates
+                          for host in aggregate.hosts} & set(hosts))
+        nodes = []
+        with context.cell_db_for(cell.uuid).reader() as session:
+            for start in range(0, len(grouped), _CHUNK):
+                nodes += session.execute(sa.select(
+                    _NODES.c.host, _NODES.c.uuid).where(
+                    _NODES.c.deleted == 0, _NODES.c.host.in_(
+                        grouped[start:start + _CHUNK]))).all()
+        for aggregate in aggregates:
+            join_aggregate(context, aggregate, [
+                uuid for host, uuid in nodes if host in aggregate.hosts])
+    return mappings
 
 
 def join_host_aggregates(context, host, provider_uuids):
-    """Resource providers new to placement (or to the cells' map) join
-    the placement aggregates of their host's aggregates (the host may have
-    joined them first)."""
-    if not provider_uuids:
-        return
+    """Resource providers new to placement join the placement aggregates
+    of their host's aggregates (the host may have joined them first)."""
     for aggregate in aggregate_obj.AggregateList.get_by_host(context, host):
+        join_aggregate(context, aggregate, provider_uuids)
+
+
+def join_aggregate(context, aggregate, provider_uuids):
+    if provider_uuids:
         host_aggregates.add_member(context, aggregate.uuid,
                                    sorted(provider_uuids))
 
