@@ -23,9 +23,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import sqlalchemy as sa  # noqa: E402
-
-from bench import scheduler_scale  # noqa: E402
+from bench import cells_scale  # noqa: E402
 from stratus import context as stratus_context  # noqa: E402
 from stratus.db import migration  # noqa: E402
 from stratus.db import setup as db_setup  # noqa: E402
@@ -36,25 +34,6 @@ from stratus.objects import host_mapping as host_mapping_obj  # noqa: E402
 from stratus.placement import providers  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def database_urls(kind, data_dir, cells):
-    names = ["api", "cell0"] + ["cell%d" % k for k in range(1, cells + 1)]
-    if kind == "sqlite":
-        return {name: "sqlite:///" + os.path.join(data_dir, name + ".db")
-                for name in names}
-    engine = sa.create_engine(scheduler_scale.POSTGRES + "postgres",
-                              isolation_level="AUTOCOMMIT")
-    urls = {}
-    with engine.connect() as connection:
-        for name in names:
-            database = "stratus_discover_%s" % name
-            connection.execute(sa.text(
-                'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % database))
-            connection.execute(sa.text('CREATE DATABASE "%s"' % database))
-            urls[name] = scheduler_scale.POSTGRES + database
-    engine.dispose()
-    return urls
 
 
 def register(ctx, cell_uuid, host, nodes):
@@ -76,7 +55,7 @@ def timed(ctx):
 
 def run(kind, cells, hosts, nodes):
     with tempfile.TemporaryDirectory(prefix="stratus-discover-") as tmp:
-        urls = database_urls(kind, tmp, cells)
+        urls = cells_scale.database_urls(kind, tmp, cells)
         databases = db_setup.setup_cloud_databases(
             urls["api"], urls["cell0"], urls["cell1"])
         for index in range(2, cells + 1):
