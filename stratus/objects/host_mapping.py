@@ -21,6 +21,8 @@ from stratus.objects import fields
 from stratus.placement import host_aggregates
 
 _HOSTS = api_models.HostMapping
+_AGGREGATES = api_models.Aggregate
+_AGGREGATE_HOSTS = api_models.AggregateHost
 _NODES = cell_models.ComputeNode.__table__
 _SERVICES = cell_models.Service.__table__
 # Hosts per IN (...) list.
@@ -201,37 +203,55 @@ def _create(context, cell, hosts):
     except sa_exc.IntegrityError:
         raise exception.HostMappingExists(name=", ".join(
             sorted(_mapped_hosts(context, hosts))))
-    mappings = [HostMapping(context, host=host, cell_mapping=cell,
-                            created_at=now) for host in hosts]
-    aggregates = [aggregate for aggregate in
-                  aggregate_obj.AggregateList.get_all(context)
-                  if set(aggregate.hosts) & set(hosts)]
-    if aggregates:
-        grouped = sorted({host for aggregate in aggregates
-                          for host in aggregate.hosts} & set(hosts))
-        nodes = []
-        with context.cell_db_for(cell.uuid).reader() as session:
-            for start in range(0, len(grouped), _CHUNK):
-                nodes += session.execute(sa.select(
-                    _NODES.c.host, _NODES.c.uuid).where(
-                    _NODES.c.deleted == 0, _NODES.c.host.in_(
-                        grouped[start:start + _CHUNK]))).all()
-        for aggregate in aggregates:
-            join_aggregate(context, aggregate, [
-                uuid for host, uuid in nodes if host in aggregate.hosts])
-    return mappings
+    _join_aggregates(context, cell, hosts)
+    return [HostMapping(context, host=host, cell_mapping=cell,
+                        created_at=now) for host in hosts]
+
+
+def _join_aggregates(context, cell, hosts):
+    """The nodes' providers of those of hosts that aggregates list join
+    the aggregates' placement aggregates."""
+    members = _aggregate_members(context, hosts)
+    if not members:
+        return
+    grouped = sorted(set().union(*members.values()))
+    nodes = []
+    with context.cell_db_for(cell.uuid).reader() as session:
+        for start in range(0, len(grouped), _CHUNK):
+            nodes += session.execute(sa.select(
+                _NODES.c.host, _NODES.c.uuid).where(
+                _NODES.c.deleted == 0, _NODES.c.host.in_(
+                    grouped[start:start + _CHUNK]))).all()
+    for aggregate_uuid, members_of in sorted(members.items()):
+        _join(context, aggregate_uuid, [
+            uuid for host, uuid in nodes if host in members_of])
 
 
 def join_host_aggregates(context, host, provider_uuids):
     """Resource providers new to placement join the placement aggregates
     of their host's aggregates (the host may have joined them first)."""
     for aggregate in aggregate_obj.AggregateList.get_by_host(context, host):
-        join_aggregate(context, aggregate, provider_uuids)
+        _join(context, aggregate.uuid, provider_uuids)
 
 
-def join_aggregate(context, aggregate, provider_uuids):
+def _aggregate_members(context, hosts):
+    """{aggregate uuid: those of hosts it lists}."""
+    members = {}
+    hosts = sorted(hosts)
+    with context.api_db.reader() as session:
+        for start in range(0, len(hosts), _CHUNK):
+            for aggregate_uuid, host in session.execute(sa.select(
+                    _AGGREGATES.uuid, _AGGREGATE_HOSTS.host).join(
+                    _AGGREGATE_HOSTS,
+                    _AGGREGATE_HOSTS.aggregate_id == _AGGREGATES.id).where(
+                    _AGGREGATE_HOSTS.host.in_(hosts[start:start + _CHUNK]))):
+                members.setdefault(aggregate_uuid, set()).add(host)
+    return members
+
+
+def _join(context, aggregate_uuid, provider_uuids):
     if provider_uuids:
-        host_aggregates.add_member(context, aggregate.uuid,
+        host_aggregates.add_member(context, aggregate_uuid,
                                    sorted(provider_uuids))
 
 
