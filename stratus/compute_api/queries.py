@@ -126,15 +126,19 @@ class Queries(base.APIBase):
     def _marker(self, ctx, marker, down_records):
         """(the instance marker names, None), or with down_records
         (None, marker) when it is a server of a cell that cannot be
-        reached; MarkerNotFound when there is no such server."""
+        reached or does not answer in time; MarkerNotFound when there is
+        no such server."""
         try:
-            return self.get(ctx, marker, read_deleted=True), None
+            found, silent = cell_mapping_obj.scatter_gather(
+                [marker], lambda uuid: self.get(ctx, uuid, read_deleted=True),
+                self.conf.api.list_records_cell_timeout)
         except exception.InstanceNotFound:
             raise exception.MarkerNotFound(marker=marker)
-        except exception.CellDown:
+        if silent:
             if not down_records:
-                raise
+                raise exception.DatabaseUnreachable()
             return None, marker
+        return found[marker], None
 
     @staticmethod
     def _db_filters(ctx, filters):

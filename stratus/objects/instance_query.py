@@ -75,7 +75,11 @@ class SortKey:
 
 def _comparable(column, dialect):
     """String columns compare by code point on every backend, as Python
-    does, so results merged across cells stay in order."""
+    does, so results merged across cells stay in order; a missing boolean
+    is False, as Instance objects read it (else a marker read as False
+    would not find where the missing ones end)."""
+    if isinstance(column.type, sa.Boolean):
+        return sa.func.coalesce(column, sa.false())
     if isinstance(column.type, sa.String):
         if dialect == "postgresql":
             return column.collate("C")
