@@ -205,3 +205,20 @@ def test_filters_across_cells(cells):
         lambda i: "odd" in i.tags, project=None)
     # Without all_tenants an admin sees the own project only.
     assert _ids(admin, "") == []
+
+
+def test_a_busy_cell_gives_further_batches(cells):
+    """A page larger than a cell's batch (a tenth over its share, at least
+    20) reads the next batches of the cell the merge runs through."""
+    placed = {}
+    for index in range(45):
+        cell = "cell1" if index % 15 else ("cell2", "cell3")[index % 2]
+        placed[index] = cells.place(
+            cell=cell, name="vm-%02d" % index,
+            created_at=fixtures.START + datetime.timedelta(minutes=index))
+    expected = [placed[index].uuid for index in reversed(range(45))]
+    assert _ids(cells.demo, "?limit=40") == expected[:40]
+    assert _ids(cells.demo, "") == expected
+    assert _walk(cells.demo, "", 30) == expected
+    ascending = "?sort_key=display_name&sort_dir=asc"
+    assert _walk(cells.demo, ascending, 44) == expected[::-1]
