@@ -350,6 +350,12 @@ class CellDown(DatabaseUnreachable):
                "later.")
 
 
+class CellNotResponding(DatabaseUnreachable):
+    # Nova's words, when [api] list_records_by_skipping_down_cells is False.
+    msg_fmt = ("Cell %(cell_uuid)s is not responding but configuration "
+               "indicates that we should fail.")
+
+
 class BrokerUnavailable(StratusException):
     msg_fmt = ("The message broker of this cloud cannot be reached; nothing "
                "was changed; try again later.")

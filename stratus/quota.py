@@ -5,7 +5,8 @@ then per project, then per user in a project (``objects.Quotas``); -1 is
 unlimited. Usage is counted, never tracked: servers from the API DB's
 instance mappings, their vCPUs and RAM from every cell's live instances
 (one aggregate query per cell) plus the build requests that have not
-reached a cell yet; key pairs per user; server groups.
+reached a cell yet, or with [quota] count_usage_from_placement from
+placement's allocations; key pairs per user; server groups.
 """
 from stratus import exception
 from stratus import objects
@@ -79,8 +80,9 @@ class Quotas:
               pending=True):
         """{resource: in use} for a project, or for one user in it
         (objects.quota_usage.count)."""
-        return quota_usage.count(context, project_id, user_id, resources,
-                                 pending)
+        return quota_usage.count(
+            context, project_id, user_id, resources, pending,
+            from_placement=self.conf.quota.count_usage_from_placement)
 
     def settable_ranges(self, context, project_id, user_id=None):
         """{resource: (minimum, maximum)} a new limit must lie in: not

@@ -2,6 +2,7 @@
 their hosts' status, request specs and groups, migrations and instance
 actions.
 """
+import functools
 import heapq
 
 from stratus.compute_api import base
@@ -27,17 +28,49 @@ HOST_UNKNOWN = "UNKNOWN"
 HOST_NONE = ""
 
 
+def batch_size(limit, cells):
+    """How many servers a list asks of each cell at a time: a tenth more
+    than an even share of the page over the cells that hold hosts (Nova's
+    'distributed' instance_list_cells_batch_strategy), at least 20 (Nova:
+    100, which makes every cell read a whole page of 100), at most the
+    page; the whole page from a single cell. A cell whose batch runs out
+    before the page is full gives its next batch as the merge reaches
+    its end."""
+    if limit is None or cells <= 1:
+        return limit
+    return min(max(int(limit / cells * 1.1) + 1, 20), limit)
+
+
+def _batches(first, size, read):
+    """The instances of one cell in order, batch by batch: first, then
+    read(after=the last one) while a batch comes full."""
+    batch = first
+    while True:
+        yield from batch
+        if size is None or len(batch) < size:
+            return
+        batch = read(batch[-1])
+
+
 class Queries(base.APIBase):
     """Lists and lookups beyond ``get``."""
 
     def get_all(self, ctx, filters, sort_keys=None, sort_dirs=None,
                 limit=None, marker=None, expected_attrs=None,
-                down_cells=None):
+                down_cells=None, down_records=False):
         """Servers matching filters: build requests first, then the
         instances of every cell merged in sort order; at most limit,
         starting after the server marker (MarkerNotFound if unknown).
-        Cells whose database cannot be reached are skipped; their uuids
-        are added to down_cells when it is given (see down_cell_servers).
+
+        The cells are read at once, each waited for at most [api]
+        list_records_cell_timeout seconds; those that do not answer (their
+        database unreachable or too slow) are left out, their uuids added
+        to down_cells when it is given, or with [api]
+        list_records_by_skipping_down_cells False the list fails
+        (CellDown). down_records (2.69, unfiltered lists): the servers of
+        those cells follow the build requests as their InstanceMappings
+        (newest first), before the instances, so that pages walk them
+        too: a marker may be one of them.
 
         filters use the API's names (name, image, flavor, tenant_id, ...)
         besides Nova's DB filter names.
@@ -47,42 +80,70 @@ class Queries(base.APIBase):
             return []
         sort_keys, sort_dirs = instance_query.normalize_sort(sort_keys,
                                                            sort_dirs)
-        after = None
+        after = down_marker = None
         try:
             build_requests = build_request_obj.BuildRequestList.get_by_filters(
                 ctx, filters, limit=limit, marker=marker,
                 sort_keys=sort_keys, sort_dirs=sort_dirs)
         except exception.MarkerNotFound:
             build_requests = []
-            after = self._marker(ctx, marker)
+            after, down_marker = self._marker(ctx, marker, down_records)
         found = [br.instance for br in build_requests]
-        if limit is not None:
-            limit -= len(found)
-            if limit <= 0:
-                return found
-        wanted = limit
-        per_cell = []
-        for cell in cell_mapping_obj.CellMappingList.get_all(ctx):
-            try:
-                with ctx.target_cell(cell.uuid) as cctx:
-                    per_cell.append(instance_obj.InstanceList.get_by_filters(
-                        cctx, filters, sort_keys, sort_dirs, limit=limit,
-                        expected_attrs=expected_attrs, after=after))
-            except exception.DatabaseUnreachable:
-                if down_cells is not None:
-                    down_cells.append(cell.uuid)
+        if limit is not None and len(found) >= limit:
+            return found[:limit]
+        cells = [cell.uuid for cell in
+                 cell_mapping_obj.CellMappingList.get_all(ctx)]
+        batch = batch_size(None if limit is None else limit - len(found),
+                           len([cell for cell in cells
+                                if cell != cell_mapping_obj.CELL0_UUID]))
+
+        def read(cell_uuid, start=after):
+            with ctx.target_cell(cell_uuid) as cctx:
+                return instance_obj.InstanceList.get_by_filters(
+                    cctx, filters, sort_keys, sort_dirs, limit=batch,
+                    expected_attrs=expected_attrs, after=start)
+
+        first, silent = cell_mapping_obj.scatter_gather(
+            cells, read, self.conf.api.list_records_cell_timeout)
+        if silent and not self.conf.api.list_records_by_skipping_down_cells:
+            raise exception.CellNotResponding(cell_uuid=silent[0])
+        if down_cells is not None:
+            down_cells.extend(silent)
         seen = {instance.uuid for instance in found}
-        for instance in heapq.merge(*per_cell, key=lambda inst: (
-                instance_query.SortKey(inst, sort_keys, sort_dirs))):
-            if wanted is not None and wanted <= 0:
-                break
+        if down_records and silent and (after is None
+                                        or down_marker is not None):
+            found += self._down_records(ctx, silent, filters, down_marker,
+                                        seen)
+        merged = heapq.merge(*[_batches(first[cell], batch,
+                                        functools.partial(read, cell))
+                               for cell in cells if cell in first],
+                             key=lambda inst: instance_query.SortKey(
+                                 inst, sort_keys, sort_dirs))
+        if limit is not None and len(found) >= limit:
+            return found[:limit]
+        for instance in merged:
             # A server placed in a cell while we listed may show twice.
             if instance.uuid not in seen:
                 seen.add(instance.uuid)
                 found.append(instance)
-                if wanted is not None:
-                    wanted -= 1
+                # Stopping here spares a cell's next batch.
+                if limit is not None and len(found) >= limit:
+                    break
         return found
+
+    def _down_records(self, ctx, cell_uuids, filters, marker, seen):
+        """The InstanceMappings of the servers of cells that did not
+        answer, in the project filtered on (all without one), after the
+        one of marker when it is one of them."""
+        records = [mapping for mapping in self.down_cell_servers(
+            ctx, cell_uuids, project_id=filters.get("project_id"))
+            if mapping.instance_uuid not in seen]
+        if marker is not None:
+            uuids = [mapping.instance_uuid for mapping in records]
+            records = (records[uuids.index(marker) + 1:]
+                       if marker in uuids else [])
+        seen.update(mapping.instance_uuid for mapping in records)
+        return records
 
     @staticmethod
     def down_cell_servers(ctx, cell_uuids, project_id=None):
@@ -93,11 +154,22 @@ class Queries(base.APIBase):
         return list(mapping_obj.InstanceMappingList.get_live_by_cells(
             ctx, cell_uuids, project_id=project_id))
 
-    def _marker(self, ctx, marker):
+    def _marker(self, ctx, marker, down_records):
+        """(the instance marker names, None), or with down_records
+        (None, marker) when it is a server of a cell that cannot be
+        reached or does not answer in time; MarkerNotFound when there is
+        no such server."""
         try:
-            return self.get(ctx, marker, read_deleted=True)
+            found, silent = cell_mapping_obj.scatter_gather(
+                [marker], lambda uuid: self.get(ctx, uuid, read_deleted=True),
+                self.conf.api.list_records_cell_timeout)
         except exception.InstanceNotFound:
             raise exception.MarkerNotFound(marker=marker)
+        if silent:
+            if not down_records:
+                raise exception.DatabaseUnreachable()
+            return None, marker
+        return found[marker], None
 
     @staticmethod
     def _db_filters(ctx, filters):
@@ -134,9 +206,13 @@ class Queries(base.APIBase):
             except exception.ServiceNotFound:
                 pass
         elif hosts:
+            # Only the cells the servers were read from: a cell that did
+            # not answer the list is not asked again.
+            cells = {instance.get("cell_uuid") for instance in instances}
             services = {service.host: service for service in
                         service_obj.ServiceList.get_all(
-                            ctx.elevated(), binary=constants.COMPUTE_BINARY)}
+                            ctx.elevated(), binary=constants.COMPUTE_BINARY,
+                            cell_uuids=None if None in cells else cells)}
         for instance in instances:
             service = services.get(instance.get("host"))
             if not instance.get("host") or service is None:

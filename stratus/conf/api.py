@@ -44,6 +44,16 @@ API_OPTS = [
                help="Base URL of image links in Compute API responses."),
     cfg.IntOpt("instance_list_per_project_cells", default=0,
                help="Unused; kept for Nova option compatibility."),
+    cfg.BoolOpt("list_records_by_skipping_down_cells", default=True,
+                help="Nova's option: lists of servers leave out the cells "
+                     "that do not answer (their servers shown as minimal "
+                     "records from 2.69). False: such a list fails with "
+                     "503 instead."),
+    cfg.FloatOpt("list_records_cell_timeout", default=60.0, min=0.1,
+                 help="Seconds a list of servers waits for the cell "
+                      "databases, read all at once; a cell that has not "
+                      "answered by then counts as down for that list (Nova: "
+                      "the fixed CELL_TIMEOUT of 60 seconds)."),
     cfg.StrOpt("project_id_regex", default=r"[0-9a-f\-]+",
                help="What the legacy project id segment of a Compute API "
                     "URL (/v2.1/{project_id}/servers) may look like, as "

@@ -19,6 +19,14 @@ QUOTA_OPTS = [
                help="Bytes per injected file."),
     cfg.IntOpt("injected_file_path_length", default=255, min=-1,
                help="Characters per injected file path."),
+    cfg.BoolOpt("count_usage_from_placement", default=False,
+                help="Nova's option: count the vCPUs and RAM in use from "
+                     "placement's allocations (and servers from the "
+                     "instance mappings, as always) instead of the cell "
+                     "databases, so that usage stays right while a cell is "
+                     "down. A resize counts both flavors until confirmed "
+                     "or reverted; shelved-offloaded servers count no vCPUs "
+                     "or RAM."),
     cfg.BoolOpt("recheck_quota", default=True,
                 help="Count again after creating resources, so parallel "
                      "requests cannot exceed a quota."),

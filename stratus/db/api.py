@@ -76,14 +76,30 @@ def create_engine(url, pool_size=10, max_overflow=20):
                   pool_pre_ping=True, pool_recycle=3600,
                   isolation_level="READ COMMITTED")
     if url.startswith("mysql"):
+        # PyMySQL's connect_timeout covers the TCP connect only: the read
+        # timeout bounds the server's greeting too (a server that accepts
+        # and never answers), and is lifted once connected.
         kwargs["connect_args"] = {"charset": "utf8mb4",
-                                  "connect_timeout": CONNECT_TIMEOUT}
+                                  "connect_timeout": CONNECT_TIMEOUT,
+                                  "read_timeout": CONNECT_TIMEOUT}
     if url.startswith("postgresql"):
         # JIT compiling costs hundreds of milliseconds on the wide rows of
         # instance queries and never pays off for short OLTP queries.
         kwargs["connect_args"] = {"options": "-c jit=off",
                                   "connect_timeout": CONNECT_TIMEOUT}
-    return sa.create_engine(url, **kwargs)
+    engine = sa.create_engine(url, **kwargs)
+    if url.startswith("mysql"):
+        event.listen(engine, "connect", _no_read_timeout)
+    return engine
+
+
+def _no_read_timeout(dbapi_conn, _record):
+    """A PyMySQL connection, once connected, waits for answers as long
+    as they take (a long statement is not a lost server)."""
+    dbapi_conn._read_timeout = None
+    if dbapi_conn._sock is not None:
+        dbapi_conn._sock.settimeout(None)
+    dbapi_conn._current_timeout = None
 
 
 _SQLITE_WRITE_LOCKS = {}

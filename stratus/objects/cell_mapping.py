@@ -1,6 +1,9 @@
 """CellMapping: where a cell's database and message queue are. Lives in
 the API database; cell0 (uuid all zeros) holds servers that never got a
 host."""
+import logging
+import threading
+import time
 import urllib.parse
 
 import sqlalchemy as sa
@@ -12,6 +15,7 @@ from stratus.objects import base
 from stratus.objects import fields
 
 CELL0_UUID = db_setup.CELL0_UUID
+LOG = logging.getLogger(__name__)
 
 
 @base.register
@@ -136,13 +140,16 @@ def mask_password(url):
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
-def over_host_cells(context, read, down_cells=None):
-    """read(session, cell uuid) -> list, in every cell that can hold hosts;
-    the lists joined. Cells whose database cannot be reached are skipped
-    (as Nova's list_records_by_skipping_down_cells), their uuids added to
-    down_cells when it is given."""
+def over_host_cells(context, read, down_cells=None, cell_uuids=None):
+    """read(session, cell uuid) -> list, in every cell that can hold hosts
+    (those of cell_uuids when given); the lists joined. Cells whose
+    database cannot be reached are skipped (as Nova's
+    list_records_by_skipping_down_cells), their uuids added to down_cells
+    when it is given."""
     results = []
     for cell in CellMappingList.get_all(context).host_cells():
+        if cell_uuids is not None and cell.uuid not in cell_uuids:
+            continue
         try:
             with context.cell_db_for(cell.uuid).reader() as session:
                 results.extend(read(session, cell.uuid))
@@ -160,3 +167,43 @@ def connections(databases):
     with databases.api.reader() as session:
         return [tuple(row) for row in session.execute(sa.select(
             mapping.name, mapping.uuid, mapping.database_connection))]
+
+
+def scatter_gather(cell_uuids, read, timeout):
+    """({cell uuid: read(cell uuid)}, [uuids of the cells that did not
+    answer]): read runs for every cell at once, each in a thread of its
+    own, and the answer waits at most timeout seconds for all of them
+    (Nova's scatter_gather_cells and CELL_TIMEOUT). A cell whose database
+    cannot be reached, or that has not answered in time, is one that did
+    not answer; a read still waiting on it is left to finish on its own.
+    Any other error of a read is raised here."""
+    outcomes = {}
+
+    def run(cell_uuid):
+        try:
+            outcomes[cell_uuid] = (True, read(cell_uuid))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            outcomes[cell_uuid] = (False, exc)
+
+    threads = []
+    for cell_uuid in cell_uuids:
+        thread = threading.Thread(target=run, args=(cell_uuid,),
+                                  name="cell-%s" % cell_uuid, daemon=True)
+        thread.start()
+        threads.append((cell_uuid, thread))
+    deadline = time.monotonic() + timeout
+    results, silent = {}, []
+    for cell_uuid, thread in threads:
+        thread.join(max(deadline - time.monotonic(), 0))
+        outcome = outcomes.get(cell_uuid)
+        if outcome is None:
+            LOG.warning("Cell %s has not answered in %s seconds: left out",
+                        cell_uuid, timeout)
+            silent.append(cell_uuid)
+        elif outcome[0]:
+            results[cell_uuid] = outcome[1]
+        elif isinstance(outcome[1], exception.DatabaseUnreachable):
+            silent.append(cell_uuid)
+        else:
+            raise outcome[1]
+    return results, silent

@@ -30,28 +30,29 @@ _NOT_NULL = {"uuid", "created_at", "id", "deleted"}
 # Sorting --------------------------------------------------------------------
 
 def normalize_sort(sort_keys=None, sort_dirs=None):
-    """(keys, dirs) as every query uses them: the requested keys, then
-    created_at, then uuid (unique across cells, so pages never overlap);
-    missing directions take the first given one, else 'desc' (Nova's
-    process_sort_params). InvalidInput for a bad direction."""
-    keys = list(sort_keys or [])
+    """(keys, dirs) as every query uses them, Nova's order: the requested
+    keys (created_at when none), a missing direction taking the first
+    given one, else 'desc' (Nova's process_sort_params); then uuid
+    ascending, unique across cells, so that ties are broken by id and
+    pages never overlap (Nova's InstanceSortContext). InvalidInput for a
+    bad key or direction."""
+    keys = list(sort_keys or DEFAULT_SORT_KEYS)
     for key in keys:
         if key not in _I.c:
             raise exception.InvalidInput(reason="Invalid sort key %s" % key)
     dirs = [d.lower() for d in (sort_dirs or [])]
-    if len(dirs) > len(keys) and keys:
+    if len(dirs) > len(keys):
         raise exception.InvalidInput(
             reason="Sort direction size exceeds sort key size")
     for direction in dirs:
         if direction not in ("asc", "desc"):
             raise exception.InvalidInput(
                 reason="Unknown sort direction, must be 'desc' or 'asc'")
-    default_dir = dirs[0] if dirs else "desc"
-    for key in DEFAULT_SORT_KEYS + ("uuid",):
-        if key not in keys:
-            keys.append(key)
-    dirs += [default_dir] * (len(keys) - len(dirs))
-    return keys, dirs[:len(keys)]
+    dirs += [dirs[0] if dirs else "desc"] * (len(keys) - len(dirs))
+    if "uuid" not in keys:
+        keys.append("uuid")
+        dirs.append("asc")
+    return keys, dirs
 
 
 class SortKey:
@@ -74,7 +75,11 @@ class SortKey:
 
 def _comparable(column, dialect):
     """String columns compare by code point on every backend, as Python
-    does, so results merged across cells stay in order."""
+    does, so results merged across cells stay in order; a missing boolean
+    is False, as Instance objects read it (else a marker read as False
+    would not find where the missing ones end)."""
+    if isinstance(column.type, sa.Boolean):
+        return sa.func.coalesce(column, sa.false())
     if isinstance(column.type, sa.String):
         if dialect == "postgresql":
             return column.collate("C")

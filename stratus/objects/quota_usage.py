@@ -1,7 +1,17 @@
 """Usage as the quota engine counts it (stratus/quota.py): servers from
 the API DB's instance mappings, their vCPUs and RAM from every cell's live
 instances (one aggregate query per cell) plus the build requests that
-have not reached a cell yet; key pairs per user; server groups."""
+have not reached a cell yet; key pairs per user; server groups.
+
+With [quota] count_usage_from_placement (Nova's option) vCPUs and RAM
+come from placement instead: the allocations of the project's (and
+user's) consumers, VCPU and PCPU as cores, MEMORY_MB as ram (Nova's
+get_usages_counts_for_quota), plus the build requests that hold no
+allocation yet. Nothing is then read from a cell database, so a cell
+that is down still counts. As Nova documents: a resize counts both
+flavors until it is confirmed or reverted, and a shelved-offloaded
+server counts no vCPUs or RAM.
+"""
 import json
 
 import sqlalchemy as sa
@@ -10,22 +20,27 @@ from stratus.db import api_models
 from stratus.db import cell_models
 from stratus import exception
 from stratus.objects import fields
+from stratus.placement import allocations as placement_allocations
+from stratus.placement import usages as placement_usages
 
 # What the servers count in: their number, vCPUs and RAM.
 SERVER_RESOURCES = ("instances", "cores", "ram")
 
 
-def count(context, project_id, user_id, resources, pending):
+def count(context, project_id, user_id, resources, pending,
+          from_placement=False):
     """{resource: in use} for a project, or for one user in it; key
     pairs belong to users, so a project's count of them is 0.
-    pending: count the servers that have not reached a cell yet."""
+    pending: count the servers that have not reached a cell yet.
+    from_placement: vCPUs and RAM from placement's allocations (see the
+    module's docstring), never from the cells."""
     wanted = set(resources)
     used = dict.fromkeys(resources, 0)
     sizes = wanted & {"cores", "ram"}
     with context.api_db.reader() as session:
         if wanted & set(SERVER_RESOURCES):
             used.update(_count_servers(session, project_id, user_id,
-                                       sizes, pending))
+                                       sizes, pending, from_placement))
         if "key_pairs" in wanted and user_id is not None:
             used["key_pairs"] = session.scalar(
                 sa.select(sa.func.count()).where(
@@ -38,7 +53,14 @@ def count(context, project_id, user_id, resources, pending):
                     api_models.InstanceGroup.user_id == user_id)
             used["server_groups"] = session.scalar(query)
         cell_uuids = list(session.scalars(
-            sa.select(api_models.CellMapping.uuid))) if sizes else []
+            sa.select(api_models.CellMapping.uuid))) if (
+                sizes and not from_placement) else []
+    if sizes and from_placement:
+        allocated = placement_usages.project_usages(context, project_id,
+                                                    user_id)
+        used["cores"] = used.get("cores", 0) + allocated.get(
+            "VCPU", 0) + allocated.get("PCPU", 0)
+        used["ram"] = used.get("ram", 0) + allocated.get("MEMORY_MB", 0)
     for cell_uuid in cell_uuids:
         vcpus, memory_mb = _cell_usage(context, cell_uuid, project_id,
                                        user_id)
@@ -66,13 +88,22 @@ def _server_count(per_user, placed_only=False):
     return query
 
 
-def _pending_servers(per_user):
+def _pending_servers(per_user, unallocated=False):
+    """The build requests of servers not in a cell yet; unallocated: only
+    those that placement does not count yet (no allocations)."""
     mapping = api_models.InstanceMapping.__table__
     build_request = api_models.BuildRequest.__table__
-    return sa.select(build_request.c.instance).join(
+    query = sa.select(build_request.c.instance).join(
         mapping, mapping.c.instance_uuid
         == build_request.c.instance_uuid).where(
         mapping.c.cell_id.is_(None), *_owned(mapping, per_user))
+    if unallocated:
+        consumers = placement_allocations.CONSUMERS
+        allocations = placement_usages.ALLOCATIONS
+        query = query.where(~sa.exists().where(
+            consumers.c.uuid == build_request.c.instance_uuid,
+            allocations.c.consumer_id == consumers.c.uuid))
+    return query
 
 
 def _cell_usage_query(per_user):
@@ -93,13 +124,17 @@ def _cell_usage_query(per_user):
 _SERVER_COUNT = [_server_count(False), _server_count(True)]
 _PLACED_SERVER_COUNT = [_server_count(False, True), _server_count(True, True)]
 _PENDING_SERVERS = [_pending_servers(False), _pending_servers(True)]
+_UNALLOCATED_SERVERS = [_pending_servers(False, True),
+                        _pending_servers(True, True)]
 _CELL_USAGE = [_cell_usage_query(False), _cell_usage_query(True)]
 
 
-def _count_servers(session, project_id, user_id, sizes, pending=True):
+def _count_servers(session, project_id, user_id, sizes, pending=True,
+                   from_placement=False):
     """Servers from the instance mappings, and when sizes are asked the
     vCPUs and RAM of those that have not reached a cell yet (their size
-    is in the build request). pending=False: only servers in a cell."""
+    is in the build request; from_placement: of those placement does not
+    count yet). pending=False: only servers in a cell."""
     per_user = user_id is not None
     params = {"project_id": project_id, "user_id": user_id}
     count = _SERVER_COUNT if pending else _PLACED_SERVER_COUNT
@@ -108,7 +143,9 @@ def _count_servers(session, project_id, user_id, sizes, pending=True):
         used.update(cores=0, ram=0)
     elif sizes:
         used.update(cores=0, ram=0)
-        for text in session.scalars(_PENDING_SERVERS[per_user], params):
+        pending_servers = (_UNALLOCATED_SERVERS if from_placement
+                           else _PENDING_SERVERS)
+        for text in session.scalars(pending_servers[per_user], params):
             vcpus, memory_mb = _build_request_size(text)
             used["cores"] += vcpus
             used["ram"] += memory_mb

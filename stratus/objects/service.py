@@ -189,9 +189,10 @@ class ServiceList(base.ObjectListBase, base.StratusObject):
 
     @classmethod
     def get_all(cls, context, binary=None, host=None, disabled=None,
-                down_cells=None):
-        """Services of every cell that answers, optionally filtered;
-        down_cells: a list to add the uuids of the others to."""
+                down_cells=None, cell_uuids=None):
+        """Services of every cell that answers (of those of cell_uuids
+        when given), optionally filtered; down_cells: a list to add the
+        uuids of the others to."""
         query = sa.select(_SERVICES).where(_SERVICES.deleted == 0)
         if binary is not None:
             query = query.where(_SERVICES.binary == binary)
@@ -203,4 +204,5 @@ class ServiceList(base.ObjectListBase, base.StratusObject):
         return cls.from_objects(context, cell_mapping_obj.over_host_cells(
             context, lambda session, cell: [
                 Service._from_db(context, row, cell)
-                for row in session.scalars(query)], down_cells))
+                for row in session.scalars(query)], down_cells,
+            cell_uuids))

@@ -66,8 +66,11 @@ def next_links(req, items, collection, id_of):
     limit, _ = limit_and_marker(req)
     if not limit or len(items) != limit:
         return []
-    params = dict(sorted(req.GET.items()))
-    params["marker"] = id_of(items[-1])
+    # Repeated parameters (sort_key, sort_dir) keep every value, in order.
+    params = [(key, value) for key, value in req.GET.items()
+              if key != "marker"]
+    params.sort(key=lambda pair: pair[0])
+    params.append(("marker", id_of(items[-1])))
     href = "%s%s/%s?%s" % (root_url(req), VERSION_PATH, collection,
                            urllib.parse.urlencode(params))
     return [{"rel": "next", "href": href}]

@@ -172,10 +172,14 @@ class ServerView:
                 "links": self._links(server_id)}
 
     def collection(self, instances, detail, collection="servers"):
+        """instances: Instances, and InstanceMappings of servers whose cell
+        did not answer (is_down_record), shown as minimal records."""
         render = self.detail if detail else self.summary
-        body = {"servers": [render(instance) for instance in instances]}
+        body = {"servers": [
+            self.down_cell_record(item, detail) if is_down_record(item)
+            else render(item) for item in instances]}
         next_links = links.next_links(self.req, instances, collection,
-                                      lambda instance: instance.uuid)
+                                      _server_id)
         if next_links:
             body["servers_links"] = next_links
         return body
@@ -366,3 +370,13 @@ class ServerView:
                                      or fault.code != 500):
             body["details"] = fault.details
         return body
+
+
+def is_down_record(item):
+    """Whether a listed item is the InstanceMapping of a server whose cell
+    did not answer (2.69) rather than an Instance."""
+    return item.obj_name() == "InstanceMapping"
+
+
+def _server_id(item):
+    return item.instance_uuid if is_down_record(item) else item.uuid

@@ -98,46 +98,32 @@ def _list(req, detail):
         filters["project_id"] = ctx.project_id
     limit, marker = links.limit_and_marker(req)
     sort_keys, sort_dirs = _sort_params(req)
-    down_cells = []
     try:
-        instances = req.app.compute_api.get_all(
+        found = req.app.compute_api.get_all(
             ctx, filters, sort_keys=sort_keys, sort_dirs=sort_dirs,
             limit=limit, marker=marker,
             expected_attrs=DETAIL_ATTRS if detail else None,
-            down_cells=down_cells)
+            down_records=_shows_down_cells(req, filters))
     except exception.MarkerNotFound:
         raise errors.bad_request("marker [%s] not found" % marker)
+    # InstanceMappings stand for the servers of cells that did not answer.
+    instances = [item for item in found
+                 if not server_views.is_down_record(item)]
     view = server_views.ServerView(req, instances if detail else ())
     collection = "servers/detail" if detail else "servers"
-    body = view.collection(instances, detail, collection)
-    if down_cells and _shows_down_cells(req, filters, marker):
-        body["servers"][:0] = _down_cell_records(
-            req, view, down_cells, filters, detail,
-            None if limit is None else limit - len(instances))
-    return wsgi.json_response(req, body)
+    return wsgi.json_response(req, view.collection(found, detail,
+                                                   collection))
 
 
-def _shows_down_cells(req, filters, marker):
+def _shows_down_cells(req, filters):
     """Whether a list shows the servers of unreachable cells (2.69): only
     when nothing but the project and deleted=False narrows or orders it,
     as those are all that is known of them (Nova's api-guide)."""
-    return (req.api_version >= (2, 69) and marker is None
+    return (req.api_version >= (2, 69)
             and not set(filters) - {"project_id", "tenant_id", "deleted"}
             and filters.get("deleted") is False
             and not req.GET.getall("sort_key")
             and not req.GET.getall("sort_dir"))
-
-
-def _down_cell_records(req, view, down_cells, filters, detail, room):
-    """Minimal records of the servers of unreachable cells, at most room
-    of them (None: no limit), which Nova puts first."""
-    if room is not None and room <= 0:
-        return []
-    project_id = filters.get("project_id") or filters.get("tenant_id")
-    mappings = req.app.compute_api.down_cell_servers(
-        req.context, down_cells, project_id=project_id)
-    return [view.down_cell_record(mapping, detail)
-            for mapping in mappings[:room]]
 
 
 def _all_tenants(filters):

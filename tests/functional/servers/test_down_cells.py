@@ -101,14 +101,21 @@ def test_filtered_or_sorted_lists_skip_down_cell_servers(servers, down):
 
 
 def test_limit_counts_down_cell_servers(servers, down):
-    down.server()
-    servers.place(name="up")
+    lost = down.server()
+    up = servers.place(name="up").uuid
     listed = servers.demo.get("/servers/detail?limit=1",
                               version="2.69")["servers"]
-    assert len(listed) == 1 and listed[0]["status"] == "ACTIVE"
+    assert [(s["id"], s["status"]) for s in listed] == [(lost, "UNKNOWN")]
+    # The down cell's servers come first and page like the others.
+    rest = servers.demo.get("/servers/detail?limit=1&marker=" + lost,
+                            version="2.69")["servers"]
+    assert [(s["id"], s["status"]) for s in rest] == [(up, "ACTIVE")]
     both = servers.demo.get("/servers/detail?limit=5",
                             version="2.69")["servers"]
     assert [server["status"] for server in both] == ["UNKNOWN", "ACTIVE"]
+    response = servers.demo.request(
+        "GET", "/v2.1/servers?marker=" + lost, version="2.68")
+    assert response.status_int == 503, response.text
 
 
 def test_show_from_269(servers, down):
