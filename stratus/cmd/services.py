@@ -33,11 +33,12 @@ def run_conductor(conf):
 
     def conductor(conf, messaging, databases):
         # The super conductor holds the API database: without [glance]
-        # api_servers it reads images from the built-in app in-process
-        # (made when first needed: never in a cell conductor).
+        # api_servers it reads images from the built-in app in-process.
+        # A cell conductor needs none (unshelving is the super's).
         return manager.ConductorManager(
             conf, messaging, databases,
-            image_api=image_app.image_api(conf, databases))
+            image_api=(image_app.image_api(conf, databases)
+                       if databases.has_api else None))
     databases = placement_report.attach(
         db_api.Databases.for_service(conf), conf)
     if not databases.has_api:

@@ -38,6 +38,7 @@ from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
+from stratus.placement import exception as placement_exception
 
 LOG = logging.getLogger(__name__)
 
@@ -346,6 +347,8 @@ class ConductorManager:
         return compute_report.service_report(ctx, self.local_cell(ctx),
                                              service)
 
+    @oslo_messaging.expected_exceptions(
+        placement_exception.PlacementUnavailable)
     def compute_nodes_update(self, ctx, host, compute_nodes, traits=None):
         return compute_report.compute_nodes_update(
             ctx, self.local_cell(ctx), host, compute_nodes, traits)

@@ -70,7 +70,15 @@ class RestReport:
         kwargs = {"headers": headers, "raise_exc": False}
         if body is not None:
             kwargs["json"] = body
-        return self.adapter.request(url, method, **kwargs)
+        from keystoneauth1 import exceptions as ks_exceptions
+        try:
+            return self.adapter.request(url, method, **kwargs)
+        except ks_exceptions.ConnectionError as exc:
+            # Placement away (stratus api starting, restarting): the
+            # compute's next report tries again.
+            raise placement_exception.PlacementUnavailable(
+                status="nothing", what="%s %s" % (method, url),
+                detail=exc) from exc
 
     @staticmethod
     def _fail(response, what):
