@@ -242,6 +242,12 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
         _cell_conductors(dep, base, urls, cell_names, tag, manage)
     manage("db", "sync")
     api = dep.spawn("api", common + ["api"])
+    if cells > 1:
+        # Cell conductors reach placement over `stratus api`.
+        wait_http("http://127.0.0.1:%d/" % port, process=api)
+        for cell in dep.cells:
+            dep.spawn(cell["conductor"], ["--config-file", cell["config"],
+                                          "conductor"])
     dep.spawn("conductor", common + ["conductor"])
     dep.spawn("scheduler", common + ["scheduler"])
     network = dep.spawn("network", common + ["network"])
@@ -266,9 +272,10 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
 
 def _cell_conductors(dep, base, urls, cell_names, tag, manage):
     """Each cell as Nova deploys it: its own database and RabbitMQ virtual
-    host, mapped with create_cell, and a cell conductor whose config has
-    no [api_database] (placement over its REST API); dep.cells lists
-    them (name, database and transport URLs, conductor, computes)."""
+    host, mapped with create_cell, and the config of a cell conductor
+    without [api_database] (placement over its REST API), started once
+    the API serves; dep.cells lists them (name, database and transport
+    URLs, conductor and its config, computes)."""
     for name in cell_names:
         transport = _private_vhost(dep, "%s-%s" % (tag, name))
         manage("cell_v2", "create_cell", "--name", name, "--transport-url",
@@ -278,7 +285,7 @@ def _cell_conductors(dep, base, urls, cell_names, tag, manage):
             "DEFAULT": {"transport_url": transport,
                         "host": "%s-conductor" % name,
                         "state_path": base["DEFAULT"]["state_path"]},
-            "database": {"connection": urls[name]},
+            "database": dict(base["database"], connection=urls[name]),
             "placement": {"auth_type": "admin_token",
                           "endpoint": dep.placement_url,
                           "token": "admin:admin"},
@@ -291,7 +298,6 @@ def _cell_conductors(dep, base, urls, cell_names, tag, manage):
                         "sync", "--local_cell"], check=True,
                        capture_output=True, text=True)
         conductor = "%s-conductor" % name
-        dep.spawn(conductor, ["--config-file", conf_path, "conductor"])
         dep.cells.append({"name": name, "database": urls[name],
                           "transport_url": transport,
                           "conductor": conductor, "config": conf_path,

@@ -22,8 +22,10 @@ from bench.http_client import Client
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
-# Computes seen down quickly once their cell is stopped.
-CONFIG = {"DEFAULT": {"report_interval": 2, "service_down_time": 10}}
+# Computes seen down quickly once their cell is stopped; few idle
+# database connections kept (the PostgreSQL server is shared).
+CONFIG = {"DEFAULT": {"report_interval": 2, "service_down_time": 10},
+          "database": {"max_pool_size": 2}}
 
 
 def _hosts_by_cell(cloud):
