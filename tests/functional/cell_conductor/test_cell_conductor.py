@@ -308,3 +308,37 @@ def test_the_database_proxy_works_in_the_cell(cell_conductor, api_ctx):
     assert allocations.get_allocations(api_ctx, instance.uuid) == {}
     assert list(cell_conductor.evacuations_done(ctx, "cmp-a")) == []
     assert cell_conductor.confirm_stale_resizes(ctx, "cmp-a", 0) == 0
+
+
+def test_a_generation_conflict_is_read_again_and_retried(
+        cell_conductor, api_ctx, conf, databases):
+    """Another writer changes a provider between the cell conductor's
+    read and its write: placement answers 409, the conductor reads the
+    new generation and writes again."""
+    placement = PlacementClient(placement_app.make_app(conf, databases))
+    [node] = _report(cell_conductor, "cmp-a")[:1]
+    client = cell_conductor.databases.placement
+    client._inventories.clear()
+    adapter_request = client.adapter.request
+    conflicts = []
+
+    def request(url, method, **kwargs):
+        if method == "PUT" and url.endswith("/inventories") and not conflicts:
+            # Another writer: the operator adds a trait meanwhile.
+            current = placement.get("/resource_providers/%s/traits" % node.uuid)
+            placement.ok("PUT", "/resource_providers/%s/traits" % node.uuid, {
+                "resource_provider_generation":
+                    current["resource_provider_generation"],
+                "traits": current["traits"] + ["HW_CPU_X86_AVX2"]})
+            response = adapter_request(url, method, **kwargs)
+            conflicts.append(response.status_code)
+            return response
+        return adapter_request(url, method, **kwargs)
+    client.adapter.request = request
+    _report(cell_conductor, "cmp-a", vcpus=6)
+    assert conflicts == [409]
+    inventories = placement.get(
+        "/resource_providers/%s/inventories" % node.uuid)["inventories"]
+    assert inventories["VCPU"]["total"] == 6
+    assert "HW_CPU_X86_AVX2" in placement.get(
+        "/resource_providers/%s/traits" % node.uuid)["traits"]
