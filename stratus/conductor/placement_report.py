@@ -15,6 +15,7 @@ when it does not fit or a provider is gone).
 
 ``of(ctx)`` is the one for the context's databases.
 """
+from stratus import exception
 from stratus.placement import allocations
 from stratus.placement import providers
 from stratus.placement import traits as placement_traits
@@ -52,6 +53,10 @@ def of(ctx):
     cell conductor gave its databases (``attach``)."""
     if has_api(ctx):
         return SQL
+    if ctx.databases.placement is None:
+        raise exception.DatabaseNotAvailable(
+            "No API database and no [placement] client: placement cannot "
+            "be reached")
     return ctx.databases.placement
 
 

@@ -401,6 +401,9 @@ class CellDatabases:
     conductor and its computes ever see)."""
 
     has_api = False
+    # The Placement REST client the cell conductor gives it
+    # (stratus.conductor.placement_report.attach).
+    placement = None
 
     def __init__(self, url, pool_size=10, max_overflow=20, cell_uuid=None):
         self.db = Database(url, pool_size, max_overflow)
