@@ -25,6 +25,7 @@ from stratus.objects import instance as instance_obj
 from stratus.objects import instance_fault as instance_fault_obj
 from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
+from stratus.objects import migration as migration_obj
 from stratus.objects import selection as selection_obj
 from stratus.objects import service as service_obj
 from stratus.placement import allocations
@@ -342,3 +343,50 @@ def test_a_generation_conflict_is_read_again_and_retried(
     assert inventories["VCPU"]["total"] == 6
     assert "HW_CPU_X86_AVX2" in placement.get(
         "/resource_providers/%s/traits" % node.uuid)["traits"]
+
+
+class _Confirms:
+    """The compute RPC client of the migrate task: records confirms."""
+
+    def __init__(self):
+        self.confirmed = []
+
+    def confirm_resize(self, ctx, host, instance, migration):
+        self.confirmed.append((host, instance.uuid))
+
+
+def test_a_resize_past_its_window_is_confirmed_in_the_cell(
+        cell_conductor, api_ctx):
+    """The compute's periodic auto-confirm reaches its cell conductor:
+    the source drops its guest, the migration's hold on the source goes
+    from placement (REST), the server is ACTIVE on its destination."""
+    _report(cell_conductor, "cmp-a")
+    _report(cell_conductor, "cmp-b")
+    instance = _instance(cell_conductor, api_ctx, "cmp-b",
+                         vm_state=fields.VMState.RESIZED,
+                         system_metadata={"old_vm_state": "active"})
+    migration = migration_obj.Migration(
+        uuid=str(uuid.uuid4()), instance_uuid=instance.uuid,
+        source_compute="cmp-a", dest_compute="cmp-b",
+        source_node="cmp-a-0", dest_node="cmp-b-0",
+        migration_type="resize", status=migration_obj.Status.FINISHED)
+    with _ctx(cell_conductor).target_cell(CELL2) as cctx:
+        migration.create(cctx)
+    allocations.claim(api_ctx, instance.uuid, "p", "u",
+                      {_provider(api_ctx, "cmp-b"): {"VCPU": 1}})
+    allocations.claim(api_ctx, migration.uuid, "p", "u",
+                      {_provider(api_ctx, "cmp-a"): {"VCPU": 1}})
+    cell_conductor.migrate_task.compute = _Confirms()
+    ctx = _ctx(cell_conductor)
+    assert cell_conductor.confirm_stale_resizes(ctx, "cmp-b", 0) == 1
+    assert cell_conductor.migrate_task.compute.confirmed == [
+        ("cmp-a", instance.uuid)]
+    stored = _stored(api_ctx, instance.uuid)
+    assert (stored.vm_state, stored.task_state, stored.host) == (
+        fields.VMState.ACTIVE, None, "cmp-b")
+    assert allocations.get_allocations(api_ctx, migration.uuid) == {}
+    assert allocations.get_allocations(api_ctx, instance.uuid) == {
+        _provider(api_ctx, "cmp-b"): {"VCPU": 1}}
+    with api_ctx.target_cell(CELL2) as cctx:
+        assert migration_obj.Migration.get_by_id(
+            cctx, migration.id).status == "confirmed"
