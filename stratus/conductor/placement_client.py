@@ -99,10 +99,11 @@ class RestReport:
 
     def _retried(self, write, what):
         """write() -> response, run again after a generation conflict."""
-        for _ in range(ATTEMPTS):
+        for attempt in range(ATTEMPTS):
             response = write()
             if response.status_code == 409 and self._code(response) == \
                     "placement.concurrent_update":
+                time.sleep(0.01 * attempt)
                 continue
             return response
         raise placement_exception.ConcurrentUpdate(what=what)
@@ -196,8 +197,11 @@ class RestReport:
     # Allocations ---------------------------------------------------------------
 
     def remove_consumer(self, ctx, consumer_uuid):
-        response = self._request("DELETE", "/allocations/%s" % consumer_uuid,
-                                 ctx)
+        """Its allocations deleted (another writer to one of its providers
+        meanwhile: deleted again)."""
+        url = "/allocations/%s" % consumer_uuid
+        response = self._retried(lambda: self._request("DELETE", url, ctx),
+                                 "allocations of %s" % consumer_uuid)
         if response.status_code not in (204, 404):
             self._fail(response, "removing allocations of %s"
                        % consumer_uuid)

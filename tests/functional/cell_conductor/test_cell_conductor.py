@@ -390,3 +390,35 @@ def test_a_resize_past_its_window_is_confirmed_in_the_cell(
     with api_ctx.target_cell(CELL2) as cctx:
         assert migration_obj.Migration.get_by_id(
             cctx, migration.id).status == "confirmed"
+
+
+class _Conflict:
+    """A 409 placement.concurrent_update answer."""
+    status_code = 409
+    text = "conflict"
+
+    @staticmethod
+    def json():
+        return {"errors": [{"code": "placement.concurrent_update",
+                            "detail": "another process changed it"}]}
+
+
+def test_a_delete_that_meets_a_concurrent_writer_is_sent_again(
+        cell_conductor, api_ctx):
+    _report(cell_conductor, "cmp-a")
+    instance = _building(cell_conductor, api_ctx, "cmp-a")
+    allocations.claim(api_ctx, instance.uuid, "p", "u",
+                      {_provider(api_ctx, "cmp-a"): {"VCPU": 1}})
+    client = cell_conductor.databases.placement
+    adapter_request = client.adapter.request
+    sent = []
+
+    def request(url, method, **kwargs):
+        sent.append(method)
+        if method == "DELETE" and sent.count("DELETE") == 1:
+            return _Conflict()
+        return adapter_request(url, method, **kwargs)
+    client.adapter.request = request
+    cell_conductor.instance_destroy(_ctx(cell_conductor), instance)
+    assert sent.count("DELETE") == 2
+    assert allocations.get_allocations(api_ctx, instance.uuid) == {}
