@@ -135,6 +135,10 @@ class HostMappingNotFound(NotFound):
     msg_fmt = "Host '%(name)s' is not mapped to any cell"
 
 
+class HostMappingExists(Conflict):
+    msg_fmt = "Host '%(name)s' mapping already exists"
+
+
 class ComputeNodeNotFound(NotFound):
     msg_fmt = "Compute node %(node)s could not be found."
 

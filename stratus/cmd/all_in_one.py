@@ -34,6 +34,11 @@ def default_data_dir():
     return platformdirs.user_data_dir("stratus")
 
 
+def cell0_url(data_dir):
+    """The all-in-one's cell0 database in data_dir."""
+    return "sqlite:///" + os.path.join(os.path.abspath(data_dir), "cell0.db")
+
+
 def configure(conf, data_dir, auth=None, nodes=None, ports=None,
               hosts=None, cells=None):
     """Point conf at the data directory unless the operator said otherwise."""
@@ -141,8 +146,7 @@ class Cloud:
 
     @property
     def cell0_url(self):
-        return self._cell0_url or "sqlite:///" + os.path.join(
-            self.data_dir, "cell0.db")
+        return self._cell0_url or cell0_url(self.data_dir)
 
     def bootstrap(self):
         """Databases, cells, users, flavors, images: idempotent."""

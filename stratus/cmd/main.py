@@ -69,6 +69,7 @@ def build_parser():
 
     manage = sub.add_parser("manage", help="database and cell management")
     from stratus.cmd import manage as manage_cmd
+    manage_cmd.add_options(manage)
     manage_cmd.add_parsers(manage.add_subparsers(dest="manage_command",
                                                  required=True))
 

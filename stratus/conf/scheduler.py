@@ -35,6 +35,14 @@ SCHEDULER_OPTS = [
                 help="Keep requests that do not require every trait an "
                      "aggregate's trait:<NAME>=required metadata names "
                      "off that aggregate's hosts."),
+    cfg.IntOpt("discover_hosts_in_cells_interval", default=-1, min=-1,
+                help="Seconds between the scheduler's runs of host "
+                     "discovery (what `stratus manage cell_v2 "
+                     "discover_hosts` does: map the compute hosts of every "
+                     "cell that have no host mapping yet). -1 never runs "
+                     "it, 0 runs it every 60 seconds. Enable it on one "
+                     "scheduler only: several would collide mapping the "
+                     "same hosts."),
     cfg.BoolOpt("image_metadata_prefilter", default=False,
                 help="Turn image properties (hw_architecture, hw_disk_bus, "
                      "hw_vif_model, hw_video_model, ...) into traits "

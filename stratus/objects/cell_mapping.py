@@ -65,6 +65,29 @@ class CellMapping(base.StratusObject, base.StratusTimestampObject):
             session.flush()
             self._from_row(self, row, self._context)
 
+    def save(self):
+        """Write the changed name, URLs and disabled flag."""
+        values = {name: getattr(self, name) for name in self.obj_what_changed()
+                  if name in _UPDATABLE}
+        if values:
+            with self._context.api_db.writer() as session:
+                if not session.execute(sa.update(api_models.CellMapping).where(
+                        api_models.CellMapping.uuid == self.uuid).values(
+                        **values)).rowcount:
+                    raise exception.CellMappingNotFound(uuid=self.uuid)
+        self.obj_reset_changes()
+
+    def destroy(self):
+        """Delete the mapping (its host and instance mappings must be gone
+        first)."""
+        with self._context.api_db.writer() as session:
+            if not session.execute(sa.delete(api_models.CellMapping).where(
+                    api_models.CellMapping.uuid == self.uuid)).rowcount:
+                raise exception.CellMappingNotFound(uuid=self.uuid)
+
+
+_UPDATABLE = ("name", "transport_url", "database_connection", "disabled")
+
 
 @base.register
 class CellMappingList(base.ObjectListBase, base.StratusObject):

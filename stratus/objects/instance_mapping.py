@@ -8,6 +8,7 @@ until archiving removes the mapping; quota counting skips those.
 import sqlalchemy as sa
 
 from stratus.db import api_models
+from stratus.db import cell_models
 from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import api_rows
@@ -16,7 +17,6 @@ from stratus.objects import fields
 
 _MAPPING = api_models.InstanceMapping
 _CELL = api_models.CellMapping
-
 
 
 def _select():
@@ -102,6 +102,11 @@ class InstanceMapping(base.StratusObject, base.StratusTimestampObject):
             self.updated_at = values["updated_at"]
         self.obj_reset_changes()
 
+    def destroy(self):
+        with self._context.api_db.writer() as session:
+            session.execute(sa.delete(_MAPPING).where(
+                _MAPPING.instance_uuid == self.instance_uuid))
+
 
 @base.register
 class InstanceMappingList(base.ObjectListBase, base.StratusObject):
@@ -130,6 +135,83 @@ class InstanceMappingList(base.ObjectListBase, base.StratusObject):
                 _MAPPING.id)).all()
         return cls.from_objects(context, [
             InstanceMapping._from_db(context, *row) for row in rows])
+
+    @classmethod
+    def count_in_cell(cls, context, cell_uuid):
+        with context.api_db.reader() as session:
+            return session.scalar(sa.select(sa.func.count()).select_from(
+                _MAPPING).join(_CELL, _CELL.id == _MAPPING.cell_id).where(
+                _CELL.uuid == cell_uuid))
+
+    @classmethod
+    def destroy_in_cell(cls, context, cell_uuid):
+        """Delete every instance mapping of the cell."""
+        with context.api_db.writer() as session:
+            session.execute(sa.delete(_MAPPING).where(
+                _MAPPING.cell_id == InstanceMapping._cell_id(cell_uuid)))
+
+
+# map_instances keeps where it stopped as Nova does: a mapping row of this
+# project whose instance_uuid is the last server mapped, dashes turned
+# into spaces (instance_uuid is unique).
+MAP_MARKER_PROJECT = "INSTANCE_MIGRATION_MARKER"
+_INSTANCES = cell_models.Instance.__table__
+
+
+def map_cell_instances(context, cell_uuid, limit, reset=False):
+    """Map up to limit servers of the cell (deleted ones too, oldest first)
+    that have no instance mapping, from where the last call stopped (from
+    the start with reset). True while more remain (the marker is kept)."""
+    with context.api_db.writer() as session:
+        marker = session.scalar(sa.select(_MAPPING.instance_uuid).where(
+            _MAPPING.project_id == MAP_MARKER_PROJECT))
+        session.execute(sa.delete(_MAPPING).where(
+            _MAPPING.project_id == MAP_MARKER_PROJECT))
+    marker = None if reset or marker is None else marker.replace(" ", "-")
+    query = sa.select(_INSTANCES.c.id, _INSTANCES.c.uuid,
+                      _INSTANCES.c.project_id, _INSTANCES.c.user_id,
+                      _INSTANCES.c.deleted).order_by(
+        _INSTANCES.c.created_at, _INSTANCES.c.id).limit(limit)
+    with context.cell_db_for(cell_uuid).reader() as session:
+        if marker is not None:
+            after = session.execute(sa.select(
+                _INSTANCES.c.created_at, _INSTANCES.c.id).where(
+                _INSTANCES.c.uuid == marker)).first()
+            if after is not None:
+                query = query.where(sa.or_(
+                    _INSTANCES.c.created_at > after.created_at, sa.and_(
+                        _INSTANCES.c.created_at == after.created_at,
+                        _INSTANCES.c.id > after.id)))
+        rows = session.execute(query).all()
+    if rows:
+        _create_missing(context, cell_uuid, rows)
+    if len(rows) < limit:
+        return False
+    with context.api_db.writer() as session:
+        session.execute(sa.insert(_MAPPING).values(
+            instance_uuid=rows[-1].uuid.replace("-", " "),
+            project_id=MAP_MARKER_PROJECT, user_id=MAP_MARKER_PROJECT,
+            queued_for_delete=False, created_at=utcnow()))
+    return True
+
+
+def _create_missing(context, cell_uuid, rows):
+    uuids = [row.uuid for row in rows]
+    with context.api_db.writer() as session:
+        cell_id = session.scalar(sa.select(_CELL.id).where(
+            _CELL.uuid == cell_uuid))
+        if cell_id is None:
+            raise exception.CellMappingNotFound(uuid=cell_uuid)
+        known = set(session.scalars(sa.select(_MAPPING.instance_uuid).where(
+            _MAPPING.instance_uuid.in_(uuids))))
+        now = utcnow()
+        values = [dict(instance_uuid=row.uuid, cell_id=cell_id,
+                       project_id=row.project_id or "",
+                       user_id=row.user_id,
+                       queued_for_delete=bool(row.deleted), created_at=now)
+                  for row in rows if row.uuid not in known]
+        if values:
+            session.execute(sa.insert(_MAPPING), values)
 
 
 def queue_deleted(context, instance_uuids, batch=500):

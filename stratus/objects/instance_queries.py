@@ -85,6 +85,16 @@ def any_live_on_hosts(context, hosts):
     return False
 
 
+def count_live(context, cell_uuid, host=None):
+    """Live servers in the cell (on host when given)."""
+    query = sa.select(sa.func.count()).select_from(_INSTANCES).where(
+        _INSTANCES.c.deleted == 0)
+    if host is not None:
+        query = query.where(_INSTANCES.c.host == host)
+    with context.cell_db_for(cell_uuid).reader() as session:
+        return session.scalar(query)
+
+
 def count_by_vm_state(database):
     """[(vm_state, number of servers)] of a cell's Database (the metrics
     read it without a request context)."""

@@ -8,6 +8,7 @@ import oslo_messaging
 from stratus import exception
 from stratus import retry
 from stratus.db.types import utcnow
+from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import instance_group as group_obj
 from stratus.objects import selection as selection_obj
 from stratus.observability import metrics as stratus_metrics
@@ -23,6 +24,8 @@ from stratus.scheduler import weighers
 
 LOG = logging.getLogger(__name__)
 NOT_ENOUGH_HOSTS = "There are not enough hosts available."
+# Seconds between host discoveries with discover_hosts_in_cells_interval 0.
+DEFAULT_DISCOVERY_INTERVAL = 60
 
 
 class SchedulerManager:
@@ -50,8 +53,30 @@ class SchedulerManager:
         # Keeps the host cache warm: a request finds the topology fresh
         # instead of reading it (at 50,000 nodes, the first full read
         # takes seconds).
-        return [(max(self.conf.scheduler.host_cache_seconds, 1.0),
-                 self.host_manager.refresh)]
+        tasks = [(max(self.conf.scheduler.host_cache_seconds, 1.0),
+                  self.host_manager.refresh)]
+        interval = self.conf.scheduler.discover_hosts_in_cells_interval
+        if interval >= 0:
+            tasks.append((interval or DEFAULT_DISCOVERY_INTERVAL,
+                          self.discover_hosts_in_cells))
+        return tasks
+
+    def discover_hosts_in_cells(self, ctx):
+        """Map the compute hosts that registered in a cell without a host
+        mapping (``[scheduler] discover_hosts_in_cells_interval``)."""
+        try:
+            created = host_mapping_obj.discover_hosts(ctx)
+        except exception.HostMappingExists as error:
+            LOG.error("Host discovery found a host mapped meanwhile (%s): "
+                      "enable [scheduler] discover_hosts_in_cells_interval "
+                      "on one scheduler only, and do not run "
+                      "discover_hosts while it is on.", error)
+            return
+        if created:
+            LOG.info("Discovered %d new hosts: %s", len(created),
+                     ", ".join("%s:%s" % (mapping.cell_mapping.uuid,
+                                          mapping.host)
+                               for mapping in created))
 
     @oslo_messaging.expected_exceptions(exception.DatabaseUnreachable)
     def select_destinations(self, ctx, request_spec, instance_uuids,

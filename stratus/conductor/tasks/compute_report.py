@@ -13,11 +13,9 @@ import os_traits
 from stratus.compute import capability_traits
 from stratus.conductor import placement_report
 from stratus import exception
-from stratus.objects import aggregate as aggregate_obj
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import service as service_obj
-from stratus.placement import host_aggregates
 from stratus.placement import providers
 from stratus import constants
 
@@ -56,7 +54,7 @@ def compute_nodes_update(ctx, cell, host, compute_nodes, traits=None):
         node.uuid: (node.hypervisor_hostname, node_inventories(node))
         for node in nodes})
     if created and placement_report.has_api(ctx):
-        _join_host_aggregates(ctx, host, sorted(created))
+        host_mapping_obj.join_host_aggregates(ctx, host, sorted(created))
     _sync_traits(ctx, nodes, traits,
                  service is not None and service.disabled)
     return nodes
@@ -79,13 +77,6 @@ def _sync_traits(ctx, nodes, traits, disabled):
             return (name == os_traits.COMPUTE_STATUS_DISABLED
                     or capability_traits.owned(name))
     placement_report.of(ctx).sync_traits(ctx, wanted, owned)
-
-
-def _join_host_aggregates(ctx, host, provider_uuids):
-    """Nodes new to placement join the placement aggregates of their
-    host's aggregates (the host may have joined them first)."""
-    for aggregate in aggregate_obj.AggregateList.get_by_host(ctx, host):
-        host_aggregates.add_member(ctx, aggregate.uuid, provider_uuids)
 
 
 def node_inventories(node):

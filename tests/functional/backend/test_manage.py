@@ -3,6 +3,7 @@ import argparse
 import pytest
 
 from stratus.cmd import manage
+from stratus.cmd import manage_util
 from stratus import context
 from stratus.db import api as db_api
 from stratus.db import migration
@@ -33,7 +34,7 @@ def test_set_up_a_cloud_like_nova_manage(conf, db_backend, tmp_path, capsys):
     assert "Cell0 is already setup" in capsys.readouterr().out
     assert _run(conf, "cell_v2", "create_cell", "--name", "cell1",
                 "--verbose") == 0
-    cell1_uuid = capsys.readouterr().out.strip()
+    cell1_uuid = capsys.readouterr().out.strip().splitlines()[-1]
     assert _run(conf, "cell_v2", "create_cell", "--name", "again") == 2
     assert "already exists" in capsys.readouterr().out
     assert _run(conf, "db", "sync") == 0
@@ -89,7 +90,7 @@ def test_missing_options_are_reported(conf, capsys):
 
 
 def test_table_is_drawn_like_prettytable():
-    assert manage.format_table(["Name", "UUID"], [["cell0", "ab"]]) == (
+    assert manage_util.format_table(["Name", "UUID"], [["cell0", "ab"]]) == (
         "+-------+------+\n"
         "|  Name | UUID |\n"
         "+-------+------+\n"
