@@ -4,7 +4,9 @@
 ``start("distributed")`` creates PostgreSQL databases, writes a config file
 pointing at RabbitMQ, runs the `stratus manage` set-up commands and starts
 `stratus api`, `conductor`, `scheduler` and N `stratus compute` processes
-with different host names. Everything binds to loopback on free ports.
+with different host names (``cells=N``: per cell also a database, a
+RabbitMQ virtual host and a cell conductor). Everything binds to loopback
+on free ports.
 """
 import contextlib
 import json
@@ -57,6 +59,9 @@ class Deployment:
         self.placement_url = None
         self.network_url = None
         self.transport_url = None
+        # Distributed with cells > 1: one dict a cell (_cell_conductors).
+        self.cells = []
+        self.database_urls = {}
         self.cleanups = []
         self._commands = {}
 
@@ -186,13 +191,15 @@ def write_config(path, values):
 
 
 def _distributed(dep, computes, nodes, config=None, compute_config=None,
-                 pg_admin=PG_ADMIN, transport_url=None):
+                 pg_admin=PG_ADMIN, transport_url=None, cells=1):
     tag = uuid.uuid4().hex[:8]
     urls = {}
-    for role in ("api", "cell0", "cell1"):
+    cell_names = ["cell%d" % number for number in range(1, cells + 1)]
+    for role in ["api", "cell0"] + cell_names:
         urls[role], drop = _create_pg_database(
             "stratus_dist_%s_%s" % (role, tag), pg_admin)
         dep.cleanups.append(drop)
+    dep.database_urls = urls
     port = free_port()
     placement_port = free_port()
     dep.placement_url = "http://127.0.0.1:%d" % placement_port
@@ -229,15 +236,29 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
                        check=True, capture_output=True, text=True)
     manage("api_db", "sync")
     manage("cell_v2", "map_cell0", "--database_connection", urls["cell0"])
-    manage("cell_v2", "create_cell", "--name", "cell1")
+    if cells == 1:
+        manage("cell_v2", "create_cell", "--name", "cell1")
+    else:
+        _cell_conductors(dep, base, urls, cell_names, tag, manage)
     manage("db", "sync")
     api = dep.spawn("api", common + ["api"])
+    if cells > 1:
+        # Cell conductors reach placement over `stratus api`.
+        wait_http("http://127.0.0.1:%d/" % port, process=api)
+        for cell in dep.cells:
+            dep.spawn(cell["conductor"], ["--config-file", cell["config"],
+                                          "conductor"])
     dep.spawn("conductor", common + ["conductor"])
     dep.spawn("scheduler", common + ["scheduler"])
     network = dep.spawn("network", common + ["network"])
     for i in range(computes):
         host_conf = os.path.join(dep.workdir, "compute%d.conf" % i)
         host_values = {"DEFAULT": {"host": "compute%d" % i}}
+        if cells > 1:
+            # Round-robin over the cells: its cell's broker only.
+            cell = dep.cells[i % cells]
+            cell["computes"].append("compute%d" % i)
+            host_values["DEFAULT"]["transport_url"] = cell["transport_url"]
         for section, options in (compute_config or {}).items():
             host_values.setdefault(section, {}).update(options)
         write_config(host_conf, host_values)
@@ -247,6 +268,40 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
     wait_http(dep.network_url + "/", process=network)
     _wait_hypervisors(dep, computes * nodes)
     manage("cell_v2", "discover_hosts")
+
+
+def _cell_conductors(dep, base, urls, cell_names, tag, manage):
+    """Each cell as Nova deploys it: its own database and RabbitMQ virtual
+    host, mapped with create_cell, and the config of a cell conductor
+    without [api_database] (placement over its REST API), started once
+    the API serves; dep.cells lists them (name, database and transport
+    URLs, conductor and its config, computes)."""
+    for name in cell_names:
+        transport = _private_vhost(dep, "%s-%s" % (tag, name))
+        manage("cell_v2", "create_cell", "--name", name, "--transport-url",
+               transport, "--database_connection", urls[name])
+        conf_path = os.path.join(dep.workdir, "%s-conductor.conf" % name)
+        write_config(conf_path, {
+            "DEFAULT": {"transport_url": transport,
+                        "host": "%s-conductor" % name,
+                        "state_path": base["DEFAULT"]["state_path"]},
+            "database": dict(base["database"], connection=urls[name]),
+            "placement": {"auth_type": "admin_token",
+                          "endpoint": dep.placement_url,
+                          "token": "admin:admin"},
+            "conductor": dict(base.get("conductor", {})),
+            "oslo_messaging_rabbit": base["oslo_messaging_rabbit"],
+            "oslo_messaging_notifications":
+                base["oslo_messaging_notifications"],
+        })
+        subprocess.run([STRATUS, "--config-file", conf_path, "manage", "db",
+                        "sync", "--local_cell"], check=True,
+                       capture_output=True, text=True)
+        conductor = "%s-conductor" % name
+        dep.cells.append({"name": name, "database": urls[name],
+                          "transport_url": transport,
+                          "conductor": conductor, "config": conf_path,
+                          "computes": []})
 
 
 def _private_vhost(dep, tag):
@@ -286,12 +341,15 @@ def _wait_hypervisors(dep, expected, timeout=60):
 
 @contextlib.contextmanager
 def start(mode, computes=1, nodes=3, config=None, compute_config=None,
-          pg_admin=PG_ADMIN, transport_url=None):
+          pg_admin=PG_ADMIN, transport_url=None, cells=1):
     """config: {section: {option: value}} added to the deployment's
     config file; compute_config: the same for the computes
     only; pg_admin and transport_url: the PostgreSQL server (its admin
     URL) and the broker (a virtual host of its own) the distributed
-    deployment uses instead of the machine's."""
+    deployment uses instead of the machine's. cells > 1 (distributed):
+    each cell its own database, virtual host and cell conductor, the
+    computes spread over them round-robin (dep.cells); the API, super
+    conductor and scheduler on the API-level virtual host."""
     workdir = tempfile.mkdtemp(prefix="stratus-%s-" % mode)
     dep = Deployment(workdir)
     try:
@@ -300,7 +358,7 @@ def start(mode, computes=1, nodes=3, config=None, compute_config=None,
             _wait_hypervisors(dep, computes * nodes)
         else:
             _distributed(dep, computes, nodes, config, compute_config,
-                         pg_admin, transport_url)
+                         pg_admin, transport_url, cells)
         _prepare_project(dep)
         yield dep
     except Exception:

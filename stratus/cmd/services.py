@@ -3,7 +3,9 @@ distributed deployments.
 
 Each process reads its config files, talks oslo.messaging over
 ``[DEFAULT] transport_url`` (RabbitMQ) and, except the compute, opens the
-databases of ``[api_database]`` and ``[database]`` connection. SIGTERM or
+databases of ``[api_database]`` and ``[database]`` connection (a
+conductor without ``[api_database]`` is a cell conductor: only its
+cell's database). SIGTERM or
 SIGINT stops it cleanly, and within ``[DEFAULT] graceful_shutdown_timeout``
 seconds: what has not stopped by then is left behind and the process
 exits (its logs flushed).
@@ -21,17 +23,29 @@ LOG = logging.getLogger(__name__)
 
 
 def run_conductor(conf):
+    """The super conductor (with [api_database] connection: builds,
+    scheduling, moves; in a single-cell layout also its cell's), or a
+    cell conductor (without it: only its cell's [database] connection,
+    placement over REST from [placement]; docs/cells.md)."""
     from stratus.api.image import app as image_app
     from stratus.conductor import manager
+    from stratus.conductor import placement_report
 
     def conductor(conf, messaging, databases):
-        # The conductor holds the API database: without [glance]
+        # The super conductor holds the API database: without [glance]
         # api_servers it reads images from the built-in app in-process.
+        # A cell conductor needs none (unshelving is the super's).
         return manager.ConductorManager(
             conf, messaging, databases,
-            image_api=image_app.image_api(conf, databases))
+            image_api=(image_app.image_api(conf, databases)
+                       if databases.has_api else None))
+    databases = placement_report.attach(
+        db_api.Databases.for_service(conf), conf)
+    if not databases.has_api:
+        LOG.info("No [api_database] connection: a cell conductor for the "
+                 "cell of [database] connection")
     return _run_service(conf, constants.CONDUCTOR_BINARY, "conductor",
-                        conductor)
+                        conductor, databases)
 
 
 def run_scheduler(conf):
@@ -291,8 +305,9 @@ def bootstrap_api(conf, databases):
         network_bootstrap.ensure_public_network(conf, databases)
 
 
-def _run_service(conf, binary, topic, manager_class):
-    databases = db_api.Databases.from_conf(conf)
+def _run_service(conf, binary, topic, manager_class, databases=None):
+    if databases is None:
+        databases = db_api.Databases.from_conf(conf)
     messaging = rpc.Messaging(conf)
     if conf.api_database.connection:
         # It reaches computes through their cells' transports.

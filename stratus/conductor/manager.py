@@ -16,6 +16,7 @@ import threading
 
 import oslo_messaging
 
+from stratus.conductor import placement_report
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus.conductor.tasks import build
 from stratus.conductor.tasks import cache_images
@@ -37,7 +38,7 @@ from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
-from stratus.placement import allocations
+from stratus.placement import exception as placement_exception
 
 LOG = logging.getLogger(__name__)
 
@@ -130,6 +131,8 @@ class ConductorManager:
         self.first_check = None
 
     def init_host(self):
+        if self._cell_only:
+            return  # the super conductor checks every cell
         self.stuck_states.check_move_timeout()
         if self._cell_uuid is not None:
             return  # the super conductor checks every cell
@@ -154,7 +157,9 @@ class ConductorManager:
 
     def periodic_tasks(self):
         interval = self.conf.conductor.stuck_check_interval
-        if self._cell_uuid is not None:
+        if self._cell_only or self._cell_uuid is not None:
+            # The super conductor checks every cell for stuck servers:
+            # resuming them takes the scheduler and the API database.
             return []
         return [(interval, self.check_stuck_states)] if interval else []
 
@@ -163,6 +168,11 @@ class ConductorManager:
         for uuid, outcome in done.items():
             LOG.info("Server %s: %s", uuid, outcome)
         return done
+
+    @property
+    def _cell_only(self):
+        """A cell conductor: no API database (docs/decisions/0013)."""
+        return not getattr(self.databases, "has_api", True)
 
     def local_cell(self, ctx):
         """The cell this conductor serves computes for: its cell_uuid's,
@@ -175,9 +185,11 @@ class ConductorManager:
     def _cell_of(self, ctx, instance_uuid, instance=None):
         """The instance's cell: from the object, this conductor's memory
         of recent instances (a server never changes cells), else its
-        mapping."""
+        mapping. A cell conductor has one cell: its own."""
         cell_uuid = instance.get("cell_uuid") if instance is not None else None
         cell_uuid = cell_uuid or self._instance_cells.get(instance_uuid)
+        if cell_uuid is None and self._cell_only:
+            cell_uuid = self.databases.cell_uuid
         if cell_uuid is None:
             mapping = instance_mapping_obj.InstanceMapping.get_by_instance_uuid(
                 ctx, instance_uuid)
@@ -279,6 +291,8 @@ class ConductorManager:
                                                            window)
 
     def _cell_of_host(self, ctx, host):
+        if self._cell_only:
+            return self.databases.cell_uuid
         try:
             return host_mapping_obj.HostMapping.get_by_host(
                 ctx, host).cell_mapping.uuid
@@ -308,7 +322,7 @@ class ConductorManager:
         if remove_allocations:
             # First: a reader who sees the saved state (shelved offloaded,
             # a failed unshelve) must not still see the host's usage.
-            allocations.remove_consumer(ctx, instance.uuid)
+            placement_report.of(ctx).remove_consumer(ctx, instance.uuid)
         instance.save(expected_task_state=expected_task_state, also=also,
                       repeat_ok=repeated)
         return instance
@@ -343,6 +357,8 @@ class ConductorManager:
         return compute_report.service_report(ctx, self.local_cell(ctx),
                                              service)
 
+    @oslo_messaging.expected_exceptions(
+        placement_exception.PlacementUnavailable)
     def compute_nodes_update(self, ctx, host, compute_nodes, traits=None):
         return compute_report.compute_nodes_update(
             ctx, self.local_cell(ctx), host, compute_nodes, traits)

@@ -25,13 +25,14 @@ from stratus.conf import notifications
 from stratus.conf import nova
 from stratus.conf import operations
 from stratus.conf import oslo_middleware
+from stratus.conf import placement
 from stratus.conf import quota
 from stratus.conf import scheduler
 
 MODULES = [default, api, database, compute, scheduler, quota, identity, image,
            libvirt, network, neutron, nova, console, notifications, conductor,
            oslo_middleware, operations, all_in_one, liveness, dataplane,
-           cinder]
+           cinder, placement]
 
 
 def register_all(conf):

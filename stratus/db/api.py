@@ -14,6 +14,7 @@ import logging
 import sqlite3
 import threading
 import time
+import uuid
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -353,6 +354,8 @@ def retry_on_deadlock(func, attempts=10):
 class Databases:
     """The API database and, by cell uuid, the cell databases it maps."""
 
+    has_api = True
+
     def __init__(self, api_url, pool_size=10, max_overflow=20):
         self._pool = (pool_size, max_overflow)
         self.api = Database(api_url, *self._pool)
@@ -389,3 +392,54 @@ class Databases:
     def from_conf(cls, conf):
         return cls(conf.api_database.connection,
                    conf.database.max_pool_size, conf.database.max_overflow)
+
+    @classmethod
+    def for_service(cls, conf):
+        """What a conductor opens: the API database and the cells it maps
+        when ``[api_database] connection`` is set, else (a cell
+        conductor) only its cell's ``[database] connection``."""
+        if conf.api_database.connection:
+            return cls.from_conf(conf)
+        if not conf.database.connection:
+            raise exception.DatabaseNotAvailable()
+        return CellDatabases(conf.database.connection,
+                             conf.database.max_pool_size,
+                             conf.database.max_overflow)
+
+
+class CellDatabases:
+    """One cell's database and no API database: what a cell conductor
+    opens (docs/decisions/0013). ``.api`` raises DatabaseNotAvailable;
+    ``.cell(uuid)`` is the one cell database whatever the uuid, for this
+    process does not know the API level's name of its cell: objects that
+    come from the API level carry it, the records it makes itself carry
+    ``cell_uuid`` (a name derived from its database URL, that only this
+    conductor and its computes ever see)."""
+
+    has_api = False
+    # The Placement REST client the cell conductor gives it
+    # (stratus.conductor.placement_report.attach).
+    placement = None
+
+    def __init__(self, url, pool_size=10, max_overflow=20, cell_uuid=None):
+        self.db = Database(url, pool_size, max_overflow)
+        self.cell_uuid = cell_uuid or local_cell_uuid(url)
+
+    @property
+    def api(self):
+        raise exception.DatabaseNotAvailable()
+
+    def cell(self, cell_uuid):
+        return self.db
+
+    def cell_by_url(self, cell_uuid, url):
+        return self.db
+
+    def dispose(self):
+        self.db.dispose()
+
+
+def local_cell_uuid(url):
+    """The name a cell conductor gives its own cell: stable for its
+    database URL (every conductor of the cell agrees on it)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "stratus-cell:" + _masked(url)))

@@ -116,11 +116,19 @@ def local_cell(context, conf, cell_uuid=None):
     """The cell of this service: cell_uuid's when given (the all-in-one's
     services of each cell), else that of ``[database] connection``.
 
-    Without that option a cloud with a single host cell uses it.
+    Without that option a cloud with a single host cell uses it. A
+    service without the API database (a cell conductor) knows its cell
+    only by its database: a mapping of it named by the cell's own
+    uuid (stratus.db.api.CellDatabases), not read from the API level.
     """
+    url = conf.database.connection
+    databases = context.databases
+    if databases is not None and not getattr(databases, "has_api", True):
+        return CellMapping(context, uuid=cell_uuid or databases.cell_uuid,
+                           name=None, transport_url=conf.transport_url,
+                           database_connection=url, disabled=False)
     if cell_uuid is not None:
         return CellMapping.get_by_uuid(context, cell_uuid)
-    url = conf.database.connection
     if url:
         return CellMapping.get_by_database_connection(context, url)
     cells = CellMappingList.get_all(context).host_cells()

@@ -212,3 +212,28 @@ def _create_missing(context, cell_uuid, rows):
                   for row in rows if row.uuid not in known]
         if values:
             session.execute(sa.insert(_MAPPING), values)
+
+
+def queue_deleted(context, instance_uuids, batch=500):
+    """Mark the mappings of these deleted servers queued_for_delete where
+    they are not yet, and take the servers out of their server groups
+    (what a cell conductor, without the API database, leaves to the
+    super conductor's pass); the uuids marked."""
+    members = api_models.InstanceGroupMember.__table__
+    marked = []
+    with context.api_db.writer() as session:
+        for start in range(0, len(instance_uuids), batch):
+            chunk = list(instance_uuids[start:start + batch])
+            found = list(session.scalars(sa.select(
+                _MAPPING.instance_uuid).where(
+                    _MAPPING.instance_uuid.in_(chunk),
+                    _MAPPING.queued_for_delete.isnot(True))).all())
+            if not found:
+                continue
+            session.execute(sa.update(_MAPPING).where(
+                _MAPPING.instance_uuid.in_(found)).values(
+                    queued_for_delete=True, updated_at=utcnow()))
+            session.execute(members.delete().where(
+                members.c.instance_uuid.in_(found)))
+            marked.extend(found)
+    return marked

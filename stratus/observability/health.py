@@ -84,8 +84,13 @@ class DependencyCheck(pluginbase.HealthcheckBaseExtension):
         return pluginbase.HealthcheckResult(True, "OK", "\n".join(details))
 
     def _database_checks(self):
-        """(name, check) for the API database and every cell's."""
+        """(name, check) for the API database and every cell's (a cell
+        conductor's: its own cell's)."""
         databases = self._databases
+        if not getattr(databases, "has_api", True):
+            # A cell conductor: its one cell database.
+            yield "cell", databases.cell(None).ping
+            return
         yield "api", databases.api.ping
         from stratus.objects import cell_mapping as cell_mapping_obj
         try:

@@ -38,6 +38,11 @@ class AllocationRejected(PlacementError, exception.Conflict):
     """An allocation that does not fit a provider's inventory."""
 
 
+class PlacementUnavailable(PlacementError):
+    """The Placement REST API (a cell conductor's) refused a request."""
+    msg_fmt = "Placement answered %(status)s to %(what)s: %(detail)s"
+
+
 class InsufficientCapacity(AllocationRejected):
     msg_fmt = ("Unable to allocate inventory: %(amount)s %(resource_class)s "
                "on resource provider '%(provider)s' exceeds its capacity "

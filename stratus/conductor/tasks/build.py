@@ -20,6 +20,7 @@ import logging
 import traceback
 
 from stratus.compute import rpcapi as compute_rpcapi
+from stratus.conductor import placement_report
 from stratus.conductor.tasks import reschedule
 from stratus.db import cell_models
 from stratus.db import setup as db_setup
@@ -228,12 +229,17 @@ class BuildTask:
         to that compute again. Not a failed attempt: nothing is counted
         against [scheduler] max_attempts (the alternates of the original
         request are not persisted: should the spawn fail, the scheduler
-        chooses again)."""
+        chooses again). A cell conductor, without the API database's
+        request spec, gives up: ERROR with the reason."""
         try:
+            if not placement_report.has_api(cctx):
+                raise exception.NotFound(
+                    "a cell conductor has no request spec to build it "
+                    "again with")
             request_spec = request_spec_obj.RequestSpec.get_by_instance_uuid(
                 cctx, instance.uuid)
         except exception.NotFound as exc:
-            allocations.remove_consumer(cctx, instance.uuid)
+            placement_report.of(cctx).remove_consumer(cctx, instance.uuid)
             reschedule.give_up(cctx, instance, "%s; %s" % (reason, exc))
             return
         LOG.warning("%s: building it again there", reason)

@@ -2,17 +2,21 @@
 compute nodes and the nodes' resource providers in placement (a new
 provider joining the placement aggregates of its host's aggregates), with
 the providers' COMPUTE_* traits (the driver's capabilities, and
-COMPUTE_STATUS_DISABLED while the service is disabled)."""
+COMPUTE_STATUS_DISABLED while the service is disabled).
+
+A cell conductor (no API database) writes placement over its REST API
+and maps no host: discover_hosts and the scheduler's periodic discovery
+do, and join the host's new providers to its aggregates then."""
 import os_resource_classes as orc
 import os_traits
 
 from stratus.compute import capability_traits
+from stratus.conductor import placement_report
 from stratus import exception
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import service as service_obj
 from stratus.placement import providers
-from stratus.placement import traits as placement_traits
 from stratus import constants
 
 
@@ -20,10 +24,12 @@ from stratus import constants
 def service_report(ctx, cell, service):
     """Create the service in this conductor's cell on its first report
     (mapping a new compute host to the cell at once, so it can take
-    servers without ``discover_hosts``), record a heartbeat afterwards."""
+    servers without ``discover_hosts``; not a cell conductor, which has
+    no API database), record a heartbeat afterwards."""
     stored = service_obj.Service.report(ctx, cell.uuid, service.host,
                                         service.binary, service.topic)
-    if stored.binary == constants.COMPUTE_BINARY and stored.report_count == 1:
+    if stored.binary == constants.COMPUTE_BINARY and \
+            stored.report_count == 1 and placement_report.has_api(ctx):
         host_mapping_obj.ensure_host_mapping(ctx, stored.host, cell)
     return stored
 
@@ -43,10 +49,11 @@ def compute_nodes_update(ctx, cell, host, compute_nodes, traits=None):
     nodes = compute_node_obj.ComputeNodeList.update_host(
         ctx, cell.uuid, host, service.id if service is not None else None,
         list(compute_nodes))
-    created = providers.ensure_root_providers(ctx, {
+    placement = placement_report.of(ctx)
+    created = placement.ensure_root_providers(ctx, {
         node.uuid: (node.hypervisor_hostname, node_inventories(node))
         for node in nodes})
-    if created:
+    if created and placement_report.has_api(ctx):
         host_mapping_obj.join_host_aggregates(ctx, host, sorted(created))
     _sync_traits(ctx, nodes, traits,
                  service is not None and service.disabled)
@@ -69,7 +76,7 @@ def _sync_traits(ctx, nodes, traits, disabled):
         def owned(name):
             return (name == os_traits.COMPUTE_STATUS_DISABLED
                     or capability_traits.owned(name))
-    placement_traits.sync_provider_traits(ctx, wanted, owned)
+    placement_report.of(ctx).sync_traits(ctx, wanted, owned)
 
 
 def node_inventories(node):

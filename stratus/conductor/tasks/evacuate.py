@@ -160,8 +160,8 @@ def evacuations_done(cctx, host):
 def evacuation_cleaned(cctx, migration):
     """The source removed its guest: the migration's allocations (the
     source's) go, the migration is completed."""
-    from stratus.placement import allocations
-    allocations.remove_consumer(cctx, migration.uuid)
+    from stratus.conductor import placement_report
+    placement_report.of(cctx).remove_consumer(cctx, migration.uuid)
     migration.status = Status.COMPLETED
     try:
         migration.save(expected_status=Status.DONE)

@@ -23,12 +23,12 @@ back (move_common.MoveTask.roll_back).
 import datetime
 import logging
 
+from stratus.conductor import placement_report
 from stratus import exception
 from stratus.conductor.tasks import move_common
 from stratus.objects import base as objects_base
 from stratus.objects import instance as instance_obj
 from stratus.objects import migration as migration_obj
-from stratus.placement import allocations
 
 LOG = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ class MigrateTask(move_common.MoveTask):
             LOG.warning("Source %s could not drop the guest of %s: %s",
                         migration.source_compute, instance.uuid, exc)
             failure = exc
-        allocations.remove_consumer(cctx, migration.uuid)
+        placement_report.of(cctx).remove_consumer(cctx, migration.uuid)
         old_vm_state = instance.system_metadata.get(OLD_VM_STATE)
         instance.vm_state = (VMState.STOPPED
                              if old_vm_state == VMState.STOPPED
@@ -249,7 +249,11 @@ class MigrateTask(move_common.MoveTask):
 
     @staticmethod
     def _save_spec_flavor(cctx, instance):
-        """Later moves schedule with the confirmed flavor."""
+        """Later moves schedule with the confirmed flavor (the spec is
+        the API level's: a cell conductor's auto-confirm leaves it, and
+        a move asks for its flavor anyway)."""
+        if not placement_report.has_api(cctx):
+            return
         try:
             spec = move_common.request_spec_obj.RequestSpec \
                 .get_by_instance_uuid(cctx, instance.uuid)

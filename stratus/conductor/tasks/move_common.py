@@ -25,6 +25,7 @@ import logging
 import traceback
 
 from stratus.compute import rpcapi as compute_rpcapi
+from stratus.conductor import placement_report
 from stratus.conductor.tasks import reschedule
 from stratus import exception
 from stratus import notifications
@@ -305,7 +306,7 @@ class MoveTask:
             # The delete that took the server over ends the move.
             LOG.info("Server %s was deleted during its move: %s",
                      instance.uuid, exc)
-            allocations.remove_consumer(cctx, migration.uuid)
+            placement_report.of(cctx).remove_consumer(cctx, migration.uuid)
 
     def start_event(self, cctx, instance, event=None):
         event = event or self.event

@@ -4,10 +4,16 @@ alternate host that still has room, or put it in ERROR when none is left
 
 An alternate of a member of a server group with a hard policy is claimed
 the way the scheduler claims (group_claims): atomically with the policy,
-which other members may have made stricter since the selection."""
+which other members may have made stricter since the selection.
+
+A cell conductor (no API database, no scheduler on its message queue)
+claims alternates over placement's REST API, without a group's policy
+(the compute's own check of it stands, as in Nova), and gives up on a
+reschedule without alternates: ERROR with the reason."""
 import logging
 
 from stratus.compute import rpcapi as compute_rpcapi
+from stratus.conductor import placement_report
 from stratus import exception
 from stratus.objects import fields
 from stratus.objects import instance_fault as instance_fault_obj
@@ -37,13 +43,17 @@ class RescheduleTask:
         """alternates None: unknown (a build sent again after a crash
         does not have them): the scheduler chooses again, with a full
         set of alternates."""
-        allocations.remove_consumer(cctx, instance.uuid)
-        if alternates is None and request_spec is not None:
+        placement_report.of(cctx).remove_consumer(cctx, instance.uuid)
+        api_level = placement_report.has_api(cctx)
+        if alternates is None and request_spec is not None and api_level:
             self._schedule_again(cctx, instance, request_spec, reason,
                                  admin_password, injected_files)
             return
+        if alternates is None and not api_level:
+            reason = ("%s; no alternate hosts, and a cell conductor cannot "
+                      "schedule again" % reason)
         alternates = alternates or []
-        group = hard_group(cctx, request_spec)
+        group = hard_group(cctx, request_spec) if api_level else None
         for index, selection in enumerate(alternates):
             if not claim_alternate(cctx, group, instance, selection):
                 continue
@@ -55,7 +65,7 @@ class RescheduleTask:
 
     def abort_build(self, cctx, instance, reason):
         """The build ends here: ERROR with BuildAbortException."""
-        allocations.remove_consumer(cctx, instance.uuid)
+        placement_report.of(cctx).remove_consumer(cctx, instance.uuid)
         give_up(cctx, instance, reason, exception.BuildAbortException(
             instance_uuid=instance.uuid, reason=reason))
 
@@ -87,7 +97,7 @@ class RescheduleTask:
             instance.save(expected_task_state=BUILD_TASK_STATES)
         except _GONE:
             LOG.info("Server %s was deleted during its reschedule", uuid)
-            allocations.remove_consumer(cctx, uuid)
+            placement_report.of(cctx).remove_consumer(cctx, uuid)
             return
         LOG.info("Rescheduling %s from %s to %s: %s", uuid, failed_host,
                  selection.service_host, reason)
@@ -99,8 +109,10 @@ class RescheduleTask:
 def give_up(cctx, instance, reason, error=None):
     """ERROR with the fault error (by default MaxRetriesExceeded), reason
     (the last host's error) in its details; its claim is the caller's to
-    free."""
-    instance_group_obj.forget_host(cctx, [instance.uuid])
+    free. A cell conductor leaves the group's record of the member's
+    host (API database) as it is."""
+    if placement_report.has_api(cctx):
+        instance_group_obj.forget_host(cctx, [instance.uuid])
     if error is None:
         error = exception.MaxRetriesExceeded(
             reason="Exhausted all hosts available for retrying build "
@@ -138,8 +150,9 @@ def claim_alternate(ctx, group, instance, selection, move_consumer=None):
                                    instance.project_id, instance.user_id,
                                    requested)
         else:
-            allocations.claim(ctx, instance.uuid, instance.project_id,
-                              instance.user_id, requested)
+            placement_report.of(ctx).claim(
+                ctx, instance.uuid, instance.project_id, instance.user_id,
+                requested)
     except (placement_exception.AllocationRejected,
             placement_exception.ResourceProviderNotFound,
             exception.GroupPolicyViolation) as exc:

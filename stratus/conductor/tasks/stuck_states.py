@@ -269,9 +269,15 @@ class StuckStates:
     def _reap_destroyed(ctx, cell_uuid, since):
         """Claims of servers of the cell deleted since then, and of their
         moves: removed (a conductor died between the server's delete and
-        its claims')."""
+        its claims'); their mappings queued for delete."""
         deleted = instance_queries.deleted_since(ctx, cell_uuid, since)
         done = {}
+        # A cell conductor (no API database) deleted them: their mapping
+        # and group membership are settled here, as Nova's API level does.
+        for uuid in instance_mapping_obj.queue_deleted(ctx, deleted):
+            LOG.info("Server %s was deleted in its cell: mapping queued for "
+                     "delete", uuid)
+            done[uuid] = "mapping queued for delete"
         for uuid in instance_queries.consumers_among(ctx, deleted):
             LOG.warning("Removing the allocations of deleted server %s",
                         uuid)
