@@ -151,14 +151,17 @@ class Profiler:
                 if process is None:
                     continue
                 written = os.path.join(self.cloud.profile_dir,
-                                       "%d.pstats" % process.pid)
-                deadline = time.monotonic() + 60
+                                       "%d.statements.json" % process.pid)
+                deadline = time.monotonic() + 120
                 while (not os.path.exists(written)
                        and time.monotonic() < deadline):
                     time.sleep(0.5)
-                time.sleep(1)  # written in full
-                os.replace(written, os.path.join(self.directory,
-                                                 name + ".pstats"))
+                for suffix in (".statements.json", ".pstats"):
+                    path = os.path.join(self.cloud.profile_dir,
+                                        "%d%s" % (process.pid, suffix))
+                    if os.path.exists(path):
+                        os.replace(path, os.path.join(
+                            self.directory, name + suffix))
             return
         for sampler in self.samplers:
             sampler.send_signal(signal.SIGINT)
@@ -258,9 +261,10 @@ def main():
                              "with py-spy during the burst (collapsed "
                              "stacks in DIR/<name>.txt)")
     parser.add_argument("--yappi", action="store_true",
-                        help="with --profile: profile with yappi in the "
-                             "services (STRATUS_PROFILE_DIR, CPU clock, "
-                             "DIR/<name>.pstats) instead of py-spy")
+                        help="with --profile: profile inside the services "
+                             "(STRATUS_PROFILE_DIR: yappi's CPU clock in "
+                             "DIR/<name>.pstats, SQL statements counted in "
+                             "DIR/<name>.statements.json) instead of py-spy")
     parser.add_argument("--profile-names", default="conductor,scheduler,api",
                         help="comma-separated services to profile")
     parser.add_argument("--output", help="JSON file (default bench/results/boot-<mode>.json)")

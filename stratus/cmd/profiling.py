@@ -2,18 +2,46 @@
 
 With ``STRATUS_PROFILE_DIR`` set in its environment, a service started by
 ``stratus <service>`` toggles a profiler on each SIGUSR2: the first starts
-it (yappi, CPU clock, every thread), the next stops it and writes
-``<dir>/<pid>.pstats`` (read with ``python -m pstats``, or
-snakeviz). bench/boot_bench.py --yappi DIR does this around the burst.
-yappi is a dev tool (`pip install yappi`), not a dependency.
+it, the next stops it and writes
+
+- ``<dir>/<pid>.pstats``: yappi's profile (CPU clock, every thread; read
+  with ``python -m pstats`` or snakeviz), when yappi is installed (a dev
+  tool, ``pip install yappi``, not a dependency);
+- ``<dir>/<pid>.statements.json``: the SQL statements the process sent
+  meanwhile, by database and first word, and its pool checkouts.
+
+bench/boot_bench.py --profile DIR --yappi does this around the burst.
 """
+import collections
+import json
 import logging
 import os
 import signal
 import threading
 
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
+
 LOG = logging.getLogger(__name__)
 ENV = "STRATUS_PROFILE_DIR"
+
+
+class _Counter:
+    def __init__(self):
+        self.running = False
+        self.counts = collections.Counter()
+        event.listen(Engine, "before_cursor_execute", self._statement)
+        event.listen(Pool, "checkout", self._checkout)
+
+    def _statement(self, conn, _cursor, statement, *_args):
+        if self.running:
+            verb = statement.lstrip().split(None, 1)[0].upper()
+            self.counts["%s %s" % (conn.engine.url.database, verb)] += 1
+
+    def _checkout(self, *_args):
+        if self.running:
+            self.counts["pool checkouts"] += 1
 
 
 def install():
@@ -24,23 +52,36 @@ def install():
     try:
         import yappi
     except ImportError:
-        LOG.warning("%s is set but yappi is not installed: no profile",
-                    ENV)
-        return
+        LOG.warning("%s is set but yappi is not installed: statements "
+                    "are counted, no profile is taken", ENV)
+        yappi = None
+    counter = _Counter()
     lock = threading.Lock()
 
     def toggle():
         with lock:
-            if not yappi.is_running():
-                yappi.clear_stats()
-                yappi.set_clock_type("cpu")
-                yappi.start()
+            if not counter.running:
+                counter.counts.clear()
+                counter.running = True
+                if yappi is not None:
+                    yappi.clear_stats()
+                    yappi.set_clock_type("cpu")
+                    yappi.start()
                 return
-            yappi.stop()
+            counter.running = False
             os.makedirs(directory, exist_ok=True)
-            path = os.path.join(directory, "%d.pstats" % os.getpid())
-            yappi.get_func_stats().save(path, type="pstat")
-            LOG.info("Profile written to %s", path)
+            base = os.path.join(directory, "%d" % os.getpid())
+            with open(base + ".statements.json.tmp", "w") as handle:
+                json.dump(dict(counter.counts), handle, indent=1,
+                          sort_keys=True)
+            if yappi is not None:
+                yappi.stop()
+                yappi.get_func_stats().save(base + ".pstats.tmp",
+                                            type="pstat")
+                os.replace(base + ".pstats.tmp", base + ".pstats")
+            os.replace(base + ".statements.json.tmp",
+                       base + ".statements.json")
+            LOG.info("Profile written to %s.*", base)
 
     def handle(signum, frame):
         # Out of the signal handler: saving takes a while.
