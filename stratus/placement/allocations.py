@@ -60,7 +60,8 @@ def claim_in_session(session, consumer_uuid, project_id, user_id,
     ConcurrentUpdate (retry_on_conflict)."""
     if new_consumer and _read(session, consumer_uuid):
         raise exception.ConsumerAlreadyPlaced(consumer=consumer_uuid)
-    _write(session, consumer_uuid, project_id, user_id, allocations)
+    _write(session, consumer_uuid, project_id, user_id, allocations,
+           held_nothing=new_consumer)
 
 
 def claim_move(ctx, instance_uuid, migration_uuid, project_id, user_id,
@@ -202,7 +203,10 @@ ANY_GENERATION = object()
 
 def _write(session, consumer_uuid, project_id, user_id, allocations,
            expected_generation=ANY_GENERATION, consumer_type=None,
-           check_capacity=True):
+           check_capacity=True, held_nothing=False):
+    """held_nothing: the caller read in this transaction that the
+    consumer holds no allocations (no providers to release, none to
+    delete)."""
     allocations = {provider: {name: amount for name, amount in
                               resources.items() if amount}
                    for provider, resources in allocations.items()}
@@ -231,7 +235,7 @@ def _write(session, consumer_uuid, project_id, user_id, allocations,
         providers.bump_generation(session, provider_id, generation,
                                   "resource provider %s" % provider_id)
     # Providers that lose all of the consumer's allocations change too.
-    released = session.execute(sa.select(
+    released = () if held_nothing else session.execute(sa.select(
         PROVIDERS.c.id, PROVIDERS.c.generation).where(
             PROVIDERS.c.id.in_(sa.select(
                 ALLOCATIONS.c.resource_provider_id).where(
@@ -243,8 +247,9 @@ def _write(session, consumer_uuid, project_id, user_id, allocations,
                                   "resource provider %s" % provider_id)
     _ensure_consumer(session, consumer_uuid, project_id, user_id,
                      expected_generation, consumer_type)
-    session.execute(ALLOCATIONS.delete().where(
-        ALLOCATIONS.c.consumer_id == consumer_uuid))
+    if not held_nothing:
+        session.execute(ALLOCATIONS.delete().where(
+            ALLOCATIONS.c.consumer_id == consumer_uuid))
     now = utcnow()
     rows = [dict(resource_provider_id=state[provider_uuid][0],
                  consumer_id=consumer_uuid, resource_class_id=class_ids[name],
