@@ -9,6 +9,7 @@ concurrency.
 """
 import dataclasses
 import json
+import weakref
 
 import sqlalchemy as sa
 
@@ -339,16 +340,33 @@ def _consumer_type_id(session, name):
     return row_id
 
 
+# {engine: {(table, external id): row id}}: project and user rows are
+# never deleted, so an id once read stays right for that database.
+_EXTERNAL_IDS = weakref.WeakKeyDictionary()
+_EXTERNAL_IDS_MAX = 10000
+
+
 def _external_id(session, table, external_id):
     """The row id for a project or user, created on first use (a racing
-    insert fails on the unique key and the claim is retried)."""
+    insert fails on the unique key and the claim is retried). Ids read
+    (committed rows) are remembered per database: a claim reads them
+    once, not on every boot."""
     external_id = external_id or INCOMPLETE_CONSUMER_ID
+    known = _EXTERNAL_IDS.setdefault(session.get_bind().engine, {})
+    key = (table.name, external_id)
+    row_id = known.get(key)
+    if row_id is not None:
+        return row_id
     row_id = session.scalar(sa.select(table.c.id).where(
         table.c.external_id == external_id))
     if row_id is None:
-        row_id = session.execute(table.insert().values(
+        # Not remembered: the transaction that inserts it may roll back.
+        return session.execute(table.insert().values(
             external_id=external_id, created_at=utcnow())
         ).inserted_primary_key[0]
+    if len(known) >= _EXTERNAL_IDS_MAX:
+        known.clear()
+    known[key] = row_id
     return row_id
 
 
