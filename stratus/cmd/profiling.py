@@ -12,50 +12,31 @@ it, the next stops it and writes
 
 bench/boot_bench.py --profile DIR --yappi does this around the burst.
 """
-import collections
 import json
 import logging
 import os
 import signal
 import threading
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.pool import Pool
+from stratus.db import statement_count
 
 LOG = logging.getLogger(__name__)
 ENV = "STRATUS_PROFILE_DIR"
 
 
-class _Counter:
-    def __init__(self):
-        self.running = False
-        self.counts = collections.Counter()
-        event.listen(Engine, "before_cursor_execute", self._statement)
-        event.listen(Pool, "checkout", self._checkout)
-
-    def _statement(self, conn, _cursor, statement, *_args):
-        if self.running:
-            verb = statement.lstrip().split(None, 1)[0].upper()
-            self.counts["%s %s" % (conn.engine.url.database, verb)] += 1
-
-    def _checkout(self, *_args):
-        if self.running:
-            self.counts["pool checkouts"] += 1
-
-
 def install():
-    """Wire SIGUSR2 to the profiler when STRATUS_PROFILE_DIR is set."""
+    """Wire SIGUSR2 to the profiler when STRATUS_PROFILE_DIR is set; the
+    toggle (None when it is not set)."""
     directory = os.environ.get(ENV)
     if not directory:
-        return
+        return None
     try:
         import yappi
     except ImportError:
         LOG.warning("%s is set but yappi is not installed: statements "
                     "are counted, no profile is taken", ENV)
         yappi = None
-    counter = _Counter()
+    counter = statement_count.StatementCounter()
     lock = threading.Lock()
 
     def toggle():
@@ -89,3 +70,5 @@ def install():
                          name="profile").start()
 
     signal.signal(signal.SIGUSR2, handle)
+    toggle.counter = counter
+    return toggle
