@@ -22,7 +22,10 @@ import argparse
 import concurrent.futures
 import json
 import os
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import time
 
@@ -100,7 +103,74 @@ def private_network(cloud):
     return network_id
 
 
-def run(cloud, count, threads, singles, ports=False):
+class Profiler:
+    """py-spy (a dev tool: `pip install py-spy`, not a dependency)
+    sampling the named services during the burst, each writing
+    collapsed stacks to DIR/<name>.txt (flame graph input; see
+    docs/benchmarks.md for reading them)."""
+
+    def __init__(self, cloud, directory, names, rate=100):
+        self.cloud = cloud
+        self.directory = directory
+        self.names = names
+        self.rate = rate
+        self.samplers = []
+
+    def __enter__(self):
+        if not self.directory:
+            return self
+        if self.cloud.profile_dir:
+            self._yappi_toggle()
+            return self
+        os.makedirs(self.directory, exist_ok=True)
+        spy = shutil.which("py-spy") or os.path.join(
+            os.path.dirname(sys.executable), "py-spy")
+        for name in self.names:
+            process = self.cloud.processes.get(name)
+            if process is None:
+                continue
+            self.samplers.append(subprocess.Popen(
+                [spy, "record", "--pid", str(process.pid), "--rate",
+                 str(self.rate), "--format", "raw", "--nonblocking",
+                 "--output", os.path.join(self.directory, name + ".txt")],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(1)
+        return self
+
+    def _yappi_toggle(self):
+        for name in self.names:
+            process = self.cloud.processes.get(name)
+            if process is not None:
+                os.kill(process.pid, signal.SIGUSR2)
+
+    def __exit__(self, *exc):
+        if self.cloud.profile_dir:
+            self._yappi_toggle()
+            for name in self.names:
+                process = self.cloud.processes.get(name)
+                if process is None:
+                    continue
+                written = os.path.join(self.cloud.profile_dir,
+                                       "%d.statements.json" % process.pid)
+                deadline = time.monotonic() + 120
+                while (not os.path.exists(written)
+                       and time.monotonic() < deadline):
+                    time.sleep(0.5)
+                for suffix in (".statements.json", ".pstats"):
+                    path = os.path.join(self.cloud.profile_dir,
+                                        "%d%s" % (process.pid, suffix))
+                    if os.path.exists(path):
+                        os.replace(path, os.path.join(
+                            self.directory, name + suffix))
+            return
+        for sampler in self.samplers:
+            sampler.send_signal(signal.SIGINT)
+        for sampler in self.samplers:
+            sampler.wait(timeout=60)
+
+
+def run(cloud, count, threads, singles, ports=False, profile=None,
+        profile_names=()):
     global NETWORKS
     if ports:
         NETWORKS = [{"uuid": private_network(cloud)}]
@@ -114,15 +184,24 @@ def run(cloud, count, threads, singles, ports=False):
     results["one_boot_median_s"] = statistics.median(singles_s)
     results["one_boot_p90_s"] = sorted(singles_s)[int(len(singles_s) * 0.9) - 1]
 
-    cpu_before = cloud.cpu_seconds()
-    start = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-        ids = list(pool.map(lambda i: create(client, "burst-%d" % i, image),
-                            range(count)))
-        list(pool.map(lambda sid: wait_status(client, sid, poll=BURST_POLL),
-                      ids))
-    burst = time.perf_counter() - start
-    cpu_used = cloud.cpu_seconds() - cpu_before
+    with Profiler(cloud, profile, profile_names):
+        cpu_before = cloud.cpu_seconds()
+        snapshot_before = cloud.cpu_snapshot()
+        results["loadavg_before_burst"] = os.getloadavg()[0]
+        start = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+            ids = list(pool.map(
+                lambda i: create(client, "burst-%d" % i, image),
+                range(count)))
+            list(pool.map(
+                lambda sid: wait_status(client, sid, poll=BURST_POLL), ids))
+        burst = time.perf_counter() - start
+        cpu_used = cloud.cpu_seconds() - cpu_before
+        by_group = cloud.cpu_by_group(snapshot_before, cloud.cpu_snapshot())
+    results["burst_cpu_core_s_per_boot_by_process"] = {
+        group: seconds / count for group, seconds in sorted(by_group.items())}
+    results["burst_cpu_core_s_per_boot_with_db_broker"] = sum(
+        by_group.values()) / count
     results["burst_count"] = count
     results["burst_all_active_s"] = burst
     results["burst_boots_per_s"] = count / burst
@@ -177,23 +256,43 @@ def main():
     parser.add_argument("--ports", action="store_true",
                         help="each server gets a port of the built-in "
                              "network service")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="sample the services named by --profile-names "
+                             "with py-spy during the burst (collapsed "
+                             "stacks in DIR/<name>.txt)")
+    parser.add_argument("--yappi", action="store_true",
+                        help="with --profile: profile inside the services "
+                             "(STRATUS_PROFILE_DIR: yappi's CPU clock in "
+                             "DIR/<name>.pstats, SQL statements counted in "
+                             "DIR/<name>.statements.json) instead of py-spy")
+    parser.add_argument("--profile-names", default="conductor,scheduler,api",
+                        help="comma-separated services to profile")
     parser.add_argument("--output", help="JSON file (default bench/results/boot-<mode>.json)")
     args = parser.parse_args()
     config = {"network": {"provider": "neutron"}} if args.ports else None
+    profile_dir = (os.path.abspath(args.profile)
+                   if args.profile and args.yappi else None)
     with deploy.start(args.mode, computes=args.computes, nodes=args.nodes,
-                      config=config) as cloud:
+                      config=config, profile_dir=profile_dir) as cloud:
         results = run(cloud, args.count, args.threads, args.singles,
-                      ports=args.ports)
+                      ports=args.ports, profile=args.profile,
+                      profile_names=args.profile_names.split(","))
     results.update(mode=args.mode, computes=args.computes, nodes=args.nodes,
                    ports=args.ports,
                    threads=args.threads, poll_interval_s=POLL,
                    burst_poll_interval_s=BURST_POLL,
-                   date=time.strftime("%Y-%m-%d"), cpus=os.cpu_count())
+                   date=time.strftime("%Y-%m-%d %H:%M"), cpus=os.cpu_count(),
+                   loadavg=" ".join(open("/proc/loadavg").read().split()[:3]))
     print("Stratus boot benchmark, %s (%d compute process(es), %d fake "
           "nodes each%s)" % (args.mode, args.computes, args.nodes,
                              ", a port per server" if args.ports else ""))
     for label, key, fmt in ROWS:
         print("  %-40s %s" % (label % results, fmt % results[key]))
+    print("  %-40s %.4f core-s" % ("(b) CPU per boot, with database, broker",
+                                   results["burst_cpu_core_s_per_boot_with_db_broker"]))
+    for group, seconds in results["burst_cpu_core_s_per_boot_by_process"].items():
+        print("    %-38s %.4f core-s" % (group, seconds))
+    print("  %-40s %s" % ("load average at the end", results["loadavg"]))
     output = args.output or os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "results",
         "boot-%s.json" % args.mode)

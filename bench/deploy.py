@@ -62,14 +62,19 @@ class Deployment:
         # Distributed with cells > 1: one dict a cell (_cell_conductors).
         self.cells = []
         self.database_urls = {}
+        self.db_tag = None
+        self.profile_dir = None
         self.cleanups = []
         self._commands = {}
 
     def spawn(self, name, args, env=None, mode="w"):
         log = open(os.path.join(self.workdir, name + ".log"), mode)
+        environ = dict(os.environ, **(env or {}))
+        if self.profile_dir:
+            environ["STRATUS_PROFILE_DIR"] = self.profile_dir
         process = subprocess.Popen(
             [STRATUS] + args, stdout=log, stderr=subprocess.STDOUT,
-            env=dict(os.environ, **(env or {})), start_new_session=True)
+            env=environ, start_new_session=True)
         self.processes[name] = process
         self._commands[name] = (args, env)
         return process
@@ -104,6 +109,49 @@ class Deployment:
             times = p.cpu_times()
             total += times.user + times.system
         return total
+
+    def cpu_snapshot(self):
+        """{pid: (group, cpu seconds)} of the deployment's processes
+        (computes grouped), the PostgreSQL backends of its databases
+        ("postgres", with the server's own writer processes, which
+        everyone on the machine shares) and the broker ("rabbitmq": the
+        whole beam.smp, shared too)."""
+        snapshot = {}
+        names = {process.pid: name for name, process in self.processes.items()}
+        for p in self._psutil_procs():
+            group = names[p.pid]
+            if group.startswith("compute"):
+                group = "computes"
+            with contextlib.suppress(psutil.Error):
+                times = p.cpu_times()
+                snapshot[p.pid] = (group, times.user + times.system)
+        for p in psutil.process_iter(["name", "cmdline"]):
+            cmdline = " ".join(p.info["cmdline"] or ())
+            if p.info["name"] == "beam.smp":
+                group = "rabbitmq"
+            elif p.info["name"] == "postgres" or cmdline.startswith("postgres"):
+                # a backend names its database; the writers name none
+                if "stratus" in cmdline and not (
+                        self.db_tag and self.db_tag in cmdline):
+                    continue
+                group = "postgres"
+            else:
+                continue
+            with contextlib.suppress(psutil.Error):
+                times = p.cpu_times()
+                snapshot[p.pid] = (group, times.user + times.system)
+        return snapshot
+
+    @staticmethod
+    def cpu_by_group(before, after):
+        """CPU seconds spent between two cpu_snapshot()s, per group (a
+        process started in between counts from its start)."""
+        spent = {}
+        for pid, (group, seconds) in after.items():
+            earlier = before.get(pid)
+            base = earlier[1] if earlier and earlier[0] == group else 0.0
+            spent[group] = spent.get(group, 0.0) + seconds - base
+        return spent
 
     def stop(self):
         for process in self.processes.values():
@@ -193,6 +241,7 @@ def write_config(path, values):
 def _distributed(dep, computes, nodes, config=None, compute_config=None,
                  pg_admin=PG_ADMIN, transport_url=None, cells=1):
     tag = uuid.uuid4().hex[:8]
+    dep.db_tag = tag
     urls = {}
     cell_names = ["cell%d" % number for number in range(1, cells + 1)]
     for role in ["api", "cell0"] + cell_names:
@@ -341,7 +390,8 @@ def _wait_hypervisors(dep, expected, timeout=60):
 
 @contextlib.contextmanager
 def start(mode, computes=1, nodes=3, config=None, compute_config=None,
-          pg_admin=PG_ADMIN, transport_url=None, cells=1):
+          pg_admin=PG_ADMIN, transport_url=None, cells=1,
+          profile_dir=None):
     """config: {section: {option: value}} added to the deployment's
     config file; compute_config: the same for the computes
     only; pg_admin and transport_url: the PostgreSQL server (its admin
@@ -352,6 +402,7 @@ def start(mode, computes=1, nodes=3, config=None, compute_config=None,
     conductor and scheduler on the API-level virtual host."""
     workdir = tempfile.mkdtemp(prefix="stratus-%s-" % mode)
     dep = Deployment(workdir)
+    dep.profile_dir = profile_dir
     try:
         if mode == "all-in-one":
             _all_in_one(dep, computes, nodes, config)

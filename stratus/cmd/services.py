@@ -12,6 +12,7 @@ exits (its logs flushed).
 """
 import logging
 
+from stratus.cmd import profiling
 from stratus.cmd import signals
 from stratus.db import api as db_api
 from stratus.observability import endpoints
@@ -351,6 +352,7 @@ def health_listener(conf):
 
 def _serve_until_signalled(conf, starts, stops):
     stop_signals = signals.StopSignals()
+    profiling.install()
     for start in starts:
         start()
     LOG.info("Signal %d received, stopping", stop_signals.wait())

@@ -51,6 +51,10 @@ Versions (bump the minor version for every change, add a line here):
   volume-backed server's root volume is reimaged, even with the image
   it has); a rebuild that needs it is refused (ComputeTooOld) while
   [upgrade_levels] compute caps the version below 1.12
+* 1.13 - build_and_run_instance takes without_volumes (True: the server
+  has no volume mapping, so the compute does not ask the conductor for
+  its block device mappings: one call less per boot); not sent while
+  [upgrade_levels] compute caps the version below 1.13
 
 ``[upgrade_levels] compute`` caps the version this client sends, so a
 newer control plane keeps talking to computes that are not upgraded yet.
@@ -63,9 +67,10 @@ from stratus import exception
 
 LOG = logging.getLogger(__name__)
 
-VERSION = "1.12"
+VERSION = "1.13"
 VOLUME_VERSION = "1.11"
 REIMAGE_VERSION = "1.12"
+WITHOUT_VOLUMES_VERSION = "1.13"
 TOPIC = "compute"
 EVENTS_TOPIC = "compute_events"
 
@@ -116,8 +121,15 @@ class ComputeAPI:
         return version, unread
 
     def build_and_run_instance(self, ctx, host, instance, request_spec,
-                               alternates, admin_password, injected_files):
+                               alternates, admin_password, injected_files,
+                               without_volumes=False):
+        """without_volumes: see 1.13 (sent when true and the compute
+        takes it)."""
         version, unread = self._unread("1.0", selection=None)
+        if without_volumes and self.client.can_send_version(
+                WITHOUT_VOLUMES_VERSION):
+            version, unread = WITHOUT_VOLUMES_VERSION, {
+                "without_volumes": True}
         self._client(host, version).cast(
             ctx, "build_and_run_instance", instance=instance,
             request_spec=request_spec, alternates=alternates,

@@ -74,8 +74,7 @@ def create_engine(url, pool_size=10, max_overflow=20):
                     statement, None, exc, sqlite3.Error) from exc
         return engine
     kwargs = dict(pool_size=pool_size, max_overflow=max_overflow,
-                  pool_pre_ping=True, pool_recycle=3600,
-                  isolation_level="READ COMMITTED")
+                  pool_recycle=3600, isolation_level="READ COMMITTED")
     if url.startswith("mysql"):
         # PyMySQL's connect_timeout covers the TCP connect only: the read
         # timeout bounds the server's greeting too (a server that accepts
@@ -91,6 +90,7 @@ def create_engine(url, pool_size=10, max_overflow=20):
     engine = sa.create_engine(url, **kwargs)
     if url.startswith("mysql"):
         event.listen(engine, "connect", _no_read_timeout)
+    _ping_idle_connections(engine)
     return engine
 
 
@@ -101,6 +101,48 @@ def _no_read_timeout(dbapi_conn, _record):
     if dbapi_conn._sock is not None:
         dbapi_conn._sock.settimeout(None)
     dbapi_conn._current_timeout = None
+
+
+# A pooled connection back in use within this many seconds of its last
+# use is not pinged: the server answered it a moment ago.
+PING_AFTER_IDLE = 1.0
+
+
+def _ping_idle_connections(engine):
+    """pool_pre_ping, for connections idle longer than PING_AFTER_IDLE.
+
+    A ping is a round trip to the server on every checkout: in a burst
+    of work, where a connection goes back to the pool and out again within
+    milliseconds, it was a quarter of the statements a boot sends. A
+    connection the server dropped since (a restart) is replaced
+    (DisconnectionError: the pool connects again); one dropped within the
+    last moment fails its first statement, which invalidates the pool's
+    older connections, and its caller sees DatabaseUnreachable as for an
+    outage in the middle of a transaction."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "connect")
+    def _connected(_dbapi_conn, record):
+        record.info["stratus_used"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn, record):
+        if record is not None:
+            record.info["stratus_used"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn, record, _proxy):
+        used = record.info.get("stratus_used")
+        if used is not None and time.monotonic() - used < PING_AFTER_IDLE:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_conn)
+        except dialect.loaded_dbapi.Error as exc:
+            if not dialect.is_disconnect(exc, dbapi_conn, None):
+                raise
+            alive = False
+        if not alive:
+            raise sa_exc.DisconnectionError()
 
 
 _SQLITE_WRITE_LOCKS = {}

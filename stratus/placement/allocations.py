@@ -9,6 +9,7 @@ concurrency.
 """
 import dataclasses
 import json
+import weakref
 
 import sqlalchemy as sa
 
@@ -60,7 +61,8 @@ def claim_in_session(session, consumer_uuid, project_id, user_id,
     ConcurrentUpdate (retry_on_conflict)."""
     if new_consumer and _read(session, consumer_uuid):
         raise exception.ConsumerAlreadyPlaced(consumer=consumer_uuid)
-    _write(session, consumer_uuid, project_id, user_id, allocations)
+    _write(session, consumer_uuid, project_id, user_id, allocations,
+           held_nothing=new_consumer)
 
 
 def claim_move(ctx, instance_uuid, migration_uuid, project_id, user_id,
@@ -202,7 +204,10 @@ ANY_GENERATION = object()
 
 def _write(session, consumer_uuid, project_id, user_id, allocations,
            expected_generation=ANY_GENERATION, consumer_type=None,
-           check_capacity=True):
+           check_capacity=True, held_nothing=False):
+    """held_nothing: the caller read in this transaction that the
+    consumer holds no allocations (no providers to release, none to
+    delete)."""
     allocations = {provider: {name: amount for name, amount in
                               resources.items() if amount}
                    for provider, resources in allocations.items()}
@@ -231,7 +236,7 @@ def _write(session, consumer_uuid, project_id, user_id, allocations,
         providers.bump_generation(session, provider_id, generation,
                                   "resource provider %s" % provider_id)
     # Providers that lose all of the consumer's allocations change too.
-    released = session.execute(sa.select(
+    released = () if held_nothing else session.execute(sa.select(
         PROVIDERS.c.id, PROVIDERS.c.generation).where(
             PROVIDERS.c.id.in_(sa.select(
                 ALLOCATIONS.c.resource_provider_id).where(
@@ -243,8 +248,9 @@ def _write(session, consumer_uuid, project_id, user_id, allocations,
                                   "resource provider %s" % provider_id)
     _ensure_consumer(session, consumer_uuid, project_id, user_id,
                      expected_generation, consumer_type)
-    session.execute(ALLOCATIONS.delete().where(
-        ALLOCATIONS.c.consumer_id == consumer_uuid))
+    if not held_nothing:
+        session.execute(ALLOCATIONS.delete().where(
+            ALLOCATIONS.c.consumer_id == consumer_uuid))
     now = utcnow()
     rows = [dict(resource_provider_id=state[provider_uuid][0],
                  consumer_id=consumer_uuid, resource_class_id=class_ids[name],
@@ -334,16 +340,33 @@ def _consumer_type_id(session, name):
     return row_id
 
 
+# {engine: {(table, external id): row id}}: project and user rows are
+# never deleted, so an id once read stays right for that database.
+_EXTERNAL_IDS = weakref.WeakKeyDictionary()
+_EXTERNAL_IDS_MAX = 10000
+
+
 def _external_id(session, table, external_id):
     """The row id for a project or user, created on first use (a racing
-    insert fails on the unique key and the claim is retried)."""
+    insert fails on the unique key and the claim is retried). Ids read
+    (committed rows) are remembered per database: a claim reads them
+    once, not on every boot."""
     external_id = external_id or INCOMPLETE_CONSUMER_ID
+    known = _EXTERNAL_IDS.setdefault(session.get_bind().engine, {})
+    key = (table.name, external_id)
+    row_id = known.get(key)
+    if row_id is not None:
+        return row_id
     row_id = session.scalar(sa.select(table.c.id).where(
         table.c.external_id == external_id))
     if row_id is None:
-        row_id = session.execute(table.insert().values(
+        # Not remembered: the transaction that inserts it may roll back.
+        return session.execute(table.insert().values(
             external_id=external_id, created_at=utcnow())
         ).inserted_primary_key[0]
+    if len(known) >= _EXTERNAL_IDS_MAX:
+        known.clear()
+    known[key] = row_id
     return row_id
 
 

@@ -29,8 +29,10 @@ class BuildMixin(BlockDevicesMixin):
 
     def build_and_run_instance(self, ctx, instance, request_spec,
                                alternates, admin_password, injected_files,
-                               selection=None):
-        """selection: sent by clients before 1.7, never read."""
+                               selection=None, without_volumes=False):
+        """selection: sent by clients before 1.7, never read;
+        without_volumes (1.13): the server has no volume mapping (its
+        mappings are not read)."""
         with self._locks(instance.uuid):
             if self._stopping.is_set() and alternates:
                 LOG.info("Handing the build of %s back: %s is stopping",
@@ -41,10 +43,12 @@ class BuildMixin(BlockDevicesMixin):
                     "started" % self.host, admin_password, injected_files)
                 return
             self._build_and_run(ctx, instance, request_spec, alternates,
-                                admin_password, injected_files)
+                                admin_password, injected_files,
+                                without_volumes)
 
     def _build_and_run(self, ctx, instance, request_spec, alternates,
-                       admin_password, injected_files):
+                       admin_password, injected_files,
+                       without_volumes=False):
         uuid = instance.uuid
         instance.task_state = TaskState.SPAWNING
         instance.launched_on = self.host
@@ -72,7 +76,7 @@ class BuildMixin(BlockDevicesMixin):
 
         bdms = []
         try:
-            bdms = self._block_device_mappings(ctx, instance)
+            bdms = _mappings_for_build(self, ctx, instance, without_volumes)
             volumes = self._prepare_volumes(ctx, instance, bdms)
             network_info = self._allocate_network(ctx, instance, request_spec)
             with self._vifs_plugged(instance, network_info) as plugged:
@@ -175,3 +179,11 @@ class BuildMixin(BlockDevicesMixin):
             self.conductor.build_interrupted(ctx, instance, reason)
         else:
             self._set_error(ctx, instance, [instance.task_state])
+
+
+def _mappings_for_build(manager, ctx, instance, without_volumes):
+    """The server's block device mappings, as far as its build needs
+    them: none to read when it has no volume (compute RPC 1.13)."""
+    if without_volumes:
+        return []
+    return list(manager.conductor.block_device_mappings(ctx, instance.uuid))

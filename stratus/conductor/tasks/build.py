@@ -28,6 +28,7 @@ from stratus.db.types import utcnow
 from stratus import context as stratus_context
 from stratus import exception
 from stratus import retry
+from stratus.objects import block_device_mapping as bdm_obj
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import fields
@@ -154,7 +155,8 @@ class BuildTask:
                 return
         self.compute.build_and_run_instance(
             ctx, selection.service_host, instance, request_spec, alternates,
-            admin_password, injected_files)
+            admin_password, injected_files,
+            without_volumes=not _has_volumes(build_request))
 
     # Resuming builds whose conductor died ---------------------------------
 
@@ -305,6 +307,14 @@ def create_block_device_mappings(cctx, build_request, session):
     mappings = build_request.get("block_device_mappings")
     if mappings is not None:
         mappings.create(cctx, session=session)
+
+
+def _has_volumes(build_request):
+    """Whether the server being built has a volume mapping (its compute
+    reads its mappings then)."""
+    mappings = build_request.get("block_device_mappings")
+    return any(mapping.get("destination_type") == bdm_obj.DESTINATION_VOLUME
+               for mapping in mappings or ())
 
 
 def _record_create(cctx, instance_uuid, host, started, result, session):

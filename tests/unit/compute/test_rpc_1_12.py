@@ -41,7 +41,8 @@ def test_plain_rebuild_unchanged_below_1_12():
 
 
 def test_the_manager_reads_the_flag():
-    assert compute_manager.ComputeManager.target.version == "1.12"
+    assert compute_manager.ComputeManager.target.version \
+        == compute_rpcapi.VERSION
     assert "reimage_boot_volume" in (
         compute_manager.ComputeManager.rebuild_instance.__code__
         .co_varnames)
