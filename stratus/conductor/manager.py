@@ -22,8 +22,8 @@ from stratus.conductor.tasks import cache_images
 from stratus.conductor.tasks import compute_report
 from stratus.conductor.tasks import destroy
 from stratus.conductor.tasks import evacuate
+from stratus.conductor.tasks import cross_cell_migrate
 from stratus.conductor.tasks import live_migrate
-from stratus.conductor.tasks import migrate
 from stratus.conductor.tasks import reschedule
 from stratus.conductor.tasks import unshelve
 from stratus.conductor.tasks import stuck_states
@@ -52,6 +52,11 @@ class _RecentCells:
 
     def get(self, instance_uuid):
         return self._cells.get(instance_uuid)
+
+    def forget(self, instance_uuid):
+        """The instance moved to another cell (a cross-cell move)."""
+        with self._lock:
+            self._cells.pop(instance_uuid, None)
 
     def remember(self, instance_uuid, cell_uuid):
         with self._lock:
@@ -102,11 +107,14 @@ class ConductorManager:
     def __init__(self, conf, messaging, databases, image_api=None):
         self.conf = conf
         self.databases = databases
+        self._instance_cells = _RecentCells()
         self.build_task = build.BuildTask(conf, messaging)
         self.reschedule_task = reschedule.RescheduleTask(conf, messaging)
         self.unshelve_task = unshelve.UnshelveTask(conf, messaging,
                                                    databases, image_api)
-        self.migrate_task = migrate.MigrateTask(conf, messaging)
+        # Same-cell moves, and (allowed by the API) cross-cell ones.
+        self.migrate_task = cross_cell_migrate.CrossCellMigrateTask(
+            conf, messaging, self._instance_cells.forget)
         self.live_migrate_task = live_migrate.LiveMigrateTask(conf,
                                                               messaging)
         self.evacuate_task = evacuate.EvacuateTask(conf, messaging)
@@ -120,7 +128,6 @@ class ConductorManager:
         self.stuck_states = stuck_states.StuckStates(
             conf, self.build_task, self.migrate_task, recoverers)
         self._local_cell = None
-        self._instance_cells = _RecentCells()
         self.first_check = None
 
     def init_host(self):
@@ -162,7 +169,8 @@ class ConductorManager:
 
     def _cell_of(self, ctx, instance_uuid, instance=None):
         """The instance's cell: from the object, this conductor's memory
-        of recent instances (a server never changes cells), else its
+        of recent instances (a server changes cells only by a cross-cell
+        move, whose task makes this conductor forget it), else its
         mapping."""
         cell_uuid = instance.get("cell_uuid") if instance is not None else None
         cell_uuid = cell_uuid or self._instance_cells.get(instance_uuid)
@@ -216,10 +224,13 @@ class ConductorManager:
 
     # Moves (1.4) ---------------------------------------------------------
 
-    def migrate_server(self, ctx, instance, flavor, host=None):
+    def migrate_server(self, ctx, instance, flavor, host=None,
+                       allow_cross_cell_move=False):
         with ctx.target_cell(self._cell_of(ctx, instance.uuid,
                                            instance)) as cctx:
-            self.migrate_task.migrate_server(cctx, instance, flavor, host)
+            self.migrate_task.migrate_server(
+                cctx, instance, flavor, host,
+                allow_cross_cell=allow_cross_cell_move)
 
     def confirm_resize(self, ctx, instance, migration):
         with ctx.target_cell(self._cell_of(ctx, instance.uuid,

@@ -60,7 +60,7 @@ CALL_ATTEMPTS = 3
 # as applied when their first sending was.
 REPEATABLE = frozenset(["instance_save"])
 REPEATED_VERSION = "1.8"
-BDM_VERSION = "1.11"
+BDM_VERSION = "1.10"
 
 
 class _RetryingClient:

@@ -11,7 +11,8 @@ migrations and block device mappings, the request ids of its actions.
 Row ids are the target's own (each database numbers its rows).
 
 The copy is ``hidden`` while the source still owns the server (Nova's
-``Instance.hidden``): lists skip it, and only one copy is ever shown.
+``Instance.hidden``), its migrations too: lists (of servers, of
+migrations) skip it, and only one copy is ever shown.
 ``purge_instance`` removes a server's copy from a cell (a confirmed move
 drops the source's, a reverted one the target's), and ``sync_actions``
 brings the actions and events recorded on one copy since the copy into
@@ -26,6 +27,7 @@ _INSTANCES = cell_models.Instance.__table__
 _ACTIONS = cell_models.InstanceAction.__table__
 _EVENTS = cell_models.InstanceActionEvent.__table__
 _TAGS = cell_models.Tag.__table__
+_MIGRATIONS = cell_models.Migration.__table__
 # The tables holding rows of one server by its instance_uuid, in the
 # order they are written (each after what it refers to). Actions and
 # their events are copied apart (an event refers to its action's id).
@@ -96,7 +98,10 @@ def _insert(session, table, rows):
 def _write(session, records, hidden):
     _insert(session, _INSTANCES, [dict(records.instance, hidden=hidden)])
     for table in _BY_INSTANCE_UUID:
-        _insert(session, table, records.rows[table])
+        rows = records.rows[table]
+        if table is _MIGRATIONS:
+            rows = [dict(row, hidden=hidden) for row in rows]
+        _insert(session, table, rows)
     _insert(session, _TAGS, records.tags)
     for old_id, values in records.actions:
         new_id = session.execute(
@@ -151,8 +156,12 @@ def purge_instance(ctx, instance_uuid, cell_uuid):
 
 
 def set_hidden(ctx, instance_uuid, cell_uuid, hidden):
-    """Hide (or show) the server's copy in one cell; whether it exists."""
+    """Hide (or show) the server's copy in one cell, its migrations with
+    it (os-migrations shows each once); whether it exists."""
     with ctx.cell_db_for(cell_uuid).writer() as session:
+        session.execute(sa.update(_MIGRATIONS).where(
+            _MIGRATIONS.c.instance_uuid == instance_uuid).values(
+            hidden=hidden))
         return bool(session.execute(sa.update(_INSTANCES).where(
             _INSTANCES.c.uuid == instance_uuid).values(
             hidden=hidden)).rowcount)

@@ -94,9 +94,12 @@ def _seen(ctx, cell, instance_uuid):
 
 
 def _listed(ctx, cell):
+    """The servers and migrations a list shows from one cell."""
     with ctx.target_cell(cell) as cctx:
-        return [i.uuid for i in instance_obj.InstanceList.get_by_filters(
-            cctx, {})]
+        return ([i.uuid for i in instance_obj.InstanceList.get_by_filters(
+            cctx, {})], [m.uuid for m in
+                         migration_obj.MigrationList.get_by_filters(
+                             cctx, {"hidden": False})])
 
 
 def test_copy_keeps_what_the_api_shows_and_hides_the_copy(cells):
@@ -112,7 +115,8 @@ def test_copy_keeps_what_the_api_shows_and_hides_the_copy(cells):
     with ctx.target_cell(cell2) as cctx:
         assert instance_obj.Instance.get_by_uuid(cctx, instance.uuid).hidden
     # Lists show the server once: the hidden copy is left out.
-    assert (_listed(ctx, cell1), _listed(ctx, cell2)) == ([instance.uuid], [])
+    shown = ([instance.uuid], [migration.uuid])
+    assert (_listed(ctx, cell1), _listed(ctx, cell2)) == (shown, ([], []))
     # Showing the target's copy and purging the source's: the server
     # lives in cell2 alone.
     assert cross_cell.set_hidden(ctx, instance.uuid, cell2, False)
@@ -126,7 +130,7 @@ def test_copy_keeps_what_the_api_shows_and_hides_the_copy(cells):
         assert not instance_obj.Instance.get_by_uuid(cctx,
                                                      instance.uuid).hidden
     assert _seen(ctx, cell2, instance.uuid) == before
-    assert (_listed(ctx, cell1), _listed(ctx, cell2)) == ([], [instance.uuid])
+    assert (_listed(ctx, cell1), _listed(ctx, cell2)) == (([], []), shown)
     # ...and back again (a second move of the server).
     cross_cell.copy_instance(ctx, instance.uuid, cell2, cell1)
     assert _seen(ctx, cell1, instance.uuid) == before
