@@ -4,8 +4,15 @@ One ``Messaging`` per process holds the transport. The all-in-one uses the
 in-process ``inproc://`` transport (stratus/rpc_inproc.py), which still
 serializes every message, so single-process and distributed deployments run
 the same code path.
+
+Each cell has a message queue of its own (its cell mapping's
+``transport_url``; the all-in-one's cells ``inproc:///cell<K>``): a
+Messaging reaches another transport through ``for_url``, and once
+``bind_cells`` has given it the databases, ``for_host`` is the transport
+of a compute host's cell (``CellTransports``).
 """
 import logging
+import threading
 import time
 
 import kombu.exceptions
@@ -26,6 +33,11 @@ TRANSPORT_ERRORS = (messaging.MessageDeliveryFailure,
                     kombu.exceptions.KombuError, OSError)
 # Seconds between the attempts of a bounded send.
 SEND_RETRY_PAUSE = 0.5
+# A cell mapping's transport_url that names no transport of its own
+# (cell0's, and cells that share the API level's).
+NO_TRANSPORT_URLS = (None, "", "none:///")
+# Seconds a compute host's cell (its transport) is remembered.
+HOST_CELL_TTL = 60.0
 # Exceptions raised by a remote endpoint are re-raised as themselves on
 # the caller's side only from these modules (else as RemoteError).
 ALLOWED_EXMODS = ["stratus.exception"]
@@ -55,12 +67,45 @@ class RequestContextSerializer(messaging.Serializer):
 class Messaging:
     """A process's messaging transport plus factories for clients/servers."""
 
-    def __init__(self, conf, url=None):
+    def __init__(self, conf, url=None, parent=None):
         self.conf = conf
         self.url = url or conf.transport_url or IN_PROCESS_URL
         self.transport = messaging.get_rpc_transport(
             conf, url=self.url, allowed_remote_exmods=ALLOWED_EXMODS)
         self._notification_transport = None
+        self._parent = parent
+        self._children = {}
+        self._children_lock = threading.Lock()
+        self._cells = None
+
+    def for_url(self, url):
+        """The Messaging on transport url: this one for its own URL or a
+        URL that names no transport (NO_TRANSPORT_URLS), else one made on
+        first use, kept, and cleaned up with this one. It sends its
+        notifications where this one does."""
+        if url in NO_TRANSPORT_URLS or url == self.url:
+            return self
+        if self._parent is not None:
+            return self._parent.for_url(url)
+        with self._children_lock:
+            child = self._children.get(url)
+            if child is None:
+                child = self._children[url] = Messaging(self.conf, url,
+                                                        parent=self)
+            return child
+
+    def bind_cells(self, databases):
+        """From now on for_host routes by the cell mappings of databases'
+        API database; returns self."""
+        self._cells = CellTransports(databases)
+        return self
+
+    def for_host(self, host):
+        """The Messaging that reaches compute host: its cell's transport
+        (bind_cells), else this one."""
+        if self._cells is None or not host:
+            return self
+        return self.for_url(self._cells.transport_url(host))
 
     def bounded(self, send_timeout):
         """This Messaging, with clients that give up sending after
@@ -72,6 +117,8 @@ class Messaging:
     def notification_transport(self):
         """The transport of notifications: [oslo_messaging_notifications]
         transport_url, else the RPC transport's URL (made on first use)."""
+        if self._parent is not None:
+            return self._parent.notification_transport
         if self._notification_transport is None:
             url = (self.conf.oslo_messaging_notifications.transport_url
                    or self.url)
@@ -105,9 +152,39 @@ class Messaging:
             executor="threading", pool=pool)
 
     def cleanup(self):
+        with self._children_lock:
+            children, self._children = list(self._children.values()), {}
+        for child in children:
+            child.cleanup()
         self.transport.cleanup()
         if self._notification_transport is not None:
             self._notification_transport.cleanup()
+
+
+class CellTransports:
+    """Compute host -> the transport_url of its cell (host mapping, then
+    cell mapping, in the API database), remembered HOST_CELL_TTL seconds.
+    A host without a mapping (not discovered yet) has None: the caller's
+    own transport."""
+
+    def __init__(self, databases):
+        self._databases = databases
+        self._known = {}
+
+    def transport_url(self, host):
+        known = self._known.get(host)
+        now = time.monotonic()
+        if known is not None and known[1] > now:
+            return known[0]
+        from stratus.objects import host_mapping as host_mapping_obj
+        ctx = stratus_context.get_admin_context(self._databases)
+        try:
+            url = host_mapping_obj.HostMapping.get_by_host(
+                ctx, host).cell_mapping.transport_url
+        except exception.HostMappingNotFound:
+            return None
+        self._known[host] = (url, now + HOST_CELL_TTL)
+        return url
 
 
 class BoundedMessaging:
@@ -121,6 +198,14 @@ class BoundedMessaging:
     def client(self, *args, **kwargs):
         kwargs.setdefault("send_timeout", self._send_timeout)
         return self._messaging.client(*args, **kwargs)
+
+    def for_url(self, url):
+        return BoundedMessaging(self._messaging.for_url(url),
+                                self._send_timeout)
+
+    def for_host(self, host):
+        return BoundedMessaging(self._messaging.for_host(host),
+                                self._send_timeout)
 
     def __getattr__(self, name):
         return getattr(self._messaging, name)

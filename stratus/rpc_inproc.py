@@ -5,6 +5,10 @@ listeners poll every 50 ms, which would add that much to every RPC hop of a
 boot. This driver keeps fake's queues and its JSON-serializability check
 (so messages are still fully serialized by our object serializer) and
 wakes a listener the moment a message is delivered.
+
+Each virtual host (``inproc:///cell2``) is a broker of its own, as a
+RabbitMQ vhost is: the all-in-one's cells have one each, and a message
+sent on one never reaches a listener of another.
 """
 import threading
 import time
@@ -28,14 +32,21 @@ class _Exchange(impl_fake.FakeExchange):
 
 
 class _ExchangeManager(impl_fake.FakeExchangeManager):
+    # (virtual host, exchange name) -> the exchange, for every transport
+    # of the process: transports on one virtual host share its exchanges.
     _exchanges_lock = threading.Lock()
     _exchanges = {}
+
+    def __init__(self, default_exchange, virtual_host=None):
+        super().__init__(default_exchange)
+        self._virtual_host = virtual_host or ""
 
     def get_exchange(self, name):
         if name is None:
             name = self._default_exchange
         with self._exchanges_lock:
-            return self._exchanges.setdefault(name, _Exchange(name))
+            return self._exchanges.setdefault((self._virtual_host, name),
+                                              _Exchange(name))
 
 
 class _Listener(impl_fake.FakeListener):
@@ -70,7 +81,8 @@ class _Listener(impl_fake.FakeListener):
                 exchange.arrived.notify_all()
 
 
-# Notification topics ('<topic>.<priority>') -> listeners subscribed.
+# (virtual host, notification topic '<topic>.<priority>') -> listeners
+# subscribed.
 _LISTENED = {}
 _LISTENED_LOCK = threading.Lock()
 
@@ -79,7 +91,8 @@ class _NotificationListener(_Listener):
 
     def __init__(self, exchange_manager, targets, pool=None):
         super().__init__(exchange_manager, targets, pool)
-        self._topics = [target.topic for target in targets]
+        self._topics = [(exchange_manager._virtual_host, target.topic)
+                        for target in targets]
         with _LISTENED_LOCK:
             for topic in self._topics:
                 _LISTENED[topic] = _LISTENED.get(topic, 0) + 1
@@ -96,7 +109,8 @@ class InProcessDriver(impl_fake.FakeDriver):
     def __init__(self, conf, url, default_exchange=None,
                  allowed_remote_exmods=None):
         super().__init__(conf, url, default_exchange, allowed_remote_exmods)
-        self._exchange_manager = _ExchangeManager(default_exchange)
+        self._exchange_manager = _ExchangeManager(
+            default_exchange, getattr(url, "virtual_host", None))
 
     def listen(self, target, batch_size, batch_timeout):
         exchange = target.exchange or self._default_exchange
@@ -111,8 +125,9 @@ class InProcessDriver(impl_fake.FakeDriver):
         """Whether a notification listener is subscribed to topic
         ('<topic>.<priority>'); a notification nobody listens to is not
         kept (there is no broker to keep it)."""
+        key = (self._exchange_manager._virtual_host, topic)
         with _LISTENED_LOCK:
-            return _LISTENED.get(topic, 0) > 0
+            return _LISTENED.get(key, 0) > 0
 
     def send_notification(self, target, ctxt, message, version, retry=None):
         # The notifier's target names '<topic>.<priority>'.

@@ -47,7 +47,9 @@ FAILED_BEAT_PAUSE = 1.0
 class Service:
 
     def __init__(self, conf, messaging, binary, topic, host, manager,
-                 databases=None):
+                 databases=None, cell_uuid=None):
+        """cell_uuid: the cell of the record of a service with databases
+        (else that of [database] connection)."""
         self.conf = conf
         self.messaging = messaging
         self.binary = binary
@@ -57,6 +59,7 @@ class Service:
         self.databases = databases
         self.service_ref = None
         self._cell = None
+        self._cell_uuid = cell_uuid
         self._rpc_server = None
         self._extra_rpc_servers = []
         self._stopping = threading.Event()
@@ -140,7 +143,8 @@ class Service:
                 ctx, service, timeout=timeout)
         else:
             if self._cell is None:
-                self._cell = cell_mapping_obj.local_cell(ctx, self.conf)
+                self._cell = cell_mapping_obj.local_cell(
+                    ctx, self.conf, self._cell_uuid)
             self.service_ref = service_obj.Service.report(
                 ctx, self._cell.uuid, self.host, self.binary, self.topic)
         return self.service_ref

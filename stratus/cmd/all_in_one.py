@@ -13,6 +13,7 @@ import os
 
 import platformdirs
 
+from stratus.cmd import all_in_one_cells
 from stratus.cmd import signals
 from stratus import rpc
 from stratus import service
@@ -34,7 +35,7 @@ def default_data_dir():
 
 
 def configure(conf, data_dir, auth=None, nodes=None, ports=None,
-              hosts=None):
+              hosts=None, cells=None):
     """Point conf at the data directory unless the operator said otherwise."""
     os.makedirs(data_dir, mode=0o700, exist_ok=True)
     data_dir = os.path.abspath(data_dir)
@@ -64,6 +65,8 @@ def configure(conf, data_dir, auth=None, nodes=None, ports=None,
         conf.set_override("nodes", nodes, group="fake_driver")
     if hosts:
         conf.set_override("compute_hosts", hosts, group="all_in_one")
+    if cells:
+        conf.set_override("cells", cells, group="all_in_one")
     for (group, name), port in (ports or {}).items():
         if port is not None:
             conf.set_override(name, port, group=group)
@@ -103,10 +106,21 @@ def _stop_compute(compute):
 class Cloud:
     """Every Stratus service in this process, started and stopped as one."""
 
-    def __init__(self, conf, data_dir, serve_http=True, cell0_url=None):
+    def __init__(self, conf, data_dir, serve_http=True, cell0_url=None,
+                 cell_urls=None):
+        """cell_urls: cell name -> database URL of cells 2..N
+        (all_in_one_cells), instead of files in data_dir."""
         self.conf = conf
         self.data_dir = data_dir
         self._cell0_url = cell0_url
+        self._cell_urls = cell_urls
+        # all_in_one_cells.Cell of each host cell, cell1 first.
+        self.cells = []
+        # compute host -> its Cell (start).
+        self.host_cells = {}
+        # Per cell beyond one: the network service's agent RPC servers on
+        # the cells' transports.
+        self._cell_network_agents = []
         self.serve_http = serve_http
         self.databases = None
         self.messaging = None
@@ -135,6 +149,9 @@ class Cloud:
         self.databases = db_setup.setup_cloud_databases(
             self.conf.api_database.connection, self.cell0_url,
             self.conf.database.connection)
+        self.cells = all_in_one_cells.ensure_cells(
+            self.databases, self.conf, self.data_dir,
+            self.conf.all_in_one.cells, self._cell_urls)
         self._validator = self._image_app_pair = self._images = None
         self._networks = self._volumes = None
         from stratus.cmd import services
@@ -270,22 +287,19 @@ class Cloud:
         if self.databases is None:
             self.bootstrap()
         conf = self.conf
-        self.messaging = rpc.Messaging(conf, url=rpc.IN_PROCESS_URL)
-        from stratus.conductor import manager as conductor_manager
+        self.messaging = rpc.Messaging(
+            conf, url=rpc.IN_PROCESS_URL).bind_cells(self.databases)
         from stratus.scheduler import manager as scheduler_manager
         host = conf.host
-        self.services = [
-            service.Service(conf, self.messaging,
-                            constants.CONDUCTOR_BINARY, "conductor", host, conductor_manager.ConductorManager(
-                                conf, self.messaging, self.databases,
-                                image_api=self._image_api()),
-                            databases=self.databases),
+        hosts = self.host_cells = all_in_one_cells.cells_of_hosts(
+            self.databases, compute_host_names(conf), self.cells)
+        self.services = self._conductors() + [
             service.Service(conf, self.messaging,
                             constants.SCHEDULER_BINARY, "scheduler", host, scheduler_manager.SchedulerManager(
                                 conf, self.messaging, self.databases),
                             databases=self.databases),
-        ] + [self.compute_service(compute_host)
-             for compute_host in compute_host_names(conf)]
+        ] + [self.compute_service(compute_host, self.cell_messaging(cell))
+             for compute_host, cell in hosts.items()]
         if self.serves_network():
             from stratus.cmd import services as services_cmd
             self.dataplane = services_cmd.make_dataplane(conf,
@@ -297,6 +311,17 @@ class Cloud:
                 compute_app=lambda: self._compute_in_process,
                 dataplane=self.dataplane)
             self.network_agents.start()
+            # The computes of every cell report their ports on their
+            # cell's transport.
+            self._cell_network_agents = [
+                services_cmd.network_agent_server(
+                    conf, self.cell_messaging(cell), self.databases,
+                    compute_app=lambda: self._compute_in_process,
+                    dataplane=self.dataplane)
+                for cell in self.cells
+                if self.cell_messaging(cell) is not self.messaging]
+            for agents in self._cell_network_agents:
+                agents.start()
         for svc in self.services:
             svc.start()
         self.build_apps()
@@ -343,19 +368,47 @@ class Cloud:
             self.dataplane.start()
         return self
 
-    def compute_service(self, host):
+    def cell_messaging(self, cell):
+        """The message transport of one of this cloud's Cells."""
+        return self.messaging.for_url(cell.transport_url)
+
+    def _conductors(self):
+        """The conductor services (not started): one serving everything
+        with one cell; else the super conductor on the API level and a
+        conductor per cell on its transport, serving its computes (its
+        tasks send on the API level: the scheduler is there, and the
+        computes of any cell are reached through their cells)."""
+        from stratus.conductor import manager as conductor_manager
+
+        def conductor(messaging, cell_uuid=None):
+            return service.Service(
+                self.conf, messaging, constants.CONDUCTOR_BINARY,
+                "conductor", self.conf.host,
+                conductor_manager.ConductorManager(
+                    self.conf, self.messaging, self.databases,
+                    image_api=self._image_api(), cell_uuid=cell_uuid),
+                databases=self.databases, cell_uuid=cell_uuid)
+        if len(self.cells) <= 1:
+            return [conductor(self.messaging)]
+        return [conductor(self.messaging)] + [
+            conductor(self.cell_messaging(cell), cell.uuid)
+            for cell in self.cells]
+
+    def compute_service(self, host, messaging=None):
         """A nova-compute Service (not started) for host, with a driver of
         its own: the fake driver's guests, nodes and consoles belong to
-        one host, so hosts are as separate as machines."""
+        one host, so hosts are as separate as machines. messaging: its
+        cell's transport (the API level's by default)."""
         from stratus.compute import manager as compute_manager
         from stratus.virt import loader as virt_loader
+        messaging = messaging or self.messaging
         driver = virt_loader.load_driver(
             self.conf, host, image_api=self._image_api())
         return service.Service(
-            self.conf, self.messaging, constants.COMPUTE_BINARY, "compute",
+            self.conf, messaging, constants.COMPUTE_BINARY, "compute",
             host,
             compute_manager.ComputeManager(
-                self.conf, self.messaging, host, driver,
+                self.conf, messaging, host, driver,
                 image_api=self._image_api(),
                 network_client=self._network_api(),
                 volume_client=self._volume_api()))
@@ -399,10 +452,12 @@ class Cloud:
         if self.dataplane is not None:
             self.dataplane.stop()
             self.dataplane = None
-        if self.network_agents is not None:
-            self.network_agents.stop()
-            self.network_agents.wait()
-            self.network_agents = None
+        for agents in self._cell_network_agents + [self.network_agents]:
+            if agents is not None:
+                agents.stop()
+                agents.wait()
+        self.network_agents = None
+        self._cell_network_agents = []
         if self.messaging is not None:
             self.messaging.cleanup()
             self.messaging = None
@@ -436,6 +491,18 @@ def _computes(cloud):
         " each" if len(hosts) > 1 else "")
 
 
+def _cells_line(cloud):
+    """The banner's line of cells, when there is more than one."""
+    if len(cloud.cells) <= 1:
+        return []
+    return ["  cells     " + ", ".join(
+        "%s (%s)" % (cell.name, ", ".join(
+            host for host, its in cloud.host_cells.items()
+            if its.uuid == cell.uuid) or "no compute host")
+        for cell in cloud.cells)
+        + "; a conductor and a message transport each"]
+
+
 def _absent_computes(cloud):
     """Compute hosts the databases know that this all-in-one does not
     run (an earlier layout of the data directory): down to the API."""
@@ -463,7 +530,7 @@ def _print_banner(cloud, clouds_yaml):
     ] if "volume" in cloud.apps else []) + [
         "  services  conductor, scheduler (%s)" % conf.host,
         "  computes  %s" % _computes(cloud),
-    ]
+    ] + _cells_line(cloud)
     absent = _absent_computes(cloud)
     if absent:
         lines.append(
@@ -499,6 +566,7 @@ def main(conf, args):
     data_dir = configure(
         conf, args.data_dir or default_data_dir(), auth=args.auth,
         nodes=args.nodes, hosts=args.hosts,
+        cells=getattr(args, "cells", None),
         ports={(None, "osapi_compute_listen_port"): args.compute_port,
                ("identity", "port"): args.identity_port,
                ("glance", "port"): args.image_port,

@@ -40,6 +40,10 @@ def build_parser():
     aio.add_argument("--hosts", type=_positive,
                      help="compute hosts to simulate (default 3: "
                           "[all_in_one] compute_hosts)")
+    aio.add_argument("--cells", type=_positive,
+                     help="cells to run, each with its own database, "
+                          "message transport and conductor (default 1: "
+                          "[all_in_one] cells)")
     aio.add_argument("--nodes", type=_positive,
                      help="fake hypervisor nodes per compute host (default "
                           "1: [fake_driver] nodes)")

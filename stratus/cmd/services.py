@@ -63,7 +63,7 @@ def run_api(conf):
     else the built-in one in-process over the same databases."""
     from stratus import wsgi_server
     databases = db_api.Databases.from_conf(conf)
-    messaging = rpc.Messaging(conf)
+    messaging = rpc.Messaging(conf).bind_cells(databases)
     bootstrap_api(conf, databases)
     apps = api_listeners(conf, databases, messaging)
     if conf.healthcheck_port is not None:
@@ -122,8 +122,8 @@ def run_network(conf):
     network_bootstrap.ensure_public_network(conf, databases)
     messaging = rpc.Messaging(conf)
     dataplane = make_dataplane(conf, databases)
-    agents = network_agent_server(conf, messaging, databases,
-                                  dataplane=dataplane)
+    agents = network_agent_servers(conf, messaging, databases,
+                                   dataplane=dataplane)
     apps = [network_listener(conf, databases, dataplane=dataplane)]
     if conf.healthcheck_port is not None:
         apps.append(health_listener(conf))
@@ -146,6 +146,40 @@ def make_dataplane(conf, databases):
         return None
     from stratus.network.dataplane import agent
     return agent.Dataplane(conf, databases)
+
+
+class _Servers:
+    """Several RPC servers started and stopped as one."""
+
+    def __init__(self, servers):
+        self.servers = servers
+
+    def start(self):
+        for server in self.servers:
+            server.start()
+
+    def stop(self):
+        for server in self.servers:
+            server.stop()
+            server.wait()
+
+
+def network_agent_servers(conf, messaging, databases, dataplane=None):
+    """The network service's agent RPC servers: on its own transport and
+    on each cell's (the computes of a cell report on their cell's message
+    queue). Cells mapped after the service started are served once it
+    restarts."""
+    from stratus import context as stratus_context
+    from stratus.objects import cell_mapping as cell_mapping_obj
+    cells = cell_mapping_obj.CellMappingList.get_all(
+        stratus_context.get_admin_context(databases)).host_cells()
+    transports = {id(messaging): messaging}
+    for cell in cells:
+        cell_messaging = messaging.for_url(cell.transport_url)
+        transports.setdefault(id(cell_messaging), cell_messaging)
+    return _Servers([network_agent_server(conf, each, databases,
+                                          dataplane=dataplane)
+                     for each in transports.values()])
 
 
 def network_agent_server(conf, messaging, databases, compute_app=None,
@@ -260,6 +294,9 @@ def bootstrap_api(conf, databases):
 def _run_service(conf, binary, topic, manager_class):
     databases = db_api.Databases.from_conf(conf)
     messaging = rpc.Messaging(conf)
+    if conf.api_database.connection:
+        # It reaches computes through their cells' transports.
+        messaging.bind_cells(databases)
     health = _health_listener(conf, databases, messaging)
     service = stratus_service.Service(
         conf, messaging, binary, topic, conf.host,

@@ -76,15 +76,35 @@ ComputeServiceUnavailable = exception.ComputeServiceUnavailable
 
 
 class ComputeAPI:
-    def __init__(self, messaging):
-        self.client = messaging.client(
-            TOPIC, VERSION, version_cap=messaging.conf.upgrade_levels.compute)
-        self.events_client = messaging.client(
-            EVENTS_TOPIC, VERSION,
-            version_cap=messaging.conf.upgrade_levels.compute)
+    """Messages to a host go through its cell's transport (see
+    stratus.rpc CellTransports) when the Messaging has its cells bound."""
 
-    def _client(self, host, version):
-        return self.client.prepare(server=host, version=version)
+    def __init__(self, messaging):
+        self._messaging = messaging
+        self.client, self.events_client = self._clients_on(messaging)
+        # transport URL -> (client, events client) of another cell's.
+        self._cell_clients = {}
+
+    @staticmethod
+    def _clients_on(messaging):
+        cap = messaging.conf.upgrade_levels.compute
+        return (messaging.client(TOPIC, VERSION, version_cap=cap),
+                messaging.client(EVENTS_TOPIC, VERSION, version_cap=cap))
+
+    def _clients_for(self, host):
+        """(client, events client) on the transport of host's cell."""
+        target = self._messaging.for_host(host)
+        if target.url == self._messaging.url:
+            return self.client, self.events_client
+        clients = self._cell_clients.get(target.url)
+        if clients is None:
+            clients = self._cell_clients.setdefault(
+                target.url, self._clients_on(target))
+        return clients
+
+    def _client(self, host, version, **options):
+        return self._clients_for(host)[0].prepare(server=host,
+                                                  version=version, **options)
 
     def _unread(self, version, **unread):
         """(the version to send, the arguments to add): 1.7 and none;
@@ -124,8 +144,8 @@ class ComputeAPI:
         if not self.client.can_send_version("1.6"):
             return None
         try:
-            return self.client.prepare(
-                server=host, version="1.6", timeout=timeout, retry=1).call(
+            return self._client(
+                host, "1.6", timeout=timeout, retry=1).call(
                 ctx, "get_in_flight", instance_uuids=list(instance_uuids))
         except oslo_messaging.MessagingException as exc:
             LOG.info("Compute %s did not say what it holds: %s", host,
@@ -448,7 +468,8 @@ class ComputeAPI:
     def external_instance_event(self, ctx, host, instances, events):
         """Hand events (dicts: server_uuid, name, status, tag) about
         these servers to their host (1.9: on its events topic)."""
-        client = (self.events_client.prepare(server=host, version="1.9")
+        client = (self._clients_for(host)[1].prepare(server=host,
+                                                     version="1.9")
                   if self.client.can_send_version("1.9")
                   else self._client(host, "1.8"))
         client.cast(ctx, "external_instance_event", instances=instances,

@@ -104,10 +104,16 @@ _NOT_RPC = frozenset(["init_host", "periodic_tasks", "check_stuck_states",
 class ConductorManager:
     target = oslo_messaging.Target(version=conductor_rpcapi.VERSION)
 
-    def __init__(self, conf, messaging, databases, image_api=None):
+    def __init__(self, conf, messaging, databases, image_api=None,
+                 cell_uuid=None):
+        """cell_uuid: the cell whose computes it serves (the all-in-one's
+        conductors of each cell, which leave the checks for stuck servers
+        to the super conductor), else the cell of [database]
+        connection."""
         self.conf = conf
         self.databases = databases
         self._instance_cells = _RecentCells()
+        self._cell_uuid = cell_uuid
         self.build_task = build.BuildTask(conf, messaging)
         self.reschedule_task = reschedule.RescheduleTask(conf, messaging)
         self.unshelve_task = unshelve.UnshelveTask(conf, messaging,
@@ -132,6 +138,8 @@ class ConductorManager:
 
     def init_host(self):
         self.stuck_states.check_move_timeout()
+        if self._cell_uuid is not None:
+            return  # the super conductor checks every cell
         # Where every owner lived in this process (the all-in-one), all
         # that was in transit before this start was the dead process's.
         abandoned_before = (utcnow() if self.conf.conductor.in_process_owners
@@ -153,6 +161,8 @@ class ConductorManager:
 
     def periodic_tasks(self):
         interval = self.conf.conductor.stuck_check_interval
+        if self._cell_uuid is not None:
+            return []
         return [(interval, self.check_stuck_states)] if interval else []
 
     def check_stuck_states(self, ctx, abandoned_before=None):
@@ -162,9 +172,11 @@ class ConductorManager:
         return done
 
     def local_cell(self, ctx):
-        """The cell of this conductor's [database] connection."""
+        """The cell this conductor serves computes for: its cell_uuid's,
+        else its [database] connection's."""
         if self._local_cell is None:
-            self._local_cell = cell_mapping_obj.local_cell(ctx, self.conf)
+            self._local_cell = cell_mapping_obj.local_cell(
+                ctx, self.conf, self._cell_uuid)
         return self._local_cell
 
     def _cell_of(self, ctx, instance_uuid, instance=None):

@@ -10,6 +10,14 @@ OPTS = [
                     "have somewhere to go. With 1, the one compute host is "
                     "[DEFAULT] host. The libvirt driver always runs one "
                     "host (the machine itself)."),
+    cfg.IntOpt("cells", default=1, min=1, max=64,
+               help="Cells the all-in-one runs, each with its own database "
+                    "(cell<K>.db in the data directory), its own in-process "
+                    "message transport and its own conductor; compute "
+                    "hosts are spread over them (compute1 in cell1, "
+                    "compute2 in cell2, ...), so raise compute_hosts to "
+                    "give every cell a host. A data directory keeps the "
+                    "cells it has: fewer are never run."),
 ]
 
 

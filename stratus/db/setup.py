@@ -31,6 +31,14 @@ def ensure_cell_mapping(databases, name, database_connection,
         return mapping.uuid
 
 
+def set_transport_url(databases, cell_uuid, transport_url):
+    """Point a cell mapping at another message transport."""
+    with databases.api.writer() as session:
+        session.execute(sa.update(api_models.CellMapping).where(
+            api_models.CellMapping.uuid == cell_uuid).values(
+                transport_url=transport_url))
+
+
 def setup_cloud_databases(api_url, cell0_url, cell1_url, transport_url=None):
     """Migrate all three databases and map cell0/cell1; the Databases."""
     migration.upgrade("api", api_url)

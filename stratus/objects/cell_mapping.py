@@ -85,11 +85,14 @@ class CellMappingList(base.ObjectListBase, base.StratusObject):
         return [cell for cell in self if not cell.is_cell0]
 
 
-def local_cell(context, conf):
-    """The cell of this service's ``[database] connection``.
+def local_cell(context, conf, cell_uuid=None):
+    """The cell of this service: cell_uuid's when given (the all-in-one's
+    services of each cell), else that of ``[database] connection``.
 
     Without that option a cloud with a single host cell uses it.
     """
+    if cell_uuid is not None:
+        return CellMapping.get_by_uuid(context, cell_uuid)
     url = conf.database.connection
     if url:
         return CellMapping.get_by_database_connection(context, url)

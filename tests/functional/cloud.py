@@ -117,11 +117,14 @@ def seed_networks(cloud):
 
 
 def start_cloud(conf, urls, data_dir, nodes=3, serve_http=False,
-                auth="noauth", hosts=1, **overrides):
+                auth="noauth", hosts=1, cells=1, **overrides):
     """A started all-in-one Cloud on the given database URLs: one compute
     host (``stratus-test``) of nodes fake nodes unless hosts says more
     (then compute1 ... computeN, as the all-in-one runs by default);
-    hosts or nodes None keep the all-in-one's defaults."""
+    hosts or nodes None keep the all-in-one's defaults. cells: how many
+    (each its own database, transport and conductor); cells beyond one
+    use urls["cell2"] ... (the fixture cell_urls)."""
+    conf.set_override("cells", cells, group="all_in_one")
     conf.set_override("connection", urls["api"], group="api_database")
     conf.set_override("connection", urls["cell1"], group="database")
     conf.set_override("state_path", str(data_dir))
@@ -140,7 +143,9 @@ def start_cloud(conf, urls, data_dir, nodes=3, serve_http=False,
                             ("serial_console", "serialproxy_port"),
                             ("vnc", "novncproxy_port"), ("cinder", "port")):
             conf.set_override(name, 0, group=group)
-    cloud = all_in_one.Cloud(conf, str(data_dir), serve_http=serve_http,
-                             cell0_url=urls["cell0"])
+    cloud = all_in_one.Cloud(
+        conf, str(data_dir), serve_http=serve_http, cell0_url=urls["cell0"],
+        cell_urls={name: url for name, url in urls.items()
+                   if name not in ("api", "cell0", "cell1")})
     cloud.bootstrap()
     return cloud.start()

@@ -17,6 +17,14 @@ def cloud(conf, databases, cloud_urls, tmp_path):
 
 
 @pytest.fixture
+def multi_cell_cloud(conf, cell_urls, tmp_path):
+    """Two cells of two compute hosts each (compute1 and compute3 in
+    cell1, compute2 and compute4 in cell2), each cell with its own
+    database, in-process transport and conductor, on each backend."""
+    yield from started_cloud(conf, cell_urls, tmp_path, hosts=4, cells=2)
+
+
+@pytest.fixture
 def sqlite_cloud(conf, sqlite_cloud_urls, tmp_path):
     """The same on SQLite only, for tests whose subject is not the
     database."""

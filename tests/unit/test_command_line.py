@@ -30,3 +30,9 @@ def test_all_in_one_options_still_parse():
                             "x.conf", "--compute-port", "1234"])
     assert (args.data_dir, args.compute_port, args.config_file) == (
         "/d", 1234, ["x.conf"])
+
+
+def test_all_in_one_runs_cells():
+    args = main.parse_args(["all-in-one", "--cells", "3", "--hosts", "6"])
+    assert (args.cells, args.hosts) == (3, 6)
+    assert main.parse_args(["all-in-one"]).cells is None

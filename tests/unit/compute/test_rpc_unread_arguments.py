@@ -49,9 +49,14 @@ class _RecordingClient:
 
 
 class _Messaging:
+    url = "fake://"
+
     def __init__(self, version_cap):
         self.conf = types.SimpleNamespace(
             upgrade_levels=types.SimpleNamespace(compute=version_cap))
+
+    def for_host(self, host):
+        return self
 
     def client(self, topic, version, version_cap=None):
         return _RecordingClient(version_cap)

@@ -79,3 +79,42 @@ def test_unserializable_arguments_are_refused(messaging):
     ctx = context.RequestContext(user_id="u", project_id="p")
     with pytest.raises(ValueError, match="Cannot convert"):
         client.cast(ctx, "remember", value=object())
+
+
+def test_each_virtual_host_is_a_broker_of_its_own(messaging):
+    """A cell's transport (inproc:///cell2) and the API level's do not
+    share queues: a server on one never hears a client of the other."""
+    cell2 = messaging.for_url("inproc:///cell2")
+    assert cell2 is not messaging and cell2.url == "inproc:///cell2"
+    assert messaging.for_url("inproc:///cell2") is cell2
+    on_cell2, on_top = Echo(), Echo()
+    servers = [_serve(cell2, on_cell2, "echo-vhost"),
+               _serve(messaging, on_top, "echo-vhost")]
+    try:
+        ctx = context.RequestContext(user_id="u", project_id="p",
+                                     request_id="req-cell2")
+        cell2.client("echo-vhost", "1.0").prepare(server="host1").cast(
+            ctx, "remember", value="for cell2")
+        assert on_cell2.cast_seen.wait(5)
+        assert on_cell2.casts == [("req-cell2", "for cell2")]
+        time.sleep(0.1)
+        assert on_top.casts == []
+    finally:
+        for server in servers:
+            server.stop()
+            server.wait()
+
+
+def test_urls_without_a_transport_of_their_own_are_the_messaging_itself(
+        messaging):
+    for url in rpc.NO_TRANSPORT_URLS + (messaging.url,):
+        assert messaging.for_url(url) is messaging
+    # Unbound, every host is reached on the Messaging's own transport.
+    assert messaging.for_host("compute9") is messaging
+    bounded = messaging.bounded(5)
+    assert bounded.for_url("inproc:///cell3").url == "inproc:///cell3"
+    # A child's children are its parent's.
+    cell3 = messaging.for_url("inproc:///cell3")
+    assert cell3.for_url("inproc:///cell4") is messaging.for_url(
+        "inproc:///cell4")
+    assert cell3.for_url(messaging.url) is messaging
