@@ -238,3 +238,32 @@ def _service_id(env, host):
     service, = env.api.get("/os-services?host=%s&binary=nova-compute"
                            % host, version="2.53")["services"]
     return service["id"]
+
+
+def test_a_move_failing_in_the_target_cell_rolls_back_to_the_source(env):
+    server = env.boot("compute1")
+    server_id = server["id"]
+    compute2 = next(svc for svc in env.cloud.computes
+                    if svc.host == "compute2").manager.driver
+    compute2.inject_failure("finish_migration", server_id)
+    env.act(server_id, {"migrate": {"host": "compute2"}}, roles=MOVER,
+            version="2.56")
+    back = env.settled(server_id, {"ACTIVE", "VERIFY_RESIZE", "ERROR"})
+    assert (back["status"], back["OS-EXT-SRV-ATTR:host"]) == (
+        "ACTIVE", "compute1")
+    assert env.cell_of(server_id) == "cell1"
+    # The target cell's copy is gone, the source's is the server.
+    assert env.copies(server_id) == {"cell1": False}
+    assert env.guest("compute1", server_id).power_state == 1
+    assert env.guest("compute2", server_id) is None
+    failed, = env.migrations(server_id)
+    assert failed["status"] == "error"
+    migrate_events = env.actions(server_id)[-1][1]
+    assert migrate_events["compute_finish_resize"] == "Error"
+    # Once the destination works, the same move goes through.
+    compute2.clear_failures()
+    env.act(server_id, {"migrate": {"host": "compute2"}}, roles=MOVER,
+            version="2.56")
+    moved = env.settled(server_id, {"VERIFY_RESIZE", "ERROR"})
+    assert moved["OS-EXT-SRV-ATTR:host"] == "compute2"
+    assert env.copies(server_id) == {"cell1": True, "cell2": False}
