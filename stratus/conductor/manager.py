@@ -180,12 +180,15 @@ class ConductorManager:
         return self._local_cell
 
     def _cell_of(self, ctx, instance_uuid, instance=None):
-        """The instance's cell: from the object, this conductor's memory
-        of recent instances (a server changes cells only by a cross-cell
-        move, whose task makes this conductor forget it), else its
-        mapping."""
+        """The instance's cell: from the object; for a cell's conductor
+        its cell (it serves that cell's computes, whose servers live
+        there: a cross-cell move's destination works on the copy in its
+        own cell); else this conductor's memory of recent instances (a
+        server changes cells only by a cross-cell move, whose task makes
+        the conductor driving it forget), else its mapping."""
         cell_uuid = instance.get("cell_uuid") if instance is not None else None
-        cell_uuid = cell_uuid or self._instance_cells.get(instance_uuid)
+        cell_uuid = (cell_uuid or self._cell_uuid
+                     or self._instance_cells.get(instance_uuid))
         if cell_uuid is None:
             mapping = instance_mapping_obj.InstanceMapping.get_by_instance_uuid(
                 ctx, instance_uuid)

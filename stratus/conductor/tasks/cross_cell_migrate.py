@@ -152,25 +152,45 @@ class CrossCellMigrateTask(migrate.MigrateTask):
     def roll_back(self, cctx, instance, migration, exc, trace,
                   restore_source=False, clean_destination=True):
         """Across cells, a failed move (or one a stopped conductor left,
-        recover) ends where it started: in the source cell (switched
-        back when the target's copy had taken over), as a same-cell move
-        rolls back, and the target cell's copy goes."""
+        recover) ends where it started: the destination cleaned with the
+        target cell's copy, the server back in the source cell (switched
+        back when the target's copy had taken over) with what the
+        destination recorded, the target's copy gone, and the rest as a
+        same-cell move rolls back."""
         cells = _cells_of(cctx, migration)
         if cells is None:
             return super().roll_back(cctx, instance, migration, exc, trace,
                                      restore_source, clean_destination)
         source_cell, target_cell = cells
-        if cctx.cell_uuid == target_cell:
+        switched = cctx.cell_uuid == target_cell
+        if clean_destination:
+            with cctx.target_cell(target_cell) as tctx:
+                self._clean_destination(tctx, instance, migration)
+        if switched:
             self._switch(cctx, instance.uuid, target_cell, source_cell)
-            with cctx.target_cell(source_cell) as sctx:
-                source, source_migration = _loaded(sctx, instance,
-                                                   migration)
-                super().roll_back(sctx, source, source_migration, exc,
-                                  trace, restore_source, clean_destination)
         else:
-            super().roll_back(cctx, instance, migration, exc, trace,
-                              restore_source, clean_destination)
+            self._quietly("bring back the events of", instance,
+                          cross_cell.sync_actions, cctx, instance.uuid,
+                          target_cell, source_cell)
         self._drop_copy(cctx, instance.uuid, target_cell)
+        with cctx.target_cell(source_cell) as sctx:
+            if switched:
+                instance, migration = _loaded(sctx, instance, migration)
+            super().roll_back(sctx, instance, migration, exc, trace,
+                              restore_source, clean_destination=False)
+
+    def _clean_destination(self, tctx, instance, migration):
+        """The destination drops what it made of the target cell's copy
+        (the step saved there first: its compute knows it undoes)."""
+        try:
+            target, target_migration = _loaded(tctx, instance, migration)
+        except exception.NotFound:
+            return  # never copied: the destination has nothing of it
+        target_migration.step = Step.ROLLING_BACK
+        target_migration.save()
+        self._quietly("clean %s of" % migration.dest_compute, target,
+                      self.compute.revert_resize, tctx,
+                      migration.dest_compute, target, target_migration)
 
     @staticmethod
     def _drop_copy(ctx, instance_uuid, cell_uuid):
@@ -191,6 +211,10 @@ class CrossCellMigrateTask(migrate.MigrateTask):
             return super().drop_source(cctx, instance, migration)
         source_cell = cells[0]
         failure = None
+        # The source records its part under the confirm's action, in its
+        # cell, and that is brought back before its copy goes.
+        cross_cell.sync_actions(cctx, instance.uuid, cctx.cell_uuid,
+                                source_cell)
         with cctx.target_cell(source_cell) as sctx:
             try:
                 source, source_migration = _loaded(sctx, instance,
@@ -200,6 +224,8 @@ class CrossCellMigrateTask(migrate.MigrateTask):
             except exception.NotFound as exc:
                 LOG.warning("No copy of %s left in cell %s: %s",
                             instance.uuid, source_cell, exc)
+        cross_cell.sync_actions(cctx, instance.uuid, source_cell,
+                                cctx.cell_uuid)
         self._drop_copy(cctx, instance.uuid, source_cell)
         return failure
 

@@ -181,6 +181,16 @@ def test_cold_migrate_into_another_cell_and_confirm(env):
             "compute_resize_instance", "compute_finish_resize"} <= set(
         migrated)
     assert set(migrated.values()) == {"Success"}
+    assert actions[3][1] == {"conductor_confirm_resize": "Success",
+                             "compute_confirm_resize": "Success"}
+    # The server's next actions are recorded in its new cell.
+    env.act(server_id, {"os-stop": None})
+    env.settled(server_id, {"SHUTOFF"})
+    env.act(server_id, {"os-start": None})
+    env.settled(server_id, {"ACTIVE"})
+    assert [(name, set(events.values())) for name, events in
+            env.actions(server_id)[-2:]] == [("stop", {"Success"}),
+                                             ("start", {"Success"})]
     # A move with room in its own cell stays there (CrossCellWeigher),
     # even when it may cross.
     env.act(server_id, {"migrate": None}, roles=MOVER)
@@ -224,7 +234,9 @@ def test_resize_into_another_cell_and_revert(env):
                                              "revertResize"]
     assert set(actions[1][1].values()) == {"Success"}
     assert "compute_finish_resize" in actions[1][1]
-    assert actions[2][1].get("conductor_revert_resize") == "Success"
+    assert actions[2][1] == dict.fromkeys(
+        ["conductor_revert_resize", "compute_revert_resize",
+         "compute_finish_revert_resize"], "Success")
     # Without the policy the same resize stays in cell1, which has no
     # room: NoValidHost, and the server stays as it was.
     env.act(server_id, {"resize": {"flavorRef": "2"}})
