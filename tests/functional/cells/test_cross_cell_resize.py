@@ -279,3 +279,24 @@ def test_a_move_failing_in_the_target_cell_rolls_back_to_the_source(env):
     moved = env.settled(server_id, {"VERIFY_RESIZE", "ERROR"})
     assert moved["OS-EXT-SRV-ATTR:host"] == "compute2"
     assert env.copies(server_id) == {"cell1": True, "cell2": False}
+
+
+def test_a_live_migration_stays_in_its_cell(env):
+    server = env.boot("compute1")
+    server_id = server["id"]
+    response = env.api.request(
+        "POST", "/v2.1/servers/%s/action" % server_id,
+        {"os-migrateLive": {"host": "compute2", "block_migration": "auto"}},
+        version="2.30", headers={"X-Roles": MOVER})
+    assert response.status_int in (202, 400), response.text
+    stayed = env.settled(server_id, {"ACTIVE", "ERROR"})
+    assert (stayed["status"], stayed["OS-EXT-SRV-ATTR:host"]) == (
+        "ACTIVE", "compute1")
+    assert env.cell_of(server_id) == "cell1"
+    # In its cell it goes (the scheduler picks compute3).
+    env.act(server_id, {"os-migrateLive": {"host": None,
+                                           "block_migration": "auto"}},
+            version="2.30")
+    moved = env.settled(server_id, {"ACTIVE", "ERROR"})
+    assert (moved["status"], moved["OS-EXT-SRV-ATTR:host"]) == (
+        "ACTIVE", "compute3")
