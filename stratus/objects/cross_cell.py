@@ -14,9 +14,10 @@ The copy is ``hidden`` while the source still owns the server (Nova's
 ``Instance.hidden``), its migrations too: lists (of servers, of
 migrations) skip it, and only one copy is ever shown.
 ``purge_instance`` removes a server's copy from a cell (a confirmed move
-drops the source's, a reverted one the target's), and ``sync_actions``
+drops the source's, a reverted one the target's), ``sync_actions``
 brings the actions and events recorded on one copy since the copy into
-the other.
+the other, and ``refresh_block_devices`` its block device mappings (the
+volumes' attachments a compute changed).
 """
 import sqlalchemy as sa
 
@@ -28,6 +29,7 @@ _ACTIONS = cell_models.InstanceAction.__table__
 _EVENTS = cell_models.InstanceActionEvent.__table__
 _TAGS = cell_models.Tag.__table__
 _MIGRATIONS = cell_models.Migration.__table__
+_BDMS = cell_models.BlockDeviceMapping.__table__
 # The tables holding rows of one server by its instance_uuid, in the
 # order they are written (each after what it refers to). Actions and
 # their events are copied apart (an event refers to its action's id).
@@ -165,6 +167,25 @@ def set_hidden(ctx, instance_uuid, cell_uuid, hidden):
         return bool(session.execute(sa.update(_INSTANCES).where(
             _INSTANCES.c.uuid == instance_uuid).values(
             hidden=hidden)).rowcount)
+
+
+def refresh_block_devices(ctx, instance_uuid, from_cell_uuid, to_cell_uuid):
+    """Make the server's block device mappings in to_cell those of
+    from_cell (a compute there changed its volumes' attachments during
+    the move), in one transaction of to_cell. Whether from_cell has the
+    server (nothing changes when it has not)."""
+    with ctx.cell_db_for(from_cell_uuid).reader() as session:
+        if session.execute(sa.select(_INSTANCES.c.id).where(
+                _INSTANCES.c.uuid == instance_uuid)).first() is None:
+            return False
+        rows = [_without_id(row) for row in session.execute(
+            sa.select(_BDMS).where(_BDMS.c.instance_uuid == instance_uuid,
+                                   _live(_BDMS)).order_by(_BDMS.c.id))]
+    with ctx.cell_db_for(to_cell_uuid).writer() as session:
+        session.execute(sa.delete(_BDMS).where(
+            _BDMS.c.instance_uuid == instance_uuid))
+        _insert(session, _BDMS, rows)
+    return True
 
 
 def _action_key(values):

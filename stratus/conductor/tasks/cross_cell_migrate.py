@@ -100,6 +100,10 @@ class CrossCellMigrateTask(migrate.MigrateTask):
                                          target_migration, new_flavor)
                 disk_info = self.hand_over(cctx, instance, migration,
                                            new_flavor, steps.append)
+                # The volumes the source let go, reserved for the
+                # destination.
+                cross_cell.refresh_block_devices(
+                    cctx, instance.uuid, source_cell, target_cell)
                 # The target's copy is where the destination works.
                 self.save_step(
                     target, target_migration, Step.FINISHING,
@@ -164,8 +168,18 @@ class CrossCellMigrateTask(migrate.MigrateTask):
         source_cell, target_cell = cells
         switched = cctx.cell_uuid == target_cell
         if clean_destination:
+            # The destination lets the volumes go as the server's cell
+            # has them, and its cell's mappings come back with the new
+            # reservations.
+            if not switched:
+                self._quietly("refresh the volumes of", instance,
+                              cross_cell.refresh_block_devices, cctx,
+                              instance.uuid, source_cell, target_cell)
             with cctx.target_cell(target_cell) as tctx:
                 self._clean_destination(tctx, instance, migration)
+            self._quietly("refresh the volumes of", instance,
+                          cross_cell.refresh_block_devices, cctx,
+                          instance.uuid, target_cell, source_cell)
         if switched:
             self._switch(cctx, instance.uuid, target_cell, source_cell)
         else:
@@ -240,6 +254,9 @@ class CrossCellMigrateTask(migrate.MigrateTask):
         self.save_step(instance, migration, Step.REVERTING)
         self.drop_destination(cctx, instance, migration)
         target_cell = cctx.cell_uuid
+        # The volumes the destination let go, reserved for the source.
+        cross_cell.refresh_block_devices(cctx, instance.uuid, target_cell,
+                                         source_cell)
         with cctx.target_cell(source_cell) as sctx:
             source, source_migration = _loaded(sctx, instance, migration)
             # What the move's end wrote on the target's copy.

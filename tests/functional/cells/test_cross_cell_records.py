@@ -209,3 +209,27 @@ def test_sync_brings_later_actions_and_events(cells):
     assert seen["actions"] == _seen(ctx, cell1, instance.uuid)["actions"]
     assert seen["events"][later.request_id] == [
         ("compute_resize_instance", "Success")]
+
+
+def test_block_devices_refreshed_from_the_cell_that_changed_them(cells):
+    ctx, cell1, cell2 = cells
+    instance = _copied(cells)
+    with ctx.target_cell(cell1) as cctx:
+        bdm, = bdm_obj.BlockDeviceMappingList.get_by_instance_uuid(
+            cctx, instance.uuid)
+        bdm.attachment_id = str(uuid.uuid4())
+        bdm.save(cctx)
+    assert cross_cell.refresh_block_devices(ctx, instance.uuid, cell1, cell2)
+    assert _seen(ctx, cell2, instance.uuid)["bdms"] == _seen(
+        ctx, cell1, instance.uuid)["bdms"]
+    with ctx.target_cell(cell2) as cctx:
+        copied, = bdm_obj.BlockDeviceMappingList.get_by_instance_uuid(
+            cctx, instance.uuid)
+    assert (copied.uuid, copied.attachment_id) == (bdm.uuid,
+                                                   bdm.attachment_id)
+    # From a cell without the server, nothing changes.
+    cross_cell.purge_instance(ctx, instance.uuid, cell2)
+    assert not cross_cell.refresh_block_devices(ctx, instance.uuid, cell2,
+                                                cell1)
+    assert _seen(ctx, cell1, instance.uuid)["bdms"] == [
+        (bdm.uuid, bdm.image_id)]

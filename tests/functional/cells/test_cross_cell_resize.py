@@ -300,3 +300,63 @@ def test_a_live_migration_stays_in_its_cell(env):
     moved = env.settled(server_id, {"ACTIVE", "ERROR"})
     assert (moved["status"], moved["OS-EXT-SRV-ATTR:host"]) == (
         "ACTIVE", "compute3")
+
+
+def _volume_in(env, volume_id, status):
+    for _ in range(500):
+        shown = env.api.get("/os-volumes/%s" % volume_id,
+                            version="2.35")["volume"]
+        if shown["status"] == status:
+            return shown
+        threading.Event().wait(0.02)
+    raise AssertionError(shown)
+
+
+def _volume(env):
+    volume = env.api.post("/os-volumes", {"volume": {"size": 1}},
+                          version="2.35")["volume"]
+    return _volume_in(env, volume["id"], "available")["id"]
+
+
+def _guest_volumes(env, host, server_id):
+    compute = next(svc for svc in env.cloud.computes if svc.host == host)
+    return set(held["volume_id"] for held in
+               compute.manager.driver.guest_volumes(server_id).values())
+
+
+def test_an_attached_volume_moves_with_the_server(env):
+    server = env.boot("compute1")
+    server_id = server["id"]
+    volume_id = _volume(env)
+    env.api.post("/servers/%s/os-volume_attachments" % server_id,
+                 {"volumeAttachment": {"volumeId": volume_id}})
+    _volume_in(env, volume_id, "in-use")
+    assert _guest_volumes(env, "compute1", server_id) == {volume_id}
+    env.act(server_id, {"migrate": {"host": "compute2"}}, roles=MOVER,
+            version="2.56")
+    moved = env.settled(server_id, {"VERIFY_RESIZE", "ACTIVE", "ERROR"})
+    assert moved["status"] == "VERIFY_RESIZE", moved
+    assert _guest_volumes(env, "compute2", server_id) == {volume_id}
+    env.act(server_id, {"revertResize": None})
+    back = env.settled(server_id, {"ACTIVE", "ERROR"})
+    assert (back["status"], back["OS-EXT-SRV-ATTR:host"]) == (
+        "ACTIVE", "compute1")
+    assert _guest_volumes(env, "compute1", server_id) == {volume_id}
+    env.act(server_id, {"migrate": {"host": "compute2"}}, roles=MOVER,
+            version="2.56")
+    env.settled(server_id, {"VERIFY_RESIZE"})
+    env.act(server_id, {"confirmResize": None})
+    env.settled(server_id, {"ACTIVE"})
+    assert _guest_volumes(env, "compute2", server_id) == {volume_id}
+    attached = env.api.get("/servers/%s/os-volume_attachments"
+                           % server_id)["volumeAttachments"]
+    assert [a["volumeId"] for a in attached] == [volume_id]
+    _volume_in(env, volume_id, "in-use")
+    # Detached in its new cell.
+    env.api.delete("/servers/%s/os-volume_attachments/%s"
+                   % (server_id, volume_id))
+    for _ in range(500):
+        if not _guest_volumes(env, "compute2", server_id):
+            break
+        threading.Event().wait(0.02)
+    assert _guest_volumes(env, "compute2", server_id) == set()
