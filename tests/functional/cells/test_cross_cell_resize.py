@@ -12,6 +12,7 @@ import pytest
 from oslo_policy import opts as policy_opts
 
 from stratus import context as stratus_context
+from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
@@ -102,6 +103,13 @@ class _Env:
                 for event in detail["instanceAction"]["events"]}))
         return shown
 
+    def super_conductor(self):
+        """The conductor of the API level (the one not pinned to a
+        cell)."""
+        return next(svc.manager for svc in self.cloud.services
+                    if svc.binary == "nova-conductor"
+                    and svc.manager._cell_uuid is None)
+
     def guest(self, host, server_id):
         compute = next(svc for svc in self.cloud.computes
                        if svc.host == host)
@@ -165,6 +173,12 @@ def test_cold_migrate_into_another_cell_and_confirm(env):
                 if m["status"] == "finished"]
     assert [(m["source_compute"], m["dest_compute"], m["migration_type"])
             for m in finished] == [("compute1", "compute2", "migration")]
+    # The check for stuck servers leaves the hidden copy alone (its task
+    # is the move's, which the shown copy has ended).
+    assert server_id not in env.super_conductor().check_stuck_states(
+        env.ctx, abandoned_before=utcnow())
+    assert env.api.server(server_id)["status"] == "VERIFY_RESIZE"
+    assert env.guest("compute2", server_id).power_state == 1
     env.act(server_id, {"confirmResize": None})
     confirmed = env.settled(server_id, {"ACTIVE", "ERROR"})
     assert (confirmed["status"], confirmed["OS-EXT-SRV-ATTR:host"]) == (
