@@ -186,6 +186,8 @@ class CrossCellMigrateTask(migrate.MigrateTask):
             self._quietly("bring back the events of", instance,
                           cross_cell.sync_actions, cctx, instance.uuid,
                           target_cell, source_cell)
+            # A switch cut short may have hidden it already.
+            cross_cell.set_hidden(cctx, instance.uuid, source_cell, False)
         self._drop_copy(cctx, instance.uuid, target_cell)
         with cctx.target_cell(source_cell) as sctx:
             if switched:

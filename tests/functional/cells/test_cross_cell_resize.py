@@ -13,6 +13,7 @@ from oslo_policy import opts as policy_opts
 
 from stratus import context as stratus_context
 from stratus.db.types import utcnow
+from stratus.objects import cross_cell
 from stratus import exception
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
@@ -264,6 +265,32 @@ def _service_id(env, host):
     service, = env.api.get("/os-services?host=%s&binary=nova-compute"
                            % host, version="2.53")["services"]
     return service["id"]
+
+
+def test_a_switch_cut_short_rolls_back_to_the_source(env, monkeypatch):
+    server = env.boot("compute1")
+    server_id = server["id"]
+    real_sync = cross_cell.sync_actions
+    calls = []
+
+    def sync_once_failing(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise exception.DatabaseUnreachable()
+        return real_sync(*args)
+    monkeypatch.setattr(cross_cell, "sync_actions", sync_once_failing)
+    env.act(server_id, {"migrate": {"host": "compute2"}}, roles=MOVER,
+            version="2.56")
+    back = env.settled(server_id, {"ACTIVE", "VERIFY_RESIZE", "ERROR"})
+    assert (back["status"], back["OS-EXT-SRV-ATTR:host"]) == (
+        "ACTIVE", "compute1")
+    assert calls, "the switch was not reached"
+    assert env.cell_of(server_id) == "cell1"
+    assert env.copies(server_id) == {"cell1": False}
+    assert [s["id"] for s in env.api.get("/servers")["servers"]] == [
+        server_id]
+    assert env.guest("compute1", server_id).power_state == 1
+    assert env.guest("compute2", server_id) is None
 
 
 def test_a_move_failing_in_the_target_cell_rolls_back_to_the_source(env):
