@@ -153,15 +153,38 @@ class APIBase:
                     ctx, instance_uuid)
                 if mapping.cell_uuid is None:
                     raise exception.InstanceNotFound(instance_id=instance_uuid)
+        for attempt in range(2):
+            try:
+                with ctx.target_cell(mapping.cell_uuid) as cctx:
+                    return instance_obj.Instance.get_by_uuid(
+                        cctx, instance_uuid, expected_attrs=expected_attrs,
+                        read_deleted=read_deleted)
+            except exception.InstanceNotFound:
+                # A cross-cell move may have switched cells (and removed
+                # the copy the mapping read first named) in between.
+                if attempt:
+                    raise
+                moved = self._mapped_elsewhere(ctx, mapping)
+                if moved is None:
+                    raise
+                mapping = moved
+            except exception.DatabaseUnreachable:
+                raise exception.CellDown(cell_uuid=mapping.cell_uuid,
+                                         instance_uuid=instance_uuid,
+                                         mapping=mapping)
+
+    @staticmethod
+    def _mapped_elsewhere(ctx, mapping):
+        """The server's mapping when it now names another cell, else
+        None."""
         try:
-            with ctx.target_cell(mapping.cell_uuid) as cctx:
-                return instance_obj.Instance.get_by_uuid(
-                    cctx, instance_uuid, expected_attrs=expected_attrs,
-                    read_deleted=read_deleted)
-        except exception.DatabaseUnreachable:
-            raise exception.CellDown(cell_uuid=mapping.cell_uuid,
-                                     instance_uuid=instance_uuid,
-                                     mapping=mapping)
+            moved = mapping_obj.InstanceMapping.get_by_instance_uuid(
+                ctx, mapping.instance_uuid)
+        except exception.InstanceMappingNotFound:
+            return None
+        if moved.cell_uuid in (None, mapping.cell_uuid):
+            return None
+        return moved
 
     @staticmethod
     def _flavor(ctx, flavor_id):

@@ -15,9 +15,10 @@ class Migrate(base.APIBase):
 
     @fail_fast.undone_if_unsent
     def resize(self, ctx, instance, flavor_id=None, host=None,
-               auto_disk_config=None):
-        """Resize to flavor_id, or (None) cold-migrate, to host when given.
-        Nova's checks: 400 for the same flavor, a zero-disk flavor, a
+               auto_disk_config=None, allow_cross_cell=False):
+        """Resize to flavor_id, or (None) cold-migrate, to host when given;
+        allow_cross_cell: the caller's policy lets the move go to another
+        cell (compute:servers:resize:cross_cell). Nova's checks: 400 for the same flavor, a zero-disk flavor, a
         flavor the image does not fit, an unknown host or the server's
         own; 403 over quota for a resize up; 409 for the state, a lock."""
         base.check_lock(ctx, instance)
@@ -40,7 +41,9 @@ class Migrate(base.APIBase):
         if auto_disk_config is not None:
             changes["auto_disk_config"] = auto_disk_config
         self._begin(ctx, instance, action, **changes)
-        self.conductor_api.migrate_server(ctx, instance, flavor, host)
+        self.conductor_api.migrate_server(
+            ctx, instance, flavor, host,
+            allow_cross_cell_move=allow_cross_cell)
 
     def _check_resize_flavor(self, ctx, instance, current, flavor):
         is_bfv = self._is_volume_backed(ctx, instance)

@@ -23,8 +23,8 @@ from stratus.conductor.tasks import cache_images
 from stratus.conductor.tasks import compute_report
 from stratus.conductor.tasks import destroy
 from stratus.conductor.tasks import evacuate
+from stratus.conductor.tasks import cross_cell_migrate
 from stratus.conductor.tasks import live_migrate
-from stratus.conductor.tasks import migrate
 from stratus.conductor.tasks import reschedule
 from stratus.conductor.tasks import unshelve
 from stratus.conductor.tasks import stuck_states
@@ -53,6 +53,11 @@ class _RecentCells:
 
     def get(self, instance_uuid):
         return self._cells.get(instance_uuid)
+
+    def forget(self, instance_uuid):
+        """The instance moved to another cell (a cross-cell move)."""
+        with self._lock:
+            self._cells.pop(instance_uuid, None)
 
     def remember(self, instance_uuid, cell_uuid):
         with self._lock:
@@ -108,12 +113,15 @@ class ConductorManager:
         connection."""
         self.conf = conf
         self.databases = databases
+        self._instance_cells = _RecentCells()
         self._cell_uuid = cell_uuid
         self.build_task = build.BuildTask(conf, messaging)
         self.reschedule_task = reschedule.RescheduleTask(conf, messaging)
         self.unshelve_task = unshelve.UnshelveTask(conf, messaging,
                                                    databases, image_api)
-        self.migrate_task = migrate.MigrateTask(conf, messaging)
+        # Same-cell moves, and (allowed by the API) cross-cell ones.
+        self.migrate_task = cross_cell_migrate.CrossCellMigrateTask(
+            conf, messaging, self._instance_cells.forget)
         self.live_migrate_task = live_migrate.LiveMigrateTask(conf,
                                                               messaging)
         self.evacuate_task = evacuate.EvacuateTask(conf, messaging)
@@ -127,7 +135,6 @@ class ConductorManager:
         self.stuck_states = stuck_states.StuckStates(
             conf, self.build_task, self.migrate_task, recoverers)
         self._local_cell = None
-        self._instance_cells = _RecentCells()
         self.first_check = None
 
     def init_host(self):
@@ -183,13 +190,18 @@ class ConductorManager:
         return self._local_cell
 
     def _cell_of(self, ctx, instance_uuid, instance=None):
-        """The instance's cell: from the object, this conductor's memory
-        of recent instances (a server never changes cells), else its
-        mapping. A cell conductor has one cell: its own."""
+        """The instance's cell: from the object; for a cell's conductor
+        its cell (it serves that cell's computes, whose servers live
+        there: a cross-cell move's destination works on the copy in its
+        own cell; a cell conductor without the API database has one cell,
+        its own); else this conductor's memory of recent instances (a
+        server changes cells only by a cross-cell move, whose task makes
+        the conductor driving it forget), else its mapping."""
         cell_uuid = instance.get("cell_uuid") if instance is not None else None
-        cell_uuid = cell_uuid or self._instance_cells.get(instance_uuid)
         if cell_uuid is None and self._cell_only:
             cell_uuid = self.databases.cell_uuid
+        cell_uuid = (cell_uuid or self._cell_uuid
+                     or self._instance_cells.get(instance_uuid))
         if cell_uuid is None:
             mapping = instance_mapping_obj.InstanceMapping.get_by_instance_uuid(
                 ctx, instance_uuid)
@@ -240,10 +252,13 @@ class ConductorManager:
 
     # Moves (1.4) ---------------------------------------------------------
 
-    def migrate_server(self, ctx, instance, flavor, host=None):
+    def migrate_server(self, ctx, instance, flavor, host=None,
+                       allow_cross_cell_move=False):
         with ctx.target_cell(self._cell_of(ctx, instance.uuid,
                                            instance)) as cctx:
-            self.migrate_task.migrate_server(cctx, instance, flavor, host)
+            self.migrate_task.migrate_server(
+                cctx, instance, flavor, host,
+                allow_cross_cell=allow_cross_cell_move)
 
     def confirm_resize(self, ctx, instance, migration):
         with ctx.target_cell(self._cell_of(ctx, instance.uuid,

@@ -26,6 +26,10 @@
       change the row already holds is answered as applied
 1.9 - build_aborted: a build that must not go to another host (its
       network could not be set up) ends ERROR with BuildAbortException
+1.10 - block_device_mappings, bdm_create, bdm_save, bdm_destroy: a
+       compute's block device mappings through the conductor
+1.11 - migrate_server takes allow_cross_cell_move: the API's policy
+       (compute:servers:resize:cross_cell) lets the move leave its cell
 """
 import logging
 
@@ -40,7 +44,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.10"
+VERSION = "1.11"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -170,12 +174,19 @@ class ConductorAPI:
 
     # Moves (1.4, casts) ---------------------------------------------------
 
-    def migrate_server(self, ctx, instance, flavor, host=None):
+    def migrate_server(self, ctx, instance, flavor, host=None,
+                       allow_cross_cell_move=False):
         """Resize instance to flavor, or (flavor None) cold-migrate it, to
-        host when given (else where the scheduler says)."""
-        self.client.prepare(version="1.4").cast(
-            ctx, "migrate_server", instance=instance, flavor=flavor,
-            host=host)
+        host when given (else where the scheduler says);
+        allow_cross_cell_move: to a host of another cell too (1.11; a
+        conductor capped below stays in the server's cell)."""
+        kwargs = dict(instance=instance, flavor=flavor, host=host)
+        version = "1.4"
+        if allow_cross_cell_move and self.client.can_send_version("1.11"):
+            version = "1.11"
+            kwargs["allow_cross_cell_move"] = True
+        self.client.prepare(version=version).cast(ctx, "migrate_server",
+                                                  **kwargs)
 
     def confirm_resize(self, ctx, instance, migration):
         self.client.prepare(version="1.4").cast(

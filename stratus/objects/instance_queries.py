@@ -22,11 +22,14 @@ _IMAGE_PROPERTIES = sa.select(
                     == _INSTANCES.c.uuid)).where(
     _INSTANCES.c.deleted == 0, _INSTANCES.c.host.is_not(None),
     _INSTANCES.c.vm_state.not_in(_NOT_ON_HOST))
+# (A hidden copy is not the server: the other cell's copy of a
+# cross-cell move is, and its task is the move's.)
 _TASKS_UNCHANGED_SINCE = sa.select(
     _INSTANCES.c.uuid, _INSTANCES.c.vm_state, _INSTANCES.c.task_state,
     _INSTANCES.c.host, _INSTANCES.c.updated_at).where(
     _INSTANCES.c.deleted == 0, _INSTANCES.c.task_state.is_not(None),
-    _INSTANCES.c.updated_at < sa.bindparam("before"))
+    _INSTANCES.c.updated_at < sa.bindparam("before"),
+    sa.or_(_INSTANCES.c.hidden.is_(None), _INSTANCES.c.hidden.is_(False)))
 _COUNT_BY_VM_STATE = sa.select(
     _INSTANCES.c.vm_state, sa.func.count()).where(
     _INSTANCES.c.deleted == 0).group_by(_INSTANCES.c.vm_state)

@@ -28,7 +28,8 @@ _BY_INSTANCE_UUIDS = sa.select(
 class RequestSpec(base.StratusObject):
     # 1.1: instance_group
     # 1.2: move_consumer_uuid
-    VERSION = "1.2"
+    # 1.3: requested_cell_uuid
+    VERSION = "1.3"
     fields = {
         "id": fields.IntegerField(),
         "instance_uuid": fields.UUIDField(),
@@ -50,6 +51,11 @@ class RequestSpec(base.StratusObject):
         # server's current allocations to this consumer in the same
         # transaction (set by the move's conductor task, not stored).
         "move_consumer_uuid": fields.UUIDField(nullable=True),
+        # A move that must stay in its cell: only hosts of this cell
+        # (set by the move's conductor task unless the API allowed a
+        # cross-cell move, Nova's requested_destination.cell; not
+        # stored).
+        "requested_cell_uuid": fields.UUIDField(nullable=True),
         # Hosts already tried for this build (for rescheduling).
         "ignore_hosts": fields.ListOfStringsField(default=[]),
         "is_bfv": fields.BooleanField(default=False),
@@ -68,11 +74,14 @@ class RequestSpec(base.StratusObject):
             primitive.pop("instance_group", None)
         if versionutils.convert_version_to_tuple(target_version) < (1, 2):
             primitive.pop("move_consumer_uuid", None)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 3):
+            primitive.pop("requested_cell_uuid", None)
 
     def _document(self):
         primitive = self.obj_to_primitive()
         changes = primitive.get("stratus_object.changes")
-        for transient in ("instance_group", "move_consumer_uuid"):
+        for transient in ("instance_group", "move_consumer_uuid",
+                          "requested_cell_uuid"):
             primitive["stratus_object.data"].pop(transient, None)
             if changes and transient in changes:
                 changes.remove(transient)

@@ -5,6 +5,9 @@ from stratus.policies import base
 SERVERS = "os_compute_api:servers:%s"
 EXTENDED_ATTRIBUTES = "os_compute_api:os-extended-server-attributes"
 LOCK = "os_compute_api:os-lock-server:%s"
+# Nova's name (not os_compute_api:...): resize and cold migrate may cross
+# cells. Nobody by default ("!"), as in Nova.
+CROSS_CELL_RESIZE = "compute:servers:resize:cross_cell"
 
 _SERVER = "/servers/{server_id}"
 _ACTION = "/servers/{server_id}/action"
@@ -56,6 +59,10 @@ def list_rules():
                   "See a server's host, hypervisor and instance name "
                   "(OS-EXT-SRV-ATTR)",
                   [("GET", _SERVER), ("GET", "/servers/detail")]),
+        base.rule(CROSS_CELL_RESIZE, "!",
+                  "Resize or cold migrate a server into another cell (a "
+                  "move stays in its cell when it can even then; disabled "
+                  "for everyone by default)", [("POST", _ACTION)]),
         base.rule(LOCK % "lock", base.PROJECT_MEMBER_OR_ADMIN,
                   "Lock a server", [("POST", _ACTION)]),
         base.rule(LOCK % "unlock", base.PROJECT_MEMBER_OR_ADMIN,

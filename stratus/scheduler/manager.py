@@ -134,6 +134,10 @@ class SchedulerManager:
         except (placement_exception.ResourceClassNotFound,
                 placement_exception.TraitNotFound) as exc:
             raise exception.NoValidHost(reason=exc.format_message())
+        cell_uuid = request_spec.get("requested_cell_uuid")
+        if cell_uuid:
+            # A move that may not leave its cell.
+            hosts = [host for host in hosts if host.cell_uuid == cell_uuid]
         self._load_group(ctx, request_spec, instance_uuids)
         pipeline = (filters.for_request(self.filters, ctx, request_spec),
                     weighers.for_request(self.weighers, ctx, request_spec))

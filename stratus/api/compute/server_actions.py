@@ -312,10 +312,20 @@ def resize_server(req, server_id, body):
             req.context, instance,
             flavor_id=servers._id_from_href(options["flavorRef"]),
             auto_disk_config=None if disk_config is None
-            else disk_config == "AUTO")
+            else disk_config == "AUTO",
+            allow_cross_cell=_may_cross_cells(req, instance))
     except exception.FlavorNotFound:
         raise errors.bad_request("Unable to locate requested flavor.")
     return _accepted(req)
+
+
+def _may_cross_cells(req, instance):
+    """Whether the caller may move the server into another cell (Nova's
+    compute:servers:resize:cross_cell, nobody by default): checked, never
+    refused."""
+    return req.can(policies.CROSS_CELL_RESIZE,
+                   {"project_id": instance.project_id,
+                    "user_id": instance.user_id})
 
 
 def _not_resized(call, req, instance):
@@ -350,7 +360,9 @@ def migrate_server(req, server_id, body):
     if host is not None:
         servers.authorize_for(req, action_policies.MIGRATE_HOST, instance)
     try:
-        req.app.compute_api.resize(req.context, instance, host=host)
+        req.app.compute_api.resize(
+            req.context, instance, host=host,
+            allow_cross_cell=_may_cross_cells(req, instance))
     except exception.ComputeHostNotFound as exc:
         raise errors.bad_request(exc.format_message())
     return _accepted(req)

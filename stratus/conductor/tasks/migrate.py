@@ -61,8 +61,11 @@ def apply_flavor(instance, flavor):
 class MigrateTask(move_common.MoveTask):
     event = MIGRATE_EVENT
 
-    def migrate_server(self, cctx, instance, flavor, host=None):
-        """Resize to flavor (None: a cold migration, to host when given)."""
+    def migrate_server(self, cctx, instance, flavor, host=None,
+                       allow_cross_cell=False):
+        """Resize to flavor (None: a cold migration, to host when given);
+        to a host of another cell too when allow_cross_cell (the API's
+        policy said so; see cross_cell_migrate)."""
         self.start_event(cctx, instance)
         old_flavor = instance.flavor
         new_flavor = flavor if flavor is not None else old_flavor
@@ -77,7 +80,7 @@ class MigrateTask(move_common.MoveTask):
             selections = self.select_destination(
                 cctx, instance, migration, spec,
                 ignore_hosts=() if same_host else (instance.host,),
-                requested_host=host)
+                requested_host=host, allow_cross_cell=allow_cross_cell)
         except Exception as exc:  # noqa: BLE001 - NoValidHost and the rest
             LOG.info("No destination for %s: %s", instance.uuid, exc)
             self.roll_back(cctx, instance, migration, exc,
@@ -111,23 +114,14 @@ class MigrateTask(move_common.MoveTask):
 
     def _move(self, cctx, instance, migration, spec, selections, old_flavor,
               new_flavor):
-        source = migration.source_compute
         vm_state = instance.vm_state
-        step = Step.PREPARING
+        steps = [Step.PREPARING]
         try:
             selection = self._prepare(cctx, instance, migration, spec,
                                       selections, new_flavor)
             dest = selection.service_host
-            self.save_step(instance, migration, Step.MIGRATING,
-                           status=Status.MIGRATING,
-                           task_state=TaskState.RESIZE_MIGRATING)
-            step = Step.MIGRATING
-            disk_info = self.compute.resize_instance(
-                cctx, source, instance, migration, new_flavor)
-            self.save_step(instance, migration, Step.FINISHING,
-                           status=Status.POST_MIGRATING,
-                           task_state=TaskState.RESIZE_MIGRATED)
-            step = Step.FINISHING
+            disk_info = self.hand_over(cctx, instance, migration,
+                                       new_flavor, steps.append)
             # The destination owns the server from here (as in Nova's
             # finish_resize): its compute sees it as its own.
             self.save_step(instance, migration, Step.FINISHING,
@@ -141,8 +135,8 @@ class MigrateTask(move_common.MoveTask):
         except Exception as exc:  # noqa: BLE001 - every failure rolls back
             self.roll_back(cctx, instance, migration, exc,
                            move_common.format_trace(),
-                           restore_source=step in (Step.MIGRATING,
-                                                   Step.FINISHING))
+                           restore_source=steps[-1] in (Step.MIGRATING,
+                                                        Step.FINISHING))
             return
         instance.compute_id = selection.get("compute_node_id")
         instance.availability_zone = selection.availability_zone
@@ -159,6 +153,22 @@ class MigrateTask(move_common.MoveTask):
         self.finish(cctx, instance, migration,
                     expected_task_state=[TaskState.RESIZE_FINISH])
 
+    def hand_over(self, cctx, instance, migration, flavor, reached):
+        """The source's step: the guest powered off and its disk sent
+        (resize_instance), saved before and after; the disk info for
+        the destination. reached(step) hears of each step saved."""
+        self.save_step(instance, migration, Step.MIGRATING,
+                       status=Status.MIGRATING,
+                       task_state=TaskState.RESIZE_MIGRATING)
+        reached(Step.MIGRATING)
+        disk_info = self.compute.resize_instance(
+            cctx, migration.source_compute, instance, migration, flavor)
+        self.save_step(instance, migration, Step.FINISHING,
+                       status=Status.POST_MIGRATING,
+                       task_state=TaskState.RESIZE_MIGRATED)
+        reached(Step.FINISHING)
+        return disk_info
+
     # Confirm and revert -------------------------------------------------
 
     def confirm_resize(self, cctx, instance, migration):
@@ -166,16 +176,7 @@ class MigrateTask(move_common.MoveTask):
         the migration confirming."""
         self.start_event(cctx, instance, CONFIRM_EVENT)
         self.save_step(instance, migration, Step.CONFIRMING)
-        failure = None
-        try:
-            self.compute.confirm_resize(cctx, migration.source_compute,
-                                        instance, migration)
-        except Exception as exc:  # noqa: BLE001 - the server is fine on its destination
-            # The source's guest is left over; its compute removes guests
-            # no server owns (sync_power_states).
-            LOG.warning("Source %s could not drop the guest of %s: %s",
-                        migration.source_compute, instance.uuid, exc)
-            failure = exc
+        failure = self.drop_source(cctx, instance, migration)
         placement_report.of(cctx).remove_consumer(cctx, migration.uuid)
         old_vm_state = instance.system_metadata.get(OLD_VM_STATE)
         instance.vm_state = (VMState.STOPPED
@@ -194,16 +195,39 @@ class MigrateTask(move_common.MoveTask):
         self._end(cctx, instance, migration, CONFIRM_EVENT, failure,
                   TaskState.RESIZE_CONFIRMING)
 
-    def revert_resize(self, cctx, instance, migration):
-        """The API set task resize_reverting and the migration reverting."""
-        self.start_event(cctx, instance, REVERT_EVENT)
-        self.save_step(instance, migration, Step.REVERTING)
+    def drop_source(self, cctx, instance, migration):
+        """The source's part of a confirm: its guest goes. The failure,
+        or None."""
+        try:
+            self.compute.confirm_resize(cctx, migration.source_compute,
+                                        instance, migration)
+        except Exception as exc:  # noqa: BLE001 - the server is fine on its destination
+            # The source's guest is left over; its compute removes guests
+            # no server owns (sync_power_states).
+            LOG.warning("Source %s could not drop the guest of %s: %s",
+                        migration.source_compute, instance.uuid, exc)
+            return exc
+        return None
+
+    def drop_destination(self, cctx, instance, migration):
+        """The destination's part of a revert: its guest goes."""
         try:
             self.compute.revert_resize(cctx, migration.dest_compute,
                                        instance, migration)
         except Exception as exc:  # noqa: BLE001 - the source takes it back anyway
             LOG.warning("Destination %s could not drop the guest of %s: %s",
                         migration.dest_compute, instance.uuid, exc)
+
+    def revert_resize(self, cctx, instance, migration):
+        """The API set task resize_reverting and the migration reverting."""
+        self.start_event(cctx, instance, REVERT_EVENT)
+        self.save_step(instance, migration, Step.REVERTING)
+        self.drop_destination(cctx, instance, migration)
+        self.restore_source(cctx, instance, migration)
+
+    def restore_source(self, cctx, instance, migration):
+        """The source takes the server back with its old flavor (task
+        resize_reverting, the migration reverting)."""
         old_flavor = instance.old_flavor or instance.flavor
         old_vm_state = instance.system_metadata.get(OLD_VM_STATE)
         instance.host = migration.source_compute

@@ -143,14 +143,19 @@ class MoveTask:
         return spec
 
     def select_destination(self, ctx, instance, migration, spec,
-                           ignore_hosts=(), requested_host=None):
+                           ignore_hosts=(), requested_host=None,
+                           allow_cross_cell=False):
         """Ask the scheduler for a destination; its claim moves the
         server's allocations to the migration and claims the destination
         in one transaction. The Selections: the claimed one first, then
         the alternates ([scheduler] max_attempts); NoValidHost when none
-        fits (nothing is claimed then)."""
+        fits (nothing is claimed then). A move stays in the server's cell
+        unless allow_cross_cell (a resize or cold migration the API's
+        policy let cross cells)."""
         spec.ignore_hosts = list(ignore_hosts)
         spec.requested_host = requested_host
+        spec.requested_cell_uuid = (None if allow_cross_cell
+                                    else instance.get("cell_uuid"))
         spec.move_consumer_uuid = migration.uuid
         selections = self.scheduler.select_destinations(
             ctx, spec, [instance.uuid], return_alternates=True)[0]

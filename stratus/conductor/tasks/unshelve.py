@@ -147,6 +147,8 @@ class UnshelveTask:
         fault) when no host can take it."""
         request_spec.ignore_hosts = []
         request_spec.num_instances = 1
+        # Its records stay in its cell: a host of that cell.
+        request_spec.requested_cell_uuid = cctx.cell_uuid
         try:
             with instance_action_obj.recorded_event(
                     cctx, instance.uuid, SCHEDULE_EVENT, host=self.conf.host):
