@@ -1,19 +1,15 @@
 """GET /servers/{id}/diagnostics: the host's driver measures the running
 guest over compute RPC (1.8); 2.1 and 2.48 shapes, 409 unless it runs,
 501 for a driver without diagnostics, admin only."""
-import pytest
-
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus.virt import driver as virt_driver
 from stratus import exception
+from tests import dbs
 
-
-@pytest.fixture
-def db_backend():
-    """SQLite only: diagnostics are the driver's, asked over compute RPC;
-    no database takes part beyond loading the server (which
-    tests/functional/servers does on every database)."""
-    return "sqlite"
+# SQLite only: diagnostics are the driver's, asked over compute RPC; no
+# database takes part beyond loading the server (which
+# tests/functional/servers does on every database).
+pytestmark = dbs.SQLITE_ONLY
 
 
 def _boot(api, **extra):
