@@ -8,10 +8,13 @@ from tests import dbs
 from tests.functional import cloud as cloud_harness
 from tests.functional.moves import conftest as moves_env
 
-# SQLite only: the subject is the default layout of hosts. Each move on
-# every database is tests/functional/moves' test_resize.py (resize,
+# SQLite only: the subject is the default layout of hosts. What it does
+# on every database: tests/functional/moves' test_resize.py (resize,
 # revert), test_live_migration.py, test_evacuate.py and
-# test_move_failures.py.
+# test_move_failures.py; a cold migration in
+# network/test_server_ports.py::test_a_moved_server_takes_its_port_along;
+# anti-affinity in scheduling/test_server_group_races.py; a disabled
+# service in hosts/test_services.py.
 pytestmark = [pytest.mark.slow, dbs.SQLITE_ONLY]
 
 HOSTS = ["compute1", "compute2", "compute3"]
