@@ -134,7 +134,8 @@ def pytest_collection_modifyitems(config, items):
     """The longest tests first: a test group that takes minutes (the
     outage scenarios, on one pytest-xdist worker) then runs beside the
     rest of the suite instead of after it; then the modules with slow
-    tests (integration, client, real guests), so that the last tests the
+    tests, tests/integration's first (processes over RabbitMQ, minutes
+    each), then client and real-guest ones, so that the last tests the
     workers take are short ones and they finish together. A module keeps
     its tests together (its module-scoped fixtures are made once)."""
     slow_modules = {item.module.__name__ for item in items
@@ -145,7 +146,8 @@ def pytest_collection_modifyitems(config, items):
         grouped = item.get_closest_marker("xdist_group") is not None
         module = getattr(item, "module", None)
         slow = module is not None and module.__name__ in slow_modules
-        return (not grouped, not slow)
+        integration = item.nodeid.startswith("tests/integration/")
+        return (not grouped, not slow, not integration)
     items.sort(key=order)
 
 
