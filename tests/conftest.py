@@ -133,10 +133,22 @@ def sqlite_cloud_urls(sqlite_databases, _db_tmp_dir):
 def pytest_collection_modifyitems(config, items):
     """The longest tests first: a test group that takes minutes (the
     outage scenarios, on one pytest-xdist worker) then runs beside the
-    rest of the suite instead of after it."""
-    def runs_long(item):
-        return item.get_closest_marker("xdist_group") is not None
-    items.sort(key=lambda item: not runs_long(item))
+    rest of the suite instead of after it; then the modules with slow
+    tests, tests/integration's first (processes over RabbitMQ, minutes
+    each), then client and real-guest ones, so that the last tests the
+    workers take are short ones and they finish together. A module keeps
+    its tests together (its module-scoped fixtures are made once)."""
+    slow_modules = {item.module.__name__ for item in items
+                    if item.get_closest_marker("slow") is not None
+                    and getattr(item, "module", None) is not None}
+
+    def order(item):
+        grouped = item.get_closest_marker("xdist_group") is not None
+        module = getattr(item, "module", None)
+        slow = module is not None and module.__name__ in slow_modules
+        integration = item.nodeid.startswith("tests/integration/")
+        return (not grouped, not slow, not integration)
+    items.sort(key=order)
 
 
 # Every answer of the Compute and Placement APIs that a test sees is

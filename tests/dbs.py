@@ -8,10 +8,16 @@ by default.
 import os
 import uuid
 
+import pytest
 import sqlalchemy as sa
 
 BACKENDS = [b for b in os.environ.get(
     "STRATUS_TEST_DB", "sqlite,postgresql,mysql").split(",") if b]
+
+# A test (or a module's pytestmark) whose subject is not the database
+# runs on SQLite only: this replaces the databases fixture's three
+# backends with one (docs/testing.md, "Keeping the suite fast").
+SQLITE_ONLY = pytest.mark.parametrize("db_backend", ["sqlite"])
 
 PG_ADMIN = os.environ.get("STRATUS_TEST_PG", "postgresql+psycopg2://postgres@127.0.0.1")
 MYSQL_ADMIN = os.environ.get("STRATUS_TEST_MYSQL", "mysql+pymysql://root@127.0.0.1")

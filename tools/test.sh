@@ -23,7 +23,10 @@ set +e
 # Three workers on two cores: many tests wait on databases, the broker
 # and guests rather than on the CPU. Tests marked xdist_group share one
 # worker (the outage scenarios run one after another, not side by side).
-.venv/bin/python -m pytest -n 3 --dist loadgroup -p no:cacheprovider "$@"
+# --durations=40: every run prints its slowest tests (docs/testing.md,
+# "Keeping the suite fast").
+.venv/bin/python -m pytest -n 3 --dist loadgroup -p no:cacheprovider \
+    --durations=40 "$@"
 status=$?
 set -e
 # pytest exits 5 when nothing was collected: that is a failure here too.

@@ -1,5 +1,10 @@
 """Remote consoles: POST /servers/{id}/remote-consoles, the one-use
-console tokens (/os-console-auth-tokens) and the websocket proxy."""
+console tokens (/os-console-auth-tokens) and the websocket proxy.
+
+The tokens are rows of the cell database: the tests that issue, spend,
+expire and revoke them run on every database; those of the API's errors
+and of the proxy's protocol (origins, cookies, TLS, web files) on SQLite
+only (dbs.SQLITE_ONLY)."""
 import shutil
 import socket
 import ssl
@@ -15,6 +20,7 @@ from stratus import context as stratus_context
 from stratus.objects import console_auth_token as tokens
 from stratus.objects import console_connection
 from stratus.virt import driver as virt_driver
+from tests import dbs
 from tests.functional import cloud as cloud_harness
 from tests.functional.consoles import wsclient
 
@@ -83,6 +89,7 @@ def test_deleting_the_server_revokes_its_tokens(cloud, api):
                        version="2.31").status_int == 404
 
 
+@dbs.SQLITE_ONLY
 def test_remote_console_errors(cloud, api):
     server = _boot(api)
     uuid = server["id"]
@@ -202,6 +209,7 @@ def test_proxy_refuses_bad_expired_and_other_type_tokens(cloud,
         wsclient.Client(base + "?token=" + expired)
 
 
+@dbs.SQLITE_ONLY
 def test_proxy_takes_the_token_from_a_cookie_or_novnc_path(cloud,
                                                            serial_proxy):
     for how in ("cookie", "path"):
@@ -220,6 +228,7 @@ def test_proxy_takes_the_token_from_a_cookie_or_novnc_path(cloud,
             guest.close()
 
 
+@dbs.SQLITE_ONLY
 def test_proxy_checks_the_origin_of_browser_requests(conf, cloud,
                                                      serial_proxy):
     guest = _EchoGuest()
@@ -251,6 +260,7 @@ def test_proxy_checks_the_origin_of_browser_requests(conf, cloud,
         allowing.stop()
 
 
+@dbs.SQLITE_ONLY
 def test_disabled_console_is_unavailable(conf, cloud, api):
     server = _boot(api)
     conf.set_override("enabled", False, group="serial_console")
@@ -267,6 +277,7 @@ def _legacy_console(api, server_id, action, kind, version="2.1"):
                        {action: {"type": kind}}, version=version)
 
 
+@dbs.SQLITE_ONLY
 def test_the_console_actions_of_before_2_6_share_the_errors(conf, cloud,
                                                             api):
     """os-getVNCConsole and os-getSerialConsole go the remote-consoles way:
@@ -287,6 +298,7 @@ def test_the_console_actions_of_before_2_6_share_the_errors(conf, cloud,
         "ws://127.0.0.1:6083/?token=")
 
 
+@dbs.SQLITE_ONLY
 def test_a_driver_without_consoles_is_501(cloud, api, monkeypatch):
     server = _boot(api)
     supports = virt_driver.supports
@@ -302,6 +314,7 @@ def test_a_driver_without_consoles_is_501(cloud, api, monkeypatch):
             "message": "The requested functionality is not supported."}}
 
 
+@dbs.SQLITE_ONLY
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl")
 def test_proxy_speaks_tls_when_configured(conf, cloud, tmp_path):
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
@@ -328,6 +341,7 @@ def test_proxy_speaks_tls_when_configured(conf, cloud, tmp_path):
         console_proxy.stop()
 
 
+@dbs.SQLITE_ONLY
 def test_all_in_one_serves_the_proxies_its_urls_name(conf, cloud_urls,
                                                      tmp_path):
     running = cloud_harness.start_cloud(conf, cloud_urls, tmp_path,
@@ -358,6 +372,7 @@ def test_all_in_one_serves_the_proxies_its_urls_name(conf, cloud_urls,
         running.stop()
 
 
+@dbs.SQLITE_ONLY
 def test_the_novnc_proxy_serves_novncs_web_files_and_nothing_else(
         conf, cloud, serial_proxy, tmp_path):
     web = tmp_path / "novnc"

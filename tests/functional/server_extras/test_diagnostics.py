@@ -4,6 +4,12 @@ guest over compute RPC (1.8); 2.1 and 2.48 shapes, 409 unless it runs,
 from stratus.compute import rpcapi as compute_rpcapi
 from stratus.virt import driver as virt_driver
 from stratus import exception
+from tests import dbs
+
+# SQLite only: diagnostics are the driver's, asked over compute RPC; no
+# database takes part beyond loading the server (which
+# tests/functional/servers does on every database).
+pytestmark = dbs.SQLITE_ONLY
 
 
 def _boot(api, **extra):
