@@ -241,14 +241,22 @@ def test_interfaces_with_ports_and_fixed_ips(ported_cloud):
         "port_id": "6b8c1b2e-2f79-4b4f-9c0e-3b55a8f0a001"}})
     assert response.status_int == 404, response.text
 
+    # Addresses are allocated at random, as Neutron does: ask for one no
+    # port of the network holds yet.
+    taken = {fixed["ip_address"] for port in _network_call(
+        cloud, "GET", "/v2.0/ports?network_id=%s" % network["id"],
+        token=ADMIN)["ports"] for fixed in port["fixed_ips"]}
+    chosen = next(address for address in (
+        "10.20.0.%d" % last for last in range(50, 250))
+        if address not in taken)
     with_ip = api.post(path, {"interfaceAttachment": {
         "net_id": network["id"],
-        "fixed_ips": [{"ip_address": "10.20.0.50"}]}})["interfaceAttachment"]
+        "fixed_ips": [{"ip_address": chosen}]}})["interfaceAttachment"]
     assert with_ip["fixed_ips"] == [{"subnet_id": subnet["id"],
-                                     "ip_address": "10.20.0.50"}]
+                                     "ip_address": chosen}]
     response = api.request("POST", "/v2.1" + path, {"interfaceAttachment": {
         "net_id": network["id"],
-        "fixed_ips": [{"ip_address": "10.20.0.50"}]}})
+        "fixed_ips": [{"ip_address": chosen}]}})
     assert response.status_int == 409, response.text
     assert "already in use" in response.json["conflictingRequest"]["message"]
     response = api.request("POST", "/v2.1" + path, {"interfaceAttachment": {
@@ -277,15 +285,15 @@ def test_interfaces_with_ports_and_fixed_ips(ported_cloud):
     # with the address goes.
     _action(api, server["id"], {"addFixedIp": {"networkId": network["id"]}})
     assert len(_ports(cloud, server["id"])) == 4
-    _action(api, server["id"], {"removeFixedIp": {"address": "10.20.0.50"}})
-    assert "10.20.0.50" not in [
+    _action(api, server["id"], {"removeFixedIp": {"address": chosen}})
+    assert chosen not in [
         port["fixed_ips"][0]["ip_address"]
         for port in _ports(cloud, server["id"])]
     response = api.request("POST", "/v2.1/servers/%s/action" % server["id"],
-                           {"removeFixedIp": {"address": "10.20.0.50"}})
+                           {"removeFixedIp": {"address": chosen}})
     assert response.status_int == 400
     assert response.json["badRequest"]["message"] == (
-        "Instance %s doesn't have fixed IP '10.20.0.50'." % server["id"])
+        "Instance %s doesn't have fixed IP '%s'." % (server["id"], chosen))
     response = _api(cloud, "2.44").request(
         "POST", "/v2.1/servers/%s/action" % server["id"],
         {"addFixedIp": {"networkId": network["id"]}})
