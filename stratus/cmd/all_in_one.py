@@ -123,9 +123,6 @@ class Cloud:
         self.cells = []
         # compute host -> its Cell (start).
         self.host_cells = {}
-        # Per cell beyond one: the network service's agent RPC servers on
-        # the cells' transports.
-        self._cell_network_agents = []
         self.serve_http = serve_http
         self.databases = None
         self.messaging = None
@@ -139,7 +136,8 @@ class Cloud:
         self._networks = None
         self._volumes = None
         self._compute_in_process = None
-        # The built-in network service's agent RPC server (topic network).
+        # The built-in network service's agent RPC servers (topic network),
+        # on this transport and every cell's.
         self.network_agents = None
         # Its dataplane, when [dataplane] enables it.
         self.dataplane = None
@@ -310,22 +308,13 @@ class Cloud:
                                                          self.databases)
             if self.dataplane is not None:
                 _proxied_metadata(conf)
-            self.network_agents = services_cmd.network_agent_server(
+            # On this transport and every cell's: the computes of a cell
+            # report their ports on their cell's.
+            self.network_agents = services_cmd.network_agent_servers(
                 conf, self.messaging, self.databases,
                 compute_app=lambda: self._compute_in_process,
                 dataplane=self.dataplane)
             self.network_agents.start()
-            # The computes of every cell report their ports on their
-            # cell's transport.
-            self._cell_network_agents = [
-                services_cmd.network_agent_server(
-                    conf, self.cell_messaging(cell), self.databases,
-                    compute_app=lambda: self._compute_in_process,
-                    dataplane=self.dataplane)
-                for cell in self.cells
-                if self.cell_messaging(cell) is not self.messaging]
-            for agents in self._cell_network_agents:
-                agents.start()
         for svc in self.services:
             svc.start()
         self.build_apps()
@@ -456,12 +445,9 @@ class Cloud:
         if self.dataplane is not None:
             self.dataplane.stop()
             self.dataplane = None
-        for agents in self._cell_network_agents + [self.network_agents]:
-            if agents is not None:
-                agents.stop()
-                agents.wait()
-        self.network_agents = None
-        self._cell_network_agents = []
+        if self.network_agents is not None:
+            self.network_agents.stop()
+            self.network_agents = None
         if self.messaging is not None:
             self.messaging.cleanup()
             self.messaging = None

@@ -179,7 +179,8 @@ class _Servers:
             server.wait()
 
 
-def network_agent_servers(conf, messaging, databases, dataplane=None):
+def network_agent_servers(conf, messaging, databases, compute_app=None,
+                          dataplane=None):
     """The network service's agent RPC servers: on its own transport and
     on each cell's (the computes of a cell report on their cell's message
     queue). Cells mapped after the service started are served once it
@@ -193,6 +194,7 @@ def network_agent_servers(conf, messaging, databases, dataplane=None):
         cell_messaging = messaging.for_url(cell.transport_url)
         transports.setdefault(id(cell_messaging), cell_messaging)
     return _Servers([network_agent_server(conf, each, databases,
+                                          compute_app=compute_app,
                                           dataplane=dataplane)
                      for each in transports.values()])
 
