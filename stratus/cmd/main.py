@@ -4,6 +4,7 @@
     stratus api|conductor|scheduler|compute  one service (distributed mode)
     stratus serialproxy|novncproxy           a console proxy
     stratus manage ...                       database and cell set-up
+    stratus status upgrade check             upgrade readiness (nova-status)
     stratus image build-tiny                 build and register the tiny guest
 """
 import argparse
@@ -73,6 +74,13 @@ def build_parser():
     manage_cmd.add_parsers(manage.add_subparsers(dest="manage_command",
                                                  required=True))
 
+    status = sub.add_parser("status", help="deployment status checks "
+                            "(nova-status)")
+    from stratus.cmd import status as status_cmd
+    status_cmd.add_options(status)
+    status_cmd.add_parsers(status.add_subparsers(dest="status_command",
+                                                 required=True))
+
     image = sub.add_parser("image", help="images Stratus builds")
     from stratus.cmd import image as image_cmd
     image_cmd.add_parsers(image.add_subparsers(dest="image_command",
@@ -140,7 +148,9 @@ def _run(conf, args):
     if args.command == "all-in-one":
         from stratus.cmd import all_in_one
         return all_in_one.main(conf, args)
-    if args.command == "manage":
+    if args.command in ("manage", "status"):
+        # (status's checks run as manage's commands do: same --data-dir,
+        # same admin context)
         from stratus.cmd import manage as manage_cmd
         return manage_cmd.main(conf, args)
     if args.command == "image":

@@ -2,7 +2,11 @@
 
     stratus manage [--data-dir DIR] api_db sync | version
     stratus manage [--data-dir DIR] db sync [--local_cell] | version
+    stratus manage [--data-dir DIR] db archive_deleted_rows | purge ...
+                                                  (stratus/cmd/manage_db.py)
     stratus manage [--data-dir DIR] cell_v2 ...   (stratus/cmd/manage_cells.py)
+    stratus manage [--data-dir DIR] placement heal_allocations | audit |
+                   sync_aggregates ...       (stratus/cmd/manage_placement.py)
 
 --data-dir points every command at an all-in-one's data directory (its
 databases) without a configuration file. Every command returns Nova's
@@ -11,6 +15,8 @@ exit codes.
 import os
 
 from stratus.cmd import manage_cells
+from stratus.cmd import manage_db
+from stratus.cmd import manage_placement
 from stratus.cmd.manage_util import required as _required
 from stratus.db import api as db_api
 from stratus.db import migration
@@ -46,10 +52,14 @@ def add_parsers(subparsers):
     sync.set_defaults(func=db_sync)
     db.add_parser("version", help="print the [database] connection "
                   "database version").set_defaults(func=db_version)
+    manage_db.add_parsers(db)
 
     manage_cells.add_parsers(subparsers.add_parser(
         "cell_v2", help="cells v2 mappings").add_subparsers(
             dest="action", required=True))
+    manage_placement.add_parsers(subparsers.add_parser(
+        "placement", help="placement allocations and aggregates"
+    ).add_subparsers(dest="action", required=True))
 
 
 def main(conf, args):

@@ -18,7 +18,7 @@ import urllib.parse
 
 from oslo_utils import uuidutils
 
-from stratus.cmd.manage_util import format_table, required
+from stratus.cmd.manage_util import format_table, positive_count, required
 from stratus.db import setup as db_setup
 from stratus import exception
 from stratus.objects import cell_mapping as cell_mapping_obj
@@ -364,12 +364,9 @@ def map_instances(conf, args):
     """0 when every server of the cell is mapped; 1 while some remain
     (with --max-count: run it again, it resumes); 127 bad --max-count."""
     if args.max_count is not None:
-        try:
-            max_count = int(args.max_count)
-        except ValueError:
-            max_count = -1
-        if max_count < 1:
-            print("Must supply a positive value for max-count")
+        max_count = positive_count(
+            args.max_count, "Must supply a positive value for max-count")
+        if max_count is None:
             return INVALID_INPUT
     ctx = args.admin_context()
     cell = _cell(ctx, args.cell_uuid)

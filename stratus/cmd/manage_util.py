@@ -16,15 +16,31 @@ def required(value, argument, option):
     return value
 
 
-def format_table(headers, rows):
-    """A table drawn like nova-manage's (prettytable, centred cells)."""
+def positive_count(text, message):
+    """text as a positive integer; None after printing message when it
+    is not one (the caller exits 127)."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 1:
+        print(message)
+        return None
+    return count
+
+
+def format_table(headers, rows, align="c"):
+    """A table drawn like nova-manage's (prettytable: cells centred, or
+    with align "l" left-aligned)."""
     cells = [[str(value) for value in row] for row in [headers] + rows]
     widths = [max(len(row[col]) for row in cells)
               for col in range(len(headers))]
     rule = "+" + "+".join("-" * (width + 2) for width in widths) + "+"
 
+    place = _centre if align == "c" else str.ljust
+
     def line(row):
-        return "|" + "|".join(" %s " % _centre(text, width)
+        return "|" + "|".join(" %s " % place(text, width)
                               for text, width in zip(row, widths)) + "|"
     body = [line(row) for row in cells[1:]]
     return "\n".join([rule, line(cells[0]), rule] + body + [rule])

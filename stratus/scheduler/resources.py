@@ -13,9 +13,14 @@ def from_request_spec(spec):
     GB; no root disk when it boots from a volume), overridden or extended
     by ``resources:<CLASS>=<amount>`` extra specs, as in Nova.
     """
-    flavor = spec.flavor
+    return from_flavor(spec.flavor, spec.get("is_bfv", False))
+
+
+def from_flavor(flavor, is_bfv=False):
+    """{resource class: amount} of one server of that flavor (see
+    from_request_spec)."""
     disk_gb = flavor.ephemeral_gb + int(math.ceil(flavor.swap / 1024.0))
-    if not spec.get("is_bfv", False):
+    if not is_bfv:
         disk_gb += flavor.root_gb
     resources = {orc.VCPU: flavor.vcpus, orc.MEMORY_MB: flavor.memory_mb,
                  orc.DISK_GB: disk_gb}
