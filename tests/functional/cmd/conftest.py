@@ -111,3 +111,37 @@ def table_rows(out):
     lines = [line for line in out.splitlines() if line.startswith("|")]
     return [[cell.strip() for cell in line.split("|")[1:-1]]
             for line in lines[1:]]
+
+
+@dataclasses.dataclass
+class CloudManage:
+    """`stratus manage` and `stratus status` on a running cloud's
+    databases, and the servers it boots and deletes through its API."""
+    cloud: object
+    api: object
+    capsys: object
+
+    @property
+    def ctx(self):
+        return context.get_admin_context(self.cloud.databases)
+
+    def run(self, *argv):
+        """(exit code, what `stratus argv` printed)."""
+        self.capsys.readouterr()
+        code = manage_cmd.main(self.cloud.conf,
+                               stratus_main.parse_args(list(argv)))
+        return code, self.capsys.readouterr().out
+
+    def boot(self, name="vm"):
+        server = self.api.create_server(
+            name, image=self.api.first_image_id())["server"]
+        return self.api.wait_for_status(server["id"], "ACTIVE")
+
+    def delete(self, server):
+        self.api.delete("/servers/%s" % server["id"])
+        self.api.wait_for_deleted(server["id"])
+
+
+@pytest.fixture
+def cloud_manage(cloud, api, capsys):
+    return CloudManage(cloud, api, capsys)
