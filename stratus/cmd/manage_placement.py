@@ -12,9 +12,10 @@ stratus/conductor/placement_audit.py).
         0 no orphaned allocations, 1 unexpected error, 3 orphans found,
         4 orphans found and deleted, 127 unknown provider
     sync_aggregates [--verbose]
-        0 done, 1 a host with several compute nodes, 3 placement refused
-        a provider's aggregates, 4 hosts without host mapping, 5 hosts
-        without compute node, 6 compute nodes without provider
+        0 done, 3 placement refused a provider's aggregates, 4 hosts
+        without host mapping, 5 hosts without compute node, 6 compute
+        nodes without provider (Nova's 1, a host with several compute
+        nodes, is not an error here: all of a host's nodes join)
 """
 from stratus.cmd.manage_util import positive_count
 from stratus.conductor import placement_audit
@@ -199,9 +200,6 @@ def sync_aggregates(conf, args):
     try:
         result = placement_audit.sync_aggregates(
             ctx, aggregate_obj.AggregateList.get_all(ctx), _output(args))
-    except placement_audit.TooManyComputes as exc:
-        print(exc)
-        return 1
     except placement_audit.AggregateUpdateFailed as exc:
         print(exc)
         return 3

@@ -97,10 +97,13 @@ def check_cells(ctx, conf):
         return Result(Code.FAILURE, "No cell mapped besides cell0. Run "
                       "command 'stratus manage cell_v2 create_cell' and "
                       "then retry.")
-    nodes = sum(consistency.count_compute_nodes(ctx.cell_db_for(cell.uuid))
-                for cell in host_cells)
-    if not host_mapping_obj.HostMappingList.get_all(ctx):
-        if nodes:
+    hosts = set()
+    for cell in host_cells:
+        hosts |= consistency.compute_hosts(ctx.cell_db_for(cell.uuid))
+    mapped = {mapping.host for mapping in
+              host_mapping_obj.HostMappingList.get_all(ctx)}
+    if not mapped:
+        if hosts:
             return Result(Code.FAILURE, "No host mappings found but there "
                           "are compute nodes. Run command 'stratus manage "
                           "cell_v2 discover_hosts' and then retry.")
@@ -108,13 +111,11 @@ def check_cells(ctx, conf):
                       "were found. Remember to run command 'stratus manage "
                       "cell_v2 discover_hosts' when new compute hosts are "
                       "deployed.")
-    unmapped = sum(consistency.count_compute_nodes(
-        ctx.cell_db_for(cell.uuid), unmapped_only=True)
-        for cell in host_cells)
-    if unmapped:
-        return Result(Code.WARNING, "%d compute nodes are not mapped to a "
-                      "cell: no server is scheduled to them. Run command "
-                      "'stratus manage cell_v2 discover_hosts'." % unmapped)
+    if hosts - mapped:
+        return Result(Code.WARNING, "Compute hosts not mapped to a cell (no "
+                      "server is scheduled to them): %s. Run command "
+                      "'stratus manage cell_v2 discover_hosts'."
+                      % ", ".join(sorted(hosts - mapped)))
     return Result(Code.SUCCESS)
 
 

@@ -192,10 +192,6 @@ def delete_orphan(ctx, orphan):
 
 # aggregates ----------------------------------------------------------------
 
-class TooManyComputes(Exception):
-    """A host in an aggregate with more than one compute node."""
-
-
 class AggregateUpdateFailed(Exception):
     """placement refused a provider's new aggregates."""
 
@@ -209,10 +205,10 @@ class AggregateSync:
 
 
 def sync_aggregates(ctx, aggregates, output=_no_output):
-    """Add each aggregate host's compute node provider to the aggregate's
-    uuid in placement; an AggregateSync of what could not be done.
-    Raises TooManyComputes for a host with more than one node (which
-    one is the aggregate's is not knowable)."""
+    """Add the providers of each aggregate host's compute nodes (all of
+    them: a host of the fake driver has several, as the aggregates API
+    adds them all) to the aggregate's uuid in placement; an
+    AggregateSync of what could not be done."""
     result = AggregateSync()
     host_providers = {}
     output("Filling in missing placement aggregates")
@@ -221,31 +217,25 @@ def sync_aggregates(ctx, aggregates, output=_no_output):
         for host in aggregate.hosts:
             output("Processing host: %s" % host)
             if host not in host_providers:
-                provider_uuid = _provider_of_host(ctx, host, result)
-                if provider_uuid is None:
+                provider_uuids = _providers_of_host(ctx, host, result)
+                if not provider_uuids:
                     continue
-                host_providers[host] = provider_uuid
-            _join(ctx, aggregate, host, host_providers[host], result,
-                  output)
+                host_providers[host] = provider_uuids
+            for provider_uuid in host_providers[host]:
+                _join(ctx, aggregate, host, provider_uuid, result, output)
     return result
 
 
-def _provider_of_host(ctx, host, result):
+def _providers_of_host(ctx, host, result):
     try:
         host_mapping_obj.HostMapping.get_by_host(ctx, host)
     except exception.HostMappingNotFound:
         result.unmapped_hosts.add(host)
-        return None
+        return []
     nodes = compute_node_obj.ComputeNodeList.get_by_host(ctx, host)
     if not nodes:
         result.computes_not_found.add(host)
-        return None
-    if len(nodes) > 1:
-        raise TooManyComputes(
-            "Unexpected number of compute node records (%d) found for host "
-            "%s. There should only be a one-to-one mapping."
-            % (len(nodes), host))
-    return nodes[0].uuid
+    return [node.uuid for node in nodes]
 
 
 def _join(ctx, aggregate, host, provider_uuid, result, output):

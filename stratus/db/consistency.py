@@ -53,15 +53,11 @@ def unmapped(api_db, uuids):
     return missing
 
 
-def count_compute_nodes(db, unmapped_only=False):
-    """Live compute nodes of the cell database db (those not yet mapped
-    to the cell with unmapped_only)."""
-    query = sa.select(sa.func.count()).select_from(_NODES).where(
-        _NODES.c.deleted == 0)
-    if unmapped_only:
-        query = query.where(_NODES.c.mapped == 0)
+def compute_hosts(db):
+    """The hosts of the live compute nodes of the cell database db."""
     with db.reader() as session:
-        return session.scalar(query)
+        return set(session.scalars(sa.select(_NODES.c.host).where(
+            _NODES.c.deleted == 0).distinct()))
 
 
 def service_versions(db, binary):
