@@ -330,3 +330,15 @@ class Notifier:
             LOG.exception("Could not send %s about instance %s", event_type,
                           instance.uuid)
 
+
+    def notify(self, ctx, event_type, payload, priority="info"):
+        """Send event_type with payload (a NotificationObject) at that
+        priority (info, warn, error). Never raises: a notification that
+        cannot be sent is logged."""
+        if not self.wanted(priority):
+            return
+        try:
+            send = getattr(self._get(), priority)
+            send(ctx, event_type, payload.obj_to_primitive())
+        except Exception:  # noqa: BLE001 - a notification never fails its caller
+            LOG.exception("Could not send %s", event_type)

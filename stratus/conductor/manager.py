@@ -18,6 +18,7 @@ import oslo_messaging
 
 from stratus.conductor import placement_report
 from stratus.conductor import rpcapi as conductor_rpcapi
+from stratus.conductor import self_audit
 from stratus.conductor.tasks import build
 from stratus.conductor.tasks import cache_images
 from stratus.conductor.tasks import compute_report
@@ -28,9 +29,11 @@ from stratus.conductor.tasks import live_migrate
 from stratus.conductor.tasks import reschedule
 from stratus.conductor.tasks import unshelve
 from stratus.conductor.tasks import stuck_states
+from stratus import constants
 from stratus import context as stratus_context
 from stratus.db.types import utcnow
 from stratus import exception
+from stratus import notifications
 from stratus import retry
 from stratus.objects import block_device_mapping as bdm_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
@@ -98,7 +101,7 @@ def _patient(cls):
 # Methods of the manager that are not RPC methods (the periodic check is
 # run again anyway, and skips a cell it cannot reach).
 _NOT_RPC = frozenset(["init_host", "periodic_tasks", "check_stuck_states",
-                      "local_cell", "target"])
+                      "self_audit", "local_cell", "target"])
 
 
 @_patient
@@ -134,6 +137,8 @@ class ConductorManager:
                                         self.unshelve_task.recover))
         self.stuck_states = stuck_states.StuckStates(
             conf, self.build_task, self.migrate_task, recoverers)
+        self.audit = self_audit.SelfAudit(conf, notifications.Notifier(
+            conf, messaging, constants.CONDUCTOR_BINARY, conf.host))
         self._local_cell = None
         self.first_check = None
 
@@ -168,7 +173,14 @@ class ConductorManager:
             # The super conductor checks every cell for stuck servers:
             # resuming them takes the scheduler and the API database.
             return []
-        return [(interval, self.check_stuck_states)] if interval else []
+        tasks = [(interval, self.check_stuck_states)] if interval else []
+        if self.conf.audit.interval:
+            tasks.append((self.conf.audit.interval, self.self_audit))
+        return tasks
+
+    def self_audit(self, ctx):
+        """One pass of the self-audit ([audit] interval)."""
+        return self.audit.run(ctx)
 
     def check_stuck_states(self, ctx, abandoned_before=None):
         done = self.stuck_states.run(ctx, abandoned_before)

@@ -8,8 +8,8 @@
   Servers in a task (a move, a build) are left alone: their allocations
   are the task's to change.
 - orphans: allocations whose consumer is neither a live server nor a
-  live migration record in any cell (a consumer placement kept after a
-  failed delete, a lost migration).
+  live migration record in any cell, nor a server being built (a
+  consumer placement kept after a failed delete, a lost migration).
 - aggregates: every compute node provider of a host in a host aggregate
   is a member of that aggregate's uuid in placement.
 
@@ -163,7 +163,10 @@ def find_orphans(ctx, provider_uuid=None):
             for uuid in uuids}
     consumers = sorted({consumer for by_consumer in held.values()
                         for consumer in by_consumer})
-    live = set()
+    # A server being built holds allocations before its cell has it: its
+    # build request stands for it (read before the cells: a build ends
+    # by creating the server in its cell, then deleting the request).
+    live = consistency.build_requests(ctx.api_db, consumers)
     for cell in cell_mapping_obj.CellMappingList.get_all(ctx):
         live |= consistency.live_consumers(ctx.cell_db_for(cell.uuid),
                                            consumers)

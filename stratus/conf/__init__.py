@@ -8,6 +8,7 @@ from oslo_config import cfg
 
 from stratus.conf import all_in_one
 from stratus.conf import api
+from stratus.conf import audit
 from stratus.conf import cinder
 from stratus.conf import compute
 from stratus.conf import conductor
@@ -32,7 +33,7 @@ from stratus.conf import scheduler
 MODULES = [default, api, database, compute, scheduler, quota, identity, image,
            libvirt, network, neutron, nova, console, notifications, conductor,
            oslo_middleware, operations, all_in_one, liveness, dataplane,
-           cinder, placement]
+           cinder, placement, audit]
 
 
 def register_all(conf):
