@@ -4,20 +4,14 @@ on every backend: while cell2's conductor and computes are stopped (and
 the computes count as down) every boot goes to cell1; once they are up
 again, boots go to both cells (the default quota of 10 servers bounds
 the test)."""
-import datetime
 
 import pytest
-import sqlalchemy as sa
 
 from stratus import context as stratus_context
-from stratus.db import cell_models
-from stratus.db.types import utcnow
 from tests.functional import cloud as cloud_harness
 from tests.functional.conftest import started_cloud
 
 pytestmark = pytest.mark.slow
-
-SERVICES = cell_models.Service.__table__
 
 
 @pytest.fixture
@@ -27,18 +21,9 @@ def two_cells(conf, cell_urls, tmp_path):
 
 
 def _silence(cloud, cell_name, hosts, seconds_ago):
-    """The last heartbeats of these hosts' computes, seconds_ago (as a
-    stop longer than service_down_time leaves them)."""
     cell = next(cell for cell in cloud.cells if cell.name == cell_name)
-    then = utcnow() - datetime.timedelta(seconds=seconds_ago)
-    engine = sa.create_engine(cell.database_connection)
-    try:
-        with engine.begin() as connection:
-            connection.execute(sa.update(SERVICES).where(
-                SERVICES.c.binary == "nova-compute",
-                SERVICES.c.host.in_(hosts)).values(last_seen_up=then))
-    finally:
-        engine.dispose()
+    cloud_harness.age_heartbeats(cell.database_connection, hosts,
+                                 seconds_ago)
 
 
 def scheduler_ctx(cloud):
