@@ -52,6 +52,19 @@ def _batches(first, size, read):
         batch = read(batch[-1])
 
 
+def _keep_mapped(ctx, found, index, other):
+    """found[index] and other are two copies of one server (a move
+    between cells switching): keep the one of the cell its instance
+    mapping names."""
+    try:
+        mapping = mapping_obj.InstanceMapping.get_by_instance_uuid(
+            ctx, other.uuid)
+    except exception.InstanceMappingNotFound:
+        return
+    if other.get("cell_uuid") == mapping.cell_uuid:
+        found[index] = other
+
+
 class Queries(base.APIBase):
     """Lists and lookups beyond ``get``."""
 
@@ -121,10 +134,15 @@ class Queries(base.APIBase):
                                  inst, sort_keys, sort_dirs))
         if limit is not None and len(found) >= limit:
             return found[:limit]
+        in_cells = {}
         for instance in merged:
-            # A server placed in a cell while we listed may show twice.
-            if instance.uuid not in seen:
+            # A server placed in a cell while we listed may show twice;
+            # one moving between cells, for the instant of its switch.
+            if instance.uuid in in_cells:
+                _keep_mapped(ctx, found, in_cells[instance.uuid], instance)
+            elif instance.uuid not in seen:
                 seen.add(instance.uuid)
+                in_cells[instance.uuid] = len(found)
                 found.append(instance)
                 # Stopping here spares a cell's next batch.
                 if limit is not None and len(found) >= limit:

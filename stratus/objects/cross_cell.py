@@ -12,12 +12,15 @@ Row ids are the target's own (each database numbers its rows).
 
 The copy is ``hidden`` while the source still owns the server (Nova's
 ``Instance.hidden``), its migrations too: lists (of servers, of
-migrations) skip it, and only one copy is ever shown.
+migrations) skip it. For the instant of a switch both copies are shown
+(the new owner's first), and a list of servers shows the one of the cell
+the instance mapping names.
 ``purge_instance`` removes a server's copy from a cell (a confirmed move
 drops the source's, a reverted one the target's), ``sync_actions``
 brings the actions and events recorded on one copy since the copy into
-the other, and ``refresh_block_devices`` its block device mappings (the
-volumes' attachments a compute changed).
+the other, ``sync_user_data`` its metadata and tags, and
+``refresh_block_devices`` its block device mappings (the volumes'
+attachments a compute changed).
 """
 import sqlalchemy as sa
 
@@ -28,6 +31,7 @@ _INSTANCES = cell_models.Instance.__table__
 _ACTIONS = cell_models.InstanceAction.__table__
 _EVENTS = cell_models.InstanceActionEvent.__table__
 _TAGS = cell_models.Tag.__table__
+_METADATA = cell_models.InstanceMetadata.__table__
 _MIGRATIONS = cell_models.Migration.__table__
 _BDMS = cell_models.BlockDeviceMapping.__table__
 # The tables holding rows of one server by its instance_uuid, in the
@@ -169,23 +173,51 @@ def set_hidden(ctx, instance_uuid, cell_uuid, hidden):
             hidden=hidden)).rowcount)
 
 
-def refresh_block_devices(ctx, instance_uuid, from_cell_uuid, to_cell_uuid):
-    """Make the server's block device mappings in to_cell those of
-    from_cell (a compute there changed its volumes' attachments during
-    the move), in one transaction of to_cell. Whether from_cell has the
-    server (nothing changes when it has not)."""
+def _owned_by(table, instance_uuid):
+    column = (table.c.instance_uuid if "instance_uuid" in table.c
+              else table.c.resource_id)
+    return column == instance_uuid
+
+
+def _replace_rows(ctx, instance_uuid, from_cell_uuid, to_cell_uuid, tables):
+    """Make the server's rows of tables in to_cell those of from_cell, in
+    one transaction of to_cell. Whether from_cell has the server
+    (nothing changes when it has not)."""
     with ctx.cell_db_for(from_cell_uuid).reader() as session:
         if session.execute(sa.select(_INSTANCES.c.id).where(
                 _INSTANCES.c.uuid == instance_uuid)).first() is None:
             return False
-        rows = [_without_id(row) for row in session.execute(
-            sa.select(_BDMS).where(_BDMS.c.instance_uuid == instance_uuid,
-                                   _live(_BDMS)).order_by(_BDMS.c.id))]
+        rows = {}
+        for table in tables:
+            query = sa.select(table).where(_owned_by(table, instance_uuid),
+                                           _live(table))
+            if "id" in table.c:
+                query = query.order_by(table.c.id)
+            rows[table] = [_without_id(row) for row in session.execute(query)]
     with ctx.cell_db_for(to_cell_uuid).writer() as session:
-        session.execute(sa.delete(_BDMS).where(
-            _BDMS.c.instance_uuid == instance_uuid))
-        _insert(session, _BDMS, rows)
+        for table in tables:
+            session.execute(sa.delete(table).where(
+                _owned_by(table, instance_uuid)))
+            _insert(session, table, rows[table])
     return True
+
+
+def sync_user_data(ctx, instance_uuid, from_cell_uuid, to_cell_uuid):
+    """Make the server's metadata and tags in to_cell those of from_cell
+    (what its owner changed on the copy that was the server: during a
+    move, or while it waited in VERIFY_RESIZE). Whether from_cell has
+    the server."""
+    return _replace_rows(ctx, instance_uuid, from_cell_uuid, to_cell_uuid,
+                         (_METADATA, _TAGS))
+
+
+def refresh_block_devices(ctx, instance_uuid, from_cell_uuid, to_cell_uuid):
+    """Make the server's block device mappings in to_cell those of
+    from_cell (a compute there changed its volumes' attachments during
+    the move). Whether from_cell has the server (nothing changes when
+    it has not)."""
+    return _replace_rows(ctx, instance_uuid, from_cell_uuid, to_cell_uuid,
+                         (_BDMS,))
 
 
 def _action_key(values):

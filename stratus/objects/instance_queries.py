@@ -37,6 +37,10 @@ _DELETED_SINCE = sa.select(_INSTANCES.c.uuid).where(
     _INSTANCES.c.deleted != 0,
     _INSTANCES.c.deleted_at >= sa.bindparam("since"))
 
+_SYSMETA = cell_models.InstanceSystemMetadata.__table__
+_MARKED = sa.select(_SYSMETA.c.instance_uuid).where(
+    _SYSMETA.c.key == sa.bindparam("key"), _SYSMETA.c.deleted == 0)
+
 _CONSUMERS = api_models.Consumer.__table__
 _MAPPINGS = api_models.InstanceMapping.__table__
 _BUILD_REQUESTS = api_models.BuildRequest.__table__
@@ -136,3 +140,31 @@ def consumers_among(context, uuids):
                 _CONSUMERS.c.uuid).where(_CONSUMERS.c.uuid.in_(
                     uuids[start:start + _BATCH]))).all())
     return found
+
+
+def marked(cctx, key):
+    """uuids of the servers of the context's cell whose system metadata
+    has key (a mark one conductor leaves for another)."""
+    with cctx.cell_db.reader() as session:
+        return list(session.scalars(_MARKED, {"key": key}).all())
+
+
+def unmark(cctx, instance_uuid, key):
+    """Take the mark key off the server's system metadata."""
+    with cctx.cell_db.writer() as session:
+        session.execute(sa.delete(_SYSMETA).where(
+            _SYSMETA.c.instance_uuid == instance_uuid,
+            _SYSMETA.c.key == key))
+
+
+def hosts_in_cell(cctx, instance_uuids):
+    """The hosts of those of these servers that are in the context's
+    cell and on a host, one entry per server."""
+    if not instance_uuids:
+        return []
+    with cctx.cell_db.reader() as session:
+        return list(session.scalars(sa.select(_INSTANCES.c.host).where(
+            _INSTANCES.c.uuid.in_(list(instance_uuids)),
+            _INSTANCES.c.deleted == 0, _INSTANCES.c.host.is_not(None),
+            sa.or_(_INSTANCES.c.hidden.is_(None),
+                   _INSTANCES.c.hidden.is_(False)))).all())

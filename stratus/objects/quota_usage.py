@@ -1,14 +1,17 @@
-"""Usage as the quota engine counts it (stratus/quota.py): servers from
-the API DB's instance mappings, their vCPUs and RAM from every cell's live
-instances (one aggregate query per cell) plus the build requests that
-have not reached a cell yet; key pairs per user; server groups.
+"""Usage as the quota engine counts it (stratus/quota.py): servers, their
+vCPUs and RAM from every cell's live instances (one aggregate query per
+cell; as Nova counts without placement, so a server a cell conductor
+deleted counts no more although its mapping waits for the super
+conductor's pass), a cell that cannot be reached by its instance
+mappings, plus the build requests that have not reached a cell yet; key
+pairs per user; server groups.
 
 With [quota] count_usage_from_placement (Nova's option) vCPUs and RAM
 come from placement instead: the allocations of the project's (and
 user's) consumers, VCPU and PCPU as cores, MEMORY_MB as ram (Nova's
 get_usages_counts_for_quota), plus the build requests that hold no
-allocation yet. Nothing is then read from a cell database, so a cell
-that is down still counts. As Nova documents: a resize counts both
+allocation yet, and servers from the instance mappings. Nothing is then
+read from a cell database, so a cell that is down still counts. As Nova documents: a resize counts both
 flavors until it is confirmed or reverted, and a shelved-offloaded
 server counts no vCPUs or RAM.
 """
@@ -37,6 +40,7 @@ def count(context, project_id, user_id, resources, pending,
     wanted = set(resources)
     used = dict.fromkeys(resources, 0)
     sizes = wanted & {"cores", "ram"}
+    from_cells = bool(wanted & set(SERVER_RESOURCES)) and not from_placement
     with context.api_db.reader() as session:
         if wanted & set(SERVER_RESOURCES):
             used.update(_count_servers(session, project_id, user_id,
@@ -52,20 +56,32 @@ def count(context, project_id, user_id, resources, pending,
                 query = query.where(
                     api_models.InstanceGroup.user_id == user_id)
             used["server_groups"] = session.scalar(query)
-        cell_uuids = list(session.scalars(
-            sa.select(api_models.CellMapping.uuid))) if (
-                sizes and not from_placement) else []
+        cells = dict(session.execute(sa.select(
+            api_models.CellMapping.uuid,
+            api_models.CellMapping.id)).all()) if from_cells else {}
+        mapped = dict(session.execute(
+            _MAPPED_BY_CELL[user_id is not None],
+            {"project_id": project_id, "user_id": user_id}).all()) \
+            if from_cells else {}
     if sizes and from_placement:
         allocated = placement_usages.project_usages(context, project_id,
                                                     user_id)
         used["cores"] = used.get("cores", 0) + allocated.get(
             "VCPU", 0) + allocated.get("PCPU", 0)
         used["ram"] = used.get("ram", 0) + allocated.get("MEMORY_MB", 0)
-    for cell_uuid in cell_uuids:
-        vcpus, memory_mb = _cell_usage(context, cell_uuid, project_id,
-                                       user_id)
-        used["cores"] = used.get("cores", 0) + vcpus
-        used["ram"] = used.get("ram", 0) + memory_mb
+    if from_cells:
+        # The cells count their servers; one not reached counts by its
+        # mappings (and no vCPUs or RAM, as in Nova).
+        used["instances"] -= sum(mapped.values())
+        for cell_uuid, cell_id in cells.items():
+            servers, vcpus, memory_mb = _cell_usage(
+                context, cell_uuid, project_id, user_id)
+            if servers is None:
+                servers = mapped.get(cell_id, 0)
+            used["instances"] += servers
+            if sizes:
+                used["cores"] = used.get("cores", 0) + vcpus
+                used["ram"] = used.get("ram", 0) + memory_mb
     return used
 
 
@@ -88,6 +104,14 @@ def _server_count(per_user, placed_only=False):
     return query
 
 
+def _mapped_by_cell(per_user):
+    """(cell id, servers) of the mappings of servers in a cell."""
+    mapping = api_models.InstanceMapping.__table__
+    return sa.select(mapping.c.cell_id, sa.func.count()).where(
+        mapping.c.cell_id.isnot(None), *_owned(mapping, per_user)).group_by(
+        mapping.c.cell_id)
+
+
 def _pending_servers(per_user, unallocated=False):
     """The build requests of servers not in a cell yet; unallocated: only
     those that placement does not count yet (no allocations)."""
@@ -108,13 +132,18 @@ def _pending_servers(per_user, unallocated=False):
 
 def _cell_usage_query(per_user):
     instance = cell_models.Instance.__table__
+    # A soft-deleted server still counts as a server (its mapping is
+    # not queued for delete), not its vCPUs and RAM.
+    sized = sa.or_(instance.c.vm_state.is_(None),
+                   instance.c.vm_state != fields.VMState.SOFT_DELETED)
     query = sa.select(
-        sa.func.coalesce(sa.func.sum(instance.c.vcpus), 0),
-        sa.func.coalesce(sa.func.sum(instance.c.memory_mb), 0)).where(
+        sa.func.count(),
+        sa.func.coalesce(sa.func.sum(
+            sa.case((sized, instance.c.vcpus), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(
+            sa.case((sized, instance.c.memory_mb), else_=0)), 0)).where(
         instance.c.project_id == sa.bindparam("project_id"),
         instance.c.deleted == 0,
-        sa.or_(instance.c.vm_state.is_(None),
-               instance.c.vm_state != fields.VMState.SOFT_DELETED),
         sa.or_(instance.c.hidden.is_(None), instance.c.hidden.is_(False)))
     if per_user:
         query = query.where(instance.c.user_id == sa.bindparam("user_id"))
@@ -123,6 +152,7 @@ def _cell_usage_query(per_user):
 
 _SERVER_COUNT = [_server_count(False), _server_count(True)]
 _PLACED_SERVER_COUNT = [_server_count(False, True), _server_count(True, True)]
+_MAPPED_BY_CELL = [_mapped_by_cell(False), _mapped_by_cell(True)]
 _PENDING_SERVERS = [_pending_servers(False), _pending_servers(True)]
 _UNALLOCATED_SERVERS = [_pending_servers(False, True),
                         _pending_servers(True, True)]
@@ -153,16 +183,17 @@ def _count_servers(session, project_id, user_id, sizes, pending=True,
 
 
 def _cell_usage(context, cell_uuid, project_id, user_id):
-    """(vCPUs, MB of RAM) of a project's live servers in one cell; as
-    Nova, a cell whose database cannot be reached counts nothing."""
+    """(servers, vCPUs, MB of RAM) of a project's live servers in one
+    cell; as Nova, a cell whose database cannot be reached counts no
+    vCPUs or RAM (and None servers)."""
     try:
         with context.cell_db_for(cell_uuid).reader() as session:
-            vcpus, memory_mb = session.execute(
+            servers, vcpus, memory_mb = session.execute(
                 _CELL_USAGE[user_id is not None],
                 {"project_id": project_id, "user_id": user_id}).one()
     except exception.DatabaseUnreachable:
-        return 0, 0
-    return int(vcpus), int(memory_mb)
+        return None, 0, 0
+    return int(servers), int(vcpus), int(memory_mb)
 
 
 def _build_request_size(text):

@@ -189,15 +189,17 @@ class ServiceList(base.ObjectListBase, base.StratusObject):
 
     @classmethod
     def get_all(cls, context, binary=None, host=None, disabled=None,
-                down_cells=None, cell_uuids=None):
+                down_cells=None, cell_uuids=None, hosts=None):
         """Services of every cell that answers (of those of cell_uuids
-        when given), optionally filtered; down_cells: a list to add the
-        uuids of the others to."""
+        when given), optionally filtered (hosts: of these hosts);
+        down_cells: a list to add the uuids of the others to."""
         query = sa.select(_SERVICES).where(_SERVICES.deleted == 0)
         if binary is not None:
             query = query.where(_SERVICES.binary == binary)
         if host is not None:
             query = query.where(_SERVICES.host == host)
+        if hosts is not None:
+            query = query.where(_SERVICES.host.in_(list(hosts)))
         if disabled is not None:
             query = query.where(_SERVICES.disabled == disabled)
         query = query.order_by(_SERVICES.id)

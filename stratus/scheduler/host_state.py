@@ -358,6 +358,7 @@ class HostManager:
                 summaries[uuid] = usages.ProviderSummary(
                     uuid, None, summary.inventories, summary.usages)
         topology = self._current_topology(context, set(summaries))
+        self._read_down_services_again(context, topology, summaries)
         default_zone = self.conf.default_availability_zone
         aggregates, metadata = topology.aggregates, topology.metadata
         image_properties = topology.image_properties
@@ -377,6 +378,29 @@ class HostManager:
                     (host, node.hypervisor_hostname), collections.Counter()),
                 offered=True))
         return states
+
+    def _read_down_services_again(self, context, topology, offered):
+        """The services of offered nodes that the view has down (or has
+        not), read again from their cells: a compute that came back (its
+        cell restarted) counts as up at once, not once the view is
+        refreshed (Nova reads the services for every request). Costs a
+        query per such cell only while placement offers nodes of a host
+        that is down."""
+        down_time = self.conf.service_down_time
+        cells = collections.defaultdict(set)
+        for uuid in offered:
+            node = topology.nodes.get(uuid)
+            if node is None:
+                continue
+            service = topology.services.get(node.host)
+            if service is None or not service.is_up(down_time):
+                cells[node.get("cell_uuid")].add(node.host)
+        for cell_uuid, hosts in cells.items():
+            for service in service_obj.ServiceList.get_all(
+                    context, binary=constants.COMPUTE_BINARY,
+                    cell_uuids=None if cell_uuid is None else [cell_uuid],
+                    hosts=sorted(hosts)):
+                topology.services[service.host] = service
 
     def _current_topology(self, context, provider_uuids):
         topology = self._topology

@@ -4,12 +4,16 @@
 sockets) with noauth tokens; ``Cloud`` is the same class the all-in-one
 runs, pointed at the test databases.
 """
+import datetime
 import json
 import time
 
+import sqlalchemy as sa
 import webob
 
 from stratus.cmd import all_in_one
+from stratus.db import cell_models
+from stratus.db.types import utcnow
 
 ADMIN = "admin:admin"
 DEMO = "demo:demo"
@@ -149,3 +153,19 @@ def start_cloud(conf, urls, data_dir, nodes=3, serve_http=False,
                    if name not in ("api", "cell0", "cell1")})
     cloud.bootstrap()
     return cloud.start()
+
+
+def age_heartbeats(database_url, hosts, seconds_ago):
+    """The last heartbeats of these hosts' computes in the cell database
+    at database_url, seconds_ago (as an outage, or a stop, longer than
+    service_down_time leaves them)."""
+    services = cell_models.Service.__table__
+    then = utcnow() - datetime.timedelta(seconds=seconds_ago)
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.update(services).where(
+                services.c.binary == "nova-compute",
+                services.c.host.in_(hosts)).values(last_seen_up=then))
+    finally:
+        engine.dispose()

@@ -115,8 +115,12 @@ class BuildTask:
                 self._abort(ctx, build_request, started, exc,
                             "it could not be scheduled")
             return
+        # A hard group travels with the build: a cell conductor that
+        # claims an alternate checks its policy (no API database there).
+        group = reschedule.hard_group(ctx, spec)
         for build_request, request_spec, hosts in zip(
                 build_requests, request_specs, host_lists):
+            request_spec.instance_group = group
             self._build_one(ctx, build_request, request_spec, hosts[0],
                             hosts[1:], admin_password, injected_files,
                             started)

@@ -15,22 +15,26 @@ cell, the server's records follow it (stratus/objects/cross_cell.py):
                   (reached through its cell's transport) with the copy
     migrating  -> resize_instance on the source: powered off, disk sent
     finishing  -> finish_resize on the destination with the copy
-    finished   -> the switch: the source copy hidden, the actions and
-                  events recorded there since the copy brought over, the
-                  instance mapping pointed at the target cell, the target
-                  copy shown, RESIZED (VERIFY_RESIZE)
+    finished   -> the switch: the actions and events, metadata and tags
+                  recorded in the source cell since the copy brought
+                  over, the target copy shown, the instance mapping
+                  pointed at the target cell, the source copy hidden,
+                  RESIZED (VERIFY_RESIZE)
 
 Until the switch the source cell's copy is the server (the API shows
 it, the move's steps are saved on it); from the switch the target's.
 The API's GET of the server answers throughout, from the cell the
-mapping names; lists show one copy (the other is hidden). The server
+mapping names; lists show one copy (the other is hidden; for the
+instant of the switch both are shown and a list keeps the mapped
+cell's). The server
 keeps its uuid, its actions and their request ids, its migrations'
 uuids; its database ids (and so an instance name made from the id) are
 the target cell's.
 
 Confirm: the source compute drops its guest and the source cell's copy
 is removed. Revert: the destination drops its guest, the actions and
-events recorded in the target cell are brought back, the mapping points
+events, metadata and tags recorded in the target cell are brought back
+(system metadata with the server's flavors), the mapping points
 at the source cell again, its copy is shown and the target's removed,
 and the source restarts the server with its old flavor. A failure before
 the switch rolls back as a same-cell move does, and removes the target's
@@ -48,6 +52,11 @@ from stratus.objects import instance_mapping as instance_mapping_obj
 from stratus.objects import migration as migration_obj
 
 LOG = logging.getLogger(__name__)
+
+# Fields of the server its owner may change while it waits in
+# VERIFY_RESIZE (PUT /servers/{id}, lock): a revert keeps them.
+_OWNERS_FIELDS = ("display_name", "display_description", "hostname",
+                  "locked", "locked_by")
 
 VMState = move_common.VMState
 TaskState = move_common.TaskState
@@ -140,18 +149,27 @@ class CrossCellMigrateTask(migrate.MigrateTask):
                            clean_destination=copied)
 
     def _switch(self, ctx, instance_uuid, from_cell, to_cell):
-        """The server now lives in to_cell: the copy in from_cell hidden,
-        what was recorded there since the copy brought over, the mapping
-        moved. (The caller then saves to_cell's copy, shown.)"""
-        cross_cell.set_hidden(ctx, instance_uuid, from_cell, True)
+        """The server now lives in to_cell: what was recorded in from_cell
+        since the copy (actions and events, metadata and tags) brought
+        over, to_cell's copy shown, the mapping moved, from_cell's copy
+        hidden. A list never misses the server: between the show and the
+        hide it finds both copies and shows the mapped cell's. (The
+        caller then saves to_cell's copy.)"""
         cross_cell.sync_actions(ctx, instance_uuid, from_cell, to_cell)
+        cross_cell.sync_user_data(ctx, instance_uuid, from_cell, to_cell)
         cross_cell.set_hidden(ctx, instance_uuid, to_cell, False)
+        self._map_to(ctx, instance_uuid, to_cell)
+        cross_cell.set_hidden(ctx, instance_uuid, from_cell, True)
+        LOG.info("Server %s now lives in cell %s", instance_uuid, to_cell)
+
+    def _map_to(self, ctx, instance_uuid, cell_uuid):
+        """Point the server's instance mapping at cell_uuid."""
         mapping = instance_mapping_obj.InstanceMapping.get_by_instance_uuid(
             ctx, instance_uuid)
-        mapping.cell_uuid = to_cell
-        mapping.save()
+        if mapping.cell_uuid != cell_uuid:
+            mapping.cell_uuid = cell_uuid
+            mapping.save()
         self._forget_cell(instance_uuid)
-        LOG.info("Server %s now lives in cell %s", instance_uuid, to_cell)
 
     def roll_back(self, cctx, instance, migration, exc, trace,
                   restore_source=False, clean_destination=True):
@@ -186,8 +204,10 @@ class CrossCellMigrateTask(migrate.MigrateTask):
             self._quietly("bring back the events of", instance,
                           cross_cell.sync_actions, cctx, instance.uuid,
                           target_cell, source_cell)
-            # A switch cut short may have hidden it already.
+            # A switch cut short (or a failure right after it) may have
+            # moved the mapping and hidden the source's copy already.
             cross_cell.set_hidden(cctx, instance.uuid, source_cell, False)
+            self._map_to(cctx, instance.uuid, source_cell)
         self._drop_copy(cctx, instance.uuid, target_cell)
         with cctx.target_cell(source_cell) as sctx:
             if switched:
@@ -259,11 +279,20 @@ class CrossCellMigrateTask(migrate.MigrateTask):
         # The volumes the destination let go, reserved for the source.
         cross_cell.refresh_block_devices(cctx, instance.uuid, target_cell,
                                          source_cell)
+        # What its owner changed while it waited in VERIFY_RESIZE.
+        cross_cell.sync_user_data(cctx, instance.uuid, target_cell,
+                                  source_cell)
         with cctx.target_cell(source_cell) as sctx:
             source, source_migration = _loaded(sctx, instance, migration)
-            # What the move's end wrote on the target's copy.
+            # What the move's end wrote on the target's copy, and what
+            # its owner changed there (metadata and tags came above).
             for name in ("old_flavor", "new_flavor", "system_metadata"):
                 setattr(source, name, instance.get(name))
+            for name in _OWNERS_FIELDS:
+                value = instance.get(name)
+                if instance.obj_attr_is_set(name) \
+                        and value != source.get(name):
+                    setattr(source, name, value)
             source_migration.status = Status.REVERTING
             self.save_step(source, source_migration, Step.REVERTING,
                            task_state=TaskState.RESIZE_REVERTING,

@@ -28,6 +28,7 @@ from stratus import exception
 from stratus.conductor.tasks import move_common
 from stratus.objects import base as objects_base
 from stratus.objects import instance as instance_obj
+from stratus.objects import instance_queries
 from stratus.objects import migration as migration_obj
 
 LOG = logging.getLogger(__name__)
@@ -46,6 +47,10 @@ _RECOVERABLE = (Status.PRE_MIGRATING, Status.MIGRATING, Status.POST_MIGRATING,
                 Status.CONFIRMING, Status.REVERTING)
 # Steps after which the source may have handed its guest over.
 _HANDED_OVER = (Step.MIGRATING, Step.FINISHING, Step.ROLLING_BACK)
+# System metadata a cell conductor's confirm leaves on the server: the
+# request spec (API database) still asks for the old flavor; the super
+# conductor's periodic pass settles it (settle_spec_flavors).
+SPEC_FLAVOR_STALE = "request_spec_flavor_stale"
 # Flavor-sized fields of the server, set from its flavor.
 _SIZES = ("vcpus", "memory_mb", "root_gb", "ephemeral_gb")
 
@@ -273,18 +278,15 @@ class MigrateTask(move_common.MoveTask):
 
     @staticmethod
     def _save_spec_flavor(cctx, instance):
-        """Later moves schedule with the confirmed flavor (the spec is
-        the API level's: a cell conductor's auto-confirm leaves it, and
-        a move asks for its flavor anyway)."""
+        """Later moves schedule with the confirmed flavor. The spec is
+        the API level's: a cell conductor (an auto-confirm) marks the
+        server instead, for settle_spec_flavors."""
         if not placement_report.has_api(cctx):
+            instance.system_metadata = dict(
+                instance.system_metadata,
+                **{SPEC_FLAVOR_STALE: instance.flavor.flavorid})
             return
-        try:
-            spec = move_common.request_spec_obj.RequestSpec \
-                .get_by_instance_uuid(cctx, instance.uuid)
-        except exception.RequestSpecNotFound:
-            return
-        spec.flavor = instance.flavor
-        spec.save()
+        _save_flavor_in_spec(cctx, instance.uuid, instance.flavor)
 
     # Recovery -------------------------------------------------------------
 
@@ -351,3 +353,33 @@ class MigrateTask(move_common.MoveTask):
             self.confirm_resize(cctx, instance, migration)
             confirmed += 1
         return confirmed
+
+
+def _save_flavor_in_spec(ctx, instance_uuid, flavor):
+    try:
+        spec = move_common.request_spec_obj.RequestSpec \
+            .get_by_instance_uuid(ctx, instance_uuid)
+    except exception.RequestSpecNotFound:
+        return
+    if spec.flavor.flavorid != flavor.flavorid:
+        spec.flavor = flavor
+        spec.save()
+
+
+def settle_spec_flavors(ctx, cell_uuid):
+    """The super conductor's part of a cell conductor's confirm: the
+    request spec of each server of the cell it marked takes the
+    server's flavor, and the mark goes. {uuid: what was done}."""
+    done = {}
+    with ctx.target_cell(cell_uuid) as cctx:
+        for uuid in instance_queries.marked(cctx, SPEC_FLAVOR_STALE):
+            try:
+                instance = instance_obj.Instance.get_by_uuid(cctx, uuid)
+            except exception.InstanceNotFound:
+                continue
+            _save_flavor_in_spec(ctx, uuid, instance.flavor)
+            instance_queries.unmark(cctx, uuid, SPEC_FLAVOR_STALE)
+            LOG.info("The request spec of %s takes its confirmed flavor %s",
+                     uuid, instance.flavor.flavorid)
+            done[uuid] = "request spec flavor settled"
+    return done

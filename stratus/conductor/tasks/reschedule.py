@@ -7,8 +7,10 @@ the way the scheduler claims (group_claims): atomically with the policy,
 which other members may have made stricter since the selection.
 
 A cell conductor (no API database, no scheduler on its message queue)
-claims alternates over placement's REST API, without a group's policy
-(the compute's own check of it stands, as in Nova), and gives up on a
+claims alternates over placement's REST API, checking a hard group's
+policy against the hosts of the group's members in its cell (the group
+travels with the build, RequestSpec.instance_group, as in Nova; the
+check and the claim are not one transaction there), and gives up on a
 reschedule without alternates: ERROR with the reason."""
 import logging
 
@@ -18,6 +20,7 @@ from stratus import exception
 from stratus.objects import fields
 from stratus.objects import instance_fault as instance_fault_obj
 from stratus.objects import instance_group as instance_group_obj
+from stratus.objects import instance_queries
 from stratus.placement import allocations
 from stratus.placement import exception as placement_exception
 from stratus.scheduler import group_claims
@@ -53,7 +56,8 @@ class RescheduleTask:
             reason = ("%s; no alternate hosts, and a cell conductor cannot "
                       "schedule again" % reason)
         alternates = alternates or []
-        group = hard_group(cctx, request_spec) if api_level else None
+        group = (hard_group(cctx, request_spec) if api_level
+                 else cell_group(cctx, request_spec, instance))
         for index, selection in enumerate(alternates):
             if not claim_alternate(cctx, group, instance, selection):
                 continue
@@ -139,6 +143,13 @@ def claim_alternate(ctx, group, instance, selection, move_consumer=None):
     the server's source in the same transaction."""
     requested = allocations.from_allocation_request(
         selection.allocation_request)
+    if group is not None and not placement_report.has_api(ctx):
+        if not group.admits(selection.service_host):
+            LOG.info("Alternate %s cannot take %s: the %s policy of group "
+                     "%s", selection.service_host, instance.uuid,
+                     group.policy, group.uuid)
+            return False
+        group = None
     try:
         if group is not None:
             group_claims.claim(ctx, group, instance.uuid,
@@ -173,3 +184,18 @@ def hard_group(ctx, request_spec):
     except exception.InstanceGroupNotFound:
         return None
     return group if group.is_hard else None
+
+
+def cell_group(cctx, request_spec, instance):
+    """A cell conductor's view of the server's hard group: the one the
+    build carried, with the hosts of its other members in this cell as
+    its database has them now; None without one."""
+    group = (request_spec.get("instance_group")
+             if request_spec is not None else None)
+    if group is None or not group.is_hard:
+        return None
+    group = group.obj_clone()
+    group.hosts = instance_queries.hosts_in_cell(
+        cctx, [uuid for uuid in group.get("members") or []
+              if uuid != instance.uuid])
+    return group

@@ -33,6 +33,7 @@ import logging
 from stratus.compute import states
 from stratus.conductor.tasks import build
 from stratus.conductor.tasks import destroy
+from stratus.conductor.tasks import migrate
 from stratus.conductor.tasks import reschedule
 from stratus.db.types import utcnow
 from stratus import exception
@@ -207,6 +208,7 @@ class StuckStates:
                 continue
             done.update(self._reap_destroyed(ctx, cell.uuid,
                                              now - RECENT_DELETES))
+            done.update(migrate.settle_spec_flavors(ctx, cell.uuid))
             services = _Services(ctx, cell.uuid,
                                  self.conf.service_down_time,
                                  coming_back=abandoned_before is not None)

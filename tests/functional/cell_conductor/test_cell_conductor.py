@@ -12,6 +12,7 @@ from stratus import conf as stratus_conf
 from stratus.api.placement import app as placement_app
 from stratus.conductor import manager as conductor_manager
 from stratus.conductor import placement_report
+from stratus.conductor.tasks import migrate
 from stratus.conductor.tasks import stuck_states
 from stratus import context as stratus_context
 from stratus.db import api as db_api
@@ -26,10 +27,13 @@ from stratus.objects import instance_fault as instance_fault_obj
 from stratus.objects import instance_group as instance_group_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
 from stratus.objects import migration as migration_obj
+from stratus.objects import quota_usage
+from stratus.objects import request_spec as request_spec_obj
 from stratus.objects import selection as selection_obj
 from stratus.objects import service as service_obj
 from stratus.placement import allocations
 from stratus import rpc
+from stratus.scheduler import resources as request_resources
 from stratus import wsgi_server
 from tests.functional.placement.conftest import PlacementClient
 
@@ -234,6 +238,24 @@ def test_destroy_frees_placement_and_the_api_level_settles_the_mapping(
         api_ctx, group.uuid).members == []
 
 
+def test_a_server_it_deleted_counts_in_no_quota(cell_conductor, api_ctx):
+    """The mapping waits for the super conductor's pass, the quota does
+    not: servers are counted from the cells."""
+    _report(cell_conductor, "cmp-a")
+    kept, gone = [_instance(cell_conductor, api_ctx, "cmp-a",
+                            vm_state=fields.VMState.ACTIVE, vcpus=1,
+                            memory_mb=512) for _ in range(2)]
+    resources = ["instances", "cores", "ram"]
+
+    def used(user_id=None):
+        return quota_usage.count(api_ctx, "p", user_id, resources, True)
+    assert used() == used("u") == {"instances": 2, "cores": 2, "ram": 1024}
+    cell_conductor.instance_destroy(_ctx(cell_conductor), gone)
+    assert not instance_mapping_obj.InstanceMapping.get_by_instance_uuid(
+        api_ctx, gone.uuid).queued_for_delete
+    assert used() == used("u") == {"instances": 1, "cores": 1, "ram": 512}
+
+
 def _building(manager, api_ctx, host):
     return _instance(manager, api_ctx, host,
                      vm_state=fields.VMState.BUILDING,
@@ -268,6 +290,55 @@ def test_a_reschedule_claims_an_alternate_over_rest(cell_conductor, api_ctx):
     stored = _stored(api_ctx, instance.uuid)
     assert (stored.host, stored.task_state) == (
         "cmp-c", fields.TaskState.SCHEDULING)
+
+
+def _alternate(api_ctx, host, vcpus=1):
+    return selection_obj.Selection(
+        service_host=host, nodename=host + "-0",
+        compute_node_uuid=_provider(api_ctx, host),
+        availability_zone="nova",
+        allocation_request=allocations.to_allocation_request(
+            {_provider(api_ctx, host): {"VCPU": vcpus}}))
+
+
+@pytest.mark.parametrize("policy, member_on, claimed", [
+    ("anti-affinity", "cmp-b", "cmp-c"),
+    ("affinity", "cmp-c", "cmp-c"),
+    ("soft-anti-affinity", "cmp-b", "cmp-b")])
+def test_a_reschedule_keeps_a_hard_group_policy(
+        cell_conductor, api_ctx, policy, member_on, claimed):
+    """The group travels with the build (the spec's instance_group, as
+    the super conductor sends it): the alternate that breaks a hard
+    policy, given where the other members are in the cell, is passed."""
+    for host in ("cmp-a", "cmp-b", "cmp-c"):
+        _report(cell_conductor, host)
+    member = _instance(cell_conductor, api_ctx, member_on,
+                       vm_state=fields.VMState.ACTIVE)
+    instance = _building(cell_conductor, api_ctx, "cmp-a")
+    group = instance_group_obj.InstanceGroup(
+        api_ctx, uuid=str(uuid.uuid4()), name="g", project_id="p",
+        user_id="u", policy=policy)
+    group.create()
+    with api_ctx.api_db.writer() as session:
+        instance_group_obj.InstanceGroup.add_members(
+            session, group.id, [member.uuid, instance.uuid])
+    spec = request_spec_obj.RequestSpec(
+        instance_uuid=instance.uuid, project_id="p", user_id="u",
+        flavor=instance.flavor, image=None, instance_group_uuid=group.uuid)
+    # What the super conductor's build sends along.
+    spec.instance_group = instance_group_obj.InstanceGroup.get_by_uuid(
+        api_ctx, group.uuid)
+    allocations.claim(api_ctx, instance.uuid, "p", "u",
+                      {_provider(api_ctx, "cmp-a"): {"VCPU": 1}})
+    cell_conductor.reschedule_build(
+        _ctx(cell_conductor), instance, spec,
+        [_alternate(api_ctx, "cmp-b"), _alternate(api_ctx, "cmp-c")],
+        "spawn failed", None, None)
+    assert cell_conductor.reschedule_task.compute.builds == [
+        (claimed, instance.uuid)]
+    assert allocations.get_allocations(api_ctx, instance.uuid) == {
+        _provider(api_ctx, claimed): {"VCPU": 1}}
+    assert _stored(api_ctx, instance.uuid).host == claimed
 
 
 def test_a_reschedule_without_alternates_gives_up(cell_conductor, api_ctx):
@@ -356,15 +427,25 @@ class _Confirms:
 
 
 def test_a_resize_past_its_window_is_confirmed_in_the_cell(
-        cell_conductor, api_ctx):
+        cell_conductor, api_ctx, conf):
     """The compute's periodic auto-confirm reaches its cell conductor:
     the source drops its guest, the migration's hold on the source goes
     from placement (REST), the server is ACTIVE on its destination."""
     _report(cell_conductor, "cmp-a")
     _report(cell_conductor, "cmp-b")
+    old_flavor = flavor_obj.Flavor.get_by_flavor_id(api_ctx, "1")
+    new_flavor = flavor_obj.Flavor.get_by_flavor_id(api_ctx, "2")
     instance = _instance(cell_conductor, api_ctx, "cmp-b",
                          vm_state=fields.VMState.RESIZED,
-                         system_metadata={"old_vm_state": "active"})
+                         system_metadata={"old_vm_state": "active"},
+                         old_flavor=old_flavor, new_flavor=new_flavor)
+    with _ctx(cell_conductor).target_cell(CELL2) as cctx:
+        instance = instance_obj.Instance.get_by_uuid(cctx, instance.uuid)
+        migrate.apply_flavor(instance, new_flavor)
+        instance.save()
+    request_spec_obj.RequestSpec(
+        instance_uuid=instance.uuid, project_id="p", user_id="u",
+        flavor=old_flavor, image=None).create(api_ctx)
     migration = migration_obj.Migration(
         uuid=str(uuid.uuid4()), instance_uuid=instance.uuid,
         source_compute="cmp-a", dest_compute="cmp-b",
@@ -390,6 +471,33 @@ def test_a_resize_past_its_window_is_confirmed_in_the_cell(
     with api_ctx.target_cell(CELL2) as cctx:
         assert migration_obj.Migration.get_by_id(
             cctx, migration.id).status == "confirmed"
+    # The request spec is the API level's: the super conductor's pass
+    # gives it the confirmed flavor, once.
+    assert _spec_flavor(api_ctx, instance) == "1"
+    stuck = stuck_states.StuckStates(conf, _NoBuilds())
+    assert stuck.run(api_ctx)[instance.uuid] == "request spec flavor settled"
+    assert _spec_flavor(api_ctx, instance) == "2"
+    assert instance.uuid not in stuck.run(api_ctx)
+    assert "request_spec_flavor_stale" not in _stored(
+        api_ctx, instance.uuid).system_metadata
+    # A following migrate asks placement for the new flavor.
+    stored = _stored(api_ctx, instance.uuid)
+    spec = migrate.MigrateTask.request_spec(api_ctx, stored, stored.flavor)
+    assert request_resources.from_request_spec(spec)["MEMORY_MB"] == \
+        new_flavor.memory_mb != old_flavor.memory_mb
+
+
+class _NoBuilds:
+    """The build task of the stuck check: no build request to resume."""
+
+    @staticmethod
+    def resume(ctx, abandoned_before):
+        return []
+
+
+def _spec_flavor(api_ctx, instance):
+    return request_spec_obj.RequestSpec.get_by_instance_uuid(
+        api_ctx, instance.uuid).flavor.flavorid
 
 
 class _Conflict:

@@ -2,6 +2,7 @@
 test databases of the backend under test) behind the servers API."""
 import pytest
 
+from tests.functional.cells import cross_cell_env
 from tests.functional.cells import fixtures
 
 
@@ -12,3 +13,14 @@ def cells(conf, databases, cell_urls, tmp_path):
     env = fixtures.Cells(conf, databases, cell_urls, tmp_path)
     yield env
     env.close()
+
+
+@pytest.fixture
+def cells_cloud(conf, cell_urls, tmp_path):
+    """The two-cell all-in-one of the cross-cell moves (cross_cell_env)."""
+    yield from cross_cell_env.cells_cloud(conf, cell_urls, tmp_path)
+
+
+@pytest.fixture
+def env(cells_cloud):
+    return cross_cell_env.Env(cells_cloud)

@@ -7,18 +7,12 @@ The clouds here beat once at start and then only when the test says
 (report_interval of an hour); the test ages the services' last
 heartbeats in the cell database, as a broker outage longer than
 service_down_time leaves them."""
-import datetime
 import time
 
 import pytest
-import sqlalchemy as sa
 
-from stratus.db import cell_models
-from stratus.db.types import utcnow
 from tests.functional import cloud as cloud_harness
 from tests.functional import conftest as functional
-
-SERVICES = cell_models.Service.__table__
 
 
 @pytest.fixture
@@ -32,15 +26,8 @@ def quiet_cloud(conf, databases, cloud_urls, tmp_path):
 
 def _silence(cloud, hosts, seconds_ago):
     """The last heartbeats of these hosts' computes, seconds_ago."""
-    then = utcnow() - datetime.timedelta(seconds=seconds_ago)
-    engine = sa.create_engine(cloud.conf.database.connection)
-    try:
-        with engine.begin() as connection:
-            connection.execute(sa.update(SERVICES).where(
-                SERVICES.c.binary == "nova-compute",
-                SERVICES.c.host.in_(hosts)).values(last_seen_up=then))
-    finally:
-        engine.dispose()
+    cloud_harness.age_heartbeats(cloud.conf.database.connection, hosts,
+                                 seconds_ago)
 
 
 def _boot(api, image, **server):
