@@ -65,13 +65,16 @@ class CloudDatabases:
         return dict(self.urls)
 
     def fresh(self):
-        """Databases emptied of everything a previous test left."""
-        if self.databases is not None:
+        """Databases emptied of everything a previous test left (migrated
+        once, by the first test: emptying keeps the schema)."""
+        migrate = self.databases is None
+        if not migrate:
             self.databases.dispose()
             for url in self.urls.values():
                 dbs.empty_tables(url)
         self.databases = db_setup.setup_cloud_databases(
-            self.urls["api"], self.urls["cell0"], self.urls["cell1"])
+            self.urls["api"], self.urls["cell0"], self.urls["cell1"],
+            migrate=migrate)
         return self.databases
 
 
