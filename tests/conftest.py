@@ -87,6 +87,15 @@ def _db_tmp_dir():
         yield path
 
 
+def migrated(urls):
+    """Whether the API, cell0 and cell1 databases of urls are the shared
+    ones, migrated already."""
+    return any(cloud_dbs.databases is not None and all(
+        urls.get(role) == cloud_dbs.urls[role]
+        for role in ("api", "cell0", "cell1"))
+        for cloud_dbs in _CLOUD_DBS.values())
+
+
 def _cloud_dbs(backend, tmp_dir):
     if backend not in _CLOUD_DBS:
         if not dbs.service_running(backend):
