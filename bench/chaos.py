@@ -48,19 +48,23 @@ from bench.http_client import Client  # noqa: E402
 
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 RABBIT_BIN = "/usr/lib/rabbitmq/bin"
-# name: (what goes down, for how many seconds)
+# name: (what goes down, for how many seconds; None: as long as
+# service_down_time)
 SCENARIOS = {
     "broker-10s": ("broker", 10),
-    "broker-60s": ("broker", 60),
+    "broker-60s": ("broker", None),
     "database-10s": ("database", 10),
 }
 # Nova's defaults: a compute shown down after a 10 s outage is a false
 # alarm, and a 60 s one is as long as service_down_time.
-REPORT_INTERVAL = 10
-SERVICE_DOWN_TIME = 60
+NOVA_TIMING = types.SimpleNamespace(report_interval=10, service_down_time=60)
+# tests/integration/test_outages.py's, the same ratio halved: a 10 s
+# outage still leaves 15 s of service_down_time beyond a report interval
+# after the recovery, and the long outage (30 s) still outlasts
+# heartbeat_timeout_threshold (15 s); each scenario watches the
+# services 40 s less and the long one is down 30 s less.
+QUICK_TIMING = types.SimpleNamespace(report_interval=5, service_down_time=30)
 CONFIG = {
-    "DEFAULT": {"report_interval": REPORT_INTERVAL,
-                "service_down_time": SERVICE_DOWN_TIME},
     # Builds take a second on the compute, so that some are in flight
     # (spawning) when the outage begins.
     "fake_driver": {"spawn_delay": 1.0},
@@ -422,6 +426,11 @@ def _outstanding(burst, present):
     return left
 
 
+def _outage_seconds(name, timing):
+    seconds = SCENARIOS[name][1]
+    return timing.service_down_time if seconds is None else seconds
+
+
 def _take_down(infra, what, seconds):
     """Stop the broker or the database, start it again `seconds` after
     the stop began: the seconds it was unreachable (its start included)."""
@@ -443,24 +452,28 @@ def _log_counts(cloud):
     return counts
 
 
-def _config(settings):
+def _config(settings, timing=NOVA_TIMING):
     config = {section: dict(options) for section, options in CONFIG.items()}
+    config["DEFAULT"] = {"report_interval": timing.report_interval,
+                         "service_down_time": timing.service_down_time}
     if settings == "recommended":
         config["oslo_messaging_rabbit"] = dict(
             RECOMMENDED_RABBIT, heartbeat_in_pthread="true")
     return config
 
 
-def run_scenario(infra, name, settings="default"):
+def run_scenario(infra, name, settings="default", timing=NOVA_TIMING):
     """One scenario on a deployment of its own: its figures.
     settings: "default" (oslo.messaging's) or "recommended"
-    (RECOMMENDED_RABBIT)."""
-    what, seconds = SCENARIOS[name]
+    (RECOMMENDED_RABBIT); timing: report_interval and service_down_time
+    (NOVA_TIMING or QUICK_TIMING)."""
+    what = SCENARIOS[name][0]
+    seconds = _outage_seconds(name, timing)
     label = name.replace("-", "")
     transport = infra.broker.add_vhost("stratus-%s-%s" % (
         label, os.urandom(3).hex()))
     with deploy.start("distributed", computes=2, nodes=2,
-                      config=_config(settings),
+                      config=_config(settings, timing),
                       pg_admin=infra.database.admin_url,
                       transport_url=transport) as cloud:
         client = Client(cloud.compute_url)
@@ -474,19 +487,20 @@ def run_scenario(infra, name, settings="default"):
             list(pool.map(lambda sid: boot_bench.wait_status(
                 client, sid, timeout=120, poll=0.2), base))
         figures = _outage_under_load(cloud, infra, client, image, label,
-                                     base, what, seconds)
+                                     base, what, seconds, timing)
         figures["logs"] = _log_counts(cloud)
         keep = os.environ.get("STRATUS_CHAOS_LOGS")
         if keep:
             shutil.copytree(cloud.workdir, os.path.join(keep, label),
                             dirs_exist_ok=True)
     figures.update(scenario=name, what=what, planned_outage_s=seconds,
-                   settings=settings)
+                   settings=settings,
+                   service_down_time=timing.service_down_time)
     return figures
 
 
 def _outage_under_load(cloud, infra, client, image, label, base, what,
-                       seconds):
+                       seconds, timing):
     burst = Burst(cloud.compute_url, image, label, base)
     watch = ServiceWatch(cloud.compute_url)
     watch.thread.start()
@@ -526,19 +540,19 @@ def _outage_under_load(cloud, infra, client, image, label, base, what,
     # A compute whose heartbeats a short outage stopped for good (its
     # last one came at most a report interval before the outage) shows
     # down service_down_time after that: watch until then.
-    if seconds < SERVICE_DOWN_TIME:
-        watch.stop.wait(max(0.0, outage_began + SERVICE_DOWN_TIME
-                            + 2 * REPORT_INTERVAL - time.monotonic()))
+    if seconds < timing.service_down_time:
+        watch.stop.wait(max(0.0, outage_began + timing.service_down_time
+                            + 2 * timing.report_interval - time.monotonic()))
     watch.stop.set()
     watch.thread.join()
     present = _servers(client) or present or {}
     left = _outstanding(burst, present)
     return _figures(cloud, burst, watch, present, left, before, outage,
-                    outage_began, recovered, settled_at)
+                    outage_began, recovered, settled_at, timing)
 
 
 def _figures(cloud, burst, watch, present, left, before, outage,
-             outage_began, recovered, settled_at):
+             outage_began, recovered, settled_at, timing):
     accepted_names = set(burst.accepted)
     by_name = collections.Counter(server["name"]
                                   for server in present.values())
@@ -581,7 +595,7 @@ def _figures(cloud, burst, watch, present, left, before, outage,
             (v or "")[:120] for v in errors.values())),
         "computes_down_max": watch.most_down(outage_began),
         "computes_down_after_recovery": watch.most_down(
-            recovered + 2 * REPORT_INTERVAL),
+            recovered + 2 * timing.report_interval),
         "placement_problems": {} if left else
             crash_recovery.placement_problems(
                 types.SimpleNamespace(dep=cloud), present),

@@ -65,13 +65,16 @@ class CloudDatabases:
         return dict(self.urls)
 
     def fresh(self):
-        """Databases emptied of everything a previous test left."""
-        if self.databases is not None:
+        """Databases emptied of everything a previous test left (migrated
+        once, by the first test: emptying keeps the schema)."""
+        migrate = self.databases is None
+        if not migrate:
             self.databases.dispose()
             for url in self.urls.values():
                 dbs.empty_tables(url)
         self.databases = db_setup.setup_cloud_databases(
-            self.urls["api"], self.urls["cell0"], self.urls["cell1"])
+            self.urls["api"], self.urls["cell0"], self.urls["cell1"],
+            migrate=migrate)
         return self.databases
 
 
@@ -82,6 +85,15 @@ _CLOUD_DBS = {}
 def _db_tmp_dir():
     with tempfile.TemporaryDirectory(prefix="stratus-test-db-") as path:
         yield path
+
+
+def migrated(urls):
+    """Whether the API, cell0 and cell1 databases of urls are the shared
+    ones, migrated already."""
+    return any(cloud_dbs.databases is not None and all(
+        urls.get(role) == cloud_dbs.urls[role]
+        for role in ("api", "cell0", "cell1"))
+        for cloud_dbs in _CLOUD_DBS.values())
 
 
 def _cloud_dbs(backend, tmp_dir):

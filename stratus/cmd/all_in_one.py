@@ -146,11 +146,13 @@ class Cloud:
     def cell0_url(self):
         return self._cell0_url or cell0_url(self.data_dir)
 
-    def bootstrap(self):
-        """Databases, cells, users, flavors, images: idempotent."""
+    def bootstrap(self, migrate=True):
+        """Databases, cells, users, flavors, images: idempotent.
+        migrate=False: the API, cell0 and cell1 databases are known
+        migrated (the tests' harness)."""
         self.databases = db_setup.setup_cloud_databases(
             self.conf.api_database.connection, self.cell0_url,
-            self.conf.database.connection)
+            self.conf.database.connection, migrate=migrate)
         self.cells = all_in_one_cells.ensure_cells(
             self.databases, self.conf, self.data_dir,
             self.conf.all_in_one.cells, self._cell_urls)

@@ -14,6 +14,7 @@ import webob
 from stratus.cmd import all_in_one
 from stratus.db import cell_models
 from stratus.db.types import utcnow
+from tests import conftest as root_conftest
 
 ADMIN = "admin:admin"
 DEMO = "demo:demo"
@@ -151,7 +152,8 @@ def start_cloud(conf, urls, data_dir, nodes=3, serve_http=False,
         conf, str(data_dir), serve_http=serve_http, cell0_url=urls["cell0"],
         cell_urls={name: url for name, url in urls.items()
                    if name not in ("api", "cell0", "cell1")})
-    cloud.bootstrap()
+    # The tests' shared databases are migrated already (tests/conftest.py).
+    cloud.bootstrap(migrate=not root_conftest.migrated(urls))
     return cloud.start()
 
 

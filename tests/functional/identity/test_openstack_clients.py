@@ -2,23 +2,19 @@
 service over HTTP: what an operator and Tempest's dynamic credentials
 do."""
 import json
-import os
-import subprocess
-import sys
 
 import pytest
+
+from tests.client.conftest import Cli
 
 pytestmark = pytest.mark.slow
 
 
 def _openstack(served, cloud, *args, json_output=True):
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("OS_")}
-    env.update(OS_CLIENT_CONFIG_FILE=served.clouds_yaml, OS_CLOUD=cloud)
-    command = [os.path.join(os.path.dirname(sys.executable), "openstack"),
-               *args] + (["-f", "json"] if json_output else [])
-    result = subprocess.run(command, env=env, capture_output=True, text=True,
-                            timeout=120)
+    # Each command a process of its own, forked from one that has
+    # imported the client (tests/client/cli_forks.py).
+    result = Cli(served.clouds_yaml, cloud).run(
+        *args, *(["-f", "json"] if json_output else []), check=False)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout) if result.stdout.strip() else None
 
