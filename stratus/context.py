@@ -14,6 +14,10 @@ from stratus import exception
 
 # Catalog entries a context carries over RPC.
 _CATALOG_TYPES = ("image",)
+# What from_dict reads.
+_RPC_KEYS = ("user_id", "project_id", "is_admin", "roles", "request_id",
+             "global_request_id", "user_name", "project_name", "cell_uuid",
+             "read_only", "show_deleted", "auth_token", "service_catalog")
 
 
 class RequestContext(oslo_context.RequestContext):
@@ -79,6 +83,15 @@ class RequestContext(oslo_context.RequestContext):
                           if isinstance(entry, dict)
                           and entry.get("type") in _CATALOG_TYPES])
         return values
+
+    def to_rpc_dict(self):
+        """to_dict without what from_dict does not read or reads as
+        absent (None values, the duplicate user/project names): what an
+        RPC message carries (each message's context is copied and
+        encoded again on its way)."""
+        values = self.to_dict()
+        return {name: values[name] for name in _RPC_KEYS
+                if values.get(name) is not None}
 
     @classmethod
     def from_dict(cls, values, databases=None):

@@ -46,9 +46,12 @@ ALLOWED_EXMODS = ["stratus.exception"]
 class RequestContextSerializer(messaging.Serializer):
     """Serializes objects, and rebuilds contexts with this side's DB handles."""
 
-    def __init__(self, databases=None):
+    def __init__(self, databases=None, compact=False):
+        """compact: contexts go as RequestContext.to_rpc_dict (RPC;
+        notifications carry the whole to_dict)."""
         self._base = objects_base.StratusObjectSerializer()
         self._databases = databases
+        self._compact = compact
 
     def serialize_entity(self, context, entity):
         return self._base.serialize_entity(context, entity)
@@ -57,6 +60,8 @@ class RequestContextSerializer(messaging.Serializer):
         return self._base.deserialize_entity(context, entity)
 
     def serialize_context(self, context):
+        if self._compact:
+            return context.to_rpc_dict()
         return context.to_dict()
 
     def deserialize_context(self, context):
@@ -132,7 +137,8 @@ class Messaging:
         target = messaging.Target(topic=topic, version=version, server=server)
         return MeteredClient(messaging.get_rpc_client(
             self.transport, target, version_cap=version_cap,
-            serializer=RequestContextSerializer(), timeout=timeout,
+            serializer=RequestContextSerializer(compact=True),
+            timeout=timeout,
             retry=None if send_timeout is None else 0),
             stratus_metrics.for_conf(self.conf), topic,
             send_timeout=send_timeout)

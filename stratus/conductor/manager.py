@@ -41,6 +41,7 @@ from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
+from stratus.objects import instance_save as instance_save_obj
 from stratus.placement import exception as placement_exception
 
 LOG = logging.getLogger(__name__)
@@ -332,11 +333,13 @@ class ConductorManager:
                                         exception.InstanceNotFound)
     def instance_save(self, ctx, instance, expected_task_state=None,
                       action_event=None, fault=None,
-                      remove_allocations=False, repeated=False):
+                      remove_allocations=False, repeated=False,
+                      changes_only=False):
         """The save of a compute. repeated (1.8): it is sent again after
         its reply was lost; when it finds its change applied it is
         answered with the instance (its event and fault recorded the
-        first time)."""
+        first time). changes_only (1.12): answered with what the save
+        set (instance_save.saved_values), not the whole instance."""
         self._cell_of(ctx, instance.uuid, instance)
         also = None
         if action_event is not None or fault is not None:
@@ -352,6 +355,8 @@ class ConductorManager:
             placement_report.of(ctx).remove_consumer(ctx, instance.uuid)
         instance.save(expected_task_state=expected_task_state, also=also,
                       repeat_ok=repeated)
+        if changes_only:
+            return instance_save_obj.saved_values(instance)
         return instance
 
     def migration_save(self, ctx, migration):

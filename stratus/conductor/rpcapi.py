@@ -30,12 +30,16 @@
        compute's block device mappings through the conductor
 1.11 - migrate_server takes allow_cross_cell_move: the API's policy
        (compute:servers:resize:cross_cell) lets the move leave its cell
+1.12 - instance_save takes changes_only: answered with what the save
+       set (updated_at, cell_uuid), not the whole instance
 """
 import logging
 
 import oslo_messaging
+from oslo_utils import versionutils
 
 from stratus import exception
+from stratus.objects import instance_save as instance_save_obj
 from stratus import retry
 
 LOG = logging.getLogger(__name__)
@@ -44,7 +48,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.11"
+VERSION = "1.12"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -61,6 +65,14 @@ CALL_ATTEMPTS = 3
 REPEATABLE = frozenset(["instance_save"])
 REPEATED_VERSION = "1.8"
 BDM_VERSION = "1.10"
+CHANGES_VERSION = "1.12"
+
+
+def _at_least(client, version):
+    """The newer of version and the one client sends with."""
+    current = client.target.version or BASE_VERSION
+    return (current if versionutils.convert_version_to_tuple(current)
+            >= versionutils.convert_version_to_tuple(version) else version)
 
 
 class _RetryingClient:
@@ -102,7 +114,8 @@ class _RetryingClient:
             if repeated and method in REPEATABLE and client.can_send_version(
                     REPEATED_VERSION):
                 # Its first sending may have been applied (1.8).
-                client = client.prepare(version=REPEATED_VERSION)
+                client = client.prepare(version=_at_least(
+                    client, REPEATED_VERSION))
                 kwargs = dict(kwargs, repeated=True)
             try:
                 return client.call(ctx, method, **kwargs)
@@ -266,6 +279,15 @@ class ConductorAPI:
         more; its allocations go before the save, so that whoever reads
         the saved state reads no usage of it (1.5).
         """
+        if self.client.can_send_version(CHANGES_VERSION):
+            # Answered with what the save set, applied to instance.
+            return instance_save_obj.apply_saved(instance, self.client.prepare(
+                version=CHANGES_VERSION).call(
+                ctx, "instance_save", instance=instance,
+                expected_task_state=expected_task_state,
+                action_event=(list(action_event) if action_event
+                              else None), fault=fault,
+                remove_allocations=remove_allocations, changes_only=True))
         if remove_allocations:
             return self.client.prepare(version="1.5").call(
                 ctx, "instance_save", instance=instance,

@@ -30,6 +30,10 @@ _DATA_KEY = _NAMESPACE + ".data"
 _CHANGES_KEY = _NAMESPACE + ".changes"
 
 
+_OBJECT_FIELD = fields.ObjectField
+_LIST_OF_OBJECTS_FIELD = fields.ListOfObjectsField
+
+
 def _passes_through(field, method):
     """Whether a field's to_/from_primitive returns its value unchanged
     (strings, integers, booleans, floats, UUIDs)."""
@@ -83,6 +87,26 @@ class StratusObject(ovo_base.VersionedObject):
                     and value.obj_what_changed()):
                 changes.add(name)
         return changes
+
+    def obj_reset_changes(self, fields=None, recursive=False):
+        # oslo's, reading the changed values where they are stored (its
+        # obj_get_changes reads each through its property twice).
+        if recursive:
+            values = self.__dict__
+            for name in self.obj_what_changed():
+                value = values.get(_ATTR + name)
+                if value is None or (fields and name not in fields):
+                    continue
+                field = self.fields[name]
+                if isinstance(field, _OBJECT_FIELD):
+                    value.obj_reset_changes(recursive=True)
+                elif isinstance(field, _LIST_OF_OBJECTS_FIELD):
+                    for thing in value:
+                        thing.obj_reset_changes(recursive=True)
+        if fields:
+            self._changed_fields -= set(fields)
+        else:
+            self._changed_fields.clear()
 
     def obj_to_primitive(self, target_version=None, version_manifest=None):
         if (target_version not in (None, self.VERSION)

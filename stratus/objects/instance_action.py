@@ -45,6 +45,73 @@ _LAST_EVENT = sa.select(_EVENT.__table__).where(
     _EVENT.id.desc()).limit(1)
 
 
+# The latest action of (instance_uuid, request_id) and the latest event
+# of it named event_name, as scalar subqueries of the statements that
+# write them (each in a derived table: MySQL refuses a subquery on the
+# table an UPDATE writes otherwise).
+_LATEST_ACTION_ID = sa.select(sa.select(_ACTION.id).where(
+    _ACTION.instance_uuid == sa.bindparam("of_instance_uuid"),
+    _ACTION.request_id == sa.bindparam("of_request_id")).order_by(
+    _ACTION.created_at.desc(), _ACTION.id.desc()).limit(1).subquery(
+    "latest_action").c.id).scalar_subquery()
+_E = _EVENT.__table__
+_LAST_EVENT_ID = sa.select(sa.select(_E.c.id).where(
+    _E.c.action_id == _LATEST_ACTION_ID,
+    _E.c.event == sa.bindparam("event_name")).order_by(
+    _E.c.id.desc()).limit(1).subquery("last_event").c.id).scalar_subquery()
+_TOUCH_LATEST = sa.update(_ACTION.__table__).where(
+    _ACTION.id == _LATEST_ACTION_ID).values(updated_at=sa.bindparam("now"))
+_START_UNDER_LATEST = _E.insert().from_select(
+    ["event", "action_id", "start_time", "host", "created_at"],
+    sa.select(sa.bindparam("event_name", type_=_E.c.event.type),
+              _ACTION.id,
+              sa.bindparam("now", type_=_E.c.start_time.type),
+              sa.bindparam("host", type_=_E.c.host.type),
+              sa.bindparam("now", type_=_E.c.created_at.type)).where(
+        _ACTION.id == _LATEST_ACTION_ID))
+_STATEMENTS = {}
+
+
+def _finish_last(names):
+    """UPDATE of the latest event's columns names (bound as new_<name>)."""
+    key = ("finish",) + names
+    if key not in _STATEMENTS:
+        _STATEMENTS[key] = sa.update(_E).where(
+            _E.c.id == _LAST_EVENT_ID).values(
+            **{name: sa.bindparam("new_" + name) for name in names})
+    return _STATEMENTS[key]
+
+
+def _touch_latest(names):
+    """UPDATE of the latest action's columns names (action_<name>)."""
+    key = ("touch",) + names
+    if key not in _STATEMENTS:
+        _STATEMENTS[key] = sa.update(_ACTION.__table__).where(
+            _ACTION.id == _LATEST_ACTION_ID).values(
+            **{name: sa.bindparam("action_" + name) for name in names})
+    return _STATEMENTS[key]
+
+
+def _finish_changes(instance_uuid, exc_val, exc_tb):
+    """(the event's changes, its action's changes) of a finish: Success,
+    or Error with the traceback and the error's message as details (and
+    the action's message 'Error')."""
+    now = utcnow()
+    changes = dict(finish_time=now, updated_at=now, result=RESULT_SUCCESS)
+    action_changes = dict(updated_at=now)
+    if exc_val is not None or exc_tb is not None:
+        changes["result"] = action_changes["message"] = RESULT_ERROR
+        if exc_val is not None:
+            changes["details"] = (
+                instance_fault.InstanceFault.from_exception(
+                    instance_uuid, exc_val).message)
+        if exc_tb is not None:
+            changes["traceback"] = (
+                exc_tb if isinstance(exc_tb, str)
+                else "".join(traceback.format_tb(exc_tb)))
+    return changes, action_changes
+
+
 def _writer(context, session):
     """The caller's session, or a new writer of the context's cell."""
     if session is not None:
@@ -213,19 +280,8 @@ class InstanceActionEvent(base.StratusObject, base.StratusPersistentObject):
         """Finish the event: Success, or Error with the traceback and the
         error's message as details (and the action's message 'Error');
         in session when given (a writer of the context's cell)."""
-        now = utcnow()
-        changes = dict(finish_time=now, updated_at=now, result=RESULT_SUCCESS)
-        action_changes = dict(updated_at=now)
-        if exc_val is not None or exc_tb is not None:
-            changes["result"] = action_changes["message"] = RESULT_ERROR
-            if exc_val is not None:
-                changes["details"] = (
-                    instance_fault.InstanceFault.from_exception(
-                        instance_uuid, exc_val).message)
-            if exc_tb is not None:
-                changes["traceback"] = (
-                    exc_tb if isinstance(exc_tb, str)
-                    else "".join(traceback.format_tb(exc_tb)))
+        changes, action_changes = _finish_changes(instance_uuid, exc_val,
+                                                  exc_tb)
         with _writer(context, session) as session:
             action_id = cls._action_id(session, context, instance_uuid)
             row = session.execute(_LAST_EVENT, {
@@ -247,30 +303,46 @@ def finish_event(context, session, instance_uuid, event, result, trace,
     """Finish an event as result (RESULT_SUCCESS or RESULT_ERROR, with
     the traceback and details as the error's message); in session when
     given."""
+    exc_val, exc_tb = _failure(result, trace, details)
+    InstanceActionEvent.event_finish(context, instance_uuid, event,
+                                     exc_val=exc_val, exc_tb=exc_tb,
+                                     session=session)
+
+
+def _failure(result, trace, details):
+    """(exc_val, exc_tb) of an event finished as result: (None, None)
+    for RESULT_SUCCESS."""
     if result == RESULT_SUCCESS:
-        InstanceActionEvent.event_finish(context, instance_uuid, event,
-                                         session=session)
-    else:
-        InstanceActionEvent.event_finish(
-            context, instance_uuid, event, exc_tb=trace or "",
-            session=session, exc_val=exception.StratusException(details)
-            if details else None)
+        return None, None
+    return (exception.StratusException(details) if details else None,
+            trace or "")
 
 
 def record_event_in(context, session, instance_uuid, event, starting,
                     host, result, trace, details=None):
     """Start (starting) or finish an event in session, the transaction of
-    an instance save; an action or event that is not found is skipped:
-    it does not fail the save (only reads ran)."""
-    try:
-        if starting:
-            InstanceActionEvent.event_start(context, instance_uuid, event,
-                                            host=host, session=session)
-        else:
-            finish_event(context, session, instance_uuid, event, result,
-                         trace, details)
-    except exception.NotFound:
-        pass
+    an instance save, as event_start / finish_event do, in two statements
+    each (the latest action of the request found inside them); an action
+    or event that is not found is skipped: it does not fail the save
+    (nothing was written)."""
+    params = {"of_instance_uuid": instance_uuid,
+              "of_request_id": context.request_id, "event_name": event,
+              "now": utcnow()}
+    if starting:
+        # The touch finds the action (and locks its row); the event is
+        # inserted under it: two statements.
+        if session.execute(_TOUCH_LATEST, params).rowcount:
+            session.execute(_START_UNDER_LATEST, dict(params, host=host))
+        return
+    changes, action_changes = _finish_changes(
+        instance_uuid, *_failure(result, trace, details))
+    params.update(("new_" + name, value) for name, value in changes.items())
+    params.update(("action_" + name, value)
+                  for name, value in action_changes.items())
+    if session.execute(_finish_last(tuple(sorted(changes))),
+                       params).rowcount:
+        session.execute(_touch_latest(tuple(sorted(action_changes))),
+                        params)
 
 
 def record_finished_action(context, instance_uuid, action, event, host,

@@ -92,3 +92,26 @@ def raise_save_conflict(session, uuid, expected_task_state,
              else exception.UnexpectedTaskStateError)
     raise error(instance_uuid=uuid, expected=expected_task_state,
                 actual=row.task_state)
+
+
+# What a save sets on the instance beyond the caller's changes: a
+# conductor answers a compute's save with these alone (conductor RPC
+# 1.12), not with the whole instance.
+SAVE_SETS = ("updated_at", "cell_uuid")
+
+
+def saved_values(instance):
+    """{field: primitive} of what the save set (SAVE_SETS)."""
+    return {name: instance.fields[name].to_primitive(
+        instance, name, getattr(instance, name))
+        for name in SAVE_SETS if instance.obj_attr_is_set(name)}
+
+
+def apply_saved(instance, values):
+    """The instance as saved: saved_values' values set, no change left
+    (what the conductor's copy is after the save); returns it."""
+    for name, value in values.items():
+        setattr(instance, name, instance.fields[name].from_primitive(
+            instance, name, value))
+    instance.obj_reset_changes(recursive=True)
+    return instance

@@ -1,6 +1,7 @@
 """A compute's call that no conductor answers is sent again: a conductor
 that died holding it does not leave the compute's work half saved."""
 import threading
+import uuid
 
 import oslo_messaging
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import context
 from stratus import exception
+from stratus.objects import instance as instance_obj
 from stratus import rpc
 
 
@@ -123,18 +125,19 @@ def test_the_api_hears_at_once_that_the_database_is_down(messaging,
 class CommitCutOff:
     """A conductor whose database went away while the first save
     committed (its outcome unknown to the caller), then came back."""
-    target = oslo_messaging.Target(version="1.8")
+    target = oslo_messaging.Target(version="1.12")
 
     def __init__(self):
         self.sent = []
 
     def instance_save(self, ctxt, instance, expected_task_state=None,
                       action_event=None, fault=None,
-                      remove_allocations=False, repeated=False):
-        self.sent.append(repeated)
+                      remove_allocations=False, repeated=False,
+                      changes_only=False):
+        self.sent.append((repeated, changes_only))
         if len(self.sent) == 1:
             raise exception.DatabaseUnreachable()
-        return instance
+        return {"updated_at": "2026-12-07T05:00:00Z"}
 
 
 def test_a_save_sent_again_after_a_lost_database_says_so(messaging):
@@ -143,11 +146,16 @@ def test_a_save_sent_again_after_a_lost_database_says_so(messaging):
     server.start()
     try:
         api = conductor_rpcapi.ConductorAPI(messaging, db_retry_seconds=30)
-        api.instance_save(context.get_admin_context(), None,
-                          expected_task_state=["spawning"])
+        instance = instance_obj.Instance(uuid=str(uuid.uuid4()),
+                                         task_state="spawning")
+        saved = api.instance_save(context.get_admin_context(), instance,
+                                  expected_task_state=["scheduling"])
     finally:
         server.stop()
         server.wait()
     # The second sending may find the first one applied: it is answered
-    # as applied instead of failing its expected task_state.
-    assert conductor.sent == [False, True]
+    # as applied instead of failing its expected task_state (each
+    # answered with what the save set, 1.12).
+    assert conductor.sent == [(False, True), (True, True)]
+    assert saved is instance and saved.obj_what_changed() == set()
+    assert saved.updated_at.isoformat() == "2026-12-07T05:00:00+00:00"
