@@ -253,6 +253,9 @@ def main():
                         help="compute processes (distributed mode)")
     parser.add_argument("--nodes", type=int, default=10,
                         help="fake hypervisor nodes per compute")
+    parser.add_argument("--cells", type=int, default=1,
+                        help="cells (distributed mode): each its own "
+                             "database, virtual host and conductor")
     parser.add_argument("--ports", action="store_true",
                         help="each server gets a port of the built-in "
                              "network service")
@@ -273,19 +276,22 @@ def main():
     profile_dir = (os.path.abspath(args.profile)
                    if args.profile and args.yappi else None)
     with deploy.start(args.mode, computes=args.computes, nodes=args.nodes,
-                      config=config, profile_dir=profile_dir) as cloud:
+                      config=config, profile_dir=profile_dir,
+                      cells=args.cells) as cloud:
         results = run(cloud, args.count, args.threads, args.singles,
                       ports=args.ports, profile=args.profile,
                       profile_names=args.profile_names.split(","))
     results.update(mode=args.mode, computes=args.computes, nodes=args.nodes,
+                   cells=args.cells,
                    ports=args.ports,
                    threads=args.threads, poll_interval_s=POLL,
                    burst_poll_interval_s=BURST_POLL,
                    date=time.strftime("%Y-%m-%d %H:%M"), cpus=os.cpu_count(),
                    loadavg=" ".join(open("/proc/loadavg").read().split()[:3]))
     print("Stratus boot benchmark, %s (%d compute process(es), %d fake "
-          "nodes each%s)" % (args.mode, args.computes, args.nodes,
-                             ", a port per server" if args.ports else ""))
+          "nodes each, %d cell(s)%s)" % (
+              args.mode, args.computes, args.nodes, args.cells,
+              ", a port per server" if args.ports else ""))
     for label, key, fmt in ROWS:
         print("  %-40s %s" % (label % results, fmt % results[key]))
     print("  %-40s %.4f core-s" % ("(b) CPU per boot, with database, broker",

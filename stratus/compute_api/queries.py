@@ -254,6 +254,13 @@ class Queries(base.APIBase):
                     ctx, instance_uuids, only=only)}
 
     @staticmethod
+    def spec_and_groups(ctx, instance_uuid, only=None):
+        """(the server's RequestSpec or None, uuids of its server groups)
+        in one query; only: as request_specs."""
+        return request_spec_obj.spec_and_groups(ctx, instance_uuid,
+                                                only=only)
+
+    @staticmethod
     def server_groups(ctx, instance_uuid):
         """Uuids of the server groups the server is a member of."""
         return instance_group_obj.groups_of_server(ctx, instance_uuid)

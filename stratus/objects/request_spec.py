@@ -142,18 +142,46 @@ class RequestSpecList(base.ObjectListBase, base.StratusObject):
         with context.api_db.reader() as session:
             rows = session.execute(_BY_INSTANCE_UUIDS, {
                 "uuids": list(instance_uuids)}).all()
-        if only is None:
-            return cls.from_objects(context, [
-                RequestSpec._from_db(context, row) for row in rows])
-        specs = []
-        for row in rows:
-            data = json.loads(row.spec)["stratus_object.data"]
-            spec = RequestSpec(context)
-            # Trusted primitives of plain fields: set without coercion.
-            spec.__dict__.update(
-                [("_obj_id", row.id), ("_obj_instance_uuid",
-                                       row.instance_uuid)]
-                + [("_obj_" + name, data[name]) for name in only
-                   if name in data])
-            specs.append(spec)
-        return cls.from_objects(context, specs)
+        return cls.from_objects(context, [
+            _from_row(context, row, only) for row in rows])
+
+
+def _from_row(context, row, only=None):
+    """The RequestSpec of a row; only: just these fields (plain ones)."""
+    if only is None:
+        return RequestSpec._from_db(context, row)
+    data = json.loads(row.spec)["stratus_object.data"]
+    spec = RequestSpec(context)
+    # Trusted primitives of plain fields: set without coercion.
+    spec.__dict__.update(
+        [("_obj_id", row.id), ("_obj_instance_uuid", row.instance_uuid)]
+        + [("_obj_" + name, data[name]) for name in only if name in data])
+    return spec
+
+
+_GROUPS = api_models.InstanceGroup.__table__
+_MEMBERS = api_models.InstanceGroupMember.__table__
+# A server's spec (one row, no group) and its groups (a row each, no spec):
+# what GET /servers/{id} shows of both in one statement, built once.
+_SPEC_AND_GROUPS = sa.union_all(
+    sa.select(_SPECS.c.id, _SPECS.c.instance_uuid, _SPECS.c.spec,
+              sa.null().label("group_uuid")).where(
+        _SPECS.c.instance_uuid == sa.bindparam("instance_uuid")),
+    sa.select(sa.null(), sa.null(), sa.null(), _GROUPS.c.uuid).join_from(
+        _GROUPS, _MEMBERS, _MEMBERS.c.group_id == _GROUPS.c.id).where(
+        _MEMBERS.c.instance_uuid == sa.bindparam("instance_uuid")))
+
+
+def spec_and_groups(context, instance_uuid, only=None):
+    """(the server's RequestSpec or None, uuids of the server groups it is
+    a member of), read together; only: as get_by_instance_uuids."""
+    with context.api_db.reader() as session:
+        rows = session.execute(_SPEC_AND_GROUPS,
+                               {"instance_uuid": instance_uuid}).all()
+    spec, groups = None, []
+    for row in rows:
+        if row.group_uuid is not None:
+            groups.append(row.group_uuid)
+        elif row.spec is not None:
+            spec = _from_row(context, row, only)
+    return spec, groups

@@ -9,7 +9,6 @@ concurrency.
 """
 import dataclasses
 import json
-import weakref
 
 import sqlalchemy as sa
 
@@ -17,6 +16,7 @@ from stratus.db import api_models
 from stratus.db.types import utcnow
 from stratus.placement import exception
 from stratus.placement import providers
+from stratus.placement import query
 from stratus.placement import resource_classes
 
 PROVIDERS = providers.PROVIDERS
@@ -59,10 +59,37 @@ def claim_in_session(session, consumer_uuid, project_id, user_id,
     a caller that checks more than capacity in the same transaction (a
     server group's policy) and retries the whole of it on
     ConcurrentUpdate (retry_on_conflict)."""
-    if new_consumer and _read(session, consumer_uuid):
-        raise exception.ConsumerAlreadyPlaced(consumer=consumer_uuid)
+    consumer = _UNREAD
+    if new_consumer:
+        held, consumer = _new_consumer_state(session, consumer_uuid)
+        if held:
+            raise exception.ConsumerAlreadyPlaced(consumer=consumer_uuid)
     _write(session, consumer_uuid, project_id, user_id, allocations,
-           held_nothing=new_consumer)
+           held_nothing=new_consumer, consumer=consumer)
+
+
+# The statements of a claim, built once: their SQL and cache key are then
+# compiled once per process, not on each claim (bound parameters by name).
+_UNREAD = object()
+_CONSUMER_COLUMNS = (CONSUMERS.c.id, CONSUMERS.c.generation,
+                     CONSUMERS.c.project_id, CONSUMERS.c.user_id,
+                     CONSUMERS.c.consumer_type_id)
+_CONSUMER_ROW = sa.select(*_CONSUMER_COLUMNS).where(
+    CONSUMERS.c.uuid == sa.bindparam("consumer"))
+_ONE_ROW = sa.select(sa.literal(1).label("one")).subquery("one_row")
+_NEW_CONSUMER_STATE = sa.select(
+    sa.exists().where(
+        ALLOCATIONS.c.consumer_id == sa.bindparam("consumer")).label("held"),
+    *_CONSUMER_COLUMNS).select_from(_ONE_ROW.outerjoin(
+        CONSUMERS, CONSUMERS.c.uuid == sa.bindparam("consumer")))
+
+
+def _new_consumer_state(session, consumer_uuid):
+    """(whether the consumer holds allocations, its consumers row or None)
+    in one statement."""
+    row = session.execute(_NEW_CONSUMER_STATE,
+                          {"consumer": consumer_uuid}).one()
+    return bool(row.held), (None if row.id is None else row)
 
 
 def claim_move(ctx, instance_uuid, migration_uuid, project_id, user_id,
@@ -204,10 +231,11 @@ ANY_GENERATION = object()
 
 def _write(session, consumer_uuid, project_id, user_id, allocations,
            expected_generation=ANY_GENERATION, consumer_type=None,
-           check_capacity=True, held_nothing=False):
+           check_capacity=True, held_nothing=False, consumer=_UNREAD):
     """held_nothing: the caller read in this transaction that the
     consumer holds no allocations (no providers to release, none to
-    delete)."""
+    delete); consumer: its consumers row (None: none), when the caller
+    read it in this transaction."""
     allocations = {provider: {name: amount for name, amount in
                               resources.items() if amount}
                    for provider, resources in allocations.items()}
@@ -247,7 +275,7 @@ def _write(session, consumer_uuid, project_id, user_id, allocations,
         providers.bump_generation(session, provider_id, generation,
                                   "resource provider %s" % provider_id)
     _ensure_consumer(session, consumer_uuid, project_id, user_id,
-                     expected_generation, consumer_type)
+                     expected_generation, consumer_type, consumer)
     if not held_nothing:
         session.execute(ALLOCATIONS.delete().where(
             ALLOCATIONS.c.consumer_id == consumer_uuid))
@@ -265,24 +293,31 @@ def _write(session, consumer_uuid, project_id, user_id, allocations,
             CONSUMERS.c.uuid == consumer_uuid))
 
 
+_PROVIDER_STATE = sa.select(
+    PROVIDERS.c.id, PROVIDERS.c.uuid, PROVIDERS.c.generation,
+    INVENTORIES.c.resource_class_id, INVENTORIES.c.total,
+    INVENTORIES.c.reserved, INVENTORIES.c.min_unit,
+    INVENTORIES.c.max_unit, INVENTORIES.c.step_size,
+    INVENTORIES.c.allocation_ratio,
+    sa.select(sa.func.coalesce(sa.func.sum(ALLOCATIONS.c.used), 0)).where(
+        ALLOCATIONS.c.resource_provider_id == PROVIDERS.c.id,
+        ALLOCATIONS.c.resource_class_id == INVENTORIES.c.resource_class_id,
+        ALLOCATIONS.c.consumer_id != sa.bindparam("consumer")
+    ).scalar_subquery().label("used")).select_from(
+        PROVIDERS.outerjoin(INVENTORIES, sa.and_(
+            INVENTORIES.c.resource_provider_id == PROVIDERS.c.id,
+            INVENTORIES.c.resource_class_id.in_(
+                sa.bindparam("class_ids", expanding=True))))).where(
+        PROVIDERS.c.uuid.in_(sa.bindparam("providers", expanding=True)))
+
+
 def _provider_state(session, consumer_uuid, provider_uuids, class_ids):
     """{provider uuid: (id, generation, {class id: (Inventory, used)})},
     read in one statement so generation and usage are one snapshot; usage
     leaves out the consumer's own allocations, which the write replaces."""
-    used = sa.select(sa.func.coalesce(sa.func.sum(ALLOCATIONS.c.used), 0)).where(
-        ALLOCATIONS.c.resource_provider_id == PROVIDERS.c.id,
-        ALLOCATIONS.c.resource_class_id == INVENTORIES.c.resource_class_id,
-        ALLOCATIONS.c.consumer_id != consumer_uuid).scalar_subquery()
-    rows = session.execute(sa.select(
-        PROVIDERS.c.id, PROVIDERS.c.uuid, PROVIDERS.c.generation,
-        INVENTORIES.c.resource_class_id, INVENTORIES.c.total,
-        INVENTORIES.c.reserved, INVENTORIES.c.min_unit,
-        INVENTORIES.c.max_unit, INVENTORIES.c.step_size,
-        INVENTORIES.c.allocation_ratio, used.label("used")).select_from(
-            PROVIDERS.outerjoin(INVENTORIES, sa.and_(
-                INVENTORIES.c.resource_provider_id == PROVIDERS.c.id,
-                INVENTORIES.c.resource_class_id.in_(class_ids)))).where(
-            PROVIDERS.c.uuid.in_(provider_uuids))).all()
+    rows = session.execute(_PROVIDER_STATE, {
+        "consumer": consumer_uuid, "class_ids": list(class_ids),
+        "providers": list(provider_uuids)}).all()
     state = {}
     for row in rows:
         _id, _generation, usage = state.setdefault(
@@ -293,11 +328,13 @@ def _provider_state(session, consumer_uuid, provider_uuids, class_ids):
 
 
 def _ensure_consumer(session, consumer_uuid, project_id, user_id,
-                     expected_generation=ANY_GENERATION, consumer_type=None):
-    row = session.execute(sa.select(
-        CONSUMERS.c.id, CONSUMERS.c.generation, CONSUMERS.c.project_id,
-        CONSUMERS.c.user_id, CONSUMERS.c.consumer_type_id).where(
-            CONSUMERS.c.uuid == consumer_uuid)).first()
+                     expected_generation=ANY_GENERATION, consumer_type=None,
+                     row=_UNREAD):
+    """row: the consumer's row read in this transaction (None: it has
+    none); read here otherwise."""
+    if row is _UNREAD:
+        row = session.execute(_CONSUMER_ROW,
+                              {"consumer": consumer_uuid}).first()
     if expected_generation is not ANY_GENERATION:
         actual = None if row is None else row.generation
         if actual != expected_generation:
@@ -340,19 +377,13 @@ def _consumer_type_id(session, name):
     return row_id
 
 
-# {engine: {(table, external id): row id}}: project and user rows are
-# never deleted, so an id once read stays right for that database.
-_EXTERNAL_IDS = weakref.WeakKeyDictionary()
-_EXTERNAL_IDS_MAX = 10000
-
-
 def _external_id(session, table, external_id):
     """The row id for a project or user, created on first use (a racing
     insert fails on the unique key and the claim is retried). Ids read
     (committed rows) are remembered per database: a claim reads them
     once, not on every boot."""
     external_id = external_id or INCOMPLETE_CONSUMER_ID
-    known = _EXTERNAL_IDS.setdefault(session.get_bind().engine, {})
+    known = query.remembered_ids(session)
     key = (table.name, external_id)
     row_id = known.get(key)
     if row_id is not None:
@@ -364,8 +395,6 @@ def _external_id(session, table, external_id):
         return session.execute(table.insert().values(
             external_id=external_id, created_at=utcnow())
         ).inserted_primary_key[0]
-    if len(known) >= _EXTERNAL_IDS_MAX:
-        known.clear()
     known[key] = row_id
     return row_id
 

@@ -107,7 +107,8 @@ def find_candidates(ctx, request):
             name for group in groups for name in group.resources})
         # Only groups asking resources of one provider can add up there.
         may_merge = sum(1 for group in groups if group.resources) > 1
-        top = session.scalar(sa.select(sa.func.max(PROVIDERS.c.id))) or 0
+        top, nested = session.execute(_TOP_AND_NESTED).one()
+        top = top or 0
         size = (max(2 * request.limit, _FIRST_RANGE) if request.limit
                 else top + 1)
         start = (random.randint(0, top) if request.randomize
@@ -116,7 +117,7 @@ def find_candidates(ctx, request):
         # (the scheduler's usual request): each candidate is one provider
         # holding everything, found by one query.
         single = (len(groups) == 1 and groups[0].resources
-                  and not request.same_subtree and not _any_nested(session))
+                  and not request.same_subtree and not nested)
         if single and request.limit:
             # Most providers usually fit: read little more than needed.
             size = max(request.limit + request.limit // 4, _FIRST_RANGE)
@@ -189,9 +190,39 @@ def _find_in_range(session, groups, request, trait_ids, class_ids,
     return _combine(groups, options, roots, request, parents)
 
 
-def _any_nested(session):
-    return session.scalar(sa.select(PROVIDERS.c.id).where(
-        PROVIDERS.c.parent_provider_id.is_not(None)).limit(1)) is not None
+# The highest provider id, and whether any provider has a parent: one
+# statement, built once.
+_NESTED = PROVIDERS.alias("nested_provider")
+_TOP_AND_NESTED = sa.select(
+    sa.func.max(PROVIDERS.c.id),
+    sa.exists().where(_NESTED.c.parent_provider_id.is_not(None)))
+
+
+def _summary_rows(condition):
+    """Providers (condition) with their inventories and usage, by id: a
+    statement built once per condition."""
+    used = sa.select(sa.func.coalesce(sa.func.sum(ALLOCATIONS.c.used),
+                                      0)).where(
+        ALLOCATIONS.c.resource_provider_id
+        == INVENTORIES.c.resource_provider_id,
+        ALLOCATIONS.c.resource_class_id
+        == INVENTORIES.c.resource_class_id).scalar_subquery()
+    return sa.select(
+        PROVIDERS.c.id, PROVIDERS.c.uuid, PROVIDERS.c.generation,
+        INVENTORIES.c.resource_class_id, INVENTORIES.c.total,
+        INVENTORIES.c.reserved, INVENTORIES.c.min_unit,
+        INVENTORIES.c.max_unit, INVENTORIES.c.step_size,
+        INVENTORIES.c.allocation_ratio, used).select_from(
+        PROVIDERS.outerjoin(
+            INVENTORIES,
+            INVENTORIES.c.resource_provider_id == PROVIDERS.c.id)).where(
+        condition).order_by(PROVIDERS.c.id)
+
+
+_SUMMARY_SPAN = _summary_rows(PROVIDERS.c.id.between(
+    sa.bindparam("low"), sa.bindparam("high")))
+_SUMMARY_IDS = _summary_rows(PROVIDERS.c.id.in_(
+    sa.bindparam("ids", expanding=True)))
 
 
 class _SummaryCache:
@@ -223,26 +254,12 @@ class _SummaryCache:
         their inventories with their usage, in one statement."""
         if not ids:
             return
-        used = sa.select(sa.func.coalesce(sa.func.sum(ALLOCATIONS.c.used),
-                                          0)).where(
-            ALLOCATIONS.c.resource_provider_id
-            == INVENTORIES.c.resource_provider_id,
-            ALLOCATIONS.c.resource_class_id
-            == INVENTORIES.c.resource_class_id).scalar_subquery()
         wanted = set(ids)
-        span = (PROVIDERS.c.id.between(ids[0], ids[-1])
-                if ids[-1] - ids[0] < 2 * len(ids) + _FIRST_RANGE
-                else PROVIDERS.c.id.in_(ids))
-        rows = session.execute(sa.select(
-            PROVIDERS.c.id, PROVIDERS.c.uuid, PROVIDERS.c.generation,
-            INVENTORIES.c.resource_class_id, INVENTORIES.c.total,
-            INVENTORIES.c.reserved, INVENTORIES.c.min_unit,
-            INVENTORIES.c.max_unit, INVENTORIES.c.step_size,
-            INVENTORIES.c.allocation_ratio, used).select_from(
-            PROVIDERS.outerjoin(
-                INVENTORIES,
-                INVENTORIES.c.resource_provider_id == PROVIDERS.c.id)).where(
-            span).order_by(PROVIDERS.c.id)).all()
+        if ids[-1] - ids[0] < 2 * len(ids) + _FIRST_RANGE:
+            rows = session.execute(_SUMMARY_SPAN, {
+                "low": ids[0], "high": ids[-1]}).all()
+        else:
+            rows = session.execute(_SUMMARY_IDS, {"ids": list(ids)}).all()
         names = resource_classes.names_of(
             session, {row[3] for row in rows if row[3] is not None})
         shared = {}

@@ -323,14 +323,20 @@ def _is_deadlock(exc):
             or "database is locked" in text)
 
 
+# Built once (bound parameters by name): compiled once per process.
+_BUMP_GENERATION = PROVIDERS.update().where(
+    PROVIDERS.c.id == sa.bindparam("provider"),
+    PROVIDERS.c.generation == sa.bindparam("seen")).values(
+        generation=sa.bindparam("next"), updated_at=sa.bindparam("now"))
+
+
 def bump_generation(session, provider_id, seen_generation, what):
     """Compare-and-swap the provider's generation: the write that makes
     everything else in this transaction conditional on nobody having
     changed the provider since seen_generation was read."""
-    result = session.execute(PROVIDERS.update().where(
-        PROVIDERS.c.id == provider_id,
-        PROVIDERS.c.generation == seen_generation).values(
-            generation=seen_generation + 1, updated_at=utcnow()))
+    result = session.execute(_BUMP_GENERATION, {
+        "provider": provider_id, "seen": seen_generation,
+        "next": seen_generation + 1, "now": utcnow()})
     if result.rowcount != 1:
         raise exception.ConcurrentUpdate(what=what)
 

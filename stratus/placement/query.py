@@ -2,6 +2,8 @@
 allocation candidates: each is one sub-select over a whole table, so a
 filter costs the same at 50 providers as at 50,000 (no per-provider
 query)."""
+import weakref
+
 import sqlalchemy as sa
 
 from stratus.db import api_models
@@ -90,14 +92,43 @@ def in_tree_condition(providers, provider_uuid):
         sa.select(root_id(other)).where(other.c.uuid == provider_uuid))
 
 
+# {engine: {(table name, key): row id}}: ids of rows that are never
+# deleted nor renamed (placement projects and users, standard traits).
+_REMEMBERED = weakref.WeakKeyDictionary()
+_REMEMBERED_MAX = 10000
+
+
+def remembered_ids(session):
+    """The row ids remembered for the session's database ({(table name,
+    key): id}): put there only ids of committed rows that never change."""
+    known = _REMEMBERED.setdefault(session.get_bind().engine, {})
+    if len(known) >= _REMEMBERED_MAX:
+        known.clear()
+    return known
+
+
 def trait_ids(session, names):
-    """{name: id}; TraitNotFound naming every unknown one."""
+    """{name: id}; TraitNotFound naming every unknown one. Standard traits'
+    ids are remembered (they are never deleted); custom ones are read."""
     names = set(names)
     if not names:
         return {}
+    known = remembered_ids(session)
+    found = {}
+    for name in names:
+        row_id = known.get(("traits", name))
+        if row_id is not None:
+            found[name] = row_id
+    unknown = names - set(found)
+    if not unknown:
+        return found
     traits = api_models.Trait.__table__
-    found = dict(session.execute(sa.select(traits.c.name, traits.c.id).where(
-        traits.c.name.in_(sorted(names)))).all())
+    read = dict(session.execute(sa.select(traits.c.name, traits.c.id).where(
+        traits.c.name.in_(sorted(unknown)))).all())
+    for name, row_id in read.items():
+        if not name.startswith("CUSTOM_"):
+            known[("traits", name)] = row_id
+    found.update(read)
     missing = names - set(found)
     if missing:
         raise exception.TraitNotFound(names=", ".join(sorted(missing)))

@@ -42,6 +42,9 @@ STATE_MAP = {
 }
 _UNKNOWN = {"default": "UNKNOWN"}
 
+# What servers show of their request specs (2.96, 2.100).
+SPEC_FIELDS = ("availability_zone", "scheduler_hints")
+
 # Statuses in which a server shows its fault, and its progress.
 _FAULT_STATUSES = ("ERROR", "DELETED")
 _PROGRESS_STATUSES = ("ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE",
@@ -133,11 +136,14 @@ def _usage_time(value):
 class ServerView:
     """Renders servers for one request."""
 
-    def __init__(self, req, instances=(), full=True, user_data=True):
+    def __init__(self, req, instances=(), full=True, user_data=True,
+                 specs=None):
         """full: every attribute, as show and list do (False: the smaller
         body PUT and rebuild returned before 2.75); user_data: whether the
         extended attributes carry OS-EXT-SRV-ATTR:user_data (rebuild shows
-        user_data under its own name instead, from 2.57)."""
+        user_data under its own name instead, from 2.57); specs: {uuid:
+        RequestSpec with SPEC_FIELDS} of the servers when the caller read
+        them (read here otherwise, from 2.96)."""
         self.req = req
         self.version = req.api_version
         self.root = links.root_url(req)
@@ -157,9 +163,10 @@ class ServerView:
         uuids = [instance.uuid for instance in instances]
         self.host_statuses = (compute_api.host_statuses(ctx, instances)
                               if self.host_status and instances else {})
-        self.specs = (compute_api.request_specs(
-            ctx, uuids, only=("availability_zone", "scheduler_hints"))
-            if self.version >= (2, 96) and uuids else {})
+        if specs is None:
+            specs = (compute_api.request_specs(ctx, uuids, only=SPEC_FIELDS)
+                     if self.version >= (2, 96) and uuids else {})
+        self.specs = specs
         # The volume mappings of the servers (one query per cell).
         self.volumes = (compute_api.volumes_attached(ctx, instances)
                         if full and instances else {})

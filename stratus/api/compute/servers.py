@@ -251,11 +251,17 @@ def _down_cell_response(req, mapping):
 def _server_response(req, instance, status=200, full=True, extra=None,
                      user_data=True, headers=None):
     """The server's detail; extra: keys to add (rebuild's adminPass)."""
-    groups = None
-    if req.api_version >= (2, 71):
-        groups = req.app.compute_api.server_groups(req.context, instance.uuid)
+    groups = specs = None
+    compute_api = req.app.compute_api
+    if req.api_version >= (2, 96):
+        # Both from the API database in one statement.
+        spec, groups = compute_api.spec_and_groups(
+            req.context, instance.uuid, only=server_views.SPEC_FIELDS)
+        specs = {} if spec is None else {instance.uuid: spec}
+    elif req.api_version >= (2, 71):
+        groups = compute_api.server_groups(req.context, instance.uuid)
     view = server_views.ServerView(req, [instance], full=full,
-                                   user_data=user_data)
+                                   user_data=user_data, specs=specs)
     shown = view.detail(instance, groups)
     shown.update(extra or {})
     return wsgi.json_response(req, {"server": shown}, status=status,

@@ -57,7 +57,11 @@ def weigh(weighers, hosts, spec=None):
                for index in grouped}
         if not default and not any(own.values()):
             continue
-        raw = [weigher.weight(host, spec) for host in hosts]
+        # A weigher with weights() weighs the hosts together (it may read
+        # something only when they differ in what it weighs).
+        batch = getattr(weigher, "weights", None)
+        raw = (batch(hosts, spec) if batch is not None
+               else [weigher.weight(host, spec) for host in hosts])
         low, high = (min(raw), max(raw)) if raw else (0, 0)
         if high <= low:
             continue

@@ -17,29 +17,41 @@ class CrossCellWeigher:
             conf.filter_scheduler.cross_cell_move_weight_multiplier)
 
     def for_request(self, ctx, spec):
-        instance_uuid = spec.get("instance_uuid")
-        if not instance_uuid:
+        if not spec.get("instance_uuid"):
             return None
-        try:
-            mapping = instance_mapping_obj.InstanceMapping.get_by_instance_uuid(
-                ctx, instance_uuid)
-        except exception.InstanceMappingNotFound:
-            return None
-        cell = mapping.get("cell_uuid")
-        if cell is None or cell == db_setup.CELL0_UUID:
-            return None
-        return InCell(self, cell)
+        return _ServerCell(self, ctx)
 
     def weight(self, host_state, spec):
         return 0.0
 
 
-class InCell:
+class _ServerCell:
+    """The weigher for one request: the server's cell is read only when
+    the hosts to weigh are in more than one cell (otherwise it could not
+    change their order): no read per boot in a cloud of one cell."""
 
-    def __init__(self, weigher, cell_uuid):
+    def __init__(self, weigher, ctx):
         self.option = weigher.option
         self.multiplier = weigher.multiplier
-        self.cell_uuid = cell_uuid
+        self.ctx = ctx
 
-    def weight(self, host_state, spec):
-        return 1.0 if host_state.cell_uuid == self.cell_uuid else 0.0
+    def weights(self, hosts, spec):
+        if len({host.cell_uuid for host in hosts}) < 2:
+            return [0.0] * len(hosts)
+        cell = _current_cell(self.ctx, spec.get("instance_uuid"))
+        return [1.0 if cell is not None and host.cell_uuid == cell else 0.0
+                for host in hosts]
+
+
+def _current_cell(ctx, instance_uuid):
+    """The cell of a server being moved; None for a new server (no cell
+    yet, or cell0)."""
+    try:
+        mapping = instance_mapping_obj.InstanceMapping.get_by_instance_uuid(
+            ctx, instance_uuid)
+    except exception.InstanceMappingNotFound:
+        return None
+    cell = mapping.get("cell_uuid")
+    if cell is None or cell == db_setup.CELL0_UUID:
+        return None
+    return cell
