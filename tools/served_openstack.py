@@ -31,6 +31,9 @@ class StratusTokens:
         self.app = app
 
     def __call__(self, environ, start_response):
+        # Read before the client's identity headers go (X-Service-Token
+        # is one of them).
+        service = environ.get("HTTP_X_SERVICE_TOKEN", "")
         for name in [name for name in environ
                      if name.startswith(_IDENTITY_HEADERS)]:
             environ.pop(name)
@@ -45,12 +48,11 @@ class StratusTokens:
         environ["HTTP_X_PROJECT_ID"] = environ["HTTP_X_TENANT_ID"] = project
         environ["HTTP_X_ROLES"] = self.admin_roles if admin else "member,reader"
         if self.service_tokens:
-            self._service_token(environ, user, project, admin)
+            self._service_token(environ, service, user, project, admin)
         return self.app(environ, start_response)
 
     @staticmethod
-    def _service_token(environ, user, project, admin):
-        service = environ.get("HTTP_X_SERVICE_TOKEN", "")
+    def _service_token(environ, service, user, project, admin):
         service_user, _, service_project = service.partition(":")
         if service_user != "admin":
             service_user, service_project = (
