@@ -85,19 +85,47 @@ def host_conf(instances_path, domain_prefix, bridge, cidr, overrides=None):
     return conf
 
 
-def start_cloud(data_dir):
+def start_cloud(data_dir, overrides=None):
+    """A started all-in-one with a libvirt host of the benchmarks
+    (overrides: further {(group, name): value})."""
     objects.register_all()
+    options = {("api", "auth_strategy"): "noauth",
+               (None, "osapi_compute_listen_port"): 0,
+               ("identity", "port"): 0, ("glance", "port"): 0,
+               ("placement_api", "port"): 0}
+    options.update(overrides or {})
     conf = host_conf(
         "/var/lib/stratus/bench-instances", "stratus-bench-",
-        "stratus-bench0", "10.252.0.0/24", overrides={
-            ("api", "auth_strategy"): "noauth",
-            (None, "osapi_compute_listen_port"): 0,
-            ("identity", "port"): 0, ("glance", "port"): 0,
-            ("placement_api", "port"): 0})
+        "stratus-bench0", "10.252.0.0/24", overrides=options)
     all_in_one.configure(conf, data_dir, auth="noauth")
     cloud = all_in_one.Cloud(conf, data_dir)
     cloud.bootstrap()
     return cloud.start()
+
+
+def prepare_guests(cloud):
+    """The tiny guest's images registered ({"direct": id, "disk": id}),
+    the compute API and a 128 MB flavor's id."""
+    artifacts = tiny.build("/var/cache/stratus/tiny-bench")
+    ctx = stratus_context.get_admin_context(cloud.databases)
+    images = tiny.register(ctx, image_client.ImageAPI(
+        direct_app=cloud.apps["image"]), artifacts)
+    api = Api(cloud.apps["compute"])
+    flavor = api.call("POST", "/flavors", {"flavor": {
+        "name": "bench.tiny", "ram": 128, "vcpus": 1,
+        "disk": 1}})["flavor"]["id"]
+    return images, api, flavor
+
+
+def delete_server(api, server_id):
+    """DELETE, then until the server is gone."""
+    api.call("DELETE", "/servers/%s" % server_id)
+    while True:
+        try:
+            api.call("GET", "/servers/%s" % server_id)
+        except RuntimeError:
+            return
+        time.sleep(0.05)
 
 
 def write_results(path, results):
@@ -148,13 +176,7 @@ def boot_once(api, driver, flavor, image, name):
     else:
         raise RuntimeError("guest %s not ready in time" % server["id"])
     rss = guest_rss_kb(driver.domain_name(server["id"]))
-    api.call("DELETE", "/servers/%s" % server["id"])
-    while True:
-        try:
-            api.call("GET", "/servers/%s" % server["id"])
-        except RuntimeError:
-            break
-        time.sleep(0.05)
+    delete_server(api, server["id"])
     return seen, rss
 
 
@@ -165,14 +187,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="stratus-guest-bench-") as data:
         cloud = start_cloud(data)
         try:
-            artifacts = tiny.build("/var/cache/stratus/tiny-bench")
-            ctx = stratus_context.get_admin_context(cloud.databases)
-            images = tiny.register(ctx, image_client.ImageAPI(
-                direct_app=cloud.apps["image"]), artifacts)
-            api = Api(cloud.apps["compute"])
-            flavor = api.call("POST", "/flavors", {"flavor": {
-                "name": "bench.tiny", "ram": 128, "vcpus": 1,
-                "disk": 1}})["flavor"]["id"]
+            images, api, flavor = prepare_guests(cloud)
             driver = cloud.services[-1].manager.driver
             results = {"runs": args.runs, "memory_mb": 128,
                        "virt_type": "qemu", "cpus": os.cpu_count(),

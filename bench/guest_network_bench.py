@@ -35,11 +35,6 @@ import webob
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench import guest_bench  # noqa: E402
-from stratus.cmd import all_in_one  # noqa: E402
-from stratus import context as stratus_context  # noqa: E402
-from stratus.image import client as image_client  # noqa: E402
-from stratus.image import tiny  # noqa: E402
-from stratus import objects  # noqa: E402
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results",
                        "guest-network-tcg.json")
@@ -62,22 +57,10 @@ class NetworkApi:
 
 
 def start_cloud(data_dir, state_dir):
-    objects.register_all()
-    conf = guest_bench.host_conf(
-        "/var/lib/stratus/bench-instances", "stratus-bench-",
-        "stratus-bench0", "10.252.0.0/24", overrides={
-            ("api", "auth_strategy"): "noauth",
-            (None, "osapi_compute_listen_port"): 0,
-            ("identity", "port"): 0, ("glance", "port"): 0,
-            ("placement_api", "port"): 0, ("neutron", "port"): 0,
-            ("network", "provider"): "neutron",
-            ("dataplane", "enabled"): True,
-            ("dataplane", "state_dir"): state_dir,
-            ("dataplane", "metadata_port"): 0})
-    all_in_one.configure(conf, data_dir, auth="noauth")
-    cloud = all_in_one.Cloud(conf, data_dir)
-    cloud.bootstrap()
-    return cloud.start()
+    return guest_bench.start_cloud(data_dir, {
+        ("neutron", "port"): 0, ("network", "provider"): "neutron",
+        ("dataplane", "enabled"): True, ("dataplane", "state_dir"): state_dir,
+        ("dataplane", "metadata_port"): 0})
 
 
 def make_topology(net):
@@ -148,14 +131,8 @@ def boot_once(api, net, driver, flavor, image, network, public, name):
     if not {"reachable", "metadata"} <= set(seen):
         raise RuntimeError("guest %s not reached in time: %s" % (
             server["id"], seen))
-    api.call("DELETE", "/servers/%s" % server["id"])
     net.call("DELETE", "/floatingips/%s" % floating["id"])
-    while True:
-        try:
-            api.call("GET", "/servers/%s" % server["id"])
-        except RuntimeError:
-            break
-        time.sleep(0.05)
+    guest_bench.delete_server(api, server["id"])
     return seen
 
 
@@ -179,15 +156,8 @@ def main():
         # outlive an all-in-one): the bench removes what it made.
         dataplane = cloud.dataplane
         try:
-            artifacts = tiny.build("/var/cache/stratus/tiny-bench")
-            ctx = stratus_context.get_admin_context(cloud.databases)
-            images = tiny.register(ctx, image_client.ImageAPI(
-                direct_app=cloud.apps["image"]), artifacts)
-            api = guest_bench.Api(cloud.apps["compute"])
+            images, api, flavor = guest_bench.prepare_guests(cloud)
             net = NetworkApi(cloud.apps["network"])
-            flavor = api.call("POST", "/flavors", {"flavor": {
-                "name": "bench.tiny", "ram": 128, "vcpus": 1,
-                "disk": 1}})["flavor"]["id"]
             network, public = make_topology(net)
             driver = cloud.services[-1].manager.driver
             samples = [boot_once(api, net, driver, flavor, images["direct"],

@@ -38,12 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench import guest_bench  # noqa: E402
 from bench import medians  # noqa: E402
-from stratus.cmd import all_in_one  # noqa: E402
-from stratus import context as stratus_context  # noqa: E402
-from stratus.image import client as image_client  # noqa: E402
-from stratus.image import tiny  # noqa: E402
 from stratus.network import builtin  # noqa: E402
-from stratus import objects  # noqa: E402
 
 VOLUMES_DIR = "/var/lib/stratus/bench-volumes"
 TOKEN = "admin:admin"
@@ -89,19 +84,8 @@ class Volumes:
 
 
 def start_cloud(data_dir):
-    objects.register_all()
-    conf = guest_bench.host_conf(
-        "/var/lib/stratus/bench-instances", "stratus-bench-",
-        "stratus-bench0", "10.252.0.0/24", overrides={
-            ("api", "auth_strategy"): "noauth",
-            (None, "osapi_compute_listen_port"): 0,
-            ("identity", "port"): 0, ("glance", "port"): 0,
-            ("placement_api", "port"): 0, ("cinder", "port"): 0,
-            ("cinder", "volumes_dir"): VOLUMES_DIR})
-    all_in_one.configure(conf, data_dir, auth="noauth")
-    cloud = all_in_one.Cloud(conf, data_dir)
-    cloud.bootstrap()
-    return cloud.start()
+    return guest_bench.start_cloud(data_dir, {
+        ("cinder", "port"): 0, ("cinder", "volumes_dir"): VOLUMES_DIR})
 
 
 class Bench:
@@ -202,14 +186,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="stratus-guest-vol-") as data:
         cloud = start_cloud(data)
         try:
-            artifacts = tiny.build("/var/cache/stratus/tiny-bench")
-            ctx = stratus_context.get_admin_context(cloud.databases)
-            images = tiny.register(ctx, image_client.ImageAPI(
-                direct_app=cloud.apps["image"]), artifacts)
-            flavor = guest_bench.Api(cloud.apps["compute"]).call(
-                "POST", "/flavors", {"flavor": {
-                    "name": "bench.tiny", "ram": 128, "vcpus": 1,
-                    "disk": 1}})["flavor"]["id"]
+            images, _, flavor = guest_bench.prepare_guests(cloud)
             bench = Bench(cloud, images, flavor)
             for index in range(args.runs):
                 bench.boot_from_volume(figures, index)

@@ -31,11 +31,11 @@ rabbitmqctl can, else on an exchange of its own.
 import argparse
 import os
 import signal
-import socketserver
 import subprocess
 import sys
 import time
-from wsgiref import simple_server
+
+import served_openstack  # beside this script: sys.path[0]
 
 CINDER_CONF = """[DEFAULT]
 auth_strategy = keystone
@@ -69,67 +69,20 @@ backend_url = file://{state_dir}/coordination
 """
 
 
-class StratusTokens:
-    """paste filter: a noauth token of Stratus ('user:project') as the
-    headers keystonemiddleware sets once it has validated a token
-    (Cinder's keystonecontext then makes the request's context)."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def __call__(self, environ, start_response):
-        service = environ.get("HTTP_X_SERVICE_TOKEN", "")
-        for name in list(environ):
-            if name.startswith(("HTTP_X_USER", "HTTP_X_PROJECT",
-                                "HTTP_X_TENANT", "HTTP_X_ROLES",
-                                "HTTP_X_SERVICE_", "HTTP_X_IDENTITY")):
-                environ.pop(name)
-        token = environ.get("HTTP_X_AUTH_TOKEN", "")
-        user, _, project = token.partition(":")
-        if user and project:
-            admin = user == "admin"
-            environ["HTTP_X_IDENTITY_STATUS"] = "Confirmed"
-            environ["HTTP_X_USER_ID"] = user
-            environ["HTTP_X_PROJECT_ID"] = environ["HTTP_X_TENANT_ID"] = (
-                project)
-            environ["HTTP_X_ROLES"] = ("admin,member,reader" if admin
-                                       else "member,reader")
-            # A service token (X-Service-Token, an administrator's), or
-            # an administrator's own token, as Nova's service token:
-            # Cinder lets a service delete an attachment without asking
-            # Nova whether it is used.
-            service_user, _, service_project = service.partition(":")
-            if service_user != "admin":
-                service_user, service_project = (
-                    (user, project) if admin else (None, None))
-            if service_user:
-                environ["HTTP_X_SERVICE_IDENTITY_STATUS"] = "Confirmed"
-                environ["HTTP_X_SERVICE_ROLES"] = "service,admin"
-                environ["HTTP_X_SERVICE_USER_ID"] = service_user
-                environ["HTTP_X_SERVICE_PROJECT_ID"] = service_project
-        else:
-            start_response("401 Unauthorized",
-                           [("Content-Type", "application/json")])
-            return [b'{"unauthorized": {"code": 401, "message": '
-                    b'"no token"}}']
-        return self.app(environ, start_response)
+class CinderTokens(served_openstack.StratusTokens):
+    # Cinder lets a service delete an attachment without asking Nova
+    # whether it is used.
+    service_tokens = True
 
 
 def token_filter_factory(global_conf, **local_conf):
-    return StratusTokens
+    return CinderTokens
 
 
 def _api_paste(state_dir):
-    """Cinder's api-paste.ini with StratusTokens for authtoken."""
-    shipped = os.path.join(sys.prefix, "etc", "cinder", "api-paste.ini")
-    with open(shipped) as source:
-        text = source.read()
-    text = text.replace(" authtoken keystonecontext ",
-                        " stratustokens keystonecontext ")
-    text += ("\n[filter:stratustokens]\npaste.filter_factory = "
-             "cinder_serve:token_filter_factory\n")
-    with open(os.path.join(state_dir, "api-paste.ini"), "w") as target:
-        target.write(text)
+    served_openstack.write_api_paste(
+        os.path.join(sys.prefix, "etc", "cinder", "api-paste.ini"),
+        state_dir, "cinder_serve:token_filter_factory")
 
 
 def _bin(name):
@@ -169,15 +122,6 @@ def configure(state_dir, database, transport_url, exchange):
                     "sync"], check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     return path
-
-
-class _Server(socketserver.ThreadingMixIn, simple_server.WSGIServer):
-    daemon_threads = True
-
-
-class _Quiet(simple_server.WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def _wait_for_backend(config, timeout=120):
@@ -238,13 +182,9 @@ def main():
     signal.signal(signal.SIGINT, stop)
     try:
         sys.argv = [sys.argv[0], "--config-file", config]
-        # paste finds StratusTokens here.
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         from cinder.wsgi import wsgi
         app = wsgi.initialize_application()
-        server = simple_server.make_server("127.0.0.1", args.port, app,
-                                           server_class=_Server,
-                                           handler_class=_Quiet)
+        server = served_openstack.make_server(app, args.port)
         if not _wait_for_backend(config):
             print("cinder-volume did not come up (see %s)" % state_dir,
                   flush=True)

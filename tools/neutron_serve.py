@@ -35,10 +35,10 @@ then apply as with Keystone. A request without a token is refused (401).
 """
 import argparse
 import os
-import socketserver
 import subprocess
 import sys
-from wsgiref import simple_server
+
+import served_openstack  # beside this script: sys.path[0]
 
 NEUTRON_CONF = """[DEFAULT]
 core_plugin = ml2
@@ -73,31 +73,11 @@ firewall_driver = noop
 """
 
 
-class StratusTokens:
-    """paste filter: a noauth token of Stratus ('user:project') as the
-    headers keystonemiddleware sets once it has validated a token."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def __call__(self, environ, start_response):
-        for name in ("HTTP_X_USER_ID", "HTTP_X_PROJECT_ID", "HTTP_X_ROLES",
-                     "HTTP_X_TENANT_ID", "HTTP_X_IDENTITY_STATUS"):
-            environ.pop(name, None)
-        token = environ.get("HTTP_X_AUTH_TOKEN", "")
-        user, _, project = token.partition(":")
-        if user and project:
-            admin = user == "admin"
-            environ["HTTP_X_IDENTITY_STATUS"] = "Confirmed"
-            environ["HTTP_X_USER_ID"] = user
-            environ["HTTP_X_PROJECT_ID"] = environ["HTTP_X_TENANT_ID"] = (
-                project)
-            # An administrator has the service role too, as Nova's
-            # [neutron] service user (Neutron's binding-extended calls
-            # are the service role's only).
-            environ["HTTP_X_ROLES"] = ("admin,member,reader,service"
-                                       if admin else "member,reader")
-        return self.app(environ, start_response)
+class NeutronTokens(served_openstack.StratusTokens):
+    # An administrator has the service role too, as Nova's [neutron]
+    # service user (Neutron's binding-extended calls are the service
+    # role's only).
+    admin_roles = "admin,member,reader,service"
 
 
 def _mechanism_driver():
@@ -145,7 +125,7 @@ def _entry_point(state_dir):
 
 
 def token_filter_factory(global_conf, **local_conf):
-    return StratusTokens
+    return NeutronTokens
 
 
 def _api_paste(state_dir):
@@ -155,14 +135,8 @@ def _api_paste(state_dir):
     if not os.path.exists(shipped):
         shipped = os.path.join(os.path.dirname(neutron.__file__), "..", "..",
                                "..", "..", "etc", "neutron", "api-paste.ini")
-    with open(shipped) as source:
-        text = source.read()
-    text = text.replace(" authtoken keystonecontext ",
-                        " stratustokens keystonecontext ")
-    text += ("\n[filter:stratustokens]\npaste.filter_factory = "
-             "neutron_serve:token_filter_factory\n")
-    with open(os.path.join(state_dir, "api-paste.ini"), "w") as target:
-        target.write(text)
+    served_openstack.write_api_paste(
+        shipped, state_dir, "neutron_serve:token_filter_factory")
 
 
 def configure(state_dir, database):
@@ -179,15 +153,6 @@ def configure(state_dir, database):
          "upgrade", "heads"], check=True, stdout=subprocess.DEVNULL)
 
 
-class _Server(socketserver.ThreadingMixIn, simple_server.WSGIServer):
-    daemon_threads = True
-
-
-class _Quiet(simple_server.WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--state-dir", required=True)
@@ -198,15 +163,13 @@ def main():
     state_dir = os.path.abspath(args.state_dir)
     configure(state_dir, args.database)
     _entry_point(state_dir)
-    # paste and ML2 find StratusTokens and the driver here.
+    # paste and ML2 find NeutronTokens and the driver here.
     sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), state_dir]
     os.environ["OS_NEUTRON_CONFIG_DIR"] = state_dir
     os.environ["OS_NEUTRON_CONFIG_FILES"] = "neutron.conf;ml2_conf.ini"
     sys.argv = sys.argv[:1]
     from neutron.wsgi import api
-    server = simple_server.make_server("127.0.0.1", args.port,
-                                       api.application, server_class=_Server,
-                                       handler_class=_Quiet)
+    server = served_openstack.make_server(api.application, args.port)
     print("listening %d" % server.server_port, flush=True)
     server.serve_forever()
 
