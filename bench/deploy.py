@@ -8,6 +8,7 @@ with different host names (``cells=N``: per cell also a database, a
 RabbitMQ virtual host and a cell conductor). Everything binds to loopback
 on free ports.
 """
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -329,9 +330,14 @@ def _cell_conductors(dep, base, urls, cell_names, tag, manage):
     host, mapped with create_cell, and the config of a cell conductor
     without [api_database] (placement over its REST API), started once
     the API serves; dep.cells lists them (name, database and transport
-    URLs, conductor and its config, computes)."""
-    for name in cell_names:
-        transport = _private_vhost(dep, "%s-%s" % (tag, name))
+    URLs, conductor and its config, computes). The virtual hosts and the
+    cell databases' schemas are made for all cells at once (each a
+    command of seconds)."""
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        transports = list(pool.map(
+            lambda name: _private_vhost(dep, "%s-%s" % (tag, name)),
+            cell_names))
+    for name, transport in zip(cell_names, transports):
         manage("cell_v2", "create_cell", "--name", name, "--transport-url",
                transport, "--database_connection", urls[name])
         conf_path = os.path.join(dep.workdir, "%s-conductor.conf" % name)
@@ -348,14 +354,16 @@ def _cell_conductors(dep, base, urls, cell_names, tag, manage):
             "oslo_messaging_notifications":
                 base["oslo_messaging_notifications"],
         })
-        subprocess.run([STRATUS, "--config-file", conf_path, "manage", "db",
-                        "sync", "--local_cell"], check=True,
-                       capture_output=True, text=True)
         conductor = "%s-conductor" % name
         dep.cells.append({"name": name, "database": urls[name],
                           "transport_url": transport,
                           "conductor": conductor, "config": conf_path,
                           "computes": []})
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda cell: subprocess.run(
+            [STRATUS, "--config-file", cell["config"], "manage", "db",
+             "sync", "--local_cell"], check=True, capture_output=True,
+            text=True), dep.cells))
 
 
 def _private_vhost(dep, tag):
@@ -390,7 +398,9 @@ def _wait_hypervisors(dep, expected, timeout=None):
     timeout = timeout or 60 + expected / 50
     started = time.monotonic()
     deadline = started + timeout
-    pause = min(5.0, max(0.2, expected / 10000))
+    # Listing 50,000 hypervisors costs the API (which also serves the
+    # cell conductors' placement requests) seconds: seldom then.
+    pause = min(30.0, max(0.2, expected / 2000))
     shown = started
     listed = 0
     while time.monotonic() < deadline:
