@@ -44,9 +44,10 @@ CONFIG = {
     # node meanwhile.
     "DEFAULT": {"update_resources_interval": 3600},
     "api": {"list_records_cell_timeout": LIST_CELL_TIMEOUT},
-    # 10 cells' services share one PostgreSQL server (100 connections).
-    "database": {"max_pool_size": 2, "max_overflow": 3},
-    "api_database": {"max_pool_size": 2, "max_overflow": 3},
+    # 10 cells' services share one PostgreSQL server (100 connections,
+    # other work's too): one idle connection a database and process.
+    "database": {"max_pool_size": 1, "max_overflow": 4},
+    "api_database": {"max_pool_size": 1, "max_overflow": 4},
 }
 
 
@@ -186,40 +187,49 @@ def run_layout(cells, per_cell, args):
             deploy_seconds=round(time.perf_counter() - started, 1),
             registration_seconds=round(dep.registration_seconds, 1),
             rss_mib_registered=round(dep.rss_mib()))
-        conf = stratus_conf.build_conf(config_files=[
-            os.path.join(dep.workdir, "stratus.conf")])
-        client = Client(dep.compute_url)
-        request = client.request
-        decisions = Decisions(dep, conf)
         try:
-            decisions.measure(1)
-            times = decisions.measure(args.decisions)
-        finally:
-            decisions.close()
-        pct = scheduler_scale.percentile
-        result.update(decisions=args.decisions,
-                      decision_p50_ms=round(pct(times, 0.5), 2),
-                      decision_p99_ms=round(pct(times, 0.99), 2),
-                      decision_includes="one RPC round trip")
-        if args.boots:
-            result["load_average_before_burst"] = os.getloadavg()
-            seconds, active = common.boot_many(request, args.boots)
-            result.update(burst_boots=args.boots, burst_active=active,
-                          burst_seconds=round(seconds, 1),
-                          boots_per_second=round(args.boots / seconds, 1))
-        result["broker_by_vhost"] = broker_connections(dep)
-        databases = db_api.Databases(dep.database_urls["api"], pool_size=2)
-        try:
-            by_host = host_cells(dep, databases)
-            if args.servers:
-                common.fill_cells(request, databases, by_host,
-                                       args.servers, project=PROJECT)
-                result["listing"] = common.listing(request)
-            if not args.no_outage and cells > 1:
-                result["one_cell_down"] = outage(dep, client, request,
-                                                 by_host)
-        finally:
-            databases.dispose()
+            measure(dep, result, args)
+        except Exception as error:  # what was measured before is kept
+            result["error"] = "%s: %s" % (type(error).__name__, error)
         result["rss_mib_end"] = round(dep.rss_mib())
     result["load_average"] = os.getloadavg()
     return result
+
+
+def measure(dep, result, args):
+    """What run_layout measures once the cloud is registered, into
+    result."""
+    conf = stratus_conf.build_conf(config_files=[
+        os.path.join(dep.workdir, "stratus.conf")])
+    client = Client(dep.compute_url)
+    request = client.request
+    decisions = Decisions(dep, conf)
+    try:
+        decisions.measure(1)
+        times = decisions.measure(args.decisions)
+    finally:
+        decisions.close()
+    pct = scheduler_scale.percentile
+    result.update(decisions=args.decisions,
+                  decision_p50_ms=round(pct(times, 0.5), 2),
+                  decision_p99_ms=round(pct(times, 0.99), 2),
+                  decision_includes="one RPC round trip")
+    if args.boots:
+        result["load_average_before_burst"] = os.getloadavg()
+        seconds, active = common.boot_many(request, args.boots)
+        result.update(burst_boots=args.boots, burst_active=active,
+                      burst_seconds=round(seconds, 1),
+                      boots_per_second=round(args.boots / seconds, 1))
+    result["broker_by_vhost"] = broker_connections(dep)
+    databases = db_api.Databases(dep.database_urls["api"], pool_size=1,
+                                 max_overflow=0)
+    try:
+        by_host = host_cells(dep, databases)
+        if args.servers:
+            common.fill_cells(request, databases, by_host, args.servers,
+                              project=PROJECT)
+            result["listing"] = common.listing(request)
+        if not args.no_outage and dep.cells:
+            result["one_cell_down"] = outage(dep, client, request, by_host)
+    finally:
+        databases.dispose()
