@@ -17,39 +17,39 @@ in-process: the all-in-one Cloud with --cells), side by side:
     python bench/cells_scale.py                          # 10x5000 vs 1x50000
     python bench/cells_scale.py --layouts 3x100,1x300 --servers 600 --boots 50
 
-Results go to bench/results/cells-scale-<db>.json.
+    python bench/cells_scale.py --mode distributed --layouts 3x300,1x900
+
+--mode distributed runs the same against real processes (see
+bench/cells_scale_distributed.py). Results go to
+bench/results/cells-scale-<db>.json (distributed:
+cells-scale-distributed-postgresql.json), a layout's replacing an
+earlier one of the same layout.
 """
 import argparse
-import concurrent.futures
+import functools
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
-import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import sqlalchemy as sa  # noqa: E402
 import webob  # noqa: E402
 
+from bench import cells_scale_common as common  # noqa: E402
+from bench import cells_scale_distributed  # noqa: E402
 from bench import scheduler_scale  # noqa: E402
 from stratus.cmd import all_in_one  # noqa: E402
 from stratus import conf as stratus_conf  # noqa: E402
-from stratus import context as stratus_context  # noqa: E402
-from stratus.image import bootstrap as image_bootstrap  # noqa: E402
 from stratus import objects  # noqa: E402
-from stratus.objects import fields  # noqa: E402
-from stratus.objects import flavor as flavor_obj  # noqa: E402
-from stratus.objects import instance as instance_obj  # noqa: E402
-from stratus.objects import instance_mapping  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 POSTGRES = scheduler_scale.POSTGRES
 COMPUTE_HOSTS = 10
-PROJECT = "bench"
-PAGE_SAMPLES = 20
+PROJECT = common.PROJECT
 
 
 def database_urls(kind, data_dir, cells):
@@ -101,112 +101,10 @@ def call(app, method, path, body=None, version="2.80"):
     return response.status_int, response.json if response.body else None
 
 
-def boot_many(app, count, threads=10):
-    """(seconds until all count are ACTIVE or ERROR, how many ACTIVE)."""
-    def boot(index):
-        code, body = call(app, "POST", "/servers", {"server": {
-            "name": "burst-%d" % index, "flavorRef": "1",
-            "imageRef": image_bootstrap.DEFAULT_IMAGE_ID,
-            "networks": "none"}})
-        if code != 202:
-            return False
-        server_id = body["server"]["id"]
-        while True:
-            code, body = call(app, "GET", "/servers/%s" % server_id)
-            status = body["server"]["status"] if code == 200 else None
-            if status in ("ACTIVE", "ERROR"):
-                return status == "ACTIVE"
-            time.sleep(0.05)
-    started = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-        active = sum(pool.map(boot, range(count)))
-    return time.perf_counter() - started, active
-
-
-def fill_cells(cloud, total):
-    """Servers written straight into the cells, round-robin, until
-    PROJECT has total servers (each with its instance mapping)."""
-    ctx = stratus_context.RequestContext(
-        user_id=PROJECT, project_id=PROJECT, is_admin=True,
-        databases=cloud.databases)
-    flavor = flavor_obj.Flavor.get_by_flavor_id(ctx, "1")
-    have = instance_mapping.InstanceMappingList.count_by_project(
-        ctx, PROJECT) if hasattr(instance_mapping.InstanceMappingList,
-                                 "count_by_project") else None
-    _, listed = call(cloud.apps["compute"], "GET",
-                     "/servers?limit=1000000")
-    have = len(listed["servers"]) if have is None else have
-    hosts = list(cloud.host_cells.items())
-    for index in range(have, total):
-        host, cell = hosts[index % len(hosts)]
-        server_id = str(uuid.uuid4())
-        with ctx.target_cell(cell.uuid) as cctx:
-            instance_obj.Instance(
-                uuid=server_id, display_name="filled-%d" % index,
-                hostname="filled-%d" % index, project_id=PROJECT,
-                user_id=PROJECT, image_ref=image_bootstrap.DEFAULT_IMAGE_ID,
-                vm_state=fields.VMState.ACTIVE, task_state=None,
-                power_state=fields.PowerState.RUNNING, host=host,
-                node=host, flavor=flavor, instance_type_id=flavor.id,
-                memory_mb=flavor.memory_mb, vcpus=flavor.vcpus,
-                root_gb=flavor.root_gb, ephemeral_gb=flavor.ephemeral_gb,
-                launch_index=0, reservation_id="r-bench").create(cctx)
-        instance_mapping.InstanceMapping(
-            instance_uuid=server_id, project_id=PROJECT, user_id=PROJECT,
-            cell_uuid=cell.uuid, queued_for_delete=False).create(ctx)
-
-
-def page_times(app, query, version="2.80"):
-    times = []
-    for _ in range(PAGE_SAMPLES):
-        started = time.perf_counter()
-        code, body = call(app, "GET", "/servers/detail" + query,
-                          version=version)
-        times.append((time.perf_counter() - started) * 1000)
-        if code != 200:
-            raise RuntimeError("listing gave %s: %s" % (code, body))
-    return times, len(body["servers"])
-
-
-def listing(app, version="2.80"):
-    """p50/p99 ms of the first page and of the page 90 % down."""
-    ids = []
-    marker = None
-    while True:
-        _, body = call(app, "GET", "/servers?limit=1000" + (
-            "&marker=" + marker if marker else ""), version=version)
-        page = [server["id"] for server in body["servers"]]
-        ids += page
-        if len(page) < 1000:
-            break
-        marker = page[-1]
-    deep = ids[int(len(ids) * 0.9)]
-    first, first_count = page_times(app, "?limit=1000", version)
-    later, later_count = page_times(app, "?limit=1000&marker=" + deep,
-                                    version)
-    pct = scheduler_scale.percentile
-    return {"servers_listed": len(ids),
-            "first_page_servers": first_count,
-            "first_page_p50_ms": round(pct(first, 0.5), 1),
-            "first_page_p99_ms": round(pct(first, 0.99), 1),
-            "deep_page_servers": later_count,
-            "deep_page_p50_ms": round(pct(later, 0.5), 1),
-            "deep_page_p99_ms": round(pct(later, 0.99), 1)}
-
-
 def stop_cell(cloud, urls, cell):
     """Its database closed to connections (PostgreSQL) and its conductor
     and computes stopped."""
-    database = urls[cell.name].rsplit("/", 1)[1]
-    engine = sa.create_engine(POSTGRES + "postgres",
-                              isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(
-            'ALTER DATABASE "%s" WITH ALLOW_CONNECTIONS false' % database))
-        connection.execute(sa.text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = :name"), {"name": database})
-    engine.dispose()
+    common.close_database(urls[cell.name])
     cloud.databases.cell(cell.uuid).dispose()
     for svc in list(cloud.services):
         if getattr(svc.manager, "_cell_uuid", None) == cell.uuid or (
@@ -233,21 +131,22 @@ def run_layout(cells, nodes, kind, decisions, boots, servers, outage):
             pct = scheduler_scale.percentile
             result.update(decision_p50_ms=round(pct(times, 0.5), 2),
                           decision_p99_ms=round(pct(times, 0.99), 2))
-            app = cloud.apps["compute"]
+            request = functools.partial(call, cloud.apps["compute"])
             if boots:
-                seconds, active = boot_many(app, boots)
+                seconds, active = common.boot_many(request, boots)
                 result.update(burst_boots=boots, burst_active=active,
                               burst_seconds=round(seconds, 1),
                               boots_per_second=round(boots / seconds, 1))
             if servers:
-                fill_cells(cloud, servers)
-                result["listing"] = listing(app)
+                common.fill_cells(request, cloud.databases, cloud.host_cells,
+                           servers)
+                result["listing"] = common.listing(request)
             if outage and kind == "postgresql" and cells > 1:
                 down = cloud.cells[-1]
                 stop_cell(cloud, urls, down)
-                seconds, active = boot_many(app, 50)
+                seconds, active = common.boot_many(request, 50)
                 result["one_cell_down"] = dict(
-                    listing(app, version="2.69"), boots=50,
+                    common.listing(request, version="2.69"), boots=50,
                     boots_active=active, boot_seconds=round(seconds, 1))
             return result
         finally:
@@ -256,9 +155,29 @@ def run_layout(cells, nodes, kind, decisions, boots, servers, outage):
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+def save(path, result):
+    """result in the JSON file at path, replacing an earlier one of the
+    same layout (cells and hosts)."""
+    results = []
+    if os.path.exists(path):
+        with open(path) as handle:
+            results = json.load(handle)["results"]
+    results = [earlier for earlier in results
+               if (earlier["cells"], earlier["hosts"])
+               != (result["cells"], result["hosts"])] + [result]
+    with open(path, "w") as out:
+        json.dump({"machine": "%d cores, shared with other work"
+                   % os.cpu_count(), "results": results}, out, indent=2)
+
+
 def main():
     objects.register_all()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=["inprocess", "distributed"],
+                        default="inprocess",
+                        help="distributed: bench/deploy.py's processes, "
+                             "a database, virtual host and conductor a "
+                             "cell (PostgreSQL and RabbitMQ only)")
     parser.add_argument("--layouts", default="10x5000,1x50000",
                         help="cells x hosts per cell, comma separated "
                              "(the hosts are 10 computes' fake nodes)")
@@ -269,20 +188,23 @@ def main():
     parser.add_argument("--servers", type=int, default=10000)
     parser.add_argument("--no-outage", action="store_true")
     args = parser.parse_args()
-    results = []
+    name = ("distributed-postgresql" if args.mode == "distributed"
+            else args.db)
+    path = os.path.join(ROOT, "bench", "results",
+                        "cells-scale-%s.json" % name)
     for layout in args.layouts.split(","):
         cells, per_cell = (int(part) for part in layout.split("x"))
-        nodes = cells * per_cell // COMPUTE_HOSTS
-        result = run_layout(cells, nodes, args.db, args.decisions,
-                            args.boots, args.servers, not args.no_outage)
-        result["load_average"] = os.getloadavg()
+        if args.mode == "distributed":
+            result = cells_scale_distributed.run_layout(cells, per_cell,
+                                                        args)
+        else:
+            nodes = cells * per_cell // COMPUTE_HOSTS
+            result = run_layout(cells, nodes, args.db, args.decisions,
+                                args.boots, args.servers,
+                                not args.no_outage)
+            result["load_average"] = os.getloadavg()
         print(json.dumps(result), flush=True)
-        results.append(result)
-    path = os.path.join(ROOT, "bench", "results",
-                        "cells-scale-%s.json" % args.db)
-    with open(path, "w") as out:
-        json.dump({"machine": "%d cores, shared with other work"
-                   % os.cpu_count(), "results": results}, out, indent=2)
+        save(path, result)
     print("written to", path)
 
 

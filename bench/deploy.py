@@ -8,6 +8,7 @@ with different host names (``cells=N``: per cell also a database, a
 RabbitMQ virtual host and a cell conductor). Everything binds to loopback
 on free ports.
 """
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -64,6 +65,9 @@ class Deployment:
         self.database_urls = {}
         self.db_tag = None
         self.profile_dir = None
+        # Distributed: seconds from the computes' start until the Compute
+        # API listed all their nodes as hypervisors.
+        self.registration_seconds = None
         self.cleanups = []
         self._commands = {}
 
@@ -300,6 +304,7 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
     dep.spawn("conductor", common + ["conductor"])
     dep.spawn("scheduler", common + ["scheduler"])
     network = dep.spawn("network", common + ["network"])
+    computes_started = time.monotonic()
     for i in range(computes):
         host_conf = os.path.join(dep.workdir, "compute%d.conf" % i)
         host_values = {"DEFAULT": {"host": "compute%d" % i}}
@@ -316,6 +321,7 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
     wait_http("http://127.0.0.1:%d/" % port, process=api)
     wait_http(dep.network_url + "/", process=network)
     _wait_hypervisors(dep, computes * nodes)
+    dep.registration_seconds = time.monotonic() - computes_started
     manage("cell_v2", "discover_hosts")
 
 
@@ -324,9 +330,14 @@ def _cell_conductors(dep, base, urls, cell_names, tag, manage):
     host, mapped with create_cell, and the config of a cell conductor
     without [api_database] (placement over its REST API), started once
     the API serves; dep.cells lists them (name, database and transport
-    URLs, conductor and its config, computes)."""
-    for name in cell_names:
-        transport = _private_vhost(dep, "%s-%s" % (tag, name))
+    URLs, conductor and its config, computes). The virtual hosts and the
+    cell databases' schemas are made for all cells at once (each a
+    command of seconds)."""
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        transports = list(pool.map(
+            lambda name: _private_vhost(dep, "%s-%s" % (tag, name)),
+            cell_names))
+    for name, transport in zip(cell_names, transports):
         manage("cell_v2", "create_cell", "--name", name, "--transport-url",
                transport, "--database_connection", urls[name])
         conf_path = os.path.join(dep.workdir, "%s-conductor.conf" % name)
@@ -343,14 +354,16 @@ def _cell_conductors(dep, base, urls, cell_names, tag, manage):
             "oslo_messaging_notifications":
                 base["oslo_messaging_notifications"],
         })
-        subprocess.run([STRATUS, "--config-file", conf_path, "manage", "db",
-                        "sync", "--local_cell"], check=True,
-                       capture_output=True, text=True)
         conductor = "%s-conductor" % name
         dep.cells.append({"name": name, "database": urls[name],
                           "transport_url": transport,
                           "conductor": conductor, "config": conf_path,
                           "computes": []})
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda cell: subprocess.run(
+            [STRATUS, "--config-file", cell["config"], "manage", "db",
+             "sync", "--local_cell"], check=True, capture_output=True,
+            text=True), dep.cells))
 
 
 def _private_vhost(dep, tag):
@@ -376,16 +389,33 @@ def _private_vhost(dep, tag):
     return RABBIT + name
 
 
-def _wait_hypervisors(dep, expected, timeout=60):
+def _wait_hypervisors(dep, expected, timeout=None):
+    """Until the Compute API lists expected hypervisors; timeout: 60 s and
+    a second more for each 50 (50,000 fake nodes register in minutes),
+    their count printed to stderr every 30 s when that is over 60 s."""
     from bench.http_client import Client
-    client = Client(dep.compute_url)
-    deadline = time.monotonic() + timeout
+    client = Client(dep.compute_url, timeout=120)
+    timeout = timeout or 60 + expected / 50
+    started = time.monotonic()
+    deadline = started + timeout
+    # Listing 50,000 hypervisors costs the API (which also serves the
+    # cell conductors' placement requests) seconds: seldom then.
+    pause = min(30.0, max(0.2, expected / 2000))
+    shown = started
+    listed = 0
     while time.monotonic() < deadline:
-        code, body = client.request("GET", "/os-hypervisors")
-        if code == 200 and len(body["hypervisors"]) >= expected:
+        # 2.1: all of them in one list (paged from 2.33).
+        code, body = client.request("GET", "/os-hypervisors", version="2.1")
+        listed = len(body["hypervisors"]) if code == 200 else listed
+        if listed >= expected:
             return
-        time.sleep(0.2)
-    raise RuntimeError("only %s hypervisors registered" % body)
+        if time.monotonic() - shown >= 30:
+            shown = time.monotonic()
+            sys.stderr.write("%d of %d hypervisors listed after %.0f s\n"
+                             % (listed, expected, shown - started))
+        time.sleep(pause)
+    raise RuntimeError("only %d of %d hypervisors registered in %.0f s"
+                       % (listed, expected, timeout))
 
 
 @contextlib.contextmanager

@@ -14,7 +14,15 @@ session of ``[placement]`` as Nova's report client:
 What it last wrote is remembered per provider for REFRESH seconds (as
 Nova's resource_provider_association_refresh), so a compute's periodic
 report of unchanged nodes costs no request, and a provider deleted
-meanwhile comes back within that time."""
+meanwhile comes back within that time.
+
+A new provider costs three requests, not six: it is created without
+reading it first (a 409 then reads it), and the inventories and traits
+it is known to have (none, from its creation; then what the last PUT
+answered) are written with the generation last seen, without reading
+them first; a write refused for its generation reads them and goes on
+as before. What is known only ever decides a write: when it says that
+nothing is to change, the provider is read."""
 import logging
 import threading
 import time
@@ -28,6 +36,8 @@ MICROVERSION = "1.36"
 ATTEMPTS = 10
 # Seconds what was written to a provider is taken as still there.
 REFRESH = 300
+# What is remembered of a provider's state besides its generation.
+KNOWN_KEYS = ("inventories", "traits")
 
 
 class RestReport:
@@ -40,6 +50,10 @@ class RestReport:
         # uuid -> (what was written, when)
         self._inventories = {}
         self._traits = {}
+        # uuid -> {"resource_provider_generation": g, "inventories": {...},
+        # "traits": [...]} as this conductor last created or wrote it (a
+        # key absent: not known).
+        self._known = {}
 
     @classmethod
     def from_conf(cls, conf, group="placement"):
@@ -127,51 +141,97 @@ class RestReport:
         return created
 
     def _ensure_provider(self, ctx, uuid, name):
-        """Whether it created it."""
-        url = "/resource_providers/%s" % uuid
-        response = self._request("GET", url, ctx)
-        if response.status_code == 200:
-            if response.json()["name"] != name:
-                renamed = self._request("PUT", url, ctx, {"name": name})
-                if renamed.status_code != 200:
-                    self._fail(renamed, "renaming provider %s" % uuid)
-            return False
-        if response.status_code != 404:
-            self._fail(response, "reading provider %s" % uuid)
+        """Whether it created it: created at once; when that conflicts
+        (it exists: made by an earlier report, or by another conductor
+        of the cell meanwhile), read and renamed if its name differs."""
         response = self._request("POST", "/resource_providers", ctx,
                                  {"uuid": uuid, "name": name})
-        if response.status_code == 409 and self._request(
-                "GET", url, ctx).status_code == 200:
-            return False  # another conductor of the cell made it first
-        if response.status_code not in (200, 201):
+        if response.status_code in (200, 201):
+            with self._lock:
+                self._known[uuid] = {
+                    "resource_provider_generation":
+                        response.json()["generation"],
+                    "inventories": {}, "traits": []}
+            return True
+        if response.status_code != 409:
             self._fail(response, "creating provider %s" % uuid)
-        return True
+        url = "/resource_providers/%s" % uuid
+        found = self._request("GET", url, ctx)
+        if found.status_code == 404:
+            self._fail(response, "creating provider %s" % uuid)
+        if found.status_code != 200:
+            self._fail(found, "reading provider %s" % uuid)
+        if found.json()["name"] != name:
+            renamed = self._request("PUT", url, ctx, {"name": name})
+            if renamed.status_code != 200:
+                self._fail(renamed, "renaming provider %s" % uuid)
+        return False
 
     def _put_inventories(self, ctx, uuid, rows):
         def change(current):
             if _same_inventories(current["inventories"], rows):
                 return None
             return {"inventories": rows}
-        self._update(ctx, "/resource_providers/%s/inventories" % uuid,
-                     change, "inventories of %s" % uuid)
+        self._update(ctx, uuid, "inventories", change,
+                     "inventories of %s" % uuid)
 
-    def _update(self, ctx, url, change, what):
-        """Read url, PUT change(body) (None: nothing to change) with the
-        provider generation read; again after a generation conflict."""
+    def _update(self, ctx, uuid, key, change, what):
+        """PUT change(body) of the provider's key (inventories or traits;
+        change: None when nothing is to change) with its generation: at
+        once when what is known of it asks for a write, else (and after
+        a generation conflict) as read, again after a conflict."""
+        url = "/resource_providers/%s/%s" % (uuid, key)
+        read = {}
+
+        def put(body, wanted):
+            return self._request("PUT", url, ctx, dict(
+                wanted, resource_provider_generation=body[
+                    "resource_provider_generation"]))
+
         def write():
             current = self._request("GET", url, ctx)
             if current.status_code != 200:
                 self._fail(current, "reading " + what)
-            body = current.json()
+            read["body"] = body = current.json()
             wanted = change(body)
             if wanted is None:
                 return current
-            return self._request("PUT", url, ctx, dict(
-                wanted, resource_provider_generation=body[
-                    "resource_provider_generation"]))
-        response = self._retried(write, what)
+            return put(body, wanted)
+        known = self._known_body(uuid, key)
+        wanted = change(known) if known is not None else None
+        response = put(known, wanted) if wanted is not None else None
+        if response is None or response.status_code == 409:
+            response = self._retried(write, what)
         if response.status_code != 200:
+            with self._lock:
+                self._known.pop(uuid, None)
             self._fail(response, "writing " + what)
+        self._learn(uuid, key, read.get("body") or known,
+                    response.json())
+
+    def _known_body(self, uuid, key):
+        with self._lock:
+            known = self._known.get(uuid)
+            if known is None or key not in known:
+                return None
+            return {key: known[key], "resource_provider_generation":
+                    known["resource_provider_generation"]}
+
+    def _learn(self, uuid, key, before, after):
+        """What the provider's key is after a write (or a read that found
+        nothing to change: after is before). Its other key stays known
+        only when the generation moved by this write alone."""
+        with self._lock:
+            known = self._known.get(uuid) or {}
+            generation = after["resource_provider_generation"]
+            base = before["resource_provider_generation"]
+            alone = (known.get("resource_provider_generation") == base
+                     and generation in (base, base + 1))
+            kept = {other: value for other, value in known.items()
+                    if other in KNOWN_KEYS and other != key} if alone else {}
+            kept[key] = after[key]
+            kept["resource_provider_generation"] = generation
+            self._known[uuid] = kept
 
     # Traits ------------------------------------------------------------------
 
@@ -191,8 +251,7 @@ class RestReport:
             have = set(current["traits"])
             target = {name for name in have if not owned(name)} | names
             return None if target == have else {"traits": sorted(target)}
-        self._update(ctx, "/resource_providers/%s/traits" % uuid, change,
-                     "traits of %s" % uuid)
+        self._update(ctx, uuid, "traits", change, "traits of %s" % uuid)
 
     # Allocations ---------------------------------------------------------------
 

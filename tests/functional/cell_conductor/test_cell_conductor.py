@@ -530,3 +530,69 @@ def test_a_delete_that_meets_a_concurrent_writer_is_sent_again(
     cell_conductor.instance_destroy(_ctx(cell_conductor), instance)
     assert sent.count("DELETE") == 2
     assert allocations.get_allocations(api_ctx, instance.uuid) == {}
+
+
+def _counting(client):
+    """The (method, path kind) of every request client sends from now."""
+    sent = []
+    adapter_request = client.adapter.request
+
+    def request(url, method, **kwargs):
+        sent.append((method, url.rsplit("/", 1)[-1]
+                     if url.endswith(("inventories", "traits"))
+                     else "provider"))
+        return adapter_request(url, method, **kwargs)
+    client.adapter.request = request
+    return sent
+
+
+def test_a_new_node_is_registered_in_three_requests(
+        cell_conductor, api_ctx, conf, databases):
+    """Created without a read first, its inventories and traits written
+    with the generation its creation answered; a conductor started
+    again (nothing known) reads what is there and writes nothing."""
+    placement = PlacementClient(placement_app.make_app(conf, databases))
+    sent = _counting(cell_conductor.databases.placement)
+    [node] = _report(cell_conductor, "cmp-a", traits=[
+        os_traits.COMPUTE_IMAGE_TYPE_RAW])[:1]
+    assert sent == [("POST", "provider"), ("PUT", "inventories")] * 2 + [
+        ("PUT", "traits")] * 2
+    assert placement.get("/resource_providers/%s" % node.uuid)[
+        "generation"] == 2
+    assert os_traits.COMPUTE_IMAGE_TYPE_RAW in placement.get(
+        "/resource_providers/%s/traits" % node.uuid)["traits"]
+
+    restarted = placement_report.attach(
+        db_api.Databases.for_service(cell_conductor.conf),
+        cell_conductor.conf)
+    cell_conductor.databases = restarted
+    try:
+        sent = _counting(restarted.placement)
+        _report(cell_conductor, "cmp-a", traits=[
+            os_traits.COMPUTE_IMAGE_TYPE_RAW])
+        assert sent == [("POST", "provider"), ("GET", "provider"),
+                        ("GET", "inventories")] * 2 + [("GET", "traits")] * 2
+        assert placement.get("/resource_providers/%s" % node.uuid)[
+            "generation"] == 2
+    finally:
+        restarted.dispose()
+
+
+def test_a_known_state_that_changed_meanwhile_is_read_again(
+        cell_conductor, api_ctx, conf, databases):
+    """The operator removes the compute's trait: the next report (its
+    memory of the write expired) reads the provider, finds the trait
+    gone and puts it back, though what it knew said it was there."""
+    placement = PlacementClient(placement_app.make_app(conf, databases))
+    [node] = _report(cell_conductor, "cmp-a", traits=[
+        os_traits.COMPUTE_IMAGE_TYPE_RAW])[:1]
+    url = "/resource_providers/%s/traits" % node.uuid
+    current = placement.get(url)
+    placement.ok("PUT", url, {
+        "resource_provider_generation":
+            current["resource_provider_generation"], "traits": []})
+    client = cell_conductor.databases.placement
+    client._traits.clear()
+    _report(cell_conductor, "cmp-a", traits=[
+        os_traits.COMPUTE_IMAGE_TYPE_RAW])
+    assert os_traits.COMPUTE_IMAGE_TYPE_RAW in placement.get(url)["traits"]
