@@ -44,10 +44,8 @@ CONFIG = {
     # node meanwhile.
     "DEFAULT": {"update_resources_interval": 3600},
     "api": {"list_records_cell_timeout": LIST_CELL_TIMEOUT},
-    # 10 cells' services share one PostgreSQL server (100 connections,
-    # other work's too): one idle connection a database and process.
-    "database": {"max_pool_size": 1, "max_overflow": 4},
-    "api_database": {"max_pool_size": 1, "max_overflow": 4},
+    # (bench/deploy.py gives a deployment of many cells small database
+    # pools.)
 }
 
 

@@ -30,6 +30,9 @@ PG_ADMIN = os.environ.get("STRATUS_TEST_PG", "postgresql+psycopg2://postgres@127
 RABBIT = os.environ.get("STRATUS_TEST_RABBIT", "rabbit://guest:guest@127.0.0.1:5672/")
 
 
+SMALL_POOLS = {"max_pool_size": 1, "max_overflow": 4}
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -278,6 +281,12 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
         # test listens (config=).
         "oslo_messaging_notifications": {"driver": "noop"},
     }
+    if cells > 1:
+        # Every control-plane process pools connections to every cell's
+        # database, all on one PostgreSQL server (100 connections, other
+        # work's too): one idle connection a database and process.
+        base["database"].update(SMALL_POOLS)
+        base["api_database"].update(SMALL_POOLS)
     for section, options in (config or {}).items():
         base.setdefault(section, {}).update(options)
     conf_path = os.path.join(dep.workdir, "stratus.conf")
