@@ -5,11 +5,6 @@ libvirt binding, a running libvirtd, QEMU and the image tools. One test
 process at a time boots guests (a file lock), at most two guests at once,
 128 MB each, on a bridge of their own; every domain whose name starts with
 the tests' prefix is destroyed before and after.
-
-Every module here is in an xdist group ("libvirt", or "dataplane" for the
-dataplane's guests): otherwise pytest-xdist's loadgroup deals a module's
-tests out one by one to every worker, each of which would make the
-module's cloud again and wait on the lock while another holds it.
 """
 import contextlib
 import fcntl
