@@ -149,6 +149,8 @@ class ComputeManager(build.BuildMixin, destroy.DestroyMixin,
     # Service hooks ----------------------------------------------------
 
     def init_host(self):
+        # A service stopped and started again builds again.
+        self._stopping.clear()
         ctx = stratus_context.get_admin_context()
         self.driver.init_host(self.host)
         if self.network is not None:

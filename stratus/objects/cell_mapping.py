@@ -168,13 +168,14 @@ def over_host_cells(context, read, down_cells=None, cell_uuids=None):
 
 
 def connections(databases):
-    """[(name, uuid, database_connection)] of every cell mapping, read
-    with the API database of databases (the health check and the metrics
-    have no request context)."""
+    """[(name, uuid, database_connection)] of every cell mapping in the
+    order they were made, read with the API database of databases (the
+    health check and the metrics have no request context)."""
     mapping = api_models.CellMapping
     with databases.api.reader() as session:
         return [tuple(row) for row in session.execute(sa.select(
-            mapping.name, mapping.uuid, mapping.database_connection))]
+            mapping.name, mapping.uuid, mapping.database_connection)
+            .order_by(mapping.id))]
 
 
 def scatter_gather(cell_uuids, read, timeout):
