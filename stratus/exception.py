@@ -720,3 +720,17 @@ class ReimageException(StratusException):
 class VolumeTypeNotFound(Invalid):
     # Nova's message; its server create answers it 400.
     msg_fmt = "Volume type %(id_or_name)s could not be found."
+
+
+class ServiceTooOld(StratusException):
+    # What a compute older than the control plane supports is answered
+    # (its first report), and what a control plane that finds one in the
+    # database stops with: Nova's TooOldComputeService.
+    msg_fmt = ("%(binary)s on %(host)s runs service version %(version)s; "
+               "this control plane supports %(oldest)s and newer. Upgrade "
+               "it to a supported release before it starts.")
+
+
+class ComputesTooOld(Conflict):
+    msg_fmt = ("%(feature)s needs every compute service at version "
+               "%(version)s or newer; the oldest runs %(minimum)s.")

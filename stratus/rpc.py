@@ -10,6 +10,11 @@ Each cell has a message queue of its own (its cell mapping's
 Messaging reaches another transport through ``for_url``, and once
 ``bind_cells`` has given it the databases, ``for_host`` is the transport
 of a compute host's cell (``CellTransports``).
+
+While releases are mixed, ``Messaging.pins`` (stratus/upgrade_pins.py)
+says what each service is sent: a client made with ``pin=<service>``
+caps its version and back-levels its objects to that service's Pin, a
+server made with ``reply_pin`` back-levels its replies.
 """
 import logging
 import threading
@@ -23,6 +28,7 @@ from stratus import exception
 from stratus import context as stratus_context
 from stratus.objects import base as objects_base
 from stratus.observability import metrics as stratus_metrics
+from stratus import upgrade_pins
 
 LOG = logging.getLogger(__name__)
 
@@ -46,10 +52,11 @@ ALLOWED_EXMODS = ["stratus.exception"]
 class RequestContextSerializer(messaging.Serializer):
     """Serializes objects, and rebuilds contexts with this side's DB handles."""
 
-    def __init__(self, databases=None, compact=False):
+    def __init__(self, databases=None, compact=False, pin=None):
         """compact: contexts go as RequestContext.to_rpc_dict (RPC;
-        notifications carry the whole to_dict)."""
-        self._base = objects_base.StratusObjectSerializer()
+        notifications carry the whole to_dict); pin: the Pin whose
+        object versions the objects sent are back-levelled to."""
+        self._base = objects_base.StratusObjectSerializer(pin)
         self._databases = databases
         self._compact = compact
 
@@ -82,6 +89,8 @@ class Messaging:
         self._children = {}
         self._children_lock = threading.Lock()
         self._cells = None
+        self.pins = (parent.pins if parent is not None
+                     else upgrade_pins.UpgradePins(conf))
 
     def for_url(self, url):
         """The Messaging on transport url: this one for its own URL or a
@@ -103,6 +112,7 @@ class Messaging:
         """From now on for_host routes by the cell mappings of databases'
         API database; returns self."""
         self._cells = CellTransports(databases)
+        self.pins.bind(upgrade_pins.database_versions(databases))
         return self
 
     def for_host(self, host):
@@ -132,22 +142,30 @@ class Messaging:
         return self._notification_transport
 
     def client(self, topic, version, version_cap=None, server=None,
-               timeout=None, send_timeout=None):
-        """send_timeout: see bounded."""
+               timeout=None, send_timeout=None, pin=None):
+        """send_timeout: see bounded; pin: the service (see
+        upgrade_pins) whose Pin caps the version (instead of a fixed
+        version_cap) and back-levels the objects sent."""
+        pin = None if pin is None else self.pins.pin(pin)
         target = messaging.Target(topic=topic, version=version, server=server)
         return MeteredClient(messaging.get_rpc_client(
-            self.transport, target, version_cap=version_cap,
-            serializer=RequestContextSerializer(compact=True),
+            self.transport, target,
+            version_cap=version_cap if pin is None else pin.version_cap,
+            serializer=RequestContextSerializer(compact=True, pin=pin),
             timeout=timeout,
             retry=None if send_timeout is None else 0),
             stratus_metrics.for_conf(self.conf), topic,
-            send_timeout=send_timeout)
+            send_timeout=send_timeout, pin=pin)
 
-    def server(self, topic, server, endpoints, databases=None):
+    def server(self, topic, server, endpoints, databases=None,
+               reply_pin=None):
+        """reply_pin: the service (see upgrade_pins) whose Pin the
+        replies are back-levelled to: that of the callers."""
         target = messaging.Target(topic=topic, server=server)
+        pin = None if reply_pin is None else self.pins.pin(reply_pin)
         return messaging.get_rpc_server(
             self.transport, target, endpoints, executor="threading",
-            serializer=RequestContextSerializer(databases),
+            serializer=RequestContextSerializer(databases, pin=pin),
             access_policy=messaging.DefaultRPCAccessPolicy)
 
     def notification_listener(self, topics, endpoints, pool=None):
@@ -227,24 +245,43 @@ class MeteredClient:
     given up after send_timeout seconds with BrokerUnavailable: a message
     that was not sent then never is."""
 
-    def __init__(self, client, metrics, topic, send_timeout=None):
+    def __init__(self, client, metrics, topic, send_timeout=None, pin=None):
         self._client = client
         self._metrics = metrics
         self._topic = topic
         self._send_timeout = send_timeout
+        self._pin = pin
 
     def prepare(self, **kwargs):
         return MeteredClient(self._client.prepare(**kwargs), self._metrics,
                              kwargs.get("topic") or self._topic,
-                             send_timeout=self._send_timeout)
+                             send_timeout=self._send_timeout, pin=self._pin)
+
+    def _capped(self):
+        """The client, capped at its Pin's version as it is now (SIGHUP
+        may have changed it since the client was made)."""
+        client = self._client
+        if self._pin is not None:
+            cap = self._pin.current().version_cap
+            if client.version_cap != cap:
+                client = client.prepare(version_cap=cap)
+        return client
+
+    def can_send_version(self, version):
+        return self._capped().can_send_version(version)
+
+    @property
+    def version_cap(self):
+        return self._capped().version_cap
 
     def call(self, ctxt, method, **kwargs):
         with self._metrics.rpc_call(self._topic, method):
-            return self._bounded(self._client.call, ctxt, method, **kwargs)
+            return self._bounded(self._capped().call, ctxt, method,
+                                 **kwargs)
 
     def cast(self, ctxt, method, **kwargs):
         try:
-            self._bounded(self._client.cast, ctxt, method, **kwargs)
+            self._bounded(self._capped().cast, ctxt, method, **kwargs)
         except Exception:
             self._metrics.rpc_cast(self._topic, method, "error")
             raise

@@ -31,8 +31,11 @@ import oslo_messaging
 
 from stratus.conductor import rpcapi as conductor_rpcapi
 from stratus import context as stratus_context
+from stratus import exception
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import service as service_obj
+from stratus import upgrade_pins
+from stratus import version as stratus_version
 
 LOG = logging.getLogger(__name__)
 
@@ -66,12 +69,22 @@ class Service:
         self._threads = []
         self._conductor = (None if databases is not None
                            else conductor_rpcapi.ConductorAPI(messaging))
+        # Where [upgrade_levels] auto reads the services' versions: the
+        # databases, or for a compute its conductor.
+        messaging.pins.bind(
+            upgrade_pins.database_versions(databases)
+            if databases is not None else conductor_rpcapi.conductor_versions(
+                messaging, conf.report_interval))
 
     def context(self):
         return stratus_context.get_admin_context(self.databases)
 
     def start(self):
         self._stopping.clear()
+        if self.databases is not None:
+            # As Nova's control plane: not with computes it cannot serve.
+            service_obj.raise_if_old_compute(
+                self.context(), upgrade_pins.own_cell(self.databases))
         self._first_report()
         # Beating while the manager starts: a compute registering tens of
         # thousands of nodes takes longer than service_down_time, and its
@@ -85,7 +98,8 @@ class Service:
             raise
         self._beat()
         self._rpc_server = self.messaging.server(
-            self.topic, self.host, [self.manager], self.databases)
+            self.topic, self.host, [self.manager], self.databases,
+            reply_pin=upgrade_pins.REPLY_PINS.get(self.binary))
         self._rpc_server.start()
         extra = getattr(self.manager, "extra_rpc_endpoints", lambda: [])
         self._extra_rpc_servers = [
@@ -138,7 +152,9 @@ class Service:
         ctx = self.context()
         if self._conductor is not None:
             service = service_obj.Service(
-                host=self.host, binary=self.binary, topic=self.topic)
+                host=self.host, binary=self.binary, topic=self.topic,
+                version=service_obj.SERVICE_VERSION,
+                release=stratus_version.VERSION)
             self.service_ref = self._conductor.service_report(
                 ctx, service, timeout=timeout)
         else:
@@ -161,6 +177,9 @@ class Service:
                     raise
                 LOG.warning("No conductor answered %s on %s; retrying",
                             self.binary, self.host)
+            except exception.ServiceTooOld as exc:
+                LOG.error("%s refused: %s", self.binary, exc)
+                raise
 
     def _spawn(self, name, target, *args):
         thread = threading.Thread(

@@ -56,14 +56,17 @@ Versions (bump the minor version for every change, add a line here):
   its block device mappings: one call less per boot); not sent while
   [upgrade_levels] compute caps the version below 1.13
 
-``[upgrade_levels] compute`` caps the version this client sends, so a
-newer control plane keeps talking to computes that are not upgraded yet.
+``[upgrade_levels] compute`` caps the version this client sends, and
+back-levels the objects it sends, so a newer control plane keeps talking
+to computes that are not upgraded yet (``auto``: from the computes'
+service versions, see stratus/upgrade_pins.py).
 """
 import logging
 
 import oslo_messaging
 
 from stratus import exception
+from stratus import upgrade_pins
 
 LOG = logging.getLogger(__name__)
 
@@ -92,9 +95,9 @@ class ComputeAPI:
 
     @staticmethod
     def _clients_on(messaging):
-        cap = messaging.conf.upgrade_levels.compute
-        return (messaging.client(TOPIC, VERSION, version_cap=cap),
-                messaging.client(EVENTS_TOPIC, VERSION, version_cap=cap))
+        return (messaging.client(TOPIC, VERSION, pin=upgrade_pins.COMPUTE),
+                messaging.client(EVENTS_TOPIC, VERSION,
+                                 pin=upgrade_pins.COMPUTE))
 
     def _clients_for(self, host):
         """(client, events client) on the transport of host's cell."""

@@ -42,6 +42,7 @@ from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as instance_action_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
 from stratus.objects import instance_save as instance_save_obj
+from stratus.objects import service as service_obj
 from stratus.placement import exception as placement_exception
 
 LOG = logging.getLogger(__name__)
@@ -385,6 +386,13 @@ class ConductorManager:
             instance_action_obj.finish_event(cctx, None, instance_uuid,
                                              event, result, traceback)
 
+    def minimum_service_version(self, ctx, binary):
+        """The lowest version of binary's live services in this
+        conductor's cell (1.13: a compute's conductor = auto)."""
+        return service_obj.Service.get_minimum_version(
+            ctx, binary, cell_uuid=self.local_cell(ctx).uuid)
+
+    @oslo_messaging.expected_exceptions(exception.ServiceTooOld)
     def service_report(self, ctx, service):
         return compute_report.service_report(ctx, self.local_cell(ctx),
                                              service)

@@ -32,6 +32,9 @@
        (compute:servers:resize:cross_cell) lets the move leave its cell
 1.12 - instance_save takes changes_only: answered with what the save
        set (updated_at, cell_uuid), not the whole instance
+1.13 - minimum_service_version: the lowest version of a binary's
+       services in the conductor's cell (a compute's [upgrade_levels]
+       conductor = auto; a conductor before 1.13 is of release 0.1.0)
 """
 import logging
 
@@ -40,7 +43,9 @@ from oslo_utils import versionutils
 
 from stratus import exception
 from stratus.objects import instance_save as instance_save_obj
+from stratus.objects import service_versions
 from stratus import retry
+from stratus import upgrade_pins
 
 LOG = logging.getLogger(__name__)
 
@@ -48,7 +53,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.12"
+VERSION = "1.13"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -66,6 +71,7 @@ REPEATABLE = frozenset(["instance_save"])
 REPEATED_VERSION = "1.8"
 BDM_VERSION = "1.10"
 CHANGES_VERSION = "1.12"
+MINIMUM_VERSION_VERSION = "1.13"
 
 
 def _at_least(client, version):
@@ -137,7 +143,9 @@ class ConductorAPI:
         is sent again (a compute's: [conductor] db_retry_seconds; the
         API's fail at once, a 503)."""
         self.client = _RetryingClient(
-            messaging.client(TOPIC, BASE_VERSION, version_cap),
+            messaging.client(TOPIC, BASE_VERSION, version_cap,
+                             pin=None if version_cap
+                             else upgrade_pins.CONDUCTOR),
             db_retry_seconds=db_retry_seconds)
 
     # Orchestration (casts) --------------------------------------------
@@ -385,3 +393,26 @@ class ConductorAPI:
     def bdm_destroy(self, ctx, bdm):
         """Remove the mapping (one already gone is no error)."""
         return self._bdm_client().call(ctx, "bdm_destroy", bdm=bdm)
+
+
+def conductor_versions(messaging, timeout):
+    """A minimum_version for UpgradePins.bind in a process without
+    databases (a compute): its conductor reads its cell's services
+    (1.13, sent uncapped: the pin is what it finds out). A conductor
+    that does not know the call is of the release before 1.13."""
+    client = messaging.client(TOPIC, MINIMUM_VERSION_VERSION,
+                              timeout=timeout)
+
+    def minimum_version(binary):
+        from stratus import context as stratus_context
+        try:
+            return client.call(stratus_context.get_admin_context(),
+                               "minimum_service_version", binary=binary)
+        except oslo_messaging.UnsupportedVersion:
+            # (in-process: the exception itself; over a broker, below)
+            return min(service_versions.SERVICE_VERSION_HISTORY)
+        except oslo_messaging.RemoteError as exc:
+            if exc.exc_type != "UnsupportedVersion":
+                raise
+            return min(service_versions.SERVICE_VERSION_HISTORY)
+    return minimum_version

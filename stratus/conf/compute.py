@@ -54,12 +54,23 @@ COMPUTE_OPTS = [
                     "server's addresses; 0 or less disables."),
 ]
 
+_PIN_HELP = (
+    "Newest %s RPC API version this process sends, and the objects of "
+    "that version's release, while %ss older than this process still run "
+    "(rolling upgrades): a version ('1.12'), a release ('0.1.0'), or "
+    "'auto': what the oldest %s service recorded in the cells' databases "
+    "speaks (read at start and again on SIGHUP). Unset: the newest this "
+    "code speaks.")
 UPGRADE_LEVELS_OPTS = [
-    cfg.StrOpt("compute",
-               help="Newest compute RPC API version to send, e.g. '1.0', "
-                    "while computes older than the control plane still "
-                    "run (rolling upgrades). Unset: the newest this code "
-                    "speaks."),
+    cfg.StrOpt(service, mutable=True,
+               help=_PIN_HELP % (service, service, "nova-" + service))
+    for service in ("compute", "conductor", "scheduler")
+] + [
+    cfg.StrOpt("network", mutable=True,
+               help="Newest network agent RPC API version the computes "
+                    "send to the built-in network service (a version or "
+                    "a release; 'auto' is the newest: the network "
+                    "service records no version). Unset: the newest."),
 ]
 
 FAKE_DRIVER_OPTS = [

@@ -197,6 +197,7 @@ class Service(SoftDelete, Base):
     last_seen_up = sa.Column(UTCDateTime)
     forced_down = sa.Column(sa.Boolean, default=False)
     version = sa.Column(sa.Integer, default=0)
+    release = sa.Column(sa.String(32))
 
 
 class ComputeNode(SoftDelete, Base):

@@ -8,13 +8,17 @@ marks the ports ACTIVE (DOWN) and tells the compute API
 
 1.0 - update_device_up, update_device_down (casts)
 """
+from stratus import upgrade_pins
+
 TOPIC = "network"
 VERSION = "1.0"
 
 
 class NetworkAgentAPI:
     def __init__(self, messaging, version_cap=None):
-        self.client = messaging.client(TOPIC, VERSION, version_cap)
+        self.client = messaging.client(
+            TOPIC, VERSION, version_cap,
+            pin=None if version_cap else upgrade_pins.NETWORK)
 
     def update_device_up(self, ctx, port_id, host):
         self.client.cast(ctx, "update_device_up", port_id=port_id,

@@ -109,9 +109,9 @@ class StratusObject(ovo_base.VersionedObject):
             self._changed_fields.clear()
 
     def obj_to_primitive(self, target_version=None, version_manifest=None):
-        if (target_version not in (None, self.VERSION)
-                or version_manifest):
-            # Back-levelling: oslo's compat machinery.
+        if target_version not in (None, self.VERSION):
+            # Back-levelling: oslo's compat machinery (which, as here,
+            # leaves an object sent at its own version as it is).
             return super().obj_to_primitive(target_version,
                                             version_manifest)
         values = self.__dict__
@@ -208,7 +208,41 @@ class ObjectListBase(ovo_base.ObjectListBase):
 
 
 class StratusObjectSerializer(ovo_base.VersionedObjectSerializer):
+    """pin: a stratus.upgrade_pins.Pin whose manifest (when it has one)
+    every object sent is back-levelled to: the object versions of an
+    older receiver."""
     OBJ_BASE_CLASS = StratusObject
+
+    def __init__(self, pin=None):
+        super().__init__()
+        self._pin = pin
+
+    def serialize_entity(self, context, entity):
+        manifest = None if self._pin is None else self._pin.manifest
+        if manifest is None:
+            return super().serialize_entity(context, entity)
+        return back_levelled(entity, manifest)
+
+
+def back_levelled(entity, manifest):
+    """entity (an object, or containers of them) as primitives, each
+    object at its version in manifest ({object name: version}; one it
+    does not name at its own). An object that holds others bumps its
+    version when theirs change (tests/unit/objects/test_versions.py), so
+    that oslo's obj_make_compatible back-levels them too."""
+    if isinstance(entity, ovo_base.VersionedObject):
+        return entity.obj_to_primitive(
+            target_version=manifest.get(entity.obj_name(), entity.VERSION),
+            version_manifest=manifest)
+    if isinstance(entity, dict):
+        return {key: back_levelled(value, manifest)
+                for key, value in entity.items()}
+    if isinstance(entity, tuple):
+        return tuple(back_levelled(value, manifest) for value in entity)
+    if isinstance(entity, (list, set)):
+        # A set of dicts cannot be: a list, as oslo sends it.
+        return [back_levelled(value, manifest) for value in entity]
+    return entity
 
 
 def utcnow():

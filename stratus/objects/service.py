@@ -8,27 +8,39 @@ import datetime
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from oslo_utils import uuidutils
+from oslo_utils import versionutils
 
 from stratus.db import cell_models
+from stratus import constants
 from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import base
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import fields
+from stratus.objects import service_versions
+from stratus import version as stratus_version
 
-# Bumped when a service's RPC or object handling changes incompatibly.
-SERVICE_VERSION = 1
+# Bumped when a service's RPC or object handling changes (see
+# service_versions.SERVICE_VERSION_HISTORY).
+SERVICE_VERSION = service_versions.SERVICE_VERSION
+OLDEST_SUPPORTED_SERVICE_VERSION = \
+    service_versions.OLDEST_SUPPORTED_SERVICE_VERSION
+# What a service that reports no version runs: 0.1.0's computes send
+# their record without one.
+UNREPORTED_VERSION = 1
 _SERVICES = cell_models.Service
 _BY_HOST_AND_BINARY = sa.select(_SERVICES.__table__).where(
     _SERVICES.deleted == 0, _SERVICES.host == sa.bindparam("host"),
     _SERVICES.binary == sa.bindparam("binary"))
 _UPDATABLE = ("host", "binary", "topic", "report_count", "disabled",
-              "disabled_reason", "last_seen_up", "forced_down", "version")
+              "disabled_reason", "last_seen_up", "forced_down", "version",
+              "release")
 
 
 @base.register
 class Service(base.StratusObject, base.StratusPersistentObject):
-    VERSION = "1.0"
+    # 1.1: release
+    VERSION = "1.1"
     fields = dict(base.StratusPersistentObject.fields, **{
         "id": fields.IntegerField(),
         "uuid": fields.UUIDField(),
@@ -42,7 +54,18 @@ class Service(base.StratusObject, base.StratusPersistentObject):
         "forced_down": fields.BooleanField(default=False),
         "version": fields.IntegerField(default=SERVICE_VERSION),
         "cell_uuid": fields.UUIDField(nullable=True),
+        "release": fields.StringField(nullable=True),
     })
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop("release", None)
+
+    def reported_version(self):
+        """The version the service says it runs (UNREPORTED_VERSION when
+        it says none, as 0.1.0's computes)."""
+        return self.get("version") or UNREPORTED_VERSION
 
     @classmethod
     def _from_db(cls, context, row, cell_uuid):
@@ -55,14 +78,9 @@ class Service(base.StratusObject, base.StratusPersistentObject):
     def _find(cls, context, not_found_id, *where, cell_uuid=None):
         query = sa.select(_SERVICES).where(_SERVICES.deleted == 0, *where)
 
-        def read(session, cell):
-            return [cls._from_db(context, row, cell)
-                    for row in session.scalars(query)]
-        if cell_uuid is not None:
-            with context.cell_db_for(cell_uuid).reader() as session:
-                found = read(session, cell_uuid)
-        else:
-            found = cell_mapping_obj.over_host_cells(context, read)
+        found = _over_cells(context, cell_uuid, lambda session, cell: [
+            cls._from_db(context, row, cell)
+            for row in session.scalars(query)])
         if not found:
             raise exception.ServiceNotFound(service_id=not_found_id)
         return found[0]
@@ -92,9 +110,12 @@ class Service(base.StratusObject, base.StratusPersistentObject):
                          cell_uuid=cell_uuid)
 
     @classmethod
-    def report(cls, context, cell_uuid, host, binary, topic):
+    def report(cls, context, cell_uuid, host, binary, topic,
+               version=SERVICE_VERSION, release=stratus_version.VERSION):
         """The service's record after this report: created on the first
-        one (up from now on), a heartbeat on the others."""
+        one (up from now on), a heartbeat on the others. version and
+        release: what the service runs (kept up to date: a service
+        upgraded in place reports its new ones)."""
         try:
             service = cls.get_by_host_and_binary(context, host, binary,
                                                  cell_uuid=cell_uuid)
@@ -102,15 +123,35 @@ class Service(base.StratusObject, base.StratusPersistentObject):
             service = cls(context, host=host, binary=binary, topic=topic,
                           report_count=1, last_seen_up=utcnow(),
                           disabled=False, forced_down=False,
-                          cell_uuid=cell_uuid)
+                          cell_uuid=cell_uuid, version=version,
+                          release=release)
             try:
                 service.create()
                 return service
             except exception.ServiceBinaryExists:
                 service = cls.get_by_host_and_binary(context, host, binary,
                                                      cell_uuid=cell_uuid)
+        if (service.get("version"), service.get("release")) != (
+                version, release):
+            service.version, service.release = version, release
+            service.save()
         service.record_heartbeat()
         return service
+
+    @classmethod
+    def get_minimum_version(cls, context, binary, cell_uuid=None):
+        """The lowest version of the live services of binary in the cell
+        cell_uuid, or in every host cell that answers (None: there are
+        none). A service that recorded no version counts as
+        UNREPORTED_VERSION."""
+        query = sa.select(sa.func.min(sa.func.coalesce(
+            _SERVICES.version, UNREPORTED_VERSION))).where(
+            _SERVICES.deleted == 0, _SERVICES.binary == binary)
+
+        found = [version for version in _over_cells(
+            context, cell_uuid, lambda session, cell: [session.scalar(query)])
+            if version is not None]
+        return min(found) if found else None
 
     def _values(self):
         return {name: getattr(self, name) for name in _UPDATABLE
@@ -182,9 +223,55 @@ class Service(base.StratusObject, base.StratusPersistentObject):
         return now - last_seen <= datetime.timedelta(seconds=service_down_time)
 
 
+def _over_cells(context, cell_uuid, read):
+    """read(session, cell uuid) -> list in cell_uuid's database, or in
+    every host cell that answers (None); the lists joined."""
+    if cell_uuid is None:
+        return cell_mapping_obj.over_host_cells(context, read)
+    with context.cell_db_for(cell_uuid).reader() as session:
+        return read(session, cell_uuid)
+
+
+def check_supported(binary, host, version):
+    """ServiceTooOld when a service of version is older than this control
+    plane supports (OLDEST_SUPPORTED_SERVICE_VERSION)."""
+    if version < OLDEST_SUPPORTED_SERVICE_VERSION:
+        raise exception.ServiceTooOld(
+            binary=binary, host=host, version=version,
+            oldest=OLDEST_SUPPORTED_SERVICE_VERSION)
+
+
+def raise_if_old_compute(context, cell_uuid=None):
+    """What a control plane service checks at start, as Nova's: no live
+    compute in any cell (in cell_uuid's when given) is older than
+    OLDEST_SUPPORTED_SERVICE_VERSION (ServiceTooOld names the oldest)."""
+    query = sa.select(_SERVICES.host, sa.func.coalesce(
+        _SERVICES.version, UNREPORTED_VERSION)).where(
+        _SERVICES.deleted == 0,
+        _SERVICES.binary == constants.COMPUTE_BINARY,
+        sa.func.coalesce(_SERVICES.version, UNREPORTED_VERSION)
+        < OLDEST_SUPPORTED_SERVICE_VERSION)
+    too_old = _over_cells(context, cell_uuid,
+                          lambda session, cell: list(session.execute(query)))
+    if too_old:
+        host, version = min(too_old, key=lambda row: row[1])
+        check_supported(constants.COMPUTE_BINARY, host, version)
+
+
+def require_compute_version(context, version, feature):
+    """ComputesTooOld (409) unless every live compute of every cell runs
+    service version or newer: for what feature (its name in the message)
+    needs of new computes."""
+    minimum = Service.get_minimum_version(context, constants.COMPUTE_BINARY)
+    if minimum is not None and minimum < version:
+        raise exception.ComputesTooOld(feature=feature, version=version,
+                                       minimum=minimum)
+
+
 @base.register
 class ServiceList(base.ObjectListBase, base.StratusObject):
-    VERSION = "1.0"
+    # 1.1: Service 1.1
+    VERSION = "1.1"
     fields = {"objects": fields.ListOfObjectsField("Service")}
 
     @classmethod

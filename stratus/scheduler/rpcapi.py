@@ -2,6 +2,8 @@
 
 1.0 - select_destinations
 """
+from stratus import upgrade_pins
+
 TOPIC = "scheduler"
 VERSION = "1.0"
 
@@ -21,7 +23,8 @@ class SchedulerAPI:
         conf = messaging.conf
         self.client = messaging.client(
             TOPIC, VERSION, version_cap,
-            timeout=conf.rpc_response_timeout + outage_wait(conf))
+            timeout=conf.rpc_response_timeout + outage_wait(conf),
+            pin=None if version_cap else upgrade_pins.SCHEDULER)
 
     def select_destinations(self, ctx, request_spec, instance_uuids,
                             return_alternates=True):

@@ -25,9 +25,15 @@ def service_report(ctx, cell, service):
     """Create the service in this conductor's cell on its first report
     (mapping a new compute host to the cell at once, so it can take
     servers without ``discover_hosts``; not a cell conductor, which has
-    no API database), record a heartbeat afterwards."""
+    no API database), record a heartbeat afterwards; with the version
+    and release the service says it runs. A compute older than this
+    conductor supports is refused (ServiceTooOld: it stops)."""
+    version = service.reported_version()
+    service_obj.check_supported(service.binary, service.host, version)
     stored = service_obj.Service.report(ctx, cell.uuid, service.host,
-                                        service.binary, service.topic)
+                                        service.binary, service.topic,
+                                        version=version,
+                                        release=service.get("release"))
     if stored.binary == constants.COMPUTE_BINARY and \
             stored.report_count == 1 and placement_report.has_api(ctx):
         host_mapping_obj.ensure_host_mapping(ctx, stored.host, cell)

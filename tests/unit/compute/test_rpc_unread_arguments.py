@@ -58,8 +58,10 @@ class _Messaging:
     def for_host(self, host):
         return self
 
-    def client(self, topic, version, version_cap=None):
-        return _RecordingClient(version_cap)
+    def client(self, topic, version, version_cap=None, pin=None):
+        # pin: the [upgrade_levels] compute of this fake's configuration.
+        return _RecordingClient(self.conf.upgrade_levels.compute
+                                if pin else version_cap)
 
 
 def _send_each(version_cap):
