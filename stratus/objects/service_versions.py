@@ -94,7 +94,8 @@ def fingerprint(cls):
     for name in sorted(cls.fields):
         field = cls.fields[name]
         kind = field._type
-        held = getattr(kind, "_element_type", kind)
+        held = getattr(kind, "_element_type", None)  # a list's field
+        held = kind if held is None else held._type
         parts.append("%s:%s:%s:%s:%s:%s" % (
             name, type(field).__name__, type(kind).__name__,
             field.nullable, getattr(held, "_obj_name", ""),
