@@ -81,6 +81,7 @@ class Service:
 
     def start(self):
         self._stopping.clear()
+        self.service_ref = None  # the first report says what it runs
         if self.databases is not None:
             # As Nova's control plane: not with computes it cannot serve.
             service_obj.raise_if_old_compute(
@@ -150,11 +151,13 @@ class Service:
     def report(self, timeout=None):
         """Create or refresh this service's record; the Service."""
         ctx = self.context()
+        # What this service runs, with the first report of each start.
+        runs = ({} if self.service_ref is not None else {
+            "version": service_obj.SERVICE_VERSION,
+            "release": stratus_version.VERSION})
         if self._conductor is not None:
             service = service_obj.Service(
-                host=self.host, binary=self.binary, topic=self.topic,
-                version=service_obj.SERVICE_VERSION,
-                release=stratus_version.VERSION)
+                host=self.host, binary=self.binary, topic=self.topic, **runs)
             self.service_ref = self._conductor.service_report(
                 ctx, service, timeout=timeout)
         else:
@@ -162,7 +165,8 @@ class Service:
                 self._cell = cell_mapping_obj.local_cell(
                     ctx, self.conf, self._cell_uuid)
             self.service_ref = service_obj.Service.report(
-                ctx, self._cell.uuid, self.host, self.binary, self.topic)
+                ctx, self._cell.uuid, self.host, self.binary, self.topic,
+                **runs)
         return self.service_ref
 
     def _first_report(self):

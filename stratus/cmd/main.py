@@ -136,10 +136,11 @@ def main(argv=None):
     if args.debug:
         conf.set_override("debug", True)
     log.setup(conf)
+    from stratus import exception
     from stratus import wsgi_server
     try:
         return _run(conf, args)
-    except wsgi_server.ListenError as error:
+    except (wsgi_server.ListenError, exception.ServiceTooOld) as error:
         print("stratus: %s" % error, file=sys.stderr, flush=True)
         return 1
 

@@ -18,7 +18,6 @@ from stratus.objects import base
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import fields
 from stratus.objects import service_versions
-from stratus import version as stratus_version
 
 # Bumped when a service's RPC or object handling changes (see
 # service_versions.SERVICE_VERSION_HISTORY).
@@ -61,11 +60,6 @@ class Service(base.StratusObject, base.StratusPersistentObject):
         super().obj_make_compatible(primitive, target_version)
         if versionutils.convert_version_to_tuple(target_version) < (1, 1):
             primitive.pop("release", None)
-
-    def reported_version(self):
-        """The version the service says it runs (UNREPORTED_VERSION when
-        it says none, as 0.1.0's computes)."""
-        return self.get("version") or UNREPORTED_VERSION
 
     @classmethod
     def _from_db(cls, context, row, cell_uuid):
@@ -110,20 +104,32 @@ class Service(base.StratusObject, base.StratusPersistentObject):
                          cell_uuid=cell_uuid)
 
     @classmethod
-    def report(cls, context, cell_uuid, host, binary, topic,
-               version=SERVICE_VERSION, release=stratus_version.VERSION):
+    def report(cls, context, cell_uuid, host, binary, topic, version=None,
+               release=None, unreported_version=SERVICE_VERSION):
         """The service's record after this report: created on the first
         one (up from now on), a heartbeat on the others. version and
-        release: what the service runs (kept up to date: a service
-        upgraded in place reports its new ones)."""
+        release: what the service runs, sent with the first report of
+        each start (so a service upgraded in place records its new ones),
+        None on heartbeats; a record made without a version is of
+        unreported_version (a conductor recording computes says
+        UNREPORTED_VERSION: 0.1.0's send none). A compute older
+        than OLDEST_SUPPORTED_SERVICE_VERSION is refused
+        (ServiceTooOld)."""
         try:
             service = cls.get_by_host_and_binary(context, host, binary,
                                                  cell_uuid=cell_uuid)
         except exception.ServiceNotFound:
+            service = None
+        if binary == constants.COMPUTE_BINARY:
+            check_supported(binary, host, version or (
+                service.get("version") if service is not None else None)
+                or unreported_version)
+        if service is None:
             service = cls(context, host=host, binary=binary, topic=topic,
                           report_count=1, last_seen_up=utcnow(),
                           disabled=False, forced_down=False,
-                          cell_uuid=cell_uuid, version=version,
+                          cell_uuid=cell_uuid,
+                          version=version or unreported_version,
                           release=release)
             try:
                 service.create()
@@ -131,7 +137,8 @@ class Service(base.StratusObject, base.StratusPersistentObject):
             except exception.ServiceBinaryExists:
                 service = cls.get_by_host_and_binary(context, host, binary,
                                                      cell_uuid=cell_uuid)
-        if (service.get("version"), service.get("release")) != (
+        if version is not None and (
+                service.get("version"), service.get("release")) != (
                 version, release):
             service.version, service.release = version, release
             service.save()

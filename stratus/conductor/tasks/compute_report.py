@@ -26,14 +26,15 @@ def service_report(ctx, cell, service):
     (mapping a new compute host to the cell at once, so it can take
     servers without ``discover_hosts``; not a cell conductor, which has
     no API database), record a heartbeat afterwards; with the version
-    and release the service says it runs. A compute older than this
-    conductor supports is refused (ServiceTooOld: it stops)."""
-    version = service.reported_version()
-    service_obj.check_supported(service.binary, service.host, version)
+    and release the service says it runs (on its first report). A
+    compute older than this conductor supports is refused (ServiceTooOld:
+    it stops)."""
     stored = service_obj.Service.report(ctx, cell.uuid, service.host,
                                         service.binary, service.topic,
-                                        version=version,
-                                        release=service.get("release"))
+                                        version=service.get("version"),
+                                        release=service.get("release"),
+                                        unreported_version=service_obj
+                                        .UNREPORTED_VERSION)
     if stored.binary == constants.COMPUTE_BINARY and \
             stored.report_count == 1 and placement_report.has_api(ctx):
         host_mapping_obj.ensure_host_mapping(ctx, stored.host, cell)

@@ -78,7 +78,7 @@ class _Messaging:
     def __init__(self, cap):
         self.cap = cap
 
-    def client(self, topic, version, version_cap=None):
+    def client(self, topic, version, version_cap=None, pin=None):
         return _RecordingClient(self.cap)
 
 

@@ -61,8 +61,7 @@ def test_a_release_1_service_deserializes_on_this_release():
     primitive = base.back_levelled(_service(), RELEASE_1)
     service = objects.Service.obj_from_primitive(primitive)
     assert not service.obj_attr_is_set("release")
-    assert service.reported_version() == 2
-    assert objects.Service(host="h").reported_version() == 1
+    assert service.version == 2
 
 
 class _Services:
@@ -190,3 +189,27 @@ def test_sighup_refreshes_every_process_pin(conf):
     from stratus.cmd import signals
     signals.reload()
     assert pin.version_cap is None
+
+
+class _Conductor:
+    def __init__(self, version):
+        self.target = oslo_messaging.Target(version=version)
+
+    def minimum_service_version(self, ctxt, binary):
+        return {"nova-conductor": 2}[binary]
+
+
+@pytest.mark.parametrize("version,minimum", [("1.13", 2), ("1.12", 1)])
+def test_a_compute_asks_its_conductor_what_auto_reads(
+        messaging, version, minimum):
+    """A conductor before 1.13 (0.1.0's) does not know the call: it is
+    taken for service version 1."""
+    from stratus.conductor import rpcapi as conductor_rpcapi
+    server = messaging.server(conductor_rpcapi.TOPIC, "host1",
+                              [_Conductor(version)])
+    server.start()
+    try:
+        read = conductor_rpcapi.conductor_versions(messaging, timeout=10)
+        assert read("nova-conductor") == minimum
+    finally:
+        _stop(server)
