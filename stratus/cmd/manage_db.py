@@ -39,7 +39,7 @@ from stratus.cmd.manage_util import positive_count
 from stratus.cmd.manage_util import required
 from stratus.db import archive
 from stratus.db import migration
-from stratus.db import online_migrations
+from stratus.objects import online_migrations
 from stratus.objects import cell_mapping as cell_mapping_obj
 
 LOG = logging.getLogger(__name__)

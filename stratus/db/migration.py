@@ -183,9 +183,12 @@ def _true(node):
 
 def services_older_than(database, version):
     """[(binary, host, version)] of the service records (not deleted) of
-    this cell database older than version, oldest first."""
+    this cell database older than version, oldest first (none in a
+    database not yet migrated)."""
     service = cell_models.Service.__table__
     with database.reader() as session:
+        if not sa.inspect(session.connection).has_table(service.name):
+            return []
         rows = session.execute(sa.select(
             service.c.binary, service.c.host, service.c.version).where(
             service.c.deleted == 0,
