@@ -98,12 +98,7 @@ def api_db_sync(conf, args):
                     "[api_database]/connection")
     if not url:
         return 1
-    try:
-        migration.upgrade("api", url)
-    except migration.DataMigrationsPending as refused:
-        print(refused)
-        return 1
-    return 0
+    return 0 if manage_db.upgrade_or_refuse("api", url) else 1
 
 
 def api_db_version(conf, args):

@@ -309,9 +309,24 @@ def db_contract(conf, args):
         return 1
     for (kind, label, url), found in pending.items():
         if found:
-            migration.upgrade(kind, url)
+            # An old service may have written an old-shape row since the
+            # check: the contract revision refuses it.
+            if not upgrade_or_refuse(kind, url):
+                return 1
             print("%s: contracted to %s" % (label, found[-1].revision))
     return 0
+
+
+def upgrade_or_refuse(kind, url):
+    """Apply every pending revision; False after saying why when a
+    contract revision found rows an online data migration must move
+    first."""
+    try:
+        migration.upgrade(kind, url)
+    except migration.DataMigrationsPending as refused:
+        print(refused)
+        return False
+    return True
 
 
 def _services_older_than(ctx, version):

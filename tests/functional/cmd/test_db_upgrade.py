@@ -1,7 +1,6 @@
 """The schema upgrade in two steps, as an operator runs it on databases
 that the previous release left: `db expand`, `db online_data_migrations`,
 `db contract` (its refusals) and `db sync --expand`, on every backend."""
-import argparse
 import dataclasses
 import os
 import subprocess
@@ -22,6 +21,7 @@ from stratus.db import migration
 from stratus.objects import online_migrations
 from stratus.objects import block_device_mapping as bdm_obj
 from stratus.objects import build_request as build_request_obj
+from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
 from tests import dbs
@@ -57,13 +57,9 @@ class Cloud:
         return code, self.capsys.readouterr().out
 
     def cell1(self):
-        return self.run_cell("cell1")
-
-    def run_cell(self, name):
-        from stratus.objects import cell_mapping as cell_mapping_obj
         return next(cell.uuid for cell in
                     cell_mapping_obj.CellMappingList.get_all(self.ctx)
-                    if cell.name == name)
+                    if cell.name == "cell1")
 
     def old_mapping(self, instance_uuid, cell_uuid=None):
         """A mapping as release 0.1.0 could write it: no user_id."""
@@ -106,13 +102,6 @@ class Cloud:
     def set_service_versions(self, cell_uuid, version):
         with self.ctx.cell_db_for(cell_uuid).writer() as session:
             session.execute(_SERVICES.update().values(version=version))
-
-
-def _parse(argv):
-    parser = argparse.ArgumentParser()
-    manage_cmd.add_parsers(parser.add_subparsers(dest="manage_command",
-                                                 required=True))
-    return parser.parse_args(argv)
 
 
 @pytest.fixture
