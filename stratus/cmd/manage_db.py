@@ -23,7 +23,7 @@ connection):
     online_data_migrations [--max-count N]
         0 nothing left to migrate, 1 --max-count given and rows remain
         (run it again), 2 a migration failed (the others ran), 127 bad
-        --max-count
+        --max-count or no API database configured
     contract
         the remaining revisions; 0 done (or nothing to do), 1 refused:
         online data migrations pending, services older than the contract
@@ -348,6 +348,9 @@ def online_data_migrations(conf, args):
             return INVALID_INPUT
     else:
         max_count = MIGRATION_BATCH
+    if not _api_url(conf):
+        return INVALID_INPUT
+    if args.max_count is None:
         print("Running batches of %d until complete" % max_count)
     ctx = args.admin_context()
     totals = {}

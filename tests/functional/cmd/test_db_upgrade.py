@@ -268,6 +268,10 @@ def test_online_data_migrations_exit_codes(cloud, monkeypatch):
     # With --max-count a failure counts only when nothing else moved.
     assert cloud.run("db", "online_data_migrations", "--max-count",
                      "5")[0] == 2
+    cloud.conf.set_override("connection", "", group="api_database")
+    assert cloud.run("db", "online_data_migrations") == (
+        127, "Must specify --config-file if [api_database]/connection is "
+        "not set in the configuration file.\n")
 
 
 @dbs.SQLITE_ONLY
