@@ -268,12 +268,7 @@ def db_expand(conf, args):
 
 
 def _expand_schema(kind, label, url):
-    scripts = migration.pending(kind, url)
-    target = migration.expand_target(scripts)
-    if target is not None:
-        migration.upgrade(kind, url, target)
-    held = [script.revision for script in scripts
-            if migration.phase(script) == migration.CONTRACT]
+    target, held = migration.expand(kind, url)
     print("%s: %s%s" % (
         label, "expanded to %s" % target if target else "nothing to expand",
         "; contract revisions pending: %s" % ", ".join(held) if held else ""))

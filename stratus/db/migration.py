@@ -96,6 +96,18 @@ def expand_target(scripts):
     return target
 
 
+def expand(kind, url):
+    """Apply the pending revisions of the database at url up to the first
+    contract one; (the revision reached or None, the contract revisions
+    left)."""
+    scripts = pending(kind, url)
+    target = expand_target(scripts)
+    if target is not None:
+        upgrade(kind, url, target)
+    return target, [script.revision for script in scripts
+                    if phase(script) == CONTRACT]
+
+
 def phase(script):
     return getattr(script.module, "phase", None)
 

@@ -37,3 +37,18 @@ def remaining(context):
         if count:
             left[migration.name] = count
     return left
+
+
+def run_to_completion(context, batch=50):
+    """Run every migration in batches of batch rows until none moves a
+    row (a cloud that is down for its upgrade: the all-in-one at start);
+    {migration name: rows moved}."""
+    moved = collections.Counter()
+    while True:
+        ran = 0
+        for migration in MIGRATIONS:
+            done = migration.migrate(context, batch)[1]
+            moved[migration.name] += done
+            ran += done
+        if not ran:
+            return dict(moved)

@@ -297,3 +297,24 @@ def test_on_an_all_in_one_data_dir(db_backend, tmp_path, capsys):
     code, out = manage("db", "online_data_migrations", "--max-count", "10")
     assert (code, table_rows(out)) == (0, [["populate_user_id", "0", "0"]])
     assert manage("db", "contract")[0] == 0
+
+
+def test_the_all_in_one_upgrades_in_one_go_at_start(cloud):
+    """Down for its upgrade, the all-in-one expands, runs the online data
+    migrations to completion, then contracts (no manual step)."""
+    from stratus.db import setup as db_setup
+    from stratus.cmd import all_in_one
+    cell1 = cloud.cell1()
+    servers = [cloud.server(cell1, "alice") for _ in range(3)]
+    for instance_uuid in servers:
+        cloud.old_mapping(instance_uuid, cell1)
+    databases = db_setup.setup_cloud_databases(
+        cloud.urls["api"], cloud.urls["cell0"], cloud.urls["cell1"],
+        migrate_data=all_in_one._migrate_data)
+    try:
+        assert migration.current("api", cloud.urls["api"]) == CONTRACTED
+        assert not _user_id_nullable(cloud.urls["api"])
+        assert {uuid_: owner for uuid_, owner in cloud.owners().items()
+                if uuid_ in servers} == dict.fromkeys(servers, "alice")
+    finally:
+        databases.dispose()
