@@ -107,12 +107,16 @@ def api_db_version(conf, args):
 
 
 def db_sync(conf, args):
-    if args.expand:
+    if args.expand and not args.local_cell:
         return manage_db.db_expand(conf, args)
     url = _required(conf.database.connection, "--config-file",
                     "[database]/connection")
     if not url:
         return 1
+    if args.expand:
+        # A cell conductor's host (no API database): its cell only.
+        manage_db.expand_schema("cell", "[database] connection", url)
+        return 0
     if not args.local_cell and conf.api_database.connection:
         try:
             cell0 = cell_mapping_obj.CellMapping.get_by_uuid(

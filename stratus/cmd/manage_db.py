@@ -261,13 +261,13 @@ def db_expand(conf, args):
     if not url:
         return 1
     # The API database first: the cell list is read from it.
-    _expand_schema("api", "API database", url)
+    expand_schema("api", "API database", url)
     for kind, label, url in _schemas(conf, args)[1:]:
-        _expand_schema(kind, label, url)
+        expand_schema(kind, label, url)
     return 0
 
 
-def _expand_schema(kind, label, url):
+def expand_schema(kind, label, url):
     target, held = migration.expand(kind, url)
     print("%s: %s%s" % (
         label, "expanded to %s" % target if target else "nothing to expand",
