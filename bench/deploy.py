@@ -74,16 +74,24 @@ class Deployment:
         self.cleanups = []
         self._commands = {}
 
-    def spawn(self, name, args, env=None, mode="w"):
+    def spawn(self, name, args, env=None, mode="w", executable=None):
+        """executable: another installation's `stratus` (e.g. the previous
+        release's, tests/upgrade), run without this tree's PYTHONPATH
+        and outside it, so that its own code is what runs."""
         log = open(os.path.join(self.workdir, name + ".log"), mode)
         environ = dict(os.environ, **(env or {}))
         if self.profile_dir:
             environ["STRATUS_PROFILE_DIR"] = self.profile_dir
+        cwd = None
+        if executable not in (None, STRATUS):
+            environ.pop("PYTHONPATH", None)
+            cwd = self.workdir
         process = subprocess.Popen(
-            [STRATUS] + args, stdout=log, stderr=subprocess.STDOUT,
-            env=environ, start_new_session=True)
+            [executable or STRATUS] + args, stdout=log,
+            stderr=subprocess.STDOUT, env=environ, start_new_session=True,
+            cwd=cwd)
         self.processes[name] = process
-        self._commands[name] = (args, env)
+        self._commands[name] = (args, env, executable)
         return process
 
     def kill(self, name, sig=signal.SIGKILL):
@@ -92,11 +100,14 @@ class Deployment:
         os.killpg(process.pid, sig)
         process.wait()
 
-    def restart(self, name):
+    def restart(self, name, executable=None):
         """Start a killed service again, with the same command line (its
-        log goes on in the same file)."""
-        args, env = self._commands[name]
-        return self.spawn(name, args, env, mode="a")
+        log goes on in the same file); executable: another `stratus` to
+        run it with from now on (an upgrade in place), default the one
+        it ran with."""
+        args, env, previous = self._commands[name]
+        return self.spawn(name, args, env, mode="a",
+                          executable=executable or previous)
 
     def _psutil_procs(self):
         procs = []
@@ -246,7 +257,11 @@ def write_config(path, values):
 
 
 def _distributed(dep, computes, nodes, config=None, compute_config=None,
-                 pg_admin=PG_ADMIN, transport_url=None, cells=1):
+                 pg_admin=PG_ADMIN, transport_url=None, cells=1,
+                 cell_conductors=False, control_config=None,
+                 executables=None, schema_command=("db", "sync")):
+    split = cells > 1 or cell_conductors
+    executables = executables or {}
     tag = uuid.uuid4().hex[:8]
     dep.db_tag = tag
     urls = {}
@@ -292,32 +307,43 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
     conf_path = os.path.join(dep.workdir, "stratus.conf")
     write_config(conf_path, base)
     common = ["--config-file", conf_path]
+    control = common
+    if control_config:
+        control_path = os.path.join(dep.workdir, "control.conf")
+        write_config(control_path, control_config)
+        control = common + ["--config-file", control_path]
 
     def manage(*args):
         subprocess.run([STRATUS] + common + ["manage"] + list(args),
                        check=True, capture_output=True, text=True)
     manage("api_db", "sync")
     manage("cell_v2", "map_cell0", "--database_connection", urls["cell0"])
-    if cells == 1:
+    if not split:
         manage("cell_v2", "create_cell", "--name", "cell1")
     else:
-        _cell_conductors(dep, base, urls, cell_names, tag, manage)
-    manage("db", "sync")
-    api = dep.spawn("api", common + ["api"])
-    if cells > 1:
+        _cell_conductors(dep, base, urls, cell_names, tag, manage,
+                         schema_command)
+    manage(*schema_command)
+    api = dep.spawn("api", control + ["api"],
+                    executable=executables.get("api"))
+    if split:
         # Cell conductors reach placement over `stratus api`.
         wait_http("http://127.0.0.1:%d/" % port, process=api)
         for cell in dep.cells:
             dep.spawn(cell["conductor"], ["--config-file", cell["config"],
-                                          "conductor"])
-    dep.spawn("conductor", common + ["conductor"])
-    dep.spawn("scheduler", common + ["scheduler"])
-    network = dep.spawn("network", common + ["network"])
+                                          "conductor"],
+                      executable=executables.get("cell-conductor"))
+    dep.spawn("conductor", control + ["conductor"],
+              executable=executables.get("conductor"))
+    dep.spawn("scheduler", control + ["scheduler"],
+              executable=executables.get("scheduler"))
+    network = dep.spawn("network", control + ["network"],
+                        executable=executables.get("network"))
     computes_started = time.monotonic()
     for i in range(computes):
         host_conf = os.path.join(dep.workdir, "compute%d.conf" % i)
         host_values = {"DEFAULT": {"host": "compute%d" % i}}
-        if cells > 1:
+        if split:
             # Round-robin over the cells: its cell's broker only.
             cell = dep.cells[i % cells]
             cell["computes"].append("compute%d" % i)
@@ -325,7 +351,9 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
         for section, options in (compute_config or {}).items():
             host_values.setdefault(section, {}).update(options)
         write_config(host_conf, host_values)
-        dep.spawn("compute%d" % i, common + ["--config-file", host_conf, "compute"])
+        dep.spawn("compute%d" % i,
+                  common + ["--config-file", host_conf, "compute"],
+                  executable=executables.get("compute"))
     dep.compute_url = "http://127.0.0.1:%d/v2.1" % port
     wait_http("http://127.0.0.1:%d/" % port, process=api)
     wait_http(dep.network_url + "/", process=network)
@@ -334,7 +362,8 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
     manage("cell_v2", "discover_hosts")
 
 
-def _cell_conductors(dep, base, urls, cell_names, tag, manage):
+def _cell_conductors(dep, base, urls, cell_names, tag, manage,
+                     schema_command=("db", "sync")):
     """Each cell as Nova deploys it: its own database and RabbitMQ virtual
     host, mapped with create_cell, and the config of a cell conductor
     without [api_database] (placement over its REST API), started once
@@ -370,9 +399,9 @@ def _cell_conductors(dep, base, urls, cell_names, tag, manage):
                           "computes": []})
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda cell: subprocess.run(
-            [STRATUS, "--config-file", cell["config"], "manage", "db",
-             "sync", "--local_cell"], check=True, capture_output=True,
-            text=True), dep.cells))
+            [STRATUS, "--config-file", cell["config"], "manage"]
+            + list(schema_command) + ["--local_cell"], check=True,
+            capture_output=True, text=True), dep.cells))
 
 
 def _private_vhost(dep, tag):
@@ -430,7 +459,8 @@ def _wait_hypervisors(dep, expected, timeout=None):
 @contextlib.contextmanager
 def start(mode, computes=1, nodes=3, config=None, compute_config=None,
           pg_admin=PG_ADMIN, transport_url=None, cells=1,
-          profile_dir=None):
+          profile_dir=None, cell_conductors=False, control_config=None,
+          executables=None, schema_command=("db", "sync")):
     """config: {section: {option: value}} added to the deployment's
     config file; compute_config: the same for the computes
     only; pg_admin and transport_url: the PostgreSQL server (its admin
@@ -438,7 +468,16 @@ def start(mode, computes=1, nodes=3, config=None, compute_config=None,
     deployment uses instead of the machine's. cells > 1 (distributed):
     each cell its own database, virtual host and cell conductor, the
     computes spread over them round-robin (dep.cells); the API, super
-    conductor and scheduler on the API-level virtual host."""
+    conductor and scheduler on the API-level virtual host.
+
+    For mixed releases (tests/upgrade): cell_conductors=True gives one
+    cell that layout too (a cell conductor apart from the super
+    conductor); control_config: sections for the API, super conductor,
+    scheduler and network service only (e.g. [upgrade_levels], which an
+    older compute must not read); executables: {role: another `stratus`}
+    for the roles api, conductor, scheduler, network, cell-conductor and
+    compute; schema_command: the `stratus manage` command that makes the
+    cell databases' schema."""
     workdir = tempfile.mkdtemp(prefix="stratus-%s-" % mode)
     dep = Deployment(workdir)
     dep.profile_dir = profile_dir
@@ -448,7 +487,8 @@ def start(mode, computes=1, nodes=3, config=None, compute_config=None,
             _wait_hypervisors(dep, computes * nodes)
         else:
             _distributed(dep, computes, nodes, config, compute_config,
-                         pg_admin, transport_url, cells)
+                         pg_admin, transport_url, cells, cell_conductors,
+                         control_config, executables, schema_command)
         _prepare_project(dep)
         yield dep
     except Exception:

@@ -99,13 +99,15 @@ def _objects_of(entry):
 
 
 def _entry_of_rpc_version(rpc_key, version):
-    """The newest history entry whose RPC version of rpc_key is not above
-    version (the oldest when all are)."""
+    """The history entry of the oldest release whose RPC version of
+    rpc_key is not below version (the newest when none): a cap several
+    releases share (compute 1.13: 0.1.0 and 0.2.0) back-levels the
+    objects to the oldest of them."""
     fitting = [number for number, entry
                in history.SERVICE_VERSION_HISTORY.items()
-               if _version_tuple(entry[rpc_key]) <= _version_tuple(version)]
-    return history.entry(max(fitting) if fitting
-                         else min(history.SERVICE_VERSION_HISTORY))
+               if _version_tuple(entry[rpc_key]) >= _version_tuple(version)]
+    return history.entry(min(fitting) if fitting
+                         else history.SERVICE_VERSION)
 
 
 class UpgradePins:

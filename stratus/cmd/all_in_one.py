@@ -108,6 +108,17 @@ def _stop_compute(compute):
     compute.manager.driver.cleanup_host(compute.host)
 
 
+def _migrate_data(databases):
+    """The online data migrations of an upgrade, run to completion while
+    the all-in-one is down (before its contract revisions)."""
+    from stratus import context as stratus_context
+    from stratus.objects import online_migrations
+    moved = online_migrations.run_to_completion(
+        stratus_context.get_admin_context(databases))
+    if any(moved.values()):
+        LOG.info("Online data migrations before the contract: %s", moved)
+
+
 class Cloud:
     """Every Stratus service in this process, started and stopped as one."""
 
@@ -152,7 +163,8 @@ class Cloud:
         migrated (the tests' harness)."""
         self.databases = db_setup.setup_cloud_databases(
             self.conf.api_database.connection, self.cell0_url,
-            self.conf.database.connection, migrate=migrate)
+            self.conf.database.connection, migrate=migrate,
+            migrate_data=_migrate_data)
         self.cells = all_in_one_cells.ensure_cells(
             self.databases, self.conf, self.data_dir,
             self.conf.all_in_one.cells, self._cell_urls)

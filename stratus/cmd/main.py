@@ -6,10 +6,14 @@
     stratus manage ...                       database and cell set-up
     stratus status upgrade check             upgrade readiness (nova-status)
     stratus image build-tiny                 build and register the tiny guest
+    stratus --version                        the release
 """
 import argparse
+import logging
 import sys
 import warnings
+
+from stratus import version
 
 
 def _quiet_library_warnings():
@@ -18,6 +22,10 @@ def _quiet_library_warnings():
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", module="oslo_service")
     warnings.filterwarnings("ignore", message=".*[Ee]ventlet.*")
+
+
+# Commands whose output is read by scripts: no log line of their own.
+_COMMANDS_NOT_SERVICES = ("manage", "status", "image")
 
 
 def _positive(text):
@@ -33,6 +41,8 @@ def build_parser():
     parser.add_argument("--config-file", action="append", default=[],
                         help="oslo.config INI file (may repeat)")
     parser.add_argument("--debug", action="store_true", help="log at DEBUG")
+    parser.add_argument("--version", action="version",
+                        version="%(prog)s " + version.VERSION)
     sub = parser.add_subparsers(dest="command", required=True)
 
     aio = sub.add_parser("all-in-one", help="run the whole cloud in one process")
@@ -71,8 +81,12 @@ def build_parser():
     manage = sub.add_parser("manage", help="database and cell management")
     from stratus.cmd import manage as manage_cmd
     manage_cmd.add_options(manage)
-    manage_cmd.add_parsers(manage.add_subparsers(dest="manage_command",
-                                                 required=True))
+    manage_commands = manage.add_subparsers(dest="manage_command",
+                                            required=True)
+    manage_cmd.add_parsers(manage_commands)
+    manage_commands.add_parser(
+        "version", help="print the release (nova-manage version)"
+    ).set_defaults(func=_print_version)
 
     status = sub.add_parser("status", help="deployment status checks "
                             "(nova-status)")
@@ -92,6 +106,11 @@ def build_parser():
     _accept_anywhere(parser, "--debug", action="store_true",
                      dest="debug_after", help="log at DEBUG")
     return parser
+
+
+def _print_version(conf, args):
+    print(version.VERSION)
+    return 0
 
 
 def _accept_anywhere(parser, *args, dest, depth=1, **kwargs):
@@ -136,6 +155,11 @@ def main(argv=None):
     if args.debug:
         conf.set_override("debug", True)
     log.setup(conf)
+    if args.command not in _COMMANDS_NOT_SERVICES:
+        # Which release runs: what an operator (and the upgrade test)
+        # reads first in a service's log during a rolling upgrade.
+        logging.getLogger(__name__).info("Stratus %s: %s", version.VERSION,
+                                         args.command)
     from stratus import exception
     from stratus import wsgi_server
     try:

@@ -1,8 +1,9 @@
 """`stratus manage`: database and cell set-up, as Nova's nova-manage.
 
     stratus manage [--data-dir DIR] api_db sync | version
-    stratus manage [--data-dir DIR] db sync [--local_cell] | version
-    stratus manage [--data-dir DIR] db archive_deleted_rows | purge ...
+    stratus manage [--data-dir DIR] db sync [--local_cell] [--expand] | version
+    stratus manage [--data-dir DIR] db archive_deleted_rows | purge |
+                   expand | contract | online_data_migrations ...
                                                   (stratus/cmd/manage_db.py)
     stratus manage [--data-dir DIR] cell_v2 ...   (stratus/cmd/manage_cells.py)
     stratus manage [--data-dir DIR] placement heal_allocations | audit |
@@ -49,6 +50,9 @@ def add_parsers(subparsers):
     sync = db.add_parser("sync", help="upgrade the [database] connection "
                          "database and, unless --local_cell, cell0")
     sync.add_argument("--local_cell", action="store_true")
+    sync.add_argument("--expand", action="store_true",
+                      help="`db expand`: the API database and every cell, "
+                           "up to the first contract revision")
     sync.set_defaults(func=db_sync)
     db.add_parser("version", help="print the [database] connection "
                   "database version").set_defaults(func=db_version)
@@ -94,8 +98,7 @@ def api_db_sync(conf, args):
                     "[api_database]/connection")
     if not url:
         return 1
-    migration.upgrade("api", url)
-    return 0
+    return 0 if manage_db.upgrade_or_refuse("api", url) else 1
 
 
 def api_db_version(conf, args):
@@ -104,10 +107,16 @@ def api_db_version(conf, args):
 
 
 def db_sync(conf, args):
+    if args.expand and not args.local_cell:
+        return manage_db.db_expand(conf, args)
     url = _required(conf.database.connection, "--config-file",
                     "[database]/connection")
     if not url:
         return 1
+    if args.expand:
+        # A cell conductor's host (no API database): its cell only.
+        manage_db.expand_schema("cell", "[database] connection", url)
+        return 0
     if not args.local_cell and conf.api_database.connection:
         try:
             cell0 = cell_mapping_obj.CellMapping.get_by_uuid(

@@ -65,6 +65,65 @@ def _keep_mapped(ctx, found, index, other):
         found[index] = other
 
 
+def read_marker(ctx, marker, cell_uuid):
+    """The marker's instance in cell_uuid (deleted or not), or None: one
+    query in that cell (a test seam: tests make it late)."""
+    with ctx.target_cell(cell_uuid) as cctx:
+        try:
+            return instance_obj.Instance.get_by_uuid(cctx, marker,
+                                                     read_deleted=True)
+        except exception.InstanceNotFound:
+            return None
+
+
+def _mapped_cell(ctx, instance_uuid):
+    try:
+        return mapping_obj.InstanceMapping.get_by_instance_uuid(
+            ctx, instance_uuid).cell_uuid
+    except exception.InstanceMappingNotFound:
+        return None
+
+
+class _CellLister:
+    """One list's reads of the cells: every cell at once (scatter), each
+    waited for at most timeout seconds, then their instances merged in
+    sort order, a cell read batch by batch as the merge reaches the end
+    of its last one."""
+
+    def __init__(self, ctx, cells, filters, sort_keys, sort_dirs,
+                 expected_attrs, batch, timeout):
+        self.ctx = ctx
+        self.cells = cells
+        self.filters = filters
+        self.sort_keys = sort_keys
+        self.sort_dirs = sort_dirs
+        self.expected_attrs = expected_attrs
+        self.batch = batch
+        self.timeout = timeout
+        self.first, self.silent = {}, []
+
+    def read(self, cell_uuid, start):
+        with self.ctx.target_cell(cell_uuid) as cctx:
+            return instance_obj.InstanceList.get_by_filters(
+                cctx, self.filters, self.sort_keys, self.sort_dirs,
+                limit=self.batch, expected_attrs=self.expected_attrs,
+                after=start)
+
+    def scatter(self, after):
+        """Every cell's first batch after the instance after (from the
+        top when None)."""
+        self.first, self.silent = cell_mapping_obj.scatter_gather(
+            self.cells, lambda cell: self.read(cell, after), self.timeout)
+
+    def merged(self):
+        return heapq.merge(
+            *[_batches(self.first[cell], self.batch,
+                       functools.partial(self.read, cell))
+              for cell in self.cells if cell in self.first],
+            key=lambda inst: instance_query.SortKey(
+                inst, self.sort_keys, self.sort_dirs))
+
+
 class Queries(base.APIBase):
     """Lists and lookups beyond ``get``."""
 
@@ -80,10 +139,13 @@ class Queries(base.APIBase):
         database unreachable or too slow) are left out, their uuids added
         to down_cells when it is given, or with [api]
         list_records_by_skipping_down_cells False the list fails
-        (CellDown). down_records (2.69, unfiltered lists): the servers of
-        those cells follow the build requests as their InstanceMappings
-        (newest first), before the instances, so that pages walk them
-        too: a marker may be one of them.
+        (CellNotResponding). down_records (2.69, unfiltered lists): the
+        servers of those cells follow the build requests as their
+        InstanceMappings (newest first), before the instances, so that
+        pages walk them too: a marker may be one of them.
+
+        A marker whose cell does not answer its lookup never starts the
+        list again from the top (see _after_unread_marker).
 
         filters use the API's names (name, image, flavor, tenant_id, ...)
         besides Nova's DB filter names.
@@ -93,31 +155,34 @@ class Queries(base.APIBase):
             return []
         sort_keys, sort_dirs = instance_query.normalize_sort(sort_keys,
                                                            sort_dirs)
-        after = down_marker = None
+        after = late_cell = None
         try:
             build_requests = build_request_obj.BuildRequestList.get_by_filters(
                 ctx, filters, limit=limit, marker=marker,
                 sort_keys=sort_keys, sort_dirs=sort_dirs)
         except exception.MarkerNotFound:
             build_requests = []
-            after, down_marker = self._marker(ctx, marker, down_records)
+            after, late_cell = self._marker(ctx, marker)
+            if late_cell is not None and not down_records:
+                raise exception.CellDown(cell_uuid=late_cell,
+                                         instance_uuid=marker)
         found = [br.instance for br in build_requests]
         if limit is not None and len(found) >= limit:
             return found[:limit]
         cells = [cell.uuid for cell in
                  cell_mapping_obj.CellMappingList.get_all(ctx)]
-        batch = batch_size(None if limit is None else limit - len(found),
-                           len([cell for cell in cells
-                                if cell != cell_mapping_obj.CELL0_UUID]))
-
-        def read(cell_uuid, start=after):
-            with ctx.target_cell(cell_uuid) as cctx:
-                return instance_obj.InstanceList.get_by_filters(
-                    cctx, filters, sort_keys, sort_dirs, limit=batch,
-                    expected_attrs=expected_attrs, after=start)
-
-        first, silent = cell_mapping_obj.scatter_gather(
-            cells, read, self.conf.api.list_records_cell_timeout)
+        lister = _CellLister(
+            ctx, cells, filters, sort_keys, sort_dirs, expected_attrs,
+            batch_size(None if limit is None else limit - len(found),
+                       len([cell for cell in cells
+                            if cell != cell_mapping_obj.CELL0_UUID])),
+            self.conf.api.list_records_cell_timeout)
+        lister.scatter(after)
+        down_marker = None
+        if late_cell is not None:
+            after, down_marker = self._after_unread_marker(
+                ctx, marker, late_cell, lister)
+        silent = lister.silent
         if silent and not self.conf.api.list_records_by_skipping_down_cells:
             raise exception.CellNotResponding(cell_uuid=silent[0])
         if down_cells is not None:
@@ -127,15 +192,10 @@ class Queries(base.APIBase):
                                         or down_marker is not None):
             found += self._down_records(ctx, silent, filters, down_marker,
                                         seen)
-        merged = heapq.merge(*[_batches(first[cell], batch,
-                                        functools.partial(read, cell))
-                               for cell in cells if cell in first],
-                             key=lambda inst: instance_query.SortKey(
-                                 inst, sort_keys, sort_dirs))
         if limit is not None and len(found) >= limit:
             return found[:limit]
         in_cells = {}
-        for instance in merged:
+        for instance in lister.merged():
             # A server placed in a cell while we listed may show twice;
             # one moving between cells, for the instant of its switch.
             if instance.uuid in in_cells:
@@ -149,17 +209,40 @@ class Queries(base.APIBase):
                     break
         return found
 
+    def _after_unread_marker(self, ctx, marker, late_cell, lister):
+        """(after, down marker) for a 2.69 list whose marker's cell did
+        not answer the marker's lookup; lister has read every cell from
+        the top.
+
+        Where that cell did not answer the list either, it is down for
+        this page: the marker is one of its minimal records, the page
+        goes on after it among them (and then the other cells from their
+        first server, which come after every minimal record). Where it
+        answered the list, it was only late: the marker is read again
+        and the cells listed after it; a cell still too late for the
+        marker is CellDown (503), never the list again from the top."""
+        if late_cell in lister.silent:
+            return None, marker
+        after, late_cell = self._marker(ctx, marker)
+        if late_cell is not None:
+            raise exception.CellDown(cell_uuid=late_cell,
+                                     instance_uuid=marker)
+        lister.scatter(after)
+        return after, None
+
     def _down_records(self, ctx, cell_uuids, filters, marker, seen):
         """The InstanceMappings of the servers of cells that did not
         answer, in the project filtered on (all without one), after the
-        one of marker when it is one of them."""
+        one of marker when it is one of them (MarkerNotFound when it is
+        not: the page cannot tell where it goes on)."""
         records = [mapping for mapping in self.down_cell_servers(
             ctx, cell_uuids, project_id=filters.get("project_id"))
             if mapping.instance_uuid not in seen]
         if marker is not None:
             uuids = [mapping.instance_uuid for mapping in records]
-            records = (records[uuids.index(marker) + 1:]
-                       if marker in uuids else [])
+            if marker not in uuids:
+                raise exception.MarkerNotFound(marker=marker)
+            records = records[uuids.index(marker) + 1:]
         seen.update(mapping.instance_uuid for mapping in records)
         return records
 
@@ -172,22 +255,45 @@ class Queries(base.APIBase):
         return list(mapping_obj.InstanceMappingList.get_live_by_cells(
             ctx, cell_uuids, project_id=project_id))
 
-    def _marker(self, ctx, marker, down_records):
-        """(the instance marker names, None), or with down_records
-        (None, marker) when it is a server of a cell that cannot be
-        reached or does not answer in time; MarkerNotFound when there is
-        no such server."""
+    def _marker(self, ctx, marker):
+        """(the instance marker names, None), read (deleted or not) from
+        the one cell its instance mapping names, or (None, that cell's
+        uuid) when the cell does not answer within [api]
+        list_records_cell_timeout; MarkerNotFound when there is no such
+        server for the caller."""
         try:
-            found, silent = cell_mapping_obj.scatter_gather(
-                [marker], lambda uuid: self.get(ctx, uuid, read_deleted=True),
-                self.conf.api.list_records_cell_timeout)
-        except exception.InstanceNotFound:
+            mapping = mapping_obj.InstanceMapping.get_by_instance_uuid(
+                ctx, marker)
+        except exception.InstanceMappingNotFound:
             raise exception.MarkerNotFound(marker=marker)
-        if silent:
-            if not down_records:
-                raise exception.DatabaseUnreachable()
-            return None, marker
-        return found[marker], None
+        if not ctx.can_see_project(mapping.project_id):
+            raise exception.MarkerNotFound(marker=marker)
+        cell_uuid = mapping.cell_uuid
+        for _ in range(2):
+            if cell_uuid is None:
+                build_requests = build_request_obj.BuildRequest
+                try:
+                    # A build request the filters leave out.
+                    return build_requests.get_by_instance_uuid(
+                        ctx, marker).instance, None
+                except exception.BuildRequestNotFound:
+                    # Gone to its cell since: the mapping names it now.
+                    cell_uuid = _mapped_cell(ctx, marker)
+            if cell_uuid is None:
+                break
+            found, silent = cell_mapping_obj.scatter_gather(
+                [cell_uuid], functools.partial(read_marker, ctx, marker),
+                self.conf.api.list_records_cell_timeout)
+            if silent:
+                return None, cell_uuid
+            if found[cell_uuid] is not None:
+                return found[cell_uuid], None
+            # A cross-cell move may have switched its cell meanwhile.
+            moved = _mapped_cell(ctx, marker)
+            if moved == cell_uuid:
+                break
+            cell_uuid = moved
+        raise exception.MarkerNotFound(marker=marker)
 
     @staticmethod
     def _db_filters(ctx, filters):

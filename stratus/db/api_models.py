@@ -49,7 +49,7 @@ class InstanceMapping(Timestamps, Base):
     instance_uuid = sa.Column(sa.String(36), nullable=False)
     cell_id = sa.Column(sa.Integer, sa.ForeignKey("cell_mappings.id"), nullable=True)
     project_id = sa.Column(sa.String(255), nullable=False)
-    user_id = sa.Column(sa.String(255), nullable=True)
+    user_id = sa.Column(sa.String(255), nullable=False)
     queued_for_delete = sa.Column(sa.Boolean, default=False, nullable=False)
 
 

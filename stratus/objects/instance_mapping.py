@@ -4,7 +4,16 @@ Created with no cell when the API accepts a server; the conductor sets
 ``cell_uuid`` (and saves) once the server exists in a cell (cell0 if it
 could not be scheduled). ``queued_for_delete`` marks a deleted server
 until archiving removes the mapping; quota counting skips those.
+
+``user_id`` is the owner (per-user quota counts read it). Release 0.1.0
+could write a mapping without one (map_instances and the conductor's
+self-audit copy the server's, which a cell may lack); the online data
+migration populate_user_id (below) fills those rows and the API
+migration 0007 then makes the column NOT NULL. A mapping whose owner is
+unknown records "" (as the project of such a server), never NULL.
 """
+import collections
+
 import sqlalchemy as sa
 
 from stratus.db import api_models
@@ -12,6 +21,7 @@ from stratus.db import cell_models
 from stratus.db.types import utcnow
 from stratus import exception
 from stratus.objects import api_rows
+from stratus.objects import build_request as build_request_obj
 from stratus.objects import base
 from stratus.objects import fields
 
@@ -72,7 +82,8 @@ class InstanceMapping(base.StratusObject, base.StratusTimestampObject):
         transaction)."""
         context = context or self._context
         values = dict(instance_uuid=self.instance_uuid,
-                      project_id=self.project_id, user_id=self.get("user_id"),
+                      project_id=self.project_id,
+                      user_id=self.get("user_id") or UNKNOWN_USER,
                       cell_id=self._cell_id(self.get("cell_uuid")),
                       queued_for_delete=self.get("queued_for_delete", False),
                       created_at=utcnow())
@@ -155,6 +166,8 @@ class InstanceMappingList(base.ObjectListBase, base.StratusObject):
 # project whose instance_uuid is the last server mapped, dashes turned
 # into spaces (instance_uuid is unique).
 MAP_MARKER_PROJECT = "INSTANCE_MIGRATION_MARKER"
+# The user_id of a mapping whose server has no known owner.
+UNKNOWN_USER = ""
 _INSTANCES = cell_models.Instance.__table__
 
 
@@ -207,7 +220,7 @@ def _create_missing(context, cell_uuid, rows):
         now = utcnow()
         values = [dict(instance_uuid=row.uuid, cell_id=cell_id,
                        project_id=row.project_id or "",
-                       user_id=row.user_id,
+                       user_id=row.user_id or UNKNOWN_USER,
                        queued_for_delete=bool(row.deleted), created_at=now)
                   for row in rows if row.uuid not in known]
         if values:
@@ -237,3 +250,69 @@ def queue_deleted(context, instance_uuids, batch=500):
                 members.c.instance_uuid.in_(found)))
             marked.extend(found)
     return marked
+
+
+_WITHOUT_USER = sa.select(sa.func.count()).select_from(_MAPPING).where(
+    _MAPPING.user_id.is_(None))
+
+
+def count_without_user(context):
+    """How many mappings populate_user_id has still to fill."""
+    with context.api_db.reader() as session:
+        return session.scalar(_WITHOUT_USER)
+
+
+def populate_user_id(context, max_count):
+    """Online data migration (Nova's populate_user_id): give up to
+    max_count mappings written without user_id their server's owner, read
+    from the server in its cell (deleted ones too) or, before it reached
+    one, from its build request; "" when the cell no longer has the
+    server (archived). A mapping with neither cell nor build request (a
+    build between the two) is left for a later run. (found, done)."""
+    with context.api_db.reader() as session:
+        rows = session.execute(sa.select(
+            _MAPPING.instance_uuid, _CELL.uuid.label("cell_uuid")).outerjoin(
+            _CELL, _CELL.id == _MAPPING.cell_id).where(
+            _MAPPING.user_id.is_(None)).order_by(_MAPPING.id).limit(
+            max_count)).all()
+    by_cell = collections.defaultdict(list)
+    for row in rows:
+        by_cell[row.cell_uuid].append(row.instance_uuid)
+    owners = {}
+    for cell_uuid, uuids in by_cell.items():
+        if cell_uuid is None:
+            owners.update(_build_request_owners(context, uuids))
+        else:
+            owners.update(_cell_owners(context, cell_uuid, uuids))
+    by_owner = collections.defaultdict(list)
+    for uuid, owner in owners.items():
+        by_owner[owner].append(uuid)
+    done = 0
+    with context.api_db.writer() as session:
+        for owner, uuids in by_owner.items():
+            # Only where still NULL: a row written meanwhile keeps its own.
+            done += session.execute(sa.update(_MAPPING).where(
+                _MAPPING.instance_uuid.in_(uuids),
+                _MAPPING.user_id.is_(None)).values(
+                user_id=owner, updated_at=utcnow())).rowcount
+    return len(rows), done
+
+
+def _cell_owners(context, cell_uuid, uuids):
+    with context.cell_db_for(cell_uuid).reader() as session:
+        found = dict(session.execute(sa.select(
+            _INSTANCES.c.uuid, _INSTANCES.c.user_id).where(
+            _INSTANCES.c.uuid.in_(uuids))).all())
+    return {uuid: found.get(uuid) or UNKNOWN_USER for uuid in uuids}
+
+
+def _build_request_owners(context, uuids):
+    owners = {}
+    for uuid in uuids:
+        try:
+            build_request = build_request_obj.BuildRequest.get_by_instance_uuid(
+                context, uuid)
+        except exception.BuildRequestNotFound:
+            continue
+        owners[uuid] = build_request.instance.get("user_id") or UNKNOWN_USER
+    return owners

@@ -168,3 +168,26 @@ def hosts_in_cell(cctx, instance_uuids):
             _INSTANCES.c.deleted == 0, _INSTANCES.c.host.is_not(None),
             sa.or_(_INSTANCES.c.hidden.is_(None),
                    _INSTANCES.c.hidden.is_(False)))).all())
+
+
+def lock_member_hosts(session, instance_uuids, exclude):
+    """Lock the rows of these servers in session's cell transaction (in
+    uuid order; SQLite's writer holds the database write lock already)
+    and give the hosts of those but exclude that are on a host, one
+    entry per server, as hosts_in_cell. Two transactions locking sets
+    that share a server run one after the other, the later one seeing
+    what the earlier committed."""
+    rows = session.execute(sa.select(
+        _INSTANCES.c.uuid, _INSTANCES.c.host, _INSTANCES.c.deleted,
+        _INSTANCES.c.hidden).where(
+            _INSTANCES.c.uuid.in_(list(instance_uuids)))
+        .order_by(_INSTANCES.c.uuid).with_for_update()).all()
+    return [row.host for row in rows
+            if row.uuid != exclude and not row.deleted
+            and row.host is not None and not row.hidden]
+
+
+def set_host(session, instance_uuid, host):
+    """The server is on host, in session's cell transaction."""
+    session.execute(sa.update(_INSTANCES).where(
+        _INSTANCES.c.uuid == instance_uuid).values(host=host))

@@ -11,6 +11,7 @@ into different groups, or without a group, do not wait for each other.
 """
 from stratus import exception
 from stratus.objects import instance_group as group_obj
+from stratus.objects import instance_queries
 from stratus.placement import allocations
 from stratus.placement import providers
 
@@ -54,8 +55,33 @@ def _check_under_lock(session, group, instance_uuid, host):
     # The lock comes first: on MariaDB and PostgreSQL every read after it
     # sees what the group's previous claim committed.
     group_obj.lock(session, group)
-    hosts = group_obj.member_hosts(session, group.id, exclude=[instance_uuid])
+    _refuse_unless_admitted(group, host, group_obj.member_hosts(
+        session, group.id, exclude=[instance_uuid]))
+
+
+def _refuse_unless_admitted(group, host, hosts):
     current = group.obj_clone()
     current.hosts = hosts
     if not current.admits(host):
         raise exception.GroupPolicyViolation(group, host, hosts)
+
+
+def claim_in_cell(cctx, group, instance_uuid, host):
+    """A cell conductor's late check (it has no API database): in one
+    transaction of its cell's database, lock the rows of the group's
+    members there, refuse host when the hard policy forbids it given
+    their hosts (GroupPolicyViolation), else record host as the
+    server's. Checks of members of one group therefore run one after
+    another, each seeing the host the earlier ones took; as Nova's
+    compute checks the group under a lock on it
+    (_validate_instance_group_policy). The placement claim is the
+    caller's, made before: undone by it on a refusal.
+
+    group: the group the build carried (RequestSpec.instance_group), its
+    members as the build knew them."""
+    members = set(group.get("members") or []) | {instance_uuid}
+    with cctx.cell_db.writer() as session:
+        hosts = instance_queries.lock_member_hosts(
+            session, sorted(members), exclude=instance_uuid)
+        _refuse_unless_admitted(group, host, hosts)
+        instance_queries.set_host(session, instance_uuid, host)

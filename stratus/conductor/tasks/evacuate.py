@@ -89,7 +89,7 @@ class EvacuateTask(move_common.MoveTask):
         except Exception as exc:  # noqa: BLE001 - back where it was
             LOG.info("Evacuation of %s to %s failed: %s", instance.uuid,
                      dest, exc)
-            instance.host, instance.node = source, source_node
+            self.place_on(cctx, instance, source, source_node)
             self._give_back(cctx, instance, migration, exc, Status.FAILED)
             return
         node = self.node_of(cctx, dest, nodename)
@@ -141,8 +141,8 @@ class EvacuateTask(move_common.MoveTask):
             return None
         LOG.warning("Recovering the evacuation of %s left at step %s",
                     instance.uuid, migration.step)
-        instance.host = migration.source_compute
-        instance.node = migration.source_node
+        self.place_on(cctx, instance, migration.source_compute,
+                      migration.source_node)
         self._give_back(cctx, instance, migration, exception.MigrationError(
             reason="the conductor driving it stopped at step %s"
             % migration.step), Status.ERROR)

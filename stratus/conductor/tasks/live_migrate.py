@@ -193,10 +193,7 @@ class LiveMigrateTask(move_common.MoveTask):
             failure = exc
             instance.vm_state = move_common.VMState.ERROR
         allocations.remove_consumer(cctx, migration.uuid)
-        node = self.node_of(cctx, dest, migration.dest_node)
-        instance.host, instance.node = dest, migration.dest_node
-        if node is not None:
-            instance.compute_id = node.id
+        self.place_on(cctx, instance, dest, migration.dest_node)
         instance.task_state = None
         migration.status = (Status.COMPLETED if failure is None
                             else Status.ERROR)

@@ -235,8 +235,8 @@ class MigrateTask(move_common.MoveTask):
         resize_reverting, the migration reverting)."""
         old_flavor = instance.old_flavor or instance.flavor
         old_vm_state = instance.system_metadata.get(OLD_VM_STATE)
-        instance.host = migration.source_compute
-        instance.node = migration.source_node
+        self.place_on(cctx, instance, migration.source_compute,
+                      migration.source_node)
         apply_flavor(instance, old_flavor)
         instance.old_flavor = None
         instance.new_flavor = None

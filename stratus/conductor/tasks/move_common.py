@@ -228,6 +228,13 @@ class MoveTask:
                 return node
         return None
 
+    def place_on(self, cctx, instance, host, nodename):
+        """Point the server at host's node nodename: its host, node and
+        compute_id (None when the node is not found)."""
+        instance.host, instance.node = host, nodename
+        node = self.node_of(cctx, host, nodename)
+        instance.compute_id = None if node is None else node.id
+
     # Failures ----------------------------------------------------------
 
     def roll_back(self, cctx, instance, migration, exc, trace,
@@ -256,7 +263,7 @@ class MoveTask:
             self._quietly("clean %s of" % migration.dest_compute,
                           instance, self.compute.revert_resize, cctx,
                           migration.dest_compute, instance, migration)
-        instance.host, instance.node = source_host, source_node
+        self.place_on(cctx, instance, source_host, source_node)
         vm_state = instance.vm_state
         failed = None
         if restore_source:

@@ -7,10 +7,12 @@ the way the scheduler claims (group_claims): atomically with the policy,
 which other members may have made stricter since the selection.
 
 A cell conductor (no API database, no scheduler on its message queue)
-claims alternates over placement's REST API, checking a hard group's
-policy against the hosts of the group's members in its cell (the group
-travels with the build, RequestSpec.instance_group, as in Nova; the
-check and the claim are not one transaction there), and gives up on a
+claims alternates over placement's REST API and then checks a hard
+group's policy against the hosts of the group's members in its cell
+while taking the host, in one cell transaction that locks the members
+(the group travels with the build, RequestSpec.instance_group, as in
+Nova; group_claims.claim_in_cell), so that concurrent reschedules of
+members never both take a host the policy allows once; it gives up on a
 reschedule without alternates: ERROR with the reason."""
 import logging
 
@@ -144,12 +146,7 @@ def claim_alternate(ctx, group, instance, selection, move_consumer=None):
     requested = allocations.from_allocation_request(
         selection.allocation_request)
     if group is not None and not placement_report.has_api(ctx):
-        if not group.admits(selection.service_host):
-            LOG.info("Alternate %s cannot take %s: the %s policy of group "
-                     "%s", selection.service_host, instance.uuid,
-                     group.policy, group.uuid)
-            return False
-        group = None
+        return _claim_in_cell(ctx, group, instance, selection, requested)
     try:
         if group is not None:
             group_claims.claim(ctx, group, instance.uuid,
@@ -169,6 +166,34 @@ def claim_alternate(ctx, group, instance, selection, move_consumer=None):
             exception.GroupPolicyViolation) as exc:
         LOG.info("Alternate %s cannot take %s: %s", selection.service_host,
                  instance.uuid, exc)
+        return False
+    return True
+
+
+def _claim_in_cell(cctx, group, instance, selection, requested):
+    """A cell conductor's claim of an alternate for a member of a hard
+    group: placement over REST, then the policy checked and the host
+    taken in one cell transaction (group_claims.claim_in_cell); the
+    placement claim undone when the policy refuses the host."""
+    host = selection.service_host
+    if not group.admits(host):
+        # As the build knew the members: no claim to undo.
+        LOG.info("Alternate %s cannot take %s: the %s policy of group %s",
+                 host, instance.uuid, group.policy, group.uuid)
+        return False
+    report = placement_report.of(cctx)
+    try:
+        report.claim(cctx, instance.uuid, instance.project_id,
+                     instance.user_id, requested)
+    except (placement_exception.AllocationRejected,
+            placement_exception.ResourceProviderNotFound) as exc:
+        LOG.info("Alternate %s cannot take %s: %s", host, instance.uuid, exc)
+        return False
+    try:
+        group_claims.claim_in_cell(cctx, group, instance.uuid, host)
+    except exception.GroupPolicyViolation as exc:
+        LOG.info("Alternate %s cannot take %s: %s", host, instance.uuid, exc)
+        report.remove_consumer(cctx, instance.uuid)
         return False
     return True
 

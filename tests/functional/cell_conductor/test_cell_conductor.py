@@ -3,6 +3,7 @@ computes from its cell's database alone, and reaches placement over the
 Placement REST API (Stratus's own app on a port), on every backend. What
 only the API level can do (host mappings, a deleted server's mapping and
 group membership, scheduling again) is left to it."""
+import threading
 import uuid
 
 import os_traits
@@ -33,6 +34,7 @@ from stratus.objects import selection as selection_obj
 from stratus.objects import service as service_obj
 from stratus.placement import allocations
 from stratus import rpc
+from stratus.scheduler import group_claims
 from stratus.scheduler import resources as request_resources
 from stratus import wsgi_server
 from tests.functional.placement.conftest import PlacementClient
@@ -339,6 +341,106 @@ def test_a_reschedule_keeps_a_hard_group_policy(
     assert allocations.get_allocations(api_ctx, instance.uuid) == {
         _provider(api_ctx, claimed): {"VCPU": 1}}
     assert _stored(api_ctx, instance.uuid).host == claimed
+
+
+def _hard_group(api_ctx, policy, members):
+    """The group and a spec of members[0] carrying it, as the super
+    conductor's build sends them."""
+    group = instance_group_obj.InstanceGroup(
+        api_ctx, uuid=str(uuid.uuid4()), name="g", project_id="p",
+        user_id="u", policy=policy)
+    group.create()
+    with api_ctx.api_db.writer() as session:
+        instance_group_obj.InstanceGroup.add_members(
+            session, group.id, [member.uuid for member in members])
+    return instance_group_obj.InstanceGroup.get_by_uuid(api_ctx, group.uuid)
+
+
+def test_concurrent_reschedules_keep_anti_affinity(
+        cell_conductor, api_ctx, monkeypatch):
+    """Two members of an anti-affinity group rescheduled at once to the
+    same alternate, both past the check of the members' hosts the build
+    knew and both claimed in placement (a barrier holds each there):
+    the check under the cell's lock lets one land, the other's claim is
+    undone and it goes to its next alternate, as Nova's late group check
+    (_validate_instance_group_policy) reschedules it."""
+    for host in ("cmp-a", "cmp-b", "cmp-c", "cmp-d"):
+        _report(cell_conductor, host)
+    members = [_building(cell_conductor, api_ctx, host)
+               for host in ("cmp-a", "cmp-c")]
+    group = _hard_group(api_ctx, "anti-affinity", members)
+    both_claimed = threading.Barrier(2, timeout=60)
+    waited = threading.local()
+    check = group_claims.claim_in_cell
+
+    def check_after_both(cctx, group, instance_uuid, host):
+        if not getattr(waited, "done", False):
+            waited.done = True
+            both_claimed.wait()
+        return check(cctx, group, instance_uuid, host)
+    monkeypatch.setattr(group_claims, "claim_in_cell", check_after_both)
+
+    def reschedule(member):
+        spec = request_spec_obj.RequestSpec(
+            instance_uuid=member.uuid, project_id="p", user_id="u",
+            flavor=member.flavor, image=None, instance_group_uuid=group.uuid,
+            instance_group=group)
+        allocations.claim(api_ctx, member.uuid, "p", "u",
+                          {_provider(api_ctx, member.host): {"VCPU": 1}})
+        cell_conductor.reschedule_build(
+            _ctx(cell_conductor), member, spec,
+            [_alternate(api_ctx, "cmp-b"), _alternate(api_ctx, "cmp-d")],
+            "spawn failed", None, None)
+    threads = [threading.Thread(target=reschedule, args=(member,))
+               for member in members]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    builds = dict((uuid, host) for host, uuid in
+                  cell_conductor.reschedule_task.compute.builds)
+    assert sorted(builds.values()) == ["cmp-b", "cmp-d"]
+    for member in members:
+        host = builds[member.uuid]
+        assert _stored(api_ctx, member.uuid).host == host
+        assert allocations.get_allocations(api_ctx, member.uuid) == {
+            _provider(api_ctx, host): {"VCPU": 1}}
+
+
+def test_a_reschedule_refused_by_the_late_check_gives_up(
+        cell_conductor, api_ctx, monkeypatch):
+    """The other member took the only alternate after the build: the
+    late check refuses it, the claim is undone, the build ends ERROR
+    (MaxRetriesExceeded, Nova's NoValidHost for a reschedule)."""
+    for host in ("cmp-a", "cmp-b", "cmp-c"):
+        _report(cell_conductor, host)
+    loser, winner = [_building(cell_conductor, api_ctx, host)
+                     for host in ("cmp-a", "cmp-c")]
+    group = _hard_group(api_ctx, "anti-affinity", [loser, winner])
+    allocations.claim(api_ctx, loser.uuid, "p", "u",
+                      {_provider(api_ctx, "cmp-a"): {"VCPU": 1}})
+    check = group_claims.claim_in_cell
+
+    def winner_first(cctx, group, instance_uuid, host):
+        # The winner lands on host between the loser's own claim and
+        # its check.
+        with _ctx(cell_conductor).target_cell(CELL2) as wctx:
+            check(wctx, group, winner.uuid, host)
+        return check(cctx, group, instance_uuid, host)
+    monkeypatch.setattr(group_claims, "claim_in_cell", winner_first)
+    spec = request_spec_obj.RequestSpec(
+        instance_uuid=loser.uuid, project_id="p", user_id="u",
+        flavor=loser.flavor, image=None, instance_group_uuid=group.uuid,
+        instance_group=group)
+    cell_conductor.reschedule_build(
+        _ctx(cell_conductor), loser, spec, [_alternate(api_ctx, "cmp-b")],
+        "spawn failed", None, None)
+    assert cell_conductor.reschedule_task.compute.builds == []
+    stored = _stored(api_ctx, loser.uuid)
+    assert stored.vm_state == fields.VMState.ERROR
+    assert stored.host == "cmp-a"
+    assert allocations.get_allocations(api_ctx, loser.uuid) == {}
+    assert _stored(api_ctx, winner.uuid).host == "cmp-b"
 
 
 def test_a_reschedule_without_alternates_gives_up(cell_conductor, api_ctx):

@@ -160,6 +160,18 @@ class Moves(fixtures.ManyHosts):
         return instance_mapping.InstanceMapping.get_by_instance_uuid(
             self.ctx(), server_id).cell_uuid
 
+    def compute_node_of(self, server_id):
+        """(the server's compute_id, the id of the node its host and node
+        name): they agree once a move settled."""
+        from stratus.objects import compute_node
+        from stratus.objects import instance as instance_obj
+        ctx = self.ctx()
+        with ctx.target_cell(self.cell_of(server_id)) as cctx:
+            instance = instance_obj.Instance.get_by_uuid(cctx, server_id)
+            node = compute_node.ComputeNode.get_by_host_and_nodename(
+                cctx, instance.host, instance.node)
+        return instance.compute_id, node.id
+
     def in_progress(self, server_id, ready, version="2.80", timeout=30):
         """The server's in-progress migration once ready(migration)."""
         deadline = time.monotonic() + timeout

@@ -82,6 +82,8 @@ def test_resize_revert_gives_everything_back(moves):
     assert response.status_int == 202, response.text
     reverted = env.wait(server["id"], {"SHUTOFF"})
     assert reverted["OS-EXT-SRV-ATTR:host"] == source
+    compute_id, source_node_id = env.compute_node_of(server["id"])
+    assert compute_id == source_node_id
     assert reverted["flavor"]["original_name"] == "m1.tiny"
     assert env.usages() == before
     assert env.allocations(server["id"]) == {source: TINY}

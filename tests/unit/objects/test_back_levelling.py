@@ -167,9 +167,13 @@ def test_unset_is_the_newest_and_a_release_name_its_versions(conf):
     assert (pin.version_cap, pin.manifest) == ("1.12", RELEASE_1)
     conf.set_override("conductor", "1.13", group="upgrade_levels")
     assert pins.pin(upgrade_pins.CONDUCTOR).manifest is None
-    conf.set_override("compute", "1.0", group="upgrade_levels")
-    pin = pins.pin(upgrade_pins.COMPUTE)
-    assert (pin.version_cap, pin.manifest) == ("1.0", RELEASE_1)
+    conf.set_override("conductor", "1.12", group="upgrade_levels")
+    assert pins.pin(upgrade_pins.CONDUCTOR).manifest == RELEASE_1
+    for cap in ("1.0", "1.13"):
+        # 1.13: 0.1.0's and 0.2.0's computes speak it; 0.1.0's objects.
+        conf.set_override("compute", cap, group="upgrade_levels")
+        pin = pins.pin(upgrade_pins.COMPUTE)
+        assert (pin.version_cap, pin.manifest) == (cap, RELEASE_1)
 
 
 def test_auto_that_cannot_read_the_versions_caps_at_the_oldest(conf):

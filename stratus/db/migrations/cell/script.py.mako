@@ -12,6 +12,9 @@ revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
 branch_labels = ${repr(branch_labels)}
 depends_on = ${repr(depends_on)}
+# "expand" (only adds) or "contract" (removes or tightens: runs after
+# every service is new; set requires_service_version): stratus/db/migration.py
+phase = 'expand'
 
 
 def upgrade():

@@ -18,6 +18,7 @@ revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
+phase = 'expand'
 
 # The tables whose rows archiving moves: the soft-deleted ones and
 # instance_extra (archived with its instance).
