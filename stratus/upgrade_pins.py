@@ -198,7 +198,16 @@ class UpgradePins:
             LOG.warning("%s RPC capped at %s for now (auto: %s)",
                         pin.service, entry[rpc_key], why)
             return
-        if minimum is None or minimum >= history.SERVICE_VERSION:
+        if minimum is None:
+            # No such service yet (the control plane starts before its
+            # computes): the newest, read again at the next use (as
+            # Nova's, which does not cache a minimum of 0).
+            pin.set(None, None)
+            pin.resolved = False
+            LOG.debug("%s RPC not capped for now (auto: no %s service "
+                      "recorded)", pin.service, binary)
+            return
+        if minimum >= history.SERVICE_VERSION:
             pin.set(None, None)
             LOG.info("%s RPC not capped (auto: minimum %s service version "
                      "%s)", pin.service, binary, minimum)

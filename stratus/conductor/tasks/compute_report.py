@@ -13,9 +13,11 @@ import os_traits
 from stratus.compute import capability_traits
 from stratus.conductor import placement_report
 from stratus import exception
+from stratus.objects import base as objects_base
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import host_mapping as host_mapping_obj
 from stratus.objects import service as service_obj
+from stratus.objects import service_versions
 from stratus.placement import providers
 from stratus import constants
 
@@ -38,6 +40,13 @@ def service_report(ctx, cell, service):
     if stored.binary == constants.COMPUTE_BINARY and \
             stored.report_count == 1 and placement_report.has_api(ctx):
         host_mapping_obj.ensure_host_mapping(ctx, stored.host, cell)
+    if stored.version < service_obj.SERVICE_VERSION:
+        # The reporter's release is known here, whatever [upgrade_levels]
+        # says: its answer is in that release's objects (a primitive,
+        # which the caller's serializer makes an object again), or a
+        # 0.1.0 compute could not read its Service and stop beating.
+        return objects_base.back_levelled(stored, service_versions.entry(
+            stored.version)[service_versions.OBJECTS])
     return stored
 
 

@@ -90,7 +90,9 @@ def test_a_compute_that_reports_no_version_is_of_release_0_1_0(cloud):
         ctx, objects.Service(host="old-compute",
                              binary=constants.COMPUTE_BINARY,
                              topic="compute"))
-    assert (stored.version, stored.release) == (1, None)
+    # Answered as 0.1.0's (test_a_release_1_compute_is_answered_...).
+    assert stored.VERSION == "1.0"
+    assert (stored.version, stored.get("release")) == (1, None)
     assert objects.Service.get_minimum_version(
         ctx, constants.COMPUTE_BINARY) == 1
     # Upgraded in place, it reports its new version.
@@ -142,3 +144,21 @@ def test_a_feature_waits_for_every_compute(cloud):
     assert str(waiting.value) == (
         "The feature needs every compute service at version 2 or newer; "
         "the oldest runs 1.")
+
+
+def test_a_release_1_compute_is_answered_in_release_1_objects(cloud):
+    """Whatever the conductor's [upgrade_levels] says: a 0.1.0 compute
+    could not read a Service 1.1."""
+    from stratus.conductor.tasks import compute_report
+    ctx = _admin(cloud)
+    cell = cell_mapping_obj.CellMappingList.get_all(ctx).host_cells()[0]
+    for _first_then_heartbeat in (1, 2):
+        answer = compute_report.service_report(ctx, cell, objects.Service(
+            host="old-compute", binary=constants.COMPUTE_BINARY,
+            topic="compute"))
+        assert answer["stratus_object.version"] == "1.0"
+        assert "release" not in answer["stratus_object.data"]
+    stored = compute_report.service_report(ctx, cell, objects.Service(
+        host="new-compute", binary=constants.COMPUTE_BINARY,
+        topic="compute", version=2, release="0.2.0"))
+    assert stored.release == "0.2.0"

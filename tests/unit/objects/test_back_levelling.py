@@ -153,10 +153,19 @@ def test_auto_caps_at_the_release_of_the_oldest_service(conf, caplog):
         "cached until SIGHUP"
     pins.refresh()
     assert (pin.version_cap, pin.manifest) == (None, None)
+
+
+
+def test_auto_without_services_reads_again_until_there_are(conf):
+    """The control plane starts before its computes."""
+    conf.set_override("compute", "auto", group="upgrade_levels")
+    minimum = {"nova-compute": None}
+    pin = _pins(conf, minimum).pin(upgrade_pins.COMPUTE)
+    assert (pin.version_cap, pin.manifest) == (None, None)
+    minimum["nova-compute"] = 1
+    assert pin.current().version_cap == "1.13"
     minimum["nova-compute"] = None
-    pins.refresh()
-    assert (pin.version_cap, pin.manifest) == (None, None), \
-        "no computes: nothing to cap"
+    assert pin.current().version_cap == "1.13", "cached once known"
 
 
 def test_unset_is_the_newest_and_a_release_name_its_versions(conf):
