@@ -42,10 +42,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration,
 # How this tree makes the cell databases' schema while old code runs.
 SCHEMA_COMMAND = ("db", "sync", "--expand")
 
-# The RPC versions the previous release speaks (its compute/rpcapi.py and
-# conductor/rpcapi.py VERSION): the caps of the new services while older
-# ones run, until the tree computes them itself ("auto").
-PREVIOUS_RPC_VERSIONS = {"compute": "1.13", "conductor": "1.12"}
+# The new control plane's [upgrade_levels]: "auto", the caps (1.13 and
+# 1.12, and 0.1.0's objects) read from the old services' versions in the
+# databases (stratus/upgrade_pins.py).
+PREVIOUS_RPC_VERSIONS = {"compute": "auto", "conductor": "auto",
+                         "scheduler": "auto"}
 
 CONFIG = {"DEFAULT": {"report_interval": 2, "service_down_time": 10},
           "database": {"max_pool_size": 2}}
