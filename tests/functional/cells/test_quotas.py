@@ -5,6 +5,8 @@ the option) or, with [quota] count_usage_from_placement, from placement's
 allocations plus the build requests that hold none yet."""
 import uuid
 
+import pytest
+
 from stratus.db import statement_count
 from stratus.objects import cross_cell
 from stratus.objects import instance
@@ -13,6 +15,7 @@ from stratus.objects import migration
 from stratus.placement import allocations
 from stratus.placement import providers
 from tests.functional.cells import fixtures
+from tests.functional.cells.cross_cell_env import MOVER
 
 IMAGE = fixtures.server_fixtures.IMAGE_ID
 
@@ -180,3 +183,40 @@ def test_a_deleted_server_of_a_cell_counts_no_more(cells):
     with cells.ctx.target_cell(cells.cells["cell2"]) as cctx:
         instance.Instance.get_by_uuid(cctx, gone.uuid).destroy()
     assert _in_use(cells) == (1, kept.vcpus, kept.memory_mb)
+
+
+@pytest.mark.slow
+def test_usage_during_a_real_cross_cell_move_counts_the_server_once(
+        env, monkeypatch):
+    """Between every two writes of a cross-cell move's switch and of its
+    revert, the project's usage is what it was before the move."""
+    moving = env.boot("compute1")["id"]
+    env.boot("compute2")  # so that the target cell is read too
+
+    def usage():
+        absolute = env.api.get("/limits")["limits"]["absolute"]
+        return (absolute["totalInstancesUsed"], absolute["totalCoresUsed"],
+                absolute["totalRAMUsed"])
+    before = usage()
+    seen = []
+
+    def counted_after(owner, name):
+        real = getattr(owner, name)
+
+        def call(*args, **kwargs):
+            result = real(*args, **kwargs)
+            seen.append((name, usage()))
+            return result
+        monkeypatch.setattr(owner, name, call)
+    for name in ("sync_actions", "sync_user_data", "set_hidden",
+                 "purge_instance"):
+        counted_after(cross_cell, name)
+    counted_after(instance_mapping.InstanceMapping, "save")
+    env.act(moving, {"migrate": {"host": "compute2"}}, roles=MOVER,
+            version="2.56")
+    env.settled(moving, {"VERIFY_RESIZE"})
+    env.act(moving, {"revertResize": None})
+    env.settled(moving, {"ACTIVE"})
+    assert {"set_hidden", "save", "purge_instance"} <= {
+        name for name, _ in seen}
+    assert [counted for _, counted in seen] == [before] * len(seen)
