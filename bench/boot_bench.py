@@ -35,9 +35,10 @@ from bench import deploy  # noqa: E402
 from bench.http_client import Client  # noqa: E402
 
 # One server is polled every 5 ms, so the figure is not rounded up to the
-# poll interval. A burst is polled every 50 ms per server, as the Nova
-# baseline was measured: 10 threads polling at 5 ms would spend more of the
-# machine on polling than on booting.
+# poll interval. A burst is polled every 50 ms: by one list of the servers
+# still building (--burst-poll list), or per server as the Nova baseline
+# was measured (--burst-poll each): 10 threads polling at 5 ms would spend
+# more of the machine on polling than on booting.
 POLL = 0.005
 BURST_POLL = 0.05
 
