@@ -423,8 +423,10 @@ class HostManager:
             self._refresh(context, set())
 
     def _refresh(self, context, provider_uuids):
-        known = self._topology.nodes if self._topology is not None else {}
-        if any(uuid not in known for uuid in provider_uuids):
+        previous = self._topology
+        if previous is not None and any(
+                uuid not in previous.nodes and uuid not in previous.unknown
+                for uuid in provider_uuids):
             # Perhaps a node of a cell mapped since the cells were read.
             cell_mapping_obj.forget_cells()
         topology = _Topology.load(context, self._topology)

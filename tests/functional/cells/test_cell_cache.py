@@ -63,13 +63,17 @@ def test_the_scheduler_reads_the_cells_again_for_an_unknown_node(
         databases, cell_urls):
     from stratus.scheduler import host_state
     ctx = stratus_context.get_admin_context(databases)
-    (cell1,) = _host_cells(ctx)
-    cell2 = db_setup.ensure_cell_mapping(databases, "cell2",
-                                         cell_urls["cell2"])
 
     class Conf:
         class filter_scheduler:
             image_props_weight_multiplier = 0
     manager = host_state.HostManager(Conf())
+    manager.refresh(ctx)
+    (cell1,) = _host_cells(ctx)
+    cell2 = db_setup.ensure_cell_mapping(databases, "cell2",
+                                         cell_urls["cell2"])
+    manager.refresh(ctx)
+    assert _host_cells(ctx) == [cell1]
+    # Placement offers a node of no cell the scheduler has read.
     manager._refresh(ctx, {str(uuid.uuid4())})
     assert _host_cells(ctx) == [cell1, cell2]
