@@ -7,7 +7,9 @@ upgrade may be fine), 2 failure (it must not go on), 255 an unexpected
 error (a database that cannot be reached).
 
 Checks: Cells v2 (cell0 and a cell mapped, compute hosts mapped),
-Database Schemas (API and cell databases at the code's migration),
+Database Schemas (API and cell databases at the code's migration: a
+failure while an expand revision is missing, a warning while contract
+revisions wait), Online Data Migrations (a warning while rows are left),
 Placement API (the microversion computes need is served, every compute
 node has its provider), Instance Mappings and Request Specs (every live
 server has both), Service Versions (services older than this release).
@@ -23,6 +25,7 @@ from stratus.db import migration
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import host_mapping as host_mapping_obj
+from stratus.objects import online_migrations
 from stratus.objects import service as service_obj
 from stratus.placement import providers
 
@@ -120,17 +123,39 @@ def check_cells(ctx, conf):
 
 
 def check_schemas(ctx, conf):
-    behind = []
-    if migration.current("api", conf.api_database.connection) != \
-            migration.head("api"):
-        behind.append("the API database ('stratus manage api_db sync')")
-    head = migration.head("cell")
-    for cell in cell_mapping_obj.CellMappingList.get_all(ctx):
-        if migration.current("cell", cell.database_connection) != head:
-            behind.append("cell %s ('stratus manage db sync')" % cell.name)
+    """Failure while a database lacks an expand revision (the new code
+    needs it); a warning while only contract revisions are left (they
+    wait for the new services and the online data migrations)."""
+    behind, contract = [], []
+    schemas = [("api", "the API database", conf.api_database.connection)] + [
+        ("cell", "cell %s" % cell.name, cell.database_connection)
+        for cell in cell_mapping_obj.CellMappingList.get_all(ctx)]
+    for kind, label, url in schemas:
+        pending = migration.pending(kind, url)
+        if migration.expand_target(pending) is not None:
+            behind.append(label)
+        elif pending:
+            contract.append(label)
     if behind:
         return Result(Code.FAILURE, "Database schemas older than this "
-                      "release's: %s." % ", ".join(behind))
+                      "release's: %s. Run 'stratus manage db expand' (or "
+                      "'db sync')." % ", ".join(behind))
+    if contract:
+        return Result(Code.WARNING, "Contract revisions pending on %s: run "
+                      "'stratus manage db contract' once every service "
+                      "runs this release and 'stratus manage db "
+                      "online_data_migrations' has finished."
+                      % ", ".join(contract))
+    return Result(Code.SUCCESS)
+
+
+def check_online_migrations(ctx, conf):
+    left = online_migrations.remaining(ctx)
+    if left:
+        return Result(Code.WARNING, "Online data migrations have rows "
+                      "left: %s. Run 'stratus manage db "
+                      "online_data_migrations' until it exits 0." % ", ".join(
+                          "%s (%d)" % item for item in sorted(left.items())))
     return Result(Code.SUCCESS)
 
 
@@ -203,6 +228,7 @@ def check_service_versions(ctx, conf):
 CHECKS = [
     ("Cells v2", check_cells),
     ("Database Schemas", check_schemas),
+    ("Online Data Migrations", check_online_migrations),
     ("Placement API", check_placement),
     ("Instance Mappings", check_instance_mappings),
     ("Request Specs", check_request_specs),

@@ -28,6 +28,7 @@ from stratus.conductor import placement_audit
 from stratus.db import consistency
 from stratus import exception
 from stratus import notifications
+from stratus.observability import metrics as stratus_metrics
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import instance as instance_obj
@@ -155,6 +156,11 @@ class SelfAudit:
 
     def _report(self, ctx, found):
         counts = found.counts()
+        metrics = stratus_metrics.for_conf(self.conf)
+        metrics.audit_passes.inc()
+        metrics.audit_healed.inc(found.healed)
+        for kind, count in counts.items():
+            metrics.audit_drift.labels(kind).set(count)
         if not any(counts.values()):
             LOG.info("Audit: no drift found")
             return

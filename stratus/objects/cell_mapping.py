@@ -5,6 +5,7 @@ import logging
 import threading
 import time
 import urllib.parse
+import weakref
 
 import sqlalchemy as sa
 
@@ -16,6 +17,11 @@ from stratus.objects import fields
 
 CELL0_UUID = db_setup.CELL0_UUID
 LOG = logging.getLogger(__name__)
+# How long a process keeps the list of cells it reads across (Nova keeps
+# it until a restart or SIGHUP): a cell mapped by another process is
+# read from then on; one mapped, changed or deleted in this process at
+# once.
+CELL_CACHE_SECONDS = 30
 
 
 @base.register
@@ -68,6 +74,7 @@ class CellMapping(base.StratusObject, base.StratusTimestampObject):
             session.add(row)
             session.flush()
             self._from_row(self, row, self._context)
+        forget_cells()
 
     def save(self):
         """Write the changed name, URLs and disabled flag."""
@@ -79,6 +86,7 @@ class CellMapping(base.StratusObject, base.StratusTimestampObject):
                         api_models.CellMapping.uuid == self.uuid).values(
                         **values)).rowcount:
                     raise exception.CellMappingNotFound(uuid=self.uuid)
+            forget_cells()
         self.obj_reset_changes()
 
     def destroy(self):
@@ -88,6 +96,7 @@ class CellMapping(base.StratusObject, base.StratusTimestampObject):
             if not session.execute(sa.delete(api_models.CellMapping).where(
                     api_models.CellMapping.uuid == self.uuid)).rowcount:
                 raise exception.CellMappingNotFound(uuid=self.uuid)
+        forget_cells()
 
 
 _UPDATABLE = ("name", "transport_url", "database_connection", "disabled")
@@ -155,16 +164,49 @@ def over_host_cells(context, read, down_cells=None, cell_uuids=None):
     list_records_by_skipping_down_cells), their uuids added to down_cells
     when it is given."""
     results = []
-    for cell in CellMappingList.get_all(context).host_cells():
-        if cell_uuids is not None and cell.uuid not in cell_uuids:
+    for cell_uuid in host_cell_uuids(context):
+        if cell_uuids is not None and cell_uuid not in cell_uuids:
             continue
         try:
-            with context.cell_db_for(cell.uuid).reader() as session:
-                results.extend(read(session, cell.uuid))
+            with context.cell_db_for(cell_uuid).reader() as session:
+                results.extend(read(session, cell_uuid))
         except exception.DatabaseUnreachable:
             if down_cells is not None:
-                down_cells.append(cell.uuid)
+                down_cells.append(cell_uuid)
     return results
+
+
+# {Databases: (monotonic time read, (uuids of the host cells))}
+_host_cells = weakref.WeakKeyDictionary()
+_host_cells_lock = threading.Lock()
+
+
+def host_cell_uuids(context):
+    """The uuids of the cells that can hold hosts, in the order they were
+    made, as this process read them at most CELL_CACHE_SECONDS ago (the
+    scheduler's host view and the lists across cells read them on every
+    refresh and request)."""
+    databases = context.databases
+    if databases is None:
+        raise exception.DatabaseNotAvailable()
+    now = time.monotonic()
+    with _host_cells_lock:
+        cached = _host_cells.get(databases)
+    if cached is not None and now - cached[0] < CELL_CACHE_SECONDS:
+        return cached[1]
+    uuids = tuple(cell.uuid for cell in
+                  CellMappingList.get_all(context).host_cells())
+    with _host_cells_lock:
+        _host_cells[databases] = (now, uuids)
+    return uuids
+
+
+def forget_cells():
+    """Read the cells again on their next use (a mapping was made,
+    changed or deleted; or the scheduler is offered a node it does not
+    know, perhaps of a cell mapped by another process)."""
+    with _host_cells_lock:
+        _host_cells.clear()
 
 
 def connections(databases):

@@ -1,10 +1,12 @@
 """Usage as the quota engine counts it (stratus/quota.py): servers, their
-vCPUs and RAM from every cell's live instances (one aggregate query per
-cell; as Nova counts without placement, so a server a cell conductor
-deleted counts no more although its mapping waits for the super
-conductor's pass), a cell that cannot be reached by its instance
-mappings, plus the build requests that have not reached a cell yet; key
-pairs per user; server groups.
+vCPUs and RAM from the live instances of the cells where the project has
+instance mappings (one aggregate query per such cell; as Nova counts
+without placement, so a server a cell conductor deleted counts no more
+although its mapping waits for the super conductor's pass), a cell that
+cannot be reached by its instance mappings, plus the build requests that
+have not reached a cell yet; key pairs per user; server groups. A server
+in a move between cells counts once, in the cell its instance mapping
+names (for the instant of the switch both its copies are shown).
 
 With [quota] count_usage_from_placement (Nova's option) vCPUs and RAM
 come from placement instead: the allocations of the project's (and
@@ -23,6 +25,7 @@ from stratus.db import api_models
 from stratus.db import cell_models
 from stratus import exception
 from stratus.objects import fields
+from stratus.objects import migration as migration_obj
 from stratus.placement import allocations as placement_allocations
 from stratus.placement import usages as placement_usages
 
@@ -56,12 +59,13 @@ def count(context, project_id, user_id, resources, pending,
                 query = query.where(
                     api_models.InstanceGroup.user_id == user_id)
             used["server_groups"] = session.scalar(query)
-        cells = dict(session.execute(sa.select(
-            api_models.CellMapping.uuid,
-            api_models.CellMapping.id)).all()) if from_cells else {}
-        mapped = dict(session.execute(
-            _MAPPED_BY_CELL[user_id is not None],
-            {"project_id": project_id, "user_id": user_id}).all()) \
+        # {cell uuid: servers mapped there}, for every cell that has had
+        # a server of the project (a mapping queued for delete too: its
+        # instance may still be live there).
+        mapped = {cell_uuid: int(servers) for cell_uuid, servers in
+                  session.execute(_MAPPED_BY_CELL[user_id is not None],
+                                  {"project_id": project_id,
+                                   "user_id": user_id})} \
             if from_cells else {}
     if sizes and from_placement:
         allocated = placement_usages.project_usages(context, project_id,
@@ -73,16 +77,42 @@ def count(context, project_id, user_id, resources, pending,
         # The cells count their servers; one not reached counts by its
         # mappings (and no vCPUs or RAM, as in Nova).
         used["instances"] -= sum(mapped.values())
-        for cell_uuid, cell_id in cells.items():
-            servers, vcpus, memory_mb = _cell_usage(
-                context, cell_uuid, project_id, user_id)
-            if servers is None:
-                servers = mapped.get(cell_id, 0)
-            used["instances"] += servers
+        moving = {}
+        for cell_uuid, servers_mapped in mapped.items():
+            usage = _cell_usage(context, cell_uuid, project_id, user_id,
+                                moving)
+            servers, vcpus, memory_mb = usage
+            used["instances"] += (servers_mapped if servers is None
+                                  else servers)
             if sizes:
                 used["cores"] = used.get("cores", 0) + vcpus
                 used["ram"] = used.get("ram", 0) + memory_mb
+        if moving:
+            _uncount_unmapped_copies(context, used, moving)
     return used
+
+
+def _uncount_unmapped_copies(context, used, moving):
+    """Take out of used the copies of servers in a move between cells
+    that are not in the cell their instance mapping names. moving:
+    {(instance uuid, cell uuid): (vCPUs, MB of RAM)} of the copies
+    counted."""
+    mapping = api_models.InstanceMapping.__table__
+    cell = api_models.CellMapping.__table__
+    with context.api_db.reader() as session:
+        mapped_to = dict(session.execute(
+            sa.select(mapping.c.instance_uuid, cell.c.uuid).join(
+                cell, cell.c.id == mapping.c.cell_id).where(
+                mapping.c.instance_uuid.in_(
+                    {uuid for uuid, _ in moving}))).all())
+    for (instance_uuid, cell_uuid), (vcpus, memory_mb) in moving.items():
+        if mapped_to.get(instance_uuid, cell_uuid) == cell_uuid:
+            continue
+        used["instances"] -= 1
+        if "cores" in used:
+            used["cores"] -= vcpus
+        if "ram" in used:
+            used["ram"] -= memory_mb
 
 
 # The statements of a quota check, built once ([per project, per user]):
@@ -105,11 +135,17 @@ def _server_count(per_user, placed_only=False):
 
 
 def _mapped_by_cell(per_user):
-    """(cell id, servers) of the mappings of servers in a cell."""
+    """(cell uuid, servers mapped there) of every cell where the project
+    has instance mappings, those queued for delete (or of other users)
+    too, which count no server."""
     mapping = api_models.InstanceMapping.__table__
-    return sa.select(mapping.c.cell_id, sa.func.count()).where(
-        mapping.c.cell_id.isnot(None), *_owned(mapping, per_user)).group_by(
-        mapping.c.cell_id)
+    cell = api_models.CellMapping.__table__
+    owned = sa.and_(*_owned(mapping, per_user))
+    return sa.select(cell.c.uuid, sa.func.coalesce(sa.func.sum(
+        sa.case((owned, 1), else_=0)), 0)).join(
+        cell, cell.c.id == mapping.c.cell_id).where(
+        mapping.c.project_id == sa.bindparam("project_id")).group_by(
+        cell.c.uuid)
 
 
 def _pending_servers(per_user, unallocated=False):
@@ -131,23 +167,37 @@ def _pending_servers(per_user, unallocated=False):
 
 
 def _cell_usage_query(per_user):
+    """One round trip for a cell: a row (None, servers, vCPUs, RAM) of
+    all the project's live servers there, then a row (uuid, 1, vCPUs,
+    RAM) of each of them in a move between cells (counted in the first
+    row too: the caller takes out a copy whose mapping names the other
+    cell)."""
     instance = cell_models.Instance.__table__
+    migration = cell_models.Migration.__table__
     # A soft-deleted server still counts as a server (its mapping is
     # not queued for delete), not its vCPUs and RAM.
     sized = sa.or_(instance.c.vm_state.is_(None),
                    instance.c.vm_state != fields.VMState.SOFT_DELETED)
-    query = sa.select(
-        sa.func.count(),
-        sa.func.coalesce(sa.func.sum(
-            sa.case((sized, instance.c.vcpus), else_=0)), 0),
-        sa.func.coalesce(sa.func.sum(
-            sa.case((sized, instance.c.memory_mb), else_=0)), 0)).where(
-        instance.c.project_id == sa.bindparam("project_id"),
-        instance.c.deleted == 0,
-        sa.or_(instance.c.hidden.is_(None), instance.c.hidden.is_(False)))
+    vcpus = sa.case((sized, instance.c.vcpus), else_=0)
+    memory_mb = sa.case((sized, instance.c.memory_mb), else_=0)
+    owned = [instance.c.project_id == sa.bindparam("project_id"),
+             instance.c.deleted == 0,
+             sa.or_(instance.c.hidden.is_(None),
+                    instance.c.hidden.is_(False))]
     if per_user:
-        query = query.where(instance.c.user_id == sa.bindparam("user_id"))
-    return query
+        owned.append(instance.c.user_id == sa.bindparam("user_id"))
+    every = sa.select(
+        sa.null().label("uuid"), sa.func.count().label("servers"),
+        sa.func.coalesce(sa.func.sum(vcpus), 0).label("vcpus"),
+        sa.func.coalesce(sa.func.sum(memory_mb), 0).label("memory_mb"),
+    ).where(*owned)
+    moves = sa.select(migration.c.instance_uuid).where(
+        migration.c.cross_cell_move.is_(True), migration.c.deleted == 0,
+        migration.c.status.not_in(migration_obj.FINAL_STATUSES))
+    moving = sa.select(
+        instance.c.uuid, sa.literal(1), vcpus, memory_mb).where(
+        *owned, instance.c.uuid.in_(moves))
+    return sa.union_all(every, moving)
 
 
 _SERVER_COUNT = [_server_count(False), _server_count(True)]
@@ -182,18 +232,25 @@ def _count_servers(session, project_id, user_id, sizes, pending=True,
     return used
 
 
-def _cell_usage(context, cell_uuid, project_id, user_id):
+def _cell_usage(context, cell_uuid, project_id, user_id, moving):
     """(servers, vCPUs, MB of RAM) of a project's live servers in one
     cell; as Nova, a cell whose database cannot be reached counts no
-    vCPUs or RAM (and None servers)."""
+    vCPUs or RAM (and None servers). The servers there in a move between
+    cells are added to moving, {(uuid, cell uuid): (vCPUs, RAM)}."""
     try:
         with context.cell_db_for(cell_uuid).reader() as session:
-            servers, vcpus, memory_mb = session.execute(
+            rows = session.execute(
                 _CELL_USAGE[user_id is not None],
-                {"project_id": project_id, "user_id": user_id}).one()
+                {"project_id": project_id, "user_id": user_id}).all()
     except exception.DatabaseUnreachable:
         return None, 0, 0
-    return int(servers), int(vcpus), int(memory_mb)
+    total = (0, 0, 0)
+    for instance_uuid, servers, vcpus, memory_mb in rows:
+        if instance_uuid is None:
+            total = (int(servers), int(vcpus), int(memory_mb))
+        else:
+            moving[instance_uuid, cell_uuid] = (int(vcpus), int(memory_mb))
+    return total
 
 
 def _build_request_size(text):

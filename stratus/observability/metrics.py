@@ -79,6 +79,17 @@ class Metrics:
             "stratus_placement_claims", "Scheduler claims of resources in "
             "placement, by outcome (success, conflict: the host turned out "
             "full or changed).", ["outcome"], registry=registry)
+        self.audit_drift = prometheus_client.Gauge(
+            "stratus_audit_drift", "What the self-audit's last pass found, "
+            "by kind (orphaned_allocations, unmapped_instances, "
+            "mappings_without_instance, build_requests_left).", ["kind"],
+            registry=registry)
+        self.audit_healed = prometheus_client.Counter(
+            "stratus_audit_healed", "Drift the self-audit healed.",
+            registry=registry)
+        self.audit_passes = prometheus_client.Counter(
+            "stratus_audit_passes", "Passes of the self-audit.",
+            registry=registry)
         self._servers = None
 
     def watch_servers(self, databases):

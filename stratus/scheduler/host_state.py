@@ -29,6 +29,7 @@ import time
 import os_resource_classes as orc
 
 from stratus.objects import aggregate as aggregate_obj
+from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import instance_queries
 from stratus.objects import service as service_obj
@@ -422,6 +423,12 @@ class HostManager:
             self._refresh(context, set())
 
     def _refresh(self, context, provider_uuids):
+        previous = self._topology
+        if previous is not None and any(
+                uuid not in previous.nodes and uuid not in previous.unknown
+                for uuid in provider_uuids):
+            # Perhaps a node of a cell mapped since the cells were read.
+            cell_mapping_obj.forget_cells()
         topology = _Topology.load(context, self._topology)
         if self.conf.filter_scheduler.image_props_weight_multiplier:
             topology.image_properties = (

@@ -274,6 +274,10 @@ class StuckStates:
         its claims'); their mappings queued for delete."""
         deleted = instance_queries.deleted_since(ctx, cell_uuid, since)
         done = {}
+        if not deleted:
+            # The usual pass: nothing to read in the API database or in
+            # the cell's moves (a query each, per cell and pass).
+            return done
         # A cell conductor (no API database) deleted them: their mapping
         # and group membership are settled here, as Nova's API level does.
         for uuid in instance_mapping_obj.queue_deleted(ctx, deleted):

@@ -5,9 +5,17 @@ the option) or, with [quota] count_usage_from_placement, from placement's
 allocations plus the build requests that hold none yet."""
 import uuid
 
+import pytest
+
+from stratus.db import statement_count
+from stratus.objects import cross_cell
+from stratus.objects import instance
+from stratus.objects import instance_mapping
+from stratus.objects import migration
 from stratus.placement import allocations
 from stratus.placement import providers
 from tests.functional.cells import fixtures
+from tests.functional.cells.cross_cell_env import MOVER
 
 IMAGE = fixtures.server_fixtures.IMAGE_ID
 
@@ -112,3 +120,103 @@ def test_quota_checks_with_a_down_cell(cells):
     assert response.status_int == 403, response.text
     assert "Quota exceeded for cores" in (
         response.json["forbidden"]["message"])
+
+
+def _move_between_cells(cells, instance, source, target):
+    """The server in a move from source to target at the instant of the
+    switch: its migration (cross-cell, in progress) and a copy of it
+    shown in the target cell, both copies visible."""
+    with cells.ctx.target_cell(cells.cells[source]) as cctx:
+        migration.Migration(
+            cctx, instance_uuid=instance.uuid, migration_type="resize",
+            status=migration.Status.FINISHED, cross_cell_move=True,
+            source_compute="host1", dest_compute="host2",
+            project_id="demo", user_id="demo").create()
+    cross_cell.copy_instance(cells.ctx, instance.uuid, cells.cells[source],
+                             cells.cells[target], hidden=False)
+
+
+def test_a_server_in_the_switch_of_a_cross_cell_move_counts_once(cells):
+    moving = cells.place(cell="cell1", flavorid="2")
+    staying = cells.place(cell="cell2", flavorid="1")
+    expected = _sum(*[(1, server.vcpus, server.memory_mb)
+                      for server in (moving, staying)])
+    assert _in_use(cells) == expected
+    _move_between_cells(cells, moving, "cell1", "cell2")
+    # Both copies shown, the mapping still names the source; then the
+    # mapping moved; then the source's copy hidden.
+    assert _in_use(cells) == expected
+    mapping = instance_mapping.InstanceMapping.get_by_instance_uuid(
+        cells.ctx, moving.uuid)
+    mapping.cell_uuid = cells.cells["cell2"]
+    mapping.save()
+    assert _in_use(cells) == expected
+    cross_cell.set_hidden(cells.ctx, moving.uuid, cells.cells["cell1"], True)
+    assert _in_use(cells) == expected
+
+
+def test_only_the_cells_holding_the_project_are_read(cells):
+    """A quota count reads the cells where the project has servers; a
+    cell down elsewhere is never asked."""
+    server = cells.place(cell="cell1", flavorid="2")
+    cell2 = cells.databases.cell(cells.cells["cell2"]).engine.url.database
+    cells.take_down("cell3")
+    down = cells.databases.cell(cells.cells["cell3"]).engine.url.database
+    counter = statement_count.StatementCounter()
+    try:
+        counter.running = True
+        assert _in_use(cells) == (1, server.vcpus, server.memory_mb)
+    finally:
+        counter.remove()
+    read = {key.rsplit(" ", 1)[0] for key in counter.counts}
+    assert cells.databases.cell(cells.cells["cell1"]).engine.url.database \
+        in read
+    assert not read & {cell2, down}, read
+
+
+def test_a_deleted_server_of_a_cell_counts_no_more(cells):
+    """A server a cell deleted (its mapping not yet queued for delete by
+    the super conductor's pass) counts no more, in a cell where the
+    project has nothing else."""
+    kept = cells.place(cell="cell1", flavorid="1")
+    gone = cells.place(cell="cell2", flavorid="2")
+    with cells.ctx.target_cell(cells.cells["cell2"]) as cctx:
+        instance.Instance.get_by_uuid(cctx, gone.uuid).destroy()
+    assert _in_use(cells) == (1, kept.vcpus, kept.memory_mb)
+
+
+@pytest.mark.slow
+def test_usage_during_a_real_cross_cell_move_counts_the_server_once(
+        env, monkeypatch):
+    """Between every two writes of a cross-cell move's switch and of its
+    revert, the project's usage is what it was before the move."""
+    moving = env.boot("compute1")["id"]
+    env.boot("compute2")  # so that the target cell is read too
+
+    def usage():
+        absolute = env.api.get("/limits")["limits"]["absolute"]
+        return (absolute["totalInstancesUsed"], absolute["totalCoresUsed"],
+                absolute["totalRAMUsed"])
+    before = usage()
+    seen = []
+
+    def counted_after(owner, name):
+        real = getattr(owner, name)
+
+        def call(*args, **kwargs):
+            result = real(*args, **kwargs)
+            seen.append((name, usage()))
+            return result
+        monkeypatch.setattr(owner, name, call)
+    for name in ("sync_actions", "sync_user_data", "set_hidden",
+                 "purge_instance"):
+        counted_after(cross_cell, name)
+    counted_after(instance_mapping.InstanceMapping, "save")
+    env.act(moving, {"migrate": {"host": "compute2"}}, roles=MOVER,
+            version="2.56")
+    env.settled(moving, {"VERIFY_RESIZE"})
+    env.act(moving, {"revertResize": None})
+    env.settled(moving, {"ACTIVE"})
+    assert {"set_hidden", "save", "purge_instance"} <= {
+        name for name, _ in seen}
+    assert [counted for _, counted in seen] == [before] * len(seen)

@@ -318,3 +318,41 @@ def test_the_all_in_one_upgrades_in_one_go_at_start(cloud):
                 if uuid_ in servers} == dict.fromkeys(servers, "alice")
     finally:
         databases.dispose()
+
+
+def test_upgrade_check_tells_expand_contract_and_data_migrations(cloud):
+    from tests.functional.cmd.test_status import results
+
+    def checks():
+        cloud.capsys.readouterr()
+        manage_cmd.main(cloud.conf, stratus_main.parse_args(
+            ["status", "upgrade", "check"]))
+        out = cloud.capsys.readouterr().out
+        found = results(out)
+        assert "Database Schemas" in found, out
+        return found["Database Schemas"], found["Online Data Migrations"]
+
+    assert cloud.run("db", "expand")[0] == 0  # cell0, mapped after
+    cell1 = cloud.cell1()
+    cloud.old_mapping(cloud.server(cell1, "alice"), cell1)
+    schemas, data = checks()
+    assert schemas[0] == "Warning"
+    assert "Contract revisions pending on the API database" in schemas[1]
+    assert data == ("Warning", "Online data migrations have rows left: "
+                    "populate_user_id (1). Run 'stratus manage db "
+                    "online_data_migrations' until it exits 0.")
+    assert cloud.run("db", "online_data_migrations")[0] == 0
+    assert cloud.run("db", "contract")[0] == 0
+    assert checks() == (("Success", "None"), ("Success", "None"))
+    # A database without the release's expand revisions: it must not go
+    # on (the new code needs them).
+    engine = sa.create_engine(cloud.urls["cell0"])
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "UPDATE alembic_version SET version_num = '0002'")
+    finally:
+        engine.dispose()
+    schemas, _ = checks()
+    assert schemas[0] == "Failure"
+    assert "cell cell0" in schemas[1] and "db expand" in schemas[1]

@@ -49,8 +49,8 @@ def test_a_healthy_cloud_passes_every_check(cloud_manage):
     assert out.splitlines()[1].startswith("| Upgrade Check Results ")
     assert results(out) == {
         name: ("Success", "None") for name in (
-            "Cells v2", "Database Schemas", "Placement API",
-            "Instance Mappings", "Request Specs", "Service Versions")}
+            "Cells v2", "Database Schemas", "Online Data Migrations",
+            "Placement API", "Instance Mappings", "Request Specs", "Service Versions")}
 
 
 def test_missing_records_fail_and_old_computes_warn(cloud_manage):

@@ -12,6 +12,7 @@ from stratus.db import consistency
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_mapping as instance_mapping_obj
+from stratus.observability import metrics as stratus_metrics
 from stratus.placement import allocations
 
 pytestmark = pytest.mark.slow
@@ -81,6 +82,11 @@ def test_audit_finds_drift_and_heals_it_on_the_second_pass(cloud, api):
 
     found = audit.run(ctx)
     assert found.healed == 3
+    metrics = stratus_metrics.for_conf(cloud.conf).registry
+    assert metrics.get_sample_value("stratus_audit_passes_total") == 2
+    assert metrics.get_sample_value("stratus_audit_healed_total") == 3
+    assert metrics.get_sample_value(
+        "stratus_audit_drift", {"kind": "orphaned_allocations"}) == 1
     assert not consistency.build_requests(ctx.api_db, [server["id"]])
     assert not allocations.show_consumer(ctx, orphan).allocations
     assert instance_mapping_obj.InstanceMapping.get_by_instance_uuid(
@@ -91,6 +97,10 @@ def test_audit_finds_drift_and_heals_it_on_the_second_pass(cloud, api):
     # The mapping without a server is only reported.
     found = audit.run(ctx)
     assert found.mappings_without_instance == [ghost]
+    assert metrics.get_sample_value(
+        "stratus_audit_drift", {"kind": "orphaned_allocations"}) == 0
+    assert metrics.get_sample_value(
+        "stratus_audit_drift", {"kind": "mappings_without_instance"}) == 1
     assert (found.orphaned_allocations, found.unmapped_instances,
             found.build_requests_left, found.healed) == ([], [], [], 0)
 

@@ -1,0 +1,141 @@
+"""Idle and burst costs of a many-cell distributed deployment, in one
+deployment: CPU per process group and SQL statements per process while
+idle, then per boot for a burst polled with a GET per server per thread
+and for one polled with a list of the servers still building (the two
+methods of boot_bench.py --burst-poll).
+
+    python bench/cells_idle_burst.py --cells 10 --count 100 --idle 30
+
+Statements are counted inside the services (STRATUS_PROFILE_DIR, see
+stratus/cmd/profiling.py; with yappi installed a CPU profile is taken
+too, which slows the profiled services: compare runs of this script with
+each other, not with boot_bench.py). Writes
+bench/results/cells-idle-burst.json.
+"""
+import argparse
+import collections
+import concurrent.futures
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench import boot_bench  # noqa: E402
+from bench import deploy  # noqa: E402
+from bench.http_client import Client  # noqa: E402
+
+PROFILED = ("api", "conductor", "scheduler", "cell1-conductor")
+
+
+def _toggle(cloud, names):
+    for name in names:
+        os.kill(cloud.processes[name].pid, signal.SIGUSR2)
+
+
+def _statements(cloud, names, directory, divisor):
+    """{process: {"api": statements, "cells": statements, "checkouts": n}}
+    divided by divisor, from the counts the services wrote."""
+    found = {}
+    for name in names:
+        path = os.path.join(directory,
+                            "%d.statements.json" % cloud.processes[name].pid)
+        deadline = time.monotonic() + 60
+        while not os.path.exists(path) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        with open(path) as handle:
+            counts = json.load(handle)
+        os.remove(path)
+        by_kind = collections.Counter()
+        for key, number in counts.items():
+            if key == "pool checkouts":
+                by_kind["checkouts"] += number
+            else:
+                database = key.split(" ")[0]
+                by_kind["api" if "_api_" in database else "cells"] += number
+        found[name] = {kind: round(number / divisor, 2)
+                       for kind, number in by_kind.items()}
+    return found
+
+
+def _burst(cloud, client, image, count, method):
+    """(boots/s, {group: core-s per boot}) of count boots polled by
+    method ("each" or "list"); the servers deleted after."""
+    before = cloud.cpu_snapshot()
+    start = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(10) as pool:
+        ids = list(pool.map(lambda i: boot_bench.create(
+            client, "burst-%s-%d" % (method, i), image), range(count)))
+        if method == "each":
+            list(pool.map(lambda sid: boot_bench.wait_status(
+                client, sid, poll=boot_bench.BURST_POLL), ids))
+        else:
+            boot_bench.wait_all_active(client, ids)
+    elapsed = time.perf_counter() - start
+    spent = cloud.cpu_by_group(before, cloud.cpu_snapshot())
+    return ids, count / elapsed, {group: round(seconds / count, 4)
+                                  for group, seconds in sorted(spent.items())}
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cells", type=int, default=10)
+    parser.add_argument("--computes", type=int, default=10)
+    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--idle", type=int, default=30,
+                        help="seconds measured idle")
+    parser.add_argument("--output", default=os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "results",
+        "cells-idle-burst.json"))
+    args = parser.parse_args()
+    names = [name for name in PROFILED
+             if args.cells > 1 or not name.startswith("cell")]
+    directory = tempfile.mkdtemp(prefix="stratus-profile-")
+    results = {"cells": args.cells, "computes": args.computes,
+               "count": args.count, "loadavg_start": os.getloadavg()}
+    with deploy.start("distributed", computes=args.computes, nodes=1,
+                      cells=args.cells, profile_dir=directory) as cloud:
+        client = Client(cloud.compute_url)
+        _, body = client.request("GET", "/images", version="2.35")
+        image = body["images"][0]["id"]
+        boot_bench.one_boot(client, image, -1)
+        _toggle(cloud, names)
+        before = cloud.cpu_snapshot()
+        time.sleep(args.idle)
+        spent = cloud.cpu_by_group(before, cloud.cpu_snapshot())
+        _toggle(cloud, names)
+        results["idle_core_s_per_s"] = {
+            group: round(seconds / args.idle, 4)
+            for group, seconds in sorted(spent.items())}
+        results["idle_statements_per_s"] = _statements(
+            cloud, names, directory, args.idle)
+        for method in ("each", "list"):
+            results["loadavg_" + method] = os.getloadavg()
+            _toggle(cloud, names)
+            ids, rate, per_boot = _burst(cloud, client, image, args.count,
+                                         method)
+            _toggle(cloud, names)
+            results["burst_" + method] = {
+                "boots_per_s": round(rate, 2), "core_s_per_boot": per_boot,
+                "core_s_per_boot_all": round(sum(per_boot.values()), 4),
+                "statements_per_boot": _statements(cloud, names, directory,
+                                                   args.count)}
+            with concurrent.futures.ThreadPoolExecutor(10) as pool:
+                list(pool.map(lambda sid: client.request(
+                    "DELETE", "/servers/%s" % sid), ids))
+                list(pool.map(lambda sid: boot_bench.wait_gone(
+                    client, sid, poll=0.2), ids))
+    os.makedirs(os.path.dirname(args.output), exist_ok=True)
+    with open(args.output, "w") as handle:
+        json.dump(results, handle, indent=1, sort_keys=True)
+    print(json.dumps(results, indent=1, sort_keys=True))
+    print("written to %s" % args.output)
+
+
+if __name__ == "__main__":
+    main()
