@@ -78,6 +78,11 @@ def run_api(conf):
     else the built-in one in-process over the same databases."""
     from stratus import wsgi_server
     databases = db_api.Databases.from_conf(conf)
+    # As Nova's API: not with computes it cannot serve.
+    from stratus import context as stratus_context
+    from stratus.objects import service as service_obj
+    service_obj.raise_if_old_compute(
+        stratus_context.get_admin_context(databases))
     messaging = rpc.Messaging(conf).bind_cells(databases)
     bootstrap_api(conf, databases)
     apps = api_listeners(conf, databases, messaging)

@@ -162,3 +162,13 @@ def test_a_release_1_compute_is_answered_in_release_1_objects(cloud):
         host="new-compute", binary=constants.COMPUTE_BINARY,
         topic="compute", version=2, release="0.2.0"))
     assert stored.release == "0.2.0"
+
+
+def test_the_api_does_not_start_beside_a_too_old_compute(cloud, monkeypatch):
+    from stratus.cmd import services
+    _add_compute(cloud, "old-compute", 1)
+    monkeypatch.setattr(service_obj, "OLDEST_SUPPORTED_SERVICE_VERSION", 2)
+    with pytest.raises(exception.ServiceTooOld) as refused:
+        services.run_api(cloud.conf)
+    assert "nova-compute on old-compute runs service version 1" in str(
+        refused.value)
