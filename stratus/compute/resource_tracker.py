@@ -14,12 +14,16 @@ Only nodes whose values differ from what was last sent go out, so a host
 simulating thousands of idle nodes costs nothing between changes; every
 ``FULL_REPORT_EVERY``-th update (the first included) sends all of them, so
 nodes whose rows were removed (a deleted service) come back. Reports go
-out in chunks of ``REPORT_CHUNK`` nodes.
+out in chunks (``ReportChunks``): small first, doubled while a chunk is
+answered quickly, halved when one is slow, so that no call waits for
+the RPC timeout however the conductor writes placement (in SQL, or a
+cell conductor's REST calls, three per new node).
 """
 import collections
 import json
 import math
 import threading
+import time
 
 from stratus.compute import capability_traits
 from stratus.objects import compute_node as compute_node_obj
@@ -33,8 +37,11 @@ _NOT_CONSUMING = frozenset([VMState.DELETED, VMState.SHELVED_OFFLOADED])
 FULL_REPORT_EVERY = 10
 # Nodes per compute_nodes_update call: one conductor transaction each, so
 # a host of 50,000 nodes neither sends one huge message nor holds the
-# databases for minutes.
+# databases for minutes. Chunks start at the smallest and grow while
+# answered within CHUNK_SECONDS.
+REPORT_CHUNK_MIN = 50
 REPORT_CHUNK = 1000
+CHUNK_SECONDS = 5.0
 # Task states of I/O heavy operations (Nova's io_workload), besides builds.
 IO_TASK_STATES = frozenset([
     "resize_migrating", "rebuilding", "resize_prep", "image_snapshot",
@@ -55,6 +62,23 @@ class Usage:
                    or instance.task_state in IO_TASK_STATES)
 
 
+class ReportChunks:
+    """The size of the next chunk of a report: doubled (up to
+    REPORT_CHUNK) after a chunk answered within the target seconds,
+    halved (down to REPORT_CHUNK_MIN) after one that took twice as
+    long; kept between reports."""
+
+    def __init__(self, target=CHUNK_SECONDS):
+        self.size = REPORT_CHUNK_MIN
+        self.target = target
+
+    def answered(self, seconds):
+        if seconds <= self.target:
+            self.size = min(self.size * 2, REPORT_CHUNK)
+        elif seconds > 2 * self.target:
+            self.size = max(self.size // 2, REPORT_CHUNK_MIN)
+
+
 class ResourceTracker:
     def __init__(self, conf, host, driver, conductor):
         self.conf = conf
@@ -66,6 +90,7 @@ class ResourceTracker:
         self._changed_nodes = set()
         self._sent = {}
         self._updates = 0
+        self._chunks = ReportChunks()
         # Builds that failed on each node since its last successful one
         # (the scheduler's BuildFailureWeigher reads them in the stats).
         self._failed_builds = {}
@@ -133,15 +158,20 @@ class ResourceTracker:
             return None
         stored = []
         names = list(values)
-        for start in range(0, len(names), REPORT_CHUNK):
+        start = 0
+        while start < len(names):
+            size = self._chunks.size
             chunk = {name: values[name]
-                     for name in names[start:start + REPORT_CHUNK]}
+                     for name in names[start:start + size]}
+            start += size
             nodes = [compute_node_obj.ComputeNode(**node)
                      for node in chunk.values()]
+            sent_at = time.monotonic()
             stored.extend(self.conductor.compute_nodes_update(
                 ctx, self.host,
                 compute_node_obj.ComputeNodeList(objects=nodes),
                 traits=self._traits))
+            self._chunks.answered(time.monotonic() - sent_at)
             with self._lock:
                 self._sent.update(chunk)
         return compute_node_obj.ComputeNodeList(objects=stored)
