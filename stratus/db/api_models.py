@@ -347,6 +347,9 @@ class Trait(Timestamps, Base):
 
 class ResourceProviderTrait(Timestamps, Base):
     __tablename__ = "resource_provider_traits"
+    __table_args__ = (
+        sa.Index("resource_provider_traits_resource_provider_id_idx",
+                 "resource_provider_id"),)
     trait_id = sa.Column(sa.Integer, sa.ForeignKey("traits.id"), primary_key=True)
     resource_provider_id = sa.Column(sa.Integer, sa.ForeignKey("resource_providers.id"),
                                      primary_key=True)
@@ -361,6 +364,9 @@ class PlacementAggregate(Timestamps, Base):
 
 class ResourceProviderAggregate(Timestamps, Base):
     __tablename__ = "resource_provider_aggregates"
+    __table_args__ = (
+        sa.Index("resource_provider_aggregates_aggregate_id_idx",
+                 "aggregate_id"),)
     resource_provider_id = sa.Column(sa.Integer, sa.ForeignKey("resource_providers.id"),
                                      primary_key=True)
     aggregate_id = sa.Column(sa.Integer, sa.ForeignKey("placement_aggregates.id"),

@@ -9,7 +9,7 @@ until archiving removes the mapping; quota counting skips those.
 could write a mapping without one (map_instances and the conductor's
 self-audit copy the server's, which a cell may lack); the online data
 migration populate_user_id (below) fills those rows and the API
-migration 0007 then makes the column NOT NULL. A mapping whose owner is
+migration 0008 then makes the column NOT NULL. A mapping whose owner is
 unknown records "" (as the project of such a server), never NULL.
 """
 import collections

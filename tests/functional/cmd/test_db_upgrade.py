@@ -31,8 +31,8 @@ from tests.functional.hosts import fixtures as host_fixtures
 pytestmark = pytest.mark.slow
 
 STRATUS = os.path.join(os.path.dirname(sys.executable), "stratus")
-# The API revision release 0.1.0 shipped, and this release's contract one.
-EXPANDED, CONTRACTED = migration.RELEASED["0.1.0"]["api"], "0007"
+# This release's last expand revision of the API, and its contract one.
+EXPANDED, CONTRACTED = "0007", "0008"
 _MAPPINGS = api_models.InstanceMapping.__table__
 _SERVICES = cell_models.Service.__table__
 
