@@ -100,6 +100,19 @@ def _snapshot_fields(instance, name, properties):
     return fields_
 
 
+def visible_mapping(ctx, instance_uuid, not_found):
+    """The server's InstanceMapping, when the caller may see its project;
+    else raises not_found() (the caller's 404 or 400)."""
+    try:
+        mapping = mapping_obj.InstanceMapping.get_by_instance_uuid(
+            ctx, instance_uuid)
+    except exception.InstanceMappingNotFound:
+        raise not_found()
+    if not ctx.can_see_project(mapping.project_id):
+        raise not_found()
+    return mapping
+
+
 class APIBase:
     """The shared part of the compute API: each feature module adds a
     mix-in of this class, and stratus/compute_api/api.py composes them."""
@@ -135,13 +148,9 @@ class APIBase:
         CellDown (503, carrying the mapping) when its cell's database
         cannot be reached.
         """
-        try:
-            mapping = mapping_obj.InstanceMapping.get_by_instance_uuid(
-                ctx, instance_uuid)
-        except exception.InstanceMappingNotFound:
-            raise exception.InstanceNotFound(instance_id=instance_uuid)
-        if not ctx.can_see_project(mapping.project_id):
-            raise exception.InstanceNotFound(instance_id=instance_uuid)
+        mapping = visible_mapping(
+            ctx, instance_uuid,
+            lambda: exception.InstanceNotFound(instance_id=instance_uuid))
         if mapping.cell_uuid is None:
             try:
                 return build_request_obj.BuildRequest.get_by_instance_uuid(

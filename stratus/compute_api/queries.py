@@ -261,13 +261,8 @@ class Queries(base.APIBase):
         uuid) when the cell does not answer within [api]
         list_records_cell_timeout; MarkerNotFound when there is no such
         server for the caller."""
-        try:
-            mapping = mapping_obj.InstanceMapping.get_by_instance_uuid(
-                ctx, marker)
-        except exception.InstanceMappingNotFound:
-            raise exception.MarkerNotFound(marker=marker)
-        if not ctx.can_see_project(mapping.project_id):
-            raise exception.MarkerNotFound(marker=marker)
+        mapping = base.visible_mapping(
+            ctx, marker, lambda: exception.MarkerNotFound(marker=marker))
         cell_uuid = mapping.cell_uuid
         for _ in range(2):
             if cell_uuid is None:
