@@ -344,6 +344,10 @@ class DatabaseUnreachable(StratusException):
     code = 503
 
 
+class DatabaseRefused(DatabaseUnreachable):
+    """No connection could be made at all: nothing was written."""
+
+
 class WriteRefused(StratusException):
     msg_fmt = "The database refused a write: %(reason)s"
 

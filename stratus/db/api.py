@@ -355,7 +355,7 @@ class Database:
                 raise
             LOG.warning("Database %s cannot be reached: %s",
                         _masked(self.url), exc.orig or exc)
-            raise exception.DatabaseUnreachable() from exc
+            raise exception.DatabaseRefused() from exc
 
     def ping(self):
         """SELECT 1 on a connection of its own, at once (the health

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from stratus.db import api_models
 from stratus.db import setup as db_setup
 from stratus import exception
+from stratus import retry
 from stratus.objects import base
 from stratus.objects import fields
 
@@ -162,18 +163,33 @@ def over_host_cells(context, read, down_cells=None, cell_uuids=None):
     (those of cell_uuids when given); the lists joined. Cells whose
     database cannot be reached are skipped (as Nova's
     list_records_by_skipping_down_cells), their uuids added to down_cells
-    when it is given."""
-    results = []
-    for cell_uuid in host_cell_uuids(context):
-        if cell_uuids is not None and cell_uuid not in cell_uuids:
-            continue
+    when it is given.
+
+    A cell that refuses is skipped at once, even inside
+    ``retry.patient``: one cell down must not hold up the work of the
+    others (the scheduler's view of the hosts, say). Only when every cell
+    refuses (the database servers restarting, more likely than every
+    cell down) are they waited for as patience allows."""
+    uuids = [cell_uuid for cell_uuid in host_cell_uuids(context)
+             if cell_uuids is None or cell_uuid in cell_uuids]
+    with retry.impatient():
+        results, down = _read_cells(context, read, uuids)
+    if down and len(down) == len(uuids) and retry.connect_patience():
+        results, down = _read_cells(context, read, uuids)
+    if down_cells is not None:
+        down_cells.extend(down)
+    return results
+
+
+def _read_cells(context, read, cell_uuids):
+    results, down = [], []
+    for cell_uuid in cell_uuids:
         try:
             with context.cell_db_for(cell_uuid).reader() as session:
                 results.extend(read(session, cell_uuid))
         except exception.DatabaseUnreachable:
-            if down_cells is not None:
-                down_cells.append(cell_uuid)
-    return results
+            down.append(cell_uuid)
+    return results, down
 
 
 # {Databases: (monotonic time read, (uuids of the host cells))}

@@ -125,28 +125,34 @@ class ComputeNodeList(base.ObjectListBase, base.StratusObject):
     obj_relationships = {"objects": [("1.0", "1.0"), ("1.1", "1.1")]}
 
     @classmethod
-    def _get(cls, context, *where):
+    def _get(cls, context, *where, down_cells=None, cell_uuids=None):
         query = sa.select(_NODES).where(_NODES.deleted == 0, *where).order_by(
             _NODES.id)
         return cell_mapping_obj.over_host_cells(
             context, lambda session, cell: [
                 ComputeNode._from_db(context, row, cell)
-                for row in session.scalars(query)])
+                for row in session.scalars(query)], down_cells, cell_uuids)
 
     @classmethod
-    def get_all(cls, context):
-        return cls.from_objects(context, cls._get(context))
+    def get_all(cls, context, down_cells=None, cell_uuids=None, uuids=None):
+        """The nodes of every cell that answers (of those of cell_uuids
+        when given; those of uuids when given); down_cells: a list to add
+        the cells that do not answer to."""
+        where = () if uuids is None else (_NODES.uuid.in_(sorted(uuids)),)
+        return cls.from_objects(context, cls._get(
+            context, *where, down_cells=down_cells, cell_uuids=cell_uuids))
 
     @classmethod
     def get_by_host(cls, context, host):
         return cls.from_objects(context, cls._get(context, _NODES.host == host))
 
     @classmethod
-    def changed_since(cls, context, since, known=None):
+    def changed_since(cls, context, since, known=None, down_cells=None):
         """What a cache of every node reads to stay current: ([nodes
         created or updated at or after since, except those whose
         ``stamp()`` known ({uuid: stamp}) already holds], [uuids of nodes
-        deleted then]) over every cell."""
+        deleted then]) over every cell that answers (down_cells: a list
+        to add the others to)."""
         known = known or {}
         recent = sa.or_(_TABLE.c.updated_at >= since,
                         _TABLE.c.created_at >= since)
@@ -171,7 +177,7 @@ class ComputeNodeList(base.ObjectListBase, base.StratusObject):
                     rows.append((False, ComputeNode._from_db(
                         context, row, cell)))
             return rows
-        rows = cell_mapping_obj.over_host_cells(context, read)
+        rows = cell_mapping_obj.over_host_cells(context, read, down_cells)
         return ([node for deleted, node in rows if not deleted],
                 [node for deleted, node in rows if deleted])
 

@@ -23,6 +23,7 @@ import collections
 import datetime
 import gc
 import json
+import logging
 import threading
 import time
 
@@ -36,6 +37,8 @@ from stratus.objects import service as service_obj
 from stratus.placement import candidates
 from stratus.placement import usages
 from stratus import constants
+
+LOG = logging.getLogger(__name__)
 
 _NO_AGGREGATES = ()
 _NO_METADATA = {}
@@ -278,13 +281,18 @@ class _Topology:
         self.last_change = last_change
         self.writers_clock = writers_clock
         self.unknown = frozenset()
+        self.down_cells = frozenset()
 
     @classmethod
     def load(cls, context, previous=None):
         read_at = time.monotonic()
+        # Cells whose database cannot be reached: their nodes are kept
+        # (as last read) but not offered until the cell answers again.
+        down = []
         if previous is None:
             nodes = {node.uuid: node for node in
-                     compute_node_obj.ComputeNodeList.get_all(context)}
+                     compute_node_obj.ComputeNodeList.get_all(
+                         context, down_cells=down)}
             details = {uuid: NodeDetails(node)
                        for uuid, node in nodes.items()}
             stamps = {uuid: node.stamp() for uuid, node in nodes.items()}
@@ -295,7 +303,14 @@ class _Topology:
             stamps = dict(previous._stamps)
             since = previous.writers_clock - _IN_FLIGHT_MARGIN
             changed, deleted = compute_node_obj.ComputeNodeList.changed_since(
-                context, since, previous.stamps_since(since))
+                context, since, previous.stamps_since(since),
+                down_cells=down)
+            back = previous.down_cells - set(down)
+            if back:
+                # What changed in a cell while it could not be read is
+                # not in the window: the cell is read whole.
+                changed, deleted = _read_cells_again(
+                    context, back, nodes, changed, deleted, down)
             for uuid in deleted:
                 nodes.pop(uuid, None)
                 details.pop(uuid, None)
@@ -309,17 +324,40 @@ class _Topology:
             writers_clock = max(last_change, previous.writers_clock
                                 + datetime.timedelta(
                                     seconds=read_at - previous.read_at))
-        return cls(nodes, details, stamps,
-                   service_obj.ServiceList.get_all(
-                       context, binary=constants.COMPUTE_BINARY),
-                   aggregate_obj.AggregateList.get_all(context),
-                   read_at, last_change, writers_clock)
+        services = service_obj.ServiceList.get_all(
+            context, binary=constants.COMPUTE_BINARY, down_cells=down)
+        topology = cls(nodes, details, stamps, services,
+                       aggregate_obj.AggregateList.get_all(context),
+                       read_at, last_change, writers_clock)
+        topology.down_cells = frozenset(down)
+        was_down = frozenset() if previous is None else previous.down_cells
+        for cell_uuid in sorted(topology.down_cells - was_down):
+            LOG.warning("Cell %s cannot be reached: its hosts are not "
+                        "offered until it answers again", cell_uuid)
+        for cell_uuid in sorted(was_down - topology.down_cells):
+            LOG.info("Cell %s answers again: its hosts are offered",
+                     cell_uuid)
+        return topology
 
     def stamps_since(self, since):
         """{uuid: stamp} of the nodes changed at or after since (what a
         refresh need not build again)."""
         return {uuid: stamp for uuid, stamp in self._stamps.items()
                 if stamp is not None and stamp >= since}
+
+
+def _read_cells_again(context, cell_uuids, nodes, changed, deleted, down):
+    """(changed, deleted) of a refresh, with the cells of cell_uuids read
+    whole: all their nodes changed, their known nodes not read deleted."""
+    whole = compute_node_obj.ComputeNodeList.get_all(
+        context, down_cells=down, cell_uuids=cell_uuids)
+    answered = set(cell_uuids) - set(down)
+    seen = {node.uuid for node in whole}
+    gone = [uuid for uuid, node in nodes.items()
+            if node.get("cell_uuid") in answered and uuid not in seen]
+    others = [node for node in changed
+              if node.get("cell_uuid") not in answered]
+    return others + list(whole), list(deleted) + gone
 
 
 def _latest(stamps, default):
@@ -364,9 +402,11 @@ class HostManager:
         aggregates, metadata = topology.aggregates, topology.metadata
         image_properties = topology.image_properties
         states = []
+        down_cells = topology.down_cells
         for node_uuid, summary in summaries.items():
             node = topology.nodes.get(node_uuid)
-            if node is None or node.host in ignore_hosts:
+            if node is None or node.host in ignore_hosts \
+                    or node.get("cell_uuid") in down_cells:
                 continue
             host = node.host
             states.append(HostState(
@@ -391,7 +431,7 @@ class HostManager:
         cells = collections.defaultdict(set)
         for uuid in offered:
             node = topology.nodes.get(uuid)
-            if node is None:
+            if node is None or node.get("cell_uuid") in topology.down_cells:
                 continue
             service = topology.services.get(node.host)
             if service is None or not service.is_up(down_time):

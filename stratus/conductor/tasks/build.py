@@ -31,6 +31,7 @@ from stratus import retry
 from stratus.objects import block_device_mapping as bdm_obj
 from stratus.objects import build_request as build_request_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
+from stratus.objects import compute_node as compute_node_obj
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 from stratus.objects import instance_action as instance_action_obj
@@ -47,6 +48,8 @@ SUCCESS = instance_action_obj.RESULT_SUCCESS
 ERROR = instance_action_obj.RESULT_ERROR
 
 _INSTANCES = cell_models.Instance.__table__
+# Cells a build tries that cannot be reached before it ends in ERROR.
+CELL_TRIES = 3
 
 
 class BuildTask:
@@ -96,7 +99,8 @@ class BuildTask:
             LOG.info("Build of %s not resumed: %s", uuid, exc)
 
     def _schedule_and_build(self, ctx, build_requests, request_specs,
-                            admin_password, injected_files):
+                            admin_password, injected_files,
+                            cell_tries=CELL_TRIES):
         started = utcnow()
         instance_uuids = [br.instance_uuid for br in build_requests]
         spec = request_specs[0]
@@ -123,10 +127,11 @@ class BuildTask:
             request_spec.instance_group = group
             self._build_one(ctx, build_request, request_spec, hosts[0],
                             hosts[1:], admin_password, injected_files,
-                            started)
+                            started, cell_tries)
 
     def _build_one(self, ctx, build_request, request_spec, selection,
-                   alternates, admin_password, injected_files, started):
+                   alternates, admin_password, injected_files, started,
+                   cell_tries):
         instance = build_request.instance
         instance.host = selection.service_host
         instance.node = selection.nodename
@@ -140,6 +145,15 @@ class BuildTask:
                                                  session)
                     _record_create(cctx, instance.uuid, self.conf.host,
                                    started, SUCCESS, session)
+            except exception.DatabaseRefused:
+                # Its cell refused every connection for db_retry_seconds
+                # (the cell is down, or the database servers are): the
+                # server was not written anywhere.
+                self._build_elsewhere(ctx, build_request, request_spec,
+                                      [selection] + list(alternates),
+                                      admin_password, injected_files,
+                                      started, cell_tries)
+                return
             except exception.DatabaseUnreachable:
                 raise  # carried on once the database is back (above)
             except Exception as exc:  # noqa: BLE001 - a build that fails ends ERROR, never BUILD
@@ -161,6 +175,29 @@ class BuildTask:
             ctx, selection.service_host, instance, request_spec, alternates,
             admin_password, injected_files,
             without_volumes=not _has_volumes(build_request))
+
+    def _build_elsewhere(self, ctx, build_request, request_spec, selections,
+                         admin_password, injected_files, started, cell_tries):
+        """A server whose cell cannot be reached: scheduled again without
+        the hosts it was offered there (the scheduler stops offering the
+        cell's hosts once its view sees the cell down), or, after
+        CELL_TRIES such cells, in ERROR with the reason."""
+        uuid = build_request.instance_uuid
+        cell_uuid = selections[0].cell_uuid
+        if cell_tries <= 1:
+            exc = exception.DatabaseRefused()
+            self._abort(ctx, build_request, started, exc,
+                        "its cell %s could not be reached" % cell_uuid)
+            return
+        LOG.warning("Cell %s cannot be reached: scheduling %s again "
+                    "elsewhere", cell_uuid, uuid)
+        allocations.remove_consumer(ctx, uuid)
+        request_spec.ignore_hosts = list(request_spec.get(
+            "ignore_hosts") or ()) + [selection.service_host
+                                      for selection in selections]
+        self._schedule_and_build(ctx, [build_request], [request_spec],
+                                 admin_password, injected_files,
+                                 cell_tries - 1)
 
     # Resuming builds whose conductor died ---------------------------------
 
@@ -186,6 +223,10 @@ class BuildTask:
                 resumed.append(uuid)
             except exception.NotFound as exc:
                 LOG.info("Build of %s not resumed: %s", uuid, exc)
+            except exception.DatabaseUnreachable:
+                LOG.warning("Build of %s waits for a database that cannot "
+                            "be reached (the cell it may have been written "
+                            "to); a later pass tries again", uuid)
             except Exception:  # noqa: BLE001 - the lease runs out, a later pass retries
                 LOG.exception("Build of %s not resumed", uuid)
         return resumed
@@ -344,12 +385,30 @@ def clip_to_columns(instance):
 
 def created_in_cell(ctx, instance_uuid):
     """(cell uuid, Instance) of a server a conductor created in a cell
-    before it died; (None, None) when no cell has it."""
+    before it died; (None, None) when no cell has it. A cell that cannot
+    be read is not waited for: DatabaseUnreachable (ask again later) only
+    if the server may be there, its claim being on none of the nodes of
+    the cells that were read."""
+    down = []
     for cell in cell_mapping_obj.CellMappingList.get_all(ctx):
-        with ctx.target_cell(cell.uuid) as cctx:
-            try:
+        try:
+            with retry.impatient(), ctx.target_cell(cell.uuid) as cctx:
                 return cell.uuid, instance_obj.Instance.get_by_uuid(
                     cctx, instance_uuid, expected_attrs=["flavor"])
-            except exception.InstanceNotFound:
-                continue
+        except exception.InstanceNotFound:
+            continue
+        except exception.DatabaseUnreachable:
+            down.append(cell.uuid)
+    if down and _may_be_in(ctx, instance_uuid, down):
+        raise exception.DatabaseUnreachable()
     return None, None
+
+
+def _may_be_in(ctx, instance_uuid, cell_uuids):
+    """Whether the server's claim leaves it possible that the server was
+    written to one of these cells: it holds a claim, and none of the
+    claimed providers is a node of another cell."""
+    providers = set(allocations.get_allocations(ctx, instance_uuid))
+    return bool(providers) and all(
+        node.cell_uuid in cell_uuids for node in
+        compute_node_obj.ComputeNodeList.get_all(ctx, uuids=providers))

@@ -32,36 +32,19 @@ class Cells(server_fixtures.Servers):
         """Point the cell's mapping at a database that is not there
         (unreachable: a closed port or a missing directory) or that never
         answers (slow: a port that accepts and stays silent)."""
-        url = self.databases.api.url
         if how == "slow":
             server = SilentServer()
             self._silent.append(server)
-            port = server.port
+            target = down_url(self.databases.api.url, server.port)
         else:
-            port = 1
-        if url.startswith("mysql"):
-            target = "mysql+pymysql://root@127.0.0.1:%d/gone" % port
-        elif url.startswith("postgresql") or how == "slow":
-            target = "postgresql+psycopg2://postgres@127.0.0.1:%d/gone" % port
-        else:
-            target = "sqlite:////nonexistent-stratus-dir/gone.db"
+            target = down_url(self.databases.api.url)
         self._repoint(name, target)
 
     def bring_back(self, name, url):
         self._repoint(name, url)
 
     def _repoint(self, name, url):
-        cell_uuid = self.cells[name]
-        mapping = cell_mapping.CellMapping.get_by_uuid(self.ctx, cell_uuid)
-        with self.databases.api.writer() as session:
-            session.execute(
-                cell_mapping.api_models.CellMapping.__table__.update().where(
-                    cell_mapping.api_models.CellMapping.id == mapping.id
-                ).values(database_connection=url))
-        # The engine of the old URL is cached by cell uuid.
-        stale = self.databases._cells.pop(cell_uuid, None)
-        if stale is not None:
-            stale.dispose()
+        repoint(self.databases, self.ctx, self.cells[name], url)
 
     def populate(self):
         """Eighteen servers over the three host cells (and two never
@@ -96,6 +79,33 @@ class Cells(server_fixtures.Servers):
                 cell="cell0", name="err", host=None, vm_state="error",
                 created_at=START + datetime.timedelta(minutes=2)).uuid
         return placed
+
+
+def down_url(api_url, silent_port=None):
+    """A database URL of the API database's kind that is not there (a
+    closed port, a missing directory) or, with silent_port, that never
+    answers."""
+    port = silent_port or 1
+    if api_url.startswith("mysql"):
+        return "mysql+pymysql://root@127.0.0.1:%d/gone" % port
+    if api_url.startswith("postgresql") or silent_port:
+        return "postgresql+psycopg2://postgres@127.0.0.1:%d/gone" % port
+    return "sqlite:////nonexistent-stratus-dir/gone.db"
+
+
+def repoint(databases, ctx, cell_uuid, url):
+    """The cell's mapping pointed at url, for every user of databases
+    (a cell that goes down, or comes back)."""
+    mapping = cell_mapping.CellMapping.get_by_uuid(ctx, cell_uuid)
+    with databases.api.writer() as session:
+        session.execute(
+            cell_mapping.api_models.CellMapping.__table__.update().where(
+                cell_mapping.api_models.CellMapping.id == mapping.id
+            ).values(database_connection=url))
+    # The engine of the old URL is cached by cell uuid.
+    stale = databases._cells.pop(cell_uuid, None)
+    if stale is not None:
+        stale.dispose()
 
 
 class SilentServer:

@@ -99,8 +99,8 @@ def test_a_quiet_clouds_refresh_reads_no_node_yet_sees_the_next_change(
     calls = []
     changed_since = compute_node_obj.ComputeNodeList.changed_since
 
-    def recording(context, since, known=None):
-        changed, deleted = changed_since(context, since, known)
+    def recording(context, since, known=None, down_cells=None):
+        changed, deleted = changed_since(context, since, known, down_cells)
         calls.append((since, len(changed) + len(deleted)))
         return changed, deleted
     monkeypatch.setattr(compute_node_obj.ComputeNodeList, "changed_since",
