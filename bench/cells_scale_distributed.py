@@ -18,6 +18,7 @@ host. Everything over REST and RPC from this process:
   permissions cleared and connections closed): boots in the other cells,
   the listing at 2.69 (minimal records for the down cell); restored after.
 """
+import json
 import os
 import subprocess
 import time
@@ -171,6 +172,14 @@ def outage(dep, client, request, cells_by_host):
         cut_cell(dep, down, cut=False)
 
 
+def progress(phase, result):
+    """What is measured so far, printed as each phase ends (a run cut
+    short keeps its figures)."""
+    print(json.dumps({"phase": phase, "at": time.strftime("%H:%M:%S"),
+                      "load_average": os.getloadavg(), "so_far": result}),
+          flush=True)
+
+
 def run_layout(cells, per_cell, args):
     per_cell_computes = max(1, COMPUTES // cells)
     computes = cells * per_cell_computes
@@ -185,6 +194,7 @@ def run_layout(cells, per_cell, args):
             deploy_seconds=round(time.perf_counter() - started, 1),
             registration_seconds=round(dep.registration_seconds, 1),
             rss_mib_registered=round(dep.rss_mib()))
+        progress("registration", result)
         try:
             measure(dep, result, args)
         except Exception as error:  # what was measured before is kept
@@ -212,13 +222,16 @@ def measure(dep, result, args):
                   decision_p50_ms=round(pct(times, 0.5), 2),
                   decision_p99_ms=round(pct(times, 0.99), 2),
                   decision_includes="one RPC round trip")
+    progress("decisions", result)
     if args.boots:
         result["load_average_before_burst"] = os.getloadavg()
         seconds, active = common.boot_many(request, args.boots)
         result.update(burst_boots=args.boots, burst_active=active,
                       burst_seconds=round(seconds, 1),
                       boots_per_second=round(args.boots / seconds, 1))
+        progress("burst", result)
     result["broker_by_vhost"] = broker_connections(dep)
+    progress("broker", result)
     databases = db_api.Databases(dep.database_urls["api"], pool_size=1,
                                  max_overflow=0)
     try:
@@ -227,7 +240,9 @@ def measure(dep, result, args):
             common.fill_cells(request, databases, by_host, args.servers,
                               project=PROJECT)
             result["listing"] = common.listing(request)
+            progress("listing", result)
         if not args.no_outage and dep.cells:
             result["one_cell_down"] = outage(dep, client, request, by_host)
+            progress("outage", result)
     finally:
         databases.dispose()
