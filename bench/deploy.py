@@ -31,6 +31,7 @@ RABBIT = os.environ.get("STRATUS_TEST_RABBIT", "rabbit://guest:guest@127.0.0.1:5
 
 
 SMALL_POOLS = {"max_pool_size": 1, "max_overflow": 4}
+API_POOL = {"max_pool_size": 5, "max_overflow": 10}
 
 
 def free_port():
@@ -300,8 +301,9 @@ def _distributed(dep, computes, nodes, config=None, compute_config=None,
         # Every control-plane process pools connections to every cell's
         # database, all on one PostgreSQL server (100 connections, other
         # work's too): one idle connection a database and process.
+        # The API database, used by every request, has a pool of its own.
         base["database"].update(SMALL_POOLS)
-        base["api_database"].update(SMALL_POOLS)
+        base["api_database"].update(API_POOL)
     for section, options in (config or {}).items():
         base.setdefault(section, {}).update(options)
     conf_path = os.path.join(dep.workdir, "stratus.conf")

@@ -4,6 +4,14 @@ API_DB_OPTS = [
     cfg.StrOpt("connection", secret=True,
                help="SQLAlchemy URL of the API database (flavors, keypairs, "
                     "mappings, build requests, placement)."),
+    cfg.IntOpt("max_pool_size", min=1,
+               help="Connections kept open to the API database (default: "
+                    "[database] max_pool_size). With many cells, the cells' "
+                    "pools can be kept small while every request of the "
+                    "API and the super conductor uses this one."),
+    cfg.IntOpt("max_overflow", min=0,
+               help="Connections allowed beyond [api_database] "
+                    "max_pool_size (default: [database] max_overflow)."),
 ]
 
 DB_OPTS = [

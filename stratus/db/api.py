@@ -398,9 +398,12 @@ class Databases:
 
     has_api = True
 
-    def __init__(self, api_url, pool_size=10, max_overflow=20):
+    def __init__(self, api_url, pool_size=10, max_overflow=20,
+                 api_pool=None):
+        """api_pool: (pool_size, max_overflow) of the API database when
+        it differs from the cells'."""
         self._pool = (pool_size, max_overflow)
-        self.api = Database(api_url, *self._pool)
+        self.api = Database(api_url, *(api_pool or self._pool))
         self._cells = {}
         self._lock = threading.Lock()
 
@@ -432,8 +435,12 @@ class Databases:
 
     @classmethod
     def from_conf(cls, conf):
-        return cls(conf.api_database.connection,
-                   conf.database.max_pool_size, conf.database.max_overflow)
+        api, cells = conf.api_database, conf.database
+        return cls(api.connection, cells.max_pool_size, cells.max_overflow,
+                   api_pool=(_first_set(api.max_pool_size,
+                                        cells.max_pool_size),
+                             _first_set(api.max_overflow,
+                                        cells.max_overflow)))
 
     @classmethod
     def for_service(cls, conf):
@@ -447,6 +454,10 @@ class Databases:
         return CellDatabases(conf.database.connection,
                              conf.database.max_pool_size,
                              conf.database.max_overflow)
+
+
+def _first_set(*values):
+    return next(value for value in values if value is not None)
 
 
 class CellDatabases:
