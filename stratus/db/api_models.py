@@ -417,6 +417,17 @@ class IdentityRoleAssignment(Timestamps, Base):
                         primary_key=True)
 
 
+class IdentityDomainRoleAssignment(Timestamps, Base):
+    """A role of a user on a domain (what a domain-scoped token carries).
+    There is one domain, ``default``, so no table of domains."""
+    __tablename__ = "identity_domain_role_assignments"
+    user_id = sa.Column(sa.String(64), sa.ForeignKey("identity_users.id", ondelete="CASCADE"),
+                        primary_key=True)
+    domain_id = sa.Column(sa.String(64), primary_key=True)
+    role_id = sa.Column(sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"),
+                        primary_key=True)
+
+
 class IdentityImpliedRole(Timestamps, Base):
     """A role inference rule: whoever holds prior_role_id also holds
     implied_role_id (Keystone's implied roles)."""
@@ -465,6 +476,18 @@ class Image(Timestamps, Base):
     os_hidden = sa.Column(sa.Boolean, nullable=False, default=False)
     properties = sa.Column(JsonText)
     tags = sa.Column(JsonText)
+
+
+class ImageMetadefNamespace(Timestamps, Base):
+    """A Glance metadata definitions namespace: its attributes in columns,
+    its properties, objects, tags and resource type associations in one
+    JSON document (a namespace is read and written whole)."""
+    __tablename__ = "image_metadef_namespaces"
+    namespace = sa.Column(sa.String(80), primary_key=True)
+    owner = sa.Column(sa.String(255))
+    visibility = sa.Column(sa.String(32), nullable=False, default="private")
+    protected = sa.Column(sa.Boolean, nullable=False, default=False)
+    document = sa.Column(JsonText)
 
 
 # Remote consoles ------------------------------------------------------------

@@ -10,6 +10,10 @@ class NoProjectAccess(exception.Unauthorized):
     msg_fmt = "User %(user_id)s has no access to project %(project_id)s."
 
 
+class NoDomainAccess(exception.Unauthorized):
+    msg_fmt = "User %(user_id)s has no access to domain %(domain_id)s."
+
+
 class Forbidden(exception.NotAuthorized):
     msg_fmt = ("You are not authorized to perform the requested action: "
                "%(action)s.")
@@ -34,6 +38,11 @@ class RoleNotFound(exception.NotFound):
 class RoleAssignmentNotFound(exception.NotFound):
     msg_fmt = ("Could not find role assignment with role: %(role_id)s, "
                "user: %(user_id)s, project: %(project_id)s.")
+
+
+class DomainRoleAssignmentNotFound(exception.NotFound):
+    msg_fmt = ("Could not find role assignment with role: %(role_id)s, "
+               "user: %(user_id)s, domain: %(domain_id)s.")
 
 
 class ImpliedRoleNotFound(exception.NotFound):

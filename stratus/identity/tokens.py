@@ -57,10 +57,18 @@ class Token:
     issued_at: datetime.datetime
     expires_at: datetime.datetime
     audit_ids: tuple[str, ...]
+    # A domain-scoped token names its domain instead of a project.
+    domain_id: str | None = None
+    domain_name: str | None = None
 
     @property
     def is_scoped(self):
+        """Scoped to a project (what the other services accept)."""
         return self.project_id is not None
+
+    @property
+    def is_domain_scoped(self):
+        return self.domain_id is not None
 
     def identity(self):
         """What the compute and image APIs need to build a context."""
@@ -75,7 +83,9 @@ class Token:
                 "r": list(self.roles), "m": list(self.methods),
                 "i": self.issued_at.timestamp(),
                 "e": self.expires_at.timestamp(),
-                "a": list(self.audit_ids)}
+                "a": list(self.audit_ids),
+                **({"d": [self.domain_id, self.domain_name]}
+                   if self.domain_id else {})}
 
     @classmethod
     def _from_payload(cls, payload):
@@ -84,7 +94,9 @@ class Token:
                    roles=tuple(payload["r"]), methods=tuple(payload["m"]),
                    issued_at=_from_timestamp(payload["i"]),
                    expires_at=_from_timestamp(payload["e"]),
-                   audit_ids=tuple(payload["a"]))
+                   audit_ids=tuple(payload["a"]),
+                   domain_id=payload.get("d", [None, None])[0],
+                   domain_name=payload.get("d", [None, None])[1])
 
 
 def load_or_create_key(path):
@@ -163,7 +175,7 @@ class TokenProvider:
 
     def issue(self, user_id, user_name, project_id=None, project_name=None,
               roles=(), methods=("password",), expires_at=None,
-              parent_audit_id=None):
+              parent_audit_id=None, domain_id=None, domain_name=None):
         """A new token (id, Token). A re-scoped token keeps its parent's
         expiry and names the parent's audit id as its chain."""
         now = _now()
@@ -175,7 +187,8 @@ class TokenProvider:
                       roles=tuple(roles), methods=tuple(methods),
                       issued_at=now,
                       expires_at=expires_at or now + self.lifetime,
-                      audit_ids=audit_ids)
+                      audit_ids=audit_ids, domain_id=domain_id,
+                      domain_name=domain_name)
         payload = json.dumps(token._payload(), separators=(",", ":"))
         token_id = self._fernet.encrypt(payload.encode("utf-8"))
         # Fernet's base64 padding is noise in a header; put back on decrypt.

@@ -15,6 +15,7 @@ ROUTES = {
                         "DELETE": "auth:revoke_token"},
     "/v3/auth/catalog": {"GET": "auth:show_catalog"},
     "/v3/auth/projects": {"GET": "auth:list_auth_projects"},
+    "/v3/auth/domains": {"GET": "auth:list_auth_domains"},
     # Resources
     "/v3/domains": {"GET": "domains:list_domains"},
     "/v3/domains/{domain_id}": {"GET": "domains:show_domain"},
@@ -48,6 +49,12 @@ ROUTES = {
         "PUT": "role_assignments:assign_role",
         "GET": "role_assignments:check_role",
         "DELETE": "role_assignments:unassign_role"},
+    "/v3/domains/{domain_id}/users/{user_id}/roles": {
+        "GET": "role_assignments:list_domain_user_roles"},
+    "/v3/domains/{domain_id}/users/{user_id}/roles/{role_id}": {
+        "PUT": "role_assignments:assign_domain_role",
+        "GET": "role_assignments:check_domain_role",
+        "DELETE": "role_assignments:unassign_domain_role"},
     "/v3/role_assignments": {"GET": "role_assignments:list_role_assignments"},
     # The catalog's services and endpoints (read-only, from the config)
     "/v3/services": {"GET": "catalog:list_services"},

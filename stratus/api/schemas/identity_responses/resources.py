@@ -35,7 +35,11 @@ _named_ref = k.obj({"id": k.string, "name": {"type": ["string", "null"]},
                     "domain": k.domain_ref}, required=["id"])
 assignment = k.obj({
     "user": _named_ref,
-    "scope": k.obj({"project": _named_ref}),
+    "scope": k.obj({"project": _named_ref,
+                    "domain": k.obj({"id": k.string,
+                                     "name": {"type": ["string", "null"]}},
+                                    required=["id"])},
+                   required=[]),
     "role": k.obj({"id": k.string, "name": {"type": ["string", "null"]}},
                   required=["id"]),
     "links": k.obj({"assignment": k.string, "prior_role": k.string},
@@ -93,6 +97,14 @@ RESPONSES = {
     ("GET", "/v3/projects/{project_id}/users/{user_id}/roles/{role_id}"):
         k.none(),
     ("DELETE", "/v3/projects/{project_id}/users/{user_id}/roles/"
+               "{role_id}"): k.none(),
+    ("GET", "/v3/domains/{domain_id}/users/{user_id}/roles"): k.one(
+        200, k.collection("roles", role)),
+    ("PUT", "/v3/domains/{domain_id}/users/{user_id}/roles/{role_id}"):
+        k.none(),
+    ("GET", "/v3/domains/{domain_id}/users/{user_id}/roles/{role_id}"):
+        k.none(),
+    ("DELETE", "/v3/domains/{domain_id}/users/{user_id}/roles/"
                "{role_id}"): k.none(),
     ("GET", "/v3/role_assignments"): k.one(200, k.collection(
         "role_assignments", assignment)),

@@ -1,0 +1,38 @@
+"""identity domain role assignments; image metadata definitions
+
+Revision ID: 0009
+Revises: 0007 (an expand revision: before the contract 0008)
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import stratus.db.types  # noqa: F401  (column types in revisions)
+
+revision = '0009'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+phase = 'expand'
+
+
+def upgrade():
+    op.create_table('identity_domain_role_assignments',
+    sa.Column('user_id', sa.String(length=64), nullable=False),
+    sa.Column('domain_id', sa.String(length=64), nullable=False),
+    sa.Column('role_id', sa.String(length=64), nullable=False),
+    sa.Column('created_at', stratus.db.types.UTCDateTime(), nullable=True),
+    sa.Column('updated_at', stratus.db.types.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['role_id'], ['identity_roles.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['identity_users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'domain_id', 'role_id')
+    )
+    op.create_table('image_metadef_namespaces',
+    sa.Column('namespace', sa.String(length=80), nullable=False),
+    sa.Column('owner', sa.String(length=255), nullable=True),
+    sa.Column('visibility', sa.String(length=32), nullable=False),
+    sa.Column('protected', sa.Boolean(), nullable=False),
+    sa.Column('document', stratus.db.types._JsonText(), nullable=True),
+    sa.Column('created_at', stratus.db.types.UTCDateTime(), nullable=True),
+    sa.Column('updated_at', stratus.db.types.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('namespace')
+    )
