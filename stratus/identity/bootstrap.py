@@ -13,9 +13,10 @@ from stratus.identity import exception as identity_exception
 
 ROLES = ("admin", "member", "reader")
 IMPLIED_ROLES = (("admin", "member"), ("member", "reader"))
+ADMIN_PROJECT = "admin"
 ACCOUNTS = (
     # user, password option, project, roles, roles on the domain
-    ("admin", "admin_password", "admin", ("admin", "member", "reader"),
+    ("admin", "admin_password", ADMIN_PROJECT, ("admin", "member", "reader"),
      ("admin",)),
     ("demo", "demo_password", "demo", ("member", "reader"), ()),
 )
