@@ -68,3 +68,12 @@ class MetadefDuplicateItem(exception.Conflict):
     msg_fmt = ("A metadata definition %(kind)s with name=%(name)s already "
                "exists in namespace=%(namespace)s.")
 
+
+
+class ImageActionForbidden(exception.NotAuthorized):
+    msg_fmt = "Not allowed to %(action)s image in status '%(status)s'"
+
+
+class ImageDeactivated(exception.NotAuthorized):
+    msg_fmt = ("The requested image has been deactivated. Image data "
+               "download is forbidden.")

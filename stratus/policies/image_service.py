@@ -59,6 +59,12 @@ def list_rules():
               "Upload an image's data", [("PUT", _FILE)]),
         base.rule("download_image", ADMIN_OR_MEMBER_OF_VISIBLE,
               "Download an image's data", [("GET", _FILE)]),
+        base.rule("deactivate", ADMIN_OR_PROJECT_MEMBER,
+              "Deactivate an image",
+              [("POST", _IMAGE + "/actions/deactivate")]),
+        base.rule("reactivate", ADMIN_OR_PROJECT_MEMBER,
+              "Reactivate an image",
+              [("POST", _IMAGE + "/actions/reactivate")]),
     ] + _metadef_rules()
 
 

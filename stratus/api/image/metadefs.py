@@ -50,11 +50,15 @@ def _body(req, schema, what):
             if name in body:
                 raise image_exception.ImageAttributeForbidden(
                     name=name, kind="read-only")
+    return _valid(body, schema, what)
+
+
+def _valid(document, schema, what):
     error = jsonschema.exceptions.best_match(
-        jsonschema.Draft4Validator(schema).iter_errors(body))
+        jsonschema.Draft4Validator(schema).iter_errors(document))
     if error is not None:
         raise exception.Invalid("Invalid %s: %s" % (what, error.message))
-    return body
+    return document
 
 
 def _time(value):
@@ -463,7 +467,7 @@ def _item_handlers(part, kind, schema, fields, view, rules):
             _find(items, item_name, kind, row.namespace)]))
 
     def _new(req, name=None):
-        body = ({"name": name} if name is not None
+        body = (_valid({"name": name}, schema, kind) if name is not None
                 else _body(req, schema, kind))
         return {key: value for key, value in body.items() if key in fields}
 

@@ -16,6 +16,10 @@ ROUTES = {
                               "DELETE": "images:delete_image"},
     "/v2/images/{image_id}/file": {"PUT": "image_data:upload_image_data",
                                    "GET": "image_data:download_image_data"},
+    "/v2/images/{image_id}/actions/deactivate": {
+        "POST": "image_actions:deactivate_image"},
+    "/v2/images/{image_id}/actions/reactivate": {
+        "POST": "image_actions:reactivate_image"},
     "/v2/images/{image_id}/tags/{tag}": {
         "PUT": "image_tags:add_image_tag",
         "DELETE": "image_tags:delete_image_tag"},

@@ -242,3 +242,10 @@ def test_listing_pages_and_sorts(sqlite_images):
             "GET", "/v2/metadefs/namespaces?" + query).status_int == 400
     assert sqlite_images.request(
         "GET", "/v2/metadefs/namespaces?marker=zz").status_int == 404
+
+
+def test_a_tag_named_in_the_path_is_validated(sqlite_images):
+    _import(sqlite_images, {"namespace": "n", "visibility": "public"})
+    response = sqlite_images.request(
+        "POST", "/v2/metadefs/namespaces/n/tags/" + "x" * 256, "admin")
+    assert response.status_int == 400
