@@ -60,3 +60,7 @@ class DuplicateEntry(exception.Conflict):
 
 class InvalidToken(exception.Unauthorized):
     msg_fmt = "The request you have made requires authentication."
+
+
+class GroupNotFound(exception.NotFound):
+    msg_fmt = "Could not find group: %(group_id)s."

@@ -44,6 +44,8 @@ assignment = k.obj({
                   required=["id"]),
     "links": k.obj({"assignment": k.string, "prior_role": k.string},
                    required=["assignment"])})
+group = k.obj({"id": k.string, "name": k.string, "domain_id": k.string,
+               "description": k.string, "links": k.self_link})
 service = k.obj({"id": k.string, "type": k.string, "name": k.string,
                  "description": k.string, "enabled": k.boolean,
                  "links": k.self_link},
@@ -106,6 +108,9 @@ RESPONSES = {
         k.none(),
     ("DELETE", "/v3/domains/{domain_id}/users/{user_id}/roles/"
                "{role_id}"): k.none(),
+    ("GET", "/v3/groups"): k.one(200, k.collection("groups", group)),
+    ("GET", "/v3/users/{user_id}/groups"): k.one(200, k.collection(
+        "groups", group)),
     ("GET", "/v3/role_assignments"): k.one(200, k.collection(
         "role_assignments", assignment)),
     ("GET", "/v3/services"): k.one(200, k.collection("services", service)),
