@@ -188,6 +188,18 @@ class IdentityStore:
     def create_role(self, name, role_id=None):
         return self._insert(Role(id=role_id or new_id(), name=name), "role")
 
+    def rename_role(self, role_id, name):
+        """Tokens carry role names: those of the role's holders are
+        revoked, as when it is deleted."""
+        with self._writing("role", name) as session:
+            role = session.get(Role, role_id)
+            if role is None:
+                raise identity_exception.RoleNotFound(role_id=role_id)
+            holders = self._holders(session, role_id)
+            role.name = name
+        self._revoke(holders)
+        return role
+
     def delete_role(self, role_id):
         with self.db.writer() as session:
             role = session.get(Role, role_id)

@@ -35,6 +35,7 @@ ROUTES = {
     "/v3/groups/{group_id}": {"GET": "groups:show_group"},
     "/v3/roles": {"GET": "roles:list_roles", "POST": "roles:create_role"},
     "/v3/roles/{role_id}": {"GET": "roles:show_role",
+                            "PATCH": "roles:update_role",
                             "DELETE": "roles:delete_role"},
     # Role inference rules (implied roles)
     "/v3/role_inferences": {"GET": "implied_roles:list_role_inferences"},

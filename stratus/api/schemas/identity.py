@@ -112,6 +112,10 @@ create_role = _document(
     "role", {"name": _name, "domain_id": {"type": "null"},
              "options": {"type": "object", "maxProperties": 0}},
     ["name"], closed=True)
+update_role = _document(
+    "role", {"name": _name,
+             "options": {"type": "object", "maxProperties": 0}},
+    closed=True)
 
 
 # Query strings: what the list and token handlers read. Keystone ignores

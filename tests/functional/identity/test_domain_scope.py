@@ -144,3 +144,35 @@ def test_groups_are_listed_empty(identity):
     assert mine.status_int == 200 and mine.json["groups"] == []
     assert identity.request("GET", "/v3/users/nope/groups",
                             token=admin).status_int == 404
+
+
+def test_a_role_is_renamed(identity):
+    """Horizon's Roles panel edits a role's name; tokens carrying the old
+    name stop working."""
+    admin = identity.admin_token()
+    role = identity.request("POST", "/v3/roles", token=admin, json={
+        "role": {"name": "viewer"}}).json["role"]
+    demo_id = identity.request("GET", "/v3/users?name=demo",
+                               token=admin).json["users"][0]["id"]
+    demo_project = identity.request("GET", "/v3/projects?name=demo",
+                                    token=admin).json["projects"][0]["id"]
+    identity.request("PUT", "/v3/projects/%s/users/%s/roles/%s" % (
+        demo_project, demo_id, role["id"]), token=admin)
+    demo = identity.demo_token()
+    renamed = identity.request("PATCH", "/v3/roles/" + role["id"],
+                               token=admin, json={"role": {"name": "seer"}})
+    assert renamed.status_int == 200, renamed.text
+    assert renamed.json["role"]["name"] == "seer"
+    assert identity.request("GET", "/v3/auth/tokens", token=admin,
+                            subject=demo).status_int == 404
+    token = identity.authenticate("demo", "demo", "demo").json["token"]
+    assert "seer" in {r["name"] for r in token["roles"]}
+    assert identity.request("PATCH", "/v3/roles/" + role["id"], token=admin,
+                            json={"role": {"name": "admin"}}).status_int == 409
+    assert identity.request("PATCH", "/v3/roles/nope", token=admin, json={
+        "role": {"name": "x"}}).status_int == 404
+    assert identity.request("PATCH", "/v3/roles/" + role["id"], token=admin,
+                            json={"role": {"id": "x"}}).status_int == 400
+    assert identity.request("PATCH", "/v3/roles/" + role["id"],
+                            token=identity.demo_token(), json={
+                                "role": {"name": "y"}}).status_int == 403

@@ -76,6 +76,7 @@ RESPONSES = {
     ("GET", "/v3/roles"): k.one(200, k.collection("roles", role)),
     ("POST", "/v3/roles"): k.one(201, k.wrap("role", role)),
     ("GET", "/v3/roles/{role_id}"): k.one(200, k.wrap("role", role)),
+    ("PATCH", "/v3/roles/{role_id}"): k.one(200, k.wrap("role", role)),
     ("DELETE", "/v3/roles/{role_id}"): k.none(),
     ("GET", "/v3/role_inferences"): k.one(200, k.collection(
         "role_inferences", k.obj({"prior_role": _role_ref,
