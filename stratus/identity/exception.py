@@ -64,3 +64,7 @@ class InvalidToken(exception.Unauthorized):
 
 class GroupNotFound(exception.NotFound):
     msg_fmt = "Could not find group: %(group_id)s."
+
+
+class AppCredentialNotFound(exception.NotFound):
+    msg_fmt = "Could not find Application Credential: %(credential_id)s."

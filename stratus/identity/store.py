@@ -24,6 +24,7 @@ Project = api_models.IdentityProject
 Role = api_models.IdentityRole
 Assignment = api_models.IdentityRoleAssignment
 DomainAssignment = api_models.IdentityDomainRoleAssignment
+AppCredential = api_models.IdentityApplicationCredential
 ImpliedRole = api_models.IdentityImpliedRole
 
 # Keystone's [assignment] prohibited_implied_role: no rule may imply admin.
@@ -115,7 +116,7 @@ class IdentityStore:
             user = session.get(User, user_id)
             if user is None:
                 raise identity_exception.UserNotFound(user_id=user_id)
-            for model in (Assignment, DomainAssignment):
+            for model in (Assignment, DomainAssignment, AppCredential):
                 session.execute(sa.delete(model).where(
                     model.user_id == user_id))
             session.delete(user)
@@ -165,8 +166,9 @@ class IdentityStore:
             project = session.get(Project, project_id)
             if project is None:
                 raise identity_exception.ProjectNotFound(project_id=project_id)
-            session.execute(sa.delete(Assignment).where(
-                Assignment.project_id == project_id))
+            for model in (Assignment, AppCredential):
+                session.execute(sa.delete(model).where(
+                    model.project_id == project_id))
             session.delete(project)
         self.revocations.add(project_id=project_id)
 
@@ -184,6 +186,13 @@ class IdentityStore:
             by_name = {role.name: role for role in session.scalars(
                 sa.select(Role).where(Role.name.in_(list(names))))}
         return [by_name[name] for name in names if name in by_name]
+
+    def roles_by_id(self, role_ids):
+        """The roles with these ids that exist, in the order given."""
+        with self._reading() as session:
+            by_id = {role.id: role for role in session.scalars(
+                sa.select(Role).where(Role.id.in_(list(role_ids))))}
+        return [by_id[role_id] for role_id in role_ids if role_id in by_id]
 
     def create_role(self, name, role_id=None):
         return self._insert(Role(id=role_id or new_id(), name=name), "role")
@@ -309,13 +318,16 @@ class IdentityStore:
     def effective_roles_on_project(self, user_id, project_id):
         """The user's roles on the project, those implied by the assigned
         ones included (what a token carries), by name."""
-        return self._effective(self.roles_on_project(user_id, project_id))
+        return self.with_implied_roles(
+            self.roles_on_project(user_id, project_id))
 
     def effective_roles_on_domain(self, user_id, domain_id):
         """The user's roles on the domain, implied ones included."""
-        return self._effective(self.roles_on_domain(user_id, domain_id))
+        return self.with_implied_roles(
+            self.roles_on_domain(user_id, domain_id))
 
-    def _effective(self, direct):
+    def with_implied_roles(self, direct):
+        """The roles and every role they imply, by name."""
         if not direct:
             return []
         with self._reading() as session:

@@ -15,6 +15,7 @@ from stratus.api.schemas import identity as schema
 from stratus.api import validation
 from stratus.api import wsgi
 from stratus import exception
+from stratus.identity import app_credentials
 from stratus.identity import store as identity_store
 from stratus.identity import exception as identity_exception
 
@@ -41,6 +42,10 @@ def token_body(req, token, with_catalog=True):
         body["is_domain"] = False
     elif token.is_domain_scoped:
         body["domain"] = {"id": token.domain_id, "name": token.domain_name}
+    if token.application_credential:
+        credential_id, name, restricted = token.application_credential
+        body["application_credential"] = {
+            "id": credential_id, "name": name, "restricted": restricted}
     if token.is_scoped or token.is_domain_scoped:
         body["roles"] = [{"id": role.id, "name": role.name} for role in
                          req.app.store.roles_named(token.roles)]
@@ -147,6 +152,15 @@ def create_token(req):
     if "password" in methods and "password" in identity:
         user = _user_by_password(store, identity["password"]["user"])
         lineage = dict(methods=["password"])
+    elif ("application_credential" in methods
+          and "application_credential" in identity):
+        if auth.get("scope") is not None:
+            raise exception.Unauthorized(
+                "An application credential's token is scoped to its "
+                "project: a scope may not be requested.")
+        names, keywords = _by_application_credential(
+            req, identity["application_credential"])
+        return _token_response(req, *names, **keywords)
     elif "token" in methods and "token" in identity:
         parent = req.app.tokens.validate(identity["token"]["id"])
         try:
@@ -160,16 +174,63 @@ def create_token(req):
         raise exception.Unauthorized(
             "Expecting the password or token method with its credentials.")
     project, domain, roles = _scope(store, user, auth.get("scope"))
-    token_id, token = req.app.tokens.issue(
-        user.id, user.name,
+    return _token_response(
+        req, user.id, user.name,
         project_id=project.id if project else None,
         project_name=project.name if project else None,
         domain_id=domain.id if domain else None,
         domain_name=domain.name if domain else None,
         roles=roles, **lineage)
+
+
+def _token_response(req, *args, **kwargs):
+    token_id, token = req.app.tokens.issue(*args, **kwargs)
     return wsgi.json_response(
         req, token_body(req, token, "nocatalog" not in req.GET), status=201,
         headers={SUBJECT_TOKEN: token_id})
+
+
+def _by_application_credential(req, ref):
+    """(user id, user name) and the issue() keywords of a token for an
+    application credential: its project and roles, if its secret matches,
+    it has not expired and its user still holds those roles there."""
+    store = req.app.store
+    credentials = app_credentials.AppCredentialStore(req.app.databases)
+    try:
+        if "id" in ref:
+            credential = credentials.get(None, ref["id"])
+        else:
+            user_ref = ref["user"]
+            user = (store.get_user(user_ref["id"]) if "id" in user_ref
+                    else store.find_user(
+                        user_ref["name"],
+                        store.find_domain(user_ref["domain"]).id))
+            credential = credentials.find(user.id, ref["name"])
+        user = store.get_user(credential.user_id)
+        project = store.get_project(credential.project_id)
+    except exception.NotFound:
+        raise exception.Unauthorized()
+    if (not credentials.check_secret(credential, ref["secret"])
+            or app_credentials.is_expired(credential)
+            or not user.enabled or not project.enabled):
+        raise exception.Unauthorized()
+    held = {role.id for role in store.effective_roles_on_project(
+        user.id, project.id)}
+    if not set(credential.role_ids) <= held:
+        raise exception.Unauthorized(
+            "The user no longer holds the application credential's roles.")
+    granted = store.roles_by_id(credential.role_ids)
+    roles = store.with_implied_roles(granted)
+    expires_at = None
+    if credential.expires_at is not None:
+        expires_at = min(credential.expires_at,
+                         req.app.tokens.default_expiry())
+    return (user.id, user.name), dict(
+        project_id=project.id, project_name=project.name,
+        roles=[role.name for role in roles],
+        methods=["application_credential"], expires_at=expires_at,
+        application_credential=(credential.id, credential.name,
+                                not credential.unrestricted))
 
 
 def _subject(req):

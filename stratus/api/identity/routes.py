@@ -31,6 +31,12 @@ ROUTES = {
     "/v3/users/{user_id}/password": {"POST": "users:change_password"},
     "/v3/users/{user_id}/projects": {"GET": "users:list_user_projects"},
     "/v3/users/{user_id}/groups": {"GET": "groups:list_user_groups"},
+    "/v3/users/{user_id}/application_credentials": {
+        "GET": "app_credentials:list_application_credentials",
+        "POST": "app_credentials:create_application_credential"},
+    "/v3/users/{user_id}/application_credentials/{credential_id}": {
+        "GET": "app_credentials:show_application_credential",
+        "DELETE": "app_credentials:delete_application_credential"},
     "/v3/groups": {"GET": "groups:list_groups"},
     "/v3/groups/{group_id}": {"GET": "groups:show_group"},
     "/v3/roles": {"GET": "roles:list_roles", "POST": "roles:create_role"},

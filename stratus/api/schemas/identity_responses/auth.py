@@ -26,6 +26,8 @@ token = k.wrap("token", k.obj({
     "issued_at": k.datetime, "expires_at": k.datetime,
     "project": _project_ref, "is_domain": k.boolean,
     "domain": k.domain_ref,
+    "application_credential": k.obj({"id": k.string, "name": k.string,
+                                     "restricted": k.boolean}),
     "roles": k.array_of(_role_ref), "catalog": catalog,
 }, required=["methods", "user", "audit_ids", "issued_at", "expires_at"]),
     )

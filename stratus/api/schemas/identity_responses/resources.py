@@ -46,6 +46,16 @@ assignment = k.obj({
                    required=["assignment"])})
 group = k.obj({"id": k.string, "name": k.string, "domain_id": k.string,
                "description": k.string, "links": k.self_link})
+application_credential = k.obj({
+    "id": k.string, "name": k.string, "description": k.nullable_string,
+    "user_id": k.string, "project_id": k.string,
+    "expires_at": k.nullable_string, "unrestricted": k.boolean,
+    "roles": k.array_of(k.obj({"id": k.string, "name": k.string,
+                               "domain_id": {"type": "null"}})),
+    "access_rules": {"type": "array", "maxItems": 0},
+    "links": k.self_link, "secret": k.string},
+    required=["id", "name", "description", "user_id", "project_id",
+              "expires_at", "unrestricted", "roles", "links"])
 service = k.obj({"id": k.string, "type": k.string, "name": k.string,
                  "description": k.string, "enabled": k.boolean,
                  "links": k.self_link},
@@ -112,6 +122,16 @@ RESPONSES = {
     ("GET", "/v3/groups"): k.one(200, k.collection("groups", group)),
     ("GET", "/v3/users/{user_id}/groups"): k.one(200, k.collection(
         "groups", group)),
+    ("GET", "/v3/users/{user_id}/application_credentials"): k.one(
+        200, k.collection("application_credentials",
+                          application_credential)),
+    ("POST", "/v3/users/{user_id}/application_credentials"): k.one(
+        201, k.wrap("application_credential", application_credential)),
+    ("GET", "/v3/users/{user_id}/application_credentials/{credential_id}"):
+        k.one(200, k.wrap("application_credential", application_credential)),
+    ("DELETE",
+     "/v3/users/{user_id}/application_credentials/{credential_id}"):
+        k.none(),
     ("GET", "/v3/role_assignments"): k.one(200, k.collection(
         "role_assignments", assignment)),
     ("GET", "/v3/services"): k.one(200, k.collection("services", service)),

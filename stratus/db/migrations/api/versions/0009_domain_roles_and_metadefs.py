@@ -1,4 +1,5 @@
-"""identity domain role assignments; image metadata definitions
+"""identity domain role assignments and application credentials; image
+metadata definitions
 
 Revision ID: 0009
 Revises: 0007 (an expand revision: before the contract 0008)
@@ -25,6 +26,23 @@ def upgrade():
     sa.ForeignKeyConstraint(['role_id'], ['identity_roles.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['identity_users.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'domain_id', 'role_id')
+    )
+    op.create_table('identity_application_credentials',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.String(length=64), nullable=False),
+    sa.Column('project_id', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('secret_hash', sa.String(length=255), nullable=False),
+    sa.Column('expires_at', stratus.db.types.UTCDateTime(), nullable=True),
+    sa.Column('unrestricted', sa.Boolean(), nullable=False),
+    sa.Column('role_ids', stratus.db.types._JsonText(), nullable=False),
+    sa.Column('created_at', stratus.db.types.UTCDateTime(), nullable=True),
+    sa.Column('updated_at', stratus.db.types.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['project_id'], ['identity_projects.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['identity_users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('user_id', 'name', name='uniq_identity_app_creds0user_id0name')
     )
     op.create_table('image_metadef_namespaces',
     sa.Column('namespace', sa.String(length=80), nullable=False),
