@@ -15,64 +15,61 @@ from stratus.identity import store as identity_store
 from stratus.identity import exception as identity_exception
 
 
-def assign_role(req, project_id, user_id, role_id):
-    access.require_admin(req)
-    req.app.store.assign_role(user_id, project_id, role_id)
-    return wsgi.empty_response(req)
+def _handlers(target_key, assign, has, unassign, roles_on, get_target,
+              not_found):
+    """PUT, GET/HEAD and DELETE of one assignment and GET of a user's
+    roles on a project or the domain; target_key is the path parameter
+    naming it (project_id or domain_id), the rest the store's methods by
+    name and the exception of a missing assignment."""
+    def assign_role(req, user_id, role_id, **target):
+        access.require_admin(req)
+        getattr(req.app.store, assign)(user_id, target[target_key], role_id)
+        return wsgi.empty_response(req)
+
+    def check_role(req, user_id, role_id, **target):
+        access.require_admin(req)
+        if not getattr(req.app.store, has)(user_id, target[target_key],
+                                           role_id):
+            raise not_found(role_id=role_id, user_id=user_id, **target)
+        return wsgi.empty_response(req)
+
+    def unassign_role(req, user_id, role_id, **target):
+        access.require_admin(req)
+        getattr(req.app.store, unassign)(user_id, target[target_key],
+                                         role_id)
+        return wsgi.empty_response(req)
+
+    def list_user_roles(req, user_id, **target):
+        access.require_admin(req)
+        store = req.app.store
+        getattr(store, get_target)(target[target_key])
+        store.get_user(user_id)
+        return views.collection(req, "roles", [
+            views.role(req, role) for role in
+            getattr(store, roles_on)(user_id, target[target_key])])
+    return assign_role, check_role, unassign_role, list_user_roles
 
 
-def check_role(req, project_id, user_id, role_id):
-    access.require_admin(req)
-    if not req.app.store.has_role(user_id, project_id, role_id):
-        raise identity_exception.RoleAssignmentNotFound(
-            role_id=role_id, user_id=user_id, project_id=project_id)
-    return wsgi.empty_response(req)
+def _named(handlers, *names):
+    """The handlers under their own names (the OpenAPI operation ids)."""
+    for handler, name in zip(handlers, names):
+        handler.__name__ = handler.__qualname__ = name
+    return handlers
 
 
-def unassign_role(req, project_id, user_id, role_id):
-    access.require_admin(req)
-    req.app.store.unassign_role(user_id, project_id, role_id)
-    return wsgi.empty_response(req)
-
-
-def list_project_user_roles(req, project_id, user_id):
-    access.require_admin(req)
-    store = req.app.store
-    store.get_project(project_id)
-    store.get_user(user_id)
-    return views.collection(req, "roles", [
-        views.role(req, role)
-        for role in store.roles_on_project(user_id, project_id)])
-
-
-def assign_domain_role(req, domain_id, user_id, role_id):
-    access.require_admin(req)
-    req.app.store.assign_domain_role(user_id, domain_id, role_id)
-    return wsgi.empty_response(req)
-
-
-def check_domain_role(req, domain_id, user_id, role_id):
-    access.require_admin(req)
-    if not req.app.store.has_domain_role(user_id, domain_id, role_id):
-        raise identity_exception.DomainRoleAssignmentNotFound(
-            role_id=role_id, user_id=user_id, domain_id=domain_id)
-    return wsgi.empty_response(req)
-
-
-def unassign_domain_role(req, domain_id, user_id, role_id):
-    access.require_admin(req)
-    req.app.store.unassign_domain_role(user_id, domain_id, role_id)
-    return wsgi.empty_response(req)
-
-
-def list_domain_user_roles(req, domain_id, user_id):
-    access.require_admin(req)
-    store = req.app.store
-    store.get_domain(domain_id)
-    store.get_user(user_id)
-    return views.collection(req, "roles", [
-        views.role(req, role)
-        for role in store.roles_on_domain(user_id, domain_id)])
+(assign_role, check_role, unassign_role,
+ list_project_user_roles) = _named(_handlers(
+    "project_id", "assign_role", "has_role", "unassign_role",
+    "roles_on_project", "get_project",
+    identity_exception.RoleAssignmentNotFound),
+    "assign_role", "check_role", "unassign_role", "list_project_user_roles")
+(assign_domain_role, check_domain_role, unassign_domain_role,
+ list_domain_user_roles) = _named(_handlers(
+    "domain_id", "assign_domain_role", "has_domain_role",
+    "unassign_domain_role", "roles_on_domain", "get_domain",
+    identity_exception.DomainRoleAssignmentNotFound),
+    "assign_domain_role", "check_domain_role", "unassign_domain_role",
+    "list_domain_user_roles")
 
 
 @dataclasses.dataclass(frozen=True)

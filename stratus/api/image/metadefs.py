@@ -517,8 +517,15 @@ def _item_handlers(part, kind, schema, fields, view, rules):
         _modify(req, namespace_name, remove, change)
         return wsgi.empty_response(req)
 
-    return (list_items, show_item, create_item, create_named_item,
-            update_item, delete_item, delete_items)
+    handlers = (list_items, show_item, create_item, create_named_item,
+                update_item, delete_item, delete_items)
+    # Their own names: the OpenAPI operation ids.
+    names = ("list_%s" % part, "show_%s" % kind, "create_%s" % kind,
+             "create_%s" % kind, "update_%s" % kind,
+             "delete_%s" % kind, "delete_%s" % part)
+    for handler, name in zip(handlers, names):
+        handler.__name__ = handler.__qualname__ = name
+    return handlers
 
 
 (list_objects, show_object, create_object, _,
