@@ -249,3 +249,20 @@ def test_a_tag_named_in_the_path_is_validated(sqlite_images):
     response = sqlite_images.request(
         "POST", "/v2/metadefs/namespaces/n/tags/" + "x" * 256, "admin")
     assert response.status_int == 400
+
+
+def test_a_namespace_is_renamed_by_update(images):
+    _import(images, {"namespace": "old", "visibility": "public",
+                     "properties": {"p": {"title": "P", "type": "string"}}})
+    _import(images, {"namespace": "taken", "visibility": "public"})
+    assert images.request("PUT", "/v2/metadefs/namespaces/old", "admin",
+                          json={"namespace": "taken"}).status_int == 409
+    renamed = images.request("PUT", "/v2/metadefs/namespaces/old", "admin",
+                             json={"namespace": "new", "visibility": "public"})
+    assert renamed.status_int == 200, renamed.text
+    assert renamed.json["namespace"] == "new"
+    assert "p" in renamed.json["properties"]
+    assert images.request("GET",
+                          "/v2/metadefs/namespaces/old").status_int == 404
+    assert images.request("GET",
+                          "/v2/metadefs/namespaces/new").status_int == 200
