@@ -120,6 +120,8 @@ RESPONSES = {
     ("DELETE", "/v3/domains/{domain_id}/users/{user_id}/roles/"
                "{role_id}"): k.none(),
     ("GET", "/v3/groups"): k.one(200, k.collection("groups", group)),
+    # Keystone's shape; the built-in identity holds no groups: 404.
+    ("GET", "/v3/groups/{group_id}"): k.one(200, k.wrap("group", group)),
     ("GET", "/v3/users/{user_id}/groups"): k.one(200, k.collection(
         "groups", group)),
     ("GET", "/v3/users/{user_id}/application_credentials"): k.one(
