@@ -65,9 +65,10 @@ def _expiry(text):
 
 def _requested_roles(req, token, wanted):
     """The roles the new credential carries: those asked for (by id or
-    name), each one the creating token carries; all of them by default."""
+    name), each one the creating token carries; all of them when none are
+    named (an empty list included, as Keystone reads it)."""
     held = req.app.store.roles_named(token.roles)
-    if wanted is None:
+    if not wanted:
         return held
     chosen = []
     for ref in wanted:

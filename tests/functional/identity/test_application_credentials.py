@@ -95,6 +95,10 @@ def test_roles_expiry_and_who(identity):
         "application_credential"]["roles"]] == ["reader"]
     assert _create(identity, demo, demo_id, name="up",
                    roles=[{"name": "admin"}]).status_int == 403
+    # An empty list, as the CLI sends without --role: all of them.
+    every = _create(identity, demo, demo_id, name="all", roles=[])
+    assert {r["name"] for r in every.json["application_credential"][
+        "roles"]} == {"member", "reader"}
     # Not for someone else, even as an admin; the name is the user's own.
     assert _create(identity, admin, demo_id, name="x").status_int == 403
     assert _create(identity, demo, demo_id, name="ro").status_int == 409
