@@ -3,6 +3,11 @@ metadata definitions
 
 Revision ID: 0009
 Revises: 0007 (an expand revision: before the contract 0008)
+
+It comes before 0008 because within a release the contract revisions come
+after every expand one (`db expand` stops at the first contract). Neither
+is released (0.1.0 ends at 0006); a development database that was
+stamped 0008 before this revision existed lacks its tables: recreate it.
 """
 from alembic import op
 import sqlalchemy as sa
