@@ -417,6 +417,37 @@ class IdentityRoleAssignment(Timestamps, Base):
                         primary_key=True)
 
 
+class IdentityDomainRoleAssignment(Timestamps, Base):
+    """A role of a user on a domain (what a domain-scoped token carries).
+    There is one domain, ``default``, so no table of domains."""
+    __tablename__ = "identity_domain_role_assignments"
+    user_id = sa.Column(sa.String(64), sa.ForeignKey("identity_users.id", ondelete="CASCADE"),
+                        primary_key=True)
+    domain_id = sa.Column(sa.String(64), primary_key=True)
+    role_id = sa.Column(sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"),
+                        primary_key=True)
+
+
+class IdentityApplicationCredential(Timestamps, Base):
+    """A user's credential for one project and some of their roles there,
+    authenticated by its id (or name) and a secret kept only as a hash."""
+    __tablename__ = "identity_application_credentials"
+    __table_args__ = (sa.UniqueConstraint(
+        "user_id", "name", name="uniq_identity_app_creds0user_id0name"),)
+    id = sa.Column(sa.String(64), primary_key=True)
+    user_id = sa.Column(sa.String(64), sa.ForeignKey("identity_users.id", ondelete="CASCADE"),
+                        nullable=False)
+    project_id = sa.Column(sa.String(64), sa.ForeignKey("identity_projects.id", ondelete="CASCADE"),
+                           nullable=False)
+    name = sa.Column(sa.String(255), nullable=False)
+    description = sa.Column(sa.Text())
+    secret_hash = sa.Column(sa.String(255), nullable=False)
+    expires_at = sa.Column(UTCDateTime)
+    unrestricted = sa.Column(sa.Boolean, nullable=False, default=False)
+    # The ids of the roles it carries (a subset of the user's on the project).
+    role_ids = sa.Column(JsonText, nullable=False)
+
+
 class IdentityImpliedRole(Timestamps, Base):
     """A role inference rule: whoever holds prior_role_id also holds
     implied_role_id (Keystone's implied roles)."""
@@ -465,6 +496,18 @@ class Image(Timestamps, Base):
     os_hidden = sa.Column(sa.Boolean, nullable=False, default=False)
     properties = sa.Column(JsonText)
     tags = sa.Column(JsonText)
+
+
+class ImageMetadefNamespace(Timestamps, Base):
+    """A Glance metadata definitions namespace: its attributes in columns,
+    its properties, objects, tags and resource type associations in one
+    JSON document (a namespace is read and written whole)."""
+    __tablename__ = "image_metadef_namespaces"
+    namespace = sa.Column(sa.String(80), primary_key=True)
+    owner = sa.Column(sa.String(255))
+    visibility = sa.Column(sa.String(32), nullable=False, default="private")
+    protected = sa.Column(sa.Boolean, nullable=False, default=False)
+    document = sa.Column(JsonText)
 
 
 # Remote consoles ------------------------------------------------------------

@@ -2,8 +2,10 @@
 roles admin/member/reader with the implications admin => member => reader
 (as `keystone-manage bootstrap` makes them); projects admin and demo in domain default
 (the one domain, built in); user admin (admin, member and reader on
-project admin) and user demo (member and reader on project demo), with
-the passwords [identity] admin_password and demo_password."""
+project admin, and admin on domain default, as DevStack gives it: the
+domain-scoped token Horizon asks for at login) and user demo (member and
+reader on project demo), with the passwords [identity] admin_password
+and demo_password."""
 from stratus import exception
 from stratus.identity import store as identity_store
 from stratus.identity import tokens
@@ -11,10 +13,12 @@ from stratus.identity import exception as identity_exception
 
 ROLES = ("admin", "member", "reader")
 IMPLIED_ROLES = (("admin", "member"), ("member", "reader"))
+ADMIN_PROJECT = "admin"
 ACCOUNTS = (
-    # user, password option, project, roles
-    ("admin", "admin_password", "admin", ("admin", "member", "reader")),
-    ("demo", "demo_password", "demo", ("member", "reader")),
+    # user, password option, project, roles, roles on the domain
+    ("admin", "admin_password", ADMIN_PROJECT, ("admin", "member", "reader"),
+     ("admin",)),
+    ("demo", "demo_password", "demo", ("member", "reader"), ()),
 )
 
 
@@ -44,7 +48,8 @@ def bootstrap(conf, databases):
             store.create_implied_role(roles[prior].id, roles[implied].id)
         except identity_exception.DuplicateEntry:
             pass
-    for user_name, password_option, project_name, role_names in ACCOUNTS:
+    for (user_name, password_option, project_name, role_names,
+         domain_role_names) in ACCOUNTS:
         password = conf.identity[password_option]
         project, _ = _ensure(
             lambda: store.find_project(project_name, domain_id),
@@ -60,6 +65,8 @@ def bootstrap(conf, databases):
             store.update_user(user.id, {"password": password})
         for role_name in role_names:
             store.assign_role(user.id, project.id, roles[role_name].id)
+        for role_name in domain_role_names:
+            store.assign_domain_role(user.id, domain_id, roles[role_name].id)
 
 
 def _role_named(store, name):

@@ -10,6 +10,10 @@ class NoProjectAccess(exception.Unauthorized):
     msg_fmt = "User %(user_id)s has no access to project %(project_id)s."
 
 
+class NoDomainAccess(exception.Unauthorized):
+    msg_fmt = "User %(user_id)s has no access to domain %(domain_id)s."
+
+
 class Forbidden(exception.NotAuthorized):
     msg_fmt = ("You are not authorized to perform the requested action: "
                "%(action)s.")
@@ -36,6 +40,11 @@ class RoleAssignmentNotFound(exception.NotFound):
                "user: %(user_id)s, project: %(project_id)s.")
 
 
+class DomainRoleAssignmentNotFound(exception.NotFound):
+    msg_fmt = ("Could not find role assignment with role: %(role_id)s, "
+               "user: %(user_id)s, domain: %(domain_id)s.")
+
+
 class ImpliedRoleNotFound(exception.NotFound):
     msg_fmt = "%(prior_role_id)s does not imply %(implied_role_id)s."
 
@@ -51,3 +60,11 @@ class DuplicateEntry(exception.Conflict):
 
 class InvalidToken(exception.Unauthorized):
     msg_fmt = "The request you have made requires authentication."
+
+
+class GroupNotFound(exception.NotFound):
+    msg_fmt = "Could not find group: %(group_id)s."
+
+
+class AppCredentialNotFound(exception.NotFound):
+    msg_fmt = "Could not find Application Credential: %(credential_id)s."

@@ -2,6 +2,7 @@
 service, in the API database.
 
 There is one domain, ``default``: projects and users all live in it.
+Users hold roles on projects and on that domain (a domain-scoped token).
 Changes that take rights away (deleting or disabling a user or project,
 a new password, removing a role assignment or a role) add revocation
 events, so tokens issued before stop working at once.
@@ -22,6 +23,8 @@ User = api_models.IdentityUser
 Project = api_models.IdentityProject
 Role = api_models.IdentityRole
 Assignment = api_models.IdentityRoleAssignment
+DomainAssignment = api_models.IdentityDomainRoleAssignment
+AppCredential = api_models.IdentityApplicationCredential
 ImpliedRole = api_models.IdentityImpliedRole
 
 # Keystone's [assignment] prohibited_implied_role: no rule may imply admin.
@@ -113,8 +116,9 @@ class IdentityStore:
             user = session.get(User, user_id)
             if user is None:
                 raise identity_exception.UserNotFound(user_id=user_id)
-            session.execute(sa.delete(Assignment).where(
-                Assignment.user_id == user_id))
+            for model in (Assignment, DomainAssignment, AppCredential):
+                session.execute(sa.delete(model).where(
+                    model.user_id == user_id))
             session.delete(user)
         self.revocations.add(user_id=user_id)
 
@@ -162,8 +166,9 @@ class IdentityStore:
             project = session.get(Project, project_id)
             if project is None:
                 raise identity_exception.ProjectNotFound(project_id=project_id)
-            session.execute(sa.delete(Assignment).where(
-                Assignment.project_id == project_id))
+            for model in (Assignment, AppCredential):
+                session.execute(sa.delete(model).where(
+                    model.project_id == project_id))
             session.delete(project)
         self.revocations.add(project_id=project_id)
 
@@ -182,8 +187,27 @@ class IdentityStore:
                 sa.select(Role).where(Role.name.in_(list(names))))}
         return [by_name[name] for name in names if name in by_name]
 
+    def roles_by_id(self, role_ids):
+        """The roles with these ids that exist, in the order given."""
+        with self._reading() as session:
+            by_id = {role.id: role for role in session.scalars(
+                sa.select(Role).where(Role.id.in_(list(role_ids))))}
+        return [by_id[role_id] for role_id in role_ids if role_id in by_id]
+
     def create_role(self, name, role_id=None):
         return self._insert(Role(id=role_id or new_id(), name=name), "role")
+
+    def rename_role(self, role_id, name):
+        """Tokens carry role names: those of the role's holders are
+        revoked, as when it is deleted."""
+        with self._writing("role", name) as session:
+            role = session.get(Role, role_id)
+            if role is None:
+                raise identity_exception.RoleNotFound(role_id=role_id)
+            holders = self._holders(session, role_id)
+            role.name = name
+        self._revoke(holders)
+        return role
 
     def delete_role(self, role_id):
         with self.db.writer() as session:
@@ -191,8 +215,9 @@ class IdentityStore:
             if role is None:
                 raise identity_exception.RoleNotFound(role_id=role_id)
             holders = self._holders(session, role_id)
-            session.execute(sa.delete(Assignment).where(
-                Assignment.role_id == role_id))
+            for model in (Assignment, DomainAssignment):
+                session.execute(sa.delete(model).where(
+                    model.role_id == role_id))
             session.execute(sa.delete(ImpliedRole).where(sa.or_(
                 ImpliedRole.prior_role_id == role_id,
                 ImpliedRole.implied_role_id == role_id)))
@@ -203,9 +228,15 @@ class IdentityStore:
         """(user_id, project_id) of everyone holding role_id, directly or
         through a role that implies it."""
         priors = _closure(_rules(session), [role_id], reverse=True)
-        return session.execute(
+        on_projects = session.execute(
             sa.select(Assignment.user_id, Assignment.project_id).where(
                 Assignment.role_id.in_(list(priors))).distinct()).all()
+        # A revocation names a user and a project, not a domain: a domain
+        # holder's tokens all go.
+        on_domains = session.execute(
+            sa.select(DomainAssignment.user_id, sa.null()).where(
+                DomainAssignment.role_id.in_(list(priors))).distinct()).all()
+        return list(on_projects) + list(on_domains)
 
     def _revoke(self, holders):
         for user_id, project_id in holders:
@@ -287,7 +318,16 @@ class IdentityStore:
     def effective_roles_on_project(self, user_id, project_id):
         """The user's roles on the project, those implied by the assigned
         ones included (what a token carries), by name."""
-        direct = self.roles_on_project(user_id, project_id)
+        return self.with_implied_roles(
+            self.roles_on_project(user_id, project_id))
+
+    def effective_roles_on_domain(self, user_id, domain_id):
+        """The user's roles on the domain, implied ones included."""
+        return self.with_implied_roles(
+            self.roles_on_domain(user_id, domain_id))
+
+    def with_implied_roles(self, direct):
+        """The roles and every role they imply, by name."""
         if not direct:
             return []
         with self._reading() as session:
@@ -303,6 +343,66 @@ class IdentityStore:
                  .where(Assignment.user_id == user_id,
                         Assignment.project_id == project_id)
                  .order_by(Role.name))
+        with self._reading() as session:
+            return list(session.scalars(query))
+
+    def roles_on_domain(self, user_id, domain_id):
+        query = (sa.select(Role).join(DomainAssignment,
+                                      DomainAssignment.role_id == Role.id)
+                 .where(DomainAssignment.user_id == user_id,
+                        DomainAssignment.domain_id == domain_id)
+                 .order_by(Role.name))
+        with self._reading() as session:
+            return list(session.scalars(query))
+
+    def domains_of_user(self, user_id):
+        """Domains on which the user holds at least one role."""
+        with self._reading() as session:
+            held = session.scalar(sa.select(DomainAssignment.role_id).where(
+                DomainAssignment.user_id == user_id,
+                DomainAssignment.domain_id == DEFAULT_DOMAIN.id).limit(1))
+        return [DEFAULT_DOMAIN] if held is not None else []
+
+    def assign_domain_role(self, user_id, domain_id, role_id):
+        """Idempotent, as in Keystone."""
+        self.get_user(user_id)
+        self.get_domain(domain_id)
+        self.get_role(role_id)
+        key = dict(user_id=user_id, domain_id=domain_id, role_id=role_id)
+        try:
+            with self.db.writer() as session:
+                if session.get(DomainAssignment, key) is None:
+                    session.add(DomainAssignment(**key))
+        except sa_exc.IntegrityError:
+            if not self.has_domain_role(user_id, domain_id, role_id):
+                raise exception.Conflict(
+                    "The user or role was deleted meanwhile.")
+
+    def has_domain_role(self, user_id, domain_id, role_id):
+        with self._reading() as session:
+            return session.get(DomainAssignment, dict(
+                user_id=user_id, domain_id=domain_id,
+                role_id=role_id)) is not None
+
+    def unassign_domain_role(self, user_id, domain_id, role_id):
+        with self.db.writer() as session:
+            deleted = session.execute(sa.delete(DomainAssignment).where(
+                DomainAssignment.user_id == user_id,
+                DomainAssignment.domain_id == domain_id,
+                DomainAssignment.role_id == role_id)).rowcount
+        if not deleted:
+            raise identity_exception.DomainRoleAssignmentNotFound(
+                role_id=role_id, user_id=user_id, domain_id=domain_id)
+        self.revocations.add(user_id=user_id)
+
+    def list_domain_assignments(self, user_id=None, domain_id=None,
+                                role_id=None):
+        query = _filtered(
+            sa.select(DomainAssignment).order_by(DomainAssignment.domain_id,
+                                                 DomainAssignment.user_id,
+                                                 DomainAssignment.role_id),
+            DomainAssignment, user_id=user_id, domain_id=domain_id,
+            role_id=role_id)
         with self._reading() as session:
             return list(session.scalars(query))
 

@@ -3,7 +3,8 @@
 A token carries all a validator needs: user and project (ids and names),
 role names, methods, issue and expiry times and audit ids, encrypted and
 signed with one Fernet key. Validating one is a decryption, an expiry check
-and one query of the revocation list (``identity_revocations``): an event
+and one query of the revocation list (``identity_revocations``; for a
+token of an application credential, one more: that it still exists): an event
 names a token's audit id, or a user and/or project together with a time,
 and revokes every matching token issued up to that time. That is how
 revoking a token, deleting or disabling a user or project, changing a
@@ -57,10 +58,21 @@ class Token:
     issued_at: datetime.datetime
     expires_at: datetime.datetime
     audit_ids: tuple[str, ...]
+    # A domain-scoped token names its domain instead of a project.
+    domain_id: str | None = None
+    domain_name: str | None = None
+    # (id, name, restricted) of the application credential it was
+    # issued with.
+    application_credential: tuple | None = None
 
     @property
     def is_scoped(self):
+        """Scoped to a project (what the other services accept)."""
         return self.project_id is not None
+
+    @property
+    def is_domain_scoped(self):
+        return self.domain_id is not None
 
     def identity(self):
         """What the compute and image APIs need to build a context."""
@@ -75,7 +87,11 @@ class Token:
                 "r": list(self.roles), "m": list(self.methods),
                 "i": self.issued_at.timestamp(),
                 "e": self.expires_at.timestamp(),
-                "a": list(self.audit_ids)}
+                "a": list(self.audit_ids),
+                **({"d": [self.domain_id, self.domain_name]}
+                   if self.domain_id else {}),
+                **({"c": list(self.application_credential)}
+                   if self.application_credential else {})}
 
     @classmethod
     def _from_payload(cls, payload):
@@ -84,7 +100,11 @@ class Token:
                    roles=tuple(payload["r"]), methods=tuple(payload["m"]),
                    issued_at=_from_timestamp(payload["i"]),
                    expires_at=_from_timestamp(payload["e"]),
-                   audit_ids=tuple(payload["a"]))
+                   audit_ids=tuple(payload["a"]),
+                   domain_id=payload.get("d", [None, None])[0],
+                   domain_name=payload.get("d", [None, None])[1],
+                   application_credential=(tuple(payload["c"])
+                                           if "c" in payload else None))
 
 
 def load_or_create_key(path):
@@ -136,6 +156,9 @@ class Revocations:
                 issued_before=now))
 
     def is_revoked(self, token):
+        if token.application_credential and not self._credential_lives(
+                token.application_credential[0]):
+            return True
         event = api_models.IdentityRevocation
         query = sa.select(event.id).where(
             event.issued_before >= token.issued_at,
@@ -146,6 +169,15 @@ class Revocations:
                    event.project_id == token.project_id)).limit(1)
         with self.databases.api.reader() as session:
             return session.scalar(query) is not None
+
+
+    def _credential_lives(self, credential_id):
+        """Whether the application credential a token was issued with
+        still exists (deleting it ends its tokens; expiry caps theirs)."""
+        credential = api_models.IdentityApplicationCredential
+        with self.databases.api.reader() as session:
+            return session.scalar(sa.select(credential.id).where(
+                credential.id == credential_id)) is not None
 
 
 class TokenProvider:
@@ -161,9 +193,14 @@ class TokenProvider:
         lifetime = conf.identity.token_expiration
         return cls(key, lifetime, Revocations(databases, lifetime))
 
+    def default_expiry(self):
+        """When a token issued now expires."""
+        return _now() + self.lifetime
+
     def issue(self, user_id, user_name, project_id=None, project_name=None,
               roles=(), methods=("password",), expires_at=None,
-              parent_audit_id=None):
+              parent_audit_id=None, domain_id=None, domain_name=None,
+              application_credential=None):
         """A new token (id, Token). A re-scoped token keeps its parent's
         expiry and names the parent's audit id as its chain."""
         now = _now()
@@ -175,7 +212,9 @@ class TokenProvider:
                       roles=tuple(roles), methods=tuple(methods),
                       issued_at=now,
                       expires_at=expires_at or now + self.lifetime,
-                      audit_ids=audit_ids)
+                      audit_ids=audit_ids, domain_id=domain_id,
+                      domain_name=domain_name,
+                      application_credential=application_credential)
         payload = json.dumps(token._payload(), separators=(",", ":"))
         token_id = self._fernet.encrypt(payload.encode("utf-8"))
         # Fernet's base64 padding is noise in a header; put back on decrypt.

@@ -1,6 +1,7 @@
 """The image every Stratus cloud starts with: ``stratus-tiny``, public, an
-empty 1 GiB qcow2 disk. The fake driver boots anything; a guest booted
-from it by a real hypervisor finds a blank disk."""
+empty 1 GiB qcow2 disk, owned by the admin project (as DevStack's images
+are in Glance). The fake driver boots anything; a guest booted from it by
+a real hypervisor finds a blank disk."""
 import struct
 import uuid
 
@@ -39,22 +40,46 @@ def empty_qcow2(virtual_size):
     ])
 
 
+def admin_project_id(conf, databases):
+    """The project that owns the images the cloud starts with: the
+    built-in identity's admin project (noauth: the project named admin;
+    with a real Keystone Stratus cannot know it: None)."""
+    strategy = conf.api.auth_strategy
+    if strategy == "noauth":
+        return "admin"
+    if strategy != "builtin":
+        return None
+    from stratus.identity import bootstrap as identity_bootstrap
+    from stratus.identity import store as identity_store
+    store = identity_store.IdentityStore(databases, None)
+    try:
+        return store.find_project(identity_bootstrap.ADMIN_PROJECT,
+                                  identity_store.DEFAULT_DOMAIN.id).id
+    except exception.NotFound:
+        return None
+
+
 def ensure_default_images(conf, databases):
     """Register and upload stratus-tiny unless it is there (idempotent,
-    and safe when several processes start at once)."""
+    and safe when several processes start at once); give it its owner if
+    an earlier release left it without one."""
     store = image_store.ImageStore(databases, image_store.data_dir(conf))
     ctx = stratus_context.get_admin_context()
+    owner = admin_project_id(conf, databases)
     try:
         image = store.get(ctx, DEFAULT_IMAGE_ID)
     except exception.ImageNotFound:
         try:
             image = store.create(ctx, {
                 "id": DEFAULT_IMAGE_ID, "name": DEFAULT_IMAGE_NAME,
-                "visibility": "public", "owner": None,
+                "visibility": "public", "owner": owner,
                 "disk_format": "qcow2", "container_format": "bare",
                 "properties": {}, "tags": []})
         except image_exception.ImageExists:
             image = store.get(ctx, DEFAULT_IMAGE_ID)
+    if image.owner is None and owner is not None:
+        image = store.update(ctx, DEFAULT_IMAGE_ID,
+                             lambda found: setattr(found, "owner", owner))
     if image.status == "queued":
         try:
             store.store_data(ctx, DEFAULT_IMAGE_ID,

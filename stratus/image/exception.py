@@ -44,3 +44,36 @@ class ImageDeletedDuringUpload(exception.StratusException):
 
 class TagNotFound(exception.NotFound):
     msg_fmt = "Tag %(tag)s not found on image %(image_id)s."
+
+
+class MetadefNamespaceNotFound(exception.NotFound):
+    msg_fmt = "Metadata definition namespace=%(namespace)s was not found."
+
+
+class MetadefDuplicateNamespace(exception.Conflict):
+    msg_fmt = "The metadata definition namespace=%(namespace)s already exists."
+
+
+class MetadefNamespaceProtected(exception.NotAuthorized):
+    msg_fmt = ("Namespace %(namespace)s is protected and cannot be "
+               "deleted.")
+
+
+class MetadefItemNotFound(exception.NotFound):
+    msg_fmt = ("Metadata definition %(kind)s=%(name)s was not found in "
+               "namespace=%(namespace)s.")
+
+
+class MetadefDuplicateItem(exception.Conflict):
+    msg_fmt = ("A metadata definition %(kind)s with name=%(name)s already "
+               "exists in namespace=%(namespace)s.")
+
+
+
+class ImageActionForbidden(exception.NotAuthorized):
+    msg_fmt = "Not allowed to %(action)s image in status '%(status)s'"
+
+
+class ImageDeactivated(exception.NotAuthorized):
+    msg_fmt = ("The requested image has been deactivated. Image data "
+               "download is forbidden.")

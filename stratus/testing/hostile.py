@@ -476,6 +476,8 @@ SEED_SOURCES = [
     ("identity", "/v3/projects", "projects", "id", ("project_id",)),
     ("identity", "/v3/roles", "roles", "id", ("role_id",)),
     ("image", "/v2/images", "images", "id", ("image_id",)),
+    ("image", "/v2/metadefs/namespaces", "namespaces", "namespace",
+     ("namespace_name",)),
     ("network", "/v2.0/networks", "networks", "id", ("network_id",)),
     ("network", "/v2.0/security-groups", "security_groups", "id",
      ("security_group_id",)),

@@ -31,9 +31,11 @@ def _stable_id(*parts):
     return uuid.uuid5(_ID_NAMESPACE, "/".join(parts)).hex
 
 
-def build_catalog(conf, project_id=None):
+def build_catalog(conf, project_id=None, without_project=False):
     """The catalog in the shape tokens carry it ($(project_id)s in a URL
-    is the token's project when given, as Keystone substitutes it)."""
+    is the token's project when given, as Keystone substitutes it; with
+    without_project, a domain-scoped token's catalog, such endpoints are
+    left out)."""
     host = conf.identity.public_host
     if ":" in host:
         host = "[%s]" % host
@@ -43,6 +45,9 @@ def build_catalog(conf, project_id=None):
         url = "http://%s:%d%s" % (host, port, path)
         if project_id is not None:
             url = url.replace("$(project_id)s", project_id)
+        interfaces = INTERFACES
+        if without_project and "$(project_id)s" in url:
+            interfaces = ()
         catalog.append({
             "id": _stable_id(service_type),
             "type": service_type,
@@ -50,7 +55,7 @@ def build_catalog(conf, project_id=None):
             "endpoints": [{"id": _stable_id(service_type, interface),
                            "interface": interface, "region": region,
                            "region_id": region, "url": url}
-                          for interface in INTERFACES],
+                          for interface in interfaces],
         })
     return catalog
 

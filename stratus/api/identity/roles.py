@@ -28,6 +28,16 @@ def create_role(req):
                               status=201)
 
 
+@validation.schema(schema.update_role)
+def update_role(req, role_id):
+    access.require_admin(req)
+    changes = req.json_document()["role"]
+    role = req.app.store.get_role(role_id)
+    if "name" in changes and changes["name"] != role.name:
+        role = req.app.store.rename_role(role_id, changes["name"])
+    return wsgi.json_response(req, {"role": views.role(req, role)})
+
+
 def delete_role(req, role_id):
     access.require_admin(req)
     req.app.store.delete_role(role_id)

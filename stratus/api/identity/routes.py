@@ -15,6 +15,7 @@ ROUTES = {
                         "DELETE": "auth:revoke_token"},
     "/v3/auth/catalog": {"GET": "auth:show_catalog"},
     "/v3/auth/projects": {"GET": "auth:list_auth_projects"},
+    "/v3/auth/domains": {"GET": "auth:list_auth_domains"},
     # Resources
     "/v3/domains": {"GET": "domains:list_domains"},
     "/v3/domains/{domain_id}": {"GET": "domains:show_domain"},
@@ -29,8 +30,18 @@ ROUTES = {
                             "DELETE": "users:delete_user"},
     "/v3/users/{user_id}/password": {"POST": "users:change_password"},
     "/v3/users/{user_id}/projects": {"GET": "users:list_user_projects"},
+    "/v3/users/{user_id}/groups": {"GET": "groups:list_user_groups"},
+    "/v3/users/{user_id}/application_credentials": {
+        "GET": "app_credentials:list_application_credentials",
+        "POST": "app_credentials:create_application_credential"},
+    "/v3/users/{user_id}/application_credentials/{credential_id}": {
+        "GET": "app_credentials:show_application_credential",
+        "DELETE": "app_credentials:delete_application_credential"},
+    "/v3/groups": {"GET": "groups:list_groups"},
+    "/v3/groups/{group_id}": {"GET": "groups:show_group"},
     "/v3/roles": {"GET": "roles:list_roles", "POST": "roles:create_role"},
     "/v3/roles/{role_id}": {"GET": "roles:show_role",
+                            "PATCH": "roles:update_role",
                             "DELETE": "roles:delete_role"},
     # Role inference rules (implied roles)
     "/v3/role_inferences": {"GET": "implied_roles:list_role_inferences"},
@@ -48,6 +59,12 @@ ROUTES = {
         "PUT": "role_assignments:assign_role",
         "GET": "role_assignments:check_role",
         "DELETE": "role_assignments:unassign_role"},
+    "/v3/domains/{domain_id}/users/{user_id}/roles": {
+        "GET": "role_assignments:list_domain_user_roles"},
+    "/v3/domains/{domain_id}/users/{user_id}/roles/{role_id}": {
+        "PUT": "role_assignments:assign_domain_role",
+        "GET": "role_assignments:check_domain_role",
+        "DELETE": "role_assignments:unassign_domain_role"},
     "/v3/role_assignments": {"GET": "role_assignments:list_role_assignments"},
     # The catalog's services and endpoints (read-only, from the config)
     "/v3/services": {"GET": "catalog:list_services"},

@@ -6,13 +6,14 @@ from stratus.api import errors
 from stratus.api.image import routes
 from stratus.api import wsgi
 from stratus.image import client as image_client
+from stratus.image import metadefs
 from stratus.image import store
 from stratus.policies import image_service
 from stratus import policy
 
 class ImageApp(wsgi.Application):
-    """Handlers find ``conf``, ``policy`` (Glance's rules) and ``store``
-    (the ImageStore) on ``req.app``."""
+    """Handlers find ``conf``, ``policy`` (Glance's rules), ``store``
+    (the ImageStore) and ``metadefs`` (the MetadefStore) on ``req.app``."""
 
     # Image data is streamed to the store, not held: no body size limit.
     streamed_routes = frozenset([("/v2/images/{image_id}/file", "PUT")])
@@ -26,6 +27,7 @@ class ImageApp(wsgi.Application):
             conf, token_validator, databases))
         self.policy = policy.Policy(conf, rules=image_service.list_rules())
         self.store = store.ImageStore(databases, store.data_dir(conf))
+        self.metadefs = metadefs.MetadefStore(databases)
         self.router = wsgi.Router(routes.resolve())
 
     def prepare(self, req, template):

@@ -38,7 +38,9 @@ def download_image_data(req, image_id):
     store = req.app.store
     image = store.get(req.context, image_id)
     access.authorize(req, "download_image", access.target(image))
-    if image.status != "active":
+    if image.status == "deactivated" and not req.context.is_admin:
+        raise image_exception.ImageDeactivated()
+    if image.status not in ("active", "deactivated"):
         # Glance answers 204 for an image that has no data yet.
         return wsgi.empty_response(req)
     data = store.open_data(image)

@@ -56,6 +56,9 @@ EXTENSIONS = {
     "ext-gw-mode": ("Neutron L3 Configurable external gateway mode",
                     "Extension of the router abstraction for specifying "
                     "whether SNAT should occur on the external gateway"),
+    "network-ip-availability": ("Network IP Availability", "Provides "
+                                "IP availability data for each network "
+                                "and subnet."),
     "fip-port-details": ("Floating IP Port Details Extension", "Add "
                          "port_details attribute to Floating IP resource"),
     "auto-allocated-topology": ("Auto Allocated Topology Services",

@@ -67,6 +67,10 @@ ROUTES = {
         "GET": "floatingips:show_floatingip",
         "PUT": "floatingips:update_floatingip",
         "DELETE": "floatingips:delete_floatingip"},
+    "/v2.0/network-ip-availabilities": {
+        "GET": "ip_availability:list_network_ip_availabilities"},
+    "/v2.0/network-ip-availabilities/{network_id}": {
+        "GET": "ip_availability:show_network_ip_availability"},
     "/v2.0/auto-allocated-topology/{project_id}": {
         "GET": "auto_allocate:show_auto_allocated_topology",
         "DELETE": "auto_allocate:delete_auto_allocated_topology"},

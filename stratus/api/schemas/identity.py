@@ -57,6 +57,22 @@ create_token = {
                             "type": "object",
                             "properties": {"id": {"type": "string"}},
                             "required": ["id"]},
+                        "application_credential": {
+                            "type": "object",
+                            "properties": {
+                                "id": _string, "name": _string,
+                                "secret": {"type": "string"},
+                                "user": {
+                                    "type": "object",
+                                    "properties": {"id": _string,
+                                                   "name": _string,
+                                                   "domain": _domain_ref},
+                                    "anyOf": [{"required": ["id"]},
+                                              {"required": ["name",
+                                                            "domain"]}]}},
+                            "required": ["secret"],
+                            "anyOf": [{"required": ["id"]},
+                                      {"required": ["name", "user"]}]},
                     },
                     "required": ["methods"],
                 },
@@ -112,6 +128,22 @@ create_role = _document(
     "role", {"name": _name, "domain_id": {"type": "null"},
              "options": {"type": "object", "maxProperties": 0}},
     ["name"], closed=True)
+_role_ref = {"type": "object", "properties": {"id": _string, "name": _string},
+             "anyOf": [{"required": ["id"]}, {"required": ["name"]}]}
+create_application_credential = _document(
+    "application_credential", {
+        "name": _name, "description": _description,
+        "secret": {"type": ["string", "null"], "minLength": 1,
+                   "maxLength": 255},
+        "expires_at": {"type": ["string", "null"], "maxLength": 64},
+        "roles": {"type": "array", "items": _role_ref},
+        "unrestricted": {"type": "boolean"},
+        "access_rules": {"type": "array", "maxItems": 0}},
+    ["name"], closed=True)
+update_role = _document(
+    "role", {"name": _name,
+             "options": {"type": "object", "maxProperties": 0}},
+    closed=True)
 
 
 # Query strings: what the list and token handlers read. Keystone ignores
@@ -127,6 +159,7 @@ list_filters = _query("name", "domain_id", "enabled")
 list_domains_query = _query("name", "enabled")
 list_roles_query = _query("name")
 token_query = _query("nocatalog")
+list_application_credentials_query = _query("name")
 list_role_assignments_query = _query(
     "user.id", "scope.project.id", "role.id", "effective", "include_names",
     "group.id", "scope.domain.id", "scope.system")

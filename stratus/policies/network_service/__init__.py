@@ -15,9 +15,10 @@ from stratus.policies.network_service import subnets
 from stratus.policies.network_service import routers
 from stratus.policies.network_service import floatingips
 from stratus.policies.network_service import auto_allocate
+from stratus.policies.network_service import ip_availability
 
 MODULES = [base, networks, subnets, ports, security_groups, quotas, routers,
-           floatingips, auto_allocate]
+           floatingips, auto_allocate, ip_availability]
 
 
 def list_rules():

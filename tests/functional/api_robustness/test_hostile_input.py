@@ -69,6 +69,7 @@ def seed_cloud(cloud, token):
     compute.wait_for_status(server["id"], "ACTIVE")
     seed_network(cloud, token)
     seed_volume(cloud, token)
+    seed_metadefs(cloud, token)
 
     def get_json(api, path):
         probe = hostile.Probe(api, "GET", path, "seed")
@@ -99,6 +100,24 @@ def seed_network(cloud, token):
     post("/v2.0/routers", {"router": {"name": "seed", "external_gateway_info":
                                       {"network_id": PUBLIC}}})
     post("/v2.0/floatingips", {"floatingip": {"floating_network_id": PUBLIC}})
+
+
+def seed_metadefs(cloud, token):
+    """A metadata definitions namespace with a property, an object, a
+    tag and a resource type association."""
+    probe = hostile.Probe("image", "POST", "/v2/metadefs/namespaces", "seed",
+                          body=json.dumps({
+                              "namespace": "Seed::NS", "visibility": "public",
+                              "resource_type_associations": [
+                                  {"name": "OS::Nova::Flavor"}],
+                              "properties": {"p": {"title": "P",
+                                                   "type": "string"}},
+                              "objects": [{"name": "o"}],
+                              "tags": [{"name": "t"}]}).encode(),
+                          content_type="application/json")
+    status, _, body, _ = send(cloud.apps["image"], SPECS["image"], probe,
+                              token)
+    assert status == 201, body
 
 
 def seed_volume(cloud, token):

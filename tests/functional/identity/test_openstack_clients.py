@@ -3,6 +3,7 @@ service over HTTP: what an operator and Tempest's dynamic credentials
 do."""
 import json
 
+from keystoneauth1 import exceptions as keystone_exceptions
 import pytest
 
 from tests.client.conftest import Cli
@@ -80,3 +81,47 @@ def test_openstackclient_manages_implied_roles(served):
     _openstack(served, "stratus", "implied", "role", "delete", "auditor",
                "--implied-role", "reader", json_output=False)
     assert len(_openstack(served, "stratus", "implied", "role", "list")) == 2
+
+
+def test_application_credentials_with_the_clients(served):
+    """`openstack application credential create`, then a cloud whose
+    clouds.yaml entry is the credential (auth_type
+    v3applicationcredential) reads the project's images; deleting it ends
+    that."""
+    import openstack
+    created = _openstack(served, "stratus-demo", "application", "credential",
+                         "create", "ci-cred", "--description", "for CI")
+    assert created["Secret"] and created["Project ID"]
+    assert created["Roles"]
+    listed = _openstack(served, "stratus-demo", "application", "credential",
+                        "list")
+    assert [item["Name"] for item in listed] == ["ci-cred"]
+    connection = openstack.connect(
+        auth_type="v3applicationcredential", auth_url=served.auth_url,
+        application_credential_id=created["ID"],
+        application_credential_secret=created["Secret"],
+        region_name="RegionOne", load_yaml_config=False,
+        load_envvars=False)
+    assert [image.name for image in connection.image.images()] == [
+        "stratus-tiny"]
+    assert connection.current_project_id == created["Project ID"]
+    _openstack(served, "stratus-demo", "application", "credential", "delete",
+               "ci-cred", json_output=False)
+    assert _openstack(served, "stratus-demo", "application", "credential",
+                      "list") == []
+    # The session's token ended with it, and it authenticates no more.
+    with pytest.raises(keystone_exceptions.Unauthorized):
+        list(connection.image.images())
+
+
+def test_openstacksdk_scopes_a_token_to_the_domain(served):
+    """What Horizon's login asks for: a token scoped to domain Default."""
+    import openstack
+    connection = openstack.connect(
+        auth_url=served.auth_url, username="admin", password="admin",
+        user_domain_name="Default", domain_name="Default",
+        region_name="RegionOne", load_yaml_config=False, load_envvars=False)
+    access = connection.session.auth.get_access(connection.session)
+    assert access.domain_name == "Default"
+    assert "admin" in access.role_names
+    assert [p.name for p in connection.identity.projects()]

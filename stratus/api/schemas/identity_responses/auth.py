@@ -25,6 +25,9 @@ token = k.wrap("token", k.obj({
     "audit_ids": k.array_of(k.string),
     "issued_at": k.datetime, "expires_at": k.datetime,
     "project": _project_ref, "is_domain": k.boolean,
+    "domain": k.domain_ref,
+    "application_credential": k.obj({"id": k.string, "name": k.string,
+                                     "restricted": k.boolean}),
     "roles": k.array_of(_role_ref), "catalog": catalog,
 }, required=["methods", "user", "audit_ids", "issued_at", "expires_at"]),
     )
@@ -49,4 +52,6 @@ RESPONSES = {
         {"catalog": catalog, "links": k.collection_links})),
     ("GET", "/v3/auth/projects"): k.one(200, k.collection(
         "projects", resources.project)),
+    ("GET", "/v3/auth/domains"): k.one(200, k.collection(
+        "domains", resources.domain)),
 }

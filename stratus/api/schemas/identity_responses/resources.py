@@ -35,11 +35,27 @@ _named_ref = k.obj({"id": k.string, "name": {"type": ["string", "null"]},
                     "domain": k.domain_ref}, required=["id"])
 assignment = k.obj({
     "user": _named_ref,
-    "scope": k.obj({"project": _named_ref}),
+    "scope": k.obj({"project": _named_ref,
+                    "domain": k.obj({"id": k.string,
+                                     "name": {"type": ["string", "null"]}},
+                                    required=["id"])},
+                   required=[]),
     "role": k.obj({"id": k.string, "name": {"type": ["string", "null"]}},
                   required=["id"]),
     "links": k.obj({"assignment": k.string, "prior_role": k.string},
                    required=["assignment"])})
+group = k.obj({"id": k.string, "name": k.string, "domain_id": k.string,
+               "description": k.string, "links": k.self_link})
+application_credential = k.obj({
+    "id": k.string, "name": k.string, "description": k.nullable_string,
+    "user_id": k.string, "project_id": k.string,
+    "expires_at": k.nullable_string, "unrestricted": k.boolean,
+    "roles": k.array_of(k.obj({"id": k.string, "name": k.string,
+                               "domain_id": {"type": "null"}})),
+    "access_rules": {"type": "array", "maxItems": 0},
+    "links": k.self_link, "secret": k.string},
+    required=["id", "name", "description", "user_id", "project_id",
+              "expires_at", "unrestricted", "roles", "links"])
 service = k.obj({"id": k.string, "type": k.string, "name": k.string,
                  "description": k.string, "enabled": k.boolean,
                  "links": k.self_link},
@@ -70,6 +86,7 @@ RESPONSES = {
     ("GET", "/v3/roles"): k.one(200, k.collection("roles", role)),
     ("POST", "/v3/roles"): k.one(201, k.wrap("role", role)),
     ("GET", "/v3/roles/{role_id}"): k.one(200, k.wrap("role", role)),
+    ("PATCH", "/v3/roles/{role_id}"): k.one(200, k.wrap("role", role)),
     ("DELETE", "/v3/roles/{role_id}"): k.none(),
     ("GET", "/v3/role_inferences"): k.one(200, k.collection(
         "role_inferences", k.obj({"prior_role": _role_ref,
@@ -94,6 +111,29 @@ RESPONSES = {
         k.none(),
     ("DELETE", "/v3/projects/{project_id}/users/{user_id}/roles/"
                "{role_id}"): k.none(),
+    ("GET", "/v3/domains/{domain_id}/users/{user_id}/roles"): k.one(
+        200, k.collection("roles", role)),
+    ("PUT", "/v3/domains/{domain_id}/users/{user_id}/roles/{role_id}"):
+        k.none(),
+    ("GET", "/v3/domains/{domain_id}/users/{user_id}/roles/{role_id}"):
+        k.none(),
+    ("DELETE", "/v3/domains/{domain_id}/users/{user_id}/roles/"
+               "{role_id}"): k.none(),
+    ("GET", "/v3/groups"): k.one(200, k.collection("groups", group)),
+    # Keystone's shape; the built-in identity holds no groups: 404.
+    ("GET", "/v3/groups/{group_id}"): k.one(200, k.wrap("group", group)),
+    ("GET", "/v3/users/{user_id}/groups"): k.one(200, k.collection(
+        "groups", group)),
+    ("GET", "/v3/users/{user_id}/application_credentials"): k.one(
+        200, k.collection("application_credentials",
+                          application_credential)),
+    ("POST", "/v3/users/{user_id}/application_credentials"): k.one(
+        201, k.wrap("application_credential", application_credential)),
+    ("GET", "/v3/users/{user_id}/application_credentials/{credential_id}"):
+        k.one(200, k.wrap("application_credential", application_credential)),
+    ("DELETE",
+     "/v3/users/{user_id}/application_credentials/{credential_id}"):
+        k.none(),
     ("GET", "/v3/role_assignments"): k.one(200, k.collection(
         "role_assignments", assignment)),
     ("GET", "/v3/services"): k.one(200, k.collection("services", service)),

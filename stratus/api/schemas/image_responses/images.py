@@ -46,6 +46,8 @@ RESPONSES = {
     ("GET", "/v2/images/{image_id}/file"): (
         _one(200, response_schemas.raw("application/octet-stream"))
         + _none()),
+    ("POST", "/v2/images/{image_id}/actions/deactivate"): _none(),
+    ("POST", "/v2/images/{image_id}/actions/reactivate"): _none(),
     ("PUT", "/v2/images/{image_id}/tags/{tag}"): _none(),
     ("DELETE", "/v2/images/{image_id}/tags/{tag}"): _none(),
     ("GET", "/v2/schemas/image"): _one(200, _json_schema),
