@@ -1,4 +1,6 @@
-"""/v3/types: volume types (list, show, default 3.62; create, update,
+"""/v3/types: volume types (list, show, the default: Cinder's show of id
+"default" at every version, which cinderclient's types.default() and
+Horizon's volume form ask at 3.0; create, update,
 delete for administrators) and their extra specs."""
 from stratus.api import wsgi
 from stratus.api.volume import validation

@@ -21,7 +21,6 @@ ROUTE_VERSIONS = {
     "/v3/attachments/detail": (3, 27),
     "/v3/attachments/{attachment_id}": (3, 27),
     "/v3/attachments/{attachment_id}/action": (3, 44),
-    "/v3/types/default": (3, 62),
 }
 
 
