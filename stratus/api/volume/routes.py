@@ -66,6 +66,12 @@ ROUTES = {
         "GET": "quotas:show_default_quota_set"},
     "/v3/limits": {"GET": "quotas:show_limits"},
     "/v3/os-availability-zone": {"GET": "zones:list_availability_zones"},
+    "/v3/os-volume-transfer": {"GET": "empty_lists:list_transfers"},
+    "/v3/os-volume-transfer/detail": {"GET": "empty_lists:list_transfers"},
+    "/v3/volume-transfers": {"GET": "empty_lists:list_transfers"},
+    "/v3/volume-transfers/detail": {"GET": "empty_lists:list_transfers"},
+    "/v3/groups": {"GET": "empty_lists:list_groups"},
+    "/v3/groups/detail": {"GET": "empty_lists:list_groups"},
     "/v3/extensions": {"GET": "zones:list_extensions"},
 }
 
