@@ -320,16 +320,6 @@ def _row_status(driver, name):
     return None
 
 
-def _allocate(browser, step, name):
-    """Move the row named name of the wizard step's Available table up
-    into Allocated (the row's arrow button)."""
-    browser.click_xpath(
-        "//div[contains(@class,'modal')]//*[@id='%s' or "
-        "contains(@class,'%s')]//table//tr[td[contains(normalize-space(.),"
-        " '%s')]]//button[.//span[contains(@class,'fa-arrow-up')]]"
-        % (step, step, name))
-
-
 def _wizard_step(browser, label):
     browser.click_xpath(
         "//div[contains(@class,'modal')]//li[contains(@class,'nav-item') or "
@@ -395,9 +385,8 @@ def _allocated_contains(browser, name):
     from selenium.webdriver.common.by import By
 
     def allocated(driver):
-        step = _visible_step(browser)
-        tables = step.find_elements(By.CSS_SELECTOR, "table")
-        return tables and name in tables[0].text
+        return any(name in part.text for part in _visible_step(
+            browser).find_elements(By.CSS_SELECTOR, ".transfer-allocated"))
     browser.wait(allocated, message="%s is not allocated" % name)
 
 
@@ -409,14 +398,15 @@ def _allocate_in_visible_step(browser, name, optional=False):
 
     def button(driver):
         step = _visible_step(browser)
-        tables = step.find_elements(By.CSS_SELECTOR, "table")
-        if tables and name in tables[0].text:
+        if any(name in part.text for part in step.find_elements(
+                By.CSS_SELECTOR, ".transfer-allocated")):
             return "allocated"
-        for row in step.find_elements(By.CSS_SELECTOR, "table tr"):
+        for row in step.find_elements(By.CSS_SELECTOR,
+                                      ".transfer-available table tr"):
             if name in row.text:
                 found = [b for b in row.find_elements(
-                    By.CSS_SELECTOR, "button") if b.find_elements(
-                    By.CSS_SELECTOR, ".fa-arrow-up") and b.is_displayed()]
+                    By.CSS_SELECTOR, "button.fa-arrow-up")
+                    if b.is_displayed()]
                 if found:
                     return found[0]
         return False
