@@ -18,7 +18,9 @@ cd "$(dirname "$0")/.."
 VENV=${STRATUS_HORIZON_VENV:-/opt/stratus-horizon}
 HORIZON_VERSION=${HORIZON_VERSION:-27.0.0}
 WAITRESS='waitress>=3,<4'
-PACKAGES=(chromium chromium-driver)
+# novnc: the console page in the dashboard (the all-in-one's noVNC proxy
+# serves its web files, as tools/install-virt.sh installs them too).
+PACKAGES=(chromium chromium-driver novnc)
 
 log() { echo "install-horizon: $*" >&2; }
 

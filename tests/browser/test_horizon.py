@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -174,8 +175,13 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
     def wait(self, condition, timeout=WAIT, message=""):
+        """condition's first true answer; elements that Horizon's AJAX
+        row updates replaced meanwhile (stale) are looked up again."""
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
-        return WebDriverWait(self.driver, timeout, poll_frequency=0.2).until(
+        return WebDriverWait(
+            self.driver, timeout, poll_frequency=0.2,
+            ignored_exceptions=(StaleElementReferenceException,)).until(
             condition, message)
 
     def find(self, css, timeout=WAIT):
@@ -186,13 +192,7 @@ class Browser:
 
     def click(self, css, timeout=WAIT):
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as ec
-        element = self.wait(ec.element_to_be_clickable(
-            (By.CSS_SELECTOR, css)), timeout, "nothing clickable at %s" % css)
-        self.driver.execute_script(
-            "arguments[0].scrollIntoView({block: 'center'});", element)
-        element.click()
-        return element
+        return self._click(By.CSS_SELECTOR, css, timeout)
 
     def xpath(self, expression, timeout=WAIT):
         from selenium.webdriver.common.by import By
@@ -201,11 +201,23 @@ class Browser:
             (By.XPATH, expression)), timeout, "nothing at %s" % expression)
 
     def click_xpath(self, expression, timeout=WAIT):
-        element = self.xpath(expression, timeout)
-        self.driver.execute_script(
-            "arguments[0].scrollIntoView({block: 'center'});", element)
-        element.click()
-        return element
+        from selenium.webdriver.common.by import By
+        return self._click(By.XPATH, expression, timeout)
+
+    def _click(self, by, where, timeout):
+        """Scroll to the element and click it, found again when an AJAX
+        update replaced it between the lookup and the click."""
+        from selenium.webdriver.support import expected_conditions as ec
+
+        def clicked(driver):
+            element = ec.element_to_be_clickable((by, where))(driver)
+            if not element:
+                return False
+            driver.execute_script(
+                "arguments[0].scrollIntoView({block: 'center'});", element)
+            element.click()
+            return element
+        return self.wait(clicked, timeout, "nothing clickable at %s" % where)
 
     def no_modal(self, timeout=WAIT):
         from selenium.webdriver.common.by import By
@@ -408,13 +420,13 @@ def _allocate_in_visible_step(browser, name, optional=False):
                     By.CSS_SELECTOR, "button.fa-arrow-up")
                     if b.is_displayed()]
                 if found:
-                    return found[0]
+                    driver.execute_script(
+                        "arguments[0].scrollIntoView({block: 'center'});",
+                        found[0])
+                    found[0].click()
+                    return "clicked"
         return False
-    found = browser.wait(button, message="no row %s to allocate" % name)
-    if found != "allocated":
-        browser.driver.execute_script(
-            "arguments[0].scrollIntoView({block: 'center'});", found)
-        found.click()
+    browser.wait(button, message="no row %s to allocate" % name)
     _allocated_contains(browser, name)
 
 
@@ -433,7 +445,7 @@ def _console_and_log(browser, base, server_id):
                % server_id)
     frame = browser.find("#instance_details__console iframe, iframe")
     src = frame.get_attribute("src")
-    assert "token=" in src, src
+    assert "token" in urllib.parse.unquote(src), src
     driver.switch_to.frame(frame)
     try:
         browser.wait(lambda d: d.execute_script(
@@ -459,15 +471,17 @@ def _row_action(browser, name, action):
 
 
 def _attach_volume(browser, base):
-    from selenium.webdriver.support.ui import Select
     driver = browser.driver
     driver.get(base + "project/instances/")
     browser.find("#instances")
     _row_action(browser, SERVER, "Attach Volume")
-    select = Select(browser.find("#id_volume"))
-    option = [o for o in select.options if VOLUME in o.text]
-    assert option, [o.text for o in select.options]
-    select.select_by_visible_text(option[0].text)
+    # Horizon's themed select: a dropdown over the hidden <select>.
+    browser.click(".modal .themable-select .dropdown-toggle")
+    browser.click_xpath("//div[contains(@class,'modal')]//ul[contains("
+                        "@class,'dropdown-menu')]//a[contains(., '%s')]"
+                        % VOLUME)
+    assert driver.find_element("css selector", "#id_volume").get_attribute(
+        "value")
     browser.record("attach-volume")
     browser.click(".modal-footer .btn-primary")
     browser.no_modal()
