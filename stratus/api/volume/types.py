@@ -37,6 +37,14 @@ def show_type(req, type_id):
     return _render(req, _get(req, type_id))
 
 
+def show_type_encryption(req, type_id):
+    """A type's encryption: none, as no type is encrypted here (Cinder's
+    empty object; Horizon's Volume Types panel reads it per type)."""
+    req.authorize("volume_extension:volume_type_encryption:get")
+    _get(req, type_id)
+    return wsgi.json_response(req, {})
+
+
 def show_default_type(req):
     req.authorize("volume_extension:type_get")
     return _render(req, req.app.default_type())

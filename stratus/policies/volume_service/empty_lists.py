@@ -1,5 +1,6 @@
-"""Cinder's default rules for listing volume transfers and generic
-volume groups (stratus/api/volume/empty_lists.py)."""
+"""Cinder's default rules for listing volume transfers, generic volume
+groups and QoS specs (stratus/api/volume/empty_lists.py), and the
+services (stratus/api/volume/services.py)."""
 from stratus.policies.volume_service import base
 
 RULES = [
@@ -9,6 +10,10 @@ RULES = [
       ("GET", "/volume-transfers"), ("GET", "/volume-transfers/detail")]),
     ("group:get_all", base.ADMIN_OR_PROJECT_READER, "List groups.",
      [("GET", "/groups"), ("GET", "/groups/detail")]),
+    ("volume_extension:qos_specs_manage:get_all", base.ADMIN,
+     "List qos specs or list all associations.", [("GET", "/qos-specs")]),
+    ("volume_extension:services:index", base.ADMIN,
+     "List all services.", [("GET", "/os-services")]),
 ]
 
 
