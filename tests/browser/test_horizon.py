@@ -154,6 +154,7 @@ class Browser:
             service=Service(executable_path=CHROMEDRIVER), options=options)
         self.driver.set_page_load_timeout(60)
         self.steps = []
+        self.shown_errors = []
         self.passed = False
 
     def record(self, name):
@@ -169,6 +170,9 @@ class Browser:
         except Exception as error:  # noqa: BLE001 - a record is best effort
             print("could not record %s: %s" % (name, error))
         self.steps.append((name, time.monotonic()))
+        # What Horizon told the user went wrong (its error alerts).
+        self.shown_errors += ["%s: %s" % (name, text)
+                              for text in self.errors()]
 
     def quit(self):
         self.driver.quit()
@@ -270,9 +274,10 @@ def test_a_new_user_launches_watches_attaches_and_deletes_in_horizon(
         _log_in(browser, base, password)
         _create_volume(browser, base)
         server_id = _launch(browser, base)
-        _console_and_log(browser, base, server_id)
+        _detail_tabs(browser, base, server_id)
         _attach_volume(browser, base)
         _delete(browser, base)
+        assert not browser.shown_errors, browser.shown_errors
         browser.passed = True
     except Exception:
         browser.record("failed")
@@ -430,7 +435,7 @@ def _allocate_in_visible_step(browser, name, optional=False):
     _allocated_contains(browser, name)
 
 
-def _console_and_log(browser, base, server_id):
+def _detail_tabs(browser, base, server_id):
     from selenium.webdriver.common.by import By
     driver = browser.driver
     driver.get(base + "project/instances/%s/" % server_id)
@@ -441,6 +446,13 @@ def _console_and_log(browser, base, server_id):
     log = browser.find("#instance_details__log pre, pre.logs")
     browser.wait(lambda d: log.text.strip(), message="the log is empty")
     browser.record("instance-log")
+    # Its port on the network "private", and its actions (Create).
+    for tab, shown in (("interfaces", "private"), ("audit", "Create")):
+        driver.get(base + "project/instances/%s/?tab=instance_details__%s"
+                   % (server_id, tab))
+        assert shown in browser.find("#instance_details__%s table"
+                                     % tab).text
+        browser.record("instance-" + tab)
     driver.get(base + "project/instances/%s/?tab=instance_details__console"
                % server_id)
     frame = browser.find("#instance_details__console iframe, iframe")
@@ -460,14 +472,17 @@ def _console_and_log(browser, base, server_id):
 
 
 def _row_action(browser, name, action):
-    """Open the row's action menu and choose action."""
-    browser.click_xpath("//tr[td[normalize-space(.)='%s' or .//a["
-                        "normalize-space(.)='%s']]]//a[contains(@class,"
-                        "'dropdown-toggle')]" % (name, name))
-    browser.click_xpath("//tr[td[normalize-space(.)='%s' or .//a["
-                        "normalize-space(.)='%s']]]//ul//*[self::a or "
-                        "self::button][normalize-space(.)='%s']"
-                        % (name, name, action))
+    """Choose the row's action: its button, or in its actions menu."""
+    from selenium.webdriver.common.by import By
+    row = ("//tr[td[normalize-space(.)='%s' or .//a[normalize-space(.)="
+           "'%s']]]" % (name, name))
+    item = ("//*[self::a or self::button][normalize-space(.)='%s']"
+            % action)
+    shown = [element for element in browser.driver.find_elements(
+        By.XPATH, row + item) if element.is_displayed()]
+    if not shown:
+        browser.click_xpath(row + "//a[contains(@class,'dropdown-toggle')]")
+    browser.click_xpath(row + item)
 
 
 def _attach_volume(browser, base):
