@@ -123,6 +123,10 @@ def write_settings(settings_dir, identity_url, static_root, host="127.0.0.1",
         with os.fdopen(fd, "w") as key:
             key.write(secrets.token_urlsafe(48) + "\n")
     hosts = ["127.0.0.1", "localhost", "[::1]", "::1"]
+    if any(host in ("0.0.0.0", "::") for host in allowed_hosts or ()):
+        # Listening on every address: reached by whatever name the
+        # machine has.
+        hosts = ["*"]
     for extra in allowed_hosts or ():
         if extra not in hosts:
             hosts.append(extra)
@@ -187,6 +191,13 @@ class DashboardProcess:
         reason = missing_reason(self.venv)
         if reason:
             raise DashboardError(reason)
+        # Taken, another server would seem to answer for the dashboard.
+        try:
+            _probe(self.listen, self.port)
+        except OSError as error:
+            raise DashboardError("cannot listen on %s:%d (%s): choose "
+                                 "another --dashboard-port"
+                                 % (self.listen, self.port, error)) from error
         write_settings(self.settings_dir, self.identity_url,
                        os.path.join(self.venv, "static"),
                        host=_host_of(self.identity_url),
@@ -251,11 +262,16 @@ def start_for(cloud, args):
         listen=args.dashboard_listen, port=port).start()
 
 
-def _free_port(host):
+def _probe(host, port):
+    """Bind host:port and let it go: the port it got (OSError: taken)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family) as probe:
-        probe.bind((host, 0))
+        probe.bind((host, port))
         return probe.getsockname()[1]
+
+
+def _free_port(host):
+    return _probe(host, 0)
 
 
 def _host_of(url):

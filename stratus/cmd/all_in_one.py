@@ -600,7 +600,13 @@ def main(conf, args):
     cloud.start()
     steps = [cloud.stop]
     if getattr(args, "dashboard", False):
-        cloud.dashboard = dashboard.start_for(cloud, args)
+        try:
+            cloud.dashboard = dashboard.start_for(cloud, args)
+        except dashboard.DashboardError as error:
+            print("stratus: --dashboard: %s" % error, file=sys.stderr,
+                  flush=True)
+            cloud.stop()
+            return 1
         steps.insert(0, cloud.dashboard.stop)
     clouds_yaml = None
     if conf.api.auth_strategy == "builtin":

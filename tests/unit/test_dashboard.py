@@ -5,6 +5,8 @@ tests/browser/test_horizon.py, runs the real thing)."""
 import io
 import os
 
+import pytest
+
 from stratus.cmd import main
 from stratus import dashboard
 
@@ -92,3 +94,29 @@ def test_the_child_serves_static_files_and_nothing_outside(tmp_path):
     assert _get(app, "/static/dashboard/")[0] == "404 Not Found"
     assert _get(app, "/static/dashboard/a.css", "POST")[0] == "404 Not Found"
     assert _get(app, "/project/")[2] == b"horizon"
+
+
+def test_listening_everywhere_allows_any_host_name(tmp_path):
+    settings = _settings(dashboard.write_settings(
+        str(tmp_path), "http://127.0.0.1:5000/v3", "/s",
+        allowed_hosts=["0.0.0.0"]))
+    assert settings["ALLOWED_HOSTS"][0] == "*"
+
+
+def test_a_taken_port_is_refused_with_the_reason(tmp_path, monkeypatch):
+    import socket
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("#!/bin/sh\nexit 1\n")
+    (venv / "bin" / "python").chmod(0o755)
+    (venv / "static" / "dashboard").mkdir(parents=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = dashboard.DashboardProcess(
+            str(tmp_path), "http://127.0.0.1:5000/v3", port=port,
+            venv=str(venv))
+        with pytest.raises(dashboard.DashboardError,
+                           match="cannot listen on 127.0.0.1:%d" % port):
+            process.start()
