@@ -31,6 +31,8 @@ CHROMIUM_FLAGS = (
     "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage", "--window-size=1400,1000",
+    # Loopback only, whatever proxy the environment names.
+    "--no-proxy-server",
 )
 WAIT = 30
 SERVER = "horizon-vm"
@@ -120,7 +122,8 @@ def _api(method, url, token=None, body=None, headers=None):
         headers=dict({"Content-Type": "application/json"},
                      **({"X-Auth-Token": token} if token else {}),
                      **(headers or {})))
-    with urllib.request.urlopen(request, timeout=30) as response:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(request, timeout=30) as response:
         return response.headers, response.read()
 
 
@@ -283,7 +286,9 @@ def test_a_new_user_launches_watches_attaches_and_deletes_in_horizon(
         browser.record("failed")
         print("at %s; errors shown: %s" % (driver.current_url,
                                            browser.errors()))
-        print(aio.log("all-in-one")[-3000:])
+        print("all-in-one log (end):\n" + aio.log("all-in-one")[-3000:])
+        print("dashboard log (end):\n" + dashboard._tail(os.path.join(
+            aio.data_dir, "dashboard", "dashboard.log")))
         raise
     finally:
         previous = started
@@ -324,16 +329,15 @@ def _create_volume(browser, base):
 
 
 def _row_status(driver, name):
+    """The Status cell of the table row named name (Horizon marks it
+    status_up, status_down or status_unknown), or None."""
     from selenium.webdriver.common.by import By
     for row in driver.find_elements(By.CSS_SELECTOR, "table tbody tr"):
         cells = row.find_elements(By.CSS_SELECTOR, "td")
         if any(cell.text.strip() == name for cell in cells):
             for cell in cells:
-                if cell.get_attribute("class") and \
-                        "status_" in (cell.get_attribute("class") or ""):
+                if "status_" in (cell.get_attribute("class") or ""):
                     return cell.text.strip()
-            status = row.get_attribute("data-display") or ""
-            return status or row.text
     return None
 
 
