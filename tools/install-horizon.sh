@@ -69,7 +69,7 @@ if ! horizon_ready; then
         --static-root "$VENV/static" --identity-url http://127.0.0.1:5000/v3 >/dev/null
     log "collectstatic and compress into $VENV/static"
     for command in "collectstatic --noinput" "compress --force"; do
-        (cd "$tmp" && PYTHONWARNINGS=ignore PYTHONPATH="$tmp" DJANGO_SETTINGS_MODULE=openstack_dashboard.settings \
+        (cd "$tmp" && PYTHONPATH="$tmp" DJANGO_SETTINGS_MODULE=openstack_dashboard.settings \
             "$VENV/bin/python" -m django $command -v 0)
     done
     touch "$VENV/static/.stratus-$HORIZON_VERSION"
