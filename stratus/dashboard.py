@@ -187,7 +187,7 @@ class DashboardProcess:
             host = "127.0.0.1"
         return "http://%s:%d%s" % (host, self.port, WEBROOT)
 
-    def start(self, timeout=60):
+    def start(self, timeout=120):
         reason = missing_reason(self.venv)
         if reason:
             raise DashboardError(reason)
@@ -228,7 +228,7 @@ class DashboardProcess:
                     % (self.process.returncode, self.log_path,
                        _tail(self.log_path)))
             try:
-                with opener.open(login, timeout=5) as response:
+                with opener.open(login, timeout=30) as response:
                     if response.status == 200:
                         return
             except OSError:

@@ -34,7 +34,11 @@ CHROMIUM_FLAGS = (
     # Loopback only, whatever proxy the environment names.
     "--no-proxy-server",
 )
-WAIT = 30
+# Seconds for a page element, and for a resource to reach a status: ample
+# for a loaded machine (the suite's workers beside the test); a passing
+# run takes about a minute in all.
+WAIT = 60
+SETTLE = 180
 SERVER = "horizon-vm"
 VOLUME = "horizon-vol"
 
@@ -92,7 +96,7 @@ def aio(tmp_path_factory):
     dep.stop()
 
 
-def _wait_for_banner(dep, process, url, timeout=120):
+def _wait_for_banner(dep, process, url, timeout=SETTLE):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -155,7 +159,7 @@ class Browser:
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         self.driver = webdriver.Chrome(
             service=Service(executable_path=CHROMEDRIVER), options=options)
-        self.driver.set_page_load_timeout(60)
+        self.driver.set_page_load_timeout(SETTLE)
         self.steps = []
         self.shown_errors = []
         self.passed = False
@@ -323,7 +327,7 @@ def _create_volume(browser, base):
     browser.record("create-volume")
     browser.click(".modal-footer .btn-primary")
     browser.no_modal()
-    browser.wait(lambda d: _row_status(d, VOLUME) == "Available", 60,
+    browser.wait(lambda d: _row_status(d, VOLUME) == "Available", SETTLE,
                  "the volume did not become Available")
     browser.record("volume-available")
 
@@ -382,9 +386,9 @@ def _launch(browser, base):
 
     browser.click_xpath("//div[contains(@class,'modal-footer')]//button["
                         "contains(normalize-space(.), 'Launch Instance')]")
-    browser.no_modal(60)
+    browser.no_modal(SETTLE)
     browser.record("launched")
-    browser.wait(lambda d: _row_status(d, SERVER) == "Active", 90,
+    browser.wait(lambda d: _row_status(d, SERVER) == "Active", SETTLE,
                  "the instance did not become Active")
     browser.record("instance-active")
     link = driver.find_element(By.LINK_TEXT, SERVER)
@@ -505,7 +509,7 @@ def _attach_volume(browser, base):
     browser.click(".modal-footer .btn-primary")
     browser.no_modal()
     driver.get(base + "project/volumes/")
-    browser.wait(lambda d: _row_status(d, VOLUME) == "In-use", 60,
+    browser.wait(lambda d: _row_status(d, VOLUME) == "In-use", SETTLE,
                  "the volume did not become In-use")
     assert SERVER in browser.find("#volumes").text
     browser.record("volume-attached")
@@ -519,6 +523,6 @@ def _delete(browser, base):
     browser.click(".modal-footer .btn-danger, .modal-footer .btn-primary")
     browser.no_modal()
     browser.wait(lambda d: SERVER not in d.find_element(
-        "css selector", "#instances").text, 60,
+        "css selector", "#instances").text, SETTLE,
         "the instance is still listed")
     browser.record("instance-deleted")
