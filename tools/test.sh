@@ -17,6 +17,9 @@ bash tools/install-neutron.sh || echo "install-neutron failed: the real Neutron 
 # tests/functional/volume/test_real_cinder.py, which skips with the reason
 # without it.
 bash tools/install-cinder.sh || echo "install-cinder failed: the real Cinder tests will skip" >&2
+# Horizon (in a venv of its own) and Debian's Chromium for
+# tests/browser/test_horizon.py, which skips with the reason without them.
+bash tools/install-horizon.sh || echo "install-horizon failed: the browser test will skip" >&2
 # Lint first: the configuration is [tool.ruff] in pyproject.toml.
 .venv/bin/ruff check stratus tests bench tools
 set +e

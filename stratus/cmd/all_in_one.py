@@ -10,6 +10,7 @@ driver simulates ``[fake_driver] nodes`` hypervisors.
 import concurrent.futures
 import logging
 import os
+import sys
 
 import platformdirs
 
@@ -152,6 +153,8 @@ class Cloud:
         self.network_agents = None
         # Its dataplane, when [dataplane] enables it.
         self.dataplane = None
+        # Horizon's child process (--dashboard; stratus/dashboard.py).
+        self.dashboard = None
 
     @property
     def cell0_url(self):
@@ -562,6 +565,10 @@ def _print_banner(cloud, clouds_yaml):
             "Try:  export OS_CLIENT_CONFIG_FILE=%s OS_CLOUD=stratus; "
             "openstack server list" % clouds_yaml,
         ]
+    if cloud.dashboard is not None:
+        lines.append("  dashboard %s (Horizon; log in as admin or demo, "
+                     "passwords in %s)" % (cloud.dashboard.url, os.path.join(
+                         cloud.data_dir, "openrc*")))
     lines.append("Ctrl-C stops it; starting it again keeps everything.")
     print("\n".join(lines), flush=True)
 
@@ -577,6 +584,13 @@ def main(conf, args):
                ("placement_api", "port"): args.placement_port,
                ("neutron", "port"): args.network_port,
                ("cinder", "port"): getattr(args, "volume_port", None)})
+    if getattr(args, "dashboard", False):
+        from stratus import dashboard
+        reason = dashboard.missing_reason()
+        if reason:
+            print("stratus: --dashboard: %s" % reason, file=sys.stderr,
+                  flush=True)
+            return 1
     cloud = Cloud(conf, data_dir)
     cloud.bootstrap()
     if args.init_only:
@@ -584,6 +598,16 @@ def main(conf, args):
         return 0
     stop_signals = signals.StopSignals()
     cloud.start()
+    steps = [cloud.stop]
+    if getattr(args, "dashboard", False):
+        try:
+            cloud.dashboard = dashboard.start_for(cloud, args)
+        except dashboard.DashboardError as error:
+            print("stratus: --dashboard: %s" % error, file=sys.stderr,
+                  flush=True)
+            cloud.stop()
+            return 1
+        steps.insert(0, cloud.dashboard.stop)
     clouds_yaml = None
     if conf.api.auth_strategy == "builtin":
         from stratus.api.identity import clouds
@@ -594,7 +618,7 @@ def main(conf, args):
     stop_signals.wait()
     print("Stopping Stratus ...", flush=True)
     signals.stop_and_exit(
-        [cloud.stop, lambda: print("Stopped.", flush=True)],
+        steps + [lambda: print("Stopped.", flush=True)],
         stop_bound(conf), "twice graceful_shutdown_timeout")
 
 

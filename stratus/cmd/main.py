@@ -1,6 +1,7 @@
 """The `stratus` command: one binary, a subcommand per service.
 
     stratus all-in-one [--data-dir DIR]      the whole cloud in one process
+                       [--dashboard]         ... and Horizon beside it
     stratus api|conductor|scheduler|compute  one service (distributed mode)
     stratus serialproxy|novncproxy           a console proxy
     stratus manage ...                       database and cell set-up
@@ -69,6 +70,14 @@ def build_parser():
     aio.add_argument("--network-port", type=int)
     aio.add_argument("--volume-port", type=int)
     aio.add_argument("--placement-port", type=int)
+    aio.add_argument("--dashboard", action="store_true",
+                     help="also serve the OpenStack dashboard (Horizon, "
+                     "installed by tools/install-horizon.sh; "
+                     "docs/dashboard.md)")
+    aio.add_argument("--dashboard-port", type=int, default=None,
+                     help="the dashboard's port (default 8080; 0: any free)")
+    aio.add_argument("--dashboard-listen", default="127.0.0.1",
+                     help="the dashboard's address (default loopback)")
     aio.add_argument("--init-only", action="store_true",
                      help="create databases, users, flavors and images, then exit")
 

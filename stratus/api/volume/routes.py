@@ -26,6 +26,8 @@ ROUTES = {
     "/v3/types/{type_id}": {"GET": "types:show_type",
                             "PUT": "types:update_type",
                             "DELETE": "types:delete_type"},
+    "/v3/types/{type_id}/encryption": {
+        "GET": "types:show_type_encryption"},
     "/v3/types/{type_id}/extra_specs": {
         "GET": "types:list_extra_specs",
         "POST": "types:create_extra_specs"},
@@ -66,6 +68,14 @@ ROUTES = {
         "GET": "quotas:show_default_quota_set"},
     "/v3/limits": {"GET": "quotas:show_limits"},
     "/v3/os-availability-zone": {"GET": "zones:list_availability_zones"},
+    "/v3/os-volume-transfer": {"GET": "empty_lists:list_transfers"},
+    "/v3/os-volume-transfer/detail": {"GET": "empty_lists:list_transfers"},
+    "/v3/volume-transfers": {"GET": "empty_lists:list_transfers"},
+    "/v3/volume-transfers/detail": {"GET": "empty_lists:list_transfers"},
+    "/v3/groups": {"GET": "empty_lists:list_groups"},
+    "/v3/qos-specs": {"GET": "empty_lists:list_qos_specs"},
+    "/v3/os-services": {"GET": "services:list_services"},
+    "/v3/groups/detail": {"GET": "empty_lists:list_groups"},
     "/v3/extensions": {"GET": "zones:list_extensions"},
 }
 

@@ -1,4 +1,6 @@
-"""/v3/types: volume types (list, show, default 3.62; create, update,
+"""/v3/types: volume types (list, show, the default: Cinder's show of id
+"default" at every version, which cinderclient's types.default() and
+Horizon's volume form ask at 3.0; create, update,
 delete for administrators) and their extra specs."""
 from stratus.api import wsgi
 from stratus.api.volume import validation
@@ -33,6 +35,14 @@ def _get(req, type_id):
 def show_type(req, type_id):
     req.authorize("volume_extension:type_get")
     return _render(req, _get(req, type_id))
+
+
+def show_type_encryption(req, type_id):
+    """A type's encryption: none, as no type is encrypted here (Cinder's
+    empty object; Horizon's Volume Types panel reads it per type)."""
+    req.authorize("volume_extension:volume_type_encryption:get")
+    _get(req, type_id)
+    return wsgi.json_response(req, {})
 
 
 def show_default_type(req):

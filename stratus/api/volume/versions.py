@@ -21,7 +21,10 @@ ROUTE_VERSIONS = {
     "/v3/attachments/detail": (3, 27),
     "/v3/attachments/{attachment_id}": (3, 27),
     "/v3/attachments/{attachment_id}/action": (3, 44),
-    "/v3/types/default": (3, 62),
+    "/v3/volume-transfers": (3, 55),
+    "/v3/volume-transfers/detail": (3, 55),
+    "/v3/groups": (3, 13),
+    "/v3/groups/detail": (3, 13),
 }
 
 

@@ -25,6 +25,8 @@ RULES = [
      "type extra specs.", [("PUT", _S + "/{key}")]),
     ("volume_extension:types_extra_specs:delete", base.ADMIN, "Delete "
      "type extra specs.", [("DELETE", _S + "/{key}")]),
+    ("volume_extension:volume_type_encryption:get", base.ADMIN, "Show a "
+     "volume type's encryption type.", [("GET", _R + "/encryption")]),
 ]
 
 
