@@ -285,6 +285,11 @@ def _snapshot(topo):
     def out(command, namespace=None):
         return netns.run(command, namespace=namespace).stdout
 
+    def addresses(*command):
+        # Without the duplicate address detection flag, which an IPv6
+        # link-local address loses a second or two after it appears.
+        return re.sub(r" tentative", "", out(*command))
+
     def links(namespace=None):
         # Without the operational state, which a bridge settles on later.
         return [re.sub(r" state \S+", "", line) for line in out(
@@ -293,7 +298,7 @@ def _snapshot(topo):
 
     return {
         "links": links(topo.namespace),
-        "addresses": out(["ip", "-o", "addr", "show"], topo.namespace),
+        "addresses": addresses(["ip", "-o", "addr", "show"], topo.namespace),
         "routes": out(["ip", "-o", "route", "show"], topo.namespace),
         # -a: handles, which a reload of the table would change
         "nat": out(["nft", "-a", "list", "table", "ip",
@@ -301,8 +306,8 @@ def _snapshot(topo):
         "host table": out(["nft", "-a", "list", "table", "inet",
                            dp_routers.HOST_TABLE_PREFIX + topo.ext_bridge]),
         "root links": links(),
-        "host address": out(["ip", "-o", "addr", "show", "dev",
-                             topo.ext_bridge]),
+        "host address": addresses(["ip", "-o", "addr", "show", "dev",
+                                   topo.ext_bridge]),
     }
 
 
