@@ -95,6 +95,15 @@ OPENSTACK_NEUTRON_NETWORK = {{
     "physical_networks": [],
 }}
 
+# Panels for what the all-in-one does not have are hidden, so that no
+# panel is shown that cannot work: the built-in block storage service has
+# no backups, generic volume groups nor group types/snapshots, and the
+# built-in identity keeps no user credentials (EC2/TOTP blobs). The
+# rules of POLICY_OVERRIDES below, in files of POLICY_DIRS, refuse the
+# calls those panels are gated on (docs/dashboard.md).
+OPENSTACK_CINDER_FEATURES = {{"enable_backup": False}}
+POLICY_DIRS = {policy_dirs!r}
+
 LOGGING = {{
     "version": 1,
     "disable_existing_loggers": False,
@@ -107,6 +116,33 @@ if os.path.exists(_EXTRA):
     with open(_EXTRA) as _extra:
         exec(_extra.read())
 '''
+
+
+# Horizon's policy rules that the all-in-one answers "no" to, per
+# service: the panels they gate are hidden (Horizon checks them before
+# showing a panel or an action).
+POLICY_OVERRIDES = {
+    "volume": ("group:get_all", "group:get_all_group_snapshots",
+               "group:group_types_manage", "group:create",
+               "backup:get_all", "backup:create"),
+    "identity": ("identity:list_credentials", "identity:create_credential"),
+}
+
+
+def _write_policy_overrides(settings_dir):
+    """DIR/policy/SERVICE/stratus.yaml for each service of
+    POLICY_OVERRIDES; the POLICY_DIRS setting that names them."""
+    dirs = {}
+    for service, rules in POLICY_OVERRIDES.items():
+        directory = os.path.join(settings_dir, "policy", service)
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, "stratus.yaml"), "w") as out:
+            out.write("# Written by stratus all-in-one --dashboard: what "
+                      "the all-in-one does not have.\n")
+            for rule in rules:
+                out.write('"%s": "!"\n' % rule)
+        dirs[service] = [os.path.abspath(directory)]
+    return dirs
 
 
 def write_settings(settings_dir, identity_url, static_root, host="127.0.0.1",
@@ -139,7 +175,8 @@ def write_settings(settings_dir, identity_url, static_root, host="127.0.0.1",
             static_root=os.path.abspath(static_root),
             allowed_hosts=hosts, secret_key_path=os.path.abspath(key_path),
             host=host, identity_url=identity_url,
-            session_dir=os.path.abspath(sessions)))
+            session_dir=os.path.abspath(sessions),
+            policy_dirs=_write_policy_overrides(settings_dir)))
     return path
 
 

@@ -54,6 +54,25 @@ def test_the_settings_name_this_cloud_and_keep_their_key(tmp_path):
     assert second["SESSION_TIMEOUT"] == 60
 
 
+def test_panels_of_what_the_all_in_one_lacks_are_hidden(tmp_path):
+    """No backups, volume groups nor user credentials: their panels'
+    policy rules are refused in a policy directory the settings name."""
+    settings = _settings(dashboard.write_settings(
+        str(tmp_path), "http://127.0.0.1:5001/v3", "/opt/h/static"))
+    assert settings["OPENSTACK_CINDER_FEATURES"] == {"enable_backup": False}
+    volume_dir = settings["POLICY_DIRS"]["volume"][0]
+    identity_dir = settings["POLICY_DIRS"]["identity"][0]
+    assert volume_dir == str(tmp_path / "policy" / "volume")
+    with open(os.path.join(volume_dir, "stratus.yaml")) as rules:
+        volume = rules.read()
+    with open(os.path.join(identity_dir, "stratus.yaml")) as rules:
+        identity = rules.read()
+    for rule in ("group:get_all", "group:get_all_group_snapshots",
+                 "group:group_types_manage"):
+        assert '"%s": "!"' % rule in volume
+    assert '"identity:list_credentials": "!"' in identity
+
+
 def test_without_horizon_it_stops_before_the_cloud_and_names_the_script(
         tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("STRATUS_HORIZON_VENV", str(tmp_path / "none"))

@@ -76,6 +76,9 @@ ROUTES = {
     "/v3/qos-specs": {"GET": "empty_lists:list_qos_specs"},
     "/v3/os-services": {"GET": "services:list_services"},
     "/v3/groups/detail": {"GET": "empty_lists:list_groups"},
+    "/v3/group_snapshots": {"GET": "empty_lists:list_group_snapshots"},
+    "/v3/group_snapshots/detail": {
+        "GET": "empty_lists:list_group_snapshots"},
     "/v3/extensions": {"GET": "zones:list_extensions"},
 }
 

@@ -25,6 +25,8 @@ ROUTE_VERSIONS = {
     "/v3/volume-transfers/detail": (3, 55),
     "/v3/groups": (3, 13),
     "/v3/groups/detail": (3, 13),
+    "/v3/group_snapshots": (3, 14),
+    "/v3/group_snapshots/detail": (3, 14),
 }
 
 
