@@ -95,9 +95,9 @@ def libvirt_host():
 
 @contextlib.contextmanager
 def exclusive_guests():
-    """One test process at a time boots guests (the guest modules share
-    one xdist worker, the `dataplane` group; this lock keeps out other
-    test runs); nothing of a previous run is left before or after."""
+    """One test process at a time boots guests (xdist workers wait here
+    while another runs its guest tests); nothing of a previous run is
+    left before or after."""
     os.makedirs(os.path.dirname(LOCK_FILE), exist_ok=True)
     with open(LOCK_FILE, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

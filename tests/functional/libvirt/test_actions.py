@@ -11,8 +11,7 @@ import pytest
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
-              pytest.mark.xdist_group("dataplane")]
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
 
 PASSWORD = "s3cret-Pa55"
 DISKS = re.compile(r"STRATUS-GUEST-DISKS ([^\r\n]*)")

@@ -9,8 +9,7 @@ from stratus.objects import instance as instance_obj
 from tests.functional.consoles import wsclient
 from tests.functional.libvirt import conftest as guests
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
-              pytest.mark.xdist_group("dataplane")]
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
 
 
 def test_serial_console_through_the_proxy_shows_the_guest(guest_cloud):

@@ -1,8 +1,7 @@
 """A real guest's diagnostics, as libvirt measures them."""
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
-              pytest.mark.xdist_group("dataplane")]
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
 
 
 def test_diagnostics_of_a_running_guest(guest_cloud):

@@ -14,8 +14,7 @@ from stratus.objects import instance as instance_obj
 from stratus.virt.libvirt import imagecache
 from tests.functional.libvirt import conftest as guests
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
-              pytest.mark.xdist_group("dataplane")]
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
 
 BIG = {"name": "guest.big", "ram": 192, "vcpus": 2, "disk": 2}
 MOVE_TIMEOUT = 180
