@@ -24,13 +24,8 @@ PACKAGES=(chromium chromium-driver novnc)
 
 log() { echo "install-horizon: $*" >&2; }
 
-missing_packages() {
-    local pkg status
-    for pkg in "${PACKAGES[@]}"; do
-        status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
-        [ "$status" = installed ] || echo "$pkg"
-    done
-}
+# shellcheck source=tools/debian_packages.sh
+source tools/debian_packages.sh  # (the working directory is the root)
 
 horizon_ready() {
     [ -x "$VENV/bin/python" ] && [ -f "$VENV/static/.stratus-$HORIZON_VERSION" ] \

@@ -25,13 +25,8 @@ LIBVIRT_PYTHON='libvirt-python>=9.0,<12'
 
 log() { echo "install-virt: $*" >&2; }
 
-missing_packages() {
-    local pkg status
-    for pkg in "${PACKAGES[@]}"; do
-        status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
-        [ "$status" = installed ] || echo "$pkg"
-    done
-}
+# shellcheck source=tools/debian_packages.sh
+source tools/debian_packages.sh  # (the working directory is the root)
 
 kernel_deb() {  # the newest downloaded guest kernel package, if any
     ls -1 "$KERNEL_DIR"/linux-image-*-amd64_*.deb 2>/dev/null | sort -V | tail -n 1
