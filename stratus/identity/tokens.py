@@ -156,9 +156,9 @@ class Revocations:
                 issued_before=now))
 
     def is_revoked(self, token):
-        if token.application_credential and not self._credential_lives(
-                token.application_credential[0]):
-            return True
+        """Whether a revocation event matches the token, or the
+        application credential it was issued with no longer exists
+        (deleting one ends its tokens; expiry caps theirs): one session."""
         event = api_models.IdentityRevocation
         query = sa.select(event.id).where(
             event.issued_before >= token.issued_at,
@@ -167,17 +167,14 @@ class Revocations:
             sa.or_(event.user_id.is_(None), event.user_id == token.user_id),
             sa.or_(event.project_id.is_(None),
                    event.project_id == token.project_id)).limit(1)
-        with self.databases.api.reader() as session:
-            return session.scalar(query) is not None
-
-
-    def _credential_lives(self, credential_id):
-        """Whether the application credential a token was issued with
-        still exists (deleting it ends its tokens; expiry caps theirs)."""
         credential = api_models.IdentityApplicationCredential
         with self.databases.api.reader() as session:
-            return session.scalar(sa.select(credential.id).where(
-                credential.id == credential_id)) is not None
+            if token.application_credential and session.scalar(
+                    sa.select(credential.id).where(
+                        credential.id == token.application_credential[0])
+            ) is None:
+                return True
+            return session.scalar(query) is not None
 
 
 class TokenProvider:
