@@ -10,6 +10,7 @@ from stratus.db import migration
 from stratus.db import setup as db_setup
 from stratus.testing import response_check
 from tests import dbs
+from tests import timeline
 
 objects.register_all()
 
@@ -140,6 +141,10 @@ def sqlite_cloud_urls(sqlite_databases, _db_tmp_dir):
     """The URLs of the SQLite databases, for a whole cloud on SQLite only
     (tests of API behaviour that does not depend on the database)."""
     return _cloud_dbs("sqlite", _db_tmp_dir).urls
+
+
+def pytest_configure(config):
+    timeline.register(config)
 
 
 def pytest_collection_modifyitems(config, items):
