@@ -10,6 +10,7 @@ from stratus.db import migration
 from stratus.db import setup as db_setup
 from stratus.testing import response_check
 from tests import dbs
+from tests import scheduling
 from tests import timeline
 
 objects.register_all()
@@ -148,24 +149,15 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The longest tests first: a test group that takes minutes (the
-    outage scenarios, on one pytest-xdist worker) then runs beside the
-    rest of the suite instead of after it; then the modules with slow
-    tests, tests/integration's first (processes over RabbitMQ, minutes
-    each), then client and real-guest ones, so that the last tests the
-    workers take are short ones and they finish together. A module keeps
-    its tests together (its module-scoped fixtures are made once)."""
-    slow_modules = {item.module.__name__ for item in items
-                    if item.get_closest_marker("slow") is not None
-                    and getattr(item, "module", None) is not None}
+    """The longest units first (tests/scheduling.py)."""
+    scheduling.longest_first(items)
 
-    def order(item):
-        grouped = item.get_closest_marker("xdist_group") is not None
-        module = getattr(item, "module", None)
-        slow = module is not None and module.__name__ in slow_modules
-        integration = item.nodeid.startswith("tests/integration/")
-        return (not grouped, not slow, not integration)
-    items.sort(key=order)
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") == "loadgroup":
+        return scheduling.ModuleOrGroupScheduling(config, log)
+    return None
 
 
 # Every answer of the Compute and Placement APIs that a test sees is

@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from tests import scheduling
+
 PATH = os.environ.get("STRATUS_TEST_TIMELINE")
 
 
@@ -24,7 +26,8 @@ class _Recorder:
         self.phases = {}
         started = time.time()
         yield
-        line = {"test": item.nodeid, "worker": self.worker,
+        line = {"test": item.nodeid, "scope": scheduling.scope_of(item),
+                "worker": self.worker,
                 "start": round(started, 3), "end": round(time.time(), 3),
                 "phases": self.phases}
         with open(self.path, "a") as out:

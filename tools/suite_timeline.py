@@ -4,15 +4,42 @@ modules and the longest set-ups (a set-up that waits on the real-guest
 lock shows here).
 
     STRATUS_TEST_TIMELINE=/tmp/timeline.jsonl bash tools/test.sh
-    python3 tools/suite_timeline.py /tmp/timeline.jsonl
+    python3 tools/suite_timeline.py /tmp/timeline.jsonl [--write]
+
+--write stores each unit's seconds (a module, or an xdist group) in
+tests/durations.json, which tests/scheduling.py hands out longest first.
 """
 import collections
 import json
+import os
 import sys
+
+
+DURATIONS = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "tests", "durations.json")
 
 
 def _module(nodeid):
     return nodeid.split("::", 1)[0]
+
+
+def _scope(line):
+    nodeid = line["test"]
+    if "scope" in line:
+        return line["scope"]
+    if nodeid.rfind("@") > nodeid.rfind("]"):
+        return nodeid.rsplit("@", 1)[1]
+    return _module(nodeid)
+
+
+def unit_seconds(lines, at_least=1.0):
+    """Seconds per unit of work (module or xdist group), the longest
+    first; units shorter than at_least are left to the default."""
+    totals = collections.Counter()
+    for line in lines:
+        totals[_scope(line)] += line["end"] - line["start"]
+    return {scope: round(seconds, 1) for scope, seconds
+            in totals.most_common() if seconds >= at_least}
 
 
 def summarise(lines, top=25):
@@ -45,6 +72,9 @@ def summarise(lines, top=25):
         out.append("%-60s %6.0f %5d %5.0f-%-5.0f %s" % (
             name, seconds, count, first - begin, last - begin,
             ",".join(sorted(workers))))
+    out += ["", "units (module or xdist group, top %d)" % top]
+    for scope, seconds in list(unit_seconds(lines).items())[:top]:
+        out.append("%-60s %6.0f" % (scope, seconds))
     out += ["", "longest set-ups"]
     setups = sorted(lines, key=lambda t: -t["phases"].get("setup", 0))
     for line in setups[:top // 2]:
@@ -63,6 +93,11 @@ def main(argv):
     with open(argv[1]) as source:
         lines = [json.loads(text) for text in source if text.strip()]
     print(summarise(lines))
+    if "--write" in argv[2:]:
+        with open(DURATIONS, "w") as out:
+            json.dump(unit_seconds(lines), out, indent=0, sort_keys=True)
+            out.write("\n")
+        print("wrote", DURATIONS)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ import pytest
 from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
+              pytest.mark.xdist_group("guests")]
 
 PASSWORD = "s3cret-Pa55"
 DISKS = re.compile(r"STRATUS-GUEST-DISKS ([^\r\n]*)")

@@ -9,7 +9,8 @@ from stratus.objects import instance as instance_obj
 from tests.functional.consoles import wsclient
 from tests.functional.libvirt import conftest as guests
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
+              pytest.mark.xdist_group("guests")]
 
 
 def test_serial_console_through_the_proxy_shows_the_guest(guest_cloud):

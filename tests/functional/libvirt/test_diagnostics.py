@@ -1,7 +1,8 @@
 """A real guest's diagnostics, as libvirt measures them."""
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
+              pytest.mark.xdist_group("guests")]
 
 
 def test_diagnostics_of_a_running_guest(guest_cloud):

@@ -14,7 +14,8 @@ from stratus.objects import instance as instance_obj
 from stratus.virt.libvirt import imagecache
 from tests.functional.libvirt import conftest as guests
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
+              pytest.mark.xdist_group("guests")]
 
 BIG = {"name": "guest.big", "ram": 192, "vcpus": 2, "disk": 2}
 MOVE_TIMEOUT = 180

@@ -8,7 +8,8 @@ import pytest
 from stratus.objects import instance as instance_obj
 from tests.functional.libvirt import conftest as guests
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
+              pytest.mark.xdist_group("guests")]
 
 # Not an address of this machine: QEMU cannot bind the guest's VNC
 # display there and refuses to start.

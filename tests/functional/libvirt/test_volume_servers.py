@@ -17,7 +17,8 @@ from stratus.volume import files as volume_files
 from tests.functional.libvirt import conftest as guests
 from tests.functional.volume import helpers
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
+              pytest.mark.xdist_group("guests")]
 
 # QEMU (libvirt-qemu) must traverse every directory above a volume file:
 # not the 0700 directories of pytest's tmp_path.

@@ -18,7 +18,8 @@ from stratus.objects import fields
 from stratus.objects import instance as instance_obj
 from tests.functional.libvirt import conftest as guests
 
-pytestmark = [pytest.mark.slow, pytest.mark.libvirt]
+pytestmark = [pytest.mark.slow, pytest.mark.libvirt,
+              pytest.mark.xdist_group("guests")]
 
 PowerState = fields.PowerState
 VOLUME_DIR = "/var/lib/stratus/test-volumes"
