@@ -62,6 +62,17 @@ OPENSTACK_API_VERSIONS = {{
     "compute": 2,
 }}
 OPENSTACK_ENDPOINT_TYPE = "publicURL"
+# Horizon's defaults, written out: the built-in identity manages users,
+# groups (their members and roles), projects and roles as Keystone's SQL
+# backend does (docs/identity.md).
+OPENSTACK_KEYSTONE_BACKEND = {{
+    "name": "native",
+    "can_edit_user": True,
+    "can_edit_group": True,
+    "can_edit_project": True,
+    "can_edit_domain": True,
+    "can_edit_role": True,
+}}
 
 # No memcached: sessions are files in the data directory, the cache is
 # this process's memory (one process, threads).

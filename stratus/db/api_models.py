@@ -428,6 +428,49 @@ class IdentityDomainRoleAssignment(Timestamps, Base):
                         primary_key=True)
 
 
+class IdentityGroup(Timestamps, Base):
+    """A group of users (Keystone's): roles granted to it on a project or
+    the domain are held by each of its members."""
+    __tablename__ = "identity_groups"
+    __table_args__ = (sa.UniqueConstraint("domain_id", "name", name="uniq_identity_groups0domain_id0name"),)
+    id = sa.Column(sa.String(64), primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    domain_id = sa.Column(sa.String(64), nullable=False, default="default")
+    description = sa.Column(sa.Text())
+    # Keystone keeps attributes it has no column for.
+    extra = sa.Column(JsonText)
+
+
+class IdentityGroupMembership(Timestamps, Base):
+    __tablename__ = "identity_group_memberships"
+    __table_args__ = (sa.Index("identity_group_memberships_user_id_idx", "user_id"),)
+    group_id = sa.Column(sa.String(64), sa.ForeignKey("identity_groups.id", ondelete="CASCADE"),
+                         primary_key=True)
+    user_id = sa.Column(sa.String(64), sa.ForeignKey("identity_users.id", ondelete="CASCADE"),
+                        primary_key=True)
+
+
+class IdentityGroupRoleAssignment(Timestamps, Base):
+    """A role of a group on a project."""
+    __tablename__ = "identity_group_role_assignments"
+    group_id = sa.Column(sa.String(64), sa.ForeignKey("identity_groups.id", ondelete="CASCADE"),
+                         primary_key=True)
+    project_id = sa.Column(sa.String(64), sa.ForeignKey("identity_projects.id", ondelete="CASCADE"),
+                           primary_key=True)
+    role_id = sa.Column(sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"),
+                        primary_key=True)
+
+
+class IdentityGroupDomainRoleAssignment(Timestamps, Base):
+    """A role of a group on the domain."""
+    __tablename__ = "identity_group_domain_role_assignments"
+    group_id = sa.Column(sa.String(64), sa.ForeignKey("identity_groups.id", ondelete="CASCADE"),
+                         primary_key=True)
+    domain_id = sa.Column(sa.String(64), primary_key=True)
+    role_id = sa.Column(sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"),
+                        primary_key=True)
+
+
 class IdentityApplicationCredential(Timestamps, Base):
     """A user's credential for one project and some of their roles there,
     authenticated by its id (or name) and a secret kept only as a hash."""

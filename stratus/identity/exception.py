@@ -66,5 +66,19 @@ class GroupNotFound(exception.NotFound):
     msg_fmt = "Could not find group: %(group_id)s."
 
 
+class GroupMembershipNotFound(exception.NotFound):
+    msg_fmt = "'%(user_id)s' not found in group '%(group_id)s'."
+
+
+class GroupRoleAssignmentNotFound(exception.NotFound):
+    msg_fmt = ("Could not find role assignment with role: %(role_id)s, "
+               "group: %(group_id)s, project: %(project_id)s.")
+
+
+class GroupDomainRoleAssignmentNotFound(exception.NotFound):
+    msg_fmt = ("Could not find role assignment with role: %(role_id)s, "
+               "group: %(group_id)s, domain: %(domain_id)s.")
+
+
 class AppCredentialNotFound(exception.NotFound):
     msg_fmt = "Could not find Application Credential: %(credential_id)s."

@@ -1,11 +1,13 @@
-"""Users, projects, roles and role assignments of the built-in Identity
-service, in the API database.
+"""Users, groups, projects, roles and role assignments of the built-in
+Identity service, in the API database.
 
-There is one domain, ``default``: projects and users all live in it.
-Users hold roles on projects and on that domain (a domain-scoped token).
-Changes that take rights away (deleting or disabling a user or project,
-a new password, removing a role assignment or a role) add revocation
-events, so tokens issued before stop working at once.
+There is one domain, ``default``: projects, users and groups all live in
+it. Users and groups hold roles on projects and on that domain (a
+domain-scoped token); a user holds the roles of the groups they belong to
+(stratus/identity/groups.py). Changes that take rights away (deleting or
+disabling a user or project, a new password, removing a role assignment,
+a role, a group or a membership) add revocation events, so tokens issued
+before stop working at once.
 """
 import contextlib
 import dataclasses
@@ -16,6 +18,7 @@ from sqlalchemy import exc as sa_exc
 
 from stratus.db import api_models
 from stratus import exception
+from stratus.identity import groups as identity_groups
 from stratus.identity import passwords
 from stratus.identity import exception as identity_exception
 
@@ -26,6 +29,10 @@ Assignment = api_models.IdentityRoleAssignment
 DomainAssignment = api_models.IdentityDomainRoleAssignment
 AppCredential = api_models.IdentityApplicationCredential
 ImpliedRole = api_models.IdentityImpliedRole
+Group = identity_groups.Group
+Membership = identity_groups.Membership
+GroupAssignment = identity_groups.GroupAssignment
+GroupDomainAssignment = identity_groups.GroupDomainAssignment
 
 # Keystone's [assignment] prohibited_implied_role: no rule may imply admin.
 PROHIBITED_IMPLIED_ROLES = ("admin",)
@@ -47,7 +54,7 @@ def new_id():
     return uuid.uuid4().hex
 
 
-class IdentityStore:
+class IdentityStore(identity_groups.GroupStore):
     def __init__(self, databases, revocations):
         self.db = databases.api
         self.revocations = revocations
@@ -105,8 +112,8 @@ class IdentityStore:
                 revoke = True
             if changes.get("enabled") is False and user.enabled:
                 revoke = True
-            _apply_changes(user, changes,
-                           ("name", "enabled", "default_project_id"))
+            self._apply_changes(user, changes,
+                                ("name", "enabled", "default_project_id"))
         if revoke:
             self.revocations.add(user_id=user_id)
         return user
@@ -116,7 +123,8 @@ class IdentityStore:
             user = session.get(User, user_id)
             if user is None:
                 raise identity_exception.UserNotFound(user_id=user_id)
-            for model in (Assignment, DomainAssignment, AppCredential):
+            for model in (Assignment, DomainAssignment, AppCredential,
+                          Membership):
                 session.execute(sa.delete(model).where(
                     model.user_id == user_id))
             session.delete(user)
@@ -155,8 +163,8 @@ class IdentityStore:
             if project is None:
                 raise identity_exception.ProjectNotFound(project_id=project_id)
             disabling = changes.get("enabled") is False and project.enabled
-            _apply_changes(project, changes,
-                           ("name", "description", "enabled"))
+            self._apply_changes(project, changes,
+                                ("name", "description", "enabled"))
         if disabling:
             self.revocations.add(project_id=project_id)
         return project
@@ -166,7 +174,7 @@ class IdentityStore:
             project = session.get(Project, project_id)
             if project is None:
                 raise identity_exception.ProjectNotFound(project_id=project_id)
-            for model in (Assignment, AppCredential):
+            for model in (Assignment, AppCredential, GroupAssignment):
                 session.execute(sa.delete(model).where(
                     model.project_id == project_id))
             session.delete(project)
@@ -215,7 +223,8 @@ class IdentityStore:
             if role is None:
                 raise identity_exception.RoleNotFound(role_id=role_id)
             holders = self._holders(session, role_id)
-            for model in (Assignment, DomainAssignment):
+            for model in (Assignment, DomainAssignment, GroupAssignment,
+                          GroupDomainAssignment):
                 session.execute(sa.delete(model).where(
                     model.role_id == role_id))
             session.execute(sa.delete(ImpliedRole).where(sa.or_(
@@ -225,18 +234,27 @@ class IdentityStore:
         self._revoke(holders)
 
     def _holders(self, session, role_id):
-        """(user_id, project_id) of everyone holding role_id, directly or
-        through a role that implies it."""
-        priors = _closure(_rules(session), [role_id], reverse=True)
+        """(user_id, project_id) of everyone holding role_id, directly,
+        through a group or through a role that implies it."""
+        priors = list(_closure(_rules(session), [role_id], reverse=True))
         on_projects = session.execute(
             sa.select(Assignment.user_id, Assignment.project_id).where(
-                Assignment.role_id.in_(list(priors))).distinct()).all()
+                Assignment.role_id.in_(priors)).union(
+                sa.select(Membership.user_id, GroupAssignment.project_id)
+                .join(GroupAssignment,
+                      GroupAssignment.group_id == Membership.group_id)
+                .where(GroupAssignment.role_id.in_(priors)))).all()
         # A revocation names a user and a project, not a domain: a domain
         # holder's tokens all go.
         on_domains = session.execute(
-            sa.select(DomainAssignment.user_id, sa.null()).where(
-                DomainAssignment.role_id.in_(list(priors))).distinct()).all()
-        return list(on_projects) + list(on_domains)
+            sa.select(DomainAssignment.user_id).where(
+                DomainAssignment.role_id.in_(priors)).union(
+                sa.select(Membership.user_id)
+                .join(GroupDomainAssignment,
+                      GroupDomainAssignment.group_id == Membership.group_id)
+                .where(GroupDomainAssignment.role_id.in_(priors)))).all()
+        return list(on_projects) + [(user_id, None)
+                                    for user_id, in on_domains]
 
     def _revoke(self, holders):
         for user_id, project_id in holders:
@@ -316,15 +334,35 @@ class IdentityStore:
         self._revoke(holders)
 
     def effective_roles_on_project(self, user_id, project_id):
-        """The user's roles on the project, those implied by the assigned
-        ones included (what a token carries), by name."""
-        return self.with_implied_roles(
-            self.roles_on_project(user_id, project_id))
+        """The user's roles on the project, those of their groups and
+        those implied by either included (what a token carries), by
+        name."""
+        return self.with_implied_roles(self._held(
+            Assignment, GroupAssignment, user_id, project_id=project_id))
 
     def effective_roles_on_domain(self, user_id, domain_id):
-        """The user's roles on the domain, implied ones included."""
-        return self.with_implied_roles(
-            self.roles_on_domain(user_id, domain_id))
+        """The user's roles on the domain, their groups' and the implied
+        ones included."""
+        return self.with_implied_roles(self._held(
+            DomainAssignment, GroupDomainAssignment, user_id,
+            domain_id=domain_id))
+
+    def _held(self, model, group_model, user_id, **target):
+        """The roles user_id holds on the target (project_id=... or
+        domain_id=...) directly (model) or through a group
+        (group_model)."""
+        (column, value), = target.items()
+        direct = sa.select(model.role_id).where(
+            model.user_id == user_id, getattr(model, column) == value)
+        via_groups = (sa.select(group_model.role_id)
+                      .join(Membership,
+                            Membership.group_id == group_model.group_id)
+                      .where(Membership.user_id == user_id,
+                             getattr(group_model, column) == value))
+        with self._reading() as session:
+            return list(session.scalars(sa.select(Role).where(sa.or_(
+                Role.id.in_(direct), Role.id.in_(via_groups))).order_by(
+                Role.name)))
 
     def with_implied_roles(self, direct):
         """The roles and every role they imply, by name."""
@@ -338,123 +376,121 @@ class IdentityStore:
     # Role assignments ------------------------------------------------------
 
     def roles_on_project(self, user_id, project_id):
-        query = (sa.select(Role).join(Assignment,
-                                      Assignment.role_id == Role.id)
-                 .where(Assignment.user_id == user_id,
-                        Assignment.project_id == project_id)
-                 .order_by(Role.name))
-        with self._reading() as session:
-            return list(session.scalars(query))
+        """The roles assigned to the user on the project (not through a
+        group, not implied)."""
+        return self._roles_of(Assignment, user_id=user_id,
+                              project_id=project_id)
 
     def roles_on_domain(self, user_id, domain_id):
-        query = (sa.select(Role).join(DomainAssignment,
-                                      DomainAssignment.role_id == Role.id)
-                 .where(DomainAssignment.user_id == user_id,
-                        DomainAssignment.domain_id == domain_id)
-                 .order_by(Role.name))
-        with self._reading() as session:
-            return list(session.scalars(query))
+        return self._roles_of(DomainAssignment, user_id=user_id,
+                              domain_id=domain_id)
 
     def domains_of_user(self, user_id):
-        """Domains on which the user holds at least one role."""
-        with self._reading() as session:
-            held = session.scalar(sa.select(DomainAssignment.role_id).where(
-                DomainAssignment.user_id == user_id,
-                DomainAssignment.domain_id == DEFAULT_DOMAIN.id).limit(1))
-        return [DEFAULT_DOMAIN] if held is not None else []
+        """Domains on which the user holds at least one role, directly or
+        through a group."""
+        if self._held(DomainAssignment, GroupDomainAssignment, user_id,
+                      domain_id=DEFAULT_DOMAIN.id):
+            return [DEFAULT_DOMAIN]
+        return []
 
     def assign_domain_role(self, user_id, domain_id, role_id):
         """Idempotent, as in Keystone."""
-        self.get_user(user_id)
-        self.get_domain(domain_id)
-        self.get_role(role_id)
-        key = dict(user_id=user_id, domain_id=domain_id, role_id=role_id)
-        try:
-            with self.db.writer() as session:
-                if session.get(DomainAssignment, key) is None:
-                    session.add(DomainAssignment(**key))
-        except sa_exc.IntegrityError:
-            if not self.has_domain_role(user_id, domain_id, role_id):
-                raise exception.Conflict(
-                    "The user or role was deleted meanwhile.")
+        self._grant(DomainAssignment, dict(
+            user_id=user_id, domain_id=domain_id, role_id=role_id),
+            self.get_user, self.get_domain)
 
     def has_domain_role(self, user_id, domain_id, role_id):
-        with self._reading() as session:
-            return session.get(DomainAssignment, dict(
-                user_id=user_id, domain_id=domain_id,
-                role_id=role_id)) is not None
+        return self._granted(DomainAssignment, dict(
+            user_id=user_id, domain_id=domain_id, role_id=role_id))
 
     def unassign_domain_role(self, user_id, domain_id, role_id):
-        with self.db.writer() as session:
-            deleted = session.execute(sa.delete(DomainAssignment).where(
-                DomainAssignment.user_id == user_id,
-                DomainAssignment.domain_id == domain_id,
-                DomainAssignment.role_id == role_id)).rowcount
-        if not deleted:
-            raise identity_exception.DomainRoleAssignmentNotFound(
-                role_id=role_id, user_id=user_id, domain_id=domain_id)
+        key = dict(user_id=user_id, domain_id=domain_id, role_id=role_id)
+        if not self._ungrant(DomainAssignment, key):
+            raise identity_exception.DomainRoleAssignmentNotFound(**key)
         self.revocations.add(user_id=user_id)
 
-    def list_domain_assignments(self, user_id=None, domain_id=None,
-                                role_id=None):
-        query = _filtered(
-            sa.select(DomainAssignment).order_by(DomainAssignment.domain_id,
-                                                 DomainAssignment.user_id,
-                                                 DomainAssignment.role_id),
-            DomainAssignment, user_id=user_id, domain_id=domain_id,
-            role_id=role_id)
-        with self._reading() as session:
-            return list(session.scalars(query))
-
     def projects_of_user(self, user_id):
-        """Projects on which the user holds at least one role."""
-        query = (sa.select(Project).where(Project.id.in_(
-            sa.select(Assignment.project_id).where(
-                Assignment.user_id == user_id))).order_by(Project.name))
+        """Projects on which the user holds at least one role, directly or
+        through a group."""
+        query = (sa.select(Project).where(sa.or_(
+            Project.id.in_(sa.select(Assignment.project_id).where(
+                Assignment.user_id == user_id)),
+            Project.id.in_(sa.select(GroupAssignment.project_id).join(
+                Membership, Membership.group_id == GroupAssignment.group_id)
+                .where(Membership.user_id == user_id))))
+            .order_by(Project.name))
         with self._reading() as session:
             return list(session.scalars(query))
 
     def assign_role(self, user_id, project_id, role_id):
         """Idempotent, as in Keystone."""
-        self.get_user(user_id)
-        self.get_project(project_id)
-        self.get_role(role_id)
-        key = dict(user_id=user_id, project_id=project_id, role_id=role_id)
-        try:
-            with self.db.writer() as session:
-                if session.get(Assignment, key) is None:
-                    session.add(Assignment(**key))
-        except sa_exc.IntegrityError:
-            # Fine if a concurrent request made the same assignment; not if
-            # the user, project or role went away meanwhile.
-            if not self.has_role(user_id, project_id, role_id):
-                raise exception.Conflict(
-                    "The user, project or role was deleted meanwhile.")
+        self._grant(Assignment, dict(
+            user_id=user_id, project_id=project_id, role_id=role_id),
+            self.get_user, self.get_project)
 
     def has_role(self, user_id, project_id, role_id):
-        with self._reading() as session:
-            return session.get(Assignment, dict(
-                user_id=user_id, project_id=project_id,
-                role_id=role_id)) is not None
+        return self._granted(Assignment, dict(
+            user_id=user_id, project_id=project_id, role_id=role_id))
 
     def unassign_role(self, user_id, project_id, role_id):
-        with self.db.writer() as session:
-            deleted = session.execute(sa.delete(Assignment).where(
-                Assignment.user_id == user_id,
-                Assignment.project_id == project_id,
-                Assignment.role_id == role_id)).rowcount
-        if not deleted:
-            raise identity_exception.RoleAssignmentNotFound(role_id=role_id, user_id=user_id,
-                                         project_id=project_id)
+        key = dict(user_id=user_id, project_id=project_id, role_id=role_id)
+        if not self._ungrant(Assignment, key):
+            raise identity_exception.RoleAssignmentNotFound(**key)
         self.revocations.add(user_id=user_id, project_id=project_id)
 
-    def list_assignments(self, user_id=None, project_id=None, role_id=None):
-        query = _filtered(
-            sa.select(Assignment).order_by(Assignment.project_id,
-                                           Assignment.user_id,
-                                           Assignment.role_id),
-            Assignment, user_id=user_id, project_id=project_id,
-            role_id=role_id)
+    # One assignment row (a user's or a group's, on a project or the
+    # domain), keyed by its columns.
+
+    def _grant(self, model, key, get_actor, get_target):
+        """Add the row (an assignment or a membership) if there is none
+        yet (idempotent, as in Keystone), once what it names exists:
+        get_actor and get_target find the values of its first two
+        columns, role_id (if it has one) is a role."""
+        actor_id, target_id = list(key.values())[:2]
+        get_actor(actor_id)
+        get_target(target_id)
+        if "role_id" in key:
+            self.get_role(key["role_id"])
+        try:
+            with self.db.writer() as session:
+                if session.get(model, key) is None:
+                    session.add(model(**key))
+        except sa_exc.IntegrityError:
+            # Fine if a concurrent request made the same row; not if what
+            # it names went away meanwhile.
+            if not self._granted(model, key):
+                names = [column[:-len("_id")] for column in key]
+                raise exception.Conflict(
+                    "The %s or %s was deleted meanwhile." % (
+                        ", ".join(names[:-1]), names[-1]))
+
+    def _granted(self, model, key):
+        with self._reading() as session:
+            return session.get(model, key) is not None
+
+    def _ungrant(self, model, key):
+        """Whether there was such a row to delete."""
+        with self.db.writer() as session:
+            return bool(session.execute(sa.delete(model).where(*[
+                getattr(model, column) == value
+                for column, value in key.items()])).rowcount)
+
+    def _roles_of(self, model, **key):
+        """The roles of the assignment rows of model matching key."""
+        query = (sa.select(Role).join(model, model.role_id == Role.id)
+                 .where(*[getattr(model, column) == value
+                          for column, value in key.items()])
+                 .order_by(Role.name))
+        with self._reading() as session:
+            return list(session.scalars(query))
+
+    def list_assignments(self, model, **filters):
+        """The rows of model (Assignment, DomainAssignment, GroupAssignment
+        or GroupDomainAssignment) whose columns equal the filters that are
+        not None, by target, then user or group, then role."""
+        actor, target, role = model.__table__.primary_key.columns
+        query = _filtered(sa.select(model).order_by(target, actor, role),
+                          model, **filters)
         with self._reading() as session:
             return list(session.scalars(query))
 
@@ -491,6 +527,17 @@ class IdentityStore:
         with self._writing(kind, row.name) as session:
             session.add(row)
         return row
+
+    @staticmethod
+    def _apply_changes(row, changes, columns):
+        """Set the columns among changes; the others go into row.extra."""
+        extra = dict(row.extra or {})
+        for key, value in changes.items():
+            if key in columns:
+                setattr(row, key, value)
+            else:
+                extra[key] = value
+        row.extra = extra
 
     @contextlib.contextmanager
     def _reading(self):
@@ -537,12 +584,3 @@ def _filtered(query, model, **filters):
             query = query.where(getattr(model, column) == value)
     return query
 
-
-def _apply_changes(row, changes, columns):
-    extra = dict(row.extra or {})
-    for key, value in changes.items():
-        if key in columns:
-            setattr(row, key, value)
-        else:
-            extra[key] = value
-    row.extra = extra

@@ -315,6 +315,8 @@ def _identity_bodies():
                 ("user", {"user": {"name": "\u2603" * 1000,
                                    "enabled": "maybe"}}),
                 ("project", {"project": {"name": None, "parent_id": 2 ** 70}}),
+                ("group", {"group": {"name": "\u2603" * 1000,
+                                     "domain_id": 2 ** 70}}),
             )]
 
 
@@ -475,6 +477,7 @@ SEED_SOURCES = [
     ("identity", "/v3/users", "users", "id", ("user_id",)),
     ("identity", "/v3/projects", "projects", "id", ("project_id",)),
     ("identity", "/v3/roles", "roles", "id", ("role_id",)),
+    ("identity", "/v3/groups", "groups", "id", ("group_id",)),
     ("image", "/v2/images", "images", "id", ("image_id",)),
     ("image", "/v2/metadefs/namespaces", "namespaces", "namespace",
      ("namespace_name",)),

@@ -36,6 +36,8 @@ def test_the_settings_name_this_cloud_and_keep_their_key(tmp_path):
     assert first["OPENSTACK_API_VERSIONS"] == {
         "identity": 3, "image": 2, "volume": 3, "compute": 2}
     assert first["OPENSTACK_KEYSTONE_DEFAULT_DOMAIN"] == "Default"
+    # The built-in identity manages groups: the Groups panel's actions show.
+    assert first["OPENSTACK_KEYSTONE_BACKEND"]["can_edit_group"] is True
     assert first["STATIC_ROOT"] == "/opt/h/static"
     assert first["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
     assert first["SESSION_ENGINE"].endswith(".file")

@@ -37,8 +37,17 @@ ROUTES = {
     "/v3/users/{user_id}/application_credentials/{credential_id}": {
         "GET": "app_credentials:show_application_credential",
         "DELETE": "app_credentials:delete_application_credential"},
-    "/v3/groups": {"GET": "groups:list_groups"},
-    "/v3/groups/{group_id}": {"GET": "groups:show_group"},
+    "/v3/groups": {"GET": "groups:list_groups",
+                   "POST": "groups:create_group"},
+    "/v3/groups/{group_id}": {"GET": "groups:show_group",
+                              "PATCH": "groups:update_group",
+                              "DELETE": "groups:delete_group"},
+    "/v3/groups/{group_id}/users": {"GET": "groups:list_group_users"},
+    # Keystone answers membership checks to HEAD only (GET: 405).
+    "/v3/groups/{group_id}/users/{user_id}": {
+        "PUT": "groups:add_user_to_group",
+        "HEAD": "groups:check_user_in_group",
+        "DELETE": "groups:remove_user_from_group"},
     "/v3/roles": {"GET": "roles:list_roles", "POST": "roles:create_role"},
     "/v3/roles/{role_id}": {"GET": "roles:show_role",
                             "PATCH": "roles:update_role",
@@ -65,6 +74,18 @@ ROUTES = {
         "PUT": "role_assignments:assign_domain_role",
         "GET": "role_assignments:check_domain_role",
         "DELETE": "role_assignments:unassign_domain_role"},
+    "/v3/projects/{project_id}/groups/{group_id}/roles": {
+        "GET": "role_assignments:list_project_group_roles"},
+    "/v3/projects/{project_id}/groups/{group_id}/roles/{role_id}": {
+        "PUT": "role_assignments:assign_group_role",
+        "GET": "role_assignments:check_group_role",
+        "DELETE": "role_assignments:unassign_group_role"},
+    "/v3/domains/{domain_id}/groups/{group_id}/roles": {
+        "GET": "role_assignments:list_domain_group_roles"},
+    "/v3/domains/{domain_id}/groups/{group_id}/roles/{role_id}": {
+        "PUT": "role_assignments:assign_group_domain_role",
+        "GET": "role_assignments:check_group_domain_role",
+        "DELETE": "role_assignments:unassign_group_domain_role"},
     "/v3/role_assignments": {"GET": "role_assignments:list_role_assignments"},
     # The catalog's services and endpoints (read-only, from the config)
     "/v3/services": {"GET": "catalog:list_services"},

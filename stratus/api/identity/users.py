@@ -11,15 +11,6 @@ _CORE = ("name", "domain_id", "password", "enabled", "default_project_id")
 _IGNORED = ("id", "links", "options")
 
 
-def _split(fields):
-    """(core attributes, extra attributes) of a request's user."""
-    fields = dict(fields)
-    core = {key: fields.pop(key) for key in _CORE if key in fields}
-    for key in _IGNORED:
-        fields.pop(key, None)
-    return core, fields
-
-
 def _check_default_project(req, core):
     project_id = core.get("default_project_id")
     if project_id is not None:
@@ -47,7 +38,8 @@ def show_user(req, user_id):
 @validation.schema(schema.create_user)
 def create_user(req):
     access.require_admin(req)
-    core, extra = _split(req.json_document()["user"])
+    core, extra = views.split(req.json_document()["user"], _CORE,
+                              _IGNORED)
     _check_default_project(req, core)
     user = req.app.store.create_user(extra=extra, **core)
     return wsgi.json_response(req, {"user": views.user(req, user)},
@@ -57,7 +49,8 @@ def create_user(req):
 @validation.schema(schema.update_user)
 def update_user(req, user_id):
     access.require_admin(req)
-    core, extra = _split(req.json_document()["user"])
+    core, extra = views.split(req.json_document()["user"], _CORE,
+                              _IGNORED)
     if core.pop("domain_id", "default") != "default":
         raise exception.Invalid("A user cannot move to another domain.")
     _check_default_project(req, core)

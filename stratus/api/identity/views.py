@@ -44,10 +44,29 @@ def user(req, value):
     return body
 
 
+def group(req, value):
+    body = dict(value.extra or {})
+    body.update(id=value.id, name=value.name, domain_id=value.domain_id,
+                description=value.description or "",
+                links={"self": url(req, "groups", value.id)})
+    return body
+
+
 def role(req, value):
     return {"id": value.id, "name": value.name, "domain_id": None,
             "description": None, "options": {},
             "links": {"self": url(req, "roles", value.id)}}
+
+
+def split(fields, core, ignored):
+    """(core attributes, extra attributes) of a request's user or group:
+    those named in core, and the others but those ignored (Keystone keeps
+    and shows them as given)."""
+    fields = dict(fields)
+    found = {key: fields.pop(key) for key in core if key in fields}
+    for key in ignored:
+        fields.pop(key, None)
+    return found, fields
 
 
 def truthy(value):

@@ -128,6 +128,12 @@ create_role = _document(
     "role", {"name": _name, "domain_id": {"type": "null"},
              "options": {"type": "object", "maxProperties": 0}},
     ["name"], closed=True)
+# Keystone keeps a group's attributes beyond these (as a user's).
+_group_properties = {"name": _name, "domain_id": _string,
+                     "description": _description}
+create_group = _document("group", _group_properties, ["name"])
+update_group = _document("group", _group_properties)
+
 _role_ref = {"type": "object", "properties": {"id": _string, "name": _string},
              "anyOf": [{"required": ["id"]}, {"required": ["name"]}]}
 create_application_credential = _document(
@@ -156,6 +162,8 @@ def _query(*names):
 
 
 list_filters = _query("name", "domain_id", "enabled")
+list_groups_query = _query("name", "domain_id")
+list_user_groups_query = _query("name")
 list_domains_query = _query("name", "enabled")
 list_roles_query = _query("name")
 token_query = _query("nocatalog")

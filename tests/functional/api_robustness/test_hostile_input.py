@@ -58,6 +58,17 @@ def send(app, spec, probe, token):
             response.headerlist)
 
 
+def seed_call(cloud, api, token, method, path, document=None):
+    """(status, JSON document or None) of a request that seeds the
+    cloud."""
+    probe = hostile.Probe(api, method, path, "seed",
+                          body=None if document is None
+                          else json.dumps(document).encode(),
+                          content_type="application/json")
+    status, _, body, _ = send(cloud.apps[api], SPECS[api], probe, token)
+    return status, json.loads(body) if body else None
+
+
 def seed_cloud(cloud, token):
     """A server, an aggregate and a keypair, so that routes under them
     are reached; the ids the corpus puts into paths."""
@@ -70,6 +81,7 @@ def seed_cloud(cloud, token):
     seed_network(cloud, token)
     seed_volume(cloud, token)
     seed_metadefs(cloud, token)
+    seed_identity(cloud, token)
 
     def get_json(api, path):
         probe = hostile.Probe(api, "GET", path, "seed")
@@ -102,6 +114,26 @@ def seed_network(cloud, token):
     post("/v2.0/floatingips", {"floatingip": {"floating_network_id": PUBLIC}})
 
 
+def seed_identity(cloud, token):
+    """A group with the admin user as its member and a role on the admin
+    project, so that the group routes are reached with real ids."""
+    def call(method, path, document=None):
+        return seed_call(cloud, "identity", token, method, path, document)
+    status, body = call("POST", "/v3/groups", {"group": {"name": "seed"}})
+    assert status == 201, body
+    group_id = body["group"]["id"]
+    _, body = call("GET", "/v3/users?name=admin")
+    user_id = body["users"][0]["id"]
+    _, body = call("GET", "/v3/projects?name=admin")
+    project_id = body["projects"][0]["id"]
+    _, body = call("GET", "/v3/roles?name=reader")
+    role_id = body["roles"][0]["id"]
+    assert call("PUT", "/v3/groups/%s/users/%s" % (group_id, user_id))[
+        0] == 204
+    assert call("PUT", "/v3/projects/%s/groups/%s/roles/%s" % (
+        project_id, group_id, role_id))[0] == 204
+
+
 def seed_metadefs(cloud, token):
     """A metadata definitions namespace with a property, an object, a
     tag and a resource type association."""
@@ -124,13 +156,7 @@ def seed_volume(cloud, token):
     """A volume, available, with a snapshot and an attachment, so that
     the block storage routes are reached with real ids."""
     def call(method, path, document=None):
-        probe = hostile.Probe("volume", method, path, "seed",
-                              body=None if document is None
-                              else json.dumps(document).encode(),
-                              content_type="application/json")
-        status, _, body, _ = send(cloud.apps["volume"], SPECS["volume"],
-                                  probe, token)
-        return status, json.loads(body) if body else None
+        return seed_call(cloud, "volume", token, method, path, document)
     status, body = call("POST", "/v3/volumes", {"volume": {"size": 1}})
     assert status == 202, body
     volume_id = body["volume"]["id"]
@@ -156,6 +182,7 @@ def run_corpus(cloud, api, thorough, tokens, seed_token=None):
     seeds = seed_cloud(cloud, seed_token or tokens[0])
     assert "server_id" in seeds and "image_id" in seeds, seeds
     assert "router_id" in seeds and "floatingip_id" in seeds, seeds
+    assert "group_id" in seeds, seeds
     for token in tokens:
         for probe in hostile.probes(spec, thorough=thorough, seeds=seeds):
             status, content_type, body, headers = send(

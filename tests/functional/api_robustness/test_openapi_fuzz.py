@@ -84,7 +84,8 @@ def fuzz(app, api, token, seeds):
 
 
 def identity_seeds(cloud, token):
-    """A user, a project and two roles made to be fuzzed, and a token."""
+    """A user, a project, two roles and a group made to be fuzzed, and a
+    token."""
     def create(collection, key, body):
         req = webob.Request.blank("/v3/" + collection, method="POST",
                                   headers={"X-Auth-Token": token})
@@ -101,6 +102,7 @@ def identity_seeds(cloud, token):
             "role_id": role_id, "prior_role_id": role_id,
             "implied_role_id": create("roles", "role",
                                       {"name": "fuzzed-implied"}),
+            "group_id": create("groups", "group", {"name": "fuzzed"}),
             # A token to validate (X-Subject-Token)
             "X-Subject-Token": _token(cloud, "admin")}
 

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 
 STRATUS = os.path.join(os.path.dirname(sys.executable), "stratus")
 # This release's last expand revision of the API, and its contract one.
-EXPANDED, CONTRACTED = "0009", "0008"
+EXPANDED, CONTRACTED = "0010", "0008"
 _MAPPINGS = api_models.InstanceMapping.__table__
 _SERVICES = cell_models.Service.__table__
 

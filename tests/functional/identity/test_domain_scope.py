@@ -123,29 +123,6 @@ def test_a_domain_scoped_token_does_not_open_the_compute_api(identity):
     assert isinstance(identity.app.tokens, tokens.TokenProvider)
 
 
-def test_groups_are_listed_empty(identity):
-    """No groups in the built-in identity: Horizon's Groups panel lists
-    none instead of failing."""
-    admin = identity.admin_token()
-    demo = identity.demo_token()
-    listed = identity.request("GET", "/v3/groups?domain_id=default",
-                              token=admin)
-    assert listed.status_int == 200
-    assert listed.json["groups"] == []
-    assert identity.request("GET", "/v3/groups", token=demo).status_int == 403
-    assert identity.request("GET", "/v3/groups/x",
-                            token=admin).status_int == 404
-    assert identity.request("POST", "/v3/groups", token=admin, json={
-        "group": {"name": "g"}}).status_int == 405
-    demo_id = identity.request("GET", "/v3/users?name=demo",
-                               token=admin).json["users"][0]["id"]
-    mine = identity.request("GET", "/v3/users/%s/groups" % demo_id,
-                            token=demo)
-    assert mine.status_int == 200 and mine.json["groups"] == []
-    assert identity.request("GET", "/v3/users/nope/groups",
-                            token=admin).status_int == 404
-
-
 def test_a_role_is_renamed(identity):
     """Horizon's Roles panel edits a role's name; tokens carrying the old
     name stop working."""

@@ -125,3 +125,31 @@ def test_openstacksdk_scopes_a_token_to_the_domain(served):
     assert access.domain_name == "Default"
     assert "admin" in access.role_names
     assert [p.name for p in connection.identity.projects()]
+
+
+def test_openstackclient_manages_groups(served):
+    """`openstack group ...` and `role add --group`: a member of a group
+    holding member on project demo works there."""
+    group = _openstack(served, "stratus", "group", "create", "--domain",
+                       "default", "--description", "made by osc", "osc-group")
+    assert (group["name"], group["domain_id"]) == ("osc-group", "default")
+    _openstack(served, "stratus", "user", "create", "--password", "pw",
+               "osc-member")
+    cli = Cli(served.clouds_yaml, "stratus")
+    cli.run("group", "add", "user", "osc-group", "osc-member")
+    assert "osc-member in group osc-group" in cli.run(
+        "group", "contains", "user", "osc-group", "osc-member").stdout
+    assert [u["Name"] for u in _openstack(
+        served, "stratus", "user", "list", "--group", "osc-group")] == [
+        "osc-member"]
+    cli.run("role", "add", "--project", "demo", "--group", "osc-group",
+            "member")
+    assignments = _openstack(served, "stratus", "role", "assignment", "list",
+                             "--group", "osc-group", "--names")
+    assert [(a["Role"], a["Group"], a["Project"]) for a in assignments] == [
+        ("member", "osc-group@Default", "demo@Default")]
+    member = served.connect("osc-member", "pw", "demo")
+    assert [image.name for image in member.image.images()] == [
+        "stratus-tiny"]
+    cli.run("group", "delete", "osc-group")
+    assert _openstack(served, "stratus", "group", "list") == []

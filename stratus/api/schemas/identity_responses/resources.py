@@ -1,6 +1,6 @@
 """Identity v3 resources: domains, projects, users, roles, role
 inferences, role assignments, services and endpoints (Keystone's API
-reference)."""
+reference). Groups: groups.py."""
 from stratus.api.schemas.identity_responses import common as k
 
 domain = k.obj({"id": k.string, "name": k.string,
@@ -33,8 +33,11 @@ _inference = k.obj({"role_inference": k.obj({"prior_role": _role_ref,
                     "links": k.self_link})
 _named_ref = k.obj({"id": k.string, "name": {"type": ["string", "null"]},
                     "domain": k.domain_ref}, required=["id"])
+# A user's or a group's (exactly one of the two); "membership" links an
+# effective assignment to the group it comes through.
 assignment = k.obj({
     "user": _named_ref,
+    "group": _named_ref,
     "scope": k.obj({"project": _named_ref,
                     "domain": k.obj({"id": k.string,
                                      "name": {"type": ["string", "null"]}},
@@ -42,10 +45,11 @@ assignment = k.obj({
                    required=[]),
     "role": k.obj({"id": k.string, "name": {"type": ["string", "null"]}},
                   required=["id"]),
-    "links": k.obj({"assignment": k.string, "prior_role": k.string},
-                   required=["assignment"])})
-group = k.obj({"id": k.string, "name": k.string, "domain_id": k.string,
-               "description": k.string, "links": k.self_link})
+    "links": k.obj({"assignment": k.string, "prior_role": k.string,
+                    "membership": k.string},
+                   required=["assignment"])},
+    required=["scope", "role", "links"])
+assignment["oneOf"] = [{"required": ["user"]}, {"required": ["group"]}]
 application_credential = k.obj({
     "id": k.string, "name": k.string, "description": k.nullable_string,
     "user_id": k.string, "project_id": k.string,
@@ -119,11 +123,6 @@ RESPONSES = {
         k.none(),
     ("DELETE", "/v3/domains/{domain_id}/users/{user_id}/roles/"
                "{role_id}"): k.none(),
-    ("GET", "/v3/groups"): k.one(200, k.collection("groups", group)),
-    # Keystone's shape; the built-in identity holds no groups: 404.
-    ("GET", "/v3/groups/{group_id}"): k.one(200, k.wrap("group", group)),
-    ("GET", "/v3/users/{user_id}/groups"): k.one(200, k.collection(
-        "groups", group)),
     ("GET", "/v3/users/{user_id}/application_credentials"): k.one(
         200, k.collection("application_credentials",
                           application_credential)),

@@ -8,7 +8,7 @@ of version 2 or later (`stratus manage db contract` checks both). Run by
 itself (`db sync`) it refuses while rows without an owner are left.
 
 Revision ID: 0008
-Revises: 0009
+Revises: 0010
 """
 from alembic import op
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from stratus.db import migration
 
 revision = '0008'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 phase = 'contract'
