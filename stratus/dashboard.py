@@ -88,6 +88,16 @@ CSRF_COOKIE_SECURE = False
 SESSION_TIMEOUT = 3600
 TIME_ZONE = "UTC"
 
+# The instance's Console tab shows its serial console (Horizon's terminal
+# over the all-in-one's serial console proxy): the guests Stratus boots
+# write to ttyS0, and the fake driver's have only that. "VNC" (in
+# local_settings_extra.py) shows noVNC there instead. The tab frames
+# Horizon's own serial console page, which Django's default
+# X-Frame-Options (DENY) would refuse to show; other sites still may not
+# frame Horizon.
+CONSOLE_TYPE = "SERIAL"
+X_FRAME_OPTIONS = "SAMEORIGIN"
+
 # The built-in network service has no routers' HA/DVR flags nor VPN.
 OPENSTACK_NEUTRON_NETWORK = {{
     "enable_auto_allocated_network": False,
@@ -375,12 +385,15 @@ def _static_app(app, root, prefix=STATIC_URL):
 
 
 def _access_log(app):
-    """app, logging each request but static files' with its status."""
+    """app, logging each request but static files' with its status (its
+    query too: Horizon's REST calls say there what they ask for)."""
     def logged(environ, start_response):
         def start(status, headers, exc_info=None):
             path = environ.get("PATH_INFO", "")
             if not path.startswith(STATIC_URL):
-                print("%s %s %s" % (environ["REQUEST_METHOD"], path,
+                query = environ.get("QUERY_STRING")
+                print("%s %s %s" % (environ["REQUEST_METHOD"],
+                                    path + ("?" + query if query else ""),
                                     status.split(" ", 1)[0]), flush=True)
             return start_response(status, headers, exc_info)
         return app(environ, start)

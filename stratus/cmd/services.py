@@ -297,8 +297,8 @@ def metadata_listener(conf, databases):
 
 def bootstrap_api(conf, databases):
     """What the API needs in its databases before it serves (idempotent):
-    the default flavors, and the built-in services' users, images and
-    default external network."""
+    the default flavors, and the built-in services' users, images,
+    metadata definitions and default external network."""
     from stratus import context as stratus_context
     from stratus.objects import flavor
     flavor.Flavor.ensure_defaults(stratus_context.get_admin_context(databases))
@@ -308,6 +308,7 @@ def bootstrap_api(conf, databases):
     if not conf.glance.api_servers:
         from stratus.image import bootstrap as image_bootstrap
         image_bootstrap.ensure_default_images(conf, databases)
+        image_bootstrap.ensure_default_metadefs(conf, databases)
     if not conf.neutron.endpoint_override:
         from stratus.network import bootstrap as network_bootstrap
         network_bootstrap.ensure_public_network(conf, databases)

@@ -1,14 +1,29 @@
-"""The image every Stratus cloud starts with: ``stratus-tiny``, public, an
-empty 1 GiB qcow2 disk, owned by the admin project (as DevStack's images
-are in Glance). The fake driver boots anything; a guest booted from it by
-a real hypervisor finds a blank disk."""
+"""What every Stratus cloud's built-in image service starts with.
+
+The image ``stratus-tiny``: public, an empty 1 GiB qcow2 disk, owned by
+the admin project (as DevStack's images are in Glance). The fake driver
+boots anything; a guest booted from it by a real hypervisor finds a blank
+disk.
+
+A few metadata definitions namespaces (default_metadefs.json beside this
+file), the names, properties and enums of Glance's own
+(``etc/metadefs``), kept to what Stratus honours or what states plain
+facts: OS::Compute::Hypervisor and OS::Compute::LibvirtImage for images
+(the ImagePropertiesFilter, the libvirt driver), OS::Compute::
+HostCapabilities for flavors (the ComputeCapabilitiesFilter) and
+OS::Software::Runtimes for images, volumes and instances (the launch
+wizard's Metadata step). Public and protected, owned by the admin project.
+"""
+import json
+import os
 import struct
 import uuid
 
 from stratus import context as stratus_context
 from stratus import exception
-from stratus.image import store as image_store
 from stratus.image import exception as image_exception
+from stratus.image import metadefs
+from stratus.image import store as image_store
 
 DEFAULT_IMAGE_NAME = "stratus-tiny"
 # Fixed, so that every cloud (and its Tempest config) knows it in advance.
@@ -86,3 +101,35 @@ def ensure_default_images(conf, databases):
                              [empty_qcow2(VIRTUAL_SIZE)])
         except image_exception.InvalidImageStatus:
             pass  # another process is uploading it
+
+
+DEFAULT_METADEFS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "default_metadefs.json")
+
+
+def default_namespaces():
+    """The namespaces every cloud starts with, as Glance's files are."""
+    with open(DEFAULT_METADEFS) as defaults:
+        return json.load(defaults)
+
+
+def ensure_default_metadefs(conf, databases):
+    """Create each default namespace the catalogue lacks (idempotent, safe
+    when several processes start at once), as ``glance-manage
+    db_load_metadefs`` does: one of that name, the administrator's
+    changes to it included, is left as it is; a deleted one is back at
+    the next start (make it private to hide it from users)."""
+    catalogue = metadefs.MetadefStore(databases)
+    ctx = stratus_context.get_admin_context()
+    owner = admin_project_id(conf, databases)
+    present = {row.namespace for row in catalogue.list(ctx)}
+    for body in default_namespaces():
+        if body["namespace"] in present:
+            continue
+        values = {"namespace": body["namespace"], "owner": owner,
+                  "visibility": body["visibility"],
+                  "protected": body["protected"]}
+        try:
+            catalogue.create(ctx, values, metadefs.namespace_document(body))
+        except image_exception.MetadefDuplicateNamespace:
+            pass  # another process created it

@@ -12,10 +12,11 @@ Who sees what, as in Glance's database layer: public namespaces are
 visible to everyone, private ones to their owner's project and to
 administrators; a namespace one may not see does not exist (404).
 
-A new cloud's catalogue is empty, as a Glance one is before
-``glance-manage db_load_metadefs``: Horizon's panels and the launch
-wizard's metadata steps show nothing to choose from, and an administrator
-imports namespaces (Glance's JSON files are accepted as they are).
+A cloud starts with a few of Glance's namespaces, those whose
+properties Stratus honours or that state plain facts
+(stratus/image/bootstrap.py ensure_default_metadefs), as a Glance after
+``glance-manage db_load_metadefs``; an administrator imports more
+(Glance's JSON files are accepted as they are).
 """
 import copy
 import datetime
@@ -24,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from stratus.db import api_models
+from stratus import exception
 from stratus.image import exception as image_exception
 
 Namespace = api_models.ImageMetadefNamespace
@@ -130,6 +132,31 @@ class MetadefStore:
                 found.setdefault(association["name"],
                                  _parse(association.get("created_at")))
         return found
+
+
+def namespace_document(body):
+    """The document of a namespace from its request body (or one of
+    Glance's namespace files): the parts kept besides the columns, each
+    item with the fields Glance keeps. Duplicate names in a part
+    conflict."""
+    document = {name: body[name] for name in ("display_name", "description")
+                if name in body}
+    document["resource_type_associations"] = [
+        {key: value for key, value in item.items()
+         if key in ("name", "prefix", "properties_target")}
+        for item in body.get("resource_type_associations", [])]
+    document["properties"] = dict(body.get("properties") or {})
+    document["objects"] = [
+        {key: value for key, value in item.items()
+         if key in ("name", "description", "required", "properties")}
+        for item in body.get("objects", [])]
+    document["tags"] = [{"name": item["name"]}
+                        for item in body.get("tags", [])]
+    for part in ("resource_type_associations", "objects", "tags"):
+        names = [item["name"] for item in document[part]]
+        if len(set(names)) != len(names):
+            raise exception.Conflict("Duplicate %s in the namespace." % part)
+    return document
 
 
 def stamp_document(document, stamp):

@@ -25,6 +25,8 @@ CREATE = "create"
 DELETE = "delete"
 LOCK = "lock"
 UNLOCK = "unlock"
+ATTACH_INTERFACE = "attach_interface"
+DETACH_INTERFACE = "detach_interface"
 
 RESULT_SUCCESS = "Success"
 RESULT_ERROR = "Error"

@@ -88,12 +88,13 @@ def test_without_horizon_it_stops_before_the_cloud_and_names_the_script(
     assert not (data / "api.db").exists()
 
 
-def _get(app, path, method="GET"):
+def _get(app, path, method="GET", query=""):
     answer = {}
 
     def start(status, headers, exc_info=None):
         answer["status"], answer["headers"] = status, dict(headers)
     body = b"".join(app({"PATH_INFO": path, "REQUEST_METHOD": method,
+                         "QUERY_STRING": query,
                          "wsgi.input": io.BytesIO()}, start))
     return answer["status"], answer["headers"], body
 
@@ -141,3 +142,33 @@ def test_a_taken_port_is_refused_with_the_reason(tmp_path, monkeypatch):
         with pytest.raises(dashboard.DashboardError,
                            match="cannot listen on 127.0.0.1:%d" % port):
             process.start()
+
+
+def test_the_console_tab_is_the_serial_console_unless_chosen_otherwise(
+        tmp_path):
+    """The guests write to their serial port: the Console tab shows it;
+    local_settings_extra.py may choose noVNC instead."""
+    path = dashboard.write_settings(
+        str(tmp_path), "http://127.0.0.1:5001/v3", "/opt/h/static")
+    settings = _settings(path)
+    assert settings["CONSOLE_TYPE"] == "SERIAL"
+    # The tab frames Horizon's serial console page: same origin only.
+    assert settings["X_FRAME_OPTIONS"] == "SAMEORIGIN"
+    with open(tmp_path / "local" / "local_settings_extra.py", "w") as extra:
+        extra.write('CONSOLE_TYPE = "VNC"\n')
+    assert _settings(path)["CONSOLE_TYPE"] == "VNC"
+
+
+def test_the_access_log_names_each_request_with_its_query(capsys):
+    def horizon(environ, start_response):
+        start_response("500 Internal Server Error", [])
+        return [b""]
+    app = dashboard._access_log(horizon)
+    _get(app, "/api/glance/metadefs/namespaces/",
+         query="resource_type=OS::Nova::Server&properties_target=metadata")
+    _get(app, "/project/")
+    _get(app, "/static/dashboard/a.css")
+    assert capsys.readouterr().out.splitlines() == [
+        "GET /api/glance/metadefs/namespaces/?resource_type=OS::Nova::Server"
+        "&properties_target=metadata 500",
+        "GET /project/ 500"]

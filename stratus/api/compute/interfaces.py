@@ -3,7 +3,8 @@ interfaceAttachments) from its network info; attach (a new port on the
 host's network, or with the network service: a new port on net_id, with
 the fixed IP asked for, or the caller's free port port_id) and detach
 hot-plug them through the server's compute (409 when its driver
-cannot)."""
+cannot), each recorded as the server's instance action
+(attach_interface, detach_interface) as Nova records them."""
 import json
 import uuid
 
@@ -15,6 +16,7 @@ from stratus.api import wsgi
 from stratus import client_exception
 from stratus import exception
 from stratus.objects import fields
+from stratus.objects import instance_action
 from stratus.policies import interfaces as policies
 
 # Nova attaches and detaches in these states only.
@@ -169,6 +171,7 @@ def create_interface(req, server_id):
                                      "provider")
     elif port_id:
         _check_port(req, network_api, port_id)
+    _record(req, instance, instance_action.ATTACH_INTERFACE)
     vif = req.app.compute_api.compute_rpcapi.attach_interface(
         req.context, instance, network_id=attachment.get("net_id"),
         port_id=port_id or None, fixed_ip=fixed_ip)
@@ -179,6 +182,13 @@ def create_interface(req, server_id):
         view = interface_view(vif)
     return wsgi.json_response(req, {
         "interfaceAttachment": _with_tag(req, view, vif)})
+
+
+def _record(req, instance, action):
+    """The request's instance action on the server, in its cell."""
+    with req.context.target_cell(instance.cell_uuid) as cctx:
+        instance_action.InstanceAction.action_start(cctx, instance.uuid,
+                                                    action)
 
 
 def _check_port(req, network_api, port_id):
@@ -195,6 +205,7 @@ def delete_interface(req, server_id, port_id):
     instance = _server(req, server_id, "delete")
     check_changeable(req, instance, "detach_interface")
     _attached(instance, port_id)
+    _record(req, instance, instance_action.DETACH_INTERFACE)
     req.app.compute_api.compute_rpcapi.detach_interface(
         req.context, instance, port_id)
     return wsgi.empty_response(req, 202)

@@ -243,27 +243,6 @@ def show_namespace(req, namespace_name):
         row, resource_type=req.GET.get("resource_type")))
 
 
-def _parts(body):
-    document = {name: body[name] for name in ("display_name", "description")
-                if name in body}
-    document["resource_type_associations"] = [
-        {key: value for key, value in item.items()
-         if key in ("name", "prefix", "properties_target")}
-        for item in body.get("resource_type_associations", [])]
-    document["properties"] = dict(body.get("properties") or {})
-    document["objects"] = [
-        {key: value for key, value in item.items()
-         if key in ("name", "description", "required", "properties")}
-        for item in body.get("objects", [])]
-    document["tags"] = [{"name": item["name"]}
-                        for item in body.get("tags", [])]
-    for part in ("resource_type_associations", "objects", "tags"):
-        names = [item["name"] for item in document[part]]
-        if len(set(names)) != len(names):
-            raise exception.Conflict("Duplicate %s in the namespace." % part)
-    return document
-
-
 def create_namespace(req):
     body = _body(req, schemas.namespace, "namespace")
     values = {"namespace": body["namespace"],
@@ -281,7 +260,8 @@ def create_namespace(req):
             ("tags", "add_metadef_tag")):
         if body.get(part):
             access.authorize(req, action, _caller(req))
-    row = req.app.metadefs.create(req.context, values, _parts(body))
+    row = req.app.metadefs.create(req.context, values,
+                                  metadefs.namespace_document(body))
     return wsgi.json_response(
         req, _namespace_view(row), status=201,
         headers={"Location": req.host_url + _href(row.namespace)})

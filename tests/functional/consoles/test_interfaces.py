@@ -90,6 +90,11 @@ def test_attach_and_detach(cloud, api):
     assert [a["port_id"] for a in api.get(
         "/servers/%s/os-interface" % uuid)["interfaceAttachments"]] == [
         first["port_id"]]
+    # Both are in the server's action log, as Nova records them (what
+    # Horizon's Action Log tab shows).
+    actions = [action["action"] for action in api.get(
+        "/servers/%s/os-instance-actions" % uuid)["instanceActions"]]
+    assert actions[:2] == ["detach_interface", "attach_interface"], actions
 
 
 def test_attach_to_a_server_that_is_not_running_is_a_conflict(cloud, api):
