@@ -42,11 +42,13 @@ def _toggle(cloud, names):
         os.kill(cloud.processes[name].pid, signal.SIGUSR2)
 
 
-def _statements(cloud, names, directory, divisor, labels=None):
+def _statements(cloud, names, directory, divisor, labels=None,
+                raw=None):
     """{process: {"api": statements, "cells": statements, "checkouts": n,
     "messages": published}} divided by divisor, from the counts the
     services wrote; labels: a Counter the messages are added to by label
-    (undivided)."""
+    (undivided); raw: a dict given each process's counts as written
+    (database and first word), divided by divisor."""
     found = {}
     for name in names:
         path = os.path.join(directory,
@@ -57,6 +59,9 @@ def _statements(cloud, names, directory, divisor, labels=None):
         with open(path) as handle:
             counts = json.load(handle)
         os.remove(path)
+        if raw is not None:
+            raw[name] = {key: round(number / divisor, 3)
+                         for key, number in sorted(counts.items())}
         by_kind = collections.Counter()
         for key, number in counts.items():
             if key == "pool checkouts":
@@ -147,11 +152,12 @@ def main():
                                          method)
             _toggle(cloud, names)
             labels = collections.Counter()
+            raw = results["burst_%s_statements_by_word" % method] = {}
             results["burst_" + method] = {
                 "boots_per_s": round(rate, 2), "core_s_per_boot": per_boot,
                 "core_s_per_boot_all": round(sum(per_boot.values()), 4),
                 "statements_per_boot": _statements(cloud, names, directory,
-                                                   args.count, labels),
+                                                   args.count, labels, raw),
                 "messages_by_label_per_boot": {
                     label: round(number / args.count, 3)
                     for label, number in sorted(labels.items())}}
