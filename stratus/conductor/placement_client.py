@@ -11,10 +11,11 @@ session of ``[placement]`` as Nova's report client:
 - a reschedule's alternate claimed (PUT /allocations with the consumer
   generation, 1.28).
 
-What it last wrote is remembered per provider for REFRESH seconds (as
-Nova's resource_provider_association_refresh), so a compute's periodic
-report of unchanged nodes costs no request, and a provider deleted
-meanwhile comes back within that time.
+What it last wrote is remembered per provider for placement_memory's
+REFRESH seconds (placement_memory.Written, as Nova's
+resource_provider_association_refresh), so a compute's periodic report
+of unchanged nodes costs no request, and a provider deleted meanwhile
+comes back within that time.
 
 A new provider costs three requests, not six: it is created without
 reading it first (a 409 then reads it), and the inventories and traits
@@ -27,6 +28,7 @@ import logging
 import threading
 import time
 
+from stratus.conductor import placement_memory
 from stratus.placement import exception as placement_exception
 
 LOG = logging.getLogger(__name__)
@@ -34,8 +36,6 @@ LOG = logging.getLogger(__name__)
 MICROVERSION = "1.36"
 # Generation conflicts retried before giving up.
 ATTEMPTS = 10
-# Seconds what was written to a provider is taken as still there.
-REFRESH = 300
 # What is remembered of a provider's state besides its generation.
 KNOWN_KEYS = ("inventories", "traits")
 
@@ -47,9 +47,7 @@ class RestReport:
     def __init__(self, adapter):
         self.adapter = adapter
         self._lock = threading.Lock()
-        # uuid -> (what was written, when)
-        self._inventories = {}
-        self._traits = {}
+        self._written = placement_memory.Written()
         # uuid -> {"resource_provider_generation": g, "inventories": {...},
         # "traits": [...]} as this conductor last created or wrote it (a
         # key absent: not known).
@@ -63,16 +61,6 @@ class RestReport:
                                                             auth=auth)
         return cls(ks_loading.load_adapter_from_conf_options(
             conf, group, session=session, auth=auth))
-
-    @staticmethod
-    def _fresh(cache, uuid, value):
-        written = cache.get(uuid)
-        return (written is not None and written[0] == value
-                and time.monotonic() - written[1] < REFRESH)
-
-    def _remember(self, cache, uuid, value):
-        with self._lock:
-            cache[uuid] = (value, time.monotonic())
 
     # HTTP ------------------------------------------------------------------
 
@@ -132,12 +120,12 @@ class RestReport:
         for uuid, (name, inventories) in wanted.items():
             rows = {cls: _inventory_body(inv)
                     for cls, inv in inventories.items()}
-            if self._fresh(self._inventories, uuid, (name, rows)):
+            if self._written.fresh("inventories", uuid, (name, rows)):
                 continue
             if self._ensure_provider(ctx, uuid, name):
                 created.add(uuid)
             self._put_inventories(ctx, uuid, rows)
-            self._remember(self._inventories, uuid, (name, rows))
+            self._written.remember("inventories", {uuid: (name, rows)})
         return created
 
     def _ensure_provider(self, ctx, uuid, name):
@@ -241,10 +229,10 @@ class RestReport:
         the others stay."""
         for uuid, names in wanted.items():
             names = set(names)
-            if self._fresh(self._traits, uuid, names):
+            if self._written.fresh("traits", uuid, names):
                 continue
             self._sync_one(ctx, uuid, names, owned)
-            self._remember(self._traits, uuid, names)
+            self._written.remember("traits", {uuid: names})
 
     def _sync_one(self, ctx, uuid, names, owned):
         def change(current):

@@ -35,6 +35,9 @@
 1.13 - minimum_service_version: the lowest version of a binary's
        services in the conductor's cell (a compute's [upgrade_levels]
        conductor = auto; a conductor before 1.13 is of release 0.1.0)
+1.14 - instance_save is sent the instance's changed fields only (with
+       its uuid and cell, instance_save.changed_part), not the whole
+       instance: a conductor's save reads nothing else of it
 """
 import logging
 
@@ -53,7 +56,7 @@ TOPIC = "conductor"
 # The newest version the conductor serves; a method is sent with the
 # oldest version that has what the call needs, so older conductors keep
 # answering.
-VERSION = "1.13"
+VERSION = "1.14"
 BASE_VERSION = "1.0"
 
 EVENT_START = "start"
@@ -72,6 +75,7 @@ REPEATED_VERSION = "1.8"
 BDM_VERSION = "1.10"
 CHANGES_VERSION = "1.12"
 MINIMUM_VERSION_VERSION = "1.13"
+PARTIAL_SAVE_VERSION = "1.14"
 
 
 def _at_least(client, version):
@@ -288,10 +292,15 @@ class ConductorAPI:
         the saved state reads no usage of it (1.5).
         """
         if self.client.can_send_version(CHANGES_VERSION):
-            # Answered with what the save set, applied to instance.
+            # Answered with what the save set, applied to instance; sent
+            # only what changed where the conductor takes that (1.14).
+            version, sent = CHANGES_VERSION, instance
+            if self.client.can_send_version(PARTIAL_SAVE_VERSION):
+                version = PARTIAL_SAVE_VERSION
+                sent = instance_save_obj.changed_part(instance)
             return instance_save_obj.apply_saved(instance, self.client.prepare(
-                version=CHANGES_VERSION).call(
-                ctx, "instance_save", instance=instance,
+                version=version).call(
+                ctx, "instance_save", instance=sent,
                 expected_task_state=expected_task_state,
                 action_event=(list(action_event) if action_event
                               else None), fault=fault,

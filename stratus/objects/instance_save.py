@@ -94,6 +94,35 @@ def raise_save_conflict(session, uuid, expected_task_state,
                 actual=row.task_state)
 
 
+# What a conductor's save reads of the instance it is sent, besides its
+# changed fields (conductor RPC 1.14: changed_part).
+SAVE_READS = ("uuid", "cell_uuid")
+# Written as one document: all of them when one of them changed.
+FLAVOR_FIELDS = ("flavor", "old_flavor", "new_flavor")
+
+
+def changed_part(instance):
+    """A copy of instance holding only what a conductor's save of it
+    reads (conductor RPC 1.14): its changed fields (all its flavors when
+    one of them changed), its uuid and cell, its changes marked as the
+    instance's. A compute's save then sends and the conductor reads a
+    few fields instead of the whole server (its flavor, keypairs, image
+    properties...). The values are shared, not copied: the part is for
+    sending at once."""
+    changes = instance.obj_what_changed()
+    names = set(changes).union(SAVE_READS)
+    if changes.intersection(FLAVOR_FIELDS):
+        names.update(FLAVOR_FIELDS)
+    part = type(instance)(instance._context)
+    loaded, copied = instance.__dict__, part.__dict__
+    for name in names:
+        attr = "_obj_" + name
+        if attr in loaded:
+            copied[attr] = loaded[attr]
+    part._changed_fields = set(changes)
+    return part
+
+
 # What a save sets on the instance beyond the caller's changes: a
 # conductor answers a compute's save with these alone (conductor RPC
 # 1.12), not with the whole instance.

@@ -64,8 +64,9 @@ SERVICE_VERSION_HISTORY = {
         OBJECTS: _RELEASE_1_OBJECTS},
     # 0.2.0: services report the release they run (Service 1.1 with
     # release, ServiceList 1.1); conductor 1.13 answers a compute's
-    # minimum_service_version (its conductor = auto).
-    2: {RELEASE: "0.2.0", COMPUTE_RPC: "1.13", CONDUCTOR_RPC: "1.13",
+    # minimum_service_version (its conductor = auto); conductor 1.14
+    # takes a save of the changed fields only.
+    2: {RELEASE: "0.2.0", COMPUTE_RPC: "1.13", CONDUCTOR_RPC: "1.14",
         SCHEDULER_RPC: "1.0", NETWORK_RPC: "1.0",
         OBJECTS: dict(_RELEASE_1_OBJECTS, Service="1.1",
                       ServiceList="1.1")},

@@ -29,6 +29,7 @@ import time
 
 import os_resource_classes as orc
 
+from stratus.db import api as db_api
 from stratus.objects import aggregate as aggregate_obj
 from stratus.objects import cell_mapping as cell_mapping_obj
 from stratus.objects import compute_node as compute_node_obj
@@ -469,10 +470,15 @@ class HostManager:
                 for uuid in provider_uuids):
             # Perhaps a node of a cell mapped since the cells were read.
             cell_mapping_obj.forget_cells()
-        topology = _Topology.load(context, self._topology)
-        if self.conf.filter_scheduler.image_props_weight_multiplier:
-            topology.image_properties = (
-                instance_queries.image_properties_by_node(context))
+        # One connection and transaction per database for the whole read
+        # (a cell's changed nodes and its services; the API database's
+        # cells and aggregates), not one per query: the refresh runs every
+        # second, in every cell.
+        with db_api.shared_readers():
+            topology = _Topology.load(context, self._topology)
+            if self.conf.filter_scheduler.image_props_weight_multiplier:
+                topology.image_properties = (
+                    instance_queries.image_properties_by_node(context))
         # Providers that are not compute nodes of any cell (yet) do
         # not force a reload on every request.
         topology.unknown = frozenset(provider_uuids - set(topology.nodes))

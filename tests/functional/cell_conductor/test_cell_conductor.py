@@ -492,7 +492,7 @@ def test_a_generation_conflict_is_read_again_and_retried(
     placement = PlacementClient(placement_app.make_app(conf, databases))
     [node] = _report(cell_conductor, "cmp-a")[:1]
     client = cell_conductor.databases.placement
-    client._inventories.clear()
+    client._written.forget("inventories")
     adapter_request = client.adapter.request
     conflicts = []
 
@@ -694,7 +694,7 @@ def test_a_known_state_that_changed_meanwhile_is_read_again(
         "resource_provider_generation":
             current["resource_provider_generation"], "traits": []})
     client = cell_conductor.databases.placement
-    client._traits.clear()
+    client._written.forget("traits")
     _report(cell_conductor, "cmp-a", traits=[
         os_traits.COMPUTE_IMAGE_TYPE_RAW])
     assert os_traits.COMPUTE_IMAGE_TYPE_RAW in placement.get(url)["traits"]

@@ -125,7 +125,7 @@ def test_the_api_hears_at_once_that_the_database_is_down(messaging,
 class CommitCutOff:
     """A conductor whose database went away while the first save
     committed (its outcome unknown to the caller), then came back."""
-    target = oslo_messaging.Target(version="1.12")
+    target = oslo_messaging.Target(version=conductor_rpcapi.VERSION)
 
     def __init__(self):
         self.sent = []
