@@ -22,30 +22,36 @@ def _free_port():
 
 class _AllInOne:
     def __init__(self, tmp_path, *options):
-        self.compute_port = _free_port()
         config = tmp_path / "stratus.conf"
         if not config.exists():
             config.write_text(
                 "[serial_console]\nserialproxy_port = %d\n"
                 "[vnc]\nnovncproxy_port = %d\n" % (_free_port(),
                                                    _free_port()))
+        # The APIs on ports the OS chooses (0), read back from the banner:
+        # a port picked free beforehand may be taken by another test's
+        # server before this process binds it.
         command = [os.path.join(os.path.dirname(sys.executable), "stratus"),
                    "--config-file", str(config), "all-in-one",
-                   "--auth", "noauth", "--data-dir", str(tmp_path / "data"),
-                   "--compute-port", str(self.compute_port),
-                   "--identity-port", str(_free_port()),
-                   "--image-port", str(_free_port()),
-                   "--placement-port", str(_free_port()),
-                   "--network-port", str(_free_port()),
-                   "--volume-port", str(_free_port())] + list(options)
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, text=True)
+                   "--auth", "noauth", "--data-dir", str(tmp_path / "data")]
+        for api in ("compute", "identity", "image", "placement", "network",
+                    "volume"):
+            command += ["--%s-port" % api, "0"]
+        errors = tmp_path / "all-in-one.err"
+        with open(errors, "a") as stderr:
+            self.process = subprocess.Popen(command + list(options),
+                                            stdout=subprocess.PIPE,
+                                            stderr=stderr, text=True)
         lines = []
         for line in self.process.stdout:
             lines.append(line)
             if line.startswith("Ctrl-C"):
                 break
         self.banner = "".join(lines)
+        assert self.banner, "the all-in-one ended without its banner:\n" + \
+            errors.read_text()[-3000:]
+        self.compute_port = int(self.banner.split(
+            "  compute   http://127.0.0.1:")[1].split("/")[0])
         self.config = config.read_text()
 
     def computes(self):
