@@ -24,12 +24,8 @@ def _module(nodeid):
 
 
 def _scope(line):
-    nodeid = line["test"]
-    if "scope" in line:
-        return line["scope"]
-    if nodeid.rfind("@") > nodeid.rfind("]"):
-        return nodeid.rsplit("@", 1)[1]
-    return _module(nodeid)
+    """The unit tests/timeline.py recorded (tests/scheduling.scope_of)."""
+    return line.get("scope") or _module(line["test"])
 
 
 def unit_seconds(lines, at_least=1.0):
